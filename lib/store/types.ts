@@ -1,0 +1,333 @@
+/**
+ * The OMS store: the system of record. One interface, two implementations (SQLite through node:sqlite, and
+ * PostgreSQL through pg), one conformance suite (test/unit/store/conformance.ts) that runs against both.
+ *
+ * Every write that comes from outside (webhook, poll, WMS feed) is idempotent: the same input twice changes
+ * nothing the second time and says so. Later issues (allocator, gates, WMS, reports) use these methods and add
+ * no second source of truth.
+ */
+import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/types';
+
+/** The OMS's own lifecycle of an order (not the channel's status words, which stay in order.channelStatus). */
+export const OMS_STATUSES = [
+	'received', // recorded, not yet screened
+	'on_hold', // held for a typed reason other than fraud or stock (awaiting payment, address, operator)
+	'fraud_review', // held by the fraud gate for a person
+	'rejected', // refused by the fraud gate
+	'backordered', // screened, waiting for stock (some or all lines)
+	'ready', // screened and allocated: good to go to the WMS
+	'at_wms', // accepted by the WMS
+	'picked',
+	'packed',
+	'shipped',
+	'delivered',
+	'cancelled',
+] as const;
+export type OmsStatus = (typeof OMS_STATUSES)[number];
+
+/** One taxonomy of hold reasons, shared by the fraud gate and the backorder gate (after Shopify's FulfillmentHoldReason). */
+export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+export interface Hold {
+	reason: HoldReason;
+	since: string;
+	detail: string | null;
+}
+
+export interface StoredOrder {
+	order: CanonicalOrder;
+	status: OmsStatus;
+	hold: Hold | null;
+	/** When the OMS first recorded it, and last changed it (ISO UTC) */
+	recordedAt: string;
+	changedAt: string;
+	/** Incremented on every change of the stored order or its status */
+	version: number;
+}
+
+export type RecordOutcome = 'new' | 'updated' | 'duplicate';
+export interface RecordResult {
+	outcome: RecordOutcome;
+	stored: StoredOrder;
+	/** For 'updated': the top-level fields that changed. For 'duplicate': why nothing changed. */
+	changes: string[];
+	reason?: 'same_version' | 'older_version';
+}
+
+export interface OmsEvent {
+	id: number;
+	omsId: string;
+	at: string;
+	/** recorded | updated | status | note | fraud | allocation | reservation | release | shipment | wms | hold | ... */
+	type: string;
+	fromStatus: OmsStatus | null;
+	toStatus: OmsStatus | null;
+	/** Who or what caused it: a node and operation, a webhook, an operator's name */
+	cause: string | null;
+	detail: Record<string, unknown> | null;
+}
+
+export interface OrderSearch {
+	channels?: string[];
+	statuses?: OmsStatus[];
+	placedFrom?: string;
+	placedTo?: string;
+	sku?: string;
+	email?: string;
+	holdReasons?: HoldReason[];
+	limit?: number;
+	offset?: number;
+	/** placedAt ascending (oldest first) or descending (default) */
+	order?: 'asc' | 'desc';
+}
+
+export interface StatusChange {
+	cause?: string;
+	detail?: Record<string, unknown>;
+	/** Only change if the current status is one of these (compare-and-set); otherwise changed=false */
+	onlyFrom?: OmsStatus[];
+	/** Set or clear the hold along with the status (undefined leaves it) */
+	hold?: Hold | null;
+}
+export interface StatusChangeResult {
+	changed: boolean;
+	from: OmsStatus;
+	to: OmsStatus;
+	stored: StoredOrder;
+}
+
+// ---------------------------------------------------------------- stock
+
+export const DEFAULT_LOCATION = 'default';
+
+export interface StockLevelInput {
+	sku: string;
+	/** Omitted: the default location, so one location works with no setup */
+	location?: string;
+	onHand: number;
+}
+export interface StockRow {
+	sku: string;
+	location: string;
+	onHand: number;
+	reserved: number;
+	safetyStock: number;
+	/** max(0, onHand - reserved - safetyStock) */
+	atp: number;
+	updatedAt: string;
+}
+export interface StockChange {
+	sku: string;
+	location: string;
+	before: number | null;
+	after: number;
+}
+
+export interface BundleComponent {
+	sku: string;
+	quantity: number;
+}
+
+export interface ReserveLine {
+	lineId: string;
+	sku: string;
+	quantity: number;
+	/** For a bundle: its components per one bundle; the reservation is taken on the components. */
+	components?: BundleComponent[];
+}
+export interface ReserveRequest {
+	omsId: string;
+	lines: ReserveLine[];
+	/** true: take what is there (partial); false: all lines in full or nothing (ship complete) */
+	allowPartial: boolean;
+	cause?: string;
+}
+export interface ReservedPart {
+	sku: string;
+	location: string;
+	quantity: number;
+}
+export interface ReserveLineResult {
+	lineId: string;
+	sku: string;
+	requested: number;
+	allocated: number;
+	backordered: number;
+	/** Where the units were taken (component SKUs for a bundle) */
+	parts: ReservedPart[];
+	/** The SKU has no stock row at all (never seen in any inventory feed) */
+	unknownSku?: boolean;
+}
+export interface ReserveResult {
+	omsId: string;
+	/** false when the order already held reservations: nothing was changed (idempotent) */
+	changed: boolean;
+	lines: ReserveLineResult[];
+	/** SKUs whose stock (reserved) moved in this call */
+	touchedSkus: string[];
+}
+
+// ---------------------------------------------------------------- published quantities
+
+export interface PublishedQuantity {
+	channel: string;
+	sku: string;
+	quantity: number;
+	publishedAt: string;
+}
+
+// ---------------------------------------------------------------- fraud
+
+export interface FraudRecord {
+	omsId: string;
+	fraud: FraudAnnotation;
+	ruleSetVersion: string;
+	decidedAt: string;
+	resolution: null | { decision: 'approved' | 'rejected'; by: string; note: string | null; at: string };
+}
+
+export type VelocityKey = 'email' | 'shipAddress' | 'phone' | 'clientIp';
+export interface VelocityQuery {
+	key: VelocityKey;
+	/** already normalised by lib/order (see identityKeys) */
+	value: string;
+	since: string;
+	until?: string;
+	/** leave this order itself out of the count */
+	excludeOmsId?: string;
+}
+export interface VelocityResult {
+	count: number;
+	/** summed totals per currency, in major units */
+	totals: Record<string, number>;
+}
+
+// ---------------------------------------------------------------- WMS outbox and shipments
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+export interface Delivery {
+	id: number;
+	omsId: string;
+	/** 1 for the first (or only) shipment of an order; 2.. for later ones of a split order */
+	shipmentNo: number;
+	provider: string;
+	/** The idempotency key sent to the WMS as the order's external reference */
+	reference: string;
+	status: DeliveryStatus;
+	attempts: number;
+	nextAttemptAt: string | null;
+	lastError: string | null;
+	wmsOrderId: string | null;
+	payload: Record<string, unknown> | null;
+	createdAt: string;
+	updatedAt: string;
+}
+export interface NewDelivery {
+	omsId: string;
+	shipmentNo: number;
+	provider: string;
+	reference: string;
+	payload?: Record<string, unknown> | null;
+}
+
+export interface StoredShipment extends WmsShipment {
+	omsId: string;
+	/** Unique per package: provider's shipment id or carrier+tracking */
+	packageKey: string;
+	provider: string;
+	recordedAt: string;
+}
+
+// ---------------------------------------------------------------- the interface
+
+export interface Store {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Schema version of the open store */
+	schemaVersion(): Promise<number>;
+	close(): Promise<void>;
+
+	// orders
+	recordOrder(order: CanonicalOrder, opts?: { cause?: string }): Promise<RecordResult>;
+	getOrder(omsId: string): Promise<StoredOrder | null>;
+	getOrders(omsIds: string[]): Promise<StoredOrder[]>;
+	searchOrders(search: OrderSearch): Promise<StoredOrder[]>;
+	setStatus(omsId: string, to: OmsStatus, change?: StatusChange): Promise<StatusChangeResult>;
+	/** Merge a downstream annotation (fraud, allocation, wms...) into the stored canonical order, with an event */
+	annotate(
+		omsId: string,
+		key: 'fraud' | 'allocation' | 'wms',
+		value: unknown,
+		event?: { type?: string; cause?: string; detail?: Record<string, unknown> },
+	): Promise<StoredOrder>;
+	addEvent(
+		omsId: string,
+		type: string,
+		opts?: { cause?: string; detail?: Record<string, unknown> },
+	): Promise<OmsEvent>;
+	timeline(omsId: string): Promise<OmsEvent[]>;
+
+	// stock
+	/** Idempotent: rows whose on hand is unchanged are not touched and not reported */
+	upsertStockLevels(levels: StockLevelInput[], opts?: { cause?: string }): Promise<StockChange[]>;
+	setSafetyStock(sku: string, quantity: number, location?: string): Promise<void>;
+	getStock(skus?: string[]): Promise<StockRow[]>;
+	setBundle(bundleSku: string, components: BundleComponent[]): Promise<void>;
+	getBundles(skus?: string[]): Promise<Map<string, BundleComponent[]>>;
+	/** Atomic: each request in one transaction; concurrent callers never reserve the same unit twice */
+	reserve(requests: ReserveRequest[]): Promise<ReserveResult[]>;
+	/** Release the order's active reservations (all, or only these SKUs and quantities) */
+	release(
+		omsId: string,
+		lines?: Array<{ sku: string; quantity: number }>,
+		opts?: { cause?: string },
+	): Promise<{ released: ReservedPart[] }>;
+	/** Shipped units leave on hand and reserved; idempotent per (omsId, packageKey) */
+	commitShipment(
+		omsId: string,
+		packageKey: string,
+		lines: Array<{ sku: string; quantity: number }>,
+		opts?: { cause?: string },
+	): Promise<{ committed: ReservedPart[]; changed: boolean }>;
+	activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>>;
+
+	// published quantities per channel
+	getPublished(channel?: string, skus?: string[]): Promise<PublishedQuantity[]>;
+	setPublished(rows: Array<{ channel: string; sku: string; quantity: number }>): Promise<void>;
+
+	// fraud
+	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;
+	getFraudDecision(omsId: string): Promise<FraudRecord | null>;
+	/** Resolve a held review once: the second call returns resolved=false and the first resolution */
+	resolveFraudReview(
+		omsId: string,
+		decision: 'approved' | 'rejected',
+		by: string,
+		note?: string | null,
+	): Promise<{ resolved: boolean; record: FraudRecord }>;
+	velocity(query: VelocityQuery): Promise<VelocityResult>;
+
+	// WMS outbox
+	/** Insert if (omsId, shipmentNo) is new; otherwise return the existing delivery (created=false) */
+	enqueueDelivery(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }>;
+	getDelivery(omsId: string, shipmentNo?: number): Promise<Delivery | null>;
+	/** Pending deliveries due at `now`, claimed with a lease so two workers do not send the same one at once */
+	claimDueDeliveries(now: string, limit: number, leaseSeconds?: number): Promise<Delivery[]>;
+	markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery>;
+	markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery>;
+	listDeliveries(filter?: { status?: DeliveryStatus[]; provider?: string; limit?: number }): Promise<Delivery[]>;
+
+	// shipments (every package kept)
+	/** Insert if the package is new; changed=false when it was already recorded */
+	recordShipment(s: Omit<StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: StoredShipment }>;
+	getShipments(omsId: string): Promise<StoredShipment[]>;
+
+	// idempotency of outside input, and cursors
+	/** true the first time (source, id) is seen; false for a repeat */
+	markProcessed(source: string, id: string): Promise<boolean>;
+	getCursor(name: string): Promise<string | null>;
+	setCursor(name: string, value: string): Promise<void>;
+
+	/** Read-only SQL for reports (lib/report): `$1`-style parameters on both stores */
+	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
