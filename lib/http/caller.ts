@@ -1,0 +1,140 @@
+/**
+ * lib/http/caller.ts: what every channel client does around one API call, in one place.
+ *
+ * API (stable):
+ *   class ApiCaller({ request, retry?, secrets: () => Array<string|undefined>, label })
+ *     call<T>(options, how?: CallHow): Promise<HttpResponse<T>>
+ *       - adds auth headers from how.auth() on each attempt; on a 401 invalidates (how.onUnauthorized) and
+ *         retries once with a fresh token;
+ *       - takes how.limiter (cost how.cost) before every attempt, lets how.after() read throttle headers,
+ *         drains the limiter on a 429;
+ *       - retries 429/5xx/transport per lib/http/retry.ts; other 4xx are not retried;
+ *       - a status outside how.ok (default 2xx) throws HttpError with secrets removed.
+ *     stats: ClientStats  { requests, retries, throttled, serverErrors, transportErrors, unauthorized }
+ */
+import type { HttpRequestFn, HttpRequestOptions, HttpResponse } from './types';
+import { httpErrorFrom, HttpError, redactText } from './errors';
+import { requestWithRetry, type RetryPolicy } from './retry';
+import type { TokenBucket } from './limiters';
+
+export interface ClientStats {
+	requests: number;
+	retries: number;
+	/** 429 answers (and Shopify THROTTLED) the client absorbed or failed on */
+	throttled: number;
+	serverErrors: number;
+	transportErrors: number;
+	unauthorized: number;
+	/** calls that ended in an error after retries */
+	failed: number;
+}
+
+export interface CallHow {
+	what?: string;
+	auth?: () => Promise<Record<string, string>>;
+	onUnauthorized?: () => void;
+	limiter?: TokenBucket;
+	cost?: number;
+	after?: (res: HttpResponse) => void;
+	ok?: (status: number) => boolean;
+	isRetryable?: (res: HttpResponse) => boolean;
+	delayHintMs?: (res: HttpResponse) => number | undefined;
+	retryTransportErrors?: boolean;
+}
+
+export function newStats(): ClientStats {
+	return { requests: 0, retries: 0, throttled: 0, serverErrors: 0, transportErrors: 0, unauthorized: 0, failed: 0 };
+}
+
+export class ApiCaller {
+	readonly stats: ClientStats = newStats();
+	private readonly request: HttpRequestFn;
+	private readonly retry: RetryPolicy;
+	private readonly secrets: () => Array<string | undefined | null>;
+	private readonly label: string;
+
+	constructor(opts: {
+		request: HttpRequestFn;
+		retry?: RetryPolicy;
+		secrets: () => Array<string | undefined | null>;
+		label: string;
+	}) {
+		this.request = opts.request;
+		this.retry = opts.retry ?? {};
+		this.secrets = opts.secrets;
+		this.label = opts.label;
+	}
+
+	async call<T = unknown>(options: HttpRequestOptions, how: CallHow = {}): Promise<HttpResponse<T>> {
+		const ok = how.ok ?? ((s: number) => s >= 200 && s < 300);
+		let authRetried = false;
+		for (;;) {
+			let current: HttpRequestOptions = options;
+			let res: HttpResponse<T> & { attempts: number };
+			try {
+				res = await requestWithRetry<T>(
+					async <U>(o: HttpRequestOptions) => {
+						this.stats.requests++;
+						try {
+							return await this.request<U>(o);
+						} catch (err) {
+							this.stats.transportErrors++;
+							throw err;
+						}
+					},
+					options,
+					{
+						...this.retry,
+						isRetryable: how.isRetryable ?? this.retry.isRetryable,
+						delayHintMs: how.delayHintMs ?? this.retry.delayHintMs,
+						retryTransportErrors: how.retryTransportErrors ?? this.retry.retryTransportErrors,
+						before: async (attempt) => {
+							if (how.limiter) await how.limiter.take(how.cost ?? 1);
+							if (how.auth) {
+								const h = await how.auth();
+								current = { ...options, headers: { ...(options.headers ?? {}), ...h } };
+								Object.assign(options, { headers: current.headers });
+							}
+							await this.retry.before?.(attempt);
+						},
+						after: (r, attempt) => {
+							if (r.status === 429) {
+								this.stats.throttled++;
+								how.limiter?.drain();
+							}
+							if (r.status >= 500) this.stats.serverErrors++;
+							how.after?.(r);
+							this.retry.after?.(r, attempt);
+						},
+						onRetry: (info) => {
+							this.stats.retries++;
+							this.retry.onRetry?.(info);
+						},
+					},
+				);
+			} catch (err) {
+				this.stats.failed++;
+				const e = err as { code?: string; message?: string };
+				throw new HttpError({
+					message: `${this.label}${how.what ? ' ' + how.what : ''}: ${redactText(e.message ?? String(err), this.secrets())}`,
+					status: 0,
+					method: options.method,
+					url: options.url,
+					code: e.code,
+					secrets: this.secrets(),
+				});
+			}
+			if (res.status === 401 && how.onUnauthorized && !authRetried) {
+				this.stats.unauthorized++;
+				authRetried = true;
+				how.onUnauthorized();
+				continue;
+			}
+			if (!ok(res.status)) {
+				this.stats.failed++;
+				throw httpErrorFrom(options.method, options.url, res, this.secrets(), res.attempts, `${this.label}${how.what ? ' ' + how.what : ''}`);
+			}
+			return res;
+		}
+	}
+}
