@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm run test:e2e`: layer 3, a real n8n 2.x with this package loaded (test/e2e). On Node 24; n8n is installed
+# once into .cache/ by scripts/ensure-n8n.sh; the package is built first because n8n loads dist/.
+#
+# Extra arguments go to jest. JEST_JSON_OUT=<file> also writes jest's JSON report there (used by .ci/run).
+# Logs of every n8n started by the tests are left in artifacts/e2e/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [ "${RUN_E2E_UNDER_NODE24:-}" != 1 ]; then
+  RUN_E2E_UNDER_NODE24=1 exec bash "$root/scripts/with-node24.sh" bash "$0" "$@"
+fi
+
+start=$(date +%s)
+N8N_BIN="$(bash "$root/scripts/ensure-n8n.sh")"
+export N8N_BIN
+echo "run-e2e: n8n $("$N8N_BIN" --version 2>/dev/null | tail -1) at $N8N_BIN (ready after $(( $(date +%s) - start ))s)" >&2
+
+echo "run-e2e: building the package" >&2
+npm run --silent build >&2
+
+mkdir -p "$root/artifacts/e2e"
+json_args=()
+if [ -n "${JEST_JSON_OUT:-}" ]; then
+  mkdir -p "$(dirname "$JEST_JSON_OUT")"
+  json_args=(--json "--outputFile=$JEST_JSON_OUT")
+fi
+
+echo "run-e2e: node $(node -v), jest project e2e" >&2
+set +e
+npx jest --selectProjects e2e --runInBand "${json_args[@]}" "$@"
+code=$?
+set -e
+echo "run-e2e: done in $(( $(date +%s) - start ))s; n8n logs in artifacts/e2e/" >&2
+exit "$code"
