@@ -1,0 +1,3 @@
+/** The allocation brain: channel rules, publishable quantities, changed-only diff, location choice, input checks. */
+export * from './rules';
+export * from './publish';

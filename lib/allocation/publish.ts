@@ -1,0 +1,360 @@
+/**
+ * Per-channel publishable quantities from a channel rule set (rules.ts), and the ATP they start from.
+ *
+ * THE ORDER THE RULES ARE APPLIED IN (keep this comment in sync with computePublishable):
+ *
+ *  0. ATP is the SKU's available-to-promise (on hand - reserved - safety stock, summed over locations; bundles:
+ *     see bundleAtp). It is floored to a whole number and never below 0. The pool is ATP.
+ *  1. Rule: for each channel, the first SKU override matching (SKU, channel) is laid over the channel's rule
+ *     (or over `defaults` for a channel with no rule). Then the tier: when the channel's low-stock tier exists
+ *     and ATP < its level, the low-stock tier's fields are used, otherwise the normal ones.
+ *  2. Zero-at: a channel whose zeroAt is set and ATP <= zeroAt lists 0. Nothing later raises it (not keep-alive).
+ *  3. Priority channels (rank ascending; ties in rule-set order, then in the order of the `channels` argument):
+ *     q = min(maxListed, floor(sharePercent% x pool) - buffer), at least 0. Their shares must sum to <= 100 %
+ *     (a rule set where they do not is refused), so together they never take more than the pool.
+ *     Then, in the same order, each priority channel with keepAliveMin > q is raised towards keepAliveMin out of
+ *     the units no priority channel has taken yet.
+ *  4. remaining = pool - what the priority channels got ("protected before others").
+ *     Other channels (in the order of the `channels` argument):
+ *     q = min(maxListed, floor(sharePercent% x remaining) - buffer), at least 0.
+ *  5. Keep-alive for the other channels, same order: a channel with keepAliveMin > q is raised towards it, but only
+ *     out of units it may draw on: when the other channels' shares are EXCLUSIVE (they sum to <= 100 %, in the
+ *     tiers in effect for this SKU) out of `remaining` minus what the other channels already list; when they are
+ *     SHARED (sum over 100 %, e.g. every channel 100 %: one pool sold everywhere, the store's atomic
+ *     reservation stops the second sale of the last unit) out of `remaining`. maxListed >= keepAliveMin is
+ *     enforced by validation, so keep-alive never breaks the maximum.
+ *  6. Clamp to 0..ATP (a no-op given the steps above; kept as the last line of defence).
+ *
+ * THE INVARIANT ("never more than the rule set allows"), checked by a seeded randomized test:
+ *  - every channel's quantity is an integer with 0 <= q <= ATP; zero when ATP <= its zeroAt;
+ *  - the priority channels together never list more than ATP;
+ *  - when the other channels are exclusive (`pool: 'exclusive'`), the sum over ALL channels is <= ATP;
+ *  - when they are shared (`pool: 'shared'`), each other channel lists at most what the priority channels left.
+ */
+import type { BundleComponent, StockRow } from '../store/types';
+import {
+	assertValidChannelRuleSet,
+	resolveFields,
+	compilePattern,
+	RuleSetError,
+	type ChannelRule,
+	type ChannelRuleFields,
+	type ChannelRuleSet,
+	type ResolvedFields,
+	type ResolvedTier,
+	type SkuOverride,
+} from './rules';
+
+export interface Publishable {
+	channel: string;
+	quantity: number;
+	/** Which rule applied: `channel:amazon`, `defaults`, `override[2]:MUG-*` (+ ` low-stock` for the second tier) */
+	rule: string;
+	/** How the quantity was reached, for Preview and audit */
+	explain: string;
+	tier: 'normal' | 'low';
+	/** priority: took its share of the whole pool first; exclusive/shared: see the header of this file */
+	pool: 'priority' | 'exclusive' | 'shared';
+}
+
+export interface PublishOptions {
+	/** Build the explain strings (default true; Sync Stock over 50,000 SKUs can switch them off) */
+	explain?: boolean;
+}
+
+interface CompiledOverride {
+	index: number;
+	override: SkuOverride;
+	match: (sku: string) => boolean;
+	channel: string;
+}
+
+export interface CompiledRuleSet {
+	readonly ruleSet: ChannelRuleSet;
+	channelRule(channel: string): { rule: ChannelRuleFields; name: string; order: number };
+	overrides: CompiledOverride[];
+	resolved(channel: string, override: CompiledOverride | null): ResolvedFields;
+}
+
+const compiledCache = new WeakMap<object, CompiledRuleSet>();
+
+/** Validate (throws RuleSetError on errors) and compile a rule set once; computePublishable caches this per object. */
+export function compileRuleSet(ruleSet: ChannelRuleSet): CompiledRuleSet {
+	const hit = compiledCache.get(ruleSet);
+	if (hit) return hit;
+	assertValidChannelRuleSet(ruleSet);
+	const byChannel = new Map<string, { rule: ChannelRule; order: number }>();
+	ruleSet.channels.forEach((rule, order) => byChannel.set(rule.channel, { rule, order }));
+	const defaults: ChannelRuleFields = ruleSet.defaults ?? {};
+	const overrides: CompiledOverride[] = (ruleSet.skuOverrides ?? []).map((override, index) => ({
+		index,
+		override,
+		match: compilePattern(override.pattern),
+		channel: override.channel,
+	}));
+	const memo = new Map<string, ResolvedFields>();
+	const compiled: CompiledRuleSet = {
+		ruleSet,
+		overrides,
+		channelRule(channel) {
+			const c = byChannel.get(channel);
+			return c
+				? { rule: c.rule, name: `channel:${channel}`, order: c.order }
+				: { rule: defaults, name: 'defaults', order: ruleSet.channels.length };
+		},
+		resolved(channel, override) {
+			const key = `${override ? override.index : -1}\u0000${channel}`;
+			let r = memo.get(key);
+			if (!r) {
+				r = resolveFields(compiled.channelRule(channel).rule, override?.override);
+				memo.set(key, r);
+			}
+			return r;
+		},
+	};
+	compiledCache.set(ruleSet, compiled);
+	return compiled;
+}
+
+function isCompiled(x: ChannelRuleSet | CompiledRuleSet): x is CompiledRuleSet {
+	return typeof (x as CompiledRuleSet).resolved === 'function';
+}
+
+/** floor(pct% x n), robust to binary fractions (33.33 % of 300 is 99, not 98) */
+export function shareOf(pct: number, n: number): number {
+	return Math.floor((pct * n) / 100 + 1e-9);
+}
+
+interface Work {
+	channel: string;
+	idx: number;
+	rank: number | null;
+	order: number;
+	tier: ResolvedTier;
+	tierName: 'normal' | 'low';
+	rule: string;
+	q: number;
+	zeroed: boolean;
+	notes: string[];
+}
+
+/**
+ * The quantity each channel may list for one SKU at the given ATP, in the order of `channels` (duplicates
+ * dropped). Rule application order and the invariant: see the header of this file.
+ */
+export function computePublishable(
+	sku: string,
+	atp: number,
+	ruleSet: ChannelRuleSet | CompiledRuleSet,
+	channels: string[],
+	opts: PublishOptions = {},
+): Publishable[] {
+	const rs = isCompiled(ruleSet) ? ruleSet : compileRuleSet(ruleSet);
+	const explain = opts.explain !== false;
+	if (typeof atp !== 'number' || Number.isNaN(atp)) throw new TypeError(`ATP of ${sku} must be a number, got ${String(atp)}`);
+	const pool = Math.max(0, Math.floor(atp));
+
+	// Overrides matching this SKU, once per SKU rather than once per channel.
+	const matching: CompiledOverride[] = [];
+	for (const o of rs.overrides) if (o.match(sku)) matching.push(o);
+
+	const seen = new Set<string>();
+	const work: Work[] = [];
+	channels.forEach((channel, idx) => {
+		if (seen.has(channel)) return;
+		seen.add(channel);
+		let ov: CompiledOverride | null = null;
+		for (const o of matching) {
+			if (o.channel === '*' || o.channel === channel) {
+				ov = o;
+				break;
+			}
+		}
+		const base = rs.channelRule(channel);
+		const f = rs.resolved(channel, ov);
+		const low = f.low !== null && f.lowLevel !== null && pool < f.lowLevel;
+		const tier = low ? (f.low as ResolvedTier) : f.normal;
+		const rule = (ov ? `override[${ov.index}]:${ov.override.pattern}` : base.name) + (low ? ' low-stock' : '');
+		const notes: string[] = [];
+		if (explain) {
+			notes.push(`ATP ${pool}`);
+			if (low) notes.push(`below low-stock level ${f.lowLevel}: low-stock tier`);
+		}
+		work.push({ channel, idx, rank: f.rank, order: base.order, tier, tierName: low ? 'low' : 'normal', rule, q: 0, zeroed: false, notes });
+	});
+
+	// 2. zero-at
+	for (const w of work) {
+		const z = w.tier.zeroAt;
+		if (z !== null && z !== undefined && pool <= z) {
+			w.zeroed = true;
+			if (explain) w.notes.push(`ATP ${pool} <= zeroAt ${z}: 0`);
+		}
+	}
+
+	const prio = work.filter((w) => w.rank !== null);
+	prio.sort((a, b) => (a.rank as number) - (b.rank as number) || a.order - b.order || a.idx - b.idx);
+	const others = work.filter((w) => w.rank === null);
+
+	let prioShare = 0;
+	for (const w of prio) prioShare += w.tier.sharePercent;
+	if (prioShare > 100 + 1e-9) {
+		throw new RuleSetError(
+			`Channel rule set cannot be satisfied for SKU ${sku}: priority channel shares sum to ${prioShare} percent (${prio
+				.map((w) => `${w.channel} ${w.tier.sharePercent}% by ${w.rule}`)
+				.join(', ')})`,
+		);
+	}
+
+	const base = (w: Work, from: number, label: string): void => {
+		if (w.zeroed) return;
+		const t = w.tier;
+		const share = shareOf(t.sharePercent, from);
+		let q = share - t.buffer;
+		if (explain) {
+			w.notes.push(`${t.sharePercent}% of ${label} ${from} = ${share}`);
+			if (t.buffer) w.notes.push(`- buffer ${t.buffer} = ${q}`);
+		}
+		if (t.maxListed !== null && t.maxListed !== undefined && q > t.maxListed) {
+			q = t.maxListed;
+			if (explain) w.notes.push(`capped at maxListed ${t.maxListed}`);
+		}
+		if (q < 0) {
+			q = 0;
+			if (explain) w.notes.push('raised to 0');
+		}
+		w.q = q;
+	};
+	const keepAlive = (w: Work, available: number): number => {
+		const ka = w.tier.keepAliveMin;
+		if (w.zeroed || !ka || w.q >= ka) return 0;
+		const raise = Math.max(0, Math.min(ka - w.q, available));
+		if (explain) {
+			w.notes.push(
+				raise === ka - w.q
+					? `keep-alive: raised to ${w.q + raise}`
+					: raise > 0
+						? `keep-alive ${ka}: raised to ${w.q + raise} (all there is for this channel)`
+						: `keep-alive ${ka}: no units left for this channel`,
+			);
+		}
+		w.q += raise;
+		return raise;
+	};
+
+	// 3. priority channels
+	let taken = 0;
+	for (const w of prio) {
+		base(w, pool, 'pool');
+		taken += w.q;
+	}
+	for (const w of prio) taken += keepAlive(w, pool - taken);
+
+	// 4. the others share what is left
+	const remaining = pool - taken;
+	let otherShare = 0;
+	for (const w of others) otherShare += w.tier.sharePercent;
+	const exclusive = otherShare <= 100 + 1e-9;
+	const label = prio.length ? 'remaining' : 'pool';
+	let listed = 0;
+	for (const w of others) {
+		base(w, remaining, label);
+		listed += w.q;
+	}
+	// 5. keep-alive for the others
+	for (const w of others) {
+		const available = exclusive ? remaining - listed : remaining - w.q;
+		listed += keepAlive(w, available);
+	}
+
+	// 6. clamp, and answer in the order of `channels`
+	return work.map((w) => {
+		const q = Math.min(pool, Math.max(0, w.q));
+		return {
+			channel: w.channel,
+			quantity: q,
+			rule: w.rule,
+			explain: explain ? `${w.notes.join('; ')} => ${q}` : '',
+			tier: w.tierName,
+			pool: w.rank !== null ? 'priority' : exclusive ? 'exclusive' : 'shared',
+		};
+	});
+}
+
+export interface SkuChannelQuantity {
+	channel: string;
+	sku: string;
+	quantity: number;
+}
+
+/** computePublishable for many SKUs at once (Sync Stock, Preview): a flat list of (channel, sku, quantity). */
+export function computePublishableMany(
+	atpBySku: Map<string, number> | Iterable<[string, number]>,
+	ruleSet: ChannelRuleSet | CompiledRuleSet,
+	channels: string[],
+): SkuChannelQuantity[] {
+	const rs = isCompiled(ruleSet) ? ruleSet : compileRuleSet(ruleSet);
+	const out: SkuChannelQuantity[] = [];
+	for (const [sku, atp] of atpBySku) {
+		for (const p of computePublishable(sku, atp, rs, channels, { explain: false })) {
+			out.push({ channel: p.channel, sku, quantity: p.quantity });
+		}
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------- ATP of simple SKUs and bundles
+
+/** ATP of one stock row: max(0, onHand - reserved - safetyStock), whole units (recomputed, not trusted). */
+export function rowAtp(row: Pick<StockRow, 'onHand' | 'reserved' | 'safetyStock'>): number {
+	return Math.max(0, Math.floor(row.onHand - row.reserved - row.safetyStock));
+}
+
+/** Whole-SKU ATP of simple SKUs: the sum over locations of each location's ATP. */
+export function atpBySku(rows: Iterable<Pick<StockRow, 'sku' | 'onHand' | 'reserved' | 'safetyStock'>>): Map<string, number> {
+	const m = new Map<string, number>();
+	for (const r of rows) m.set(r.sku, (m.get(r.sku) ?? 0) + rowAtp(r));
+	return m;
+}
+
+/**
+ * Bundle (kit) ATP from component ATPs at ONE place: min over components of floor(atp / quantity).
+ * A missing component counts as 0; a bundle without components, or with a component quantity that is not a
+ * positive integer, has ATP 0 (it cannot be built).
+ */
+export function bundleAtp(components: BundleComponent[], atpBySkuMap: Map<string, number>): number {
+	if (!components.length) return 0;
+	let min = Infinity;
+	for (const c of components) {
+		if (!Number.isInteger(c.quantity) || c.quantity <= 0) return 0;
+		const a = Math.max(0, Math.floor(atpBySkuMap.get(c.sku) ?? 0));
+		const n = Math.floor(a / c.quantity);
+		if (n < min) min = n;
+	}
+	return min;
+}
+
+/**
+ * Bundle ATP when stock is per location (Brightpearl-style): a bundle is built from the components at one
+ * location, so the bundle's ATP is the SUM over locations of the per-location bundleAtp - not bundleAtp of the
+ * summed component ATPs (2 cups in A and 1 saucer in B do not make a cup-and-saucer set).
+ */
+export function bundleAtpByLocation(
+	components: BundleComponent[],
+	rows: Iterable<Pick<StockRow, 'sku' | 'location' | 'onHand' | 'reserved' | 'safetyStock'>>,
+): { total: number; byLocation: Map<string, number> } {
+	const perLoc = new Map<string, Map<string, number>>();
+	for (const r of rows) {
+		let m = perLoc.get(r.location);
+		if (!m) perLoc.set(r.location, (m = new Map()));
+		m.set(r.sku, (m.get(r.sku) ?? 0) + rowAtp(r));
+	}
+	const byLocation = new Map<string, number>();
+	let total = 0;
+	for (const [loc, m] of perLoc) {
+		const n = bundleAtp(components, m);
+		byLocation.set(loc, n);
+		total += n;
+	}
+	return { total, byLocation };
+}
