@@ -1,0 +1,410 @@
+/**
+ * Hand-written validation of the canonical order. It makes every check of canonical-order.schema.json (a unit
+ * test keeps the two in agreement) plus the ones a JSON Schema cannot express: omsId is `${channel}:${channelOrderId}`,
+ * totals add up in integer minor units, amounts have no more decimals than the currency allows, and timestamps
+ * are real calendar dates. It runs on every item, so it has no dependencies and does no allocation-heavy work.
+ */
+import { isCountryCode, normalizeCountry } from './address';
+import { fromMinor, isValidCurrency, minorUnits, toMinor } from './money';
+import { READINESS, SHIPPING_LEVELS } from './types';
+import type { CanonicalOrder, ValidationProblem } from './types';
+
+type Obj = Record<string, unknown>;
+
+/** ISO 8601 in UTC: 2026-05-01T14:00:00Z or with a fraction of a second (same as the schema's pattern). */
+const TIMESTAMP = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?Z$/;
+const CHANNEL = /^[a-z][a-z0-9_-]*$/;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+const ORDER_FIELDS = ['omsId', 'channel', 'channelOrderId', 'orderNumber', 'placedAt', 'updatedAt', 'channelStatus', 'readiness', 'currency', 'totals', 'customer', 'shipTo', 'billTo', 'shipping', 'lines', 'risk'];
+const TOTALS_FIELDS = ['subtotal', 'shipping', 'tax', 'discount', 'total'] as const;
+const CUSTOMER_FIELDS = ['email', 'name', 'phone', 'channelCustomerId'];
+const ADDRESS_FIELDS = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
+const SHIPPING_FIELDS = ['level', 'label'];
+const LINE_FIELDS = ['lineId', 'sku', 'title', 'quantity', 'unitPrice', 'lineTotal'];
+const RISK_FIELDS = ['channelRecommendation', 'channelRiskLevel', 'clientIp', 'facts', 'external'];
+const RISK_FACT_FIELDS = ['description', 'sentiment'];
+const RISK_EXTERNAL_FIELDS = ['provider', 'decision', 'level', 'score'];
+
+/** A short, readable rendering of a value for messages. */
+function show(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+	if (typeof value === 'string') {
+		const s = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+		return JSON.stringify(s);
+	}
+	if (Array.isArray(value)) return `an array of ${value.length}`;
+	if (typeof value === 'object' && value !== null) return 'an object';
+	return String(value);
+}
+
+function isObj(v: unknown): v is Obj {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isRealDate(ts: string): boolean {
+	const year = Number(ts.slice(0, 4));
+	const month = Number(ts.slice(5, 7));
+	const day = Number(ts.slice(8, 10));
+	const d = new Date(Date.UTC(year, month - 1, day));
+	return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+function key(path: string, name: string): string {
+	return `${path}.${name}`;
+}
+
+class Checker {
+	readonly problems: ValidationProblem[] = [];
+	/** Minor-unit decimals of the order's currency, or null when the currency is invalid. */
+	decimals: number | null = null;
+	currency = '';
+
+	add(path: string, message: string): void {
+		this.problems.push({ path, message });
+	}
+
+	/** Reports missing required fields and fields not in `known` (strict objects). */
+	fields(path: string, obj: Obj, required: readonly string[], known: readonly string[] | null, what: string): void {
+		for (const f of required) {
+			if (obj[f] === undefined) this.add(key(path, f), `is required (${what} must have "${f}"; use null when there is none)`);
+		}
+		if (known) {
+			for (const f of Object.keys(obj)) {
+				if (!known.includes(f)) this.add(key(path, f), `is not a field of ${what} (allowed: ${known.join(', ')})`);
+			}
+		}
+	}
+
+	object(path: string, v: unknown, what: string): v is Obj {
+		if (isObj(v)) return true;
+		this.add(path, `must be ${what}, got ${v === null ? 'null' : show(v)}`);
+		return false;
+	}
+
+	/** Required non-null string (undefined is reported by fields()). */
+	string(path: string, v: unknown, opts: { nonEmpty?: boolean } = {}): v is string {
+		if (v === undefined) return false;
+		if (typeof v !== 'string') {
+			this.add(path, `must be a string, got ${v === null ? 'null' : show(v)}`);
+			return false;
+		}
+		if (opts.nonEmpty && v.length === 0) {
+			this.add(path, 'must not be empty');
+			return false;
+		}
+		return true;
+	}
+
+	stringOrNull(path: string, v: unknown): void {
+		if (v === undefined || v === null || typeof v === 'string') return;
+		this.add(path, `must be a string or null, got ${show(v)}`);
+	}
+
+	timestamp(path: string, v: unknown, nullable = false): void {
+		if (v === undefined) return;
+		if (v === null && nullable) return;
+		if (typeof v !== 'string' || !TIMESTAMP.test(v)) {
+			this.add(path, `must be an ISO 8601 timestamp in UTC such as "2026-05-01T14:00:00Z"${nullable ? ' or null' : ''}, got ${v === null ? 'null' : show(v)}`);
+			return;
+		}
+		if (!isRealDate(v)) this.add(path, `must be a real calendar date, got ${show(v)}`);
+	}
+
+	oneOf(path: string, v: unknown, allowed: readonly string[]): void {
+		if (v === undefined) return;
+		if (typeof v !== 'string' || !allowed.includes(v)) {
+			this.add(path, `must be one of ${allowed.join(' | ')}, got ${v === null ? 'null' : show(v)}`);
+		}
+	}
+
+	number(path: string, v: unknown, nullable = false): void {
+		if (v === undefined || (nullable && v === null)) return;
+		if (typeof v !== 'number' || !Number.isFinite(v)) {
+			this.add(path, `must be a finite number${nullable ? ' or null' : ''}, got ${v === null ? 'null' : show(v)}`);
+		}
+	}
+
+	integer(path: string, v: unknown, min: number): void {
+		if (v === undefined) return;
+		if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+			const what = min === 1 ? 'a positive integer' : min === 0 ? 'a whole number, 0 or more' : `an integer, at least ${min}`;
+			this.add(path, `must be ${what}, got ${v === null ? 'null' : show(v)}`);
+		}
+	}
+
+	/** A money amount: finite, not negative, no more decimals than the currency allows. Returns minor units. */
+	money(path: string, v: unknown): number | null {
+		if (v === undefined) return null;
+		if (typeof v !== 'number' || !Number.isFinite(v)) {
+			this.add(path, `must be an amount (a finite number in major units), got ${v === null ? 'null' : show(v)}`);
+			return null;
+		}
+		if (v < 0) {
+			this.add(path, `must not be negative, got ${show(v)}`);
+			return null;
+		}
+		if (this.decimals === null) return null;
+		let minor: number;
+		try {
+			minor = toMinor(v, this.currency);
+		} catch {
+			this.add(path, `is too large to be handled exactly, got ${show(v)}`);
+			return null;
+		}
+		if (fromMinor(minor, this.currency) !== v) {
+			this.add(
+				path,
+				this.decimals === 0
+					? `must be a whole amount: ${this.currency} has no minor unit, got ${show(v)}`
+					: `must have at most ${this.decimals} decimal${this.decimals === 1 ? '' : 's'} for ${this.currency}, got ${show(v)}`,
+			);
+			return null;
+		}
+		return minor;
+	}
+
+	address(path: string, v: unknown): void {
+		if (v === undefined || v === null) return;
+		if (!this.object(path, v, 'an address object or null')) return;
+		this.fields(path, v, ADDRESS_FIELDS, ADDRESS_FIELDS, 'an address');
+		for (const f of ADDRESS_FIELDS) if (f !== 'country') this.stringOrNull(key(path, f), v[f]);
+		const country = v.country;
+		if (country !== undefined && !isCountryCode(country)) {
+			const guess = typeof country === 'string' ? normalizeCountry(country) : null;
+			this.add(
+				key(path, 'country'),
+				`must be an ISO 3166-1 alpha-2 country code in upper case such as "US", got ${country === null ? 'null' : show(country)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+			);
+		}
+	}
+}
+
+function checkTotals(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object with subtotal, shipping, tax, discount and total')) return;
+	c.fields(path, v, TOTALS_FIELDS, TOTALS_FIELDS, 'totals');
+	const m: Record<string, number | null> = {};
+	for (const f of TOTALS_FIELDS) m[f] = c.money(key(path, f), v[f]);
+	const { subtotal, shipping, tax, discount, total } = m;
+	if (subtotal !== null && shipping !== null && tax !== null && discount !== null && total !== null && c.decimals !== null) {
+		const expected = subtotal + shipping + tax - discount;
+		if (expected !== total) {
+			const fmt = (minor: number) => fromMinor(minor, c.currency).toFixed(c.decimals ?? 2);
+			c.add(
+				key(path, 'total'),
+				`must equal subtotal + shipping + tax - discount = ${fmt(subtotal)} + ${fmt(shipping)} + ${fmt(tax)} - ${fmt(discount)} = ${fmt(expected)} ${c.currency}, got ${fmt(total)}`,
+			);
+		}
+	}
+}
+
+function checkCustomer(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object with email, name, phone and channelCustomerId')) return;
+	c.fields(path, v, CUSTOMER_FIELDS, CUSTOMER_FIELDS, 'customer');
+	for (const f of CUSTOMER_FIELDS) c.stringOrNull(key(path, f), v[f]);
+	if (typeof v.email === 'string' && !EMAIL.test(v.email)) {
+		c.add(key(path, 'email'), `must be an e-mail address (name@domain) or null, got ${show(v.email)}`);
+	}
+}
+
+function checkShipping(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object with level and label')) return;
+	c.fields(path, v, SHIPPING_FIELDS, SHIPPING_FIELDS, 'shipping');
+	c.oneOf(key(path, 'level'), v.level, SHIPPING_LEVELS);
+	c.stringOrNull(key(path, 'label'), v.label);
+}
+
+function checkLines(c: Checker, path: string, v: unknown): void {
+	if (v === undefined) return;
+	if (!Array.isArray(v)) {
+		c.add(path, `must be an array of order lines, got ${v === null ? 'null' : show(v)}`);
+		return;
+	}
+	if (v.length === 0) c.add(path, 'must have at least one line');
+	for (let i = 0; i < v.length; i++) {
+		const p = `${path}[${i}]`;
+		const line: unknown = v[i];
+		if (!c.object(p, line, 'an order line object')) continue;
+		c.fields(p, line, LINE_FIELDS, LINE_FIELDS, 'an order line');
+		c.string(key(p, 'lineId'), line.lineId, { nonEmpty: true });
+		c.string(key(p, 'sku'), line.sku, { nonEmpty: true });
+		c.stringOrNull(key(p, 'title'), line.title);
+		c.integer(key(p, 'quantity'), line.quantity, 1);
+		c.money(key(p, 'unitPrice'), line.unitPrice);
+		c.money(key(p, 'lineTotal'), line.lineTotal);
+	}
+}
+
+function checkRisk(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object with channelRecommendation, channelRiskLevel and clientIp')) return;
+	c.fields(path, v, ['channelRecommendation', 'channelRiskLevel', 'clientIp'], RISK_FIELDS, 'risk');
+	c.stringOrNull(key(path, 'channelRecommendation'), v.channelRecommendation);
+	c.stringOrNull(key(path, 'channelRiskLevel'), v.channelRiskLevel);
+	c.stringOrNull(key(path, 'clientIp'), v.clientIp);
+	if (v.facts !== undefined) {
+		if (!Array.isArray(v.facts)) c.add(key(path, 'facts'), `must be an array, got ${show(v.facts)}`);
+		else
+			v.facts.forEach((f: unknown, i: number) => {
+				const p = `${path}.facts[${i}]`;
+				if (!c.object(p, f, 'an object with description')) return;
+				c.fields(p, f, ['description'], RISK_FACT_FIELDS, 'a risk fact');
+				c.string(key(p, 'description'), f.description);
+				c.stringOrNull(key(p, 'sentiment'), f.sentiment);
+			});
+	}
+	if (v.external !== undefined) {
+		if (!Array.isArray(v.external)) c.add(key(path, 'external'), `must be an array, got ${show(v.external)}`);
+		else
+			v.external.forEach((e: unknown, i: number) => {
+				const p = `${path}.external[${i}]`;
+				if (!c.object(p, e, 'an object with provider')) return;
+				c.fields(p, e, ['provider'], RISK_EXTERNAL_FIELDS, 'an external risk verdict');
+				c.string(key(p, 'provider'), e.provider);
+				c.stringOrNull(key(p, 'decision'), e.decision);
+				c.stringOrNull(key(p, 'level'), e.level);
+				c.number(key(p, 'score'), e.score, true);
+			});
+	}
+}
+
+function eachItem(c: Checker, path: string, v: unknown, what: string, check: (p: string, item: Obj) => void): void {
+	if (v === undefined) return;
+	if (!Array.isArray(v)) {
+		c.add(path, `must be an array, got ${v === null ? 'null' : show(v)}`);
+		return;
+	}
+	v.forEach((item: unknown, i: number) => {
+		const p = `${path}[${i}]`;
+		if (c.object(p, item, what)) check(p, item);
+	});
+}
+
+function checkFraud(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object (the fraud annotation)')) return;
+	c.fields(path, v, ['decision', 'score', 'reasons'], null, 'the fraud annotation');
+	c.oneOf(key(path, 'decision'), v.decision, ['pass', 'review', 'reject']);
+	c.number(key(path, 'score'), v.score);
+	eachItem(c, key(path, 'reasons'), v.reasons, 'a fraud reason object', (p, r) => {
+		c.fields(p, r, ['rule', 'points', 'detail'], null, 'a fraud reason');
+		c.string(key(p, 'rule'), r.rule);
+		c.number(key(p, 'points'), r.points);
+		c.string(key(p, 'detail'), r.detail);
+	});
+}
+
+function checkAllocation(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object (the allocation annotation)')) return;
+	c.fields(path, v, ['status', 'lines'], null, 'the allocation annotation');
+	c.oneOf(key(path, 'status'), v.status, ['allocated', 'partial', 'backordered']);
+	eachItem(c, key(path, 'lines'), v.lines, 'an allocation line object', (p, l) => {
+		c.fields(p, l, ['sku', 'requested', 'allocated', 'backordered'], null, 'an allocation line');
+		c.string(key(p, 'sku'), l.sku, { nonEmpty: true });
+		c.integer(key(p, 'requested'), l.requested, 0);
+		c.integer(key(p, 'allocated'), l.allocated, 0);
+		c.integer(key(p, 'backordered'), l.backordered, 0);
+	});
+}
+
+function checkWms(c: Checker, path: string, v: unknown): void {
+	if (!c.object(path, v, 'an object (the wms annotation)')) return;
+	c.fields(path, v, ['provider', 'reference', 'status', 'shipments'], null, 'the wms annotation');
+	c.string(key(path, 'provider'), v.provider, { nonEmpty: true });
+	c.stringOrNull(key(path, 'reference'), v.reference);
+	c.string(key(path, 'status'), v.status);
+	eachItem(c, key(path, 'shipments'), v.shipments, 'a shipment object', (p, s) => {
+		c.fields(p, s, ['carrier', 'trackingNumber', 'trackingUrl', 'shippedAt', 'lines'], null, 'a shipment');
+		c.stringOrNull(key(p, 'carrier'), s.carrier);
+		c.stringOrNull(key(p, 'trackingNumber'), s.trackingNumber);
+		c.stringOrNull(key(p, 'trackingUrl'), s.trackingUrl);
+		c.timestamp(key(p, 'shippedAt'), s.shippedAt, true);
+		if (s.packageKey !== undefined) c.string(key(p, 'packageKey'), s.packageKey);
+		eachItem(c, key(p, 'lines'), s.lines, 'a shipment line object', (lp, l) => {
+			c.fields(lp, l, ['sku', 'quantity'], null, 'a shipment line');
+			c.string(key(lp, 'sku'), l.sku, { nonEmpty: true });
+			c.integer(key(lp, 'quantity'), l.quantity, 0);
+			if (l.lineId !== undefined) c.string(key(lp, 'lineId'), l.lineId);
+		});
+	});
+}
+
+/**
+ * Every problem with a canonical order, each with its JSON path (`$.lines[0].quantity`) and a message a person
+ * understands ("must be a positive integer, got -2"). An empty array means the order is valid.
+ */
+export function validateOrder(order: unknown): ValidationProblem[] {
+	const c = new Checker();
+	if (!isObj(order)) {
+		c.add('$', `must be an object (one canonical order), got ${order === null ? 'null' : show(order)}`);
+		return c.problems;
+	}
+	const o = order;
+	c.fields('$', o, ORDER_FIELDS, null, 'a canonical order');
+
+	const channelOk = o.channel !== undefined && c.string('$.channel', o.channel) && CHANNEL.test(o.channel);
+	if (typeof o.channel === 'string' && !channelOk) {
+		c.add('$.channel', `must be a lower-case channel id such as "shopify" (letters, digits, _ or -), got ${show(o.channel)}`);
+	}
+	const idOk = c.string('$.channelOrderId', o.channelOrderId, { nonEmpty: true });
+	if (c.string('$.omsId', o.omsId, { nonEmpty: true }) && channelOk && idOk) {
+		const expected = `${o.channel as string}:${o.channelOrderId as string}`;
+		if (o.omsId !== expected) c.add('$.omsId', `must be "${expected}" (channel:channelOrderId), got ${show(o.omsId)}`);
+	}
+	c.stringOrNull('$.orderNumber', o.orderNumber);
+	c.timestamp('$.placedAt', o.placedAt);
+	c.timestamp('$.updatedAt', o.updatedAt);
+	c.string('$.channelStatus', o.channelStatus);
+	c.oneOf('$.readiness', o.readiness, READINESS);
+
+	if (o.currency !== undefined) {
+		if (typeof o.currency === 'string' && isValidCurrency(o.currency)) {
+			c.currency = o.currency;
+			c.decimals = minorUnits(o.currency);
+		} else {
+			const hint = typeof o.currency === 'string' && isValidCurrency(o.currency.trim().toUpperCase()) ? ` (did you mean "${o.currency.trim().toUpperCase()}"?)` : '';
+			c.add('$.currency', `must be an active ISO 4217 currency code in upper case such as "USD", got ${o.currency === null ? 'null' : show(o.currency)}${hint}`);
+		}
+	}
+
+	if (o.totals !== undefined) checkTotals(c, '$.totals', o.totals);
+	if (o.customer !== undefined) checkCustomer(c, '$.customer', o.customer);
+	c.address('$.shipTo', o.shipTo);
+	c.address('$.billTo', o.billTo);
+	if (o.shipping !== undefined) checkShipping(c, '$.shipping', o.shipping);
+	checkLines(c, '$.lines', o.lines);
+	if (o.risk !== undefined) checkRisk(c, '$.risk', o.risk);
+	c.timestamp('$.shipBy', o.shipBy, true);
+	if (o.fraud !== undefined) checkFraud(c, '$.fraud', o.fraud);
+	if (o.allocation !== undefined) checkAllocation(c, '$.allocation', o.allocation);
+	if (o.wms !== undefined) checkWms(c, '$.wms', o.wms);
+	return c.problems;
+}
+
+/** One line a problem: "$.lines[0].quantity: must be a positive integer, got -2". */
+export function formatProblems(problems: readonly ValidationProblem[]): string {
+	return problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+}
+
+/** Thrown by assertValidOrder; `problems` holds every problem found. */
+export class InvalidOrderError extends Error {
+	readonly problems: ValidationProblem[];
+	readonly omsId: string | null;
+
+	constructor(problems: ValidationProblem[], omsId: string | null = null) {
+		const n = problems.length;
+		super(`Invalid canonical order${omsId ? ` ${omsId}` : ''}: ${n} problem${n === 1 ? '' : 's'}\n${formatProblems(problems)}`);
+		this.name = 'InvalidOrderError';
+		this.problems = problems;
+		this.omsId = omsId;
+	}
+}
+
+/** Returns the order typed as CanonicalOrder when valid; throws InvalidOrderError listing every problem if not. */
+export function assertValidOrder(order: unknown): CanonicalOrder {
+	const problems = validateOrder(order);
+	if (problems.length > 0) {
+		const omsId = isObj(order) && typeof order.omsId === 'string' ? order.omsId : null;
+		throw new InvalidOrderError(problems, omsId);
+	}
+	return order as CanonicalOrder;
+}
