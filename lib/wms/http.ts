@@ -1,0 +1,135 @@
+/**
+ * How every WMS provider sends a request: pace (the provider's limiter), send through lib/http/retry (429, 5xx and
+ * transport failures retried with backoff, honouring Retry-After / x-retry-after), and turn what is left into a
+ * WmsError the outbox can classify. No second retry loop lives here.
+ */
+import type { HttpRequestOptions, HttpResponse } from '../http/types';
+import { requestWithRetry, type RetryPolicy } from '../http/retry';
+import { WmsError, type Pacer, type ProviderDeps } from './types';
+
+export interface SendOptions {
+	pacer?: Pacer | null;
+	cost?: number;
+	/** Statuses the caller reads itself (e.g. 404 for "no such order", 422 for a duplicate reference) */
+	accept?: number[];
+	/** Extra policy for this call (e.g. ShipHero's throttling inside a 200) */
+	policy?: RetryPolicy;
+}
+
+export async function send<T = unknown>(
+	provider: string,
+	deps: ProviderDeps,
+	options: HttpRequestOptions,
+	opts: SendOptions = {},
+): Promise<HttpResponse<T>> {
+	const pacer = deps.rateLimit === false ? null : (opts.pacer ?? null);
+	const base = { ...(deps.retry ?? {}), ...(opts.policy ?? {}) };
+	const policy: RetryPolicy = {
+		...base,
+		before: async (attempt) => {
+			if (pacer) await pacer.take(opts.cost);
+			await base.before?.(attempt);
+		},
+		after: (res, attempt) => {
+			if (pacer && res.status === 429) {
+				pacer.drain?.();
+				pacer.fill?.();
+			}
+			base.after?.(res, attempt);
+		},
+	};
+	let res: HttpResponse<T>;
+	try {
+		res = await requestWithRetry<T>(deps.request, { timeoutMs: deps.timeoutMs ?? 30_000, ...options }, policy);
+	} catch (err) {
+		throw toWmsError(provider, err, options);
+	}
+	if (res.status >= 200 && res.status < 300) return res;
+	if (opts.accept?.includes(res.status)) return res;
+	throw statusError(provider, res, options);
+}
+
+/** A non-2xx response as a WmsError: 408/429/5xx are retryable, other 4xx are not. Never includes headers. */
+export function statusError(provider: string, res: HttpResponse<unknown>, options: Pick<HttpRequestOptions, 'method' | 'url'>): WmsError {
+	const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
+	return new WmsError(provider, `${options.method} ${pathOf(options.url)} answered ${res.status}${bodyHint(res.body)}`, {
+		retryable,
+		status: res.status,
+		code: `HTTP_${res.status}`,
+	});
+}
+
+/** Errors thrown by the request function or lib/http/retry (transport, or HttpError after the last attempt). */
+export function toWmsError(provider: string, err: unknown, options: Pick<HttpRequestOptions, 'method' | 'url'>): WmsError {
+	if (err instanceof WmsError) return err;
+	const e = err as { status?: unknown; statusCode?: unknown; response?: { status?: unknown }; code?: unknown; message?: unknown };
+	const status = [e?.status, e?.statusCode, e?.response?.status].find((s): s is number => typeof s === 'number') ?? null;
+	const code = typeof e?.code === 'string' ? e.code : null;
+	const retryable = status == null ? true : status === 408 || status === 429 || status >= 500;
+	const what = status != null ? `answered ${status}` : `failed (${code ?? 'transport error'})`;
+	return new WmsError(provider, `${options.method} ${pathOf(options.url)} ${what}`, { retryable, status, code: code ?? (status ? `HTTP_${status}` : null) });
+}
+
+export function malformed(provider: string, what: string): WmsError {
+	return new WmsError(provider, `malformed response: ${what}`, { retryable: true, code: 'MALFORMED' });
+}
+
+/** The path of a URL without its query string (which may carry filters but never secrets here; kept short). */
+function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return url.split('?')[0];
+	}
+}
+
+/** A short hint from an error body: its message field, never the whole body. */
+function bodyHint(body: unknown): string {
+	let msg: unknown = null;
+	if (typeof body === 'string') msg = body.slice(0, 200);
+	else if (body && typeof body === 'object') {
+		const b = body as Record<string, unknown>;
+		msg = b.message ?? b.Message ?? b.error_description ?? b.error ?? b.title ?? firstError(b.errors) ?? null;
+		if (msg && typeof msg === 'object') msg = JSON.stringify(msg).slice(0, 200);
+	}
+	return msg ? `: ${String(msg).slice(0, 200)}` : '';
+}
+
+function firstError(errors: unknown): unknown {
+	if (Array.isArray(errors) && errors.length) {
+		const e = errors[0] as Record<string, unknown>;
+		return e?.message ?? e;
+	}
+	if (errors && typeof errors === 'object') {
+		const first = Object.values(errors as Record<string, unknown>)[0];
+		return Array.isArray(first) ? first[0] : first;
+	}
+	return null;
+}
+
+/** The message of any body, for callers that need to read it (e.g. duplicate-reference detection). */
+export function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	try {
+		return JSON.stringify(body) ?? '';
+	} catch {
+		return '';
+	}
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+	return v != null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function joinUrl(base: string, path: string): string {
+	return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+}
+
+export function str(v: unknown): string | null {
+	return v == null || v === '' ? null : String(v);
+}
+
+export function num(v: unknown, fallback = 0): number {
+	const n = typeof v === 'number' ? v : Number(v);
+	return Number.isFinite(n) ? n : fallback;
+}

@@ -1,0 +1,138 @@
+/**
+ * One interface for every WMS provider (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager, Generic REST).
+ *
+ * A provider is a thin client over one WMS API: it speaks that API's paths, auth and field names and maps them to
+ * and from the OMS's words. It holds no OMS state (the outbox and forward-only status live in lib/wms/outbox.ts,
+ * over the Store). Every provider takes the request function (lib/http/types.ts) as an argument, so inside n8n
+ * it runs on n8n's helpers and outside on axios.
+ */
+import type { CanonicalOrder, OrderLine, WmsShipment } from '../order/types';
+import type { HttpRequestFn } from '../http/types';
+import type { RetryPolicy } from '../http/retry';
+import type { WmsStatus } from './status';
+
+export type { WmsStatus } from './status';
+
+export interface CreateOrderOptions {
+	/** The idempotency key sent as the WMS order's external reference (see referenceFor) */
+	reference: string;
+	/** 1 for the first (or only) shipment of an order, 2.. for later ones of a split order */
+	shipmentNo: number;
+	/** Only these lines (a split shipment); omitted: all of order.lines */
+	lines?: OrderLine[];
+}
+
+export interface CreateOrderResult {
+	/** 'exists': the WMS already had an order with this reference (a retry after an ambiguous failure): success */
+	outcome: 'created' | 'exists';
+	wmsOrderId: string;
+	raw: unknown;
+}
+
+export interface WmsPackage extends WmsShipment {
+	/** Unique per package within the provider: its shipment/package id, else carrier + tracking number */
+	packageKey: string;
+}
+
+export interface WmsOrderState {
+	reference: string;
+	wmsOrderId: string;
+	/** The OMS's word for the WMS state */
+	status: WmsStatus;
+	/** The WMS's own status words, unchanged (for audit and reports) */
+	rawStatus: string;
+	shipments: WmsPackage[];
+	updatedAt: string;
+}
+
+export interface WmsOrderUpdate extends WmsOrderState {
+	/** The OMS order this reference belongs to (reference without the `#n` shipment suffix) */
+	omsId: string;
+	shipmentNo: number;
+}
+
+export interface ShipmentUpdatesPage {
+	updates: WmsOrderUpdate[];
+	/** Opaque; pass back on the next call. null only when the provider has nothing to resume from */
+	cursor: string | null;
+}
+
+export interface InventoryLevel {
+	sku: string;
+	location: string;
+	onHand: number;
+	/** What the WMS says can still be promised (its own committed/allocated taken off), when it says */
+	available?: number;
+}
+
+export interface CancelResult {
+	/** false when the WMS order was already past the point of cancelling (shipped) */
+	cancelled: boolean;
+	rawStatus: string | null;
+	raw: unknown;
+}
+
+export interface CredentialTestResult {
+	ok: boolean;
+	/** Never contains a secret */
+	message: string;
+}
+
+export interface WmsProvider {
+	readonly name: WmsProviderName;
+	createOrder(order: CanonicalOrder, opts: CreateOrderOptions): Promise<CreateOrderResult>;
+	cancelOrder(ref: { reference?: string; wmsOrderId?: string }): Promise<CancelResult>;
+	/** null when the WMS has no order with this reference */
+	getOrder(reference: string): Promise<WmsOrderState | null>;
+	/** Orders changed since the cursor (null: from the provider's default look-back), oldest first */
+	getShipmentUpdates(cursor: string | null): Promise<ShipmentUpdatesPage>;
+	getInventoryLevels(): Promise<InventoryLevel[]>;
+	testCredentials(): Promise<CredentialTestResult>;
+}
+
+export type WmsProviderName = 'shipbob' | 'shiphero' | 'extensiv' | 'generic';
+
+/**
+ * Pacing a provider applies before each attempt: lib/http/limiters TokenBucket and SlidingWindowLimiter fit
+ * (take), and are told when the server throttled anyway (drain / fill).
+ */
+export interface Pacer {
+	take(cost?: number): Promise<unknown>;
+	drain?(): void;
+	fill?(): void;
+}
+
+/** What every provider client is built from, besides its own credentials. */
+export interface ProviderDeps {
+	request: HttpRequestFn;
+	/** Per-request timeout (ms); default 30 000 */
+	timeoutMs?: number;
+	/** Retry policy for lib/http/retry (429/5xx/transport). Omitted: the library default */
+	retry?: RetryPolicy;
+	/** false: no client-side pacing (benchmarks, and tests that exercise the server's 429s) */
+	rateLimit?: boolean;
+	/** Clock (ms since epoch) for token expiry; default Date.now */
+	now?: () => number;
+	/** Sleep used by pacing and GraphQL throttle waits; default setTimeout */
+	sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * A failure the outbox can classify. `retryable` true: timeout, transport, 5xx, 429, throttling, malformed body
+ * (try later: the reference makes a retry a no-op on the WMS side). false: the WMS refused the order (4xx): it
+ * will refuse it again, so the delivery fails with this message.
+ */
+export class WmsError extends Error {
+	readonly provider: string;
+	readonly retryable: boolean;
+	readonly status: number | null;
+	readonly code: string | null;
+	constructor(provider: string, message: string, opts: { retryable: boolean; status?: number | null; code?: string | null }) {
+		super(`${provider}: ${message}`);
+		this.name = 'WmsError';
+		this.provider = provider;
+		this.retryable = opts.retryable;
+		this.status = opts.status ?? null;
+		this.code = opts.code ?? null;
+	}
+}

@@ -1,0 +1,182 @@
+/**
+ * Extensiv 3PL Warehouse Manager (3PL Central) sandbox: https://secure-wms.com/...
+ *
+ * Verified (reference wms.md, public client code): OAuth2 client_credentials at POST /AuthServer/api/Token with
+ * Basic client_id:client_secret plus user_login_id (and the 3PL key, tpl) in the body; short-lived bearer token;
+ * POST /orders with customerIdentifier, facilityIdentifier, referenceNum, routingInfo, shipTo, orderItems
+ * [{ itemIdentifier: { sku }, qty }]; not idempotent (a second POST with the same referenceNum makes a second
+ * order); GET /orders?rql=...&detail=All; GET /inventory/stocksummaries.
+ * Assumed [U]: the HAL list shape { totalResults, _embedded: { 'http://api.3plCentral.com/rels/orders/order': [] } }
+ * and pgsiz/pgnum paging; readOnly.status 0 Open / 1 Closed / 2 Cancelled with pickDoneDate, packDoneDate,
+ * processDate, lastModifiedDate; packages [{ packageId, trackingNumber, packageContents [{ orderItemId, qty }] }];
+ * routingInfo.carrier; POST /orders/{id}/canceler (the real API also wants If-Match with the order's ETag);
+ * stocksummaries field names (onHand, allocated, available, onHold, itemIdentifier.sku, facilityId); token
+ * expires_in 1800 s. The rate limit is not published: this sandbox answers 429 + Retry-After only when one is set.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SbOrder, World } from './world';
+import { arr, bearer, json, obj, s, WindowCounter, type SbRequest, type SbResponse } from './http';
+
+export interface ExtensivSandboxOptions {
+	clientId: string;
+	clientSecret: string;
+	tpl: string;
+	userLoginId: string;
+	tokenTtlSec?: number;
+	/** Assumed limit (real time); default none (not published) */
+	rateLimit?: { limit: number; windowMs: number };
+	/** Reject a second order with the same referenceNum (an account setting [U]); default false (the API's default) */
+	rejectDuplicates?: boolean;
+}
+
+const REL = 'http://api.3plCentral.com/rels/orders/order';
+
+export class ExtensivSandbox {
+	private readonly tokens = new Map<string, number>();
+	private readonly limiter: WindowCounter | null;
+	constructor(
+		private readonly world: World,
+		private readonly opts: ExtensivSandboxOptions,
+	) {
+		this.limiter = opts.rateLimit ? new WindowCounter(opts.rateLimit.limit, opts.rateLimit.windowMs) : null;
+	}
+
+	handle(req: SbRequest): SbResponse {
+		if (req.method === 'POST' && /^\/AuthServer\/api\/Token$/i.test(req.path)) return this.token(req);
+		const t = bearer(req);
+		const exp = t ? this.tokens.get(t) : undefined;
+		if (exp === undefined) return json(401, { ErrorCode: 'Unauthorized', Message: 'Authorization has been denied for this request.' });
+		if (this.world.now() >= exp) return json(401, { ErrorCode: 'Unauthorized', Message: 'The access token has expired.' });
+		if (this.limiter) {
+			const wait = this.limiter.hit('all');
+			if (wait != null) return json(429, { ErrorCode: 'TooManyRequests', Message: 'Too many requests' }, { 'retry-after': String(wait) });
+		}
+		if (req.method === 'POST' && req.path === '/orders') return this.create(req);
+		if (req.method === 'GET' && req.path === '/orders') return this.list(req);
+		let m = /^\/orders\/(\d+)$/.exec(req.path);
+		if (req.method === 'GET' && m) {
+			const o = this.world.byId('extensiv', Number(m[1]));
+			return o ? json(200, this.view(o, true), { etag: `"${o.updatedAt}"` }) : json(404, { ErrorCode: 'NotFound', Message: 'Order not found' });
+		}
+		m = /^\/orders\/(\d+)\/canceler$/.exec(req.path);
+		if (req.method === 'POST' && m) {
+			const o = this.world.byId('extensiv', Number(m[1]));
+			if (!o) return json(404, { ErrorCode: 'NotFound', Message: 'Order not found' });
+			if (!this.world.cancel(o)) return json(400, { ErrorCode: 'InvalidState', Message: 'A closed order cannot be canceled' });
+			return json(200, this.view(o, true));
+		}
+		if (req.method === 'GET' && req.path === '/inventory/stocksummaries') return this.stock(req);
+		if (req.method === 'GET' && req.path === '/customers') return json(200, { totalResults: 1, _embedded: { 'http://api.3plCentral.com/rels/customers/customer': [{ readOnly: { customerId: 1 }, companyInfo: { companyName: 'Seller' } }] } });
+		return json(404, { ErrorCode: 'NotFound', Message: `No route ${req.method} ${req.path}` });
+	}
+
+	private token(req: SbRequest): SbResponse {
+		const basic = /^Basic\s+(.+)$/i.exec(req.headers['authorization'] ?? '');
+		const [id, secret] = basic ? Buffer.from(basic[1], 'base64').toString().split(':') : [];
+		const b = obj(req.body);
+		if (id !== this.opts.clientId || secret !== this.opts.clientSecret) return json(401, { error: 'invalid_client' });
+		if (s(b.grant_type) !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+		if (s(b.user_login_id) !== this.opts.userLoginId || (b.tpl != null && s(b.tpl) !== this.opts.tpl)) return json(400, { error: 'invalid_grant' });
+		const ttl = this.opts.tokenTtlSec ?? 1800;
+		const access = randomBytes(24).toString('base64url');
+		this.tokens.set(access, this.world.now() + ttl * 1000);
+		return json(200, { access_token: access, token_type: 'Bearer', expires_in: ttl, refresh_token: null, scope: null });
+	}
+
+	private create(req: SbRequest): SbResponse {
+		const b = obj(req.body);
+		const ref = s(b.referenceNum);
+		const items = arr(b.orderItems).map(obj);
+		const problems: string[] = [];
+		if (!ref) problems.push('referenceNum is required');
+		if (obj(b.customerIdentifier).id == null && !s(obj(b.customerIdentifier).name)) problems.push('customerIdentifier is required');
+		if (obj(b.facilityIdentifier).id == null && !s(obj(b.facilityIdentifier).name)) problems.push('facilityIdentifier is required');
+		if (!items.length) problems.push('orderItems must not be empty');
+		for (const i of items) if (!s(obj(i.itemIdentifier).sku) || !(Number(i.qty) > 0)) problems.push('each order item needs itemIdentifier.sku and qty > 0');
+		if (problems.length) return json(400, { ErrorCode: 'InvalidModel', Message: problems.join('; ') });
+		if (this.opts.rejectDuplicates && this.world.find('extensiv', ref as string).length) {
+			return json(400, { ErrorCode: 'DuplicateReferenceNum', Message: `Reference number ${ref} already exists for this customer` });
+		}
+		const o = this.world.create('extensiv', {
+			reference: ref as string,
+			orderNumber: s(b.poNum),
+			lines: items.map((i) => ({ sku: String(obj(i.itemIdentifier).sku), quantity: Number(i.qty), partnerLineId: s(i.externalId), name: s(i.notes) })),
+			shipTo: obj(b.shipTo),
+			shippingMethod: s(obj(b.routingInfo).mode),
+			body: req.body,
+		});
+		return json(201, this.view(o, true), { location: `/orders/${o.id}` });
+	}
+
+	private list(req: SbRequest): SbResponse {
+		let list = this.world.list('extensiv');
+		for (const clause of (req.query.rql ?? '').split(';').filter(Boolean)) {
+			let m = /^referenceNum==(.+)$/.exec(clause);
+			if (m) {
+				const ref = m[1].replace(/^["']|["']$/g, '');
+				list = list.filter((o) => o.reference === ref);
+				continue;
+			}
+			m = /^readOnly\.lastModifiedDate=(ge|gt)=(.+)$/.exec(clause);
+			if (m) {
+				const since = Date.parse(m[2].replace(/^["']|["']$/g, ''));
+				list = list.filter((o) => (m![1] === 'ge' ? o.updatedAt >= since : o.updatedAt > since));
+				continue;
+			}
+			return json(400, { ErrorCode: 'InvalidRql', Message: `Unsupported rql clause: ${clause}` });
+		}
+		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
+		const size = Math.max(1, Math.min(1000, Number(req.query.pgsiz ?? 100)));
+		const pg = Math.max(1, Number(req.query.pgnum ?? 1));
+		const detail = /all|packages/i.test(req.query.detail ?? '');
+		return json(200, { totalResults: list.length, _embedded: { [REL]: list.slice((pg - 1) * size, pg * size).map((o) => this.view(o, detail)) } });
+	}
+
+	private stock(req: SbRequest): SbResponse {
+		const skus = new Set<string>([...this.world.stock.keys()]);
+		for (const o of this.world.list('extensiv')) for (const l of o.lines) skus.add(l.sku);
+		const all = [...skus].sort().map((sku, i) => {
+			const onHand = this.world.stock.get(sku) ?? 0;
+			let allocated = 0;
+			for (const o of this.world.list('extensiv')) if (o.stage === 'received') for (const l of o.lines) if (l.sku === sku) allocated += l.quantity;
+			return { facilityId: 1, itemIdentifier: { id: 700 + i, sku }, totalReceived: onHand, allocated, available: Math.max(0, onHand - allocated), onHold: 0, onHand };
+		});
+		const size = Math.max(1, Number(req.query.pgsiz ?? 100));
+		const pg = Math.max(1, Number(req.query.pgnum ?? 1));
+		return json(200, { totalResults: all.length, summaries: all.slice((pg - 1) * size, pg * size) });
+	}
+
+	view(o: SbOrder, detail: boolean): Record<string, unknown> {
+		const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+		const status = o.stage === 'cancelled' ? 2 : o.stage === 'shipped' || o.stage === 'delivered' ? 1 : 0;
+		const itemId = (lineNo: number) => o.id * 100 + lineNo;
+		const out: Record<string, unknown> = {
+			readOnly: {
+				orderId: o.id,
+				status,
+				isClosed: status !== 0,
+				fullyAllocated: o.stage !== 'received' && !o.shortPicked,
+				creationDate: iso(o.createdAt),
+				lastModifiedDate: iso(o.updatedAt),
+				pickDoneDate: iso(o.stageAt.picked),
+				packDoneDate: iso(o.stageAt.packed),
+				processDate: iso(o.stageAt.shipped),
+			},
+			referenceNum: o.reference,
+			poNum: o.orderNumber,
+			shipTo: o.shipTo,
+			routingInfo: { carrier: o.packages[0]?.carrier ?? null, mode: o.shippingMethod, trackingNumber: o.packages[0]?.trackingNumber ?? null },
+			orderItems: o.lines.map((l) => ({ readOnly: { orderItemId: itemId(l.lineNo) }, itemIdentifier: { sku: l.sku }, qty: l.quantity, externalId: l.partnerLineId })),
+		};
+		if (detail) {
+			out.packages = o.packages.map((p) => ({
+				packageId: p.id,
+				trackingNumber: p.trackingNumber,
+				carrier: p.carrier,
+				createDate: iso(p.shippedAt),
+				packageContents: p.lines.map((l) => ({ orderItemId: itemId(l.lineNo), qty: l.quantity })),
+			}));
+		}
+		return out;
+	}
+}

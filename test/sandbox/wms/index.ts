@@ -1,0 +1,214 @@
+/**
+ * The WMS sandbox: one loopback HTTP server with one prefix per provider (/shipbob, /shiphero, /extensiv,
+ * /generic), sharing a World (clock, orders, stock, faults, call log).
+ *
+ *   const sb = await startWmsSandbox();
+ *   sb.baseUrls.shipbob            // http://127.0.0.1:PORT/shipbob  (append /{version}/order ...)
+ *   sb.control.advance(5 * 60_000) // orders move received -> picked -> packed -> shipped
+ *   sb.control.fault({ provider: 'shipbob', kind: '503', times: 2 })
+ *   sb.control.down('all', 10 * 60_000)
+ *   sb.control.orders('shipbob')   // what the WMS holds (count "exactly once")
+ *   await sb.close()
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { World, type CallRecord, type FaultRule, type PackagePlan, type SandboxProvider, type SbOrder, type Timing } from './world';
+import { ShipBobSandbox, type ShipBobSandboxOptions } from './shipbob';
+import { ShipHeroSandbox, type ShipHeroSandboxOptions } from './shiphero';
+import { ExtensivSandbox, type ExtensivSandboxOptions } from './extensiv';
+import { GenericSandbox, type GenericSandboxOptions } from './generic';
+import type { SbRequest, SbResponse } from './http';
+
+export type { SandboxProvider, SbOrder, FaultRule, CallRecord, PackagePlan, Timing } from './world';
+
+export interface WmsSandboxOptions {
+	port?: number;
+	startTime?: number;
+	timeScale?: number;
+	timing?: Partial<Timing>;
+	packaging?: 'single' | 'per_line';
+	shipbob?: Partial<ShipBobSandboxOptions>;
+	shiphero?: Partial<ShipHeroSandboxOptions>;
+	extensiv?: Partial<ExtensivSandboxOptions>;
+	generic?: Partial<GenericSandboxOptions>;
+}
+
+/** The credentials the sandbox accepts by default (test values, not secrets) */
+export const SANDBOX_CREDENTIALS = {
+	shipbob: { token: 'sb-pat-test', channelId: 4321 },
+	shiphero: { username: 'ops@example.com', password: 'sh-pass-test' },
+	extensiv: { clientId: 'ex-client', clientSecret: 'ex-secret-test', tpl: '{00000000-0000-0000-0000-000000000001}', userLoginId: '42' },
+	generic: { headerName: 'X-Api-Key', apiKey: 'gen-key-test' },
+};
+
+export interface WmsSandboxControl {
+	world: World;
+	now(): string;
+	advance(ms: number): void;
+	seedStock(levels: Record<string, number>): void;
+	stock(sku: string): number | undefined;
+	planPackages(reference: string, plan: PackagePlan): void;
+	setPackaging(mode: 'single' | 'per_line'): void;
+	fault(rule: FaultRule): void;
+	clearFaults(): void;
+	down(provider?: SandboxProvider | 'all', forMs?: number | null): void;
+	up(): void;
+	orders(provider: SandboxProvider): SbOrder[];
+	/** Orders with this reference (more than one means the WMS got it twice) */
+	ordersByReference(provider: SandboxProvider, reference: string): SbOrder[];
+	deliver(provider: SandboxProvider, reference: string): void;
+	cancel(provider: SandboxProvider, reference: string): boolean;
+	calls(filter?: { provider?: SandboxProvider; method?: string; path?: string | RegExp; op?: string }): CallRecord[];
+	clearCalls(): void;
+}
+
+export interface WmsSandbox {
+	baseUrls: Record<SandboxProvider, string>;
+	/** Extensiv's token URL (the real one lives on the same host: /AuthServer/api/Token) */
+	control: WmsSandboxControl;
+	close(): Promise<void>;
+}
+
+export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<WmsSandbox> {
+	const world = new World({ startTime: opts.startTime, timeScale: opts.timeScale, timing: opts.timing, packaging: opts.packaging });
+	const handlers: Record<SandboxProvider, { handle(req: SbRequest): SbResponse }> = {
+		shipbob: new ShipBobSandbox(world, { ...SANDBOX_CREDENTIALS.shipbob, ...(opts.shipbob ?? {}) }),
+		shiphero: new ShipHeroSandbox(world, { ...SANDBOX_CREDENTIALS.shiphero, ...(opts.shiphero ?? {}) }),
+		extensiv: new ExtensivSandbox(world, { ...SANDBOX_CREDENTIALS.extensiv, ...(opts.extensiv ?? {}) }),
+		generic: new GenericSandbox(world, { ...SANDBOX_CREDENTIALS.generic, ...(opts.generic ?? {}) }),
+	};
+	const sockets = new Set<import('node:net').Socket>();
+	const timers = new Set<NodeJS.Timeout>();
+
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const url = new URL(req.url ?? '/', 'http://sandbox');
+			const m = /^\/(shipbob|shiphero|extensiv|generic)(\/.*)?$/.exec(url.pathname);
+			if (!m) {
+				res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unknown provider' }));
+				return;
+			}
+			const provider = m[1] as SandboxProvider;
+			const headers: Record<string, string> = {};
+			for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+			const text = Buffer.concat(chunks).toString('utf8');
+			let body: unknown = text;
+			const ct = headers['content-type'] ?? '';
+			if (text && ct.includes('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(text));
+			else if (text) {
+				try {
+					body = JSON.parse(text);
+				} catch {
+					body = text;
+				}
+			}
+			const query = Object.fromEntries(url.searchParams);
+			const sreq: SbRequest = { method: req.method ?? 'GET', path: m[2] ?? '/', query, headers, body };
+			const op = provider === 'shiphero' ? ShipHeroSandbox.op(sreq) : null;
+			const rec = (status: number, fault: CallRecord['fault']) =>
+				world.record({ provider, method: sreq.method, path: sreq.path, query, op, body: redactBody(body), status, fault });
+
+			if (world.isDown(provider)) {
+				rec(503, 'down');
+				res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>503 Service Unavailable</body></html>');
+				return;
+			}
+			const f = world.takeFault(provider, `${sreq.method} ${sreq.path}${op ? ` ${op}` : ''}`);
+			if (f) {
+				if (f.kind === 'timeout' || f.kind === 'reset') {
+					rec(0, f.kind);
+					if (f.kind === 'reset') return void req.socket.destroy();
+					const t = setTimeout(() => req.socket.destroy(), f.hangMs ?? 5000);
+					timers.add(t);
+					return;
+				}
+				if (f.kind !== 'timeout_after_commit') {
+					const status = f.kind === 'malformed' ? 200 : Number(f.kind);
+					rec(status, f.kind);
+					if (f.kind === 'malformed') {
+						res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": 12, "status": "Proc');
+						return;
+					}
+					const h: Record<string, string> = { 'content-type': 'application/json' };
+					if (f.kind === '429') {
+						h['retry-after'] = String(f.retryAfterSec ?? 1);
+						if (provider === 'shipbob') h['x-retry-after'] = String(f.retryAfterSec ?? 1);
+					}
+					res.writeHead(status, h).end(JSON.stringify({ message: f.kind === '429' ? 'Too many requests' : 'Internal server error' }));
+					return;
+				}
+			}
+			let out: SbResponse;
+			try {
+				out = handlers[provider].handle(sreq);
+			} catch (err) {
+				out = { status: 500, body: { message: `sandbox error: ${(err as Error).message}` } };
+			}
+			rec(out.status, f ? f.kind : null);
+			if (f?.kind === 'timeout_after_commit') {
+				const t = setTimeout(() => req.socket.destroy(), f.hangMs ?? 5000);
+				timers.add(t);
+				return;
+			}
+			res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) }).end(out.body === undefined ? '' : JSON.stringify(out.body));
+		});
+	});
+	server.on('connection', (sock) => {
+		sockets.add(sock);
+		sock.on('close', () => sockets.delete(sock));
+	});
+	await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+	const port = (server.address() as AddressInfo).port;
+	const root = `http://127.0.0.1:${port}`;
+
+	const control: WmsSandboxControl = {
+		world,
+		now: () => world.iso(),
+		advance: (ms) => world.advance(ms),
+		seedStock: (levels) => world.seedStock(levels),
+		stock: (sku) => world.stock.get(sku),
+		planPackages: (ref, plan) => world.planPackages(ref, plan),
+		setPackaging: (mode) => {
+			world.packaging = mode;
+		},
+		fault: (rule) => world.faults.push({ ...rule }),
+		clearFaults: () => world.faults.splice(0),
+		down: (provider = 'all', forMs = null) => world.down(provider, forMs),
+		up: () => world.up(),
+		orders: (provider) => world.list(provider),
+		ordersByReference: (provider, reference) => world.find(provider, reference),
+		deliver: (provider, reference) => {
+			for (const o of world.find(provider, reference)) world.deliver(o);
+		},
+		cancel: (provider, reference) => world.find(provider, reference).every((o) => world.cancel(o)),
+		calls: (filter = {}) =>
+			world.calls.filter(
+				(c) =>
+					(!filter.provider || c.provider === filter.provider) &&
+					(!filter.method || c.method === filter.method) &&
+					(!filter.op || c.op === filter.op) &&
+					(!filter.path || (typeof filter.path === 'string' ? c.path === filter.path : filter.path.test(c.path))),
+			),
+		clearCalls: () => world.calls.splice(0),
+	};
+
+	return {
+		baseUrls: { shipbob: `${root}/shipbob`, shiphero: `${root}/shiphero`, extensiv: `${root}/extensiv`, generic: `${root}/generic` },
+		control,
+		close: async () => {
+			for (const t of timers) clearTimeout(t);
+			for (const s of sockets) s.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+/** The call log keeps bodies for assertions, with password/secret fields masked */
+function redactBody(body: unknown): unknown {
+	if (!body || typeof body !== 'object') return body;
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(body as Record<string, unknown>)) out[k] = /password|secret|token/i.test(k) ? '***' : v;
+	return out;
+}

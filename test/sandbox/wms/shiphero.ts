@@ -1,0 +1,307 @@
+/**
+ * ShipHero sandbox: POST /auth/token (username/password) -> JWT with expires_in and a refresh_token,
+ * POST /auth/refresh, and the GraphQL endpoint POST /graphql.
+ *
+ * Verified (developer.shiphero.com getting-started, and public client code): token endpoint and refresh, GraphQL at
+ * /graphql, order_create with order_number / partner_order_id / shop_name / shipping_address / line_items
+ * [sku, partner_line_item_id, quantity, price], responses of the form { request_id, complexity, data | order }.
+ * Assumed [U]: credit throttling as a 200 with errors[0].code 30 and time_remaining ("1.5 seconds") once the
+ * per-user bucket (4 004 credits, 60 credits/s) runs dry; costs here are 5 per mutation and 1 + 1 per returned
+ * node for queries; the orders query filters partner_order_id and updated_from; fulfillment_status words pending /
+ * fulfilled / partially_fulfilled / canceled; a duplicate partner_order_id answered as an error naming it; field
+ * names of warehouse_products (on_hand, allocated, available, backorder) and of shipments / shipping_labels;
+ * 401 with { code: 401, Error: 'Token expired' } once the JWT is past its expiry.
+ *
+ * This is not a GraphQL server: it reads the operation's first root field and its variables, and answers with the
+ * full node shape whatever the selection set. The client sends everything through variables.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SbOrder, World } from './world';
+import { arr, bearer, json, obj, s, type SbRequest, type SbResponse } from './http';
+
+export interface ShipHeroSandboxOptions {
+	username: string;
+	password: string;
+	/** Token lifetime in seconds (virtual time); the real API gives 2 419 200 (28 days) */
+	tokenTtlSec?: number;
+	/** Credit bucket; default 4004 credits restoring 60/s (real time). false: no throttling */
+	credits?: false | { bucket: number; restorePerSec: number };
+}
+
+interface Token {
+	user: string;
+	expiresAt: number;
+}
+
+export class ShipHeroSandbox {
+	private readonly tokens = new Map<string, Token>();
+	private readonly refresh = new Map<string, string>();
+	private creditsLeft: number;
+	private creditsAt = Date.now();
+	readonly warehouseId = 'V2FyZWhvdXNlOjEyMzQ=';
+
+	constructor(
+		private readonly world: World,
+		private readonly opts: ShipHeroSandboxOptions,
+	) {
+		this.creditsLeft = opts.credits === false ? Infinity : (opts.credits?.bucket ?? 4004);
+	}
+
+	/** The GraphQL root field of a request (for fault matching and the call log) */
+	static op(req: SbRequest): string | null {
+		const q = s(obj(req.body).query);
+		if (!q) return null;
+		const m = /^\s*(?:(?:query|mutation)\b[^{]*)?\{\s*([A-Za-z_]\w*)/.exec(q);
+		return m ? m[1] : null;
+	}
+
+	handle(req: SbRequest): SbResponse {
+		if (req.method === 'POST' && req.path === '/auth/token') return this.login(req);
+		if (req.method === 'POST' && req.path === '/auth/refresh') return this.doRefresh(req);
+		if (req.method !== 'POST' || req.path !== '/graphql') return json(404, { message: 'Not found' });
+		const t = this.tokens.get(bearer(req) ?? '');
+		if (!t) return json(401, { code: 401, Error: 'Invalid token' });
+		if (this.world.now() >= t.expiresAt) return json(401, { code: 401, Error: 'Token expired' });
+		const op = ShipHeroSandbox.op(req);
+		const vars = obj(obj(req.body).variables);
+		const requestId = randomBytes(12).toString('hex');
+		const isMutation = /^\s*mutation\b/.test(String(obj(req.body).query ?? ''));
+		// the cost is known before running for mutations; queries are charged on their result size
+		const run = (): { key: string; value: unknown; cost: number } | SbResponse => {
+			switch (op) {
+				case 'order_create':
+					return this.orderCreate(vars);
+				case 'order_cancel':
+					return this.orderCancel(vars);
+				case 'orders':
+					return this.orders(vars);
+				case 'order':
+					return this.order(vars);
+				case 'warehouse_products':
+					return this.products(vars);
+				case 'account':
+					return { key: 'account', value: { data: { id: 'QWNjb3VudDox', email: `${this.opts.username}`, username: this.opts.username } }, cost: 1 };
+				default:
+					return json(200, { errors: [{ message: `Cannot query field "${op}" on type "${isMutation ? 'Mutation' : 'Query'}".`, locations: [{ line: 1, column: 1 }] }] });
+			}
+		};
+		const estimated = isMutation ? 5 : Number(vars.first ?? 1) + 1;
+		const throttled = this.charge(estimated, op ?? 'unknown', requestId);
+		if (throttled) return { ...throttled, op };
+		const out = run();
+		if ('status' in out) return { ...out, op };
+		if ((out as { error?: string }).error) return { ...json(200, { errors: [{ message: (out as { error?: string }).error, operation: op, request_id: requestId, code: 22 }], data: { [out.key]: null } }), op };
+		return { ...json(200, { data: { [out.key]: { request_id: requestId, complexity: out.cost, ...(out.value as object) } } }), op };
+	}
+
+	private charge(cost: number, op: string, requestId: string): SbResponse | null {
+		if (this.opts.credits === false) return null;
+		const c = this.opts.credits ?? { bucket: 4004, restorePerSec: 60 };
+		const now = Date.now();
+		this.creditsLeft = Math.min(c.bucket, this.creditsLeft + ((now - this.creditsAt) / 1000) * c.restorePerSec);
+		this.creditsAt = now;
+		if (this.creditsLeft >= cost) {
+			this.creditsLeft -= cost;
+			return null;
+		}
+		const secs = (cost - this.creditsLeft) / c.restorePerSec;
+		const left = Math.floor(this.creditsLeft);
+		return json(200, {
+			errors: [
+				{
+					message: `There are not enough credits to perform the requested operation, which requires ${cost} credits. The current user has ${left} left. ${secs.toFixed(2)} seconds left until enough credits are available.`,
+					operation: op,
+					request_id: requestId,
+					code: 30,
+					required_credits: cost,
+					remaining_credits: left,
+					time_remaining: `${secs.toFixed(2)} seconds`,
+				},
+			],
+			data: { [op]: null },
+		});
+	}
+
+	private login(req: SbRequest): SbResponse {
+		const b = obj(req.body);
+		if (b.username !== this.opts.username || b.password !== this.opts.password) return json(401, { error: 'invalid_grant', error_description: 'Wrong email or password.' });
+		return json(200, this.issue(this.opts.username));
+	}
+
+	private doRefresh(req: SbRequest): SbResponse {
+		const user = this.refresh.get(String(obj(req.body).refresh_token ?? ''));
+		if (!user) return json(403, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
+		const t = this.issue(user);
+		return json(200, { access_token: t.access_token, expires_in: t.expires_in, scope: t.scope, token_type: t.token_type });
+	}
+
+	private issue(user: string): Record<string, unknown> {
+		const ttl = this.opts.tokenTtlSec ?? 2_419_200;
+		const access = `eyJ${randomBytes(24).toString('base64url')}`;
+		const refreshToken = randomBytes(16).toString('hex');
+		this.tokens.set(access, { user, expiresAt: this.world.now() + ttl * 1000 });
+		this.refresh.set(refreshToken, user);
+		return { access_token: access, expires_in: ttl, scope: 'openid profile offline_access', token_type: 'Bearer', refresh_token: refreshToken };
+	}
+
+	private orderCreate(vars: Record<string, unknown>): { key: string; value: unknown; cost: number; error?: string } {
+		const d = obj(vars.data);
+		const ref = s(d.partner_order_id);
+		if (!ref || !s(d.order_number) || !s(d.shop_name)) return { key: 'order_create', value: null, cost: 5, error: 'order_number, partner_order_id and shop_name are required' };
+		const items = arr(d.line_items).map(obj);
+		if (!items.length) return { key: 'order_create', value: null, cost: 5, error: 'line_items: at least one line item is required' };
+		if (this.world.find('shiphero', ref).length) return { key: 'order_create', value: null, cost: 5, error: `An order with partner_order_id ${ref} already exists` };
+		const o = this.world.create('shiphero', {
+			reference: ref,
+			orderNumber: s(d.order_number),
+			lines: items.map((i) => ({ sku: String(i.sku), quantity: Number(i.quantity), name: s(i.product_name), partnerLineId: s(i.partner_line_item_id), price: i.price == null ? null : Number(i.price) })),
+			shipTo: obj(d.shipping_address),
+			shippingMethod: s(obj(d.shipping_lines).title),
+			body: d,
+		});
+		return { key: 'order_create', value: { order: this.view(o) }, cost: 5 };
+	}
+
+	private orderCancel(vars: Record<string, unknown>): { key: string; value: unknown; cost: number; error?: string } {
+		const d = obj(vars.data);
+		const o = this.findById(s(d.order_id));
+		if (!o) return { key: 'order_cancel', value: null, cost: 5, error: 'Order not found' };
+		if (!this.world.cancel(o)) return { key: 'order_cancel', value: null, cost: 5, error: 'Order already fulfilled, cannot be canceled' };
+		return { key: 'order_cancel', value: { order: this.view(o) }, cost: 5 };
+	}
+
+	private orders(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
+		let list = this.world.list('shiphero');
+		const ref = s(vars.partner_order_id);
+		if (ref) list = list.filter((o) => o.reference === ref);
+		const from = s(vars.updated_from);
+		if (from) list = list.filter((o) => o.updatedAt >= Date.parse(from));
+		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
+		const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
+		const after = s(vars.after);
+		const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
+		const page = list.slice(start, start + first);
+		const end = start + page.length;
+		return {
+			key: 'orders',
+			cost: page.length + 1,
+			value: {
+				data: {
+					pageInfo: { hasNextPage: end < list.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
+					edges: page.map((o, i) => ({ cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'), node: this.view(o) })),
+				},
+			},
+		};
+	}
+
+	private order(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
+		const o = this.findById(s(vars.id));
+		return { key: 'order', cost: 1, value: { data: o ? this.view(o) : null } };
+	}
+
+	private products(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
+		const skus = new Set<string>([...this.world.stock.keys()]);
+		for (const o of this.world.list('shiphero')) for (const l of o.lines) skus.add(l.sku);
+		const all = [...skus].sort();
+		const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
+		const after = s(vars.after);
+		const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
+		const page = all.slice(start, start + first);
+		const end = start + page.length;
+		return {
+			key: 'warehouse_products',
+			cost: page.length + 1,
+			value: {
+				data: {
+					pageInfo: { hasNextPage: end < all.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
+					edges: page.map((sku, i) => {
+						const onHand = this.world.stock.get(sku) ?? 0;
+						let allocated = 0;
+						for (const o of this.world.list('shiphero')) if (o.stage === 'received') for (const l of o.lines) if (l.sku === sku) allocated += l.quantity;
+						return {
+							cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'),
+							node: {
+								id: Buffer.from(`WarehouseProduct:${start + i + 1}`).toString('base64'),
+								sku,
+								warehouse_id: this.warehouseId,
+								warehouse_identifier: 'Primary',
+								on_hand: onHand,
+								allocated,
+								available: Math.max(0, onHand - allocated),
+								backorder: 0,
+							},
+						};
+					}),
+				},
+			},
+		};
+	}
+
+	private findById(id: string | null): SbOrder | undefined {
+		if (!id) return undefined;
+		const decoded = Buffer.from(id, 'base64').toString();
+		const n = Number(decoded.startsWith('Order:') ? decoded.slice(6) : id);
+		return this.world.byId('shiphero', n);
+	}
+
+	view(o: SbOrder): Record<string, unknown> {
+		const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+		const status =
+			o.stage === 'cancelled'
+				? 'canceled'
+				: o.stage === 'shipped' || o.stage === 'delivered'
+					? o.shortPicked
+						? 'partially_fulfilled'
+						: 'fulfilled'
+					: 'pending';
+		const lineId = (lineNo: number) => Buffer.from(`LineItem:${o.id * 100 + lineNo}`).toString('base64');
+		return {
+			id: Buffer.from(`Order:${o.id}`).toString('base64'),
+			legacy_id: o.id,
+			order_number: o.orderNumber,
+			partner_order_id: o.reference,
+			shop_name: 'OMS',
+			fulfillment_status: status,
+			order_date: iso(o.createdAt),
+			updated_at: iso(o.updatedAt),
+			shipping_address: o.shipTo,
+			line_items: {
+				edges: o.lines.map((l) => ({
+					node: {
+						id: lineId(l.lineNo),
+						sku: l.sku,
+						partner_line_item_id: l.partnerLineId,
+						quantity: l.quantity,
+						quantity_allocated: o.stage === 'received' ? 0 : l.picked,
+						quantity_shipped: o.packages.reduce((n, p) => n + p.lines.filter((x) => x.lineNo === l.lineNo).reduce((m, x) => m + x.quantity, 0), 0),
+						backorder_quantity: o.stage === 'received' ? 0 : l.quantity - l.picked,
+						fulfillment_status: status,
+					},
+				})),
+			},
+			shipments: o.packages.map((p) => ({
+				id: Buffer.from(`Shipment:${p.id}`).toString('base64'),
+				legacy_id: p.id,
+				order_id: Buffer.from(`Order:${o.id}`).toString('base64'),
+				created_date: iso(p.shippedAt),
+				shipped_off_shiphero: false,
+				delivered: p.deliveredAt != null,
+				shipping_labels: [
+					{
+						id: Buffer.from(`ShippingLabel:${p.id}`).toString('base64'),
+						tracking_number: p.trackingNumber,
+						carrier: p.carrier,
+						shipping_name: p.service,
+						shipping_method: p.service,
+						tracking_url: p.trackingUrl,
+						status: p.deliveredAt ? 'delivered' : 'valid',
+						created_date: iso(p.shippedAt),
+					},
+				],
+				line_items: {
+					edges: p.lines.map((l) => ({ node: { line_item_id: lineId(l.lineNo), quantity: l.quantity, line_item: { sku: l.sku, partner_line_item_id: l.partnerLineId } } })),
+				},
+			})),
+		};
+	}
+}
