@@ -110,7 +110,8 @@ export interface WmsShipment {
 	trackingUrl: string | null;
 	shippedAt: string | null;
 	lines: Array<{ sku: string; quantity: number; lineId?: string }>;
-	[extra: string]: unknown;
+	/** The WMS's own id of the package/shipment, when it has one */
+	packageKey?: string;
 }
 export interface WmsAnnotation {
 	provider: string;

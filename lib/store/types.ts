@@ -141,6 +141,11 @@ export interface ReserveRequest {
 	lines: ReserveLine[];
 	/** true: take what is there (partial); false: all lines in full or nothing (ship complete) */
 	allowPartial: boolean;
+	/**
+	 * once (default): an order reserved before is left as it is (idempotent intake).
+	 * topUp: reserve only what each line still lacks (Release Held, when stock arrives).
+	 */
+	mode?: 'once' | 'topUp';
 	cause?: string;
 }
 export interface ReservedPart {

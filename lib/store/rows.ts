@@ -1,0 +1,162 @@
+/** Mapping between the canonical order and the columns both stores keep beside its JSON. */
+import type { CanonicalOrder } from '../order/types';
+import { fromMinor, toMinor } from '../order/money';
+import { identityKeys } from '../order/identity';
+import type { Delivery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, StoredOrder, StoredShipment } from './types';
+import { isoUtc } from './plan';
+
+export interface OrderColumns {
+	oms_id: string;
+	channel: string;
+	channel_order_id: string;
+	order_number: string | null;
+	placed_at: string;
+	channel_updated_at: string;
+	readiness: string;
+	channel_status: string;
+	currency: string;
+	total_minor: number;
+	units: number;
+	email: string | null;
+	ship_address_key: string | null;
+	phone: string | null;
+	client_ip: string | null;
+	ship_country: string | null;
+	ship_by: string | null;
+}
+
+export function orderColumns(order: CanonicalOrder): OrderColumns {
+	const keys = identityKeys(order);
+	return {
+		oms_id: order.omsId,
+		channel: order.channel,
+		channel_order_id: order.channelOrderId,
+		order_number: order.orderNumber ?? null,
+		placed_at: isoUtc(order.placedAt),
+		channel_updated_at: isoUtc(order.updatedAt),
+		readiness: order.readiness,
+		channel_status: order.channelStatus,
+		currency: order.currency,
+		total_minor: toMinor(order.totals.total, order.currency),
+		units: order.lines.reduce((s, l) => s + l.quantity, 0),
+		email: keys.email,
+		ship_address_key: keys.shipAddress,
+		phone: keys.phone,
+		client_ip: keys.clientIp,
+		ship_country: order.shipTo?.country ?? null,
+		ship_by: order.shipBy ? isoUtc(order.shipBy) : null,
+	};
+}
+
+export function lineRows(order: CanonicalOrder) {
+	return order.lines.map((l) => ({
+		oms_id: order.omsId,
+		line_id: l.lineId,
+		sku: l.sku,
+		title: l.title ?? null,
+		quantity: l.quantity,
+		unit_price_minor: toMinor(l.unitPrice, order.currency),
+		line_total_minor: toMinor(l.lineTotal, order.currency),
+	}));
+}
+
+const t = (v: unknown): string | null => (v === null || v === undefined ? null : isoUtc(v as string | Date));
+const j = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+export function toStoredOrder(row: Record<string, unknown>): StoredOrder {
+	const hold: Hold | null = row.hold_reason
+		? { reason: row.hold_reason as HoldReason, since: t(row.hold_since)!, detail: (row.hold_detail as string) ?? null }
+		: null;
+	return {
+		order: j<CanonicalOrder>(row.doc),
+		status: row.status as OmsStatus,
+		hold,
+		recordedAt: t(row.recorded_at)!,
+		changedAt: t(row.changed_at)!,
+		version: Number(row.version),
+	};
+}
+
+export function toEvent(row: Record<string, unknown>): OmsEvent {
+	return {
+		id: Number(row.id),
+		omsId: row.oms_id as string,
+		at: t(row.at)!,
+		type: row.type as string,
+		fromStatus: (row.from_status as OmsStatus) ?? null,
+		toStatus: (row.to_status as OmsStatus) ?? null,
+		cause: (row.cause as string) ?? null,
+		detail: row.detail === null || row.detail === undefined ? null : j(row.detail),
+	};
+}
+
+export function toFraudRecord(row: Record<string, unknown>): FraudRecord {
+	return {
+		omsId: row.oms_id as string,
+		fraud: j(row.doc),
+		ruleSetVersion: row.rule_set_version as string,
+		decidedAt: t(row.decided_at)!,
+		resolution: row.resolution
+			? {
+					decision: row.resolution as 'approved' | 'rejected',
+					by: row.resolved_by as string,
+					note: (row.resolution_note as string) ?? null,
+					at: t(row.resolved_at)!,
+				}
+			: null,
+	};
+}
+
+export function toDelivery(row: Record<string, unknown>): Delivery {
+	return {
+		id: Number(row.id),
+		omsId: row.oms_id as string,
+		shipmentNo: Number(row.shipment_no),
+		provider: row.provider as string,
+		reference: row.reference as string,
+		status: row.status as Delivery['status'],
+		attempts: Number(row.attempts),
+		nextAttemptAt: t(row.next_attempt_at),
+		lastError: (row.last_error as string) ?? null,
+		wmsOrderId: (row.wms_order_id as string) ?? null,
+		payload: row.payload === null || row.payload === undefined ? null : j(row.payload),
+		createdAt: t(row.created_at)!,
+		updatedAt: t(row.updated_at)!,
+	};
+}
+
+export function toShipment(row: Record<string, unknown>): StoredShipment {
+	return {
+		omsId: row.oms_id as string,
+		packageKey: row.package_key as string,
+		provider: row.provider as string,
+		carrier: (row.carrier as string) ?? null,
+		trackingNumber: (row.tracking_number as string) ?? null,
+		trackingUrl: (row.tracking_url as string) ?? null,
+		shippedAt: t(row.shipped_at),
+		lines: j(row.lines),
+		recordedAt: t(row.recorded_at)!,
+	};
+}
+
+export function holdColumns(hold: Hold | null): [string | null, string | null, string | null] {
+	return hold ? [hold.reason, isoUtc(hold.since), hold.detail] : [null, null, null];
+}
+
+export class OrderNotFoundError extends Error {
+	constructor(omsId: string) {
+		super(`No order ${omsId} in the OMS store`);
+		this.name = 'OrderNotFoundError';
+	}
+}
+
+export function velocityFromRows(rows: Array<Record<string, unknown>>): VelocityResult {
+	const totals: Record<string, number> = {};
+	let count = 0;
+	for (const r of rows) {
+		const currency = r.currency as string;
+		count += Number(r.n);
+		totals[currency] = fromMinor(Number(r.total), currency);
+	}
+	return { count, totals };
+}

@@ -1,0 +1,187 @@
+/**
+ * Versioned migrations, run on first use. Each version has the SQL for both stores; the versions are the same on
+ * both. A store whose recorded version is newer than LATEST_SCHEMA_VERSION refuses to open (StoreSchemaTooNewError).
+ *
+ * Times: ISO 8601 UTC text on SQLite (fixed width, so text order is time order), timestamptz on PostgreSQL.
+ * Money: integer minor units (total_minor) beside the canonical JSON, so reports sum in SQL exactly.
+ */
+export interface Migration {
+	version: number;
+	description: string;
+	sqlite: string[];
+	postgres: string[];
+}
+
+const TEXT_TIME = { sqlite: 'TEXT', postgres: 'TIMESTAMPTZ' } as const;
+const JSON_T = { sqlite: 'TEXT', postgres: 'JSONB' } as const;
+const SERIAL = { sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT', postgres: 'BIGSERIAL PRIMARY KEY' } as const;
+const BIGINT = { sqlite: 'INTEGER', postgres: 'BIGINT' } as const;
+
+function v1(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	const J = JSON_T[d];
+	return [
+		`CREATE TABLE orders (
+			oms_id TEXT PRIMARY KEY,
+			channel TEXT NOT NULL,
+			channel_order_id TEXT NOT NULL,
+			order_number TEXT,
+			placed_at ${T} NOT NULL,
+			channel_updated_at ${T} NOT NULL,
+			readiness TEXT NOT NULL,
+			channel_status TEXT NOT NULL,
+			status TEXT NOT NULL,
+			hold_reason TEXT,
+			hold_since ${T},
+			hold_detail TEXT,
+			currency TEXT NOT NULL,
+			total_minor ${BIGINT[d]} NOT NULL,
+			units INTEGER NOT NULL,
+			email TEXT,
+			ship_address_key TEXT,
+			phone TEXT,
+			client_ip TEXT,
+			ship_country TEXT,
+			ship_by ${T},
+			shipped_at ${T},
+			doc ${J} NOT NULL,
+			recorded_at ${T} NOT NULL,
+			changed_at ${T} NOT NULL,
+			version INTEGER NOT NULL
+		)`,
+		`CREATE INDEX orders_channel_placed ON orders (channel, placed_at)`,
+		`CREATE INDEX orders_placed ON orders (placed_at)`,
+		`CREATE INDEX orders_status ON orders (status, placed_at)`,
+		`CREATE INDEX orders_email ON orders (email, placed_at)`,
+		`CREATE INDEX orders_ship_address ON orders (ship_address_key, placed_at)`,
+		`CREATE INDEX orders_phone ON orders (phone, placed_at)`,
+		`CREATE INDEX orders_client_ip ON orders (client_ip, placed_at)`,
+		`CREATE TABLE order_lines (
+			oms_id TEXT NOT NULL,
+			line_id TEXT NOT NULL,
+			sku TEXT NOT NULL,
+			title TEXT,
+			quantity INTEGER NOT NULL,
+			unit_price_minor ${BIGINT[d]} NOT NULL,
+			line_total_minor ${BIGINT[d]} NOT NULL,
+			PRIMARY KEY (oms_id, line_id)
+		)`,
+		`CREATE INDEX order_lines_sku ON order_lines (sku)`,
+		`CREATE TABLE events (
+			id ${SERIAL[d]},
+			oms_id TEXT NOT NULL,
+			at ${T} NOT NULL,
+			type TEXT NOT NULL,
+			from_status TEXT,
+			to_status TEXT,
+			cause TEXT,
+			detail ${J}
+		)`,
+		`CREATE INDEX events_order ON events (oms_id, id)`,
+		`CREATE TABLE stock (
+			sku TEXT NOT NULL,
+			location TEXT NOT NULL,
+			on_hand INTEGER NOT NULL,
+			reserved INTEGER NOT NULL DEFAULT 0,
+			safety_stock INTEGER NOT NULL DEFAULT 0,
+			updated_at ${T} NOT NULL,
+			PRIMARY KEY (sku, location)
+		)`,
+		`CREATE TABLE bundles (
+			bundle_sku TEXT NOT NULL,
+			component_sku TEXT NOT NULL,
+			quantity INTEGER NOT NULL,
+			PRIMARY KEY (bundle_sku, component_sku)
+		)`,
+		`CREATE TABLE reservations (
+			id ${SERIAL[d]},
+			oms_id TEXT NOT NULL,
+			line_id TEXT NOT NULL,
+			sku TEXT NOT NULL,
+			location TEXT NOT NULL,
+			quantity INTEGER NOT NULL,
+			status TEXT NOT NULL,
+			created_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL
+		)`,
+		`CREATE INDEX reservations_order ON reservations (oms_id, status)`,
+		`CREATE INDEX reservations_sku ON reservations (sku, status)`,
+		`CREATE TABLE published (
+			channel TEXT NOT NULL,
+			sku TEXT NOT NULL,
+			quantity INTEGER NOT NULL,
+			published_at ${T} NOT NULL,
+			PRIMARY KEY (channel, sku)
+		)`,
+		`CREATE TABLE fraud_decisions (
+			oms_id TEXT PRIMARY KEY,
+			decision TEXT NOT NULL,
+			score INTEGER NOT NULL,
+			doc ${J} NOT NULL,
+			rule_set_version TEXT NOT NULL,
+			decided_at ${T} NOT NULL,
+			resolution TEXT,
+			resolved_by TEXT,
+			resolution_note TEXT,
+			resolved_at ${T}
+		)`,
+		`CREATE INDEX fraud_decisions_decision ON fraud_decisions (decision, decided_at)`,
+		`CREATE TABLE deliveries (
+			id ${SERIAL[d]},
+			oms_id TEXT NOT NULL,
+			shipment_no INTEGER NOT NULL,
+			provider TEXT NOT NULL,
+			reference TEXT NOT NULL,
+			status TEXT NOT NULL,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			next_attempt_at ${T},
+			lease_until ${T},
+			last_error TEXT,
+			wms_order_id TEXT,
+			payload ${J},
+			created_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL,
+			UNIQUE (oms_id, shipment_no)
+		)`,
+		`CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at)`,
+		`CREATE TABLE shipments (
+			oms_id TEXT NOT NULL,
+			package_key TEXT NOT NULL,
+			provider TEXT NOT NULL,
+			carrier TEXT,
+			tracking_number TEXT,
+			tracking_url TEXT,
+			shipped_at ${T},
+			lines ${J} NOT NULL,
+			recorded_at ${T} NOT NULL,
+			PRIMARY KEY (oms_id, package_key)
+		)`,
+		`CREATE TABLE processed (
+			source TEXT NOT NULL,
+			id TEXT NOT NULL,
+			at ${T} NOT NULL,
+			PRIMARY KEY (source, id)
+		)`,
+		`CREATE TABLE cursors (
+			name TEXT PRIMARY KEY,
+			value TEXT NOT NULL,
+			updated_at ${T} NOT NULL
+		)`,
+	];
+}
+
+export const MIGRATIONS: Migration[] = [
+	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export class StoreSchemaTooNewError extends Error {
+	constructor(where: string, found: number, supported: number) {
+		super(
+			`The OMS store at ${where} has schema version ${found}, newer than this n8n-nodes-oms-wms supports (${supported}). ` +
+				`It was opened by a newer version of the package: upgrade n8n-nodes-oms-wms on every n8n process, or point this one at another store.`,
+		);
+		this.name = 'StoreSchemaTooNewError';
+	}
+}

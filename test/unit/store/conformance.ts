@@ -1,0 +1,350 @@
+/**
+ * One conformance suite for every Store behaviour, run against SQLite (sqlite.test.ts) and PostgreSQL
+ * (postgres.test.ts). A store implementation is correct when this whole file passes against it.
+ */
+import type { Store } from '../../../lib/store/types';
+import { makeOrder } from '../../helpers/orders';
+
+export interface StoreFactory {
+	/** A fresh, empty store (own database/schema), with an optional clock */
+	open(opts?: { now?: () => Date }): Promise<Store>;
+}
+
+export function describeStoreConformance(name: string, factory: StoreFactory): void {
+	describe(`Store conformance: ${name}`, () => {
+		let store: Store;
+		beforeEach(async () => {
+			store = await factory.open();
+		});
+		afterEach(async () => {
+			await store.close();
+		});
+
+		describe('intake', () => {
+			it('records a new order once; the same order again is a duplicate that changes nothing', async () => {
+				const order = makeOrder({ channelOrderId: '450789469' });
+				const first = await store.recordOrder(order, { cause: 'test' });
+				expect(first.outcome).toBe('new');
+				expect(first.stored.status).toBe('received');
+				expect(first.stored.order.omsId).toBe('shopify:450789469');
+				const second = await store.recordOrder(order);
+				expect(second.outcome).toBe('duplicate');
+				expect(second.reason).toBe('same_version');
+				expect(second.stored.version).toBe(first.stored.version);
+				const events = await store.timeline(order.omsId);
+				expect(events.map((e) => e.type)).toEqual(['recorded']);
+				expect(events[0].cause).toBe('test');
+			});
+
+			it('a newer version updates the order, keeps downstream annotations, and says what changed', async () => {
+				const order = makeOrder();
+				await store.recordOrder(order);
+				await store.annotate(order.omsId, 'fraud', { decision: 'pass', score: 0, reasons: [] });
+				const newer = makeOrder({
+					channelOrderId: order.channelOrderId,
+					updatedAt: '2026-05-01T15:00:00.000Z',
+					channelStatus: 'paid/partially_refunded',
+					shipTo: { ...order.shipTo!, city: 'Toronto' },
+				});
+				const res = await store.recordOrder(newer);
+				expect(res.outcome).toBe('updated');
+				expect(res.changes).toEqual(['channelStatus', 'shipTo']);
+				expect(res.stored.order.shipTo?.city).toBe('Toronto');
+				expect(res.stored.order.fraud).toEqual({ decision: 'pass', score: 0, reasons: [] });
+				const older = await store.recordOrder(makeOrder({ channelOrderId: order.channelOrderId, updatedAt: '2026-05-01T14:01:00.000Z' }));
+				expect(older.outcome).toBe('duplicate');
+				expect(older.reason).toBe('older_version');
+				const types = (await store.timeline(order.omsId)).map((e) => e.type);
+				expect(types).toEqual(['recorded', 'fraud', 'updated']);
+			});
+
+			it('pending orders are held for payment and released when the channel marks them paid; channel cancellation cancels', async () => {
+				const order = makeOrder({ readiness: 'pending', channelStatus: 'pending' });
+				const first = await store.recordOrder(order);
+				expect(first.stored.status).toBe('on_hold');
+				expect(first.stored.hold?.reason).toBe('awaiting_payment');
+				const paid = await store.recordOrder({ ...order, readiness: 'ready', channelStatus: 'paid', updatedAt: '2026-05-01T16:00:00.000Z' });
+				expect(paid.stored.status).toBe('received');
+				expect(paid.stored.hold).toBeNull();
+				const cancelled = await store.recordOrder({ ...order, readiness: 'cancelled', channelStatus: 'cancelled', updatedAt: '2026-05-01T17:00:00.000Z' });
+				expect(cancelled.stored.status).toBe('cancelled');
+			});
+
+			it('concurrent intake of the same order records it exactly once', async () => {
+				const order = makeOrder();
+				const results = await Promise.all(Array.from({ length: 8 }, () => store.recordOrder(order)));
+				expect(results.filter((r) => r.outcome === 'new')).toHaveLength(1);
+				expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(7);
+				expect(await store.timeline(order.omsId)).toHaveLength(1);
+			});
+		});
+
+		describe('orders', () => {
+			it('gets, searches by channel, status, date, SKU and email', async () => {
+				await store.recordOrder(makeOrder({ channel: 'amazon', channelOrderId: 'A1', placedAt: '2026-05-01T10:00:00.000Z' }));
+				await store.recordOrder(
+					makeOrder({
+						channel: 'ebay',
+						channelOrderId: 'E1',
+						placedAt: '2026-05-02T10:00:00.000Z',
+						customer: { email: 'Other@Example.com', name: 'O', phone: null, channelCustomerId: null },
+						lines: [{ lineId: '1', sku: 'SKU-9', title: null, quantity: 1, unitPrice: 5, lineTotal: 5 }],
+					}),
+				);
+				await store.recordOrder(makeOrder({ channel: 'amazon', channelOrderId: 'A2', placedAt: '2026-05-03T10:00:00.000Z' }));
+				expect((await store.getOrder('amazon:A1'))?.order.channelOrderId).toBe('A1');
+				expect(await store.getOrder('amazon:nope')).toBeNull();
+				expect((await store.getOrders(['amazon:A1', 'ebay:E1', 'x:y'])).map((o) => o.order.omsId).sort()).toEqual(['amazon:A1', 'ebay:E1']);
+				expect((await store.searchOrders({ channels: ['amazon'] })).map((o) => o.order.omsId)).toEqual(['amazon:A2', 'amazon:A1']);
+				expect((await store.searchOrders({ channels: ['amazon'], order: 'asc' })).map((o) => o.order.omsId)).toEqual(['amazon:A1', 'amazon:A2']);
+				expect((await store.searchOrders({ sku: 'SKU-9' })).map((o) => o.order.omsId)).toEqual(['ebay:E1']);
+				expect((await store.searchOrders({ email: 'other@example.com' })).map((o) => o.order.omsId)).toEqual(['ebay:E1']);
+				expect(
+					(await store.searchOrders({ placedFrom: '2026-05-02T00:00:00Z', placedTo: '2026-05-03T00:00:00Z' })).map((o) => o.order.omsId),
+				).toEqual(['ebay:E1']);
+				expect((await store.searchOrders({ statuses: ['received'], limit: 2 })).length).toBe(2);
+				expect((await store.searchOrders({ statuses: ['shipped'] })).length).toBe(0);
+			});
+
+			it('changes status with a timeline entry, supports compare-and-set and holds', async () => {
+				const order = makeOrder();
+				await store.recordOrder(order);
+				const r1 = await store.setStatus(order.omsId, 'backordered', {
+					cause: 'backorderGate',
+					hold: { reason: 'out_of_stock', since: '2026-05-01T14:10:00.000Z', detail: 'SKU-1 waits for 2' },
+				});
+				expect(r1).toMatchObject({ changed: true, from: 'received', to: 'backordered' });
+				expect(r1.stored.hold?.reason).toBe('out_of_stock');
+				const r2 = await store.setStatus(order.omsId, 'ready', { onlyFrom: ['received'] });
+				expect(r2.changed).toBe(false);
+				const r3 = await store.setStatus(order.omsId, 'ready', { onlyFrom: ['backordered'], hold: null });
+				expect(r3.changed).toBe(true);
+				expect(r3.stored.hold).toBeNull();
+				await store.addEvent(order.omsId, 'note', { cause: 'ops: Ana', detail: { note: 'customer called' } });
+				const tl = await store.timeline(order.omsId);
+				expect(tl.map((e) => e.type)).toEqual(['recorded', 'status', 'status', 'note']);
+				expect(tl[1]).toMatchObject({ fromStatus: 'received', toStatus: 'backordered', cause: 'backorderGate' });
+				expect(tl[3].detail).toEqual({ note: 'customer called' });
+				await expect(store.setStatus('shopify:missing', 'ready')).rejects.toThrow(/No order shopify:missing/);
+			});
+		});
+
+		describe('stock and reservations', () => {
+			it('upserts stock levels idempotently and reports only changes', async () => {
+				const first = await store.upsertStockLevels([{ sku: 'A', onHand: 10 }, { sku: 'B', location: 'east', onHand: 5 }]);
+				expect(first).toEqual([
+					{ sku: 'A', location: 'default', before: null, after: 10 },
+					{ sku: 'B', location: 'east', before: null, after: 5 },
+				]);
+				expect(await store.upsertStockLevels([{ sku: 'A', onHand: 10 }, { sku: 'B', location: 'east', onHand: 5 }])).toEqual([]);
+				expect(await store.upsertStockLevels([{ sku: 'A', onHand: 7 }])).toEqual([{ sku: 'A', location: 'default', before: 10, after: 7 }]);
+				await store.setSafetyStock('A', 2);
+				const [a] = await store.getStock(['A']);
+				expect(a).toMatchObject({ sku: 'A', onHand: 7, reserved: 0, safetyStock: 2, atp: 5 });
+			});
+
+			it('reserves against ATP, partially when allowed, all-or-nothing when not, and once per order', async () => {
+				await store.upsertStockLevels([{ sku: 'A', onHand: 5 }, { sku: 'B', onHand: 1 }]);
+				const o1 = makeOrder();
+				await store.recordOrder(o1);
+				const [r1] = await store.reserve([
+					{ omsId: o1.omsId, allowPartial: true, lines: [{ lineId: '1', sku: 'A', quantity: 3 }, { lineId: '2', sku: 'B', quantity: 2 }] },
+				]);
+				expect(r1.changed).toBe(true);
+				expect(r1.lines.map((l) => [l.sku, l.allocated, l.backordered])).toEqual([
+					['A', 3, 0],
+					['B', 1, 1],
+				]);
+				const again = await store.reserve([
+					{ omsId: o1.omsId, allowPartial: true, lines: [{ lineId: '1', sku: 'A', quantity: 3 }, { lineId: '2', sku: 'B', quantity: 2 }] },
+				]);
+				expect(again[0].changed).toBe(false);
+				expect(again[0].lines.map((l) => l.allocated)).toEqual([3, 1]);
+				const [complete] = await store.reserve([
+					{ omsId: 'x:2', allowPartial: false, lines: [{ lineId: '1', sku: 'A', quantity: 2 }, { lineId: '2', sku: 'B', quantity: 1 }] },
+				]);
+				expect(complete.lines.map((l) => l.allocated)).toEqual([0, 0]);
+				const stock = await store.getStock();
+				expect(stock.map((s) => [s.sku, s.reserved, s.atp])).toEqual([
+					['A', 3, 2],
+					['B', 1, 0],
+				]);
+				const [unknown] = await store.reserve([{ omsId: 'x:3', allowPartial: true, lines: [{ lineId: '1', sku: 'NOPE', quantity: 1 }] }]);
+				expect(unknown.lines[0]).toMatchObject({ allocated: 0, backordered: 1, unknownSku: true });
+				expect((await store.timeline(o1.omsId)).map((e) => e.type)).toEqual(['recorded', 'reservation']);
+			});
+
+			it('tops up a backordered order when stock arrives, and takes from the location that can fill the line', async () => {
+				await store.upsertStockLevels([{ sku: 'A', location: 'east', onHand: 1 }, { sku: 'A', location: 'west', onHand: 2 }]);
+				const [r] = await store.reserve([{ omsId: 'o:1', allowPartial: true, lines: [{ lineId: '1', sku: 'A', quantity: 2 }] }]);
+				expect(r.lines[0].parts).toEqual([{ sku: 'A', location: 'west', quantity: 2 }]);
+				const [r2] = await store.reserve([{ omsId: 'o:2', allowPartial: true, lines: [{ lineId: '1', sku: 'A', quantity: 3 }] }]);
+				expect(r2.lines[0]).toMatchObject({ allocated: 1, backordered: 2 });
+				await store.upsertStockLevels([{ sku: 'A', location: 'east', onHand: 5 }]);
+				const [same] = await store.reserve([{ omsId: 'o:2', allowPartial: true, lines: [{ lineId: '1', sku: 'A', quantity: 3 }] }]);
+				expect(same.changed).toBe(false);
+				const [topped] = await store.reserve([{ omsId: 'o:2', allowPartial: true, mode: 'topUp', lines: [{ lineId: '1', sku: 'A', quantity: 3 }] }]);
+				expect(topped.changed).toBe(true);
+				expect(topped.lines[0]).toMatchObject({ allocated: 3, backordered: 0 });
+				const [toppedAgain] = await store.reserve([{ omsId: 'o:2', allowPartial: true, mode: 'topUp', lines: [{ lineId: '1', sku: 'A', quantity: 3 }] }]);
+				expect(toppedAgain.changed).toBe(false);
+				const reserved = (await store.getStock(['A'])).reduce((s, x) => s + x.reserved, 0);
+				expect(reserved).toBe(5);
+			});
+
+			it('reserves bundles on their components, from one location', async () => {
+				await store.upsertStockLevels([{ sku: 'CUP', onHand: 7 }, { sku: 'LID', onHand: 3 }]);
+				await store.setBundle('CUP-SET', [{ sku: 'CUP', quantity: 2 }, { sku: 'LID', quantity: 1 }]);
+				expect((await store.getBundles()).get('CUP-SET')).toEqual([{ sku: 'CUP', quantity: 2 }, { sku: 'LID', quantity: 1 }]);
+				const [r] = await store.reserve([
+					{ omsId: 'b:1', allowPartial: true, lines: [{ lineId: '1', sku: 'CUP-SET', quantity: 4, components: [{ sku: 'CUP', quantity: 2 }, { sku: 'LID', quantity: 1 }] }] },
+				]);
+				expect(r.lines[0]).toMatchObject({ allocated: 3, backordered: 1 });
+				const stock = await store.getStock();
+				expect(stock.map((s) => [s.sku, s.reserved])).toEqual([
+					['CUP', 6],
+					['LID', 3],
+				]);
+			});
+
+			it('releases and commits shipments: shipped units leave on hand and reserved, once per package', async () => {
+				await store.upsertStockLevels([{ sku: 'A', onHand: 10 }, { sku: 'B', onHand: 10 }]);
+				await store.reserve([{ omsId: 'o:1', allowPartial: true, lines: [{ lineId: '1', sku: 'A', quantity: 4 }, { lineId: '2', sku: 'B', quantity: 2 }] }]);
+				const rel = await store.release('o:1', [{ sku: 'A', quantity: 1 }]);
+				expect(rel.released).toEqual([{ sku: 'A', location: 'default', quantity: 1 }]);
+				const c1 = await store.commitShipment('o:1', 'PKG-1', [{ sku: 'A', quantity: 3 }]);
+				expect(c1).toEqual({ changed: true, committed: [{ sku: 'A', location: 'default', quantity: 3 }] });
+				expect((await store.commitShipment('o:1', 'PKG-1', [{ sku: 'A', quantity: 3 }])).changed).toBe(false);
+				const stock = await store.getStock();
+				expect(stock.map((s) => [s.sku, s.onHand, s.reserved])).toEqual([
+					['A', 7, 0],
+					['B', 10, 2],
+				]);
+				expect((await store.activeReservations('o:1')).map((r) => [r.sku, r.quantity])).toEqual([['B', 2]]);
+				await store.release('o:1');
+				expect(await store.activeReservations('o:1')).toEqual([]);
+				expect((await store.getStock(['B']))[0].reserved).toBe(0);
+			});
+
+			it('never oversells under concurrent reservations in one process', async () => {
+				await store.upsertStockLevels([{ sku: 'LAST', onHand: 10 }]);
+				const results = await Promise.all(
+					Array.from({ length: 40 }, (_, i) =>
+						store.reserve([{ omsId: `c:${i}`, allowPartial: true, lines: [{ lineId: '1', sku: 'LAST', quantity: 1 }] }]),
+					),
+				);
+				const allocated = results.flat().reduce((s, r) => s + r.lines[0].allocated, 0);
+				expect(allocated).toBe(10);
+				expect((await store.getStock(['LAST']))[0]).toMatchObject({ reserved: 10, atp: 0 });
+			});
+		});
+
+		describe('published quantities, fraud, velocity', () => {
+			it('keeps per-channel published quantities', async () => {
+				await store.setPublished([{ channel: 'amazon', sku: 'A', quantity: 5 }, { channel: 'ebay', sku: 'A', quantity: 3 }]);
+				await store.setPublished([{ channel: 'amazon', sku: 'A', quantity: 4 }]);
+				const rows = await store.getPublished();
+				expect(rows.map((r) => [r.channel, r.sku, r.quantity])).toEqual([
+					['amazon', 'A', 4],
+					['ebay', 'A', 3],
+				]);
+				expect((await store.getPublished('ebay')).length).toBe(1);
+				expect((await store.getPublished(undefined, ['Z'])).length).toBe(0);
+			});
+
+			it('records fraud decisions and resolves a review exactly once', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.recordFraudDecision(o.omsId, { decision: 'review', score: 55, reasons: [{ rule: 'velocity', points: 55, detail: 'x' }] }, 'v1');
+				const first = await store.resolveFraudReview(o.omsId, 'approved', 'ana', 'looks fine');
+				expect(first.resolved).toBe(true);
+				expect(first.record.resolution).toMatchObject({ decision: 'approved', by: 'ana', note: 'looks fine' });
+				const second = await store.resolveFraudReview(o.omsId, 'rejected', 'bob');
+				expect(second.resolved).toBe(false);
+				expect(second.record.resolution?.decision).toBe('approved');
+				expect((await store.getFraudDecision(o.omsId))?.ruleSetVersion).toBe('v1');
+				await store.recordFraudDecision('p:1', { decision: 'pass', score: 0, reasons: [] }, 'v1');
+				await expect(store.resolveFraudReview('p:1', 'approved', 'ana')).rejects.toThrow(/not held for fraud review/);
+			});
+
+			it('counts velocity across channels within a window, per currency', async () => {
+				const shared = { email: 'Ring@Example.com', name: 'R', phone: '+1 (555) 010-0000', channelCustomerId: null };
+				await store.recordOrder(makeOrder({ channel: 'shopify', channelOrderId: '1', customer: shared, placedAt: '2026-05-01T10:00:00.000Z' }));
+				await store.recordOrder(makeOrder({ channel: 'amazon', channelOrderId: '2', customer: shared, placedAt: '2026-05-01T11:00:00.000Z' }));
+				await store.recordOrder(
+					makeOrder({ channel: 'ebay', channelOrderId: '3', customer: shared, placedAt: '2026-05-01T12:00:00.000Z', currency: 'EUR' }),
+				);
+				await store.recordOrder(makeOrder({ channel: 'ebay', channelOrderId: '4', customer: shared, placedAt: '2026-04-20T12:00:00.000Z' }));
+				const v = await store.velocity({ key: 'email', value: 'ring@example.com', since: '2026-05-01T00:00:00Z', excludeOmsId: 'ebay:3' });
+				expect(v.count).toBe(2);
+				expect(v.totals).toEqual({ USD: 118 });
+				const all = await store.velocity({ key: 'email', value: 'ring@example.com', since: '2026-05-01T00:00:00Z', until: '2026-05-01T12:00:00Z' });
+				expect(all.count).toBe(2);
+				const none = await store.velocity({ key: 'clientIp', value: '1.2.3.4', since: '2026-01-01T00:00:00Z' });
+				expect(none).toEqual({ count: 0, totals: {} });
+			});
+		});
+
+		describe('WMS outbox and shipments', () => {
+			it('enqueues a delivery once per order and shipment, claims due ones with a lease, and records attempts', async () => {
+				const a = await store.enqueueDelivery({ omsId: 'o:1', shipmentNo: 1, provider: 'shipbob', reference: 'o:1' });
+				expect(a.created).toBe(true);
+				const b = await store.enqueueDelivery({ omsId: 'o:1', shipmentNo: 1, provider: 'shipbob', reference: 'o:1' });
+				expect(b.created).toBe(false);
+				expect(b.delivery.id).toBe(a.delivery.id);
+				await store.enqueueDelivery({ omsId: 'o:2', shipmentNo: 1, provider: 'shipbob', reference: 'o:2' });
+				const now = '2026-05-01T10:00:00.000Z';
+				const claimed = await store.claimDueDeliveries(now, 10, 120);
+				expect(claimed.map((d) => d.omsId)).toEqual(['o:1', 'o:2']);
+				expect(await store.claimDueDeliveries(now, 10, 120)).toEqual([]);
+				const failed = await store.markDeliveryAttemptFailed(claimed[0].id, 'HTTP 503', '2026-05-01T10:01:00.000Z');
+				expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 503', nextAttemptAt: '2026-05-01T10:01:00.000Z' });
+				expect(await store.claimDueDeliveries('2026-05-01T10:00:30.000Z', 10)).toEqual([]);
+				const due = await store.claimDueDeliveries('2026-05-01T10:01:00.000Z', 10);
+				expect(due.map((d) => d.omsId)).toEqual(['o:1']);
+				const sent = await store.markDeliverySent(due[0].id, 'WMS-77');
+				expect(sent).toMatchObject({ status: 'sent', attempts: 2, wmsOrderId: 'WMS-77', lastError: null });
+				const dead = await store.markDeliveryAttemptFailed(claimed[1].id, 'HTTP 400 bad address', null);
+				expect(dead.status).toBe('failed');
+				expect((await store.listDeliveries({ status: ['failed'] })).map((d) => d.omsId)).toEqual(['o:2']);
+				expect((await store.getDelivery('o:1'))?.wmsOrderId).toBe('WMS-77');
+			});
+
+			it('keeps every package of a multi-package order, once each', async () => {
+				const base = { omsId: 'o:1', provider: 'shipbob', carrier: 'UPS', trackingUrl: null, shippedAt: '2026-05-02T10:00:00Z' };
+				const p1 = await store.recordShipment({ ...base, packageKey: 'P1', trackingNumber: '1Z1', lines: [{ sku: 'A', quantity: 1 }] });
+				const p2 = await store.recordShipment({ ...base, packageKey: 'P2', trackingNumber: '1Z2', lines: [{ sku: 'B', quantity: 2 }] });
+				const again = await store.recordShipment({ ...base, packageKey: 'P1', trackingNumber: '1Z1', lines: [{ sku: 'A', quantity: 1 }] });
+				expect([p1.created, p2.created, again.created]).toEqual([true, true, false]);
+				const all = await store.getShipments('o:1');
+				expect(all.map((s) => [s.packageKey, s.trackingNumber, s.lines])).toEqual([
+					['P1', '1Z1', [{ sku: 'A', quantity: 1 }]],
+					['P2', '1Z2', [{ sku: 'B', quantity: 2 }]],
+				]);
+			});
+		});
+
+		describe('idempotency markers, cursors, queries, schema', () => {
+			it('marks outside input as processed once', async () => {
+				expect(await store.markProcessed('shopify-webhook', 'evt-1')).toBe(true);
+				expect(await store.markProcessed('shopify-webhook', 'evt-1')).toBe(false);
+				expect(await store.markProcessed('woocommerce-webhook', 'evt-1')).toBe(true);
+			});
+
+			it('keeps sync cursors', async () => {
+				expect(await store.getCursor('wms:shipbob:shipments')).toBeNull();
+				await store.setCursor('wms:shipbob:shipments', '2026-05-01T00:00:00Z');
+				await store.setCursor('wms:shipbob:shipments', '2026-05-02T00:00:00Z');
+				expect(await store.getCursor('wms:shipbob:shipments')).toBe('2026-05-02T00:00:00Z');
+			});
+
+			it('answers read-only SQL with $n parameters and is at the latest schema version', async () => {
+				await store.recordOrder(makeOrder({ channel: 'amazon', channelOrderId: '1' }));
+				await store.recordOrder(makeOrder({ channel: 'amazon', channelOrderId: '2' }));
+				const rows = await store.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM orders WHERE channel = $1', ['amazon']);
+				expect(Number(rows[0].n)).toBe(2);
+				expect(await store.schemaVersion()).toBeGreaterThanOrEqual(1);
+			});
+		});
+	});
+}
