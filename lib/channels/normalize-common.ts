@@ -1,0 +1,477 @@
+/**
+ * Shared building blocks of the channel normalisers (lib/channels/<channel>/normalize.ts): the NormalizeError,
+ * defensive readers for untrusted JSON, money in integer minor units, timestamps to ISO UTC, shipping-level
+ * heuristics, and the final assembly of a CanonicalOrder.
+ *
+ * Every reader either returns a well-typed value or throws NormalizeError naming channel, order id and the
+ * field path; nothing here lets a TypeError escape on hostile input (the fuzz tests hold it to that).
+ */
+import { fromMinor, isValidCurrency, toMinor } from '../order/money';
+import { isCountryCode, normalizeAddress, normalizeCountry, normalizeEmail, normalizePhone } from '../order/address';
+import type { Address, CanonicalOrder, Customer, OrderLine, Readiness, Risk, Shipping, ShippingLevel } from '../order/types';
+
+export type Json = Record<string, unknown>;
+
+/** Options of normalizeOrder. */
+export interface NormalizeOptions {
+	/** Keep the channel payload as `raw` on the order (default true). */
+	keepRaw?: boolean;
+	/** Currency to assume when the payload names none anywhere (the store's currency), e.g. "USD". */
+	currency?: string;
+}
+
+/**
+ * A channel payload that cannot be normalised. The message names the channel, the order id (or "unknown id")
+ * and the field path: `amazon order 902-1845936-5435065: missing orderItems[0].quantityOrdered`.
+ */
+export class NormalizeError extends Error {
+	readonly channel: string;
+	/** The channel's order id when it could be read, else null */
+	readonly orderId: string | null;
+	/** Path of the offending field inside the channel payload, e.g. `line_items[2].quantity` */
+	readonly field: string;
+	/** `missing` (absent, null or empty) or `invalid` (present but unusable) */
+	readonly reason: 'missing' | 'invalid';
+	constructor(channel: string, orderId: string | null, field: string, reason: 'missing' | 'invalid' = 'missing', detail?: string) {
+		super(`${channel} order ${orderId ?? 'unknown id'}: ${reason} ${field}${detail ? ` (${detail})` : ''}`);
+		this.name = 'NormalizeError';
+		this.channel = channel;
+		this.orderId = orderId;
+		this.field = field;
+		this.reason = reason;
+	}
+}
+
+/** Per-order context: who to blame in errors. */
+export class Ctx {
+	orderId: string | null = null;
+	constructor(readonly channel: string) {}
+	missing(field: string): never {
+		throw new NormalizeError(this.channel, this.orderId, field, 'missing');
+	}
+	invalid(field: string, detail: string): never {
+		throw new NormalizeError(this.channel, this.orderId, field, 'invalid', detail);
+	}
+}
+
+export function isObj(v: unknown): v is Json {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function obj(v: unknown): Json | undefined {
+	return isObj(v) ? v : undefined;
+}
+
+export function arr(v: unknown): unknown[] | undefined {
+	return Array.isArray(v) ? v : undefined;
+}
+
+/** Walks `path` through nested plain objects; undefined as soon as a step is not an object. */
+export function dig(v: unknown, ...path: string[]): unknown {
+	let cur = v;
+	for (const key of path) {
+		if (!isObj(cur)) return undefined;
+		cur = cur[key];
+	}
+	return cur;
+}
+
+function describe(v: unknown): string {
+	if (v === null) return 'null';
+	if (Array.isArray(v)) return 'an array';
+	if (typeof v === 'string') return v.length > 40 ? `a ${v.length}-character string` : JSON.stringify(v);
+	if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+	return `a ${typeof v}`;
+}
+
+const MAX_TEXT = 2000;
+
+/** Trimmed non-empty text from a string or a finite number; null for anything else (objects, booleans, ""). */
+export function text(v: unknown): string | null {
+	if (typeof v === 'string') {
+		const t = v.trim();
+		if (t === '') return null;
+		return t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
+	}
+	if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+	return null;
+}
+
+/** An identifier: a non-empty string or a safe integer, as text. Throws `invalid` for other present values. */
+export function optId(ctx: Ctx, v: unknown, field: string): string | null {
+	if (v === null || v === undefined) return null;
+	if (typeof v === 'string') {
+		const t = v.trim();
+		if (t === '') return null;
+		if (t.length > 200) ctx.invalid(field, 'identifier longer than 200 characters');
+		return t;
+	}
+	if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+	return ctx.invalid(field, `expected an identifier, got ${describe(v)}`);
+}
+
+export function reqId(ctx: Ctx, v: unknown, field: string): string {
+	return optId(ctx, v, field) ?? ctx.missing(field);
+}
+
+/** ISO 4217 code, upper-cased; null when absent; `invalid` when present but unknown. */
+export function optCurrency(ctx: Ctx, v: unknown, field: string): string | null {
+	if (v === null || v === undefined || v === '') return null;
+	if (typeof v !== 'string') return ctx.invalid(field, `expected a currency code, got ${describe(v)}`);
+	const c = v.trim().toUpperCase();
+	if (!isValidCurrency(c)) return ctx.invalid(field, `unknown currency ${describe(v)}`);
+	return c;
+}
+
+/**
+ * An amount (number or decimal string, major units) as integer minor units of `currency`; null when absent
+ * (undefined, null, ""). Throws `invalid` for anything else that is not a finite decimal.
+ */
+export function optMinor(ctx: Ctx, v: unknown, field: string, currency: string): number | null {
+	if (v === null || v === undefined || v === '') return null;
+	if (typeof v !== 'number' && typeof v !== 'string') return ctx.invalid(field, `expected an amount, got ${describe(v)}`);
+	try {
+		return toMinor(v, currency);
+	} catch (e) {
+		return ctx.invalid(field, `expected an amount, got ${describe(v)}`);
+	}
+}
+
+/** Like optMinor, but also refuses negative amounts (prices, charges). */
+export function optNonNegMinor(ctx: Ctx, v: unknown, field: string, currency: string): number | null {
+	const m = optMinor(ctx, v, field, currency);
+	if (m !== null && m < 0) ctx.invalid(field, `expected a non-negative amount, got ${describe(v)}`);
+	return m;
+}
+
+/** Sum of minor-unit amounts that refuses to leave the safe-integer range. */
+export function addMinor(ctx: Ctx, field: string, ...parts: number[]): number {
+	let s = 0;
+	for (const p of parts) s += p;
+	if (!Number.isSafeInteger(s)) ctx.invalid(field, 'amount too large to be handled exactly');
+	return s;
+}
+
+export function mulMinor(ctx: Ctx, field: string, unit: number, qty: number): number {
+	const p = unit * qty;
+	if (!Number.isSafeInteger(p)) ctx.invalid(field, 'amount too large to be handled exactly');
+	return p;
+}
+
+/** Largest quantity accepted on one line: beyond this a payload is garbage, not an order. */
+export const MAX_QUANTITY = 1_000_000;
+
+/** A line quantity: a whole number from 1 to MAX_QUANTITY, given as a number or numeric text. */
+export function reqQuantity(ctx: Ctx, v: unknown, field: string): number {
+	if (v === null || v === undefined || v === '') return ctx.missing(field);
+	let n: number;
+	if (typeof v === 'number') n = v;
+	else if (typeof v === 'string' && /^\s*\d+(\.0+)?\s*$/.test(v)) n = Number(v);
+	else return ctx.invalid(field, `expected a whole number, got ${describe(v)}`);
+	if (!Number.isInteger(n) || n < 1 || n > MAX_QUANTITY) {
+		return ctx.invalid(field, `expected a whole number from 1 to ${MAX_QUANTITY}, got ${describe(v)}`);
+	}
+	return n;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** 1970-01-01 .. 9999-12-31: anything outside is a broken value, not an order date. */
+const MAX_MS = 253402300799999;
+
+function msToIso(ms: number): string {
+	const iso = new Date(ms).toISOString();
+	return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/**
+ * A timestamp as ISO 8601 UTC (`2026-05-01T14:00:00Z`, milliseconds kept only when not zero). Accepts ISO text
+ * with an offset or Z; text without an offset is read as UTC only when `naiveIsUtc` (WooCommerce `*_gmt`),
+ * else rejected; epoch milliseconds (number or digits) only when `epochMs` (Walmart).
+ */
+export function optTimestamp(
+	ctx: Ctx,
+	v: unknown,
+	field: string,
+	opts: { naiveIsUtc?: boolean; epochMs?: boolean } = {},
+): string | null {
+	if (v === null || v === undefined || v === '') return null;
+	if (opts.epochMs && (typeof v === 'number' || (typeof v === 'string' && /^\s*\d{1,16}\s*$/.test(v)))) {
+		const ms = Number(v);
+		if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_MS) return ctx.invalid(field, `expected epoch milliseconds, got ${describe(v)}`);
+		return msToIso(ms);
+	}
+	if (typeof v !== 'string') return ctx.invalid(field, `expected a timestamp, got ${describe(v)}`);
+	const m = ISO_DATE.exec(v.trim());
+	if (!m) return ctx.invalid(field, `expected an ISO 8601 timestamp, got ${describe(v)}`);
+	let zone = m[8];
+	if (zone === undefined) {
+		if (!opts.naiveIsUtc) return ctx.invalid(field, `timestamp without a time zone: ${describe(v)}`);
+		zone = 'Z';
+	}
+	const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '00', m[5] ?? '00', m[6] ?? '00'].map(Number);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
+		return ctx.invalid(field, `expected an ISO 8601 timestamp, got ${describe(v)}`);
+	}
+	const frac = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+	let offsetMin = 0;
+	if (zone !== 'Z' && zone !== 'z') {
+		const sign = zone[0] === '-' ? -1 : 1;
+		const digits = zone.slice(1).replace(':', '');
+		offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
+		if (Math.abs(offsetMin) > 18 * 60) return ctx.invalid(field, `bad time-zone offset in ${describe(v)}`);
+	}
+	const ms = Date.UTC(y, mo - 1, d, h, mi, s, frac) - offsetMin * 60_000;
+	// Date.UTC rolls 31 February over into March: refuse dates that do not exist.
+	const check = new Date(Date.UTC(y, mo - 1, d));
+	if (check.getUTCDate() !== d || !Number.isFinite(ms) || ms < 0 || ms > MAX_MS) {
+		return ctx.invalid(field, `expected an ISO 8601 timestamp, got ${describe(v)}`);
+	}
+	return msToIso(ms);
+}
+
+export function reqTimestamp(ctx: Ctx, v: unknown, field: string, opts: { naiveIsUtc?: boolean; epochMs?: boolean } = {}): string {
+	return optTimestamp(ctx, v, field, opts) ?? ctx.missing(field);
+}
+
+/** Optional timestamp that never fails the order (shipBy and the like): null when unusable. */
+export function softTimestamp(ctx: Ctx, v: unknown, opts: { naiveIsUtc?: boolean; epochMs?: boolean } = {}): string | null {
+	try {
+		return optTimestamp(ctx, v, '', opts);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Shipping level from free-text service words (eBay shippingServiceCode, Shopify shipping line title/code,
+ * WooCommerce method id/title). Heuristic, in priority order; unrecognised words give `other`.
+ */
+export function levelFromWords(words: string | null): ShippingLevel {
+	if (words === null) return 'standard';
+	const w = words
+		.replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+		.replace(/([0-9])([A-Za-z])/g, '$1 $2')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, ' ');
+	const t = ` ${w.trim()} `;
+	if (/ same ?day /.test(t)) return 'same_day';
+	if (/ (next ?day|overnight|one ?day|1 ?day|24 ?h(our)?s?) /.test(t)) return 'next_day';
+	if (/ (freight|ltl|white ?glove|pallet) /.test(t)) return 'freight';
+	if (/ priority /.test(t)) return 'priority';
+	if (/ (express|expedited?|two ?day|2 ?day|second ?day|rush|fast|3 ?day) /.test(t)) return 'expedited';
+	if (/ (economy|value|saver|media ?mail|slow|budget) /.test(t)) return 'economy';
+	if (/ (standard|std|ground|regular|flat ?rate|free|free ?shipping|first ?class|parcel|post|mail|shipping|table ?rate|advantage) /.test(t)) return 'standard';
+	return 'other';
+}
+
+/** Table lookup of a channel's service-level enum, compared without case, spaces, dashes or underscores. */
+export function levelFromTable(table: Record<string, ShippingLevel>, code: string | null): ShippingLevel | null {
+	if (code === null) return null;
+	return table[code.toUpperCase().replace(/[^A-Z0-9]/g, '')] ?? null;
+}
+
+export function shippingOf(level: ShippingLevel, label: string | null): Shipping {
+	return { level, label };
+}
+
+/** Address fields in canonical names, before normalisation. */
+export interface AddressParts {
+	name?: unknown;
+	company?: unknown;
+	line1?: unknown;
+	line2?: unknown;
+	city?: unknown;
+	region?: unknown;
+	postalCode?: unknown;
+	country?: unknown;
+	phone?: unknown;
+}
+
+/**
+ * A channel address in canonical form, or null when it is empty. An address whose country cannot be read
+ * gives `invalid <field>.<countryKey>` when `required` (shipping: the warehouse cannot ship without it), and
+ * null otherwise (billing is informational).
+ */
+export function addressFrom(
+	ctx: Ctx,
+	parts: AddressParts | null,
+	field: string,
+	countryKey: string,
+	required: boolean,
+): Address | null {
+	if (parts === null) return null;
+	const a = normalizeAddress({
+		name: text(parts.name),
+		company: text(parts.company),
+		line1: text(parts.line1),
+		line2: text(parts.line2),
+		city: text(parts.city),
+		region: text(parts.region),
+		postalCode: text(parts.postalCode),
+		phone: text(parts.phone),
+		country: text(parts.country),
+	});
+	if (a === null) return null;
+	const country = normalizeCountry(a.country);
+	if (country === null || !isCountryCode(country)) {
+		if (!required) return null;
+		if (a.country === '') return ctx.missing(`${field}.${countryKey}`);
+		return ctx.invalid(`${field}.${countryKey}`, `unknown country ${describe(parts.country)}`);
+	}
+	a.country = country;
+	return a;
+}
+
+export function joinName(...parts: unknown[]): string | null {
+	const words = parts.map(text).filter((p): p is string => p !== null);
+	return words.length ? words.join(' ') : null;
+}
+
+export function customerOf(email: unknown, name: unknown, phone: unknown, id: string | null): Customer {
+	return {
+		email: normalizeEmail(text(email)),
+		name: text(name),
+		phone: normalizePhone(text(phone)),
+		channelCustomerId: id,
+	};
+}
+
+export function noRisk(clientIp: string | null = null): Risk {
+	return { channelRecommendation: null, channelRiskLevel: null, clientIp };
+}
+
+/** A line with amounts still in minor units. */
+export interface MinorLine {
+	lineId: string;
+	sku: string;
+	title: string | null;
+	quantity: number;
+	unit: number;
+	total: number;
+}
+
+export interface MinorTotals {
+	subtotal: number;
+	shipping: number;
+	tax: number;
+	discount: number;
+	/** The channel's own grand total when it gives one; else subtotal + shipping + tax - discount */
+	total: number | null;
+}
+
+/** Line ids must be unique inside an order: a repeated id gets `#2`, `#3`... appended. */
+function uniqueLineIds(lines: MinorLine[]): void {
+	const seen = new Set<string>();
+	for (const l of lines) {
+		let id = l.lineId;
+		for (let n = 2; seen.has(id); n++) id = `${l.lineId}#${n}`;
+		l.lineId = id;
+		seen.add(id);
+	}
+}
+
+export interface OrderParts {
+	channelOrderId: string;
+	orderNumber: string | null;
+	placedAt: string;
+	updatedAt: string | null;
+	channelStatus: string;
+	readiness: Readiness;
+	currency: string;
+	totals: MinorTotals;
+	customer: Customer;
+	shipTo: Address | null;
+	billTo: Address | null;
+	shipping: Shipping;
+	lines: MinorLine[];
+	risk: Risk;
+	shipBy?: string | null;
+	raw: unknown;
+}
+
+/**
+ * Assembles the CanonicalOrder, turning minor units into major units once, at the end.
+ *
+ * Totals: the canonical identity is subtotal + shipping + tax - discount = total (validateOrder checks it). The
+ * channel's own grand total is kept when it gives one; whatever the channel charged beyond goods, shipping, tax
+ * and discounts (tips, fees, gift wrap, COD fees, duties) is folded into `shipping` ("shipping and other
+ * charges"), and a shortfall (an unlisted discount or credit) into `discount`, so the identity holds with the
+ * channel's figure. When the channel gives no total, it is computed from the parts.
+ */
+export function buildOrder(ctx: Ctx, p: OrderParts, totalField = 'total'): CanonicalOrder {
+	if (p.lines.length === 0) ctx.missing('line items');
+	uniqueLineIds(p.lines);
+	const c = p.currency;
+	const t = p.totals;
+	for (const k of ['subtotal', 'shipping', 'tax', 'discount'] as const) {
+		if (t[k] < 0) ctx.invalid(k === 'subtotal' ? 'line items' : k, `negative ${k}`);
+	}
+	const computed = addMinor(ctx, totalField, t.subtotal, t.shipping, t.tax, -t.discount);
+	let { shipping, discount } = t;
+	let total = computed;
+	if (t.total !== null) {
+		if (t.total < 0) ctx.invalid(totalField, 'negative order total');
+		total = t.total;
+		const diff = total - computed;
+		if (diff > 0) shipping = addMinor(ctx, totalField, shipping, diff);
+		else if (diff < 0) discount = addMinor(ctx, totalField, discount, -diff);
+	} else if (computed < 0) {
+		// Discount larger than everything else: the order costs nothing, it does not pay the buyer.
+		discount = addMinor(ctx, totalField, discount, computed);
+		total = 0;
+	}
+	const lines: OrderLine[] = p.lines.map((l) => ({
+		lineId: l.lineId,
+		sku: l.sku,
+		title: l.title,
+		quantity: l.quantity,
+		unitPrice: fromMinor(l.unit, c),
+		lineTotal: fromMinor(l.total, c),
+	}));
+	const order: CanonicalOrder = {
+		omsId: `${ctx.channel}:${p.channelOrderId}`,
+		channel: ctx.channel,
+		channelOrderId: p.channelOrderId,
+		orderNumber: p.orderNumber,
+		placedAt: p.placedAt,
+		updatedAt: p.updatedAt ?? p.placedAt,
+		channelStatus: p.channelStatus,
+		readiness: p.readiness,
+		currency: c,
+		totals: {
+			subtotal: fromMinor(t.subtotal, c),
+			shipping: fromMinor(shipping, c),
+			tax: fromMinor(t.tax, c),
+			discount: fromMinor(discount, c),
+			total: fromMinor(total, c),
+		},
+		customer: p.customer,
+		shipTo: p.shipTo,
+		billTo: p.billTo,
+		shipping: p.shipping,
+		lines,
+		risk: p.risk,
+	};
+	if (p.shipBy !== undefined) order.shipBy = p.shipBy;
+	if (p.raw !== undefined) order.raw = p.raw;
+	return order;
+}
+
+/** Sum of line totals, checked for overflow. */
+export function linesSubtotal(ctx: Ctx, lines: MinorLine[]): number {
+	return addMinor(ctx, 'line items', ...lines.map((l) => l.total));
+}
+
+/** Unit price from a line total and quantity, rounded half away from zero in minor units. */
+export function unitFromTotal(total: number, qty: number): number {
+	return Math.sign(total) * Math.round(Math.abs(total) / qty);
+}
+
+/** Items of a GraphQL connection (`nodes` or `edges[].node`) or a plain array. */
+export function connection(v: unknown): unknown[] | undefined {
+	if (Array.isArray(v)) return v;
+	if (!isObj(v)) return undefined;
+	if (Array.isArray(v.nodes)) return v.nodes;
+	if (Array.isArray(v.edges)) return v.edges.map((e) => (isObj(e) ? e.node : undefined));
+	return undefined;
+}

@@ -1,0 +1,305 @@
+/**
+ * Shopify order -> CanonicalOrder. Two shapes, told apart by their fields:
+ * - REST / webhook JSON (snake_case: `line_items`, `total_price`...), bare or wrapped as `{"order": {...}}` the way
+ *   the REST GET and create responses return it (../shared/reference/payloads/shopify-rest-*.json);
+ * - GraphQL Admin API `Order` nodes (camelCase, `gid://shopify/Order/…` ids, `*Set { shopMoney }` money,
+ *   `lineItems { nodes }` or `{ edges { node } }`), bare or as `{ data: { order } }`.
+ * Both give the same channelOrderId (the numeric id: REST `id`, GraphQL `legacyResourceId` or the gid's tail),
+ * so an order seen by webhook and by polling has one omsId.
+ *
+ * Amounts are the shop currency (`currency` / `currencyCode`, `shop_money` / `shopMoney`), not presentment.
+ */
+import type { CanonicalOrder, Risk } from '../../order/types';
+import {
+	addMinor,
+	addressFrom,
+	arr,
+	buildOrder,
+	connection,
+	Ctx,
+	customerOf,
+	dig,
+	isObj,
+	joinName,
+	levelFromWords,
+	linesSubtotal,
+	MinorLine,
+	mulMinor,
+	obj,
+	optCurrency,
+	optId,
+	optNonNegMinor,
+	optTimestamp,
+	reqQuantity,
+	reqTimestamp,
+	text,
+	type Json,
+	type NormalizeOptions,
+} from '../normalize-common';
+import { shopifyReadiness } from '../status';
+
+/** `gid://shopify/Order/450789469` -> `450789469`; other text unchanged. */
+export function shopifyGidTail(id: string): string {
+	const m = /^gid:\/\/shopify\/[A-Za-z]+\/([^/?]+)/.exec(id);
+	return m ? m[1] : id;
+}
+
+function unwrap(raw: unknown): unknown {
+	if (!isObj(raw)) return raw;
+	if (isObj(raw.order) && raw.id === undefined) return raw.order;
+	const dataOrder = dig(raw, 'data', 'order');
+	if (isObj(dataOrder)) return dataOrder;
+	return raw;
+}
+
+/** True for a GraphQL Admin API order node (camelCase), false for REST/webhook JSON. */
+export function isShopifyGraphql(order: Json): boolean {
+	if ('line_items' in order || 'created_at' in order || 'total_price' in order) return false;
+	if ('lineItems' in order || 'createdAt' in order || 'totalPriceSet' in order || 'legacyResourceId' in order) return true;
+	return typeof order.id === 'string' && order.id.startsWith('gid://');
+}
+
+export function normalizeShopifyOrder(raw: unknown, opts: NormalizeOptions = {}): CanonicalOrder {
+	const ctx = new Ctx('shopify');
+	const order = unwrap(raw);
+	if (!isObj(order)) return ctx.invalid('order', 'expected a JSON object');
+	return isShopifyGraphql(order) ? fromGraphql(ctx, order, raw, opts) : fromRest(ctx, order, raw, opts);
+}
+
+/* ----------------------------------------------------------------------------------------------- REST */
+
+function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): CanonicalOrder {
+	let id = optId(ctx, o.id, 'id');
+	if (id === null) {
+		const gid = optId(ctx, o.admin_graphql_api_id, 'admin_graphql_api_id');
+		id = gid === null ? null : shopifyGidTail(gid);
+	}
+	if (id === null) return ctx.missing('id');
+	ctx.orderId = id;
+
+	const currency =
+		optCurrency(ctx, o.currency, 'currency') ??
+		optCurrency(ctx, dig(o, 'total_price_set', 'shop_money', 'currency_code'), 'total_price_set.shop_money.currency_code') ??
+		optCurrency(ctx, opts.currency, 'options.currency') ??
+		ctx.missing('currency');
+	const money = (v: unknown, field: string) => optNonNegMinor(ctx, v, field, currency);
+	const setOr = (plain: string, set: string): number | null =>
+		money(o[plain], plain) ?? money(dig(o, set, 'shop_money', 'amount'), `${set}.shop_money.amount`);
+
+	const items = arr(o.line_items) ?? ctx.missing('line_items');
+	const lines: MinorLine[] = items.map((li, i) => {
+		const f = `line_items[${i}]`;
+		if (!isObj(li)) return ctx.invalid(f, 'expected an object');
+		const lineId = optId(ctx, li.id, `${f}.id`) ?? String(i + 1);
+		const quantity = reqQuantity(ctx, li.quantity, `${f}.quantity`);
+		const unit =
+			optNonNegMinor(ctx, li.price, `${f}.price`, currency) ??
+			optNonNegMinor(ctx, dig(li, 'price_set', 'shop_money', 'amount'), `${f}.price_set.shop_money.amount`, currency) ??
+			ctx.missing(`${f}.price`);
+		const title = text(li.name) ?? text(li.title);
+		return {
+			lineId,
+			sku: skuOf(ctx, li.sku, li.variant_id, title, lineId, `${f}.sku`),
+			title,
+			quantity,
+			unit,
+			total: mulMinor(ctx, `${f}.price`, unit, quantity),
+		};
+	});
+
+	const shippingLines = (arr(o.shipping_lines) ?? []).filter(isObj);
+	let shipping = money(dig(o, 'total_shipping_price_set', 'shop_money', 'amount'), 'total_shipping_price_set.shop_money.amount');
+	if (shipping === null) {
+		const parts = shippingLines.map((s, i) => money(s.price, `shipping_lines[${i}].price`) ?? 0);
+		shipping = addMinor(ctx, 'shipping_lines', ...parts);
+	}
+	const first = shippingLines[0];
+	const label = first ? text(first.title) ?? text(first.code) : null;
+	const words = first ? [text(first.code), text(first.title)].filter((w) => w !== null).join(' ') || null : null;
+
+	const financial = text(o.financial_status);
+	const fulfillment = text(o.fulfillment_status);
+	const cancelled = o.cancelled_at !== null && o.cancelled_at !== undefined && o.cancelled_at !== '';
+	// REST says fulfillment_status null for "nothing fulfilled yet"; Shopify's own word for that is "unfulfilled".
+	const channelStatus = [financial ?? 'unknown', fulfillment ?? 'unfulfilled'].join('/');
+
+	const cust = obj(o.customer);
+	const ship = obj(o.shipping_address);
+	const bill = obj(o.billing_address);
+	const clientIp = text(o.browser_ip) ?? text(dig(o, 'client_details', 'browser_ip'));
+
+	return buildOrder(ctx, {
+		channelOrderId: id,
+		orderNumber: text(o.name) ?? text(o.order_number),
+		placedAt: reqTimestamp(ctx, o.created_at ?? o.processed_at, 'created_at'),
+		updatedAt: optTimestamp(ctx, o.updated_at, 'updated_at'),
+		channelStatus,
+		readiness: shopifyReadiness(financial, fulfillment, cancelled),
+		currency,
+		totals: {
+			subtotal: linesSubtotal(ctx, lines),
+			shipping,
+			tax: setOr('total_tax', 'total_tax_set') ?? 0,
+			discount: setOr('total_discounts', 'total_discounts_set') ?? 0,
+			total: setOr('total_price', 'total_price_set'),
+		},
+		customer: customerOf(
+			text(o.email) ?? text(o.contact_email) ?? text(cust?.email),
+			joinName(cust?.first_name, cust?.last_name) ?? text(bill?.name) ?? text(ship?.name),
+			text(o.phone) ?? text(cust?.phone),
+			cust ? optId(ctx, cust.id, 'customer.id') : null,
+		),
+		shipTo: ship ? addressFrom(ctx, restAddress(ship), 'shipping_address', 'country_code', true) : null,
+		billTo: bill ? addressFrom(ctx, restAddress(bill), 'billing_address', 'country_code', false) : null,
+		shipping: { level: levelFromWords(words), label },
+		lines,
+		risk: { channelRecommendation: null, channelRiskLevel: null, clientIp },
+		raw: opts.keepRaw === false ? undefined : raw,
+	});
+}
+
+function restAddress(a: Json) {
+	return {
+		name: text(a.name) ?? joinName(a.first_name, a.last_name),
+		company: a.company,
+		line1: a.address1,
+		line2: a.address2,
+		city: a.city,
+		region: text(a.province_code) ?? a.province,
+		postalCode: a.zip,
+		country: text(a.country_code) ?? a.country,
+		phone: a.phone,
+	};
+}
+
+/**
+ * SKU fallback for lines without one (custom line items, products without SKUs): `shopify-variant:<variant id>`
+ * when the line has a variant, else the line title, else `shopify-line:<line id>`. The WMS then sees a stable
+ * key instead of an empty SKU; ops map it in the WMS item master if it should ever be stocked.
+ */
+function skuOf(ctx: Ctx, sku: unknown, variantId: unknown, title: string | null, lineId: string, field: string): string {
+	const s = text(sku);
+	if (s !== null) return s;
+	const v = optId(ctx, variantId, field.replace(/sku$/, 'variant_id'));
+	if (v !== null) return `shopify-variant:${shopifyGidTail(v)}`;
+	return title ?? `shopify-line:${lineId}`;
+}
+
+/* -------------------------------------------------------------------------------------------- GraphQL */
+
+const RISK_RANK: Record<string, number> = { HIGH: 4, MEDIUM: 3, LOW: 2, NONE: 1, PENDING: 0 };
+
+function graphqlRisk(o: Json): Risk {
+	const risk = obj(o.risk);
+	const clientIp = text(o.clientIp) ?? text(o.browserIp);
+	if (!risk) return { channelRecommendation: null, channelRiskLevel: null, clientIp };
+	let level: string | null = null;
+	const facts: Array<{ description: string; sentiment?: string | null }> = [];
+	for (const a of connection(risk.assessments) ?? []) {
+		if (!isObj(a)) continue;
+		const l = text(a.riskLevel);
+		if (l !== null && (level === null || (RISK_RANK[l.toUpperCase()] ?? -1) > (RISK_RANK[level.toUpperCase()] ?? -1))) level = l;
+		for (const f of connection(a.facts) ?? []) {
+			const d = isObj(f) ? text(f.description) : null;
+			if (d !== null) facts.push({ description: d, sentiment: isObj(f) ? text(f.sentiment) : null });
+		}
+	}
+	const out: Risk = { channelRecommendation: text(risk.recommendation), channelRiskLevel: level, clientIp };
+	if (facts.length) out.facts = facts;
+	return out;
+}
+
+function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): CanonicalOrder {
+	const legacy = optId(ctx, o.legacyResourceId, 'legacyResourceId');
+	const gid = optId(ctx, o.id, 'id');
+	const id = legacy ?? (gid === null ? null : shopifyGidTail(gid)) ?? ctx.missing('id');
+	ctx.orderId = id;
+
+	const currency =
+		optCurrency(ctx, o.currencyCode, 'currencyCode') ??
+		optCurrency(ctx, dig(o, 'totalPriceSet', 'shopMoney', 'currencyCode'), 'totalPriceSet.shopMoney.currencyCode') ??
+		optCurrency(ctx, opts.currency, 'options.currency') ??
+		ctx.missing('currencyCode');
+	const setMoney = (name: string): number | null =>
+		optNonNegMinor(ctx, dig(o, name, 'shopMoney', 'amount'), `${name}.shopMoney.amount`, currency);
+
+	const items = connection(o.lineItems) ?? ctx.missing('lineItems.nodes');
+	const lines: MinorLine[] = items.map((li, i) => {
+		const f = `lineItems.nodes[${i}]`;
+		if (!isObj(li)) return ctx.invalid(f, 'expected an object');
+		const rawId = optId(ctx, li.id, `${f}.id`);
+		const lineId = rawId === null ? String(i + 1) : shopifyGidTail(rawId);
+		const quantity = reqQuantity(ctx, li.quantity, `${f}.quantity`);
+		const unitField = `${f}.originalUnitPriceSet.shopMoney.amount`;
+		const unit =
+			optNonNegMinor(ctx, dig(li, 'originalUnitPriceSet', 'shopMoney', 'amount'), unitField, currency) ??
+			optNonNegMinor(ctx, dig(li, 'discountedUnitPriceSet', 'shopMoney', 'amount'), `${f}.discountedUnitPriceSet.shopMoney.amount`, currency) ??
+			ctx.missing(unitField);
+		const title = text(li.name) ?? text(li.title);
+		return {
+			lineId,
+			sku: skuOf(ctx, li.sku, dig(li, 'variant', 'id'), title, lineId, `${f}.sku`),
+			title,
+			quantity,
+			unit,
+			total: mulMinor(ctx, unitField, unit, quantity),
+		};
+	});
+
+	const shippingLine = obj(o.shippingLine);
+	const label = shippingLine ? text(shippingLine.title) ?? text(shippingLine.code) : null;
+	const words = shippingLine ? [text(shippingLine.code), text(shippingLine.title)].filter((w) => w !== null).join(' ') || null : null;
+
+	const financial = text(o.displayFinancialStatus);
+	const fulfillment = text(o.displayFulfillmentStatus);
+	const cancelled = o.cancelledAt !== null && o.cancelledAt !== undefined && o.cancelledAt !== '';
+	const channelStatus = [financial ?? 'UNKNOWN', fulfillment ?? 'UNFULFILLED'].join('/');
+
+	const cust = obj(o.customer);
+	const ship = obj(o.shippingAddress);
+	const bill = obj(o.billingAddress);
+	const custId = cust ? optId(ctx, cust.legacyResourceId ?? cust.id, 'customer.id') : null;
+
+	return buildOrder(ctx, {
+		channelOrderId: id,
+		orderNumber: text(o.name),
+		placedAt: reqTimestamp(ctx, o.createdAt ?? o.processedAt, 'createdAt'),
+		updatedAt: optTimestamp(ctx, o.updatedAt, 'updatedAt'),
+		channelStatus,
+		readiness: shopifyReadiness(financial, fulfillment, cancelled),
+		currency,
+		totals: {
+			subtotal: linesSubtotal(ctx, lines),
+			shipping: setMoney('totalShippingPriceSet') ?? 0,
+			tax: setMoney('totalTaxSet') ?? 0,
+			discount: setMoney('totalDiscountsSet') ?? 0,
+			total: setMoney('totalPriceSet'),
+		},
+		customer: customerOf(
+			text(o.email) ?? text(cust?.email),
+			text(cust?.displayName) ?? joinName(cust?.firstName, cust?.lastName) ?? text(bill?.name) ?? text(ship?.name),
+			text(o.phone) ?? text(cust?.phone),
+			custId === null ? null : shopifyGidTail(custId),
+		),
+		shipTo: ship ? addressFrom(ctx, gqlAddress(ship), 'shippingAddress', 'countryCodeV2', true) : null,
+		billTo: bill ? addressFrom(ctx, gqlAddress(bill), 'billingAddress', 'countryCodeV2', false) : null,
+		shipping: { level: levelFromWords(words), label },
+		lines,
+		risk: graphqlRisk(o),
+		raw: opts.keepRaw === false ? undefined : raw,
+	});
+}
+
+function gqlAddress(a: Json) {
+	return {
+		name: text(a.name) ?? joinName(a.firstName, a.lastName),
+		company: a.company,
+		line1: a.address1,
+		line2: a.address2,
+		city: a.city,
+		region: text(a.provinceCode) ?? a.province,
+		postalCode: a.zip,
+		country: text(a.countryCodeV2) ?? text(a.countryCode) ?? a.country,
+		phone: a.phone,
+	};
+}

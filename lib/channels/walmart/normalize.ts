@@ -1,0 +1,194 @@
+/**
+ * Walmart Marketplace (US) v3 order -> CanonicalOrder: an element of `list.elements.order[]` (GET /v3/orders,
+ * /v3/orders/released) or the getOrder body `{ "order": {...} }`.
+ *
+ * - Times are epoch milliseconds (`orderDate`, `statusDate`, `estimatedShipDate`).
+ * - There is no order-level total in the base model: it is the sum of the line charges (PRODUCT -> subtotal,
+ *   SHIPPING and other charge types -> shipping, each charge's `tax` -> tax, discounts -> discount), unless
+ *   an `orderSummary.totalAmount` is present.
+ * - A PRODUCT charge's `chargeAmount` is taken as the amount of the whole line (its orderLineQuantity); Walmart
+ *   normally splits orders into lines of quantity 1, where both readings agree (⚠ assumed for quantity > 1).
+ * - Status lives on the lines. In an order that is not wholly cancelled, lines whose every status is Cancelled
+ *   are left out (with their charges): the warehouse must not ship them.
+ */
+import type { CanonicalOrder, ShippingLevel } from '../../order/types';
+import {
+	addMinor,
+	addressFrom,
+	arr,
+	buildOrder,
+	Ctx,
+	customerOf,
+	dig,
+	isObj,
+	levelFromTable,
+	MinorLine,
+	noRisk,
+	obj,
+	optCurrency,
+	optMinor,
+	optTimestamp,
+	reqId,
+	reqQuantity,
+	reqTimestamp,
+	softTimestamp,
+	text,
+	unitFromTotal,
+	type Json,
+	type NormalizeOptions,
+} from '../normalize-common';
+import { walmartReadiness } from '../status';
+
+/** shippingInfo.methodCode: Standard | Express | OneDay | WhiteGlove | Value | Freight (+ TwoDay, NextDay seen in the wild). */
+const METHODS: Record<string, ShippingLevel> = {
+	STANDARD: 'standard',
+	EXPRESS: 'expedited',
+	TWODAY: 'expedited',
+	ONEDAY: 'next_day',
+	NEXTDAY: 'next_day',
+	WHITEGLOVE: 'freight',
+	FREIGHT: 'freight',
+	VALUE: 'economy',
+};
+
+interface WalmartLine {
+	line: MinorLine;
+	shipping: number;
+	tax: number;
+	discount: number;
+	statuses: string[];
+}
+
+export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {}): CanonicalOrder {
+	const ctx = new Ctx('walmart');
+	let o: unknown = raw;
+	if (isObj(o) && o.purchaseOrderId === undefined && isObj(o.order)) o = o.order;
+	if (!isObj(o)) return ctx.invalid('order', 'expected a JSON object');
+	const order: Json = o;
+	const id = reqId(ctx, order.purchaseOrderId, 'purchaseOrderId');
+	ctx.orderId = id;
+
+	const lineList = arr(dig(order, 'orderLines', 'orderLine')) ?? arr(order.orderLines) ?? ctx.missing('orderLines.orderLine');
+	let currency: string | null = optCurrency(ctx, dig(order, 'orderSummary', 'totalAmount', 'currency'), 'orderSummary.totalAmount.currency');
+	if (currency === null) {
+		// The first charge that names a currency.
+		for (const l of lineList) {
+			for (const c of arr(dig(l, 'charges', 'charge')) ?? []) {
+				const cur = dig(c, 'chargeAmount', 'currency');
+				if (typeof cur === 'string' && cur.trim() !== '') {
+					currency = optCurrency(ctx, cur, 'orderLines.orderLine[].charges.charge[].chargeAmount.currency');
+					break;
+				}
+			}
+			if (currency !== null) break;
+		}
+	}
+	const cur: string = currency ?? optCurrency(ctx, opts.currency, 'options.currency') ?? ctx.missing('orderLines.orderLine[0].charges.charge[0].chargeAmount.currency');
+	const money = (m: unknown, field: string): number | null => {
+		if (m === null || m === undefined) return null;
+		if (!isObj(m)) return ctx.invalid(field, 'expected {currency, amount}');
+		const c = optCurrency(ctx, m.currency, `${field}.currency`);
+		if (c !== null && c !== cur) ctx.invalid(`${field}.currency`, `${c} differs from the order currency ${cur}`);
+		return optMinor(ctx, m.amount, `${field}.amount`, cur);
+	};
+
+	let updatedMs: string | null = null;
+	const parsed: WalmartLine[] = lineList.map((l, i) => {
+		const f = `orderLines.orderLine[${i}]`;
+		if (!isObj(l)) return ctx.invalid(f, 'expected an object');
+		const lineId = reqId(ctx, l.lineNumber, `${f}.lineNumber`);
+		const sku = text(dig(l, 'item', 'sku')) ?? ctx.missing(`${f}.item.sku`);
+		const quantity = reqQuantity(ctx, dig(l, 'orderLineQuantity', 'amount'), `${f}.orderLineQuantity.amount`);
+		let product = 0;
+		let shipping = 0;
+		let tax = 0;
+		let discount = 0;
+		(arr(dig(l, 'charges', 'charge')) ?? []).forEach((c, j) => {
+			const cf = `${f}.charges.charge[${j}]`;
+			if (!isObj(c)) return ctx.invalid(cf, 'expected an object');
+			const amount = money(c.chargeAmount, `${cf}.chargeAmount`) ?? 0;
+			const t = Math.abs(money(dig(c, 'tax', 'taxAmount'), `${cf}.tax.taxAmount`) ?? 0);
+			tax = addMinor(ctx, `${cf}.tax.taxAmount`, tax, t);
+			const type = (text(c.chargeType) ?? '').toUpperCase();
+			const isDiscount = c.isDiscount === true || c.isDiscount === 'true' || type.includes('DISCOUNT') || amount < 0;
+			if (isDiscount) discount = addMinor(ctx, `${cf}.chargeAmount`, discount, Math.abs(amount));
+			else if (type === 'PRODUCT') product = addMinor(ctx, `${cf}.chargeAmount`, product, amount);
+			else shipping = addMinor(ctx, `${cf}.chargeAmount`, shipping, amount); // SHIPPING, fees and other charges
+		});
+		const statuses: string[] = [];
+		(arr(dig(l, 'orderLineStatuses', 'orderLineStatus')) ?? []).forEach((s) => {
+			const st = text(dig(s, 'status'));
+			if (st !== null) statuses.push(st);
+		});
+		const sd = softTimestamp(ctx, l.statusDate, { epochMs: true });
+		if (sd !== null && (updatedMs === null || sd > updatedMs)) updatedMs = sd;
+		return {
+			line: { lineId, sku, title: text(dig(l, 'item', 'productName')), quantity, unit: unitFromTotal(product, quantity), total: product },
+			shipping,
+			tax,
+			discount,
+			statuses,
+		};
+	});
+
+	const allStatuses = parsed.flatMap((p) => p.statuses);
+	const readiness = walmartReadiness(allStatuses);
+	const cancelledOnly = (p: WalmartLine) => p.statuses.length > 0 && p.statuses.every((s) => s.toUpperCase() === 'CANCELLED');
+	const kept = readiness === 'cancelled' ? parsed : parsed.filter((p) => !cancelledOnly(p));
+	const sum = (pick: (p: WalmartLine) => number, field: string) => addMinor(ctx, field, ...kept.map(pick));
+	const channelStatus = [...new Set(allStatuses)].join('/');
+
+	const info = obj(order.shippingInfo);
+	const pa = obj(info?.postalAddress);
+	const method = text(info?.methodCode);
+	const summaryTotal = money(dig(order, 'orderSummary', 'totalAmount'), 'orderSummary.totalAmount');
+	const partial = kept.length !== parsed.length;
+
+	return buildOrder(
+		ctx,
+		{
+			channelOrderId: id,
+			orderNumber: text(order.customerOrderId) ?? id,
+			placedAt: reqTimestamp(ctx, order.orderDate, 'orderDate', { epochMs: true }),
+			updatedAt: updatedMs ?? optTimestamp(ctx, order.orderDate, 'orderDate', { epochMs: true }),
+			channelStatus: channelStatus === '' ? 'unknown' : channelStatus,
+			readiness,
+			currency: cur,
+			totals: {
+				subtotal: sum((p) => p.line.total, 'orderLines'),
+				shipping: sum((p) => p.shipping, 'orderLines'),
+				tax: sum((p) => p.tax, 'orderLines'),
+				discount: sum((p) => p.discount, 'orderLines'),
+				// A summary total covers every line, cancelled ones included: only usable when none were left out.
+				total: partial || summaryTotal === null || summaryTotal < 0 ? null : summaryTotal,
+			},
+			customer: customerOf(order.customerEmailId, pa?.name, info?.phone, null),
+			shipTo: pa
+				? addressFrom(
+						ctx,
+						{
+							name: pa.name,
+							company: null,
+							line1: pa.address1,
+							line2: pa.address2,
+							city: pa.city,
+							region: pa.state,
+							postalCode: pa.postalCode,
+							country: pa.country,
+							phone: info?.phone,
+						},
+						'shippingInfo.postalAddress',
+						'country',
+						true,
+					)
+				: null,
+			billTo: null,
+			shipping: { level: method === null ? 'standard' : levelFromTable(METHODS, method) ?? 'other', label: method },
+			lines: kept.map((p) => p.line),
+			risk: noRisk(),
+			shipBy: softTimestamp(ctx, info?.estimatedShipDate, { epochMs: true }),
+			raw: opts.keepRaw === false ? undefined : raw,
+		},
+		'orderSummary.totalAmount.amount',
+	);
+}
