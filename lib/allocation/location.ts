@@ -1,0 +1,95 @@
+/**
+ * Where to take units from when a SKU is stocked at several locations. The store calls chooseLocations inside its
+ * reservation transaction, with the SKU's rows as they are in that transaction.
+ *
+ * THE RULE:
+ *  1. Only locations with ATP > 0 count (ATP recomputed as max(0, onHand - reserved - safetyStock), whole units).
+ *  2. When `preferred` locations are given (a ranked list, e.g. the channel's warehouses in order), the first of
+ *     them, in that order, that can fill the whole line takes it.
+ *  3. Otherwise the location that can fill the whole line and has the MOST ATP takes it (ties: location name, by
+ *     code unit order), so one order ships from one place whenever any one place can ship it.
+ *  4. When no single location can fill the line, it is split: locations in descending ATP order (ties by name)
+ *     each give all they have until the line is filled or the stock runs out. The caller backorders the rest
+ *     (requested - sum of the parts).
+ * The answer never takes more than a location's ATP, never lists a location twice and never has a zero part.
+ */
+import type { BundleComponent, StockRow } from '../store/types';
+import { rowAtp } from './publish';
+
+export interface LocationTake {
+	location: string;
+	quantity: number;
+}
+
+type Row = Pick<StockRow, 'location' | 'onHand' | 'reserved' | 'safetyStock'>;
+
+function byAtpThenName(a: { location: string; atp: number }, b: { location: string; atp: number }): number {
+	return b.atp - a.atp || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0);
+}
+
+/** Units to take per location for one line of one SKU (rows: that SKU's stock rows). See the rule above. */
+export function chooseLocations(quantity: number, rows: Row[], opts: { preferred?: string[] } = {}): LocationTake[] {
+	if (!Number.isInteger(quantity) || quantity < 0) {
+		throw new RangeError(`quantity to reserve must be a whole number >= 0, got ${quantity}`);
+	}
+	if (quantity === 0) return [];
+	const atpByLoc = new Map<string, number>();
+	for (const r of rows) atpByLoc.set(r.location, (atpByLoc.get(r.location) ?? 0) + rowAtp(r));
+	const cands = [...atpByLoc].map(([location, atp]) => ({ location, atp })).filter((c) => c.atp > 0);
+	if (!cands.length) return [];
+	for (const loc of opts.preferred ?? []) {
+		const a = atpByLoc.get(loc) ?? 0;
+		if (a >= quantity) return [{ location: loc, quantity }];
+	}
+	cands.sort(byAtpThenName);
+	if (cands[0].atp >= quantity) return [{ location: cands[0].location, quantity }];
+	const out: LocationTake[] = [];
+	let left = quantity;
+	for (const c of cands) {
+		if (left === 0) break;
+		const take = Math.min(left, c.atp);
+		out.push({ location: c.location, quantity: take });
+		left -= take;
+	}
+	return out;
+}
+
+export interface BundleLocationTake {
+	location: string;
+	/** Bundles built at this location */
+	bundles: number;
+	/** Component units to reserve there */
+	components: Array<{ sku: string; quantity: number }>;
+}
+
+/**
+ * The same rule for a bundle: each location's bundle ATP (min over components of floor(ATP / quantity) at that
+ * location - bundles are built per location, Brightpearl-style) is treated as that location's ATP, and the chosen
+ * bundle counts are turned into component units. rows: the stock rows of every component SKU.
+ */
+export function chooseBundleLocations(
+	quantity: number,
+	components: BundleComponent[],
+	rows: Array<Row & Pick<StockRow, 'sku'>>,
+	opts: { preferred?: string[] } = {},
+): BundleLocationTake[] {
+	const perLoc = new Map<string, Map<string, number>>();
+	for (const r of rows) {
+		let m = perLoc.get(r.location);
+		if (!m) perLoc.set(r.location, (m = new Map()));
+		m.set(r.sku, (m.get(r.sku) ?? 0) + rowAtp(r));
+	}
+	const pseudo: Row[] = [];
+	for (const [location, m] of perLoc) {
+		let n = components.length ? Infinity : 0;
+		for (const c of components) {
+			n = !Number.isInteger(c.quantity) || c.quantity <= 0 ? 0 : Math.min(n, Math.floor((m.get(c.sku) ?? 0) / c.quantity));
+		}
+		pseudo.push({ location, onHand: n, reserved: 0, safetyStock: 0 });
+	}
+	return chooseLocations(quantity, pseudo, opts).map((t) => ({
+		location: t.location,
+		bundles: t.quantity,
+		components: components.map((c) => ({ sku: c.sku, quantity: c.quantity * t.quantity })),
+	}));
+}
