@@ -1,0 +1,240 @@
+/**
+ * Amazon SP-API client.
+ *
+ * - listOrdersSince: searchOrders GET /orders/2026-01-01/orders with lastUpdatedAfter, marketplaceIds,
+ *   maxResultsPerPage (1-100) and includedData; next pages pass pagination.nextToken as paginationToken with every
+ *   other parameter unchanged ✔ (marketplaces.md 2.2). Array parameters are sent comma-separated ⚠ (as v0 does).
+ *   Returns 2026-01-01 Order objects. The API does not promise an order, so a page's cursor is the start cursor
+ *   until the last page; then the newest lastUpdatedTime seen minus a 2-minute overlap (the API treats the last
+ *   2 minutes as unsettled ✔).
+ * - Pacing per seller and operation (token buckets ✔ 2.6): searchOrders 0.0056 rps burst 20, getOrder 0.5/30,
+ *   confirmShipment 2/10, patchListingsItem 5/5; `x-amzn-RateLimit-Limit` re-syncs the rate; a 429 drains the bucket.
+ * - confirmShipment: POST /orders/v0/orders/{id}/shipmentConfirmation → 204 ✔ (2.5).
+ * - setAvailableQuantities: PATCH /listings/2021-08-01/items/{sellerId}/{sku} replacing
+ *   /attributes/fulfillment_availability, one SKU per call at the 5 rps budget ✔ (2.5).
+ * - cancelOrder/cancelLines: SP-API has no cancel call; sellers cancel through the order-acknowledgement feed ⚠,
+ *   which this client does not implement: both throw a clear error.
+ * - testCredentials: GET /sellers/v1/marketplaceParticipations (cheap, 0.016 rps burst 15 ⚠).
+ */
+import { createHash } from 'node:crypto';
+import type { HttpRequestFn } from '../../http/types';
+import { ApiCaller } from '../../http/caller';
+import { applyAmazonRateHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { sharedTokens } from '../../http/token-cache';
+import { cursorAfter, startTime, toMs } from '../../http/cursor';
+import type {
+	AmazonCredentials,
+	CancelResult,
+	ChannelClient,
+	ClientOptions,
+	ConfirmShipmentInput,
+	ConfirmShipmentResult,
+	ListOrdersOptions,
+	ListOrdersResult,
+	QuantityResult,
+	QuantityUpdate,
+	RateSpec,
+	TestCredentialsResult,
+} from '../types';
+import { AmazonAuth, amazonBaseUrl } from './auth';
+
+export const AMAZON_LIMITS: Record<string, RateSpec> = {
+	searchOrders: { ratePerSec: 0.0056, burst: 20 },
+	getOrder: { ratePerSec: 0.5, burst: 30 },
+	confirmShipment: { ratePerSec: 2, burst: 10 },
+	patchListingsItem: { ratePerSec: 5, burst: 5 },
+	getMarketplaceParticipations: { ratePerSec: 0.016, burst: 15 },
+};
+export const AMAZON_MAX_PAGE = 100;
+export const AMAZON_INCLUDED_DATA = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'FULFILLMENT', 'CANCELLATION', 'PACKAGES'];
+
+/** Amazon CarrierCode values for common carriers ✔ (ordersV0 CarrierCode examples); anything else is "Other" + carrierName. */
+const CARRIERS: Record<string, string> = {
+	ups: 'UPS', usps: 'USPS', fedex: 'FedEx', dhl: 'DHL', 'dhl express': 'DHL', ontrac: 'OnTrac', 'canada post': 'Canada Post',
+	'royal mail': 'Royal Mail', dpd: 'DPD', gls: 'GLS', hermes: 'Hermes', evri: 'Evri', 'amazon shipping': 'Amazon Shipping',
+};
+
+export class AmazonClient implements ChannelClient {
+	readonly channel = 'amazon' as const;
+	private readonly auth: AmazonAuth;
+	private readonly caller: ApiCaller;
+	private readonly base: string;
+	private readonly buckets = new Map<string, TokenBucket>();
+
+	constructor(
+		private readonly c: AmazonCredentials,
+		request: HttpRequestFn,
+		private readonly opts: ClientOptions = {},
+	) {
+		if (!c.marketplaceIds?.length) throw new Error('Amazon credential needs at least one marketplace id');
+		this.auth = new AmazonAuth(c, request, opts.tokens ?? sharedTokens);
+		this.caller = new ApiCaller({
+			request,
+			retry: { timeScale: opts.timeScale ?? 1, ...opts.retry },
+			secrets: () => this.auth.secrets(),
+			label: 'Amazon',
+		});
+		this.base = amazonBaseUrl(c);
+	}
+
+	get stats() {
+		return this.caller.stats;
+	}
+
+	bucket(op: string): TokenBucket {
+		let b = this.buckets.get(op);
+		if (!b) {
+			const spec = this.opts.limits?.[op] ?? AMAZON_LIMITS[op] ?? { ratePerSec: 1, burst: 1 };
+			const scale = this.opts.timeScale ?? 1;
+			b = (this.opts.limiters ?? sharedLimiters).bucket(
+				`amazon:${this.opts.credentialId ?? this.c.sellerId + ':' + this.auth.key}:${op}`,
+				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, scale), burst: spec.burst }),
+			);
+			this.buckets.set(op, b);
+		}
+		return b;
+	}
+
+	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean) {
+		const limiter = this.bucket(op);
+		return this.caller.call<T>(
+			{
+				method,
+				url: `${this.base}${path}`,
+				qs,
+				headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+				body,
+			},
+			{
+				what: op,
+				auth: () => this.auth.headers(),
+				onUnauthorized: () => this.auth.invalidate(),
+				limiter,
+				after: (r) => applyAmazonRateHeaders(limiter, r.headers),
+				ok,
+			},
+		);
+	}
+
+	async listOrdersSince(cursor: string | null, opts: ListOrdersOptions = {}): Promise<ListOrdersResult> {
+		const start = startTime(cursor, opts.lookbackFrom, this.opts.now?.() ?? Date.now());
+		const pageSize = Math.max(1, Math.min(AMAZON_MAX_PAGE, opts.pageSize ?? AMAZON_MAX_PAGE));
+		const overlap = this.opts.cursorOverlapMs ?? 120_000;
+		const params = {
+			lastUpdatedAfter: start,
+			marketplaceIds: this.c.marketplaceIds.join(','),
+			maxResultsPerPage: pageSize,
+			includedData: AMAZON_INCLUDED_DATA.join(','),
+		};
+		const all: unknown[] = [];
+		let token: string | undefined;
+		let maxUpdated: number | undefined;
+		let pages = 0;
+		for (;;) {
+			const res = await this.call<{ orders?: Array<Record<string, unknown>>; pagination?: { nextToken?: string } }>(
+				'searchOrders',
+				'GET',
+				'/orders/2026-01-01/orders',
+				{ ...params, ...(token ? { paginationToken: token } : {}) },
+			);
+			if (typeof res.body !== 'object' || !Array.isArray(res.body?.orders)) throw new Error(`Amazon searchOrders: unexpected body (${String(res.body).slice(0, 100)})`);
+			const orders = res.body.orders;
+			pages++;
+			for (const o of orders) {
+				const t = toMs(o.lastUpdatedTime);
+				if (t !== undefined && (maxUpdated === undefined || t > maxUpdated)) maxUpdated = t;
+			}
+			all.push(...orders);
+			token = res.body.pagination?.nextToken;
+			const last = !token || (opts.maxOrders !== undefined && all.length >= opts.maxOrders);
+			const next = last ? cursorAfter(maxUpdated, start, overlap) : start;
+			if (opts.onPage) await opts.onPage(orders, next);
+			if (last) return { orders: all, cursor: next, pages };
+		}
+	}
+
+	async getOrder(channelOrderId: string): Promise<unknown> {
+		const res = await this.call<{ order?: unknown }>('getOrder', 'GET', `/orders/2026-01-01/orders/${encodeURIComponent(channelOrderId)}`, {
+			includedData: AMAZON_INCLUDED_DATA.join(','),
+		});
+		return res.body?.order ?? res.body;
+	}
+
+	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
+		const code = CARRIERS[input.carrier.trim().toLowerCase()];
+		const packageReferenceId = String((parseInt(createHash('sha1').update(input.trackingNumber).digest('hex').slice(0, 8), 16) % 1_000_000_000) + 1);
+		const body = {
+			marketplaceId: this.c.marketplaceIds[0],
+			packageDetail: {
+				packageReferenceId,
+				carrierCode: code ?? 'Other',
+				carrierName: input.carrier,
+				...(input.shippingMethod ? { shippingMethod: input.shippingMethod } : {}),
+				trackingNumber: input.trackingNumber,
+				shipDate: new Date(input.shippedAt).toISOString(),
+				orderItems: input.lines.map((l) => ({ orderItemId: l.lineId, quantity: l.quantity })),
+			},
+		};
+		const res = await this.call('confirmShipment', 'POST', `/orders/v0/orders/${encodeURIComponent(input.channelOrderId)}/shipmentConfirmation`, undefined, body);
+		return { channelOrderId: input.channelOrderId, status: res.status, reference: packageReferenceId };
+	}
+
+	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
+		const out: QuantityResult[] = new Array(items.length);
+		let next = 0;
+		const worker = async () => {
+			while (next < items.length) {
+				const i = next++;
+				const it = items[i];
+				try {
+					const res = await this.call<{ sku?: string; status?: string; submissionId?: string; issues?: Array<{ message?: string; severity?: string }> }>(
+						'patchListingsItem',
+						'PATCH',
+						`/listings/2021-08-01/items/${encodeURIComponent(this.c.sellerId)}/${encodeURIComponent(it.sku)}`,
+						{ marketplaceIds: this.c.marketplaceIds.join(','), issueLocale: 'en_US' },
+						{
+							productType: this.c.productType ?? 'PRODUCT',
+							patches: [
+								{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: it.quantity }] },
+							],
+						},
+					);
+					const accepted = res.body?.status === 'ACCEPTED' || res.body?.status === 'VALID';
+					out[i] = {
+						sku: it.sku,
+						quantity: it.quantity,
+						ok: accepted,
+						status: res.status,
+						reference: res.body?.submissionId,
+						...(accepted ? {} : { error: (res.body?.issues ?? []).map((x) => x.message).join('; ') || String(res.body?.status) }),
+					};
+				} catch (err) {
+					out[i] = { sku: it.sku, quantity: it.quantity, ok: false, status: (err as { status?: number }).status, error: (err as Error).message };
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(5, items.length) }, worker));
+		return out;
+	}
+
+	async cancelOrder(channelOrderId: string): Promise<CancelResult> {
+		throw new Error(`Amazon order ${channelOrderId}: SP-API has no cancel call; cancel in Seller Central or through the order acknowledgement feed (not supported here)`);
+	}
+
+	async cancelLines(channelOrderId: string): Promise<CancelResult> {
+		return this.cancelOrder(channelOrderId);
+	}
+
+	async acknowledge(channelOrderId: string): Promise<CancelResult> {
+		return { channelOrderId, status: 0 };
+	}
+
+	async testCredentials(): Promise<TestCredentialsResult> {
+		try {
+			const res = await this.call<{ payload?: unknown[] }>('getMarketplaceParticipations', 'GET', '/sellers/v1/marketplaceParticipations');
+			return { ok: true, message: `Connected; ${Array.isArray(res.body?.payload) ? res.body.payload.length : 0} marketplace participations` };
+		} catch (err) {
+			return { ok: false, message: (err as Error).message };
+		}
+	}
+}

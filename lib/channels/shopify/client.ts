@@ -1,0 +1,350 @@
+/**
+ * Shopify client on the GraphQL Admin API: POST {base}/admin/api/{version}/graphql.json ✔ (marketplaces.md 1.1).
+ *
+ * - listOrdersSince: `orders(first, after, sortKey: UPDATED_AT, query: "updated_at:>='…'")`, cursor paging on
+ *   pageInfo.endCursor to the last page. Returns GraphQL Order nodes (the shape lib/channels/shopify/normalize.ts
+ *   reads). Cursor = ISO time of the newest updatedAt seen minus the overlap (sorted ascending, so every page's
+ *   cursor is safe to store).
+ * - Pacing: one leaky bucket per shop in query-cost points, synced from every response's
+ *   extensions.cost.throttleStatus; a THROTTLED error (HTTP 200 or 429 ⚠) waits (requested - available)/restoreRate.
+ *   Defaults before the first answer: 100 points/s restore (Standard plan ✔), bucket 2000 points ⚠.
+ * - confirmShipment: reads the order's fulfillmentOrders, maps the lines to FulfillmentOrderLineItem ids and runs
+ *   fulfillmentCreate with trackingInfo {company, number, url} ✔ (1.5).
+ * - setAvailableQuantities: productVariants(query:"sku:…") to inventory item ids, then inventorySetQuantities
+ *   (name "available", changeFromQuantity: null to opt out of compare-and-swap, @idempotent key) in batches of 250 ✔.
+ * - cancelOrder: orderCancel ⚠ (argument list of 2025+ versions); cancelLines: refundCreate with
+ *   restockType CANCEL ⚠.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HttpRequestFn, HttpResponse } from '../../http/types';
+import { ApiCaller } from '../../http/caller';
+import { applyShopifyThrottleStatus, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { sharedTokens } from '../../http/token-cache';
+import { cursorAfter, startTime, toMs } from '../../http/cursor';
+import type {
+	CancelLineInput,
+	CancelResult,
+	ChannelClient,
+	ClientOptions,
+	ConfirmShipmentInput,
+	ConfirmShipmentResult,
+	ListOrdersOptions,
+	ListOrdersResult,
+	QuantityResult,
+	QuantityUpdate,
+	ShopifyCredentials,
+	TestCredentialsResult,
+} from '../types';
+import { ShopifyAuth, shopifyBaseUrl } from './auth';
+
+export const SHOPIFY_DEFAULT_API_VERSION = '2026-01';
+export const SHOPIFY_MAX_PAGE = 250;
+const LINE_ITEMS_FIRST = 50;
+
+const MONEY = 'shopMoney { amount currencyCode }';
+const ADDRESS = 'name company address1 address2 city province provinceCode zip country countryCodeV2 phone';
+export const SHOPIFY_ORDER_FIELDS = `id legacyResourceId name createdAt updatedAt processedAt cancelledAt cancelReason
+ displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode email phone clientIp tags
+ subtotalPriceSet { ${MONEY} } totalShippingPriceSet { ${MONEY} } totalTaxSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalPriceSet { ${MONEY} }
+ customer { id email phone firstName lastName }
+ shippingAddress { ${ADDRESS} } billingAddress { ${ADDRESS} }
+ shippingLine { title code carrierIdentifier }
+ lineItems(first: ${LINE_ITEMS_FIRST}) { nodes { id sku name quantity originalUnitPriceSet { ${MONEY} } } }
+ risk { recommendation assessments { riskLevel } }`;
+
+export const SHOPIFY_ORDERS_QUERY = `query Orders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ${SHOPIFY_ORDER_FIELDS} }
+  }
+}`;
+
+interface GqlBody<T> {
+	data?: T;
+	errors?: Array<{ message?: string; extensions?: { code?: string } }>;
+	extensions?: {
+		cost?: {
+			requestedQueryCost?: number;
+			actualQueryCost?: number | null;
+			throttleStatus?: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+		};
+	};
+}
+
+function isThrottled(res: HttpResponse): boolean {
+	const b = res.body as GqlBody<unknown> | undefined;
+	return res.status === 429 || (typeof b === 'object' && !!b?.errors?.some((e) => e?.extensions?.code === 'THROTTLED'));
+}
+
+export function toGid(kind: string, id: string): string {
+	return id.startsWith('gid://') ? id : `gid://shopify/${kind}/${id}`;
+}
+function gidTail(id: string): string {
+	return String(id).split('/').pop() ?? String(id);
+}
+
+export class ShopifyClient implements ChannelClient {
+	readonly channel = 'shopify' as const;
+	private readonly auth: ShopifyAuth;
+	private readonly caller: ApiCaller;
+	private readonly bucket: TokenBucket;
+	private readonly base: string;
+	private readonly version: string;
+	private readonly overlap: number;
+	private lastRequestedCost = 0;
+	private locationId?: string;
+
+	constructor(
+		creds: ShopifyCredentials,
+		request: HttpRequestFn,
+		private readonly opts: ClientOptions = {},
+	) {
+		const scale = opts.timeScale ?? 1;
+		this.auth = new ShopifyAuth(creds, request, opts.tokens ?? sharedTokens);
+		this.caller = new ApiCaller({
+			request,
+			retry: { timeScale: scale, ...opts.retry },
+			secrets: () => this.auth.secrets(),
+			label: 'Shopify',
+		});
+		this.base = shopifyBaseUrl(creds);
+		this.version = creds.apiVersion || SHOPIFY_DEFAULT_API_VERSION;
+		const lim = opts.limits?.graphql ?? { ratePerSec: 100, burst: 2000 };
+		this.bucket = (opts.limiters ?? sharedLimiters).bucket(
+			`shopify:${opts.credentialId ?? this.auth.key}:graphql`,
+			() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, scale), burst: lim.burst }),
+		);
+		this.overlap = opts.cursorOverlapMs ?? 60_000;
+		this.locationId = creds.locationId ? toGid('Location', creds.locationId) : undefined;
+	}
+
+	get stats() {
+		return this.caller.stats;
+	}
+
+	/** One GraphQL call, paced by query cost; THROTTLED is retried after the time the bucket needs. */
+	async graphql<T>(query: string, variables: Record<string, unknown> = {}, estimatedCost?: number): Promise<GqlBody<T>> {
+		const cost = Math.min(estimatedCost ?? (this.lastRequestedCost || 10), this.bucket.burst);
+		const res = await this.caller.call<GqlBody<T>>(
+			{
+				method: 'POST',
+				url: `${this.base}/admin/api/${this.version}/graphql.json`,
+				headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+				body: { query, variables },
+			},
+			{
+				what: 'GraphQL',
+				auth: () => this.auth.headers(),
+				onUnauthorized: () => this.auth.invalidate(),
+				limiter: this.bucket,
+				cost,
+				isRetryable: (r) => isThrottled(r) || r.status >= 500,
+				delayHintMs: (r) => {
+					const c = (r.body as GqlBody<T>)?.extensions?.cost;
+					const ts = c?.throttleStatus;
+					if (!ts || !isThrottled(r)) return undefined;
+					const need = (c?.requestedQueryCost ?? cost) - ts.currentlyAvailable;
+					return Math.max(0, (need / ts.restoreRate) * 1000);
+				},
+				after: (r) => {
+					const b = r.body as GqlBody<T>;
+					if (b && typeof b === 'object') {
+						applyShopifyThrottleStatus(this.bucket, b.extensions);
+						if (b.extensions?.cost?.requestedQueryCost) this.lastRequestedCost = b.extensions.cost.requestedQueryCost;
+					}
+					if (isThrottled(r)) {
+						this.caller.stats.throttled += r.status === 429 ? 0 : 1;
+					}
+				},
+			},
+		);
+		const body = res.body;
+		if (typeof body !== 'object' || body === null) throw new Error(`Shopify GraphQL: response is not JSON (${String(body).slice(0, 100)})`);
+		if (body.errors?.length) {
+			throw new Error(`Shopify GraphQL error: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message ?? ''}`.trim()).join('; ')}`);
+		}
+		return body;
+	}
+
+	async listOrdersSince(cursor: string | null, opts: ListOrdersOptions = {}): Promise<ListOrdersResult> {
+		const start = startTime(cursor, opts.lookbackFrom, this.opts.now?.() ?? Date.now());
+		const first = Math.max(1, Math.min(SHOPIFY_MAX_PAGE, opts.pageSize ?? 100));
+		const all: unknown[] = [];
+		let after: string | null = null;
+		let maxUpdated: number | undefined;
+		let pages = 0;
+		let next = start;
+		for (;;) {
+			const estimate = 2 + first * (3 + LINE_ITEMS_FIRST);
+			const body: GqlBody<{ orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<Record<string, unknown>> } }> =
+				await this.graphql(SHOPIFY_ORDERS_QUERY, { first, after, query: `updated_at:>='${start}'` }, pages === 0 ? undefined : Math.min(estimate, this.lastRequestedCost || estimate));
+			const conn = body.data?.orders;
+			if (!conn) throw new Error('Shopify GraphQL: orders missing from the response');
+			pages++;
+			for (const n of conn.nodes) {
+				const t = toMs(n.updatedAt);
+				if (t !== undefined && (maxUpdated === undefined || t > maxUpdated)) maxUpdated = t;
+			}
+			all.push(...conn.nodes);
+			next = cursorAfter(maxUpdated, start, this.overlap);
+			if (opts.onPage) await opts.onPage(conn.nodes, next);
+			if (!conn.pageInfo.hasNextPage || !conn.pageInfo.endCursor) break;
+			if (opts.maxOrders !== undefined && all.length >= opts.maxOrders) break;
+			after = conn.pageInfo.endCursor;
+		}
+		return { orders: all, cursor: next, pages };
+	}
+
+	async getOrder(channelOrderId: string): Promise<unknown> {
+		const body = await this.graphql<{ order: unknown }>(`query Order($id: ID!) { order(id: $id) { ${SHOPIFY_ORDER_FIELDS} } }`, {
+			id: toGid('Order', channelOrderId),
+		});
+		if (!body.data?.order) throw new Error(`Shopify order ${channelOrderId} not found`);
+		return body.data.order;
+	}
+
+	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
+		type FoNode = { id: string; status: string; lineItems: { nodes: Array<{ id: string; remainingQuantity: number; lineItem: { id: string; sku: string | null } }> } };
+		const fo = await this.graphql<{ order: { fulfillmentOrders: { nodes: FoNode[] } } | null }>(
+			`query FO($id: ID!) { order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 100) { nodes { id remainingQuantity lineItem { id sku } } } } } } }`,
+			{ id: toGid('Order', input.channelOrderId) },
+		);
+		const nodes = fo.data?.order?.fulfillmentOrders.nodes;
+		if (!nodes) throw new Error(`Shopify order ${input.channelOrderId} not found`);
+		const open = nodes.filter((n) => ['OPEN', 'IN_PROGRESS'].includes(n.status));
+		const groups = new Map<string, Array<{ id: string; quantity: number }>>();
+		for (const line of input.lines) {
+			const want = gidTail(line.lineId);
+			let hit: { fo: FoNode; li: FoNode['lineItems']['nodes'][number] } | undefined;
+			for (const n of open) {
+				for (const li of n.lineItems.nodes) {
+					if (gidTail(li.id) === want || gidTail(li.lineItem.id) === want || (line.sku && li.lineItem.sku === line.sku)) {
+						if (li.remainingQuantity > 0) hit = { fo: n, li };
+					}
+				}
+				if (hit) break;
+			}
+			if (!hit) throw new Error(`Shopify order ${input.channelOrderId}: line ${line.lineId}${line.sku ? ` (${line.sku})` : ''} has no open fulfillment order line`);
+			const g = groups.get(hit.fo.id) ?? [];
+			g.push({ id: hit.li.id, quantity: Math.min(line.quantity, hit.li.remainingQuantity) });
+			groups.set(hit.fo.id, g);
+		}
+		const fulfillment = {
+			lineItemsByFulfillmentOrder: [...groups].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
+			trackingInfo: { company: input.carrier, number: input.trackingNumber, ...(input.trackingUrl ? { url: input.trackingUrl } : {}) },
+			notifyCustomer: input.notifyCustomer ?? true,
+		};
+		const body = await this.graphql<{ fulfillmentCreate: { fulfillment: { id: string; status: string } | null; userErrors: Array<{ field: string[]; message: string }> } }>(
+			`mutation FulfillmentCreate($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id status } userErrors { field message } } }`,
+			{ fulfillment },
+		);
+		const r = body.data?.fulfillmentCreate;
+		if (!r || r.userErrors.length || !r.fulfillment)
+			throw new Error(`Shopify fulfillmentCreate for ${input.channelOrderId}: ${r?.userErrors.map((e) => e.message).join('; ') || 'no fulfillment returned'}`);
+		return { channelOrderId: input.channelOrderId, status: 200, reference: r.fulfillment.id };
+	}
+
+	private async location(): Promise<string> {
+		if (this.locationId) return this.locationId;
+		const b = await this.graphql<{ locations: { nodes: Array<{ id: string }> } }>(`query { locations(first: 1) { nodes { id } } }`);
+		const id = b.data?.locations.nodes[0]?.id;
+		if (!id) throw new Error('Shopify: the shop has no location');
+		this.locationId = id;
+		return id;
+	}
+
+	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
+		const results = new Map<string, QuantityResult>();
+		const itemIds = new Map<string, string>();
+		const skus = [...new Set(items.map((i) => i.sku))];
+		for (let i = 0; i < skus.length; i += 50) {
+			const chunk = skus.slice(i, i + 50);
+			const q = chunk.map((s) => `sku:"${s.replace(/"/g, '\\"')}"`).join(' OR ');
+			const b = await this.graphql<{ productVariants: { nodes: Array<{ sku: string; inventoryItem: { id: string } }> } }>(
+				`query Variants($q: String!) { productVariants(first: 250, query: $q) { nodes { sku inventoryItem { id } } } }`,
+				{ q },
+			);
+			for (const v of b.data?.productVariants.nodes ?? []) if (chunk.includes(v.sku)) itemIds.set(v.sku, v.inventoryItem.id);
+		}
+		const known = items.filter((i) => {
+			if (itemIds.has(i.sku)) return true;
+			results.set(i.sku, { sku: i.sku, ok: false, quantity: i.quantity, error: 'SKU not found on Shopify' });
+			return false;
+		});
+		const locationId = known.length ? await this.location() : '';
+		for (let i = 0; i < known.length; i += 250) {
+			const batch = known.slice(i, i + 250);
+			const input = {
+				name: 'available',
+				reason: 'correction',
+				referenceDocumentUri: `logistics://oms-wms/sync/${Date.now()}`,
+				quantities: batch.map((b) => ({ inventoryItemId: itemIds.get(b.sku), locationId, quantity: b.quantity, changeFromQuantity: null })),
+			};
+			const body = await this.graphql<{
+				inventorySetQuantities: { inventoryAdjustmentGroup: { id?: string } | null; userErrors: Array<{ code?: string; field?: string[]; message: string }> };
+			}>(
+				`mutation SetQty($input: InventorySetQuantitiesInput!, $key: String!) { inventorySetQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { id changes { name delta quantityAfterChange } } userErrors { code field message } } }`,
+				{ input, key: randomUUID() },
+			);
+			const r = body.data?.inventorySetQuantities;
+			const failed = new Map<number, string>();
+			for (const e of r?.userErrors ?? []) {
+				const idx = Number(e.field?.[2]);
+				if (Number.isInteger(idx)) failed.set(idx, `${e.code ?? ''} ${e.message}`.trim());
+				else batch.forEach((_, j) => failed.set(j, `${e.code ?? ''} ${e.message}`.trim()));
+			}
+			batch.forEach((b, j) =>
+				results.set(b.sku, {
+					sku: b.sku,
+					quantity: b.quantity,
+					ok: !failed.has(j),
+					status: 200,
+					reference: r?.inventoryAdjustmentGroup?.id,
+					...(failed.has(j) ? { error: failed.get(j) } : {}),
+				}),
+			);
+		}
+		return items.map((i) => results.get(i.sku) as QuantityResult);
+	}
+
+	async cancelOrder(channelOrderId: string, reason = 'OTHER'): Promise<CancelResult> {
+		const body = await this.graphql<{ orderCancel: { job: { id: string } | null; orderCancelUserErrors: Array<{ message: string }> } }>(
+			`mutation Cancel($orderId: ID!, $reason: OrderCancelReason!) { orderCancel(orderId: $orderId, reason: $reason, refund: true, restock: true, notifyCustomer: true) { job { id } orderCancelUserErrors { field message code } } }`,
+			{ orderId: toGid('Order', channelOrderId), reason: /^[A-Z_]+$/.test(reason) ? reason : 'OTHER' },
+		);
+		const r = body.data?.orderCancel;
+		if (!r || r.orderCancelUserErrors?.length) throw new Error(`Shopify orderCancel ${channelOrderId}: ${r?.orderCancelUserErrors.map((e) => e.message).join('; ')}`);
+		return { channelOrderId, status: 200, reference: r.job?.id };
+	}
+
+	async cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult> {
+		const body = await this.graphql<{ refundCreate: { refund: { id: string } | null; userErrors: Array<{ message: string }> } }>(
+			`mutation Refund($input: RefundInput!, $key: String!) { refundCreate(input: $input) @idempotent(key: $key) { refund { id } userErrors { field message } } }`,
+			{
+				input: {
+					orderId: toGid('Order', channelOrderId),
+					note: reason ?? 'Cancelled lines',
+					notify: true,
+					refundLineItems: lines.map((l) => ({ lineItemId: toGid('LineItem', l.lineId), quantity: l.quantity, restockType: 'CANCEL' })),
+				},
+				key: randomUUID(),
+			},
+		);
+		const r = body.data?.refundCreate;
+		if (!r || r.userErrors?.length || !r.refund) throw new Error(`Shopify refundCreate ${channelOrderId}: ${r?.userErrors.map((e) => e.message).join('; ')}`);
+		return { channelOrderId, status: 200, reference: r.refund.id };
+	}
+
+	async acknowledge(channelOrderId: string): Promise<CancelResult> {
+		return { channelOrderId, status: 0 };
+	}
+
+	async testCredentials(): Promise<TestCredentialsResult> {
+		try {
+			const b = await this.graphql<{ shop: { name: string } }>(`query { shop { name } }`, {}, 1);
+			return { ok: true, message: `Connected to ${b.data?.shop.name ?? 'shop'}` };
+		} catch (err) {
+			return { ok: false, message: (err as Error).message };
+		}
+	}
+}
