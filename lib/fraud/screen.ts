@@ -212,31 +212,31 @@ function nameTokens(name: string): string[] {
 		.filter((t) => t !== '' && !HONORIFICS.has(t));
 }
 
-function levenshtein(a: string, b: string): number {
-	const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+/** Edit distance counting an adjacent transposition as one edit (optimal string alignment), so "Jonh" is 1 from "John". */
+function editDistance(a: string, b: string): number {
+	const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
 	for (let i = 1; i <= a.length; i++) {
-		let diag = prev[0];
-		prev[0] = i;
 		for (let j = 1; j <= b.length; j++) {
-			const tmp = prev[j];
-			prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-			diag = tmp;
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+			rows[i][j] = d;
 		}
 	}
-	return prev[b.length];
+	return rows[a.length][b.length];
 }
 
 function tokenScore(a: string, b: string): number {
 	if (a === b) return 1;
 	if (a.length === 1 || b.length === 1) return (a.length === 1 ? b : a).startsWith(a.length === 1 ? a : b) ? 0.5 : 0;
 	const longest = Math.max(a.length, b.length);
-	if (Math.min(a.length, b.length) >= 4 && 1 - levenshtein(a, b) / longest >= 0.8) return 0.9;
+	if (Math.min(a.length, b.length) >= 4 && 1 - editDistance(a, b) / longest >= 0.75) return 0.9;
 	return 0;
 }
 
 /**
  * How alike two person names are, 0..1: tokens (lower case, no accents, honorifics dropped) are paired one to
- * one, greedily by best score; an equal token scores 1, a near spelling (edit similarity >= 0.8, 4+ letters) 0.9,
+ * one, greedily by best score; an equal token scores 1, a near spelling (edit similarity >= 0.75, 4+ letters, a swap of two letters is one edit) 0.9,
  * an initial matching a token's first letter 0.5. The sum is divided by the token count of the shorter name, so
  * "J. Smith" vs "John Smith" is 0.75 and "Mary Smith" vs "John Smith" 0.5. Token order does not matter.
  */
