@@ -1,5 +1,5 @@
 import type { CanonicalOrder } from '../../../lib/order/types';
-import { defaultRuleSet, type RuleSet } from '../../../lib/fraud';
+import { defaultRuleSet, type RuleSet, type VelocityLookup } from '../../../lib/fraud';
 
 type Over = Partial<Omit<CanonicalOrder, 'customer' | 'totals' | 'risk'>> & {
 	customer?: Partial<CanonicalOrder['customer']>;
@@ -66,4 +66,4 @@ export function only(...names: Array<keyof RuleSet['rules']>): RuleSet {
 export const NOW = '2026-05-01T15:00:00.000Z';
 
 /** A velocity lookup with no history */
-export const noHistory = async () => ({ count: 0, totals: {} });
+export const noHistory: VelocityLookup = async () => ({ count: 0, totals: {} });
