@@ -249,6 +249,7 @@ export function softTimestamp(ctx: Ctx, v: unknown, opts: { naiveIsUtc?: boolean
 export function levelFromWords(words: string | null): ShippingLevel {
 	if (words === null) return 'standard';
 	const w = words
+		.replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
 		.replace(/([a-z])([A-Z0-9])/g, '$1 $2')
 		.replace(/([0-9])([A-Za-z])/g, '$1 $2')
 		.toLowerCase()
@@ -260,7 +261,7 @@ export function levelFromWords(words: string | null): ShippingLevel {
 	if (/ priority /.test(t)) return 'priority';
 	if (/ (express|expedited?|two ?day|2 ?day|second ?day|rush|fast|3 ?day) /.test(t)) return 'expedited';
 	if (/ (economy|value|saver|media ?mail|slow|budget) /.test(t)) return 'economy';
-	if (/ (standard|std|ground|regular|flat ?rate|free|free ?shipping|first ?class|parcel|post|mail|shipping|table ?rate|advantage) /.test(t)) return 'standard';
+	if (/ (standard|std|ground|regular|flat ?rate|free|free ?shipping|first ?class|parcel|paket|packet|post|mail|shipping|table ?rate|advantage) /.test(t)) return 'standard';
 	return 'other';
 }
 
