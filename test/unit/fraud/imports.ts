@@ -1,0 +1,2 @@
+export * from '../../../lib/fraud';
+export { only } from './helpers';
