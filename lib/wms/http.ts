@@ -83,26 +83,30 @@ function pathOf(url: string): string {
 	}
 }
 
-/** A short hint from an error body: its message field, never the whole body. */
+/** A short hint from an error body: its message and first field error, never the whole body. */
 function bodyHint(body: unknown): string {
-	let msg: unknown = null;
-	if (typeof body === 'string') msg = body.slice(0, 200);
+	const parts: string[] = [];
+	if (typeof body === 'string') parts.push(body.slice(0, 200));
 	else if (body && typeof body === 'object') {
 		const b = body as Record<string, unknown>;
-		msg = b.message ?? b.Message ?? b.error_description ?? b.error ?? b.title ?? firstError(b.errors) ?? null;
-		if (msg && typeof msg === 'object') msg = JSON.stringify(msg).slice(0, 200);
+		const msg = b.message ?? b.Message ?? b.error_description ?? b.title ?? (typeof b.error === 'string' ? b.error : null);
+		if (msg) parts.push(String(typeof msg === 'object' ? JSON.stringify(msg) : msg));
+		const first = firstError(b.errors);
+		if (first) parts.push(first);
 	}
-	return msg ? `: ${String(msg).slice(0, 200)}` : '';
+	const text = parts.join(' ').trim();
+	return text ? `: ${text.slice(0, 300)}` : '';
 }
 
-function firstError(errors: unknown): unknown {
+function firstError(errors: unknown): string | null {
 	if (Array.isArray(errors) && errors.length) {
 		const e = errors[0] as Record<string, unknown>;
-		return e?.message ?? e;
+		return String(e?.message ?? JSON.stringify(e)).slice(0, 200);
 	}
 	if (errors && typeof errors === 'object') {
-		const first = Object.values(errors as Record<string, unknown>)[0];
-		return Array.isArray(first) ? first[0] : first;
+		const [field, v] = Object.entries(errors as Record<string, unknown>)[0] ?? [];
+		if (!field) return null;
+		return `${field}: ${Array.isArray(v) ? String(v[0]) : String(v)}`;
 	}
 	return null;
 }

@@ -32,6 +32,8 @@ export interface CreateOrderResult {
 export interface WmsPackage extends WmsShipment {
 	/** Unique per package within the provider: its shipment/package id, else carrier + tracking number */
 	packageKey: string;
+	/** When the carrier delivered it, if the WMS says */
+	deliveredAt?: string | null;
 }
 
 export interface WmsOrderState {

@@ -1,0 +1,66 @@
+/** Small mapping helpers shared by the providers. */
+import type { CanonicalOrder, OrderLine, ShippingLevel } from '../order/types';
+import { WmsError, type CreateOrderOptions, type WmsPackage } from './types';
+
+/** The lines this shipment carries: opts.lines (a split shipment) or all of the order's lines. */
+export function linesFor(provider: string, order: CanonicalOrder, opts: CreateOrderOptions): OrderLine[] {
+	const lines = opts.lines ?? order.lines;
+	if (!lines.length) throw new WmsError(provider, `order ${order.omsId} has no lines to send`, { retryable: false, code: 'NO_LINES' });
+	for (const l of lines) {
+		if (!l.sku) throw new WmsError(provider, `order ${order.omsId} line ${l.lineId} has no SKU`, { retryable: false, code: 'NO_SKU' });
+		if (!(l.quantity > 0)) throw new WmsError(provider, `order ${order.omsId} line ${l.lineId} has quantity ${l.quantity}`, { retryable: false, code: 'BAD_QUANTITY' });
+	}
+	if (!order.shipTo) throw new WmsError(provider, `order ${order.omsId} has no ship-to address`, { retryable: false, code: 'NO_SHIP_TO' });
+	return lines;
+}
+
+/** What the shipping level is called when a WMS wants a free-text ship method, overridable per provider. */
+export const DEFAULT_SHIP_METHODS: Record<ShippingLevel, string> = {
+	standard: 'Standard',
+	expedited: 'Expedited',
+	priority: 'Priority',
+	next_day: 'Overnight',
+	same_day: 'Same Day',
+	economy: 'Economy',
+	freight: 'Freight',
+	other: 'Standard',
+};
+
+export function shipMethod(order: CanonicalOrder, map?: Partial<Record<ShippingLevel, string>>): string {
+	return map?.[order.shipping.level] ?? DEFAULT_SHIP_METHODS[order.shipping.level] ?? 'Standard';
+}
+
+export function splitName(name: string | null | undefined): { first: string; last: string } {
+	const n = (name ?? '').trim();
+	if (!n) return { first: '', last: '' };
+	const i = n.lastIndexOf(' ');
+	return i < 0 ? { first: n, last: '' } : { first: n.slice(0, i), last: n.slice(i + 1) };
+}
+
+/** Latest of some ISO timestamps (null-safe) */
+export function latestIso(...values: Array<string | null | undefined>): string | null {
+	let best: number | null = null;
+	for (const v of values) {
+		if (!v) continue;
+		const t = Date.parse(v);
+		if (Number.isFinite(t) && (best == null || t > best)) best = t;
+	}
+	return best == null ? null : new Date(best).toISOString();
+}
+
+/** Sum a package's lines per (sku, lineId), so one line shipped in two parts of a box reads as one */
+export function mergeLines(lines: WmsPackage['lines']): WmsPackage['lines'] {
+	const out = new Map<string, WmsPackage['lines'][number]>();
+	for (const l of lines) {
+		const key = `${l.sku}\u0000${l.lineId ?? ''}`;
+		const prev = out.get(key);
+		if (prev) prev.quantity += l.quantity;
+		else out.set(key, { ...l });
+	}
+	return [...out.values()];
+}
+
+/** Ascending by updatedAt, then reference, so a cursor over updatedAt never skips */
+export function byUpdatedAt<T extends { updatedAt: string; reference: string }>(a: T, b: T): number {
+	return Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.reference.localeCompare(b.reference);
+}

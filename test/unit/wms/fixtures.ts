@@ -1,0 +1,43 @@
+import type { CanonicalOrder, OrderLine } from '../../../lib/order/types';
+import { createAxiosRequest } from '../../../lib/http/axios';
+import type { ProviderDeps } from '../../../lib/wms/types';
+
+export function order(n: number | string, lines?: Array<Partial<OrderLine> & { sku: string; quantity: number }>): CanonicalOrder {
+	const ls: OrderLine[] = (lines ?? [{ sku: 'SKU-1', quantity: 2 }]).map((l, i) => ({
+		lineId: l.lineId ?? String(i + 1),
+		sku: l.sku,
+		title: l.title ?? `Item ${l.sku}`,
+		quantity: l.quantity,
+		unitPrice: l.unitPrice ?? 10,
+		lineTotal: (l.unitPrice ?? 10) * l.quantity,
+	}));
+	const subtotal = ls.reduce((s, l) => s + l.lineTotal, 0);
+	return {
+		omsId: `shopify:${n}`,
+		channel: 'shopify',
+		channelOrderId: String(n),
+		orderNumber: `#${n}`,
+		placedAt: '2026-05-01T14:00:00Z',
+		updatedAt: '2026-05-01T14:05:00Z',
+		channelStatus: 'paid',
+		readiness: 'ready',
+		currency: 'USD',
+		totals: { subtotal, shipping: 5, tax: 0, discount: 0, total: subtotal + 5 },
+		customer: { email: 'b@example.com', name: 'Ada Byron', phone: null, channelCustomerId: null },
+		shipTo: { name: 'Ada Byron', company: null, line1: '1 Main St', line2: null, city: 'Ottawa', region: 'ON', postalCode: 'K1A 0B1', country: 'CA', phone: null },
+		billTo: null,
+		shipping: { level: 'standard', label: 'Standard' },
+		lines: ls,
+		risk: { channelRecommendation: null, channelRiskLevel: null, clientIp: null },
+	};
+}
+
+/** Deps for tests: real HTTP to the sandbox, no real waiting between retries, short timeouts */
+export function testDeps(extra: Partial<ProviderDeps> = {}): ProviderDeps {
+	return {
+		request: createAxiosRequest({ timeoutMs: 2000 }),
+		timeoutMs: 1500,
+		retry: { maxAttempts: 4, sleep: async () => undefined, random: () => 0 },
+		...extra,
+	};
+}
