@@ -251,6 +251,7 @@ export function levelFromWords(words: string | null): ShippingLevel {
 	const w = words
 		.replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
 		.replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+		.replace(/([A-Za-z])([0-9])/g, '$1 $2')
 		.replace(/([0-9])([A-Za-z])/g, '$1 $2')
 		.toLowerCase()
 		.replace(/[^a-z0-9]+/g, ' ');
@@ -259,8 +260,8 @@ export function levelFromWords(words: string | null): ShippingLevel {
 	if (/ (next ?day|overnight|one ?day|1 ?day|24 ?h(our)?s?) /.test(t)) return 'next_day';
 	if (/ (freight|ltl|white ?glove|pallet) /.test(t)) return 'freight';
 	if (/ priority /.test(t)) return 'priority';
-	if (/ (express|expedited?|two ?day|2 ?day|second ?day|rush|fast|3 ?day) /.test(t)) return 'expedited';
-	if (/ (economy|value|saver|media ?mail|slow|budget) /.test(t)) return 'economy';
+	if (/ (express|expedited?|two ?day|2 ?day|2 ?nd ?day|second ?day|rush|fast|3 ?day) /.test(t)) return 'expedited';
+	if (/ (economy|value|saver|media( ?mail)?|slow|budget) /.test(t)) return 'economy';
 	if (/ (standard|std|ground|regular|flat ?rate|free|free ?shipping|first ?class|parcel|paket|packet|post|mail|shipping|table ?rate|advantage) /.test(t)) return 'standard';
 	return 'other';
 }
@@ -388,6 +389,8 @@ export interface OrderParts {
 	risk: Risk;
 	shipBy?: string | null;
 	raw: unknown;
+	/** Path of the line list in the payload, named when it is empty (default `line items`) */
+	linesField?: string;
 }
 
 /**
@@ -400,7 +403,7 @@ export interface OrderParts {
  * channel's figure. When the channel gives no total, it is computed from the parts.
  */
 export function buildOrder(ctx: Ctx, p: OrderParts, totalField = 'total'): CanonicalOrder {
-	if (p.lines.length === 0) ctx.missing('line items');
+	if (p.lines.length === 0) ctx.missing(p.linesField ?? 'line items');
 	uniqueLineIds(p.lines);
 	const c = p.currency;
 	const t = p.totals;

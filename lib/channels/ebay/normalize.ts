@@ -144,6 +144,7 @@ export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): C
 			billTo: null,
 			shipping: { level: levelFromWords(serviceCode), label: serviceCode },
 			lines,
+			linesField: 'lineItems',
 			risk: noRisk(),
 			shipBy,
 			raw: opts.keepRaw === false ? undefined : raw,

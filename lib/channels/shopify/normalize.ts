@@ -153,6 +153,7 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		billTo: bill ? addressFrom(ctx, restAddress(bill), 'billing_address', 'country_code', false) : null,
 		shipping: { level: levelFromWords(words), label },
 		lines,
+		linesField: 'line_items',
 		risk: { channelRecommendation: null, channelRiskLevel: null, clientIp },
 		raw: opts.keepRaw === false ? undefined : raw,
 	});
@@ -285,6 +286,7 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 		billTo: bill ? addressFrom(ctx, gqlAddress(bill), 'billingAddress', 'countryCodeV2', false) : null,
 		shipping: { level: levelFromWords(words), label },
 		lines,
+		linesField: 'lineItems.nodes',
 		risk: graphqlRisk(o),
 		raw: opts.keepRaw === false ? undefined : raw,
 	});

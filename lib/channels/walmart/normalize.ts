@@ -185,6 +185,7 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 			billTo: null,
 			shipping: { level: method === null ? 'standard' : levelFromTable(METHODS, method) ?? 'other', label: method },
 			lines: kept.map((p) => p.line),
+			linesField: 'orderLines.orderLine',
 			risk: noRisk(),
 			shipBy: softTimestamp(ctx, info?.estimatedShipDate, { epochMs: true }),
 			raw: opts.keepRaw === false ? undefined : raw,

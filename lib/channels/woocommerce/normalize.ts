@@ -153,6 +153,7 @@ export function normalizeWooCommerceOrder(raw: unknown, opts: NormalizeOptions =
 		billTo,
 		shipping: { level: levelOf(methodId, methodTitle), label: methodTitle ?? methodId },
 		lines,
+		linesField: 'line_items',
 		risk: { channelRecommendation: null, channelRiskLevel: null, clientIp: text(o.customer_ip_address) },
 		raw: opts.keepRaw === false ? undefined : raw,
 	});

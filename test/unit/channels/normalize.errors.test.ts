@@ -1,0 +1,130 @@
+/** A payload that cannot be normalised gives a NormalizeError naming channel, order id and field path. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { extractOrders, NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
+import { validateOrder } from '../../../lib/order/validate';
+
+const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
+const FIXTURES = path.resolve(__dirname, '../../fixtures/channels');
+const vendor = (f: string): any => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
+const fixture = (f: string): any => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+
+function error(fn: () => unknown): NormalizeError {
+	try {
+		fn();
+	} catch (e) {
+		expect(e).toBeInstanceOf(NormalizeError);
+		return e as NormalizeError;
+	}
+	throw new Error('expected a NormalizeError, got an order');
+}
+
+const amazon2026 = () => vendor('amazon-searchOrders-2026-01-01.json').orders[0];
+const amazonV0 = () => ({ order: vendor('amazon-v0-getOrder-sandbox-1.json'), items: vendor('amazon-v0-getOrderItems-sandbox-1.json') });
+const shopifyRest = () => vendor('shopify-rest-order-get.json').order;
+const shopifyGql = () => fixture('shopify-graphql-order.json').data.order;
+const ebay = () => fixture('ebay-getOrders.json').orders[0];
+const woo = () => vendor('woocommerce-order.json');
+const walmart = () => vendor('walmart-order.json').order;
+
+type Case = [string, string, () => any, (o: any) => void, string | null, string, RegExp?];
+const cases: Case[] = [
+	['amazon', '2026 item quantity', amazon2026, (o) => delete o.orderItems[0].quantityOrdered, '123-4567890-1234567', 'orderItems[0].quantityOrdered', /^amazon order 123-4567890-1234567: missing orderItems\[0\]\.quantityOrdered$/],
+	['amazon', '2026 order id', amazon2026, (o) => delete o.orderId, null, 'orderId', /^amazon order unknown id: missing orderId$/],
+	['amazon', '2026 no items', amazon2026, (o) => (o.orderItems = []), '123-4567890-1234567', 'orderItems'],
+	['amazon', '2026 status', amazon2026, (o) => delete o.fulfillment, '123-4567890-1234567', 'fulfillment.fulfillmentStatus'],
+	['amazon', '2026 created time', amazon2026, (o) => (o.createdTime = 'yesterday'), '123-4567890-1234567', 'createdTime', /invalid createdTime \(expected an ISO 8601 timestamp, got "yesterday"\)/],
+	['amazon', '2026 item currency differs', amazon2026, (o) => (o.orderItems[1].product.price.unitPrice.currencyCode = 'EUR'), '123-4567890-1234567', 'orderItems[1].product.price.unitPrice.currencyCode'],
+	['amazon', '2026 unknown currency', amazon2026, (o) => (o.proceeds.grandTotal.currencyCode = 'XYZ'), '123-4567890-1234567', 'proceeds.grandTotal.currencyCode'],
+	['amazon', 'v0 item quantity', amazonV0, (o) => (o.items.payload.OrderItems[0].QuantityOrdered = 0), '902-1845936-5435065', 'items.OrderItems[0].QuantityOrdered'],
+	['amazon', 'v0 item id', amazonV0, (o) => delete o.items.payload.OrderItems[0].OrderItemId, '902-1845936-5435065', 'items.OrderItems[0].OrderItemId'],
+	['amazon', 'v0 purchase date', amazonV0, (o) => delete o.order.payload.PurchaseDate, '902-1845936-5435065', 'PurchaseDate'],
+	['shopify', 'REST line quantity', shopifyRest, (o) => delete o.line_items[1].quantity, '450789469', 'line_items[1].quantity', /^shopify order 450789469: missing line_items\[1\]\.quantity$/],
+	['shopify', 'REST line items', shopifyRest, (o) => delete o.line_items, '450789469', 'line_items'],
+	['shopify', 'REST empty line items', shopifyRest, (o) => (o.line_items = []), '450789469', 'line_items'],
+	['shopify', 'REST order id', shopifyRest, (o) => { delete o.id; delete o.admin_graphql_api_id; }, null, 'id', /^shopify order unknown id: missing id$/],
+	['shopify', 'REST currency', shopifyRest, (o) => { delete o.currency; delete o.total_price_set; }, '450789469', 'currency'],
+	['shopify', 'REST negative price', shopifyRest, (o) => (o.line_items[0].price = '-5.00'), '450789469', 'line_items[0].price'],
+	['shopify', 'REST unknown ship-to country', shopifyRest, (o) => { o.shipping_address.country_code = 'Atlantis'; o.shipping_address.country = null; }, '450789469', 'shipping_address.country_code', /invalid shipping_address\.country_code \(unknown country "Atlantis"\)/],
+	['shopify', 'REST created_at without zone', shopifyRest, (o) => { o.created_at = '2008-01-10T11:00:00'; delete o.processed_at; }, '450789469', 'created_at'],
+	['shopify', 'GraphQL unit price', shopifyGql, (o) => delete o.lineItems.nodes[0].originalUnitPriceSet, '5550001001', 'lineItems.nodes[0].originalUnitPriceSet.shopMoney.amount'],
+	['shopify', 'GraphQL line items', shopifyGql, (o) => delete o.lineItems, '5550001001', 'lineItems.nodes'],
+	['ebay', 'line cost', ebay, (o) => delete o.lineItems[0].lineItemCost, '01-03955-36441', 'lineItems[0].lineItemCost', /^ebay order 01-03955-36441: missing lineItems\[0\]\.lineItemCost$/],
+	['ebay', 'creation date', ebay, (o) => delete o.creationDate, '01-03955-36441', 'creationDate'],
+	['ebay', 'quantity as text', ebay, (o) => (o.lineItems[1].quantity = 'two'), '01-03955-36441', 'lineItems[1].quantity', /invalid lineItems\[1\]\.quantity \(expected a whole number, got "two"\)/],
+	['ebay', 'currency nowhere', ebay, (o) => { delete o.pricingSummary; delete o.lineItems[0].lineItemCost.currency; }, '01-03955-36441', 'pricingSummary.total.currency'],
+	['woocommerce', 'gmt creation date', woo, (o) => delete o.date_created_gmt, '727', 'date_created_gmt'],
+	['woocommerce', 'negative quantity', woo, (o) => (o.line_items[0].quantity = -2), '727', 'line_items[0].quantity'],
+	['woocommerce', 'status', woo, (o) => (o.status = null), '727', 'status'],
+	['woocommerce', 'total not a number', woo, (o) => (o.total = 'lots'), '727', 'total'],
+	['walmart', 'order date', walmart, (o) => delete o.orderDate, '1815367951431', 'orderDate', /^walmart order 1815367951431: missing orderDate$/],
+	['walmart', 'line quantity', walmart, (o) => (o.orderLines.orderLine[0].orderLineQuantity.amount = '1.5'), '1815367951431', 'orderLines.orderLine[0].orderLineQuantity.amount'],
+	['walmart', 'sku', walmart, (o) => delete o.orderLines.orderLine[0].item.sku, '1815367951431', 'orderLines.orderLine[0].item.sku'],
+	['walmart', 'purchase order id', walmart, (o) => delete o.purchaseOrderId, null, 'purchaseOrderId'],
+	['walmart', 'order date out of range', walmart, (o) => (o.orderDate = 1e20), '1815367951431', 'orderDate'],
+];
+
+describe.each(cases)('%s: %s', (channel, _what, make, mutate, orderId, field, message) => {
+	test('NormalizeError with channel, order id and field', () => {
+		const raw = make();
+		mutate(raw);
+		const e = error(() => normalizeOrder(channel, raw));
+		expect(e.channel).toBe(channel);
+		expect(e.orderId).toBe(orderId);
+		expect(e.field).toBe(field);
+		expect(e.message).toContain(`${channel} order ${orderId ?? 'unknown id'}: `);
+		expect(e.message).toContain(field);
+		if (message) expect(e.message).toMatch(message);
+		expect(e.name).toBe('NormalizeError');
+	});
+});
+
+describe('other failures', () => {
+	test('unknown channel', () => {
+		const e = error(() => normalizeOrder('etsy', {}));
+		expect(e.field).toBe('channel');
+		expect(e.message).toMatch(/no normaliser for channel "etsy"/);
+	});
+
+	test.each(['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart'])('%s: not an object', (channel) => {
+		for (const raw of [null, undefined, 42, 'order', [], true]) {
+			const e = error(() => normalizeOrder(channel, raw));
+			expect(e.channel).toBe(channel);
+			expect(e.orderId).toBeNull();
+		}
+	});
+
+	test('extractOrders: a response without a list names where it was expected', () => {
+		expect(error(() => extractOrders('walmart', { list: {} })).field).toBe('list.elements.order');
+		expect(error(() => extractOrders('shopify', { data: {} })).field).toBe('data.orders.nodes');
+		expect(error(() => extractOrders('amazon', { errors: [] })).field).toBe('orders');
+		expect(error(() => extractOrders('ebay', {})).field).toBe('orders');
+		expect(error(() => extractOrders('nope', {})).field).toBe('channel');
+	});
+
+	test('the fallback currency option fills a payload that names none', () => {
+		const raw = shopifyRest();
+		delete raw.currency;
+		delete raw.total_price_set;
+		const o = normalizeOrder('shopify', raw, { currency: 'USD' });
+		expect(o.currency).toBe('USD');
+		expect(validateOrder(o)).toEqual([]);
+	});
+
+	test('Amazon v0 Pending order with no prices and no currency: currency from the marketplace, amounts 0', () => {
+		const order = vendor('amazon-v0-getOrders-sandbox-3.json').payload.Orders[0];
+		const o = normalizeOrder('amazon', { order, items: [{ OrderItemId: '1', SellerSKU: 'S1', QuantityOrdered: 2 }] });
+		expect(o.currency).toBe('USD'); // ATVPDKIKX0DER
+		expect(o.lines[0]).toMatchObject({ quantity: 2, unitPrice: 0, lineTotal: 0 });
+		expect(validateOrder(o)).toEqual([]);
+	});
+
+	test('unknown extra fields are ignored', () => {
+		const raw = woo();
+		raw.some_plugin_field = { deep: [1, 2, { x: null }] };
+		raw.line_items[0].unexpected = 'ok';
+		const o = normalizeOrder('woocommerce', raw, { keepRaw: false });
+		const plain = normalizeOrder('woocommerce', woo(), { keepRaw: false });
+		expect(o).toEqual(plain);
+	});
+});
