@@ -157,7 +157,7 @@ export function normalizePhone(phone: string | null | undefined): string | null 
 	const ext = /\s*(?:ext\.?|extension|x|#)\s*\d+\s*$/i.exec(p);
 	if (ext && ext.index > 0) p = p.slice(0, ext.index);
 	const plus = p.startsWith('+');
-	let digits = p.replace(/\D+/g, '');
+	const digits = p.replace(/\D+/g, '');
 	if (digits === '') return null;
 	if (!plus && digits.startsWith('00') && digits.length > 4) return `+${digits.slice(2)}`;
 	return plus ? `+${digits}` : digits;

@@ -20,6 +20,7 @@ const ORDER_FIELDS = ['omsId', 'channel', 'channelOrderId', 'orderNumber', 'plac
 const TOTALS_FIELDS = ['subtotal', 'shipping', 'tax', 'discount', 'total'] as const;
 const CUSTOMER_FIELDS = ['email', 'name', 'phone', 'channelCustomerId'];
 const ADDRESS_FIELDS = ['name', 'company', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'];
+const ADDRESS_NULLABLE = ADDRESS_FIELDS.filter((f) => f !== 'country');
 const SHIPPING_FIELDS = ['level', 'label'];
 const LINE_FIELDS = ['lineId', 'sku', 'title', 'quantity', 'unitPrice', 'lineTotal'];
 const RISK_FIELDS = ['channelRecommendation', 'channelRiskLevel', 'clientIp', 'facts', 'external'];
@@ -65,10 +66,10 @@ class Checker {
 		this.problems.push({ path, message });
 	}
 
-	/** Reports missing required fields and fields not in `known` (strict objects). */
-	fields(path: string, obj: Obj, required: readonly string[], known: readonly string[] | null, what: string): void {
+	/** Reports missing required fields (hinting null for the nullable ones) and fields not in `known` (strict objects). */
+	fields(path: string, obj: Obj, required: readonly string[], known: readonly string[] | null, what: string, nullable: readonly string[] = []): void {
 		for (const f of required) {
-			if (obj[f] === undefined) this.add(key(path, f), `is required (${what} must have "${f}"; use null when there is none)`);
+			if (obj[f] === undefined) this.add(key(path, f), nullable.includes(f) ? 'is required (use null when there is none)' : 'is required');
 		}
 		if (known) {
 			for (const f of Object.keys(obj)) {
@@ -168,7 +169,7 @@ class Checker {
 	address(path: string, v: unknown): void {
 		if (v === undefined || v === null) return;
 		if (!this.object(path, v, 'an address object or null')) return;
-		this.fields(path, v, ADDRESS_FIELDS, ADDRESS_FIELDS, 'an address');
+		this.fields(path, v, ADDRESS_FIELDS, ADDRESS_FIELDS, 'an address', ADDRESS_NULLABLE);
 		for (const f of ADDRESS_FIELDS) if (f !== 'country') this.stringOrNull(key(path, f), v[f]);
 		const country = v.country;
 		if (country !== undefined && !isCountryCode(country)) {
@@ -201,7 +202,7 @@ function checkTotals(c: Checker, path: string, v: unknown): void {
 
 function checkCustomer(c: Checker, path: string, v: unknown): void {
 	if (!c.object(path, v, 'an object with email, name, phone and channelCustomerId')) return;
-	c.fields(path, v, CUSTOMER_FIELDS, CUSTOMER_FIELDS, 'customer');
+	c.fields(path, v, CUSTOMER_FIELDS, CUSTOMER_FIELDS, 'customer', CUSTOMER_FIELDS);
 	for (const f of CUSTOMER_FIELDS) c.stringOrNull(key(path, f), v[f]);
 	if (typeof v.email === 'string' && !EMAIL.test(v.email)) {
 		c.add(key(path, 'email'), `must be an e-mail address (name@domain) or null, got ${show(v.email)}`);
@@ -210,7 +211,7 @@ function checkCustomer(c: Checker, path: string, v: unknown): void {
 
 function checkShipping(c: Checker, path: string, v: unknown): void {
 	if (!c.object(path, v, 'an object with level and label')) return;
-	c.fields(path, v, SHIPPING_FIELDS, SHIPPING_FIELDS, 'shipping');
+	c.fields(path, v, SHIPPING_FIELDS, SHIPPING_FIELDS, 'shipping', ['label']);
 	c.oneOf(key(path, 'level'), v.level, SHIPPING_LEVELS);
 	c.stringOrNull(key(path, 'label'), v.label);
 }
@@ -226,7 +227,7 @@ function checkLines(c: Checker, path: string, v: unknown): void {
 		const p = `${path}[${i}]`;
 		const line: unknown = v[i];
 		if (!c.object(p, line, 'an order line object')) continue;
-		c.fields(p, line, LINE_FIELDS, LINE_FIELDS, 'an order line');
+		c.fields(p, line, LINE_FIELDS, LINE_FIELDS, 'an order line', ['title']);
 		c.string(key(p, 'lineId'), line.lineId, { nonEmpty: true });
 		c.string(key(p, 'sku'), line.sku, { nonEmpty: true });
 		c.stringOrNull(key(p, 'title'), line.title);
@@ -238,7 +239,7 @@ function checkLines(c: Checker, path: string, v: unknown): void {
 
 function checkRisk(c: Checker, path: string, v: unknown): void {
 	if (!c.object(path, v, 'an object with channelRecommendation, channelRiskLevel and clientIp')) return;
-	c.fields(path, v, ['channelRecommendation', 'channelRiskLevel', 'clientIp'], RISK_FIELDS, 'risk');
+	c.fields(path, v, ['channelRecommendation', 'channelRiskLevel', 'clientIp'], RISK_FIELDS, 'risk', ['channelRecommendation', 'channelRiskLevel', 'clientIp']);
 	c.stringOrNull(key(path, 'channelRecommendation'), v.channelRecommendation);
 	c.stringOrNull(key(path, 'channelRiskLevel'), v.channelRiskLevel);
 	c.stringOrNull(key(path, 'clientIp'), v.clientIp);
@@ -308,12 +309,12 @@ function checkAllocation(c: Checker, path: string, v: unknown): void {
 
 function checkWms(c: Checker, path: string, v: unknown): void {
 	if (!c.object(path, v, 'an object (the wms annotation)')) return;
-	c.fields(path, v, ['provider', 'reference', 'status', 'shipments'], null, 'the wms annotation');
+	c.fields(path, v, ['provider', 'reference', 'status', 'shipments'], null, 'the wms annotation', ['reference']);
 	c.string(key(path, 'provider'), v.provider, { nonEmpty: true });
 	c.stringOrNull(key(path, 'reference'), v.reference);
 	c.string(key(path, 'status'), v.status);
 	eachItem(c, key(path, 'shipments'), v.shipments, 'a shipment object', (p, s) => {
-		c.fields(p, s, ['carrier', 'trackingNumber', 'trackingUrl', 'shippedAt', 'lines'], null, 'a shipment');
+		c.fields(p, s, ['carrier', 'trackingNumber', 'trackingUrl', 'shippedAt', 'lines'], null, 'a shipment', ['carrier', 'trackingNumber', 'trackingUrl', 'shippedAt']);
 		c.stringOrNull(key(p, 'carrier'), s.carrier);
 		c.stringOrNull(key(p, 'trackingNumber'), s.trackingNumber);
 		c.stringOrNull(key(p, 'trackingUrl'), s.trackingUrl);
@@ -339,7 +340,7 @@ export function validateOrder(order: unknown): ValidationProblem[] {
 		return c.problems;
 	}
 	const o = order;
-	c.fields('$', o, ORDER_FIELDS, null, 'a canonical order');
+	c.fields('$', o, ORDER_FIELDS, null, 'a canonical order', ['orderNumber', 'shipTo', 'billTo']);
 
 	const channelOk = o.channel !== undefined && c.string('$.channel', o.channel) && CHANNEL.test(o.channel);
 	if (typeof o.channel === 'string' && !channelOk) {

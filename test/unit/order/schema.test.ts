@@ -6,6 +6,7 @@ import { READINESS, SHIPPING_LEVELS } from '../../../lib/order/types';
 import { validateOrder } from '../../../lib/order/validate';
 import { validOrder } from './fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests bend valid orders into every invalid shape
 type Mutable = Record<string, any>;
 function mutate(fn: (o: Mutable) => void): unknown {
 	const o = validOrder() as unknown as Mutable;

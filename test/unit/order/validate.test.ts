@@ -1,6 +1,7 @@
 import { assertValidOrder, formatProblems, InvalidOrderError, validateOrder } from '../../../lib/order/validate';
 import { validOrder } from './fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests bend valid orders into every invalid shape
 type Mutable = Record<string, any>;
 function mutate(fn: (o: Mutable) => void): unknown {
 	const o = validOrder() as unknown as Mutable;
@@ -140,8 +141,8 @@ describe('validateOrder', () => {
 		});
 		expect(validateOrder(o)).toEqual(
 			expect.arrayContaining([
-				{ path: '$.billTo', message: 'is required (a canonical order must have "billTo"; use null when there is none)' },
-				{ path: '$.lines[0].sku', message: 'is required (an order line must have "sku"; use null when there is none)' },
+				{ path: '$.billTo', message: 'is required (use null when there is none)' },
+				{ path: '$.lines[0].sku', message: 'is required' },
 				{ path: '$.lines[0].colour', message: expect.stringContaining('is not a field of an order line') },
 				{ path: '$.customer.age', message: expect.stringContaining('is not a field of customer') },
 			]),
