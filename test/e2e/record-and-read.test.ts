@@ -99,7 +99,7 @@ describe('real n8n: omsOrder records an order and reads it back', () => {
 	});
 
 	it('saved every execution of the workflow as a success', async () => {
-		const executions = await n8n.executions(workflowId);
+		const executions = await n8n.settledExecutions(workflowId, 3);
 		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 	});
 });

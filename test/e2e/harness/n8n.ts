@@ -111,6 +111,8 @@ export class N8n {
 	private log: WriteStream | undefined;
 	private output = '';
 	private cliLog: string[] = [];
+	/** Production webhooks of the published workflows, awaited by start(). */
+	private readonly webhooks: Array<{ method: string; path: string }> = [];
 	port = 0;
 	brokerPort = 0;
 
@@ -230,11 +232,23 @@ export class N8n {
 		const file = join(this.artifacts, `workflow-${workflow.id}.json`);
 		writeFileSync(file, JSON.stringify(workflow, null, 2));
 		await this.cli(['import:workflow', `--input=${file}`]);
-		if (publish) await this.cli(['publish:workflow', `--id=${workflow.id}`]);
+		if (publish) {
+			await this.cli(['publish:workflow', `--id=${workflow.id}`]);
+			for (const node of workflow.nodes) {
+				if (node.type !== 'n8n-nodes-base.webhook' || node.disabled === true) continue;
+				const method = typeof node.parameters.httpMethod === 'string' ? node.parameters.httpMethod : 'GET';
+				if (typeof node.parameters.path === 'string') this.webhooks.push({ method, path: node.parameters.path });
+			}
+		}
 		return workflow;
 	}
 
-	/** Starts the server and resolves once it answers /healthz and has activated the published workflows. */
+	/**
+	 * Starts the server and resolves once it answers /healthz and the production webhooks of every published
+	 * workflow are registered. n8n activates published workflows in the background after start-up, so the
+	 * harness asks the webhook route itself: a CORS preflight (OPTIONS) for a path answers 204 once a webhook
+	 * is registered there and 404 before, without running the workflow.
+	 */
 	async start(): Promise<void> {
 		if (this.child) throw new Error('already started');
 		const bin = n8nBin();
@@ -264,13 +278,28 @@ export class N8n {
 					// not listening yet
 				}
 			}
-			// n8n prints this after it has activated the published workflows (their webhooks are then registered).
-			if (healthy && this.output.includes('Editor is now accessible via')) return;
+			if (healthy && this.output.includes('Editor is now accessible via') && (await this.webhooksRegistered())) return;
 			if (Date.now() > deadline) {
 				throw new Error(`n8n did not become ready; log in ${this.artifacts}/n8n.log:\n${this.output.slice(-4000)}`);
 			}
 			await delay(250);
 		}
+	}
+
+	private async webhooksRegistered(): Promise<boolean> {
+		for (const { method, path } of this.webhooks) {
+			try {
+				const res = await fetch(this.webhookUrl(path), {
+					method: 'OPTIONS',
+					headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
+				});
+				await res.arrayBuffer();
+				if (res.status !== 204) return false;
+			} catch {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Everything the server printed so far. */
@@ -305,6 +334,22 @@ export class N8n {
 	}
 
 	/**
+	 * Waits until the workflow has at least `count` executions and none is still going, and returns them (newest
+	 * first). A workflow that answers from a Respond to Webhook node finishes (and is saved) after the answer.
+	 */
+	async settledExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<ExecutionRow[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const rows = await this.executions(workflowId);
+			if (rows.length >= count && rows.every((r) => !['new', 'running', 'waiting'].includes(r.status))) return rows;
+			if (Date.now() > deadline) {
+				throw new Error(`workflow ${workflowId}: expected ${count} settled executions, have ${JSON.stringify(rows)}`);
+			}
+			await delay(200);
+		}
+	}
+
+	/**
 	 * The run data of one execution, decoded: { resultData: { runData, error?, lastNodeExecuted } }.
 	 * n8n stores it in its "flatted" form (every object and string hoisted into one array); decoded here.
 	 */
@@ -336,7 +381,10 @@ export class N8n {
 			} catch {
 				// already gone
 			}
-			const stopped = await Promise.race([this.exited, delay(30_000).then(() => 'timeout' as const)]);
+			let timer: NodeJS.Timeout | undefined;
+			const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 30_000)));
+			const stopped = await Promise.race([this.exited, timeout]);
+			clearTimeout(timer);
 			if (stopped === 'timeout') {
 				try {
 					process.kill(group, 'SIGKILL');
