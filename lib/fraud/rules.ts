@@ -78,6 +78,8 @@ export interface FreightForwarderOrPoBoxRule extends RuleBase {
 	addresses: string[];
 	/** Also fire for a PO box (P.O. Box, Post Office Box, POB, Postfach, Apartado ...) */
 	poBox: boolean;
+	/** Points for a PO box alone (weaker than a forwarder: many rural customers have only a box); default `points` */
+	poBoxPoints?: number;
 }
 export interface ChannelRiskRule {
 	enabled: boolean;
@@ -205,10 +207,18 @@ export const DEFAULT_FORWARDER_KEYWORDS: readonly string[] = Object.freeze([
 const EXPEDITED: ShippingLevel[] = ['expedited', 'priority', 'next_day', 'same_day'];
 
 /**
- * Defaults: review at 50 points, reject at 100. One strong signal (channel says CANCEL, an external screener
- * says reject/fail, velocity from one address or e-mail) sends an order to review; two strong ones, or a strong
- * one and two weak ones, reject it. The country lists are empty because which countries are a risk, and where
- * the seller ships, depend on the seller: fill them in.
+ * Defaults: review at 50 points, reject at 100.
+ *  - Strong signals weigh 50 or more, so one alone sends the order to review and two reject it: a disposable
+ *    e-mail, a freight-forwarder ship-to, more than 3 orders in 24 hours from one e-mail or address (or more than
+ *    3 in an hour from one IP), Shopify's CANCEL or HIGH, Stripe's "highest", Signifyd HOLD / NoFraud review.
+ *    Signifyd REJECT and NoFraud fail (paid, guaranteed screeners) block outright.
+ *  - Medium signals (20-30) need company: first order with expedited shipping above an amount, billing and
+ *    ship-to countries differ, a high-risk ship-to country, phone velocity, Shopify INVESTIGATE, Stripe
+ *    "elevated" (40). Together, "first order + expedited + above USD 1,000" reaches review (30 + 20).
+ *  - Weak signals (15-20): order total above an amount, many units of one SKU, a ship-to name unlike the
+ *    customer's, a PO box.
+ * The country lists are empty because which countries are a risk, and where the seller ships, depend on the
+ * seller: fill them in.
  */
 export const DEFAULT_RULE_SET: RuleSet = deepFreeze<RuleSet>({
 	thresholds: { review: 50, reject: 100 },
@@ -225,25 +235,26 @@ export const DEFAULT_RULE_SET: RuleSet = deepFreeze<RuleSet>({
 		shipCountryNotAllowed: { enabled: true, points: 50, allowed: [] },
 		billingShippingMismatch: { enabled: true, points: 25, compare: 'country' },
 		shipToNameMismatch: { enabled: true, points: 15, minSimilarity: 0.5 },
-		disposableOrMalformedEmail: { enabled: true, points: 30, domains: [...DEFAULT_DISPOSABLE_DOMAINS] },
+		disposableOrMalformedEmail: { enabled: true, points: 50, domains: [...DEFAULT_DISPOSABLE_DOMAINS] },
 		velocity: [
-			{ enabled: true, points: 35, key: 'email', windowHours: 24, maxOrders: 3, maxAmount: { USD: 3000, CAD: 4000, EUR: 2750, GBP: 2400 } },
-			{ enabled: true, points: 40, key: 'shipAddress', windowHours: 24, maxOrders: 3, maxAmount: {} },
+			{ enabled: true, points: 50, key: 'email', windowHours: 24, maxOrders: 3, maxAmount: { USD: 3000, CAD: 4000, EUR: 2750, GBP: 2400 } },
+			{ enabled: true, points: 50, key: 'shipAddress', windowHours: 24, maxOrders: 3, maxAmount: {} },
 			{ enabled: true, points: 25, key: 'phone', windowHours: 24, maxOrders: 3, maxAmount: {} },
-			{ enabled: true, points: 40, key: 'clientIp', windowHours: 1, maxOrders: 3, maxAmount: {} },
+			{ enabled: true, points: 50, key: 'clientIp', windowHours: 1, maxOrders: 3, maxAmount: {} },
 		],
 		firstOrderExpedited: {
 			enabled: true,
-			points: 25,
+			points: 30,
 			levels: EXPEDITED,
 			minTotal: { USD: 300, CAD: 400, EUR: 275, GBP: 240, AUD: 450, JPY: 45000 },
 		},
 		freightForwarderOrPoBox: {
 			enabled: true,
-			points: 30,
+			points: 50,
 			keywords: [...DEFAULT_FORWARDER_KEYWORDS],
 			addresses: [],
 			poBox: true,
+			poBoxPoints: 15,
 		},
 		channelRisk: {
 			enabled: true,
@@ -537,6 +548,7 @@ export function validateRuleSet(rs: unknown): ValidationProblem[] {
 		checkList(problems, `${p('freightForwarderOrPoBox')}.keywords`, ff.keywords);
 		checkList(problems, `${p('freightForwarderOrPoBox')}.addresses`, ff.addresses);
 		if (typeof ff.poBox !== 'boolean') problems.push({ path: `${p('freightForwarderOrPoBox')}.poBox`, message: 'must be true or false' });
+		if (ff.poBoxPoints !== undefined && ff.poBoxPoints !== null) checkPoints(problems, `${p('freightForwarderOrPoBox')}.poBoxPoints`, ff.poBoxPoints);
 	}
 
 	const cr = rules.channelRisk;

@@ -520,7 +520,11 @@ function staticHits(order: CanonicalOrder, rs: RuleSet): Hit[] {
 		if (kw) add('freightForwarderOrPoBox', ff, `Ship-to address mentions "${kw}", a freight forwarder or reshipper`);
 		else if (addr) add('freightForwarderOrPoBox', ff, `Ship-to address matches the known forwarder address "${addr}"`);
 		else if (ff.poBox && [ship.line1, ship.line2, ship.company].some((l) => isPoBox(l)))
-			add('freightForwarderOrPoBox', ff, `Ship-to address is a PO box (${[ship.line1, ship.line2, ship.company].find((l) => isPoBox(l))})`);
+			add(
+				'freightForwarderOrPoBox',
+				{ points: typeof ff.poBoxPoints === 'number' ? ff.poBoxPoints : ff.points, block: ff.block },
+				`Ship-to address is a PO box (${[ship.line1, ship.line2, ship.company].find((l) => isPoBox(l))})`,
+			);
 	}
 
 	const cr = r.channelRisk;

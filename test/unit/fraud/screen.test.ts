@@ -127,7 +127,7 @@ describe('rule boundaries (just below, at, just above)', () => {
 		expect(await fired(e('ann@example.com'), rs)).toEqual([]);
 		expect(await fired(e('x1y2@marketplace.amazon.com'), rs)).toEqual([]);
 		expect((await screen(e('Ann@Mailinator.com'), rs)).reasons).toEqual([
-			{ rule: 'disposableOrMalformedEmail', points: 30, detail: 'E-mail domain mailinator.com is a disposable-mailbox service' },
+			{ rule: 'disposableOrMalformedEmail', points: 50, detail: 'E-mail domain mailinator.com is a disposable-mailbox service' },
 		]);
 		expect(await fired(e('a@eu.mailinator.com'), rs)).toEqual(['disposableOrMalformedEmail']);
 		expect(await fired(e('a@notmailinator.com'), rs)).toEqual([]);
@@ -147,7 +147,12 @@ describe('rule boundaries (just below, at, just above)', () => {
 			'Ship-to address mentions "shipito", a freight forwarder or reshipper',
 		);
 		expect(await fired(ship({ line2: 'c/o Global Reshipping Ltd' }), rs)).toEqual(['freightForwarderOrPoBox']);
-		expect((await screen(ship({ line1: 'P.O. Box 123' }), rs)).reasons[0].detail).toBe('Ship-to address is a PO box (P.O. Box 123)');
+		expect((await screen(ship({ company: 'Shipito', line1: '1 Harbor Rd' }), rs)).reasons[0].points).toBe(50);
+		expect((await screen(ship({ line1: 'P.O. Box 123' }), rs)).reasons).toEqual([
+			{ rule: 'freightForwarderOrPoBox', points: 15, detail: 'Ship-to address is a PO box (P.O. Box 123)' },
+		]);
+		delete rs.rules.freightForwarderOrPoBox.poBoxPoints;
+		expect((await screen(ship({ line2: 'Postfach 12 34' }), rs)).reasons[0].points).toBe(50);
 		rs.rules.freightForwarderOrPoBox.poBox = false;
 		expect(await fired(ship({ line1: 'P.O. Box 123' }), rs)).toEqual([]);
 		rs.rules.freightForwarderOrPoBox.addresses = ['4283 Express Lane'];
@@ -164,7 +169,7 @@ describe('rule boundaries (just below, at, just above)', () => {
 		expect((await screen(o('next_day', 300.01), rs)).reasons).toEqual([
 			{
 				rule: 'firstOrderExpedited',
-				points: 25,
+				points: 30,
 				detail: 'First order from this e-mail address, with next-day shipping and a total of USD 300.01 (above USD 300.00)',
 			},
 		]);
@@ -382,7 +387,7 @@ describe('determinism', () => {
 			'velocity.phone.24h',
 			'velocity.clientIp.1h',
 		]);
-		expect(runs[0]).toMatchObject({ decision: 'reject', score: 20 + 30 + 30 + 30 + 35 + 40 + 25 + 40 });
+		expect(runs[0]).toMatchObject({ decision: 'reject', score: 20 + 30 + 50 + 30 + 50 + 50 + 25 + 50 });
 	});
 });
 
