@@ -1,0 +1,333 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { cancelOrder } from '../../lib/order/process';
+import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type OrderSearch, type StoredOrder } from '../../lib/store/types';
+import { OrderNotFoundError } from '../../lib/store/rows';
+import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
+import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+
+const CHANNEL_OPTIONS = [
+	{ name: 'Amazon', value: 'amazon' },
+	{ name: 'eBay', value: 'ebay' },
+	{ name: 'Shopify', value: 'shopify' },
+	{ name: 'Walmart', value: 'walmart' },
+	{ name: 'WooCommerce', value: 'woocommerce' },
+];
+
+const STATUS_LABELS: Record<OmsStatus, string> = {
+	received: 'Received (Not Yet Screened)',
+	on_hold: 'On Hold',
+	fraud_review: 'Fraud Review',
+	rejected: 'Rejected',
+	backordered: 'Backordered',
+	ready: 'Ready for the WMS',
+	at_wms: 'At the WMS',
+	picked: 'Picked',
+	packed: 'Packed',
+	shipped: 'Shipped',
+	delivered: 'Delivered',
+	cancelled: 'Cancelled',
+};
+const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value: s }));
+
+const HOLD_LABELS: Record<HoldReason, string> = {
+	out_of_stock: 'Out of Stock',
+	awaiting_payment: 'Awaiting Payment',
+	fraud_review: 'Fraud Review',
+	address: 'Address Problem',
+	operator: 'Held by an Operator',
+};
+
+/** Record has three outputs (New, Updated, Duplicate); every other operation one. */
+function outputsFor(operation: string) {
+	return operation === 'record'
+		? [
+				{ type: 'main', displayName: 'New' },
+				{ type: 'main', displayName: 'Updated' },
+				{ type: 'main', displayName: 'Duplicate' },
+			]
+		: [{ type: 'main' }];
+}
+
+/** An order as an output item: the canonical order (what downstream nodes accept) plus `oms`, the store's view. */
+function toItem(stored: StoredOrder, keepRaw: boolean, extra: IDataObject = {}): IDataObject {
+	return {
+		...(withoutRaw(stored.order, keepRaw) as unknown as IDataObject),
+		oms: {
+			status: stored.status,
+			hold: stored.hold as unknown as IDataObject,
+			version: stored.version,
+			recordedAt: stored.recordedAt,
+			changedAt: stored.changedAt,
+			...extra,
+		},
+	};
+}
+
+export class OmsOrder implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OMS Order',
+		name: 'omsOrder',
+		icon: { light: 'file:omsOrder.svg', dark: 'file:omsOrder.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description:
+			'The order management system of record: record channel orders exactly once, look them up, change their status and read their timeline',
+		defaults: { name: 'OMS Order' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${outputsFor})($parameter.operation)}}`,
+		credentials: [STORE_CREDENTIAL],
+		properties: [
+			STORE_NOTICE,
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Add Note',
+						value: 'addNote',
+						description: 'Add a note to the order’s timeline',
+						action: 'Add a note to an order',
+					},
+					{
+						name: 'Cancel',
+						value: 'cancel',
+						description: 'Cancel the order in the OMS and give its reserved stock back',
+						action: 'Cancel an order',
+					},
+					{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
+					{
+						name: 'Record',
+						value: 'record',
+						description:
+							'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
+						action: 'Record orders',
+					},
+					{
+						name: 'Search',
+						value: 'search',
+						description: 'Find orders by channel, status, date, SKU or email',
+						action: 'Search orders',
+					},
+					{
+						name: 'Timeline',
+						value: 'timeline',
+						description: 'Every change of the order, with time and cause, one item per event',
+						action: 'Get an order’s timeline',
+					},
+					{
+						name: 'Update Status',
+						value: 'updateStatus',
+						description: 'Set the order’s OMS status (and hold reason), recorded in its timeline',
+						action: 'Update an order’s status',
+					},
+				],
+				default: 'record',
+			},
+			{
+				displayName: 'OMS ID',
+				name: 'omsId',
+				type: 'string',
+				default: '={{ $json.omsId }}',
+				required: true,
+				placeholder: 'shopify:450789469',
+				description: 'The order’s OMS ID: channel, a colon, and the channel’s order ID',
+				displayOptions: { show: { operation: ['get', 'updateStatus', 'addNote', 'cancel', 'timeline'] } },
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: STATUS_OPTIONS,
+				default: 'on_hold',
+				description: 'The OMS status to set',
+				displayOptions: { show: { operation: ['updateStatus'] } },
+			},
+			{
+				displayName: 'Hold Reason',
+				name: 'holdReason',
+				type: 'options',
+				options: HOLD_REASONS.map((r) => ({ name: HOLD_LABELS[r], value: r })),
+				default: 'operator',
+				description: 'Why the order is held',
+				displayOptions: { show: { operation: ['updateStatus'], status: ['on_hold'] } },
+			},
+			{
+				displayName: 'Note',
+				name: 'note',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'What to write in the timeline',
+				displayOptions: { show: { operation: ['addNote', 'updateStatus', 'cancel'] } },
+			},
+			{
+				displayName: 'By',
+				name: 'author',
+				type: 'string',
+				default: 'n8n',
+				description: 'Who made the change (a person’s name, or the workflow), shown in the timeline',
+				displayOptions: { show: { operation: ['addNote', 'updateStatus', 'cancel'] } },
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				displayOptions: { show: { operation: ['search'] } },
+				options: [
+					{ displayName: 'Channels', name: 'channels', type: 'multiOptions', options: CHANNEL_OPTIONS, default: [] },
+					{ displayName: 'Customer Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+					{ displayName: 'Hold Reasons', name: 'holdReasons', type: 'multiOptions', options: HOLD_REASONS.map((r) => ({ name: HOLD_LABELS[r], value: r })), default: [] },
+					{ displayName: 'Placed After', name: 'placedFrom', type: 'dateTime', default: '' },
+					{ displayName: 'Placed Before', name: 'placedTo', type: 'dateTime', default: '' },
+					{ displayName: 'SKU', name: 'sku', type: 'string', default: '', description: 'Orders with a line of this SKU' },
+					{ displayName: 'Statuses', name: 'statuses', type: 'multiOptions', options: STATUS_OPTIONS, default: [] },
+				],
+			},
+			{
+				displayName: 'Return All',
+				name: 'returnAll',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return all results or only up to a given limit',
+				displayOptions: { show: { operation: ['search'] } },
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				description: 'Max number of results to return',
+				displayOptions: { show: { operation: ['search'], returnAll: [false] } },
+			},
+			{
+				displayName: 'Oldest First',
+				name: 'oldestFirst',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to list the oldest orders first (for work queues) instead of the newest',
+				displayOptions: { show: { operation: ['search'] } },
+			},
+			{
+				displayName: 'Include Raw Channel Payload',
+				name: 'keepRaw',
+				type: 'boolean',
+				default: false,
+				description: 'Whether output items carry the channel’s original payload (the store always keeps it for audit)',
+				displayOptions: { show: { operation: ['record', 'get', 'search', 'updateStatus', 'cancel'] } },
+			},
+		],
+	};
+
+	methods = { credentialTest: { omsStoreConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const store = await getStore(this);
+
+		if (operation === 'record') {
+			const outputs: INodeExecutionData[][] = [[], [], []];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const keepRaw = this.getNodeParameter('keepRaw', i, false) as boolean;
+					const order = orderFromItem(items[i]);
+					const result = await store.recordOrder(order, { cause: `${this.getNode().name} (Record)` });
+					const index = result.outcome === 'new' ? 0 : result.outcome === 'updated' ? 1 : 2;
+					outputs[index].push({
+						json: toItem(result.stored, keepRaw, {
+							outcome: result.outcome,
+							changes: result.changes,
+							...(result.reason ? { reason: result.reason } : {}),
+						}),
+						pairedItem: { item: i },
+					});
+				} catch (error) {
+					outputs[0].push(errorItem(this, error, i));
+				}
+			}
+			return outputs;
+		}
+
+		const out: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const keepRaw = ['get', 'search', 'updateStatus', 'cancel'].includes(operation)
+					? (this.getNodeParameter('keepRaw', i, false) as boolean)
+					: false;
+				if (operation === 'search') {
+					const f = this.getNodeParameter('filters', i, {}) as IDataObject;
+					const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+					const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+					const search: OrderSearch = {
+						channels: (f.channels as string[]) || undefined,
+						statuses: (f.statuses as OmsStatus[]) || undefined,
+						holdReasons: (f.holdReasons as HoldReason[]) || undefined,
+						placedFrom: (f.placedFrom as string) || undefined,
+						placedTo: (f.placedTo as string) || undefined,
+						sku: (f.sku as string) || undefined,
+						email: (f.email as string) || undefined,
+						order: this.getNodeParameter('oldestFirst', i, false) ? 'asc' : 'desc',
+					};
+					const page = 500;
+					for (let offset = 0; offset < limit; offset += page) {
+						const rows = await store.searchOrders({ ...search, limit: Math.min(page, limit - offset), offset });
+						for (const r of rows) out.push({ json: toItem(r, keepRaw), pairedItem: { item: i } });
+						if (rows.length < page) break;
+					}
+					continue;
+				}
+				const omsId = String(this.getNodeParameter('omsId', i)).trim();
+				if (!omsId) throw new Error('OMS ID is empty: give the order’s OMS ID, e.g. shopify:450789469');
+				const author = (this.getNodeParameter('author', i, 'n8n') as string) || 'n8n';
+				const note = (this.getNodeParameter('note', i, '') as string) || null;
+				if (operation === 'get') {
+					const stored = await store.getOrder(omsId);
+					if (!stored) throw new OrderNotFoundError(omsId);
+					out.push({ json: toItem(stored, keepRaw), pairedItem: { item: i } });
+				} else if (operation === 'timeline') {
+					if (!(await store.getOrder(omsId))) throw new OrderNotFoundError(omsId);
+					for (const e of await store.timeline(omsId)) {
+						out.push({ json: e as unknown as IDataObject, pairedItem: { item: i } });
+					}
+				} else if (operation === 'addNote') {
+					if (!note) throw new Error('Note is empty: write what to add to the timeline');
+					const event = await store.addEvent(omsId, 'note', { cause: author, detail: { note } });
+					out.push({ json: event as unknown as IDataObject, pairedItem: { item: i } });
+				} else if (operation === 'updateStatus') {
+					const status = this.getNodeParameter('status', i) as OmsStatus;
+					const hold =
+						status === 'on_hold'
+							? { reason: this.getNodeParameter('holdReason', i) as HoldReason, since: new Date().toISOString(), detail: note }
+							: null;
+					const result = await store.setStatus(omsId, status, { cause: author, detail: note ? { note } : undefined, hold });
+					out.push({ json: toItem(result.stored, keepRaw, { changed: result.changed, from: result.from }), pairedItem: { item: i } });
+				} else if (operation === 'cancel') {
+					const result = await cancelOrder(store, omsId, { by: author, reason: note });
+					out.push({
+						json: toItem(result.stored, keepRaw, { changed: result.changed, releasedUnits: result.released }),
+						pairedItem: { item: i },
+					});
+				} else {
+					throw new Error(`Unknown operation "${operation}"`);
+				}
+			} catch (error) {
+				out.push(errorItem(this, error, i));
+			}
+		}
+		return [out];
+	}
+}

@@ -1,0 +1,53 @@
+/**
+ * Item plumbing every OMS node shares: reading a canonical order from an item, and per-item errors that go to the
+ * error output (or the regular output, or fail the node) as the user set "On Error".
+ */
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type IDataObject } from 'n8n-workflow';
+import { validateOrder } from '../../lib/order/validate';
+import type { CanonicalOrder } from '../../lib/order/types';
+
+export class InvalidItemError extends Error {
+	constructor(
+		message: string,
+		readonly problems: Array<{ path: string; message: string }> = [],
+	) {
+		super(message);
+		this.name = 'InvalidItemError';
+	}
+}
+
+/** The canonical order carried by an item (the item's JSON itself), validated: every problem listed. */
+export function orderFromItem(item: INodeExecutionData): CanonicalOrder {
+	const json = item.json as IDataObject;
+	const problems = validateOrder(json);
+	if (problems.length) {
+		const id = typeof json.omsId === 'string' ? json.omsId : typeof json.channelOrderId === 'string' ? json.channelOrderId : 'without an id';
+		throw new InvalidItemError(
+			`Item is not a valid canonical order (${id}): ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+			problems,
+		);
+	}
+	return json as unknown as CanonicalOrder;
+}
+
+/**
+ * Turn an error on one item into an error item when the node continues on fail; otherwise throw it as a
+ * NodeOperationError naming the item. The returned item carries `error`, so with "On Error: Continue (using error
+ * output)" n8n routes it to the error output.
+ */
+export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	const err = error as Error & { problems?: Array<{ path: string; message: string }> };
+	const nodeError = new NodeOperationError(ctx.getNode(), err.message, { itemIndex });
+	if (!ctx.continueOnFail()) throw nodeError;
+	const json: IDataObject = { error: err.message };
+	if (err.problems?.length) json.problems = err.problems as unknown as IDataObject[];
+	return { json, error: nodeError, pairedItem: { item: itemIndex } };
+}
+
+/** Drop the channel's raw payload from an output item unless the user asked to keep it. */
+export function withoutRaw<T extends object>(order: T, keepRaw: boolean): T {
+	if (keepRaw || !('raw' in order)) return order;
+	const { raw: _raw, ...rest } = order as T & { raw?: unknown };
+	void _raw;
+	return rest as T;
+}

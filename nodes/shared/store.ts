@@ -1,0 +1,55 @@
+/**
+ * How every OMS node reaches the store: the optional `omsStoreApi` credential, else the embedded default.
+ * The decision of which store (and the refusal of SQLite in queue mode) lives in lib/store/open.ts.
+ */
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	IPollFunctions,
+	IWebhookFunctions,
+	INodeCredentialDescription,
+	INodeProperties,
+} from 'n8n-workflow';
+import { openStore, storeConfigFromCredential } from '../../lib/store/open';
+import type { Store } from '../../lib/store/types';
+
+export const STORE_CREDENTIAL: INodeCredentialDescription = {
+	name: 'omsStoreApi',
+	required: false,
+	testedBy: 'omsStoreConnectionTest',
+};
+
+export const STORE_NOTICE: INodeProperties = {
+	displayName:
+		'Without an OMS Store credential this node uses the embedded SQLite store in the n8n user folder. For n8n queue mode, select a PostgreSQL OMS Store credential (the same on every node).',
+	name: 'storeNotice',
+	type: 'notice',
+	default: '',
+};
+
+type Ctx = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
+
+export async function getStore(ctx: Ctx): Promise<Store> {
+	let data: Record<string, unknown> | null = null;
+	const node = ctx.getNode();
+	if (node.credentials?.omsStoreApi) {
+		data = (await ctx.getCredentials('omsStoreApi')) as Record<string, unknown>;
+	}
+	return openStore(storeConfigFromCredential(data));
+}
+
+/** credentialTest for the omsStoreApi credential: opens (and migrates) the store and reads its schema version. */
+export async function omsStoreConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const store = await openStore(storeConfigFromCredential(credential.data as Record<string, unknown>));
+		const version = await store.schemaVersion();
+		return { status: 'OK', message: `Connected: OMS store schema version ${version}` };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+}

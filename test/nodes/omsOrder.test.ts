@@ -1,0 +1,193 @@
+/** The omsOrder node through n8n-core's WorkflowExecute, on a real SQLite store (and PostgreSQL via the credential). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeAllStores } from '../../lib/store/open';
+import { buildWorkflow, nodeError, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
+import { makeOrder } from '../helpers/orders';
+
+const dir = mkdtempSync(join(tmpdir(), 'oms-node-'));
+let dbn = 0;
+function sqliteCredential() {
+	return { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, `oms-${dbn++}.sqlite`) } };
+}
+const CRED = { omsStoreApi: { id: '1', name: 'OMS Store' } };
+
+afterAll(async () => {
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+function flow(items: unknown[], nodes: Array<Record<string, unknown>>, edges: Array<[string, string, number?, number?]>) {
+	return buildWorkflow(
+		[
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+			{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify(items) } },
+			...(nodes as never[]),
+		],
+		[['Start', 'Orders'], ...edges],
+	);
+}
+
+describe('omsOrder: Record', () => {
+	it('sends new orders to New, repeats to Duplicate, newer versions to Updated, and bad items to the error output', async () => {
+		const a = makeOrder({ channel: 'shopify', channelOrderId: '1001' });
+		const b = makeOrder({ channel: 'amazon', channelOrderId: '902-1' });
+		const bad = { ...makeOrder({ channelOrderId: '1002' }), currency: 'XX', lines: [{ lineId: '1', sku: 'S', title: null, quantity: -2, unitPrice: 1, lineTotal: 1 }] };
+		const credentials = sqliteCredential();
+		const record = { name: 'Record', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'record' }, credentials: CRED, onError: 'continueErrorOutput' };
+		const first = await runWorkflow(flow([a, bad, b], [record], [['Orders', 'Record']]), { credentials });
+		expect(first.error).toBeUndefined();
+		const [fresh, updated, dup, errors] = outputsOf(first, 'Record');
+		expect(fresh.map((o) => o.omsId)).toEqual(['shopify:1001', 'amazon:902-1']);
+		expect(fresh[0].oms).toMatchObject({ outcome: 'new', status: 'received', version: 1 });
+		expect(fresh[0]).not.toHaveProperty('raw');
+		expect(updated).toEqual([]);
+		expect(dup).toEqual([]);
+		expect(errors).toHaveLength(1);
+		expect(String(errors[0].error)).toMatch(/not a valid canonical order \(shopify:1002\)/);
+		expect(String(errors[0].error)).toMatch(/\$\.currency/);
+		expect(String(errors[0].error)).toMatch(/\$\.lines\[0\]\.quantity/);
+
+		const newer = { ...a, updatedAt: '2026-05-02T09:00:00.000Z', channelStatus: 'paid/fulfilled' };
+		const second = await runWorkflow(flow([a, newer, b], [record], [['Orders', 'Record']]), { credentials });
+		const [fresh2, updated2, dup2] = outputsOf(second, 'Record');
+		expect(fresh2).toEqual([]);
+		expect(dup2.map((o) => o.omsId)).toEqual(['shopify:1001', 'amazon:902-1']);
+		expect(updated2.map((o) => [o.omsId, (o.oms as { changes: string[] }).changes])).toEqual([['shopify:1001', ['channelStatus']]]);
+		// pairedItem keeps each output item tied to its input
+		const items = second.runData.Record[0].data!.main;
+		expect(items[1]![0].pairedItem).toEqual({ item: 1 });
+		expect(items[2]![1].pairedItem).toEqual({ item: 2 });
+	});
+
+	it('fails the node on a bad item when not set to continue, naming what was wrong', async () => {
+		const bad = { ...makeOrder(), omsId: 'shopify:wrong' };
+		const result = await runWorkflow(
+			flow([bad], [{ name: 'Record', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'record' }, credentials: CRED }], [['Orders', 'Record']]),
+			{ credentials: sqliteCredential() },
+		);
+		expect(nodeError(result, 'Record')?.message).toMatch(/\$\.omsId/);
+	});
+
+	it('keeps the raw channel payload on output only when asked', async () => {
+		const order = { ...makeOrder(), raw: { id: 1, source: 'web' } };
+		const result = await runWorkflow(
+			flow([order], [{ name: 'Record', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'record', keepRaw: true }, credentials: CRED }], [['Orders', 'Record']]),
+			{ credentials: sqliteCredential() },
+		);
+		expect(outputOf(result, 'Record', 0)[0].raw).toEqual({ id: 1, source: 'web' });
+	});
+});
+
+describe('omsOrder: Get, Search, Update Status, Add Note, Cancel, Timeline', () => {
+	it('works on recorded orders and names missing ones', async () => {
+		const credentials = sqliteCredential();
+		const a = makeOrder({ channel: 'shopify', channelOrderId: '1', placedAt: '2026-05-01T10:00:00.000Z' });
+		const b = makeOrder({ channel: 'ebay', channelOrderId: '2', placedAt: '2026-05-02T10:00:00.000Z' });
+		await runWorkflow(flow([a, b], [{ name: 'Record', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'record' }, credentials: CRED }], [['Orders', 'Record']]), { credentials });
+
+		const node = (name: string, parameters: Record<string, unknown>) => ({
+			name,
+			type: 'n8n-nodes-oms-wms.omsOrder',
+			parameters,
+			credentials: CRED,
+			onError: 'continueRegularOutput',
+		});
+		const ops = await runWorkflow(
+			flow(
+				[{ omsId: 'shopify:1' }, { omsId: 'shopify:404' }],
+				[
+					node('Get', { operation: 'get' }),
+					node('Hold', { operation: 'updateStatus', status: 'on_hold', holdReason: 'address', note: 'Apartment number missing', author: 'Ana' }),
+					node('Note', { operation: 'addNote', note: 'Called the customer', author: 'Ana' }),
+					node('Cancel', { operation: 'cancel', note: 'Customer asked', author: 'Ana' }),
+					node('Timeline', { operation: 'timeline' }),
+				],
+				[['Orders', 'Get'], ['Get', 'Hold'], ['Hold', 'Note'], ['Note', 'Cancel'], ['Cancel', 'Timeline']],
+			),
+			{ credentials },
+		);
+		expect(ops.error).toBeUndefined();
+		const got = outputOf(ops, 'Get');
+		expect(got[0]).toMatchObject({ omsId: 'shopify:1', oms: { status: 'received' } });
+		expect(got[1].error).toBe('No order shopify:404 in the OMS store');
+		expect(outputOf(ops, 'Hold')[0]).toMatchObject({ oms: { status: 'on_hold', hold: { reason: 'address', detail: 'Apartment number missing' } } });
+		expect(outputOf(ops, 'Cancel')[0]).toMatchObject({ oms: { status: 'cancelled', changed: true } });
+		const timeline = outputOf(ops, 'Timeline');
+		expect(timeline.map((e) => e.type)).toEqual(['recorded', 'status', 'note', 'status']);
+		expect(timeline[2]).toMatchObject({ cause: 'Ana', detail: { note: 'Called the customer' } });
+
+		const search = await runWorkflow(
+			flow([{}], [node('Search', { operation: 'search', filters: { channels: ['ebay'] }, returnAll: true })], [['Orders', 'Search']]),
+			{ credentials },
+		);
+		expect(outputOf(search, 'Search').map((o) => o.omsId)).toEqual(['ebay:2']);
+		const byStatus = await runWorkflow(
+			flow([{}], [node('Search', { operation: 'search', filters: { statuses: ['cancelled'] }, limit: 10 })], [['Orders', 'Search']]),
+			{ credentials },
+		);
+		expect(outputOf(byStatus, 'Search').map((o) => o.omsId)).toEqual(['shopify:1']);
+	});
+
+	it('refuses to cancel an order the warehouse already has', async () => {
+		const credentials = sqliteCredential();
+		const a = makeOrder({ channelOrderId: '77' });
+		const wf = (ops: Array<Record<string, unknown>>, edges: Array<[string, string]>) => flow([a], ops, edges);
+		const n = (name: string, parameters: Record<string, unknown>) => ({ name, type: 'n8n-nodes-oms-wms.omsOrder', parameters, credentials: CRED, onError: 'continueErrorOutput' });
+		const result = await runWorkflow(
+			wf([n('Record', { operation: 'record' }), n('At WMS', { operation: 'updateStatus', status: 'at_wms' }), n('Cancel', { operation: 'cancel' })], [
+				['Orders', 'Record'],
+				['Record', 'At WMS'],
+				['At WMS', 'Cancel'],
+			]),
+			{ credentials },
+		);
+		const [ok, errors] = outputsOf(result, 'Cancel');
+		expect(ok).toEqual([]);
+		expect(String(errors[0].error)).toMatch(/at wms: the warehouse has it, so cancel it at the WMS first/);
+	});
+});
+
+describe('omsOrder on PostgreSQL through the OMS Store credential', () => {
+	it('records and reads back', async () => {
+		const url = process.env.OMS_TEST_PG_URL;
+		if (!url) throw new Error('OMS_TEST_PG_URL is not set: run with `npm test`, which starts PostgreSQL');
+		const u = new URL(url);
+		const schema = `node_${process.pid}_${Date.now().toString(36)}`;
+		const { Client } = await import('pg');
+		const c = new Client({ connectionString: url });
+		await c.connect();
+		await c.query(`CREATE SCHEMA ${schema}`);
+		await c.end();
+		const credentials = {
+			omsStoreApi: {
+				storeType: 'postgres',
+				host: u.hostname,
+				port: Number(u.port),
+				database: u.pathname.slice(1),
+				user: decodeURIComponent(u.username),
+				password: decodeURIComponent(u.password),
+				ssl: 'disable',
+				schema,
+			},
+		};
+		const order = makeOrder({ channel: 'walmart', channelOrderId: 'PO-1' });
+		const result = await runWorkflow(
+			flow(
+				[order, order],
+				[
+					{ name: 'Record', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'record' }, credentials: CRED },
+					{ name: 'Get', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'get' }, credentials: CRED },
+				],
+				[['Orders', 'Record'], ['Record', 'Get']],
+			),
+			{ credentials },
+		);
+		expect(result.error).toBeUndefined();
+		const [fresh, , dup] = outputsOf(result, 'Record');
+		expect(fresh.map((o) => o.omsId)).toEqual(['walmart:PO-1']);
+		expect(dup.map((o) => o.omsId)).toEqual(['walmart:PO-1']);
+		expect(outputOf(result, 'Get')[0]).toMatchObject({ omsId: 'walmart:PO-1', oms: { status: 'received' } });
+	});
+});
