@@ -78,6 +78,8 @@ export function minorUnits(currency: string): number {
 	return MINOR_UNITS.get(currency.toUpperCase()) ?? 2;
 }
 
+const POW10 = [1, 10, 100, 1000, 10000];
+
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /**
@@ -131,7 +133,13 @@ export function toMinor(amount: number | string, currency: string): number {
 		if (!Number.isFinite(amount)) {
 			throw new Error(`Invalid amount ${String(amount)}: expected a finite number`);
 		}
-		// String(n) is the shortest text that reads back as the same double: the decimal the author meant.
+		// Fast path: when r / 10^d reads back as the same double, the number already is the decimal r / 10^d.
+		const scale = POW10[decimals] ?? 10 ** decimals;
+		const abs = Math.abs(amount);
+		const r = Math.round(abs * scale);
+		if (r <= Number.MAX_SAFE_INTEGER && r / scale === abs) return amount < 0 && r !== 0 ? -r : r;
+		// Otherwise (more decimals than the currency has): String(n) is the shortest text that reads back as the
+		// same double, the decimal the author meant; round that half away from zero.
 		return decimalTextToMinor(String(amount), decimals, amount);
 	}
 	if (typeof amount === 'string') {

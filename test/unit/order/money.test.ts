@@ -103,3 +103,17 @@ describe('fromMinor, roundMoney, sumMoney', () => {
 		expect(sumMoney([10, -2.5], 'EUR')).toBe(7.5);
 	});
 });
+
+describe('toMinor on numbers agrees with the decimal they print as', () => {
+	it('for many amounts with up to six decimals (seeded)', () => {
+		let seed = 42;
+		const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		for (let i = 0; i < 20000; i++) {
+			const decimals = Math.floor(next() * 7);
+			const n = Number((next() * 10 ** (1 + Math.floor(next() * 7)) * (next() < 0.2 ? -1 : 1)).toFixed(decimals));
+			for (const currency of ['JPY', 'USD', 'KWD', 'CLF']) {
+				expect([n, currency, toMinor(n, currency)]).toEqual([n, currency, toMinor(String(n), currency)]);
+			}
+		}
+	});
+});
