@@ -7,11 +7,9 @@ import type { ReserveLine, ReserveResult } from '../store/types';
 
 /** allocated when every line is in full (or there is nothing to reserve), backordered when nothing is, else partial. */
 export function allocationStatus(lines: Array<Pick<AllocationLine, 'requested' | 'allocated'>>): AllocationStatus {
-	let want = 0;
 	let got = 0;
 	let allFull = true;
 	for (const l of lines) {
-		want += l.requested;
 		got += l.allocated;
 		if (l.allocated < l.requested) allFull = false;
 	}

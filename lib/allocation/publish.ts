@@ -69,11 +69,21 @@ interface CompiledOverride {
 	channel: string;
 }
 
+/** One (channel, override) combination, resolved once per compiled rule set. */
+export interface ResolvedEntry {
+	fields: ResolvedFields;
+	/** Rule names for the normal and the low-stock tier */
+	rule: string;
+	ruleLow: string;
+	/** Position of the channel's rule in the rule set (channels without one: after all of them) */
+	order: number;
+}
+
 export interface CompiledRuleSet {
 	readonly ruleSet: ChannelRuleSet;
 	channelRule(channel: string): { rule: ChannelRuleFields; name: string; order: number };
 	overrides: CompiledOverride[];
-	resolved(channel: string, override: CompiledOverride | null): ResolvedFields;
+	resolved(channel: string, override: CompiledOverride | null): ResolvedEntry;
 }
 
 const compiledCache = new WeakMap<object, CompiledRuleSet>();
@@ -92,22 +102,36 @@ export function compileRuleSet(ruleSet: ChannelRuleSet): CompiledRuleSet {
 		match: compilePattern(override.pattern),
 		channel: override.channel,
 	}));
-	const memo = new Map<string, ResolvedFields>();
+	const channelRules = new Map<string, { rule: ChannelRuleFields; name: string; order: number }>();
+	const memoBase = new Map<string, ResolvedEntry>();
+	const memoOv = new Map<CompiledOverride, Map<string, ResolvedEntry>>();
 	const compiled: CompiledRuleSet = {
 		ruleSet,
 		overrides,
 		channelRule(channel) {
-			const c = byChannel.get(channel);
-			return c
-				? { rule: c.rule, name: `channel:${channel}`, order: c.order }
-				: { rule: defaults, name: 'defaults', order: ruleSet.channels.length };
+			let r = channelRules.get(channel);
+			if (!r) {
+				const c = byChannel.get(channel);
+				r = c
+					? { rule: c.rule, name: `channel:${channel}`, order: c.order }
+					: { rule: defaults, name: 'defaults', order: ruleSet.channels.length };
+				channelRules.set(channel, r);
+			}
+			return r;
 		},
 		resolved(channel, override) {
-			const key = `${override ? override.index : -1}\u0000${channel}`;
-			let r = memo.get(key);
+			let memo = memoBase;
+			if (override) {
+				let m = memoOv.get(override);
+				if (!m) memoOv.set(override, (m = new Map()));
+				memo = m;
+			}
+			let r = memo.get(channel);
 			if (!r) {
-				r = resolveFields(compiled.channelRule(channel).rule, override?.override);
-				memo.set(key, r);
+				const base = compiled.channelRule(channel);
+				const rule = override ? `override[${override.index}]:${override.override.pattern}` : base.name;
+				r = { fields: resolveFields(base.rule, override?.override), rule, ruleLow: `${rule} low-stock`, order: base.order };
+				memo.set(channel, r);
 			}
 			return r;
 		},
@@ -124,6 +148,8 @@ function isCompiled(x: ChannelRuleSet | CompiledRuleSet): x is CompiledRuleSet {
 export function shareOf(pct: number, n: number): number {
 	return Math.floor((pct * n) / 100 + 1e-9);
 }
+
+const NO_NOTES: string[] = [];
 
 interface Work {
 	channel: string;
@@ -158,11 +184,10 @@ export function computePublishable(
 	const matching: CompiledOverride[] = [];
 	for (const o of rs.overrides) if (o.match(sku)) matching.push(o);
 
-	const seen = new Set<string>();
 	const work: Work[] = [];
-	channels.forEach((channel, idx) => {
-		if (seen.has(channel)) return;
-		seen.add(channel);
+	for (let idx = 0; idx < channels.length; idx++) {
+		const channel = channels[idx];
+		if (channels.indexOf(channel) !== idx) continue; // listed once
 		let ov: CompiledOverride | null = null;
 		for (const o of matching) {
 			if (o.channel === '*' || o.channel === channel) {
@@ -170,18 +195,24 @@ export function computePublishable(
 				break;
 			}
 		}
-		const base = rs.channelRule(channel);
-		const f = rs.resolved(channel, ov);
+		const entry = rs.resolved(channel, ov);
+		const f = entry.fields;
 		const low = f.low !== null && f.lowLevel !== null && pool < f.lowLevel;
-		const tier = low ? (f.low as ResolvedTier) : f.normal;
-		const rule = (ov ? `override[${ov.index}]:${ov.override.pattern}` : base.name) + (low ? ' low-stock' : '');
-		const notes: string[] = [];
-		if (explain) {
-			notes.push(`ATP ${pool}`);
-			if (low) notes.push(`below low-stock level ${f.lowLevel}: low-stock tier`);
-		}
-		work.push({ channel, idx, rank: f.rank, order: base.order, tier, tierName: low ? 'low' : 'normal', rule, q: 0, zeroed: false, notes });
-	});
+		const notes: string[] = explain ? [`ATP ${pool}`] : NO_NOTES;
+		if (explain && low) notes.push(`below low-stock level ${f.lowLevel}: low-stock tier`);
+		work.push({
+			channel,
+			idx,
+			rank: f.rank,
+			order: entry.order,
+			tier: low ? (f.low as ResolvedTier) : f.normal,
+			tierName: low ? 'low' : 'normal',
+			rule: low ? entry.ruleLow : entry.rule,
+			q: 0,
+			zeroed: false,
+			notes,
+		});
+	}
 
 	// 2. zero-at
 	for (const w of work) {
@@ -192,9 +223,10 @@ export function computePublishable(
 		}
 	}
 
-	const prio = work.filter((w) => w.rank !== null);
-	prio.sort((a, b) => (a.rank as number) - (b.rank as number) || a.order - b.order || a.idx - b.idx);
-	const others = work.filter((w) => w.rank === null);
+	const prio: Work[] = [];
+	const others: Work[] = [];
+	for (const w of work) (w.rank !== null ? prio : others).push(w);
+	if (prio.length > 1) prio.sort((a, b) => (a.rank as number) - (b.rank as number) || a.order - b.order || a.idx - b.idx);
 
 	let prioShare = 0;
 	for (const w of prio) prioShare += w.tier.sharePercent;
