@@ -1,0 +1,107 @@
+import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
+import { createShipHeroProvider } from '../../../lib/wms/shiphero';
+import { referenceFor } from '../../../lib/wms/status';
+import { order, testDeps } from './fixtures';
+
+describe('ShipHero provider against the sandbox', () => {
+	let sb: WmsSandbox;
+	let p: ReturnType<typeof createShipHeroProvider>;
+	const make = (extra = {}) =>
+		createShipHeroProvider({ baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero, ...extra }, testDeps({ rateLimit: false }));
+	beforeEach(async () => {
+		sb = await startWmsSandbox({ shiphero: { credits: false } });
+		p = make();
+	});
+	afterEach(() => sb.close());
+
+	it('logs in, creates with partner_order_id = reference, and a second create is exists (looked up first)', async () => {
+		const o = order(2001, [{ sku: 'MUG', quantity: 2, lineId: 'a' }]);
+		const r = await p.createOrder(o, { reference: referenceFor(o.omsId), shipmentNo: 1 });
+		expect(r.outcome).toBe('created');
+		const again = await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		expect(again).toMatchObject({ outcome: 'exists', wmsOrderId: r.wmsOrderId });
+		expect(sb.control.ordersByReference('shiphero', o.omsId)).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'shiphero', op: 'order_create' })).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'shiphero', path: '/auth/token' })).toHaveLength(1);
+		const body = sb.control.calls({ provider: 'shiphero', path: '/auth/token' })[0].body as Record<string, unknown>;
+		expect(body.password).toBe('***');
+	});
+
+	it('a create whose answer was lost is not re-sent blindly; the next try looks the reference up and finds it (exists)', async () => {
+		const o = order(2002);
+		sb.control.fault({ provider: 'shiphero', match: 'order_create', kind: 'timeout_after_commit', hangMs: 3000 });
+		await expect(p.createOrder(o, { reference: o.omsId, shipmentNo: 1 })).rejects.toMatchObject({ retryable: true });
+		// the outbox's next try: the look-up finds it
+		expect((await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 })).outcome).toBe('exists');
+		expect(sb.control.ordersByReference('shiphero', o.omsId)).toHaveLength(1);
+	});
+
+	it('split shipment: reference omsId#2 and only the given lines; tracking maps back to line ids', async () => {
+		const o = order(2003, [{ sku: 'MUG', quantity: 2, lineId: 'L1' }, { sku: 'TEE', quantity: 1, lineId: 'L2' }]);
+		await p.createOrder(o, { reference: referenceFor(o.omsId, 1), shipmentNo: 1, lines: [o.lines[0]] });
+		await p.createOrder(o, { reference: referenceFor(o.omsId, 2), shipmentNo: 2, lines: [o.lines[1]] });
+		expect(sb.control.ordersByReference('shiphero', 'shopify:2003#2')[0].lines.map((l) => l.sku)).toEqual(['TEE']);
+		sb.control.advance(181_000);
+		const page = await p.getShipmentUpdates(null);
+		const two = page.updates.find((u) => u.shipmentNo === 2)!;
+		expect(two).toMatchObject({ omsId: o.omsId, reference: 'shopify:2003#2', status: 'shipped' });
+		expect(two.shipments[0].lines).toEqual([{ sku: 'TEE', quantity: 1, lineId: 'L2' }]);
+		const one = page.updates.find((u) => u.shipmentNo === 1)!;
+		expect(one.shipments[0].lines).toEqual([{ sku: 'MUG', quantity: 2, lineId: 'L1' }]);
+		expect(one.shipments[0].trackingNumber).not.toBe(two.shipments[0].trackingNumber);
+	});
+
+	it('pulls only what changed since the cursor', async () => {
+		const a = order(2004);
+		await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		const first = await p.getShipmentUpdates(null);
+		expect(first.updates.map((u) => u.status)).toEqual(['at_wms']);
+		sb.control.advance(10_000);
+		const b = order(2005);
+		await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		const second = await p.getShipmentUpdates(first.cursor);
+		expect(second.updates.map((u) => u.reference)).toContain(b.omsId);
+		expect(Date.parse(second.cursor!)).toBeGreaterThan(Date.parse(first.cursor!));
+		const third = await p.getShipmentUpdates(second.cursor);
+		expect(third.updates.map((u) => u.reference)).toEqual([b.omsId]);
+	});
+
+	it('refreshes an expired JWT with the refresh token and carries on', async () => {
+		await sb.close();
+		sb = await startWmsSandbox({ shiphero: { credits: false, tokenTtlSec: 3600 } });
+		p = make();
+		const o = order(2006);
+		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		sb.control.advance(2 * 3600_000);
+		expect((await p.getOrder(o.omsId))!.status).toBe('shipped');
+		expect(sb.control.calls({ provider: 'shiphero', path: '/auth/refresh' })).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'shiphero', path: '/graphql' }).filter((c) => c.status === 401)).toHaveLength(1);
+		expect(p.tokens.fetches).toBe(2);
+	});
+
+	it('waits out credit throttling (code 30) and succeeds', async () => {
+		await sb.close();
+		sb = await startWmsSandbox({ shiphero: { credits: { bucket: 12, restorePerSec: 1000 } } });
+		p = make();
+		const o = order(2007);
+		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		for (let i = 0; i < 3; i++) expect(await p.getOrder(o.omsId)).not.toBeNull();
+		const throttled = sb.control.calls({ provider: 'shiphero', path: '/graphql' }).filter((c) => c.status === 200).length;
+		expect(throttled).toBeGreaterThan(4);
+	});
+
+	it('reads inventory and cancels', async () => {
+		sb.control.seedStock({ MUG: 12, TEE: 3 });
+		const levels = await p.getInventoryLevels();
+		expect(levels).toEqual(expect.arrayContaining([{ sku: 'MUG', location: 'Primary', onHand: 12, available: 12 }]));
+		const o = order(2008);
+		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		expect((await p.cancelOrder({ reference: o.omsId })).cancelled).toBe(true);
+		expect((await p.getOrder(o.omsId))!.status).toBe('cancelled');
+		expect(await p.testCredentials()).toMatchObject({ ok: true });
+		const bad = make({ password: 'nope-secret' });
+		const t = await bad.testCredentials();
+		expect(t.ok).toBe(false);
+		expect(t.message).not.toContain('nope-secret');
+	});
+});
