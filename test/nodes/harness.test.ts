@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { NodeOperationError } from 'n8n-workflow';
-import type { ICredentialType, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { buildWorkflow, itemsOf, nodeError, outputOf, outputsOf, packageLoader, runWorkflow } from '../helpers/n8n-harness';
 
@@ -119,10 +128,17 @@ describe('n8n harness (WorkflowExecute in-process)', () => {
 		expect(itemsOf(result, 'Double', 2)[0].pairedItem).toEqual({ item: 0 });
 	});
 
-	it('feeds given input items to the start node and reads JSON workflows', async () => {
+	it('feeds given input items to the start node of a workflow read from a JSON file', async () => {
 		const wf = buildWorkflow([{ name: 'Double', type: 'test.double', parameters: { limit: 5 } }], []);
-		const result = await runWorkflow(wf, { nodeTypes, input: [{ n: 1 }, { n: 4 }] });
-		expect(outputsOf(result, 'Double')).toEqual([[{ n: 1, doubled: 2 }], [{ n: 4, doubled: 8 }]]);
+		const dir = mkdtempSync(path.join(tmpdir(), 'harness-wf-'));
+		try {
+			const file = path.join(dir, 'double.json');
+			writeFileSync(file, JSON.stringify(wf));
+			const result = await runWorkflow(file, { nodeTypes, input: [{ n: 1 }, { n: 4 }] });
+			expect(outputsOf(result, 'Double')).toEqual([[{ n: 1, doubled: 2 }], [{ n: 4, doubled: 8 }]]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('names an unknown node type clearly', async () => {
@@ -253,5 +269,90 @@ describe('n8n harness: credentials and package nodes', () => {
 		} finally {
 			rmSync(root, { recursive: true, force: true });
 		}
+	});
+});
+
+/** Test-only polling trigger: emits the numbers after its cursor in static data, then moves the cursor. */
+class CounterPollNode implements INodeType {
+	description = {
+		displayName: 'Counter (test)',
+		name: 'counterPoll',
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits the next numbers',
+		defaults: { name: 'Counter' },
+		polling: true,
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Batch', name: 'batch', type: 'number', default: 2 }],
+	} as unknown as INodeTypeDescription;
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const data = this.getWorkflowStaticData('node');
+		const from = typeof data.cursor === 'number' ? data.cursor : 0;
+		const batch = this.getNodeParameter('batch') as number;
+		data.cursor = from + batch;
+		return [Array.from({ length: batch }, (_v, i) => ({ json: { n: from + i + 1 } }))];
+	}
+}
+
+/** Test-only webhook trigger: in a workflow run it passes on what the webhook produced (the harness input). */
+class HookNode implements INodeType {
+	description = {
+		displayName: 'Hook (test)',
+		name: 'hook',
+		group: ['trigger'],
+		version: 1,
+		description: 'Webhook',
+		defaults: { name: 'Hook' },
+		inputs: [],
+		outputs: ['main'],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'hook' }],
+		properties: [],
+	} as unknown as INodeTypeDescription;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return { workflowData: [[{ json: this.getBodyData() }]] };
+	}
+}
+
+describe('n8n harness: triggers', () => {
+	const polling = () =>
+		buildWorkflow(
+			[
+				{ name: 'Counter', type: 'test.counterPoll', parameters: { batch: 3 } },
+				{ name: 'Double', type: 'test.double', parameters: { limit: 100 } },
+			],
+			[['Counter', 'Double']],
+		);
+
+	it('runs a polling trigger as the start node and keeps its cursor in static data between runs', async () => {
+		const staticData = {};
+		const nodeTypes2 = { ...nodeTypes, 'test.counterPoll': new CounterPollNode() };
+		const first = await runWorkflow(polling(), { nodeTypes: nodeTypes2, staticData });
+		expect(first.error).toBeUndefined();
+		expect(outputOf(first, 'Counter')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+		expect(outputOf(first, 'Double')).toEqual([
+			{ n: 1, doubled: 2 },
+			{ n: 2, doubled: 4 },
+			{ n: 3, doubled: 6 },
+		]);
+		const second = await runWorkflow(polling(), { nodeTypes: nodeTypes2, staticData: first.staticData });
+		expect(outputOf(second, 'Counter')).toEqual([{ n: 4 }, { n: 5 }, { n: 6 }]);
+		expect(second.staticData).toEqual({ 'node:Counter': { cursor: 6 } });
+	});
+
+	it('starts a workflow at a webhook trigger with the given request output', async () => {
+		const wf = buildWorkflow(
+			[
+				{ name: 'Hook', type: 'test.hook' },
+				{ name: 'Double', type: 'test.double', parameters: { limit: 100 } },
+			],
+			[['Hook', 'Double']],
+		);
+		const result = await runWorkflow(wf, { nodeTypes: { ...nodeTypes, 'test.hook': new HookNode() }, input: [{ n: 21 }] });
+		expect(result.error).toBeUndefined();
+		expect(outputOf(result, 'Hook')).toEqual([{ n: 21 }]);
+		expect(outputOf(result, 'Double')).toEqual([{ n: 21, doubled: 42 }]);
 	});
 });
