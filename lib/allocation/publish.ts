@@ -45,6 +45,16 @@ import {
 	type SkuOverride,
 } from './rules';
 
+/** The application order above, one line a step, for the node's Preview output and parameter hints. */
+export const RULE_APPLICATION_ORDER: readonly string[] = [
+	'1. rule: first matching SKU override over the channel rule (or defaults); low-stock tier when ATP < its level',
+	'2. zero-at: list 0 when ATP <= zeroAt (keep-alive does not raise it)',
+	'3. priority channels (rank order): min(maxListed, floor(share% x ATP) - buffer), then their keep-alive from untaken units',
+	'4. other channels: min(maxListed, floor(share% x what priority channels left) - buffer)',
+	'5. keep-alive for the others: from unassigned units when their shares sum <= 100 % (exclusive), else from what is left',
+	'6. clamp to 0..ATP',
+];
+
 export interface Publishable {
 	channel: string;
 	quantity: number;

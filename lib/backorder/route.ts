@@ -156,6 +156,9 @@ export function routeOrder(
 	opts: RouteOptions,
 ): RouteResult {
 	const pol = policyFor(order.channel, policy);
+	if (opts.holdDays !== null && opts.holdDays !== undefined && !(typeof opts.holdDays === 'number' && opts.holdDays >= 0)) {
+		throw new RouteError(`holdDays must be a number of days >= 0 (or empty for never), got ${JSON.stringify(opts.holdDays)}`);
+	}
 	const now = toDateTime(opts.now, 'now');
 	const lines = allocationLines(order).filter((l) => l.requested > 0);
 	const short = lines.filter((l) => l.allocated < l.requested);

@@ -3,6 +3,7 @@ import {
 	computePublishableMany,
 	compileRuleSet,
 	shareOf,
+	RULE_APPLICATION_ORDER,
 	type ChannelRuleSet,
 	type ChannelRule,
 } from '../../../lib/allocation';
@@ -273,6 +274,9 @@ describe('refusals and explain', () => {
 			{ channel: 'a', sku: 'Y', quantity: 1 },
 			{ channel: 'b', sku: 'Y', quantity: 3 },
 		]);
+	});
+	test('the documented order has six steps', () => {
+		expect(RULE_APPLICATION_ORDER).toHaveLength(6);
 	});
 	test('shareOf', () => {
 		expect(shareOf(33.33, 300)).toBe(99);

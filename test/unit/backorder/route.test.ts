@@ -144,6 +144,9 @@ describe('bad input', () => {
 	])('inconsistent allocation line: %s', (_n, requested, allocated) => {
 		expect(() => routeOrder(order([['A', requested, allocated]]), 'ship_complete', { now: NOW })).toThrow(/allocation line 0 \(A\) is inconsistent/);
 	});
+	test.each([-1, NaN, '3'])('invalid holdDays %p', (holdDays) => {
+		expect(() => routeOrder(order(NONE), 'ship_complete', { now: NOW, holdDays: holdDays as number })).toThrow(/holdDays must be a number of days >= 0/);
+	});
 	test('invalid now', () => {
 		expect(() => routeOrder(order(FULL), 'ship_complete', { now: 'yesterday' })).toThrow(/now is not a valid ISO timestamp/);
 	});
