@@ -49,6 +49,10 @@ export const PACKAGE_NAME = 'n8n-nodes-oms-wms';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+// n8n-core logs every node error it reports (the run result has them anyway); keep test output readable unless the
+// caller asked for a log level. Read when n8n-core first creates its logger, i.e. on the first run.
+process.env.N8N_LOG_LEVEL ??= 'silent';
+
 type AnyNodeType = INodeType | IVersionedNodeType;
 
 /** Workflow JSON as the editor exports it (only what execution needs is required). */
