@@ -80,9 +80,9 @@ cmd_start() {
     cat "$tmp/initdb.log" >&2; log "initdb failed"; return 1; }
   rm -f "$tmp/pwfile"
   # Only loopback TCP; the socket goes into the temp folder (no /var/run/postgresql needed). fsync off: the data
-  # is thrown away, and the tests measure behaviour, not durability.
+  # is thrown away, and the tests measure behaviour, not durability (benchmarks set OMS_PG_FSYNC=on).
   as_owner "$bindir/pg_ctl" -D "$data" -l "$tmp/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$tmp -c fsync=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$tmp -c fsync=${OMS_PG_FSYNC:-off} -c max_connections=200" \
     >&2 || { cat "$tmp/server.log" >&2; log "server did not start"; return 1; }
   PGPASSWORD="$password" as_owner env PGPASSWORD="$password" "$bindir/psql" -h 127.0.0.1 -p "$port" -U "$db_user" \
     -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $db_name" >&2

@@ -93,6 +93,10 @@ export function chooseLocations(
 	quantity: number,
 	available: Array<{ location: string; atp: number }>,
 ): Array<{ location: string; quantity: number }> {
+	if (available.length === 1) {
+		const only = available[0];
+		return quantity > 0 && only.atp > 0 ? [{ location: only.location, quantity: Math.min(quantity, only.atp) }] : [];
+	}
 	const sorted = available
 		.filter((a) => a.atp > 0)
 		.sort((a, b) => b.atp - a.atp || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
@@ -160,14 +164,15 @@ export function planReservations(
 	const results: ReservePlan['results'] = [];
 
 	for (const req of requests) {
-		const held = existingByOrder.get(req.omsId) ?? [];
+		const held = existingByOrder.get(req.omsId);
 		const heldByLine = new Map<string, ExistingReservation[]>();
-		for (const r of held) {
+		if (held) for (const r of held) {
 			const list = heldByLine.get(r.lineId);
 			if (list) list.push(r);
 			else heldByLine.set(r.lineId, [r]);
 		}
 		const heldUnits = (line: ReserveRequest['lines'][number]): number => {
+			if (!held) return 0;
 			const parts = heldByLine.get(line.lineId) ?? [];
 			if (!line.components?.length) return parts.reduce((s, p) => s + p.quantity, 0);
 			// bundle: units held = min over components of held component units / per-bundle quantity
@@ -205,9 +210,8 @@ export function planReservations(
 			const have = Math.min(line.quantity, heldUnits(line));
 			const need = line.quantity - have;
 			const takes = need > 0 ? takeFor(line, need, bySku) : [];
-			const units = line.components?.length
-				? takes.reduce((s, t) => s + t.units, 0)
-				: takes.reduce((s, t) => s + t.units, 0);
+			let units = 0;
+			for (const t of takes) units += t.units;
 			return { line, have, need, takes, units };
 		});
 		const complete = wants.every((w) => w.units >= w.need);
@@ -215,11 +219,10 @@ export function planReservations(
 		const touchedSkus = new Set<string>();
 		const lines: ReserveLineResult[] = [];
 		for (const w of wants) {
-			const parts: ReservedPart[] = (heldByLine.get(w.line.lineId) ?? []).map((p) => ({
-				sku: p.sku,
-				location: p.location,
-				quantity: p.quantity,
-			}));
+			const heldParts = heldByLine.get(w.line.lineId);
+			const parts: ReservedPart[] = heldParts
+				? heldParts.map((p) => ({ sku: p.sku, location: p.location, quantity: p.quantity }))
+				: [];
 			let got = 0;
 			if (apply) {
 				for (const t of w.takes) {
@@ -243,7 +246,7 @@ export function planReservations(
 				allocated,
 				backordered: w.line.quantity - allocated,
 				parts,
-				...(isUnknown(w.line, bySku) ? { unknownSku: true } : {}),
+				unknownSku: isUnknown(w.line, bySku) || undefined,
 			});
 		}
 		results.push({ omsId: req.omsId, changed: touchedSkus.size > 0, lines, touchedSkus: [...touchedSkus].sort() });

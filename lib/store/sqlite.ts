@@ -538,25 +538,53 @@ export class SqliteStore implements Store {
 				safetyStock: Number(r.safety_stock),
 			}));
 			const plan = planReservations(requests, stock, existing, done);
-			const upd = this.stmt('UPDATE stock SET reserved = ?, updated_at = ? WHERE sku = ? AND location = ?');
-			for (const key of plan.touched) {
-				const c = plan.cells.get(key)!;
-				upd.run(c.reserved, now, c.sku, c.location);
+			// Writes as a few set-based statements over JSON arrays rather than one statement per row: the batch costs
+			// about as much as its rows, not as many round trips into SQLite as it has rows.
+			if (plan.touched.size) {
+				const cells = [...plan.touched].map((k) => {
+					const c = plan.cells.get(k)!;
+					return [c.sku, c.location, c.reserved];
+				});
+				this.run(
+					`UPDATE stock SET reserved = v.value ->> 2, updated_at = ?
+					 FROM json_each(?) AS v WHERE stock.sku = v.value ->> 0 AND stock.location = v.value ->> 1`,
+					now,
+					JSON.stringify(cells),
+				);
 			}
-			const ins = this.stmt(
-				"INSERT INTO reservations (oms_id, line_id, sku, location, quantity, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
-			);
-			for (const r of plan.inserts) ins.run(r.omsId, r.lineId, r.sku, r.location, r.quantity, now, now);
-			const mark = this.stmt("INSERT INTO processed (source, id, at) VALUES ('reserve', ?, ?) ON CONFLICT DO NOTHING");
-			const byId = new Map(requests.map((r) => [r.omsId, r]));
-			const orderExists = this.stmt('SELECT status FROM orders WHERE oms_id = ?');
-			for (const res of plan.results) {
-				if (!done.has(res.omsId)) mark.run(res.omsId, now);
-				if (res.changed && orderExists.get(res.omsId)) {
-					this.insertEvent(res.omsId, now, 'reservation', null, null, byId.get(res.omsId)?.cause, {
-						lines: res.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })),
-					});
-				}
+			if (plan.inserts.length) {
+				this.run(
+					`INSERT INTO reservations (oms_id, line_id, sku, location, quantity, status, created_at, updated_at)
+					 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 'active', ?, ? FROM json_each(?)`,
+					now,
+					now,
+					JSON.stringify(plan.inserts.map((r) => [r.omsId, r.lineId, r.sku, r.location, r.quantity])),
+				);
+			}
+			const fresh = plan.results.filter((r) => !done.has(r.omsId)).map((r) => r.omsId);
+			if (fresh.length) {
+				this.run(
+					"INSERT INTO processed (source, id, at) SELECT 'reserve', value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
+					now,
+					JSON.stringify(fresh),
+				);
+			}
+			const changed = plan.results.filter((r) => r.changed);
+			if (changed.length) {
+				const byId = new Map(requests.map((r) => [r.omsId, r]));
+				this.run(
+					`INSERT INTO events (oms_id, at, type, cause, detail)
+					 SELECT value ->> 0, ?, 'reservation', value ->> 1, value ->> 2 FROM json_each(?)
+					 WHERE EXISTS (SELECT 1 FROM orders WHERE orders.oms_id = value ->> 0)`,
+					now,
+					JSON.stringify(
+						changed.map((r) => [
+							r.omsId,
+							byId.get(r.omsId)?.cause ?? null,
+							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
+						]),
+					),
+				);
 			}
 			return plan.results;
 		});

@@ -1,0 +1,159 @@
+/**
+ * bench/store: reservations per second for batches of 1,000 three-line orders, on SQLite and on PostgreSQL, beside
+ * the store's own limit for the same work: the same number of plain single-row UPDATEs, batched the same way
+ * (3,000 per transaction). Prints the figures and the ratio. Targets (issue 2): >= 50,000 reserved lines/s on
+ * SQLite, >= 10,000 on PostgreSQL, and >= half of the store's limit on each.
+ *
+ *   npm run bench:store            (BENCH_BATCHES=20 BENCH_SKUS=5000 to change the size)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Client } from 'pg';
+import { openPostgresStore } from '../../lib/store/postgres';
+import { openSqliteStore } from '../../lib/store/sqlite';
+import type { ReserveRequest, Store } from '../../lib/store/types';
+import { benchPostgres, fmt, nowMs, peakRssMb, prng, resetPeak, table } from '../lib';
+
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 20);
+const BATCH = 1000;
+const LINES = 3;
+const SKUS = Number(process.env.BENCH_SKUS ?? 5000);
+
+function makeBatches(seed: number, prefix: string): ReserveRequest[][] {
+	const rand = prng(seed);
+	const out: ReserveRequest[][] = [];
+	let id = 0;
+	for (let b = 0; b < BATCHES + 2; b++) {
+		const batch: ReserveRequest[] = [];
+		for (let o = 0; o < BATCH; o++) {
+			const skus = new Set<number>();
+			while (skus.size < LINES) skus.add(Math.floor(rand() * SKUS));
+			batch.push({
+				omsId: `${prefix}:${id++}`,
+				allowPartial: true,
+				lines: [...skus].map((s, i) => ({ lineId: String(i + 1), sku: `SKU-${s}`, quantity: 1 + Math.floor(rand() * 3) })),
+			});
+		}
+		out.push(batch);
+	}
+	return out;
+}
+
+async function seed(store: Store): Promise<void> {
+	await store.upsertStockLevels(Array.from({ length: SKUS }, (_, i) => ({ sku: `SKU-${i}`, onHand: 1_000_000_000 })));
+}
+
+/** Reserve every batch (2 warm-up batches first); returns reserved lines per second. */
+async function reserveRun(store: Store, batches: ReserveRequest[][]): Promise<{ linesPerSec: number; ordersPerSec: number; allocated: number }> {
+	for (const b of batches.slice(0, 2)) await store.reserve(b);
+	let allocated = 0;
+	const t0 = nowMs();
+	for (const b of batches.slice(2)) {
+		for (const r of await store.reserve(b)) for (const l of r.lines) allocated += l.allocated > 0 ? 1 : 0;
+	}
+	const secs = (nowMs() - t0) / 1000;
+	return { linesPerSec: (BATCHES * BATCH * LINES) / secs, ordersPerSec: (BATCHES * BATCH) / secs, allocated };
+}
+
+function updateTargets(batches: ReserveRequest[][]): string[][] {
+	return batches.map((b) => b.flatMap((r) => r.lines.map((l) => l.sku)));
+}
+
+function sqliteLimit(path: string, batches: ReserveRequest[][]): number {
+	const db = new DatabaseSync(path);
+	db.exec('PRAGMA journal_mode = WAL');
+	db.exec('PRAGMA synchronous = NORMAL');
+	const upd = db.prepare("UPDATE stock SET reserved = reserved + 1 WHERE sku = ? AND location = 'default'");
+	const targets = updateTargets(batches);
+	const once = (skus: string[]) => {
+		db.exec('BEGIN IMMEDIATE');
+		for (const s of skus) upd.run(s);
+		db.exec('COMMIT');
+	};
+	targets.slice(0, 2).forEach(once);
+	const t0 = nowMs();
+	targets.slice(2).forEach(once);
+	const secs = (nowMs() - t0) / 1000;
+	db.close();
+	return (BATCHES * BATCH * LINES) / secs;
+}
+
+async function postgresLimit(url: string, schema: string, batches: ReserveRequest[][]): Promise<number> {
+	const c = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+	await c.connect();
+	const targets = updateTargets(batches);
+	const once = async (skus: string[]) => {
+		await c.query('BEGIN');
+		for (const s of skus) await c.query({ name: 'upd', text: "UPDATE stock SET reserved = reserved + 1 WHERE sku = $1 AND location = 'default'", values: [s] });
+		await c.query('COMMIT');
+	};
+	for (const t of targets.slice(0, 2)) await once(t);
+	const t0 = nowMs();
+	for (const t of targets.slice(2)) await once(t);
+	const secs = (nowMs() - t0) / 1000;
+	await c.end();
+	return (BATCHES * BATCH * LINES) / secs;
+}
+
+async function main(): Promise<void> {
+	console.log(`bench/store: ${BATCHES} batches of ${BATCH} orders x ${LINES} lines over ${SKUS} SKUs (plus 2 warm-up batches), Node ${process.version}`);
+	const rows: Array<Record<string, string | number>> = [];
+
+	// SQLite
+	const dir = mkdtempSync(join(tmpdir(), 'oms-bench-store-'));
+	try {
+		resetPeak();
+		const path = join(dir, 'oms.sqlite');
+		const store = await openSqliteStore(path);
+		await seed(store);
+		const r = await reserveRun(store, makeBatches(1, 'a'));
+		await store.close();
+		const limit = sqliteLimit(path, makeBatches(2, 'b'));
+		rows.push({
+			store: 'SQLite (node:sqlite, WAL)',
+			'reserved lines/s': fmt(r.linesPerSec),
+			'orders/s': fmt(r.ordersPerSec),
+			'plain UPDATEs/s (limit)': fmt(limit),
+			ratio: (r.linesPerSec / limit).toFixed(2),
+			target: '>= 50,000 lines/s, ratio >= 0.5',
+			'peak RSS MB': peakRssMb(),
+		});
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+
+	// PostgreSQL
+	const pg = benchPostgres();
+	try {
+		resetPeak();
+		const schema = `bench_${Date.now().toString(36)}`;
+		const admin = new Client({ connectionString: pg.url });
+		await admin.connect();
+		await admin.query(`CREATE SCHEMA ${schema}`);
+		await admin.end();
+		const store = await openPostgresStore({ connectionString: pg.url, options: `-c search_path=${schema}` });
+		await seed(store);
+		const r = await reserveRun(store, makeBatches(1, 'a'));
+		await store.close();
+		const limit = await postgresLimit(pg.url, schema, makeBatches(2, 'b'));
+		rows.push({
+			store: 'PostgreSQL (pg, fsync on)',
+			'reserved lines/s': fmt(r.linesPerSec),
+			'orders/s': fmt(r.ordersPerSec),
+			'plain UPDATEs/s (limit)': fmt(limit),
+			ratio: (r.linesPerSec / limit).toFixed(2),
+			target: '>= 10,000 lines/s, ratio >= 0.5',
+			'peak RSS MB': peakRssMb(),
+		});
+	} finally {
+		pg.stop();
+	}
+	console.log(table(rows));
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
