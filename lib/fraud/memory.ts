@@ -16,9 +16,23 @@ export interface MemoryVelocity extends VelocityLookup {
 }
 
 export function memoryVelocity(orders: Iterable<CanonicalOrder> = []): MemoryVelocity {
-	const rows: Array<{ order: CanonicalOrder; keys: IdentityKeys; at: number }> = [];
+	type Row = { order: CanonicalOrder; at: number };
+	// key -> identity value -> rows, so a lookup reads only the orders of that identity
+	const index = new Map<keyof IdentityKeys, Map<string, Row[]>>();
 	const add = (...more: CanonicalOrder[]) => {
-		for (const order of more) rows.push({ order, keys: identityKeys(order), at: Date.parse(order.placedAt) });
+		for (const order of more) {
+			const keys = identityKeys(order);
+			const row = { order, at: Date.parse(order.placedAt) };
+			for (const k of Object.keys(keys) as Array<keyof IdentityKeys>) {
+				const v = keys[k];
+				if (v === null) continue;
+				let byValue = index.get(k);
+				if (!byValue) index.set(k, (byValue = new Map()));
+				const list = byValue.get(v);
+				if (list) list.push(row);
+				else byValue.set(v, [row]);
+			}
+		}
 	};
 	add(...orders);
 	const lookup = async (q: VelocityQuery) => {
@@ -27,8 +41,8 @@ export function memoryVelocity(orders: Iterable<CanonicalOrder> = []): MemoryVel
 		const byCurrency = new Map<string, number[]>();
 		const channels = new Set<string>();
 		let count = 0;
-		for (const r of rows) {
-			if (r.keys[q.key] !== q.value || r.at < since || r.at >= until) continue;
+		for (const r of index.get(q.key)?.get(q.value) ?? []) {
+			if (r.at < since || r.at >= until) continue;
 			if (q.excludeOmsId !== undefined && r.order.omsId === q.excludeOmsId) continue;
 			count++;
 			channels.add(r.order.channel);

@@ -74,7 +74,7 @@ export interface FirstOrderExpeditedRule extends RuleBase {
 export interface FreightForwarderOrPoBoxRule extends RuleBase {
 	/** Words that mark a freight forwarder or reshipper in the ship-to name, company or street lines */
 	keywords: string[];
-	/** Known forwarder addresses; matched as normalised substrings of the ship-to address */
+	/** Known forwarder addresses: every word of the entry found, in order, in the normalised ship-to address */
 	addresses: string[];
 	/** Also fire for a PO box (P.O. Box, Post Office Box, POB, Postfach, Apartado ...) */
 	poBox: boolean;
@@ -115,7 +115,7 @@ export interface RuleSet {
 		emails: string[];
 		domains: string[];
 		phones: string[];
-		/** Substrings of the normalised ship-to (or billing) address, e.g. "123 main st apt 4" */
+		/** Addresses matched word by word, in order, in the normalised ship-to (or billing) address, e.g. "123 main st apt 4 springfield" */
 		addresses: string[];
 		/** Exact addresses or CIDR ranges (IPv4 "203.0.113.0/24", IPv6 "2001:db8::/32") */
 		ips: string[];

@@ -92,9 +92,9 @@ const ABBREV: Record<string, string> = {
 /** Lower case, no accents, punctuation as spaces, whitespace collapsed, common street words abbreviated. */
 export function normalizeText(s: string | null | undefined): string {
 	if (typeof s !== 'string') return '';
-	return s
-		.normalize('NFKD')
-		.replace(/\p{M}+/gu, '')
+	// eslint-disable-next-line no-control-regex
+	const ascii = /^[\x00-\x7f]*$/.test(s);
+	return (ascii ? s : s.normalize('NFKD').replace(/\p{M}+/gu, ''))
 		.toLowerCase()
 		.replace(/['\u2019`]/g, '')
 		.replace(/[^a-z0-9]+/g, ' ')
@@ -105,6 +105,21 @@ export function normalizeText(s: string | null | undefined): string {
 		.join(' ');
 }
 
+const listCache = new Map<string, string[]>();
+
+/** The entries of an editable list, normalised; cached by content, so a batch normalises each list once */
+function normalizedList(list: readonly string[] | undefined): string[] {
+	if (!list || list.length === 0) return [];
+	const key = list.join('\u0001');
+	let out = listCache.get(key);
+	if (!out) {
+		if (listCache.size > 200) listCache.clear();
+		out = list.map((x) => normalizeText(x));
+		listCache.set(key, out);
+	}
+	return out;
+}
+
 function addressText(a: Address | null | undefined): string {
 	if (!a) return '';
 	return normalizeText([a.name, a.company, a.line1, a.line2, a.city, a.region, a.postalCode, a.country].filter((x) => typeof x === 'string').join(' '));
@@ -112,6 +127,20 @@ function addressText(a: Address | null | undefined): string {
 
 function streetText(a: Address): string {
 	return normalizeText([a.name, a.company, a.line1, a.line2, a.city].filter((x) => typeof x === 'string').join(' '));
+}
+
+/**
+ * True when every word of `needle` occurs in `hay`, in the same order, each as a whole word (both normalised):
+ * "4283 express ln sarasota" is found in "ann buyer 4283 express ln ste 123 sarasota fl 34238 us", whatever sits
+ * between the street and the city.
+ */
+export function wordsInOrder(hay: string, needle: string): boolean {
+	const want = needle.split(' ').filter((w) => w !== '');
+	if (want.length === 0) return false;
+	const have = hay.split(' ');
+	let i = 0;
+	for (const w of have) if (w === want[i] && ++i === want.length) return true;
+	return false;
 }
 
 /** True when `needle` (normalised) occurs in `hay` (normalised) starting at a word boundary */
@@ -230,7 +259,9 @@ function tokenScore(a: string, b: string): number {
 	if (a === b) return 1;
 	if (a.length === 1 || b.length === 1) return (a.length === 1 ? b : a).startsWith(a.length === 1 ? a : b) ? 0.5 : 0;
 	const longest = Math.max(a.length, b.length);
-	if (Math.min(a.length, b.length) >= 4 && 1 - editDistance(a, b) / longest >= 0.75) return 0.9;
+	// the distance is at least the difference in length: skip the work when that alone is too far
+	if (Math.min(a.length, b.length) < 4 || Math.abs(a.length - b.length) > longest * 0.25) return 0;
+	if (1 - editDistance(a, b) / longest >= 0.75) return 0.9;
 	return 0;
 }
 
@@ -244,6 +275,7 @@ export function nameSimilarity(a: string, b: string): number {
 	const ta = nameTokens(a);
 	const tb = nameTokens(b);
 	if (ta.length === 0 || tb.length === 0) return 0;
+	if (ta.length === tb.length && ta.every((t, i) => t === tb[i])) return 1;
 	const pairs: Array<{ i: number; j: number; s: number }> = [];
 	ta.forEach((x, i) => tb.forEach((y, j) => {
 		const s = tokenScore(x, y);
@@ -420,10 +452,9 @@ function denyHits(order: CanonicalOrder, rs: RuleSet): Hit[] {
 	for (const [label, a] of addrs) {
 		const text = addressText(a);
 		if (text === '') continue;
-		const listed = (deny.addresses ?? []).find((x) => {
-			const n = normalizeText(x);
-			return n !== '' && ` ${text} `.includes(` ${n} `);
-		});
+		const norm = normalizedList(deny.addresses);
+		const at = norm.findIndex((n) => wordsInOrder(text, n));
+		const listed = at >= 0 ? deny.addresses[at] : undefined;
 		if (listed) {
 			hit('denyList.address', `${label} address matches "${listed}" on the deny list`);
 			break;
@@ -511,12 +542,11 @@ function staticHits(order: CanonicalOrder, rs: RuleSet): Hit[] {
 	const ff = r.freightForwarderOrPoBox;
 	if (ff?.enabled && ship) {
 		const street = streetText(ship);
-		const full = addressText(ship);
-		const kw = (ff.keywords ?? []).find((k) => containsWords(street, normalizeText(k)));
-		const addr = kw ? undefined : (ff.addresses ?? []).find((a) => {
-			const n = normalizeText(a);
-			return n !== '' && ` ${full} `.includes(` ${n} `);
-		});
+		let fullText: string | undefined;
+		const kwAt = normalizedList(ff.keywords).findIndex((k) => containsWords(street, k));
+		const kw = kwAt >= 0 ? ff.keywords[kwAt] : undefined;
+		const addrAt = kw ? -1 : normalizedList(ff.addresses).findIndex((a) => wordsInOrder((fullText ??= addressText(ship)), a));
+		const addr = addrAt >= 0 ? ff.addresses[addrAt] : undefined;
 		if (kw) add('freightForwarderOrPoBox', ff, `Ship-to address mentions "${kw}", a freight forwarder or reshipper`);
 		else if (addr) add('freightForwarderOrPoBox', ff, `Ship-to address matches the known forwarder address "${addr}"`);
 		else if (ff.poBox && [ship.line1, ship.line2, ship.company].some((l) => isPoBox(l)))

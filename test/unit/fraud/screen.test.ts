@@ -159,6 +159,10 @@ describe('rule boundaries (just below, at, just above)', () => {
 		expect((await screen(ship({ line1: '4283 Express Ln, Suite 123-456' }), rs)).reasons[0].detail).toBe(
 			'Ship-to address matches the known forwarder address "4283 Express Lane"',
 		);
+		// the words of a listed address are found in order, whatever the customer's suite number between them
+		rs.rules.freightForwarderOrPoBox.addresses = ['8801 NW 15th Street, Doral FL'];
+		expect(await fired(ship({ line1: '8801 NW 15th St', line2: 'Suite FWD-48213', city: 'Doral', region: 'FL' }), rs)).toEqual(['freightForwarderOrPoBox']);
+		expect(await fired(ship({ line1: '8801 NW 15th St', line2: null, city: 'Miami', region: 'FL' }), rs)).toEqual([]);
 	});
 
 	it('firstOrderExpedited: no earlier order by e-mail, expedited level, total above the amount', async () => {
