@@ -4,6 +4,7 @@
  */
 import type { CanonicalOrder } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
+import { chooseBundleLocations, chooseLocations } from '../allocation/location';
 import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReservedPart, StoredOrder } from './types';
 
 export function isoUtc(value: string | Date | number): string {
@@ -77,40 +78,6 @@ export interface StockCell {
 	onHand: number;
 	reserved: number;
 	safetyStock: number;
-}
-
-export function atpOf(cell: StockCell): number {
-	return Math.max(0, cell.onHand - cell.reserved - cell.safetyStock);
-}
-
-/**
- * Where to take `quantity` units of one SKU (or bundle) given its per-location availability.
- * Rule (documented in README "Stock and reservations"): a location that can fill the whole quantity, the one with
- * most available first; otherwise take from locations in descending availability (a split across locations);
- * ties by location name. Returns what could be taken (possibly less than asked).
- */
-export function chooseLocations(
-	quantity: number,
-	available: Array<{ location: string; atp: number }>,
-): Array<{ location: string; quantity: number }> {
-	if (available.length === 1) {
-		const only = available[0];
-		return quantity > 0 && only.atp > 0 ? [{ location: only.location, quantity: Math.min(quantity, only.atp) }] : [];
-	}
-	const sorted = available
-		.filter((a) => a.atp > 0)
-		.sort((a, b) => b.atp - a.atp || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
-	if (quantity <= 0 || sorted.length === 0) return [];
-	if (sorted[0].atp >= quantity) return [{ location: sorted[0].location, quantity }];
-	const out: Array<{ location: string; quantity: number }> = [];
-	let left = quantity;
-	for (const a of sorted) {
-		if (left <= 0) break;
-		const take = Math.min(left, a.atp);
-		out.push({ location: a.location, quantity: take });
-		left -= take;
-	}
-	return out;
 }
 
 export interface ExistingReservation extends ReservedPart {
@@ -259,35 +226,28 @@ function isUnknown(line: ReserveRequest['lines'][number], bySku: Map<string, Sto
 	return !bySku.has(line.sku);
 }
 
-/** Units of a line that can be taken now, per location, with the component quantities to reserve. */
+/**
+ * Units of a line that can be taken now, per location, with the component quantities to reserve. Where to take
+ * them is lib/allocation/location.ts's rule (the one rule for every location choice in the pack).
+ */
 function takeFor(
 	line: ReserveRequest['lines'][number],
 	need: number,
 	bySku: Map<string, StockCell[]>,
 ): Array<{ location: string; units: number; components: Array<{ sku: string; quantity: number }> }> {
 	if (!line.components?.length) {
-		const rows = bySku.get(line.sku) ?? [];
-		return chooseLocations(
-			need,
-			rows.map((r) => ({ location: r.location, atp: atpOf(r) })),
-		).map((c) => ({ location: c.location, units: c.quantity, components: [{ sku: line.sku, quantity: c.quantity }] }));
+		return chooseLocations(need, bySku.get(line.sku) ?? []).map((c) => ({
+			location: c.location,
+			units: c.quantity,
+			components: [{ sku: line.sku, quantity: c.quantity }],
+		}));
 	}
-	// bundle: availability per location = min over components of floor(component ATP / quantity)
-	const locations = new Set<string>();
-	for (const c of line.components) for (const r of bySku.get(c.sku) ?? []) locations.add(r.location);
-	const available: Array<{ location: string; atp: number }> = [];
-	for (const location of locations) {
-		let units = Infinity;
-		for (const c of line.components) {
-			const row = (bySku.get(c.sku) ?? []).find((r) => r.location === location);
-			units = Math.min(units, row ? Math.floor(atpOf(row) / c.quantity) : 0);
-		}
-		available.push({ location, atp: units === Infinity ? 0 : units });
-	}
-	return chooseLocations(need, available).map((c) => ({
-		location: c.location,
-		units: c.quantity,
-		components: line.components!.map((comp) => ({ sku: comp.sku, quantity: comp.quantity * c.quantity })),
+	const rows: StockCell[] = [];
+	for (const c of line.components) rows.push(...(bySku.get(c.sku) ?? []));
+	return chooseBundleLocations(need, line.components, rows).map((t) => ({
+		location: t.location,
+		units: t.bundles,
+		components: t.components,
 	}));
 }
 
