@@ -3,7 +3,7 @@
  * planted fraud patterns (fraud ring, disposable e-mail, high-value expedited first order, freight forwarder)
  * are recorded in a ground-truth table. Prints figures; there is no target.
  *
- *   bash scripts/with-node24.sh node -r ts-node/register/transpile-only bench/fraud/catch-rate.ts [perChannel] [seed]
+ *   bash scripts/with-node24.sh node -r ts-node/register/transpile-only bench/fraud/catch-rate.ts [perChannel] [seed] [--misses]
  *
  * Orders are screened oldest first, each as of its own placing (back-test semantics: velocity sees only orders
  * placed before it, across all channels). "Caught" = review or reject.
@@ -93,15 +93,26 @@ async function measure(name: string, ruleSet: RuleSet, orders: CanonicalOrder[],
 	console.log(`orders ${report.total}: pass ${report.pass}, review ${report.review}, reject ${report.reject}   (${(report.total / (ms / 1000)).toFixed(0)} orders/s in memory)`);
 	console.log(`catch rate (review or reject): ${pct(fraudCaught, fraud)} of ${fraud} planted-fraud orders; rejected outright ${pct(fraudRejected, fraud)}`);
 	for (const [p, s] of perPattern) console.log(`   ${p.padEnd(34)} ${pct(s.caught, s.n)} of ${s.n}`);
+	if (SHOW_MISSES)
+		for (const p of patterns) {
+			const missed = orders.filter((o) => truth.get(o.omsId)?.includes(p) && decided.get(o.omsId)!.decision === 'pass').slice(0, 5);
+			for (const o of missed) {
+				const r = decided.get(o.omsId)!;
+				console.log(`   missed ${p}: ${o.omsId} ${o.currency} ${o.totals.total} ${o.shipping.level} score ${r.score} [${r.reasons.map((x) => `${x.rule}: ${x.detail}`).join(' | ')}]`);
+			}
+		}
 	console.log(`false-positive rate: ${pct(cleanFlagged, clean)} of ${clean} clean orders held or rejected; rejected ${pct(cleanRejected, clean)}`);
 	if (fpRules.size > 0)
 		console.log(`   rules behind false positives: ${[...fpRules.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 	console.log(`   rules fired (orders): ${Object.entries(report.byRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
 
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const SHOW_MISSES = process.argv.includes('--misses');
+
 async function main() {
-	const perChannel = Number(process.argv[2] ?? 2000);
-	const seed = Number(process.argv[3] ?? 42);
+	const perChannel = Number(args[0] ?? 2000);
+	const seed = Number(args[1] ?? 42);
 	// A fixed week, so the figures do not depend on when the benchmark runs
 	const set = generateOrders({ seed, perChannel, from: '2026-05-01T00:00:00Z', to: '2026-05-08T00:00:00Z' });
 	const orders = Object.values(set.byChannel)
