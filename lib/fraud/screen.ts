@@ -92,7 +92,6 @@ const ABBREV: Record<string, string> = {
 /** Lower case, no accents, punctuation as spaces, whitespace collapsed, common street words abbreviated. */
 export function normalizeText(s: string | null | undefined): string {
 	if (typeof s !== 'string') return '';
-	// eslint-disable-next-line no-control-regex
 	const ascii = /^[\x00-\x7f]*$/.test(s);
 	return (ascii ? s : s.normalize('NFKD').replace(/\p{M}+/gu, ''))
 		.toLowerCase()
