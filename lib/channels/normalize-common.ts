@@ -66,6 +66,11 @@ export function arr(v: unknown): unknown[] | undefined {
 	return Array.isArray(v) ? v : undefined;
 }
 
+/** `table[key]` only when `key` is the table's own entry: never Object.prototype's `constructor` or `__proto__`. */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+	return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /** Walks `path` through nested plain objects; undefined as soon as a step is not an object. */
 export function dig(v: unknown, ...path: string[]): unknown {
 	let cur = v;
@@ -130,11 +135,14 @@ export function optCurrency(ctx: Ctx, v: unknown, field: string): string | null 
 export function optMinor(ctx: Ctx, v: unknown, field: string, currency: string): number | null {
 	if (v === null || v === undefined || v === '') return null;
 	if (typeof v !== 'number' && typeof v !== 'string') return ctx.invalid(field, `expected an amount, got ${describe(v)}`);
+	let m: number;
 	try {
-		return toMinor(v, currency);
+		m = toMinor(v, currency);
 	} catch (e) {
 		return ctx.invalid(field, `expected an amount, got ${describe(v)}`);
 	}
+	if (Math.abs(m) > MAX_MINOR) return ctx.invalid(field, `amount too large, got ${describe(v)}`);
+	return m;
 }
 
 /** Like optMinor, but also refuses negative amounts (prices, charges). */
@@ -144,17 +152,23 @@ export function optNonNegMinor(ctx: Ctx, v: unknown, field: string, currency: st
 	return m;
 }
 
-/** Sum of minor-unit amounts that refuses to leave the safe-integer range. */
+/**
+ * Largest amount accepted, in minor units (10^13: 100 billion dollars, 10 trillion yen). Far beyond any real
+ * order, and small enough that every amount and sum converts to a major-unit JSON number and back exactly.
+ */
+export const MAX_MINOR = 1e13;
+
+/** Sum of minor-unit amounts that refuses to leave the exactly representable range. */
 export function addMinor(ctx: Ctx, field: string, ...parts: number[]): number {
 	let s = 0;
 	for (const p of parts) s += p;
-	if (!Number.isSafeInteger(s)) ctx.invalid(field, 'amount too large to be handled exactly');
+	if (!Number.isSafeInteger(s) || Math.abs(s) > MAX_MINOR) ctx.invalid(field, 'amount too large to be handled exactly');
 	return s;
 }
 
 export function mulMinor(ctx: Ctx, field: string, unit: number, qty: number): number {
 	const p = unit * qty;
-	if (!Number.isSafeInteger(p)) ctx.invalid(field, 'amount too large to be handled exactly');
+	if (!Number.isSafeInteger(p) || Math.abs(p) > MAX_MINOR) ctx.invalid(field, 'amount too large to be handled exactly');
 	return p;
 }
 
@@ -269,7 +283,7 @@ export function levelFromWords(words: string | null): ShippingLevel {
 /** Table lookup of a channel's service-level enum, compared without case, spaces, dashes or underscores. */
 export function levelFromTable(table: Record<string, ShippingLevel>, code: string | null): ShippingLevel | null {
 	if (code === null) return null;
-	return table[code.toUpperCase().replace(/[^A-Z0-9]/g, '')] ?? null;
+	return own(table, code.toUpperCase().replace(/[^A-Z0-9]/g, '')) ?? null;
 }
 
 export function shippingOf(level: ShippingLevel, label: string | null): Shipping {
@@ -329,9 +343,18 @@ export function joinName(...parts: unknown[]): string | null {
 	return words.length ? words.join(' ') : null;
 }
 
+/** One "@" between non-empty parts, no whitespace: the canonical contract's e-mail shape (validateOrder). */
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+
+/** A usable e-mail address or null: a broken address is not a reason to refuse an order. */
+export function emailOf(v: unknown): string | null {
+	const e = normalizeEmail(text(v));
+	return e !== null && EMAIL_SHAPE.test(e) ? e : null;
+}
+
 export function customerOf(email: unknown, name: unknown, phone: unknown, id: string | null): Customer {
 	return {
-		email: normalizeEmail(text(email)),
+		email: emailOf(email),
 		name: text(name),
 		phone: normalizePhone(text(phone)),
 		channelCustomerId: id,

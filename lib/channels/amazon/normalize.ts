@@ -30,6 +30,7 @@ import {
 	mulMinor,
 	noRisk,
 	obj,
+	own,
 	optCurrency,
 	optId,
 	optMinor,
@@ -135,7 +136,7 @@ function from2026(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		optCurrency(ctx, dig(o, 'proceeds', 'grandTotal', 'currencyCode'), 'proceeds.grandTotal.currencyCode') ??
 		optCurrency(ctx, dig(firstItem, 'product', 'price', 'unitPrice', 'currencyCode'), 'orderItems[0].product.price.unitPrice.currencyCode') ??
 		optCurrency(ctx, opts.currency, 'options.currency') ??
-		AMAZON_MARKETPLACE_CURRENCY[text(dig(o, 'salesChannel', 'marketplaceId')) ?? ''] ??
+		own(AMAZON_MARKETPLACE_CURRENCY, text(dig(o, 'salesChannel', 'marketplaceId')) ?? '') ??
 		ctx.missing('proceeds.grandTotal.currencyCode');
 	const money = (m: unknown, field: string): number | null => {
 		if (m === null || m === undefined) return null;
@@ -305,7 +306,7 @@ function fromV0(ctx: Ctx, p: V0Parts, raw: unknown, opts: NormalizeOptions): Can
 		optCurrency(ctx, dig(o, 'OrderTotal', 'CurrencyCode'), 'OrderTotal.CurrencyCode') ??
 		optCurrency(ctx, dig(firstItem, 'ItemPrice', 'CurrencyCode'), `${itemsField}[0].ItemPrice.CurrencyCode`) ??
 		optCurrency(ctx, opts.currency, 'options.currency') ??
-		AMAZON_MARKETPLACE_CURRENCY[text(o.MarketplaceId) ?? ''] ??
+		own(AMAZON_MARKETPLACE_CURRENCY, text(o.MarketplaceId) ?? '') ??
 		ctx.missing('OrderTotal.CurrencyCode');
 	const money = (m: unknown, field: string): number | null => {
 		if (m === null || m === undefined) return null;

@@ -26,6 +26,7 @@ import {
 	MinorLine,
 	mulMinor,
 	obj,
+	own,
 	optCurrency,
 	optId,
 	optNonNegMinor,
@@ -199,7 +200,7 @@ function graphqlRisk(o: Json): Risk {
 	for (const a of connection(risk.assessments) ?? []) {
 		if (!isObj(a)) continue;
 		const l = text(a.riskLevel);
-		if (l !== null && (level === null || (RISK_RANK[l.toUpperCase()] ?? -1) > (RISK_RANK[level.toUpperCase()] ?? -1))) level = l;
+		if (l !== null && (level === null || (own(RISK_RANK, l.toUpperCase()) ?? -1) > (own(RISK_RANK, level.toUpperCase()) ?? -1))) level = l;
 		for (const f of connection(a.facts) ?? []) {
 			const d = isObj(f) ? text(f.description) : null;
 			if (d !== null) facts.push({ description: d, sentiment: isObj(f) ? text(f.sentiment) : null });

@@ -20,6 +20,7 @@ import {
 	MinorLine,
 	mulMinor,
 	obj,
+	own,
 	optCurrency,
 	optId,
 	optNonNegMinor,
@@ -43,7 +44,7 @@ export function decodeEntities(s: string): string {
 			const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
 			return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
 		}
-		return ENTITIES[e.toLowerCase()] ?? m;
+		return own(ENTITIES, e.toLowerCase()) ?? m;
 	});
 }
 
@@ -60,7 +61,8 @@ function levelOf(methodId: string | null, title: string | null): ShippingLevel {
 	// A title that names a speed ("Express", "Next Day") wins over a generic method id such as flat_rate.
 	const fromTitle = title === null ? 'other' : levelFromWords(title);
 	if (fromTitle !== 'other' && fromTitle !== 'standard') return fromTitle;
-	if (base !== null && METHODS[base]) return METHODS[base];
+	const known = base === null ? undefined : own(METHODS, base);
+	if (known !== undefined) return known;
 	if (methodId === null && title === null) return 'standard';
 	const fromId = levelFromWords(methodId);
 	return fromId !== 'other' ? fromId : fromTitle;

@@ -119,6 +119,25 @@ describe('other failures', () => {
 		expect(validateOrder(o)).toEqual([]);
 	});
 
+	test('status and code words that name Object.prototype members are just unknown words', () => {
+		const w = woo();
+		w.shipping_lines[0].method_id = '__proto__';
+		w.shipping_lines[0].method_title = 'constructor';
+		w.line_items[0].name = 'A &constructor; B';
+		const o = normalizeOrder('woocommerce', w);
+		expect(o.shipping).toEqual({ level: 'other', label: 'constructor' });
+		expect(o.lines[0].title).toBe('A &constructor; B');
+		const a = { order: vendor('amazon-v0-getOrders-sandbox-3.json').payload.Orders[0], items: [{ OrderItemId: '1', SellerSKU: 'S1', QuantityOrdered: 1 }] };
+		a.order.MarketplaceId = '__proto__';
+		expect(error(() => normalizeOrder('amazon', a)).field).toBe('OrderTotal.CurrencyCode');
+		const wm = walmart();
+		wm.shippingInfo.methodCode = 'toString';
+		expect(normalizeOrder('walmart', wm).shipping).toEqual({ level: 'other', label: 'toString' });
+		const g = shopifyGql();
+		g.risk.assessments[0].riskLevel = '__proto__';
+		expect(normalizeOrder('shopify', g).risk.channelRiskLevel).toBe('MEDIUM');
+	});
+
 	test('unknown extra fields are ignored', () => {
 		const raw = woo();
 		raw.some_plugin_field = { deep: [1, 2, { x: null }] };

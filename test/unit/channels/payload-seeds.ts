@@ -1,0 +1,63 @@
+/**
+ * Raw orders per channel, in every input form normalizeOrder accepts, built from the vendor example bodies in
+ * ../shared/reference/payloads (read in place) and the constructed fixtures in test/fixtures/channels.
+ * Shared by the fuzz tests and bench/channels/normalize.ts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const PAYLOADS_DIR = path.resolve(__dirname, '../../../../shared/reference/payloads');
+export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/channels');
+
+function read(dir: string, file: string): any {
+	return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+}
+
+export type SeedChannel = 'shopify' | 'amazon' | 'ebay' | 'woocommerce' | 'walmart';
+
+/** channel -> list of raw inputs that normalise to a valid order */
+export function loadSeeds(): Record<SeedChannel, unknown[]> {
+	const v = (f: string) => read(PAYLOADS_DIR, f);
+	const fx = (f: string) => read(FIXTURES_DIR, f);
+
+	const shopify: unknown[] = [];
+	for (const f of ['shopify-rest-order-get.json', 'shopify-rest-order-create-response.json', 'shopify-rest-order-create-response-eur.json']) {
+		shopify.push(v(f), v(f).order);
+	}
+	shopify.push(fx('shopify-graphql-order.json'), fx('shopify-graphql-order.json').data.order);
+	for (const e of fx('shopify-graphql-orders-page.json').data.orders.edges) shopify.push(e.node);
+
+	const amazon: unknown[] = [];
+	for (const f of ['amazon-searchOrders-2026-01-01.json', 'amazon-searchOrders-2026-01-01-sandbox-1.json', 'amazon-searchOrders-2026-01-01-sandbox-2.json', 'amazon-searchOrders-2026-01-01-sandbox-3.json']) {
+		amazon.push(...v(f).orders);
+	}
+	for (const f of ['amazon-getOrder-2026-01-01.json', 'amazon-getOrder-2026-01-01-sandbox-1.json', 'amazon-getOrder-2026-01-01-sandbox-2.json', 'amazon-getOrder-2026-01-01-sandbox-3.json']) {
+		amazon.push(v(f));
+	}
+	const items1 = v('amazon-v0-getOrderItems-sandbox-1.json');
+	amazon.push({
+		order: v('amazon-v0-getOrder-sandbox-1.json'),
+		items: items1,
+		address: v('amazon-v0-getOrderAddress-sandbox-1.json'),
+		buyerInfo: v('amazon-v0-getOrderBuyerInfo-sandbox-1.json'),
+	});
+	amazon.push({ ...v('amazon-v0-getOrder-sandbox-1.json').payload, OrderItems: items1.payload.OrderItems });
+	amazon.push({
+		order: v('amazon-v0-getOrder.json'),
+		items: v('amazon-v0-getOrderItems.json').payload.OrderItems,
+		address: v('amazon-v0-getOrderAddress.json'),
+		buyerInfo: v('amazon-v0-getOrderBuyerInfo.json'),
+	});
+	for (const f of ['amazon-v0-getOrders.json', 'amazon-v0-getOrders-sandbox-1.json', 'amazon-v0-getOrders-sandbox-2.json']) {
+		for (const order of v(f).payload.Orders) amazon.push({ order, items: items1.payload.OrderItems });
+	}
+
+	const ebay: unknown[] = [...fx('ebay-getOrders.json').orders];
+
+	const woocommerce: unknown[] = [v('woocommerce-order.json'), ...v('woocommerce-orders-list.json')];
+
+	const walmart: unknown[] = [v('walmart-order.json'), v('walmart-order-attributes.json')];
+	for (const f of ['walmart-orders.json', 'walmart-orders-released.json']) walmart.push(...v(f).list.elements.order);
+
+	return { shopify, amazon, ebay, woocommerce, walmart };
+}
