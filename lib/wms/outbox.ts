@@ -1,0 +1,337 @@
+/**
+ * Pushing orders to the WMS through the store's outbox, and applying what the WMS says back, forward only.
+ *
+ * pushOrder: the delivery is written to the outbox first (one per omsId + shipment number, so a second push is the
+ * same delivery), then the WMS is called with the delivery's reference. Its answer decides:
+ *   created / exists (the WMS already had the reference: a retry after a lost answer)  -> sent, order at_wms
+ *   retryable failure (timeout, transport, 5xx, 429, throttled, malformed)              -> pending, next try by backoff
+ *   refusal (4xx: the WMS will refuse it again)                                          -> failed, with the error
+ *   the last allowed attempt fails                                                       -> failed, with the error
+ * retryPending claims due deliveries (with a lease, so two workers never send the same one at once) and does the
+ * same. Nothing is lost: a crash between the outbox write and the call leaves a pending delivery a later run sends,
+ * and the reference makes that send a no-op on the WMS side if the first one got through.
+ *
+ * applyUpdates: every package is recorded once (its packageKey is unique), shipped units are committed once, and
+ * the order's status only moves forward; an update that arrives late never downgrades the order nor replaces a
+ * package already recorded. For a split order the order moves as far as its least advanced WMS order.
+ */
+import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
+import type { Delivery, OmsStatus, Store, StoredShipment } from '../store/types';
+import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
+import { WmsError, type WmsOrderUpdate, type WmsProvider } from './types';
+
+export interface BackoffPolicy {
+	/** First retry after this (ms); default 30 s */
+	baseMs?: number;
+	/** Cap (ms); default 1 h */
+	maxMs?: number;
+	/** Attempts in all before the delivery is failed; default 8 */
+	maxAttempts?: number;
+	/** 0..1; default Math.random. Delay = base * 2^(attempts-1) * (0.5 + random/2), capped */
+	random?: () => number;
+}
+
+export interface PushOptions {
+	shipmentNo?: number;
+	/** A split shipment: only these lines go in this WMS order */
+	lines?: OrderLine[];
+	/** ISO time used for the outbox's schedule; default now */
+	now?: string;
+	backoff?: BackoffPolicy;
+	/** Check the stored order is ready before anything is written; default true */
+	requireReady?: boolean;
+	cause?: string;
+}
+
+export type PushOutcome = 'created' | 'exists' | 'already_sent' | 'retry_scheduled' | 'failed' | 'refused';
+
+export interface PushResult {
+	outcome: PushOutcome;
+	omsId: string;
+	reference: string;
+	delivery: Delivery | null;
+	wmsOrderId: string | null;
+	/** For retry_scheduled / failed / refused: why (never a secret) */
+	error: string | null;
+}
+
+/** Statuses from which an order may go to the WMS: ready for a first shipment; a later shipment of a split order
+ * may follow once the first is at the WMS (or shipped) */
+const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
+const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
+const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'backordered', 'ready'];
+
+export function nextAttemptAt(now: string, attempts: number, policy: BackoffPolicy = {}): string | null {
+	const max = policy.maxAttempts ?? 8;
+	if (attempts >= max) return null;
+	const base = policy.baseMs ?? 30_000;
+	const cap = policy.maxMs ?? 3_600_000;
+	const r = (policy.random ?? Math.random)();
+	const delay = Math.min(cap, base * 2 ** Math.max(0, attempts - 1) * (0.5 + r / 2));
+	return new Date(Date.parse(now) + Math.round(delay)).toISOString();
+}
+
+function errorText(err: unknown): string {
+	if (err instanceof Error) return err.message.slice(0, 1000);
+	return String(err).slice(0, 1000);
+}
+
+function isRetryable(err: unknown): boolean {
+	if (err instanceof WmsError) return err.retryable;
+	const e = err as { retryable?: unknown; code?: unknown };
+	if (typeof e?.retryable === 'boolean') return e.retryable;
+	// unknown failures (a bug, a transport error without our wrapper): try again later rather than lose the order
+	return true;
+}
+
+export async function pushOrder(store: Store, provider: WmsProvider, order: CanonicalOrder, opts: PushOptions = {}): Promise<PushResult> {
+	const shipmentNo = opts.shipmentNo ?? 1;
+	const reference = referenceFor(order.omsId, shipmentNo);
+	const now = opts.now ?? new Date().toISOString();
+	const base = { omsId: order.omsId, reference };
+	if (opts.requireReady !== false) {
+		const stored = await store.getOrder(order.omsId);
+		const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
+		const why = !stored
+			? 'the order is not in the OMS store'
+			: order.readiness === 'cancelled' || stored.order.readiness === 'cancelled'
+				? 'the order is cancelled on its channel'
+				: !allowed.includes(stored.status)
+					? `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`
+					: null;
+		if (why) {
+			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
+			const existing = await store.getDelivery(order.omsId, shipmentNo);
+			if (existing?.status === 'sent') return { ...base, outcome: 'already_sent', delivery: existing, wmsOrderId: existing.wmsOrderId, error: null };
+			return { ...base, outcome: 'refused', delivery: null, wmsOrderId: null, error: why };
+		}
+	}
+	const { delivery } = await store.enqueueDelivery({
+		omsId: order.omsId,
+		shipmentNo,
+		provider: provider.name,
+		reference,
+		payload: opts.lines ? { lines: opts.lines as unknown as Record<string, unknown>[] } : null,
+	});
+	if (delivery.status === 'sent') return { ...base, reference: delivery.reference, outcome: 'already_sent', delivery, wmsOrderId: delivery.wmsOrderId, error: null };
+	if (delivery.status === 'failed' || delivery.status === 'cancelled') {
+		return { ...base, reference: delivery.reference, outcome: 'failed', delivery, wmsOrderId: null, error: delivery.lastError ?? `delivery is ${delivery.status}` };
+	}
+	return attempt(store, provider, order, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push');
+}
+
+async function attempt(
+	store: Store,
+	provider: WmsProvider,
+	order: CanonicalOrder,
+	delivery: Delivery,
+	lines: OrderLine[] | undefined,
+	now: string,
+	backoff: BackoffPolicy | undefined,
+	cause: string,
+): Promise<PushResult> {
+	const base = { omsId: order.omsId, reference: delivery.reference };
+	try {
+		const r = await provider.createOrder(order, { reference: delivery.reference, shipmentNo: delivery.shipmentNo, lines });
+		const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
+		await store.setStatus(order.omsId, 'at_wms', {
+			onlyFrom: PRE_WMS,
+			cause,
+			detail: { provider: provider.name, reference: delivery.reference, wmsOrderId: r.wmsOrderId, outcome: r.outcome },
+		});
+		const stored = await store.getOrder(order.omsId);
+		const wms = mergeAnnotation(stored?.order.wms, provider.name, delivery.reference, { status: 'at_wms', rawStatus: null, wmsOrderId: r.wmsOrderId }, []);
+		if (wms.changed) await store.annotate(order.omsId, 'wms', wms.value, { type: 'wms', cause, detail: { reference: delivery.reference, outcome: r.outcome } });
+		return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
+	} catch (err) {
+		const message = errorText(err);
+		const attempts = delivery.attempts + 1;
+		const next = isRetryable(err) ? nextAttemptAt(now, attempts, backoff) : null;
+		const failed = await store.markDeliveryAttemptFailed(delivery.id, message, next);
+		await store.addEvent(order.omsId, 'wms', {
+			cause,
+			detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable: isRetryable(err) },
+		});
+		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message };
+	}
+}
+
+export interface RetrySummary {
+	claimed: number;
+	sent: number;
+	retryScheduled: number;
+	failed: number;
+	results: PushResult[];
+}
+
+/** Send every due pending delivery (oldest first); providers by name */
+export async function retryPending(
+	store: Store,
+	providers: Record<string, WmsProvider> | ((name: string) => WmsProvider | undefined),
+	opts: { now?: string; limit?: number; leaseSeconds?: number; backoff?: BackoffPolicy; cause?: string } = {},
+): Promise<RetrySummary> {
+	const now = opts.now ?? new Date().toISOString();
+	const due = await store.claimDueDeliveries(now, opts.limit ?? 100, opts.leaseSeconds ?? 120);
+	const summary: RetrySummary = { claimed: due.length, sent: 0, retryScheduled: 0, failed: 0, results: [] };
+	const lookup = typeof providers === 'function' ? providers : (n: string) => providers[n];
+	for (const d of due) {
+		const base = { omsId: d.omsId, reference: d.reference, wmsOrderId: null };
+		const provider = lookup(d.provider);
+		const stored = await store.getOrder(d.omsId);
+		let result: PushResult;
+		if (!provider) {
+			// no client for it in this run: leave it pending for a run that has one
+			const next = await store.markDeliveryAttemptFailed(d.id, `no ${d.provider} provider configured`, nextAttemptAt(now, d.attempts + 1, opts.backoff));
+			result = { ...base, outcome: next.status === 'failed' ? 'failed' : 'retry_scheduled', delivery: next, error: next.lastError };
+		} else if (!stored || stored.status === 'cancelled' || stored.status === 'rejected' || stored.order.readiness === 'cancelled') {
+			const why = !stored ? 'the order is no longer in the OMS store' : `the order is ${stored.status === 'rejected' ? 'rejected' : 'cancelled'}; not sent`;
+			const next = await store.markDeliveryAttemptFailed(d.id, why, null);
+			result = { ...base, outcome: 'failed', delivery: next, error: why };
+		} else {
+			const lines = Array.isArray(d.payload?.lines) ? (d.payload!.lines as unknown as OrderLine[]) : undefined;
+			result = await attempt(store, provider, stored.order, d, lines, now, opts.backoff, opts.cause ?? 'wms.retry');
+		}
+		if (result.outcome === 'created' || result.outcome === 'exists') summary.sent++;
+		else if (result.outcome === 'retry_scheduled') summary.retryScheduled++;
+		else summary.failed++;
+		summary.results.push(result);
+	}
+	return summary;
+}
+
+// ---------------------------------------------------------------- updates
+
+function latest(a: string | null | undefined, b: string | null | undefined): string | null {
+	if (!a) return b ?? null;
+	if (!b) return a;
+	return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+interface RefState {
+	status: WmsStatus;
+	rawStatus: string | null;
+	wmsOrderId: string | null;
+	updatedAt?: string | null;
+}
+
+/** The wms annotation with this reference's state moved forward and new packages added (never replaced) */
+function mergeAnnotation(
+	prev: WmsAnnotation | undefined,
+	provider: string,
+	reference: string,
+	state: RefState,
+	packages: Array<{ packageKey: string } & Record<string, unknown>>,
+): { value: WmsAnnotation; changed: boolean; orderStatus: WmsStatus } {
+	const refs: Record<string, RefState> = { ...((prev?.references as Record<string, RefState> | undefined) ?? {}) };
+	const before = refs[reference];
+	const status = before ? laterStatus(before.status, state.status) : state.status;
+	refs[reference] = {
+		status,
+		// the raw words go with the status kept: a late update's words do not replace a newer one's
+		rawStatus: status === state.status ? (state.rawStatus ?? before?.rawStatus ?? null) : (before?.rawStatus ?? null),
+		wmsOrderId: state.wmsOrderId ?? before?.wmsOrderId ?? null,
+		updatedAt: latest(before?.updatedAt, state.updatedAt),
+	};
+	const shipments = [...((prev?.shipments as unknown as Array<{ packageKey?: string } & Record<string, unknown>>) ?? [])];
+	const known = new Set(shipments.map((s) => s.packageKey));
+	for (const p of packages) if (!known.has(p.packageKey)) shipments.push({ ...p, reference });
+	// the order is as far along as its least advanced live WMS order
+	const live = Object.values(refs).filter((r) => r.status !== 'cancelled');
+	const orderStatus: WmsStatus = live.length ? live.reduce<WmsStatus>((m, r) => (statusRank(r.status) < statusRank(m) ? r.status : m), 'delivered') : 'cancelled';
+	const value: WmsAnnotation = {
+		...(prev ?? {}),
+		provider,
+		reference: prev?.reference ?? reference,
+		status: orderStatus,
+		shipments: shipments as unknown as WmsAnnotation['shipments'],
+		references: refs,
+	};
+	const changed = JSON.stringify(prev ?? null) !== JSON.stringify(value);
+	return { value, changed, orderStatus };
+}
+
+export interface ApplyResult {
+	omsId: string;
+	reference: string;
+	/** unknown: no such order in the store (not ours); skipped: nothing new */
+	outcome: 'applied' | 'unchanged' | 'unknown';
+	from: OmsStatus | null;
+	to: OmsStatus | null;
+	statusChanged: boolean;
+	newShipments: StoredShipment[];
+}
+
+export interface ApplySummary {
+	results: ApplyResult[];
+	/** Packages seen for the first time, oldest update first: each one once, for the marketplace's Confirm Shipment */
+	newShipments: StoredShipment[];
+}
+
+export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts: { provider?: string; cause?: string } = {}): Promise<ApplySummary> {
+	const cause = opts.cause ?? 'wms.updates';
+	const summary: ApplySummary = { results: [], newShipments: [] };
+	for (const u of updates) {
+		const stored = await store.getOrder(u.omsId);
+		if (!stored) {
+			summary.results.push({ omsId: u.omsId, reference: u.reference, outcome: 'unknown', from: null, to: null, statusChanged: false, newShipments: [] });
+			continue;
+		}
+		const provider = opts.provider ?? stored.order.wms?.provider ?? 'wms';
+		const fresh: StoredShipment[] = [];
+		for (const p of u.shipments) {
+			const lines = p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lineId ? { lineId: l.lineId } : {}) }));
+			const rec = await store.recordShipment({
+				omsId: u.omsId,
+				packageKey: p.packageKey,
+				provider,
+				carrier: p.carrier,
+				trackingNumber: p.trackingNumber,
+				trackingUrl: p.trackingUrl,
+				shippedAt: p.shippedAt,
+				lines,
+			});
+			// reservations become shipped stock once per package (idempotent in the store as well)
+			await store.commitShipment(u.omsId, p.packageKey, lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), { cause });
+			if (rec.created) fresh.push(rec.shipment);
+		}
+		const merged = mergeAnnotation(
+			stored.order.wms,
+			provider,
+			u.reference,
+			{ status: u.status, rawStatus: u.rawStatus, wmsOrderId: u.wmsOrderId, updatedAt: u.updatedAt },
+			u.shipments.map((p) => ({ packageKey: p.packageKey, carrier: p.carrier, trackingNumber: p.trackingNumber, trackingUrl: p.trackingUrl, shippedAt: p.shippedAt, lines: p.lines })),
+		);
+		if (merged.changed) await store.annotate(u.omsId, 'wms', merged.value, { type: 'wms', cause, detail: { reference: u.reference, status: u.status, rawStatus: u.rawStatus } });
+		let statusChanged = false;
+		let from: OmsStatus = stored.status;
+		let to: OmsStatus = stored.status;
+		if (canAdvance(stored.status, merged.orderStatus)) {
+			// compare-and-set: only from a status that is still behind the target
+			const behind = (['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed', 'shipped'] as OmsStatus[]).filter((s) =>
+				canAdvance(s, merged.orderStatus),
+			);
+			const r = await store.setStatus(u.omsId, merged.orderStatus, {
+				onlyFrom: behind,
+				cause,
+				detail: { reference: u.reference, rawStatus: u.rawStatus },
+				...(merged.orderStatus !== 'cancelled' && stored.hold ? { hold: null } : {}),
+			});
+			statusChanged = r.changed;
+			from = r.from;
+			to = r.changed ? r.to : r.from;
+		}
+		summary.results.push({ omsId: u.omsId, reference: u.reference, outcome: statusChanged || fresh.length || merged.changed ? 'applied' : 'unchanged', from, to, statusChanged, newShipments: fresh });
+		summary.newShipments.push(...fresh);
+	}
+	return summary;
+}
+
+/** Get Updates as one step: read the cursor, pull, apply, store the new cursor (after applying, so a crash re-pulls) */
+export async function pullUpdates(store: Store, provider: WmsProvider, opts: { cursorName?: string; cause?: string } = {}): Promise<ApplySummary & { cursor: string | null }> {
+	const name = opts.cursorName ?? `wms:${provider.name}:updates`;
+	const cursor = await store.getCursor(name);
+	const page = await provider.getShipmentUpdates(cursor);
+	const applied = await applyUpdates(store, page.updates, { provider: provider.name, cause: opts.cause });
+	if (page.cursor && page.cursor !== cursor) await store.setCursor(name, page.cursor);
+	return { ...applied, cursor: page.cursor };
+}
