@@ -38,8 +38,15 @@ import type {
 import { ShopifyAuth, shopifyBaseUrl } from './auth';
 
 export const SHOPIFY_DEFAULT_API_VERSION = '2026-01';
-export const SHOPIFY_MAX_PAGE = 250;
-const LINE_ITEMS_FIRST = 50;
+const LINE_ITEMS_FIRST = 20;
+/**
+ * Query cost ⚠ (a model of Shopify's calculator, shared with the sandbox): 2 + first × (12 + 2 × lineItems first).
+ * Kept under the 1,000-point single-query cap ⚠, which with 20 line items allows 19 orders a page.
+ */
+export function shopifyOrdersQueryCost(first: number, lineItemsFirst = LINE_ITEMS_FIRST): number {
+	return 2 + first * (12 + 2 * lineItemsFirst);
+}
+export const SHOPIFY_MAX_PAGE = Math.floor((1000 - 2) / (12 + 2 * LINE_ITEMS_FIRST));
 
 const MONEY = 'shopMoney { amount currencyCode }';
 const ADDRESS = 'name company address1 address2 city province provinceCode zip country countryCodeV2 phone';
@@ -91,7 +98,6 @@ export class ShopifyClient implements ChannelClient {
 	private readonly base: string;
 	private readonly version: string;
 	private readonly overlap: number;
-	private lastRequestedCost = 0;
 	private locationId?: string;
 
 	constructor(
@@ -124,7 +130,7 @@ export class ShopifyClient implements ChannelClient {
 
 	/** One GraphQL call, paced by query cost; THROTTLED is retried after the time the bucket needs. */
 	async graphql<T>(query: string, variables: Record<string, unknown> = {}, estimatedCost?: number): Promise<GqlBody<T>> {
-		const cost = Math.min(estimatedCost ?? (this.lastRequestedCost || 10), this.bucket.burst);
+		const cost = Math.min(estimatedCost ?? 10, this.bucket.burst);
 		const res = await this.caller.call<GqlBody<T>>(
 			{
 				method: 'POST',
@@ -148,10 +154,7 @@ export class ShopifyClient implements ChannelClient {
 				},
 				after: (r) => {
 					const b = r.body as GqlBody<T>;
-					if (b && typeof b === 'object') {
-						applyShopifyThrottleStatus(this.bucket, b.extensions);
-						if (b.extensions?.cost?.requestedQueryCost) this.lastRequestedCost = b.extensions.cost.requestedQueryCost;
-					}
+					if (b && typeof b === 'object') applyShopifyThrottleStatus(this.bucket, b.extensions);
 					if (isThrottled(r)) {
 						this.caller.stats.throttled += r.status === 429 ? 0 : 1;
 					}
@@ -168,16 +171,15 @@ export class ShopifyClient implements ChannelClient {
 
 	async listOrdersSince(cursor: string | null, opts: ListOrdersOptions = {}): Promise<ListOrdersResult> {
 		const start = startTime(cursor, opts.lookbackFrom, this.opts.now?.() ?? Date.now());
-		const first = Math.max(1, Math.min(SHOPIFY_MAX_PAGE, opts.pageSize ?? 100));
+		const first = Math.max(1, Math.min(SHOPIFY_MAX_PAGE, opts.pageSize ?? SHOPIFY_MAX_PAGE));
 		const all: unknown[] = [];
 		let after: string | null = null;
 		let maxUpdated: number | undefined;
 		let pages = 0;
 		let next = start;
 		for (;;) {
-			const estimate = 2 + first * (3 + LINE_ITEMS_FIRST);
 			const body: GqlBody<{ orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<Record<string, unknown>> } }> =
-				await this.graphql(SHOPIFY_ORDERS_QUERY, { first, after, query: `updated_at:>='${start}'` }, pages === 0 ? undefined : Math.min(estimate, this.lastRequestedCost || estimate));
+				await this.graphql(SHOPIFY_ORDERS_QUERY, { first, after, query: `updated_at:>='${start}'` }, shopifyOrdersQueryCost(first));
 			const conn = body.data?.orders;
 			if (!conn) throw new Error('Shopify GraphQL: orders missing from the response');
 			pages++;
