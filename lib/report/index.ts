@@ -1,0 +1,108 @@
+/**
+ * The report builder: report definitions whose aggregation runs in the store's SQL (SQLite or PostgreSQL), a
+ * period in a time zone, an optional comparison with the previous period, and renderers (CSV, a self-contained
+ * HTML page with SVG charts, a short Markdown summary). Imports nothing from n8n.
+ */
+import type { Store } from '../store/types';
+import { checkTimeZone, previousPeriod, resolvePeriod, type Period, type PeriodInput } from './period';
+import { backorders } from './reports/backorders';
+import { byChannel } from './reports/byChannel';
+import { byDay } from './reports/byDay';
+import { byStatus } from './reports/byStatus';
+import { fraud } from './reports/fraud';
+import { inventory } from './reports/inventory';
+import { sla } from './reports/sla';
+import { topSkus } from './reports/topSkus';
+import { REPORT_NAMES, type ReportDefinition, type ReportName, type ReportOptions, type ReportResult, type Row } from './types';
+
+export * from './types';
+export * from './period';
+export { toCsv } from './render/csv';
+export { toHtml } from './render/html';
+export { toMarkdown } from './render/markdown';
+
+export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory };
+
+export interface ReportRequest {
+	report: ReportName;
+	period: PeriodInput;
+	/** Also run the previous period of the same length and join its figures in as `<metric>Previous` */
+	compare?: boolean;
+	options?: ReportOptions;
+}
+
+export class ReportError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ReportError';
+	}
+}
+
+/** Run a report against the store as of the clock's now. */
+export async function runReport(store: Store, request: ReportRequest, clock: () => Date = () => new Date()): Promise<ReportResult> {
+	const def = REPORTS[request.report];
+	if (!def) throw new ReportError(`Unknown report "${String(request.report)}": use one of ${REPORT_NAMES.join(', ')}`);
+	const now = clock();
+	const timeZone = checkTimeZone(request.period.timeZone);
+	const options = { ...(request.options ?? {}) };
+	if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+		throw new ReportError(`Limit must be a whole number of at least 1, not ${String(options.limit)}`);
+	}
+	const period = resolvePeriod({ ...request.period, timeZone }, now);
+	const ctx = { store, period, timeZone, now: now.toISOString(), options };
+	const rows = await def.run(ctx);
+	let previous: Period | null = null;
+	let previousRows: Row[] | null = null;
+	if (request.compare && def.periodic) {
+		previous = previousPeriod(period);
+		previousRows = await def.run({ ...ctx, period: previous });
+		if (def.metrics.length) joinPrevious(def, rows, previousRows);
+	}
+	const columns = def.columns(rows);
+	if (previousRows && def.metrics.length) {
+		for (const m of def.metrics) {
+			const at = columns.findIndex((c) => c.key === m);
+			if (at < 0) continue;
+			const base = columns[at];
+			columns.splice(at + 1, 0, { key: `${m}Previous`, label: `${base.label} (previous)`, type: base.type });
+		}
+	}
+	return {
+		report: def.name,
+		title: def.title,
+		timeZone,
+		generatedAt: now.toISOString(),
+		period: def.periodic ? period : null,
+		previousPeriod: previous,
+		columns,
+		rows,
+		previousRows,
+		options,
+	};
+}
+
+/**
+ * `<metric>Previous` on every row, from the previous period's row with the same keys (0 when it had none). Rows
+ * only the previous period had are added with zero current figures, so nothing that went away is hidden.
+ */
+function joinPrevious(def: ReportDefinition, rows: Row[], previousRows: Row[]): void {
+	const key = (r: Row) => def.keys.map((k) => String(r[k])).join('\u0000');
+	const prev = new Map(previousRows.map((r) => [key(r), r]));
+	const seen = new Set<string>();
+	for (const r of rows) {
+		const k = key(r);
+		seen.add(k);
+		const p = prev.get(k);
+		for (const m of def.metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' ? 0 : null;
+	}
+	for (const p of previousRows) {
+		if (seen.has(key(p))) continue;
+		const r: Row = {};
+		for (const [k, v] of Object.entries(p)) r[k] = def.keys.includes(k) || typeof v !== 'number' ? v : 0;
+		for (const m of def.metrics) {
+			r[m] = typeof p[m] === 'number' && !m.endsWith('Hours') ? 0 : null;
+			r[`${m}Previous`] = p[m] ?? null;
+		}
+		rows.push(r);
+	}
+}
