@@ -710,9 +710,9 @@ export class PostgresStore implements Store {
 		const column = { email: 'email', shipAddress: 'ship_address_key', phone: 'phone', clientIp: 'client_ip' }[q.key];
 		const rows = await this.rows(
 			this.pool,
-			`SELECT currency, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
+			`SELECT currency, channel, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
 			 WHERE ${column} = $1 AND placed_at >= $2 AND ($3::timestamptz IS NULL OR placed_at < $3) AND oms_id <> $4 AND version > 0
-			 GROUP BY currency`,
+			 GROUP BY currency, channel`,
 			[q.value, isoUtc(q.since), q.until ? isoUtc(q.until) : null, q.excludeOmsId ?? ''],
 		);
 		return velocityFromRows(rows);

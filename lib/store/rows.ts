@@ -151,12 +151,16 @@ export class OrderNotFoundError extends Error {
 }
 
 export function velocityFromRows(rows: Array<Record<string, unknown>>): VelocityResult {
-	const totals: Record<string, number> = {};
+	const minor: Record<string, number> = {};
+	const channels = new Set<string>();
 	let count = 0;
 	for (const r of rows) {
 		const currency = r.currency as string;
 		count += Number(r.n);
-		totals[currency] = fromMinor(Number(r.total), currency);
+		minor[currency] = (minor[currency] ?? 0) + Number(r.total);
+		channels.add(r.channel as string);
 	}
-	return { count, totals };
+	const totals: Record<string, number> = {};
+	for (const [currency, m] of Object.entries(minor)) totals[currency] = fromMinor(m, currency);
+	return { count, totals, channels: [...channels].sort() };
 }

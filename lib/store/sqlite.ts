@@ -779,8 +779,8 @@ export class SqliteStore implements Store {
 	async velocity(q: VelocityQuery): Promise<VelocityResult> {
 		const column = { email: 'email', shipAddress: 'ship_address_key', phone: 'phone', clientIp: 'client_ip' }[q.key];
 		const rows = this.all(
-			`SELECT currency, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
-			 WHERE ${column} = ? AND placed_at >= ? AND placed_at < ? AND oms_id <> ? GROUP BY currency`,
+			`SELECT currency, channel, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
+			 WHERE ${column} = ? AND placed_at >= ? AND placed_at < ? AND oms_id <> ? GROUP BY currency, channel`,
 			q.value,
 			isoUtc(q.since),
 			q.until ? isoUtc(q.until) : '9999-12-31T23:59:59.999Z',

@@ -206,6 +206,8 @@ export interface VelocityResult {
 	count: number;
 	/** summed totals per currency, in major units */
 	totals: Record<string, number>;
+	/** the channels those orders came from, sorted */
+	channels?: string[];
 }
 
 // ---------------------------------------------------------------- WMS outbox and shipments

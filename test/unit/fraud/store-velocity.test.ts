@@ -48,8 +48,8 @@ it('gives the same decisions and scores with store.velocity as with the in-memor
 	// the fourth order at the ring address is the one that goes over 3 in 24 hours
 	const fourth = await screenOrder(orders[3], DEFAULT_RULE_SET, { velocity: real, now: at(3.1) });
 	expect(fourth.reasons.map((r) => r.detail)).toEqual([
-		'4 orders from this shipping address in the last 24 hours (limit 3)',
-		'4 orders from this phone number in the last 24 hours (limit 3)',
+		'4 orders from this shipping address in the last 24 hours (limit 3), across amazon, ebay, shopify, walmart',
+		'4 orders from this phone number in the last 24 hours (limit 3), across amazon, ebay, shopify, walmart',
 	]);
 	expect(fourth).toMatchObject({ decision: 'review', score: 75 });
 

@@ -278,10 +278,11 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				const v = await store.velocity({ key: 'email', value: 'ring@example.com', since: '2026-05-01T00:00:00Z', excludeOmsId: 'ebay:3' });
 				expect(v.count).toBe(2);
 				expect(v.totals).toEqual({ USD: 118 });
+				expect(v.channels).toEqual(['amazon', 'shopify']);
 				const all = await store.velocity({ key: 'email', value: 'ring@example.com', since: '2026-05-01T00:00:00Z', until: '2026-05-01T12:00:00Z' });
 				expect(all.count).toBe(2);
 				const none = await store.velocity({ key: 'clientIp', value: '1.2.3.4', since: '2026-01-01T00:00:00Z' });
-				expect(none).toEqual({ count: 0, totals: {} });
+				expect(none).toEqual({ count: 0, totals: {}, channels: [] });
 			});
 		});
 
