@@ -124,7 +124,7 @@ export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<Wms
 					timers.add(t);
 					return;
 				}
-				if (f.kind !== 'timeout_after_commit') {
+				if (f.kind !== 'timeout_after_commit' && f.kind !== 'slow') {
 					const status = f.kind === 'malformed' ? 200 : Number(f.kind);
 					rec(status, f.kind);
 					if (f.kind === 'malformed') {
@@ -152,7 +152,16 @@ export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<Wms
 				timers.add(t);
 				return;
 			}
-			res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) }).end(out.body === undefined ? '' : JSON.stringify(out.body));
+			const answer = () => {
+				if (!res.writableEnded && !req.socket.destroyed)
+					res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) }).end(out.body === undefined ? '' : JSON.stringify(out.body));
+			};
+			if (f?.kind === 'slow') {
+				const t = setTimeout(answer, f.delayMs ?? 500);
+				timers.add(t);
+				return;
+			}
+			answer();
 		});
 	});
 	server.on('connection', (sock) => {

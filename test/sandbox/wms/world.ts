@@ -70,7 +70,8 @@ export type FaultKind =
 	| '502'
 	| '503'
 	| '429' // with Retry-After (and ShipBob's x-retry-after)
-	| 'malformed'; // 200 with a body that is not JSON
+	| 'malformed' // 200 with a body that is not JSON
+	| 'slow'; // answer normally after delayMs (real ms)
 
 export interface FaultRule {
 	provider?: SandboxProvider;
@@ -82,6 +83,8 @@ export interface FaultRule {
 	retryAfterSec?: number;
 	/** How long a timeout holds the socket before destroying it (real ms, default 5 000) */
 	hangMs?: number;
+	/** For 'slow': the delay before the normal answer (real ms, default 500) */
+	delayMs?: number;
 }
 
 export interface CallRecord {
