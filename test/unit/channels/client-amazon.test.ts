@@ -1,0 +1,179 @@
+import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from '../../sandbox/channels/amazon';
+import { generateOrders } from '../../sandbox/generator';
+import { isolated, LONG_AGO, request, sleep } from '../../sandbox/testkit';
+import { AmazonClient } from '../../../lib/channels/amazon/client';
+import { HttpError } from '../../../lib/http/errors';
+
+const TS = 0.0002; // 0.0056 rps becomes 28 rps: one token every ~36 ms
+describe('Amazon client against the SP-API sandbox', () => {
+	const sb = new AmazonSandbox({ timeScale: TS });
+	const orders = generateOrders({ seed: 7, perChannel: 2500, channels: ['amazon'] }).byChannel.amazon;
+	let creds: typeof AMAZON_SANDBOX_CREDENTIALS & { baseUrl: string };
+	beforeAll(async () => {
+		creds = { ...AMAZON_SANDBOX_CREDENTIALS, baseUrl: await sb.start() };
+		sb.addOrders(orders);
+	});
+	afterAll(() => sb.close());
+	beforeEach(() => {
+		sb.resetCalls();
+		sb.resetLimits();
+		sb.clearFaults();
+	});
+
+	it('lists to the last page with paginationToken, pacing searchOrders (0.0056 rps, burst 20) with no failed call', async () => {
+		const c = new AmazonClient(creds, request, isolated(TS));
+		const cursors: string[] = [];
+		const r = await c.listOrdersSince(null, { lookbackFrom: LONG_AGO, onPage: async (_o, next) => void cursors.push(next) });
+		expect(r.orders.length).toBe(2500);
+		expect(new Set(r.orders.map((o) => (o as { orderId: string }).orderId)).size).toBe(2500);
+		expect(r.pages).toBe(25);
+		const searches = sb.callsTo('/orders/2026-01-01/orders', 'GET');
+		expect(searches.length).toBe(25);
+		expect(searches[0].query).toMatchObject({ lastUpdatedAfter: '2020-01-01T00:00:00.000Z', marketplaceIds: 'ATVPDKIKX0DER', maxResultsPerPage: '100' });
+		expect(searches.slice(1).every((s) => typeof s.query.paginationToken === 'string' && s.query.lastUpdatedAfter === searches[0].query.lastUpdatedAfter)).toBe(true);
+		// cursor: start until the last page, then the newest lastUpdatedTime minus 2 minutes
+		expect(cursors.slice(0, -1).every((x) => x === '2020-01-01T00:00:00.000Z')).toBe(true);
+		const newest = Math.max(...orders.map((o) => Date.parse(o.updatedAt.replace(/\.\d{3}Z$/, 'Z'))));
+		expect(r.cursor).toBe(new Date(newest - 120_000).toISOString());
+		expect(cursors[cursors.length - 1]).toBe(r.cursor);
+		expect(c.stats.failed).toBe(0);
+		// 25 calls against a burst of 20: the client paced the last 5 itself
+		expect(sb.throttledBy.searchOrders ?? 0).toBeLessThanOrEqual(1);
+		expect(c.stats.throttled).toBe(sb.throttledBy.searchOrders ?? 0);
+	});
+
+	it('a paginationToken with any other parameter changed is refused (sandbox rule)', async () => {
+		const c = new AmazonClient(creds, request, isolated(TS));
+		const tokenRes = await request<{ access_token: string }>({ method: 'POST', url: `${creds.baseUrl}/auth/o2/token`, bodyType: 'form', body: { grant_type: 'refresh_token', refresh_token: creds.refreshToken, client_id: creds.lwaClientId, client_secret: creds.lwaClientSecret } });
+		const h = { 'x-amz-access-token': tokenRes.body.access_token };
+		const first = await request<{ pagination: { nextToken: string } }>({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: LONG_AGO, marketplaceIds: 'ATVPDKIKX0DER' } });
+		const changed = await request<{ errors: Array<{ code: string }> }>({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: '2021-01-01T00:00:00Z', marketplaceIds: 'ATVPDKIKX0DER', paginationToken: first.body.pagination.nextToken } });
+		expect(changed.status).toBe(400);
+		expect(changed.body.errors[0].code).toBe('InvalidInput');
+		const tooFresh = await request({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: LONG_AGO, lastUpdatedBefore: new Date().toISOString(), marketplaceIds: 'ATVPDKIKX0DER' } });
+		expect(tooFresh.status).toBe(400);
+		expect(c.stats.failed).toBe(0);
+	});
+
+	it('refreshes the LWA token after expiry (403 Unauthorized) and before expiry (cached lifetime)', async () => {
+		const c = new AmazonClient(creds, request, isolated(TS));
+		await c.getOrder(orders[0].id);
+		sb.expireTokens();
+		await c.getOrder(orders[1].id);
+		expect(sb.callsTo('/auth/o2/token').length).toBe(2);
+		expect(c.stats.unauthorized).toBe(1);
+
+		const short = new AmazonSandbox({ timeScale: TS, tokenLifetimeSec: 0.3 });
+		const url = await short.start();
+		short.addOrders(orders.slice(0, 3));
+		try {
+			const c2 = new AmazonClient({ ...creds, baseUrl: url }, request, isolated(TS));
+			await c2.getOrder(orders[0].id);
+			await sleep(300);
+			await c2.getOrder(orders[1].id);
+			expect(short.callsTo('/auth/o2/token').length).toBe(2);
+			expect(c2.stats.unauthorized).toBe(0);
+			const tokenCall = short.callsTo('/auth/o2/token')[0];
+			expect(tokenCall.body).toMatchObject({ grant_type: 'refresh_token', client_id: creds.lwaClientId, client_secret: '***', refresh_token: '***' });
+		} finally {
+			await short.close();
+		}
+	});
+
+	it('confirms a shipment in the documented v0 shape (204)', async () => {
+		const c = new AmazonClient(creds, request, isolated(TS));
+		const raw = (await c.getOrder(orders[5].id)) as { orderItems: Array<{ orderItemId: string; quantityOrdered: number }> };
+		const r = await c.confirmShipment({
+			channelOrderId: orders[5].id,
+			carrier: 'UPS',
+			trackingNumber: '1Z999AA10123456784',
+			shippedAt: '2026-05-02T15:00:00Z',
+			shippingMethod: 'UPS Ground',
+			lines: raw.orderItems.map((i) => ({ lineId: i.orderItemId, quantity: i.quantityOrdered })),
+		});
+		expect(r.status).toBe(204);
+		const got = sb.received.shipments.at(-1);
+		expect(got?.orderId).toBe(orders[5].id);
+		expect(got?.body).toEqual({
+			marketplaceId: 'ATVPDKIKX0DER',
+			packageDetail: {
+				packageReferenceId: r.reference,
+				carrierCode: 'UPS',
+				carrierName: 'UPS',
+				shippingMethod: 'UPS Ground',
+				trackingNumber: '1Z999AA10123456784',
+				shipDate: '2026-05-02T15:00:00.000Z',
+				orderItems: raw.orderItems.map((i) => ({ orderItemId: i.orderItemId, quantity: i.quantityOrdered })),
+			},
+		});
+		// an unknown carrier goes as Other with carrierName
+		await c.confirmShipment({ channelOrderId: orders[6].id, carrier: 'Acme Freight', trackingNumber: 'AF1', shippedAt: '2026-05-02T15:00:00Z', lines: [{ lineId: ((await c.getOrder(orders[6].id)) as { orderItems: Array<{ orderItemId: string }> }).orderItems[0].orderItemId, quantity: 1 }] });
+		expect((sb.received.shipments.at(-1)?.body as { packageDetail: { carrierCode: string; carrierName: string } }).packageDetail).toMatchObject({ carrierCode: 'Other', carrierName: 'Acme Freight' });
+	});
+
+	it('sets quantities with one patchListingsItem per SKU, paced at 5 rps burst 5, in the documented shape', async () => {
+		const c = new AmazonClient(creds, request, isolated(0.01));
+		const items = Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, quantity: i * 3 }));
+		const res = await c.setAvailableQuantities(items);
+		expect(res.every((r) => r.ok && r.reference)).toBe(true);
+		expect(res.map((r) => r.sku)).toEqual(items.map((i) => i.sku));
+		const got = sb.received.listings.slice(-12).sort((a, b) => a.sku.localeCompare(b.sku, 'en', { numeric: true }));
+		expect(got[3]).toEqual({
+			sellerId: creds.sellerId,
+			sku: 'SKU-3',
+			query: { marketplaceIds: 'ATVPDKIKX0DER', issueLocale: 'en_US' },
+			body: { productType: 'PRODUCT', patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 9 }] }] },
+		});
+		expect(c.stats.failed).toBe(0);
+	});
+
+	it('retries 5xx and 429 (QuotaExceeded) and then succeeds; does not retry a 400', async () => {
+		const c = new AmazonClient(creds, request, isolated(TS));
+		await c.getOrder(orders[0].id); // token
+		sb.resetCalls();
+		sb.inject({ kind: 'error', status: 503, path: '/orders/2026-01-01/orders/', times: 2 });
+		sb.inject({ kind: 'throttle', path: '/orders/2026-01-01/orders/', times: 1 });
+		await expect(c.getOrder(orders[2].id)).resolves.toMatchObject({ orderId: orders[2].id });
+		expect(c.stats.retries).toBe(3);
+		expect(c.stats.throttled).toBe(1);
+		sb.resetCalls();
+		sb.inject({ kind: 'error', status: 400, path: '/orders/2026-01-01/orders/' });
+		const err = await c.getOrder(orders[3].id).catch((e) => e);
+		expect(err).toBeInstanceOf(HttpError);
+		expect(err.status).toBe(400);
+		expect(sb.callsTo('/orders/2026-01-01/orders/').length).toBe(1);
+	});
+
+	it('survives a timeout, a reset connection and a malformed body by retrying or failing clearly', async () => {
+		const c = new AmazonClient(creds, (o) => request({ ...o, timeoutMs: 200 }), isolated(TS));
+		await c.getOrder(orders[0].id);
+		sb.inject({ kind: 'timeout', path: '/orders/2026-01-01/orders/' });
+		sb.inject({ kind: 'reset', path: '/orders/2026-01-01/orders/' });
+		await expect(c.getOrder(orders[4].id)).resolves.toMatchObject({ orderId: orders[4].id });
+		expect(c.stats.transportErrors).toBe(2);
+		sb.inject({ kind: 'malformed', path: '/orders/2026-01-01/orders' });
+		await expect(c.listOrdersSince(null, { lookbackFrom: LONG_AGO })).rejects.toThrow(/unexpected body/);
+	});
+
+	it('keeps secrets out of errors (bad client secret, bad refresh token)', async () => {
+		const bad = { ...creds, lwaClientSecret: 'amzn1.oa2-cs.v1.WRONGSECRETvalue123' };
+		const c = new AmazonClient(bad, request, isolated(TS));
+		const e1 = await c.getOrder(orders[0].id).catch((e) => e as Error);
+		expect(e1).toBeInstanceOf(Error);
+		const e2 = await new AmazonClient({ ...creds, refreshToken: 'Atzr|WRONG-refresh-token-zzz' }, request, isolated(TS)).getOrder(orders[0].id).catch((e) => e as Error);
+		for (const e of [e1, e2]) {
+			const text = `${e.message} ${JSON.stringify(e)}`;
+			expect(text).not.toContain('WRONGSECRETvalue123');
+			expect(text).not.toContain('WRONG-refresh-token-zzz');
+			expect(text).not.toContain(creds.lwaClientSecret);
+			expect(text).not.toContain(creds.refreshToken);
+		}
+		expect((await c.testCredentials()).ok).toBe(false);
+		expect((await new AmazonClient(creds, request, isolated(TS)).testCredentials()).ok).toBe(true);
+	});
+
+	it('says clearly that cancelling is not an SP-API call', async () => {
+		const c = new AmazonClient(creds, request, isolated(TS));
+		await expect(c.cancelOrder('123')).rejects.toThrow(/no cancel call/);
+	});
+});
