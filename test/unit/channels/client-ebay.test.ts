@@ -1,0 +1,106 @@
+import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/ebay';
+import { generateOrders } from '../../sandbox/generator';
+import { isolated, LONG_AGO, request } from '../../sandbox/testkit';
+import { EbayClient } from '../../../lib/channels/ebay/client';
+import { HttpError } from '../../../lib/http/errors';
+
+const TS = 0.01; // 5 rps becomes 500 rps
+describe('eBay client against the Sell APIs sandbox', () => {
+	const sb = new EbaySandbox({ timeScale: TS });
+	const orders = generateOrders({ seed: 11, perChannel: 1234, channels: ['ebay'] }).byChannel.ebay;
+	let creds: typeof EBAY_SANDBOX_CREDENTIALS & { baseUrl: string };
+	beforeAll(async () => {
+		creds = { ...EBAY_SANDBOX_CREDENTIALS, baseUrl: await sb.start() };
+		sb.addOrders(orders);
+	});
+	afterAll(() => sb.close());
+	beforeEach(() => {
+		sb.resetCalls();
+		sb.resetLimits();
+		sb.clearFaults();
+	});
+
+	it('pages getOrders with limit 200 and offset to the last page, filter percent-encoded, no failed call', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		const r = await c.listOrdersSince(null, { lookbackFrom: LONG_AGO });
+		expect(r.orders.length).toBe(1234);
+		expect(r.pages).toBe(7);
+		const calls = sb.callsTo('/sell/fulfillment/v1/order', 'GET');
+		expect(calls.map((x) => x.query.offset)).toEqual(['0', '200', '400', '600', '800', '1000', '1200']);
+		expect(calls[0].rawQuery).toContain('filter=lastmodifieddate:%5B2020-01-01T00:00:00.000Z..%5D');
+		expect(calls.every((x) => x.query.limit === '200' && x.status === 200)).toBe(true);
+		const newest = Math.max(...orders.map((o) => Date.parse(o.updatedAt)));
+		expect(r.cursor).toBe(new Date(newest - 60_000).toISOString());
+		expect(c.stats.failed).toBe(0);
+		expect(sb.throttledBy.getOrders ?? 0).toBeLessThanOrEqual(1);
+	});
+
+	it('the sandbox refuses limit above 200 and raw brackets in the filter', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		await c.testCredentials();
+		const auth = { Authorization: sb.callsTo('/sell/fulfillment/v1/order')[0].headers.authorization };
+		expect(auth.Authorization).toBe('***'); // recorded without the secret
+		const h = { Authorization: `Bearer ${[...(sb as unknown as { tokens: Map<string, number> }).tokens.keys()][0]}` };
+		expect((await request({ method: 'GET', url: `${creds.baseUrl}/sell/fulfillment/v1/order?limit=201`, headers: h })).status).toBe(400);
+		expect((await request({ method: 'GET', url: `${creds.baseUrl}/sell/fulfillment/v1/order?filter=lastmodifieddate:[2020-01-01T00:00:00.000Z..]`, headers: h })).status).toBe(400);
+	});
+
+	it('refreshes the user token with Basic appId:certId and the scopes, again after a 401', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		await c.getOrder(orders[0].id);
+		sb.expireTokens();
+		await c.getOrder(orders[1].id);
+		const tokenCalls = sb.callsTo('/identity/v1/oauth2/token');
+		expect(tokenCalls.length).toBe(2);
+		expect(tokenCalls[0].headers.authorization).toBe('***');
+		expect(tokenCalls[0].body).toEqual({ grant_type: 'refresh_token', refresh_token: '***', scope: 'https://api.ebay.com/oauth/api_scope/sell.fulfillment https://api.ebay.com/oauth/api_scope/sell.inventory' });
+		expect(c.stats.unauthorized).toBe(1);
+	});
+
+	it('creates a shipping fulfillment (201 + Location) in the documented shape', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		const raw = (await c.getOrder(orders[9].id)) as { lineItems: Array<{ lineItemId: string; quantity: number }> };
+		const r = await c.confirmShipment({ channelOrderId: orders[9].id, carrier: 'USPS', trackingNumber: '9400111899223197428490', shippedAt: '2026-05-02T15:00:00Z', lines: raw.lineItems.map((l) => ({ lineId: l.lineItemId, quantity: l.quantity })) });
+		expect(r).toEqual({ channelOrderId: orders[9].id, status: 201, reference: '9400111899223197428490' });
+		expect(sb.received.fulfillments.at(-1)?.body).toEqual({
+			lineItems: raw.lineItems.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity })),
+			shippedDate: '2026-05-02T15:00:00.000Z',
+			shippingCarrierCode: 'USPS',
+			trackingNumber: '9400111899223197428490',
+		});
+	});
+
+	it('updates quantities 25 SKUs a call with per-SKU results', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		const known = [...sb.skus];
+		const items = Array.from({ length: 60 }, (_, i) => ({ sku: i === 59 ? 'NO-SUCH-SKU' : known[i % known.length], quantity: i }));
+		const res = await c.setAvailableQuantities(items);
+		expect(sb.received.quantities.slice(-3).map((q) => (q.body as { requests: unknown[] }).requests.length)).toEqual([25, 25, 10]);
+		expect((sb.received.quantities.at(-3)?.body as { requests: unknown[] }).requests[1]).toEqual({ sku: known[1], shipToLocationAvailability: { quantity: 1 } });
+		expect(res.filter((r) => !r.ok).map((r) => r.sku)).toEqual(['NO-SUCH-SKU']);
+		expect(res[59].status).toBe(404);
+	});
+
+	it('retries 5xx and 429, not 400; keeps certId and refresh token out of errors', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		sb.inject({ kind: 'error', status: 500, path: '/sell/fulfillment/v1/order/', times: 1 });
+		sb.inject({ kind: 'throttle', path: '/sell/fulfillment/v1/order/', times: 2 });
+		await expect(c.getOrder(orders[3].id)).resolves.toMatchObject({ orderId: orders[3].id });
+		expect(c.stats.retries).toBe(3);
+		sb.inject({ kind: 'error', status: 400, path: '/sell/fulfillment/v1/order/' });
+		const before = sb.callsTo('/sell/fulfillment/v1/order/').length;
+		await expect(c.getOrder(orders[3].id)).rejects.toBeInstanceOf(HttpError);
+		expect(sb.callsTo('/sell/fulfillment/v1/order/').length).toBe(before + 1);
+		const bad = new EbayClient({ ...creds, certId: 'SBX-WRONG-cert-id-000' }, request, isolated(TS));
+		const e = (await bad.getOrder(orders[0].id).catch((x) => x)) as Error;
+		expect(`${e.message} ${JSON.stringify(e)}`).not.toMatch(/SBX-WRONG-cert-id-000|sandbox-refresh-token|U0JY/);
+	});
+
+	it('cancels a whole order through the Post-Order API and refuses line cancellation', async () => {
+		const c = new EbayClient(creds, request, isolated(TS));
+		const r = await c.cancelOrder(orders[2].id);
+		expect(r.status).toBe(201);
+		expect(sb.received.cancellations.at(-1)?.body).toEqual({ legacyOrderId: orders[2].id, cancelReason: 'OUT_OF_STOCK_OR_CANNOT_FULFILL' });
+		await expect(c.cancelLines(orders[2].id)).rejects.toThrow(/whole orders/);
+	});
+});
