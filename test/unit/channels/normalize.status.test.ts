@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { normalizeOrder } from '../../../lib/channels/normalize';
 import { amazonReadiness, ebayReadiness, shopifyReadiness, walmartReadiness, wooCommerceReadiness } from '../../../lib/channels/status';
-import { levelFromWords } from '../../../lib/channels/normalize-common';
+import { levelFromWords, msToIso } from '../../../lib/channels/normalize-common';
 import { validateOrder } from '../../../lib/order/validate';
 
 const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
@@ -192,4 +192,17 @@ test.each([
 	[null, 'standard'],
 ] as const)('service words %s -> %s', (words, level) => {
 	expect(levelFromWords(words)).toBe(level);
+});
+
+test('msToIso agrees with Date#toISOString (without a zero millisecond part) from 1970 to 9999', () => {
+	const rnd = (() => {
+		let a = 12345;
+		return () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
+	})();
+	const cases = [0, 1, 999, 1000, 86_399_999, 86_400_000, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999];
+	for (let i = 0; i < 20_000; i++) cases.push(Math.floor(rnd() * 253_402_300_800_000));
+	for (const ms of cases) {
+		const iso = new Date(ms).toISOString();
+		expect(msToIso(ms)).toBe(iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso);
+	}
 });
