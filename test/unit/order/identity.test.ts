@@ -13,7 +13,7 @@ describe('identityKeys', () => {
 		expect(identityKeys(o)).toEqual({
 			email: 'b@example.com',
 			shipAddress: 'ca|k1a0b1|1 main st apt 2',
-			phone: '+16135550100',
+			phone: '135550100',
 			clientIp: '2001:db8::1',
 		});
 	});
@@ -21,7 +21,7 @@ describe('identityKeys', () => {
 		const o = validOrder();
 		o.customer.email = null;
 		o.shipTo!.phone = '613 555 0100';
-		expect(identityKeys(o)).toEqual({ email: null, shipAddress: 'ca|k1a0b1|1 main st', phone: '6135550100', clientIp: null });
+		expect(identityKeys(o)).toEqual({ email: null, shipAddress: 'ca|k1a0b1|1 main st', phone: '135550100', clientIp: null });
 		o.shipTo = null;
 		expect(identityKeys(o)).toEqual({ email: null, shipAddress: null, phone: null, clientIp: null });
 	});
@@ -29,5 +29,18 @@ describe('identityKeys', () => {
 		for (const name of ['identityKeys', 'validateOrder', 'assertValidOrder', 'InvalidOrderError', 'toMinor', 'sumMoney', 'normalizeCountry', 'addressKey', 'canonicalOrderSchema', 'omsIdOf']) {
 			expect(typeof (order as Record<string, unknown>)[name]).not.toBe('undefined');
 		}
+	});
+
+	it('keys a phone the same with or without country code or trunk prefix', () => {
+		const a = validOrder();
+		const b = validOrder();
+		a.customer.phone = '541-555-0172';
+		b.customer.phone = '+1 (541) 555 0172';
+		expect(identityKeys(a).phone).toBe(identityKeys(b).phone);
+		a.customer.phone = '020 7946 0958';
+		b.customer.phone = '+44 20 7946 0958';
+		expect(identityKeys(a).phone).toBe(identityKeys(b).phone);
+		b.customer.phone = '+44 20 7946 0959';
+		expect(identityKeys(a).phone).not.toBe(identityKeys(b).phone);
 	});
 });
