@@ -235,11 +235,13 @@ export function buildBody(config: Pick<GenericConfig, 'template' | 'pairs'>, ctx
 	}
 	let template: unknown = config.template ?? DEFAULT_GENERIC_TEMPLATE;
 	if (typeof template === 'string') {
+		let parseError: string | null = null;
 		try {
 			template = JSON.parse(template);
 		} catch (err) {
-			throw new WmsError(NAME, `the body template is not valid JSON: ${(err as Error).message}`, { retryable: false, code: 'BAD_TEMPLATE' });
+			parseError = (err as Error).message;
 		}
+		if (parseError) throw new WmsError(NAME, `the body template is not valid JSON: ${parseError}`, { retryable: false, code: 'BAD_TEMPLATE' });
 	}
 	const out = fill(template, ctx);
 	if (!isObject(out)) throw new WmsError(NAME, 'the body template must be a JSON object', { retryable: false, code: 'BAD_TEMPLATE' });

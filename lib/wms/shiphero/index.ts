@@ -257,18 +257,16 @@ export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDep
 				line_items: lines.map((l) => ({ sku: l.sku, partner_line_item_id: l.lineId, quantity: l.quantity, price: String(l.unitPrice), product_name: l.title ?? l.sku })),
 				tags: [`oms:${order.channel}`],
 			};
-			try {
-				const d = await gql(M_CREATE, { data }, { cost: 5, mutation: true, key: 'order_create' });
-				const node = isObject(d.order) ? d.order : null;
-				if (!node || node.id == null) throw malformed(NAME, 'order_create answer has no order id');
-				return { outcome: 'created', wmsOrderId: String(node.id), raw: node };
-			} catch (err) {
-				if (err instanceof WmsError && err.code === 'GRAPHQL' && /already exists|duplicate/i.test(err.message)) {
-					const again = await findNode(opts.reference);
-					if (again) return { outcome: 'exists', wmsOrderId: String(again.id), raw: again };
-				}
-				throw err;
+			const d = await gql(M_CREATE, { data }, { cost: 5, mutation: true, key: 'order_create' }).catch((err: unknown) => err as Error);
+			if (d instanceof Error) {
+				// another worker created it between our look-up and our create [U: the duplicate error's wording]
+				const again = d instanceof WmsError && d.code === 'GRAPHQL' && /already exists|duplicate/i.test(d.message) ? await findNode(opts.reference) : null;
+				if (again) return { outcome: 'exists', wmsOrderId: String(again.id), raw: again };
+				return Promise.reject(d);
 			}
+			const node = isObject(d.order) ? d.order : null;
+			if (!node || node.id == null) throw malformed(NAME, 'order_create answer has no order id');
+			return { outcome: 'created', wmsOrderId: String(node.id), raw: node };
 		},
 
 		async cancelOrder(ref: { reference?: string; wmsOrderId?: string }): Promise<CancelResult> {
@@ -279,13 +277,12 @@ export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDep
 				id = String(n.id);
 			}
 			if (!id) throw new WmsError(NAME, 'cancelOrder needs a reference or a WMS order id', { retryable: false, code: 'BAD_INPUT' });
-			try {
-				const d = await gql(M_CANCEL, { data: { order_id: id, reason: 'Cancelled in the OMS' } }, { cost: 5, mutation: true, key: 'order_cancel' });
-				return { cancelled: true, rawStatus: isObject(d.order) ? str(d.order.fulfillment_status) : null, raw: d };
-			} catch (err) {
-				if (err instanceof WmsError && err.code === 'GRAPHQL' && /fulfilled|shipped|cannot/i.test(err.message)) return { cancelled: false, rawStatus: 'fulfilled', raw: err.message };
-				throw err;
+			const d = await gql(M_CANCEL, { data: { order_id: id, reason: 'Cancelled in the OMS' } }, { cost: 5, mutation: true, key: 'order_cancel' }).catch((err: unknown) => err as Error);
+			if (d instanceof Error) {
+				if (d instanceof WmsError && d.code === 'GRAPHQL' && /fulfilled|shipped|cannot/i.test(d.message)) return { cancelled: false, rawStatus: 'fulfilled', raw: d.message };
+				return Promise.reject(d);
 			}
+			return { cancelled: true, rawStatus: isObject(d.order) ? str(d.order.fulfillment_status) : null, raw: d };
 		},
 
 		async getOrder(reference: string): Promise<WmsOrderState | null> {

@@ -36,6 +36,22 @@ describe('ShipHero provider against the sandbox', () => {
 		expect(sb.control.ordersByReference('shiphero', o.omsId)).toHaveLength(1);
 	});
 
+	it('two workers racing on one reference: one creates, the other gets the duplicate error and links it (exists)', async () => {
+		const o = order(2009);
+		const both = await Promise.all([p.createOrder(o, { reference: o.omsId, shipmentNo: 1 }), make().createOrder(o, { reference: o.omsId, shipmentNo: 1 })]);
+		expect(both.map((r) => r.outcome).sort()).toEqual(['created', 'exists']);
+		expect(both[0].wmsOrderId).toBe(both[1].wmsOrderId);
+		expect(sb.control.ordersByReference('shiphero', o.omsId)).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'shiphero', op: 'order_create' }).length).toBe(2);
+	});
+
+	it('cannot cancel a shipped order: says so without throwing', async () => {
+		const o = order(2010);
+		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		sb.control.advance(200_000);
+		expect(await p.cancelOrder({ reference: o.omsId })).toMatchObject({ cancelled: false });
+	});
+
 	it('split shipment: reference omsId#2 and only the given lines; tracking maps back to line ids', async () => {
 		const o = order(2003, [{ sku: 'MUG', quantity: 2, lineId: 'L1' }, { sku: 'TEE', quantity: 1, lineId: 'L2' }]);
 		await p.createOrder(o, { reference: referenceFor(o.omsId, 1), shipmentNo: 1, lines: [o.lines[0]] });
