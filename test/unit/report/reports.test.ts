@@ -1,0 +1,311 @@
+/**
+ * Every report against stores seeded with known orders (seed.ts), on SQLite and on PostgreSQL, checked to the
+ * unit and the cent; time-zone edges; empty periods; currencies kept apart; comparison with the previous period.
+ */
+import { runReport, type ReportRequest } from '../../../lib/report';
+import type { Store } from '../../../lib/store/types';
+import { order, NOW, seedOrders, TestClock } from './seed';
+import { closeStores, STORES } from './stores';
+
+afterAll(closeStores);
+
+const LA = 'America/Los_Angeles';
+const yesterday = (timeZone = 'UTC') => ({ preset: 'yesterday' as const, timeZone });
+
+describe.each(STORES)('reports on $name', (kind) => {
+	let store: Store;
+	const clock = new TestClock();
+	const run = (req: ReportRequest) => runReport(store, req, () => NOW);
+
+	beforeAll(async () => {
+		store = await kind.open(clock.now);
+		await seedOrders(store, clock);
+	});
+
+	describe('orders by channel', () => {
+		it('counts orders, units and revenue per channel and currency for yesterday in UTC', async () => {
+			const r = await run({ report: 'byChannel', period: yesterday() });
+			expect(r.period).toMatchObject({ from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z' });
+			expect(r.rows).toEqual([
+				{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
+				{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+				{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
+				{ channel: 'woocommerce', currency: 'USD', orders: 1, units: 1, revenue: 9.33 },
+			]);
+		});
+
+		it('moves the day boundary with the time zone: 2026-05-02T06:30Z is May 1 in Los Angeles, 03:00Z is April 30', async () => {
+			const r = await run({ report: 'byChannel', period: yesterday(LA) });
+			expect(r.period).toMatchObject({ from: '2026-05-01T07:00:00.000Z', to: '2026-05-02T07:00:00.000Z' });
+			expect(r.rows).toEqual([
+				{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
+				{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+				{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+				{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
+			]);
+		});
+
+		it('keeps currencies apart (JPY with no minor unit beside USD)', async () => {
+			const r = await run({ report: 'byChannel', period: { preset: 'today', timeZone: 'UTC' } });
+			expect(r.rows).toEqual([
+				{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+				{ channel: 'shopify', currency: 'JPY', orders: 1, units: 1, revenue: 1509 },
+			]);
+		});
+
+		it('leaves cancelled orders out when asked, and filters channels', async () => {
+			const r = await run({ report: 'byChannel', period: yesterday(), options: { excludeCancelled: true, channels: ['amazon', 'woocommerce'] } });
+			expect(r.rows).toEqual([{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 }]);
+		});
+
+		it('compares with the previous period of the same length, keeping rows only the previous period had', async () => {
+			const r = await run({ report: 'byChannel', period: yesterday(), compare: true });
+			expect(r.previousPeriod).toMatchObject({ from: '2026-04-30T00:00:00.000Z', to: '2026-05-01T00:00:00.000Z' });
+			expect(r.rows[0]).toEqual({
+				channel: 'amazon',
+				currency: 'USD',
+				orders: 2,
+				units: 3,
+				revenue: 78.1,
+				ordersPrevious: 0,
+				unitsPrevious: 0,
+				revenuePrevious: 0,
+			});
+			expect(r.rows[r.rows.length - 1]).toEqual({
+				channel: 'walmart',
+				currency: 'USD',
+				orders: 0,
+				units: 0,
+				revenue: 0,
+				ordersPrevious: 1,
+				unitsPrevious: 1,
+				revenuePrevious: 34,
+			});
+			expect(r.columns.map((c) => c.key)).toEqual(['channel', 'currency', 'orders', 'ordersPrevious', 'units', 'unitsPrevious', 'revenue', 'revenuePrevious']);
+		});
+
+		it('gives no rows for an empty period', async () => {
+			const r = await run({ report: 'byChannel', period: { preset: 'custom', from: '2020-01-01', to: '2020-01-31' } });
+			expect(r.rows).toEqual([]);
+		});
+	});
+
+	describe('orders by status', () => {
+		it('counts current statuses per channel', async () => {
+			const r = await run({ report: 'byStatus', period: yesterday() });
+			expect(r.rows.map((x) => [x.channel, x.orders, x.shipped, x.cancelled, x.at_wms])).toEqual([
+				['amazon', 2, 2, 0, 0],
+				['shopify', 2, 2, 0, 0],
+				['woocommerce', 1, 0, 1, 0],
+			]);
+			const la = await run({ report: 'byStatus', period: yesterday(LA) });
+			expect(la.rows.find((x) => x.channel === 'ebay')).toMatchObject({ orders: 1, at_wms: 1, received: 0 });
+			const last = await run({ report: 'byStatus', period: { preset: 'lastNDays', days: 7 } });
+			expect(last.rows.find((x) => x.channel === 'walmart')).toMatchObject({ orders: 1, backordered: 1 });
+		});
+	});
+
+	describe('orders by day x channel', () => {
+		it('buckets by local day in Los Angeles', async () => {
+			const r = await run({ report: 'byDay', period: { preset: 'lastNDays', days: 3, timeZone: LA } });
+			expect(r.period).toMatchObject({ firstDay: '2026-04-29', lastDay: '2026-05-01' });
+			expect(r.rows).toEqual([
+				{ date: '2026-04-30', channel: 'walmart', currency: 'USD', orders: 1, units: 1, revenue: 34 },
+				{ date: '2026-04-30', channel: 'woocommerce', currency: 'USD', orders: 1, units: 1, revenue: 9.33 },
+				{ date: '2026-05-01', channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
+				{ date: '2026-05-01', channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+				{ date: '2026-05-01', channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+				{ date: '2026-05-01', channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
+			]);
+		});
+
+		it('buckets by UTC day in UTC', async () => {
+			const r = await run({ report: 'byDay', period: { preset: 'lastNDays', days: 3 } });
+			expect(r.rows.map((x) => [x.date, x.channel, x.currency, x.orders, x.revenue])).toEqual([
+				['2026-04-30', 'walmart', 'USD', 1, 34],
+				['2026-05-01', 'amazon', 'USD', 2, 78.1],
+				['2026-05-01', 'shopify', 'EUR', 1, 29],
+				['2026-05-01', 'shopify', 'USD', 1, 34.99],
+				['2026-05-01', 'woocommerce', 'USD', 1, 9.33],
+			]);
+		});
+
+		it('folds days into ISO weeks and months', async () => {
+			const w = await run({ report: 'byDay', period: { preset: 'custom', from: '2026-04-01', to: '2026-05-31' }, options: { interval: 'week' } });
+			// 2026-04-27 is the Monday of the week of Apr 30 - May 3
+			expect(w.rows.filter((x) => x.currency === 'USD').map((x) => [x.date, x.channel, x.orders])).toEqual([
+				['2026-04-27', 'amazon', 2],
+				['2026-04-27', 'ebay', 1],
+				['2026-04-27', 'shopify', 1],
+				['2026-04-27', 'walmart', 1],
+				['2026-04-27', 'woocommerce', 1],
+			]);
+			const m = await run({ report: 'byDay', period: { preset: 'custom', from: '2026-04-01', to: '2026-05-31' }, options: { interval: 'month' } });
+			expect(m.rows.map((x) => [x.date, x.channel, x.currency, x.orders])).toEqual([
+				['2026-04-01', 'walmart', 'USD', 1],
+				['2026-05-01', 'amazon', 'USD', 2],
+				['2026-05-01', 'ebay', 'USD', 1],
+				['2026-05-01', 'shopify', 'EUR', 1],
+				['2026-05-01', 'shopify', 'JPY', 1],
+				['2026-05-01', 'shopify', 'USD', 1],
+				['2026-05-01', 'woocommerce', 'USD', 1],
+			]);
+		});
+
+		it('keeps the previous period apart when compared', async () => {
+			const r = await run({ report: 'byDay', period: yesterday(), compare: true });
+			expect(r.previousRows).toEqual([{ date: '2026-04-30', channel: 'walmart', currency: 'USD', orders: 1, units: 1, revenue: 34 }]);
+			expect(r.rows.every((x) => !('ordersPrevious' in x))).toBe(true);
+		});
+	});
+
+	describe('top SKUs', () => {
+		it('ranks SKUs by units over every currency and keeps revenue per currency', async () => {
+			const r = await run({ report: 'topSkus', period: yesterday(), options: { limit: 2 } });
+			expect(r.rows).toEqual([
+				{ sku: 'SKU-1', currency: 'EUR', units: 1, orders: 1, revenue: 20, skuUnits: 4 },
+				{ sku: 'SKU-1', currency: 'USD', units: 3, orders: 2, revenue: 75, skuUnits: 4 },
+				{ sku: 'SKU-3', currency: 'USD', units: 4, orders: 2, revenue: 1.32, skuUnits: 4 },
+			]);
+			const all = await run({ report: 'topSkus', period: yesterday() });
+			expect(all.rows.map((x) => x.sku)).toEqual(['SKU-1', 'SKU-1', 'SKU-3', 'SKU-2']);
+		});
+	});
+
+	describe('fulfilment SLA', () => {
+		it('gives placed-to-shipped p50/p90, late shipments and overdue orders per channel', async () => {
+			const r = await run({ report: 'sla', period: yesterday() });
+			expect(r.rows).toEqual([
+				{ channel: 'amazon', orders: 2, shipped: 2, p50Hours: 18, p90Hours: 22.8, shippedLate: 0, overdue: 0 },
+				{ channel: 'shopify', orders: 2, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 0 },
+				{ channel: 'woocommerce', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
+			]);
+			const la = await run({ report: 'sla', period: yesterday(LA) });
+			expect(la.rows.find((x) => x.channel === 'ebay')).toEqual({ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 1 });
+		});
+	});
+
+	describe('fraud decisions', () => {
+		it('counts decisions per channel and the rules that fired', async () => {
+			const r = await run({ report: 'fraud', period: yesterday() });
+			expect(r.rows).toEqual([
+				{ channel: 'amazon', rule: '(all)', orders: 2, pass: 1, review: 1, reject: 0, points: 40, reviewApproved: 1, reviewRejected: 0 },
+				{ channel: 'amazon', rule: 'high_value', orders: 1, pass: 0, review: 1, reject: 0, points: 15, reviewApproved: null, reviewRejected: null },
+				{ channel: 'amazon', rule: 'velocity_email', orders: 1, pass: 0, review: 1, reject: 0, points: 25, reviewApproved: null, reviewRejected: null },
+				{ channel: 'shopify', rule: '(all)', orders: 2, pass: 1, review: 0, reject: 1, points: 90, reviewApproved: 0, reviewRejected: 0 },
+				{ channel: 'shopify', rule: 'freight_forwarder', orders: 1, pass: 0, review: 0, reject: 1, points: 50, reviewApproved: null, reviewRejected: null },
+				{ channel: 'shopify', rule: 'po_box', orders: 1, pass: 1, review: 0, reject: 0, points: 10, reviewApproved: null, reviewRejected: null },
+				{ channel: 'shopify', rule: 'velocity_email', orders: 1, pass: 0, review: 0, reject: 1, points: 30, reviewApproved: null, reviewRejected: null },
+			]);
+		});
+	});
+
+	describe('empty periods', () => {
+		it.each(['byChannel', 'byStatus', 'byDay', 'topSkus', 'fraud', 'sla'] as const)('%s has no rows', async (report) => {
+			const r = await run({ report, period: { preset: 'custom', from: '2020-01-01', to: '2020-01-07' }, compare: true });
+			expect(r.rows).toEqual([]);
+			expect(r.previousRows).toEqual([]);
+		});
+	});
+});
+
+describe.each(STORES)('time-zone edges on $name', (kind) => {
+	let store: Store;
+	const clock = new TestClock();
+	beforeAll(async () => {
+		store = await kind.open(clock.now);
+		const at = [
+			'2026-05-01T18:29:59.999Z', // 23:59:59 on May 1 in Kolkata (+05:30)
+			'2026-05-01T18:30:00.000Z', // 00:00 on May 2 in Kolkata
+			'2026-03-08T07:59:00.000Z', // 23:59 on Mar 7 in Los Angeles (PST)
+			'2026-03-08T08:00:00.000Z', // 00:00 on Mar 8 (PST; the clocks go forward at 02:00, a 23-hour day)
+			'2026-03-09T06:59:00.000Z', // 23:59 on Mar 8 (PDT)
+			'2026-03-09T07:00:00.000Z', // 00:00 on Mar 9 (PDT)
+		];
+		let i = 0;
+		for (const t of at) await store.recordOrder(order('shopify', `T${i++}`, t, 'USD', [['SKU-1', 1, 1]]));
+	});
+	const days = async (timeZone: string, from: string, to: string) =>
+		(await runReport(store, { report: 'byDay', period: { preset: 'custom', from, to, timeZone } }, () => NOW)).rows.map((r) => [r.date, r.orders]);
+
+	it('splits a :30 offset zone at local midnight (SQLite folds quarter hours)', async () => {
+		expect(await days('Asia/Kolkata', '2026-05-01', '2026-05-02')).toEqual([
+			['2026-05-01', 1],
+			['2026-05-02', 1],
+		]);
+		expect(await days('UTC', '2026-05-01', '2026-05-02')).toEqual([['2026-05-01', 2]]);
+	});
+
+	it('handles the 23-hour day when daylight saving time starts', async () => {
+		expect(await days(LA, '2026-03-07', '2026-03-09')).toEqual([
+			['2026-03-07', 1],
+			['2026-03-08', 2],
+			['2026-03-09', 1],
+		]);
+		const r = await runReport(store, { report: 'byChannel', period: { preset: 'custom', from: '2026-03-08', to: '2026-03-08', timeZone: LA } }, () => NOW);
+		expect(r.period).toMatchObject({ from: '2026-03-08T08:00:00.000Z', to: '2026-03-09T07:00:00.000Z' });
+		expect(r.rows).toEqual([{ channel: 'shopify', currency: 'USD', orders: 2, units: 2, revenue: 20 }]); // 1 + 9 shipping each
+	});
+});
+
+describe.each(STORES)('backorders and inventory on $name', (kind) => {
+	let store: Store;
+	const clock = new TestClock();
+	beforeAll(async () => {
+		store = await kind.open(clock.now);
+		await store.upsertStockLevels([
+			{ sku: 'SKU-1', onHand: 100 },
+			{ sku: 'SKU-1', location: 'east', onHand: 5 },
+			{ sku: 'SKU-9', onHand: 2 },
+		]);
+		await store.setSafetyStock('SKU-1', 10);
+		const b1 = order('walmart', 'B1', '2026-04-28T00:00:00.000Z', 'USD', [
+			['SKU-9', 5, 3],
+			['SKU-1', 1, 25],
+		]);
+		const b2 = order('ebay', 'B2', '2026-05-01T00:00:00.000Z', 'USD', [['SKU-9', 4, 3]]);
+		const b3 = order('amazon', 'B3', '2026-04-29T00:00:00.000Z', 'USD', [['SKU-7', 2, 8]]);
+		const b4 = order('shopify', 'B4', '2026-04-20T00:00:00.000Z', 'USD', [['SKU-9', 1, 3]]);
+		for (const o of [b1, b2, b3, b4]) await store.recordOrder(o);
+		await store.reserve([
+			{
+				omsId: b1.omsId,
+				allowPartial: true,
+				lines: b1.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+			},
+		]);
+		await store.setStatus(b1.omsId, 'backordered');
+		await store.setStatus(b2.omsId, 'backordered');
+		await store.setStatus(b3.omsId, 'on_hold', { hold: { reason: 'out_of_stock', since: '2026-04-29T01:00:00.000Z', detail: null } });
+		await store.setStatus(b4.omsId, 'shipped');
+		await store.setPublished([
+			{ channel: 'amazon', sku: 'SKU-1', quantity: 40 },
+			{ channel: 'shopify', sku: 'SKU-1', quantity: 30 },
+			{ channel: 'shopify', sku: 'SKU-9', quantity: 0 },
+			{ channel: 'ebay', sku: 'SKU-5', quantity: 3 },
+		]);
+	});
+
+	it('backorders: units still waiting per SKU (less what is reserved) and the oldest age', async () => {
+		const r = await runReport(store, { report: 'backorders', period: { preset: 'today' } }, () => NOW);
+		expect(r.period).toBeNull();
+		expect(r.rows).toEqual([
+			{ sku: 'SKU-9', orders: 2, unitsWaiting: 7, oldestPlacedAt: '2026-04-28T00:00:00.000Z', oldestAgeDays: 4.8 },
+			{ sku: 'SKU-7', orders: 1, unitsWaiting: 2, oldestPlacedAt: '2026-04-29T00:00:00.000Z', oldestAgeDays: 3.8 },
+		]);
+		const ebay = await runReport(store, { report: 'backorders', period: { preset: 'today' }, options: { channels: ['ebay'] } }, () => NOW);
+		expect(ebay.rows).toEqual([{ sku: 'SKU-9', orders: 1, unitsWaiting: 4, oldestPlacedAt: '2026-05-01T00:00:00.000Z', oldestAgeDays: 1.8 }]);
+	});
+
+	it('inventory: on hand, reserved, ATP over locations, and what each channel is offered', async () => {
+		const r = await runReport(store, { report: 'inventory', period: { preset: 'today' } }, () => NOW);
+		expect(r.rows).toEqual([
+			{ sku: 'SKU-1', onHand: 105, reserved: 1, safetyStock: 10, atp: 94, locations: 2, published_amazon: 40, published_ebay: null, published_shopify: 30 },
+			{ sku: 'SKU-5', onHand: 0, reserved: 0, safetyStock: 0, atp: 0, locations: 0, published_amazon: null, published_ebay: 3, published_shopify: null },
+			{ sku: 'SKU-9', onHand: 2, reserved: 2, safetyStock: 0, atp: 0, locations: 1, published_amazon: null, published_ebay: null, published_shopify: 0 },
+		]);
+		expect(r.columns.map((c) => c.key)).toEqual(['sku', 'onHand', 'reserved', 'safetyStock', 'atp', 'locations', 'published_amazon', 'published_ebay', 'published_shopify']);
+		const shopify = await runReport(store, { report: 'inventory', period: { preset: 'today' }, options: { channels: ['shopify'] } }, () => NOW);
+		expect(shopify.columns.map((c) => c.key).slice(6)).toEqual(['published_shopify']);
+	});
+});

@@ -1,0 +1,117 @@
+/**
+ * Known orders for the report tests. The clock reads NOW (2026-05-02T20:00Z: 13:00 in Los Angeles), so
+ * "yesterday" is 2026-05-01 in UTC and 2026-05-01 07:00Z – 2026-05-02 07:00Z in America/Los_Angeles.
+ *
+ * | order | placed (UTC)        | LA date | ccy | lines                      | total  | units |
+ * | A1    | 2026-05-01 10:00    | May 1   | USD | SKU-1 x2 @25               | 59.00  | 2     |
+ * | A2    | 2026-05-01 23:30    | May 1   | USD | SKU-2 x1 @10.10            | 19.10  | 1     |
+ * | S1    | 2026-05-01 15:00    | May 1   | USD | SKU-1 x1 @25, SKU-3 x3 @0.33 | 34.99 | 4    |
+ * | S2    | 2026-05-01 16:00    | May 1   | EUR | SKU-1 x1 @20               | 29.00  | 1     |
+ * | E1    | 2026-05-02 06:30    | May 1   | USD | SKU-2 x2 @10.10            | 29.20  | 2     |  (May 2 in UTC)
+ * | C1    | 2026-05-01 03:00    | Apr 30  | USD | SKU-3 x1 @0.33             | 9.33   | 1     |  (May 1 in UTC)
+ * | W1    | 2026-04-30 12:00    | Apr 30  | USD | SKU-1 x1 @25               | 34.00  | 1     |
+ * | S3    | 2026-05-02 12:00    | May 2   | JPY | SKU-4 x1 @1500             | 1509   | 1     |
+ * (every order adds 9 shipping in its currency)
+ *
+ * Statuses: A1 shipped at 2026-05-02 10:00 (24 h), A2 shipped 2026-05-02 11:30 (12 h), S1 shipped 2026-05-01 18:00
+ * (3 h), S2 (ship-by 2026-05-02 16:00) shipped 2026-05-02 19:00 (27 h, late), E1 at the WMS with ship-by
+ * 2026-05-02 10:00 (overdue at NOW), C1 cancelled, W1 backordered, S3 received.
+ * Fraud: A1 pass 0; A2 review 40 (velocity_email 25, high_value 15), approved on review; S1 reject 80
+ * (velocity_email 30, freight_forwarder 50); S2 pass 10 (po_box 10).
+ */
+import type { CanonicalOrder, OrderLine } from '../../../lib/order/types';
+import type { OmsStatus, Store } from '../../../lib/store/types';
+import { makeOrder } from '../../helpers/orders';
+
+export const NOW = new Date('2026-05-02T20:00:00.000Z');
+
+export class TestClock {
+	t = NOW;
+	now = () => this.t;
+	set(iso: string) {
+		this.t = new Date(iso);
+	}
+}
+
+function line(sku: string, quantity: number, unitPrice: number, i: number): OrderLine {
+	return { lineId: String(i + 1), sku, title: sku, quantity, unitPrice, lineTotal: Math.round(quantity * unitPrice * 100) / 100 };
+}
+
+export function order(
+	channel: string,
+	id: string,
+	placedAt: string,
+	currency: string,
+	lines: Array<[string, number, number]>,
+	extra: Partial<CanonicalOrder> = {},
+): CanonicalOrder {
+	return makeOrder({
+		channel,
+		channelOrderId: id,
+		placedAt,
+		updatedAt: placedAt,
+		currency,
+		lines: lines.map(([s, q, p], i) => line(s, q, p, i)),
+		...extra,
+	});
+}
+
+export async function seedOrders(store: Store, clock: TestClock): Promise<void> {
+	const orders = [
+		order('amazon', 'A1', '2026-05-01T10:00:00.000Z', 'USD', [['SKU-1', 2, 25]]),
+		order('amazon', 'A2', '2026-05-01T23:30:00.000Z', 'USD', [['SKU-2', 1, 10.1]]),
+		order('shopify', 'S1', '2026-05-01T15:00:00.000Z', 'USD', [
+			['SKU-1', 1, 25],
+			['SKU-3', 3, 0.33],
+		]),
+		order('shopify', 'S2', '2026-05-01T16:00:00.000Z', 'EUR', [['SKU-1', 1, 20]], { shipBy: '2026-05-02T16:00:00.000Z' }),
+		order('ebay', 'E1', '2026-05-02T06:30:00.000Z', 'USD', [['SKU-2', 2, 10.1]], { shipBy: '2026-05-02T10:00:00.000Z' }),
+		order('woocommerce', 'C1', '2026-05-01T03:00:00.000Z', 'USD', [['SKU-3', 1, 0.33]], { shipBy: '2026-05-01T12:00:00.000Z' }),
+		order('walmart', 'W1', '2026-04-30T12:00:00.000Z', 'USD', [['SKU-1', 1, 25]]),
+		order('shopify', 'S3', '2026-05-02T12:00:00.000Z', 'JPY', [['SKU-4', 1, 1500]]),
+	];
+	for (const o of orders) {
+		clock.set(o.placedAt);
+		await store.recordOrder(o);
+	}
+	const status = async (omsId: string, to: OmsStatus, at: string) => {
+		clock.set(at);
+		await store.setStatus(omsId, to);
+	};
+	await status('amazon:A1', 'shipped', '2026-05-02T10:00:00.000Z');
+	await status('amazon:A2', 'shipped', '2026-05-02T11:30:00.000Z');
+	await status('shopify:S1', 'shipped', '2026-05-01T18:00:00.000Z');
+	await status('shopify:S2', 'shipped', '2026-05-02T19:00:00.000Z');
+	await status('ebay:E1', 'at_wms', '2026-05-02T07:00:00.000Z');
+	await status('woocommerce:C1', 'cancelled', '2026-05-01T04:00:00.000Z');
+	await status('walmart:W1', 'backordered', '2026-04-30T12:05:00.000Z');
+
+	await store.recordFraudDecision('amazon:A1', { decision: 'pass', score: 0, reasons: [] }, 'v1');
+	await store.recordFraudDecision(
+		'amazon:A2',
+		{
+			decision: 'review',
+			score: 40,
+			reasons: [
+				{ rule: 'velocity_email', points: 25, detail: '3 orders in 1 h' },
+				{ rule: 'high_value', points: 15, detail: 'over 500' },
+			],
+		},
+		'v1',
+	);
+	await store.recordFraudDecision(
+		'shopify:S1',
+		{
+			decision: 'reject',
+			score: 80,
+			reasons: [
+				{ rule: 'velocity_email', points: 30, detail: '5 orders in 1 h' },
+				{ rule: 'freight_forwarder', points: 50, detail: 'known forwarder address' },
+			],
+		},
+		'v1',
+	);
+	await store.recordFraudDecision('shopify:S2', { decision: 'pass', score: 10, reasons: [{ rule: 'po_box', points: 10, detail: 'PO Box' }] }, 'v1');
+	await store.resolveFraudReview('amazon:A2', 'approved', 'ops@example.com');
+	clock.set(NOW.toISOString());
+}
