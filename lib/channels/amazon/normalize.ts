@@ -14,7 +14,7 @@
  * The ORDER_CHANGE notification is not an order: amazonOrderChange() reads it into {amazonOrderId, status, items}
  * so a trigger can decide to call getOrder.
  */
-import type { CanonicalOrder, ShippingLevel } from '../../order/types';
+import type { CanonicalOrder, Readiness, ShippingLevel } from '../../order/types';
 import {
 	addMinor,
 	addressFrom,
@@ -181,6 +181,7 @@ function from2026(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 	const discount = Math.abs(sumType('DISCOUNT'));
 
 	const status = text(dig(o, 'fulfillment', 'fulfillmentStatus')) ?? ctx.missing('fulfillment.fulfillmentStatus');
+	const byAmazon = text(dig(o, 'fulfillment', 'fulfilledBy'))?.toUpperCase() === 'AMAZON';
 	const serviceLevel = text(dig(o, 'fulfillment', 'fulfillmentServiceLevel'));
 	const addr = obj(dig(o, 'recipient', 'deliveryAddress'));
 	const buyer = obj(o.buyer);
@@ -192,8 +193,8 @@ function from2026(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 			orderNumber: id,
 			placedAt: reqTimestamp(ctx, o.createdTime, 'createdTime'),
 			updatedAt: optTimestamp(ctx, o.lastUpdatedTime, 'lastUpdatedTime'),
-			channelStatus: status,
-			readiness: amazonReadiness(status),
+			channelStatus: byAmazon ? `${status}/AMAZON` : status,
+			readiness: amazonFulfilled(amazonReadiness(status), byAmazon),
 			currency,
 			totals: {
 				subtotal: linesSubtotal(ctx, lines),
@@ -232,6 +233,16 @@ function from2026(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		},
 		'proceeds.grandTotal.amount',
 	);
+}
+
+/**
+ * Fulfilled by Amazon (2026 `fulfilledBy: AMAZON`, v0 `FulfillmentChannel: AFN`): Amazon ships it from its own
+ * warehouses, so it must never go to the 3PL. Such an order is never `ready`: it waits as `pending` until
+ * Amazon reports it shipped (or cancelled). channelStatus carries the second word (`UNSHIPPED/AMAZON`,
+ * `Shipped/AFN`) so ops can see why.
+ */
+function amazonFulfilled(readiness: Readiness, byAmazon: boolean): Readiness {
+	return byAmazon && readiness === 'ready' ? 'pending' : readiness;
 }
 
 function nonNeg(ctx: Ctx, v: number, field: string): number {
@@ -337,6 +348,7 @@ function fromV0(ctx: Ctx, p: V0Parts, raw: unknown, opts: NormalizeOptions): Can
 	});
 
 	const status = text(o.OrderStatus) ?? ctx.missing('OrderStatus');
+	const byAmazon = text(o.FulfillmentChannel)?.toUpperCase() === 'AFN';
 	const category = text(o.ShipmentServiceLevelCategory);
 	const total = money(o.OrderTotal, 'OrderTotal');
 
@@ -347,8 +359,8 @@ function fromV0(ctx: Ctx, p: V0Parts, raw: unknown, opts: NormalizeOptions): Can
 			orderNumber: id,
 			placedAt: reqTimestamp(ctx, o.PurchaseDate, 'PurchaseDate'),
 			updatedAt: optTimestamp(ctx, o.LastUpdateDate, 'LastUpdateDate'),
-			channelStatus: status,
-			readiness: amazonReadiness(status),
+			channelStatus: byAmazon ? `${status}/AFN` : status,
+			readiness: amazonFulfilled(amazonReadiness(status), byAmazon),
 			currency,
 			totals: { subtotal: linesSubtotal(ctx, lines), shipping, tax, discount, total: nonNegOrNull(ctx, total, 'OrderTotal.Amount') },
 			customer: customerOf(buyer?.BuyerEmail, buyer?.BuyerName, null, null),

@@ -23,6 +23,7 @@ import {
 	joinName,
 	levelFromWords,
 	linesSubtotal,
+	MAX_QUANTITY,
 	MinorLine,
 	mulMinor,
 	obj,
@@ -88,7 +89,8 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		money(o[plain], plain) ?? money(dig(o, set, 'shop_money', 'amount'), `${set}.shop_money.amount`);
 
 	const items = arr(o.line_items) ?? ctx.missing('line_items');
-	const lines: MinorLine[] = items.map((li, i) => {
+	const current: Array<number | null> = [];
+	const ordered: MinorLine[] = items.map((li, i) => {
 		const f = `line_items[${i}]`;
 		if (!isObj(li)) return ctx.invalid(f, 'expected an object');
 		const lineId = optId(ctx, li.id, `${f}.id`) ?? String(i + 1);
@@ -98,6 +100,7 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 			optNonNegMinor(ctx, dig(li, 'price_set', 'shop_money', 'amount'), `${f}.price_set.shop_money.amount`, currency) ??
 			ctx.missing(`${f}.price`);
 		const title = text(li.name) ?? text(li.title);
+		current.push(currentQuantity(li.current_quantity));
 		return {
 			lineId,
 			sku: skuOf(ctx, li.sku, li.variant_id, title, lineId, `${f}.sku`),
@@ -107,6 +110,9 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 			total: mulMinor(ctx, `${f}.price`, unit, quantity),
 		};
 	});
+	const edited = afterEdits(ctx, ordered, current);
+	const lines = edited ?? ordered;
+	const pick = (now: string, orig: string) => (edited ? setOr(now, `${now}_set`) ?? setOr(orig, `${orig}_set`) : setOr(orig, `${orig}_set`));
 
 	const shippingLines = (arr(o.shipping_lines) ?? []).filter(isObj);
 	let shipping = money(dig(o, 'total_shipping_price_set', 'shop_money', 'amount'), 'total_shipping_price_set.shop_money.amount');
@@ -140,9 +146,9 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		totals: {
 			subtotal: linesSubtotal(ctx, lines),
 			shipping,
-			tax: setOr('total_tax', 'total_tax_set') ?? 0,
-			discount: setOr('total_discounts', 'total_discounts_set') ?? 0,
-			total: setOr('total_price', 'total_price_set'),
+			tax: pick('current_total_tax', 'total_tax') ?? 0,
+			discount: pick('current_total_discounts', 'total_discounts') ?? 0,
+			total: pick('current_total_price', 'total_price'),
 		},
 		customer: customerOf(
 			text(o.email) ?? text(o.contact_email) ?? text(cust?.email),
@@ -187,6 +193,31 @@ function skuOf(ctx: Ctx, sku: unknown, variantId: unknown, title: string | null,
 	return title ?? `shopify-line:${lineId}`;
 }
 
+/** `current_quantity` / `currentQuantity` when it is a usable whole number, else null (ignored). */
+function currentQuantity(v: unknown): number | null {
+	return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_QUANTITY ? v : null;
+}
+
+/**
+ * Orders edited or refunded after checkout: Shopify keeps the ordered `quantity` and gives what is left as
+ * `current_quantity` (GraphQL `currentQuantity`), with `current_total_*` totals to match. What the warehouse
+ * must ship is what is left, so when any line's current quantity differs, the lines are the current ones
+ * (lines at 0 dropped) and the totals the current totals. When nothing is left at all (fully refunded or
+ * cancelled) the order keeps its original lines for the record; its readiness already says cancelled.
+ * Returns null when the original lines stand.
+ */
+function afterEdits(ctx: Ctx, ordered: MinorLine[], current: Array<number | null>): MinorLine[] | null {
+	const changed = ordered.some((l, i) => current[i] !== null && current[i] !== l.quantity);
+	if (!changed) return null;
+	const left = ordered
+		.map((l, i) => {
+			const q = current[i] ?? l.quantity;
+			return { ...l, quantity: q, total: mulMinor(ctx, 'line items', l.unit, q) };
+		})
+		.filter((l) => l.quantity > 0);
+	return left.length > 0 ? left : null;
+}
+
 /* -------------------------------------------------------------------------------------------- GraphQL */
 
 const RISK_RANK: Record<string, number> = { HIGH: 4, MEDIUM: 3, LOW: 2, NONE: 1, PENDING: 0 };
@@ -226,7 +257,8 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 		optNonNegMinor(ctx, dig(o, name, 'shopMoney', 'amount'), `${name}.shopMoney.amount`, currency);
 
 	const items = connection(o.lineItems) ?? ctx.missing('lineItems.nodes');
-	const lines: MinorLine[] = items.map((li, i) => {
+	const current: Array<number | null> = [];
+	const ordered: MinorLine[] = items.map((li, i) => {
 		const f = `lineItems.nodes[${i}]`;
 		if (!isObj(li)) return ctx.invalid(f, 'expected an object');
 		const rawId = optId(ctx, li.id, `${f}.id`);
@@ -238,6 +270,7 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 			optNonNegMinor(ctx, dig(li, 'discountedUnitPriceSet', 'shopMoney', 'amount'), `${f}.discountedUnitPriceSet.shopMoney.amount`, currency) ??
 			ctx.missing(unitField);
 		const title = text(li.name) ?? text(li.title);
+		current.push(currentQuantity(li.currentQuantity));
 		return {
 			lineId,
 			sku: skuOf(ctx, li.sku, dig(li, 'variant', 'id'), title, lineId, `${f}.sku`),
@@ -247,6 +280,10 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 			total: mulMinor(ctx, unitField, unit, quantity),
 		};
 	});
+
+	const edited = afterEdits(ctx, ordered, current);
+	const lines = edited ?? ordered;
+	const pick = (now: string, orig: string) => (edited ? setMoney(now) ?? setMoney(orig) : setMoney(orig));
 
 	const shippingLine = obj(o.shippingLine);
 	const label = shippingLine ? text(shippingLine.title) ?? text(shippingLine.code) : null;
@@ -273,9 +310,9 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 		totals: {
 			subtotal: linesSubtotal(ctx, lines),
 			shipping: setMoney('totalShippingPriceSet') ?? 0,
-			tax: setMoney('totalTaxSet') ?? 0,
-			discount: setMoney('totalDiscountsSet') ?? 0,
-			total: setMoney('totalPriceSet'),
+			tax: pick('currentTotalTaxSet', 'totalTaxSet') ?? 0,
+			discount: pick('currentTotalDiscountsSet', 'totalDiscountsSet') ?? 0,
+			total: pick('currentTotalPriceSet', 'totalPriceSet'),
 		},
 		customer: customerOf(
 			text(o.email) ?? text(cust?.email),

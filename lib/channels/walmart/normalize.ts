@@ -8,6 +8,7 @@
  *   an `orderSummary.totalAmount` is present.
  * - A PRODUCT charge's `chargeAmount` is taken as the amount of the whole line (its orderLineQuantity); Walmart
  *   normally splits orders into lines of quantity 1, where both readings agree (⚠ assumed for quantity > 1).
+ * - WFS orders (`shipNode.type: WFSFulfilled`) are shipped by Walmart: never `ready` (pending until shipped).
  * - Status lives on the lines. In an order that is not wholly cancelled, lines whose every status is Cancelled
  *   are left out (with their charges): the warehouse must not ship them.
  */
@@ -132,7 +133,10 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 	});
 
 	const allStatuses = parsed.flatMap((p) => p.statuses);
-	const readiness = walmartReadiness(allStatuses);
+	let readiness = walmartReadiness(allStatuses);
+	// Walmart Fulfillment Services orders ship from Walmart's warehouses, never from the 3PL: not `ready`.
+	const wfs = text(dig(order, 'shipNode', 'type'))?.toUpperCase() === 'WFSFULFILLED';
+	if (wfs && readiness === 'ready') readiness = 'pending';
 	const cancelledOnly = (p: WalmartLine) => p.statuses.length > 0 && p.statuses.every((s) => s.toUpperCase() === 'CANCELLED');
 	const kept = readiness === 'cancelled' ? parsed : parsed.filter((p) => !cancelledOnly(p));
 	const sum = (pick: (p: WalmartLine) => number, field: string) => addMinor(ctx, field, ...kept.map(pick));

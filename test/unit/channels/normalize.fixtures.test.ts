@@ -57,6 +57,18 @@ describe('Shopify GraphQL (constructed)', () => {
 		expect(o.raw).toBe(raw);
 	});
 
+	test('an edited order (currentQuantity): the removed line is left out, current totals used', () => {
+		const node = load('shopify-graphql-order.json').data.order;
+		node.lineItems.nodes[0].currentQuantity = 2;
+		node.lineItems.nodes[1].currentQuantity = 0; // gift wrapping removed
+		node.currentTotalPriceSet = { shopMoney: { amount: '63.43', currencyCode: 'CAD' } };
+		node.currentTotalTaxSet = { shopMoney: { amount: '6.43', currencyCode: 'CAD' } };
+		node.currentTotalDiscountsSet = { shopMoney: { amount: '5.00', currencyCode: 'CAD' } };
+		const o = valid(normalizeOrder('shopify', node));
+		expect(o.lines.map((l) => [l.sku, l.quantity])).toEqual([['MUG-RED', 2]]);
+		expect(o.totals).toEqual({ subtotal: 50, shipping: 12, tax: 6.43, discount: 5, total: 63.43 });
+	});
+
 	test('a webhook (REST) body and a GraphQL node of the same order share the omsId', () => {
 		const node = load('shopify-graphql-order.json').data.order;
 		const rest = { id: 5550001001, created_at: '2026-05-01T10:00:00-04:00', currency: 'CAD', financial_status: 'paid', line_items: [{ id: 9001, sku: 'MUG-RED', quantity: 2, price: '25.00' }] };

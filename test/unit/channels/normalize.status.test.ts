@@ -116,6 +116,14 @@ describe('through the normalisers', () => {
 		expect(o.totals.total).toBe(5.34);
 	});
 
+	test('Walmart: a WFS order (shipped by Walmart) is never ready for the 3PL', () => {
+		const raw = vendor('walmart-order.json');
+		raw.order.orderLines.orderLine[0].orderLineStatuses.orderLineStatus[0].status = 'Acknowledged';
+		expect(normalizeOrder('walmart', raw).readiness).toBe('ready');
+		raw.order.shipNode.type = 'WFSFulfilled';
+		expect(normalizeOrder('walmart', raw).readiness).toBe('pending');
+	});
+
 	test('Shopify REST: cancelled_at wins over paid', () => {
 		const raw = vendor('shopify-rest-order-get.json');
 		raw.order.cancelled_at = '2008-01-11T11:00:00-05:00';

@@ -37,19 +37,39 @@ describe('Shopify REST payloads', () => {
 		expect(o.channelStatus).toBe('partially_refunded/unfulfilled');
 		expect(o.readiness).toBe('ready');
 		expect(o.currency).toBe('USD');
-		expect(o.totals).toEqual({ subtotal: 597, shipping: 0, tax: 11.94, discount: 10, total: 598.94 });
-		expect(skus(o)).toEqual(['IPOD2008GREEN', 'IPOD2008RED', 'IPOD2008BLACK']);
-		expect(o.lines.map((l) => [l.lineId, l.quantity, l.unitPrice, l.lineTotal])).toEqual([
-			['466157049', 1, 199, 199],
-			['518995019', 1, 199, 199],
-			['703073504', 1, 199, 199],
-		]);
+		// Two of the three lines were refunded and restocked (current_quantity 0): what is left to ship is the red
+		// one, and the totals are Shopify's current_* totals: 199 + tax 3.98 - discount 3.33 = 199.65.
+		expect(o.totals).toEqual({ subtotal: 199, shipping: 0, tax: 3.98, discount: 3.33, total: 199.65 });
+		expect(skus(o)).toEqual(['IPOD2008RED']);
+		expect(o.lines).toEqual([{ lineId: '518995019', sku: 'IPOD2008RED', title: 'IPod Nano - 8gb - red', quantity: 1, unitPrice: 199, lineTotal: 199 }]);
 		expect(o.shipTo).toMatchObject({ name: 'Bob Norman', line1: 'Chestnut Street 92', city: 'Louisville', region: 'KY', postalCode: '40202', country: 'US' });
 		expect(o.billTo?.country).toBe('US');
 		expect(o.customer).toMatchObject({ email: 'bob.norman@mail.example.com', name: 'Bob Norman', channelCustomerId: '207119551' });
 		expect(o.shipping).toEqual({ level: 'standard', label: 'Free Shipping' });
 		expect(o.risk.clientIp).toBe('0.0.0.0');
 		expect(o.raw).toBe(raw);
+	});
+
+	test('before the refund (no current_quantity yet): all three lines and the original totals', () => {
+		const raw = load('shopify-rest-order-get.json');
+		for (const li of raw.order.line_items) delete li.current_quantity;
+		const o = valid(normalizeOrder('shopify', raw));
+		expect(o.totals).toEqual({ subtotal: 597, shipping: 0, tax: 11.94, discount: 10, total: 598.94 });
+		expect(o.lines.map((l) => [l.lineId, l.sku, l.quantity, l.unitPrice, l.lineTotal])).toEqual([
+			['466157049', 'IPOD2008GREEN', 1, 199, 199],
+			['518995019', 'IPOD2008RED', 1, 199, 199],
+			['703073504', 'IPOD2008BLACK', 1, 199, 199],
+		]);
+	});
+
+	test('fully refunded (every current_quantity 0): original lines kept for the record, readiness cancelled', () => {
+		const raw = load('shopify-rest-order-get.json');
+		for (const li of raw.order.line_items) li.current_quantity = 0;
+		raw.order.financial_status = 'refunded';
+		const o = valid(normalizeOrder('shopify', raw));
+		expect(o.readiness).toBe('cancelled');
+		expect(o.lines).toHaveLength(3);
+		expect(o.totals.total).toBe(598.94);
 	});
 
 	test('the bare webhook body (the same order without the wrapper) gives the same order', () => {
@@ -107,6 +127,7 @@ describe('Amazon Orders API 2026-01-01 payloads', () => {
 	});
 
 	test.each([
+		// fulfilledBy AMAZON (FBA): shipped by Amazon
 		['amazon-searchOrders-2026-01-01-sandbox-1.json', '250-1234567-8901234', 'JPY', 19940, ['ECHO-DOT-4-JP-CHARCOAL', 'FIRE-TV-4K-MAX-JP'], 'JP', 'shipped'],
 		['amazon-searchOrders-2026-01-01-sandbox-2.json', '202-7654321-1098765', 'GBP', 34.99, ['ECHO-DOT-4-UK-CHARCOAL-SINGLE'], 'GB', 'shipped'],
 		['amazon-searchOrders-2026-01-01-sandbox-3.json', '171-2345678-9012345', 'BRL', 1599.9, ['DELL-I15-BR-001'], 'BR', 'ready'],
@@ -120,6 +141,17 @@ describe('Amazon Orders API 2026-01-01 payloads', () => {
 		expect(skus(o)).toEqual(expectedSkus);
 		expect(o.shipTo?.country).toBe(country);
 		expect(o.readiness).toBe(readiness);
+	});
+
+	test('Fulfilled by Amazon: the status carries AMAZON, and an unshipped FBA order is never ready for the 3PL', () => {
+		const raw = extractOrders('amazon', load('amazon-searchOrders-2026-01-01-sandbox-1.json'))[0] as any;
+		expect(normalizeOrder('amazon', raw).channelStatus).toBe('SHIPPED/AMAZON');
+		raw.fulfillment.fulfillmentStatus = 'UNSHIPPED';
+		const o = valid(normalizeOrder('amazon', raw));
+		expect([o.channelStatus, o.readiness]).toEqual(['UNSHIPPED/AMAZON', 'pending']);
+		const v0 = { order: load('amazon-v0-getOrder-sandbox-2.json'), items: [{ OrderItemId: '1', SellerSKU: 'S', QuantityOrdered: 1, ItemPrice: { CurrencyCode: 'EUR', Amount: '100.00' } }] };
+		v0.order.payload.OrderStatus = 'Unshipped';
+		expect(normalizeOrder('amazon', v0)).toMatchObject({ channelStatus: 'Unshipped/AFN', readiness: 'pending' });
 	});
 
 	test('JPY amounts stay whole', () => {
