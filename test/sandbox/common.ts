@@ -82,6 +82,24 @@ export abstract class SandboxBase {
 	/** Count of 429s the server sent, by operation */
 	readonly throttledBy: Record<string, number> = {};
 	url = '';
+	/** bumped whenever orders change, so sorted listings can be cached between pages */
+	protected version = 0;
+	private memoKey = '';
+	private memoValue: unknown;
+
+	bump(): void {
+		this.version++;
+	}
+
+	/** One cached value per (key, data version): the sorted/filtered list behind a paged listing. */
+	protected memo<T>(key: string, make: () => T): T {
+		const k = `${key}|${this.version}`;
+		if (k !== this.memoKey) {
+			this.memoValue = make();
+			this.memoKey = k;
+		}
+		return this.memoValue as T;
+	}
 
 	constructor(opts: SandboxOptions = {}) {
 		this.opts = opts;

@@ -80,7 +80,7 @@ interface GqlBody<T> {
 
 function isThrottled(res: HttpResponse): boolean {
 	const b = res.body as GqlBody<unknown> | undefined;
-	return res.status === 429 || (typeof b === 'object' && !!b?.errors?.some((e) => e?.extensions?.code === 'THROTTLED'));
+	return res.status === 429 || (typeof b === 'object' && b !== null && Array.isArray(b.errors) && b.errors.some((e) => e?.extensions?.code === 'THROTTLED'));
 }
 
 export function toGid(kind: string, id: string): string {
@@ -163,7 +163,7 @@ export class ShopifyClient implements ChannelClient {
 		);
 		const body = res.body;
 		if (typeof body !== 'object' || body === null) throw new Error(`Shopify GraphQL: response is not JSON (${String(body).slice(0, 100)})`);
-		if (body.errors?.length) {
+		if (Array.isArray(body.errors) && body.errors.length) {
 			throw new Error(`Shopify GraphQL error: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message ?? ''}`.trim()).join('; ')}`);
 		}
 		return body;

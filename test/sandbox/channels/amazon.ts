@@ -58,11 +58,13 @@ export class AmazonSandbox extends SandboxBase {
 	}
 
 	addOrders(orders: SeedOrder[]): void {
+		this.bump();
 		for (const o of orders) this.orders.set(o.id, o);
 	}
 
 	/** Change an order now (e.g. to test cursors) */
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
+		this.bump();
 		const o = this.orders.get(id);
 		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
 	}
@@ -267,6 +269,7 @@ export class AmazonSandbox extends SandboxBase {
 		this.received.shipments.push({ orderId, body: b });
 		o.status = 'shipped';
 		o.updatedAt = new Date().toISOString();
+		this.bump();
 		return { status: 204 };
 	}
 

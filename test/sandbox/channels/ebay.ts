@@ -45,6 +45,7 @@ export class EbaySandbox extends SandboxBase {
 	}
 
 	addOrders(orders: SeedOrder[]): void {
+		this.bump();
 		for (const o of orders) {
 			this.orders.set(o.id, o);
 			for (const l of o.lines) this.skus.add(l.sku);
@@ -52,6 +53,7 @@ export class EbaySandbox extends SandboxBase {
 	}
 
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
+		this.bump();
 		const o = this.orders.get(id);
 		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
 	}
@@ -212,12 +214,13 @@ export class EbaySandbox extends SandboxBase {
 				if (Number.isNaN(from) || Number.isNaN(to)) return this.err(400, 30800, 'Invalid date in filter.');
 			}
 		} else from = Date.now() - 90 * 86400_000;
-		const list = [...this.orders.values()]
-			.filter((o) => {
-				const t = Date.parse(o[field]);
-				return t >= from && t <= to;
-			})
-			.sort((x, y) => Date.parse(x[field]) - Date.parse(y[field]) || x.id.localeCompare(y.id));
+		const list = this.memo(`getOrders|${field}|${from}|${to}`, () =>
+			[...this.orders.values()]
+				.map((o) => ({ o, t: Date.parse(o[field]) }))
+				.filter((x) => x.t >= from && x.t <= to)
+				.sort((x, y) => x.t - y.t || x.o.id.localeCompare(y.o.id))
+				.map((x) => x.o),
+		);
 		const href = `${this.url}/sell/fulfillment/v1/order?${req.rawQuery}`;
 		const mk = (off: number) => `${this.url}/sell/fulfillment/v1/order?${req.rawQuery.replace(/(^|&)offset=\d+/, '')}&offset=${off}`.replace('?&', '?');
 		const page = list.slice(offset, offset + limit);
@@ -250,6 +253,7 @@ export class EbaySandbox extends SandboxBase {
 		this.received.fulfillments.push({ orderId, fulfillmentId, body: b });
 		o.status = 'shipped';
 		o.updatedAt = new Date().toISOString();
+		this.bump();
 		return { status: 201, headers: { location: `${this.url}/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${encodeURIComponent(fulfillmentId)}` } };
 	}
 

@@ -101,10 +101,12 @@ export class ShopifySandbox extends SandboxBase {
 	}
 
 	addOrders(orders: SeedOrder[]): void {
+		this.bump();
 		for (const o of orders) this.orders.set(o.id, o);
 	}
 
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
+		this.bump();
 		const o = this.orders.get(id);
 		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
 	}
@@ -280,7 +282,7 @@ export class ShopifySandbox extends SandboxBase {
 	}
 
 	protected throttleResponse(): Res {
-		return { status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] } };
+		return { status: 429, headers: { 'retry-after': String(1 * this.timeScale) }, body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] } };
 	}
 
 	protected route(req: Req): Res {
@@ -369,6 +371,7 @@ export class ShopifySandbox extends SandboxBase {
 				const id = String(vars.orderId ?? '').split('/').pop() ?? '';
 				if (!this.orders.has(id)) return this.answer({ orderCancel: { job: null, orderCancelUserErrors: [{ field: ['orderId'], message: 'Order does not exist', code: 'NOT_FOUND' }] } }, requested, 10);
 				this.cancelled.add(id);
+				this.bump();
 				this.touch(id);
 				this.received.cancels.push({ variables: vars });
 				return this.answer({ orderCancel: { job: { id: `gid://shopify/Job/${randomUUID()}` }, orderCancelUserErrors: [] } }, requested, 10);
@@ -405,11 +408,17 @@ export class ShopifySandbox extends SandboxBase {
 		const after = vars.after as string | null | undefined;
 		const cond = (m: RegExpExecArray | null, v: string) => !m || (m[1] === '>' ? Date.parse(v) > Date.parse(m[2]) : Date.parse(v) >= Date.parse(m[2]));
 		const key = (o: SeedOrder) => (sortKey === 'UPDATED_AT' ? Date.parse(o.updatedAt) : sortKey === 'CREATED_AT' || sortKey === 'PROCESSED_AT' ? Date.parse(o.createdAt) : Number(o.id));
-		const list = [...this.orders.values()]
-			.filter((o) => cond(mm, o.updatedAt) && cond(cm, o.createdAt))
-			.sort((a, b) => (key(a) - key(b) || Number(a.id) - Number(b.id)) * (reverse ? -1 : 1));
+		const list = this.memo(`orders|${search}|${sortKey}|${reverse}`, () =>
+			[...this.orders.values()]
+				.filter((o) => cond(mm, o.updatedAt) && cond(cm, o.createdAt))
+				.map((o) => ({ o, k: key(o), id: Number(o.id) }))
+				.sort((a, b) => (a.k - b.k || a.id - b.id) * (reverse ? -1 : 1))
+				.map((x) => x.o),
+		);
 		let start = 0;
-		if (after) {
+		const cursorIndex = this.memo(`idx|${search}|${sortKey}|${reverse}`, () => new Map<string, number>());
+		if (after && cursorIndex.has(after)) start = cursorIndex.get(after) as number;
+		else if (after) {
 			// opaque cursor: base64 of {last_id, last_value} like Shopify's
 			try {
 				const c = JSON.parse(Buffer.from(after, 'base64').toString('utf8')) as { last_id: string; last_value: number };
@@ -424,6 +433,7 @@ export class ShopifySandbox extends SandboxBase {
 		const nodes = page.map((o) => this.renderGraphql(o, lineFirst || 0));
 		const last = page[page.length - 1];
 		const endCursor = last ? Buffer.from(JSON.stringify({ last_id: last.id, last_value: key(last) })).toString('base64') : null;
+		if (endCursor) cursorIndex.set(endCursor, start + page.length);
 		const actual = 2 + page.reduce((s, o) => s + 12 + 2 * Math.min(o.lines.length, lineFirst), 0);
 		this.costLog.push({ requested, actual });
 		return this.answer({ orders: { pageInfo: { hasNextPage: start + first < list.length, endCursor, hasPreviousPage: start > 0, startCursor: null }, nodes } }, requested, actual);
@@ -470,8 +480,10 @@ export class ShopifySandbox extends SandboxBase {
 				changes.push([lid, it.quantity]);
 			}
 			o.updatedAt = new Date().toISOString();
+		this.bump();
 		}
 		for (const [lid, q] of changes) this.fulfilled.set(lid, (this.fulfilled.get(lid) ?? 0) + q);
+		this.bump();
 		this.received.fulfillments.push({ input: f });
 		return this.answer({ fulfillmentCreate: { fulfillment: { id: `gid://shopify/Fulfillment/${4000000000 + this.received.fulfillments.length}`, status: 'SUCCESS' }, userErrors: [] } }, requested, 10);
 	}

@@ -57,6 +57,7 @@ export class WalmartSandbox extends SandboxBase {
 	}
 
 	addOrders(orders: SeedOrder[]): void {
+		this.bump();
 		for (const o of orders) {
 			this.orders.set(o.id, o);
 			const m = new Map<string, LineState>();
@@ -69,6 +70,7 @@ export class WalmartSandbox extends SandboxBase {
 	}
 
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
+		this.bump();
 		const o = this.orders.get(id);
 		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
 	}
@@ -187,6 +189,7 @@ export class WalmartSandbox extends SandboxBase {
 				for (const st of this.lineState.get(po)?.values() ?? []) if (st.status === 'Created') st.status = 'Acknowledged';
 				this.received.acknowledgements.push(po);
 				o.updatedAt = new Date().toISOString();
+		this.bump();
 				return wrap({ status: 200, body: { order: this.render(o) } });
 			}
 			case 'shipping':
@@ -288,6 +291,7 @@ export class WalmartSandbox extends SandboxBase {
 		}
 		this.received.shipments.push({ purchaseOrderId: po, body: req.body });
 		o.updatedAt = new Date().toISOString();
+		this.bump();
 		return { status: 200, body: { order: this.render(o) } };
 	}
 
@@ -304,11 +308,13 @@ export class WalmartSandbox extends SandboxBase {
 		}
 		for (const l of lines) {
 			const st = states.get(String(l.lineNumber)) as LineState;
+			this.bump();
 			st.status = 'Cancelled';
 			st.reason = String((l.orderLineStatuses as { orderLineStatus?: Array<{ cancellationReason?: string }> })?.orderLineStatus?.[0]?.cancellationReason ?? 'CUSTOMER_REQUESTED_SELLER_TO_CANCEL');
 		}
 		this.received.cancellations.push({ purchaseOrderId: po, body: req.body });
 		o.updatedAt = new Date().toISOString();
+		this.bump();
 		return { status: 200, body: { order: this.render(o) } };
 	}
 }

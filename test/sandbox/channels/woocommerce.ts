@@ -79,10 +79,12 @@ export class WooCommerceSandbox extends SandboxBase {
 	}
 
 	addOrders(orders: SeedOrder[]): void {
+		this.bump();
 		for (const o of orders) this.orders.set(o.id, o);
 	}
 
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
+		this.bump();
 		const o = this.orders.get(id);
 		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
 	}
@@ -215,7 +217,9 @@ export class WooCommerceSandbox extends SandboxBase {
 				if (b.status !== undefined && !allowed.includes(b.status)) return this.err(400, 'rest_invalid_param', 'Invalid parameter(s): status');
 				this.received.orderUpdates.push({ orderId: m[1], body: b });
 				if (b.status) this.statusOverride.set(o.id, b.status);
+				this.bump();
 				o.updatedAt = new Date().toISOString();
+		this.bump();
 				return { status: 200, body: this.render(o) };
 			}
 		}
@@ -298,7 +302,7 @@ export class WooCommerceSandbox extends SandboxBase {
 		const orderby = q.get('orderby') ?? 'date';
 		const dir = (q.get('order') ?? 'desc') === 'asc' ? 1 : -1;
 		const key = (o: SeedOrder) => (orderby === 'modified' ? Date.parse(o.updatedAt) : orderby === 'id' ? Number(o.id) : Date.parse(o.createdAt));
-		const list = [...this.orders.values()]
+		const list = this.memo(`orders|${ma}|${mb}|${af}|${bf}|${statuses?.join(',')}|${orderby}|${dir}`, () => [...this.orders.values()]
 			.filter((o) => {
 				const u = Date.parse(o.updatedAt);
 				const c = Date.parse(o.createdAt);
@@ -309,7 +313,7 @@ export class WooCommerceSandbox extends SandboxBase {
 				if (statuses?.length && !statuses.includes(this.statusOverride.get(o.id) ?? STATUS[o.status])) return false;
 				return true;
 			})
-			.sort((x, y) => (key(x) - key(y)) * dir || (Number(x.id) - Number(y.id)) * dir);
+			.sort((x, y) => (key(x) - key(y)) * dir || (Number(x.id) - Number(y.id)) * dir));
 		const totalPages = Math.max(1, Math.ceil(list.length / perPage));
 		const slice = list.slice((page - 1) * perPage, page * perPage);
 		const base = `${this.url}${req.path}`;

@@ -138,7 +138,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 		expect(c.stats.throttled).toBe(1);
 		sb.resetCalls();
 		sb.inject({ kind: 'error', status: 400, path: '/orders/2026-01-01/orders/' });
-		const err = await c.getOrder(orders[3].id).catch((e) => e);
+		const err = (await c.getOrder(orders[3].id).catch((e) => e)) as HttpError;
 		expect(err).toBeInstanceOf(HttpError);
 		expect(err.status).toBe(400);
 		expect(sb.callsTo('/orders/2026-01-01/orders/').length).toBe(1);
@@ -158,9 +158,9 @@ describe('Amazon client against the SP-API sandbox', () => {
 	it('keeps secrets out of errors (bad client secret, bad refresh token)', async () => {
 		const bad = { ...creds, lwaClientSecret: 'amzn1.oa2-cs.v1.WRONGSECRETvalue123' };
 		const c = new AmazonClient(bad, request, isolated(TS));
-		const e1 = await c.getOrder(orders[0].id).catch((e) => e as Error);
+		const e1 = (await c.getOrder(orders[0].id).catch((e) => e)) as Error;
 		expect(e1).toBeInstanceOf(Error);
-		const e2 = await new AmazonClient({ ...creds, refreshToken: 'Atzr|WRONG-refresh-token-zzz' }, request, isolated(TS)).getOrder(orders[0].id).catch((e) => e as Error);
+		const e2 = (await new AmazonClient({ ...creds, refreshToken: 'Atzr|WRONG-refresh-token-zzz' }, request, isolated(TS)).getOrder(orders[0].id).catch((e) => e)) as Error;
 		for (const e of [e1, e2]) {
 			const text = `${e.message} ${JSON.stringify(e)}`;
 			expect(text).not.toContain('WRONGSECRETvalue123');

@@ -7,17 +7,19 @@ describe('createAxiosRequest', () => {
 	let url = '';
 	beforeAll(async () => {
 		server = http.createServer((req, res) => {
-			if (req.url?.startsWith('/slow')) return; // never answers
+			if (req.url?.startsWith('/slow')) return undefined; // never answers
 			const chunks: Buffer[] = [];
 			req.on('data', (c) => chunks.push(c));
 			req.on('end', () => {
 				if (req.url?.startsWith('/text')) {
 					res.writeHead(500, { 'content-type': 'text/plain', 'X-Custom': 'A' });
-					return res.end('boom');
+					res.end('boom');
+					return;
 				}
 				res.writeHead(201, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ method: req.method, url: req.url, ct: req.headers['content-type'], body: Buffer.concat(chunks).toString() }));
 			});
+			return undefined;
 		});
 		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
