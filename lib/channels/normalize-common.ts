@@ -140,7 +140,7 @@ export function optMinor(ctx: Ctx, v: unknown, field: string, currency: string):
 	let m: number;
 	try {
 		m = toMinor(v, currency);
-	} catch (e) {
+	} catch {
 		return ctx.invalid(field, `expected an amount, got ${describe(v)}`);
 	}
 	if (Math.abs(m) > MAX_MINOR) return ctx.invalid(field, `amount too large, got ${describe(v)}`);

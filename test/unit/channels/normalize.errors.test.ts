@@ -3,11 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extractOrders, NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
+import type { Payload } from './payload-seeds';
 
 const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
 const FIXTURES = path.resolve(__dirname, '../../fixtures/channels');
-const vendor = (f: string): any => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
-const fixture = (f: string): any => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+const vendor = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
+const fixture = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
 
 function error(fn: () => unknown): NormalizeError {
 	try {
@@ -27,7 +28,7 @@ const ebay = () => fixture('ebay-getOrders.json').orders[0];
 const woo = () => vendor('woocommerce-order.json');
 const walmart = () => vendor('walmart-order.json').order;
 
-type Case = [string, string, () => any, (o: any) => void, string | null, string, RegExp?];
+type Case = [string, string, () => Payload, (o: Payload) => void, string | null, string, RegExp?];
 const cases: Case[] = [
 	['amazon', '2026 item quantity', amazon2026, (o) => delete o.orderItems[0].quantityOrdered, '123-4567890-1234567', 'orderItems[0].quantityOrdered', /^amazon order 123-4567890-1234567: missing orderItems\[0\]\.quantityOrdered$/],
 	['amazon', '2026 order id', amazon2026, (o) => delete o.orderId, null, 'orderId', /^amazon order unknown id: missing orderId$/],

@@ -6,10 +6,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extractOrders, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
+import type { Payload } from './payload-seeds';
 import type { CanonicalOrder } from '../../../lib/order/types';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/channels');
-const load = (f: string): any => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+const load = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
 
 function valid(order: CanonicalOrder): CanonicalOrder {
 	expect(validateOrder(order)).toEqual([]);

@@ -7,12 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { amazonOrderChange, extractOrders, NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
+import type { Payload } from './payload-seeds';
 import type { CanonicalOrder } from '../../../lib/order/types';
 
 const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
 const covered = new Set<string>();
 
-function load(file: string): any {
+function load(file: string): Payload {
 	covered.add(file);
 	return JSON.parse(fs.readFileSync(path.join(PAYLOADS, file), 'utf8'));
 }
@@ -144,7 +145,7 @@ describe('Amazon Orders API 2026-01-01 payloads', () => {
 	});
 
 	test('Fulfilled by Amazon: the status carries AMAZON, and an unshipped FBA order is never ready for the 3PL', () => {
-		const raw = extractOrders('amazon', load('amazon-searchOrders-2026-01-01-sandbox-1.json'))[0] as any;
+		const raw = extractOrders('amazon', load('amazon-searchOrders-2026-01-01-sandbox-1.json'))[0] as Payload;
 		expect(normalizeOrder('amazon', raw).channelStatus).toBe('SHIPPED/AMAZON');
 		raw.fulfillment.fulfillmentStatus = 'UNSHIPPED';
 		const o = valid(normalizeOrder('amazon', raw));
@@ -201,7 +202,7 @@ describe('Amazon Orders API v0 payloads', () => {
 		const items = load('amazon-v0-getOrderItems-sandbox-1.json');
 		const orders = extractOrders('amazon', load('amazon-v0-getOrders-sandbox-1.json'));
 		expect(orders).toHaveLength(2);
-		for (const order of orders as any[]) {
+		for (const order of orders as Payload[]) {
 			// the vendor's items example belongs to 902-1845936-5435065; reuse its item list for the second order
 			const o = valid(normalizeOrder('amazon', { order, items: items.payload.OrderItems }));
 			expect(o.channelStatus).toBe('Unshipped');
@@ -290,7 +291,7 @@ describe('Amazon Orders API v0 payloads', () => {
 	test('getOrders examples (Pending, with ShippingAddress and BuyerInfo inline) with items', () => {
 		const items = load('amazon-v0-getOrderItems-sandbox-1.json').payload.OrderItems;
 		for (const file of ['amazon-v0-getOrders.json', 'amazon-v0-getOrders-sandbox-2.json', 'amazon-v0-getOrders-sandbox-3.json']) {
-			const [order] = extractOrders('amazon', load(file)) as any[];
+			const [order] = extractOrders('amazon', load(file)) as Payload[];
 			const o = valid(normalizeOrder('amazon', { order, items }));
 			expect(o.omsId).toBe('amazon:902-3159896-1390916');
 			expect(o.channelStatus).toBe('Pending');

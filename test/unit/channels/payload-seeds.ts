@@ -9,7 +9,14 @@ import * as path from 'path';
 export const PAYLOADS_DIR = path.resolve(__dirname, '../../../../shared/reference/payloads');
 export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/channels');
 
-function read(dir: string, file: string): any {
+/**
+ * A parsed JSON payload. Tests reach into vendor bodies and mutate them freely; typing every vendor schema
+ * would add nothing the normalisers do not already check at run time.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Payload = any;
+
+export function read(dir: string, file: string): Payload {
 	return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 }
 
