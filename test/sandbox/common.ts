@@ -84,8 +84,8 @@ export abstract class SandboxBase {
 	url = '';
 	/** bumped whenever orders change, so sorted listings can be cached between pages */
 	protected version = 0;
-	private memoKey = '';
-	private memoValue: unknown;
+	private memoVersion = -1;
+	private readonly memoValues = new Map<string, unknown>();
 
 	bump(): void {
 		this.version++;
@@ -93,12 +93,15 @@ export abstract class SandboxBase {
 
 	/** One cached value per (key, data version): the sorted/filtered list behind a paged listing. */
 	protected memo<T>(key: string, make: () => T): T {
-		const k = `${key}|${this.version}`;
-		if (k !== this.memoKey) {
-			this.memoValue = make();
-			this.memoKey = k;
+		if (this.memoVersion !== this.version) {
+			this.memoValues.clear();
+			this.memoVersion = this.version;
 		}
-		return this.memoValue as T;
+		if (!this.memoValues.has(key)) {
+			if (this.memoValues.size > 50) this.memoValues.clear();
+			this.memoValues.set(key, make());
+		}
+		return this.memoValues.get(key) as T;
 	}
 
 	constructor(opts: SandboxOptions = {}) {
