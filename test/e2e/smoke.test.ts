@@ -12,7 +12,7 @@ describe('real n8n: harness smoke test with n8n-nodes-base only', () => {
 	let workflowId: string;
 
 	beforeAll(async () => {
-		n8n = await N8n.create({ name: 'smoke' });
+		n8n = await N8n.create({ name: 'smoke', requirePackage: false });
 		const workflow = await n8n.importWorkflow(join(__dirname, 'workflows', 'smoke-base-nodes.json'));
 		workflowId = workflow.id;
 		await n8n.start();

@@ -92,6 +92,11 @@ export interface N8nOptions {
 	env?: Record<string, string>;
 	/** Set E2E_KEEP=1 to keep the temporary user folder for inspection. */
 	keepUserFolder?: boolean;
+	/**
+	 * Fail start() as soon as n8n reports that it could not load this package (default true). The smoke test
+	 * of the harness itself, which uses n8n's own nodes only, turns it off.
+	 */
+	requirePackage?: boolean;
 	/** How long start-up may take before the harness gives up (a hang guard, not a measurement). */
 	startupTimeoutMs?: number;
 }
@@ -146,7 +151,8 @@ export class N8n {
 		mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
 		// n8n's community package folder is itself an npm project that lists what is installed.
 		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2));
-		symlinkSync(repoRoot, join(nodesDir, 'node_modules', packageName), 'dir');
+		// E2E_PACKAGE_DIR links another folder instead (e.g. an unpacked `npm pack` of this package).
+		symlinkSync(process.env.E2E_PACKAGE_DIR ?? repoRoot, join(nodesDir, 'node_modules', packageName), 'dir');
 
 		this.port = await freePort();
 		this.brokerPort = await freePort();
@@ -278,12 +284,24 @@ export class N8n {
 					// not listening yet
 				}
 			}
+			const fatal = this.fatalStartupProblem();
+			if (fatal) throw new Error(`${fatal}; log in ${this.artifacts}/n8n.log:\n${this.output.slice(-4000)}`);
 			if (healthy && this.output.includes('Editor is now accessible via') && (await this.webhooksRegistered())) return;
 			if (Date.now() > deadline) {
 				throw new Error(`n8n did not become ready; log in ${this.artifacts}/n8n.log:\n${this.output.slice(-4000)}`);
 			}
 			await delay(250);
 		}
+	}
+
+	/** What n8n printed that means the instance will never serve the imported workflows. */
+	private fatalStartupProblem(): string | undefined {
+		if ((this.options.requirePackage ?? true) && this.output.includes(`Failed to load package "${packageName}"`)) {
+			return `n8n could not load ${packageName} (is dist/ built and complete? every path in package.json "n8n" must exist)`;
+		}
+		const activation = /(Workflow cannot run on this instance:[^\n]*|There was a problem activating[^\n]*)/.exec(this.output);
+		if (activation) return `n8n could not activate a published workflow: ${activation[1]}`;
+		return undefined;
 	}
 
 	private async webhooksRegistered(): Promise<boolean> {
