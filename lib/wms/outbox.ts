@@ -18,7 +18,7 @@
 import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
 import type { Delivery, OmsStatus, Store, StoredShipment } from '../store/types';
 import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
-import { WmsError, type WmsOrderUpdate, type WmsProvider } from './types';
+import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
 
 export interface BackoffPolicy {
 	/** First retry after this (ms); default 30 s */
@@ -131,29 +131,36 @@ async function attempt(
 	cause: string,
 ): Promise<PushResult> {
 	const base = { omsId: order.omsId, reference: delivery.reference };
+	let r: CreateOrderResult;
 	try {
-		const r = await provider.createOrder(order, { reference: delivery.reference, shipmentNo: delivery.shipmentNo, lines });
-		const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
-		await store.setStatus(order.omsId, 'at_wms', {
+		r = await provider.createOrder(order, { reference: delivery.reference, shipmentNo: delivery.shipmentNo, lines });
+	} catch (err) {
+		const message = errorText(err);
+		const attempts = delivery.attempts + 1;
+		const retryable = isRetryable(err);
+		const next = retryable ? nextAttemptAt(now, attempts, backoff) : null;
+		const failed = await store.markDeliveryAttemptFailed(delivery.id, message, next);
+		if (await store.getOrder(order.omsId)) {
+			await store.addEvent(order.omsId, 'wms', {
+				cause,
+				detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable },
+			});
+		}
+		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message };
+	}
+	// The WMS has it: record that first, so nothing after this can make the outbox send it again
+	const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
+	const stored = await store.getOrder(order.omsId);
+	if (stored) {
+		const moved = await store.setStatus(order.omsId, 'at_wms', {
 			onlyFrom: PRE_WMS,
 			cause,
 			detail: { provider: provider.name, reference: delivery.reference, wmsOrderId: r.wmsOrderId, outcome: r.outcome },
 		});
-		const stored = await store.getOrder(order.omsId);
-		const wms = mergeAnnotation(stored?.order.wms, provider.name, delivery.reference, { status: 'at_wms', rawStatus: null, wmsOrderId: r.wmsOrderId }, []);
+		const wms = mergeAnnotation(moved.stored.order.wms, provider.name, delivery.reference, { status: 'at_wms', rawStatus: null, wmsOrderId: r.wmsOrderId }, []);
 		if (wms.changed) await store.annotate(order.omsId, 'wms', wms.value, { type: 'wms', cause, detail: { reference: delivery.reference, outcome: r.outcome } });
-		return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
-	} catch (err) {
-		const message = errorText(err);
-		const attempts = delivery.attempts + 1;
-		const next = isRetryable(err) ? nextAttemptAt(now, attempts, backoff) : null;
-		const failed = await store.markDeliveryAttemptFailed(delivery.id, message, next);
-		await store.addEvent(order.omsId, 'wms', {
-			cause,
-			detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable: isRetryable(err) },
-		});
-		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message };
 	}
+	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
 }
 
 export interface RetrySummary {
