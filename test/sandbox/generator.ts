@@ -217,7 +217,8 @@ export function generateOrders(opts: GenerateOptions = {}): GeneratedSet {
 				shippingLevel,
 				shippingCost: shippingLevel === 'standard' ? (rnd() < 0.5 ? 0 : 5.99) : shippingLevel === 'economy' ? 0 : shippingLevel === 'expedited' ? 14.99 : 29.99,
 				tax: 0,
-				discount: rnd() < 0.15 ? 5 : 0,
+				// Walmart's order model has no order-level discount field ⚠, so its orders carry none
+				discount: rnd() < 0.15 && channel !== 'walmart' ? 5 : 0,
 				clientIp: `${24 + Math.floor(rnd() * 170)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}.${1 + Math.floor(rnd() * 250)}`,
 				fraud: [],
 			};

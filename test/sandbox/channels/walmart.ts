@@ -85,10 +85,14 @@ export class WalmartSandbox extends SandboxBase {
 		const states = this.lineState.get(o.id) ?? new Map<string, LineState>();
 		const lines: unknown[] = [];
 		let n = 0;
+		// the order's tax spread over its unit lines in cents, the remainder on the last one
+		const units = Math.max(1, o.lines.reduce((s, x) => s + x.quantity, 0));
+		const taxCents = Math.round(o.tax * 100);
+		const baseTax = Math.floor(taxCents / units);
 		for (const l of o.lines) {
-			const unitTax = Math.round((o.tax / Math.max(1, o.lines.reduce((s, x) => s + x.quantity, 0))) * 100) / 100;
 			for (let u = 0; u < l.quantity; u++) {
 				const num = String(++n);
+				const unitTax = (baseTax + (n === units ? taxCents - baseTax * units : 0)) / 100;
 				const st = states.get(num) ?? { status: 'Created' };
 				// auto-cancel: a line not Shipped by estimated ship date + 8 days ✔ (§5.4)
 				if ((st.status === 'Created' || st.status === 'Acknowledged') && Date.now() > estShip + 8 * 86400_000) {
