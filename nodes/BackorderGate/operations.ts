@@ -1,0 +1,179 @@
+/**
+ * The backorderGate's operations as plain functions of (store, orders, policy): the decisions are lib/backorder's
+ * (routeOrder, planRelease, decideRelease); these functions read and write the store around them.
+ */
+import { allocationFromReserveResult } from '../../lib/allocation';
+import { decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteResult } from '../../lib/backorder';
+import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
+import type { OmsStatus, ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
+import { lineIdOf, reserveLinesOf, sameAllocation } from '../InventoryAllocator/operations';
+
+export class GateItemError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'GateItemError';
+	}
+}
+
+/** Statuses Route may move an order from: after intake (received), re-routing (backordered, ready). */
+export const ROUTABLE: OmsStatus[] = ['received', 'backordered', 'ready'];
+
+export interface GateOptions {
+	now: Date;
+	holdDays?: number | null;
+	cancelWholeOrder?: boolean;
+	cause?: string;
+}
+
+export interface GateOutcome {
+	output: 'ready' | 'partial' | 'backorder';
+	route: RouteResult;
+	stored: StoredOrder;
+	/** The OMS status changed in this call (false: it already was so) */
+	changed: boolean;
+	/** The WMS shipment number this shipment request is for (outbox key with omsId) */
+	shipmentNo: number | null;
+	allocation: AllocationAnnotation;
+}
+
+/** The first shipment number of this order not yet in the WMS outbox. */
+export async function nextShipmentNo(store: Store, omsId: string): Promise<number> {
+	let n = 1;
+	while (await store.getDelivery(omsId, n)) n++;
+	return n;
+}
+
+function timelineDetail(route: RouteResult): Record<string, unknown> {
+	return {
+		output: route.output,
+		policy: route.policy,
+		reason: route.reason,
+		...(route.backorderedLines.length
+			? { waiting: route.backorderedLines.map((l) => ({ lineId: l.lineId, sku: l.sku, backordered: l.backordered })) }
+			: {}),
+		...(route.cancelLines.length ? { cancelLines: route.cancelLines } : {}),
+		...(route.holdOverdue ? { holdOverdue: true } : {}),
+	};
+}
+
+/**
+ * Route one order: decide by policy, then set its OMS status (and the out_of_stock hold) compare-and-set from a
+ * routable status, so a cancelled, rejected or fraud-held order is never made ready by a stale item.
+ */
+export async function routeOne(
+	store: Store,
+	order: Pick<CanonicalOrder, 'omsId' | 'channel' | 'lines'> & { allocation?: AllocationAnnotation },
+	policy: PolicyConfig,
+	opts: GateOptions,
+): Promise<GateOutcome> {
+	const stored = await store.getOrder(order.omsId);
+	if (!stored) throw new GateItemError(`No order ${order.omsId} in the OMS store: record it with OMS Order > Record, then Reserve, before routing`);
+	if (!ROUTABLE.includes(stored.status)) {
+		throw new GateItemError(
+			`Order ${order.omsId} is ${stored.status.replace('_', ' ')}: Route only moves orders that are ${ROUTABLE.join(', ')} (resolve the fraud review or hold first)`,
+		);
+	}
+	const allocation = order.allocation ?? stored.order.allocation;
+	const subject = { omsId: order.omsId, channel: stored.order.channel, lines: stored.order.lines, allocation };
+	const heldSince = stored.hold?.reason === 'out_of_stock' ? stored.hold.since : null;
+	const route = routeOrder(subject, policy, { now: opts.now, holdDays: opts.holdDays, heldSince, cancelWholeOrder: opts.cancelWholeOrder });
+	const result = await store.setStatus(order.omsId, route.status, {
+		cause: opts.cause,
+		onlyFrom: ROUTABLE,
+		hold: route.hold,
+		detail: timelineDetail(route),
+	});
+	if (!result.changed && result.from !== route.status) {
+		throw new GateItemError(`Order ${order.omsId} changed meanwhile (now ${result.from}); route it again`);
+	}
+	if (!route.keepReservations) await store.release(order.omsId, undefined, { cause: opts.cause });
+	const shipmentNo = route.shipmentLines.length ? await nextShipmentNo(store, order.omsId) : null;
+	return { output: route.output, route, stored: result.stored, changed: result.changed, shipmentNo, allocation: allocation! };
+}
+
+export interface ReleaseHeldOptions extends GateOptions {
+	priorityChannels?: string[];
+	limit?: number;
+	/** Also answer the orders that stay held (for an overdue alert), output 'backorder' with released false */
+	includeStillHeld?: boolean;
+}
+
+export interface ReleaseOutcome extends GateOutcome {
+	released: boolean;
+}
+
+/**
+ * Release Held: held (backordered, out_of_stock) orders in planRelease order get their missing units topped up
+ * (one store call: the batch is reserved in that order), then each is decided (decideRelease) and released with a
+ * compare-and-set from 'backordered'. Only an order whose compare-and-set changed it is answered as released, so
+ * a second run, or a second worker racing this one, releases nothing twice.
+ */
+export async function releaseHeld(store: Store, policy: PolicyConfig, opts: ReleaseHeldOptions): Promise<ReleaseOutcome[]> {
+	const held: StoredOrder[] = [];
+	const page = 500;
+	for (let offset = 0; ; offset += page) {
+		const rows = await store.searchOrders({ statuses: ['backordered'], holdReasons: ['out_of_stock'], order: 'asc', limit: page, offset });
+		held.push(...rows);
+		if (rows.length < page) break;
+	}
+	const plan = planRelease(held, { priorityChannels: opts.priorityChannels, limit: opts.limit });
+	if (!plan.length) return [];
+	const skus = new Set<string>();
+	for (const s of plan) for (const l of s.order.lines) skus.add(l.sku);
+	const bundles = await store.getBundles([...skus]);
+	const requests: ReserveRequest[] = plan.map((s) => ({
+		omsId: s.order.omsId,
+		// every line at its requested quantity: the store's topUp reserves only what the order's reservations lack
+		lines: reserveLinesOf(s.order.lines, bundles),
+		allowPartial: RESERVE_ALLOW_PARTIAL,
+		mode: 'topUp',
+		cause: opts.cause,
+	}));
+	const results = await store.reserve(requests);
+	const out: ReleaseOutcome[] = [];
+	for (let i = 0; i < plan.length; i++) {
+		const s = plan[i];
+		const order = s.order;
+		const allocation = allocationFromReserveResult(results[i]);
+		const previous = order.allocation ?? zeroAllocation(order.lines);
+		const decision = decideRelease({ omsId: order.omsId, channel: order.channel, lines: order.lines, allocation }, previous, policy, {
+			now: opts.now,
+			holdDays: opts.holdDays,
+			heldSince: s.hold?.since ?? null,
+			cancelWholeOrder: opts.cancelWholeOrder,
+		});
+		let stored = s;
+		let changed = false;
+		if (decision.release) {
+			const cas = await store.setStatus(order.omsId, decision.statusChange.to, {
+				cause: opts.cause,
+				onlyFrom: decision.statusChange.onlyFrom,
+				hold: decision.statusChange.hold,
+				detail: { ...timelineDetail(decision.route), releasedBy: 'Release Held', newlyAllocated: decision.newlyAllocated },
+			});
+			changed = cas.changed;
+			stored = cas.stored;
+			if (changed && decision.statusChange.to === 'cancelled') await store.release(order.omsId, undefined, { cause: opts.cause });
+		}
+		if (!sameAllocation(previous, allocation)) {
+			stored = await store.annotate(order.omsId, 'allocation', allocation, {
+				cause: opts.cause,
+				detail: { status: allocation.status, releaseHeld: true, lines: allocation.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated, backordered: l.backordered })) },
+			});
+		}
+		const released = decision.release && changed;
+		if (!released && !opts.includeStillHeld) continue;
+		if (!released && decision.release) continue; // someone else released it: never answered twice
+		const route = released ? decision.route : { ...decision.route, output: 'backorder' as const, shipmentLines: [] };
+		const shipmentNo = released && route.shipmentLines.length ? await nextShipmentNo(store, order.omsId) : null;
+		out.push({ output: route.output, route, stored, changed, shipmentNo, allocation, released });
+	}
+	return out;
+}
+
+function zeroAllocation(lines: OrderLine[]): AllocationAnnotation {
+	return {
+		status: 'backordered',
+		lines: lines.map((l, i) => ({ lineId: lineIdOf(l, i), sku: l.sku, requested: l.quantity, allocated: 0, backordered: l.quantity })),
+	};
+}
