@@ -5,6 +5,7 @@
  */
 import type { HttpRequestOptions, HttpResponse } from '../http/types';
 import { requestWithRetry, type RetryPolicy } from '../http/retry';
+import { redactText } from '../http/errors';
 import { WmsError, type Pacer, type ProviderDeps } from './types';
 
 export interface SendOptions {
@@ -94,7 +95,8 @@ function bodyHint(body: unknown): string {
 		const first = firstError(b.errors);
 		if (first) parts.push(first);
 	}
-	const text = parts.join(' ').trim();
+	// whatever the server echoes, token-looking text never reaches an error message
+	const text = redactText(parts.join(' ').trim());
 	return text ? `: ${text.slice(0, 300)}` : '';
 }
 
