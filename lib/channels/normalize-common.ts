@@ -148,6 +148,8 @@ export function optMinor(ctx: Ctx, v: unknown, field: string, currency: string):
 }
 
 const POW10 = [1, 10, 100, 1000, 10000];
+/** minorUnits() per currency code already seen (a few dozen at most: codes are checked before they get here). */
+const DECIMALS = new Map<string, number>();
 const PLAIN_DECIMAL = /^(-?)(\d{1,13})(?:\.(\d{0,4}))?$/;
 
 /**
@@ -156,11 +158,14 @@ const PLAIN_DECIMAL = /^(-?)(\d{1,13})(?:\.(\d{0,4}))?$/;
  * count of minor units. Null means "not sure": toMinor decides.
  */
 function fastMinor(v: number | string, currency: string): number | null {
-	let d: number;
-	try {
-		d = minorUnits(currency);
-	} catch {
-		return null;
+	let d = DECIMALS.get(currency);
+	if (d === undefined) {
+		try {
+			d = minorUnits(currency);
+		} catch {
+			return null;
+		}
+		DECIMALS.set(currency, d);
 	}
 	if (d >= POW10.length) return null;
 	if (typeof v === 'number') {

@@ -39,6 +39,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** WooCommerce HTML-escapes product names (`Ship Your Idea &ndash; Color: Black`): decode the common entities. */
 export function decodeEntities(s: string): string {
+	if (!s.includes('&')) return s;
 	return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (m, e: string) => {
 		if (e[0] === '#') {
 			const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
