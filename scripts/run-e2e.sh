@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: layer 3, a real n8n 2.x with this package loaded (test/e2e). On Node 24; n8n is installed
-# once into .cache/ by scripts/ensure-n8n.sh; the package is built first because n8n loads dist/.
+# once into .cache/ by scripts/ensure-n8n.sh; the package is built first because n8n loads dist/; a throwaway
+# PostgreSQL (scripts/pg.sh) backs the test that selects the PostgreSQL store through the credential.
 #
 # Extra arguments go to jest. JEST_JSON_OUT=<file> also writes jest's JSON report there (used by .ci/run).
 # Logs of every n8n started by the tests are left in artifacts/e2e/.
@@ -16,6 +17,18 @@ start=$(date +%s)
 N8N_BIN="$(bash "$root/scripts/ensure-n8n.sh")"
 export N8N_BIN
 echo "run-e2e: n8n $("$N8N_BIN" --version 2>/dev/null | tail -1) at $N8N_BIN (ready after $(( $(date +%s) - start ))s)" >&2
+
+# PostgreSQL for the test that runs the nodes on a PostgreSQL OMS Store credential (as queue mode would).
+if [ -n "${OMS_TEST_PG_URL:-}" ]; then
+  echo "run-e2e: using the PostgreSQL given in OMS_TEST_PG_URL" >&2
+else
+  export OMS_PG_STATE_DIR="$root/.cache/pg-e2e-$$"
+  trap 'bash "$root/scripts/pg.sh" stop || true; rm -rf "$OMS_PG_STATE_DIR"' EXIT
+  trap 'exit 130' INT TERM
+  bash "$root/scripts/pg.sh" start >/dev/null
+  OMS_TEST_PG_URL="$(cat "$OMS_PG_STATE_DIR/url")"
+  export OMS_TEST_PG_URL
+fi
 
 echo "run-e2e: building the package" >&2
 npm run --silent build >&2
