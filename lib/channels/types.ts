@@ -18,7 +18,11 @@ export interface ListOrdersOptions {
 	lookbackFrom?: string;
 	/** Page size (clamped to the API's maximum) */
 	pageSize?: number;
-	/** Stop after at least this many orders (a manual run's small sample); the cursor then covers what was returned */
+	/**
+	 * Stop after the page that reaches this many orders (a manual run's small sample). On channels whose pages are
+	 * sorted by update time (Shopify, WooCommerce) the cursor then covers what was returned; on the others (Amazon,
+	 * eBay, Walmart) it stays at the start, so nothing is skipped if it is stored.
+	 */
 	maxOrders?: number;
 	/**
 	 * Called after each page with its orders and the cursor that is safe to store once these orders are handled.

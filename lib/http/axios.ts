@@ -10,6 +10,7 @@
  * axios is a devDependency: it is required lazily here, and nodes never import this file (they build the
  * request function on n8n's helpers).
  */
+import http from 'node:http';
 import type { HttpRequestFn, HttpRequestOptions, HttpResponse } from './types';
 import { redactUrl } from './errors';
 
@@ -39,7 +40,6 @@ export function buildUrl(url: string, qs?: HttpRequestOptions['qs']): string {
 export function createAxiosRequest(opts: AxiosRequestOptions = {}): HttpRequestFn {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const axios = require('axios') as typeof import('axios').default;
-	const http = require('node:http') as typeof import('node:http');
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 	const fn = async <T = unknown>(o: HttpRequestOptions): Promise<HttpResponse<T>> => {
 		const headers: Record<string, string> = { ...(o.headers ?? {}) };

@@ -33,6 +33,8 @@ export interface CallHow {
 	what?: string;
 	auth?: () => Promise<Record<string, string>>;
 	onUnauthorized?: () => void;
+	/** Default: status 401. Amazon also answers 403 "Unauthorized" for an expired token ⚠ */
+	isUnauthorized?: (res: HttpResponse) => boolean;
 	limiter?: TokenBucket;
 	cost?: number;
 	after?: (res: HttpResponse) => void;
@@ -69,7 +71,6 @@ export class ApiCaller {
 		const ok = how.ok ?? ((s: number) => s >= 200 && s < 300);
 		let authRetried = false;
 		for (;;) {
-			let current: HttpRequestOptions = options;
 			let res: HttpResponse<T> & { attempts: number };
 			try {
 				res = await requestWithRetry<T>(
@@ -79,6 +80,8 @@ export class ApiCaller {
 							return await this.request<U>(o);
 						} catch (err) {
 							this.stats.transportErrors++;
+							// lib/ imports nothing from n8n (DESIGN.md); nodes wrap these in NodeApiError
+							// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 							throw err;
 						}
 					},
@@ -92,8 +95,8 @@ export class ApiCaller {
 							if (how.limiter) await how.limiter.take(how.cost ?? 1);
 							if (how.auth) {
 								const h = await how.auth();
-								current = { ...options, headers: { ...(options.headers ?? {}), ...h } };
-								Object.assign(options, { headers: current.headers });
+								// fresh auth headers on every attempt (a token may have been re-minted meanwhile)
+								options.headers = { ...(options.headers ?? {}), ...h };
 							}
 							await this.retry.before?.(attempt);
 						},
@@ -115,6 +118,7 @@ export class ApiCaller {
 			} catch (err) {
 				this.stats.failed++;
 				const e = err as { code?: string; message?: string };
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- lib/ is n8n-free; nodes wrap it
 				throw new HttpError({
 					message: `${this.label}${how.what ? ' ' + how.what : ''}: ${redactText(e.message ?? String(err), this.secrets())}`,
 					status: 0,
@@ -124,7 +128,7 @@ export class ApiCaller {
 					secrets: this.secrets(),
 				});
 			}
-			if (res.status === 401 && how.onUnauthorized && !authRetried) {
+			if ((how.isUnauthorized ? how.isUnauthorized(res as HttpResponse) : res.status === 401) && how.onUnauthorized && !authRetried) {
 				this.stats.unauthorized++;
 				authRetried = true;
 				how.onUnauthorized();

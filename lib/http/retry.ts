@@ -97,6 +97,8 @@ export async function requestWithRetry<T = unknown>(
 		try {
 			res = await request<T>(options);
 		} catch (err) {
+			// lib/ is n8n-free (DESIGN.md): the caller's node wraps this in NodeApiError
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (!isTransportError(err) || policy.retryTransportErrors === false) throw err;
 			error = err;
 		}

@@ -303,8 +303,8 @@ export abstract class SandboxBase {
 	}
 
 	/** Operation name of a request, for recording and injected throttles */
-	protected opOf(_req: Req): string {
-		return 'default';
+	protected opOf(req: Req): string {
+		return req.method === 'OPTIONS' ? 'options' : 'default';
 	}
 
 	/** Calls whose path matches */

@@ -109,6 +109,8 @@ export class AmazonClient implements ChannelClient {
 				what: op,
 				auth: () => this.auth.headers(),
 				onUnauthorized: () => this.auth.invalidate(),
+				// SP-API answers an expired or revoked token with 403 "Unauthorized" ⚠ (as well as 401)
+				isUnauthorized: (r) => r.status === 401 || (r.status === 403 && JSON.stringify(r.body ?? '').includes('Unauthorized')),
 				limiter,
 				after: (r) => applyAmazonRateHeaders(limiter, r.headers),
 				ok,
@@ -146,8 +148,10 @@ export class AmazonClient implements ChannelClient {
 			}
 			all.push(...orders);
 			token = res.body.pagination?.nextToken;
-			const last = !token || (opts.maxOrders !== undefined && all.length >= opts.maxOrders);
-			const next = last ? cursorAfter(maxUpdated, start, overlap) : start;
+			const truncated = !!token && opts.maxOrders !== undefined && all.length >= opts.maxOrders;
+			const last = !token || truncated;
+			// a listing cut short by maxOrders (a manual sample) keeps the start: unsorted pages may hold older changes
+			const next = last && !truncated ? cursorAfter(maxUpdated, start, overlap) : start;
 			if (opts.onPage) await opts.onPage(orders, next);
 			if (last) return { orders: all, cursor: next, pages };
 		}

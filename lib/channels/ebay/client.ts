@@ -124,8 +124,11 @@ export class EbayClient implements ChannelClient {
 			all.push(...orders);
 			offset += orders.length;
 			const total = Number(res.body.total ?? 0);
-			const last = orders.length === 0 || !res.body.next || offset >= total || (opts.maxOrders !== undefined && all.length >= opts.maxOrders);
-			const next = last ? cursorAfter(maxUpdated, start, overlap) : start;
+			const natural = orders.length === 0 || !res.body.next || offset >= total;
+			const truncated = !natural && opts.maxOrders !== undefined && all.length >= opts.maxOrders;
+			const last = natural || truncated;
+			// a listing cut short by maxOrders (a manual sample) keeps the start: unsorted pages may hold older changes
+			const next = last && !truncated ? cursorAfter(maxUpdated, start, overlap) : start;
 			if (opts.onPage) await opts.onPage(orders, next);
 			if (last) return { orders: all, cursor: next, pages };
 		}

@@ -47,6 +47,7 @@ export const WALMART_LIMITS: Record<string, RateSpec> = {
 	updateInventory: { ratePerSec: 2, burst: 20 },
 };
 export const WALMART_MAX_PAGE = 200;
+const okOr404 = (s: number) => (s >= 200 && s < 300) || s === 404;
 
 /** Walmart carrier names (CarrierNameType ✔); others go as otherCarrier with the tracking URL. */
 const CARRIERS = new Set(['UPS', 'USPS', 'FedEx', 'Airborne', 'OnTrac', 'DHL', 'LS', 'UDS', 'UPSMI', 'FDX', 'PILOT', 'ESTES', 'SAIA']);
@@ -85,7 +86,7 @@ export class WalmartClient implements ChannelClient {
 		return b;
 	}
 
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PUT', url: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown) {
+	private call<T>(op: string, method: 'GET' | 'POST' | 'PUT', url: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, ok?: (s: number) => boolean) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
 			{ method, url, qs, headers: body !== undefined ? { 'Content-Type': 'application/json' } : {}, body },
@@ -95,6 +96,7 @@ export class WalmartClient implements ChannelClient {
 				onUnauthorized: () => this.auth.invalidate(),
 				limiter,
 				after: (r) => applyWalmartTokenHeaders(limiter, r.headers),
+				ok,
 			},
 		);
 	}
@@ -109,15 +111,20 @@ export class WalmartClient implements ChannelClient {
 		let nextCursor: string | undefined;
 		for (;;) {
 			const res = nextCursor
-				? await this.call<WalmartList>('getAllOrders', 'GET', `${this.base}/v3/orders${nextCursor.startsWith('?') ? nextCursor : '?' + nextCursor}`)
-				: await this.call<WalmartList>('getAllOrders', 'GET', `${this.base}/v3/orders`, { lastModifiedStartDate: start, limit, productInfo: false });
+				? await this.call<WalmartList>('getAllOrders', 'GET', `${this.base}/v3/orders${nextCursor.startsWith('?') ? nextCursor : '?' + nextCursor}`, undefined, undefined, okOr404)
+				: await this.call<WalmartList>('getAllOrders', 'GET', `${this.base}/v3/orders`, { lastModifiedStartDate: start, limit, productInfo: false }, undefined, okOr404);
+			// Walmart answers "no orders" with 404 CONTENT_NOT_FOUND ⚠ rather than an empty list
+			if (res.status === 404) res.body = { list: { meta: { totalCount: 0 }, elements: { order: [] } } };
 			if (typeof res.body !== 'object' || res.body === null || !res.body.list) throw new Error(`Walmart orders: unexpected body (${String(res.body).slice(0, 100)})`);
 			const orders = res.body.list.elements?.order ?? [];
 			pages++;
 			all.push(...orders);
 			nextCursor = res.body.list.meta?.nextCursor || undefined;
-			const last = !nextCursor || orders.length === 0 || (opts.maxOrders !== undefined && all.length >= opts.maxOrders);
-			const next = last ? cursorAfter(began, start, overlap) : start;
+			const natural = !nextCursor || orders.length === 0;
+			const truncated = !natural && opts.maxOrders !== undefined && all.length >= opts.maxOrders;
+			const last = natural || truncated;
+			// a listing cut short by maxOrders (a manual sample) keeps the start: unsorted pages may hold older changes
+			const next = last && !truncated ? cursorAfter(began, start, overlap) : start;
 			if (opts.onPage) await opts.onPage(orders, next);
 			if (last) return { orders: all, cursor: next, pages };
 		}

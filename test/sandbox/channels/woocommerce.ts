@@ -427,8 +427,10 @@ export class WooCommerceSandbox extends SandboxBase {
 
 /** `secret` is write-only in the REST API ✔ (webhooks docs) */
 function hideSecret(w: WooWebhook): Omit<WooWebhook, 'failure_count' | 'secret'> {
-	const { failure_count: _f, secret: _s, ...rest } = w;
-	return rest;
+	const rest: Partial<WooWebhook> = { ...w };
+	delete rest.failure_count;
+	delete rest.secret;
+	return rest as Omit<WooWebhook, 'failure_count' | 'secret'>;
 }
 
 function userAgent(): string {
