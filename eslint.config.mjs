@@ -8,6 +8,10 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 const community = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
 
 const shipped = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts', 'package.json'];
+const communityRulesOff = {
+	// `pg` is a runtime dependency on purpose: the PostgreSQL store (queue mode) needs a driver n8n does not ship.
+	'@n8n/community-nodes/no-runtime-dependencies': 'off',
+};
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', 'artifacts/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -18,10 +22,14 @@ export default tseslint.config(
 	{
 		files: shipped,
 		plugins: community.plugins,
+		rules: { ...community.rules, ...communityRulesOff },
+	},
+	{
+		files: ['lib/**/*.ts'],
 		rules: {
-			...community.rules,
-			// `pg` is a runtime dependency on purpose: the PostgreSQL store (queue mode) needs a driver n8n does not ship.
-			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+			// lib/ imports nothing from n8n but types (DESIGN.md), so it cannot throw NodeApiError/NodeOperationError;
+			// the nodes wrap its errors in those, with the item index.
+			'@n8n/community-nodes/require-node-api-error': 'off',
 		},
 	},
 	{
