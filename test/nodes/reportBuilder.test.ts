@@ -1,0 +1,179 @@
+/** The reportBuilder node through n8n-core's WorkflowExecute: items, files (CSV, HTML, Markdown), both stores, errors. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { closeAllStores } from '../../lib/store/open';
+import { openPostgresStore } from '../../lib/store/postgres';
+import { openSqliteStore } from '../../lib/store/sqlite';
+import { buildWorkflow, itemsOf, nodeError, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
+import { NOW, seedOrders, TestClock } from '../unit/report/seed';
+
+const dir = mkdtempSync(join(tmpdir(), 'oms-report-node-'));
+const CRED = { omsStoreApi: { id: '1', name: 'OMS Store' } };
+const schemas: string[] = [];
+let sqlitePath = '';
+
+beforeAll(async () => {
+	sqlitePath = join(dir, 'oms.sqlite');
+	const clock = new TestClock();
+	const store = await openSqliteStore(sqlitePath, { now: clock.now });
+	await seedOrders(store, clock);
+	await store.close();
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+	if (schemas.length && process.env.OMS_TEST_PG_URL) {
+		const c = new Client({ connectionString: process.env.OMS_TEST_PG_URL });
+		await c.connect();
+		for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+		await c.end();
+	}
+});
+
+const sqliteCredentials = () => ({ omsStoreApi: { storeType: 'sqlite', sqlitePath } });
+
+function flow(parameters: Record<string, unknown>, items: unknown[] = [{}], extra: Record<string, unknown> = {}) {
+	return buildWorkflow(
+		[
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+			{ name: 'In', type: 'test.itemsSource', parameters: { items: JSON.stringify(items) } },
+			{ name: 'Report', type: 'n8n-nodes-oms-wms.reportBuilder', parameters, credentials: CRED, ...extra } as never,
+		],
+		[
+			['Start', 'In'],
+			['In', 'Report'],
+		],
+	);
+}
+
+const asOf = { asOf: NOW.toISOString() };
+
+describe('reportBuilder node', () => {
+	it('outputs one item per row, paired with the input item', async () => {
+		const result = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'America/Los_Angeles', output: 'items', options: asOf }), {
+			credentials: sqliteCredentials(),
+		});
+		expect(result.error).toBeUndefined();
+		expect(outputOf(result, 'Report')).toEqual([
+			{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
+			{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+			{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+			{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
+		]);
+		expect(itemsOf(result, 'Report').every((i) => JSON.stringify(i.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+	});
+
+	it('passes grouping, limit, channels and comparison options through', async () => {
+		const week = await runWorkflow(
+			flow({ report: 'byDay', period: 'custom', from: '2026-04-01', to: '2026-05-31', timeZone: 'UTC', interval: 'month', output: 'items', options: { ...asOf, channels: ['shopify'] } }),
+			{ credentials: sqliteCredentials() },
+		);
+		expect(outputOf(week, 'Report').map((r) => [r.date, r.currency, r.orders])).toEqual([
+			['2026-05-01', 'EUR', 1],
+			['2026-05-01', 'JPY', 1],
+			['2026-05-01', 'USD', 1],
+		]);
+		const top = await runWorkflow(flow({ report: 'topSkus', period: 'yesterday', timeZone: 'UTC', limit: 1, output: 'items', options: asOf }), { credentials: sqliteCredentials() });
+		expect(outputOf(top, 'Report').map((r) => [r.sku, r.currency, r.units])).toEqual([
+			['SKU-1', 'EUR', 1],
+			['SKU-1', 'USD', 3],
+		]);
+		const cmp = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'UTC', compare: true, output: 'items', options: asOf }), {
+			credentials: sqliteCredentials(),
+		});
+		expect(outputOf(cmp, 'Report').find((r) => r.channel === 'walmart')).toEqual({
+			channel: 'walmart',
+			currency: 'USD',
+			orders: 0,
+			units: 0,
+			revenue: 0,
+			ordersPrevious: 1,
+			unitsPrevious: 1,
+			revenuePrevious: 34,
+		});
+	});
+
+	it('outputs one item with CSV, HTML and Markdown files under the chosen property names', async () => {
+		const result = await runWorkflow(
+			flow({
+				report: 'byChannel',
+				period: 'yesterday',
+				timeZone: 'America/Los_Angeles',
+				output: 'files',
+				files: ['csv', 'html', 'markdown'],
+				options: { ...asOf, csvProperty: 'table', fileName: 'daily' },
+			}),
+			{ credentials: sqliteCredentials() },
+		);
+		expect(result.error).toBeUndefined();
+		const [item] = itemsOf(result, 'Report');
+		expect(item.json).toMatchObject({ report: 'byChannel', rowCount: 4, timeZone: 'America/Los_Angeles', period: { from: '2026-05-01T07:00:00.000Z' } });
+		expect(Object.keys(item.binary ?? {}).sort()).toEqual(['html', 'markdown', 'table']);
+		const text = (prop: string) => Buffer.from(item.binary![prop].data, 'base64').toString('utf8');
+		expect(item.binary!.table).toMatchObject({ fileName: 'daily.csv', mimeType: 'text/csv' });
+		expect(text('table')).toBe(
+			'channel,currency,orders,units,revenue\r\namazon,USD,2,3,78.10\r\nebay,USD,1,2,29.20\r\nshopify,EUR,1,1,29.00\r\nshopify,USD,1,4,34.99\r\n',
+		);
+		expect(item.binary!.html).toMatchObject({ fileName: 'daily.html', mimeType: 'text/html' });
+		expect(text('html')).toContain('<svg class="chart chart-bars"');
+		expect(item.binary!.markdown).toMatchObject({ fileName: 'daily.md', mimeType: 'text/markdown' });
+		expect(text('markdown').split('\n')[0]).toBe('**Orders yesterday (2026-05-01, America/Los_Angeles): 5** — Amazon 2, Shopify 2, eBay 1');
+		expect(item.json.summary).toBe(text('markdown'));
+	});
+
+	it('sends a bad time zone to the error output, naming it', async () => {
+		const result = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'Mars/Olympus', output: 'items', options: asOf }, [{}], { onError: 'continueErrorOutput' }), {
+			credentials: sqliteCredentials(),
+		});
+		const [ok, errors] = outputsOf(result, 'Report');
+		expect(ok).toEqual([]);
+		expect(String(errors[0].error)).toMatch(/Unknown time zone "Mars\/Olympus"/);
+	});
+
+	it('fails the node on a bad custom range when not set to continue', async () => {
+		const result = await runWorkflow(flow({ report: 'byChannel', period: 'custom', from: '2026-05-03', to: '2026-05-01', timeZone: 'UTC', output: 'items', options: asOf }), {
+			credentials: sqliteCredentials(),
+		});
+		expect(nodeError(result, 'Report')?.message).toMatch(/The period is empty/);
+	});
+});
+
+describe('reportBuilder on PostgreSQL through the OMS Store credential', () => {
+	it('reports from a PostgreSQL store', async () => {
+		const url = process.env.OMS_TEST_PG_URL;
+		if (!url) throw new Error('OMS_TEST_PG_URL is not set: run with `npm test`, which starts PostgreSQL');
+		const u = new URL(url);
+		const schema = `rnode_${process.pid}_${Date.now().toString(36)}`;
+		const c = new Client({ connectionString: url });
+		await c.connect();
+		await c.query(`CREATE SCHEMA ${schema}`);
+		await c.end();
+		schemas.push(schema);
+		const clock = new TestClock();
+		const store = await openPostgresStore({ connectionString: url, options: `-c search_path=${schema}` }, { now: clock.now });
+		await seedOrders(store, clock);
+		await store.close();
+		const credentials = {
+			omsStoreApi: {
+				storeType: 'postgres',
+				host: u.hostname,
+				port: Number(u.port),
+				database: u.pathname.slice(1),
+				user: decodeURIComponent(u.username),
+				password: decodeURIComponent(u.password),
+				ssl: 'disable',
+				schema,
+			},
+		};
+		const result = await runWorkflow(flow({ report: 'sla', period: 'yesterday', timeZone: 'UTC', output: 'items', options: asOf }), { credentials });
+		expect(result.error).toBeUndefined();
+		expect(outputOf(result, 'Report')).toEqual([
+			{ channel: 'amazon', orders: 2, shipped: 2, p50Hours: 18, p90Hours: 22.8, shippedLate: 0, overdue: 0 },
+			{ channel: 'shopify', orders: 2, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 0 },
+			{ channel: 'woocommerce', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
+		]);
+	});
+});
