@@ -1,0 +1,232 @@
+/**
+ * What the fraudGate node does with the store around lib/fraud's decisions: screen one order and record it,
+ * resolve a held review once, back-test over stored orders without writing. n8n-free apart from nothing: these take
+ * a Store and plain values, so the node stays a thin adapter.
+ */
+import { backtest, isReviewOverdue, resolveRuleSet, ruleSetVersion, screenOrder, validateRuleSet, type BacktestReport, type RuleSet } from '../../lib/fraud';
+import { ruleParameterPath, ruleSetFromParameters, type FraudRuleParameters } from '../../lib/fraud/parameters';
+import type { CanonicalOrder, FraudAnnotation, FraudDecision } from '../../lib/order/types';
+import type { FraudRecord, OmsStatus, OrderSearch, Store, StoredOrder } from '../../lib/store/types';
+
+export type BuiltRuleSet = { ruleSet: RuleSet; version: string };
+
+/**
+ * The node's parameters to a validated rule set, or a message naming every bad field by its parameter (and JSON path),
+ * e.g. "Invalid fraud rule set: Reject Threshold: reject threshold (40) is below the review threshold (50) ($.thresholds.reject)".
+ */
+export function buildRuleSet(params: FraudRuleParameters): BuiltRuleSet | { error: string } {
+	let partial;
+	try {
+		partial = ruleSetFromParameters(params);
+	} catch (error) {
+		return { error: `Invalid fraud rule set: ${(error as Error).message}` };
+	}
+	const ruleSet = resolveRuleSet(partial);
+	const problems = validateRuleSet(ruleSet);
+	if (problems.length) {
+		return { error: `Invalid fraud rule set: ${problems.map((p) => `${ruleParameterPath(p.path)}: ${p.message} (${p.path})`).join('; ')}` };
+	}
+	return { ruleSet, version: ruleSetVersion(ruleSet) };
+}
+
+/** Which output an order leaves on */
+export type Route = 'pass' | 'review' | 'reject';
+
+export interface ScreenOutcome {
+	route: Route;
+	fraud: FraudAnnotation;
+	stored: StoredOrder;
+	statusChanged: boolean;
+	/** The order had a resolved review and was not screened again */
+	resolvedBefore: boolean;
+}
+
+/** Status changes a screen may make: never away from a status further along the order's life (ready, at_wms ...) */
+const ONLY_FROM: Record<'review' | 'reject', OmsStatus[]> = {
+	review: ['received', 'on_hold'],
+	reject: ['received', 'on_hold', 'fraud_review'],
+};
+
+export class NotInStoreError extends Error {
+	constructor(omsId: string) {
+		super(`Order ${omsId} is not in the OMS store: record it with OMS Order (Record) before the Fraud Gate, so velocity counts it`);
+		this.name = 'NotInStoreError';
+	}
+}
+
+function summary(fraud: FraudAnnotation): string {
+	const rules = fraud.reasons.map((r) => r.rule).join(', ');
+	return `score ${fraud.score}${rules ? `: ${rules}` : ''}`;
+}
+
+/**
+ * Screens one order (recorded in the store) and records the decision: `fraud` on the order with a timeline event,
+ * the fraud decision row with the rule set's version, and the status (review -> fraud_review with a hold,
+ * reject -> rejected; pass leaves it). A re-screen of an order still in review keeps the time it entered review
+ * (`fraud.reviewSince`), which the review time limit counts from.
+ */
+export async function screenOne(
+	store: Store,
+	order: CanonicalOrder,
+	rs: BuiltRuleSet,
+	opts: { now: string; reviewTimeLimitHours: number; rescreenResolved: boolean; cause: string },
+): Promise<ScreenOutcome> {
+	const stored = await store.getOrder(order.omsId);
+	if (!stored) throw new NotInStoreError(order.omsId);
+	const prior = await store.getFraudDecision(order.omsId);
+
+	if (prior?.resolution && !opts.rescreenResolved) {
+		return {
+			route: prior.resolution.decision === 'approved' ? 'pass' : 'reject',
+			fraud: { ...prior.fraud, resolution: prior.resolution },
+			stored,
+			statusChanged: false,
+			resolvedBefore: true,
+		};
+	}
+
+	const result = await screenOrder(order, rs.ruleSet, {
+		velocity: (q) => store.velocity(q),
+		now: opts.now,
+		ruleSetVersion: rs.version,
+	});
+	const fraud: FraudAnnotation = {
+		decision: result.decision,
+		score: result.score,
+		reasons: result.reasons,
+		stage: result.stage,
+		ruleSetVersion: result.ruleSetVersion,
+		evaluatedAt: result.evaluatedAt,
+	};
+	if (result.decision === 'review') fraud.reviewSince = reviewSince(stored, prior) ?? result.evaluatedAt;
+
+	await store.annotate(order.omsId, 'fraud', fraud, { cause: opts.cause });
+	await store.recordFraudDecision(order.omsId, fraud, rs.version);
+
+	let after = stored;
+	let statusChanged = false;
+	if (result.decision !== 'pass') {
+		const change =
+			result.decision === 'review'
+				? await store.setStatus(order.omsId, 'fraud_review', {
+						onlyFrom: ONLY_FROM.review,
+						hold: { reason: 'fraud_review', since: fraud.reviewSince as string, detail: summary(fraud) },
+						cause: opts.cause,
+						detail: { score: fraud.score, ruleSetVersion: rs.version },
+					})
+				: await store.setStatus(order.omsId, 'rejected', {
+						onlyFrom: ONLY_FROM.reject,
+						hold: null,
+						cause: opts.cause,
+						detail: { score: fraud.score, ruleSetVersion: rs.version },
+					});
+		after = change.stored;
+		statusChanged = change.changed;
+	} else {
+		after = (await store.getOrder(order.omsId)) ?? stored;
+	}
+	const out: FraudAnnotation = { ...fraud };
+	if (result.decision === 'review') {
+		const since = out.reviewSince as string;
+		out.reviewOverdue = isReviewOverdue(since, opts.now, opts.reviewTimeLimitHours);
+		out.reviewDueAt = new Date(Date.parse(since) + opts.reviewTimeLimitHours * 3600_000).toISOString();
+	}
+	return { route: result.decision, fraud: out, stored: after, statusChanged, resolvedBefore: false };
+}
+
+/** When the order went into review, if it is still there: its fraud hold, else an unresolved review decision. */
+function reviewSince(stored: StoredOrder, prior: FraudRecord | null): string | null {
+	if (stored.status === 'fraud_review' && stored.hold?.reason === 'fraud_review') return stored.hold.since;
+	if (prior && prior.fraud.decision === 'review' && !prior.resolution && stored.status === 'fraud_review')
+		return typeof prior.fraud.reviewSince === 'string' ? prior.fraud.reviewSince : prior.decidedAt;
+	return null;
+}
+
+export interface ResolveOutcome {
+	route: 'pass' | 'reject';
+	stored: StoredOrder;
+	record: FraudRecord;
+	alreadyResolved: boolean;
+	statusChanged: boolean;
+}
+
+/**
+ * Resolves a held review once. Approved: status back to received (from fraud_review, hold cleared), leaves on Pass.
+ * Rejected: status rejected, leaves on Reject. The same decision again leaves on the same output with
+ * alreadyResolved = true and changes nothing; the opposite decision is an error naming the first resolution.
+ */
+export async function resolveOne(
+	store: Store,
+	omsId: string,
+	decision: 'approved' | 'rejected',
+	by: string,
+	note: string | null,
+): Promise<ResolveOutcome> {
+	const stored = await store.getOrder(omsId);
+	if (!stored) throw new Error(`No order ${omsId} in the OMS store`);
+	const { resolved, record } = await store.resolveFraudReview(omsId, decision, by, note);
+	const route = decision === 'approved' ? 'pass' : 'reject';
+	if (!resolved) {
+		const first = record.resolution!;
+		if (first.decision !== decision) {
+			throw new Error(
+				`Order ${omsId} was already resolved: ${first.decision} by ${first.by} at ${first.at}${first.note ? ` ("${first.note}")` : ''}. A review is resolved once.`,
+			);
+		}
+		return { route, stored, record, alreadyResolved: true, statusChanged: false };
+	}
+	const cause = `${by} (Fraud Gate: Resolve Review)`;
+	await store.annotate(omsId, 'fraud', { ...record.fraud, resolution: record.resolution }, { cause });
+	const change = await store.setStatus(omsId, decision === 'approved' ? 'received' : 'rejected', {
+		onlyFrom: ['fraud_review'],
+		hold: null,
+		cause,
+		detail: { resolution: decision, ...(note ? { note } : {}) },
+	});
+	return { route, stored: change.stored, record, alreadyResolved: false, statusChanged: change.changed };
+}
+
+export interface BacktestOutcome extends Omit<BacktestReport, 'changed'> {
+	/** How many orders would change decision (all counted) */
+	changedCount: number;
+	/** The first of them (up to maxChanges): omsId, stored decision and the new one with its score and reasons */
+	changed: Array<{ omsId: string; from: FraudDecision; to: FraudDecision; score: number; rules: string[] }>;
+	/** The rule set versions of the stored decisions compared against, with counts */
+	storedRuleSetVersions: Record<string, number>;
+}
+
+/**
+ * Back-tests a rule set over stored orders (oldest first, paged), each as of its own placing (velocity sees only
+ * orders placed before it). Reads only: nothing is written to the store.
+ */
+export async function backtestStore(
+	store: Store,
+	ruleSet: RuleSet,
+	search: Pick<OrderSearch, 'channels' | 'placedFrom' | 'placedTo'>,
+	maxChanges: number,
+	pageSize = 500,
+): Promise<BacktestOutcome> {
+	const versions: Record<string, number> = {};
+	async function* orders(): AsyncGenerator<CanonicalOrder> {
+		for (let offset = 0; ; offset += pageSize) {
+			const page = await store.searchOrders({ ...search, order: 'asc', limit: pageSize, offset });
+			for (const s of page) {
+				const v = s.order.fraud?.ruleSetVersion;
+				if (typeof v === 'string') versions[v] = (versions[v] ?? 0) + 1;
+				yield s.order;
+			}
+			if (page.length < pageSize) return;
+		}
+	}
+	const changed: BacktestOutcome['changed'] = [];
+	const report = await backtest(orders(), ruleSet, {
+		velocity: (q) => store.velocity(q),
+		onResult: (order, result) => {
+			const before = order.fraud?.decision;
+			if (before && before !== result.decision && changed.length < maxChanges)
+				changed.push({ omsId: order.omsId, from: before, to: result.decision, score: result.score, rules: result.reasons.map((r) => r.rule) });
+		},
+	});
+	const { changed: all, ...rest } = report;
+	return { ...rest, changedCount: all.length, changed, storedRuleSetVersions: versions };
+}
