@@ -81,7 +81,6 @@ export class ApiCaller {
 						} catch (err) {
 							this.stats.transportErrors++;
 							// lib/ imports nothing from n8n (DESIGN.md); nodes wrap these in NodeApiError
-							// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 							throw err;
 						}
 					},
@@ -118,7 +117,6 @@ export class ApiCaller {
 			} catch (err) {
 				this.stats.failed++;
 				const e = err as { code?: string; message?: string };
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- lib/ is n8n-free; nodes wrap it
 				throw new HttpError({
 					message: `${this.label}${how.what ? ' ' + how.what : ''}: ${redactText(e.message ?? String(err), this.secrets())}`,
 					status: 0,

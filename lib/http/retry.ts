@@ -98,7 +98,6 @@ export async function requestWithRetry<T = unknown>(
 			res = await request<T>(options);
 		} catch (err) {
 			// lib/ is n8n-free (DESIGN.md): the caller's node wraps this in NodeApiError
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (!isTransportError(err) || policy.retryTransportErrors === false) throw err;
 			error = err;
 		}
