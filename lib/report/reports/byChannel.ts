@@ -1,13 +1,28 @@
-/** Orders by channel: order count, units and revenue, one row per channel and currency (currencies never summed together). */
+/**
+ * Orders by channel: order count, units and revenue, one row per channel and currency (currencies never summed
+ * together). PostgreSQL: one GROUP BY (parallel over the table). SQLite: one aggregate per (channel, currency)
+ * pair over its range of the covering index orders_report_hour (see sqlite-pairs.ts).
+ */
 import { cancelledWhere, channelWhere, dialect, money, num, Params, periodWhere, type Dialect } from '../sql';
-import type { ReportDefinition, RunContext } from '../types';
+import { pairRangeWhere, REPORT_INDEX, sqlitePairs } from '../sqlite-pairs';
+import type { ReportDefinition, Row, RunContext } from '../types';
+
+async function runSqlite(ctx: RunContext): Promise<Row[]> {
+	const range = pairRangeWhere(ctx.period.from, ctx.period.to);
+	const sql = `SELECT COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
+		FROM orders INDEXED BY ${REPORT_INDEX} WHERE ${range.sql}${cancelledWhere('status', ctx)}`;
+	const rows: Row[] = [];
+	for (const { channel, currency } of await sqlitePairs(ctx.store, ctx.options.channels)) {
+		const [r] = await ctx.store.query(sql, range.params(channel, currency));
+		if (!r || !num(r.orders)) continue;
+		rows.push({ channel, currency, orders: num(r.orders), units: num(r.units), revenue: money(r.revenue_minor, currency) });
+	}
+	return rows;
+}
 
 function sql(d: Dialect, p: Params, ctx: RunContext): string {
 	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
-	if (d === 'sqlite') {
-		return `SELECT channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
-			FROM orders WHERE ${where} GROUP BY channel, currency ORDER BY channel, currency`;
-	}
+	// PostgreSQL (SQLite: runSqlite above)
 	return `SELECT channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
 		FROM orders WHERE ${where} GROUP BY channel, currency ORDER BY channel, currency`;
 }
@@ -19,6 +34,7 @@ export const byChannel: ReportDefinition = {
 	keys: ['channel', 'currency'],
 	metrics: ['orders', 'units', 'revenue'],
 	async run(ctx) {
+		if (dialect(ctx) === 'sqlite') return runSqlite(ctx);
 		const p = new Params();
 		const rows = await ctx.store.query(sql(dialect(ctx), p, ctx), p.values);
 		return rows.map((r) => ({

@@ -2,45 +2,87 @@
  * Orders by local date x channel (day, ISO week or month buckets in the report's time zone), one row per date,
  * channel and currency.
  *
- * PostgreSQL groups by `(placed_at AT TIME ZONE $tz)` dates directly. SQLite has no time zones: it groups by UTC
- * hour (or quarter hour, for zones with :30/:45 offsets) in SQL, and the hours x channels rows (a few thousand at
- * most for a month) are folded into local dates with luxon here. Weeks and months are folded from days.
+ * PostgreSQL groups by `(placed_at AT TIME ZONE $tz)::date` directly. SQLite has no time zones: it groups each
+ * (channel, currency) pair's orders by UTC hour in SQL, over that pair's range of the covering index
+ * orders_report_hour (schema version 2; see sqlite-pairs.ts), without reading the table or sorting; the
+ * hours x channels rows (a few thousand for a month)
+ * are folded into local dates with luxon here. For zones whose midnight is not on the UTC hour (Asia/Kolkata,
+ * +05:30: midnight is hh:30 UTC) each hour row also carries the figures of its part from that minute on, so the
+ * hour can be split at the local midnight. Weeks and months are folded from days on both stores.
  */
 import { DateTime } from 'luxon';
 import { fromMinor } from '../../order/money';
 import { cancelledWhere, channelWhere, dialect, num, Params, periodWhere, type Dialect } from '../sql';
+import { pairRangeWhere, REPORT_INDEX, sqlitePairs } from '../sqlite-pairs';
 import type { ReportDefinition, Row, RunContext } from '../types';
 
-/** Whether every UTC offset the zone uses around the period is a whole hour (then UTC hours fold into local days). */
-export function wholeHourZone(tz: string, fromIso: string, toIso: string): boolean {
-	const probes = [DateTime.fromISO(fromIso, { zone: tz }), DateTime.fromISO(toIso, { zone: tz })];
-	for (const y of new Set(probes.map((p) => p.year))) {
-		probes.push(DateTime.fromObject({ year: y, month: 1, day: 15 }, { zone: tz }), DateTime.fromObject({ year: y, month: 7, day: 15 }, { zone: tz }));
+/**
+ * The UTC minute (0-59) at which local days start during the period, when it is not 0; 0 when every local midnight
+ * is on a UTC hour; null when midnights fall on more than one non-zero minute (no real zone does; then SQLite
+ * groups by quarter hour instead).
+ */
+export function midnightMinute(tz: string, fromIso: string, toIso: string): number | null {
+	const minutes = new Set<number>();
+	let day = DateTime.fromISO(fromIso, { zone: tz }).startOf('day');
+	const end = DateTime.fromISO(toIso, { zone: tz });
+	for (let i = 0; day <= end && i < 40000; i++) {
+		minutes.add(day.toUTC().minute);
+		day = day.plus({ days: 1 }).startOf('day');
 	}
-	return probes.every((p) => p.offset % 60 === 0);
+	minutes.delete(0);
+	if (minutes.size > 1) return null;
+	return minutes.size ? [...minutes][0] : 0;
 }
 
-function sql(d: Dialect, p: Params, ctx: RunContext, wholeHours: boolean): string {
-	if (d === 'sqlite') {
-		const bucket = wholeHours
-			? `substr(placed_at, 1, 13)`
-			: `substr(placed_at, 1, 14) || printf('%02d', (CAST(substr(placed_at, 15, 2) AS INTEGER) / 15) * 15)`;
-		const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
-		return `SELECT ${bucket} AS bucket, channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
-			FROM orders WHERE ${where} GROUP BY bucket, channel, currency`;
+/** SQLite: one pair's hours (or quarter hours) over its range of the covering index; parameters $1-$6 from pairRangeWhere. */
+function sqliteSql(ctx: RunContext, minute: number | null): string {
+	const where = `${pairRangeWhere(ctx.period.from, ctx.period.to).sql}${cancelledWhere('status', ctx)}`;
+	if (minute === null) {
+		const quarter = `substr(placed_at, 1, 14) || printf('%02d', (CAST(substr(placed_at, 15, 2) AS INTEGER) / 15) * 15)`;
+		return `SELECT ${quarter} AS bucket, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
+			FROM orders INDEXED BY ${REPORT_INDEX} WHERE ${where} GROUP BY bucket`;
 	}
+	// substr(placed_at, 1, 13) is the index's expression, so the groups come in index order (no sort)
+	const late = !minute
+		? ''
+		: `, SUM(CASE WHEN substr(placed_at, 15, 2) >= $7 THEN 1 ELSE 0 END) AS late_orders,
+			SUM(CASE WHEN substr(placed_at, 15, 2) >= $7 THEN units ELSE 0 END) AS late_units,
+			SUM(CASE WHEN substr(placed_at, 15, 2) >= $7 THEN total_minor ELSE 0 END) AS late_revenue_minor`;
+	return `SELECT substr(placed_at, 1, 13) AS bucket, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor${late}
+		FROM orders INDEXED BY ${REPORT_INDEX} WHERE ${where} GROUP BY substr(placed_at, 1, 13)`;
+}
+
+/** SQLite rows (bucket, channel, currency, figures) for every pair. */
+async function sqliteRows(ctx: RunContext, minute: number | null): Promise<Array<Record<string, unknown>>> {
+	const sql = sqliteSql(ctx, minute);
+	const range = pairRangeWhere(ctx.period.from, ctx.period.to);
+	const out: Array<Record<string, unknown>> = [];
+	for (const { channel, currency } of await sqlitePairs(ctx.store, ctx.options.channels)) {
+		const params = range.params(channel, currency);
+		if (minute) params.push(String(minute).padStart(2, '0'));
+		for (const r of await ctx.store.query(sql, params)) out.push({ ...r, channel, currency });
+	}
+	return out;
+}
+
+/** PostgreSQL: local dates straight from `AT TIME ZONE`. */
+function pgSql(p: Params, ctx: RunContext): string {
+	const d: Dialect = 'postgres';
 	const tz = p.add(ctx.timeZone);
 	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
-	return `SELECT to_char(placed_at AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS bucket, channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
-		FROM orders WHERE ${where} GROUP BY 1, channel, currency`;
+	// The date is made text after grouping (to_char on every row costs more than the grouping itself)
+	return `SELECT day::text AS bucket, channel, currency, orders, units, revenue_minor FROM (
+			SELECT (placed_at AT TIME ZONE ${tz})::date AS day, channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
+			FROM orders WHERE ${where} GROUP BY 1, channel, currency
+		) g`;
 }
 
-/** The local date (YYYY-MM-DD) a bucket falls on, then the start of its week or month. */
-function dateKey(bucket: string, d: Dialect, tz: string, interval: 'day' | 'week' | 'month'): string {
+/** The local date (YYYY-MM-DD) a bucket starting at this UTC text falls on, then the start of its week or month. */
+function dateKey(bucketStart: string, d: Dialect, tz: string, interval: 'day' | 'week' | 'month'): string {
 	let day: DateTime;
-	if (d === 'postgres') day = DateTime.fromISO(bucket, { zone: tz });
+	if (d === 'postgres') day = DateTime.fromISO(bucketStart, { zone: tz });
 	else {
-		const text = bucket.length === 13 ? `${bucket}:00:00Z` : `${bucket}:00Z`;
+		const text = bucketStart.length === 13 ? `${bucketStart}:00:00Z` : `${bucketStart}:00Z`;
 		day = DateTime.fromISO(text, { zone: 'utc' }).setZone(tz);
 	}
 	if (interval === 'week') day = day.startOf('week');
@@ -58,17 +100,30 @@ export const byDay: ReportDefinition = {
 	async run(ctx) {
 		const d = dialect(ctx);
 		const interval = ctx.options.interval ?? 'day';
-		const wholeHours = wholeHourZone(ctx.timeZone, ctx.period.from, ctx.period.to);
-		const p = new Params();
+		const minute = d === 'sqlite' ? midnightMinute(ctx.timeZone, ctx.period.from, ctx.period.to) : 0;
 		const folded = new Map<string, { date: string; channel: string; currency: string; orders: number; units: number; minor: number }>();
-		for (const r of await ctx.store.query(sql(d, p, ctx, wholeHours), p.values)) {
-			const date = dateKey(String(r.bucket), d, ctx.timeZone, interval);
+		const add = (bucketStart: string, r: Record<string, unknown>, orders: number, units: number, minor: number) => {
+			if (!orders) return;
+			const date = dateKey(bucketStart, d, ctx.timeZone, interval);
 			const k = `${date}\u0000${String(r.channel)}\u0000${String(r.currency)}`;
 			let acc = folded.get(k);
 			if (!acc) folded.set(k, (acc = { date, channel: String(r.channel), currency: String(r.currency), orders: 0, units: 0, minor: 0 }));
-			acc.orders += num(r.orders);
-			acc.units += num(r.units);
-			acc.minor += num(r.revenue_minor);
+			acc.orders += orders;
+			acc.units += units;
+			acc.minor += minor;
+		};
+		const p = new Params();
+		const found = d === 'sqlite' ? await sqliteRows(ctx, minute) : await ctx.store.query(pgSql(p, ctx), p.values);
+		for (const r of found) {
+			const bucket = String(r.bucket);
+			if (minute) {
+				// the hour before the local midnight minute, and the part from it on
+				const lo = num(r.late_orders);
+				const lu = num(r.late_units);
+				const lm = num(r.late_revenue_minor);
+				add(bucket, r, num(r.orders) - lo, num(r.units) - lu, num(r.revenue_minor) - lm);
+				add(`${bucket}:${String(minute).padStart(2, '0')}`, r, lo, lu, lm);
+			} else add(bucket, r, num(r.orders), num(r.units), num(r.revenue_minor));
 		}
 		const rows: Row[] = [...folded.values()].map((a) => ({
 			date: a.date,

@@ -3,6 +3,8 @@
  * unit and the cent; time-zone edges; empty periods; currencies kept apart; comparison with the previous period.
  */
 import { runReport, type ReportRequest } from '../../../lib/report';
+import { midnightMinute } from '../../../lib/report/reports/byDay';
+import { pairRangeWhere, REPORT_INDEX } from '../../../lib/report/sqlite-pairs';
 import type { Store } from '../../../lib/store/types';
 import { order, NOW, seedOrders, TestClock } from './seed';
 import { closeStores, STORES } from './stores';
@@ -307,5 +309,31 @@ describe.each(STORES)('backorders and inventory on $name', (kind) => {
 		expect(r.columns.map((c) => c.key)).toEqual(['sku', 'onHand', 'reserved', 'safetyStock', 'atp', 'locations', 'published_amazon', 'published_ebay', 'published_shopify']);
 		const shopify = await runReport(store, { report: 'inventory', period: { preset: 'today' }, options: { channels: ['shopify'] } }, () => NOW);
 		expect(shopify.columns.map((c) => c.key).slice(6)).toEqual(['published_shopify']);
+	});
+});
+
+describe('SQLite report SQL and the covering index (schema version 2)', () => {
+	it('seeks each (channel, currency) range of orders_report_hour: no table rows, no sort, no ANALYZE needed', async () => {
+		const store = await STORES[0].open(() => NOW);
+		const range = pairRangeWhere('2026-05-01T00:00:00.000Z', '2026-05-31T00:00:00.000Z');
+		const plan = async (sql: string, params: unknown[]) =>
+			(await store.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail).join(' | ');
+		const byChannel = await plan(`SELECT COUNT(*), SUM(units), SUM(total_minor) FROM orders INDEXED BY ${REPORT_INDEX} WHERE ${range.sql}`, range.params('amazon', 'USD'));
+		const byHour = await plan(
+			`SELECT substr(placed_at, 1, 13), COUNT(*), SUM(units), SUM(total_minor) FROM orders INDEXED BY ${REPORT_INDEX} WHERE ${range.sql} GROUP BY substr(placed_at, 1, 13)`,
+			range.params('amazon', 'USD'),
+		);
+		for (const p of [byChannel, byHour]) {
+			expect(p).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(channel=\? AND currency=\? AND <expr>>\? AND <expr><\?\)/);
+			expect(p).not.toMatch(/TEMP B-TREE/);
+		}
+		const next = await plan(`SELECT channel, currency FROM orders INDEXED BY ${REPORT_INDEX} WHERE (channel, currency) > ($1, $2) ORDER BY channel, currency LIMIT 1`, ['a', 'b']);
+		expect(next).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(\(channel,currency\)>\(\?,\?\)\)/);
+	});
+
+	it('finds the UTC minute of local midnights: 0 for whole-hour zones, 30 for Kolkata, 15 for Kathmandu', () => {
+		expect(midnightMinute('America/Los_Angeles', '2026-03-01T08:00:00.000Z', '2026-04-01T07:00:00.000Z')).toBe(0);
+		expect(midnightMinute('Asia/Kolkata', '2026-04-30T18:30:00.000Z', '2026-05-31T18:30:00.000Z')).toBe(30);
+		expect(midnightMinute('Asia/Kathmandu', '2026-04-30T18:15:00.000Z', '2026-05-31T18:15:00.000Z')).toBe(15);
 	});
 });
