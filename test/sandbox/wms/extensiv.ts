@@ -109,8 +109,10 @@ export class ExtensivSandbox {
 	}
 
 	private list(req: SbRequest): SbResponse {
-		let list = this.world.list('extensiv');
-		for (const clause of (req.query.rql ?? '').split(';').filter(Boolean)) {
+		const clauses = (req.query.rql ?? '').split(';').filter(Boolean);
+		const refClause = clauses.map((c) => /^referenceNum==(.+)$/.exec(c)).find(Boolean);
+		let list = refClause ? this.world.find('extensiv', refClause[1].replace(/^["']|["']$/g, '')) : this.world.list('extensiv');
+		for (const clause of clauses) {
 			let m = /^referenceNum==(.+)$/.exec(clause);
 			if (m) {
 				const ref = m[1].replace(/^["']|["']$/g, '');

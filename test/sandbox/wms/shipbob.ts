@@ -105,11 +105,7 @@ export class ShipBobSandbox {
 
 	private list(req: SbRequest): SbResponse {
 		const q = req.query;
-		let orders = this.world.list('shipbob');
-		if (q.ReferenceIds) {
-			const refs = new Set(q.ReferenceIds.split(','));
-			orders = orders.filter((o) => refs.has(o.reference));
-		}
+		let orders = q.ReferenceIds ? q.ReferenceIds.split(',').flatMap((r) => this.world.find('shipbob', r)) : this.world.list('shipbob');
 		if (q.IDs) {
 			const ids = new Set(q.IDs.split(',').map(Number));
 			orders = orders.filter((o) => ids.has(o.id));

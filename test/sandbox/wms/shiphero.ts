@@ -171,9 +171,8 @@ export class ShipHeroSandbox {
 	}
 
 	private orders(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
-		let list = this.world.list('shiphero');
 		const ref = s(vars.partner_order_id);
-		if (ref) list = list.filter((o) => o.reference === ref);
+		let list = ref ? this.world.find('shiphero', ref) : this.world.list('shiphero');
 		const from = s(vars.updated_from);
 		if (from) list = list.filter((o) => o.updatedAt >= Date.parse(from));
 		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);

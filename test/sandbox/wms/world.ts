@@ -132,6 +132,15 @@ export class World {
 	private nextOrderId = 100001;
 	private nextPackageId = 500001;
 	private downUntil: { provider: SandboxProvider | 'all'; until: number | null } | null = null;
+	/** Indexes, so lookups stay O(1) with many orders (benchmarks) */
+	private readonly byRef = new Map<string, SbOrder[]>();
+	private readonly byIdx = new Map<string, SbOrder>();
+	private readonly byProvider = new Map<SandboxProvider, SbOrder[]>();
+	/** Orders not yet delivered or cancelled */
+	private active: SbOrder[] = [];
+	private lastTick = -Infinity;
+	/** Orders created since the last tick: with the clock unmoved, only these can have something due */
+	private fresh: SbOrder[] = [];
 
 	constructor(opts: WorldOptions = {}) {
 		this.start = opts.startTime ?? Date.parse('2026-05-01T00:00:00Z');
@@ -197,17 +206,17 @@ export class World {
 
 	find(provider: SandboxProvider, reference: string): SbOrder[] {
 		this.tick();
-		return this.orders.filter((o) => o.provider === provider && o.reference === reference);
+		return [...(this.byRef.get(`${provider}\u0000${reference}`) ?? [])];
 	}
 
 	byId(provider: SandboxProvider, id: number): SbOrder | undefined {
 		this.tick();
-		return this.orders.find((o) => o.provider === provider && o.id === id);
+		return this.byIdx.get(`${provider}\u0000${id}`);
 	}
 
 	list(provider: SandboxProvider): SbOrder[] {
 		this.tick();
-		return this.orders.filter((o) => o.provider === provider);
+		return this.byProvider.get(provider) ?? [];
 	}
 
 	create(
@@ -247,6 +256,13 @@ export class World {
 			body: input.body,
 		};
 		this.orders.push(o);
+		const rk = `${provider}\u0000${o.reference}`;
+		this.byRef.set(rk, [...(this.byRef.get(rk) ?? []), o]);
+		this.byIdx.set(`${provider}\u0000${o.id}`, o);
+		if (!this.byProvider.has(provider)) this.byProvider.set(provider, []);
+		this.byProvider.get(provider)!.push(o);
+		this.active.push(o);
+		this.fresh.push(o);
 		return o;
 	}
 
@@ -277,9 +293,17 @@ export class World {
 	/** Apply every stage change that is due by now */
 	tick(): void {
 		const now = this.now();
+		// with the clock unmoved since the last tick, only orders created since can have something due
+		const list = now === this.lastTick ? this.fresh : this.active;
+		this.lastTick = now;
+		this.fresh = [];
 		const t = this.timing;
-		for (const o of this.orders) {
-			if (o.stage === 'cancelled' || o.stage === 'delivered') continue;
+		let done = 0;
+		for (const o of list) {
+			if (o.stage === 'cancelled' || o.stage === 'delivered') {
+				done++;
+				continue;
+			}
 			if (o.stage === 'received' && now >= o.createdAt + t.pickAfterMs) this.pick(o, o.createdAt + t.pickAfterMs);
 			if (o.stage === 'picked' && now >= o.createdAt + t.packAfterMs) this.setStage(o, 'packed', o.createdAt + t.packAfterMs);
 			if (o.stage === 'packed' && now >= o.createdAt + t.shipAfterMs) this.ship(o, o.createdAt + t.shipAfterMs);
@@ -289,6 +313,7 @@ export class World {
 				this.setStage(o, 'delivered', at);
 			}
 		}
+		if (list === this.active && done > 64 && done > this.active.length / 4) this.active = this.active.filter((o) => o.stage !== 'cancelled' && o.stage !== 'delivered');
 	}
 
 	private setStage(o: SbOrder, stage: Stage, at: number): void {
