@@ -55,6 +55,7 @@ const cases: Case[] = [
 	['ebay', 'quantity as text', ebay, (o) => (o.lineItems[1].quantity = 'two'), '01-03955-36441', 'lineItems[1].quantity', /invalid lineItems\[1\]\.quantity \(expected a whole number, got "two"\)/],
 	['ebay', 'currency nowhere', ebay, (o) => { delete o.pricingSummary; delete o.lineItems[0].lineItemCost.currency; }, '01-03955-36441', 'pricingSummary.total.currency'],
 	['woocommerce', 'gmt creation date', woo, (o) => delete o.date_created_gmt, '727', 'date_created_gmt'],
+	['woocommerce', 'a date that does not exist', woo, (o) => (o.date_created_gmt = '2017-02-30T19:28:02'), '727', 'date_created_gmt', /invalid date_created_gmt \(expected an ISO 8601 timestamp, got "2017-02-30T19:28:02"\)/],
 	['woocommerce', 'negative quantity', woo, (o) => (o.line_items[0].quantity = -2), '727', 'line_items[0].quantity'],
 	['woocommerce', 'status', woo, (o) => (o.status = null), '727', 'status'],
 	['woocommerce', 'total not a number', woo, (o) => (o.total = 'lots'), '727', 'total'],
@@ -137,6 +138,28 @@ describe('other failures', () => {
 		const g = shopifyGql();
 		g.risk.assessments[0].riskLevel = '__proto__';
 		expect(normalizeOrder('shopify', g).risk.channelRiskLevel).toBe('MEDIUM');
+	});
+
+	test('WooCommerce: an empty shipping block on an order with a shipping line ships to the billing address', () => {
+		const raw = woo();
+		for (const k of Object.keys(raw.shipping)) raw.shipping[k] = '';
+		const o = normalizeOrder('woocommerce', raw);
+		expect(validateOrder(o)).toEqual([]);
+		expect(o.shipTo).toEqual(o.billTo);
+		expect(o.shipTo?.country).toBe('US');
+		raw.shipping_lines = [];
+		expect(normalizeOrder('woocommerce', raw).shipTo).toBeNull(); // nothing to ship (virtual goods)
+	});
+
+	test('an address with lines but no country is refused for shipping, dropped for billing', () => {
+		const raw = shopifyRest();
+		raw.billing_address.country_code = null;
+		raw.billing_address.country = null;
+		const o = normalizeOrder('shopify', raw);
+		expect(o.billTo).toBeNull();
+		raw.shipping_address.country_code = '';
+		raw.shipping_address.country = '';
+		expect(error(() => normalizeOrder('shopify', raw)).message).toBe('shopify order 450789469: missing shipping_address.country_code');
 	});
 
 	test('unknown extra fields are ignored', () => {
