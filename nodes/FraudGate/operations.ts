@@ -90,6 +90,18 @@ export async function screenOne(
 		now: opts.now,
 		ruleSetVersion: rs.version,
 	});
+	const since = reviewSince(stored, prior);
+	if (result.decision === 'pass' && stored.status === 'fraud_review' && prior && prior.fraud.decision === 'review') {
+		// Still held: a re-screen never releases an order a person has yet to look at (velocity windows move on,
+		// a fraud ring's orders would pass again). It stays on Review as recorded; what the rules say now is in
+		// `rescreen`, and nothing is written.
+		const fraud: FraudAnnotation = {
+			...prior.fraud,
+			reviewSince: since ?? prior.decidedAt,
+			rescreen: { decision: result.decision, score: result.score, reasons: result.reasons, ruleSetVersion: result.ruleSetVersion, evaluatedAt: result.evaluatedAt },
+		};
+		return { route: 'review', fraud: withDeadline(fraud, opts), stored, statusChanged: false, resolvedBefore: false };
+	}
 	const fraud: FraudAnnotation = {
 		decision: result.decision,
 		score: result.score,
@@ -98,7 +110,7 @@ export async function screenOne(
 		ruleSetVersion: result.ruleSetVersion,
 		evaluatedAt: result.evaluatedAt,
 	};
-	if (result.decision === 'review') fraud.reviewSince = reviewSince(stored, prior) ?? result.evaluatedAt;
+	if (result.decision === 'review') fraud.reviewSince = since ?? result.evaluatedAt;
 
 	await store.annotate(order.omsId, 'fraud', fraud, { cause: opts.cause });
 	await store.recordFraudDecision(order.omsId, fraud, rs.version);
@@ -125,13 +137,18 @@ export async function screenOne(
 	} else {
 		after = (await store.getOrder(order.omsId)) ?? stored;
 	}
-	const out: FraudAnnotation = { ...fraud };
-	if (result.decision === 'review') {
-		const since = out.reviewSince as string;
-		out.reviewOverdue = isReviewOverdue(since, opts.now, opts.reviewTimeLimitHours);
-		out.reviewDueAt = new Date(Date.parse(since) + opts.reviewTimeLimitHours * 3600_000).toISOString();
-	}
+	const out = result.decision === 'review' ? withDeadline(fraud, opts) : fraud;
 	return { route: result.decision, fraud: out, stored: after, statusChanged, resolvedBefore: false };
+}
+
+/** The review time limit on an order in review: `reviewOverdue` (held longer than the limit at `now`) and `reviewDueAt` */
+function withDeadline(fraud: FraudAnnotation, opts: { now: string; reviewTimeLimitHours: number }): FraudAnnotation {
+	const since = fraud.reviewSince as string;
+	return {
+		...fraud,
+		reviewOverdue: isReviewOverdue(since, opts.now, opts.reviewTimeLimitHours),
+		reviewDueAt: new Date(Date.parse(since) + opts.reviewTimeLimitHours * 3600_000).toISOString(),
+	};
 }
 
 /** When the order went into review, if it is still there: its fraud hold, else an unresolved review decision. */
