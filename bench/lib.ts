@@ -61,3 +61,63 @@ export function prng(seed: number): () => number {
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
 }
+
+/** Units of work per second: `units` done in `ms` milliseconds. */
+export function perSecond(units: number, ms: number): number {
+	return ms > 0 ? (units * 1000) / ms : Infinity;
+}
+
+/** A fresh schema on a PostgreSQL server (benchmarks keep their tables apart); returns its name. */
+export async function createBenchSchema(url: string, prefix = 'bench'): Promise<string> {
+	const { Client } = await import('pg');
+	const schema = `${prefix}_${Date.now().toString(36)}_${process.pid}`;
+	const admin = new Client({ connectionString: url });
+	await admin.connect();
+	await admin.query(`CREATE SCHEMA ${schema}`);
+	await admin.end();
+	return schema;
+}
+
+/**
+ * The store's own limit on SQLite for a reservation batch: the same number of plain single-row
+ * `UPDATE stock SET reserved = reserved + 1` statements, one transaction per batch (as bench/store measures it).
+ * `batches`: the SKUs each batch touches (one UPDATE each); the first `warmup` batches are not timed. Units/s.
+ */
+export async function sqliteUpdateLimit(path: string, batches: string[][], warmup = 2): Promise<number> {
+	const { DatabaseSync } = await import('node:sqlite');
+	const db = new DatabaseSync(path);
+	db.exec('PRAGMA journal_mode = WAL');
+	db.exec('PRAGMA synchronous = NORMAL');
+	const upd = db.prepare("UPDATE stock SET reserved = reserved + 1 WHERE sku = ? AND location = 'default'");
+	const once = (skus: string[]) => {
+		db.exec('BEGIN IMMEDIATE');
+		for (const s of skus) upd.run(s);
+		db.exec('COMMIT');
+	};
+	batches.slice(0, warmup).forEach(once);
+	const timed = batches.slice(warmup);
+	const t0 = nowMs();
+	timed.forEach(once);
+	const ms = nowMs() - t0;
+	db.close();
+	return perSecond(timed.reduce((s, b) => s + b.length, 0), ms);
+}
+
+/** The same limit on PostgreSQL (one connection, a prepared UPDATE per row, one transaction per batch). Units/s. */
+export async function postgresUpdateLimit(url: string, schema: string, batches: string[][], warmup = 2): Promise<number> {
+	const { Client } = await import('pg');
+	const c = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+	await c.connect();
+	const once = async (skus: string[]) => {
+		await c.query('BEGIN');
+		for (const s of skus) await c.query({ name: 'upd', text: "UPDATE stock SET reserved = reserved + 1 WHERE sku = $1 AND location = 'default'", values: [s] });
+		await c.query('COMMIT');
+	};
+	for (const b of batches.slice(0, warmup)) await once(b);
+	const timed = batches.slice(warmup);
+	const t0 = nowMs();
+	for (const b of timed) await once(b);
+	const ms = nowMs() - t0;
+	await c.end();
+	return perSecond(timed.reduce((s, b) => s + b.length, 0), ms);
+}

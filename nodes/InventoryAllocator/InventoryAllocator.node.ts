@@ -7,7 +7,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { compileRuleSet, computePublishable, indexPublished, RULE_APPLICATION_ORDER, validateChannelRuleSet, type ChannelRuleSet, type CompiledRuleSet } from '../../lib/allocation';
+import { compileRuleSet, computePublishable, RULE_APPLICATION_ORDER, validateChannelRuleSet, type ChannelRuleSet, type CompiledRuleSet } from '../../lib/allocation';
 import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from '../../lib/allocation/parameters';
 import type { StockLevelInput, Store } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
@@ -21,6 +21,7 @@ import {
 	ItemError,
 	parseLines,
 	publishChanges,
+	publishedIndex,
 	reserveOrders,
 	stockLevelFromItem,
 	syncStock,
@@ -385,7 +386,7 @@ async function preview(
 		.filter(Boolean);
 	const bi = await bundleIndex(store);
 	const atp = await atpFor(store, skus.length ? skus : 'all', bi);
-	const published = indexPublished(await store.getPublished(undefined, skus.length ? [...atp.keys()] : undefined));
+	const published = await publishedIndex(store, skus.length ? [...atp.keys()] : 'all', channels);
 	const out: INodeExecutionData[] = [];
 	const explain = options.explain !== false;
 	for (const [sku, a] of atp) {

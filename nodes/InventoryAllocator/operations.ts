@@ -16,6 +16,7 @@ import {
 	type ChangedQuantity,
 	type CompiledRuleSet,
 	type Publishable,
+	type PublishedIndex,
 } from '../../lib/allocation';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
 import { stableStringify } from '../../lib/store/plan';
@@ -135,8 +136,7 @@ export async function publishChanges(
 		meta.set(sku, pubs);
 		for (const p of pubs) computed.push({ channel: p.channel, sku, quantity: p.quantity });
 	}
-	const published = skus === 'all' ? await store.getPublished() : await store.getPublished(undefined, [...atp.keys()]);
-	const changed = changedPublications(computed, indexPublished(published));
+	const changed = changedPublications(computed, await publishedIndex(store, skus === 'all' ? 'all' : [...atp.keys()], channels));
 	if (!changed.length) return [];
 	const explain = opts.explain !== false;
 	const explained = new Map<string, Publishable[]>();
@@ -155,6 +155,23 @@ export async function publishChanges(
 	});
 	if (opts.record !== false) await store.setPublished(changed.map((c) => ({ channel: c.channel, sku: c.sku, quantity: c.quantity })));
 	return out;
+}
+
+/**
+ * What each channel was last published for these SKUs. Asked per channel, so the store can use its
+ * (channel, sku) key rather than scan every channel's rows for the SKUs.
+ */
+export async function publishedIndex(store: Store, skus: string[] | 'all', channels: string[]): Promise<PublishedIndex> {
+	if (skus === 'all') return indexPublished(await store.getPublished());
+	const index: PublishedIndex = new Map();
+	if (!skus.length) return index;
+	const parts = await Promise.all(channels.map((c) => store.getPublished(c, skus)));
+	for (const rows of parts) for (const r of rows) {
+		let m = index.get(r.channel);
+		if (!m) index.set(r.channel, (m = new Map()));
+		m.set(r.sku, r.quantity);
+	}
+	return index;
 }
 
 /** Channels to compute for: the rule set's channels in their order, then the other selected ones. */
