@@ -11,8 +11,9 @@
  *   sb.deliverWebhook('shopify', order, { times, duplicates, forge, replayOf, url })
  *   sb.groundTruth                       planted fraud patterns by omsId
  *   await sb.close()
- * WMS hook: pass `extra: [async () => ({ name, url, close })]` (or set OMS_SANDBOX_WMS=1 to load
- * test/sandbox/wms/index.ts's `startWmsSandboxes` when it exists); their URLs appear in `sb.extraUrls`.
+ * WMS: `wms: true` (or WmsSandboxOptions; CLI `--wms`) also starts test/sandbox/wms (ShipBob, ShipHero, Extensiv,
+ * Generic REST on one port): `sb.wms` is its handle (baseUrls, control), `sb.wmsUrls` its base URLs.
+ * Any other server: `extra: [async () => ({ name, url, close })]`; their URLs appear in `sb.extraUrls`.
  */
 import { generateOrders, type GroundTruthRow, type SeedOrder } from './generator';
 import type { SandboxOptions } from './common';
@@ -21,6 +22,7 @@ import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from './channels/amazon';
 import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from './channels/ebay';
 import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from './channels/woocommerce';
 import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from './channels/walmart';
+import type { WmsSandbox, WmsSandboxOptions } from './wms';
 
 export interface StartOptions extends SandboxOptions {
 	ordersPerChannel?: number;
@@ -29,6 +31,8 @@ export interface StartOptions extends SandboxOptions {
 	/** per-channel overrides of SandboxOptions */
 	perChannel?: Partial<Record<'shopify' | 'amazon' | 'ebay' | 'woocommerce' | 'walmart', SandboxOptions>>;
 	extra?: Array<() => Promise<{ name: string; url: string; close: () => Promise<void> }>>;
+	/** Start the WMS sandbox too (true, or its options; its timeScale defaults to this one's) */
+	wms?: boolean | WmsSandboxOptions;
 }
 
 export async function startSandboxes(opts: StartOptions = {}) {
@@ -51,19 +55,13 @@ export async function startSandboxes(opts: StartOptions = {}) {
 		walmart: await sandboxes.walmart.start(),
 	};
 	const extras: Array<{ name: string; url: string; close: () => Promise<void> }> = [];
-	const starters = [...(opts.extra ?? [])];
-	if (process.env.OMS_SANDBOX_WMS === '1') {
-		try {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const wms = require('./wms') as { startWmsSandboxes?: () => Promise<Array<{ name: string; url: string; close: () => Promise<void> }>> };
-			if (wms.startWmsSandboxes) starters.push(async () => ({ name: 'wms', url: '', close: async () => undefined, ...(await wms.startWmsSandboxes!()) }) as never);
-		} catch {
-			/* the WMS sandbox is not there yet */
-		}
-	}
-	for (const s of starters) {
-		const r = (await s()) as unknown;
-		for (const one of Array.isArray(r) ? r : [r]) extras.push(one as { name: string; url: string; close: () => Promise<void> });
+	for (const s of opts.extra ?? []) extras.push(await s());
+	let wms: WmsSandbox | undefined;
+	if (opts.wms) {
+		// loaded only when asked for, so the channel sandboxes do not depend on the WMS one
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { startWmsSandbox } = require('./wms') as typeof import('./wms');
+		wms = await startWmsSandbox({ timeScale: opts.timeScale, ...(typeof opts.wms === 'object' ? opts.wms : {}) });
 	}
 	const credentials = {
 		shopify: { ...SHOPIFY_SANDBOX_CREDENTIALS, baseUrl: urls.shopify },
@@ -75,6 +73,8 @@ export async function startSandboxes(opts: StartOptions = {}) {
 	return {
 		urls,
 		extraUrls: Object.fromEntries(extras.map((e) => [e.name, e.url])),
+		wms,
+		wmsUrls: wms?.baseUrls,
 		sandboxes,
 		credentials,
 		orders: gen.byChannel,
@@ -83,7 +83,7 @@ export async function startSandboxes(opts: StartOptions = {}) {
 			return channel === 'shopify' ? sandboxes.shopify.deliverWebhook(order, o2) : sandboxes.woocommerce.deliverWebhook(order, o2);
 		},
 		async close() {
-			await Promise.all([...Object.values(sandboxes).map((s) => s.close()), ...extras.map((e) => e.close())]);
+			await Promise.all([...Object.values(sandboxes).map((s) => s.close()), ...extras.map((e) => e.close()), ...(wms ? [wms.close()] : [])]);
 		},
 	};
 }
@@ -95,9 +95,10 @@ if (require.main === module) {
 		const i = process.argv.indexOf(`--${name}`);
 		return i > 0 ? Number(process.argv[i + 1]) : d;
 	};
-	startSandboxes({ ordersPerChannel: arg('orders', 200), seed: arg('seed', 42), timeScale: arg('time-scale', 1) }).then((sb) => {
+	startSandboxes({ ordersPerChannel: arg('orders', 200), seed: arg('seed', 42), timeScale: arg('time-scale', 1), wms: process.argv.includes('--wms') }).then((sb) => {
 		console.log('Channel sandboxes on loopback:');
 		for (const [k, v] of Object.entries(sb.urls)) console.log(`  ${k.padEnd(12)} ${v}`);
+		for (const [k, v] of Object.entries(sb.wmsUrls ?? {})) console.log(`  wms:${k.padEnd(8)} ${v}`);
 		for (const [k, v] of Object.entries(sb.extraUrls)) console.log(`  ${k.padEnd(12)} ${v}`);
 		console.log('Credentials (sandbox values):');
 		console.log(JSON.stringify(sb.credentials, null, 2));
