@@ -42,6 +42,17 @@ describe('Amazon client against the SP-API sandbox', () => {
 		expect(c.stats.throttled).toBe(sb.throttledBy.searchOrders ?? 0);
 	});
 
+	it('two clients of one seller in one process share the searchOrders budget (limiter registry)', async () => {
+		const shared = isolated(TS);
+		const a = new AmazonClient(creds, request, shared);
+		const b = new AmazonClient(creds, request, { ...shared, retry: { timeScale: TS } });
+		const [ra, rb] = await Promise.all([a.listOrdersSince(null, { lookbackFrom: LONG_AGO }), b.listOrdersSince(null, { lookbackFrom: LONG_AGO })]);
+		expect(ra.orders.length + rb.orders.length).toBe(5000);
+		expect(a.stats.failed + b.stats.failed).toBe(0);
+		// 50 calls against one burst of 20: paced together, not each on its own
+		expect(sb.throttledBy.searchOrders ?? 0).toBeLessThanOrEqual(2);
+	});
+
 	it('a paginationToken with any other parameter changed is refused (sandbox rule)', async () => {
 		const c = new AmazonClient(creds, request, isolated(TS));
 		const tokenRes = await request<{ access_token: string }>({ method: 'POST', url: `${creds.baseUrl}/auth/o2/token`, bodyType: 'form', body: { grant_type: 'refresh_token', refresh_token: creds.refreshToken, client_id: creds.lwaClientId, client_secret: creds.lwaClientSecret } });

@@ -114,6 +114,23 @@ describe('WooCommerce client against the REST v3 sandbox', () => {
 		}
 	});
 
+	it('never retries a failed delivery and disables a webhook after more than 5 consecutive failures', async () => {
+		const failing = http.createServer((_rq, rs) => rs.writeHead(500).end());
+		await new Promise<void>((r) => failing.listen(0, '127.0.0.1', r));
+		const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/hook`;
+		try {
+			const auth = { Authorization: `Basic ${Buffer.from(`${creds.consumerKey}:${creds.consumerSecret}`).toString('base64')}` };
+			const created = await request<{ id: number }>({ method: 'POST', url: `${creds.storeUrl}/wp-json/wc/v3/webhooks`, headers: auth, body: { topic: 'order.updated', delivery_url: url, secret: 's' } });
+			for (let i = 0; i < 6; i++) expect((await sb.deliverWebhook(orders[0].id, { topic: 'order.updated' })).length).toBe(1);
+			expect(sb.webhooks.get(created.body.id)?.status).toBe('disabled');
+			expect(await sb.deliverWebhook(orders[0].id, { topic: 'order.updated' })).toEqual([]);
+			await request({ method: 'DELETE', url: `${creds.storeUrl}/wp-json/wc/v3/webhooks/${created.body.id}`, qs: { force: true }, headers: auth });
+		} finally {
+			failing.closeAllConnections();
+			await new Promise((r) => failing.close(r));
+		}
+	});
+
 	it('retries 429 (Retry-After) and 5xx, not 400; the consumer secret stays out of errors', async () => {
 		const c = new WooCommerceClient(creds, request, isolated(TS));
 		sb.inject({ kind: 'throttle', path: '/wp-json/wc/v3/orders/', times: 2 });
