@@ -541,7 +541,7 @@ export class ShopifySandbox extends SandboxBase {
 	 *   duplicates: extra deliveries of the same event with a new webhook id (Shopify's "may send twice")
 	 *   forge:      true | 'wrong-secret' | 'unsigned' | 'tampered'
 	 *   replayOf:   deliveryId of an earlier delivery to send again byte for byte (stale Triggered-At)
-	 *   retryUntilOk: retry (up to 8 more times ✔) while the receiver answers non-2xx
+	 *   retryUntilOk: retry (up to 8 more times ✔, after 1, 2, 4 … 128 minutes ⚠, scaled) while the receiver answers non-2xx
 	 *   style:      'webhooks' (X-Shopify-*) or 'events' (shopify-* headers ✔)
 	 */
 	async deliverWebhook(
@@ -593,6 +593,8 @@ export class ShopifySandbox extends SandboxBase {
 					this.deliveries.push(rec);
 					out.push(rec);
 					if (o.retryUntilOk && r.status >= 200 && r.status < 300) break;
+					// 8 retries over about 4 hours ✔ (§1.7); the exponential schedule 1, 2, 4 … 128 minutes is ⚠; scaled in time
+					if (o.retryUntilOk && i < attempts - 1) await new Promise((res) => setTimeout(res, 2 ** i * 60_000 * this.timeScale));
 				}
 			}
 		}
