@@ -2,7 +2,8 @@
  * Orders by local date x channel (day, ISO week or month buckets in the report's time zone), one row per date,
  * channel and currency.
  *
- * PostgreSQL groups by `(placed_at AT TIME ZONE $tz)::date` directly. SQLite has no time zones: it groups each
+ * Both stores group by UTC hour in SQL and the hours are folded into local dates with luxon here (PostgreSQL:
+ * see pgSql for why not `AT TIME ZONE $tz` directly). SQLite groups each
  * (channel, currency) pair's orders by UTC hour in SQL, over that pair's range of the covering index
  * orders_report_hour (schema version 2; see sqlite-pairs.ts), without reading the table or sorting; the
  * hours x channels rows (a few thousand for a month)
@@ -65,22 +66,46 @@ async function sqliteRows(ctx: RunContext, minute: number | null): Promise<Array
 	return out;
 }
 
-/** PostgreSQL: local dates straight from `AT TIME ZONE`. */
-function pgSql(p: Params, ctx: RunContext): string {
+/**
+ * PostgreSQL: UTC hours, like SQLite, grouped in parallel: the planner knows how many hours there are from the
+ * statistics object orders_report_hour (schema version 2) on exactly this expression, where for
+ * `(placed_at AT TIME ZONE $tz)::date` it guesses one group per order and gives up on a parallel aggregate (3 to
+ * 4 times slower over 1M orders). Hours fold into local dates here, as on SQLite. Zones whose midnights fall on
+ * more than one non-zero minute (none do) group by `placed_at AT TIME ZONE $tz` directly.
+ */
+function pgSql(p: Params, ctx: RunContext, minute: number | null): string {
 	const d: Dialect = 'postgres';
-	const tz = p.add(ctx.timeZone);
+	if (minute === null) {
+		const tz = p.add(ctx.timeZone);
+		const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
+		return `SELECT day::text AS bucket, channel, currency, orders, units, revenue_minor FROM (
+				SELECT (placed_at AT TIME ZONE ${tz})::date AS day, channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
+				FROM orders WHERE ${where} GROUP BY 1, channel, currency
+			) g`;
+	}
 	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
+	let late = '';
+	let lateCols = '';
+	if (minute) {
+		const m = p.add(minute);
+		const cond = `extract(minute FROM placed_at AT TIME ZONE 'UTC') >= ${m}`;
+		late = `, SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END) AS late_orders, SUM(CASE WHEN ${cond} THEN units ELSE 0 END) AS late_units,
+			SUM(CASE WHEN ${cond} THEN total_minor ELSE 0 END) AS late_revenue_minor`;
+		lateCols = ', late_orders, late_units, late_revenue_minor';
+	}
 	// The date is made text after grouping (to_char on every row costs more than the grouping itself)
-	return `SELECT day::text AS bucket, channel, currency, orders, units, revenue_minor FROM (
-			SELECT (placed_at AT TIME ZONE ${tz})::date AS day, channel, currency, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
-			FROM orders WHERE ${where} GROUP BY 1, channel, currency
+	return `SELECT to_char(h, 'YYYY-MM-DD"T"HH24') AS bucket, channel, currency, orders, units, revenue_minor${lateCols} FROM (
+			SELECT channel, currency, date_trunc('hour', placed_at AT TIME ZONE 'UTC') AS h, COUNT(*) AS orders, SUM(units) AS units,
+				SUM(total_minor) AS revenue_minor${late}
+			FROM orders WHERE ${where} GROUP BY channel, currency, 3
 		) g`;
 }
 
 /** The local date (YYYY-MM-DD) a bucket starting at this UTC text falls on, then the start of its week or month. */
-function dateKey(bucketStart: string, d: Dialect, tz: string, interval: 'day' | 'week' | 'month'): string {
+function dateKey(bucketStart: string, tz: string, interval: 'day' | 'week' | 'month'): string {
 	let day: DateTime;
-	if (d === 'postgres') day = DateTime.fromISO(bucketStart, { zone: tz });
+	// a local date (PostgreSQL's AT TIME ZONE path), or the start of a UTC hour or part of one
+	if (bucketStart.length === 10) day = DateTime.fromISO(bucketStart, { zone: tz });
 	else {
 		const text = bucketStart.length === 13 ? `${bucketStart}:00:00Z` : `${bucketStart}:00Z`;
 		day = DateTime.fromISO(text, { zone: 'utc' }).setZone(tz);
@@ -100,11 +125,11 @@ export const byDay: ReportDefinition = {
 	async run(ctx) {
 		const d = dialect(ctx);
 		const interval = ctx.options.interval ?? 'day';
-		const minute = d === 'sqlite' ? midnightMinute(ctx.timeZone, ctx.period.from, ctx.period.to) : 0;
+		const minute = midnightMinute(ctx.timeZone, ctx.period.from, ctx.period.to);
 		const folded = new Map<string, { date: string; channel: string; currency: string; orders: number; units: number; minor: number }>();
 		const add = (bucketStart: string, r: Record<string, unknown>, orders: number, units: number, minor: number) => {
 			if (!orders) return;
-			const date = dateKey(bucketStart, d, ctx.timeZone, interval);
+			const date = dateKey(bucketStart, ctx.timeZone, interval);
 			const k = `${date}\u0000${String(r.channel)}\u0000${String(r.currency)}`;
 			let acc = folded.get(k);
 			if (!acc) folded.set(k, (acc = { date, channel: String(r.channel), currency: String(r.currency), orders: 0, units: 0, minor: 0 }));
@@ -113,7 +138,7 @@ export const byDay: ReportDefinition = {
 			acc.minor += minor;
 		};
 		const p = new Params();
-		const found = d === 'sqlite' ? await sqliteRows(ctx, minute) : await ctx.store.query(pgSql(p, ctx), p.values);
+		const found = d === 'sqlite' ? await sqliteRows(ctx, minute) : await ctx.store.query(pgSql(p, ctx, minute), p.values);
 		for (const r of found) {
 			const bucket = String(r.bucket);
 			if (minute) {

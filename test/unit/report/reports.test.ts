@@ -337,3 +337,14 @@ describe('SQLite report SQL and the covering index (schema version 2)', () => {
 		expect(midnightMinute('Asia/Kathmandu', '2026-04-30T18:15:00.000Z', '2026-05-31T18:15:00.000Z')).toBe(15);
 	});
 });
+
+describe('PostgreSQL statistics for the hour grouping (schema version 2)', () => {
+	it('has the orders_report_hour statistics object the day x channel SQL relies on for a parallel plan', async () => {
+		const store = await STORES[1].open(() => NOW);
+		const rows = await store.query<{ stxname: string; expr: string }>(
+			`SELECT stxname, pg_get_statisticsobjdef_expressions(oid)::text AS expr FROM pg_statistic_ext WHERE stxname = 'orders_report_hour' AND stxnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
+		);
+		expect(rows).toHaveLength(1);
+		expect(rows[0].expr).toMatch(/date_trunc\('hour'::text, \(placed_at AT TIME ZONE 'UTC'::text\)\)/);
+	});
+});
