@@ -117,7 +117,7 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 	if (delivery.status === 'failed' || delivery.status === 'cancelled') {
 		return { ...base, reference: delivery.reference, outcome: 'failed', delivery, wmsOrderId: null, error: delivery.lastError ?? `delivery is ${delivery.status}` };
 	}
-	return attempt(store, provider, order, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push');
+	return attempt(store, provider, order, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
 }
 
 async function attempt(
@@ -129,6 +129,8 @@ async function attempt(
 	now: string,
 	backoff: BackoffPolicy | undefined,
 	cause: string,
+	/** the order is known to be in the store (saves a read) */
+	known = false,
 ): Promise<PushResult> {
 	const base = { omsId: order.omsId, reference: delivery.reference };
 	let r: CreateOrderResult;
@@ -140,7 +142,7 @@ async function attempt(
 		const retryable = isRetryable(err);
 		const next = retryable ? nextAttemptAt(now, attempts, backoff) : null;
 		const failed = await store.markDeliveryAttemptFailed(delivery.id, message, next);
-		if (await store.getOrder(order.omsId)) {
+		if (known || (await store.getOrder(order.omsId))) {
 			await store.addEvent(order.omsId, 'wms', {
 				cause,
 				detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable },
@@ -150,8 +152,7 @@ async function attempt(
 	}
 	// The WMS has it: record that first, so nothing after this can make the outbox send it again
 	const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
-	const stored = await store.getOrder(order.omsId);
-	if (stored) {
+	if (known || (await store.getOrder(order.omsId))) {
 		const moved = await store.setStatus(order.omsId, 'at_wms', {
 			onlyFrom: PRE_WMS,
 			cause,
@@ -196,7 +197,7 @@ export async function retryPending(
 			result = { ...base, outcome: 'failed', delivery: next, error: why };
 		} else {
 			const lines = Array.isArray(d.payload?.lines) ? (d.payload!.lines as unknown as OrderLine[]) : undefined;
-			result = await attempt(store, provider, stored.order, d, lines, now, opts.backoff, opts.cause ?? 'wms.retry');
+			result = await attempt(store, provider, stored.order, d, lines, now, opts.backoff, opts.cause ?? 'wms.retry', true);
 		}
 		if (result.outcome === 'created' || result.outcome === 'exists') summary.sent++;
 		else if (result.outcome === 'retry_scheduled') summary.retryScheduled++;
