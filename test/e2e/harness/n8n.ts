@@ -296,8 +296,9 @@ export class N8n {
 
 	/** What n8n printed that means the instance will never serve the imported workflows. */
 	private fatalStartupProblem(): string | undefined {
-		if ((this.options.requirePackage ?? true) && this.output.includes(`Failed to load package "${packageName}"`)) {
-			return `n8n could not load ${packageName} (is dist/ built and complete? every path in package.json "n8n" must exist)`;
+		const failed = new RegExp(`Failed to load package "${packageName}"\\n([^\\n]*)`).exec(this.output);
+		if ((this.options.requirePackage ?? true) && failed) {
+			return `n8n could not load ${packageName}: ${failed[1]} (is dist/ built, and does every path in package.json "n8n" exist?)`;
 		}
 		const activation = /(Workflow cannot run on this instance:[^\n]*|There was a problem activating[^\n]*)/.exec(this.output);
 		if (activation) return `n8n could not activate a published workflow: ${activation[1]}`;
