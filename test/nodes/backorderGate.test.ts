@@ -257,4 +257,38 @@ describe.each([
 		expect(r2).toHaveLength(1);
 		expect(r2[0]).toMatchObject({ omsId: 'walmart:late', holdOverdue: true, backorder: { released: false }, oms: { status: 'backordered' } });
 	}, 30000);
+
+	it('Release Held after the first part of a split order shipped: reserves only the missing units, ships them as shipment 2', async () => {
+		const { credentials, store } = await setup();
+		await store.upsertStockLevels([{ sku: 'Y', onHand: 1 }, { sku: 'Z', onHand: 4 }]);
+		const split = makeOrder({ channel: 'amazon', channelOrderId: 'split', lines: [line('1', 'Y', 3), line('2', 'Z', 2)] });
+		await store.recordOrder(split);
+		const routed = await runWorkflow(flow([split], [reserveNode, gate('Gate', { operation: 'route' })]), { credentials });
+		const [first] = outputOf(routed, 'Gate', 1);
+		expect(first).toMatchObject({ shipmentNo: 1, shipmentLines: [{ lineId: '1', sku: 'Y', quantity: 1 }, { lineId: '2', sku: 'Z', quantity: 2 }] });
+		// the first shipment goes to the WMS and ships: its units leave on hand and reserved
+		await store.enqueueDelivery({ omsId: split.omsId, shipmentNo: 1, provider: 'test', reference: `${split.omsId}#1` });
+		const commit = { name: 'Commit', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'commitShipment', channels: ['amazon'] }, credentials: CRED };
+		await runWorkflow(flow([{ omsId: split.omsId, packageKey: 'PKG-1', lines: [{ sku: 'Y', quantity: 1 }, { sku: 'Z', quantity: 2 }] }], [commit]), { credentials });
+		expect((await store.getStock(['Y', 'Z'])).map((r) => [r.sku, r.onHand, r.reserved])).toEqual([
+			['Y', 0, 0],
+			['Z', 2, 0],
+		]);
+		// 5 Y arrive: the order lacks 2
+		await store.upsertStockLevels([{ sku: 'Y', onHand: 5 }]);
+		const rel = await runWorkflow(flow([{}], [gate('Release', { operation: 'releaseHeld' })]), { credentials });
+		const [ready] = outputsOf(rel, 'Release');
+		expect(ready).toHaveLength(1);
+		expect(ready[0]).toMatchObject({
+			omsId: split.omsId,
+			shipmentNo: 2,
+			shipmentLines: [{ lineId: '1', sku: 'Y', quantity: 2 }],
+			allocation: { status: 'allocated', lines: [{ sku: 'Y', requested: 3, allocated: 3, backordered: 0 }, { sku: 'Z', requested: 2, allocated: 2, backordered: 0 }] },
+			oms: { status: 'ready' },
+		});
+		expect((await store.getStock(['Y', 'Z'])).map((r) => [r.sku, r.reserved, r.atp])).toEqual([
+			['Y', 2, 3],
+			['Z', 0, 2],
+		]);
+	}, 30000);
 });
