@@ -327,11 +327,57 @@ export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts
 			statusChanged = r.changed;
 			from = r.from;
 			to = r.changed ? r.to : r.from;
+			// the warehouse cancelled it: its reserved units go back to available-to-promise
+			if (r.changed && r.to === 'cancelled') await store.release(u.omsId, undefined, { cause });
 		}
 		summary.results.push({ omsId: u.omsId, reference: u.reference, outcome: statusChanged || fresh.length || merged.changed ? 'applied' : 'unchanged', from, to, statusChanged, newShipments: fresh });
 		summary.newShipments.push(...fresh);
 	}
 	return summary;
+}
+
+export interface CancelAtWmsResult {
+	omsId: string;
+	/** every WMS order (reference) of the order said it is cancelled, or was never sent */
+	cancelled: boolean;
+	statusChanged: boolean;
+	references: Array<{ reference: string; shipmentNo: number; outcome: 'cancelled' | 'not_cancelled' | 'not_sent'; rawStatus: string | null; error: string | null }>;
+}
+
+/**
+ * Cancel an order at the WMS: every sent delivery (shipment 1, 2, ...) is cancelled there; a pending one is failed
+ * so the outbox never sends it. The order moves to cancelled (and its reservations are released) only when the
+ * WMS cancelled all of it; a WMS order already shipped stays, and is reported as not_cancelled.
+ */
+export async function cancelAtWms(store: Store, provider: WmsProvider, omsId: string, opts: { cause?: string; maxShipments?: number } = {}): Promise<CancelAtWmsResult> {
+	const cause = opts.cause ?? 'wms.cancel';
+	const out: CancelAtWmsResult = { omsId, cancelled: true, statusChanged: false, references: [] };
+	for (let n = 1; n <= (opts.maxShipments ?? 50); n++) {
+		const d = await store.getDelivery(omsId, n);
+		if (!d) break;
+		if (d.status !== 'sent') {
+			if (d.status === 'pending') await store.markDeliveryAttemptFailed(d.id, 'cancelled in the OMS before it was sent', null);
+			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_sent', rawStatus: null, error: null });
+			continue;
+		}
+		const r = await provider.cancelOrder({ reference: d.reference, wmsOrderId: d.wmsOrderId ?? undefined }).catch((err: unknown) => err as Error);
+		if (r instanceof Error) {
+			out.cancelled = false;
+			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_cancelled', rawStatus: null, error: errorText(r) });
+		} else {
+			if (!r.cancelled) out.cancelled = false;
+			out.references.push({ reference: d.reference, shipmentNo: n, outcome: r.cancelled ? 'cancelled' : 'not_cancelled', rawStatus: r.rawStatus, error: null });
+		}
+	}
+	if (await store.getOrder(omsId)) {
+		await store.addEvent(omsId, 'wms', { cause, detail: { cancel: out.references } });
+		if (out.cancelled) {
+			const r = await store.setStatus(omsId, 'cancelled', { onlyFrom: ['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed'], cause });
+			out.statusChanged = r.changed;
+			if (r.changed) await store.release(omsId, undefined, { cause });
+		}
+	}
+	return out;
 }
 
 /** Get Updates as one step: read the cursor, pull, apply, store the new cursor (after applying, so a crash re-pulls) */

@@ -5,7 +5,7 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { createShipBobProvider } from '../../../lib/wms/shipbob';
-import { applyUpdates, pullUpdates, pushOrder, retryPending } from '../../../lib/wms/outbox';
+import { applyUpdates, cancelAtWms, pullUpdates, pushOrder, retryPending } from '../../../lib/wms/outbox';
 import type { WmsOrderUpdate, WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';
 
@@ -132,6 +132,33 @@ describe('WMS outbox over the SQLite store', () => {
 		expect(sb.control.orders('shipbob')).toHaveLength(0);
 	});
 
+	it('cancels at the WMS: every sent part cancelled, a pending one never sent, reservations released', async () => {
+		await store.upsertStockLevels([{ sku: 'MUG', onHand: 5 }, { sku: 'TEE', onHand: 5 }]);
+		const o = await ready(7, [{ sku: 'MUG', quantity: 1, lineId: 'a' }, { sku: 'TEE', quantity: 1, lineId: 'b' }]);
+		await store.reserve([{ omsId: o.omsId, lines: [{ lineId: 'a', sku: 'MUG', quantity: 1 }, { lineId: 'b', sku: 'TEE', quantity: 1 }], allowPartial: false }]);
+		await pushOrder(store, p, o, { now: T0, lines: [o.lines[0]] });
+		sb.control.down('shipbob');
+		expect((await pushOrder(store, p, o, { now: T0, shipmentNo: 2, lines: [o.lines[1]] })).outcome).toBe('retry_scheduled');
+		sb.control.up();
+		const r = await cancelAtWms(store, p, o.omsId);
+		expect(r).toMatchObject({ cancelled: true, statusChanged: true });
+		expect(r.references.map((x) => x.outcome)).toEqual(['cancelled', 'not_sent']);
+		expect((await store.getOrder(o.omsId))!.status).toBe('cancelled');
+		expect(await store.activeReservations(o.omsId)).toHaveLength(0);
+		expect((await retryPending(store, { shipbob: p }, { now: later(86_400_000) })).claimed).toBe(0);
+		expect(sb.control.ordersByReference('shipbob', 'shopify:7#2')).toHaveLength(0);
+	});
+
+	it('cannot cancel once shipped: the order keeps its status', async () => {
+		const o = await ready(8);
+		await pushOrder(store, p, o, { now: T0 });
+		sb.control.advance(200_000);
+		await pullUpdates(store, p);
+		const r = await cancelAtWms(store, p, o.omsId);
+		expect(r).toMatchObject({ cancelled: false, statusChanged: false });
+		expect((await store.getOrder(o.omsId))!.status).toBe('shipped');
+	});
+
 	it('split order: shipment 2 goes as omsId#2 with its own lines; the order is as far as its least advanced part', async () => {
 		const o = await ready(6, [{ sku: 'MUG', quantity: 1, lineId: 'a' }, { sku: 'TEE', quantity: 1, lineId: 'b' }]);
 		await pushOrder(store, p, o, { now: T0, lines: [o.lines[0]] });
@@ -231,6 +258,17 @@ describe('applyUpdates: forward only, every package kept', () => {
 			['TEE', 9, 0],
 		]);
 		expect((await store.getOrder(o.omsId))!.status).toBe('shipped');
+	});
+
+	it('a cancellation by the warehouse cancels the order and releases its reservations', async () => {
+		await store.upsertStockLevels([{ sku: 'MUG', onHand: 3 }]);
+		const o = order(52, [{ sku: 'MUG', quantity: 2 }]);
+		await store.recordOrder(o);
+		await store.reserve([{ omsId: o.omsId, lines: [{ lineId: '1', sku: 'MUG', quantity: 2 }], allowPartial: false }]);
+		await store.setStatus(o.omsId, 'at_wms');
+		await applyUpdates(store, [upd(o.omsId, 'cancelled', [], '2026-05-02T10:00:00Z', 'Cancelled' as never)], { provider: 'shipbob' });
+		expect((await store.getOrder(o.omsId))!.status).toBe('cancelled');
+		expect((await store.getStock(['MUG']))[0]).toMatchObject({ onHand: 3, reserved: 0 });
 	});
 
 	it('an update for an order the OMS does not hold is reported, not applied', async () => {
