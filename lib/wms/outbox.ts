@@ -40,10 +40,12 @@ export interface PushOptions {
 	backoff?: BackoffPolicy;
 	/** Check the stored order is ready before anything is written; default true */
 	requireReady?: boolean;
+	/** A delivery already queued (pending) is left to retryPending unless this is set; default false */
+	sendQueued?: boolean;
 	cause?: string;
 }
 
-export type PushOutcome = 'created' | 'exists' | 'already_sent' | 'retry_scheduled' | 'failed' | 'refused';
+export type PushOutcome = 'created' | 'exists' | 'already_sent' | 'queued' | 'retry_scheduled' | 'failed' | 'refused';
 
 export interface PushResult {
 	outcome: PushOutcome;
@@ -106,7 +108,7 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 			return { ...base, outcome: 'refused', delivery: null, wmsOrderId: null, error: why };
 		}
 	}
-	const { delivery } = await store.enqueueDelivery({
+	const { delivery, created } = await store.enqueueDelivery({
 		omsId: order.omsId,
 		shipmentNo,
 		provider: provider.name,
@@ -116,6 +118,11 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 	if (delivery.status === 'sent') return { ...base, reference: delivery.reference, outcome: 'already_sent', delivery, wmsOrderId: delivery.wmsOrderId, error: null };
 	if (delivery.status === 'failed' || delivery.status === 'cancelled') {
 		return { ...base, reference: delivery.reference, outcome: 'failed', delivery, wmsOrderId: null, error: delivery.lastError ?? `delivery is ${delivery.status}` };
+	}
+	if (!created && !opts.sendQueued) {
+		// already in the outbox and not sent: retryPending sends it when due (under a lease, so two workers never send
+		// the same delivery at once; a WMS without server-side dedup, like Extensiv, must not get two racing creates)
+		return { ...base, reference: delivery.reference, outcome: 'queued', delivery, wmsOrderId: null, error: delivery.lastError };
 	}
 	return attempt(store, provider, order, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
 }

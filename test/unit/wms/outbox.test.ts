@@ -72,6 +72,8 @@ describe('WMS outbox over the SQLite store', () => {
 			expect(r.delivery).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: later(15_000) });
 		}
 		expect((await store.getOrder(orders[0].omsId))!.status).toBe('ready');
+		// pushing again while it waits: it is already queued, nothing is sent now
+		expect((await pushOrder(store, p, orders[0], { now: T0 })).outcome).toBe('queued');
 		// still down at the first retry
 		let s = await retryPending(store, { shipbob: p }, { now: later(20_000), backoff: { random: () => 0 } });
 		expect(s).toMatchObject({ claimed: 6, sent: 0, retryScheduled: 6 });
