@@ -21,7 +21,7 @@
  * + status change when held), i.e. with the writes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_RULE_SET, ruleSetVersion, screenOrder, type VelocityLookup } from '../../lib/fraud';
@@ -84,6 +84,12 @@ function orderFor(c: number, id: string, placedAt: string, rnd: () => number, ch
 	};
 }
 
+/** CPU time (user + system) of this process since `from`, ms: less sensitive than wall time to a busy machine */
+function cpuMs(from: NodeJS.CpuUsage): number {
+	const d = process.cpuUsage(from);
+	return (d.user + d.system) / 1000;
+}
+
 async function main() {
 	const dir = mkdtempSync(join(tmpdir(), 'oms-fraud-bench-'));
 	const path = join(dir, 'oms.sqlite');
@@ -136,14 +142,17 @@ async function main() {
 		lookups = 0;
 		const decisions: Record<string, number> = { pass: 0, review: 0, reject: 0 };
 		const t0 = nowMs();
+		const c0 = process.cpuUsage();
 		for (const o of orders) {
 			const r = await screenOrder(o, DEFAULT_RULE_SET, { velocity, now: o.placedAt, ruleSetVersion: version });
 			decisions[r.decision]++;
 		}
 		const screenMs = nowMs() - t0;
+		const screenCpu = cpuMs(c0);
 
 		// velocity alone: the same lookups without the rules
 		const q0 = nowMs();
+		const qc0 = process.cpuUsage();
 		let qn = 0;
 		for (const o of orders) {
 			const k = identityKeys(o);
@@ -154,15 +163,18 @@ async function main() {
 			}
 		}
 		const velocityMs = nowMs() - q0;
+		const velocityCpu = cpuMs(qc0);
 
 		// the node's Screen path with the writes, on orders recorded in the store
 		const WRITE_N = Math.min(2000, SCREENED);
 		const recorded = orders.slice(0, WRITE_N).map((o) => ({ ...o, omsId: `${o.channel}:W${o.channelOrderId}`, channelOrderId: `W${o.channelOrderId}` }));
 		for (const o of recorded) await store.recordOrder(o);
 		const w0 = nowMs();
+		const wc0 = process.cpuUsage();
 		for (const o of recorded)
 			await screenOne(store, o, { ruleSet: DEFAULT_RULE_SET, version }, { now: o.placedAt, reviewTimeLimitHours: 72, rescreenResolved: false, cause: 'bench' });
 		const writeMs = nowMs() - w0;
+		const writeCpu = cpuMs(wc0);
 		await store.close();
 
 		console.log(`Fraud screening throughput (SQLite, node:sqlite, Node ${process.version})`);
@@ -175,6 +187,7 @@ async function main() {
 					'orders/s': fmt((SCREENED * 1000) / screenMs),
 					'ms/order': (screenMs / SCREENED).toFixed(3),
 					lookups: fmt(lookups),
+					'orders per CPU-s': fmt((SCREENED * 1000) / screenCpu),
 				},
 				{
 					what: 'velocity lookups alone (4 per order)',
@@ -182,6 +195,7 @@ async function main() {
 					'orders/s': fmt((SCREENED * 1000) / velocityMs),
 					'ms/order': (velocityMs / SCREENED).toFixed(3),
 					lookups: fmt(qn),
+					'orders per CPU-s': fmt((SCREENED * 1000) / velocityCpu),
 				},
 				{
 					what: 'node Screen path: screen + annotate + decision row (+ status)',
@@ -189,6 +203,7 @@ async function main() {
 					'orders/s': fmt((WRITE_N * 1000) / writeMs),
 					'ms/order': (writeMs / WRITE_N).toFixed(3),
 					lookups: '-',
+					'orders per CPU-s': fmt((WRITE_N * 1000) / writeCpu),
 				},
 			]),
 		);
@@ -196,6 +211,11 @@ async function main() {
 		console.log(`decisions: pass ${fmt(decisions.pass)}, review ${fmt(decisions.review)}, reject ${fmt(decisions.reject)}`);
 		console.log(`target 5,000 orders/s: ${(SCREENED * 1000) / screenMs >= 5000 ? 'met' : 'NOT met'}`);
 		console.log(`peak RSS: ${peakRssMb()} MB`);
+		console.log(
+			`load average during the run: ${loadavg()
+				.map((l) => l.toFixed(1))
+				.join(', ')} (orders per CPU-second is what this process alone would do on an idle core)`,
+		);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}

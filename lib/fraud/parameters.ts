@@ -169,7 +169,9 @@ export function ruleSetFromParameters(params: FraudRuleParameters): PartialRuleS
 			const rule: Params = {};
 			for (const f of BASE_FIELDS) {
 				if (NO_POINTS.has(name) && f !== 'enabled') continue;
-				put(rule, f, f === 'points' ? num(group[f]) : group[f]);
+				// block off is the same as no block (the defaults have none), so a group left as added keeps the version
+				if (f === 'block') put(rule, f, group[f] === false ? undefined : group[f]);
+				else put(rule, f, f === 'points' ? num(group[f]) : group[f]);
 			}
 			for (const [f, kind] of Object.entries(fields)) put(rule, f, mapField(kind, group[f]));
 			rules[name] = rule;
@@ -186,7 +188,7 @@ export function ruleSetFromParameters(params: FraudRuleParameters): PartialRuleS
 			rule.maxOrders = max === undefined || max === 0 ? null : max;
 			rule.maxAmount = textMap(v.maxAmount, 'upper') ?? {};
 			put(rule, 'points', num(v.points));
-			put(rule, 'block', v.block);
+			put(rule, 'block', v.block === false ? undefined : v.block);
 			return rule;
 		});
 	}
