@@ -183,6 +183,8 @@ export interface WooCommerceCredentials {
 	queryStringAuth?: boolean;
 	/** Use the Shipment Tracking extension endpoint when confirming shipments (default true) */
 	shipmentTracking?: boolean;
+	/** Secret WooCommerce signs webhook deliveries with (X-WC-Webhook-Signature); set on the webhooks the trigger registers */
+	webhookSecret?: string;
 	baseUrl?: string;
 }
 
