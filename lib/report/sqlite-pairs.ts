@@ -15,18 +15,32 @@ export const REPORT_INDEX = 'orders_report_hour';
 export async function sqlitePairs(store: Store, channels?: string[]): Promise<Array<{ channel: string; currency: string }>> {
 	const wanted = channels?.filter((c) => c.trim()) ?? [];
 	const out: Array<{ channel: string; currency: string }> = [];
-	let last: [string, string] | null = null;
-	for (let i = 0; i < 100000; i++) {
-		const rows: Array<{ channel: string; currency: string }> = last
-			? await store.query(
-					`SELECT channel, currency FROM orders INDEXED BY ${REPORT_INDEX} WHERE (channel, currency) > ($1, $2) ORDER BY channel, currency LIMIT 1`,
-					last,
-				)
-			: await store.query(`SELECT channel, currency FROM orders INDEXED BY ${REPORT_INDEX} ORDER BY channel, currency LIMIT 1`);
-		if (!rows.length) break;
-		const { channel, currency } = rows[0];
-		if (!wanted.length || wanted.includes(channel)) out.push({ channel, currency });
-		last = [channel, currency];
+	// Two levels, each step one seek: the next channel, then that channel's next currency. (A row-value
+	// `(channel, currency) > (?, ?)` would seek on the channel only and walk the rest of its entries.)
+	const next = async <T>(sql: string, params: unknown[]): Promise<T | null> => (await store.query<T>(sql, params))[0] ?? null;
+	let channel: string | null = null;
+	for (let i = 0; i < 10000; i++) {
+		const c: { channel: string } | null = await next<{ channel: string }>(
+			channel === null
+				? `SELECT channel FROM orders INDEXED BY ${REPORT_INDEX} ORDER BY channel LIMIT 1`
+				: `SELECT channel FROM orders INDEXED BY ${REPORT_INDEX} WHERE channel > $1 ORDER BY channel LIMIT 1`,
+			channel === null ? [] : [channel],
+		);
+		if (!c) break;
+		channel = c.channel;
+		if (wanted.length && !wanted.includes(channel)) continue;
+		let currency: string | null = null;
+		for (let j = 0; j < 1000; j++) {
+			const r: { currency: string } | null = await next<{ currency: string }>(
+				currency === null
+					? `SELECT currency FROM orders INDEXED BY ${REPORT_INDEX} WHERE channel = $1 ORDER BY currency LIMIT 1`
+					: `SELECT currency FROM orders INDEXED BY ${REPORT_INDEX} WHERE channel = $1 AND currency > $2 ORDER BY currency LIMIT 1`,
+				currency === null ? [channel] : [channel, currency],
+			);
+			if (!r) break;
+			currency = r.currency;
+			out.push({ channel, currency });
+		}
 	}
 	return out;
 }

@@ -116,11 +116,10 @@ function sumBy(rows: Row[], key: string, metric: string): Map<string, number> {
 function charts(r: ReportResult): string[] {
 	const out: string[] = [];
 	const rows = r.rows;
-	const prevOf = (key: string, metric: string) => (r.previousRows ? (sumBy(r.previousRows, key, metric).get(key) ?? 0) : null);
-	const channelBars = (metric: string, unit: string, title: string, source: Row[] = rows) => {
-		const totals = sumBy(source, 'channel', metric);
-		const bars = [...totals].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => ({ key: k, label: channelName(k), value: v, previous: null as number | null }));
-		if (r.previousRows) for (const b of bars) b.previous = prevOf(b.key, metric);
+	const channelBars = (metric: string, unit: string, title: string, keep: (row: Row) => boolean = () => true) => {
+		const totals = sumBy(rows.filter(keep), 'channel', metric);
+		const previous = r.previousRows ? sumBy(r.previousRows.filter(keep), 'channel', metric) : null;
+		const bars = [...totals].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => ({ key: k, label: channelName(k), value: v, previous: previous ? (previous.get(k) ?? 0) : null }));
 		return barChart(title, 'channel', bars, unit);
 	};
 	const skuBars = (metric: string, unit: string, title: string) => {
@@ -153,7 +152,7 @@ function charts(r: ReportResult): string[] {
 			out.push(channelBars('shipped', 'orders shipped', 'Orders shipped by channel'));
 			break;
 		case 'fraud':
-			out.push(channelBars('orders', 'orders screened', 'Orders screened by channel', rows.filter((x) => x.rule === '(all)')));
+			out.push(channelBars('orders', 'orders screened', 'Orders screened by channel', (x) => x.rule === '(all)'));
 			break;
 		case 'topSkus':
 			out.push(skuBars('units', 'units', 'Units by SKU'));
@@ -206,8 +205,8 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 .summary p { margin: 6px 0; }
 svg.chart { display: block; margin: 8px 0 20px; max-width: 100%; height: auto; }
 svg .chart-title { font-size: 14px; font-weight: 600; fill: #1d2330; }
-svg .label, svg .value, svg .axis, svg .legend { font-size: 12px; fill: #3b4354; }
-svg .legend { font-weight: 600; }
+svg .label, svg .value, svg .axis { font-size: 12px; fill: #3b4354; }
+svg .legend { font-size: 12px; font-weight: 600; }
 svg .grid { stroke: #e3e7ef; stroke-width: 1; }
 svg .empty { font-size: 13px; fill: #8a93a6; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }

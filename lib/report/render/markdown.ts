@@ -40,14 +40,19 @@ function change(now: number, before: number): string {
 }
 
 function byChannelList(m: Map<string, number>): string {
-	return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) => `${channelName(c)} ${formatInt(n)}`).join(', ');
+	return [...m]
+		.filter(([, n]) => n !== 0)
+		.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+		.map(([c, n]) => `${channelName(c)} ${formatInt(n)}`)
+		.join(', ');
 }
 
 function compareLine(r: ReportResult, metric: string, noun: string): string[] {
 	if (!r.previousRows || !r.previousPeriod) return [];
 	const now = total(r.rows, metric);
 	const before = total(r.previousRows, metric);
-	return [`- Previous period (${r.previousPeriod.firstDay} – ${r.previousPeriod.lastDay}): ${formatInt(before)} ${noun} (${change(now, before)})`];
+	const words = before === 1 ? noun.replace(/s$/, '') : noun;
+	return [`- Previous period (${r.previousPeriod.firstDay} – ${r.previousPeriod.lastDay}): ${formatInt(before)} ${words} (${change(now, before)})`];
 }
 
 function revenueLine(rows: Row[]): string[] {

@@ -127,9 +127,11 @@ export const byDay: ReportDefinition = {
 		const interval = ctx.options.interval ?? 'day';
 		const minute = midnightMinute(ctx.timeZone, ctx.period.from, ctx.period.to);
 		const folded = new Map<string, { date: string; channel: string; currency: string; orders: number; units: number; minor: number }>();
+		const dates = new Map<string, string>(); // the same hours come once per (channel, currency)
 		const add = (bucketStart: string, r: Record<string, unknown>, orders: number, units: number, minor: number) => {
 			if (!orders) return;
-			const date = dateKey(bucketStart, ctx.timeZone, interval);
+			let date = dates.get(bucketStart);
+			if (date === undefined) dates.set(bucketStart, (date = dateKey(bucketStart, ctx.timeZone, interval)));
 			const k = `${date}\u0000${String(r.channel)}\u0000${String(r.currency)}`;
 			let acc = folded.get(k);
 			if (!acc) folded.set(k, (acc = { date, channel: String(r.channel), currency: String(r.currency), orders: 0, units: 0, minor: 0 }));

@@ -327,8 +327,10 @@ describe('SQLite report SQL and the covering index (schema version 2)', () => {
 			expect(p).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(channel=\? AND currency=\? AND <expr>>\? AND <expr><\?\)/);
 			expect(p).not.toMatch(/TEMP B-TREE/);
 		}
-		const next = await plan(`SELECT channel, currency FROM orders INDEXED BY ${REPORT_INDEX} WHERE (channel, currency) > ($1, $2) ORDER BY channel, currency LIMIT 1`, ['a', 'b']);
-		expect(next).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(\(channel,currency\)>\(\?,\?\)\)/);
+		const nextChannel = await plan(`SELECT channel FROM orders INDEXED BY ${REPORT_INDEX} WHERE channel > $1 ORDER BY channel LIMIT 1`, ['a']);
+		expect(nextChannel).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(channel>\?\)/);
+		const nextCurrency = await plan(`SELECT currency FROM orders INDEXED BY ${REPORT_INDEX} WHERE channel = $1 AND currency > $2 ORDER BY currency LIMIT 1`, ['a', 'b']);
+		expect(nextCurrency).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(channel=\? AND currency>\?\)/);
 	});
 
 	it('finds the UTC minute of local midnights: 0 for whole-hour zones, 30 for Kolkata, 15 for Kathmandu', () => {

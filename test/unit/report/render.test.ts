@@ -1,0 +1,108 @@
+/** The renderers on constructed results: CSV quoting and formula defusing, Markdown lines, self-contained escaped HTML. */
+import { toCsv, toHtml, toMarkdown, type ReportResult } from '../../../lib/report';
+
+function result(over: Partial<ReportResult>): ReportResult {
+	return {
+		report: 'byChannel',
+		title: 'Orders by channel',
+		timeZone: 'UTC',
+		generatedAt: '2026-05-02T20:00:00.000Z',
+		period: { from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z', timeZone: 'UTC', label: 'yesterday (2026-05-01)', firstDay: '2026-05-01', lastDay: '2026-05-01' },
+		previousPeriod: null,
+		columns: [
+			{ key: 'channel', label: 'Channel', type: 'text' },
+			{ key: 'currency', label: 'Currency', type: 'text' },
+			{ key: 'orders', label: 'Orders', type: 'int' },
+			{ key: 'units', label: 'Units', type: 'int' },
+			{ key: 'revenue', label: 'Revenue', type: 'money' },
+		],
+		rows: [
+			{ channel: 'amazon', currency: 'USD', orders: 500, units: 700, revenue: 12345.6 },
+			{ channel: 'shopify', currency: 'USD', orders: 300, units: 310, revenue: 4000 },
+			{ channel: 'shopify', currency: 'JPY', orders: 2, units: 2, revenue: 3000 },
+			{ channel: 'amazon', currency: 'KWD', orders: 1, units: 1, revenue: 1.5 },
+		],
+		previousRows: null,
+		options: {},
+		...over,
+	};
+}
+
+describe('CSV', () => {
+	it('writes plain numbers with the currency’s decimals, CRLF lines', () => {
+		expect(toCsv(result({}))).toBe(
+			'channel,currency,orders,units,revenue\r\namazon,USD,500,700,12345.60\r\nshopify,USD,300,310,4000.00\r\nshopify,JPY,2,2,3000\r\namazon,KWD,1,1,1.500\r\n',
+		);
+	});
+
+	it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas in text', () => {
+		const csv = toCsv(
+			result({
+				report: 'topSkus',
+				columns: [
+					{ key: 'sku', label: 'SKU', type: 'text' },
+					{ key: 'units', label: 'Units', type: 'int' },
+				],
+				rows: [
+					{ sku: 'A,"B"\nC', units: -3 },
+					{ sku: '=HYPERLINK("http://x")', units: 1 },
+					{ sku: '@SUM(1)', units: 2 },
+				],
+			}),
+		);
+		expect(csv).toBe('sku,units\r\n"A,""B""\nC",-3\r\n"\'=HYPERLINK(""http://x"")",1\r\n\'@SUM(1),2\r\n');
+	});
+});
+
+describe('Markdown summary', () => {
+	it('gives the headline by channel and revenue per currency, never summed across currencies', () => {
+		expect(toMarkdown(result({}))).toBe(
+			[
+				'**Orders yesterday (2026-05-01, UTC): 803** — Amazon 501, Shopify 302',
+				'- Units: 1,013',
+				'- Revenue: JPY 3,000; KWD 1.500; USD 16,345.60',
+				'',
+			].join('\n'),
+		);
+	});
+
+	it('says how the period compares with the previous one', () => {
+		const md = toMarkdown(
+			result({
+				previousPeriod: { from: '2026-04-30T00:00:00.000Z', to: '2026-05-01T00:00:00.000Z', timeZone: 'UTC', label: 'previous period', firstDay: '2026-04-30', lastDay: '2026-04-30' },
+				previousRows: [{ channel: 'amazon', currency: 'USD', orders: 730, units: 1, revenue: 1 }],
+			}),
+		);
+		expect(md).toContain('- Previous period (2026-04-30 – 2026-04-30): 730 orders (+10%)');
+	});
+
+	it('handles an empty period', () => {
+		expect(toMarkdown(result({ rows: [] }))).toBe('**Orders yesterday (2026-05-01, UTC): 0**\n');
+	});
+});
+
+describe('HTML page', () => {
+	it('is self-contained: no scripts, no external URLs, a CSP that forbids loading anything', () => {
+		const html = toHtml(result({}));
+		expect(html).toMatch(/^<!DOCTYPE html>/);
+		expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+		expect(html).not.toMatch(/<script|<link|<img|src=|href=/i);
+		// the only URL is the SVG namespace
+		expect(html.match(/https?:\/\/[^"]+/g)?.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
+	});
+
+	it('draws one bar per channel with its orders and escapes every text', () => {
+		const html = toHtml(
+			result({
+				rows: [
+					{ channel: 'amazon', currency: 'USD', orders: 5, units: 5, revenue: 1 },
+					{ channel: '<img src=x onerror=alert(1)>', currency: 'USD', orders: 2, units: 2, revenue: 1 },
+				],
+			}),
+		);
+		expect(html.match(/<rect class="bar" /g)).toHaveLength(2);
+		expect(html).toContain('data-channel="amazon" data-value="5"');
+		expect(html).not.toContain('<img');
+		expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+	});
+});
