@@ -64,3 +64,16 @@ export function mergeLines(lines: WmsPackage['lines']): WmsPackage['lines'] {
 export function byUpdatedAt<T extends { updatedAt: string; reference: string }>(a: T, b: T): number {
 	return Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.reference.localeCompare(b.reference);
 }
+
+/**
+ * Where a pull starts: the cursor minus an overlap (so an order the WMS indexed a little late is not skipped; the
+ * overlap comes back again, which applyUpdates makes harmless), or, with no cursor, now minus the look-back
+ * (undefined: from the beginning).
+ */
+export function sinceOf(cursor: string | null, opts: { overlapMs?: number; lookbackDays?: number | null; now: () => number }): string | undefined {
+	if (cursor) {
+		const t = Date.parse(cursor);
+		return Number.isFinite(t) ? new Date(t - Math.max(0, opts.overlapMs ?? 0)).toISOString() : cursor;
+	}
+	return opts.lookbackDays ? new Date(opts.now() - opts.lookbackDays * 86_400_000).toISOString() : undefined;
+}

@@ -115,6 +115,8 @@ export interface ProviderDeps {
 	rateLimit?: boolean;
 	/** Clock (ms since epoch) for token expiry; default Date.now */
 	now?: () => number;
+	/** Pull updates from this long before the cursor too (late-indexed orders are not skipped); default 0 */
+	cursorOverlapMs?: number;
 	/** Sleep used by pacing and GraphQL throttle waits; default setTimeout */
 	sleep?: (ms: number) => Promise<void>;
 }

@@ -21,7 +21,7 @@ import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import type { HttpRequestOptions } from '../../http/types';
 import { isObject, joinUrl, malformed, num, send, str } from '../http';
 import { clockOf, credentialKey, TokenCache } from '../auth';
-import { byUpdatedAt, latestIso, linesFor, mergeLines, shipMethod } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
 import { parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
@@ -187,7 +187,7 @@ export function createExtensivProvider(config: ExtensivConfig, deps: ProviderDep
 		},
 
 		async getShipmentUpdates(cursor: string | null): Promise<ShipmentUpdatesPage> {
-			const since = cursor ?? (config.lookbackDays ? new Date(clock.now() - config.lookbackDays * 86_400_000).toISOString() : null);
+			const since = sinceOf(cursor, { overlapMs: deps.cursorOverlapMs, lookbackDays: config.lookbackDays, now: clock.now });
 			const rql = since ? `readOnly.lastModifiedDate=ge=${rqlQuote(since)}` : '';
 			const states: WmsOrderState[] = [];
 			const size = 100;

@@ -14,7 +14,7 @@ import type { CanonicalOrder, OrderLine } from '../../order/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import { bodyText, isObject, joinUrl, malformed, num, send, str } from '../http';
 import { clockOf, credentialKey } from '../auth';
-import { byUpdatedAt, latestIso, linesFor, mergeLines } from '../map';
+import { byUpdatedAt, latestIso, linesFor, mergeLines, sinceOf } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
@@ -335,7 +335,7 @@ export function createGenericProvider(config: GenericConfig, deps: ProviderDeps)
 				const res = await send<unknown>(
 					NAME,
 					deps,
-					{ method: 'GET', url: url(paths.updates), headers: headers(), qs: { [config.sinceParam ?? 'updated_since']: cursor ?? undefined, [config.pageParam ?? 'page']: page } },
+					{ method: 'GET', url: url(paths.updates), headers: headers(), qs: { [config.sinceParam ?? 'updated_since']: sinceOf(cursor, { overlapMs: deps.cursorOverlapMs, now: clock.now }), [config.pageParam ?? 'page']: page } },
 					{ pacer },
 				);
 				const list = getPath(res.body, f.orders);

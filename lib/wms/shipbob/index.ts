@@ -18,7 +18,7 @@ import type { CanonicalOrder, ShippingLevel } from '../../order/types';
 import { SlidingWindowLimiter, sharedLimiters } from '../../http/limiters';
 import { bodyText, isObject, joinUrl, malformed, num, send, str } from '../http';
 import { clockOf, credentialKey } from '../auth';
-import { byUpdatedAt, latestIso, linesFor, mergeLines, shipMethod } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
@@ -158,7 +158,7 @@ export function createShipBobProvider(config: ShipBobConfig, deps: ProviderDeps)
 		},
 
 		async getShipmentUpdates(cursor: string | null): Promise<ShipmentUpdatesPage> {
-			const since = cursor ?? (config.lookbackDays ? new Date(clock.now() - config.lookbackDays * 86_400_000).toISOString() : undefined);
+			const since = sinceOf(cursor, { overlapMs: deps.cursorOverlapMs, lookbackDays: config.lookbackDays, now: clock.now });
 			const states: WmsOrderState[] = [];
 			for (let page = 1; ; page++) {
 				const res = await send<unknown>(

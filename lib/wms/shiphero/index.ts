@@ -19,7 +19,7 @@ import type { HttpResponse } from '../../http/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import { isObject, joinUrl, malformed, num, send, str } from '../http';
 import { clockOf, credentialKey, TokenCache } from '../auth';
-import { byUpdatedAt, latestIso, linesFor, mergeLines, shipMethod, splitName } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, splitName } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
@@ -291,7 +291,7 @@ export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDep
 		},
 
 		async getShipmentUpdates(cursor: string | null): Promise<ShipmentUpdatesPage> {
-			const since = cursor ?? (config.lookbackDays ? new Date(clock.now() - config.lookbackDays * 86_400_000).toISOString() : undefined);
+			const since = sinceOf(cursor, { overlapMs: deps.cursorOverlapMs, lookbackDays: config.lookbackDays, now: clock.now });
 			const states: WmsOrderState[] = [];
 			let after: string | null = null;
 			for (let guard = 0; guard < 10_000; guard++) {

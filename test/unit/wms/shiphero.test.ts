@@ -82,6 +82,19 @@ describe('ShipHero provider against the sandbox', () => {
 		expect(third.updates.map((u) => u.reference)).toEqual([b.omsId]);
 	});
 
+	it('with a cursor overlap, orders updated just before the cursor come back too (late indexing is not skipped)', async () => {
+		const lap = createShipHeroProvider({ baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero }, testDeps({ rateLimit: false, cursorOverlapMs: 60_000 }));
+		const a = order(2011);
+		await lap.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		sb.control.advance(10_000);
+		const b = order(2012);
+		await lap.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		const first = await lap.getShipmentUpdates(null);
+		const again = await lap.getShipmentUpdates(first.cursor);
+		expect(again.updates.map((u) => u.reference)).toEqual([a.omsId, b.omsId]);
+		expect(again.cursor).toBe(first.cursor);
+	});
+
 	it('refreshes an expired JWT with the refresh token and carries on', async () => {
 		await sb.close();
 		sb = await startWmsSandbox({ shiphero: { credits: false, tokenTtlSec: 3600 } });
