@@ -112,10 +112,9 @@ export async function screenOne(
 	};
 	if (result.decision === 'review') fraud.reviewSince = since ?? result.evaluatedAt;
 
-	await store.annotate(order.omsId, 'fraud', fraud, { cause: opts.cause });
+	let after = await store.annotate(order.omsId, 'fraud', fraud, { cause: opts.cause });
 	await store.recordFraudDecision(order.omsId, fraud, rs.version);
 
-	let after = stored;
 	let statusChanged = false;
 	if (result.decision !== 'pass') {
 		const change =
@@ -134,8 +133,6 @@ export async function screenOne(
 					});
 		after = change.stored;
 		statusChanged = change.changed;
-	} else {
-		after = (await store.getOrder(order.omsId)) ?? stored;
 	}
 	const out = result.decision === 'review' ? withDeadline(fraud, opts) : fraud;
 	return { route: result.decision, fraud: out, stored: after, statusChanged, resolvedBefore: false };
