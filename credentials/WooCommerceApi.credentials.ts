@@ -1,0 +1,91 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * WooCommerce REST API v3 keys (WooCommerce > Settings > Advanced > REST API, read/write), sent as HTTP Basic
+ * over HTTPS. "Webhook Secret" is what the WooCommerce Order Trigger sets on the webhooks it registers and checks
+ * X-WC-Webhook-Signature against; empty, the trigger makes a random one per registration and keeps it in the
+ * workflow's static data. Tested with GET /wp-json/wc/v3/system_status (needs read access).
+ */
+export class WooCommerceApi implements ICredentialType {
+	name = 'wooCommerceApi';
+
+	displayName = 'WooCommerce (OMS) API';
+
+	icon = { light: 'file:../nodes/WooCommerceOrderTrigger/wooCommerceOrderTrigger.svg', dark: 'file:../nodes/WooCommerceOrderTrigger/wooCommerceOrderTrigger.dark.svg' } as const;
+
+	documentationUrl = 'https://woocommerce.github.io/woocommerce-rest-api-docs/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Store URL',
+			name: 'storeUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://store.example.com',
+			description: 'The WordPress site’s address (without /wp-json)',
+		},
+		{
+			displayName: 'Consumer Key',
+			name: 'consumerKey',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'ck_…',
+		},
+		{
+			displayName: 'Consumer Secret',
+			name: 'consumerSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 'cs_…',
+		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Secret set on the webhooks the WooCommerce Order Trigger registers (deliveries are signed with it). Empty: a random secret per registration, kept in the workflow’s static data.',
+		},
+		{
+			displayName: 'Send Keys in the Query String',
+			name: 'queryStringAuth',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send the keys as query parameters, for hosts that strip the Authorization header',
+		},
+		{
+			displayName: 'Use Shipment Tracking Extension',
+			name: 'shipmentTracking',
+			type: 'boolean',
+			default: true,
+			description: 'Whether Confirm Shipment writes through the Shipment Tracking extension (else an order note)',
+		},
+		{
+			displayName: 'Base URL (Advanced)',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			description: 'Only to reach the API at a different address (a proxy or a test sandbox). Empty: the Store URL.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: { username: '={{$credentials.consumerKey}}', password: '={{$credentials.consumerSecret}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ ($credentials.baseUrl || $credentials.storeUrl).replace(/\\/+$/, "") }}',
+			url: '/wp-json/wc/v3/system_status',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,148 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from '../../lib/channels/shopify/webhooks';
+import { shopifyApiTest, shopifyFromNode } from '../shared/channel-client';
+import { omsStoreConnectionTest, STORE_CREDENTIAL } from '../shared/store';
+import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
+
+const TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'];
+
+function topicsOf(ctx: IHookFunctions | IWebhookFunctions): string[] {
+	const t = ctx.getNodeParameter('topics', TOPICS) as string[];
+	return [...new Set((t.length ? t : TOPICS).map((x) => x.toLowerCase()))];
+}
+
+/**
+ * Shopify orders as they happen: registers webhook subscriptions for the chosen order topics when the workflow is
+ * activated (and removes them when it is deactivated), checks every delivery's HMAC over the raw body and its age,
+ * drops repeats, and emits one canonical order per delivery. The checks live in nodes/shared/webhooks.ts.
+ */
+export class ShopifyOrderTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Shopify Order Trigger',
+		name: 'shopifyOrderTrigger',
+		icon: { light: 'file:shopifyOrderTrigger.svg', dark: 'file:shopifyOrderTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
+		description: 'Starts the workflow when Shopify creates, updates or cancels an order, with the order in canonical form',
+		defaults: { name: 'Shopify Order Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'shopifyApi', required: true, testedBy: 'shopifyApiTest' }, STORE_CREDENTIAL],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			{
+				displayName:
+					'Activating the workflow registers the webhooks at Shopify. Deliveries that are unsigned, wrongly signed or older than Max Age are refused with 401; repeats are dropped.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Topics',
+				name: 'topics',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Order Cancelled', value: 'orders/cancelled' },
+					{ name: 'Order Created', value: 'orders/create' },
+					{ name: 'Order Updated', value: 'orders/updated' },
+				],
+				default: ['orders/create', 'orders/updated', 'orders/cancelled'],
+				required: true,
+				description: 'Order events to receive',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Age (Hours)',
+						name: 'maxAgeHours',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 24,
+						description:
+							'Refuse deliveries whose X-Shopify-Triggered-At is older than this. Shopify retries a failed delivery with the same time for about 4 hours, so keep it above 5. 0 turns the check off.',
+					},
+					{
+						displayName: 'Include Raw Payload',
+						name: 'keepRaw',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to keep Shopify’s payload in the order’s `raw` field (for audit)',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: { shopifyApiTest, omsStoreConnectionTest },
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const url = this.getNodeWebhookUrl('default') as string;
+				const topics = topicsOf(this);
+				const { client } = await shopifyFromNode(this);
+				const subs = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
+				if (!topics.every((t) => subs.some((s) => s.topic === t))) return false;
+				const data = this.getWorkflowStaticData('node');
+				data.webhookIds = Object.fromEntries(topics.map((t) => [t, subs.find((s) => s.topic === t)!.id]));
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const url = this.getNodeWebhookUrl('default') as string;
+				const topics = topicsOf(this);
+				const { client } = await shopifyFromNode(this);
+				const existing = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
+				const ids: Record<string, string> = {};
+				for (const t of topics) ids[t] = existing.find((s) => s.topic === t)?.id ?? (await createShopifyWebhook(client, t, url)).id;
+				this.getWorkflowStaticData('node').webhookIds = ids;
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				const stored = Object.values((data.webhookIds ?? {}) as IDataObject).map(String);
+				const { client } = await shopifyFromNode(this);
+				try {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const strays = (await listShopifyWebhooks(client, TOPICS)).filter((s) => s.uri === url).map((s) => s.id);
+					for (const id of new Set([...stored, ...strays])) await deleteShopifyWebhook(client, id);
+				} catch (error) {
+					this.logger.warn(`Shopify Order Trigger: could not remove the webhooks: ${(error as Error).message}`);
+					return false;
+				}
+				delete data.webhookIds;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const options = this.getNodeParameter('options', {}) as { maxAgeHours?: number; keepRaw?: boolean };
+		const { creds } = await shopifyFromNode(this);
+		const verdict = shopifyVerdict({
+			headers: req.headers,
+			rawBody: await rawBodyOf(req as never),
+			secret: creds.appSecret,
+			maxAgeMs: (options.maxAgeHours ?? 24) * 3600_000,
+			now: Date.now(),
+			topics: topicsOf(this),
+		});
+		return respond(this, 'shopify', verdict, options.keepRaw ?? true);
+	}
+}
