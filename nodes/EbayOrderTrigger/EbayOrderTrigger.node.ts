@@ -1,0 +1,53 @@
+/**
+ * eBay Order Trigger (polling). The engine is nodes/shared/polling.ts (cursor in the node's static data, moved only
+ * with the emission of the pages it covers; manual runs list a small sample; first activation starts from Look Back);
+ * the client is lib/channels/ebay/client.ts (paging, pacing, token refresh). Emits canonical orders.
+ */
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+import { ebayApiTest } from '../shared/channels';
+import { pollChannel, pollingProperties, readPollSettings } from '../shared/polling';
+
+export class EbayOrderTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'eBay Order Trigger',
+		name: 'ebayOrderTrigger',
+		icon: { light: 'file:ebayOrderTrigger.svg', dark: 'file:ebayOrderTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "every change" + ($parameter["emit"] === "ready" ? " (ready only)" : "") }}',
+		description: 'Starts the workflow when eBay orders are created or change (Sell Fulfillment getOrders by lastmodifieddate, polled with OAuth refresh)',
+		defaults: { name: 'eBay Order Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'ebayApi', required: true, testedBy: 'ebayApiTest' }],
+		properties: pollingProperties('ebay', {
+			statusOptions: [
+			{ name: 'Paid', value: 'PAID' },
+			{ name: 'Payment Pending', value: 'PENDING' },
+			{ name: 'Payment Failed', value: 'FAILED' },
+			{ name: 'Partially Refunded', value: 'PARTIALLY_REFUNDED' },
+			{ name: 'Fully Refunded', value: 'FULLY_REFUNDED' },
+			{ name: 'Not Started (Fulfilment)', value: 'NOT_STARTED' },
+			{ name: 'In Progress (Fulfilment)', value: 'IN_PROGRESS' },
+			{ name: 'Fulfilled', value: 'FULFILLED' },
+			{ name: 'Cancel Requested', value: 'CANCEL_REQUESTED' },
+			{ name: 'Cancelled', value: 'CANCELED' },
+			],
+		}),
+	};
+
+	methods = { credentialTest: { ebayApiTest } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const settings = readPollSettings(this);
+		const result = await pollChannel(this, 'ebay', settings);
+		return result.items.length ? [result.items] : null;
+	}
+}

@@ -1,0 +1,85 @@
+/**
+ * Walmart Order Trigger (polling). The engine is nodes/shared/polling.ts (cursor in the node's static data, moved only
+ * with the emission of the pages it covers; manual runs list a small sample; first activation starts from Look Back);
+ * the client is lib/channels/walmart/client.ts (paging, pacing, token refresh). Emits canonical orders.
+ */
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+import type { ChannelClient } from '../../lib/channels/types';
+import { statusKey } from '../../lib/channels/status';
+import { walmartApiTest } from '../shared/channels';
+import { pollChannel, pollingProperties, readPollSettings } from '../shared/polling';
+
+/**
+ * Acknowledge every emitted order that still has a Created line (Walmart releases orders as Created; a seller must
+ * acknowledge them, or Walmart may cancel them). Runs in poll() after the emission is built, so an order is only
+ * acknowledged when it is handed to the workflow. Failures are logged and recorded on the item, never fail the poll.
+ */
+async function acknowledgeReleased(ctx: IPollFunctions, client: ChannelClient, items: INodeExecutionData[]): Promise<void> {
+	for (const item of items) {
+		const j = item.json as IDataObject;
+		if (j._normalizationError || typeof j.channelOrderId !== 'string') continue;
+		const words = String(j.channelStatus ?? '').split('/').map(statusKey);
+		if (!words.includes('CREATED')) continue;
+		try {
+			const r = await client.acknowledge(j.channelOrderId);
+			j.acknowledgement = { ok: true, status: r.status };
+		} catch (error) {
+			ctx.logger.warn(`Walmart order ${j.channelOrderId}: acknowledgement failed: ${(error as Error).message}`);
+			j.acknowledgement = { ok: false, error: (error as Error).message };
+		}
+	}
+}
+
+export class WalmartOrderTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Walmart Order Trigger',
+		name: 'walmartOrderTrigger',
+		icon: { light: 'file:walmartOrderTrigger.svg', dark: 'file:walmartOrderTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "every change" + ($parameter["emit"] === "ready" ? " (ready only)" : "") }}',
+		description: 'Starts the workflow when Walmart Marketplace orders are created or change (v3 orders by lastModifiedStartDate, nextCursor paging), optionally acknowledging released orders',
+		defaults: { name: 'Walmart Order Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'walmartApi', required: true, testedBy: 'walmartApiTest' }],
+		properties: pollingProperties('walmart', {
+			statusOptions: [
+			{ name: 'Created (Released)', value: 'Created' },
+			{ name: 'Acknowledged', value: 'Acknowledged' },
+			{ name: 'Shipped', value: 'Shipped' },
+			{ name: 'Delivered', value: 'Delivered' },
+			{ name: 'Cancelled', value: 'Cancelled' },
+			],
+				extra: [
+					{
+						displayName: 'Acknowledge Released Orders',
+						name: 'acknowledge',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item; the next poll does not emit the order again for it.',
+					},
+				],
+		}),
+	};
+
+	methods = { credentialTest: { walmartApiTest } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const settings = readPollSettings(this);
+		const result = await pollChannel(this, 'walmart', settings);
+		if (!result.manual && settings.options.acknowledge === true) {
+			await acknowledgeReleased(this, result.client, result.items);
+		}
+		return result.items.length ? [result.items] : null;
+	}
+}

@@ -1,0 +1,202 @@
+/**
+ * amazonOrderTrigger, ebayOrderTrigger, walmartOrderTrigger through the WorkflowExecute harness against the channel
+ * sandboxes: first poll from the look-back pages to the end and emits canonical orders; later polls emit only
+ * changes; the cursor in static data moves only with an emission; a manual run lists a sample and leaves static
+ * data alone; faults are absorbed by retries, and a failed listing never moves the cursor past what was emitted.
+ *
+ * WorkflowExecute calls poll() only in manual mode (activated ticks are n8n's ActivePollers, not in n8n-core), so
+ * the activated polls run the real node through a wrapper type whose poll() sees getMode() === 'trigger'; the
+ * context (static data, credentials, httpRequest helper, logger) is n8n-core's own PollContext.
+ */
+import type { IDataObject, INodeExecutionData, INodeType, IPollFunctions } from 'n8n-workflow';
+
+import { buildWorkflow, outputOf, packageLoader, runWorkflow, type RunResult } from '../helpers/n8n-harness';
+import { startSandboxes, type Sandboxes } from '../sandbox/start';
+import { generateOrders } from '../sandbox/generator';
+import { validateOrder } from '../../lib/order/validate';
+import { normalizeOrder } from '../../lib/channels/normalize';
+
+type PollChannel = 'amazon' | 'ebay' | 'walmart';
+
+const CASES: Array<{ channel: PollChannel; type: string; credential: string; listPath: string }> = [
+	{ channel: 'amazon', type: 'amazonOrderTrigger', credential: 'amazonSpApi', listPath: '/orders/2026-01-01/orders' },
+	{ channel: 'ebay', type: 'ebayOrderTrigger', credential: 'ebayApi', listPath: '/sell/fulfillment/v1/order' },
+	{ channel: 'walmart', type: 'walmartOrderTrigger', credential: 'walmartApi', listPath: '/v3/orders' },
+];
+
+const PER_CHANNEL = 250; // more than one page everywhere (Amazon 100, eBay 200, Walmart 200 a page)
+
+let sb: Sandboxes;
+
+// A 429 from Amazon drains the client's bucket; the refill it then waits for is the sandbox's scaled rate (~2 s)
+jest.setTimeout(60_000);
+
+beforeAll(async () => {
+	sb = await startSandboxes({ ordersPerChannel: PER_CHANNEL, seed: 11, timeScale: 0.01 });
+});
+
+afterAll(async () => {
+	await sb?.close();
+});
+
+/** The real node type, with poll() seeing an activated workflow ('trigger' mode) */
+function activated(type: string): INodeType {
+	const real = packageLoader().nodeType(`n8n-nodes-oms-wms.${type}`) as INodeType;
+	return {
+		description: real.description,
+		methods: real.methods,
+		async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+			const ctx = Object.create(this, { getMode: { value: () => 'trigger' } }) as IPollFunctions;
+			return real.poll!.call(ctx);
+		},
+	} as INodeType;
+}
+
+function workflow(c: (typeof CASES)[number], parameters: IDataObject = {}) {
+	return buildWorkflow(
+		[
+			{
+				name: 'Trigger',
+				type: `n8n-nodes-oms-wms.${c.type}`,
+				parameters: { lookBack: 8, lookBackUnit: 'days', ...parameters },
+				// a credential id per test: the clients' rate budgets (process-wide, keyed by credential id) start full
+				credentials: { [c.credential]: { id: `cred-${c.channel}-${expect.getState().currentTestName}`, name: `${c.channel} sandbox` } },
+			},
+		],
+		[],
+	);
+}
+
+async function poll(c: (typeof CASES)[number], staticData: IDataObject, opts: { manual?: boolean; parameters?: IDataObject } = {}): Promise<RunResult> {
+	return runWorkflow(workflow(c, opts.parameters), {
+		nodeTypes: opts.manual ? {} : { [`n8n-nodes-oms-wms.${c.type}`]: activated(c.type) },
+		credentials: { [c.credential]: sb.credentials[c.channel] as unknown as Record<string, unknown> },
+		staticData,
+	});
+}
+
+/** Items the trigger emitted (none when it returned null) */
+function emitted(r: RunResult): IDataObject[] {
+	const task = r.runData.Trigger?.[0];
+	if (!task?.data) return [];
+	return outputOf(r, 'Trigger');
+}
+
+const cursorOf = (s: IDataObject) => (s['node:Trigger'] as IDataObject | undefined)?.cursor as string | undefined;
+
+describe.each(CASES)('$type (polling)', (c) => {
+	const listCalls = () => sb.sandboxes[c.channel].calls.filter((x) => x.path === c.listPath && x.method === 'GET').length;
+
+	beforeEach(() => {
+		sb.sandboxes[c.channel].clearFaults();
+		sb.sandboxes[c.channel].resetLimits();
+	});
+
+	it('first poll pages from the look-back to the last page and emits every order as a canonical order; later polls emit only changes', async () => {
+		const staticData: IDataObject = {};
+		const before = listCalls();
+		const first = await poll(c, staticData);
+		expect(first.error).toBeUndefined();
+		const items = emitted(first);
+		const ids = sb.orders[c.channel].map((o) => o.id).sort();
+		expect(items.map((i) => i.channelOrderId).sort()).toEqual(ids);
+		expect(listCalls() - before).toBeGreaterThanOrEqual(2);
+		for (const it of items) {
+			expect(it.omsId).toBe(`${c.channel}:${it.channelOrderId}`);
+			expect(it.raw).toBeUndefined();
+			expect(validateOrder(it)).toEqual([]);
+		}
+		const cursor1 = cursorOf(staticData);
+		expect(typeof cursor1).toBe('string');
+
+		// nothing changed: nothing emitted (the overlap re-lists a few orders; they are not emitted again)
+		const second = await poll(c, staticData);
+		expect(second.error).toBeUndefined();
+		expect(emitted(second)).toEqual([]);
+
+		// two orders change, one is new: exactly those three come out, and the cursor moves on
+		const [a, b] = sb.orders[c.channel];
+		sb.sandboxes[c.channel].touch(a.id, { status: 'cancelled' });
+		sb.sandboxes[c.channel].touch(b.id, { status: 'shipped' });
+		const extra = generateOrders({ seed: 999, perChannel: 1, channels: [c.channel] }).byChannel[c.channel];
+		if (c.channel === 'walmart') extra[0].id = '1800000090001'; // Walmart ids are sequential: keep it new
+		extra[0].updatedAt = new Date().toISOString();
+		sb.sandboxes[c.channel].addOrders(extra);
+		// Amazon lists nothing updated in the last 2 minutes (unsettled; 1.2 s at this time scale)
+		if (c.channel === 'amazon') await new Promise((r) => setTimeout(r, 1300));
+		const third = await poll(c, staticData);
+		expect(third.error).toBeUndefined();
+		const changed = emitted(third);
+		expect(changed.map((i) => i.channelOrderId).sort()).toEqual([a.id, b.id, extra[0].id].sort());
+		// what the channel now says about them (Walmart's sandbox keeps per-line statuses, so not simply 'cancelled')
+		for (const o of [a, b]) {
+			const now = normalizeOrder(c.channel, sb.sandboxes[c.channel].render(o));
+			expect(changed.find((i) => i.channelOrderId === o.id)).toMatchObject({ readiness: now.readiness, channelStatus: now.channelStatus });
+		}
+		expect(Date.parse(cursorOf(staticData)!)).toBeGreaterThan(Date.parse(cursor1!));
+	});
+
+	it('a manual run lists a small sample and leaves the cursor alone', async () => {
+		const staticData: IDataObject = { 'node:Trigger': { cursor: '2020-01-01T00:00:00.000Z' } };
+		const r = await poll(c, staticData, { manual: true, parameters: { lookBack: 30, options: { sampleSize: 3 } } });
+		expect(r.error).toBeUndefined();
+		const items = emitted(r);
+		expect(items.length).toBeGreaterThan(0);
+		expect(items.length).toBeLessThanOrEqual(3);
+		expect(staticData).toEqual({ 'node:Trigger': { cursor: '2020-01-01T00:00:00.000Z' } });
+	});
+
+	it('options: only ready orders, channel statuses, raw payload', async () => {
+		const ready = emitted(await poll(c, {}, { parameters: { emit: 'ready', options: { includeRaw: true } } }));
+		expect(ready.length).toBeGreaterThan(0);
+		expect(ready.every((i) => i.readiness === 'ready' && typeof i.raw === 'object')).toBe(true);
+		const all = emitted(await poll(c, {}));
+		expect(all.length).toBeGreaterThan(ready.length);
+	});
+
+	it('absorbs 5xx and 429 during the listing without a failed poll', async () => {
+		const s = sb.sandboxes[c.channel];
+		s.inject({ kind: 'error', status: 503, path: c.listPath, times: 1 });
+		s.inject({ kind: 'throttle', path: c.listPath, times: 2 });
+		const staticData: IDataObject = {};
+		const r = await poll(c, staticData);
+		expect(r.error).toBeUndefined();
+		expect(emitted(r)).toHaveLength(sb.orders[c.channel].length + 1);
+		expect(typeof cursorOf(staticData)).toBe('string');
+	});
+
+	it('a poll that fails before any page fails visibly and keeps the cursor; one that fails after a page emits it and re-reads the rest', async () => {
+		const s = sb.sandboxes[c.channel];
+		const staticData: IDataObject = { 'node:Trigger': { cursor: new Date(Date.now() - 8 * 86400_000).toISOString() } };
+		const saved = structuredClone(staticData);
+		s.inject({ kind: 'error', status: 400, path: c.listPath, times: 1 });
+		const failed = await poll(c, staticData);
+		expect(failed.error?.message).toMatch(/poll failed/);
+		expect(staticData).toEqual(saved);
+
+		// the second page of the listing fails with a 400 (not retried): the first page is emitted, the cursor does
+		// not move past the unsorted listing's start, and the next poll emits the rest without repeating the first page
+		const orig = s.calls.push.bind(s.calls);
+		let lists = 0;
+		s.calls.push = (...recs) => {
+			if (recs[0].path === c.listPath && ++lists === 2) s.inject({ kind: 'error', status: 400, path: c.listPath, times: 1 });
+			return orig(...recs);
+		};
+		try {
+			const partial = await poll(c, staticData);
+			expect(partial.error).toBeUndefined();
+			const firstPage = emitted(partial);
+			expect(firstPage.length).toBeGreaterThan(0);
+			expect(firstPage.length).toBeLessThan(sb.orders[c.channel].length);
+			expect(cursorOf(staticData)).toBe(cursorOf(saved));
+			s.calls.push = orig;
+			const rest = await poll(c, staticData);
+			const all = [...firstPage, ...emitted(rest)].map((i) => i.channelOrderId);
+			expect(new Set(all).size).toBe(all.length);
+			expect(all.length).toBe(sb.orders[c.channel].length + 1);
+			expect(Date.parse(cursorOf(staticData)!)).toBeGreaterThan(Date.parse(cursorOf(saved)!));
+		} finally {
+			s.calls.push = orig;
+		}
+	});
+});
