@@ -128,12 +128,11 @@ export class BackorderGate implements INodeType {
 						name: 'policy',
 						values: [
 							{
-								displayName: 'Channel Name or ID',
+								displayName: 'Channel',
 								name: 'channel',
 								type: 'options',
 								options: CHANNEL_OPTIONS,
 								default: 'amazon',
-								description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 							},
 							{ displayName: 'Policy', name: 'policy', type: 'options', options: POLICY_OPTIONS, default: 'ship_available' },
 						],

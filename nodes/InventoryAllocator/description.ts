@@ -93,12 +93,11 @@ export const RULE_PARAMETERS: INodeProperties[] = [
 				name: 'rule',
 				values: [
 					{
-						displayName: 'Channel Name or ID',
+						displayName: 'Channel',
 						name: 'channel',
 						type: 'options',
 						options: CHANNEL_OPTIONS,
 						default: 'amazon',
-						description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 					},
 					{
 						displayName: 'Share %',

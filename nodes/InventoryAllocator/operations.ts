@@ -397,8 +397,13 @@ export async function reserveOrders(
 			outcomes.push({ index: p.index, ok: false, error: new ItemError(`Cannot reserve ${describeProblems(problems, p.omsId)}`, problems) });
 			continue;
 		}
-		if (!storedById.has(p.omsId)) {
+		const st = storedById.get(p.omsId);
+		if (!st) {
 			outcomes.push({ index: p.index, ok: false, error: new ItemError(`No order ${p.omsId} in the OMS store: record it with OMS Order > Record before reserving`) });
+			continue;
+		}
+		if (st.status === 'cancelled' || st.status === 'rejected') {
+			outcomes.push({ index: p.index, ok: false, error: new ItemError(`Order ${p.omsId} is ${st.status} in the OMS: nothing is reserved for it`) });
 			continue;
 		}
 		valid.push(p);

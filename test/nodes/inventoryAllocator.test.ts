@@ -249,8 +249,9 @@ describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () =>
 		const negative = { ...makeOrder({ channelOrderId: 'r4' }), lines: [line('1', 'A', -2)] };
 		const fractional = { ...makeOrder({ channelOrderId: 'r5' }), lines: [line('1', 'A', 1.5)] };
 		const unrecorded = makeOrder({ channelOrderId: 'r6', lines: [line('1', 'A', 1)] });
-		for (const o of [full, partial, unknown]) await store.recordOrder(o);
-		const items = [full, partial, unknown, negative, fractional, unrecorded];
+		const cancelled = makeOrder({ channelOrderId: 'r7', lines: [line('1', 'A', 1)], readiness: 'cancelled' });
+		for (const o of [full, partial, unknown, cancelled]) await store.recordOrder(o);
+		const items = [full, partial, unknown, negative, fractional, unrecorded, cancelled];
 		const reserve = allocator('Reserve', { operation: 'reserve' });
 		const r = await runWorkflow(flow(items, [reserve]), { credentials });
 		expect(r.error).toBeUndefined();
@@ -269,8 +270,9 @@ describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () =>
 			'Cannot reserve shopify:r4: $.lines[0].quantity: quantity must not be negative, got -2',
 			'Cannot reserve shopify:r5: $.lines[0].quantity: quantity must be a whole number of units, got 1.5',
 			'No order shopify:r6 in the OMS store: record it with OMS Order > Record before reserving',
+			'Order shopify:r7 is cancelled in the OMS: nothing is reserved for it',
 		]);
-		expect(r.runData.Reserve[0].data!.main[2]!.map((i) => i.pairedItem)).toEqual([{ item: 2 }, { item: 3 }, { item: 4 }, { item: 5 }]);
+		expect(r.runData.Reserve[0].data!.main[2]!.map((i) => i.pairedItem)).toEqual([{ item: 2 }, { item: 3 }, { item: 4 }, { item: 5 }, { item: 6 }]);
 		// nothing of the refused order was reserved
 		expect(await store.activeReservations('shopify:r3')).toEqual([]);
 		// the other channels learn of the sales in the same execution.
