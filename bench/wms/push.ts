@@ -47,15 +47,28 @@ function makeOrder(id: string): CanonicalOrder {
 	};
 }
 
+/** Completion times (ms from start) of every call, in completion order */
+let lastDone: number[] = [];
+
 async function run(count: number, inFlight: number, one: (i: number) => Promise<unknown>): Promise<number> {
 	let next = 0;
 	const t0 = nowMs();
+	lastDone = [];
 	await Promise.all(
 		Array.from({ length: inFlight }, async () => {
-			for (let i = next++; i < count; i = next++) await one(i);
+			for (let i = next++; i < count; i = next++) {
+				await one(i);
+				lastDone.push(nowMs() - t0);
+			}
 		}),
 	);
 	return nowMs() - t0;
+}
+
+/** Orders per second past the initial burst a full window or bucket allows: (n - burst) / time of the last one */
+function sustainedPerSec(burst: number): number {
+	const n = lastDone.length;
+	return ((n - burst) / lastDone[n - 1]) * 1000;
 }
 
 function deps(rateLimit: boolean): ProviderDeps {
@@ -96,17 +109,17 @@ async function main(): Promise<void> {
 		sharedLimiters.clear();
 		const shipbob = createWmsProvider('shipbob', { baseUrl: sb.baseUrls.shipbob, ...SANDBOX_CREDENTIALS.shipbob, rateLimit: sbWindow }, deps(true));
 		const shiphero = createWmsProvider('shiphero', { baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero, credits }, deps(true));
-		// ShipBob: 450 orders = three windows; the first 150 go at once (a full window), so measure past the first window too
-		const sbCount = 450;
+		// ShipBob: 600 orders = four windows; the first 150 go at once (a full window), hence the second-half figure
+		const sbCount = 600;
 		let t = ++tag;
 		let ms = await run(sbCount, 8, (i) => shipbob.createOrder(makeOrder(`${t}-${i}`), { reference: `shopify:${t}-${i}`, shipmentNo: 1 }));
 		const sb429 = sb.control.calls({ provider: 'shipbob' }).filter((c) => c.status === 429).length;
-		rows.push({ provider: 'shipbob', 'rate limit': `on (150/min, x${SCALE})`, 'in flight': 8, orders: sbCount, 'orders/s': fmt((sbCount / ms) * 1000), 'real-time equivalent': `${((sbCount / ms) * 1000 / SCALE).toFixed(2)}/s (${fmt((sbCount / ms) * 60_000 / SCALE)}/min), 429s: ${sb429}` });
+		rows.push({ provider: 'shipbob', 'rate limit': `on (150/min, x${SCALE})`, 'in flight': 8, orders: sbCount, 'orders/s': fmt((sbCount / ms) * 1000), 'real-time equivalent': `${((sbCount / ms) * 1000 / SCALE).toFixed(2)}/s overall; past the first window ${((sustainedPerSec(150) * 60) / SCALE).toFixed(0)}/min; 429s: ${sb429}` });
 		// ShipHero: each create costs a look-up (6 credits) and the mutation (5); the 4,004 bucket starts full
 		const shCount = 1500;
 		t = ++tag;
 		ms = await run(shCount, 8, (i) => shiphero.createOrder(makeOrder(`${t}-${i}`), { reference: `shopify:${t}-${i}`, shipmentNo: 1 }));
-		rows.push({ provider: 'shiphero', 'rate limit': `on (4004 credits, 60/s, x${SCALE})`, 'in flight': 8, orders: shCount, 'orders/s': fmt((shCount / ms) * 1000), 'real-time equivalent': `${((shCount / ms) * 1000 / SCALE).toFixed(2)}/s (sustained 60/11 = ${(60 / 11).toFixed(2)}/s after the bucket)` });
+		rows.push({ provider: 'shiphero', 'rate limit': `on (4004 credits, 60/s, x${SCALE})`, 'in flight': 8, orders: shCount, 'orders/s': fmt((shCount / ms) * 1000), 'real-time equivalent': `${((shCount / ms) * 1000 / SCALE).toFixed(2)}/s overall; past the full bucket ${(sustainedPerSec(Math.floor(4004 / 11)) / SCALE).toFixed(2)}/s (60 credits/s / 11 per create = ${(60 / 11).toFixed(2)}/s)` });
 		await sb.close();
 	}
 

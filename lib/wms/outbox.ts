@@ -91,8 +91,11 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 	const reference = referenceFor(order.omsId, shipmentNo);
 	const now = opts.now ?? new Date().toISOString();
 	const base = { omsId: order.omsId, reference };
+	// the stored order is the system of record: it is what goes to the WMS when the store has it
+	let toSend = order;
 	if (opts.requireReady !== false) {
 		const stored = await store.getOrder(order.omsId);
+		if (stored) toSend = stored.order;
 		const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
 		const why = !stored
 			? 'the order is not in the OMS store'
@@ -124,7 +127,7 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 		// the same delivery at once; a WMS without server-side dedup, like Extensiv, must not get two racing creates)
 		return { ...base, reference: delivery.reference, outcome: 'queued', delivery, wmsOrderId: null, error: delivery.lastError };
 	}
-	return attempt(store, provider, order, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
+	return attempt(store, provider, toSend, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
 }
 
 async function attempt(
