@@ -3,7 +3,7 @@
  * unit and the cent; time-zone edges; empty periods; currencies kept apart; comparison with the previous period.
  */
 import { runReport, type ReportRequest } from '../../../lib/report';
-import { midnightMinute } from '../../../lib/report/reports/byDay';
+import { splitHours } from '../../../lib/report/reports/byDay';
 import { pairRangeWhere, REPORT_INDEX } from '../../../lib/report/sqlite-pairs';
 import type { Store } from '../../../lib/store/types';
 import { order, NOW, seedOrders, TestClock } from './seed';
@@ -236,6 +236,9 @@ describe.each(STORES)('time-zone edges on $name', (kind) => {
 			['2026-05-02', 1],
 		]);
 		expect(await days('UTC', '2026-05-01', '2026-05-02')).toEqual([['2026-05-01', 2]]);
+		// a period that starts at the local midnight 18:30Z: the orders of 18:30-19:00Z are on the new day
+		expect(await days('Asia/Kolkata', '2026-05-02', '2026-05-02')).toEqual([['2026-05-02', 1]]);
+		expect(await days('Asia/Kolkata', '2026-05-01', '2026-05-01')).toEqual([['2026-05-01', 1]]);
 	});
 
 	it('handles the 23-hour day when daylight saving time starts', async () => {
@@ -333,10 +336,14 @@ describe('SQLite report SQL and the covering index (schema version 2)', () => {
 		expect(nextCurrency).toMatch(/SEARCH orders USING COVERING INDEX orders_report_hour \(channel=\? AND currency>\?\)/);
 	});
 
-	it('finds the UTC minute of local midnights: 0 for whole-hour zones, 30 for Kolkata, 15 for Kathmandu', () => {
-		expect(midnightMinute('America/Los_Angeles', '2026-03-01T08:00:00.000Z', '2026-04-01T07:00:00.000Z')).toBe(0);
-		expect(midnightMinute('Asia/Kolkata', '2026-04-30T18:30:00.000Z', '2026-05-31T18:30:00.000Z')).toBe(30);
-		expect(midnightMinute('Asia/Kathmandu', '2026-04-30T18:15:00.000Z', '2026-05-31T18:15:00.000Z')).toBe(15);
+	it('finds the local midnights that split a UTC hour: none for whole-hour zones, one a day for Kolkata and Kathmandu', () => {
+		expect(splitHours('America/Los_Angeles', '2026-03-01T08:00:00.000Z', '2026-04-01T07:00:00.000Z')).toEqual([]);
+		expect(splitHours('Asia/Kolkata', '2026-04-30T18:30:00.000Z', '2026-05-03T18:30:00.000Z')).toEqual([
+			['2026-04-30T18:30:00.000Z', '2026-04-30T19:00:00.000Z'],
+			['2026-05-01T18:30:00.000Z', '2026-05-01T19:00:00.000Z'],
+			['2026-05-02T18:30:00.000Z', '2026-05-02T19:00:00.000Z'],
+		]);
+		expect(splitHours('Asia/Kathmandu', '2026-05-01T00:00:00.000Z', '2026-05-02T00:00:00.000Z')).toEqual([['2026-05-01T18:15:00.000Z', '2026-05-01T19:00:00.000Z']]);
 	});
 });
 
