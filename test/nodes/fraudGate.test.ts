@@ -265,6 +265,24 @@ describe('fraudGate: Screen', () => {
 		expect(await check(25, 24)).toMatchObject({ reviewOverdue: true });
 	});
 
+	it('re-screens the review queue (an OMS Order Search by status Fraud Review) and flags the overdue', async () => {
+		const { credentials } = await sqliteSetup();
+		const mk = (placedAt: string) => order({ placedAt, customer: { email: `q${person}@mailinator.com`, name: 'Q', phone: null, channelCustomerId: null } });
+		const old = mk('2026-05-01T10:00:00.000Z');
+		const recent = mk('2026-05-03T10:00:00.000Z');
+		await runWorkflow(flow([old], [record(), gate('Fraud', screen({}, '2026-05-01T11:00:00.000Z'))]), { credentials });
+		await runWorkflow(flow([recent, order()], [record(), gate('Fraud', screen({}, '2026-05-03T11:00:00.000Z'))]), { credentials });
+		const search = { name: 'Queue', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'search', filters: { statuses: ['fraud_review'] }, returnAll: true, oldestFirst: true }, credentials: CRED };
+		const result = await runWorkflow(flow([{}], [search, gate('Fraud', screen({ reviewTimeLimitHours: 48 }, '2026-05-04T12:00:00.000Z'))]), { credentials });
+		expect(result.error).toBeUndefined();
+		const [pass, review, reject, errors] = outputsOf(result, 'Fraud');
+		expect([pass, reject, errors ?? []]).toEqual([[], [], []]);
+		expect(review.map((o) => [o.omsId, (o.fraud as { reviewOverdue: boolean }).reviewOverdue])).toEqual([
+			[old.omsId, true],
+			[recent.omsId, false],
+		]);
+	});
+
 	it('fails the node with a clear error naming the parameter when the rule set is bad', async () => {
 		const { credentials } = await sqliteSetup();
 		const run = async (params: Record<string, unknown>) => {
