@@ -14,6 +14,7 @@
  * 3. Peak RSS of each part.
  *
  *   npm run bench:allocation          (BENCH_BATCHES=10 BENCH_SKUS=5000 BENCH_SYNC_SKUS=50000 to change the size;
+ *                                      BENCH_PARTS=reserve,sync BENCH_STORES=sqlite,postgres to run a part;
  *                                      OMS_BENCH_PG_URL=postgres://... to use a running PostgreSQL)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,9 @@ const LINES = 3;
 const SKUS = Number(process.env.BENCH_SKUS ?? 5000);
 const SYNC_SKUS = Number(process.env.BENCH_SYNC_SKUS ?? 50000);
 const CHANNELS = ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'];
+/** BENCH_PARTS=reserve,sync and BENCH_STORES=sqlite,postgres pick what to run (default: everything). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'reserve,sync').split(',').map((x) => x.trim()));
+const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((x) => x.trim()));
 
 /** A rule set using every kind of rule, so the per-SKU arithmetic is the realistic worst case. */
 const RULE_SET: ChannelRuleSet = {
@@ -213,27 +217,26 @@ async function main(): Promise<void> {
 	const reserveRows: Array<Record<string, string | number>> = [];
 	const syncRows: Array<Record<string, string | number>> = [];
 	const dir = mkdtempSync(join(tmpdir(), 'oms-bench-alloc-'));
-	const pg = benchPostgres();
+	const pg = STORES.has('postgres') ? benchPostgres() : null;
 	try {
-		// ---------------- SQLite
-		{
-			const path = join(dir, 'reserve.sqlite');
-			const store = await openStore({ kind: 'sqlite', path });
-			const r = await reserveBench(store, (b) => sqliteUpdateLimit(path, b));
-			reserveRows.push(reserveRow('SQLite (node:sqlite, WAL)', r));
-			const syncPath = join(dir, 'sync.sqlite');
-			const syncStore = await openStore({ kind: 'sqlite', path: syncPath });
-			for (const s of await syncBench(syncStore)) syncRows.push(syncRow('SQLite', s));
-			const nodePath = join(dir, 'sync-node.sqlite');
-			const n = await syncThroughNode({ kind: 'sqlite', path: nodePath });
-			syncRows.push(syncRow('SQLite', { step: '1 % changed, through the n8n node', ms: n.ms, emitted: n.emitted, stockChanged: Math.round(SYNC_SKUS / 100), peak: n.peak }));
+		if (STORES.has('sqlite')) {
+			if (PARTS.has('reserve')) {
+				const path = join(dir, 'reserve.sqlite');
+				const store = await openStore({ kind: 'sqlite', path });
+				const r = await reserveBench(store, (b) => sqliteUpdateLimit(path, b));
+				reserveRows.push(reserveRow('SQLite (node:sqlite, WAL)', r));
+			}
+			if (PARTS.has('sync')) {
+				const syncStore = await openStore({ kind: 'sqlite', path: join(dir, 'sync.sqlite') });
+				for (const s of await syncBench(syncStore)) syncRows.push(syncRow('SQLite', s));
+				const n = await syncThroughNode({ kind: 'sqlite', path: join(dir, 'sync-node.sqlite') });
+				syncRows.push(syncRow('SQLite', { step: '1 % changed, through the n8n node', ms: n.ms, emitted: n.emitted, stockChanged: Math.round(SYNC_SKUS / 100), peak: n.peak }));
+			}
 			await closeAllStores();
 		}
-		// ---------------- PostgreSQL
-		{
-			const schema = await createBenchSchema(pg.url, 'bench_alloc');
+		if (pg) {
 			const u = new URL(pg.url);
-			const config: StoreConfig = {
+			const config = async (prefix: string): Promise<StoreConfig> => ({
 				kind: 'postgres',
 				host: u.hostname,
 				port: Number(u.port),
@@ -241,24 +244,32 @@ async function main(): Promise<void> {
 				user: decodeURIComponent(u.username),
 				password: decodeURIComponent(u.password),
 				ssl: 'disable',
-				schema,
-			};
-			const store = await openStore(config);
-			const r = await reserveBench(store, (b) => postgresUpdateLimit(pg.url, schema, b));
-			reserveRows.push(reserveRow('PostgreSQL (pg)', r));
-			const syncSchema = await createBenchSchema(pg.url, 'bench_sync');
-			const syncStore = await openStore({ ...config, schema: syncSchema });
-			for (const s of await syncBench(syncStore)) syncRows.push(syncRow('PostgreSQL', s));
+				schema: await createBenchSchema(pg.url, prefix),
+			});
+			if (PARTS.has('reserve')) {
+				const c = await config('bench_alloc');
+				const store = await openStore(c);
+				const r = await reserveBench(store, (b) => postgresUpdateLimit(pg.url, (c as { schema: string }).schema, b));
+				reserveRows.push(reserveRow('PostgreSQL (pg)', r));
+			}
+			if (PARTS.has('sync')) {
+				const syncStore = await openStore(await config('bench_sync'));
+				for (const s of await syncBench(syncStore)) syncRows.push(syncRow('PostgreSQL', s));
+			}
 			await closeAllStores();
 		}
 	} finally {
-		pg.stop();
+		pg?.stop();
 		rmSync(dir, { recursive: true, force: true });
 	}
-	console.log('\nReserve (3 lines an order, batches of 1,000)');
-	console.log(table(reserveRows));
-	console.log(`\nSync Stock (${fmt(SYNC_SKUS)} SKUs x ${CHANNELS.length} channels; target on SQLite: under 2 s; with 1 % changed only those are emitted)`);
-	console.log(table(syncRows));
+	if (reserveRows.length) {
+		console.log('\nReserve (3 lines an order, batches of 1,000)');
+		console.log(table(reserveRows));
+	}
+	if (syncRows.length) {
+		console.log(`\nSync Stock (${fmt(SYNC_SKUS)} SKUs x ${CHANNELS.length} channels; target on SQLite: under 2 s; with 1 % changed only those are emitted)`);
+		console.log(table(syncRows));
+	}
 }
 
 function reserveRow(store: string, r: ReserveFigures): Record<string, string | number> {
