@@ -41,6 +41,8 @@ export interface ScreenOutcome {
 	resolvedBefore: boolean;
 }
 
+const SEVERITY: Record<FraudDecision, number> = { pass: 0, review: 1, reject: 2 };
+
 /** Status changes a screen may make: never away from a status further along the order's life (ready, at_wms ...) */
 const ONLY_FROM: Record<'review' | 'reject', OmsStatus[]> = {
 	review: ['received', 'on_hold'],
@@ -91,16 +93,20 @@ export async function screenOne(
 		ruleSetVersion: rs.version,
 	});
 	const since = reviewSince(stored, prior);
-	if (result.decision === 'pass' && stored.status === 'fraud_review' && prior && prior.fraud.decision === 'review') {
-		// Still held: a re-screen never releases an order a person has yet to look at (velocity windows move on,
-		// a fraud ring's orders would pass again). It stays on Review as recorded; what the rules say now is in
-		// `rescreen`, and nothing is written.
+	const held = (stored.status === 'fraud_review' && prior?.fraud.decision === 'review') || (stored.status === 'rejected' && prior?.fraud.decision === 'reject');
+	if (held && prior && SEVERITY[result.decision] < SEVERITY[prior.fraud.decision]) {
+		// A re-screen never releases an order the gate holds or rejected (velocity windows move on, and a fraud
+		// ring's orders would pass again): it leaves on the output of its recorded decision, with what the rules say
+		// now in `rescreen`, and nothing is written. A person releases it (Resolve Review, or OMS Order).
 		const fraud: FraudAnnotation = {
 			...prior.fraud,
-			reviewSince: since ?? prior.decidedAt,
 			rescreen: { decision: result.decision, score: result.score, reasons: result.reasons, ruleSetVersion: result.ruleSetVersion, evaluatedAt: result.evaluatedAt },
 		};
-		return { route: 'review', fraud: withDeadline(fraud, opts), stored, statusChanged: false, resolvedBefore: false };
+		if (prior.fraud.decision === 'review') {
+			fraud.reviewSince = since ?? prior.decidedAt;
+			return { route: 'review', fraud: withDeadline(fraud, opts), stored, statusChanged: false, resolvedBefore: false };
+		}
+		return { route: 'reject', fraud, stored, statusChanged: false, resolvedBefore: false };
 	}
 	const fraud: FraudAnnotation = {
 		decision: result.decision,

@@ -151,6 +151,12 @@ describe('fraudGate: Screen', () => {
 	it('routes a mixed batch (recorded by omsOrder in the same workflow) to Pass, Review and Reject, and records every decision', async () => {
 		const { credentials, store, orders } = await mixedBatch(sqliteSetup);
 
+		// a rejected order stays rejected when a re-screen (here with the rule switched off) would pass it
+		const lenient = await runWorkflow(flow([orders[2]], [gate('Fraud', screen({ rules: { disposableOrMalformedEmail: { enabled: false }, freightForwarderOrPoBox: { enabled: false } } }))]), { credentials });
+		const [, , stillRejected] = outputsOf(lenient, 'Fraud');
+		expect(stillRejected[0]).toMatchObject({ omsId: orders[2].omsId, fraud: { decision: 'reject', rescreen: { decision: 'pass', score: 0 } }, oms: { status: 'rejected' } });
+		expect((await store.getFraudDecision(orders[2].omsId))!.fraud.decision).toBe('reject');
+
 		// deterministic: the same orders, history and time give the same decisions; a re-screen keeps the review time
 		const again = await runWorkflow(flow(orders, [gate('Fraud', screen())]), { credentials });
 		const [pass, review, reject] = outputsOf(again, 'Fraud');
