@@ -224,6 +224,29 @@ describe('inventoryAllocator: Sync Stock', () => {
 	});
 });
 
+describe('inventoryAllocator: Preview with a rule set per item', () => {
+	it('a rule over 100 percent is an error on that item only; the other items are previewed', async () => {
+		const { credentials, store } = await sqliteSetup();
+		await store.upsertStockLevels([{ sku: 'A', onHand: 10 }]);
+		const pv = allocator('Preview', { operation: 'preview', previewSkus: 'A', rulesSource: 'json', ruleSetJson: '={{ JSON.stringify($json.rules) }}', channels: [] });
+		const items = [
+			{ rules: { channels: [{ channel: 'amazon', sharePercent: 30 }] } },
+			{ rules: { channels: [{ channel: 'amazon', sharePercent: 130 }] } },
+			{ rules: { channels: [{ channel: 'ebay', sharePercent: 50, buffer: 1 }] } },
+		];
+		const r = await runWorkflow(flow(items, [pv]), { credentials });
+		const [ok, errors] = outputsOf(r, 'Preview');
+		expect(ok.map((p) => [p.channel, p.quantity])).toEqual([
+			['amazon', 3],
+			['ebay', 4],
+		]);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].error).toMatch(/\$\.channels\[0\]\.sharePercent: share over 100 percent \(130\)/);
+		expect(r.runData.Preview[0].data!.main[1]![0].pairedItem).toEqual({ item: 1 });
+		expect(await store.getPublished()).toEqual([]);
+	});
+});
+
 describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () => {
 	async function seeded(setup: () => Promise<{ credentials: Creds; store: Store }>) {
 		const s = await setup();
