@@ -209,7 +209,7 @@ function wooSetup(over: Partial<Setup> = {}, credOver: Record<string, unknown> =
 }
 
 const lifecycle = (s: Setup, url: string) => {
-	const m = s.node.webhookMethods!.default;
+	const m = s.node.webhookMethods!.default!;
 	const ctx = ctxFor(s, url);
 	return {
 		checkExists: () => m.checkExists.call(ctx),
