@@ -752,6 +752,17 @@ export class PostgresStore implements Store {
 		return rows.map(toDelivery).sort((a, b) => a.id - b.id);
 	}
 
+	async claimDelivery(id: number, now: string, leaseSeconds = 60): Promise<Delivery | null> {
+		const at = isoUtc(now);
+		const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
+		const rows = await this.rows(
+			this.pool,
+			`UPDATE deliveries SET lease_until = $1 WHERE id = $2 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) RETURNING *`,
+			[lease, id, at],
+		);
+		return rows.length ? toDelivery(rows[0]) : null;
+	}
+
 	async markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery> {
 		const rows = await this.rows(
 			this.pool,

@@ -834,6 +834,20 @@ export class SqliteStore implements Store {
 		});
 	}
 
+	async claimDelivery(id: number, now: string, leaseSeconds = 60): Promise<Delivery | null> {
+		return this.tx(() => {
+			const at = isoUtc(now);
+			const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
+			const row = this.get(
+				`UPDATE deliveries SET lease_until = ? WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?) RETURNING *`,
+				lease,
+				id,
+				at,
+			);
+			return row ? toDelivery(row) : null;
+		});
+	}
+
 	async markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery> {
 		return this.tx(() => {
 			this.run(

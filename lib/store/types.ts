@@ -320,6 +320,8 @@ export interface Store {
 	getDelivery(omsId: string, shipmentNo?: number): Promise<Delivery | null>;
 	/** Pending deliveries due at `now`, claimed with a lease so two workers do not send the same one at once */
 	claimDueDeliveries(now: string, limit: number, leaseSeconds?: number): Promise<Delivery[]>;
+	/** Claim one pending delivery by id with a lease (null when it is sent, failed, or leased by someone else) */
+	claimDelivery(id: number, now: string, leaseSeconds?: number): Promise<Delivery | null>;
 	markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery>;
 	markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery>;
 	listDeliveries(filter?: { status?: DeliveryStatus[]; provider?: string; limit?: number }): Promise<Delivery[]>;

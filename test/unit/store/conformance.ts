@@ -311,6 +311,17 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getDelivery('o:1'))?.wmsOrderId).toBe('WMS-77');
 			});
 
+			it('claims one delivery by id once until its lease runs out', async () => {
+				const { delivery } = await store.enqueueDelivery({ omsId: 'o:9', shipmentNo: 1, provider: 'extensiv', reference: 'o:9' });
+				const now = '2026-05-01T10:00:00.000Z';
+				const results = await Promise.all([1, 2, 3].map(() => store.claimDelivery(delivery.id, now, 30)));
+				expect(results.filter(Boolean)).toHaveLength(1);
+				expect(await store.claimDueDeliveries(now, 10)).toEqual([]);
+				expect(await store.claimDelivery(delivery.id, '2026-05-01T10:00:31.000Z', 30)).not.toBeNull();
+				await store.markDeliverySent(delivery.id, 'X-1');
+				expect(await store.claimDelivery(delivery.id, '2026-05-01T11:00:00.000Z', 30)).toBeNull();
+			});
+
 			it('keeps every package of a multi-package order, once each', async () => {
 				const base = { omsId: 'o:1', provider: 'shipbob', carrier: 'UPS', trackingUrl: null, shippedAt: '2026-05-02T10:00:00Z' };
 				const p1 = await store.recordShipment({ ...base, packageKey: 'P1', trackingNumber: '1Z1', lines: [{ sku: 'A', quantity: 1 }] });
