@@ -28,7 +28,7 @@ export interface ReportOptions {
 
 export interface RunContext {
 	store: Store;
-	/** Undefined for the reports that show the current state (backorders, inventory) */
+	/** The resolved period (the current-state reports, backorders and inventory, do not use it) */
 	period: Period;
 	timeZone: string;
 	/** The injected clock's now, ISO UTC */
