@@ -42,6 +42,8 @@ export interface PushOptions {
 	requireReady?: boolean;
 	/** A delivery already queued (pending) is left to retryPending unless this is set; default false */
 	sendQueued?: boolean;
+	/** Lease taken on the delivery while the WMS is called (seconds); default 120 */
+	leaseSeconds?: number;
 	cause?: string;
 }
 
@@ -127,7 +129,18 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 		// the same delivery at once; a WMS without server-side dedup, like Extensiv, must not get two racing creates)
 		return { ...base, reference: delivery.reference, outcome: 'queued', delivery, wmsOrderId: null, error: delivery.lastError };
 	}
-	return attempt(store, provider, toSend, delivery, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
+	// Claim it under the outbox lease before calling the WMS: a retryPending running meanwhile (another worker, a
+	// schedule) could otherwise claim this brand-new delivery and send it too (Extensiv would make two orders)
+	const claimed = await store.claimDelivery(delivery.id, now, opts.leaseSeconds ?? 120);
+	if (!claimed) {
+		const current = (await store.getDelivery(order.omsId, shipmentNo)) ?? delivery;
+		if (current.status === 'sent') return { ...base, reference: current.reference, outcome: 'already_sent', delivery: current, wmsOrderId: current.wmsOrderId, error: null };
+		if (current.status === 'failed' || current.status === 'cancelled') {
+			return { ...base, reference: current.reference, outcome: 'failed', delivery: current, wmsOrderId: null, error: current.lastError ?? `delivery is ${current.status}` };
+		}
+		return { ...base, reference: current.reference, outcome: 'queued', delivery: current, wmsOrderId: null, error: current.lastError };
+	}
+	return attempt(store, provider, toSend, claimed, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
 }
 
 async function attempt(

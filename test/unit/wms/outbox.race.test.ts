@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
+import { openSqliteStore } from '../../../lib/store/sqlite';
+import type { Store } from '../../../lib/store/types';
+import { createExtensivProvider } from '../../../lib/wms/extensiv';
+import { pushOrder, retryPending } from '../../../lib/wms/outbox';
+import type { WmsProvider } from '../../../lib/wms/types';
+import { order, testDeps } from './fixtures';
+
+const T0 = '2026-05-01T00:00:00.000Z';
+
+/** Wait (real time, bounded) until the sandbox saw a call; not a timing assertion */
+async function until(cond: () => boolean, maxMs = 5000): Promise<void> {
+	const end = Date.now() + maxMs;
+	while (!cond()) {
+		if (Date.now() > end) throw new Error('condition not met');
+		await new Promise((r) => setTimeout(r, 5));
+	}
+}
+
+describe('pushOrder racing retryPending on one brand-new delivery (Extensiv, no server-side dedup)', () => {
+	let sb: WmsSandbox;
+	let p: WmsProvider;
+	let store: Store;
+	let dir: string;
+	beforeEach(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'wms-race-'));
+		store = await openSqliteStore(join(dir, 'oms.sqlite'));
+		sb = await startWmsSandbox({ extensiv: { rejectDuplicates: false } });
+		p = createExtensivProvider(
+			{ baseUrl: sb.baseUrls.extensiv, ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1 },
+			testDeps({ rateLimit: false, retry: { maxAttempts: 1 } }),
+		);
+	});
+	afterEach(async () => {
+		await sb.close();
+		await store.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('the push holds the lease while it calls the WMS: the retry claims nothing, one WMS order', async () => {
+		const o = order('race-1');
+		await store.recordOrder(o);
+		await store.setStatus(o.omsId, 'ready');
+		// the push's reference look-up is slow, so the retry runs while the push is still talking to the WMS
+		sb.control.fault({ provider: 'extensiv', match: 'GET /orders', kind: 'slow', delayMs: 400 });
+		const push = pushOrder(store, p, o, { now: T0 });
+		await until(() => sb.control.calls({ provider: 'extensiv', method: 'GET', path: '/orders' }).length > 0);
+		const retry = await retryPending(store, { extensiv: p }, { now: T0 });
+		expect(retry.claimed).toBe(0);
+		const r = await push;
+		expect(r.outcome).toBe('created');
+		expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'extensiv', method: 'POST', path: '/orders' })).toHaveLength(1);
+		// and afterwards neither sends it again
+		expect((await pushOrder(store, p, o, { now: T0 })).outcome).toBe('already_sent');
+		expect((await retryPending(store, { extensiv: p }, { now: T0 })).claimed).toBe(0);
+		expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
+	});
+
+	it('a push that finds the delivery leased by a running retry answers queued without calling the WMS', async () => {
+		const o = order('race-2');
+		await store.recordOrder(o);
+		await store.setStatus(o.omsId, 'ready');
+		sb.control.down('extensiv');
+		expect((await pushOrder(store, p, o, { now: T0, backoff: { random: () => 0 } })).outcome).toBe('retry_scheduled');
+		sb.control.up();
+		sb.control.clearCalls();
+		sb.control.fault({ provider: 'extensiv', match: 'GET /orders', kind: 'slow', delayMs: 400 });
+		const later = new Date(Date.parse(T0) + 60_000).toISOString();
+		const retry = retryPending(store, { extensiv: p }, { now: later });
+		await until(() => sb.control.calls({ provider: 'extensiv', method: 'GET', path: '/orders' }).length > 0);
+		const again = await pushOrder(store, p, o, { now: later, sendQueued: true });
+		expect(again.outcome).toBe('queued');
+		expect((await retry).sent).toBe(1);
+		expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'extensiv', method: 'POST', path: '/orders' })).toHaveLength(1);
+	});
+});
