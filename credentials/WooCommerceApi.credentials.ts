@@ -4,7 +4,8 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INo
  * WooCommerce REST API v3 keys (WooCommerce > Settings > Advanced > REST API, read/write), sent as HTTP Basic
  * over HTTPS. "Webhook Secret" is what the WooCommerce Order Trigger sets on the webhooks it registers and checks
  * X-WC-Webhook-Signature against; empty, the trigger makes a random one per registration and keeps it in the
- * workflow's static data. Tested with GET /wp-json/wc/v3/system_status (needs read access).
+ * workflow's static data. Tested with GET /wp-json/wc/v3/orders?per_page=1: cheap, and it proves the read access to
+ * orders that every node of this pack needs.
  */
 export class WooCommerceApi implements ICredentialType {
 	name = 'wooCommerceApi';
@@ -84,8 +85,9 @@ export class WooCommerceApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ ($credentials.baseUrl || $credentials.storeUrl).replace(/\\/+$/, "") }}',
-			url: '/wp-json/wc/v3/system_status',
+			url: '/wp-json/wc/v3/orders',
 			method: 'GET',
+			qs: { per_page: 1 },
 		},
 	};
 }

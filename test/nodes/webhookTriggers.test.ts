@@ -19,6 +19,13 @@ import type { IDataObject, IHookFunctions, INodeType, IWebhookFunctions, IWebhoo
 import { ShopifyOrderTrigger } from '../../nodes/ShopifyOrderTrigger/ShopifyOrderTrigger.node';
 import { WooCommerceOrderTrigger } from '../../nodes/WooCommerceOrderTrigger/WooCommerceOrderTrigger.node';
 import { shopifyVerdict, wooVerdict } from '../../nodes/shared/webhooks';
+import { shopifyApiTest } from '../../nodes/shared/channel-client';
+import { WooCommerceApi } from '../../credentials/WooCommerceApi.credentials';
+// n8n's legacy request helper (what ICredentialTestFunctions.helpers.request is in n8n 2.x); not re-exported by n8n-core's index
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { proxyRequestToAxios } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/legacy-request-adapter') as {
+	proxyRequestToAxios: (wf: undefined, ad: undefined, node: undefined, o: unknown) => Promise<unknown>;
+};
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { signBase64HmacSha256 } from '../../lib/channels/webhook-signature';
 import { openStore, storeConfigFromCredential } from '../../lib/store/open';
@@ -437,6 +444,46 @@ describe('WooCommerce Order Trigger', () => {
 		expect(s.staticData.webhookIds).toBeUndefined();
 		expect(s.staticData.secret).toBeUndefined();
 		expect(await life.checkExists()).toBe(false);
+	});
+});
+
+describe('credential tests', () => {
+	const testCtx = { helpers: { request: (o: unknown) => proxyRequestToAxios(undefined, undefined, undefined, o) }, logger: {} } as never;
+	const shopifyData = () => {
+		const c = sb.credentials.shopify;
+		return { shopDomain: c.shopDomain, authType: 'accessToken', accessToken: c.accessToken, apiVersion: c.apiVersion, baseUrl: c.baseUrl } as Record<string, unknown>;
+	};
+	it('Shopify: a shop { name } query through n8n’s credential-test request helper, with a token or client credentials', async () => {
+		const ok = await shopifyApiTest.call(testCtx, { id: '1', name: 's', type: 'shopifyApi', data: shopifyData() } as never);
+		expect(ok).toEqual({ status: 'OK', message: 'Connected to OMS WMS Sandbox' });
+		const c = sb.credentials.shopify;
+		const cc = await shopifyApiTest.call(testCtx, {
+			id: '1', name: 's', type: 'shopifyApi',
+			data: { ...shopifyData(), authType: 'clientCredentials', accessToken: '', clientId: c.clientId, clientSecret: c.clientSecret },
+		} as never);
+		expect(cc.status).toBe('OK');
+		expect(sb.sandboxes.shopify.callsTo('/admin/oauth/access_token', 'POST').length).toBeGreaterThan(0);
+	});
+	it('Shopify: a wrong token is an error that does not contain the token', async () => {
+		const bad = await shopifyApiTest.call(testCtx, { id: '1', name: 's', type: 'shopifyApi', data: { ...shopifyData(), accessToken: 'shpat_wrong_token_0123456789' } } as never);
+		expect(bad.status).toBe('Error');
+		expect(bad.message).not.toContain('shpat_wrong_token_0123456789');
+	});
+	it('WooCommerce: Basic auth from the keys; the test request (one order) is answered by the store with those keys', async () => {
+		const w = new WooCommerceApi();
+		expect(w.authenticate).toEqual({ type: 'generic', properties: { auth: { username: '={{$credentials.consumerKey}}', password: '={{$credentials.consumerSecret}}' } } });
+		expect(w.test.request).toMatchObject({ url: '/wp-json/wc/v3/orders', method: 'GET', qs: { per_page: 1 } });
+		const c = sb.credentials.woocommerce;
+		const res = (await proxyRequestToAxios(undefined, undefined, undefined, {
+			uri: `${c.baseUrl}${w.test.request.url}`,
+			qs: w.test.request.qs,
+			auth: { user: c.consumerKey, pass: c.consumerSecret },
+			json: true,
+			resolveWithFullResponse: true,
+			simple: false,
+		})) as { statusCode: number; body: unknown[] };
+		expect(res.statusCode).toBe(200);
+		expect(res.body).toHaveLength(1);
 	});
 });
 
