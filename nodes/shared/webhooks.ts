@@ -17,8 +17,9 @@
  * webhook so a test event never hides a production one):
  *   Shopify: `<shop domain>|<X-Shopify-Event-Id>` (the same for every retry and for Shopify's "sent twice"), else
  *   `<shop>|<X-Shopify-Webhook-Id>`; WooCommerce has no event id and no timestamp: `<X-WC-Webhook-Source>|<order
- *   id>|<date_modified_gmt>`, the order's version, so the same save delivered twice (or order.created and
- *   order.updated for one save) is emitted once.
+ *   id>|<date_modified_gmt>|<body digest>`, the order's version, so the same save delivered twice (or order.created
+ *   and order.updated for one save) is emitted once, while two saves within one second (the field has whole
+ *   seconds) both come through.
  */
 import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
@@ -103,7 +104,10 @@ export function wooVerdict(input: { headers: Headers; rawBody: Buffer | undefine
 	const source = header(h, 'x-wc-webhook-source') ?? '';
 	const id = o.id !== undefined && o.id !== null ? String(o.id) : '';
 	const modified = typeof o.date_modified_gmt === 'string' ? o.date_modified_gmt : typeof o.date_modified === 'string' ? o.date_modified : '';
-	return { action: 'accept', topic, dedupKey: id && modified ? `${source}|${id}|${modified}` : null, body, ...(error ? { bodyError: error } : {}) };
+	// date_modified_gmt has whole seconds: two saves in one second (created, then paid) differ only in content,
+	// so the body's digest is part of the key; the same save delivered again is byte-identical
+	const key = id && modified ? `${source}|${id}|${modified}|${sha256Bytes(rawBody).slice(0, 32)}` : null;
+	return { action: 'accept', topic, dedupKey: key, body, ...(error ? { bodyError: error } : {}) };
 }
 
 /** The item for an accepted body: the canonical order, or the error item when it cannot be normalised. */
@@ -129,6 +133,10 @@ export function orderItem(channel: 'shopify' | 'woocommerce', topic: string, bod
 
 export function sha256(s: string): string {
 	return createHash('sha256').update(s).digest('hex');
+}
+
+function sha256Bytes(b: Buffer): string {
+	return createHash('sha256').update(b).digest('hex');
 }
 
 type RawRequest = { headers: Headers; rawBody?: Buffer; readRawBody?: () => Promise<void> };

@@ -397,6 +397,18 @@ describe('WooCommerce Order Trigger', () => {
 		expect(out).toHaveLength(2);
 	});
 
+	it('emits two saves within the same second (same date_modified_gmt, different content) both', async () => {
+		const before = host.emitted.get('/woo')!.length;
+		const woo = sb.sandboxes.woocommerce;
+		const id = orders[3].id;
+		await sb.deliverWebhook('woocommerce', id, { topic: 'order.updated' });
+		woo.statusOverride.set(id, 'on-hold');
+		await sb.deliverWebhook('woocommerce', id, { topic: 'order.updated' });
+		const out = host.emitted.get('/woo')!.slice(before);
+		expect(out.map((o) => o.channelStatus)).toEqual([expect.any(String), 'on-hold']);
+		expect(out[0].updatedAt).toBe(out[1].updatedAt);
+	});
+
 	it('refuses forged, unsigned and tampered deliveries with 401 and records nothing', async () => {
 		const before = host.emitted.get('/woo')!.length;
 		const processed = await processedCount();
