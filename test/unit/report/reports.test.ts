@@ -354,6 +354,6 @@ describe('PostgreSQL statistics for the hour grouping (schema version 2)', () =>
 			`SELECT stxname, pg_get_statisticsobjdef_expressions(oid)::text AS expr FROM pg_statistic_ext WHERE stxname = 'orders_report_hour' AND stxnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
 		);
 		expect(rows).toHaveLength(1);
-		expect(rows[0].expr).toMatch(/date_trunc\('hour'::text, \(placed_at AT TIME ZONE 'UTC'::text\)\)/);
+		expect(rows[0].expr).toMatch(/date_bin\('01:00:00'::interval, placed_at, '2000-01-01 00:00:00\+00'::timestamp with time zone\)/);
 	});
 });
