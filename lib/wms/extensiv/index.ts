@@ -40,6 +40,8 @@ import {
 export interface ExtensivConfig {
 	/** Default https://secure-wms.com */
 	baseUrl?: string;
+	/** Default <baseUrl>/AuthServer/api/Token */
+	tokenUrl?: string;
 	clientId: string;
 	clientSecret: string;
 	/** The 3PL's key (a GUID in braces) */
@@ -77,7 +79,7 @@ export function createExtensivProvider(config: ExtensivConfig, deps: ProviderDep
 			deps,
 			{
 				method: 'POST',
-				url: joinUrl(base, 'AuthServer/api/Token'),
+				url: config.tokenUrl || joinUrl(base, 'AuthServer/api/Token'),
 				headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/json', Accept: 'application/json' },
 				body: { grant_type: 'client_credentials', ...(config.tpl ? { tpl: config.tpl } : {}), user_login_id: String(config.userLoginId) },
 			},

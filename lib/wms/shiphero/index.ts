@@ -40,6 +40,8 @@ export interface ShipHeroConfig {
 	baseUrl?: string;
 	username: string;
 	password: string;
+	/** A refresh token from ShipHero's /auth/token (used first; username and password are the fallback) */
+	refreshToken?: string | null;
 	/** The store name orders are filed under in ShipHero; default 'OMS' */
 	shopName?: string;
 	shipMethods?: Partial<Record<ShippingLevel, string>>;
@@ -121,6 +123,7 @@ export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDep
 		if (!isObject(r.body) || !str(r.body.access_token)) throw malformed(NAME, 'token answer has no access_token');
 		return { token: String(r.body.access_token), expiresInSec: num(r.body.expires_in, 3600), refreshToken: str(r.body.refresh_token) };
 	}, clock.now);
+	if (config.refreshToken) tokens.refreshToken = config.refreshToken;
 
 	/** One GraphQL call: token (refreshed once on 401), credit pacing, throttle waits, errors as WmsError */
 	async function gql(query: string, variables: Record<string, unknown>, opts: { cost: number; mutation?: boolean; key: string }): Promise<Record<string, unknown>> {
