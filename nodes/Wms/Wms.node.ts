@@ -1,0 +1,541 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
+import type { Delivery, Store, StoredShipment } from '../../lib/store/types';
+import {
+	DEFAULT_GENERIC_PATHS,
+	DEFAULT_GENERIC_STATUS,
+	DEFAULT_GENERIC_TEMPLATE,
+	WMS_STATUSES,
+	cancelAtWms,
+	pullUpdates,
+	pushOrder,
+	referenceFor,
+	retryPending,
+	type GenericConfig,
+	type PushResult,
+	type WmsProvider,
+	type WmsProviderName,
+	type WmsStatus,
+} from '../../lib/wms';
+import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
+import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import {
+	cursorName,
+	extensivApiTest,
+	genericWmsApiTest,
+	isWmsProvider,
+	shipBobApiTest,
+	shipHeroApiTest,
+	WMS_LABEL,
+	wmsProvider,
+} from '../shared/wms';
+
+const PROVIDERS: WmsProviderName[] = ['shipbob', 'shiphero', 'extensiv', 'generic'];
+
+const STATUS_OPTIONS = WMS_STATUSES.map((s) => ({
+	name: { at_wms: 'At the WMS (Received)', picked: 'Picked', packed: 'Packed', shipped: 'Shipped', delivered: 'Delivered', cancelled: 'Cancelled' }[s],
+	value: s,
+}));
+
+const show = (resource: string, operation: string[], extra: Record<string, unknown[]> = {}) => ({
+	show: { resource: [resource], operation, ...extra },
+});
+
+const generic = (extra: Record<string, unknown[]> = {}) => ({ show: { provider: ['generic'], ...extra } });
+
+const GENERIC_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'Paths',
+		name: 'genericPaths',
+		type: 'collection',
+		placeholder: 'Change a Path',
+		default: {},
+		displayOptions: generic(),
+		description: 'Paths on the base URL; {reference} and {id} are filled in (URL-encoded)',
+		options: [
+			{ displayName: 'Cancel Path (POST)', name: 'cancel', type: 'string', default: DEFAULT_GENERIC_PATHS.cancel },
+			{ displayName: 'Create Path (POST)', name: 'create', type: 'string', default: DEFAULT_GENERIC_PATHS.create },
+			{ displayName: 'Get / Status Path (GET)', name: 'get', type: 'string', default: DEFAULT_GENERIC_PATHS.get },
+			{ displayName: 'Inventory Path (GET)', name: 'inventory', type: 'string', default: DEFAULT_GENERIC_PATHS.inventory },
+			{ displayName: 'Updates Path (GET)', name: 'updates', type: 'string', default: DEFAULT_GENERIC_PATHS.updates, description: 'Orders changed since a time (the cursor goes in the Since parameter)' },
+		],
+	},
+	{
+		displayName: 'Order Body',
+		name: 'genericBody',
+		type: 'options',
+		displayOptions: generic({ resource: ['order'], operation: ['create', 'retryPending'] }),
+		options: [
+			{ name: 'Default Template', value: 'default', description: 'external_id, order_number, ship_to, items[] …' },
+			{ name: 'JSON Template', value: 'template', description: 'Your JSON, with "{{path}}" placeholders into the canonical order' },
+			{ name: 'Field Mapping', value: 'mapping', description: 'Target field -> canonical path pairs' },
+		],
+		default: 'default',
+	},
+	{
+		displayName: 'Body Template',
+		name: 'genericTemplate',
+		type: 'json',
+		default: JSON.stringify(DEFAULT_GENERIC_TEMPLATE, null, 2),
+		displayOptions: generic({ resource: ['order'], operation: ['create', 'retryPending'], genericBody: ['template'] }),
+		description:
+			'Every string "{{path}}" becomes the value at that path (type kept); "text {{path}}" interpolates; a key "{{#lines}}" holding an object makes one element per shipped line (paths inside: sku, quantity, lineId, title, unitPrice). Paths start at reference, shipmentNo, order, lines.',
+	},
+	{
+		displayName: 'Field Mapping',
+		name: 'genericMapping',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: generic({ resource: ['order'], operation: ['create', 'retryPending'], genericBody: ['mapping'] }),
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{ displayName: 'Target Field', name: 'target', type: 'string', default: '', placeholder: 'items[].sku', description: 'Dotted path in the WMS body; "name[].field" builds an array from lines[]' },
+					{ displayName: 'Canonical Path', name: 'source', type: 'string', default: '', placeholder: 'lines[].sku', description: 'reference, shipmentNo, order.shipTo.city, lines[].quantity …' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Status Words',
+		name: 'genericStatusMap',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Status Word',
+		default: {},
+		displayOptions: generic(),
+		description:
+			'The WMS’s status words and the OMS status each means, on top of the defaults (new/received/open -> at WMS, picking/picked -> picked, packed -> packed, shipped/fulfilled -> shipped, delivered, cancelled)',
+		options: [
+			{
+				displayName: 'Status',
+				name: 'status',
+				values: [
+					{ displayName: 'WMS Word', name: 'word', type: 'string', default: '' },
+					{ displayName: 'OMS Status', name: 'status', type: 'options', options: STATUS_OPTIONS, default: 'at_wms' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Generic Options',
+		name: 'genericOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: generic(),
+		options: [
+			{
+				displayName: 'Answer Fields (JSON)',
+				name: 'fields',
+				type: 'json',
+				default: '{}',
+				description: 'Where to read things in the WMS’s answers, as dotted paths, e.g. {"orderId": "data.id", "status": "state"}; see docs/wms.md for the names',
+			},
+			{ displayName: 'Duplicate Statuses', name: 'duplicateStatuses', type: 'string', default: '409', description: 'HTTP statuses of a create that mean "this reference already exists" (comma-separated)' },
+			{ displayName: 'Page Parameter', name: 'pageParam', type: 'string', default: 'page' },
+			{ displayName: 'Requests per Second', name: 'ratePerSec', type: 'number', default: 5, typeOptions: { minValue: 0.1 } },
+			{ displayName: 'Since Parameter', name: 'sinceParam', type: 'string', default: 'updated_since', description: 'Query parameter of the updates path that carries the cursor time' },
+		],
+	},
+];
+
+export class Wms implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WMS',
+		name: 'wms',
+		icon: { light: 'file:wms.svg', dark: 'file:wms.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["provider"] + ": " + $parameter["resource"] + " " + $parameter["operation"] }}',
+		description:
+			'Push ready orders to the warehouse (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager or any REST WMS) through an outbox, and pull status, tracking and inventory back',
+		defaults: { name: 'WMS' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'shipBobApi', required: true, testedBy: 'shipBobApiTest', displayOptions: { show: { provider: ['shipbob'] } } },
+			{ name: 'shipHeroApi', required: true, testedBy: 'shipHeroApiTest', displayOptions: { show: { provider: ['shiphero'] } } },
+			{ name: 'extensivApi', required: true, testedBy: 'extensivApiTest', displayOptions: { show: { provider: ['extensiv'] } } },
+			{ name: 'genericWmsApi', required: true, testedBy: 'genericWmsApiTest', displayOptions: { show: { provider: ['generic'] } } },
+			STORE_CREDENTIAL,
+		],
+		properties: [
+			STORE_NOTICE,
+			{
+				displayName: 'Provider',
+				name: 'provider',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Extensiv 3PL Warehouse Manager', value: 'extensiv' },
+					{ name: 'Generic REST', value: 'generic' },
+					{ name: 'ShipBob', value: 'shipbob' },
+					{ name: 'ShipHero', value: 'shiphero' },
+				],
+				default: 'shipbob',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Inventory', value: 'inventory' },
+					{ name: 'Order', value: 'order' },
+					{ name: 'Shipment', value: 'shipment' },
+				],
+				default: 'order',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['order'] } },
+				options: [
+					{ name: 'Cancel', value: 'cancel', description: 'Cancel the order at the WMS (every shipment of it) and in the OMS', action: 'Cancel an order at the WMS' },
+					{
+						name: 'Create',
+						value: 'create',
+						description: 'Send ready orders to the WMS through the outbox (idempotent by OMS ID); not-ready orders are refused',
+						action: 'Create orders at the WMS',
+					},
+					{ name: 'Get', value: 'get', description: 'Read the order at the WMS, with the stored order', action: 'Get an order from the WMS' },
+					{
+						name: 'Retry Pending',
+						value: 'retryPending',
+						description: 'Send every due delivery of the outbox again (with backoff); one item per delivery',
+						action: 'Retry pending deliveries',
+					},
+				],
+				default: 'create',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['shipment'] } },
+				options: [
+					{
+						name: 'Get Updates',
+						value: 'getUpdates',
+						description: 'Pull status and tracking since the stored cursor; emits each newly shipped package once',
+						action: 'Get shipment updates',
+					},
+				],
+				default: 'getUpdates',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['inventory'] } },
+				options: [{ name: 'Get Levels', value: 'getLevels', description: 'Stock per SKU and location at the WMS', action: 'Get inventory levels' }],
+				default: 'getLevels',
+			},
+			{
+				displayName: 'Use Split Shipment Fields',
+				name: 'useShipmentFields',
+				type: 'boolean',
+				default: true,
+				displayOptions: show('order', ['create']),
+				description:
+					'Whether to send only the item’s shipmentLines as WMS order number shipmentNo when the item has them (Backorder Gate Ready/Partial); otherwise the whole order as shipment 1',
+			},
+			{
+				displayName: 'OMS ID',
+				name: 'omsId',
+				type: 'string',
+				default: '={{ $json.omsId }}',
+				required: true,
+				displayOptions: show('order', ['cancel', 'get']),
+				placeholder: 'shopify:450789469',
+			},
+			{
+				displayName: 'Shipment Number',
+				name: 'shipmentNo',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 1 },
+				displayOptions: show('order', ['get']),
+				description: 'Which WMS order of a split order (1 = the first or only one)',
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				default: 100,
+				typeOptions: { minValue: 1 },
+				displayOptions: show('order', ['retryPending']),
+				description: 'Max number of due deliveries to send in this run',
+			},
+			{
+				displayName: 'Include Raw Payload',
+				name: 'keepRaw',
+				type: 'boolean',
+				default: false,
+				displayOptions: show('order', ['create', 'get']),
+				description: 'Whether to keep the channel’s raw payload on output orders',
+			},
+			...GENERIC_PROPERTIES,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Attempts per Call',
+						name: 'attempts',
+						type: 'number',
+						default: 3,
+						typeOptions: { minValue: 1, maxValue: 10 },
+						description: 'Tries of one HTTP call on 429/5xx/timeouts before the outbox takes over (with its own backoff)',
+					},
+					{ displayName: 'Client-Side Rate Limit', name: 'rateLimit', type: 'boolean', default: true, description: 'Whether to pace calls to the provider’s published limits' },
+					{ displayName: 'Timeout (Ms)', name: 'timeoutMs', type: 'number', default: 30000, typeOptions: { minValue: 100 } },
+				],
+			},
+		],
+	};
+
+	methods = { credentialTest: { omsStoreConnectionTest, shipBobApiTest, shipHeroApiTest, extensivApiTest, genericWmsApiTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const name = this.getNodeParameter('provider', 0) as string;
+		if (!isWmsProvider(name)) throw new NodeOperationError(this.getNode(), `Unknown provider "${name}" (one of ${PROVIDERS.join(', ')})`);
+		const opts = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const settings = name === 'generic' ? genericSettings(this, resource, operation) : {};
+		const { provider, credentialId } = await wmsProvider(this, name, settings, {
+			retry: { maxAttempts: Number(opts.attempts ?? 3) },
+			timeoutMs: Number(opts.timeoutMs ?? 30_000),
+			rateLimit: opts.rateLimit !== false,
+		});
+		const store = await getStore(this);
+		const cause = (op: string) => `${this.getNode().name} (${op})`;
+
+		if (resource === 'order' && operation === 'create') return [await create.call(this, store, provider, items, cause('Create'))];
+		if (resource === 'order' && (operation === 'cancel' || operation === 'get')) {
+			const out: INodeExecutionData[] = [];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const omsId = String(this.getNodeParameter('omsId', i) ?? '').trim();
+					if (!omsId) throw new InvalidItemError('OMS ID is empty: give the order’s OMS ID, e.g. shopify:450789469');
+					if (operation === 'cancel') {
+						const r = await cancelAtWms(store, provider, omsId, { cause: cause('Cancel') });
+						const failed = r.references.filter((x) => x.error);
+						if (failed.length) throw new Error(`${omsId}: the ${WMS_LABEL[name]} cancel failed for ${failed.map((x) => `${x.reference} (${x.error})`).join('; ')}`);
+						const stored = await store.getOrder(omsId);
+						out.push({ json: { ...(r as unknown as IDataObject), provider: name, oms: { status: stored?.status ?? null } }, pairedItem: { item: i } });
+					} else {
+						const keepRaw = this.getNodeParameter('keepRaw', i, false) as boolean;
+						const shipmentNo = Number(this.getNodeParameter('shipmentNo', i, 1)) || 1;
+						const reference = referenceFor(omsId, shipmentNo);
+						const [state, stored] = await Promise.all([provider.getOrder(reference), store.getOrder(omsId)]);
+						if (!state && !stored) throw new Error(`${omsId}: neither the OMS store nor ${WMS_LABEL[name]} has this order (reference ${reference})`);
+						const json: IDataObject = stored ? { ...(withoutRaw(stored.order, keepRaw) as unknown as IDataObject) } : { omsId };
+						json.oms = stored ? { status: stored.status, hold: stored.hold as unknown as IDataObject, version: stored.version } : null;
+						json.wmsOrder = state ? ({ provider: name, found: true, ...state } as unknown as IDataObject) : { provider: name, found: false, reference };
+						out.push({ json, pairedItem: { item: i } });
+					}
+				} catch (error) {
+					out.push(errorItem(this, error, i));
+				}
+			}
+			return [out];
+		}
+
+		// the rest run once per execution (not per input item): they read the outbox, the feed or the stock
+		const out: INodeExecutionData[] = [];
+		const paired = { item: 0 };
+		try {
+			if (resource === 'order' && operation === 'retryPending') {
+				const limit = Number(this.getNodeParameter('limit', 0, 100)) || 100;
+				const s = await retryPending(store, (p) => (p === provider.name ? provider : undefined), { limit, cause: cause('Retry Pending') });
+				for (const r of s.results) out.push({ json: resultJson(r, name), pairedItem: paired });
+			} else if (resource === 'shipment' && operation === 'getUpdates') {
+				const r = await pullUpdates(store, provider, { cursorName: cursorName(name, credentialId), cause: cause('Get Updates') });
+				for (const p of await shipmentItems(store, r.newShipments, name)) out.push({ json: p, pairedItem: paired });
+			} else if (resource === 'inventory' && operation === 'getLevels') {
+				for (const l of await provider.getInventoryLevels()) {
+					out.push({ json: { sku: l.sku, location: l.location, onHand: l.onHand, available: l.available ?? l.onHand, provider: name }, pairedItem: paired });
+				}
+			} else {
+				throw new NodeOperationError(this.getNode(), `Unknown operation ${resource} ${operation}`);
+			}
+		} catch (error) {
+			if (error instanceof NodeOperationError && !this.continueOnFail()) throw error;
+			out.push(errorItem(this, error, 0));
+		}
+		return [out];
+	}
+}
+
+/** Order: Create. Outbox first (pushOrder); sent and pending on the main output, refused and failed as errors. */
+async function create(this: IExecuteFunctions, store: Store, provider: WmsProvider, items: INodeExecutionData[], cause: string): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const order = orderFromItem(items[i]);
+			const keepRaw = this.getNodeParameter('keepRaw', i, false) as boolean;
+			const split = this.getNodeParameter('useShipmentFields', i, true) ? splitOf(items[i].json, order) : {};
+			const r = await pushOrder(store, provider, order, { ...split, cause });
+			if (r.outcome === 'refused') throw new Error(`${order.omsId} was not sent to ${WMS_LABEL[provider.name]}: ${r.error}`);
+			if (r.outcome === 'failed') throw new Error(`${order.omsId} failed at ${WMS_LABEL[provider.name]} (reference ${r.reference}): ${r.error}`);
+			const stored = await store.getOrder(order.omsId);
+			const base = withoutRaw(stored?.order ?? order, keepRaw) as unknown as IDataObject;
+			const prev = (base.wms ?? {}) as IDataObject;
+			out.push({
+				json: {
+					...base,
+					wms: { ...prev, ...resultJson(r, provider.name, (prev.references as Record<string, { status?: WmsStatus }> | undefined)?.[r.reference]?.status) },
+					oms: { status: stored?.status ?? null },
+				},
+				pairedItem: { item: i },
+			});
+		} catch (error) {
+			out.push(errorItem(this, error, i));
+		}
+	}
+	return out;
+}
+
+/** The item's split shipment (Backorder Gate: shipmentNo + shipmentLines), as order lines with those quantities */
+function splitOf(json: IDataObject, order: CanonicalOrder): { shipmentNo?: number; lines?: OrderLine[] } {
+	const n = Number(json.shipmentNo);
+	const shipmentNo = Number.isInteger(n) && n > 0 ? n : undefined;
+	const sl = json.shipmentLines;
+	if (!Array.isArray(sl) || !sl.length) return shipmentNo ? { shipmentNo } : {};
+	const lines = (sl as IDataObject[]).map((s, k) => {
+		const lineId = s.lineId == null ? null : String(s.lineId);
+		const line = order.lines.find((l) => (lineId ? l.lineId === lineId : l.sku === s.sku));
+		const quantity = Number(s.quantity);
+		if (!line) throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] (${lineId ?? String(s.sku)}) is not a line of the order`);
+		if (!Number.isInteger(quantity) || quantity <= 0 || quantity > line.quantity) {
+			throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] quantity ${String(s.quantity)} is not between 1 and the line’s ${line.quantity}`);
+		}
+		return { ...line, quantity, lineTotal: Math.round(line.unitPrice * quantity * 100) / 100 };
+	});
+	return { shipmentNo, lines };
+}
+
+function deliveryJson(d: Delivery | null): IDataObject | null {
+	if (!d) return null;
+	return { id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, shipmentNo: d.shipmentNo };
+}
+
+const SENT = new Set(['created', 'exists', 'already_sent']);
+
+/** One push / retry outcome: { provider, reference, outcome, status, wmsOrderId, delivery } */
+function resultJson(r: PushResult, provider: string, known?: WmsStatus): IDataObject {
+	const sent = SENT.has(r.outcome);
+	return {
+		omsId: r.omsId,
+		provider,
+		reference: r.reference,
+		outcome: r.outcome,
+		status: sent ? (known ?? 'at_wms') : r.outcome === 'failed' ? 'failed' : 'pending',
+		wmsOrderId: r.wmsOrderId ?? r.delivery?.wmsOrderId ?? null,
+		delivery: deliveryJson(r.delivery),
+		...(r.error ? { error: r.error } : {}),
+	};
+}
+
+/** Newly shipped packages as items for the Marketplace node's Confirm Shipment (line ids filled in by SKU) */
+async function shipmentItems(store: Store, shipments: StoredShipment[], provider: string): Promise<IDataObject[]> {
+	const orders = new Map<string, CanonicalOrder | null>();
+	const out: IDataObject[] = [];
+	for (const s of shipments) {
+		if (!orders.has(s.omsId)) orders.set(s.omsId, (await store.getOrder(s.omsId))?.order ?? null);
+		const order = orders.get(s.omsId) ?? null;
+		out.push({
+			omsId: s.omsId,
+			channel: order?.channel ?? s.omsId.split(':')[0],
+			channelOrderId: order?.channelOrderId ?? s.omsId.slice(s.omsId.indexOf(':') + 1),
+			orderNumber: order?.orderNumber ?? null,
+			provider,
+			packageKey: s.packageKey,
+			carrier: s.carrier,
+			trackingNumber: s.trackingNumber,
+			trackingUrl: s.trackingUrl,
+			shippedAt: s.shippedAt,
+			lines: s.lines.map((l) => ({
+				lineId: l.lineId ?? order?.lines.find((ol) => ol.sku === l.sku)?.lineId ?? null,
+				sku: l.sku,
+				quantity: l.quantity,
+			})),
+		});
+	}
+	return out;
+}
+
+/** The Generic REST settings made in the node -> GenericConfig (without the credential's base URL and header) */
+function genericSettings(ctx: IExecuteFunctions, resource: string, operation: string): Partial<GenericConfig> {
+	const out: Partial<GenericConfig> = {};
+	const paths = ctx.getNodeParameter('genericPaths', 0, {}) as IDataObject;
+	const p: Record<string, string> = {};
+	for (const [k, v] of Object.entries(paths)) if (typeof v === 'string' && v.trim()) p[k] = v.trim();
+	if (Object.keys(p).length) out.paths = p;
+	if (resource === 'order' && (operation === 'create' || operation === 'retryPending')) {
+		const body = ctx.getNodeParameter('genericBody', 0, 'default') as string;
+		if (body === 'template') {
+			const t = ctx.getNodeParameter('genericTemplate', 0, '') as unknown;
+			out.template = typeof t === 'string' ? parseJson(ctx, t, 'Body Template') : (t as Record<string, unknown>);
+		} else if (body === 'mapping') {
+			const rows = ((ctx.getNodeParameter('genericMapping', 0, {}) as IDataObject).field ?? []) as IDataObject[];
+			const pairs: Record<string, string> = {};
+			for (const r of rows) if (String(r.target ?? '').trim()) pairs[String(r.target).trim()] = String(r.source ?? '').trim();
+			if (!Object.keys(pairs).length) throw new NodeOperationError(ctx.getNode(), 'Field Mapping is empty: add target field -> canonical path pairs');
+			out.pairs = pairs;
+		}
+	}
+	const words = ((ctx.getNodeParameter('genericStatusMap', 0, {}) as IDataObject).status ?? []) as IDataObject[];
+	const table: Record<string, WmsStatus> = { ...DEFAULT_GENERIC_STATUS };
+	for (const w of words) if (String(w.word ?? '').trim()) table[String(w.word).trim().toLowerCase()] = w.status as WmsStatus;
+	out.statusMap = table;
+	const o = ctx.getNodeParameter('genericOptions', 0, {}) as IDataObject;
+	if (typeof o.sinceParam === 'string' && o.sinceParam) out.sinceParam = o.sinceParam;
+	if (typeof o.pageParam === 'string' && o.pageParam) out.pageParam = o.pageParam;
+	if (typeof o.ratePerSec === 'number' && o.ratePerSec > 0) out.ratePerSec = o.ratePerSec;
+	if (typeof o.duplicateStatuses === 'string' && o.duplicateStatuses.trim()) {
+		const codes = o.duplicateStatuses.split(/[\s,]+/).map(Number).filter((n) => Number.isInteger(n) && n >= 400 && n < 600);
+		if (codes.length) out.duplicateStatuses = codes;
+	}
+	if (o.fields !== undefined) {
+		const f = typeof o.fields === 'string' ? parseJson(ctx, o.fields || '{}', 'Answer Fields') : (o.fields as Record<string, unknown>);
+		if (Object.keys(f).length) out.fields = f as GenericConfig['fields'];
+	}
+	return out;
+}
+
+function parseJson(ctx: IExecuteFunctions, text: string, what: string): Record<string, unknown> {
+	try {
+		const v = JSON.parse(text) as unknown;
+		if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+		return v as Record<string, unknown>;
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `${what} is not a JSON object: ${(error as Error).message}`);
+	}
+}
+

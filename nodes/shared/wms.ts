@@ -1,0 +1,172 @@
+/**
+ * WMS glue for the wms node: which n8n credential belongs to which provider, credential data (+ the Generic REST
+ * settings made in the node) -> the provider config types of lib/wms (1:1 field names), a provider built on n8n's
+ * request helper, the store cursor name per provider + credential, and the node-side credential tests (a token
+ * exchange or a GraphQL call comes first, which n8n's declarative `test` request cannot do).
+ */
+import {
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+} from 'n8n-workflow';
+import {
+	createWmsProvider,
+	type ExtensivConfig,
+	type GenericConfig,
+	type ProviderDeps,
+	type ShipBobConfig,
+	type ShipHeroConfig,
+	type WmsProvider,
+	type WmsProviderName,
+} from '../../lib/wms';
+import { credentialTestRequest, nodeRequest } from './channels';
+
+export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
+	shipbob: 'shipBobApi',
+	shiphero: 'shipHeroApi',
+	extensiv: 'extensivApi',
+	generic: 'genericWmsApi',
+};
+
+export const WMS_LABEL: Record<WmsProviderName, string> = {
+	shipbob: 'ShipBob',
+	shiphero: 'ShipHero',
+	extensiv: 'Extensiv 3PL Warehouse Manager',
+	generic: 'Generic REST WMS',
+};
+
+export function isWmsProvider(v: unknown): v is WmsProviderName {
+	return typeof v === 'string' && Object.prototype.hasOwnProperty.call(WMS_CREDENTIAL, v);
+}
+
+type Data = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => {
+	if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+	return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+};
+
+function required(provider: WmsProviderName, d: Data, fields: string[]): void {
+	const missing = fields.filter((f) => str(d[f]) === undefined);
+	if (missing.length) throw new Error(`${WMS_LABEL[provider]} credential is missing ${missing.join(', ')}`);
+}
+
+function integer(provider: WmsProviderName, d: Data, field: string): number {
+	const n = Number(str(d[field]));
+	if (!Number.isInteger(n) || n <= 0) throw new Error(`${WMS_LABEL[provider]} credential: ${field} must be a positive whole number`);
+	return n;
+}
+
+/**
+ * n8n credential data -> the lib/wms provider config (throws naming the missing fields, never their values).
+ * `generic` carries the Generic REST settings made in the node (paths, body, answer fields, status words).
+ */
+export function wmsConfig(provider: 'shipbob', d: Data): ShipBobConfig;
+export function wmsConfig(provider: 'shiphero', d: Data): ShipHeroConfig;
+export function wmsConfig(provider: 'extensiv', d: Data): ExtensivConfig;
+export function wmsConfig(provider: 'generic', d: Data, generic?: Partial<GenericConfig>): GenericConfig;
+export function wmsConfig(provider: WmsProviderName, d: Data, generic?: Partial<GenericConfig>): unknown;
+export function wmsConfig(provider: WmsProviderName, d: Data, generic: Partial<GenericConfig> = {}): unknown {
+	switch (provider) {
+		case 'shipbob': {
+			const oauth = d.authType === 'oauthToken';
+			required(provider, d, [oauth ? 'oauthToken' : 'token', 'channelId']);
+			const c: ShipBobConfig = {
+				token: str(oauth ? d.oauthToken : d.token)!,
+				channelId: str(d.channelId)!,
+				apiVersion: str(d.apiVersion),
+				baseUrl: str(d.baseUrl),
+			};
+			return c;
+		}
+		case 'shiphero': {
+			const refresh = d.authType === 'refreshToken';
+			required(provider, d, refresh ? ['refreshToken'] : ['username', 'password']);
+			const c: ShipHeroConfig = {
+				username: str(d.username) ?? '',
+				password: typeof d.password === 'string' ? d.password : '',
+				refreshToken: refresh ? str(d.refreshToken) : undefined,
+				shopName: str(d.shopName),
+				baseUrl: str(d.baseUrl),
+			};
+			return c;
+		}
+		case 'extensiv': {
+			required(provider, d, ['clientId', 'clientSecret', 'userLoginId', 'customerId', 'facilityId']);
+			const c: ExtensivConfig = {
+				clientId: str(d.clientId)!,
+				clientSecret: String(d.clientSecret),
+				userLoginId: str(d.userLoginId)!,
+				tpl: str(d.tpl) ?? null,
+				customerId: integer(provider, d, 'customerId'),
+				facilityId: integer(provider, d, 'facilityId'),
+				baseUrl: str(d.baseUrl),
+				tokenUrl: str(d.tokenUrl),
+			};
+			return c;
+		}
+		case 'generic': {
+			required(provider, d, ['baseUrl', 'authHeaderName', 'authHeaderValue']);
+			const testPath = str(d.testPath);
+			const c: GenericConfig = {
+				...generic,
+				baseUrl: str(d.baseUrl)!,
+				authHeaderName: str(d.authHeaderName)!,
+				authHeaderValue: String(d.authHeaderValue),
+				...(testPath || generic.paths ? { paths: { ...(generic.paths ?? {}), ...(testPath ? { test: testPath } : {}) } } : {}),
+			};
+			return c;
+		}
+	}
+}
+
+/** The store cursor of Get Updates: one per provider and credential (two ShipBob accounts never share one) */
+export function cursorName(provider: WmsProviderName, credentialId: string | undefined): string {
+	return `wms:${provider}:${credentialId ?? 'default'}:updates`;
+}
+
+/** The provider of the node's selected credential, on n8n's request helper */
+export async function wmsProvider(
+	ctx: IExecuteFunctions,
+	provider: WmsProviderName,
+	generic: Partial<GenericConfig> = {},
+	deps: Partial<ProviderDeps> = {},
+): Promise<{ provider: WmsProvider; credentialId: string | undefined }> {
+	const name = WMS_CREDENTIAL[provider];
+	const ref = ctx.getNode().credentials?.[name];
+	if (!ref) throw new NodeOperationError(ctx.getNode(), `Select a ${WMS_LABEL[provider]} credential (${name}) on this node`);
+	const data = (await ctx.getCredentials(name)) as Data;
+	let config: unknown;
+	try {
+		config = wmsConfig(provider, data, generic);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
+	}
+	return { provider: createWmsProvider(provider, config, { request: nodeRequest(ctx), ...deps }), credentialId: ref.id ?? ref.name };
+}
+
+async function testWms(ctx: ICredentialTestFunctions, provider: WmsProviderName, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	try {
+		const config = wmsConfig(provider, (credential.data ?? {}) as Data);
+		const p = createWmsProvider(provider, config, { request: credentialTestRequest(ctx), rateLimit: false, retry: { maxAttempts: 1 } });
+		const r = await p.testCredentials();
+		return { status: r.ok ? 'OK' : 'Error', message: r.message };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+}
+
+export async function shipBobApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return testWms(this, 'shipbob', credential);
+}
+export async function shipHeroApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return testWms(this, 'shiphero', credential);
+}
+export async function extensivApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return testWms(this, 'extensiv', credential);
+}
+export async function genericWmsApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return testWms(this, 'generic', credential);
+}
