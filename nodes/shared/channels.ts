@@ -5,15 +5,16 @@
  * process-wide token cache and rate limiters are shared by every node using the same credential, and the node-side
  * credential tests (n8n's declarative `test` request cannot do a token exchange first).
  *
- * The Shopify and WooCommerce credential types (shopifyApi, wooCommerceApi) are defined by their own files; this
- * module only maps their data by the field names of ShopifyCredentials / WooCommerceCredentials.
+ * The Shopify and WooCommerce credential types (shopifyApi, wooCommerceApi) and their data mapping and tests are the
+ * webhook triggers' (nodes/shared/channel-client.ts); clientCredentials() delegates to that mapping.
  */
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	IExecuteFunctions,
-	INodeCredentialTestResult,
-	IPollFunctions,
+import {
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+	type IPollFunctions,
 } from 'n8n-workflow';
 import { createChannelClient } from '../../lib/channels/clients';
 import type {
@@ -22,12 +23,13 @@ import type {
 	ChannelName,
 	ClientOptions,
 	EbayCredentials,
-	ShopifyCredentials,
 	WalmartCredentials,
-	WooCommerceCredentials,
 } from '../../lib/channels/types';
+import { shopifyCredentialsFrom, wooCommerceCredentialsFrom } from './channel-client';
 import { createN8nRequest } from '../../lib/http/n8n';
 import type { HttpRequestFn } from '../../lib/http/types';
+import { TokenCache } from '../../lib/http/token-cache';
+import { LimiterRegistry } from '../../lib/http/limiters';
 
 export const CHANNEL_CREDENTIAL: Record<ChannelName, string> = {
 	shopify: 'shopifyApi',
@@ -52,7 +54,6 @@ export function isChannel(v: unknown): v is ChannelName {
 type Data = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 /** "A, B" / ["A","B"] -> ["A","B"] */
 function list(v: unknown): string[] {
@@ -115,32 +116,11 @@ export function clientCredentials(channel: ChannelName, d: Data): unknown {
 			};
 			return c;
 		}
-		case 'shopify': {
-			required(channel, d, ['shopDomain']);
-			const c: ShopifyCredentials = {
-				shopDomain: str(d.shopDomain)!,
-				accessToken: str(d.accessToken),
-				clientId: str(d.clientId),
-				clientSecret: str(d.clientSecret),
-				appSecret: str(d.appSecret),
-				apiVersion: str(d.apiVersion),
-				locationId: str(d.locationId),
-				baseUrl: str(d.baseUrl),
-			};
-			return c;
-		}
-		case 'woocommerce': {
-			required(channel, d, ['storeUrl', 'consumerKey', 'consumerSecret']);
-			const c: WooCommerceCredentials = {
-				storeUrl: str(d.storeUrl)!,
-				consumerKey: str(d.consumerKey)!,
-				consumerSecret: str(d.consumerSecret)!,
-				queryStringAuth: bool(d.queryStringAuth),
-				shipmentTracking: bool(d.shipmentTracking),
-				baseUrl: str(d.baseUrl),
-			};
-			return c;
-		}
+		// the Shopify and WooCommerce forms belong to their credential files; their mapping lives next to them
+		case 'shopify':
+			return shopifyCredentialsFrom(d);
+		case 'woocommerce':
+			return wooCommerceCredentialsFrom(d);
 	}
 }
 
@@ -157,6 +137,9 @@ export function nodeRequest(ctx: Ctx): HttpRequestFn {
  */
 export async function channelClient(ctx: Ctx, channel: ChannelName, opts: ClientOptions = {}): Promise<ChannelClient> {
 	const name = CHANNEL_CREDENTIAL[channel];
+	if (!ctx.getNode().credentials?.[name]) {
+		throw new NodeOperationError(ctx.getNode(), `Select a ${CHANNEL_LABEL[channel]} credential (${name}) on this node`);
+	}
 	const data = (await ctx.getCredentials(name)) as Data;
 	const ref = ctx.getNode().credentials?.[name];
 	const credentialId = ref?.id ? `${name}:${ref.id}` : undefined;
@@ -188,7 +171,10 @@ export function credentialTestRequest(ctx: ICredentialTestFunctions): HttpReques
 async function testChannel(ctx: ICredentialTestFunctions, channel: ChannelName, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	try {
 		const creds = clientCredentials(channel, (credential.data ?? {}) as Data);
+		// a fresh token cache: a test must really exchange these secrets, not reuse a token cached for the same refresh token
 		const client = createChannelClient(channel, creds, credentialTestRequest(ctx), {
+			tokens: new TokenCache(),
+			limiters: new LimiterRegistry(),
 			credentialId: `${CHANNEL_CREDENTIAL[channel]}:test:${credential.id ?? 'new'}`,
 			retry: { maxAttempts: 2 },
 		});
@@ -207,10 +193,4 @@ export async function ebayApiTest(this: ICredentialTestFunctions, credential: IC
 }
 export async function walmartApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	return testChannel(this, 'walmart', credential);
-}
-export async function shopifyApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testChannel(this, 'shopify', credential);
-}
-export async function wooCommerceApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testChannel(this, 'woocommerce', credential);
 }

@@ -1,0 +1,277 @@
+/**
+ * The Marketplace node through the WorkflowExecute harness against the channel sandboxes: Get Orders Since and Get
+ * Order give canonical orders; Confirm Shipment and Set Available Quantity arrive at each sandbox in the API's
+ * documented shape; Channel "From Item" with mixed items batches per channel; Walmart acknowledge; per-item errors
+ * to the error output; the node-side credential tests.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+
+import { buildWorkflow, itemsOf, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
+import { startSandboxes, type Sandboxes } from '../sandbox/start';
+import { validateOrder } from '../../lib/order/validate';
+import { amazonSpApiTest, ebayApiTest, walmartApiTest } from '../../nodes/shared/channels';
+
+type Ch = 'amazon' | 'ebay' | 'walmart' | 'shopify' | 'woocommerce';
+const ALL: Ch[] = ['amazon', 'ebay', 'walmart', 'shopify', 'woocommerce'];
+const CRED: Record<Ch, string> = { amazon: 'amazonSpApi', ebay: 'ebayApi', walmart: 'walmartApi', shopify: 'shopifyApi', woocommerce: 'wooCommerceApi' };
+
+let sb: Sandboxes;
+jest.setTimeout(60_000);
+
+beforeAll(async () => {
+	sb = await startSandboxes({ ordersPerChannel: 40, seed: 5, timeScale: 0.01 });
+});
+afterAll(async () => {
+	await sb?.close();
+});
+
+function credentialRefs(): INode['credentials'] {
+	return Object.fromEntries(ALL.map((ch) => [CRED[ch], { id: `mp-${ch}`, name: `${ch} sandbox` }]));
+}
+function credentialData(): Record<string, Record<string, unknown>> {
+	return Object.fromEntries(ALL.map((ch) => [CRED[ch], sb.credentials[ch] as unknown as Record<string, unknown>]));
+}
+
+async function run(parameters: INodeParameters, input: IDataObject[] = [{}], extra: Partial<INode> = {}) {
+	const wf = buildWorkflow([{ name: 'Marketplace', type: 'n8n-nodes-oms-wms.marketplace', parameters, credentials: credentialRefs(), ...extra }], []);
+	return runWorkflow(wf, { input, credentials: credentialData() });
+}
+
+/** Every order of a channel as canonical orders, through Get Orders Since (Output: Page) */
+async function ordersOf(ch: Ch): Promise<IDataObject[]> {
+	const r = await run({ channel: ch, operation: 'getOrdersSince', sinceMode: 'time', since: new Date(Date.now() - 30 * 86400_000).toISOString(), output: 'page' });
+	expect(r.error).toBeUndefined();
+	const [page] = outputOf(r, 'Marketplace');
+	expect(page.channel).toBe(ch);
+	expect(typeof page.cursor).toBe('string');
+	return page.orders as IDataObject[];
+}
+
+describe('marketplace: Get Orders Since and Get Order', () => {
+	it.each(ALL)('%s: pages to the end and emits canonical orders; Get Order gives one', async (ch) => {
+		const orders = await ordersOf(ch);
+		expect(orders.map((o) => o.channelOrderId).sort()).toEqual(sb.orders[ch].map((o) => o.id).sort());
+		for (const o of orders) expect(validateOrder(o)).toEqual([]);
+		// one item per order (the default output), for OMS Order Record
+		const r = await run({ channel: ch, operation: 'getOrdersSince', sinceMode: 'time', since: new Date(Date.now() - 30 * 86400_000).toISOString() });
+		expect(outputOf(r, 'Marketplace')).toHaveLength(orders.length);
+
+		const one = await run({ channel: ch, operation: 'getOrder', channelOrderId: String(orders[0].channelOrderId) });
+		expect(one.error).toBeUndefined();
+		const [got] = outputOf(one, 'Marketplace');
+		expect(got.omsId).toBe(orders[0].omsId);
+		expect(got.raw).toBeUndefined();
+	});
+
+	it('an unknown order id goes to the error output; the other items go on', async () => {
+		const known = sb.orders.amazon[0].id;
+		const r = await run(
+			{ channel: 'amazon', operation: 'getOrder', channelOrderId: '={{ $json.id }}' },
+			[{ id: '999-0000000-0000000' }, { id: known }],
+			{ onError: 'continueErrorOutput' },
+		);
+		expect(r.error).toBeUndefined();
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(ok.map((o) => o.channelOrderId)).toEqual([known]);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].error).toMatch(/404|not found/i);
+		expect(JSON.stringify(errors)).not.toContain(sb.credentials.amazon.lwaClientSecret);
+	});
+});
+
+describe('marketplace: Confirm Shipment', () => {
+	it.each(ALL)('%s: the shipment arrives in the documented shape', async (ch) => {
+		const order = (await ordersOf(ch)).find((o) => o.readiness === 'ready')!;
+		expect(order).toBeDefined();
+		const lines = (order.lines as IDataObject[]).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
+		// the wms node's shipment item shape: the parameters default to these fields
+		const shipment = {
+			omsId: order.omsId,
+			channel: ch,
+			channelOrderId: order.channelOrderId,
+			carrier: 'UPS',
+			trackingNumber: `1Z999AA1${String(Math.abs(hash(String(order.omsId)))).padStart(8, '0')}`,
+			trackingUrl: 'https://www.ups.com/track?tracknum=1Z999',
+			shippedAt: '2026-11-26T10:00:00.000Z',
+			lines,
+		};
+		const r = await run({ channel: 'fromItem', operation: 'confirmShipment' }, [shipment]);
+		expect(r.error).toBeUndefined();
+		const [out] = outputOf(r, 'Marketplace');
+		expect(out).toMatchObject({ omsId: order.omsId, marketplace: { operation: 'confirmShipment', channel: ch, channelOrderId: order.channelOrderId } });
+		const s = sb.sandboxes;
+		switch (ch) {
+			case 'amazon': {
+				const got = s.amazon.received.shipments.at(-1)!;
+				expect(got.orderId).toBe(order.channelOrderId);
+				expect(got.body).toEqual({
+					marketplaceId: 'ATVPDKIKX0DER',
+					packageDetail: {
+						packageReferenceId: expect.any(String),
+						carrierCode: 'UPS',
+						carrierName: 'UPS',
+						trackingNumber: shipment.trackingNumber,
+						shipDate: '2026-11-26T10:00:00.000Z',
+						orderItems: lines.map((l) => ({ orderItemId: l.lineId, quantity: l.quantity })),
+					},
+				});
+				break;
+			}
+			case 'ebay': {
+				const got = s.ebay.received.fulfillments.at(-1)!;
+				expect(got.orderId).toBe(order.channelOrderId);
+				expect(got.body).toEqual({
+					lineItems: lines.map((l) => ({ lineItemId: l.lineId, quantity: l.quantity })),
+					shippedDate: '2026-11-26T10:00:00.000Z',
+					shippingCarrierCode: 'UPS',
+					trackingNumber: shipment.trackingNumber,
+				});
+				expect(out.marketplace).toMatchObject({ reference: got.fulfillmentId });
+				break;
+			}
+			case 'walmart': {
+				const got = s.walmart.received.shipments.at(-1)!;
+				expect(got.purchaseOrderId).toBe(order.channelOrderId);
+				const orderLine = (got.body as { orderShipment: { orderLines: { orderLine: IDataObject[] } } }).orderShipment.orderLines.orderLine;
+				expect(orderLine).toHaveLength(lines.length);
+				expect(orderLine[0]).toMatchObject({
+					lineNumber: lines[0].lineId,
+					orderLineStatuses: {
+						orderLineStatus: [
+							{
+								status: 'Shipped',
+								statusQuantity: { unitOfMeasurement: 'EACH', amount: String(lines[0].quantity) },
+								trackingInfo: {
+									shipDateTime: Date.parse('2026-11-26T10:00:00.000Z'),
+									carrierName: { carrier: 'UPS' },
+									trackingNumber: shipment.trackingNumber,
+									trackingURL: shipment.trackingUrl,
+								},
+							},
+						],
+					},
+				});
+				break;
+			}
+			case 'shopify':
+				expect(JSON.stringify(s.shopify.received.fulfillments.at(-1))).toContain(shipment.trackingNumber);
+				break;
+			case 'woocommerce':
+				expect(JSON.stringify(s.woocommerce.received.trackings.at(-1))).toContain(shipment.trackingNumber);
+				break;
+		}
+	});
+
+	it('a shipment item with no tracking number is an item error, the rest ship', async () => {
+		const order = (await ordersOf('walmart')).find((o) => o.readiness === 'ready')!;
+		const lines = (order.lines as IDataObject[]).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+		const good = { channel: 'walmart', channelOrderId: order.channelOrderId, carrier: 'FedEx', trackingNumber: '7700111', shippedAt: '2026-11-26T11:00:00Z', lines };
+		const before = sb.sandboxes.walmart.received.shipments.length;
+		const r = await run({ channel: 'walmart', operation: 'confirmShipment' }, [{ ...good, trackingNumber: '' }, good], { onError: 'continueErrorOutput' });
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(ok).toHaveLength(1);
+		expect(errors).toEqual([expect.objectContaining({ error: 'Tracking number is empty' })]);
+		expect(sb.sandboxes.walmart.received.shipments.length).toBe(before + 1);
+	});
+});
+
+describe('marketplace: Set Available Quantity', () => {
+	it('Channel From Item: the allocator’s (channel, sku) items go to each channel, batched, in each API’s shape; a bad item goes to the error output', async () => {
+		const sku = (ch: Ch, k = 0) => String((sb.orders[ch][k].lines[0] as { sku: string }).sku);
+		const input: IDataObject[] = [
+			{ channel: 'amazon', sku: sku('amazon'), quantity: 7 },
+			{ channel: 'ebay', sku: sku('ebay'), quantity: 3 },
+			{ channel: 'walmart', sku: sku('walmart'), quantity: 11 },
+			{ channel: 'etsy', sku: 'X-1', quantity: 1 },
+			{ channel: 'ebay', sku: sku('ebay', 1), quantity: 0 },
+			{ channel: 'shopify', sku: sku('shopify'), quantity: 4 },
+			{ channel: 'woocommerce', sku: sku('woocommerce'), quantity: 5 },
+			{ channel: 'walmart', sku: sku('walmart', 1), quantity: -2 },
+		];
+		const ebayBefore = sb.sandboxes.ebay.received.quantities.length;
+		const r = await run({ channel: 'fromItem', operation: 'setQuantity' }, input, { onError: 'continueErrorOutput' });
+		expect(r.error).toBeUndefined();
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(itemsOf(r, 'Marketplace', 1).map((e) => e.pairedItem)).toEqual([{ item: 3 }, { item: 7 }]);
+		expect(errors[0].error).toMatch(/no known channel/);
+		expect(errors[1].error).toMatch(/SKU .*: quantity must be a whole number, 0 or more, got -2/);
+		expect(ok.map((o) => `${o.channel}:${o.sku}`)).toEqual(
+			[input[0], input[1], input[2], input[4], input[5], input[6]].map((o) => `${o.channel}:${o.sku}`),
+		);
+		for (const o of ok) expect(o.marketplace).toMatchObject({ operation: 'setQuantity', ok: true, channel: o.channel, quantity: o.quantity });
+
+		// Amazon: one listings PATCH per SKU replacing fulfillment_availability
+		const amz = sb.sandboxes.amazon.received.listings.at(-1)!;
+		expect(amz).toMatchObject({ sellerId: sb.credentials.amazon.sellerId, sku: input[0].sku });
+		expect(amz.body).toEqual({
+			productType: 'PRODUCT',
+			patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 7 }] }],
+		});
+		// eBay: both SKUs in ONE bulk_update_price_quantity call
+		expect(sb.sandboxes.ebay.received.quantities.length).toBe(ebayBefore + 1);
+		expect(sb.sandboxes.ebay.received.quantities.at(-1)!.body).toEqual({
+			requests: [
+				{ sku: input[1].sku, shipToLocationAvailability: { quantity: 3 } },
+				{ sku: input[4].sku, shipToLocationAvailability: { quantity: 0 } },
+			],
+		});
+		// Walmart: PUT /v3/inventory?sku=… with {sku, quantity: {unit, amount}}
+		expect(sb.sandboxes.walmart.received.inventory.at(-1)).toMatchObject({ sku: input[2].sku, query: { sku: input[2].sku }, body: { sku: input[2].sku, quantity: { unit: 'EACH', amount: 11 } } });
+		expect(JSON.stringify(sb.sandboxes.shopify.received.inventorySets.at(-1))).toContain('4');
+	});
+});
+
+describe('marketplace: Walmart acknowledge and cancel', () => {
+	it('acknowledges a released Walmart order; other channels send nothing', async () => {
+		const po = sb.orders.walmart.find((o) => o.status === 'paid')!.id;
+		const r = await run({ channel: 'fromItem', operation: 'acknowledge' }, [
+			{ omsId: `walmart:${po}`, channel: 'walmart', channelOrderId: '' },
+			{ channel: 'ebay', channelOrderId: sb.orders.ebay[0].id },
+		]);
+		expect(r.error).toBeUndefined();
+		const out = outputOf(r, 'Marketplace');
+		expect(out[0].marketplace).toMatchObject({ channel: 'walmart', channelOrderId: po, acknowledged: true });
+		expect(out[1].marketplace).toMatchObject({ channel: 'ebay', acknowledged: false });
+		expect(sb.sandboxes.walmart.received.acknowledgements).toContain(po);
+	});
+
+	it('cancels Walmart lines; Amazon (no cancel API) is an item error', async () => {
+		const order = (await ordersOf('walmart')).find((o) => o.readiness === 'ready')!;
+		const line = (order.lines as IDataObject[])[0];
+		const r = await run(
+			{ channel: 'fromItem', operation: 'cancel', cancelScope: 'lines' },
+			[
+				{ channel: 'walmart', channelOrderId: order.channelOrderId, lines: [{ lineId: line.lineId, quantity: line.quantity }] },
+				{ channel: 'amazon', channelOrderId: sb.orders.amazon[0].id, lines: [{ lineId: '1', quantity: 1 }] },
+			],
+			{ onError: 'continueErrorOutput' },
+		);
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(ok).toHaveLength(1);
+		expect(sb.sandboxes.walmart.received.cancellations.at(-1)!.purchaseOrderId).toBe(order.channelOrderId);
+		expect(errors[0].error).toMatch(/no cancel call/);
+	});
+});
+
+describe('credential tests (node-side, through n8n’s credential-test request helper)', () => {
+	const ctx = () => new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
+	it.each([
+		['amazon', amazonSpApiTest, 'lwaClientSecret'],
+		['ebay', ebayApiTest, 'certId'],
+		['walmart', walmartApiTest, 'clientSecret'],
+	] as const)('%s: OK with the sandbox credential, a clear error (without the secret) with a wrong secret', async (ch, test, secretField) => {
+		const good = await test.call(ctx(), { id: `t-${ch}`, name: ch, type: CRED[ch], data: sb.credentials[ch] as unknown as ICredentialDataDecryptedObject });
+		expect(good).toMatchObject({ status: 'OK' });
+		const wrong = 'wrong-secret-value-123';
+		const bad = await test.call(ctx(), { id: `t-bad-${ch}`, name: ch, type: CRED[ch], data: { ...(sb.credentials[ch] as unknown as ICredentialDataDecryptedObject), [secretField]: wrong } });
+		expect(bad.status).toBe('Error');
+		expect(bad.message).not.toContain(wrong);
+	});
+});
+
+function hash(s: string): number {
+	let h = 0;
+	for (const c of s) h = (h * 31 + c.charCodeAt(0)) | 0;
+	return h % 100_000_000;
+}
