@@ -6,6 +6,9 @@
  * when it retries: the order is recorded in the OMS store exactly once, and only one execution runs. A forged
  * delivery gets 401 and records nothing. The store is read afterwards from the embedded SQLite file under the
  * n8n user folder (where omsOrder keeps it without a credential).
+ * The same n8n also runs "WooCommerce Order Trigger -> OMS Order (Record)" (built inline): its activation registers
+ * two webhooks with a random secret kept in the workflow's static data, answers WooCommerce's ping, and a signed
+ * delivery sent twice (and once more as order.updated) is recorded once.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +19,36 @@ import { openSqliteStore, type SqliteStore } from '../../lib/store/sqlite';
 jest.setTimeout(300_000);
 
 const CREDENTIAL_ID = 'shopifyE2Ecred01';
+const WOO_CREDENTIAL_ID = 'wooE2Ecredent001';
+const WOO_WEBHOOK_ID = '7a0c2b1e-3d4f-4a5b-8c6d-9e0f1a2b3c4d';
+
+function wooWorkflow(): WorkflowJson {
+	return {
+		name: 'e2e: WooCommerce webhook intake recorded with omsOrder',
+		nodes: [
+			{
+				parameters: { topics: ['order.created', 'order.updated'], options: {} },
+				id: '7a0c0000-0000-4000-8000-000000000001',
+				name: 'WooCommerce Order Trigger',
+				type: 'n8n-nodes-oms-wms.wooCommerceOrderTrigger',
+				typeVersion: 1,
+				position: [0, 200],
+				webhookId: WOO_WEBHOOK_ID,
+				credentials: { wooCommerceApi: { id: WOO_CREDENTIAL_ID, name: 'WooCommerce sandbox (e2e)' } },
+			},
+			{
+				parameters: { operation: 'record' },
+				id: '7a0c0000-0000-4000-8000-000000000002',
+				name: 'Record Order',
+				type: 'n8n-nodes-oms-wms.omsOrder',
+				typeVersion: 1,
+				position: [260, 200],
+			},
+		],
+		connections: { 'WooCommerce Order Trigger': { main: [[{ node: 'Record Order', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -31,7 +64,9 @@ describe('real n8n: a Shopify webhook delivered three times is recorded once', (
 	let n8n: N8n;
 	let sb: Sandboxes;
 	let workflowId: string;
+	let wooWorkflowId: string;
 	let productionUrl: string;
+	let wooUrl: string;
 	let store: SqliteStore | undefined;
 
 	beforeAll(async () => {
@@ -49,7 +84,14 @@ describe('real n8n: a Shopify webhook delivered three times is recorded once', (
 				type: 'shopifyApi',
 				data: { shopDomain: c.shopDomain, authType: 'accessToken', accessToken: c.accessToken, webhookSecret: c.appSecret, apiVersion: c.apiVersion, baseUrl: c.baseUrl },
 			},
+			{
+				id: WOO_CREDENTIAL_ID,
+				name: 'WooCommerce sandbox (e2e)',
+				type: 'wooCommerceApi',
+				data: { storeUrl: sb.credentials.woocommerce.storeUrl, consumerKey: sb.credentials.woocommerce.consumerKey, consumerSecret: sb.credentials.woocommerce.consumerSecret, baseUrl: sb.credentials.woocommerce.baseUrl },
+			},
 		]);
+		wooWorkflowId = (await n8n.importWorkflow(wooWorkflow())).id;
 		const workflow = await n8n.importWorkflow(join(__dirname, 'workflows', 'shopify-intake.json'));
 		workflowId = workflow.id;
 		const trigger = (workflow as WorkflowJson).nodes.find((n) => n.type === 'n8n-nodes-oms-wms.shopifyOrderTrigger');
@@ -59,6 +101,12 @@ describe('real n8n: a Shopify webhook delivered three times is recorded once', (
 		await waitFor('the trigger to register its webhooks at the sandbox', () => {
 			const subs = [...sb.sandboxes.shopify.webhooks.values()].filter((w) => w.uri === productionUrl);
 			return subs.length === 3 ? subs : undefined;
+		});
+		wooUrl = n8n.webhookUrl(`${WOO_WEBHOOK_ID}/webhook`);
+		await waitFor('the WooCommerce trigger to register its webhooks and be pinged', () => {
+			const hooks = [...sb.sandboxes.woocommerce.webhooks.values()].filter((w) => w.delivery_url === wooUrl);
+			const pings = sb.sandboxes.woocommerce.pings.filter((p) => hooks.some((h) => h.id === p.webhookId));
+			return hooks.length === 2 && pings.length === 2 ? hooks : undefined;
 		});
 	});
 
@@ -111,5 +159,31 @@ describe('real n8n: a Shopify webhook delivered three times is recorded once', (
 		expect((await n8n.executions(workflowId)).length).toBe(before);
 		store ??= await openStoreFile();
 		expect(await store.getOrder(`shopify:${order.id}`)).toBeNull();
+	});
+
+	it('WooCommerce: activation registers both topics with one secret and its ping is answered 200 without an execution', () => {
+		const hooks = [...sb.sandboxes.woocommerce.webhooks.values()].filter((w) => w.delivery_url === wooUrl);
+		expect(hooks.map((w) => w.topic).sort()).toEqual(['order.created', 'order.updated']);
+		expect(hooks[0].secret.length).toBeGreaterThan(20);
+		expect(hooks[1].secret).toBe(hooks[0].secret);
+		const pings = sb.sandboxes.woocommerce.pings.filter((p) => hooks.some((h) => h.id === p.webhookId));
+		expect(pings.map((p) => p.status)).toEqual([200, 200]);
+	});
+
+	it('WooCommerce: a signed order delivered twice, and again as order.updated, is recorded once', async () => {
+		const order = sb.orders.woocommerce[0];
+		const omsId = `woocommerce:${order.id}`;
+		const a = await sb.sandboxes.woocommerce.deliverWebhook(order.id, { times: 2 });
+		const b = await sb.sandboxes.woocommerce.deliverWebhook(order.id, { topic: 'order.updated' });
+		expect([...a, ...b].map((d) => d.status)).toEqual([200, 200, 200]);
+		const executions = await n8n.settledExecutions(wooWorkflowId, 1);
+		expect(executions.map((e) => e.status)).toEqual(['success']);
+		store ??= await openStoreFile();
+		const stored = await waitFor('the WooCommerce order in the store', async () => (await store!.getOrder(omsId)) ?? undefined);
+		expect(stored.order).toMatchObject({ omsId, channel: 'woocommerce', channelOrderId: order.id });
+		expect((await store.timeline(omsId)).filter((e) => e.type === 'recorded')).toHaveLength(1);
+		const [forged] = await sb.sandboxes.woocommerce.deliverWebhook(sb.orders.woocommerce[1].id, { forge: true });
+		expect(forged.status).toBe(401);
+		expect(await store.getOrder(`woocommerce:${sb.orders.woocommerce[1].id}`)).toBeNull();
 	});
 });
