@@ -20,6 +20,7 @@ import {
 	pushOrder,
 	referenceFor,
 	retryPending,
+	type BackoffPolicy,
 	type GenericConfig,
 	type PushResult,
 	type WmsProvider,
@@ -310,7 +311,23 @@ export class Wms implements INodeType {
 						typeOptions: { minValue: 1, maxValue: 10 },
 						description: 'Tries of one HTTP call on 429/5xx/timeouts before the outbox takes over (with its own backoff)',
 					},
+					{
+						displayName: 'Backoff Base (Seconds)',
+						name: 'backoffBaseSeconds',
+						type: 'number',
+						default: 30,
+						typeOptions: { minValue: 0 },
+						description: 'Outbox: the first retry of a failed delivery waits this long, doubling each time (jittered, at most an hour)',
+					},
 					{ displayName: 'Client-Side Rate Limit', name: 'rateLimit', type: 'boolean', default: true, description: 'Whether to pace calls to the provider’s published limits' },
+					{
+						displayName: 'Max Delivery Attempts',
+						name: 'maxAttempts',
+						type: 'number',
+						default: 8,
+						typeOptions: { minValue: 1 },
+						description: 'Outbox: after this many failed attempts a delivery is marked failed with its last error',
+					},
 					{ displayName: 'Timeout (Ms)', name: 'timeoutMs', type: 'number', default: 30000, typeOptions: { minValue: 100 } },
 				],
 			},
@@ -334,8 +351,12 @@ export class Wms implements INodeType {
 		});
 		const store = await getStore(this);
 		const cause = (op: string) => `${this.getNode().name} (${op})`;
+		const backoff = {
+			baseMs: Math.max(0, Number(opts.backoffBaseSeconds ?? 30)) * 1000,
+			maxAttempts: Math.max(1, Math.floor(Number(opts.maxAttempts ?? 8))),
+		};
 
-		if (resource === 'order' && operation === 'create') return [await create.call(this, store, provider, items, cause('Create'))];
+		if (resource === 'order' && operation === 'create') return [await create.call(this, store, provider, items, cause('Create'), backoff)];
 		if (resource === 'order' && (operation === 'cancel' || operation === 'get')) {
 			const out: INodeExecutionData[] = [];
 			for (let i = 0; i < items.length; i++) {
@@ -372,7 +393,7 @@ export class Wms implements INodeType {
 		try {
 			if (resource === 'order' && operation === 'retryPending') {
 				const limit = Number(this.getNodeParameter('limit', 0, 100)) || 100;
-				const s = await retryPending(store, (p) => (p === provider.name ? provider : undefined), { limit, cause: cause('Retry Pending') });
+				const s = await retryPending(store, (p) => (p === provider.name ? provider : undefined), { limit, backoff, cause: cause('Retry Pending') });
 				for (const r of s.results) out.push({ json: resultJson(r, name), pairedItem: paired });
 			} else if (resource === 'shipment' && operation === 'getUpdates') {
 				const r = await pullUpdates(store, provider, { cursorName: cursorName(name, credentialId), cause: cause('Get Updates') });
@@ -393,14 +414,21 @@ export class Wms implements INodeType {
 }
 
 /** Order: Create. Outbox first (pushOrder); sent and pending on the main output, refused and failed as errors. */
-async function create(this: IExecuteFunctions, store: Store, provider: WmsProvider, items: INodeExecutionData[], cause: string): Promise<INodeExecutionData[]> {
+async function create(
+	this: IExecuteFunctions,
+	store: Store,
+	provider: WmsProvider,
+	items: INodeExecutionData[],
+	cause: string,
+	backoff: BackoffPolicy,
+): Promise<INodeExecutionData[]> {
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const order = orderFromItem(items[i]);
 			const keepRaw = this.getNodeParameter('keepRaw', i, false) as boolean;
 			const split = this.getNodeParameter('useShipmentFields', i, true) ? splitOf(items[i].json, order) : {};
-			const r = await pushOrder(store, provider, order, { ...split, cause });
+			const r = await pushOrder(store, provider, order, { ...split, cause, backoff });
 			if (r.outcome === 'refused') throw new Error(`${order.omsId} was not sent to ${WMS_LABEL[provider.name]}: ${r.error}`);
 			if (r.outcome === 'failed') throw new Error(`${order.omsId} failed at ${WMS_LABEL[provider.name]} (reference ${r.reference}): ${r.error}`);
 			const stored = await store.getOrder(order.omsId);

@@ -1,0 +1,347 @@
+/**
+ * The wms node through n8n-core's WorkflowExecute, against the WMS sandbox (ShipBob, ShipHero, Extensiv, Generic
+ * REST), on a real SQLite store: push (outbox first, not-ready refused), retry after a down window, duplicates,
+ * split shipments, Get Updates (each package once, never a downgrade), inventory, cancel, get, credential tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ICredentialDataDecryptedObject, IDataObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
+import type { OmsStatus, Store } from '../../lib/store/types';
+import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
+import { createAxiosRequest } from '../../lib/http/axios';
+import { createWmsProvider, type WmsProviderName } from '../../lib/wms';
+import { wmsConfig, extensivApiTest, genericWmsApiTest, shipBobApiTest, shipHeroApiTest } from '../../nodes/shared/wms';
+import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../sandbox/wms';
+import { buildWorkflow, outputsOf, runWorkflow } from '../helpers/n8n-harness';
+import { makeOrder } from '../helpers/orders';
+
+const dir = mkdtempSync(join(tmpdir(), 'wms-node-'));
+let dbn = 0;
+let sb: WmsSandbox;
+
+beforeAll(async () => {
+	sb = await startWmsSandbox({ shipbob: { rateLimit: false }, shiphero: { credits: false }, extensiv: { rejectDuplicates: false } });
+});
+afterAll(async () => {
+	await sb.close();
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const CRED_NAME: Record<WmsProviderName, string> = { shipbob: 'shipBobApi', shiphero: 'shipHeroApi', extensiv: 'extensivApi', generic: 'genericWmsApi' };
+
+function credentialData(p: WmsProviderName): Record<string, unknown> {
+	switch (p) {
+		case 'shipbob':
+			return { authType: 'token', token: SANDBOX_CREDENTIALS.shipbob.token, channelId: String(SANDBOX_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.baseUrls.shipbob };
+		case 'shiphero':
+			return { authType: 'password', ...SANDBOX_CREDENTIALS.shiphero, baseUrl: sb.baseUrls.shiphero };
+		case 'extensiv':
+			return { ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1, baseUrl: sb.baseUrls.extensiv };
+		case 'generic':
+			return { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey };
+	}
+}
+
+/** A fresh SQLite store file, the credentials the harness hands out, and the same store opened for setup */
+async function setup() {
+	const sqlitePath = join(dir, `oms-${dbn++}.sqlite`);
+	const credentials: Record<string, Record<string, unknown>> = { omsStoreApi: { storeType: 'sqlite', sqlitePath } };
+	for (const p of Object.keys(CRED_NAME) as WmsProviderName[]) credentials[CRED_NAME[p]] = credentialData(p);
+	const store = await openStore(storeConfigFromCredential({ storeType: 'sqlite', sqlitePath }));
+	return { credentials, store };
+}
+
+let seq = 0;
+/** An order recorded in the store and moved to `status` (ready by default), with unique ids across the sandbox */
+async function recorded(store: Store, status: OmsStatus = 'ready', lines?: OrderLine[]): Promise<CanonicalOrder> {
+	const o = makeOrder({ channel: 'shopify', channelOrderId: `wn-${process.pid}-${++seq}`, ...(lines ? { lines } : {}) });
+	await store.recordOrder(o);
+	if (status !== 'received') await store.setStatus(o.omsId, status);
+	return o;
+}
+
+type Params = Record<string, unknown>;
+
+async function run(provider: WmsProviderName, credentials: Record<string, Record<string, unknown>>, parameters: Params, items: unknown[] = [{}]) {
+	const wf = buildWorkflow(
+		[
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+			{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify(items) } },
+			{
+				name: 'WMS',
+				type: 'n8n-nodes-oms-wms.wms',
+				parameters: { provider, options: { attempts: 1, rateLimit: false }, ...parameters } as never,
+				credentials: { [CRED_NAME[provider]]: { id: `c-${provider}`, name: provider }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
+				onError: 'continueErrorOutput',
+			},
+		],
+		[
+			['Start', 'Orders'],
+			['Orders', 'WMS'],
+		],
+	);
+	const result = await runWorkflow(wf, { credentials });
+	expect(result.error).toBeUndefined();
+	const [main, errors] = outputsOf(result, 'WMS');
+	return { main: main ?? [], errors: errors ?? [] };
+}
+
+const create = (p: WmsProviderName, c: Record<string, Record<string, unknown>>, items: unknown[], options: Params = {}) =>
+	run(p, c, { resource: 'order', operation: 'create', options: { attempts: 1, rateLimit: false, ...options } }, items);
+const updates = (p: WmsProviderName, c: Record<string, Record<string, unknown>>) => run(p, c, { resource: 'shipment', operation: 'getUpdates' });
+
+const PROVIDERS: WmsProviderName[] = ['shipbob', 'shiphero', 'extensiv', 'generic'];
+
+describe.each(PROVIDERS)('wms node, %s', (provider) => {
+	it('Create: ready orders reach the WMS once; not-ready ones are refused on the error output and never reach it', async () => {
+		const { credentials, store } = await setup();
+		const a = await recorded(store);
+		const b = await recorded(store);
+		const back = await recorded(store, 'backordered');
+		const unscreened = await recorded(store, 'received');
+		const { main, errors } = await create(provider, credentials, [a, back, b, unscreened]);
+		expect(main.map((o) => o.omsId)).toEqual([a.omsId, b.omsId]);
+		for (const o of main) {
+			expect(o.wms).toMatchObject({ provider, reference: o.omsId, outcome: 'created', status: 'at_wms', delivery: { status: 'sent', attempts: 1 } });
+			expect((o.wms as IDataObject).wmsOrderId).toBeTruthy();
+			expect(o.oms).toEqual({ status: 'at_wms' });
+		}
+		expect(errors.map((e) => String(e.error))).toEqual([expect.stringMatching(/backordered, not ready/), expect.stringMatching(/received, not ready/)]);
+		for (const o of [a, b]) expect(sb.control.ordersByReference(provider, o.omsId)).toHaveLength(1);
+		for (const o of [back, unscreened]) {
+			expect(sb.control.ordersByReference(provider, o.omsId)).toHaveLength(0);
+			expect(await store.getDelivery(o.omsId, 1)).toBeNull();
+		}
+		// again: already sent, nothing new at the WMS
+		const again = await create(provider, credentials, [a, b]);
+		expect(again.main.map((o) => (o.wms as IDataObject).outcome)).toEqual(['already_sent', 'already_sent']);
+		for (const o of [a, b]) expect(sb.control.ordersByReference(provider, o.omsId)).toHaveLength(1);
+	});
+
+	it('Get Updates: status and tracking into the store, each shipped package emitted once, ready for Confirm Shipment', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store, 'ready', [{ lineId: 'L1', sku: `MUG-${provider}`, title: 'Mug', quantity: 2, unitPrice: 10, lineTotal: 20 }]);
+		await create(provider, credentials, [o]);
+		sb.control.advance(200_000);
+		const first = await updates(provider, credentials);
+		const mine = first.main.filter((s) => s.omsId === o.omsId);
+		expect(mine).toHaveLength(1);
+		const pkg = sb.control.ordersByReference(provider, o.omsId)[0].packages[0];
+		expect(mine[0]).toMatchObject({
+			omsId: o.omsId,
+			channel: 'shopify',
+			channelOrderId: o.channelOrderId,
+			provider,
+			trackingNumber: pkg.trackingNumber,
+			lines: [{ lineId: 'L1', sku: `MUG-${provider}`, quantity: 2 }],
+		});
+		expect(mine[0].carrier).toBeTruthy();
+		expect(mine[0].packageKey).toBeTruthy();
+		expect(mine[0].shippedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+		const stored = (await store.getOrder(o.omsId))!;
+		expect(stored.status).toBe('shipped');
+		expect(await store.getShipments(o.omsId)).toHaveLength(1);
+		// the second pull emits nothing already emitted
+		const second = await updates(provider, credentials);
+		expect(second.main.filter((s) => s.omsId === o.omsId)).toHaveLength(0);
+		expect(await store.getShipments(o.omsId)).toHaveLength(1);
+	});
+
+	it('Inventory Get Levels: per SKU and location', async () => {
+		const { credentials } = await setup();
+		const sku = `INV-${provider}-${seq++}`;
+		sb.control.seedStock({ [sku]: 7 });
+		const { main } = await run(provider, credentials, { resource: 'inventory', operation: 'getLevels' });
+		const row = main.find((r) => r.sku === sku);
+		expect(row).toMatchObject({ sku, onHand: 7, provider });
+		expect(typeof row!.location).toBe('string');
+		expect(typeof row!.available).toBe('number');
+	});
+
+	it('Get and Cancel: the WMS order with the stored one; cancel at the WMS moves the order to cancelled', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		await create(provider, credentials, [o]);
+		const got = await run(provider, credentials, { resource: 'order', operation: 'get', omsId: o.omsId });
+		expect(got.main[0]).toMatchObject({ omsId: o.omsId, oms: { status: 'at_wms' }, wmsOrder: { found: true, reference: o.omsId, status: 'at_wms' } });
+		const cancelled = await run(provider, credentials, { resource: 'order', operation: 'cancel', omsId: o.omsId });
+		expect(cancelled.main[0]).toMatchObject({ omsId: o.omsId, cancelled: true, oms: { status: 'cancelled' } });
+		expect(sb.control.ordersByReference(provider, o.omsId)[0].stage).toBe('cancelled');
+		const missing = await run(provider, credentials, { resource: 'order', operation: 'get', omsId: 'shopify:nope-404' });
+		expect(String(missing.errors[0].error)).toMatch(/neither the OMS store nor/);
+	});
+});
+
+describe('wms node: outbox and reliability', () => {
+	it('a WMS down for a window: orders wait in the outbox (pending, attempts, next try); Retry Pending sends each exactly once', async () => {
+		const { credentials, store } = await setup();
+		const orders = [await recorded(store), await recorded(store), await recorded(store), await recorded(store)];
+		sb.control.down('extensiv');
+		const first = await create('extensiv', credentials, orders, { backoffBaseSeconds: 0 });
+		expect(first.errors).toEqual([]);
+		for (const o of first.main) {
+			expect(o.wms).toMatchObject({ outcome: 'retry_scheduled', status: 'pending', delivery: { status: 'pending', attempts: 1, nextAttemptAt: expect.any(String) } });
+			expect(String((o.wms as IDataObject).error)).toMatch(/503/);
+		}
+		// still down: the retry keeps them pending
+		const stillDown = await run('extensiv', credentials, { resource: 'order', operation: 'retryPending', options: { attempts: 1, rateLimit: false, backoffBaseSeconds: 0 } });
+		expect(stillDown.main.map((r) => r.outcome)).toEqual(['retry_scheduled', 'retry_scheduled', 'retry_scheduled', 'retry_scheduled']);
+		sb.control.up();
+		const flushed = await run('extensiv', credentials, { resource: 'order', operation: 'retryPending', options: { attempts: 1, rateLimit: false, backoffBaseSeconds: 0 } });
+		expect(flushed.main.map((r) => [r.omsId, r.outcome])).toEqual(orders.map((o) => [o.omsId, 'created']));
+		expect(flushed.main[0].delivery).toMatchObject({ status: 'sent', attempts: 3 });
+		for (const o of orders) {
+			expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
+			expect((await store.getOrder(o.omsId))!.status).toBe('at_wms');
+		}
+		// nothing left to flush; a repeated Create sends nothing
+		expect((await run('extensiv', credentials, { resource: 'order', operation: 'retryPending' })).main).toEqual([]);
+		expect((await create('extensiv', credentials, orders)).main.map((o) => (o.wms as IDataObject).outcome)).toEqual(orders.map(() => 'already_sent'));
+		for (const o of orders) expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
+	});
+
+	it('a delivery that keeps failing is named with its last error; a refusal goes to the error output', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		sb.control.fault({ provider: 'generic', match: 'POST /orders', kind: '503', times: Infinity });
+		const first = await create('generic', credentials, [o], { backoffBaseSeconds: 0, maxAttempts: 2 });
+		expect(first.main[0].wms).toMatchObject({ outcome: 'retry_scheduled' });
+		const last = await run('generic', credentials, { resource: 'order', operation: 'retryPending', options: { attempts: 1, rateLimit: false, backoffBaseSeconds: 0, maxAttempts: 2 } });
+		sb.control.clearFaults();
+		expect(last.main[0]).toMatchObject({ omsId: o.omsId, outcome: 'failed', status: 'failed', delivery: { status: 'failed', attempts: 2, lastError: expect.stringMatching(/503/) } });
+		// Create of a failed delivery: error output, with the reason
+		const again = await create('generic', credentials, [o]);
+		expect(again.main).toEqual([]);
+		expect(String(again.errors[0].error)).toMatch(/failed at Generic REST WMS.*503/);
+		expect(sb.control.ordersByReference('generic', o.omsId)).toHaveLength(0);
+	});
+
+	it.each(['shipbob', 'shiphero', 'extensiv', 'generic'] as const)('%s: a reference the WMS already has (a lost answer) is answered as success, no second order', async (provider) => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		// the first create reached the WMS, but its answer never came back to the OMS
+		const direct = createWmsProvider(provider, wmsConfig(provider, credentialData(provider)), { request: createAxiosRequest({ timeoutMs: 2000 }), rateLimit: false });
+		await direct.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		const { main, errors } = await create(provider, credentials, [o]);
+		expect(errors).toEqual([]);
+		expect(main[0].wms).toMatchObject({ outcome: 'exists', status: 'at_wms' });
+		expect(sb.control.ordersByReference(provider, o.omsId)).toHaveLength(1);
+		expect((await store.getOrder(o.omsId))!.status).toBe('at_wms');
+	});
+
+	it('split shipments (Backorder Gate Partial items): each part is its own WMS order, tracking mapped to its own lines', async () => {
+		const { credentials, store } = await setup();
+		const lines: OrderLine[] = [
+			{ lineId: 'a', sku: 'SPLIT-MUG', title: 'Mug', quantity: 2, unitPrice: 10, lineTotal: 20 },
+			{ lineId: 'b', sku: 'SPLIT-TEE', title: 'Tee', quantity: 3, unitPrice: 15, lineTotal: 45 },
+		];
+		const o = await recorded(store, 'ready', lines);
+		const part1 = { ...o, shipmentNo: 1, shipmentLines: [{ lineId: 'a', sku: 'SPLIT-MUG', quantity: 2 }, { lineId: 'b', sku: 'SPLIT-TEE', quantity: 1 }] };
+		const r1 = await create('shipbob', credentials, [part1]);
+		expect(r1.main[0].wms).toMatchObject({ reference: o.omsId, outcome: 'created' });
+		sb.control.advance(60_000);
+		const part2 = { ...o, shipmentNo: 2, shipmentLines: [{ lineId: 'b', sku: 'SPLIT-TEE', quantity: 2 }] };
+		const r2 = await create('shipbob', credentials, [part2]);
+		expect(r2.main[0].wms).toMatchObject({ reference: `${o.omsId}#2`, outcome: 'created' });
+		expect(sb.control.ordersByReference('shipbob', `${o.omsId}#2`)[0].lines.map((l) => [l.sku, l.quantity])).toEqual([['SPLIT-TEE', 2]]);
+		sb.control.advance(400_000);
+		const { main } = await updates('shipbob', credentials);
+		const mine = main.filter((s) => s.omsId === o.omsId);
+		expect(mine).toHaveLength(2);
+		const track1 = sb.control.ordersByReference('shipbob', o.omsId)[0].packages[0].trackingNumber;
+		const track2 = sb.control.ordersByReference('shipbob', `${o.omsId}#2`)[0].packages[0].trackingNumber;
+		expect(track1).not.toBe(track2);
+		const byTracking = Object.fromEntries(mine.map((s) => [s.trackingNumber as string, s.lines]));
+		expect(byTracking[track1]).toEqual([
+			{ lineId: 'a', sku: 'SPLIT-MUG', quantity: 2 },
+			{ lineId: 'b', sku: 'SPLIT-TEE', quantity: 1 },
+		]);
+		expect(byTracking[track2]).toEqual([{ lineId: 'b', sku: 'SPLIT-TEE', quantity: 2 }]);
+		expect((await store.getOrder(o.omsId))!.status).toBe('shipped');
+	});
+
+	it('late updates never downgrade: an order the OMS knows as shipped stays shipped when the WMS feed says packed', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		await create('shiphero', credentials, [o]);
+		sb.control.advance(130_000); // packed at the WMS, not shipped yet
+		await store.setStatus(o.omsId, 'shipped', { cause: 'test: a newer state already known' });
+		const { main } = await updates('shiphero', credentials);
+		expect(main.filter((s) => s.omsId === o.omsId)).toHaveLength(0);
+		const stored = (await store.getOrder(o.omsId))!;
+		expect(stored.status).toBe('shipped');
+		// and once it ships at the WMS, its package is recorded and emitted once
+		sb.control.advance(100_000);
+		const later = await updates('shiphero', credentials);
+		expect(later.main.filter((s) => s.omsId === o.omsId)).toHaveLength(1);
+		expect((await store.getOrder(o.omsId))!.status).toBe('shipped');
+	});
+
+	it('an item that is not a canonical order, or a split line that is not the order’s, goes to the error output', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		const { main, errors } = await create('generic', credentials, [{ omsId: 'x' }, { ...o, shipmentNo: 1, shipmentLines: [{ lineId: 'zz', sku: 'NOPE', quantity: 1 }] }]);
+		expect(main).toEqual([]);
+		expect(String(errors[0].error)).toMatch(/not a valid canonical order/);
+		expect(String(errors[1].error)).toMatch(/shipmentLines\[0\] \(zz\) is not a line/);
+		expect(sb.control.ordersByReference('generic', o.omsId)).toHaveLength(0);
+	});
+});
+
+describe('wms node: Generic REST settings', () => {
+	it('a field mapping and a status word table set in the node', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		const mapping = {
+			field: [
+				{ target: 'external_id', source: 'reference' },
+				{ target: 'order_number', source: 'order.orderNumber' },
+				{ target: 'ship_to.name', source: 'order.shipTo.name' },
+				{ target: 'ship_to.address1', source: 'order.shipTo.line1' },
+				{ target: 'ship_to.city', source: 'order.shipTo.city' },
+				{ target: 'ship_to.country', source: 'order.shipTo.country' },
+				{ target: 'ship_to.postal_code', source: 'order.shipTo.postalCode' },
+				{ target: 'items[].sku', source: 'lines[].sku' },
+				{ target: 'items[].quantity', source: 'lines[].quantity' },
+				{ target: 'items[].line_id', source: 'lines[].lineId' },
+			],
+		};
+		const r = await run('generic', credentials, { resource: 'order', operation: 'create', genericBody: 'mapping', genericMapping: mapping }, [o]);
+		expect(r.errors).toEqual([]);
+		expect(r.main[0].wms).toMatchObject({ outcome: 'created' });
+		expect(sb.control.ordersByReference('generic', o.omsId)[0].lines.map((l) => [l.sku, l.quantity])).toEqual([['SKU-1', 2]]);
+		// the sandbox's "picking" read as packed through the node's table
+		sb.control.advance(70_000);
+		const got = await run('generic', credentials, {
+			resource: 'order',
+			operation: 'get',
+			omsId: o.omsId,
+			genericStatusMap: { status: [{ word: 'picking', status: 'packed' }] },
+		});
+		expect(got.main[0].wmsOrder).toMatchObject({ found: true, status: 'packed' });
+	});
+});
+
+describe('credential tests (node-side, through n8n’s credential-test request helper)', () => {
+	const ctx = () => new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
+	it.each([
+		['shipbob', shipBobApiTest, 'token'],
+		['shiphero', shipHeroApiTest, 'password'],
+		['extensiv', extensivApiTest, 'clientSecret'],
+		['generic', genericWmsApiTest, 'authHeaderValue'],
+	] as const)('%s: OK with the sandbox credential; a wrong secret is an error that does not show it', async (provider, test, secretField) => {
+		const data = credentialData(provider) as ICredentialDataDecryptedObject;
+		const good = await test.call(ctx(), { id: `t-${provider}`, name: provider, type: CRED_NAME[provider], data });
+		expect(good).toMatchObject({ status: 'OK' });
+		const wrong = 'wrong-secret-value-123';
+		const bad = await test.call(ctx(), { id: `t-bad-${provider}`, name: provider, type: CRED_NAME[provider], data: { ...data, [secretField]: wrong } });
+		expect(bad.status).toBe('Error');
+		expect(bad.message).not.toContain(wrong);
+		const missing = await test.call(ctx(), { id: `t-miss-${provider}`, name: provider, type: CRED_NAME[provider], data: { ...data, [secretField]: '' } });
+		expect(missing.status).toBe('Error');
+	});
+});
