@@ -71,7 +71,7 @@ function loadSqlite(): typeof import('node:sqlite') {
 	try {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		return require('node:sqlite');
-	} catch (error) {
+	} catch {
 		throw new Error(
 			`The embedded OMS store needs Node.js 22.13 or later (node:sqlite); this process runs Node ${process.versions.node}. ` +
 				`Run n8n on Node 22.16+ (n8n 2.x requires it), or configure a PostgreSQL OMS store credential.`,

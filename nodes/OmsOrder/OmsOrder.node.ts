@@ -10,7 +10,7 @@ import { cancelOrder } from '../../lib/order/process';
 import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type OrderSearch, type StoredOrder } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 
 const CHANNEL_OPTIONS = [
 	{ name: 'Amazon', value: 'amazon' },
@@ -84,7 +84,8 @@ export class OmsOrder implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
-		credentials: [STORE_CREDENTIAL],
+		// written out here (not STORE_CREDENTIAL) so n8n's lint sees that this node tests the OMS Store credential
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{
