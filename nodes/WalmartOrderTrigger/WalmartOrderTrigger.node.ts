@@ -21,7 +21,8 @@ import { pollChannel, pollingProperties, readPollSettings } from '../shared/poll
  * acknowledge them, or Walmart may cancel them). Runs in poll() after the emission is built, so an order is only
  * acknowledged when it is handed to the workflow. Failures are logged and recorded on the item, never fail the poll.
  */
-async function acknowledgeReleased(ctx: IPollFunctions, client: ChannelClient, items: INodeExecutionData[]): Promise<void> {
+async function acknowledgeReleased(ctx: IPollFunctions, client: ChannelClient, items: INodeExecutionData[]): Promise<string[]> {
+	const done: string[] = [];
 	for (const item of items) {
 		const j = item.json as IDataObject;
 		if (j._normalizationError || typeof j.channelOrderId !== 'string') continue;
@@ -30,11 +31,23 @@ async function acknowledgeReleased(ctx: IPollFunctions, client: ChannelClient, i
 		try {
 			const r = await client.acknowledge(j.channelOrderId);
 			j.acknowledgement = { ok: true, status: r.status };
+			done.push(j.channelOrderId);
 		} catch (error) {
 			ctx.logger.warn(`Walmart order ${j.channelOrderId}: acknowledgement failed: ${(error as Error).message}`);
 			j.acknowledgement = { ok: false, error: (error as Error).message };
 		}
 	}
+	return done;
+}
+
+/** How many acknowledged purchase order ids are remembered (bounded static data) */
+const ACKED_CAP = 5000;
+
+/** Still ready and every line just Acknowledged: what our acknowledgement alone produces */
+function onlyAcknowledged(j: IDataObject): boolean {
+	if (j.readiness !== 'ready') return false;
+	const words = String(j.channelStatus ?? '').split('/').map(statusKey);
+	return words.length > 0 && words.every((w) => w === 'ACKNOWLEDGED');
 }
 
 export class WalmartOrderTrigger implements INodeType {
@@ -66,7 +79,7 @@ export class WalmartOrderTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item; the next poll does not emit the order again for it.',
+							'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item (acknowledgement.ok false). The change the acknowledgement itself causes is not emitted again.',
 					},
 				],
 		}),
@@ -77,9 +90,17 @@ export class WalmartOrderTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readPollSettings(this);
 		const result = await pollChannel(this, 'walmart', settings);
-		if (!result.manual && settings.options.acknowledge === true) {
-			await acknowledgeReleased(this, result.client, result.items);
+		let items = result.items;
+		if (!result.manual) {
+			// Our own acknowledgement moves the order's status date: it is not a change the workflow needs again
+			const data = this.getWorkflowStaticData('node');
+			const acked = new Set(Array.isArray(data.acked) ? (data.acked as string[]) : []);
+			items = items.filter((i) => !(acked.has(String(i.json.channelOrderId)) && onlyAcknowledged(i.json)));
+			if (settings.options.acknowledge === true) {
+				const done = await acknowledgeReleased(this, result.client, items);
+				if (done.length) data.acked = [...acked, ...done].slice(-ACKED_CAP);
+			}
 		}
-		return result.items.length ? [result.items] : null;
+		return items.length ? [items] : null;
 	}
 }

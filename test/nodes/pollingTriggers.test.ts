@@ -200,3 +200,37 @@ describe.each(CASES)('$type (polling)', (c) => {
 		}
 	});
 });
+
+describe('walmartOrderTrigger: acknowledge and normalisation errors', () => {
+	const c = CASES[2];
+
+	it('acknowledges the released (Created) orders it emits, and does not emit them again for it; a manual run acknowledges nothing', async () => {
+		const s = sb.sandboxes.walmart;
+		const before = s.received.acknowledgements.length;
+		await poll(c, {}, { manual: true, parameters: { options: { acknowledge: true } } });
+		expect(s.received.acknowledgements.length).toBe(before);
+
+		const staticData: IDataObject = {};
+		const first = emitted(await poll(c, staticData, { parameters: { lookBack: 8, options: { acknowledge: true } } }));
+		const created = first.filter((i) => String(i.channelStatus).split('/').includes('Created'));
+		expect(created.length).toBeGreaterThan(0);
+		for (const i of created) expect(i.acknowledgement).toMatchObject({ ok: true });
+		expect(s.received.acknowledgements.slice(before).sort()).toEqual(created.map((i) => String(i.channelOrderId)).sort());
+		const second = emitted(await poll(c, staticData, { parameters: { lookBack: 8, options: { acknowledge: true } } }));
+		expect(second.filter((i) => created.some((x) => x.channelOrderId === i.channelOrderId))).toEqual([]);
+	});
+
+	it('an order that cannot be normalised is emitted as a _normalizationError item (or only logged when the option is off)', async () => {
+		const s = sb.sandboxes.walmart;
+		const bad = sb.orders.walmart[5];
+		const count = emitted(await poll(c, {}, { parameters: { lookBack: 8 } })).length;
+		s.touch(bad.id, { lines: [] });
+		const on = emitted(await poll(c, {}, { parameters: { lookBack: 8 } }));
+		const errs = on.filter((i) => i._normalizationError === true);
+		expect(errs).toEqual([{ _normalizationError: true, channel: 'walmart', channelOrderId: bad.id, field: expect.any(String), error: expect.stringContaining(bad.id) }]);
+		expect(on).toHaveLength(count);
+		const off = emitted(await poll(c, {}, { parameters: { lookBack: 8, options: { emitErrors: false } } }));
+		expect(off.some((i) => i._normalizationError)).toBe(false);
+		expect(off).toHaveLength(count - 1);
+	});
+});
