@@ -164,6 +164,15 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 			changed = cas.changed;
 			stored = cas.stored;
 			if (changed && decision.statusChange.to === 'cancelled') await store.release(order.omsId, undefined, { cause: opts.cause });
+		} else if (decision.route.hold && !sameAllocation(previous, allocation)) {
+			// still held, but some units came: the hold says what the order waits for now (status unchanged)
+			const upd = await store.setStatus(order.omsId, 'backordered', {
+				cause: opts.cause,
+				onlyFrom: ['backordered'],
+				hold: decision.route.hold,
+				detail: { ...timelineDetail(decision.route), newlyAllocated: decision.newlyAllocated },
+			});
+			stored = upd.stored;
 		}
 		if (!sameAllocation(previous, allocation)) {
 			stored = await store.annotate(order.omsId, 'allocation', allocation, {

@@ -219,7 +219,10 @@ describe.each([
 		expect(ids(partial1)).toEqual(['amazon:h5']);
 		expect(partial1[0]).toMatchObject({ shipmentLines: [{ lineId: '1', sku: 'Y', quantity: 1 }], oms: { status: 'backordered', hold: { detail: 'waiting for 2 unit(s): Y x2' } } });
 		expect(held1).toEqual([]);
-		expect((await store.getOrder('shopify:h1'))!.order.allocation).toMatchObject({ status: 'partial', lines: [{ allocated: 1, backordered: 1 }] });
+		const h1 = (await store.getOrder('shopify:h1'))!;
+		expect(h1.order.allocation).toMatchObject({ status: 'partial', lines: [{ allocated: 1, backordered: 1 }] });
+		// still held, and the hold says what it waits for now
+		expect(h1).toMatchObject({ status: 'backordered', hold: { reason: 'out_of_stock', detail: 'waiting for 1 unit(s): X x1' } });
 		expect((await store.getStock(['X']))[0]).toMatchObject({ reserved: 4, atp: 0 });
 		expect((await store.timeline('amazon:h2')).map((e) => e.type)).toEqual(['recorded', 'allocation', 'status', 'reservation', 'status', 'allocation']);
 
