@@ -192,6 +192,8 @@ export interface RetrySummary {
 	sent: number;
 	retryScheduled: number;
 	failed: number;
+	/** Claimed but left pending: deliveries of a provider this run has no client for */
+	skipped: number;
 	results: PushResult[];
 }
 
@@ -203,7 +205,7 @@ export async function retryPending(
 ): Promise<RetrySummary> {
 	const now = opts.now ?? new Date().toISOString();
 	const due = await store.claimDueDeliveries(now, opts.limit ?? 100, opts.leaseSeconds ?? 120);
-	const summary: RetrySummary = { claimed: due.length, sent: 0, retryScheduled: 0, failed: 0, results: [] };
+	const summary: RetrySummary = { claimed: due.length, sent: 0, retryScheduled: 0, failed: 0, skipped: 0, results: [] };
 	const lookup = typeof providers === 'function' ? providers : (n: string) => providers[n];
 	for (const d of due) {
 		const base = { omsId: d.omsId, reference: d.reference, wmsOrderId: null };
@@ -211,9 +213,11 @@ export async function retryPending(
 		const stored = await store.getOrder(d.omsId);
 		let result: PushResult;
 		if (!provider) {
-			// no client for it in this run: leave it pending for a run that has one
-			const next = await store.markDeliveryAttemptFailed(d.id, `no ${d.provider} provider configured`, nextAttemptAt(now, d.attempts + 1, opts.backoff));
-			result = { ...base, outcome: next.status === 'failed' ? 'failed' : 'retry_scheduled', delivery: next, error: next.lastError };
+			// no client for it in this run (another WMS node's delivery): not an attempt, so it costs none of its
+			// attempts; it stays pending and is claimable again when this run's lease ends
+			summary.skipped++;
+			summary.results.push({ ...base, outcome: 'queued', delivery: d, error: `no ${d.provider} provider in this run; left pending` });
+			continue;
 		} else if (!stored || stored.status === 'cancelled' || stored.status === 'rejected' || stored.order.readiness === 'cancelled') {
 			const why = !stored ? 'the order is no longer in the OMS store' : `the order is ${stored.status === 'rejected' ? 'rejected' : 'cancelled'}; not sent`;
 			const next = await store.markDeliveryAttemptFailed(d.id, why, null);

@@ -78,4 +78,18 @@ describe('pushOrder racing retryPending on one brand-new delivery (Extensiv, no 
 		expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
 		expect(sb.control.calls({ provider: 'extensiv', method: 'POST', path: '/orders' })).toHaveLength(1);
 	});
+	it('a Retry Pending without a client for a delivery’s provider leaves it pending and spends none of its attempts', async () => {
+		const o = order('other-wms');
+		await store.recordOrder(o);
+		await store.setStatus(o.omsId, 'ready');
+		await store.enqueueDelivery({ omsId: o.omsId, shipmentNo: 1, provider: 'shipbob', reference: o.omsId });
+		for (let k = 0; k < 10; k++) {
+			const at = new Date(Date.parse(T0) + k * 3_600_000).toISOString();
+			const s = await retryPending(store, { extensiv: p }, { now: at });
+			expect(s).toMatchObject({ claimed: 1, skipped: 1, sent: 0, failed: 0, retryScheduled: 0 });
+			expect(s.results[0]).toMatchObject({ outcome: 'queued', error: expect.stringMatching(/no shipbob provider/) });
+		}
+		expect(await store.getDelivery(o.omsId, 1)).toMatchObject({ status: 'pending', attempts: 0 });
+		expect(sb.control.calls({ provider: 'extensiv', method: 'POST' })).toHaveLength(0);
+	});
 });
