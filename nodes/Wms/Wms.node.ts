@@ -394,7 +394,8 @@ export class Wms implements INodeType {
 			if (resource === 'order' && operation === 'retryPending') {
 				const limit = Number(this.getNodeParameter('limit', 0, 100)) || 100;
 				const s = await retryPending(store, (p) => (p === provider.name ? provider : undefined), { limit, backoff, cause: cause('Retry Pending') });
-				for (const r of s.results) out.push({ json: resultJson(r, name), pairedItem: paired });
+				// deliveries of another provider (another WMS node's) are left pending for that node: not emitted
+				for (const r of s.results) if (r.outcome !== 'queued') out.push({ json: resultJson(r, name), pairedItem: paired });
 			} else if (resource === 'shipment' && operation === 'getUpdates') {
 				const r = await pullUpdates(store, provider, { cursorName: cursorName(name, credentialId), cause: cause('Get Updates') });
 				for (const p of await shipmentItems(store, r.newShipments, name)) out.push({ json: p, pairedItem: paired });
@@ -406,7 +407,6 @@ export class Wms implements INodeType {
 				throw new NodeOperationError(this.getNode(), `Unknown operation ${resource} ${operation}`);
 			}
 		} catch (error) {
-			if (error instanceof NodeOperationError && !this.continueOnFail()) throw error;
 			out.push(errorItem(this, error, 0));
 		}
 		return [out];
