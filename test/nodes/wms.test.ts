@@ -344,4 +344,21 @@ describe('credential tests (node-side, through n8n’s credential-test request h
 		const missing = await test.call(ctx(), { id: `t-miss-${provider}`, name: provider, type: CRED_NAME[provider], data: { ...data, [secretField]: '' } });
 		expect(missing.status).toBe('Error');
 	});
+	it('shiphero with a refresh token (no password): the token comes from /auth/refresh; a bad one is an error', async () => {
+		const login = await createAxiosRequest({ timeoutMs: 2000 })({
+			method: 'POST',
+			url: `${sb.baseUrls.shiphero}/auth/token`,
+			headers: { 'Content-Type': 'application/json' },
+			body: { username: SANDBOX_CREDENTIALS.shiphero.username, password: SANDBOX_CREDENTIALS.shiphero.password },
+		});
+		const refreshToken = (login.body as { refresh_token: string }).refresh_token;
+		const data = { authType: 'refreshToken', refreshToken, baseUrl: sb.baseUrls.shiphero } as ICredentialDataDecryptedObject;
+		sb.control.clearCalls();
+		expect(await shipHeroApiTest.call(ctx(), { id: 't-rt', name: 'rt', type: 'shipHeroApi', data })).toMatchObject({ status: 'OK' });
+		expect(sb.control.calls({ provider: 'shiphero', path: '/auth/refresh' })).toHaveLength(1);
+		expect(sb.control.calls({ provider: 'shiphero', path: '/auth/token' })).toHaveLength(0);
+		const bad = await shipHeroApiTest.call(ctx(), { id: 't-rt-bad', name: 'rt', type: 'shipHeroApi', data: { ...data, refreshToken: 'not-a-token-999' } });
+		expect(bad.status).toBe('Error');
+		expect(bad.message).not.toContain('not-a-token-999');
+	});
 });
