@@ -33,8 +33,16 @@ start=$(date +%s)
 echo "ensure-n8n: installing n8n@$version into $prefix (Node $(node -v)); this takes several minutes" >&2
 rm -rf "$prefix"
 mkdir -p "$prefix"
-echo '{"private":true}' > "$prefix/package.json"
-npm install --prefix "$prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$version" >&2
+# scripts/n8n/ pins n8n's whole dependency tree (a later release of some transitive dependency must not break the
+# install, as happens with n8n 2.41.3 here); another N8N_VERSION resolves afresh.
+locked="$(node -p 'require(process.argv[1]).dependencies.n8n' "$root/scripts/n8n/package.json")"
+if [ "$version" = "$locked" ]; then
+  cp "$root/scripts/n8n/package.json" "$root/scripts/n8n/package-lock.json" "$prefix/"
+  (cd "$prefix" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+else
+  echo '{"private":true}' > "$prefix/package.json"
+  npm install --prefix "$prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$version" >&2
+fi
 echo "ensure-n8n: rebuilding sqlite3 against $node_dir" >&2
 (cd "$prefix" && npm rebuild sqlite3 --nodedir="$node_dir" --ignore-scripts=false --foreground-scripts --loglevel=error >&2)
 # Prove the binding loads under this Node before declaring the install good.
