@@ -64,6 +64,28 @@ describe('marketplace: Get Orders Since and Get Order', () => {
 		expect(got.raw).toBeUndefined();
 	});
 
+	it('Get Orders Since from a returned cursor lists only what changed after it', async () => {
+		const first = await run({ channel: 'ebay', operation: 'getOrdersSince', sinceMode: 'time', since: new Date(Date.now() - 30 * 86400_000).toISOString(), output: 'page' });
+		const { cursor } = outputOf(first, 'Marketplace')[0];
+		const touched = sb.orders.ebay[3];
+		sb.sandboxes.ebay.touch(touched.id, { status: 'shipped' });
+		const next = await run({ channel: 'ebay', operation: 'getOrdersSince', sinceMode: 'cursor', cursor: String(cursor) });
+		const ids = outputOf(next, 'Marketplace').map((o) => o.channelOrderId);
+		expect(ids).toContain(touched.id);
+		expect(ids.length).toBeLessThan(sb.orders.ebay.length);
+	});
+
+	it('From Item: an item of a channel whose credential is not selected goes to the error output, saying which', async () => {
+		const r = await run(
+			{ channel: 'fromItem', operation: 'getOrder' },
+			[{ channel: 'walmart', channelOrderId: sb.orders.walmart[0].id }, { channel: 'ebay', channelOrderId: sb.orders.ebay[0].id }],
+			{ onError: 'continueErrorOutput', credentials: { ebayApi: { id: 'mp-ebay', name: 'ebay sandbox' } } },
+		);
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(ok.map((o) => o.channel)).toEqual(['ebay']);
+		expect(errors[0].error).toBe('Select a Walmart credential (walmartApi) on this node');
+	});
+
 	it('an unknown order id goes to the error output; the other items go on', async () => {
 		const known = sb.orders.amazon[0].id;
 		const r = await run(
