@@ -172,6 +172,8 @@ export interface EbayCredentials {
 	/** Marketplace for inventory calls, e.g. EBAY_US */
 	marketplaceId?: string;
 	baseUrl?: string;
+	/** OAuth token endpoint override (default `${baseUrl or the environment's API host}/identity/v1/oauth2/token`) */
+	tokenUrl?: string;
 }
 
 export interface WooCommerceCredentials {

@@ -40,7 +40,7 @@ export class EbayAuth {
 	async token(): Promise<string> {
 		const token = await this.tokens.get(this.key, async () => {
 			this.fetches++;
-			const url = `${ebayBaseUrl(this.c)}/identity/v1/oauth2/token`;
+			const url = this.c.tokenUrl || `${ebayBaseUrl(this.c)}/identity/v1/oauth2/token`;
 			const res = await this.request<{ access_token?: string; expires_in?: number }>({
 				method: 'POST',
 				url,
