@@ -63,7 +63,19 @@ export interface PushResult {
  * may follow once the first is at the WMS (or shipped) */
 const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
 const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
-const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'backordered', 'ready'];
+/** Sent: the order moves to at_wms from these. Not from backordered: a split part of a backordered order went, but
+ * the order still waits for units in the OMS (Release Held finds it there) */
+const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
+
+/** The SKUs of `lines` whose quantity is more than the order's allocation annotation says is allocated, or null */
+function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
+	const allocated = new Map<string, number>();
+	for (const l of order.allocation?.lines ?? []) allocated.set(l.sku, (allocated.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
+	const asked = new Map<string, number>();
+	for (const l of lines) asked.set(l.sku, (asked.get(l.sku) ?? 0) + l.quantity);
+	const over = [...asked].filter(([sku, q]) => q > (allocated.get(sku) ?? 0)).map(([sku, q]) => `${sku} x${q}, allocated ${allocated.get(sku) ?? 0}`);
+	return over.length ? over.join('; ') : null;
+}
 
 export function nextAttemptAt(now: string, attempts: number, policy: BackoffPolicy = {}): string | null {
 	const max = policy.maxAttempts ?? 8;
@@ -99,13 +111,21 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 		const stored = await store.getOrder(order.omsId);
 		if (stored) toSend = stored.order;
 		const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
+		// Backorder Gate's Partial (ship available): the order stays backordered in the OMS for the units it waits for,
+		// and the allocated part goes to the WMS as a split shipment, but only units the allocation covers
+		const allocatedPart = !!stored && shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!opts.lines?.length;
+		const uncovered = allocatedPart ? unallocated(stored!.order, opts.lines!) : null;
 		const why = !stored
 			? 'the order is not in the OMS store'
 			: order.readiness === 'cancelled' || stored.order.readiness === 'cancelled'
 				? 'the order is cancelled on its channel'
-				: !allowed.includes(stored.status)
-					? `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`
-					: null;
+				: allocatedPart
+					? uncovered
+						? `the order is backordered and the shipment asks for units it has not been allocated (${uncovered})`
+						: null
+					: !allowed.includes(stored.status)
+						? `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`
+						: null;
 		if (why) {
 			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
 			const existing = await store.getDelivery(order.omsId, shipmentNo);
@@ -342,8 +362,10 @@ export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts
 		let to: OmsStatus = stored.status;
 		if (canAdvance(stored.status, merged.orderStatus)) {
 			// compare-and-set: only from a status that is still behind the target
-			const behind = (['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed', 'shipped'] as OmsStatus[]).filter((s) =>
-				canAdvance(s, merged.orderStatus),
+			// a backordered order (its allocated part at the WMS, the rest waiting in the OMS) keeps waiting: only a
+			// cancellation moves it from there; Release Held moves it on when its units come
+			const behind = (['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed', 'shipped'] as OmsStatus[]).filter(
+				(s) => canAdvance(s, merged.orderStatus) && (s !== 'backordered' || merged.orderStatus === 'cancelled'),
 			);
 			const r = await store.setStatus(u.omsId, merged.orderStatus, {
 				onlyFrom: behind,
