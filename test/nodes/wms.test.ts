@@ -362,3 +362,108 @@ describe('credential tests (node-side, through n8n’s credential-test request h
 		expect(bad.message).not.toContain('not-a-token-999');
 	});
 });
+
+describe('wms node after Reserve and Backorder Gate', () => {
+	it('Ready and Partial items reach the WMS with their shipment lines; Backorder items are refused; shipping commits the reservations', async () => {
+		const { credentials, store } = await setup();
+		const tag = `${process.pid}-${seq++}`;
+		const [A, B, C] = [`GA-${tag}`, `GB-${tag}`, `GC-${tag}`];
+		await store.upsertStockLevels([
+			{ sku: A, onHand: 10 },
+			{ sku: B, onHand: 2 },
+			{ sku: C, onHand: 0 },
+		]);
+		const full = makeOrder({ channel: 'shopify', channelOrderId: `g-full-${tag}`, lines: [{ lineId: '1', sku: A, title: null, quantity: 2, unitPrice: 1, lineTotal: 2 }] });
+		const part = makeOrder({
+			channel: 'shopify',
+			channelOrderId: `g-part-${tag}`,
+			lines: [
+				{ lineId: '1', sku: A, title: null, quantity: 1, unitPrice: 1, lineTotal: 1 },
+				{ lineId: '2', sku: B, title: null, quantity: 5, unitPrice: 1, lineTotal: 5 },
+			],
+		});
+		const none = makeOrder({ channel: 'shopify', channelOrderId: `g-none-${tag}`, lines: [{ lineId: '1', sku: C, title: null, quantity: 1, unitPrice: 1, lineTotal: 1 }] });
+		for (const o of [full, part, none]) await store.recordOrder(o);
+		const STORE = { omsStoreApi: { id: 'store', name: 'OMS Store' } };
+		const wmsNode = (name: string) => ({
+			name,
+			type: 'n8n-nodes-oms-wms.wms',
+			parameters: { provider: 'shipbob', resource: 'order', operation: 'create', options: { attempts: 1, rateLimit: false } },
+			credentials: { shipBobApi: { id: 'c-shipbob', name: 'ShipBob' }, ...STORE },
+			onError: 'continueErrorOutput',
+		});
+		const wf = buildWorkflow(
+			[
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+				{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify([full, part, none]) } },
+				{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
+				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
+				wmsNode('WMS Ready') as never,
+				wmsNode('WMS Partial') as never,
+				wmsNode('WMS Backorder') as never,
+			],
+			[
+				['Start', 'Orders'],
+				['Orders', 'Reserve'],
+				['Reserve', 'Gate'],
+				['Gate', 'WMS Ready', 0],
+				['Gate', 'WMS Partial', 1],
+				['Gate', 'WMS Backorder', 2],
+			],
+		);
+		const r = await runWorkflow(wf, { credentials });
+		expect(r.error).toBeUndefined();
+		const [readyOut] = outputsOf(r, 'WMS Ready');
+		const [partialOut] = outputsOf(r, 'WMS Partial');
+		const [backOk, backErr] = outputsOf(r, 'WMS Backorder');
+		expect(readyOut.map((o) => [o.omsId, (o.wms as IDataObject).outcome])).toEqual([[full.omsId, 'created']]);
+		expect(partialOut.map((o) => [o.omsId, (o.wms as IDataObject).outcome])).toEqual([[part.omsId, 'created']]);
+		expect(backOk ?? []).toEqual([]);
+		expect(backErr.map((e) => String(e.error))).toEqual([expect.stringMatching(new RegExp(`${none.omsId} was not sent.*backordered`))]);
+		expect(sb.control.ordersByReference('shipbob', none.omsId)).toHaveLength(0);
+		const sent = sb.control.ordersByReference('shipbob', part.omsId);
+		expect(sent).toHaveLength(1);
+		expect(sent[0].lines.map((l) => [l.sku, l.quantity])).toEqual([
+			[A, 1],
+			[B, 2],
+		]);
+		// shipped: the package's units leave the reservations once
+		sb.control.advance(200_000);
+		const up = await updates('shipbob', credentials);
+		const pk = up.main.filter((s) => s.omsId === part.omsId);
+		expect(pk).toHaveLength(1);
+		expect(pk[0].lines).toEqual([
+			{ lineId: '1', sku: A, quantity: 1 },
+			{ lineId: '2', sku: B, quantity: 2 },
+		]);
+		const left = await store.activeReservations(part.omsId);
+		expect(left.filter((x) => x.sku === B).reduce((n, x) => n + x.quantity, 0)).toBe(0);
+		// the part shipped, the rest still waits in the OMS: the order stays backordered (Release Held finds it)
+		expect((await store.getOrder(part.omsId))!).toMatchObject({ status: 'backordered', hold: { reason: 'out_of_stock' } });
+
+		// units arrive: Release Held sends the rest as shipment 2
+		await store.upsertStockLevels([{ sku: B, onHand: 10 }]);
+		const release = buildWorkflow(
+			[
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'releaseHeld', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
+				wmsNode('WMS') as never,
+			],
+			[
+				['Start', 'Gate'],
+				['Gate', 'WMS', 0],
+				['Gate', 'WMS', 1],
+			],
+		);
+		const rr = await runWorkflow(release, { credentials });
+		expect(rr.error).toBeUndefined();
+		const sentNow = rr.runData.WMS.flatMap((_, i) => outputsOf(rr, 'WMS', i)[0]).filter((o) => o.omsId === part.omsId);
+		expect(sentNow.map((o) => (o.wms as IDataObject).reference)).toEqual([`${part.omsId}#2`]);
+		expect(sb.control.ordersByReference('shipbob', `${part.omsId}#2`)[0].lines.map((l) => [l.sku, l.quantity])).toEqual([[B, 3]]);
+		expect((await store.getOrder(part.omsId))!.status).toBe('at_wms');
+		sb.control.advance(200_000);
+		const up2 = await updates('shipbob', credentials);
+		expect(up2.main.filter((s) => s.omsId === part.omsId).map((s) => s.lines)).toEqual([[{ lineId: '2', sku: B, quantity: 3 }]]);
+		expect((await store.getOrder(part.omsId))!.status).toBe('shipped');
+	});
+});
