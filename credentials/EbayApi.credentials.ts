@@ -71,7 +71,15 @@ export class EbayApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://api.ebay.com',
 			description:
-				'Leave empty for eBay’s API host of the environment; set it to talk to a sandbox or proxy (the token endpoint is {Base URL}/identity/v1/oauth2/token)',
+				'Leave empty for eBay’s API host of the environment; set it to talk to a sandbox or proxy',
+		},
+		{
+			displayName: 'Token URL (Advanced)',
+			name: 'tokenUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.ebay.com/identity/v1/oauth2/token',
+			description: 'Leave empty for {Base URL}/identity/v1/oauth2/token (or the environment’s token endpoint)',
 		},
 	];
 }

@@ -102,6 +102,7 @@ export function clientCredentials(channel: ChannelName, d: Data): unknown {
 				environment: d.environment === 'sandbox' ? 'sandbox' : 'production',
 				marketplaceId: str(d.marketplaceId),
 				baseUrl: str(d.baseUrl),
+				tokenUrl: str(d.tokenUrl),
 			};
 			return c;
 		}

@@ -292,6 +292,17 @@ describe('credential tests (node-side, through n8n’s credential-test request h
 	});
 });
 
+describe('eBay token URL override', () => {
+	it('uses the Token URL field for the refresh-token exchange', async () => {
+		const ctx = new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
+		const data = sb.credentials.ebay as unknown as ICredentialDataDecryptedObject;
+		const good = await ebayApiTest.call(ctx, { id: 'tu-1', name: 'e', type: 'ebayApi', data: { ...data, tokenUrl: `${sb.urls.ebay}/identity/v1/oauth2/token` } });
+		expect(good.status).toBe('OK');
+		const bad = await ebayApiTest.call(ctx, { id: 'tu-2', name: 'e', type: 'ebayApi', data: { ...data, tokenUrl: `${sb.urls.ebay}/no/such/token` } });
+		expect(bad.status).toBe('Error');
+	});
+});
+
 function hash(s: string): number {
 	let h = 0;
 	for (const c of s) h = (h * 31 + c.charCodeAt(0)) | 0;
