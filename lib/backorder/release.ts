@@ -6,8 +6,9 @@
  * oldest placedAt first; ties by omsId. Orders whose placedAt cannot be parsed go last in their group.
  *
  * WHAT THE NODE DOES FOR EACH ORDER, in that order (the exactly-once part is the store's):
- *  1. topUpLines(allocation) -> reserve only what is missing (the store's reservation is atomic per request);
- *     mergeTopUp(previous, result) -> the new allocation.
+ *  1. Store.reserve with mode 'topUp' and every line at its full quantity: the store counts what is reserved or
+ *     already shipped for a line as allocated and reserves only the rest (atomic per request);
+ *     allocationFromReserveResult(result) -> the new allocation.
  *  2. decideRelease(...) -> whether the order leaves the queue, what to ship now, the status to set.
  *  3. When `release` is true: Store.setStatus(omsId, decision.statusChange.to, { onlyFrom: ['backordered'],
  *     hold: decision.statusChange.hold }) - compare-and-set from 'backordered'. Emit the order on Ready/Partial

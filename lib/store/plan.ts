@@ -100,6 +100,8 @@ export function cellKey(sku: string, location: string): string {
 
 /**
  * Plan a batch of reservations against stock rows read (and locked) in the same transaction.
+ * - `existing`: the orders' active AND committed reservation rows: units already shipped for a line count as
+ *   allocated to it, so topping up a split order after its first shipment never reserves the shipped units again.
  * - `alreadyDone`: orders reserved before in 'once' mode: nothing changes, the result is rebuilt from `existing`.
  * - allowPartial=false: every line in full, or nothing for the whole order.
  * - Bundles reserve their components, all from one location (availability of a bundle is per location).

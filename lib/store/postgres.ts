@@ -437,7 +437,7 @@ export class PostgresStore implements Store {
 			const existing = (
 				await this.rows(
 					c,
-					"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status = 'active' AND oms_id = ANY($1::text[])",
+					"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id = ANY($1::text[])",
 					[ids],
 				)
 			).map((r) => ({

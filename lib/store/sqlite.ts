@@ -513,7 +513,7 @@ export class SqliteStore implements Store {
 				),
 			);
 			const existing = this.all(
-				"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status = 'active' AND oms_id IN (SELECT value FROM json_each(?))",
+				"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id IN (SELECT value FROM json_each(?))",
 				omsIds,
 			).map((r) => ({
 				omsId: r.oms_id as string,

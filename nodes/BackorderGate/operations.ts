@@ -5,7 +5,7 @@
 import { allocationFromReserveResult } from '../../lib/allocation';
 import { decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteResult } from '../../lib/backorder';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
-import type { BundleComponent, OmsStatus, ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
+import type { OmsStatus, ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
 import { lineIdOf, reserveLinesOf, sameAllocation } from '../InventoryAllocator/operations';
 
 export class GateItemError extends Error {
@@ -121,12 +121,11 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 	const skus = new Set<string>();
 	for (const s of plan) for (const l of s.order.lines) skus.add(l.sku);
 	const bundles = await store.getBundles([...skus]);
-	const gone = await Promise.all(plan.map((s) => goneUnits(store, s.order, bundles)));
-	const requests: ReserveRequest[] = plan.map((s, i) => ({
+	const requests: ReserveRequest[] = plan.map((s) => ({
 		omsId: s.order.omsId,
-		// every line at its requested quantity less the units that already left (shipped or released): the store's
-		// topUp reserves what the order's ACTIVE reservations lack
-		lines: reserveLinesOf(s.order.lines, bundles).map((l) => ({ ...l, quantity: l.quantity - (gone[i].get(l.lineId) ?? 0) })),
+		// every line at its requested quantity: the store's topUp counts what is reserved or already shipped for a
+		// line as allocated, and reserves only the rest
+		lines: reserveLinesOf(s.order.lines, bundles),
 		allowPartial: RESERVE_ALLOW_PARTIAL,
 		mode: 'topUp',
 		cause: opts.cause,
@@ -136,14 +135,7 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 	for (let i = 0; i < plan.length; i++) {
 		const s = plan[i];
 		const order = s.order;
-		// count the units that already left back in, so the allocation is of the whole order again
-		const result = {
-			...results[i],
-			lines: results[i].lines.map((l) => {
-				const g = gone[i].get(l.lineId) ?? 0;
-				return { ...l, requested: l.requested + g, allocated: l.allocated + g };
-			}),
-		};
+		const result = results[i];
 		const allocation = allocationFromReserveResult(result);
 		const previous = order.allocation ?? zeroAllocation(order.lines);
 		const decision = decideRelease({ omsId: order.omsId, channel: order.channel, lines: order.lines, allocation }, previous, policy, {
@@ -187,38 +179,6 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 		const shipmentNo = released && route.shipmentLines.length ? await nextShipmentNo(store, order.omsId) : null;
 		out.push({ output: route.output, route, stored, changed, shipmentNo, allocation, released });
 	}
-	return out;
-}
-
-/**
- * Per lineId, the units the order's allocation had that are no longer actively reserved: shipped (Commit Shipment
- * of an earlier, partial shipment) or released. The store's topUp counts only active reservations as held, so
- * without this a split order's shipped units would be reserved a second time. Read before the top-up; when a
- * second Release Held races this one, the stale allocation only makes this smaller (never more units left than
- * really did), i.e. no worse than not correcting.
- */
-async function goneUnits(store: Store, order: CanonicalOrder, bundles: Map<string, BundleComponent[]>): Promise<Map<string, number>> {
-	const out = new Map<string, number>();
-	const alloc = order.allocation;
-	if (!alloc || !alloc.lines.some((l) => l.allocated > 0)) return out;
-	const active = await store.activeReservations(order.omsId);
-	order.lines.forEach((line, i) => {
-		const lineId = lineIdOf(line, i);
-		const a = alloc.lines.find((l) => l.lineId === lineId) ?? (alloc.lines[i]?.sku === line.sku ? alloc.lines[i] : undefined);
-		if (!a || a.allocated <= 0) return;
-		const rows = active.filter((r) => r.lineId === lineId);
-		const comps = bundles.get(line.sku);
-		let units: number;
-		if (comps?.length) {
-			units = Infinity;
-			for (const c of comps) units = Math.min(units, Math.floor(rows.filter((r) => r.sku === c.sku).reduce((n, r) => n + r.quantity, 0) / c.quantity));
-			if (units === Infinity) units = 0;
-		} else {
-			units = rows.reduce((n, r) => n + r.quantity, 0);
-		}
-		const g = Math.min(line.quantity, Math.max(0, a.allocated - units));
-		if (g > 0) out.set(lineId, g);
-	});
 	return out;
 }
 

@@ -3,8 +3,6 @@ import {
 	describeProblems,
 	allocationFromReserveResult,
 	allocationStatus,
-	topUpLines,
-	mergeTopUp,
 } from '../../../lib/allocation';
 import type { OrderLine } from '../../../lib/order/types';
 
@@ -72,33 +70,5 @@ describe('allocation annotation from a reservation', () => {
 		[[], 'allocated'],
 	])('status of %j is %s', (lines, status) => {
 		expect(allocationStatus(lines.map(([requested, allocated]) => ({ requested, allocated })))).toBe(status);
-	});
-	test('top-up lines and merge', () => {
-		const a = allocationFromReserveResult(result);
-		expect(topUpLines(a)).toEqual([
-			{ lineId: '2', sku: 'B', quantity: 2 },
-			{ lineId: '3', sku: 'Z', quantity: 1 },
-		]);
-		expect(topUpLines(a, new Map([['B', [{ sku: 'B1', quantity: 1 }]]]))[0].components).toEqual([{ sku: 'B1', quantity: 1 }]);
-		const merged = mergeTopUp(a, {
-			omsId: 'shopify:1',
-			changed: true,
-			touchedSkus: ['B'],
-			lines: [{ lineId: '2', sku: 'B', requested: 2, allocated: 2, backordered: 0, parts: [{ sku: 'B', location: 'east', quantity: 2 }] }],
-		});
-		expect(merged.lines.map((l) => [l.allocated, l.backordered])).toEqual([
-			[2, 0],
-			[3, 0],
-			[0, 1],
-		]);
-		expect(merged.lines[1].parts).toHaveLength(2);
-		expect(merged.status).toBe('partial');
-		const all = mergeTopUp(merged, {
-			omsId: 'shopify:1',
-			changed: true,
-			touchedSkus: ['Z'],
-			lines: [{ lineId: '3', sku: 'Z', requested: 1, allocated: 1, backordered: 0, parts: [] }],
-		});
-		expect(all.status).toBe('allocated');
 	});
 });

@@ -192,6 +192,18 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(reserved).toBe(5);
 			});
 
+			it('counts shipped units as allocated when topping up a split order', async () => {
+				await store.upsertStockLevels([{ sku: 'A', onHand: 1 }]);
+				const line = [{ lineId: '1', sku: 'A', quantity: 3 }];
+				const [first] = await store.reserve([{ omsId: 's:1', allowPartial: true, lines: line }]);
+				expect(first.lines[0]).toMatchObject({ allocated: 1, backordered: 2 });
+				await store.commitShipment('s:1', 'PKG-1', [{ sku: 'A', quantity: 1 }]);
+				await store.upsertStockLevels([{ sku: 'A', onHand: 5 }]);
+				const [topped] = await store.reserve([{ omsId: 's:1', allowPartial: true, mode: 'topUp', lines: line }]);
+				expect(topped.lines[0]).toMatchObject({ requested: 3, allocated: 3, backordered: 0 });
+				expect((await store.getStock(['A']))[0]).toMatchObject({ onHand: 5, reserved: 2 });
+			});
+
 			it('reserves bundles on their components, from one location', async () => {
 				await store.upsertStockLevels([{ sku: 'CUP', onHand: 7 }, { sku: 'LID', onHand: 3 }]);
 				await store.setBundle('CUP-SET', [{ sku: 'CUP', quantity: 2 }, { sku: 'LID', quantity: 1 }]);
