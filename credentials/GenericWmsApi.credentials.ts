@@ -31,6 +31,7 @@ export class GenericWmsApi implements ICredentialType {
 			required: true,
 			description: 'e.g. X-Api-Key, or Authorization',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password -- the header value is the API key or bearer token
 		{
 			displayName: 'Auth Header Value',
 			name: 'authHeaderValue',
