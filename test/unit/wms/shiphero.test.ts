@@ -111,7 +111,11 @@ describe('ShipHero provider against the sandbox', () => {
 	it('waits out credit throttling (code 30) and succeeds', async () => {
 		await sb.close();
 		sb = await startWmsSandbox({ shiphero: { credits: { bucket: 12, restorePerSec: 1000 } } });
-		p = make();
+		// the sandbox restores credits in real time, so this client really waits the hint it is given
+		p = createShipHeroProvider(
+			{ baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero },
+			testDeps({ rateLimit: false, retry: { maxAttempts: 8, random: () => 0, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) } }),
+		);
 		const o = order(2007);
 		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
 		for (let i = 0; i < 3; i++) expect(await p.getOrder(o.omsId)).not.toBeNull();
