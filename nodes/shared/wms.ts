@@ -21,6 +21,8 @@ import {
 	type WmsProvider,
 	type WmsProviderName,
 } from '../../lib/wms';
+import { credentialKey } from '../../lib/wms/auth';
+import type { HttpRequestFn } from '../../lib/http/types';
 import { credentialTestRequest, nodeRequest } from './channels';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
@@ -144,7 +146,32 @@ export async function wmsProvider(
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
 	}
-	return { provider: createWmsProvider(provider, config, { request: nodeRequest(ctx), ...deps }), credentialId: ref.id ?? ref.name };
+	const credentialId = ref.id ?? ref.name;
+	return { provider: cachedProvider(provider, credentialId, config, deps, nodeRequest(ctx)), credentialId };
+}
+
+/**
+ * Providers kept per credential and settings for the life of the process, so ShipHero's and Extensiv's tokens are
+ * reused across executions (until they expire) instead of a login per run. The key hashes the config (secrets
+ * included, so an edited credential gets a new provider; the hash is never shown). Each execution hands its own
+ * n8n request helper to the provider it gets (executions running at the same moment share the latest one; n8n's
+ * helpers send the same way for the same credential).
+ */
+const providers = new Map<string, { provider: WmsProvider; via: { request: HttpRequestFn } }>();
+const MAX_PROVIDERS = 50;
+
+function cachedProvider(name: WmsProviderName, credentialId: string, config: unknown, deps: Partial<ProviderDeps>, request: HttpRequestFn): WmsProvider {
+	const key = `${name}:${credentialId}:${credentialKey(JSON.stringify(config), JSON.stringify(deps))}`;
+	const hit = providers.get(key);
+	if (hit) {
+		hit.via.request = request;
+		return hit.provider;
+	}
+	const via = { request };
+	const provider = createWmsProvider(name, config, { ...deps, request: (o) => via.request(o) });
+	if (providers.size >= MAX_PROVIDERS) providers.delete(providers.keys().next().value as string);
+	providers.set(key, { provider, via });
+	return provider;
 }
 
 async function testWms(ctx: ICredentialTestFunctions, provider: WmsProviderName, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

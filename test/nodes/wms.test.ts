@@ -66,7 +66,7 @@ async function recorded(store: Store, status: OmsStatus = 'ready', lines?: Order
 
 type Params = Record<string, unknown>;
 
-async function run(provider: WmsProviderName, credentials: Record<string, Record<string, unknown>>, parameters: Params, items: unknown[] = [{}]) {
+async function run(provider: WmsProviderName, credentials: Record<string, Record<string, unknown>>, parameters: Params, items: unknown[] = [{}], credId = `c-${provider}`) {
 	const wf = buildWorkflow(
 		[
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
@@ -75,7 +75,7 @@ async function run(provider: WmsProviderName, credentials: Record<string, Record
 				name: 'WMS',
 				type: 'n8n-nodes-oms-wms.wms',
 				parameters: { provider, options: { attempts: 1, rateLimit: false }, ...parameters } as never,
-				credentials: { [CRED_NAME[provider]]: { id: `c-${provider}`, name: provider }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
+				credentials: { [CRED_NAME[provider]]: { id: credId, name: provider }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
 				onError: 'continueErrorOutput',
 			},
 		],
@@ -289,6 +289,21 @@ describe('wms node: outbox and reliability', () => {
 		expect(String(errors[0].error)).toMatch(/not a valid canonical order/);
 		expect(String(errors[1].error)).toMatch(/shipmentLines\[0\] \(zz\) is not a line/);
 		expect(sb.control.ordersByReference('generic', o.omsId)).toHaveLength(0);
+	});
+});
+
+describe('wms node: tokens across executions', () => {
+	it.each(['shiphero', 'extensiv'] as const)('%s: one token for several executions on one credential; a new one after the credential changes', async (provider) => {
+		const { credentials } = await setup();
+		const tokenPath = provider === 'shiphero' ? '/auth/token' : '/AuthServer/api/Token';
+		const id = `tok-${provider}-${seq++}`;
+		sb.control.clearCalls();
+		for (let k = 0; k < 3; k++) expect((await run(provider, credentials, { resource: 'inventory', operation: 'getLevels' }, [{}], id)).errors).toEqual([]);
+		expect(sb.control.calls({ provider, path: tokenPath })).toHaveLength(1);
+		// an edited credential (same id) is a new client: it logs in with what it now holds
+		const edited = { ...credentials, [CRED_NAME[provider]]: { ...credentials[CRED_NAME[provider]], ...(provider === 'shiphero' ? { shopName: 'Other' } : { facilityId: 2 }) } };
+		await run(provider, edited, { resource: 'inventory', operation: 'getLevels' }, [{}], id);
+		expect(sb.control.calls({ provider, path: tokenPath })).toHaveLength(2);
 	});
 });
 
