@@ -312,6 +312,46 @@ export class PostgresStore implements Store {
 		});
 	}
 
+	async annotateMany(entries: Parameters<Store['annotateMany']>[0]): Promise<{ missing: string[] }> {
+		if (!entries.length) return { missing: [] };
+		const ids = entries.map((e) => e.omsId);
+		const keys = entries.map((e) => e.key);
+		const values = entries.map((e) => JSON.stringify(e.value ?? null));
+		const types = entries.map((e) => e.event?.type ?? e.key);
+		const causes = entries.map((e) => e.event?.cause ?? null);
+		const details = entries.map((e) => JSON.stringify(e.event?.detail ?? { [e.key]: e.value }));
+		return this.tx(async (c) => {
+			const now = this.now();
+			// lock in a fixed order, then merge each key into the stored JSON in one statement (entries for the same
+			// order apply in input order)
+			const present = new Set(
+				(await this.rows(c, 'SELECT oms_id FROM orders WHERE oms_id = ANY($1::text[]) ORDER BY oms_id FOR UPDATE', [ids])).map(
+					(r) => r.oms_id as string,
+				),
+			);
+			for (let start = 0; start < entries.length; ) {
+				// one UPDATE can touch a row once: take a run of entries with distinct orders
+				const seen = new Set<string>();
+				let end = start;
+				while (end < entries.length && !seen.has(ids[end])) seen.add(ids[end++]);
+				await c.query(
+					`UPDATE orders o SET doc = jsonb_set(o.doc, ARRAY[t.key], t.value::jsonb), changed_at = $4, version = o.version + 1
+					 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(oms_id, key, value) WHERE o.oms_id = t.oms_id`,
+					[ids.slice(start, end), keys.slice(start, end), values.slice(start, end), now],
+				);
+				start = end;
+			}
+			await c.query(
+				`INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail)
+				 SELECT o.oms_id, $6, t.type, o.status, o.status, t.cause, t.detail::jsonb
+				 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS t(oms_id, type, cause, detail, n, ord)
+				 JOIN orders o ON o.oms_id = t.oms_id ORDER BY t.ord`,
+				[ids, types, causes, details, ids.map((_, i) => i), now],
+			);
+			return { missing: [...new Set(ids)].filter((id) => !present.has(id)) };
+		});
+	}
+
 	async addEvent(omsId: string, type: string, opts: { cause?: string; detail?: Record<string, unknown> } = {}): Promise<OmsEvent> {
 		return this.tx(async (c) => {
 			const prev = await this.mustReadOrder(c, omsId);

@@ -412,6 +412,47 @@ export class SqliteStore implements Store {
 		});
 	}
 
+	async annotateMany(entries: Parameters<Store['annotateMany']>[0]): Promise<{ missing: string[] }> {
+		if (!entries.length) return { missing: [] };
+		const tuples = entries.map((e) => [
+			e.omsId,
+			`$.${e.key}`,
+			JSON.stringify(e.value ?? null),
+			e.event?.type ?? e.key,
+			e.event?.cause ?? null,
+			JSON.stringify(e.event?.detail ?? { [e.key]: e.value }),
+		]);
+		const rows = JSON.stringify(tuples);
+		return this.tx(() => {
+			const now = this.now();
+			const present = new Set(
+				this.all('SELECT oms_id FROM orders WHERE oms_id IN (SELECT value ->> 0 FROM json_each(?))', rows).map((r) => r.oms_id as string),
+			);
+			// set-based: the key is merged into the stored JSON by SQLite itself, no read-modify-write per order.
+			// An UPDATE touches a row once, so entries for the same order go in successive runs, in input order.
+			for (let start = 0; start < tuples.length; ) {
+				const seen = new Set<unknown>();
+				let end = start;
+				while (end < tuples.length && !seen.has(tuples[end][0])) seen.add(tuples[end++][0]);
+				this.run(
+					`UPDATE orders SET doc = json_set(doc, v.value ->> 1, json(v.value ->> 2)), changed_at = ?, version = version + 1
+					 FROM json_each(?) AS v WHERE orders.oms_id = v.value ->> 0`,
+					now,
+					JSON.stringify(tuples.slice(start, end)),
+				);
+				start = end;
+			}
+			this.run(
+				`INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail)
+				 SELECT o.oms_id, ?, v.value ->> 3, o.status, o.status, v.value ->> 4, v.value ->> 5
+				 FROM json_each(?) AS v JOIN orders o ON o.oms_id = v.value ->> 0 ORDER BY v.key`,
+				now,
+				rows,
+			);
+			return { missing: [...new Set(entries.map((e) => e.omsId))].filter((id) => !present.has(id)) };
+		});
+	}
+
 	async addEvent(omsId: string, type: string, opts: { cause?: string; detail?: Record<string, unknown> } = {}): Promise<OmsEvent> {
 		return this.tx(() => {
 			const prev = this.mustReadOrder(omsId);

@@ -267,6 +267,19 @@ export interface Store {
 		value: unknown,
 		event?: { type?: string; cause?: string; detail?: Record<string, unknown> },
 	): Promise<StoredOrder>;
+	/**
+	 * annotate() for many orders in one transaction (a Reserve batch, a screening batch): each entry sets its key
+	 * on the stored order and adds its timeline event. Returns the omsIds that are not in the store (nothing written
+	 * for them).
+	 */
+	annotateMany(
+		entries: Array<{
+			omsId: string;
+			key: 'fraud' | 'allocation' | 'wms';
+			value: unknown;
+			event?: { type?: string; cause?: string; detail?: Record<string, unknown> };
+		}>,
+	): Promise<{ missing: string[] }>;
 	addEvent(
 		omsId: string,
 		type: string,

@@ -361,9 +361,6 @@ export function sameAllocation(a: AllocationAnnotation, b: AllocationAnnotation)
 	return norm(a) === norm(b);
 }
 
-async function inBatches<T>(list: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
-	for (let i = 0; i < list.length; i += size) await Promise.all(list.slice(i, i + size).map(fn));
-}
 
 /**
  * Reserve: check each order's lines (unknown SKU, negative or fractional quantity: an error on that order only),
@@ -445,13 +442,18 @@ export async function reserveOrders(
 		}
 		outcomes.push({ index: p.index, ok: true, order: { ...p.json, allocation }, allocation, result, annotated: annotate });
 	}
-	// one transaction per order; on PostgreSQL a few at a time over the pool
-	await inBatches(toAnnotate, store.kind === 'postgres' ? 8 : 1, async (a) => {
-		await store.annotate(a.omsId, 'allocation', a.allocation, {
-			cause: opts.cause,
-			detail: { status: a.allocation.status, lines: a.allocation.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated, backordered: l.backordered })) },
-		});
-	});
+	// every changed allocation of the batch, with its timeline entry, in one store transaction
+	await store.annotateMany(
+		toAnnotate.map((a) => ({
+			omsId: a.omsId,
+			key: 'allocation' as const,
+			value: a.allocation,
+			event: {
+				cause: opts.cause,
+				detail: { status: a.allocation.status, lines: a.allocation.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated, backordered: l.backordered })) },
+			},
+		})),
+	);
 	outcomes.sort((a, b) => a.index - b.index);
 	const changes = rules && touched.size ? await publishChanges(store, touched, rules, channels, opts) : [];
 	return { outcomes, changes };

@@ -106,6 +106,34 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.searchOrders({ statuses: ['shipped'] })).length).toBe(0);
 			});
 
+			it('annotates many orders in one call, in input order, and names the ones it does not have', async () => {
+				const a = makeOrder({ channelOrderId: 'm1' });
+				const b = makeOrder({ channelOrderId: 'm2' });
+				await store.recordOrder(a);
+				await store.recordOrder(b);
+				const alloc = { status: 'allocated', lines: [{ sku: 'SKU-1', requested: 2, allocated: 2, backordered: 0 }] };
+				const res = await store.annotateMany([
+					{ omsId: a.omsId, key: 'allocation', value: { ...alloc, status: 'partial' }, event: { cause: 'Reserve', detail: { first: true } } },
+					{ omsId: b.omsId, key: 'fraud', value: { decision: 'pass', score: 3, reasons: [] } },
+					{ omsId: 'shopify:nope', key: 'allocation', value: alloc },
+					{ omsId: a.omsId, key: 'allocation', value: alloc, event: { cause: 'Reserve' } },
+				]);
+				expect(res.missing).toEqual(['shopify:nope']);
+				const [sa, sb] = [await store.getOrder(a.omsId), await store.getOrder(b.omsId)];
+				expect(sa!.order.allocation).toEqual(alloc);
+				expect(sa!.order.lines).toEqual(a.lines);
+				expect(sb!.order.fraud).toEqual({ decision: 'pass', score: 3, reasons: [] });
+				const ta = await store.timeline(a.omsId);
+				expect(ta.map((e) => [e.type, e.cause])).toEqual([
+					['recorded', null],
+					['allocation', 'Reserve'],
+					['allocation', 'Reserve'],
+				]);
+				expect(ta[1].detail).toEqual({ first: true });
+				expect(sa!.version).toBe(3);
+				expect(await store.annotateMany([])).toEqual({ missing: [] });
+			});
+
 			it('changes status with a timeline entry, supports compare-and-set and holds', async () => {
 				const order = makeOrder();
 				await store.recordOrder(order);
