@@ -286,11 +286,8 @@ export class Marketplace implements INodeType {
 			return ch;
 		};
 		const out: INodeExecutionData[] = [];
-		// the error item keeps the input's fields (which SKU, which order) next to `error`
-		const fail = (error: unknown, i: number): INodeExecutionData => {
-			const e = errorItem(this, error, i);
-			return { ...e, json: { ...items[i].json, ...e.json } };
-		};
+		// n8n merges the input item's fields (which SKU, which order) into an error-output item by its pairedItem
+		const fail = (error: unknown, i: number): INodeExecutionData => errorItem(this, error, i);
 
 		if (operation === 'setQuantity') {
 			// batch across the input items per channel; results keep the input order

@@ -32,16 +32,17 @@ export function orderFromItem(item: INodeExecutionData): CanonicalOrder {
 
 /**
  * Turn an error on one item into an error item when the node continues on fail; otherwise throw it as a
- * NodeOperationError naming the item. The returned item carries `error`, so with "On Error: Continue (using error
- * output)" n8n routes it to the error output.
+ * NodeOperationError naming the item. The item's JSON is `{ error, details? }` and nothing else, which is how n8n
+ * recognises an error item: with "On Error: Continue (using error output)" it goes to the error output, merged with
+ * the input item. (An item with `error` set would have its JSON replaced by the message alone, losing `details`.)
+ * `details.problems` lists every problem of an invalid order with its JSON path.
  */
 export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
 	const err = error as Error & { problems?: Array<{ path: string; message: string }> };
-	const nodeError = new NodeOperationError(ctx.getNode(), err.message, { itemIndex });
-	if (!ctx.continueOnFail()) throw nodeError;
+	if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), err.message, { itemIndex });
 	const json: IDataObject = { error: err.message };
-	if (err.problems?.length) json.problems = err.problems as unknown as IDataObject[];
-	return { json, error: nodeError, pairedItem: { item: itemIndex } };
+	if (err.problems?.length) json.details = { problems: err.problems as unknown as IDataObject[] };
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** Drop the channel's raw payload from an output item unless the user asked to keep it. */

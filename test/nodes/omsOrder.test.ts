@@ -48,6 +48,8 @@ describe('omsOrder: Record', () => {
 		expect(String(errors[0].error)).toMatch(/not a valid canonical order \(shopify:1002\)/);
 		expect(String(errors[0].error)).toMatch(/\$\.currency/);
 		expect(String(errors[0].error)).toMatch(/\$\.lines\[0\]\.quantity/);
+		const problems = (errors[0].details as { problems: Array<{ path: string }> }).problems;
+		expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['$.currency', '$.lines[0].quantity']));
 
 		const newer = { ...a, updatedAt: '2026-05-02T09:00:00.000Z', channelStatus: 'paid/fulfilled' };
 		const second = await runWorkflow(flow([a, newer, b], [record], [['Orders', 'Record']]), { credentials });
