@@ -474,12 +474,16 @@ export class PostgresStore implements Store {
 				).map((r) => r.id as string),
 			);
 			const done = new Set(ids.filter((id) => !fresh.has(id)));
+			// reservations already held matter only for orders reserved before, or topped up
+			const again = [...new Set(requests.filter((r) => done.has(r.omsId) || r.mode === 'topUp').map((r) => r.omsId))];
 			const existing = (
-				await this.rows(
-					c,
-					"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id = ANY($1::text[])",
-					[ids],
-				)
+				again.length
+					? await this.rows(
+							c,
+							"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id = ANY($1::text[])",
+							[again],
+						)
+					: []
 			).map((r) => ({
 				omsId: r.oms_id as string,
 				lineId: r.line_id as string,

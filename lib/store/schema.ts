@@ -195,6 +195,14 @@ export const MIGRATIONS: Migration[] = [
 			END $$`,
 		],
 	},
+	{
+		version: 3,
+		description: 'reservations: drop the unused (sku, status) index',
+		// Nothing reads reservations by SKU (stock.reserved is the per-SKU total); the index only cost a b-tree
+		// insert per reserved line on the reservation hot path.
+		sqlite: ['DROP INDEX IF EXISTS reservations_sku'],
+		postgres: ['DROP INDEX IF EXISTS reservations_sku'],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -553,9 +553,15 @@ export class SqliteStore implements Store {
 					(r) => r.id as string,
 				),
 			);
-			const existing = this.all(
-				"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id IN (SELECT value FROM json_each(?))",
-				omsIds,
+			// reservations already held matter only for orders reserved before, or topped up
+			const again = requests.filter((r) => done.has(r.omsId) || r.mode === 'topUp').map((r) => r.omsId);
+			const existing = (
+				again.length
+					? this.all(
+							"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id IN (SELECT value FROM json_each(?))",
+							JSON.stringify(again),
+						)
+					: []
 			).map((r) => ({
 				omsId: r.oms_id as string,
 				lineId: r.line_id as string,
