@@ -4,7 +4,7 @@
  * (3,000 per transaction). Prints the figures and the ratio. Targets (issue 2): >= 50,000 reserved lines/s on
  * SQLite, >= 10,000 on PostgreSQL, and >= half of the store's limit on each.
  *
- *   npm run bench:store            (BENCH_BATCHES=20 BENCH_SKUS=5000 to change the size)
+ *   npm run bench:store            (BENCH_BATCHES=20 BENCH_SKUS=5000 to change the size; BENCH_STORES=sqlite for one)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? 20);
 const BATCH = 1000;
 const LINES = 3;
 const SKUS = Number(process.env.BENCH_SKUS ?? 5000);
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 
 function makeBatches(seed: number, prefix: string): ReserveRequest[][] {
 	const rand = prng(seed);
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
 	const rows: Array<Record<string, string | number>> = [];
 
 	// SQLite
+	if (STORES.includes('sqlite')) {
 	const dir = mkdtempSync(join(tmpdir(), 'oms-bench-store-'));
 	try {
 		resetPeak();
@@ -123,8 +125,10 @@ async function main(): Promise<void> {
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+	}
 
 	// PostgreSQL
+	if (STORES.includes('postgres')) {
 	const pg = benchPostgres();
 	try {
 		resetPeak();
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
 		});
 	} finally {
 		pg.stop();
+	}
 	}
 	console.log(table(rows));
 }

@@ -588,16 +588,19 @@ export class SqliteStore implements Store {
 			// Writes as a few set-based statements over JSON arrays rather than one statement per row: the batch costs
 			// about as much as its rows, not as many round trips into SQLite as it has rows.
 			if (plan.touched.size) {
-				const cells = [...plan.touched].map((k) => {
-					const c = plan.cells.get(k)!;
-					return [c.sku, c.location, c.reserved];
-				});
-				this.run(
-					`UPDATE stock SET reserved = v.value ->> 2, updated_at = ?
-					 FROM json_each(?) AS v WHERE stock.sku = v.value ->> 0 AND stock.location = v.value ->> 1`,
-					now,
-					JSON.stringify(cells),
-				);
+				const cells = [...plan.touched].map((k) => plan.cells.get(k)!);
+				// bound VALUES rows in chunks (faster than JSON here: no per-row JSON parsing in SQLite)
+				for (let i = 0; i < cells.length; i += 100) {
+					const chunk = cells.slice(i, i + 100);
+					const params: Param[] = [now];
+					for (const c of chunk) params.push(c.sku, c.location, c.reserved);
+					this.run(
+						`UPDATE stock SET reserved = v.column3, updated_at = ?1
+						 FROM (VALUES ${chunk.map((_, j) => `(?${j * 3 + 2}, ?${j * 3 + 3}, ?${j * 3 + 4})`).join(', ')}) AS v
+						 WHERE stock.sku = v.column1 AND stock.location = v.column2`,
+						...params,
+					);
+				}
 			}
 			if (plan.inserts.length) {
 				this.run(
