@@ -59,6 +59,7 @@ const BASE: Record<string, number[]> = {
 	'n8n-nodes-base.formTrigger': [1, 2, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6],
 	'n8n-nodes-base.readWriteFile': [1, 1.1],
 	'n8n-nodes-base.emailSend': [1, 2, 2.1],
+	'n8n-nodes-base.if': [2, 2.1, 2.2, 2.3],
 };
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -209,6 +210,13 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 		expect(problems).toEqual([]);
 	});
 
+	it('routes the error output of every node set to "continue using error output" somewhere visible', () => {
+		for (const n of template.nodes.filter((x) => (x as { onError?: string }).onError === 'continueErrorOutput')) {
+			const outs = template.connections[n.name]?.main ?? [];
+			expect([n.name, (outs[outs.length - 1] ?? []).length]).toEqual([n.name, 1]);
+		}
+	});
+
 	it('has every node that is not a trigger connected to something upstream', () => {
 		const targets = new Set(Object.values(template.connections).flatMap((c) => c.main.flat().map((e) => e.node)));
 		for (const n of template.nodes) {
@@ -263,12 +271,13 @@ describe('the template set', () => {
 		expect(record.parameters.operation).toBe('record');
 		expect(intake.connections[record.name].main.map((o) => o.length)).toEqual([1, 1, 1]);
 		const gate = intake.nodes.find((n) => n.type === PREFIX + 'fraudGate')!;
-		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Notify reviewers (point at email or chat)'], ['Cancel on Channel']]);
+		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Notify reviewers (point at email or chat)'], ['Cancel on Channel']]);
+		expect(intake.connections['Ready to Fulfil?'].main[0].map((e) => e.node)).toEqual(['Fulfil Order']);
 	});
 
 	it('every workflow that fulfils reaches the WMS; backorders and reserve quantity changes are handled', () => {
 		const fulfil = byId.get('omsFulfilOrder01')!;
-		expect(fulfil.connections['Reserve Stock'].main.map((o) => o.map((e) => e.node))).toEqual([['Route Backorders'], ['Publish Quantities']]);
-		expect(fulfil.connections['Route Backorders'].main.map((o) => o.map((e) => e.node))).toEqual([['Send to WMS'], ['Send to WMS'], ['Note the Backorder']]);
+		expect(fulfil.connections['Reserve Stock'].main.map((o) => o.map((e) => e.node))).toEqual([['Route Backorders'], ['Publish Quantities'], ['Needs attention (see the error)']]);
+		expect(fulfil.connections['Route Backorders'].main.map((o) => o.map((e) => e.node))).toEqual([['Send to WMS'], ['Send to WMS'], ['Note the Backorder'], ['Needs attention (see the error)']]);
 	});
 });
