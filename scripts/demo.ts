@@ -199,7 +199,12 @@ async function main(): Promise<void> {
 
 		// The burst.
 		say(`burst: ${PER_CHANNEL} orders a channel; planted fraud: ${gen.groundTruth.length} orders (${[...new Set(gen.groundTruth.flatMap((g) => g.patterns))].join(', ')})`);
-		for (const ch of ['amazon', 'ebay', 'walmart'] as const) sb.sandboxes[ch].addOrders(gen.byChannel[ch] ?? []);
+		for (const ch of ['amazon', 'ebay', 'walmart'] as const) {
+			sb.sandboxes[ch].addOrders(gen.byChannel[ch] ?? []);
+			// They appear on the channel now: their last-modified time moves to now, past the triggers' cursors
+			// (which started at their first poll), as new orders would on the real marketplaces.
+			for (const o of gen.byChannel[ch] ?? []) sb.sandboxes[ch].touch(o.id);
+		}
 		say('Amazon, eBay and Walmart orders placed at the sandboxes: their triggers pick them up on the next poll (every minute)');
 		sb.sandboxes.shopify.addOrders(gen.byChannel.shopify ?? []);
 		sb.sandboxes.woocommerce.addOrders(gen.byChannel.woocommerce ?? []);
