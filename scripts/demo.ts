@@ -147,7 +147,7 @@ async function main(): Promise<void> {
 	const port = (await portFree(5678)) ? 5678 : (await portFree(5679)) ? 5679 : 0;
 	const env: Record<string, string> = {};
 	if (port) Object.assign(env, { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/` });
-	const n8n = await N8n.create({ name: 'demo', keepUserFolder: true, env });
+	const n8n = await N8n.create({ name: 'demo', keepUserFolder: process.env.DEMO_KEEP === '1', env });
 	if (port) n8n.port = port;
 	const storePath = join(n8n.userFolder, '.n8n', 'oms-wms', 'oms.sqlite');
 	let store: SqliteStore | undefined;

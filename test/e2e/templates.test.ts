@@ -1,0 +1,107 @@
+/**
+ * Issue 8, layer 3: in a real n8n 2.41 with this package installed, every template under workflows/ imports with
+ * n8n's own CLI, publishes, and activates at start-up with its credentials pointing at the sandboxes: no activation
+ * error in the server log, every workflow stored as active, the intake's Shopify and WooCommerce triggers
+ * registered at their sandboxes, and the inventory sync (its schedule shortened for the test) runs the WMS stock
+ * into the OMS store without an error.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './harness/n8n';
+import { startSandboxes, type Sandboxes } from '../sandbox/start';
+import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../sandbox/wms';
+import { openSqliteStore, type SqliteStore } from '../../lib/store/sqlite';
+
+jest.setTimeout(420_000);
+
+const dir = join(repoRoot, 'workflows');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+function credentials(sb: Sandboxes): CredentialJson[] {
+	const c = sb.credentials;
+	return [
+		{ id: 'omsShopifyCred01', name: 'Shopify', type: 'shopifyApi', data: { shopDomain: c.shopify.shopDomain, authType: 'accessToken', accessToken: c.shopify.accessToken, webhookSecret: c.shopify.appSecret, apiVersion: c.shopify.apiVersion, baseUrl: c.shopify.baseUrl } },
+		{ id: 'omsWooCommCred01', name: 'WooCommerce', type: 'wooCommerceApi', data: { storeUrl: c.woocommerce.storeUrl, consumerKey: c.woocommerce.consumerKey, consumerSecret: c.woocommerce.consumerSecret, baseUrl: c.woocommerce.baseUrl } },
+		{ id: 'omsAmazonCred001', name: 'Amazon SP-API', type: 'amazonSpApi', data: { ...c.amazon, marketplaceIds: c.amazon.marketplaceIds.join(',') } },
+		{ id: 'omsEbayCred00001', name: 'eBay', type: 'ebayApi', data: { ...c.ebay } },
+		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'walmartApi', data: { ...c.walmart } },
+		{ id: 'omsShipBobCred01', name: 'ShipBob', type: 'shipBobApi', data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob } },
+	];
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await probe();
+		if (v !== undefined) return v;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+describe('real n8n: every workflow template imports, publishes and activates', () => {
+	let n8n: N8n;
+	let sb: Sandboxes;
+	let store: SqliteStore | undefined;
+	const imported: WorkflowJson[] = [];
+
+	beforeAll(async () => {
+		sb = await startSandboxes({ ordersPerChannel: 2, seed: 8, wms: true });
+		sb.wms!.control.seedStock({ 'MUG-CER-11': 40, 'CAP-NVY': 12 });
+		n8n = await N8n.create({ name: 'templates' });
+		await n8n.importCredentials(credentials(sb));
+		for (const f of files) {
+			const wf = JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkflowJson;
+			// The inventory sync runs every 15 minutes; here every 5 seconds, so that one run is seen.
+			if (wf.id === 'omsInventorySync') {
+				for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+			}
+			imported.push(await n8n.importWorkflow(wf));
+		}
+		await n8n.start();
+	});
+
+	afterAll(async () => {
+		await store?.close();
+		await n8n?.stop();
+		await sb?.close();
+	});
+
+	it('imported all seven with the ids they carry', () => {
+		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsWmsStatusSync']);
+	});
+
+	it('registered the intake webhooks at Shopify and WooCommerce on activation', async () => {
+		const intake = imported.find((w) => w.id === 'omsOrderIntake01')!;
+		const hook = (type: string) => n8n.webhookUrl(`${intake.nodes.find((n) => n.type === type)!.webhookId}/webhook`);
+		const shopifyUrl = hook('n8n-nodes-oms-wms.shopifyOrderTrigger');
+		const wooUrl = hook('n8n-nodes-oms-wms.wooCommerceOrderTrigger');
+		const topics = await waitFor('Shopify subscriptions', () => {
+			const t = [...sb.sandboxes.shopify.webhooks.values()].filter((w) => w.uri === shopifyUrl).map((w) => w.topic);
+			return t.length === 3 ? t.sort() : undefined;
+		});
+		expect(topics).toEqual(['ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED']);
+		await waitFor('WooCommerce subscriptions', () => ([...sb.sandboxes.woocommerce.webhooks.values()].filter((w) => w.delivery_url === wooUrl).length === 2 ? true : undefined));
+	});
+
+	it('ran the inventory sync: WMS stock levels into the OMS store, without an error', async () => {
+		const runs = await waitFor('an inventory sync run', async () => {
+			const rows = await n8n.executions('omsInventorySync');
+			return rows.some((r) => r.status === 'success') ? rows : undefined;
+		});
+		expect(runs.some((r) => r.status === 'success')).toBe(true);
+		store = await openSqliteStore(join(n8n.userFolder, '.n8n', 'oms-wms', 'oms.sqlite'));
+		const stock = await waitFor('the stock rows', async () => {
+			const rows = await store!.query<{ sku: string }>('SELECT sku FROM stock ORDER BY sku');
+			return rows.length >= 2 ? rows.map((r) => r.sku) : undefined;
+		}, 30_000);
+		expect(stock).toEqual(expect.arrayContaining(['CAP-NVY', 'MUG-CER-11']));
+		const all = await n8n.executions('omsInventorySync');
+		expect(all.filter((r) => r.status === 'error')).toEqual([]);
+	});
+
+	it('logged no activation problem for any template', () => {
+		expect(n8n.serverOutput).not.toMatch(/There was a problem activating|Workflow cannot run on this instance|could not be activated/i);
+		expect(n8n.serverOutput).not.toMatch(/Unrecognized node type|Unknown node type/i);
+	});
+});
