@@ -213,7 +213,10 @@ async function main(): Promise<void> {
 		let deliveries = 0;
 		const refused: number[] = [];
 		const count = (ds: Array<{ status: number }>) => {
-			for (const d of ds) (d.status >= 200 && d.status < 300 ? deliveries++ : refused.push(d.status));
+			for (const d of ds) {
+				if (d.status >= 200 && d.status < 300) deliveries++;
+				else refused.push(d.status);
+			}
 		};
 		const pushWebhooks = async () => {
 			const shop: SeedOrder[] = gen.byChannel.shopify ?? [];
