@@ -264,6 +264,29 @@ async function main(): Promise<void> {
 			await sleep(3000);
 		}
 
+		// A reviewer approves the oldest order held for fraud review through the form of "OMS 6: Fraud Review".
+		const review = imported.find((w) => w.id === 'omsFraudReview01')!;
+		const formId = review.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger')?.webhookId;
+		const held = await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE status = 'fraud_review' ORDER BY placed_at LIMIT 1");
+		if (formId && held.length) {
+			const omsId = held[0].oms_id;
+			const form = new FormData();
+			form.append('field-0', omsId);
+			form.append('field-1', 'approved');
+			form.append('field-2', 'demo reviewer');
+			form.append('field-3', 'Known customer, address checked by phone');
+			const res = await fetch(`${n8n.baseUrl}/form/${formId}`, { method: 'POST', body: form });
+			await res.arrayBuffer();
+			say(`a reviewer approves ${omsId} in the Fraud Review form (HTTP ${res.status}); it goes on to Fulfil Order`);
+			const moved = await waitFor(`${omsId} to leave fraud review`, async () => {
+				const r = await store!.query<{ status: string }>('SELECT status FROM orders WHERE oms_id = ?', [omsId]);
+				return r[0] && r[0].status !== 'fraud_review' ? r[0].status : undefined;
+			}, 30_000);
+			if (moved) say(`${omsId} is now ${moved}`);
+			await sleep(1000);
+			say(progressLine(await counts(store), sb, deliveries));
+		}
+
 		// The report by source.
 		const period = { preset: 'custom' as const, from: new Date(now - 2 * 86400_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
 		const report = await runReport(store, { report: 'byChannel', period });
