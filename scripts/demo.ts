@@ -297,6 +297,9 @@ async function main(): Promise<void> {
 		const c = await counts(store);
 		console.log('\n================ Orders by source (OMS store, lib/report) ================\n');
 		console.log(md);
+		// the rows of the report, one a channel, as a table
+		const table = report.rows.map((r) => Object.fromEntries(report.columns.map((col) => [col.label, (r as Record<string, unknown>)[col.key] ?? ''])));
+		console.table(table);
 		console.log('Status of every order:', JSON.stringify(c.byStatus));
 		const webhookOrders = (c.byChannel.shopify ?? 0) + (c.byChannel.woocommerce ?? 0);
 		console.log(`Webhook deliveries accepted: ${deliveries}, for ${webhookOrders} Shopify + WooCommerce orders in the store (each recorded once)`);
