@@ -280,7 +280,7 @@ async function main(): Promise<void> {
 			say(`a reviewer approves ${omsId} in the Fraud Review form (HTTP ${res.status}); it goes on to Fulfil Order`);
 			const moved = await waitFor(`${omsId} to leave fraud review`, async () => {
 				const r = await store!.query<{ status: string }>('SELECT status FROM orders WHERE oms_id = ?', [omsId]);
-				return r[0] && r[0].status !== 'fraud_review' ? r[0].status : undefined;
+				return r[0] && !['fraud_review', 'received', 'ready'].includes(r[0].status) ? r[0].status : undefined;
 			}, 30_000);
 			if (moved) say(`${omsId} is now ${moved}`);
 			await sleep(1000);

@@ -3,9 +3,10 @@
  * n8n's own CLI, publishes, and activates at start-up with its credentials pointing at the sandboxes: no activation
  * error in the server log, every workflow stored as active, the intake's Shopify and WooCommerce triggers
  * registered at their sandboxes, and the inventory sync (its schedule shortened for the test) runs the WMS stock
- * into the OMS store without an error.
+ * into the OMS store without an error; the daily report (schedule shortened, file path moved into the n8n user's
+ * ~/.n8n-files, the only folder n8n 2.x lets nodes write to by default) writes its HTML page.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './harness/n8n';
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
@@ -44,6 +45,8 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 	let sb: Sandboxes;
 	let store: SqliteStore | undefined;
 	const imported: WorkflowJson[] = [];
+	// the harness sets HOME to the user folder, so n8n's default ~/.n8n-files is under it
+	const reportFile = () => join(n8n.userFolder, '.n8n-files', 'orders-by-source.html');
 
 	beforeAll(async () => {
 		sb = await startSandboxes({ ordersPerChannel: 2, seed: 8, wms: true });
@@ -55,6 +58,14 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 			// The inventory sync runs every 15 minutes; here every 5 seconds, so that one run is seen.
 			if (wf.id === 'omsInventorySync') {
 				for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+			}
+			if (wf.id === 'omsDailyReport01') {
+				for (const n of wf.nodes) {
+					if (n.type === 'n8n-nodes-base.scheduleTrigger') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+					if (n.type === 'n8n-nodes-base.readWriteFile') n.parameters.fileName = reportFile();
+					// the folder must exist (Read/Write Files from Disk does not create it), as the sticky note says
+					mkdirSync(join(n8n.userFolder, '.n8n-files'), { recursive: true });
+				}
 			}
 			imported.push(await n8n.importWorkflow(wf));
 		}
@@ -98,6 +109,19 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		expect(stock).toEqual(expect.arrayContaining(['CAP-NVY', 'MUG-CER-11']));
 		const all = await n8n.executions('omsInventorySync');
 		expect(all.filter((r) => r.status === 'error')).toEqual([]);
+	});
+
+	it('ran the daily report: the HTML page by source is written as a file', async () => {
+		await waitFor('a daily report run', async () => ((await n8n.executions('omsDailyReport01')).some((r) => r.status !== 'running' && r.status !== 'new') ? true : undefined));
+		const runs = await n8n.executions('omsDailyReport01');
+		const errors: string[] = [];
+		for (const r of runs.filter((x) => x.status === 'error')) {
+			const data = (await n8n.executionData(r.id)) as { resultData?: { error?: { message?: string; description?: string }; lastNodeExecuted?: string } };
+			errors.push(`${data.resultData?.lastNodeExecuted}: ${data.resultData?.error?.message} ${data.resultData?.error?.description ?? ''}`);
+		}
+		expect(errors).toEqual([]);
+		await waitFor('the report file', () => (existsSync(reportFile()) ? true : undefined), 30_000);
+		expect(readFileSync(reportFile(), 'utf8')).toMatch(/<html[\s\S]*<\/html>/i);
 	});
 
 	it('logged no activation problem for any template', () => {
