@@ -2,14 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
-import type { Store } from '../../lib/store/types';
+import { closeAllStores } from '../../lib/store/open';
+import { pgSetup as pgSetupFor, sqliteSetup as sqliteSetupFor } from '../helpers/store-credentials';
 import type { OrderLine } from '../../lib/order/types';
 import { buildWorkflow, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-gate-'));
-let dbn = 0;
 const CRED = { omsStoreApi: { id: '1', name: 'OMS Store' } };
 
 afterAll(async () => {
@@ -17,38 +16,9 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-type Creds = { omsStoreApi: Record<string, unknown> };
-type Setup = () => Promise<{ credentials: Creds; store: Store }>;
 
-const sqliteSetup: Setup = async () => {
-	const credentials = { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, `gate-${dbn++}.sqlite`) } };
-	return { credentials, store: await openStore(storeConfigFromCredential(credentials.omsStoreApi)) };
-};
-
-const pgSetup: Setup = async () => {
-	const url = process.env.OMS_TEST_PG_URL;
-	if (!url) throw new Error('OMS_TEST_PG_URL is not set: run with `npm test`, which starts PostgreSQL');
-	const u = new URL(url);
-	const schema = `gate_${process.pid}_${Date.now().toString(36)}_${dbn++}`;
-	const { Client } = await import('pg');
-	const c = new Client({ connectionString: url });
-	await c.connect();
-	await c.query(`CREATE SCHEMA ${schema}`);
-	await c.end();
-	const credentials = {
-		omsStoreApi: {
-			storeType: 'postgres',
-			host: u.hostname,
-			port: Number(u.port),
-			database: u.pathname.slice(1),
-			user: decodeURIComponent(u.username),
-			password: decodeURIComponent(u.password),
-			ssl: 'disable',
-			schema,
-		},
-	};
-	return { credentials, store: await openStore(storeConfigFromCredential(credentials.omsStoreApi)) };
-};
+const sqliteSetup = sqliteSetupFor(dir, 'gate');
+const pgSetup = pgSetupFor('gate');
 
 const line = (lineId: string, sku: string, quantity: number): OrderLine => ({ lineId, sku, title: null, quantity, unitPrice: 1, lineTotal: quantity });
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RULE_SET, ruleSetVersion } from '../../lib/fraud';
 import type { CanonicalOrder } from '../../lib/order/types';
-import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
+import { closeAllStores } from '../../lib/store/open';
+import { pgSetup as pgSetupFor, sqliteSetup as sqliteSetupFor, type StoreCredentials } from '../helpers/store-credentials';
 import type { Store } from '../../lib/store/types';
 import { buildWorkflow, nodeError, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-fraud-'));
-let dbn = 0;
 const CRED = { omsStoreApi: { id: '1', name: 'OMS Store' } };
 const T0 = '2026-05-01T15:00:00.000Z';
 
@@ -19,36 +19,8 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-type Creds = { omsStoreApi: Record<string, unknown> };
-async function sqliteSetup(): Promise<{ credentials: Creds; store: Store }> {
-	const credentials = { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, `fraud-${dbn++}.sqlite`) } };
-	return { credentials, store: await openStore(storeConfigFromCredential(credentials.omsStoreApi)) };
-}
-
-async function pgSetup(): Promise<{ credentials: Creds; store: Store }> {
-	const url = process.env.OMS_TEST_PG_URL;
-	if (!url) throw new Error('OMS_TEST_PG_URL is not set: run with `npm test`, which starts PostgreSQL');
-	const u = new URL(url);
-	const schema = `fraud_${process.pid}_${Date.now().toString(36)}_${dbn++}`;
-	const { Client } = await import('pg');
-	const c = new Client({ connectionString: url });
-	await c.connect();
-	await c.query(`CREATE SCHEMA ${schema}`);
-	await c.end();
-	const credentials = {
-		omsStoreApi: {
-			storeType: 'postgres',
-			host: u.hostname,
-			port: Number(u.port),
-			database: u.pathname.slice(1),
-			user: decodeURIComponent(u.username),
-			password: decodeURIComponent(u.password),
-			ssl: 'disable',
-			schema,
-		},
-	};
-	return { credentials, store: await openStore(storeConfigFromCredential(credentials.omsStoreApi)) };
-}
+const sqliteSetup = sqliteSetupFor(dir, 'fraud');
+const pgSetup = pgSetupFor('fraud');
 
 let person = 0;
 /** An order from a customer of its own (own e-mail, name and address), so velocity stays quiet unless a test wants it */
@@ -109,7 +81,7 @@ function flow(items: unknown[], nodes: Array<Record<string, unknown>>) {
 const ids = (list: Array<Record<string, unknown>>) => list.map((o) => o.omsId);
 const rulesOf = (o: Record<string, unknown>) => ((o.fraud as { reasons: Array<{ rule: string }> }).reasons ?? []).map((r) => r.rule);
 
-async function mixedBatch(setup: () => Promise<{ credentials: Creds; store: Store }>) {
+async function mixedBatch(setup: () => Promise<{ credentials: StoreCredentials; store: Store }>) {
 	const { credentials, store } = await setup();
 	const clean = order();
 	const disposable = order({ customer: { email: 'quick@mailinator.com', name: 'Quinn Q', phone: null, channelCustomerId: null } });

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ruleSetFromParameters } from '../../lib/allocation/parameters';
-import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
+import { closeAllStores } from '../../lib/store/open';
+import { pgSetup as pgSetupFor, sqliteSetup as sqliteSetupFor, type StoreCredentials } from '../helpers/store-credentials';
 import type { Store } from '../../lib/store/types';
 import { buildWorkflow, nodeError, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-alloc-'));
-let dbn = 0;
 const CRED = { omsStoreApi: { id: '1', name: 'OMS Store' } };
 
 afterAll(async () => {
@@ -17,36 +17,8 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-type Creds = { omsStoreApi: Record<string, unknown> };
-async function sqliteSetup(): Promise<{ credentials: Creds; store: Store }> {
-	const credentials = { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, `alloc-${dbn++}.sqlite`) } };
-	return { credentials, store: await openStore(storeConfigFromCredential(credentials.omsStoreApi)) };
-}
-
-async function pgSetup(): Promise<{ credentials: Creds; store: Store }> {
-	const url = process.env.OMS_TEST_PG_URL;
-	if (!url) throw new Error('OMS_TEST_PG_URL is not set: run with `npm test`, which starts PostgreSQL');
-	const u = new URL(url);
-	const schema = `alloc_${process.pid}_${Date.now().toString(36)}_${dbn++}`;
-	const { Client } = await import('pg');
-	const c = new Client({ connectionString: url });
-	await c.connect();
-	await c.query(`CREATE SCHEMA ${schema}`);
-	await c.end();
-	const credentials = {
-		omsStoreApi: {
-			storeType: 'postgres',
-			host: u.hostname,
-			port: Number(u.port),
-			database: u.pathname.slice(1),
-			user: decodeURIComponent(u.username),
-			password: decodeURIComponent(u.password),
-			ssl: 'disable',
-			schema,
-		},
-	};
-	return { credentials, store: await openStore(storeConfigFromCredential(credentials.omsStoreApi)) };
-}
+const sqliteSetup = sqliteSetupFor(dir, 'alloc');
+const pgSetup = pgSetupFor('alloc');
 
 /** Rules as ops staff set them in the editor: amazon is the priority channel with 50 %, ebay and shopify share the rest. */
 const RULES = {
@@ -248,7 +220,7 @@ describe('inventoryAllocator: Preview with a rule set per item', () => {
 });
 
 describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () => {
-	async function seeded(setup: () => Promise<{ credentials: Creds; store: Store }>) {
+	async function seeded(setup: () => Promise<{ credentials: StoreCredentials; store: Store }>) {
 		const s = await setup();
 		await s.store.setBundle('CUP-SET', [{ sku: 'CUP', quantity: 2 }, { sku: 'LID', quantity: 1 }]);
 		const feed = [
@@ -264,7 +236,7 @@ describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () =>
 
 	const line = (lineId: string, sku: string, quantity: number) => ({ lineId, sku, title: null, quantity, unitPrice: 1, lineTotal: quantity });
 
-	async function reserveSuite(setup: () => Promise<{ credentials: Creds; store: Store }>) {
+	async function reserveSuite(setup: () => Promise<{ credentials: StoreCredentials; store: Store }>) {
 		const { credentials, store } = await seeded(setup);
 		const full = makeOrder({ channelOrderId: 'r1', lines: [line('1', 'A', 3), line('2', 'CUP-SET', 1)] });
 		const partial = makeOrder({ channel: 'ebay', channelOrderId: 'r2', lines: [line('1', 'B', 5)] });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { closeAllStores } from '../../lib/store/open';
 import { buildWorkflow, nodeError, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
+import { pgSetup } from '../helpers/store-credentials';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-node-'));
 let dbn = 0;
@@ -153,27 +154,7 @@ describe('omsOrder: Get, Search, Update Status, Add Note, Cancel, Timeline', () 
 
 describe('omsOrder on PostgreSQL through the OMS Store credential', () => {
 	it('records and reads back', async () => {
-		const url = process.env.OMS_TEST_PG_URL;
-		if (!url) throw new Error('OMS_TEST_PG_URL is not set: run with `npm test`, which starts PostgreSQL');
-		const u = new URL(url);
-		const schema = `node_${process.pid}_${Date.now().toString(36)}`;
-		const { Client } = await import('pg');
-		const c = new Client({ connectionString: url });
-		await c.connect();
-		await c.query(`CREATE SCHEMA ${schema}`);
-		await c.end();
-		const credentials = {
-			omsStoreApi: {
-				storeType: 'postgres',
-				host: u.hostname,
-				port: Number(u.port),
-				database: u.pathname.slice(1),
-				user: decodeURIComponent(u.username),
-				password: decodeURIComponent(u.password),
-				ssl: 'disable',
-				schema,
-			},
-		};
+		const { credentials } = await pgSetup('node')();
 		const order = makeOrder({ channel: 'walmart', channelOrderId: 'PO-1' });
 		const result = await runWorkflow(
 			flow(
