@@ -10,7 +10,9 @@
  *   3. the collected orders are normalised (normalizeOrder), filtered (ready only / channel statuses), de-duplicated
  *      against the overlap window of the previous poll, and returned as ONE emission (n8n emits once per poll);
  *   4. in the same poll() that returns them, static data `cursor` is set to the cursor of the LAST COMPLETE PAGE that
- *      is part of this emission, never further.
+ *      is part of this emission, never further. On Amazon that cursor, before the last page, is a resumable `v2:`
+ *      cursor (lib/channels/amazon/cursor.ts) that continues with the next page, so a backlog larger than one poll's
+ *      budget is walked over several polls; the overlap keys are kept until that listing finishes.
  *
  * What a failure or crash does:
  *   - a 429/5xx/timeout mid-listing is retried by the client with backoff (lib/http) and usually absorbed;
@@ -40,6 +42,7 @@ import type { ChannelClient, ChannelName } from '../../lib/channels/types';
 import type { CanonicalOrder } from '../../lib/order/types';
 import { withoutRaw } from './items';
 import { CHANNEL_LABEL, channelClient } from './channels';
+import { cursorWatermark } from '../../lib/channels/amazon/cursor';
 
 /** How many order keys of the overlap window are remembered between polls (bounded static data) */
 const SEEN_CAP = 2000;
@@ -231,7 +234,10 @@ export async function pollChannel(ctx: IPollFunctions, channel: ChannelName, s: 
 	const items: INodeExecutionData[] = [];
 	const orders: CanonicalOrder[] = [];
 	const keep: string[] = [];
-	const newCursorMs = pageCursor ? Date.parse(pageCursor) : NaN;
+	// a plain cursor's time; for a resumable Amazon cursor (a listing in progress) the earliest time its final cursor
+	// can have, so every change the next listing's overlap can list again is remembered
+	const mark = cursorWatermark(pageCursor);
+	const newCursorMs = mark.ms;
 	for (const raw of raws) {
 		let order: CanonicalOrder;
 		try {
@@ -263,8 +269,16 @@ export async function pollChannel(ctx: IPollFunctions, channel: ChannelName, s: 
 
 	if (!manual && pageCursor !== undefined) {
 		data.cursor = pageCursor;
-		// when the cursor did not move (unsorted pages cut short) the old keys still apply
-		const carry = pageCursor === cursor ? [...seen] : [];
+		// when the cursor did not move (unsorted pages cut short) the old keys still apply; so they do while a resumable
+		// listing is in progress (its later pages may hold the previous overlap); when it finishes, those that are
+		// still inside the new overlap (their update time is the key's middle part)
+		const wasResuming = cursorWatermark(cursor).resuming;
+		const carry =
+			pageCursor === cursor || mark.resuming
+				? [...seen]
+				: wasResuming
+					? [...seen].filter((k) => !(Date.parse(k.split('|').at(-2) ?? '') < newCursorMs))
+					: [];
 		data.seen = [...new Set([...carry, ...keep])].slice(-SEEN_CAP);
 	}
 	return { items, orders, client, manual };

@@ -15,6 +15,7 @@ import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { generateOrders } from '../sandbox/generator';
 import { validateOrder } from '../../lib/order/validate';
 import { normalizeOrder } from '../../lib/channels/normalize';
+import { decodeAmazonCursor } from '../../lib/channels/amazon/cursor';
 
 type PollChannel = 'amazon' | 'ebay' | 'walmart';
 
@@ -40,13 +41,16 @@ afterAll(async () => {
 });
 
 /** The real node type, with poll() seeing an activated workflow ('trigger' mode) */
-function activated(type: string): INodeType {
+function activated(type: string, pollBudgetMs?: number): INodeType {
 	const real = packageLoader().nodeType(`n8n-nodes-oms-wms.${type}`) as INodeType;
 	return {
 		description: real.description,
 		methods: real.methods,
 		async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-			const ctx = Object.create(this, { getMode: { value: () => 'trigger' } }) as IPollFunctions;
+			const ctx = Object.create(this, {
+				getMode: { value: () => 'trigger' },
+				...(pollBudgetMs !== undefined ? { getPollBudgetMs: { value: () => pollBudgetMs } } : {}),
+			}) as IPollFunctions;
 			return real.poll!.call(ctx);
 		},
 	} as INodeType;
@@ -67,9 +71,9 @@ function workflow(c: (typeof CASES)[number], parameters: IDataObject = {}) {
 	);
 }
 
-async function poll(c: (typeof CASES)[number], staticData: IDataObject, opts: { manual?: boolean; parameters?: IDataObject } = {}): Promise<RunResult> {
+async function poll(c: (typeof CASES)[number], staticData: IDataObject, opts: { manual?: boolean; parameters?: IDataObject; pollBudgetMs?: number } = {}): Promise<RunResult> {
 	return runWorkflow(workflow(c, opts.parameters), {
-		nodeTypes: opts.manual ? {} : { [`n8n-nodes-oms-wms.${c.type}`]: activated(c.type) },
+		nodeTypes: opts.manual ? {} : { [`n8n-nodes-oms-wms.${c.type}`]: activated(c.type, opts.pollBudgetMs) },
 		credentials: { [c.credential]: sb.credentials[c.channel] as unknown as Record<string, unknown> },
 		staticData,
 	});
@@ -202,7 +206,10 @@ describe.each(CASES)('$type (polling)', (c) => {
 			const firstPage = emitted(partial);
 			expect(firstPage.length).toBeGreaterThan(0);
 			expect(firstPage.length).toBeLessThan(total);
-			expect(cursorOf(staticData)).toBe(cursorOf(saved));
+			if (c.channel === 'amazon') {
+				// Amazon's cursor resumes the listing where it stopped: its start and the pending page's token
+				expect(decodeAmazonCursor(cursorOf(staticData))).toMatchObject({ kind: 'resume', after: cursorOf(saved) });
+			} else expect(cursorOf(staticData)).toBe(cursorOf(saved));
 			s.calls.push = orig;
 			const rest = await poll(c, staticData);
 			const all = [...firstPage, ...emitted(rest)].map((i) => i.channelOrderId);
@@ -212,6 +219,41 @@ describe.each(CASES)('$type (polling)', (c) => {
 		} finally {
 			s.calls.push = orig;
 		}
+	});
+});
+
+describe('amazonOrderTrigger: a backlog larger than one poll', () => {
+	const c = CASES[0];
+
+	it('with a tiny poll budget each poll lists one page and stores a resumable cursor; successive polls walk the backlog to the end, each order emitted once', async () => {
+		const s = sb.sandboxes.amazon;
+		s.resetLimits();
+		const all = emitted(await poll(c, {})).map((i) => String(i.channelOrderId));
+		expect(all.length).toBeGreaterThan(200); // three pages of 100
+		const staticData: IDataObject = {};
+		const seen: string[] = [];
+		let polls = 0;
+		let resumable = 0;
+		const starts = new Set<string>();
+		// a 1 ms budget: every poll stops after its first page (80 % of the budget is spent by then)
+		while (polls < 20) {
+			const r = await poll(c, staticData, { pollBudgetMs: 1 });
+			expect(r.error).toBeUndefined();
+			polls++;
+			seen.push(...emitted(r).map((i) => String(i.channelOrderId)));
+			const cur = decodeAmazonCursor(cursorOf(staticData));
+			if (cur?.kind !== 'resume') break;
+			resumable++;
+			starts.add(cur.after);
+		}
+		expect(resumable).toBeGreaterThanOrEqual(2);
+		expect(starts.size).toBe(1); // one listing, resumed, never restarted
+		expect(new Set(seen).size).toBe(seen.length);
+		expect(seen.sort()).toEqual(all.sort());
+		// the finished listing leaves a plain cursor; the next poll emits nothing new
+		expect(Number.isNaN(Date.parse(cursorOf(staticData)!))).toBe(false);
+		const after = await poll(c, staticData);
+		expect(emitted(after)).toEqual([]);
 	});
 });
 

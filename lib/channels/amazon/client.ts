@@ -4,9 +4,13 @@
  * - listOrdersSince: searchOrders GET /orders/2026-01-01/orders with lastUpdatedAfter, marketplaceIds,
  *   maxResultsPerPage (1-100) and includedData; next pages pass pagination.nextToken as paginationToken with every
  *   other parameter unchanged ✔ (marketplaces.md 2.2). Array parameters are sent comma-separated ⚠ (as v0 does).
- *   Returns 2026-01-01 Order objects. The API does not promise an order, so a page's cursor is the start cursor
- *   until the last page; then the newest lastUpdatedTime seen minus a 2-minute overlap (the API treats the last
- *   2 minutes as unsettled ✔).
+ *   Returns 2026-01-01 Order objects. The API does not promise an order, so the cursor can only move to the newest
+ *   lastUpdatedTime seen minus a 2-minute overlap (the API treats the last 2 minutes as unsettled ✔) on the last
+ *   page. Every earlier page's cursor is a resumable `v2:` cursor (./cursor.ts): the listing's lastUpdatedAfter, the
+ *   pending nextToken and the newest update seen so far, so a poll stopped by its budget goes on with the next page
+ *   (a backlog of any size is walked to the end over several polls). A token older than 23 h (Amazon: 24 h ✔), or
+ *   one the API refuses with 400, restarts the listing from its lastUpdatedAfter (duplicates, never a gap). A plain
+ *   ISO cursor (the only form before) is still read. A manual sample cut short by maxOrders keeps the start.
  * - Pacing per seller and operation (token buckets ✔ 2.6): searchOrders 0.0056 rps burst 20, getOrder 0.5/30,
  *   confirmShipment 2/10, patchListingsItem 5/5; `x-amzn-RateLimit-Limit` re-syncs the rate; a 429 drains the bucket.
  * - confirmShipment: POST /orders/v0/orders/{id}/shipmentConfirmation → 204 ✔ (2.5).
@@ -17,7 +21,7 @@
  * - testCredentials: GET /sellers/v1/marketplaceParticipations (cheap, 0.016 rps burst 15 ⚠).
  */
 import { createHash } from 'node:crypto';
-import type { HttpRequestFn } from '../../http/types';
+import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { applyAmazonRateHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
@@ -37,6 +41,7 @@ import type {
 	TestCredentialsResult,
 } from '../types';
 import { AmazonAuth, amazonBaseUrl } from './auth';
+import { AMAZON_CURSOR_OVERLAP_MS, decodeAmazonCursor, encodeResume, RESUME_MAX_AGE_MS } from './cursor';
 
 export const AMAZON_LIMITS: Record<string, RateSpec> = {
 	searchOrders: { ratePerSec: 0.0056, burst: 20 },
@@ -53,6 +58,8 @@ const CARRIERS: Record<string, string> = {
 	ups: 'UPS', usps: 'USPS', fedex: 'FedEx', dhl: 'DHL', 'dhl express': 'DHL', ontrac: 'OnTrac', 'canada post': 'Canada Post',
 	'royal mail': 'Royal Mail', dpd: 'DPD', gls: 'GLS', hermes: 'Hermes', evri: 'Evri', 'amazon shipping': 'Amazon Shipping',
 };
+
+type SearchOrdersBody = { orders?: Array<Record<string, unknown>>; pagination?: { nextToken?: string } };
 
 export class AmazonClient implements ChannelClient {
 	readonly channel = 'amazon' as const;
@@ -119,9 +126,14 @@ export class AmazonClient implements ChannelClient {
 	}
 
 	async listOrdersSince(cursor: string | null, opts: ListOrdersOptions = {}): Promise<ListOrdersResult> {
-		const start = startTime(cursor, opts.lookbackFrom, this.opts.now?.() ?? Date.now());
+		const now = this.opts.now?.() ?? Date.now();
 		const pageSize = Math.max(1, Math.min(AMAZON_MAX_PAGE, opts.pageSize ?? AMAZON_MAX_PAGE));
-		const overlap = this.opts.cursorOverlapMs ?? 120_000;
+		const overlap = this.opts.cursorOverlapMs ?? AMAZON_CURSOR_OVERLAP_MS;
+		const parsed = decodeAmazonCursor(cursor);
+		// a resumable cursor: go on with its token unless it is close to its 24 h expiry (then restart from `after`)
+		let resume = parsed?.kind === 'resume' && now - (toMs(parsed.at) as number) < RESUME_MAX_AGE_MS ? parsed : undefined;
+		// the exact string the listing was started with: a token is only valid with identical parameters
+		const start = parsed ? (parsed.kind === 'resume' ? parsed.after : startTime(parsed.after)) : startTime(null, opts.lookbackFrom, now);
 		const params = {
 			lastUpdatedAfter: start,
 			marketplaceIds: this.c.marketplaceIds.join(','),
@@ -129,16 +141,32 @@ export class AmazonClient implements ChannelClient {
 			includedData: AMAZON_INCLUDED_DATA.join(','),
 		};
 		const all: unknown[] = [];
-		let token: string | undefined;
-		let maxUpdated: number | undefined;
+		let token: string | undefined = resume?.token;
+		let maxUpdated: number | undefined = resume?.max ? toMs(resume.max) : undefined;
 		let pages = 0;
+		let restarted = false;
 		for (;;) {
-			const res = await this.call<{ orders?: Array<Record<string, unknown>>; pagination?: { nextToken?: string } }>(
-				'searchOrders',
-				'GET',
-				'/orders/2026-01-01/orders',
-				{ ...params, ...(token ? { paginationToken: token } : {}) },
-			);
+			const before = resume?.before;
+			let res: HttpResponse<SearchOrdersBody>;
+			try {
+				res = await this.call<SearchOrdersBody>('searchOrders', 'GET', '/orders/2026-01-01/orders', {
+					...params,
+					...(before ? { lastUpdatedBefore: before } : {}),
+					...(token ? { paginationToken: token } : {}),
+				});
+			} catch (err) {
+				// the stored token was refused (expired, unknown, or the parameters no longer match, e.g. the credential's
+				// marketplaces changed): 400 InvalidInput ✔. Restart the listing from its lastUpdatedAfter: the pages
+				// listed by earlier polls come again (duplicates, which intake drops), never a gap.
+				if (resume && pages === 0 && !restarted && (err as { status?: number }).status === 400) {
+					restarted = true;
+					resume = undefined;
+					token = undefined;
+					maxUpdated = undefined;
+					continue;
+				}
+				throw err;
+			}
 			if (typeof res.body !== 'object' || !Array.isArray(res.body?.orders)) throw new Error(`Amazon searchOrders: unexpected body (${String(res.body).slice(0, 100)})`);
 			const orders = res.body.orders;
 			pages++;
@@ -150,8 +178,19 @@ export class AmazonClient implements ChannelClient {
 			token = res.body.pagination?.nextToken;
 			const truncated = !!token && opts.maxOrders !== undefined && all.length >= opts.maxOrders;
 			const last = !token || truncated;
+			let next: string;
+			if (!token) next = cursorAfter(maxUpdated, start, overlap);
 			// a listing cut short by maxOrders (a manual sample) keeps the start: unsorted pages may hold older changes
-			const next = last && !truncated ? cursorAfter(maxUpdated, start, overlap) : start;
+			else if (truncated) next = start;
+			// not the last page: a cursor that resumes with the page after this one
+			else
+				next = encodeResume({
+					after: start,
+					token,
+					at: new Date(this.opts.now?.() ?? Date.now()).toISOString(),
+					...(maxUpdated !== undefined ? { max: new Date(maxUpdated).toISOString() } : {}),
+					...(before ? { before } : {}),
+				});
 			if (opts.onPage) await opts.onPage(orders, next);
 			if (last) return { orders: all, cursor: next, pages };
 		}

@@ -2,6 +2,7 @@ import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from '../../sandbox/channel
 import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request, sleep } from '../../sandbox/testkit';
 import { AmazonClient } from '../../../lib/channels/amazon/client';
+import { decodeAmazonCursor, encodeResume } from '../../../lib/channels/amazon/cursor';
 import { HttpError } from '../../../lib/http/errors';
 
 const TS = 0.0002; // 0.0056 rps becomes 28 rps: one token every ~36 ms
@@ -31,8 +32,8 @@ describe('Amazon client against the SP-API sandbox', () => {
 		expect(searches.length).toBe(25);
 		expect(searches[0].query).toMatchObject({ lastUpdatedAfter: '2020-01-01T00:00:00.000Z', marketplaceIds: 'ATVPDKIKX0DER', maxResultsPerPage: '100' });
 		expect(searches.slice(1).every((s) => typeof s.query.paginationToken === 'string' && s.query.lastUpdatedAfter === searches[0].query.lastUpdatedAfter)).toBe(true);
-		// cursor: start until the last page, then the newest lastUpdatedTime minus 2 minutes
-		expect(cursors.slice(0, -1).every((x) => x === '2020-01-01T00:00:00.000Z')).toBe(true);
+		// cursor: resumable (the start and the next page's token) until the last page, then the newest lastUpdatedTime minus 2 minutes
+		expect(cursors.slice(0, -1).map((x) => decodeAmazonCursor(x))).toEqual(searches.slice(1).map((s) => expect.objectContaining({ kind: 'resume', after: '2020-01-01T00:00:00.000Z', token: s.query.paginationToken })));
 		const newest = Math.max(...orders.map((o) => Date.parse(o.updatedAt.replace(/\.\d{3}Z$/, 'Z'))));
 		expect(r.cursor).toBe(new Date(newest - 120_000).toISOString());
 		expect(cursors[cursors.length - 1]).toBe(r.cursor);
@@ -40,6 +41,117 @@ describe('Amazon client against the SP-API sandbox', () => {
 		// 25 calls against a burst of 20: the client paced the last 5 itself
 		expect(sb.throttledBy.searchOrders ?? 0).toBeLessThanOrEqual(1);
 		expect(c.stats.throttled).toBe(sb.throttledBy.searchOrders ?? 0);
+	});
+
+	describe('resumable cursor (a listing larger than one poll)', () => {
+		const idOf = (o: unknown) => (o as { orderId: string }).orderId;
+		const SEARCH = '/orders/2026-01-01/orders';
+		class Stop extends Error {}
+		/** Lists from `cursor` and stops (as a poll's budget does) after `pages` pages; returns the orders and the last page's cursor */
+		async function listPages(c: AmazonClient, cursor: string | null, pages: number) {
+			const got: unknown[] = [];
+			let next = '';
+			let n = 0;
+			await c
+				.listOrdersSince(cursor, {
+					lookbackFrom: LONG_AGO,
+					onPage: async (o, cur) => {
+						got.push(...o);
+						next = cur;
+						if (++n === pages) throw new Stop();
+					},
+				})
+				.catch((e) => {
+					if (!(e instanceof Stop)) throw e;
+				});
+			return { got, next };
+		}
+
+		it('a listing stopped after 3 pages resumes with the 4th page (same parameters + paginationToken): no repeats, no gaps', async () => {
+			const c = new AmazonClient(creds, request, isolated(TS));
+			const first = await listPages(c, null, 3);
+			expect(first.got).toHaveLength(300);
+			const state = decodeAmazonCursor(first.next);
+			expect(state).toMatchObject({ kind: 'resume', after: '2020-01-01T00:00:00.000Z', token: expect.any(String) });
+			const firstCalls = sb.callsTo(SEARCH, 'GET');
+			expect(firstCalls).toHaveLength(3);
+			const tokenOfPage3 = firstCalls[2];
+
+			sb.resetCalls();
+			// a new client (the next poll), same seller
+			const c2 = new AmazonClient(creds, request, isolated(TS));
+			const cursors: string[] = [];
+			const rest = await c2.listOrdersSince(first.next, { lookbackFrom: '2026-01-01T00:00:00Z', onPage: async (_o, n) => void cursors.push(n) });
+			expect(rest.pages).toBe(22);
+			const ids = [...first.got, ...rest.orders].map(idOf);
+			expect(ids).toHaveLength(2500);
+			expect(new Set(ids).size).toBe(2500);
+			expect(new Set(ids)).toEqual(new Set(orders.map((o) => o.id)));
+
+			const resumed = sb.callsTo(SEARCH, 'GET').filter((x) => x.status === 200);
+			expect(resumed).toHaveLength(22);
+			// the first call of the new poll carries the stored token and exactly the listing's other parameters
+			const { paginationToken, ...others } = resumed[0].query;
+			expect(paginationToken).toBe((state as { token: string }).token);
+			const originalOthers = { ...tokenOfPage3.query };
+			delete originalOthers.paginationToken;
+			expect(others).toEqual(originalOthers);
+			expect(others.lastUpdatedAfter).toBe('2020-01-01T00:00:00.000Z');
+			// the finished listing's cursor is the plain form and covers the pages of the earlier poll too
+			const newest = Math.max(...orders.map((o) => Date.parse(o.updatedAt.replace(/\.\d{3}Z$/, 'Z'))));
+			expect(rest.cursor).toBe(new Date(newest - 120_000).toISOString());
+			expect(cursors.at(-1)).toBe(rest.cursor);
+			expect(cursors.slice(0, -1).every((x) => x.startsWith('v2:'))).toBe(true);
+			expect(c2.stats.failed).toBe(0);
+		});
+
+		it('a token the API refuses (already used, unknown) restarts the listing from its lastUpdatedAfter', async () => {
+			const c = new AmazonClient(creds, request, isolated(TS));
+			const first = await listPages(c, null, 2);
+			// the sandbox's tokens are single-use: list the next page with it, then store the old cursor again (as after a crash)
+			await listPages(c, first.next, 1);
+			for (const cursor of [first.next, encodeResume({ after: '2020-01-01T00:00:00.000Z', token: 'not-a-token', at: new Date().toISOString() })]) {
+				sb.resetCalls();
+				const r = await c.listOrdersSince(cursor, { lookbackFrom: '2026-01-01T00:00:00Z' });
+				expect(r.orders).toHaveLength(2500);
+				expect(new Set(r.orders.map(idOf)).size).toBe(2500);
+				const calls = sb.callsTo(SEARCH, 'GET');
+				expect(calls[0].status).toBe(400);
+				expect(typeof calls[0].query.paginationToken).toBe('string');
+				expect(calls[1].query.paginationToken).toBeUndefined();
+				expect(calls[1].query.lastUpdatedAfter).toBe('2020-01-01T00:00:00.000Z');
+				// one refused call, then the whole listing again (a 429 on the way would be paced and retried, not counted)
+				expect(calls.filter((x) => x.status === 400)).toHaveLength(1);
+				expect(calls.filter((x) => x.status === 200)).toHaveLength(25);
+			}
+		});
+
+		it('a token older than 23 h is not tried: the listing restarts from its lastUpdatedAfter', async () => {
+			const c = new AmazonClient(creds, request, isolated(TS));
+			const first = await listPages(c, null, 2);
+			sb.resetCalls();
+			const later = new AmazonClient(creds, request, isolated(TS, { now: () => Date.now() + 23.5 * 3600_000 }));
+			const r = await later.listOrdersSince(first.next, { lookbackFrom: '2026-01-01T00:00:00Z' });
+			expect(r.orders).toHaveLength(2500);
+			const calls = sb.callsTo(SEARCH, 'GET').filter((x) => x.status === 200);
+			expect(calls).toHaveLength(25);
+			expect(calls[0].query.paginationToken).toBeUndefined();
+			expect(calls[0].query.lastUpdatedAfter).toBe('2020-01-01T00:00:00.000Z');
+		});
+
+		it('an old plain ISO cursor still works (and an unreadable one falls back to the look-back)', async () => {
+			const c = new AmazonClient(creds, request, isolated(TS));
+			const r = await c.listOrdersSince('2020-01-01T00:00:00Z', { lookbackFrom: '2026-01-01T00:00:00Z' });
+			expect(r.orders).toHaveLength(2500);
+			const calls = sb.callsTo(SEARCH, 'GET');
+			expect(calls[0].query.lastUpdatedAfter).toBe('2020-01-01T00:00:00.000Z');
+			expect(calls[0].query.paginationToken).toBeUndefined();
+			expect(decodeAmazonCursor(r.cursor)).toEqual({ kind: 'plain', after: r.cursor });
+			sb.resetCalls();
+			const bad = await c.listOrdersSince('v2:{not json', { lookbackFrom: LONG_AGO });
+			expect(bad.orders).toHaveLength(2500);
+			expect(sb.callsTo(SEARCH, 'GET')[0].query.lastUpdatedAfter).toBe('2020-01-01T00:00:00.000Z');
+		});
 	});
 
 	it('two clients of one seller in one process share the searchOrders budget (limiter registry)', async () => {
