@@ -33,6 +33,11 @@ export function chooseLocations(quantity: number, rows: Row[], opts: { preferred
 		throw new RangeError(`quantity to reserve must be a whole number >= 0, got ${quantity}`);
 	}
 	if (quantity === 0) return [];
+	if (rows.length === 1) {
+		// one location (the common case): the same rule without building candidate lists
+		const atp = rowAtp(rows[0]);
+		return atp <= 0 ? [] : [{ location: rows[0].location, quantity: Math.min(quantity, atp) }];
+	}
 	const atpByLoc = new Map<string, number>();
 	for (const r of rows) atpByLoc.set(r.location, (atpByLoc.get(r.location) ?? 0) + rowAtp(r));
 	const cands = [...atpByLoc].map(([location, atp]) => ({ location, atp })).filter((c) => c.atp > 0);

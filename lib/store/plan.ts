@@ -85,88 +85,89 @@ export interface ExistingReservation extends ReservedPart {
 	lineId: string;
 }
 
-export interface ReservePlan {
-	results: Array<{ omsId: string; changed: boolean; lines: ReserveLineResult[]; touchedSkus: string[] }>;
-	/** New reservation rows to insert */
-	inserts: ExistingReservation[];
-	/** Final reserved value per touched stock cell, keyed `${sku}\u0000${location}` */
-	cells: Map<string, StockCell>;
-	touched: Set<string>;
+/**
+ * One (line, SKU, location) share of an order's reservation. Each order keeps ONE reservation document (its parts,
+ * oldest first): a batch of orders writes one row per order, not one per line, and the row's existence is what
+ * makes a 'once' reservation idempotent.
+ */
+export interface ReservationPart {
+	line: string;
+	sku: string;
+	location: string;
+	/** Units held now (counted in stock.reserved) */
+	active: number;
+	/** Units shipped (left on hand) */
+	committed: number;
+	/** Units given back */
+	released: number;
 }
 
-export function cellKey(sku: string, location: string): string {
-	return `${sku}\u0000${location}`;
+export interface ReservePlan {
+	results: Array<{ omsId: string; changed: boolean; lines: ReserveLineResult[]; touchedSkus: string[] }>;
+	/** Reservation documents to write, whole: `isNew` ones inserted (an order reserved for the first time, even
+	 * with nothing allocated), the others updated (parts added by a top-up). */
+	docs: Array<{ omsId: string; parts: ReservationPart[]; isNew: boolean }>;
+	/** Stock cells whose `reserved` changed, with the final value */
+	touched: StockCell[];
+}
+
+/** Sum of a document's active units (kept beside the parts, so "which orders hold stock" needs no JSON). */
+export function activeUnits(parts: ReservationPart[]): number {
+	let n = 0;
+	for (const p of parts) n += p.active;
+	return n;
 }
 
 /**
  * Plan a batch of reservations against stock rows read (and locked) in the same transaction.
- * - `existing`: the orders' active AND committed reservation rows: units already shipped for a line count as
- *   allocated to it, so topping up a split order after its first shipment never reserves the shipped units again.
- * - `alreadyDone`: orders reserved before in 'once' mode: nothing changes, the result is rebuilt from `existing`.
+ * - `docs`: the reservation documents of the batch's orders that have one (read in the same transaction). An order
+ *   with a document was reserved before: in 'once' mode nothing changes and the result is rebuilt from it. Units
+ *   shipped for a line (committed) count as allocated to it, so topping up a split order after its first shipment
+ *   never reserves the shipped units again.
  * - allowPartial=false: every line in full, or nothing for the whole order.
  * - Bundles reserve their components, all from one location (availability of a bundle is per location).
- * The cells map is mutated in request order, so later orders in the batch see earlier ones' reservations.
+ * Cells are mutated in request order, so later orders in the batch see earlier ones' reservations; an order named
+ * twice in one batch is reserved once (the second request sees the first one's document).
  */
 export function planReservations(
 	requests: ReserveRequest[],
 	stock: StockCell[],
-	existing: ExistingReservation[],
-	alreadyDone: Set<string>,
+	docs: Map<string, ReservationPart[]>,
 ): ReservePlan {
-	const cells = new Map<string, StockCell>();
 	const bySku = new Map<string, StockCell[]>();
 	for (const row of stock) {
-		const cell = { ...row };
-		cells.set(cellKey(cell.sku, cell.location), cell);
+		const cell: StockCell = {
+			sku: row.sku,
+			location: row.location,
+			onHand: row.onHand,
+			reserved: row.reserved,
+			safetyStock: row.safetyStock,
+		};
 		const list = bySku.get(cell.sku);
 		if (list) list.push(cell);
 		else bySku.set(cell.sku, [cell]);
 	}
-	const existingByOrder = new Map<string, ExistingReservation[]>();
-	for (const r of existing) {
-		const list = existingByOrder.get(r.omsId);
-		if (list) list.push(r);
-		else existingByOrder.set(r.omsId, [r]);
-	}
-	const inserts: ExistingReservation[] = [];
-	const touched = new Set<string>();
+	const known = new Map(docs);
+	const writes = new Map<string, { omsId: string; parts: ReservationPart[]; isNew: boolean }>();
+	const touched = new Set<StockCell>();
 	const results: ReservePlan['results'] = [];
 
 	for (const req of requests) {
-		const held = existingByOrder.get(req.omsId);
-		const heldByLine = new Map<string, ExistingReservation[]>();
-		if (held) for (const r of held) {
-			const list = heldByLine.get(r.lineId);
-			if (list) list.push(r);
-			else heldByLine.set(r.lineId, [r]);
-		}
-		const heldUnits = (line: ReserveRequest['lines'][number]): number => {
-			if (!held) return 0;
-			const parts = heldByLine.get(line.lineId) ?? [];
-			if (!line.components?.length) return parts.reduce((s, p) => s + p.quantity, 0);
-			// bundle: units held = min over components of held component units / per-bundle quantity
-			let units = Infinity;
-			for (const c of line.components) {
-				const got = parts.filter((p) => p.sku === c.sku).reduce((s, p) => s + p.quantity, 0);
-				units = Math.min(units, Math.floor(got / c.quantity));
-			}
-			return units === Infinity ? 0 : units;
-		};
-
-		if (alreadyDone.has(req.omsId) && req.mode !== 'topUp') {
+		const doc = known.get(req.omsId);
+		if (doc && req.mode !== 'topUp') {
 			results.push({
 				omsId: req.omsId,
 				changed: false,
 				touchedSkus: [],
 				lines: req.lines.map((line) => {
-					const allocated = Math.min(line.quantity, heldUnits(line));
+					const allocated = Math.min(line.quantity, heldUnits(doc, line));
 					return {
 						lineId: line.lineId,
 						sku: line.sku,
 						requested: line.quantity,
 						allocated,
 						backordered: line.quantity - allocated,
-						parts: (heldByLine.get(line.lineId) ?? []).map((p) => ({ sku: p.sku, location: p.location, quantity: p.quantity })),
+						parts: heldParts(doc, line.lineId),
 						...(isUnknown(line, bySku) ? { unknownSku: true } : {}),
 					};
 				}),
@@ -175,52 +176,94 @@ export function planReservations(
 		}
 
 		// what each line still needs, and what can be taken now (without writing yet)
-		const wants = req.lines.map((line) => {
-			const have = Math.min(line.quantity, heldUnits(line));
+		const n = req.lines.length;
+		const haves: number[] = new Array(n);
+		const takes: Take[][] = new Array(n);
+		let complete = true;
+		for (let i = 0; i < n; i++) {
+			const line = req.lines[i];
+			const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
 			const need = line.quantity - have;
-			const takes = need > 0 ? takeFor(line, need, bySku) : [];
+			const t = need > 0 ? takeFor(line, need, bySku) : NO_TAKES;
 			let units = 0;
-			for (const t of takes) units += t.units;
-			return { line, have, need, takes, units };
-		});
-		const complete = wants.every((w) => w.units >= w.need);
+			for (const x of t) units += x.units;
+			if (units < need) complete = false;
+			haves[i] = have;
+			takes[i] = t;
+		}
 		const apply = req.allowPartial || complete;
-		const touchedSkus = new Set<string>();
-		const lines: ReserveLineResult[] = [];
-		for (const w of wants) {
-			const heldParts = heldByLine.get(w.line.lineId);
-			const parts: ReservedPart[] = heldParts
-				? heldParts.map((p) => ({ sku: p.sku, location: p.location, quantity: p.quantity }))
-				: [];
+		const parts: ReservationPart[] = doc ? doc.map((p) => ({ ...p })) : [];
+		const touchedSkus: string[] = [];
+		const lines: ReserveLineResult[] = new Array(n);
+		for (let i = 0; i < n; i++) {
+			const line = req.lines[i];
+			const lineParts = doc ? heldParts(doc, line.lineId) : [];
 			let got = 0;
 			if (apply) {
-				for (const t of w.takes) {
-					for (const comp of t.components) {
-						const cell = cells.get(cellKey(comp.sku, t.location))!;
+				for (const t of takes[i]) {
+					const comps = t.components ?? [{ sku: line.sku, quantity: t.units }];
+					for (const comp of comps) {
+						const cell = cellAt(bySku, comp.sku, t.location);
 						cell.reserved += comp.quantity;
-						const key = cellKey(comp.sku, t.location);
-						touched.add(key);
-						touchedSkus.add(comp.sku);
-						inserts.push({ omsId: req.omsId, lineId: w.line.lineId, sku: comp.sku, location: t.location, quantity: comp.quantity });
-						parts.push({ sku: comp.sku, location: t.location, quantity: comp.quantity });
+						touched.add(cell);
+						if (!touchedSkus.includes(comp.sku)) touchedSkus.push(comp.sku);
+						const part = doc ? parts.find((p) => p.line === line.lineId && p.sku === comp.sku && p.location === t.location) : undefined;
+						if (part) part.active += comp.quantity;
+						else parts.push({ line: line.lineId, sku: comp.sku, location: t.location, active: comp.quantity, committed: 0, released: 0 });
+						lineParts.push({ sku: comp.sku, location: t.location, quantity: comp.quantity });
 					}
 					got += t.units;
 				}
 			}
-			const allocated = w.have + got;
-			lines.push({
-				lineId: w.line.lineId,
-				sku: w.line.sku,
-				requested: w.line.quantity,
+			const allocated = haves[i] + got;
+			const result: ReserveLineResult = {
+				lineId: line.lineId,
+				sku: line.sku,
+				requested: line.quantity,
 				allocated,
-				backordered: w.line.quantity - allocated,
-				parts,
-				unknownSku: isUnknown(w.line, bySku) || undefined,
-			});
+				backordered: line.quantity - allocated,
+				parts: lineParts,
+			};
+			if (isUnknown(line, bySku)) result.unknownSku = true;
+			lines[i] = result;
 		}
-		results.push({ omsId: req.omsId, changed: touchedSkus.size > 0, lines, touchedSkus: [...touchedSkus].sort() });
+		const changed = touchedSkus.length > 0;
+		if (!doc || changed) {
+			const prior = writes.get(req.omsId);
+			writes.set(req.omsId, { omsId: req.omsId, parts, isNew: prior ? prior.isNew : !docs.has(req.omsId) });
+		}
+		known.set(req.omsId, parts);
+		results.push({ omsId: req.omsId, changed, lines, touchedSkus: touchedSkus.sort() });
 	}
-	return { results, inserts, cells, touched };
+	return { results, docs: [...writes.values()], touched: [...touched] };
+}
+
+/** Units of a line the order's document already covers (active or shipped); a bundle counts whole bundles. */
+function heldUnits(doc: ReservationPart[], line: ReserveRequest['lines'][number]): number {
+	if (!line.components?.length) {
+		let units = 0;
+		for (const p of doc) if (p.line === line.lineId) units += p.active + p.committed;
+		return units;
+	}
+	// bundle: units held = min over components of held component units / per-bundle quantity
+	let units = Infinity;
+	for (const c of line.components) {
+		let got = 0;
+		for (const p of doc) if (p.line === line.lineId && p.sku === c.sku) got += p.active + p.committed;
+		units = Math.min(units, Math.floor(got / c.quantity));
+	}
+	return units === Infinity ? 0 : units;
+}
+
+function heldParts(doc: ReservationPart[], lineId: string): ReservedPart[] {
+	const out: ReservedPart[] = [];
+	for (const p of doc) if (p.line === lineId && p.active + p.committed > 0) out.push({ sku: p.sku, location: p.location, quantity: p.active + p.committed });
+	return out;
+}
+
+function cellAt(bySku: Map<string, StockCell[]>, sku: string, location: string): StockCell {
+	for (const c of bySku.get(sku) ?? []) if (c.location === location) return c;
+	throw new Error(`no stock row read for ${sku} at ${location}`);
 }
 
 function isUnknown(line: ReserveRequest['lines'][number], bySku: Map<string, StockCell[]>): boolean {
@@ -228,21 +271,23 @@ function isUnknown(line: ReserveRequest['lines'][number], bySku: Map<string, Sto
 	return !bySku.has(line.sku);
 }
 
+/** Units to take at one location; `components` only for a bundle (a plain line takes `units` of its own SKU). */
+interface Take {
+	location: string;
+	units: number;
+	components?: Array<{ sku: string; quantity: number }>;
+}
+const NO_TAKES: Take[] = [];
+
 /**
- * Units of a line that can be taken now, per location, with the component quantities to reserve. Where to take
- * them is lib/allocation/location.ts's rule (the one rule for every location choice in the pack).
+ * Units of a line that can be taken now, per location. Where to take them is lib/allocation/location.ts's rule
+ * (the one rule for every location choice in the pack).
  */
-function takeFor(
-	line: ReserveRequest['lines'][number],
-	need: number,
-	bySku: Map<string, StockCell[]>,
-): Array<{ location: string; units: number; components: Array<{ sku: string; quantity: number }> }> {
+function takeFor(line: ReserveRequest['lines'][number], need: number, bySku: Map<string, StockCell[]>): Take[] {
 	if (!line.components?.length) {
-		return chooseLocations(need, bySku.get(line.sku) ?? []).map((c) => ({
-			location: c.location,
-			units: c.quantity,
-			components: [{ sku: line.sku, quantity: c.quantity }],
-		}));
+		const out: Take[] = [];
+		for (const c of chooseLocations(need, bySku.get(line.sku) ?? [])) out.push({ location: c.location, units: c.quantity });
+		return out;
 	}
 	const rows: StockCell[] = [];
 	for (const c of line.components) rows.push(...(bySku.get(c.sku) ?? []));
@@ -256,26 +301,34 @@ function takeFor(
 // ------------------------------------------------------------------ release / commit
 
 /**
- * Which active reservation rows to consume for a release or shipment of `lines` (sku, quantity), oldest row first.
- * Returns per row the quantity to take; rows not named keep their quantity.
+ * A release or shipment of `lines` (sku, quantity) against an order's reservation document: active units are taken
+ * from the oldest part first (all of them when `lines` is omitted) and moved to `to`. Returns the new parts (a
+ * copy) and what was taken, per part, in order.
  */
 export function planConsume(
-	active: Array<ExistingReservation & { id: number }>,
+	parts: ReservationPart[],
 	lines: Array<{ sku: string; quantity: number }> | undefined,
-): Array<{ id: number; sku: string; location: string; take: number; rowQuantity: number }> {
-	const out: Array<{ id: number; sku: string; location: string; take: number; rowQuantity: number }> = [];
-	if (!lines) {
-		for (const r of active) out.push({ id: r.id, sku: r.sku, location: r.location, take: r.quantity, rowQuantity: r.quantity });
-		return out;
+	to: 'released' | 'committed',
+): { parts: ReservationPart[]; taken: ReservedPart[] } {
+	const next = parts.map((p) => ({ ...p }));
+	const taken: ReservedPart[] = [];
+	const want = lines ? new Map<string, number>() : null;
+	if (lines) for (const l of lines) want!.set(l.sku, (want!.get(l.sku) ?? 0) + l.quantity);
+	for (const p of next) {
+		if (p.active <= 0) continue;
+		const take = want ? Math.min(want.get(p.sku) ?? 0, p.active) : p.active;
+		if (take <= 0) continue;
+		if (want) want.set(p.sku, want.get(p.sku)! - take);
+		p.active -= take;
+		p[to] += take;
+		taken.push({ sku: p.sku, location: p.location, quantity: take });
 	}
-	const want = new Map<string, number>();
-	for (const l of lines) want.set(l.sku, (want.get(l.sku) ?? 0) + l.quantity);
-	for (const r of [...active].sort((a, b) => a.id - b.id)) {
-		const left = want.get(r.sku) ?? 0;
-		if (left <= 0) continue;
-		const take = Math.min(left, r.quantity);
-		want.set(r.sku, left - take);
-		out.push({ id: r.id, sku: r.sku, location: r.location, take, rowQuantity: r.quantity });
-	}
+	return { parts: next, taken };
+}
+
+/** Active reservation rows of one order's document, as activeReservations lists them. */
+export function activeParts(omsId: string, parts: ReservationPart[]): ExistingReservation[] {
+	const out: ExistingReservation[] = [];
+	for (const p of parts) if (p.active > 0) out.push({ omsId, lineId: p.line, sku: p.sku, location: p.location, quantity: p.active });
 	return out;
 }

@@ -7,7 +7,17 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { isoUtc, planConsume, planRecord, planReservations, stableStringify, type StockCell } from './plan';
+import {
+	activeParts,
+	activeUnits,
+	isoUtc,
+	planConsume,
+	planRecord,
+	planReservations,
+	stableStringify,
+	type ReservationPart,
+	type StockCell,
+} from './plan';
 import {
 	holdColumns,
 	lineRows,
@@ -15,6 +25,8 @@ import {
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
+	partsFromJson,
+	partsToJson,
 	toFraudRecord,
 	toShipment,
 	toStoredOrder,
@@ -462,39 +474,29 @@ export class PostgresStore implements Store {
 		return this.tx(async (c) => {
 			const now = this.now();
 			const ids = [...new Set(requests.map((r) => r.omsId))].sort();
-			// 1. idempotency markers, in id order (a concurrent batch with the same order waits here, then sees it done)
+			// 1. each order's reservation row, created empty if it has none, in id order: a concurrent batch with the
+			//    same order waits here, then finds the row (reserved before). Rows of orders reserved before are locked.
 			const fresh = new Set(
 				(
 					await this.rows(
 						c,
-						`INSERT INTO processed (source, id, at) SELECT 'reserve', id, $2 FROM unnest($1::text[]) AS id
-						 ORDER BY id ON CONFLICT DO NOTHING RETURNING id`,
+						`INSERT INTO reservations (oms_id, parts, active, updated_at) SELECT id, '[]'::jsonb, 0, $2 FROM unnest($1::text[]) AS id
+						 ORDER BY id ON CONFLICT DO NOTHING RETURNING oms_id`,
 						[ids, now],
 					)
-				).map((r) => r.id as string),
+				).map((r) => r.oms_id as string),
 			);
-			const done = new Set(ids.filter((id) => !fresh.has(id)));
-			// reservations already held matter only for orders reserved before, or topped up
-			const again = [...new Set(requests.filter((r) => done.has(r.omsId) || r.mode === 'topUp').map((r) => r.omsId))];
-			const existing = (
-				again.length
-					? await this.rows(
-							c,
-							"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id = ANY($1::text[])",
-							[again],
-						)
-					: []
-			).map((r) => ({
-				omsId: r.oms_id as string,
-				lineId: r.line_id as string,
-				sku: r.sku as string,
-				location: r.location as string,
-				quantity: Number(r.quantity),
-			}));
+			const again = ids.filter((id) => !fresh.has(id));
+			const docs = new Map<string, ReservationPart[]>();
+			if (again.length) {
+				for (const r of await this.rows(c, 'SELECT oms_id, parts FROM reservations WHERE oms_id = ANY($1::text[]) ORDER BY oms_id FOR UPDATE', [again])) {
+					docs.set(r.oms_id as string, partsFromJson(r.parts));
+				}
+			}
 			// 2. lock the stock rows involved, in a fixed order
 			const skus = new Set<string>();
 			for (const req of requests) {
-				if (done.has(req.omsId) && req.mode !== 'topUp') continue;
+				if (docs.has(req.omsId) && req.mode !== 'topUp') continue;
 				for (const l of req.lines) {
 					if (l.components?.length) for (const comp of l.components) skus.add(comp.sku);
 					else skus.add(l.sku);
@@ -515,30 +517,25 @@ export class PostgresStore implements Store {
 						safetyStock: Number(r.safety_stock),
 					}))
 				: [];
-			const plan = planReservations(requests, stock, existing, done);
-			// 3. write: one statement for stock, one for reservation rows, one for events
-			const touched = [...plan.touched].map((k) => plan.cells.get(k)!);
+			const plan = planReservations(requests, stock, docs);
+			// 3. write: one statement for stock, one for the reservation rows, one for events
+			const touched = plan.touched;
 			if (touched.length) {
 				await c.query(
-					`UPDATE stock s SET reserved = t.reserved, updated_at = $4
+					`UPDATE stock s SET reserved = t.reserved
 					 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(sku, location, reserved)
 					 WHERE s.sku = t.sku AND s.location = t.location`,
-					[touched.map((x) => x.sku), touched.map((x) => x.location), touched.map((x) => x.reserved), now],
+					[touched.map((x) => x.sku), touched.map((x) => x.location), touched.map((x) => x.reserved)],
 				);
 			}
-			if (plan.inserts.length) {
+			// new rows were inserted empty in step 1; every document with parts is written whole
+			const docsToWrite = plan.docs.filter((d) => !d.isNew || d.parts.length);
+			if (docsToWrite.length) {
 				await c.query(
-					`INSERT INTO reservations (oms_id, line_id, sku, location, quantity, status, created_at, updated_at)
-					 SELECT oms_id, line_id, sku, location, quantity, 'active', $6, $6
-					 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS t(oms_id, line_id, sku, location, quantity)`,
-					[
-						plan.inserts.map((x) => x.omsId),
-						plan.inserts.map((x) => x.lineId),
-						plan.inserts.map((x) => x.sku),
-						plan.inserts.map((x) => x.location),
-						plan.inserts.map((x) => x.quantity),
-						now,
-					],
+					`UPDATE reservations r SET parts = t.parts::jsonb, active = t.active, updated_at = $4
+					 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(oms_id, parts, active)
+					 WHERE r.oms_id = t.oms_id`,
+					[docsToWrite.map((d) => d.omsId), docsToWrite.map((d) => partsToJson(d.parts)), docsToWrite.map((d) => activeUnits(d.parts)), now],
 				);
 			}
 			const changed = plan.results.filter((r) => r.changed);
@@ -570,49 +567,28 @@ export class PostgresStore implements Store {
 		to: 'released' | 'committed',
 		now: string,
 	): Promise<ReservedPart[]> {
-		const active = (
-			await this.rows(
-				c,
-				"SELECT id, line_id, sku, location, quantity FROM reservations WHERE oms_id = $1 AND status = 'active' ORDER BY id FOR UPDATE",
-				[omsId],
-			)
-		).map((r) => ({
-			id: Number(r.id),
-			omsId,
-			lineId: r.line_id as string,
-			sku: r.sku as string,
-			location: r.location as string,
-			quantity: Number(r.quantity),
-		}));
-		const takes = planConsume(active, lines);
+		const row = (await this.rows(c, 'SELECT parts FROM reservations WHERE oms_id = $1 FOR UPDATE', [omsId]))[0];
+		if (!row) return [];
+		const { parts, taken } = planConsume(partsFromJson(row.parts), lines, to);
+		if (!taken.length) return [];
 		// lock stock cells in a fixed order before changing them
-		const cells = [...new Set(takes.map((t) => `${t.sku}\u0000${t.location}`))].sort();
-		if (cells.length) {
-			await c.query(
-				`SELECT 1 FROM stock WHERE (sku, location) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku, location FOR UPDATE`,
-				[cells.map((k) => k.split('\u0000')[0]), cells.map((k) => k.split('\u0000')[1])],
-			);
-		}
-		const out: ReservedPart[] = [];
-		for (const t of takes) {
-			const row = active.find((a) => a.id === t.id)!;
-			if (t.take === t.rowQuantity) {
-				await c.query('UPDATE reservations SET status = $1, updated_at = $2 WHERE id = $3', [to, now, t.id]);
-			} else {
-				await c.query('UPDATE reservations SET quantity = quantity - $1, updated_at = $2 WHERE id = $3', [t.take, now, t.id]);
+		const cells = [...new Set(taken.map((t) => `${t.sku}\u0000${t.location}`))].sort();
+		await c.query(
+			`SELECT 1 FROM stock WHERE (sku, location) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku, location FOR UPDATE`,
+			[cells.map((k) => k.split('\u0000')[0]), cells.map((k) => k.split('\u0000')[1])],
+		);
+		await c.query('UPDATE reservations SET parts = $1::jsonb, active = $2, updated_at = $3 WHERE oms_id = $4', [partsToJson(parts), activeUnits(parts), now, omsId]);
+		for (const t of taken) {
+			if (to === 'committed') {
 				await c.query(
-					'INSERT INTO reservations (oms_id, line_id, sku, location, quantity, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)',
-					[omsId, row.lineId, t.sku, t.location, t.take, to, now],
+					'UPDATE stock SET reserved = GREATEST(0, reserved - $1), on_hand = GREATEST(0, on_hand - $1), updated_at = $2 WHERE sku = $3 AND location = $4',
+					[t.quantity, now, t.sku, t.location],
 				);
+			} else {
+				await c.query('UPDATE stock SET reserved = GREATEST(0, reserved - $1) WHERE sku = $2 AND location = $3', [t.quantity, t.sku, t.location]);
 			}
-			await c.query(
-				`UPDATE stock SET reserved = GREATEST(0, reserved - $1)${to === 'committed' ? ', on_hand = GREATEST(0, on_hand - $1)' : ''}, updated_at = $2
-				 WHERE sku = $3 AND location = $4`,
-				[t.take, now, t.sku, t.location],
-			);
-			out.push({ sku: t.sku, location: t.location, quantity: t.take });
 		}
-		return out;
+		return taken;
 	}
 
 	async release(
@@ -665,15 +641,9 @@ export class PostgresStore implements Store {
 
 	async activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>> {
 		const rows = omsId
-			? await this.rows(this.pool, "SELECT * FROM reservations WHERE status = 'active' AND oms_id = $1 ORDER BY id", [omsId])
-			: await this.rows(this.pool, "SELECT * FROM reservations WHERE status = 'active' ORDER BY id");
-		return rows.map((r) => ({
-			omsId: r.oms_id as string,
-			lineId: r.line_id as string,
-			sku: r.sku as string,
-			location: r.location as string,
-			quantity: Number(r.quantity),
-		}));
+			? await this.rows(this.pool, 'SELECT oms_id, parts FROM reservations WHERE oms_id = $1 AND active > 0', [omsId])
+			: await this.rows(this.pool, 'SELECT oms_id, parts FROM reservations WHERE active > 0 ORDER BY oms_id');
+		return rows.flatMap((r) => activeParts(r.oms_id as string, partsFromJson(r.parts)));
 	}
 
 	// ------------------------------------------------------------ published

@@ -203,6 +203,63 @@ export const MIGRATIONS: Migration[] = [
 		sqlite: ['DROP INDEX IF EXISTS reservations_sku'],
 		postgres: ['DROP INDEX IF EXISTS reservations_sku'],
 	},
+	{
+		version: 4,
+		description: 'reservations: one row per order (its parts as compact JSON) instead of one row per line and status',
+		// A reservation batch wrote a ledger row per line (table and index) plus an idempotency marker per order; on
+		// SQLite that cost as much as the stock updates themselves. Now each order has one row, keyed by oms_id
+		// (WITHOUT ROWID on SQLite: one b-tree), holding its parts oldest first as
+		// [[line_id, sku, location, active, committed, released], ...] (lib/store/rows.ts encodes and decodes them),
+		// and `active`, the sum of active units, beside it. The row's existence is the 'reserved once' marker, so
+		// the processed('reserve') markers are folded in and removed.
+		sqlite: [
+			`CREATE TABLE reservations_v4 (
+				oms_id TEXT PRIMARY KEY,
+				parts TEXT NOT NULL,
+				active INTEGER NOT NULL,
+				updated_at TEXT NOT NULL
+			) WITHOUT ROWID`,
+			`INSERT INTO reservations_v4 (oms_id, parts, active, updated_at)
+			 SELECT oms_id, json_group_array(json_array(line_id, sku, location, active, committed, released)), SUM(active), MAX(updated_at)
+			 FROM (
+				SELECT oms_id, line_id, sku, location, MIN(id) AS first, MAX(updated_at) AS updated_at,
+					SUM(CASE WHEN status = 'active' THEN quantity ELSE 0 END) AS active,
+					SUM(CASE WHEN status = 'committed' THEN quantity ELSE 0 END) AS committed,
+					SUM(CASE WHEN status = 'released' THEN quantity ELSE 0 END) AS released
+				FROM reservations GROUP BY oms_id, line_id, sku, location ORDER BY oms_id, first
+			 )
+			 GROUP BY oms_id`,
+			`INSERT INTO reservations_v4 (oms_id, parts, active, updated_at)
+			 SELECT id, '[]', 0, at FROM processed WHERE source = 'reserve' AND id NOT IN (SELECT oms_id FROM reservations_v4)`,
+			`DELETE FROM processed WHERE source = 'reserve'`,
+			`DROP TABLE reservations`,
+			`ALTER TABLE reservations_v4 RENAME TO reservations`,
+		],
+		postgres: [
+			`CREATE TABLE reservations_v4 (
+				oms_id TEXT PRIMARY KEY,
+				parts JSONB NOT NULL,
+				active INTEGER NOT NULL,
+				updated_at TIMESTAMPTZ NOT NULL
+			)`,
+			`INSERT INTO reservations_v4 (oms_id, parts, active, updated_at)
+			 SELECT oms_id, jsonb_agg(jsonb_build_array(line_id, sku, location, active, committed, released) ORDER BY first), SUM(active), MAX(updated_at)
+			 FROM (
+				SELECT oms_id, line_id, sku, location, MIN(id) AS first, MAX(updated_at) AS updated_at,
+					SUM(CASE WHEN status = 'active' THEN quantity ELSE 0 END)::int AS active,
+					SUM(CASE WHEN status = 'committed' THEN quantity ELSE 0 END)::int AS committed,
+					SUM(CASE WHEN status = 'released' THEN quantity ELSE 0 END)::int AS released
+				FROM reservations GROUP BY oms_id, line_id, sku, location
+			 ) AS g
+			 GROUP BY oms_id`,
+			`INSERT INTO reservations_v4 (oms_id, parts, active, updated_at)
+			 SELECT id, '[]'::jsonb, 0, at FROM processed WHERE source = 'reserve' AND id NOT IN (SELECT oms_id FROM reservations_v4)`,
+			`DELETE FROM processed WHERE source = 'reserve'`,
+			`DROP TABLE reservations`,
+			`ALTER TABLE reservations_v4 RENAME TO reservations`,
+			`ALTER TABLE reservations RENAME CONSTRAINT reservations_v4_pkey TO reservations_pkey`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

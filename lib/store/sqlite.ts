@@ -13,9 +13,11 @@ import {
 	isoUtc,
 	stableStringify,
 	planConsume,
+	activeParts,
+	activeUnits,
+	type ReservationPart,
 	planRecord,
 	planReservations,
-	type ExistingReservation,
 	type StockCell,
 } from './plan';
 import {
@@ -25,6 +27,8 @@ import {
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
+	partsFromJson,
+	partsToJson,
 	toFraudRecord,
 	toShipment,
 	toStoredOrder,
@@ -113,6 +117,14 @@ export class SqliteStore implements Store {
 		return this.clock().toISOString();
 	}
 
+	/**
+	 * Stock rows as the last reservation left them, by SKU (an empty list: no rows), so that a reservation batch
+	 * reads from SQLite only the SKUs it has not seen. Valid only while this connection has run no other transaction
+	 * (tx() drops it) and no other connection has committed anything: PRAGMA data_version, read under the write lock,
+	 * is SQLite's own counter of other connections' commits (it does not move for this connection's own).
+	 */
+	private stockCache: { version: number; bySku: Map<string, StockCell[]> } | null = null;
+
 	private stmt(sql: string): StatementSync {
 		let s = this.stmts.get(sql);
 		if (!s) {
@@ -131,14 +143,19 @@ export class SqliteStore implements Store {
 		return this.stmt(sql).run(...params);
 	}
 
-	/** Run fn inside BEGIN IMMEDIATE (the write lock), committing on success and rolling back on error. */
-	private tx<T>(fn: () => T): T {
+	/**
+	 * Run fn inside BEGIN IMMEDIATE (the write lock), committing on success and rolling back on error.
+	 * Every transaction but a reservation's drops the stock cache (see stockCache); so does any failure.
+	 */
+	private tx<T>(fn: () => T, opts: { keepsStockCache?: boolean } = {}): T {
+		if (!opts.keepsStockCache) this.stockCache = null;
 		this.db.exec('BEGIN IMMEDIATE');
 		try {
 			const out = fn();
 			this.db.exec('COMMIT');
 			return out;
 		} catch (error) {
+			this.stockCache = null;
 			try {
 				this.db.exec('ROLLBACK');
 			} catch {
@@ -547,97 +564,89 @@ export class SqliteStore implements Store {
 		if (requests.length === 0) return [];
 		return this.tx(() => {
 			const now = this.now();
-			const omsIds = JSON.stringify(requests.map((r) => r.omsId));
-			const done = new Set(
-				this.all("SELECT id FROM processed WHERE source = 'reserve' AND id IN (SELECT value FROM json_each(?))", omsIds).map(
-					(r) => r.id as string,
-				),
-			);
-			// reservations already held matter only for orders reserved before, or topped up
-			const again = requests.filter((r) => done.has(r.omsId) || r.mode === 'topUp').map((r) => r.omsId);
-			const existing = (
-				again.length
-					? this.all(
-							"SELECT oms_id, line_id, sku, location, quantity FROM reservations WHERE status IN ('active', 'committed') AND oms_id IN (SELECT value FROM json_each(?))",
-							JSON.stringify(again),
-						)
-					: []
-			).map((r) => ({
-				omsId: r.oms_id as string,
-				lineId: r.line_id as string,
-				sku: r.sku as string,
-				location: r.location as string,
-				quantity: Number(r.quantity),
-			}));
-			const skus = new Set<string>();
-			for (const req of requests) for (const l of req.lines) {
-				if (l.components?.length) for (const c of l.components) skus.add(c.sku);
-				else skus.add(l.sku);
+			// the batch's orders that were reserved before (their documents); the write lock is held, so this is current
+			const docs = new Map<string, ReservationPart[]>();
+			for (const r of this.all(
+				'SELECT oms_id, parts FROM reservations WHERE oms_id IN (SELECT value FROM json_each(?))',
+				JSON.stringify(requests.map((r) => r.omsId)),
+			)) {
+				docs.set(r.oms_id as string, partsFromJson(r.parts));
 			}
-			const stock: StockCell[] = this.all(
-				'SELECT sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))',
-				JSON.stringify([...skus]),
-			).map((r) => ({
-				sku: r.sku as string,
-				location: r.location as string,
-				onHand: Number(r.on_hand),
-				reserved: Number(r.reserved),
-				safetyStock: Number(r.safety_stock),
-			}));
-			const plan = planReservations(requests, stock, existing, done);
-			// Writes as a few set-based statements over JSON arrays rather than one statement per row: the batch costs
-			// about as much as its rows, not as many round trips into SQLite as it has rows.
-			if (plan.touched.size) {
-				const cells = [...plan.touched].map((k) => plan.cells.get(k)!);
-				// bound VALUES rows in chunks (faster than JSON here: no per-row JSON parsing in SQLite)
-				for (let i = 0; i < cells.length; i += 100) {
-					const chunk = cells.slice(i, i + 100);
-					const params: Param[] = [now];
-					for (const c of chunk) params.push(c.sku, c.location, c.reserved);
-					this.run(
-						`UPDATE stock SET reserved = v.column3, updated_at = ?1
-						 FROM (VALUES ${chunk.map((_, j) => `(?${j * 3 + 2}, ?${j * 3 + 3}, ?${j * 3 + 4})`).join(', ')}) AS v
-						 WHERE stock.sku = v.column1 AND stock.location = v.column2`,
-						...params,
-					);
+			const skus = new Set<string>();
+			for (const req of requests) {
+				if (docs.has(req.omsId) && req.mode !== 'topUp') continue;
+				for (const l of req.lines) {
+					if (l.components?.length) for (const c of l.components) skus.add(c.sku);
+					else skus.add(l.sku);
 				}
 			}
-			if (plan.inserts.length) {
-				this.run(
-					`INSERT INTO reservations (oms_id, line_id, sku, location, quantity, status, created_at, updated_at)
-					 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 'active', ?, ? FROM json_each(?)`,
-					now,
-					now,
-					JSON.stringify(plan.inserts.map((r) => [r.omsId, r.lineId, r.sku, r.location, r.quantity])),
-				);
+			const version = Number((this.get('PRAGMA data_version') as Row).data_version);
+			if (!this.stockCache || this.stockCache.version !== version) this.stockCache = { version, bySku: new Map() };
+			const cache = this.stockCache.bySku;
+			const missing: string[] = [];
+			for (const sku of skus) if (!cache.has(sku)) missing.push(sku);
+			if (missing.length) {
+				for (const sku of missing) cache.set(sku, []);
+				for (const r of this.all(
+					'SELECT sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))',
+					JSON.stringify(missing),
+				)) {
+					cache.get(r.sku as string)!.push({
+						sku: r.sku as string,
+						location: r.location as string,
+						onHand: Number(r.on_hand),
+						reserved: Number(r.reserved),
+						safetyStock: Number(r.safety_stock),
+					});
+				}
 			}
-			const fresh = plan.results.filter((r) => !done.has(r.omsId)).map((r) => r.omsId);
-			if (fresh.length) {
-				this.run(
-					"INSERT INTO processed (source, id, at) SELECT 'reserve', value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
-					now,
-					JSON.stringify(fresh),
-				);
+			const stock: StockCell[] = [];
+			for (const sku of skus) for (const cell of cache.get(sku)!) stock.push(cell);
+			const plan = planReservations(requests, stock, docs);
+			// Writes as prepared single-row statements: the cheapest way into SQLite's b-trees from Node (a VALUES
+			// join or a JSON array costs more per row than the call it saves). stock.updated_at is when on hand or
+			// safety stock last changed; reservations keep their own time.
+			const upd = this.stmt('UPDATE stock SET reserved = ? WHERE sku = ? AND location = ?');
+			for (const c of plan.touched) {
+				upd.run(c.reserved, c.sku, c.location);
+				// the plan works on copies: the cache takes the new value once it is written (a failure drops the cache)
+				for (const cached of cache.get(c.sku)!) if (cached.location === c.location) cached.reserved = c.reserved;
 			}
+			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
+			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
+			for (const d of plan.docs) {
+				if (d.isNew) ins.run(d.omsId, partsToJson(d.parts), activeUnits(d.parts), now);
+				else put.run(partsToJson(d.parts), activeUnits(d.parts), now, d.omsId);
+			}
+			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not)
 			const changed = plan.results.filter((r) => r.changed);
 			if (changed.length) {
-				const byId = new Map(requests.map((r) => [r.omsId, r]));
-				this.run(
-					`INSERT INTO events (oms_id, at, type, cause, detail)
-					 SELECT value ->> 0, ?, 'reservation', value ->> 1, value ->> 2 FROM json_each(?)
-					 WHERE EXISTS (SELECT 1 FROM orders WHERE orders.oms_id = value ->> 0)`,
-					now,
-					JSON.stringify(
-						changed.map((r) => [
-							r.omsId,
-							byId.get(r.omsId)?.cause ?? null,
-							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
-						]),
+				const recorded = new Set(
+					this.all('SELECT oms_id FROM orders WHERE oms_id IN (SELECT value FROM json_each(?))', JSON.stringify(changed.map((r) => r.omsId))).map(
+						(r) => r.oms_id as string,
 					),
 				);
+				if (recorded.size) {
+					const byId = new Map(requests.map((r) => [r.omsId, r]));
+					const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
+					for (const r of changed) {
+						if (!recorded.has(r.omsId)) continue;
+						ev.run(
+							r.omsId,
+							now,
+							byId.get(r.omsId)?.cause ?? null,
+							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
+						);
+					}
+				}
 			}
 			return plan.results;
-		});
+		}, { keepsStockCache: true });
+	}
+
+	private reservationDoc(omsId: string): ReservationPart[] | null {
+		const row = this.get('SELECT parts FROM reservations WHERE oms_id = ?', omsId);
+		return row ? partsFromJson(row.parts) : null;
 	}
 
 	private consume(
@@ -646,44 +655,19 @@ export class SqliteStore implements Store {
 		to: 'released' | 'committed',
 		now: string,
 	): ReservedPart[] {
-		const active = this.all(
-			"SELECT id, oms_id, line_id, sku, location, quantity FROM reservations WHERE oms_id = ? AND status = 'active' ORDER BY id",
-			omsId,
-		).map((r) => ({
-			id: Number(r.id),
-			omsId,
-			lineId: r.line_id as string,
-			sku: r.sku as string,
-			location: r.location as string,
-			quantity: Number(r.quantity),
-		}));
-		const takes = planConsume(active, lines);
-		const out: ReservedPart[] = [];
-		for (const t of takes) {
-			const row = active.find((a) => a.id === t.id)!;
-			if (t.take === t.rowQuantity) {
-				this.run('UPDATE reservations SET status = ?, updated_at = ? WHERE id = ?', to, now, t.id);
+		const doc = this.reservationDoc(omsId);
+		if (!doc) return [];
+		const { parts, taken } = planConsume(doc, lines, to);
+		if (!taken.length) return [];
+		this.run('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?', partsToJson(parts), activeUnits(parts), now, omsId);
+		for (const t of taken) {
+			if (to === 'committed') {
+				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?), on_hand = MAX(0, on_hand - ?), updated_at = ? WHERE sku = ? AND location = ?', t.quantity, t.quantity, now, t.sku, t.location);
 			} else {
-				this.run('UPDATE reservations SET quantity = quantity - ?, updated_at = ? WHERE id = ?', t.take, now, t.id);
-				this.run(
-					'INSERT INTO reservations (oms_id, line_id, sku, location, quantity, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-					omsId,
-					row.lineId,
-					t.sku,
-					t.location,
-					t.take,
-					to,
-					now,
-					now,
-				);
+				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?) WHERE sku = ? AND location = ?', t.quantity, t.sku, t.location);
 			}
-			this.run(
-				`UPDATE stock SET reserved = MAX(0, reserved - ?)${to === 'committed' ? ', on_hand = MAX(0, on_hand - ?)' : ''}, updated_at = ? WHERE sku = ? AND location = ?`,
-				...((to === 'committed' ? [t.take, t.take, now, t.sku, t.location] : [t.take, now, t.sku, t.location]) as Param[]),
-			);
-			out.push({ sku: t.sku, location: t.location, quantity: t.take });
 		}
-		return out;
+		return taken;
 	}
 
 	async release(
@@ -728,15 +712,9 @@ export class SqliteStore implements Store {
 
 	async activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>> {
 		const rows = omsId
-			? this.all("SELECT * FROM reservations WHERE status = 'active' AND oms_id = ? ORDER BY id", omsId)
-			: this.all("SELECT * FROM reservations WHERE status = 'active' ORDER BY id");
-		return rows.map((r) => ({
-			omsId: r.oms_id as string,
-			lineId: r.line_id as string,
-			sku: r.sku as string,
-			location: r.location as string,
-			quantity: Number(r.quantity),
-		})) as ExistingReservation[];
+			? this.all('SELECT oms_id, parts FROM reservations WHERE oms_id = ? AND active > 0', omsId)
+			: this.all('SELECT oms_id, parts FROM reservations WHERE active > 0 ORDER BY oms_id');
+		return rows.flatMap((r) => activeParts(r.oms_id as string, partsFromJson(r.parts)));
 	}
 
 	// ------------------------------------------------------------ published
@@ -990,6 +968,7 @@ export class SqliteStore implements Store {
 	}
 
 	async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+		this.stockCache = null; // meant for reads, but nothing stops a caller from writing stock through it
 		// $1-style placeholders become SQLite's numbered ?1, so report SQL is written once per dialect with the same parameters
 		const text = sql.replace(/\$(\d+)/g, '?$1');
 		return this.db.prepare(text).all(...(params as Param[])) as T[];

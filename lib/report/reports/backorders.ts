@@ -9,19 +9,22 @@ import type { ReportDefinition, RunContext } from '../types';
 
 function sql(d: Dialect, p: Params, ctx: RunContext): string {
 	const channels = channelWhere(d, p, 'o.channel', ctx);
-	const body = `SELECT l.sku AS sku, COUNT(DISTINCT o.oms_id) AS orders,
+	// units reserved now per order line, from each order's reservation parts [[line, sku, location, active, ...]]
+	const reserved =
+		d === 'sqlite'
+			? `SELECT r.oms_id AS oms_id, p.value ->> 0 AS line_id, SUM(p.value ->> 3) AS reserved
+				FROM reservations r, json_each(r.parts) p WHERE r.active > 0 GROUP BY 1, 2`
+			: `SELECT r.oms_id AS oms_id, p ->> 0 AS line_id, SUM((p ->> 3)::int) AS reserved
+				FROM reservations r CROSS JOIN LATERAL jsonb_array_elements(r.parts) p WHERE r.active > 0 GROUP BY 1, 2`;
+	return `SELECT l.sku AS sku, COUNT(DISTINCT o.oms_id) AS orders,
 			SUM(l.quantity - COALESCE(r.reserved, 0)) AS units_waiting, MIN(o.placed_at) AS oldest_placed_at
 		FROM orders o
 		JOIN order_lines l ON l.oms_id = o.oms_id
-		LEFT JOIN (
-			SELECT oms_id, line_id, SUM(quantity) AS reserved FROM reservations WHERE status = 'active' GROUP BY oms_id, line_id
-		) r ON r.oms_id = l.oms_id AND r.line_id = l.line_id
+		LEFT JOIN (${reserved}) r ON r.oms_id = l.oms_id AND r.line_id = l.line_id
 		WHERE (o.status = 'backordered' OR (o.hold_reason = 'out_of_stock' AND o.status NOT IN ('cancelled', 'rejected', 'shipped', 'delivered')))
 			AND l.quantity > COALESCE(r.reserved, 0)${channels}
 		GROUP BY l.sku
 		ORDER BY units_waiting DESC, sku`;
-	// Standard SQL on both stores.
-	return d === 'sqlite' ? body : body;
 }
 
 export const backorders: ReportDefinition = {

@@ -266,6 +266,20 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getStock(['B']))[0].reserved).toBe(0);
 			});
 
+			it('reserves an order named twice in one batch once, and sees stock changed between batches', async () => {
+				await store.upsertStockLevels([{ sku: 'TWICE', onHand: 5 }]);
+				const req = { omsId: 'd:1', allowPartial: true, lines: [{ lineId: '1', sku: 'TWICE', quantity: 2 }] };
+				const [first, second] = await store.reserve([req, { ...req }]);
+				expect(first).toMatchObject({ changed: true, lines: [{ allocated: 2 }] });
+				expect(second).toMatchObject({ changed: false, lines: [{ allocated: 2 }] });
+				expect((await store.getStock(['TWICE']))[0]).toMatchObject({ reserved: 2, atp: 3 });
+				// the WMS count drops to 3 between two batches: the next batch reserves against 3, not 5
+				await store.upsertStockLevels([{ sku: 'TWICE', onHand: 3 }]);
+				const [next] = await store.reserve([{ omsId: 'd:2', allowPartial: true, lines: [{ lineId: '1', sku: 'TWICE', quantity: 3 }] }]);
+				expect(next.lines[0]).toMatchObject({ allocated: 1, backordered: 2 });
+				expect((await store.getStock(['TWICE']))[0]).toMatchObject({ onHand: 3, reserved: 3, atp: 0 });
+			});
+
 			it('never oversells under concurrent reservations in one process', async () => {
 				await store.upsertStockLevels([{ sku: 'LAST', onHand: 10 }]);
 				const results = await Promise.all(

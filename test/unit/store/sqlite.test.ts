@@ -29,6 +29,31 @@ describe('SQLite store specifics', () => {
 		await expect(openSqliteStore(path)).rejects.toThrow(/schema version 999, newer than this n8n-nodes-oms-wms supports \(\d+\)/);
 	});
 
+	it('a reservation sees what another connection to the same file committed since its last batch', async () => {
+		// the store keeps the stock rows its last reservation left (see stockCache in lib/store/sqlite.ts); another
+		// connection's commit (another n8n process, another credential) must make it read them again
+		const path = tempPath();
+		const a = await openSqliteStore(path);
+		const b = await openSqliteStore(path);
+		try {
+			await a.upsertStockLevels([{ sku: 'S', onHand: 10 }]);
+			expect((await a.reserve([{ omsId: 'x:1', allowPartial: true, lines: [{ lineId: '1', sku: 'S', quantity: 4 }] }]))[0].lines[0].allocated).toBe(4);
+			// b takes 5 of the 6 left, then the WMS count (through b) drops on hand to 9
+			expect((await b.reserve([{ omsId: 'x:2', allowPartial: true, lines: [{ lineId: '1', sku: 'S', quantity: 5 }] }]))[0].lines[0].allocated).toBe(5);
+			await b.upsertStockLevels([{ sku: 'S', onHand: 9 }]);
+			// a must see reserved 9 of 9: nothing left
+			const [late] = await a.reserve([{ omsId: 'x:3', allowPartial: true, lines: [{ lineId: '1', sku: 'S', quantity: 1 }] }]);
+			expect(late.lines[0]).toMatchObject({ allocated: 0, backordered: 1 });
+			expect((await a.getStock(['S']))[0]).toMatchObject({ onHand: 9, reserved: 9, atp: 0 });
+			// and a release through b is seen by a's next batch
+			await b.release('x:2');
+			expect((await a.reserve([{ omsId: 'x:4', allowPartial: true, lines: [{ lineId: '1', sku: 'S', quantity: 5 }] }]))[0].lines[0].allocated).toBe(5);
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
+
 	it('migrates once when opened again', async () => {
 		const path = tempPath();
 		const a = await openSqliteStore(path);
