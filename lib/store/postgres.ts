@@ -43,6 +43,7 @@ import {
 	type OmsStatus,
 	type OrderSearch,
 	type PublishedQuantity,
+	type PublishInput,
 	type RecordResult,
 	type ReservedPart,
 	type ReserveRequest,
@@ -406,7 +407,7 @@ export class PostgresStore implements Store {
 				await c.query(
 					`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at)
 					 SELECT sku, location, on_hand, 0, 0, $4 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(sku, location, on_hand)
-					 ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at`,
+					 ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at, version = stock.version + 1`,
 					[changed.map((x) => x.sku), changed.map((x) => x.location), changed.map((x) => x.onHand), now],
 				);
 			}
@@ -422,7 +423,7 @@ export class PostgresStore implements Store {
 	async setSafetyStock(sku: string, quantity: number, location: string = DEFAULT_LOCATION): Promise<void> {
 		await this.pool.query(
 			`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES ($1, $2, 0, 0, $3, $4)
-			 ON CONFLICT (sku, location) DO UPDATE SET safety_stock = EXCLUDED.safety_stock, updated_at = EXCLUDED.updated_at`,
+			 ON CONFLICT (sku, location) DO UPDATE SET safety_stock = EXCLUDED.safety_stock, updated_at = EXCLUDED.updated_at, version = stock.version + 1`,
 			[sku, location, quantity, this.now()],
 		);
 	}
@@ -442,6 +443,7 @@ export class PostgresStore implements Store {
 				reserved,
 				safetyStock,
 				atp: Math.max(0, onHand - reserved - safetyStock),
+				version: Number(r.version),
 				updatedAt: isoUtc(r.updated_at as Date),
 			};
 		});
@@ -450,6 +452,8 @@ export class PostgresStore implements Store {
 	async setBundle(bundleSku: string, components: BundleComponent[]): Promise<void> {
 		await this.tx(async (c) => {
 			await c.query('DELETE FROM bundles WHERE bundle_sku = $1', [bundleSku]);
+			// its published quantities were computed from other rows: their bases no longer compare
+			await c.query('UPDATE published SET basis = NULL WHERE sku = $1', [bundleSku]);
 			for (const comp of components) {
 				await c.query('INSERT INTO bundles (bundle_sku, component_sku, quantity) VALUES ($1, $2, $3)', [bundleSku, comp.sku, comp.quantity]);
 			}
@@ -522,7 +526,7 @@ export class PostgresStore implements Store {
 			const touched = plan.touched;
 			if (touched.length) {
 				await c.query(
-					`UPDATE stock s SET reserved = t.reserved
+					`UPDATE stock s SET reserved = t.reserved, version = s.version + 1
 					 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(sku, location, reserved)
 					 WHERE s.sku = t.sku AND s.location = t.location`,
 					[touched.map((x) => x.sku), touched.map((x) => x.location), touched.map((x) => x.reserved)],
@@ -581,11 +585,11 @@ export class PostgresStore implements Store {
 		for (const t of taken) {
 			if (to === 'committed') {
 				await c.query(
-					'UPDATE stock SET reserved = GREATEST(0, reserved - $1), on_hand = GREATEST(0, on_hand - $1), updated_at = $2 WHERE sku = $3 AND location = $4',
+					'UPDATE stock SET reserved = GREATEST(0, reserved - $1), on_hand = GREATEST(0, on_hand - $1), updated_at = $2, version = version + 1 WHERE sku = $3 AND location = $4',
 					[t.quantity, now, t.sku, t.location],
 				);
 			} else {
-				await c.query('UPDATE stock SET reserved = GREATEST(0, reserved - $1) WHERE sku = $2 AND location = $3', [t.quantity, t.sku, t.location]);
+				await c.query('UPDATE stock SET reserved = GREATEST(0, reserved - $1), version = version + 1 WHERE sku = $2 AND location = $3', [t.quantity, t.sku, t.location]);
 			}
 		}
 		return taken;
@@ -626,7 +630,7 @@ export class PostgresStore implements Store {
 			for (const x of committed) short.set(x.sku, (short.get(x.sku) ?? 0) - x.quantity);
 			for (const [sku, qty] of short) {
 				if (qty > 0) {
-					await c.query('UPDATE stock SET on_hand = GREATEST(0, on_hand - $1), updated_at = $2 WHERE sku = $3 AND location = $4', [
+					await c.query('UPDATE stock SET on_hand = GREATEST(0, on_hand - $1), updated_at = $2, version = version + 1 WHERE sku = $3 AND location = $4', [
 						qty,
 						now,
 						sku,
@@ -668,16 +672,21 @@ export class PostgresStore implements Store {
 		}));
 	}
 
-	async setPublished(rows: Array<{ channel: string; sku: string; quantity: number }>): Promise<void> {
-		if (!rows.length) return;
+	async setPublished(rows: PublishInput[]): Promise<PublishInput[]> {
+		if (!rows.length) return [];
 		const byKey = new Map(rows.map((r) => [`${r.channel}\u0000${r.sku}`, r]));
 		const list = [...byKey.values()];
-		await this.pool.query(
-			`INSERT INTO published (channel, sku, quantity, published_at)
-			 SELECT channel, sku, quantity, $4 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(channel, sku, quantity)
-			 ON CONFLICT (channel, sku) DO UPDATE SET quantity = EXCLUDED.quantity, published_at = EXCLUDED.published_at`,
-			[list.map((r) => r.channel), list.map((r) => r.sku), list.map((r) => r.quantity), this.now()],
+		const written = await this.rows(
+			this.pool,
+			`INSERT INTO published (channel, sku, quantity, published_at, basis)
+			 SELECT channel, sku, quantity, $4, basis FROM unnest($1::text[], $2::text[], $3::int[], $5::bigint[]) AS t(channel, sku, quantity, basis)
+			 ON CONFLICT (channel, sku) DO UPDATE SET quantity = EXCLUDED.quantity, published_at = EXCLUDED.published_at, basis = EXCLUDED.basis
+			 WHERE EXCLUDED.basis IS NULL OR published.basis IS NULL OR EXCLUDED.basis >= published.basis
+			 RETURNING channel, sku`,
+			[list.map((r) => r.channel), list.map((r) => r.sku), list.map((r) => r.quantity), this.now(), list.map((r) => r.basis ?? null)],
 		);
+		const ok = new Set(written.map((w) => `${w.channel as string}\u0000${w.sku as string}`));
+		return rows.filter((r) => ok.has(`${r.channel}\u0000${r.sku}`));
 	}
 
 	// ------------------------------------------------------------ fraud

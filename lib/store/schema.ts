@@ -170,6 +170,14 @@ function v1(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+/**
+ * Published quantities must never go back to an older computation: two executions that reserve the last units
+ * at once each compute the channels' new quantities, and the one computed from the older stock could be written
+ * last. Each stock row counts its changes (`version`); a published quantity keeps the sum of the versions of the
+ * rows it was computed from (`basis`), and is only replaced by one computed from at least as new a basis.
+ */
+const STOCK_VERSION = [`ALTER TABLE stock ADD COLUMN version INTEGER NOT NULL DEFAULT 1`, `ALTER TABLE published ADD COLUMN basis BIGINT`];
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -205,7 +213,7 @@ export const MIGRATIONS: Migration[] = [
 	},
 	{
 		version: 4,
-		description: 'reservations: one row per order (its parts as compact JSON) instead of one row per line and status',
+		description: 'reservations: one row per order (its parts as compact JSON) instead of one row per line and status; stock versions and published bases',
 		// A reservation batch wrote a ledger row per line (table and index) plus an idempotency marker per order; on
 		// SQLite that cost as much as the stock updates themselves. Now each order has one row, keyed by oms_id
 		// (WITHOUT ROWID on SQLite: one b-tree), holding its parts oldest first as
@@ -234,6 +242,7 @@ export const MIGRATIONS: Migration[] = [
 			`DELETE FROM processed WHERE source = 'reserve'`,
 			`DROP TABLE reservations`,
 			`ALTER TABLE reservations_v4 RENAME TO reservations`,
+			...STOCK_VERSION,
 		],
 		postgres: [
 			`CREATE TABLE reservations_v4 (
@@ -258,6 +267,7 @@ export const MIGRATIONS: Migration[] = [
 			`DROP TABLE reservations`,
 			`ALTER TABLE reservations_v4 RENAME TO reservations`,
 			`ALTER TABLE reservations RENAME CONSTRAINT reservations_v4_pkey TO reservations_pkey`,
+			...STOCK_VERSION,
 		],
 	},
 ];

@@ -45,6 +45,7 @@ import {
 	type OmsStatus,
 	type OrderSearch,
 	type PublishedQuantity,
+	type PublishInput,
 	type RecordResult,
 	type ReservedPart,
 	type ReserveRequest,
@@ -87,6 +88,9 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
 	return SqliteStore.open(path, options);
 }
 
+/** A stock row as the reservation cache keeps it: with its rowid, stable while the cache is valid. */
+type CachedCell = StockCell & { rowid: number };
+
 export class SqliteStore implements Store {
 	readonly kind = 'sqlite' as const;
 	private readonly stmts = new Map<string, StatementSync>();
@@ -123,7 +127,7 @@ export class SqliteStore implements Store {
 	 * (tx() drops it) and no other connection has committed anything: PRAGMA data_version, read under the write lock,
 	 * is SQLite's own counter of other connections' commits (it does not move for this connection's own).
 	 */
-	private stockCache: { version: number; bySku: Map<string, StockCell[]> } | null = null;
+	private stockCache: { version: number; bySku: Map<string, CachedCell[]> } | null = null;
 
 	private stmt(sql: string): StatementSync {
 		let s = this.stmts.get(sql);
@@ -491,7 +495,7 @@ export class SqliteStore implements Store {
 			const changes: StockChange[] = [];
 			const read = this.stmt('SELECT on_hand FROM stock WHERE sku = ? AND location = ?');
 			const insert = this.stmt('INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES (?, ?, ?, 0, 0, ?)');
-			const update = this.stmt('UPDATE stock SET on_hand = ?, updated_at = ? WHERE sku = ? AND location = ?');
+			const update = this.stmt('UPDATE stock SET on_hand = ?, updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?');
 			for (const l of levels) {
 				const location = l.location || DEFAULT_LOCATION;
 				const row = read.get(l.sku, location) as Row | undefined;
@@ -511,7 +515,7 @@ export class SqliteStore implements Store {
 		this.tx(() => {
 			this.run(
 				`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES (?, ?, 0, 0, ?, ?)
-				 ON CONFLICT (sku, location) DO UPDATE SET safety_stock = excluded.safety_stock, updated_at = excluded.updated_at`,
+				 ON CONFLICT (sku, location) DO UPDATE SET safety_stock = excluded.safety_stock, updated_at = excluded.updated_at, version = stock.version + 1`,
 				sku,
 				location,
 				quantity,
@@ -535,6 +539,7 @@ export class SqliteStore implements Store {
 				reserved,
 				safetyStock,
 				atp: Math.max(0, onHand - reserved - safetyStock),
+				version: Number(r.version),
 				updatedAt: isoUtc(r.updated_at as string),
 			};
 		});
@@ -543,6 +548,8 @@ export class SqliteStore implements Store {
 	async setBundle(bundleSku: string, components: BundleComponent[]): Promise<void> {
 		this.tx(() => {
 			this.run('DELETE FROM bundles WHERE bundle_sku = ?', bundleSku);
+			// its published quantities were computed from other rows: their bases no longer compare
+			this.run('UPDATE published SET basis = NULL WHERE sku = ?', bundleSku);
 			for (const c of components) this.run('INSERT INTO bundles (bundle_sku, component_sku, quantity) VALUES (?, ?, ?)', bundleSku, c.sku, c.quantity);
 		});
 	}
@@ -588,10 +595,11 @@ export class SqliteStore implements Store {
 			if (missing.length) {
 				for (const sku of missing) cache.set(sku, []);
 				for (const r of this.all(
-					'SELECT sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))',
+					'SELECT rowid, sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))',
 					JSON.stringify(missing),
 				)) {
 					cache.get(r.sku as string)!.push({
+						rowid: Number(r.rowid),
 						sku: r.sku as string,
 						location: r.location as string,
 						onHand: Number(r.on_hand),
@@ -604,13 +612,17 @@ export class SqliteStore implements Store {
 			for (const sku of skus) for (const cell of cache.get(sku)!) stock.push(cell);
 			const plan = planReservations(requests, stock, docs);
 			// Writes as prepared single-row statements: the cheapest way into SQLite's b-trees from Node (a VALUES
-			// join or a JSON array costs more per row than the call it saves). stock.updated_at is when on hand or
-			// safety stock last changed; reservations keep their own time.
-			const upd = this.stmt('UPDATE stock SET reserved = ? WHERE sku = ? AND location = ?');
+			// join or a JSON array costs more per row than the call it saves). Stock rows are updated by the rowid
+			// read with them (one b-tree seek, no index). stock.updated_at is when on hand or safety stock last
+			// changed; reservations keep their own time.
+			const upd = this.stmt('UPDATE stock SET reserved = ?, version = version + 1 WHERE rowid = ?');
 			for (const c of plan.touched) {
-				upd.run(c.reserved, c.sku, c.location);
 				// the plan works on copies: the cache takes the new value once it is written (a failure drops the cache)
-				for (const cached of cache.get(c.sku)!) if (cached.location === c.location) cached.reserved = c.reserved;
+				for (const cached of cache.get(c.sku)!) {
+					if (cached.location !== c.location) continue;
+					upd.run(c.reserved, cached.rowid);
+					cached.reserved = c.reserved;
+				}
 			}
 			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
 			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
@@ -662,9 +674,9 @@ export class SqliteStore implements Store {
 		this.run('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?', partsToJson(parts), activeUnits(parts), now, omsId);
 		for (const t of taken) {
 			if (to === 'committed') {
-				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?), on_hand = MAX(0, on_hand - ?), updated_at = ? WHERE sku = ? AND location = ?', t.quantity, t.quantity, now, t.sku, t.location);
+				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?), on_hand = MAX(0, on_hand - ?), updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?', t.quantity, t.quantity, now, t.sku, t.location);
 			} else {
-				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?) WHERE sku = ? AND location = ?', t.quantity, t.sku, t.location);
+				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?), version = version + 1 WHERE sku = ? AND location = ?', t.quantity, t.sku, t.location);
 			}
 		}
 		return taken;
@@ -701,7 +713,7 @@ export class SqliteStore implements Store {
 			for (const l of lines) short.set(l.sku, (short.get(l.sku) ?? 0) + l.quantity);
 			for (const c of committed) short.set(c.sku, (short.get(c.sku) ?? 0) - c.quantity);
 			for (const [sku, qty] of short) {
-				if (qty > 0) this.run('UPDATE stock SET on_hand = MAX(0, on_hand - ?), updated_at = ? WHERE sku = ? AND location = ?', qty, now, sku, DEFAULT_LOCATION);
+				if (qty > 0) this.run('UPDATE stock SET on_hand = MAX(0, on_hand - ?), updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?', qty, now, sku, DEFAULT_LOCATION);
 			}
 			if (this.get('SELECT 1 AS x FROM orders WHERE oms_id = ?', omsId)) {
 				this.insertEvent(omsId, now, 'commit', null, null, opts.cause, { packageKey, committed });
@@ -744,14 +756,16 @@ export class SqliteStore implements Store {
 			});
 	}
 
-	async setPublished(rows: Array<{ channel: string; sku: string; quantity: number }>): Promise<void> {
-		this.tx(() => {
+	async setPublished(rows: PublishInput[]): Promise<PublishInput[]> {
+		return this.tx(() => {
 			const now = this.now();
 			const s = this.stmt(
-				`INSERT INTO published (channel, sku, quantity, published_at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT (channel, sku) DO UPDATE SET quantity = excluded.quantity, published_at = excluded.published_at`,
+				`INSERT INTO published (channel, sku, quantity, published_at, basis) VALUES (?, ?, ?, ?, ?)
+				 ON CONFLICT (channel, sku) DO UPDATE SET quantity = excluded.quantity, published_at = excluded.published_at, basis = excluded.basis
+				 WHERE excluded.basis IS NULL OR published.basis IS NULL OR excluded.basis >= published.basis
+				 RETURNING channel`,
 			);
-			for (const r of rows) s.run(r.channel, r.sku, r.quantity, now);
+			return rows.filter((r) => s.all(r.channel, r.sku, r.quantity, now, r.basis ?? null).length > 0);
 		});
 	}
 

@@ -115,7 +115,16 @@ export interface StockRow {
 	safetyStock: number;
 	/** max(0, onHand - reserved - safetyStock) */
 	atp: number;
+	/** Changes of this row so far (any of on hand, reserved, safety stock); only ever grows */
+	version: number;
+	/** When on hand or safety stock last changed */
 	updatedAt: string;
+}
+export interface PublishInput {
+	channel: string;
+	sku: string;
+	quantity: number;
+	basis?: number;
 }
 export interface StockChange {
 	sku: string;
@@ -313,7 +322,12 @@ export interface Store {
 
 	// published quantities per channel
 	getPublished(channel?: string, skus?: string[]): Promise<PublishedQuantity[]>;
-	setPublished(rows: Array<{ channel: string; sku: string; quantity: number }>): Promise<void>;
+	/**
+	 * Record published quantities. A row with a `basis` (the sum of the stock versions it was computed from)
+	 * replaces the stored one only when that basis is at least the stored one's: a quantity computed from older
+	 * stock is never written over a newer one. Returns the rows written.
+	 */
+	setPublished(rows: PublishInput[]): Promise<PublishInput[]>;
 
 	// fraud
 	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;

@@ -67,7 +67,7 @@ export async function bundleIndex(store: Store): Promise<BundleIndex> {
 	return { bundles, byComponent };
 }
 
-type StockCells = Pick<StockRow, 'sku' | 'location' | 'onHand' | 'reserved' | 'safetyStock'>;
+type StockCells = Pick<StockRow, 'sku' | 'location' | 'onHand' | 'reserved' | 'safetyStock' | 'version'>;
 
 /**
  * Rows through Store.query (the read-only SQL the report builder uses), or null when that fails (the typed getter
@@ -92,21 +92,37 @@ function skuIn(store: Store, n: number, skus: string[]): { sql: string; param: u
 		: { sql: `sku IN (SELECT value FROM json_each($${n}))`, param: JSON.stringify(skus) };
 }
 
-const STOCK_CELLS = 'SELECT sku, location, on_hand AS "onHand", reserved, safety_stock AS "safetyStock" FROM stock';
+const STOCK_CELLS = 'SELECT sku, location, on_hand AS "onHand", reserved, safety_stock AS "safetyStock", version FROM stock';
 
-/** Stock rows (every SKU, or these) as the five numbers ATP needs; getStock() is the fallback. */
+/** Stock rows (every SKU, or these) as the numbers ATP (and its basis) needs; getStock() is the fallback. */
 async function stockCells(store: Store, skus?: string[]): Promise<StockCells[]> {
 	const where = skus ? skuIn(store, 1, skus) : null;
 	const lean = await leanRead<StockCells>(store, where ? `${STOCK_CELLS} WHERE ${where.sql}` : STOCK_CELLS, where ? [where.param] : []);
-	if (lean) return lean.map((r) => ({ sku: r.sku, location: r.location, onHand: Number(r.onHand), reserved: Number(r.reserved), safetyStock: Number(r.safetyStock) }));
+	if (lean) {
+		return lean.map((r) => ({
+			sku: r.sku,
+			location: r.location,
+			onHand: Number(r.onHand),
+			reserved: Number(r.reserved),
+			safetyStock: Number(r.safetyStock),
+			version: Number(r.version),
+		}));
+	}
 	return store.getStock(skus);
 }
 
 /**
  * ATP of each SKU asked for (simple SKUs: summed over locations; bundles: bundleAtpByLocation over their
  * components), plus the bundles any of them is a component of. `skus: 'all'`: every stocked SKU and every bundle.
+ * `basis`, when given, receives per SKU the sum of the versions of the stock rows its ATP was computed from (see
+ * Store.setPublished): it grows with every change of those rows.
  */
-export async function atpFor(store: Store, skus: Iterable<string> | 'all', bi: BundleIndex): Promise<Map<string, number>> {
+export async function atpFor(
+	store: Store,
+	skus: Iterable<string> | 'all',
+	bi: BundleIndex,
+	basis?: Map<string, number>,
+): Promise<Map<string, number>> {
 	const want = new Set<string>();
 	let rows: StockCells[];
 	if (skus === 'all') {
@@ -127,12 +143,15 @@ export async function atpFor(store: Store, skus: Iterable<string> | 'all', bi: B
 		rows = read.size ? await stockCells(store, [...read]) : [];
 	}
 	const simple = atpBySku(rows);
+	const versions = new Map<string, number>();
+	if (basis) for (const r of rows) versions.set(r.sku, (versions.get(r.sku) ?? 0) + r.version);
 	const out = new Map<string, number>();
 	let rowsBySku: Map<string, StockCells[]> | null = null;
 	for (const sku of want) {
 		const comps = bi.bundles.get(sku);
 		if (!comps) {
 			out.set(sku, simple.get(sku) ?? 0);
+			basis?.set(sku, versions.get(sku) ?? 0);
 			continue;
 		}
 		if (!rowsBySku) {
@@ -146,6 +165,11 @@ export async function atpFor(store: Store, skus: Iterable<string> | 'all', bi: B
 		const compRows: StockCells[] = [];
 		for (const c of comps) for (const r of rowsBySku.get(c.sku) ?? []) compRows.push(r);
 		out.set(sku, bundleAtpByLocation(comps, compRows).total);
+		if (basis) {
+			let b = 0;
+			for (const c of comps) b += versions.get(c.sku) ?? 0;
+			basis.set(sku, b);
+		}
 	}
 	return out;
 }
@@ -162,7 +186,8 @@ export async function publishChanges(
 	opts: PublishOptions & { bundles?: BundleIndex } = {},
 ): Promise<QuantityChange[]> {
 	const bi = opts.bundles ?? (await bundleIndex(store));
-	const atp = await atpFor(store, skus, bi);
+	const basis = new Map<string, number>();
+	const atp = await atpFor(store, skus, bi, basis);
 	if (atp.size === 0) return [];
 	const computed: Array<{ channel: string; sku: string; quantity: number }> = [];
 	const meta = new Map<string, Publishable[]>();
@@ -171,8 +196,18 @@ export async function publishChanges(
 		meta.set(sku, pubs);
 		for (const p of pubs) computed.push({ channel: p.channel, sku, quantity: p.quantity });
 	}
-	const changed = changedPublications(computed, await publishedIndex(store, skus === 'all' ? 'all' : [...atp.keys()], channels));
+	let changed = changedPublications(computed, await publishedIndex(store, skus === 'all' ? 'all' : [...atp.keys()], channels));
 	if (!changed.length) return [];
+	if (opts.record !== false) {
+		// Recorded first, each with the basis it was computed from: an execution that computed from older stock than
+		// one already recorded (two reservations of the last units racing) has its quantity refused, and does not
+		// emit it, so a channel is never told a stale quantity after the newer one.
+		const written = await store.setPublished(changed.map((c) => ({ channel: c.channel, sku: c.sku, quantity: c.quantity, basis: basis.get(c.sku) ?? 0 })));
+		if (written.length !== changed.length) {
+			const ok = new Set(written.map((w) => `${w.channel}\u0000${w.sku}`));
+			changed = changed.filter((c) => ok.has(`${c.channel}\u0000${c.sku}`));
+		}
+	}
 	const explain = opts.explain !== false;
 	const explained = new Map<string, Publishable[]>();
 	const out: QuantityChange[] = changed.map((c) => {
@@ -188,7 +223,6 @@ export async function publishChanges(
 		if (explain) q.explain = p.explain;
 		return q;
 	});
-	if (opts.record !== false) await store.setPublished(changed.map((c) => ({ channel: c.channel, sku: c.sku, quantity: c.quantity })));
 	return out;
 }
 

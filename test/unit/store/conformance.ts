@@ -306,6 +306,28 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getPublished(undefined, ['Z'])).length).toBe(0);
 			});
 
+			it('counts every change of a stock row, and never writes a published quantity computed from older stock', async () => {
+				await store.upsertStockLevels([{ sku: 'V', onHand: 10 }]);
+				const v0 = (await store.getStock(['V']))[0].version;
+				await store.reserve([{ omsId: 'v:1', allowPartial: true, lines: [{ lineId: '1', sku: 'V', quantity: 2 }] }]);
+				await store.setSafetyStock('V', 1);
+				await store.commitShipment('v:1', 'p1', [{ sku: 'V', quantity: 2 }]);
+				expect((await store.getStock(['V']))[0].version).toBe(v0 + 3);
+				// two computations race: the newer (basis 7) is written first; the older (basis 5) must not replace it
+				expect(await store.setPublished([{ channel: 'ebay', sku: 'V', quantity: 0, basis: 7 }])).toHaveLength(1);
+				expect(await store.setPublished([{ channel: 'ebay', sku: 'V', quantity: 5, basis: 5 }, { channel: 'amazon', sku: 'V', quantity: 5, basis: 5 }])).toEqual([
+					{ channel: 'amazon', sku: 'V', quantity: 5, basis: 5 },
+				]);
+				expect((await store.getPublished(undefined, ['V'])).map((r) => [r.channel, r.quantity])).toEqual([
+					['amazon', 5],
+					['ebay', 0],
+				]);
+				// the same or a newer basis is written; a row without a basis (a manual correction) always is
+				expect(await store.setPublished([{ channel: 'ebay', sku: 'V', quantity: 1, basis: 7 }])).toHaveLength(1);
+				expect(await store.setPublished([{ channel: 'ebay', sku: 'V', quantity: 2 }])).toHaveLength(1);
+				expect((await store.getPublished('ebay', ['V']))[0].quantity).toBe(2);
+			});
+
 			it('records fraud decisions and resolves a review exactly once', async () => {
 				const o = makeOrder();
 				await store.recordOrder(o);
