@@ -314,6 +314,30 @@ describe('real n8n: the whole flow from channels to WMS shipments and tracking b
 		expect(stockViolations).toEqual([]);
 	});
 
+	it('a reviewer approves an order held for review in the Fraud Review form: it goes to the WMS, ships and is confirmed on its channel', async () => {
+		const held = await flow.store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE status = 'fraud_review' ORDER BY placed_at, oms_id LIMIT 1");
+		expect(held).toHaveLength(1);
+		const omsId = held[0].oms_id;
+		const [channel, channelOrderId] = [omsId.slice(0, omsId.indexOf(':')), omsId.slice(omsId.indexOf(':') + 1)];
+		expect(await flow.submitFraudReview(omsId, 'approved', 'e2e reviewer', 'Known customer, checked by phone')).toBe(200);
+		const refs = async () => await referenceToOmsId();
+		await waitUntil(
+			async () => `${omsId} to ship and be confirmed on ${channel}; now ${(await statusOf()).get(omsId)}, WMS orders for it: ${wmsOrders().filter((o) => o.reference.includes(channelOrderId)).length}`,
+			async () => {
+				const r = await refs();
+				const o = wmsOrders().find((x) => r.get(x.reference) === omsId);
+				const confirmed = new Set(confirmations(flow).filter((c) => c.channel === channel && c.channelOrderId === channelOrderId).map((c) => c.trackingNumber));
+				return o && o.packages.length > 0 && o.packages.every((p) => confirmed.has(p.trackingNumber)) ? true : undefined;
+			},
+			120_000,
+			1000,
+		);
+		const r = await refs();
+		expect(wmsOrders().filter((o) => r.get(o.reference) === omsId)).toHaveLength(1);
+		const decision = await flow.store.query<{ resolution: string | null; resolved_by: string | null }>('SELECT resolution, resolved_by FROM fraud_decisions WHERE oms_id = ?', [omsId]);
+		expect(decision[0]).toEqual({ resolution: expect.stringMatching(/approve/i), resolved_by: 'e2e reviewer' });
+	});
+
 	it('ended no n8n execution in error', async () => {
 		const runs = await flow.n8n.executions();
 		expect(runs.length).toBeGreaterThan(0);
