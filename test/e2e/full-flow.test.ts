@@ -299,6 +299,21 @@ describe('real n8n: the whole flow from channels to WMS shipments and tracking b
 			expect({ id, decision: decisions.get(id), status: st.get(id) }).toEqual({ id, decision: expect.stringMatching(/^(review|reject)$/), status: expect.stringMatching(/^(fraud_review|rejected|cancelled)$/) });
 		}
 		expect(ringReady.filter((id) => decisions.get(id) === 'reject').length).toBeGreaterThan(0);
+
+		// Reject -> Cancel on Channel: each rejected order is cancelled on its own channel (Amazon's SP-API has no
+		// cancel call, so Amazon rejects go to the visible error output instead), and nothing else is cancelled
+		const sx = flow.sb.sandboxes;
+		const cancelled = [
+			...sx.shopify.received.cancels.map((c) => `shopify:${String((c.variables as { orderId?: string }).orderId ?? '').split('/').pop()}`),
+			...sx.ebay.received.cancellations.map((c) => `ebay:${(c.body as { legacyOrderId: string }).legacyOrderId}`),
+			...sx.walmart.received.cancellations.map((c) => `walmart:${c.purchaseOrderId}`),
+			...sx.woocommerce.received.orderUpdates.filter((u) => (u.body as { status?: string }).status === 'cancelled').map((u) => `woocommerce:${u.orderId}`),
+		].sort();
+		// by the gate's decision: once cancelled on its channel, the next poll or webhook may record the order as cancelled
+		const rejected = [...decisions].filter(([id, d]) => d === 'reject' && !id.startsWith('amazon:')).map(([id]) => id);
+		expect(rejected.length).toBeGreaterThan(0);
+		expect(cancelled).toEqual([...new Set(cancelled)]);
+		expect(cancelled).toEqual(rejected.sort());
 	});
 
 	it('never oversold the scarce SKU: allocated and shipped units stay within the stock that ever existed', async () => {
