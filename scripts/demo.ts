@@ -15,18 +15,18 @@
  *    are released.
  * 4. Prints progress from the OMS store as it goes, then the report by source (lib/report) and the path of its
  *    HTML page. n8n stays up for a look around until Ctrl-C.
+ * Steps 1 to 3 (and the restock and the Fraud Review form) live in test/e2e/harness/flow.ts, which the full-flow
+ * e2e test (test/e2e/full-flow.test.ts) drives too; this file adds the progress, the pacing and the report.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { N8n, repoRoot, type WorkflowJson } from '../test/e2e/harness/n8n';
-import { startSandboxes, type Sandboxes } from '../test/sandbox/start';
-import { CATALOG, generateOrders, type SeedChannel, type SeedOrder } from '../test/sandbox/generator';
-import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../test/sandbox/wms';
-import { openSqliteStore, type SqliteStore } from '../lib/store/sqlite';
+import { repoRoot } from '../test/e2e/harness/n8n';
+import { CHANNELS, startFlow, type Flow } from '../test/e2e/harness/flow';
+import type { Sandboxes } from '../test/sandbox/start';
+import type { SqliteStore } from '../lib/store/sqlite';
 import { runReport, toHtml, toMarkdown } from '../lib/report';
 
-const CHANNELS: SeedChannel[] = ['shopify', 'woocommerce', 'amazon', 'ebay', 'walmart'];
 const PER_CHANNEL = Number(process.env.DEMO_ORDERS_PER_CHANNEL ?? 16);
 const SEED = Number(process.env.DEMO_SEED ?? 20260501);
 /** The WMS sandbox's clock runs this much faster than real time: received -> shipped (3 virtual minutes) in 30 s */
@@ -44,41 +44,6 @@ async function portFree(port: number): Promise<boolean> {
 		s.once('error', () => r(false));
 		s.listen(port, '127.0.0.1', () => s.close(() => r(true)));
 	});
-}
-
-function loadTemplate(file: string): WorkflowJson {
-	return JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson;
-}
-
-/** The demo's faster clocks, applied to in-memory copies of the templates. */
-function speedUp(wf: WorkflowJson): WorkflowJson {
-	for (const node of wf.nodes) {
-		const p = node.parameters as Record<string, unknown>;
-		if (node.type.endsWith('OrderTrigger') && p.pollTimes) p.pollTimes = { item: [{ mode: 'everyMinute' }] };
-		if (node.type === 'n8n-nodes-base.scheduleTrigger') {
-			if (wf.id === 'omsWmsStatusSync') p.rule = { interval: [{ field: 'seconds', secondsInterval: 10 }] };
-			if (wf.id === 'omsInventorySync') p.rule = { interval: [{ field: 'seconds', secondsInterval: 15 }] };
-			if (wf.id === 'omsChannelRecon1') p.rule = { interval: [{ field: 'minutes', minutesInterval: 2 }] };
-		}
-	}
-	return wf;
-}
-
-function credentials(sb: Sandboxes) {
-	const c = sb.credentials;
-	return [
-		{ id: 'omsShopifyCred01', name: 'Shopify', type: 'shopifyApi', data: { shopDomain: c.shopify.shopDomain, authType: 'accessToken', accessToken: c.shopify.accessToken, webhookSecret: c.shopify.appSecret, apiVersion: c.shopify.apiVersion, baseUrl: c.shopify.baseUrl } },
-		{ id: 'omsWooCommCred01', name: 'WooCommerce', type: 'wooCommerceApi', data: { storeUrl: c.woocommerce.storeUrl, consumerKey: c.woocommerce.consumerKey, consumerSecret: c.woocommerce.consumerSecret, baseUrl: c.woocommerce.baseUrl } },
-		{ id: 'omsAmazonCred001', name: 'Amazon SP-API', type: 'amazonSpApi', data: { ...c.amazon, marketplaceIds: c.amazon.marketplaceIds.join(',') } as Record<string, unknown> },
-		{ id: 'omsEbayCred00001', name: 'eBay', type: 'ebayApi', data: { ...c.ebay } as Record<string, unknown> },
-		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'walmartApi', data: { ...c.walmart } as Record<string, unknown> },
-		{
-			id: 'omsShipBobCred01',
-			name: 'ShipBob',
-			type: 'shipBobApi',
-			data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob },
-		},
-	];
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T | undefined> {
@@ -129,109 +94,47 @@ function progressLine(c: Counts, sb: Sandboxes, deliveries: number): string {
 
 async function main(): Promise<void> {
 	mkdirSync(outDir, { recursive: true });
-	// The burst, fixed by the seed: placed over the last 20 hours, about 8 % planted fraud.
-	const now = Date.now();
-	const gen = generateOrders({ seed: SEED, perChannel: PER_CHANNEL, fraudRate: 0.08, from: new Date(now - 20 * 3600_000).toISOString(), to: new Date(now - 3 * 60_000).toISOString() });
-	const demand = new Map<string, number>();
-	for (const ch of CHANNELS) for (const o of gen.byChannel[ch] ?? []) for (const l of o.lines) demand.set(l.sku, (demand.get(l.sku) ?? 0) + l.quantity);
-	const [scarceSku, scarceDemand] = [...demand.entries()].sort((a, b) => b[1] - a[1])[0];
-	const scarceStock = Math.max(1, Math.floor(scarceDemand / 3));
-
-	say('starting the channel sandboxes and the WMS sandbox on loopback');
-	const sb = await startSandboxes({ ordersPerChannel: 0, seed: SEED, timeScale: 1, wms: { timeScale: WMS_TIME_SCALE } });
-	const stock: Record<string, number> = Object.fromEntries(CATALOG.map((c) => [c.sku, 250]));
-	stock[scarceSku] = scarceStock;
-	sb.wms!.control.seedStock(stock);
-	say(`WMS stock: ${CATALOG.length} SKUs at 250 units; ${scarceSku} only ${scarceStock} (the burst wants ${scarceDemand}): it will run out`);
-
 	const port = (await portFree(5678)) ? 5678 : (await portFree(5679)) ? 5679 : 0;
-	const env: Record<string, string> = {};
-	if (port) Object.assign(env, { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/` });
-	const n8n = await N8n.create({ name: 'demo', keepUserFolder: process.env.DEMO_KEEP === '1', env });
-	if (port) n8n.port = port;
-	const storePath = join(n8n.userFolder, '.n8n', 'oms-wms', 'oms.sqlite');
-	let store: SqliteStore | undefined;
-
+	let teardown: (() => Promise<void>) | undefined;
 	let stopping = false;
 	const shutdown = async (code: number) => {
 		if (stopping) return;
 		stopping = true;
 		console.log('\nstopping n8n and the sandboxes ...');
-		await store?.close().catch(() => undefined);
-		await n8n.stop().catch(() => undefined);
-		await sb.close().catch(() => undefined);
+		await teardown?.().catch(() => undefined);
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
 
+	let flow: Flow;
 	try {
-		say('importing credentials (pointing at the sandboxes) and the seven templates into n8n');
-		await n8n.importCredentials(credentials(sb));
-		const files = ['fulfil-order.json', 'order-intake.json', 'wms-status-sync.json', 'inventory-sync.json', 'channel-reconciliation.json', 'fraud-review.json', 'daily-report.json'];
-		const imported: WorkflowJson[] = files.map((f) => ({ ...speedUp(loadTemplate(f)), active: false }));
-		// One import for all seven (each CLI call starts n8n's CLI, several seconds), then one publish each.
-		const wfDir = join(n8n.artifacts, 'workflows');
-		mkdirSync(wfDir, { recursive: true });
-		for (const wf of imported) writeFileSync(join(wfDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
-		await n8n.cli(['import:workflow', '--separate', `--input=${wfDir}`]);
-		for (const wf of imported) await n8n.cli(['publish:workflow', `--id=${wf.id}`]);
-		say(`starting n8n on ${n8n.baseUrl} (log: ${join(n8n.artifacts, 'n8n.log')})`);
-		await n8n.start();
-		const intake = imported.find((w) => w.id === 'omsOrderIntake01')!;
-		const hookId = (type: string) => intake.nodes.find((n) => n.type === type)!.webhookId!;
-		const shopifyUrl = n8n.webhookUrl(`${hookId('n8n-nodes-oms-wms.shopifyOrderTrigger')}/webhook`);
-		const wooUrl = n8n.webhookUrl(`${hookId('n8n-nodes-oms-wms.wooCommerceOrderTrigger')}/webhook`);
-		await waitFor('Shopify and WooCommerce webhook registration', () => {
-			const s = [...sb.sandboxes.shopify.webhooks.values()].filter((w) => w.uri === shopifyUrl).length;
-			const w = [...sb.sandboxes.woocommerce.webhooks.values()].filter((x) => x.delivery_url === wooUrl).length;
-			return s >= 1 && w >= 1 ? true : undefined;
-		}, 60_000);
-		say('workflows active; Shopify and WooCommerce webhooks registered at the sandboxes by the triggers');
+		// Sandboxes, n8n with the seven templates (schedules shortened in the imported copies only), the first inventory sync.
+		flow = await startFlow({
+			name: 'demo',
+			perChannel: PER_CHANNEL,
+			seed: SEED,
+			fraudRate: 0.08,
+			schedules: { wmsStatusSyncSec: 10, inventorySyncSec: 15, reconciliationMin: 2 },
+			wmsTimeScale: WMS_TIME_SCALE,
+			port,
+			keepUserFolder: process.env.DEMO_KEEP === '1',
+			log: say,
+			onTeardown: (close) => (teardown = close),
+		});
+	} catch (e) {
+		console.error(`\ndemo failed: ${(e as Error).message}\nn8n logs: ${join(repoRoot, 'artifacts', 'e2e', 'demo')}`);
+		await shutdown(1);
+		return;
+	}
+	const { sb, n8n, gen, store, storePath } = flow;
+	const now = Date.now();
 
-		say('waiting for the first inventory sync (WMS stock levels -> OMS store)');
-		store = await waitFor('the OMS store file', async () => (existsSync(storePath) ? await openSqliteStore(storePath) : undefined), 90_000);
-		if (!store) throw new Error(`the OMS store ${storePath} never appeared: did "OMS 4: Inventory Sync" run? see ${n8n.artifacts}/n8n.log`);
-		await waitFor('stock in the OMS', async () => {
-			const r = await store!.query<{ n: number }>('SELECT count(*) AS n FROM stock');
-			return Number(r[0].n) > 0 ? true : undefined;
-		}, 90_000);
-
+	try {
 		// The burst.
 		say(`burst: ${PER_CHANNEL} orders a channel; planted fraud: ${gen.groundTruth.length} orders (${[...new Set(gen.groundTruth.flatMap((g) => g.patterns))].join(', ')})`);
-		for (const ch of ['amazon', 'ebay', 'walmart'] as const) {
-			sb.sandboxes[ch].addOrders(gen.byChannel[ch] ?? []);
-			// Walmart's trigger moves its cursor to the time of its first (empty) poll, so orders placed "earlier"
-			// would never be seen: they appear on the channel now (last-modified moved to now), as new orders would.
-			// Amazon is left alone: its API hides the last 2 minutes of changes, and its cursor stays at the
-			// look-back start until it sees an order.
-			if (ch === 'walmart') for (const o of gen.byChannel[ch] ?? []) sb.sandboxes[ch].touch(o.id);
-		}
-		say('Amazon, eBay and Walmart orders placed at the sandboxes: their triggers pick them up on the next poll (every minute)');
-		sb.sandboxes.shopify.addOrders(gen.byChannel.shopify ?? []);
-		sb.sandboxes.woocommerce.addOrders(gen.byChannel.woocommerce ?? []);
-		let deliveries = 0;
-		const refused: number[] = [];
-		const count = (ds: Array<{ status: number }>) => {
-			for (const d of ds) {
-				if (d.status >= 200 && d.status < 300) deliveries++;
-				else refused.push(d.status);
-			}
-		};
-		const pushWebhooks = async () => {
-			const shop: SeedOrder[] = gen.byChannel.shopify ?? [];
-			const woo: SeedOrder[] = gen.byChannel.woocommerce ?? [];
-			for (let i = 0; i < Math.max(shop.length, woo.length); i++) {
-				if (shop[i]) count(await sb.sandboxes.shopify.deliverWebhook(shop[i].id, { url: shopifyUrl, times: i % 5 === 0 ? 3 : 1 }));
-				// no url: the sandbox delivers to the subscription the trigger registered, signed with the secret it chose
-				if (woo[i]) count(await sb.sandboxes.woocommerce.deliverWebhook(woo[i].id, { topic: 'order.created', times: i % 4 === 0 ? 2 : 1 }));
-				await sleep(150);
-			}
-		};
-		await pushWebhooks();
-		say(`Shopify and WooCommerce: ${deliveries} signed webhook deliveries accepted (every 5th Shopify order three times, every 4th WooCommerce order twice)${refused.length ? `; ${refused.length} refused (${[...new Set(refused)].join(', ')})` : ''}`);
-		const forged = await sb.sandboxes.shopify.deliverWebhook((gen.byChannel.shopify ?? [])[1].id, { url: shopifyUrl, forge: 'wrong-secret' });
-		say(`a forged Shopify webhook was answered ${forged.map((d) => d.status).join(',')} (refused before any work)`);
+		const burst = await flow.pushBurst();
+		const deliveries = burst.accepted;
 
 		// Progress, the restock, and the end.
 		const total = CHANNELS.reduce((a, ch) => a + (gen.byChannel[ch]?.length ?? 0), 0);
@@ -252,9 +155,8 @@ async function main(): Promise<void> {
 			const inFlight = st('at_wms') + st('picked') + st('packed');
 			const polledIn = Date.now() - burstAt > 75_000;
 			if (!restocked && polledIn && st('backordered') > 0 && inFlight === 0) {
-				sb.wms!.control.seedStock({ [scarceSku]: scarceDemand + 20 });
+				flow.restock();
 				restocked = true;
-				say(`stock arrives at the WMS: ${scarceSku} now ${scarceDemand + 20}. The next inventory sync publishes it and releases the held orders, oldest first`);
 			}
 			const settled = polledIn && c.recorded >= total * 0.9 && inFlight === 0 && (restocked || st('backordered') === 0) && Date.now() - stableSince > 25_000;
 			if (settled || Date.now() > deadline) {
@@ -265,21 +167,13 @@ async function main(): Promise<void> {
 		}
 
 		// A reviewer approves the oldest order held for fraud review through the form of "OMS 6: Fraud Review".
-		const review = imported.find((w) => w.id === 'omsFraudReview01')!;
-		const formId = review.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger')?.webhookId;
 		const held = await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE status = 'fraud_review' ORDER BY placed_at LIMIT 1");
-		if (formId && held.length) {
+		if (held.length) {
 			const omsId = held[0].oms_id;
-			const form = new FormData();
-			form.append('field-0', omsId);
-			form.append('field-1', 'approved');
-			form.append('field-2', 'demo reviewer');
-			form.append('field-3', 'Known customer, address checked by phone');
-			const res = await fetch(`${n8n.baseUrl}/form/${formId}`, { method: 'POST', body: form });
-			await res.arrayBuffer();
-			say(`a reviewer approves ${omsId} in the Fraud Review form (HTTP ${res.status}); it goes on to Fulfil Order`);
+			await flow.submitFraudReview(omsId, 'approved', 'demo reviewer', 'Known customer, address checked by phone');
+			say(`${omsId} goes on to Fulfil Order`);
 			const moved = await waitFor(`${omsId} to leave fraud review`, async () => {
-				const r = await store!.query<{ status: string }>('SELECT status FROM orders WHERE oms_id = ?', [omsId]);
+				const r = await store.query<{ status: string }>('SELECT status FROM orders WHERE oms_id = ?', [omsId]);
 				return r[0] && !['fraud_review', 'received', 'ready'].includes(r[0].status) ? r[0].status : undefined;
 			}, 30_000);
 			if (moved) say(`${omsId} is now ${moved}`);
