@@ -100,7 +100,8 @@ export function readTransaction(interchange: Interchange, group: FunctionalGroup
 	}
 }
 
-function checkParties(i: Interchange, opts: ReadOptions): void {
+/** Refuse an interchange that is not from opts.partner to opts.us (when given) */
+export function checkParties(i: Interchange, opts: ReadOptions): void {
 	const h = i.header;
 	const is = (q: string, id: string, want: { qualifier: string; id: string }) => q === want.qualifier && id === want.id.trim();
 	if (opts.partner && !is(h.senderQualifier, h.senderId, opts.partner)) {

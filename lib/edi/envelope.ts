@@ -93,6 +93,10 @@ export function checkPartner(p: PartnerSettings): PartnerSettings {
 	id(p.receiverId, 'Receiver ID', 15);
 	if (p.senderCode) id(p.senderCode, 'Sender Application Code (GS02)', 15);
 	if (p.receiverCode) id(p.receiverCode, 'Receiver Application Code (GS03)', 15);
+	if (p.authQualifier !== undefined && !/^\d{2}$/.test(p.authQualifier)) problems.push(`Authorization Qualifier must be 2 digits, got '${p.authQualifier}'`);
+	if (p.securityQualifier !== undefined && !/^\d{2}$/.test(p.securityQualifier)) problems.push(`Security Qualifier must be 2 digits, got '${p.securityQualifier}'`);
+	if ((p.authInfo ?? '').length > 10) problems.push('Authorization Information is longer than 10 characters');
+	if ((p.securityInfo ?? '').length > 10) problems.push('Security Information is longer than 10 characters');
 	if (p.version !== '4010' && p.version !== '5010') problems.push(`Version must be 4010 or 5010, got '${String(p.version)}'`);
 	if (p.usage !== 'P' && p.usage !== 'T') problems.push(`Usage must be P (production) or T (test), got '${String(p.usage)}'`);
 	const delims: Array<[string, unknown]> = [

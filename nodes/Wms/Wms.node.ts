@@ -9,7 +9,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
-import type { Delivery, Store, StoredShipment } from '../../lib/store/types';
+import type { Delivery, Store } from '../../lib/store/types';
 import {
 	DEFAULT_GENERIC_PATHS,
 	DEFAULT_GENERIC_STATUS,
@@ -36,6 +36,7 @@ import {
 	isWmsProvider,
 	shipBobApiTest,
 	shipHeroApiTest,
+	shipmentItems,
 	WMS_LABEL,
 	wmsProvider,
 } from '../shared/wms';
@@ -491,33 +492,6 @@ function resultJson(r: PushResult, provider: string, known?: WmsStatus): IDataOb
 }
 
 /** Newly shipped packages as items for the Marketplace node's Confirm Shipment (line ids filled in by SKU) */
-async function shipmentItems(store: Store, shipments: StoredShipment[], provider: string): Promise<IDataObject[]> {
-	const orders = new Map<string, CanonicalOrder | null>();
-	const out: IDataObject[] = [];
-	for (const s of shipments) {
-		if (!orders.has(s.omsId)) orders.set(s.omsId, (await store.getOrder(s.omsId))?.order ?? null);
-		const order = orders.get(s.omsId) ?? null;
-		out.push({
-			omsId: s.omsId,
-			channel: order?.channel ?? s.omsId.split(':')[0],
-			channelOrderId: order?.channelOrderId ?? s.omsId.slice(s.omsId.indexOf(':') + 1),
-			orderNumber: order?.orderNumber ?? null,
-			provider,
-			packageKey: s.packageKey,
-			carrier: s.carrier,
-			trackingNumber: s.trackingNumber,
-			trackingUrl: s.trackingUrl,
-			shippedAt: s.shippedAt,
-			lines: s.lines.map((l) => ({
-				lineId: l.lineId ?? order?.lines.find((ol) => ol.sku === l.sku)?.lineId ?? null,
-				sku: l.sku,
-				quantity: l.quantity,
-			})),
-		});
-	}
-	return out;
-}
-
 /** The Generic REST settings made in the node -> GenericConfig (without the credential's base URL and header) */
 function genericSettings(ctx: IExecuteFunctions, resource: string, operation: string): Partial<GenericConfig> {
 	const out: Partial<GenericConfig> = {};

@@ -9,6 +9,7 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IExecuteFunctions,
+	type IDataObject,
 	type INodeCredentialTestResult,
 } from 'n8n-workflow';
 import {
@@ -23,6 +24,8 @@ import {
 } from '../../lib/wms';
 import { credentialKey } from '../../lib/wms/auth';
 import type { HttpRequestFn } from '../../lib/http/types';
+import type { CanonicalOrder } from '../../lib/order/types';
+import type { Store, StoredShipment } from '../../lib/store/types';
 import { credentialTestRequest, nodeRequest } from './channels';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
@@ -196,4 +199,32 @@ export async function extensivApiTest(this: ICredentialTestFunctions, credential
 }
 export async function genericWmsApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	return testWms(this, 'generic', credential);
+}
+
+/** Newly recorded packages as output items (Get Updates of the wms node, Apply 945 of the edi node): one per package */
+export async function shipmentItems(store: Store, shipments: StoredShipment[], provider: string): Promise<IDataObject[]> {
+	const orders = new Map<string, CanonicalOrder | null>();
+	const out: IDataObject[] = [];
+	for (const s of shipments) {
+		if (!orders.has(s.omsId)) orders.set(s.omsId, (await store.getOrder(s.omsId))?.order ?? null);
+		const order = orders.get(s.omsId) ?? null;
+		out.push({
+			omsId: s.omsId,
+			channel: order?.channel ?? s.omsId.split(':')[0],
+			channelOrderId: order?.channelOrderId ?? s.omsId.slice(s.omsId.indexOf(':') + 1),
+			orderNumber: order?.orderNumber ?? null,
+			provider,
+			packageKey: s.packageKey,
+			carrier: s.carrier,
+			trackingNumber: s.trackingNumber,
+			trackingUrl: s.trackingUrl,
+			shippedAt: s.shippedAt,
+			lines: s.lines.map((l) => ({
+				lineId: l.lineId ?? order?.lines.find((ol) => ol.sku === l.sku)?.lineId ?? null,
+				sku: l.sku,
+				quantity: l.quantity,
+			})),
+		});
+	}
+	return out;
 }
