@@ -203,6 +203,15 @@ export class Edi implements INodeType {
 				description: 'Whether to invoice what the OMS recorded as shipped (refused while nothing shipped) instead of every ordered unit',
 			},
 			{
+				displayName: 'Send Once',
+				name: 'sendOnce',
+				type: 'boolean',
+				default: true,
+				displayOptions: show(['generate856', 'generate810']),
+				description:
+					'Whether to skip an order whose 856 (for the same packages) or 810 (with the same invoice number) was generated before for this partner, so a schedule over shipped orders sends each once',
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
@@ -320,12 +329,13 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 		case 'generate855': {
 			const order = orderFromItem(this.getInputData()[i]);
 			const reject = this.getNodeParameter('reject', i, false) as boolean;
-			return [await outgoing(this, i, store!, partner, write855(poAckOf(order, { reject, date: now.toISOString() })), { omsId: order.omsId, poNumber: order.channelOrderId, reject }, now)];
+			return outgoing(this, i, store!, partner, write855(poAckOf(order, { reject, date: now.toISOString() })), { omsId: order.omsId, poNumber: order.channelOrderId, reject }, now, null);
 		}
 		case 'generate856': {
 			const order = orderFromItem(this.getInputData()[i]);
 			const shipments = await store!.getShipments(order.omsId);
-			return [await outgoing(this, i, store!, partner, write856(shipNoticeOf(order, shipments)), { omsId: order.omsId, poNumber: order.channelOrderId, packages: shipments.length }, now)];
+			const once = onceKey(this, i, `${order.omsId}|${shipments.map((x) => x.packageKey).sort().join(',')}`);
+			return outgoing(this, i, store!, partner, write856(shipNoticeOf(order, shipments)), { omsId: order.omsId, poNumber: order.channelOrderId, packages: shipments.length }, now, once);
 		}
 		case 'generate810': {
 			const order = orderFromItem(this.getInputData()[i]);
@@ -335,7 +345,8 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 			const shipped = shippedOnly ? (await store!.getShipments(order.omsId)).flatMap((s) => s.lines) : undefined;
 			if (shipped && !shipped.length) throw new Error(`${order.omsId}: nothing shipped yet to invoice (turn off Invoice Shipped Quantities Only to invoice the whole order)`);
 			const invoice = invoiceOf(order, { invoiceNumber, date: now.toISOString(), shipped });
-			return [await outgoing(this, i, store!, partner, write810(invoice), { omsId: order.omsId, poNumber: order.channelOrderId, invoiceNumber, total: invoice.total, currency: invoice.currency }, now)];
+			const once = onceKey(this, i, `${order.omsId}|${invoiceNumber}`);
+			return outgoing(this, i, store!, partner, write810(invoice), { omsId: order.omsId, poNumber: order.channelOrderId, invoiceNumber, total: invoice.total, currency: invoice.currency }, now, once);
 		}
 		default:
 			throw new NodeOperationError(this.getNode(), `Unknown operation ${String(op)}`);
@@ -393,9 +404,20 @@ async function textItem(ctx: IExecuteFunctions, i: number, json: IDataObject, do
 	return item;
 }
 
-async function outgoing(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, set: OutgoingSet, json: IDataObject, now: Date): Promise<INodeExecutionData> {
+/** The idempotency key of a send-once document, or null when Send Once is off */
+function onceKey(ctx: IExecuteFunctions, i: number, key: string): string | null {
+	return ctx.getNodeParameter('sendOnce', i, true) ? key : null;
+}
+
+/**
+ * Envelope one set and make its item. With a send-once key, the key is marked in the store's processed table
+ * (per set and partner) once the document is built; a key seen before gives no item (the control number taken
+ * for it is skipped, which X12 allows).
+ */
+async function outgoing(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, set: OutgoingSet, json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
 	const doc = await envelope(store, partner.settings, [set], now);
-	return textItem(ctx, i, { set: set.setId, ...json, ...controls(doc) }, doc, `${set.setId}-${doc.interchangeControl}.edi`);
+	if (once && !(await store.markProcessed(`edi:${set.setId}:${doc.scope}`, once))) return [];
+	return [await textItem(ctx, i, { set: set.setId, ...json, ...controls(doc) }, doc, `${set.setId}-${doc.interchangeControl}.edi`)];
 }
 
 /** Items of one parsed transaction set: an 850 is the canonical order itself; an 846 one item per level */

@@ -196,6 +196,10 @@ describe('edi node, documents and retailer side (SQLite)', () => {
 		expect(String(asn.main[0].edi)).toMatch(/MAN\*CP\*1Z9~/);
 		const inv = await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate810', invoiceNumber: '={{ "INV-" + $json.channelOrderId }}' }, [order]);
 		expect(inv.main[0]).toMatchObject({ set: '810', invoiceNumber: 'INV-PO-2', currency: 'USD' });
+		// sent once: the same packages / invoice number again give nothing
+		expect((await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate856' }, [order])).main).toEqual([]);
+		expect((await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate810', invoiceNumber: '={{ "INV-" + $json.channelOrderId }}' }, [order])).main).toEqual([]);
+		expect((await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate856', sendOnce: false }, [order])).main).toHaveLength(1);
 		// control numbers of one partner never repeat across operations
 		const all = [acked.main[0], ack855.main[0], asn.main[0], inv.main[0]].map((j) => Number(j.interchangeControl));
 		expect(new Set(all).size).toBe(4);
