@@ -69,6 +69,11 @@ function envelopeOf(interchange: Interchange, group: FunctionalGroup, tx: Transa
 	};
 }
 
+/** The channel a retailer's 850s are recorded under when none is configured: `edi-<its interchange ID>` */
+export function defaultRetailerChannel(partnerId: string): string {
+	return `edi-${partnerId.trim().toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
+}
+
 /** One transaction set through its reader */
 export function readTransaction(interchange: Interchange, group: FunctionalGroup, tx: TransactionSet, opts: ReadOptions = {}): SetData {
 	if (opts.expect && tx.setId !== opts.expect) {
@@ -76,7 +81,7 @@ export function readTransaction(interchange: Interchange, group: FunctionalGroup
 	}
 	switch (tx.setId) {
 		case '850':
-			return { set: '850', order: read850(tx, { interchange, group }, { channel: opts.channel || `edi-${interchange.header.senderId.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`, defaultCurrency: opts.defaultCurrency, defaultCountry: opts.defaultCountry }) };
+			return { set: '850', order: read850(tx, { interchange, group }, { channel: opts.channel || defaultRetailerChannel(interchange.header.senderId), defaultCurrency: opts.defaultCurrency, defaultCountry: opts.defaultCountry }) };
 		case '855':
 			return { set: '855', poAck: read855(tx) };
 		case '856':

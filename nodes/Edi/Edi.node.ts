@@ -12,6 +12,7 @@ import {
 	acknowledgmentsFor,
 	apply945,
 	checkParties,
+	defaultRetailerChannel,
 	envelope,
 	invoiceOf,
 	parseX12,
@@ -203,6 +204,15 @@ export class Edi implements INodeType {
 				description: 'Whether to invoice what the OMS recorded as shipped (refused while nothing shipped) instead of every ordered unit',
 			},
 			{
+				displayName: 'Only the Partner\'s Orders',
+				name: 'partnerOrdersOnly',
+				type: 'boolean',
+				default: true,
+				displayOptions: show(['generate855', 'generate856', 'generate810']),
+				description:
+					'Whether to skip orders of other channels than this retailer\'s (the credential\'s Retailer Channel Name, else edi-&lt;partner ID&gt;), so the input may be every shipped order',
+			},
+			{
 				displayName: 'Send Once',
 				name: 'sendOnce',
 				type: 'boolean',
@@ -328,17 +338,20 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 		}
 		case 'generate855': {
 			const order = orderFromItem(this.getInputData()[i]);
+			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const reject = this.getNodeParameter('reject', i, false) as boolean;
 			return outgoing(this, i, store!, partner, write855(poAckOf(order, { reject, date: now.toISOString() })), { omsId: order.omsId, poNumber: order.channelOrderId, reject }, now, null);
 		}
 		case 'generate856': {
 			const order = orderFromItem(this.getInputData()[i]);
+			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const shipments = await store!.getShipments(order.omsId);
 			const once = onceKey(this, i, `${order.omsId}|${shipments.map((x) => x.packageKey).sort().join(',')}`);
 			return outgoing(this, i, store!, partner, write856(shipNoticeOf(order, shipments)), { omsId: order.omsId, poNumber: order.channelOrderId, packages: shipments.length }, now, once);
 		}
 		case 'generate810': {
 			const order = orderFromItem(this.getInputData()[i]);
+			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const invoiceNumber = String(this.getNodeParameter('invoiceNumber', i, '') ?? '').trim();
 			if (!invoiceNumber) throw new Error(`${order.omsId}: Invoice Number is empty`);
 			const shippedOnly = this.getNodeParameter('shippedOnly', i, true) as boolean;
@@ -362,7 +375,7 @@ function readOptions(ctx: IExecuteFunctions, i: number, partner: Partner): ReadO
 			.filter(Boolean);
 	const check = o.checkParties !== false;
 	return {
-		channel: partner.channel || null,
+		channel: partnerChannel(partner),
 		defaultCurrency: String(o.defaultCurrency ?? '').trim() || null,
 		defaultCountry: String(o.defaultCountry ?? '').trim() || null,
 		inventory: { onHand: list(o.onHandQualifiers ?? '17'), available: list(o.availableQualifiers ?? '33'), location: String(o.location ?? '').trim() || undefined },
@@ -402,6 +415,16 @@ async function textItem(ctx: IExecuteFunctions, i: number, json: IDataObject, do
 		item.binary = { [prop]: await ctx.helpers.prepareBinaryData(Buffer.from(doc.text, 'utf8'), fileName, 'application/edi-x12') };
 	}
 	return item;
+}
+
+/** The retailer's channel (the credential's, else edi-<partner ID>) */
+function partnerChannel(partner: Partner): string {
+	return partner.channel || defaultRetailerChannel(partner.settings.receiverId);
+}
+
+/** Whether an order may go to this retailer (always, with Only the Partner's Orders off) */
+function ofPartner(ctx: IExecuteFunctions, i: number, partner: Partner, channel: string): boolean {
+	return !ctx.getNodeParameter('partnerOrdersOnly', i, true) || channel === partnerChannel(partner);
 }
 
 /** The idempotency key of a send-once document, or null when Send Once is off */

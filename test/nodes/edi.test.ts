@@ -189,6 +189,9 @@ describe('edi node, documents and retailer side (SQLite)', () => {
 		const ack855 = await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate855' }, [order]);
 		expect(ack855.main[0]).toMatchObject({ set: '855', omsId: 'acme:PO-2', poNumber: 'PO-2', reject: false, receiver: '01/123456789' });
 		expect(String(ack855.main[0].edi)).toContain('BAK*00*AD*PO-2*20260501');
+		// another channel's order is not this retailer's: skipped
+		const shopifyOrder = makeOrder({ channelOrderId: 'not-acme' });
+		expect((await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate855' }, [shopifyOrder])).main).toEqual([]);
 		const early856 = await runEdi(credentials, RETAILER_CRED, { resource: 'retailer', operation: 'generate856' }, [order]);
 		expect(early856.errors[0].error).toBe('acme:PO-2 has no shipments yet: an 856 needs what was shipped (run the WMS updates first)');
 		await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'edi', carrier: 'UPSN', trackingNumber: '1Z9', trackingUrl: null, shippedAt: '2026-05-02T10:00:00.000Z', lines: [{ sku: order.lines[0].sku, quantity: order.lines[0].quantity, lineId: '1' }] });
