@@ -217,9 +217,9 @@ export class Edi implements INodeType {
 				name: 'sendOnce',
 				type: 'boolean',
 				default: true,
-				displayOptions: show(['generate856', 'generate810']),
+				displayOptions: show(['acknowledge', 'generate856', 'generate810']),
 				description:
-					'Whether to skip an order whose 856 (for the same packages) or 810 (with the same invoice number) was generated before for this partner, so a schedule over shipped orders sends each once',
+					'Whether to skip what was sent before to this partner: the 997 for the same received interchange, the 856 for the same packages, the 810 with the same invoice number (so a schedule that reads the same files or orders again sends each once)',
 			},
 			{
 				displayName: 'Options',
@@ -304,10 +304,9 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 				// the same checks as Parse: only the partner's interchanges to us are acknowledged
 				checkParties(interchange, opts);
 				const { acks, sets } = acknowledgmentsFor(interchange, opts);
-				const doc = await envelope(store!, partner.settings, sets, now);
-				results.push(
-					await textItem(this, i, { set: '997', acknowledges: interchange.header.controlNumber, groups: acks.map(ackSummary), ...controls(doc) } as IDataObject, doc, `997-${doc.interchangeControl}.edi`),
-				);
+				const h = interchange.header;
+				const once = onceKey(this, i, `${h.senderQualifier}/${h.senderId}|${h.controlNumber}`);
+				results.push(...(await outgoingSets(this, i, store!, partner, sets, { acknowledges: h.controlNumber, groups: acks.map(ackSummary) }, now, once)));
 			}
 			return results;
 		}
@@ -438,9 +437,14 @@ function onceKey(ctx: IExecuteFunctions, i: number, key: string): string | null 
  * for it is skipped, which X12 allows).
  */
 async function outgoing(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, set: OutgoingSet, json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
-	const doc = await envelope(store, partner.settings, [set], now);
-	if (once && !(await store.markProcessed(`edi:${set.setId}:${doc.scope}`, once))) return [];
-	return [await textItem(ctx, i, { set: set.setId, ...json, ...controls(doc) }, doc, `${set.setId}-${doc.interchangeControl}.edi`)];
+	return outgoingSets(ctx, i, store, partner, [set], json, now, once);
+}
+
+async function outgoingSets(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, sets: OutgoingSet[], json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
+	const setId = sets[0].setId;
+	const doc = await envelope(store, partner.settings, sets, now);
+	if (once && !(await store.markProcessed(`edi:${setId}:${doc.scope}`, once))) return [];
+	return [await textItem(ctx, i, { set: setId, ...json, ...controls(doc) }, doc, `${setId}-${doc.interchangeControl}.edi`)];
 }
 
 /** Items of one parsed transaction set: an 850 is the canonical order itself; an 846 one item per level */

@@ -181,6 +181,8 @@ describe('edi node, documents and retailer side (SQLite)', () => {
 		});
 		expect(acked.main[0]).toMatchObject({ set: '997', acknowledges: '000000006', groups: [{ functionalId: 'PO', groupControl: '6', status: 'A', accepted: 1 }] });
 		const [parsed] = outputsOf(acked.result, 'Next');
+		// the same interchange again: acknowledged once
+		expect((await runEdi(credentials, RETAILER_CRED, { resource: 'document', operation: 'acknowledge', inputSource: 'json' }, [{ edi: text850 }])).main).toEqual([]);
 		expect(parsed[0]).toMatchObject({ set: '997', ack: { functionalId: 'PO', groupControl: '6', groupStatus: 'A', sets: [{ setId: '850', controlNumber: '0001', status: 'A' }] } });
 
 		// the 850 recorded as an order, then shipped by the warehouse
