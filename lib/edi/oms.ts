@@ -32,9 +32,8 @@ export interface Edi940Payload {
 	interchangeControl: string;
 	groupControl: string;
 	setControl: string;
-	/** Whether a 997 is expected (pending until it comes) */
+	/** Whether a 997 is expected (the delivery stays pending until it comes; its status is the acknowledgment state) */
 	ackExpected: boolean;
-	ack: 'pending' | 'accepted' | 'rejected' | 'not_expected' | 'implied_by_945';
 	document: string;
 	[extra: string]: unknown;
 }
@@ -68,6 +67,9 @@ export async function send940(
 	const cause = opts.cause ?? 'edi.940';
 	const base = { omsId, reference, document: null };
 	const existing = await store.getDelivery(omsId, shipmentNo);
+	if (existing && existing.provider !== EDI_PROVIDER) {
+		return { ...base, outcome: 'refused', delivery: existing, error: `${reference} already went to the warehouse through ${existing.provider} (delivery ${existing.status})` };
+	}
 	if (existing && existing.status !== 'failed' && existing.status !== 'cancelled') {
 		return { ...base, outcome: 'already_generated', delivery: existing, error: null };
 	}
@@ -92,7 +94,6 @@ export async function send940(
 		groupControl: doc.groupControl,
 		setControl: doc.sets[0].controlNumber,
 		ackExpected: expect997,
-		ack: expect997 ? 'pending' : 'not_expected',
 		document: doc.text,
 		...(opts.lines ? { lines: opts.lines as unknown as Record<string, unknown>[] } : {}),
 	};
@@ -113,7 +114,7 @@ export async function send940(
 		shipments: prev?.shipments ?? [],
 		references: refs,
 	};
-	await store.annotate(omsId, 'wms', wms, { type: 'wms', cause, detail: { reference, set: '940', control: controlId(payload), ack: payload.ack } });
+	await store.annotate(omsId, 'wms', wms, { type: 'wms', cause, detail: { reference, set: '940', control: controlId(payload), ackExpected: expect997 } });
 	return { ...base, outcome: 'generated', delivery: final, document: doc, error: null };
 }
 
@@ -162,10 +163,12 @@ export async function reconcile997(store: Store, scope: string, acks: Functional
 			if (v.accepted) {
 				await store.markDeliverySent(d.id, controlId(payload));
 				await store.addEvent(d.omsId, 'edi', { cause, detail: { reference: d.reference, set: '940', ack: 'accepted', control: controlId(payload) } });
+				await noteAck(store, d.omsId, d.reference, '940 acknowledged (997)', cause);
 				out.push({ ...row, outcome: 'accepted', reason: null });
 			} else {
 				await store.markDeliveryAttemptFailed(d.id, v.reason, null);
 				await store.addEvent(d.omsId, 'edi', { cause, detail: { reference: d.reference, set: '940', ack: 'rejected', control: controlId(payload), reason: v.reason } });
+				await noteAck(store, d.omsId, d.reference, '940 rejected (997)', cause);
 				await store.setStatus(d.omsId, 'on_hold', {
 					onlyFrom: ['at_wms'],
 					cause,
@@ -177,6 +180,15 @@ export async function reconcile997(store: Store, scope: string, acks: Functional
 		}
 	}
 	return out;
+}
+
+/** The wms annotation's words for a reference after its 997 (the delivery status is the state; this is what people read) */
+async function noteAck(store: Store, omsId: string, reference: string, rawStatus: string, cause: string): Promise<void> {
+	const stored = await store.getOrder(omsId);
+	const refs = stored?.order.wms?.references as Record<string, Record<string, unknown>> | undefined;
+	if (!stored || !refs?.[reference]) return;
+	const wms = { ...stored.order.wms!, references: { ...refs, [reference]: { ...refs[reference], rawStatus } } };
+	await store.annotate(omsId, 'wms', wms, { type: 'wms', cause, detail: { reference, rawStatus } });
 }
 
 /** 945s as WMS updates, through the same path as the Wms node's Get Updates */

@@ -316,7 +316,7 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 			if (r.outcome === 'refused') throw new Error(`${order.omsId}: no 940 generated: ${r.error}`);
 			// generated before (an earlier run, or another worker): nothing new to send
 			if (r.outcome === 'already_generated') return [];
-			const json: IDataObject = { set: '940', omsId: r.omsId, reference: r.reference, ack: partner.expect997 ? 'pending' : 'not_expected', ...controls(r.document!) };
+			const json: IDataObject = { set: '940', omsId: r.omsId, reference: r.reference, delivery: r.delivery!.status, ...controls(r.document!) };
 			return [await textItem(this, i, json, r.document!, `940-${r.document!.interchangeControl}.edi`)];
 		}
 		case 'apply945': {

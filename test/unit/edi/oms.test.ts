@@ -104,6 +104,8 @@ describe.each(KINDS)('EDI WMS path on %s', (_name, setup) => {
 			[null, 'unmatched'],
 		]);
 		expect(await store.getDelivery(a.omsId)).toMatchObject({ status: 'sent', wmsOrderId: `${ra.document!.interchangeControl}/${ra.document!.groupControl}/0001` });
+		expect((await store.getOrder(a.omsId))!.order.wms).toMatchObject({ references: { [a.omsId]: { status: 'at_wms', rawStatus: '940 acknowledged (997)' } } });
+		expect((await store.getOrder(b.omsId))!.order.wms).toMatchObject({ references: { [b.omsId]: { rawStatus: '940 rejected (997)' } } });
 		const failed = await store.getDelivery(b.omsId);
 		expect(failed).toMatchObject({ status: 'failed' });
 		expect(failed!.lastError).toBe(`997 R for 940 1 in group ${rb.document!.groupControl}; AK5 5: one or more segments in error; AK3 W01 at 4: segment has data element errors; AK4 element 5: invalid code value ('MUG')`);
@@ -132,6 +134,10 @@ describe.each(KINDS)('EDI WMS path on %s', (_name, setup) => {
 		expect(await send940(store, TO_WAREHOUSE, o.omsId)).toMatchObject({ outcome: 'refused', error: 'the order is received, not ready for the warehouse' });
 		expect(await send940(store, TO_WAREHOUSE, 'shopify:nope')).toMatchObject({ outcome: 'refused', error: 'the order is not in the OMS store' });
 		expect(await store.listDeliveries({ provider: 'edi' })).toEqual([]);
+		// an order that went to the warehouse through another WMS gets no 940
+		const viaShipBob = await readyOrder(store, 'SB1');
+		await store.enqueueDelivery({ omsId: viaShipBob.omsId, shipmentNo: 1, provider: 'shipbob', reference: viaShipBob.omsId });
+		expect(await send940(store, TO_WAREHOUSE, viaShipBob.omsId)).toMatchObject({ outcome: 'refused', error: `${viaShipBob.omsId} already went to the warehouse through shipbob (delivery pending)` });
 	});
 
 	it('a 945 ships the order with tracking through the WMS update path (once), and implies the 997', async () => {
