@@ -134,10 +134,8 @@ export function partySegments(entity: string, a: Address, extra: { email?: strin
 	if (a.company && a.name) out.push(['N2', a.company]);
 	if (a.line1 || a.line2) out.push(['N3', a.line1 ?? '', a.line2]);
 	out.push(['N4', a.city, a.region, a.postalCode, a.country]);
-	if (a.phone || extra.email) out.push(['PER', 'IC', a.name, a.phone ? 'TE' : null, a.phone, extra.email ? 'EM' : null, extra.email]);
-	return out.map((s) => {
-		// PER without a phone: the email pair moves up (no empty qualifier/ID pair in the middle)
-		if (s[0] === 'PER' && !a.phone) return ['PER', 'IC', a.name, 'EM', extra.email] as OutSegment;
-		return s;
-	});
+	// PER pairs: phone (TE) then email (EM), without an empty pair in the middle
+	const contact = [...(a.phone ? ['TE', a.phone] : []), ...(extra.email ? ['EM', extra.email] : [])];
+	if (contact.length) out.push(['PER', 'IC', a.name, ...contact]);
+	return out;
 }
