@@ -38,7 +38,7 @@ import type { WmsOrderUpdate } from '../../lib/wms/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
-import { shipmentItems } from '../shared/wms';
+import { shipmentItems, splitOf } from '../shared/wms';
 import { ediPartnerSettingsTest, getPartner, type Partner } from './partner';
 
 type Op = 'parse' | 'acknowledge' | 'generate940' | 'apply945' | 'reconcile997' | 'listPending' | 'generate855' | 'generate856' | 'generate810';
@@ -179,6 +179,15 @@ export class Edi implements INodeType {
 				description: 'Refuse a file holding another set',
 			},
 			{
+				displayName: 'Use Split Shipment Fields',
+				name: 'useShipmentFields',
+				type: 'boolean',
+				default: true,
+				displayOptions: show(['generate940']),
+				description:
+					'Whether to send only the item\'s shipmentLines as shipment shipmentNo (what the Backorder Gate sets: the allocated part of a backordered order, a released later shipment), as the WMS node does',
+			},
+			{
 				displayName: 'Reject Order',
 				name: 'reject',
 				type: 'boolean',
@@ -311,8 +320,10 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 			return results;
 		}
 		case 'generate940': {
-			const order = orderFromItem(this.getInputData()[i]);
-			const r = await send940(store!, partner.settings, order.omsId, { expect997: partner.expect997, now, cause });
+			const item = this.getInputData()[i];
+			const order = orderFromItem(item);
+			const split = this.getNodeParameter('useShipmentFields', i, true) ? splitOf(item.json, order) : {};
+			const r = await send940(store!, partner.settings, order.omsId, { ...split, expect997: partner.expect997, now, cause });
 			if (r.outcome === 'refused') throw new Error(`${order.omsId}: no 940 generated: ${r.error}`);
 			// generated before (an earlier run, or another worker): nothing new to send
 			if (r.outcome === 'already_generated') return [];

@@ -8,7 +8,6 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
 import type { Delivery, Store } from '../../lib/store/types';
 import {
 	DEFAULT_GENERIC_PATHS,
@@ -37,6 +36,7 @@ import {
 	shipBobApiTest,
 	shipHeroApiTest,
 	shipmentItems,
+	splitOf,
 	WMS_LABEL,
 	wmsProvider,
 } from '../shared/wms';
@@ -451,24 +451,6 @@ async function create(
 }
 
 /** The item's split shipment (Backorder Gate: shipmentNo + shipmentLines), as order lines with those quantities */
-function splitOf(json: IDataObject, order: CanonicalOrder): { shipmentNo?: number; lines?: OrderLine[] } {
-	const n = Number(json.shipmentNo);
-	const shipmentNo = Number.isInteger(n) && n > 0 ? n : undefined;
-	const sl = json.shipmentLines;
-	if (!Array.isArray(sl) || !sl.length) return shipmentNo ? { shipmentNo } : {};
-	const lines = (sl as IDataObject[]).map((s, k) => {
-		const lineId = s.lineId == null ? null : String(s.lineId);
-		const line = order.lines.find((l) => (lineId ? l.lineId === lineId : l.sku === s.sku));
-		const quantity = Number(s.quantity);
-		if (!line) throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] (${lineId ?? String(s.sku)}) is not a line of the order`);
-		if (!Number.isInteger(quantity) || quantity <= 0 || quantity > line.quantity) {
-			throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] quantity ${String(s.quantity)} is not between 1 and the line’s ${line.quantity}`);
-		}
-		return { ...line, quantity, lineTotal: Math.round(line.unitPrice * quantity * 100) / 100 };
-	});
-	return { shipmentNo, lines };
-}
-
 function deliveryJson(d: Delivery | null): IDataObject | null {
 	if (!d) return null;
 	return { id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, shipmentNo: d.shipmentNo };

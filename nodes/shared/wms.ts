@@ -24,9 +24,10 @@ import {
 } from '../../lib/wms';
 import { credentialKey } from '../../lib/wms/auth';
 import type { HttpRequestFn } from '../../lib/http/types';
-import type { CanonicalOrder } from '../../lib/order/types';
+import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
 import type { Store, StoredShipment } from '../../lib/store/types';
 import { credentialTestRequest, nodeRequest } from './channels';
+import { InvalidItemError } from './items';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
 	shipbob: 'shipBobApi',
@@ -227,4 +228,23 @@ export async function shipmentItems(store: Store, shipments: StoredShipment[], p
 		});
 	}
 	return out;
+}
+
+/** The split shipment an item asks for (Backorder Gate's shipmentNo / shipmentLines), checked against the order's lines */
+export function splitOf(json: IDataObject, order: CanonicalOrder): { shipmentNo?: number; lines?: OrderLine[] } {
+	const n = Number(json.shipmentNo);
+	const shipmentNo = Number.isInteger(n) && n > 0 ? n : undefined;
+	const sl = json.shipmentLines;
+	if (!Array.isArray(sl) || !sl.length) return shipmentNo ? { shipmentNo } : {};
+	const lines = (sl as IDataObject[]).map((s, k) => {
+		const lineId = s.lineId == null ? null : String(s.lineId);
+		const line = order.lines.find((l) => (lineId ? l.lineId === lineId : l.sku === s.sku));
+		const quantity = Number(s.quantity);
+		if (!line) throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] (${lineId ?? String(s.sku)}) is not a line of the order`);
+		if (!Number.isInteger(quantity) || quantity <= 0 || quantity > line.quantity) {
+			throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] quantity ${String(s.quantity)} is not between 1 and the line’s ${line.quantity}`);
+		}
+		return { ...line, quantity, lineTotal: Math.round(line.unitPrice * quantity * 100) / 100 };
+	});
+	return { shipmentNo, lines };
 }

@@ -210,6 +210,17 @@ describe('edi node, documents and retailer side (SQLite)', () => {
 		expect(new Set(all).size).toBe(4);
 	});
 
+	it('Generate 940 honours the Backorder Gate\'s shipment fields (and refuses a line that is not the order\'s)', async () => {
+		const { credentials, store } = await sqliteSetup(dir, 'edi-split')();
+		const o = await ready(store, { lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 3, unitPrice: 10, lineTotal: 30 }] });
+		const item = { ...o, shipmentNo: 1, shipmentLines: [{ lineId: '1', sku: 'MUG', quantity: 2 }] };
+		const bad = { ...o, shipmentLines: [{ lineId: '9', sku: 'X', quantity: 1 }] };
+		const { main, errors } = await runEdi(credentials, WAREHOUSE_CRED, { resource: 'warehouse', operation: 'generate940' }, [bad, item]);
+		expect(errors.map((e) => e.error)).toEqual([`${o.omsId}: shipmentLines[0] (9) is not a line of the order`]);
+		const w01 = parseInterchange(String(main[0].edi)).groups[0].transactions[0].segments.find((x) => x.id === 'W01')!;
+		expect(w01.elements.slice(0, 5)).toEqual(['2', 'EA', '', 'SK', 'MUG']);
+	});
+
 	it('the credential test checks the settings and names every problem', async () => {
 		const ok = await ediPartnerSettingsTest.call({} as ICredentialTestFunctions, { id: '1', name: 'p', type: 'ediPartnerApi', data: WAREHOUSE_CRED } as ICredentialsDecrypted);
 		expect(ok).toEqual({ status: 'OK', message: 'Settings are valid: ZZ/SELLER to ZZ/WH3PL, X12 4010, test' });

@@ -140,6 +140,27 @@ describe.each(KINDS)('EDI WMS path on %s', (_name, setup) => {
 		expect(await send940(store, TO_WAREHOUSE, viaShipBob.omsId)).toMatchObject({ outcome: 'refused', error: `${viaShipBob.omsId} already went to the warehouse through shipbob (delivery pending)` });
 	});
 
+	it('split shipments: the allocated part of a backordered order, then a later shipment, each its own 940 reference', async () => {
+		const o = makeOrder({ channelOrderId: 'SP1', lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 3, unitPrice: 10, lineTotal: 30 }] });
+		await store.recordOrder(o);
+		await store.setStatus(o.omsId, 'backordered', { hold: { reason: 'out_of_stock', since: '2026-05-01T00:00:00.000Z', detail: null } });
+		await store.annotate(o.omsId, 'allocation', { status: 'partial', lines: [{ sku: 'MUG', requested: 3, allocated: 1, backordered: 2 }] });
+		const part = { ...o.lines[0], quantity: 1, lineTotal: 10 };
+		// asking for more than the allocation covers is refused
+		expect(await send940(store, TO_WAREHOUSE, o.omsId, { lines: [{ ...part, quantity: 2 }] })).toMatchObject({
+			outcome: 'refused',
+			error: 'the order is backordered and the shipment asks for units it has not been allocated (MUG x2, allocated 1)',
+		});
+		const first = await send940(store, TO_WAREHOUSE, o.omsId, { lines: [part] });
+		expect(first.outcome).toBe('generated');
+		expect((await store.getOrder(o.omsId))!.status).toBe('backordered');
+		const w01 = parseInterchange(first.document!.text).groups[0].transactions[0].segments.find((s) => s.id === 'W01')!;
+		expect(w01.elements.slice(0, 1)).toEqual(['1']);
+		const second = await send940(store, TO_WAREHOUSE, o.omsId, { shipmentNo: 2, lines: [{ ...part, quantity: 2, lineTotal: 20 }] });
+		expect(second).toMatchObject({ outcome: 'generated', reference: `${o.omsId}#2` });
+		expect(parseInterchange(second.document!.text).groups[0].transactions[0].segments[0].elements.slice(0, 2)).toEqual(['N', `${o.omsId}#2`]);
+	});
+
 	it('a 945 ships the order with tracking through the WMS update path (once), and implies the 997', async () => {
 		const a = await readyOrder(store, 'S1');
 		const r = await send940(store, TO_WAREHOUSE, a.omsId);
