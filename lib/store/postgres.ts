@@ -7,6 +7,7 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
+import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
 import {
 	activeParts,
 	activeUnits,
@@ -846,6 +847,20 @@ export class PostgresStore implements Store {
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, reports
+
+	async nextControlNumbers(scope: string, count: number): Promise<number> {
+		checkControlNumberRequest(scope, count);
+		// one statement: the row lock of ON CONFLICT DO UPDATE serialises concurrent callers
+		const rows = await this.rows(
+			this.pool,
+			`INSERT INTO edi_control_numbers (scope, last_number, updated_at) VALUES ($1, $2, $3)
+			 ON CONFLICT (scope) DO UPDATE SET last_number = ((edi_control_numbers.last_number + $2 - 1) % ${CONTROL_NUMBER_MAX}) + 1,
+			   updated_at = EXCLUDED.updated_at
+			 RETURNING last_number`,
+			[scope, count, this.now()],
+		);
+		return firstOfBlock(Number(rows[0].last_number), count);
+	}
 
 	async markProcessed(source: string, id: string): Promise<boolean> {
 		const rows = await this.rows(

@@ -270,6 +270,24 @@ export const MIGRATIONS: Migration[] = [
 			...STOCK_VERSION,
 		],
 	},
+	{
+		version: 5,
+		description: 'EDI X12: control numbers per sender/receiver scope (ISA13, GS06), so they never repeat',
+		sqlite: [
+			`CREATE TABLE edi_control_numbers (
+				scope TEXT PRIMARY KEY,
+				last_number INTEGER NOT NULL,
+				updated_at TEXT NOT NULL
+			)`,
+		],
+		postgres: [
+			`CREATE TABLE edi_control_numbers (
+				scope TEXT PRIMARY KEY,
+				last_number BIGINT NOT NULL,
+				updated_at TIMESTAMPTZ NOT NULL
+			)`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncT, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
+import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
 import {
 	isoUtc,
 	stableStringify,
@@ -961,6 +962,22 @@ export class SqliteStore implements Store {
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, reports
+
+	async nextControlNumbers(scope: string, count: number): Promise<number> {
+		checkControlNumberRequest(scope, count);
+		// one statement: SQLite's write lock makes it atomic across connections and processes
+		const row = this.get(
+			`INSERT INTO edi_control_numbers (scope, last_number, updated_at) VALUES (?, ?, ?)
+			 ON CONFLICT (scope) DO UPDATE SET last_number = ((edi_control_numbers.last_number + ? - 1) % ${CONTROL_NUMBER_MAX}) + 1,
+			   updated_at = excluded.updated_at
+			 RETURNING last_number`,
+			scope,
+			count,
+			this.now(),
+			count,
+		);
+		return firstOfBlock(Number(row!.last_number), count);
+	}
 
 	async markProcessed(source: string, id: string): Promise<boolean> {
 		const r = this.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', source, id, this.now());

@@ -255,6 +255,24 @@ export interface StoredShipment extends WmsShipment {
 	recordedAt: string;
 }
 
+// ---------------------------------------------------------------- EDI control numbers
+
+/** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (ISA13 and GS06 have at most 9 digits). */
+export const CONTROL_NUMBER_MAX = 999_999_999;
+
+/** The argument check both stores share: a clear error naming what was wrong. */
+export function checkControlNumberRequest(scope: string, count: number): void {
+	if (typeof scope !== 'string' || scope.trim() === '') throw new Error('nextControlNumbers: scope must be a non-empty string');
+	if (!Number.isInteger(count) || count < 1 || count >= CONTROL_NUMBER_MAX) {
+		throw new Error(`nextControlNumbers: count must be a whole number from 1 to ${CONTROL_NUMBER_MAX - 1}, got ${count}`);
+	}
+}
+
+/** The first number of a block, from the last number the block ended on (both in 1..CONTROL_NUMBER_MAX). */
+export function firstOfBlock(last: number, count: number): number {
+	return ((((last - count) % CONTROL_NUMBER_MAX) + CONTROL_NUMBER_MAX) % CONTROL_NUMBER_MAX) + 1;
+}
+
 // ---------------------------------------------------------------- the interface
 
 export interface Store {
@@ -363,6 +381,14 @@ export interface Store {
 	markProcessed(source: string, id: string): Promise<boolean>;
 	getCursor(name: string): Promise<string | null>;
 	setCursor(name: string, value: string): Promise<void>;
+
+	// EDI X12 control numbers
+	/**
+	 * Take `count` consecutive control numbers in `scope` (for example an ISA sender/receiver pair) atomically: two
+	 * callers never get the same number. Returns the first; the numbers run 1..999,999,999 and wrap to 1 (ISA13 has
+	 * 9 digits), so the block is first, first+1, ... wrapping after 999,999,999 (see lib/edi controlSequence).
+	 */
+	nextControlNumbers(scope: string, count: number): Promise<number>;
 
 	/** Read-only SQL for reports (lib/report): `$1`-style parameters on both stores */
 	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;

@@ -68,7 +68,7 @@ const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked',
 const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
 
 /** The SKUs of `lines` whose quantity is more than the order's allocation annotation says is allocated, or null */
-function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
+export function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
 	const allocated = new Map<string, number>();
 	for (const l of order.allocation?.lines ?? []) allocated.set(l.sku, (allocated.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
 	const asked = new Map<string, number>();

@@ -8,8 +8,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
-import type { Delivery, Store, StoredShipment } from '../../lib/store/types';
+import type { Delivery, Store } from '../../lib/store/types';
 import {
 	DEFAULT_GENERIC_PATHS,
 	DEFAULT_GENERIC_STATUS,
@@ -36,6 +35,8 @@ import {
 	isWmsProvider,
 	shipBobApiTest,
 	shipHeroApiTest,
+	shipmentItems,
+	splitOf,
 	WMS_LABEL,
 	wmsProvider,
 } from '../shared/wms';
@@ -450,24 +451,6 @@ async function create(
 }
 
 /** The item's split shipment (Backorder Gate: shipmentNo + shipmentLines), as order lines with those quantities */
-function splitOf(json: IDataObject, order: CanonicalOrder): { shipmentNo?: number; lines?: OrderLine[] } {
-	const n = Number(json.shipmentNo);
-	const shipmentNo = Number.isInteger(n) && n > 0 ? n : undefined;
-	const sl = json.shipmentLines;
-	if (!Array.isArray(sl) || !sl.length) return shipmentNo ? { shipmentNo } : {};
-	const lines = (sl as IDataObject[]).map((s, k) => {
-		const lineId = s.lineId == null ? null : String(s.lineId);
-		const line = order.lines.find((l) => (lineId ? l.lineId === lineId : l.sku === s.sku));
-		const quantity = Number(s.quantity);
-		if (!line) throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] (${lineId ?? String(s.sku)}) is not a line of the order`);
-		if (!Number.isInteger(quantity) || quantity <= 0 || quantity > line.quantity) {
-			throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] quantity ${String(s.quantity)} is not between 1 and the line’s ${line.quantity}`);
-		}
-		return { ...line, quantity, lineTotal: Math.round(line.unitPrice * quantity * 100) / 100 };
-	});
-	return { shipmentNo, lines };
-}
-
 function deliveryJson(d: Delivery | null): IDataObject | null {
 	if (!d) return null;
 	return { id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, shipmentNo: d.shipmentNo };
@@ -491,33 +474,6 @@ function resultJson(r: PushResult, provider: string, known?: WmsStatus): IDataOb
 }
 
 /** Newly shipped packages as items for the Marketplace node's Confirm Shipment (line ids filled in by SKU) */
-async function shipmentItems(store: Store, shipments: StoredShipment[], provider: string): Promise<IDataObject[]> {
-	const orders = new Map<string, CanonicalOrder | null>();
-	const out: IDataObject[] = [];
-	for (const s of shipments) {
-		if (!orders.has(s.omsId)) orders.set(s.omsId, (await store.getOrder(s.omsId))?.order ?? null);
-		const order = orders.get(s.omsId) ?? null;
-		out.push({
-			omsId: s.omsId,
-			channel: order?.channel ?? s.omsId.split(':')[0],
-			channelOrderId: order?.channelOrderId ?? s.omsId.slice(s.omsId.indexOf(':') + 1),
-			orderNumber: order?.orderNumber ?? null,
-			provider,
-			packageKey: s.packageKey,
-			carrier: s.carrier,
-			trackingNumber: s.trackingNumber,
-			trackingUrl: s.trackingUrl,
-			shippedAt: s.shippedAt,
-			lines: s.lines.map((l) => ({
-				lineId: l.lineId ?? order?.lines.find((ol) => ol.sku === l.sku)?.lineId ?? null,
-				sku: l.sku,
-				quantity: l.quantity,
-			})),
-		});
-	}
-	return out;
-}
-
 /** The Generic REST settings made in the node -> GenericConfig (without the credential's base URL and header) */
 function genericSettings(ctx: IExecuteFunctions, resource: string, operation: string): Partial<GenericConfig> {
 	const out: Partial<GenericConfig> = {};

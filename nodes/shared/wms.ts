@@ -9,6 +9,7 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IExecuteFunctions,
+	type IDataObject,
 	type INodeCredentialTestResult,
 } from 'n8n-workflow';
 import {
@@ -23,7 +24,10 @@ import {
 } from '../../lib/wms';
 import { credentialKey } from '../../lib/wms/auth';
 import type { HttpRequestFn } from '../../lib/http/types';
+import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
+import type { Store, StoredShipment } from '../../lib/store/types';
 import { credentialTestRequest, nodeRequest } from './channels';
+import { InvalidItemError } from './items';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
 	shipbob: 'shipBobApi',
@@ -196,4 +200,51 @@ export async function extensivApiTest(this: ICredentialTestFunctions, credential
 }
 export async function genericWmsApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	return testWms(this, 'generic', credential);
+}
+
+/** Newly recorded packages as output items (Get Updates of the wms node, Apply 945 of the edi node): one per package */
+export async function shipmentItems(store: Store, shipments: StoredShipment[], provider: string): Promise<IDataObject[]> {
+	const orders = new Map<string, CanonicalOrder | null>();
+	const out: IDataObject[] = [];
+	for (const s of shipments) {
+		if (!orders.has(s.omsId)) orders.set(s.omsId, (await store.getOrder(s.omsId))?.order ?? null);
+		const order = orders.get(s.omsId) ?? null;
+		out.push({
+			omsId: s.omsId,
+			channel: order?.channel ?? s.omsId.split(':')[0],
+			channelOrderId: order?.channelOrderId ?? s.omsId.slice(s.omsId.indexOf(':') + 1),
+			orderNumber: order?.orderNumber ?? null,
+			provider,
+			packageKey: s.packageKey,
+			carrier: s.carrier,
+			trackingNumber: s.trackingNumber,
+			trackingUrl: s.trackingUrl,
+			shippedAt: s.shippedAt,
+			lines: s.lines.map((l) => ({
+				lineId: l.lineId ?? order?.lines.find((ol) => ol.sku === l.sku)?.lineId ?? null,
+				sku: l.sku,
+				quantity: l.quantity,
+			})),
+		});
+	}
+	return out;
+}
+
+/** The split shipment an item asks for (Backorder Gate's shipmentNo / shipmentLines), checked against the order's lines */
+export function splitOf(json: IDataObject, order: CanonicalOrder): { shipmentNo?: number; lines?: OrderLine[] } {
+	const n = Number(json.shipmentNo);
+	const shipmentNo = Number.isInteger(n) && n > 0 ? n : undefined;
+	const sl = json.shipmentLines;
+	if (!Array.isArray(sl) || !sl.length) return shipmentNo ? { shipmentNo } : {};
+	const lines = (sl as IDataObject[]).map((s, k) => {
+		const lineId = s.lineId == null ? null : String(s.lineId);
+		const line = order.lines.find((l) => (lineId ? l.lineId === lineId : l.sku === s.sku));
+		const quantity = Number(s.quantity);
+		if (!line) throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] (${lineId ?? String(s.sku)}) is not a line of the order`);
+		if (!Number.isInteger(quantity) || quantity <= 0 || quantity > line.quantity) {
+			throw new InvalidItemError(`${order.omsId}: shipmentLines[${k}] quantity ${String(s.quantity)} is not between 1 and the line’s ${line.quantity}`);
+		}
+		return { ...line, quantity, lineTotal: Math.round(line.unitPrice * quantity * 100) / 100 };
+	});
+	return { shipmentNo, lines };
 }

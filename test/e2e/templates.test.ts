@@ -27,6 +27,9 @@ function credentials(sb: Sandboxes): CredentialJson[] {
 		{ id: 'omsEbayCred00001', name: 'eBay', type: 'ebayApi', data: { ...c.ebay } },
 		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'walmartApi', data: { ...c.walmart } },
 		{ id: 'omsShipBobCred01', name: 'ShipBob', type: 'shipBobApi', data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob } },
+		// the EDI templates' trading partners (no API behind them: files in folders)
+		{ id: 'omsEdiWhPartner1', name: 'EDI Warehouse (3PL)', type: 'ediPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: 'ZZ', receiverId: 'WH3PL', version: '4010', usage: 'T', expect997: true, element: '*', segment: '~', component: '>' } },
+		{ id: 'omsEdiRtPartner1', name: 'EDI Retailer', type: 'ediPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: '01', receiverId: '123456789', version: '5010', usage: 'T', channel: 'acme', element: '*', segment: '~', component: ':', repetition: '^' } },
 	];
 }
 
@@ -78,8 +81,8 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		await sb?.close();
 	});
 
-	it('imported all seven with the ids they carry', () => {
-		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsWmsStatusSync']);
+	it('imported all nine with the ids they carry', () => {
+		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsWmsStatusSync']);
 	});
 
 	it('registered the intake webhooks at Shopify and WooCommerce on activation', async () => {

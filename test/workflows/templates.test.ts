@@ -20,6 +20,7 @@ import { AmazonOrderTrigger } from '../../nodes/AmazonOrderTrigger/AmazonOrderTr
 import { EbayOrderTrigger } from '../../nodes/EbayOrderTrigger/EbayOrderTrigger.node';
 import { WalmartOrderTrigger } from '../../nodes/WalmartOrderTrigger/WalmartOrderTrigger.node';
 import { Wms } from '../../nodes/Wms/Wms.node';
+import { Edi } from '../../nodes/Edi/Edi.node';
 
 const dir = join(__dirname, '..', '..', 'workflows');
 const PREFIX = 'n8n-nodes-oms-wms.';
@@ -43,7 +44,7 @@ interface Template {
 }
 
 const ours: Record<string, INodeTypeDescription> = Object.fromEntries(
-	[BackorderGate, FraudGate, InventoryAllocator, Marketplace, OmsOrder, ReportBuilder, ShopifyOrderTrigger, WooCommerceOrderTrigger, AmazonOrderTrigger, EbayOrderTrigger, WalmartOrderTrigger, Wms].map((C) => {
+	[BackorderGate, FraudGate, InventoryAllocator, Marketplace, OmsOrder, ReportBuilder, ShopifyOrderTrigger, WooCommerceOrderTrigger, AmazonOrderTrigger, EbayOrderTrigger, WalmartOrderTrigger, Wms, Edi].map((C) => {
 		const d = new C().description;
 		return [d.name, d];
 	}),
@@ -261,9 +262,10 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 });
 
 describe('the template set', () => {
-	it('has the seven templates of the OMS-to-WMS flow with distinct ids', () => {
-		expect(files).toEqual(['channel-reconciliation.json', 'daily-report.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'wms-status-sync.json']);
-		expect(byId.size).toBe(7);
+	it('has the seven templates of the OMS-to-WMS flow (and the two EDI ones) with distinct ids', () => {
+		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'wms-status-sync.json']);
+		expect(files.filter((f) => f.startsWith('edi-'))).toEqual(['edi-retailer.json', 'edi-warehouse.json']);
+		expect(byId.size).toBe(files.length);
 	});
 
 	it('intake has all five channel triggers, records, screens and routes every outcome visibly', () => {

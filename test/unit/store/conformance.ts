@@ -412,6 +412,35 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 			});
 		});
 
+		describe('EDI control numbers', () => {
+			it('hands out consecutive blocks per scope, never the same number twice', async () => {
+				expect(await store.nextControlNumbers('isa:ZZ/ME>ZZ/WH', 1)).toBe(1);
+				expect(await store.nextControlNumbers('isa:ZZ/ME>ZZ/WH', 3)).toBe(2);
+				expect(await store.nextControlNumbers('isa:ZZ/ME>ZZ/WH', 1)).toBe(5);
+				// another partner has its own sequence
+				expect(await store.nextControlNumbers('isa:ZZ/ME>ZZ/RETAILER', 2)).toBe(1);
+				expect(await store.nextControlNumbers('isa:ZZ/ME>ZZ/WH', 1)).toBe(6);
+			});
+
+			it('concurrent callers get disjoint blocks', async () => {
+				const firsts = await Promise.all(Array.from({ length: 20 }, () => store.nextControlNumbers('race', 3)));
+				const taken = firsts.flatMap((f) => [f, f + 1, f + 2]).sort((a, b) => a - b);
+				expect(taken).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+			});
+
+			it('wraps after 999,999,999 to 1 (ISA13 has 9 digits)', async () => {
+				expect(await store.nextControlNumbers('wrap', 999_999_997)).toBe(1);
+				expect(await store.nextControlNumbers('wrap', 3)).toBe(999_999_998); // 999999998, 999999999, 1
+				expect(await store.nextControlNumbers('wrap', 1)).toBe(2);
+			});
+
+			it('refuses a bad scope or count, naming it', async () => {
+				await expect(store.nextControlNumbers('', 1)).rejects.toThrow(/scope must be a non-empty string/);
+				await expect(store.nextControlNumbers('s', 0)).rejects.toThrow(/count must be a whole number from 1 to 999999998, got 0/);
+				await expect(store.nextControlNumbers('s', 1.5)).rejects.toThrow(/got 1.5/);
+			});
+		});
+
 		describe('idempotency markers, cursors, queries, schema', () => {
 			it('marks outside input as processed once', async () => {
 				expect(await store.markProcessed('shopify-webhook', 'evt-1')).toBe(true);

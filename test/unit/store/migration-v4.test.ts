@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
-import { MIGRATIONS } from '../../../lib/store/schema';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../lib/store/schema';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import { openPostgresStore } from '../../../lib/store/postgres';
 import type { Store } from '../../../lib/store/types';
@@ -26,7 +26,7 @@ const V3_ROWS = [
 ];
 
 async function expectMigrated(store: Store): Promise<void> {
-	expect(await store.schemaVersion()).toBe(4);
+	expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
 	expect((await store.activeReservations('o:1')).map((r) => [r.lineId, r.sku, r.quantity])).toEqual([
 		['1', 'A', 2],
 		['2', 'A', 1],
