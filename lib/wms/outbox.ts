@@ -19,6 +19,7 @@ import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
 import type { Delivery, OmsStatus, Store, StoredShipment } from '../store/types';
 import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
 import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
+import { stableStringify } from '../store/plan';
 
 export interface BackoffPolicy {
 	/** First retry after this (ms); default 30 s */
@@ -301,7 +302,8 @@ function mergeAnnotation(
 		shipments: shipments as unknown as WmsAnnotation['shipments'],
 		references: refs,
 	};
-	const changed = JSON.stringify(prev ?? null) !== JSON.stringify(value);
+	// key order differs once PostgreSQL's jsonb has stored the annotation: compare with keys sorted
+	const changed = stableStringify(prev ?? null) !== stableStringify(value);
 	return { value, changed, orderStatus };
 }
 

@@ -8,6 +8,7 @@ import { createShipBobProvider } from '../../../lib/wms/shipbob';
 import { applyUpdates, cancelAtWms, pullUpdates, pushOrder, retryPending } from '../../../lib/wms/outbox';
 import type { WmsOrderUpdate, WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';
+import { pgSetup } from '../../helpers/store-credentials';
 
 const T0 = '2026-05-01T00:00:00.000Z';
 const later = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
@@ -276,5 +277,34 @@ describe('applyUpdates: forward only, every package kept', () => {
 	it('an update for an order the OMS does not hold is reported, not applied', async () => {
 		const s = await applyUpdates(store, [upd('shopify:404', 'shipped', [], '2026-05-02T10:00:00Z')]);
 		expect(s.results[0].outcome).toBe('unknown');
+	});
+});
+
+describe('applyUpdates on PostgreSQL', () => {
+	// jsonb stores the annotation with its keys reordered: an update already applied must still read as unchanged,
+	// not add a 'wms' timeline event on every poll
+	it('the same update twice is unchanged and adds no timeline event', async () => {
+		const { store } = await pgSetup('wms_apply')();
+		try {
+			const o = order(60, [{ sku: 'MUG', quantity: 1 }]);
+			await store.recordOrder(o);
+			await store.setStatus(o.omsId, 'at_wms');
+			const update: WmsOrderUpdate = {
+				omsId: o.omsId,
+				shipmentNo: 1,
+				reference: o.omsId,
+				wmsOrderId: '88',
+				status: 'shipped',
+				rawStatus: 'Fulfilled',
+				shipments: [{ packageKey: 'p1', carrier: 'UPS', trackingNumber: 'T-1', trackingUrl: null, shippedAt: '2026-05-02T10:00:00.000Z', lines: [{ sku: 'MUG', quantity: 1 }] }],
+				updatedAt: '2026-05-02T10:00:00.000Z',
+			};
+			expect((await applyUpdates(store, [update], { provider: 'shipbob' })).results[0].outcome).toBe('applied');
+			const events = (await store.timeline(o.omsId)).length;
+			expect((await applyUpdates(store, [update], { provider: 'shipbob' })).results[0].outcome).toBe('unchanged');
+			expect((await store.timeline(o.omsId)).length).toBe(events);
+		} finally {
+			await store.close();
+		}
 	});
 });
