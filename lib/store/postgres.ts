@@ -762,16 +762,17 @@ export class PostgresStore implements Store {
 		return row ? toDelivery(row) : null;
 	}
 
-	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60): Promise<Delivery[]> {
+	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60, providers?: string[]): Promise<Delivery[]> {
 		const at = isoUtc(now);
 		const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
 		const rows = await this.rows(
 			this.pool,
 			`UPDATE deliveries SET lease_until = $1 WHERE id IN (
 				SELECT id FROM deliveries WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
-				  AND (lease_until IS NULL OR lease_until <= $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+				  AND (lease_until IS NULL OR lease_until <= $2) AND ($4::text[] IS NULL OR provider = ANY($4::text[]))
+				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
 			 RETURNING *`,
-			[lease, at, limit],
+			[lease, at, limit, providers ?? null],
 		);
 		return rows.map(toDelivery).sort((a, b) => a.id - b.id);
 	}

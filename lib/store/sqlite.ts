@@ -858,18 +858,21 @@ export class SqliteStore implements Store {
 		return row ? toDelivery(row) : null;
 	}
 
-	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60): Promise<Delivery[]> {
+	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60, providers?: string[]): Promise<Delivery[]> {
 		return this.tx(() => {
 			const at = isoUtc(now);
 			const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
 			return this.all(
 				`UPDATE deliveries SET lease_until = ? WHERE id IN (
 					SELECT id FROM deliveries WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-					  AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?)
+					  AND (lease_until IS NULL OR lease_until <= ?)
+					  AND (? IS NULL OR provider IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?)
 				 RETURNING *`,
 				lease,
 				at,
 				at,
+				providers ? 1 : null,
+				JSON.stringify(providers ?? []),
 				limit,
 			)
 				.map(toDelivery)

@@ -364,7 +364,8 @@ export interface Store {
 	enqueueDelivery(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }>;
 	getDelivery(omsId: string, shipmentNo?: number): Promise<Delivery | null>;
 	/** Pending deliveries due at `now`, claimed with a lease so two workers do not send the same one at once */
-	claimDueDeliveries(now: string, limit: number, leaseSeconds?: number): Promise<Delivery[]>;
+	/** Lease due pending deliveries (only these providers' when `providers` is given), oldest first */
+	claimDueDeliveries(now: string, limit: number, leaseSeconds?: number, providers?: string[]): Promise<Delivery[]>;
 	/** Claim one pending delivery by id with a lease (null when it is sent, failed, or leased by someone else) */
 	claimDelivery(id: number, now: string, leaseSeconds?: number): Promise<Delivery | null>;
 	markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery>;

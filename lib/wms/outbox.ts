@@ -222,10 +222,19 @@ export interface RetrySummary {
 export async function retryPending(
 	store: Store,
 	providers: Record<string, WmsProvider> | ((name: string) => WmsProvider | undefined),
-	opts: { now?: string; limit?: number; leaseSeconds?: number; backoff?: BackoffPolicy; cause?: string } = {},
+	opts: {
+		now?: string;
+		limit?: number;
+		leaseSeconds?: number;
+		backoff?: BackoffPolicy;
+		cause?: string;
+		/** Claim only these providers' deliveries (default: the keys of `providers` when it is a record) */
+		only?: string[];
+	} = {},
 ): Promise<RetrySummary> {
 	const now = opts.now ?? new Date().toISOString();
-	const due = await store.claimDueDeliveries(now, opts.limit ?? 100, opts.leaseSeconds ?? 120);
+	const only = opts.only ?? (typeof providers === 'function' ? undefined : Object.keys(providers));
+	const due = await store.claimDueDeliveries(now, opts.limit ?? 100, opts.leaseSeconds ?? 120, only);
 	const summary: RetrySummary = { claimed: due.length, sent: 0, retryScheduled: 0, failed: 0, skipped: 0, results: [] };
 	const lookup = typeof providers === 'function' ? providers : (n: string) => providers[n];
 	for (const d of due) {

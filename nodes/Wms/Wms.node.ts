@@ -394,7 +394,13 @@ export class Wms implements INodeType {
 		try {
 			if (resource === 'order' && operation === 'retryPending') {
 				const limit = Number(this.getNodeParameter('limit', 0, 100)) || 100;
-				const s = await retryPending(store, (p) => (p === provider.name ? provider : undefined), { limit, backoff, cause: cause('Retry Pending') });
+				const s = await retryPending(store, (p) => (p === provider.name ? provider : undefined), {
+					limit,
+					backoff,
+					cause: cause('Retry Pending'),
+					// another WMS node's deliveries (another provider, or EDI 940s waiting for their 997) are not claimed
+					only: [provider.name],
+				});
 				// deliveries of another provider (another WMS node's) are left pending for that node: not emitted
 				for (const r of s.results) if (r.outcome !== 'queued') out.push({ json: resultJson(r, name), pairedItem: paired });
 			} else if (resource === 'shipment' && operation === 'getUpdates') {

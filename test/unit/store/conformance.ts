@@ -387,6 +387,16 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getDelivery('o:1'))?.wmsOrderId).toBe('WMS-77');
 			});
 
+			it("claims only the named providers' due deliveries when asked", async () => {
+				await store.enqueueDelivery({ omsId: 'p:1', shipmentNo: 1, provider: 'shipbob', reference: 'p:1' });
+				await store.enqueueDelivery({ omsId: 'p:2', shipmentNo: 1, provider: 'edi', reference: 'p:2' });
+				await store.enqueueDelivery({ omsId: 'p:3', shipmentNo: 1, provider: 'shiphero', reference: 'p:3' });
+				const now = '2026-05-01T10:00:00.000Z';
+				expect((await store.claimDueDeliveries(now, 10, 60, ['shipbob', 'shiphero'])).map((d) => d.omsId)).toEqual(['p:1', 'p:3']);
+				expect(await store.claimDueDeliveries(now, 10, 60, ['shipbob'])).toEqual([]);
+				expect((await store.claimDueDeliveries(now, 10, 60)).map((d) => d.omsId)).toEqual(['p:2']);
+			});
+
 			it('claims one delivery by id once until its lease runs out', async () => {
 				const { delivery } = await store.enqueueDelivery({ omsId: 'o:9', shipmentNo: 1, provider: 'extensiv', reference: 'o:9' });
 				const now = '2026-05-01T10:00:00.000Z';

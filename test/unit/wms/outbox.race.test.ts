@@ -85,9 +85,13 @@ describe('pushOrder racing retryPending on one brand-new delivery (Extensiv, no 
 		await store.enqueueDelivery({ omsId: o.omsId, shipmentNo: 1, provider: 'shipbob', reference: o.omsId });
 		for (let k = 0; k < 10; k++) {
 			const at = new Date(Date.parse(T0) + k * 3_600_000).toISOString();
+			// given its providers by name, it does not even claim another provider's delivery
 			const s = await retryPending(store, { extensiv: p }, { now: at });
-			expect(s).toMatchObject({ claimed: 1, skipped: 1, sent: 0, failed: 0, retryScheduled: 0 });
-			expect(s.results[0]).toMatchObject({ outcome: 'queued', error: expect.stringMatching(/no shipbob provider/) });
+			expect(s).toMatchObject({ claimed: 0, skipped: 0, sent: 0, failed: 0, retryScheduled: 0 });
+			// given a lookup (no names), it claims, finds no client, and leaves it as it was
+			const t = await retryPending(store, (name) => (name === 'extensiv' ? p : undefined), { now: at });
+			expect(t).toMatchObject({ claimed: 1, skipped: 1, sent: 0, failed: 0, retryScheduled: 0 });
+			expect(t.results[0]).toMatchObject({ outcome: 'queued', error: expect.stringMatching(/no shipbob provider/) });
 		}
 		expect(await store.getDelivery(o.omsId, 1)).toMatchObject({ status: 'pending', attempts: 0 });
 		expect(sb.control.calls({ provider: 'extensiv', method: 'POST' })).toHaveLength(0);
