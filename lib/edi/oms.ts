@@ -16,8 +16,8 @@
  * node's Retry Pending leaves them pending for this module.
  */
 import type { OrderLine, WmsAnnotation } from '../order/types';
-import type { Delivery, OmsStatus, Store } from '../store/types';
-import { applyUpdates, unallocated, type ApplySummary } from '../wms/outbox';
+import type { Delivery, Store } from '../store/types';
+import { applyUpdates, PRE_WMS, PUSHABLE_FIRST, PUSHABLE_LATER, unallocated, type ApplySummary } from '../wms/outbox';
 import { referenceFor } from '../wms/status';
 import type { WmsOrderUpdate } from '../wms/types';
 import { envelope, type BuiltInterchange, type PartnerSettings } from './envelope';
@@ -48,9 +48,6 @@ export interface Send940Result {
 	error: string | null;
 }
 
-const FIRST: OmsStatus[] = ['ready'];
-const LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
-const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
 
 function controlId(p: Pick<Edi940Payload, 'interchangeControl' | 'groupControl' | 'setControl'>): string {
 	return `${p.interchangeControl}/${p.groupControl}/${p.setControl}`;
@@ -77,7 +74,7 @@ export async function send940(
 	// the same rule as lib/wms pushOrder: ready for a first shipment; the Backorder Gate's Partial (the order stays
 	// backordered, out of stock) only for units its allocation covers; later shipments of a split order after it
 	const stored = await store.getOrder(omsId);
-	const allowed = shipmentNo > 1 ? LATER : FIRST;
+	const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
 	const allocatedPart = !!stored && shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!opts.lines?.length;
 	const uncovered = allocatedPart ? unallocated(stored!.order, opts.lines!) : null;
 	const why = !stored

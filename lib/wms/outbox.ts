@@ -62,11 +62,11 @@ export interface PushResult {
 
 /** Statuses from which an order may go to the WMS: ready for a first shipment; a later shipment of a split order
  * may follow once the first is at the WMS (or shipped) */
-const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
-const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
+export const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
+export const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
 /** Sent: the order moves to at_wms from these. Not from backordered: a split part of a backordered order went, but
  * the order still waits for units in the OMS (Release Held finds it there) */
-const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
+export const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
 
 /** The SKUs of `lines` whose quantity is more than the order's allocation annotation says is allocated, or null */
 export function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
