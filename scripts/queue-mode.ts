@@ -75,6 +75,8 @@ export interface QueueModeOptions {
 	credentials: CredentialJson[];
 	/** Workflows to import and publish; the OMS Store credential is selected on their store nodes. */
 	workflows: WorkflowJson[];
+	/** Workflows imported and published as they are (no OMS Store credential added), e.g. to see the refusal. */
+	workflowsAsIs?: WorkflowJson[];
 	workers?: number;
 	/** Jobs a worker runs at once (n8n's --concurrency; at least 5). */
 	concurrency?: number;
@@ -216,6 +218,8 @@ export async function startQueueMode(opts: QueueModeOptions): Promise<QueueMode>
 			DB_POSTGRESDB_DATABASE: 'n8n',
 			DB_POSTGRESDB_USER: decodeURIComponent(u.username),
 			DB_POSTGRESDB_PASSWORD: decodeURIComponent(u.password),
+			// n8n's default pool is 2 connections a process: a webhook processor under a burst queues on it
+			DB_POSTGRESDB_POOL_SIZE: '10',
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
@@ -223,6 +227,8 @@ export async function startQueueMode(opts: QueueModeOptions): Promise<QueueMode>
 			N8N_ENCRYPTION_KEY: opts.encryptionKey ?? randomBytes(24).toString('hex'),
 			WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			// how often main marks executions whose worker died as crashed (n8n's default is every 180 minutes)
+			N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
 			...(opts.env ?? {}),
 		};
 		const storeCredential: CredentialJson = {
@@ -238,7 +244,7 @@ export async function startQueueMode(opts: QueueModeOptions): Promise<QueueMode>
 		const main = await proc('main', 'main');
 		cleanups.push(() => main.stop());
 		await main.importCredentials([storeCredential, ...opts.credentials]);
-		const workflows = opts.workflows.map((w) => withStoreCredential(w));
+		const workflows = [...opts.workflows.map((w) => withStoreCredential(w)), ...(opts.workflowsAsIs ?? [])];
 		for (const wf of workflows) await main.importWorkflow(wf);
 		await main.start();
 
