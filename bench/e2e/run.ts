@@ -97,11 +97,17 @@ async function omsThroughput(t: Target, sb: Sandboxes, shopifyUrl: string, order
 		}
 	})();
 	sb.sandboxes.shopify.addOrders(orders);
+	let retried = 0;
 	const start = now();
 	await pool(orders, CONCURRENCY, async (o) => {
 		sent.set(`shopify:${o.id}`, now());
-		const res = await sb.deliverWebhook('shopify', o, { url: shopifyUrl });
-		if (!res.some((r) => r.status === 200)) throw new Error(`${t.mode}: webhook for ${o.id} answered ${res.map((r) => r.status)}`);
+		// a delivery not answered within the sandbox's 10 s is retried, as Shopify would; the latency counts from the first
+		for (let attempt = 1; ; attempt++) {
+			const res = await sb.deliverWebhook('shopify', o, { url: shopifyUrl });
+			if (res.some((r) => r.status === 200)) break;
+			retried++;
+			if (attempt >= 10) throw new Error(`${t.mode}: webhook for ${o.id} answered ${res.map((r) => r.status)}`);
+		}
 	});
 	const deadline = Date.now() + 15 * 60_000;
 	while ([...sent.keys()].some((k) => !seen.has(k))) {
@@ -112,6 +118,7 @@ async function omsThroughput(t: Target, sb: Sandboxes, shopifyUrl: string, order
 	watching = false;
 	await watcher;
 	const lat = [...sent.entries()].map(([k, at]) => seen.get(k)! - at);
+	if (retried) console.log(`${t.mode}: ${retried} webhook deliveries were not answered within 10 s and were sent again`);
 	return { rate: orders.length / ((end - start) / 1000), p50: pct(lat, 50), p95: pct(lat, 95) };
 }
 
