@@ -1,5 +1,6 @@
 /** Layer 1 (unit: lib/ alone) and layer 2 (nodes: nodes and workflow JSON through n8n-core's WorkflowExecute).
- * Layer 3 (e2e: a real n8n) runs with `npm run test:e2e` (scripts/run-e2e.sh). */
+ * Layer 3 (e2e: a real n8n) runs with `npm run test:e2e` (scripts/run-e2e.sh); load (n8n queue mode under a burst
+ * with faults) with `npm run test:load` (scripts/run-load.sh). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
 const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
@@ -7,5 +8,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'nodes', testMatch: ['<rootDir>/test/nodes/**/*.test.ts', '<rootDir>/test/workflows/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'load', testMatch: ['<rootDir>/test/load/**/*.test.ts'] },
   ],
 };

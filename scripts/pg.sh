@@ -4,6 +4,7 @@
 #   bash scripts/pg.sh start   prints OMS_TEST_PG_URL=postgres://... and writes the URL to .cache/pg/url
 #   bash scripts/pg.sh stop    stops the server and removes its data
 #   bash scripts/pg.sh url     prints the URL of the running server
+#   bash scripts/pg.sh restart restarts it in place (same data and port; OMS_PG_RESTART_MODE, default immediate)
 #
 # The server binaries come from Debian's postgresql package (installed with apt-get when none is found).
 # PostgreSQL refuses to run as root, so when run as root the cluster is owned and run by the `postgres` user.
@@ -113,9 +114,20 @@ cmd_stop() {
   log "stopped"
 }
 
+# Restarts the server in place (same data, port and password): `-m immediate` is a crash, as a power cut would be.
+cmd_restart() {
+  [ -f "$state/datadir" ] || { log "not running"; return 1; }
+  local data bindir
+  data="$(cat "$state/datadir")"
+  bindir="$(cat "$state/bindir" 2>/dev/null || find_bindir)"
+  as_owner "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -m "${OMS_PG_RESTART_MODE:-immediate}" -w -t 60 restart >&2
+  log "restarted"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  restart) cmd_restart ;;
   stop) cmd_stop ;;
   url) cat "$state/url" ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|url" >&2; exit 2 ;;
 esac

@@ -55,6 +55,20 @@ function outputsFor(operation: string) {
 		: [{ type: 'main' }];
 }
 
+/**
+ * An order whose intake stopped half-way: still Received (not screened yet, or screened but not reserved) or Ready
+ * (reserved but not sent to the WMS) at least `afterMs` after its last change. In n8n queue mode a worker that dies
+ * (SIGKILL, out of memory) takes its running executions with it and n8n does not run them again; the order is in the
+ * store but nothing moves it on, and a repeat of it would be a plain Duplicate. Sending it down New again is safe:
+ * screening, reservation (per order and line) and the WMS outbox (claimed per delivery) are all idempotent.
+ */
+export function isUnfinishedIntake(stored: StoredOrder, afterMs: number, now: number): boolean {
+	if (afterMs <= 0) return false;
+	if (stored.status !== 'received' && stored.status !== 'ready') return false;
+	if (stored.hold) return false;
+	return now - Date.parse(stored.changedAt) >= afterMs;
+}
+
 /** An order as an output item: the canonical order (what downstream nodes accept) plus `oms`, the store's view. */
 function toItem(stored: StoredOrder, keepRaw: boolean, extra: IDataObject = {}): IDataObject {
 	return {
@@ -223,6 +237,16 @@ export class OmsOrder implements INodeType {
 				displayOptions: { show: { operation: ['search'] } },
 			},
 			{
+				displayName: 'Resume Unfinished Intake After (Seconds)',
+				name: 'resumeAfterSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 120,
+				description:
+					'A repeat of an order that is still Received or Ready this long after its last change (its intake stopped half-way, e.g. a queue-mode worker crashed) leaves on New again with outcome "resumed", so a channel retry or reconciliation finishes it. 0 turns this off.',
+				displayOptions: { show: { operation: ['record'] } },
+			},
+			{
 				displayName: 'Include Raw Channel Payload',
 				name: 'keepRaw',
 				type: 'boolean',
@@ -247,10 +271,12 @@ export class OmsOrder implements INodeType {
 					const keepRaw = this.getNodeParameter('keepRaw', i, false) as boolean;
 					const order = orderFromItem(items[i]);
 					const result = await store.recordOrder(order, { cause: `${this.getNode().name} (Record)` });
-					const index = result.outcome === 'new' ? 0 : result.outcome === 'updated' ? 1 : 2;
+					const resumeAfterMs = (this.getNodeParameter('resumeAfterSeconds', i, 120) as number) * 1000;
+					const resumed = result.outcome === 'duplicate' && isUnfinishedIntake(result.stored, resumeAfterMs, Date.now());
+					const index = result.outcome === 'new' || resumed ? 0 : result.outcome === 'updated' ? 1 : 2;
 					outputs[index].push({
 						json: toItem(result.stored, keepRaw, {
-							outcome: result.outcome,
+							outcome: resumed ? 'resumed' : result.outcome,
 							changes: result.changes,
 							...(result.reason ? { reason: result.reason } : {}),
 						}),

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeAllStores } from '../../lib/store/open';
+import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
 import { buildWorkflow, nodeError, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 import { pgSetup } from '../helpers/store-credentials';
@@ -80,6 +80,46 @@ describe('omsOrder: Record', () => {
 			{ credentials: sqliteCredential() },
 		);
 		expect(outputOf(result, 'Record', 0)[0].raw).toEqual({ id: 1, source: 'web' });
+	});
+});
+
+describe('omsOrder: Record resumes an intake that stopped half-way (a queue-mode worker crash)', () => {
+	const record = (resumeAfterSeconds?: number) => ({
+		name: 'Record',
+		type: 'n8n-nodes-oms-wms.omsOrder',
+		parameters: { operation: 'record', ...(resumeAfterSeconds === undefined ? {} : { resumeAfterSeconds }) },
+		credentials: CRED,
+	});
+	const age = async (credentials: ReturnType<typeof sqliteCredential>, omsId: string, seconds: number) => {
+		const store = await openStore(storeConfigFromCredential(credentials.omsStoreApi));
+		await store.query('UPDATE orders SET changed_at = ? WHERE oms_id = ?', [new Date(Date.now() - seconds * 1000).toISOString(), omsId]);
+	};
+
+	it('sends a repeat of an order still Received or Ready after the wait down New as "resumed"; a fresh one, a finished one, or with 0, to Duplicate', async () => {
+		const stuck = makeOrder({ channel: 'shopify', channelOrderId: '5001' });
+		const ready = makeOrder({ channel: 'ebay', channelOrderId: '5002' });
+		const recent = makeOrder({ channel: 'amazon', channelOrderId: '5003' });
+		const finished = makeOrder({ channel: 'walmart', channelOrderId: '5004' });
+		const credentials = sqliteCredential();
+		const first = await runWorkflow(flow([stuck, ready, recent, finished], [record()], [['Orders', 'Record']]), { credentials });
+		expect(outputsOf(first, 'Record')[0]).toHaveLength(4);
+		const store = await openStore(storeConfigFromCredential(credentials.omsStoreApi));
+		await store.setStatus('ebay:5002', 'ready');
+		await store.setStatus('walmart:5004', 'at_wms');
+		for (const id of ['shopify:5001', 'ebay:5002', 'walmart:5004']) await age(credentials, id, 600);
+
+		const again = await runWorkflow(flow([stuck, ready, recent, finished], [record()], [['Orders', 'Record']]), { credentials });
+		const [fresh, , dup] = outputsOf(again, 'Record');
+		expect(fresh.map((o) => [o.omsId, (o.oms as { outcome: string }).outcome])).toEqual([
+			['shopify:5001', 'resumed'],
+			['ebay:5002', 'resumed'],
+		]);
+		expect(dup.map((o) => o.omsId)).toEqual(['amazon:5003', 'walmart:5004']);
+
+		const off = await runWorkflow(flow([stuck], [record(0)], [['Orders', 'Record']]), { credentials });
+		expect(outputsOf(off, 'Record')[2].map((o) => o.omsId)).toEqual(['shopify:5001']);
+		const longer = await runWorkflow(flow([stuck], [record(3600)], [['Orders', 'Record']]), { credentials });
+		expect(outputsOf(longer, 'Record')[2].map((o) => o.omsId)).toEqual(['shopify:5001']);
 	});
 });
 

@@ -88,6 +88,8 @@ export interface ExecutionRow {
 export interface N8nOptions {
 	/** Names the artifacts folder (artifacts/e2e/<name>). */
 	name: string;
+	/** Another artifacts folder instead of artifacts/e2e/<name> (queue mode writes under artifacts/queue/). */
+	artifactsDir?: string;
 	/** Extra environment for the server and the CLI. */
 	env?: Record<string, string>;
 	/** Set E2E_KEEP=1 to keep the temporary user folder for inspection. */
@@ -99,6 +101,14 @@ export interface N8nOptions {
 	requirePackage?: boolean;
 	/** How long start-up may take before the harness gives up (a hang guard, not a measurement). */
 	startupTimeoutMs?: number;
+	/**
+	 * Which n8n process this is (queue mode, scripts/queue-mode.ts): the main process (`n8n start`, the default), a
+	 * webhook processor (`n8n webhook`) or a queue worker (`n8n worker`, whose health server listens on `port`).
+	 * Webhook processors and workers are ready once /healthz answers.
+	 */
+	role?: 'main' | 'webhook' | 'worker';
+	/** Extra arguments after the command, e.g. ['--concurrency=10'] for a worker. */
+	args?: string[];
 }
 
 function newId(): string {
@@ -123,7 +133,7 @@ export class N8n {
 
 	private constructor(private readonly options: N8nOptions) {
 		this.userFolder = mkdtempSync(join(tmpdir(), 'oms-n8n-e2e-'));
-		this.artifacts = join(artifactsRoot, options.name);
+		this.artifacts = options.artifactsDir ?? join(artifactsRoot, options.name);
 		rmSync(this.artifacts, { recursive: true, force: true });
 		mkdirSync(this.artifacts, { recursive: true });
 		this.env = {};
@@ -187,6 +197,10 @@ export class N8n {
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			NODE_ENV: 'production',
 		});
+		if (this.options.role === 'worker') {
+			// a worker serves /healthz on its own server, not on N8N_PORT
+			Object.assign(this.env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+		}
 		Object.assign(this.env, this.options.env ?? {});
 	}
 
@@ -258,9 +272,12 @@ export class N8n {
 	async start(): Promise<void> {
 		if (this.child) throw new Error('already started');
 		const bin = n8nBin();
-		this.log = createWriteStream(join(this.artifacts, 'n8n.log'));
+		// appended to, so that a process restarted after kill() keeps the log of its earlier life
+		this.log = createWriteStream(join(this.artifacts, 'n8n.log'), { flags: 'a' });
+		const role = this.options.role ?? 'main';
+		const command = role === 'main' ? 'start' : role;
 		// detached: n8n gets its own process group (with its task runner), so stop() can end all of it.
-		const child = spawn(process.execPath, [bin, 'start'], { env: this.env, cwd: this.userFolder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [bin, command, ...(this.options.args ?? [])], { env: this.env, cwd: this.userFolder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child = child;
 		const onData = (d: Buffer) => {
 			this.output += d.toString();
@@ -286,6 +303,7 @@ export class N8n {
 			}
 			const fatal = this.fatalStartupProblem();
 			if (fatal) throw new Error(`${fatal}; log in ${this.artifacts}/n8n.log:\n${this.output.slice(-4000)}`);
+			if (healthy && role !== 'main') return;
 			if (healthy && this.output.includes('Editor is now accessible via') && (await this.webhooksRegistered())) return;
 			if (Date.now() > deadline) {
 				throw new Error(`n8n did not become ready; log in ${this.artifacts}/n8n.log:\n${this.output.slice(-4000)}`);
@@ -388,6 +406,31 @@ export class N8n {
 		} finally {
 			db.close();
 		}
+	}
+
+	/** The pid of the running n8n process (undefined when not started). */
+	get pid(): number | undefined {
+		return this.child?.exitCode === null ? this.child.pid : undefined;
+	}
+
+	/**
+	 * Sends a signal to the whole process group (n8n and its task runner) and waits for n8n to exit, keeping the user
+	 * folder, so that start() can bring the same instance back (a crash and restart).
+	 */
+	async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+		const child = this.child;
+		if (!child || child.pid === undefined) return;
+		if (child.exitCode === null && child.signalCode === null) {
+			try {
+				process.kill(-child.pid, signal);
+			} catch {
+				// already gone
+			}
+			await this.exited;
+		}
+		this.child = undefined;
+		await new Promise<void>((r) => (this.log ? this.log.end(r) : r()));
+		this.log = undefined;
 	}
 
 	/** Stops the server (SIGTERM to the process group, SIGKILL if it lingers) and tidies up. */

@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:e2e`: orders per second through the intake and fulfil templates in a real n8n, against n8n's own
+ * ceiling on the same instance in the same run, in two deployments:
+ *
+ *   single   one `n8n start` on SQLite, the OMS store embedded (SQLite, no credential);
+ *   queue    scripts/queue-mode.ts: main + webhook processor + two workers, PostgreSQL and Redis, the OMS store on
+ *            PostgreSQL.
+ *
+ * For each: (1) the ceiling: BENCH_ORDERS POSTs to a trivial Webhook -> Respond to Webhook workflow, BENCH_CONCURRENCY
+ * at a time, timed until the last answer (the answer comes after the execution ran); (2) the OMS: as many signed
+ * Shopify orders/create webhooks (sandbox, one order each, stock plenty) at the same concurrency, timed until the
+ * last order is at the WMS sandbox, with each order's latency from its webhook to its WMS order (the WMS sandbox's
+ * order list is polled every 20 ms); (3) quantity propagation: BENCH_SALES sales one after another, each a Shopify
+ * order of a different SKU, timed from the webhook until the new quantity of that SKU has reached every other
+ * channel's sandbox (Amazon listings, eBay bulk quantity, Walmart inventory, WooCommerce batch), through Reserve
+ * Stock's Quantity Changes and Publish Quantities in Fulfil Order.
+ *
+ * Prints a table; no figure is asserted anywhere. BENCH_MODES=single,queue (default both).
+ */
+import { join } from 'node:path';
+import { N8n, repoRoot, type WorkflowJson } from '../../test/e2e/harness/n8n';
+import { startQueueMode, sandboxCredentials, withStoreCredential, type QueueMode } from '../../scripts/queue-mode';
+import { startSandboxes, type Sandboxes } from '../../test/sandbox/start';
+import { CATALOG, generateOrders, type SeedOrder } from '../../test/sandbox/generator';
+import { openSqliteStore } from '../../lib/store/sqlite';
+import type { Store } from '../../lib/store/types';
+import { readFileSync } from 'node:fs';
+import { fmt, table } from '../lib';
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SALES = Number(process.env.BENCH_SALES ?? 15);
+const MODES = (process.env.BENCH_MODES ?? 'single,queue').split(',');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+const CEILING: WorkflowJson = {
+	id: 'omsBenchCeiling1',
+	name: 'Bench: webhook to respond',
+	nodes: [
+		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-ceiling', responseMode: 'responseNode', options: {} } },
+		{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220, 0], parameters: { respondWith: 'json', responseBody: '={{ { "ok": true, "n": $json.body.n } }}', options: {} } },
+	],
+	connections: { Webhook: { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+
+function template(file: string): WorkflowJson {
+	const wf = JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson;
+	// the pollers are not part of this benchmark: disabled, so they do not compete for the CPU
+	for (const n of wf.nodes) if (['amazonOrderTrigger', 'ebayOrderTrigger', 'walmartOrderTrigger'].some((t) => n.type.endsWith(t))) n.disabled = true;
+	return wf;
+}
+
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(limit, items.length) }, async () => {
+			while (next < items.length) await fn(items[next++]);
+		}),
+	);
+}
+
+const pct = (xs: number[], p: number) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+};
+
+interface Target {
+	mode: string;
+	webhookUrl(path: string): string;
+	store: Store;
+	stop(): Promise<void>;
+}
+
+async function ceiling(t: Target, count = ORDERS): Promise<number> {
+	const items = Array.from({ length: count }, (_, n) => n);
+	const start = now();
+	let failed = 0;
+	await pool(items, CONCURRENCY, async (n) => {
+		const res = await fetch(t.webhookUrl('bench-ceiling'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n }) });
+		const body = (await res.json().catch(() => null)) as { n?: number } | null;
+		if (res.status !== 200 || body?.n !== n) failed++;
+	});
+	if (failed) throw new Error(`${t.mode}: ${failed} ceiling requests were not answered by their execution`);
+	return count / ((now() - start) / 1000);
+}
+
+async function omsThroughput(t: Target, sb: Sandboxes, shopifyUrl: string, orders: SeedOrder[]): Promise<{ rate: number; p50: number; p95: number }> {
+	const sent = new Map<string, number>();
+	const seen = new Map<string, number>();
+	let watching = true;
+	const watcher = (async () => {
+		while (watching) {
+			for (const o of sb.wms!.control.orders('shipbob')) if (!seen.has(o.reference)) seen.set(o.reference, now());
+			await sleep(20);
+		}
+	})();
+	sb.sandboxes.shopify.addOrders(orders);
+	let retried = 0;
+	const start = now();
+	await pool(orders, CONCURRENCY, async (o) => {
+		sent.set(`shopify:${o.id}`, now());
+		// a delivery not answered within the sandbox's 10 s is retried, as Shopify would; the latency counts from the first
+		for (let attempt = 1; ; attempt++) {
+			const res = await sb.deliverWebhook('shopify', o, { url: shopifyUrl });
+			if (res.some((r) => r.status === 200)) break;
+			retried++;
+			if (attempt >= 10) throw new Error(`${t.mode}: webhook for ${o.id} answered ${res.map((r) => r.status)}`);
+		}
+	});
+	const deadline = Date.now() + 15 * 60_000;
+	while ([...sent.keys()].some((k) => !seen.has(k))) {
+		if (Date.now() > deadline) throw new Error(`${t.mode}: only ${[...sent.keys()].filter((k) => seen.has(k)).length} of ${sent.size} orders reached the WMS`);
+		await sleep(50);
+	}
+	const end = Math.max(...[...sent.keys()].map((k) => seen.get(k)!));
+	watching = false;
+	await watcher;
+	const lat = [...sent.entries()].map(([k, at]) => seen.get(k)! - at);
+	if (retried) console.log(`${t.mode}: ${retried} webhook deliveries were not answered within 10 s and were sent again`);
+	return { rate: orders.length / ((end - start) / 1000), p50: pct(lat, 50), p95: pct(lat, 95) };
+}
+
+/** Quantity-update calls each other channel's sandbox has received. */
+function published(sb: Sandboxes): Record<string, number> {
+	const s = sb.sandboxes;
+	return { amazon: s.amazon.received.listings.length, ebay: s.ebay.received.quantities.length, walmart: s.walmart.received.inventory.length, woocommerce: s.woocommerce.received.batches.length };
+}
+
+/** Latencies of the sales whose new quantity reached all four other channels, and the misses (channel -> count). */
+async function propagation(t: Target, sb: Sandboxes, shopifyUrl: string, sales: SeedOrder[]): Promise<{ ms: number[]; missed: Record<string, number> }> {
+	const ms: number[] = [];
+	const missed: Record<string, number> = {};
+	sb.sandboxes.shopify.addOrders(sales);
+	for (const o of sales) {
+		const before = published(sb);
+		const start = now();
+		await sb.deliverWebhook('shopify', o, { url: shopifyUrl });
+		const deadline = Date.now() + 20_000;
+		for (;;) {
+			const after = published(sb);
+			if (Object.keys(before).every((ch) => after[ch] > before[ch])) {
+				ms.push(now() - start);
+				break;
+			}
+			if (Date.now() > deadline) {
+				for (const ch of Object.keys(before).filter((c) => after[c] <= before[c])) missed[ch] = (missed[ch] ?? 0) + 1;
+				console.log(`${t.mode}: the quantity of ${o.lines[0].sku} did not reach every channel within 20 s (${JSON.stringify(missed)})`);
+				break;
+			}
+			await sleep(10);
+		}
+		await sleep(300);
+	}
+	return { ms, missed };
+}
+
+async function main(): Promise<void> {
+	const rows: Array<Record<string, string | number>> = [];
+	for (const mode of MODES) {
+		const sb = await startSandboxes({ ordersPerChannel: 0, seed: 11, wms: true });
+		const stock = Object.fromEntries(CATALOG.map((c) => [c.sku, 1_000_000]));
+		sb.wms!.control.seedStock(stock);
+		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING];
+		let target: Target;
+		console.log(`bench:e2e ${mode}: starting n8n ...`);
+		if (mode === 'single') {
+			const n8n = await N8n.create({ name: 'bench-single' });
+			await n8n.importCredentials(sandboxCredentials(sb));
+			for (const wf of workflows) await n8n.importWorkflow(wf);
+			const store = await openSqliteStore(join(n8n.userFolder, '.n8n', 'oms-wms', 'oms.sqlite'));
+			await n8n.start();
+			target = { mode, webhookUrl: (p) => n8n.webhookUrl(p), store, stop: async () => (await store.close(), await n8n.stop()) };
+		} else {
+			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: 10 });
+			target = { mode, webhookUrl: (p) => qm.webhookUrl(p), store: await qm.store(), stop: () => qm.stop() };
+		}
+		try {
+			await target.store.upsertStockLevels(CATALOG.map((c) => ({ sku: c.sku, onHand: 1_000_000 })), { cause: 'bench' });
+			const intake = workflows[0];
+			const shopifyUrl = target.webhookUrl(`${intake.nodes.find((n) => n.type === 'n8n-nodes-oms-wms.shopifyOrderTrigger')!.webhookId}/webhook`);
+			const gen = generateOrders({ seed: 11, perChannel: ORDERS + SALES, fraudRate: 0, channels: ['shopify'] }).byChannel.shopify!;
+			// plain, ready, low-risk orders: paid, one line, standard shipping, distinct buyers
+			const clean = gen.map((o, i) => ({ ...o, status: 'paid' as SeedOrder['status'], shippingLevel: 'standard' as SeedOrder['shippingLevel'], lines: [{ ...o.lines[0], quantity: 1 }], fraud: [], customer: { ...o.customer, email: `buyer${i}@example.com`, firstOrder: false } }));
+			await ceiling(target, 20); // warm-up: n8n compiles and caches on first use
+			const ceil = await ceiling(target);
+			const oms = await omsThroughput(target, sb, shopifyUrl, clean.slice(0, ORDERS));
+			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
+			const prop = await propagation(target, sb, shopifyUrl, sales);
+			rows.push({
+				deployment: mode === 'single' ? 'single process, SQLite' : 'queue mode (main, webhook, 2 workers), PostgreSQL',
+				'ceiling req/s': ceil.toFixed(1),
+				'OMS orders/s': oms.rate.toFixed(1),
+				'share of ceiling': (oms.rate / ceil).toFixed(2),
+				'webhook->WMS p50 ms': fmt(oms.p50),
+				'p95 ms': fmt(oms.p95),
+				'qty propagation p50 ms': prop.ms.length ? fmt(pct(prop.ms, 50)) : 'n/a',
+				'p95 ms ': prop.ms.length ? fmt(pct(prop.ms, 95)) : 'n/a',
+				'sales timed': `${prop.ms.length}/${SALES}`,
+			});
+			console.log(table(rows.slice(-1)));
+		} finally {
+			await target.stop();
+			await sb.close();
+		}
+	}
+	console.log(`\nbench:e2e: ${ORDERS} orders (and ${ORDERS} ceiling requests) at ${CONCURRENCY} in flight, ${SALES} sales one at a time\n`);
+	console.log(table(rows));
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
