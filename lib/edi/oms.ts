@@ -17,7 +17,7 @@
  */
 import type { OrderLine, WmsAnnotation } from '../order/types';
 import type { Delivery, Store } from '../store/types';
-import { applyUpdates, PRE_WMS, PUSHABLE_FIRST, PUSHABLE_LATER, unallocated, type ApplySummary } from '../wms/outbox';
+import { applyUpdates, PRE_WMS, whyNotSendable, type ApplySummary } from '../wms/outbox';
 import { referenceFor } from '../wms/status';
 import type { WmsOrderUpdate } from '../wms/types';
 import { envelope, type BuiltInterchange, type PartnerSettings } from './envelope';
@@ -74,20 +74,7 @@ export async function send940(
 	// the same rule as lib/wms pushOrder: ready for a first shipment; the Backorder Gate's Partial (the order stays
 	// backordered, out of stock) only for units its allocation covers; later shipments of a split order after it
 	const stored = await store.getOrder(omsId);
-	const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
-	const allocatedPart = !!stored && shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!opts.lines?.length;
-	const uncovered = allocatedPart ? unallocated(stored!.order, opts.lines!) : null;
-	const why = !stored
-		? 'the order is not in the OMS store'
-		: stored.order.readiness === 'cancelled'
-			? 'the order is cancelled on its channel'
-			: allocatedPart
-				? uncovered
-					? `the order is backordered and the shipment asks for units it has not been allocated (${uncovered})`
-					: null
-				: !allowed.includes(stored.status)
-					? `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`
-					: null;
+	const why = whyNotSendable(stored, shipmentNo, opts.lines);
 	if (why) return { ...base, outcome: 'refused', delivery: null, error: why };
 	const order = stored!.order;
 	const doc = await envelope(store, partner, [write940(shippingOrderOf(order, reference, opts.lines))], opts.now);

@@ -16,7 +16,7 @@
  * package already recorded. For a split order the order moves as far as its least advanced WMS order.
  */
 import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
-import type { Delivery, OmsStatus, Store, StoredShipment } from '../store/types';
+import type { Delivery, OmsStatus, Store, StoredOrder, StoredShipment } from '../store/types';
 import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
 import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
 import { stableStringify } from '../store/plan';
@@ -60,16 +60,34 @@ export interface PushResult {
 	error: string | null;
 }
 
+/**
+ * Why an order may not go to a warehouse now as shipment `shipmentNo` (null: it may). Ready for a first shipment; a
+ * later shipment of a split order once the first went. Backorder Gate's Partial (ship available): the order stays
+ * backordered in the OMS for the units it waits for, and the allocated part goes as a split shipment, but only units
+ * the allocation covers. Shared by every way an order leaves for a warehouse (API providers and EDI 940s).
+ */
+export function whyNotSendable(stored: StoredOrder | null, shipmentNo: number, lines?: OrderLine[]): string | null {
+	if (!stored) return 'the order is not in the OMS store';
+	if (stored.order.readiness === 'cancelled') return 'the order is cancelled on its channel';
+	const allocatedPart = shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!lines?.length;
+	if (allocatedPart) {
+		const uncovered = unallocated(stored.order, lines!);
+		return uncovered ? `the order is backordered and the shipment asks for units it has not been allocated (${uncovered})` : null;
+	}
+	const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
+	return allowed.includes(stored.status) ? null : `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`;
+}
+
 /** Statuses from which an order may go to the WMS: ready for a first shipment; a later shipment of a split order
  * may follow once the first is at the WMS (or shipped) */
-export const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
-export const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
+const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
+const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
 /** Sent: the order moves to at_wms from these. Not from backordered: a split part of a backordered order went, but
  * the order still waits for units in the OMS (Release Held finds it there) */
 export const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
 
 /** The SKUs of `lines` whose quantity is more than the order's allocation annotation says is allocated, or null */
-export function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
+function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
 	const allocated = new Map<string, number>();
 	for (const l of order.allocation?.lines ?? []) allocated.set(l.sku, (allocated.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
 	const asked = new Map<string, number>();
@@ -111,22 +129,7 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 	if (opts.requireReady !== false) {
 		const stored = await store.getOrder(order.omsId);
 		if (stored) toSend = stored.order;
-		const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
-		// Backorder Gate's Partial (ship available): the order stays backordered in the OMS for the units it waits for,
-		// and the allocated part goes to the WMS as a split shipment, but only units the allocation covers
-		const allocatedPart = !!stored && shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!opts.lines?.length;
-		const uncovered = allocatedPart ? unallocated(stored!.order, opts.lines!) : null;
-		const why = !stored
-			? 'the order is not in the OMS store'
-			: order.readiness === 'cancelled' || stored.order.readiness === 'cancelled'
-				? 'the order is cancelled on its channel'
-				: allocatedPart
-					? uncovered
-						? `the order is backordered and the shipment asks for units it has not been allocated (${uncovered})`
-						: null
-					: !allowed.includes(stored.status)
-						? `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`
-						: null;
+		const why = order.readiness === 'cancelled' && stored ? 'the order is cancelled on its channel' : whyNotSendable(stored, shipmentNo, opts.lines);
 		if (why) {
 			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
 			const existing = await store.getDelivery(order.omsId, shipmentNo);
