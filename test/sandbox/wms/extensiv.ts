@@ -139,8 +139,7 @@ export class ExtensivSandbox {
 		for (const o of this.world.list('extensiv')) for (const l of o.lines) skus.add(l.sku);
 		const all = [...skus].sort().map((sku, i) => {
 			const onHand = this.world.stock.get(sku) ?? 0;
-			let allocated = 0;
-			for (const o of this.world.list('extensiv')) if (o.stage === 'received') for (const l of o.lines) if (l.sku === sku) allocated += l.quantity;
+			const allocated = this.world.committed('extensiv', sku);
 			return { facilityId: 1, itemIdentifier: { id: 700 + i, sku }, totalReceived: onHand, allocated, available: Math.max(0, onHand - allocated), onHold: 0, onHand };
 		});
 		const size = Math.max(1, Number(req.query.pgsiz ?? 100));

@@ -148,7 +148,7 @@ export class ShipBobSandbox {
 		for (const o of this.world.list('shipbob')) for (const l of o.lines) skus.add(l.sku);
 		const all = [...skus].sort().map((sku, i) => {
 			const onHand = this.world.stock.get(sku) ?? 0;
-			const committed = this.committed(sku);
+			const committed = this.world.committed('shipbob', sku);
 			const fulfillable = Math.max(0, onHand - committed);
 			return {
 				inventory_id: 9000 + i,
@@ -168,13 +168,6 @@ export class ShipBobSandbox {
 		const items = all.slice(start, start + size);
 		const next = start + size < all.length ? `/${version}/inventory-level?PageSize=${size}&Cursor=${start + size}` : null;
 		return json(200, { first: `/${version}/inventory-level?PageSize=${size}`, items, next, prev: null, last: null });
-	}
-
-	/** Units on open (not yet picked) orders */
-	private committed(sku: string): number {
-		let n = 0;
-		for (const o of this.world.list('shipbob')) if (o.stage === 'received') for (const l of o.lines) if (l.sku === sku) n += l.quantity;
-		return n;
 	}
 
 	view(o: SbOrder): Record<string, unknown> {

@@ -215,8 +215,7 @@ export class ShipHeroSandbox {
 					pageInfo: { hasNextPage: end < all.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
 					edges: page.map((sku, i) => {
 						const onHand = this.world.stock.get(sku) ?? 0;
-						let allocated = 0;
-						for (const o of this.world.list('shiphero')) if (o.stage === 'received') for (const l of o.lines) if (l.sku === sku) allocated += l.quantity;
+						const allocated = this.world.committed('shiphero', sku);
 						return {
 							cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'),
 							node: {

@@ -4,8 +4,11 @@
  *
  * Orders move received -> picked -> packed -> shipped (-> delivered) at fixed virtual delays after they were
  * created; the move is computed lazily on every request (tick), so `advance(ms)` is all a test needs.
- * At pick time stock is taken: a seeded SKU with too little stock is short-picked (the order ships what there is);
- * a SKU never seeded counts as unlimited, so tests that do not care about stock need no set-up.
+ * At pick time units are set aside: a seeded SKU with too little free stock (on hand less units already picked for
+ * orders not yet shipped) is short-picked (the order ships what there is). On hand falls when the order ships, as
+ * in the warehouses these sandboxes copy (ShipBob's on_hand counts committed units until they leave the building),
+ * so an inventory count between pick and ship still includes them. A SKU never seeded counts as unlimited, so tests
+ * that do not care about stock need no set-up.
  */
 export type SandboxProvider = 'shipbob' | 'shiphero' | 'extensiv' | 'generic';
 export type Stage = 'received' | 'picked' | 'packed' | 'shipped' | 'delivered' | 'cancelled';
@@ -122,6 +125,8 @@ export class World {
 	readonly orders: SbOrder[] = [];
 	/** stock[sku] = on hand (only seeded SKUs are enforced) */
 	readonly stock = new Map<string, number>();
+	/** Units picked for orders not yet shipped (set aside from on hand), per seeded SKU */
+	readonly pickedOut = new Map<string, number>();
 	readonly calls: CallRecord[] = [];
 	readonly faults: FaultRule[] = [];
 	private readonly plans = new Map<string, PackagePlan>();
@@ -271,8 +276,8 @@ export class World {
 		this.tick();
 		if (o.stage === 'cancelled') return true;
 		if (o.stage === 'shipped' || o.stage === 'delivered') return false;
-		// release picked units back to stock
-		for (const l of o.lines) if (l.picked && this.stock.has(l.sku)) this.stock.set(l.sku, (this.stock.get(l.sku) ?? 0) + l.picked);
+		// picked units go back on the shelf (they never left on hand)
+		if (o.stage === 'picked' || o.stage === 'packed') this.unpick(o);
 		o.stage = 'cancelled';
 		o.stageAt.cancelled = this.now();
 		o.updatedAt = this.now();
@@ -328,12 +333,29 @@ export class World {
 				l.picked = l.quantity;
 				continue;
 			}
-			const have = Math.max(0, this.stock.get(l.sku) ?? 0);
-			l.picked = Math.min(have, l.quantity);
-			this.stock.set(l.sku, have - l.picked);
+			const free = Math.max(0, (this.stock.get(l.sku) ?? 0) - (this.pickedOut.get(l.sku) ?? 0));
+			l.picked = Math.min(free, l.quantity);
+			this.pickedOut.set(l.sku, (this.pickedOut.get(l.sku) ?? 0) + l.picked);
 			if (l.picked < l.quantity) o.shortPicked = true;
 		}
 		this.setStage(o, 'picked', at);
+	}
+
+	/** Units of this provider's orders not shipped yet: all of a received order's, the picked units of one picked or packed */
+	committed(provider: SandboxProvider, sku: string): number {
+		let n = 0;
+		for (const o of this.list(provider)) {
+			if (o.stage === 'received') {
+				for (const l of o.lines) if (l.sku === sku) n += l.quantity;
+			} else if (o.stage === 'picked' || o.stage === 'packed') {
+				for (const l of o.lines) if (l.sku === sku) n += l.picked;
+			}
+		}
+		return n;
+	}
+
+	private unpick(o: SbOrder): void {
+		for (const l of o.lines) if (l.picked && this.pickedOut.has(l.sku)) this.pickedOut.set(l.sku, (this.pickedOut.get(l.sku) ?? 0) - l.picked);
 	}
 
 	private ship(o: SbOrder, at: number): void {
@@ -387,6 +409,9 @@ export class World {
 			o.updatedAt = Math.max(o.updatedAt, at);
 			return;
 		}
+		// the units leave the building: on hand falls now
+		this.unpick(o);
+		for (const l of o.lines) if (l.picked && this.stock.has(l.sku)) this.stock.set(l.sku, (this.stock.get(l.sku) ?? 0) - l.picked);
 		this.setStage(o, 'shipped', at);
 	}
 

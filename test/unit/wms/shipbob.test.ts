@@ -82,6 +82,37 @@ describe('ShipBob provider against the sandbox', () => {
 		expect(s.shipments[0].lines).toEqual([{ sku: 'MUG', quantity: 1, lineId: '1' }]);
 	});
 
+	it('keeps picked units on hand (committed) until they ship, and lets a second order pick only what is free', async () => {
+		sb.control.seedStock({ MUG: 3 });
+		const a = order(1010, [{ sku: 'MUG', quantity: 2 }]);
+		await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		const mug = async () => (await p.getInventoryLevels()).find((l) => l.sku === 'MUG');
+		expect(await mug()).toMatchObject({ onHand: 3, available: 1 });
+		sb.control.advance(61_000); // picked, not shipped
+		expect((await p.getOrder(a.omsId))!.status).toBe('picked');
+		expect(await mug()).toMatchObject({ onHand: 3, available: 1 });
+		const b = order(1011, [{ sku: 'MUG', quantity: 2 }]);
+		await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		sb.control.advance(200_000); // a ships 2; b picks the 1 left free and ships it (short)
+		expect((await p.getOrder(a.omsId))!.status).toBe('shipped');
+		expect((await p.getOrder(b.omsId))!.shipments[0].lines).toEqual([{ sku: 'MUG', quantity: 1, lineId: '1' }]);
+		expect(await mug()).toMatchObject({ onHand: 0, available: 0 });
+	});
+
+	it('puts the units of an order cancelled after picking back as free stock', async () => {
+		sb.control.seedStock({ MUG: 2 });
+		const a = order(1012, [{ sku: 'MUG', quantity: 2 }]);
+		await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		sb.control.advance(61_000);
+		expect((await p.cancelOrder({ reference: a.omsId })).cancelled).toBe(true);
+		expect((await p.getInventoryLevels()).find((l) => l.sku === 'MUG')).toMatchObject({ onHand: 2, available: 2 });
+		const b = order(1013, [{ sku: 'MUG', quantity: 2 }]);
+		await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		sb.control.advance(200_000);
+		expect((await p.getOrder(b.omsId))!.status).toBe('shipped');
+		expect((await p.getInventoryLevels()).find((l) => l.sku === 'MUG')).toMatchObject({ onHand: 0, available: 0 });
+	});
+
 	it('reads inventory levels per location across pages', async () => {
 		sb.control.seedStock(Object.fromEntries(Array.from({ length: 260 }, (_, i) => [`S-${String(i).padStart(3, '0')}`, i])));
 		const levels = await p.getInventoryLevels();
