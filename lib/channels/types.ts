@@ -99,6 +99,8 @@ export interface TestCredentialsResult {
 
 export interface ChannelClient {
 	readonly channel: ChannelName;
+	/** The seller account this client speaks for (`channel:credential`): the key of its rate limits and of anything shared per account */
+	readonly account: string;
 	readonly stats: ClientStats;
 	listOrdersSince(cursor: string | null, opts?: ListOrdersOptions): Promise<ListOrdersResult>;
 	getOrder(channelOrderId: string): Promise<unknown>;

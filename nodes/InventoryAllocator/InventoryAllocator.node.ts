@@ -41,6 +41,7 @@ function outputsFor(operation: string) {
 function changeItem(c: QuantityChange, pairedIndex: number): INodeExecutionData {
 	const json: IDataObject = { channel: c.channel, sku: c.sku, quantity: c.quantity, previous: c.previous, atp: c.atp, rule: c.rule, tier: c.tier };
 	if (c.explain !== undefined) json.explain = c.explain;
+	if (c.basis !== undefined) json.basis = c.basis;
 	return { json, pairedItem: { item: pairedIndex } };
 }
 

@@ -46,6 +46,8 @@ export interface QuantityChange extends ChangedQuantity {
 	rule: string;
 	tier: 'normal' | 'low';
 	explain?: string;
+	/** Sum of the stock versions the quantity was computed from (higher is newer); the Marketplace node sends the newest */
+	basis?: number;
 }
 
 /** Bundle SKU -> components, and component SKU -> the bundles it is part of. */
@@ -221,6 +223,8 @@ export async function publishChanges(
 		const p = pubs.find((x) => x.channel === c.channel)!;
 		const q: QuantityChange = { ...c, atp: a, rule: p.rule, tier: p.tier };
 		if (explain) q.explain = p.explain;
+		const b = basis.get(c.sku);
+		if (b !== undefined) q.basis = b;
 		return q;
 	});
 	return out;

@@ -19,7 +19,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { normalizeOrder } from '../../lib/channels/normalize';
-import type { CancelLineInput, ChannelClient, ChannelName, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
+import type { CancelLineInput, ChannelClient, ChannelName, QuantityResult, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
+import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, withoutRaw } from '../shared/items';
 import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
 import { shopifyApiTest } from '../shared/channel-client';
@@ -189,6 +190,24 @@ export class Marketplace implements INodeType {
 				description: 'Available quantity to publish (a whole number, 0 or more)',
 				displayOptions: { show: { operation: ['setQuantity'] } },
 			},
+			{
+				displayName: 'Options',
+				name: 'quantityOptions',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				displayOptions: { show: { operation: ['setQuantity'] } },
+				options: [
+					{
+						displayName: 'Send Newest Only',
+						name: 'coalesce',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether quantities for the same account from executions running at the same time share calls: while one call is out, later quantities wait and only the newest per SKU is sent next (each item still waits for the channel’s answer; a replaced one is marked superseded). Of two waiting quantities for a SKU, the one with the higher numeric "basis" (Reserve Stock and Sync Stock add it) wins, else the later one.',
+					},
+				],
+			},
 			// ---- Cancel
 			{
 				displayName: 'Cancel',
@@ -304,26 +323,32 @@ export class Marketplace implements INodeType {
 					results[i] = fail(error, i);
 				}
 			}
-			for (const [ch, list] of byChannel) {
-				let res;
-				try {
-					res = await (await client(ch)).setAvailableQuantities(list.map((x) => x.u));
-				} catch (error) {
-					for (const x of list) results[x.i] = fail(error, x.i);
-					continue;
-				}
-				list.forEach((x, k) => {
-					const r = res[k];
-					if (!r?.ok) {
-						results[x.i] = fail(new Error(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`), x.i);
+			const coalesce = (this.getNodeParameter('quantityOptions', 0, {}) as IDataObject).coalesce !== false;
+			// the channels are independent accounts with their own limits: asked at the same time
+			await Promise.all(
+				[...byChannel].map(async ([ch, list]) => {
+					let res: Array<QuantityResult & { superseded?: boolean }>;
+					try {
+						const c = await client(ch);
+						res = coalesce
+							? await sharedCoalescers.for(c.account).submit(list.map((x) => ({ update: x.u, basis: basisOf(items[x.i].json) })), (u) => c.setAvailableQuantities(u))
+							: await c.setAvailableQuantities(list.map((x) => x.u));
+					} catch (error) {
+						for (const x of list) results[x.i] = fail(error, x.i);
 						return;
 					}
-					results[x.i] = {
-						json: { ...items[x.i].json, marketplace: { operation, channel: ch, sku: r.sku, quantity: r.quantity, ok: true, status: r.status ?? null, reference: r.reference ?? null } },
-						pairedItem: { item: x.i },
-					};
-				});
-			}
+					list.forEach((x, k) => {
+						const r = res[k];
+						if (!r?.ok) {
+							results[x.i] = fail(new Error(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`), x.i);
+							return;
+						}
+						const m: IDataObject = { operation, channel: ch, sku: r.sku, quantity: r.quantity, ok: true, status: r.status ?? null, reference: r.reference ?? null };
+						if (r.superseded) Object.assign(m, { superseded: true, requested: x.u.quantity });
+						results[x.i] = { json: { ...items[x.i].json, marketplace: m }, pairedItem: { item: x.i } };
+					});
+				}),
+			);
 			return [results.filter((r): r is INodeExecutionData => r !== undefined)];
 		}
 
@@ -414,6 +439,12 @@ async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: Channel
 		return [{ json: { channel: ch, cursor: r.cursor, count: orders.length, pages: r.pages, orders }, pairedItem: { item: i } }];
 	}
 	return orders.map((json) => ({ json, pairedItem: { item: i } }));
+}
+
+/** The item's `basis` (sum of stock versions its quantity came from), when it has a usable one */
+function basisOf(json: IDataObject): number | undefined {
+	const b = json.basis;
+	return typeof b === 'number' && Number.isFinite(b) ? b : undefined;
 }
 
 function text(v: unknown): string {

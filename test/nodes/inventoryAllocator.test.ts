@@ -160,7 +160,7 @@ describe('inventoryAllocator: Sync Stock', () => {
 		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials }), 'Sync')).toEqual([]);
 		const full = allocator('Sync', { operation: 'syncStock', fields, channels: ['amazon'], channelRules: {}, options: { fullRecompute: true, explain: false } });
 		const fullOut = outputOf(await runWorkflow(flow(feed, [full]), { credentials }), 'Sync');
-		expect(fullOut).toEqual([{ channel: 'amazon', sku: 'X', quantity: 10, previous: 7, atp: 10, rule: 'defaults', tier: 'normal' }]);
+		expect(fullOut).toEqual([{ channel: 'amazon', sku: 'X', quantity: 10, previous: 7, atp: 10, rule: 'defaults', tier: 'normal', basis: expect.any(Number) }]);
 		// not recorded: the same change is emitted on every run until something records it
 		const noRecord = allocator('Sync', { operation: 'syncStock', fields, channels: ['amazon'], channelRules: {}, options: { recordPublished: false } });
 		const feed2 = [{ item: 'X', qty: 6, wh: 'main' }];
@@ -274,6 +274,9 @@ describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () =>
 		// A: ATP 10 -> 7: amazon 50 % of 7 - 1 = 2 (was 5 - 1 = 4)
 		expect(new Set(changes.map((c) => c.sku))).toEqual(new Set(['A', 'B', 'CUP', 'LID', 'CUP-SET']));
 		expect(changes.find((c) => c.channel === 'amazon' && c.sku === 'A')).toMatchObject({ quantity: 2, previous: 4, atp: 7 });
+		// each carries the stock versions it came from, so the Marketplace node can tell the newer of two quantities
+		const stockA = await store.getStock(['A']);
+		expect(changes.find((c) => c.sku === 'A')!.basis).toBe(stockA.reduce((n, r) => n + r.version, 0));
 		expect(changes.filter((c) => c.sku === 'B').map(key)).toEqual(['ebay/B=0', 'shopify/B=0']); // amazon already listed 1 - 1 = 0
 		expect(changes.filter((c) => c.sku === 'CUP-SET').map((c) => c.atp)).toContain(1);
 		for (const c of changes) expect(c.previous).not.toBe(c.quantity);

@@ -242,6 +242,38 @@ describe('marketplace: Set Available Quantity', () => {
 		expect(sb.sandboxes.walmart.received.inventory.at(-1)).toMatchObject({ sku: input[2].sku, query: { sku: input[2].sku }, body: { sku: input[2].sku, quantity: { unit: 'EACH', amount: 11 } } });
 		expect(JSON.stringify(sb.sandboxes.shopify.received.inventorySets.at(-1))).toContain('4');
 	});
+
+	it('executions running at the same time share calls: while one is out, the others wait and only the newest quantity per SKU is sent', async () => {
+		const sku = String((sb.orders.walmart[2].lines[0] as { sku: string }).sku);
+		const other = String((sb.orders.walmart[3].lines[0] as { sku: string }).sku);
+		const before = sb.sandboxes.walmart.received.inventory.length;
+		// the first call is slow, so the next executions' quantities arrive while it is out
+		sb.sandboxes.walmart.inject({ kind: 'slow', path: '/v3/inventory', method: 'PUT', delayMs: 600 });
+		const first = run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 9, basis: 100 }]);
+		await new Promise((r) => setTimeout(r, 150));
+		const runs = [
+			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 8, basis: 101 }]),
+			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 6, basis: 103 }, { sku: other, quantity: 2 }]),
+			// computed from older stock than the one above, though it arrives later: replaced, not sent
+			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 7, basis: 102 }]),
+		];
+		const [a, b, c, d] = await Promise.all([first, ...runs]);
+		const sent = sb.sandboxes.walmart.received.inventory.slice(before).map((x) => `${x.sku}=${(x.body as { quantity: { amount: number } }).quantity.amount}`);
+		expect(sent.sort()).toEqual([`${sku}=9`, `${sku}=6`, `${other}=2`].sort());
+		expect(outputOf(a, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 9, ok: true });
+		expect(outputOf(a, 'Marketplace')[0].marketplace).not.toHaveProperty('superseded');
+		expect(outputOf(b, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 6, requested: 8, superseded: true, ok: true });
+		expect(outputOf(c, 'Marketplace').map((o) => o.marketplace)).toEqual([
+			expect.objectContaining({ sku, quantity: 6, ok: true }),
+			expect.objectContaining({ sku: other, quantity: 2, ok: true }),
+		]);
+		expect(outputOf(d, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 6, requested: 7, superseded: true });
+
+		// Send Newest Only off: every execution makes its own call
+		const off = sb.sandboxes.walmart.received.inventory.length;
+		await Promise.all([8, 7].map((q) => run({ channel: 'walmart', operation: 'setQuantity', quantityOptions: { coalesce: false } }, [{ sku, quantity: q }])));
+		expect(sb.sandboxes.walmart.received.inventory.length).toBe(off + 2);
+	});
 });
 
 describe('marketplace: Walmart acknowledge and cancel', () => {

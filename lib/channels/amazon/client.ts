@@ -63,6 +63,10 @@ type SearchOrdersBody = { orders?: Array<Record<string, unknown>>; pagination?: 
 
 export class AmazonClient implements ChannelClient {
 	readonly channel = 'amazon' as const;
+
+	get account(): string {
+		return `amazon:${this.opts.credentialId ?? this.c.sellerId + ':' + this.auth.key}`;
+	}
 	private readonly auth: AmazonAuth;
 	private readonly caller: ApiCaller;
 	private readonly base: string;
@@ -94,7 +98,7 @@ export class AmazonClient implements ChannelClient {
 			const spec = this.opts.limits?.[op] ?? AMAZON_LIMITS[op] ?? { ratePerSec: 1, burst: 1 };
 			const scale = this.opts.timeScale ?? 1;
 			b = (this.opts.limiters ?? sharedLimiters).bucket(
-				`amazon:${this.opts.credentialId ?? this.c.sellerId + ':' + this.auth.key}:${op}`,
+				`${this.account}:${op}`,
 				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, scale), burst: spec.burst }),
 			);
 			this.buckets.set(op, b);

@@ -54,6 +54,10 @@ export function ebayLastModifiedFilter(startIso: string): string {
 
 export class EbayClient implements ChannelClient {
 	readonly channel = 'ebay' as const;
+
+	get account(): string {
+		return `ebay:${this.opts.credentialId ?? this.auth.key}`;
+	}
 	private readonly auth: EbayAuth;
 	private readonly caller: ApiCaller;
 	private readonly base: string;
@@ -78,7 +82,7 @@ export class EbayClient implements ChannelClient {
 		if (!b) {
 			const spec = this.opts.limits?.[op] ?? EBAY_LIMITS[op] ?? { ratePerSec: 5, burst: 10 };
 			b = (this.opts.limiters ?? sharedLimiters).bucket(
-				`ebay:${this.opts.credentialId ?? this.auth.key}:${op}`,
+				`${this.account}:${op}`,
 				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, this.opts.timeScale ?? 1), burst: spec.burst }),
 			);
 			this.buckets.set(op, b);

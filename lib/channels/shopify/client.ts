@@ -92,6 +92,10 @@ function gidTail(id: string): string {
 
 export class ShopifyClient implements ChannelClient {
 	readonly channel = 'shopify' as const;
+
+	get account(): string {
+		return `shopify:${this.opts.credentialId ?? this.auth.key}`;
+	}
 	private readonly auth: ShopifyAuth;
 	private readonly caller: ApiCaller;
 	private readonly bucket: TokenBucket;
@@ -117,7 +121,7 @@ export class ShopifyClient implements ChannelClient {
 		this.version = creds.apiVersion || SHOPIFY_DEFAULT_API_VERSION;
 		const lim = opts.limits?.graphql ?? { ratePerSec: 100, burst: 2000 };
 		this.bucket = (opts.limiters ?? sharedLimiters).bucket(
-			`shopify:${opts.credentialId ?? this.auth.key}:graphql`,
+			`${this.account}:graphql`,
 			() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, scale), burst: lim.burst }),
 		);
 		this.overlap = opts.cursorOverlapMs ?? 60_000;

@@ -54,6 +54,10 @@ const CARRIERS = new Set(['UPS', 'USPS', 'FedEx', 'Airborne', 'OnTrac', 'DHL', '
 
 export class WalmartClient implements ChannelClient {
 	readonly channel = 'walmart' as const;
+
+	get account(): string {
+		return `walmart:${this.opts.credentialId ?? this.auth.key}`;
+	}
 	private readonly auth: WalmartAuth;
 	private readonly caller: ApiCaller;
 	private readonly base: string;
@@ -78,7 +82,7 @@ export class WalmartClient implements ChannelClient {
 		if (!b) {
 			const spec = this.opts.limits?.[op] ?? WALMART_LIMITS[op] ?? { ratePerSec: 1, burst: 10 };
 			b = (this.opts.limiters ?? sharedLimiters).bucket(
-				`walmart:${this.opts.credentialId ?? this.auth.key}:${op}`,
+				`${this.account}:${op}`,
 				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, this.opts.timeScale ?? 1), burst: spec.burst }),
 			);
 			this.buckets.set(op, b);

@@ -47,6 +47,10 @@ function wooGmt(iso: string): string {
 
 export class WooCommerceClient implements ChannelClient {
 	readonly channel = 'woocommerce' as const;
+
+	get account(): string {
+		return `woocommerce:${this.opts.credentialId ?? credentialKey(this.c.storeUrl, this.c.consumerKey)}`;
+	}
 	private readonly caller: ApiCaller;
 	private readonly api: string;
 	private readonly bucket?: TokenBucket;
@@ -61,7 +65,7 @@ export class WooCommerceClient implements ChannelClient {
 		const lim = opts.limits?.rest;
 		if (lim)
 			this.bucket = (opts.limiters ?? sharedLimiters).bucket(
-				`woocommerce:${opts.credentialId ?? credentialKey(c.storeUrl, c.consumerKey)}:rest`,
+				`${this.account}:rest`,
 				() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, opts.timeScale ?? 1), burst: lim.burst }),
 			);
 	}
