@@ -1,6 +1,6 @@
 /** Small helpers the benchmarks share: timing, peak memory, tables, and a throwaway PostgreSQL. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -120,4 +120,29 @@ export async function postgresUpdateLimit(url: string, schema: string, batches: 
 	const ms = nowMs() - t0;
 	await c.end();
 	return perSecond(timed.reduce((s, b) => s + b.length, 0), ms);
+}
+
+/**
+ * CPU time (user + system, ms) used so far by every live process in these process groups (Linux /proc; a process
+ * that has exited no longer counts, so read it around a phase in which the processes stay up).
+ */
+export function groupCpuMs(pgids: number[]): number {
+	const want = new Set(pgids);
+	const tick = 1000 / 100; // USER_HZ is 100 on Linux
+	let ms = 0;
+	for (const pid of readdirSync('/proc')) {
+		if (!/^\d+$/.test(pid)) continue;
+		let stat: string;
+		try {
+			stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		} catch {
+			continue;
+		}
+		// fields after the command name (which may hold spaces) closed by the last ')'
+		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		// f[2] = pgrp, f[11] = utime, f[12] = stime
+		if (!want.has(Number(f[2]))) continue;
+		ms += (Number(f[11]) + Number(f[12])) * tick;
+	}
+	return ms;
 }

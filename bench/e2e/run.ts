@@ -15,7 +15,11 @@
  * channel's sandbox (Amazon listings, eBay bulk quantity, Walmart inventory, WooCommerce batch), through Reserve
  * Stock's Quantity Changes and Publish Quantities in Fulfil Order.
  *
- * Prints a table; no figure is asserted anywhere. BENCH_MODES=single,queue (default both).
+ * Also the CPU time the n8n processes used per ceiling request and per OMS order (from /proc, every process of each
+ * n8n's group): the ceiling is CPU-bound on this machine, so their ratio is the most the OMS could reach of it.
+ *
+ * Prints a table; no figure is asserted anywhere. BENCH_MODES=single,queue (default both); BENCH_N8N_ENV (JSON) adds
+ * environment to every n8n process.
  */
 import { join } from 'node:path';
 import { N8n, repoRoot, type WorkflowJson } from '../../test/e2e/harness/n8n';
@@ -25,12 +29,14 @@ import { CATALOG, generateOrders, type SeedOrder } from '../../test/sandbox/gene
 import { openSqliteStore } from '../../lib/store/sqlite';
 import type { Store } from '../../lib/store/types';
 import { readFileSync } from 'node:fs';
-import { fmt, table } from '../lib';
+import { fmt, groupCpuMs, table } from '../lib';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SALES = Number(process.env.BENCH_SALES ?? 15);
 const MODES = (process.env.BENCH_MODES ?? 'single,queue').split(',');
+/** Extra environment for every n8n process, as JSON: e.g. {"NODE_OPTIONS":"--cpu-prof --cpu-prof-dir=/tmp/prof"} to profile */
+const N8N_ENV = process.env.BENCH_N8N_ENV ? (JSON.parse(process.env.BENCH_N8N_ENV) as Record<string, string>) : undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
@@ -70,6 +76,8 @@ interface Target {
 	mode: string;
 	webhookUrl(path: string): string;
 	store: Store;
+	/** Process groups of the n8n processes (each n8n runs in its own group, with its task runners) */
+	pgids(): number[];
 	stop(): Promise<void>;
 }
 
@@ -166,15 +174,15 @@ async function main(): Promise<void> {
 		let target: Target;
 		console.log(`bench:e2e ${mode}: starting n8n ...`);
 		if (mode === 'single') {
-			const n8n = await N8n.create({ name: 'bench-single' });
+			const n8n = await N8n.create({ name: 'bench-single', env: N8N_ENV });
 			await n8n.importCredentials(sandboxCredentials(sb));
 			for (const wf of workflows) await n8n.importWorkflow(wf);
 			const store = await openSqliteStore(join(n8n.userFolder, '.n8n', 'oms-wms', 'oms.sqlite'));
 			await n8n.start();
-			target = { mode, webhookUrl: (p) => n8n.webhookUrl(p), store, stop: async () => (await store.close(), await n8n.stop()) };
+			target = { mode, webhookUrl: (p) => n8n.webhookUrl(p), store, pgids: () => [n8n.pid!], stop: async () => (await store.close(), await n8n.stop()) };
 		} else {
-			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: 10 });
-			target = { mode, webhookUrl: (p) => qm.webhookUrl(p), store: await qm.store(), stop: () => qm.stop() };
+			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: 10, env: N8N_ENV });
+			target = { mode, webhookUrl: (p) => qm.webhookUrl(p), store: await qm.store(), pgids: () => [qm.main, qm.webhook, ...qm.workers].map((x) => x.pid!), stop: () => qm.stop() };
 		}
 		try {
 			await target.store.upsertStockLevels(CATALOG.map((c) => ({ sku: c.sku, onHand: 1_000_000 })), { cause: 'bench' });
@@ -184,8 +192,15 @@ async function main(): Promise<void> {
 			// plain, ready, low-risk orders: paid, one line, standard shipping, distinct buyers
 			const clean = gen.map((o, i) => ({ ...o, status: 'paid' as SeedOrder['status'], shippingLevel: 'standard' as SeedOrder['shippingLevel'], lines: [{ ...o.lines[0], quantity: 1 }], fraud: [], customer: { ...o.customer, email: `buyer${i}@example.com`, firstOrder: false } }));
 			await ceiling(target, 20); // warm-up: n8n compiles and caches on first use
+			const cpu0 = groupCpuMs(target.pgids());
 			const ceil = await ceiling(target);
+			const cpu1 = groupCpuMs(target.pgids());
+			const calls0 = published(sb);
 			const oms = await omsThroughput(target, sb, shopifyUrl, clean.slice(0, ORDERS));
+			const calls1 = published(sb);
+			const cpu2 = groupCpuMs(target.pgids());
+			const cpuCeil = (cpu1 - cpu0) / ORDERS;
+			const cpuOrder = (cpu2 - cpu1) / ORDERS;
 			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
 			const prop = await propagation(target, sb, shopifyUrl, sales);
 			rows.push({
@@ -193,6 +208,10 @@ async function main(): Promise<void> {
 				'ceiling req/s': ceil.toFixed(1),
 				'OMS orders/s': oms.rate.toFixed(1),
 				'share of ceiling': (oms.rate / ceil).toFixed(2),
+				'n8n CPU ms/req': fmt(cpuCeil),
+				'n8n CPU ms/order': fmt(cpuOrder),
+				// quantity calls the burst made to Amazon / eBay / Walmart / WooCommerce (one per SKU and sale without coalescing)
+				'qty calls a/e/w/wc': Object.keys(calls0).map((ch) => calls1[ch] - calls0[ch]).join('/'),
 				'webhook->WMS p50 ms': fmt(oms.p50),
 				'p95 ms': fmt(oms.p95),
 				'qty propagation p50 ms': prop.ms.length ? fmt(pct(prop.ms, 50)) : 'n/a',

@@ -21,7 +21,7 @@ import {
 import { normalizeOrder } from '../../lib/channels/normalize';
 import type { CancelLineInput, ChannelClient, ChannelName, QuantityResult, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
-import { errorItem, InvalidItemError, withoutRaw } from '../shared/items';
+import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
 import { shopifyApiTest } from '../shared/channel-client';
 
@@ -315,7 +315,7 @@ export class Marketplace implements INodeType {
 			for (let i = 0; i < items.length; i++) {
 				try {
 					const ch = channelOf(i);
-					const u = quantityUpdate(this.getNodeParameter('sku', i), this.getNodeParameter('quantity', i));
+					const u = quantityUpdate(itemParameter(this, 'sku', i, items), itemParameter(this, 'quantity', i, items));
 					const list = byChannel.get(ch) ?? [];
 					list.push({ i, u });
 					byChannel.set(ch, list);

@@ -52,3 +52,21 @@ export function withoutRaw<T extends object>(order: T, keepRaw: boolean): T {
 	void _raw;
 	return rest as T;
 }
+
+/** `={{ $json.field }}` and nothing else (spaces allowed), the field a plain identifier */
+const PLAIN_FIELD = /^=\{\{\s*\$json\.([A-Za-z_$][\w$]*)\s*\}\}$/;
+
+/**
+ * A parameter of item i. When the parameter is exactly `={{ $json.<field> }}` (these nodes' defaults for per-item
+ * fields), the field is read from the item directly: the same value n8n's expression engine would give, without an
+ * evaluation in its isolate (n8n 2.x compiles each expression in a fresh isolate per execution, a few ms each, which
+ * a quantity publish repeats for every channel and SKU). Anything else goes through getNodeParameter.
+ */
+export function itemParameter(ctx: IExecuteFunctions, name: string, i: number, items: INodeExecutionData[]): unknown {
+	const raw = ctx.getNode().parameters[name];
+	if (typeof raw === 'string') {
+		const m = PLAIN_FIELD.exec(raw);
+		if (m) return items[i].json[m[1]];
+	}
+	return ctx.getNodeParameter(name, i);
+}

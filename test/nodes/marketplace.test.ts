@@ -243,6 +243,20 @@ describe('marketplace: Set Available Quantity', () => {
 		expect(JSON.stringify(sb.sandboxes.shopify.received.inventorySets.at(-1))).toContain('4');
 	});
 
+	it('SKU and Quantity: the plain $json fields are read from the item; any other expression is evaluated as written', async () => {
+		const sku = String((sb.orders.walmart[4].lines[0] as { sku: string }).sku);
+		const before = sb.sandboxes.walmart.received.inventory.length;
+		const r = await run({ channel: 'walmart', operation: 'setQuantity', sku: '={{ $json.item.code }}', quantity: '={{ $json.units - 1 }}' }, [{ item: { code: sku }, units: 5 }]);
+		expect(r.error).toBeUndefined();
+		expect(sb.sandboxes.walmart.received.inventory.slice(before).map((x) => [x.sku, (x.body as { quantity: { amount: number } }).quantity.amount])).toEqual([[sku, 4]]);
+		// the defaults ({{ $json.sku }}, {{ $json.quantity }}) on an item without those fields: the item's own error
+		const bad = await run({ channel: 'walmart', operation: 'setQuantity', sku: '={{ $json.sku }}', quantity: '={{  $json.quantity }}' }, [{ sku }, { quantity: 3 }], { onError: 'continueErrorOutput' });
+		expect(itemsOf(bad, 'Marketplace', 1).map((e) => [e.pairedItem, String(e.json.error)])).toEqual([
+			[{ item: 0 }, expect.stringMatching(/quantity/i)],
+			[{ item: 1 }, expect.stringMatching(/SKU/)],
+		]);
+	});
+
 	it('executions running at the same time share calls: while one is out, the others wait and only the newest quantity per SKU is sent', async () => {
 		const sku = String((sb.orders.walmart[2].lines[0] as { sku: string }).sku);
 		const other = String((sb.orders.walmart[3].lines[0] as { sku: string }).sku);
