@@ -175,7 +175,9 @@ export function planReservations(
 			continue;
 		}
 
-		// what each line still needs, and what can be taken now (without writing yet)
+		// what each line still needs, and what can be taken now: taken from the cells at once, so that a later line
+		// of the same SKU (or a bundle sharing a component) sees what this one took; given back below if the order
+		// is not to be reserved after all (ship complete and short)
 		const n = req.lines.length;
 		const haves: number[] = new Array(n);
 		const takes: Take[][] = new Array(n);
@@ -186,12 +188,22 @@ export function planReservations(
 			const need = line.quantity - have;
 			const t = need > 0 ? takeFor(line, need, bySku) : NO_TAKES;
 			let units = 0;
-			for (const x of t) units += x.units;
+			for (const x of t) {
+				units += x.units;
+				for (const comp of x.components ?? [{ sku: line.sku, quantity: x.units }]) cellAt(bySku, comp.sku, x.location).reserved += comp.quantity;
+			}
 			if (units < need) complete = false;
 			haves[i] = have;
 			takes[i] = t;
 		}
 		const apply = req.allowPartial || complete;
+		if (!apply) {
+			for (let i = 0; i < n; i++) {
+				for (const x of takes[i]) {
+					for (const comp of x.components ?? [{ sku: req.lines[i].sku, quantity: x.units }]) cellAt(bySku, comp.sku, x.location).reserved -= comp.quantity;
+				}
+			}
+		}
 		const parts: ReservationPart[] = doc ? doc.map((p) => ({ ...p })) : [];
 		const touchedSkus: string[] = [];
 		const lines: ReserveLineResult[] = new Array(n);
@@ -203,9 +215,7 @@ export function planReservations(
 				for (const t of takes[i]) {
 					const comps = t.components ?? [{ sku: line.sku, quantity: t.units }];
 					for (const comp of comps) {
-						const cell = cellAt(bySku, comp.sku, t.location);
-						cell.reserved += comp.quantity;
-						touched.add(cell);
+						touched.add(cellAt(bySku, comp.sku, t.location));
 						if (!touchedSkus.includes(comp.sku)) touchedSkus.push(comp.sku);
 						const part = doc ? parts.find((p) => p.line === line.lineId && p.sku === comp.sku && p.location === t.location) : undefined;
 						if (part) part.active += comp.quantity;

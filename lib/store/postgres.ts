@@ -498,10 +498,10 @@ export class PostgresStore implements Store {
 					docs.set(r.oms_id as string, partsFromJson(r.parts));
 				}
 			}
-			// 2. lock the stock rows involved, in a fixed order
+			// 2. lock the stock rows involved, in a fixed order (a repeat order's too: its result says whether a SKU
+			//    has stock rows at all)
 			const skus = new Set<string>();
 			for (const req of requests) {
-				if (docs.has(req.omsId) && req.mode !== 'topUp') continue;
 				for (const l of req.lines) {
 					if (l.components?.length) for (const comp of l.components) skus.add(comp.sku);
 					else skus.add(l.sku);

@@ -580,9 +580,9 @@ export class SqliteStore implements Store {
 			)) {
 				docs.set(r.oms_id as string, partsFromJson(r.parts));
 			}
+			// every line's SKU, a repeat order's too: its result says whether the SKU has stock rows at all
 			const skus = new Set<string>();
 			for (const req of requests) {
-				if (docs.has(req.omsId) && req.mode !== 'topUp') continue;
 				for (const l of req.lines) {
 					if (l.components?.length) for (const c of l.components) skus.add(c.sku);
 					else skus.add(l.sku);

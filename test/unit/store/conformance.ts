@@ -280,6 +280,44 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getStock(['TWICE']))[0]).toMatchObject({ onHand: 3, reserved: 3, atp: 0 });
 			});
 
+			it('reserves two lines of one SKU in one order against the same stock, never past it', async () => {
+				await store.upsertStockLevels([{ sku: 'SAME', onHand: 3 }, { sku: 'CUP', onHand: 4 }, { sku: 'LID', onHand: 10 }]);
+				const [partial] = await store.reserve([
+					{ omsId: 'm:1', allowPartial: true, lines: [{ lineId: '1', sku: 'SAME', quantity: 2 }, { lineId: '2', sku: 'SAME', quantity: 2 }] },
+				]);
+				expect(partial.lines.map((l) => [l.allocated, l.backordered])).toEqual([
+					[2, 0],
+					[1, 1],
+				]);
+				expect((await store.getStock(['SAME']))[0]).toMatchObject({ reserved: 3, atp: 0 });
+				// ship complete: the second line is short once the first has taken its units, so nothing is reserved
+				const cups = [{ sku: 'CUP', quantity: 2 }];
+				const [complete] = await store.reserve([
+					{
+						omsId: 'm:2',
+						allowPartial: false,
+						lines: [
+							{ lineId: '1', sku: 'CUP', quantity: 3 },
+							{ lineId: '2', sku: 'CUP-PAIR', quantity: 1, components: cups },
+						],
+					},
+				]);
+				expect(complete.lines.map((l) => l.allocated)).toEqual([0, 0]);
+				expect(complete.changed).toBe(false);
+				expect((await store.getStock(['CUP']))[0]).toMatchObject({ reserved: 0, atp: 4 });
+				expect(await store.activeReservations('m:2')).toEqual([]);
+			});
+
+			it('says a repeat order\'s SKUs are known when they have stock rows', async () => {
+				await store.upsertStockLevels([{ sku: 'KNOWN', onHand: 3 }]);
+				const req = { omsId: 'k:1', allowPartial: true, lines: [{ lineId: '1', sku: 'KNOWN', quantity: 1 }, { lineId: '2', sku: 'NOPE', quantity: 1 }] };
+				const [first] = await store.reserve([req]);
+				const [again] = await store.reserve([req]);
+				expect(again.changed).toBe(false);
+				expect(again.lines).toEqual(first.lines);
+				expect(again.lines.map((l) => l.unknownSku ?? false)).toEqual([false, true]);
+			});
+
 			it('never oversells under concurrent reservations in one process', async () => {
 				await store.upsertStockLevels([{ sku: 'LAST', onHand: 10 }]);
 				const results = await Promise.all(
