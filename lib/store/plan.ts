@@ -4,8 +4,8 @@
  */
 import type { CanonicalOrder } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
-import { chooseBundleLocations, chooseLocations } from '../allocation/location';
-import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReservedPart, StoredOrder } from './types';
+import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from '../allocation/location';
+import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReserveResult, ReservedPart, StoredOrder } from './types';
 
 export function isoUtc(value: string | Date | number): string {
 	const d = value instanceof Date ? value : new Date(value);
@@ -78,6 +78,9 @@ export interface StockCell {
 	onHand: number;
 	reserved: number;
 	safetyStock: number;
+	/** Which planReservations call last took units on the cell: each touched cell is listed once, without a Set
+	 * (a store that keeps cells sets it to 0 when it reads them, so they all have one shape) */
+	lastPlan?: number;
 }
 
 export interface ExistingReservation extends ReservedPart {
@@ -102,13 +105,13 @@ export interface ReservationPart {
 	released: number;
 }
 
-export interface ReservePlan {
-	results: Array<{ omsId: string; changed: boolean; lines: ReserveLineResult[]; touchedSkus: string[] }>;
+export interface ReservePlan<C extends StockCell = StockCell> {
+	results: ReserveResult[];
 	/** Reservation documents to write, whole: `isNew` ones inserted (an order reserved for the first time, even
 	 * with nothing allocated), the others updated (parts added by a top-up). */
 	docs: Array<{ omsId: string; parts: ReservationPart[]; isNew: boolean }>;
-	/** Stock cells whose `reserved` changed, with the final value */
-	touched: StockCell[];
+	/** Stock cells whose `reserved` changed (the caller's own objects, updated in place), each once */
+	touched: C[];
 }
 
 /** Sum of a document's active units (kept beside the parts, so "which orders hold stock" needs no JSON). */
@@ -118,134 +121,212 @@ export function activeUnits(parts: ReservationPart[]): number {
 	return n;
 }
 
+/** Stock rows grouped by SKU, as planReservations takes them. */
+export function cellsBySku<C extends StockCell>(rows: Iterable<C>): Map<string, C[]> {
+	const bySku = new Map<string, C[]>();
+	for (const row of rows) {
+		const list = bySku.get(row.sku);
+		if (list) list.push(row);
+		else bySku.set(row.sku, [row]);
+	}
+	return bySku;
+}
+
+/** planReservations calls so far (see StockCell.lastPlan) */
+let plans = 0;
+
+/** Stock rows by SKU for planReservations: a Map, or a store's reader of them (no rows: undefined or empty). */
+export interface StockRowsBySku<C extends StockCell> {
+	get(sku: string): C[] | undefined;
+}
+
 /**
  * Plan a batch of reservations against stock rows read (and locked) in the same transaction.
+ * - `stock`: the stock rows of every SKU the batch names (cellsBySku). The cells are updated in place (`reserved`),
+ *   in request order, so later orders in the batch see earlier ones' reservations, and are returned in `touched`:
+ *   a caller that keeps cells beyond its transaction must drop them if that transaction fails.
  * - `docs`: the reservation documents of the batch's orders that have one (read in the same transaction). An order
  *   with a document was reserved before: in 'once' mode nothing changes and the result is rebuilt from it. Units
  *   shipped for a line (committed) count as allocated to it, so topping up a split order after its first shipment
  *   never reserves the shipped units again.
+ * - Lines are taken in order, each from what the order's earlier lines left.
  * - allowPartial=false: every line in full, or nothing for the whole order.
  * - Bundles reserve their components, all from one location (availability of a bundle is per location).
- * Cells are mutated in request order, so later orders in the batch see earlier ones' reservations; an order named
- * twice in one batch is reserved once (the second request sees the first one's document).
+ * An order named twice in one batch is reserved once (the second request sees the first one's document).
  */
-export function planReservations(
+export function planReservations<C extends StockCell>(
 	requests: ReserveRequest[],
-	stock: StockCell[],
-	docs: Map<string, ReservationPart[]>,
-): ReservePlan {
-	const bySku = new Map<string, StockCell[]>();
-	for (const row of stock) {
-		const cell: StockCell = {
-			sku: row.sku,
-			location: row.location,
-			onHand: row.onHand,
-			reserved: row.reserved,
-			safetyStock: row.safetyStock,
-		};
-		const list = bySku.get(cell.sku);
-		if (list) list.push(cell);
-		else bySku.set(cell.sku, [cell]);
-	}
-	const known = new Map(docs);
+	stock: StockRowsBySku<C>,
+	docs: ReadonlyMap<string, ReservationPart[]>,
+): ReservePlan<C> {
+	// documents to write (by order: an order's later request in the batch reads its document here), touched cells
 	const writes = new Map<string, { omsId: string; parts: ReservationPart[]; isNew: boolean }>();
-	const touched = new Set<StockCell>();
-	const results: ReservePlan['results'] = [];
-
-	for (const req of requests) {
-		const doc = known.get(req.omsId);
+	const toWrite: ReservePlan['docs'] = [];
+	const touched: C[] = [];
+	const plan = ++plans;
+	const results: ReserveResult[] = new Array(requests.length);
+	// What an order's lines took, as entries: a cell and the units taken there (one per location, one per component
+	// and location for a bundle); line i's entries are [ends[i - 1], ends[i]). Reused by every order. This runs for
+	// every line of every batch: each SKU is looked up once, loops index arrays sized up front, and nothing is
+	// allocated that the results and documents do not keep (allocation is most of a batch's collector time).
+	const cells: C[] = [];
+	const units: number[] = [];
+	const ends: number[] = [];
+	for (let r = 0; r < requests.length; r++) {
+		const req = requests[r];
+		const written = writes.get(req.omsId);
+		const doc = written ? written.parts : docs.get(req.omsId);
 		if (doc && req.mode !== 'topUp') {
-			results.push({
-				omsId: req.omsId,
-				changed: false,
-				touchedSkus: [],
-				lines: req.lines.map((line) => {
-					const allocated = Math.min(line.quantity, heldUnits(doc, line));
-					return {
-						lineId: line.lineId,
-						sku: line.sku,
-						requested: line.quantity,
-						allocated,
-						backordered: line.quantity - allocated,
-						parts: heldParts(doc, line.lineId),
-						...(isUnknown(line, bySku) ? { unknownSku: true } : {}),
-					};
-				}),
-			});
+			results[r] = heldResult(req, doc, stock);
 			continue;
 		}
 
-		// what each line still needs, and what can be taken now: taken from the cells at once, so that a later line
-		// of the same SKU (or a bundle sharing a component) sees what this one took; given back below if the order
-		// is not to be reserved after all (ship complete and short)
+		// each line takes what it still needs from the cells at once (a later line of the same SKU, or a bundle
+		// sharing a component, sees what it took); all given back if the order must ship complete and is short
 		const n = req.lines.length;
-		const haves: number[] = new Array(n);
-		const takes: Take[][] = new Array(n);
+		const lines: ReserveLineResult[] = new Array(n);
 		let complete = true;
+		let e = 0;
 		for (let i = 0; i < n; i++) {
 			const line = req.lines[i];
 			const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
 			const need = line.quantity - have;
-			const t = need > 0 ? takeFor(line, need, bySku) : NO_TAKES;
-			let units = 0;
-			for (const x of t) {
-				units += x.units;
-				for (const comp of x.components ?? [{ sku: line.sku, quantity: x.units }]) cellAt(bySku, comp.sku, x.location).reserved += comp.quantity;
-			}
-			if (units < need) complete = false;
-			haves[i] = have;
-			takes[i] = t;
-		}
-		const apply = req.allowPartial || complete;
-		if (!apply) {
-			for (let i = 0; i < n; i++) {
-				for (const x of takes[i]) {
-					for (const comp of x.components ?? [{ sku: req.lines[i].sku, quantity: x.units }]) cellAt(bySku, comp.sku, x.location).reserved -= comp.quantity;
-				}
-			}
-		}
-		const parts: ReservationPart[] = doc ? doc.map((p) => ({ ...p })) : [];
-		const touchedSkus: string[] = [];
-		const lines: ReserveLineResult[] = new Array(n);
-		for (let i = 0; i < n; i++) {
-			const line = req.lines[i];
-			const lineParts = doc ? heldParts(doc, line.lineId) : [];
+			const start = e;
 			let got = 0;
-			if (apply) {
-				for (const t of takes[i]) {
-					const comps = t.components ?? [{ sku: line.sku, quantity: t.units }];
-					for (const comp of comps) {
-						touched.add(cellAt(bySku, comp.sku, t.location));
-						if (!touchedSkus.includes(comp.sku)) touchedSkus.push(comp.sku);
-						const part = doc ? parts.find((p) => p.line === line.lineId && p.sku === comp.sku && p.location === t.location) : undefined;
-						if (part) part.active += comp.quantity;
-						else parts.push({ line: line.lineId, sku: comp.sku, location: t.location, active: comp.quantity, committed: 0, released: 0 });
-						lineParts.push({ sku: comp.sku, location: t.location, quantity: comp.quantity });
+			let known: boolean;
+			if (!line.components?.length) {
+				const rows = stock.get(line.sku);
+				known = rows !== undefined && rows.length > 0;
+				if (need > 0 && rows?.length === 1) {
+					got = takeAtOnlyLocation(need, rows[0]);
+					if (got > 0) {
+						rows[0].reserved += got;
+						cells[e] = rows[0];
+						units[e++] = got;
 					}
-					got += t.units;
+				} else if (need > 0) {
+					for (const t of chooseLocations(need, rows ?? NO_CELLS)) {
+						const cell = cellAt(rows!, line.sku, t.location);
+						cell.reserved += t.quantity;
+						cells[e] = cell;
+						units[e++] = t.quantity;
+						got += t.quantity;
+					}
+				}
+			} else {
+				known = line.components.every((c) => !!stock.get(c.sku)?.length);
+				if (need > 0) {
+					const rows: C[] = [];
+					for (const c of line.components) rows.push(...(stock.get(c.sku) ?? []));
+					for (const t of chooseBundleLocations(need, line.components, rows)) {
+						for (const c of t.components) {
+							const cell = cellAt(stock.get(c.sku)!, c.sku, t.location);
+							cell.reserved += c.quantity;
+							cells[e] = cell;
+							units[e++] = c.quantity;
+						}
+						got += t.bundles;
+					}
 				}
 			}
-			const allocated = haves[i] + got;
+			if (got < need) complete = false;
+			ends[i] = e;
+			const result: ReserveLineResult = {
+				lineId: line.lineId,
+				sku: line.sku,
+				requested: line.quantity,
+				allocated: have + got,
+				backordered: need - got,
+				parts: doc ? heldParts(doc, line.lineId) : e > start ? new Array(e - start) : [],
+			};
+			if (!known) result.unknownSku = true;
+			lines[i] = result;
+		}
+		if (e > 0 && !req.allowPartial && !complete) {
+			for (let k = 0; k < e; k++) cells[k].reserved -= units[k];
+			for (let i = 0; i < n; i++) {
+				const result = lines[i];
+				result.backordered += result.allocated;
+				result.allocated = doc ? Math.min(req.lines[i].quantity, heldUnits(doc, req.lines[i])) : 0;
+				result.backordered -= result.allocated;
+				if (!doc) result.parts = [];
+			}
+			e = 0;
+		}
+
+		// what was taken, on the order's document, in each line's result and in the touched cells and SKUs
+		const parts: ReservationPart[] = doc ? doc.map((p) => ({ ...p })) : new Array(e);
+		let nParts = doc ? parts.length : 0;
+		const touchedSkus: string[] = new Array(e);
+		let nSkus = 0;
+		let k = 0;
+		for (let i = 0; k < e; i++) {
+			const lineId = req.lines[i].lineId;
+			const lineParts = lines[i].parts;
+			for (let j = 0; k < ends[i]; j++, k++) {
+				const cell = cells[k];
+				const sku = cell.sku;
+				const quantity = units[k];
+				if (cell.lastPlan !== plan) {
+					cell.lastPlan = plan;
+					touched.push(cell);
+				}
+				// touched SKUs, kept sorted as they come (a few per order)
+				let at = nSkus;
+				while (at > 0 && touchedSkus[at - 1] > sku) at--;
+				if (at === 0 || touchedSkus[at - 1] !== sku) {
+					for (let m = nSkus; m > at; m--) touchedSkus[m] = touchedSkus[m - 1];
+					touchedSkus[at] = sku;
+					nSkus++;
+				}
+				const part = doc ? parts.find((p) => p.line === lineId && p.sku === sku && p.location === cell.location) : undefined;
+				if (part) part.active += quantity;
+				else parts[nParts++] = { line: lineId, sku, location: cell.location, active: quantity, committed: 0, released: 0 };
+				const reserved: ReservedPart = { sku, location: cell.location, quantity };
+				if (doc) lineParts.push(reserved);
+				else lineParts[j] = reserved;
+			}
+		}
+		parts.length = nParts;
+		touchedSkus.length = nSkus;
+		const changed = nSkus > 0;
+		if (written && changed) written.parts = parts;
+		else if (!doc) {
+			const d = { omsId: req.omsId, parts, isNew: true };
+			writes.set(req.omsId, d);
+			toWrite.push(d);
+		} else if (changed) {
+			const d = { omsId: req.omsId, parts, isNew: false };
+			writes.set(req.omsId, d);
+			toWrite.push(d);
+		}
+		results[r] = { omsId: req.omsId, changed, lines, touchedSkus };
+	}
+	return { results, docs: toWrite, touched };
+}
+
+const NO_CELLS: StockCell[] = [];
+
+/** The result of an order reserved before, from its document (nothing changes). */
+function heldResult(req: ReserveRequest, doc: ReservationPart[], stock: StockRowsBySku<StockCell>): ReserveResult {
+	return {
+		omsId: req.omsId,
+		changed: false,
+		touchedSkus: [],
+		lines: req.lines.map((line) => {
+			const allocated = Math.min(line.quantity, heldUnits(doc, line));
 			const result: ReserveLineResult = {
 				lineId: line.lineId,
 				sku: line.sku,
 				requested: line.quantity,
 				allocated,
 				backordered: line.quantity - allocated,
-				parts: lineParts,
+				parts: heldParts(doc, line.lineId),
 			};
-			if (isUnknown(line, bySku)) result.unknownSku = true;
-			lines[i] = result;
-		}
-		const changed = touchedSkus.length > 0;
-		if (!doc || changed) {
-			const prior = writes.get(req.omsId);
-			writes.set(req.omsId, { omsId: req.omsId, parts, isNew: prior ? prior.isNew : !docs.has(req.omsId) });
-		}
-		known.set(req.omsId, parts);
-		results.push({ omsId: req.omsId, changed, lines, touchedSkus: touchedSkus.sort() });
-	}
-	return { results, docs: [...writes.values()], touched: [...touched] };
+			if (!hasRows(line, stock)) result.unknownSku = true;
+			return result;
+		}),
+	};
 }
 
 /** Units of a line the order's document already covers (active or shipped); a bundle counts whole bundles. */
@@ -271,41 +352,16 @@ function heldParts(doc: ReservationPart[], lineId: string): ReservedPart[] {
 	return out;
 }
 
-function cellAt(bySku: Map<string, StockCell[]>, sku: string, location: string): StockCell {
-	for (const c of bySku.get(sku) ?? []) if (c.location === location) return c;
+/** The cell of `rows` (one SKU's) at a location. */
+function cellAt<C extends StockCell>(rows: C[], sku: string, location: string): C {
+	for (let i = 0; i < rows.length; i++) if (rows[i].location === location) return rows[i];
 	throw new Error(`no stock row read for ${sku} at ${location}`);
 }
 
-function isUnknown(line: ReserveRequest['lines'][number], bySku: Map<string, StockCell[]>): boolean {
-	if (line.components?.length) return line.components.some((c) => !bySku.has(c.sku));
-	return !bySku.has(line.sku);
-}
-
-/** Units to take at one location; `components` only for a bundle (a plain line takes `units` of its own SKU). */
-interface Take {
-	location: string;
-	units: number;
-	components?: Array<{ sku: string; quantity: number }>;
-}
-const NO_TAKES: Take[] = [];
-
-/**
- * Units of a line that can be taken now, per location. Where to take them is lib/allocation/location.ts's rule
- * (the one rule for every location choice in the pack).
- */
-function takeFor(line: ReserveRequest['lines'][number], need: number, bySku: Map<string, StockCell[]>): Take[] {
-	if (!line.components?.length) {
-		const out: Take[] = [];
-		for (const c of chooseLocations(need, bySku.get(line.sku) ?? [])) out.push({ location: c.location, units: c.quantity });
-		return out;
-	}
-	const rows: StockCell[] = [];
-	for (const c of line.components) rows.push(...(bySku.get(c.sku) ?? []));
-	return chooseBundleLocations(need, line.components, rows).map((t) => ({
-		location: t.location,
-		units: t.bundles,
-		components: t.components,
-	}));
+/** The SKU (each component, for a bundle) has stock rows; a line without is reported as an unknown SKU. */
+function hasRows(line: ReserveRequest['lines'][number], stock: StockRowsBySku<StockCell>): boolean {
+	if (line.components?.length) return line.components.every((c) => !!stock.get(c.sku)?.length);
+	return !!stock.get(line.sku)?.length;
 }
 
 // ------------------------------------------------------------------ release / commit

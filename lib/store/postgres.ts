@@ -11,6 +11,7 @@ import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './t
 import {
 	activeParts,
 	activeUnits,
+	cellsBySku,
 	isoUtc,
 	planConsume,
 	planRecord,
@@ -520,9 +521,10 @@ export class PostgresStore implements Store {
 						onHand: Number(r.on_hand),
 						reserved: Number(r.reserved),
 						safetyStock: Number(r.safety_stock),
+						lastPlan: 0,
 					}))
 				: [];
-			const plan = planReservations(requests, stock, docs);
+			const plan = planReservations(requests, cellsBySku(stock), docs);
 			// 3. write: one statement for stock, one for the reservation rows, one for events
 			const touched = plan.touched;
 			if (touched.length) {

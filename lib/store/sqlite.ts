@@ -580,51 +580,39 @@ export class SqliteStore implements Store {
 			)) {
 				docs.set(r.oms_id as string, partsFromJson(r.parts));
 			}
-			// every line's SKU, a repeat order's too: its result says whether the SKU has stock rows at all
-			const skus = new Set<string>();
-			for (const req of requests) {
-				for (const l of req.lines) {
-					if (l.components?.length) for (const c of l.components) skus.add(c.sku);
-					else skus.add(l.sku);
-				}
-			}
+			// Stock rows as the plan asks for them, SKU by SKU (a repeat order's too: its result says whether a SKU has
+			// rows at all), from the cache or else read now: the write lock is held, so they are current
 			const version = Number((this.get('PRAGMA data_version') as Row).data_version);
 			if (!this.stockCache || this.stockCache.version !== version) this.stockCache = { version, bySku: new Map() };
 			const cache = this.stockCache.bySku;
-			const missing: string[] = [];
-			for (const sku of skus) if (!cache.has(sku)) missing.push(sku);
-			if (missing.length) {
-				for (const sku of missing) cache.set(sku, []);
-				for (const r of this.all(
-					'SELECT rowid, sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))',
-					JSON.stringify(missing),
-				)) {
-					cache.get(r.sku as string)!.push({
-						rowid: Number(r.rowid),
-						sku: r.sku as string,
-						location: r.location as string,
-						onHand: Number(r.on_hand),
-						reserved: Number(r.reserved),
-						safetyStock: Number(r.safety_stock),
-					});
-				}
-			}
-			const stock: StockCell[] = [];
-			for (const sku of skus) for (const cell of cache.get(sku)!) stock.push(cell);
+			const read = this.stmt('SELECT rowid, location, on_hand, reserved, safety_stock FROM stock WHERE sku = ?');
+			const stock = {
+				get: (sku: string): CachedCell[] => {
+					let cells = cache.get(sku);
+					if (!cells) {
+						cells = (read.all(sku) as Row[]).map((r) => ({
+							rowid: Number(r.rowid),
+							sku,
+							location: r.location as string,
+							onHand: Number(r.on_hand),
+							reserved: Number(r.reserved),
+							safetyStock: Number(r.safety_stock),
+							lastPlan: 0,
+						}));
+						cache.set(sku, cells);
+					}
+					return cells;
+				},
+			};
+			// the plan takes units on the cached cells themselves; if anything below fails, tx() drops the cache
 			const plan = planReservations(requests, stock, docs);
 			// Writes as prepared single-row statements: the cheapest way into SQLite's b-trees from Node (a VALUES
 			// join or a JSON array costs more per row than the call it saves). Stock rows are updated by the rowid
 			// read with them (one b-tree seek, no index). stock.updated_at is when on hand or safety stock last
 			// changed; reservations keep their own time.
 			const upd = this.stmt('UPDATE stock SET reserved = ?, version = version + 1 WHERE rowid = ?');
-			for (const c of plan.touched) {
-				// the plan works on copies: the cache takes the new value once it is written (a failure drops the cache)
-				for (const cached of cache.get(c.sku)!) {
-					if (cached.location !== c.location) continue;
-					upd.run(c.reserved, cached.rowid);
-					cached.reserved = c.reserved;
-				}
-			}
+			const touched = plan.touched;
+			for (let i = 0; i < touched.length; i++) upd.run(touched[i].reserved, touched[i].rowid);
 			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
 			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
 			for (const d of plan.docs) {
