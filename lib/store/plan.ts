@@ -175,7 +175,7 @@ export function planReservations<C extends StockCell>(
 	for (let r = 0; r < requests.length; r++) {
 		const req = requests[r];
 		const written = writes.get(req.omsId);
-		const doc = written ? written.parts : docs.get(req.omsId);
+		const doc = written ? written.parts : docs.size ? docs.get(req.omsId) : undefined;
 		if (doc && req.mode !== 'topUp') {
 			results[r] = heldResult(req, doc, stock);
 			continue;

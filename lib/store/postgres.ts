@@ -545,9 +545,9 @@ export class PostgresStore implements Store {
 					[docsToWrite.map((d) => d.omsId), docsToWrite.map((d) => partsToJson(d.parts)), docsToWrite.map((d) => activeUnits(d.parts)), now],
 				);
 			}
-			const changed = plan.results.filter((r) => r.changed);
+			// (results are in request order: each changed one's event takes its own request's cause)
+			const changed = plan.results.map((r, i) => ({ ...r, cause: requests[i].cause ?? null })).filter((r) => r.changed);
 			if (changed.length) {
-				const byId = new Map(requests.map((r) => [r.omsId, r]));
 				await c.query(
 					`INSERT INTO events (oms_id, at, type, cause, detail)
 					 SELECT t.oms_id, $4, 'reservation', t.cause, t.detail::jsonb
@@ -555,7 +555,7 @@ export class PostgresStore implements Store {
 					 WHERE EXISTS (SELECT 1 FROM orders o WHERE o.oms_id = t.oms_id)`,
 					[
 						changed.map((r) => r.omsId),
-						changed.map((r) => byId.get(r.omsId)?.cause ?? null),
+						changed.map((r) => r.cause),
 						changed.map((r) =>
 							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
 						),

@@ -95,6 +95,36 @@ const RESERVATION_ROWS_PER_INSERT = 50;
 /** A stock row as the reservation cache keeps it: with its rowid, stable while the cache is valid. */
 type CachedCell = StockCell & { rowid: number };
 
+/**
+ * Stock rows by SKU as reservation batches have read and left them (an empty list: no rows), for SqliteStore's
+ * stockCache; `get` reads a SKU not seen yet, so it must be called inside the write transaction. (One class, so the
+ * plan calls the same `get` batch after batch.)
+ */
+class StockRows {
+	private readonly bySku = new Map<string, CachedCell[]>();
+	constructor(
+		readonly version: number,
+		private readonly read: StatementSync,
+	) {}
+
+	get(sku: string): CachedCell[] {
+		let cells = this.bySku.get(sku);
+		if (!cells) {
+			cells = (this.read.all(sku) as Row[]).map((r) => ({
+				rowid: Number(r.rowid),
+				sku,
+				location: r.location as string,
+				onHand: Number(r.on_hand),
+				reserved: Number(r.reserved),
+				safetyStock: Number(r.safety_stock),
+				lastPlan: 0,
+			}));
+			this.bySku.set(sku, cells);
+		}
+		return cells;
+	}
+}
+
 export class SqliteStore implements Store {
 	readonly kind = 'sqlite' as const;
 	private readonly stmts = new Map<string, StatementSync>();
@@ -131,7 +161,7 @@ export class SqliteStore implements Store {
 	 * (tx() drops it) and no other connection has committed anything: PRAGMA data_version, read under the write lock,
 	 * is SQLite's own counter of other connections' commits (it does not move for this connection's own).
 	 */
-	private stockCache: { version: number; bySku: Map<string, CachedCell[]> } | null = null;
+	private stockCache: StockRows | null = null;
 
 	private stmt(sql: string): StatementSync {
 		let s = this.stmts.get(sql);
@@ -576,37 +606,20 @@ export class SqliteStore implements Store {
 		return this.tx(() => {
 			const now = this.now();
 			// the batch's orders that were reserved before (their documents); the write lock is held, so this is current
+			const ids = new Array<string>(requests.length);
+			for (let i = 0; i < requests.length; i++) ids[i] = requests[i].omsId;
+			const idsJson = JSON.stringify(ids);
 			const docs = new Map<string, ReservationPart[]>();
-			for (const r of this.all(
-				'SELECT oms_id, parts FROM reservations WHERE oms_id IN (SELECT value FROM json_each(?))',
-				JSON.stringify(requests.map((r) => r.omsId)),
-			)) {
+			for (const r of this.all('SELECT oms_id, parts FROM reservations WHERE oms_id IN (SELECT value FROM json_each(?))', idsJson)) {
 				docs.set(r.oms_id as string, partsFromJson(r.parts));
 			}
 			// Stock rows as the plan asks for them, SKU by SKU (a repeat order's too: its result says whether a SKU has
 			// rows at all), from the cache or else read now: the write lock is held, so they are current
 			const version = Number((this.get('PRAGMA data_version') as Row).data_version);
-			if (!this.stockCache || this.stockCache.version !== version) this.stockCache = { version, bySku: new Map() };
-			const cache = this.stockCache.bySku;
-			const read = this.stmt('SELECT rowid, location, on_hand, reserved, safety_stock FROM stock WHERE sku = ?');
-			const stock = {
-				get: (sku: string): CachedCell[] => {
-					let cells = cache.get(sku);
-					if (!cells) {
-						cells = (read.all(sku) as Row[]).map((r) => ({
-							rowid: Number(r.rowid),
-							sku,
-							location: r.location as string,
-							onHand: Number(r.on_hand),
-							reserved: Number(r.reserved),
-							safetyStock: Number(r.safety_stock),
-							lastPlan: 0,
-						}));
-						cache.set(sku, cells);
-					}
-					return cells;
-				},
-			};
+			if (!this.stockCache || this.stockCache.version !== version) {
+				this.stockCache = new StockRows(version, this.stmt('SELECT rowid, location, on_hand, reserved, safety_stock FROM stock WHERE sku = ?'));
+			}
+			const stock = this.stockCache;
 			// the plan takes units on the cached cells themselves; if anything below fails, tx() drops the cache
 			const plan = planReservations(requests, stock, docs);
 			// Stock rows are written with prepared single-row UPDATEs by the rowid read with them (one b-tree seek, no
@@ -622,40 +635,40 @@ export class SqliteStore implements Store {
 			);
 			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
 			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
-			const rows: Param[] = [];
+			const rows: Param[] = new Array(4 * RESERVATION_ROWS_PER_INSERT);
+			let n = 0;
 			for (let i = 0; i < plan.docs.length; i++) {
 				const d = plan.docs[i];
 				if (!d.isNew) {
 					put.run(partsToJson(d.parts), activeUnits(d.parts), now, d.omsId);
 					continue;
 				}
-				rows.push(d.omsId, partsToJson(d.parts), activeUnits(d.parts), now);
-				if (rows.length === 4 * RESERVATION_ROWS_PER_INSERT) {
+				rows[n++] = d.omsId;
+				rows[n++] = partsToJson(d.parts);
+				rows[n++] = activeUnits(d.parts);
+				rows[n++] = now;
+				if (n === rows.length) {
 					insMany.run(...rows);
-					rows.length = 0;
+					n = 0;
 				}
 			}
-			for (let i = 0; i < rows.length; i += 4) ins.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
-			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not)
-			const changed = plan.results.filter((r) => r.changed);
-			if (changed.length) {
+			for (let i = 0; i < n; i += 4) ins.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not); the
+			// batch's ids are looked up, changed or not: their JSON is at hand, and usually every order changed
+			if (plan.results.some((r) => r.changed)) {
 				const recorded = new Set(
-					this.all('SELECT oms_id FROM orders WHERE oms_id IN (SELECT value FROM json_each(?))', JSON.stringify(changed.map((r) => r.omsId))).map(
-						(r) => r.oms_id as string,
-					),
+					this.all('SELECT oms_id FROM orders WHERE oms_id IN (SELECT value FROM json_each(?))', idsJson).map((r) => r.oms_id as string),
 				);
-				if (recorded.size) {
-					const byId = new Map(requests.map((r) => [r.omsId, r]));
-					const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
-					for (const r of changed) {
-						if (!recorded.has(r.omsId)) continue;
-						ev.run(
-							r.omsId,
-							now,
-							byId.get(r.omsId)?.cause ?? null,
-							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
-						);
-					}
+				const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
+				for (let i = 0; recorded.size && i < plan.results.length; i++) {
+					const r = plan.results[i];
+					if (!r.changed || !recorded.has(r.omsId)) continue;
+					ev.run(
+						r.omsId,
+						now,
+						requests[i].cause ?? null,
+						JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
+					);
 				}
 			}
 			return plan.results;
