@@ -605,13 +605,20 @@ export class SqliteStore implements Store {
 		if (requests.length === 0) return [];
 		return this.tx(() => {
 			const now = this.now();
-			// the batch's orders that were reserved before (their documents); the write lock is held, so this is current
+			// the batch's orders that were reserved before (their documents; the write lock is held, so this is current)
+			// and those the store holds (their events are written below), in one pass over the batch's ids
 			const ids = new Array<string>(requests.length);
 			for (let i = 0; i < requests.length; i++) ids[i] = requests[i].omsId;
-			const idsJson = JSON.stringify(ids);
 			const docs = new Map<string, ReservationPart[]>();
-			for (const r of this.all('SELECT oms_id, parts FROM reservations WHERE oms_id IN (SELECT value FROM json_each(?))', idsJson)) {
-				docs.set(r.oms_id as string, partsFromJson(r.parts));
+			const recorded = new Set<string>();
+			for (const r of this.all(
+				`SELECT j.value AS oms_id, r.parts, o.oms_id IS NOT NULL AS recorded
+				 FROM json_each(?) j LEFT JOIN reservations r ON r.oms_id = j.value LEFT JOIN orders o ON o.oms_id = j.value
+				 WHERE r.oms_id IS NOT NULL OR o.oms_id IS NOT NULL`,
+				JSON.stringify(ids),
+			)) {
+				if (r.parts !== null) docs.set(r.oms_id as string, partsFromJson(r.parts));
+				if (r.recorded) recorded.add(r.oms_id as string);
 			}
 			// Stock rows as the plan asks for them, SKU by SKU (a repeat order's too: its result says whether a SKU has
 			// rows at all), from the cache or else read now: the write lock is held, so they are current
@@ -653,23 +660,17 @@ export class SqliteStore implements Store {
 				}
 			}
 			for (let i = 0; i < n; i += 4) ins.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
-			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not); the
-			// batch's ids are looked up, changed or not: their JSON is at hand, and usually every order changed
-			if (plan.results.some((r) => r.changed)) {
-				const recorded = new Set(
-					this.all('SELECT oms_id FROM orders WHERE oms_id IN (SELECT value FROM json_each(?))', idsJson).map((r) => r.oms_id as string),
+			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not)
+			const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
+			for (let i = 0; recorded.size && i < plan.results.length; i++) {
+				const r = plan.results[i];
+				if (!r.changed || !recorded.has(r.omsId)) continue;
+				ev.run(
+					r.omsId,
+					now,
+					requests[i].cause ?? null,
+					JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
 				);
-				const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
-				for (let i = 0; recorded.size && i < plan.results.length; i++) {
-					const r = plan.results[i];
-					if (!r.changed || !recorded.has(r.omsId)) continue;
-					ev.run(
-						r.omsId,
-						now,
-						requests[i].cause ?? null,
-						JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
-					);
-				}
 			}
 			return plan.results;
 		}, { keepsStockCache: true });
