@@ -105,11 +105,20 @@ export interface ReservationPart {
 	released: number;
 }
 
+/** A reservation document to write: its parts, their stored JSON (partsToJson) and their active units. */
+export interface ReservationDoc {
+	omsId: string;
+	parts: ReservationPart[];
+	json: string;
+	active: number;
+	isNew: boolean;
+}
+
 export interface ReservePlan<C extends StockCell = StockCell> {
 	results: ReserveResult[];
 	/** Reservation documents to write, whole: `isNew` ones inserted (an order reserved for the first time, even
 	 * with nothing allocated), the others updated (parts added by a top-up). */
-	docs: Array<{ omsId: string; parts: ReservationPart[]; isNew: boolean }>;
+	docs: ReservationDoc[];
 	/** Stock cells whose `reserved` changed (the caller's own objects, updated in place), each once */
 	touched: C[];
 }
@@ -119,6 +128,20 @@ export function activeUnits(parts: ReservationPart[]): number {
 	let n = 0;
 	for (const p of parts) n += p.active;
 	return n;
+}
+
+/**
+ * An order's reservation parts as stored: [[line_id, sku, location, active, committed, released], ...], oldest
+ * first (compact, since a batch writes one such document per order).
+ */
+export function partsToJson(parts: ReservationPart[]): string {
+	return JSON.stringify(parts.map((p) => [p.line, p.sku, p.location, p.active, p.committed, p.released]));
+}
+
+/** The parts of a stored document (JSON text, or what a jsonb column gives back). */
+export function partsFromJson(value: unknown): ReservationPart[] {
+	const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Array<[string, string, string, number, number, number]>;
+	return rows.map(([line, sku, location, active, committed, released]) => ({ line, sku, location, active, committed, released }));
 }
 
 /** Stock rows grouped by SKU, as planReservations takes them. */
@@ -160,8 +183,8 @@ export function planReservations<C extends StockCell>(
 	docs: ReadonlyMap<string, ReservationPart[]>,
 ): ReservePlan<C> {
 	// documents to write (by order: an order's later request in the batch reads its document here), touched cells
-	const writes = new Map<string, { omsId: string; parts: ReservationPart[]; isNew: boolean }>();
-	const toWrite: ReservePlan['docs'] = [];
+	const writes = new Map<string, ReservationDoc>();
+	const toWrite: ReservationDoc[] = [];
 	const touched: C[] = [];
 	const plan = ++plans;
 	const results: ReserveResult[] = new Array(requests.length);
@@ -290,13 +313,14 @@ export function planReservations<C extends StockCell>(
 		parts.length = nParts;
 		touchedSkus.length = nSkus;
 		const changed = nSkus > 0;
-		if (written && changed) written.parts = parts;
-		else if (!doc) {
-			const d = { omsId: req.omsId, parts, isNew: true };
-			writes.set(req.omsId, d);
-			toWrite.push(d);
-		} else if (changed) {
-			const d = { omsId: req.omsId, parts, isNew: false };
+		// (encoded here, while the parts' strings are still in the processor's caches: after the whole batch, that
+		// is where most of encoding's time went)
+		if (written && changed) {
+			written.parts = parts;
+			written.json = partsToJson(parts);
+			written.active = activeUnits(parts);
+		} else if (!doc || changed) {
+			const d = { omsId: req.omsId, parts, json: partsToJson(parts), active: activeUnits(parts), isNew: !doc };
 			writes.set(req.omsId, d);
 			toWrite.push(d);
 		}

@@ -11,6 +11,8 @@ import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './t
 import {
 	activeParts,
 	activeUnits,
+	partsFromJson,
+	partsToJson,
 	cellsBySku,
 	isoUtc,
 	planConsume,
@@ -27,8 +29,6 @@ import {
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
-	partsFromJson,
-	partsToJson,
 	toFraudRecord,
 	toShipment,
 	toStoredOrder,
@@ -542,7 +542,7 @@ export class PostgresStore implements Store {
 					`UPDATE reservations r SET parts = t.parts::jsonb, active = t.active, updated_at = $4
 					 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(oms_id, parts, active)
 					 WHERE r.oms_id = t.oms_id`,
-					[docsToWrite.map((d) => d.omsId), docsToWrite.map((d) => partsToJson(d.parts)), docsToWrite.map((d) => activeUnits(d.parts)), now],
+					[docsToWrite.map((d) => d.omsId), docsToWrite.map((d) => d.json), docsToWrite.map((d) => d.active), now],
 				);
 			}
 			// (results are in request order: each changed one's event takes its own request's cause)

@@ -16,6 +16,8 @@ import {
 	planConsume,
 	activeParts,
 	activeUnits,
+	partsFromJson,
+	partsToJson,
 	type ReservationPart,
 	planRecord,
 	planReservations,
@@ -28,8 +30,6 @@ import {
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
-	partsFromJson,
-	partsToJson,
 	toFraudRecord,
 	toShipment,
 	toStoredOrder,
@@ -647,12 +647,12 @@ export class SqliteStore implements Store {
 			for (let i = 0; i < plan.docs.length; i++) {
 				const d = plan.docs[i];
 				if (!d.isNew) {
-					put.run(partsToJson(d.parts), activeUnits(d.parts), now, d.omsId);
+					put.run(d.json, d.active, now, d.omsId);
 					continue;
 				}
 				rows[n++] = d.omsId;
-				rows[n++] = partsToJson(d.parts);
-				rows[n++] = activeUnits(d.parts);
+				rows[n++] = d.json;
+				rows[n++] = d.active;
 				rows[n++] = now;
 				if (n === rows.length) {
 					insMany.run(...rows);
