@@ -636,14 +636,19 @@ export class SqliteStore implements Store {
 			const touched = plan.touched;
 			for (let i = 0; i < touched.length; i++) upd.run(touched[i].reserved, touched[i].rowid);
 			// New reservation rows go in RESERVATION_ROWS_PER_INSERT at a time (one statement call and one result
-			// object instead of fifty), the rest one by one; documents of orders reserved before are updated.
+			// object instead of fifty; their common updated_at bound once, as ?1), the rest one by one; documents of
+			// orders reserved before are updated.
 			const insMany = this.stmt(
-				`INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES ${'(?, ?, ?, ?), '.repeat(RESERVATION_ROWS_PER_INSERT - 1)}(?, ?, ?, ?)`,
+				`INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES ${Array.from(
+					{ length: RESERVATION_ROWS_PER_INSERT },
+					(_, i) => `(?${3 * i + 2}, ?${3 * i + 3}, ?${3 * i + 4}, ?1)`,
+				).join(', ')}`,
 			);
 			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
 			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
-			const rows: Param[] = new Array(4 * RESERVATION_ROWS_PER_INSERT);
-			let n = 0;
+			const rows: Param[] = new Array(1 + 3 * RESERVATION_ROWS_PER_INSERT);
+			rows[0] = now;
+			let n = 1;
 			for (let i = 0; i < plan.docs.length; i++) {
 				const d = plan.docs[i];
 				if (!d.isNew) {
@@ -653,13 +658,12 @@ export class SqliteStore implements Store {
 				rows[n++] = d.omsId;
 				rows[n++] = d.json;
 				rows[n++] = d.active;
-				rows[n++] = now;
 				if (n === rows.length) {
 					insMany.run(...rows);
-					n = 0;
+					n = 1;
 				}
 			}
-			for (let i = 0; i < n; i += 4) ins.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+			for (let i = 1; i < n; i += 3) ins.run(rows[i], rows[i + 1], rows[i + 2], now);
 			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not)
 			const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
 			for (let i = 0; recorded.size && i < plan.results.length; i++) {

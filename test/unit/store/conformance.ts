@@ -318,6 +318,40 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(again.lines.map((l) => l.unknownSku ?? false)).toEqual([false, true]);
 			});
 
+			it('reserves a batch of many orders as each alone would: every order its row, stock and results', async () => {
+				await store.upsertStockLevels([{ sku: 'M1', onHand: 500 }, { sku: 'M2', onHand: 60 }, { sku: 'M3', location: 'east', onHand: 40 }, { sku: 'M3', location: 'west', onHand: 40 }]);
+				const order = (i: number) => ({
+					omsId: `many:${i}`,
+					allowPartial: i % 7 !== 0,
+					lines: [
+						{ lineId: 'a', sku: 'M1', quantity: 1 + (i % 3) },
+						{ lineId: 'b', sku: i % 2 ? 'M2' : 'M3', quantity: 1 + (i % 2) },
+					],
+				});
+				await store.reserve([order(0)]);
+				// 130 orders (more than one multi-row statement's worth), one of them reserved before and one named twice
+				const batch = [...Array.from({ length: 130 }, (_, i) => order(i)), order(5)];
+				const results = await store.reserve(batch);
+				expect(results).toHaveLength(131);
+				expect(results[0].changed).toBe(false);
+				expect(results[130]).toMatchObject({ omsId: 'many:5', changed: false, lines: results[5].lines });
+				const held = await store.activeReservations();
+				const byOrder = new Map<string, number>();
+				for (const r of held) byOrder.set(r.omsId, (byOrder.get(r.omsId) ?? 0) + r.quantity);
+				for (const r of results.slice(0, 130)) {
+					const units = r.lines.reduce((s, l) => s + l.allocated, 0);
+					expect(byOrder.get(r.omsId) ?? 0).toBe(units);
+				}
+				const stock = await store.getStock();
+				const reserved = stock.reduce((s, x) => s + x.reserved, 0);
+				expect(reserved).toBe(held.reduce((s, r) => s + r.quantity, 0));
+				expect(stock.find((s) => s.sku === 'M2')).toMatchObject({ onHand: 60, reserved: 60, atp: 0 });
+				// the ship-complete orders that could not be filled hold nothing
+				for (const r of results.slice(0, 130)) {
+					if (r.lines.some((l) => l.backordered > 0) && Number(r.omsId.split(':')[1]) % 7 === 0) expect(byOrder.get(r.omsId)).toBeUndefined();
+				}
+			});
+
 			it('never oversells under concurrent reservations in one process', async () => {
 				await store.upsertStockLevels([{ sku: 'LAST', onHand: 10 }]);
 				const results = await Promise.all(
