@@ -99,30 +99,72 @@ type CachedCell = StockCell & { rowid: number };
  * Stock rows by SKU as reservation batches have read and left them (an empty list: no rows), for SqliteStore's
  * stockCache; `get` reads a SKU not seen yet, so it must be called inside the write transaction. (One class, so the
  * plan calls the same `get` batch after batch.)
+ *
+ * A SKU read on its own costs several times its share of one query for many; so while the cache is filling (it was
+ * just made, or the last batch still found SKUs it had not seen), a batch first reads all the SKUs it names that
+ * the cache lacks in one query (`prefetch`), and once the cache holds what batches ask for, it skips that pass.
  */
 class StockRows {
 	private readonly bySku = new Map<string, CachedCell[]>();
+	/** SKUs the last batch found missing (Infinity: none run yet) */
+	private missed = Infinity;
+
 	constructor(
 		readonly version: number,
-		private readonly read: StatementSync,
+		private readonly readOne: StatementSync,
+		private readonly readMany: StatementSync,
 	) {}
 
 	get(sku: string): CachedCell[] {
 		let cells = this.bySku.get(sku);
 		if (!cells) {
-			cells = (this.read.all(sku) as Row[]).map((r) => ({
-				rowid: Number(r.rowid),
-				sku,
-				location: r.location as string,
-				onHand: Number(r.on_hand),
-				reserved: Number(r.reserved),
-				safetyStock: Number(r.safety_stock),
-				lastPlan: 0,
-			}));
+			this.missed++;
+			cells = [];
+			for (const r of this.readOne.all(sku) as Row[]) cells.push(cell(sku, r));
 			this.bySku.set(sku, cells);
 		}
 		return cells;
 	}
+
+	/** Before a batch: read its missing SKUs in one query while the cache is filling. */
+	prefetch(requests: ReserveRequest[]): void {
+		if (this.missed <= PREFETCH_AFTER_MISSES) {
+			this.missed = 0;
+			return;
+		}
+		const missing: string[] = [];
+		const want = (sku: string) => {
+			if (!this.bySku.has(sku)) {
+				missing.push(sku);
+				this.bySku.set(sku, []);
+			}
+		};
+		for (const req of requests) {
+			for (const l of req.lines) {
+				if (l.components?.length) for (const c of l.components) want(c.sku);
+				else want(l.sku);
+			}
+		}
+		this.missed = missing.length;
+		if (missing.length) {
+			for (const r of this.readMany.all(JSON.stringify(missing)) as Row[]) this.bySku.get(r.sku as string)!.push(cell(r.sku as string, r));
+		}
+	}
+}
+
+/** Batches read their missing stock rows one by one once the last batch missed no more than this many SKUs */
+const PREFETCH_AFTER_MISSES = 20;
+
+function cell(sku: string, r: Row): CachedCell {
+	return {
+		rowid: Number(r.rowid),
+		sku,
+		location: r.location as string,
+		onHand: Number(r.on_hand),
+		reserved: Number(r.reserved),
+		safetyStock: Number(r.safety_stock),
+		lastPlan: 0,
+	};
 }
 
 export class SqliteStore implements Store {
@@ -621,12 +663,17 @@ export class SqliteStore implements Store {
 				if (r.recorded) recorded.add(r.oms_id as string);
 			}
 			// Stock rows as the plan asks for them, SKU by SKU (a repeat order's too: its result says whether a SKU has
-			// rows at all), from the cache or else read now: the write lock is held, so they are current
+			// rows at all), from the cache or else read now (see StockRows): the write lock is held, so they are current
 			const version = Number((this.get('PRAGMA data_version') as Row).data_version);
 			if (!this.stockCache || this.stockCache.version !== version) {
-				this.stockCache = new StockRows(version, this.stmt('SELECT rowid, location, on_hand, reserved, safety_stock FROM stock WHERE sku = ?'));
+				this.stockCache = new StockRows(
+					version,
+					this.stmt('SELECT rowid, location, on_hand, reserved, safety_stock FROM stock WHERE sku = ?'),
+					this.stmt('SELECT rowid, sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))'),
+				);
 			}
 			const stock = this.stockCache;
+			stock.prefetch(requests);
 			// the plan takes units on the cached cells themselves; if anything below fails, tx() drops the cache
 			const plan = planReservations(requests, stock, docs);
 			// Stock rows are written with prepared single-row UPDATEs by the rowid read with them (one b-tree seek, no
