@@ -182,89 +182,57 @@ export function planReservations<C extends StockCell>(
 	stock: StockRowsBySku<C>,
 	docs: ReadonlyMap<string, ReservationPart[]>,
 ): ReservePlan<C> {
-	// documents to write (by order: an order's later request in the batch reads its document here), touched cells
-	const writes = new Map<string, ReservationDoc>();
-	const toWrite: ReservationDoc[] = [];
-	const touched: C[] = [];
-	const plan = ++plans;
+	const batch = new BatchPlan(stock, docs);
 	const results: ReserveResult[] = new Array(requests.length);
-	// What an order's lines took, as entries: a cell and the units taken there (one per location, one per component
-	// and location for a bundle); line i's entries are [ends[i - 1], ends[i]). Reused by every order. This runs for
-	// every line of every batch: each SKU is looked up once, loops index arrays sized up front, and nothing is
-	// allocated that the results and documents do not keep (allocation is most of a batch's collector time).
-	const cells: C[] = [];
-	const units: number[] = [];
-	const ends: number[] = [];
-	for (let r = 0; r < requests.length; r++) {
-		const req = requests[r];
-		const written = writes.get(req.omsId);
-		const doc = written ? written.parts : docs.size ? docs.get(req.omsId) : undefined;
-		if (doc && req.mode !== 'topUp') {
-			results[r] = heldResult(req, doc, stock);
-			continue;
-		}
+	for (let r = 0; r < requests.length; r++) results[r] = batch.order(requests[r]);
+	return { results, docs: batch.toWrite, touched: batch.touched };
+}
+
+/**
+ * planReservations' state over one batch, an order at a time. (This runs for every line of every batch: each SKU is
+ * looked up once, loops index arrays sized up front, nothing is allocated that the results and documents do not
+ * keep, and the work is in methods small enough for V8 to optimize within a first batch.)
+ */
+class BatchPlan<C extends StockCell> {
+	/** Documents to write, by order (an order's later request in the batch reads its document here), and in order */
+	private readonly writes = new Map<string, ReservationDoc>();
+	readonly toWrite: ReservationDoc[] = [];
+	/** Cells whose `reserved` changed, each once (marked with this plan's number) */
+	readonly touched: C[] = [];
+	private readonly plan = ++plans;
+	/**
+	 * What the current order's lines took, as entries: a cell and the units taken there (one per location, one per
+	 * component and location for a bundle); line i's entries are [ends[i - 1], ends[i]).
+	 */
+	private readonly cells: C[] = [];
+	private readonly units: number[] = [];
+	private readonly ends: number[] = [];
+	private entries = 0;
+
+	constructor(
+		private readonly stock: StockRowsBySku<C>,
+		private readonly docs: ReadonlyMap<string, ReservationPart[]>,
+	) {}
+
+	order(req: ReserveRequest): ReserveResult {
+		const written = this.writes.get(req.omsId);
+		const doc = written ? written.parts : this.docs.size ? this.docs.get(req.omsId) : undefined;
+		if (doc && req.mode !== 'topUp') return heldResult(req, doc, this.stock);
 
 		// each line takes what it still needs from the cells at once (a later line of the same SKU, or a bundle
 		// sharing a component, sees what it took); all given back if the order must ship complete and is short
 		const n = req.lines.length;
 		const lines: ReserveLineResult[] = new Array(n);
 		let complete = true;
-		let e = 0;
+		this.entries = 0;
 		for (let i = 0; i < n; i++) {
-			const line = req.lines[i];
-			const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
-			const need = line.quantity - have;
-			const start = e;
-			let got = 0;
-			let known: boolean;
-			if (!line.components?.length) {
-				const rows = stock.get(line.sku);
-				known = rows !== undefined && rows.length > 0;
-				if (need > 0 && rows?.length === 1) {
-					got = takeAtOnlyLocation(need, rows[0]);
-					if (got > 0) {
-						rows[0].reserved += got;
-						cells[e] = rows[0];
-						units[e++] = got;
-					}
-				} else if (need > 0) {
-					for (const t of chooseLocations(need, rows ?? NO_CELLS)) {
-						const cell = cellAt(rows!, line.sku, t.location);
-						cell.reserved += t.quantity;
-						cells[e] = cell;
-						units[e++] = t.quantity;
-						got += t.quantity;
-					}
-				}
-			} else {
-				known = line.components.every((c) => !!stock.get(c.sku)?.length);
-				if (need > 0) {
-					const rows: C[] = [];
-					for (const c of line.components) rows.push(...(stock.get(c.sku) ?? []));
-					for (const t of chooseBundleLocations(need, line.components, rows)) {
-						for (const c of t.components) {
-							const cell = cellAt(stock.get(c.sku)!, c.sku, t.location);
-							cell.reserved += c.quantity;
-							cells[e] = cell;
-							units[e++] = c.quantity;
-						}
-						got += t.bundles;
-					}
-				}
-			}
-			if (got < need) complete = false;
-			ends[i] = e;
-			const result: ReserveLineResult = {
-				lineId: line.lineId,
-				sku: line.sku,
-				requested: line.quantity,
-				allocated: have + got,
-				backordered: need - got,
-				parts: doc ? heldParts(doc, line.lineId) : e > start ? new Array(e - start) : [],
-			};
-			if (!known) result.unknownSku = true;
+			const result = this.line(req.lines[i], doc);
+			if (result.allocated < result.requested) complete = false;
+			this.ends[i] = this.entries;
 			lines[i] = result;
 		}
+		const { cells, units, ends } = this;
+		let e = this.entries;
 		if (e > 0 && !req.allowPartial && !complete) {
 			for (let k = 0; k < e; k++) cells[k].reserved -= units[k];
 			for (let i = 0; i < n; i++) {
@@ -290,9 +258,9 @@ export function planReservations<C extends StockCell>(
 				const cell = cells[k];
 				const sku = cell.sku;
 				const quantity = units[k];
-				if (cell.lastPlan !== plan) {
-					cell.lastPlan = plan;
-					touched.push(cell);
+				if (cell.lastPlan !== this.plan) {
+					cell.lastPlan = this.plan;
+					this.touched.push(cell);
 				}
 				// touched SKUs, kept sorted as they come (a few per order)
 				let at = nSkus;
@@ -321,12 +289,60 @@ export function planReservations<C extends StockCell>(
 			written.active = activeUnits(parts);
 		} else if (!doc || changed) {
 			const d = { omsId: req.omsId, parts, json: partsToJson(parts), active: activeUnits(parts), isNew: !doc };
-			writes.set(req.omsId, d);
-			toWrite.push(d);
+			this.writes.set(req.omsId, d);
+			this.toWrite.push(d);
 		}
-		results[r] = { omsId: req.omsId, changed, lines, touchedSkus };
+		return { omsId: req.omsId, changed, lines, touchedSkus };
 	}
-	return { results, docs: toWrite, touched };
+
+	/** One line: what it still needs, taken from the cells now (as entries), and its result (parts to fill in). */
+	private line(line: ReserveRequest['lines'][number], doc: ReservationPart[] | undefined): ReserveLineResult {
+		const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
+		const need = line.quantity - have;
+		const start = this.entries;
+		let got = 0;
+		let known: boolean;
+		if (!line.components?.length) {
+			const rows = this.stock.get(line.sku);
+			known = rows !== undefined && rows.length > 0;
+			if (need > 0 && rows?.length === 1) {
+				got = takeAtOnlyLocation(need, rows[0]);
+				if (got > 0) this.take(rows[0], got);
+			} else if (need > 0) {
+				for (const t of chooseLocations(need, rows ?? NO_CELLS)) {
+					this.take(cellAt(rows!, line.sku, t.location), t.quantity);
+					got += t.quantity;
+				}
+			}
+		} else {
+			known = line.components.every((c) => !!this.stock.get(c.sku)?.length);
+			if (need > 0) {
+				const rows: C[] = [];
+				for (const c of line.components) rows.push(...(this.stock.get(c.sku) ?? []));
+				for (const t of chooseBundleLocations(need, line.components, rows)) {
+					for (const c of t.components) this.take(cellAt(this.stock.get(c.sku)!, c.sku, t.location), c.quantity);
+					got += t.bundles;
+				}
+			}
+		}
+		const taken = this.entries - start;
+		const result: ReserveLineResult = {
+			lineId: line.lineId,
+			sku: line.sku,
+			requested: line.quantity,
+			allocated: have + got,
+			backordered: need - got,
+			parts: doc ? heldParts(doc, line.lineId) : taken > 0 ? new Array(taken) : [],
+		};
+		if (!known) result.unknownSku = true;
+		return result;
+	}
+
+	private take(cell: C, units: number): void {
+		cell.reserved += units;
+		this.cells[this.entries] = cell;
+		this.units[this.entries++] = units;
+	}
 }
 
 const NO_CELLS: StockCell[] = [];
