@@ -135,8 +135,22 @@ export function activeUnits(parts: ReservationPart[]): number {
  * first (compact, since a batch writes one such document per order).
  */
 export function partsToJson(parts: ReservationPart[]): string {
-	return JSON.stringify(parts.map((p) => [p.line, p.sku, p.location, p.active, p.committed, p.released]));
+	// a reservation batch encodes a document per order: the rows handed to JSON.stringify are reused (kept per number
+	// of parts, up to 16) rather than built and dropped each time; JSON.stringify reads them before it returns
+	const rows = parts.length <= 16 ? (encodeRows[parts.length] ??= Array.from({ length: parts.length }, () => new Array(6))) : [];
+	for (let i = 0; i < parts.length; i++) {
+		const p = parts[i];
+		const row = (rows[i] ??= new Array(6));
+		row[0] = p.line;
+		row[1] = p.sku;
+		row[2] = p.location;
+		row[3] = p.active;
+		row[4] = p.committed;
+		row[5] = p.released;
+	}
+	return JSON.stringify(rows);
 }
+const encodeRows: unknown[][][] = [];
 
 /** The parts of a stored document (JSON text, or what a jsonb column gives back). */
 export function partsFromJson(value: unknown): ReservationPart[] {
