@@ -105,9 +105,11 @@ type CachedCell = StockCell & { rowid: number };
  * the cache lacks in one query (`prefetch`), and once the cache holds what batches ask for, it skips that pass.
  */
 class StockRows {
+	static readonly PREFETCH_MISS_RATIO = 20;
 	private readonly bySku = new Map<string, CachedCell[]>();
-	/** SKUs the last batch found missing (Infinity: none run yet) */
+	/** SKUs the last batch found missing (Infinity: none run yet), and SKUs it asked for */
 	private missed = Infinity;
+	private asked = 0;
 
 	constructor(
 		readonly version: number,
@@ -116,6 +118,7 @@ class StockRows {
 	) {}
 
 	get(sku: string): CachedCell[] {
+		this.asked++;
 		let cells = this.bySku.get(sku);
 		if (!cells) {
 			this.missed++;
@@ -126,9 +129,15 @@ class StockRows {
 		return cells;
 	}
 
-	/** Before a batch: read its missing SKUs in one query while the cache is filling. */
+	/**
+	 * Before a batch: read its missing SKUs in one query while the cache is filling, that is while the last batch
+	 * missed more than one SKU in PREFETCH_MISS_RATIO of those it asked for. (A pass over the batch costs about one
+	 * map lookup per line, a SKU read on its own a few dozen.)
+	 */
 	prefetch(requests: ReserveRequest[]): void {
-		if (this.missed <= PREFETCH_AFTER_MISSES) {
+		const asked = this.asked;
+		this.asked = 0;
+		if (this.missed * StockRows.PREFETCH_MISS_RATIO <= asked) {
 			this.missed = 0;
 			return;
 		}
@@ -151,9 +160,6 @@ class StockRows {
 		}
 	}
 }
-
-/** Batches read their missing stock rows one by one once the last batch missed no more than this many SKUs */
-const PREFETCH_AFTER_MISSES = 20;
 
 function cell(sku: string, r: Row): CachedCell {
 	return {
