@@ -292,8 +292,9 @@ class BatchPlan<C extends StockCell> {
 				else lineParts[j] = reserved;
 			}
 		}
-		parts.length = nParts;
-		touchedSkus.length = nSkus;
+		// (sized for every entry; shorter only when entries shared a part or a SKU. Setting length costs a runtime call.)
+		if (parts.length !== nParts) parts.length = nParts;
+		if (touchedSkus.length !== nSkus) touchedSkus.length = nSkus;
 		const changed = nSkus > 0;
 		// (encoded here, while the parts' strings are still in the processor's caches: after the whole batch, that
 		// is where most of encoding's time went)
