@@ -215,13 +215,18 @@ class BatchPlan<C extends StockCell> {
 	readonly touched: C[] = [];
 	private readonly plan = ++plans;
 	/**
-	 * What the current order's lines took, as entries: a cell and the units taken there (one per location, one per
-	 * component and location for a bundle); line i's entries are [ends[i - 1], ends[i]).
+	 * What the current order's lines took and are not booked yet, as entries: a cell and the units taken there (one
+	 * per location, one per component and location for a bundle); line i's entries are [ends[i - 1], ends[i]).
 	 */
 	private readonly cells: C[] = [];
 	private readonly units: number[] = [];
 	private readonly ends: number[] = [];
 	private entries = 0;
+	/** The current order's document parts and touched SKUs (sorted) as they are booked */
+	private parts: ReservationPart[] = [];
+	private nParts = 0;
+	private skus: string[] = [];
+	private nSkus = 0;
 
 	constructor(
 		private readonly stock: StockRowsBySku<C>,
@@ -234,21 +239,33 @@ class BatchPlan<C extends StockCell> {
 		if (doc && req.mode !== 'topUp') return heldResult(req, doc, this.stock);
 
 		// each line takes what it still needs from the cells at once (a later line of the same SKU, or a bundle
-		// sharing a component, sees what it took); all given back if the order must ship complete and is short
+		// sharing a component, sees what it took); when the order may be partial nothing is given back, so a line is
+		// booked as soon as it is taken; a ship-complete order is booked once all its lines are, or given back
 		const n = req.lines.length;
 		const lines: ReserveLineResult[] = new Array(n);
-		let complete = true;
+		// sized for one part and SKU a line (they grow if a line takes from several places)
+		this.parts = doc ? doc.map((p) => ({ ...p })) : new Array(n);
+		this.nParts = doc ? doc.length : 0;
+		this.skus = new Array(n);
+		this.nSkus = 0;
 		this.entries = 0;
+		let complete = true;
 		for (let i = 0; i < n; i++) {
 			const result = this.line(req.lines[i], doc);
 			if (result.allocated < result.requested) complete = false;
-			this.ends[i] = this.entries;
 			lines[i] = result;
+			if (req.allowPartial) {
+				this.book(req.lines[i].lineId, result.parts, doc, 0);
+				this.entries = 0;
+			} else this.ends[i] = this.entries;
 		}
-		const { cells, units, ends } = this;
-		let e = this.entries;
-		if (e > 0 && !req.allowPartial && !complete) {
-			for (let k = 0; k < e; k++) cells[k].reserved -= units[k];
+		if (!req.allowPartial && complete) {
+			for (let i = 0, from = 0; i < n; from = this.ends[i++]) {
+				this.entries = this.ends[i];
+				this.book(req.lines[i].lineId, lines[i].parts, doc, from);
+			}
+		} else if (!req.allowPartial && this.entries > 0) {
+			for (let k = 0; k < this.entries; k++) this.cells[k].reserved -= this.units[k];
 			for (let i = 0; i < n; i++) {
 				const result = lines[i];
 				result.backordered += result.allocated;
@@ -256,43 +273,9 @@ class BatchPlan<C extends StockCell> {
 				result.backordered -= result.allocated;
 				if (!doc) result.parts = [];
 			}
-			e = 0;
 		}
-
-		// what was taken, on the order's document, in each line's result and in the touched cells and SKUs
-		const parts: ReservationPart[] = doc ? doc.map((p) => ({ ...p })) : new Array(e);
-		let nParts = doc ? parts.length : 0;
-		const touchedSkus: string[] = new Array(e);
-		let nSkus = 0;
-		let k = 0;
-		for (let i = 0; k < e; i++) {
-			const lineId = req.lines[i].lineId;
-			const lineParts = lines[i].parts;
-			for (let j = 0; k < ends[i]; j++, k++) {
-				const cell = cells[k];
-				const sku = cell.sku;
-				const quantity = units[k];
-				if (cell.lastPlan !== this.plan) {
-					cell.lastPlan = this.plan;
-					this.touched.push(cell);
-				}
-				// touched SKUs, kept sorted as they come (a few per order)
-				let at = nSkus;
-				while (at > 0 && touchedSkus[at - 1] > sku) at--;
-				if (at === 0 || touchedSkus[at - 1] !== sku) {
-					for (let m = nSkus; m > at; m--) touchedSkus[m] = touchedSkus[m - 1];
-					touchedSkus[at] = sku;
-					nSkus++;
-				}
-				const part = doc ? parts.find((p) => p.line === lineId && p.sku === sku && p.location === cell.location) : undefined;
-				if (part) part.active += quantity;
-				else parts[nParts++] = { line: lineId, sku, location: cell.location, active: quantity, committed: 0, released: 0 };
-				const reserved: ReservedPart = { sku, location: cell.location, quantity };
-				if (doc) lineParts.push(reserved);
-				else lineParts[j] = reserved;
-			}
-		}
-		// (sized for every entry; shorter only when entries shared a part or a SKU. Setting length costs a runtime call.)
+		const { parts, nParts, skus: touchedSkus, nSkus } = this;
+		// (setting length costs a runtime call: only when shorter than sized)
 		if (parts.length !== nParts) parts.length = nParts;
 		if (touchedSkus.length !== nSkus) touchedSkus.length = nSkus;
 		const changed = nSkus > 0;
@@ -308,6 +291,37 @@ class BatchPlan<C extends StockCell> {
 			this.toWrite.push(d);
 		}
 		return { omsId: req.omsId, changed, lines, touchedSkus };
+	}
+
+	/**
+	 * A line's entries [from, this.entries): on the touched cells and SKUs, the order's document parts and the
+	 * line's result parts (sized for them, unless the order had a document).
+	 */
+	private book(lineId: string, lineParts: ReservedPart[], doc: ReservationPart[] | undefined, from: number): void {
+		for (let k = from; k < this.entries; k++) {
+			const cell = this.cells[k];
+			const sku = cell.sku;
+			const quantity = this.units[k];
+			if (cell.lastPlan !== this.plan) {
+				cell.lastPlan = this.plan;
+				this.touched.push(cell);
+			}
+			// touched SKUs, kept sorted as they come (a few per order)
+			const skus = this.skus;
+			let at = this.nSkus;
+			while (at > 0 && skus[at - 1] > sku) at--;
+			if (at === 0 || skus[at - 1] !== sku) {
+				for (let m = this.nSkus; m > at; m--) skus[m] = skus[m - 1];
+				skus[at] = sku;
+				this.nSkus++;
+			}
+			const part = doc ? this.parts.find((p) => p.line === lineId && p.sku === sku && p.location === cell.location) : undefined;
+			if (part) part.active += quantity;
+			else this.parts[this.nParts++] = { line: lineId, sku, location: cell.location, active: quantity, committed: 0, released: 0 };
+			const reserved: ReservedPart = { sku, location: cell.location, quantity };
+			if (doc) lineParts.push(reserved);
+			else lineParts[k - from] = reserved;
+		}
 	}
 
 	/** One line: what it still needs, taken from the cells now (as entries), and its result (parts to fill in). */
