@@ -89,8 +89,12 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
 	return SqliteStore.open(path, options);
 }
 
-/** Reservation rows per multi-row INSERT in a reservation batch */
+/** Reservation rows per multi-row INSERT in a reservation batch, and that statement (their updated_at is ?1) */
 const RESERVATION_ROWS_PER_INSERT = 50;
+const INSERT_RESERVATIONS = `INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES ${Array.from(
+	{ length: RESERVATION_ROWS_PER_INSERT },
+	(_, i) => `(?${3 * i + 2}, ?${3 * i + 3}, ?${3 * i + 4}, ?1)`,
+).join(', ')}`;
 
 /** A stock row as the reservation cache keeps it: with its rowid, stable while the cache is valid. */
 type CachedCell = StockCell & { rowid: number };
@@ -693,12 +697,7 @@ export class SqliteStore implements Store {
 			// New reservation rows go in RESERVATION_ROWS_PER_INSERT at a time (one statement call and one result
 			// object instead of fifty; their common updated_at bound once, as ?1), the rest one by one; documents of
 			// orders reserved before are updated.
-			const insMany = this.stmt(
-				`INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES ${Array.from(
-					{ length: RESERVATION_ROWS_PER_INSERT },
-					(_, i) => `(?${3 * i + 2}, ?${3 * i + 3}, ?${3 * i + 4}, ?1)`,
-				).join(', ')}`,
-			);
+			const insMany = this.stmt(INSERT_RESERVATIONS);
 			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
 			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
 			const rows: Param[] = new Array(1 + 3 * RESERVATION_ROWS_PER_INSERT);
