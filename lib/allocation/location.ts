@@ -27,16 +27,29 @@ function byAtpThenName(a: { location: string; atp: number }, b: { location: stri
 	return b.atp - a.atp || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0);
 }
 
-/** Units to take per location for one line of one SKU (rows: that SKU's stock rows). See the rule above. */
-export function chooseLocations(quantity: number, rows: Row[], opts: { preferred?: string[] } = {}): LocationTake[] {
+function checkQuantity(quantity: number): void {
 	if (!Number.isInteger(quantity) || quantity < 0) {
 		throw new RangeError(`quantity to reserve must be a whole number >= 0, got ${quantity}`);
 	}
+}
+
+/**
+ * The rule when a SKU is stocked at ONE location (the common case): the units of `quantity` it gives, 0 when it has
+ * no ATP. chooseLocations(quantity, [row]) is this as a list; the store's reservation plan calls it directly, per
+ * line, without building one.
+ */
+export function takeAtOnlyLocation(quantity: number, row: Row): number {
+	checkQuantity(quantity);
+	return Math.min(quantity, rowAtp(row));
+}
+
+/** Units to take per location for one line of one SKU (rows: that SKU's stock rows). See the rule above. */
+export function chooseLocations(quantity: number, rows: Row[], opts: { preferred?: string[] } = {}): LocationTake[] {
+	checkQuantity(quantity);
 	if (quantity === 0) return [];
 	if (rows.length === 1) {
-		// one location (the common case): the same rule without building candidate lists
-		const atp = rowAtp(rows[0]);
-		return atp <= 0 ? [] : [{ location: rows[0].location, quantity: Math.min(quantity, atp) }];
+		const units = takeAtOnlyLocation(quantity, rows[0]);
+		return units > 0 ? [{ location: rows[0].location, quantity: units }] : [];
 	}
 	const atpByLoc = new Map<string, number>();
 	for (const r of rows) atpByLoc.set(r.location, (atpByLoc.get(r.location) ?? 0) + rowAtp(r));

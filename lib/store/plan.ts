@@ -4,8 +4,8 @@
  */
 import type { CanonicalOrder } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
-import { chooseBundleLocations, chooseLocations } from '../allocation/location';
-import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReservedPart, StoredOrder } from './types';
+import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from '../allocation/location';
+import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReserveResult, ReservedPart, StoredOrder } from './types';
 
 export function isoUtc(value: string | Date | number): string {
 	const d = value instanceof Date ? value : new Date(value);
@@ -78,6 +78,9 @@ export interface StockCell {
 	onHand: number;
 	reserved: number;
 	safetyStock: number;
+	/** Which planReservations call last took units on the cell: each touched cell is listed once, without a Set
+	 * (a store that keeps cells sets it to 0 when it reads them, so they all have one shape) */
+	lastPlan?: number;
 }
 
 export interface ExistingReservation extends ReservedPart {
@@ -102,13 +105,22 @@ export interface ReservationPart {
 	released: number;
 }
 
-export interface ReservePlan {
-	results: Array<{ omsId: string; changed: boolean; lines: ReserveLineResult[]; touchedSkus: string[] }>;
+/** A reservation document to write: its parts, their stored JSON (partsToJson) and their active units. */
+export interface ReservationDoc {
+	omsId: string;
+	parts: ReservationPart[];
+	json: string;
+	active: number;
+	isNew: boolean;
+}
+
+export interface ReservePlan<C extends StockCell = StockCell> {
+	results: ReserveResult[];
 	/** Reservation documents to write, whole: `isNew` ones inserted (an order reserved for the first time, even
 	 * with nothing allocated), the others updated (parts added by a top-up). */
-	docs: Array<{ omsId: string; parts: ReservationPart[]; isNew: boolean }>;
-	/** Stock cells whose `reserved` changed, with the final value */
-	touched: StockCell[];
+	docs: ReservationDoc[];
+	/** Stock cells whose `reserved` changed (the caller's own objects, updated in place), each once */
+	touched: C[];
 }
 
 /** Sum of a document's active units (kept beside the parts, so "which orders hold stock" needs no JSON). */
@@ -119,123 +131,271 @@ export function activeUnits(parts: ReservationPart[]): number {
 }
 
 /**
+ * An order's reservation parts as stored: [[line_id, sku, location, active, committed, released], ...], oldest
+ * first (compact, since a batch writes one such document per order).
+ */
+export function partsToJson(parts: ReservationPart[]): string {
+	// a reservation batch encodes a document per order: the rows handed to JSON.stringify are reused (kept per number
+	// of parts, up to 16) rather than built and dropped each time; JSON.stringify reads them before it returns
+	const rows = parts.length <= 16 ? (encodeRows[parts.length] ??= Array.from({ length: parts.length }, () => new Array(6))) : [];
+	for (let i = 0; i < parts.length; i++) {
+		const p = parts[i];
+		const row = (rows[i] ??= new Array(6));
+		row[0] = p.line;
+		row[1] = p.sku;
+		row[2] = p.location;
+		row[3] = p.active;
+		row[4] = p.committed;
+		row[5] = p.released;
+	}
+	return JSON.stringify(rows);
+}
+const encodeRows: unknown[][][] = [];
+
+/** The parts of a stored document (JSON text, or what a jsonb column gives back). */
+export function partsFromJson(value: unknown): ReservationPart[] {
+	const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Array<[string, string, string, number, number, number]>;
+	return rows.map(([line, sku, location, active, committed, released]) => ({ line, sku, location, active, committed, released }));
+}
+
+/** Stock rows grouped by SKU, as planReservations takes them. */
+export function cellsBySku<C extends StockCell>(rows: Iterable<C>): Map<string, C[]> {
+	const bySku = new Map<string, C[]>();
+	for (const row of rows) {
+		const list = bySku.get(row.sku);
+		if (list) list.push(row);
+		else bySku.set(row.sku, [row]);
+	}
+	return bySku;
+}
+
+/** planReservations calls so far (see StockCell.lastPlan) */
+let plans = 0;
+
+/** Stock rows by SKU for planReservations: a Map, or a store's reader of them (no rows: undefined or empty). */
+export interface StockRowsBySku<C extends StockCell> {
+	get(sku: string): C[] | undefined;
+}
+
+/**
  * Plan a batch of reservations against stock rows read (and locked) in the same transaction.
+ * - `stock`: the stock rows of every SKU the batch names (cellsBySku). The cells are updated in place (`reserved`),
+ *   in request order, so later orders in the batch see earlier ones' reservations, and are returned in `touched`:
+ *   a caller that keeps cells beyond its transaction must drop them if that transaction fails.
  * - `docs`: the reservation documents of the batch's orders that have one (read in the same transaction). An order
  *   with a document was reserved before: in 'once' mode nothing changes and the result is rebuilt from it. Units
  *   shipped for a line (committed) count as allocated to it, so topping up a split order after its first shipment
  *   never reserves the shipped units again.
+ * - Lines are taken in order, each from what the order's earlier lines left.
  * - allowPartial=false: every line in full, or nothing for the whole order.
  * - Bundles reserve their components, all from one location (availability of a bundle is per location).
- * Cells are mutated in request order, so later orders in the batch see earlier ones' reservations; an order named
- * twice in one batch is reserved once (the second request sees the first one's document).
+ * An order named twice in one batch is reserved once (the second request sees the first one's document).
  */
-export function planReservations(
+export function planReservations<C extends StockCell>(
 	requests: ReserveRequest[],
-	stock: StockCell[],
-	docs: Map<string, ReservationPart[]>,
-): ReservePlan {
-	const bySku = new Map<string, StockCell[]>();
-	for (const row of stock) {
-		const cell: StockCell = {
-			sku: row.sku,
-			location: row.location,
-			onHand: row.onHand,
-			reserved: row.reserved,
-			safetyStock: row.safetyStock,
-		};
-		const list = bySku.get(cell.sku);
-		if (list) list.push(cell);
-		else bySku.set(cell.sku, [cell]);
-	}
-	const known = new Map(docs);
-	const writes = new Map<string, { omsId: string; parts: ReservationPart[]; isNew: boolean }>();
-	const touched = new Set<StockCell>();
-	const results: ReservePlan['results'] = [];
+	stock: StockRowsBySku<C>,
+	docs: ReadonlyMap<string, ReservationPart[]>,
+): ReservePlan<C> {
+	const batch = new BatchPlan(stock, docs);
+	const results: ReserveResult[] = new Array(requests.length);
+	for (let r = 0; r < requests.length; r++) results[r] = batch.order(requests[r]);
+	return { results, docs: batch.toWrite, touched: batch.touched };
+}
 
-	for (const req of requests) {
-		const doc = known.get(req.omsId);
-		if (doc && req.mode !== 'topUp') {
-			results.push({
-				omsId: req.omsId,
-				changed: false,
-				touchedSkus: [],
-				lines: req.lines.map((line) => {
-					const allocated = Math.min(line.quantity, heldUnits(doc, line));
-					return {
-						lineId: line.lineId,
-						sku: line.sku,
-						requested: line.quantity,
-						allocated,
-						backordered: line.quantity - allocated,
-						parts: heldParts(doc, line.lineId),
-						...(isUnknown(line, bySku) ? { unknownSku: true } : {}),
-					};
-				}),
-			});
-			continue;
-		}
+/**
+ * planReservations' state over one batch, an order at a time. (This runs for every line of every batch: each SKU is
+ * looked up once, loops index arrays sized up front, nothing is allocated that the results and documents do not
+ * keep, and the work is in methods small enough for V8 to optimize within a first batch.)
+ */
+class BatchPlan<C extends StockCell> {
+	/** Documents to write, by order (an order's later request in the batch reads its document here), and in order */
+	private readonly writes = new Map<string, ReservationDoc>();
+	readonly toWrite: ReservationDoc[] = [];
+	/** Cells whose `reserved` changed, each once (marked with this plan's number) */
+	readonly touched: C[] = [];
+	private readonly plan = ++plans;
+	/**
+	 * What the current order's lines took and are not booked yet, as entries: a cell and the units taken there (one
+	 * per location, one per component and location for a bundle); line i's entries are [ends[i - 1], ends[i]).
+	 */
+	private readonly cells: C[] = [];
+	private readonly units: number[] = [];
+	private readonly ends: number[] = [];
+	private entries = 0;
+	/** The current order's document parts and touched SKUs (sorted) as they are booked */
+	private parts: ReservationPart[] = [];
+	private nParts = 0;
+	private skus: string[] = [];
+	private nSkus = 0;
 
-		// what each line still needs, and what can be taken now (without writing yet)
+	constructor(
+		private readonly stock: StockRowsBySku<C>,
+		private readonly docs: ReadonlyMap<string, ReservationPart[]>,
+	) {}
+
+	order(req: ReserveRequest): ReserveResult {
+		const written = this.writes.get(req.omsId);
+		const doc = written ? written.parts : this.docs.size ? this.docs.get(req.omsId) : undefined;
+		if (doc && req.mode !== 'topUp') return heldResult(req, doc, this.stock);
+
+		// each line takes what it still needs from the cells at once (a later line of the same SKU, or a bundle
+		// sharing a component, sees what it took); when the order may be partial nothing is given back, so a line is
+		// booked as soon as it is taken; a ship-complete order is booked once all its lines are, or given back
 		const n = req.lines.length;
-		const haves: number[] = new Array(n);
-		const takes: Take[][] = new Array(n);
+		const lines: ReserveLineResult[] = new Array(n);
+		// sized for one part and SKU a line (they grow if a line takes from several places)
+		this.parts = doc ? doc.map((p) => ({ ...p })) : new Array(n);
+		this.nParts = doc ? doc.length : 0;
+		this.skus = new Array(n);
+		this.nSkus = 0;
+		this.entries = 0;
 		let complete = true;
 		for (let i = 0; i < n; i++) {
-			const line = req.lines[i];
-			const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
-			const need = line.quantity - have;
-			const t = need > 0 ? takeFor(line, need, bySku) : NO_TAKES;
-			let units = 0;
-			for (const x of t) units += x.units;
-			if (units < need) complete = false;
-			haves[i] = have;
-			takes[i] = t;
+			const result = this.line(req.lines[i], doc);
+			if (result.allocated < result.requested) complete = false;
+			lines[i] = result;
+			if (req.allowPartial) {
+				this.book(req.lines[i].lineId, result.parts, doc, 0);
+				this.entries = 0;
+			} else this.ends[i] = this.entries;
 		}
-		const apply = req.allowPartial || complete;
-		const parts: ReservationPart[] = doc ? doc.map((p) => ({ ...p })) : [];
-		const touchedSkus: string[] = [];
-		const lines: ReserveLineResult[] = new Array(n);
-		for (let i = 0; i < n; i++) {
-			const line = req.lines[i];
-			const lineParts = doc ? heldParts(doc, line.lineId) : [];
-			let got = 0;
-			if (apply) {
-				for (const t of takes[i]) {
-					const comps = t.components ?? [{ sku: line.sku, quantity: t.units }];
-					for (const comp of comps) {
-						const cell = cellAt(bySku, comp.sku, t.location);
-						cell.reserved += comp.quantity;
-						touched.add(cell);
-						if (!touchedSkus.includes(comp.sku)) touchedSkus.push(comp.sku);
-						const part = doc ? parts.find((p) => p.line === line.lineId && p.sku === comp.sku && p.location === t.location) : undefined;
-						if (part) part.active += comp.quantity;
-						else parts.push({ line: line.lineId, sku: comp.sku, location: t.location, active: comp.quantity, committed: 0, released: 0 });
-						lineParts.push({ sku: comp.sku, location: t.location, quantity: comp.quantity });
-					}
-					got += t.units;
+		if (!req.allowPartial && complete) {
+			for (let i = 0, from = 0; i < n; from = this.ends[i++]) {
+				this.entries = this.ends[i];
+				this.book(req.lines[i].lineId, lines[i].parts, doc, from);
+			}
+		} else if (!req.allowPartial && this.entries > 0) {
+			for (let k = 0; k < this.entries; k++) this.cells[k].reserved -= this.units[k];
+			for (let i = 0; i < n; i++) {
+				const result = lines[i];
+				result.backordered += result.allocated;
+				result.allocated = doc ? Math.min(req.lines[i].quantity, heldUnits(doc, req.lines[i])) : 0;
+				result.backordered -= result.allocated;
+				if (!doc) result.parts = [];
+			}
+		}
+		const { parts, nParts, skus: touchedSkus, nSkus } = this;
+		// (setting length costs a runtime call: only when shorter than sized)
+		if (parts.length !== nParts) parts.length = nParts;
+		if (touchedSkus.length !== nSkus) touchedSkus.length = nSkus;
+		const changed = nSkus > 0;
+		// (encoded here, while the parts' strings are still in the processor's caches: after the whole batch, that
+		// is where most of encoding's time went)
+		if (written && changed) {
+			written.parts = parts;
+			written.json = partsToJson(parts);
+			written.active = activeUnits(parts);
+		} else if (!doc || changed) {
+			const d = { omsId: req.omsId, parts, json: partsToJson(parts), active: activeUnits(parts), isNew: !doc };
+			this.writes.set(req.omsId, d);
+			this.toWrite.push(d);
+		}
+		return { omsId: req.omsId, changed, lines, touchedSkus };
+	}
+
+	/**
+	 * A line's entries [from, this.entries): on the touched cells and SKUs, the order's document parts and the
+	 * line's result parts (sized for them, unless the order had a document).
+	 */
+	private book(lineId: string, lineParts: ReservedPart[], doc: ReservationPart[] | undefined, from: number): void {
+		for (let k = from; k < this.entries; k++) {
+			const cell = this.cells[k];
+			const sku = cell.sku;
+			const quantity = this.units[k];
+			if (cell.lastPlan !== this.plan) {
+				cell.lastPlan = this.plan;
+				this.touched.push(cell);
+			}
+			// touched SKUs, kept sorted as they come (a few per order)
+			const skus = this.skus;
+			let at = this.nSkus;
+			while (at > 0 && skus[at - 1] > sku) at--;
+			if (at === 0 || skus[at - 1] !== sku) {
+				for (let m = this.nSkus; m > at; m--) skus[m] = skus[m - 1];
+				skus[at] = sku;
+				this.nSkus++;
+			}
+			const part = doc ? this.parts.find((p) => p.line === lineId && p.sku === sku && p.location === cell.location) : undefined;
+			if (part) part.active += quantity;
+			else this.parts[this.nParts++] = { line: lineId, sku, location: cell.location, active: quantity, committed: 0, released: 0 };
+			const reserved: ReservedPart = { sku, location: cell.location, quantity };
+			if (doc) lineParts.push(reserved);
+			else lineParts[k - from] = reserved;
+		}
+	}
+
+	/** One line: what it still needs, taken from the cells now (as entries), and its result (parts to fill in). */
+	private line(line: ReserveRequest['lines'][number], doc: ReservationPart[] | undefined): ReserveLineResult {
+		const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
+		const need = line.quantity - have;
+		const start = this.entries;
+		let got = 0;
+		let known: boolean;
+		if (!line.components?.length) {
+			const rows = this.stock.get(line.sku);
+			known = rows !== undefined && rows.length > 0;
+			if (need > 0 && rows?.length === 1) {
+				got = takeAtOnlyLocation(need, rows[0]);
+				if (got > 0) this.take(rows[0], got);
+			} else if (need > 0) {
+				for (const t of chooseLocations(need, rows ?? NO_CELLS)) {
+					this.take(cellAt(rows!, line.sku, t.location), t.quantity);
+					got += t.quantity;
 				}
 			}
-			const allocated = haves[i] + got;
+		} else {
+			known = line.components.every((c) => !!this.stock.get(c.sku)?.length);
+			if (need > 0) {
+				const rows: C[] = [];
+				for (const c of line.components) rows.push(...(this.stock.get(c.sku) ?? []));
+				for (const t of chooseBundleLocations(need, line.components, rows)) {
+					for (const c of t.components) this.take(cellAt(this.stock.get(c.sku)!, c.sku, t.location), c.quantity);
+					got += t.bundles;
+				}
+			}
+		}
+		const taken = this.entries - start;
+		const result: ReserveLineResult = {
+			lineId: line.lineId,
+			sku: line.sku,
+			requested: line.quantity,
+			allocated: have + got,
+			backordered: need - got,
+			parts: doc ? heldParts(doc, line.lineId) : taken > 0 ? new Array(taken) : [],
+		};
+		if (!known) result.unknownSku = true;
+		return result;
+	}
+
+	private take(cell: C, units: number): void {
+		cell.reserved += units;
+		this.cells[this.entries] = cell;
+		this.units[this.entries++] = units;
+	}
+}
+
+const NO_CELLS: StockCell[] = [];
+
+/** The result of an order reserved before, from its document (nothing changes). */
+function heldResult(req: ReserveRequest, doc: ReservationPart[], stock: StockRowsBySku<StockCell>): ReserveResult {
+	return {
+		omsId: req.omsId,
+		changed: false,
+		touchedSkus: [],
+		lines: req.lines.map((line) => {
+			const allocated = Math.min(line.quantity, heldUnits(doc, line));
 			const result: ReserveLineResult = {
 				lineId: line.lineId,
 				sku: line.sku,
 				requested: line.quantity,
 				allocated,
 				backordered: line.quantity - allocated,
-				parts: lineParts,
+				parts: heldParts(doc, line.lineId),
 			};
-			if (isUnknown(line, bySku)) result.unknownSku = true;
-			lines[i] = result;
-		}
-		const changed = touchedSkus.length > 0;
-		if (!doc || changed) {
-			const prior = writes.get(req.omsId);
-			writes.set(req.omsId, { omsId: req.omsId, parts, isNew: prior ? prior.isNew : !docs.has(req.omsId) });
-		}
-		known.set(req.omsId, parts);
-		results.push({ omsId: req.omsId, changed, lines, touchedSkus: touchedSkus.sort() });
-	}
-	return { results, docs: [...writes.values()], touched: [...touched] };
+			if (!hasRows(line, stock)) result.unknownSku = true;
+			return result;
+		}),
+	};
 }
 
 /** Units of a line the order's document already covers (active or shipped); a bundle counts whole bundles. */
@@ -261,41 +421,16 @@ function heldParts(doc: ReservationPart[], lineId: string): ReservedPart[] {
 	return out;
 }
 
-function cellAt(bySku: Map<string, StockCell[]>, sku: string, location: string): StockCell {
-	for (const c of bySku.get(sku) ?? []) if (c.location === location) return c;
+/** The cell of `rows` (one SKU's) at a location. */
+function cellAt<C extends StockCell>(rows: C[], sku: string, location: string): C {
+	for (let i = 0; i < rows.length; i++) if (rows[i].location === location) return rows[i];
 	throw new Error(`no stock row read for ${sku} at ${location}`);
 }
 
-function isUnknown(line: ReserveRequest['lines'][number], bySku: Map<string, StockCell[]>): boolean {
-	if (line.components?.length) return line.components.some((c) => !bySku.has(c.sku));
-	return !bySku.has(line.sku);
-}
-
-/** Units to take at one location; `components` only for a bundle (a plain line takes `units` of its own SKU). */
-interface Take {
-	location: string;
-	units: number;
-	components?: Array<{ sku: string; quantity: number }>;
-}
-const NO_TAKES: Take[] = [];
-
-/**
- * Units of a line that can be taken now, per location. Where to take them is lib/allocation/location.ts's rule
- * (the one rule for every location choice in the pack).
- */
-function takeFor(line: ReserveRequest['lines'][number], need: number, bySku: Map<string, StockCell[]>): Take[] {
-	if (!line.components?.length) {
-		const out: Take[] = [];
-		for (const c of chooseLocations(need, bySku.get(line.sku) ?? [])) out.push({ location: c.location, units: c.quantity });
-		return out;
-	}
-	const rows: StockCell[] = [];
-	for (const c of line.components) rows.push(...(bySku.get(c.sku) ?? []));
-	return chooseBundleLocations(need, line.components, rows).map((t) => ({
-		location: t.location,
-		units: t.bundles,
-		components: t.components,
-	}));
+/** The SKU (each component, for a bundle) has stock rows; a line without is reported as an unknown SKU. */
+function hasRows(line: ReserveRequest['lines'][number], stock: StockRowsBySku<StockCell>): boolean {
+	if (line.components?.length) return line.components.every((c) => !!stock.get(c.sku)?.length);
+	return !!stock.get(line.sku)?.length;
 }
 
 // ------------------------------------------------------------------ release / commit

@@ -11,6 +11,9 @@ import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './t
 import {
 	activeParts,
 	activeUnits,
+	partsFromJson,
+	partsToJson,
+	cellsBySku,
 	isoUtc,
 	planConsume,
 	planRecord,
@@ -26,8 +29,6 @@ import {
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
-	partsFromJson,
-	partsToJson,
 	toFraudRecord,
 	toShipment,
 	toStoredOrder,
@@ -498,10 +499,10 @@ export class PostgresStore implements Store {
 					docs.set(r.oms_id as string, partsFromJson(r.parts));
 				}
 			}
-			// 2. lock the stock rows involved, in a fixed order
+			// 2. lock the stock rows involved, in a fixed order (a repeat order's too: its result says whether a SKU
+			//    has stock rows at all)
 			const skus = new Set<string>();
 			for (const req of requests) {
-				if (docs.has(req.omsId) && req.mode !== 'topUp') continue;
 				for (const l of req.lines) {
 					if (l.components?.length) for (const comp of l.components) skus.add(comp.sku);
 					else skus.add(l.sku);
@@ -520,9 +521,10 @@ export class PostgresStore implements Store {
 						onHand: Number(r.on_hand),
 						reserved: Number(r.reserved),
 						safetyStock: Number(r.safety_stock),
+						lastPlan: 0,
 					}))
 				: [];
-			const plan = planReservations(requests, stock, docs);
+			const plan = planReservations(requests, cellsBySku(stock), docs);
 			// 3. write: one statement for stock, one for the reservation rows, one for events
 			const touched = plan.touched;
 			if (touched.length) {
@@ -540,12 +542,12 @@ export class PostgresStore implements Store {
 					`UPDATE reservations r SET parts = t.parts::jsonb, active = t.active, updated_at = $4
 					 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(oms_id, parts, active)
 					 WHERE r.oms_id = t.oms_id`,
-					[docsToWrite.map((d) => d.omsId), docsToWrite.map((d) => partsToJson(d.parts)), docsToWrite.map((d) => activeUnits(d.parts)), now],
+					[docsToWrite.map((d) => d.omsId), docsToWrite.map((d) => d.json), docsToWrite.map((d) => d.active), now],
 				);
 			}
-			const changed = plan.results.filter((r) => r.changed);
+			// (results are in request order: each changed one's event takes its own request's cause)
+			const changed = plan.results.map((r, i) => ({ ...r, cause: requests[i].cause ?? null })).filter((r) => r.changed);
 			if (changed.length) {
-				const byId = new Map(requests.map((r) => [r.omsId, r]));
 				await c.query(
 					`INSERT INTO events (oms_id, at, type, cause, detail)
 					 SELECT t.oms_id, $4, 'reservation', t.cause, t.detail::jsonb
@@ -553,7 +555,7 @@ export class PostgresStore implements Store {
 					 WHERE EXISTS (SELECT 1 FROM orders o WHERE o.oms_id = t.oms_id)`,
 					[
 						changed.map((r) => r.omsId),
-						changed.map((r) => byId.get(r.omsId)?.cause ?? null),
+						changed.map((r) => r.cause),
 						changed.map((r) =>
 							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
 						),

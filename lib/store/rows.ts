@@ -3,7 +3,7 @@ import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
 import { identityKeys } from '../order/identity';
 import type { Delivery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, StoredOrder, StoredShipment } from './types';
-import { isoUtc, type ReservationPart } from './plan';
+import { isoUtc } from './plan';
 
 export interface OrderColumns {
 	oms_id: string;
@@ -163,17 +163,4 @@ export function velocityFromRows(rows: Array<Record<string, unknown>>): Velocity
 	const totals: Record<string, number> = {};
 	for (const [currency, m] of Object.entries(minor)) totals[currency] = fromMinor(m, currency);
 	return { count, totals, channels: [...channels].sort() };
-}
-
-/**
- * An order's reservation parts as stored: [[line_id, sku, location, active, committed, released], ...], oldest
- * first (compact, since a batch writes one such document per order).
- */
-export function partsToJson(parts: ReservationPart[]): string {
-	return JSON.stringify(parts.map((p) => [p.line, p.sku, p.location, p.active, p.committed, p.released]));
-}
-
-export function partsFromJson(value: unknown): ReservationPart[] {
-	const rows = j<Array<[string, string, string, number, number, number]>>(value);
-	return rows.map(([line, sku, location, active, committed, released]) => ({ line, sku, location, active, committed, released }));
 }

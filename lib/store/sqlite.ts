@@ -16,6 +16,8 @@ import {
 	planConsume,
 	activeParts,
 	activeUnits,
+	partsFromJson,
+	partsToJson,
 	type ReservationPart,
 	planRecord,
 	planReservations,
@@ -28,8 +30,6 @@ import {
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
-	partsFromJson,
-	partsToJson,
 	toFraudRecord,
 	toShipment,
 	toStoredOrder,
@@ -89,8 +89,93 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
 	return SqliteStore.open(path, options);
 }
 
+/** Reservation rows per multi-row INSERT in a reservation batch, and that statement (their updated_at is ?1) */
+const RESERVATION_ROWS_PER_INSERT = 50;
+const INSERT_RESERVATIONS = `INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES ${Array.from(
+	{ length: RESERVATION_ROWS_PER_INSERT },
+	(_, i) => `(?${3 * i + 2}, ?${3 * i + 3}, ?${3 * i + 4}, ?1)`,
+).join(', ')}`;
+
 /** A stock row as the reservation cache keeps it: with its rowid, stable while the cache is valid. */
 type CachedCell = StockCell & { rowid: number };
+
+/**
+ * Stock rows by SKU as reservation batches have read and left them (an empty list: no rows), for SqliteStore's
+ * stockCache; `get` reads a SKU not seen yet, so it must be called inside the write transaction. (One class, so the
+ * plan calls the same `get` batch after batch.)
+ *
+ * A SKU read on its own costs several times its share of one query for many; so while the cache is filling (it was
+ * just made, or the last batch still found SKUs it had not seen), a batch first reads all the SKUs it names that
+ * the cache lacks in one query (`prefetch`), and once the cache holds what batches ask for, it skips that pass.
+ */
+class StockRows {
+	static readonly PREFETCH_MISS_RATIO = 20;
+	private readonly bySku = new Map<string, CachedCell[]>();
+	/** SKUs the last batch found missing (Infinity: none run yet), and SKUs it asked for */
+	private missed = Infinity;
+	private asked = 0;
+
+	constructor(
+		readonly version: number,
+		private readonly readOne: StatementSync,
+		private readonly readMany: StatementSync,
+	) {}
+
+	get(sku: string): CachedCell[] {
+		this.asked++;
+		let cells = this.bySku.get(sku);
+		if (!cells) {
+			this.missed++;
+			cells = [];
+			for (const r of this.readOne.all(sku) as Row[]) cells.push(cell(sku, r));
+			this.bySku.set(sku, cells);
+		}
+		return cells;
+	}
+
+	/**
+	 * Before a batch: read its missing SKUs in one query while the cache is filling, that is while the last batch
+	 * missed more than one SKU in PREFETCH_MISS_RATIO of those it asked for. (A pass over the batch costs about one
+	 * map lookup per line, a SKU read on its own a few dozen.)
+	 */
+	prefetch(requests: ReserveRequest[]): void {
+		const asked = this.asked;
+		this.asked = 0;
+		if (this.missed * StockRows.PREFETCH_MISS_RATIO <= asked) {
+			this.missed = 0;
+			return;
+		}
+		const missing: string[] = [];
+		const want = (sku: string) => {
+			if (!this.bySku.has(sku)) {
+				missing.push(sku);
+				this.bySku.set(sku, []);
+			}
+		};
+		for (const req of requests) {
+			for (const l of req.lines) {
+				if (l.components?.length) for (const c of l.components) want(c.sku);
+				else want(l.sku);
+			}
+		}
+		this.missed = missing.length;
+		if (missing.length) {
+			for (const r of this.readMany.all(JSON.stringify(missing)) as Row[]) this.bySku.get(r.sku as string)!.push(cell(r.sku as string, r));
+		}
+	}
+}
+
+function cell(sku: string, r: Row): CachedCell {
+	return {
+		rowid: Number(r.rowid),
+		sku,
+		location: r.location as string,
+		onHand: Number(r.on_hand),
+		reserved: Number(r.reserved),
+		safetyStock: Number(r.safety_stock),
+		lastPlan: 0,
+	};
+}
 
 export class SqliteStore implements Store {
 	readonly kind = 'sqlite' as const;
@@ -128,7 +213,7 @@ export class SqliteStore implements Store {
 	 * (tx() drops it) and no other connection has committed anything: PRAGMA data_version, read under the write lock,
 	 * is SQLite's own counter of other connections' commits (it does not move for this connection's own).
 	 */
-	private stockCache: { version: number; bySku: Map<string, CachedCell[]> } | null = null;
+	private stockCache: StockRows | null = null;
 
 	private stmt(sql: string): StatementSync {
 		let s = this.stmts.get(sql);
@@ -572,86 +657,78 @@ export class SqliteStore implements Store {
 		if (requests.length === 0) return [];
 		return this.tx(() => {
 			const now = this.now();
-			// the batch's orders that were reserved before (their documents); the write lock is held, so this is current
+			// the batch's orders that were reserved before (their documents; the write lock is held, so this is current)
+			// and those the store holds (their events are written below), in one pass over the batch's ids
+			const ids = new Array<string>(requests.length);
+			for (let i = 0; i < requests.length; i++) ids[i] = requests[i].omsId;
 			const docs = new Map<string, ReservationPart[]>();
+			const recorded = new Set<string>();
 			for (const r of this.all(
-				'SELECT oms_id, parts FROM reservations WHERE oms_id IN (SELECT value FROM json_each(?))',
-				JSON.stringify(requests.map((r) => r.omsId)),
+				`SELECT j.value AS oms_id, r.parts, o.oms_id IS NOT NULL AS recorded
+				 FROM json_each(?) j LEFT JOIN reservations r ON r.oms_id = j.value LEFT JOIN orders o ON o.oms_id = j.value
+				 WHERE r.oms_id IS NOT NULL OR o.oms_id IS NOT NULL`,
+				JSON.stringify(ids),
 			)) {
-				docs.set(r.oms_id as string, partsFromJson(r.parts));
+				if (r.parts !== null) docs.set(r.oms_id as string, partsFromJson(r.parts));
+				if (r.recorded) recorded.add(r.oms_id as string);
 			}
-			const skus = new Set<string>();
-			for (const req of requests) {
-				if (docs.has(req.omsId) && req.mode !== 'topUp') continue;
-				for (const l of req.lines) {
-					if (l.components?.length) for (const c of l.components) skus.add(c.sku);
-					else skus.add(l.sku);
-				}
-			}
+			// Stock rows as the plan asks for them, SKU by SKU (a repeat order's too: its result says whether a SKU has
+			// rows at all), from the cache or else read now (see StockRows): the write lock is held, so they are current
 			const version = Number((this.get('PRAGMA data_version') as Row).data_version);
-			if (!this.stockCache || this.stockCache.version !== version) this.stockCache = { version, bySku: new Map() };
-			const cache = this.stockCache.bySku;
-			const missing: string[] = [];
-			for (const sku of skus) if (!cache.has(sku)) missing.push(sku);
-			if (missing.length) {
-				for (const sku of missing) cache.set(sku, []);
-				for (const r of this.all(
-					'SELECT rowid, sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))',
-					JSON.stringify(missing),
-				)) {
-					cache.get(r.sku as string)!.push({
-						rowid: Number(r.rowid),
-						sku: r.sku as string,
-						location: r.location as string,
-						onHand: Number(r.on_hand),
-						reserved: Number(r.reserved),
-						safetyStock: Number(r.safety_stock),
-					});
-				}
+			if (!this.stockCache || this.stockCache.version !== version) {
+				this.stockCache = new StockRows(
+					version,
+					this.stmt('SELECT rowid, location, on_hand, reserved, safety_stock FROM stock WHERE sku = ?'),
+					this.stmt('SELECT rowid, sku, location, on_hand, reserved, safety_stock FROM stock WHERE sku IN (SELECT value FROM json_each(?))'),
+				);
 			}
-			const stock: StockCell[] = [];
-			for (const sku of skus) for (const cell of cache.get(sku)!) stock.push(cell);
+			const stock = this.stockCache;
+			stock.prefetch(requests);
+			// the plan takes units on the cached cells themselves; if anything below fails, tx() drops the cache
 			const plan = planReservations(requests, stock, docs);
-			// Writes as prepared single-row statements: the cheapest way into SQLite's b-trees from Node (a VALUES
-			// join or a JSON array costs more per row than the call it saves). Stock rows are updated by the rowid
-			// read with them (one b-tree seek, no index). stock.updated_at is when on hand or safety stock last
-			// changed; reservations keep their own time.
+			// Stock rows are written with prepared single-row UPDATEs by the rowid read with them (one b-tree seek, no
+			// index; a VALUES join costs more per row than the call it saves), called with get() rather than run():
+			// the same statement, executed the same way, without the {changes, lastInsertRowid} object run() builds
+			// per call (~15 % of a call's cost), which nothing here reads. stock.updated_at is when on hand or safety
+			// stock last changed; reservations keep their own time.
 			const upd = this.stmt('UPDATE stock SET reserved = ?, version = version + 1 WHERE rowid = ?');
-			for (const c of plan.touched) {
-				// the plan works on copies: the cache takes the new value once it is written (a failure drops the cache)
-				for (const cached of cache.get(c.sku)!) {
-					if (cached.location !== c.location) continue;
-					upd.run(c.reserved, cached.rowid);
-					cached.reserved = c.reserved;
-				}
-			}
+			const touched = plan.touched;
+			for (let i = 0; i < touched.length; i++) upd.get(touched[i].reserved, touched[i].rowid);
+			// New reservation rows go in RESERVATION_ROWS_PER_INSERT at a time (one statement call and one result
+			// object instead of fifty; their common updated_at bound once, as ?1), the rest one by one; documents of
+			// orders reserved before are updated.
+			const insMany = this.stmt(INSERT_RESERVATIONS);
 			const ins = this.stmt('INSERT INTO reservations (oms_id, parts, active, updated_at) VALUES (?, ?, ?, ?)');
 			const put = this.stmt('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?');
-			for (const d of plan.docs) {
-				if (d.isNew) ins.run(d.omsId, partsToJson(d.parts), activeUnits(d.parts), now);
-				else put.run(partsToJson(d.parts), activeUnits(d.parts), now, d.omsId);
-			}
-			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not)
-			const changed = plan.results.filter((r) => r.changed);
-			if (changed.length) {
-				const recorded = new Set(
-					this.all('SELECT oms_id FROM orders WHERE oms_id IN (SELECT value FROM json_each(?))', JSON.stringify(changed.map((r) => r.omsId))).map(
-						(r) => r.oms_id as string,
-					),
-				);
-				if (recorded.size) {
-					const byId = new Map(requests.map((r) => [r.omsId, r]));
-					const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
-					for (const r of changed) {
-						if (!recorded.has(r.omsId)) continue;
-						ev.run(
-							r.omsId,
-							now,
-							byId.get(r.omsId)?.cause ?? null,
-							JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
-						);
-					}
+			const rows: Param[] = new Array(1 + 3 * RESERVATION_ROWS_PER_INSERT);
+			rows[0] = now;
+			let n = 1;
+			for (let i = 0; i < plan.docs.length; i++) {
+				const d = plan.docs[i];
+				if (!d.isNew) {
+					put.run(d.json, d.active, now, d.omsId);
+					continue;
 				}
+				rows[n++] = d.omsId;
+				rows[n++] = d.json;
+				rows[n++] = d.active;
+				if (n === rows.length) {
+					insMany.run(...rows);
+					n = 1;
+				}
+			}
+			for (let i = 1; i < n; i += 3) ins.run(rows[i], rows[i + 1], rows[i + 2], now);
+			// a timeline event for each changed order the store holds (stock can be reserved for ids it does not)
+			const ev = this.stmt("INSERT INTO events (oms_id, at, type, cause, detail) VALUES (?, ?, 'reservation', ?, ?)");
+			for (let i = 0; recorded.size && i < plan.results.length; i++) {
+				const r = plan.results[i];
+				if (!r.changed || !recorded.has(r.omsId)) continue;
+				ev.run(
+					r.omsId,
+					now,
+					requests[i].cause ?? null,
+					JSON.stringify({ lines: r.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated })) }),
+				);
 			}
 			return plan.results;
 		}, { keepsStockCache: true });

@@ -280,6 +280,78 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getStock(['TWICE']))[0]).toMatchObject({ onHand: 3, reserved: 3, atp: 0 });
 			});
 
+			it('reserves two lines of one SKU in one order against the same stock, never past it', async () => {
+				await store.upsertStockLevels([{ sku: 'SAME', onHand: 3 }, { sku: 'CUP', onHand: 4 }, { sku: 'LID', onHand: 10 }]);
+				const [partial] = await store.reserve([
+					{ omsId: 'm:1', allowPartial: true, lines: [{ lineId: '1', sku: 'SAME', quantity: 2 }, { lineId: '2', sku: 'SAME', quantity: 2 }] },
+				]);
+				expect(partial.lines.map((l) => [l.allocated, l.backordered])).toEqual([
+					[2, 0],
+					[1, 1],
+				]);
+				expect((await store.getStock(['SAME']))[0]).toMatchObject({ reserved: 3, atp: 0 });
+				// ship complete: the second line is short once the first has taken its units, so nothing is reserved
+				const cups = [{ sku: 'CUP', quantity: 2 }];
+				const [complete] = await store.reserve([
+					{
+						omsId: 'm:2',
+						allowPartial: false,
+						lines: [
+							{ lineId: '1', sku: 'CUP', quantity: 3 },
+							{ lineId: '2', sku: 'CUP-PAIR', quantity: 1, components: cups },
+						],
+					},
+				]);
+				expect(complete.lines.map((l) => l.allocated)).toEqual([0, 0]);
+				expect(complete.changed).toBe(false);
+				expect((await store.getStock(['CUP']))[0]).toMatchObject({ reserved: 0, atp: 4 });
+				expect(await store.activeReservations('m:2')).toEqual([]);
+			});
+
+			it('says a repeat order\'s SKUs are known when they have stock rows', async () => {
+				await store.upsertStockLevels([{ sku: 'KNOWN', onHand: 3 }]);
+				const req = { omsId: 'k:1', allowPartial: true, lines: [{ lineId: '1', sku: 'KNOWN', quantity: 1 }, { lineId: '2', sku: 'NOPE', quantity: 1 }] };
+				const [first] = await store.reserve([req]);
+				const [again] = await store.reserve([req]);
+				expect(again.changed).toBe(false);
+				expect(again.lines).toEqual(first.lines);
+				expect(again.lines.map((l) => l.unknownSku ?? false)).toEqual([false, true]);
+			});
+
+			it('reserves a batch of many orders as each alone would: every order its row, stock and results', async () => {
+				await store.upsertStockLevels([{ sku: 'M1', onHand: 500 }, { sku: 'M2', onHand: 60 }, { sku: 'M3', location: 'east', onHand: 40 }, { sku: 'M3', location: 'west', onHand: 40 }]);
+				const order = (i: number) => ({
+					omsId: `many:${i}`,
+					allowPartial: i % 7 !== 0,
+					lines: [
+						{ lineId: 'a', sku: 'M1', quantity: 1 + (i % 3) },
+						{ lineId: 'b', sku: i % 2 ? 'M2' : 'M3', quantity: 1 + (i % 2) },
+					],
+				});
+				await store.reserve([order(0)]);
+				// 130 orders (more than one multi-row statement's worth), one of them reserved before and one named twice
+				const batch = [...Array.from({ length: 130 }, (_, i) => order(i)), order(5)];
+				const results = await store.reserve(batch);
+				expect(results).toHaveLength(131);
+				expect(results[0].changed).toBe(false);
+				expect(results[130]).toMatchObject({ omsId: 'many:5', changed: false, lines: results[5].lines });
+				const held = await store.activeReservations();
+				const byOrder = new Map<string, number>();
+				for (const r of held) byOrder.set(r.omsId, (byOrder.get(r.omsId) ?? 0) + r.quantity);
+				for (const r of results.slice(0, 130)) {
+					const units = r.lines.reduce((s, l) => s + l.allocated, 0);
+					expect(byOrder.get(r.omsId) ?? 0).toBe(units);
+				}
+				const stock = await store.getStock();
+				const reserved = stock.reduce((s, x) => s + x.reserved, 0);
+				expect(reserved).toBe(held.reduce((s, r) => s + r.quantity, 0));
+				expect(stock.find((s) => s.sku === 'M2')).toMatchObject({ onHand: 60, reserved: 60, atp: 0 });
+				// the ship-complete orders that could not be filled hold nothing
+				for (const r of results.slice(0, 130)) {
+					if (r.lines.some((l) => l.backordered > 0) && Number(r.omsId.split(':')[1]) % 7 === 0) expect(byOrder.get(r.omsId)).toBeUndefined();
+				}
+			});
+
 			it('never oversells under concurrent reservations in one process', async () => {
 				await store.upsertStockLevels([{ sku: 'LAST', onHand: 10 }]);
 				const results = await Promise.all(
