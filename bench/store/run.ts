@@ -82,7 +82,8 @@ function sqliteLimit(path: string, batches: ReserveRequest[][]): { perSec: numbe
 	const targets = updateTargets(batches);
 	const once = (skus: string[]) => {
 		db.exec('BEGIN IMMEDIATE');
-		for (const s of skus) upd.run(s);
+		// get(), as the store's own stock UPDATEs: the same statement without the {changes, lastInsertRowid} object run() builds
+		for (const s of skus) upd.get(s);
 		db.exec('COMMIT');
 	};
 	targets.slice(0, 2).forEach(once);
