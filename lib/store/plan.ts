@@ -2,6 +2,7 @@
  * The decisions both stores make, as pure functions over rows they have read inside their transaction.
  * The SQLite and PostgreSQL stores only do I/O around these, so the two can never disagree on a rule.
  */
+import { DEFAULT_LOCATION } from './types';
 import type { CanonicalOrder } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
 import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from '../allocation/location';
@@ -131,31 +132,35 @@ export function activeUnits(parts: ReservationPart[]): number {
 }
 
 /**
- * An order's reservation parts as stored: [[line_id, sku, location, active, committed, released], ...], oldest
- * first (compact, since a batch writes one such document per order).
+ * An order's reservation parts as stored, oldest first, compact since a batch writes one such document per order:
+ * a part at the default location with nothing shipped or released is [line_id, sku, active]; any other part is
+ * [line_id, sku, active, location, committed, released]. (Stores written by earlier builds hold the six-element form
+ * [line_id, sku, location, active, committed, released]: partsFromJson tells them apart by the third element's type.)
  */
 export function partsToJson(parts: ReservationPart[]): string {
-	// a reservation batch encodes a document per order: the rows handed to JSON.stringify are reused (kept per number
-	// of parts, up to 16) rather than built and dropped each time; JSON.stringify reads them before it returns
-	const rows = parts.length <= 16 ? (encodeRows[parts.length] ??= Array.from({ length: parts.length }, () => new Array(6))) : [];
+	const rows = new Array<unknown[]>(parts.length);
 	for (let i = 0; i < parts.length; i++) {
 		const p = parts[i];
-		const row = (rows[i] ??= new Array(6));
-		row[0] = p.line;
-		row[1] = p.sku;
-		row[2] = p.location;
-		row[3] = p.active;
-		row[4] = p.committed;
-		row[5] = p.released;
+		rows[i] =
+			p.location === DEFAULT_LOCATION && p.committed === 0 && p.released === 0
+				? [p.line, p.sku, p.active]
+				: [p.line, p.sku, p.active, p.location, p.committed, p.released];
 	}
 	return JSON.stringify(rows);
 }
-const encodeRows: unknown[][][] = [];
 
-/** The parts of a stored document (JSON text, or what a jsonb column gives back). */
+/** The parts of a stored document (JSON text, or what a jsonb column gives back), in either form partsToJson reads. */
 export function partsFromJson(value: unknown): ReservationPart[] {
-	const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Array<[string, string, string, number, number, number]>;
-	return rows.map(([line, sku, location, active, committed, released]) => ({ line, sku, location, active, committed, released }));
+	const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Array<Array<string | number>>;
+	return rows.map((r) => {
+		if (typeof r[2] === 'string') {
+			// the earlier six-element form: [line, sku, location, active, committed, released]
+			return { line: r[0] as string, sku: r[1] as string, location: r[2], active: r[3] as number, committed: r[4] as number, released: r[5] as number };
+		}
+		return r.length === 3
+			? { line: r[0] as string, sku: r[1] as string, location: DEFAULT_LOCATION, active: r[2] as number, committed: 0, released: 0 }
+			: { line: r[0] as string, sku: r[1] as string, location: r[3] as string, active: r[2] as number, committed: r[4] as number, released: r[5] as number };
+	});
 }
 
 /** Stock rows grouped by SKU, as planReservations takes them. */

@@ -217,7 +217,8 @@ export const MIGRATIONS: Migration[] = [
 		// A reservation batch wrote a ledger row per line (table and index) plus an idempotency marker per order; on
 		// SQLite that cost as much as the stock updates themselves. Now each order has one row, keyed by oms_id
 		// (WITHOUT ROWID on SQLite: one b-tree), holding its parts oldest first as
-		// [[line_id, sku, location, active, committed, released], ...] (lib/store/rows.ts encodes and decodes them),
+		// [[line_id, sku, location, active, committed, released], ...] (later writes use a shorter row for a plain part;
+		// lib/store/plan.ts partsToJson / partsFromJson write the new form and read both),
 		// and `active`, the sum of active units, beside it. The row's existence is the 'reserved once' marker, so
 		// the processed('reserve') markers are folded in and removed.
 		sqlite: [

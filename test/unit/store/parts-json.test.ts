@@ -1,7 +1,7 @@
 /**
- * The stored form of an order's reservation parts: [[line_id, sku, location, active, committed, released], ...].
- * partsToJson reuses its row arrays between calls; documents of any length, in any order, must encode exactly as
- * the plain JSON of those rows, and decode back.
+ * The stored form of an order's reservation parts: [line_id, sku, active] for a part at the default location with
+ * nothing shipped or released, [line_id, sku, active, location, committed, released] for any other; documents that
+ * earlier builds wrote, [line_id, sku, location, active, committed, released], must still decode.
  */
 import { partsFromJson, partsToJson, type ReservationPart } from '../../../lib/store/plan';
 
@@ -16,20 +16,41 @@ function doc(n: number, seed: number): ReservationPart[] {
 	}));
 }
 
-const plain = (parts: ReservationPart[]) => JSON.stringify(parts.map((p) => [p.line, p.sku, p.location, p.active, p.committed, p.released]));
+/** The rows partsToJson must write, spelled out */
+const expected = (parts: ReservationPart[]) =>
+	JSON.stringify(
+		parts.map((p) =>
+			p.location === 'default' && p.committed === 0 && p.released === 0 ? [p.line, p.sku, p.active] : [p.line, p.sku, p.active, p.location, p.committed, p.released],
+		),
+	);
+const earlierForm = (parts: ReservationPart[]) => JSON.stringify(parts.map((p) => [p.line, p.sku, p.location, p.active, p.committed, p.released]));
 
 describe('reservation parts JSON', () => {
-	it('encodes documents of any length, one after another, as the plain JSON of their rows', () => {
+	it('writes the short row for a plain part and the long one for any other, and reads both back', () => {
 		const lengths = [3, 1, 0, 3, 5, 2, 17, 16, 3, 40, 1, 3];
 		lengths.forEach((n, k) => {
 			const parts = doc(n, k * 10);
-			expect(partsToJson(parts)).toBe(plain(parts));
+			expect(partsToJson(parts)).toBe(expected(parts));
 			expect(partsFromJson(partsToJson(parts))).toEqual(parts);
 		});
+		const plain: ReservationPart = { line: '1', sku: 'SKU-1', location: 'default', active: 2, committed: 0, released: 0 };
+		expect(partsToJson([plain])).toBe('[["1","SKU-1",2]]');
+		expect(partsToJson([{ ...plain, committed: 1 }])).toBe('[["1","SKU-1",2,"default",1,0]]');
+		expect(partsToJson([{ ...plain, location: 'east' }])).toBe('[["1","SKU-1",2,"east",0,0]]');
+		// an SKU that reads like a number stays a string
+		expect(partsFromJson(partsToJson([{ ...plain, sku: '12345' }]))).toEqual([{ ...plain, sku: '12345' }]);
+	});
+
+	it('reads documents in the form earlier builds wrote', () => {
+		for (const n of [0, 1, 3, 7]) {
+			const parts = doc(n, n);
+			expect(partsFromJson(earlierForm(parts))).toEqual(parts);
+		}
 	});
 
 	it('decodes what a jsonb column gives back (already parsed)', () => {
 		const parts = doc(4, 1);
-		expect(partsFromJson(JSON.parse(plain(parts)))).toEqual(parts);
+		expect(partsFromJson(JSON.parse(partsToJson(parts)))).toEqual(parts);
+		expect(partsFromJson(JSON.parse(earlierForm(parts)))).toEqual(parts);
 	});
 });
