@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { compileRuleSet, computePublishable, RULE_APPLICATION_ORDER, validateChannelRuleSet, type ChannelRuleSet, type CompiledRuleSet } from '../../lib/allocation';
 import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from '../../lib/allocation/parameters';
-import type { StockLevelInput, Store } from '../../lib/store/types';
+import { DEFAULT_LOCATION, type StockLevelInput, type Store } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
@@ -27,16 +27,6 @@ import {
 	syncStock,
 	type QuantityChange,
 } from './operations';
-
-/** Reserve, Release and Commit Shipment have a second output with the channel quantities they changed. */
-function outputsFor(operation: string) {
-	return ['reserve', 'release', 'commitShipment'].includes(operation)
-		? [
-				{ type: 'main', displayName: operation === 'reserve' ? 'Orders' : 'Result' },
-				{ type: 'main', displayName: 'Quantity Changes' },
-			]
-		: [{ type: 'main' }];
-}
 
 function changeItem(c: QuantityChange, pairedIndex: number): INodeExecutionData {
 	const json: IDataObject = { channel: c.channel, sku: c.sku, quantity: c.quantity, previous: c.previous, atp: c.atp, rule: c.rule, tier: c.tier };
@@ -58,7 +48,12 @@ export class InventoryAllocator implements INodeType {
 		defaults: { name: 'Inventory Allocator' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${outputsFor})($parameter.operation)}}`,
+		// The same two outputs for every operation, so that n8n never evaluates an expression to find them: it does so
+		// for a node with outputs computed from its parameters whenever that node has an error output (On Error:
+		// Continue (using error output)), and each execution that evaluates one builds a sandboxed isolate, which
+		// costs more than the rest of a fulfilment execution.
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Result', 'Quantity Changes'],
 		credentials: [STORE_CREDENTIAL],
 		properties: [
 			STORE_NOTICE,
@@ -241,7 +236,7 @@ export class InventoryAllocator implements INodeType {
 					out.push(errorItem(this, error, i));
 				}
 			}
-			return [out];
+			return [out, []];
 		}
 
 		// The rule set configures the whole batch: an invalid one fails the node with every problem named.
@@ -263,18 +258,20 @@ export class InventoryAllocator implements INodeType {
 					const level = stockLevelFromItem(items[i].json, names);
 					levels.push(level);
 					if (!firstItem.has(level.sku)) firstItem.set(level.sku, i);
+					out.push({ json: { sku: level.sku, location: level.location ?? DEFAULT_LOCATION, onHand: level.onHand }, pairedItem: { item: i } });
 				} catch (error) {
 					out.push(errorItem(this, error, i));
 				}
 			}
 			const { changes } = await syncStock(store, levels, rules, channels, { full: options.fullRecompute === true, explain, record, cause });
 			const bi = changes.length ? await bundleIndex(store) : null;
+			const changed: INodeExecutionData[] = [];
 			for (const c of changes) {
 				let paired = firstItem.get(c.sku);
 				if (paired === undefined && bi) for (const comp of bi.bundles.get(c.sku) ?? []) if ((paired = firstItem.get(comp.sku)) !== undefined) break;
-				out.push(changeItem(c, paired ?? 0));
+				changed.push(changeItem(c, paired ?? 0));
 			}
-			return [out];
+			return [out, changed];
 		}
 
 		if (operation === 'reserve') {

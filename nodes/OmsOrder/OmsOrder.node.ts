@@ -7,6 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { cancelOrder } from '../../lib/order/process';
+import { READINESS } from '../../lib/order/types';
 import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type OrderSearch, type StoredOrder } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
@@ -44,15 +45,43 @@ const HOLD_LABELS: Record<HoldReason, string> = {
 	operator: 'Held by an Operator',
 };
 
-/** Record has three outputs (New, Updated, Duplicate); every other operation one. */
+/** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), every other operation one. */
 function outputsFor(operation: string) {
-	return operation === 'record'
+	if (operation === 'record') {
+		return [
+			{ type: 'main', displayName: 'New' },
+			{ type: 'main', displayName: 'Updated' },
+			{ type: 'main', displayName: 'Duplicate' },
+		];
+	}
+	return operation === 'routeReadiness'
 		? [
-				{ type: 'main', displayName: 'New' },
-				{ type: 'main', displayName: 'Updated' },
-				{ type: 'main', displayName: 'Duplicate' },
+				{ type: 'main', displayName: 'Ready' },
+				{ type: 'main', displayName: 'Not Ready' },
 			]
 		: [{ type: 'main' }];
+}
+
+/**
+ * Route by Readiness: each canonical order to Ready (0) or Not Ready (1) by its channel readiness. Reads no
+ * parameter and no store. (An n8n If on `{{ $json.readiness }}` decides the same, but each execution that evaluates an
+ * expression builds a sandboxed isolate for it, which costs more than the rest of an intake execution.) An item that
+ * is not a canonical order is an error of that item; with Continue on Fail it leaves on Not Ready, never on Ready.
+ */
+function routeByReadiness(ctx: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = [[], []];
+	for (let i = 0; i < items.length; i++) {
+		const readiness = items[i].json.readiness;
+		if (typeof readiness === 'string' && (READINESS as readonly string[]).includes(readiness)) {
+			outputs[readiness === 'ready' ? 0 : 1].push({ ...items[i], pairedItem: { item: i } });
+			continue;
+		}
+		const error = new Error(
+			`Item ${i} has no order readiness (readiness is ${JSON.stringify(readiness) ?? 'missing'}; one of ${READINESS.join(', ')} expected): Route by Readiness takes canonical orders, as Record, Get and the order triggers give them`,
+		);
+		outputs[1].push(errorItem(ctx, error, i));
+	}
+	return outputs;
 }
 
 /**
@@ -127,6 +156,13 @@ export class OmsOrder implements INodeType {
 						description:
 							'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
 						action: 'Record orders',
+					},
+					{
+						name: 'Route by Readiness',
+						value: 'routeReadiness',
+						description:
+							'Send each order to Ready (paid and open on its channel) or Not Ready (awaiting payment, cancelled or shipped on the channel); reads nothing from the store',
+						action: 'Route orders by readiness',
 					},
 					{
 						name: 'Search',
@@ -262,6 +298,7 @@ export class OmsOrder implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (operation === 'routeReadiness') return routeByReadiness(this, items);
 		const store = await getStore(this);
 
 		if (operation === 'record') {

@@ -30,7 +30,10 @@ export class ShopifyOrderTrigger implements INodeType {
 		name: 'shopifyOrderTrigger',
 		icon: { light: 'file:shopifyOrderTrigger.svg', dark: 'file:shopifyOrderTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves as 1. n8n evaluates an expression for every delivery to a version-1 webhook node (its
+		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
 		description: 'Starts the workflow when Shopify creates, updates or cancels an order, with the order in canonical form',
 		defaults: { name: 'Shopify Order Trigger' },

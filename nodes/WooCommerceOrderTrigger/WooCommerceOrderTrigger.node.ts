@@ -35,7 +35,10 @@ export class WooCommerceOrderTrigger implements INodeType {
 		name: 'wooCommerceOrderTrigger',
 		icon: { light: 'file:wooCommerceOrderTrigger.svg', dark: 'file:wooCommerceOrderTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves as 1. n8n evaluates an expression for every delivery to a version-1 webhook node (its
+		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
 		description: 'Starts the workflow when a WooCommerce order is created or updated, with the order in canonical form',
 		defaults: { name: 'WooCommerce Order Trigger' },

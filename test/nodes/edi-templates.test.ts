@@ -171,6 +171,11 @@ describe('OMS 8: EDI Warehouse template', () => {
 			['CUP', 'WH3PL', 3],
 			['MUG', 'WH3PL', 7],
 		]);
+		// Sync Stock's Quantity Changes reach the placeholder for Publish Quantities
+		const quantities = outputOf(second, 'Quantities to publish (connect Publish Quantities)');
+		expect(quantities.length).toBeGreaterThan(0);
+		expect(new Set(quantities.map((q) => q.sku))).toEqual(new Set(['CUP', 'MUG']));
+		for (const q of quantities) expect(q).toMatchObject({ channel: expect.any(String), quantity: expect.any(Number) });
 		// no new 940; a 997 for the 945 and one for the 846
 		const acks = files(out).filter((f) => f.startsWith('997-'));
 		expect(files(out).filter((f) => f.startsWith('940-'))).toHaveLength(2);

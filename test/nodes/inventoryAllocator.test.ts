@@ -104,7 +104,7 @@ describe('inventoryAllocator: Sync Stock', () => {
 		const sync = allocator('Sync', { operation: 'syncStock' });
 		const first = await runWorkflow(flow(feed, [sync]), { credentials });
 		expect(first.error).toBeUndefined();
-		const out1 = outputOf(first, 'Sync');
+		const out1 = outputOf(first, 'Sync', 1);
 		// A: ATP 20. amazon (priority) 50 % of 20 - 1 = 9; the rest 11: ebay 50 % = 5 capped at 4, shopify 5.
 		// B: ATP 5. amazon 2 - 1 = 1; rest 4: ebay 2, shopify 2.  C: ATP 3 + 4 = 7. amazon 3 - 1 = 2; rest 5: 2, 2.
 		// SET: min(floor(20 / 2), 5) = 5, as B.
@@ -119,18 +119,30 @@ describe('inventoryAllocator: Sync Stock', () => {
 		const a = out1.find((o) => o.channel === 'ebay' && o.sku === 'A')!;
 		expect(a).toMatchObject({ previous: null, atp: 20, rule: 'channel:ebay', tier: 'normal' });
 		expect(String(a.explain)).toMatch(/capped at maxListed 4/);
-		expect(first.runData.Sync[0].data!.main[0]![0].pairedItem).toEqual({ item: 0 });
+		expect(first.runData.Sync[0].data!.main[1]![0].pairedItem).toEqual({ item: 0 });
+		// Result: the stock levels taken, one per input item, the location filled in
+		expect(outputOf(first, 'Sync', 0)).toEqual([
+			{ sku: 'A', location: 'default', onHand: 20 },
+			{ sku: 'B', location: 'default', onHand: 5 },
+			{ sku: 'C', location: 'east', onHand: 3 },
+			{ sku: 'C', location: 'west', onHand: 4 },
+		]);
 
 		// the same feed again: nothing changed, nothing emitted
 		const again = await runWorkflow(flow(feed, [sync]), { credentials });
-		expect(outputOf(again, 'Sync')).toEqual([]);
+		expect(outputOf(again, 'Sync', 1)).toEqual([]);
+		expect(outputOf(again, 'Sync', 0)).toHaveLength(4);
 
 		// A drops to 8: A and the bundle move; bad items go to the error output, the rest of the batch goes on
 		const next = await runWorkflow(
 			flow([{ sku: 'A', onHand: 8 }, { sku: 'B', onHand: -1 }, { onHand: 3 }, { sku: 'C', location: 'east', onHand: 3.5 }, { sku: 'C', location: 'east', onHand: 3 }], [sync]),
 			{ credentials },
 		);
-		const [changed, errors] = outputsOf(next, 'Sync');
+		const [levels, changed, errors] = outputsOf(next, 'Sync');
+		expect(levels).toEqual([
+			{ sku: 'A', location: 'default', onHand: 8 },
+			{ sku: 'C', location: 'east', onHand: 3 },
+		]);
 		// A: ATP 8: amazon 4 - 1 = 3; rest 5: ebay 2, shopify 2.  SET: min(4, 5) = 4: amazon 1; rest 3: ebay 1, shopify 1.
 		expect(changed.map((o) => [key(o), o.previous])).toEqual([
 			['amazon/A=3', 9],
@@ -153,20 +165,20 @@ describe('inventoryAllocator: Sync Stock', () => {
 		const feed = [{ item: 'X', qty: 10, wh: 'main' }];
 		const fields = { sku: 'item', onHand: 'qty', location: 'wh' };
 		const sync = allocator('Sync', { operation: 'syncStock', fields, channels: ['amazon'], channelRules: {} });
-		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials }), 'Sync').map(key)).toEqual(['amazon/X=10']);
+		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials }), 'Sync', 1).map(key)).toEqual(['amazon/X=10']);
 		expect((await store.getStock(['X']))[0]).toMatchObject({ location: 'main', onHand: 10 });
 		// a marketplace push failed and someone reset the recorded quantity: only a full recompute sees it
 		await store.setPublished([{ channel: 'amazon', sku: 'X', quantity: 7 }]);
-		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials }), 'Sync')).toEqual([]);
+		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials }), 'Sync', 1)).toEqual([]);
 		const full = allocator('Sync', { operation: 'syncStock', fields, channels: ['amazon'], channelRules: {}, options: { fullRecompute: true, explain: false } });
-		const fullOut = outputOf(await runWorkflow(flow(feed, [full]), { credentials }), 'Sync');
+		const fullOut = outputOf(await runWorkflow(flow(feed, [full]), { credentials }), 'Sync', 1);
 		expect(fullOut).toEqual([{ channel: 'amazon', sku: 'X', quantity: 10, previous: 7, atp: 10, rule: 'defaults', tier: 'normal', basis: expect.any(Number) }]);
 		// not recorded: the same change is emitted on every run until something records it
 		const noRecord = allocator('Sync', { operation: 'syncStock', fields, channels: ['amazon'], channelRules: {}, options: { recordPublished: false } });
 		const feed2 = [{ item: 'X', qty: 6, wh: 'main' }];
-		expect(outputOf(await runWorkflow(flow(feed2, [noRecord]), { credentials }), 'Sync').map(key)).toEqual(['amazon/X=6']);
+		expect(outputOf(await runWorkflow(flow(feed2, [noRecord]), { credentials }), 'Sync', 1).map(key)).toEqual(['amazon/X=6']);
 		const fullNoRecord = allocator('Sync', { operation: 'syncStock', fields, channels: ['amazon'], channelRules: {}, options: { recordPublished: false, fullRecompute: true } });
-		expect(outputOf(await runWorkflow(flow(feed2, [fullNoRecord]), { credentials }), 'Sync').map(key)).toEqual(['amazon/X=6']);
+		expect(outputOf(await runWorkflow(flow(feed2, [fullNoRecord]), { credentials }), 'Sync', 1).map(key)).toEqual(['amazon/X=6']);
 		expect((await store.getPublished('amazon'))[0].quantity).toBe(10);
 	});
 
@@ -207,14 +219,15 @@ describe('inventoryAllocator: Preview with a rule set per item', () => {
 			{ rules: { channels: [{ channel: 'ebay', sharePercent: 50, buffer: 1 }] } },
 		];
 		const r = await runWorkflow(flow(items, [pv]), { credentials });
-		const [ok, errors] = outputsOf(r, 'Preview');
+		const [ok, changes, errors] = outputsOf(r, 'Preview');
+		expect(changes).toEqual([]);
 		expect(ok.map((p) => [p.channel, p.quantity])).toEqual([
 			['amazon', 3],
 			['ebay', 4],
 		]);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].error).toMatch(/\$\.channels\[0\]\.sharePercent: share over 100 percent \(130\)/);
-		expect(r.runData.Preview[0].data!.main[1]![0].pairedItem).toEqual({ item: 1 });
+		expect(r.runData.Preview[0].data!.main[2]![0].pairedItem).toEqual({ item: 1 });
 		expect(await store.getPublished()).toEqual([]);
 	});
 });
@@ -230,7 +243,7 @@ describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () =>
 			{ sku: 'LID', onHand: 2 },
 		];
 		const sync = allocator('Sync', { operation: 'syncStock' });
-		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials: s.credentials }), 'Sync')).toHaveLength(15);
+		expect(outputOf(await runWorkflow(flow(feed, [sync]), { credentials: s.credentials }), 'Sync', 1)).toHaveLength(15);
 		return s;
 	}
 

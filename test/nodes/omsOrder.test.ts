@@ -30,6 +30,46 @@ function flow(items: unknown[], nodes: Array<Record<string, unknown>>, edges: Ar
 	);
 }
 
+describe('omsOrder: Route by Readiness', () => {
+	const route = (extra: Record<string, unknown> = {}) => ({ name: 'Route', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'routeReadiness' }, credentials: CRED, ...extra });
+	// a store the node could not reach: routing must not open it
+	const unreachable = { omsStoreApi: { storeType: 'postgres', host: '127.0.0.1', port: 1, database: 'none', user: 'none', password: 'none', ssl: 'disable' } };
+
+	it('sends ready orders to Ready and the rest to Not Ready, unchanged and paired, without the store', async () => {
+		const ready = makeOrder({ channelOrderId: 'r1', readiness: 'ready' });
+		const pending = makeOrder({ channelOrderId: 'r2', readiness: 'pending' });
+		const cancelled = makeOrder({ channelOrderId: 'r3', readiness: 'cancelled' });
+		const shipped = makeOrder({ channelOrderId: 'r4', readiness: 'shipped' });
+		const ready2 = { ...makeOrder({ channelOrderId: 'r5', readiness: 'ready' }), oms: { status: 'received' } };
+		const r = await runWorkflow(flow([pending, ready, cancelled, shipped, ready2], [route()], [['Orders', 'Route']]), { credentials: unreachable });
+		expect(r.error).toBeUndefined();
+		const [yes, no] = outputsOf(r, 'Route');
+		expect(yes).toEqual([ready, ready2]);
+		expect(no.map((o) => o.readiness)).toEqual(['pending', 'cancelled', 'shipped']);
+		expect(r.runData.Route[0].data!.main[0]!.map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 4 }]);
+		expect(r.runData.Route[0].data!.main[1]!.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 2 }, { item: 3 }]);
+	});
+
+	it('an item that is not an order is an error of that item, named; it never leaves on Ready', async () => {
+		const ready = makeOrder({ channelOrderId: 'r1', readiness: 'ready' });
+		const items = [{ sku: 'A' }, ready, { ...ready, readiness: 'READY' }];
+		const errors = await runWorkflow(flow(items, [route({ onError: 'continueErrorOutput' })], [['Orders', 'Route']]), { credentials: unreachable });
+		const [yes, no, failed] = outputsOf(errors, 'Route');
+		expect(yes.map((o) => o.channelOrderId)).toEqual(['r1']);
+		expect(no).toEqual([]);
+		expect(failed.map((e) => e.error)).toEqual([
+			'Item 0 has no order readiness (readiness is missing; one of ready, pending, cancelled, shipped expected): Route by Readiness takes canonical orders, as Record, Get and the order triggers give them',
+			'Item 2 has no order readiness (readiness is "READY"; one of ready, pending, cancelled, shipped expected): Route by Readiness takes canonical orders, as Record, Get and the order triggers give them',
+		]);
+		const onFail = await runWorkflow(flow(items, [route({ onError: 'continueRegularOutput' })], [['Orders', 'Route']]), { credentials: unreachable });
+		const [yes2, no2] = outputsOf(onFail, 'Route');
+		expect(yes2.map((o) => o.channelOrderId)).toEqual(['r1']);
+		expect(no2.map((o) => typeof o.error)).toEqual(['string', 'string']);
+		const stop = await runWorkflow(flow(items, [route()], [['Orders', 'Route']]), { credentials: unreachable });
+		expect(nodeError(stop, 'Route')?.message).toMatch(/^Item 0 has no order readiness/);
+	});
+});
+
 describe('omsOrder: Record', () => {
 	it('sends new orders to New, repeats to Duplicate, newer versions to Updated, and bad items to the error output', async () => {
 		const a = makeOrder({ channel: 'shopify', channelOrderId: '1001' });

@@ -81,7 +81,7 @@ describe('intake -> record -> reserve -> route', () => {
 		const feed = await runWorkflow(stockFeed([{ sku: 'MUG', onHand: 10 }, { sku: 'LAMP', onHand: 3 }, { sku: 'RUG', onHand: 0 }]), { credentials });
 		expect(feed.error).toBeUndefined();
 		// MUG ATP 10: amazon 4; ebay 50 % of 6 = 3; shopify 3. LAMP 3: amazon 1; ebay 1; shopify 1. RUG: 0 everywhere.
-		expect(outputOf(feed, 'Sync Stock').map((o) => `${o.channel}/${o.sku}=${o.quantity}`)).toEqual([
+		expect(outputOf(feed, 'Sync Stock', 1).map((o) => `${o.channel}/${o.sku}=${o.quantity}`)).toEqual([
 			'amazon/MUG=4', 'ebay/MUG=3', 'shopify/MUG=3',
 			'amazon/LAMP=1', 'ebay/LAMP=1', 'shopify/LAMP=1',
 			'amazon/RUG=0', 'ebay/RUG=0', 'shopify/RUG=0',

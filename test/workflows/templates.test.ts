@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeParameters, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { BackorderGate } from '../../nodes/BackorderGate/BackorderGate.node';
 import { FraudGate } from '../../nodes/FraudGate/FraudGate.node';
 import { InventoryAllocator } from '../../nodes/InventoryAllocator/InventoryAllocator.node';
@@ -198,7 +198,9 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 		for (const n of template.nodes) {
 			if (n.type.startsWith(PREFIX)) {
 				expect(Object.keys(ours)).toContain(n.type.slice(PREFIX.length));
-				expect(n.typeVersion).toBe(1);
+				// the node's newest version, as the editor would add it
+				const d = ours[n.type.slice(PREFIX.length)];
+				expect(n.typeVersion).toBe(d.defaultVersion ?? d.version);
 			} else {
 				expect(Object.keys(BASE)).toContain(n.type);
 				expect(BASE[n.type]).toContain(n.typeVersion);
@@ -277,7 +279,46 @@ describe('the template set', () => {
 		expect(intake.connections[record.name].main.map((o) => o.length)).toEqual([1, 1, 1]);
 		const gate = intake.nodes.find((n) => n.type === PREFIX + 'fraudGate')!;
 		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Notify reviewers (point at email or chat)'], ['Cancel on Channel']]);
-		expect(intake.connections['Ready to Fulfil?'].main[0].map((e) => e.node)).toEqual(['Fulfil Order']);
+		expect(intake.nodes.find((n) => n.name === 'Ready to Fulfil?')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'routeReadiness' } });
+		expect(intake.connections['Ready to Fulfil?'].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Not ready yet (awaiting payment, cancelled or shipped on the channel)']]);
+	});
+
+	// n8n 2.x evaluates expressions in a sandboxed isolate, and an execution that evaluates even one builds (or takes)
+	// an isolate for itself: that costs more than everything else an intake or fulfilment execution does. So the path
+	// every order takes evaluates none: no parameter it reads is an expression (defaults included), no webhook trigger
+	// is at version 1 (n8n evaluates an option of version-1 webhook nodes on every request), and no node with an
+	// error output has outputs computed from its parameters (n8n evaluates those whenever it sorts an error output).
+	it('the path every order takes (intake -> Fulfil Order -> WMS and channels) makes n8n evaluate no expression', () => {
+		const paths: Array<[string, string[]]> = [
+			['omsOrderIntake01', ['Shopify Orders', 'WooCommerce Orders', 'Record Order', 'Screen for Fraud', 'Ready to Fulfil?', 'Fulfil Order']],
+			['omsFulfilOrder01', ['When Executed by Another Workflow', 'Reserve Stock', 'Route Backorders', 'Send to WMS', 'Publish Quantities']],
+		];
+		// parameters our nodes read from the item directly when they are exactly `={{ $json.<field> }}` (itemParameter)
+		const readDirectly: Record<string, string[]> = { 'Publish Quantities': ['sku', 'quantity'] };
+		const expressions = (value: unknown, path: string, out: string[]) => {
+			if (typeof value === 'string' && value.startsWith('=')) out.push(`${path} = ${value}`);
+			else if (Array.isArray(value)) value.forEach((v, i) => expressions(v, `${path}[${i}]`, out));
+			else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) expressions(v, path ? `${path}.${k}` : k, out);
+		};
+		for (const [id, names] of paths) {
+			const wf = byId.get(id)!;
+			for (const name of names) {
+				const node = wf.nodes.find((n) => n.name === name)!;
+				expect(node).toBeDefined();
+				const found: string[] = [];
+				if (node.type.startsWith(PREFIX)) {
+					const d = ours[node.type.slice(PREFIX.length)];
+					if (d.webhooks?.length) expect(node.typeVersion).toBeGreaterThan(1);
+					if ((node as { onError?: string }).onError === 'continueErrorOutput') expect(Array.isArray(d.outputs)).toBe(true);
+					const params = NodeHelpers.getNodeParameters(d.properties, node.parameters as INodeParameters, true, false, node as unknown as INode, d);
+					expressions(params, '', found);
+				} else {
+					expressions(node.parameters, '', found);
+				}
+				const allowed = (readDirectly[name] ?? []).map((f) => `${f} = ={{ $json.${f} }}`);
+				expect({ node: name, expressions: found.filter((e) => !allowed.includes(e)) }).toEqual({ node: name, expressions: [] });
+			}
+		}
 	});
 
 	it('every workflow that fulfils reaches the WMS; backorders and reserve quantity changes are handled', () => {
