@@ -78,7 +78,12 @@ export interface QueueModeOptions {
 	/** Workflows imported and published as they are (no OMS Store credential added), e.g. to see the refusal. */
 	workflowsAsIs?: WorkflowJson[];
 	workers?: number;
-	/** Jobs a worker runs at once (n8n's --concurrency; at least 5). */
+	/**
+	 * Jobs a worker runs at once (n8n's --concurrency; default 50 here, n8n's own is 10). An order's execution spends
+	 * most of its time waiting for the WMS and the channels, whose rate limits pace it (Walmart's inventory API: 2
+	 * SKUs a second), and it holds its slot while it waits: with 10 a burst of sales left the workers' 20 slots
+	 * waiting on Walmart while new orders queued (bench:e2e: 3.0 orders/s against 8.5 with 50).
+	 */
 	concurrency?: number;
 	/** Extra environment for every n8n process. */
 	env?: Record<string, string>;
@@ -253,7 +258,7 @@ export async function startQueueMode(opts: QueueModeOptions): Promise<QueueMode>
 		cleanups.push(() => webhook.stop());
 		const workers: N8n[] = [];
 		for (let i = 0; i < (opts.workers ?? 2); i++) {
-			const w = await proc(`worker-${i + 1}`, 'worker', {}, [`--concurrency=${opts.concurrency ?? 10}`]);
+			const w = await proc(`worker-${i + 1}`, 'worker', {}, [`--concurrency=${opts.concurrency ?? 50}`]);
 			cleanups.push(() => w.stop());
 			workers.push(w);
 		}

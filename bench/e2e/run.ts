@@ -7,10 +7,14 @@
  *            PostgreSQL.
  *
  * For each: (1) the ceiling: BENCH_ORDERS POSTs to a trivial Webhook -> Respond to Webhook workflow, BENCH_CONCURRENCY
- * at a time, timed until the last answer (the answer comes after the execution ran); (2) the OMS: as many signed
- * Shopify orders/create webhooks (sandbox, one order each, stock plenty) at the same concurrency, timed until the
- * last order is at the WMS sandbox, with each order's latency from its webhook to its WMS order (the WMS sandbox's
- * order list is polled every 20 ms); (3) quantity propagation: BENCH_SALES sales one after another, each a Shopify
+ * at a time, timed until the last answer (the answer comes after the execution ran), once answering from an
+ * expression (the echo) and once with the webhook's own item (plain: no expression; the ceiling the share is taken
+ * of); then the plain one through one sub-workflow call (Webhook -> Execute Workflow -> Respond: the shape of intake +
+ * Fulfil Order with no work in it);
+ * (2) the OMS: as many signed Shopify orders/create webhooks (sandbox, one order each, stock plenty) at the same
+ * concurrency, timed until the last order is at the WMS sandbox, with each order's latency from its webhook to its WMS
+ * order (the WMS sandbox's order list is polled every 20 ms), then how long the rate-limited channels still receive
+ * the burst's quantities (the drain; the next phase starts after it); (3) quantity propagation: BENCH_SALES sales one after another, each a Shopify
  * order of a different SKU, timed from the webhook until the new quantity of that SKU has reached every other
  * channel's sandbox (Amazon listings, eBay bulk quantity, Walmart inventory, WooCommerce batch), through Reserve
  * Stock's Quantity Changes and Publish Quantities in Fulfil Order.
@@ -34,20 +38,75 @@ import { fmt, groupCpuMs, table } from '../lib';
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SALES = Number(process.env.BENCH_SALES ?? 15);
+/**
+ * Wait, before the timed sales, until ShipBob's 150-requests-a-minute window that the burst's pushes filled has passed:
+ * a minute after the last order reached it (BENCH_WMS_WINDOW=0: do not). Fulfil Order publishes a sale's quantities right after its WMS push, so while the
+ * burst's 150 pushes fill the window a sale's quantities wait for the WMS too: that is measured with 0.
+ */
+const WMS_WINDOW = process.env.BENCH_WMS_WINDOW !== '0';
 const MODES = (process.env.BENCH_MODES ?? 'single,queue').split(',');
 /** Extra environment for every n8n process, as JSON: e.g. {"NODE_OPTIONS":"--cpu-prof --cpu-prof-dir=/tmp/prof"} to profile */
 const N8N_ENV = process.env.BENCH_N8N_ENV ? (JSON.parse(process.env.BENCH_N8N_ENV) as Record<string, string>) : undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
-const CEILING: WorkflowJson = {
-	id: 'omsBenchCeiling1',
-	name: 'Bench: webhook to respond',
+/**
+ * Two ceilings, both a trivial Webhook -> Respond to Webhook: the echo answers `{ ok, n }` from an expression (n8n
+ * evaluates it in an expression isolate), the plain one answers with the webhook's own item (Respond's default, First
+ * Incoming Item: no expression at all). The plain one is the cheaper, so it is the ceiling the target is judged by.
+ */
+const ECHO_RESPOND = { respondWith: 'json', responseBody: '={{ { "ok": true, "n": $json.body.n } }}', options: {} };
+const PLAIN_RESPOND = { respondWith: 'firstIncomingItem', options: {} };
+
+function ceilingFlow(id: string, path: string, respond: Record<string, unknown>): WorkflowJson {
+	return {
+		id,
+		name: `Bench: webhook to respond (${path})`,
+		nodes: [
+			{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} } },
+			{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220, 0], parameters: respond },
+		],
+		connections: { Webhook: { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+const CEILING_ECHO = ceilingFlow('omsBenchCeiling1', 'bench-ceiling', ECHO_RESPOND);
+const CEILING_PLAIN = ceilingFlow('omsBenchCeilingP', 'bench-ceiling-plain', PLAIN_RESPOND);
+
+
+/**
+ * The same trivial request with one sub-workflow call in it, as Order Intake calls Fulfil Order: Webhook -> Execute
+ * Workflow (a sub-workflow of nothing but its trigger, waited for) -> Respond. Two executions per request, no work:
+ * the most any flow shaped like intake + fulfil can reach on this n8n.
+ */
+const CEILING_SUB: WorkflowJson = {
+	id: 'omsBenchCeilingS',
+	name: 'Bench: webhook to respond, through a sub-workflow',
 	nodes: [
-		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-ceiling', responseMode: 'responseNode', options: {} } },
-		{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220, 0], parameters: { respondWith: 'json', responseBody: '={{ { "ok": true, "n": $json.body.n } }}', options: {} } },
+		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-ceiling-sub', responseMode: 'responseNode', options: {} } },
+		{
+			name: 'Sub-workflow',
+			type: 'n8n-nodes-base.executeWorkflow',
+			typeVersion: 1.2,
+			position: [220, 0],
+			parameters: {
+				source: 'database',
+				workflowId: { __rl: true, value: 'omsBenchSubFlow1', mode: 'id' },
+				workflowInputs: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true },
+				mode: 'once',
+				options: { waitForSubWorkflow: true },
+			},
+		},
+		{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [440, 0], parameters: PLAIN_RESPOND },
 	],
-	connections: { Webhook: { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
+	connections: { Webhook: { main: [[{ node: 'Sub-workflow', type: 'main', index: 0 }]] }, 'Sub-workflow': { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+const SUB_FLOW: WorkflowJson = {
+	id: 'omsBenchSubFlow1',
+	name: 'Bench: sub-workflow that does nothing',
+	nodes: [{ name: 'When Executed by Another Workflow', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { inputSource: 'passthrough' } }],
+	connections: {},
 	settings: { executionOrder: 'v1' },
 };
 
@@ -81,14 +140,15 @@ interface Target {
 	stop(): Promise<void>;
 }
 
-async function ceiling(t: Target, count = ORDERS): Promise<number> {
+async function ceiling(t: Target, count = ORDERS, path = 'bench-ceiling'): Promise<number> {
 	const items = Array.from({ length: count }, (_, n) => n);
 	const start = now();
 	let failed = 0;
 	await pool(items, CONCURRENCY, async (n) => {
-		const res = await fetch(t.webhookUrl('bench-ceiling'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n }) });
-		const body = (await res.json().catch(() => null)) as { n?: number } | null;
-		if (res.status !== 200 || body?.n !== n) failed++;
+		const res = await fetch(t.webhookUrl(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n }) });
+		const body = (await res.json().catch(() => null)) as { n?: number; body?: { n?: number } } | null;
+		// the echo answers { ok, n }; the plain ceilings answer with the webhook item, whose body is what was posted
+		if (res.status !== 200 || (body?.n ?? body?.body?.n) !== n) failed++;
 	});
 	if (failed) throw new Error(`${t.mode}: ${failed} ceiling requests were not answered by their execution`);
 	return count / ((now() - start) / 1000);
@@ -136,6 +196,26 @@ function published(sb: Sandboxes): Record<string, number> {
 	return { amazon: s.amazon.received.listings.length, ebay: s.ebay.received.quantities.length, walmart: s.walmart.received.inventory.length, woocommerce: s.woocommerce.received.batches.length };
 }
 
+/**
+ * After the burst: how long the channels' quantity calls go on (the rate-limited channels work off what the burst
+ * left pending, e.g. Walmart's inventory API takes one SKU a call at 2 calls/s), until no call came for `quietMs`.
+ * Returns the time from `since` to the last call.
+ */
+async function drain(sb: Sandboxes, since: number, quietMs = 2000, maxMs = 180_000): Promise<number> {
+	let last = JSON.stringify(published(sb));
+	let lastChange = now();
+	while (now() - lastChange < quietMs) {
+		if (now() - since > maxMs) throw new Error(`the channels still received quantity calls ${maxMs / 1000} s after the burst`);
+		await sleep(50);
+		const cur = JSON.stringify(published(sb));
+		if (cur !== last) {
+			last = cur;
+			lastChange = now();
+		}
+	}
+	return Math.max(0, lastChange - since);
+}
+
 /** Latencies of the sales whose new quantity reached all four other channels, and the misses (channel -> count). */
 async function propagation(t: Target, sb: Sandboxes, shopifyUrl: string, sales: SeedOrder[]): Promise<{ ms: number[]; missed: Record<string, number> }> {
 	const ms: number[] = [];
@@ -170,7 +250,7 @@ async function main(): Promise<void> {
 		const sb = await startSandboxes({ ordersPerChannel: 0, seed: 11, wms: true });
 		const stock = Object.fromEntries(CATALOG.map((c) => [c.sku, 1_000_000]));
 		sb.wms!.control.seedStock(stock);
-		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING];
+		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING_ECHO, CEILING_PLAIN, SUB_FLOW, CEILING_SUB];
 		let target: Target;
 		console.log(`bench:e2e ${mode}: starting n8n ...`);
 		if (mode === 'single') {
@@ -181,7 +261,7 @@ async function main(): Promise<void> {
 			await n8n.start();
 			target = { mode, webhookUrl: (p) => n8n.webhookUrl(p), store, pgids: () => [n8n.pid!], stop: async () => (await store.close(), await n8n.stop()) };
 		} else {
-			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: 10, env: N8N_ENV });
+			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: process.env.BENCH_WORKER_CONCURRENCY ? Number(process.env.BENCH_WORKER_CONCURRENCY) : undefined, env: N8N_ENV });
 			target = { mode, webhookUrl: (p) => qm.webhookUrl(p), store: await qm.store(), pgids: () => [qm.main, qm.webhook, ...qm.workers].map((x) => x.pid!), stop: () => qm.stop() };
 		}
 		try {
@@ -193,25 +273,48 @@ async function main(): Promise<void> {
 			const clean = gen.map((o, i) => ({ ...o, status: 'paid' as SeedOrder['status'], shippingLevel: 'standard' as SeedOrder['shippingLevel'], lines: [{ ...o.lines[0], quantity: 1 }], fraud: [], customer: { ...o.customer, email: `buyer${i}@example.com`, firstOrder: false } }));
 			await ceiling(target, 20); // warm-up: n8n compiles and caches on first use
 			const cpu0 = groupCpuMs(target.pgids());
-			const ceil = await ceiling(target);
+			const echo = await ceiling(target);
+			const cpuE = groupCpuMs(target.pgids());
+			await ceiling(target, 20, 'bench-ceiling-plain');
+			const cpuP0 = groupCpuMs(target.pgids());
+			const ceil = await ceiling(target, ORDERS, 'bench-ceiling-plain');
 			const cpu1 = groupCpuMs(target.pgids());
+			await ceiling(target, 20, 'bench-ceiling-sub');
+			const cpu1s = groupCpuMs(target.pgids());
+			const ceilSub = await ceiling(target, ORDERS, 'bench-ceiling-sub');
+			const cpu1e = groupCpuMs(target.pgids());
 			const calls0 = published(sb);
 			const oms = await omsThroughput(target, sb, shopifyUrl, clean.slice(0, ORDERS));
-			const calls1 = published(sb);
+			const wmsDone = now();
+			// the sales below are timed one by one, so first let the channels finish what the burst left pending
+			// (n8n's CPU per order counts this too: it is the orders' work)
+			const drained = await drain(sb, wmsDone);
 			const cpu2 = groupCpuMs(target.pgids());
-			const cpuCeil = (cpu1 - cpu0) / ORDERS;
-			const cpuOrder = (cpu2 - cpu1) / ORDERS;
+			const calls1 = published(sb);
+			const windowWait = WMS_WINDOW ? Math.max(0, wmsDone + 61_000 - now()) : 0;
+			await sleep(windowWait);
+			const cpuEcho = (cpuE - cpu0) / ORDERS;
+			const cpuCeil = (cpu1 - cpuP0) / ORDERS;
+			const cpuCeilSub = (cpu1e - cpu1s) / ORDERS;
+			const cpuOrder = (cpu2 - cpu1e) / ORDERS;
 			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
 			const prop = await propagation(target, sb, shopifyUrl, sales);
 			rows.push({
 				deployment: mode === 'single' ? 'single process, SQLite' : 'queue mode (main, webhook, 2 workers), PostgreSQL',
 				'ceiling req/s': ceil.toFixed(1),
+				// the same with an expression in the answer: what one expression isolate an execution costs
+				'echo ceiling req/s': `${echo.toFixed(1)} (${(oms.rate / echo).toFixed(2)})`,
 				'OMS orders/s': oms.rate.toFixed(1),
 				'share of ceiling': (oms.rate / ceil).toFixed(2),
-				'n8n CPU ms/req': fmt(cpuCeil),
+				// the trivial request through one sub-workflow call: what the intake + fulfil shape allows at most
+				'via sub-workflow req/s': `${ceilSub.toFixed(1)} (${(ceilSub / ceil).toFixed(2)})`,
+				'n8n CPU ms/req plain/echo/sub': `${fmt(cpuCeil)} / ${fmt(cpuEcho)} / ${fmt(cpuCeilSub)}`,
 				'n8n CPU ms/order': fmt(cpuOrder),
 				// quantity calls the burst made to Amazon / eBay / Walmart / WooCommerce (one per SKU and sale without coalescing)
 				'qty calls a/e/w/wc': Object.keys(calls0).map((ch) => calls1[ch] - calls0[ch]).join('/'),
+				// how long after the last order reached the WMS the channels still received the burst's quantities
+				'qty drain s': (drained / 1000).toFixed(1),
+				'then waited s': (windowWait / 1000).toFixed(1),
 				'webhook->WMS p50 ms': fmt(oms.p50),
 				'p95 ms': fmt(oms.p95),
 				'qty propagation p50 ms': prop.ms.length ? fmt(pct(prop.ms, 50)) : 'n/a',
