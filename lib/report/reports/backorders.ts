@@ -9,12 +9,16 @@ import type { ReportDefinition, RunContext } from '../types';
 
 function sql(d: Dialect, p: Params, ctx: RunContext): string {
 	const channels = channelWhere(d, p, 'o.channel', ctx);
-	// units reserved now per order line, from each order's reservation parts [[line, sku, location, active, ...]]
+	// units reserved now per order line, from each order's reservation parts (lib/store/plan.ts partsToJson):
+	// [line, sku, active] or [line, sku, active, location, committed, released]; documents from earlier builds hold
+	// [line, sku, location, active, committed, released], told apart by the type of the third element
 	const reserved =
 		d === 'sqlite'
-			? `SELECT r.oms_id AS oms_id, p.value ->> 0 AS line_id, SUM(p.value ->> 3) AS reserved
+			? `SELECT r.oms_id AS oms_id, p.value ->> 0 AS line_id,
+					SUM(CASE WHEN json_type(p.value, '$[2]') = 'text' THEN p.value ->> 3 ELSE p.value ->> 2 END) AS reserved
 				FROM reservations r, json_each(r.parts) p WHERE r.active > 0 GROUP BY 1, 2`
-			: `SELECT r.oms_id AS oms_id, p ->> 0 AS line_id, SUM((p ->> 3)::int) AS reserved
+			: `SELECT r.oms_id AS oms_id, p ->> 0 AS line_id,
+					SUM(CASE WHEN jsonb_typeof(p -> 2) = 'string' THEN (p ->> 3)::int ELSE (p ->> 2)::int END) AS reserved
 				FROM reservations r CROSS JOIN LATERAL jsonb_array_elements(r.parts) p WHERE r.active > 0 GROUP BY 1, 2`;
 	return `SELECT l.sku AS sku, COUNT(DISTINCT o.oms_id) AS orders,
 			SUM(l.quantity - COALESCE(r.reserved, 0)) AS units_waiting, MIN(o.placed_at) AS oldest_placed_at

@@ -5,6 +5,7 @@
 import { runReport, type ReportRequest } from '../../../lib/report';
 import { splitHours } from '../../../lib/report/reports/byDay';
 import { pairRangeWhere, REPORT_INDEX } from '../../../lib/report/sqlite-pairs';
+import { partsFromJson } from '../../../lib/store/plan';
 import type { Store } from '../../../lib/store/types';
 import { order, NOW, seedOrders, TestClock } from './seed';
 import { closeStores, STORES } from './stores';
@@ -300,6 +301,26 @@ describe.each(STORES)('backorders and inventory on $name', (kind) => {
 		]);
 		const ebay = await runReport(store, { report: 'backorders', period: { preset: 'today' }, options: { channels: ['ebay'] } }, () => NOW);
 		expect(ebay.rows).toEqual([{ sku: 'SKU-9', orders: 1, unitsWaiting: 4, oldestPlacedAt: '2026-05-01T00:00:00.000Z', oldestAgeDays: 1.8 }]);
+	});
+
+	it('backorders: reads reservation documents in the six-element form earlier builds wrote, as the store does', async () => {
+		const omsId = (await store.query<{ oms_id: string }>('SELECT oms_id FROM reservations WHERE active > 0'))[0].oms_id;
+		const [row] = await store.query<{ parts: unknown }>('SELECT parts FROM reservations WHERE oms_id = $1', [omsId]);
+		const parts = partsFromJson(row.parts);
+		const current = typeof row.parts === 'string' ? row.parts : JSON.stringify(row.parts);
+		expect(JSON.parse(current)[0]).toHaveLength(3); // written in the short form
+		const earlier = JSON.stringify(parts.map((q) => [q.line, q.sku, q.location, q.active, q.committed, q.released]));
+		const write = kind.name === 'PostgreSQL' ? 'UPDATE reservations SET parts = $1::jsonb WHERE oms_id = $2' : 'UPDATE reservations SET parts = $1 WHERE oms_id = $2';
+		await store.query(write, [earlier, omsId]);
+		try {
+			const r = await runReport(store, { report: 'backorders', period: { preset: 'today' } }, () => NOW);
+			expect(r.rows.map((x) => [x.sku, x.unitsWaiting])).toEqual([
+				['SKU-9', 7],
+				['SKU-7', 2],
+			]);
+		} finally {
+			await store.query(write, [current, omsId]);
+		}
 	});
 
 	it('inventory: on hand, reserved, ATP over locations, and what each channel is offered', async () => {
