@@ -2,8 +2,17 @@
  * The OMS status of an order as the channel's readiness moves (lib/store/types.ts OmsStatus). Pure: the store calls
  * these inside its transactions, so both stores follow one rule.
  */
-import type { Readiness } from './types';
+import { READINESS, type Readiness } from './types';
 import type { Hold, OmsStatus } from '../store/types';
+
+/**
+ * Whether an order may go on to fulfilment by its channel readiness: only `ready` (paid and open on the channel) may;
+ * pending, cancelled and shipped-on-the-channel may not. Undefined when the value is not a readiness at all.
+ */
+export function readyToFulfil(readiness: unknown): boolean | undefined {
+	if (typeof readiness !== 'string' || !(READINESS as readonly string[]).includes(readiness)) return undefined;
+	return readiness === 'ready';
+}
 
 /** Statuses from which the warehouse already has, or has shipped, the order */
 export const AT_OR_PAST_WMS: readonly OmsStatus[] = ['at_wms', 'picked', 'packed', 'shipped', 'delivered'];

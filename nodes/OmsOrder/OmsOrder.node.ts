@@ -7,6 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { cancelOrder } from '../../lib/order/process';
+import { readyToFulfil } from '../../lib/order/lifecycle';
 import { READINESS } from '../../lib/order/types';
 import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type OrderSearch, type StoredOrder } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
@@ -72,8 +73,9 @@ function routeByReadiness(ctx: IExecuteFunctions, items: INodeExecutionData[]): 
 	const outputs: INodeExecutionData[][] = [[], []];
 	for (let i = 0; i < items.length; i++) {
 		const readiness = items[i].json.readiness;
-		if (typeof readiness === 'string' && (READINESS as readonly string[]).includes(readiness)) {
-			outputs[readiness === 'ready' ? 0 : 1].push({ ...items[i], pairedItem: { item: i } });
+		const ready = readyToFulfil(readiness);
+		if (ready !== undefined) {
+			outputs[ready ? 0 : 1].push({ ...items[i], pairedItem: { item: i } });
 			continue;
 		}
 		const error = new Error(
