@@ -22,6 +22,14 @@
  * Also the CPU time the n8n processes used per ceiling request and per OMS order (from /proc, every process of each
  * n8n's group): the ceiling is CPU-bound on this machine, so their ratio is the most the OMS could reach of it.
  *
+ * (4) Bounds (BENCH_BOUNDS=0 skips them): what other shapes of the same work would cost n8n, to show where the
+ * throughput target can and cannot be reached. *Intake alone*: a copy of the intake template whose Ready output calls
+ * nothing (record, screen, route; fulfilment free), BENCH_ORDERS new orders, CPU per order until n8n is idle again.
+ * *Fulfilment in batches*: those same orders, read back from the store, posted BENCH_BOUNDS_BATCH (50) at a time to
+ * Webhook -> Split Out -> Execute Workflow (the unchanged Fulfil Order, once for all items), CPU per order until the
+ * last is at the WMS and the channels have their quantities. The shipped templates do not batch (issue 8's intake
+ * calls Fulfil Order for each order); the sum is what a batched release would cost at best.
+ *
  * Prints a table; no figure is asserted anywhere. BENCH_MODES=single,queue (default both); BENCH_N8N_ENV (JSON) adds
  * environment to every n8n process.
  */
@@ -33,6 +41,7 @@ import { CATALOG, generateOrders, type SeedOrder } from '../../test/sandbox/gene
 import { openSqliteStore } from '../../lib/store/sqlite';
 import type { Store } from '../../lib/store/types';
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { fmt, groupCpuMs, table } from '../lib';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
@@ -45,6 +54,8 @@ const SALES = Number(process.env.BENCH_SALES ?? 15);
  */
 const WMS_WINDOW = process.env.BENCH_WMS_WINDOW !== '0';
 const MODES = (process.env.BENCH_MODES ?? 'single,queue').split(',');
+const BOUNDS = process.env.BENCH_BOUNDS !== '0';
+const BOUNDS_BATCH = Number(process.env.BENCH_BOUNDS_BATCH ?? 50);
 /** Extra environment for every n8n process, as JSON: e.g. {"NODE_OPTIONS":"--cpu-prof --cpu-prof-dir=/tmp/prof"} to profile */
 const N8N_ENV = process.env.BENCH_N8N_ENV ? (JSON.parse(process.env.BENCH_N8N_ENV) as Record<string, string>) : undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,6 +120,32 @@ const SUB_FLOW: WorkflowJson = {
 	connections: {},
 	settings: { executionOrder: 'v1' },
 };
+
+/** Fulfil Order for many orders in one execution: the orders posted as `{ orders: [...] }`, one item each. */
+const BATCH_FULFIL: WorkflowJson = {
+	id: 'omsBenchBatchFul',
+	name: 'Bench: Fulfil Order for a batch of orders',
+	nodes: [
+		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-batch-fulfil', responseMode: 'onReceived', options: {} } },
+		{ name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
+		{ ...CEILING_SUB.nodes[1], name: 'Fulfil Order', position: [440, 0], parameters: { ...CEILING_SUB.nodes[1].parameters, workflowId: { __rl: true, value: 'omsFulfilOrder01', mode: 'id' } } },
+	],
+	connections: { Webhook: { main: [[{ node: 'Orders', type: 'main', index: 0 }]] }, Orders: { main: [[{ node: 'Fulfil Order', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+
+/** The intake template with its Ready output calling nothing, on webhooks of its own: recording, screening and routing only. */
+function intakeAlone(intake: WorkflowJson): WorkflowJson {
+	const wf = structuredClone(intake);
+	wf.id = 'omsBenchIntakeAl';
+	wf.name = 'Bench: order intake without fulfilment';
+	for (const n of wf.nodes) if (n.webhookId) n.webhookId = randomUUID();
+	const conn = wf.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
+	const ready = conn['Ready to Fulfil?'];
+	if (!ready || ready.main[0]?.[0]?.node !== 'Fulfil Order') throw new Error('bench: the intake template no longer calls Fulfil Order from Ready to Fulfil?');
+	ready.main[0] = [];
+	return wf;
+}
 
 function template(file: string): WorkflowJson {
 	const wf = JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson;
@@ -244,6 +281,51 @@ async function propagation(t: Target, sb: Sandboxes, shopifyUrl: string, sales: 
 	return { ms, missed };
 }
 
+/** Wait until n8n's processes are idle (less than 20 ms of CPU in half a second). */
+async function settle(t: Target): Promise<void> {
+	let last = groupCpuMs(t.pgids());
+	for (;;) {
+		await sleep(500);
+		const cur = groupCpuMs(t.pgids());
+		if (cur - last < 20) return;
+		last = cur;
+	}
+}
+
+/** n8n CPU per order of the intake alone and of Fulfil Order run in batches (see the header). */
+async function bounds(t: Target, sb: Sandboxes, alone: WorkflowJson, orders: SeedOrder[]): Promise<{ intakeMs: number; batchMs: number }> {
+	const url = t.webhookUrl(`${alone.nodes.find((n) => n.type === 'n8n-nodes-oms-wms.shopifyOrderTrigger')!.webhookId}/webhook`);
+	const ids = orders.map((o) => `shopify:${o.id}`);
+	sb.sandboxes.shopify.addOrders(orders);
+	await settle(t);
+	const c0 = groupCpuMs(t.pgids());
+	await pool(orders, CONCURRENCY, async (o) => {
+		const res = await sb.deliverWebhook('shopify', o, { url });
+		if (!res.some((r) => r.status === 200)) throw new Error(`${t.mode}: intake alone answered ${res.map((r) => r.status)}`);
+	});
+	for (const deadline = Date.now() + 5 * 60_000; (await t.store.getOrders(ids)).length < ids.length; await sleep(100)) {
+		if (Date.now() > deadline) throw new Error(`${t.mode}: intake alone did not record every order`);
+	}
+	await settle(t);
+	const c1 = groupCpuMs(t.pgids());
+	const stored = (await t.store.getOrders(ids)).map((s) => s.order);
+	const atWms = () => new Set(sb.wms!.control.orders('shipbob').map((o) => o.reference));
+	for (let i = 0; i < stored.length; i += BOUNDS_BATCH) {
+		const res = await fetch(t.webhookUrl('bench-batch-fulfil'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orders: stored.slice(i, i + BOUNDS_BATCH) }) });
+		if (res.status !== 200) throw new Error(`${t.mode}: the batch webhook answered ${res.status}`);
+	}
+	// ShipBob's window is full after the sales: the pushes wait for it (waiting costs no CPU)
+	for (const deadline = Date.now() + 5 * 60_000; ; await sleep(100)) {
+		const seen = atWms();
+		if (ids.every((id) => seen.has(id))) break;
+		if (Date.now() > deadline) throw new Error(`${t.mode}: only ${ids.filter((id) => seen.has(id)).length} of ${ids.length} batched orders reached the WMS`);
+	}
+	await drain(sb, now());
+	await settle(t);
+	const c2 = groupCpuMs(t.pgids());
+	return { intakeMs: (c1 - c0) / orders.length, batchMs: (c2 - c1) / orders.length };
+}
+
 async function main(): Promise<void> {
 	const rows: Array<Record<string, string | number>> = [];
 	for (const mode of MODES) {
@@ -251,6 +333,7 @@ async function main(): Promise<void> {
 		const stock = Object.fromEntries(CATALOG.map((c) => [c.sku, 1_000_000]));
 		sb.wms!.control.seedStock(stock);
 		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING_ECHO, CEILING_PLAIN, SUB_FLOW, CEILING_SUB];
+		if (BOUNDS) workflows.push(intakeAlone(workflows[0]), BATCH_FULFIL);
 		let target: Target;
 		console.log(`bench:e2e ${mode}: starting n8n ...`);
 		if (mode === 'single') {
@@ -268,7 +351,7 @@ async function main(): Promise<void> {
 			await target.store.upsertStockLevels(CATALOG.map((c) => ({ sku: c.sku, onHand: 1_000_000 })), { cause: 'bench' });
 			const intake = workflows[0];
 			const shopifyUrl = target.webhookUrl(`${intake.nodes.find((n) => n.type === 'n8n-nodes-oms-wms.shopifyOrderTrigger')!.webhookId}/webhook`);
-			const gen = generateOrders({ seed: 11, perChannel: ORDERS + SALES, fraudRate: 0, channels: ['shopify'] }).byChannel.shopify!;
+			const gen = generateOrders({ seed: 11, perChannel: 2 * ORDERS + SALES, fraudRate: 0, channels: ['shopify'] }).byChannel.shopify!;
 			// plain, ready, low-risk orders: paid, one line, standard shipping, distinct buyers
 			const clean = gen.map((o, i) => ({ ...o, status: 'paid' as SeedOrder['status'], shippingLevel: 'standard' as SeedOrder['shippingLevel'], lines: [{ ...o.lines[0], quantity: 1 }], fraud: [], customer: { ...o.customer, email: `buyer${i}@example.com`, firstOrder: false } }));
 			await ceiling(target, 20); // warm-up: n8n compiles and caches on first use
@@ -299,6 +382,7 @@ async function main(): Promise<void> {
 			const cpuOrder = (cpu2 - cpu1e) / ORDERS;
 			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
 			const prop = await propagation(target, sb, shopifyUrl, sales);
+			const bound = BOUNDS ? await bounds(target, sb, workflows[workflows.length - 2], clean.slice(ORDERS + SALES, 2 * ORDERS + SALES)) : undefined;
 			rows.push({
 				deployment: mode === 'single' ? 'single process, SQLite' : 'queue mode (main, webhook, 2 workers), PostgreSQL',
 				'ceiling req/s': ceil.toFixed(1),
@@ -320,6 +404,15 @@ async function main(): Promise<void> {
 				'qty propagation p50 ms': prop.ms.length ? fmt(pct(prop.ms, 50)) : 'n/a',
 				'p95 ms ': prop.ms.length ? fmt(pct(prop.ms, 95)) : 'n/a',
 				'sales timed': `${prop.ms.length}/${SALES}`,
+				...(bound && {
+					// n8n CPU of a plain ceiling request over n8n CPU of an order as the templates run it
+					'CPU share now': (cpuCeil / cpuOrder).toFixed(2),
+					// n8n CPU per order of the intake with fulfilment free, and of Fulfil Order run BOUNDS_BATCH orders at a time
+					'intake alone ms/order (share)': `${fmt(bound.intakeMs)} (${(cpuCeil / bound.intakeMs).toFixed(2)})`,
+					[`fulfil in ${BOUNDS_BATCH}s ms/order`]: fmt(bound.batchMs),
+					// the share of the plain ceiling's CPU an order would cost with intake per order and fulfilment batched
+					'batched bound': (cpuCeil / (bound.intakeMs + bound.batchMs)).toFixed(2),
+				}),
 			});
 			console.log(table(rows.slice(-1)));
 		} finally {
