@@ -10,7 +10,8 @@
  * at a time, timed until the last answer (the answer comes after the execution ran), once answering from an
  * expression (the echo) and once with the webhook's own item (plain: no expression; the ceiling the share is taken
  * of); then the plain one through one sub-workflow call (Webhook -> Execute Workflow -> Respond: the shape of intake +
- * Fulfil Order with no work in it);
+ * Fulfil Order with no work in it), and the same with a No Operation node in place of each node an order passes (the
+ * *empty order path*: what the templates' shape allows with nodes that cost nothing);
  * (2) the OMS: as many signed Shopify orders/create webhooks (sandbox, one order each, stock plenty) at the same
  * concurrency, timed until the last order is at the WMS sandbox, with each order's latency from its webhook to its WMS
  * order (the WMS sandbox's order list is polled every 20 ms), then how long the rate-limited channels still receive
@@ -85,41 +86,62 @@ const CEILING_ECHO = ceilingFlow('omsBenchCeiling1', 'bench-ceiling', ECHO_RESPO
 const CEILING_PLAIN = ceilingFlow('omsBenchCeilingP', 'bench-ceiling-plain', PLAIN_RESPOND);
 
 
+/** A chain of nodes, each connected to the next: `main` connections for a WorkflowJson. */
+function chain(names: string[]): WorkflowJson['connections'] {
+	return Object.fromEntries(names.slice(0, -1).map((n, i) => [n, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+}
+const noOp = (name: string, x: number) => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
+
 /**
- * The same trivial request with one sub-workflow call in it, as Order Intake calls Fulfil Order: Webhook -> Execute
- * Workflow (a sub-workflow of nothing but its trigger, waited for) -> Respond. Two executions per request, no work:
- * the most any flow shaped like intake + fulfil can reach on this n8n.
+ * The same trivial request with one sub-workflow call in it, as Order Intake calls Fulfil Order: Webhook -> [No
+ * Operation nodes] -> Execute Workflow (a sub-workflow of its trigger and [No Operation nodes], waited for) -> Respond.
+ * Two executions per request, no work in them. With no No Operation nodes: the most any flow shaped like intake +
+ * fulfil can reach on this n8n. With one in place of each node an order passes (Record Order, Screen for Fraud, Ready
+ * to Fulfil?; Reserve Stock, Route Backorders, Send to WMS, Publish Quantities): the templates' order path with nodes
+ * that cost nothing, the most any implementation of those nodes can reach.
  */
-const CEILING_SUB: WorkflowJson = {
-	id: 'omsBenchCeilingS',
-	name: 'Bench: webhook to respond, through a sub-workflow',
-	nodes: [
-		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-ceiling-sub', responseMode: 'responseNode', options: {} } },
+function subShape(id: string, path: string, subId: string, before: string[], after: string[]): WorkflowJson[] {
+	const names = ['Webhook', ...before, 'Sub-workflow', 'Respond'];
+	const subNames = ['When Executed by Another Workflow', ...after];
+	return [
 		{
-			name: 'Sub-workflow',
-			type: 'n8n-nodes-base.executeWorkflow',
-			typeVersion: 1.2,
-			position: [220, 0],
-			parameters: {
-				source: 'database',
-				workflowId: { __rl: true, value: 'omsBenchSubFlow1', mode: 'id' },
-				workflowInputs: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true },
-				mode: 'once',
-				options: { waitForSubWorkflow: true },
-			},
+			id,
+			name: `Bench: webhook to respond, through a sub-workflow (${path})`,
+			nodes: [
+				{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} } },
+				...before.map((n, i) => noOp(n, 220 * (i + 1))),
+				{
+					name: 'Sub-workflow',
+					type: 'n8n-nodes-base.executeWorkflow',
+					typeVersion: 1.2,
+					position: [220 * (before.length + 1), 0],
+					parameters: {
+						source: 'database',
+						workflowId: { __rl: true, value: subId, mode: 'id' },
+						workflowInputs: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true },
+						mode: 'once',
+						options: { waitForSubWorkflow: true },
+					},
+				},
+				{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220 * (before.length + 2), 0], parameters: PLAIN_RESPOND },
+			],
+			connections: chain(names),
+			settings: { executionOrder: 'v1' },
 		},
-		{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [440, 0], parameters: PLAIN_RESPOND },
-	],
-	connections: { Webhook: { main: [[{ node: 'Sub-workflow', type: 'main', index: 0 }]] }, 'Sub-workflow': { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-};
-const SUB_FLOW: WorkflowJson = {
-	id: 'omsBenchSubFlow1',
-	name: 'Bench: sub-workflow that does nothing',
-	nodes: [{ name: 'When Executed by Another Workflow', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { inputSource: 'passthrough' } }],
-	connections: {},
-	settings: { executionOrder: 'v1' },
-};
+		{
+			id: subId,
+			name: `Bench: sub-workflow that does nothing (${path})`,
+			nodes: [
+				{ name: 'When Executed by Another Workflow', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { inputSource: 'passthrough' } },
+				...after.map((n, i) => noOp(n, 220 * (i + 1))),
+			],
+			connections: chain(subNames),
+			settings: { executionOrder: 'v1' },
+		},
+	];
+}
+const CEILING_SUB = subShape('omsBenchCeilingS', 'bench-ceiling-sub', 'omsBenchSubFlow1', [], []);
+const EMPTY_PATH = subShape('omsBenchEmptyPth', 'bench-empty-path', 'omsBenchSubFlow2', ['Record Order', 'Screen for Fraud', 'Ready to Fulfil?'], ['Reserve Stock', 'Route Backorders', 'Send to WMS', 'Publish Quantities']);
 
 /** Fulfil Order for many orders in one execution: the orders posted as `{ orders: [...] }`, one item each. */
 const BATCH_FULFIL: WorkflowJson = {
@@ -128,7 +150,7 @@ const BATCH_FULFIL: WorkflowJson = {
 	nodes: [
 		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-batch-fulfil', responseMode: 'onReceived', options: {} } },
 		{ name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
-		{ ...CEILING_SUB.nodes[1], name: 'Fulfil Order', position: [440, 0], parameters: { ...CEILING_SUB.nodes[1].parameters, workflowId: { __rl: true, value: 'omsFulfilOrder01', mode: 'id' } } },
+		{ ...CEILING_SUB[0].nodes[1], name: 'Fulfil Order', position: [440, 0], parameters: { ...CEILING_SUB[0].nodes[1].parameters, workflowId: { __rl: true, value: 'omsFulfilOrder01', mode: 'id' } } },
 	],
 	connections: { Webhook: { main: [[{ node: 'Orders', type: 'main', index: 0 }]] }, Orders: { main: [[{ node: 'Fulfil Order', type: 'main', index: 0 }]] } },
 	settings: { executionOrder: 'v1' },
@@ -332,7 +354,7 @@ async function main(): Promise<void> {
 		const sb = await startSandboxes({ ordersPerChannel: 0, seed: 11, wms: true });
 		const stock = Object.fromEntries(CATALOG.map((c) => [c.sku, 1_000_000]));
 		sb.wms!.control.seedStock(stock);
-		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING_ECHO, CEILING_PLAIN, SUB_FLOW, CEILING_SUB];
+		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING_ECHO, CEILING_PLAIN, ...CEILING_SUB, ...EMPTY_PATH];
 		if (BOUNDS) workflows.push(intakeAlone(workflows[0]), BATCH_FULFIL);
 		let target: Target;
 		console.log(`bench:e2e ${mode}: starting n8n ...`);
@@ -366,6 +388,10 @@ async function main(): Promise<void> {
 			const cpu1s = groupCpuMs(target.pgids());
 			const ceilSub = await ceiling(target, ORDERS, 'bench-ceiling-sub');
 			const cpu1e = groupCpuMs(target.pgids());
+			await ceiling(target, 20, 'bench-empty-path');
+			const cpu1p = groupCpuMs(target.pgids());
+			const ceilPath = await ceiling(target, ORDERS, 'bench-empty-path');
+			const cpu1q = groupCpuMs(target.pgids());
 			const calls0 = published(sb);
 			const oms = await omsThroughput(target, sb, shopifyUrl, clean.slice(0, ORDERS));
 			const wmsDone = now();
@@ -379,7 +405,8 @@ async function main(): Promise<void> {
 			const cpuEcho = (cpuE - cpu0) / ORDERS;
 			const cpuCeil = (cpu1 - cpuP0) / ORDERS;
 			const cpuCeilSub = (cpu1e - cpu1s) / ORDERS;
-			const cpuOrder = (cpu2 - cpu1e) / ORDERS;
+			const cpuEmptyPath = (cpu1q - cpu1p) / ORDERS;
+			const cpuOrder = (cpu2 - cpu1q) / ORDERS;
 			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
 			const prop = await propagation(target, sb, shopifyUrl, sales);
 			const bound = BOUNDS ? await bounds(target, sb, workflows[workflows.length - 2], clean.slice(ORDERS + SALES, 2 * ORDERS + SALES)) : undefined;
@@ -392,7 +419,9 @@ async function main(): Promise<void> {
 				'share of ceiling': (oms.rate / ceil).toFixed(2),
 				// the trivial request through one sub-workflow call: what the intake + fulfil shape allows at most
 				'via sub-workflow req/s': `${ceilSub.toFixed(1)} (${(ceilSub / ceil).toFixed(2)})`,
-				'n8n CPU ms/req plain/echo/sub': `${fmt(cpuCeil)} / ${fmt(cpuEcho)} / ${fmt(cpuCeilSub)}`,
+				// the templates' order path with No Operation nodes in place of ours: the most any implementation of them reaches
+				'empty order path req/s': `${ceilPath.toFixed(1)} (${(ceilPath / ceil).toFixed(2)})`,
+				'n8n CPU ms/req plain/echo/sub/empty path': `${fmt(cpuCeil)} / ${fmt(cpuEcho)} / ${fmt(cpuCeilSub)} / ${fmt(cpuEmptyPath)}`,
 				'n8n CPU ms/order': fmt(cpuOrder),
 				// quantity calls the burst made to Amazon / eBay / Walmart / WooCommerce (one per SKU and sale without coalescing)
 				'qty calls a/e/w/wc': Object.keys(calls0).map((ch) => calls1[ch] - calls0[ch]).join('/'),
