@@ -70,6 +70,10 @@ const now = () => performance.now();
 const ECHO_RESPOND = { respondWith: 'json', responseBody: '={{ { "ok": true, "n": $json.body.n } }}', options: {} };
 const PLAIN_RESPOND = { respondWith: 'firstIncomingItem', options: {} };
 
+/** A chain of nodes, each connected to the next: `main` connections for a WorkflowJson. */
+function chain(names: string[]): WorkflowJson['connections'] {
+	return Object.fromEntries(names.slice(0, -1).map((n, i) => [n, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+}
 function ceilingFlow(id: string, path: string, respond: Record<string, unknown>): WorkflowJson {
 	return {
 		id,
@@ -78,18 +82,27 @@ function ceilingFlow(id: string, path: string, respond: Record<string, unknown>)
 			{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} } },
 			{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220, 0], parameters: respond },
 		],
-		connections: { Webhook: { main: [[{ node: 'Respond', type: 'main', index: 0 }]] } },
+		connections: chain(['Webhook', 'Respond']),
 		settings: { executionOrder: 'v1' },
 	};
 }
 const CEILING_ECHO = ceilingFlow('omsBenchCeiling1', 'bench-ceiling', ECHO_RESPOND);
 const CEILING_PLAIN = ceilingFlow('omsBenchCeilingP', 'bench-ceiling-plain', PLAIN_RESPOND);
 
-
-/** A chain of nodes, each connected to the next: `main` connections for a WorkflowJson. */
-function chain(names: string[]): WorkflowJson['connections'] {
-	return Object.fromEntries(names.slice(0, -1).map((n, i) => [n, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
-}
+/** Execute Workflow calling `workflowId` once for all its items and waiting for it, as the templates call Fulfil Order. */
+const executeWorkflowNode = (name: string, workflowId: string, x: number) => ({
+	name,
+	type: 'n8n-nodes-base.executeWorkflow',
+	typeVersion: 1.2,
+	position: [x, 0],
+	parameters: {
+		source: 'database',
+		workflowId: { __rl: true, value: workflowId, mode: 'id' },
+		workflowInputs: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true },
+		mode: 'once',
+		options: { waitForSubWorkflow: true },
+	},
+});
 const noOp = (name: string, x: number) => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} });
 
 /**
@@ -110,19 +123,7 @@ function subShape(id: string, path: string, subId: string, before: string[], aft
 			nodes: [
 				{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} } },
 				...before.map((n, i) => noOp(n, 220 * (i + 1))),
-				{
-					name: 'Sub-workflow',
-					type: 'n8n-nodes-base.executeWorkflow',
-					typeVersion: 1.2,
-					position: [220 * (before.length + 1), 0],
-					parameters: {
-						source: 'database',
-						workflowId: { __rl: true, value: subId, mode: 'id' },
-						workflowInputs: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: true },
-						mode: 'once',
-						options: { waitForSubWorkflow: true },
-					},
-				},
+				executeWorkflowNode('Sub-workflow', subId, 220 * (before.length + 1)),
 				{ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220 * (before.length + 2), 0], parameters: PLAIN_RESPOND },
 			],
 			connections: chain(names),
@@ -150,9 +151,9 @@ const BATCH_FULFIL: WorkflowJson = {
 	nodes: [
 		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'bench-batch-fulfil', responseMode: 'onReceived', options: {} } },
 		{ name: 'Orders', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.orders', options: {} } },
-		{ ...CEILING_SUB[0].nodes[1], name: 'Fulfil Order', position: [440, 0], parameters: { ...CEILING_SUB[0].nodes[1].parameters, workflowId: { __rl: true, value: 'omsFulfilOrder01', mode: 'id' } } },
+		executeWorkflowNode('Fulfil Order', 'omsFulfilOrder01', 440),
 	],
-	connections: { Webhook: { main: [[{ node: 'Orders', type: 'main', index: 0 }]] }, Orders: { main: [[{ node: 'Fulfil Order', type: 'main', index: 0 }]] } },
+	connections: chain(['Webhook', 'Orders', 'Fulfil Order']),
 	settings: { executionOrder: 'v1' },
 };
 
