@@ -15,8 +15,10 @@
  *     ONLY when that call answers changed: true. A second Release Held (or a second worker racing this one) finds
  *     the status no longer 'backordered' and emits nothing: released once, never twice.
  *     A ship_available order that gets some but not all of its missing units stays 'backordered' (to = from);
- *     for it the exactly-once guard is the outbox: enqueueDelivery(omsId, shipmentNo) is idempotent, with
- *     shipmentNo = shipments already sent + 1, so a repeat produces no second WMS order.
+ *     for it the exactly-once guard is the outbox: the shipment is lib/wms nextShipment (the allocated units no
+ *     delivery of the order carries yet, as the next shipment number; a repeat finds them all carried and answers
+ *     the latest delivery again), enqueueDelivery(omsId, shipmentNo) is idempotent, and the outbox refuses a later
+ *     shipment that would take the order past its allocation, so a repeat produces no second WMS order.
  *  4. When `release` is false: annotate the new allocation (units may have been added) and keep the hold.
  */
 import type { AllocationAnnotation, CanonicalOrder } from '../order/types';

@@ -17,7 +17,7 @@
  */
 import type { OrderLine, WmsAnnotation } from '../order/types';
 import type { Delivery, Store } from '../store/types';
-import { applyUpdates, PRE_WMS, whyNotSendable, type ApplySummary } from '../wms/outbox';
+import { applyUpdates, deliveriesOf, PRE_WMS, whyNotSendable, type ApplySummary } from '../wms/outbox';
 import { referenceFor } from '../wms/status';
 import type { WmsOrderUpdate } from '../wms/types';
 import { envelope, type BuiltInterchange, type PartnerSettings } from './envelope';
@@ -74,7 +74,7 @@ export async function send940(
 	// the same rule as lib/wms pushOrder: ready for a first shipment; the Backorder Gate's Partial (the order stays
 	// backordered, out of stock) only for units its allocation covers; later shipments of a split order after it
 	const stored = await store.getOrder(omsId);
-	const why = whyNotSendable(stored, shipmentNo, opts.lines);
+	const why = whyNotSendable(stored, shipmentNo, opts.lines, shipmentNo > 1 && stored ? await deliveriesOf(store, omsId) : []);
 	if (why) return { ...base, outcome: 'refused', delivery: null, error: why };
 	const order = stored!.order;
 	const doc = await envelope(store, partner, [write940(shippingOrderOf(order, reference, opts.lines))], opts.now);

@@ -13,8 +13,8 @@ import type { ProviderDeps, WmsProvider, WmsProviderName } from './types';
 
 export * from './types';
 export * from './status';
-export { pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms, nextAttemptAt } from './outbox';
-export type { PushOptions, PushResult, PushOutcome, RetrySummary, ApplyResult, ApplySummary, BackoffPolicy, CancelAtWmsResult } from './outbox';
+export { pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms, nextAttemptAt, nextShipment, deliveriesOf, unitsInDeliveries } from './outbox';
+export type { PushOptions, PushResult, PushOutcome, RetrySummary, ApplyResult, ApplySummary, BackoffPolicy, CancelAtWmsResult, ShipmentLine } from './outbox';
 export { createShipBobProvider, SHIPBOB_STATUS } from './shipbob';
 export type { ShipBobConfig } from './shipbob';
 export { createShipHeroProvider, SHIPHERO_STATUS } from './shiphero';

@@ -66,7 +66,7 @@ export interface PushResult {
  * backordered in the OMS for the units it waits for, and the allocated part goes as a split shipment, but only units
  * the allocation covers. Shared by every way an order leaves for a warehouse (API providers and EDI 940s).
  */
-export function whyNotSendable(stored: StoredOrder | null, shipmentNo: number, lines?: OrderLine[]): string | null {
+export function whyNotSendable(stored: StoredOrder | null, shipmentNo: number, lines?: OrderLine[], deliveries: Delivery[] = []): string | null {
 	if (!stored) return 'the order is not in the OMS store';
 	if (stored.order.readiness === 'cancelled') return 'the order is cancelled on its channel';
 	const allocatedPart = shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!lines?.length;
@@ -75,7 +75,94 @@ export function whyNotSendable(stored: StoredOrder | null, shipmentNo: number, l
 		return uncovered ? `the order is backordered and the shipment asks for units it has not been allocated (${uncovered})` : null;
 	}
 	const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
-	return allowed.includes(stored.status) ? null : `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`;
+	if (!allowed.includes(stored.status)) return `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`;
+	if (shipmentNo > 1) {
+		const earlier = deliveries.filter((d) => d.shipmentNo !== shipmentNo);
+		const over = overAllocation(stored.order, lines ?? stored.order.lines, earlier);
+		if (over) {
+			return `shipment ${shipmentNo} would send more units than the order was allocated, counting its other shipments (${earlier.map((d) => d.reference).join(', ') || 'none'}): ${over}`;
+		}
+	}
+	return null;
+}
+
+/** The order's deliveries in the outbox, shipment 1 upwards (shipment numbers are given in turn, without gaps). */
+export async function deliveriesOf(store: Store, omsId: string): Promise<Delivery[]> {
+	const out: Delivery[] = [];
+	for (let n = 1; ; n++) {
+		const d = await store.getDelivery(omsId, n);
+		if (!d) return out;
+		out.push(d);
+	}
+}
+
+/**
+ * Units per SKU that the order's deliveries carry, cancelled ones aside: a delivery's own lines (a split shipment),
+ * or the whole order when it has none. A failed delivery counts: its units are the operator's to resolve, and
+ * sending them again under a new shipment number would be a second WMS order for the same units.
+ */
+export function unitsInDeliveries(order: CanonicalOrder, deliveries: Delivery[]): Map<string, number> {
+	const units = new Map<string, number>();
+	for (const d of deliveries) {
+		if (d.status === 'cancelled') continue;
+		const own = d.payload?.lines;
+		const lines = Array.isArray(own) ? (own as Array<{ sku?: unknown; quantity?: unknown }>) : order.lines;
+		for (const l of lines) units.set(String(l.sku), (units.get(String(l.sku)) ?? 0) + (Number(l.quantity) || 0));
+	}
+	return units;
+}
+
+/** Units per SKU the order may send at all: its allocation annotation, or its lines when it was never allocated. */
+function allocatedUnits(order: CanonicalOrder): Map<string, number> {
+	const units = new Map<string, number>();
+	if (order.allocation?.lines) for (const l of order.allocation.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
+	else for (const l of order.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
+	return units;
+}
+
+/** The SKUs for which `lines` plus what `earlier` deliveries carry exceed the order's allocation, or null. */
+function overAllocation(order: CanonicalOrder, lines: Array<{ sku: string; quantity: number }>, earlier: Delivery[]): string | null {
+	const allocated = allocatedUnits(order);
+	const sent = unitsInDeliveries(order, earlier);
+	const asked = new Map<string, number>();
+	for (const l of lines) asked.set(l.sku, (asked.get(l.sku) ?? 0) + l.quantity);
+	const over = [...asked]
+		.filter(([sku, q]) => q + (sent.get(sku) ?? 0) > (allocated.get(sku) ?? 0))
+		.map(([sku, q]) => `${sku} x${q} with ${sent.get(sku) ?? 0} in other shipments, allocated ${allocated.get(sku) ?? 0}`);
+	return over.length ? over.join('; ') : null;
+}
+
+/**
+ * The shipment that sends `lines` (the allocated units an order is routed with) given the deliveries it already has:
+ * - none yet: shipment 1 with every line;
+ * - some: the units no delivery carries yet go as the next shipment number;
+ * - every unit is in a delivery already (a repeat: the intake ran again after a crash, a channel retried, Route was
+ *   run twice): the latest delivery again, with its own lines, which the outbox answers from what it has.
+ * Never a second WMS order for units already on their way.
+ */
+export function nextShipment(order: CanonicalOrder, lines: ShipmentLine[], deliveries: Delivery[]): { shipmentNo: number; lines: ShipmentLine[]; repeat: boolean } {
+	if (!deliveries.length) return { shipmentNo: 1, lines, repeat: false };
+	const left = unitsInDeliveries(order, deliveries);
+	const rest: ShipmentLine[] = [];
+	for (const l of lines) {
+		const covered = Math.min(l.quantity, left.get(l.sku) ?? 0);
+		left.set(l.sku, (left.get(l.sku) ?? 0) - covered);
+		if (l.quantity > covered) rest.push({ ...l, quantity: l.quantity - covered });
+	}
+	const last = deliveries.reduce((a, d) => (d.shipmentNo > a.shipmentNo ? d : a));
+	if (rest.length) return { shipmentNo: last.shipmentNo + 1, lines: rest, repeat: false };
+	const own = last.payload?.lines;
+	const again = Array.isArray(own)
+		? (own as Array<{ lineId?: unknown; sku?: unknown; quantity?: unknown }>).map((l) => ({ lineId: l.lineId == null ? null : String(l.lineId), sku: String(l.sku), quantity: Number(l.quantity) }))
+		: lines;
+	return { shipmentNo: last.shipmentNo, lines: again, repeat: true };
+}
+
+/** A line of a shipment: which order line, and how many of its units */
+export interface ShipmentLine {
+	lineId: string | null;
+	sku: string;
+	quantity: number;
 }
 
 /** Statuses from which an order may go to the WMS: ready for a first shipment; a later shipment of a split order
@@ -129,7 +216,9 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 	if (opts.requireReady !== false) {
 		const stored = await store.getOrder(order.omsId);
 		if (stored) toSend = stored.order;
-		const why = order.readiness === 'cancelled' && stored ? 'the order is cancelled on its channel' : whyNotSendable(stored, shipmentNo, opts.lines);
+		// a later shipment is checked against the order's other shipments: never more units than were allocated
+		const others = shipmentNo > 1 && stored ? await deliveriesOf(store, order.omsId) : [];
+		const why = order.readiness === 'cancelled' && stored ? 'the order is cancelled on its channel' : whyNotSendable(stored, shipmentNo, opts.lines, others);
 		if (why) {
 			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
 			const existing = await store.getDelivery(order.omsId, shipmentNo);

@@ -3,7 +3,8 @@
  * (routeOrder, planRelease, decideRelease); these functions read and write the store around them.
  */
 import { allocationFromReserveResult } from '../../lib/allocation';
-import { decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteResult } from '../../lib/backorder';
+import { allocationLines, decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteLine, type RouteResult } from '../../lib/backorder';
+import { deliveriesOf, nextShipment } from '../../lib/wms';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
 import type { OmsStatus, ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
 import { lineIdOf, reserveLinesOf, sameAllocation } from '../InventoryAllocator/operations';
@@ -36,11 +37,20 @@ export interface GateOutcome {
 	allocation: AllocationAnnotation;
 }
 
-/** The first shipment number of this order not yet in the WMS outbox. */
-export async function nextShipmentNo(store: Store, omsId: string): Promise<number> {
-	let n = 1;
-	while (await store.getDelivery(omsId, n)) n++;
-	return n;
+/**
+ * The shipment that sends an order's allocated lines, given what its deliveries in the outbox already carry
+ * (lib/wms nextShipment): shipment 1 the first time; the units no delivery carries yet as the next number; a repeat
+ * (an intake resumed after a crash, Route run twice) answers the latest delivery again instead of a second WMS order.
+ */
+async function shipmentFor(store: Store, order: CanonicalOrder, lines: RouteLine[]): Promise<{ shipmentNo: number; lines: RouteLine[] }> {
+	return nextShipment(order, lines, await deliveriesOf(store, order.omsId));
+}
+
+/** Every allocated unit of the order, line by line, as shipment lines */
+function allocatedLinesOf(order: Pick<CanonicalOrder, 'omsId' | 'lines'>, allocation: AllocationAnnotation): RouteLine[] {
+	return allocationLines({ omsId: order.omsId, lines: order.lines, allocation })
+		.filter((l) => l.allocated > 0)
+		.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.allocated }));
 }
 
 function timelineDetail(route: RouteResult): Record<string, unknown> {
@@ -87,8 +97,9 @@ export async function routeOne(
 		throw new GateItemError(`Order ${order.omsId} changed meanwhile (now ${result.from}); route it again`);
 	}
 	if (!route.keepReservations) await store.release(order.omsId, undefined, { cause: opts.cause });
-	const shipmentNo = route.shipmentLines.length ? await nextShipmentNo(store, order.omsId) : null;
-	return { output: route.output, route, stored: result.stored, changed: result.changed, shipmentNo, allocation: allocation! };
+	if (!route.shipmentLines.length) return { output: route.output, route, stored: result.stored, changed: result.changed, shipmentNo: null, allocation: allocation! };
+	const shipment = await shipmentFor(store, stored.order, route.shipmentLines);
+	return { output: route.output, route: { ...route, shipmentLines: shipment.lines }, stored: result.stored, changed: result.changed, shipmentNo: shipment.shipmentNo, allocation: allocation! };
 }
 
 export interface ReleaseHeldOptions extends GateOptions {
@@ -175,8 +186,14 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 		const released = decision.release && changed;
 		if (!released && !opts.includeStillHeld) continue;
 		if (!released && decision.release) continue; // someone else released it: never answered twice
-		const route = released ? decision.route : { ...decision.route, output: 'backorder' as const, shipmentLines: [] };
-		const shipmentNo = released && route.shipmentLines.length ? await nextShipmentNo(store, order.omsId) : null;
+		let route = released ? decision.route : { ...decision.route, output: 'backorder' as const, shipmentLines: [] };
+		let shipmentNo: number | null = null;
+		if (released && route.shipmentLines.length) {
+			// every allocated unit, less what the order's earlier shipments carry (for a split order: the new units)
+			const shipment = await shipmentFor(store, order, allocatedLinesOf(order, allocation));
+			route = { ...route, shipmentLines: shipment.lines };
+			shipmentNo = shipment.shipmentNo;
+		}
 		out.push({ output: route.output, route, stored, changed, shipmentNo, allocation, released });
 	}
 	return out;

@@ -200,7 +200,8 @@ describe.each([
 		expect(outputsOf(await runWorkflow(flow([{}], [release]), { credentials }), 'Release').flat()).toEqual([]);
 
 		// 2 more X and 2 more Y; two Release Held runs race: each order is emitted by exactly one of them
-		await store.enqueueDelivery({ omsId: 'amazon:h5', shipmentNo: 1, provider: 'test', reference: 'amazon:h5#1' });
+		// its first part (the one Y) is in the outbox, as the WMS node writes a split shipment: with its lines
+		await store.enqueueDelivery({ omsId: 'amazon:h5', shipmentNo: 1, provider: 'test', reference: 'amazon:h5', payload: { lines: [{ lineId: '1', sku: 'Y', quantity: 1 }] } });
 		await store.upsertStockLevels([{ sku: 'X', onHand: 6 }, { sku: 'Y', onHand: 3 }]);
 		const [a, b] = await Promise.all([
 			runWorkflow(flow([{}], [release]), { credentials }),
@@ -240,7 +241,13 @@ describe.each([
 		const [first] = outputOf(routed, 'Gate', 1);
 		expect(first).toMatchObject({ shipmentNo: 1, shipmentLines: [{ lineId: '1', sku: 'Y', quantity: 1 }, { lineId: '2', sku: 'Z', quantity: 2 }] });
 		// the first shipment goes to the WMS and ships: its units leave on hand and reserved
-		await store.enqueueDelivery({ omsId: split.omsId, shipmentNo: 1, provider: 'test', reference: `${split.omsId}#1` });
+		await store.enqueueDelivery({
+			omsId: split.omsId,
+			shipmentNo: 1,
+			provider: 'test',
+			reference: split.omsId,
+			payload: { lines: [{ lineId: '1', sku: 'Y', quantity: 1 }, { lineId: '2', sku: 'Z', quantity: 2 }] },
+		});
 		const commit = { name: 'Commit', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'commitShipment', channels: ['amazon'] }, credentials: CRED };
 		await runWorkflow(flow([{ omsId: split.omsId, packageKey: 'PKG-1', lines: [{ sku: 'Y', quantity: 1 }, { sku: 'Z', quantity: 2 }] }], [commit]), { credentials });
 		expect((await store.getStock(['Y', 'Z'])).map((r) => [r.sku, r.onHand, r.reserved])).toEqual([

@@ -379,6 +379,104 @@ describe('credential tests (node-side, through n8n’s credential-test request h
 });
 
 describe('wms node after Reserve and Backorder Gate', () => {
+	const STORE = { omsStoreApi: { id: 'store', name: 'OMS Store' } };
+	const gateLine = (lineId: string, sku: string, quantity: number) => ({ lineId, sku, title: null, quantity, unitPrice: 1, lineTotal: quantity });
+	/** Two orders: 2 of A (allocated whole, with A stocked 10) and 1 of A with 5 of B (only part of it, with B stocked 2) */
+	const fullAndPart = (channel: string, prefix: string, A: string, B: string) => ({
+		full: makeOrder({ channel, channelOrderId: `${prefix}-full`, lines: [gateLine('1', A, 2)] }),
+		part: makeOrder({ channel, channelOrderId: `${prefix}-part`, lines: [gateLine('1', A, 1), gateLine('2', B, 5)] }),
+	});
+	/** WMS > Create on ShipBob, its errors on the error output */
+	const wmsNode = (name: string, options: Params = {}) => ({
+		name,
+		type: 'n8n-nodes-oms-wms.wms',
+		parameters: { provider: 'shipbob', resource: 'order', operation: 'create', options: { attempts: 1, rateLimit: false, ...options } },
+		credentials: { shipBobApi: { id: 'c-shipbob', name: 'ShipBob' }, ...STORE },
+		onError: 'continueErrorOutput',
+	});
+
+	it('an intake that runs again while its WMS order waits in the outbox (a worker died, the order was resumed): the same shipment, never a second WMS order', async () => {
+		const { credentials, store } = await setup();
+		const tag = `${process.pid}-${seq++}`;
+		const [A, B] = [`RA-${tag}`, `RB-${tag}`];
+		await store.upsertStockLevels([
+			{ sku: A, onHand: 10 },
+			{ sku: B, onHand: 2 },
+		]);
+		const { full, part } = fullAndPart('woocommerce', `r-${tag}`, A, B);
+		for (const o of [full, part]) await store.recordOrder(o);
+		// the intake's path from Reserve to the WMS, as order-intake.json and fulfil-order.json chain it
+		const intake = buildWorkflow(
+			[
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+				{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify([full, part]) } },
+				{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
+				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
+				wmsNode('WMS Ready', { backoffBaseSeconds: 0 }) as never,
+				wmsNode('WMS Partial', { backoffBaseSeconds: 0 }) as never,
+			],
+			[
+				['Start', 'Orders'],
+				['Orders', 'Reserve'],
+				['Reserve', 'Gate'],
+				['Gate', 'WMS Ready', 0],
+				['Gate', 'WMS Partial', 1],
+			],
+		);
+		const pass = async () => {
+			const r = await runWorkflow(intake, { credentials });
+			expect(r.error).toBeUndefined();
+			const [ready, partial, , gateErrors] = outputsOf(r, 'Gate');
+			const wms = ['WMS Ready', 'WMS Partial'].flatMap((n) => (r.runData[n] ? (outputsOf(r, n)[0] ?? []) : []));
+			return {
+				gate: [...(ready ?? []), ...(partial ?? [])].map((o) => [o.omsId, o.shipmentNo, o.shipmentLines]),
+				gateErrors: (gateErrors ?? []).map((e) => String(e.error)),
+				wms: Object.fromEntries(wms.map((o) => [o.omsId as string, [(o.wms as IDataObject).reference, (o.wms as IDataObject).outcome]])),
+			};
+		};
+		const fullLines = [{ lineId: '1', sku: A, quantity: 2 }];
+		const partLines = [
+			{ lineId: '1', sku: A, quantity: 1 },
+			{ lineId: '2', sku: B, quantity: 2 },
+		];
+
+		// the WMS is down: both shipments wait in the outbox
+		sb.control.down('shipbob');
+		const first = await pass();
+		expect(first.gate).toEqual([
+			[full.omsId, 1, fullLines],
+			[part.omsId, 1, partLines],
+		]);
+		expect(first.wms).toEqual({ [full.omsId]: [full.omsId, 'retry_scheduled'], [part.omsId]: [part.omsId, 'retry_scheduled'] });
+
+		// the same orders come down the intake again: Route answers the shipments already in the outbox
+		const again = await pass();
+		expect(again.gate).toEqual(first.gate);
+		expect(again.wms).toEqual({ [full.omsId]: [full.omsId, 'queued'], [part.omsId]: [part.omsId, 'queued'] });
+		for (const o of [full, part]) expect(await store.getDelivery(o.omsId, 2)).toBeNull();
+
+		// the WMS is back: Retry Pending sends each once
+		sb.control.up();
+		const flushed = await run('shipbob', credentials, { resource: 'order', operation: 'retryPending', options: { attempts: 1, rateLimit: false, backoffBaseSeconds: 0 } });
+		expect(flushed.main.map((r) => [r.omsId, r.outcome]).sort()).toEqual([
+			[full.omsId, 'created'],
+			[part.omsId, 'created'],
+		]);
+		// and a third pass, after they went: the ready one has left Route's hands, the partial one is answered as sent
+		const third = await pass();
+		expect(third.gateErrors).toEqual([expect.stringContaining(`Order ${full.omsId} is at wms`)]);
+		expect(third.gate).toEqual([[part.omsId, 1, partLines]]);
+		expect(third.wms).toEqual({ [part.omsId]: [part.omsId, 'already_sent'] });
+		for (const o of [full, part]) {
+			expect(sb.control.ordersByReference('shipbob', o.omsId)).toHaveLength(1);
+			expect(sb.control.ordersByReference('shipbob', `${o.omsId}#2`)).toHaveLength(0);
+		}
+		expect(sb.control.ordersByReference('shipbob', part.omsId)[0].lines.map((l) => [l.sku, l.quantity])).toEqual([
+			[A, 1],
+			[B, 2],
+		]);
+	});
+
 	it('Ready and Partial items reach the WMS with their shipment lines; Backorder items are refused; shipping commits the reservations', async () => {
 		const { credentials, store } = await setup();
 		const tag = `${process.pid}-${seq++}`;
@@ -388,25 +486,9 @@ describe('wms node after Reserve and Backorder Gate', () => {
 			{ sku: B, onHand: 2 },
 			{ sku: C, onHand: 0 },
 		]);
-		const full = makeOrder({ channel: 'shopify', channelOrderId: `g-full-${tag}`, lines: [{ lineId: '1', sku: A, title: null, quantity: 2, unitPrice: 1, lineTotal: 2 }] });
-		const part = makeOrder({
-			channel: 'shopify',
-			channelOrderId: `g-part-${tag}`,
-			lines: [
-				{ lineId: '1', sku: A, title: null, quantity: 1, unitPrice: 1, lineTotal: 1 },
-				{ lineId: '2', sku: B, title: null, quantity: 5, unitPrice: 1, lineTotal: 5 },
-			],
-		});
-		const none = makeOrder({ channel: 'shopify', channelOrderId: `g-none-${tag}`, lines: [{ lineId: '1', sku: C, title: null, quantity: 1, unitPrice: 1, lineTotal: 1 }] });
+		const { full, part } = fullAndPart('shopify', `g-${tag}`, A, B);
+		const none = makeOrder({ channel: 'shopify', channelOrderId: `g-none-${tag}`, lines: [gateLine('1', C, 1)] });
 		for (const o of [full, part, none]) await store.recordOrder(o);
-		const STORE = { omsStoreApi: { id: 'store', name: 'OMS Store' } };
-		const wmsNode = (name: string) => ({
-			name,
-			type: 'n8n-nodes-oms-wms.wms',
-			parameters: { provider: 'shipbob', resource: 'order', operation: 'create', options: { attempts: 1, rateLimit: false } },
-			credentials: { shipBobApi: { id: 'c-shipbob', name: 'ShipBob' }, ...STORE },
-			onError: 'continueErrorOutput',
-		});
 		const wf = buildWorkflow(
 			[
 				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },

@@ -156,6 +156,14 @@ describe.each(KINDS)('EDI WMS path on %s', (_name, setup) => {
 		expect((await store.getOrder(o.omsId))!.status).toBe('backordered');
 		const w01 = parseInterchange(first.document!.text).groups[0].transactions[0].segments.find((s) => s.id === 'W01')!;
 		expect(w01.elements.slice(0, 1)).toEqual(['1']);
+		// a later shipment is checked against the allocation and the shipments before it: one unit is allocated, and
+		// it is in shipment 1
+		expect(await send940(store, TO_WAREHOUSE, o.omsId, { shipmentNo: 2, lines: [part] })).toMatchObject({
+			outcome: 'refused',
+			error: `shipment 2 would send more units than the order was allocated, counting its other shipments (${o.omsId}): MUG x1 with 1 in other shipments, allocated 1`,
+		});
+		// Release Held allocated the other two
+		await store.annotate(o.omsId, 'allocation', { status: 'allocated', lines: [{ sku: 'MUG', requested: 3, allocated: 3, backordered: 0 }] });
 		const second = await send940(store, TO_WAREHOUSE, o.omsId, { shipmentNo: 2, lines: [{ ...part, quantity: 2, lineTotal: 20 }] });
 		expect(second).toMatchObject({ outcome: 'generated', reference: `${o.omsId}#2` });
 		expect(parseInterchange(second.document!.text).groups[0].transactions[0].segments[0].elements.slice(0, 2)).toEqual(['N', `${o.omsId}#2`]);

@@ -5,7 +5,8 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { createShipBobProvider } from '../../../lib/wms/shipbob';
-import { applyUpdates, pushOrder } from '../../../lib/wms/outbox';
+import { applyUpdates, nextShipment, pushOrder } from '../../../lib/wms/outbox';
+import type { Delivery } from '../../../lib/store/types';
 import type { WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';
 
@@ -88,11 +89,72 @@ describe('pushOrder: the allocated part of a backordered order', () => {
 		expect(await store.getDelivery(o.omsId, 1)).toBeNull();
 	});
 
+	it('a later shipment never takes the order past its allocation, counting the shipments before it', async () => {
+		const o = await partial('p4');
+		const part = [o.lines[0], { ...o.lines[1], quantity: 2 }];
+		expect(await pushOrder(store, p, o, { now: T0, lines: part })).toMatchObject({ outcome: 'created' });
+		// nothing more was allocated: a shipment 2, whole or of the same part, would be a second WMS order for the same units
+		const whole = await pushOrder(store, p, o, { now: T0, shipmentNo: 2 });
+		expect(whole).toMatchObject({
+			outcome: 'refused',
+			error: `shipment 2 would send more units than the order was allocated, counting its other shipments (${o.omsId}): A x1 with 1 in other shipments, allocated 1; B x5 with 2 in other shipments, allocated 2`,
+		});
+		expect(await pushOrder(store, p, o, { now: T0, shipmentNo: 2, lines: [{ ...o.lines[1], quantity: 1 }] })).toMatchObject({ outcome: 'refused' });
+		expect(sb.control.ordersByReference('shipbob', `${o.omsId}#2`)).toHaveLength(0);
+		expect(await store.getDelivery(o.omsId, 2)).toBeNull();
+		// three more B allocated (Release Held): shipment 2 may carry them, and not one more
+		await store.annotate(o.omsId, 'allocation', {
+			status: 'allocated',
+			lines: [
+				{ sku: 'A', requested: 1, allocated: 1, backordered: 0, lineId: 'a' },
+				{ sku: 'B', requested: 5, allocated: 5, backordered: 0, lineId: 'b' },
+			],
+		});
+		await store.setStatus(o.omsId, 'ready', { onlyFrom: ['backordered'], hold: null });
+		expect(await pushOrder(store, p, o, { now: T0, shipmentNo: 2, lines: [{ ...o.lines[1], quantity: 4 }] })).toMatchObject({ outcome: 'refused', error: expect.stringMatching(/B x4 with 2 in other shipments, allocated 5/) });
+		expect(await pushOrder(store, p, o, { now: T0, shipmentNo: 2, lines: [{ ...o.lines[1], quantity: 3 }] })).toMatchObject({ outcome: 'created', reference: `${o.omsId}#2` });
+		// a repeat of shipment 2 is answered from the outbox, not refused
+		expect(await pushOrder(store, p, o, { now: T0, shipmentNo: 2, lines: [{ ...o.lines[1], quantity: 3 }] })).toMatchObject({ outcome: 'already_sent' });
+		expect(sb.control.ordersByReference('shipbob', `${o.omsId}#2`)[0].lines.map((l) => [l.sku, l.quantity])).toEqual([['B', 3]]);
+	});
+
 	it('refuses a backordered order held for another reason than stock, even with lines', async () => {
 		const o = await partial('p3');
 		await store.setStatus(o.omsId, 'backordered', { hold: { reason: 'operator', since: T0, detail: null } });
 		const r = await pushOrder(store, p, o, { now: T0, lines: [o.lines[0]] });
 		expect(r.outcome).toBe('refused');
 		expect(sb.control.calls({ provider: 'shipbob', method: 'POST' })).toHaveLength(0);
+	});
+});
+
+describe('nextShipment: the allocated units no delivery of the order carries yet', () => {
+	const o = order('n1', [
+		{ sku: 'A', quantity: 1, lineId: 'a' },
+		{ sku: 'B', quantity: 5, lineId: 'b' },
+	]);
+	const delivery = (shipmentNo: number, lines: Array<{ lineId: string; sku: string; quantity: number }> | null, status: Delivery['status'] = 'pending'): Delivery =>
+		({ id: shipmentNo, omsId: o.omsId, shipmentNo, provider: 'shipbob', reference: shipmentNo === 1 ? o.omsId : `${o.omsId}#${shipmentNo}`, status, attempts: 0, payload: lines ? { lines } : null }) as unknown as Delivery;
+	const all = [
+		{ lineId: 'a', sku: 'A', quantity: 1 },
+		{ lineId: 'b', sku: 'B', quantity: 5 },
+	];
+
+	it('shipment 1 with every line when the order has no delivery', () => {
+		expect(nextShipment(o, all, [])).toEqual({ shipmentNo: 1, lines: all, repeat: false });
+	});
+	it('the rest as the next shipment after a split part', () => {
+		const first = delivery(1, [{ lineId: 'a', sku: 'A', quantity: 1 }, { lineId: 'b', sku: 'B', quantity: 2 }]);
+		expect(nextShipment(o, all, [first])).toEqual({ shipmentNo: 2, lines: [{ lineId: 'b', sku: 'B', quantity: 3 }], repeat: false });
+	});
+	it('a repeat when every unit is in a delivery: the latest one again, with its own lines', () => {
+		const first = delivery(1, [{ lineId: 'a', sku: 'A', quantity: 1 }, { lineId: 'b', sku: 'B', quantity: 2 }]);
+		const second = delivery(2, [{ lineId: 'b', sku: 'B', quantity: 3 }], 'sent');
+		expect(nextShipment(o, all, [first, second])).toEqual({ shipmentNo: 2, lines: [{ lineId: 'b', sku: 'B', quantity: 3 }], repeat: true });
+		// a whole-order delivery (no lines of its own) carries every unit
+		expect(nextShipment(o, all, [delivery(1, null)])).toEqual({ shipmentNo: 1, lines: all, repeat: true });
+	});
+	it('a cancelled delivery carries nothing; a failed one still does', () => {
+		expect(nextShipment(o, all, [delivery(1, null, 'cancelled')])).toEqual({ shipmentNo: 2, lines: all, repeat: false });
+		expect(nextShipment(o, all, [delivery(1, null, 'failed')])).toMatchObject({ shipmentNo: 1, repeat: true });
 	});
 });
