@@ -213,8 +213,9 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 	const base = { omsId: order.omsId, reference };
 	// the stored order is the system of record: it is what goes to the WMS when the store has it
 	let toSend = order;
+	let stored: StoredOrder | null = null;
 	if (opts.requireReady !== false) {
-		const stored = await store.getOrder(order.omsId);
+		stored = await store.getOrder(order.omsId);
 		if (stored) toSend = stored.order;
 		// a later shipment is checked against the order's other shipments: never more units than were allocated
 		const others = shipmentNo > 1 && stored ? await deliveriesOf(store, order.omsId) : [];
@@ -233,7 +234,11 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 		reference,
 		payload: opts.lines ? { lines: opts.lines as unknown as Record<string, unknown>[] } : null,
 	});
-	if (delivery.status === 'sent') return { ...base, reference: delivery.reference, outcome: 'already_sent', delivery, wmsOrderId: delivery.wmsOrderId, error: null };
+	if (delivery.status === 'sent') {
+		// sent, but the order never moved on (the process died between the two writes): finish that now
+		if (stored && PRE_WMS.includes(stored.status)) await movedToWms(store, provider.name, order.omsId, delivery.reference, delivery.wmsOrderId, 'already_sent', opts.cause ?? 'wms.push');
+		return { ...base, reference: delivery.reference, outcome: 'already_sent', delivery, wmsOrderId: delivery.wmsOrderId, error: null };
+	}
 	if (delivery.status === 'failed' || delivery.status === 'cancelled') {
 		return { ...base, reference: delivery.reference, outcome: 'failed', delivery, wmsOrderId: null, error: delivery.lastError ?? `delivery is ${delivery.status}` };
 	}
@@ -288,16 +293,15 @@ async function attempt(
 	}
 	// The WMS has it: record that first, so nothing after this can make the outbox send it again
 	const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
-	if (known || (await store.getOrder(order.omsId))) {
-		const moved = await store.setStatus(order.omsId, 'at_wms', {
-			onlyFrom: PRE_WMS,
-			cause,
-			detail: { provider: provider.name, reference: delivery.reference, wmsOrderId: r.wmsOrderId, outcome: r.outcome },
-		});
-		const wms = mergeAnnotation(moved.stored.order.wms, provider.name, delivery.reference, { status: 'at_wms', rawStatus: null, wmsOrderId: r.wmsOrderId }, []);
-		if (wms.changed) await store.annotate(order.omsId, 'wms', wms.value, { type: 'wms', cause, detail: { reference: delivery.reference, outcome: r.outcome } });
-	}
+	if (known || (await store.getOrder(order.omsId))) await movedToWms(store, provider.name, order.omsId, delivery.reference, r.wmsOrderId, r.outcome, cause);
 	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
+}
+
+/** A delivery went: the order moves to at_wms (from a pre-WMS status only) and its wms annotation gets the reference */
+async function movedToWms(store: Store, provider: string, omsId: string, reference: string, wmsOrderId: string | null, outcome: PushOutcome, cause: string): Promise<void> {
+	const moved = await store.setStatus(omsId, 'at_wms', { onlyFrom: PRE_WMS, cause, detail: { provider, reference, wmsOrderId, outcome } });
+	const wms = mergeAnnotation(moved.stored.order.wms, provider, reference, { status: 'at_wms', rawStatus: null, wmsOrderId }, []);
+	if (wms.changed) await store.annotate(omsId, 'wms', wms.value, { type: 'wms', cause, detail: { reference, outcome } });
 }
 
 export interface RetrySummary {

@@ -50,6 +50,19 @@ describe('WMS outbox over the SQLite store', () => {
 		expect(sb.control.calls({ provider: 'shipbob', method: 'POST' })).toHaveLength(1);
 	});
 
+	it('a delivery sent whose order never moved on (the process died between the two writes): a repeat push moves it, sends nothing', async () => {
+		const o = await ready('died');
+		const { delivery } = await store.enqueueDelivery({ omsId: o.omsId, shipmentNo: 1, provider: 'shipbob', reference: o.omsId });
+		await store.markDeliverySent(delivery.id, 'SB-1');
+		expect((await store.getOrder(o.omsId))!.status).toBe('ready');
+		const again = await pushOrder(store, p, o, { now: T0 });
+		expect(again).toMatchObject({ outcome: 'already_sent', wmsOrderId: 'SB-1' });
+		const stored = (await store.getOrder(o.omsId))!;
+		expect(stored.status).toBe('at_wms');
+		expect(stored.order.wms).toMatchObject({ provider: 'shipbob', reference: o.omsId, status: 'at_wms', references: { [o.omsId]: { wmsOrderId: 'SB-1' } } });
+		expect(sb.control.calls({ provider: 'shipbob', method: 'POST' })).toHaveLength(0);
+	});
+
 	it('refuses an order that is not ready, before writing anything or calling the WMS', async () => {
 		const o = order(2);
 		await store.recordOrder(o);
