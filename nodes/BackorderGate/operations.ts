@@ -42,8 +42,16 @@ export interface GateOutcome {
  * (lib/wms nextShipment): shipment 1 the first time; the units no delivery carries yet as the next number; a repeat
  * (an intake resumed after a crash, Route run twice) answers the latest delivery again instead of a second WMS order.
  */
-async function shipmentFor(store: Store, order: CanonicalOrder, lines: RouteLine[]): Promise<{ shipmentNo: number; lines: RouteLine[] }> {
+async function shipmentFor(store: Store, order: CanonicalOrder, lines: RouteLine[]): Promise<{ shipmentNo: number; lines: RouteLine[]; repeat: boolean }> {
 	return nextShipment(order, lines, await deliveriesOf(store, order.omsId));
+}
+
+/** The allocated units of a held order that no delivery carries yet, as its next shipment; null when there are none */
+async function unsentPart(store: Store, order: CanonicalOrder, allocation: AllocationAnnotation): Promise<{ shipmentNo: number; lines: RouteLine[] } | null> {
+	const lines = allocatedLinesOf(order, allocation);
+	if (!lines.length) return null;
+	const shipment = await shipmentFor(store, order, lines);
+	return shipment.repeat ? null : shipment;
 }
 
 /** Every allocated unit of the order, line by line, as shipment lines */
@@ -184,6 +192,17 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 			});
 		}
 		const released = decision.release && changed;
+		if (!decision.release && decision.route.policy === 'ship_available') {
+			// Still held, but units it was allocated earlier never reached the WMS outbox (the execution that routed it
+			// died before Create, or Create refused the item): they go now, as the shipment nextShipment makes of them.
+			// Once they are in a delivery this finds nothing, so they are answered until they are sent, and never twice.
+			const unsent = await unsentPart(store, order, allocation);
+			if (unsent) {
+				const route = { ...decision.route, output: 'partial' as const, shipmentLines: unsent.lines, reason: `allocated units not yet sent to the WMS (${decision.route.reason})` };
+				out.push({ output: 'partial', route, stored, changed, shipmentNo: unsent.shipmentNo, allocation, released: false });
+				continue;
+			}
+		}
 		if (!released && !opts.includeStillHeld) continue;
 		if (!released && decision.release) continue; // someone else released it: never answered twice
 		let route = released ? decision.route : { ...decision.route, output: 'backorder' as const, shipmentLines: [] };

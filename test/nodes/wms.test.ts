@@ -386,6 +386,20 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		full: makeOrder({ channel, channelOrderId: `${prefix}-full`, lines: [gateLine('1', A, 2)] }),
 		part: makeOrder({ channel, channelOrderId: `${prefix}-part`, lines: [gateLine('1', A, 1), gateLine('2', B, 5)] }),
 	});
+	/** Release Held (ship available) with Ready and Partial into WMS > Create, as inventory-sync.json chains them */
+	const releaseToWms = () =>
+		buildWorkflow(
+			[
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'releaseHeld', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
+				wmsNode('WMS') as never,
+			],
+			[
+				['Start', 'Gate'],
+				['Gate', 'WMS', 0],
+				['Gate', 'WMS', 1],
+			],
+		);
 	/** WMS > Create on ShipBob, its errors on the error output */
 	const wmsNode = (name: string, options: Params = {}) => ({
 		name,
@@ -393,6 +407,53 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		parameters: { provider: 'shipbob', resource: 'order', operation: 'create', options: { attempts: 1, rateLimit: false, ...options } },
 		credentials: { shipBobApi: { id: 'c-shipbob', name: 'ShipBob' }, ...STORE },
 		onError: 'continueErrorOutput',
+	});
+
+	it('a Partial whose part never reached the outbox (the execution died between Route and Create): Release Held sends it, once', async () => {
+		const { credentials, store } = await setup();
+		const tag = `${process.pid}-${seq++}`;
+		const [A, B] = [`LA-${tag}`, `LB-${tag}`];
+		await store.upsertStockLevels([
+			{ sku: A, onHand: 10 },
+			{ sku: B, onHand: 2 },
+		]);
+		const { part } = fullAndPart('ebay', `l-${tag}`, A, B);
+		await store.recordOrder(part);
+		// Reserve and Route ran; the execution ended there (no Create)
+		const routed = await runWorkflow(
+			buildWorkflow(
+				[
+					{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+					{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify([part]) } },
+					{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
+					{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE },
+				],
+				[
+					['Start', 'Orders'],
+					['Orders', 'Reserve'],
+					['Reserve', 'Gate'],
+				],
+			),
+			{ credentials },
+		);
+		expect(outputsOf(routed, 'Gate')[1].map((o) => o.omsId)).toEqual([part.omsId]);
+		expect(await store.getDelivery(part.omsId, 1)).toBeNull();
+		// Release Held, as inventory-sync.json runs it: no new stock, but the unsent part goes out on Partial
+		const release = releaseToWms();
+		const sentBy = async () => {
+			const r = await runWorkflow(release, { credentials });
+			expect(r.error).toBeUndefined();
+			return r.runData.WMS ? outputsOf(r, 'WMS')[0].filter((o) => o.omsId === part.omsId).map((o) => [(o.wms as IDataObject).reference, (o.wms as IDataObject).outcome]) : [];
+		};
+		expect(await sentBy()).toEqual([[part.omsId, 'created']]);
+		expect(sb.control.ordersByReference('shipbob', part.omsId)[0].lines.map((l) => [l.sku, l.quantity])).toEqual([
+			[A, 1],
+			[B, 2],
+		]);
+		// the order still waits for B in the OMS; the next run has nothing to send for it
+		expect((await store.getOrder(part.omsId))!).toMatchObject({ status: 'backordered', hold: { reason: 'out_of_stock' } });
+		expect(await sentBy()).toEqual([]);
+		expect(sb.control.ordersByReference('shipbob', part.omsId)).toHaveLength(1);
 	});
 
 	it('an intake that runs again while its WMS order waits in the outbox (a worker died, the order was resumed): the same shipment, never a second WMS order', async () => {
@@ -540,18 +601,7 @@ describe('wms node after Reserve and Backorder Gate', () => {
 
 		// units arrive: Release Held sends the rest as shipment 2
 		await store.upsertStockLevels([{ sku: B, onHand: 10 }]);
-		const release = buildWorkflow(
-			[
-				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
-				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'releaseHeld', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
-				wmsNode('WMS') as never,
-			],
-			[
-				['Start', 'Gate'],
-				['Gate', 'WMS', 0],
-				['Gate', 'WMS', 1],
-			],
-		);
+		const release = releaseToWms();
 		const rr = await runWorkflow(release, { credentials });
 		expect(rr.error).toBeUndefined();
 		const sentNow = rr.runData.WMS.flatMap((_, i) => outputsOf(rr, 'WMS', i)[0]).filter((o) => o.omsId === part.omsId);
