@@ -149,6 +149,15 @@ export function allocationLines(order: Pick<CanonicalOrder, 'omsId' | 'lines'> &
 	});
 }
 
+/** Every allocated unit of the order, line by line, as shipment lines */
+export function allocatedLines(order: Pick<CanonicalOrder, 'omsId' | 'lines'> & { allocation?: AllocationAnnotation }): RouteLine[] {
+	return shipmentOf(allocationLines(order));
+}
+
+function shipmentOf(lines: Line[]): RouteLine[] {
+	return lines.filter((l) => l.allocated > 0).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.allocated }));
+}
+
 /** Route one order (see the decision table at the top of this file). */
 export function routeOrder(
 	order: Pick<CanonicalOrder, 'omsId' | 'channel' | 'lines'> & { allocation?: AllocationAnnotation },
@@ -163,8 +172,7 @@ export function routeOrder(
 	const lines = allocationLines(order).filter((l) => l.requested > 0);
 	const short = lines.filter((l) => l.allocated < l.requested);
 	const got = lines.reduce((s, l) => s + l.allocated, 0);
-	const shipment = (): RouteLine[] =>
-		lines.filter((l) => l.allocated > 0).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.allocated }));
+	const shipment = (): RouteLine[] => shipmentOf(lines);
 	const waiting = (): BackorderedLine[] =>
 		short.map((l) => ({ lineId: l.lineId, sku: l.sku, requested: l.requested, allocated: l.allocated, backordered: l.requested - l.allocated }));
 	const missing = (): RouteLine[] => short.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.requested - l.allocated }));

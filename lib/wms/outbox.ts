@@ -71,16 +71,17 @@ export function whyNotSendable(stored: StoredOrder | null, shipmentNo: number, l
 	if (stored.order.readiness === 'cancelled') return 'the order is cancelled on its channel';
 	const allocatedPart = shipmentNo === 1 && stored.status === 'backordered' && stored.hold?.reason === 'out_of_stock' && !!lines?.length;
 	if (allocatedPart) {
-		const uncovered = unallocated(stored.order, lines!);
-		return uncovered ? `the order is backordered and the shipment asks for units it has not been allocated (${uncovered})` : null;
+		const over = beyondAllocation(stored.order, lines!, [], false);
+		return over ? `the order is backordered and the shipment asks for units it has not been allocated (${over.map((x) => `${x.sku} x${x.asked}, allocated ${x.allocated}`).join('; ')})` : null;
 	}
 	const allowed = shipmentNo > 1 ? PUSHABLE_LATER : PUSHABLE_FIRST;
 	if (!allowed.includes(stored.status)) return `the order is ${stored.status}${stored.hold ? ` (held: ${stored.hold.reason})` : ''}, not ready for the warehouse`;
 	if (shipmentNo > 1) {
 		const earlier = deliveries.filter((d) => d.shipmentNo !== shipmentNo);
-		const over = overAllocation(stored.order, lines ?? stored.order.lines, earlier);
+		const over = beyondAllocation(stored.order, lines ?? stored.order.lines, earlier, true);
 		if (over) {
-			return `shipment ${shipmentNo} would send more units than the order was allocated, counting its other shipments (${earlier.map((d) => d.reference).join(', ') || 'none'}): ${over}`;
+			const what = over.map((x) => `${x.sku} x${x.asked} with ${x.earlier} in other shipments, allocated ${x.allocated}`).join('; ');
+			return `shipment ${shipmentNo} would send more units than the order was allocated, counting its other shipments (${earlier.map((d) => d.reference).join(', ') || 'none'}): ${what}`;
 		}
 	}
 	return null;
@@ -112,24 +113,26 @@ export function unitsInDeliveries(order: CanonicalOrder, deliveries: Delivery[])
 	return units;
 }
 
-/** Units per SKU the order may send at all: its allocation annotation, or its lines when it was never allocated. */
-function allocatedUnits(order: CanonicalOrder): Map<string, number> {
-	const units = new Map<string, number>();
-	if (order.allocation?.lines) for (const l of order.allocation.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
-	else for (const l of order.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
-	return units;
-}
-
-/** The SKUs for which `lines` plus what `earlier` deliveries carry exceed the order's allocation, or null. */
-function overAllocation(order: CanonicalOrder, lines: Array<{ sku: string; quantity: number }>, earlier: Delivery[]): string | null {
-	const allocated = allocatedUnits(order);
+/**
+ * The SKUs for which `lines`, with what the `earlier` deliveries carry, come to more units than the order was
+ * allocated (its allocation annotation; without one, none, or its lines when `unallocatedMeansLines`), or null.
+ */
+function beyondAllocation(
+	order: CanonicalOrder,
+	lines: Array<{ sku: string; quantity: number }>,
+	earlier: Delivery[],
+	unallocatedMeansLines: boolean,
+): Array<{ sku: string; asked: number; earlier: number; allocated: number }> | null {
+	const allocated = new Map<string, number>();
+	if (order.allocation?.lines) for (const l of order.allocation.lines) allocated.set(l.sku, (allocated.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
+	else if (unallocatedMeansLines) for (const l of order.lines) allocated.set(l.sku, (allocated.get(l.sku) ?? 0) + l.quantity);
 	const sent = unitsInDeliveries(order, earlier);
 	const asked = new Map<string, number>();
 	for (const l of lines) asked.set(l.sku, (asked.get(l.sku) ?? 0) + l.quantity);
 	const over = [...asked]
-		.filter(([sku, q]) => q + (sent.get(sku) ?? 0) > (allocated.get(sku) ?? 0))
-		.map(([sku, q]) => `${sku} x${q} with ${sent.get(sku) ?? 0} in other shipments, allocated ${allocated.get(sku) ?? 0}`);
-	return over.length ? over.join('; ') : null;
+		.map(([sku, q]) => ({ sku, asked: q, earlier: sent.get(sku) ?? 0, allocated: allocated.get(sku) ?? 0 }))
+		.filter((x) => x.asked + x.earlier > x.allocated);
+	return over.length ? over : null;
 }
 
 /**
@@ -173,15 +176,6 @@ const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked',
  * the order still waits for units in the OMS (Release Held finds it there) */
 export const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
 
-/** The SKUs of `lines` whose quantity is more than the order's allocation annotation says is allocated, or null */
-function unallocated(order: CanonicalOrder, lines: OrderLine[]): string | null {
-	const allocated = new Map<string, number>();
-	for (const l of order.allocation?.lines ?? []) allocated.set(l.sku, (allocated.get(l.sku) ?? 0) + Number(l.allocated ?? 0));
-	const asked = new Map<string, number>();
-	for (const l of lines) asked.set(l.sku, (asked.get(l.sku) ?? 0) + l.quantity);
-	const over = [...asked].filter(([sku, q]) => q > (allocated.get(sku) ?? 0)).map(([sku, q]) => `${sku} x${q}, allocated ${allocated.get(sku) ?? 0}`);
-	return over.length ? over.join('; ') : null;
-}
 
 export function nextAttemptAt(now: string, attempts: number, policy: BackoffPolicy = {}): string | null {
 	const max = policy.maxAttempts ?? 8;

@@ -3,7 +3,7 @@
  * (routeOrder, planRelease, decideRelease); these functions read and write the store around them.
  */
 import { allocationFromReserveResult } from '../../lib/allocation';
-import { allocationLines, decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteLine, type RouteResult } from '../../lib/backorder';
+import { allocatedLines, decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteLine, type RouteResult } from '../../lib/backorder';
 import { deliveriesOf, nextShipment } from '../../lib/wms';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
 import type { OmsStatus, ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
@@ -48,17 +48,10 @@ async function shipmentFor(store: Store, order: CanonicalOrder, lines: RouteLine
 
 /** The allocated units of a held order that no delivery carries yet, as its next shipment; null when there are none */
 async function unsentPart(store: Store, order: CanonicalOrder, allocation: AllocationAnnotation): Promise<{ shipmentNo: number; lines: RouteLine[] } | null> {
-	const lines = allocatedLinesOf(order, allocation);
+	const lines = allocatedLines({ omsId: order.omsId, lines: order.lines, allocation });
 	if (!lines.length) return null;
 	const shipment = await shipmentFor(store, order, lines);
 	return shipment.repeat ? null : shipment;
-}
-
-/** Every allocated unit of the order, line by line, as shipment lines */
-function allocatedLinesOf(order: Pick<CanonicalOrder, 'omsId' | 'lines'>, allocation: AllocationAnnotation): RouteLine[] {
-	return allocationLines({ omsId: order.omsId, lines: order.lines, allocation })
-		.filter((l) => l.allocated > 0)
-		.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.allocated }));
 }
 
 function timelineDetail(route: RouteResult): Record<string, unknown> {
@@ -209,7 +202,7 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 		let shipmentNo: number | null = null;
 		if (released && route.shipmentLines.length) {
 			// every allocated unit, less what the order's earlier shipments carry (for a split order: the new units)
-			const shipment = await shipmentFor(store, order, allocatedLinesOf(order, allocation));
+			const shipment = await shipmentFor(store, order, allocatedLines({ omsId: order.omsId, lines: order.lines, allocation }));
 			route = { ...route, shipmentLines: shipment.lines };
 			shipmentNo = shipment.shipmentNo;
 		}

@@ -386,6 +386,21 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		full: makeOrder({ channel, channelOrderId: `${prefix}-full`, lines: [gateLine('1', A, 2)] }),
 		part: makeOrder({ channel, channelOrderId: `${prefix}-part`, lines: [gateLine('1', A, 1), gateLine('2', B, 5)] }),
 	});
+	/**
+	 * Orders -> Reserve -> Backorder Gate > Route (ship available), and one WMS > Create per name, on the gate's outputs
+	 * in order (Ready, Partial, Backorder); with no names the execution ends at Route
+	 */
+	const routeToWms = (orders: unknown[], wmsNames: string[], options: Params = {}) =>
+		buildWorkflow(
+			[
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+				{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify(orders) } },
+				{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
+				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
+				...(wmsNames.map((n) => wmsNode(n, options)) as never[]),
+			],
+			[['Start', 'Orders'], ['Orders', 'Reserve'], ['Reserve', 'Gate'], ...wmsNames.map((n, i) => ['Gate', n, i] as [string, string, number])],
+		);
 	/** Release Held (ship available) with Ready and Partial into WMS > Create, as inventory-sync.json chains them */
 	const releaseToWms = () =>
 		buildWorkflow(
@@ -420,22 +435,7 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		const { part } = fullAndPart('ebay', `l-${tag}`, A, B);
 		await store.recordOrder(part);
 		// Reserve and Route ran; the execution ended there (no Create)
-		const routed = await runWorkflow(
-			buildWorkflow(
-				[
-					{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
-					{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify([part]) } },
-					{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
-					{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE },
-				],
-				[
-					['Start', 'Orders'],
-					['Orders', 'Reserve'],
-					['Reserve', 'Gate'],
-				],
-			),
-			{ credentials },
-		);
+		const routed = await runWorkflow(routeToWms([part], []), { credentials });
 		expect(outputsOf(routed, 'Gate')[1].map((o) => o.omsId)).toEqual([part.omsId]);
 		expect(await store.getDelivery(part.omsId, 1)).toBeNull();
 		// Release Held, as inventory-sync.json runs it: no new stock, but the unsent part goes out on Partial
@@ -467,23 +467,7 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		const { full, part } = fullAndPart('woocommerce', `r-${tag}`, A, B);
 		for (const o of [full, part]) await store.recordOrder(o);
 		// the intake's path from Reserve to the WMS, as order-intake.json and fulfil-order.json chain it
-		const intake = buildWorkflow(
-			[
-				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
-				{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify([full, part]) } },
-				{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
-				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
-				wmsNode('WMS Ready', { backoffBaseSeconds: 0 }) as never,
-				wmsNode('WMS Partial', { backoffBaseSeconds: 0 }) as never,
-			],
-			[
-				['Start', 'Orders'],
-				['Orders', 'Reserve'],
-				['Reserve', 'Gate'],
-				['Gate', 'WMS Ready', 0],
-				['Gate', 'WMS Partial', 1],
-			],
-		);
+		const intake = routeToWms([full, part], ['WMS Ready', 'WMS Partial'], { backoffBaseSeconds: 0 });
 		const pass = async () => {
 			const r = await runWorkflow(intake, { credentials });
 			expect(r.error).toBeUndefined();
@@ -550,25 +534,7 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		const { full, part } = fullAndPart('shopify', `g-${tag}`, A, B);
 		const none = makeOrder({ channel: 'shopify', channelOrderId: `g-none-${tag}`, lines: [gateLine('1', C, 1)] });
 		for (const o of [full, part, none]) await store.recordOrder(o);
-		const wf = buildWorkflow(
-			[
-				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
-				{ name: 'Orders', type: 'test.itemsSource', parameters: { items: JSON.stringify([full, part, none]) } },
-				{ name: 'Reserve', type: 'n8n-nodes-oms-wms.inventoryAllocator', parameters: { operation: 'reserve' }, credentials: STORE },
-				{ name: 'Gate', type: 'n8n-nodes-oms-wms.backorderGate', parameters: { operation: 'route', policy: 'ship_available' }, credentials: STORE, onError: 'continueErrorOutput' },
-				wmsNode('WMS Ready') as never,
-				wmsNode('WMS Partial') as never,
-				wmsNode('WMS Backorder') as never,
-			],
-			[
-				['Start', 'Orders'],
-				['Orders', 'Reserve'],
-				['Reserve', 'Gate'],
-				['Gate', 'WMS Ready', 0],
-				['Gate', 'WMS Partial', 1],
-				['Gate', 'WMS Backorder', 2],
-			],
-		);
+		const wf = routeToWms([full, part, none], ['WMS Ready', 'WMS Partial', 'WMS Backorder']);
 		const r = await runWorkflow(wf, { credentials });
 		expect(r.error).toBeUndefined();
 		const [readyOut] = outputsOf(r, 'WMS Ready');
