@@ -26,7 +26,7 @@ export class AmazonOrderTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'amazonSpApi', required: true, testedBy: 'amazonSpApiTest' }],
+		credentials: [{ name: 'omsAmazonSpApi', required: true, testedBy: 'amazonSpApiTest' }],
 		properties: pollingProperties('amazon', {
 			statusOptions: [
 			{ name: 'Pending', value: 'PENDING' },

@@ -26,7 +26,7 @@ export class EbayOrderTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ebayApi', required: true, testedBy: 'ebayApiTest' }],
+		credentials: [{ name: 'omsEbayApi', required: true, testedBy: 'ebayApiTest' }],
 		properties: pollingProperties('ebay', {
 			statusOptions: [
 			{ name: 'Paid', value: 'PAID' },

@@ -112,7 +112,7 @@ export class Edi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'ediPartnerApi', required: true, testedBy: 'ediPartnerSettingsTest', displayOptions: { hide: { operation: ['listPending'] } } },
+			{ name: 'omsEdiPartnerApi', required: true, testedBy: 'ediPartnerSettingsTest', displayOptions: { hide: { operation: ['listPending'] } } },
 			STORE_CREDENTIAL,
 		],
 		properties: [

@@ -1,5 +1,5 @@
 /**
- * The ediPartnerApi credential -> PartnerSettings (lib/edi/envelope.ts), 1:1 field names, and the pair of IDs a
+ * The omsEdiPartnerApi credential -> PartnerSettings (lib/edi/envelope.ts), 1:1 field names, and the pair of IDs a
  * received interchange must carry (the partner sends, we receive).
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult } from 'n8n-workflow';
@@ -40,11 +40,11 @@ export function partnerFrom(d: Record<string, unknown>): Partner {
 }
 
 export async function getPartner(ctx: IExecuteFunctions): Promise<Partner> {
-	return partnerFrom((await ctx.getCredentials('ediPartnerApi')) as Record<string, unknown>);
+	return partnerFrom((await ctx.getCredentials('omsEdiPartnerApi')) as Record<string, unknown>);
 }
 
 /**
- * credentialTest for ediPartnerApi: EDI has no API to call, so the test checks the settings as the node will use
+ * credentialTest for omsEdiPartnerApi: EDI has no API to call, so the test checks the settings as the node will use
  * them (IDs, qualifiers, version, separators all different), naming every problem.
  */
 export async function ediPartnerSettingsTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

@@ -31,7 +31,7 @@ const TESTED_BY: Partial<Record<ChannelName, string>> = {
 	ebay: 'ebayApiTest',
 	walmart: 'walmartApiTest',
 	shopify: 'shopifyApiTest',
-	// wooCommerceApi has its own declarative test request
+	// omsWooCommerceApi has its own declarative test request
 };
 
 const orderIdField = (ops: string[]): INodeProperties => ({

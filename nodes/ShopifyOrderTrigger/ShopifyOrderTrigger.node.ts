@@ -39,7 +39,7 @@ export class ShopifyOrderTrigger implements INodeType {
 		defaults: { name: 'Shopify Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'shopifyApi', required: true, testedBy: 'shopifyApiTest' }, STORE_CREDENTIAL],
+		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, STORE_CREDENTIAL],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

@@ -63,7 +63,7 @@ export class WalmartOrderTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'walmartApi', required: true, testedBy: 'walmartApiTest' }],
+		credentials: [{ name: 'omsWalmartApi', required: true, testedBy: 'walmartApiTest' }],
 		properties: pollingProperties('walmart', {
 			statusOptions: [
 			{ name: 'Created (Released)', value: 'Created' },

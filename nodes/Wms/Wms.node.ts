@@ -170,10 +170,10 @@ export class Wms implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'shipBobApi', required: true, testedBy: 'shipBobApiTest', displayOptions: { show: { provider: ['shipbob'] } } },
-			{ name: 'shipHeroApi', required: true, testedBy: 'shipHeroApiTest', displayOptions: { show: { provider: ['shiphero'] } } },
-			{ name: 'extensivApi', required: true, testedBy: 'extensivApiTest', displayOptions: { show: { provider: ['extensiv'] } } },
-			{ name: 'genericWmsApi', required: true, testedBy: 'genericWmsApiTest', displayOptions: { show: { provider: ['generic'] } } },
+			{ name: 'omsShipBobApi', required: true, testedBy: 'shipBobApiTest', displayOptions: { show: { provider: ['shipbob'] } } },
+			{ name: 'omsShipHeroApi', required: true, testedBy: 'shipHeroApiTest', displayOptions: { show: { provider: ['shiphero'] } } },
+			{ name: 'omsExtensivApi', required: true, testedBy: 'extensivApiTest', displayOptions: { show: { provider: ['extensiv'] } } },
+			{ name: 'omsGenericWmsApi', required: true, testedBy: 'genericWmsApiTest', displayOptions: { show: { provider: ['generic'] } } },
 			STORE_CREDENTIAL,
 		],
 		properties: [

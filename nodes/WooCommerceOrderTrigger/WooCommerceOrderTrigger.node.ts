@@ -44,7 +44,7 @@ export class WooCommerceOrderTrigger implements INodeType {
 		defaults: { name: 'WooCommerce Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'wooCommerceApi', required: true }, STORE_CREDENTIAL],
+		credentials: [{ name: 'omsWooCommerceApi', required: true }, STORE_CREDENTIAL],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

@@ -66,7 +66,7 @@ export function n8nRequest(ctx: { helpers: { httpRequest(o: IHttpRequestOptions)
 }
 
 export async function shopifyFromNode(ctx: Ctx, opts: ClientOptions = {}): Promise<{ creds: ShopifyCredentials; client: ShopifyClient }> {
-	const creds = shopifyCredentialsFrom(await ctx.getCredentials('shopifyApi'));
+	const creds = shopifyCredentialsFrom(await ctx.getCredentials('omsShopifyApi'));
 	return { creds, client: new ShopifyClient(creds, n8nRequest(ctx), opts) };
 }
 
@@ -74,13 +74,13 @@ export async function wooCommerceFromNode(
 	ctx: Ctx,
 	opts: ClientOptions = {},
 ): Promise<{ creds: WooCommerceCredentials; client: WooCommerceClient; webhooks: WooCommerceWebhooks }> {
-	const creds = wooCommerceCredentialsFrom(await ctx.getCredentials('wooCommerceApi'));
+	const creds = wooCommerceCredentialsFrom(await ctx.getCredentials('omsWooCommerceApi'));
 	const request = n8nRequest(ctx);
 	return { creds, client: new WooCommerceClient(creds, request, opts), webhooks: new WooCommerceWebhooks(creds, request, opts) };
 }
 
 /**
- * credentialTest for shopifyApi: node-side (the client-credentials grant exchanges a token first), a `shop { name }`
+ * credentialTest for omsShopifyApi: node-side (the client-credentials grant exchanges a token first), a `shop { name }`
  * query through the real client. The message never contains a secret (the client redacts them).
  */
 export async function shopifyApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

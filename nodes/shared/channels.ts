@@ -5,7 +5,7 @@
  * process-wide token cache and rate limiters are shared by every node using the same credential, and the node-side
  * credential tests (n8n's declarative `test` request cannot do a token exchange first).
  *
- * The Shopify and WooCommerce credential types (shopifyApi, wooCommerceApi) and their data mapping and tests are the
+ * The Shopify and WooCommerce credential types (omsShopifyApi, omsWooCommerceApi) and their data mapping and tests are the
  * webhook triggers' (nodes/shared/channel-client.ts); clientCredentials() delegates to that mapping.
  */
 import {
@@ -32,11 +32,11 @@ import { TokenCache } from '../../lib/http/token-cache';
 import { LimiterRegistry } from '../../lib/http/limiters';
 
 export const CHANNEL_CREDENTIAL: Record<ChannelName, string> = {
-	shopify: 'shopifyApi',
-	amazon: 'amazonSpApi',
-	ebay: 'ebayApi',
-	woocommerce: 'wooCommerceApi',
-	walmart: 'walmartApi',
+	shopify: 'omsShopifyApi',
+	amazon: 'omsAmazonSpApi',
+	ebay: 'omsEbayApi',
+	woocommerce: 'omsWooCommerceApi',
+	walmart: 'omsWalmartApi',
 };
 
 export const CHANNEL_LABEL: Record<ChannelName, string> = {

@@ -30,10 +30,10 @@ import { credentialTestRequest, nodeRequest } from './channels';
 import { InvalidItemError } from './items';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
-	shipbob: 'shipBobApi',
-	shiphero: 'shipHeroApi',
-	extensiv: 'extensivApi',
-	generic: 'genericWmsApi',
+	shipbob: 'omsShipBobApi',
+	shiphero: 'omsShipHeroApi',
+	extensiv: 'omsExtensivApi',
+	generic: 'omsGenericWmsApi',
 };
 
 export const WMS_LABEL: Record<WmsProviderName, string> = {

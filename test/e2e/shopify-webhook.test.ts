@@ -34,7 +34,7 @@ function wooWorkflow(): WorkflowJson {
 				typeVersion: 1,
 				position: [0, 200],
 				webhookId: WOO_WEBHOOK_ID,
-				credentials: { wooCommerceApi: { id: WOO_CREDENTIAL_ID, name: 'WooCommerce sandbox (e2e)' } },
+				credentials: { omsWooCommerceApi: { id: WOO_CREDENTIAL_ID, name: 'WooCommerce sandbox (e2e)' } },
 			},
 			{
 				parameters: { operation: 'record' },
@@ -81,13 +81,13 @@ describe('real n8n: a Shopify webhook delivered three times is recorded once', (
 			{
 				id: CREDENTIAL_ID,
 				name: 'Shopify sandbox (e2e)',
-				type: 'shopifyApi',
+				type: 'omsShopifyApi',
 				data: { shopDomain: c.shopDomain, authType: 'accessToken', accessToken: c.accessToken, webhookSecret: c.appSecret, apiVersion: c.apiVersion, baseUrl: c.baseUrl },
 			},
 			{
 				id: WOO_CREDENTIAL_ID,
 				name: 'WooCommerce sandbox (e2e)',
-				type: 'wooCommerceApi',
+				type: 'omsWooCommerceApi',
 				data: { storeUrl: sb.credentials.woocommerce.storeUrl, consumerKey: sb.credentials.woocommerce.consumerKey, consumerSecret: sb.credentials.woocommerce.consumerSecret, baseUrl: sb.credentials.woocommerce.baseUrl },
 			},
 		]);

@@ -21,15 +21,15 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 function credentials(sb: Sandboxes): CredentialJson[] {
 	const c = sb.credentials;
 	return [
-		{ id: 'omsShopifyCred01', name: 'Shopify', type: 'shopifyApi', data: { shopDomain: c.shopify.shopDomain, authType: 'accessToken', accessToken: c.shopify.accessToken, webhookSecret: c.shopify.appSecret, apiVersion: c.shopify.apiVersion, baseUrl: c.shopify.baseUrl } },
-		{ id: 'omsWooCommCred01', name: 'WooCommerce', type: 'wooCommerceApi', data: { storeUrl: c.woocommerce.storeUrl, consumerKey: c.woocommerce.consumerKey, consumerSecret: c.woocommerce.consumerSecret, baseUrl: c.woocommerce.baseUrl } },
-		{ id: 'omsAmazonCred001', name: 'Amazon SP-API', type: 'amazonSpApi', data: { ...c.amazon, marketplaceIds: c.amazon.marketplaceIds.join(',') } },
-		{ id: 'omsEbayCred00001', name: 'eBay', type: 'ebayApi', data: { ...c.ebay } },
-		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'walmartApi', data: { ...c.walmart } },
-		{ id: 'omsShipBobCred01', name: 'ShipBob', type: 'shipBobApi', data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob } },
+		{ id: 'omsShopifyCred01', name: 'Shopify', type: 'omsShopifyApi', data: { shopDomain: c.shopify.shopDomain, authType: 'accessToken', accessToken: c.shopify.accessToken, webhookSecret: c.shopify.appSecret, apiVersion: c.shopify.apiVersion, baseUrl: c.shopify.baseUrl } },
+		{ id: 'omsWooCommCred01', name: 'WooCommerce', type: 'omsWooCommerceApi', data: { storeUrl: c.woocommerce.storeUrl, consumerKey: c.woocommerce.consumerKey, consumerSecret: c.woocommerce.consumerSecret, baseUrl: c.woocommerce.baseUrl } },
+		{ id: 'omsAmazonCred001', name: 'Amazon SP-API', type: 'omsAmazonSpApi', data: { ...c.amazon, marketplaceIds: c.amazon.marketplaceIds.join(',') } },
+		{ id: 'omsEbayCred00001', name: 'eBay', type: 'omsEbayApi', data: { ...c.ebay } },
+		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'omsWalmartApi', data: { ...c.walmart } },
+		{ id: 'omsShipBobCred01', name: 'ShipBob', type: 'omsShipBobApi', data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob } },
 		// the EDI templates' trading partners (no API behind them: files in folders)
-		{ id: 'omsEdiWhPartner1', name: 'EDI Warehouse (3PL)', type: 'ediPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: 'ZZ', receiverId: 'WH3PL', version: '4010', usage: 'T', expect997: true, element: '*', segment: '~', component: '>' } },
-		{ id: 'omsEdiRtPartner1', name: 'EDI Retailer', type: 'ediPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: '01', receiverId: '123456789', version: '5010', usage: 'T', channel: 'acme', element: '*', segment: '~', component: ':', repetition: '^' } },
+		{ id: 'omsEdiWhPartner1', name: 'EDI Warehouse (3PL)', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: 'ZZ', receiverId: 'WH3PL', version: '4010', usage: 'T', expect997: true, element: '*', segment: '~', component: '>' } },
+		{ id: 'omsEdiRtPartner1', name: 'EDI Retailer', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: '01', receiverId: '123456789', version: '5010', usage: 'T', channel: 'acme', element: '*', segment: '~', component: ':', repetition: '^' } },
 	];
 }
 

@@ -111,7 +111,7 @@ const RETAILER_CRED = { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQuali
 const RETAILER_SIDE: PartnerSettings = { senderQualifier: '01', senderId: '123456789', receiverQualifier: 'ZZ', receiverId: 'SELLER', version: '5010', usage: 'P', ackRequested: false, element: '*', segment: '~', component: ':', repetition: '^', lineBreak: true };
 
 async function run(wf: WorkflowJson, storePath: string, partner: Record<string, unknown>) {
-	const result = await runWorkflow(wf, { nodeTypes: baseNodes, credentials: { omsStoreApi: { storeType: 'sqlite', sqlitePath: storePath }, ediPartnerApi: partner } });
+	const result = await runWorkflow(wf, { nodeTypes: baseNodes, credentials: { omsStoreApi: { storeType: 'sqlite', sqlitePath: storePath }, omsEdiPartnerApi: partner } });
 	expect(result.error).toBeUndefined();
 	return result;
 }

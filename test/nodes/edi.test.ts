@@ -41,11 +41,11 @@ async function runEdi(credentials: Record<string, Record<string, unknown>>, part
 			name: 'EDI',
 			type: 'n8n-nodes-oms-wms.edi',
 			parameters: parameters as never,
-			credentials: { ediPartnerApi: { id: 'p', name: 'Partner' }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
+			credentials: { omsEdiPartnerApi: { id: 'p', name: 'Partner' }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
 			onError: 'continueErrorOutput' as const,
 		},
 		...(next
-			? [{ name: 'Next', type: 'n8n-nodes-oms-wms.edi', parameters: next.parameters as never, credentials: { ediPartnerApi: { id: 'p', name: 'Partner' }, omsStoreApi: { id: 'store', name: 'OMS Store' } }, onError: 'continueErrorOutput' as const }]
+			? [{ name: 'Next', type: 'n8n-nodes-oms-wms.edi', parameters: next.parameters as never, credentials: { omsEdiPartnerApi: { id: 'p', name: 'Partner' }, omsStoreApi: { id: 'store', name: 'OMS Store' } }, onError: 'continueErrorOutput' as const }]
 			: []),
 	];
 	const edges: Array<[string, string]> = [
@@ -53,7 +53,7 @@ async function runEdi(credentials: Record<string, Record<string, unknown>>, part
 		['Items', 'EDI'],
 		...(next ? ([['EDI', 'Next']] as Array<[string, string]>) : []),
 	];
-	const result = await runWorkflow(buildWorkflow(nodes, edges), { credentials: { ...credentials, ediPartnerApi: partner } });
+	const result = await runWorkflow(buildWorkflow(nodes, edges), { credentials: { ...credentials, omsEdiPartnerApi: partner } });
 	expect(result.error).toBeUndefined();
 	const [main, errors] = outputsOf(result, 'EDI');
 	return { result, main: main ?? [], errors: errors ?? [] };
@@ -222,9 +222,9 @@ describe('edi node, documents and retailer side (SQLite)', () => {
 	});
 
 	it('the credential test checks the settings and names every problem', async () => {
-		const ok = await ediPartnerSettingsTest.call({} as ICredentialTestFunctions, { id: '1', name: 'p', type: 'ediPartnerApi', data: WAREHOUSE_CRED } as ICredentialsDecrypted);
+		const ok = await ediPartnerSettingsTest.call({} as ICredentialTestFunctions, { id: '1', name: 'p', type: 'omsEdiPartnerApi', data: WAREHOUSE_CRED } as ICredentialsDecrypted);
 		expect(ok).toEqual({ status: 'OK', message: 'Settings are valid: ZZ/SELLER to ZZ/WH3PL, X12 4010, test' });
-		const bad = await ediPartnerSettingsTest.call({} as ICredentialTestFunctions, { id: '1', name: 'p', type: 'ediPartnerApi', data: { ...WAREHOUSE_CRED, senderId: '', segment: '*' } } as ICredentialsDecrypted);
+		const bad = await ediPartnerSettingsTest.call({} as ICredentialTestFunctions, { id: '1', name: 'p', type: 'omsEdiPartnerApi', data: { ...WAREHOUSE_CRED, senderId: '', segment: '*' } } as ICredentialsDecrypted);
 		expect(bad).toEqual({ status: 'Error', message: "EDI trading partner settings: Sender ID is required; The separators must all differ (got Element Separator '*', Segment Terminator '*', Sub-element Separator '>')" });
 	});
 });

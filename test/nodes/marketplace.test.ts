@@ -14,7 +14,7 @@ import { amazonSpApiTest, ebayApiTest, walmartApiTest } from '../../nodes/shared
 
 type Ch = 'amazon' | 'ebay' | 'walmart' | 'shopify' | 'woocommerce';
 const ALL: Ch[] = ['amazon', 'ebay', 'walmart', 'shopify', 'woocommerce'];
-const CRED: Record<Ch, string> = { amazon: 'amazonSpApi', ebay: 'ebayApi', walmart: 'walmartApi', shopify: 'shopifyApi', woocommerce: 'wooCommerceApi' };
+const CRED: Record<Ch, string> = { amazon: 'omsAmazonSpApi', ebay: 'omsEbayApi', walmart: 'omsWalmartApi', shopify: 'omsShopifyApi', woocommerce: 'omsWooCommerceApi' };
 
 let sb: Sandboxes;
 jest.setTimeout(60_000);
@@ -79,11 +79,11 @@ describe('marketplace: Get Orders Since and Get Order', () => {
 		const r = await run(
 			{ channel: 'fromItem', operation: 'getOrder' },
 			[{ channel: 'walmart', channelOrderId: sb.orders.walmart[0].id }, { channel: 'ebay', channelOrderId: sb.orders.ebay[0].id }],
-			{ onError: 'continueErrorOutput', credentials: { ebayApi: { id: 'mp-ebay', name: 'ebay sandbox' } } },
+			{ onError: 'continueErrorOutput', credentials: { omsEbayApi: { id: 'mp-ebay', name: 'ebay sandbox' } } },
 		);
 		const [ok, errors] = outputsOf(r, 'Marketplace');
 		expect(ok.map((o) => o.channel)).toEqual(['ebay']);
-		expect(errors[0].error).toBe('Select a Walmart credential (walmartApi) on this node');
+		expect(errors[0].error).toBe('Select a Walmart credential (omsWalmartApi) on this node');
 	});
 
 	it('an unknown order id goes to the error output; the other items go on', async () => {
@@ -342,9 +342,9 @@ describe('eBay token URL override', () => {
 	it('uses the Token URL field for the refresh-token exchange', async () => {
 		const ctx = new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
 		const data = sb.credentials.ebay as unknown as ICredentialDataDecryptedObject;
-		const good = await ebayApiTest.call(ctx, { id: 'tu-1', name: 'e', type: 'ebayApi', data: { ...data, tokenUrl: `${sb.urls.ebay}/identity/v1/oauth2/token` } });
+		const good = await ebayApiTest.call(ctx, { id: 'tu-1', name: 'e', type: 'omsEbayApi', data: { ...data, tokenUrl: `${sb.urls.ebay}/identity/v1/oauth2/token` } });
 		expect(good.status).toBe('OK');
-		const bad = await ebayApiTest.call(ctx, { id: 'tu-2', name: 'e', type: 'ebayApi', data: { ...data, tokenUrl: `${sb.urls.ebay}/no/such/token` } });
+		const bad = await ebayApiTest.call(ctx, { id: 'tu-2', name: 'e', type: 'omsEbayApi', data: { ...data, tokenUrl: `${sb.urls.ebay}/no/such/token` } });
 		expect(bad.status).toBe('Error');
 	});
 });

@@ -20,9 +20,9 @@ import { decodeAmazonCursor } from '../../lib/channels/amazon/cursor';
 type PollChannel = 'amazon' | 'ebay' | 'walmart';
 
 const CASES: Array<{ channel: PollChannel; type: string; credential: string; listPath: string }> = [
-	{ channel: 'amazon', type: 'amazonOrderTrigger', credential: 'amazonSpApi', listPath: '/orders/2026-01-01/orders' },
-	{ channel: 'ebay', type: 'ebayOrderTrigger', credential: 'ebayApi', listPath: '/sell/fulfillment/v1/order' },
-	{ channel: 'walmart', type: 'walmartOrderTrigger', credential: 'walmartApi', listPath: '/v3/orders' },
+	{ channel: 'amazon', type: 'amazonOrderTrigger', credential: 'omsAmazonSpApi', listPath: '/orders/2026-01-01/orders' },
+	{ channel: 'ebay', type: 'ebayOrderTrigger', credential: 'omsEbayApi', listPath: '/sell/fulfillment/v1/order' },
+	{ channel: 'walmart', type: 'walmartOrderTrigger', credential: 'omsWalmartApi', listPath: '/v3/orders' },
 ];
 
 const PER_CHANNEL = 250; // more than one page everywhere (Amazon 100, eBay 200, Walmart 200 a page)

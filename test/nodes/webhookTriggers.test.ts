@@ -20,7 +20,7 @@ import { ShopifyOrderTrigger } from '../../nodes/ShopifyOrderTrigger/ShopifyOrde
 import { WooCommerceOrderTrigger } from '../../nodes/WooCommerceOrderTrigger/WooCommerceOrderTrigger.node';
 import { shopifyVerdict, wooVerdict } from '../../nodes/shared/webhooks';
 import { shopifyApiTest } from '../../nodes/shared/channel-client';
-import { WooCommerceApi } from '../../credentials/WooCommerceApi.credentials';
+import { OmsWooCommerceApi } from '../../credentials/OmsWooCommerceApi.credentials';
 // n8n's legacy request helper (what ICredentialTestFunctions.helpers.request is in n8n 2.x); not re-exported by n8n-core's index
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { proxyRequestToAxios } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/legacy-request-adapter') as {
@@ -37,7 +37,7 @@ const httpRequest = (o: unknown) => (Container.get(OutboundHttp) as { requests()
 
 interface Setup {
 	node: INodeType;
-	type: 'shopifyApi' | 'wooCommerceApi';
+	type: 'omsShopifyApi' | 'omsWooCommerceApi';
 	credentials: Record<string, Record<string, unknown>>;
 	params: IDataObject;
 	staticData: IDataObject;
@@ -185,9 +185,9 @@ function shopifySetup(over: Partial<Setup> = {}): Setup {
 	const c = sb.credentials.shopify;
 	return {
 		node: new ShopifyOrderTrigger(),
-		type: 'shopifyApi',
+		type: 'omsShopifyApi',
 		credentials: {
-			shopifyApi: { shopDomain: c.shopDomain, authType: 'accessToken', accessToken: c.accessToken, webhookSecret: c.appSecret, apiVersion: c.apiVersion, baseUrl: c.baseUrl },
+			omsShopifyApi: { shopDomain: c.shopDomain, authType: 'accessToken', accessToken: c.accessToken, webhookSecret: c.appSecret, apiVersion: c.apiVersion, baseUrl: c.baseUrl },
 			omsStoreApi: storeCredential,
 		},
 		params: { topics: ['orders/create', 'orders/updated', 'orders/cancelled'], options: {} },
@@ -202,9 +202,9 @@ function wooSetup(over: Partial<Setup> = {}, credOver: Record<string, unknown> =
 	const c = sb.credentials.woocommerce;
 	return {
 		node: new WooCommerceOrderTrigger(),
-		type: 'wooCommerceApi',
+		type: 'omsWooCommerceApi',
 		credentials: {
-			wooCommerceApi: { storeUrl: c.storeUrl, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, baseUrl: c.baseUrl, ...credOver },
+			omsWooCommerceApi: { storeUrl: c.storeUrl, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, baseUrl: c.baseUrl, ...credOver },
 			omsStoreApi: storeCredential,
 		},
 		params: { topics: ['order.created', 'order.updated'], options: {} },
@@ -438,7 +438,7 @@ describe('WooCommerce Order Trigger', () => {
 		const [d] = await sb.deliverWebhook('woocommerce', orders[2].id);
 		expect(d.status).toBe(200);
 		expect(host.emitted.get('/woo-secret')).toHaveLength(1);
-		(s.credentials.wooCommerceApi as Record<string, unknown>).webhookSecret = 'second-secret-0002';
+		(s.credentials.omsWooCommerceApi as Record<string, unknown>).webhookSecret = 'second-secret-0002';
 		expect(await life.checkExists()).toBe(false);
 		expect(await life.create()).toBe(true);
 		hooks = [...sb.sandboxes.woocommerce.webhooks.values()].filter((w) => w.delivery_url === url);
@@ -466,23 +466,23 @@ describe('credential tests', () => {
 		return { shopDomain: c.shopDomain, authType: 'accessToken', accessToken: c.accessToken, apiVersion: c.apiVersion, baseUrl: c.baseUrl } as Record<string, unknown>;
 	};
 	it('Shopify: a shop { name } query through n8n’s credential-test request helper, with a token or client credentials', async () => {
-		const ok = await shopifyApiTest.call(testCtx, { id: '1', name: 's', type: 'shopifyApi', data: shopifyData() } as never);
+		const ok = await shopifyApiTest.call(testCtx, { id: '1', name: 's', type: 'omsShopifyApi', data: shopifyData() } as never);
 		expect(ok).toEqual({ status: 'OK', message: 'Connected to OMS WMS Sandbox' });
 		const c = sb.credentials.shopify;
 		const cc = await shopifyApiTest.call(testCtx, {
-			id: '1', name: 's', type: 'shopifyApi',
+			id: '1', name: 's', type: 'omsShopifyApi',
 			data: { ...shopifyData(), authType: 'clientCredentials', accessToken: '', clientId: c.clientId, clientSecret: c.clientSecret },
 		} as never);
 		expect(cc.status).toBe('OK');
 		expect(sb.sandboxes.shopify.callsTo('/admin/oauth/access_token', 'POST').length).toBeGreaterThan(0);
 	});
 	it('Shopify: a wrong token is an error that does not contain the token', async () => {
-		const bad = await shopifyApiTest.call(testCtx, { id: '1', name: 's', type: 'shopifyApi', data: { ...shopifyData(), accessToken: 'shpat_wrong_token_0123456789' } } as never);
+		const bad = await shopifyApiTest.call(testCtx, { id: '1', name: 's', type: 'omsShopifyApi', data: { ...shopifyData(), accessToken: 'shpat_wrong_token_0123456789' } } as never);
 		expect(bad.status).toBe('Error');
 		expect(bad.message).not.toContain('shpat_wrong_token_0123456789');
 	});
 	it('WooCommerce: Basic auth from the keys; the test request (one order) is answered by the store with those keys', async () => {
-		const w = new WooCommerceApi();
+		const w = new OmsWooCommerceApi();
 		expect(w.authenticate).toEqual({ type: 'generic', properties: { auth: { username: '={{$credentials.consumerKey}}', password: '={{$credentials.consumerSecret}}' } } });
 		expect(w.test.request).toMatchObject({ url: '/wp-json/wc/v3/orders', method: 'GET', qs: { per_page: 1 } });
 		const c = sb.credentials.woocommerce;

@@ -31,7 +31,7 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const CRED_NAME: Record<WmsProviderName, string> = { shipbob: 'shipBobApi', shiphero: 'shipHeroApi', extensiv: 'extensivApi', generic: 'genericWmsApi' };
+const CRED_NAME: Record<WmsProviderName, string> = { shipbob: 'omsShipBobApi', shiphero: 'omsShipHeroApi', extensiv: 'omsExtensivApi', generic: 'omsGenericWmsApi' };
 
 function credentialData(p: WmsProviderName): Record<string, unknown> {
 	switch (p) {
@@ -369,10 +369,10 @@ describe('credential tests (node-side, through n8n’s credential-test request h
 		const refreshToken = (login.body as { refresh_token: string }).refresh_token;
 		const data = { authType: 'refreshToken', refreshToken, baseUrl: sb.baseUrls.shiphero } as ICredentialDataDecryptedObject;
 		sb.control.clearCalls();
-		expect(await shipHeroApiTest.call(ctx(), { id: 't-rt', name: 'rt', type: 'shipHeroApi', data })).toMatchObject({ status: 'OK' });
+		expect(await shipHeroApiTest.call(ctx(), { id: 't-rt', name: 'rt', type: 'omsShipHeroApi', data })).toMatchObject({ status: 'OK' });
 		expect(sb.control.calls({ provider: 'shiphero', path: '/auth/refresh' })).toHaveLength(1);
 		expect(sb.control.calls({ provider: 'shiphero', path: '/auth/token' })).toHaveLength(0);
-		const bad = await shipHeroApiTest.call(ctx(), { id: 't-rt-bad', name: 'rt', type: 'shipHeroApi', data: { ...data, refreshToken: 'not-a-token-999' } });
+		const bad = await shipHeroApiTest.call(ctx(), { id: 't-rt-bad', name: 'rt', type: 'omsShipHeroApi', data: { ...data, refreshToken: 'not-a-token-999' } });
 		expect(bad.status).toBe('Error');
 		expect(bad.message).not.toContain('not-a-token-999');
 	});
@@ -420,7 +420,7 @@ describe('wms node after Reserve and Backorder Gate', () => {
 		name,
 		type: 'n8n-nodes-oms-wms.wms',
 		parameters: { provider: 'shipbob', resource: 'order', operation: 'create', options: { attempts: 1, rateLimit: false, ...options } },
-		credentials: { shipBobApi: { id: 'c-shipbob', name: 'ShipBob' }, ...STORE },
+		credentials: { omsShipBobApi: { id: 'c-shipbob', name: 'ShipBob' }, ...STORE },
 		onError: 'continueErrorOutput',
 	});
 

@@ -115,15 +115,15 @@ export function speedUp(wf: WorkflowJson, s: FlowSchedules): WorkflowJson {
 export function sandboxCredentials(sb: Sandboxes): CredentialJson[] {
 	const c = sb.credentials;
 	return [
-		{ id: 'omsShopifyCred01', name: 'Shopify', type: 'shopifyApi', data: { shopDomain: c.shopify.shopDomain, authType: 'accessToken', accessToken: c.shopify.accessToken, webhookSecret: c.shopify.appSecret, apiVersion: c.shopify.apiVersion, baseUrl: c.shopify.baseUrl } },
-		{ id: 'omsWooCommCred01', name: 'WooCommerce', type: 'wooCommerceApi', data: { storeUrl: c.woocommerce.storeUrl, consumerKey: c.woocommerce.consumerKey, consumerSecret: c.woocommerce.consumerSecret, baseUrl: c.woocommerce.baseUrl } },
-		{ id: 'omsAmazonCred001', name: 'Amazon SP-API', type: 'amazonSpApi', data: { ...c.amazon, marketplaceIds: c.amazon.marketplaceIds.join(',') } as Record<string, unknown> },
-		{ id: 'omsEbayCred00001', name: 'eBay', type: 'ebayApi', data: { ...c.ebay } as Record<string, unknown> },
-		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'walmartApi', data: { ...c.walmart } as Record<string, unknown> },
+		{ id: 'omsShopifyCred01', name: 'Shopify', type: 'omsShopifyApi', data: { shopDomain: c.shopify.shopDomain, authType: 'accessToken', accessToken: c.shopify.accessToken, webhookSecret: c.shopify.appSecret, apiVersion: c.shopify.apiVersion, baseUrl: c.shopify.baseUrl } },
+		{ id: 'omsWooCommCred01', name: 'WooCommerce', type: 'omsWooCommerceApi', data: { storeUrl: c.woocommerce.storeUrl, consumerKey: c.woocommerce.consumerKey, consumerSecret: c.woocommerce.consumerSecret, baseUrl: c.woocommerce.baseUrl } },
+		{ id: 'omsAmazonCred001', name: 'Amazon SP-API', type: 'omsAmazonSpApi', data: { ...c.amazon, marketplaceIds: c.amazon.marketplaceIds.join(',') } as Record<string, unknown> },
+		{ id: 'omsEbayCred00001', name: 'eBay', type: 'omsEbayApi', data: { ...c.ebay } as Record<string, unknown> },
+		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'omsWalmartApi', data: { ...c.walmart } as Record<string, unknown> },
 		{
 			id: 'omsShipBobCred01',
 			name: 'ShipBob',
-			type: 'shipBobApi',
+			type: 'omsShipBobApi',
 			data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob },
 		},
 	];

@@ -7,8 +7,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * against: the node-side test (ediPartnerSettingsTest) and every interchange the node builds check the settings. Transport stays
  * n8n's own (Read/Write Files from Disk, FTP/SFTP nodes).
  */
-export class EdiPartnerApi implements ICredentialType {
-	name = 'ediPartnerApi';
+export class OmsEdiPartnerApi implements ICredentialType {
+	name = 'omsEdiPartnerApi';
 
 	displayName = 'EDI Trading Partner (X12)';
 

@@ -5,8 +5,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * sends the token as a bearer and the channel id as `shipbob_channel_id`; the test is node-side (`shipBobApiTest`):
  * GET /channel, and the channel id must be one of the token's channels.
  */
-export class ShipBobApi implements ICredentialType {
-	name = 'shipBobApi';
+export class OmsShipBobApi implements ICredentialType {
+	name = 'omsShipBobApi';
 
 	displayName = 'ShipBob API';
 

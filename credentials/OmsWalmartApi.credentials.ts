@@ -6,8 +6,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * per credential), so the test is node-side: `walmartApiTest` in nodes/shared/channels.ts fetches a token and
  * reads one order (GET /v3/orders?limit=1).
  */
-export class WalmartApi implements ICredentialType {
-	name = 'walmartApi';
+export class OmsWalmartApi implements ICredentialType {
+	name = 'omsWalmartApi';
 
 	displayName = 'Walmart Marketplace API';
 

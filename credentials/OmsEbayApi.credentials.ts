@@ -6,8 +6,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * (two hours, cached per credential), so the test is node-side: `ebayApiTest` in nodes/shared/channels.ts calls
  * GET /sell/fulfillment/v1/order?limit=1.
  */
-export class EbayApi implements ICredentialType {
-	name = 'ebayApi';
+export class OmsEbayApi implements ICredentialType {
+	name = 'omsEbayApi';
 
 	displayName = 'eBay API';
 

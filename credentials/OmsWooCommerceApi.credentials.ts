@@ -7,8 +7,8 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INo
  * workflow's static data. Tested with GET /wp-json/wc/v3/orders?per_page=1: cheap, and it proves the read access to
  * orders that every node of this pack needs.
  */
-export class WooCommerceApi implements ICredentialType {
-	name = 'wooCommerceApi';
+export class OmsWooCommerceApi implements ICredentialType {
+	name = 'omsWooCommerceApi';
 
 	displayName = 'WooCommerce (OMS) API';
 

@@ -5,8 +5,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * Tokens come from POST /auth/token (username and password) or POST /auth/refresh (a refresh token), are cached
  * to expiry and renewed on a 401. The test is node-side (`shipHeroApiTest`): a token, then a GraphQL `account` query.
  */
-export class ShipHeroApi implements ICredentialType {
-	name = 'shipHeroApi';
+export class OmsShipHeroApi implements ICredentialType {
+	name = 'omsShipHeroApi';
 
 	displayName = 'ShipHero API';
 

@@ -6,8 +6,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * user login id and the 3PL key (tpl); cached to expiry. The test is node-side (`extensivApiTest`): a token, then
  * one order read for the customer.
  */
-export class ExtensivApi implements ICredentialType {
-	name = 'extensivApi';
+export class OmsExtensivApi implements ICredentialType {
+	name = 'omsExtensivApi';
 
 	displayName = 'Extensiv 3PL Warehouse Manager API';
 

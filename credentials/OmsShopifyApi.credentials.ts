@@ -8,8 +8,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * it differs. Tested by nodes/shared/channel-client.ts shopifyApiTest (`query { shop { name } }`), node-side because
  * the client-credentials grant needs a token exchange first.
  */
-export class ShopifyApi implements ICredentialType {
-	name = 'shopifyApi';
+export class OmsShopifyApi implements ICredentialType {
+	name = 'omsShopifyApi';
 
 	displayName = 'Shopify (OMS) API';
 

@@ -6,8 +6,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * with the refresh token (one hour, cached per credential), so the test is node-side: `amazonSpApiTest` in
  * nodes/shared/channels.ts calls GET /sellers/v1/marketplaceParticipations, the cheapest real call.
  */
-export class AmazonSpApi implements ICredentialType {
-	name = 'amazonSpApi';
+export class OmsAmazonSpApi implements ICredentialType {
+	name = 'omsAmazonSpApi';
 
 	displayName = 'Amazon SP-API';
 

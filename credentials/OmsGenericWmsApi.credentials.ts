@@ -5,8 +5,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * nodes/shared/wms.ts; paths, the order body, answer fields and status words are set in the wms node. The test is
  * node-side (`genericWmsApiTest`): a GET of the test path (default the inventory path, /inventory) with the header.
  */
-export class GenericWmsApi implements ICredentialType {
-	name = 'genericWmsApi';
+export class OmsGenericWmsApi implements ICredentialType {
+	name = 'omsGenericWmsApi';
 
 	displayName = 'Generic REST WMS API';
 
