@@ -13,7 +13,7 @@ export class OmsAmazonSpApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/AmazonOrderTrigger/amazonOrderTrigger.svg', dark: 'file:../nodes/AmazonOrderTrigger/amazonOrderTrigger.dark.svg' } as const;
 
-	documentationUrl = 'https://developer-docs.amazon.com/sp-api/docs/connecting-to-the-selling-partner-api';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsAmazonSpApi.md';
 
 	properties: INodeProperties[] = [
 		{

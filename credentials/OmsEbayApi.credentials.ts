@@ -13,7 +13,7 @@ export class OmsEbayApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/EbayOrderTrigger/ebayOrderTrigger.svg', dark: 'file:../nodes/EbayOrderTrigger/ebayOrderTrigger.dark.svg' } as const;
 
-	documentationUrl = 'https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsEbayApi.md';
 
 	properties: INodeProperties[] = [
 		{

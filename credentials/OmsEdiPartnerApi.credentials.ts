@@ -14,7 +14,7 @@ export class OmsEdiPartnerApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/Edi/edi.svg', dark: 'file:../nodes/Edi/edi.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms#edi-x12';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsEdiPartnerApi.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -13,7 +13,7 @@ export class OmsExtensivApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/Wms/wms.svg', dark: 'file:../nodes/Wms/wms.dark.svg' } as const;
 
-	documentationUrl = 'https://developer.extensiv.com/';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsExtensivApi.md';
 
 	properties: INodeProperties[] = [
 		{

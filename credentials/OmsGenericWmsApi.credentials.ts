@@ -12,7 +12,7 @@ export class OmsGenericWmsApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/Wms/wms.svg', dark: 'file:../nodes/Wms/wms.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms#wms';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsGenericWmsApi.md';
 
 	properties: INodeProperties[] = [
 		{

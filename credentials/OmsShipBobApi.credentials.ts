@@ -12,7 +12,7 @@ export class OmsShipBobApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/Wms/wms.svg', dark: 'file:../nodes/Wms/wms.dark.svg' } as const;
 
-	documentationUrl = 'https://developer.shipbob.com/auth';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsShipBobApi.md';
 
 	properties: INodeProperties[] = [
 		{

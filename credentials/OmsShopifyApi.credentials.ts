@@ -15,7 +15,7 @@ export class OmsShopifyApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/ShopifyOrderTrigger/shopifyOrderTrigger.svg', dark: 'file:../nodes/ShopifyOrderTrigger/shopifyOrderTrigger.dark.svg' } as const;
 
-	documentationUrl = 'https://shopify.dev/docs/api/admin-graphql';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsShopifyApi.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -12,7 +12,7 @@ export class OmsStoreApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/OmsOrder/omsOrder.svg', dark: 'file:../nodes/OmsOrder/omsOrder.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms#the-oms-store';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsStoreApi.md';
 
 	properties: INodeProperties[] = [
 		{

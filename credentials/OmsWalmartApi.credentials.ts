@@ -13,7 +13,7 @@ export class OmsWalmartApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/WalmartOrderTrigger/walmartOrderTrigger.svg', dark: 'file:../nodes/WalmartOrderTrigger/walmartOrderTrigger.dark.svg' } as const;
 
-	documentationUrl = 'https://developer.walmart.com/us-marketplace/docs/authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsWalmartApi.md';
 
 	properties: INodeProperties[] = [
 		{

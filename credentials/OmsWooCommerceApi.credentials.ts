@@ -14,7 +14,7 @@ export class OmsWooCommerceApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/WooCommerceOrderTrigger/wooCommerceOrderTrigger.svg', dark: 'file:../nodes/WooCommerceOrderTrigger/wooCommerceOrderTrigger.dark.svg' } as const;
 
-	documentationUrl = 'https://woocommerce.github.io/woocommerce-rest-api-docs/';
+	documentationUrl = 'https://github.com/n8n-nodes-oms-wms/n8n-nodes-oms-wms/blob/main/docs/credentials/omsWooCommerceApi.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -145,7 +145,7 @@ const GENERIC_PROPERTIES: INodeProperties[] = [
 				name: 'fields',
 				type: 'json',
 				default: '{}',
-				description: 'Where to read things in the WMS’s answers, as dotted paths, e.g. {"orderId": "data.id", "status": "state"}; see docs/wms.md for the names',
+				description: 'Where to read things in the WMS’s answers, as dotted paths, e.g. {"orderId": "data.id", "status": "state"}; see docs/nodes/wms.md for the names',
 			},
 			{ displayName: 'Duplicate Statuses', name: 'duplicateStatuses', type: 'string', default: '409', description: 'HTTP statuses of a create that mean "this reference already exists" (comma-separated)' },
 			{ displayName: 'Page Parameter', name: 'pageParam', type: 'string', default: 'page' },
