@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
-// The pack targets self-hosted n8n, not n8n Cloud (DESIGN.md: runtime dependencies, node:sqlite), so it takes
+// The pack targets self-hosted n8n, not n8n Cloud (docs/architecture.md#layers: runtime dependencies, node:sqlite), so it takes
 // n8n's own config for such packages: the Cloud-only import and global allowlists are not part of it.
 const community = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
 
@@ -27,7 +27,7 @@ export default tseslint.config(
 	{
 		files: ['lib/**/*.ts'],
 		rules: {
-			// lib/ imports nothing from n8n but types (DESIGN.md), so it cannot throw NodeApiError/NodeOperationError;
+			// lib/ imports nothing from n8n but types (docs/architecture.md#layers), so it cannot throw NodeApiError/NodeOperationError;
 			// the nodes wrap its errors in those, with the item index.
 			'@n8n/community-nodes/require-node-api-error': 'off',
 		},

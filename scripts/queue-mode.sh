@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `bash scripts/queue-mode.sh`: n8n in queue mode on loopback (PostgreSQL, Redis, main, one webhook processor, two
-# workers) with this package on every process and every template published; see scripts/queue-mode.ts and the
-# README's "Scale-out: queue mode". Installs redis-server (Debian) and PostgreSQL when missing and run as root;
+# workers) with this package on every process and every template published; see scripts/queue-mode.ts and
+# docs/operations.md#queue-mode. Installs redis-server (Debian) and PostgreSQL when missing and run as root;
 # fetches Node 24 and n8n into .cache/ the first time. Stays up until Ctrl-C. QUEUE_WORKERS sets the worker count.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,6 +1,5 @@
 /**
- * The reference queue-mode deployment, on loopback, from Debian's packages and the cached n8n (README, "Scale-out:
- * queue mode"). The load test (test/load), the e2e benchmark (bench/e2e) and `bash scripts/queue-mode.sh` all start
+ * The reference queue-mode deployment, on loopback, from Debian's packages and the cached n8n (docs/operations.md#queue-mode). The load test (test/load), the e2e benchmark (bench/e2e) and `bash scripts/queue-mode.sh` all start
  * it through startQueueMode():
  *
  *   - PostgreSQL (scripts/pg.sh, its own state folder): database `n8n` for n8n itself, `oms_test` for the OMS store;

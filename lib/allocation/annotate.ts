@@ -1,5 +1,5 @@
 /**
- * From the store's reservation result to the order's `allocation` annotation (DESIGN.md).
+ * From the store's reservation result to the order's `allocation` annotation (docs/nodes/inventoryAllocator.md#what-each-operation-does).
  */
 import type { AllocationAnnotation, AllocationLine, AllocationStatus } from '../order/types';
 import type { ReserveResult } from '../store/types';

@@ -1,5 +1,5 @@
 /**
- * normalizeOrder(channel, raw): any channel's order payload -> the canonical order (DESIGN.md), and
+ * normalizeOrder(channel, raw): any channel's order payload -> the canonical order (docs/concepts.md#the-canonical-order), and
  * extractOrders(channel, page): the raw orders inside a list/page response of each channel's API.
  *
  * Shapes accepted per channel (details in each lib/channels/<channel>/normalize.ts):

@@ -1,5 +1,6 @@
 /**
- * Readiness from each channel's own status words (../shared/reference/marketplaces.md, "Statuses" per channel).
+ * Readiness from each channel's own status words (the vendors' status lists, docs/architecture.md#vendor-api-facts;
+ * the table in docs/concepts.md#readiness).
  * `ready` = good to fulfil; `pending` = not yet (payment, hold, pre-order, cancel request open, unknown word);
  * `cancelled`; `shipped`. Unknown words are `pending` on purpose: an order is never sent to the warehouse on a
  * status this code does not understand.

@@ -3,9 +3,9 @@
  *
  * API (stable):
  *   verifyShopifyHmac(rawBody: Buffer | string, header: string | undefined, secret: string): boolean
- *     X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(key = app client secret, raw body bytes)) ✔ (marketplaces.md 1.2)
+ *     X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(key = app client secret, raw body bytes)) ✔ (docs/architecture.md#vendor-api-facts, Shopify)
  *   verifyWooSignature(rawBody: Buffer | string, header: string | undefined, secret: string): boolean
- *     X-WC-Webhook-Signature = base64(HMAC-SHA256(key = webhook secret, exact body sent)) ✔ (marketplaces.md 4.2)
+ *     X-WC-Webhook-Signature = base64(HMAC-SHA256(key = webhook secret, exact body sent)) ✔ (docs/architecture.md#vendor-api-facts, WooCommerce)
  *   signBase64HmacSha256(rawBody, secret): string     what the sandboxes use to sign
  * Both verify over the raw bytes (never re-serialised JSON) and use crypto.timingSafeEqual; a missing or
  * malformed header, or an empty secret, is `false`.

@@ -80,7 +80,7 @@ export class ApiCaller {
 							return await this.request<U>(o);
 						} catch (err) {
 							this.stats.transportErrors++;
-							// lib/ imports nothing from n8n (DESIGN.md); nodes wrap these in NodeApiError
+							// lib/ imports nothing from n8n (docs/architecture.md#layers); nodes wrap these in NodeApiError
 							throw err;
 						}
 					},

@@ -97,7 +97,7 @@ export async function requestWithRetry<T = unknown>(
 		try {
 			res = await request<T>(options);
 		} catch (err) {
-			// lib/ is n8n-free (DESIGN.md): the caller's node wraps this in NodeApiError
+			// lib/ is n8n-free (docs/architecture.md#layers): the caller's node wraps this in NodeApiError
 			if (!isTransportError(err) || policy.retryTransportErrors === false) throw err;
 			error = err;
 		}

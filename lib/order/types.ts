@@ -1,6 +1,6 @@
 /**
  * The canonical order: what every trigger emits and every downstream node accepts (one order per n8n item).
- * See DESIGN.md "The canonical order". Amounts are JSON numbers in major units rounded to the currency's minor
+ * See docs/concepts.md#the-canonical-order. Amounts are JSON numbers in major units rounded to the currency's minor
  * unit; sums are done in integer minor units (lib/order/money.ts). Timestamps are ISO 8601 UTC.
  */
 

@@ -96,7 +96,7 @@ describe('real n8n: the whole flow from channels to WMS shipments and tracking b
 	 * ships them; the OMS commits them (reserved and on hand down) when the status sync reads the shipment, so the
 	 * units the WMS shipped and the OMS has not committed yet are allowed on top. The other way round is allowed and
 	 * expected: a count that arrives between a shipment and its commit lowers on hand, and the commit lowers it again
-	 * until the next count (the OMS offers less for a while, never more; README, "The stock model"), so reserved may
+	 * until the next count (the OMS offers less for a while, never more; docs/concepts.md#stock-and-available-to-promise), so reserved may
 	 * then exceed on hand. OMS stock and commits are read in one statement (one snapshot); the WMS after it, and any
 	 * shipment in between lowers the WMS's on hand and raises its shipped units alike.
 	 */

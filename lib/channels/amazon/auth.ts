@@ -1,7 +1,7 @@
 /**
  * Amazon SP-API auth: Login with Amazon (LWA). POST https://api.amazon.com/auth/o2/token, form body
  * grant_type=refresh_token&refresh_token&client_id&client_secret ✔; the access token lives 3600 s ✔ and goes in
- * `x-amz-access-token` ✔; no SigV4 since Oct 2023 ✔ (marketplaces.md 2.1). Cached per credential, refreshed
+ * `x-amz-access-token` ✔; no SigV4 since Oct 2023 ✔ (docs/architecture.md#vendor-api-facts, Amazon). Cached per credential, refreshed
  * before expiry and once after a 401.
  */
 import type { HttpRequestFn } from '../../http/types';

@@ -3,7 +3,7 @@
  *
  * - listOrdersSince: searchOrders GET /orders/2026-01-01/orders with lastUpdatedAfter, marketplaceIds,
  *   maxResultsPerPage (1-100) and includedData; next pages pass pagination.nextToken as paginationToken with every
- *   other parameter unchanged ✔ (marketplaces.md 2.2). Array parameters are sent comma-separated ⚠ (as v0 does).
+ *   other parameter unchanged ✔ (docs/architecture.md#vendor-api-facts, Amazon). Array parameters are sent comma-separated ⚠ (as v0 does).
  *   Returns 2026-01-01 Order objects. The API does not promise an order, so the cursor can only move to the newest
  *   lastUpdatedTime seen minus a 2-minute overlap (the API treats the last 2 minutes as unsettled ✔) on the last
  *   page. Every earlier page's cursor is a resumable `v2:` cursor (./cursor.ts): the listing's lastUpdatedAfter, the

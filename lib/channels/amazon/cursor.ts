@@ -10,7 +10,7 @@
  *                                                   format written before resumable cursors; still read)
  *   resume  `v2:{"after":…,"token":…,"at":…,"max":…}`
  *       after  the listing's lastUpdatedAfter, exactly as sent (the token is only valid with identical parameters ✔
- *              marketplaces.md 2.2: "Every other parameter must stay identical except maxResultsPerPage and
+ *              Amazon's Orders API docs: "Every other parameter must stay identical except maxResultsPerPage and
  *              includedData"); also where a restart begins when the token can no longer be used
  *       token  pagination.nextToken of the last page handled: the next call lists the page after it
  *       at     when the token was received (ISO); a token expires after 24 h ✔, so one older than 23 h is not tried

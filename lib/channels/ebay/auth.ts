@@ -1,5 +1,5 @@
 /**
- * eBay auth: OAuth2 user token from a refresh token ✔ (marketplaces.md 3.1):
+ * eBay auth: OAuth2 user token from a refresh token ✔ (docs/architecture.md#vendor-api-facts, eBay):
  * POST {api}/identity/v1/oauth2/token, Authorization: Basic base64(appId:certId), form body
  * grant_type=refresh_token&refresh_token=…&scope=<space-separated scopes>; expires_in 7200 s. Calls send
  * Authorization: Bearer <token>. Cached per credential, refreshed before expiry and once after a 401.

@@ -2,7 +2,7 @@
  * eBay client (Sell Fulfillment v1, Sell Inventory v1).
  *
  * - listOrdersSince: GET /sell/fulfillment/v1/order?filter=lastmodifieddate:%5B<start>..%5D&limit=200&offset=N
- *   ✔ (marketplaces.md 3.2: the brackets percent-encoded; limit at most 200; offset paging with total/next).
+ *   ✔ (docs/architecture.md#vendor-api-facts, eBay: the brackets percent-encoded; limit at most 200; offset paging with total/next).
  *   Returns getOrders Order objects. Cursor: the start until the last page, then the newest lastModifiedDate seen
  *   minus the overlap (offset paging over a changing set can shift orders between pages; the overlap and the
  *   idempotent intake make a re-read harmless).

@@ -1,7 +1,7 @@
 /**
  * eBay Sell Fulfillment API order (an element of getOrders `orders[]`, or the getOrder body) -> CanonicalOrder.
- * Field names from the Fulfillment v1 OpenAPI spec (marketplaces.md §3.3). eBay publishes no example order in
- * ../shared/reference/payloads; the tests use constructed fixtures under test/fixtures/channels/.
+ * Field names from the Fulfillment v1 OpenAPI spec (docs/architecture.md#vendor-api-facts, eBay). eBay publishes no example order body;
+ * the tests use constructed fixtures under test/fixtures/channels/.
  *
  * Amounts are `{value: "12.34", currency: "USD"}` in the seller's currency (the `convertedFrom*` fields hold the
  * buyer's). `lineItemCost` is the price of the whole line (unit price x quantity, before discounts).

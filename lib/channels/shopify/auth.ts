@@ -1,7 +1,7 @@
 /**
  * Shopify auth: a static X-Shopify-Access-Token, or the client-credentials grant
  * POST https://{shop}/admin/oauth/access_token {client_id, client_secret, grant_type:"client_credentials"} ✔
- * (marketplaces.md 1.1); the token's life is read from `expires_in` (24 h ⚠), cached per credential and re-minted
+ * (docs/architecture.md#vendor-api-facts, Shopify); the token's life is read from `expires_in` (24 h ⚠), cached per credential and re-minted
  * before expiry or after a 401.
  */
 import type { HttpRequestFn } from '../../http/types';

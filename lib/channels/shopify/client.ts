@@ -1,5 +1,5 @@
 /**
- * Shopify client on the GraphQL Admin API: POST {base}/admin/api/{version}/graphql.json ✔ (marketplaces.md 1.1).
+ * Shopify client on the GraphQL Admin API: POST {base}/admin/api/{version}/graphql.json ✔ (docs/architecture.md#vendor-api-facts, Shopify).
  *
  * - listOrdersSince: `orders(first, after, sortKey: UPDATED_AT, query: "updated_at:>='…'")`, cursor paging on
  *   pageInfo.endCursor to the last page. Returns GraphQL Order nodes (the shape lib/channels/shopify/normalize.ts

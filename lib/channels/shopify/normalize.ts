@@ -1,7 +1,7 @@
 /**
  * Shopify order -> CanonicalOrder. Two shapes, told apart by their fields:
  * - REST / webhook JSON (snake_case: `line_items`, `total_price`...), bare or wrapped as `{"order": {...}}` the way
- *   the REST GET and create responses return it (../shared/reference/payloads/shopify-rest-*.json);
+ *   the REST GET and create responses return it (Shopify's published REST examples);
  * - GraphQL Admin API `Order` nodes (camelCase, `gid://shopify/Order/…` ids, `*Set { shopMoney }` money,
  *   `lineItems { nodes }` or `{ edges { node } }`), bare or as `{ data: { order } }`.
  * Both give the same channelOrderId (the numeric id: REST `id`, GraphQL `legacyResourceId` or the gid's tail),

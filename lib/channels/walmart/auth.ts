@@ -1,5 +1,5 @@
 /**
- * Walmart Marketplace auth ✔ (marketplaces.md 5.1): POST {api}/v3/token with Authorization: Basic
+ * Walmart Marketplace auth ✔ (docs/architecture.md#vendor-api-facts, Walmart): POST {api}/v3/token with Authorization: Basic
  * base64(clientId:clientSecret), form body grant_type=client_credentials, headers WM_SVC.NAME,
  * WM_QOS.CORRELATION_ID, Accept: application/json. The access token lives 900 s; every call sends
  * WM_SEC.ACCESS_TOKEN, WM_SVC.NAME, WM_QOS.CORRELATION_ID and Accept. Cached per credential, refreshed before

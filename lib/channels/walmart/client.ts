@@ -2,7 +2,7 @@
  * Walmart Marketplace (US) client.
  *
  * - listOrdersSince: GET /v3/orders?lastModifiedStartDate=<iso>&limit=200&productInfo=false, then
- *   GET /v3/orders<meta.nextCursor> (nextCursor is the whole query string ⚠) to the end ✔ (marketplaces.md 5.2).
+ *   GET /v3/orders<meta.nextCursor> (nextCursor is the whole query string ⚠) to the end ✔ (docs/architecture.md#vendor-api-facts, Walmart).
  *   Returns v3 Order objects (list.elements.order[]). Walmart orders carry no last-modified time, so the cursor is
  *   the time the listing began minus the overlap (stored only after the last page; pages before keep the start).
  * - Pacing: per-seller token buckets re-synced from x-current-token-count / x-max-token-count, and a 429 waits for

@@ -1,5 +1,5 @@
 /**
- * WooCommerce auth ✔ (marketplaces.md 4.1): consumer key/secret as HTTP Basic over HTTPS, or as
+ * WooCommerce auth ✔ (docs/architecture.md#vendor-api-facts, WooCommerce): consumer key/secret as HTTP Basic over HTTPS, or as
  * ?consumer_key=&consumer_secret= query parameters when the host strips Authorization. Keys do not expire.
  */
 import type { WooCommerceCredentials } from '../types';

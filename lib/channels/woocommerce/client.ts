@@ -2,7 +2,7 @@
  * WooCommerce REST v3 client.
  *
  * - listOrdersSince: GET /wp-json/wc/v3/orders?modified_after=<gmt>&dates_are_gmt=true&per_page=100&page=N
- *   &orderby=modified&order=asc ✔ (marketplaces.md 4.2; orderby=modified ⚠, WC 8+), pages to X-WP-TotalPages.
+ *   &orderby=modified&order=asc ✔ (docs/architecture.md#vendor-api-facts, WooCommerce; orderby=modified ⚠, WC 8+), pages to X-WP-TotalPages.
  *   Returns v3 Order objects. Cursor = min(newest date_modified_gmt seen, the time the listing began) minus the
  *   overlap: an order edited during the listing moves to the end of the sort and can push another one across a
  *   page boundary; that one was modified before the listing began, so it is re-read next time.

@@ -1,7 +1,7 @@
 /**
  * Extensiv 3PL Warehouse Manager (formerly 3PL Central): REST at https://secure-wms.com.
  *
- * Verified (wms.md; public client code): OAuth2 client_credentials at POST /AuthServer/api/Token with
+ * Verified (docs/architecture.md#vendor-api-facts; public client code): OAuth2 client_credentials at POST /AuthServer/api/Token with
  * Authorization: Basic base64(client_id:client_secret) and { grant_type, tpl, user_login_id } in the body; a
  * short-lived bearer token; POST /orders (customerIdentifier, facilityIdentifier, referenceNum, routingInfo, shipTo,
  * orderItems [{ itemIdentifier: { sku }, qty }]) is NOT idempotent; GET /orders?rql=...&detail=All;

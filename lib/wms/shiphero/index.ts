@@ -2,7 +2,7 @@
  * ShipHero: GraphQL at https://public-api.shiphero.com/graphql, JWT from POST /auth/token (username, password)
  * with a refresh_token for POST /auth/refresh.
  *
- * Verified (developer.shiphero.com getting-started; wms.md): token and refresh endpoints; order_create with
+ * Verified (developer.shiphero.com getting-started; docs/architecture.md#vendor-api-facts): token and refresh endpoints; order_create with
  * order_number, partner_order_id, shop_name, shipping_address, line_items [sku, partner_line_item_id, quantity,
  * price]; answers { request_id, complexity, ... }; credit-based throttling (4 004-credit bucket, 60 credits/s).
  * Assumed [U]: throttling answered as a 200 with errors[].code 30 and time_remaining ("1.5 seconds"); the orders

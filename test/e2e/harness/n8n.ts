@@ -195,7 +195,7 @@ export class N8n {
 			N8N_LOG_OUTPUT: 'console',
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
-			// as the README's deployments set it: an execution builds an expression isolate only when it evaluates an
+			// as the deployments in docs/operations.md set it: an execution builds an expression isolate only when it evaluates an
 			// expression, and the order path of the templates evaluates none (test/workflows/templates.test.ts)
 			N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
 			NODE_ENV: 'production',

@@ -1,7 +1,7 @@
 /**
  * Amazon SP-API sandbox: LWA token endpoint, Orders API 2026-01-01 searchOrders/getOrder, Orders v0
  * confirmShipment, Listings Items patchListingsItem, Sellers marketplaceParticipations.
- * Facts: ../shared/reference/marketplaces.md §2 and §8 — per-operation token buckets with x-amzn-RateLimit-Limit
+ * Facts: docs/architecture.md#vendor-api-facts (Amazon) — per-operation token buckets with x-amzn-RateLimit-Limit
  * and 429 QuotaExceeded; paginationToken valid only with identical other parameters (maxResultsPerPage and
  * includedData may change), expiring after 24 h; createdBefore/lastUpdatedBefore at least 2 minutes old;
  * expired tokens answered 403 Unauthorized ⚠; confirmShipment 204.

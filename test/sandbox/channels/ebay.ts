@@ -1,7 +1,7 @@
 /**
  * eBay sandbox: OAuth token endpoint (refresh_token grant, Basic appId:certId, 7200 s), Sell Fulfillment getOrders
  * / getOrder / createShippingFulfillment (201 + Location), Sell Inventory bulk_update_price_quantity (≤25),
- * Post-Order cancellation ⚠. Facts: marketplaces.md §3 and §8: limit max 200 (400 above), offset paging with
+ * Post-Order cancellation ⚠. Facts: docs/architecture.md#vendor-api-facts (eBay): limit max 200 (400 above), offset paging with
  * href/next/prev/total, the filter's [ ] { } | percent-encoded (a raw bracket is refused ⚠ as a strict reading).
  * eBay documents daily quotas, not rates ⚠: per-operation buckets (default 5 rps burst 10) answer 429.
  */

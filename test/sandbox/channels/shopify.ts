@@ -3,7 +3,7 @@
  * fulfillmentOrders, fulfillmentCreate, productVariants, locations, inventorySetQuantities with @idempotent and
  * changeFromQuantity, orderCancel, refundCreate, shop, webhookSubscriptionCreate/Delete and webhookSubscriptions),
  * the client-credentials token endpoint POST /admin/oauth/access_token, and webhook delivery.
- * Facts: marketplaces.md §1 and §8. Operations are recognised by their root field, not by a full GraphQL parser;
+ * Facts: docs/architecture.md#vendor-api-facts (Shopify). Operations are recognised by their root field, not by a full GraphQL parser;
  * every Order node carries the full field set the client asks for.
  * Query cost ⚠ (a simplified model of Shopify's calculator): a connection costs 2 + first × node cost; an Order node
  * costs 12 plus 2 per requested line item; the actual cost counts returned nodes and lines; a query above 1,000

@@ -2,7 +2,7 @@
  * Walmart Marketplace (US) sandbox: POST /v3/token (client credentials, Basic, 900 s), GET /v3/orders with
  * lastModifiedStartDate/createdStartDate, limit ≤ 200 and nextCursor paging, GET /v3/orders/released,
  * GET /v3/orders/{po}, POST …/acknowledge, …/shipping, …/cancel, PUT /v3/inventory?sku=.
- * Facts: marketplaces.md §5 and §8: the WM_SVC.NAME / WM_QOS.CORRELATION_ID / WM_SEC.ACCESS_TOKEN header set is
+ * Facts: docs/architecture.md#vendor-api-facts (Walmart): the WM_SVC.NAME / WM_QOS.CORRELATION_ID / WM_SEC.ACCESS_TOKEN header set is
  * required (401 without); per-API token buckets reported in x-current-token-count and x-next-replenishment-time
  * (plus x-max-token-count ⚠) with 429 when empty; line-level statuses; auto-cancel of lines not shipped by
  * estimated ship date + 8 days. Bucket sizes are ⚠ (the same assumptions as the client).

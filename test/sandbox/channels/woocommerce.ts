@@ -1,7 +1,7 @@
 /**
  * WooCommerce sandbox: REST v3 under /wp-json/wc/v3 (orders list/get/update/notes, products by SKU and batch,
  * webhooks CRUD), the Shipment Tracking extension endpoint, and webhook delivery.
- * Facts: marketplaces.md §4 and §8: Basic consumer key/secret (or query-string keys); modified_after +
+ * Facts: docs/architecture.md#vendor-api-facts (WooCommerce): Basic consumer key/secret (or query-string keys); modified_after +
  * dates_are_gmt; per_page ≤ 100 (400 above ⚠ WordPress core); X-WP-Total, X-WP-TotalPages and Link headers;
  * webhooks signed X-WC-Webhook-Signature = base64 HMAC-SHA256(secret, exact body) with the X-WC-Webhook-* headers;
  * a ping with form body webhook_id=<id> and no signature when a webhook is created; no retries of failed

@@ -1,7 +1,7 @@
 /**
  * Extensiv 3PL Warehouse Manager (3PL Central) sandbox: https://secure-wms.com/...
  *
- * Verified (reference wms.md, public client code): OAuth2 client_credentials at POST /AuthServer/api/Token with
+ * Verified (docs/architecture.md#vendor-api-facts, public client code): OAuth2 client_credentials at POST /AuthServer/api/Token with
  * Basic client_id:client_secret plus user_login_id (and the 3PL key, tpl) in the body; short-lived bearer token;
  * POST /orders with customerIdentifier, facilityIdentifier, referenceNum, routingInfo, shipTo, orderItems
  * [{ itemIdentifier: { sku }, qty }]; not idempotent (a second POST with the same referenceNum makes a second

@@ -1,6 +1,6 @@
 /**
  * Shapes no vendor published an example of: Shopify GraphQL Admin orders and eBay getOrders. The fixtures in
- * test/fixtures/channels/ are constructed from marketplaces.md's field lists (see their README).
+ * test/fixtures/channels/ are constructed from the vendors' documented field lists (see their README).
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,4 +1,4 @@
-/** Readiness from each channel's status words (marketplaces.md "Statuses"), and shipping-level mapping. */
+/** Readiness from each channel's status words (docs/concepts.md#readiness), and shipping-level mapping. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalizeOrder } from '../../../lib/channels/normalize';

@@ -1,6 +1,6 @@
 import type { CanonicalOrder } from '../../../lib/order/types';
 
-/** A valid canonical order (DESIGN.md's example); each call returns a fresh copy to mutate. */
+/** A valid canonical order (every field; docs/concepts.md#the-canonical-order); each call returns a fresh copy to mutate. */
 export function validOrder(): CanonicalOrder {
 	return {
 		omsId: 'shopify:450789469',

@@ -19,7 +19,7 @@ const schemaValid = ajv.compile(canonicalOrderSchema);
 
 /** Orders both validators must accept. */
 const valid: Array<[string, unknown]> = [
-	['the DESIGN.md example', validOrder()],
+	['the full example order', validOrder()],
 	['without raw', mutate((o) => delete o.raw)],
 	['with an extra top-level annotation', mutate((o) => (o.backorder = { held: true }))],
 	['with billTo and shipBy', mutate((o) => ((o.billTo = { ...o.shipTo, country: 'US' }), (o.shipBy = '2026-05-02T00:00:00Z')))],
