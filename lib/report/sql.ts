@@ -39,9 +39,13 @@ export function channelWhere(d: Dialect, p: Params, col: string, ctx: RunContext
  */
 export const UNSOLD_STATUSES: readonly OmsStatus[] = ['rejected', 'fraud_review', 'cancelled'];
 
-/** `AND col NOT IN (the unsold statuses)` unless the report includes them. */
+/**
+ * `AND col <> 'rejected' AND col <> ...` unless the report includes the unsold statuses. Not `NOT IN (...)`: SQLite
+ * checks an IN list through a small temporary index, which made the by-channel report over 200,000 orders 60%
+ * slower; three comparisons add about a quarter (bench/report, the "every status" cases are the difference).
+ */
 export function soldWhere(col: string, ctx: RunContext): string {
-	return ctx.options.includeUnsold ? '' : ` AND ${col} NOT IN (${UNSOLD_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+	return ctx.options.includeUnsold ? '' : UNSOLD_STATUSES.map((s) => ` AND ${col} <> '${s}'`).join('');
 }
 
 /** Which orders an order report counts, in words, for its `counts` sentence. */
