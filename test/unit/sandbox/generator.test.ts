@@ -29,7 +29,7 @@ describe('planted fraud ground truth', () => {
 		[7, 200, 0.2], // many orders with two or more patterns
 	])('seed %d, %d a channel, rate %d: every labelled pattern is on its order, and every order with a pattern is labelled', (seed, perChannel, fraudRate) => {
 		const gen = generateOrders({ seed, perChannel, fraudRate });
-		const orders = new Map(Object.values(gen.byChannel).flatMap((list) => list.map((o) => [`${o.channel}:${o.id}`, o] as const)));
+		const orders = new Map<string, SeedOrder>(Object.values(gen.byChannel).flatMap((list) => list.map((o) => [`${o.channel}:${o.id}`, o] as const)));
 		const mislabelled = gen.groundTruth.flatMap((g) => g.patterns.filter((p) => !carries(orders.get(g.omsId)!, p)).map((p) => `${g.omsId} ${p}`));
 		expect(mislabelled).toEqual([]);
 		const truth = new Set(gen.groundTruth.map((g) => g.omsId));
