@@ -13,30 +13,48 @@
  *    planted fraud (a ring sharing an address, phone and IP; disposable emails; forwarders; big expedited first
  *    orders). The WMS picks, packs and ships over time; later, stock of the scarce SKU arrives and the held orders
  *    are released.
- * 4. Prints progress from the OMS store as it goes, then the report by source (lib/report) and the path of its
- *    HTML page. n8n stays up for a look around until Ctrl-C.
+ * 4. Prints a short line per step and, while the orders flow, one line whenever the OMS store's figures change;
+ *    then the results, every number with what it means (where each order ended up, what became of the planted
+ *    fraud and why some of it went through, the report by source). The full progress goes to
+ *    artifacts/demo/demo.log, n8n's own log to artifacts/e2e/demo/n8n.log. n8n stays up for a look around until
+ *    Ctrl-C; with DEMO_EXIT=1 the demo stops after the results (for a run without a terminal).
  * Steps 1 to 3 (and the restock and the Fraud Review form) live in test/e2e/harness/flow.ts, which the full-flow
  * e2e test (test/e2e/full-flow.test.ts) drives too; this file adds the progress, the pacing and the report.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from '../test/e2e/harness/n8n';
-import { CHANNELS, startFlow, type Flow } from '../test/e2e/harness/flow';
+import { repoRoot, type WorkflowJson } from '../test/e2e/harness/n8n';
+import { CHANNELS, startFlow, type BurstResult, type Flow } from '../test/e2e/harness/flow';
+import type { GeneratedSet } from '../test/sandbox/generator';
+import { and, gateSettings, PATTERN_WORDS, resultLines, type OrderFacts } from './demo-results';
 import type { Sandboxes } from '../test/sandbox/start';
 import type { SqliteStore } from '../lib/store/sqlite';
-import { runReport, toHtml, toMarkdown } from '../lib/report';
+import { runReport, toHtml, toMarkdown, type ReportResult } from '../lib/report';
 
 const PER_CHANNEL = Number(process.env.DEMO_ORDERS_PER_CHANNEL ?? 16);
 const SEED = Number(process.env.DEMO_SEED ?? 20260501);
 /** The WMS sandbox's clock runs this much faster than real time: received -> shipped (3 virtual minutes) in 30 s */
 const WMS_TIME_SCALE = 6;
 const outDir = join(repoRoot, 'artifacts', 'demo');
+const logFile = join(outDir, 'demo.log');
+const rel = (path: string) => (path.startsWith(`${repoRoot}/`) ? path.slice(repoRoot.length + 1) : path);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const stamp = () => `[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s]`;
-const say = (s: string) => console.log(`${stamp()} ${s}`);
+/** To the log file only */
+const note = (s: string) => appendFileSync(logFile, `${new Date().toISOString()} ${s}\n`);
+/** To the terminal and the log file */
+const say = (s: string) => {
+	note(s);
+	console.log(`${stamp()} ${s}`);
+};
+/** A results line: to the terminal and the log file, without a time stamp */
+const show = (s = '') => {
+	note(s);
+	console.log(s);
+};
 
 async function portFree(port: number): Promise<boolean> {
 	return await new Promise((r) => {
@@ -78,6 +96,19 @@ function confirmedOnChannels(sb: Sandboxes): number {
 	return s.amazon.received.shipments.length + s.ebay.received.fulfillments.length + s.shopify.received.fulfillments.length + s.walmart.received.shipments.length + s.woocommerce.received.trackings.length;
 }
 
+/** The short line the terminal gets while the orders flow (progressLine has the detail, in the log). */
+function shortProgress(c: Counts, total: number): string {
+	const st = (k: string) => c.byStatus[k] ?? 0;
+	const parts = [
+		`in the OMS ${c.recorded} of ${total}`,
+		`at the WMS ${st('at_wms') + st('picked') + st('packed')}`,
+		`shipped ${st('shipped') + st('delivered')}`,
+		`waiting for stock ${st('backordered')}`,
+		`held for fraud review ${st('fraud_review')}`,
+	];
+	return `orders: ${parts.join(', ')}`;
+}
+
 function progressLine(c: Counts, sb: Sandboxes, deliveries: number): string {
 	const st = (k: string) => c.byStatus[k] ?? 0;
 	const atWms = st('at_wms') + st('picked') + st('packed');
@@ -94,6 +125,7 @@ function progressLine(c: Counts, sb: Sandboxes, deliveries: number): string {
 
 async function main(): Promise<void> {
 	mkdirSync(outDir, { recursive: true });
+	writeFileSync(logFile, '');
 	const port = (await portFree(5678)) ? 5678 : (await portFree(5679)) ? 5679 : 0;
 	let teardown: (() => Promise<void>) | undefined;
 	let stopping = false;
@@ -101,6 +133,7 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		console.log('\nstopping n8n and the sandboxes ...');
+		note('stopping n8n and the sandboxes');
 		await teardown?.().catch(() => undefined);
 		process.exit(code);
 	};
@@ -123,7 +156,8 @@ async function main(): Promise<void> {
 			onTeardown: (close) => (teardown = close),
 		});
 	} catch (e) {
-		console.error(`\ndemo failed: ${(e as Error).message}\nn8n logs: ${join(repoRoot, 'artifacts', 'e2e', 'demo')}`);
+		note(`demo failed: ${(e as Error).stack ?? (e as Error).message}`);
+		console.error(`\ndemo failed: ${(e as Error).message}\nn8n logs: ${rel(join(repoRoot, 'artifacts', 'e2e', 'demo'))}; the demo's own: ${rel(logFile)}`);
 		await shutdown(1);
 		return;
 	}
@@ -132,7 +166,7 @@ async function main(): Promise<void> {
 
 	try {
 		// The burst.
-		say(`burst: ${PER_CHANNEL} orders a channel; planted fraud: ${gen.groundTruth.length} orders (${[...new Set(gen.groundTruth.flatMap((g) => g.patterns))].join(', ')})`);
+		say(`sending orders: ${PER_CHANNEL} on each of the ${CHANNELS.length} channels, ${gen.groundTruth.length} of them with planted fraud (${and([...new Set(gen.groundTruth.flatMap((g) => g.patterns))].map((p) => PATTERN_WORDS[p]))})`);
 		const burst = await flow.pushBurst();
 		const deliveries = burst.accepted;
 
@@ -141,15 +175,22 @@ async function main(): Promise<void> {
 		let restocked = false;
 		const burstAt = Date.now();
 		let last = '';
+		let lastShort = '';
 		let stableSince = Date.now();
+		say('waiting for the orders to go through screening, the WMS and back to their channels (a few minutes)');
 		const deadline = Date.now() + Number(process.env.DEMO_MAX_SECONDS ?? 420) * 1000;
 		for (;;) {
 			const c = await counts(store);
 			const line = progressLine(c, sb, deliveries);
 			if (line !== last) {
-				say(line);
+				note(line);
 				last = line;
 				stableSince = Date.now();
+			}
+			const short = shortProgress(c, total);
+			if (short !== lastShort) {
+				say(short);
+				lastShort = short;
 			}
 			const st = (k: string) => c.byStatus[k] ?? 0;
 			const inFlight = st('at_wms') + st('picked') + st('packed');
@@ -178,7 +219,7 @@ async function main(): Promise<void> {
 			}, 30_000);
 			if (moved) say(`${omsId} is now ${moved}`);
 			await sleep(1000);
-			say(progressLine(await counts(store), sb, deliveries));
+			note(progressLine(await counts(store), sb, deliveries));
 		}
 
 		// The report by source.
@@ -188,28 +229,64 @@ async function main(): Promise<void> {
 		writeFileSync(htmlPath, toHtml(report));
 		const md = toMarkdown(report);
 		writeFileSync(join(outDir, 'orders-by-source.md'), md);
-		const c = await counts(store);
-		console.log('\n================ Orders by source (OMS store, lib/report) ================\n');
-		console.log(md);
-		// the rows of the report, one a channel, as a table
-		const table = report.rows.map((r) => Object.fromEntries(report.columns.map((col) => [col.label, (r as Record<string, unknown>)[col.key] ?? ''])));
-		console.table(table);
-		console.log('Status of every order:', JSON.stringify(c.byStatus));
-		const webhookOrders = (c.byChannel.shopify ?? 0) + (c.byChannel.woocommerce ?? 0);
-		console.log(`Webhook deliveries accepted: ${deliveries}, for ${webhookOrders} Shopify + WooCommerce orders in the store (each recorded once)`);
-		console.log(`WMS orders ${sb.wms!.control.orders('shipbob').length}, each reference once: ${new Set(sb.wms!.control.orders('shipbob').map((o) => o.reference)).size}`);
-		console.log(`Tracking confirmed on the channels: ${confirmedOnChannels(sb)}`);
-		console.log(`\nHTML report: ${htmlPath}`);
-		console.log(`OMS store (SQLite): ${storePath}`);
-		console.log(`n8n logs: ${n8n.artifacts}`);
-		console.log(`\nn8n is up at ${n8n.baseUrl} (set up an owner account on first visit, then open the "OMS" workflows and their executions).`);
-		console.log('Fraud review form: open "OMS 6: Fraud Review" and its form URL; held orders are listed above as "fraud review".');
-		console.log('Ctrl-C stops n8n and the sandboxes.');
+		say('done');
+		await printResults({ store, gen, sb, burst, report, total, imported: flow.imported });
+		show();
+		show(`Report by source: ${rel(htmlPath)} (and orders-by-source.md beside it)`);
+		show(`Logs: ${rel(logFile)} (this run in full), ${rel(join(n8n.artifacts, 'n8n.log'))} (n8n), artifacts/demo/install.log and build.log (npm, tsc)`);
+		show(`OMS store (SQLite): ${storePath}${process.env.DEMO_KEEP === '1' ? '' : ' (removed when the demo stops; DEMO_KEEP=1 keeps it)'}`);
+		if (process.env.DEMO_EXIT === '1') {
+			await shutdown(0);
+			return;
+		}
+		show(`\nn8n is up at ${n8n.baseUrl}: set up an owner account on first visit, then open the "OMS" workflows and their executions.`);
+		show('Fraud review form: open "OMS 6: Fraud Review" and its form URL; the orders held for review are counted above.');
+		show('Ctrl-C stops n8n and the sandboxes.');
 		await new Promise(() => undefined);
 	} catch (e) {
-		console.error(`\ndemo failed: ${(e as Error).message}\nn8n log: ${join(n8n.artifacts, 'n8n.log')}`);
+		note(`demo failed: ${(e as Error).stack ?? (e as Error).message}`);
+		console.error(`\ndemo failed: ${(e as Error).message}\nn8n log: ${rel(join(n8n.artifacts, 'n8n.log'))}; the demo's own: ${rel(logFile)}`);
 		await shutdown(1);
 	}
+}
+
+/** Every number of the run, each with what it means (scripts/demo-results.ts). */
+async function printResults(r: { store: SqliteStore; gen: GeneratedSet; sb: Sandboxes; burst: BurstResult; report: ReportResult; total: number; imported: WorkflowJson[] }): Promise<void> {
+	const { store, gen, sb, burst, report, total } = r;
+	const facts = await store.query<OrderFacts>(
+		`SELECT o.oms_id, o.status, o.hold_reason, f.decision, f.resolution,
+			(SELECT COUNT(*) FROM deliveries d WHERE d.oms_id = o.oms_id) AS sent,
+			(SELECT COUNT(*) FROM shipments s WHERE s.oms_id = o.oms_id) AS packages
+		FROM orders o LEFT JOIN fraud_decisions f ON f.oms_id = o.oms_id`,
+	);
+	// every order placed in the report's period, by status, to show what the report left out
+	const all = await runReport(store, { report: 'byStatus', period: { preset: 'custom', from: report.period!.from, to: report.period!.to }, options: { includeUnsold: true } });
+	const sum = (key: string) => all.rows.reduce((n, row) => n + Number(row[key] ?? 0), 0);
+	const wms = sb.wms!.control.orders('shipbob');
+	show('\n================ Results ================');
+	for (const line of resultLines({
+		facts,
+		groundTruth: gen.groundTruth,
+		placed: total,
+		perChannel: PER_CHANNEL,
+		channels: CHANNELS.filter((ch) => gen.byChannel[ch]?.length).length,
+		webhookDeliveries: burst.accepted,
+		webhookOrders: (gen.byChannel.shopify?.length ?? 0) + (gen.byChannel.woocommerce?.length ?? 0),
+		forgedStatus: burst.forgedStatus,
+		wmsOrders: wms.length,
+		wmsReferences: new Set(wms.map((o) => o.reference)).size,
+		confirmations: confirmedOnChannels(sb),
+		settings: gateSettings(r.imported),
+		report: {
+			sold: report.rows.reduce((n, row) => n + Number(row.orders), 0),
+			placed: sum('orders'),
+			cancelled: sum('cancelled'),
+			rejected: sum('rejected'),
+			fraudReview: sum('fraud_review'),
+			markdown: toMarkdown(report),
+		},
+	}))
+		show(line);
 }
 
 void main();

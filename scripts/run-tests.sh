@@ -35,7 +35,8 @@ fi
 
 echo "run-tests: node $(node -v), jest projects unit and nodes" >&2
 set +e
-npx jest --selectProjects unit nodes "${json_args[@]}" "$@"
+# the paths and flags first: --selectProjects takes every word after it as a project name
+npx jest "${json_args[@]}" "$@" --selectProjects unit nodes
 code=$?
 set -e
 exit "$code"

@@ -51,20 +51,21 @@ export async function runReport(store: Store, request: ReportRequest, clock: () 
 	const period = resolvePeriod({ ...request.period, timeZone }, now);
 	const ctx = { store, period, timeZone, now: now.toISOString(), options };
 	const rows = await def.run(ctx);
+	const columns = def.columns(rows, options);
+	// only the metrics the report has columns for with these options (by status: no unsold statuses by default)
+	const metrics = def.metrics.filter((m) => columns.some((c) => c.key === m));
 	let previous: Period | null = null;
 	let previousRows: Row[] | null = null;
 	if (request.compare && def.periodic) {
 		previous = previousPeriod(period);
 		previousRows = await def.run({ ...ctx, period: previous });
-		if (def.metrics.length) joinPrevious(def, rows, previousRows);
+		if (metrics.length) joinPrevious(def.keys, metrics, rows, previousRows);
 	}
-	const columns = def.columns(rows);
-	if (previousRows && def.metrics.length) {
-		for (const m of def.metrics) {
+	if (previousRows && metrics.length) {
+		for (const m of metrics) {
 			const at = columns.findIndex((c) => c.key === m);
-			if (at < 0) continue;
 			const base = columns[at];
-			columns.splice(at + 1, 0, { key: `${m}Previous`, label: `${base.label} (previous)`, type: base.type });
+			columns.splice(at + 1, 0, { key: `${m}Previous`, label: `${base.label} (previous)`, type: base.type, ...(base.scoped ? { scoped: true } : {}) });
 		}
 	}
 	return {
@@ -78,6 +79,7 @@ export async function runReport(store: Store, request: ReportRequest, clock: () 
 		rows,
 		previousRows,
 		options,
+		counts: def.counts(options),
 	};
 }
 
@@ -85,21 +87,21 @@ export async function runReport(store: Store, request: ReportRequest, clock: () 
  * `<metric>Previous` on every row, from the previous period's row with the same keys (0 when it had none). Rows
  * only the previous period had are added with zero current figures, so nothing that went away is hidden.
  */
-function joinPrevious(def: ReportDefinition, rows: Row[], previousRows: Row[]): void {
-	const key = (r: Row) => def.keys.map((k) => String(r[k])).join('\u0000');
+function joinPrevious(keys: string[], metrics: string[], rows: Row[], previousRows: Row[]): void {
+	const key = (r: Row) => keys.map((k) => String(r[k])).join('\u0000');
 	const prev = new Map(previousRows.map((r) => [key(r), r]));
 	const seen = new Set<string>();
 	for (const r of rows) {
 		const k = key(r);
 		seen.add(k);
 		const p = prev.get(k);
-		for (const m of def.metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' ? 0 : null;
+		for (const m of metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' ? 0 : null;
 	}
 	for (const p of previousRows) {
 		if (seen.has(key(p))) continue;
 		const r: Row = {};
-		for (const [k, v] of Object.entries(p)) r[k] = def.keys.includes(k) || typeof v !== 'number' ? v : 0;
-		for (const m of def.metrics) {
+		for (const [k, v] of Object.entries(p)) r[k] = keys.includes(k) || typeof v !== 'number' ? v : 0;
+		for (const m of metrics) {
 			r[m] = typeof p[m] === 'number' && !m.endsWith('Hours') ? 0 : null;
 			r[`${m}Previous`] = p[m] ?? null;
 		}

@@ -3,8 +3,9 @@
  * `$1`-style parameters (the SQLite store maps them to `?1`). Times are passed as ISO UTC strings: on SQLite they
  * compare as text with the stored fixed-width ISO values, on PostgreSQL they are cast to timestamptz.
  */
-import type { RunContext } from './types';
+import type { ReportOptions, RunContext } from './types';
 import { fromMinor } from '../order/money';
+import type { OmsStatus } from '../store/types';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -29,8 +30,29 @@ export function channelWhere(d: Dialect, p: Params, col: string, ctx: RunContext
 	return d === 'postgres' ? ` AND ${col} = ANY(${p.add(channels)}::text[])` : ` AND ${col} IN (SELECT value FROM json_each(${p.add(JSON.stringify(channels))}))`;
 }
 
-export function cancelledWhere(col: string, ctx: RunContext): string {
-	return ctx.options.excludeCancelled ? ` AND ${col} NOT IN ('cancelled', 'rejected')` : '';
+/**
+ * Orders that are not sales, left out of the order reports unless `includeUnsold`: refused by the fraud gate, held
+ * for its review (not yet accepted; approved ones go back to received and count), and cancelled. Orders on hold
+ * for payment (the channel has not marked them paid: Shopify's pending, Amazon's Pending), an address or an
+ * operator, and backordered ones count: they are sold and expected to ship, as the channels' own sales reports
+ * count an order when it is placed; one that is cancelled later leaves the figures.
+ */
+export const UNSOLD_STATUSES: readonly OmsStatus[] = ['rejected', 'fraud_review', 'cancelled'];
+
+/**
+ * `AND col <> 'rejected' AND col <> ...` unless the report includes the unsold statuses. Not `NOT IN (...)`: SQLite
+ * checks an IN list through a small temporary index, which made the by-channel report over 200,000 orders 60%
+ * slower; three comparisons add about a quarter (bench/report, the "every status" cases are the difference).
+ */
+export function soldWhere(col: string, ctx: RunContext): string {
+	return ctx.options.includeUnsold ? '' : UNSOLD_STATUSES.map((s) => ` AND ${col} <> '${s}'`).join('');
+}
+
+/** Which orders an order report counts, in words, for its `counts` sentence. */
+export function ordersCounted(options: ReportOptions): string {
+	return options.includeUnsold
+		? 'every order placed in the period, including those rejected by the fraud gate, held for fraud review or cancelled'
+		: 'sold orders placed in the period (every status but rejected by the fraud gate, held for fraud review and cancelled)';
 }
 
 /** A number from a driver value (pg gives bigint and numeric as strings). */

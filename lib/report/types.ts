@@ -13,13 +13,23 @@ export interface Column {
 	key: string;
 	label: string;
 	type: ColumnType;
+	/**
+	 * The column counts or sums orders under the report's order scope (sold orders unless `includeUnsold`): CSV
+	 * names it `<key>_sold` or `<key>_all_statuses`, so a spreadsheet says which it holds.
+	 */
+	scoped?: boolean;
 }
 
 export interface ReportOptions {
 	/** Only these channels (empty or undefined: all) */
 	channels?: string[];
-	/** Leave cancelled and rejected orders out of order counts and revenue */
-	excludeCancelled?: boolean;
+	/**
+	 * Also count the orders that are not sales: rejected by the fraud gate, held for fraud review, and cancelled.
+	 * Default (false): the order reports (by channel, by status, by day, top SKUs, SLA) count sold orders only,
+	 * every other status: received, on hold (awaiting payment, address, operator), backordered, ready, at the WMS,
+	 * picked, packed, shipped, delivered. See UNSOLD_STATUSES in sql.ts.
+	 */
+	includeUnsold?: boolean;
 	/** byDay: bucket size */
 	interval?: 'day' | 'week' | 'month';
 	/** topSkus: how many SKUs */
@@ -46,7 +56,9 @@ export interface ReportDefinition {
 	/** Numeric columns compared with the previous period */
 	metrics: string[];
 	run(ctx: RunContext): Promise<Row[]>;
-	columns(rows: Row[]): Column[];
+	columns(rows: Row[], options: ReportOptions): Column[];
+	/** One plain sentence: what the report counts with these options (shown in the HTML caption and the Markdown) */
+	counts(options: ReportOptions): string;
 }
 
 export interface ReportResult {
@@ -62,4 +74,6 @@ export interface ReportResult {
 	/** The previous period's rows, when compared (also joined into `rows` as `<metric>Previous`) */
 	previousRows: Row[] | null;
 	options: ReportOptions;
+	/** What the report counts, in one plain sentence (ReportDefinition.counts) */
+	counts: string;
 }

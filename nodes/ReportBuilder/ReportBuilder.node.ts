@@ -71,25 +71,25 @@ export class ReportBuilder implements INodeType {
 					{
 						name: 'Orders by Channel',
 						value: 'byChannel',
-						description: 'Orders, units and revenue per channel (one row per currency)',
+						description: 'Sold orders, units and revenue per channel (one row per currency)',
 						action: 'Report orders by channel',
 					},
 					{
 						name: 'Orders by Day and Channel',
 						value: 'byDay',
-						description: 'Orders, units and revenue per day (or week, or month) and channel, in the time zone',
+						description: 'Sold orders, units and revenue per day (or week, or month) and channel, in the time zone',
 						action: 'Report orders by day and channel',
 					},
 					{
 						name: 'Orders by Status',
 						value: 'byStatus',
-						description: 'How many orders placed in the period are in each OMS status, per channel',
+						description: 'How many sold orders placed in the period are in each OMS status, per channel',
 						action: 'Report orders by status',
 					},
 					{
 						name: 'Top SKUs',
 						value: 'topSkus',
-						description: 'The best-selling SKUs by units, with revenue per currency',
+						description: 'The best-selling SKUs by units of sold orders, with revenue per currency',
 						action: 'Report the top SKUs',
 					},
 				],
@@ -224,13 +224,6 @@ export class ReportBuilder implements INodeType {
 						default: 'csv',
 						description: 'Name of the binary property for the CSV file',
 					},
-					{
-						displayName: 'Exclude Cancelled and Rejected',
-						name: 'excludeCancelled',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to leave cancelled and fraud-rejected orders out of order counts and revenue',
-					},
 					{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', placeholder: 'orders-by-channel', description: 'File name without extension. Empty: the report and the period.' },
 					{
 						displayName: 'HTML Binary Property',
@@ -238,6 +231,14 @@ export class ReportBuilder implements INodeType {
 						type: 'string',
 						default: 'html',
 						description: 'Name of the binary property for the HTML page',
+					},
+					{
+						displayName: 'Include Rejected, Cancelled and Fraud-Review Orders',
+						name: 'includeUnsold',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to count orders the fraud gate rejected or holds for review, and cancelled orders, in the order counts, units and revenue. Off: sold orders only (orders on hold for payment or an address and backorders count). The fraud, backorder and inventory reports are not affected.',
 					},
 					{
 						displayName: 'Markdown Binary Property',
@@ -266,7 +267,7 @@ export class ReportBuilder implements INodeType {
 				const opts = this.getNodeParameter('options', i, {}) as IDataObject;
 				const options: ReportOptions = {
 					channels: (opts.channels as string[] | undefined) ?? [],
-					excludeCancelled: opts.excludeCancelled === true,
+					includeUnsold: opts.includeUnsold === true,
 				};
 				if (report === 'byDay') options.interval = this.getNodeParameter('interval', i, 'day') as 'day' | 'week' | 'month';
 				if (report === 'topSkus') options.limit = this.getNodeParameter('limit', i, 10) as number;
@@ -317,6 +318,7 @@ export class ReportBuilder implements INodeType {
 						previousPeriod: result.previousPeriod as unknown as IDataObject,
 						generatedAt: result.generatedAt,
 						rowCount: result.rows.length,
+						counts: result.counts,
 						summary,
 					},
 					binary,

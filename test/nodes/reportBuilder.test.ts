@@ -1,4 +1,7 @@
-/** The reportBuilder node through n8n-core's WorkflowExecute: items, files (CSV, HTML, Markdown), both stores, errors. */
+/**
+ * The reportBuilder node through n8n-core's WorkflowExecute: items, files (CSV, HTML, Markdown), both stores, errors,
+ * and the option that adds rejected, fraud-review and cancelled orders to the sold ones (seed.ts: R1, H1, C1).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,11 +64,53 @@ describe('reportBuilder node', () => {
 		expect(result.error).toBeUndefined();
 		expect(outputOf(result, 'Report')).toEqual([
 			{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
-			{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+			{ channel: 'ebay', currency: 'USD', orders: 2, units: 4, revenue: 38.86 },
 			{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
 			{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
 		]);
 		expect(itemsOf(result, 'Report').every((i) => JSON.stringify(i.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+	});
+
+	it('counts sold orders by default, and rejected, fraud-review and cancelled ones too with the option', async () => {
+		const params = { report: 'byChannel', period: 'yesterday', timeZone: 'UTC', output: 'items' };
+		const sold = await runWorkflow(flow({ ...params, options: asOf }), { credentials: sqliteCredentials() });
+		// R1 (rejected, amazon), H1 (fraud review, shopify USD) and C1 (cancelled, woocommerce) left out; P1 (awaiting payment, ebay) counts
+		expect(outputOf(sold, 'Report')).toEqual([
+			{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
+			{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 9.66 },
+			{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+			{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
+		]);
+		const all = await runWorkflow(flow({ ...params, options: { ...asOf, includeUnsold: true } }), { credentials: sqliteCredentials() });
+		expect(outputOf(all, 'Report')).toEqual([
+			{ channel: 'amazon', currency: 'USD', orders: 3, units: 7, revenue: 187.1 },
+			{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 9.66 },
+			{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+			{ channel: 'shopify', currency: 'USD', orders: 2, units: 7, revenue: 74.29 },
+			{ channel: 'woocommerce', currency: 'USD', orders: 1, units: 1, revenue: 9.33 },
+		]);
+	});
+
+	it('says in every file what it counts, and which orders the option adds', async () => {
+		const files = async (options: Record<string, unknown>) => {
+			const r = await runWorkflow(flow({ report: 'byStatus', period: 'yesterday', timeZone: 'UTC', output: 'files', files: ['csv', 'html', 'markdown'], options: { ...asOf, ...options } }), {
+				credentials: sqliteCredentials(),
+			});
+			expect(r.error).toBeUndefined();
+			const [item] = itemsOf(r, 'Report');
+			const text = (prop: string) => Buffer.from(item.binary![prop].data, 'base64').toString('utf8');
+			return { json: item.json, csv: text('csv'), html: text('html'), md: text('markdown') };
+		};
+		const sold = await files({});
+		expect(sold.json.counts).toMatch(/^Counts sold orders placed in the period \(every status but rejected by the fraud gate, held for fraud review and cancelled\)/);
+		expect(sold.csv.split('\r\n')[0]).toBe('channel,orders_sold,received,on_hold,backordered,ready,at_wms,picked,packed,shipped,delivered');
+		expect(sold.md.split('\n').slice(0, 2)).toEqual(['**Orders by status, yesterday (2026-05-01, UTC): 5**', `- ${String(sold.json.counts)}`]);
+		expect(sold.html).toContain(`<caption>${String(sold.json.counts)}</caption>`);
+		const all = await files({ includeUnsold: true });
+		expect(all.json.counts).toMatch(/^Counts every order placed in the period, including those rejected by the fraud gate, held for fraud review or cancelled/);
+		expect(all.csv.split('\r\n')[0]).toBe('channel,orders_all_statuses,received,on_hold,fraud_review,rejected,backordered,ready,at_wms,picked,packed,shipped,delivered,cancelled');
+		expect(all.md.split('\n')[0]).toBe('**Orders by status, yesterday (2026-05-01, UTC): 8**');
+		expect(all.html).toContain(`<caption>${String(all.json.counts)}</caption>`);
 	});
 
 	it('passes grouping, limit, channels and comparison options through', async () => {
@@ -79,10 +124,7 @@ describe('reportBuilder node', () => {
 			['2026-05-01', 'USD', 1],
 		]);
 		const top = await runWorkflow(flow({ report: 'topSkus', period: 'yesterday', timeZone: 'UTC', limit: 1, output: 'items', options: asOf }), { credentials: sqliteCredentials() });
-		expect(outputOf(top, 'Report').map((r) => [r.sku, r.currency, r.units])).toEqual([
-			['SKU-1', 'EUR', 1],
-			['SKU-1', 'USD', 3],
-		]);
+		expect(outputOf(top, 'Report').map((r) => [r.sku, r.currency, r.units])).toEqual([['SKU-3', 'USD', 5]]);
 		const cmp = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'UTC', compare: true, output: 'items', options: asOf }), {
 			credentials: sqliteCredentials(),
 		});
@@ -117,12 +159,12 @@ describe('reportBuilder node', () => {
 		const text = (prop: string) => Buffer.from(item.binary![prop].data, 'base64').toString('utf8');
 		expect(item.binary!.table).toMatchObject({ fileName: 'daily.csv', mimeType: 'text/csv' });
 		expect(text('table')).toBe(
-			'channel,currency,orders,units,revenue\r\namazon,USD,2,3,78.10\r\nebay,USD,1,2,29.20\r\nshopify,EUR,1,1,29.00\r\nshopify,USD,1,4,34.99\r\n',
+			'channel,currency,orders_sold,units_sold,revenue_sold\r\namazon,USD,2,3,78.10\r\nebay,USD,2,4,38.86\r\nshopify,EUR,1,1,29.00\r\nshopify,USD,1,4,34.99\r\n',
 		);
 		expect(item.binary!.html).toMatchObject({ fileName: 'daily.html', mimeType: 'text/html' });
 		expect(text('html')).toContain('<svg class="chart chart-bars"');
 		expect(item.binary!.markdown).toMatchObject({ fileName: 'daily.md', mimeType: 'text/markdown' });
-		expect(text('markdown').split('\n')[0]).toBe('**Orders yesterday (2026-05-01, America/Los_Angeles): 5** — Amazon 2, Shopify 2, eBay 1');
+		expect(text('markdown').split('\n')[0]).toBe('**Orders yesterday (2026-05-01, America/Los_Angeles): 6** — Amazon 2, eBay 2, Shopify 2');
 		expect(item.json.summary).toBe(text('markdown'));
 	});
 
@@ -174,7 +216,15 @@ describe('reportBuilder on PostgreSQL through the OMS Store credential', () => {
 		expect(result.error).toBeUndefined();
 		expect(outputOf(result, 'Report')).toEqual([
 			{ channel: 'amazon', orders: 2, shipped: 2, p50Hours: 18, p90Hours: 22.8, shippedLate: 0, overdue: 0 },
+			{ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
 			{ channel: 'shopify', orders: 2, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 0 },
+		]);
+		// the rejected (R1), held (H1, past its ship-by: overdue) and cancelled (C1) orders with the option, on PostgreSQL too
+		const all = await runWorkflow(flow({ report: 'sla', period: 'yesterday', timeZone: 'UTC', output: 'items', options: { ...asOf, includeUnsold: true } }), { credentials });
+		expect(outputOf(all, 'Report')).toEqual([
+			{ channel: 'amazon', orders: 3, shipped: 2, p50Hours: 18, p90Hours: 22.8, shippedLate: 0, overdue: 0 },
+			{ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
+			{ channel: 'shopify', orders: 3, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 1 },
 			{ channel: 'woocommerce', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
 		]);
 	});

@@ -257,6 +257,9 @@ export function generateOrders(opts: GenerateOptions = {}): GeneratedSet {
 				o.customer.email = `${first}.${last}.${Math.floor(rnd() * 1e6)}@example.net`.toLowerCase().replace(/[^a-z0-9.@]/g, '');
 				o.clientIp = FRAUD_RING.ip;
 				o.status = 'paid';
+				// the ring's own address and e-mail replace a forwarder ship-to or a disposable e-mail planted above: the
+				// order no longer carries those patterns, so the ground truth must not claim them
+				o.fraud = o.fraud.filter((p) => p !== 'disposable_email' && p !== 'freight_forwarder');
 				o.fraud.push('fraud_ring');
 			}
 			if (o.fraud.length) groundTruth.push({ omsId: `${channel}:${id}`, channel, channelOrderId: id, patterns: [...o.fraud] });

@@ -2,6 +2,10 @@
  * CSV (RFC 4180): a header of column keys, one line per row, CRLF line ends, fields quoted when they hold a comma,
  * quote or line break. Text that a spreadsheet would run as a formula (=, +, -, @ at the start) is prefixed with
  * an apostrophe (OWASP's CSV injection advice); numbers are written plainly.
+ *
+ * A column that counts or sums orders says which orders in its header: `orders_sold` (the default: no rejected,
+ * fraud-review or cancelled orders) or `orders_all_statuses` (the report included them), so a file opened on
+ * its own still says what it counts.
  */
 import type { ReportResult } from '../types';
 import { csvCell } from './format';
@@ -16,7 +20,8 @@ function defuse(text: string): string {
 
 export function toCsv(result: ReportResult): string {
 	const cols = result.columns;
-	const lines = [cols.map((c) => quote(c.key)).join(',')];
+	const scope = result.options.includeUnsold ? 'all_statuses' : 'sold';
+	const lines = [cols.map((c) => quote(c.scoped ? `${c.key}_${scope}` : c.key)).join(',')];
 	for (const row of result.rows) {
 		lines.push(
 			cols

@@ -9,7 +9,7 @@
 import { periodDates } from '../reports/byDay';
 import type { ReportResult, Row } from '../types';
 import { channelName, displayCell, formatInt } from './format';
-import { toMarkdown } from './markdown';
+import { countsLine, toMarkdown } from './markdown';
 
 const PALETTE = ['#2f6fd6', '#e07a1f', '#1f9d6b', '#c2417a', '#7a5cc7', '#8a8f2a', '#2aa3b8', '#a0522d'];
 const KNOWN: Record<string, string> = { amazon: '#e07a1f', shopify: '#1f9d6b', ebay: '#2f6fd6', walmart: '#c2417a', woocommerce: '#7a5cc7' };
@@ -173,14 +173,18 @@ function table(r: ReportResult): string {
 		.map((row) => `<tr>${r.columns.map((c) => `<td class="${c.type === 'text' || c.type === 'date' || c.type === 'datetime' ? 't' : 'n'}">${esc(displayCell(c, row))}</td>`).join('')}</tr>`)
 		.join('\n');
 	const empty = r.rows.length ? '' : `<tr><td colspan="${r.columns.length}" class="empty">No rows in this period</td></tr>`;
-	return `<table><thead><tr>${head}</tr></thead><tbody>${body}${empty}</tbody></table>`;
+	const caption = r.counts ? `<caption>${esc(r.counts)}</caption>` : '';
+	return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}${empty}</tbody></table>`;
 }
 
 /** Markdown bold and bullets to a few HTML lines, for the summary block (text escaped first). */
 function summaryHtml(r: ReportResult): string {
+	const counts = r.counts ? countsLine(r) : null;
 	return toMarkdown(r)
 		.trim()
 		.split('\n')
+		// what the report counts is the table's caption, and the line under the title
+		.filter((line) => line !== counts)
 		.map((line) => {
 			const html = esc(line.replace(/^[-\d.]+\s/, '')).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
 			return `<p>${html}</p>`;
@@ -200,7 +204,9 @@ export function toHtml(r: ReportResult): string {
 <style>
 body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1d2330; margin: 24px; max-width: 1000px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
-.meta { color: #5b6475; margin: 0 0 16px; font-size: 13px; }
+.meta { color: #5b6475; margin: 0 0 6px; font-size: 13px; }
+.counts { margin: 0 0 16px; font-size: 13px; }
+caption { caption-side: top; text-align: left; color: #5b6475; font-size: 12px; padding: 0 0 6px; }
 .summary { background: #f4f6fa; border-radius: 6px; padding: 8px 14px; margin-bottom: 16px; }
 .summary p { margin: 6px 0; }
 svg.chart { display: block; margin: 8px 0 20px; max-width: 100%; height: auto; }
@@ -220,6 +226,7 @@ td.empty { color: #8a93a6; text-align: center; }
 <body>
 <h1>${esc(r.title)}</h1>
 <p class="meta">${esc(period)}${r.previousPeriod ? ` · compared with ${esc(r.previousPeriod.firstDay)} – ${esc(r.previousPeriod.lastDay)}` : ''} · generated ${esc(r.generatedAt)}</p>
+${r.counts ? `<p class="counts">${esc(r.counts)}</p>` : ''}
 <div class="summary">${summaryHtml(r)}</div>
 ${charts(r).join('\n')}
 ${table(r)}

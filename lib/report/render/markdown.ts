@@ -1,6 +1,7 @@
 /**
  * A short Markdown summary for chat or email: one headline and a few bullets, e.g.
- * "**Orders yesterday (2026-05-01, America/Los_Angeles): 800** — Amazon 500, Shopify 300".
+ * "**Orders yesterday (2026-05-01, America/Los_Angeles): 800** — Amazon 500, Shopify 300", and under it what the
+ * report counts (ReportResult.counts: sold orders only, unless the report included rejected, held and cancelled ones).
  */
 import { fromMinor, toMinor } from '../../order/money';
 import type { ReportResult, Row } from '../types';
@@ -59,6 +60,11 @@ function revenueLine(rows: Row[]): string[] {
 	const rev = revenueByCurrency(rows);
 	if (!rev.size) return [];
 	return [`- Revenue: ${[...rev].sort((a, b) => a[0].localeCompare(b[0])).map(([c, v]) => formatMoney(v, c)).join('; ')}`];
+}
+
+/** The line under the headline that says what the figures count. */
+export function countsLine(r: ReportResult): string {
+	return `- ${r.counts}`;
 }
 
 export function toMarkdown(r: ReportResult): string {
@@ -145,5 +151,6 @@ export function toMarkdown(r: ReportResult): string {
 			break;
 		}
 	}
+	if (r.counts) lines.splice(1, 0, countsLine(r));
 	return lines.join('\n') + '\n';
 }

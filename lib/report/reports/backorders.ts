@@ -60,4 +60,5 @@ export const backorders: ReportDefinition = {
 		{ key: 'oldestPlacedAt', label: 'Oldest placed', type: 'datetime' },
 		{ key: 'oldestAgeDays', label: 'Oldest age (days)', type: 'number' },
 	],
+	counts: () => 'Counts the orders waiting for stock now (backordered, or on hold for stock); cancelled, rejected and shipped orders never wait.',
 };

@@ -1,6 +1,6 @@
 /**
  * Orders by local date x channel (day, ISO week or month buckets in the report's time zone), one row per date,
- * channel and currency.
+ * channel and currency. Sold orders only unless `includeUnsold` (sql.ts UNSOLD_STATUSES).
  *
  * Both stores group by UTC hour in SQL, and the hours (hours x channels x currencies rows: a few thousand for a
  * month) are folded into local dates with luxon here; weeks and months are folded from days.
@@ -17,7 +17,7 @@
  */
 import { DateTime } from 'luxon';
 import { fromMinor } from '../../order/money';
-import { cancelledWhere, channelWhere, dialect, iso, num, Params, periodWhere, type Dialect } from '../sql';
+import { channelWhere, dialect, iso, num, ordersCounted, Params, periodWhere, soldWhere, type Dialect } from '../sql';
 import { pairRangeWhere, REPORT_INDEX, sqlitePairs } from '../sqlite-pairs';
 import type { ReportDefinition, Row, RunContext } from '../types';
 
@@ -47,7 +47,7 @@ export function splitHours(tz: string, fromIso: string, toIso: string): Array<[s
 
 /** SQLite: one pair's UTC hours over its range of the covering index; parameters $1-$6 from pairRangeWhere. */
 function sqliteHoursSql(ctx: RunContext): string {
-	const where = `${pairRangeWhere(ctx.period.from, ctx.period.to).sql}${cancelledWhere('status', ctx)}`;
+	const where = `${pairRangeWhere(ctx.period.from, ctx.period.to).sql}${soldWhere('status', ctx)}`;
 	// substr(placed_at, 1, 13) is the index's expression, so the groups come in index order (no sort)
 	return `SELECT substr(placed_at, 1, 13) AS bucket, COUNT(*) AS orders, SUM(units) AS units, SUM(total_minor) AS revenue_minor
 		FROM orders INDEXED BY ${REPORT_INDEX} WHERE ${where} GROUP BY substr(placed_at, 1, 13)`;
@@ -60,13 +60,13 @@ function splitSql(d: Dialect, p: Params, ctx: RunContext, ranges: Array<[string,
 		return `SELECT json_extract(r.value, '$[0]') AS start, o.channel AS channel, o.currency AS currency, substr(o.placed_at, 1, 13) AS bucket, COUNT(*) AS orders,
 				SUM(o.units) AS units, SUM(o.total_minor) AS revenue_minor
 			FROM json_each(${r}) AS r JOIN orders o ON o.placed_at >= json_extract(r.value, '$[0]') AND o.placed_at < json_extract(r.value, '$[1]')
-			WHERE 1 = 1${channelWhere(d, p, 'o.channel', ctx)}${cancelledWhere('o.status', ctx)}
+			WHERE 1 = 1${channelWhere(d, p, 'o.channel', ctx)}${soldWhere('o.status', ctx)}
 			GROUP BY 1, 2, 3, 4`;
 	}
 	// One UNION ALL arm per range, each with its own bounds as parameters: the planner sees each range's real size
 	// (a few hundred orders) and scans orders_placed for it. (A join to unnest(...) of the ranges gets a generic
 	// estimate of millions of rows, and then JIT-compiles the query, which alone takes longer than the report.)
-	const filters = `${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
+	const filters = `${channelWhere(d, p, 'channel', ctx)}${soldWhere('status', ctx)}`;
 	const arms = ranges.map(([from, to]) => {
 		const a = p.add(from);
 		const b = p.add(to);
@@ -102,7 +102,7 @@ async function pgHour(ctx: RunContext): Promise<{ expr: string; text: string }> 
 /** PostgreSQL: every (channel, currency, UTC hour) of the period. */
 function pgHoursSql(p: Params, ctx: RunContext, hour: { expr: string; text: string }): string {
 	const d: Dialect = 'postgres';
-	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${cancelledWhere('status', ctx)}`;
+	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${soldWhere('status', ctx)}`;
 	// The hour is made text after grouping (to_char on every row costs more than the grouping itself)
 	return `SELECT ${hour.text} AS bucket, channel, currency, orders, units, revenue_minor FROM (
 			SELECT channel, currency, ${hour.expr} AS h, COUNT(*) AS orders, SUM(units) AS units,
@@ -180,10 +180,11 @@ export const byDay: ReportDefinition = {
 		{ key: 'date', label: 'Date', type: 'date' },
 		{ key: 'channel', label: 'Channel', type: 'text' },
 		{ key: 'currency', label: 'Currency', type: 'text' },
-		{ key: 'orders', label: 'Orders', type: 'int' },
-		{ key: 'units', label: 'Units', type: 'int' },
-		{ key: 'revenue', label: 'Revenue', type: 'money' },
+		{ key: 'orders', label: 'Orders', type: 'int', scoped: true },
+		{ key: 'units', label: 'Units', type: 'int', scoped: true },
+		{ key: 'revenue', label: 'Revenue', type: 'money', scoped: true },
 	],
+	counts: (o) => `Counts ${ordersCounted(o)}, by the local date it was placed. Revenue: their order totals with shipping and tax, per currency.`,
 };
 
 function cmp(a: unknown, b: unknown): number {

@@ -16,7 +16,7 @@ function decisionsSql(d: Dialect, p: Params, ctx: RunContext): string {
 		FROM fraud_decisions f JOIN orders o ON o.oms_id = f.oms_id
 		WHERE ${where}
 		GROUP BY o.channel, f.decision`;
-	return d === 'sqlite' ? body : body;
+	return body;
 }
 
 function rulesSql(d: Dialect, p: Params, ctx: RunContext): string {
@@ -92,4 +92,6 @@ export const fraud: ReportDefinition = {
 		{ key: 'reviewApproved', label: 'Reviews approved', type: 'int' },
 		{ key: 'reviewRejected', label: 'Reviews rejected', type: 'int' },
 	],
+	// the option to include unsold orders does not apply: rejected and held orders are what this report is about
+	counts: () => 'Counts every order placed in the period that the fraud gate screened, whatever its status now (rejected, held and cancelled ones included).',
 };

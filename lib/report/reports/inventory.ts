@@ -62,6 +62,7 @@ export const inventory: ReportDefinition = {
 		}
 		return [...bySku.values()].sort((a, b) => (String(a.sku) < String(b.sku) ? -1 : String(a.sku) > String(b.sku) ? 1 : 0));
 	},
+	counts: () => 'Counts stock units per SKU now, over every location, and the quantity last published to each channel; no orders.',
 	columns(rows) {
 		const published = new Set<string>();
 		for (const r of rows) for (const k of Object.keys(r)) if (k.startsWith('published_')) published.add(k);

@@ -6,14 +6,17 @@
  * Durations are whole seconds on both stores. PostgreSQL computes the percentiles with percentile_cont; SQLite
  * ranks each channel's durations with ROW_NUMBER() and picks the two ranks around p x (n - 1) in SQL, and the
  * interpolation between those two values is done here.
+ *
+ * Sold orders only unless `includeUnsold` (sql.ts UNSOLD_STATUSES). Overdue never counts cancelled or rejected
+ * orders (they will not ship); with `includeUnsold` it counts orders held for fraud review past their ship-by.
  */
-import { channelWhere, dialect, num, numOrNull, Params, periodWhere, type Dialect } from '../sql';
+import { channelWhere, dialect, num, numOrNull, ordersCounted, Params, periodWhere, soldWhere, type Dialect } from '../sql';
 import type { ReportDefinition, RunContext } from '../types';
 
 const OPEN = `status NOT IN ('cancelled', 'rejected')`;
 
 function sql(d: Dialect, p: Params, ctx: RunContext): string {
-	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}`;
+	const where = `${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)}${soldWhere('status', ctx)}`;
 	if (d === 'sqlite') {
 		const now = p.add(ctx.now);
 		const pick = (q: number, hi: boolean) =>
@@ -85,11 +88,12 @@ export const sla: ReportDefinition = {
 	},
 	columns: () => [
 		{ key: 'channel', label: 'Channel', type: 'text' },
-		{ key: 'orders', label: 'Orders', type: 'int' },
-		{ key: 'shipped', label: 'Shipped', type: 'int' },
+		{ key: 'orders', label: 'Orders', type: 'int', scoped: true },
+		{ key: 'shipped', label: 'Shipped', type: 'int', scoped: true },
 		{ key: 'p50Hours', label: 'Placed to shipped p50 (h)', type: 'number' },
 		{ key: 'p90Hours', label: 'Placed to shipped p90 (h)', type: 'number' },
-		{ key: 'shippedLate', label: 'Shipped after ship-by', type: 'int' },
-		{ key: 'overdue', label: 'Past ship-by, not shipped', type: 'int' },
+		{ key: 'shippedLate', label: 'Shipped after ship-by', type: 'int', scoped: true },
+		{ key: 'overdue', label: 'Past ship-by, not shipped', type: 'int', scoped: true },
 	],
+	counts: (o) => `Counts ${ordersCounted(o)}; past ship-by never counts cancelled or rejected orders.`,
 };

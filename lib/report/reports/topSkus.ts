@@ -1,12 +1,12 @@
 /**
  * Top SKUs by units sold in the period. The ranking is by a SKU's units over every currency; its revenue stays
- * one row per currency.
+ * one row per currency. Lines of sold orders only unless `includeUnsold` (sql.ts UNSOLD_STATUSES).
  */
-import { cancelledWhere, channelWhere, dialect, money, num, Params, periodWhere, type Dialect } from '../sql';
+import { channelWhere, dialect, money, num, ordersCounted, Params, periodWhere, soldWhere, type Dialect } from '../sql';
 import type { ReportDefinition, RunContext } from '../types';
 
 function sql(d: Dialect, p: Params, ctx: RunContext): string {
-	const where = `${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}${cancelledWhere('o.status', ctx)}`;
+	const where = `${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}${soldWhere('o.status', ctx)}`;
 	const limit = p.add(Math.max(1, Math.floor(ctx.options.limit ?? 10)));
 	const body = `WITH g AS (
 			SELECT l.sku AS sku, o.currency AS currency, SUM(l.quantity) AS units, COUNT(DISTINCT o.oms_id) AS orders,
@@ -45,9 +45,10 @@ export const topSkus: ReportDefinition = {
 	columns: () => [
 		{ key: 'sku', label: 'SKU', type: 'text' },
 		{ key: 'currency', label: 'Currency', type: 'text' },
-		{ key: 'units', label: 'Units', type: 'int' },
-		{ key: 'orders', label: 'Orders', type: 'int' },
-		{ key: 'revenue', label: 'Revenue', type: 'money' },
-		{ key: 'skuUnits', label: 'SKU units (all currencies)', type: 'int' },
+		{ key: 'units', label: 'Units', type: 'int', scoped: true },
+		{ key: 'orders', label: 'Orders', type: 'int', scoped: true },
+		{ key: 'revenue', label: 'Revenue', type: 'money', scoped: true },
+		{ key: 'skuUnits', label: 'SKU units (all currencies)', type: 'int', scoped: true },
 	],
+	counts: (o) => `Counts the lines of ${ordersCounted(o)}. Revenue: the line totals, without shipping and tax, per currency.`,
 };

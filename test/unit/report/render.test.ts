@@ -1,4 +1,7 @@
-/** The renderers on constructed results: CSV quoting and formula defusing, Markdown lines, self-contained escaped HTML. */
+/**
+ * The renderers on constructed results: CSV quoting and formula defusing, Markdown lines, self-contained escaped HTML,
+ * and what each says the figures count (CSV header suffix, Markdown line, HTML caption).
+ */
 import { toCsv, toHtml, toMarkdown, type ReportResult } from '../../../lib/report';
 
 function result(over: Partial<ReportResult>): ReportResult {
@@ -12,9 +15,9 @@ function result(over: Partial<ReportResult>): ReportResult {
 		columns: [
 			{ key: 'channel', label: 'Channel', type: 'text' },
 			{ key: 'currency', label: 'Currency', type: 'text' },
-			{ key: 'orders', label: 'Orders', type: 'int' },
-			{ key: 'units', label: 'Units', type: 'int' },
-			{ key: 'revenue', label: 'Revenue', type: 'money' },
+			{ key: 'orders', label: 'Orders', type: 'int', scoped: true },
+			{ key: 'units', label: 'Units', type: 'int', scoped: true },
+			{ key: 'revenue', label: 'Revenue', type: 'money', scoped: true },
 		],
 		rows: [
 			{ channel: 'amazon', currency: 'USD', orders: 500, units: 700, revenue: 12345.6 },
@@ -24,6 +27,7 @@ function result(over: Partial<ReportResult>): ReportResult {
 		],
 		previousRows: null,
 		options: {},
+		counts: 'Counts sold orders placed in the period.',
 		...over,
 	};
 }
@@ -31,7 +35,7 @@ function result(over: Partial<ReportResult>): ReportResult {
 describe('CSV', () => {
 	it('writes plain numbers with the currency’s decimals, CRLF lines', () => {
 		expect(toCsv(result({}))).toBe(
-			'channel,currency,orders,units,revenue\r\namazon,USD,500,700,12345.60\r\nshopify,USD,300,310,4000.00\r\nshopify,JPY,2,2,3000\r\namazon,KWD,1,1,1.500\r\n',
+			'channel,currency,orders_sold,units_sold,revenue_sold\r\namazon,USD,500,700,12345.60\r\nshopify,USD,300,310,4000.00\r\nshopify,JPY,2,2,3000\r\namazon,KWD,1,1,1.500\r\n',
 		);
 	});
 
@@ -52,6 +56,14 @@ describe('CSV', () => {
 		);
 		expect(csv).toBe('sku,units\r\n"A,""B""\nC",-3\r\n"\'=HYPERLINK(""http://x"")",1\r\n\'@SUM(1),2\r\n');
 	});
+
+	it('names in the header which orders a counted column holds: sold by default, every status when included', () => {
+		const cols = (csv: string) => csv.split('\r\n')[0];
+		expect(cols(toCsv(result({})))).toBe('channel,currency,orders_sold,units_sold,revenue_sold');
+		expect(cols(toCsv(result({ options: { includeUnsold: true } })))).toBe('channel,currency,orders_all_statuses,units_all_statuses,revenue_all_statuses');
+		// columns that count no orders keep their key
+		expect(cols(toCsv(result({ columns: [{ key: 'sku', label: 'SKU', type: 'text' }], rows: [] })))).toBe('sku');
+	});
 });
 
 describe('Markdown summary', () => {
@@ -59,6 +71,7 @@ describe('Markdown summary', () => {
 		expect(toMarkdown(result({}))).toBe(
 			[
 				'**Orders yesterday (2026-05-01, UTC): 803** — Amazon 501, Shopify 302',
+				'- Counts sold orders placed in the period.',
 				'- Units: 1,013',
 				'- Revenue: JPY 3,000; KWD 1.500; USD 16,345.60',
 				'',
@@ -77,7 +90,7 @@ describe('Markdown summary', () => {
 	});
 
 	it('handles an empty period', () => {
-		expect(toMarkdown(result({ rows: [] }))).toBe('**Orders yesterday (2026-05-01, UTC): 0**\n');
+		expect(toMarkdown(result({ rows: [] }))).toBe('**Orders yesterday (2026-05-01, UTC): 0**\n- Counts sold orders placed in the period.\n');
 	});
 });
 
@@ -104,5 +117,12 @@ describe('HTML page', () => {
 		expect(html).toContain('data-channel="amazon" data-value="5"');
 		expect(html).not.toContain('<img');
 		expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+	});
+
+	it('says what the figures count under the title and as the table caption, once each, escaped', () => {
+		const html = toHtml(result({ counts: 'Counts sold orders <b>only</b>.' }));
+		expect(html).toContain('<p class="counts">Counts sold orders &lt;b&gt;only&lt;/b&gt;.</p>');
+		expect(html).toContain('<table><caption>Counts sold orders &lt;b&gt;only&lt;/b&gt;.</caption><thead>');
+		expect(html.match(/Counts sold orders/g)).toHaveLength(2);
 	});
 });

@@ -1,6 +1,7 @@
 /**
  * Every report against stores seeded with known orders (seed.ts), on SQLite and on PostgreSQL, checked to the
- * unit and the cent; time-zone edges; empty periods; currencies kept apart; comparison with the previous period.
+ * unit and the cent; time-zone edges; empty periods; currencies kept apart; comparison with the previous period;
+ * sold orders only by default (no rejected, fraud-review or cancelled orders), every status with includeUnsold.
  */
 import { runReport, type ReportRequest } from '../../../lib/report';
 import { splitHours } from '../../../lib/report/reports/byDay';
@@ -29,12 +30,26 @@ describe.each(STORES)('reports on $name', (kind) => {
 		it('counts orders, units and revenue per channel and currency for yesterday in UTC', async () => {
 			const r = await run({ report: 'byChannel', period: yesterday() });
 			expect(r.period).toMatchObject({ from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z' });
+			// sold orders: R1 (rejected), H1 (fraud review) and C1 (cancelled) are left out; P1 (awaiting payment) counts
 			expect(r.rows).toEqual([
 				{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
+				{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 9.66 },
 				{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
 				{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
+			]);
+			expect(r.counts).toMatch(/^Counts sold orders placed in the period \(every status but rejected by the fraud gate, held for fraud review and cancelled\)/);
+		});
+
+		it('counts rejected, fraud-review and cancelled orders too when asked, and says so', async () => {
+			const r = await run({ report: 'byChannel', period: yesterday(), options: { includeUnsold: true } });
+			expect(r.rows).toEqual([
+				{ channel: 'amazon', currency: 'USD', orders: 3, units: 7, revenue: 187.1 },
+				{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 9.66 },
+				{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
+				{ channel: 'shopify', currency: 'USD', orders: 2, units: 7, revenue: 74.29 },
 				{ channel: 'woocommerce', currency: 'USD', orders: 1, units: 1, revenue: 9.33 },
 			]);
+			expect(r.counts).toMatch(/^Counts every order placed in the period, including those rejected by the fraud gate, held for fraud review or cancelled/);
 		});
 
 		it('moves the day boundary with the time zone: 2026-05-02T06:30Z is May 1 in Los Angeles, 03:00Z is April 30', async () => {
@@ -42,7 +57,7 @@ describe.each(STORES)('reports on $name', (kind) => {
 			expect(r.period).toMatchObject({ from: '2026-05-01T07:00:00.000Z', to: '2026-05-02T07:00:00.000Z' });
 			expect(r.rows).toEqual([
 				{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
-				{ channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+				{ channel: 'ebay', currency: 'USD', orders: 2, units: 4, revenue: 38.86 },
 				{ channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
 				{ channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
 			]);
@@ -56,9 +71,14 @@ describe.each(STORES)('reports on $name', (kind) => {
 			]);
 		});
 
-		it('leaves cancelled orders out when asked, and filters channels', async () => {
-			const r = await run({ report: 'byChannel', period: yesterday(), options: { excludeCancelled: true, channels: ['amazon', 'woocommerce'] } });
+		it('filters channels, with and without the unsold orders', async () => {
+			const r = await run({ report: 'byChannel', period: yesterday(), options: { channels: ['amazon', 'woocommerce'] } });
 			expect(r.rows).toEqual([{ channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 }]);
+			const all = await run({ report: 'byChannel', period: yesterday(), options: { channels: ['amazon', 'woocommerce'], includeUnsold: true } });
+			expect(all.rows).toEqual([
+				{ channel: 'amazon', currency: 'USD', orders: 3, units: 7, revenue: 187.1 },
+				{ channel: 'woocommerce', currency: 'USD', orders: 1, units: 1, revenue: 9.33 },
+			]);
 		});
 
 		it('compares with the previous period of the same length, keeping rows only the previous period had', async () => {
@@ -94,17 +114,35 @@ describe.each(STORES)('reports on $name', (kind) => {
 	});
 
 	describe('orders by status', () => {
-		it('counts current statuses per channel', async () => {
+		it('counts current statuses of sold orders per channel, without the rejected, fraud review and cancelled columns', async () => {
 			const r = await run({ report: 'byStatus', period: yesterday() });
-			expect(r.rows.map((x) => [x.channel, x.orders, x.shipped, x.cancelled, x.at_wms])).toEqual([
+			expect(r.rows.map((x) => [x.channel, x.orders, x.shipped, x.on_hold, x.at_wms])).toEqual([
 				['amazon', 2, 2, 0, 0],
+				['ebay', 1, 0, 1, 0],
 				['shopify', 2, 2, 0, 0],
-				['woocommerce', 1, 0, 1, 0],
 			]);
+			for (const unsold of ['rejected', 'fraud_review', 'cancelled']) {
+				expect(r.columns.map((c) => c.key)).not.toContain(unsold);
+				expect(r.rows.every((x) => !(unsold in x))).toBe(true);
+			}
 			const la = await run({ report: 'byStatus', period: yesterday(LA) });
-			expect(la.rows.find((x) => x.channel === 'ebay')).toMatchObject({ orders: 1, at_wms: 1, received: 0 });
+			expect(la.rows.find((x) => x.channel === 'ebay')).toMatchObject({ orders: 2, at_wms: 1, on_hold: 1, received: 0 });
 			const last = await run({ report: 'byStatus', period: { preset: 'lastNDays', days: 7 } });
 			expect(last.rows.find((x) => x.channel === 'walmart')).toMatchObject({ orders: 1, backordered: 1 });
+		});
+
+		it('counts every status, with its column, when asked; compares only the columns it has', async () => {
+			const r = await run({ report: 'byStatus', period: yesterday(), options: { includeUnsold: true } });
+			expect(r.rows.map((x) => [x.channel, x.orders, x.shipped, x.on_hold, x.rejected, x.fraud_review, x.cancelled])).toEqual([
+				['amazon', 3, 2, 0, 1, 0, 0],
+				['ebay', 1, 0, 1, 0, 0, 0],
+				['shopify', 3, 2, 0, 0, 1, 0],
+				['woocommerce', 1, 0, 0, 0, 0, 1],
+			]);
+			expect(r.columns.map((c) => c.key)).toEqual(['channel', 'orders', 'received', 'on_hold', 'fraud_review', 'rejected', 'backordered', 'ready', 'at_wms', 'picked', 'packed', 'shipped', 'delivered', 'cancelled']);
+			const cmp = await run({ report: 'byStatus', period: yesterday(), compare: true });
+			expect(cmp.columns.map((c) => c.key)).not.toContain('rejectedPrevious');
+			expect(cmp.rows.every((x) => !('rejectedPrevious' in x) && 'shippedPrevious' in x)).toBe(true);
 		});
 	});
 
@@ -114,9 +152,8 @@ describe.each(STORES)('reports on $name', (kind) => {
 			expect(r.period).toMatchObject({ firstDay: '2026-04-29', lastDay: '2026-05-01' });
 			expect(r.rows).toEqual([
 				{ date: '2026-04-30', channel: 'walmart', currency: 'USD', orders: 1, units: 1, revenue: 34 },
-				{ date: '2026-04-30', channel: 'woocommerce', currency: 'USD', orders: 1, units: 1, revenue: 9.33 },
 				{ date: '2026-05-01', channel: 'amazon', currency: 'USD', orders: 2, units: 3, revenue: 78.1 },
-				{ date: '2026-05-01', channel: 'ebay', currency: 'USD', orders: 1, units: 2, revenue: 29.2 },
+				{ date: '2026-05-01', channel: 'ebay', currency: 'USD', orders: 2, units: 4, revenue: 38.86 },
 				{ date: '2026-05-01', channel: 'shopify', currency: 'EUR', orders: 1, units: 1, revenue: 29 },
 				{ date: '2026-05-01', channel: 'shopify', currency: 'USD', orders: 1, units: 4, revenue: 34.99 },
 			]);
@@ -127,8 +164,17 @@ describe.each(STORES)('reports on $name', (kind) => {
 			expect(r.rows.map((x) => [x.date, x.channel, x.currency, x.orders, x.revenue])).toEqual([
 				['2026-04-30', 'walmart', 'USD', 1, 34],
 				['2026-05-01', 'amazon', 'USD', 2, 78.1],
+				['2026-05-01', 'ebay', 'USD', 1, 9.66],
 				['2026-05-01', 'shopify', 'EUR', 1, 29],
 				['2026-05-01', 'shopify', 'USD', 1, 34.99],
+			]);
+			const all = await run({ report: 'byDay', period: { preset: 'lastNDays', days: 3 }, options: { includeUnsold: true } });
+			expect(all.rows.map((x) => [x.date, x.channel, x.currency, x.orders, x.revenue])).toEqual([
+				['2026-04-30', 'walmart', 'USD', 1, 34],
+				['2026-05-01', 'amazon', 'USD', 3, 187.1],
+				['2026-05-01', 'ebay', 'USD', 1, 9.66],
+				['2026-05-01', 'shopify', 'EUR', 1, 29],
+				['2026-05-01', 'shopify', 'USD', 2, 74.29],
 				['2026-05-01', 'woocommerce', 'USD', 1, 9.33],
 			]);
 		});
@@ -138,20 +184,18 @@ describe.each(STORES)('reports on $name', (kind) => {
 			// 2026-04-27 is the Monday of the week of Apr 30 - May 3
 			expect(w.rows.filter((x) => x.currency === 'USD').map((x) => [x.date, x.channel, x.orders])).toEqual([
 				['2026-04-27', 'amazon', 2],
-				['2026-04-27', 'ebay', 1],
+				['2026-04-27', 'ebay', 2],
 				['2026-04-27', 'shopify', 1],
 				['2026-04-27', 'walmart', 1],
-				['2026-04-27', 'woocommerce', 1],
 			]);
 			const m = await run({ report: 'byDay', period: { preset: 'custom', from: '2026-04-01', to: '2026-05-31' }, options: { interval: 'month' } });
 			expect(m.rows.map((x) => [x.date, x.channel, x.currency, x.orders])).toEqual([
 				['2026-04-01', 'walmart', 'USD', 1],
 				['2026-05-01', 'amazon', 'USD', 2],
-				['2026-05-01', 'ebay', 'USD', 1],
+				['2026-05-01', 'ebay', 'USD', 2],
 				['2026-05-01', 'shopify', 'EUR', 1],
 				['2026-05-01', 'shopify', 'JPY', 1],
 				['2026-05-01', 'shopify', 'USD', 1],
-				['2026-05-01', 'woocommerce', 'USD', 1],
 			]);
 		});
 
@@ -166,12 +210,23 @@ describe.each(STORES)('reports on $name', (kind) => {
 		it('ranks SKUs by units over every currency and keeps revenue per currency', async () => {
 			const r = await run({ report: 'topSkus', period: yesterday(), options: { limit: 2 } });
 			expect(r.rows).toEqual([
+				{ sku: 'SKU-3', currency: 'USD', units: 5, orders: 2, revenue: 1.65, skuUnits: 5 },
 				{ sku: 'SKU-1', currency: 'EUR', units: 1, orders: 1, revenue: 20, skuUnits: 4 },
 				{ sku: 'SKU-1', currency: 'USD', units: 3, orders: 2, revenue: 75, skuUnits: 4 },
-				{ sku: 'SKU-3', currency: 'USD', units: 4, orders: 2, revenue: 1.32, skuUnits: 4 },
 			]);
 			const all = await run({ report: 'topSkus', period: yesterday() });
-			expect(all.rows.map((x) => x.sku)).toEqual(['SKU-1', 'SKU-1', 'SKU-3', 'SKU-2']);
+			expect(all.rows.map((x) => x.sku)).toEqual(['SKU-3', 'SKU-1', 'SKU-1', 'SKU-2']);
+		});
+
+		it('ranks the lines of rejected, fraud-review and cancelled orders too when asked', async () => {
+			// R1 adds 4 x SKU-1, H1 3 x SKU-2, C1 1 x SKU-3
+			const r = await run({ report: 'topSkus', period: yesterday(), options: { includeUnsold: true } });
+			expect(r.rows).toEqual([
+				{ sku: 'SKU-1', currency: 'EUR', units: 1, orders: 1, revenue: 20, skuUnits: 8 },
+				{ sku: 'SKU-1', currency: 'USD', units: 7, orders: 3, revenue: 175, skuUnits: 8 },
+				{ sku: 'SKU-3', currency: 'USD', units: 6, orders: 3, revenue: 1.98, skuUnits: 6 },
+				{ sku: 'SKU-2', currency: 'USD', units: 4, orders: 2, revenue: 40.4, skuUnits: 4 },
+			]);
 		});
 	});
 
@@ -180,26 +235,64 @@ describe.each(STORES)('reports on $name', (kind) => {
 			const r = await run({ report: 'sla', period: yesterday() });
 			expect(r.rows).toEqual([
 				{ channel: 'amazon', orders: 2, shipped: 2, p50Hours: 18, p90Hours: 22.8, shippedLate: 0, overdue: 0 },
+				{ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
 				{ channel: 'shopify', orders: 2, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 0 },
-				{ channel: 'woocommerce', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
 			]);
 			const la = await run({ report: 'sla', period: yesterday(LA) });
-			expect(la.rows.find((x) => x.channel === 'ebay')).toEqual({ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 1 });
+			expect(la.rows.find((x) => x.channel === 'ebay')).toEqual({ channel: 'ebay', orders: 2, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 1 });
+		});
+
+		it('counts every status when asked: a fraud-held order past its ship-by is overdue, a rejected or cancelled one never', async () => {
+			const r = await run({ report: 'sla', period: yesterday(), options: { includeUnsold: true } });
+			expect(r.rows).toEqual([
+				{ channel: 'amazon', orders: 3, shipped: 2, p50Hours: 18, p90Hours: 22.8, shippedLate: 0, overdue: 0 },
+				{ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
+				{ channel: 'shopify', orders: 3, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 1 },
+				{ channel: 'woocommerce', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
+			]);
 		});
 	});
 
 	describe('fraud decisions', () => {
 		it('counts decisions per channel and the rules that fired', async () => {
 			const r = await run({ report: 'fraud', period: yesterday() });
+			// rejected and held orders (R1, H1) are what this report is about: counted whatever the option says
 			expect(r.rows).toEqual([
-				{ channel: 'amazon', rule: '(all)', orders: 2, pass: 1, review: 1, reject: 0, points: 40, reviewApproved: 1, reviewRejected: 0 },
+				{ channel: 'amazon', rule: '(all)', orders: 3, pass: 1, review: 1, reject: 1, points: 100, reviewApproved: 1, reviewRejected: 0 },
 				{ channel: 'amazon', rule: 'high_value', orders: 1, pass: 0, review: 1, reject: 0, points: 15, reviewApproved: null, reviewRejected: null },
+				{ channel: 'amazon', rule: 'velocity_address', orders: 1, pass: 0, review: 0, reject: 1, points: 60, reviewApproved: null, reviewRejected: null },
 				{ channel: 'amazon', rule: 'velocity_email', orders: 1, pass: 0, review: 1, reject: 0, points: 25, reviewApproved: null, reviewRejected: null },
-				{ channel: 'shopify', rule: '(all)', orders: 2, pass: 1, review: 0, reject: 1, points: 90, reviewApproved: 0, reviewRejected: 0 },
+				{ channel: 'shopify', rule: '(all)', orders: 3, pass: 1, review: 1, reject: 1, points: 140, reviewApproved: 0, reviewRejected: 0 },
+				{ channel: 'shopify', rule: 'disposable_email', orders: 1, pass: 0, review: 1, reject: 0, points: 50, reviewApproved: null, reviewRejected: null },
 				{ channel: 'shopify', rule: 'freight_forwarder', orders: 1, pass: 0, review: 0, reject: 1, points: 50, reviewApproved: null, reviewRejected: null },
 				{ channel: 'shopify', rule: 'po_box', orders: 1, pass: 1, review: 0, reject: 0, points: 10, reviewApproved: null, reviewRejected: null },
 				{ channel: 'shopify', rule: 'velocity_email', orders: 1, pass: 0, review: 0, reject: 1, points: 30, reviewApproved: null, reviewRejected: null },
 			]);
+			expect((await run({ report: 'fraud', period: yesterday(), options: { includeUnsold: true } })).rows).toEqual(r.rows);
+			expect(r.counts).toMatch(/whatever its status now/);
+		});
+	});
+
+	describe('what the order reports count', () => {
+		// yesterday (UTC): sold A1 2 + A2 1 + S1 4 + S2 1 + P1 2 = 10 units in 5 orders; R1 4 + H1 3 + C1 1 more units in 3 more orders
+		const units = (rows: Array<Record<string, unknown>>, key = 'units') => rows.reduce((s, x) => s + Number(x[key]), 0);
+
+		it.each([
+			['byChannel', 'units', 10, 18],
+			['byDay', 'units', 10, 18],
+			['topSkus', 'units', 10, 18],
+			['byChannel', 'orders', 5, 8],
+			['byDay', 'orders', 5, 8],
+			['byStatus', 'orders', 5, 8],
+			['sla', 'orders', 5, 8],
+		] as const)('%s: %s of sold orders by default (%d), of every status when asked (%d)', async (report, metric, sold, all) => {
+			const d = await run({ report, period: yesterday() });
+			const a = await run({ report, period: yesterday(), options: { includeUnsold: true } });
+			expect(units(d.rows, metric)).toBe(sold);
+			expect(units(a.rows, metric)).toBe(all);
+			expect(d.counts).toContain('sold orders placed in the period (every status but rejected by the fraud gate, held for fraud review and cancelled)');
+			expect(a.counts).toContain('every order placed in the period, including those rejected by the fraud gate, held for fraud review or cancelled');
+			expect(d.columns.find((c) => c.key === metric)?.scoped).toBe(true);
 		});
 	});
 

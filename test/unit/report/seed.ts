@@ -11,13 +11,19 @@
  * | C1    | 2026-05-01 03:00    | Apr 30  | USD | SKU-3 x1 @0.33             | 9.33   | 1     |  (May 1 in UTC)
  * | W1    | 2026-04-30 12:00    | Apr 30  | USD | SKU-1 x1 @25               | 34.00  | 1     |
  * | S3    | 2026-05-02 12:00    | May 2   | JPY | SKU-4 x1 @1500             | 1509   | 1     |
+ * | R1    | 2026-05-01 12:00    | May 1   | USD | SKU-1 x4 @25 (amazon)      | 109.00 | 4     |  rejected by the fraud gate
+ * | H1    | 2026-05-01 13:00    | May 1   | USD | SKU-2 x3 @10.10 (shopify)  | 39.30  | 3     |  held for fraud review
+ * | P1    | 2026-05-01 14:00    | May 1   | USD | SKU-3 x2 @0.33 (ebay)      | 9.66   | 2     |  on hold, awaiting payment
  * (every order adds 9 shipping in its currency)
  *
  * Statuses: A1 shipped at 2026-05-02 10:00 (24 h), A2 shipped 2026-05-02 11:30 (12 h), S1 shipped 2026-05-01 18:00
  * (3 h), S2 (ship-by 2026-05-02 16:00) shipped 2026-05-02 19:00 (27 h, late), E1 at the WMS with ship-by
- * 2026-05-02 10:00 (overdue at NOW), C1 cancelled, W1 backordered, S3 received.
+ * 2026-05-02 10:00 (overdue at NOW), C1 cancelled, W1 backordered, S3 received; R1 rejected and H1 held for fraud
+ * review, both with ship-by 2026-05-02 12:00 (past at NOW), P1 on hold awaiting payment.
+ * By default the order reports leave out C1, R1 and H1 (not sales) and count P1 (sold, not yet paid).
  * Fraud: A1 pass 0; A2 review 40 (velocity_email 25, high_value 15), approved on review; S1 reject 80
- * (velocity_email 30, freight_forwarder 50); S2 pass 10 (po_box 10).
+ * (velocity_email 30, freight_forwarder 50); S2 pass 10 (po_box 10); R1 reject 60 (velocity_address 60, a
+ * blocking rule); H1 review 50 (disposable_email 50), not yet resolved.
  */
 import type { CanonicalOrder, OrderLine } from '../../../lib/order/types';
 import type { OmsStatus, Store } from '../../../lib/store/types';
@@ -69,6 +75,9 @@ export async function seedOrders(store: Store, clock: TestClock): Promise<void> 
 		order('woocommerce', 'C1', '2026-05-01T03:00:00.000Z', 'USD', [['SKU-3', 1, 0.33]], { shipBy: '2026-05-01T12:00:00.000Z' }),
 		order('walmart', 'W1', '2026-04-30T12:00:00.000Z', 'USD', [['SKU-1', 1, 25]]),
 		order('shopify', 'S3', '2026-05-02T12:00:00.000Z', 'JPY', [['SKU-4', 1, 1500]]),
+		order('amazon', 'R1', '2026-05-01T12:00:00.000Z', 'USD', [['SKU-1', 4, 25]], { shipBy: '2026-05-02T12:00:00.000Z' }),
+		order('shopify', 'H1', '2026-05-01T13:00:00.000Z', 'USD', [['SKU-2', 3, 10.1]], { shipBy: '2026-05-02T12:00:00.000Z' }),
+		order('ebay', 'P1', '2026-05-01T14:00:00.000Z', 'USD', [['SKU-3', 2, 0.33]], { readiness: 'pending' }),
 	];
 	for (const o of orders) {
 		clock.set(o.placedAt);
@@ -85,6 +94,9 @@ export async function seedOrders(store: Store, clock: TestClock): Promise<void> 
 	await status('ebay:E1', 'at_wms', '2026-05-02T07:00:00.000Z');
 	await status('woocommerce:C1', 'cancelled', '2026-05-01T04:00:00.000Z');
 	await status('walmart:W1', 'backordered', '2026-04-30T12:05:00.000Z');
+	await status('amazon:R1', 'rejected', '2026-05-01T12:01:00.000Z');
+	clock.set('2026-05-01T13:01:00.000Z');
+	await store.setStatus('shopify:H1', 'fraud_review', { hold: { reason: 'fraud_review', since: '2026-05-01T13:01:00.000Z', detail: 'disposable_email' } });
 
 	await store.recordFraudDecision('amazon:A1', { decision: 'pass', score: 0, reasons: [] }, 'v1');
 	await store.recordFraudDecision(
@@ -112,6 +124,8 @@ export async function seedOrders(store: Store, clock: TestClock): Promise<void> 
 		'v1',
 	);
 	await store.recordFraudDecision('shopify:S2', { decision: 'pass', score: 10, reasons: [{ rule: 'po_box', points: 10, detail: 'PO Box' }] }, 'v1');
+	await store.recordFraudDecision('amazon:R1', { decision: 'reject', score: 60, reasons: [{ rule: 'velocity_address', points: 60, detail: '4 orders to one address in 24 h' }] }, 'v1');
+	await store.recordFraudDecision('shopify:H1', { decision: 'review', score: 50, reasons: [{ rule: 'disposable_email', points: 50, detail: 'mailinator.com' }] }, 'v1');
 	await store.resolveFraudReview('amazon:A2', 'approved', 'ops@example.com');
 	clock.set(NOW.toISOString());
 }
