@@ -5,6 +5,10 @@
 import { DEFAULT_LOCATION } from './types';
 import type { CanonicalOrder } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
+import { cleanForStore } from '../order/storable';
+import { InvalidOrderError, unstorableIdentifiers } from '../order/validate';
+import { statusProgress } from '../channels/status';
+import type { Readiness } from '../order/types';
 import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from '../allocation/location';
 import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReserveResult, ReservedPart, StoredOrder } from './types';
 
@@ -27,6 +31,29 @@ export function stableStringify(value: unknown): string {
 }
 
 // ------------------------------------------------------------------ record
+
+/** At most this many cleaned paths are named in a timeline event; the count says how many there were. */
+const CLEANED_NAMED = 20;
+
+/**
+ * The order as both stores keep it (lib/order/storable.ts): an identifier holding NUL or an unpaired surrogate is
+ * refused (InvalidOrderError, with the paths), free text and the raw payload are cleaned. `note` is what the
+ * timeline event says about the cleaning (null when nothing was cleaned).
+ */
+export function storableOrder(order: CanonicalOrder): { order: CanonicalOrder; note: Record<string, unknown> | null } {
+	const problems = unstorableIdentifiers(order);
+	if (problems.length) throw new InvalidOrderError(problems, typeof order.omsId === 'string' ? order.omsId : null);
+	const { value, cleaned } = cleanForStore(order);
+	if (!cleaned.length) return { order, note: null };
+	return {
+		order: value,
+		note: {
+			count: cleaned.length,
+			paths: cleaned.length > CLEANED_NAMED ? [...cleaned.slice(0, CLEANED_NAMED), `… and ${cleaned.length - CLEANED_NAMED} more`] : cleaned,
+			why: 'NUL characters removed and unpaired UTF-16 surrogates replaced by U+FFFD: the store cannot keep them',
+		},
+	};
+}
 
 export type RecordPlan =
 	| { kind: 'insert'; status: OmsStatus; hold: Hold | null; doc: CanonicalOrder }

@@ -19,6 +19,7 @@ import {
 	Ctx,
 	customerOf,
 	dig,
+	idText,
 	isObj,
 	joinName,
 	levelFromWords,
@@ -186,7 +187,7 @@ function restAddress(a: Json) {
  * key instead of an empty SKU; ops map it in the WMS item master if it should ever be stocked.
  */
 function skuOf(ctx: Ctx, sku: unknown, variantId: unknown, title: string | null, lineId: string, field: string): string {
-	const s = text(sku);
+	const s = idText(ctx, sku, field);
 	if (s !== null) return s;
 	const v = optId(ctx, variantId, field.replace(/sku$/, 'variant_id'));
 	if (v !== null) return `shopify-variant:${shopifyGidTail(v)}`;

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extractOrders, NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
-import type { Payload } from './payload-seeds';
+import { PAYLOADS_DIR, type Payload } from './payload-seeds';
 
-const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
+const PAYLOADS = PAYLOADS_DIR;
 const FIXTURES = path.resolve(__dirname, '../../fixtures/channels');
 const vendor = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
 const fixture = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
@@ -169,5 +169,43 @@ describe('other failures', () => {
 		const o = normalizeOrder('woocommerce', raw, { keepRaw: false });
 		const plain = normalizeOrder('woocommerce', woo(), { keepRaw: false });
 		expect(o).toEqual(plain);
+	});
+});
+
+describe('free text no store can keep is cleaned, identifiers are checked (issue 18)', () => {
+	test.each([
+		['shopify', shopifyRest, (o: Payload) => {
+			o.line_items[0].name = 'IPod\u0000 Nano \ud800';
+			o.shipping_address.city = 'Ottawa\u0000';
+			o.customer.first_name = '\udfffBob';
+		}],
+		['woocommerce', woo, (o: Payload) => {
+			o.line_items[0].name = 'Woo\u0000 Single';
+			o.billing.first_name = 'John\ud83d';
+			o.status = 'processing\u0000';
+		}],
+		['walmart', walmart, (o: Payload) => {
+			o.orderLines.orderLine[0].item.productName = 'Garmin\u0000';
+			o.shippingInfo.postalAddress.name = 'Joe\u0000 Doe';
+		}],
+	] as Array<[string, () => Payload, (o: Payload) => void]>)('%s: NUL removed, unpaired surrogates replaced by U+FFFD, the order valid', (channel, make, mutate) => {
+		const raw = make();
+		mutate(raw);
+		const o = normalizeOrder(channel, raw, { keepRaw: false });
+		expect(validateOrder(o)).toEqual([]);
+		const text = JSON.stringify(o);
+		expect(text).not.toMatch(/\\u0000|\\ud[89a-f]/i);
+	});
+
+	test('the raw payload is kept as the channel sent it (the store cleans its copy and says so)', () => {
+		const raw = woo();
+		raw.customer_note = 'leave at door\u0000';
+		expect((normalizeOrder('woocommerce', raw).raw as Payload).customer_note).toBe('leave at door\u0000');
+	});
+
+	test('a surrogate pair is a character like any other', () => {
+		const raw = woo();
+		raw.line_items[0].sku = 'MUG-\ud83d\ude00';
+		expect(normalizeOrder('woocommerce', raw).lines[0].sku).toBe('MUG-\ud83d\ude00');
 	});
 });

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const PAYLOADS_DIR = path.resolve(__dirname, '../../../../shared/reference/payloads');
+/** OMS_REFERENCE_PAYLOADS overrides the place (a checkout that is not beside ../shared, e.g. a git worktree elsewhere). */
+export const PAYLOADS_DIR = process.env.OMS_REFERENCE_PAYLOADS || path.resolve(__dirname, '../../../../shared/reference/payloads');
 export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/channels');
 
 /**

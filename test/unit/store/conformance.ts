@@ -77,6 +77,57 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(7);
 				expect(await store.timeline(order.omsId)).toHaveLength(1);
 			});
+
+			it('free text and the raw payload holding NUL or an unpaired surrogate are cleaned, with a note in the timeline', async () => {
+				// PostgreSQL refuses NUL in text and jsonb, and the \ud800 escape in jsonb; SQLite took them: an order
+				// recorded on one store was lost on the other. Both now keep the same cleaned order.
+				const order = makeOrder({
+					orderNumber: '#10\u000001',
+					channelStatus: 'paid\u0000',
+					customer: { email: 'b@example.com', name: 'A\u0000B \ud800', phone: null, channelCustomerId: null },
+					lines: [{ lineId: '1', sku: 'SKU-1', title: 'Mug\u0000 \udc00', quantity: 2, unitPrice: 25, lineTotal: 50 }],
+					raw: { note: 'x\u0000y', ['k\u0000']: ['\ud83d', '\ud83d\ude00'], nested: { ok: 'fine' } },
+				});
+				const res = await store.recordOrder(order);
+				expect(res.outcome).toBe('new');
+				const stored = (await store.getOrder(order.omsId))!.order;
+				expect(stored.orderNumber).toBe('#1001');
+				expect(stored.channelStatus).toBe('paid');
+				expect(stored.customer.name).toBe('AB \uFFFD');
+				expect(stored.lines[0].title).toBe('Mug \uFFFD');
+				expect(stored.raw).toEqual({ note: 'xy', ['k\uFFFD']: ['\uFFFD', '\ud83d\ude00'], nested: { ok: 'fine' } });
+				const [recorded] = await store.timeline(order.omsId);
+				expect(recorded.detail?.cleaned).toMatchObject({
+					count: 7,
+					paths: ['$.orderNumber', '$.channelStatus', '$.customer.name', '$.lines[0].title', '$.raw.note', '$.raw["k\uFFFD"]', '$.raw["k\uFFFD"][0]'],
+				});
+				// the same delivery again is the same version: nothing changes
+				expect((await store.recordOrder(order)).outcome).toBe('duplicate');
+			});
+
+			it('an identifier holding NUL or an unpaired surrogate is refused, naming its path, and nothing is recorded', async () => {
+				const bad = makeOrder({ lines: [{ lineId: '1', sku: 'SKU\u00001', title: null, quantity: 2, unitPrice: 25, lineTotal: 50 }] });
+				await expect(store.recordOrder(bad)).rejects.toThrow(/\$\.lines\[0\]\.sku: must not contain a NUL character \(U\+0000\)/);
+				expect(await store.getOrder(bad.omsId)).toBeNull();
+				const lone = makeOrder({ customer: { email: null, name: null, phone: null, channelCustomerId: 'c\udfff' } });
+				await expect(store.recordOrder(lone)).rejects.toThrow(/\$\.customer\.channelCustomerId: must not contain an unpaired UTF-16 surrogate \(U\+DFFF\)/);
+			});
+
+			it('annotations, event details and delivery errors holding NUL are cleaned the same way', async () => {
+				const order = makeOrder();
+				await store.recordOrder(order);
+				await store.annotate(order.omsId, 'fraud', { decision: 'pass', score: 0, reasons: [{ rule: 'r', points: 0, detail: 'name A\u0000B' }] });
+				await store.annotateMany([{ omsId: order.omsId, key: 'wms', value: { provider: 'generic', reference: 'R', status: 'at\u0000wms', shipments: [] } }]);
+				await store.addEvent(order.omsId, 'note', { cause: 'op\u0000', detail: { note: 'hi\u0000\ud800' } });
+				const stored = (await store.getOrder(order.omsId))!.order;
+				expect(stored.fraud?.reasons[0].detail).toBe('name AB');
+				expect(stored.wms?.status).toBe('atwms');
+				const note = (await store.timeline(order.omsId)).find((e) => e.type === 'note')!;
+				expect([note.cause, note.detail]).toEqual(['op', { note: 'hi\uFFFD' }]);
+				const { delivery } = await store.enqueueDelivery({ omsId: order.omsId, shipmentNo: 1, provider: 'generic', reference: 'R' });
+				const failed = await store.markDeliveryAttemptFailed(delivery.id, 'HTTP 400: bad\u0000body', null);
+				expect(failed.lastError).toBe('HTTP 400: badbody');
+			});
 		});
 
 		describe('orders', () => {
