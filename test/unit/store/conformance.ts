@@ -70,6 +70,54 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(cancelled.stored.status).toBe('cancelled');
 			});
 
+			it('two saves within one second (created pending, then paid) settle on the paid one, whichever arrives first', async () => {
+				// WooCommerce's date_modified_gmt has whole seconds: both versions carry the same update time
+				const at = '2026-05-01T14:05:07.000Z';
+				const pending = makeOrder({ channel: 'woocommerce', channelOrderId: '727', readiness: 'pending', channelStatus: 'pending', updatedAt: at });
+				const paid = { ...pending, readiness: 'ready' as const, channelStatus: 'processing' };
+
+				expect((await store.recordOrder(pending)).stored.status).toBe('on_hold');
+				const res = await store.recordOrder(paid);
+				expect([res.outcome, res.changes]).toEqual(['updated', ['channelStatus', 'readiness']]);
+				expect(res.stored.status).toBe('received');
+				expect(res.stored.hold).toBeNull();
+				// the pending delivery again (a retry, the poll's overlap) is older: the order is not held again
+				const late = await store.recordOrder(pending);
+				expect([late.outcome, late.reason, late.stored.status]).toEqual(['duplicate', 'older_version', 'received']);
+
+				// the other order of arrival ends in the same place
+				const first = await store.recordOrder({ ...paid, channelOrderId: '728', omsId: 'woocommerce:728' });
+				const second = await store.recordOrder({ ...pending, channelOrderId: '728', omsId: 'woocommerce:728' });
+				expect([first.stored.status, second.outcome, second.reason, second.stored.status]).toEqual(['received', 'duplicate', 'older_version', 'received']);
+				expect(second.stored.order.channelStatus).toBe('processing');
+			});
+
+			it('a tie in time and readiness goes by the channel lifecycle, then by content, never back and forth', async () => {
+				const at = '2026-05-01T14:05:07.000Z';
+				const pending = makeOrder({ channel: 'woocommerce', channelOrderId: '730', readiness: 'pending', channelStatus: 'pending', updatedAt: at });
+				const onHold = { ...pending, channelStatus: 'on-hold' };
+				await store.recordOrder(onHold);
+				expect((await store.recordOrder(pending)).reason).toBe('older_version');
+				// same time, same status, other content (an address edited in the same second): one of the two wins, the
+				// same one whichever order they come in, and the loser never replaces it
+				const a = makeOrder({ channelOrderId: '731', updatedAt: at });
+				const b = { ...a, shipTo: { ...a.shipTo!, city: 'Toronto' } };
+				await store.recordOrder(a);
+				await store.recordOrder(b);
+				const afterAB = (await store.getOrder(a.omsId))!;
+				for (let i = 0; i < 2; i++) {
+					await store.recordOrder(a);
+					await store.recordOrder(b);
+				}
+				const again = (await store.getOrder(a.omsId))!;
+				expect(again.version).toBe(afterAB.version);
+				const c = makeOrder({ channelOrderId: '732', updatedAt: at });
+				const d = { ...c, shipTo: { ...c.shipTo!, city: 'Toronto' } };
+				await store.recordOrder(d);
+				await store.recordOrder(c);
+				expect((await store.getOrder(c.omsId))!.order.shipTo?.city).toBe(afterAB.order.shipTo?.city);
+			});
+
 			it('concurrent intake of the same order records it exactly once', async () => {
 				const order = makeOrder();
 				const results = await Promise.all(Array.from({ length: 8 }, () => store.recordOrder(order)));
