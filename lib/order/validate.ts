@@ -191,7 +191,10 @@ function checkTotals(c: Checker, path: string, v: unknown): void {
 	const { subtotal, shipping, tax, discount, total } = m;
 	if (subtotal !== null && shipping !== null && tax !== null && discount !== null && total !== null && c.decimals !== null) {
 		const expected = subtotal + shipping + tax - discount;
-		if (expected !== total) {
+		if (!Number.isSafeInteger(subtotal + shipping + tax) || !Number.isSafeInteger(expected)) {
+			// past 2^53 minor units a sum is no longer exact, so it cannot be checked (nor stored exactly)
+			c.add(key(path, 'total'), `cannot be checked: subtotal + shipping + tax - discount is too large to be handled exactly in ${c.currency} (more than ${Number.MAX_SAFE_INTEGER} minor units)`);
+		} else if (expected !== total) {
 			const fmt = (minor: number) => fromMinor(minor, c.currency).toFixed(c.decimals ?? 2);
 			c.add(
 				key(path, 'total'),
