@@ -71,8 +71,10 @@ const DOWNSTREAM_KEYS = ['fraud', 'allocation', 'wms'] as const;
 const READINESS_RANK: Record<Readiness, number> = { pending: 0, ready: 1, shipped: 2, cancelled: 3 };
 
 /** What makes a version of a channel order: everything the channel said, without the OMS's own annotations. */
+const NOT_CONTENT = new Set(['raw', 'fraud', 'allocation', 'wms', 'updatedAt']);
 function channelContent(order: CanonicalOrder): string {
-	const { raw: _raw, fraud: _fraud, allocation: _allocation, wms: _wms, updatedAt: _updatedAt, ...content } = order;
+	const content: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(order)) if (!NOT_CONTENT.has(k)) content[k] = v;
 	return stableStringify(content);
 }
 
