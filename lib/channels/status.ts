@@ -5,6 +5,7 @@
  * status this code does not understand.
  */
 import type { Readiness } from '../order/types';
+import { own } from './normalize-common';
 
 /** Upper case, letters and digits only: `PENDING_AVAILABILITY`, `PendingAvailability` and `pending-availability` compare equal. */
 export function statusKey(word: string | null | undefined): string {
@@ -159,13 +160,13 @@ const PROGRESS: Record<string, Record<string, [number, number]>> = {
 };
 
 function progressOf(channel: string, status: string): Array<number | undefined> {
-	const table = Object.prototype.hasOwnProperty.call(PROGRESS, channel) ? PROGRESS[channel] : undefined;
+	const table = own(PROGRESS, channel);
 	if (!table) return [];
 	const out: Array<number | undefined> = [];
 	const ranks: number[] = [];
 	for (const word of status.split('/')) {
 		const key = statusKey(word);
-		const hit = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+		const hit = own(table, key);
 		if (!hit) continue;
 		if (channel === 'walmart') ranks.push(hit[1]);
 		else out[hit[0]] = Math.max(out[hit[0]] ?? -1, hit[1]);

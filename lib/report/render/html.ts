@@ -9,6 +9,7 @@
 import { periodDates } from '../reports/byDay';
 import type { ReportResult, Row } from '../types';
 import { channelName, displayCell, formatInt } from './format';
+import { own } from '../../channels/normalize-common';
 import { summaryLines } from './markdown';
 
 const PALETTE = ['#2f6fd6', '#e07a1f', '#1f9d6b', '#c2417a', '#7a5cc7', '#8a8f2a', '#2aa3b8', '#a0522d'];
@@ -24,7 +25,7 @@ export function esc(text: unknown): string {
 }
 
 function colorOf(key: string, i: number): string {
-	return KNOWN[key] ?? PALETTE[i % PALETTE.length];
+	return own(KNOWN, key) ?? PALETTE[i % PALETTE.length];
 }
 
 interface Bar {

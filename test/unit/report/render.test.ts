@@ -151,6 +151,19 @@ describe('HTML page', () => {
 		expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
 	});
 
+	it('a channel named after an Object.prototype member is a name like any other (found by report.markdown)', () => {
+		const r = result({
+			rows: [
+				{ channel: 'constructor', currency: 'USD', orders: 1, units: 1, revenue: 1 },
+				{ channel: 'toString', currency: 'USD', orders: 2, units: 2, revenue: 2 },
+			],
+		});
+		expect(toMarkdown(r).split('\n')[0]).toBe('**Orders yesterday (2026-05-01, UTC): 3** — ToString 2, Constructor 1');
+		const html = toHtml(r);
+		expect(html).toContain('data-channel="constructor" data-value="1"');
+		expect(html).not.toMatch(/function|native code/);
+	});
+
 	it('the summary block escapes the data for HTML and never lets it open or close a tag', () => {
 		const html = toHtml(
 			result({
