@@ -15,6 +15,7 @@
  *   an unpaired surrogate replaced by U+FFFD (the Unicode replacement character). The store says so in the
  *   timeline (`cleaned` on the recorded / updated event, with the paths).
  */
+import { createHash } from 'node:crypto';
 
 /** Anything that may need a look: NUL or any surrogate half (paired ones are fine and kept). */
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
@@ -96,6 +97,16 @@ export function needsCleaning(value: unknown): boolean {
 		if (SUSPECT.test(k) || needsCleaning((value as Record<string, unknown>)[k])) return true;
 	}
 	return false;
+}
+
+/**
+ * A key the store only compares (an idempotency marker: a webhook delivery's id, a body field): itself when storable,
+ * else a digest of its UTF-16 code units, so two different keys stay different and the same key maps the same way on
+ * both stores. (A digest cannot be mistaken for a real key short of a SHA-256 collision.)
+ */
+export function storableKey(key: string): string {
+	if (unstorableIn(key) === null) return key;
+	return `unstorable-sha256:${createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')}`;
 }
 
 /** A JSON value made storable, and the paths of what was cleaned (none: the value itself, untouched). */

@@ -6,7 +6,7 @@
  */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
-import { cleanForStore, storableText } from '../order/storable';
+import { cleanForStore, storableKey, storableText } from '../order/storable';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
 import {
@@ -876,7 +876,7 @@ export class PostgresStore implements Store {
 		const rows = await this.rows(
 			this.pool,
 			'INSERT INTO processed (source, id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
-			[source, id, this.now()],
+			[storableKey(source), storableKey(id), this.now()],
 		);
 		return rows.length > 0;
 	}

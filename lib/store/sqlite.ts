@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncT, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
-import { cleanForStore, storableText } from '../order/storable';
+import { cleanForStore, storableKey, storableText } from '../order/storable';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
 import {
@@ -1066,7 +1066,7 @@ export class SqliteStore implements Store {
 	}
 
 	async markProcessed(source: string, id: string): Promise<boolean> {
-		const r = this.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', source, id, this.now());
+		const r = this.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', storableKey(source), storableKey(id), this.now());
 		return Number(r.changes) > 0;
 	}
 

@@ -629,6 +629,16 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(await store.markProcessed('woocommerce-webhook', 'evt-1')).toBe(true);
 			});
 
+			it('marks keys holding NUL or unpaired surrogates (a webhook body field) once each, on both stores alike', async () => {
+				// the WooCommerce delivery key takes date_modified_gmt from the body: PostgreSQL refused a NUL in it
+				expect(await store.markProcessed('webhook:woo', 'src|727|2026\u0000|ab')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', 'src|727|2026\u0000|ab')).toBe(false);
+				expect(await store.markProcessed('webhook:woo', 'src|727|2026|ab')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', '\ud800')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', '\ud801')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', '\ud800')).toBe(false);
+			});
+
 			it('keeps sync cursors', async () => {
 				expect(await store.getCursor('wms:shipbob:shipments')).toBeNull();
 				await store.setCursor('wms:shipbob:shipments', '2026-05-01T00:00:00Z');
