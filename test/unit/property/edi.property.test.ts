@@ -31,7 +31,7 @@ import {
 } from '../../../lib/edi';
 import { makeOrder } from '../../helpers/orders';
 import { hostileString } from './arbitraries';
-import { checkProperty } from './harness';
+import { checkProperty, PROPERTY_TIMEOUT_MS } from './harness';
 
 const NOW = new Date('2026-05-03T09:15:00Z');
 /** Special characters a partner may choose as separators (no letters, digits or blank; some control characters) */
@@ -73,7 +73,7 @@ function expected(set: OutgoingSet): Array<{ id: string; elements: string[] }> {
 		const values = els.map((v) => (v === null || v === undefined ? '' : String(v)));
 		while (values.length && values[values.length - 1] === '') values.pop();
 		return { id, elements: values };
-	});
+	}, PROPERTY_TIMEOUT_MS);
 }
 
 function holdsDelimiter(p: PartnerSettings, list: OutgoingSet[]): boolean {
@@ -91,7 +91,7 @@ describe('EDI writer and reader', () => {
 	it('round trip with any separators, line endings and element text', () => {
 		let built = 0;
 		let refused = 0;
-		checkProperty({ name: 'edi.roundTrip', numRuns: 500, seed: 1805001 }, [partner, sets, lineEnding], (p, list, ending) => {
+		checkProperty({ name: 'edi.roundTrip', numRuns: 1000, seed: 1805001 }, [partner, sets, lineEnding], (p, list, ending) => {
 			let text: string;
 			try {
 				text = buildInterchange(p, { controlNumber: 42, sets: list, now: NOW }).text;
@@ -114,7 +114,7 @@ describe('EDI writer and reader', () => {
 		});
 		expect(built).toBeGreaterThan(100);
 		expect(refused).toBeGreaterThan(20);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('envelope values: refused by checkPartner with a clear error, or read back as given', () => {
 		const isaText = fc.oneof(fc.stringMatching(/^[A-Z0-9 ]{1,10}$/), hostileString(10));
@@ -141,7 +141,7 @@ describe('EDI writer and reader', () => {
 				expect(i.groups[0].senderCode).toBe((values.senderCode || values.senderId.trim()).trim());
 			},
 		);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('a mutated file reads or is refused with an X12ParseError, and its 997 can always be made', () => {
 		const dir = join(__dirname, '../../fixtures/edi');
@@ -192,7 +192,7 @@ describe('EDI writer and reader', () => {
 			}
 		};
 		const tally = { read: 0, refused: 0, acknowledged: 0 };
-		checkProperty({ name: 'edi.mutatedFile', numRuns: 800, seed: 1805003 }, [fc.nat(), fc.array(edit, { minLength: 1, maxLength: 2 })], (n, edits) => {
+		checkProperty({ name: 'edi.mutatedFile', numRuns: 1500, seed: 1805003 }, [fc.nat(), fc.array(edit, { minLength: 1, maxLength: 2 })], (n, edits) => {
 			const text = edits.reduce(apply, files[n % files.length]);
 			const opts = { defaultCurrency: 'USD', defaultCountry: 'US' };
 			try {
@@ -220,5 +220,5 @@ describe('EDI writer and reader', () => {
 		expect(tally.read).toBeGreaterThan(40);
 		expect(tally.refused).toBeGreaterThan(200);
 		expect(tally.acknowledged).toBeGreaterThan(100);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 });

@@ -11,6 +11,12 @@
  */
 import fc from 'fast-check';
 
+/**
+ * Jest's time limit for a property test or hook that waits on a store: generous, since its runs are bounded by
+ * count, not time, and this machine may be loaded (a property never fails for being slow).
+ */
+export const PROPERTY_TIMEOUT_MS = 15 * 60_000;
+
 export interface PropertySpec {
 	/** `area.what`, e.g. `store.bothStoresAgree` */
 	name: string;

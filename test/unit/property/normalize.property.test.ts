@@ -14,15 +14,15 @@ import { cleanForStore } from '../../../lib/order/storable';
 import { unstorableIdentifiers, validateOrder } from '../../../lib/order/validate';
 import { loadSeeds, type SeedChannel } from '../channels/payload-seeds';
 import { applyMutations, mutation } from './arbitraries';
-import { checkProperty } from './harness';
+import { checkProperty, PROPERTY_TIMEOUT_MS } from './harness';
 
 const seeds = loadSeeds();
 const SPECS: Record<SeedChannel, { numRuns: number; seed: number }> = {
-	shopify: { numRuns: 400, seed: 1801001 },
-	amazon: { numRuns: 400, seed: 1801002 },
-	ebay: { numRuns: 400, seed: 1801003 },
-	woocommerce: { numRuns: 400, seed: 1801004 },
-	walmart: { numRuns: 400, seed: 1801005 },
+	shopify: { numRuns: 800, seed: 1801001 },
+	amazon: { numRuns: 800, seed: 1801002 },
+	ebay: { numRuns: 800, seed: 1801003 },
+	woocommerce: { numRuns: 800, seed: 1801004 },
+	walmart: { numRuns: 800, seed: 1801005 },
 };
 
 describe.each(Object.keys(SPECS) as SeedChannel[])('normaliser %s', (channel) => {
@@ -51,5 +51,5 @@ describe.each(Object.keys(SPECS) as SeedChannel[])('normaliser %s', (channel) =>
 		// both outcomes really occur, or the mutations exercise nothing
 		expect(tally.orders).toBeGreaterThan(20);
 		expect(tally.errors).toBeGreaterThan(20);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 });

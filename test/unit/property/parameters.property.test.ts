@@ -23,7 +23,7 @@ import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { edgeNumber, hostileString, hostileValue } from './arbitraries';
-import { checkAsyncProperty, checkProperty } from './harness';
+import { checkAsyncProperty, checkProperty, PROPERTY_TIMEOUT_MS } from './harness';
 
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 /** What an n8n parameter can hold once an expression is allowed: the right type, or anything at all */
@@ -38,11 +38,11 @@ describe('parameters and options from users', () => {
 		for (const [i, channel] of ['shopify', 'amazon', 'ebay', 'woocommerce'].entries()) {
 			await store.recordOrder(makeOrder({ channel, channelOrderId: String(i + 1), placedAt: '2026-05-01T10:00:00.000Z', updatedAt: '2026-05-01T10:00:00.000Z' }));
 		}
-	});
+	}, PROPERTY_TIMEOUT_MS);
 	afterAll(async () => {
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('runReport: a report or a ReportError / PeriodError for any request; what it returns renders', async () => {
 		const tally = { reports: 0, refused: 0 };
@@ -84,7 +84,7 @@ describe('parameters and options from users', () => {
 		});
 		expect(tally.reports).toBeGreaterThan(60);
 		expect(tally.refused).toBeGreaterThan(20);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('the Fraud Gate parameters: a rule set and problems with paths, or the Rule Set JSON error, never a crash', () => {
 		const RULES = ['orderTotalAbove', 'skuQuantityAbove', 'shipCountryHighRisk', 'shipCountryNotAllowed', 'billingShippingMismatch', 'shipToNameMismatch', 'disposableOrMalformedEmail', 'firstOrderExpedited', 'freightForwarderOrPoBox', 'channelRisk', 'externalScreener'];
@@ -101,7 +101,7 @@ describe('parameters and options from users', () => {
 			velocityRules: maybe(typed(fc.record({ rule: maybe(typed(fc.array(typed(velocity), { maxLength: 3 }))) }))),
 			ruleSetJson: maybe(fc.oneof(hostileString(12), fc.constantFrom('{"thresholds":{"review":"x"}}', '{"rules":{"velocity":[null]}}', '[]', '{', '{"rules":null}'), fc.jsonValue({ maxDepth: 3 }))),
 		});
-		checkProperty({ name: 'parameters.fraud', numRuns: 600, seed: 1806002 }, [params], (p) => {
+		checkProperty({ name: 'parameters.fraud', numRuns: 1000, seed: 1806002 }, [params], (p) => {
 			let partial;
 			try {
 				partial = fraudRules(p as FraudRuleParameters);
@@ -116,7 +116,7 @@ describe('parameters and options from users', () => {
 				expect(typeof fraudPath(q.path)).toBe('string');
 			}
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('the Inventory Allocator parameters: a rule set and problems with paths, never a crash', () => {
 		const fields = fc.dictionary(
@@ -129,7 +129,7 @@ describe('parameters and options from users', () => {
 			defaultRule: maybe(typed(fields)),
 			skuOverrides: maybe(typed(fc.record({ override: maybe(typed(fc.array(typed(fc.record({ pattern: maybe(typed(fc.constantFrom('MUG-*', '*', '[', 'a**b'))), channel: maybe(hostileValue), fields: maybe(typed(fields)) })), { maxLength: 3 }))) }))),
 		});
-		checkProperty({ name: 'parameters.allocation', numRuns: 600, seed: 1806003 }, [params], (p) => {
+		checkProperty({ name: 'parameters.allocation', numRuns: 1000, seed: 1806003 }, [params], (p) => {
 			const rs = allocationRules(p as RuleSetParameters);
 			for (const q of validateChannelRuleSet(rs)) {
 				expect(q.path).toMatch(/^\$/);
@@ -137,5 +137,5 @@ describe('parameters and options from users', () => {
 				expect(typeof allocationPath(q.path, rs)).toBe('string');
 			}
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 });

@@ -13,7 +13,7 @@ import { REPORT_NAMES, toCsv, toHtml, toMarkdown, type Column, type ReportResult
 import { mdText } from '../../../lib/report/render/markdown';
 import { csvCell } from '../../../lib/report/render/format';
 import { edgeNumber, hostileString } from './arbitraries';
-import { checkProperty } from './harness';
+import { checkProperty, PROPERTY_TIMEOUT_MS } from './harness';
 
 const TEXT_KEYS = ['channel', 'currency', 'sku', 'rule', 'date', 'oldestPlacedAt', 'location'] as const;
 const NUMBER_KEYS = ['orders', 'units', 'revenue', 'pass', 'review', 'reject', 'unitsWaiting', 'oldestAgeDays', 'shipped', 'p50Hours', 'p90Hours', 'shippedLate', 'overdue', 'onHand', 'reserved', 'atp', 'received', 'cancelled'] as const;
@@ -79,10 +79,10 @@ function inert(md: string): void {
 describe('report renderers', () => {
 	it('mdText turns any text into one inert Markdown line', () => {
 		checkProperty({ name: 'report.markdownText', numRuns: 1000, seed: 1804001 }, [hostileString(40)], (s) => inert(mdText(s)));
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('the Markdown summary keeps its lines and lets no text from the data become markup', () => {
-		checkProperty({ name: 'report.markdown', numRuns: 400, seed: 1804002 }, [result], (r) => {
+		checkProperty({ name: 'report.markdown', numRuns: 600, seed: 1804002 }, [result], (r) => {
 			const md = toMarkdown(r);
 			const lines = md.split('\n');
 			expect(lines.length).toBe(toMarkdown(plain(r)).split('\n').length);
@@ -95,7 +95,7 @@ describe('report renderers', () => {
 				expect(withoutEscapes).not.toMatch(/https?:\/\/|www\./i);
 			});
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('the HTML page holds only the tags and attributes the renderer writes', () => {
 		const tagsAndAttributes = (html: string) => {
@@ -124,7 +124,7 @@ describe('report renderers', () => {
 			for (const t of found.tags) expect(baseline.tags).toContain(t);
 			for (const a of found.attributes) expect(baseline.attributes).toContain(a);
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('the CSV reads back to its rows, text as it was, formulas defused', () => {
 		checkProperty({ name: 'report.csv', numRuns: 400, seed: 1804004 }, [result], (r) => {
@@ -143,7 +143,7 @@ describe('report renderers', () => {
 				});
 			});
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 });
 
 /** RFC 4180: CRLF records, fields quoted when they hold a comma, quote or line break, "" for a quote inside. */

@@ -17,7 +17,7 @@ import type { Store, StoredOrder } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { closeStores, STORES } from '../report/stores';
 import { edgeNumber, hostileString } from './arbitraries';
-import { checkAsyncProperty } from './harness';
+import { checkAsyncProperty, PROPERTY_TIMEOUT_MS } from './harness';
 
 let sqlite: Store;
 let pg: Store;
@@ -25,8 +25,8 @@ beforeAll(async () => {
 	const now = () => new Date('2026-05-02T00:00:00Z');
 	[sqlite, pg] = await Promise.all(STORES.map((s) => s.open(now)));
 	expect([sqlite.kind, pg.kind]).toEqual(['sqlite', 'postgres']);
-});
-afterAll(closeStores);
+}, PROPERTY_TIMEOUT_MS);
+afterAll(closeStores, PROPERTY_TIMEOUT_MS);
 
 let seq = 0;
 const nextId = (prefix: string) => `${prefix}-${++seq}`;
@@ -125,7 +125,7 @@ describe('the record path on both stores', () => {
 		});
 		expect(recorded).toBeGreaterThan(50);
 		expect(refused).toBeGreaterThan(3);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('two versions with one update time settle on the same one in either order of arrival, on both stores', async () => {
 		const RANK: Record<Readiness, number> = { pending: 0, ready: 1, shipped: 2, cancelled: 3 };
@@ -168,5 +168,5 @@ describe('the record path on both stores', () => {
 				expect([finals[0].readiness, finals[0].channelStatus, finals[0].shipTo?.city]).toEqual([finals[1].readiness, finals[1].channelStatus, finals[1].shipTo?.city]);
 			},
 		);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 });

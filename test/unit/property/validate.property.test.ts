@@ -10,7 +10,7 @@ import { unstorableIdentifiers, validateOrder } from '../../../lib/order/validat
 import type { CanonicalOrder } from '../../../lib/order/types';
 import { makeOrder } from '../../helpers/orders';
 import { amountLike, applyMutations, hostileString, hostileValue, mutation } from './arbitraries';
-import { checkProperty } from './harness';
+import { checkProperty, PROPERTY_TIMEOUT_MS } from './harness';
 
 function wellFormed(problems: unknown): void {
 	expect(Array.isArray(problems)).toBe(true);
@@ -35,14 +35,14 @@ const anyInput = fc.oneof(hostileValue, fc.anything({ maxDepth: 3, withNullProto
 
 describe('validateOrder', () => {
 	it('never throws on any value, and every problem has a path', () => {
-		checkProperty({ name: 'validate.anyValue', numRuns: 600, seed: 1802001 }, [anyInput], (v) => {
+		checkProperty({ name: 'validate.anyValue', numRuns: 1000, seed: 1802001 }, [anyInput], (v) => {
 			wellFormed(validateOrder(v));
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('a valid order bent by mutations: problems with paths, never a throw; what it accepts is storable', () => {
 		let accepted = 0;
-		checkProperty({ name: 'validate.mutatedOrder', numRuns: 800, seed: 1802002 }, [fc.array(mutation, { minLength: 1, maxLength: 5 })], (muts) => {
+		checkProperty({ name: 'validate.mutatedOrder', numRuns: 1500, seed: 1802002 }, [fc.array(mutation, { minLength: 1, maxLength: 5 })], (muts) => {
 			const order = applyMutations(makeOrder({ raw: { note: 'x' } }), muts);
 			const problems = validateOrder(order);
 			wellFormed(problems);
@@ -52,7 +52,7 @@ describe('validateOrder', () => {
 			}
 		});
 		expect(accepted).toBeGreaterThan(20);
-	});
+	}, PROPERTY_TIMEOUT_MS);
 
 	it('amounts at the edges in totals and lines: a problem at the amount, never a throw', () => {
 		// mostly well-formed amounts (whole cents up to 2^53 of them, the big round ones), so the sums get checked
@@ -63,12 +63,12 @@ describe('validateOrder', () => {
 		);
 		const totals = fc.record({ subtotal: money, shipping: money, tax: money, discount: money, total: money });
 		const currency = fc.oneof({ arbitrary: fc.constantFrom('USD', 'JPY', 'KWD', 'CLF'), weight: 6 }, { arbitrary: fc.constantFrom('usd', 'XXX', 'US$', ''), weight: 1 }, { arbitrary: hostileString(4), weight: 1 });
-		checkProperty({ name: 'validate.edgeAmounts', numRuns: 800, seed: 1802003 }, [totals, money, money, fc.oneof(fc.integer(), amountLike), currency], (t, unitPrice, lineTotal, quantity, c) => {
+		checkProperty({ name: 'validate.edgeAmounts', numRuns: 1500, seed: 1802003 }, [totals, money, money, fc.oneof(fc.integer(), amountLike), currency], (t, unitPrice, lineTotal, quantity, c) => {
 			const base = makeOrder();
 			const order = { ...base, currency: c, totals: t, lines: [{ ...base.lines[0], unitPrice, lineTotal, quantity }] };
 			const problems = validateOrder(order);
 			wellFormed(problems);
 			if (problems.length === 0) storable(order as CanonicalOrder);
 		});
-	});
+	}, PROPERTY_TIMEOUT_MS);
 });
