@@ -69,3 +69,27 @@ export function loadSeeds(): Record<SeedChannel, unknown[]> {
 
 	return { shopify, amazon, ebay, woocommerce, walmart };
 }
+
+/** A place in a parsed JSON payload: an object's key or an array's index (what the fuzz mutations act on). */
+export type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
+
+/** Every place in a payload, depth first (nesting past 40 levels is not walked). */
+export function slots(root: unknown): Slot[] {
+	const out: Slot[] = [];
+	const walk = (v: unknown, depth: number) => {
+		if (depth > 40 || typeof v !== 'object' || v === null) return;
+		if (Array.isArray(v)) {
+			v.forEach((x, i) => {
+				out.push({ parent: v, key: i });
+				walk(x, depth + 1);
+			});
+		} else {
+			for (const k of Object.keys(v)) {
+				out.push({ parent: v as Record<string, unknown>, key: k });
+				walk((v as Record<string, unknown>)[k], depth + 1);
+			}
+		}
+	};
+	walk(root, 0);
+	return out;
+}

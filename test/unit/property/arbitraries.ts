@@ -5,6 +5,7 @@
  * (a value deleted, replaced, an extra field added, hostile text spliced into a string).
  */
 import fc from 'fast-check';
+import { slots } from '../channels/payload-seeds';
 
 /** Characters that mean something to some part of the pack or to what reads its output. */
 const SPECIAL_CHARS = [
@@ -92,28 +93,6 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 	fc.record({ op: fc.constant('extra' as const), at: fc.nat(), key: fc.oneof(hostileString(8), fc.constantFrom('__proto__', 'constructor', 'toString', '_fixture')), value: hostileValue }),
 	fc.record({ op: fc.constant('splice' as const), at: fc.nat(), text: hostileString(6), where: fc.nat() }),
 );
-
-type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
-
-function slots(root: unknown): Slot[] {
-	const out: Slot[] = [];
-	const walk = (v: unknown, depth: number) => {
-		if (depth > 30 || typeof v !== 'object' || v === null) return;
-		if (Array.isArray(v)) {
-			v.forEach((x, i) => {
-				out.push({ parent: v, key: i });
-				walk(x, depth + 1);
-			});
-		} else {
-			for (const k of Object.keys(v)) {
-				out.push({ parent: v as Record<string, unknown>, key: k });
-				walk((v as Record<string, unknown>)[k], depth + 1);
-			}
-		}
-	};
-	walk(root, 0);
-	return out;
-}
 
 /** Applies mutations to `root` in place (slot indexes taken modulo the slots there are); returns root. */
 export function applyMutations<T>(root: T, mutations: readonly Mutation[]): T {

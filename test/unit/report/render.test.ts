@@ -1,6 +1,18 @@
 /** The renderers on constructed results: CSV quoting and formula defusing, Markdown lines, self-contained escaped HTML. */
 import { toCsv, toHtml, toMarkdown, type ReportResult } from '../../../lib/report';
 
+/** A top-SKUs result with these rows (sku, units) */
+function topSkus(rows: ReportResult['rows']): ReportResult {
+	return result({
+		report: 'topSkus',
+		columns: [
+			{ key: 'sku', label: 'SKU', type: 'text' },
+			{ key: 'units', label: 'Units', type: 'int' },
+		],
+		rows,
+	});
+}
+
 function result(over: Partial<ReportResult>): ReportResult {
 	return {
 		report: 'byChannel',
@@ -37,18 +49,11 @@ describe('CSV', () => {
 
 	it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas in text', () => {
 		const csv = toCsv(
-			result({
-				report: 'topSkus',
-				columns: [
-					{ key: 'sku', label: 'SKU', type: 'text' },
-					{ key: 'units', label: 'Units', type: 'int' },
-				],
-				rows: [
-					{ sku: 'A,"B"\nC', units: -3 },
-					{ sku: '=HYPERLINK("http://x")', units: 1 },
-					{ sku: '@SUM(1)', units: 2 },
-				],
-			}),
+			topSkus([
+				{ sku: 'A,"B"\nC', units: -3 },
+				{ sku: '=HYPERLINK("http://x")', units: 1 },
+				{ sku: '@SUM(1)', units: 2 },
+			]),
 		);
 		expect(csv).toBe('sku,units\r\n"A,""B""\nC",-3\r\n"\'=HYPERLINK(""http://x"")",1\r\n\'@SUM(1),2\r\n');
 	});
@@ -82,22 +87,15 @@ describe('Markdown summary', () => {
 
 	it('writes SKUs, rule names and channels as inert text: no link, image, HTML, heading, list or emphasis (issue 18)', () => {
 		const md = toMarkdown(
-			result({
-				report: 'topSkus',
-				columns: [
-					{ key: 'sku', label: 'SKU', type: 'text' },
-					{ key: 'units', label: 'Units', type: 'int' },
-				],
-				rows: [
-					{ sku: '[click me](https://evil.example/x)', units: 9 },
-					{ sku: '<img src=x onerror=alert(1)>', units: 8 },
-					{ sku: 'A\n# Heading\n\n- item', units: 7 },
-					{ sku: '**bold** _it_ `code` ~~gone~~ | a | b |', units: 6 },
-					{ sku: 'https://evil.example www.evil.example user@evil.example', units: 5 },
-					{ sku: '    indented', units: 4 },
-					{ sku: '![i](data:x) &lt;b&gt; \\[x]', units: 3 },
-				],
-			}),
+			topSkus([
+				{ sku: '[click me](https://evil.example/x)', units: 9 },
+				{ sku: '<img src=x onerror=alert(1)>', units: 8 },
+				{ sku: 'A\n# Heading\n\n- item', units: 7 },
+				{ sku: '**bold** _it_ `code` ~~gone~~ | a | b |', units: 6 },
+				{ sku: 'https://evil.example www.evil.example user@evil.example', units: 5 },
+				{ sku: '    indented', units: 4 },
+				{ sku: '![i](data:x) &lt;b&gt; \\[x]', units: 3 },
+			]),
 		);
 		expect(md.split('\n')).toEqual([
 			'**Top SKUs yesterday (2026-05-01, UTC)**',
@@ -166,14 +164,7 @@ describe('HTML page', () => {
 
 	it('the summary block escapes the data for HTML and never lets it open or close a tag', () => {
 		const html = toHtml(
-			result({
-				report: 'topSkus',
-				columns: [
-					{ key: 'sku', label: 'SKU', type: 'text' },
-					{ key: 'units', label: 'Units', type: 'int' },
-				],
-				rows: [{ sku: '**</strong><script>x</script>\u0002\u0001', units: 1 }],
-			}),
+			topSkus([{ sku: '**</strong><script>x</script>\u0002\u0001', units: 1 }]),
 		);
 		const summary = /<div class="summary">([\s\S]*?)<\/div>/.exec(html)![1];
 		expect(summary).toBe('<p><strong>Top SKUs yesterday (2026-05-01, UTC)</strong></p>\n<p>**&lt;/strong&gt;&lt;script&gt;x&lt;/script&gt;: 1 units</p>');

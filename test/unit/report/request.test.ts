@@ -2,23 +2,15 @@
  * runReport's request from node parameters that an expression filled with the wrong type: a ReportError or
  * PeriodError naming the option, not a TypeError (found by the parameters.report property).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PeriodError, ReportError, runReport, type ReportRequest } from '../../../lib/report';
-import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
+import { closeStores, STORES } from './stores';
 
-let dir: string;
 let store: Store;
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'oms-report-request-'));
-	store = await openSqliteStore(join(dir, 'oms.sqlite'));
+	store = await STORES[0].open(() => new Date('2026-05-02T12:00:00Z'));
 });
-afterAll(async () => {
-	await store.close();
-	rmSync(dir, { recursive: true, force: true });
-});
+afterAll(closeStores);
 
 const now = () => new Date('2026-05-02T12:00:00Z');
 const run = (over: Record<string, unknown>) => runReport(store, { report: 'byChannel', period: { preset: 'yesterday' }, ...over } as unknown as ReportRequest, now);
