@@ -85,23 +85,48 @@ export function ruleFieldsFromParameters(p: RuleFieldParameters | undefined | nu
 
 /** Build the rule set from the node's parameters (see the shape above). Channel names are trimmed. */
 export function ruleSetFromParameters(params: RuleSetParameters): ChannelRuleSet {
-	const channels: ChannelRule[] = (params.channelRules?.rule ?? []).map((r) => {
-		const fields = ruleFieldsFromParameters(r.options);
-		const share = given(r.sharePercent);
-		const rule: ChannelRule = { channel: typeof r.channel === 'string' ? r.channel.trim() : (r.channel as string), ...fields };
-		if (share !== undefined) rule.sharePercent = share as number;
-		return rule;
-	});
+	// A parameter an expression filled with the wrong shape (a text where a list goes, null for an entry) is passed
+	// on as it is, so that validateChannelRuleSet names it with its path instead of this failing on it.
+	const p = (isRecord(params) ? params : {}) as RuleSetParameters;
+	const rules = listIn(p.channelRules, 'rule');
+	const channels = Array.isArray(rules)
+		? rules.map((r): ChannelRule => {
+				if (!isRecord(r)) return r as ChannelRule;
+				const fields = ruleFieldsFromParameters(r.options as RuleFieldParameters);
+				const share = given(r.sharePercent);
+				const rule: ChannelRule = { channel: typeof r.channel === 'string' ? r.channel.trim() : (r.channel as string), ...fields };
+				if (share !== undefined) rule.sharePercent = share as number;
+				return rule;
+			})
+		: (rules as ChannelRule[]);
 	const rs: ChannelRuleSet = { channels };
-	const defaults = ruleFieldsFromParameters(params.defaultRule);
+	const defaults = ruleFieldsFromParameters(p.defaultRule);
 	if (Object.keys(defaults).length) rs.defaults = defaults;
-	const overrides: SkuOverride[] = (params.skuOverrides?.override ?? []).map((o) => ({
-		pattern: typeof o.pattern === 'string' ? o.pattern.trim() : (o.pattern as string),
-		channel: typeof o.channel === 'string' && o.channel.trim() ? o.channel.trim() : '*',
-		...ruleFieldsFromParameters(o.fields),
-	}));
-	if (overrides.length) rs.skuOverrides = overrides;
+	const list = listIn(p.skuOverrides, 'override');
+	const overrides = Array.isArray(list)
+		? list.map((o): SkuOverride => {
+				if (!isRecord(o)) return o as SkuOverride;
+				return {
+					pattern: typeof o.pattern === 'string' ? o.pattern.trim() : (o.pattern as string),
+					channel: typeof o.channel === 'string' && o.channel.trim() ? o.channel.trim() : '*',
+					...ruleFieldsFromParameters(o.fields as RuleFieldParameters),
+				};
+			})
+		: (list as SkuOverride[]);
+	if (!Array.isArray(overrides) || overrides.length) rs.skuOverrides = overrides;
 	return rs;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `collection[key]` of a fixed collection parameter: [] when the collection or its list is absent, else as given */
+function listIn(collection: unknown, key: string): unknown {
+	if (collection === undefined || collection === null) return [];
+	if (!isRecord(collection)) return collection;
+	const v = (collection as Record<string, unknown>)[key];
+	return v === undefined || v === null ? [] : v;
 }
 
 /**

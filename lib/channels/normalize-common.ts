@@ -8,6 +8,7 @@
  */
 import { fromMinor, isValidCurrency, minorUnits, toMinor } from '../order/money';
 import { isCountryCode, normalizeAddress, normalizeCountry, normalizeEmail, normalizePhone } from '../order/address';
+import { storableText, unstorableIn } from '../order/storable';
 import type { Address, CanonicalOrder, Customer, OrderLine, Readiness, Risk, Shipping, ShippingLevel } from '../order/types';
 
 export type Json = Record<string, unknown>;
@@ -91,10 +92,13 @@ function describe(v: unknown): string {
 
 const MAX_TEXT = 2000;
 
-/** Trimmed non-empty text from a string or a finite number; null for anything else (objects, booleans, ""). */
+/**
+ * Trimmed non-empty text from a string or a finite number; null for anything else (objects, booleans, ""). Free
+ * text: a NUL is dropped and an unpaired surrogate becomes U+FFFD, since no store can keep them (lib/order/storable.ts).
+ */
 export function text(v: unknown): string | null {
 	if (typeof v === 'string') {
-		const t = v.trim();
+		const t = storableText(v).trim();
 		if (t === '') return null;
 		return t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
 	}
@@ -109,10 +113,23 @@ export function optId(ctx: Ctx, v: unknown, field: string): string | null {
 		const t = v.trim();
 		if (t === '') return null;
 		if (t.length > 200) ctx.invalid(field, 'identifier longer than 200 characters');
+		unstorableId(ctx, t, field);
 		return t;
 	}
 	if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
 	return ctx.invalid(field, `expected an identifier, got ${describe(v)}`);
+}
+
+/** Refuses an identifier no store can keep: cleaning it could turn it into another one (lib/order/storable.ts). */
+function unstorableId(ctx: Ctx, v: string, field: string): void {
+	const bad = unstorableIn(v);
+	if (bad) ctx.invalid(field, `identifier contains ${bad}, which the store cannot keep`);
+}
+
+/** An identifier given as free-form text (a SKU, a buyer's user name): text(), refused when no store can keep it. */
+export function idText(ctx: Ctx, v: unknown, field: string): string | null {
+	if (typeof v === 'string') unstorableId(ctx, v, field);
+	return text(v);
 }
 
 export function reqId(ctx: Ctx, v: unknown, field: string): string {

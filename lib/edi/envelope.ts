@@ -108,8 +108,31 @@ export function checkPartner(p: PartnerSettings): PartnerSettings {
 	for (const [name, v] of delims) if (!SPECIAL(v)) problems.push(`${name} must be one special character (not a letter, digit or blank), got '${String(v ?? '')}'`);
 	const vals = delims.map(([, v]) => v);
 	if (new Set(vals).size !== vals.length) problems.push(`The separators must all differ (got ${delims.map(([n, v]) => `${n} '${String(v)}'`).join(', ')})`);
+	// The envelope's values cannot hold a separator either: X12 has no escape, so a password with '*' in ISA04
+	// would build an interchange that no parser (this package's included) reads back. Refused, named, never escaped.
+	// The ISA is fixed width, so its values are printable ASCII (one character, one position).
+	const envelopeValues: Array<[string, unknown]> = [
+		['Authorization Information (ISA02)', p.authInfo],
+		['Security Information (ISA04)', p.securityInfo],
+		['Sender ID (ISA06)', p.senderId],
+		['Receiver ID (ISA08)', p.receiverId],
+		['Sender Application Code (GS02)', p.senderCode],
+		['Receiver Application Code (GS03)', p.receiverCode],
+	];
+	for (const [name, v] of envelopeValues) {
+		if (typeof v !== 'string' || v === '') continue;
+		const bad = [...v].find((c) => c < ' ' || c > '~');
+		if (bad !== undefined) problems.push(`${name} may only hold printable ASCII characters, got ${JSON.stringify(bad)}`);
+		for (const [dname, d] of delims) {
+			if (typeof d === 'string' && d !== '' && v.includes(d)) problems.push(`${name} contains the ${dname} '${printableChar(d)}': X12 has no escape, so change the value or the separator`);
+		}
+	}
 	if (problems.length) throw new EdiBuildError(`EDI trading partner settings: ${problems.join('; ')}`);
 	return p;
+}
+
+function printableChar(c: string): string {
+	return c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : c;
 }
 
 /** Control numbers are unique per sender/receiver pair */

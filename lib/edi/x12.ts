@@ -5,7 +5,8 @@
  * the segment (1-based position in the interchange, ISA = 1), its id and the element; nothing is guessed.
  *
  * Tolerated, because it never changes meaning: a UTF-8 byte order mark, line breaks and blanks between segments
- * (after a terminator), and a missing terminator after the last IEA at the end of the text.
+ * (after a terminator, whatever it is: `~` then CR LF, or CR LF itself as the terminator, read as CR then a line
+ * break), and a missing terminator after the last IEA at the end of the text.
  */
 
 export interface Delimiters {
@@ -167,6 +168,9 @@ export function x12Date(seg: Segment, n: number, timeElement?: number): string {
 	return iso;
 }
 
+/** Blanks and line breaks from a position (sticky) */
+const BLANKS = /\s+/y;
+
 const ISA_LENGTHS = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1];
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/;
 
@@ -269,11 +273,11 @@ function parseOne(src: string): { interchange: Interchange; rest: string } {
 	const groups: FunctionalGroup[] = [];
 	let group: FunctionalGroup | null = null;
 	let tx: TransactionSet | null = null;
-	const blank = terminator === '\n' || terminator === '\r' ? /^[ \t]+/ : /^\s+/;
 	for (;;) {
-		// skip the blanks and line breaks between segments
-		const lead = blank.exec(src.slice(pos, pos + 256));
-		if (lead) pos += lead[0].length;
+		// skip the blanks and line breaks between segments: a segment id never starts with one, so this holds whatever
+		// the terminator is (a CR LF file whose terminator is read as CR, blank lines in a line-break-terminated one)
+		BLANKS.lastIndex = pos;
+		if (BLANKS.exec(src)) pos = BLANKS.lastIndex;
 		if (pos >= src.length) {
 			const open = tx ? `SE missing: transaction set ${tx.setId} ${tx.controlNumber} (segment ${tx.position}) is not closed` : group ? `GE missing: group ${group.controlNumber} (segment ${group.position}) is not closed` : 'IEA missing';
 			throw new X12ParseError(`${open}; the interchange ${header.controlNumber} ends without IEA`, { position: position + 1 });

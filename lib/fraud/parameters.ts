@@ -177,9 +177,11 @@ export function ruleSetFromParameters(params: FraudRuleParameters): PartialRuleS
 			rules[name] = rule;
 		}
 	}
-	const velocity = params.velocityRules?.rule;
+	const velocity = isObject(params.velocityRules) ? params.velocityRules.rule : undefined;
 	if (Array.isArray(velocity) && velocity.length > 0) {
-		rules.velocity = velocity.map((v) => {
+		rules.velocity = velocity.map((v: unknown) => {
+			// an entry of the wrong shape (an expression's null) is passed on for validateRuleSet to name
+			if (!isObject(v)) return v;
 			const rule: Params = {};
 			put(rule, 'enabled', v.enabled ?? true);
 			put(rule, 'key', v.key);

@@ -6,6 +6,7 @@
  */
 import { isCountryCode, normalizeCountry } from './address';
 import { fromMinor, isValidCurrency, minorUnits, toMinor } from './money';
+import { unstorableIn } from './storable';
 import { READINESS, SHIPPING_LEVELS } from './types';
 import type { CanonicalOrder, ValidationProblem } from './types';
 
@@ -190,7 +191,10 @@ function checkTotals(c: Checker, path: string, v: unknown): void {
 	const { subtotal, shipping, tax, discount, total } = m;
 	if (subtotal !== null && shipping !== null && tax !== null && discount !== null && total !== null && c.decimals !== null) {
 		const expected = subtotal + shipping + tax - discount;
-		if (expected !== total) {
+		if (!Number.isSafeInteger(subtotal + shipping + tax) || !Number.isSafeInteger(expected)) {
+			// past 2^53 minor units a sum is no longer exact, so it cannot be checked (nor stored exactly)
+			c.add(key(path, 'total'), `cannot be checked: subtotal + shipping + tax - discount is too large to be handled exactly in ${c.currency} (more than ${Number.MAX_SAFE_INTEGER} minor units)`);
+		} else if (expected !== total) {
 			const fmt = (minor: number) => fromMinor(minor, c.currency).toFixed(c.decimals ?? 2);
 			c.add(
 				key(path, 'total'),
@@ -378,7 +382,48 @@ export function validateOrder(order: unknown): ValidationProblem[] {
 	if (o.fraud !== undefined) checkFraud(c, '$.fraud', o.fraud);
 	if (o.allocation !== undefined) checkAllocation(c, '$.allocation', o.allocation);
 	if (o.wms !== undefined) checkWms(c, '$.wms', o.wms);
+	c.problems.push(...unstorableIdentifiers(o));
 	return c.problems;
+}
+
+/**
+ * Identifiers that hold a character no store can keep (NUL, an unpaired surrogate: lib/order/storable.ts). They are
+ * refused, never cleaned: an identifier changed in silence could become another order's, line's, SKU's or
+ * customer's. (Free text holding them is cleaned by the store instead.) Reads only what is there: the shape is
+ * validateOrder's business.
+ */
+export function unstorableIdentifiers(order: unknown): ValidationProblem[] {
+	const problems: ValidationProblem[] = [];
+	if (!isObj(order)) return problems;
+	const check = (path: string, v: unknown) => {
+		if (typeof v !== 'string') return;
+		const bad = unstorableIn(v);
+		if (bad) problems.push({ path, message: `must not contain ${bad}: an identifier is kept exactly as given, and the store cannot keep this character` });
+	};
+	const each = (path: string, list: unknown, fn: (p: string, item: Obj) => void) => {
+		if (Array.isArray(list)) list.forEach((item: unknown, i) => isObj(item) && fn(`${path}[${i}]`, item));
+	};
+	check('$.omsId', order.omsId);
+	check('$.channel', order.channel);
+	check('$.channelOrderId', order.channelOrderId);
+	if (isObj(order.customer)) check('$.customer.channelCustomerId', order.customer.channelCustomerId);
+	each('$.lines', order.lines, (p, l) => {
+		check(`${p}.lineId`, l.lineId);
+		check(`${p}.sku`, l.sku);
+	});
+	if (isObj(order.allocation)) each('$.allocation.lines', order.allocation.lines, (p, l) => check(`${p}.sku`, l.sku));
+	if (isObj(order.wms)) {
+		check('$.wms.provider', order.wms.provider);
+		check('$.wms.reference', order.wms.reference);
+		each('$.wms.shipments', order.wms.shipments, (p, s) => {
+			check(`${p}.packageKey`, s.packageKey);
+			each(`${p}.lines`, s.lines, (lp, l) => {
+				check(`${lp}.sku`, l.sku);
+				check(`${lp}.lineId`, l.lineId);
+			});
+		});
+	}
+	return problems;
 }
 
 /** One line a problem: "$.lines[0].quantity: must be a positive integer, got -2". */

@@ -4,7 +4,7 @@
  * HTML page with SVG charts, a short Markdown summary). Imports nothing from n8n.
  */
 import type { Store } from '../store/types';
-import { checkTimeZone, previousPeriod, resolvePeriod, type Period, type PeriodInput } from './period';
+import { checkTimeZone, describeValue, PERIOD_PRESETS, previousPeriod, resolvePeriod, type Period, type PeriodInput } from './period';
 import { backorders } from './reports/backorders';
 import { byChannel } from './reports/byChannel';
 import { byDay } from './reports/byDay';
@@ -40,14 +40,13 @@ export class ReportError extends Error {
 
 /** Run a report against the store as of the clock's now. */
 export async function runReport(store: Store, request: ReportRequest, clock: () => Date = () => new Date()): Promise<ReportResult> {
-	const def = REPORTS[request.report];
-	if (!def) throw new ReportError(`Unknown report "${String(request.report)}": use one of ${REPORT_NAMES.join(', ')}`);
+	const def = typeof request.report === 'string' && Object.prototype.hasOwnProperty.call(REPORTS, request.report) ? REPORTS[request.report] : undefined;
+	if (!def) throw new ReportError(`Unknown report ${describeValue(request.report)}: use one of ${REPORT_NAMES.join(', ')}`);
 	const now = clock();
+	if (typeof request.period !== 'object' || request.period === null) throw new ReportError(`The period must name a preset (${PERIOD_PRESETS.join(', ')}), not ${describeValue(request.period)}`);
 	const timeZone = checkTimeZone(request.period.timeZone);
-	const options = { ...(request.options ?? {}) };
-	if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
-		throw new ReportError(`Limit must be a whole number of at least 1, not ${String(options.limit)}`);
-	}
+	const options = checkOptions(request.options);
+	if (request.compare !== undefined && typeof request.compare !== 'boolean') throw new ReportError(`Compare must be true or false, not ${describeValue(request.compare)}`);
 	const period = resolvePeriod({ ...request.period, timeZone }, now);
 	const ctx = { store, period, timeZone, now: now.toISOString(), options };
 	const rows = await def.run(ctx);
@@ -81,6 +80,26 @@ export async function runReport(store: Store, request: ReportRequest, clock: () 
 		options,
 		counts: def.counts(options),
 	};
+}
+
+/**
+ * The options as a report reads them, or a ReportError naming the one that is wrong (node parameters can be
+ * expressions, so any value can arrive here).
+ */
+function checkOptions(given: unknown): ReportOptions {
+	if (given === undefined || given === null) return {};
+	if (typeof given !== 'object' || Array.isArray(given)) throw new ReportError(`Options must be an object, not ${describeValue(given)}`);
+	const options = { ...(given as ReportOptions) };
+	const { channels, includeUnsold, interval, limit } = options;
+	if (channels !== undefined && (!Array.isArray(channels) || channels.some((c) => typeof c !== 'string'))) {
+		throw new ReportError(`Channels must be a list of channel names, not ${describeValue(channels)}`);
+	}
+	if (includeUnsold !== undefined && typeof includeUnsold !== 'boolean') throw new ReportError(`Include Rejected, Cancelled and Fraud-Review Orders must be true or false, not ${describeValue(includeUnsold)}`);
+	if (interval !== undefined && !['day', 'week', 'month'].includes(interval as string)) throw new ReportError(`Interval must be day, week or month, not ${describeValue(interval)}`);
+	if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+		throw new ReportError(`Limit must be a whole number of at least 1, not ${describeValue(limit)}`);
+	}
+	return options;
 }
 
 /**

@@ -44,6 +44,9 @@ export class PeriodError extends Error {
 }
 
 export function checkTimeZone(timeZone: string | undefined): string {
+	if (timeZone !== undefined && timeZone !== null && typeof timeZone !== 'string') {
+		throw new PeriodError(`The time zone must be an IANA name such as America/Los_Angeles or UTC, not ${describeValue(timeZone)}`);
+	}
 	const tz = (timeZone ?? '').trim() || 'UTC';
 	if (!IANAZone.isValidZone(tz)) throw new PeriodError(`Unknown time zone "${tz}": use an IANA name such as America/Los_Angeles or UTC`);
 	return tz;
@@ -64,7 +67,17 @@ function make(from: DateTime, to: DateTime, tz: string, words: string): Period {
 	};
 }
 
+/** A value a user gave, in a few words, for an error message */
+export function describeValue(v: unknown): string {
+	if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+	if (Array.isArray(v)) return 'a list';
+	if (v === null) return 'null';
+	if (typeof v === 'object') return 'an object';
+	return String(v);
+}
+
 function parseBound(text: string, tz: string, end: boolean): DateTime {
+	if (typeof text !== 'string') throw new PeriodError(`"${end ? 'To' : 'From'}" must be a date (YYYY-MM-DD) or an ISO 8601 date-time, not ${describeValue(text)}`);
 	const t = text.trim();
 	if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {
 		const d = DateTime.fromISO(t, { zone: tz });
@@ -78,6 +91,7 @@ function parseBound(text: string, tz: string, end: boolean): DateTime {
 
 /** The period `input` names, as of `now`. */
 export function resolvePeriod(input: PeriodInput, now: Date): Period {
+	if (typeof input !== 'object' || input === null) throw new PeriodError(`A period must name a preset (${PERIOD_PRESETS.join(', ')}), not ${describeValue(input)}`);
 	const tz = checkTimeZone(input.timeZone);
 	const n = DateTime.fromJSDate(now, { zone: tz });
 	const today = n.startOf('day');

@@ -5,6 +5,10 @@
 import { DEFAULT_LOCATION } from './types';
 import type { CanonicalOrder } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
+import { cleanForStore } from '../order/storable';
+import { InvalidOrderError, unstorableIdentifiers } from '../order/validate';
+import { statusProgress } from '../channels/status';
+import type { Readiness } from '../order/types';
 import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from '../allocation/location';
 import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReserveResult, ReservedPart, StoredOrder } from './types';
 
@@ -28,6 +32,29 @@ export function stableStringify(value: unknown): string {
 
 // ------------------------------------------------------------------ record
 
+/** At most this many cleaned paths are named in a timeline event; the count says how many there were. */
+const CLEANED_NAMED = 20;
+
+/**
+ * The order as both stores keep it (lib/order/storable.ts): an identifier holding NUL or an unpaired surrogate is
+ * refused (InvalidOrderError, with the paths), free text and the raw payload are cleaned. `note` is what the
+ * timeline event says about the cleaning (null when nothing was cleaned).
+ */
+export function storableOrder(order: CanonicalOrder): { order: CanonicalOrder; note: Record<string, unknown> | null } {
+	const problems = unstorableIdentifiers(order);
+	if (problems.length) throw new InvalidOrderError(problems, typeof order.omsId === 'string' ? order.omsId : null);
+	const { value, cleaned } = cleanForStore(order);
+	if (!cleaned.length) return { order, note: null };
+	return {
+		order: value,
+		note: {
+			count: cleaned.length,
+			paths: cleaned.length > CLEANED_NAMED ? [...cleaned.slice(0, CLEANED_NAMED), `… and ${cleaned.length - CLEANED_NAMED} more`] : cleaned,
+			why: 'NUL characters removed and unpaired UTF-16 surrogates replaced by U+FFFD: the store cannot keep them',
+		},
+	};
+}
+
 export type RecordPlan =
 	| { kind: 'insert'; status: OmsStatus; hold: Hold | null; doc: CanonicalOrder }
 	| { kind: 'duplicate'; reason: 'same_version' | 'older_version' }
@@ -40,16 +67,52 @@ export type RecordPlan =
 
 const DOWNSTREAM_KEYS = ['fraud', 'allocation', 'wms'] as const;
 
+/** Readiness along the lifecycle: a version that is further along is the newer one when the times tie. */
+const READINESS_RANK: Record<Readiness, number> = { pending: 0, ready: 1, shipped: 2, cancelled: 3 };
+
+/** What makes a version of a channel order: everything the channel said, without the OMS's own annotations. */
+const NOT_CONTENT = new Set(['raw', 'fraud', 'allocation', 'wms', 'updatedAt']);
+function channelContent(order: CanonicalOrder): string {
+	const content: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(order)) if (!NOT_CONTENT.has(k)) content[k] = v;
+	return stableStringify(content);
+}
+
+/**
+ * Which of two versions of one channel order is the newer: 1 when `a` is, -1 when `b` is, 0 when they are the same
+ * version. By update time first. Channels write it in whole seconds (WooCommerce date_modified_gmt, Shopify
+ * updated_at, Amazon, EDI), so two saves in one second (created pending, then paid) tie; then, in turn:
+ * - the readiness further along the lifecycle wins (pending < ready < shipped < cancelled): a payment is never
+ *   undone by the pending version arriving late;
+ * - the channel status further along the channel's own lifecycle wins (lib/channels/status statusProgress:
+ *   pending < on-hold < processing on WooCommerce, UNSHIPPED < PARTIALLY_SHIPPED on Amazon...);
+ * - otherwise a fixed order over the content (its canonical JSON): either version may be the later one, but the
+ *   store settles on the same one whichever arrives first, so the two never take turns.
+ * Same time and same content (the raw payload and the OMS's annotations aside) is the same version.
+ */
+export function compareVersions(a: CanonicalOrder, b: CanonicalOrder): -1 | 0 | 1 {
+	const ta = Date.parse(a.updatedAt);
+	const tb = Date.parse(b.updatedAt);
+	if (ta !== tb) return ta > tb ? 1 : -1;
+	const ra = READINESS_RANK[a.readiness] ?? -1;
+	const rb = READINESS_RANK[b.readiness] ?? -1;
+	if (ra !== rb) return ra > rb ? 1 : -1;
+	const progress = statusProgress(a.channel, a.channelStatus, b.channelStatus);
+	if (progress !== 0) return progress;
+	const ca = channelContent(a);
+	const cb = channelContent(b);
+	return ca === cb ? 0 : ca > cb ? 1 : -1;
+}
+
 /** Compare an incoming channel order with what is stored (if anything). */
 export function planRecord(existing: StoredOrder | null, incoming: CanonicalOrder, now: string): RecordPlan {
 	if (!existing) {
 		const { status, hold } = initialStatus(incoming.readiness, now);
 		return { kind: 'insert', status, hold, doc: incoming };
 	}
-	const storedAt = Date.parse(existing.order.updatedAt);
-	const incomingAt = Date.parse(incoming.updatedAt);
-	if (incomingAt === storedAt) return { kind: 'duplicate', reason: 'same_version' };
-	if (incomingAt < storedAt) return { kind: 'duplicate', reason: 'older_version' };
+	const newer = compareVersions(incoming, existing.order);
+	if (newer === 0) return { kind: 'duplicate', reason: 'same_version' };
+	if (newer < 0) return { kind: 'duplicate', reason: 'older_version' };
 
 	// Downstream nodes add, never rewrite: a newer channel version keeps the OMS's own annotations.
 	const doc: CanonicalOrder = { ...incoming };

@@ -6,6 +6,7 @@
  */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
+import { cleanForStore, storableKey, storableText } from '../order/storable';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
 import {
@@ -17,15 +18,18 @@ import {
 	isoUtc,
 	planConsume,
 	planRecord,
+	storableOrder,
 	planReservations,
 	stableStringify,
 	type ReservationPart,
 	type StockCell,
 } from './plan';
 import {
+	eventColumns,
 	holdColumns,
 	lineRows,
 	orderColumns,
+	storableJsonText,
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
@@ -185,7 +189,7 @@ export class PostgresStore implements Store {
 			await this.rows(
 				q,
 				'INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
-				[omsId, at, type, from, to, cause ?? null, detail ? JSON.stringify(detail) : null],
+				[omsId, at, type, from, to, ...eventColumns(cause, detail)],
 			)
 		)[0];
 	}
@@ -209,7 +213,8 @@ export class PostgresStore implements Store {
 		);
 	}
 
-	async recordOrder(order: CanonicalOrder, opts: { cause?: string } = {}): Promise<RecordResult> {
+	async recordOrder(input: CanonicalOrder, opts: { cause?: string } = {}): Promise<RecordResult> {
+		const { order, note } = storableOrder(input);
 		const cols = orderColumns(order);
 		return this.tx(async (c) => {
 			const now = this.now();
@@ -248,6 +253,7 @@ export class PostgresStore implements Store {
 					channelStatus: order.channelStatus,
 					readiness: order.readiness,
 					...(hold ? { hold: hold.reason } : {}),
+					...(note ? { cleaned: note } : {}),
 				});
 				return { outcome: 'new', stored: await this.mustReadOrder(c, order.omsId), changes: [] };
 			}
@@ -255,6 +261,7 @@ export class PostgresStore implements Store {
 				changes: plan.changes,
 				channelStatus: order.channelStatus,
 				channelUpdatedAt: order.updatedAt,
+				...(note ? { cleaned: note } : {}),
 			});
 			return { outcome: 'updated', stored: await this.mustReadOrder(c, order.omsId), changes: plan.changes };
 		});
@@ -319,7 +326,7 @@ export class PostgresStore implements Store {
 	): Promise<StoredOrder> {
 		return this.tx(async (c) => {
 			const prev = await this.mustReadOrder(c, omsId, true);
-			const doc = { ...prev.order, [key]: value };
+			const doc = { ...prev.order, [key]: cleanForStore(value).value };
 			const now = this.now();
 			await c.query('UPDATE orders SET doc = $1, changed_at = $2, version = version + 1 WHERE oms_id = $3', [JSON.stringify(doc), now, omsId]);
 			await this.insertEvent(c, omsId, now, event.type ?? key, prev.status, prev.status, event.cause, event.detail ?? { [key]: value as never });
@@ -331,10 +338,10 @@ export class PostgresStore implements Store {
 		if (!entries.length) return { missing: [] };
 		const ids = entries.map((e) => e.omsId);
 		const keys = entries.map((e) => e.key);
-		const values = entries.map((e) => JSON.stringify(e.value ?? null));
+		const values = entries.map((e) => storableJsonText(e.value));
 		const types = entries.map((e) => e.event?.type ?? e.key);
-		const causes = entries.map((e) => e.event?.cause ?? null);
-		const details = entries.map((e) => JSON.stringify(e.event?.detail ?? { [e.key]: e.value }));
+		const causes = entries.map((e) => (e.event?.cause ? storableText(e.event.cause) : null));
+		const details = entries.map((e) => storableJsonText(e.event?.detail ?? { [e.key]: e.value }));
 		return this.tx(async (c) => {
 			const now = this.now();
 			// lock in a fixed order, then merge each key into the stored JSON in one statement (entries for the same
@@ -805,7 +812,7 @@ export class PostgresStore implements Store {
 			this.pool,
 			`UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, lease_until = NULL, updated_at = $4
 			 WHERE id = $5 RETURNING *`,
-			[nextAttemptAt ? 'pending' : 'failed', error, nextAttemptAt ? isoUtc(nextAttemptAt) : null, this.now(), id],
+			[nextAttemptAt ? 'pending' : 'failed', storableText(error), nextAttemptAt ? isoUtc(nextAttemptAt) : null, this.now(), id],
 		);
 		return toDelivery(rows[0]);
 	}
@@ -869,7 +876,7 @@ export class PostgresStore implements Store {
 		const rows = await this.rows(
 			this.pool,
 			'INSERT INTO processed (source, id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
-			[source, id, this.now()],
+			[storableKey(source), storableKey(id), this.now()],
 		);
 		return rows.length > 0;
 	}

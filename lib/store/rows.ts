@@ -4,6 +4,7 @@ import { fromMinor, toMinor } from '../order/money';
 import { identityKeys } from '../order/identity';
 import type { Delivery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, StoredOrder, StoredShipment } from './types';
 import { isoUtc } from './plan';
+import { cleanForStore, storableText } from '../order/storable';
 
 export interface OrderColumns {
 	oms_id: string;
@@ -140,7 +141,17 @@ export function toShipment(row: Record<string, unknown>): StoredShipment {
 }
 
 export function holdColumns(hold: Hold | null): [string | null, string | null, string | null] {
-	return hold ? [hold.reason, isoUtc(hold.since), hold.detail] : [null, null, null];
+	return hold ? [hold.reason, isoUtc(hold.since), hold.detail === null || hold.detail === undefined ? null : storableText(hold.detail)] : [null, null, null];
+}
+
+/** An event's cause and detail as both stores write them: text they can keep (lib/order/storable.ts), detail as JSON. */
+export function eventColumns(cause: string | null | undefined, detail: Record<string, unknown> | null | undefined): [string | null, string | null] {
+	return [cause === null || cause === undefined ? null : storableText(cause), detail ? JSON.stringify(cleanForStore(detail).value) : null];
+}
+
+/** A JSON document (annotation, event detail) as both stores write it: every string and key storable. */
+export function storableJsonText(value: unknown): string {
+	return JSON.stringify(cleanForStore(value ?? null).value);
 }
 
 export class OrderNotFoundError extends Error {

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncT, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
+import { cleanForStore, storableKey, storableText } from '../order/storable';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
 import {
@@ -20,13 +21,16 @@ import {
 	partsToJson,
 	type ReservationPart,
 	planRecord,
+	storableOrder,
 	planReservations,
 	type StockCell,
 } from './plan';
 import {
+	eventColumns,
 	holdColumns,
 	lineRows,
 	orderColumns,
+	storableJsonText,
 	OrderNotFoundError,
 	toDelivery,
 	toEvent,
@@ -309,8 +313,7 @@ export class SqliteStore implements Store {
 			type,
 			from,
 			to,
-			cause ?? null,
-			detail ? JSON.stringify(detail) : null,
+			...eventColumns(cause, detail),
 		);
 		return Number(r.lastInsertRowid);
 	}
@@ -331,7 +334,8 @@ export class SqliteStore implements Store {
 		}
 	}
 
-	async recordOrder(order: CanonicalOrder, opts: { cause?: string } = {}): Promise<RecordResult> {
+	async recordOrder(input: CanonicalOrder, opts: { cause?: string } = {}): Promise<RecordResult> {
+		const { order, note } = storableOrder(input);
 		const cols = orderColumns(order);
 		return this.tx(() => {
 			const now = this.now();
@@ -378,6 +382,7 @@ export class SqliteStore implements Store {
 					channelStatus: order.channelStatus,
 					readiness: order.readiness,
 					...(plan.hold ? { hold: plan.hold.reason } : {}),
+					...(note ? { cleaned: note } : {}),
 				});
 				return { outcome: 'new', stored: this.mustReadOrder(order.omsId), changes: [] };
 			}
@@ -420,6 +425,7 @@ export class SqliteStore implements Store {
 				changes: plan.changes,
 				channelStatus: order.channelStatus,
 				channelUpdatedAt: order.updatedAt,
+				...(note ? { cleaned: note } : {}),
 			});
 			return { outcome: 'updated', stored: this.mustReadOrder(order.omsId), changes: plan.changes };
 		});
@@ -511,7 +517,7 @@ export class SqliteStore implements Store {
 	): Promise<StoredOrder> {
 		return this.tx(() => {
 			const prev = this.mustReadOrder(omsId);
-			const doc = { ...prev.order, [key]: value };
+			const doc = { ...prev.order, [key]: cleanForStore(value).value };
 			const now = this.now();
 			this.run('UPDATE orders SET doc = ?, changed_at = ?, version = version + 1 WHERE oms_id = ?', JSON.stringify(doc), now, omsId);
 			this.insertEvent(omsId, now, event.type ?? key, prev.status, prev.status, event.cause, event.detail ?? { [key]: value as never });
@@ -524,10 +530,10 @@ export class SqliteStore implements Store {
 		const tuples = entries.map((e) => [
 			e.omsId,
 			`$.${e.key}`,
-			JSON.stringify(e.value ?? null),
+			storableJsonText(e.value),
 			e.event?.type ?? e.key,
-			e.event?.cause ?? null,
-			JSON.stringify(e.event?.detail ?? { [e.key]: e.value }),
+			e.event?.cause ? storableText(e.event.cause) : null,
+			storableJsonText(e.event?.detail ?? { [e.key]: e.value }),
 		]);
 		const rows = JSON.stringify(tuples);
 		return this.tx(() => {
@@ -988,7 +994,7 @@ export class SqliteStore implements Store {
 			this.run(
 				`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ?`,
 				nextAttemptAt ? 'pending' : 'failed',
-				error,
+				storableText(error),
 				nextAttemptAt ? isoUtc(nextAttemptAt) : null,
 				this.now(),
 				id,
@@ -1060,7 +1066,7 @@ export class SqliteStore implements Store {
 	}
 
 	async markProcessed(source: string, id: string): Promise<boolean> {
-		const r = this.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', source, id, this.now());
+		const r = this.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', storableKey(source), storableKey(id), this.now());
 		return Number(r.changes) > 0;
 	}
 

@@ -84,3 +84,12 @@ describe('fraudGate parameters -> rule set', () => {
 		expect(ruleParameterPath('$.rules.externalScreener.blockOn[0]')).toBe('Rules › External Screener › Block on Verdicts');
 	});
 });
+
+describe('parameters an expression filled with the wrong shape (found by the parameters.fraud property)', () => {
+	it('a velocity rule that is null is named by validation, not a TypeError', () => {
+		const partial = ruleSetFromParameters({ velocityRules: { rule: [null as never, { key: 'email', windowHours: 24, maxOrders: 3, points: 20 }] } });
+		const problems = validateRuleSet(resolveRuleSet(partial));
+		expect(problems.map((p) => p.path)).toContain('$.rules.velocity[0]');
+		expect(ruleParameterPath('$.rules.velocity[0]')).toBe('Velocity Rules › rule 1');
+	});
+});

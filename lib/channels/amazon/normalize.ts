@@ -23,6 +23,7 @@ import {
 	Ctx,
 	customerOf,
 	dig,
+	idText,
 	isObj,
 	levelFromTable,
 	linesSubtotal,
@@ -154,7 +155,7 @@ function from2026(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		const product = obj(it.product);
 		const asin = optId(ctx, product?.asin, `${f}.product.asin`);
 		// No seller SKU (should not happen for a seller's own listing): fall back to the ASIN, prefixed.
-		const sku = text(product?.sellerSku) ?? (asin !== null ? `amazon-asin:${asin}` : ctx.missing(`${f}.product.sellerSku`));
+		const sku = idText(ctx, product?.sellerSku, `${f}.product.sellerSku`) ?? (asin !== null ? `amazon-asin:${asin}` : ctx.missing(`${f}.product.sellerSku`));
 		const unitField = `${f}.product.price.unitPrice`;
 		let unit = money(dig(product, 'price', 'unitPrice'), unitField);
 		if (unit === null) {
@@ -336,7 +337,7 @@ function fromV0(ctx: Ctx, p: V0Parts, raw: unknown, opts: NormalizeOptions): Can
 		const lineId = reqId(ctx, it.OrderItemId, `${f}.OrderItemId`);
 		const quantity = reqQuantity(ctx, it.QuantityOrdered, `${f}.QuantityOrdered`);
 		const asin = optId(ctx, it.ASIN, `${f}.ASIN`);
-		const sku = text(it.SellerSKU) ?? (asin !== null ? `amazon-asin:${asin}` : ctx.missing(`${f}.SellerSKU`));
+		const sku = idText(ctx, it.SellerSKU, `${f}.SellerSKU`) ?? (asin !== null ? `amazon-asin:${asin}` : ctx.missing(`${f}.SellerSKU`));
 		// v0 ItemPrice is the price of the whole line (unit price x quantity); absent on some Pending orders.
 		const total = money(it.ItemPrice, `${f}.ItemPrice`) ?? 0;
 		if (total < 0) ctx.invalid(`${f}.ItemPrice.Amount`, 'negative price');

@@ -15,6 +15,7 @@ import {
 	Ctx,
 	customerOf,
 	dig,
+	idText,
 	isObj,
 	levelFromWords,
 	linesSubtotal,
@@ -72,7 +73,7 @@ export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): C
 		// Listings without a seller SKU: `ebay-item:<legacyItemId>[:<legacyVariationId>]`, else the title.
 		const legacy = optId(ctx, li.legacyItemId, `${f}.legacyItemId`);
 		const variation = optId(ctx, li.legacyVariationId, `${f}.legacyVariationId`);
-		const sku = text(li.sku) ?? (legacy !== null ? `ebay-item:${legacy}${variation !== null ? `:${variation}` : ''}` : title ?? ctx.missing(`${f}.sku`));
+		const sku = idText(ctx, li.sku, `${f}.sku`) ?? (legacy !== null ? `ebay-item:${legacy}${variation !== null ? `:${variation}` : ''}` : title ?? ctx.missing(`${f}.sku`));
 		const total = nonNeg(li.lineItemCost, `${f}.lineItemCost`) ?? ctx.missing(`${f}.lineItemCost`);
 		const by = softTimestamp(ctx, dig(li, 'lineItemFulfillmentInstructions', 'shipByDate'));
 		if (by !== null && (shipBy === null || by < shipBy)) shipBy = by;
@@ -120,7 +121,7 @@ export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): C
 				text(reg?.email) ?? text(shipTo?.email),
 				text(reg?.fullName) ?? text(shipTo?.fullName),
 				text(dig(reg, 'primaryPhone', 'phoneNumber')) ?? text(dig(shipTo, 'primaryPhone', 'phoneNumber')),
-				text(buyer?.username),
+				idText(ctx, buyer?.username, 'buyer.username'),
 			),
 			shipTo: contact
 				? addressFrom(

@@ -19,6 +19,7 @@ import {
 	Ctx,
 	customerOf,
 	dig,
+	idText,
 	isObj,
 	joinName,
 	levelFromWords,
@@ -68,6 +69,31 @@ export function normalizeShopifyOrder(raw: unknown, opts: NormalizeOptions = {})
 	return isShopifyGraphql(order) ? fromGraphql(ctx, order, raw, opts) : fromRest(ctx, order, raw, opts);
 }
 
+/**
+ * The amount of a MoneyV2 (`shop_money` / `shopMoney`), after checking its currency: Amazon, eBay and Walmart refuse
+ * an amount in another currency than the order's, and so does Shopify (an amount is never taken as the order
+ * currency's when it says otherwise). Undefined when there is no such money object.
+ */
+function shopAmount(ctx: Ctx, m: unknown, field: string, codeKey: 'currency_code' | 'currencyCode', currency: string): unknown {
+	if (!isObj(m)) return undefined;
+	const c = optCurrency(ctx, m[codeKey], `${field}.${codeKey}`);
+	if (c !== null && c !== currency) ctx.invalid(`${field}.${codeKey}`, `${c} differs from the order currency ${currency}`);
+	return m.amount;
+}
+
+/**
+ * Every money set on `holder` (REST `*_set` with `shop_money`, GraphQL `*Set` with `shopMoney`) must be in the order
+ * currency, whether or not this normaliser reads its amount: a payload that mixes currencies is refused as a whole.
+ */
+function checkSets(ctx: Ctx, holder: unknown, field: string, graphql: boolean, currency: string): void {
+	if (!isObj(holder)) return;
+	for (const [k, v] of Object.entries(holder)) {
+		if (!k.endsWith(graphql ? 'Set' : '_set')) continue;
+		const money = graphql ? 'shopMoney' : 'shop_money';
+		shopAmount(ctx, dig(v, money), `${field ? `${field}.` : ''}${k}.${money}`, graphql ? 'currencyCode' : 'currency_code', currency);
+	}
+}
+
 /* ----------------------------------------------------------------------------------------------- REST */
 
 function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): CanonicalOrder {
@@ -85,8 +111,16 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		optCurrency(ctx, opts.currency, 'options.currency') ??
 		ctx.missing('currency');
 	const money = (v: unknown, field: string) => optNonNegMinor(ctx, v, field, currency);
-	const setOr = (plain: string, set: string): number | null =>
-		money(o[plain], plain) ?? money(dig(o, set, 'shop_money', 'amount'), `${set}.shop_money.amount`);
+	// a *_set's shop_money names its currency: one that is not the order's is refused (never taken as the order's),
+	// also when the plain field beside it is the one read
+	const shopMoney = (holder: unknown, set: string, field: string): unknown => shopAmount(ctx, dig(holder, set, 'shop_money'), `${field}.shop_money`, 'currency_code', currency);
+	checkSets(ctx, o, '', false, currency);
+	(arr(o.line_items) ?? []).forEach((li, i) => checkSets(ctx, li, `line_items[${i}]`, false, currency));
+	(arr(o.shipping_lines) ?? []).forEach((sl, i) => checkSets(ctx, sl, `shipping_lines[${i}]`, false, currency));
+	const setOr = (plain: string, set: string): number | null => {
+		const fromSet = shopMoney(o, set, set);
+		return money(o[plain], plain) ?? money(fromSet, `${set}.shop_money.amount`);
+	};
 
 	const items = arr(o.line_items) ?? ctx.missing('line_items');
 	const current: Array<number | null> = [];
@@ -95,10 +129,8 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 		if (!isObj(li)) return ctx.invalid(f, 'expected an object');
 		const lineId = optId(ctx, li.id, `${f}.id`) ?? String(i + 1);
 		const quantity = reqQuantity(ctx, li.quantity, `${f}.quantity`);
-		const unit =
-			optNonNegMinor(ctx, li.price, `${f}.price`, currency) ??
-			optNonNegMinor(ctx, dig(li, 'price_set', 'shop_money', 'amount'), `${f}.price_set.shop_money.amount`, currency) ??
-			ctx.missing(`${f}.price`);
+		const setPrice = shopMoney(li, 'price_set', `${f}.price_set`);
+		const unit = money(li.price, `${f}.price`) ?? money(setPrice, `${f}.price_set.shop_money.amount`) ?? ctx.missing(`${f}.price`);
 		const title = text(li.name) ?? text(li.title);
 		current.push(currentQuantity(li.current_quantity));
 		return {
@@ -115,9 +147,12 @@ function fromRest(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 	const pick = (now: string, orig: string) => (edited ? setOr(now, `${now}_set`) ?? setOr(orig, `${orig}_set`) : setOr(orig, `${orig}_set`));
 
 	const shippingLines = (arr(o.shipping_lines) ?? []).filter(isObj);
-	let shipping = money(dig(o, 'total_shipping_price_set', 'shop_money', 'amount'), 'total_shipping_price_set.shop_money.amount');
+	let shipping = money(shopMoney(o, 'total_shipping_price_set', 'total_shipping_price_set'), 'total_shipping_price_set.shop_money.amount');
 	if (shipping === null) {
-		const parts = shippingLines.map((s, i) => money(s.price, `shipping_lines[${i}].price`) ?? 0);
+		const parts = shippingLines.map((s, i) => {
+			const setPrice = shopMoney(s, 'price_set', `shipping_lines[${i}].price_set`);
+			return money(s.price, `shipping_lines[${i}].price`) ?? money(setPrice, `shipping_lines[${i}].price_set.shop_money.amount`) ?? 0;
+		});
 		shipping = addMinor(ctx, 'shipping_lines', ...parts);
 	}
 	const first = shippingLines[0];
@@ -186,7 +221,7 @@ function restAddress(a: Json) {
  * key instead of an empty SKU; ops map it in the WMS item master if it should ever be stocked.
  */
 function skuOf(ctx: Ctx, sku: unknown, variantId: unknown, title: string | null, lineId: string, field: string): string {
-	const s = text(sku);
+	const s = idText(ctx, sku, field);
 	if (s !== null) return s;
 	const v = optId(ctx, variantId, field.replace(/sku$/, 'variant_id'));
 	if (v !== null) return `shopify-variant:${shopifyGidTail(v)}`;
@@ -253,8 +288,11 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 		optCurrency(ctx, dig(o, 'totalPriceSet', 'shopMoney', 'currencyCode'), 'totalPriceSet.shopMoney.currencyCode') ??
 		optCurrency(ctx, opts.currency, 'options.currency') ??
 		ctx.missing('currencyCode');
+	checkSets(ctx, o, '', true, currency);
+	(connection(o.lineItems) ?? []).forEach((li, i) => checkSets(ctx, li, `lineItems.nodes[${i}]`, true, currency));
+	checkSets(ctx, o.shippingLine, 'shippingLine', true, currency);
 	const setMoney = (name: string): number | null =>
-		optNonNegMinor(ctx, dig(o, name, 'shopMoney', 'amount'), `${name}.shopMoney.amount`, currency);
+		optNonNegMinor(ctx, shopAmount(ctx, dig(o, name, 'shopMoney'), `${name}.shopMoney`, 'currencyCode', currency), `${name}.shopMoney.amount`, currency);
 
 	const items = connection(o.lineItems) ?? ctx.missing('lineItems.nodes');
 	const current: Array<number | null> = [];
@@ -265,9 +303,12 @@ function fromGraphql(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): C
 		const lineId = rawId === null ? String(i + 1) : shopifyGidTail(rawId);
 		const quantity = reqQuantity(ctx, li.quantity, `${f}.quantity`);
 		const unitField = `${f}.originalUnitPriceSet.shopMoney.amount`;
+		const lineMoney = (set: string) => shopAmount(ctx, dig(li, set, 'shopMoney'), `${f}.${set}.shopMoney`, 'currencyCode', currency);
+		const original = lineMoney('originalUnitPriceSet');
+		const discounted = lineMoney('discountedUnitPriceSet');
 		const unit =
-			optNonNegMinor(ctx, dig(li, 'originalUnitPriceSet', 'shopMoney', 'amount'), unitField, currency) ??
-			optNonNegMinor(ctx, dig(li, 'discountedUnitPriceSet', 'shopMoney', 'amount'), `${f}.discountedUnitPriceSet.shopMoney.amount`, currency) ??
+			optNonNegMinor(ctx, original, unitField, currency) ??
+			optNonNegMinor(ctx, discounted, `${f}.discountedUnitPriceSet.shopMoney.amount`, currency) ??
 			ctx.missing(unitField);
 		const title = text(li.name) ?? text(li.title);
 		current.push(currentQuantity(li.currentQuantity));

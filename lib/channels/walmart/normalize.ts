@@ -21,6 +21,7 @@ import {
 	Ctx,
 	customerOf,
 	dig,
+	idText,
 	isObj,
 	levelFromTable,
 	MinorLine,
@@ -98,7 +99,7 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 		const f = `orderLines.orderLine[${i}]`;
 		if (!isObj(l)) return ctx.invalid(f, 'expected an object');
 		const lineId = reqId(ctx, l.lineNumber, `${f}.lineNumber`);
-		const sku = text(dig(l, 'item', 'sku')) ?? ctx.missing(`${f}.item.sku`);
+		const sku = idText(ctx, dig(l, 'item', 'sku'), `${f}.item.sku`) ?? ctx.missing(`${f}.item.sku`);
 		const quantity = reqQuantity(ctx, dig(l, 'orderLineQuantity', 'amount'), `${f}.orderLineQuantity.amount`);
 		let product = 0;
 		let shipping = 0;

@@ -13,6 +13,7 @@ import {
 	buildOrder,
 	Ctx,
 	customerOf,
+	idText,
 	isObj,
 	joinName,
 	levelFromWords,
@@ -90,7 +91,7 @@ export function normalizeWooCommerceOrder(raw: unknown, opts: NormalizeOptions =
 		const variation = optId(ctx, li.variation_id, `${f}.variation_id`);
 		const product = optId(ctx, li.product_id, `${f}.product_id`);
 		const sku =
-			text(li.sku) ??
+			idText(ctx, li.sku, `${f}.sku`) ??
 			(variation !== null && variation !== '0'
 				? `woocommerce-variation:${variation}`
 				: product !== null && product !== '0'

@@ -4,11 +4,11 @@
  * Each has a reader and a writer; read(write(x)) gives x back (the round-trip tests).
  */
 import type { Address, CanonicalOrder, ShippingLevel, WmsShipment } from '../../order/types';
-import { fromMinor, sumMoney, toMinor } from '../../order/money';
+import { fromMinor, isValidCurrency, toMinor } from '../../order/money';
 import { normalizeEmail } from '../../order/address';
 import { validateOrder } from '../../order/validate';
-import { dateOf, timeOf, type OutgoingSet, type OutSegment } from '../envelope';
-import { count, el, need, num, x12Date, X12ParseError, type FunctionalGroup, type Interchange, type Segment, type TransactionSet } from '../x12';
+import { dateOf, EdiBuildError, timeOf, type OutgoingSet, type OutSegment } from '../envelope';
+import { count, el, need, num, ref, x12Date, X12ParseError, type FunctionalGroup, type Interchange, type Segment, type TransactionSet } from '../x12';
 import { addressOf, idPairs, newParty, partyDetail, partySegments, skuOf, type Party } from './common';
 
 // ---------------------------------------------------------------- 850
@@ -40,8 +40,43 @@ function n2(seg: Segment, n: number, what: string): number {
 }
 function cents(amount: number, currency: string, what: string): number {
 	const minor = toMinor(amount, currency);
-	if (toMinor(1, currency) !== 100) throw new Error(`${what}: X12 N2 amounts carry 2 decimals; ${currency} has not 2`);
+	if (toMinor(1, currency) !== 100) throw new EdiBuildError(`${what}: X12 N2 amounts carry 2 decimals; ${currency} has not 2`);
 	return minor;
+}
+
+/**
+ * The currency of a document: CUR02 (or the configured default when there is no CUR), refused at its segment when it
+ * is not an active ISO 4217 code, so a partner's odd CUR is rejected in the 997 instead of failing the reader.
+ */
+function currencyAt(seg: Segment, n: number, code: string, what: string): string {
+	const c = code.trim().toUpperCase();
+	if (!isValidCurrency(c)) {
+		throw new X12ParseError(`${what} '${code}' is not an ISO 4217 currency code (e.g. USD)`, { position: seg.position, segmentId: seg.id, element: n });
+	}
+	return c;
+}
+
+/** An amount read from element n of a segment, in integer minor units of `currency`; refused there when not exact. */
+function minorAt(seg: Segment, n: number, amount: number, currency: string, what: string): number {
+	let minor: number | null = null;
+	try {
+		minor = toMinor(amount, currency);
+	} catch {
+		// not finite, or past 2^53 minor units
+	}
+	if (minor === null || !Number.isSafeInteger(minor)) {
+		throw new X12ParseError(`${ref(seg.id, n)} ${what} ${el(seg, n) || String(amount)} is too large to be handled exactly`, { position: seg.position, segmentId: seg.id, element: n });
+	}
+	return minor;
+}
+
+/** a + b in minor units, refused at `seg` (element n) when the sum leaves the exact range */
+function addAt(seg: Segment, n: number, a: number, b: number, what: string): number {
+	const sum = a + b;
+	if (!Number.isSafeInteger(sum)) {
+		throw new X12ParseError(`${ref(seg.id, n)} ${what} brings the total past what can be handled exactly`, { position: seg.position, segmentId: seg.id, element: n });
+	}
+	return sum;
 }
 
 export function read850(tx: TransactionSet, ctx: { interchange: Interchange; group: FunctionalGroup }, opts: Read850Options): CanonicalOrder {
@@ -60,9 +95,9 @@ export function read850(tx: TransactionSet, ctx: { interchange: Interchange; gro
 	let party: Party | null = null;
 	let headerEmail: string | null = null;
 	let headerPhone: string | null = null;
-	let shipping = 0;
-	let discount = 0;
-	let tax = 0;
+	// header charges, allowances and taxes with the segment and element each came from (converted once the
+	// currency is known, which CUR may give after them)
+	const amounts: Array<{ kind: 'shipping' | 'discount' | 'tax'; seg: Segment; n: number; amount: number }> = [];
 	interface Line {
 		seg: Segment;
 		lineId: string;
@@ -84,7 +119,7 @@ export function read850(tx: TransactionSet, ctx: { interchange: Interchange; gro
 		if (!line && party && partyDetail(party, s)) continue;
 		switch (s.id) {
 			case 'CUR':
-				currency = need(s, 2, 'currency code').toUpperCase();
+				currency = currencyAt(s, 2, need(s, 2, 'currency code'), 'CUR02 currency');
 				break;
 			case 'PER':
 				for (let i = 3; i <= 7; i += 2) {
@@ -101,12 +136,12 @@ export function read850(tx: TransactionSet, ctx: { interchange: Interchange; gro
 			case 'SAC': {
 				if (line) break;
 				const amount = el(s, 5) ? n2(s, 5, 'amount') : 0;
-				if (el(s, 1) === 'C' && el(s, 2) === 'D240') shipping += amount;
-				else if (el(s, 1) === 'A') discount += amount;
+				if (el(s, 1) === 'C' && el(s, 2) === 'D240') amounts.push({ kind: 'shipping', seg: s, n: 5, amount });
+				else if (el(s, 1) === 'A') amounts.push({ kind: 'discount', seg: s, n: 5, amount });
 				break;
 			}
 			case 'TXI':
-				if (!line) tax += num(s, 2, 'tax amount');
+				if (!line) amounts.push({ kind: 'tax', seg: s, n: 2, amount: num(s, 2, 'tax amount') });
 				break;
 			case 'PO1': {
 				party = null;
@@ -142,25 +177,34 @@ export function read850(tx: TransactionSet, ctx: { interchange: Interchange; gro
 		const n = count(ctt, 1, 'number of line items');
 		if (n !== lines.length) throw new X12ParseError(`CTT01 line count ${n} does not match ${lines.length} PO1 segments`, { position: ctt.position, segmentId: 'CTT', element: 1 });
 	}
-	currency = currency ?? (opts.defaultCurrency ? opts.defaultCurrency.toUpperCase() : null);
+	if (!currency && opts.defaultCurrency) currency = currencyAt(beg, 3, opts.defaultCurrency, `850 ${po} has no CUR segment, and the default currency`);
 	if (!currency) throw new X12ParseError(`850 ${po} has no CUR segment and no default currency is set`, { position: beg.position, segmentId: 'BEG' });
 	const cur = currency;
-	const orderLines = lines.map((l) => ({
-		lineId: l.lineId,
-		sku: l.sku,
-		title: l.title,
-		quantity: l.quantity,
-		unitPrice: fromMinor(toMinor(l.unitPrice, cur), cur),
-		lineTotal: fromMinor(toMinor(l.unitPrice, cur) * l.quantity, cur),
-	}));
-	const subtotal = sumMoney(orderLines.map((l) => l.lineTotal), cur);
-	const total = fromMinor(toMinor(subtotal, cur) + toMinor(shipping, cur) + toMinor(tax, cur) - toMinor(discount, cur), cur);
+	let subtotalMinor = 0;
+	const orderLines = lines.map((l) => {
+		const unit = minorAt(l.seg, 4, l.unitPrice, cur, 'unit price');
+		const lineTotal = unit * l.quantity;
+		if (!Number.isSafeInteger(lineTotal)) {
+			throw new X12ParseError(`PO102 quantity ${l.quantity} times PO104 unit price ${el(l.seg, 4)} is too large to be handled exactly`, { position: l.seg.position, segmentId: 'PO1', element: 2 });
+		}
+		subtotalMinor = addAt(l.seg, 4, subtotalMinor, lineTotal, 'line amount');
+		return { lineId: l.lineId, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: fromMinor(unit, cur), lineTotal: fromMinor(lineTotal, cur) };
+	});
+	const sums = { shipping: 0, discount: 0, tax: 0 };
+	for (const a of amounts) sums[a.kind] = addAt(a.seg, a.n, sums[a.kind], minorAt(a.seg, a.n, a.amount, cur, a.kind), a.kind);
+	let totalMinor = subtotalMinor;
+	for (const a of amounts) totalMinor = addAt(a.seg, a.n, totalMinor, a.kind === 'discount' ? -minorAt(a.seg, a.n, a.amount, cur, a.kind) : minorAt(a.seg, a.n, a.amount, cur, a.kind), a.kind);
+	const subtotal = fromMinor(subtotalMinor, cur);
+	const shipping = fromMinor(sums.shipping, cur);
+	const discount = fromMinor(sums.discount, cur);
+	const tax = fromMinor(sums.tax, cur);
+	const total = fromMinor(totalMinor, cur);
 	for (const a of amts) {
 		const q = el(a, 1);
 		const v = num(a, 2, 'amount');
-		const want = q === '1' ? subtotal : q === 'TT' ? total : null;
-		if (want !== null && toMinor(v, cur) !== toMinor(want, cur)) {
-			throw new X12ParseError(`AMT02 ${q === '1' ? 'line item total' : 'total transaction amount'} ${v} does not match the PO1 lines, which come to ${want}`, { position: a.position, segmentId: 'AMT', element: 2 });
+		const want = q === '1' ? subtotalMinor : q === 'TT' ? totalMinor : null;
+		if (want !== null && minorAt(a, 2, v, cur, 'amount') !== want) {
+			throw new X12ParseError(`AMT02 ${q === '1' ? 'line item total' : 'total transaction amount'} ${v} does not match the PO1 lines, which come to ${fromMinor(want, cur)}`, { position: a.position, segmentId: 'AMT', element: 2 });
 		}
 	}
 	const find = (e: string) => parties.find((p) => p.entity === e);
@@ -548,7 +592,7 @@ export function read810(tx: TransactionSet, opts: { defaultCurrency?: string | n
 	for (const s of tx.segments.slice(1)) {
 		switch (s.id) {
 			case 'CUR':
-				inv.currency = need(s, 2, 'currency code').toUpperCase();
+				inv.currency = currencyAt(s, 2, need(s, 2, 'currency code'), 'CUR02 currency');
 				break;
 			case 'IT1':
 				last = { lineId: el(s, 1) || String(inv.lines.length + 1), sku: skuOf(s, idPairs(s, 6, 25)), title: null, quantity: num(s, 2, 'quantity invoiced'), unitPrice: num(s, 4, 'unit price') };
@@ -580,11 +624,22 @@ export function read810(tx: TransactionSet, opts: { defaultCurrency?: string | n
 	}
 	if (!inv.currency) throw new X12ParseError(`810 ${inv.invoiceNumber} has no CUR segment and no default currency is set`, { position: big.position, segmentId: 'BIG' });
 	if (!tds) throw new X12ParseError(`TDS (total monetary value summary) missing in 810 ${inv.invoiceNumber}`, { position: tx.position, segmentId: 'ST' });
+	if (!tx.segments.some((x) => x.id === 'CUR')) inv.currency = currencyAt(big, 1, inv.currency, `810 ${inv.invoiceNumber} has no CUR segment, and the default currency`);
 	inv.total = n2(tds, 1, 'total invoice amount');
 	const cur = inv.currency;
-	const sub = inv.lines.reduce((s, l) => s + toMinor(l.unitPrice, cur) * l.quantity, 0);
-	const want = sub + toMinor(inv.shipping, cur) + toMinor(inv.tax, cur) - toMinor(inv.discount, cur);
-	if (toMinor(inv.total, cur) !== want) {
+	let want = 0;
+	for (const s of tx.segments) {
+		if (s.id !== 'IT1') continue;
+		const unit = minorAt(s, 4, num(s, 4, 'unit price'), cur, 'unit price');
+		const line = unit * num(s, 2, 'quantity invoiced');
+		if (!Number.isSafeInteger(line)) {
+			throw new X12ParseError(`IT102 quantity times IT104 unit price is not a whole amount that can be handled exactly`, { position: s.position, segmentId: 'IT1', element: 2 });
+		}
+		want = addAt(s, 4, want, line, 'line amount');
+	}
+	const charges = minorAt(tds, 1, inv.shipping, cur, 'charges') + minorAt(tds, 1, inv.tax, cur, 'tax') - minorAt(tds, 1, inv.discount, cur, 'allowances');
+	want = addAt(tds, 1, want, charges, 'charges');
+	if (minorAt(tds, 1, inv.total, cur, 'total invoice amount') !== want) {
 		throw new X12ParseError(`TDS01 total ${inv.total} does not match the IT1 lines and charges, which come to ${fromMinor(want, cur)}`, { position: tds.position, segmentId: 'TDS', element: 1 });
 	}
 	if (ctt && count(ctt, 1) !== inv.lines.length) throw new X12ParseError(`CTT01 line count ${el(ctt, 1)} does not match ${inv.lines.length} IT1 segments`, { position: ctt.position, segmentId: 'CTT', element: 1 });

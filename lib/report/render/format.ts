@@ -1,5 +1,6 @@
 /** Formatting shared by the renderers. */
 import { minorUnits } from '../../order/money';
+import { own } from '../../channels/normalize-common';
 import type { Cell, Column, Row } from '../types';
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -11,7 +12,8 @@ const CHANNEL_NAMES: Record<string, string> = {
 };
 
 export function channelName(channel: string): string {
-	return CHANNEL_NAMES[channel] ?? (channel ? channel[0].toUpperCase() + channel.slice(1) : channel);
+	// own entries only: a channel named `constructor` or `toString` is a name like any other, not Object.prototype's
+	return own(CHANNEL_NAMES, channel) ?? (channel ? channel[0].toUpperCase() + channel.slice(1) : channel);
 }
 
 /** A money amount with the currency's decimals and thousands separators: "USD 12,345.60". */

@@ -9,7 +9,8 @@
 import { periodDates } from '../reports/byDay';
 import type { ReportResult, Row } from '../types';
 import { channelName, displayCell, formatInt } from './format';
-import { countsLine, toMarkdown } from './markdown';
+import { own } from '../../channels/normalize-common';
+import { summaryLines } from './markdown';
 
 const PALETTE = ['#2f6fd6', '#e07a1f', '#1f9d6b', '#c2417a', '#7a5cc7', '#8a8f2a', '#2aa3b8', '#a0522d'];
 const KNOWN: Record<string, string> = { amazon: '#e07a1f', shopify: '#1f9d6b', ebay: '#2f6fd6', walmart: '#c2417a', woocommerce: '#7a5cc7' };
@@ -24,7 +25,7 @@ export function esc(text: unknown): string {
 }
 
 function colorOf(key: string, i: number): string {
-	return KNOWN[key] ?? PALETTE[i % PALETTE.length];
+	return own(KNOWN, key) ?? PALETTE[i % PALETTE.length];
 }
 
 interface Bar {
@@ -177,18 +178,14 @@ function table(r: ReportResult): string {
 	return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}${empty}</tbody></table>`;
 }
 
-/** Markdown bold and bullets to a few HTML lines, for the summary block (text escaped first). */
+/**
+ * The summary (markdown.ts's lines) as a few HTML lines: each line escaped whole, the headline in bold. The bold
+ * part is marked with U+0001/U+0002 while the line is built (removed from the data first), so no text from the
+ * data can open or close a tag.
+ */
 function summaryHtml(r: ReportResult): string {
-	const counts = r.counts ? countsLine(r) : null;
-	return toMarkdown(r)
-		.trim()
-		.split('\n')
-		// what the report counts is the table's caption, and the line under the title
-		.filter((line) => line !== counts)
-		.map((line) => {
-			const html = esc(line.replace(/^[-\d.]+\s/, '')).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
-			return `<p>${html}</p>`;
-		})
+	return summaryLines(r, { text: (s) => s.replace(/[\u0001\u0002]/g, ''), bold: (s) => `\u0001${s}\u0002` })
+		.map((l) => `<p>${esc(l.body).replace(/\u0001/g, '<strong>').replace(/\u0002/g, '</strong>')}</p>`)
 		.join('\n');
 }
 

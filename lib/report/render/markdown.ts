@@ -2,10 +2,43 @@
  * A short Markdown summary for chat or email: one headline and a few bullets, e.g.
  * "**Orders yesterday (2026-05-01, America/Los_Angeles): 800** — Amazon 500, Shopify 300", and under it what the
  * report counts (ReportResult.counts: sold orders only, unless the report included rejected, held and cancelled ones).
+ *
+ * Text that comes from orders (SKUs, fraud rule names, channel and currency codes) lands in chat and e-mail, so it is
+ * made inert (mdText): every Markdown punctuation character escaped with a backslash, `&`, `<` and `>` written as
+ * entities, line breaks and control characters turned into blanks. No SKU becomes a link, an image, HTML, a heading,
+ * a list or emphasis. The same lines make the HTML page's summary block (html.ts), escaped for HTML instead.
  */
 import { fromMinor, toMinor } from '../../order/money';
 import type { ReportResult, Row } from '../types';
 import { channelName, formatInt, formatMoney } from './format';
+
+/** How the summary writes text from the data and its bold headline (Markdown here, HTML in html.ts). */
+export interface SummaryFormat {
+	text(s: string): string;
+	bold(s: string): string;
+}
+
+/** One line of the summary: its Markdown marker (`- `, `1. ` or none) and its body, already in the output format. */
+export interface SummaryLine {
+	marker: string;
+	body: string;
+}
+
+/**
+ * Text from the data as inert Markdown (CommonMark and GitHub's flavour): one line, the HTML characters as entities,
+ * every other Markdown punctuation character backslash-escaped (links, images, autolinks, emphasis, code, tables,
+ * strikethrough, math, mentions, list and heading markers), blanks collapsed so nothing turns into indented code.
+ */
+export function mdText(s: string): string {
+	return s
+		.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ')
+		.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+		.trim()
+		.replace(/[\\`*_{}[\]()#+\-.!|~:@$^"']/g, (c) => `\\${c}`)
+		.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+const MARKDOWN: SummaryFormat = { text: mdText, bold: (s) => `**${s}**` };
 
 function when(r: ReportResult): string {
 	if (!r.period) return `as of ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
@@ -20,14 +53,20 @@ function sumBy(rows: Row[], key: string, metric: string): Map<string, number> {
 	return m;
 }
 
-/** Revenue per currency, summed in minor units. */
+/** Revenue per currency, summed in minor units (a row whose currency is not a code is left out: no sum is possible). */
 function revenueByCurrency(rows: Row[]): Map<string, number> {
 	const minor = new Map<string, number>();
 	for (const r of rows) {
 		const c = String(r.currency);
-		minor.set(c, (minor.get(c) ?? 0) + toMinor(Number(r.revenue) || 0, c));
+		let m: number;
+		try {
+			m = toMinor(Number(r.revenue) || 0, c);
+		} catch {
+			continue;
+		}
+		minor.set(c, (minor.get(c) ?? 0) + m);
 	}
-	return new Map([...minor].map(([c, m]) => [c, fromMinor(m, c)]));
+	return new Map([...minor].filter(([, m]) => Number.isSafeInteger(m)).map(([c, m]) => [c, fromMinor(m, c)]));
 }
 
 function total(rows: Row[], metric: string): number {
@@ -40,90 +79,86 @@ function change(now: number, before: number): string {
 	return `${pct >= 0 ? '+' : ''}${pct}%`;
 }
 
-function byChannelList(m: Map<string, number>): string {
-	return [...m]
-		.filter(([, n]) => n !== 0)
-		.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-		.map(([c, n]) => `${channelName(c)} ${formatInt(n)}`)
-		.join(', ');
-}
-
-function compareLine(r: ReportResult, metric: string, noun: string): string[] {
-	if (!r.previousRows || !r.previousPeriod) return [];
-	const now = total(r.rows, metric);
-	const before = total(r.previousRows, metric);
-	const words = before === 1 ? noun.replace(/s$/, '') : noun;
-	return [`- Previous period (${r.previousPeriod.firstDay} – ${r.previousPeriod.lastDay}): ${formatInt(before)} ${words} (${change(now, before)})`];
-}
-
-function revenueLine(rows: Row[]): string[] {
-	const rev = revenueByCurrency(rows);
-	if (!rev.size) return [];
-	return [`- Revenue: ${[...rev].sort((a, b) => a[0].localeCompare(b[0])).map(([c, v]) => formatMoney(v, c)).join('; ')}`];
-}
-
-/** The line under the headline that says what the figures count. */
-export function countsLine(r: ReportResult): string {
-	return `- ${r.counts}`;
-}
-
-export function toMarkdown(r: ReportResult): string {
-	const lines: string[] = [];
+/** The summary's lines, with data text written by `f` (Markdown for toMarkdown, HTML for the page's summary block). */
+export function summaryLines(r: ReportResult, f: SummaryFormat): SummaryLine[] {
+	const lines: SummaryLine[] = [];
+	const head = (bold: string, rest = '') => lines.push({ marker: '', body: `${f.bold(bold)}${rest}` });
+	const bullet = (body: string) => lines.push({ marker: '- ', body });
+	const channel = (c: string) => f.text(channelName(c));
+	const money = (v: number, c: string) => `${f.text(c)} ${formatMoney(v, c, false)}`;
+	const byChannelList = (m: Map<string, number>) =>
+		[...m]
+			.filter(([, n]) => n !== 0)
+			.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+			.map(([c, n]) => `${channel(c)} ${formatInt(n)}`)
+			.join(', ');
+	const compareLine = (metric: string, noun: string) => {
+		if (!r.previousRows || !r.previousPeriod) return;
+		const now = total(r.rows, metric);
+		const before = total(r.previousRows, metric);
+		const words = before === 1 ? noun.replace(/s$/, '') : noun;
+		bullet(`Previous period (${r.previousPeriod.firstDay} – ${r.previousPeriod.lastDay}): ${formatInt(before)} ${words} (${change(now, before)})`);
+	};
+	const revenueLine = (rows: Row[]) => {
+		const rev = revenueByCurrency(rows);
+		if (rev.size) bullet(`Revenue: ${[...rev].sort((a, b) => a[0].localeCompare(b[0])).map(([c, v]) => money(v, c)).join('; ')}`);
+	};
 	const rows = r.rows;
 	switch (r.report) {
 		case 'byChannel':
 		case 'byDay': {
 			const orders = sumBy(rows, 'channel', 'orders');
 			const n = total(rows, 'orders');
-			lines.push(`**Orders ${when(r)}: ${formatInt(n)}**${n ? ` — ${byChannelList(orders)}` : ''}`);
+			head(`Orders ${when(r)}: ${formatInt(n)}`, n ? ` — ${byChannelList(orders)}` : '');
 			if (n) {
-				lines.push(`- Units: ${formatInt(total(rows, 'units'))}`);
-				lines.push(...revenueLine(rows));
+				bullet(`Units: ${formatInt(total(rows, 'units'))}`);
+				revenueLine(rows);
 			}
 			if (r.report === 'byDay' && n) {
 				const days = sumBy(rows, 'date', 'orders');
 				const [bestDay, best] = [...days].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-				lines.push(`- Busiest ${r.options.interval && r.options.interval !== 'day' ? r.options.interval : 'day'}: ${bestDay} (${formatInt(best)} orders)`);
+				bullet(`Busiest ${r.options.interval && r.options.interval !== 'day' ? r.options.interval : 'day'}: ${f.text(bestDay)} (${formatInt(best)} orders)`);
 			}
-			lines.push(...compareLine(r, 'orders', 'orders'));
+			compareLine('orders', 'orders');
 			break;
 		}
 		case 'byStatus': {
 			const n = total(rows, 'orders');
-			lines.push(`**Orders by status, ${when(r)}: ${formatInt(n)}**`);
+			head(`Orders by status, ${when(r)}: ${formatInt(n)}`);
 			const statuses = r.columns.filter((c) => c.key !== 'channel' && c.key !== 'orders' && !c.key.endsWith('Previous'));
 			const parts = statuses.map((c) => [c.label, total(rows, c.key)] as const).filter(([, v]) => v > 0);
-			if (parts.length) lines.push(`- ${parts.map(([l, v]) => `${l} ${formatInt(v)}`).join(', ')}`);
+			if (parts.length) bullet(parts.map(([l, v]) => `${l} ${formatInt(v)}`).join(', '));
 			for (const row of rows) {
-				const s = statuses.filter((c) => Number(row[c.key]) > 0).map((c) => `${c.label} ${formatInt(Number(row[c.key]))}`);
-				lines.push(`- ${channelName(String(row.channel))}: ${formatInt(Number(row.orders))} (${s.join(', ')})`);
+				const st = statuses.filter((c) => Number(row[c.key]) > 0).map((c) => `${c.label} ${formatInt(Number(row[c.key]))}`);
+				bullet(`${channel(String(row.channel))}: ${formatInt(Number(row.orders))} (${st.join(', ')})`);
 			}
-			lines.push(...compareLine(r, 'orders', 'orders'));
+			compareLine('orders', 'orders');
 			break;
 		}
 		case 'topSkus': {
 			const skus = sumBy(rows, 'sku', 'units');
-			lines.push(`**Top SKUs ${when(r)}**${skus.size ? '' : ': no sales'}`);
+			head(`Top SKUs ${when(r)}`, skus.size ? '' : ': no sales');
 			let i = 0;
 			for (const [sku, units] of skus) {
 				if (i++ >= 10) break;
-				lines.push(`${i}. ${sku}: ${formatInt(units)} units`);
+				lines.push({ marker: `${i}. `, body: `${f.text(sku)}: ${formatInt(units)} units` });
 			}
 			break;
 		}
 		case 'backorders': {
 			const units = total(rows, 'unitsWaiting');
-			lines.push(`**Backorders ${when(r)}: ${formatInt(units)} units waiting on ${formatInt(rows.length)} SKU${rows.length === 1 ? '' : 's'}**`);
+			head(`Backorders ${when(r)}: ${formatInt(units)} units waiting on ${formatInt(rows.length)} SKU${rows.length === 1 ? '' : 's'}`);
 			const oldest = [...rows].sort((a, b) => String(a.oldestPlacedAt).localeCompare(String(b.oldestPlacedAt)))[0];
-			if (oldest) lines.push(`- Oldest: ${String(oldest.sku)}, waiting ${String(oldest.oldestAgeDays)} days`);
-			for (const row of rows.slice(0, 5)) lines.push(`- ${String(row.sku)}: ${formatInt(Number(row.unitsWaiting))} units, ${formatInt(Number(row.orders))} orders`);
+			if (oldest) bullet(`Oldest: ${f.text(String(oldest.sku))}, waiting ${f.text(String(oldest.oldestAgeDays))} days`);
+			for (const row of rows.slice(0, 5)) bullet(`${f.text(String(row.sku))}: ${formatInt(Number(row.unitsWaiting))} units, ${formatInt(Number(row.orders))} orders`);
 			break;
 		}
 		case 'fraud': {
 			const all = rows.filter((x) => x.rule === '(all)');
 			const n = total(all, 'orders');
-			lines.push(
-				`**Fraud screening ${when(r)}: ${formatInt(n)} orders** — ${formatInt(total(all, 'pass'))} pass, ${formatInt(total(all, 'review'))} review, ${formatInt(total(all, 'reject'))} reject`,
+			head(
+				`Fraud screening ${when(r)}: ${formatInt(n)} orders`,
+				` — ${formatInt(total(all, 'pass'))} pass, ${formatInt(total(all, 'review'))} review, ${formatInt(total(all, 'reject'))} reject`,
 			);
 			const rules = sumBy(
 				rows.filter((x) => x.rule !== '(all)'),
@@ -131,26 +166,36 @@ export function toMarkdown(r: ReportResult): string {
 				'orders',
 			);
 			const top = [...rules].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
-			if (top.length) lines.push(`- Rules that fired most: ${top.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}`);
-			for (const row of all) lines.push(`- ${channelName(String(row.channel))}: ${formatInt(Number(row.pass))} pass, ${formatInt(Number(row.review))} review, ${formatInt(Number(row.reject))} reject`);
+			if (top.length) bullet(`Rules that fired most: ${top.map(([k, v]) => `${f.text(k)} ${formatInt(v)}`).join(', ')}`);
+			for (const row of all) bullet(`${channel(String(row.channel))}: ${formatInt(Number(row.pass))} pass, ${formatInt(Number(row.review))} review, ${formatInt(Number(row.reject))} reject`);
 			break;
 		}
 		case 'sla': {
-			lines.push(`**Fulfilment ${when(r)}: ${formatInt(total(rows, 'shipped'))} of ${formatInt(total(rows, 'orders'))} orders shipped**`);
+			head(`Fulfilment ${when(r)}: ${formatInt(total(rows, 'shipped'))} of ${formatInt(total(rows, 'orders'))} orders shipped`);
 			for (const row of rows) {
-				const p = row.p50Hours === null ? 'none shipped yet' : `p50 ${String(row.p50Hours)} h, p90 ${String(row.p90Hours)} h`;
-				lines.push(`- ${channelName(String(row.channel))}: ${p}; ${formatInt(Number(row.shippedLate))} shipped late, ${formatInt(Number(row.overdue))} past ship-by`);
+				const p = row.p50Hours === null ? 'none shipped yet' : `p50 ${f.text(String(row.p50Hours))} h, p90 ${f.text(String(row.p90Hours))} h`;
+				bullet(`${channel(String(row.channel))}: ${p}; ${formatInt(Number(row.shippedLate))} shipped late, ${formatInt(Number(row.overdue))} past ship-by`);
 			}
 			break;
 		}
 		case 'inventory': {
 			const noAtp = rows.filter((x) => Number(x.atp) <= 0).length;
-			lines.push(`**Inventory ${when(r)}: ${formatInt(rows.length)} SKUs**`);
-			lines.push(`- On hand ${formatInt(total(rows, 'onHand'))}, reserved ${formatInt(total(rows, 'reserved'))}, ATP ${formatInt(total(rows, 'atp'))}`);
-			lines.push(`- SKUs with no ATP: ${formatInt(noAtp)}`);
+			head(`Inventory ${when(r)}: ${formatInt(rows.length)} SKUs`);
+			bullet(`On hand ${formatInt(total(rows, 'onHand'))}, reserved ${formatInt(total(rows, 'reserved'))}, ATP ${formatInt(total(rows, 'atp'))}`);
+			bullet(`SKUs with no ATP: ${formatInt(noAtp)}`);
 			break;
 		}
 	}
+	return lines;
+}
+
+/** The line under the headline that says what the figures count (ReportResult.counts: written by the report, not data). */
+export function countsLine(r: ReportResult): string {
+	return `- ${r.counts}`;
+}
+
+export function toMarkdown(r: ReportResult): string {
+	const lines = summaryLines(r, MARKDOWN).map((l) => `${l.marker}${l.body}`);
 	if (r.counts) lines.splice(1, 0, countsLine(r));
 	return lines.join('\n') + '\n';
 }

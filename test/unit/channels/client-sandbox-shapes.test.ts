@@ -11,8 +11,9 @@ import { EbaySandbox } from '../../sandbox/channels/ebay';
 import { WooCommerceSandbox } from '../../sandbox/channels/woocommerce';
 import { WalmartSandbox } from '../../sandbox/channels/walmart';
 import { normalizeOrder } from '../../../lib/channels/normalize';
+import { PAYLOADS_DIR } from './payload-seeds';
 
-const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
+const PAYLOADS = PAYLOADS_DIR;
 const load = (f: string) => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
 type Obj = Record<string, unknown>;
 const keys = (o: unknown) => Object.keys(o as Obj).sort();

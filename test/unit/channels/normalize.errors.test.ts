@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extractOrders, NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
-import type { Payload } from './payload-seeds';
+import { PAYLOADS_DIR, type Payload } from './payload-seeds';
 
-const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
+const PAYLOADS = PAYLOADS_DIR;
 const FIXTURES = path.resolve(__dirname, '../../fixtures/channels');
 const vendor = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
 const fixture = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
@@ -64,6 +64,24 @@ const cases: Case[] = [
 	['walmart', 'sku', walmart, (o) => delete o.orderLines.orderLine[0].item.sku, '1815367951431', 'orderLines.orderLine[0].item.sku'],
 	['walmart', 'purchase order id', walmart, (o) => delete o.purchaseOrderId, null, 'purchaseOrderId'],
 	['walmart', 'order date out of range', walmart, (o) => (o.orderDate = 1e20), '1815367951431', 'orderDate'],
+	// an amount in another currency than the order's is refused on every channel (issue 18: Shopify took it as the order's)
+	['shopify', 'REST total in another currency', shopifyRest, (o) => (o.total_price_set.shop_money.currency_code = 'EUR'), '450789469', 'total_price_set.shop_money.currency_code', /invalid total_price_set\.shop_money\.currency_code \(EUR differs from the order currency USD\)/],
+	['shopify', 'REST line price in another currency', shopifyRest, (o) => (o.line_items[0].price_set.shop_money.currency_code = 'CAD'), '450789469', 'line_items[0].price_set.shop_money.currency_code'],
+	['shopify', 'REST shipping in another currency', shopifyRest, (o) => (o.total_shipping_price_set.shop_money.currency_code = 'GBP'), '450789469', 'total_shipping_price_set.shop_money.currency_code'],
+	['shopify', 'GraphQL total in another currency', shopifyGql, (o) => (o.totalPriceSet.shopMoney.currencyCode = 'USD'), '5550001001', 'totalPriceSet.shopMoney.currencyCode', /USD differs from the order currency CAD/],
+	['shopify', 'GraphQL line price in another currency', shopifyGql, (o) => (o.lineItems.nodes[0].originalUnitPriceSet.shopMoney.currencyCode = 'EUR'), '5550001001', 'lineItems.nodes[0].originalUnitPriceSet.shopMoney.currencyCode'],
+	['shopify', 'GraphQL tax in another currency', shopifyGql, (o) => (o.totalTaxSet.shopMoney.currencyCode = 'EUR'), '5550001001', 'totalTaxSet.shopMoney.currencyCode'],
+	['ebay', 'line cost in another currency', ebay, (o) => (o.lineItems[0].lineItemCost.currency = 'EUR'), '01-03955-36441', 'lineItems[0].lineItemCost.currency'],
+	['walmart', 'charge tax in another currency', walmart, (o) => (o.orderLines.orderLine[0].charges.charge[0].tax.taxAmount.currency = 'CAD'), '1815367951431', 'orderLines.orderLine[0].charges.charge[0].tax.taxAmount.currency'],
+	// an identifier no store can keep is refused; cleaning it could make it another one (issue 18)
+	['shopify', 'REST SKU with NUL', shopifyRest, (o) => (o.line_items[0].sku = 'IPOD\u00002008'), '450789469', 'line_items[0].sku', /invalid line_items\[0\]\.sku \(identifier contains a NUL character \(U\+0000\), which the store cannot keep\)/],
+	['shopify', 'GraphQL line id with a lone surrogate', shopifyGql, (o) => (o.lineItems.nodes[0].id = 'gid://shopify/LineItem/9001\ud800'), '5550001001', 'lineItems.nodes[0].id'],
+	['amazon', '2026 SKU with NUL', amazon2026, (o) => (o.orderItems[0].product.sellerSku = 'S\u0000'), '123-4567890-1234567', 'orderItems[0].product.sellerSku'],
+	['amazon', '2026 order id with NUL', amazon2026, (o) => (o.orderId = '123\u0000'), null, 'orderId'],
+	['ebay', 'buyer username with NUL', ebay, (o) => (o.buyer.username = 'jane\u0000'), '01-03955-36441', 'buyer.username'],
+	['woocommerce', 'SKU with a lone surrogate', woo, (o) => (o.line_items[0].sku = '\udc00'), '727', 'line_items[0].sku'],
+	['woocommerce', 'customer id with NUL', woo, (o) => (o.customer_id = '5\u0000'), '727', 'customer_id'],
+	['walmart', 'SKU with NUL', walmart, (o) => (o.orderLines.orderLine[0].item.sku = 'A\u0000B'), '1815367951431', 'orderLines.orderLine[0].item.sku'],
 ];
 
 describe.each(cases)('%s: %s', (channel, _what, make, mutate, orderId, field, message) => {
@@ -169,5 +187,43 @@ describe('other failures', () => {
 		const o = normalizeOrder('woocommerce', raw, { keepRaw: false });
 		const plain = normalizeOrder('woocommerce', woo(), { keepRaw: false });
 		expect(o).toEqual(plain);
+	});
+});
+
+describe('free text no store can keep is cleaned, identifiers are checked (issue 18)', () => {
+	test.each([
+		['shopify', shopifyRest, (o: Payload) => {
+			o.line_items[0].name = 'IPod\u0000 Nano \ud800';
+			o.shipping_address.city = 'Ottawa\u0000';
+			o.customer.first_name = '\udfffBob';
+		}],
+		['woocommerce', woo, (o: Payload) => {
+			o.line_items[0].name = 'Woo\u0000 Single';
+			o.billing.first_name = 'John\ud83d';
+			o.status = 'processing\u0000';
+		}],
+		['walmart', walmart, (o: Payload) => {
+			o.orderLines.orderLine[0].item.productName = 'Garmin\u0000';
+			o.shippingInfo.postalAddress.name = 'Joe\u0000 Doe';
+		}],
+	] as Array<[string, () => Payload, (o: Payload) => void]>)('%s: NUL removed, unpaired surrogates replaced by U+FFFD, the order valid', (channel, make, mutate) => {
+		const raw = make();
+		mutate(raw);
+		const o = normalizeOrder(channel, raw, { keepRaw: false });
+		expect(validateOrder(o)).toEqual([]);
+		const text = JSON.stringify(o);
+		expect(text).not.toMatch(/\\u0000|\\ud[89a-f]/i);
+	});
+
+	test('the raw payload is kept as the channel sent it (the store cleans its copy and says so)', () => {
+		const raw = woo();
+		raw.customer_note = 'leave at door\u0000';
+		expect((normalizeOrder('woocommerce', raw).raw as Payload).customer_note).toBe('leave at door\u0000');
+	});
+
+	test('a surrogate pair is a character like any other', () => {
+		const raw = woo();
+		raw.line_items[0].sku = 'MUG-\ud83d\ude00';
+		expect(normalizeOrder('woocommerce', raw).lines[0].sku).toBe('MUG-\ud83d\ude00');
 	});
 });

@@ -6,7 +6,7 @@
  */
 import { NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
-import { loadSeeds, type SeedChannel } from './payload-seeds';
+import { loadSeeds, slots, type SeedChannel } from './payload-seeds';
 
 /** FUZZ_CASES / FUZZ_SEED override the defaults for a longer or different run (same checks). */
 const CASES_PER_CHANNEL = Number(process.env.FUZZ_CASES) || 3000;
@@ -22,28 +22,6 @@ function prng(seed: number): () => number {
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
-}
-
-type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
-
-function slots(root: unknown): Slot[] {
-	const out: Slot[] = [];
-	const walk = (v: unknown, depth: number) => {
-		if (depth > 40 || typeof v !== 'object' || v === null) return;
-		if (Array.isArray(v)) {
-			v.forEach((x, i) => {
-				out.push({ parent: v, key: i });
-				walk(x, depth + 1);
-			});
-		} else {
-			for (const k of Object.keys(v)) {
-				out.push({ parent: v as Record<string, unknown>, key: k });
-				walk((v as Record<string, unknown>)[k], depth + 1);
-			}
-		}
-	};
-	walk(root, 0);
-	return out;
 }
 
 const ODD_NUMBERS = [0, -0, -1, 1, 0.1 + 0.2, 1e21, -1e21, 1e308, -1e308, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, Number.MIN_VALUE, NaN, Infinity, -Infinity, 2 ** 53 + 1, 123456789.123456789, 1.005, -0.004];

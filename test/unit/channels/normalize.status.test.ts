@@ -5,9 +5,9 @@ import { normalizeOrder } from '../../../lib/channels/normalize';
 import { amazonReadiness, ebayReadiness, shopifyReadiness, walmartReadiness, wooCommerceReadiness } from '../../../lib/channels/status';
 import { levelFromWords, msToIso } from '../../../lib/channels/normalize-common';
 import { validateOrder } from '../../../lib/order/validate';
-import type { Payload } from './payload-seeds';
+import { PAYLOADS_DIR, type Payload } from './payload-seeds';
 
-const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
+const PAYLOADS = PAYLOADS_DIR;
 const vendor = (f: string): Payload => JSON.parse(fs.readFileSync(path.join(PAYLOADS, f), 'utf8'));
 
 test.each([

@@ -7,10 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { amazonOrderChange, extractOrders, NormalizeError, normalizeOrder } from '../../../lib/channels/normalize';
 import { validateOrder } from '../../../lib/order/validate';
-import type { Payload } from './payload-seeds';
+import { PAYLOADS_DIR, type Payload } from './payload-seeds';
 import type { CanonicalOrder } from '../../../lib/order/types';
 
-const PAYLOADS = path.resolve(__dirname, '../../../../shared/reference/payloads');
+const PAYLOADS = PAYLOADS_DIR;
 const covered = new Set<string>();
 
 function load(file: string): Payload {

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const PAYLOADS_DIR = path.resolve(__dirname, '../../../../shared/reference/payloads');
+/** OMS_REFERENCE_PAYLOADS overrides the place (a checkout that is not beside ../shared, e.g. a git worktree elsewhere). */
+export const PAYLOADS_DIR = process.env.OMS_REFERENCE_PAYLOADS || path.resolve(__dirname, '../../../../shared/reference/payloads');
 export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/channels');
 
 /**
@@ -67,4 +68,28 @@ export function loadSeeds(): Record<SeedChannel, unknown[]> {
 	for (const f of ['walmart-orders.json', 'walmart-orders-released.json']) walmart.push(...v(f).list.elements.order);
 
 	return { shopify, amazon, ebay, woocommerce, walmart };
+}
+
+/** A place in a parsed JSON payload: an object's key or an array's index (what the fuzz mutations act on). */
+export type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
+
+/** Every place in a payload, depth first (nesting past 40 levels is not walked). */
+export function slots(root: unknown): Slot[] {
+	const out: Slot[] = [];
+	const walk = (v: unknown, depth: number) => {
+		if (depth > 40 || typeof v !== 'object' || v === null) return;
+		if (Array.isArray(v)) {
+			v.forEach((x, i) => {
+				out.push({ parent: v, key: i });
+				walk(x, depth + 1);
+			});
+		} else {
+			for (const k of Object.keys(v)) {
+				out.push({ parent: v as Record<string, unknown>, key: k });
+				walk((v as Record<string, unknown>)[k], depth + 1);
+			}
+		}
+	};
+	walk(root, 0);
+	return out;
 }

@@ -337,6 +337,35 @@ describe('997 functional acknowledgment', () => {
 		expect(acks[0]).toMatchObject({ groupStatus: 'R', included: 1, received: 1, accepted: 0 });
 		expect(sets[0].segments).toEqual([['AK1', 'PO', '1421', null], ['AK2', '850', '000000010'], ['AK3', 'BEG', 2, null, '8'], ['AK4', '3', null, '1', null], ['AK5', 'R', '5'], ['AK9', 'R', 1, 1, 0]]);
 	});
+
+	// issue 18: these threw a plain Error from the money code, so no 997 at all could be produced for them
+	it.each([
+		['an odd currency segment', (t: string) => t.replace('CUR|BY|USD', 'CUR|BY|US-D'), 'CUR', 2, "CUR02 currency 'US-D' is not an ISO 4217 currency code (e.g. USD)"],
+		['a currency code that does not exist', (t: string) => t.replace('CUR|BY|USD', 'CUR|BY|QQQ'), 'CUR', 2, "CUR02 currency 'QQQ' is not an ISO 4217 currency code (e.g. USD)"],
+		['quantity times price past the exact range', (t: string) => t.replace('PO1|1|2|EA|12.25', 'PO1|1|900000|EA|9999999999999'), 'PO1', 2, 'PO102 quantity 900000 times PO104 unit price 9999999999999 is too large to be handled exactly'],
+		['a unit price no number can hold', (t: string) => t.replace('PO1|1|2|EA|12.25', `PO1|1|2|EA|${'9'.repeat(400)}`), 'PO1', 4, 'PO104 unit price'],
+		['a tax amount no number can hold', (t: string) => t.replace(/TXI\|TX\|[0-9.]+/, `TXI|TX|${'9'.repeat(400)}`), 'TXI', 2, 'TXI02 tax'],
+	] as Array<[string, (t: string) => string, string, number, string]>)('an 850 with %s is rejected in the 997 (AK5 R), naming the segment', (_what, mutate, segmentId, element, message) => {
+		const text = mutate(buildInterchange(FROM_RETAILER, { controlNumber: 78, sets: [write850(retailOrder())], now: NOW }).text);
+		const i = parseInterchange(text);
+		expect(refusal(() => read850(first(i), { interchange: i, group: i.groups[0] }, { channel: 'edi-acme' })).message).toContain(message);
+		const { acks } = acknowledgmentsFor(i);
+		expect(acks[0].sets[0]).toMatchObject({ status: 'R', codes: ['5'], errors: [{ segmentId, code: '8', elements: [{ position: String(element) }] }] });
+		expect(acks[0].groupStatus).toBe('R');
+	});
+
+	it('an 810 with an odd currency or amounts past the exact range is refused at its segment, not with a plain error', () => {
+		const inv = { invoiceNumber: 'INV-1', invoiceDate: '2026-05-03T00:00:00.000Z', poNumber: 'PO-77', poDate: '2026-05-01T00:00:00.000Z', currency: 'USD', lines: [{ lineId: '1', sku: 'MUG-1', title: null, quantity: 2, unitPrice: 12.25 }], shipping: 0, tax: 0, discount: 0, total: 24.5 };
+		const text = buildInterchange(TO_RETAILER, { controlNumber: 79, sets: [write810(inv)], now: NOW }).text;
+		for (const [bad, segmentId] of [
+			[text.replace('CUR|SE|USD', 'CUR|SE|$$$'), 'CUR'],
+			[text.replace('IT1|1|2|EA|12.25', `IT1|1|2|EA|${'9'.repeat(400)}`), 'IT1'],
+		] as const) {
+			const i = parseInterchange(bad);
+			expect(refusal(() => read810(first(i))).segmentId).toBe(segmentId);
+			expect(acknowledgmentsFor(i).acks[0].sets[0].status).toBe('R');
+		}
+	});
 });
 
 describe('855, 856, 810 back to the retailer', () => {

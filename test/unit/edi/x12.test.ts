@@ -53,6 +53,20 @@ describe('delimiters are read from the ISA', () => {
 		const crlf = '\uFEFF' + GOOD.replace(/~/g, '~\r\n');
 		expect(parseX12(crlf + GOOD.replace(/000000904/g, '000000905').replace(/\*904/g, '*905'))).toHaveLength(2);
 	});
+
+	it('reads a file whose segments end in CR LF with no other terminator (the terminator is read as CR)', () => {
+		// issue 18: the LF after each CR was taken as the start of the next segment, and the file refused
+		const crlf = GOOD.replace(/~/g, '\r\n');
+		const i = parseInterchange(crlf);
+		expect(i.delimiters.segment).toBe('\r');
+		expect(i.groups[0].transactions[0].segments.map((s) => s.id)).toEqual(['W05', 'LX', 'W01']);
+		expect(i.groups[0].transactions[0].segments[2].elements).toEqual(['1', 'EA', '', 'SK', 'A']);
+	});
+
+	it('reads blank lines between line-break-terminated segments, and any run of blanks between segments', () => {
+		expect(parseInterchange(GOOD.replace(/~/g, '\n\n')).segmentCount).toBe(9);
+		expect(parseInterchange(GOOD.replace(/~/g, '~' + ' \r\n\t'.repeat(300))).segmentCount).toBe(9);
+	});
 });
 
 describe('published samples that are malformed are refused with the segment and element', () => {
@@ -126,6 +140,30 @@ describe('envelope builder', () => {
 		expect(() => checkPartner(bad)).toThrow(
 			"EDI trading partner settings: Sender ID Qualifier must be a 2-character ID qualifier (e.g. ZZ, 01, 12), got 'Z'; Receiver ID 'XXXXXXXXXXXXXXXX' is longer than 15 characters; Version must be 4010 or 5010, got '3060'; Element Separator must be one special character (not a letter, digit or blank), got 'A'; The separators must all differ (got Element Separator 'A', Segment Terminator '~', Sub-element Separator '~')",
 		);
+	});
+
+	it('refuses an envelope value holding a delimiter, a line break or a non-ASCII character: it would build an interchange no parser reads', () => {
+		// issue 18: a password with '*' in ISA04 built an ISA this package's own parser refused
+		const cases: Array<[Partial<PartnerSettings>, string]> = [
+			[{ securityQualifier: '01', securityInfo: 'pa*ss' }, "Security Information (ISA04) contains the Element Separator '*'"],
+			[{ authQualifier: '03', authInfo: 'a~b' }, "Authorization Information (ISA02) contains the Segment Terminator '~'"],
+			[{ authQualifier: '03', authInfo: 'x>y' }, "Authorization Information (ISA02) contains the Sub-element Separator '>'"],
+			[{ senderId: 'SELL*ER' }, "Sender ID (ISA06) contains the Element Separator '*'"],
+			[{ receiverCode: 'WH~1' }, "Receiver Application Code (GS03) contains the Segment Terminator '~'"],
+			[{ securityQualifier: '01', securityInfo: 'line\nbreak' }, 'Security Information (ISA04) may only hold printable ASCII characters, got "\\n"'],
+			[{ senderId: 'SELLÉR' }, 'Sender ID (ISA06) may only hold printable ASCII characters, got "É"'],
+			[{ ...FROM_RETAILER, securityQualifier: '01', securityInfo: 'a^b' }, "Security Information (ISA04) contains the Repetition Separator '^'"],
+			[{ ...FROM_RETAILER, authQualifier: '03', authInfo: 'a\nb' }, "Authorization Information (ISA02) contains the Segment Terminator '\\n'"],
+		];
+		for (const [over, message] of cases) {
+			const p = { ...TO_WAREHOUSE, ...over } as PartnerSettings;
+			expect(() => checkPartner(p)).toThrow(message);
+			expect(() => buildInterchange(p, { controlNumber: 1, sets: [{ setId: '997', segments: [['AK1', 'PO', '1'], ['AK9', 'A', 1, 1, 1]] }], now })).toThrow(EdiBuildError);
+		}
+		// every special character that is not a separator is fine, and reads back as written
+		const ok = { ...TO_WAREHOUSE, authQualifier: '03', authInfo: 'A!"&\'()+,-', securityQualifier: '01', securityInfo: './:;?=%@[]' };
+		const back = parseInterchange(buildInterchange(ok, { controlNumber: 1, sets: [{ setId: '997', segments: [['AK1', 'PO', '1'], ['AK9', 'A', 1, 1, 1]] }], now }).text);
+		expect([back.header.authInfo, back.header.securityInfo]).toEqual(['A!"&\'()+,-', './:;?=%@[]']);
 	});
 
 	it('control sequences wrap after 999,999,999', () => {

@@ -52,4 +52,23 @@ describe('webhook signatures', () => {
 		expect(verifyWooSignature(body, 'not base64 at all!!', secret)).toBe(false);
 		expect(verifyWooSignature(body, sig, '')).toBe(false);
 	});
+
+	it('accepts only the canonical encoding of the right MAC (issue 18: junk after the padding, base64url and the like passed)', () => {
+		const sig = signBase64HmacSha256(body, secret);
+		const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+		// the 43rd character carries 4 bits of the MAC and 2 unused ones: set one of those and it decodes the same
+		const last = alphabet.indexOf(sig[42]);
+		const padBits = sig.slice(0, 42) + alphabet[last ^ 1] + '=';
+		expect(Buffer.from(padBits, 'base64').equals(Buffer.from(sig, 'base64'))).toBe(true);
+		for (const variant of [`${sig}junk`, `${sig}=`, sig.slice(0, -1), ` ${sig}`, `${sig}\n`, `${sig.slice(0, 20)} ${sig.slice(20)}`, padBits]) {
+			expect([variant, verifyShopifyHmac(body, variant, secret), verifyWooSignature(body, variant, secret)]).toEqual([variant, false, false]);
+		}
+		// a MAC whose encoding has + or / in it, written as base64url, is refused too
+		let n = 1;
+		while (!/[+/]/.test(signBase64HmacSha256(Buffer.from(`{"n":${n}}`), secret))) n++;
+		const other = Buffer.from(`{"n":${n}}`);
+		const std = signBase64HmacSha256(other, secret);
+		expect(verifyShopifyHmac(other, std, secret)).toBe(true);
+		expect(verifyShopifyHmac(other, std.replace(/\+/g, '-').replace(/\//g, '_'), secret)).toBe(false);
+	});
 });

@@ -165,6 +165,40 @@ describe('validateOrder', () => {
 		});
 		expect(paths(o)).toEqual(['$.fraud.decision', '$.fraud.reasons[0].points', '$.allocation.lines[0].allocated', '$.wms.shipments[0].shippedAt']);
 	});
+
+	it('reports totals whose sum leaves the exact integer range instead of throwing', () => {
+		// each amount alone is exact (8e15 cents), their sum is not: it used to throw "Invalid minor-unit amount"
+		const o = mutate((o) => {
+			o.totals = { subtotal: 8e13, shipping: 8e13, tax: 0, discount: 0, total: 8e13 };
+			o.lines[0] = { ...o.lines[0], quantity: 1, unitPrice: 8e13, lineTotal: 8e13 };
+		});
+		expect(() => validateOrder(o)).not.toThrow();
+		expect(validateOrder(o)).toEqual([
+			{ path: '$.totals.total', message: expect.stringMatching(/^cannot be checked: subtotal \+ shipping \+ tax - discount is too large to be handled exactly in USD/) },
+		]);
+	});
+
+	it('refuses identifiers holding NUL or an unpaired surrogate, and leaves free text to the store to clean', () => {
+		const o = mutate((o) => {
+			o.channelOrderId = '10\u00001';
+			o.omsId = `${o.channel}:10\u00001`;
+			o.lines[0].sku = 'SKU\ud800';
+			o.lines[0].lineId = 'L\u0000';
+			o.customer.channelCustomerId = '\udc00c';
+			o.lines[0].title = 'Mug\u0000';
+			o.customer.name = 'A\ud800';
+			o.raw = { x: '\u0000' };
+		});
+		expect(validateOrder(o)).toEqual([
+			{ path: '$.omsId', message: 'must not contain a NUL character (U+0000): an identifier is kept exactly as given, and the store cannot keep this character' },
+			{ path: '$.channelOrderId', message: 'must not contain a NUL character (U+0000): an identifier is kept exactly as given, and the store cannot keep this character' },
+			{ path: '$.customer.channelCustomerId', message: 'must not contain an unpaired UTF-16 surrogate (U+DC00): an identifier is kept exactly as given, and the store cannot keep this character' },
+			{ path: '$.lines[0].lineId', message: 'must not contain a NUL character (U+0000): an identifier is kept exactly as given, and the store cannot keep this character' },
+			{ path: '$.lines[0].sku', message: 'must not contain an unpaired UTF-16 surrogate (U+D800): an identifier is kept exactly as given, and the store cannot keep this character' },
+		]);
+		// a surrogate pair (an emoji) is a character like any other
+		expect(validateOrder(mutate((o) => (o.lines[0].sku = 'MUG-\ud83d\ude00')))).toEqual([]);
+	});
 });
 
 describe('assertValidOrder', () => {

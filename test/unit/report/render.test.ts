@@ -4,6 +4,18 @@
  */
 import { toCsv, toHtml, toMarkdown, type ReportResult } from '../../../lib/report';
 
+/** A top-SKUs result with these rows (sku, units) */
+function topSkus(rows: ReportResult['rows']): ReportResult {
+	return result({
+		report: 'topSkus',
+		columns: [
+			{ key: 'sku', label: 'SKU', type: 'text' },
+			{ key: 'units', label: 'Units', type: 'int' },
+		],
+		rows,
+	});
+}
+
 function result(over: Partial<ReportResult>): ReportResult {
 	return {
 		report: 'byChannel',
@@ -41,18 +53,11 @@ describe('CSV', () => {
 
 	it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas in text', () => {
 		const csv = toCsv(
-			result({
-				report: 'topSkus',
-				columns: [
-					{ key: 'sku', label: 'SKU', type: 'text' },
-					{ key: 'units', label: 'Units', type: 'int' },
-				],
-				rows: [
-					{ sku: 'A,"B"\nC', units: -3 },
-					{ sku: '=HYPERLINK("http://x")', units: 1 },
-					{ sku: '@SUM(1)', units: 2 },
-				],
-			}),
+			topSkus([
+				{ sku: 'A,"B"\nC', units: -3 },
+				{ sku: '=HYPERLINK("http://x")', units: 1 },
+				{ sku: '@SUM(1)', units: 2 },
+			]),
 		);
 		expect(csv).toBe('sku,units\r\n"A,""B""\nC",-3\r\n"\'=HYPERLINK(""http://x"")",1\r\n\'@SUM(1),2\r\n');
 	});
@@ -92,6 +97,45 @@ describe('Markdown summary', () => {
 	it('handles an empty period', () => {
 		expect(toMarkdown(result({ rows: [] }))).toBe('**Orders yesterday (2026-05-01, UTC): 0**\n- Counts sold orders placed in the period.\n');
 	});
+
+	it('writes SKUs, rule names and channels as inert text: no link, image, HTML, heading, list or emphasis (issue 18)', () => {
+		const md = toMarkdown(
+			topSkus([
+				{ sku: '[click me](https://evil.example/x)', units: 9 },
+				{ sku: '<img src=x onerror=alert(1)>', units: 8 },
+				{ sku: 'A\n# Heading\n\n- item', units: 7 },
+				{ sku: '**bold** _it_ `code` ~~gone~~ | a | b |', units: 6 },
+				{ sku: 'https://evil.example www.evil.example user@evil.example', units: 5 },
+				{ sku: '    indented', units: 4 },
+				{ sku: '![i](data:x) &lt;b&gt; \\[x]', units: 3 },
+			]),
+		);
+		expect(md.split('\n')).toEqual([
+			'**Top SKUs yesterday (2026-05-01, UTC)**',
+			'- Counts sold orders placed in the period.',
+			'1. \\[click me\\]\\(https\\://evil\\.example/x\\): 9 units',
+			'2. &lt;img src=x onerror=alert\\(1\\)&gt;: 8 units',
+			'3. A \\# Heading \\- item: 7 units',
+			'4. \\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~gone\\~\\~ \\| a \\| b \\|: 6 units',
+			'5. https\\://evil\\.example www\\.evil\\.example user\\@evil\\.example: 5 units',
+			'6. indented: 4 units',
+			'7. \\!\\[i\\]\\(data\\:x\\) &amp;lt;b&amp;gt; \\\\\\[x\\]: 3 units',
+			'',
+		]);
+
+		const fraud = toMarkdown(
+			result({
+				report: 'fraud',
+				columns: [],
+				rows: [
+					{ channel: 'shop_a_', rule: '(all)', orders: 2, pass: 1, review: 1, reject: 0 },
+					{ channel: 'shop_a_', rule: '[rule](javascript:alert(1))', orders: 1, pass: 0, review: 1, reject: 0 },
+				],
+			}),
+		);
+		expect(fraud).toContain('- Rules that fired most: \\[rule\\]\\(javascript\\:alert\\(1\\)\\) 1');
+		expect(fraud).toContain('- Shop\\_a\\_: 1 pass, 1 review, 0 reject');
+	});
 });
 
 describe('HTML page', () => {
@@ -124,5 +168,26 @@ describe('HTML page', () => {
 		expect(html).toContain('<p class="counts">Counts sold orders &lt;b&gt;only&lt;/b&gt;.</p>');
 		expect(html).toContain('<table><caption>Counts sold orders &lt;b&gt;only&lt;/b&gt;.</caption><thead>');
 		expect(html.match(/Counts sold orders/g)).toHaveLength(2);
+	});
+
+	it('a channel named after an Object.prototype member is a name like any other (found by report.markdown)', () => {
+		const r = result({
+			rows: [
+				{ channel: 'constructor', currency: 'USD', orders: 1, units: 1, revenue: 1 },
+				{ channel: 'toString', currency: 'USD', orders: 2, units: 2, revenue: 2 },
+			],
+		});
+		expect(toMarkdown(r).split('\n')[0]).toBe('**Orders yesterday (2026-05-01, UTC): 3** — ToString 2, Constructor 1');
+		const html = toHtml(r);
+		expect(html).toContain('data-channel="constructor" data-value="1"');
+		expect(html).not.toMatch(/function|native code/);
+	});
+
+	it('the summary block escapes the data for HTML and never lets it open or close a tag', () => {
+		const html = toHtml(
+			topSkus([{ sku: '**</strong><script>x</script>\u0002\u0001', units: 1 }]),
+		);
+		const summary = /<div class="summary">([\s\S]*?)<\/div>/.exec(html)![1];
+		expect(summary).toBe('<p><strong>Top SKUs yesterday (2026-05-01, UTC)</strong></p>\n<p>**&lt;/strong&gt;&lt;script&gt;x&lt;/script&gt;: 1 units</p>');
 	});
 });

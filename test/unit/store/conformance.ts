@@ -70,12 +70,111 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(cancelled.stored.status).toBe('cancelled');
 			});
 
+			it('two saves within one second (created pending, then paid) settle on the paid one, whichever arrives first', async () => {
+				// WooCommerce's date_modified_gmt has whole seconds: both versions carry the same update time
+				const at = '2026-05-01T14:05:07.000Z';
+				const pending = makeOrder({ channel: 'woocommerce', channelOrderId: '727', readiness: 'pending', channelStatus: 'pending', updatedAt: at });
+				const paid = { ...pending, readiness: 'ready' as const, channelStatus: 'processing' };
+
+				expect((await store.recordOrder(pending)).stored.status).toBe('on_hold');
+				const res = await store.recordOrder(paid);
+				expect([res.outcome, res.changes]).toEqual(['updated', ['channelStatus', 'readiness']]);
+				expect(res.stored.status).toBe('received');
+				expect(res.stored.hold).toBeNull();
+				// the pending delivery again (a retry, the poll's overlap) is older: the order is not held again
+				const late = await store.recordOrder(pending);
+				expect([late.outcome, late.reason, late.stored.status]).toEqual(['duplicate', 'older_version', 'received']);
+
+				// the other order of arrival ends in the same place
+				const first = await store.recordOrder({ ...paid, channelOrderId: '728', omsId: 'woocommerce:728' });
+				const second = await store.recordOrder({ ...pending, channelOrderId: '728', omsId: 'woocommerce:728' });
+				expect([first.stored.status, second.outcome, second.reason, second.stored.status]).toEqual(['received', 'duplicate', 'older_version', 'received']);
+				expect(second.stored.order.channelStatus).toBe('processing');
+			});
+
+			it('a tie in time and readiness goes by the channel lifecycle, then by content, never back and forth', async () => {
+				const at = '2026-05-01T14:05:07.000Z';
+				const pending = makeOrder({ channel: 'woocommerce', channelOrderId: '730', readiness: 'pending', channelStatus: 'pending', updatedAt: at });
+				const onHold = { ...pending, channelStatus: 'on-hold' };
+				await store.recordOrder(onHold);
+				expect((await store.recordOrder(pending)).reason).toBe('older_version');
+				// same time, same status, other content (an address edited in the same second): one of the two wins, the
+				// same one whichever order they come in, and the loser never replaces it
+				const a = makeOrder({ channelOrderId: '731', updatedAt: at });
+				const b = { ...a, shipTo: { ...a.shipTo!, city: 'Toronto' } };
+				await store.recordOrder(a);
+				await store.recordOrder(b);
+				const afterAB = (await store.getOrder(a.omsId))!;
+				for (let i = 0; i < 2; i++) {
+					await store.recordOrder(a);
+					await store.recordOrder(b);
+				}
+				const again = (await store.getOrder(a.omsId))!;
+				expect(again.version).toBe(afterAB.version);
+				const c = makeOrder({ channelOrderId: '732', updatedAt: at });
+				const d = { ...c, shipTo: { ...c.shipTo!, city: 'Toronto' } };
+				await store.recordOrder(d);
+				await store.recordOrder(c);
+				expect((await store.getOrder(c.omsId))!.order.shipTo?.city).toBe(afterAB.order.shipTo?.city);
+			});
+
 			it('concurrent intake of the same order records it exactly once', async () => {
 				const order = makeOrder();
 				const results = await Promise.all(Array.from({ length: 8 }, () => store.recordOrder(order)));
 				expect(results.filter((r) => r.outcome === 'new')).toHaveLength(1);
 				expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(7);
 				expect(await store.timeline(order.omsId)).toHaveLength(1);
+			});
+
+			it('free text and the raw payload holding NUL or an unpaired surrogate are cleaned, with a note in the timeline', async () => {
+				// PostgreSQL refuses NUL in text and jsonb, and the \ud800 escape in jsonb; SQLite took them: an order
+				// recorded on one store was lost on the other. Both now keep the same cleaned order.
+				const order = makeOrder({
+					orderNumber: '#10\u000001',
+					channelStatus: 'paid\u0000',
+					customer: { email: 'b@example.com', name: 'A\u0000B \ud800', phone: null, channelCustomerId: null },
+					lines: [{ lineId: '1', sku: 'SKU-1', title: 'Mug\u0000 \udc00', quantity: 2, unitPrice: 25, lineTotal: 50 }],
+					raw: { note: 'x\u0000y', ['k\u0000']: ['\ud83d', '\ud83d\ude00'], nested: { ok: 'fine' } },
+				});
+				const res = await store.recordOrder(order);
+				expect(res.outcome).toBe('new');
+				const stored = (await store.getOrder(order.omsId))!.order;
+				expect(stored.orderNumber).toBe('#1001');
+				expect(stored.channelStatus).toBe('paid');
+				expect(stored.customer.name).toBe('AB \uFFFD');
+				expect(stored.lines[0].title).toBe('Mug \uFFFD');
+				expect(stored.raw).toEqual({ note: 'xy', ['k\uFFFD']: ['\uFFFD', '\ud83d\ude00'], nested: { ok: 'fine' } });
+				const [recorded] = await store.timeline(order.omsId);
+				expect(recorded.detail?.cleaned).toMatchObject({
+					count: 7,
+					paths: ['$.orderNumber', '$.channelStatus', '$.customer.name', '$.lines[0].title', '$.raw.note', '$.raw["k\uFFFD"]', '$.raw["k\uFFFD"][0]'],
+				});
+				// the same delivery again is the same version: nothing changes
+				expect((await store.recordOrder(order)).outcome).toBe('duplicate');
+			});
+
+			it('an identifier holding NUL or an unpaired surrogate is refused, naming its path, and nothing is recorded', async () => {
+				const bad = makeOrder({ lines: [{ lineId: '1', sku: 'SKU\u00001', title: null, quantity: 2, unitPrice: 25, lineTotal: 50 }] });
+				await expect(store.recordOrder(bad)).rejects.toThrow(/\$\.lines\[0\]\.sku: must not contain a NUL character \(U\+0000\)/);
+				expect(await store.getOrder(bad.omsId)).toBeNull();
+				const lone = makeOrder({ customer: { email: null, name: null, phone: null, channelCustomerId: 'c\udfff' } });
+				await expect(store.recordOrder(lone)).rejects.toThrow(/\$\.customer\.channelCustomerId: must not contain an unpaired UTF-16 surrogate \(U\+DFFF\)/);
+			});
+
+			it('annotations, event details and delivery errors holding NUL are cleaned the same way', async () => {
+				const order = makeOrder();
+				await store.recordOrder(order);
+				await store.annotate(order.omsId, 'fraud', { decision: 'pass', score: 0, reasons: [{ rule: 'r', points: 0, detail: 'name A\u0000B' }] });
+				await store.annotateMany([{ omsId: order.omsId, key: 'wms', value: { provider: 'generic', reference: 'R', status: 'at\u0000wms', shipments: [] } }]);
+				await store.addEvent(order.omsId, 'note', { cause: 'op\u0000', detail: { note: 'hi\u0000\ud800' } });
+				const stored = (await store.getOrder(order.omsId))!.order;
+				expect(stored.fraud?.reasons[0].detail).toBe('name AB');
+				expect(stored.wms?.status).toBe('atwms');
+				const note = (await store.timeline(order.omsId)).find((e) => e.type === 'note')!;
+				expect([note.cause, note.detail]).toEqual(['op', { note: 'hi\uFFFD' }]);
+				const { delivery } = await store.enqueueDelivery({ omsId: order.omsId, shipmentNo: 1, provider: 'generic', reference: 'R' });
+				const failed = await store.markDeliveryAttemptFailed(delivery.id, 'HTTP 400: bad\u0000body', null);
+				expect(failed.lastError).toBe('HTTP 400: badbody');
 			});
 		});
 
@@ -528,6 +627,16 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(await store.markProcessed('shopify-webhook', 'evt-1')).toBe(true);
 				expect(await store.markProcessed('shopify-webhook', 'evt-1')).toBe(false);
 				expect(await store.markProcessed('woocommerce-webhook', 'evt-1')).toBe(true);
+			});
+
+			it('marks keys holding NUL or unpaired surrogates (a webhook body field) once each, on both stores alike', async () => {
+				// the WooCommerce delivery key takes date_modified_gmt from the body: PostgreSQL refused a NUL in it
+				expect(await store.markProcessed('webhook:woo', 'src|727|2026\u0000|ab')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', 'src|727|2026\u0000|ab')).toBe(false);
+				expect(await store.markProcessed('webhook:woo', 'src|727|2026|ab')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', '\ud800')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', '\ud801')).toBe(true);
+				expect(await store.markProcessed('webhook:woo', '\ud800')).toBe(false);
 			});
 
 			it('keeps sync cursors', async () => {
