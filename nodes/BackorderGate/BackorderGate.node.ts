@@ -10,7 +10,7 @@ import {
 import { BACKORDER_POLICIES, policyFor, type BackorderPolicy, type PolicyConfig } from '../../lib/backorder';
 import type { AllocationAnnotation, CanonicalOrder } from '../../lib/order/types';
 import { errorItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { CHANNEL_OPTIONS } from '../InventoryAllocator/description';
 import { GateItemError, releaseHeld, routeOne, type GateOutcome } from './operations';
 
@@ -82,7 +82,7 @@ export class BackorderGate implements INodeType {
 			{ type: NodeConnectionTypes.Main, displayName: 'Partial' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Backorder' },
 		],
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

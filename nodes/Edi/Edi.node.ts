@@ -37,7 +37,7 @@ import {
 import type { WmsOrderUpdate } from '../../lib/wms/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { shipmentItems, splitOf } from '../shared/wms';
 import { ediPartnerSettingsTest, getPartner, type Partner } from './partner';
 
@@ -113,7 +113,7 @@ export class Edi implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'omsEdiPartnerApi', required: true, testedBy: 'ediPartnerSettingsTest', displayOptions: { hide: { operation: ['listPending'] } } },
-			STORE_CREDENTIAL,
+			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
 		],
 		properties: [
 			STORE_NOTICE,

@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import type { FraudRuleParameters } from '../../lib/fraud/parameters';
 import type { StoredOrder } from '../../lib/store/types';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { OPERATION_PARAMETERS, RULE_SET_PARAMETERS } from './description';
 import { backtestStore, buildRuleSet, resolveOne, screenOne, type BuiltRuleSet, type Route } from './operations';
 
@@ -53,7 +53,7 @@ export class FraudGate implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

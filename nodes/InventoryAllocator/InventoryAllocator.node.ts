@@ -12,7 +12,7 @@ import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from
 import { DEFAULT_LOCATION, type StockLevelInput, type Store } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { RULE_PARAMETERS } from './description';
 import {
 	atpFor,
@@ -54,7 +54,7 @@ export class InventoryAllocator implements INodeType {
 		// costs more than the rest of a fulfilment execution.
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Result', 'Quantity Changes'],
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

@@ -129,7 +129,6 @@ export class OmsOrder implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
-		// written out here (not STORE_CREDENTIAL) so n8n's lint sees that this node tests the OMS Store credential
 		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,

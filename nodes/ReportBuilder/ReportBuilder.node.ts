@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { REPORTS, runReport, toCsv, toHtml, toMarkdown, type PeriodPreset, type ReportName, type ReportOptions } from '../../lib/report';
 import { errorItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 
 const CHANNEL_OPTIONS = [
 	{ name: 'Amazon', value: 'amazon' },
@@ -35,7 +35,7 @@ export class ReportBuilder implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from '../../lib/channels/shopify/webhooks';
 import { shopifyApiTest, shopifyFromNode } from '../shared/channel-client';
-import { omsStoreConnectionTest, STORE_CREDENTIAL } from '../shared/store';
+import { omsStoreConnectionTest } from '../shared/store';
 import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
 
 const TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'];
@@ -39,7 +39,7 @@ export class ShopifyOrderTrigger implements INodeType {
 		defaults: { name: 'Shopify Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, STORE_CREDENTIAL],
+		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

@@ -27,7 +27,7 @@ import {
 	type WmsStatus,
 } from '../../lib/wms';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import {
 	cursorName,
 	extensivApiTest,
@@ -174,7 +174,7 @@ export class Wms implements INodeType {
 			{ name: 'omsShipHeroApi', required: true, testedBy: 'shipHeroApiTest', displayOptions: { show: { provider: ['shiphero'] } } },
 			{ name: 'omsExtensivApi', required: true, testedBy: 'extensivApiTest', displayOptions: { show: { provider: ['extensiv'] } } },
 			{ name: 'omsGenericWmsApi', required: true, testedBy: 'genericWmsApiTest', displayOptions: { show: { provider: ['generic'] } } },
-			STORE_CREDENTIAL,
+			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
 		],
 		properties: [
 			STORE_NOTICE,

@@ -9,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { wooCommerceFromNode } from '../shared/channel-client';
-import { omsStoreConnectionTest, STORE_CREDENTIAL } from '../shared/store';
+import { omsStoreConnectionTest } from '../shared/store';
 import { rawBodyOf, respond, sha256, wooVerdict } from '../shared/webhooks';
 
 const TOPICS = ['order.created', 'order.updated'];
@@ -44,7 +44,7 @@ export class WooCommerceOrderTrigger implements INodeType {
 		defaults: { name: 'WooCommerce Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'omsWooCommerceApi', required: true }, STORE_CREDENTIAL],
+		credentials: [{ name: 'omsWooCommerceApi', required: true }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{
