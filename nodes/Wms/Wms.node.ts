@@ -77,7 +77,7 @@ const GENERIC_PROPERTIES: INodeProperties[] = [
 		type: 'options',
 		displayOptions: generic({ resource: ['order'], operation: ['create', 'retryPending'] }),
 		options: [
-			{ name: 'Default Template', value: 'default', description: 'external_id, order_number, ship_to, items[] …' },
+			{ name: 'Default Template', value: 'default', description: 'Fields external_id, order_number, ship_to, items[] …' },
 			{ name: 'JSON Template', value: 'template', description: 'Your JSON, with "{{path}}" placeholders into the canonical order' },
 			{ name: 'Field Mapping', value: 'mapping', description: 'Target field -> canonical path pairs' },
 		],
@@ -106,7 +106,7 @@ const GENERIC_PROPERTIES: INodeProperties[] = [
 				name: 'field',
 				values: [
 					{ displayName: 'Target Field', name: 'target', type: 'string', default: '', placeholder: 'items[].sku', description: 'Dotted path in the WMS body; "name[].field" builds an array from lines[]' },
-					{ displayName: 'Canonical Path', name: 'source', type: 'string', default: '', placeholder: 'lines[].sku', description: 'reference, shipmentNo, order.shipTo.city, lines[].quantity …' },
+					{ displayName: 'Canonical Path', name: 'source', type: 'string', default: '', placeholder: 'lines[].sku', description: 'A path such as reference, shipmentNo, order.shipTo.city, lines[].quantity …' },
 				],
 			},
 		],
