@@ -17,18 +17,18 @@ const n8nConfig = configWithoutCloudSupport.map((entry) =>
 	entry.files?.length === 1 && entry.files[0] === '**/*.ts' ? { ...entry, files: shippedTs } : entry,
 );
 
-// Rules of n8n's config that stay off, one line each on why.
-const n8nRulesOff = {
-	// `pg` is a runtime dependency on purpose: the PostgreSQL store (queue mode) needs a driver n8n does not ship.
-	'@n8n/community-nodes/no-runtime-dependencies': 'off',
-	// Item errors are the package's own classes (InvalidItemError, ...) thrown inside the item loop, where errorItem (nodes/shared/items.ts) turns each into a NodeOperationError with its item index or an error item; the rule judges the class named at the throw, not what leaves execute().
-	'n8n-nodes-base/node-execute-block-wrong-error-thrown': 'off',
-	// INodeProperties makes `default` required, so tsc already checks it; the rule reports a default read from a constant (DEFAULT_RULE_SET.thresholds.review) as missing.
-	'n8n-nodes-base/node-param-default-missing': 'off',
-	// These two assume `limit` is a list's page size (default 50); here it is a run's batch (1,000 held orders, 100 due deliveries), a report's top N (10) or a fraud rule's unit threshold, and a new default would change saved workflows (n8n saves no default values).
-	'n8n-nodes-base/node-param-default-wrong-for-limit': 'off',
-	'n8n-nodes-base/node-param-description-wrong-for-limit': 'off',
-};
+// Rules of n8n's config that stay off, each with why: everywhere in the shipped sources, or in `files` only.
+// scripts/scan-package.mjs gives the same reasons for what n8n's community package scanner reports from these rules.
+export const rulesOff = [
+	{ rule: '@n8n/community-nodes/no-runtime-dependencies', why: '`pg` is a runtime dependency on purpose: the PostgreSQL store (n8n queue mode) needs a driver n8n does not ship.' },
+	{ rule: 'n8n-nodes-base/node-execute-block-wrong-error-thrown', why: "Item errors are the package's own classes (InvalidItemError, ...) thrown inside the item loop, where errorItem (nodes/shared/items.ts) turns each into a NodeOperationError with its item index, or an error item; the rule judges the class named at the throw, not what leaves execute()." },
+	{ rule: 'n8n-nodes-base/node-param-default-missing', why: 'INodeProperties makes `default` required, so tsc already checks it; the rule reports a default read from a constant (DEFAULT_RULE_SET.thresholds.review) as missing.' },
+	{ rule: 'n8n-nodes-base/node-param-default-wrong-for-limit', why: "It assumes `limit` is a list's page size (default 50); here it is a run's batch (1,000 held orders, 100 due deliveries), a report's top N (10) or a fraud rule's unit threshold, and a new default would change saved workflows (n8n saves no default values)." },
+	{ rule: 'n8n-nodes-base/node-param-description-wrong-for-limit', why: "The same `limit` parameters: their descriptions say what each limit counts, not \"Max number of results to return\"." },
+	{ rule: '@n8n/community-nodes/require-node-api-error', files: ['lib/**/*.ts'], why: 'lib/ imports nothing from n8n but types (it is n8n-free by design), so it cannot throw NodeApiError/NodeOperationError; the nodes wrap its errors in those, with the item index.' },
+	{ rule: 'n8n-nodes-base/cred-class-field-display-name-missing-api', files: ['credentials/OmsStoreApi.credentials.ts', 'credentials/OmsEdiPartnerApi.credentials.ts'], why: 'OMS Store (a database) and EDI Trading Partner (X12 settings of a partner) are not APIs, so their display names do not end in "API".' },
+	{ rule: 'n8n-nodes-base/node-param-description-miscased-id', files: ['nodes/Wms/Wms.node.ts'], why: "The WMS node's descriptions quote a path placeholder and an answer path ({id}, data.id) that must stay lower case." },
+];
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', 'artifacts/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -38,20 +38,5 @@ export default tseslint.config(
 		extends: [tseslint.configs.recommended],
 	},
 	...n8nConfig,
-	{ files: [...shippedTs, 'package.json'], rules: n8nRulesOff },
-	{
-		// lib/ imports nothing from n8n but types (it is n8n-free by design), so it cannot throw NodeApiError/NodeOperationError; the nodes wrap its errors in those, with the item index.
-		files: ['lib/**/*.ts'],
-		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
-	},
-	{
-		// OMS Store (a database) and EDI Trading Partner (a partner's X12 settings) are not APIs, so their display names do not end in "API".
-		files: ['credentials/OmsStoreApi.credentials.ts', 'credentials/OmsEdiPartnerApi.credentials.ts'],
-		rules: { 'n8n-nodes-base/cred-class-field-display-name-missing-api': 'off' },
-	},
-	{
-		// The WMS node's descriptions quote a path placeholder and an answer path ({id}, data.id) that must stay lower case.
-		files: ['nodes/Wms/Wms.node.ts'],
-		rules: { 'n8n-nodes-base/node-param-description-miscased-id': 'off' },
-	},
+	...rulesOff.map(({ rule, files }) => ({ files: files ?? [...shippedTs, 'package.json'], rules: { [rule]: 'off' } })),
 );
