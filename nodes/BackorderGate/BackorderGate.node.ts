@@ -13,6 +13,7 @@ import { errorItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { CHANNEL_OPTIONS } from '../InventoryAllocator/description';
 import { GateItemError, releaseHeld, routeOne, type GateOutcome } from './operations';
+import { subtitle } from '../shared/subtitle';
 
 const POLICY_OPTIONS = [
 	{
@@ -71,7 +72,7 @@ export class BackorderGate implements INodeType {
 		icon: { light: 'file:backorderGate.svg', dark: 'file:backorderGate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', { operation: { route: 'Route', releaseHeld: 'Release Held' } }),
 		description:
 			'Send only orders that can be filled to the warehouse: Ready, Partial (split or cancel the missing units) or Backorder (held in the OMS), by policy per channel; release held orders when stock arrives',
 		defaults: { name: 'Backorder Gate' },

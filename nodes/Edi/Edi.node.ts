@@ -40,6 +40,7 @@ import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { shipmentItems, splitOf } from '../shared/wms';
 import { ediPartnerSettingsTest, getPartner, type Partner } from './partner';
+import { subtitle } from '../shared/subtitle';
 
 type Op = 'parse' | 'acknowledge' | 'generate940' | 'apply945' | 'reconcile997' | 'listPending' | 'generate855' | 'generate856' | 'generate810';
 
@@ -104,7 +105,20 @@ export class Edi implements INodeType {
 		icon: { light: 'file:edi.svg', dark: 'file:edi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["resource"] + ": " + $parameter["operation"] }}',
+		subtitle: subtitle('{operation}: {resource}', {
+			operation: {
+				acknowledge: 'Acknowledge (997)',
+				parse: 'Parse',
+				apply945: 'Apply 945 Shipping Advice',
+				generate940: 'Generate 940 Shipping Order',
+				listPending: 'List Unacknowledged 940s',
+				reconcile997: 'Reconcile 997',
+				generate810: 'Generate 810 Invoice',
+				generate855: 'Generate 855 PO Acknowledgment',
+				generate856: 'Generate 856 Ship Notice (ASN)',
+			},
+			resource: { document: 'Document', retailer: 'Retailer', warehouse: 'Warehouse' },
+		}),
 		description:
 			'X12 EDI with 3PL warehouses (940 out; 945, 846, 997 in) and retailers (850 in; 855, 856, 810 out): parse, generate with store-kept control numbers, acknowledge, and apply to the OMS',
 		defaults: { name: 'EDI X12' },

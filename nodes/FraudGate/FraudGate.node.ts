@@ -14,6 +14,7 @@ import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { OPERATION_PARAMETERS, RULE_SET_PARAMETERS } from './description';
 import { backtestStore, buildRuleSet, resolveOne, screenOne, type BuiltRuleSet, type Route } from './operations';
+import { subtitle } from '../shared/subtitle';
 
 /** Screen and Resolve Review route orders to Pass, Review, Reject; Back-test gives one report. */
 function outputsFor(operation: string) {
@@ -46,7 +47,7 @@ export class FraudGate implements INodeType {
 		icon: { light: 'file:fraudGate.svg', dark: 'file:fraudGate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', { operation: { backtest: 'Back-Test', resolveReview: 'Resolve Review', screen: 'Screen' } }),
 		description:
 			'Screen orders for fraud before they reach the warehouse: rules score each order, which leaves on Pass, Review or Reject with its reasons',
 		defaults: { name: 'Fraud Gate' },

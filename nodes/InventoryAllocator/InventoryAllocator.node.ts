@@ -27,6 +27,7 @@ import {
 	syncStock,
 	type QuantityChange,
 } from './operations';
+import { subtitle } from '../shared/subtitle';
 
 function changeItem(c: QuantityChange, pairedIndex: number): INodeExecutionData {
 	const json: IDataObject = { channel: c.channel, sku: c.sku, quantity: c.quantity, previous: c.previous, atp: c.atp, rule: c.rule, tier: c.tier };
@@ -42,7 +43,9 @@ export class InventoryAllocator implements INodeType {
 		icon: { light: 'file:inventoryAllocator.svg', dark: 'file:inventoryAllocator.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', {
+			operation: { commitShipment: 'Commit Shipment', preview: 'Preview', release: 'Release', reserve: 'Reserve', syncStock: 'Sync Stock' },
+		}),
 		description:
 			'Keep stock and channel listings honest: sync WMS inventory, publish per-channel quantities from allocation rules, reserve orders atomically against available-to-promise',
 		defaults: { name: 'Inventory Allocator' },

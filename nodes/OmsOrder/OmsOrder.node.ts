@@ -13,6 +13,7 @@ import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type Order
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
+import { subtitle } from '../shared/subtitle';
 
 const CHANNEL_OPTIONS = [
 	{ name: 'Amazon', value: 'amazon' },
@@ -122,7 +123,18 @@ export class OmsOrder implements INodeType {
 		icon: { light: 'file:omsOrder.svg', dark: 'file:omsOrder.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', {
+			operation: {
+				addNote: 'Add Note',
+				cancel: 'Cancel',
+				get: 'Get',
+				record: 'Record',
+				routeReadiness: 'Route by Readiness',
+				search: 'Search',
+				timeline: 'Timeline',
+				updateStatus: 'Update Status',
+			},
+		}),
 		description:
 			'The order management system of record: record channel orders exactly once, look them up, change their status and read their timeline',
 		defaults: { name: 'OMS Order' },

@@ -11,6 +11,7 @@ import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from 
 import { shopifyApiTest, shopifyFromNode } from '../shared/channel-client';
 import { omsStoreConnectionTest } from '../shared/store';
 import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
+import { listSubtitle } from '../shared/subtitle';
 
 const TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'];
 
@@ -34,7 +35,7 @@ export class ShopifyOrderTrigger implements INodeType {
 		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
+		subtitle: listSubtitle('topics', { 'orders/cancelled': 'Order Cancelled', 'orders/create': 'Order Created', 'orders/updated': 'Order Updated' }),
 		description: 'Starts the workflow when Shopify creates, updates or cancels an order, with the order in canonical form',
 		defaults: { name: 'Shopify Order Trigger' },
 		inputs: [],

@@ -40,6 +40,7 @@ import {
 	WMS_LABEL,
 	wmsProvider,
 } from '../shared/wms';
+import { subtitle } from '../shared/subtitle';
 
 const PROVIDERS: WmsProviderName[] = ['shipbob', 'shiphero', 'extensiv', 'generic'];
 
@@ -162,7 +163,11 @@ export class Wms implements INodeType {
 		icon: { light: 'file:wms.svg', dark: 'file:wms.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["provider"] + ": " + $parameter["resource"] + " " + $parameter["operation"] }}',
+		subtitle: subtitle('{operation}: {resource} ({provider})', {
+			operation: { cancel: 'Cancel', create: 'Create', get: 'Get', retryPending: 'Retry Pending', getUpdates: 'Get Updates', getLevels: 'Get Levels' },
+			resource: { inventory: 'Inventory', order: 'Order', shipment: 'Shipment' },
+			provider: { extensiv: 'Extensiv 3PL Warehouse Manager', generic: 'Generic REST', shipbob: 'ShipBob', shiphero: 'ShipHero' },
+		}),
 		description:
 			'Push ready orders to the warehouse (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager or any REST WMS) through an outbox, and pull status, tracking and inventory back',
 		defaults: { name: 'WMS' },

@@ -11,6 +11,7 @@ import {
 import { wooCommerceFromNode } from '../shared/channel-client';
 import { omsStoreConnectionTest } from '../shared/store';
 import { rawBodyOf, respond, sha256, wooVerdict } from '../shared/webhooks';
+import { listSubtitle } from '../shared/subtitle';
 
 const TOPICS = ['order.created', 'order.updated'];
 
@@ -39,7 +40,7 @@ export class WooCommerceOrderTrigger implements INodeType {
 		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
+		subtitle: listSubtitle('topics', { 'order.created': 'Order Created', 'order.updated': 'Order Updated' }),
 		description: 'Starts the workflow when a WooCommerce order is created or updated, with the order in canonical form',
 		defaults: { name: 'WooCommerce Order Trigger' },
 		inputs: [],
