@@ -76,7 +76,9 @@ export class BackorderGate implements INodeType {
 		description:
 			'Send only orders that can be filled to the warehouse: Ready, Partial (split or cancel the missing units) or Backorder (held in the OMS), by policy per channel; release held orders when stock arrives',
 		defaults: { name: 'Backorder Gate' },
-		usableAsTool: true,
+		// Not offered to AI agents: its outputs route orders (Ready, Partial, Backorder) and Release Held re-allocates stock.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [
 			{ type: NodeConnectionTypes.Main, displayName: 'Ready' },

@@ -122,7 +122,9 @@ export class Edi implements INodeType {
 		description:
 			'X12 EDI with 3PL warehouses (940 out; 945, 846, 997 in) and retailers (850 in; 855, 856, 810 out): parse, generate with store-kept control numbers, acknowledge, and apply to the OMS',
 		defaults: { name: 'EDI X12' },
-		usableAsTool: true,
+		// Not offered to AI agents: it generates trading-partner documents that are sent once and applies 945s to orders.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

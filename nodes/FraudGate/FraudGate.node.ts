@@ -51,7 +51,9 @@ export class FraudGate implements INodeType {
 		description:
 			'Screen orders for fraud before they reach the warehouse: rules score each order, which leaves on Pass, Review or Reject with its reasons',
 		defaults: { name: 'Fraud Gate' },
-		usableAsTool: true,
+		// Not offered to AI agents: Screen routes orders to Pass, Review or Reject and records the decision, Resolve Review releases or rejects held orders.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
 		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],

@@ -49,7 +49,9 @@ export class InventoryAllocator implements INodeType {
 		description:
 			'Keep stock and channel listings honest: sync WMS inventory, publish per-channel quantities from allocation rules, reserve orders atomically against available-to-promise',
 		defaults: { name: 'Inventory Allocator' },
-		usableAsTool: true,
+		// Not offered to AI agents: it reserves, releases and commits stock and publishes quantities.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		// The same two outputs for every operation, so that n8n never evaluates an expression to find them: it does so
 		// for a node with outputs computed from its parameters whenever that node has an error output (On Error:

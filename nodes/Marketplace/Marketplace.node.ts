@@ -75,7 +75,9 @@ export class Marketplace implements INodeType {
 		description:
 			'Send tracking and quantities back to Shopify, Amazon, eBay, WooCommerce and Walmart, cancel or acknowledge orders, and read orders for reconciliation',
 		defaults: { name: 'Marketplace' },
-		usableAsTool: true,
+		// Not offered to AI agents: it cancels orders, confirms shipments and sets stock on the sales channels.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: CHANNELS.map((ch) => ({

@@ -1,5 +1,7 @@
 import {
 	NodeConnectionTypes,
+	NodeHelpers,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -46,6 +48,9 @@ const HOLD_LABELS: Record<HoldReason, string> = {
 	address: 'Address Problem',
 	operator: 'Held by an Operator',
 };
+
+/** What the node does as an AI agent's tool (OMS Order Tool): it reads, nothing else. */
+export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];
 
 /** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), every other operation one. */
 function outputsFor(operation: string) {
@@ -138,6 +143,9 @@ export class OmsOrder implements INodeType {
 		description:
 			'The order management system of record: record channel orders exactly once, look them up, change their status and read their timeline',
 		defaults: { name: 'OMS Order' },
+		// As an AI agent's tool ("OMS Order Tool") the node only looks orders up: the Operation it offers there is Get,
+		// Search or Timeline (the second Operation below), and execute() refuses any other. Recording, routing,
+		// cancelling and status changes stay with the workflow.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
@@ -149,6 +157,7 @@ export class OmsOrder implements INodeType {
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { show: { '@tool': [false] } },
 				options: [
 					{
 						name: 'Add Note',
@@ -197,6 +206,29 @@ export class OmsOrder implements INodeType {
 					},
 				],
 				default: 'record',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { '@tool': [true] } },
+				options: [
+					{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
+					{
+						name: 'Search',
+						value: 'search',
+						description: 'Find orders by channel, status, date, SKU or email',
+						action: 'Search orders',
+					},
+					{
+						name: 'Timeline',
+						value: 'timeline',
+						description: 'Every change of the order, with time and cause, one item per event',
+						action: 'Get the timeline of an order',
+					},
+				],
+				default: 'get',
 			},
 			{
 				displayName: 'OMS ID',
@@ -311,6 +343,9 @@ export class OmsOrder implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (NodeHelpers.isToolType(this.getNode().type) && !TOOL_OPERATIONS.includes(operation)) {
+			throw new NodeOperationError(this.getNode(), `OMS Order Tool only looks orders up (Get, Search, Timeline); "${operation}" is not available to an AI agent`);
+		}
 		if (operation === 'routeReadiness') return routeByReadiness(this, items);
 		const store = await getStore(this);
 

@@ -44,6 +44,7 @@ export class ReportBuilder implements INodeType {
 		description:
 			'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
 		defaults: { name: 'OMS Report' },
+		// Offered to AI agents (OMS Report Tool): a report only reads the store.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -171,7 +171,9 @@ export class Wms implements INodeType {
 		description:
 			'Push ready orders to the warehouse (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager or any REST WMS) through an outbox, and pull status, tracking and inventory back',
 		defaults: { name: 'WMS' },
-		usableAsTool: true,
+		// Not offered to AI agents: it creates and cancels orders at the warehouse.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

@@ -3,8 +3,12 @@
  * - the OMS Store credential, written out in each node (n8n's node lint cannot read a shared constant there);
  * - the subtitle on the canvas: n8n's editor evaluates it as an expression over the node's parameters, so it is
  *   evaluated here the same way (n8n-workflow's Workflow.expression.getSimpleParameterValue, what the editor's
- *   getNodeSubtitle calls), for every option, and must show the options' display names, never their values.
+ *   getNodeSubtitle calls), for every option, and must show the options' display names, never their values;
+ * - which nodes n8n offers to AI agents as tools (usableAsTool), and what OMS Order does as a tool.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
 	NodeHelpers,
 	Workflow,
@@ -16,8 +20,11 @@ import {
 	type INodeTypeDescription,
 	type INodeTypes,
 } from 'n8n-workflow';
-import { packageLoader } from '../helpers/n8n-harness';
+import { buildWorkflow, nodeError, outputOf, packageLoader, runWorkflow } from '../helpers/n8n-harness';
+import { makeOrder } from '../helpers/orders';
 import { omsStoreConnectionTest } from '../../nodes/shared/store';
+import { OmsOrder, TOOL_OPERATIONS } from '../../nodes/OmsOrder/OmsOrder.node';
+import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
 
 const PACKAGE = 'n8n-nodes-oms-wms';
 const nodes = [...packageLoader().nodeTypes().values()].map((t) => t as INodeType);
@@ -182,5 +189,84 @@ describe('node subtitles show display names', () => {
 		const names = new Map(shownOptions(d, 'topics', {}).map((o) => [o.value, o.name]));
 		expect(expected.split(', ').every((n) => [...names.values()].includes(n))).toBe(true);
 		expect(shownSubtitle(d, parameters as INodeParameters)).toBe(expected);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// usableAsTool
+
+describe('nodes offered to AI agents as tools (usableAsTool)', () => {
+	it('only the nodes that read: OMS Order (as a tool: Get, Search, Timeline) and OMS Report', () => {
+		expect(nodes.filter((n) => n.description.usableAsTool).map((n) => n.description.name).sort()).toEqual(['omsOrder', 'reportBuilder']);
+		// the gates that route items and the actions that cancel orders or move stock are not
+		for (const name of ['fraudGate', 'backorderGate', 'inventoryAllocator', 'wms', 'marketplace', 'edi']) {
+			expect(byName(name).description.usableAsTool).toBeUndefined();
+		}
+	});
+
+	describe('OMS Order as a tool', () => {
+		// what n8n does to a node to make its tool (createAiTools: "<name>Tool"); the parameters are the node's own
+		const base = new OmsOrder();
+		const toolDescription: INodeTypeDescription = { ...base.description, name: 'omsOrderTool', displayName: 'OMS Order Tool' };
+		const tool: INodeType = { description: toolDescription, methods: base.methods, execute: base.execute };
+		const nodeOf = { typeVersion: 1 };
+		const operationOptions = (d: INodeTypeDescription) =>
+			(d.properties.find((p) => p.name === 'operation' && NodeHelpers.displayParameter({}, p, nodeOf, d))!.options as INodePropertyOptions[]).map((o) => o.value);
+
+		it('offers Get, Search and Timeline only, Get by default; the node itself keeps every operation, Record by default', () => {
+			expect(operationOptions(toolDescription)).toEqual(TOOL_OPERATIONS);
+			expect(NodeHelpers.getNodeParameters(toolDescription.properties, {}, true, false, nodeOf, toolDescription)!.operation).toBe('get');
+			expect(operationOptions(base.description)).toEqual(['addNote', 'cancel', 'get', 'record', 'routeReadiness', 'search', 'timeline', 'updateStatus']);
+			expect(NodeHelpers.getNodeParameters(base.description.properties, {}, true, false, nodeOf, base.description)!.operation).toBe('record');
+		});
+
+		it('the tool’s options are the node’s own, word for word', () => {
+			const all = base.description.properties.find((p) => p.name === 'operation' && NodeHelpers.displayParameter({}, p, nodeOf, base.description))!.options as INodePropertyOptions[];
+			const toolOptions = toolDescription.properties.find((p) => p.name === 'operation' && NodeHelpers.displayParameter({}, p, nodeOf, toolDescription))!.options;
+			expect(toolOptions).toEqual(all.filter((o) => TOOL_OPERATIONS.includes(o.value as string)));
+		});
+
+		describe('run', () => {
+			const dir = mkdtempSync(join(tmpdir(), 'oms-tool-'));
+			const credentials = { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, 'oms.sqlite') } };
+			const order = makeOrder({ channel: 'shopify', channelOrderId: '7001' });
+			const omsId = `shopify:7001`;
+			const run = (operation: string) =>
+				runWorkflow(
+					buildWorkflow(
+						[
+							{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+							{ name: 'Tool', type: `${PACKAGE}.omsOrderTool`, parameters: { operation, omsId }, credentials: { omsStoreApi: { id: '1', name: 'OMS Store' } } },
+						],
+						[['Start', 'Tool']],
+					),
+					{ credentials, nodeTypes: { [`${PACKAGE}.omsOrderTool`]: tool } },
+				);
+
+			let eventsBefore = 0;
+			beforeAll(async () => {
+				const store = await openStore(storeConfigFromCredential(credentials.omsStoreApi));
+				await store.recordOrder(order, { cause: 'test' });
+				eventsBefore = (await store.timeline(omsId)).length;
+			});
+			afterAll(async () => {
+				await closeAllStores();
+				rmSync(dir, { recursive: true, force: true });
+			});
+
+			it('gets an order', async () => {
+				const r = await run('get');
+				expect(r.error).toBeUndefined();
+				expect(outputOf(r, 'Tool').map((o) => o.omsId)).toEqual([omsId]);
+			});
+
+			it.each(['cancel', 'updateStatus', 'addNote', 'record', 'routeReadiness'])('refuses %s, and the order is unchanged', async (operation) => {
+				const r = await run(operation);
+				expect(nodeError(r, 'Tool')?.message).toBe(`OMS Order Tool only looks orders up (Get, Search, Timeline); "${operation}" is not available to an AI agent`);
+				const store = await openStore(storeConfigFromCredential(credentials.omsStoreApi));
+				expect((await store.getOrder(omsId))?.status).toBe('received');
+				expect(await store.timeline(omsId)).toHaveLength(eventsBefore);
+			});
+		});
 	});
 });
