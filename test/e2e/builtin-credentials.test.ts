@@ -14,10 +14,13 @@
  *   editor sends when an imported workflow is saved), opens it again (GET /rest/workflows/:id), and asks for the node
  *   types the editor needs to draw it (POST /rest/node-types): both are n8n-nodes-base's, with their own credentials;
  * - reads the stored credential back with its data (GET /rest/credentials/:id?includeData=true): n8n's fields.
+ * It also checks which of the pack's nodes n8n offers to AI agents (the "<Node> Tool" types n8n generates from
+ * usableAsTool, in the editor's node list /types/nodes.json): OMS Order and OMS Report only, OMS Order's tool with the
+ * read operations only (as the editor shows its Operation parameter).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialType, type INodeProperties, type INodePropertyOptions, type INodeTypeDescription } from 'n8n-workflow';
 import { N8n, n8nBin, type CredentialJson } from './harness/n8n';
 import { OmsShopifyApi } from '../../credentials/OmsShopifyApi.credentials';
 import { OmsWooCommerceApi } from '../../credentials/OmsWooCommerceApi.credentials';
@@ -176,6 +179,17 @@ describe('real n8n with the package: n8n’s own Shopify and WooCommerce credent
 		expect(described.map((d) => d.displayName)).toEqual(['Shopify', 'WooCommerce']);
 		expect(described[0].credentials?.map((c) => c.name)).toEqual(['shopifyApi', 'shopifyAccessTokenApi', 'shopifyOAuth2Api']);
 		expect(described[1].credentials?.map((c) => c.name)).toEqual(['wooCommerceApi']);
+	});
+
+	it('offers only OMS Order and OMS Report of the pack to AI agents, OMS Order’s tool with Get, Search and Timeline only', async () => {
+		// the node types the editor's node panel lists, with their descriptions (a generated tool is only there)
+		const listed = await rest<INodeTypeDescription[]>('GET', '/types/nodes.json');
+		const packTools = [...new Set(listed.map((t) => t.name).filter((n) => n.startsWith('n8n-nodes-oms-wms.') && n.endsWith('Tool')))].sort();
+		expect(packTools).toEqual(['n8n-nodes-oms-wms.omsOrderTool', 'n8n-nodes-oms-wms.reportBuilderTool']);
+		const tool = listed.find((t) => t.name === 'n8n-nodes-oms-wms.omsOrderTool')!;
+		expect(tool.displayName).toBe('OMS Order Tool');
+		const shown = tool.properties.filter((p) => p.name === 'operation' && NodeHelpers.displayParameter({}, p, { typeVersion: 1 }, tool));
+		expect(shown.map((p) => (p.options as INodePropertyOptions[]).map((o) => o.name))).toEqual([['Get', 'Search', 'Timeline']]);
 	});
 
 	it('loaded the pack: its Shopify Order Trigger asks for the pack’s own Shopify credential', async () => {
