@@ -40,7 +40,7 @@ const scannerOnly = [
 	},
 	{
 		rule: '@n8n/community-nodes/resource-operation-pattern',
-		why: 'A warning: Marketplace (6 operations) and OMS Order (8) have no resource parameter; adding one would change the parameters of every saved workflow that uses them.',
+		why: 'A warning: Marketplace has 6 operations and no resource parameter; adding one would change the parameters of every saved workflow that uses it.',
 	},
 	{
 		rule: '@n8n/community-nodes/credential-unnecessary-password',
