@@ -5,6 +5,8 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -121,6 +123,71 @@ function toItem(stored: StoredOrder, keepRaw: boolean, extra: IDataObject = {}):
 	};
 }
 
+/** The node's Operation (its tool's is TOOL_OPERATION). */
+const OPERATION: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { '@tool': [false] } },
+	options: [
+		{
+			name: 'Add Note',
+			value: 'addNote',
+			description: 'Add a note to the order’s timeline',
+			action: 'Add a note to an order',
+		},
+		{
+			name: 'Cancel',
+			value: 'cancel',
+			description: 'Cancel the order in the OMS and give its reserved stock back',
+			action: 'Cancel an order',
+		},
+		{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
+		{
+			name: 'Record',
+			value: 'record',
+			description:
+				'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
+			action: 'Record orders',
+		},
+		{
+			name: 'Route by Readiness',
+			value: 'routeReadiness',
+			description:
+				'Send each order to Ready (paid and open on its channel) or Not Ready (awaiting payment, cancelled or shipped on the channel); reads nothing from the store',
+			action: 'Route orders by readiness',
+		},
+		{
+			name: 'Search',
+			value: 'search',
+			description: 'Find orders by channel, status, date, SKU or email',
+			action: 'Search orders',
+		},
+		{
+			name: 'Timeline',
+			value: 'timeline',
+			description: 'Every change of the order, with time and cause, one item per event',
+			action: 'Get the timeline of an order',
+		},
+		{
+			name: 'Update Status',
+			value: 'updateStatus',
+			description: 'Set the order’s OMS status (and hold reason), recorded in its timeline',
+			action: 'Update the status of an order',
+		},
+	],
+	default: 'record',
+};
+
+/** OMS Order Tool's Operation (the node as an AI agent's tool): the read operations of OPERATION, Get by default. */
+const TOOL_OPERATION: INodeProperties = {
+	...OPERATION,
+	displayOptions: { show: { '@tool': [true] } },
+	options: OPERATION.options!.filter((o) => TOOL_OPERATIONS.includes((o as INodePropertyOptions).value as string)),
+	default: 'get',
+};
+
 export class OmsOrder implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OMS Order',
@@ -144,7 +211,7 @@ export class OmsOrder implements INodeType {
 			'The order management system of record: record channel orders exactly once, look them up, change their status and read their timeline',
 		defaults: { name: 'OMS Order' },
 		// As an AI agent's tool ("OMS Order Tool") the node only looks orders up: the Operation it offers there is Get,
-		// Search or Timeline (the second Operation below), and execute() refuses any other. Recording, routing,
+		// Search or Timeline (TOOL_OPERATION), and execute() refuses any other. Recording, routing,
 		// cancelling and status changes stay with the workflow.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -152,84 +219,8 @@ export class OmsOrder implements INodeType {
 		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { '@tool': [false] } },
-				options: [
-					{
-						name: 'Add Note',
-						value: 'addNote',
-						description: 'Add a note to the order’s timeline',
-						action: 'Add a note to an order',
-					},
-					{
-						name: 'Cancel',
-						value: 'cancel',
-						description: 'Cancel the order in the OMS and give its reserved stock back',
-						action: 'Cancel an order',
-					},
-					{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
-					{
-						name: 'Record',
-						value: 'record',
-						description:
-							'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
-						action: 'Record orders',
-					},
-					{
-						name: 'Route by Readiness',
-						value: 'routeReadiness',
-						description:
-							'Send each order to Ready (paid and open on its channel) or Not Ready (awaiting payment, cancelled or shipped on the channel); reads nothing from the store',
-						action: 'Route orders by readiness',
-					},
-					{
-						name: 'Search',
-						value: 'search',
-						description: 'Find orders by channel, status, date, SKU or email',
-						action: 'Search orders',
-					},
-					{
-						name: 'Timeline',
-						value: 'timeline',
-						description: 'Every change of the order, with time and cause, one item per event',
-						action: 'Get the timeline of an order',
-					},
-					{
-						name: 'Update Status',
-						value: 'updateStatus',
-						description: 'Set the order’s OMS status (and hold reason), recorded in its timeline',
-						action: 'Update the status of an order',
-					},
-				],
-				default: 'record',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { '@tool': [true] } },
-				options: [
-					{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
-					{
-						name: 'Search',
-						value: 'search',
-						description: 'Find orders by channel, status, date, SKU or email',
-						action: 'Search orders',
-					},
-					{
-						name: 'Timeline',
-						value: 'timeline',
-						description: 'Every change of the order, with time and cause, one item per event',
-						action: 'Get the timeline of an order',
-					},
-				],
-				default: 'get',
-			},
+			OPERATION,
+			TOOL_OPERATION,
 			{
 				displayName: 'OMS ID',
 				name: 'omsId',
