@@ -9,7 +9,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class OmsAmazonSpApi implements ICredentialType {
 	name = 'omsAmazonSpApi';
 
-	displayName = 'Amazon SP-API';
+	displayName = 'Amazon Selling Partner API';
 
 	icon = { light: 'file:../nodes/AmazonOrderTrigger/amazonOrderTrigger.svg', dark: 'file:../nodes/AmazonOrderTrigger/amazonOrderTrigger.dark.svg' } as const;
 

@@ -93,7 +93,7 @@ const ABBREV: Record<string, string> = {
 /** Lower case, no accents, punctuation as spaces, whitespace collapsed, common street words abbreviated. */
 export function normalizeText(s: string | null | undefined): string {
 	if (typeof s !== 'string') return '';
-	const ascii = /^[\x00-\x7f]*$/.test(s);
+	const ascii = /^\p{ASCII}*$/u.test(s);
 	return (ascii ? s : s.normalize('NFKD').replace(/\p{M}+/gu, ''))
 		.toLowerCase()
 		.replace(/['\u2019`]/g, '')

@@ -8,7 +8,7 @@
  *     - transport failures throw an Error with `code` (ETIMEDOUT for a timeout, ECONNREFUSED, ECONNRESET...)
  *       and a message free of secrets.
  * axios is a devDependency: it is required lazily here, and nodes never import this file (they build the
- * request function on n8n's helpers).
+ * request function on n8n's helpers), so the build leaves it out of dist/ (tsconfig.build.json).
  */
 import http from 'node:http';
 import type { HttpRequestFn, HttpRequestOptions, HttpResponse } from './types';

@@ -11,7 +11,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { amazonSpApiTest } from '../shared/channels';
-import { pollChannel, pollingProperties, readPollSettings } from '../shared/polling';
+import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
 
 export class AmazonOrderTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +20,7 @@ export class AmazonOrderTrigger implements INodeType {
 		icon: { light: 'file:amazonOrderTrigger.svg', dark: 'file:amazonOrderTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "every change" + ($parameter["emit"] === "ready" ? " (ready only)" : "") }}',
+		subtitle: POLLING_SUBTITLE,
 		description: 'Starts the workflow when Amazon orders are created or change (SP-API Orders searchOrders, polled with LWA auth; paced to the per-seller rate limits)',
 		defaults: { name: 'Amazon Order Trigger' },
 		polling: true,

@@ -10,9 +10,10 @@ import {
 import { BACKORDER_POLICIES, policyFor, type BackorderPolicy, type PolicyConfig } from '../../lib/backorder';
 import type { AllocationAnnotation, CanonicalOrder } from '../../lib/order/types';
 import { errorItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { CHANNEL_OPTIONS } from '../InventoryAllocator/description';
 import { GateItemError, releaseHeld, routeOne, type GateOutcome } from './operations';
+import { subtitle } from '../shared/subtitle';
 
 const POLICY_OPTIONS = [
 	{
@@ -71,18 +72,20 @@ export class BackorderGate implements INodeType {
 		icon: { light: 'file:backorderGate.svg', dark: 'file:backorderGate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', { operation: { route: 'Route', releaseHeld: 'Release Held' } }),
 		description:
 			'Send only orders that can be filled to the warehouse: Ready, Partial (split or cancel the missing units) or Backorder (held in the OMS), by policy per channel; release held orders when stock arrives',
 		defaults: { name: 'Backorder Gate' },
-		usableAsTool: true,
+		// Not offered to AI agents: its outputs route orders (Ready, Partial, Backorder) and Release Held re-allocates stock.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [
 			{ type: NodeConnectionTypes.Main, displayName: 'Ready' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Partial' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Backorder' },
 		],
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

@@ -11,7 +11,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { ebayApiTest } from '../shared/channels';
-import { pollChannel, pollingProperties, readPollSettings } from '../shared/polling';
+import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
 
 export class EbayOrderTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +20,7 @@ export class EbayOrderTrigger implements INodeType {
 		icon: { light: 'file:ebayOrderTrigger.svg', dark: 'file:ebayOrderTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "every change" + ($parameter["emit"] === "ready" ? " (ready only)" : "") }}',
+		subtitle: POLLING_SUBTITLE,
 		description: 'Starts the workflow when eBay orders are created or change (Sell Fulfillment getOrders by lastmodifieddate, polled with OAuth refresh)',
 		defaults: { name: 'eBay Order Trigger' },
 		polling: true,

@@ -37,9 +37,10 @@ import {
 import type { WmsOrderUpdate } from '../../lib/wms/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { shipmentItems, splitOf } from '../shared/wms';
 import { ediPartnerSettingsTest, getPartner, type Partner } from './partner';
+import { subtitle } from '../shared/subtitle';
 
 type Op = 'parse' | 'acknowledge' | 'generate940' | 'apply945' | 'reconcile997' | 'listPending' | 'generate855' | 'generate856' | 'generate810';
 
@@ -104,16 +105,31 @@ export class Edi implements INodeType {
 		icon: { light: 'file:edi.svg', dark: 'file:edi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["resource"] + ": " + $parameter["operation"] }}',
+		subtitle: subtitle('{operation}: {resource}', {
+			operation: {
+				acknowledge: 'Acknowledge (997)',
+				parse: 'Parse',
+				apply945: 'Apply 945 Shipping Advice',
+				generate940: 'Generate 940 Shipping Order',
+				listPending: 'List Unacknowledged 940s',
+				reconcile997: 'Reconcile 997',
+				generate810: 'Generate 810 Invoice',
+				generate855: 'Generate 855 PO Acknowledgment',
+				generate856: 'Generate 856 Ship Notice (ASN)',
+			},
+			resource: { document: 'Document', retailer: 'Retailer', warehouse: 'Warehouse' },
+		}),
 		description:
 			'X12 EDI with 3PL warehouses (940 out; 945, 846, 997 in) and retailers (850 in; 855, 856, 810 out): parse, generate with store-kept control numbers, acknowledge, and apply to the OMS',
 		defaults: { name: 'EDI X12' },
-		usableAsTool: true,
+		// Not offered to AI agents: it generates trading-partner documents that are sent once and applies 945s to orders.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'omsEdiPartnerApi', required: true, testedBy: 'ediPartnerSettingsTest', displayOptions: { hide: { operation: ['listPending'] } } },
-			STORE_CREDENTIAL,
+			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
 		],
 		properties: [
 			STORE_NOTICE,

@@ -11,9 +11,10 @@ import { DateTime } from 'luxon';
 import type { FraudRuleParameters } from '../../lib/fraud/parameters';
 import type { StoredOrder } from '../../lib/store/types';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { OPERATION_PARAMETERS, RULE_SET_PARAMETERS } from './description';
 import { backtestStore, buildRuleSet, resolveOne, screenOne, type BuiltRuleSet, type Route } from './operations';
+import { subtitle } from '../shared/subtitle';
 
 /** Screen and Resolve Review route orders to Pass, Review, Reject; Back-test gives one report. */
 function outputsFor(operation: string) {
@@ -46,14 +47,16 @@ export class FraudGate implements INodeType {
 		icon: { light: 'file:fraudGate.svg', dark: 'file:fraudGate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', { operation: { backtest: 'Back-Test', resolveReview: 'Resolve Review', screen: 'Screen' } }),
 		description:
 			'Screen orders for fraud before they reach the warehouse: rules score each order, which leaves on Pass, Review or Reject with its reasons',
 		defaults: { name: 'Fraud Gate' },
-		usableAsTool: true,
+		// Not offered to AI agents: Screen routes orders to Pass, Review or Reject and records the decision, Resolve Review releases or rejects held orders.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

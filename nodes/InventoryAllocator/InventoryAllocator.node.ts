@@ -12,7 +12,7 @@ import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from
 import { DEFAULT_LOCATION, type StockLevelInput, type Store } from '../../lib/store/types';
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { RULE_PARAMETERS } from './description';
 import {
 	atpFor,
@@ -27,6 +27,7 @@ import {
 	syncStock,
 	type QuantityChange,
 } from './operations';
+import { subtitle } from '../shared/subtitle';
 
 function changeItem(c: QuantityChange, pairedIndex: number): INodeExecutionData {
 	const json: IDataObject = { channel: c.channel, sku: c.sku, quantity: c.quantity, previous: c.previous, atp: c.atp, rule: c.rule, tier: c.tier };
@@ -42,11 +43,15 @@ export class InventoryAllocator implements INodeType {
 		icon: { light: 'file:inventoryAllocator.svg', dark: 'file:inventoryAllocator.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', {
+			operation: { commitShipment: 'Commit Shipment', preview: 'Preview', release: 'Release', reserve: 'Reserve', syncStock: 'Sync Stock' },
+		}),
 		description:
 			'Keep stock and channel listings honest: sync WMS inventory, publish per-channel quantities from allocation rules, reserve orders atomically against available-to-promise',
 		defaults: { name: 'Inventory Allocator' },
-		usableAsTool: true,
+		// Not offered to AI agents: it reserves, releases and commits stock and publishes quantities.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		// The same two outputs for every operation, so that n8n never evaluates an expression to find them: it does so
 		// for a node with outputs computed from its parameters whenever that node has an error output (On Error:
@@ -54,7 +59,7 @@ export class InventoryAllocator implements INodeType {
 		// costs more than the rest of a fulfilment execution.
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Result', 'Quantity Changes'],
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

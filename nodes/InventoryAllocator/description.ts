@@ -176,7 +176,7 @@ export const RULE_PARAMETERS: INodeProperties[] = [
 		type: 'json',
 		default: '{\n  "channels": [\n    { "channel": "amazon", "sharePercent": 50 },\n    { "channel": "ebay", "sharePercent": 50 }\n  ]\n}',
 		displayOptions: { show: { rulesSource: ['json'] } },
-		description: 'A channel rule set: { channels: [{ channel, sharePercent, buffer, maxListed, zeroAt, keepAliveMin, priority, lowStock: { level, rule } }], skuOverrides: [{ pattern, channel, ... }], defaults: {...} }',
+		description: 'A channel rule set: { channels: [{ channel, sharePercent, buffer, maxListed, zeroAt, keepAliveMin, priority, lowStock: { level, rule } }], skuOverrides: [{ pattern, channel, ... }], defaults: {...} }.',
 	},
 	{
 		displayName: 'Publish To',

@@ -24,6 +24,7 @@ import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
 import { shopifyApiTest } from '../shared/channel-client';
+import { subtitle } from '../shared/subtitle';
 
 const CHANNELS: ChannelName[] = ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'];
 const TESTED_BY: Partial<Record<ChannelName, string>> = {
@@ -60,11 +61,23 @@ export class Marketplace implements INodeType {
 		icon: { light: 'file:marketplace.svg', dark: 'file:marketplace.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["channel"] }}',
+		subtitle: subtitle('{operation}: {channel}', {
+			operation: {
+				acknowledge: 'Acknowledge',
+				cancel: 'Cancel Order or Lines',
+				confirmShipment: 'Confirm Shipment',
+				getOrder: 'Get Order',
+				getOrdersSince: 'Get Orders Since',
+				setQuantity: 'Set Available Quantity',
+			},
+			channel: { amazon: 'Amazon', ebay: 'eBay', fromItem: 'From Item', shopify: 'Shopify', walmart: 'Walmart', woocommerce: 'WooCommerce' },
+		}),
 		description:
 			'Send tracking and quantities back to Shopify, Amazon, eBay, WooCommerce and Walmart, cancel or acknowledge orders, and read orders for reconciliation',
 		defaults: { name: 'Marketplace' },
-		usableAsTool: true,
+		// Not offered to AI agents: it cancels orders, confirms shipments and sets stock on the sales channels.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: CHANNELS.map((ch) => ({

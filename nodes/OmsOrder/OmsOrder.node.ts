@@ -1,8 +1,12 @@
 import {
 	NodeConnectionTypes,
+	NodeHelpers,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -13,6 +17,7 @@ import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type Order
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
+import { subtitle } from '../shared/subtitle';
 
 const CHANNEL_OPTIONS = [
 	{ name: 'Amazon', value: 'amazon' },
@@ -45,6 +50,9 @@ const HOLD_LABELS: Record<HoldReason, string> = {
 	address: 'Address Problem',
 	operator: 'Held by an Operator',
 };
+
+/** What the node does as an AI agent's tool (OMS Order Tool): it reads, nothing else. */
+export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];
 
 /** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), every other operation one. */
 function outputsFor(operation: string) {
@@ -115,6 +123,71 @@ function toItem(stored: StoredOrder, keepRaw: boolean, extra: IDataObject = {}):
 	};
 }
 
+/** The node's Operation (its tool's is TOOL_OPERATION). */
+const OPERATION: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { '@tool': [false] } },
+	options: [
+		{
+			name: 'Add Note',
+			value: 'addNote',
+			description: 'Add a note to the order’s timeline',
+			action: 'Add a note to an order',
+		},
+		{
+			name: 'Cancel',
+			value: 'cancel',
+			description: 'Cancel the order in the OMS and give its reserved stock back',
+			action: 'Cancel an order',
+		},
+		{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
+		{
+			name: 'Record',
+			value: 'record',
+			description:
+				'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
+			action: 'Record orders',
+		},
+		{
+			name: 'Route by Readiness',
+			value: 'routeReadiness',
+			description:
+				'Send each order to Ready (paid and open on its channel) or Not Ready (awaiting payment, cancelled or shipped on the channel); reads nothing from the store',
+			action: 'Route orders by readiness',
+		},
+		{
+			name: 'Search',
+			value: 'search',
+			description: 'Find orders by channel, status, date, SKU or email',
+			action: 'Search orders',
+		},
+		{
+			name: 'Timeline',
+			value: 'timeline',
+			description: 'Every change of the order, with time and cause, one item per event',
+			action: 'Get the timeline of an order',
+		},
+		{
+			name: 'Update Status',
+			value: 'updateStatus',
+			description: 'Set the order’s OMS status (and hold reason), recorded in its timeline',
+			action: 'Update the status of an order',
+		},
+	],
+	default: 'record',
+};
+
+/** OMS Order Tool's Operation (the node as an AI agent's tool): the read operations of OPERATION, Get by default. */
+const TOOL_OPERATION: INodeProperties = {
+	...OPERATION,
+	displayOptions: { show: { '@tool': [true] } },
+	options: OPERATION.options!.filter((o) => TOOL_OPERATIONS.includes((o as INodePropertyOptions).value as string)),
+	default: 'get',
+};
+
 export class OmsOrder implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OMS Order',
@@ -122,71 +195,32 @@ export class OmsOrder implements INodeType {
 		icon: { light: 'file:omsOrder.svg', dark: 'file:omsOrder.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: subtitle('{operation}', {
+			operation: {
+				addNote: 'Add Note',
+				cancel: 'Cancel',
+				get: 'Get',
+				record: 'Record',
+				routeReadiness: 'Route by Readiness',
+				search: 'Search',
+				timeline: 'Timeline',
+				updateStatus: 'Update Status',
+			},
+		}),
 		description:
 			'The order management system of record: record channel orders exactly once, look them up, change their status and read their timeline',
 		defaults: { name: 'OMS Order' },
+		// As an AI agent's tool ("OMS Order Tool") the node only looks orders up: the Operation it offers there is Get,
+		// Search or Timeline (TOOL_OPERATION), and execute() refuses any other. Recording, routing,
+		// cancelling and status changes stay with the workflow.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.operation)}}`,
-		// written out here (not STORE_CREDENTIAL) so n8n's lint sees that this node tests the OMS Store credential
 		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Add Note',
-						value: 'addNote',
-						description: 'Add a note to the order’s timeline',
-						action: 'Add a note to an order',
-					},
-					{
-						name: 'Cancel',
-						value: 'cancel',
-						description: 'Cancel the order in the OMS and give its reserved stock back',
-						action: 'Cancel an order',
-					},
-					{ name: 'Get', value: 'get', description: 'Get one order by its OMS ID', action: 'Get an order' },
-					{
-						name: 'Record',
-						value: 'record',
-						description:
-							'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
-						action: 'Record orders',
-					},
-					{
-						name: 'Route by Readiness',
-						value: 'routeReadiness',
-						description:
-							'Send each order to Ready (paid and open on its channel) or Not Ready (awaiting payment, cancelled or shipped on the channel); reads nothing from the store',
-						action: 'Route orders by readiness',
-					},
-					{
-						name: 'Search',
-						value: 'search',
-						description: 'Find orders by channel, status, date, SKU or email',
-						action: 'Search orders',
-					},
-					{
-						name: 'Timeline',
-						value: 'timeline',
-						description: 'Every change of the order, with time and cause, one item per event',
-						action: 'Get an order’s timeline',
-					},
-					{
-						name: 'Update Status',
-						value: 'updateStatus',
-						description: 'Set the order’s OMS status (and hold reason), recorded in its timeline',
-						action: 'Update an order’s status',
-					},
-				],
-				default: 'record',
-			},
+			OPERATION,
+			TOOL_OPERATION,
 			{
 				displayName: 'OMS ID',
 				name: 'omsId',
@@ -300,6 +334,9 @@ export class OmsOrder implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (NodeHelpers.isToolType(this.getNode().type) && !TOOL_OPERATIONS.includes(operation)) {
+			throw new NodeOperationError(this.getNode(), `OMS Order Tool only looks orders up (Get, Search, Timeline); "${operation}" is not available to an AI agent`);
+		}
 		if (operation === 'routeReadiness') return routeByReadiness(this, items);
 		const store = await getStore(this);
 

@@ -9,7 +9,8 @@ import {
 } from 'n8n-workflow';
 import { REPORTS, runReport, toCsv, toHtml, toMarkdown, type PeriodPreset, type ReportName, type ReportOptions } from '../../lib/report';
 import { errorItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
+import { subtitle } from '../shared/subtitle';
 
 const CHANNEL_OPTIONS = [
 	{ name: 'Amazon', value: 'amazon' },
@@ -28,14 +29,26 @@ export class ReportBuilder implements INodeType {
 		icon: { light: 'file:reportBuilder.svg', dark: 'file:reportBuilder.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["report"] }}',
+		subtitle: subtitle('{report}', {
+			report: {
+				backorders: 'Backorders by SKU',
+				fraud: 'Fraud Decisions by Channel and Rule',
+				sla: 'Fulfilment SLA per Channel',
+				inventory: 'Inventory Position per SKU',
+				byChannel: 'Orders by Channel',
+				byDay: 'Orders by Day and Channel',
+				byStatus: 'Orders by Status',
+				topSkus: 'Top SKUs',
+			},
+		}),
 		description:
 			'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
 		defaults: { name: 'OMS Report' },
+		// Offered to AI agents (OMS Report Tool): a report only reads the store.
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [STORE_CREDENTIAL],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		properties: [
 			STORE_NOTICE,
 			{

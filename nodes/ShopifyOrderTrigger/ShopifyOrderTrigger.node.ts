@@ -9,8 +9,9 @@ import {
 } from 'n8n-workflow';
 import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from '../../lib/channels/shopify/webhooks';
 import { shopifyApiTest, shopifyFromNode } from '../shared/channel-client';
-import { omsStoreConnectionTest, STORE_CREDENTIAL } from '../shared/store';
+import { omsStoreConnectionTest } from '../shared/store';
 import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
+import { listSubtitle } from '../shared/subtitle';
 
 const TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'];
 
@@ -34,12 +35,12 @@ export class ShopifyOrderTrigger implements INodeType {
 		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
+		subtitle: listSubtitle('topics', { 'orders/cancelled': 'Order Cancelled', 'orders/create': 'Order Created', 'orders/updated': 'Order Updated' }),
 		description: 'Starts the workflow when Shopify creates, updates or cancels an order, with the order in canonical form',
 		defaults: { name: 'Shopify Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, STORE_CREDENTIAL],
+		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

@@ -14,7 +14,7 @@ import {
 import type { ChannelClient } from '../../lib/channels/types';
 import { statusKey } from '../../lib/channels/status';
 import { walmartApiTest } from '../shared/channels';
-import { pollChannel, pollingProperties, readPollSettings } from '../shared/polling';
+import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
 
 /**
  * Acknowledge every emitted order that still has a Created line (Walmart releases orders as Created; a seller must
@@ -57,7 +57,7 @@ export class WalmartOrderTrigger implements INodeType {
 		icon: { light: 'file:walmartOrderTrigger.svg', dark: 'file:walmartOrderTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "every change" + ($parameter["emit"] === "ready" ? " (ready only)" : "") }}',
+		subtitle: POLLING_SUBTITLE,
 		description: 'Starts the workflow when Walmart Marketplace orders are created or change (v3 orders by lastModifiedStartDate, nextCursor paging), optionally acknowledging released orders',
 		defaults: { name: 'Walmart Order Trigger' },
 		polling: true,

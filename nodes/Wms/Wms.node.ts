@@ -27,7 +27,7 @@ import {
 	type WmsStatus,
 } from '../../lib/wms';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_CREDENTIAL, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import {
 	cursorName,
 	extensivApiTest,
@@ -40,6 +40,7 @@ import {
 	WMS_LABEL,
 	wmsProvider,
 } from '../shared/wms';
+import { subtitle } from '../shared/subtitle';
 
 const PROVIDERS: WmsProviderName[] = ['shipbob', 'shiphero', 'extensiv', 'generic'];
 
@@ -77,7 +78,7 @@ const GENERIC_PROPERTIES: INodeProperties[] = [
 		type: 'options',
 		displayOptions: generic({ resource: ['order'], operation: ['create', 'retryPending'] }),
 		options: [
-			{ name: 'Default Template', value: 'default', description: 'external_id, order_number, ship_to, items[] …' },
+			{ name: 'Default Template', value: 'default', description: 'Fields external_id, order_number, ship_to, items[] …' },
 			{ name: 'JSON Template', value: 'template', description: 'Your JSON, with "{{path}}" placeholders into the canonical order' },
 			{ name: 'Field Mapping', value: 'mapping', description: 'Target field -> canonical path pairs' },
 		],
@@ -106,7 +107,7 @@ const GENERIC_PROPERTIES: INodeProperties[] = [
 				name: 'field',
 				values: [
 					{ displayName: 'Target Field', name: 'target', type: 'string', default: '', placeholder: 'items[].sku', description: 'Dotted path in the WMS body; "name[].field" builds an array from lines[]' },
-					{ displayName: 'Canonical Path', name: 'source', type: 'string', default: '', placeholder: 'lines[].sku', description: 'reference, shipmentNo, order.shipTo.city, lines[].quantity …' },
+					{ displayName: 'Canonical Path', name: 'source', type: 'string', default: '', placeholder: 'lines[].sku', description: 'A path such as reference, shipmentNo, order.shipTo.city, lines[].quantity …' },
 				],
 			},
 		],
@@ -162,11 +163,17 @@ export class Wms implements INodeType {
 		icon: { light: 'file:wms.svg', dark: 'file:wms.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["provider"] + ": " + $parameter["resource"] + " " + $parameter["operation"] }}',
+		subtitle: subtitle('{operation}: {resource} ({provider})', {
+			operation: { cancel: 'Cancel', create: 'Create', get: 'Get', retryPending: 'Retry Pending', getUpdates: 'Get Updates', getLevels: 'Get Levels' },
+			resource: { inventory: 'Inventory', order: 'Order', shipment: 'Shipment' },
+			provider: { extensiv: 'Extensiv 3PL Warehouse Manager', generic: 'Generic REST', shipbob: 'ShipBob', shiphero: 'ShipHero' },
+		}),
 		description:
 			'Push ready orders to the warehouse (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager or any REST WMS) through an outbox, and pull status, tracking and inventory back',
 		defaults: { name: 'WMS' },
-		usableAsTool: true,
+		// Not offered to AI agents: it creates and cancels orders at the warehouse.
+		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
@@ -174,7 +181,7 @@ export class Wms implements INodeType {
 			{ name: 'omsShipHeroApi', required: true, testedBy: 'shipHeroApiTest', displayOptions: { show: { provider: ['shiphero'] } } },
 			{ name: 'omsExtensivApi', required: true, testedBy: 'extensivApiTest', displayOptions: { show: { provider: ['extensiv'] } } },
 			{ name: 'omsGenericWmsApi', required: true, testedBy: 'genericWmsApiTest', displayOptions: { show: { provider: ['generic'] } } },
-			STORE_CREDENTIAL,
+			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
 		],
 		properties: [
 			STORE_NOTICE,

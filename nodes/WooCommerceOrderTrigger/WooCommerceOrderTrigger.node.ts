@@ -9,8 +9,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { wooCommerceFromNode } from '../shared/channel-client';
-import { omsStoreConnectionTest, STORE_CREDENTIAL } from '../shared/store';
+import { omsStoreConnectionTest } from '../shared/store';
 import { rawBodyOf, respond, sha256, wooVerdict } from '../shared/webhooks';
+import { listSubtitle } from '../shared/subtitle';
 
 const TOPICS = ['order.created', 'order.updated'];
 
@@ -39,12 +40,12 @@ export class WooCommerceOrderTrigger implements INodeType {
 		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ ($parameter["topics"] || []).join(", ") }}',
+		subtitle: listSubtitle('topics', { 'order.created': 'Order Created', 'order.updated': 'Order Updated' }),
 		description: 'Starts the workflow when a WooCommerce order is created or updated, with the order in canonical form',
 		defaults: { name: 'WooCommerce Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'omsWooCommerceApi', required: true }, STORE_CREDENTIAL],
+		credentials: [{ name: 'omsWooCommerceApi', required: true }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

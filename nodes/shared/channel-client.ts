@@ -80,28 +80,35 @@ export async function wooCommerceFromNode(
 }
 
 /**
+ * The request function inside a credential test: ICredentialTestFunctions only has the legacy `helpers.request`
+ * (n8n's request-compatible adapter over its own HTTP stack), so translate the helper-style options to it.
+ */
+export function credentialTestRequest(ctx: ICredentialTestFunctions): HttpRequestFn {
+	return createN8nRequest(async (o) => {
+		const legacy: Record<string, unknown> = {
+			uri: o.url,
+			method: o.method,
+			headers: o.headers,
+			qs: o.qs,
+			qsStringifyOptions: { arrayFormat: 'repeat' },
+			resolveWithFullResponse: true,
+			simple: false,
+			timeout: o.timeout,
+		};
+		if (o.body !== undefined) legacy.body = o.body;
+		if (o.json) legacy.json = true;
+		return await ctx.helpers.request(legacy);
+	});
+}
+
+/**
  * credentialTest for omsShopifyApi: node-side (the client-credentials grant exchanges a token first), a `shop { name }`
  * query through the real client. The message never contains a secret (the client redacts them).
  */
 export async function shopifyApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	try {
 		const creds = shopifyCredentialsFrom((credential.data ?? {}) as Data);
-		// credential tests get n8n's legacy request helper only: the same call in its option names
-		const legacy = createN8nRequest((o) =>
-			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- ICredentialTestFunctions offers no httpRequest
-			this.helpers.request({
-				uri: o.url,
-				method: o.method,
-				headers: o.headers,
-				qs: o.qs,
-				body: o.body,
-				json: o.json === true,
-				timeout: o.timeout,
-				resolveWithFullResponse: true,
-				simple: false,
-			}),
-		);
-		const client = new ShopifyClient(creds, legacy, { retry: { maxAttempts: 2 } });
+		const client = new ShopifyClient(creds, credentialTestRequest(this), { retry: { maxAttempts: 2 } });
 		const r = await client.testCredentials();
 		return { status: r.ok ? 'OK' : 'Error', message: r.message };
 	} catch (error) {

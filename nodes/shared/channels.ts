@@ -25,7 +25,7 @@ import type {
 	EbayCredentials,
 	WalmartCredentials,
 } from '../../lib/channels/types';
-import { shopifyCredentialsFrom, wooCommerceCredentialsFrom } from './channel-client';
+import { credentialTestRequest, shopifyCredentialsFrom, wooCommerceCredentialsFrom } from './channel-client';
 import { createN8nRequest } from '../../lib/http/n8n';
 import type { HttpRequestFn } from '../../lib/http/types';
 import { TokenCache } from '../../lib/http/token-cache';
@@ -145,28 +145,6 @@ export async function channelClient(ctx: Ctx, channel: ChannelName, opts: Client
 	const ref = ctx.getNode().credentials?.[name];
 	const credentialId = ref?.id ? `${name}:${ref.id}` : undefined;
 	return createChannelClient(channel, clientCredentials(channel, data), nodeRequest(ctx), { credentialId, ...opts });
-}
-
-/**
- * The request function inside a credential test: ICredentialTestFunctions only has the legacy `helpers.request`
- * (n8n's request-compatible adapter over its own HTTP stack), so translate the helper-style options to it.
- */
-export function credentialTestRequest(ctx: ICredentialTestFunctions): HttpRequestFn {
-	return createN8nRequest(async (o) => {
-		const legacy: Record<string, unknown> = {
-			uri: o.url,
-			method: o.method,
-			headers: o.headers,
-			qs: o.qs,
-			qsStringifyOptions: { arrayFormat: 'repeat' },
-			resolveWithFullResponse: true,
-			simple: false,
-			timeout: o.timeout,
-		};
-		if (o.body !== undefined) legacy.body = o.body;
-		if (o.json) legacy.json = true;
-		return await ctx.helpers.request(legacy);
-	});
 }
 
 async function testChannel(ctx: ICredentialTestFunctions, channel: ChannelName, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

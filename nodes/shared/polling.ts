@@ -43,6 +43,7 @@ import type { CanonicalOrder } from '../../lib/order/types';
 import { withoutRaw } from './items';
 import { CHANNEL_LABEL, channelClient } from './channels';
 import { cursorWatermark } from '../../lib/channels/amazon/cursor';
+import { subtitle } from './subtitle';
 
 /** How many order keys of the overlap window are remembered between polls (bounded static data) */
 const SEEN_CAP = 2000;
@@ -56,6 +57,9 @@ export interface PollOptions {
 }
 
 /** The parameters every polling trigger has (Look Back, Options). */
+/** The polling triggers' subtitle: the name of the Emit option chosen (pollingProperties). */
+export const POLLING_SUBTITLE = subtitle('{emit}', { emit: { all: 'All Changed Orders', ready: 'Only Ready Orders' } });
+
 export function pollingProperties(channel: ChannelName, o: PollOptions): INodeProperties[] {
 	const label = CHANNEL_LABEL[channel];
 	return [

@@ -1,6 +1,12 @@
 /**
  * How every OMS node reaches the store: the optional `omsStoreApi` credential, else the embedded default.
  * The decision of which store (and the refusal of SQLite in queue mode) lives in lib/store/open.ts.
+ *
+ * Each node declares the credential in its own description, as an object literal:
+ *   { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }
+ * (with omsStoreConnectionTest in its methods.credentialTest), not through a shared constant: n8n's node lint
+ * (eslint-plugin-n8n-nodes-base, run by `n8n-node lint`) reads a node's credentials from the literal and crashes on
+ * any other element. test/nodes/descriptions.test.ts holds every node to that declaration.
  */
 import type {
 	ICredentialsDecrypted,
@@ -9,17 +15,10 @@ import type {
 	INodeCredentialTestResult,
 	IPollFunctions,
 	IWebhookFunctions,
-	INodeCredentialDescription,
 	INodeProperties,
 } from 'n8n-workflow';
 import { openStore, storeConfigFromCredential } from '../../lib/store/open';
 import type { Store } from '../../lib/store/types';
-
-export const STORE_CREDENTIAL: INodeCredentialDescription = {
-	name: 'omsStoreApi',
-	required: false,
-	testedBy: 'omsStoreConnectionTest',
-};
 
 export const STORE_NOTICE: INodeProperties = {
 	displayName:

@@ -26,7 +26,8 @@ import { credentialKey } from '../../lib/wms/auth';
 import type { HttpRequestFn } from '../../lib/http/types';
 import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
 import type { Store, StoredShipment } from '../../lib/store/types';
-import { credentialTestRequest, nodeRequest } from './channels';
+import { credentialTestRequest } from './channel-client';
+import { nodeRequest } from './channels';
 import { InvalidItemError } from './items';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
