@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 
 /** Anything that may need a look: NUL or any surrogate half (paired ones are fine and kept). */
+// eslint-disable-next-line no-control-regex -- NUL is the character this module exists to find
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
@@ -34,6 +35,7 @@ export function unstorableIn(s: string): string | null {
 /** `s` with NUL removed and every unpaired surrogate replaced by U+FFFD (the same string when there is none). */
 export function storableText(s: string): string {
 	if (!SUSPECT.test(s)) return s;
+	// eslint-disable-next-line no-control-regex -- NUL is the character this module exists to find
 	return s.replace(/\u0000/g, '').replace(LONE_SURROGATES, '\uFFFD');
 }
 
@@ -65,6 +67,7 @@ export function storableJson(value: unknown, path: string, cleaned: string[]): u
 	const keys = Object.keys(obj);
 	for (let i = 0; i < keys.length; i++) {
 		const k = keys[i];
+		// eslint-disable-next-line no-control-regex -- NUL is the character this module exists to find
 		const sk = SUSPECT.test(k) ? k.replace(/\u0000/g, '\uFFFD').replace(LONE_SURROGATES, '\uFFFD') : k;
 		const childPath = `${path}${/^[A-Za-z_$][\w$]*$/.test(sk) ? `.${sk}` : `[${JSON.stringify(sk)}]`}`;
 		if (sk !== k) cleaned.push(childPath);

@@ -184,7 +184,9 @@ function table(r: ReportResult): string {
  * data can open or close a tag.
  */
 function summaryHtml(r: ReportResult): string {
+	// eslint-disable-next-line no-control-regex -- U+0001/U+0002 mark the bold part while a line is built
 	return summaryLines(r, { text: (s) => s.replace(/[\u0001\u0002]/g, ''), bold: (s) => `\u0001${s}\u0002` })
+		// eslint-disable-next-line no-control-regex -- U+0001/U+0002 mark the bold part while a line is built
 		.map((l) => `<p>${esc(l.body).replace(/\u0001/g, '<strong>').replace(/\u0002/g, '</strong>')}</p>`)
 		.join('\n');
 }

@@ -31,6 +31,7 @@ export interface SummaryLine {
  */
 export function mdText(s: string): string {
 	return s
+		// eslint-disable-next-line no-control-regex -- control characters are what this removes from data
 		.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ')
 		.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
 		.trim()
