@@ -3,12 +3,11 @@
  * The SQLite and PostgreSQL stores only do I/O around these, so the two can never disagree on a rule.
  */
 import { DEFAULT_LOCATION } from './types';
-import type { CanonicalOrder } from '../order/types';
+import type { CanonicalOrder, Readiness } from '../order/types';
 import { initialStatus, statusOnChannelUpdate } from '../order/lifecycle';
 import { cleanForStore } from '../order/storable';
 import { InvalidOrderError, unstorableIdentifiers } from '../order/validate';
 import { statusProgress } from '../channels/status';
-import type { Readiness } from '../order/types';
 import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from '../allocation/location';
 import type { Hold, OmsStatus, ReserveLineResult, ReserveRequest, ReserveResult, ReservedPart, StoredOrder } from './types';
 
