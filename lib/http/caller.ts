@@ -14,7 +14,7 @@
  *     secrets(): the values this client keeps out of messages; redact(text, max?): text without them, then cut
  */
 import type { HttpRequestFn, HttpRequestOptions, HttpResponse } from './types';
-import { httpErrorFrom, HttpError, redactText, type Secrets } from './errors';
+import { httpErrorFrom, HttpError, redactError, redactText, type Secrets } from './errors';
 import { requestWithRetry, type RetryPolicy } from './retry';
 import type { TokenBucket } from './limiters';
 
@@ -127,6 +127,8 @@ export class ApiCaller {
 				);
 			} catch (err) {
 				this.stats.failed++;
+				// an answer already turned into an HttpError (a token endpoint's refusal) keeps its status
+				if (err instanceof HttpError) throw redactError(err, this.secrets());
 				const e = err as { code?: string; message?: string };
 				throw new HttpError({
 					message: `${this.label}${how.what ? ' ' + how.what : ''}: ${redactText(e.message ?? String(err), this.secrets())}`,

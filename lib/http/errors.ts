@@ -69,7 +69,9 @@ export function redactUrl(url: string): string {
 
 /** Token-looking text masked whatever the secret list says: [pattern, index of the group to mask (0: all)] */
 const TOKEN_PATTERNS: Array<[RegExp, number]> = [
-	[/("?(?:access_token|refresh_token|client_secret|consumer_secret|consumer_key|id_token|token|password|secret)"?\s*[:=]\s*"?)([^"&,\s}]+)/gi, 2],
+	// "token": "..." in JSON, also JSON-escaped inside another JSON text; token=... in a query or form body
+	[/(\\?"(?:access_token|refresh_token|client_secret|consumer_secret|consumer_key|id_token|token|password|secret)\\?"\s*:\s*\\?")([^"\\]+)/gi, 2],
+	[/(\b(?:access_token|refresh_token|client_secret|consumer_secret|consumer_key|id_token|token|password|secret)=)([^"&,\s}]+)/gi, 2],
 	[/\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]+)/g, 3],
 	[/\b(?:Atza\|[A-Za-z0-9._~+/=|-]+|Atzr\|[A-Za-z0-9._~+/=|-]+|shpat_[A-Za-z0-9]+|shpss_[A-Za-z0-9]+|ck_[A-Za-z0-9]+|cs_[A-Za-z0-9]+)/g, 0],
 ];
