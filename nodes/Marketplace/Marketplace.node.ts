@@ -23,7 +23,7 @@ import type { CancelLineInput, ChannelClient, ChannelName, QuantityResult, Quant
 import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
-import { shopifyApiTest } from '../shared/channel-client';
+import { shopifyApiTest, wooCommerceApiTest } from '../shared/channel-client';
 
 const CHANNELS: ChannelName[] = ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'];
 const TESTED_BY: Partial<Record<ChannelName, string>> = {
@@ -31,7 +31,7 @@ const TESTED_BY: Partial<Record<ChannelName, string>> = {
 	ebay: 'ebayApiTest',
 	walmart: 'walmartApiTest',
 	shopify: 'shopifyApiTest',
-	// omsWooCommerceApi has its own declarative test request
+	woocommerce: 'wooCommerceApiTest',
 };
 
 const orderIdField = (ops: string[]): INodeProperties => ({
@@ -278,7 +278,7 @@ export class Marketplace implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { amazonSpApiTest, ebayApiTest, walmartApiTest, shopifyApiTest } };
+	methods = { credentialTest: { amazonSpApiTest, ebayApiTest, walmartApiTest, shopifyApiTest, wooCommerceApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -59,3 +59,50 @@ export async function startEchoServer(handler: EchoHandler): Promise<EchoServer>
 		});
 	return state;
 }
+
+/**
+ * A loopback "PostgreSQL server" that asks for the password in clear text and refuses the login with an error whose
+ * message quotes the password it received (what a careless proxy or pooler in front of PostgreSQL could do).
+ */
+export async function startEchoPostgres(message: (password: string) => string = (p) => `password authentication failed: got "${p}"`): Promise<{ port: number; close(): Promise<void> }> {
+	const { createServer: createTcpServer } = await import('node:net');
+	const field = (code: string, value: string) => Buffer.concat([Buffer.from(code), Buffer.from(value, 'utf8'), Buffer.from([0])]);
+	const server = createTcpServer((sock) => {
+		let buf = Buffer.alloc(0);
+		let started = false;
+		sock.on('error', () => undefined);
+		sock.on('data', (d: Buffer) => {
+			buf = Buffer.concat([buf, d]);
+			if (!started) {
+				if (buf.length < 8 || buf.length < buf.readInt32BE(0)) return;
+				const len = buf.readInt32BE(0);
+				const code = buf.readInt32BE(4);
+				buf = buf.subarray(len);
+				if (code === 80877103) {
+					sock.write('N'); // no SSL; the startup message follows
+					return;
+				}
+				started = true;
+				const auth = Buffer.alloc(9);
+				auth.write('R', 0);
+				auth.writeInt32BE(8, 1);
+				auth.writeInt32BE(3, 5); // AuthenticationCleartextPassword
+				sock.write(auth);
+				return;
+			}
+			if (buf.length < 5 || buf.length < 1 + buf.readInt32BE(1)) return;
+			const len = buf.readInt32BE(1);
+			const password = buf.subarray(5, 1 + len - 1).toString('utf8');
+			const fields = Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '28P01'), field('M', message(password)), Buffer.from([0])]);
+			const head = Buffer.alloc(5);
+			head.write('E', 0);
+			head.writeInt32BE(4 + fields.length, 1);
+			sock.end(Buffer.concat([head, fields]));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (server.address() as AddressInfo).port,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}

@@ -1,0 +1,213 @@
+/**
+ * How the nodes report a channel's or a WMS's failure to n8n, through WorkflowExecute, against loopback servers that
+ * answer with errors quoting the credentials:
+ *   - a 4xx or 5xx of a channel (Marketplace, WooCommerce) and of a WMS (Wms node, Generic REST and ShipBob) is
+ *     n8n's NodeApiError with the HTTP status as httpCode and the vendor's words as description, so n8n's error
+ *     view, Retry On Fail and error workflows see what the API said;
+ *   - with "On Error: Continue (using error output)" the error item carries the same (details.httpCode,
+ *     details.description) and the input item's other items go on;
+ *   - no piece of a secret in any of it; nor when the store's PostgreSQL server quotes the password, in the node's
+ *     error or in the store credential's test message.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionError, IDataObject, INode } from 'n8n-workflow';
+import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
+import type { Store } from '../../lib/store/types';
+import { omsStoreConnectionTest } from '../../nodes/shared/store';
+import { buildWorkflow, nodeError, outputsOf, runWorkflow } from '../helpers/n8n-harness';
+import { makeOrder } from '../helpers/orders';
+import { startEchoPostgres, startEchoServer, type EchoAnswer, type EchoRequest, type EchoServer } from '../helpers/echo-server';
+
+const WOO_KEY = 'ck_live_4f5e6d7c8b9a0f1e2d3c';
+const WALMART_SECRET = 'wm-client-secret-5566778899';
+const WOO_SECRET = 'Sup3r-Secret/Value+With=Chars';
+const WMS_KEY = 'wms-api-key-0a9b8c7d6e5f';
+const SHIPBOB_TOKEN = 'sb-pat-11223344556677889900';
+const PG_PASSWORD = 'pg pass "with" quotes 42';
+const SECRETS = [WOO_KEY, WOO_SECRET, WALMART_SECRET, WMS_KEY, SHIPBOB_TOKEN, PG_PASSWORD];
+/** "In part": any piece of 8 characters, raw or base64 (a Basic header) */
+const PART = 8;
+
+function leak(text: string): string | null {
+	for (const s of SECRETS) {
+		for (const form of [s, Buffer.from(s).toString('base64'), encodeURIComponent(s)]) {
+			for (let i = 0; i + PART <= form.length; i++) if (text.includes(form.slice(i, i + PART))) return form.slice(i, i + PART);
+		}
+	}
+	return null;
+}
+
+/** The harness hands back the run's errors as n8n keeps them (copied, so by name and fields, not by class) */
+const httpCodeOf = (e: ExecutionError | undefined): unknown => (e as { httpCode?: unknown } | undefined)?.httpCode;
+
+function everything(e: ExecutionError | undefined): string {
+	const x = e as (ExecutionError & { messages?: string[]; errorResponse?: unknown }) | undefined;
+	return JSON.stringify([x?.message, x?.description, x?.messages, x?.errorResponse, x?.stack, x ? JSON.parse(JSON.stringify(x)) : null]);
+}
+
+/** The server's error: it quotes every header it got and the body, with the vendor's words first */
+function refusal(status: number, words: string): (req: EchoRequest) => EchoAnswer {
+	return (req: EchoRequest) => ({
+		status,
+		headers: status >= 500 ? { 'retry-after': '0' } : ({} as Record<string, string>),
+		body: { code: 'refused', message: `${words} (you sent ${JSON.stringify(req.headers)} ${req.body})` },
+	});
+}
+
+let server: EchoServer;
+let store: Store;
+const dir = mkdtempSync(join(tmpdir(), 'api-errors-'));
+const sqlitePath = join(dir, 'oms.sqlite');
+
+beforeAll(async () => {
+	server = await startEchoServer(() => ({ status: 500, body: 'unset' }));
+	store = await openStore(storeConfigFromCredential({ storeType: 'sqlite', sqlitePath }));
+});
+afterAll(async () => {
+	await server.close();
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const credentials = () => ({
+	omsStoreApi: { storeType: 'sqlite', sqlitePath },
+	omsWooCommerceApi: { storeUrl: server.url, consumerKey: WOO_KEY, consumerSecret: WOO_SECRET },
+	omsGenericWmsApi: { baseUrl: server.url, authHeaderName: 'X-Api-Key', authHeaderValue: WMS_KEY },
+	omsShipBobApi: { authType: 'token', token: SHIPBOB_TOKEN, channelId: '1', apiVersion: '2026-01', baseUrl: server.url },
+	omsWalmartApi: { clientId: 'wm-client-id', clientSecret: WALMART_SECRET, environment: 'sandbox', baseUrl: server.url },
+});
+
+async function runNode(node: Partial<INode> & Pick<INode, 'type'>, items: IDataObject[] = [{}], onError?: INode['onError']) {
+	const wf = buildWorkflow(
+		[
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+			{ name: 'Items', type: 'test.itemsSource', parameters: { items: JSON.stringify(items) } },
+			{ name: 'Node', ...node, ...(onError ? { onError } : {}) },
+		],
+		[
+			['Start', 'Items'],
+			['Items', 'Node'],
+		],
+	);
+	return runWorkflow(wf, { credentials: credentials() });
+}
+
+const marketplace = (parameters: IDataObject) => ({
+	type: 'n8n-nodes-oms-wms.marketplace',
+	parameters: { channel: 'woocommerce', ...parameters },
+	credentials: { omsWooCommerceApi: { id: 'woo', name: 'Woo' } },
+});
+const wms = (provider: 'generic' | 'shipbob', parameters: IDataObject) => ({
+	type: 'n8n-nodes-oms-wms.wms',
+	parameters: { provider, options: { attempts: 1, rateLimit: false }, ...parameters },
+	credentials: { [provider === 'generic' ? 'omsGenericWmsApi' : 'omsShipBobApi']: { id: provider, name: provider }, omsStoreApi: { id: 'store', name: 'Store' } },
+});
+
+describe('a channel API failure', () => {
+	it.each([
+		[404, 'Invalid ID.'],
+		[500, 'Internal server error'],
+	])('%s: NodeApiError with httpCode and the vendor message, nothing secret', async (status, words) => {
+		server.handler = refusal(status, words);
+		const r = await runNode(marketplace({ operation: 'getOrder', channelOrderId: '123' }));
+		const e = nodeError(r, 'Node');
+		expect(e?.name).toBe('NodeApiError');
+		expect(httpCodeOf(e)).toBe(String(status));
+		expect(e?.description).toMatch(new RegExp(`^${words.replace('.', '\\.')} \\(you sent`));
+		expect(e?.message).toMatch(new RegExp(`WooCommerce get order: GET .* answered ${status}`));
+		expect(leak(everything(e))).toBeNull();
+	});
+
+	it('with the error output: the error item says the status and the vendor words, and other items go on', async () => {
+		server.handler = (req) => (req.path.includes('/orders/bad') ? refusal(400, 'Invalid parameter(s): id')(req) : { status: 200, body: { id: 5, status: 'processing' } });
+		const r = await runNode(marketplace({ operation: 'getOrder', channelOrderId: '={{ $json.id }}' }), [{ id: 'bad' }], 'continueErrorOutput');
+		const [, errors] = outputsOf(r, 'Node');
+		expect(errors).toHaveLength(1);
+		expect(errors[0]).toMatchObject({ details: { httpCode: '400', description: expect.stringMatching(/^Invalid parameter\(s\): id/) } });
+		expect(String(errors[0].error)).toMatch(/answered 400/);
+		expect(leak(JSON.stringify(errors))).toBeNull();
+	});
+});
+
+describe('a polling trigger whose channel refuses', () => {
+	it('the poll fails with NodeApiError: the token endpoint’s status and words, nothing secret', async () => {
+		server.handler = refusal(401, 'invalid_client');
+		const wf = buildWorkflow([{ name: 'Node', type: 'n8n-nodes-oms-wms.walmartOrderTrigger', parameters: {}, credentials: { omsWalmartApi: { id: 'wm', name: 'Walmart' } } }], []);
+		const r = await runWorkflow(wf, { credentials: credentials() });
+		const e = nodeError(r, 'Node');
+		expect(e?.name).toBe('NodeApiError');
+		expect(httpCodeOf(e)).toBe('401');
+		expect(e?.message).toMatch(/^Walmart poll failed: Walmart token: POST .* answered 401/);
+		expect(e?.description).toMatch(/^invalid_client \(you sent/);
+		expect(leak(everything(e))).toBeNull();
+	});
+});
+
+describe('a WMS API failure', () => {
+	it.each([
+		['generic', 400, 'Unknown warehouse'],
+		['generic', 503, 'Maintenance'],
+		['shipbob', 401, 'Invalid token'],
+		['shipbob', 500, 'Unexpected error'],
+	] as const)('%s %s: NodeApiError with httpCode and the vendor message, nothing secret', async (provider, status, words) => {
+		server.handler = refusal(status, words);
+		const r = await runNode(wms(provider, { resource: 'inventory', operation: 'getLevels' }));
+		const e = nodeError(r, 'Node');
+		expect(e?.name).toBe('NodeApiError');
+		expect(httpCodeOf(e)).toBe(String(status));
+		expect(e?.description).toMatch(new RegExp(`^${words} \\(you sent`));
+		expect(leak(everything(e))).toBeNull();
+	});
+
+	it('Create refused by the WMS (4xx, recorded as failed in the outbox): NodeApiError with its status; on the error output the same', async () => {
+		server.handler = refusal(422, 'Invalid address');
+		const o = makeOrder({ channel: 'shopify', channelOrderId: `api-err-${process.pid}` });
+		await store.recordOrder(o);
+		await store.setStatus(o.omsId, 'ready');
+		const r = await runNode(wms('generic', { resource: 'order', operation: 'create' }), [o as unknown as IDataObject]);
+		const e = nodeError(r, 'Node');
+		expect(e?.name).toBe('NodeApiError');
+		expect(httpCodeOf(e)).toBe('422');
+		expect(e?.message).toMatch(/failed at Generic REST WMS/);
+		expect(e?.description).toMatch(/^Invalid address/);
+		expect(leak(everything(e))).toBeNull();
+		expect(leak(JSON.stringify(await store.getDelivery(o.omsId, 1)))).toBeNull();
+
+		// on the error output (another order: this one's delivery is failed now, and is not sent again)
+		const o2 = makeOrder({ channel: 'shopify', channelOrderId: `api-err-${process.pid}-2` });
+		await store.recordOrder(o2);
+		await store.setStatus(o2.omsId, 'ready');
+		const again = await runNode(wms('generic', { resource: 'order', operation: 'create' }), [o2 as unknown as IDataObject], 'continueErrorOutput');
+		const [, errors] = outputsOf(again, 'Node');
+		expect(errors[0]).toMatchObject({ details: { httpCode: '422', description: expect.stringMatching(/^Invalid address/) } });
+		expect(leak(JSON.stringify(errors))).toBeNull();
+	});
+});
+
+describe('a PostgreSQL store whose server quotes the password', () => {
+	it('the node error and the store credential test carry no piece of it', async () => {
+		const pg = await startEchoPostgres();
+		try {
+			const data = { storeType: 'postgres', host: '127.0.0.1', port: pg.port, database: 'oms', user: 'oms', password: PG_PASSWORD, ssl: 'disable' };
+			const wf = buildWorkflow(
+				[
+					{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+					{ name: 'Node', type: 'n8n-nodes-oms-wms.omsOrder', parameters: { operation: 'get', omsId: 'shopify:1' }, credentials: { omsStoreApi: { id: 'pg', name: 'PG' } } },
+				],
+				[['Start', 'Node']],
+			);
+			const r = await runWorkflow(wf, { credentials: { omsStoreApi: data } });
+			const e = nodeError(r, 'Node');
+			expect(e?.message).toMatch(/password authentication failed/);
+			expect(leak(everything(e))).toBeNull();
+			const t = await omsStoreConnectionTest.call({} as never, { id: 'pg', name: 'PG', type: 'omsStoreApi', data } as never);
+			expect(t.status).toBe('Error');
+			expect(t.message).toMatch(/password authentication failed/);
+			expect(leak(t.message)).toBeNull();
+		} finally {
+			await pg.close();
+		}
+	});
+});
