@@ -122,22 +122,31 @@ export function secretForms(secret: string): string[] {
 	return [...forms];
 }
 
+interface Pieces {
+	byLength: Map<number, Set<string>>;
+	longest: number;
+	/** a piece holds '*', the mask's character */
+	hasStar: boolean;
+}
+
 /** Every piece to mask, by length: all SECRET_PART-long pieces of each form (a shorter form: the form itself) */
-function piecesOf(secrets: Secrets): { byLength: Map<number, Set<string>>; longest: number } {
+function piecesOf(secrets: Secrets): Pieces {
 	const byLength = new Map<number, Set<string>>();
 	let longest = 0;
+	let hasStar = false;
 	for (const s of secrets) {
 		if (typeof s !== 'string' || s.length < MIN_SECRET) continue;
 		for (const form of secretForms(s)) {
 			if (form.length < MIN_SECRET) continue;
 			longest = Math.max(longest, form.length);
+			if (form.includes('*')) hasStar = true;
 			const k = Math.min(SECRET_PART, form.length);
 			let set = byLength.get(k);
 			if (!set) byLength.set(k, (set = new Set()));
 			for (let i = 0; i + k <= form.length; i++) set.add(form.slice(i, i + k));
 		}
 	}
-	return { byLength, longest };
+	return { byLength, longest, hasStar };
 }
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
@@ -149,7 +158,18 @@ const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
  */
 export function redactText(text: string, secrets: Secrets = [], max = Infinity): string {
 	if (typeof text !== 'string') text = String(text);
-	const { byLength, longest } = piecesOf(secrets);
+	const pieces = piecesOf(secrets);
+	let out = maskOnce(text, pieces, max);
+	// a secret holding the mask's own '*' could be formed again by a mask and its neighbours ("x" + "***"): again
+	for (let pass = 0; pass < 3 && pieces.hasStar; pass++) {
+		const again = maskOnce(out, pieces, max);
+		if (again === out) break;
+		out = again;
+	}
+	return out;
+}
+
+function maskOnce(text: string, { byLength, longest }: Pieces, max: number): string {
 	// a text longer than the scan limit loses its tail, and the last `longest` scanned characters too: a secret that
 	// starts there may run on past the limit, where its pieces could not all be seen
 	const capped = text.length > SCAN_LIMIT;

@@ -93,23 +93,26 @@ export async function credentialData(ctx: { getCredentials(type: string): Promis
  */
 export function nodeError(ctx: { getNode(): INode }, error: unknown, itemIndex?: number, prefix?: string): NodeApiError | NodeOperationError {
 	const secrets = secretsOf(ctx);
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubbed(error, secrets);
 	const node = ctx.getNode();
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.message = redactText(error.message, secrets);
-		if (typeof error.description === 'string') error.description = redactText(error.description, secrets);
-		if (typeof error.stack === 'string') error.stack = redactText(error.stack, secrets);
-		error.messages = error.messages.map((m) => redactText(m, secrets));
-		return error;
-	}
 	const message = redactText(`${prefix ? `${prefix}: ` : ''}${error instanceof Error ? error.message : String(error)}`, secrets);
 	const failure = apiFailureOf(error);
 	const index = itemIndex === undefined ? {} : { itemIndex };
-	if (!failure) return new NodeOperationError(node, message, index);
+	if (!failure) return scrubbed(new NodeOperationError(node, message, index), secrets);
 	const description = failure.vendorMessage ? redactText(failure.vendorMessage, secrets) : undefined;
 	const httpCode = failure.status ? String(failure.status) : undefined;
 	// the response object n8n keeps holds only these redacted words (never the lib error with its stack)
 	const response: JsonObject = { message, ...(httpCode ? { httpCode } : {}), ...(failure.code ? { code: failure.code } : {}) };
-	return new NodeApiError(node, response, { message, description, httpCode, ...index });
+	return scrubbed(new NodeApiError(node, response, { message, description, httpCode, ...index }), secrets);
+}
+
+/** n8n's error with its texts redacted once more: n8n may put words of its own around what it was given */
+function scrubbed<E extends NodeApiError | NodeOperationError>(e: E, secrets: string[]): E {
+	e.message = redactText(e.message, secrets);
+	if (typeof e.description === 'string') e.description = redactText(e.description, secrets);
+	if (typeof e.stack === 'string') e.stack = redactText(e.stack, secrets);
+	e.messages = e.messages.map((m) => redactText(m, secrets));
+	return e;
 }
 
 /**

@@ -16,6 +16,8 @@ import type { ExecutionError, IDataObject, INode } from 'n8n-workflow';
 import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
 import type { Store } from '../../lib/store/types';
 import { omsStoreConnectionTest } from '../../nodes/shared/store';
+import { nodeError as toNodeError, rememberSecrets } from '../../nodes/shared/errors';
+import { HttpError } from '../../lib/http/errors';
 import { buildWorkflow, nodeError, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 import { startEchoPostgres, startEchoServer, type EchoAnswer, type EchoRequest, type EchoServer } from '../helpers/echo-server';
@@ -209,5 +211,25 @@ describe('a PostgreSQL store whose server quotes the password', () => {
 		} finally {
 			await pg.close();
 		}
+	});
+});
+
+describe('nodeError (the one conversion at the adapter edge)', () => {
+	const node = { id: 'n', name: 'Node', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+	it('also redacts the words n8n puts around a transport failure (its message for ECONNREFUSED)', () => {
+		const ctx = { getNode: () => node };
+		// an unlucky secret: words of n8n's own message for ECONNREFUSED
+		rememberSecrets(ctx, ['refused the connection']);
+		const e = toNodeError(ctx, new HttpError({ message: 'GET https://wms.test/x failed: ECONNREFUSED', status: 0, method: 'GET', url: 'https://wms.test/x', code: 'ECONNREFUSED' }));
+		expect(e.name).toBe('NodeApiError');
+		expect(`${e.message} ${e.description ?? ''} ${e.messages.join(' ')}`).not.toContain('refused the connection');
+	});
+	it('an error that is not an API failure is a NodeOperationError, redacted', () => {
+		const ctx = { getNode: () => node };
+		rememberSecrets(ctx, [PG_PASSWORD]);
+		const e = toNodeError(ctx, new Error(`bad config: ${PG_PASSWORD}`), 3);
+		expect(e.name).toBe('NodeOperationError');
+		expect(e.message).toBe('bad config: ***');
+		expect(e.context.itemIndex).toBe(3);
 	});
 });

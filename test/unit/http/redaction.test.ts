@@ -75,6 +75,12 @@ describe('redactText', () => {
 		expect(cut).toBe('ab');
 	});
 
+	it('masks again when a mask and its neighbours spell a secret holding the mask character', () => {
+		// "x" + "x***": the second "x***" is masked, and the first "x" with the mask reads "x***" again
+		expect(redactText('xx*** end', ['x***'])).toBe('*** end');
+		expect(redactText('a*b*a*b* end', ['a*b*'])).not.toContain('a*b*');
+	});
+
 	it('masks token-looking text whatever the secret list says', () => {
 		const out = redactText('{"access_token":"abc123def","x":1} Authorization: Bearer eyJhbGciOi.x.y refresh_token=zzz');
 		expect(out).not.toMatch(/abc123def|eyJhbGciOi|zzz/);
