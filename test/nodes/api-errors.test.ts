@@ -12,12 +12,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutionError, IDataObject, INode } from 'n8n-workflow';
+import { NodeApiError, type ExecutionError, type IDataObject, type IHookFunctions, type INode } from 'n8n-workflow';
 import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
 import type { Store } from '../../lib/store/types';
 import { omsStoreConnectionTest } from '../../nodes/shared/store';
 import { nodeError as toNodeError, rememberSecrets } from '../../nodes/shared/errors';
 import { HttpError } from '../../lib/http/errors';
+import { ShopifyOrderTrigger } from '../../nodes/ShopifyOrderTrigger/ShopifyOrderTrigger.node';
+import { WooCommerceOrderTrigger } from '../../nodes/WooCommerceOrderTrigger/WooCommerceOrderTrigger.node';
+import axios from 'axios';
 import { buildWorkflow, nodeError, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 import { startEchoPostgres, startEchoServer, type EchoAnswer, type EchoRequest, type EchoServer } from '../helpers/echo-server';
@@ -26,9 +29,10 @@ const WOO_KEY = 'ck_live_4f5e6d7c8b9a0f1e2d3c';
 const WALMART_SECRET = 'wm-client-secret-5566778899';
 const WOO_SECRET = 'Sup3r-Secret/Value+With=Chars';
 const WMS_KEY = 'wms-api-key-0a9b8c7d6e5f';
+const SHOPIFY_TOKEN = 'shpat_00aa11bb22cc33dd44ee55ff';
 const SHIPBOB_TOKEN = 'sb-pat-11223344556677889900';
 const PG_PASSWORD = 'pg pass "with" quotes 42';
-const SECRETS = [WOO_KEY, WOO_SECRET, WALMART_SECRET, WMS_KEY, SHIPBOB_TOKEN, PG_PASSWORD];
+const SECRETS = [WOO_KEY, WOO_SECRET, WALMART_SECRET, WMS_KEY, SHIPBOB_TOKEN, PG_PASSWORD, SHOPIFY_TOKEN];
 /** "In part": any piece of 8 characters, raw or base64 (a Basic header) */
 const PART = 8;
 
@@ -144,6 +148,39 @@ describe('a polling trigger whose channel refuses', () => {
 		expect(e?.message).toMatch(/^Walmart poll failed: Walmart token: POST .* answered 401/);
 		expect(e?.description).toMatch(/^invalid_client \(you sent/);
 		expect(leak(everything(e))).toBeNull();
+	});
+});
+
+describe('a webhook trigger whose channel refuses to list or register its webhooks', () => {
+	/** The hook functions n8n gives a trigger's webhook lifecycle, with n8n's request helper stood in for by axios */
+	function hookCtx(type: string, data: Record<string, unknown>): IHookFunctions {
+		const httpRequest = async (o: Record<string, unknown>) => {
+			const res = await axios.request({ method: o.method as string, url: o.url as string, headers: o.headers as Record<string, string>, params: o.qs, data: o.body, validateStatus: () => true });
+			return { statusCode: res.status, headers: res.headers, body: res.data };
+		};
+		return {
+			getNode: () => ({ id: 't', name: 'Trigger', type: 'x', typeVersion: 1, position: [0, 0], parameters: {}, credentials: { [type]: { id: '1', name: 'c' } } }),
+			getNodeParameter: (_name: string, fallback?: unknown) => fallback,
+			getCredentials: async () => data,
+			getWorkflowStaticData: () => ({}),
+			getNodeWebhookUrl: () => 'https://n8n.example/webhook/x',
+			helpers: { httpRequest },
+			logger: { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined },
+		} as unknown as IHookFunctions;
+	}
+
+	it.each([
+		['Shopify', 401, () => new ShopifyOrderTrigger().webhookMethods.default.checkExists, 'omsShopifyApi', () => ({ shopDomain: 'shop.example', authType: 'accessToken', accessToken: SHOPIFY_TOKEN, apiVersion: '2026-01', baseUrl: server.url })],
+		['WooCommerce', 403, () => new WooCommerceOrderTrigger().webhookMethods.default.create, 'omsWooCommerceApi', () => ({ storeUrl: server.url, consumerKey: WOO_KEY, consumerSecret: WOO_SECRET })],
+	] as const)('%s: activation fails with NodeApiError (%s and the vendor words), nothing secret', async (_name, status, method, type, data) => {
+		server.handler = refusal(status, 'Access denied');
+		const err = (await method()
+			.call(hookCtx(type, data()))
+			.catch((e: unknown) => e)) as NodeApiError;
+		expect(err).toBeInstanceOf(NodeApiError);
+		expect(err.httpCode).toBe(String(status));
+		expect(err.description).toMatch(/^Access denied \(you sent/);
+		expect(leak(everything(err as unknown as ExecutionError))).toBeNull();
 	});
 });
 
