@@ -3,8 +3,13 @@
  * handing it the request as received (method, path, headers, raw body). A test makes it echo a credential back (in
  * the body, a header, any encoding), as a careless or hostile server would.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
+import type { Store } from '../../lib/store/types';
 
 export interface EchoRequest {
 	method: string;
@@ -105,4 +110,23 @@ export async function startEchoPostgres(message: (password: string) => string = 
 		port: (server.address() as AddressInfo).port,
 		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
+}
+
+/**
+ * An echo server and a fresh SQLite store for one test file: started before its tests, closed (and the folder
+ * removed) after them. The fields are set once beforeAll has run.
+ */
+export function useEchoServerAndStore(handler: EchoHandler, name: string): { server: EchoServer; store: Store; sqlitePath: string } {
+	const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+	const env = { server: undefined as unknown as EchoServer, store: undefined as unknown as Store, sqlitePath: join(dir, 'oms.sqlite') };
+	beforeAll(async () => {
+		env.server = await startEchoServer(handler);
+		env.store = await openStore(storeConfigFromCredential({ storeType: 'sqlite', sqlitePath: env.sqlitePath }));
+	});
+	afterAll(async () => {
+		await env.server.close();
+		await closeAllStores();
+		rmSync(dir, { recursive: true, force: true });
+	});
+	return env;
 }

@@ -9,12 +9,7 @@
  *   - no piece of a secret in any of it; nor when the store's PostgreSQL server quotes the password, in the node's
  *     error or in the store credential's test message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NodeApiError, type ExecutionError, type IDataObject, type IHookFunctions, type INode } from 'n8n-workflow';
-import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
-import type { Store } from '../../lib/store/types';
 import { omsStoreConnectionTest } from '../../nodes/shared/store';
 import { nodeError as toNodeError, rememberSecrets } from '../../nodes/shared/errors';
 import { HttpError } from '../../lib/http/errors';
@@ -23,7 +18,8 @@ import { WooCommerceOrderTrigger } from '../../nodes/WooCommerceOrderTrigger/Woo
 import axios from 'axios';
 import { buildWorkflow, nodeError, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
-import { startEchoPostgres, startEchoServer, type EchoAnswer, type EchoRequest, type EchoServer } from '../helpers/echo-server';
+import { expectNoLeak, leak as leakOf } from '../helpers/secrets';
+import { startEchoPostgres, useEchoServerAndStore, type EchoAnswer, type EchoRequest } from '../helpers/echo-server';
 
 const WOO_KEY = 'ck_live_4f5e6d7c8b9a0f1e2d3c';
 const WALMART_SECRET = 'wm-client-secret-5566778899';
@@ -33,17 +29,7 @@ const SHOPIFY_TOKEN = 'shpat_00aa11bb22cc33dd44ee55ff';
 const SHIPBOB_TOKEN = 'sb-pat-11223344556677889900';
 const PG_PASSWORD = 'pg pass "with" quotes 42';
 const SECRETS = [WOO_KEY, WOO_SECRET, WALMART_SECRET, WMS_KEY, SHIPBOB_TOKEN, PG_PASSWORD, SHOPIFY_TOKEN];
-/** "In part": any piece of 8 characters, raw or base64 (a Basic header) */
-const PART = 8;
-
-function leak(text: string): string | null {
-	for (const s of SECRETS) {
-		for (const form of [s, Buffer.from(s).toString('base64'), encodeURIComponent(s)]) {
-			for (let i = 0; i + PART <= form.length; i++) if (text.includes(form.slice(i, i + PART))) return form.slice(i, i + PART);
-		}
-	}
-	return null;
-}
+const leak = (text: string): string | null => leakOf(text, SECRETS);
 
 /** The harness hands back the run's errors as n8n keeps them (copied, so by name and fields, not by class) */
 const httpCodeOf = (e: ExecutionError | undefined): unknown => (e as { httpCode?: unknown } | undefined)?.httpCode;
@@ -62,27 +48,14 @@ function refusal(status: number, words: string): (req: EchoRequest) => EchoAnswe
 	});
 }
 
-let server: EchoServer;
-let store: Store;
-const dir = mkdtempSync(join(tmpdir(), 'api-errors-'));
-const sqlitePath = join(dir, 'oms.sqlite');
-
-beforeAll(async () => {
-	server = await startEchoServer(() => ({ status: 500, body: 'unset' }));
-	store = await openStore(storeConfigFromCredential({ storeType: 'sqlite', sqlitePath }));
-});
-afterAll(async () => {
-	await server.close();
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
+const env = useEchoServerAndStore(() => ({ status: 500, body: 'unset' }), 'api-errors');
 
 const credentials = () => ({
-	omsStoreApi: { storeType: 'sqlite', sqlitePath },
-	omsWooCommerceApi: { storeUrl: server.url, consumerKey: WOO_KEY, consumerSecret: WOO_SECRET },
-	omsGenericWmsApi: { baseUrl: server.url, authHeaderName: 'X-Api-Key', authHeaderValue: WMS_KEY },
-	omsShipBobApi: { authType: 'token', token: SHIPBOB_TOKEN, channelId: '1', apiVersion: '2026-01', baseUrl: server.url },
-	omsWalmartApi: { clientId: 'wm-client-id', clientSecret: WALMART_SECRET, environment: 'sandbox', baseUrl: server.url },
+	omsStoreApi: { storeType: 'sqlite', sqlitePath: env.sqlitePath },
+	omsWooCommerceApi: { storeUrl: env.server.url, consumerKey: WOO_KEY, consumerSecret: WOO_SECRET },
+	omsGenericWmsApi: { baseUrl: env.server.url, authHeaderName: 'X-Api-Key', authHeaderValue: WMS_KEY },
+	omsShipBobApi: { authType: 'token', token: SHIPBOB_TOKEN, channelId: '1', apiVersion: '2026-01', baseUrl: env.server.url },
+	omsWalmartApi: { clientId: 'wm-client-id', clientSecret: WALMART_SECRET, environment: 'sandbox', baseUrl: env.server.url },
 });
 
 async function runNode(node: Partial<INode> & Pick<INode, 'type'>, items: IDataObject[] = [{}], onError?: INode['onError']) {
@@ -116,7 +89,7 @@ describe('a channel API failure', () => {
 		[404, 'Invalid ID.'],
 		[500, 'Internal server error'],
 	])('%s: NodeApiError with httpCode and the vendor message, nothing secret', async (status, words) => {
-		server.handler = refusal(status, words);
+		env.server.handler = refusal(status, words);
 		const r = await runNode(marketplace({ operation: 'getOrder', channelOrderId: '123' }));
 		const e = nodeError(r, 'Node');
 		expect(e?.name).toBe('NodeApiError');
@@ -127,7 +100,7 @@ describe('a channel API failure', () => {
 	});
 
 	it('with the error output: the error item says the status and the vendor words, and other items go on', async () => {
-		server.handler = (req) => (req.path.includes('/orders/bad') ? refusal(400, 'Invalid parameter(s): id')(req) : { status: 200, body: { id: 5, status: 'processing' } });
+		env.server.handler = (req) => (req.path.includes('/orders/bad') ? refusal(400, 'Invalid parameter(s): id')(req) : { status: 200, body: { id: 5, status: 'processing' } });
 		const r = await runNode(marketplace({ operation: 'getOrder', channelOrderId: '={{ $json.id }}' }), [{ id: 'bad' }], 'continueErrorOutput');
 		const [, errors] = outputsOf(r, 'Node');
 		expect(errors).toHaveLength(1);
@@ -139,7 +112,7 @@ describe('a channel API failure', () => {
 
 describe('a polling trigger whose channel refuses', () => {
 	it('the poll fails with NodeApiError: the token endpoint’s status and words, nothing secret', async () => {
-		server.handler = refusal(401, 'invalid_client');
+		env.server.handler = refusal(401, 'invalid_client');
 		const wf = buildWorkflow([{ name: 'Node', type: 'n8n-nodes-oms-wms.walmartOrderTrigger', parameters: {}, credentials: { omsWalmartApi: { id: 'wm', name: 'Walmart' } } }], []);
 		const r = await runWorkflow(wf, { credentials: credentials() });
 		const e = nodeError(r, 'Node');
@@ -170,10 +143,10 @@ describe('a webhook trigger whose channel refuses to list or register its webhoo
 	}
 
 	it.each([
-		['Shopify', 401, () => new ShopifyOrderTrigger().webhookMethods.default.checkExists, 'omsShopifyApi', () => ({ shopDomain: 'shop.example', authType: 'accessToken', accessToken: SHOPIFY_TOKEN, apiVersion: '2026-01', baseUrl: server.url })],
-		['WooCommerce', 403, () => new WooCommerceOrderTrigger().webhookMethods.default.create, 'omsWooCommerceApi', () => ({ storeUrl: server.url, consumerKey: WOO_KEY, consumerSecret: WOO_SECRET })],
+		['Shopify', 401, () => new ShopifyOrderTrigger().webhookMethods.default.checkExists, 'omsShopifyApi', () => ({ shopDomain: 'shop.example', authType: 'accessToken', accessToken: SHOPIFY_TOKEN, apiVersion: '2026-01', baseUrl: env.server.url })],
+		['WooCommerce', 403, () => new WooCommerceOrderTrigger().webhookMethods.default.create, 'omsWooCommerceApi', () => ({ storeUrl: env.server.url, consumerKey: WOO_KEY, consumerSecret: WOO_SECRET })],
 	] as const)('%s: activation fails with NodeApiError (%s and the vendor words), nothing secret', async (_name, status, method, type, data) => {
-		server.handler = refusal(status, 'Access denied');
+		env.server.handler = refusal(status, 'Access denied');
 		const err = (await method()
 			.call(hookCtx(type, data()))
 			.catch((e: unknown) => e)) as NodeApiError;
@@ -191,7 +164,7 @@ describe('a WMS API failure', () => {
 		['shipbob', 401, 'Invalid token'],
 		['shipbob', 500, 'Unexpected error'],
 	] as const)('%s %s: NodeApiError with httpCode and the vendor message, nothing secret', async (provider, status, words) => {
-		server.handler = refusal(status, words);
+		env.server.handler = refusal(status, words);
 		const r = await runNode(wms(provider, { resource: 'inventory', operation: 'getLevels' }));
 		const e = nodeError(r, 'Node');
 		expect(e?.name).toBe('NodeApiError');
@@ -201,10 +174,10 @@ describe('a WMS API failure', () => {
 	});
 
 	it('Create refused by the WMS (4xx, recorded as failed in the outbox): NodeApiError with its status; on the error output the same', async () => {
-		server.handler = refusal(422, 'Invalid address');
+		env.server.handler = refusal(422, 'Invalid address');
 		const o = makeOrder({ channel: 'shopify', channelOrderId: `api-err-${process.pid}` });
-		await store.recordOrder(o);
-		await store.setStatus(o.omsId, 'ready');
+		await env.store.recordOrder(o);
+		await env.store.setStatus(o.omsId, 'ready');
 		const r = await runNode(wms('generic', { resource: 'order', operation: 'create' }), [o as unknown as IDataObject]);
 		const e = nodeError(r, 'Node');
 		expect(e?.name).toBe('NodeApiError');
@@ -212,12 +185,12 @@ describe('a WMS API failure', () => {
 		expect(e?.message).toMatch(/failed at Generic REST WMS/);
 		expect(e?.description).toMatch(/^Invalid address/);
 		expect(leak(everything(e))).toBeNull();
-		expect(leak(JSON.stringify(await store.getDelivery(o.omsId, 1)))).toBeNull();
+		expectNoLeak('outbox row', await env.store.getDelivery(o.omsId, 1), SECRETS);
 
 		// on the error output (another order: this one's delivery is failed now, and is not sent again)
 		const o2 = makeOrder({ channel: 'shopify', channelOrderId: `api-err-${process.pid}-2` });
-		await store.recordOrder(o2);
-		await store.setStatus(o2.omsId, 'ready');
+		await env.store.recordOrder(o2);
+		await env.store.setStatus(o2.omsId, 'ready');
 		const again = await runNode(wms('generic', { resource: 'order', operation: 'create' }), [o2 as unknown as IDataObject], 'continueErrorOutput');
 		const [, errors] = outputsOf(again, 'Node');
 		expect(errors[0]).toMatchObject({ details: { httpCode: '422', description: expect.stringMatching(/^Invalid address/) } });

@@ -23,9 +23,6 @@
  *
  * Seeded and bounded: SEED and RUNS below (a failure prints the seed and path to replay it).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { ICredentialsDecrypted, INode, INodeCredentialTestResult, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { CredentialTestContext } from 'n8n-core';
@@ -36,20 +33,18 @@ import { createChannelClient } from '../../lib/channels/clients';
 import type { ChannelClient, ChannelName } from '../../lib/channels/types';
 import { createWmsProvider, pushOrder, type WmsProvider, type WmsProviderName } from '../../lib/wms';
 import { parseInterchange, send940, type PartnerSettings } from '../../lib/edi';
-import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
-import type { Store } from '../../lib/store/types';
 import { credentialSecrets, nodeError, rememberSecrets } from '../../nodes/shared/errors';
 import { clientCredentials, amazonSpApiTest, ebayApiTest, walmartApiTest } from '../../nodes/shared/channels';
 import { shopifyApiTest, wooCommerceApiTest } from '../../nodes/shared/channel-client';
 import { extensivApiTest, genericWmsApiTest, shipBobApiTest, shipHeroApiTest, wmsConfig } from '../../nodes/shared/wms';
 import { getStore, omsStoreConnectionTest } from '../../nodes/shared/store';
 import { makeOrder } from '../helpers/orders';
-import { startEchoPostgres, startEchoServer, type EchoAnswer, type EchoRequest, type EchoServer } from '../helpers/echo-server';
+import { asciiEscaped, b64, BASIC_USER, expectNoLeak, formEncoded, htmlEscaped, jsonEscaped, tryEncode } from '../helpers/secrets';
+import { startEchoPostgres, useEchoServerAndStore, type EchoAnswer, type EchoRequest } from '../helpers/echo-server';
 
 const SEED = 20260518;
 const RUNS = 300;
 const EDI_RUNS = 100;
-const PART = 8;
 
 jest.setTimeout(180_000);
 
@@ -65,19 +60,6 @@ const secretArb = fc.oneof(
 	fc.base64String({ minLength: 8, maxLength: 160 }),
 );
 
-const jsonEscaped = (s: string) => JSON.stringify(s).slice(1, -1);
-const asciiEscaped = (s: string) => jsonEscaped(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-const htmlEscaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-const tryEnc = (f: (s: string) => string, s: string): string | null => {
-	try {
-		return f(s);
-	} catch {
-		return null;
-	}
-};
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const BASIC_USER = 'oms'; // base64("oms:" + secret): the secret starts at byte 4
-
 type Form = 'raw' | 'json' | 'ascii' | 'url' | 'form' | 'html' | 'base64' | 'base64url' | 'basic' | 'cut';
 const FORMS: Form[] = ['raw', 'json', 'ascii', 'url', 'form', 'html', 'base64', 'base64url', 'basic', 'cut'];
 
@@ -90,9 +72,9 @@ function echoed(secret: string, form: Form, cutAt: number): string {
 		case 'ascii':
 			return asciiEscaped(secret);
 		case 'url':
-			return tryEnc(encodeURIComponent, secret) ?? secret;
+			return tryEncode(encodeURIComponent, secret) ?? secret;
 		case 'form':
-			return tryEnc((s) => new URLSearchParams({ v: s }).toString().slice(2), secret) ?? secret;
+			return tryEncode(formEncoded, secret) ?? secret;
 		case 'html':
 			return htmlEscaped(secret);
 		case 'base64':
@@ -104,48 +86,6 @@ function echoed(secret: string, form: Form, cutAt: number): string {
 		case 'cut':
 			// the server cut it (a prefix of any length)
 			return [...secret].slice(0, Math.max(1, cutAt % ([...secret].length + 1))).join('');
-	}
-}
-
-/** The texts a piece of which must never show: the secret and the forms it can be echoed in */
-function checkedForms(secret: string): string[] {
-	const forms = [secret, jsonEscaped(secret), asciiEscaped(secret), htmlEscaped(secret), b64(secret), Buffer.from(secret, 'utf8').toString('base64url')];
-	for (const f of [encodeURIComponent, (s: string) => new URLSearchParams({ v: s }).toString().slice(2)]) {
-		const e = tryEnc(f, secret);
-		if (e) forms.push(e);
-	}
-	// base64(user:secret): the groups that encode secret bytes only
-	const bytes = Buffer.byteLength(secret, 'utf8');
-	const basic = b64(`${BASIC_USER}:${secret}`);
-	const middle = basic.slice(8, Math.floor((4 + bytes) / 3) * 4);
-	if (middle.length >= PART) forms.push(middle);
-	return forms;
-}
-
-/** A piece of min(PART, length) characters of any checked form of any of `secrets` in `text`, or null */
-function leak(text: string, secrets: string[]): string | null {
-	for (const s of secrets) {
-		if (s.length < 4) continue;
-		for (const f of checkedForms(s)) {
-			const k = Math.min(PART, f.length);
-			for (let i = 0; i + k <= f.length; i++) if (text.includes(f.slice(i, i + k))) return JSON.stringify(f.slice(i, i + k));
-		}
-	}
-	return null;
-}
-
-/** Every string inside a value (stored rows are checked string by string, not as JSON text) */
-function strings(v: unknown, out: string[] = []): string[] {
-	if (typeof v === 'string') out.push(v);
-	else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
-	else if (v && typeof v === 'object') Object.values(v).forEach((x) => strings(x, out));
-	return out;
-}
-
-function expectClean(what: string, texts: unknown[], secrets: string[]): void {
-	for (const t of strings(texts)) {
-		const piece = leak(t, secrets);
-		if (piece) throw new Error(`${what} holds ${piece} of a secret: ${JSON.stringify(t.slice(0, 400))}`);
 	}
 }
 
@@ -271,21 +211,9 @@ function libTexts(err: unknown): unknown[] {
 	return [e?.message, e?.vendorMessage, e?.bodySnippet, e?.url];
 }
 
-let server: EchoServer;
-let store: Store;
+const env = useEchoServerAndStore(answer, 'redaction-property');
 let n = 0;
-const dir = mkdtempSync(join(tmpdir(), 'redaction-property-'));
 const counts = { runs: 0, byTarget: {} as Record<string, number>, byForm: {} as Record<string, number>, ediRuns: 0, storeRuns: 0 };
-
-beforeAll(async () => {
-	server = await startEchoServer(answer);
-	store = await openStore(storeConfigFromCredential({ storeType: 'sqlite', sqlitePath: join(dir, 'oms.sqlite') }));
-});
-afterAll(async () => {
-	await server.close();
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
 
 const caseArb = fc.record({
 	target: fc.constantFrom(...TARGETS),
@@ -303,7 +231,7 @@ const caseArb = fc.record({
 async function runCase(target: Target, c: Case): Promise<void> {
 	state.c = c;
 	state.issued = [];
-	const data = credentialOf(target, c.secret, server.url);
+	const data = credentialOf(target, c.secret, env.server.url);
 	const secretsNow = () => [c.secret, ...state.issued];
 	const type = CREDENTIAL_TYPE[target];
 
@@ -314,7 +242,7 @@ async function runCase(target: Target, c: Case): Promise<void> {
 		try {
 			provider = createWmsProvider(name, wmsConfig(name, data), { request, rateLimit: false, retry: { maxAttempts: 1 }, timeoutMs: 3000 });
 		} catch (err) {
-			expectClean(`${target} config error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
+			expectNoLeak(`${target} config error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
 			return;
 		}
 		const err = await provider.getInventoryLevels().then(
@@ -322,20 +250,20 @@ async function runCase(target: Target, c: Case): Promise<void> {
 			(e: unknown) => e,
 		);
 		expect(err).not.toBeNull();
-		expectClean(`${target} error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
+		expectNoLeak(`${target} error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
 		const t = await provider.testCredentials();
-		expectClean(`${target} testCredentials`, [t.message], secretsNow());
+		expectNoLeak(`${target} testCredentials`, [t.message], secretsNow());
 		const o = makeOrder({ channel: 'shopify', channelOrderId: `prop-${process.pid}-${++n}` });
-		await store.recordOrder(o);
-		await store.setStatus(o.omsId, 'ready');
-		const r = await pushOrder(store, provider, o);
-		expectClean(`${target} outbox and timeline`, [r.error, await store.getDelivery(o.omsId, 1), await store.timeline(o.omsId)], secretsNow());
+		await env.store.recordOrder(o);
+		await env.store.setStatus(o.omsId, 'ready');
+		const r = await pushOrder(env.store, provider, o);
+		expectNoLeak(`${target} outbox and timeline`, [r.error, await env.store.getDelivery(o.omsId, 1), await env.store.timeline(o.omsId)], secretsNow());
 	} else {
 		let client: ChannelClient;
 		try {
 			client = createChannelClient(target as ChannelName, clientCredentials(target as ChannelName, data), request, { retry: { maxAttempts: 1 }, tokens: new TokenCache(), limiters: new LimiterRegistry(), credentialId: `prop-${++n}` });
 		} catch (err) {
-			expectClean(`${target} config error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
+			expectNoLeak(`${target} config error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
 			return;
 		}
 		const err = await client.getOrder('1001').then(
@@ -343,14 +271,14 @@ async function runCase(target: Target, c: Case): Promise<void> {
 			(e: unknown) => e,
 		);
 		expect(err).not.toBeNull();
-		expectClean(`${target} error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
+		expectNoLeak(`${target} error`, [...libTexts(err), ...atNodeEdge(target, data, err)], secretsNow());
 		const t = await client.testCredentials();
-		expectClean(`${target} testCredentials`, [t.message], secretsNow());
+		expectNoLeak(`${target} testCredentials`, [t.message], secretsNow());
 	}
 	// the node-side credential test, through n8n's credential-test request helper
 	const ctx = new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
 	const res = await NODE_TEST[target].call(ctx as never, { id: `prop-${n}`, name: 'p', type, data } as ICredentialsDecrypted);
-	expectClean(`${target} node credential test`, [res.message], secretsNow());
+	expectNoLeak(`${target} node credential test`, [res.message], secretsNow());
 }
 
 describe('error redaction (property)', () => {
@@ -379,14 +307,14 @@ describe('error redaction (property)', () => {
 					const data = { storeType: 'postgres', host: '127.0.0.1', port: pg.port, database: 'oms', user: 'oms', password, ssl: 'disable' };
 					const t = await omsStoreConnectionTest.call({} as never, { id: 's', name: 's', type: 'omsStoreApi', data } as never);
 					expect(t.status).toBe('Error');
-					expectClean('store credential test', [t.message], [password]);
+					expectNoLeak('store credential test', [t.message], [password]);
 					const ctx = { getNode: () => ({ ...NODE, credentials: { omsStoreApi: { id: 's', name: 's' } } }), getCredentials: async () => data };
 					const err = await getStore(ctx as never).then(
 						() => null,
 						(e: unknown) => e as Error & { description?: string; messages?: string[] },
 					);
 					expect(err).not.toBeNull();
-					expectClean('store node error', [err?.message, err?.description, err?.messages], [password]);
+					expectNoLeak('store node error', [err?.message, err?.description, err?.messages], [password]);
 				}),
 				{ seed: SEED, numRuns: RUNS / 10, endOnFailure: true },
 			);
@@ -402,13 +330,13 @@ describe('error redaction (property)', () => {
 			fc.asyncProperty(securityInfo, async (password) => {
 				counts.ediRuns++;
 				const o = makeOrder({ channel: 'shopify', channelOrderId: `edi-prop-${process.pid}-${++n}` });
-				await store.recordOrder(o);
-				await store.setStatus(o.omsId, 'ready');
-				const r = await send940(store, { ...partner, securityInfo: password }, o.omsId);
+				await env.store.recordOrder(o);
+				await env.store.setStatus(o.omsId, 'ready');
+				const r = await send940(env.store, { ...partner, securityInfo: password }, o.omsId);
 				expect(r.outcome).toBe('generated');
 				const written = r.document!.text;
 				expect(parseInterchange(written).header.securityInfo).toBe(password.padEnd(10));
-				const kept = (await store.getDelivery(o.omsId, 1))!.payload as { document: string; isa04?: string };
+				const kept = (await env.store.getDelivery(o.omsId, 1))!.payload as { document: string; isa04?: string };
 				expect(kept.isa04).toBe('omitted');
 				expect(kept.document).toBe(`${written.slice(0, 21)}${' '.repeat(10)}${written.slice(31)}`);
 				expect(parseInterchange(kept.document).header.securityInfo).toBe(' '.repeat(10));

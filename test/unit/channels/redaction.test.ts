@@ -8,19 +8,12 @@ import { ShopifyClient, WooCommerceClient } from '../../../lib/channels/clients'
 import { LimiterRegistry } from '../../../lib/http/limiters';
 import { TokenCache } from '../../../lib/http/token-cache';
 import { startEchoServer, type EchoServer } from '../../helpers/echo-server';
+import { leak } from '../../helpers/secrets';
 
 const TOKEN = 'shpat_0123456789abcdef0123456789abcdef';
 const KEY = 'ConsumerKey0123456789';
 const SECRET = 'S3cretConsumerValue0123';
-const PART = 8;
-
-function leaks(text: string, secrets: string[]): string | null {
-	for (const s of secrets) {
-		const k = Math.min(PART, s.length);
-		for (let i = 0; i + k <= s.length; i++) if (text.includes(s.slice(i, i + k))) return s.slice(i, i + k);
-	}
-	return null;
-}
+const leaks = (text: string, secrets: string[]) => leak(text, secrets);
 
 let server: EchoServer;
 beforeAll(async () => {

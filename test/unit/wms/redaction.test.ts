@@ -4,13 +4,9 @@
  * where an error text is cut). No piece of a secret reaches the error message, the vendor message, the credential
  * test message, the outbox row or the order's timeline.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createWmsProvider, pushOrder, type WmsProvider, type WmsProviderName } from '../../../lib/wms';
-import { closeAllStores, openStore, storeConfigFromCredential } from '../../../lib/store/open';
-import type { Store } from '../../../lib/store/types';
-import { startEchoServer, type EchoRequest, type EchoServer } from '../../helpers/echo-server';
+import { useEchoServerAndStore, type EchoRequest } from '../../helpers/echo-server';
+import { expectNoLeak, leak } from '../../helpers/secrets';
 import { order, testDeps } from './fixtures';
 
 // regex metacharacters, quotes and a backslash: nothing in it may be taken as a pattern
@@ -19,19 +15,7 @@ const PASSWORD = 'pa$$ w0rd "quoted" \\ end';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvbXMifQ.c2lnbmF0dXJlLXBhcnQ';
 const REFRESH = 'rt_0a1b2c3d4e5f6a7b8c9d';
 const ALL = [KEY, PASSWORD, JWT, REFRESH];
-/** "In part": any piece of 8 characters (the whole secret, when shorter) */
-const PART = 8;
-
-/** true when a PART-long piece (the whole, when shorter) of any secret, raw or base64, is in `text` */
-function leaks(text: string): string | null {
-	for (const s of ALL) {
-		for (const form of [s, JSON.stringify(s).slice(1, -1), Buffer.from(s).toString('base64')]) {
-			const k = Math.min(PART, form.length);
-			for (let i = 0; i + k <= form.length; i++) if (text.includes(form.slice(i, i + k))) return form.slice(i, i + k);
-		}
-	}
-	return null;
-}
+const leaks = (text: string) => leak(text, ALL);
 
 /** What the server says back: every header and the body it was sent, and the key once more where a cut falls */
 function echo(req: EchoRequest): Record<string, unknown> {
@@ -51,31 +35,19 @@ function answer(req: EchoRequest): { status: number; body: unknown } {
 	return { status: 400, body: echo(req) };
 }
 
-let server: EchoServer;
-let store: Store;
-const dir = mkdtempSync(join(tmpdir(), 'wms-redact-'));
-
-beforeAll(async () => {
-	server = await startEchoServer(answer);
-	store = await openStore(storeConfigFromCredential({ storeType: 'sqlite', sqlitePath: join(dir, 'oms.sqlite') }));
-});
-afterAll(async () => {
-	await server.close();
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
+const env = useEchoServerAndStore(answer, 'wms-redact');
 
 function provider(name: WmsProviderName): WmsProvider {
 	const deps = testDeps({ rateLimit: false, retry: { maxAttempts: 1 } });
 	switch (name) {
 		case 'generic':
-			return createWmsProvider('generic', { baseUrl: server.url, authHeaderName: 'Authorization', authHeaderValue: `Bearer ${KEY}` }, deps);
+			return createWmsProvider('generic', { baseUrl: env.server.url, authHeaderName: 'Authorization', authHeaderValue: `Bearer ${KEY}` }, deps);
 		case 'shipbob':
-			return createWmsProvider('shipbob', { baseUrl: server.url, token: KEY, channelId: 1 }, deps);
+			return createWmsProvider('shipbob', { baseUrl: env.server.url, token: KEY, channelId: 1 }, deps);
 		case 'shiphero':
-			return createWmsProvider('shiphero', { baseUrl: server.url, username: 'ops@example.com', password: PASSWORD }, deps);
+			return createWmsProvider('shiphero', { baseUrl: env.server.url, username: 'ops@example.com', password: PASSWORD }, deps);
 		case 'extensiv':
-			return createWmsProvider('extensiv', { baseUrl: server.url, clientId: 'client-id', clientSecret: KEY, userLoginId: 'u1', customerId: 1, facilityId: 1 }, deps);
+			return createWmsProvider('extensiv', { baseUrl: env.server.url, clientId: 'client-id', clientSecret: KEY, userLoginId: 'u1', customerId: 1, facilityId: 1 }, deps);
 	}
 }
 
@@ -100,12 +72,11 @@ describe.each(['generic', 'shipbob', 'shiphero', 'extensiv'] as const)('%s answe
 
 	it('the outbox row and the timeline of an order the WMS refused carry none', async () => {
 		const o = order(`redact-${name}-${++n}`);
-		await store.recordOrder(o);
-		await store.setStatus(o.omsId, 'ready');
-		const r = await pushOrder(store, provider(name), o);
+		await env.store.recordOrder(o);
+		await env.store.setStatus(o.omsId, 'ready');
+		const r = await pushOrder(env.store, provider(name), o);
 		expect(['failed', 'retry_scheduled']).toContain(r.outcome);
 		expect(r.error).toBeTruthy();
-		const stored = JSON.stringify([r.error, await store.getDelivery(o.omsId, 1), await store.timeline(o.omsId)]);
-		expect(leaks(stored)).toBeNull();
+		expectNoLeak('outbox row and timeline', [r.error, await env.store.getDelivery(o.omsId, 1), await env.store.timeline(o.omsId)], ALL);
 	});
 });
