@@ -24,6 +24,7 @@ import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
 import { shopifyApiTest, wooCommerceApiTest } from '../shared/channel-client';
+import { apiError } from '../shared/errors';
 
 const CHANNELS: ChannelName[] = ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'];
 const TESTED_BY: Partial<Record<ChannelName, string>> = {
@@ -340,7 +341,10 @@ export class Marketplace implements INodeType {
 					list.forEach((x, k) => {
 						const r = res[k];
 						if (!r?.ok) {
-							results[x.i] = fail(new Error(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`), x.i);
+							// the channel's status for this SKU (an HTTP refusal): n8n's NodeApiError with it
+							const status = r?.status && r.status >= 400 ? r.status : null;
+							const failure = status ? { status, vendorMessage: r?.error ?? null, code: `HTTP_${status}`, retryable: status === 429 || status >= 500 } : null;
+							results[x.i] = fail(apiError(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`, failure), x.i);
 							return;
 						}
 						const m: IDataObject = { operation, channel: ch, sku: r.sku, quantity: r.quantity, ok: true, status: r.status ?? null, reference: r.reference ?? null };

@@ -99,6 +99,16 @@ describe('a channel API failure', () => {
 		expect(leak(everything(e))).toBeNull();
 	});
 
+	it('Set Available Quantity refused for a SKU (the batch answered 400): its error item has the status, nothing secret', async () => {
+		env.server.handler = (req) => (req.path.startsWith('/wp-json/wc/v3/products/batch') ? refusal(400, 'Invalid stock quantity')(req) : { status: 200, body: [{ id: 7, sku: 'MUG' }] });
+		const r = await runNode(marketplace({ operation: 'setQuantity', sku: '={{ $json.sku }}', quantity: '={{ $json.quantity }}' }), [{ sku: 'MUG', quantity: 3 }], 'continueErrorOutput');
+		const [, errors] = outputsOf(r, 'Node');
+		expect(errors).toHaveLength(1);
+		expect(errors[0]).toMatchObject({ details: { httpCode: '400' } });
+		expect(String(errors[0].error)).toMatch(/SKU MUG: quantity not accepted: .*answered 400 .*Invalid stock quantity/);
+		expect(leak(JSON.stringify(errors))).toBeNull();
+	});
+
 	it('with the error output: the error item says the status and the vendor words, and other items go on', async () => {
 		env.server.handler = (req) => (req.path.includes('/orders/bad') ? refusal(400, 'Invalid parameter(s): id')(req) : { status: 200, body: { id: 5, status: 'processing' } });
 		const r = await runNode(marketplace({ operation: 'getOrder', channelOrderId: '={{ $json.id }}' }), [{ id: 'bad' }], 'continueErrorOutput');
