@@ -1,11 +1,13 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * WooCommerce REST API v3 keys (WooCommerce > Settings > Advanced > REST API, read/write), sent as HTTP Basic
  * over HTTPS. "Webhook Secret" is what the WooCommerce Order Trigger sets on the webhooks it registers and checks
  * X-WC-Webhook-Signature against; empty, the trigger makes a random one per registration and keeps it in the
- * workflow's static data. Tested with GET /wp-json/wc/v3/orders?per_page=1: cheap, and it proves the read access to
- * orders that every node of this pack needs.
+ * workflow's static data. Tested by the nodes (wooCommerceApiTest in nodes/shared/channel-client.ts) with GET
+ * /wp-json/wc/v3/orders?per_page=1 through the pack's own client: cheap, it proves the read access to orders that
+ * every node of this pack needs, and its message never carries the keys (a declarative test would show whatever
+ * the server put in its status line).
  */
 export class OmsWooCommerceApi implements ICredentialType {
 	name = 'omsWooCommerceApi';
@@ -79,15 +81,6 @@ export class OmsWooCommerceApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			auth: { username: '={{$credentials.consumerKey}}', password: '={{$credentials.consumerSecret}}' },
-		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ ($credentials.baseUrl || $credentials.storeUrl).replace(/\\/+$/, "") }}',
-			url: '/wp-json/wc/v3/orders',
-			method: 'GET',
-			qs: { per_page: 1 },
 		},
 	};
 }

@@ -238,6 +238,19 @@ export function buildInterchange(p: PartnerSettings, opts: { controlNumber: numb
 	return { text: out.join(''), interchangeControl: isa13, groupControl: String(n), functionalId: fid, sets, scope: controlScope(p) };
 }
 
+/**
+ * An interchange built by buildInterchange with its ISA04 (Security Information, the interchange password some
+ * partners require) blanked to ten spaces: the copy kept in the store. The ISA is fixed-width (ISA01 and ISA03 two
+ * characters, ISA02 and ISA04 ten, one-character separators), so ISA04 is always characters 21 to 30 whatever it
+ * holds; the text still parses, and the password stays in the credential only.
+ */
+export function withoutSecurityInfo(text: string, p: Pick<PartnerSettings, 'element'>): string {
+	if (!text.startsWith('ISA') || text[20] !== p.element || text[31] !== p.element) {
+		throw new EdiBuildError('Not an interchange built here: its ISA segment is not fixed-width');
+	}
+	return text.slice(0, 21) + ' '.repeat(10) + text.slice(31);
+}
+
 /** Reserve a control number in the store and build: the one way every generate operation envelopes its sets. */
 export async function envelope(
 	store: { nextControlNumbers(scope: string, count: number): Promise<number> },

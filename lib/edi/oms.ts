@@ -2,8 +2,9 @@
  * EDI as a WMS provider, on the store's existing outbox and update path (no second outbox):
  *
  * - send940: a ready order's 940 is generated once per WMS reference (omsId, or omsId#n for a split shipment). It
- *   is recorded as a delivery with provider `edi` whose payload holds the 940's control numbers and text; the order
- *   moves to at_wms. While the warehouse's 997 has not come, the delivery stays `pending`: that is how an
+ *   is recorded as a delivery with provider `edi` whose payload holds the 940's control numbers and text (without
+ *   the ISA04 security password: the stored copy has ten spaces there, `isa04: 'omitted'`; the interchange returned
+ *   to write out has it); the order moves to at_wms. While the warehouse's 997 has not come, the delivery stays `pending`: that is how an
  *   unacknowledged 940 shows in the OMS (Wms node / listDeliveries({ provider: 'edi', status: ['pending'] })).
  *   Generating again for the same reference gives nothing new (already_generated) and takes no control number.
  * - reconcile997: a 997 accepting the 940's group/transaction marks the delivery sent (acknowledged); a rejecting
@@ -20,7 +21,7 @@ import type { Delivery, Store } from '../store/types';
 import { applyUpdates, deliveriesOf, PRE_WMS, whyNotSendable, type ApplySummary } from '../wms/outbox';
 import { referenceFor } from '../wms/status';
 import type { WmsOrderUpdate } from '../wms/types';
-import { envelope, type BuiltInterchange, type PartnerSettings } from './envelope';
+import { envelope, withoutSecurityInfo, type BuiltInterchange, type PartnerSettings } from './envelope';
 import { isAccepted, rejectionText, type FunctionalAck } from './sets/ack';
 import { shippingOrderOf, write940 } from './sets/wms';
 
@@ -34,7 +35,10 @@ export interface Edi940Payload {
 	setControl: string;
 	/** Whether a 997 is expected (the delivery stays pending until it comes; its status is the acknowledgment state) */
 	ackExpected: boolean;
+	/** The 940 as sent, except ISA04 (the security password): blanked to ten spaces when the partner has one */
 	document: string;
+	/** 'omitted': ISA04 of `document` was blanked (it held the partner's security password) */
+	isa04?: 'omitted';
 	[extra: string]: unknown;
 }
 
@@ -86,7 +90,9 @@ export async function send940(
 		groupControl: doc.groupControl,
 		setControl: doc.sets[0].controlNumber,
 		ackExpected: expect997,
-		document: doc.text,
+		// the interchange password stays in the credential: never in the store (rows, backups, the Wms node's lists)
+		document: partner.securityInfo ? withoutSecurityInfo(doc.text, partner) : doc.text,
+		...(partner.securityInfo ? { isa04: 'omitted' as const } : {}),
 		...(opts.lines ? { lines: opts.lines as unknown as Record<string, unknown>[] } : {}),
 	};
 	const { delivery, created } = await store.enqueueDelivery({ omsId, shipmentNo, provider: EDI_PROVIDER, reference, payload });

@@ -11,9 +11,10 @@
  *       - retries 429/5xx/transport per lib/http/retry.ts; other 4xx are not retried;
  *       - a status outside how.ok (default 2xx) throws HttpError with secrets removed.
  *     stats: ClientStats  { requests, retries, throttled, serverErrors, transportErrors, unauthorized }
+ *     secrets(): the values this client keeps out of messages; redact(text, max?): text without them, then cut
  */
 import type { HttpRequestFn, HttpRequestOptions, HttpResponse } from './types';
-import { httpErrorFrom, HttpError, redactText } from './errors';
+import { httpErrorFrom, HttpError, redactError, redactText, type Secrets } from './errors';
 import { requestWithRetry, type RetryPolicy } from './retry';
 import type { TokenBucket } from './limiters';
 
@@ -52,7 +53,7 @@ export class ApiCaller {
 	readonly stats: ClientStats = newStats();
 	private readonly request: HttpRequestFn;
 	private readonly retry: RetryPolicy;
-	private readonly secrets: () => Array<string | undefined | null>;
+	private readonly secretValues: () => Secrets;
 	private readonly label: string;
 
 	constructor(opts: {
@@ -63,8 +64,18 @@ export class ApiCaller {
 	}) {
 		this.request = opts.request;
 		this.retry = opts.retry ?? {};
-		this.secrets = opts.secrets;
+		this.secretValues = opts.secrets;
 		this.label = opts.label;
+	}
+
+	/** The values this client keeps out of every message (its credentials, the tokens it holds now) */
+	secrets(): Secrets {
+		return this.secretValues();
+	}
+
+	/** `text` (a server's words) without this client's secrets, then cut to `max` characters */
+	redact(text: string, max?: number): string {
+		return redactText(text, this.secretValues(), max);
 	}
 
 	async call<T = unknown>(options: HttpRequestOptions, how: CallHow = {}): Promise<HttpResponse<T>> {
@@ -116,6 +127,8 @@ export class ApiCaller {
 				);
 			} catch (err) {
 				this.stats.failed++;
+				// an answer already turned into an HttpError (a token endpoint's refusal) keeps its status
+				if (err instanceof HttpError) throw redactError(err, this.secrets());
 				const e = err as { code?: string; message?: string };
 				throw new HttpError({
 					message: `${this.label}${how.what ? ' ' + how.what : ''}: ${redactText(e.message ?? String(err), this.secrets())}`,

@@ -47,6 +47,11 @@ export class TokenCache {
 		return this.inflight;
 	}
 
+	/** The token and refresh token held now: values to keep out of messages (never logged or shown) */
+	secrets(): string[] {
+		return [this.current?.token, this.refreshToken].filter((s): s is string => typeof s === 'string' && s !== '');
+	}
+
 	/** The server refused the token (401): forget it */
 	invalidate(token?: string): void {
 		if (!token || this.current?.token === token) this.current = null;
@@ -56,6 +61,16 @@ export class TokenCache {
 export function clockOf(deps: ProviderDeps): Clock {
 	if (!deps.now && !deps.sleep) return realClock;
 	return { now: deps.now ?? realClock.now, sleep: deps.sleep ?? realClock.sleep };
+}
+
+/**
+ * The secret values of an auth header value: the value, and its credential without the scheme word
+ * ("Bearer abc" -> "abc"), which a server may echo alone.
+ */
+export function headerSecrets(value: string | null | undefined): string[] {
+	if (!value) return [];
+	const bare = /^\s*(?:Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key)\s+(.+)$/i.exec(value)?.[1];
+	return bare ? [value, bare] : [value];
 }
 
 /** A short, non-reversible key for a credential (limiter registry keys never hold the secret itself) */

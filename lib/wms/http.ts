@@ -2,11 +2,33 @@
  * How every WMS provider sends a request: pace (the provider's limiter), send through lib/http/retry (429, 5xx and
  * transport failures retried with backoff, honouring Retry-After / x-retry-after), and turn what is left into a
  * WmsError the outbox can classify. No second retry loop lives here.
+ *
+ * Secrets: a provider names its own (withSecrets) and returns itself through redacting(); every message built
+ * here from an answer is redacted with them before it is cut (lib/http/errors redactText).
  */
 import type { HttpRequestOptions, HttpResponse } from '../http/types';
 import { requestWithRetry, type RetryPolicy } from '../http/retry';
-import { redactText } from '../http/errors';
-import { WmsError, type Pacer, type ProviderDeps } from './types';
+import { redactText, vendorMessageOf, withRedaction, type Secrets } from '../http/errors';
+import { WmsError, type Pacer, type ProviderDeps, type WmsProvider } from './types';
+
+/** deps whose `secrets` also hold the provider's own (its credentials, the tokens it holds) */
+export function withSecrets(deps: ProviderDeps, own: () => Secrets): ProviderDeps {
+	const more = deps.secrets;
+	return { ...deps, secrets: () => [...own(), ...(more ? more() : [])] };
+}
+
+/**
+ * The provider as callers get it: whatever any method throws, and testCredentials' message, carry none of
+ * deps.secrets() (a GraphQL error, a transport message, a refusal quoting the body: all of it, in one place).
+ */
+export function redacting(provider: WmsProvider, deps: ProviderDeps): WmsProvider {
+	return withRedaction(provider, () => deps.secrets?.() ?? []);
+}
+
+/** An answer's body as text, secrets masked, then cut to `max` characters */
+export function bodyClip(body: unknown, deps: ProviderDeps, max = 300): string {
+	return redactText(bodyText(body), deps.secrets?.() ?? [], max);
+}
 
 export interface SendOptions {
 	pacer?: Pacer | null;
@@ -43,32 +65,39 @@ export async function send<T = unknown>(
 	try {
 		res = await requestWithRetry<T>(deps.request, { timeoutMs: deps.timeoutMs ?? 30_000, ...options }, policy);
 	} catch (err) {
-		throw toWmsError(provider, err, options);
+		throw toWmsError(provider, err, options, deps.secrets?.() ?? []);
 	}
 	if (res.status >= 200 && res.status < 300) return res;
 	if (opts.accept?.includes(res.status)) return res;
-	throw statusError(provider, res, options);
+	throw statusError(provider, res, options, deps.secrets?.() ?? []);
 }
 
-/** A non-2xx response as a WmsError: 408/429/5xx are retryable, other 4xx are not. Never includes headers. */
-export function statusError(provider: string, res: HttpResponse<unknown>, options: Pick<HttpRequestOptions, 'method' | 'url'>): WmsError {
+/**
+ * A non-2xx response as a WmsError: 408/429/5xx are retryable, other 4xx are not. Never includes headers; the
+ * body's own message (vendorMessage) is redacted with `secrets` before it is cut.
+ */
+export function statusError(provider: string, res: HttpResponse<unknown>, options: Pick<HttpRequestOptions, 'method' | 'url'>, secrets: Secrets = []): WmsError {
 	const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-	return new WmsError(provider, `${options.method} ${pathOf(options.url)} answered ${res.status}${bodyHint(res.body)}`, {
+	const vendor = vendorMessageOf(res.body);
+	const hint = vendor ? redactText(vendor, secrets, 300) : '';
+	return new WmsError(provider, `${options.method} ${pathOf(options.url)} answered ${res.status}${hint ? `: ${hint}` : ''}`, {
 		retryable,
 		status: res.status,
 		code: `HTTP_${res.status}`,
+		vendorMessage: vendor,
+		secrets,
 	});
 }
 
 /** Errors thrown by the request function or lib/http/retry (transport, or HttpError after the last attempt). */
-export function toWmsError(provider: string, err: unknown, options: Pick<HttpRequestOptions, 'method' | 'url'>): WmsError {
+export function toWmsError(provider: string, err: unknown, options: Pick<HttpRequestOptions, 'method' | 'url'>, secrets: Secrets = []): WmsError {
 	if (err instanceof WmsError) return err;
 	const e = err as { status?: unknown; statusCode?: unknown; response?: { status?: unknown }; code?: unknown; message?: unknown };
 	const status = [e?.status, e?.statusCode, e?.response?.status].find((s): s is number => typeof s === 'number') ?? null;
 	const code = typeof e?.code === 'string' ? e.code : null;
 	const retryable = status == null ? true : status === 408 || status === 429 || status >= 500;
 	const what = status != null ? `answered ${status}` : `failed (${code ?? 'transport error'})`;
-	return new WmsError(provider, `${options.method} ${pathOf(options.url)} ${what}`, { retryable, status, code: code ?? (status ? `HTTP_${status}` : null) });
+	return new WmsError(provider, `${options.method} ${pathOf(options.url)} ${what}`, { retryable, status, code: code ?? (status ? `HTTP_${status}` : null), secrets });
 }
 
 export function malformed(provider: string, what: string): WmsError {
@@ -82,35 +111,6 @@ function pathOf(url: string): string {
 	} catch {
 		return url.split('?')[0];
 	}
-}
-
-/** A short hint from an error body: its message and first field error, never the whole body. */
-function bodyHint(body: unknown): string {
-	const parts: string[] = [];
-	if (typeof body === 'string') parts.push(body.slice(0, 200));
-	else if (body && typeof body === 'object') {
-		const b = body as Record<string, unknown>;
-		const msg = b.message ?? b.Message ?? b.error_description ?? b.title ?? (typeof b.error === 'string' ? b.error : null);
-		if (msg) parts.push(String(typeof msg === 'object' ? JSON.stringify(msg) : msg));
-		const first = firstError(b.errors);
-		if (first) parts.push(first);
-	}
-	// whatever the server echoes, token-looking text never reaches an error message
-	const text = redactText(parts.join(' ').trim());
-	return text ? `: ${text.slice(0, 300)}` : '';
-}
-
-function firstError(errors: unknown): string | null {
-	if (Array.isArray(errors) && errors.length) {
-		const e = errors[0] as Record<string, unknown>;
-		return String(e?.message ?? JSON.stringify(e)).slice(0, 200);
-	}
-	if (errors && typeof errors === 'object') {
-		const [field, v] = Object.entries(errors as Record<string, unknown>)[0] ?? [];
-		if (!field) return null;
-		return `${field}: ${Array.isArray(v) ? String(v[0]) : String(v)}`;
-	}
-	return null;
 }
 
 /** The message of any body, for callers that need to read it (e.g. duplicate-reference detection). */

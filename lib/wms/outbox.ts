@@ -19,6 +19,7 @@ import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
 import type { Delivery, OmsStatus, Store, StoredOrder, StoredShipment } from '../store/types';
 import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
 import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
+import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { stableStringify } from '../store/plan';
 
 export interface BackoffPolicy {
@@ -58,6 +59,8 @@ export interface PushResult {
 	wmsOrderId: string | null;
 	/** For retry_scheduled / failed / refused: why (never a secret) */
 	error: string | null;
+	/** When the WMS call itself failed: its HTTP status and own words (lib/http/errors apiFailureOf), for the node's NodeApiError */
+	failure?: ApiFailure | null;
 }
 
 /**
@@ -283,7 +286,7 @@ async function attempt(
 				detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable },
 			});
 		}
-		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message };
+		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message, failure: apiFailureOf(err) };
 	}
 	// The WMS has it: record that first, so nothing after this can make the outbox send it again
 	const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
@@ -491,7 +494,7 @@ export interface CancelAtWmsResult {
 	/** every WMS order (reference) of the order said it is cancelled, or was never sent */
 	cancelled: boolean;
 	statusChanged: boolean;
-	references: Array<{ reference: string; shipmentNo: number; outcome: 'cancelled' | 'not_cancelled' | 'not_sent'; rawStatus: string | null; error: string | null }>;
+	references: Array<{ reference: string; shipmentNo: number; outcome: 'cancelled' | 'not_cancelled' | 'not_sent'; rawStatus: string | null; error: string | null; failure?: ApiFailure | null }>;
 }
 
 /**
@@ -513,14 +516,15 @@ export async function cancelAtWms(store: Store, provider: WmsProvider, omsId: st
 		const r = await provider.cancelOrder({ reference: d.reference, wmsOrderId: d.wmsOrderId ?? undefined }).catch((err: unknown) => err as Error);
 		if (r instanceof Error) {
 			out.cancelled = false;
-			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_cancelled', rawStatus: null, error: errorText(r) });
+			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_cancelled', rawStatus: null, error: errorText(r), failure: apiFailureOf(r) });
 		} else {
 			if (!r.cancelled) out.cancelled = false;
 			out.references.push({ reference: d.reference, shipmentNo: n, outcome: r.cancelled ? 'cancelled' : 'not_cancelled', rawStatus: r.rawStatus, error: null });
 		}
 	}
 	if (await store.getOrder(omsId)) {
-		await store.addEvent(omsId, 'wms', { cause, detail: { cancel: out.references } });
+		// the timeline keeps what it always did (the failure's words are in `error`)
+		await store.addEvent(omsId, 'wms', { cause, detail: { cancel: out.references.map((r) => ({ reference: r.reference, shipmentNo: r.shipmentNo, outcome: r.outcome, rawStatus: r.rawStatus, error: r.error })) } });
 		if (out.cancelled) {
 			const r = await store.setStatus(omsId, 'cancelled', { onlyFrom: ['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed'], cause });
 			out.statusChanged = r.changed;

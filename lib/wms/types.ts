@@ -9,6 +9,7 @@
 import type { CanonicalOrder, OrderLine, WmsShipment } from '../order/types';
 import type { HttpRequestFn } from '../http/types';
 import type { RetryPolicy } from '../http/retry';
+import { redactText, type Secrets } from '../http/errors';
 import type { WmsStatus } from './status';
 
 export type { WmsStatus } from './status';
@@ -119,6 +120,11 @@ export interface ProviderDeps {
 	cursorOverlapMs?: number;
 	/** Sleep used by pacing and GraphQL throttle waits; default setTimeout */
 	sleep?: (ms: number) => Promise<void>;
+	/**
+	 * Values to keep out of every error and test message (lib/http/errors redactText), besides the ones the provider
+	 * adds itself: its credentials and the tokens it was given.
+	 */
+	secrets?: () => Secrets;
 }
 
 /**
@@ -129,14 +135,20 @@ export interface ProviderDeps {
 export class WmsError extends Error {
 	readonly provider: string;
 	readonly retryable: boolean;
+	/** The HTTP status the WMS answered (null: no answer, or not an HTTP failure) */
 	readonly status: number | null;
 	readonly code: string | null;
-	constructor(provider: string, message: string, opts: { retryable: boolean; status?: number | null; code?: string | null }) {
-		super(`${provider}: ${message}`);
+	/** The WMS's own words (its message, first error), redacted and short; null when it gave none */
+	readonly vendorMessage: string | null;
+	/** `secrets`: values masked in the message and the vendor message (lib/http/errors redactText) */
+	constructor(provider: string, message: string, opts: { retryable: boolean; status?: number | null; code?: string | null; vendorMessage?: string | null; secrets?: Secrets }) {
+		const secrets = opts.secrets ?? [];
+		super(redactText(`${provider}: ${message}`, secrets));
 		this.name = 'WmsError';
 		this.provider = provider;
 		this.retryable = opts.retryable;
 		this.status = opts.status ?? null;
 		this.code = opts.code ?? null;
+		this.vendorMessage = opts.vendorMessage ? redactText(opts.vendorMessage, secrets, 300) || null : null;
 	}
 }

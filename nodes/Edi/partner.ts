@@ -4,6 +4,7 @@
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { checkPartner, type PartnerSettings } from '../../lib/edi';
+import { credentialData, safeTest } from '../shared/errors';
 
 export interface Partner {
 	settings: PartnerSettings;
@@ -40,7 +41,7 @@ export function partnerFrom(d: Record<string, unknown>): Partner {
 }
 
 export async function getPartner(ctx: IExecuteFunctions): Promise<Partner> {
-	return partnerFrom((await ctx.getCredentials('omsEdiPartnerApi')) as Record<string, unknown>);
+	return partnerFrom(await credentialData(ctx, 'omsEdiPartnerApi'));
 }
 
 /**
@@ -48,11 +49,9 @@ export async function getPartner(ctx: IExecuteFunctions): Promise<Partner> {
  * them (IDs, qualifiers, version, separators all different), naming every problem.
  */
 export async function ediPartnerSettingsTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	try {
-		const { settings } = partnerFrom((credential.data ?? {}) as Record<string, unknown>);
+	return safeTest('omsEdiPartnerApi', credential, async (data) => {
+		const { settings } = partnerFrom(data);
 		checkPartner(settings);
 		return { status: 'OK', message: `Settings are valid: ${settings.senderQualifier}/${settings.senderId} to ${settings.receiverQualifier}/${settings.receiverId}, X12 ${settings.version}, ${settings.usage === 'P' ? 'production' : 'test'}` };
-	} catch (error) {
-		return { status: 'Error', message: (error as Error).message };
-	}
+	});
 }

@@ -23,7 +23,8 @@ import type { CancelLineInput, ChannelClient, ChannelName, QuantityResult, Quant
 import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
-import { shopifyApiTest } from '../shared/channel-client';
+import { shopifyApiTest, wooCommerceApiTest } from '../shared/channel-client';
+import { apiError } from '../shared/errors';
 import { subtitle } from '../shared/subtitle';
 
 const CHANNELS: ChannelName[] = ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'];
@@ -32,7 +33,7 @@ const TESTED_BY: Partial<Record<ChannelName, string>> = {
 	ebay: 'ebayApiTest',
 	walmart: 'walmartApiTest',
 	shopify: 'shopifyApiTest',
-	// omsWooCommerceApi has its own declarative test request
+	woocommerce: 'wooCommerceApiTest',
 };
 
 const orderIdField = (ops: string[]): INodeProperties => ({
@@ -291,7 +292,7 @@ export class Marketplace implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { amazonSpApiTest, ebayApiTest, walmartApiTest, shopifyApiTest } };
+	methods = { credentialTest: { amazonSpApiTest, ebayApiTest, walmartApiTest, shopifyApiTest, wooCommerceApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -353,7 +354,10 @@ export class Marketplace implements INodeType {
 					list.forEach((x, k) => {
 						const r = res[k];
 						if (!r?.ok) {
-							results[x.i] = fail(new Error(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`), x.i);
+							// the channel's status for this SKU (an HTTP refusal): n8n's NodeApiError with it
+							const status = r?.status && r.status >= 400 ? r.status : null;
+							const failure = status ? { status, vendorMessage: r?.error ?? null, code: `HTTP_${status}`, retryable: status === 429 || status >= 500 } : null;
+							results[x.i] = fail(apiError(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`, failure), x.i);
 							return;
 						}
 						const m: IDataObject = { operation, channel: ch, sku: r.sku, quantity: r.quantity, ok: true, status: r.status ?? null, reference: r.reference ?? null };

@@ -10,6 +10,7 @@ import {
 import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from '../../lib/channels/shopify/webhooks';
 import { shopifyApiTest, shopifyFromNode } from '../shared/channel-client';
 import { omsStoreConnectionTest } from '../shared/store';
+import { nodeError, orNodeError } from '../shared/errors';
 import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
 import { listSubtitle } from '../shared/subtitle';
 
@@ -98,24 +99,28 @@ export class ShopifyOrderTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const url = this.getNodeWebhookUrl('default') as string;
-				const topics = topicsOf(this);
-				const { client } = await shopifyFromNode(this);
-				const subs = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
-				if (!topics.every((t) => subs.some((s) => s.topic === t))) return false;
-				const data = this.getWorkflowStaticData('node');
-				data.webhookIds = Object.fromEntries(topics.map((t) => [t, subs.find((s) => s.topic === t)!.id]));
-				return true;
+				return orNodeError(this, async () => {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const topics = topicsOf(this);
+					const { client } = await shopifyFromNode(this);
+					const subs = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
+					if (!topics.every((t) => subs.some((s) => s.topic === t))) return false;
+					const data = this.getWorkflowStaticData('node');
+					data.webhookIds = Object.fromEntries(topics.map((t) => [t, subs.find((s) => s.topic === t)!.id]));
+					return true;
+				});
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const url = this.getNodeWebhookUrl('default') as string;
-				const topics = topicsOf(this);
-				const { client } = await shopifyFromNode(this);
-				const existing = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
-				const ids: Record<string, string> = {};
-				for (const t of topics) ids[t] = existing.find((s) => s.topic === t)?.id ?? (await createShopifyWebhook(client, t, url)).id;
-				this.getWorkflowStaticData('node').webhookIds = ids;
-				return true;
+				return orNodeError(this, async () => {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const topics = topicsOf(this);
+					const { client } = await shopifyFromNode(this);
+					const existing = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
+					const ids: Record<string, string> = {};
+					for (const t of topics) ids[t] = existing.find((s) => s.topic === t)?.id ?? (await createShopifyWebhook(client, t, url)).id;
+					this.getWorkflowStaticData('node').webhookIds = ids;
+					return true;
+				});
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node');
@@ -126,7 +131,7 @@ export class ShopifyOrderTrigger implements INodeType {
 					const strays = (await listShopifyWebhooks(client, TOPICS)).filter((s) => s.uri === url).map((s) => s.id);
 					for (const id of new Set([...stored, ...strays])) await deleteShopifyWebhook(client, id);
 				} catch (error) {
-					this.logger.warn(`Shopify Order Trigger: could not remove the webhooks: ${(error as Error).message}`);
+					this.logger.warn(`Shopify Order Trigger: could not remove the webhooks: ${nodeError(this, error).message}`);
 					return false;
 				}
 				delete data.webhookIds;

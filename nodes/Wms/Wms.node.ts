@@ -27,6 +27,7 @@ import {
 	type WmsStatus,
 } from '../../lib/wms';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
+import { apiError } from '../shared/errors';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import {
 	cursorName,
@@ -374,7 +375,7 @@ export class Wms implements INodeType {
 					if (operation === 'cancel') {
 						const r = await cancelAtWms(store, provider, omsId, { cause: cause('Cancel') });
 						const failed = r.references.filter((x) => x.error);
-						if (failed.length) throw new Error(`${omsId}: the ${WMS_LABEL[name]} cancel failed for ${failed.map((x) => `${x.reference} (${x.error})`).join('; ')}`);
+						if (failed.length) throw apiError(`${omsId}: the ${WMS_LABEL[name]} cancel failed for ${failed.map((x) => `${x.reference} (${x.error})`).join('; ')}`, failed.find((x) => x.failure)?.failure);
 						const stored = await store.getOrder(omsId);
 						out.push({ json: { ...(r as unknown as IDataObject), provider: name, oms: { status: stored?.status ?? null } }, pairedItem: { item: i } });
 					} else {
@@ -444,7 +445,7 @@ async function create(
 			const split = this.getNodeParameter('useShipmentFields', i, true) ? splitOf(items[i].json, order) : {};
 			const r = await pushOrder(store, provider, order, { ...split, cause, backoff });
 			if (r.outcome === 'refused') throw new Error(`${order.omsId} was not sent to ${WMS_LABEL[provider.name]}: ${r.error}`);
-			if (r.outcome === 'failed') throw new Error(`${order.omsId} failed at ${WMS_LABEL[provider.name]} (reference ${r.reference}): ${r.error}`);
+			if (r.outcome === 'failed') throw apiError(`${order.omsId} failed at ${WMS_LABEL[provider.name]} (reference ${r.reference}): ${r.error}`, r.failure);
 			const stored = await store.getOrder(order.omsId);
 			const base = withoutRaw(stored?.order ?? order, keepRaw) as unknown as IDataObject;
 			const prev = (base.wms ?? {}) as IDataObject;

@@ -8,8 +8,9 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { wooCommerceFromNode } from '../shared/channel-client';
+import { wooCommerceApiTest, wooCommerceFromNode } from '../shared/channel-client';
 import { omsStoreConnectionTest } from '../shared/store';
+import { nodeError, orNodeError } from '../shared/errors';
 import { rawBodyOf, respond, sha256, wooVerdict } from '../shared/webhooks';
 import { listSubtitle } from '../shared/subtitle';
 
@@ -45,7 +46,7 @@ export class WooCommerceOrderTrigger implements INodeType {
 		defaults: { name: 'WooCommerce Order Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'omsWooCommerceApi', required: true }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
+		credentials: [{ name: 'omsWooCommerceApi', required: true, testedBy: 'wooCommerceApiTest' }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{
@@ -87,39 +88,43 @@ export class WooCommerceOrderTrigger implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { omsStoreConnectionTest },
+		credentialTest: { omsStoreConnectionTest, wooCommerceApiTest },
 	};
 
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const url = this.getNodeWebhookUrl('default') as string;
-				const topics = topicsOf(this);
-				const data = this.getWorkflowStaticData('node');
-				const { creds, webhooks } = await wooCommerceFromNode(this);
-				const secret = secretOf(creds.webhookSecret, data);
-				// the secret is write-only at WooCommerce: webhooks made with another secret cannot be checked, so they are replaced
-				if (!secret || data.secretHash !== sha256(secret)) return false;
-				const mine = (await webhooks.list()).filter((w) => w.deliveryUrl === url && w.status === 'active');
-				if (!topics.every((t) => mine.some((w) => w.topic === t))) return false;
-				data.webhookIds = Object.fromEntries(topics.map((t) => [t, mine.find((w) => w.topic === t)!.id]));
-				return true;
+				return orNodeError(this, async () => {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const topics = topicsOf(this);
+					const data = this.getWorkflowStaticData('node');
+					const { creds, webhooks } = await wooCommerceFromNode(this);
+					const secret = secretOf(creds.webhookSecret, data);
+					// the secret is write-only at WooCommerce: webhooks made with another secret cannot be checked, so they are replaced
+					if (!secret || data.secretHash !== sha256(secret)) return false;
+					const mine = (await webhooks.list()).filter((w) => w.deliveryUrl === url && w.status === 'active');
+					if (!topics.every((t) => mine.some((w) => w.topic === t))) return false;
+					data.webhookIds = Object.fromEntries(topics.map((t) => [t, mine.find((w) => w.topic === t)!.id]));
+					return true;
+				});
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const url = this.getNodeWebhookUrl('default') as string;
-				const topics = topicsOf(this);
-				const data = this.getWorkflowStaticData('node');
-				const { creds, webhooks } = await wooCommerceFromNode(this);
-				// replace what is at this URL (unknown secret, paused or disabled after failures)
-				for (const w of (await webhooks.list()).filter((x) => x.deliveryUrl === url)) await webhooks.delete(w.id);
-				if (creds.webhookSecret) delete data.secret;
-				else if (typeof data.secret !== 'string') data.secret = randomBytes(32).toString('base64');
-				const secret = secretOf(creds.webhookSecret, data) as string;
-				data.secretHash = sha256(secret);
-				const ids: Record<string, number> = {};
-				for (const t of topics) ids[t] = (await webhooks.create(t, url, secret, `n8n OMS ${t}`)).id;
-				data.webhookIds = ids;
-				return true;
+				return orNodeError(this, async () => {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const topics = topicsOf(this);
+					const data = this.getWorkflowStaticData('node');
+					const { creds, webhooks } = await wooCommerceFromNode(this);
+					// replace what is at this URL (unknown secret, paused or disabled after failures)
+					for (const w of (await webhooks.list()).filter((x) => x.deliveryUrl === url)) await webhooks.delete(w.id);
+					if (creds.webhookSecret) delete data.secret;
+					else if (typeof data.secret !== 'string') data.secret = randomBytes(32).toString('base64');
+					const secret = secretOf(creds.webhookSecret, data) as string;
+					data.secretHash = sha256(secret);
+					const ids: Record<string, number> = {};
+					for (const t of topics) ids[t] = (await webhooks.create(t, url, secret, `n8n OMS ${t}`)).id;
+					data.webhookIds = ids;
+					return true;
+				});
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node');
@@ -130,7 +135,7 @@ export class WooCommerceOrderTrigger implements INodeType {
 					const strays = (await webhooks.list()).filter((w) => w.deliveryUrl === url).map((w) => w.id);
 					for (const id of new Set([...stored, ...strays])) await webhooks.delete(id);
 				} catch (error) {
-					this.logger.warn(`WooCommerce Order Trigger: could not remove the webhooks: ${(error as Error).message}`);
+					this.logger.warn(`WooCommerce Order Trigger: could not remove the webhooks: ${nodeError(this, error).message}`);
 					return false;
 				}
 				delete data.webhookIds;

@@ -18,6 +18,7 @@ import type { HttpRequestFn } from '../../lib/http/types';
 import { ShopifyClient, WooCommerceClient } from '../../lib/channels/clients';
 import type { ClientOptions, ShopifyCredentials, WooCommerceCredentials } from '../../lib/channels/types';
 import { WooCommerceWebhooks } from '../../lib/channels/woocommerce/webhooks';
+import { credentialData, safeTest } from './errors';
 
 type Data = ICredentialDataDecryptedObject | Record<string, unknown>;
 type Ctx = IHookFunctions | IWebhookFunctions | IExecuteFunctions | IPollFunctions;
@@ -66,7 +67,7 @@ export function n8nRequest(ctx: { helpers: { httpRequest(o: IHttpRequestOptions)
 }
 
 export async function shopifyFromNode(ctx: Ctx, opts: ClientOptions = {}): Promise<{ creds: ShopifyCredentials; client: ShopifyClient }> {
-	const creds = shopifyCredentialsFrom(await ctx.getCredentials('omsShopifyApi'));
+	const creds = shopifyCredentialsFrom(await credentialData(ctx, 'omsShopifyApi'));
 	return { creds, client: new ShopifyClient(creds, n8nRequest(ctx), opts) };
 }
 
@@ -74,7 +75,7 @@ export async function wooCommerceFromNode(
 	ctx: Ctx,
 	opts: ClientOptions = {},
 ): Promise<{ creds: WooCommerceCredentials; client: WooCommerceClient; webhooks: WooCommerceWebhooks }> {
-	const creds = wooCommerceCredentialsFrom(await ctx.getCredentials('omsWooCommerceApi'));
+	const creds = wooCommerceCredentialsFrom(await credentialData(ctx, 'omsWooCommerceApi'));
 	const request = n8nRequest(ctx);
 	return { creds, client: new WooCommerceClient(creds, request, opts), webhooks: new WooCommerceWebhooks(creds, request, opts) };
 }
@@ -106,12 +107,22 @@ export function credentialTestRequest(ctx: ICredentialTestFunctions): HttpReques
  * query through the real client. The message never contains a secret (the client redacts them).
  */
 export async function shopifyApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	try {
-		const creds = shopifyCredentialsFrom((credential.data ?? {}) as Data);
+	return safeTest('omsShopifyApi', credential, async (data) => {
+		const creds = shopifyCredentialsFrom(data);
 		const client = new ShopifyClient(creds, credentialTestRequest(this), { retry: { maxAttempts: 2 } });
 		const r = await client.testCredentials();
 		return { status: r.ok ? 'OK' : 'Error', message: r.message };
-	} catch (error) {
-		return { status: 'Error', message: (error as Error).message };
-	}
+	});
+}
+
+/**
+ * credentialTest for omsWooCommerceApi: GET /orders?per_page=1 through the pack's client (Basic auth from the keys,
+ * or query-string keys when the credential says so), on n8n's credential-test request helper.
+ */
+export async function wooCommerceApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return safeTest('omsWooCommerceApi', credential, async (data) => {
+		const client = new WooCommerceClient(wooCommerceCredentialsFrom(data), credentialTestRequest(this), { retry: { maxAttempts: 2 } });
+		const r = await client.testCredentials();
+		return { status: r.ok ? 'OK' : 'Error', message: r.message };
+	});
 }

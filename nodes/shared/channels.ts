@@ -30,6 +30,7 @@ import { createN8nRequest } from '../../lib/http/n8n';
 import type { HttpRequestFn } from '../../lib/http/types';
 import { TokenCache } from '../../lib/http/token-cache';
 import { LimiterRegistry } from '../../lib/http/limiters';
+import { credentialData, nodeError, safeTest } from './errors';
 
 export const CHANNEL_CREDENTIAL: Record<ChannelName, string> = {
 	shopify: 'omsShopifyApi',
@@ -141,15 +142,21 @@ export async function channelClient(ctx: Ctx, channel: ChannelName, opts: Client
 	if (!ctx.getNode().credentials?.[name]) {
 		throw new NodeOperationError(ctx.getNode(), `Select a ${CHANNEL_LABEL[channel]} credential (${name}) on this node`);
 	}
-	const data = (await ctx.getCredentials(name)) as Data;
+	const data = (await credentialData(ctx, name)) as Data;
 	const ref = ctx.getNode().credentials?.[name];
 	const credentialId = ref?.id ? `${name}:${ref.id}` : undefined;
-	return createChannelClient(channel, clientCredentials(channel, data), nodeRequest(ctx), { credentialId, ...opts });
+	let creds: unknown;
+	try {
+		creds = clientCredentials(channel, data);
+	} catch (error) {
+		throw nodeError(ctx, error);
+	}
+	return createChannelClient(channel, creds, nodeRequest(ctx), { credentialId, ...opts });
 }
 
 async function testChannel(ctx: ICredentialTestFunctions, channel: ChannelName, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	try {
-		const creds = clientCredentials(channel, (credential.data ?? {}) as Data);
+	return safeTest(CHANNEL_CREDENTIAL[channel], credential, async (data) => {
+		const creds = clientCredentials(channel, data);
 		// a fresh token cache: a test must really exchange these secrets, not reuse a token cached for the same refresh token
 		const client = createChannelClient(channel, creds, credentialTestRequest(ctx), {
 			tokens: new TokenCache(),
@@ -159,9 +166,7 @@ async function testChannel(ctx: ICredentialTestFunctions, channel: ChannelName, 
 		});
 		const r = await client.testCredentials();
 		return { status: r.ok ? 'OK' : 'Error', message: r.message };
-	} catch (error) {
-		return { status: 'Error', message: (error as Error).message };
-	}
+	});
 }
 
 export async function amazonSpApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

@@ -2,7 +2,9 @@
  * Item plumbing every OMS node shares: reading a canonical order from an item, and per-item errors that go to the
  * error output (or the regular output, or fail the node) as the user set "On Error".
  */
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type IDataObject } from 'n8n-workflow';
+import { NodeApiError, type IExecuteFunctions, type INodeExecutionData, type IDataObject } from 'n8n-workflow';
+import { redactText } from '../../lib/http/errors';
+import { nodeError, secretsOf } from './errors';
 import { validateOrder } from '../../lib/order/validate';
 import type { CanonicalOrder } from '../../lib/order/types';
 
@@ -31,17 +33,28 @@ export function orderFromItem(item: INodeExecutionData): CanonicalOrder {
 }
 
 /**
- * Turn an error on one item into an error item when the node continues on fail; otherwise throw it as a
- * NodeOperationError naming the item. The item's JSON is `{ error, details? }` and nothing else, which is how n8n
+ * Turn an error on one item into an error item when the node continues on fail; otherwise throw it as n8n's error
+ * for it (nodes/shared/errors nodeError: NodeApiError with the HTTP status for a channel's or WMS's failure, else
+ * NodeOperationError), naming the item. The item's JSON is `{ error, details? }` and nothing else, which is how n8n
  * recognises an error item: with "On Error: Continue (using error output)" it goes to the error output, merged with
  * the input item. (An item with `error` set would have its JSON replaced by the message alone, losing `details`.)
- * `details.problems` lists every problem of an invalid order with its JSON path.
+ * `details.problems` lists every problem of an invalid order with its JSON path; for an API failure
+ * `details.httpCode` and `details.description` (the vendor's words) say what the channel or WMS answered.
+ * Nothing in it carries a secret of the node's credentials.
  */
 export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
 	const err = error as Error & { problems?: Array<{ path: string; message: string }> };
-	if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), err.message, { itemIndex });
-	const json: IDataObject = { error: err.message };
-	if (err.problems?.length) json.details = { problems: err.problems as unknown as IDataObject[] };
+	const e = nodeError(ctx, error, itemIndex);
+	if (!ctx.continueOnFail()) throw e;
+	// the message as the node wrote it (NodeApiError may have swapped in n8n's words for a transport code)
+	const json: IDataObject = { error: redactText(err instanceof Error ? err.message : String(error), secretsOf(ctx)) };
+	const details: IDataObject = {};
+	if (err.problems?.length) details.problems = err.problems as unknown as IDataObject[];
+	if (e instanceof NodeApiError) {
+		if (e.httpCode) details.httpCode = e.httpCode;
+		if (e.description) details.description = e.description;
+	}
+	if (Object.keys(details).length) json.details = details;
 	return { json, pairedItem: { item: itemIndex } };
 }
 

@@ -41,6 +41,7 @@ import { statusKey } from '../../lib/channels/status';
 import type { ChannelClient, ChannelName } from '../../lib/channels/types';
 import type { CanonicalOrder } from '../../lib/order/types';
 import { withoutRaw } from './items';
+import { nodeError } from './errors';
 import { CHANNEL_LABEL, channelClient } from './channels';
 import { cursorWatermark } from '../../lib/channels/amazon/cursor';
 import { subtitle } from './subtitle';
@@ -206,7 +207,12 @@ export async function pollChannel(ctx: IPollFunctions, channel: ChannelName, s: 
 	const raws: unknown[] = [];
 	let pageCursor: string | undefined;
 	if (manual) {
-		const r = await client.listOrdersSince(cursor, { lookbackFrom, pageSize: s.sampleSize, maxOrders: s.sampleSize });
+		let r: Awaited<ReturnType<ChannelClient['listOrdersSince']>>;
+		try {
+			r = await client.listOrdersSince(cursor, { lookbackFrom, pageSize: s.sampleSize, maxOrders: s.sampleSize });
+		} catch (error) {
+			throw nodeError(ctx, error, undefined, `${CHANNEL_LABEL[channel]} poll failed`);
+		}
 		raws.push(...r.orders.slice(0, s.sampleSize));
 	} else {
 		const budget = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : undefined;
@@ -225,7 +231,7 @@ export async function pollChannel(ctx: IPollFunctions, channel: ChannelName, s: 
 				ctx.logger.info(`${CHANNEL_LABEL[channel]} poll: time budget reached after ${raws.length} orders; the next poll continues`);
 			} else if (pageCursor === undefined) {
 				// nothing listed: fail the poll, the cursor stays where it was
-				throw new NodeOperationError(ctx.getNode(), `${CHANNEL_LABEL[channel]} poll failed: ${(error as Error).message}`);
+				throw nodeError(ctx, error, undefined, `${CHANNEL_LABEL[channel]} poll failed`);
 			} else {
 				ctx.logger.warn(
 					`${CHANNEL_LABEL[channel]} poll: listing failed after ${raws.length} orders (${(error as Error).message}); emitting the complete pages, the next poll re-reads from their cursor`,

@@ -19,6 +19,7 @@ import type {
 } from 'n8n-workflow';
 import { openStore, storeConfigFromCredential } from '../../lib/store/open';
 import type { Store } from '../../lib/store/types';
+import { credentialData, nodeError, safeTest } from './errors';
 
 export const STORE_NOTICE: INodeProperties = {
 	displayName:
@@ -30,13 +31,19 @@ export const STORE_NOTICE: INodeProperties = {
 
 type Ctx = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
 
+/** The store of the node's credential; a store that cannot be opened is n8n's error for the node, redacted */
 export async function getStore(ctx: Ctx): Promise<Store> {
 	let data: Record<string, unknown> | null = null;
 	const node = ctx.getNode();
 	if (node.credentials?.omsStoreApi) {
-		data = (await ctx.getCredentials('omsStoreApi')) as Record<string, unknown>;
+		data = await credentialData(ctx, 'omsStoreApi');
 	}
-	return openStore(storeConfigFromCredential(data));
+	try {
+		return await openStore(storeConfigFromCredential(data));
+	} catch (error) {
+		// a PostgreSQL server's refusal may quote what it was sent
+		throw nodeError(ctx, error);
+	}
 }
 
 /** credentialTest for the omsStoreApi credential: opens (and migrates) the store and reads its schema version. */
@@ -44,11 +51,10 @@ export async function omsStoreConnectionTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	try {
-		const store = await openStore(storeConfigFromCredential(credential.data as Record<string, unknown>));
+	// a PostgreSQL server's refusal is shown as it comes: redacted, in case it quotes what it was sent
+	return safeTest('omsStoreApi', credential, async (data) => {
+		const store = await openStore(storeConfigFromCredential(data));
 		const version = await store.schemaVersion();
 		return { status: 'OK', message: `Connected: OMS store schema version ${version}` };
-	} catch (error) {
-		return { status: 'Error', message: (error as Error).message };
-	}
+	});
 }

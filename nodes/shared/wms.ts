@@ -29,6 +29,7 @@ import type { Store, StoredShipment } from '../../lib/store/types';
 import { credentialTestRequest } from './channel-client';
 import { nodeRequest } from './channels';
 import { InvalidItemError } from './items';
+import { credentialData, nodeError, safeTest } from './errors';
 
 export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
 	shipbob: 'omsShipBobApi',
@@ -144,12 +145,12 @@ export async function wmsProvider(
 	const name = WMS_CREDENTIAL[provider];
 	const ref = ctx.getNode().credentials?.[name];
 	if (!ref) throw new NodeOperationError(ctx.getNode(), `Select a ${WMS_LABEL[provider]} credential (${name}) on this node`);
-	const data = (await ctx.getCredentials(name)) as Data;
+	const data = (await credentialData(ctx, name)) as Data;
 	let config: unknown;
 	try {
 		config = wmsConfig(provider, data, generic);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
+		throw nodeError(ctx, error);
 	}
 	const credentialId = ref.id ?? ref.name;
 	return { provider: cachedProvider(provider, credentialId, config, deps, nodeRequest(ctx)), credentialId };
@@ -180,14 +181,12 @@ function cachedProvider(name: WmsProviderName, credentialId: string, config: unk
 }
 
 async function testWms(ctx: ICredentialTestFunctions, provider: WmsProviderName, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	try {
-		const config = wmsConfig(provider, (credential.data ?? {}) as Data);
+	return safeTest(WMS_CREDENTIAL[provider], credential, async (data) => {
+		const config = wmsConfig(provider, data);
 		const p = createWmsProvider(provider, config, { request: credentialTestRequest(ctx), rateLimit: false, retry: { maxAttempts: 1 } });
 		const r = await p.testCredentials();
 		return { status: r.ok ? 'OK' : 'Error', message: r.message };
-	} catch (error) {
-		return { status: 'Error', message: (error as Error).message };
-	}
+	});
 }
 
 export async function shipBobApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

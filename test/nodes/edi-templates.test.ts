@@ -199,6 +199,27 @@ describe('OMS 8: EDI Warehouse template', () => {
 		expect(outputOf(third, 'Acknowledged or rejected 940s').map((r) => r.outcome)).toEqual(['already', 'already']);
 		expect((await store.getShipments(a.omsId))).toHaveLength(1);
 	});
+
+	it('the 940 file written carries the partner’s ISA04 security password; the copy in the store’s outbox does not', async () => {
+		const folder = join(work, 'wh-pw');
+		mkdirSync(join(folder, 'warehouse/outbound'), { recursive: true });
+		for (const d of ['945', '997', '846']) mkdirSync(join(folder, 'warehouse/inbound', d), { recursive: true });
+		const storePath = join(work, 'wh-pw.sqlite');
+		const store = await storeAt(storePath);
+		const o = makeOrder({ channelOrderId: 'WH-PW', lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: 10, lineTotal: 10 }] });
+		await store.recordOrder(o);
+		await store.setStatus(o.omsId, 'ready');
+		const password = 'Wh$Pass9';
+		await run(template('edi-warehouse.json', folder), storePath, { ...WAREHOUSE_CRED, securityQualifier: '01', securityInfo: password });
+		const out = join(folder, 'warehouse/outbound');
+		const [file] = files(out);
+		const written = readFileSync(join(out, file), 'utf8');
+		expect(readDocument(written, {}).transactions[0].envelope).toBeDefined();
+		expect(written.startsWith(`ISA*00*          *01*${password.padEnd(10)}*ZZ*SELLER`)).toBe(true);
+		const kept = (await store.getDelivery(o.omsId, 1))!;
+		expect(JSON.stringify([kept, await store.timeline(o.omsId)])).not.toContain(password);
+		expect((kept.payload as { document: string }).document).toBe(written.replace(password.padEnd(10), ' '.repeat(10)));
+	});
 });
 
 describe('OMS 9: EDI Retailer template', () => {

@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
+import { withRedaction } from '../../http/errors';
 import { applyAmazonRateHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -86,6 +87,8 @@ export class AmazonClient implements ChannelClient {
 			label: 'Amazon',
 		});
 		this.base = amazonBaseUrl(c);
+		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
+		return withRedaction(this, () => this.caller.secrets());
 	}
 
 	get stats() {
@@ -171,7 +174,7 @@ export class AmazonClient implements ChannelClient {
 				}
 				throw err;
 			}
-			if (typeof res.body !== 'object' || !Array.isArray(res.body?.orders)) throw new Error(`Amazon searchOrders: unexpected body (${String(res.body).slice(0, 100)})`);
+			if (typeof res.body !== 'object' || !Array.isArray(res.body?.orders)) throw new Error(`Amazon searchOrders: unexpected body (${this.caller.redact(String(res.body), 100)})`);
 			const orders = res.body.orders;
 			pages++;
 			for (const o of orders) {

@@ -17,6 +17,7 @@
  */
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
+import { withRedaction } from '../../http/errors';
 import { scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -71,6 +72,8 @@ export class EbayClient implements ChannelClient {
 		this.auth = new EbayAuth(c, request, opts.tokens ?? sharedTokens);
 		this.caller = new ApiCaller({ request, retry: { timeScale: opts.timeScale ?? 1, ...opts.retry }, secrets: () => this.auth.secrets(), label: 'eBay' });
 		this.base = ebayBaseUrl(c);
+		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
+		return withRedaction(this, () => this.caller.secrets());
 	}
 
 	get stats() {
@@ -118,7 +121,7 @@ export class EbayClient implements ChannelClient {
 		for (;;) {
 			const url = `${this.base}/sell/fulfillment/v1/order?filter=${ebayLastModifiedFilter(start)}&limit=${limit}&offset=${offset}`;
 			const res = await this.call<{ orders?: Array<Record<string, unknown>>; total?: number; next?: string }>('getOrders', 'GET', url);
-			if (typeof res.body !== 'object' || res.body === null) throw new Error(`eBay getOrders: unexpected body (${String(res.body).slice(0, 100)})`);
+			if (typeof res.body !== 'object' || res.body === null) throw new Error(`eBay getOrders: unexpected body (${this.caller.redact(String(res.body), 100)})`);
 			const orders = res.body.orders ?? [];
 			pages++;
 			for (const o of orders) {

@@ -18,6 +18,8 @@ export function shopifyBaseUrl(c: ShopifyCredentials): string {
 export class ShopifyAuth {
 	readonly key: string;
 	fetches = 0;
+	/** The token minted by the client-credentials grant, held to keep it out of messages */
+	private current?: string;
 	constructor(
 		private readonly c: ShopifyCredentials,
 		private readonly request: HttpRequestFn,
@@ -40,9 +42,10 @@ export class ShopifyAuth {
 				body: { client_id: this.c.clientId, client_secret: this.c.clientSecret, grant_type: 'client_credentials' },
 			});
 			if (res.status !== 200 || !res.body?.access_token)
-				throw httpErrorFrom('POST', url, res, [this.c.clientSecret], 1, 'Shopify access token');
+				throw httpErrorFrom('POST', url, res, this.secrets(), 1, 'Shopify access token');
 			return { token: res.body.access_token, expiresInSec: Number(res.body.expires_in ?? 86400) };
 		});
+		this.current = token;
 		return { 'X-Shopify-Access-Token': token };
 	}
 
@@ -51,6 +54,6 @@ export class ShopifyAuth {
 	}
 
 	secrets(): Array<string | undefined> {
-		return [this.c.accessToken, this.c.clientSecret, this.c.appSecret];
+		return [this.c.accessToken, this.c.clientSecret, this.c.appSecret, this.current];
 	}
 }

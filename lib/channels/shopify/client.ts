@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
+import { withRedaction } from '../../http/errors';
 import { applyShopifyThrottleStatus, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -126,6 +127,8 @@ export class ShopifyClient implements ChannelClient {
 		);
 		this.overlap = opts.cursorOverlapMs ?? 60_000;
 		this.locationId = creds.locationId ? toGid('Location', creds.locationId) : undefined;
+		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
+		return withRedaction(this, () => this.caller.secrets());
 	}
 
 	get stats() {
@@ -166,7 +169,7 @@ export class ShopifyClient implements ChannelClient {
 			},
 		);
 		const body = res.body;
-		if (typeof body !== 'object' || body === null) throw new Error(`Shopify GraphQL: response is not JSON (${String(body).slice(0, 100)})`);
+		if (typeof body !== 'object' || body === null) throw new Error(`Shopify GraphQL: response is not JSON (${this.caller.redact(String(body), 100)})`);
 		if (Array.isArray(body.errors) && body.errors.length) {
 			throw new Error(`Shopify GraphQL error: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message ?? ''}`.trim()).join('; ')}`);
 		}
@@ -343,6 +346,11 @@ export class ShopifyClient implements ChannelClient {
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {
 		return { channelOrderId, status: 0 };
+	}
+
+	/** `text` without this client's secrets (what a caller outside its methods builds from an answer) */
+	redact(text: string, max?: number): string {
+		return this.caller.redact(text, max);
 	}
 
 	async testCredentials(): Promise<TestCredentialsResult> {

@@ -57,7 +57,7 @@ export async function createShopifyWebhook(client: ShopifyClient, topic: string,
 	);
 	const r = body.data?.webhookSubscriptionCreate;
 	if (!r || r.userErrors?.length || !r.webhookSubscription)
-		throw new Error(`Shopify webhookSubscriptionCreate ${topic}: ${r?.userErrors?.map((e) => e.message).join('; ') || 'no subscription returned'}`);
+		throw new Error(client.redact(`Shopify webhookSubscriptionCreate ${topic}: ${r?.userErrors?.map((e) => e.message).join('; ') || 'no subscription returned'}`));
 	return { id: r.webhookSubscription.id, topic: shopifyTopicPath(r.webhookSubscription.topic ?? topic), uri };
 }
 
@@ -70,5 +70,5 @@ export async function deleteShopifyWebhook(client: ShopifyClient, id: string): P
 	const r = body.data?.webhookSubscriptionDelete;
 	if (r?.deletedWebhookSubscriptionId) return true;
 	if (r?.userErrors?.some((e) => /does not exist|not found/i.test(e.message))) return false;
-	throw new Error(`Shopify webhookSubscriptionDelete ${id}: ${r?.userErrors?.map((e) => e.message).join('; ') || 'no answer'}`);
+	throw new Error(client.redact(`Shopify webhookSubscriptionDelete ${id}: ${r?.userErrors?.map((e) => e.message).join('; ') || 'no answer'}`));
 }

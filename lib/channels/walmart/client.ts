@@ -18,6 +18,7 @@
  */
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
+import { withRedaction } from '../../http/errors';
 import { applyWalmartTokenHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime } from '../../http/cursor';
@@ -71,6 +72,8 @@ export class WalmartClient implements ChannelClient {
 		this.auth = new WalmartAuth(c, request, opts.tokens ?? sharedTokens);
 		this.caller = new ApiCaller({ request, retry: { timeScale: opts.timeScale ?? 1, ...opts.retry }, secrets: () => this.auth.secrets(), label: 'Walmart' });
 		this.base = walmartBaseUrl(c);
+		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
+		return withRedaction(this, () => this.caller.secrets());
 	}
 
 	get stats() {
@@ -119,7 +122,7 @@ export class WalmartClient implements ChannelClient {
 				: await this.call<WalmartList>('getAllOrders', 'GET', `${this.base}/v3/orders`, { lastModifiedStartDate: start, limit, productInfo: false }, undefined, okOr404);
 			// Walmart answers "no orders" with 404 CONTENT_NOT_FOUND ⚠ rather than an empty list
 			if (res.status === 404) res.body = { list: { meta: { totalCount: 0 }, elements: { order: [] } } };
-			if (typeof res.body !== 'object' || res.body === null || !res.body.list) throw new Error(`Walmart orders: unexpected body (${String(res.body).slice(0, 100)})`);
+			if (typeof res.body !== 'object' || res.body === null || !res.body.list) throw new Error(`Walmart orders: unexpected body (${this.caller.redact(String(res.body), 100)})`);
 			const orders = res.body.list.elements?.order ?? [];
 			pages++;
 			all.push(...orders);

@@ -19,6 +19,7 @@
  */
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
+import { withRedaction } from '../../http/errors';
 import { scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { credentialKey } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -68,6 +69,8 @@ export class WooCommerceClient implements ChannelClient {
 				`${this.account}:rest`,
 				() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, opts.timeScale ?? 1), burst: lim.burst }),
 			);
+		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
+		return withRedaction(this, () => this.caller.secrets());
 	}
 
 	get stats() {
@@ -104,7 +107,7 @@ export class WooCommerceClient implements ChannelClient {
 				undefined,
 				'list orders',
 			);
-			if (!Array.isArray(res.body)) throw new Error(`WooCommerce orders: unexpected body (${String(res.body).slice(0, 100)})`);
+			if (!Array.isArray(res.body)) throw new Error(`WooCommerce orders: unexpected body (${this.caller.redact(String(res.body), 100)})`);
 			pages++;
 			for (const o of res.body) {
 				const t = toMs(o.date_modified_gmt);

@@ -8,6 +8,7 @@
  */
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
+import { withRedaction } from '../../http/errors';
 import type { ClientOptions, WooCommerceCredentials } from '../types';
 import { wooAuth, wooBaseUrl, wooSecrets } from './auth';
 
@@ -35,6 +36,8 @@ export class WooCommerceWebhooks {
 			label: 'WooCommerce',
 		});
 		this.api = `${wooBaseUrl(c)}/wp-json/wc/v3/webhooks`;
+		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
+		return withRedaction(this, () => this.caller.secrets());
 	}
 
 	private call<T>(method: 'GET' | 'POST' | 'DELETE', url: string, qs: Record<string, string | number | boolean> = {}, body?: unknown, what?: string) {

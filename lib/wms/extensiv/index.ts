@@ -19,7 +19,7 @@
 import type { CanonicalOrder, ShippingLevel } from '../../order/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import type { HttpRequestOptions } from '../../http/types';
-import { isObject, joinUrl, malformed, num, send, str } from '../http';
+import { isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
 import { clockOf, credentialKey, TokenCache } from '../auth';
 import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
 import { parseReference, type WmsStatus } from '../status';
@@ -66,7 +66,9 @@ function rqlQuote(v: string): string {
 	return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export function createExtensivProvider(config: ExtensivConfig, deps: ProviderDeps): WmsProvider & { tokens: TokenCache } {
+export function createExtensivProvider(config: ExtensivConfig, given: ProviderDeps): WmsProvider & { tokens: TokenCache } {
+	// the Basic value is base64(client id:secret): redactText also finds the secret inside any base64 text
+	const deps = withSecrets(given, () => [config.clientSecret, ...tokens.secrets()]);
 	const base = config.baseUrl ?? 'https://secure-wms.com';
 	const clock = clockOf(deps);
 	const rl = config.rateLimit ?? { ratePerSec: 10, burst: 10 };
@@ -230,7 +232,7 @@ export function createExtensivProvider(config: ExtensivConfig, deps: ProviderDep
 			}
 		},
 	};
-	return provider;
+	return redacting(provider, deps) as typeof provider;
 }
 
 function toState(o: Record<string, unknown>): WmsOrderState {

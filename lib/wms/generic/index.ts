@@ -12,8 +12,9 @@
  */
 import type { CanonicalOrder, OrderLine } from '../../order/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
-import { bodyText, isObject, joinUrl, malformed, num, send, str } from '../http';
-import { clockOf, credentialKey } from '../auth';
+import { vendorMessageOf } from '../../http/errors';
+import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
+import { clockOf, credentialKey, headerSecrets } from '../auth';
 import { byUpdatedAt, latestIso, linesFor, mergeLines, sinceOf } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
@@ -248,8 +249,9 @@ export function buildBody(config: Pick<GenericConfig, 'template' | 'pairs'>, ctx
 	return out;
 }
 
-export function createGenericProvider(config: GenericConfig, deps: ProviderDeps): WmsProvider {
+export function createGenericProvider(config: GenericConfig, given: ProviderDeps): WmsProvider {
 	if (!config.baseUrl) throw new WmsError(NAME, 'base URL is required', { retryable: false, code: 'BAD_CONFIG' });
+	const deps = withSecrets(given, () => headerSecrets(config.authHeaderValue));
 	const paths = { ...DEFAULT_GENERIC_PATHS, ...(config.paths ?? {}) };
 	const f = { ...DEFAULT_GENERIC_FIELDS, ...(config.fields ?? {}) };
 	const statusTable = config.statusMap ?? DEFAULT_GENERIC_STATUS;
@@ -299,7 +301,7 @@ export function createGenericProvider(config: GenericConfig, deps: ProviderDeps)
 		return res.body;
 	}
 
-	return {
+	return redacting({
 		name: NAME,
 
 		async createOrder(order: CanonicalOrder, opts: CreateOrderOptions): Promise<CreateOrderResult> {
@@ -310,7 +312,7 @@ export function createGenericProvider(config: GenericConfig, deps: ProviderDeps)
 			if (dup.includes(res.status)) {
 				const existing = await getRaw(opts.reference);
 				if (existing) return { outcome: 'exists', wmsOrderId: str(getPath(existing, f.orderId)) ?? '', raw: existing };
-				throw new WmsError(NAME, `order ${opts.reference} refused (${res.status}): ${bodyText(res.body).slice(0, 300)}`, { retryable: false, status: res.status });
+				throw new WmsError(NAME, `order ${opts.reference} refused (${res.status}): ${bodyClip(res.body, deps)}`, { retryable: false, status: res.status, code: `HTTP_${res.status}`, vendorMessage: vendorMessageOf(res.body), secrets: deps.secrets?.() });
 			}
 			const id = str(getPath(res.body, f.orderId));
 			if (!id) throw malformed(NAME, `create answer has no ${f.orderId}`);
@@ -374,5 +376,5 @@ export function createGenericProvider(config: GenericConfig, deps: ProviderDeps)
 				return { ok: false, message: (err as Error).message };
 			}
 		},
-	};
+	}, deps);
 }

@@ -16,7 +16,8 @@
  */
 import type { CanonicalOrder, ShippingLevel } from '../../order/types';
 import { SlidingWindowLimiter, sharedLimiters } from '../../http/limiters';
-import { bodyText, isObject, joinUrl, malformed, num, send, str } from '../http';
+import { vendorMessageOf } from '../../http/errors';
+import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
 import { clockOf, credentialKey } from '../auth';
 import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
@@ -65,7 +66,8 @@ export const SHIPBOB_STATUS: Record<string, WmsStatus> = {
 
 const NAME = 'shipbob';
 
-export function createShipBobProvider(config: ShipBobConfig, deps: ProviderDeps): WmsProvider {
+export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps): WmsProvider {
+	const deps = withSecrets(given, () => [config.token]);
 	const base = joinUrl(config.baseUrl ?? 'https://api.shipbob.com', config.apiVersion ?? '2026-01');
 	const rl = config.rateLimit ?? { limit: 150, windowMs: 60_000 };
 	const clock = clockOf(deps);
@@ -129,7 +131,7 @@ export function createShipBobProvider(config: ShipBobConfig, deps: ProviderDeps)
 			if (res.status === 422) {
 				const existing = await findRaw(opts.reference);
 				if (existing) return { outcome: 'exists', wmsOrderId: String(existing.id), raw: existing };
-				throw new WmsError(NAME, `order ${opts.reference} refused (422): ${bodyText(res.body).slice(0, 300)}`, { retryable: false, status: 422, code: 'HTTP_422' });
+				throw new WmsError(NAME, `order ${opts.reference} refused (422): ${bodyClip(res.body, deps)}`, { retryable: false, status: 422, code: 'HTTP_422', vendorMessage: vendorMessageOf(res.body), secrets: deps.secrets?.() });
 			}
 			if (!isObject(res.body) || res.body.id == null) throw malformed(NAME, 'create order answer has no id');
 			return { outcome: 'created', wmsOrderId: String(res.body.id), raw: res.body };
@@ -237,7 +239,7 @@ export function createShipBobProvider(config: ShipBobConfig, deps: ProviderDeps)
 			}
 		},
 	};
-	return provider;
+	return redacting(provider, deps);
 }
 
 function toState(o: Record<string, unknown>): WmsOrderState {

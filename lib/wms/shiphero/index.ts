@@ -17,7 +17,8 @@
 import type { CanonicalOrder, ShippingLevel } from '../../order/types';
 import type { HttpResponse } from '../../http/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
-import { isObject, joinUrl, malformed, num, send, str } from '../http';
+import { isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
+import { redactText } from '../../http/errors';
 import { clockOf, credentialKey, TokenCache } from '../auth';
 import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, splitName } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
@@ -105,7 +106,9 @@ function throttleWaitMs(res: HttpResponse): number | undefined {
 	return Math.ceil((Number.isFinite(secs) ? secs : 1) * 1000) + 50;
 }
 
-export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDeps): WmsProvider & { tokens: TokenCache } {
+export function createShipHeroProvider(config: ShipHeroConfig, given: ProviderDeps): WmsProvider & { tokens: TokenCache } {
+	// the tokens are read when a message is built: the JWT and refresh token minted after the login count too
+	const deps = withSecrets(given, () => [config.password, config.refreshToken, ...tokens.secrets()]);
 	const base = config.baseUrl ?? 'https://public-api.shiphero.com';
 	const clock = clockOf(deps);
 	const credits = config.credits ?? { bucket: 4004, restorePerSec: 60 };
@@ -157,8 +160,9 @@ export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDep
 			const errs = Array.isArray(res.body.errors) ? (res.body.errors as GqlError[]) : [];
 			if (errs.length) {
 				const throttled = errs.some((e) => e?.code === 30);
-				const msg = errs.map((e) => e?.message ?? 'error').join('; ').slice(0, 300);
-				throw new WmsError(NAME, `${opts.key}: ${msg}`, { retryable: throttled, code: throttled ? 'THROTTLED' : 'GRAPHQL' });
+				const words = errs.map((e) => e?.message ?? 'error').join('; ');
+				const msg = redactText(words, deps.secrets?.() ?? [], 300);
+				throw new WmsError(NAME, `${opts.key}: ${msg}`, { retryable: throttled, code: throttled ? 'THROTTLED' : 'GRAPHQL', vendorMessage: words, secrets: deps.secrets?.() });
 			}
 			const data = isObject(res.body.data) ? res.body.data[opts.key] : null;
 			if (!isObject(data)) throw malformed(NAME, `${opts.key} missing in GraphQL answer`);
@@ -339,5 +343,5 @@ export function createShipHeroProvider(config: ShipHeroConfig, deps: ProviderDep
 			}
 		},
 	};
-	return provider;
+	return redacting(provider, deps) as typeof provider;
 }

@@ -69,6 +69,28 @@ describe.each(KINDS)('EDI WMS path on %s', (_name, setup) => {
 		await store.close();
 	});
 
+	it('keeps the 940 in the outbox without the ISA04 security password; the interchange to write out has it', async () => {
+		const o = await readyOrder(store, 'PW1');
+		const password = 'Pw0rd!23';
+		const partner = { ...TO_WAREHOUSE, securityQualifier: '01', securityInfo: password };
+		const r = await send940(store, partner, o.omsId);
+		expect(r.outcome).toBe('generated');
+		const sent = r.document!.text;
+		expect(parseInterchange(sent).header).toMatchObject({ securityQualifier: '01', securityInfo: password.padEnd(10) });
+		const rows = JSON.stringify([await store.listDeliveries({ provider: EDI_PROVIDER }), await store.timeline(o.omsId), await store.getOrder(o.omsId)]);
+		expect(rows).not.toContain(password);
+		const kept = (await store.getDelivery(o.omsId, 1))!.payload as { document: string; isa04?: string };
+		expect(kept.isa04).toBe('omitted');
+		// the same interchange, ISA04 blank (fixed width kept): it still parses, with the same control numbers
+		expect(kept.document).toBe(sent.replace(`*01*${password.padEnd(10)}*`, `*01*${' '.repeat(10)}*`));
+		expect(parseInterchange(kept.document).header).toMatchObject({ securityInfo: ' '.repeat(10), controlNumber: r.document!.interchangeControl });
+		// without a password the stored copy is the interchange itself
+		const p2 = await readyOrder(store, 'PW2');
+		const r2 = await send940(store, TO_WAREHOUSE, p2.omsId);
+		expect(((await store.getDelivery(p2.omsId, 1))!.payload as { document: string; isa04?: string })).toMatchObject({ document: r2.document!.text });
+		expect(((await store.getDelivery(p2.omsId, 1))!.payload as { isa04?: string }).isa04).toBeUndefined();
+	});
+
 	it('generates a 940 once, pending until the 997 accepts it; control numbers never repeat', async () => {
 		const a = await readyOrder(store, 'A1');
 		const b = await readyOrder(store, 'B1');
