@@ -1,6 +1,6 @@
 /**
  * The sandboxes' bodies have the vendors' shape: their keys are the keys of the vendor-published examples in
- * ../shared/reference/payloads (read at runtime, not copied), and every generated order normalises.
+ * test/fixtures/vendor-payloads (vendor examples, see its PROVENANCE.md), and every generated order normalises.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Every vendor-published example body in ../shared/reference/payloads normalises (or, for bodies that are not
+ * Every vendor-published example body in test/fixtures/vendor-payloads normalises (or, for bodies that are not
  * orders, is handled the documented way), and the canonical fields match the payload's own values.
  * The files are read in place, never copied into the project.
  */

@@ -1,13 +1,12 @@
 /**
  * Raw orders per channel, in every input form normalizeOrder accepts, built from the vendor example bodies in
- * ../shared/reference/payloads (read in place) and the constructed fixtures in test/fixtures/channels.
+ * test/fixtures/vendor-payloads (see its PROVENANCE.md) and the constructed fixtures in test/fixtures/channels.
  * Shared by the fuzz tests and bench/channels/normalize.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** OMS_REFERENCE_PAYLOADS overrides the place (a checkout that is not beside ../shared, e.g. a git worktree elsewhere). */
-export const PAYLOADS_DIR = process.env.OMS_REFERENCE_PAYLOADS || path.resolve(__dirname, '../../../../shared/reference/payloads');
+export const PAYLOADS_DIR = path.resolve(__dirname, '../../fixtures/vendor-payloads');
 export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/channels');
 
 /**
