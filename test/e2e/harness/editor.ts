@@ -58,6 +58,9 @@ function newWorkflowId(): string {
 }
 
 export class EditorSession {
+	/** The body of the last POST /rest/workflows importAsEditor sent (to compare with what the editor sends). */
+	lastImportBody: Record<string, unknown> | undefined;
+
 	private constructor(
 		private readonly n8n: N8n,
 		private readonly cookie: string,
@@ -174,6 +177,7 @@ export class EditorSession {
 			settings: { executionOrder: 'v1', binaryMode: 'separate' },
 			tags: tagIds,
 		};
+		this.lastImportBody = structuredClone(body);
 		return await this.ok<SavedWorkflow>('POST', '/rest/workflows', body);
 	}
 
