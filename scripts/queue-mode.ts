@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { N8n, freePort, repoRoot, unflatten, type CredentialJson, type ExecutionRow, type WorkflowJson } from '../test/e2e/harness/n8n';
+import { forCliImport, fraudFormCredential } from '../test/e2e/harness/templates';
 import { openStore, storeConfigFromCredential } from '../lib/store/open';
 import type { Store } from '../lib/store/types';
 
@@ -44,13 +45,13 @@ export function withStoreCredential(wf: WorkflowJson, id = STORE_CREDENTIAL_ID, 
 	return copy;
 }
 
-/** The templates under workflows/, as JSON. */
+/** The templates under workflows/, as JSON, ready for the CLI import (sub-workflows linked as a user links them). */
 export function loadTemplates(): WorkflowJson[] {
 	const dir = join(repoRoot, 'workflows');
 	return readdirSync(dir)
 		.filter((f) => f.endsWith('.json'))
 		.sort()
-		.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkflowJson);
+		.map((f) => forCliImport(JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkflowJson));
 }
 
 /** Production webhook paths of a workflow's webhook nodes (n8n's own and this package's triggers). */
@@ -332,6 +333,7 @@ export function sandboxCredentials(sb: import('../test/sandbox/start').Sandboxes
 		{ id: 'omsEbayCred00001', name: 'eBay', type: 'omsEbayApi', data: { ...c.ebay } as Record<string, unknown> },
 		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'omsWalmartApi', data: { ...c.walmart } as Record<string, unknown> },
 		{ id: 'omsShipBobCred01', name: 'ShipBob', type: 'omsShipBobApi', data: { authType: 'token', token: wms.shipbob.token, channelId: String(wms.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob } },
+		fraudFormCredential(),
 	];
 }
 

@@ -36,6 +36,7 @@
  */
 import { join } from 'node:path';
 import { N8n, repoRoot, type WorkflowJson } from '../../test/e2e/harness/n8n';
+import { forCliImport } from '../../test/e2e/harness/templates';
 import { startQueueMode, sandboxCredentials, withStoreCredential, type QueueMode } from '../../scripts/queue-mode';
 import { startSandboxes, type Sandboxes } from '../../test/sandbox/start';
 import { CATALOG, generateOrders, type SeedOrder } from '../../test/sandbox/generator';
@@ -171,7 +172,8 @@ function intakeAlone(intake: WorkflowJson): WorkflowJson {
 }
 
 function template(file: string): WorkflowJson {
-	const wf = JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson;
+	// sub-workflows linked as a user links them after an import (the CLI keeps the templates' ids)
+	const wf = forCliImport(JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson);
 	// the pollers are not part of this benchmark: disabled, so they do not compete for the CPU
 	for (const n of wf.nodes) if (['amazonOrderTrigger', 'ebayOrderTrigger', 'walmartOrderTrigger'].some((t) => n.type.endsWith(t))) n.disabled = true;
 	return wf;

@@ -1,6 +1,7 @@
 /**
  * Issue 8, layer 3: in a real n8n 2.41 with this package installed, every template under workflows/ imports with
- * n8n's own CLI, publishes, and activates at start-up with its credentials pointing at the sandboxes: no activation
+ * n8n's own CLI (its sub-workflow links picked as a user picks them: harness/templates.ts), publishes, and activates at
+ * start-up with its credentials pointing at the sandboxes: no activation
  * error in the server log, every workflow stored as active, the intake's Shopify and WooCommerce triggers
  * registered at their sandboxes, and the inventory sync (its schedule shortened for the test) runs the WMS stock
  * into the OMS store without an error; the daily report (schedule shortened, file path moved into the n8n user's
@@ -9,6 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './harness/n8n';
+import { forCliImport, fraudFormCredential } from './harness/templates';
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../sandbox/wms';
 import { openSqliteStore, type SqliteStore } from '../../lib/store/sqlite';
@@ -30,6 +32,7 @@ function credentials(sb: Sandboxes): CredentialJson[] {
 		// the EDI templates' trading partners (no API behind them: files in folders)
 		{ id: 'omsEdiWhPartner1', name: 'EDI Warehouse (3PL)', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: 'ZZ', receiverId: 'WH3PL', version: '4010', usage: 'T', expect997: true, element: '*', segment: '~', component: '>' } },
 		{ id: 'omsEdiRtPartner1', name: 'EDI Retailer', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: '01', receiverId: '123456789', version: '5010', usage: 'T', channel: 'acme', element: '*', segment: '~', component: ':', repetition: '^' } },
+		fraudFormCredential(),
 	];
 }
 
@@ -57,7 +60,7 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		n8n = await N8n.create({ name: 'templates' });
 		await n8n.importCredentials(credentials(sb));
 		for (const f of files) {
-			const wf = JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkflowJson;
+			const wf = forCliImport(JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkflowJson);
 			// The inventory sync runs every 15 minutes; here every 5 seconds, so that one run is seen.
 			if (wf.id === 'omsInventorySync') {
 				for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
@@ -81,8 +84,8 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		await sb?.close();
 	});
 
-	it('imported all nine with the ids they carry', () => {
-		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsWmsStatusSync']);
+	it('imported all ten with the ids they carry', () => {
+		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsErrorAlert001', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsWmsStatusSync']);
 	});
 
 	it('registered the intake webhooks at Shopify and WooCommerce on activation', async () => {

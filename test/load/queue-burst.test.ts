@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startQueueMode, sandboxCredentials, type QueueMode } from '../../scripts/queue-mode';
 import { repoRoot, type WorkflowJson } from '../e2e/harness/n8n';
+import { forCliImport } from '../e2e/harness/templates';
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { CATALOG, type SeedOrder } from '../sandbox/generator';
 import { CHANNELS, contestedBurst, forgedRequests, pool, secretValues } from './driver';
@@ -44,7 +45,8 @@ const t0 = Date.now();
 const say = (s: string) => console.log(`[load ${Math.round((Date.now() - t0) / 1000)} s] ${s}`);
 
 function template(file: string): WorkflowJson {
-	return JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson;
+	// sub-workflows linked as a user links them after an import (the CLI keeps the templates' ids)
+	return forCliImport(JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson);
 }
 
 /** The templates, with shorter clocks for the test (the JSON files are unchanged). */

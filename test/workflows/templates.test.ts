@@ -1,13 +1,16 @@
 /**
- * The workflow templates under workflows/ (issue 8), checked without a server: each one parses as an n8n 2.x
+ * The workflow templates under workflows/ (issues 8 and 17), checked without a server: each one parses as an n8n 2.x
  * workflow, uses only n8n's own nodes (the ones checked against n8n 2.41's n8n-nodes-base, at versions it has)
  * and this package's nodes, sets only parameters its nodes describe with option values they offer, references
- * credentials by id and name only (no secrets in the JSON), explains itself with sticky notes, and calls the
- * "Fulfil Order" template by the id it is imported with.
+ * credentials by name only under the names its sticky notes tell the user to create (no secrets in the JSON), explains
+ * itself with sticky notes, leaves its sub-workflow links for the user to pick (n8n's editor gives imported workflows
+ * new ids) with a note at the node saying so, carries tags, the error workflow and pinned sample data on its triggers,
+ * and is laid out so that nothing covers anything (node boxes, their labels, sticky notes, wires).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeHelpers, type INode, type INodeParameters, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { validateOrder } from '../../lib/order/validate';
 import { BackorderGate } from '../../nodes/BackorderGate/BackorderGate.node';
 import { FraudGate } from '../../nodes/FraudGate/FraudGate.node';
 import { InventoryAllocator } from '../../nodes/InventoryAllocator/InventoryAllocator.node';
@@ -32,8 +35,10 @@ interface TemplateNode {
 	typeVersion: number;
 	position: [number, number];
 	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id: string; name: string; [k: string]: unknown }>;
+	credentials?: Record<string, { id: string | null; name: string; [k: string]: unknown }>;
 	webhookId?: string;
+	notes?: string;
+	onError?: string;
 }
 interface Template {
 	id: string;
@@ -41,6 +46,8 @@ interface Template {
 	nodes: TemplateNode[];
 	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
 	settings?: Record<string, unknown>;
+	tags?: Array<{ id: string; name: string }>;
+	pinData?: Record<string, Array<{ json: Record<string, unknown> }>>;
 }
 
 const ours: Record<string, INodeTypeDescription> = Object.fromEntries(
@@ -61,7 +68,121 @@ const BASE: Record<string, number[]> = {
 	'n8n-nodes-base.readWriteFile': [1, 1.1],
 	'n8n-nodes-base.emailSend': [1, 2, 2.1],
 	'n8n-nodes-base.if': [2, 2.1, 2.2, 2.3],
+	'n8n-nodes-base.errorTrigger': [1],
+	'n8n-nodes-base.set': [3, 3.1, 3.2, 3.3, 3.4, 3.5],
 };
+
+/** The error workflow every other template names in settings.errorWorkflow. */
+const ERROR_WORKFLOW_ID = 'omsErrorAlert001';
+
+/**
+ * The credential each credential type is expected under: the templates reference credentials by these names (id null:
+ * n8n resolves a name to the user's credential of that type on import and on every save), and their sticky notes tell
+ * the user to create them under exactly these names before importing.
+ */
+const CREDENTIAL_NAMES: Record<string, string[]> = {
+	omsShopifyApi: ['Shopify'],
+	omsWooCommerceApi: ['WooCommerce'],
+	omsAmazonSpApi: ['Amazon SP-API'],
+	omsEbayApi: ['eBay'],
+	omsWalmartApi: ['Walmart'],
+	omsShipBobApi: ['ShipBob'],
+	omsEdiPartnerApi: ['EDI Retailer', 'EDI Warehouse (3PL)'],
+	httpBasicAuth: ['Fraud Review Form'],
+};
+
+/** Channel of each order trigger of this package (for its pinned sample orders). */
+const TRIGGER_CHANNEL: Record<string, string> = {
+	'n8n-nodes-oms-wms.shopifyOrderTrigger': 'shopify',
+	'n8n-nodes-oms-wms.wooCommerceOrderTrigger': 'woocommerce',
+	'n8n-nodes-oms-wms.amazonOrderTrigger': 'amazon',
+	'n8n-nodes-oms-wms.ebayOrderTrigger': 'ebay',
+	'n8n-nodes-oms-wms.walmartOrderTrigger': 'walmart',
+};
+
+// ---- canvas geometry, as n8n 2.41's editor draws it (measured in its canvas): positions snap to a 16 px grid; a node
+// is 96 wide and 96 high, taller with more ports (32 px per port plus 32: 128 with three outputs, 160 with four); its
+// name is drawn below it, 192 wide and centred, in up to two lines (longer names are cut off with "..."), with the
+// subtitle under it, about 64 high in all; a sticky note is a rectangle of its width and height at its position.
+interface Rect {
+	x: number;
+	y: number;
+	w: number;
+	h: number;
+}
+const GRID = 16;
+const NODE = 96;
+const LABEL_WIDTH = 192;
+const LABEL_HEIGHT = 64;
+/** Characters of a node name that reliably fit on one line of its label (the editor wraps at words, two lines). */
+const LABEL_LINE = 22;
+const isSticky = (n: TemplateNode) => n.type === 'n8n-nodes-base.stickyNote';
+/** Outputs of a node on the canvas: the ones its connections use (an error output is always wired, see above). */
+const outputCount = (n: TemplateNode, connections: Template['connections']) => Math.max(1, connections[n.name]?.main.length ?? 0);
+const nodeHeight = (outputs: number) => Math.max(NODE, (outputs + 1) * 2 * GRID);
+const box = (n: TemplateNode, c: Template['connections']): Rect => ({ x: n.position[0], y: n.position[1], w: NODE, h: nodeHeight(outputCount(n, c)) });
+/** The node with its label and subtitle below it (the label is twice as wide as the node). */
+function footprint(n: TemplateNode, c: Template['connections']): Rect {
+	const b = box(n, c);
+	return { x: b.x - (LABEL_WIDTH - NODE) / 2, y: b.y, w: LABEL_WIDTH, h: b.h + LABEL_HEIGHT };
+}
+const stickyRect = (n: TemplateNode): Rect => ({ x: n.position[0], y: n.position[1], w: Number(n.parameters.width), h: Number(n.parameters.height) });
+const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+const show = (r: Rect) => `[${r.x},${r.y} ${r.w}x${r.h}]`;
+
+/** Whether the segment p-q passes through the rectangle (Liang-Barsky clipping). */
+function segmentHits(p: [number, number], q: [number, number], r: Rect): boolean {
+	let t0 = 0;
+	let t1 = 1;
+	const dx = q[0] - p[0];
+	const dy = q[1] - p[1];
+	for (const [pk, qk] of [
+		[-dx, p[0] - r.x],
+		[dx, r.x + r.w - p[0]],
+		[-dy, p[1] - r.y],
+		[dy, r.y + r.h - p[1]],
+	]) {
+		if (pk === 0) {
+			if (qk < 0) return false;
+			continue;
+		}
+		const t = qk / pk;
+		if (pk < 0) t0 = Math.max(t0, t);
+		else t1 = Math.min(t1, t);
+		if (t0 > t1) return false;
+	}
+	return true;
+}
+
+/** A node name word-wrapped as its label is (LABEL_LINE characters a line). */
+function labelLines(name: string): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of name.split(' ')) {
+		if (line && line.length + 1 + word.length > LABEL_LINE) {
+			lines.push(line);
+			line = word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	lines.push(line);
+	return lines;
+}
+
+/**
+ * Height a sticky note's markdown needs, estimated generously: about 7.5 px a character at the note's text size,
+ * 21 px a line, headings taller, 24 px of padding.
+ */
+function stickyTextHeight(content: string, width: number): number {
+	const perLine = Math.floor((width - 24) / 7.5);
+	let h = 24;
+	for (const raw of content.split('\n')) {
+		const heading = /^(#+)\s/.exec(raw);
+		const text = raw.replace(/[*`]/g, '').replace(/^#+\s/, '');
+		const lines = Math.max(1, Math.ceil(text.length / (heading ? perLine * 0.75 : perLine)));
+		h += raw.trim() === '' ? 10 : lines * (heading ? (heading[1].length <= 2 ? 34 : 27) : 21);
+	}
+	return h;
+}
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const templates: Array<[string, Template]> = files.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Template]);
@@ -233,11 +354,16 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 		}
 	});
 
-	it('references credentials by id and name only, and carries no secrets', () => {
+	it('references credentials by name only (id null), under the names its sticky notes tell the user to create, and carries no secrets', () => {
+		const notes = template.nodes.filter(isSticky).map((n) => String(n.parameters.content)).join('\n');
 		for (const n of template.nodes) {
 			for (const [type, ref] of Object.entries(n.credentials ?? {})) {
-				expect([type, Object.keys(ref).sort()]).toEqual([type, ['id', 'name']]);
-				expect(ref.id).toMatch(/^[A-Za-z0-9]{16}$/);
+				expect([n.name, type, Object.keys(ref).sort()]).toEqual([n.name, type, ['id', 'name']]);
+				// a fixed id would be dropped by the editor's import (an id the instance does not know), and with it the name
+				expect([n.name, type, ref.id]).toEqual([n.name, type, null]);
+				expect([n.name, type, CREDENTIAL_NAMES[type]]).toEqual([n.name, type, expect.arrayContaining([ref.name])]);
+				// the note names it (in bold or in italics), so that the user creates it under that name first
+				expect([n.name, notes.includes(`**${ref.name}**`) || notes.includes(`*${ref.name}*`)]).toEqual([n.name, true]);
 			}
 		}
 		const text = JSON.stringify(template);
@@ -245,27 +371,118 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 		expect(text).not.toMatch(/"(accessToken|consumerSecret|clientSecret|refreshToken|token|apiKey|webhookSecret|lwaClientSecret|certId)"\s*:/);
 	});
 
-	it('explains itself with sticky notes that say what it does and what to set', () => {
-		const notes = template.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote').map((n) => String(n.parameters.content));
+	it('explains itself with sticky notes that say what it does and what to set, credentials first', () => {
+		const notes = template.nodes.filter(isSticky).map((n) => String(n.parameters.content));
 		expect(notes.length).toBeGreaterThanOrEqual(1);
-		expect(notes.join('\n')).toMatch(/Set up/);
+		const all = notes.join('\n');
+		expect(all).toMatch(/Set up/);
+		if (template.nodes.some((n) => Object.keys(n.credentials ?? {}).length > 0)) expect(all).toMatch(/before\*\* you import|created \*\*before\*\*/);
+		// every template has to be published to run, and the error workflow setting does not survive an editor import
+		expect(all).toMatch(/[Pp]ublish/);
+		if (template.id !== ERROR_WORKFLOW_ID) expect(all).toContain('*Workflow settings > Error workflow*: **OMS 0: Error Alert**');
 	});
 
-	it('calls sub-workflows by the id of a template that starts with "When Executed by Another Workflow"', () => {
+	it('leaves each sub-workflow link for the user to pick (no fixed id), says so in a note at the node, and names the template to pick', () => {
 		for (const n of template.nodes.filter((x) => x.type === 'n8n-nodes-base.executeWorkflow')) {
-			const ref = n.parameters.workflowId as { __rl: boolean; value: string; cachedResultName: string };
 			expect(n.parameters.source).toBe('database');
-			expect(ref.__rl).toBe(true);
-			const target = byId.get(ref.value);
-			expect(target?.name).toBe(ref.cachedResultName);
-			expect(target?.nodes.some((x) => x.type === 'n8n-nodes-base.executeWorkflowTrigger')).toBe(true);
+			// empty: n8n's editor shows the node with an issue and will not publish the workflow until one is picked
+			expect(n.parameters.workflowId).toEqual({ __rl: true, value: '', mode: 'list' });
+			const target = templates.map(([, t]) => t).filter((t) => t.name === `OMS ${t.name.slice(4, 5)}: ${n.name}`);
+			expect([n.name, target.length]).toEqual([n.name, 1]);
+			expect(target[0].nodes.some((x) => x.type === 'n8n-nodes-base.executeWorkflowTrigger')).toBe(true);
+			expect(n.notes).toContain(`Pick ${target[0].name}`);
+			// a sticky note right at the node (within 150 px of it) says what to pick and why
+			const near = template.nodes.filter(isSticky).filter((st) => {
+				const r = stickyRect(st);
+				return overlaps({ x: r.x - 150, y: r.y - 150, w: r.w + 300, h: r.h + 300 }, box(n, template.connections));
+			});
+			expect([n.name, near.some((st) => String(st.parameters.content).includes(`pick **${target[0].name}**`))]).toEqual([n.name, true]);
 		}
+	});
+
+	it('carries the tags of the pack and names the error workflow (but not itself)', () => {
+		expect(template.tags?.map((t) => t.name)).toContain('OMS');
+		for (const t of template.tags ?? []) {
+			// fixed ids: n8n 2.41's CLI import of several workflows that bring one new tag name fails on the tag's
+			// unique name unless the tag has an id (with it the second import finds the row the first one wrote)
+			expect(t.id).toMatch(/^[A-Za-z0-9]{16}$/);
+			expect(Object.keys(t).sort()).toEqual(['id', 'name']);
+		}
+		if (template.id === ERROR_WORKFLOW_ID) {
+			expect(template.settings?.errorWorkflow).toBeUndefined();
+			expect(template.nodes.map((n) => n.type)).toContain('n8n-nodes-base.errorTrigger');
+		} else {
+			expect(template.settings?.errorWorkflow).toBe(ERROR_WORKFLOW_ID);
+		}
+	});
+
+	it('pins sample data only on triggers, and every pinned order is a valid canonical order of its trigger\'s channel', () => {
+		for (const [name, items] of Object.entries(template.pinData ?? {})) {
+			const node = template.nodes.find((n) => n.name === name);
+			expect([name, node?.type]).toEqual([name, expect.stringMatching(/Trigger$/)]);
+			expect(items.length).toBeGreaterThan(0);
+			const channel = TRIGGER_CHANNEL[node!.type];
+			const orders = channel || node!.type === 'n8n-nodes-base.executeWorkflowTrigger';
+			for (const { json } of items) {
+				if (!orders) continue;
+				expect({ name, problems: validateOrder(json) }).toEqual({ name, problems: [] });
+				if (channel) expect(json.channel).toBe(channel);
+			}
+		}
+		// the triggers that bring data have a sample: orders, a form submission, a failure
+		for (const n of template.nodes) {
+			if (TRIGGER_CHANNEL[n.type] || ['n8n-nodes-base.executeWorkflowTrigger', 'n8n-nodes-base.formTrigger', 'n8n-nodes-base.errorTrigger'].includes(n.type)) {
+				expect([n.name, (template.pinData?.[n.name] ?? []).length > 0]).toEqual([n.name, true]);
+			}
+		}
+	});
+
+	it('lays the canvas out so that nothing covers anything: nodes, their labels, sticky notes and wires', () => {
+		const c = template.connections;
+		const nodes = template.nodes.filter((n) => !isSticky(n));
+		const stickies = template.nodes.filter(isSticky);
+		const problems: string[] = [];
+		// on n8n's grid, so that the editor draws everything where the template puts it
+		for (const n of template.nodes) if (n.position.some((v) => v % GRID !== 0)) problems.push(`${n.name} at ${n.position.join(',')} is off the ${GRID} px grid`);
+		for (const [i, a] of nodes.entries()) {
+			for (const st of stickies) if (overlaps(footprint(a, c), stickyRect(st))) problems.push(`${a.name} ${show(footprint(a, c))} lies on ${st.name} ${show(stickyRect(st))}`);
+			for (const b of nodes.slice(i + 1)) if (overlaps(footprint(a, c), footprint(b, c))) problems.push(`${a.name} ${show(footprint(a, c))} and ${b.name} ${show(footprint(b, c))} overlap`);
+		}
+		// a wire runs from its output on the right of its source to the input on the left of its target: no other node
+		// may sit on the way (n8n draws it as a curve close to that line)
+		for (const [from, conn] of Object.entries(c)) {
+			const src = nodes.find((n) => n.name === from)!;
+			const sb = box(src, c);
+			conn.main.forEach((edges, output) => {
+				for (const edge of edges) {
+					const dst = nodes.find((n) => n.name === edge.node)!;
+					const db = box(dst, c);
+					const p: [number, number] = [sb.x + sb.w, sb.y + (sb.h * (output + 1)) / (conn.main.length + 1)];
+					const q: [number, number] = [db.x, db.y + db.h / 2];
+					if (q[0] <= p[0]) problems.push(`${from} -> ${edge.node} runs backwards (its target is not to the right of its source)`);
+					for (const other of nodes) {
+						if (other === src || other === dst) continue;
+						if (segmentHits(p, q, box(other, c))) problems.push(`${from} -> ${edge.node} runs behind ${other.name}`);
+					}
+				}
+			});
+		}
+		// names show in full (the label is two lines; longer names are cut off), sticky notes hold their text
+		for (const n of nodes) {
+			const lines = labelLines(n.name);
+			if (lines.length > 2 || lines.some((l) => l.length > LABEL_LINE)) problems.push(`the name "${n.name}" does not fit in two lines of its label`);
+		}
+		for (const st of stickies) {
+			const need = stickyTextHeight(String(st.parameters.content), Number(st.parameters.width));
+			if (need > Number(st.parameters.height)) problems.push(`${st.name}: its text needs about ${need} px, it is ${st.parameters.height} px high`);
+		}
+		expect(problems).toEqual([]);
 	});
 });
 
 describe('the template set', () => {
-	it('has the seven templates of the OMS-to-WMS flow (and the two EDI ones) with distinct ids', () => {
-		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'wms-status-sync.json']);
+	it('has the seven templates of the OMS-to-WMS flow, the error alert (and the two EDI ones) with distinct ids', () => {
+		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'error-alert.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'wms-status-sync.json']);
 		expect(files.filter((f) => f.startsWith('edi-'))).toEqual(['edi-retailer.json', 'edi-warehouse.json']);
 		expect(byId.size).toBe(files.length);
 	});
@@ -278,9 +495,9 @@ describe('the template set', () => {
 		expect(record.parameters.operation).toBe('record');
 		expect(intake.connections[record.name].main.map((o) => o.length)).toEqual([1, 1, 1]);
 		const gate = intake.nodes.find((n) => n.type === PREFIX + 'fraudGate')!;
-		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Notify reviewers (point at email or chat)'], ['Cancel on Channel']]);
+		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Notify reviewers (placeholder)'], ['Cancel on Channel']]);
 		expect(intake.nodes.find((n) => n.name === 'Ready to Fulfil?')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'routeReadiness' } });
-		expect(intake.connections['Ready to Fulfil?'].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Not ready yet (awaiting payment, cancelled or shipped on the channel)']]);
+		expect(intake.connections['Ready to Fulfil?'].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Not ready yet']]);
 	});
 
 	// n8n 2.x evaluates expressions in a sandboxed isolate, and an execution that evaluates even one builds (or takes)
@@ -325,5 +542,33 @@ describe('the template set', () => {
 		const fulfil = byId.get('omsFulfilOrder01')!;
 		expect(fulfil.connections['Reserve Stock'].main.map((o) => o.map((e) => e.node))).toEqual([['Route Backorders'], ['Publish Quantities'], ['Needs attention (see the error)']]);
 		expect(fulfil.connections['Route Backorders'].main.map((o) => o.map((e) => e.node))).toEqual([['Send to WMS'], ['Send to WMS'], ['Note the Backorder'], ['Needs attention (see the error)']]);
+	});
+
+	// n8n (execution order v1) runs a node's children top to bottom, each branch to its end: Route Backorders' branch
+	// (the WMS push) before Publish Quantities, the stock sync before the release of held orders
+	it('keeps the branches that must run first above the ones that must wait (n8n runs the upper branch first)', () => {
+		const y = (id: string, name: string) => byId.get(id)!.nodes.find((n) => n.name === name)!.position[1];
+		expect(y('omsFulfilOrder01', 'Route Backorders')).toBeLessThan(y('omsFulfilOrder01', 'Publish Quantities'));
+		expect(byId.get('omsFulfilOrder01')!.nodes.find((n) => n.name === 'Publish Quantities')!.notes).toMatch(/^Below Route Backorders/);
+		expect(y('omsInventorySync', 'Get Stock Levels')).toBeLessThan(y('omsInventorySync', 'Release Held'));
+	});
+
+	it('the error alert composes who failed, where and why, and ends in a clearly labelled placeholder', () => {
+		const alert = byId.get(ERROR_WORKFLOW_ID)!;
+		expect(alert.name).toBe('OMS 0: Error Alert');
+		expect(alert.connections['Error Trigger'].main[0].map((e) => e.node)).toEqual(['Compose Alert']);
+		expect(alert.connections['Compose Alert'].main[0].map((e) => e.node)).toEqual(['Send alert (placeholder)']);
+		const fields = ((alert.nodes.find((n) => n.name === 'Compose Alert')!.parameters.assignments as { assignments: Array<{ name: string }> }).assignments).map((a) => a.name);
+		expect(fields).toEqual(expect.arrayContaining(['subject', 'workflow', 'failedNode', 'error', 'executionUrl', 'text']));
+	});
+
+	it('the fraud review form asks for a login and has no fixed path', () => {
+		const form = byId.get('omsFraudReview01')!.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger')!;
+		expect(form.parameters.authentication).toBe('basicAuth');
+		expect(form.credentials).toEqual({ httpBasicAuth: { id: null, name: 'Fraud Review Form' } });
+		// the path is the node's webhookId unless one is set: none in the template, so n8n's editor gives a new one on import
+		expect(form.webhookId).toBeUndefined();
+		expect(form.parameters.path).toBeUndefined();
+		expect((form.parameters.options as Record<string, unknown>).path).toBeUndefined();
 	});
 });

@@ -18,6 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './n8n';
+import { forCliImport, fraudFormAuthorization, fraudFormCredential } from './templates';
 import { startSandboxes, type Sandboxes } from '../../sandbox/start';
 import { CATALOG, generateOrders, type GeneratedSet, type SeedChannel, type SeedOrder } from '../../sandbox/generator';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../../sandbox/wms';
@@ -92,8 +93,9 @@ export interface Flow {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A template as the CLI import gets it: its sub-workflow links picked and its webhook ids given, as a user's would be. */
 export function loadTemplate(file: string): WorkflowJson {
-	return JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson;
+	return forCliImport(JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson);
 }
 
 /** Shortened schedules, applied to an in-memory copy of a template (the JSON files are not changed). */
@@ -126,6 +128,8 @@ export function sandboxCredentials(sb: Sandboxes): CredentialJson[] {
 			type: 'omsShipBobApi',
 			data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob },
 		},
+		// the Fraud Review form's login (n8n's form Basic Auth)
+		fraudFormCredential(),
 	];
 }
 
@@ -271,7 +275,8 @@ export async function startFlow(opts: FlowOptions): Promise<Flow> {
 				form.append('field-1', decision);
 				form.append('field-2', reviewer);
 				form.append('field-3', note);
-				const res = await fetch(`${n.baseUrl}/form/${formId}`, { method: 'POST', body: form });
+				// the form asks for the reviewers' login (Basic Auth), as a browser sends it once it is entered
+				const res = await fetch(`${n.baseUrl}/form/${formId}`, { method: 'POST', body: form, headers: { authorization: fraudFormAuthorization() } });
 				await res.arrayBuffer();
 				log(`a reviewer ${decision === 'approved' ? 'approves' : 'rejects'} ${omsId} in the Fraud Review form (HTTP ${res.status})`);
 				return res.status;

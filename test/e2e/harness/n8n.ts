@@ -5,17 +5,20 @@
  * - Every instance gets its own temporary user folder, free ports for the server and the task broker, and this
  *   repository linked as `n8n-nodes-oms-wms` under `<user folder>/.n8n/nodes/node_modules`, where n8n looks for
  *   installed community packages. The package must be built (`npm run build`) so that its dist/ exists.
+ *   With `install: 'tarball'` the package is instead packed (`npm pack`) and installed into a fresh user folder with
+ *   deploy/install-package.sh, as the install instructions tell a user to (packInstall()).
  * - Credentials and workflows are imported with n8n's own CLI (`import:credentials`, `import:workflow`,
  *   `publish:workflow`) before the server starts, so the server activates the workflows on start-up and their
  *   production webhooks are registered.
  * - stop() ends the whole process group and leaves n8n's log and the CLI output in artifacts/e2e/<name>/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 export const packageName = 'n8n-nodes-oms-wms';
@@ -102,6 +105,11 @@ export interface N8nOptions {
 	/** How long start-up may take before the harness gives up (a hang guard, not a measurement). */
 	startupTimeoutMs?: number;
 	/**
+	 * How the package gets into the user folder: 'link' (default) links this repository into the nodes folder;
+	 * 'tarball' packs it with `npm pack` and installs the tarball with deploy/install-package.sh, as a user would.
+	 */
+	install?: 'link' | 'tarball';
+	/**
 	 * Which n8n process this is (queue mode, scripts/queue-mode.ts): the main process (`n8n start`, the default), a
 	 * webhook processor (`n8n webhook`) or a queue worker (`n8n worker`, whose health server listens on `port`).
 	 * Webhook processors and workers are ready once /healthz answers.
@@ -130,6 +138,10 @@ export class N8n {
 	private readonly webhooks: Array<{ method: string; path: string }> = [];
 	port = 0;
 	brokerPort = 0;
+	/** What deploy/install-package.sh printed (install: 'tarball'). */
+	installLog = '';
+	/** Whether <user folder>/.n8n/nodes existed before the tarball install (a fresh n8n has none). */
+	nodesFolderBeforeInstall: boolean | undefined;
 
 	private constructor(private readonly options: N8nOptions) {
 		this.userFolder = mkdtempSync(join(tmpdir(), 'oms-n8n-e2e-'));
@@ -158,11 +170,17 @@ export class N8n {
 		const dist = join(repoRoot, 'dist');
 		if (!existsSync(dist)) throw new Error(`${dist} is missing: run "npm run build" first (scripts/run-e2e.sh does).`);
 		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
-		mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
-		// n8n's community package folder is itself an npm project that lists what is installed.
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2));
-		// E2E_PACKAGE_DIR links another folder instead (e.g. an unpacked `npm pack` of this package).
-		symlinkSync(process.env.E2E_PACKAGE_DIR ?? repoRoot, join(nodesDir, 'node_modules', packageName), 'dir');
+		if (this.options.install === 'tarball') {
+			this.nodesFolderBeforeInstall = existsSync(nodesDir);
+			this.installLog = await installTarball(await packTarball(), join(this.userFolder, '.n8n'));
+			writeFileSync(join(this.artifacts, 'install.log'), this.installLog);
+		} else {
+			mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
+			// n8n's community package folder is itself an npm project that lists what is installed.
+			writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2));
+			// E2E_PACKAGE_DIR links another folder instead (e.g. an unpacked `npm pack` of this package).
+			symlinkSync(process.env.E2E_PACKAGE_DIR ?? repoRoot, join(nodesDir, 'node_modules', packageName), 'dir');
+		}
 
 		this.port = await freePort();
 		this.brokerPort = await freePort();
@@ -464,6 +482,29 @@ export class N8n {
 		const keep = this.options.keepUserFolder ?? process.env.E2E_KEEP === '1';
 		if (!keep) rmSync(this.userFolder, { recursive: true, force: true });
 	}
+}
+
+const execFileAsync = promisify(execFile);
+let packed: Promise<string> | undefined;
+
+/**
+ * `npm pack` of this repository (built dist/ and the workflow templates, as package.json's "files" say), once per
+ * test process, into a temporary folder. Returns the tarball's path.
+ */
+export async function packTarball(): Promise<string> {
+	packed ??= (async () => {
+		const dest = mkdtempSync(join(tmpdir(), 'oms-pack-'));
+		const { stdout } = await execFileAsync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+		const file = stdout.trim().split('\n').pop()!;
+		return join(dest, file);
+	})();
+	return await packed;
+}
+
+/** Installs a package tarball into an n8n folder (e.g. `<user folder>/.n8n`) with deploy/install-package.sh. */
+export async function installTarball(tarball: string, n8nFolder: string): Promise<string> {
+	const { stdout, stderr } = await execFileAsync('sh', [join(repoRoot, 'deploy', 'install-package.sh'), tarball, n8nFolder], { cwd: tmpdir(), maxBuffer: 16 * 1024 * 1024 });
+	return `${stdout}${stderr}`;
 }
 
 /** Decodes n8n's "flatted" serialisation (the format of execution_data.data). */
