@@ -18,8 +18,6 @@ const ALL: Ch[] = ['amazon', 'ebay', 'walmart', 'shopify', 'woocommerce'];
 const CRED: Record<Ch, string> = { amazon: 'omsAmazonSpApi', ebay: 'omsEbayApi', walmart: 'omsWalmartApi', shopify: 'omsShopifyApi', woocommerce: 'omsWooCommerceApi' };
 
 let sb: Sandboxes;
-jest.setTimeout(60_000);
-
 beforeAll(async () => {
 	sb = await startSandboxes({ ordersPerChannel: 40, seed: 5, timeScale: 0.01 });
 });

@@ -29,9 +29,6 @@ const PER_CHANNEL = 250; // more than one page everywhere (Amazon 100, eBay 200,
 
 let sb: Sandboxes;
 
-// A 429 from Amazon drains the client's bucket; the refill it then waits for is the sandbox's scaled rate (~2 s)
-jest.setTimeout(60_000);
-
 beforeAll(async () => {
 	sb = await startSandboxes({ ordersPerChannel: PER_CHANNEL, seed: 11, timeScale: 0.01 });
 });

@@ -17,8 +17,6 @@ import { closeStores, STORES } from './stores';
 const CHROMIUM = process.env.OMS_TEST_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../../../artifacts/report');
 
-jest.setTimeout(90_000);
-
 let context: BrowserContext;
 let profile = '';
 let store: Store;
