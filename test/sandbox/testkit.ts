@@ -88,5 +88,4 @@ export class VirtualClock implements Clock {
 	}
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const LONG_AGO = '2020-01-01T00:00:00Z';

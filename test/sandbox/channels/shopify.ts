@@ -594,7 +594,7 @@ export class ShopifySandbox extends SandboxBase {
 					out.push(rec);
 					if (o.retryUntilOk && r.status >= 200 && r.status < 300) break;
 					// 8 retries over about 4 hours ✔ (§1.7); the exponential schedule 1, 2, 4 … 128 minutes is ⚠; scaled in time
-					if (o.retryUntilOk && i < attempts - 1) await new Promise((res) => setTimeout(res, 2 ** i * 60_000 * this.timeScale));
+					if (o.retryUntilOk && i < attempts - 1) await this.clock.sleep(2 ** i * 60_000 * this.timeScale);
 				}
 			}
 		}
