@@ -4,6 +4,11 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
 const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
+  /* A test fails for what it checks, never for being slow: one generous deadline (5 min) for every test and hook, so
+   * a loaded machine does not turn a slow pass into a failure. No test asserts a duration; pacing tests run on a
+   * virtual clock (test/sandbox/testkit.ts). The e2e and load files set their own, longer deadlines. (A global option:
+   * jest ignores testTimeout inside a project.) */
+  testTimeout: 300_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'nodes', testMatch: ['<rootDir>/test/nodes/**/*.test.ts', '<rootDir>/test/workflows/**/*.test.ts'] },

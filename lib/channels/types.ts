@@ -6,7 +6,7 @@
  * advanced base-URL field) points it at a sandbox instead of the real host.
  */
 import type { RetryPolicy } from '../http/retry';
-import type { LimiterRegistry } from '../http/limiters';
+import type { Clock, LimiterRegistry } from '../http/limiters';
 import type { TokenCache } from '../http/token-cache';
 import type { ClientStats } from '../http/caller';
 
@@ -132,6 +132,11 @@ export interface ClientOptions {
 	/** Overlap subtracted from the newest updated time when building a cursor (ms, default 60 s; Amazon 2 min) */
 	cursorOverlapMs?: number;
 	now?: () => number;
+	/**
+	 * The clock of pacing and retry waits: rate-limit refill, backoff sleeps, Retry-After times (default: real time).
+	 * Tests give one virtual clock to a client and its sandbox, so pacing does not depend on the machine's speed.
+	 */
+	clock?: Clock;
 }
 
 export interface ShopifyCredentials {

@@ -11,10 +11,13 @@
  *       random() * min(maxDelayMs, baseDelayMs * 2^(attempt-1)), multiplied by timeScale.
  *     - Gives up after maxAttempts or when the next wait would pass maxTotalWaitMs: returns the last response
  *       (the caller turns it into an HttpError) or rethrows the last transport error.
+ *   clientRetryPolicy({ timeScale?, clock?, retry? }): RetryPolicy   a client's policy: its time scale, its clock's
+ *       sleep and now, then its own retry settings
  *   retryDelayFromHeaders(headers, nowMs): number | undefined     the server's wait hint in ms
  *   isTransportError(err): boolean
  */
 import type { HttpRequestFn, HttpRequestOptions, HttpResponse } from './types';
+import type { Clock } from './limiters';
 
 export interface RetryInfo {
 	attempt: number;
@@ -51,6 +54,11 @@ export interface RetryPolicy {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+/** The retry policy of a client built with these options: its time scale and clock, then its own retry settings. */
+export function clientRetryPolicy(o: { timeScale?: number; clock?: Clock; retry?: RetryPolicy }): RetryPolicy {
+	return { timeScale: o.timeScale ?? 1, ...(o.clock ? { sleep: o.clock.sleep, now: o.clock.now } : {}), ...o.retry };
+}
 
 export function isTransportError(err: unknown): boolean {
 	const code = (err as { code?: unknown } | null)?.code;

@@ -46,7 +46,8 @@ export async function send<T = unknown>(
 	opts: SendOptions = {},
 ): Promise<HttpResponse<T>> {
 	const pacer = deps.rateLimit === false ? null : (opts.pacer ?? null);
-	const base = { ...(deps.retry ?? {}), ...(opts.policy ?? {}) };
+	// the provider's clock (tests give a virtual one) also times the retry waits, unless the retry policy has its own
+	const base: RetryPolicy = { ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.now ? { now: deps.now } : {}), ...(deps.retry ?? {}), ...(opts.policy ?? {}) };
 	const policy: RetryPolicy = {
 		...base,
 		before: async (attempt) => {

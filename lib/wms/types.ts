@@ -114,11 +114,11 @@ export interface ProviderDeps {
 	retry?: RetryPolicy;
 	/** false: no client-side pacing (benchmarks, and tests that exercise the server's 429s) */
 	rateLimit?: boolean;
-	/** Clock (ms since epoch) for token expiry; default Date.now */
+	/** Clock (ms since epoch) for token expiry, pacing and Retry-After dates; default Date.now */
 	now?: () => number;
 	/** Pull updates from this long before the cursor too (late-indexed orders are not skipped); default 0 */
 	cursorOverlapMs?: number;
-	/** Sleep used by pacing and GraphQL throttle waits; default setTimeout */
+	/** Sleep used by pacing, GraphQL throttle waits and retry backoff (unless retry.sleep is given); default setTimeout */
 	sleep?: (ms: number) => Promise<void>;
 	/**
 	 * Values to keep out of every error and test message (lib/http/errors redactText), besides the ones the provider

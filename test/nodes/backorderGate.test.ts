@@ -159,7 +159,7 @@ describe.each([
 			'Order shopify:fraud is fraud review: Route only moves orders that are received, backordered, ready (resolve the fraud review or hold first)',
 		]);
 		expect(bad.runData.Gate[0].data!.main[3]!.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-	}, 30000);
+	});
 
 	it('Release Held: priority channels first, then oldest first; each held order released once, never twice (also when two runs race)', async () => {
 		const { credentials, store } = await setup();
@@ -234,7 +234,7 @@ describe.each([
 		expect([r0, r1]).toEqual([[], []]);
 		expect(r2).toHaveLength(1);
 		expect(r2[0]).toMatchObject({ omsId: 'walmart:late', holdOverdue: true, backorder: { released: false }, oms: { status: 'backordered' } });
-	}, 30000);
+	});
 
 	it('Release Held after the first part of a split order shipped: reserves only the missing units, ships them as shipment 2', async () => {
 		const { credentials, store } = await setup();
@@ -274,5 +274,5 @@ describe.each([
 			['Y', 2, 3],
 			['Z', 0, 2],
 		]);
-	}, 30000);
+	});
 });

@@ -102,9 +102,9 @@ async function race(config: StoreConfig): Promise<void> {
 describe('Reserve from several processes: exactly the stock there is, never more', () => {
 	it('SQLite: 1,000 orders from 4 processes for 100 units leave 100 allocated and 900 backordered', async () => {
 		await race({ kind: 'sqlite', path: join(dir, 'oms.sqlite') });
-	}, 180000);
+	});
 
 	it('PostgreSQL: 1,000 orders from 4 processes (own connections each) for 100 units leave 100 allocated and 900 backordered', async () => {
 		await race(await pgConfig());
-	}, 180000);
+	});
 });

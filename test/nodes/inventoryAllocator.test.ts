@@ -352,5 +352,5 @@ describe('inventoryAllocator: Reserve, Release, Commit Shipment, Preview', () =>
 
 	it('on PostgreSQL', async () => {
 		await reserveSuite(pgSetup);
-	}, 30000);
+	});
 });

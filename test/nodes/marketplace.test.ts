@@ -11,14 +11,13 @@ import { buildWorkflow, itemsOf, outputOf, outputsOf, runWorkflow } from '../hel
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { validateOrder } from '../../lib/order/validate';
 import { amazonSpApiTest, ebayApiTest, walmartApiTest } from '../../nodes/shared/channels';
+import { sharedCoalescers } from '../../lib/channels/coalesce';
 
 type Ch = 'amazon' | 'ebay' | 'walmart' | 'shopify' | 'woocommerce';
 const ALL: Ch[] = ['amazon', 'ebay', 'walmart', 'shopify', 'woocommerce'];
 const CRED: Record<Ch, string> = { amazon: 'omsAmazonSpApi', ebay: 'omsEbayApi', walmart: 'omsWalmartApi', shopify: 'omsShopifyApi', woocommerce: 'omsWooCommerceApi' };
 
 let sb: Sandboxes;
-jest.setTimeout(60_000);
-
 beforeAll(async () => {
 	sb = await startSandboxes({ ordersPerChannel: 40, seed: 5, timeScale: 0.01 });
 });
@@ -261,16 +260,25 @@ describe('marketplace: Set Available Quantity', () => {
 		const sku = String((sb.orders.walmart[2].lines[0] as { sku: string }).sku);
 		const other = String((sb.orders.walmart[3].lines[0] as { sku: string }).sku);
 		const before = sb.sandboxes.walmart.received.inventory.length;
-		// the first call is slow, so the next executions' quantities arrive while it is out
-		sb.sandboxes.walmart.inject({ kind: 'slow', path: '/v3/inventory', method: 'PUT', delayMs: 600 });
+		const coalescer = sharedCoalescers.for(`walmart:${CRED.walmart}:mp-walmart`);
+		const submitted = coalescer.stats.submitted;
+		// the channel holds the first call until the next executions' quantities are all waiting behind it
+		let arrived!: () => void;
+		const out = new Promise<void>((r) => (arrived = r));
+		let release!: () => void;
+		const released = new Promise<void>((r) => (release = r));
+		sb.sandboxes.walmart.inject({ kind: 'slow', path: '/v3/inventory', method: 'PUT', hold: () => (arrived(), released) });
 		const first = run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 9, basis: 100 }]);
-		await new Promise((r) => setTimeout(r, 150));
+		await out;
 		const runs = [
 			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 8, basis: 101 }]),
 			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 6, basis: 103 }, { sku: other, quantity: 2 }]),
 			// computed from older stock than the one above, though it arrives later: replaced, not sent
 			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 7, basis: 102 }]),
 		];
+		// the first execution's quantity and the four of the others
+		while (coalescer.stats.submitted < submitted + 5) await new Promise((r) => setTimeout(r, 5));
+		release();
 		const [a, b, c, d] = await Promise.all([first, ...runs]);
 		const sent = sb.sandboxes.walmart.received.inventory.slice(before).map((x) => `${x.sku}=${(x.body as { quantity: { amount: number } }).quantity.amount}`);
 		expect(sent.sort()).toEqual([`${sku}=9`, `${sku}=6`, `${other}=2`].sort());

@@ -54,8 +54,6 @@ function flow(parameters: Record<string, unknown>, items: unknown[] = [{}], extr
 
 const asOf = { asOf: NOW.toISOString() };
 
-jest.setTimeout(60_000);
-
 describe('reportBuilder node', () => {
 	it('outputs one item per row, paired with the input item', async () => {
 		const result = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'America/Los_Angeles', output: 'items', options: asOf }), {

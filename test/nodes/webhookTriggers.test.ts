@@ -32,8 +32,6 @@ import { signBase64HmacSha256 } from '../../lib/channels/webhook-signature';
 import { openStore, storeConfigFromCredential } from '../../lib/store/open';
 import type { SeedOrder } from '../sandbox/generator';
 
-jest.setTimeout(60_000);
-
 const httpRequest = (o: unknown) => (Container.get(OutboundHttp) as { requests(): { request(o: unknown): Promise<unknown> } }).requests().request(o);
 
 interface Setup {

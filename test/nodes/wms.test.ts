@@ -224,7 +224,7 @@ describe('wms node: outbox and reliability', () => {
 		const { credentials, store } = await setup();
 		const o = await recorded(store);
 		// the first create reached the WMS, but its answer never came back to the OMS
-		const direct = createWmsProvider(provider, wmsConfig(provider, credentialData(provider)), { request: createAxiosRequest({ timeoutMs: 2000 }), rateLimit: false });
+		const direct = createWmsProvider(provider, wmsConfig(provider, credentialData(provider)), { request: createAxiosRequest(), rateLimit: false });
 		await direct.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
 		const { main, errors } = await create(provider, credentials, [o]);
 		expect(errors).toEqual([]);
@@ -360,7 +360,7 @@ describe('credential tests (node-side, through n8n’s credential-test request h
 		expect(missing.status).toBe('Error');
 	});
 	it('shiphero with a refresh token (no password): the token comes from /auth/refresh; a bad one is an error', async () => {
-		const login = await createAxiosRequest({ timeoutMs: 2000 })({
+		const login = await createAxiosRequest()({
 			method: 'POST',
 			url: `${sb.baseUrls.shiphero}/auth/token`,
 			headers: { 'Content-Type': 'application/json' },

@@ -5,12 +5,16 @@
  * Time scaling: every documented duration is multiplied by `timeScale` (0.01 = 100x faster) and every rate divided
  * by it; throttle headers report the scaled values, so a client built with the same timeScale, or one that simply
  * reads the headers, agrees with the server.
+ *
+ * Clock: the sandbox reads the time (rate-limit refill, token expiry, update times, freshness rules) from
+ * `opts.clock`, real time by default. A test that gives the sandbox and its client one VirtualClock (testkit.ts)
+ * makes pacing independent of the machine's speed: the sandbox sees every call at the instant the client sent it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { redactHeaders } from '../../lib/http/errors';
-import { TokenBucket } from '../../lib/http/limiters';
+import { realClock, TokenBucket, type Clock } from '../../lib/http/limiters';
 
 export interface RecordedCall {
 	at: number;
@@ -38,6 +42,11 @@ export interface Fault {
 	status?: number;
 	/** slow: delay before the normal answer (real ms) */
 	delayMs?: number;
+	/**
+	 * slow: instead of a delay, answer when this settles. Called when the call arrives, so a test can act while the
+	 * call is out (e.g. start more executions) and release it after, in that order whatever the machine's speed.
+	 */
+	hold?: () => Promise<unknown>;
 }
 
 export interface SandboxOptions {
@@ -47,6 +56,8 @@ export interface SandboxOptions {
 	/** false turns rate limiting off; an object overrides per-operation limits (unscaled units) */
 	rateLimits?: boolean | Record<string, { ratePerSec: number; burst: number }>;
 	port?: number;
+	/** Where the sandbox reads the time (default: real time) */
+	clock?: Clock;
 }
 
 export interface Req {
@@ -73,6 +84,7 @@ export type Handler = (req: Req) => Promise<Res> | Res;
 export abstract class SandboxBase {
 	readonly calls: RecordedCall[] = [];
 	readonly timeScale: number;
+	readonly clock: Clock;
 	protected readonly opts: SandboxOptions;
 	private server?: http.Server;
 	private readonly sockets = new Set<import('node:net').Socket>();
@@ -107,6 +119,17 @@ export abstract class SandboxBase {
 	constructor(opts: SandboxOptions = {}) {
 		this.opts = opts;
 		this.timeScale = opts.timeScale ?? 1;
+		this.clock = opts.clock ?? realClock;
+	}
+
+	/** The sandbox's time (ms since epoch) */
+	now(): number {
+		return this.clock.now();
+	}
+
+	/** The sandbox's time as ISO 8601 */
+	iso(): string {
+		return new Date(this.now()).toISOString();
 	}
 
 	abstract readonly name: string;
@@ -157,7 +180,7 @@ export abstract class SandboxBase {
 	protected issueToken(prefix: string, documentedLifetimeSec: number): { token: string; expiresIn: number } {
 		const life = this.opts.tokenLifetimeSec ?? documentedLifetimeSec;
 		const token = `${prefix}${randomBytes(18).toString('base64url')}`;
-		this.tokens.set(token, Date.now() + life * 1000);
+		this.tokens.set(token, this.now() + life * 1000);
 		return { token, expiresIn: life };
 	}
 
@@ -166,7 +189,7 @@ export abstract class SandboxBase {
 		if (!token) return 'missing';
 		const exp = this.tokens.get(token);
 		if (exp === undefined) return 'invalid';
-		return Date.now() < exp ? 'ok' : 'expired';
+		return this.now() < exp ? 'ok' : 'expired';
 	}
 
 	/** Expire every token now (simulates the clock passing their lifetime). */
@@ -186,7 +209,7 @@ export abstract class SandboxBase {
 		if (!spec) return undefined;
 		let b = this.buckets.get(op);
 		if (!b) {
-			b = new TokenBucket({ ratePerSec: spec.ratePerSec / this.timeScale, burst: spec.burst, margin: 0 });
+			b = new TokenBucket({ ratePerSec: spec.ratePerSec / this.timeScale, burst: spec.burst, margin: 0, clock: this.clock });
 			this.buckets.set(op, b);
 		}
 		return b;
@@ -241,7 +264,7 @@ export abstract class SandboxBase {
 		}
 		for (const k of ['consumer_key', 'consumer_secret', 'client_secret', 'refresh_token']) if (query[k]) query[k] = '***';
 		const rec: RecordedCall = {
-			at: Date.now(),
+			at: this.now(),
 			method: req.method,
 			path: req.path,
 			query,
@@ -268,7 +291,7 @@ export abstract class SandboxBase {
 				rq.socket.destroy();
 				return;
 			}
-			if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 200));
+			if (fault.kind === 'slow') await (fault.hold ? fault.hold() : new Promise((r) => setTimeout(r, fault.delayMs ?? 200)));
 			if (fault.kind === 'error') {
 				res = { status: fault.status ?? 503, body: { error: 'Service Unavailable (injected)' } };
 			} else if (fault.kind === 'malformed') {

@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
+import { clientRetryPolicy } from '../../http/retry';
 import { applyAmazonRateHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -82,7 +83,7 @@ export class AmazonClient implements ChannelClient {
 		this.auth = new AmazonAuth(c, request, opts.tokens ?? sharedTokens);
 		this.caller = new ApiCaller({
 			request,
-			retry: { timeScale: opts.timeScale ?? 1, ...opts.retry },
+			retry: clientRetryPolicy(opts),
 			secrets: () => this.auth.secrets(),
 			label: 'Amazon',
 		});
@@ -102,7 +103,7 @@ export class AmazonClient implements ChannelClient {
 			const scale = this.opts.timeScale ?? 1;
 			b = (this.opts.limiters ?? sharedLimiters).bucket(
 				`${this.account}:${op}`,
-				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, scale), burst: spec.burst }),
+				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, scale), burst: spec.burst, clock: this.opts.clock }),
 			);
 			this.buckets.set(op, b);
 		}

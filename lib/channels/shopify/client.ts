@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
+import { clientRetryPolicy } from '../../http/retry';
 import { applyShopifyThrottleStatus, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -114,7 +115,7 @@ export class ShopifyClient implements ChannelClient {
 		this.auth = new ShopifyAuth(creds, request, opts.tokens ?? sharedTokens);
 		this.caller = new ApiCaller({
 			request,
-			retry: { timeScale: scale, ...opts.retry },
+			retry: clientRetryPolicy(opts),
 			secrets: () => this.auth.secrets(),
 			label: 'Shopify',
 		});
@@ -123,7 +124,7 @@ export class ShopifyClient implements ChannelClient {
 		const lim = opts.limits?.graphql ?? { ratePerSec: 100, burst: 2000 };
 		this.bucket = (opts.limiters ?? sharedLimiters).bucket(
 			`${this.account}:graphql`,
-			() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, scale), burst: lim.burst }),
+			() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, scale), burst: lim.burst, clock: opts.clock }),
 		);
 		this.overlap = opts.cursorOverlapMs ?? 60_000;
 		this.locationId = creds.locationId ? toGid('Location', creds.locationId) : undefined;

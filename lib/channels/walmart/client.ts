@@ -19,6 +19,7 @@
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
+import { clientRetryPolicy } from '../../http/retry';
 import { applyWalmartTokenHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime } from '../../http/cursor';
@@ -70,7 +71,7 @@ export class WalmartClient implements ChannelClient {
 		private readonly opts: ClientOptions = {},
 	) {
 		this.auth = new WalmartAuth(c, request, opts.tokens ?? sharedTokens);
-		this.caller = new ApiCaller({ request, retry: { timeScale: opts.timeScale ?? 1, ...opts.retry }, secrets: () => this.auth.secrets(), label: 'Walmart' });
+		this.caller = new ApiCaller({ request, retry: clientRetryPolicy(opts), secrets: () => this.auth.secrets(), label: 'Walmart' });
 		this.base = walmartBaseUrl(c);
 		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
 		return withRedaction(this, () => this.caller.secrets());
@@ -86,7 +87,7 @@ export class WalmartClient implements ChannelClient {
 			const spec = this.opts.limits?.[op] ?? WALMART_LIMITS[op] ?? { ratePerSec: 1, burst: 10 };
 			b = (this.opts.limiters ?? sharedLimiters).bucket(
 				`${this.account}:${op}`,
-				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, this.opts.timeScale ?? 1), burst: spec.burst }),
+				() => new TokenBucket({ ratePerSec: scaleRate(spec.ratePerSec, this.opts.timeScale ?? 1), burst: spec.burst, clock: this.opts.clock }),
 			);
 			this.buckets.set(op, b);
 		}

@@ -20,6 +20,7 @@
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
+import { clientRetryPolicy } from '../../http/retry';
 import { scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { credentialKey } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
@@ -61,13 +62,13 @@ export class WooCommerceClient implements ChannelClient {
 		request: HttpRequestFn,
 		private readonly opts: ClientOptions = {},
 	) {
-		this.caller = new ApiCaller({ request, retry: { timeScale: opts.timeScale ?? 1, ...opts.retry }, secrets: () => wooSecrets(c), label: 'WooCommerce' });
+		this.caller = new ApiCaller({ request, retry: clientRetryPolicy(opts), secrets: () => wooSecrets(c), label: 'WooCommerce' });
 		this.api = `${wooBaseUrl(c)}/wp-json`;
 		const lim = opts.limits?.rest;
 		if (lim)
 			this.bucket = (opts.limiters ?? sharedLimiters).bucket(
 				`${this.account}:rest`,
-				() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, opts.timeScale ?? 1), burst: lim.burst }),
+				() => new TokenBucket({ ratePerSec: scaleRate(lim.ratePerSec, opts.timeScale ?? 1), burst: lim.burst, clock: opts.clock }),
 			);
 		// whatever a method throws (GraphQL and user errors included) leaves without this client's secrets
 		return withRedaction(this, () => this.caller.secrets());

@@ -9,6 +9,7 @@
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
+import { clientRetryPolicy } from '../../http/retry';
 import type { ClientOptions, WooCommerceCredentials } from '../types';
 import { wooAuth, wooBaseUrl, wooSecrets } from './auth';
 
@@ -31,7 +32,7 @@ export class WooCommerceWebhooks {
 	) {
 		this.caller = new ApiCaller({
 			request,
-			retry: { timeScale: opts.timeScale ?? 1, ...opts.retry },
+			retry: clientRetryPolicy(opts),
 			secrets: () => [...wooSecrets(c), c.webhookSecret],
 			label: 'WooCommerce',
 		});

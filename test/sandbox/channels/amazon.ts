@@ -66,7 +66,7 @@ export class AmazonSandbox extends SandboxBase {
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
 		this.bump();
 		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
+		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
 	}
 
 	/** The 2026-01-01 Order object */
@@ -214,7 +214,7 @@ export class AmazonSandbox extends SandboxBase {
 		if (token) {
 			const t = this.pageTokens.get(token);
 			if (!t) return this.err(400, 'InvalidInput', 'Invalid paginationToken');
-			if (Date.now() > t.expires) return this.err(400, 'InvalidInput', 'paginationToken has expired');
+			if (this.now() > t.expires) return this.err(400, 'InvalidInput', 'paginationToken has expired');
 			if (t.sig !== sigParams) return this.err(400, 'InvalidInput', 'Parameters other than maxResultsPerPage and includedData must not change when paginationToken is used');
 			this.pageTokens.delete(token);
 			page = t;
@@ -223,7 +223,7 @@ export class AmazonSandbox extends SandboxBase {
 			const ca = q.get('createdAfter');
 			const ua = q.get('lastUpdatedAfter');
 			if ((ca ? 1 : 0) + (ua ? 1 : 0) !== 1) return this.err(400, 'InvalidInput', 'Exactly one of createdAfter and lastUpdatedAfter is required');
-			const settle = Date.now() - 120_000 * this.timeScale;
+			const settle = this.now() - 120_000 * this.timeScale;
 			const beforeKey = ca ? 'createdBefore' : 'lastUpdatedBefore';
 			const beforeParam = q.get(beforeKey);
 			if (beforeParam && Date.parse(beforeParam) > settle) return this.err(400, 'InvalidInput', `${beforeKey} must be at least 2 minutes before the time of the request`);
@@ -239,7 +239,7 @@ export class AmazonSandbox extends SandboxBase {
 				})
 				.sort((x, y) => Date.parse(x[field]) - Date.parse(y[field]) || x.id.localeCompare(y.id))
 				.map((o) => o.id);
-			page = { sig: sigParams, ids, offset: 0, expires: Date.now() + 24 * 3600_000 * this.timeScale, bound: { key: beforeKey, value: new Date(before).toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+			page = { sig: sigParams, ids, offset: 0, expires: this.now() + 24 * 3600_000 * this.timeScale, bound: { key: beforeKey, value: new Date(before).toISOString().replace(/\.\d{3}Z$/, 'Z') } };
 		}
 		const slice = page.ids.slice(page.offset, page.offset + max);
 		const body: Record<string, unknown> = { orders: slice.map((id) => this.render(this.orders.get(id) as SeedOrder)) };
@@ -268,7 +268,7 @@ export class AmazonSandbox extends SandboxBase {
 			if (!it.orderItemId || !known.has(it.orderItemId)) return this.err(400, 'InvalidInput', `orderItemId ${it.orderItemId} is not in order ${orderId}`);
 		this.received.shipments.push({ orderId, body: b });
 		o.status = 'shipped';
-		o.updatedAt = new Date().toISOString();
+		o.updatedAt = this.iso();
 		this.bump();
 		return { status: 204 };
 	}

@@ -55,7 +55,7 @@ export class EbaySandbox extends SandboxBase {
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
 		this.bump();
 		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
+		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
 	}
 
 	render(o: SeedOrder): Record<string, unknown> {
@@ -213,7 +213,7 @@ export class EbaySandbox extends SandboxBase {
 				if (b) to = Date.parse(b);
 				if (Number.isNaN(from) || Number.isNaN(to)) return this.err(400, 30800, 'Invalid date in filter.');
 			}
-		} else from = Date.now() - 90 * 86400_000;
+		} else from = this.now() - 90 * 86400_000;
 		const list = this.memo(`getOrders|${field}|${from}|${to}`, () =>
 			[...this.orders.values()]
 				.map((o) => ({ o, t: Date.parse(o[field]) }))
@@ -252,7 +252,7 @@ export class EbaySandbox extends SandboxBase {
 		const fulfillmentId = b.trackingNumber;
 		this.received.fulfillments.push({ orderId, fulfillmentId, body: b });
 		o.status = 'shipped';
-		o.updatedAt = new Date().toISOString();
+		o.updatedAt = this.iso();
 		this.bump();
 		return { status: 201, headers: { location: `${this.url}/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${encodeURIComponent(fulfillmentId)}` } };
 	}

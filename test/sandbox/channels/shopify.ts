@@ -93,7 +93,7 @@ export class ShopifySandbox extends SandboxBase {
 		super(opts);
 		CATALOG.forEach((c, i) => this.inventory.set(`gid://shopify/InventoryItem/${44000000 + i}`, 10));
 		const limits = this.limitFor('graphql');
-		if (limits) this.costBucket = new TokenBucket({ ratePerSec: limits.ratePerSec / this.timeScale, burst: limits.burst, margin: 0 });
+		if (limits) this.costBucket = new TokenBucket({ ratePerSec: limits.ratePerSec / this.timeScale, burst: limits.burst, margin: 0, clock: this.clock });
 	}
 
 	protected limits() {
@@ -108,7 +108,7 @@ export class ShopifySandbox extends SandboxBase {
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
 		this.bump();
 		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
+		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
 	}
 
 	lineItemId(o: SeedOrder, i: number): string {
@@ -379,7 +379,7 @@ export class ShopifySandbox extends SandboxBase {
 			case 'refundCreate': {
 				if (!/@idempotent\s*\(\s*key\s*:/.test(query)) return this.answer(null, requested, 10, [{ message: 'The @idempotent directive is required for this mutation.', extensions: { code: 'BAD_REQUEST' } }]);
 				this.received.refunds.push({ input: vars.input });
-				return this.answer({ refundCreate: { refund: { id: `gid://shopify/Refund/${Date.now()}` }, userErrors: [] } }, requested, 10);
+				return this.answer({ refundCreate: { refund: { id: `gid://shopify/Refund/${this.now()}` }, userErrors: [] } }, requested, 10);
 			}
 			case 'webhookSubscriptionCreate':
 				return this.webhookCreate(query, vars, requested);
@@ -479,7 +479,7 @@ export class ShopifySandbox extends SandboxBase {
 				if (!it.quantity || it.quantity > left) return fail(`Quantity ${it.quantity} exceeds the remaining ${left}.`);
 				changes.push([lid, it.quantity]);
 			}
-			o.updatedAt = new Date().toISOString();
+			o.updatedAt = this.iso();
 		this.bump();
 		}
 		for (const [lid, q] of changes) this.fulfilled.set(lid, (this.fulfilled.get(lid) ?? 0) + q);
@@ -516,7 +516,7 @@ export class ShopifySandbox extends SandboxBase {
 				return { name: input?.name, delta: Number(q.quantity) - before, quantityAfterChange: Number(q.quantity) };
 			});
 			this.received.inventorySets.push({ input, key });
-			data = { inventorySetQuantities: { inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${Date.now()}`, changes }, userErrors: [] } };
+			data = { inventorySetQuantities: { inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${this.now()}`, changes }, userErrors: [] } };
 		}
 		this.idempotency.set(key, data);
 		return this.answer(data, requested, 10);
@@ -530,7 +530,7 @@ export class ShopifySandbox extends SandboxBase {
 		if (!uri || !/^https?:\/\//.test(uri)) return this.answer({ webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address is invalid' }] } }, requested, 10);
 		if ([...this.webhooks.values()].some((w) => w.topic === topic && w.uri === uri))
 			return this.answer({ webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address for this topic has already been taken' }] } }, requested, 10);
-		const w: ShopifyWebhookSubscription = { id: `gid://shopify/WebhookSubscription/${1000 + ++this.webhookSeq}`, topic, uri, format: sub.format ?? 'JSON', createdAt: new Date().toISOString() };
+		const w: ShopifyWebhookSubscription = { id: `gid://shopify/WebhookSubscription/${1000 + ++this.webhookSeq}`, topic, uri, format: sub.format ?? 'JSON', createdAt: this.iso() };
 		this.webhooks.set(w.id, w);
 		return this.answer({ webhookSubscriptionCreate: { webhookSubscription: { ...w, endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: uri } }, userErrors: [] } }, requested, 10);
 	}
@@ -565,7 +565,7 @@ export class ShopifySandbox extends SandboxBase {
 		const out: ShopifyDelivery[] = [];
 		for (const url of targets) {
 			const eventId = randomUUID();
-			const triggeredAt = new Date().toISOString();
+			const triggeredAt = this.iso();
 			for (let d = 0; d <= (o.duplicates ?? 0); d++) {
 				const webhookId = randomUUID();
 				let body = JSON.stringify(this.renderRest(order));
@@ -594,7 +594,7 @@ export class ShopifySandbox extends SandboxBase {
 					out.push(rec);
 					if (o.retryUntilOk && r.status >= 200 && r.status < 300) break;
 					// 8 retries over about 4 hours ✔ (§1.7); the exponential schedule 1, 2, 4 … 128 minutes is ⚠; scaled in time
-					if (o.retryUntilOk && i < attempts - 1) await new Promise((res) => setTimeout(res, 2 ** i * 60_000 * this.timeScale));
+					if (o.retryUntilOk && i < attempts - 1) await this.clock.sleep(2 ** i * 60_000 * this.timeScale);
 				}
 			}
 		}

@@ -72,7 +72,7 @@ export class WalmartSandbox extends SandboxBase {
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
 		this.bump();
 		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
+		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
 	}
 
 	private lastModified(o: SeedOrder): number {
@@ -95,7 +95,7 @@ export class WalmartSandbox extends SandboxBase {
 				const unitTax = (baseTax + (n === units ? taxCents - baseTax * units : 0)) / 100;
 				const st = states.get(num) ?? { status: 'Created' };
 				// auto-cancel: a line not Shipped by estimated ship date + 8 days ✔ (§5.4)
-				if ((st.status === 'Created' || st.status === 'Acknowledged') && Date.now() > estShip + 8 * 86400_000) {
+				if ((st.status === 'Created' || st.status === 'Acknowledged') && this.now() > estShip + 8 * 86400_000) {
 					st.status = 'Cancelled';
 					st.reason = 'SELLER_CANCEL_AUTO';
 				}
@@ -145,7 +145,7 @@ export class WalmartSandbox extends SandboxBase {
 		const b = this.bucket(op);
 		if (!b) return {};
 		const avail = Math.floor(b.available);
-		const next = Date.now() + Math.ceil(((1 - (b.available - avail)) / b.ratePerSec) * 1000);
+		const next = this.now() + Math.ceil(((1 - (b.available - avail)) / b.ratePerSec) * 1000);
 		return { 'x-current-token-count': String(avail), 'x-next-replenishment-time': String(next), 'x-max-token-count': String(b.burst) };
 	}
 
@@ -192,7 +192,7 @@ export class WalmartSandbox extends SandboxBase {
 				if (!o) return wrap(this.err(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `Order ${po} not found`));
 				for (const st of this.lineState.get(po)?.values() ?? []) if (st.status === 'Created') st.status = 'Acknowledged';
 				this.received.acknowledgements.push(po);
-				o.updatedAt = new Date().toISOString();
+				o.updatedAt = this.iso();
 		this.bump();
 				return wrap({ status: 200, body: { order: this.render(o) } });
 			}
@@ -239,7 +239,7 @@ export class WalmartSandbox extends SandboxBase {
 		} else {
 			const released = req.path.endsWith('/released');
 			const lm = q.get('lastModifiedStartDate');
-			const cs = q.get('createdStartDate') ?? (lm ? undefined : new Date(Date.now() - 7 * 86400_000).toISOString());
+			const cs = q.get('createdStartDate') ?? (lm ? undefined : new Date(this.now() - 7 * 86400_000).toISOString());
 			const from = lm ? Date.parse(lm) : Date.parse(cs as string);
 			const lmEnd = q.get('lastModifiedEndDate');
 			const csEnd = q.get('createdEndDate');
@@ -294,7 +294,7 @@ export class WalmartSandbox extends SandboxBase {
 			st.tracking = (l.orderLineStatuses as { orderLineStatus: Array<{ trackingInfo: unknown }> }).orderLineStatus[0].trackingInfo;
 		}
 		this.received.shipments.push({ purchaseOrderId: po, body: req.body });
-		o.updatedAt = new Date().toISOString();
+		o.updatedAt = this.iso();
 		this.bump();
 		return { status: 200, body: { order: this.render(o) } };
 	}
@@ -317,7 +317,7 @@ export class WalmartSandbox extends SandboxBase {
 			st.reason = String((l.orderLineStatuses as { orderLineStatus?: Array<{ cancellationReason?: string }> })?.orderLineStatus?.[0]?.cancellationReason ?? 'CUSTOMER_REQUESTED_SELLER_TO_CANCEL');
 		}
 		this.received.cancellations.push({ purchaseOrderId: po, body: req.body });
-		o.updatedAt = new Date().toISOString();
+		o.updatedAt = this.iso();
 		this.bump();
 		return { status: 200, body: { order: this.render(o) } };
 	}

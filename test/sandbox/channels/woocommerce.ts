@@ -86,7 +86,7 @@ export class WooCommerceSandbox extends SandboxBase {
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
 		this.bump();
 		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: new Date().toISOString() });
+		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
 	}
 
 	render(o: SeedOrder): Record<string, unknown> {
@@ -218,7 +218,7 @@ export class WooCommerceSandbox extends SandboxBase {
 				this.received.orderUpdates.push({ orderId: m[1], body: b });
 				if (b.status) this.statusOverride.set(o.id, b.status);
 				this.bump();
-				o.updatedAt = new Date().toISOString();
+				o.updatedAt = this.iso();
 		this.bump();
 				return { status: 200, body: this.render(o) };
 			}
@@ -228,7 +228,7 @@ export class WooCommerceSandbox extends SandboxBase {
 			if (!this.orders.has(m[1])) return this.err(404, 'woocommerce_rest_order_invalid_id', 'Invalid order ID.');
 			if (!b.note) return this.err(400, 'rest_missing_callback_param', 'Missing parameter(s): note');
 			this.received.notes.push({ orderId: m[1], body: b });
-			return { status: 201, body: { id: this.received.notes.length, author: 'WooCommerce', date_created: gmt(new Date().toISOString()), note: b.note, customer_note: !!b.customer_note } };
+			return { status: 201, body: { id: this.received.notes.length, author: 'WooCommerce', date_created: gmt(this.iso()), note: b.note, customer_note: !!b.customer_note } };
 		}
 		if ((m = /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/(\d+)\/shipment-trackings$/.exec(p)) && req.method === 'POST') {
 			const b = (req.body ?? {}) as Record<string, string>;
@@ -338,7 +338,7 @@ export class WooCommerceSandbox extends SandboxBase {
 		const b = (req.body ?? {}) as Partial<WooWebhook>;
 		if (!b.topic || !b.delivery_url) return this.err(400, 'rest_missing_callback_param', 'Missing parameter(s): topic, delivery_url');
 		if (!/^(order|product|customer|coupon)\.(created|updated|deleted|restored)$|^action\./.test(b.topic)) return this.err(400, 'rest_invalid_param', 'Invalid parameter(s): topic');
-		const now = new Date().toISOString();
+		const now = this.iso();
 		const [resource, event] = b.topic.split('.');
 		const w: WooWebhook = {
 			id: ++this.webhookSeq,

@@ -23,8 +23,10 @@ export interface ExtensivSandboxOptions {
 	tpl: string;
 	userLoginId: string;
 	tokenTtlSec?: number;
-	/** Assumed limit (real time); default none (not published) */
+	/** Assumed limit (real time, or the sandbox's `clock`); default none (not published) */
 	rateLimit?: { limit: number; windowMs: number };
+	/** Where the rate limit reads the time (default Date.now) */
+	now?: () => number;
 	/** Reject a second order with the same referenceNum (an account setting [U]); default false (the API's default) */
 	rejectDuplicates?: boolean;
 }
@@ -38,7 +40,7 @@ export class ExtensivSandbox {
 		private readonly world: World,
 		private readonly opts: ExtensivSandboxOptions,
 	) {
-		this.limiter = opts.rateLimit ? new WindowCounter(opts.rateLimit.limit, opts.rateLimit.windowMs) : null;
+		this.limiter = opts.rateLimit ? new WindowCounter(opts.rateLimit.limit, opts.rateLimit.windowMs, opts.now) : null;
 	}
 
 	handle(req: SbRequest): SbResponse {

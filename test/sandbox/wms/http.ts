@@ -28,15 +28,16 @@ export function bearer(req: SbRequest): string | null {
 	return m ? m[1].trim() : null;
 }
 
-/** A sliding window of request times per key (real ms): the sandbox's rate limiter for ShipBob and Extensiv. */
+/** A sliding window of request times per key (ms of `now`, real time by default): the sandbox's rate limiter for ShipBob and Extensiv. */
 export class WindowCounter {
 	private readonly hits = new Map<string, number[]>();
 	constructor(
 		public limit: number,
 		public windowMs: number,
+		private readonly now: () => number = Date.now,
 	) {}
 	/** null when allowed; else seconds until a slot frees */
-	hit(key: string, now = Date.now()): number | null {
+	hit(key: string, now = this.now()): number | null {
 		const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
 		if (list.length >= this.limit) {
 			this.hits.set(key, list);

@@ -9,8 +9,12 @@
  *   sb.control.down('all', 10 * 60_000)
  *   sb.control.orders('shipbob')   // what the WMS holds (count "exactly once")
  *   await sb.close()
+ *
+ * Rate limits (ShipBob's window, Extensiv's, ShipHero's credits) run on real time unless `clock` is given: a test
+ * that gives the sandbox and its provider one VirtualClock (test/sandbox/testkit.ts) paces the same on any machine.
  */
 import * as http from 'node:http';
+import type { Clock } from '../../../lib/http/limiters';
 import type { AddressInfo } from 'node:net';
 import { World, type CallRecord, type FaultRule, type PackagePlan, type SandboxProvider, type SbOrder, type Timing } from './world';
 import { ShipBobSandbox, type ShipBobSandboxOptions } from './shipbob';
@@ -31,6 +35,8 @@ export interface WmsSandboxOptions {
 	shiphero?: Partial<ShipHeroSandboxOptions>;
 	extensiv?: Partial<ExtensivSandboxOptions>;
 	generic?: Partial<GenericSandboxOptions>;
+	/** Where the rate limits read the time (default: real time); the orders' lifecycle keeps the world's clock */
+	clock?: Clock;
 }
 
 /** The credentials the sandbox accepts by default (test values, not secrets) */
@@ -72,9 +78,9 @@ export interface WmsSandbox {
 export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<WmsSandbox> {
 	const world = new World({ startTime: opts.startTime, timeScale: opts.timeScale, timing: opts.timing, packaging: opts.packaging });
 	const handlers: Record<SandboxProvider, { handle(req: SbRequest): SbResponse }> = {
-		shipbob: new ShipBobSandbox(world, { ...SANDBOX_CREDENTIALS.shipbob, ...(opts.shipbob ?? {}) }),
-		shiphero: new ShipHeroSandbox(world, { ...SANDBOX_CREDENTIALS.shiphero, ...(opts.shiphero ?? {}) }),
-		extensiv: new ExtensivSandbox(world, { ...SANDBOX_CREDENTIALS.extensiv, ...(opts.extensiv ?? {}) }),
+		shipbob: new ShipBobSandbox(world, { ...SANDBOX_CREDENTIALS.shipbob, now: opts.clock?.now, ...(opts.shipbob ?? {}) }),
+		shiphero: new ShipHeroSandbox(world, { ...SANDBOX_CREDENTIALS.shiphero, now: opts.clock?.now, ...(opts.shiphero ?? {}) }),
+		extensiv: new ExtensivSandbox(world, { ...SANDBOX_CREDENTIALS.extensiv, now: opts.clock?.now, ...(opts.extensiv ?? {}) }),
 		generic: new GenericSandbox(world, { ...SANDBOX_CREDENTIALS.generic, ...(opts.generic ?? {}) }),
 	};
 	const sockets = new Set<import('node:net').Socket>();
@@ -156,6 +162,10 @@ export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<Wms
 				if (!res.writableEnded && !req.socket.destroyed)
 					res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) }).end(out.body === undefined ? '' : JSON.stringify(out.body));
 			};
+			if (f?.kind === 'slow' && f.hold) {
+				void f.hold().then(answer, answer);
+				return;
+			}
 			if (f?.kind === 'slow') {
 				const t = setTimeout(answer, f.delayMs ?? 500);
 				timers.add(t);

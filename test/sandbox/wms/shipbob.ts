@@ -19,8 +19,10 @@ import { arr, bearer, json, obj, s, WindowCounter, type SbRequest, type SbRespon
 export interface ShipBobSandboxOptions {
 	token: string;
 	channelId: number;
-	/** Enforce 150/min (real time); default true */
+	/** Enforce 150/min (real time, or the sandbox's `clock`); default true */
 	rateLimit?: boolean | { limit: number; windowMs: number };
+	/** Where the rate limit reads the time (default Date.now) */
+	now?: () => number;
 }
 
 export class ShipBobSandbox {
@@ -30,7 +32,7 @@ export class ShipBobSandbox {
 		private readonly opts: ShipBobSandboxOptions,
 	) {
 		const rl = opts.rateLimit ?? true;
-		this.limiter = rl === false ? null : rl === true ? new WindowCounter(150, 60_000) : new WindowCounter(rl.limit, rl.windowMs);
+		this.limiter = rl === false ? null : rl === true ? new WindowCounter(150, 60_000, opts.now) : new WindowCounter(rl.limit, rl.windowMs, opts.now);
 	}
 
 	handle(req: SbRequest): SbResponse {

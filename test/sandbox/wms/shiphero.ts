@@ -24,8 +24,10 @@ export interface ShipHeroSandboxOptions {
 	password: string;
 	/** Token lifetime in seconds (virtual time); the real API gives 2 419 200 (28 days) */
 	tokenTtlSec?: number;
-	/** Credit bucket; default 4004 credits restoring 60/s (real time). false: no throttling */
+	/** Credit bucket; default 4004 credits restoring 60/s (real time, or the sandbox's `clock`). false: no throttling */
 	credits?: false | { bucket: number; restorePerSec: number };
+	/** Where the credit restore reads the time (default Date.now) */
+	now?: () => number;
 }
 
 interface Token {
@@ -37,7 +39,7 @@ export class ShipHeroSandbox {
 	private readonly tokens = new Map<string, Token>();
 	private readonly refresh = new Map<string, string>();
 	private creditsLeft: number;
-	private creditsAt = Date.now();
+	private creditsAt: number;
 	readonly warehouseId = 'V2FyZWhvdXNlOjEyMzQ=';
 
 	constructor(
@@ -45,6 +47,11 @@ export class ShipHeroSandbox {
 		private readonly opts: ShipHeroSandboxOptions,
 	) {
 		this.creditsLeft = opts.credits === false ? Infinity : (opts.credits?.bucket ?? 4004);
+		this.creditsAt = this.now();
+	}
+
+	private now(): number {
+		return (this.opts.now ?? Date.now)();
 	}
 
 	/** The GraphQL root field of a request (for fault matching and the call log) */
@@ -97,7 +104,7 @@ export class ShipHeroSandbox {
 	private charge(cost: number, op: string, requestId: string): SbResponse | null {
 		if (this.opts.credits === false) return null;
 		const c = this.opts.credits ?? { bucket: 4004, restorePerSec: 60 };
-		const now = Date.now();
+		const now = this.now();
 		this.creditsLeft = Math.min(c.bucket, this.creditsLeft + ((now - this.creditsAt) / 1000) * c.restorePerSec);
 		this.creditsAt = now;
 		if (this.creditsLeft >= cost) {

@@ -66,8 +66,8 @@ export interface Timing {
 export type PackagePlan = Array<Array<{ sku: string; quantity: number }>>;
 
 export type FaultKind =
-	| 'timeout' // hold the request, never answer, do nothing (the client times out)
-	| 'timeout_after_commit' // do the work, then never answer (the classic ambiguous failure)
+	| 'timeout' // hold the request, never answer, do nothing (the client times out, or the socket is dropped after hangMs)
+	| 'timeout_after_commit' // do the work, then never answer (the classic ambiguous failure); dropped after hangMs
 	| 'reset' // close the connection at once, do nothing
 	| '500'
 	| '502'
@@ -88,6 +88,11 @@ export interface FaultRule {
 	hangMs?: number;
 	/** For 'slow': the delay before the normal answer (real ms, default 500) */
 	delayMs?: number;
+	/**
+	 * For 'slow': instead of a delay, answer when this settles. Called when the call arrives (after the work is
+	 * done), so a test can act while the call is out and release it after, in that order on any machine.
+	 */
+	hold?: () => Promise<unknown>;
 }
 
 export interface CallRecord {

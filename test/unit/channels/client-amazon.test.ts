@@ -1,13 +1,17 @@
 import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from '../../sandbox/channels/amazon';
 import { generateOrders } from '../../sandbox/generator';
-import { isolated, LONG_AGO, request, sleep } from '../../sandbox/testkit';
+import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 import { AmazonClient } from '../../../lib/channels/amazon/client';
 import { decodeAmazonCursor, encodeResume } from '../../../lib/channels/amazon/cursor';
 import { HttpError } from '../../../lib/http/errors';
+import { scaleRate, TokenBucket } from '../../../lib/http/limiters';
 
 const TS = 0.0002; // 0.0056 rps becomes 28 rps: one token every ~36 ms
 describe('Amazon client against the SP-API sandbox', () => {
-	const sb = new AmazonSandbox({ timeScale: TS });
+	// client and sandbox on one virtual clock: pacing and token expiry do not depend on the machine's speed
+	const clock = new VirtualClock();
+	const request = clock.track(realRequest);
+	const sb = new AmazonSandbox({ timeScale: TS, clock });
 	const orders = generateOrders({ seed: 7, perChannel: 2500, channels: ['amazon'] }).byChannel.amazon;
 	let creds: typeof AMAZON_SANDBOX_CREDENTIALS & { baseUrl: string };
 	beforeAll(async () => {
@@ -22,8 +26,9 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	it('lists to the last page with paginationToken, pacing searchOrders (0.0056 rps, burst 20) with no failed call', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS));
+		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 		const cursors: string[] = [];
+		const began = clock.now();
 		const r = await c.listOrdersSince(null, { lookbackFrom: LONG_AGO, onPage: async (_o, next) => void cursors.push(next) });
 		expect(r.orders.length).toBe(2500);
 		expect(new Set(r.orders.map((o) => (o as { orderId: string }).orderId)).size).toBe(2500);
@@ -38,9 +43,11 @@ describe('Amazon client against the SP-API sandbox', () => {
 		expect(r.cursor).toBe(new Date(newest - 120_000).toISOString());
 		expect(cursors[cursors.length - 1]).toBe(r.cursor);
 		expect(c.stats.failed).toBe(0);
-		// 25 calls against a burst of 20: the client paced the last 5 itself
-		expect(sb.throttledBy.searchOrders ?? 0).toBeLessThanOrEqual(1);
-		expect(c.stats.throttled).toBe(sb.throttledBy.searchOrders ?? 0);
+		// 25 calls against a burst of 20: the client paced the last 5 itself (it waited at least the refill of 5
+		// tokens), so the sandbox, on the same clock, never had to throttle it
+		expect(clock.now() - began).toBeGreaterThanOrEqual(TokenBucket.minimumTimeMs(25, scaleRate(0.0056, TS), 20));
+		expect(sb.throttledBy.searchOrders ?? 0).toBe(0);
+		expect(c.stats.throttled).toBe(0);
 	});
 
 	describe('resumable cursor (a listing larger than one poll)', () => {
@@ -68,7 +75,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 		}
 
 		it('a listing stopped after 3 pages resumes with the 4th page (same parameters + paginationToken): no repeats, no gaps', async () => {
-			const c = new AmazonClient(creds, request, isolated(TS));
+			const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 			const first = await listPages(c, null, 3);
 			expect(first.got).toHaveLength(300);
 			const state = decodeAmazonCursor(first.next);
@@ -79,7 +86,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 
 			sb.resetCalls();
 			// a new client (the next poll), same seller
-			const c2 = new AmazonClient(creds, request, isolated(TS));
+			const c2 = new AmazonClient(creds, request, isolated(TS, { clock }));
 			const cursors: string[] = [];
 			const rest = await c2.listOrdersSince(first.next, { lookbackFrom: '2026-01-01T00:00:00Z', onPage: async (_o, n) => void cursors.push(n) });
 			expect(rest.pages).toBe(22);
@@ -106,7 +113,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 		});
 
 		it('a token the API refuses (already used, unknown) restarts the listing from its lastUpdatedAfter', async () => {
-			const c = new AmazonClient(creds, request, isolated(TS));
+			const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 			const first = await listPages(c, null, 2);
 			// the sandbox's tokens are single-use: list the next page with it, then store the old cursor again (as after a crash)
 			await listPages(c, first.next, 1);
@@ -127,10 +134,10 @@ describe('Amazon client against the SP-API sandbox', () => {
 		});
 
 		it('a token older than 23 h is not tried: the listing restarts from its lastUpdatedAfter', async () => {
-			const c = new AmazonClient(creds, request, isolated(TS));
+			const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 			const first = await listPages(c, null, 2);
 			sb.resetCalls();
-			const later = new AmazonClient(creds, request, isolated(TS, { now: () => Date.now() + 23.5 * 3600_000 }));
+			const later = new AmazonClient(creds, request, isolated(TS, { clock, now: () => Date.now() + 23.5 * 3600_000 }));
 			const r = await later.listOrdersSince(first.next, { lookbackFrom: '2026-01-01T00:00:00Z' });
 			expect(r.orders).toHaveLength(2500);
 			const calls = sb.callsTo(SEARCH, 'GET').filter((x) => x.status === 200);
@@ -140,7 +147,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 		});
 
 		it('an old plain ISO cursor still works (and an unreadable one falls back to the look-back)', async () => {
-			const c = new AmazonClient(creds, request, isolated(TS));
+			const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 			const r = await c.listOrdersSince('2020-01-01T00:00:00Z', { lookbackFrom: '2026-01-01T00:00:00Z' });
 			expect(r.orders).toHaveLength(2500);
 			const calls = sb.callsTo(SEARCH, 'GET');
@@ -155,44 +162,48 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	it('two clients of one seller in one process share the searchOrders budget (limiter registry)', async () => {
-		const shared = isolated(TS);
+		const shared = isolated(TS, { clock });
 		const a = new AmazonClient(creds, request, shared);
 		const b = new AmazonClient(creds, request, { ...shared, retry: { timeScale: TS } });
+		const began = clock.now();
 		const [ra, rb] = await Promise.all([a.listOrdersSince(null, { lookbackFrom: LONG_AGO }), b.listOrdersSince(null, { lookbackFrom: LONG_AGO })]);
 		expect(ra.orders.length + rb.orders.length).toBe(5000);
 		expect(a.stats.failed + b.stats.failed).toBe(0);
-		// 50 calls against one burst of 20: paced together, not each on its own
-		expect(sb.throttledBy.searchOrders ?? 0).toBeLessThanOrEqual(2);
+		// 50 calls against one burst of 20: paced together (the floor of 50 calls on one bucket, not of 25 on each of
+		// two), so the sandbox never throttled either
+		expect(clock.now() - began).toBeGreaterThanOrEqual(TokenBucket.minimumTimeMs(50, scaleRate(0.0056, TS), 20));
+		expect(sb.throttledBy.searchOrders ?? 0).toBe(0);
+		expect(a.stats.throttled + b.stats.throttled).toBe(0);
 	});
 
 	it('a paginationToken with any other parameter changed is refused (sandbox rule)', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS));
+		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 		const tokenRes = await request<{ access_token: string }>({ method: 'POST', url: `${creds.baseUrl}/auth/o2/token`, bodyType: 'form', body: { grant_type: 'refresh_token', refresh_token: creds.refreshToken, client_id: creds.lwaClientId, client_secret: creds.lwaClientSecret } });
 		const h = { 'x-amz-access-token': tokenRes.body.access_token };
 		const first = await request<{ pagination: { nextToken: string } }>({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: LONG_AGO, marketplaceIds: 'ATVPDKIKX0DER' } });
 		const changed = await request<{ errors: Array<{ code: string }> }>({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: '2021-01-01T00:00:00Z', marketplaceIds: 'ATVPDKIKX0DER', paginationToken: first.body.pagination.nextToken } });
 		expect(changed.status).toBe(400);
 		expect(changed.body.errors[0].code).toBe('InvalidInput');
-		const tooFresh = await request({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: LONG_AGO, lastUpdatedBefore: new Date().toISOString(), marketplaceIds: 'ATVPDKIKX0DER' } });
+		const tooFresh = await request({ method: 'GET', url: `${creds.baseUrl}/orders/2026-01-01/orders`, headers: h, qs: { lastUpdatedAfter: LONG_AGO, lastUpdatedBefore: new Date(sb.now()).toISOString(), marketplaceIds: 'ATVPDKIKX0DER' } });
 		expect(tooFresh.status).toBe(400);
 		expect(c.stats.failed).toBe(0);
 	});
 
 	it('refreshes the LWA token after expiry (403 Unauthorized) and before expiry (cached lifetime)', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS));
+		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 		await c.getOrder(orders[0].id);
 		sb.expireTokens();
 		await c.getOrder(orders[1].id);
 		expect(sb.callsTo('/auth/o2/token').length).toBe(2);
 		expect(c.stats.unauthorized).toBe(1);
 
-		const short = new AmazonSandbox({ timeScale: TS, tokenLifetimeSec: 0.3 });
+		const short = new AmazonSandbox({ timeScale: TS, tokenLifetimeSec: 0.3, clock });
 		const url = await short.start();
 		short.addOrders(orders.slice(0, 3));
 		try {
-			const c2 = new AmazonClient({ ...creds, baseUrl: url }, request, isolated(TS));
+			const c2 = new AmazonClient({ ...creds, baseUrl: url }, request, isolated(TS, { clock }));
 			await c2.getOrder(orders[0].id);
-			await sleep(300);
+			await clock.advance(300);
 			await c2.getOrder(orders[1].id);
 			expect(short.callsTo('/auth/o2/token').length).toBe(2);
 			expect(c2.stats.unauthorized).toBe(0);
@@ -204,7 +215,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	it('confirms a shipment in the documented v0 shape (204)', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS));
+		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 		const raw = (await c.getOrder(orders[5].id)) as { orderItems: Array<{ orderItemId: string; quantityOrdered: number }> };
 		const r = await c.confirmShipment({
 			channelOrderId: orders[5].id,
@@ -235,7 +246,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	it('sets quantities with one patchListingsItem per SKU, paced at 5 rps burst 5, in the documented shape', async () => {
-		const c = new AmazonClient(creds, request, isolated(0.01));
+		const c = new AmazonClient(creds, request, isolated(0.01, { clock }));
 		const items = Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, quantity: i * 3 }));
 		const res = await c.setAvailableQuantities(items);
 		expect(res.every((r) => r.ok && r.reference)).toBe(true);
@@ -251,7 +262,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	it('retries 5xx and 429 (QuotaExceeded) and then succeeds; does not retry a 400', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS));
+		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 		await c.getOrder(orders[0].id); // token
 		sb.resetCalls();
 		sb.inject({ kind: 'error', status: 503, path: '/orders/2026-01-01/orders/', times: 2 });
@@ -268,10 +279,14 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	it('survives a timeout, a reset connection and a malformed body by retrying or failing clearly', async () => {
-		const c = new AmazonClient(creds, (o) => request({ ...o, timeoutMs: 200 }), isolated(TS));
+		// only the call the sandbox leaves unanswered gets a short timeout: on a slow machine an answered call never
+		// turns into a timeout
+		let unanswered = 0;
+		const c = new AmazonClient(creds, (o) => request(unanswered-- > 0 ? { ...o, timeoutMs: 200 } : o), isolated(TS, { clock }));
 		await c.getOrder(orders[0].id);
 		sb.inject({ kind: 'timeout', path: '/orders/2026-01-01/orders/' });
 		sb.inject({ kind: 'reset', path: '/orders/2026-01-01/orders/' });
+		unanswered = 1;
 		await expect(c.getOrder(orders[4].id)).resolves.toMatchObject({ orderId: orders[4].id });
 		expect(c.stats.transportErrors).toBe(2);
 		sb.inject({ kind: 'malformed', path: '/orders/2026-01-01/orders' });
@@ -280,10 +295,10 @@ describe('Amazon client against the SP-API sandbox', () => {
 
 	it('keeps secrets out of errors (bad client secret, bad refresh token)', async () => {
 		const bad = { ...creds, lwaClientSecret: 'amzn1.oa2-cs.v1.WRONGSECRETvalue123' };
-		const c = new AmazonClient(bad, request, isolated(TS));
+		const c = new AmazonClient(bad, request, isolated(TS, { clock }));
 		const e1 = (await c.getOrder(orders[0].id).catch((e) => e)) as Error;
 		expect(e1).toBeInstanceOf(Error);
-		const e2 = (await new AmazonClient({ ...creds, refreshToken: 'Atzr|WRONG-refresh-token-zzz' }, request, isolated(TS)).getOrder(orders[0].id).catch((e) => e)) as Error;
+		const e2 = (await new AmazonClient({ ...creds, refreshToken: 'Atzr|WRONG-refresh-token-zzz' }, request, isolated(TS, { clock })).getOrder(orders[0].id).catch((e) => e)) as Error;
 		for (const e of [e1, e2]) {
 			const text = `${e.message} ${JSON.stringify(e)}`;
 			expect(text).not.toContain('WRONGSECRETvalue123');
@@ -292,11 +307,11 @@ describe('Amazon client against the SP-API sandbox', () => {
 			expect(text).not.toContain(creds.refreshToken);
 		}
 		expect((await c.testCredentials()).ok).toBe(false);
-		expect((await new AmazonClient(creds, request, isolated(TS)).testCredentials()).ok).toBe(true);
+		expect((await new AmazonClient(creds, request, isolated(TS, { clock })).testCredentials()).ok).toBe(true);
 	});
 
 	it('says clearly that cancelling is not an SP-API call', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS));
+		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
 		await expect(c.cancelOrder('123')).rejects.toThrow(/no cancel call/);
 	});
 });

@@ -1,4 +1,4 @@
-import { requestWithRetry, retryDelayFromHeaders } from '../../../lib/http/retry';
+import { clientRetryPolicy, requestWithRetry, retryDelayFromHeaders } from '../../../lib/http/retry';
 import type { HttpRequestFn, HttpResponse } from '../../../lib/http/types';
 
 function scripted(answers: Array<Partial<HttpResponse> | Error>) {
@@ -83,5 +83,21 @@ describe('requestWithRetry', () => {
 		});
 		expect(r.body).toEqual({ data: 1 });
 		expect(sleeps).toEqual([700]);
+	});
+
+	it("a client's policy waits on the client's clock (its time scale applied), unless its retry settings bring their own sleep", async () => {
+		const waited: number[] = [];
+		const clock = { now: () => 1_000_000, sleep: async (ms: number) => void waited.push(ms) };
+		const s = scripted([{ status: 503 }, { status: 429, headers: { 'retry-after': new Date(1_002_000).toUTCString() } }, { status: 200 }]);
+		const r = await requestWithRetry(s.fn, opts, clientRetryPolicy({ timeScale: 0.5, clock, retry: { random: () => 0.5, baseDelayMs: 100 } }));
+		expect(r.attempts).toBe(3);
+		// backoff 0.5 * 100 * 0.5; the HTTP date read against the clock's now (2 s), jitter 0.5 * min(200, 50 * 0.5 + 1)
+		expect(waited).toEqual([25, 2013]);
+		expect(sleeps).toEqual([]);
+		const own = scripted([{ status: 503 }, { status: 200 }]);
+		await requestWithRetry(own.fn, opts, clientRetryPolicy({ clock, retry: { ...policy, baseDelayMs: 100 } }));
+		expect(sleeps).toEqual([50]);
+		expect(waited).toEqual([25, 2013]);
+		expect(clientRetryPolicy({})).toEqual({ timeScale: 1 });
 	});
 });

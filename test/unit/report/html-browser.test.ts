@@ -17,8 +17,6 @@ import { closeStores, STORES } from './stores';
 const CHROMIUM = process.env.OMS_TEST_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../../../artifacts/report');
 
-jest.setTimeout(90_000);
-
 let context: BrowserContext;
 let profile = '';
 let store: Store;
@@ -44,6 +42,8 @@ beforeAll(async () => {
 		],
 		viewport: { width: 1000, height: 900 },
 	});
+	// no 30 s deadline of Playwright's own on loading a local file: the test's deadline (jest.config.js) applies
+	context.setDefaultTimeout(0);
 	const clock = new TestClock();
 	store = await STORES[0].open(clock.now);
 	await seedOrders(store, clock);

@@ -34,5 +34,5 @@ describe('SQLite store across processes', () => {
 		expect(active).toHaveLength(100);
 		expect(new Set(active.map((a) => a.omsId)).size).toBe(100);
 		await check.close();
-	}, 120000);
+	});
 });

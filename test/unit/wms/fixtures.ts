@@ -32,11 +32,15 @@ export function order(n: number | string, lines?: Array<Partial<OrderLine> & { s
 	};
 }
 
-/** Deps for tests: real HTTP to the sandbox, no real waiting between retries, short timeouts */
+/**
+ * Deps for tests: real HTTP to the sandbox, no real waiting between retries, and the production timeout. A call the
+ * sandbox leaves unanswered (a `timeout` or `timeout_after_commit` fault) ends when the sandbox drops it after the
+ * fault's hangMs; a short client deadline would also cut off answered calls on a slow machine.
+ */
 export function testDeps(extra: Partial<ProviderDeps> = {}): ProviderDeps {
 	return {
-		request: createAxiosRequest({ timeoutMs: 2000 }),
-		timeoutMs: 1500,
+		request: createAxiosRequest({ timeoutMs: 30_000 }),
+		timeoutMs: 30_000,
 		retry: { maxAttempts: 4, sleep: async () => undefined, random: () => 0 },
 		...extra,
 	};

@@ -11,13 +11,14 @@ import { order, testDeps } from './fixtures';
 
 const T0 = '2026-05-01T00:00:00.000Z';
 
-/** Wait (real time, bounded) until the sandbox saw a call; not a timing assertion */
-async function until(cond: () => boolean, maxMs = 5000): Promise<void> {
-	const end = Date.now() + maxMs;
-	while (!cond()) {
-		if (Date.now() > end) throw new Error('condition not met');
-		await new Promise((r) => setTimeout(r, 5));
-	}
+/** A fault that holds the matching call's answer: `out` resolves when the call is at the WMS, `release()` lets the answer go */
+function holdAnswer(sb: WmsSandbox, match: string) {
+	let arrived!: () => void;
+	const out = new Promise<void>((r) => (arrived = r));
+	let release!: () => void;
+	const released = new Promise<void>((r) => (release = r));
+	sb.control.fault({ provider: 'extensiv', match, kind: 'slow', hold: () => (arrived(), released) });
+	return { out, release };
 }
 
 describe('pushOrder racing retryPending on one brand-new delivery (Extensiv, no server-side dedup)', () => {
@@ -44,12 +45,14 @@ describe('pushOrder racing retryPending on one brand-new delivery (Extensiv, no 
 		const o = order('race-1');
 		await store.recordOrder(o);
 		await store.setStatus(o.omsId, 'ready');
-		// the push's reference look-up is slow, so the retry runs while the push is still talking to the WMS
-		sb.control.fault({ provider: 'extensiv', match: 'GET /orders', kind: 'slow', delayMs: 400 });
+		// the push's reference look-up is held at the WMS until the retry has run: the retry runs while the push is
+		// still talking to the WMS
+		const lookup = holdAnswer(sb, 'GET /orders');
 		const push = pushOrder(store, p, o, { now: T0 });
-		await until(() => sb.control.calls({ provider: 'extensiv', method: 'GET', path: '/orders' }).length > 0);
+		await lookup.out;
 		const retry = await retryPending(store, { extensiv: p }, { now: T0 });
 		expect(retry.claimed).toBe(0);
+		lookup.release();
 		const r = await push;
 		expect(r.outcome).toBe('created');
 		expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
@@ -68,12 +71,14 @@ describe('pushOrder racing retryPending on one brand-new delivery (Extensiv, no 
 		expect((await pushOrder(store, p, o, { now: T0, backoff: { random: () => 0 } })).outcome).toBe('retry_scheduled');
 		sb.control.up();
 		sb.control.clearCalls();
-		sb.control.fault({ provider: 'extensiv', match: 'GET /orders', kind: 'slow', delayMs: 400 });
+		// the retry's reference look-up is held at the WMS until the push has answered
+		const lookup = holdAnswer(sb, 'GET /orders');
 		const later = new Date(Date.parse(T0) + 60_000).toISOString();
 		const retry = retryPending(store, { extensiv: p }, { now: later });
-		await until(() => sb.control.calls({ provider: 'extensiv', method: 'GET', path: '/orders' }).length > 0);
+		await lookup.out;
 		const again = await pushOrder(store, p, o, { now: later, sendQueued: true });
 		expect(again.outcome).toBe('queued');
+		lookup.release();
 		expect((await retry).sent).toBe(1);
 		expect(sb.control.ordersByReference('extensiv', o.omsId)).toHaveLength(1);
 		expect(sb.control.calls({ provider: 'extensiv', method: 'POST', path: '/orders' })).toHaveLength(1);

@@ -15,7 +15,7 @@ const T0 = '2026-05-01T00:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 
 function providerFor(name: SandboxProvider, sb: WmsSandbox): WmsProvider {
-	const deps = testDeps({ rateLimit: false, timeoutMs: 800, retry: { maxAttempts: 2, sleep: async () => undefined, random: () => 0 } });
+	const deps = testDeps({ rateLimit: false, retry: { maxAttempts: 2, sleep: async () => undefined, random: () => 0 } });
 	const C = SANDBOX_CREDENTIALS;
 	switch (name) {
 		case 'shipbob':

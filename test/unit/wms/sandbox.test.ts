@@ -1,7 +1,8 @@
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
 import { createAxiosRequest } from '../../../lib/http/axios';
+import { VirtualClock } from '../../sandbox/testkit';
 
-const request = createAxiosRequest({ timeoutMs: 1000 });
+const request = createAxiosRequest();
 const sbHeaders = { Authorization: `Bearer ${SANDBOX_CREDENTIALS.shipbob.token}`, shipbob_channel_id: '4321' };
 const body = (ref: string) => ({
 	reference_id: ref,
@@ -23,7 +24,8 @@ describe('WMS sandbox', () => {
 	});
 
 	it('answers 429 with x-retry-after past 150 requests a minute, and records every call', async () => {
-		sb = await startWmsSandbox({ shipbob: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+		// the window on a virtual clock that nothing moves: the 4th call is inside it however slow the machine is
+		sb = await startWmsSandbox({ clock: new VirtualClock(), shipbob: { rateLimit: { limit: 3, windowMs: 60_000 } } });
 		const statuses = [];
 		for (let i = 0; i < 4; i++) statuses.push((await request({ method: 'GET', url: `${sb.baseUrls.shipbob}/2026-01/order`, headers: sbHeaders })).status);
 		expect(statuses).toEqual([200, 200, 200, 429]);

@@ -2,6 +2,7 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { createShipBobProvider } from '../../../lib/wms/shipbob';
 import { referenceFor } from '../../../lib/wms/status';
 import type { WmsProvider } from '../../../lib/wms/types';
+import { VirtualClock } from '../../sandbox/testkit';
 import { order, testDeps } from './fixtures';
 
 describe('ShipBob provider against the sandbox', () => {
@@ -160,13 +161,18 @@ describe('ShipBob provider against the sandbox', () => {
 
 	it('paces itself under the sliding window so the server never answers 429', async () => {
 		await sb.close();
-		sb = await startWmsSandbox({ shipbob: { rateLimit: { limit: 5, windowMs: 400 } } });
+		// the provider's window and the sandbox's on one virtual clock: the same pacing on any machine
+		const clock = new VirtualClock();
+		sb = await startWmsSandbox({ clock, shipbob: { rateLimit: { limit: 5, windowMs: 400 } } });
 		const paced = createShipBobProvider(
 			{ baseUrl: sb.baseUrls.shipbob, token: SANDBOX_CREDENTIALS.shipbob.token, channelId: 4321, rateLimit: { limit: 5, windowMs: 400 } },
-			testDeps(),
+			testDeps({ request: clock.track(testDeps().request), now: clock.now, sleep: clock.sleep }),
 		);
+		const began = clock.now();
 		for (let i = 0; i < 12; i++) await paced.getOrder(`x${i}`);
 		expect(sb.control.calls({ provider: 'shipbob' }).filter((c) => c.status === 429)).toHaveLength(0);
 		expect(sb.control.calls({ provider: 'shipbob' })).toHaveLength(12);
+		// 5 calls a window: the 6th and the 11th call each waited for a window to pass
+		expect(clock.now() - began).toBeGreaterThanOrEqual(2 * 400);
 	});
 });

@@ -1,6 +1,7 @@
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
 import { createShipHeroProvider } from '../../../lib/wms/shiphero';
 import { referenceFor } from '../../../lib/wms/status';
+import { VirtualClock } from '../../sandbox/testkit';
 import { order, testDeps } from './fixtures';
 
 describe('ShipHero provider against the sandbox', () => {
@@ -110,17 +111,23 @@ describe('ShipHero provider against the sandbox', () => {
 
 	it('waits out credit throttling (code 30) and succeeds', async () => {
 		await sb.close();
-		sb = await startWmsSandbox({ shiphero: { credits: { bucket: 12, restorePerSec: 1000 } } });
-		// the sandbox restores credits in real time, so this client really waits the hint it is given
+		// the sandbox restores credits on a virtual clock that only the provider's waits move, so this client really
+		// waits the hint it is given, and the same calls are throttled on any machine
+		const clock = new VirtualClock();
+		sb = await startWmsSandbox({ clock, shiphero: { credits: { bucket: 12, restorePerSec: 1000 } } });
 		p = createShipHeroProvider(
 			{ baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero },
-			testDeps({ rateLimit: false, retry: { maxAttempts: 8, random: () => 0, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) } }),
+			testDeps({ rateLimit: false, request: clock.track(testDeps().request), now: clock.now, sleep: clock.sleep, retry: { maxAttempts: 8, random: () => 0 } }),
 		);
+		const began = clock.now();
 		const o = order(2007);
 		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
 		for (let i = 0; i < 3; i++) expect(await p.getOrder(o.omsId)).not.toBeNull();
-		const throttled = sb.control.calls({ provider: 'shiphero', path: '/graphql' }).filter((c) => c.status === 200).length;
-		expect(throttled).toBeGreaterThan(4);
+		// 12 credits: the look-up (6) and the create (5) leave 1; the first read (6) is throttled and waits the hint
+		// (0.01 s, +50 ms), the second takes the last 6, the third is throttled and waits again
+		const calls = sb.control.calls({ provider: 'shiphero', path: '/graphql' });
+		expect(calls.map((c) => c.op)).toEqual(['orders', 'order_create', 'orders', 'orders', 'orders', 'orders', 'orders']);
+		expect(clock.now() - began).toBe(2 * 60);
 	});
 
 	it('reads inventory and cancels', async () => {
