@@ -20,7 +20,7 @@ const n8nConfig = configWithoutCloudSupport.map((entry) =>
 // Rules of n8n's config that stay off, each with why: everywhere in the shipped sources, or in `files` only.
 // scripts/scan-package.mjs gives the same reasons for what n8n's community package scanner reports from these rules.
 export const rulesOff = [
-	{ rule: '@n8n/community-nodes/no-runtime-dependencies', why: '`pg` is a runtime dependency on purpose: the PostgreSQL store (n8n queue mode) needs a driver n8n does not ship.' },
+	{ rule: '@n8n/community-nodes/no-runtime-dependencies', why: '`pg` is a runtime dependency on purpose: the PostgreSQL store (n8n queue mode) needs a driver, and the copy inside n8n's own install belongs to n8n's database layer (its version moves with n8n), so the package declares its own.' },
 	{ rule: 'n8n-nodes-base/node-execute-block-wrong-error-thrown', why: "Item errors are the package's own classes (InvalidItemError, ...) thrown inside the item loop, where errorItem (nodes/shared/items.ts) turns each into a NodeOperationError with its item index, or an error item; the rule judges the class named at the throw, not what leaves execute()." },
 	{ rule: 'n8n-nodes-base/node-param-default-missing', why: 'INodeProperties makes `default` required, so tsc already checks it; the rule reports a default read from a constant (DEFAULT_RULE_SET.thresholds.review) as missing.' },
 	{ rule: 'n8n-nodes-base/node-param-default-wrong-for-limit', why: "It assumes `limit` is a list's page size (default 50); here it is a run's batch (1,000 held orders, 100 due deliveries), a report's top N (10) or a fraud rule's unit threshold, and a new default would change saved workflows (n8n saves no default values)." },

@@ -5,7 +5,7 @@
 # own PostgreSQL and Redis and stops them. redis-server comes from Debian (installed when missing and run as root).
 #
 # Extra arguments go to jest. JEST_JSON_OUT=<file> also writes jest's JSON report there (used by .ci/run).
-# LOAD_ORDERS_PER_CHANNEL (400) makes the burst smaller while developing. Logs in artifacts/queue/.
+# LOAD_SCALE (a fraction, e.g. 0.2) makes the burst smaller while developing. Logs in artifacts/queue/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
