@@ -16,7 +16,9 @@
  *    (models/finances-api-model/financesV0.json).
  * Assumed ⚠:
  *  - the first data row is the settlement summary (settlement-id … currency filled, the rest empty), then one row
- *    per amount (seen in public parsers and samples, not in Amazon's page);
+ *    per amount with settlement-id and currency filled and the three dates and total-amount empty (public parsers
+ *    and samples differ on whether amount rows repeat the dates; not in Amazon's page);
+ *  - two decimals for every currency (the sandbox's Amazon orders are all USD);
  *  - settlement-start-date / settlement-end-date / deposit-date written like posted-date-time;
  *  - amount-type/amount-description pairs: ItemPrice/Principal, ItemPrice/Shipping, ItemPrice/Tax,
  *    ItemPrice/ShippingTax, Promotion/Principal, ItemFees/Commission, ItemFees/RefundCommission,
