@@ -48,8 +48,8 @@
  * (closeSettlement), as Amazon closes them on its own schedule ⚠.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { SandboxBase, header, type Req, type Res, type SandboxOptions } from '../common';
-import { type SeedAddress, type SeedOrder, lineTotal, money, subtotal, total } from '../generator';
+import { header, type Req, type Res, type SandboxOptions } from '../common';
+import { type SeedOrder, lineTotal, money, subtotal, total } from '../generator';
 import {
 	AMAZON_FEE_TABLE,
 	SETTLEMENT_V2_REPORT_TYPE,
@@ -63,12 +63,11 @@ import {
 	renderSettlementV2,
 } from './amazon-settlement';
 import {
-	type ConfirmationFailure,
+	MarketplaceSandbox,
 	type DiscrepancyKind,
 	type JobTimes,
 	type JobTiming,
 	type PlantedDiscrepancy,
-	type RefundRecord,
 	fmtCents,
 	isoSec,
 	jobPhase,
@@ -283,9 +282,9 @@ interface Presigned {
 	contentType?: string;
 }
 
-export class AmazonSandbox extends SandboxBase {
+export class AmazonSandbox extends MarketplaceSandbox {
 	readonly name = 'amazon';
-	readonly orders = new Map<string, SeedOrder>();
+	protected readonly confirmationPath = /\/shipmentConfirmation$/;
 	readonly received = {
 		shipments: [] as Array<{ orderId: string; body: unknown; duplicate?: boolean }>,
 		listings: [] as Array<{ sellerId: string; sku: string; query: Record<string, string>; body: unknown }>,
@@ -300,13 +299,10 @@ export class AmazonSandbox extends SandboxBase {
 	readonly quantities = new Map<string, { quantity: number; via: 'patchListingsItem' | 'JSON_LISTINGS_FEED'; at: number; feedId?: string }>();
 	/** SKUs the listings feed refuses (as an unknown SKU) */
 	readonly invalidSkus = new Set<string>();
-	/** refunds Amazon accepted (one per adjusted item) */
-	readonly refunds: RefundRecord[] = [];
 	readonly returns: AmazonReturn[] = [];
 	/** money events (shipments and refunds) behind the settlement reports and the Finances API */
 	readonly events: AmazonMoneyEvent[] = [];
 	readonly settlements: AmazonSettlement[] = [];
-	readonly planted: PlantedDiscrepancy[] = [];
 	/** unscaled feed and report timing ⚠ (multiplied by timeScale) */
 	jobTiming: { feeds: JobTiming; reports: JobTiming } = { feeds: { queueMs: 30_000, processMs: 120_000 }, reports: { queueMs: 15_000, processMs: 45_000 } };
 	/** events newer than this (unscaled ms) are not yet in the Finances API ("the last 48 hours might not be included"); default 0 */
@@ -321,10 +317,8 @@ export class AmazonSandbox extends SandboxBase {
 	private readonly s3Secret = randomBytes(16);
 	private seq = 0;
 	private failFeedsLeft: Array<'FATAL' | 'CANCELLED'> = [];
-	private failRefundsLeft = 0;
 	private failRefundsHttp?: { status: number };
 	private readonly pendingPlants: PlantedDiscrepancy[] = [];
-	private readonly plantOpts = new Map<PlantedDiscrepancy, { rate?: number; deltaCents?: number }>();
 	constructor(
 		opts: SandboxOptions = {},
 		readonly creds = AMAZON_SANDBOX_CREDENTIALS,
@@ -350,12 +344,6 @@ export class AmazonSandbox extends SandboxBase {
 		}
 	}
 
-	/** Change an order now (e.g. to test cursors) */
-	touch(id: string, patch: Partial<SeedOrder> = {}): void {
-		this.bump();
-		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
-	}
 
 	// ---- controls (issue 20) -----------------------------------------------------------------------------
 	/** The buyer asks to cancel: every unshipped item shows cancellation.cancellationRequest; the seller decides */
@@ -381,16 +369,6 @@ export class AmazonSandbox extends SandboxBase {
 		o.status = 'paid';
 		this.touch(orderId);
 	}
-	/** ⚠ Amazon has no buyer address change after the order; the control exists so the OMS path can be tested */
-	changeAddress(orderId: string, patch: Partial<SeedAddress>): void {
-		const o = this.mustOrder(orderId);
-		o.shipTo = { ...o.shipTo, ...patch };
-		this.touch(orderId);
-	}
-	/** Fail the next shipment confirmation(s): 5xx (`status`), timeout, a 429 storm, a reset, or applied-but-lost */
-	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		this.inject({ kind, path: /\/shipmentConfirmation$/, method: 'POST', times, status });
-	}
 	/**
 	 * Fail the next `times` refunds: as an error result of their payment adjustment message (nothing refunded), or
 	 * with `http` as an HTTP error of createFeed for POST_PAYMENT_ADJUSTMENT_DATA (no feed created).
@@ -398,9 +376,9 @@ export class AmazonSandbox extends SandboxBase {
 	failRefunds(times = 1, opts: { http?: boolean; status?: number } = {}): void {
 		if (opts.http) {
 			this.failRefundsHttp = { status: opts.status ?? 500 };
-			this.failRefundsLeft = 0;
 			this.failRefundsHttpLeft = times;
-		} else this.failRefundsLeft = times;
+			super.failRefunds(0);
+		} else super.failRefunds(times);
 	}
 	private failRefundsHttpLeft = 0;
 	/** The next `times` feeds end FATAL (or CANCELLED) without applying anything */
@@ -527,11 +505,8 @@ export class AmazonSandbox extends SandboxBase {
 	 * payout_mismatch makes the next settlement's total-amount differ by `deltaCents` (default -1000).
 	 */
 	plantDiscrepancy(kind: DiscrepancyKind, opts: { orderId?: string; deltaCents?: number; rate?: number } = {}): PlantedDiscrepancy {
-		if (kind !== 'payout_mismatch' && !opts.orderId) throw new Error(`${kind} needs an orderId`);
-		const p: PlantedDiscrepancy = { kind, ...(opts.orderId ? { orderId: opts.orderId } : {}), applied: false };
-		this.planted.push(p);
+		const p = this.newPlant(kind, opts);
 		this.pendingPlants.push(p);
-		this.plantOpts.set(p, { rate: opts.rate, deltaCents: opts.deltaCents });
 		for (const e of this.events) if (!e.settlementId) this.applyPlants(e);
 		return p;
 	}
@@ -1080,10 +1055,7 @@ export class AmazonSandbox extends SandboxBase {
 		if (!orderId) return { code: '19001', description: 'AmazonOrderID is required.' };
 		const o = this.orders.get(orderId);
 		if (!o) return { code: '19002', description: `Order ${orderId} was not found.`, orderId };
-		if (this.failRefundsLeft > 0) {
-			this.failRefundsLeft--;
-			return { code: '19099', description: 'We are unable to process this adjustment now. Please resubmit. (staged)', orderId };
-		}
+		if (this.stagedRefundFailure() !== undefined) return { code: '19099', description: 'We are unable to process this adjustment now. Please resubmit. (staged)', orderId };
 		const adjusted = xmlAll(msg, 'AdjustedItem');
 		if (!adjusted.length) return { code: '19003', description: 'At least one AdjustedItem is required.', orderId };
 		const plan: Array<{ index: number; adjId?: string; reason: string; comps: Record<string, number> }> = [];
@@ -1422,11 +1394,6 @@ export class AmazonSandbox extends SandboxBase {
 	}
 
 	// ---- state ---------------------------------------------------------------------------------------------
-	private mustOrder(id: string): SeedOrder {
-		const o = this.orders.get(id);
-		if (!o) throw new Error(`no order ${id}`);
-		return o;
-	}
 	private itemStates(o: SeedOrder): Map<string, ItemState> {
 		let m = this.items.get(o.id);
 		if (!m) {

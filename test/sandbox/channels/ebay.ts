@@ -39,9 +39,9 @@
  *    retried refund safe. Cancellation: seller-created cancellations of paid, unshipped orders complete at once with
  *    a refund ⚠; buyer requests wait for approve/reject ⚠.
  */
-import { SandboxBase, basicAuth, header, type Req, type Res, type SandboxOptions } from '../common';
-import { type SeedAddress, type SeedOrder, lineTotal, money, subtotal, total } from '../generator';
-import { type ConfirmationFailure, type DiscrepancyKind, type PlantedDiscrepancy, type RefundRecord, fmtCents, splitCents, toCents } from './kit';
+import { basicAuth, header, type Req, type Res, type SandboxOptions } from '../common';
+import { type SeedOrder, lineTotal, money, subtotal, total } from '../generator';
+import { MarketplaceSandbox, type DiscrepancyKind, type PlantedDiscrepancy, fmtCents, splitCents, toCents } from './kit';
 
 export const EBAY_SANDBOX_CREDENTIALS = {
 	appId: 'SandboxA-omswms-SBX-0a1b2c3d4-5e6f7a8b',
@@ -164,9 +164,9 @@ export interface EbayPayout {
 	transactionsCents: number;
 }
 
-export class EbaySandbox extends SandboxBase {
+export class EbaySandbox extends MarketplaceSandbox {
 	readonly name = 'ebay';
-	readonly orders = new Map<string, SeedOrder>();
+	protected readonly confirmationPath = /\/shipping_fulfillment$/;
 	readonly skus = new Set<string>();
 	readonly received = {
 		fulfillments: [] as Array<{ orderId: string; fulfillmentId: string; body: unknown; duplicate?: boolean }>,
@@ -176,20 +176,15 @@ export class EbaySandbox extends SandboxBase {
 	};
 	/** the latest quantity per SKU and how it came */
 	readonly quantities = new Map<string, { quantity: number; via: 'bulkUpdatePriceQuantity' | 'createOrReplaceInventoryItem'; at: number }>();
-	readonly refunds: RefundRecord[] = [];
 	readonly returns: EbayReturn[] = [];
 	readonly cancellationRequests: EbayCancellation[] = [];
 	readonly transactions: EbayTransaction[] = [];
 	readonly payouts: EbayPayout[] = [];
-	readonly planted: PlantedDiscrepancy[] = [];
 	/** unscaled ms an issueRefund stays PENDING ⚠ */
 	refundProcessingMs = 60_000;
 	private readonly state = new Map<string, OrderState>();
 	private readonly revisions = new Map<string, number>();
-	private readonly plantOpts = new Map<PlantedDiscrepancy, { rate?: number; deltaCents?: number }>();
 	private seq = 0;
-	private failRefundsLeft = 0;
-	private failRefundsStatus = 500;
 	constructor(
 		opts: SandboxOptions = {},
 		readonly creds = EBAY_SANDBOX_CREDENTIALS,
@@ -221,11 +216,6 @@ export class EbaySandbox extends SandboxBase {
 		for (const s of skus) this.skus.add(s);
 	}
 
-	touch(id: string, patch: Partial<SeedOrder> = {}): void {
-		this.bump();
-		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
-	}
 
 	// ---- controls (issue 20) -----------------------------------------------------------------------------
 	/** The buyer asks to cancel: a Post-Order cancellation waiting for the seller (approve or reject) */
@@ -255,20 +245,6 @@ export class EbaySandbox extends SandboxBase {
 		this.st(o).paidAt = this.now();
 		this.recordSale(o, this.now());
 		this.touch(orderId);
-	}
-	/** ⚠ eBay buyers cannot change the address after checkout through the API; for testing the OMS path */
-	changeAddress(orderId: string, patch: Partial<SeedAddress>): void {
-		const o = this.mustOrder(orderId);
-		o.shipTo = { ...o.shipTo, ...patch };
-		this.touch(orderId);
-	}
-	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		this.inject({ kind, path: /\/shipping_fulfillment$/, method: 'POST', times, status });
-	}
-	/** The next `times` refund calls (issueRefund, return issue_refund) answer `status` (default 500) and refund nothing */
-	failRefunds(times = 1, opts: { status?: number } = {}): void {
-		this.failRefundsLeft = times;
-		this.failRefundsStatus = opts.status ?? 500;
 	}
 	/** Every PENDING issueRefund becomes REFUNDED now */
 	completeRefunds(): void {
@@ -353,10 +329,7 @@ export class EbaySandbox extends SandboxBase {
 	}
 	/** Plant a discrepancy (kit.ts): over_fee and missing_settlement on the order's SALE, double_refund on its next or latest unpaid REFUND */
 	plantDiscrepancy(kind: DiscrepancyKind, opts: { orderId?: string; deltaCents?: number; rate?: number } = {}): PlantedDiscrepancy {
-		if (kind !== 'payout_mismatch' && !opts.orderId) throw new Error(`${kind} needs an orderId`);
-		const p: PlantedDiscrepancy = { kind, ...(opts.orderId ? { orderId: opts.orderId } : {}), applied: false };
-		this.planted.push(p);
-		this.plantOpts.set(p, { rate: opts.rate, deltaCents: opts.deltaCents });
+		const p = this.newPlant(kind, opts);
 		for (const t of this.transactions) if (!t.payoutId) this.applyPlants(t);
 		return p;
 	}
@@ -728,10 +701,8 @@ export class EbaySandbox extends SandboxBase {
 			}
 			if (already + plan.reduce((s, p) => s + p.cents, 0) > gross) return this.err(400, 34915, 'The refund amount exceeds order amount.');
 		}
-		if (this.failRefundsLeft > 0) {
-			this.failRefundsLeft--;
-			return this.err(this.failRefundsStatus, 34900, 'There was a problem with an eBay internal system or process. (staged)');
-		}
+		const staged = this.stagedRefundFailure();
+		if (staged !== undefined) return this.err(staged, 34900, 'There was a problem with an eBay internal system or process. (staged)');
 		const refundId = String(5_200_000_000 + ++this.seq);
 		for (const p of plan) {
 			const key = p.lineItemId ?? '';
@@ -901,10 +872,8 @@ export class EbaySandbox extends SandboxBase {
 		if (parts.some((p) => (p.type === 'RESTOCKING_FEE' ? p.cents > 0 : p.cents < 0))) return this.poErr(400, 1708, 'Only RESTOCKING_FEE is negative');
 		if (parts.reduce((s, p) => s + p.cents, 0) !== totalCents) return this.poErr(400, 1709, 'The itemized amounts must add up to totalAmount');
 		if (totalCents <= 0 || totalCents > r.estimatedRefundCents) return this.poErr(400, 1709, `totalAmount must be more than 0 and at most the ${fmtCents(r.estimatedRefundCents)} this return can refund`);
-		if (this.failRefundsLeft > 0) {
-			this.failRefundsLeft--;
-			return this.poErr(this.failRefundsStatus, 1000, 'Internal error; please try again (staged)');
-		}
+		const staged = this.stagedRefundFailure();
+		if (staged !== undefined) return this.poErr(staged, 1000, 'Internal error; please try again (staged)');
 		const o = this.mustOrder(r.orderId);
 		const st = this.st(o);
 		st.refundedCents.set(r.lineItemId, (st.refundedCents.get(r.lineItemId) ?? 0) + totalCents);
@@ -1126,11 +1095,6 @@ export class EbaySandbox extends SandboxBase {
 	}
 
 	// ---- state -----------------------------------------------------------------------------------------------------
-	private mustOrder(id: string): SeedOrder {
-		const o = this.orders.get(id);
-		if (!o) throw new Error(`no order ${id}`);
-		return o;
-	}
 	private mustReturn(id: string): EbayReturn {
 		const r = this.returns.find((x) => x.returnId === id);
 		if (!r) throw new Error(`no return ${id}`);

@@ -4,7 +4,8 @@
  * clock, multipart and XML reading, flat-file writing, and the records a test counts (refunds, planted
  * discrepancies).
  */
-import type { Req } from '../common';
+import { SandboxBase, type Req } from '../common';
+import type { SeedAddress, SeedOrder } from '../generator';
 
 // ---- money ----------------------------------------------------------------------------------------------
 export const toCents = (n: number): number => Math.round(n * 100);
@@ -181,3 +182,60 @@ export interface PlantedDiscrepancy {
 
 /** The confirmation failures every marketplace sandbox can stage (issue 20) */
 export type ConfirmationFailure = 'error' | 'timeout' | 'throttle' | 'lost' | 'reset';
+
+/**
+ * What the Amazon, eBay and Walmart sandboxes share after intake: their orders, the changes a test makes to one
+ * (touch, changeAddress), staged confirmation and refund failures, accepted refunds and planted discrepancies.
+ */
+export abstract class MarketplaceSandbox extends SandboxBase {
+	readonly orders = new Map<string, SeedOrder>();
+	/** refunds the channel accepted */
+	readonly refunds: RefundRecord[] = [];
+	readonly planted: PlantedDiscrepancy[] = [];
+	protected readonly plantOpts = new Map<PlantedDiscrepancy, { rate?: number; deltaCents?: number }>();
+	/** the path of the shipment confirmation call */
+	protected abstract readonly confirmationPath: RegExp;
+	private refundFailures = 0;
+	private refundFailureStatus = 500;
+
+	/** Change an order now (e.g. to test cursors) */
+	touch(id: string, patch: Partial<SeedOrder> = {}): void {
+		this.bump();
+		const o = this.orders.get(id);
+		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
+	}
+	/** ⚠ none of these channels lets a buyer change the ship-to through its API after the order; for testing the OMS path */
+	changeAddress(orderId: string, patch: Partial<SeedAddress>): void {
+		const o = this.mustOrder(orderId);
+		o.shipTo = { ...o.shipTo, ...patch };
+		this.touch(orderId);
+	}
+	/** Fail the next shipment confirmation(s): 5xx (`status`), timeout, a 429 storm, a reset, or applied-but-lost */
+	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
+		this.inject({ kind, path: this.confirmationPath, method: 'POST', times, status });
+	}
+	/** The next `times` refund calls answer `status` (default 500) and refund nothing */
+	failRefunds(times = 1, opts: { status?: number } = {}): void {
+		this.refundFailures = times;
+		this.refundFailureStatus = opts.status ?? 500;
+	}
+	/** Takes one staged refund failure: its status, or undefined when none is staged */
+	protected stagedRefundFailure(): number | undefined {
+		if (this.refundFailures <= 0) return undefined;
+		this.refundFailures--;
+		return this.refundFailureStatus;
+	}
+	protected mustOrder(id: string): SeedOrder {
+		const o = this.orders.get(id);
+		if (!o) throw new Error(`no order ${id}`);
+		return o;
+	}
+	/** A new planted discrepancy (over_fee, missing_settlement and double_refund need the order) */
+	protected newPlant(kind: DiscrepancyKind, opts: { orderId?: string; deltaCents?: number; rate?: number }): PlantedDiscrepancy {
+		if (kind !== 'payout_mismatch' && !opts.orderId) throw new Error(`${kind} needs an orderId`);
+		const p: PlantedDiscrepancy = { kind, ...(opts.orderId ? { orderId: opts.orderId } : {}), applied: false };
+		this.planted.push(p);
+		this.plantOpts.set(p, { rate: opts.rate, deltaCents: opts.deltaCents });
+		return p;
+	}
+}

@@ -43,9 +43,9 @@
  *    the CSV quoting, report dates as MMDDYYYY and the fee table (15% commission on price and shipping) are ⚠.
  */
 import { randomBytes } from 'node:crypto';
-import { SandboxBase, basicAuth, header, type Req, type Res, type SandboxOptions } from '../common';
-import { type SeedAddress, type SeedOrder, money } from '../generator';
-import { type ConfirmationFailure, type DiscrepancyKind, type JobTimes, type JobTiming, type PlantedDiscrepancy, type RefundRecord, csv, fmtCents, jobPhase, mmddyyyy, multipartParts, scheduleJob, toCents } from './kit';
+import { basicAuth, header, type Req, type Res, type SandboxOptions } from '../common';
+import { type SeedOrder, money } from '../generator';
+import { MarketplaceSandbox, type DiscrepancyKind, type JobTimes, type JobTiming, type PlantedDiscrepancy, csv, fmtCents, jobPhase, mmddyyyy, multipartParts, scheduleJob, toCents } from './kit';
 
 export const WALMART_SANDBOX_CREDENTIALS = {
 	clientId: 'walmart-sandbox-client-0001',
@@ -188,9 +188,9 @@ export interface WalmartSettlement {
 	eventKeys: string[];
 }
 
-export class WalmartSandbox extends SandboxBase {
+export class WalmartSandbox extends MarketplaceSandbox {
 	readonly name = 'walmart';
-	readonly orders = new Map<string, SeedOrder>();
+	protected readonly confirmationPath = /^\/v3\/orders\/[^/]+\/shipping$/;
 	/** line statuses by purchaseOrderId and lineNumber */
 	readonly lineState = new Map<string, Map<string, LineState>>();
 	readonly received = {
@@ -207,21 +207,16 @@ export class WalmartSandbox extends SandboxBase {
 	readonly quantities = new Map<string, { quantity: number; via: 'updateInventory' | 'inventoryFeed'; at: number; feedId?: string }>();
 	/** SKUs the inventory feed refuses (DATA_ERROR) */
 	readonly invalidSkus = new Set<string>();
-	readonly refunds: RefundRecord[] = [];
 	readonly returns: WalmartReturn[] = [];
 	readonly settlements: WalmartSettlement[] = [];
 	readonly events: ReconEvent[] = [];
-	readonly planted: PlantedDiscrepancy[] = [];
 	/** unscaled feed timing ⚠ */
 	jobTiming: JobTiming = { queueMs: 60_000, processMs: 300_000 };
 	private readonly feeds: WalmartFeed[] = [];
 	private readonly lanes = new Map<string, number>();
 	private readonly released = new Map<string, number>();
 	private unackHours?: number;
-	private readonly plantOpts = new Map<PlantedDiscrepancy, { rate?: number; deltaCents?: number }>();
 	private seq = 0;
-	private failRefundsLeft = 0;
-	private failRefundsStatus = 500;
 	constructor(
 		opts: SandboxOptions = {},
 		readonly creds = WALMART_SANDBOX_CREDENTIALS,
@@ -248,11 +243,6 @@ export class WalmartSandbox extends SandboxBase {
 		}
 	}
 
-	touch(id: string, patch: Partial<SeedOrder> = {}): void {
-		this.bump();
-		const o = this.orders.get(id);
-		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
-	}
 
 	// ---- controls (issue 20) -----------------------------------------------------------------------------
 	/** The customer asks to cancel: the lines (default all unshipped) show intentToCancel; shipping them needs intentToCancelOverride */
@@ -272,24 +262,9 @@ export class WalmartSandbox extends SandboxBase {
 	markPaid(po: string): never {
 		throw new Error(`Walmart releases orders only after payment: ${po} cannot be marked paid later`);
 	}
-	/** ⚠ for testing the OMS path: Walmart does not change a released order's address through the API */
-	changeAddress(po: string, patch: Partial<SeedAddress>): void {
-		const o = this.orders.get(po);
-		if (!o) throw new Error(`no order ${po}`);
-		o.shipTo = { ...o.shipTo, ...patch };
-		this.touch(po);
-	}
-	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		this.inject({ kind, path: /^\/v3\/orders\/[^/]+\/shipping$/, method: 'POST', times, status });
-	}
 	/** ⚠ Lines still Created (never acknowledged) `afterHours` (scaled) after their release are cancelled by Walmart */
 	autoCancelUnacknowledged(opts: { afterHours?: number } | false = {}): void {
 		this.unackHours = opts === false ? undefined : (opts.afterHours ?? 4);
-	}
-	/** The next `times` refund calls (order lines or return) answer `status` (default 500) and refund nothing */
-	failRefunds(times = 1, opts: { status?: number } = {}): void {
-		this.failRefundsLeft = times;
-		this.failRefundsStatus = opts.status ?? 500;
 	}
 	/** Finish every queued or processing feed now */
 	completeJobs(): void {
@@ -358,10 +333,7 @@ export class WalmartSandbox extends SandboxBase {
 	}
 	/** Plant a discrepancy (kit.ts): over_fee and missing_settlement on the order's sales, double_refund on its next or unsettled refund */
 	plantDiscrepancy(kind: DiscrepancyKind, opts: { orderId?: string; deltaCents?: number; rate?: number } = {}): PlantedDiscrepancy {
-		if (kind !== 'payout_mismatch' && !opts.orderId) throw new Error(`${kind} needs an orderId`);
-		const p: PlantedDiscrepancy = { kind, ...(opts.orderId ? { orderId: opts.orderId } : {}), applied: false };
-		this.planted.push(p);
-		this.plantOpts.set(p, { rate: opts.rate, deltaCents: opts.deltaCents });
+		const p = this.newPlant(kind, opts);
 		for (const e of this.events) if (!e.reportDate) this.applyPlants(e);
 		return p;
 	}
@@ -694,10 +666,8 @@ export class WalmartSandbox extends SandboxBase {
 			if (cents > left) return bad(`line ${String(l.lineNumber)}: ${fmtCents(cents)} is more than the ${fmtCents(left)} left to refund`);
 			plan.push({ unit, st, cents, refund: { refundId: '', refundComments: refund.refundComments ?? '', refundCharges: { refundCharge: charges } }, reason: charges[0].refundReason as string });
 		}
-		if (this.failRefundsLeft > 0) {
-			this.failRefundsLeft--;
-			return this.err(this.failRefundsStatus, 'SYSTEM_ERROR.GMP_ORDER_API', 'System error; please retry (staged)');
-		}
+		const staged = this.stagedRefundFailure();
+		if (staged !== undefined) return this.err(staged, 'SYSTEM_ERROR.GMP_ORDER_API', 'System error; please retry (staged)');
 		this.received.orderRefunds.push({ purchaseOrderId: po, body: req.body });
 		const refundId = String(8_000_000_000 + ++this.seq);
 		for (const p of plan) {
@@ -728,10 +698,8 @@ export class WalmartSandbox extends SandboxBase {
 			if (!Number.isFinite(qty) || qty <= 0 || line.refundedQty + qty > line.quantity) return bad(`returnOrderLineNumber ${n}: ${qty} units is more than the ${line.quantity - line.refundedQty} returned and not yet refunded`);
 			plan.push({ line, qty });
 		}
-		if (this.failRefundsLeft > 0) {
-			this.failRefundsLeft--;
-			return this.err(this.failRefundsStatus, 'SYSTEM_ERROR.GMP_RETURNS_API', 'System error; please retry (staged)');
-		}
+		const staged = this.stagedRefundFailure();
+		if (staged !== undefined) return this.err(staged, 'SYSTEM_ERROR.GMP_RETURNS_API', 'System error; please retry (staged)');
 		const o = this.orders.get(r.purchaseOrderId) as SeedOrder;
 		const units = this.unitLines(o);
 		const states = this.lineState.get(o.id) as Map<string, LineState>;
