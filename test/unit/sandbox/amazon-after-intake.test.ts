@@ -163,6 +163,11 @@ describe('Feeds API 2021-06-30', () => {
 		expect(feed.processingStatus).toBe('FATAL');
 		expect(JSON.parse(report).summary.messagesAccepted).toBe(0);
 		expect(sb.quantities.has('FATAL-1')).toBe(false);
+		// more than the schema's 25,000 messages in one feed
+		const many = Array.from({ length: 25_001 }, (_, i) => ({ messageId: i + 1, sku: `MANY-${i}`, operationType: 'DELETE' }));
+		const big = await feedResult(await submitFeed('JSON_LISTINGS_FEED', 'application/json', JSON.stringify({ header: { sellerId: AMAZON_SANDBOX_CREDENTIALS.sellerId, version: '2.0' }, messages: many })));
+		expect(big.feed.processingStatus).toBe('FATAL');
+		expect(JSON.parse(big.report).issues[0].message).toMatch(/25,000/);
 	});
 });
 
