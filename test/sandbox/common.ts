@@ -30,7 +30,8 @@ export interface RecordedCall {
 	op?: string;
 }
 
-export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset';
+/** lost: the call is applied (its effects stay) but the answer never arrives: the socket is closed instead */
+export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset' | 'lost';
 export interface Fault {
 	kind: FaultKind;
 	/** Only calls whose path matches (substring or RegExp) */
@@ -298,6 +299,12 @@ export abstract class SandboxBase {
 				res = { status: 200, headers: { 'content-type': 'application/json' }, text: '{"orders": [{"id": "trunc' };
 			} else if (fault.kind === 'throttle') {
 				res = this.throttleResponse(this.opOf(req));
+			} else if (fault.kind === 'lost') {
+				await this.safeRoute(req);
+				rec.status = -3;
+				rec.op = this.opOf(req);
+				rq.socket.destroy();
+				return;
 			} else {
 				res = await this.safeRoute(req);
 			}
