@@ -30,7 +30,7 @@ export interface RecordedCall {
 	op?: string;
 }
 
-export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset';
+export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset' | 'timeout_after_commit' | 'reset_after_commit';
 export interface Fault {
 	kind: FaultKind;
 	/** Only calls whose path matches (substring or RegExp) */
@@ -289,6 +289,13 @@ export abstract class SandboxBase {
 			if (fault.kind === 'reset') {
 				rec.status = -2;
 				rq.socket.destroy();
+				return;
+			}
+			if (fault.kind === 'timeout_after_commit' || fault.kind === 'reset_after_commit') {
+				// the call is applied, then its answer is lost: never answered, or the connection dropped
+				rec.status = (await this.safeRoute(req)).status;
+				rec.op = this.opOf(req);
+				if (fault.kind === 'reset_after_commit') rq.socket.destroy();
 				return;
 			}
 			if (fault.kind === 'slow') await (fault.hold ? fault.hold() : new Promise((r) => setTimeout(r, fault.delayMs ?? 200)));
