@@ -108,13 +108,33 @@ export class ShopifyPaymentsLedger {
 	/** Days from a transaction's day to its payout ⚠ */
 	payoutDelayDays = 2;
 
-	constructor(private readonly events: () => MoneyEvent[]) {}
+	private cache: { key: string; all: BalanceTx[] } | null = null;
+
+	/** `revision` changes whenever the events may have (so the sorted list is built once per change) */
+	constructor(
+		private readonly events: () => MoneyEvent[],
+		private readonly revision: () => string = () => String(Math.random()),
+	) {}
 
 	/** Every balance transaction processed by `now`, oldest first (ties by id) */
 	transactions(now: number): BalanceTx[] {
+		const plantKey = `${[...this.plants.overFee].join(';')}|${[...this.plants.missingSettlement].join(';')}|${this.payoutDelayDays}|${this.fees === defaultFee}`;
+		const key = `${this.revision()}|${plantKey}`;
+		if (this.cache?.key !== key) this.cache = { key, all: this.build() };
+		const all = this.cache.all;
+		let lo = 0;
+		let hi = all.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (Date.parse(all[mid].at) <= now) lo = mid + 1;
+			else hi = mid;
+		}
+		return all.slice(0, lo);
+	}
+
+	private build(): BalanceTx[] {
 		const out: BalanceTx[] = [];
 		for (const e of this.events()) {
-			if (Date.parse(e.at) > now) continue;
 			if (e.kind === 'charge' && e.orderId && this.plants.missingSettlement.has(e.orderId)) continue;
 			const type = e.kind === 'charge' ? 'CHARGE' : e.kind === 'refund' ? 'REFUND' : 'ADJUSTMENT';
 			const fee = e.kind === 'charge' ? feeFor(e.amountMinor, this.fees(e.currency)) + (e.orderId ? (this.plants.overFee.get(e.orderId) ?? 0) : 0) : 0;

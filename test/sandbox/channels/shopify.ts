@@ -244,7 +244,10 @@ export class ShopifySandbox extends SandboxBase {
 		CATALOG.forEach((c, i) => this.inventory.set(`gid://shopify/InventoryItem/${44000000 + i}`, 10));
 		const limits = this.limitFor('graphql');
 		if (limits) this.costBucket = new TokenBucket({ ratePerSec: limits.ratePerSec / this.timeScale, burst: limits.burst, margin: 0, clock: this.clock });
-		this.payments = new ShopifyPaymentsLedger(() => this.moneyEvents());
+		this.payments = new ShopifyPaymentsLedger(
+			() => this.moneyEvents(),
+			() => `${this.version}|${this.adjustments.length}`,
+		);
 	}
 
 	protected limits() {
