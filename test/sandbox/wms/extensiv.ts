@@ -47,6 +47,46 @@ const REL = 'http://api.3plCentral.com/rels/orders/order';
 const RECEIVER_REL = 'http://api.3plCentral.com/rels/inventory/receiver';
 const RECEIVER_STATUS: Record<ReturnStage, number> = { awaiting: 0, arrived: 0, processing: 0, completed: 1, cancelled: 2 };
 
+/** The checks an order and a receiver share: referenceNum, customer, facility, and items with a SKU and a quantity */
+function checkDocument(b: Record<string, unknown>, itemsKey: 'orderItems' | 'receiveItems', what: string): { ref: string | null; items: Array<Record<string, unknown>>; problems: string[] } {
+	const ref = s(b.referenceNum);
+	const items = arr(b[itemsKey]).map(obj);
+	const problems: string[] = [];
+	if (!ref) problems.push('referenceNum is required');
+	if (obj(b.customerIdentifier).id == null && !s(obj(b.customerIdentifier).name)) problems.push('customerIdentifier is required');
+	if (obj(b.facilityIdentifier).id == null && !s(obj(b.facilityIdentifier).name)) problems.push('facilityIdentifier is required');
+	if (!items.length) problems.push(`${itemsKey} must not be empty`);
+	for (const i of items) if (!s(obj(i.itemIdentifier).sku) || !(Number(i.qty) > 0)) problems.push(`each ${what} needs itemIdentifier.sku and qty > 0`);
+	return { ref, items, problems };
+}
+
+/**
+ * The RQL clauses the sandbox understands (referenceNum==, readOnly.lastModifiedDate=ge=|gt=, and `more`), applied in
+ * turn; the list comes back sorted by last change, or the first clause it does not understand
+ */
+function rqlFilter<T extends { id: number; reference: string; updatedAt: number }>(list: T[], clauses: string[], more?: (clause: string, list: T[]) => T[] | null): T[] | string {
+	const unquote = (v: string) => v.replace(/^["']|["']$/g, '');
+	for (const clause of clauses) {
+		let m = /^referenceNum==(.+)$/.exec(clause);
+		if (m) {
+			const ref = unquote(m[1]);
+			list = list.filter((x) => x.reference === ref);
+			continue;
+		}
+		m = /^readOnly\.lastModifiedDate=(ge|gt)=(.+)$/.exec(clause);
+		if (m) {
+			const since = Date.parse(unquote(m[2]));
+			const ge = m[1] === 'ge';
+			list = list.filter((x) => (ge ? x.updatedAt >= since : x.updatedAt > since));
+			continue;
+		}
+		const other = more?.(clause, list);
+		if (!other) return clause;
+		list = other;
+	}
+	return [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
+}
+
 export class ExtensivSandbox {
 	private readonly tokens = new Map<string, number>();
 	private readonly limiter: WindowCounter | null;
@@ -116,14 +156,7 @@ export class ExtensivSandbox {
 
 	private create(req: SbRequest): SbResponse {
 		const b = obj(req.body);
-		const ref = s(b.referenceNum);
-		const items = arr(b.orderItems).map(obj);
-		const problems: string[] = [];
-		if (!ref) problems.push('referenceNum is required');
-		if (obj(b.customerIdentifier).id == null && !s(obj(b.customerIdentifier).name)) problems.push('customerIdentifier is required');
-		if (obj(b.facilityIdentifier).id == null && !s(obj(b.facilityIdentifier).name)) problems.push('facilityIdentifier is required');
-		if (!items.length) problems.push('orderItems must not be empty');
-		for (const i of items) if (!s(obj(i.itemIdentifier).sku) || !(Number(i.qty) > 0)) problems.push('each order item needs itemIdentifier.sku and qty > 0');
+		const { ref, items, problems } = checkDocument(b, 'orderItems', 'order item');
 		if (problems.length) return json(400, { ErrorCode: 'InvalidModel', Message: problems.join('; ') });
 		if (this.opts.rejectDuplicates && this.world.find('extensiv', ref as string).length) {
 			return json(400, { ErrorCode: 'DuplicateReferenceNum', Message: `Reference number ${ref} already exists for this customer` });
@@ -154,14 +187,7 @@ export class ExtensivSandbox {
 	// ---- returns through receivers ⚠ ------------------------------------------------------------------------
 	private createReceiver(req: SbRequest): SbResponse {
 		const b = obj(req.body);
-		const ref = s(b.referenceNum);
-		const items = arr(b.receiveItems).map(obj);
-		const problems: string[] = [];
-		if (!ref) problems.push('referenceNum is required');
-		if (obj(b.customerIdentifier).id == null && !s(obj(b.customerIdentifier).name)) problems.push('customerIdentifier is required');
-		if (obj(b.facilityIdentifier).id == null && !s(obj(b.facilityIdentifier).name)) problems.push('facilityIdentifier is required');
-		if (!items.length) problems.push('receiveItems must not be empty');
-		for (const i of items) if (!s(obj(i.itemIdentifier).sku) || !(Number(i.qty) > 0)) problems.push('each receive item needs itemIdentifier.sku and qty > 0');
+		const { ref, items, problems } = checkDocument(b, 'receiveItems', 'receive item');
 		if (problems.length) return json(400, { ErrorCode: 'InvalidModel', Message: problems.join('; ') });
 		if (this.opts.rejectDuplicates && this.world.findReturn('extensiv', ref as string)) return json(400, { ErrorCode: 'DuplicateReferenceNum', Message: `Reference number ${ref} already exists for this customer` });
 		const order = s(b.poNum) ? this.world.find('extensiv', s(b.poNum) as string)[0] : undefined;
@@ -178,28 +204,12 @@ export class ExtensivSandbox {
 	}
 
 	private listReceivers(req: SbRequest): SbResponse {
-		let list = this.world.returnsOf('extensiv');
-		for (const clause of (req.query.rql ?? '').split(';').filter(Boolean)) {
-			let m = /^referenceNum==(.+)$/.exec(clause);
-			if (m) {
-				const ref = m[1].replace(/^["']|["']$/g, '');
-				list = list.filter((r) => r.reference === ref);
-				continue;
-			}
-			m = /^readOnly\.lastModifiedDate=(ge|gt)=(.+)$/.exec(clause);
-			if (m) {
-				const since = Date.parse(m[2].replace(/^["']|["']$/g, ''));
-				list = list.filter((r) => (m![1] === 'ge' ? r.updatedAt >= since : r.updatedAt > since));
-				continue;
-			}
-			m = /^readOnly\.status==(\d)$/.exec(clause);
-			if (m) {
-				list = list.filter((r) => String(RECEIVER_STATUS[r.stage]) === m![1]);
-				continue;
-			}
-			return json(400, { ErrorCode: 'InvalidRql', Message: `Unsupported rql clause: ${clause}` });
-		}
-		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
+		const filtered = rqlFilter(this.world.returnsOf('extensiv'), (req.query.rql ?? '').split(';').filter(Boolean), (clause, list) => {
+			const m = /^readOnly\.status==(\d)$/.exec(clause);
+			return m ? list.filter((r) => String(RECEIVER_STATUS[r.stage]) === m[1]) : null;
+		});
+		if (typeof filtered === 'string') return json(400, { ErrorCode: 'InvalidRql', Message: `Unsupported rql clause: ${filtered}` });
+		const list = filtered;
 		const size = Math.max(1, Math.min(1000, Number(req.query.pgsiz ?? 100)));
 		const pg = Math.max(1, Number(req.query.pgnum ?? 1));
 		return json(200, { totalResults: list.length, _embedded: { [RECEIVER_REL]: list.slice((pg - 1) * size, pg * size).map((r) => this.receiverView(r)) } });
@@ -232,23 +242,9 @@ export class ExtensivSandbox {
 	private list(req: SbRequest): SbResponse {
 		const clauses = (req.query.rql ?? '').split(';').filter(Boolean);
 		const refClause = clauses.map((c) => /^referenceNum==(.+)$/.exec(c)).find(Boolean);
-		let list = refClause ? this.world.find('extensiv', refClause[1].replace(/^["']|["']$/g, '')) : this.world.list('extensiv');
-		for (const clause of clauses) {
-			let m = /^referenceNum==(.+)$/.exec(clause);
-			if (m) {
-				const ref = m[1].replace(/^["']|["']$/g, '');
-				list = list.filter((o) => o.reference === ref);
-				continue;
-			}
-			m = /^readOnly\.lastModifiedDate=(ge|gt)=(.+)$/.exec(clause);
-			if (m) {
-				const since = Date.parse(m[2].replace(/^["']|["']$/g, ''));
-				list = list.filter((o) => (m![1] === 'ge' ? o.updatedAt >= since : o.updatedAt > since));
-				continue;
-			}
-			return json(400, { ErrorCode: 'InvalidRql', Message: `Unsupported rql clause: ${clause}` });
-		}
-		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
+		const filtered = rqlFilter(refClause ? this.world.find('extensiv', refClause[1].replace(/^["']|["']$/g, '')) : this.world.list('extensiv'), clauses);
+		if (typeof filtered === 'string') return json(400, { ErrorCode: 'InvalidRql', Message: `Unsupported rql clause: ${filtered}` });
+		const list = filtered;
 		const size = Math.max(1, Math.min(1000, Number(req.query.pgsiz ?? 100)));
 		const pg = Math.max(1, Number(req.query.pgnum ?? 1));
 		const detail = /all|packages/i.test(req.query.detail ?? '');

@@ -20,6 +20,15 @@ export interface GenericSandboxOptions {
 	apiKey: string;
 }
 
+/** The checks an order and a return share: an external_id, and items with a SKU and a quantity */
+function checkDocument(b: Record<string, unknown>): { ref: string; items: Array<Record<string, unknown>>; invalid: null } | { ref: null; items: never[]; invalid: SbResponse } {
+	const ref = s(b.external_id) ?? s(b.reference);
+	const items = arr(b.items).map(obj);
+	if (!ref) return { ref: null, items: [], invalid: json(400, { error: 'validation', message: 'external_id is required' }) };
+	if (!items.length || items.some((i) => !s(i.sku) || !(Number(i.quantity) > 0))) return { ref: null, items: [], invalid: json(400, { error: 'validation', message: 'items need sku and quantity > 0' }) };
+	return { ref, items, invalid: null };
+}
+
 export class GenericSandbox {
 	constructor(
 		private readonly world: World,
@@ -80,10 +89,8 @@ export class GenericSandbox {
 
 	private create(req: SbRequest): SbResponse {
 		const b = obj(req.body);
-		const ref = s(b.external_id) ?? s(b.reference);
-		const items = arr(b.items).map(obj);
-		if (!ref) return json(400, { error: 'validation', message: 'external_id is required' });
-		if (!items.length || items.some((i) => !s(i.sku) || !(Number(i.quantity) > 0))) return json(400, { error: 'validation', message: 'items need sku and quantity > 0' });
+		const { ref, items, invalid } = checkDocument(b);
+		if (invalid) return invalid;
 		const existing = this.world.find('generic', ref)[0];
 		if (existing) return json(409, { error: 'duplicate', message: `order ${ref} exists`, id: String(existing.id) });
 		const o = this.world.create('generic', {
@@ -99,10 +106,8 @@ export class GenericSandbox {
 
 	private createReturn(req: SbRequest): SbResponse {
 		const b = obj(req.body);
-		const ref = s(b.external_id) ?? s(b.reference);
-		const items = arr(b.items).map(obj);
-		if (!ref) return json(400, { error: 'validation', message: 'external_id is required' });
-		if (!items.length || items.some((i) => !s(i.sku) || !(Number(i.quantity) > 0))) return json(400, { error: 'validation', message: 'items need sku and quantity > 0' });
+		const { ref, items, invalid } = checkDocument(b);
+		if (invalid) return invalid;
 		const bad = items.find((i) => i.disposition != null && !['restock', 'quarantine', 'dispose', 'default'].includes(String(i.disposition)));
 		if (bad) return json(400, { error: 'validation', message: `disposition ${bad.disposition} is not one of restock, quarantine, dispose, default` });
 		const existing = this.world.findReturn('generic', ref);

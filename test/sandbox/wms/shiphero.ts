@@ -47,6 +47,25 @@ interface Token {
 	expiresAt: number;
 }
 
+/** A page of a data(first, after) connection with arrayconnection cursors; costs one credit a node plus one */
+function connection<T>(key: string, list: T[], vars: Record<string, unknown>, node: (x: T) => unknown): { key: string; value: unknown; cost: number } {
+	const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
+	const after = s(vars.after);
+	const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
+	const page = list.slice(start, start + first);
+	const end = start + page.length;
+	return {
+		key,
+		cost: page.length + 1,
+		value: {
+			data: {
+				pageInfo: { hasNextPage: end < list.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
+				edges: page.map((x, i) => ({ cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'), node: node(x) })),
+			},
+		},
+	};
+}
+
 export class ShipHeroSandbox {
 	private readonly tokens = new Map<string, Token>();
 	private readonly refresh = new Map<string, string>();
@@ -253,21 +272,7 @@ export class ShipHeroSandbox {
 		if (s(vars.date_from)) list = list.filter((r) => r.createdAt >= Date.parse(s(vars.date_from) as string));
 		if (s(vars.date_to)) list = list.filter((r) => r.createdAt <= Date.parse(s(vars.date_to) as string));
 		list = [...list].sort((a, b) => a.id - b.id);
-		const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
-		const after = s(vars.after);
-		const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
-		const page = list.slice(start, start + first);
-		const end = start + page.length;
-		return {
-			key: 'returns',
-			cost: page.length + 1,
-			value: {
-				data: {
-					pageInfo: { hasNextPage: end < list.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
-					edges: page.map((r, i) => ({ cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'), node: this.returnView(r) })),
-				},
-			},
-		};
+		return connection('returns', list, vars, (r) => this.returnView(r));
 	}
 
 	returnView(r: SbReturn): Record<string, unknown> {
@@ -318,21 +323,7 @@ export class ShipHeroSandbox {
 		const from = s(vars.updated_from);
 		if (from) list = list.filter((o) => o.updatedAt >= Date.parse(from));
 		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
-		const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
-		const after = s(vars.after);
-		const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
-		const page = list.slice(start, start + first);
-		const end = start + page.length;
-		return {
-			key: 'orders',
-			cost: page.length + 1,
-			value: {
-				data: {
-					pageInfo: { hasNextPage: end < list.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
-					edges: page.map((o, i) => ({ cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'), node: this.view(o) })),
-				},
-			},
-		};
+		return connection('orders', list, vars, (o) => this.view(o));
 	}
 
 	private order(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {

@@ -33,6 +33,17 @@ export async function receiver(status = 200): Promise<{ url: string; got: Receiv
 	};
 }
 
+/** Picks seed orders so that each test gets ones no other test has touched */
+export function picker<T extends { id: string }>(orders: T[]): (f: (o: T) => boolean) => T {
+	const used = new Set<string>();
+	return (f) => {
+		const o = orders.find((x) => !used.has(x.id) && f(x));
+		if (!o) throw new Error('no such order left in the seed');
+		used.add(o.id);
+		return o;
+	};
+}
+
 export interface GqlBody<T> {
 	data?: T;
 	errors?: Array<{ message: string; extensions?: { code?: string } }>;

@@ -3,10 +3,10 @@
  * on the documented API will meet (issues 20, 21, 22).
  */
 import { ShopifySandbox } from '../../sandbox/channels/shopify';
-import { generateOrders, total, type SeedOrder } from '../../sandbox/generator';
+import { generateOrders, total } from '../../sandbox/generator';
 import { VirtualClock } from '../../sandbox/testkit';
 import { verifyShopifyHmac } from '../../../lib/channels/webhook-signature';
-import { gql, receiver } from './helpers';
+import { gql, picker, receiver } from './helpers';
 
 const NOW = Date.parse('2026-05-20T12:00:00Z');
 const SUB = `mutation($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id } userErrors { field message } } }`;
@@ -26,14 +26,7 @@ describe('Shopify sandbox: after intake, returns and refunds, payouts', () => {
 	const orders = generateOrders({ seed: 7, perChannel: 120, channels: ['shopify'], from: '2026-05-01T00:00:00Z', to: '2026-05-19T00:00:00Z' }).byChannel.shopify;
 	let base = '';
 	let hook: Awaited<ReturnType<typeof receiver>>;
-	// each test takes orders no other test has touched
-	const used = new Set<string>();
-	const pick = (f: (o: SeedOrder) => boolean) => {
-		const o = orders.find((x) => !used.has(x.id) && f(x));
-		if (!o) throw new Error('no such order left in the seed');
-		used.add(o.id);
-		return o;
-	};
+	const pick = picker(orders);
 	const order = async (id: string) => (await gql<{ order: Obj }>(base, ORDER, { id: `gid://shopify/Order/${id}` })).data!.order;
 	const fulfil = (id: string, lineItemId: string, quantity: number, number = '1Z001') =>
 		gql<{ fulfillmentCreate: Obj }>(base, FULFIL, {

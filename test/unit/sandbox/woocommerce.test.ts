@@ -7,7 +7,7 @@ import { STRIPE_COLUMNS } from '../../sandbox/channels/woocommerce-stripe';
 import { generateOrders, total, type SeedOrder } from '../../sandbox/generator';
 import { request, VirtualClock } from '../../sandbox/testkit';
 import { verifyWooSignature } from '../../../lib/channels/webhook-signature';
-import { receiver } from './helpers';
+import { picker, receiver } from './helpers';
 
 const NOW = Date.parse('2026-05-20T12:00:00Z');
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,13 +20,7 @@ describe('WooCommerce sandbox: after intake, refunds, gateway export', () => {
 	let base = '';
 	let hook: Awaited<ReturnType<typeof receiver>>;
 	const secret = 'whsec-test-woo';
-	const used = new Set<string>();
-	const pick = (f: (o: SeedOrder) => boolean) => {
-		const o = orders.find((x) => !used.has(x.id) && f(x));
-		if (!o) throw new Error('no such order left in the seed');
-		used.add(o.id);
-		return o;
-	};
+	const pick = picker(orders);
 	const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, qs?: Record<string, string>, timeoutMs?: number) =>
 		request<Obj>({ method, url: `${base}${path}`, headers: auth, ...(body !== undefined ? { body } : {}), ...(qs ? { qs } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
 	const lineId = (o: SeedOrder, i: number) => Number(o.id) * 10 + i + 1;
