@@ -226,6 +226,7 @@ export class ShopifySandbox extends SandboxBase {
 	webhooksOnApiWrites: boolean;
 	private readonly idempotency = new Map<string, { vars: string; data: unknown }>();
 	private readonly editRemoved = new Map<string, number>();
+	private readonly editedOrders = new Set<string>();
 	private readonly charges = new Map<string, { amount: number; at: string }>();
 	private readonly cancelInfo = new Map<string, { at: string; reason: string }>();
 	private readonly adjustments: MoneyEvent[] = [];
@@ -308,17 +309,24 @@ export class ShopifySandbox extends SandboxBase {
 				}
 		return out;
 	}
+	/** Whether an edit or a refund changed the order's lines (most orders: no, and their figures are the seed's) */
+	private changed(o: SeedOrder): boolean {
+		return this.refunds.has(o.id) || this.editedOrders.has(o.id);
+	}
 	/** Units of the line still to fulfil: ordered, minus removed by edits or refunds, minus fulfilled */
 	private unfulfilled(o: SeedOrder, i: number): number {
 		const lid = this.lineItemId(o, i);
+		if (!this.changed(o)) return Math.max(0, o.lines[i].quantity - (this.fulfilled.get(lid) ?? 0));
 		return Math.max(0, o.lines[i].quantity - (this.editRemoved.get(lid) ?? 0) - this.refundedQty(lid).removed - (this.fulfilled.get(lid) ?? 0));
 	}
 	/** `currentQuantity` ✔: the ordered quantity minus removed (edited out) and refunded units */
 	private currentQty(o: SeedOrder, i: number): number {
+		if (!this.changed(o)) return o.lines[i].quantity;
 		const lid = this.lineItemId(o, i);
 		return Math.max(0, o.lines[i].quantity - (this.editRemoved.get(lid) ?? 0) - this.refundedQty(lid).all);
 	}
 	private currentTotals(o: SeedOrder): { subtotal: number; tax: number; discount: number; shipping: number; total: number } {
+		if (!this.changed(o)) return { subtotal: subtotal(o), tax: o.tax, discount: o.discount, shipping: o.shippingCost, total: total(o) };
 		const cur = o.currency;
 		const sub = o.lines.reduce((s, l, i) => s + toMinor(l.unitPrice, cur) * this.currentQty(o, i), 0);
 		const orig = toMinor(subtotal(o), cur);
@@ -335,6 +343,7 @@ export class ShopifySandbox extends SandboxBase {
 	private financial(o: SeedOrder): string {
 		const charge = this.charges.get(o.id);
 		if (!charge) return this.isCancelled(o) ? 'VOIDED' : 'PENDING';
+		if (!this.refunds.has(o.id)) return 'PAID';
 		const refunded = toMinor(this.refundedMoney(o.id), o.currency);
 		const charged = toMinor(charge.amount, o.currency);
 		if (refunded >= charged && charged > 0) return 'REFUNDED';
@@ -366,7 +375,13 @@ export class ShopifySandbox extends SandboxBase {
 		const cancelledAt = this.cancelledAt(o);
 		const [title, code] = LEVEL_TITLE[o.shippingLevel] ?? LEVEL_TITLE.standard;
 		const riskHigh = o.fraud.length > 0 && o.fraud.includes('fraud_ring');
+		const changed = this.changed(o);
 		const now = this.currentTotals(o);
+		const sub = set(subtotal(o));
+		const tax = set(o.tax);
+		const disc = set(o.discount);
+		const ship = set(o.shippingCost);
+		const tot = set(total(o));
 		const node: Record<string, unknown> = {
 			id: `gid://shopify/Order/${o.id}`,
 			legacyResourceId: o.id,
@@ -384,17 +399,17 @@ export class ShopifySandbox extends SandboxBase {
 			phone: o.customer.phone,
 			clientIp: o.clientIp,
 			tags: [],
-			subtotalPriceSet: set(subtotal(o)),
-			totalShippingPriceSet: set(o.shippingCost),
-			totalTaxSet: set(o.tax),
-			totalDiscountsSet: set(o.discount),
-			totalPriceSet: set(total(o)),
-			currentSubtotalPriceSet: set(now.subtotal),
-			currentTotalTaxSet: set(now.tax),
-			currentTotalDiscountsSet: set(now.discount),
-			currentShippingPriceSet: set(now.shipping),
-			currentTotalPriceSet: set(now.total),
-			totalRefundedSet: set(this.refundedMoney(o.id)),
+			subtotalPriceSet: sub,
+			totalShippingPriceSet: ship,
+			totalTaxSet: tax,
+			totalDiscountsSet: disc,
+			totalPriceSet: tot,
+			currentSubtotalPriceSet: changed ? set(now.subtotal) : sub,
+			currentTotalTaxSet: changed ? set(now.tax) : tax,
+			currentTotalDiscountsSet: changed ? set(now.discount) : disc,
+			currentShippingPriceSet: changed ? set(now.shipping) : ship,
+			currentTotalPriceSet: changed ? set(now.total) : tot,
+			totalRefundedSet: set(changed ? this.refundedMoney(o.id) : 0),
 			customer: { id: `gid://shopify/Customer/${o.customer.id}`, email: o.customer.email, phone: o.customer.phone, firstName: o.customer.firstName, lastName: o.customer.lastName },
 			shippingAddress: addr(o.shipTo),
 			billingAddress: addr(o.billTo),
@@ -1534,6 +1549,7 @@ export class ShopifySandbox extends SandboxBase {
 			o.lines.push({ lineId: String(o.lines.length + 1), sku: c.sku, title: c.title, quantity: a.quantity, unitPrice: c.price });
 			additions.push({ id: Number(this.lineItemId(o, o.lines.length - 1)), delta: a.quantity });
 		}
+		this.editedOrders.add(id);
 		this.touch(id);
 		const at = offsetTime(this.iso());
 		const body = {
