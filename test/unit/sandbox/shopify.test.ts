@@ -23,7 +23,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 describe('Shopify sandbox: after intake, returns and refunds, payouts', () => {
 	const clock = new VirtualClock(NOW);
 	const sb = new ShopifySandbox({ rateLimits: false, clock });
-	const orders = generateOrders({ seed: 7, perChannel: 120, channels: ['shopify'], from: '2026-05-01T00:00:00Z', to: '2026-05-19T00:00:00Z' }).byChannel.shopify;
+	const orders = generateOrders({ seed: 7, perChannel: 300, channels: ['shopify'], from: '2026-05-01T00:00:00Z', to: '2026-05-19T00:00:00Z' }).byChannel.shopify;
 	let base = '';
 	let hook: Awaited<ReturnType<typeof receiver>>;
 	const pick = picker(orders);
@@ -286,6 +286,37 @@ describe('Shopify sandbox: after intake, returns and refunds, payouts', () => {
 			expect(sb.shows(o.id).refunds).toHaveLength(2);
 		});
 
+		it('returnCreate opens an approved return (returns/approve with webhooksOnApiWrites); dispose restocks; close and reopen follow the rules', async () => {
+			const o = pick((x) => x.status === 'shipped' && x.lines[0].quantity >= 2);
+			const fli = sb.shows(o.id).fulfillments[0].lines[0];
+			const CREATE = `mutation($returnInput: ReturnInput!) { returnCreate(returnInput: $returnInput) { return { id status reverseFulfillmentOrders(first: 1) { nodes { lineItems(first: 5) { nodes { id } } } } } userErrors { field message } } }`;
+			sb.webhooksOnApiWrites = true;
+			let made: Obj;
+			try {
+				made = await gql<Obj>(base, CREATE, { returnInput: { orderId: `gid://shopify/Order/${o.id}`, returnLineItems: [{ fulfillmentLineItemId: `gid://shopify/FulfillmentLineItem/${fli.id}`, quantity: 2, returnReason: 'DEFECTIVE' }] } });
+				await sb.settled();
+			} finally {
+				sb.webhooksOnApiWrites = false;
+			}
+			const ret = made.data!.returnCreate.return;
+			expect(ret.status).toBe('OPEN');
+			expect(topics()).toEqual(['returns/approve']);
+			expect(hook.got[0].json()).toMatchObject({ status: 'open', return_line_items: [{ quantity: 2, return_reason: 'defective' }] });
+			const DISPOSE = `mutation($dispositionInputs: [ReverseFulfillmentOrderDisposeInput!]!) { reverseFulfillmentOrderDispose(dispositionInputs: $dispositionInputs) { reverseFulfillmentOrderLineItems { id dispositions { type quantity } } userErrors { message } } }`;
+			const rfoLine = ret.reverseFulfillmentOrders.nodes[0].lineItems.nodes[0].id;
+			const shelf = sb.quantitiesBySku()[o.lines[0].sku];
+			const noLoc = await gql<Obj>(base, DISPOSE, { dispositionInputs: [{ reverseFulfillmentOrderLineItemId: rfoLine, quantity: 1, dispositionType: 'RESTOCKED' }] });
+			expect(noLoc.data!.reverseFulfillmentOrderDispose.userErrors[0].message).toMatch(/location is required/);
+			const d = await gql<Obj>(base, DISPOSE, { dispositionInputs: [{ reverseFulfillmentOrderLineItemId: rfoLine, quantity: 1, dispositionType: 'RESTOCKED', locationId: sb.locationId }, { reverseFulfillmentOrderLineItemId: rfoLine, quantity: 1, dispositionType: 'NOT_RESTOCKED' }] });
+			expect(d.data!.reverseFulfillmentOrderDispose.reverseFulfillmentOrderLineItems.at(-1).dispositions).toEqual([{ type: 'RESTOCKED', quantity: 1 }, { type: 'NOT_RESTOCKED', quantity: 1 }]);
+			expect(sb.quantitiesBySku()[o.lines[0].sku]).toBe(shelf + 1);
+			const move = (op: string) => gql<Obj>(base, `mutation($id: ID!) { ${op}(id: $id) { return { status } userErrors { message } } }`, { id: ret.id });
+			expect((await move('returnCancel')).data!.returnCancel.userErrors[0].message).toMatch(/after work has been done/);
+			expect((await move('returnReopen')).data!.returnReopen.userErrors[0].message).toMatch(/only a CLOSED return/);
+			expect((await move('returnClose')).data!.returnClose.return.status).toBe('CLOSED');
+			expect((await move('returnReopen')).data!.returnReopen.return.status).toBe('OPEN');
+		});
+
 		it('reconciliation by polling: Order.returns on orders updated since a time', async () => {
 			const o = pick((x) => x.status === 'shipped');
 			const since = new Date(clock.now()).toISOString();
@@ -349,6 +380,17 @@ describe('Shopify sandbox: after intake, returns and refunds, payouts', () => {
 				expect(sum(mine.filter((x) => x.type === 'CHARGE'), (x) => x.amount.amount)).toBe(cur === 'JPY' ? Number(p.summary.chargesGross.amount) : cents(p.summary.chargesGross.amount));
 				expect(p.status).toBe(Date.parse(p.issuedAt) <= clock.now() ? 'PAID' : 'SCHEDULED');
 			}
+		});
+
+		it('balance is what scheduled payouts still hold; payouts filter by transactionType', async () => {
+			const txs = await all(BT, 'balanceTransactions', 'payout_status:SCHEDULED');
+			const r = await gql<Obj>(base, `query { shopifyPaymentsAccount { balance { amount currencyCode } payouts(first: 250, transactionType: WITHDRAWAL) { nodes { transactionType net { amount } } } } }`);
+			const acct = r.data!.shopifyPaymentsAccount;
+			for (const b of acct.balance as Obj[]) {
+				const mine = txs.filter((t) => t.net.currencyCode === b.currencyCode);
+				expect(mine.reduce((s2: number, t: Obj) => s2 + Math.round(Number(t.net.amount) * 100), 0)).toBe(Math.round(Number(b.amount) * 100));
+			}
+			for (const p of acct.payouts.nodes as Obj[]) expect([p.transactionType, Number(p.net.amount) < 0]).toEqual(['WITHDRAWAL', true]);
 		});
 
 		it('planted discrepancies: an over-fee on one order, a charge never settled, an adjustment', async () => {

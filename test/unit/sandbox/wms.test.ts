@@ -221,6 +221,26 @@ describe('WMS sandbox: after intake and returns', () => {
 			expect(sb.control.restocks()).toEqual([]);
 		});
 
+		it('a return still awaited can be cancelled at every provider that has a cancel; a receiver and a return are read back by id', async () => {
+			const sbR = await push('shipbob', 5800, [{ sku: 'MUG', quantity: 1 }]);
+			const exR = await push('extensiv', 5801, [{ sku: 'MUG', quantity: 1 }]);
+			const geR = await push('generic', 5802, [{ sku: 'MUG', quantity: 1 }]);
+			sb.control.advance(SHIPPED);
+			const mugId = ((await shipbob('GET', '/inventory-level')).body.items as Obj[]).find((x) => x.sku === 'MUG')!.inventory_id;
+			const a = await shipbob('POST', '/return', { reference_id: 'RMA-5800', fulfillment_center: { id: 1 }, inventory: [{ id: mugId, quantity: 1 }] });
+			expect((await shipbob('POST', `/return/${a.body.id}:cancel`)).body.status).toBe('Cancelled');
+			const b = await extensiv('POST', '/inventory/receivers', { customerIdentifier: { id: 1 }, facilityIdentifier: { id: 1 }, referenceNum: 'RMA-5801', poNum: exR.o.omsId, receiveItems: [{ itemIdentifier: { sku: 'MUG' }, qty: 1 }] });
+			expect((await extensiv('GET', `/inventory/receivers/${b.body.readOnly.receiverId}`)).body.referenceNum).toBe('RMA-5801');
+			expect((await extensiv('POST', `/inventory/receivers/${b.body.readOnly.receiverId}/canceler`)).body.readOnly.status).toBe(2);
+			await generic('POST', '/returns', { external_id: 'RMA-5802', order_reference: geR.o.omsId, items: [{ sku: 'MUG', quantity: 1 }] });
+			expect((await generic('GET', '/returns/RMA-5802')).body).toMatchObject({ status: 'expected', order_reference: geR.o.omsId });
+			expect((await generic('POST', '/returns/RMA-5802/cancel')).body.status).toBe('cancelled');
+			// cancelled returns never arrive, so nothing comes back
+			sb.control.advance(7 * 86_400_000);
+			expect(sb.control.restocks()).toEqual([]);
+			expect(sbR.held.stage).toBe('shipped');
+		});
+
 		it('returns arrive and complete on their own with the timing (two days, then two hours, by default)', async () => {
 			await sb.close();
 			sb = await startWmsSandbox({ shipbob: { rateLimit: false } });
