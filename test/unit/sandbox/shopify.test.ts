@@ -409,4 +409,24 @@ describe('Shopify sandbox: after intake, returns and refunds, payouts', () => {
 			expect(adj.map((t) => [t.amount.amount, t.fee.amount])).toEqual([['-15.00', '0.00']]);
 		});
 	});
+
+	it('the new calls draw on the same query-cost bucket: mutations cost 10, THROTTLED once it is empty, refilled with time', async () => {
+		const c2 = new VirtualClock(NOW);
+		const small = new ShopifySandbox({ rateLimits: { graphql: { ratePerSec: 1, burst: 30 } }, clock: c2 });
+		const url = await small.start();
+		try {
+			small.addOrders(orders.slice(0, 5));
+			const o = orders.find((x) => x.status === 'paid')!;
+			const q = `mutation($input: RefundInput!, $key: String!) { refundCreate(input: $input) @idempotent(key: $key) { refund { id } userErrors { message } } }`;
+			const refund = (key: string) => gql<Obj>(url, q, { input: { orderId: `gid://shopify/Order/${o.id}`, transactions: [{ amount: '0.01', kind: 'REFUND' }] }, key });
+			for (const k of ['a', 'b', 'c']) expect((await refund(k)).extensions!.cost!.requestedQueryCost).toBe(10);
+			const throttled = await refund('d');
+			expect(throttled.errors![0].extensions!.code).toBe('THROTTLED');
+			expect(small.shows(o.id).refunds).toHaveLength(3);
+			await c2.advance(10_000);
+			expect((await refund('d')).data!.refundCreate.userErrors).toEqual([]);
+		} finally {
+			await small.close();
+		}
+	});
 });

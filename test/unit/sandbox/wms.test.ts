@@ -5,7 +5,7 @@
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type SandboxProvider, type WmsSandbox } from '../../sandbox/wms';
 import { createWmsProvider } from '../../../lib/wms';
 import type { WmsProvider } from '../../../lib/wms/types';
-import { request } from '../../sandbox/testkit';
+import { request, VirtualClock } from '../../sandbox/testkit';
 import { order, testDeps } from '../wms/fixtures';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -261,5 +261,16 @@ describe('WMS sandbox: after intake and returns', () => {
 			expect((await shipbob('GET', '/return', undefined, { ReferenceIds: 'RMA-5700' })).body[0].status).toBe('Completed');
 			expect(sb.control.stock('MUG')).toBe(2); // Default action restocks ⚠
 		});
+	});
+
+	it("ShipBob's request window covers the return calls: 429 with x-retry-after once it is spent", async () => {
+		await sb.close();
+		const clock = new VirtualClock(Date.parse('2026-05-01T00:00:00Z'));
+		sb = await startWmsSandbox({ clock, shipbob: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+		for (let i = 0; i < 3; i++) expect((await shipbob('GET', '/return')).status).toBe(200);
+		const r = await shipbob('POST', '/return', { reference_id: 'RMA-X', fulfillment_center: { id: 1 }, inventory: [] });
+		expect([r.status, r.headers['x-retry-after']]).toEqual([429, '60']);
+		await clock.advance(60_000);
+		expect((await shipbob('GET', '/return')).status).toBe(200);
 	});
 });
