@@ -16,7 +16,7 @@
  * more than is left to refund, or a gateway that refuses, is 500 woocommerce_rest_cannot_create_order_refund with
  * the reason and nothing is created; no idempotency: a second POST is a second refund. GET /orders/<id>/refunds[/<id>],
  * DELETE …/refunds/<id>?force=true, GET /refunds (every order's, with parent_id). Refund lines come back with
- * negative quantity and totals and the meta _refunded_item_id ✔; a fully refunded order turns `refunded` ✔ and lists
+ * negative quantity and totals and the meta _refunded_item_id ✔, the refund keeps the meta_data sent ✔; a fully refunded order turns `refunded` ✔ and lists
  * its refunds as { id, reason, total: "-x" } ✔. Assumed ⚠: an amount left out is the lines' refund_total plus
  * their refund_tax; a line refunded beyond its quantity is refused like an amount (wc_create_refund's message).
  * Shipment Tracking ✔: GET lists an order's tracking items, DELETE …/shipment-trackings/<tracking_id> removes one;
@@ -62,6 +62,8 @@ export interface WooRefund {
 	reason: string;
 	refundedPayment: boolean;
 	restocked: boolean;
+	/** the meta_data sent with it (a client's own key finds the refund again after a lost answer) */
+	meta: Array<{ id: number; key: string; value: unknown }>;
 	lines: Array<{ lineId: number; sku: string; name: string; productId: number; quantity: number; total: number; tax: number; unitPrice: number }>;
 }
 
@@ -423,7 +425,7 @@ export class WooCommerceSandbox extends SandboxBase {
 			reason: r.reason,
 			refunded_by: 1,
 			refunded_payment: r.refundedPayment,
-			meta_data: [],
+			meta_data: r.meta,
 			line_items: r.lines.map((l, i) => ({
 				id: r.id * 100 + i + 1,
 				name: l.name,
@@ -511,7 +513,9 @@ export class WooCommerceSandbox extends SandboxBase {
 				return cannot(this.refundFailures.message);
 			}
 		}
-		const refund: WooRefund = { id: ++this.refundSeq, orderId: o.id, createdAt: this.iso(), amount: Number(fmtMinor(amountMinor, cur)), reason: String(b.reason ?? ''), refundedPayment: apiRefund && amountMinor > 0, restocked: apiRestock, lines };
+		const id = ++this.refundSeq;
+		const meta = (Array.isArray(b.meta_data) ? (b.meta_data as Array<{ key?: unknown; value?: unknown }>) : []).filter((x) => typeof x?.key === 'string').map((x, i) => ({ id: id * 100 + 90 + i, key: String(x.key), value: x.value }));
+		const refund: WooRefund = { id, orderId: o.id, createdAt: this.iso(), amount: Number(fmtMinor(amountMinor, cur)), reason: String(b.reason ?? ''), refundedPayment: apiRefund && amountMinor > 0, restocked: apiRestock, lines, meta };
 		this.refunds.set(o.id, [...this.refundedOf(o.id), refund]);
 		if (apiRestock) for (const l of lines) this.restock(l.sku, l.quantity);
 		if (amountMinor > 0 && amountMinor === totalMinor - refundedMinor) this.statusOverride.set(o.id, 'refunded');

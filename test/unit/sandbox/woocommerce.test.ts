@@ -137,8 +137,8 @@ describe('WooCommerce sandbox: after intake, refunds, gateway export', () => {
 			const prod = [...sb.products.values()].find((p) => p.sku === o.lines[0].sku)!;
 			prod.manage_stock = true;
 			prod.stock_quantity = 5;
-			const r = await api('POST', `/wp-json/wc/v3/orders/${o.id}/refunds`, { api_refund: false, line_items: [{ id: lineId(o, 0), quantity: 1, refund_total: 1 }] });
-			expect(r.body).toMatchObject({ amount: '1.00', refunded_payment: false });
+			const r = await api('POST', `/wp-json/wc/v3/orders/${o.id}/refunds`, { api_refund: false, meta_data: [{ key: '_oms_refund_key', value: 'ret-77' }], line_items: [{ id: lineId(o, 0), quantity: 1, refund_total: 1 }] });
+			expect(r.body).toMatchObject({ amount: '1.00', refunded_payment: false, meta_data: [{ key: '_oms_refund_key', value: 'ret-77' }] });
 			expect(prod.stock_quantity).toBe(6);
 			const all = await api('GET', '/wp-json/wc/v3/refunds', undefined, { parent: o.id });
 			expect(all.body.map((x: Obj) => [x.id, x.parent_id])).toEqual([[r.body.id, Number(o.id)]]);
