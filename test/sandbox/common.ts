@@ -30,8 +30,9 @@ export interface RecordedCall {
 	op?: string;
 }
 
-/** lost: the call is applied (its effects stay) but the answer never arrives: the socket is closed instead */
-export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset' | 'lost';
+/** timeout_after_commit / reset_after_commit: the call is applied (its effects stay), then its answer is lost: never
+ * answered, or the connection dropped */
+export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset' | 'timeout_after_commit' | 'reset_after_commit';
 export interface Fault {
 	kind: FaultKind;
 	/** Only calls whose path matches (substring or RegExp) */
@@ -292,6 +293,13 @@ export abstract class SandboxBase {
 				rq.socket.destroy();
 				return;
 			}
+			if (fault.kind === 'timeout_after_commit' || fault.kind === 'reset_after_commit') {
+				// the call is applied, then its answer is lost: never answered, or the connection dropped
+				rec.status = (await this.safeRoute(req)).status;
+				rec.op = this.opOf(req);
+				if (fault.kind === 'reset_after_commit') rq.socket.destroy();
+				return;
+			}
 			if (fault.kind === 'slow') await (fault.hold ? fault.hold() : new Promise((r) => setTimeout(r, fault.delayMs ?? 200)));
 			if (fault.kind === 'error') {
 				res = { status: fault.status ?? 503, body: { error: 'Service Unavailable (injected)' } };
@@ -299,12 +307,6 @@ export abstract class SandboxBase {
 				res = { status: 200, headers: { 'content-type': 'application/json' }, text: '{"orders": [{"id": "trunc' };
 			} else if (fault.kind === 'throttle') {
 				res = this.throttleResponse(this.opOf(req));
-			} else if (fault.kind === 'lost') {
-				await this.safeRoute(req);
-				rec.status = -3;
-				rec.op = this.opOf(req);
-				rq.socket.destroy();
-				return;
 			} else {
 				res = await this.safeRoute(req);
 			}

@@ -212,7 +212,8 @@ export abstract class MarketplaceSandbox extends SandboxBase {
 	}
 	/** Fail the next shipment confirmation(s): 5xx (`status`), timeout, a 429 storm, a reset, or applied-but-lost */
 	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		this.inject({ kind, path: this.confirmationPath, method: 'POST', times, status });
+		// lost: applied, then the connection drops (the common kind reset_after_commit)
+		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind, path: this.confirmationPath, method: 'POST', times, status });
 	}
 	/** The next `times` refund calls answer `status` (default 500) and refund nothing */
 	failRefunds(times = 1, opts: { status?: number } = {}): void {

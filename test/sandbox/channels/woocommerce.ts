@@ -8,11 +8,29 @@
  * deliveries; disabled after more than 5 consecutive failures. Core has no rate limit; pass
  * rateLimits: { rest: {...} } to act like a host/WAF limit with 429 + Retry-After ⚠.
  * Bodies follow woocommerce-order.json in shape.
+ *
+ * Refunds ✔ (returns-billing-routing A.4, woocommerce-rest-api-docs _order-refunds.md, the v3 refunds controller):
+ * POST /orders/<id>/refunds with amount, reason, line_items [{ id, quantity, refund_total, refund_tax }], api_refund
+ * (default true: the gateway refunds the money; refunded_payment says whether it did) and api_restock (default
+ * true: managed stock goes back up); 201 with the refund; a negative amount is 400 woocommerce_rest_invalid_order_refund;
+ * more than is left to refund, or a gateway that refuses, is 500 woocommerce_rest_cannot_create_order_refund with
+ * the reason and nothing is created; no idempotency: a second POST is a second refund. GET /orders/<id>/refunds[/<id>],
+ * DELETE …/refunds/<id>?force=true, GET /refunds (every order's, with parent_id). Refund lines come back with
+ * negative quantity and totals and the meta _refunded_item_id ✔, the refund keeps the meta_data sent ✔; a fully refunded order turns `refunded` ✔ and lists
+ * its refunds as { id, reason, total: "-x" } ✔. Assumed ⚠: an amount left out is the lines' refund_total plus
+ * their refund_tax; a line refunded beyond its quantity is refused like an amount (wc_create_refund's message).
+ * Shipment Tracking ✔: GET lists an order's tracking items, DELETE …/shipment-trackings/<tracking_id> removes one;
+ * POST adds one every time (not idempotent).
+ * Core has no return object and no refund webhook topic [U]: a return shows as a refund with line items, and
+ * order.updated fires when the order is saved ⚠. Core has no payout data ✔ (B.5): `gatewayExport()` writes the
+ * gateway's CSV (woocommerce-stripe.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { SandboxBase, basicAuth, postRaw, type Req, type Res, type SandboxOptions } from '../common';
-import { CATALOG, type SeedOrder, lineTotal, money, total } from '../generator';
+import { CATALOG, type SeedAddress, type SeedOrder, lineTotal, money, total } from '../generator';
 import { signBase64HmacSha256 } from '../../../lib/channels/webhook-signature';
+import { fmtMinor, toMinor, type MoneyEvent } from './shopify-payments';
+import { stripeItemizedCsv, type StripeExportOptions } from './woocommerce-stripe';
 
 export const WOO_SANDBOX_CREDENTIALS = {
 	consumerKey: 'ck_0123456789abcdef0123456789abcdef01234567',
@@ -34,6 +52,27 @@ export interface WooWebhook {
 	date_modified: string;
 	date_modified_gmt: string;
 	failure_count: number;
+}
+
+export interface WooRefund {
+	id: number;
+	orderId: string;
+	createdAt: string;
+	amount: number;
+	reason: string;
+	refundedPayment: boolean;
+	restocked: boolean;
+	/** the meta_data sent with it (a client's own key finds the refund again after a lost answer) */
+	meta: Array<{ id: number; key: string; value: unknown }>;
+	lines: Array<{ lineId: number; sku: string; name: string; productId: number; quantity: number; total: number; tax: number; unitPrice: number }>;
+}
+
+export interface WooTracking {
+	tracking_id: string;
+	tracking_provider: string;
+	tracking_link: string;
+	tracking_number: string;
+	date_shipped: string;
 }
 
 export interface WooDelivery {
@@ -68,19 +107,42 @@ export class WooCommerceSandbox extends SandboxBase {
 		orderUpdates: [] as Array<{ orderId: string; body: unknown }>,
 		notes: [] as Array<{ orderId: string; body: unknown }>,
 		batches: [] as Array<{ body: unknown }>,
+		/** every POST …/refunds that created a refund (a second POST is a second refund) */
+		refunds: [] as Array<{ orderId: string; body: unknown }>,
 	};
+	/** Refunds per order id */
+	readonly refunds = new Map<string, WooRefund[]>();
+	/** Shipment Tracking items per order id */
+	readonly trackings = new Map<string, WooTracking[]>();
+	/** Planted discrepancies in the gateway export */
+	readonly plants = { overFee: new Map<string, number>(), missingSettlement: new Set<string>() };
+	/** Deliver order.updated for changes the API makes (refunds, status); off by default */
+	webhooksOnApiWrites: boolean;
+	private readonly paidAt = new Map<string, string>();
+	/** what the gateway charged per order: seed orders paid at creation, later payments when they happen */
+	private readonly charges = new Map<string, { amount: number; at: string }>();
+	/** quantity per line id once an edit changed it (0: removed) */
+	private readonly qty = new Map<number, number>();
+	private readonly edited = new Set<string>();
+	private readonly pending = new Set<Promise<unknown>>();
+	private refundFailures = { left: 0, message: '' };
+	private refundSeq = 9000;
 	private webhookSeq = 0;
 	constructor(
-		opts: SandboxOptions = {},
+		opts: SandboxOptions & { webhooksOnApiWrites?: boolean } = {},
 		readonly creds = WOO_SANDBOX_CREDENTIALS,
 	) {
 		super(opts);
+		this.webhooksOnApiWrites = opts.webhooksOnApiWrites ?? false;
 		CATALOG.forEach((c, i) => this.products.set(500 + i, { id: 500 + i, sku: c.sku, name: c.title, stock_quantity: null, manage_stock: false }));
 	}
 
 	addOrders(orders: SeedOrder[]): void {
 		this.bump();
-		for (const o of orders) this.orders.set(o.id, o);
+		for (const o of orders) {
+			if (!this.orders.has(o.id) && (STATUS[o.status] === 'processing' || STATUS[o.status] === 'completed')) this.charges.set(o.id, { amount: total(o), at: o.createdAt });
+			this.orders.set(o.id, o);
+		}
 	}
 
 	touch(id: string, patch: Partial<SeedOrder> = {}): void {
@@ -89,10 +151,30 @@ export class WooCommerceSandbox extends SandboxBase {
 		if (o) Object.assign(o, patch, { updatedAt: this.iso() });
 	}
 
+	private lineQty(o: SeedOrder, i: number): number {
+		return this.qty.get(Number(o.id) * 10 + i + 1) ?? o.lines[i].quantity;
+	}
+
+	/** Subtotal, tax and total now: the seed's own figures, recalculated after an edit (tax in proportion ⚠) */
+	private sums(o: SeedOrder): { subtotal: number; tax: number; total: number } {
+		if (!this.edited.has(o.id)) return { subtotal: o.lines.reduce((s, l) => s + lineTotal(l), 0), tax: o.tax, total: total(o) };
+		const cur = o.currency;
+		const sub = o.lines.reduce((s, l, i) => s + toMinor(l.unitPrice, cur) * this.lineQty(o, i), 0);
+		const orig = o.lines.reduce((s, l) => s + toMinor(lineTotal(l), cur), 0) || 1;
+		const tax = Math.round((toMinor(o.tax, cur) * sub) / orig);
+		const n = (x: number) => Number(fmtMinor(x, cur));
+		return { subtotal: n(sub), tax: n(tax), total: n(sub + tax + toMinor(o.shippingCost, cur) - (sub ? toMinor(o.discount, cur) : 0)) };
+	}
+
+	private statusOf(o: SeedOrder): string {
+		return this.statusOverride.get(o.id) ?? STATUS[o.status];
+	}
+
 	render(o: SeedOrder): Record<string, unknown> {
 		const cur = o.currency;
 		const m = (n: number) => money(n, cur);
-		const status = this.statusOverride.get(o.id) ?? STATUS[o.status];
+		const status = this.statusOf(o);
+		const sums = this.sums(o);
 		const addr = (a: SeedOrder['shipTo'], withEmail: boolean) => ({
 			first_name: a.name.split(' ')[0] ?? '',
 			last_name: a.name.split(' ').slice(1).join(' '),
@@ -106,7 +188,7 @@ export class WooCommerceSandbox extends SandboxBase {
 			...(withEmail ? { email: o.customer.email } : {}),
 			phone: a.phone ?? '',
 		});
-		const paid = status === 'processing' || status === 'completed';
+		const paid = status === 'processing' || status === 'completed' || this.charges.has(o.id);
 		const [methodId, methodTitle] = SHIP[o.shippingLevel] ?? SHIP.standard;
 		const local = (iso: string) => gmt(iso);
 		return {
@@ -122,9 +204,9 @@ export class WooCommerceSandbox extends SandboxBase {
 			discount_tax: '0.00',
 			shipping_total: m(o.shippingCost),
 			shipping_tax: '0.00',
-			cart_tax: m(o.tax),
-			total: m(total(o)),
-			total_tax: m(o.tax),
+			cart_tax: m(sums.tax),
+			total: m(sums.total),
+			total_tax: m(sums.tax),
 			customer_id: o.customer.firstOrder ? 0 : Number(o.customer.id),
 			order_key: `wc_order_${o.id}${randomKey(o.id)}`,
 			billing: addr(o.billTo, true),
@@ -137,20 +219,23 @@ export class WooCommerceSandbox extends SandboxBase {
 			created_via: 'checkout',
 			customer_note: '',
 			date_completed: status === 'completed' ? local(o.updatedAt) : null,
-			date_paid: paid ? local(o.createdAt) : null,
+			date_paid: paid ? local(this.paidAt.get(o.id) ?? o.createdAt) : null,
 			cart_hash: randomKey(o.id + 'cart'),
 			number: o.id,
 			meta_data: [],
-			line_items: o.lines.map((l, i) => ({
+			line_items: o.lines.flatMap((l, i) => {
+				const q = this.lineQty(o, i);
+				return q > 0 ? [{ l, i, q }] : [];
+			}).map(({ l, i, q }) => ({
 				id: Number(o.id) * 10 + i + 1,
 				name: l.title,
 				product_id: 500 + Math.max(0, CATALOG.findIndex((c) => c.sku === l.sku)),
 				variation_id: 0,
-				quantity: l.quantity,
+				quantity: q,
 				tax_class: '',
-				subtotal: m(lineTotal(l)),
+				subtotal: m(lineTotal({ ...l, quantity: q })),
 				subtotal_tax: '0.00',
-				total: m(lineTotal(l)),
+				total: m(lineTotal({ ...l, quantity: q })),
 				total_tax: '0.00',
 				taxes: [],
 				meta_data: [],
@@ -159,11 +244,11 @@ export class WooCommerceSandbox extends SandboxBase {
 				image: { id: '', src: '' },
 				parent_name: null,
 			})),
-			tax_lines: o.tax ? [{ id: Number(o.id) * 10 + 9, rate_code: `${o.shipTo.country}-TAX-1`, rate_id: 1, label: 'Tax', compound: false, tax_total: m(o.tax), shipping_tax_total: '0.00', rate_percent: 8, meta_data: [] }] : [],
+			tax_lines: o.tax ? [{ id: Number(o.id) * 10 + 9, rate_code: `${o.shipTo.country}-TAX-1`, rate_id: 1, label: 'Tax', compound: false, tax_total: m(sums.tax), shipping_tax_total: '0.00', rate_percent: 8, meta_data: [] }] : [],
 			shipping_lines: [{ id: Number(o.id) * 10 + 8, method_title: methodTitle, method_id: methodId, instance_id: '1', total: m(o.shippingCost), total_tax: '0.00', taxes: [], meta_data: [] }],
 			fee_lines: [],
 			coupon_lines: o.discount ? [{ id: Number(o.id) * 10 + 7, code: 'save5', discount: m(o.discount), discount_tax: '0.00', meta_data: [] }] : [],
-			refunds: [],
+			refunds: (this.refunds.get(o.id) ?? []).map((r) => ({ id: r.id, reason: r.reason, total: `-${m(r.amount)}` })),
 			payment_url: `${this.url}/checkout/order-pay/${o.id}/`,
 			is_editable: status === 'pending',
 			needs_payment: status === 'pending',
@@ -171,7 +256,7 @@ export class WooCommerceSandbox extends SandboxBase {
 			date_created_gmt: gmt(o.createdAt),
 			date_modified_gmt: gmt(o.updatedAt),
 			date_completed_gmt: status === 'completed' ? gmt(o.updatedAt) : null,
-			date_paid_gmt: paid ? gmt(o.createdAt) : null,
+			date_paid_gmt: paid ? gmt(this.paidAt.get(o.id) ?? o.createdAt) : null,
 			currency_symbol: cur === 'USD' ? '$' : cur,
 			_links: { self: [{ href: `${this.url}/wp-json/wc/v3/orders/${o.id}` }], collection: [{ href: `${this.url}/wp-json/wc/v3/orders` }] },
 		};
@@ -217,11 +302,50 @@ export class WooCommerceSandbox extends SandboxBase {
 				if (b.status !== undefined && !allowed.includes(b.status)) return this.err(400, 'rest_invalid_param', 'Invalid parameter(s): status');
 				this.received.orderUpdates.push({ orderId: m[1], body: b });
 				if (b.status) this.statusOverride.set(o.id, b.status);
-				this.bump();
 				o.updatedAt = this.iso();
-		this.bump();
+				this.bump();
+				if (this.webhooksOnApiWrites) this.later(o);
 				return { status: 200, body: this.render(o) };
 			}
+		}
+		if ((m = /^\/wp-json\/wc\/v3\/orders\/(\d+)\/refunds$/.exec(p))) {
+			const o = this.orders.get(m[1]);
+			if (!o) return this.err(404, 'woocommerce_rest_invalid_order_id', 'Invalid order ID.');
+			if (req.method === 'POST') return this.createRefund(o, (req.body ?? {}) as Record<string, unknown>);
+			if (req.method === 'GET') return this.pageOf(req, this.refunds.get(o.id) ?? [], (r) => this.renderRefund(r));
+		}
+		if ((m = /^\/wp-json\/wc\/v3\/orders\/(\d+)\/refunds\/(\d+)$/.exec(p))) {
+			const list = this.refunds.get(m[1]) ?? [];
+			const r = list.find((x) => x.id === Number(m![2]));
+			if (!this.orders.has(m[1])) return this.err(404, 'woocommerce_rest_invalid_order_id', 'Invalid order ID.');
+			if (!r) return this.err(404, 'woocommerce_rest_invalid_id', 'Invalid ID.');
+			if (req.method === 'GET') return { status: 200, body: this.renderRefund(r) };
+			if (req.method === 'DELETE') {
+				if (req.query.get('force') !== 'true') return this.err(501, 'woocommerce_rest_trash_not_supported', 'Refunds do not support trashing.');
+				this.refunds.set(m[1], list.filter((x) => x !== r));
+				return { status: 200, body: this.renderRefund(r) };
+			}
+		}
+		if (p === '/wp-json/wc/v3/refunds' && req.method === 'GET') {
+			const parents = (req.query.get('parent') ?? '').split(',').filter(Boolean);
+			const after = req.query.get('after');
+			const before = req.query.get('before');
+			const all = [...this.refunds.values()]
+				.flat()
+				.filter((r) => (!parents.length || parents.includes(r.orderId)) && (!after || gmt(r.createdAt) > after) && (!before || gmt(r.createdAt) < before))
+				.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id) * (req.query.get('order') === 'asc' ? -1 : 1));
+			return this.pageOf(req, all, (r) => ({ ...this.renderRefund(r), parent_id: Number(r.orderId) }));
+		}
+		if ((m = /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/(\d+)\/shipment-trackings$/.exec(p)) && req.method === 'GET') {
+			if (!this.orders.has(m[1])) return this.err(404, 'woocommerce_rest_order_invalid_id', 'Invalid order ID.');
+			return { status: 200, body: this.trackings.get(m[1]) ?? [] };
+		}
+		if ((m = /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/(\d+)\/shipment-trackings\/([0-9a-f]+)$/.exec(p)) && req.method === 'DELETE') {
+			const list = this.trackings.get(m[1]) ?? [];
+			const t = list.find((x) => x.tracking_id === m![2]);
+			if (!t) return this.err(404, 'woocommerce_rest_invalid_id', 'Invalid tracking ID.');
+			this.trackings.set(m[1], list.filter((x) => x !== t));
+			return { status: 200, body: { message: 'Successfully deleted the tracking item.' } };
 		}
 		if ((m = /^\/wp-json\/wc\/v3\/orders\/(\d+)\/notes$/.exec(p)) && req.method === 'POST') {
 			const b = (req.body ?? {}) as { note?: string; customer_note?: boolean };
@@ -236,10 +360,9 @@ export class WooCommerceSandbox extends SandboxBase {
 			if (!b.tracking_number) return this.err(400, 'rest_missing_callback_param', 'Missing parameter(s): tracking_number');
 			const tracking_id = randomBytes(16).toString('hex');
 			this.received.trackings.push({ orderId: m[1], body: b });
-			return {
-				status: 201,
-				body: { tracking_id, tracking_provider: b.tracking_provider ?? b.custom_tracking_provider ?? '', tracking_link: b.custom_tracking_link ?? '', tracking_number: b.tracking_number, date_shipped: b.date_shipped ?? '' },
-			};
+			const item: WooTracking = { tracking_id, tracking_provider: b.tracking_provider ?? b.custom_tracking_provider ?? '', tracking_link: b.custom_tracking_link ?? '', tracking_number: b.tracking_number, date_shipped: b.date_shipped ?? '' };
+			this.trackings.set(m[1], [...(this.trackings.get(m[1]) ?? []), item]);
+			return { status: 201, body: item };
 		}
 		if (p === '/wp-json/wc/v3/products' && req.method === 'GET') {
 			const skus = (req.query.get('sku') ?? '').split(',').filter(Boolean);
@@ -284,6 +407,268 @@ export class WooCommerceSandbox extends SandboxBase {
 			}
 		}
 		return this.err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+	}
+
+	// ---- refunds -----------------------------------------------------------------------------------------
+	private refundedOf(id: string): WooRefund[] {
+		return this.refunds.get(id) ?? [];
+	}
+
+	renderRefund(r: WooRefund): Record<string, unknown> {
+		const o = this.orders.get(r.orderId)!;
+		const m = (n: number) => money(n, o.currency);
+		return {
+			id: r.id,
+			date_created: gmt(r.createdAt),
+			date_created_gmt: gmt(r.createdAt),
+			amount: m(r.amount),
+			reason: r.reason,
+			refunded_by: 1,
+			refunded_payment: r.refundedPayment,
+			meta_data: r.meta,
+			line_items: r.lines.map((l, i) => ({
+				id: r.id * 100 + i + 1,
+				name: l.name,
+				product_id: l.productId,
+				variation_id: 0,
+				quantity: -l.quantity,
+				tax_class: '',
+				subtotal: `-${m(l.total)}`,
+				subtotal_tax: `-${m(l.tax)}`,
+				total: `-${m(l.total)}`,
+				total_tax: `-${m(l.tax)}`,
+				taxes: [],
+				meta_data: [{ id: r.id * 100 + 50 + i, key: '_refunded_item_id', value: String(l.lineId) }],
+				sku: l.sku,
+				price: -l.unitPrice,
+			})),
+			_links: {
+				self: [{ href: `${this.url}/wp-json/wc/v3/orders/${r.orderId}/refunds/${r.id}` }],
+				collection: [{ href: `${this.url}/wp-json/wc/v3/orders/${r.orderId}/refunds` }],
+				up: [{ href: `${this.url}/wp-json/wc/v3/orders/${r.orderId}` }],
+			},
+		};
+	}
+
+	/** A list with WordPress paging: per_page (≤ 100, default 10), page, X-WP-Total, X-WP-TotalPages, Link */
+	private pageOf<T>(req: Req, list: T[], render: (x: T) => unknown): Res {
+		const perPage = Number(req.query.get('per_page') ?? 10);
+		const page = Number(req.query.get('page') ?? 1);
+		if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return this.err(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
+		if (!Number.isInteger(page) || page < 1) return this.err(400, 'rest_invalid_param', 'Invalid parameter(s): page');
+		const totalPages = Math.max(1, Math.ceil(list.length / perPage));
+		const link = (pg: number) => {
+			const u = new URLSearchParams(req.rawQuery);
+			u.set('page', String(pg));
+			u.delete('consumer_key');
+			u.delete('consumer_secret');
+			return `<${this.url}${req.path}?${u.toString()}>`;
+		};
+		const links = [...(page > 1 ? [`${link(page - 1)}; rel="prev"`] : []), ...(page < totalPages ? [`${link(page + 1)}; rel="next"`] : [])];
+		return {
+			status: 200,
+			headers: { 'x-wp-total': String(list.length), 'x-wp-totalpages': String(totalPages), ...(links.length ? { link: links.join(', ') } : {}) },
+			body: list.slice((page - 1) * perPage, page * perPage).map(render),
+		};
+	}
+
+	private createRefund(o: SeedOrder, b: Record<string, unknown>): Res {
+		const made = this.makeRefund(o, b);
+		if ('res' in made) return made.res;
+		this.received.refunds.push({ orderId: o.id, body: b });
+		if (this.webhooksOnApiWrites) this.later(o);
+		return { status: 201, body: this.renderRefund(made.refund) };
+	}
+
+	/** wc_create_refund as the v3 controller calls it (see the header): checks, the gateway, restock, status */
+	private makeRefund(o: SeedOrder, b: Record<string, unknown>): { refund: WooRefund } | { res: Res } {
+		const cur = o.currency;
+		const cannot = (message: string) => ({ res: this.err(500, 'woocommerce_rest_cannot_create_order_refund', message) });
+		if (b.amount !== undefined && b.amount !== null && b.amount !== '' && Number(b.amount) < 0) return { res: this.err(400, 'woocommerce_rest_invalid_order_refund', 'Refund amount must be greater than zero.') };
+		const items = Array.isArray(b.line_items) ? (b.line_items as Array<Record<string, unknown>>) : [];
+		const lines: WooRefund['lines'] = [];
+		let fromLines = 0;
+		for (const it of items) {
+			const i = o.lines.findIndex((_l, k) => Number(o.id) * 10 + k + 1 === Number(it.id));
+			if (i < 0 || this.lineQty(o, i) === 0) return cannot('Invalid line item.');
+			const l = o.lines[i];
+			const quantity = Number(it.quantity ?? 0);
+			const already = this.refundedOf(o.id).reduce((s, r) => s + r.lines.filter((x) => x.lineId === Number(it.id)).reduce((t, x) => t + x.quantity, 0), 0);
+			if (!Number.isInteger(quantity) || quantity < 0 || quantity + already > this.lineQty(o, i)) return cannot('Invalid refund quantity.');
+			const lineTotalRefund = Number(it.refund_total ?? 0);
+			const tax = (Array.isArray(it.refund_tax) ? (it.refund_tax as Array<{ refund_total?: number }>) : []).reduce((s, t) => s + Number(t.refund_total ?? 0), 0);
+			fromLines += toMinor(lineTotalRefund, cur) + toMinor(tax, cur);
+			lines.push({ lineId: Number(it.id), sku: l.sku, name: l.title, productId: 500 + Math.max(0, CATALOG.findIndex((c) => c.sku === l.sku)), quantity, total: lineTotalRefund, tax, unitPrice: l.unitPrice });
+		}
+		const amountMinor = b.amount !== undefined && b.amount !== null && b.amount !== '' ? toMinor(Number(b.amount), cur) : fromLines;
+		const refundedMinor = this.refundedOf(o.id).reduce((s, r) => s + toMinor(r.amount, cur), 0);
+		const totalMinor = toMinor(this.sums(o).total, cur);
+		if (amountMinor > totalMinor - refundedMinor) return cannot('Invalid refund amount.');
+		const apiRefund = b.api_refund === undefined ? true : b.api_refund === true || b.api_refund === 'true';
+		const apiRestock = b.api_restock === undefined ? true : b.api_restock === true || b.api_restock === 'true';
+		if (apiRefund && amountMinor > 0) {
+			if (!this.charges.has(o.id)) return cannot('The payment gateway for this order does not support automatic refunds.');
+			if (this.refundFailures.left > 0) {
+				this.refundFailures.left--;
+				return cannot(this.refundFailures.message);
+			}
+		}
+		const id = ++this.refundSeq;
+		const meta = (Array.isArray(b.meta_data) ? (b.meta_data as Array<{ key?: unknown; value?: unknown }>) : []).filter((x) => typeof x?.key === 'string').map((x, i) => ({ id: id * 100 + 90 + i, key: String(x.key), value: x.value }));
+		const refund: WooRefund = { id, orderId: o.id, createdAt: this.iso(), amount: Number(fmtMinor(amountMinor, cur)), reason: String(b.reason ?? ''), refundedPayment: apiRefund && amountMinor > 0, restocked: apiRestock, lines, meta };
+		this.refunds.set(o.id, [...this.refundedOf(o.id), refund]);
+		if (apiRestock) for (const l of lines) this.restock(l.sku, l.quantity);
+		if (amountMinor > 0 && amountMinor === totalMinor - refundedMinor) this.statusOverride.set(o.id, 'refunded');
+		o.updatedAt = this.iso();
+		this.bump();
+		return { refund };
+	}
+
+	/** Managed stock goes back up (a product whose stock WooCommerce does not manage is left alone) */
+	private restock(sku: string, quantity: number): void {
+		for (const p of this.products.values()) if (p.sku === sku && p.manage_stock && p.stock_quantity !== null) p.stock_quantity += quantity;
+	}
+
+	// ---- controls: what happens on the store on its own -------------------------------------------------------
+	private orderOf(id: string): SeedOrder {
+		const o = this.orders.get(id);
+		if (!o) throw new Error(`woocommerce sandbox: no order ${id}`);
+		return o;
+	}
+
+	/** order.updated to every active webhook of the topic (WooCommerce fires it on each save ✔) */
+	private emit(o: SeedOrder): Promise<WooDelivery[]> {
+		return this.deliverWebhook(o, { topic: 'order.updated' });
+	}
+	private later(o: SeedOrder): void {
+		const p: Promise<unknown> = new Promise((r) => setImmediate(r)).then(() => this.emit(o)).catch(() => undefined);
+		this.pending.add(p);
+		void p.finally(() => this.pending.delete(p));
+	}
+	/** Resolves when every webhook the API's writes queued has been delivered */
+	async settled(): Promise<void> {
+		while (this.pending.size) await Promise.all([...this.pending]);
+	}
+	private saved(o: SeedOrder, patch: Partial<SeedOrder> = {}): Promise<WooDelivery[]> {
+		this.touch(o.id, patch);
+		return this.emit(o);
+	}
+
+	/**
+	 * The order is cancelled on the store (the customer or the shop manager): status cancelled, managed stock of
+	 * its lines back ✔ (WooCommerce restores stock on cancellation), order.updated. Money is not refunded by a
+	 * cancellation: that is a refund of its own. WooCommerce cannot cancel single lines ✔ (refund them instead).
+	 */
+	async cancelOrder(id: string): Promise<WooDelivery[]> {
+		const o = this.orderOf(id);
+		if (this.statusOf(o) === 'cancelled') throw new Error(`woocommerce sandbox: order ${id} is already cancelled`);
+		this.statusOverride.set(o.id, 'cancelled');
+		o.lines.forEach((l, i) => this.restock(l.sku, this.lineQty(o, i)));
+		return this.saved(o);
+	}
+
+	/** A pending order is paid: processing, date_paid and the gateway's transaction id set, order.updated */
+	async markPaid(id: string): Promise<WooDelivery[]> {
+		const o = this.orderOf(id);
+		if (this.statusOf(o) !== 'pending') throw new Error(`woocommerce sandbox: order ${id} is ${this.statusOf(o)}, not pending`);
+		this.statusOverride.set(o.id, 'processing');
+		this.paidAt.set(o.id, this.iso());
+		this.charges.set(o.id, { amount: this.sums(o).total, at: this.iso() });
+		return this.saved(o, { status: 'paid' });
+	}
+
+	/** The shipping address changes: order.updated */
+	async changeAddress(id: string, patch: Partial<SeedAddress>): Promise<WooDelivery[]> {
+		const o = this.orderOf(id);
+		return this.saved(o, { shipTo: { ...o.shipTo, ...patch } });
+	}
+
+	/** Line items edited in the admin ⚠ (quantity 0 removes the line; totals recalculated): order.updated */
+	async editLines(id: string, changes: Array<{ sku: string; quantity: number }>, add: Array<{ sku: string; quantity: number }> = []): Promise<WooDelivery[]> {
+		const o = this.orderOf(id);
+		for (const c of changes) {
+			const i = o.lines.findIndex((l, k) => l.sku === c.sku && this.lineQty(o, k) > 0);
+			if (i < 0) throw new Error(`woocommerce sandbox: order ${id} has no line ${c.sku}`);
+			this.qty.set(Number(o.id) * 10 + i + 1, c.quantity);
+		}
+		for (const a of add) {
+			const c = CATALOG.find((x) => x.sku === a.sku);
+			if (!c) throw new Error(`woocommerce sandbox: unknown SKU ${a.sku}`);
+			if (o.lines.length >= 6) throw new Error('woocommerce sandbox: at most 6 lines an order');
+			o.lines.push({ lineId: String(o.lines.length + 1), sku: c.sku, title: c.title, quantity: a.quantity, unitPrice: c.price });
+		}
+		this.edited.add(o.id);
+		return this.saved(o);
+	}
+
+	/**
+	 * The shop manager refunds in the admin (how a return shows on WooCommerce): `lines` by SKU, money from
+	 * `amount` (default: the lines' value), through the gateway unless `refundPayment` is false, restocked only
+	 * when `restock` is true (default false). order.updated.
+	 */
+	async refund(id: string, r: { lines?: Array<{ sku: string; quantity: number }>; amount?: number; reason?: string; refundPayment?: boolean; restock?: boolean } = {}): Promise<WooDelivery[]> {
+		const o = this.orderOf(id);
+		const lineItems = (r.lines ?? []).map((x) => {
+			const i = o.lines.findIndex((l) => l.sku === x.sku);
+			if (i < 0) throw new Error(`woocommerce sandbox: order ${id} has no line ${x.sku}`);
+			return { id: Number(o.id) * 10 + i + 1, quantity: x.quantity, refund_total: Math.round(x.quantity * o.lines[i].unitPrice * 100) / 100 };
+		});
+		const made = this.makeRefund(o, { amount: r.amount, reason: r.reason ?? '', line_items: lineItems, api_refund: r.refundPayment ?? true, api_restock: r.restock ?? false });
+		if ('res' in made) throw new Error(`woocommerce sandbox: ${(made.res.body as { message: string }).message}`);
+		return this.emit(o);
+	}
+
+	/** The next `times` refunds through the gateway fail with `message` (500, nothing created); then they work */
+	failRefunds(times = 1, message = 'Refund failed: the card issuer declined the refund.'): void {
+		this.refundFailures = { left: times, message };
+	}
+
+	/** The gateway's money events: a charge per paid order, one per refund the gateway made */
+	moneyEvents(): MoneyEvent[] {
+		const out: MoneyEvent[] = [];
+		for (const [id, c] of this.charges) {
+			const o = this.orders.get(id);
+			if (o) out.push({ kind: 'charge', sourceId: `${id}1`, orderId: id, orderName: o.id, amountMinor: toMinor(c.amount, o.currency), currency: o.currency, at: c.at });
+		}
+		for (const [id, list] of this.refunds) {
+			const o = this.orders.get(id);
+			if (o) for (const r of list) if (r.refundedPayment) out.push({ kind: 'refund', sourceId: String(r.id), orderId: id, orderName: o.id, amountMinor: -toMinor(r.amount, o.currency), currency: o.currency, at: r.createdAt });
+		}
+		return out;
+	}
+
+	/** The gateway's CSV export (Stripe's itemized balance-change layout ⚠) of what happened by now */
+	gatewayExport(o: Omit<StripeExportOptions, 'overFee' | 'missingSettlement'> = {}): string {
+		const now = this.iso();
+		return stripeItemizedCsv(this.moneyEvents().filter((e) => e.at <= now), { ...o, overFee: this.plants.overFee, missingSettlement: this.plants.missingSettlement });
+	}
+
+	/** Plants a discrepancy in the gateway export: an over-fee on an order's charge, or a charge never settled */
+	plantDiscrepancy(p: { kind: 'over_fee'; orderId: string; extra?: number } | { kind: 'missing_settlement'; orderId: string }): void {
+		const o = this.orderOf(p.orderId);
+		if (!this.charges.has(o.id)) throw new Error(`woocommerce sandbox: order ${o.id} was never paid`);
+		if (p.kind === 'over_fee') this.plants.overFee.set(o.id, toMinor(p.extra ?? 1, o.currency));
+		else this.plants.missingSettlement.add(o.id);
+	}
+
+	/** What the store shows for an order now */
+	shows(id: string): { status: string; dateModified: string; trackings: WooTracking[]; refunds: WooRefund[]; lines: Array<{ lineId: number; sku: string; quantity: number; refunded: number }> } {
+		const o = this.orderOf(id);
+		return {
+			status: this.statusOf(o),
+			dateModified: o.updatedAt,
+			trackings: this.trackings.get(id) ?? [],
+			refunds: this.refundedOf(id),
+			lines: o.lines.map((l, i) => {
+				const lineId = Number(o.id) * 10 + i + 1;
+				return { lineId, sku: l.sku, quantity: this.lineQty(o, i), refunded: this.refundedOf(id).reduce((s, r) => s + r.lines.filter((x) => x.lineId === lineId).reduce((t, x) => t + x.quantity, 0), 0) };
+			}),
+		};
+	}
+
+	/** stock_quantity per SKU (null: stock not managed) */
+	quantitiesBySku(): Record<string, number | null> {
+		return Object.fromEntries([...this.products.values()].map((p) => [p.sku, p.manage_stock ? p.stock_quantity : null]));
 	}
 
 	private listOrders(req: Req): Res {

@@ -8,6 +8,9 @@
  *   sb.control.fault({ provider: 'shipbob', kind: '503', times: 2 })
  *   sb.control.down('all', 10 * 60_000)
  *   sb.control.orders('shipbob')   // what the WMS holds (count "exactly once")
+ *   sb.control.setCancelRefusedFrom('shipbob', 'picked')   // refuse a cancel once picked (ShipBob's documented rule)
+ *   sb.control.processReturn('shipbob', 'RMA-1', { SKU1: { restock: 1, quarantine: 1 } })   // receipt + disposition now
+ *   sb.control.restocks()          // every restock a return made (prove "exactly once")
  *   await sb.close()
  *
  * Rate limits (ShipBob's window, Extensiv's, ShipHero's credits) run on real time unless `clock` is given: a test
@@ -16,14 +19,14 @@
 import * as http from 'node:http';
 import type { Clock } from '../../../lib/http/limiters';
 import type { AddressInfo } from 'node:net';
-import { World, type CallRecord, type FaultRule, type PackagePlan, type SandboxProvider, type SbOrder, type Timing } from './world';
+import { World, type CallRecord, type CancelCutoff, type FaultRule, type PackagePlan, type ReturnPlan, type ReturnTiming, type SandboxProvider, type SbOrder, type SbReturn, type Timing } from './world';
 import { ShipBobSandbox, type ShipBobSandboxOptions } from './shipbob';
 import { ShipHeroSandbox, type ShipHeroSandboxOptions } from './shiphero';
 import { ExtensivSandbox, type ExtensivSandboxOptions } from './extensiv';
 import { GenericSandbox, type GenericSandboxOptions } from './generic';
 import type { SbRequest, SbResponse } from './http';
 
-export type { SandboxProvider, SbOrder, FaultRule, CallRecord, PackagePlan, Timing } from './world';
+export type { SandboxProvider, SbOrder, SbReturn, FaultRule, CallRecord, PackagePlan, Timing, CancelCutoff, ReturnPlan, ReturnTiming, Disposition } from './world';
 
 export interface WmsSandboxOptions {
 	port?: number;
@@ -31,6 +34,10 @@ export interface WmsSandboxOptions {
 	timeScale?: number;
 	timing?: Partial<Timing>;
 	packaging?: 'single' | 'per_line';
+	/** From which stage a cancel is refused (default 'shipped'); ShipBob documents 'picked' */
+	cancelRefusedFrom?: CancelCutoff | Partial<Record<SandboxProvider, CancelCutoff>>;
+	/** When returns arrive and are processed (virtual ms); arriveAfterMs null: only by control */
+	returnTiming?: Partial<ReturnTiming>;
 	shipbob?: Partial<ShipBobSandboxOptions>;
 	shiphero?: Partial<ShipHeroSandboxOptions>;
 	extensiv?: Partial<ExtensivSandboxOptions>;
@@ -66,6 +73,22 @@ export interface WmsSandboxControl {
 	cancel(provider: SandboxProvider, reference: string): boolean;
 	calls(filter?: { provider?: SandboxProvider; method?: string; path?: string | RegExp; op?: string }): CallRecord[];
 	clearCalls(): void;
+	/** Refuse cancels from this stage on (one provider, or all) */
+	setCancelRefusedFrom(provider: SandboxProvider | 'all', cutoff: CancelCutoff): void;
+	/** Every accepted address update */
+	addressUpdates(): World['addressUpdates'];
+	returns(provider: SandboxProvider): SbReturn[];
+	returnByReference(provider: SandboxProvider, reference: string): SbReturn | undefined;
+	/** How the return will be received and disposed, per SKU (fewer units than expected: a short receipt) */
+	planReturn(reference: string, plan: ReturnPlan): void;
+	/** The parcel reaches the dock now */
+	arriveReturn(provider: SandboxProvider, reference: string): void;
+	/** The return is received, disposed and completed now (with `plan` if given) */
+	processReturn(provider: SandboxProvider, reference: string, plan?: ReturnPlan): void;
+	/** Every restock a return made */
+	restocks(): World['restocks'];
+	/** Units held apart after returns */
+	quarantined(sku: string): number;
 }
 
 export interface WmsSandbox {
@@ -76,7 +99,7 @@ export interface WmsSandbox {
 }
 
 export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<WmsSandbox> {
-	const world = new World({ startTime: opts.startTime, timeScale: opts.timeScale, timing: opts.timing, packaging: opts.packaging });
+	const world = new World({ startTime: opts.startTime, timeScale: opts.timeScale, timing: opts.timing, packaging: opts.packaging, cancelRefusedFrom: opts.cancelRefusedFrom, returnTiming: opts.returnTiming });
 	const handlers: Record<SandboxProvider, { handle(req: SbRequest): SbResponse }> = {
 		shipbob: new ShipBobSandbox(world, { ...SANDBOX_CREDENTIALS.shipbob, now: opts.clock?.now, ...(opts.shipbob ?? {}) }),
 		shiphero: new ShipHeroSandbox(world, { ...SANDBOX_CREDENTIALS.shiphero, now: opts.clock?.now, ...(opts.shiphero ?? {}) }),
@@ -211,6 +234,26 @@ export async function startWmsSandbox(opts: WmsSandboxOptions = {}): Promise<Wms
 					(!filter.path || (typeof filter.path === 'string' ? c.path === filter.path : filter.path.test(c.path))),
 			),
 		clearCalls: () => world.calls.splice(0),
+		setCancelRefusedFrom: (provider, cutoff) => {
+			for (const p of provider === 'all' ? (['shipbob', 'shiphero', 'extensiv', 'generic'] as SandboxProvider[]) : [provider]) world.cancelRefusedFrom[p] = cutoff;
+		},
+		addressUpdates: () => world.addressUpdates,
+		returns: (provider) => world.returnsOf(provider),
+		returnByReference: (provider, reference) => world.findReturn(provider, reference),
+		planReturn: (reference, plan) => world.planReturn(reference, plan),
+		arriveReturn: (provider, reference) => {
+			const r = world.findReturn(provider, reference);
+			if (!r) throw new Error(`wms sandbox: no ${provider} return ${reference}`);
+			world.arriveReturn(r);
+		},
+		processReturn: (provider, reference, plan) => {
+			const r = world.findReturn(provider, reference);
+			if (!r) throw new Error(`wms sandbox: no ${provider} return ${reference}`);
+			if (plan) world.planReturn(reference, plan);
+			world.processReturn(r);
+		},
+		restocks: () => world.restocks,
+		quarantined: (sku) => world.quarantine.get(sku) ?? 0,
 	};
 
 	return {

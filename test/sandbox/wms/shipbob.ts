@@ -12,8 +12,28 @@
  * PartiallyFulfilled, Fulfilled, Cancelled; shipment status_details names Picked / Packed; shipment
  * last_update_at and delivery_date; inventory item field names (on_hand_quantity, committed_quantity,
  * fulfillable_quantity, sellable_quantity) and per-location breakdown `locations`; POST /{ver}/order/{id}/cancel.
+ *
+ * After intake and returns (issues 20, 21):
+ * - Cancel ✔: "The shipment must not be picked, packed, or shipped" (cancel shipment docs); the order cancel answers 200
+ *   with canceled_shipment_results[].is_success and a reason ✔ (shape from the 2.0 reference). The sandbox refuses
+ *   from the world's cut-off (`cancelRefusedFrom`, 'shipped' unless set; ShipBob's documented one is 'picked').
+ * - Address ✔: PUT /{ver}/shipment/{shipmentId}:updateAddress with city and street_address1 required, company_name,
+ *   country_code, email, override_verification; street_address2, state, zip_code, phone_number and name are ⚠; refused
+ *   once the shipment is picked with 422 ⚠. The shipment id of an unshipped order is the one GET /order shows.
+ * - Returns ✔ (stryd/shipbob-go ReturnsApi, developer.shipbob.com returns): POST /{ver}/return (reference_id required
+ *   and unique, fulfillment_center { id }, inventory [{ id, quantity, requested_action }] each inventory id once,
+ *   original_shipment_id, tracking_number); GET /return (Page, Limit, SortOrder, StartDate/EndDate on the insert date,
+ *   IDs, ReferenceIds, Status, InventoryIds, TrackingNumbers, OriginalShipmentIds: there is no last-updated filter, so
+ *   a client re-reads open returns by Status or IDs); GET /return/{id}; GET /return/{id}/statushistory; PUT /return/{id}
+ *   and POST /return/{id}/cancel only while AwaitingArrival ✔. Status AwaitingArrival → Arrived → Processing →
+ *   Completed / Cancelled ✔; inventory[].action_requested { action Default|Restock|Quarantine|Dispose, action_type }
+ *   and action_taken [{ action, quantity_processed }] ✔; transactions [{ amount, transaction_type
+ *   ReturnProcessingFee }] and invoice_amount once completed (3.00 a return ⚠). Assumed ⚠: 201 on create, 422 for a
+ *   duplicate reference or a change after arrival, the status history's shape, the paging headers (as orders).
  */
-import type { SbOrder, World } from './world';
+import type { Disposition, ReturnStage, SbOrder, SbReturn, World } from './world';
+
+const RETURN_STATUS: Record<ReturnStage, string> = { awaiting: 'AwaitingArrival', arrived: 'Arrived', processing: 'Processing', completed: 'Completed', cancelled: 'Cancelled' };
 import { arr, bearer, json, obj, s, WindowCounter, type SbRequest, type SbResponse } from './http';
 
 export interface ShipBobSandboxOptions {
@@ -54,6 +74,22 @@ export class ShipBobSandbox {
 		mm = /^\/order\/(\d+)(?:\/cancel|:cancel)$/.exec(rest);
 		if (req.method === 'POST' && mm) return this.cancel(Number(mm[1]));
 		if (req.method === 'GET' && rest === '/inventory-level') return this.inventory(req, m[1]);
+		mm = /^\/shipment\/(\d+):updateAddress$/.exec(rest);
+		if (req.method === 'PUT' && mm) return this.updateAddress(Number(mm[1]), req);
+		if (req.method === 'POST' && rest === '/return') return this.createReturn(req);
+		if (req.method === 'GET' && rest === '/return') return this.listReturns(req);
+		mm = /^\/return\/(\d+)(\/statushistory|\/cancel|:cancel)?$/.exec(rest);
+		if (mm) {
+			const r = this.world.returnById('shipbob', Number(mm[1]));
+			if (!r) return json(404, { message: 'Return order not found' });
+			if (req.method === 'GET' && !mm[2]) return json(200, this.returnView(r));
+			if (req.method === 'GET' && mm[2] === '/statushistory') return json(200, { id: r.id, reference_id: r.reference, status_history: this.history(r) });
+			if (req.method === 'POST' && (mm[2] === '/cancel' || mm[2] === ':cancel')) {
+				if (!this.world.cancelReturn(r)) return json(422, { title: 'Return cannot be cancelled', status: 422, errors: { status: [`A return in status ${RETURN_STATUS[r.stage]} cannot be cancelled`] } });
+				return json(200, this.returnView(r));
+			}
+			if (req.method === 'PUT' && !mm[2]) return this.modifyReturn(r, req);
+		}
 		if (req.method === 'GET' && rest === '/channel') {
 			return json(200, [{ id: this.opts.channelId, name: 'OMS', application_name: 'n8n-nodes-oms-wms', scopes: ['orders_read', 'orders_write', 'inventory_read'] }]);
 		}
@@ -137,23 +173,166 @@ export class ShipBobSandbox {
 	private cancel(id: number): SbResponse {
 		const o = this.world.byId('shipbob', id);
 		if (!o) return json(404, { message: 'Order not found' });
+		const blocker = this.world.cancelBlocker(o);
 		const ok = this.world.cancel(o);
+		const reason = ok ? null : blocker === 'shipped' || blocker === 'delivered' ? 'Shipment already fulfilled' : `Shipment is already ${blocker}`;
 		return json(200, {
 			order_id: o.id,
 			order: this.view(o),
-			canceled_shipment_results: [{ action: 'Cancel', shipment_id: o.id * 10, is_success: ok, reason: ok ? null : 'Shipment already fulfilled' }],
+			canceled_shipment_results: [{ action: 'Cancel', shipment_id: o.packages[0]?.id ?? o.id * 10, is_success: ok, reason }],
 		});
+	}
+
+	private updateAddress(shipmentId: number, req: SbRequest): SbResponse {
+		const o = this.world.byId('shipbob', Math.floor(shipmentId / 10));
+		if (!o || shipmentId % 10 !== 0) return json(404, { message: 'Shipment not found' });
+		const b = obj(req.body);
+		const errors: Record<string, string[]> = {};
+		if (!s(b.street_address1)) errors['StreetAddress1'] = ['The StreetAddress1 field is required.'];
+		if (!s(b.city)) errors['City'] = ['The City field is required.'];
+		if (Object.keys(errors).length) return json(400, { title: 'One or more validation errors occurred.', status: 400, errors });
+		const old = obj(o.shipTo);
+		const shipTo = {
+			...old,
+			name: s(b.name) ?? old.name,
+			email: s(b.email) ?? old.email ?? null,
+			phone_number: s(b.phone_number) ?? old.phone_number ?? null,
+			address: {
+				...obj(old.address),
+				address1: s(b.street_address1),
+				address2: s(b.street_address2),
+				company_name: s(b.company_name),
+				city: s(b.city),
+				state: s(b.state) ?? obj(old.address).state ?? null,
+				zip_code: s(b.zip_code) ?? obj(old.address).zip_code ?? null,
+				country: s(b.country_code) ?? obj(old.address).country,
+			},
+		};
+		if (!this.world.updateAddress(o, shipTo)) return json(422, { title: 'Shipment address cannot be updated', status: 422, errors: { shipment: [`The shipment is already ${o.stage}`] } });
+		return json(200, (this.view(o).shipments as unknown[])[0]);
+	}
+
+	// ---- returns ------------------------------------------------------------------------------------------
+	private returnInput(b: Record<string, unknown>): { errors: Record<string, string[]>; lines: Array<{ sku: string; quantity: number; requested: Disposition | 'default' }> } {
+		const errors: Record<string, string[]> = {};
+		if (obj(b.fulfillment_center).id == null) errors['FulfillmentCenter.Id'] = ['The Id field is required.'];
+		const inv = arr(b.inventory).map(obj);
+		if (!inv.length) errors['Inventory'] = ['At least one inventory item is required.'];
+		const seen = new Set<number>();
+		const lines: Array<{ sku: string; quantity: number; requested: Disposition | 'default' }> = [];
+		for (const [i, it] of inv.entries()) {
+			const id = Number(it.id);
+			const sku = this.world.skuOfInventoryId(id);
+			if (!sku) errors[`Inventory[${i}].Id`] = [`Inventory ${it.id} does not exist`];
+			else if (seen.has(id)) errors[`Inventory[${i}].Id`] = [`Inventory ${id} appears more than once`];
+			if (!(Number(it.quantity) > 0)) errors[`Inventory[${i}].Quantity`] = ['Quantity must be greater than 0.'];
+			const action = String(it.requested_action ?? 'Default');
+			if (!['Default', 'Restock', 'Quarantine', 'Dispose'].includes(action)) errors[`Inventory[${i}].RequestedAction`] = [`${action} is not a valid action`];
+			seen.add(id);
+			if (sku) lines.push({ sku, quantity: Number(it.quantity), requested: action === 'Default' ? 'default' : (action.toLowerCase() as Disposition) });
+		}
+		return { errors, lines };
+	}
+
+	private createReturn(req: SbRequest): SbResponse {
+		if (!req.headers['shipbob_channel_id']) return json(400, { title: 'shipbob_channel_id header is required', status: 400 });
+		const b = obj(req.body);
+		const ref = s(b.reference_id);
+		const { errors, lines } = this.returnInput(b);
+		if (!ref) errors['ReferenceId'] = ['The ReferenceId field is required.'];
+		let order: SbOrder | undefined;
+		if (b.original_shipment_id != null) {
+			order = this.world.list('shipbob').find((o) => o.packages.some((p) => p.id === Number(b.original_shipment_id)));
+			if (!order) errors['OriginalShipmentId'] = [`Shipment ${b.original_shipment_id} does not exist`];
+		}
+		if (Object.keys(errors).length) return json(400, { type: 'https://tools.ietf.org/html/rfc7231#section-6.5.1', title: 'One or more validation errors occurred.', status: 400, errors });
+		if (this.world.findReturn('shipbob', ref as string)) return json(422, { title: 'Duplicate reference ID', status: 422, errors: { reference_id: [`A return with reference_id '${ref}' already exists`] } });
+		const r = this.world.createReturn('shipbob', { reference: ref as string, orderReference: order?.reference ?? null, orderId: order?.id ?? null, lines, trackingNumber: s(b.tracking_number), body: req.body });
+		return json(201, this.returnView(r));
+	}
+
+	private modifyReturn(r: SbReturn, req: SbRequest): SbResponse {
+		if (r.stage !== 'awaiting') return json(422, { title: 'Return cannot be modified', status: 422, errors: { status: [`A return in status ${RETURN_STATUS[r.stage]} cannot be modified`] } });
+		const b = obj(req.body);
+		const { errors, lines } = this.returnInput(b);
+		if (Object.keys(errors).length) return json(400, { title: 'One or more validation errors occurred.', status: 400, errors });
+		r.lines = lines.map((l, i) => ({ lineNo: i + 1, sku: l.sku, quantity: l.quantity, partnerLineId: null, requested: l.requested, received: 0, restocked: 0, quarantined: 0, disposed: 0 }));
+		r.trackingNumber = s(b.tracking_number) ?? r.trackingNumber;
+		r.updatedAt = this.world.now();
+		return json(200, this.returnView(r));
+	}
+
+	private listReturns(req: SbRequest): SbResponse {
+		const q = req.query;
+		const csv = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : null);
+		let list = this.world.returnsOf('shipbob');
+		const ids = csv(q.IDs);
+		if (ids) list = list.filter((r) => ids.includes(String(r.id)));
+		const refs = csv(q.ReferenceIds);
+		if (refs) list = list.filter((r) => refs.includes(r.reference));
+		const statuses = csv(q.Status);
+		if (statuses) list = list.filter((r) => statuses.includes(RETURN_STATUS[r.stage]));
+		const inv = csv(q.InventoryIds);
+		if (inv) list = list.filter((r) => r.lines.some((l) => inv.includes(String(this.world.inventoryId(l.sku)))));
+		const tn = csv(q.TrackingNumbers);
+		if (tn) list = list.filter((r) => r.trackingNumber != null && tn.includes(r.trackingNumber));
+		const osi = csv(q.OriginalShipmentIds);
+		if (osi) list = list.filter((r) => r.orderId != null && (this.world.byId('shipbob', r.orderId)?.packages ?? []).some((p) => osi.includes(String(p.id))));
+		if (q.StartDate) list = list.filter((r) => r.createdAt >= Date.parse(q.StartDate));
+		if (q.EndDate) list = list.filter((r) => r.createdAt <= Date.parse(q.EndDate));
+		list = [...list].sort((a, b) => a.id - b.id);
+		if (q.SortOrder === 'Newest') list.reverse();
+		const limit = Math.min(250, Math.max(1, Number(q.Limit ?? 50)));
+		const page = Math.max(1, Number(q.Page ?? 1));
+		return json(200, list.slice((page - 1) * limit, page * limit).map((r) => this.returnView(r)), {
+			'total-count': String(list.length),
+			'page-number': String(page),
+			'total-pages': String(Math.max(1, Math.ceil(list.length / limit))),
+		});
+	}
+
+	private history(r: SbReturn): Array<{ status: string; timestamp: string }> {
+		return (['awaiting', 'arrived', 'processing', 'completed', 'cancelled'] as ReturnStage[]).filter((st) => r.stageAt[st] != null).map((st) => ({ status: RETURN_STATUS[st], timestamp: new Date(r.stageAt[st] as number).toISOString() }));
+	}
+
+	returnView(r: SbReturn): Record<string, unknown> {
+		const done = r.stage === 'completed';
+		const action = (d: string) => d.charAt(0).toUpperCase() + d.slice(1);
+		return {
+			id: r.id,
+			reference_id: r.reference,
+			status: RETURN_STATUS[r.stage],
+			return_type: 'Regular',
+			insert_date: new Date(r.createdAt).toISOString(),
+			completed_date: done ? new Date(r.stageAt.completed as number).toISOString() : null,
+			tracking_number: r.trackingNumber,
+			original_shipment_id: r.orderId ? (this.world.byId('shipbob', r.orderId)?.packages[0]?.id ?? null) : null,
+			store_order_id: r.orderReference,
+			channel: { id: this.opts.channelId, name: 'OMS' },
+			fulfillment_center: { id: 1, name: 'Cicero (IL)' },
+			inventory: r.lines.map((l) => ({
+				id: this.world.inventoryId(l.sku),
+				name: l.sku,
+				quantity: l.quantity,
+				action_requested: { action: l.requested === 'default' ? 'Default' : action(l.requested), action_type: l.requested === 'default' ? 'InventoryDefault' : 'Override', instructions: null },
+				action_taken: done
+					? ([['Restock', l.restocked], ['Quarantine', l.quarantined], ['Dispose', l.disposed]] as Array<[string, number]>).filter(([, q]) => q > 0).map(([a, q]) => ({ action: a, action_reason: null, quantity_processed: q, image_url: null }))
+					: [],
+			})),
+			invoice_amount: done ? 3 : null,
+			transactions: done ? [{ amount: 3, transaction_type: 'ReturnProcessingFee' }] : [],
+		};
 	}
 
 	private inventory(req: SbRequest, version: string): SbResponse {
 		const skus = new Set<string>([...this.world.stock.keys()]);
 		for (const o of this.world.list('shipbob')) for (const l of o.lines) skus.add(l.sku);
-		const all = [...skus].sort().map((sku, i) => {
+		const all = [...skus].sort().map((sku) => {
 			const onHand = this.world.stock.get(sku) ?? 0;
 			const committed = this.world.committed('shipbob', sku);
 			const fulfillable = Math.max(0, onHand - committed);
 			return {
-				inventory_id: 9000 + i,
+				inventory_id: this.world.inventoryId(sku),
 				sku,
 				name: sku,
 				on_hand_quantity: onHand,

@@ -14,9 +14,21 @@
  *
  * This is not a GraphQL server: it reads the operation's first root field and its variables, and answers with the
  * full node shape whatever the selection set. The client sends everything through variables.
+ *
+ * After intake and returns (issues 20, 21):
+ * - order_cancel is refused from the world's cut-off (`cancelRefusedFrom`) with an error naming the stage ⚠.
+ * - order_update(data: { order_id, shipping_address }) ⚠ (UpdateOrderInput): replaces the address before pick,
+ *   refused after with an error ⚠.
+ * - return_create(data: CreateReturnInput) ✔ with order_id, warehouse_id, return_reason, label_type, label_cost,
+ *   address, dimensions, shipping_carrier, shipping_method and line_items [{ sku, quantity, return_reason, condition }]
+ *   required ✔ (developer.shiphero.com create-return-input); answers { request_id, complexity, return } ⚠.
+ *   Return ✔: status, total_items_expected / received / restocked, line_items [{ sku, quantity, quantity_received,
+ *   restock, condition, reason, warehouse_id }], return_history. Assumed ⚠: the status words pending → received →
+ *   warehouse_completed (canceled), the `return(id)` and `returns(order_id, date_from, date_to)` queries (data
+ *   connection like orders), created_at / updated_at, a quarantined or disposed unit counted as received, not restocked.
  */
 import { randomBytes } from 'node:crypto';
-import type { SbOrder, World } from './world';
+import type { ReturnStage, SbOrder, SbReturn, World } from './world';
 import { arr, bearer, json, obj, s, type SbRequest, type SbResponse } from './http';
 
 export interface ShipHeroSandboxOptions {
@@ -33,6 +45,25 @@ export interface ShipHeroSandboxOptions {
 interface Token {
 	user: string;
 	expiresAt: number;
+}
+
+/** A page of a data(first, after) connection with arrayconnection cursors; costs one credit a node plus one */
+function connection<T>(key: string, list: T[], vars: Record<string, unknown>, node: (x: T) => unknown): { key: string; value: unknown; cost: number } {
+	const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
+	const after = s(vars.after);
+	const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
+	const page = list.slice(start, start + first);
+	const end = start + page.length;
+	return {
+		key,
+		cost: page.length + 1,
+		value: {
+			data: {
+				pageInfo: { hasNextPage: end < list.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
+				edges: page.map((x, i) => ({ cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'), node: node(x) })),
+			},
+		},
+	};
 }
 
 export class ShipHeroSandbox {
@@ -80,6 +111,14 @@ export class ShipHeroSandbox {
 					return this.orderCreate(vars);
 				case 'order_cancel':
 					return this.orderCancel(vars);
+				case 'order_update':
+					return this.orderUpdate(vars);
+				case 'return_create':
+					return this.returnCreate(vars);
+				case 'return':
+					return this.returnOne(vars);
+				case 'returns':
+					return this.returnList(vars);
 				case 'orders':
 					return this.orders(vars);
 				case 'order':
@@ -173,8 +212,109 @@ export class ShipHeroSandbox {
 		const d = obj(vars.data);
 		const o = this.findById(s(d.order_id));
 		if (!o) return { key: 'order_cancel', value: null, cost: 5, error: 'Order not found' };
-		if (!this.world.cancel(o)) return { key: 'order_cancel', value: null, cost: 5, error: 'Order already fulfilled, cannot be canceled' };
+		const blocker = this.world.cancelBlocker(o);
+		if (!this.world.cancel(o))
+			return { key: 'order_cancel', value: null, cost: 5, error: blocker === 'shipped' || blocker === 'delivered' ? 'Order already fulfilled, cannot be canceled' : `Order is already ${blocker}, it cannot be canceled` };
 		return { key: 'order_cancel', value: { order: this.view(o) }, cost: 5 };
+	}
+
+	private orderUpdate(vars: Record<string, unknown>): { key: string; value: unknown; cost: number; error?: string } {
+		const d = obj(vars.data);
+		const o = this.findById(s(d.order_id));
+		if (!o) return { key: 'order_update', value: null, cost: 5, error: 'Order not found' };
+		const addr = obj(d.shipping_address);
+		if (!Object.keys(addr).length) return { key: 'order_update', value: null, cost: 5, error: 'shipping_address: nothing to update' };
+		if (!this.world.updateAddress(o, { ...obj(o.shipTo), ...addr })) return { key: 'order_update', value: null, cost: 5, error: `Order is already ${o.stage}, its shipping address cannot be updated` };
+		return { key: 'order_update', value: { order: this.view(o) }, cost: 5 };
+	}
+
+	// ---- returns ------------------------------------------------------------------------------------------
+	private returnCreate(vars: Record<string, unknown>): { key: string; value: unknown; cost: number; error?: string } {
+		const d = obj(vars.data);
+		const missing = ['order_id', 'warehouse_id', 'return_reason', 'label_type', 'label_cost', 'address', 'dimensions', 'shipping_carrier', 'shipping_method', 'line_items'].filter((k) => d[k] == null || d[k] === '');
+		if (missing.length) return { key: 'return_create', value: null, cost: 5, error: `Missing required fields: ${missing.join(', ')}` };
+		const o = this.findById(s(d.order_id));
+		if (!o) return { key: 'return_create', value: null, cost: 5, error: 'Order not found' };
+		const items = arr(d.line_items).map(obj);
+		if (!items.length) return { key: 'return_create', value: null, cost: 5, error: 'line_items: at least one line item is required' };
+		for (const it of items) {
+			const shipped = o.packages.reduce((n, p) => n + p.lines.filter((l) => l.sku === it.sku).reduce((m, l) => m + l.quantity, 0), 0);
+			const already = this.world.returnsOf('shiphero').filter((r) => r.orderId === o.id && r.stage !== 'cancelled').reduce((n, r) => n + r.lines.filter((l) => l.sku === it.sku).reduce((m, l) => m + l.quantity, 0), 0);
+			if (!(Number(it.quantity) > 0) || Number(it.quantity) + already > shipped) return { key: 'return_create', value: null, cost: 5, error: `line_items: ${it.sku} has ${Math.max(0, shipped - already)} shipped unit(s) left to return` };
+		}
+		const r = this.world.createReturn('shiphero', {
+			reference: `RMA-${o.reference}-${this.world.returnsOf('shiphero').filter((x) => x.orderId === o.id).length + 1}`,
+			orderReference: o.reference,
+			orderId: o.id,
+			lines: items.map((it) => ({ sku: String(it.sku), quantity: Number(it.quantity), partnerLineId: o.lines.find((l) => l.sku === it.sku)?.partnerLineId ?? null, requested: 'default' })),
+			trackingNumber: s(d.tracking_number),
+			reason: s(d.return_reason),
+			body: d,
+		});
+		return { key: 'return_create', value: { return: this.returnView(r) }, cost: 5 };
+	}
+
+	private findReturnById(id: string | null): SbReturn | undefined {
+		if (!id) return undefined;
+		const decoded = Buffer.from(id, 'base64').toString();
+		return this.world.returnById('shiphero', Number(decoded.startsWith('Return:') ? decoded.slice(7) : id));
+	}
+
+	private returnOne(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
+		const r = this.findReturnById(s(vars.id));
+		return { key: 'return', cost: 1, value: { data: r ? this.returnView(r) : null } };
+	}
+
+	private returnList(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
+		let list = this.world.returnsOf('shiphero');
+		const order = s(vars.order_id) ? this.findById(s(vars.order_id)) : undefined;
+		if (s(vars.order_id)) list = list.filter((r) => r.orderId === order?.id);
+		if (s(vars.date_from)) list = list.filter((r) => r.createdAt >= Date.parse(s(vars.date_from) as string));
+		if (s(vars.date_to)) list = list.filter((r) => r.createdAt <= Date.parse(s(vars.date_to) as string));
+		list = [...list].sort((a, b) => a.id - b.id);
+		return connection('returns', list, vars, (r) => this.returnView(r));
+	}
+
+	returnView(r: SbReturn): Record<string, unknown> {
+		const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+		const status: Record<ReturnStage, string> = { awaiting: 'pending', arrived: 'received', processing: 'received', completed: 'warehouse_completed', cancelled: 'canceled' };
+		const body = obj(r.body);
+		return {
+			id: Buffer.from(`Return:${r.id}`).toString('base64'),
+			legacy_id: r.id,
+			order_id: r.orderId ? Buffer.from(`Order:${r.orderId}`).toString('base64') : null,
+			partner_id: s(body.partner_id),
+			reason: r.reason,
+			status: status[r.stage],
+			label_type: s(body.label_type),
+			label_cost: s(body.label_cost),
+			shipping_carrier: s(body.shipping_carrier),
+			shipping_method: s(body.shipping_method),
+			tracking_number: r.trackingNumber,
+			created_at: iso(r.createdAt),
+			updated_at: iso(r.updatedAt),
+			total_items_expected: r.lines.reduce((n, l) => n + l.quantity, 0),
+			total_items_received: r.lines.reduce((n, l) => n + l.received, 0),
+			total_items_restocked: r.lines.reduce((n, l) => n + l.restocked, 0),
+			line_items: {
+				edges: r.lines.map((l) => ({
+					node: {
+						id: Buffer.from(`ReturnLineItem:${r.id * 100 + l.lineNo}`).toString('base64'),
+						sku: l.sku,
+						quantity: l.quantity,
+						quantity_received: l.received,
+						restock: l.restocked,
+						condition: l.quarantined ? 'damaged' : l.disposed ? 'unsellable' : 'good',
+						reason: r.reason,
+						warehouse_id: this.warehouseId,
+						line_item: { partner_line_item_id: l.partnerLineId },
+					},
+				})),
+			},
+			return_history: (['awaiting', 'arrived', 'completed', 'cancelled'] as ReturnStage[])
+				.filter((st) => r.stageAt[st] != null)
+				.map((st, i) => ({ id: Buffer.from(`ReturnHistory:${r.id * 10 + i}`).toString('base64'), created_at: iso(r.stageAt[st]), body: status[st] })),
+		};
 	}
 
 	private orders(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {
@@ -183,21 +323,7 @@ export class ShipHeroSandbox {
 		const from = s(vars.updated_from);
 		if (from) list = list.filter((o) => o.updatedAt >= Date.parse(from));
 		list = [...list].sort((a, b) => a.updatedAt - b.updatedAt || a.id - b.id);
-		const first = Math.max(1, Math.min(100, Number(vars.first ?? 25)));
-		const after = s(vars.after);
-		const start = after ? Number(Buffer.from(after, 'base64').toString().split(':')[1] ?? 0) : 0;
-		const page = list.slice(start, start + first);
-		const end = start + page.length;
-		return {
-			key: 'orders',
-			cost: page.length + 1,
-			value: {
-				data: {
-					pageInfo: { hasNextPage: end < list.length, endCursor: page.length ? Buffer.from(`arrayconnection:${end}`).toString('base64') : null },
-					edges: page.map((o, i) => ({ cursor: Buffer.from(`arrayconnection:${start + i + 1}`).toString('base64'), node: this.view(o) })),
-				},
-			},
-		};
+		return connection('orders', list, vars, (o) => this.view(o));
 	}
 
 	private order(vars: Record<string, unknown>): { key: string; value: unknown; cost: number } {

@@ -9,9 +9,62 @@
  * in the warehouses these sandboxes copy (ShipBob's on_hand counts committed units until they leave the building),
  * so an inventory count between pick and ship still includes them. A SKU never seeded counts as unlimited, so tests
  * that do not care about stock need no set-up.
+ *
+ * Cancel cut-off: a cancel is refused from `cancelRefusedFrom` on ('shipped' by default, per provider or for all).
+ * ShipBob documents 'picked' ✔ ("The shipment must not be picked, packed, or shipped" to cancel it); the others are ⚠.
+ * An address update is accepted only before pick ⚠ (every provider).
+ *
+ * Returns (issue 21): a return expected at the warehouse (awaiting) arrives after `returnTiming.arriveAfterMs`
+ * (null: only when `arriveReturn` says), is processed and completed `processAfterMs` later. At completion each
+ * received unit gets its disposition (the plan given by `planReturn`, else the line's requested action; 'default'
+ * means restock ⚠): restocked units raise on hand once (a seeded SKU; an unseeded one is unlimited and only logged in
+ * `restocks`), quarantined units are held apart (`quarantine`), disposed ones leave. Fewer units planned than
+ * expected is a short receipt.
  */
 export type SandboxProvider = 'shipbob' | 'shiphero' | 'extensiv' | 'generic';
 export type Stage = 'received' | 'picked' | 'packed' | 'shipped' | 'delivered' | 'cancelled';
+/** The first stage at which a cancel is refused */
+export type CancelCutoff = 'picked' | 'packed' | 'shipped';
+export type Disposition = 'restock' | 'quarantine' | 'dispose';
+export type ReturnStage = 'awaiting' | 'arrived' | 'processing' | 'completed' | 'cancelled';
+/** How the units received of each SKU are disposed (their sum is what arrives) */
+export type ReturnPlan = Record<string, Partial<Record<Disposition, number>>>;
+
+export interface SbReturnLine {
+	lineNo: number;
+	sku: string;
+	/** expected */
+	quantity: number;
+	partnerLineId: string | null;
+	requested: Disposition | 'default';
+	received: number;
+	restocked: number;
+	quarantined: number;
+	disposed: number;
+}
+
+export interface SbReturn {
+	id: number;
+	provider: SandboxProvider;
+	reference: string;
+	/** the outbound order's reference, when the return names it */
+	orderReference: string | null;
+	orderId: number | null;
+	lines: SbReturnLine[];
+	trackingNumber: string | null;
+	reason: string | null;
+	stage: ReturnStage;
+	stageAt: Partial<Record<ReturnStage, number>>;
+	createdAt: number;
+	updatedAt: number;
+	body: unknown;
+}
+
+export interface ReturnTiming {
+	/** null: a return arrives only when control.arriveReturn says so */
+	arriveAfterMs: number | null;
+	processAfterMs: number;
+}
 
 export interface SbLine {
 	lineNo: number;
@@ -116,7 +169,12 @@ export interface WorldOptions {
 	timing?: Partial<Timing>;
 	/** 'single' (default): one package per order. 'per_line': one package per line (multi-package) */
 	packaging?: 'single' | 'per_line';
+	/** From which stage a cancel is refused (default 'shipped'); per provider or for all */
+	cancelRefusedFrom?: CancelCutoff | Partial<Record<SandboxProvider, CancelCutoff>>;
+	returnTiming?: Partial<ReturnTiming>;
 }
+
+const STAGE_ORDER: Stage[] = ['received', 'picked', 'packed', 'shipped', 'delivered'];
 
 const CARRIERS = [
 	{ carrier: 'USPS', service: 'Priority', url: (t: string) => `https://tools.usps.com/go/TrackConfirmAction?tLabels=${t}` },
@@ -141,6 +199,21 @@ export class World {
 	private readonly timeScale: number;
 	private nextOrderId = 100001;
 	private nextPackageId = 500001;
+	private nextReturnId = 700001;
+	readonly returnTiming: ReturnTiming;
+	cancelRefusedFrom: Partial<Record<SandboxProvider, CancelCutoff>>;
+	readonly returns: SbReturn[] = [];
+	/** Returns not completed or cancelled, so a tick stays cheap with many */
+	private openReturns: SbReturn[] = [];
+	private readonly returnPlans = new Map<string, ReturnPlan>();
+	/** Units held apart after a return (quarantine), per SKU */
+	readonly quarantine = new Map<string, number>();
+	/** Every restock a return made (the proof that it happened once) */
+	readonly restocks: Array<{ provider: SandboxProvider; reference: string; sku: string; quantity: number; at: string }> = [];
+	/** Every accepted address update */
+	readonly addressUpdates: Array<{ provider: SandboxProvider; reference: string; shipTo: Record<string, unknown>; at: string }> = [];
+	/** Stable inventory item ids per SKU (ShipBob's returns name units by inventory id) */
+	private readonly inventoryIds = new Map<string, number>();
 	private downUntil: { provider: SandboxProvider | 'all'; until: number | null } | null = null;
 	/** Indexes, so lookups stay O(1) with many orders (benchmarks) */
 	private readonly byRef = new Map<string, SbOrder[]>();
@@ -157,6 +230,24 @@ export class World {
 		this.timeScale = opts.timeScale ?? 0;
 		this.timing = { pickAfterMs: 60_000, packAfterMs: 120_000, shipAfterMs: 180_000, deliverAfterMs: null, ...(opts.timing ?? {}) };
 		this.packaging = opts.packaging ?? 'single';
+		this.returnTiming = { arriveAfterMs: 2 * 86_400_000, processAfterMs: 2 * 3_600_000, ...(opts.returnTiming ?? {}) };
+		const c = opts.cancelRefusedFrom ?? 'shipped';
+		this.cancelRefusedFrom = typeof c === 'string' ? { shipbob: c, shiphero: c, extensiv: c, generic: c } : { ...c };
+	}
+
+	/** The stable inventory id of a SKU (given on first sight) */
+	inventoryId(sku: string): number {
+		let id = this.inventoryIds.get(sku);
+		if (id === undefined) {
+			id = 9001 + this.inventoryIds.size;
+			this.inventoryIds.set(sku, id);
+		}
+		return id;
+	}
+
+	skuOfInventoryId(id: number): string | undefined {
+		for (const [sku, v] of this.inventoryIds) if (v === id) return sku;
+		return undefined;
 	}
 
 	now(): number {
@@ -276,16 +367,34 @@ export class World {
 		return o;
 	}
 
-	/** Cancel if not yet shipped; returns whether it was cancelled */
+	/** The stage that stops a cancel now (null: it can be cancelled) */
+	cancelBlocker(o: SbOrder): Stage | null {
+		this.tick();
+		if (o.stage === 'cancelled') return null;
+		const cutoff = this.cancelRefusedFrom[o.provider] ?? 'shipped';
+		return STAGE_ORDER.indexOf(o.stage) >= STAGE_ORDER.indexOf(cutoff) ? o.stage : null;
+	}
+
+	/** Cancel if the cut-off (default: shipped) is not reached; returns whether it was cancelled */
 	cancel(o: SbOrder): boolean {
 		this.tick();
 		if (o.stage === 'cancelled') return true;
-		if (o.stage === 'shipped' || o.stage === 'delivered') return false;
+		if (this.cancelBlocker(o)) return false;
 		// picked units go back on the shelf (they never left on hand)
 		if (o.stage === 'picked' || o.stage === 'packed') this.unpick(o);
 		o.stage = 'cancelled';
 		o.stageAt.cancelled = this.now();
 		o.updatedAt = this.now();
+		return true;
+	}
+
+	/** Replace the ship-to while the order is not picked yet ⚠; returns whether it was accepted */
+	updateAddress(o: SbOrder, shipTo: Record<string, unknown>): boolean {
+		this.tick();
+		if (o.stage !== 'received') return false;
+		o.shipTo = shipTo;
+		o.updatedAt = this.now();
+		this.addressUpdates.push({ provider: o.provider, reference: o.reference, shipTo, at: this.iso() });
 		return true;
 	}
 
@@ -300,9 +409,133 @@ export class World {
 		o.updatedAt = now;
 	}
 
+	// ---- returns ------------------------------------------------------------------------------------------
+	createReturn(
+		provider: SandboxProvider,
+		input: { reference: string; orderReference?: string | null; orderId?: number | null; lines: Array<{ sku: string; quantity: number; partnerLineId?: string | null; requested?: Disposition | 'default' }>; trackingNumber?: string | null; reason?: string | null; body: unknown },
+	): SbReturn {
+		const now = this.now();
+		const r: SbReturn = {
+			id: this.nextReturnId++,
+			provider,
+			reference: input.reference,
+			orderReference: input.orderReference ?? null,
+			orderId: input.orderId ?? null,
+			lines: input.lines.map((l, i) => ({ lineNo: i + 1, sku: l.sku, quantity: l.quantity, partnerLineId: l.partnerLineId ?? null, requested: l.requested ?? 'default', received: 0, restocked: 0, quarantined: 0, disposed: 0 })),
+			trackingNumber: input.trackingNumber ?? null,
+			reason: input.reason ?? null,
+			stage: 'awaiting',
+			stageAt: { awaiting: now },
+			createdAt: now,
+			updatedAt: now,
+			body: input.body,
+		};
+		for (const l of r.lines) this.inventoryId(l.sku);
+		this.returns.push(r);
+		this.openReturns.push(r);
+		return r;
+	}
+
+	returnsOf(provider: SandboxProvider): SbReturn[] {
+		this.tick();
+		return this.returns.filter((r) => r.provider === provider);
+	}
+
+	findReturn(provider: SandboxProvider, reference: string): SbReturn | undefined {
+		this.tick();
+		return this.returns.find((r) => r.provider === provider && r.reference === reference);
+	}
+
+	returnById(provider: SandboxProvider, id: number): SbReturn | undefined {
+		this.tick();
+		return this.returns.find((r) => r.provider === provider && r.id === id);
+	}
+
+	/** How the return with this reference will be disposed (received units per SKU and disposition) */
+	planReturn(reference: string, plan: ReturnPlan): void {
+		this.returnPlans.set(reference, plan);
+	}
+
+	private setReturnStage(r: SbReturn, stage: ReturnStage, at: number): void {
+		r.stage = stage;
+		r.stageAt[stage] = at;
+		r.updatedAt = Math.max(r.updatedAt, at);
+	}
+
+	/** The parcel is at the dock now (received, not yet processed) */
+	arriveReturn(r: SbReturn): void {
+		this.tick();
+		if (r.stage !== 'awaiting') return;
+		this.setReturnStage(r, 'arrived', this.now());
+	}
+
+	/** Processes and completes the return now (arriving first if it had not) */
+	processReturn(r: SbReturn): void {
+		this.tick();
+		if (r.stage === 'awaiting') this.arriveReturn(r);
+		if (r.stage === 'arrived' || r.stage === 'processing') this.completeReturn(r, this.now());
+	}
+
+	/** Only a return still awaited can be cancelled ✔ (ShipBob: while AwaitingArrival) */
+	cancelReturn(r: SbReturn): boolean {
+		this.tick();
+		if (r.stage === 'cancelled') return true;
+		if (r.stage !== 'awaiting') return false;
+		this.setReturnStage(r, 'cancelled', this.now());
+		return true;
+	}
+
+	private completeReturn(r: SbReturn, at: number): void {
+		const plan = this.returnPlans.get(r.reference);
+		const left = new Map<string, Partial<Record<Disposition, number>>>(plan ? Object.entries(plan).map(([k, v]) => [k, { ...v }]) : []);
+		for (const l of r.lines) {
+			if (plan) {
+				const p = left.get(l.sku) ?? {};
+				for (const d of ['restock', 'quarantine', 'dispose'] as const) {
+					const q = Math.min(p[d] ?? 0, l.quantity - l.received);
+					p[d] = (p[d] ?? 0) - q;
+					l.received += q;
+					if (d === 'restock') l.restocked += q;
+					else if (d === 'quarantine') l.quarantined += q;
+					else l.disposed += q;
+				}
+			} else {
+				l.received = l.quantity;
+				const d = l.requested === 'default' ? 'restock' : l.requested;
+				if (d === 'restock') l.restocked = l.quantity;
+				else if (d === 'quarantine') l.quarantined = l.quantity;
+				else l.disposed = l.quantity;
+			}
+			if (l.restocked) {
+				if (this.stock.has(l.sku)) this.stock.set(l.sku, (this.stock.get(l.sku) ?? 0) + l.restocked);
+				this.restocks.push({ provider: r.provider, reference: r.reference, sku: l.sku, quantity: l.restocked, at: this.iso(at) });
+			}
+			if (l.quarantined) this.quarantine.set(l.sku, (this.quarantine.get(l.sku) ?? 0) + l.quarantined);
+		}
+		this.setReturnStage(r, 'completed', at);
+	}
+
+	private tickReturns(now: number): void {
+		const t = this.returnTiming;
+		let done = 0;
+		for (const r of this.openReturns) {
+			if (r.stage === 'completed' || r.stage === 'cancelled') {
+				done++;
+				continue;
+			}
+			if (r.stage === 'awaiting' && t.arriveAfterMs != null && now >= r.createdAt + t.arriveAfterMs) this.setReturnStage(r, 'arrived', r.createdAt + t.arriveAfterMs);
+			const arrived = r.stageAt.arrived;
+			if (arrived == null) continue;
+			if (r.stage === 'arrived' && now >= arrived + t.processAfterMs / 2) this.setReturnStage(r, 'processing', arrived + t.processAfterMs / 2);
+			if (r.stage === 'processing' && now >= arrived + t.processAfterMs) this.completeReturn(r, arrived + t.processAfterMs);
+		}
+		if (done > 32 && done > this.openReturns.length / 4) this.openReturns = this.openReturns.filter((r) => r.stage !== 'completed' && r.stage !== 'cancelled');
+	}
+
 	/** Apply every stage change that is due by now */
 	tick(): void {
 		const now = this.now();
+		if (this.openReturns.length) this.tickReturns(now);
 		// with the clock unmoved since the last tick, only orders created since can have something due
 		const list = now === this.lastTick ? this.fresh : this.active;
 		this.lastTick = now;
