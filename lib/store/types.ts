@@ -8,32 +8,10 @@
  */
 import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/types';
 
-/** The OMS's own lifecycle of an order (not the channel's status words, which stay in order.channelStatus). */
-export const OMS_STATUSES = [
-	'received', // recorded, not yet screened
-	'on_hold', // held for a typed reason other than fraud or stock (awaiting payment, address, operator)
-	'fraud_review', // held by the fraud gate for a person
-	'rejected', // refused by the fraud gate
-	'backordered', // screened, waiting for stock (some or all lines)
-	'ready', // screened and allocated: good to go to the WMS
-	'at_wms', // accepted by the WMS
-	'picked',
-	'packed',
-	'shipped',
-	'delivered',
-	'cancelled',
-] as const;
-export type OmsStatus = (typeof OMS_STATUSES)[number];
-
-/** One taxonomy of hold reasons, shared by the fraud gate and the backorder gate (after Shopify's FulfillmentHoldReason). */
-export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator'] as const;
-export type HoldReason = (typeof HOLD_REASONS)[number];
-
-export interface Hold {
-	reason: HoldReason;
-	since: string;
-	detail: string | null;
-}
+// The statuses and hold reasons live with the transition table in lib/order/status.ts (re-exported here for the
+// store's callers until they import them from there).
+export { OMS_STATUSES, HOLD_REASONS, type OmsStatus, type HoldReason, type Hold } from '../order/status';
+import type { Hold, HoldReason, OmsStatus } from '../order/status';
 
 export interface StoredOrder {
 	order: CanonicalOrder;
@@ -86,7 +64,7 @@ export interface StatusChange {
 	cause?: string;
 	detail?: Record<string, unknown>;
 	/** Only change if the current status is one of these (compare-and-set); otherwise changed=false */
-	onlyFrom?: OmsStatus[];
+	onlyFrom?: readonly OmsStatus[];
 	/** Set or clear the hold along with the status (undefined leaves it) */
 	hold?: Hold | null;
 }
