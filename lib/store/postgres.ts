@@ -9,21 +9,8 @@ import type { CanonicalOrder, FraudAnnotation } from '../order/types';
 import { cleanForStore, storableKey, storableText } from '../order/storable';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
-import {
-	activeParts,
-	activeUnits,
-	partsFromJson,
-	partsToJson,
-	cellsBySku,
-	isoUtc,
-	planConsume,
-	planRecord,
-	storableOrder,
-	planReservations,
-	stableStringify,
-	type ReservationPart,
-	type StockCell,
-} from './plan';
+import { isoUtc, planRecord, storableOrder, stableStringify } from './plan';
+import { activeParts, activeUnits, partsFromJson, partsToJson, cellsBySku, planConsume, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import {
 	eventColumns,
 	holdColumns,

@@ -11,20 +11,8 @@ import type { CanonicalOrder, FraudAnnotation } from '../order/types';
 import { cleanForStore, storableKey, storableText } from '../order/storable';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
-import {
-	isoUtc,
-	stableStringify,
-	planConsume,
-	activeParts,
-	activeUnits,
-	partsFromJson,
-	partsToJson,
-	type ReservationPart,
-	planRecord,
-	storableOrder,
-	planReservations,
-	type StockCell,
-} from './plan';
+import { isoUtc, stableStringify, planRecord, storableOrder } from './plan';
+import { planConsume, activeParts, activeUnits, partsFromJson, partsToJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import {
 	eventColumns,
 	holdColumns,

@@ -21,7 +21,7 @@ import { fromStatusesFor, PRE_WMS, PUSHABLE_FIRST, PUSHABLE_LATER, WMS_CANCELLAB
 import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
 import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
-import { stableStringify } from '../store/plan';
+import { stableStringify } from '../order/json';
 
 export interface BackoffPolicy {
 	/** First retry after this (ms); default 30 s */

@@ -19,8 +19,9 @@ import {
 	type PublishedIndex,
 } from '../../lib/allocation';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
-import { stableStringify } from '../../lib/store/plan';
-import type { BundleComponent, ReserveLine, ReserveRequest, ReserveResult, StockLevelInput, StockRow, Store, StoredOrder } from '../../lib/store/types';
+import { stableStringify } from '../../lib/order/json';
+import { lineIdOf, reserveLinesOf } from '../../lib/stock/bundles';
+import type { BundleComponent, ReserveRequest, ReserveResult, StockLevelInput, StockRow, Store, StoredOrder } from '../../lib/store/types';
 
 export class ItemError extends Error {
 	constructor(
@@ -367,20 +368,8 @@ export type ReserveOutcome =
 	| { index: number; ok: true; order: Record<string, unknown>; allocation: AllocationAnnotation; result: ReserveResult; annotated: boolean }
 	| { index: number; ok: false; error: ItemError };
 
-/** The lineId a line is reserved under: its own, else its 1-based position (Release Held uses the same rule). */
-export function lineIdOf(line: Pick<OrderLine, 'lineId'>, i: number): string {
-	return line.lineId !== undefined && line.lineId !== null && String(line.lineId) !== '' ? String(line.lineId) : String(i + 1);
-}
-
-/** The reservation lines of an order: every line at its requested quantity, bundles with their components. */
-export function reserveLinesOf(lines: OrderLine[], bundles: Map<string, BundleComponent[]>): ReserveLine[] {
-	return lines.map((l, i) => {
-		const r: ReserveLine = { lineId: lineIdOf(l, i), sku: l.sku, quantity: l.quantity };
-		const comps = bundles.get(l.sku);
-		if (comps?.length) r.components = comps;
-		return r;
-	});
-}
+/** An order's lines as reservation lines (lib/stock/bundles.ts) */
+export { lineIdOf, reserveLinesOf };
 
 /** Same allocation: status and per-line quantities (and the units' places, in any order). */
 export function sameAllocation(a: AllocationAnnotation, b: AllocationAnnotation): boolean {
