@@ -25,6 +25,9 @@ export interface StockRow {
 	/** When on hand or safety stock last changed */
 	updatedAt: string;
 }
+/** A stock row as ATP (and a published quantity's basis) needs it: no timestamps (the lean read for every SKU). */
+export type StockCells = Pick<StockRow, 'sku' | 'location' | 'onHand' | 'reserved' | 'safetyStock' | 'version'>;
+
 export interface PublishInput {
 	channel: string;
 	sku: string;

@@ -82,6 +82,7 @@ export {
 	DEFAULT_LOCATION,
 	type StockLevelInput,
 	type StockRow,
+	type StockCells,
 	type PublishInput,
 	type StockChange,
 	type BundleComponent,
@@ -100,6 +101,7 @@ import type {
 	ReserveRequest,
 	ReserveResult,
 	StockChange,
+	StockCells,
 	StockLevelInput,
 	StockRow,
 } from '../stock/types';
@@ -170,140 +172,127 @@ export interface StoredShipment extends WmsShipment {
 
 // ---------------------------------------------------------------- EDI control numbers
 
-/** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (ISA13 and GS06 have at most 9 digits). */
-export const CONTROL_NUMBER_MAX = 999_999_999;
+/** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (the rule: lib/store/rules/sync.ts). */
+export { CONTROL_NUMBER_MAX } from './rules/sync';
 
-/** The argument check both stores share: a clear error naming what was wrong. */
-export function checkControlNumberRequest(scope: string, count: number): void {
-	if (typeof scope !== 'string' || scope.trim() === '') throw new Error('nextControlNumbers: scope must be a non-empty string');
-	if (!Number.isInteger(count) || count < 1 || count >= CONTROL_NUMBER_MAX) {
-		throw new Error(`nextControlNumbers: count must be a whole number from 1 to ${CONTROL_NUMBER_MAX - 1}, got ${count}`);
-	}
+// ---------------------------------------------------------------- the interface, by area
+
+/** The OMS's own annotations on a stored order (downstream stages add them; a newer channel version keeps them). */
+export type AnnotationKey = 'fraud' | 'allocation' | 'wms';
+
+export interface AnnotationEventInput {
+	type?: string;
+	cause?: string;
+	detail?: Record<string, unknown>;
 }
 
-/** The first number of a block, from the last number the block ended on (both in 1..CONTROL_NUMBER_MAX). */
-export function firstOfBlock(last: number, count: number): number {
-	return ((((last - count) % CONTROL_NUMBER_MAX) + CONTROL_NUMBER_MAX) % CONTROL_NUMBER_MAX) + 1;
+/** Units of a SKU (a release, a shipment's lines) */
+export interface SkuQuantity {
+	sku: string;
+	quantity: number;
 }
 
-// ---------------------------------------------------------------- the interface
-
-export interface Store {
-	readonly kind: 'sqlite' | 'postgres';
-	/** Schema version of the open store */
-	schemaVersion(): Promise<number>;
-	close(): Promise<void>;
-
-	// orders
+/** Orders, their status and their timeline. */
+export interface OrderStore {
 	recordOrder(order: CanonicalOrder, opts?: { cause?: string }): Promise<RecordResult>;
 	getOrder(omsId: string): Promise<StoredOrder | null>;
 	getOrders(omsIds: string[]): Promise<StoredOrder[]>;
 	searchOrders(search: OrderSearch): Promise<StoredOrder[]>;
 	setStatus(omsId: string, to: OmsStatus, change?: StatusChange): Promise<StatusChangeResult>;
 	/** Merge a downstream annotation (fraud, allocation, wms...) into the stored canonical order, with an event */
-	annotate(
-		omsId: string,
-		key: 'fraud' | 'allocation' | 'wms',
-		value: unknown,
-		event?: { type?: string; cause?: string; detail?: Record<string, unknown> },
-	): Promise<StoredOrder>;
+	annotate(omsId: string, key: AnnotationKey, value: unknown, event?: AnnotationEventInput): Promise<StoredOrder>;
 	/**
 	 * annotate() for many orders in one transaction (a Reserve batch, a screening batch): each entry sets its key
 	 * on the stored order and adds its timeline event. Returns the omsIds that are not in the store (nothing written
 	 * for them).
 	 */
-	annotateMany(
-		entries: Array<{
-			omsId: string;
-			key: 'fraud' | 'allocation' | 'wms';
-			value: unknown;
-			event?: { type?: string; cause?: string; detail?: Record<string, unknown> };
-		}>,
-	): Promise<{ missing: string[] }>;
-	addEvent(
-		omsId: string,
-		type: string,
-		opts?: { cause?: string; detail?: Record<string, unknown> },
-	): Promise<OmsEvent>;
+	annotateMany(entries: Array<{ omsId: string; key: AnnotationKey; value: unknown; event?: AnnotationEventInput }>): Promise<{ missing: string[] }>;
+	addEvent(omsId: string, type: string, opts?: { cause?: string; detail?: Record<string, unknown> }): Promise<OmsEvent>;
 	timeline(omsId: string): Promise<OmsEvent[]>;
+}
 
-	// stock
+/** Stock levels, bundles, reservations, and the quantities published to each channel. */
+export interface StockStore {
 	/** Idempotent: rows whose on hand is unchanged are not touched and not reported */
 	upsertStockLevels(levels: StockLevelInput[], opts?: { cause?: string }): Promise<StockChange[]>;
 	setSafetyStock(sku: string, quantity: number, location?: string): Promise<void>;
 	getStock(skus?: string[]): Promise<StockRow[]>;
+	/**
+	 * getStock without the timestamps, for reads of every SKU (Sync Stock, a Full Recompute): a full StockRow per row,
+	 * with an ISO timestamp each, was most of a Full Recompute's time at 50,000 SKUs.
+	 */
+	getStockCells(skus?: string[]): Promise<StockCells[]>;
 	setBundle(bundleSku: string, components: BundleComponent[]): Promise<void>;
 	getBundles(skus?: string[]): Promise<Map<string, BundleComponent[]>>;
 	/** Atomic: each request in one transaction; concurrent callers never reserve the same unit twice */
 	reserve(requests: ReserveRequest[]): Promise<ReserveResult[]>;
 	/** Release the order's active reservations (all, or only these SKUs and quantities) */
-	release(
-		omsId: string,
-		lines?: Array<{ sku: string; quantity: number }>,
-		opts?: { cause?: string },
-	): Promise<{ released: ReservedPart[] }>;
+	release(omsId: string, lines?: SkuQuantity[], opts?: { cause?: string }): Promise<{ released: ReservedPart[] }>;
 	/** Shipped units leave on hand and reserved; idempotent per (omsId, packageKey) */
-	commitShipment(
-		omsId: string,
-		packageKey: string,
-		lines: Array<{ sku: string; quantity: number }>,
-		opts?: { cause?: string },
-	): Promise<{ committed: ReservedPart[]; changed: boolean }>;
+	commitShipment(omsId: string, packageKey: string, lines: SkuQuantity[], opts?: { cause?: string }): Promise<{ committed: ReservedPart[]; changed: boolean }>;
 	activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>>;
-
-	// published quantities per channel
 	getPublished(channel?: string, skus?: string[]): Promise<PublishedQuantity[]>;
+	/** getPublished without the timestamps (the lean read of what every channel lists; 250,000 rows at 50,000 SKUs) */
+	getPublishedQuantities(channel?: string, skus?: string[]): Promise<Array<Pick<PublishedQuantity, 'channel' | 'sku' | 'quantity'>>>;
 	/**
 	 * Record published quantities. A row with a `basis` (the sum of the stock versions it was computed from)
 	 * replaces the stored one only when that basis is at least the stored one's: a quantity computed from older
 	 * stock is never written over a newer one. Returns the rows written.
 	 */
 	setPublished(rows: PublishInput[]): Promise<PublishInput[]>;
+}
 
-	// fraud
-	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;
-	getFraudDecision(omsId: string): Promise<FraudRecord | null>;
-	/** Resolve a held review once: the second call returns resolved=false and the first resolution */
-	resolveFraudReview(
-		omsId: string,
-		decision: 'approved' | 'rejected',
-		by: string,
-		note?: string | null,
-	): Promise<{ resolved: boolean; record: FraudRecord }>;
-	velocity(query: VelocityQuery): Promise<VelocityResult>;
-
-	// WMS outbox
+/** The WMS outbox (deliveries owed to the warehouse) and the packages it shipped. */
+export interface OutboxStore {
 	/** Insert if (omsId, shipmentNo) is new; otherwise return the existing delivery (created=false) */
 	enqueueDelivery(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }>;
 	getDelivery(omsId: string, shipmentNo?: number): Promise<Delivery | null>;
-	/** Pending deliveries due at `now`, claimed with a lease so two workers do not send the same one at once */
-	/** Lease due pending deliveries (only these providers' when `providers` is given), oldest first */
+	/** Lease due pending deliveries (only these providers' when `providers` is given), oldest first, so two workers
+	 * do not send the same one at once */
 	claimDueDeliveries(now: string, limit: number, leaseSeconds?: number, providers?: string[]): Promise<Delivery[]>;
 	/** Claim one pending delivery by id with a lease (null when it is sent, failed, or leased by someone else) */
 	claimDelivery(id: number, now: string, leaseSeconds?: number): Promise<Delivery | null>;
 	markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery>;
 	markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery>;
 	listDeliveries(filter?: { status?: DeliveryStatus[]; provider?: string; limit?: number }): Promise<Delivery[]>;
-
-	// shipments (every package kept)
-	/** Insert if the package is new; changed=false when it was already recorded */
+	/** Insert if the package is new; created=false when it was already recorded (every package kept) */
 	recordShipment(s: Omit<StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: StoredShipment }>;
 	getShipments(omsId: string): Promise<StoredShipment[]>;
+}
 
-	// idempotency of outside input, and cursors
+/** Fraud decisions, their resolution, and velocity over stored orders. */
+export interface FraudStore {
+	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;
+	getFraudDecision(omsId: string): Promise<FraudRecord | null>;
+	/** Resolve a held review once: the second call returns resolved=false and the first resolution */
+	resolveFraudReview(omsId: string, decision: 'approved' | 'rejected', by: string, note?: string | null): Promise<{ resolved: boolean; record: FraudRecord }>;
+	velocity(query: VelocityQuery): Promise<VelocityResult>;
+}
+
+/** Idempotency of outside input, sync cursors, EDI control numbers. */
+export interface SyncStore {
 	/** true the first time (source, id) is seen; false for a repeat */
 	markProcessed(source: string, id: string): Promise<boolean>;
 	getCursor(name: string): Promise<string | null>;
 	setCursor(name: string, value: string): Promise<void>;
-
-	// EDI X12 control numbers
 	/**
 	 * Take `count` consecutive control numbers in `scope` (for example an ISA sender/receiver pair) atomically: two
 	 * callers never get the same number. Returns the first; the numbers run 1..999,999,999 and wrap to 1 (ISA13 has
 	 * 9 digits), so the block is first, first+1, ... wrapping after 999,999,999 (see lib/edi controlSequence).
 	 */
 	nextControlNumbers(scope: string, count: number): Promise<number>;
+}
 
-	/** Read-only SQL for reports (lib/report): `$1`-style parameters on both stores */
+/** Read-only SQL for reports (lib/report). */
+export interface ReportStore {
+	/** `$1`-style parameters on both stores */
 	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** The whole store: every area, one database. */
+export interface Store extends OrderStore, StockStore, OutboxStore, FraudStore, SyncStore, ReportStore {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Schema version of the open store */
+	schemaVersion(): Promise<number>;
+	close(): Promise<void>;
 }

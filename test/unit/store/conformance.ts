@@ -118,6 +118,15 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getOrder(c.omsId))!.order.shipTo?.city).toBe(afterAB.order.shipTo?.city);
 			});
 
+			it('stamps shipped_at when a newer channel version says the order shipped (SQLite used to leave it empty)', async () => {
+				const order = makeOrder({ channelOrderId: 'ship-1' });
+				await store.recordOrder(order);
+				const shipped = await store.recordOrder({ ...order, readiness: 'shipped', channelStatus: 'fulfilled', updatedAt: '2026-05-01T18:00:00.000Z' });
+				expect(shipped.stored.status).toBe('shipped');
+				const [row] = await store.query<{ shipped_at: unknown }>('SELECT shipped_at FROM orders WHERE oms_id = $1', [order.omsId]);
+				expect(row.shipped_at).not.toBeNull();
+			});
+
 			it('concurrent intake of the same order records it exactly once', async () => {
 				const order = makeOrder();
 				const results = await Promise.all(Array.from({ length: 8 }, () => store.recordOrder(order)));
@@ -268,6 +277,30 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				await store.setSafetyStock('A', 2);
 				const [a] = await store.getStock(['A']);
 				expect(a).toMatchObject({ sku: 'A', onHand: 7, reserved: 0, safetyStock: 2, atp: 5 });
+				// the lean read: the same numbers, no timestamps
+				expect(await store.getStockCells(['A', 'B'])).toEqual(
+					expect.arrayContaining([
+						{ sku: 'A', location: 'default', onHand: 7, reserved: 0, safetyStock: 2, version: a.version },
+						{ sku: 'B', location: 'east', onHand: 5, reserved: 0, safetyStock: 0, version: expect.any(Number) },
+					]),
+				);
+				expect((await store.getStockCells()).map((c) => c.sku).sort()).toEqual(['A', 'B']);
+			});
+
+			it('counts a cell a feed names twice once, with its last value, on both stores alike', async () => {
+				await store.upsertStockLevels([{ sku: 'D', onHand: 1 }]);
+				expect(
+					await store.upsertStockLevels([
+						{ sku: 'D', onHand: 4 },
+						{ sku: 'E', onHand: 2 },
+						{ sku: 'D', onHand: 6 },
+					]),
+				).toEqual([
+					{ sku: 'D', location: 'default', before: 1, after: 6 },
+					{ sku: 'E', location: 'default', before: null, after: 2 },
+				]);
+				expect((await store.getStock(['D']))[0].onHand).toBe(6);
+				expect(await store.upsertStockLevels([{ sku: 'D', onHand: 6 }, { sku: 'D', onHand: 6 }])).toEqual([]);
 			});
 
 			it('reserves against ATP, partially when allowed, all-or-nothing when not, and once per order', async () => {
@@ -475,6 +508,12 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				]);
 				expect((await store.getPublished('ebay')).length).toBe(1);
 				expect((await store.getPublished(undefined, ['Z'])).length).toBe(0);
+				// the lean read
+				expect(await store.getPublishedQuantities('amazon', ['A', 'Z'])).toEqual([{ channel: 'amazon', sku: 'A', quantity: 4 }]);
+				expect((await store.getPublishedQuantities()).map((r) => [r.channel, r.sku, r.quantity]).sort()).toEqual([
+					['amazon', 'A', 4],
+					['ebay', 'A', 3],
+				]);
 			});
 
 			it('counts every change of a stock row, and never writes a published quantity computed from older stock', async () => {
@@ -556,6 +595,11 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(dead.status).toBe('failed');
 				expect((await store.listDeliveries({ status: ['failed'] })).map((d) => d.omsId)).toEqual(['o:2']);
 				expect((await store.getDelivery('o:1'))?.wmsOrderId).toBe('WMS-77');
+				// a failed attempt leaves the WMS's id as it was
+				const again = await store.markDeliveryAttemptFailed(due[0].id, 'late duplicate', null);
+				expect(again).toMatchObject({ status: 'failed', wmsOrderId: 'WMS-77', lastError: 'late duplicate' });
+				await expect(store.markDeliverySent(987654, 'X')).rejects.toThrow(/No delivery 987654 in the OMS store/);
+				await expect(store.markDeliveryAttemptFailed(987654, 'x', null)).rejects.toThrow(/No delivery 987654/);
 			});
 
 			it("claims only the named providers' due deliveries when asked", async () => {
