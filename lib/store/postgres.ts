@@ -16,7 +16,8 @@ import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
 import { annotationRows, bundlesFromRows, isoUtc, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runStepsAsync, type Steps } from './rules/tx';
-import { addEventSteps, annotateSteps, recordSteps, setStatusSteps, type AnnotationEvent } from './rules/orders';
+import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
+import { setStatusSteps, transitionSteps } from './rules/transition';
 import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps, stockLevelsSteps } from './rules/stock';
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
@@ -155,6 +156,10 @@ export class PostgresStore implements T.Store {
 		const sql = `SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY placed_at ${search.order === 'asc' ? 'ASC' : 'DESC'}, oms_id
 			LIMIT ${p(search.limit ?? 100)} OFFSET ${p(search.offset ?? 0)}`;
 		return (await this.rows(this.pool, sql, params)).map(toStoredOrder);
+	}
+
+	async transition(omsId: string, request: T.TransitionRequest): Promise<T.TransitionResult> {
+		return this.write(() => transitionSteps(omsId, request, this.now()));
 	}
 
 	async setStatus(omsId: string, to: OmsStatus, change: T.StatusChange = {}): Promise<T.StatusChangeResult> {

@@ -11,7 +11,7 @@ import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/type
 // The statuses and hold reasons live with the transition table in lib/order/status.ts (re-exported here for the
 // store's callers until they import them from there).
 export { OMS_STATUSES, HOLD_REASONS, type OmsStatus, type HoldReason, type Hold } from '../order/status';
-import type { Hold, HoldReason, OmsStatus } from '../order/status';
+import type { Hold, HoldReason, OmsStatus, TransitionCause } from '../order/status';
 
 export interface StoredOrder {
 	order: CanonicalOrder;
@@ -73,6 +73,82 @@ export interface StatusChangeResult {
 	from: OmsStatus;
 	to: OmsStatus;
 	stored: StoredOrder;
+}
+
+/**
+ * One transition of an order, applied with its side effects in ONE store transaction (OrderStore.transition), so no
+ * crash can leave the status moved without them or them without the status. The move is checked against the
+ * transition table (lib/order/status.ts) inside the transaction, as a compare-and-set: a move the table does not
+ * allow from the order's current status (a stale caller, a race lost) changes nothing and says so.
+ *
+ * Side effects are applied in this order:
+ *  1. gates: `resolveReview`, `enqueue`: when the review was resolved before, or the delivery was queued before,
+ *     NOTHING of this transition is written (a repeat of a step already taken);
+ *  2. evidence, written whether or not the status moves: `fraudDecision`, `delivery` (a send attempt),
+ *     `shipments` (each package once, its units committed once), `events`, `annotate` (those not `afterStatus`);
+ *  3. the status move, with its `status` event;
+ *  4. `release`, when the order is in `to` afterwards (moved now, or already there), or when no `to` is given;
+ *  5. `annotate` entries marked `afterStatus`.
+ * Every event this writes has `by` as its cause.
+ */
+export interface TransitionRequest {
+	/** The status to move to; omitted: only the side effects */
+	to?: OmsStatus;
+	/** Why (a cause of the transition table); required with `to` */
+	cause?: TransitionCause;
+	/** Who or what: a node and operation, an operator (the timeline events' cause) */
+	by?: string;
+	/** Detail of the status event */
+	detail?: Record<string, unknown>;
+	/** Set or clear the hold with the status (undefined leaves it) */
+	hold?: Hold | null;
+	/** Narrow the compare-and-set further than the table does (e.g. only from the status the caller decided on) */
+	onlyFrom?: readonly OmsStatus[];
+
+	/** Resolve the order's held fraud review, once (a gate, see above) */
+	resolveReview?: { decision: 'approved' | 'rejected'; by: string; note?: string | null };
+	/** Queue a delivery of this order in the outbox, once per shipment (a gate, see above) */
+	enqueue?: Omit<NewDelivery, 'omsId'>;
+	/** Record the order's fraud decision (it replaces an earlier one and that one's resolution) */
+	fraudDecision?: { fraud: FraudAnnotation; ruleSetVersion: string };
+	/** Record an attempt to send one of this order's deliveries */
+	delivery?: { id: number; sent: { wmsOrderId: string | null } } | { id: number; failed: { error: string; nextAttemptAt: string | null } };
+	/** Packages the WMS shipped: each recorded once, its units committed once (they leave reserved and on hand) */
+	shipments?: Array<Omit<StoredShipment, 'omsId' | 'recordedAt'>>;
+	/** Timeline events (written before the status event) */
+	events?: Array<{ type: string; detail?: Record<string, unknown> }>;
+	/** Annotations merged into the stored order, each with its event */
+	annotate?: TransitionAnnotation[];
+	/** Release the order's reservations: all of them (true) or these units */
+	release?: true | SkuQuantity[];
+}
+
+export type TransitionAnnotation = {
+	key: AnnotationKey;
+	/** The event's type and detail (default: the key, and the value) */
+	event?: { type?: string; detail?: Record<string, unknown> };
+	/** Written after the status event (default: before it, as the evidence the move rests on) */
+	afterStatus?: boolean;
+} & (
+	| { value: unknown }
+	/** The new value from the stored one, inside the transaction; undefined leaves it (and writes no event) */
+	| { update: (current: unknown, stored: StoredOrder) => unknown }
+);
+
+export interface TransitionResult extends StatusChangeResult {
+	/** Why the status did not move although `to` differs from the status: the table does not allow it from there
+	 * (not_allowed), or `onlyFrom` does not name the status (only_from) */
+	refused?: 'not_allowed' | 'only_from';
+	/** resolveReview's outcome (resolved=false: resolved before; nothing else was written) */
+	review?: { resolved: boolean; record: FraudRecord };
+	/** enqueue's outcome (created=false: queued before; nothing else was written) */
+	enqueued?: { delivery: Delivery; created: boolean };
+	fraud?: FraudRecord;
+	/** The delivery after the send attempt */
+	delivery?: Delivery;
+	/** Packages recorded for the first time, and the units their shipment committed */
+	shipments?: { created: StoredShipment[]; committed: ReservedPart[] };
+	released: ReservedPart[];
 }
 
 // ---------------------------------------------------------------- stock, reservations, published quantities
@@ -198,6 +274,16 @@ export interface OrderStore {
 	getOrder(omsId: string): Promise<StoredOrder | null>;
 	getOrders(omsIds: string[]): Promise<StoredOrder[]>;
 	searchOrders(search: OrderSearch): Promise<StoredOrder[]>;
+	/**
+	 * Move an order's status as the transition table allows, with its side effects, in one transaction (see
+	 * TransitionRequest). A refused or raced move returns changed=false with the current state; it never throws for
+	 * that (an unknown order, a bad request or a failing side effect throws, and nothing is written).
+	 */
+	transition(omsId: string, request: TransitionRequest): Promise<TransitionResult>;
+	/**
+	 * The operator's status change (OMS Order > Update Status): transition() with the operator_status cause, which the
+	 * table allows from and to any status; `onlyFrom` makes it a compare-and-set.
+	 */
 	setStatus(omsId: string, to: OmsStatus, change?: StatusChange): Promise<StatusChangeResult>;
 	/** Merge a downstream annotation (fraud, allocation, wms...) into the stored canonical order, with an event */
 	annotate(omsId: string, key: AnnotationKey, value: unknown, event?: AnnotationEventInput): Promise<StoredOrder>;

@@ -11,7 +11,7 @@ import { stableStringify } from '../../order/json';
 import { compareVersions } from '../../order/versions';
 import type { Hold, OmsStatus } from '../../order/status';
 import { orderColumns, OrderNotFoundError } from '../rows';
-import type { AnnotationKey, OmsEvent, RecordResult, StatusChange, StatusChangeResult, StoredOrder } from '../types';
+import type { AnnotationKey, OmsEvent, RecordResult, StatusChange, StoredOrder } from '../types';
 import { row, type NewEvent, type Steps } from './tx';
 
 // ------------------------------------------------------------------ record
@@ -150,14 +150,6 @@ export function* lockOrderSteps(omsId: string): Steps<StoredOrder> {
 	const stored = yield* row('lockOrder', omsId);
 	if (!stored) throw new OrderNotFoundError(omsId);
 	return stored;
-}
-
-export function* setStatusSteps(omsId: string, to: OmsStatus, change: StatusChange, now: string): Steps<StatusChangeResult> {
-	const prev = yield* lockOrderSteps(omsId);
-	const plan = planStatus(prev, to, change);
-	if (!plan.move) return { changed: false, from: prev.status, to, stored: prev };
-	yield* writeStatusSteps(prev, to, plan.hold, { cause: change.cause, detail: change.detail }, now);
-	return { changed: true, from: prev.status, to, stored: (yield* row('readOrder', omsId))! };
 }
 
 // ------------------------------------------------------------------ annotations and events
