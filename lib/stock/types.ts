@@ -12,6 +12,11 @@ export interface StockLevelInput {
 	location?: string;
 	onHand: number;
 }
+/** The location a stock level is for: its own, else the default one. */
+export function locationOf(level: Pick<StockLevelInput, 'location'>): string {
+	return level.location || DEFAULT_LOCATION;
+}
+
 export interface StockRow {
 	sku: string;
 	location: string;

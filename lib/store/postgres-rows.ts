@@ -8,7 +8,7 @@ import type { PoolClient } from 'pg';
 import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
-import type { BundleComponent } from '../stock/types';
+import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
 import { eventValues, fraudColumns, holdColumns, lineRows, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
 import { cellKey } from './rules/stock';
 import type { AsyncTxRows, DeliveryAttempt, NewEvent, OrderWrite, StockTake } from './rules/tx';
@@ -158,14 +158,16 @@ export class PostgresRows implements AsyncTxRows {
 		}
 	}
 
-	async lockOnHand(cells: Array<{ sku: string; location: string }>): Promise<Map<string, number>> {
+	async lockOnHand(levels: StockLevelInput[]): Promise<Array<number | undefined>> {
 		const rows = await this.rows(
-			`SELECT s.sku, s.location, s.on_hand FROM stock s
-			 JOIN unnest($1::text[], $2::text[]) AS t(sku, location) ON s.sku = t.sku AND s.location = t.location
+			`SELECT t.n, s.on_hand FROM stock s
+			 JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(sku, location, n) ON s.sku = t.sku AND s.location = t.location
 			 ORDER BY s.sku, s.location FOR UPDATE OF s`,
-			[cells.map((c) => c.sku), cells.map((c) => c.location)],
+			[levels.map((l) => l.sku), levels.map(locationOf)],
 		);
-		return new Map(rows.map((r) => [cellKey(r.sku as string, r.location as string), Number(r.on_hand)]));
+		const out = new Array<number | undefined>(levels.length);
+		for (const r of rows) out[Number(r.n) - 1] = Number(r.on_hand);
+		return out;
 	}
 
 	async writeStockLevels(writes: Array<{ sku: string; location: string; onHand: number; isNew: boolean }>, now: string): Promise<void> {

@@ -7,9 +7,8 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
-import type { BundleComponent } from '../stock/types';
+import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
 import { eventValues, fraudColumns, holdColumns, lineRows, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
-import { cellKey } from './rules/stock';
 import type { DeliveryAttempt, NewEvent, OrderWrite, StockTake, TxRows } from './rules/tx';
 import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
 
@@ -175,12 +174,12 @@ export class SqliteRows implements TxRows {
 		}
 	}
 
-	lockOnHand(cells: Array<{ sku: string; location: string }>): Map<string, number> {
+	lockOnHand(levels: StockLevelInput[]): Array<number | undefined> {
 		const read = this.q.stmt('SELECT on_hand FROM stock WHERE sku = ? AND location = ?');
-		const out = new Map<string, number>();
-		for (const c of cells) {
-			const row = read.get(c.sku, c.location) as Row | undefined;
-			if (row) out.set(cellKey(c.sku, c.location), Number(row.on_hand));
+		const out = new Array<number | undefined>(levels.length);
+		for (let i = 0; i < levels.length; i++) {
+			const row = read.get(levels[i].sku, locationOf(levels[i])) as Row | undefined;
+			out[i] = row ? Number(row.on_hand) : undefined;
 		}
 		return out;
 	}

@@ -3,7 +3,7 @@
  * (a shipment once per package), and what a bundle's redefinition does to published quantities. The reservation
  * plan itself is lib/stock/reservation.ts (below the store); the stores run it inside their own batches.
  */
-import { DEFAULT_LOCATION, type BundleComponent, type ReservedPart, type StockChange, type StockLevelInput } from '../../stock/types';
+import { DEFAULT_LOCATION, locationOf, type BundleComponent, type ReservedPart, type StockChange, type StockLevelInput } from '../../stock/types';
 import { planConsume } from '../../stock/reservation';
 import { row, type Steps, type StockTake } from './tx';
 
@@ -21,31 +21,39 @@ export interface StockLevelWrite {
 	isNew: boolean;
 }
 
-/** The cells a feed names, each once with its last value, in the order the feed first names them. */
-function feedCells(levels: StockLevelInput[]): Map<string, { sku: string; location: string; onHand: number }> {
-	const last = new Map<string, { sku: string; location: string; onHand: number }>();
-	for (const l of levels) {
-		const location = l.location || DEFAULT_LOCATION;
-		last.set(cellKey(l.sku, location), { sku: l.sku, location, onHand: l.onHand });
-	}
-	return last;
-}
-
 /**
  * A stock feed: each cell's on hand set to the feed's (a feed naming a cell twice counts once, with its last
  * value). Idempotent: a cell whose on hand is unchanged is neither written nor reported. Changes in feed order.
+ *
+ * (This runs for every level of a 50,000-SKU feed, most of them unchanged: the store reads each level's cell as it
+ * comes, and only the levels whose value differs from their cell's are looked at again, for a later level of the
+ * same cell, whose value is the one that counts.)
  */
 export function* stockLevelsSteps(levels: StockLevelInput[], now: string): Steps<StockChange[]> {
-	const cells = feedCells(levels);
-	if (!cells.size) return [];
-	const before = yield* row('lockOnHand', [...cells.values()]);
+	if (!levels.length) return [];
+	const before = yield* row('lockOnHand', levels);
+	const differs: number[] = [];
+	for (let i = 0; i < levels.length; i++) if (before[i] !== levels[i].onHand) differs.push(i);
+	if (!differs.length) return [];
+	// the last level of each cell that differs somewhere in the feed
+	const skus = new Set<string>();
+	for (const i of differs) skus.add(levels[i].sku);
+	const last = new Map<string, number>();
+	for (let i = 0; i < levels.length; i++) if (skus.has(levels[i].sku)) last.set(cellKey(levels[i].sku, locationOf(levels[i])), i);
 	const writes: StockLevelWrite[] = [];
 	const changes: StockChange[] = [];
-	for (const [key, cell] of cells) {
-		const was = before.get(key);
-		if (was === cell.onHand) continue;
-		writes.push({ ...cell, isNew: was === undefined });
-		changes.push({ sku: cell.sku, location: cell.location, before: was ?? null, after: cell.onHand });
+	for (const i of differs) {
+		const sku = levels[i].sku;
+		const location = locationOf(levels[i]);
+		const key = cellKey(sku, location);
+		const at = last.get(key);
+		if (at === undefined) continue; // written already (an earlier level of the same cell)
+		last.delete(key);
+		const onHand = levels[at].onHand;
+		const was = before[i];
+		if (was === onHand) continue;
+		writes.push({ sku, location, onHand, isNew: was === undefined });
+		changes.push({ sku, location, before: was ?? null, after: onHand });
 	}
 	if (writes.length) yield* row('writeStockLevels', writes, now);
 	return changes;

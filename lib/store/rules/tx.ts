@@ -17,7 +17,7 @@
 import type { CanonicalOrder } from '../../order/types';
 import type { Hold, OmsStatus } from '../../order/status';
 import type { ReservationPart } from '../../stock/reservation';
-import type { BundleComponent } from '../../stock/types';
+import type { BundleComponent, StockLevelInput } from '../../stock/types';
 import type { OrderColumns } from '../rows';
 import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
 
@@ -86,8 +86,8 @@ export interface TxRows {
 	writeReservation(omsId: string, parts: ReservationPart[], now: string): void;
 	/** In this order (PostgreSQL locks the cells in key order first) */
 	takeStock(takes: StockTake[], now: string): void;
-	/** On hand of these cells that have a row, by cellKey (./stock.ts), locked */
-	lockOnHand(cells: Array<{ sku: string; location: string }>): Map<string, number>;
+	/** On hand of each level's cell (lib/stock locationOf), locked: undefined where the cell has no row */
+	lockOnHand(levels: StockLevelInput[]): Array<number | undefined>;
 	/** Set on hand (a new cell: a new row with nothing reserved and no safety stock) */
 	writeStockLevels(writes: Array<{ sku: string; location: string; onHand: number; isNew: boolean }>, now: string): void;
 	replaceBundle(bundleSku: string, components: BundleComponent[]): void;

@@ -301,6 +301,14 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				]);
 				expect((await store.getStock(['D']))[0].onHand).toBe(6);
 				expect(await store.upsertStockLevels([{ sku: 'D', onHand: 6 }, { sku: 'D', onHand: 6 }])).toEqual([]);
+				// only the last value counts: an earlier different one changes nothing
+				expect(await store.upsertStockLevels([{ sku: 'D', onHand: 9 }, { sku: 'D', onHand: 6 }])).toEqual([]);
+				expect((await store.getStock(['D']))[0]).toMatchObject({ onHand: 6 });
+				// a new cell named twice is created once
+				expect(await store.upsertStockLevels([{ sku: 'F', location: 'east', onHand: 1 }, { sku: 'F', onHand: 2 }, { sku: 'F', location: 'east', onHand: 3 }])).toEqual([
+					{ sku: 'F', location: 'east', before: null, after: 3 },
+					{ sku: 'F', location: 'default', before: null, after: 2 },
+				]);
 			});
 
 			it('reserves against ATP, partially when allowed, all-or-nothing when not, and once per order', async () => {
