@@ -162,18 +162,24 @@ export const TRANSITIONS: readonly TransitionRule[] = [
 	...operatorRows(),
 ];
 
-/** The rows of one cause, by target: the index canTransition and fromStatusesFor read. */
-const BY_CAUSE_AND_TO = new Map<string, TransitionRule[]>();
+/** The rows of each cause, by target: the index canTransition and fromStatusesFor read (the store asks it on every
+ * status write). */
+const BY_CAUSE = new Map<TransitionCause, Map<OmsStatus, TransitionRule[]>>();
 for (const row of TRANSITIONS) {
-	const key = `${row.cause} ${row.to}`;
-	const list = BY_CAUSE_AND_TO.get(key);
+	let byTo = BY_CAUSE.get(row.cause);
+	if (!byTo) BY_CAUSE.set(row.cause, (byTo = new Map()));
+	const list = byTo.get(row.to);
 	if (list) list.push(row);
-	else BY_CAUSE_AND_TO.set(key, [row]);
+	else byTo.set(row.to, [row]);
+}
+const NO_ROWS: readonly TransitionRule[] = [];
+function rowsFor(to: OmsStatus, cause: TransitionCause): readonly TransitionRule[] {
+	return BY_CAUSE.get(cause)?.get(to) ?? NO_ROWS;
 }
 
 /** Whether `cause` may move an order from `from` to `to` (with `hold` its current hold, for rows that ask for one). */
 export function canTransition(from: OmsStatus, to: OmsStatus, cause: TransitionCause, hold?: Pick<Hold, 'reason'> | null): boolean {
-	for (const row of BY_CAUSE_AND_TO.get(`${cause} ${to}`) ?? []) {
+	for (const row of rowsFor(to, cause)) {
 		if (row.from.includes(from) && (row.hold === undefined || hold?.reason === row.hold)) return true;
 	}
 	return false;
@@ -182,7 +188,7 @@ export function canTransition(from: OmsStatus, to: OmsStatus, cause: TransitionC
 /** The statuses `cause` may move an order to `to` from: the compare-and-set list of a writer. */
 export function fromStatusesFor(to: OmsStatus, cause: TransitionCause): OmsStatus[] {
 	const out = new Set<OmsStatus>();
-	for (const row of BY_CAUSE_AND_TO.get(`${cause} ${to}`) ?? []) for (const s of row.from) out.add(s);
+	for (const row of rowsFor(to, cause)) for (const s of row.from) out.add(s);
 	return OMS_STATUSES.filter((s) => out.has(s));
 }
 

@@ -70,8 +70,8 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 		}
 		result.shipments = { created, committed };
 	}
-	for (const e of t.events ?? []) yield* row('insertEvent', { omsId, at: now, type: e.type, from: current.status, to: current.status, cause: t.by, detail: e.detail });
-	current = yield* annotateAll(current, (t.annotate ?? []).filter((a) => !a.afterStatus), t.by, now);
+	if (t.events) for (const e of t.events) yield* row('insertEvent', { omsId, at: now, type: e.type, from: current.status, to: current.status, cause: t.by, detail: e.detail });
+	if (t.annotate) current = yield* annotateAll(current, t.annotate.filter((a) => !a.afterStatus), t.by, now);
 
 	// 3. the status move (compare-and-set against the table)
 	if (t.to !== undefined) {
@@ -91,7 +91,7 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 	}
 
 	// 5. annotations that follow the move
-	yield* annotateAll(current, (t.annotate ?? []).filter((a) => a.afterStatus), t.by, now);
+	if (t.annotate) yield* annotateAll(current, t.annotate.filter((a) => a.afterStatus), t.by, now);
 
 	result.stored = (yield* row('readOrder', omsId))!;
 	return result;
