@@ -2,7 +2,7 @@
  * From the store's reservation result to the order's `allocation` annotation (docs/nodes/inventoryAllocator.md#what-each-operation-does).
  */
 import type { AllocationAnnotation, AllocationLine, AllocationStatus } from '../order/types';
-import type { ReserveResult } from '../store/types';
+import type { ReserveResult } from '../stock/types';
 
 /** allocated when every line is in full (or there is nothing to reserve), backordered when nothing is, else partial. */
 export function allocationStatus(lines: Array<Pick<AllocationLine, 'requested' | 'allocated'>>): AllocationStatus {

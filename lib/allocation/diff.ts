@@ -3,7 +3,7 @@
  * last sent. One pass over `published` to index it, one pass over `computed`: O(n), no sorting, no per-item
  * allocation beyond the output (50,000 SKUs x 5 channels is 250,000 map look-ups).
  */
-import type { PublishedQuantity } from '../store/types';
+import type { PublishedQuantity } from '../stock/types';
 
 export interface ComputedQuantity {
 	channel: string;

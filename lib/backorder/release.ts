@@ -22,7 +22,7 @@
  *  4. When `release` is false: annotate the new allocation (units may have been added) and keep the hold.
  */
 import type { AllocationAnnotation, CanonicalOrder } from '../order/types';
-import type { Hold, OmsStatus } from '../store/types';
+import { fromStatusesFor, type Hold, type OmsStatus } from '../order/status';
 import { allocationLines, routeOrder, type PolicyConfig, type RouteLine, type RouteOptions, type RouteResult } from './route';
 
 export interface HeldOrderRef {
@@ -70,7 +70,7 @@ export interface ReleaseDecision {
 	/** Units allocated by this re-allocation, per line */
 	newlyAllocated: RouteLine[];
 	/** What the node sets, compare-and-set from 'backordered' */
-	statusChange: { to: OmsStatus; onlyFrom: ['backordered']; hold: Hold | null };
+	statusChange: { to: OmsStatus; onlyFrom: OmsStatus[]; hold: Hold | null };
 }
 
 /**
@@ -114,6 +114,6 @@ export function decideRelease(
 		release,
 		route: r,
 		newlyAllocated,
-		statusChange: { to: r.status, onlyFrom: ['backordered'], hold: r.hold },
+		statusChange: { to: r.status, onlyFrom: fromStatusesFor(r.status, 'release_held'), hold: r.hold },
 	};
 }

@@ -29,7 +29,7 @@
  */
 import { DateTime } from 'luxon';
 import type { AllocationAnnotation, CanonicalOrder } from '../order/types';
-import type { Hold, OmsStatus } from '../store/types';
+import type { Hold, OmsStatus } from '../order/status';
 
 export const BACKORDER_POLICIES = ['ship_complete', 'ship_available', 'cancel_unavailable'] as const;
 export type BackorderPolicy = (typeof BACKORDER_POLICIES)[number];

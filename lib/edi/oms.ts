@@ -18,7 +18,8 @@
  */
 import type { OrderLine, WmsAnnotation } from '../order/types';
 import type { Delivery, Store } from '../store/types';
-import { applyUpdates, deliveriesOf, PRE_WMS, whyNotSendable, type ApplySummary } from '../wms/outbox';
+import { applyUpdates, deliveriesOf, whyNotSendable, type ApplySummary } from '../wms/outbox';
+import { fromStatusesFor, PRE_WMS } from '../order/status';
 import { referenceFor } from '../wms/status';
 import type { WmsOrderUpdate } from '../wms/types';
 import { envelope, withoutSecurityInfo, type BuiltInterchange, type PartnerSettings } from './envelope';
@@ -168,7 +169,7 @@ export async function reconcile997(store: Store, scope: string, acks: Functional
 				await store.addEvent(d.omsId, 'edi', { cause, detail: { reference: d.reference, set: '940', ack: 'rejected', control: controlId(payload), reason: v.reason } });
 				await noteAck(store, d.omsId, d.reference, '940 rejected (997)', cause);
 				await store.setStatus(d.omsId, 'on_hold', {
-					onlyFrom: ['at_wms'],
+					onlyFrom: fromStatusesFor('on_hold', 'edi_rejected'),
 					cause,
 					detail: { reference: d.reference, reason: v.reason },
 					hold: { reason: 'operator', since: new Date().toISOString(), detail: `The warehouse rejected the 940: ${v.reason}` },

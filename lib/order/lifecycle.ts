@@ -1,9 +1,10 @@
 /**
- * The OMS status of an order as the channel's readiness moves (lib/store/types.ts OmsStatus). Pure: the store calls
- * these inside its transactions, so both stores follow one rule.
+ * The OMS status of an order as the channel's readiness moves, through the transition table (./status.ts: causes
+ * intake, channel_paid, channel_unpaid, channel_cancelled, channel_shipped). Pure: the store calls these inside its
+ * transactions, so both stores follow one rule.
  */
 import { READINESS, type Readiness } from './types';
-import type { Hold, OmsStatus } from '../store/types';
+import { canTransition, type Hold, type OmsStatus, type TransitionCause } from './status';
 
 /**
  * Whether an order may go on to fulfilment by its channel readiness: only `ready` (paid and open on the channel) may;
@@ -14,76 +15,39 @@ export function readyToFulfil(readiness: unknown): boolean | undefined {
 	return readiness === 'ready';
 }
 
-/** Statuses from which the warehouse already has, or has shipped, the order */
-export const AT_OR_PAST_WMS: readonly OmsStatus[] = ['at_wms', 'picked', 'packed', 'shipped', 'delivered'];
+function awaitingPayment(at: string): Hold {
+	return { reason: 'awaiting_payment', since: at, detail: 'The channel has not marked the order paid' };
+}
 
-/** Rank of the WMS leg; status on that leg only moves forward (received -> at WMS -> picked -> packed -> shipped -> delivered) */
-const WMS_RANK: Partial<Record<OmsStatus, number>> = {
-	ready: 0,
-	at_wms: 1,
-	picked: 2,
-	packed: 3,
-	shipped: 4,
-	delivered: 5,
+/** The status each readiness asks for, and the cause that moves an order already recorded there. */
+const BY_READINESS: Record<Readiness, { status: OmsStatus; cause: TransitionCause; hold: (at: string) => Hold | null }> = {
+	ready: { status: 'received', cause: 'channel_paid', hold: () => null },
+	pending: { status: 'on_hold', cause: 'channel_unpaid', hold: awaitingPayment },
+	cancelled: { status: 'cancelled', cause: 'channel_cancelled', hold: () => null },
+	shipped: { status: 'shipped', cause: 'channel_shipped', hold: () => null },
 };
-export function wmsRank(status: OmsStatus): number | undefined {
-	return WMS_RANK[status];
-}
 
-/** A WMS update may move an order only forward on the WMS leg; cancelled is final, delivered is final. */
-export function isForwardWmsMove(from: OmsStatus, to: OmsStatus): boolean {
-	if (from === 'cancelled' || from === 'delivered') return false;
-	if (to === 'cancelled') return from !== 'shipped';
-	const a = WMS_RANK[from] ?? 0;
-	const b = WMS_RANK[to];
-	return b !== undefined && b > a;
-}
-
+/** Where a new order starts (cause intake): received, on hold awaiting payment, cancelled or shipped. */
 export function initialStatus(readiness: Readiness, at: string): { status: OmsStatus; hold: Hold | null } {
-	switch (readiness) {
-		case 'ready':
-			return { status: 'received', hold: null };
-		case 'pending':
-			return {
-				status: 'on_hold',
-				hold: { reason: 'awaiting_payment', since: at, detail: 'The channel has not marked the order paid' },
-			};
-		case 'cancelled':
-			return { status: 'cancelled', hold: null };
-		case 'shipped':
-			return { status: 'shipped', hold: null };
-	}
+	const { status, hold } = BY_READINESS[readiness];
+	return { status, hold: hold(at) };
 }
 
 /**
- * A newer version of the order came from the channel: what its OMS status becomes.
- * - cancelled on the channel: cancelled, unless the warehouse already shipped it;
+ * A newer version of the order came from the channel: what its OMS status becomes, as the table allows.
+ * - cancelled on the channel: cancelled, unless the order already shipped (or is cancelled);
  * - paid after being held for payment: back to received (the fraud gate screens it next);
- * - shipped on the channel (e.g. shipped outside the OMS): shipped unless already further;
- * otherwise the OMS status stays (the channel never downgrades the OMS's own progress).
+ * - not paid any more while received: held for payment;
+ * - shipped on the channel (e.g. shipped outside the OMS): shipped unless already further (or cancelled);
+ * otherwise the OMS status stays (the channel never downgrades the OMS's own progress): null.
  */
 export function statusOnChannelUpdate(
 	current: OmsStatus,
 	hold: Hold | null,
 	readiness: Readiness,
 	at: string,
-): { status: OmsStatus; hold: Hold | null } | null {
-	if (current === 'cancelled') return null;
-	if (readiness === 'cancelled') {
-		if (current === 'shipped' || current === 'delivered') return null;
-		return { status: 'cancelled', hold: null };
-	}
-	if (readiness === 'ready' && current === 'on_hold' && hold?.reason === 'awaiting_payment') {
-		return { status: 'received', hold: null };
-	}
-	if (readiness === 'pending' && current === 'received') {
-		return {
-			status: 'on_hold',
-			hold: { reason: 'awaiting_payment', since: at, detail: 'The channel has not marked the order paid' },
-		};
-	}
-	if (readiness === 'shipped' && current !== 'shipped' && current !== 'delivered') {
-		return { status: 'shipped', hold: null };
-	}
-	return null;
+): { status: OmsStatus; hold: Hold | null; cause: TransitionCause } | null {
+	const next = BY_READINESS[readiness];
+	if (!canTransition(current, next.status, next.cause, hold)) return null;
+	return { status: next.status, hold: next.hold(at), cause: next.cause };
 }

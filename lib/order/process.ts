@@ -1,8 +1,8 @@
 /**
  * Order process operations that combine several store steps (named after Vendure's OrderProcess): what an
- * operator's Cancel does. Pure rules live in lifecycle.ts; this file applies them to a store.
+ * operator's Cancel does. Pure rules live in status.ts (the transition table); this file applies them to a store.
  */
-import { AT_OR_PAST_WMS } from './lifecycle';
+import { AT_OR_PAST_WMS } from './status';
 import type { Store, StoredOrder } from '../store/types';
 import { OrderNotFoundError } from '../store/rows';
 

@@ -5,7 +5,7 @@
  */
 import type { ReportOptions, RunContext } from './types';
 import { fromMinor } from '../order/money';
-import type { OmsStatus } from '../store/types';
+import { UNSOLD_STATUSES } from '../order/status';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,14 +30,8 @@ export function channelWhere(d: Dialect, p: Params, col: string, ctx: RunContext
 	return d === 'postgres' ? ` AND ${col} = ANY(${p.add(channels)}::text[])` : ` AND ${col} IN (SELECT value FROM json_each(${p.add(JSON.stringify(channels))}))`;
 }
 
-/**
- * Orders that are not sales, left out of the order reports unless `includeUnsold`: refused by the fraud gate, held
- * for its review (not yet accepted; approved ones go back to received and count), and cancelled. Orders on hold
- * for payment (the channel has not marked them paid: Shopify's pending, Amazon's Pending), an address or an
- * operator, and backordered ones count: they are sold and expected to ship, as the channels' own sales reports
- * count an order when it is placed; one that is cancelled later leaves the figures.
- */
-export const UNSOLD_STATUSES: readonly OmsStatus[] = ['rejected', 'fraud_review', 'cancelled'];
+/** Orders that are not sales (lib/order/status.ts says which statuses): left out unless `includeUnsold`. */
+export { UNSOLD_STATUSES };
 
 /**
  * `AND col <> 'rejected' AND col <> ...` unless the report includes the unsold statuses. Not `NOT IN (...)`: SQLite

@@ -3,3 +3,4 @@ export { openStore, closeAllStores, defaultSqlitePath, storeConfigFromCredential
 export type { StoreConfig } from './open';
 export { StoreSchemaTooNewError, LATEST_SCHEMA_VERSION } from './schema';
 export { OrderNotFoundError } from './rows';
+export { TransitionRequestError } from './rules/transition';

@@ -3,71 +3,27 @@
  * Every decision runs in one transaction; reservations lock the stock rows they read (SELECT ... FOR UPDATE,
  * in sku/location order, so concurrent batches queue rather than deadlock) and idempotency markers are unique keys,
  * so two executions racing for the last unit never both get it. Deadlocks and serialization failures are retried.
+ *
+ * The rules are lib/store/rules' (shared with the SQLite store): this file and postgres-rows.ts say how PostgreSQL's
+ * SQL does them.
  */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
-import { cleanForStore, storableKey, storableText } from '../order/storable';
+import { storableKey } from '../order/storable';
+import type { OmsStatus } from '../order/status';
+import { activeParts, cellsBySku, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
+import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
-import {
-	activeParts,
-	activeUnits,
-	partsFromJson,
-	partsToJson,
-	cellsBySku,
-	isoUtc,
-	planConsume,
-	planRecord,
-	storableOrder,
-	planReservations,
-	stableStringify,
-	type ReservationPart,
-	type StockCell,
-} from './plan';
-import {
-	eventColumns,
-	holdColumns,
-	lineRows,
-	orderColumns,
-	storableJsonText,
-	OrderNotFoundError,
-	toDelivery,
-	toEvent,
-	toFraudRecord,
-	toShipment,
-	toStoredOrder,
-	velocityFromRows,
-} from './rows';
-import {
-	DEFAULT_LOCATION,
-	type BundleComponent,
-	type Delivery,
-	type DeliveryStatus,
-	type FraudRecord,
-	type NewDelivery,
-	type OmsEvent,
-	type OmsStatus,
-	type OrderSearch,
-	type PublishedQuantity,
-	type PublishInput,
-	type RecordResult,
-	type ReservedPart,
-	type ReserveRequest,
-	type ReserveResult,
-	type StatusChange,
-	type StatusChangeResult,
-	type StockChange,
-	type StockLevelInput,
-	type StockRow,
-	type Store,
-	type StoredOrder,
-	type StoredShipment,
-	type VelocityQuery,
-	type VelocityResult,
-} from './types';
-
-type Row = Record<string, unknown>;
-type Q = Pick<PoolClient, 'query'>;
+import { annotationRows, bundlesFromRows, isoUtc, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { runStepsAsync, type Steps } from './rules/tx';
+import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
+import { setStatusSteps, transitionSteps } from './rules/transition';
+import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps, stockLevelsSteps } from './rules/stock';
+import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
+import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
+import { controlNumbersSteps } from './rules/sync';
+import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
+import type * as T from './types';
 
 export interface PostgresStoreOptions {
 	now?: () => Date;
@@ -95,7 +51,7 @@ export async function openPostgresStore(config: PoolConfig, options: PostgresSto
 	return store;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore implements T.Store {
 	readonly kind = 'postgres' as const;
 	private readonly clock: () => Date;
 
@@ -132,8 +88,13 @@ export class PostgresStore implements Store {
 		}
 	}
 
-	private async rows(q: Q, sql: string, params: unknown[] = []): Promise<Row[]> {
-		return (await q.query(sql, params)).rows as Row[];
+	private rows(q: Q, sql: string, params: unknown[] = []): Promise<Row[]> {
+		return rowsOf(q, sql, params);
+	}
+
+	/** A shared store procedure (lib/store/rules), in one transaction (again from the start after a deadlock). */
+	private write<T>(steps: () => Steps<T>): Promise<T> {
+		return this.tx((c) => runStepsAsync(steps(), new PostgresRows(c)));
 	}
 
 	async migrate(): Promise<void> {
@@ -165,118 +126,20 @@ export class PostgresStore implements Store {
 
 	// ------------------------------------------------------------ orders
 
-	private async readOrder(q: Q, omsId: string, lock = false): Promise<StoredOrder | null> {
-		const row = (await this.rows(q, `SELECT * FROM orders WHERE oms_id = $1${lock ? ' FOR UPDATE' : ''}`, [omsId]))[0];
-		return row ? toStoredOrder(row) : null;
-	}
-	private async mustReadOrder(q: Q, omsId: string, lock = false): Promise<StoredOrder> {
-		const o = await this.readOrder(q, omsId, lock);
-		if (!o) throw new OrderNotFoundError(omsId);
-		return o;
+	async recordOrder(order: CanonicalOrder, opts: { cause?: string } = {}): Promise<T.RecordResult> {
+		return this.write(() => recordSteps(order, opts.cause, this.now()));
 	}
 
-	private async insertEvent(
-		q: Q,
-		omsId: string,
-		at: string,
-		type: string,
-		from: OmsStatus | null,
-		to: OmsStatus | null,
-		cause: string | null | undefined,
-		detail: Record<string, unknown> | null | undefined,
-	): Promise<Row> {
-		return (
-			await this.rows(
-				q,
-				'INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
-				[omsId, at, type, from, to, ...eventColumns(cause, detail)],
-			)
-		)[0];
+	async getOrder(omsId: string): Promise<T.StoredOrder | null> {
+		return new PostgresRows(this.pool).readOrder(omsId);
 	}
 
-	private async writeLines(q: Q, order: CanonicalOrder): Promise<void> {
-		await q.query('DELETE FROM order_lines WHERE oms_id = $1', [order.omsId]);
-		const rows = lineRows(order);
-		if (!rows.length) return;
-		await q.query(
-			`INSERT INTO order_lines (oms_id, line_id, sku, title, quantity, unit_price_minor, line_total_minor)
-			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[])`,
-			[
-				order.omsId,
-				rows.map((r) => r.line_id),
-				rows.map((r) => r.sku),
-				rows.map((r) => r.title),
-				rows.map((r) => r.quantity),
-				rows.map((r) => r.unit_price_minor),
-				rows.map((r) => r.line_total_minor),
-			],
-		);
-	}
-
-	async recordOrder(input: CanonicalOrder, opts: { cause?: string } = {}): Promise<RecordResult> {
-		const { order, note } = storableOrder(input);
-		const cols = orderColumns(order);
-		return this.tx(async (c) => {
-			const now = this.now();
-			// Claim the id first: a concurrent intake of the same order waits here, then sees it as existing.
-			const placeholder = await this.rows(
-				c,
-				`INSERT INTO orders (oms_id, channel, channel_order_id, order_number, placed_at, channel_updated_at, readiness, channel_status,
-					status, currency, total_minor, units, doc, recorded_at, changed_at, version)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, '{}'::jsonb, $12, $12, 0)
-				 ON CONFLICT (oms_id) DO NOTHING RETURNING oms_id`,
-				[cols.oms_id, cols.channel, cols.channel_order_id, cols.order_number, cols.placed_at, cols.channel_updated_at, cols.readiness,
-					cols.channel_status, cols.currency, cols.total_minor, cols.units, now],
-			);
-			const existing = placeholder.length ? null : await this.readOrder(c, order.omsId, true);
-			const plan = planRecord(existing, order, now);
-			if (plan.kind === 'duplicate') {
-				return { outcome: 'duplicate', stored: existing!, changes: [plan.reason], reason: plan.reason };
-			}
-			const status = plan.kind === 'insert' ? plan.status : (plan.statusChange?.status ?? existing!.status);
-			const hold = plan.kind === 'insert' ? plan.hold : plan.statusChange ? plan.statusChange.hold : existing!.hold;
-			const [hr, hs, hd] = holdColumns(hold);
-			await c.query(
-				`UPDATE orders SET channel = $2, channel_order_id = $3, order_number = $4, placed_at = $5, channel_updated_at = $6,
-					readiness = $7, channel_status = $8, status = $9, hold_reason = $10, hold_since = $11, hold_detail = $12, currency = $13,
-					total_minor = $14, units = $15, email = $16, ship_address_key = $17, phone = $18, client_ip = $19, ship_country = $20,
-					ship_by = $21, doc = $22, changed_at = $23, version = version + 1,
-					shipped_at = CASE WHEN $9 = 'shipped' AND shipped_at IS NULL THEN $23::timestamptz ELSE shipped_at END
-				 WHERE oms_id = $1`,
-				[cols.oms_id, cols.channel, cols.channel_order_id, cols.order_number, cols.placed_at, cols.channel_updated_at, cols.readiness,
-					cols.channel_status, status, hr, hs, hd, cols.currency, cols.total_minor, cols.units, cols.email, cols.ship_address_key,
-					cols.phone, cols.client_ip, cols.ship_country, cols.ship_by, JSON.stringify(plan.doc), now],
-			);
-			await this.writeLines(c, order);
-			if (plan.kind === 'insert') {
-				await this.insertEvent(c, order.omsId, now, 'recorded', null, status, opts.cause, {
-					channelStatus: order.channelStatus,
-					readiness: order.readiness,
-					...(hold ? { hold: hold.reason } : {}),
-					...(note ? { cleaned: note } : {}),
-				});
-				return { outcome: 'new', stored: await this.mustReadOrder(c, order.omsId), changes: [] };
-			}
-			await this.insertEvent(c, order.omsId, now, 'updated', existing!.status, status, opts.cause, {
-				changes: plan.changes,
-				channelStatus: order.channelStatus,
-				channelUpdatedAt: order.updatedAt,
-				...(note ? { cleaned: note } : {}),
-			});
-			return { outcome: 'updated', stored: await this.mustReadOrder(c, order.omsId), changes: plan.changes };
-		});
-	}
-
-	async getOrder(omsId: string): Promise<StoredOrder | null> {
-		return this.readOrder(this.pool, omsId);
-	}
-
-	async getOrders(omsIds: string[]): Promise<StoredOrder[]> {
+	async getOrders(omsIds: string[]): Promise<T.StoredOrder[]> {
 		if (!omsIds.length) return [];
 		return (await this.rows(this.pool, 'SELECT * FROM orders WHERE oms_id = ANY($1::text[])', [omsIds])).map(toStoredOrder);
 	}
 
-	async searchOrders(search: OrderSearch): Promise<StoredOrder[]> {
+	async searchOrders(search: T.OrderSearch): Promise<T.StoredOrder[]> {
 		const where: string[] = ['version > 0'];
 		const params: unknown[] = [];
 		const p = (v: unknown) => {
@@ -295,53 +158,27 @@ export class PostgresStore implements Store {
 		return (await this.rows(this.pool, sql, params)).map(toStoredOrder);
 	}
 
-	async setStatus(omsId: string, to: OmsStatus, change: StatusChange = {}): Promise<StatusChangeResult> {
-		return this.tx(async (c) => {
-			const prev = await this.mustReadOrder(c, omsId, true);
-			const from = prev.status;
-			if (change.onlyFrom && !change.onlyFrom.includes(from)) return { changed: false, from, to, stored: prev };
-			const hold = change.hold === undefined ? prev.hold : change.hold;
-			if (from === to && stableStringify(hold) === stableStringify(prev.hold)) return { changed: false, from, to, stored: prev };
-			const now = this.now();
-			const [hr, hs, hd] = holdColumns(hold);
-			await c.query(
-				`UPDATE orders SET status = $1, hold_reason = $2, hold_since = $3, hold_detail = $4, changed_at = $5, version = version + 1,
-					shipped_at = CASE WHEN $1 = 'shipped' AND shipped_at IS NULL THEN $5::timestamptz ELSE shipped_at END
-				 WHERE oms_id = $6`,
-				[to, hr, hs, hd, now, omsId],
-			);
-			await this.insertEvent(c, omsId, now, 'status', from, to, change.cause, {
-				...(change.detail ?? {}),
-				...(hold ? { hold: hold.reason } : {}),
-			});
-			return { changed: true, from, to, stored: await this.mustReadOrder(c, omsId) };
-		});
+	async transition(omsId: string, request: T.TransitionRequest): Promise<T.TransitionResult> {
+		return this.write(() => transitionSteps(omsId, request, this.now()));
 	}
 
-	async annotate(
-		omsId: string,
-		key: 'fraud' | 'allocation' | 'wms',
-		value: unknown,
-		event: { type?: string; cause?: string; detail?: Record<string, unknown> } = {},
-	): Promise<StoredOrder> {
-		return this.tx(async (c) => {
-			const prev = await this.mustReadOrder(c, omsId, true);
-			const doc = { ...prev.order, [key]: cleanForStore(value).value };
-			const now = this.now();
-			await c.query('UPDATE orders SET doc = $1, changed_at = $2, version = version + 1 WHERE oms_id = $3', [JSON.stringify(doc), now, omsId]);
-			await this.insertEvent(c, omsId, now, event.type ?? key, prev.status, prev.status, event.cause, event.detail ?? { [key]: value as never });
-			return this.mustReadOrder(c, omsId);
-		});
+	async setStatus(omsId: string, to: OmsStatus, change: T.StatusChange = {}): Promise<T.StatusChangeResult> {
+		return this.write(() => setStatusSteps(omsId, to, change, this.now()));
 	}
 
-	async annotateMany(entries: Parameters<Store['annotateMany']>[0]): Promise<{ missing: string[] }> {
+	async annotate(omsId: string, key: T.AnnotationKey, value: unknown, event: AnnotationEvent = {}): Promise<T.StoredOrder> {
+		return this.write(() => annotateSteps(omsId, key, value, event, this.now()));
+	}
+
+	async annotateMany(entries: Parameters<T.Store['annotateMany']>[0]): Promise<{ missing: string[] }> {
 		if (!entries.length) return { missing: [] };
-		const ids = entries.map((e) => e.omsId);
-		const keys = entries.map((e) => e.key);
-		const values = entries.map((e) => storableJsonText(e.value));
-		const types = entries.map((e) => e.event?.type ?? e.key);
-		const causes = entries.map((e) => (e.event?.cause ? storableText(e.event.cause) : null));
-		const details = entries.map((e) => storableJsonText(e.event?.detail ?? { [e.key]: e.value }));
+		const rows = annotationRows(entries);
+		const ids = rows.map((e) => e.omsId);
+		const keys = rows.map((e) => e.key);
+		const values = rows.map((e) => e.value);
+		const types = rows.map((e) => e.type);
+		const causes = rows.map((e) => e.cause);
+		const details = rows.map((e) => e.detail);
 		return this.tx(async (c) => {
 			const now = this.now();
 			// lock in a fixed order, then merge each key into the stored JSON in one statement (entries for the same
@@ -374,59 +211,19 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async addEvent(omsId: string, type: string, opts: { cause?: string; detail?: Record<string, unknown> } = {}): Promise<OmsEvent> {
-		return this.tx(async (c) => {
-			const prev = await this.mustReadOrder(c, omsId);
-			return toEvent(await this.insertEvent(c, omsId, this.now(), type, prev.status, prev.status, opts.cause, opts.detail));
-		});
+	async addEvent(omsId: string, type: string, opts: { cause?: string; detail?: Record<string, unknown> } = {}): Promise<T.OmsEvent> {
+		return this.write(() => addEventSteps(omsId, type, opts, this.now()));
 	}
 
-	async timeline(omsId: string): Promise<OmsEvent[]> {
+	async timeline(omsId: string): Promise<T.OmsEvent[]> {
 		return (await this.rows(this.pool, 'SELECT * FROM events WHERE oms_id = $1 ORDER BY id', [omsId])).map(toEvent);
 	}
 
 	// ------------------------------------------------------------ stock
 
-	async upsertStockLevels(levels: StockLevelInput[]): Promise<StockChange[]> {
+	async upsertStockLevels(levels: T.StockLevelInput[]): Promise<T.StockChange[]> {
 		if (!levels.length) return [];
-		// last one wins when a feed names the same cell twice
-		const byCell = new Map<string, { sku: string; location: string; onHand: number }>();
-		for (const l of levels) {
-			const location = l.location || DEFAULT_LOCATION;
-			byCell.set(`${l.sku}\u0000${location}`, { sku: l.sku, location, onHand: l.onHand });
-		}
-		const cells = [...byCell.values()].sort((a, b) => (a.sku + '\u0000' + a.location < b.sku + '\u0000' + b.location ? -1 : 1));
-		return this.tx(async (c) => {
-			const now = this.now();
-			const sku = cells.map((x) => x.sku);
-			const location = cells.map((x) => x.location);
-			const before = new Map(
-				(
-					await this.rows(
-						c,
-						`SELECT s.sku, s.location, s.on_hand FROM stock s
-						 JOIN unnest($1::text[], $2::text[]) AS t(sku, location) ON s.sku = t.sku AND s.location = t.location
-						 ORDER BY s.sku, s.location FOR UPDATE OF s`,
-						[sku, location],
-					)
-				).map((r) => [`${r.sku as string}\u0000${r.location as string}`, Number(r.on_hand)]),
-			);
-			const changed = cells.filter((x) => before.get(`${x.sku}\u0000${x.location}`) !== x.onHand);
-			if (changed.length) {
-				await c.query(
-					`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at)
-					 SELECT sku, location, on_hand, 0, 0, $4 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(sku, location, on_hand)
-					 ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at, version = stock.version + 1`,
-					[changed.map((x) => x.sku), changed.map((x) => x.location), changed.map((x) => x.onHand), now],
-				);
-			}
-			return changed.map((x) => ({
-				sku: x.sku,
-				location: x.location,
-				before: before.get(`${x.sku}\u0000${x.location}`) ?? null,
-				after: x.onHand,
-			}));
-		});
+		return this.write(() => stockLevelsSteps(levels, this.now()));
 	}
 
 	async setSafetyStock(sku: string, quantity: number, location: string = DEFAULT_LOCATION): Promise<void> {
@@ -437,52 +234,32 @@ export class PostgresStore implements Store {
 		);
 	}
 
-	async getStock(skus?: string[]): Promise<StockRow[]> {
+	async getStock(skus?: string[]): Promise<T.StockRow[]> {
 		const rows = skus
 			? await this.rows(this.pool, 'SELECT * FROM stock WHERE sku = ANY($1::text[]) ORDER BY sku, location', [skus])
 			: await this.rows(this.pool, 'SELECT * FROM stock ORDER BY sku, location');
-		return rows.map((r) => {
-			const onHand = Number(r.on_hand);
-			const reserved = Number(r.reserved);
-			const safetyStock = Number(r.safety_stock);
-			return {
-				sku: r.sku as string,
-				location: r.location as string,
-				onHand,
-				reserved,
-				safetyStock,
-				atp: Math.max(0, onHand - reserved - safetyStock),
-				version: Number(r.version),
-				updatedAt: isoUtc(r.updated_at as Date),
-			};
-		});
+		return rows.map(toStockRow);
 	}
 
-	async setBundle(bundleSku: string, components: BundleComponent[]): Promise<void> {
-		await this.tx(async (c) => {
-			await c.query('DELETE FROM bundles WHERE bundle_sku = $1', [bundleSku]);
-			// its published quantities were computed from other rows: their bases no longer compare
-			await c.query('UPDATE published SET basis = NULL WHERE sku = $1', [bundleSku]);
-			for (const comp of components) {
-				await c.query('INSERT INTO bundles (bundle_sku, component_sku, quantity) VALUES ($1, $2, $3)', [bundleSku, comp.sku, comp.quantity]);
-			}
-		});
+	async getStockCells(skus?: string[]): Promise<T.StockCells[]> {
+		const rows = skus
+			? await this.rows(this.pool, 'SELECT sku, location, on_hand, reserved, safety_stock, version FROM stock WHERE sku = ANY($1::text[])', [skus])
+			: await this.rows(this.pool, 'SELECT sku, location, on_hand, reserved, safety_stock, version FROM stock');
+		return rows.map(toStockCells);
 	}
 
-	async getBundles(skus?: string[]): Promise<Map<string, BundleComponent[]>> {
+	async setBundle(bundleSku: string, components: T.BundleComponent[]): Promise<void> {
+		await this.write(() => setBundleSteps(bundleSku, components));
+	}
+
+	async getBundles(skus?: string[]): Promise<Map<string, T.BundleComponent[]>> {
 		const rows = skus
 			? await this.rows(this.pool, 'SELECT * FROM bundles WHERE bundle_sku = ANY($1::text[]) ORDER BY bundle_sku, component_sku', [skus])
 			: await this.rows(this.pool, 'SELECT * FROM bundles ORDER BY bundle_sku, component_sku');
-		const out = new Map<string, BundleComponent[]>();
-		for (const r of rows) {
-			const list = out.get(r.bundle_sku as string) ?? [];
-			list.push({ sku: r.component_sku as string, quantity: Number(r.quantity) });
-			out.set(r.bundle_sku as string, list);
-		}
-		return out;
+		return bundlesFromRows(rows);
 	}
 
-	async reserve(requests: ReserveRequest[]): Promise<ReserveResult[]> {
+	async reserve(requests: T.ReserveRequest[]): Promise<T.ReserveResult[]> {
 		if (!requests.length) return [];
 		return this.tx(async (c) => {
 			const now = this.now();
@@ -574,86 +351,15 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	private async consume(
-		c: Q,
-		omsId: string,
-		lines: Array<{ sku: string; quantity: number }> | undefined,
-		to: 'released' | 'committed',
-		now: string,
-	): Promise<ReservedPart[]> {
-		const row = (await this.rows(c, 'SELECT parts FROM reservations WHERE oms_id = $1 FOR UPDATE', [omsId]))[0];
-		if (!row) return [];
-		const { parts, taken } = planConsume(partsFromJson(row.parts), lines, to);
-		if (!taken.length) return [];
-		// lock stock cells in a fixed order before changing them
-		const cells = [...new Set(taken.map((t) => `${t.sku}\u0000${t.location}`))].sort();
-		await c.query(
-			`SELECT 1 FROM stock WHERE (sku, location) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku, location FOR UPDATE`,
-			[cells.map((k) => k.split('\u0000')[0]), cells.map((k) => k.split('\u0000')[1])],
-		);
-		await c.query('UPDATE reservations SET parts = $1::jsonb, active = $2, updated_at = $3 WHERE oms_id = $4', [partsToJson(parts), activeUnits(parts), now, omsId]);
-		for (const t of taken) {
-			if (to === 'committed') {
-				await c.query(
-					'UPDATE stock SET reserved = GREATEST(0, reserved - $1), on_hand = GREATEST(0, on_hand - $1), updated_at = $2, version = version + 1 WHERE sku = $3 AND location = $4',
-					[t.quantity, now, t.sku, t.location],
-				);
-			} else {
-				await c.query('UPDATE stock SET reserved = GREATEST(0, reserved - $1), version = version + 1 WHERE sku = $2 AND location = $3', [t.quantity, t.sku, t.location]);
-			}
-		}
-		return taken;
+	async release(omsId: string, lines?: T.SkuQuantity[], opts: { cause?: string } = {}): Promise<{ released: T.ReservedPart[] }> {
+		return this.write(() => releaseSteps(omsId, lines, opts.cause, this.now()));
 	}
 
-	async release(
-		omsId: string,
-		lines?: Array<{ sku: string; quantity: number }>,
-		opts: { cause?: string } = {},
-	): Promise<{ released: ReservedPart[] }> {
-		return this.tx(async (c) => {
-			const now = this.now();
-			const released = await this.consume(c, omsId, lines, 'released', now);
-			if (released.length && (await this.readOrder(c, omsId))) {
-				await this.insertEvent(c, omsId, now, 'release', null, null, opts.cause, { released });
-			}
-			return { released };
-		});
+	async commitShipment(omsId: string, packageKey: string, lines: T.SkuQuantity[], opts: { cause?: string } = {}): Promise<{ committed: T.ReservedPart[]; changed: boolean }> {
+		return this.write(() => commitShipmentSteps(omsId, packageKey, lines, opts.cause, this.now()));
 	}
 
-	async commitShipment(
-		omsId: string,
-		packageKey: string,
-		lines: Array<{ sku: string; quantity: number }>,
-		opts: { cause?: string } = {},
-	): Promise<{ committed: ReservedPart[]; changed: boolean }> {
-		return this.tx(async (c) => {
-			const now = this.now();
-			const first = await this.rows(
-				c,
-				"INSERT INTO processed (source, id, at) VALUES ('commit', $1, $2) ON CONFLICT DO NOTHING RETURNING id",
-				[`${omsId}#${packageKey}`, now],
-			);
-			if (!first.length) return { committed: [], changed: false };
-			const committed = await this.consume(c, omsId, lines, 'committed', now);
-			const short = new Map<string, number>();
-			for (const l of lines) short.set(l.sku, (short.get(l.sku) ?? 0) + l.quantity);
-			for (const x of committed) short.set(x.sku, (short.get(x.sku) ?? 0) - x.quantity);
-			for (const [sku, qty] of short) {
-				if (qty > 0) {
-					await c.query('UPDATE stock SET on_hand = GREATEST(0, on_hand - $1), updated_at = $2, version = version + 1 WHERE sku = $3 AND location = $4', [
-						qty,
-						now,
-						sku,
-						DEFAULT_LOCATION,
-					]);
-				}
-			}
-			if (await this.readOrder(c, omsId)) await this.insertEvent(c, omsId, now, 'commit', null, null, opts.cause, { packageKey, committed });
-			return { committed, changed: true };
-		});
-	}
-
-	async activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>> {
+	async activeReservations(omsId?: string): Promise<Array<T.ReservedPart & { omsId: string; lineId: string }>> {
 		const rows = omsId
 			? await this.rows(this.pool, 'SELECT oms_id, parts FROM reservations WHERE oms_id = $1 AND active > 0', [omsId])
 			: await this.rows(this.pool, 'SELECT oms_id, parts FROM reservations WHERE active > 0 ORDER BY oms_id');
@@ -662,7 +368,8 @@ export class PostgresStore implements Store {
 
 	// ------------------------------------------------------------ published
 
-	async getPublished(channel?: string, skus?: string[]): Promise<PublishedQuantity[]> {
+	/** The published rows of a channel (all when omitted) and SKUs (all when omitted): `columns`, in key order when `ordered` */
+	private published(columns: string, channel: string | undefined, skus: string[] | undefined, ordered: boolean): Promise<Row[]> {
 		const where: string[] = [];
 		const params: unknown[] = [];
 		if (channel) {
@@ -673,16 +380,18 @@ export class PostgresStore implements Store {
 			params.push(skus);
 			where.push(`sku = ANY($${params.length}::text[])`);
 		}
-		const rows = await this.rows(this.pool, `SELECT * FROM published${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY channel, sku`, params);
-		return rows.map((r) => ({
-			channel: r.channel as string,
-			sku: r.sku as string,
-			quantity: Number(r.quantity),
-			publishedAt: isoUtc(r.published_at as Date),
-		}));
+		return this.rows(this.pool, `SELECT ${columns} FROM published${where.length ? ' WHERE ' + where.join(' AND ') : ''}${ordered ? ' ORDER BY channel, sku' : ''}`, params);
 	}
 
-	async setPublished(rows: PublishInput[]): Promise<PublishInput[]> {
+	async getPublished(channel?: string, skus?: string[]): Promise<T.PublishedQuantity[]> {
+		return (await this.published('*', channel, skus, true)).map(toPublished);
+	}
+
+	async getPublishedQuantities(channel?: string, skus?: string[]): Promise<Array<Pick<T.PublishedQuantity, 'channel' | 'sku' | 'quantity'>>> {
+		return (await this.published('channel, sku, quantity', channel, skus, false)).map(toPublishedQuantity);
+	}
+
+	async setPublished(rows: T.PublishInput[]): Promise<T.PublishInput[]> {
 		if (!rows.length) return [];
 		const byKey = new Map(rows.map((r) => [`${r.channel}\u0000${r.sku}`, r]));
 		const list = [...byKey.values()];
@@ -691,7 +400,7 @@ export class PostgresStore implements Store {
 			`INSERT INTO published (channel, sku, quantity, published_at, basis)
 			 SELECT channel, sku, quantity, $4, basis FROM unnest($1::text[], $2::text[], $3::int[], $5::bigint[]) AS t(channel, sku, quantity, basis)
 			 ON CONFLICT (channel, sku) DO UPDATE SET quantity = EXCLUDED.quantity, published_at = EXCLUDED.published_at, basis = EXCLUDED.basis
-			 WHERE EXCLUDED.basis IS NULL OR published.basis IS NULL OR EXCLUDED.basis >= published.basis
+			 WHERE ${PUBLISH_UNLESS_OLDER}
 			 RETURNING channel, sku`,
 			[list.map((r) => r.channel), list.map((r) => r.sku), list.map((r) => r.quantity), this.now(), list.map((r) => r.basis ?? null)],
 		);
@@ -701,46 +410,21 @@ export class PostgresStore implements Store {
 
 	// ------------------------------------------------------------ fraud
 
-	async recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord> {
-		const rows = await this.rows(
-			this.pool,
-			`INSERT INTO fraud_decisions (oms_id, decision, score, doc, rule_set_version, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
-			 ON CONFLICT (oms_id) DO UPDATE SET decision = EXCLUDED.decision, score = EXCLUDED.score, doc = EXCLUDED.doc,
-			   rule_set_version = EXCLUDED.rule_set_version, decided_at = EXCLUDED.decided_at,
-			   resolution = NULL, resolved_by = NULL, resolution_note = NULL, resolved_at = NULL
-			 RETURNING *`,
-			[omsId, fraud.decision, Math.round(fraud.score), JSON.stringify(fraud), ruleSetVersion, this.now()],
-		);
-		return toFraudRecord(rows[0]);
+	async recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<T.FraudRecord> {
+		return this.write(() => recordFraudDecisionSteps(omsId, fraud, ruleSetVersion, this.now()));
 	}
 
-	async getFraudDecision(omsId: string): Promise<FraudRecord | null> {
+	async getFraudDecision(omsId: string): Promise<T.FraudRecord | null> {
 		const row = (await this.rows(this.pool, 'SELECT * FROM fraud_decisions WHERE oms_id = $1', [omsId]))[0];
 		return row ? toFraudRecord(row) : null;
 	}
 
-	async resolveFraudReview(
-		omsId: string,
-		decision: 'approved' | 'rejected',
-		by: string,
-		note: string | null = null,
-	): Promise<{ resolved: boolean; record: FraudRecord }> {
-		return this.tx(async (c) => {
-			const row = (await this.rows(c, 'SELECT * FROM fraud_decisions WHERE oms_id = $1 FOR UPDATE', [omsId]))[0];
-			if (!row) throw new Error(`Order ${omsId} has no fraud decision to resolve`);
-			if (row.resolution) return { resolved: false, record: toFraudRecord(row) };
-			if (row.decision !== 'review') throw new Error(`Order ${omsId} is not held for fraud review (its decision was ${String(row.decision)})`);
-			const updated = await this.rows(
-				c,
-				'UPDATE fraud_decisions SET resolution = $1, resolved_by = $2, resolution_note = $3, resolved_at = $4 WHERE oms_id = $5 RETURNING *',
-				[decision, by, note, this.now(), omsId],
-			);
-			return { resolved: true, record: toFraudRecord(updated[0]) };
-		});
+	async resolveFraudReview(omsId: string, decision: 'approved' | 'rejected', by: string, note: string | null = null): Promise<{ resolved: boolean; record: T.FraudRecord }> {
+		return this.write(() => resolveReviewSteps(omsId, decision, by, note, this.now()));
 	}
 
-	async velocity(q: VelocityQuery): Promise<VelocityResult> {
-		const column = { email: 'email', shipAddress: 'ship_address_key', phone: 'phone', clientIp: 'client_ip' }[q.key];
+	async velocity(q: T.VelocityQuery): Promise<T.VelocityResult> {
+		const column = VELOCITY_COLUMNS[q.key];
 		const rows = await this.rows(
 			this.pool,
 			`SELECT currency, channel, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
@@ -751,29 +435,19 @@ export class PostgresStore implements Store {
 		return velocityFromRows(rows);
 	}
 
-	// ------------------------------------------------------------ outbox
+	// ------------------------------------------------------------ outbox and shipments
 
-	async enqueueDelivery(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
-		const now = this.now();
-		const inserted = await this.rows(
-			this.pool,
-			`INSERT INTO deliveries (oms_id, shipment_no, provider, reference, status, attempts, payload, created_at, updated_at)
-			 VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $6) ON CONFLICT (oms_id, shipment_no) DO NOTHING RETURNING *`,
-			[d.omsId, d.shipmentNo, d.provider, d.reference, d.payload ? JSON.stringify(d.payload) : null, now],
-		);
-		if (inserted.length) return { delivery: toDelivery(inserted[0]), created: true };
-		const row = (await this.rows(this.pool, 'SELECT * FROM deliveries WHERE oms_id = $1 AND shipment_no = $2', [d.omsId, d.shipmentNo]))[0];
-		return { delivery: toDelivery(row), created: false };
+	async enqueueDelivery(d: T.NewDelivery): Promise<{ delivery: T.Delivery; created: boolean }> {
+		return new PostgresRows(this.pool).insertDelivery(d, this.now());
 	}
 
-	async getDelivery(omsId: string, shipmentNo = 1): Promise<Delivery | null> {
+	async getDelivery(omsId: string, shipmentNo = 1): Promise<T.Delivery | null> {
 		const row = (await this.rows(this.pool, 'SELECT * FROM deliveries WHERE oms_id = $1 AND shipment_no = $2', [omsId, shipmentNo]))[0];
 		return row ? toDelivery(row) : null;
 	}
 
-	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60, providers?: string[]): Promise<Delivery[]> {
-		const at = isoUtc(now);
-		const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
+	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60, providers?: string[]): Promise<T.Delivery[]> {
+		const { at, until } = leaseUntil(now, leaseSeconds);
 		const rows = await this.rows(
 			this.pool,
 			`UPDATE deliveries SET lease_until = $1 WHERE id IN (
@@ -781,43 +455,30 @@ export class PostgresStore implements Store {
 				  AND (lease_until IS NULL OR lease_until <= $2) AND ($4::text[] IS NULL OR provider = ANY($4::text[]))
 				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
 			 RETURNING *`,
-			[lease, at, limit, providers ?? null],
+			[until, at, limit, providers ?? null],
 		);
 		return rows.map(toDelivery).sort((a, b) => a.id - b.id);
 	}
 
-	async claimDelivery(id: number, now: string, leaseSeconds = 60): Promise<Delivery | null> {
-		const at = isoUtc(now);
-		const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
+	async claimDelivery(id: number, now: string, leaseSeconds = 60): Promise<T.Delivery | null> {
+		const { at, until } = leaseUntil(now, leaseSeconds);
 		const rows = await this.rows(
 			this.pool,
 			`UPDATE deliveries SET lease_until = $1 WHERE id = $2 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3) RETURNING *`,
-			[lease, id, at],
+			[until, id, at],
 		);
 		return rows.length ? toDelivery(rows[0]) : null;
 	}
 
-	async markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery> {
-		const rows = await this.rows(
-			this.pool,
-			`UPDATE deliveries SET status = 'sent', wms_order_id = $1, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL,
-			   lease_until = NULL, updated_at = $2 WHERE id = $3 RETURNING *`,
-			[wmsOrderId, this.now(), id],
-		);
-		return toDelivery(rows[0]);
+	async markDeliverySent(id: number, wmsOrderId: string | null): Promise<T.Delivery> {
+		return this.write(() => deliveryAttemptSteps(id, sentAttempt(wmsOrderId), this.now()));
 	}
 
-	async markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery> {
-		const rows = await this.rows(
-			this.pool,
-			`UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, lease_until = NULL, updated_at = $4
-			 WHERE id = $5 RETURNING *`,
-			[nextAttemptAt ? 'pending' : 'failed', storableText(error), nextAttemptAt ? isoUtc(nextAttemptAt) : null, this.now(), id],
-		);
-		return toDelivery(rows[0]);
+	async markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<T.Delivery> {
+		return this.write(() => deliveryAttemptSteps(id, failedAttempt(error, nextAttemptAt), this.now()));
 	}
 
-	async listDeliveries(filter: { status?: DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<Delivery[]> {
+	async listDeliveries(filter: { status?: T.DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<T.Delivery[]> {
 		const where: string[] = [];
 		const params: unknown[] = [];
 		if (filter.status?.length) {
@@ -837,48 +498,22 @@ export class PostgresStore implements Store {
 		return rows.map(toDelivery);
 	}
 
-	// ------------------------------------------------------------ shipments
-
-	async recordShipment(s: Omit<StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: StoredShipment }> {
-		const inserted = await this.rows(
-			this.pool,
-			`INSERT INTO shipments (oms_id, package_key, provider, carrier, tracking_number, tracking_url, shipped_at, lines, recorded_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (oms_id, package_key) DO NOTHING RETURNING *`,
-			[s.omsId, s.packageKey, s.provider, s.carrier, s.trackingNumber, s.trackingUrl, s.shippedAt ? isoUtc(s.shippedAt) : null,
-				JSON.stringify(s.lines), this.now()],
-		);
-		if (inserted.length) return { created: true, shipment: toShipment(inserted[0]) };
-		const row = (await this.rows(this.pool, 'SELECT * FROM shipments WHERE oms_id = $1 AND package_key = $2', [s.omsId, s.packageKey]))[0];
-		return { created: false, shipment: toShipment(row) };
+	async recordShipment(s: Omit<T.StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: T.StoredShipment }> {
+		return this.write(() => recordShipmentSteps(s, this.now()));
 	}
 
-	async getShipments(omsId: string): Promise<StoredShipment[]> {
+	async getShipments(omsId: string): Promise<T.StoredShipment[]> {
 		return (await this.rows(this.pool, 'SELECT * FROM shipments WHERE oms_id = $1 ORDER BY recorded_at, package_key', [omsId])).map(toShipment);
 	}
 
-	// ------------------------------------------------------------ idempotency, cursors, reports
+	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports
 
 	async nextControlNumbers(scope: string, count: number): Promise<number> {
-		checkControlNumberRequest(scope, count);
-		// one statement: the row lock of ON CONFLICT DO UPDATE serialises concurrent callers
-		const rows = await this.rows(
-			this.pool,
-			`INSERT INTO edi_control_numbers (scope, last_number, updated_at) VALUES ($1, $2, $3)
-			 ON CONFLICT (scope) DO UPDATE SET last_number = ((edi_control_numbers.last_number + $2 - 1) % ${CONTROL_NUMBER_MAX}) + 1,
-			   updated_at = EXCLUDED.updated_at
-			 RETURNING last_number`,
-			[scope, count, this.now()],
-		);
-		return firstOfBlock(Number(rows[0].last_number), count);
+		return this.write(() => controlNumbersSteps(scope, count, this.now()));
 	}
 
 	async markProcessed(source: string, id: string): Promise<boolean> {
-		const rows = await this.rows(
-			this.pool,
-			'INSERT INTO processed (source, id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
-			[storableKey(source), storableKey(id), this.now()],
-		);
-		return rows.length > 0;
+		return new PostgresRows(this.pool).markProcessed(storableKey(source), storableKey(id), this.now());
 	}
 
 	async getCursor(name: string): Promise<string | null> {

@@ -1,10 +1,18 @@
 /** Mapping between the canonical order and the columns both stores keep beside its JSON. */
 import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
+import { rowAtp } from '../stock/atp';
 import { identityKeys } from '../order/identity';
-import type { Delivery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, StoredOrder, StoredShipment } from './types';
-import { isoUtc } from './plan';
+import type { Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, StockRow, StoredOrder, StoredShipment } from './types';
+import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
+
+/** A timestamp as both stores write and return it: ISO 8601 in UTC with milliseconds. */
+export function isoUtc(value: string | Date | number): string {
+	const d = value instanceof Date ? value : new Date(value);
+	if (Number.isNaN(d.getTime())) throw new Error(`Not a valid timestamp: ${String(value)}`);
+	return d.toISOString();
+}
 
 export interface OrderColumns {
 	oms_id: string;
@@ -108,6 +116,75 @@ export function toFraudRecord(row: Record<string, unknown>): FraudRecord {
 	};
 }
 
+/** A fraud record's columns: oms_id, decision, score, doc, rule_set_version, decided_at, resolution, resolved_by,
+ * resolution_note, resolved_at */
+export function fraudColumns(r: FraudRecord): [string, string, number, string, string, string, string | null, string | null, string | null, string | null] {
+	return [
+		r.omsId,
+		r.fraud.decision,
+		Math.round(r.fraud.score),
+		JSON.stringify(r.fraud),
+		r.ruleSetVersion,
+		r.decidedAt,
+		r.resolution?.decision ?? null,
+		r.resolution?.by ?? null,
+		r.resolution?.note ?? null,
+		r.resolution?.at ?? null,
+	];
+}
+
+export function toStockRow(r: Record<string, unknown>): StockRow {
+	const onHand = Number(r.on_hand);
+	const reserved = Number(r.reserved);
+	const safetyStock = Number(r.safety_stock);
+	return {
+		sku: r.sku as string,
+		location: r.location as string,
+		onHand,
+		reserved,
+		safetyStock,
+		atp: rowAtp({ onHand, reserved, safetyStock }),
+		version: Number(r.version),
+		updatedAt: isoUtc(r.updated_at as string),
+	};
+}
+
+/** A lean stock row (see StockStore.getStockCells); pg gives bigint as text. */
+export function toStockCells(r: Record<string, unknown>): StockCells {
+	return { sku: r.sku as string, location: r.location as string, onHand: Number(r.on_hand), reserved: Number(r.reserved), safetyStock: Number(r.safety_stock), version: Number(r.version) };
+}
+
+export function toPublishedQuantity(r: Record<string, unknown>): Pick<PublishedQuantity, 'channel' | 'sku' | 'quantity'> {
+	return { channel: r.channel as string, sku: r.sku as string, quantity: Number(r.quantity) };
+}
+
+export function toPublished(r: Record<string, unknown>): PublishedQuantity {
+	return { channel: r.channel as string, sku: r.sku as string, quantity: Number(r.quantity), publishedAt: isoUtc(r.published_at as string) };
+}
+
+/** Bundle rows (bundle_sku, component_sku, quantity), ordered, to each bundle's components. */
+export function bundlesFromRows(rows: Array<Record<string, unknown>>): Map<string, BundleComponent[]> {
+	const out = new Map<string, BundleComponent[]>();
+	for (const r of rows) {
+		const list = out.get(r.bundle_sku as string) ?? [];
+		list.push({ sku: r.component_sku as string, quantity: Number(r.quantity) });
+		out.set(r.bundle_sku as string, list);
+	}
+	return out;
+}
+
+/** annotateMany's entries as both stores write them in one statement: id, JSON path key, value, event type, cause, detail. */
+export function annotationRows(entries: Array<{ omsId: string; key: string; value: unknown; event?: { type?: string; cause?: string; detail?: Record<string, unknown> } }>) {
+	return entries.map((e) => ({
+		omsId: e.omsId,
+		key: e.key,
+		value: storableJsonText(e.value),
+		type: e.event?.type ?? e.key,
+		cause: e.event?.cause ? storableText(e.event.cause) : null,
+		detail: storableJsonText(e.event?.detail ?? { [e.key]: e.value }),
+	}));
+}
+
 export function toDelivery(row: Record<string, unknown>): Delivery {
 	return {
 		id: Number(row.id),
@@ -149,6 +226,11 @@ export function eventColumns(cause: string | null | undefined, detail: Record<st
 	return [cause === null || cause === undefined ? null : storableText(cause), detail ? JSON.stringify(cleanForStore(detail).value) : null];
 }
 
+/** An event row's values in column order: oms_id, at, type, from_status, to_status, cause, detail. */
+export function eventValues(e: { omsId: string; at: string; type: string; from: OmsStatus | null; to: OmsStatus | null; cause: string | null | undefined; detail: Record<string, unknown> | null | undefined }): [string, string, string, OmsStatus | null, OmsStatus | null, string | null, string | null] {
+	return [e.omsId, e.at, e.type, e.from, e.to, ...eventColumns(e.cause, e.detail)];
+}
+
 /** A JSON document (annotation, event detail) as both stores write it: every string and key storable. */
 export function storableJsonText(value: unknown): string {
 	return JSON.stringify(cleanForStore(value ?? null).value);
@@ -160,6 +242,9 @@ export class OrderNotFoundError extends Error {
 		this.name = 'OrderNotFoundError';
 	}
 }
+
+/** The orders column each velocity key counts by */
+export const VELOCITY_COLUMNS: Readonly<Record<VelocityQuery['key'], string>> = { email: 'email', shipAddress: 'ship_address_key', phone: 'phone', clientIp: 'client_ip' };
 
 export function velocityFromRows(rows: Array<Record<string, unknown>>): VelocityResult {
 	const minor: Record<string, number> = {};

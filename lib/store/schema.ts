@@ -218,7 +218,7 @@ export const MIGRATIONS: Migration[] = [
 		// SQLite that cost as much as the stock updates themselves. Now each order has one row, keyed by oms_id
 		// (WITHOUT ROWID on SQLite: one b-tree), holding its parts oldest first as
 		// [[line_id, sku, location, active, committed, released], ...] (later writes use a shorter row for a plain part;
-		// lib/store/plan.ts partsToJson writes it, partsFromJson reads both forms),
+		// lib/stock/reservation.ts partsToJson writes it, partsFromJson reads both forms),
 		// and `active`, the sum of active units, beside it. The row's existence is the 'reserved once' marker, so
 		// the processed('reserve') markers are folded in and removed.
 		sqlite: [

@@ -3,72 +3,29 @@
  * WAL journal and a busy timeout make it safe for several processes on one host; every write runs in
  * BEGIN IMMEDIATE, which takes SQLite's single write lock up front, so read-then-write decisions (reservations,
  * idempotent intake) can never interleave with another writer. Queue mode with several hosts needs PostgreSQL.
+ *
+ * The rules are lib/store/rules' (shared with the PostgreSQL store): this file and sqlite-rows.ts say how SQLite's
+ * SQL does them. The reservation batch (reserve) is the hot path and keeps its own tuned I/O around the shared plan.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncT, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
-import { cleanForStore, storableKey, storableText } from '../order/storable';
+import { storableKey } from '../order/storable';
+import type { OmsStatus } from '../order/status';
+import { activeParts, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
+import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { checkControlNumberRequest, CONTROL_NUMBER_MAX, firstOfBlock } from './types';
-import {
-	isoUtc,
-	stableStringify,
-	planConsume,
-	activeParts,
-	activeUnits,
-	partsFromJson,
-	partsToJson,
-	type ReservationPart,
-	planRecord,
-	storableOrder,
-	planReservations,
-	type StockCell,
-} from './plan';
-import {
-	eventColumns,
-	holdColumns,
-	lineRows,
-	orderColumns,
-	storableJsonText,
-	OrderNotFoundError,
-	toDelivery,
-	toEvent,
-	toFraudRecord,
-	toShipment,
-	toStoredOrder,
-	velocityFromRows,
-} from './rows';
-import {
-	DEFAULT_LOCATION,
-	type BundleComponent,
-	type Delivery,
-	type DeliveryStatus,
-	type FraudRecord,
-	type NewDelivery,
-	type OmsEvent,
-	type OmsStatus,
-	type OrderSearch,
-	type PublishedQuantity,
-	type PublishInput,
-	type RecordResult,
-	type ReservedPart,
-	type ReserveRequest,
-	type ReserveResult,
-	type StatusChange,
-	type StatusChangeResult,
-	type StockChange,
-	type StockLevelInput,
-	type StockRow,
-	type Store,
-	type StoredOrder,
-	type StoredShipment,
-	type VelocityQuery,
-	type VelocityResult,
-} from './types';
-
-type Row = Record<string, unknown>;
-type Param = string | number | bigint | null | Uint8Array;
+import { annotationRows, bundlesFromRows, isoUtc, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { runSteps, type Steps } from './rules/tx';
+import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
+import { setStatusSteps, transitionSteps } from './rules/transition';
+import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps, stockLevelsSteps } from './rules/stock';
+import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
+import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
+import { controlNumbersSteps } from './rules/sync';
+import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
+import type * as T from './types';
 
 export interface SqliteStoreOptions {
 	/** How long a writer waits for another process's write lock before failing (ms) */
@@ -142,7 +99,7 @@ class StockRows {
 	 * missed more than one SKU in PREFETCH_MISS_RATIO of those it asked for. (A pass over the batch costs about one
 	 * map lookup per line, a SKU read on its own a few dozen.)
 	 */
-	prefetch(requests: ReserveRequest[]): void {
+	prefetch(requests: T.ReserveRequest[]): void {
 		const asked = this.asked;
 		this.asked = 0;
 		if (this.missed * StockRows.PREFETCH_MISS_RATIO <= asked) {
@@ -181,10 +138,12 @@ function cell(sku: string, r: Row): CachedCell {
 	};
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements T.Store {
 	readonly kind = 'sqlite' as const;
-	private readonly stmts = new Map<string, StatementSync>();
 	private readonly clock: () => Date;
+	private readonly q: SqliteDb;
+	/** The row operations the shared rules (lib/store/rules) ask for, in SQLite's SQL */
+	private readonly rows: SqliteRows;
 
 	private constructor(
 		private readonly db: DatabaseSyncT,
@@ -192,6 +151,8 @@ export class SqliteStore implements Store {
 		options: SqliteStoreOptions,
 	) {
 		this.clock = options.now ?? (() => new Date());
+		this.q = new SqliteDb(db);
+		this.rows = new SqliteRows(this.q);
 	}
 
 	static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -220,21 +181,16 @@ export class SqliteStore implements Store {
 	private stockCache: StockRows | null = null;
 
 	private stmt(sql: string): StatementSync {
-		let s = this.stmts.get(sql);
-		if (!s) {
-			s = this.db.prepare(sql);
-			this.stmts.set(sql, s);
-		}
-		return s;
+		return this.q.stmt(sql);
 	}
 	private all(sql: string, ...params: Param[]): Row[] {
-		return this.stmt(sql).all(...params) as Row[];
+		return this.q.all(sql, ...params);
 	}
 	private get(sql: string, ...params: Param[]): Row | undefined {
-		return this.stmt(sql).get(...params) as Row | undefined;
+		return this.q.get(sql, ...params);
 	}
 	private run(sql: string, ...params: Param[]): { changes: number | bigint; lastInsertRowid: number | bigint } {
-		return this.stmt(sql).run(...params);
+		return this.q.run(sql, ...params);
 	}
 
 	/**
@@ -259,6 +215,11 @@ export class SqliteStore implements Store {
 		}
 	}
 
+	/** A shared store procedure (lib/store/rules), in one transaction. */
+	private write<T>(steps: Steps<T>): T {
+		return this.tx(() => runSteps(steps, this.rows));
+	}
+
 	private migrate(): void {
 		this.tx(() => {
 			this.db.exec('CREATE TABLE IF NOT EXISTS oms_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
@@ -281,168 +242,27 @@ export class SqliteStore implements Store {
 	}
 
 	async close(): Promise<void> {
-		this.stmts.clear();
-		if (this.db.isOpen) this.db.close();
+		this.q.close();
 	}
 
 	// ------------------------------------------------------------ orders
 
-	private readOrder(omsId: string): StoredOrder | null {
-		const row = this.get('SELECT * FROM orders WHERE oms_id = ?', omsId);
-		return row ? toStoredOrder(row) : null;
-	}
-	private mustReadOrder(omsId: string): StoredOrder {
-		const o = this.readOrder(omsId);
-		if (!o) throw new OrderNotFoundError(omsId);
-		return o;
+	async recordOrder(order: CanonicalOrder, opts: { cause?: string } = {}): Promise<T.RecordResult> {
+		return this.write(recordSteps(order, opts.cause, this.now()));
 	}
 
-	private insertEvent(
-		omsId: string,
-		at: string,
-		type: string,
-		from: OmsStatus | null,
-		to: OmsStatus | null,
-		cause: string | null | undefined,
-		detail: Record<string, unknown> | null | undefined,
-	): number {
-		const r = this.run(
-			'INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-			omsId,
-			at,
-			type,
-			from,
-			to,
-			...eventColumns(cause, detail),
-		);
-		return Number(r.lastInsertRowid);
+	async getOrder(omsId: string): Promise<T.StoredOrder | null> {
+		return this.rows.readOrder(omsId);
 	}
 
-	private writeLines(order: CanonicalOrder): void {
-		this.run('DELETE FROM order_lines WHERE oms_id = ?', order.omsId);
-		for (const l of lineRows(order)) {
-			this.run(
-				'INSERT INTO order_lines (oms_id, line_id, sku, title, quantity, unit_price_minor, line_total_minor) VALUES (?, ?, ?, ?, ?, ?, ?)',
-				l.oms_id,
-				l.line_id,
-				l.sku,
-				l.title,
-				l.quantity,
-				l.unit_price_minor,
-				l.line_total_minor,
-			);
-		}
-	}
-
-	async recordOrder(input: CanonicalOrder, opts: { cause?: string } = {}): Promise<RecordResult> {
-		const { order, note } = storableOrder(input);
-		const cols = orderColumns(order);
-		return this.tx(() => {
-			const now = this.now();
-			const existing = this.readOrder(order.omsId);
-			const plan = planRecord(existing, order, now);
-			if (plan.kind === 'duplicate') {
-				return { outcome: 'duplicate', stored: existing!, changes: [plan.reason], reason: plan.reason };
-			}
-			if (plan.kind === 'insert') {
-				const [hr, hs, hd] = holdColumns(plan.hold);
-				this.run(
-					`INSERT INTO orders (oms_id, channel, channel_order_id, order_number, placed_at, channel_updated_at, readiness,
-						channel_status, status, hold_reason, hold_since, hold_detail, currency, total_minor, units, email, ship_address_key,
-						phone, client_ip, ship_country, ship_by, shipped_at, doc, recorded_at, changed_at, version)
-					 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-					cols.oms_id,
-					cols.channel,
-					cols.channel_order_id,
-					cols.order_number,
-					cols.placed_at,
-					cols.channel_updated_at,
-					cols.readiness,
-					cols.channel_status,
-					plan.status,
-					hr,
-					hs,
-					hd,
-					cols.currency,
-					cols.total_minor,
-					cols.units,
-					cols.email,
-					cols.ship_address_key,
-					cols.phone,
-					cols.client_ip,
-					cols.ship_country,
-					cols.ship_by,
-					plan.status === 'shipped' ? now : null,
-					JSON.stringify(plan.doc),
-					now,
-					now,
-				);
-				this.writeLines(order);
-				this.insertEvent(order.omsId, now, 'recorded', null, plan.status, opts.cause, {
-					channelStatus: order.channelStatus,
-					readiness: order.readiness,
-					...(plan.hold ? { hold: plan.hold.reason } : {}),
-					...(note ? { cleaned: note } : {}),
-				});
-				return { outcome: 'new', stored: this.mustReadOrder(order.omsId), changes: [] };
-			}
-			const prev = existing!;
-			const status = plan.statusChange?.status ?? prev.status;
-			const hold = plan.statusChange ? plan.statusChange.hold : prev.hold;
-			const [hr, hs, hd] = holdColumns(hold);
-			this.run(
-				`UPDATE orders SET channel = ?, channel_order_id = ?, order_number = ?, placed_at = ?, channel_updated_at = ?,
-					readiness = ?, channel_status = ?, status = ?, hold_reason = ?, hold_since = ?, hold_detail = ?, currency = ?,
-					total_minor = ?, units = ?, email = ?, ship_address_key = ?, phone = ?, client_ip = ?, ship_country = ?, ship_by = ?,
-					doc = ?, changed_at = ?, version = version + 1
-				 WHERE oms_id = ?`,
-				cols.channel,
-				cols.channel_order_id,
-				cols.order_number,
-				cols.placed_at,
-				cols.channel_updated_at,
-				cols.readiness,
-				cols.channel_status,
-				status,
-				hr,
-				hs,
-				hd,
-				cols.currency,
-				cols.total_minor,
-				cols.units,
-				cols.email,
-				cols.ship_address_key,
-				cols.phone,
-				cols.client_ip,
-				cols.ship_country,
-				cols.ship_by,
-				JSON.stringify(plan.doc),
-				now,
-				order.omsId,
-			);
-			this.writeLines(order);
-			this.insertEvent(order.omsId, now, 'updated', prev.status, status, opts.cause, {
-				changes: plan.changes,
-				channelStatus: order.channelStatus,
-				channelUpdatedAt: order.updatedAt,
-				...(note ? { cleaned: note } : {}),
-			});
-			return { outcome: 'updated', stored: this.mustReadOrder(order.omsId), changes: plan.changes };
-		});
-	}
-
-	async getOrder(omsId: string): Promise<StoredOrder | null> {
-		return this.readOrder(omsId);
-	}
-
-	async getOrders(omsIds: string[]): Promise<StoredOrder[]> {
+	async getOrders(omsIds: string[]): Promise<T.StoredOrder[]> {
 		if (omsIds.length === 0) return [];
 		return this.all('SELECT * FROM orders WHERE oms_id IN (SELECT value FROM json_each(?))', JSON.stringify(omsIds)).map(
 			toStoredOrder,
 		);
 	}
 
-	async searchOrders(search: OrderSearch): Promise<StoredOrder[]> {
+	async searchOrders(search: T.OrderSearch): Promise<T.StoredOrder[]> {
 		const where: string[] = [];
 		const params: Param[] = [];
 		if (search.channels?.length) {
@@ -479,62 +299,21 @@ export class SqliteStore implements Store {
 		return this.db.prepare(sql).all(...params).map((r) => toStoredOrder(r as Row));
 	}
 
-	async setStatus(omsId: string, to: OmsStatus, change: StatusChange = {}): Promise<StatusChangeResult> {
-		return this.tx(() => {
-			const prev = this.mustReadOrder(omsId);
-			const from = prev.status;
-			if (change.onlyFrom && !change.onlyFrom.includes(from)) return { changed: false, from, to, stored: prev };
-			const hold = change.hold === undefined ? prev.hold : change.hold;
-			if (from === to && stableStringify(hold) === stableStringify(prev.hold)) return { changed: false, from, to, stored: prev };
-			const now = this.now();
-			const [hr, hs, hd] = holdColumns(hold);
-			this.run(
-				`UPDATE orders SET status = ?, hold_reason = ?, hold_since = ?, hold_detail = ?, changed_at = ?, version = version + 1,
-					shipped_at = CASE WHEN ? = 'shipped' AND shipped_at IS NULL THEN ? ELSE shipped_at END
-				 WHERE oms_id = ?`,
-				to,
-				hr,
-				hs,
-				hd,
-				now,
-				to,
-				now,
-				omsId,
-			);
-			this.insertEvent(omsId, now, 'status', from, to, change.cause, {
-				...(change.detail ?? {}),
-				...(hold ? { hold: hold.reason } : {}),
-			});
-			return { changed: true, from, to, stored: this.mustReadOrder(omsId) };
-		});
+	async transition(omsId: string, request: T.TransitionRequest): Promise<T.TransitionResult> {
+		return this.write(transitionSteps(omsId, request, this.now()));
 	}
 
-	async annotate(
-		omsId: string,
-		key: 'fraud' | 'allocation' | 'wms',
-		value: unknown,
-		event: { type?: string; cause?: string; detail?: Record<string, unknown> } = {},
-	): Promise<StoredOrder> {
-		return this.tx(() => {
-			const prev = this.mustReadOrder(omsId);
-			const doc = { ...prev.order, [key]: cleanForStore(value).value };
-			const now = this.now();
-			this.run('UPDATE orders SET doc = ?, changed_at = ?, version = version + 1 WHERE oms_id = ?', JSON.stringify(doc), now, omsId);
-			this.insertEvent(omsId, now, event.type ?? key, prev.status, prev.status, event.cause, event.detail ?? { [key]: value as never });
-			return this.mustReadOrder(omsId);
-		});
+	async setStatus(omsId: string, to: OmsStatus, change: T.StatusChange = {}): Promise<T.StatusChangeResult> {
+		return this.write(setStatusSteps(omsId, to, change, this.now()));
 	}
 
-	async annotateMany(entries: Parameters<Store['annotateMany']>[0]): Promise<{ missing: string[] }> {
+	async annotate(omsId: string, key: T.AnnotationKey, value: unknown, event: AnnotationEvent = {}): Promise<T.StoredOrder> {
+		return this.write(annotateSteps(omsId, key, value, event, this.now()));
+	}
+
+	async annotateMany(entries: Parameters<T.Store['annotateMany']>[0]): Promise<{ missing: string[] }> {
 		if (!entries.length) return { missing: [] };
-		const tuples = entries.map((e) => [
-			e.omsId,
-			`$.${e.key}`,
-			storableJsonText(e.value),
-			e.event?.type ?? e.key,
-			e.event?.cause ? storableText(e.event.cause) : null,
-			storableJsonText(e.event?.detail ?? { [e.key]: e.value }),
-		]);
+		const tuples = annotationRows(entries).map((e) => [e.omsId, `$.${e.key}`, e.value, e.type, e.cause, e.detail]);
 		const rows = JSON.stringify(tuples);
 		return this.tx(() => {
 			const now = this.now();
@@ -566,41 +345,18 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async addEvent(omsId: string, type: string, opts: { cause?: string; detail?: Record<string, unknown> } = {}): Promise<OmsEvent> {
-		return this.tx(() => {
-			const prev = this.mustReadOrder(omsId);
-			const id = this.insertEvent(omsId, this.now(), type, prev.status, prev.status, opts.cause, opts.detail);
-			return toEvent(this.get('SELECT * FROM events WHERE id = ?', id)!);
-		});
+	async addEvent(omsId: string, type: string, opts: { cause?: string; detail?: Record<string, unknown> } = {}): Promise<T.OmsEvent> {
+		return this.write(addEventSteps(omsId, type, opts, this.now()));
 	}
 
-	async timeline(omsId: string): Promise<OmsEvent[]> {
+	async timeline(omsId: string): Promise<T.OmsEvent[]> {
 		return this.all('SELECT * FROM events WHERE oms_id = ? ORDER BY id', omsId).map(toEvent);
 	}
 
 	// ------------------------------------------------------------ stock
 
-	async upsertStockLevels(levels: StockLevelInput[], opts: { cause?: string } = {}): Promise<StockChange[]> {
-		void opts;
-		return this.tx(() => {
-			const now = this.now();
-			const changes: StockChange[] = [];
-			const read = this.stmt('SELECT on_hand FROM stock WHERE sku = ? AND location = ?');
-			const insert = this.stmt('INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES (?, ?, ?, 0, 0, ?)');
-			const update = this.stmt('UPDATE stock SET on_hand = ?, updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?');
-			for (const l of levels) {
-				const location = l.location || DEFAULT_LOCATION;
-				const row = read.get(l.sku, location) as Row | undefined;
-				if (!row) {
-					insert.run(l.sku, location, l.onHand, now);
-					changes.push({ sku: l.sku, location, before: null, after: l.onHand });
-				} else if (Number(row.on_hand) !== l.onHand) {
-					update.run(l.onHand, now, l.sku, location);
-					changes.push({ sku: l.sku, location, before: Number(row.on_hand), after: l.onHand });
-				}
-			}
-			return changes;
-		});
+	async upsertStockLevels(levels: T.StockLevelInput[]): Promise<T.StockChange[]> {
+		return this.write(stockLevelsSteps(levels, this.now()));
 	}
 
 	async setSafetyStock(sku: string, quantity: number, location: string = DEFAULT_LOCATION): Promise<void> {
@@ -616,50 +372,32 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async getStock(skus?: string[]): Promise<StockRow[]> {
+	async getStock(skus?: string[]): Promise<T.StockRow[]> {
 		const rows = skus
 			? this.all('SELECT * FROM stock WHERE sku IN (SELECT value FROM json_each(?)) ORDER BY sku, location', JSON.stringify(skus))
 			: this.all('SELECT * FROM stock ORDER BY sku, location');
-		return rows.map((r) => {
-			const onHand = Number(r.on_hand);
-			const reserved = Number(r.reserved);
-			const safetyStock = Number(r.safety_stock);
-			return {
-				sku: r.sku as string,
-				location: r.location as string,
-				onHand,
-				reserved,
-				safetyStock,
-				atp: Math.max(0, onHand - reserved - safetyStock),
-				version: Number(r.version),
-				updatedAt: isoUtc(r.updated_at as string),
-			};
-		});
+		return rows.map(toStockRow);
 	}
 
-	async setBundle(bundleSku: string, components: BundleComponent[]): Promise<void> {
-		this.tx(() => {
-			this.run('DELETE FROM bundles WHERE bundle_sku = ?', bundleSku);
-			// its published quantities were computed from other rows: their bases no longer compare
-			this.run('UPDATE published SET basis = NULL WHERE sku = ?', bundleSku);
-			for (const c of components) this.run('INSERT INTO bundles (bundle_sku, component_sku, quantity) VALUES (?, ?, ?)', bundleSku, c.sku, c.quantity);
-		});
+	async getStockCells(skus?: string[]): Promise<T.StockCells[]> {
+		const rows = skus
+			? this.all('SELECT sku, location, on_hand, reserved, safety_stock, version FROM stock WHERE sku IN (SELECT value FROM json_each(?))', JSON.stringify(skus))
+			: this.all('SELECT sku, location, on_hand, reserved, safety_stock, version FROM stock');
+		return rows.map(toStockCells);
 	}
 
-	async getBundles(skus?: string[]): Promise<Map<string, BundleComponent[]>> {
+	async setBundle(bundleSku: string, components: T.BundleComponent[]): Promise<void> {
+		this.write(setBundleSteps(bundleSku, components));
+	}
+
+	async getBundles(skus?: string[]): Promise<Map<string, T.BundleComponent[]>> {
 		const rows = skus
 			? this.all('SELECT * FROM bundles WHERE bundle_sku IN (SELECT value FROM json_each(?)) ORDER BY bundle_sku, component_sku', JSON.stringify(skus))
 			: this.all('SELECT * FROM bundles ORDER BY bundle_sku, component_sku');
-		const out = new Map<string, BundleComponent[]>();
-		for (const r of rows) {
-			const list = out.get(r.bundle_sku as string) ?? [];
-			list.push({ sku: r.component_sku as string, quantity: Number(r.quantity) });
-			out.set(r.bundle_sku as string, list);
-		}
-		return out;
+		return bundlesFromRows(rows);
 	}
 
-	async reserve(requests: ReserveRequest[]): Promise<ReserveResult[]> {
+	async reserve(requests: T.ReserveRequest[]): Promise<T.ReserveResult[]> {
 		if (requests.length === 0) return [];
 		return this.tx(() => {
 			const now = this.now();
@@ -740,73 +478,15 @@ export class SqliteStore implements Store {
 		}, { keepsStockCache: true });
 	}
 
-	private reservationDoc(omsId: string): ReservationPart[] | null {
-		const row = this.get('SELECT parts FROM reservations WHERE oms_id = ?', omsId);
-		return row ? partsFromJson(row.parts) : null;
+	async release(omsId: string, lines?: T.SkuQuantity[], opts: { cause?: string } = {}): Promise<{ released: T.ReservedPart[] }> {
+		return this.write(releaseSteps(omsId, lines, opts.cause, this.now()));
 	}
 
-	private consume(
-		omsId: string,
-		lines: Array<{ sku: string; quantity: number }> | undefined,
-		to: 'released' | 'committed',
-		now: string,
-	): ReservedPart[] {
-		const doc = this.reservationDoc(omsId);
-		if (!doc) return [];
-		const { parts, taken } = planConsume(doc, lines, to);
-		if (!taken.length) return [];
-		this.run('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?', partsToJson(parts), activeUnits(parts), now, omsId);
-		for (const t of taken) {
-			if (to === 'committed') {
-				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?), on_hand = MAX(0, on_hand - ?), updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?', t.quantity, t.quantity, now, t.sku, t.location);
-			} else {
-				this.run('UPDATE stock SET reserved = MAX(0, reserved - ?), version = version + 1 WHERE sku = ? AND location = ?', t.quantity, t.sku, t.location);
-			}
-		}
-		return taken;
+	async commitShipment(omsId: string, packageKey: string, lines: T.SkuQuantity[], opts: { cause?: string } = {}): Promise<{ committed: T.ReservedPart[]; changed: boolean }> {
+		return this.write(commitShipmentSteps(omsId, packageKey, lines, opts.cause, this.now()));
 	}
 
-	async release(
-		omsId: string,
-		lines?: Array<{ sku: string; quantity: number }>,
-		opts: { cause?: string } = {},
-	): Promise<{ released: ReservedPart[] }> {
-		return this.tx(() => {
-			const now = this.now();
-			const released = this.consume(omsId, lines, 'released', now);
-			if (released.length && this.get('SELECT 1 AS x FROM orders WHERE oms_id = ?', omsId)) {
-				this.insertEvent(omsId, now, 'release', null, null, opts.cause, { released });
-			}
-			return { released };
-		});
-	}
-
-	async commitShipment(
-		omsId: string,
-		packageKey: string,
-		lines: Array<{ sku: string; quantity: number }>,
-		opts: { cause?: string } = {},
-	): Promise<{ committed: ReservedPart[]; changed: boolean }> {
-		return this.tx(() => {
-			const now = this.now();
-			const first = this.run("INSERT INTO processed (source, id, at) VALUES ('commit', ?, ?) ON CONFLICT DO NOTHING", `${omsId}#${packageKey}`, now);
-			if (Number(first.changes) === 0) return { committed: [], changed: false };
-			const committed = this.consume(omsId, lines, 'committed', now);
-			// shipped units that had no reservation (e.g. shipped before the OMS reserved) still leave on hand
-			const short = new Map<string, number>();
-			for (const l of lines) short.set(l.sku, (short.get(l.sku) ?? 0) + l.quantity);
-			for (const c of committed) short.set(c.sku, (short.get(c.sku) ?? 0) - c.quantity);
-			for (const [sku, qty] of short) {
-				if (qty > 0) this.run('UPDATE stock SET on_hand = MAX(0, on_hand - ?), updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?', qty, now, sku, DEFAULT_LOCATION);
-			}
-			if (this.get('SELECT 1 AS x FROM orders WHERE oms_id = ?', omsId)) {
-				this.insertEvent(omsId, now, 'commit', null, null, opts.cause, { packageKey, committed });
-			}
-			return { committed, changed: true };
-		});
-	}
-
-	async activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>> {
+	async activeReservations(omsId?: string): Promise<Array<T.ReservedPart & { omsId: string; lineId: string }>> {
 		const rows = omsId
 			? this.all('SELECT oms_id, parts FROM reservations WHERE oms_id = ? AND active > 0', omsId)
 			: this.all('SELECT oms_id, parts FROM reservations WHERE active > 0 ORDER BY oms_id');
@@ -815,7 +495,8 @@ export class SqliteStore implements Store {
 
 	// ------------------------------------------------------------ published
 
-	async getPublished(channel?: string, skus?: string[]): Promise<PublishedQuantity[]> {
+	/** The published rows of a channel (all when omitted) and SKUs (all when omitted): `columns`, in key order when `ordered` */
+	private published(columns: string, channel: string | undefined, skus: string[] | undefined, ordered: boolean): Row[] {
 		const where: string[] = [];
 		const params: Param[] = [];
 		if (channel) {
@@ -826,27 +507,24 @@ export class SqliteStore implements Store {
 			where.push('sku IN (SELECT value FROM json_each(?))');
 			params.push(JSON.stringify(skus));
 		}
-		return this.db
-			.prepare(`SELECT * FROM published${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY channel, sku`)
-			.all(...params)
-			.map((r) => {
-				const row = r as Row;
-				return {
-					channel: row.channel as string,
-					sku: row.sku as string,
-					quantity: Number(row.quantity),
-					publishedAt: isoUtc(row.published_at as string),
-				};
-			});
+		return this.all(`SELECT ${columns} FROM published${where.length ? ' WHERE ' + where.join(' AND ') : ''}${ordered ? ' ORDER BY channel, sku' : ''}`, ...params);
 	}
 
-	async setPublished(rows: PublishInput[]): Promise<PublishInput[]> {
+	async getPublished(channel?: string, skus?: string[]): Promise<T.PublishedQuantity[]> {
+		return this.published('*', channel, skus, true).map(toPublished);
+	}
+
+	async getPublishedQuantities(channel?: string, skus?: string[]): Promise<Array<Pick<T.PublishedQuantity, 'channel' | 'sku' | 'quantity'>>> {
+		return this.published('channel, sku, quantity', channel, skus, false).map(toPublishedQuantity);
+	}
+
+	async setPublished(rows: T.PublishInput[]): Promise<T.PublishInput[]> {
 		return this.tx(() => {
 			const now = this.now();
 			const s = this.stmt(
 				`INSERT INTO published (channel, sku, quantity, published_at, basis) VALUES (?, ?, ?, ?, ?)
 				 ON CONFLICT (channel, sku) DO UPDATE SET quantity = excluded.quantity, published_at = excluded.published_at, basis = excluded.basis
-				 WHERE excluded.basis IS NULL OR published.basis IS NULL OR excluded.basis >= published.basis
+				 WHERE ${PUBLISH_UNLESS_OLDER}
 				 RETURNING channel`,
 			);
 			return rows.filter((r) => s.all(r.channel, r.sku, r.quantity, now, r.basis ?? null).length > 0);
@@ -855,55 +533,20 @@ export class SqliteStore implements Store {
 
 	// ------------------------------------------------------------ fraud
 
-	async recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord> {
-		return this.tx(() => {
-			const now = this.now();
-			this.run(
-				`INSERT INTO fraud_decisions (oms_id, decision, score, doc, rule_set_version, decided_at) VALUES (?, ?, ?, ?, ?, ?)
-				 ON CONFLICT (oms_id) DO UPDATE SET decision = excluded.decision, score = excluded.score, doc = excluded.doc,
-				   rule_set_version = excluded.rule_set_version, decided_at = excluded.decided_at,
-				   resolution = NULL, resolved_by = NULL, resolution_note = NULL, resolved_at = NULL`,
-				omsId,
-				fraud.decision,
-				Math.round(fraud.score),
-				JSON.stringify(fraud),
-				ruleSetVersion,
-				now,
-			);
-			return toFraudRecord(this.get('SELECT * FROM fraud_decisions WHERE oms_id = ?', omsId)!);
-		});
+	async recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<T.FraudRecord> {
+		return this.write(recordFraudDecisionSteps(omsId, fraud, ruleSetVersion, this.now()));
 	}
 
-	async getFraudDecision(omsId: string): Promise<FraudRecord | null> {
-		const row = this.get('SELECT * FROM fraud_decisions WHERE oms_id = ?', omsId);
-		return row ? toFraudRecord(row) : null;
+	async getFraudDecision(omsId: string): Promise<T.FraudRecord | null> {
+		return this.rows.lockFraudDecision(omsId);
 	}
 
-	async resolveFraudReview(
-		omsId: string,
-		decision: 'approved' | 'rejected',
-		by: string,
-		note: string | null = null,
-	): Promise<{ resolved: boolean; record: FraudRecord }> {
-		return this.tx(() => {
-			const row = this.get('SELECT * FROM fraud_decisions WHERE oms_id = ?', omsId);
-			if (!row) throw new Error(`Order ${omsId} has no fraud decision to resolve`);
-			if (row.resolution) return { resolved: false, record: toFraudRecord(row) };
-			if (row.decision !== 'review') throw new Error(`Order ${omsId} is not held for fraud review (its decision was ${String(row.decision)})`);
-			this.run(
-				'UPDATE fraud_decisions SET resolution = ?, resolved_by = ?, resolution_note = ?, resolved_at = ? WHERE oms_id = ?',
-				decision,
-				by,
-				note,
-				this.now(),
-				omsId,
-			);
-			return { resolved: true, record: toFraudRecord(this.get('SELECT * FROM fraud_decisions WHERE oms_id = ?', omsId)!) };
-		});
+	async resolveFraudReview(omsId: string, decision: 'approved' | 'rejected', by: string, note: string | null = null): Promise<{ resolved: boolean; record: T.FraudRecord }> {
+		return this.write(resolveReviewSteps(omsId, decision, by, note, this.now()));
 	}
 
-	async velocity(q: VelocityQuery): Promise<VelocityResult> {
-		const column = { email: 'email', shipAddress: 'ship_address_key', phone: 'phone', clientIp: 'client_ip' }[q.key];
+	async velocity(q: T.VelocityQuery): Promise<T.VelocityResult> {
+		const column = VELOCITY_COLUMNS[q.key];
 		const rows = this.all(
 			`SELECT currency, channel, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
 			 WHERE ${column} = ? AND placed_at >= ? AND placed_at < ? AND oms_id <> ? GROUP BY currency, channel`,
@@ -915,43 +558,27 @@ export class SqliteStore implements Store {
 		return velocityFromRows(rows);
 	}
 
-	// ------------------------------------------------------------ outbox
+	// ------------------------------------------------------------ outbox and shipments
 
-	async enqueueDelivery(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
-		return this.tx(() => {
-			const now = this.now();
-			const r = this.run(
-				`INSERT INTO deliveries (oms_id, shipment_no, provider, reference, status, attempts, payload, created_at, updated_at)
-				 VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (oms_id, shipment_no) DO NOTHING`,
-				d.omsId,
-				d.shipmentNo,
-				d.provider,
-				d.reference,
-				d.payload ? JSON.stringify(d.payload) : null,
-				now,
-				now,
-			);
-			const row = this.get('SELECT * FROM deliveries WHERE oms_id = ? AND shipment_no = ?', d.omsId, d.shipmentNo)!;
-			return { delivery: toDelivery(row), created: Number(r.changes) > 0 };
-		});
+	async enqueueDelivery(d: T.NewDelivery): Promise<{ delivery: T.Delivery; created: boolean }> {
+		return this.tx(() => this.rows.insertDelivery(d, this.now()));
 	}
 
-	async getDelivery(omsId: string, shipmentNo = 1): Promise<Delivery | null> {
+	async getDelivery(omsId: string, shipmentNo = 1): Promise<T.Delivery | null> {
 		const row = this.get('SELECT * FROM deliveries WHERE oms_id = ? AND shipment_no = ?', omsId, shipmentNo);
 		return row ? toDelivery(row) : null;
 	}
 
-	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60, providers?: string[]): Promise<Delivery[]> {
+	async claimDueDeliveries(now: string, limit: number, leaseSeconds = 60, providers?: string[]): Promise<T.Delivery[]> {
 		return this.tx(() => {
-			const at = isoUtc(now);
-			const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
+			const { at, until } = leaseUntil(now, leaseSeconds);
 			return this.all(
 				`UPDATE deliveries SET lease_until = ? WHERE id IN (
 					SELECT id FROM deliveries WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 					  AND (lease_until IS NULL OR lease_until <= ?)
 					  AND (? IS NULL OR provider IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?)
 				 RETURNING *`,
-				lease,
+				until,
 				at,
 				at,
 				providers ? 1 : null,
@@ -963,13 +590,12 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async claimDelivery(id: number, now: string, leaseSeconds = 60): Promise<Delivery | null> {
+	async claimDelivery(id: number, now: string, leaseSeconds = 60): Promise<T.Delivery | null> {
 		return this.tx(() => {
-			const at = isoUtc(now);
-			const lease = new Date(Date.parse(at) + leaseSeconds * 1000).toISOString();
+			const { at, until } = leaseUntil(now, leaseSeconds);
 			const row = this.get(
 				`UPDATE deliveries SET lease_until = ? WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?) RETURNING *`,
-				lease,
+				until,
 				id,
 				at,
 			);
@@ -977,33 +603,15 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery> {
-		return this.tx(() => {
-			this.run(
-				"UPDATE deliveries SET status = 'sent', wms_order_id = ?, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL, lease_until = NULL, updated_at = ? WHERE id = ?",
-				wmsOrderId,
-				this.now(),
-				id,
-			);
-			return toDelivery(this.get('SELECT * FROM deliveries WHERE id = ?', id)!);
-		});
+	async markDeliverySent(id: number, wmsOrderId: string | null): Promise<T.Delivery> {
+		return this.write(deliveryAttemptSteps(id, sentAttempt(wmsOrderId), this.now()));
 	}
 
-	async markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery> {
-		return this.tx(() => {
-			this.run(
-				`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ?`,
-				nextAttemptAt ? 'pending' : 'failed',
-				storableText(error),
-				nextAttemptAt ? isoUtc(nextAttemptAt) : null,
-				this.now(),
-				id,
-			);
-			return toDelivery(this.get('SELECT * FROM deliveries WHERE id = ?', id)!);
-		});
+	async markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<T.Delivery> {
+		return this.write(deliveryAttemptSteps(id, failedAttempt(error, nextAttemptAt), this.now()));
 	}
 
-	async listDeliveries(filter: { status?: DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<Delivery[]> {
+	async listDeliveries(filter: { status?: T.DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<T.Delivery[]> {
 		const where: string[] = [];
 		const params: Param[] = [];
 		if (filter.status?.length) {
@@ -1021,53 +629,22 @@ export class SqliteStore implements Store {
 			.map((r) => toDelivery(r as Row));
 	}
 
-	// ------------------------------------------------------------ shipments
-
-	async recordShipment(s: Omit<StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: StoredShipment }> {
-		return this.tx(() => {
-			const r = this.run(
-				`INSERT INTO shipments (oms_id, package_key, provider, carrier, tracking_number, tracking_url, shipped_at, lines, recorded_at)
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (oms_id, package_key) DO NOTHING`,
-				s.omsId,
-				s.packageKey,
-				s.provider,
-				s.carrier,
-				s.trackingNumber,
-				s.trackingUrl,
-				s.shippedAt ? isoUtc(s.shippedAt) : null,
-				JSON.stringify(s.lines),
-				this.now(),
-			);
-			const row = this.get('SELECT * FROM shipments WHERE oms_id = ? AND package_key = ?', s.omsId, s.packageKey)!;
-			return { created: Number(r.changes) > 0, shipment: toShipment(row) };
-		});
+	async recordShipment(s: Omit<T.StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: T.StoredShipment }> {
+		return this.write(recordShipmentSteps(s, this.now()));
 	}
 
-	async getShipments(omsId: string): Promise<StoredShipment[]> {
+	async getShipments(omsId: string): Promise<T.StoredShipment[]> {
 		return this.all('SELECT * FROM shipments WHERE oms_id = ? ORDER BY recorded_at, package_key', omsId).map(toShipment);
 	}
 
-	// ------------------------------------------------------------ idempotency, cursors, reports
+	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports
 
 	async nextControlNumbers(scope: string, count: number): Promise<number> {
-		checkControlNumberRequest(scope, count);
-		// one statement: SQLite's write lock makes it atomic across connections and processes
-		const row = this.get(
-			`INSERT INTO edi_control_numbers (scope, last_number, updated_at) VALUES (?, ?, ?)
-			 ON CONFLICT (scope) DO UPDATE SET last_number = ((edi_control_numbers.last_number + ? - 1) % ${CONTROL_NUMBER_MAX}) + 1,
-			   updated_at = excluded.updated_at
-			 RETURNING last_number`,
-			scope,
-			count,
-			this.now(),
-			count,
-		);
-		return firstOfBlock(Number(row!.last_number), count);
+		return this.write(controlNumbersSteps(scope, count, this.now()));
 	}
 
 	async markProcessed(source: string, id: string): Promise<boolean> {
-		const r = this.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', storableKey(source), storableKey(id), this.now());
-		return Number(r.changes) > 0;
+		return this.rows.markProcessed(storableKey(source), storableKey(id), this.now());
 	}
 
 	async getCursor(name: string): Promise<string | null> {
@@ -1091,4 +668,3 @@ export class SqliteStore implements Store {
 		return this.db.prepare(text).all(...(params as Param[])) as T[];
 	}
 }
-

@@ -8,32 +8,10 @@
  */
 import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/types';
 
-/** The OMS's own lifecycle of an order (not the channel's status words, which stay in order.channelStatus). */
-export const OMS_STATUSES = [
-	'received', // recorded, not yet screened
-	'on_hold', // held for a typed reason other than fraud or stock (awaiting payment, address, operator)
-	'fraud_review', // held by the fraud gate for a person
-	'rejected', // refused by the fraud gate
-	'backordered', // screened, waiting for stock (some or all lines)
-	'ready', // screened and allocated: good to go to the WMS
-	'at_wms', // accepted by the WMS
-	'picked',
-	'packed',
-	'shipped',
-	'delivered',
-	'cancelled',
-] as const;
-export type OmsStatus = (typeof OMS_STATUSES)[number];
-
-/** One taxonomy of hold reasons, shared by the fraud gate and the backorder gate (after Shopify's FulfillmentHoldReason). */
-export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator'] as const;
-export type HoldReason = (typeof HOLD_REASONS)[number];
-
-export interface Hold {
-	reason: HoldReason;
-	since: string;
-	detail: string | null;
-}
+// The statuses and hold reasons live with the transition table in lib/order/status.ts (re-exported here for the
+// store's callers until they import them from there).
+export { OMS_STATUSES, HOLD_REASONS, type OmsStatus, type HoldReason, type Hold } from '../order/status';
+import type { Hold, HoldReason, OmsStatus, TransitionCause } from '../order/status';
 
 export interface StoredOrder {
 	order: CanonicalOrder;
@@ -86,7 +64,7 @@ export interface StatusChange {
 	cause?: string;
 	detail?: Record<string, unknown>;
 	/** Only change if the current status is one of these (compare-and-set); otherwise changed=false */
-	onlyFrom?: OmsStatus[];
+	onlyFrom?: readonly OmsStatus[];
 	/** Set or clear the hold along with the status (undefined leaves it) */
 	hold?: Hold | null;
 }
@@ -97,99 +75,112 @@ export interface StatusChangeResult {
 	stored: StoredOrder;
 }
 
-// ---------------------------------------------------------------- stock
+/**
+ * One transition of an order, applied with its side effects in ONE store transaction (OrderStore.transition), so no
+ * crash can leave the status moved without them or them without the status. The move is checked against the
+ * transition table (lib/order/status.ts) inside the transaction, as a compare-and-set: a move the table does not
+ * allow from the order's current status (a stale caller, a race lost) changes nothing and says so.
+ *
+ * Side effects are applied in this order:
+ *  1. gates: `resolveReview`, `enqueue`: when the review was resolved before, or the delivery was queued before,
+ *     NOTHING of this transition is written (a repeat of a step already taken);
+ *  2. evidence, written whether or not the status moves: `fraudDecision`, `delivery` (a send attempt),
+ *     `shipments` (each package once, its units committed once), `events`, `annotate` (those not `afterStatus`);
+ *  3. the status move, with its `status` event;
+ *  4. `release`, when the order is in `to` afterwards (moved now, or already there), or when no `to` is given;
+ *  5. `annotate` entries marked `afterStatus`.
+ * Every event this writes has `by` as its cause.
+ */
+export interface TransitionRequest {
+	/** The status to move to; omitted: only the side effects */
+	to?: OmsStatus;
+	/** Why (a cause of the transition table); required with `to` */
+	cause?: TransitionCause;
+	/** Who or what: a node and operation, an operator (the timeline events' cause) */
+	by?: string;
+	/** Detail of the status event */
+	detail?: Record<string, unknown>;
+	/** Set or clear the hold with the status (undefined leaves it) */
+	hold?: Hold | null;
+	/** Narrow the compare-and-set further than the table does (e.g. only from the status the caller decided on) */
+	onlyFrom?: readonly OmsStatus[];
 
-export const DEFAULT_LOCATION = 'default';
-
-export interface StockLevelInput {
-	sku: string;
-	/** Omitted: the default location, so one location works with no setup */
-	location?: string;
-	onHand: number;
-}
-export interface StockRow {
-	sku: string;
-	location: string;
-	onHand: number;
-	reserved: number;
-	safetyStock: number;
-	/** max(0, onHand - reserved - safetyStock) */
-	atp: number;
-	/** Changes of this row so far (any of on hand, reserved, safety stock); only ever grows */
-	version: number;
-	/** When on hand or safety stock last changed */
-	updatedAt: string;
-}
-export interface PublishInput {
-	channel: string;
-	sku: string;
-	quantity: number;
-	basis?: number;
-}
-export interface StockChange {
-	sku: string;
-	location: string;
-	before: number | null;
-	after: number;
-}
-
-export interface BundleComponent {
-	sku: string;
-	quantity: number;
-}
-
-export interface ReserveLine {
-	lineId: string;
-	sku: string;
-	quantity: number;
-	/** For a bundle: its components per one bundle; the reservation is taken on the components. */
-	components?: BundleComponent[];
-}
-export interface ReserveRequest {
-	omsId: string;
-	lines: ReserveLine[];
-	/** true: take what is there (partial); false: all lines in full or nothing (ship complete) */
-	allowPartial: boolean;
-	/**
-	 * once (default): an order reserved before is left as it is (idempotent intake).
-	 * topUp: reserve only what each line still lacks (Release Held, when stock arrives).
-	 */
-	mode?: 'once' | 'topUp';
-	cause?: string;
-}
-export interface ReservedPart {
-	sku: string;
-	location: string;
-	quantity: number;
-}
-export interface ReserveLineResult {
-	lineId: string;
-	sku: string;
-	requested: number;
-	allocated: number;
-	backordered: number;
-	/** Where the units were taken (component SKUs for a bundle) */
-	parts: ReservedPart[];
-	/** The SKU has no stock row at all (never seen in any inventory feed) */
-	unknownSku?: boolean;
-}
-export interface ReserveResult {
-	omsId: string;
-	/** false when the order already held reservations: nothing was changed (idempotent) */
-	changed: boolean;
-	lines: ReserveLineResult[];
-	/** SKUs whose stock (reserved) moved in this call */
-	touchedSkus: string[];
+	/** Resolve the order's held fraud review, once (a gate, see above) */
+	resolveReview?: { decision: 'approved' | 'rejected'; by: string; note?: string | null };
+	/** Queue a delivery of this order in the outbox, once per shipment (a gate, see above) */
+	enqueue?: Omit<NewDelivery, 'omsId'>;
+	/** Record the order's fraud decision (it replaces an earlier one and that one's resolution) */
+	fraudDecision?: { fraud: FraudAnnotation; ruleSetVersion: string };
+	/** Record an attempt to send one of this order's deliveries */
+	delivery?: { id: number; sent: { wmsOrderId: string | null } } | { id: number; failed: { error: string; nextAttemptAt: string | null } };
+	/** Packages the WMS shipped: each recorded once, its units committed once (they leave reserved and on hand) */
+	shipments?: Array<Omit<StoredShipment, 'omsId' | 'recordedAt'>>;
+	/** Timeline events (written before the status event) */
+	events?: Array<{ type: string; detail?: Record<string, unknown> }>;
+	/** Annotations merged into the stored order, each with its event */
+	annotate?: TransitionAnnotation[];
+	/** Release the order's reservations: all of them (true) or these units */
+	release?: true | SkuQuantity[];
 }
 
-// ---------------------------------------------------------------- published quantities
+export type TransitionAnnotation = {
+	key: AnnotationKey;
+	/** The event's type and detail (default: the key, and the value) */
+	event?: { type?: string; detail?: Record<string, unknown> };
+	/** Written after the status event (default: before it, as the evidence the move rests on) */
+	afterStatus?: boolean;
+} & (
+	| { value: unknown }
+	/** The new value from the stored one, inside the transaction; undefined leaves it (and writes no event) */
+	| { update: (current: unknown, stored: StoredOrder) => unknown }
+);
 
-export interface PublishedQuantity {
-	channel: string;
-	sku: string;
-	quantity: number;
-	publishedAt: string;
+export interface TransitionResult extends StatusChangeResult {
+	/** Why the status did not move although `to` differs from the status: the table does not allow it from there
+	 * (not_allowed), or `onlyFrom` does not name the status (only_from) */
+	refused?: 'not_allowed' | 'only_from';
+	/** resolveReview's outcome (resolved=false: resolved before; nothing else was written) */
+	review?: { resolved: boolean; record: FraudRecord };
+	/** enqueue's outcome (created=false: queued before; nothing else was written) */
+	enqueued?: { delivery: Delivery; created: boolean };
+	fraud?: FraudRecord;
+	/** The delivery after the send attempt */
+	delivery?: Delivery;
+	/** Packages recorded for the first time, and the units their shipment committed */
+	shipments?: { created: StoredShipment[]; committed: ReservedPart[] };
+	released: ReservedPart[];
 }
+
+// ---------------------------------------------------------------- stock, reservations, published quantities
+
+// Their types live with the stock rules below the store (lib/stock/types.ts); re-exported for the store's callers.
+export {
+	DEFAULT_LOCATION,
+	type StockLevelInput,
+	type StockRow,
+	type StockCells,
+	type PublishInput,
+	type StockChange,
+	type BundleComponent,
+	type ReserveLine,
+	type ReserveRequest,
+	type ReservedPart,
+	type ReserveLineResult,
+	type ReserveResult,
+	type PublishedQuantity,
+} from '../stock/types';
+import type {
+	BundleComponent,
+	PublishedQuantity,
+	PublishInput,
+	ReservedPart,
+	ReserveRequest,
+	ReserveResult,
+	StockChange,
+	StockCells,
+	StockLevelInput,
+	StockRow,
+} from '../stock/types';
 
 // ---------------------------------------------------------------- fraud
 
@@ -257,140 +248,137 @@ export interface StoredShipment extends WmsShipment {
 
 // ---------------------------------------------------------------- EDI control numbers
 
-/** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (ISA13 and GS06 have at most 9 digits). */
-export const CONTROL_NUMBER_MAX = 999_999_999;
+/** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (the rule: lib/store/rules/sync.ts). */
+export { CONTROL_NUMBER_MAX } from './rules/sync';
 
-/** The argument check both stores share: a clear error naming what was wrong. */
-export function checkControlNumberRequest(scope: string, count: number): void {
-	if (typeof scope !== 'string' || scope.trim() === '') throw new Error('nextControlNumbers: scope must be a non-empty string');
-	if (!Number.isInteger(count) || count < 1 || count >= CONTROL_NUMBER_MAX) {
-		throw new Error(`nextControlNumbers: count must be a whole number from 1 to ${CONTROL_NUMBER_MAX - 1}, got ${count}`);
-	}
+// ---------------------------------------------------------------- the interface, by area
+
+/** The OMS's own annotations on a stored order (downstream stages add them; a newer channel version keeps them). */
+export type AnnotationKey = 'fraud' | 'allocation' | 'wms';
+
+export interface AnnotationEventInput {
+	type?: string;
+	cause?: string;
+	detail?: Record<string, unknown>;
 }
 
-/** The first number of a block, from the last number the block ended on (both in 1..CONTROL_NUMBER_MAX). */
-export function firstOfBlock(last: number, count: number): number {
-	return ((((last - count) % CONTROL_NUMBER_MAX) + CONTROL_NUMBER_MAX) % CONTROL_NUMBER_MAX) + 1;
+/** Units of a SKU (a release, a shipment's lines) */
+export interface SkuQuantity {
+	sku: string;
+	quantity: number;
 }
 
-// ---------------------------------------------------------------- the interface
-
-export interface Store {
-	readonly kind: 'sqlite' | 'postgres';
-	/** Schema version of the open store */
-	schemaVersion(): Promise<number>;
-	close(): Promise<void>;
-
-	// orders
+/** Orders, their status and their timeline. */
+export interface OrderStore {
 	recordOrder(order: CanonicalOrder, opts?: { cause?: string }): Promise<RecordResult>;
 	getOrder(omsId: string): Promise<StoredOrder | null>;
 	getOrders(omsIds: string[]): Promise<StoredOrder[]>;
 	searchOrders(search: OrderSearch): Promise<StoredOrder[]>;
+	/**
+	 * Move an order's status as the transition table allows, with its side effects, in one transaction (see
+	 * TransitionRequest). A refused or raced move returns changed=false with the current state; it never throws for
+	 * that (an unknown order, a bad request or a failing side effect throws, and nothing is written).
+	 */
+	transition(omsId: string, request: TransitionRequest): Promise<TransitionResult>;
+	/**
+	 * The operator's status change (OMS Order > Update Status): transition() with the operator_status cause, which the
+	 * table allows from and to any status; `onlyFrom` makes it a compare-and-set.
+	 */
 	setStatus(omsId: string, to: OmsStatus, change?: StatusChange): Promise<StatusChangeResult>;
 	/** Merge a downstream annotation (fraud, allocation, wms...) into the stored canonical order, with an event */
-	annotate(
-		omsId: string,
-		key: 'fraud' | 'allocation' | 'wms',
-		value: unknown,
-		event?: { type?: string; cause?: string; detail?: Record<string, unknown> },
-	): Promise<StoredOrder>;
+	annotate(omsId: string, key: AnnotationKey, value: unknown, event?: AnnotationEventInput): Promise<StoredOrder>;
 	/**
 	 * annotate() for many orders in one transaction (a Reserve batch, a screening batch): each entry sets its key
 	 * on the stored order and adds its timeline event. Returns the omsIds that are not in the store (nothing written
 	 * for them).
 	 */
-	annotateMany(
-		entries: Array<{
-			omsId: string;
-			key: 'fraud' | 'allocation' | 'wms';
-			value: unknown;
-			event?: { type?: string; cause?: string; detail?: Record<string, unknown> };
-		}>,
-	): Promise<{ missing: string[] }>;
-	addEvent(
-		omsId: string,
-		type: string,
-		opts?: { cause?: string; detail?: Record<string, unknown> },
-	): Promise<OmsEvent>;
+	annotateMany(entries: Array<{ omsId: string; key: AnnotationKey; value: unknown; event?: AnnotationEventInput }>): Promise<{ missing: string[] }>;
+	addEvent(omsId: string, type: string, opts?: { cause?: string; detail?: Record<string, unknown> }): Promise<OmsEvent>;
 	timeline(omsId: string): Promise<OmsEvent[]>;
+}
 
-	// stock
+/** Stock levels, bundles, reservations, and the quantities published to each channel. */
+export interface StockStore {
 	/** Idempotent: rows whose on hand is unchanged are not touched and not reported */
 	upsertStockLevels(levels: StockLevelInput[], opts?: { cause?: string }): Promise<StockChange[]>;
 	setSafetyStock(sku: string, quantity: number, location?: string): Promise<void>;
 	getStock(skus?: string[]): Promise<StockRow[]>;
+	/**
+	 * getStock without the timestamps, for reads of every SKU (Sync Stock, a Full Recompute): a full StockRow per row,
+	 * with an ISO timestamp each, was most of a Full Recompute's time at 50,000 SKUs.
+	 */
+	getStockCells(skus?: string[]): Promise<StockCells[]>;
 	setBundle(bundleSku: string, components: BundleComponent[]): Promise<void>;
 	getBundles(skus?: string[]): Promise<Map<string, BundleComponent[]>>;
 	/** Atomic: each request in one transaction; concurrent callers never reserve the same unit twice */
 	reserve(requests: ReserveRequest[]): Promise<ReserveResult[]>;
 	/** Release the order's active reservations (all, or only these SKUs and quantities) */
-	release(
-		omsId: string,
-		lines?: Array<{ sku: string; quantity: number }>,
-		opts?: { cause?: string },
-	): Promise<{ released: ReservedPart[] }>;
+	release(omsId: string, lines?: SkuQuantity[], opts?: { cause?: string }): Promise<{ released: ReservedPart[] }>;
 	/** Shipped units leave on hand and reserved; idempotent per (omsId, packageKey) */
-	commitShipment(
-		omsId: string,
-		packageKey: string,
-		lines: Array<{ sku: string; quantity: number }>,
-		opts?: { cause?: string },
-	): Promise<{ committed: ReservedPart[]; changed: boolean }>;
+	commitShipment(omsId: string, packageKey: string, lines: SkuQuantity[], opts?: { cause?: string }): Promise<{ committed: ReservedPart[]; changed: boolean }>;
 	activeReservations(omsId?: string): Promise<Array<ReservedPart & { omsId: string; lineId: string }>>;
-
-	// published quantities per channel
 	getPublished(channel?: string, skus?: string[]): Promise<PublishedQuantity[]>;
+	/** getPublished without the timestamps (the lean read of what every channel lists; 250,000 rows at 50,000 SKUs) */
+	getPublishedQuantities(channel?: string, skus?: string[]): Promise<Array<Pick<PublishedQuantity, 'channel' | 'sku' | 'quantity'>>>;
 	/**
 	 * Record published quantities. A row with a `basis` (the sum of the stock versions it was computed from)
 	 * replaces the stored one only when that basis is at least the stored one's: a quantity computed from older
 	 * stock is never written over a newer one. Returns the rows written.
 	 */
 	setPublished(rows: PublishInput[]): Promise<PublishInput[]>;
+}
 
-	// fraud
-	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;
-	getFraudDecision(omsId: string): Promise<FraudRecord | null>;
-	/** Resolve a held review once: the second call returns resolved=false and the first resolution */
-	resolveFraudReview(
-		omsId: string,
-		decision: 'approved' | 'rejected',
-		by: string,
-		note?: string | null,
-	): Promise<{ resolved: boolean; record: FraudRecord }>;
-	velocity(query: VelocityQuery): Promise<VelocityResult>;
-
-	// WMS outbox
+/** The WMS outbox (deliveries owed to the warehouse) and the packages it shipped. */
+export interface OutboxStore {
 	/** Insert if (omsId, shipmentNo) is new; otherwise return the existing delivery (created=false) */
 	enqueueDelivery(d: NewDelivery): Promise<{ delivery: Delivery; created: boolean }>;
 	getDelivery(omsId: string, shipmentNo?: number): Promise<Delivery | null>;
-	/** Pending deliveries due at `now`, claimed with a lease so two workers do not send the same one at once */
-	/** Lease due pending deliveries (only these providers' when `providers` is given), oldest first */
+	/** Lease due pending deliveries (only these providers' when `providers` is given), oldest first, so two workers
+	 * do not send the same one at once */
 	claimDueDeliveries(now: string, limit: number, leaseSeconds?: number, providers?: string[]): Promise<Delivery[]>;
 	/** Claim one pending delivery by id with a lease (null when it is sent, failed, or leased by someone else) */
 	claimDelivery(id: number, now: string, leaseSeconds?: number): Promise<Delivery | null>;
 	markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery>;
 	markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery>;
 	listDeliveries(filter?: { status?: DeliveryStatus[]; provider?: string; limit?: number }): Promise<Delivery[]>;
-
-	// shipments (every package kept)
-	/** Insert if the package is new; changed=false when it was already recorded */
+	/** Insert if the package is new; created=false when it was already recorded (every package kept) */
 	recordShipment(s: Omit<StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: StoredShipment }>;
 	getShipments(omsId: string): Promise<StoredShipment[]>;
+}
 
-	// idempotency of outside input, and cursors
+/** Fraud decisions, their resolution, and velocity over stored orders. */
+export interface FraudStore {
+	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;
+	getFraudDecision(omsId: string): Promise<FraudRecord | null>;
+	/** Resolve a held review once: the second call returns resolved=false and the first resolution */
+	resolveFraudReview(omsId: string, decision: 'approved' | 'rejected', by: string, note?: string | null): Promise<{ resolved: boolean; record: FraudRecord }>;
+	velocity(query: VelocityQuery): Promise<VelocityResult>;
+}
+
+/** Idempotency of outside input, sync cursors, EDI control numbers. */
+export interface SyncStore {
 	/** true the first time (source, id) is seen; false for a repeat */
 	markProcessed(source: string, id: string): Promise<boolean>;
 	getCursor(name: string): Promise<string | null>;
 	setCursor(name: string, value: string): Promise<void>;
-
-	// EDI X12 control numbers
 	/**
 	 * Take `count` consecutive control numbers in `scope` (for example an ISA sender/receiver pair) atomically: two
 	 * callers never get the same number. Returns the first; the numbers run 1..999,999,999 and wrap to 1 (ISA13 has
 	 * 9 digits), so the block is first, first+1, ... wrapping after 999,999,999 (see lib/edi controlSequence).
 	 */
 	nextControlNumbers(scope: string, count: number): Promise<number>;
+}
 
-	/** Read-only SQL for reports (lib/report): `$1`-style parameters on both stores */
+/** Read-only SQL for reports (lib/report). */
+export interface ReportStore {
+	/** `$1`-style parameters on both stores */
 	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** The whole store: every area, one database. */
+export interface Store extends OrderStore, StockStore, OutboxStore, FraudStore, SyncStore, ReportStore {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Schema version of the open store */
+	schemaVersion(): Promise<number>;
+	close(): Promise<void>;
 }

@@ -16,11 +16,12 @@
  * package already recorded. For a split order the order moves as far as its least advanced WMS order.
  */
 import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
-import type { Delivery, OmsStatus, Store, StoredOrder, StoredShipment } from '../store/types';
+import type { Delivery, Store, StoredOrder, StoredShipment } from '../store/types';
+import { fromStatusesFor, PRE_WMS, PUSHABLE_FIRST, PUSHABLE_LATER, WMS_CANCELLABLE, type OmsStatus } from '../order/status';
 import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
 import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
-import { stableStringify } from '../store/plan';
+import { stableStringify } from '../order/json';
 
 export interface BackoffPolicy {
 	/** First retry after this (ms); default 30 s */
@@ -171,13 +172,8 @@ export interface ShipmentLine {
 	quantity: number;
 }
 
-/** Statuses from which an order may go to the WMS: ready for a first shipment; a later shipment of a split order
- * may follow once the first is at the WMS (or shipped) */
-const PUSHABLE_FIRST: OmsStatus[] = ['ready'];
-const PUSHABLE_LATER: OmsStatus[] = ['ready', 'backordered', 'at_wms', 'picked', 'packed', 'shipped'];
-/** Sent: the order moves to at_wms from these. Not from backordered: a split part of a backordered order went, but
- * the order still waits for units in the OMS (Release Held finds it there) */
-export const PRE_WMS: OmsStatus[] = ['received', 'on_hold', 'fraud_review', 'ready'];
+/** Sent: the order moves to at_wms from these (lib/order/status.ts, cause sent_to_wms) */
+export { PRE_WMS };
 
 
 export function nextAttemptAt(now: string, attempts: number, policy: BackoffPolicy = {}): string | null {
@@ -465,12 +461,10 @@ export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts
 		let from: OmsStatus = stored.status;
 		let to: OmsStatus = stored.status;
 		if (canAdvance(stored.status, merged.orderStatus)) {
-			// compare-and-set: only from a status that is still behind the target
-			// a backordered order (its allocated part at the WMS, the rest waiting in the OMS) keeps waiting: only a
-			// cancellation moves it from there; Release Held moves it on when its units come
-			const behind = (['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed', 'shipped'] as OmsStatus[]).filter(
-				(s) => canAdvance(s, merged.orderStatus) && (s !== 'backordered' || merged.orderStatus === 'cancelled'),
-			);
+			// compare-and-set: only from a status that is still behind the target (the transition table's wms_progress and
+			// wms_cancelled rows: a backordered order, its allocated part at the WMS and the rest waiting in the OMS, keeps
+			// waiting; only a cancellation moves it from there, and Release Held moves it on when its units come)
+			const behind = fromStatusesFor(merged.orderStatus, merged.orderStatus === 'cancelled' ? 'wms_cancelled' : 'wms_progress');
 			const r = await store.setStatus(u.omsId, merged.orderStatus, {
 				onlyFrom: behind,
 				cause,
@@ -526,7 +520,7 @@ export async function cancelAtWms(store: Store, provider: WmsProvider, omsId: st
 		// the timeline keeps what it always did (the failure's words are in `error`)
 		await store.addEvent(omsId, 'wms', { cause, detail: { cancel: out.references.map((r) => ({ reference: r.reference, shipmentNo: r.shipmentNo, outcome: r.outcome, rawStatus: r.rawStatus, error: r.error })) } });
 		if (out.cancelled) {
-			const r = await store.setStatus(omsId, 'cancelled', { onlyFrom: ['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed'], cause });
+			const r = await store.setStatus(omsId, 'cancelled', { onlyFrom: WMS_CANCELLABLE, cause });
 			out.statusChanged = r.changed;
 			if (r.changed) await store.release(omsId, undefined, { cause });
 		}

@@ -1,46 +1,26 @@
 /**
  * The OMS's words for where an order is in the warehouse, and the rule that status only moves forward:
  * received/ready -> at_wms -> picked -> packed -> shipped -> delivered, or cancelled (before it ships).
- * An update that arrives late or out of order never moves an order back.
+ * An update that arrives late or out of order never moves an order back. The rule is the transition table's
+ * (lib/order/status.ts, causes wms_progress and wms_cancelled); these are its WMS-side views.
  */
-import type { OmsStatus } from '../store/types';
+import { canTransition, wmsRank, type OmsStatus, type WmsStatus } from '../order/status';
 
-export const WMS_STATUSES = ['at_wms', 'picked', 'packed', 'shipped', 'delivered', 'cancelled'] as const;
-export type WmsStatus = (typeof WMS_STATUSES)[number];
+export { WMS_STATUSES, type WmsStatus } from '../order/status';
 
 /** Rank of an OMS status on the fulfilment path. Pre-WMS statuses are 0; cancelled/rejected are terminal (-1). */
 export function statusRank(status: OmsStatus | WmsStatus): number {
-	switch (status) {
-		case 'at_wms':
-			return 1;
-		case 'picked':
-			return 2;
-		case 'packed':
-			return 3;
-		case 'shipped':
-			return 4;
-		case 'delivered':
-			return 5;
-		case 'cancelled':
-		case 'rejected':
-			return -1;
-		default:
-			// received, on_hold, fraud_review, backordered, ready
-			return 0;
-	}
+	return wmsRank(status);
 }
 
 /**
  * May an order in `from` move to `to` on a WMS update? Only forward. Cancelled only before it has shipped
  * (a WMS cancel after shipping is a return, not a cancellation); nothing moves a cancelled, rejected or
- * delivered order.
+ * delivered order, and a backordered order (its allocated part at the WMS, the rest waiting in the OMS) moves only
+ * to cancelled.
  */
 export function canAdvance(from: OmsStatus, to: WmsStatus): boolean {
-	if (from === to) return false;
-	const f = statusRank(from);
-	if (f < 0 || from === 'delivered') return false;
-	if (to === 'cancelled') return f < statusRank('shipped');
-	return statusRank(to) > f;
+	return canTransition(from, to, to === 'cancelled' ? 'wms_cancelled' : 'wms_progress');
 }
 
 /** The later of two WMS statuses (cancelled wins only over pre-shipping statuses). */

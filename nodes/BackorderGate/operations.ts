@@ -6,7 +6,8 @@ import { allocationFromReserveResult } from '../../lib/allocation';
 import { allocatedLines, decideRelease, planRelease, RESERVE_ALLOW_PARTIAL, routeOrder, type PolicyConfig, type RouteLine, type RouteResult } from '../../lib/backorder';
 import { deliveriesOf, nextShipment } from '../../lib/wms';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
-import type { OmsStatus, ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
+import type { ReserveRequest, Store, StoredOrder } from '../../lib/store/types';
+import { fromStatusesFor, ROUTABLE } from '../../lib/order/status';
 import { lineIdOf, reserveLinesOf, sameAllocation } from '../InventoryAllocator/operations';
 
 export class GateItemError extends Error {
@@ -16,8 +17,8 @@ export class GateItemError extends Error {
 	}
 }
 
-/** Statuses Route may move an order from: after intake (received), re-routing (backordered, ready). */
-export const ROUTABLE: OmsStatus[] = ['received', 'backordered', 'ready'];
+/** Statuses Route may move an order from (lib/order/status.ts): after intake (received), re-routing (backordered, ready). */
+export { ROUTABLE };
 
 export interface GateOptions {
 	now: Date;
@@ -172,7 +173,7 @@ export async function releaseHeld(store: Store, policy: PolicyConfig, opts: Rele
 			// still held, but some units came: the hold says what the order waits for now (status unchanged)
 			const upd = await store.setStatus(order.omsId, 'backordered', {
 				cause: opts.cause,
-				onlyFrom: ['backordered'],
+				onlyFrom: fromStatusesFor('backordered', 'release_held'),
 				hold: decision.route.hold,
 				detail: { ...timelineDetail(decision.route), newlyAllocated: decision.newlyAllocated },
 			});

@@ -6,7 +6,8 @@
 import { backtest, isReviewOverdue, resolveRuleSet, ruleSetVersion, screenOrder, validateRuleSet, type BacktestReport, type RuleSet } from '../../lib/fraud';
 import { ruleParameterPath, ruleSetFromParameters, type FraudRuleParameters } from '../../lib/fraud/parameters';
 import type { CanonicalOrder, FraudAnnotation, FraudDecision } from '../../lib/order/types';
-import type { FraudRecord, OmsStatus, OrderSearch, Store, StoredOrder } from '../../lib/store/types';
+import type { FraudRecord, OrderSearch, Store, StoredOrder } from '../../lib/store/types';
+import { fromStatusesFor, type OmsStatus } from '../../lib/order/status';
 
 export type BuiltRuleSet = { ruleSet: RuleSet; version: string };
 
@@ -43,10 +44,11 @@ export interface ScreenOutcome {
 
 const SEVERITY: Record<FraudDecision, number> = { pass: 0, review: 1, reject: 2 };
 
-/** Status changes a screen may make: never away from a status further along the order's life (ready, at_wms ...) */
+/** Status changes a screen may make (the transition table's fraud_review and fraud_reject rows): never away from a
+ * status further along the order's life (ready, at_wms ...) */
 const ONLY_FROM: Record<'review' | 'reject', OmsStatus[]> = {
-	review: ['received', 'on_hold'],
-	reject: ['received', 'on_hold', 'fraud_review'],
+	review: fromStatusesFor('fraud_review', 'fraud_review'),
+	reject: fromStatusesFor('rejected', 'fraud_reject'),
 };
 
 export class NotInStoreError extends Error {
@@ -197,8 +199,9 @@ export async function resolveOne(
 	}
 	const cause = `${by} (Fraud Gate: Resolve Review)`;
 	await store.annotate(omsId, 'fraud', { ...record.fraud, resolution: record.resolution }, { cause });
-	const change = await store.setStatus(omsId, decision === 'approved' ? 'received' : 'rejected', {
-		onlyFrom: ['fraud_review'],
+	const to = decision === 'approved' ? 'received' : 'rejected';
+	const change = await store.setStatus(omsId, to, {
+		onlyFrom: fromStatusesFor(to, decision === 'approved' ? 'review_approved' : 'review_rejected'),
 		hold: null,
 		cause,
 		detail: { resolution: decision, ...(note ? { note } : {}) },

@@ -19,8 +19,9 @@ import {
 	type PublishedIndex,
 } from '../../lib/allocation';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../../lib/order/types';
-import { stableStringify } from '../../lib/store/plan';
-import type { BundleComponent, ReserveLine, ReserveRequest, ReserveResult, StockLevelInput, StockRow, Store, StoredOrder } from '../../lib/store/types';
+import { stableStringify } from '../../lib/order/json';
+import { lineIdOf, reserveLinesOf } from '../../lib/stock/bundles';
+import type { BundleComponent, ReserveRequest, ReserveResult, StockCells, StockLevelInput, Store, StoredOrder } from '../../lib/store/types';
 
 export class ItemError extends Error {
 	constructor(
@@ -69,50 +70,6 @@ export async function bundleIndex(store: Store): Promise<BundleIndex> {
 	return { bundles, byComponent };
 }
 
-type StockCells = Pick<StockRow, 'sku' | 'location' | 'onHand' | 'reserved' | 'safetyStock' | 'version'>;
-
-/**
- * Rows through Store.query (the read-only SQL the report builder uses), or null when that fails (the typed getter
- * is then used). For the hot reads of Sync Stock, Reserve's Quantity Changes, Full Recompute and Preview:
- * getStock()/getPublished() build a full row object
- * with an ISO timestamp per row, which at 50,000 SKUs x 5 channels is most of a Full Recompute's time (measured:
- * getPublished() 5.3 s against 1.2-1.7 s for these three columns, 250,000 rows, on a loaded 2-core machine).
- * Both stores have these tables and columns (lib/store/schema.ts); the typed getters remain the fallback.
- */
-async function leanRead<T>(store: Store, sql: string, params: unknown[] = []): Promise<T[] | null> {
-	try {
-		return await store.query<T>(sql, params);
-	} catch {
-		return null;
-	}
-}
-
-/** `sku` is one of a list given as parameter $n, in each store's dialect, and that parameter. */
-function skuIn(store: Store, n: number, skus: string[]): { sql: string; param: unknown } {
-	return store.kind === 'postgres'
-		? { sql: `sku = ANY($${n}::text[])`, param: skus }
-		: { sql: `sku IN (SELECT value FROM json_each($${n}))`, param: JSON.stringify(skus) };
-}
-
-const STOCK_CELLS = 'SELECT sku, location, on_hand AS "onHand", reserved, safety_stock AS "safetyStock", version FROM stock';
-
-/** Stock rows (every SKU, or these) as the numbers ATP (and its basis) needs; getStock() is the fallback. */
-async function stockCells(store: Store, skus?: string[]): Promise<StockCells[]> {
-	const where = skus ? skuIn(store, 1, skus) : null;
-	const lean = await leanRead<StockCells>(store, where ? `${STOCK_CELLS} WHERE ${where.sql}` : STOCK_CELLS, where ? [where.param] : []);
-	if (lean) {
-		return lean.map((r) => ({
-			sku: r.sku,
-			location: r.location,
-			onHand: Number(r.onHand),
-			reserved: Number(r.reserved),
-			safetyStock: Number(r.safetyStock),
-			version: Number(r.version),
-		}));
-	}
-	return store.getStock(skus);
-}
-
 /**
  * ATP of each SKU asked for (simple SKUs: summed over locations; bundles: bundleAtpByLocation over their
  * components), plus the bundles any of them is a component of. `skus: 'all'`: every stocked SKU and every bundle.
@@ -128,7 +85,7 @@ export async function atpFor(
 	const want = new Set<string>();
 	let rows: StockCells[];
 	if (skus === 'all') {
-		rows = await stockCells(store);
+		rows = await store.getStockCells();
 		for (const r of rows) want.add(r.sku);
 		for (const b of bi.bundles.keys()) want.add(b);
 	} else {
@@ -142,7 +99,7 @@ export async function atpFor(
 			if (comps) for (const c of comps) read.add(c.sku);
 			else read.add(s);
 		}
-		rows = read.size ? await stockCells(store, [...read]) : [];
+		rows = read.size ? await store.getStockCells([...read]) : [];
 	}
 	const simple = atpBySku(rows);
 	const versions = new Map<string, number>();
@@ -235,26 +192,9 @@ export async function publishChanges(
  * (channel, sku) key rather than scan every channel's rows for the SKUs.
  */
 export async function publishedIndex(store: Store, skus: string[] | 'all', channels: string[]): Promise<PublishedIndex> {
-	if (skus === 'all') {
-		const lean = await leanRead<{ channel: string; sku: string; quantity: number }>(store, 'SELECT channel, sku, quantity FROM published');
-		return indexPublished(lean ? lean.map((r) => ({ channel: r.channel, sku: r.sku, quantity: Number(r.quantity) })) : await store.getPublished());
-	}
-	const index: PublishedIndex = new Map();
-	if (!skus.length) return index;
-	const where = skuIn(store, 2, skus);
-	const parts = await Promise.all(
-		channels.map(
-			async (c) =>
-				(await leanRead<{ channel: string; sku: string; quantity: number }>(store, `SELECT channel, sku, quantity FROM published WHERE channel = $1 AND ${where.sql}`, [c, where.param])) ??
-				(await store.getPublished(c, skus)),
-		),
-	);
-	for (const rows of parts) for (const r of rows) {
-		let m = index.get(r.channel);
-		if (!m) index.set(r.channel, (m = new Map()));
-		m.set(r.sku, Number(r.quantity));
-	}
-	return index;
+	if (skus === 'all') return indexPublished(await store.getPublishedQuantities());
+	if (!skus.length) return new Map();
+	return indexPublished((await Promise.all(channels.map((c) => store.getPublishedQuantities(c, skus)))).flat());
 }
 
 /** Channels to compute for: the rule set's channels in their order, then the other selected ones. */
@@ -367,20 +307,8 @@ export type ReserveOutcome =
 	| { index: number; ok: true; order: Record<string, unknown>; allocation: AllocationAnnotation; result: ReserveResult; annotated: boolean }
 	| { index: number; ok: false; error: ItemError };
 
-/** The lineId a line is reserved under: its own, else its 1-based position (Release Held uses the same rule). */
-export function lineIdOf(line: Pick<OrderLine, 'lineId'>, i: number): string {
-	return line.lineId !== undefined && line.lineId !== null && String(line.lineId) !== '' ? String(line.lineId) : String(i + 1);
-}
-
-/** The reservation lines of an order: every line at its requested quantity, bundles with their components. */
-export function reserveLinesOf(lines: OrderLine[], bundles: Map<string, BundleComponent[]>): ReserveLine[] {
-	return lines.map((l, i) => {
-		const r: ReserveLine = { lineId: lineIdOf(l, i), sku: l.sku, quantity: l.quantity };
-		const comps = bundles.get(l.sku);
-		if (comps?.length) r.components = comps;
-		return r;
-	});
-}
+/** An order's lines as reservation lines (lib/stock/bundles.ts) */
+export { lineIdOf, reserveLinesOf };
 
 /** Same allocation: status and per-line quantities (and the units' places, in any order). */
 export function sameAllocation(a: AllocationAnnotation, b: AllocationAnnotation): boolean {
@@ -432,7 +360,7 @@ export async function reserveOrders(
 	}
 	const skuList = [...skus];
 	const [stock, bundles, stored] = await Promise.all([
-		skuList.length ? store.getStock(skuList) : Promise.resolve([] as StockRow[]),
+		skuList.length ? store.getStockCells(skuList) : Promise.resolve([] as StockCells[]),
 		skuList.length ? store.getBundles(skuList) : Promise.resolve(new Map<string, BundleComponent[]>()),
 		pending.length ? store.getOrders(pending.map((p) => p.omsId)) : Promise.resolve([] as StoredOrder[]),
 	]);

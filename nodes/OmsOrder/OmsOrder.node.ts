@@ -13,7 +13,8 @@ import {
 import { cancelOrder } from '../../lib/order/process';
 import { readyToFulfil } from '../../lib/order/lifecycle';
 import { READINESS } from '../../lib/order/types';
-import { HOLD_REASONS, OMS_STATUSES, type HoldReason, type OmsStatus, type OrderSearch, type StoredOrder } from '../../lib/store/types';
+import type { OrderSearch, StoredOrder } from '../../lib/store/types';
+import { HOLD_LABELS, HOLD_REASONS, OMS_STATUSES, STATUS_LABELS, type HoldReason, type OmsStatus } from '../../lib/order/status';
 import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
@@ -27,29 +28,7 @@ const CHANNEL_OPTIONS = [
 	{ name: 'WooCommerce', value: 'woocommerce' },
 ];
 
-const STATUS_LABELS: Record<OmsStatus, string> = {
-	received: 'Received (Not Yet Screened)',
-	on_hold: 'On Hold',
-	fraud_review: 'Fraud Review',
-	rejected: 'Rejected',
-	backordered: 'Backordered',
-	ready: 'Ready for the WMS',
-	at_wms: 'At the WMS',
-	picked: 'Picked',
-	packed: 'Packed',
-	shipped: 'Shipped',
-	delivered: 'Delivered',
-	cancelled: 'Cancelled',
-};
 const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value: s }));
-
-const HOLD_LABELS: Record<HoldReason, string> = {
-	out_of_stock: 'Out of Stock',
-	awaiting_payment: 'Awaiting Payment',
-	fraud_review: 'Fraud Review',
-	address: 'Address Problem',
-	operator: 'Held by an Operator',
-};
 
 /** What the node does as an AI agent's tool (OMS Order Tool): it reads, nothing else. */
 export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];

@@ -11,7 +11,7 @@
  */
 import { startFlow, CHANNELS, waitUntil, type BurstResult, type Flow } from './harness/flow';
 import type { SeedOrder } from '../sandbox/generator';
-import { partsFromJson } from '../../lib/store/plan';
+import { partsFromJson } from '../../lib/stock/reservation';
 import type { SbOrder } from '../sandbox/wms';
 
 jest.setTimeout(600_000);

@@ -24,7 +24,7 @@ import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { CATALOG, type SeedOrder } from '../sandbox/generator';
 import { CHANNELS, contestedBurst, forgedRequests, pool, secretValues } from './driver';
 import type { Store } from '../../lib/store/types';
-import { partsFromJson } from '../../lib/store/plan';
+import { partsFromJson } from '../../lib/stock/reservation';
 
 jest.setTimeout(1_500_000);
 

@@ -9,7 +9,7 @@ import type { ReportDefinition, RunContext } from '../types';
 
 function sql(d: Dialect, p: Params, ctx: RunContext): string {
 	const channels = channelWhere(d, p, 'o.channel', ctx);
-	// units reserved now per order line, from each order's reservation parts (lib/store/plan.ts partsToJson):
+	// units reserved now per order line, from each order's reservation parts (lib/stock/reservation.ts partsToJson):
 	// [line, sku, active] or [line, sku, active, location, committed, released]; documents from earlier builds hold
 	// [line, sku, location, active, committed, released], told apart by the type of the third element
 	const reserved =

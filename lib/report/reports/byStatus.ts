@@ -3,7 +3,7 @@
  * in the period). Sold orders only unless `includeUnsold`: the rejected, fraud-review and cancelled columns appear
  * only with it (sql.ts UNSOLD_STATUSES).
  */
-import { OMS_STATUSES, type OmsStatus } from '../../store/types';
+import { OMS_STATUSES, type OmsStatus } from '../../order/status';
 import { channelWhere, dialect, num, ordersCounted, Params, periodWhere, soldWhere, UNSOLD_STATUSES, type Dialect } from '../sql';
 import type { ReportDefinition, ReportOptions, Row, RunContext } from '../types';
 

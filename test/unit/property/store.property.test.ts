@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { cleanForStore } from '../../../lib/order/storable';
 import type { CanonicalOrder, OrderLine, Readiness } from '../../../lib/order/types';
 import { validateOrder } from '../../../lib/order/validate';
-import { compareVersions } from '../../../lib/store/plan';
+import { compareVersions } from '../../../lib/order/versions';
 import type { Store, StoredOrder } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { closeStores, STORES } from '../report/stores';

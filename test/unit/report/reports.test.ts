@@ -6,7 +6,7 @@
 import { runReport, type ReportRequest } from '../../../lib/report';
 import { splitHours } from '../../../lib/report/reports/byDay';
 import { pairRangeWhere, REPORT_INDEX } from '../../../lib/report/sqlite-pairs';
-import { partsFromJson } from '../../../lib/store/plan';
+import { partsFromJson } from '../../../lib/stock/reservation';
 import type { Store } from '../../../lib/store/types';
 import { order, NOW, seedOrders, TestClock } from './seed';
 import { closeStores, STORES } from './stores';

@@ -118,6 +118,15 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.getOrder(c.omsId))!.order.shipTo?.city).toBe(afterAB.order.shipTo?.city);
 			});
 
+			it('stamps shipped_at when a newer channel version says the order shipped (SQLite used to leave it empty)', async () => {
+				const order = makeOrder({ channelOrderId: 'ship-1' });
+				await store.recordOrder(order);
+				const shipped = await store.recordOrder({ ...order, readiness: 'shipped', channelStatus: 'fulfilled', updatedAt: '2026-05-01T18:00:00.000Z' });
+				expect(shipped.stored.status).toBe('shipped');
+				const [row] = await store.query<{ shipped_at: unknown }>('SELECT shipped_at FROM orders WHERE oms_id = $1', [order.omsId]);
+				expect(row.shipped_at).not.toBeNull();
+			});
+
 			it('concurrent intake of the same order records it exactly once', async () => {
 				const order = makeOrder();
 				const results = await Promise.all(Array.from({ length: 8 }, () => store.recordOrder(order)));
@@ -268,6 +277,38 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				await store.setSafetyStock('A', 2);
 				const [a] = await store.getStock(['A']);
 				expect(a).toMatchObject({ sku: 'A', onHand: 7, reserved: 0, safetyStock: 2, atp: 5 });
+				// the lean read: the same numbers, no timestamps
+				expect(await store.getStockCells(['A', 'B'])).toEqual(
+					expect.arrayContaining([
+						{ sku: 'A', location: 'default', onHand: 7, reserved: 0, safetyStock: 2, version: a.version },
+						{ sku: 'B', location: 'east', onHand: 5, reserved: 0, safetyStock: 0, version: expect.any(Number) },
+					]),
+				);
+				expect((await store.getStockCells()).map((c) => c.sku).sort()).toEqual(['A', 'B']);
+			});
+
+			it('counts a cell a feed names twice once, with its last value, on both stores alike', async () => {
+				await store.upsertStockLevels([{ sku: 'D', onHand: 1 }]);
+				expect(
+					await store.upsertStockLevels([
+						{ sku: 'D', onHand: 4 },
+						{ sku: 'E', onHand: 2 },
+						{ sku: 'D', onHand: 6 },
+					]),
+				).toEqual([
+					{ sku: 'D', location: 'default', before: 1, after: 6 },
+					{ sku: 'E', location: 'default', before: null, after: 2 },
+				]);
+				expect((await store.getStock(['D']))[0].onHand).toBe(6);
+				expect(await store.upsertStockLevels([{ sku: 'D', onHand: 6 }, { sku: 'D', onHand: 6 }])).toEqual([]);
+				// only the last value counts: an earlier different one changes nothing
+				expect(await store.upsertStockLevels([{ sku: 'D', onHand: 9 }, { sku: 'D', onHand: 6 }])).toEqual([]);
+				expect((await store.getStock(['D']))[0]).toMatchObject({ onHand: 6 });
+				// a new cell named twice is created once
+				expect(await store.upsertStockLevels([{ sku: 'F', location: 'east', onHand: 1 }, { sku: 'F', onHand: 2 }, { sku: 'F', location: 'east', onHand: 3 }])).toEqual([
+					{ sku: 'F', location: 'east', before: null, after: 3 },
+					{ sku: 'F', location: 'default', before: null, after: 2 },
+				]);
 			});
 
 			it('reserves against ATP, partially when allowed, all-or-nothing when not, and once per order', async () => {
@@ -475,6 +516,12 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				]);
 				expect((await store.getPublished('ebay')).length).toBe(1);
 				expect((await store.getPublished(undefined, ['Z'])).length).toBe(0);
+				// the lean read
+				expect(await store.getPublishedQuantities('amazon', ['A', 'Z'])).toEqual([{ channel: 'amazon', sku: 'A', quantity: 4 }]);
+				expect((await store.getPublishedQuantities()).map((r) => [r.channel, r.sku, r.quantity]).sort()).toEqual([
+					['amazon', 'A', 4],
+					['ebay', 'A', 3],
+				]);
 			});
 
 			it('counts every change of a stock row, and never writes a published quantity computed from older stock', async () => {
@@ -556,6 +603,11 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(dead.status).toBe('failed');
 				expect((await store.listDeliveries({ status: ['failed'] })).map((d) => d.omsId)).toEqual(['o:2']);
 				expect((await store.getDelivery('o:1'))?.wmsOrderId).toBe('WMS-77');
+				// a failed attempt leaves the WMS's id as it was
+				const again = await store.markDeliveryAttemptFailed(due[0].id, 'late duplicate', null);
+				expect(again).toMatchObject({ status: 'failed', wmsOrderId: 'WMS-77', lastError: 'late duplicate' });
+				await expect(store.markDeliverySent(987654, 'X')).rejects.toThrow(/No delivery 987654 in the OMS store/);
+				await expect(store.markDeliveryAttemptFailed(987654, 'x', null)).rejects.toThrow(/No delivery 987654/);
 			});
 
 			it("claims only the named providers' due deliveries when asked", async () => {
@@ -590,6 +642,226 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 					['P1', '1Z1', [{ sku: 'A', quantity: 1 }]],
 					['P2', '1Z2', [{ sku: 'B', quantity: 2 }]],
 				]);
+			});
+		});
+
+		describe('transitions (one transaction with their side effects)', () => {
+			const review = { decision: 'review' as const, score: 55, reasons: [{ rule: 'velocity', points: 55, detail: 'x' }] };
+			const types = async (omsId: string) => (await store.timeline(omsId)).map((e) => e.type);
+			/** An order of `quantity` units of `sku` (stocked `onHand`), recorded and reserved */
+			const reservedOrder = async (sku: string, onHand: number, quantity: number) => {
+				await store.upsertStockLevels([{ sku, onHand }]);
+				const o = makeOrder({ lines: [{ lineId: '1', sku, title: null, quantity, unitPrice: 1, lineTotal: quantity }] });
+				await store.recordOrder(o);
+				await store.reserve([{ omsId: o.omsId, allowPartial: true, lines: [{ lineId: '1', sku, quantity }] }]);
+				return o;
+			};
+			const sendToWms = async (omsId: string) => {
+				await store.transition(omsId, { to: 'ready', cause: 'allocated' });
+				await store.transition(omsId, { to: 'at_wms', cause: 'sent_to_wms' });
+			};
+
+			it('moves the status as the table allows, naming the cause and who; a move it does not allow changes nothing', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				const hold = { reason: 'fraud_review' as const, since: '2026-05-01T15:00:00.000Z', detail: 'score 55' };
+				const r = await store.transition(o.omsId, { to: 'fraud_review', cause: 'fraud_review', by: 'Fraud Gate (Screen)', hold, detail: { score: 55 } });
+				expect(r).toMatchObject({ changed: true, from: 'received', to: 'fraud_review', released: [] });
+				expect(r.refused).toBeUndefined();
+				expect(r.stored).toMatchObject({ status: 'fraud_review', hold });
+				const [, status] = await store.timeline(o.omsId);
+				expect(status).toMatchObject({ type: 'status', fromStatus: 'received', toStatus: 'fraud_review', cause: 'Fraud Gate (Screen)', detail: { score: 55, transition: 'fraud_review', hold: 'fraud_review' } });
+
+				// fraud_review -> ready is no row of the table: refused, the order as it was, no event
+				const refused = await store.transition(o.omsId, { to: 'ready', cause: 'allocated', by: 'Route' });
+				expect(refused).toMatchObject({ changed: false, from: 'fraud_review', to: 'ready', refused: 'not_allowed' });
+				expect(refused.stored).toEqual(r.stored);
+				// onlyFrom narrows what the table allows
+				const narrowed = await store.transition(o.omsId, { to: 'rejected', cause: 'fraud_reject', onlyFrom: ['received'] });
+				expect(narrowed).toMatchObject({ changed: false, refused: 'only_from' });
+				// already there with the same hold: unchanged, not refused
+				const again = await store.transition(o.omsId, { to: 'fraud_review', cause: 'fraud_review', hold });
+				expect([again.changed, again.refused]).toEqual([false, undefined]);
+				expect(await types(o.omsId)).toEqual(['recorded', 'status']);
+				// a paid channel releases only an order held for payment (the table's hold guard)
+				await store.transition(o.omsId, { to: 'on_hold', cause: 'operator_status', hold: { reason: 'operator', since: hold.since, detail: null } });
+				expect((await store.transition(o.omsId, { to: 'received', cause: 'channel_paid' })).refused).toBe('not_allowed');
+			});
+
+			it('lets exactly one of two racing moves from one status through', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'fraud_review', cause: 'fraud_review' });
+				const [a, b] = await Promise.all([
+					store.transition(o.omsId, { to: 'received', cause: 'review_approved', by: 'ana' }),
+					store.transition(o.omsId, { to: 'rejected', cause: 'review_rejected', by: 'bob' }),
+				]);
+				expect([a.changed, b.changed].filter(Boolean)).toHaveLength(1);
+				const loser = a.changed ? b : a;
+				expect(loser.refused).toBe('not_allowed');
+				expect(loser.stored.status).toBe((a.changed ? a : b).to);
+				expect((await types(o.omsId)).filter((t) => t === 'status')).toHaveLength(2);
+			});
+
+			it('screens: the annotation and the decision with the status, in that order; both kept when the move is refused', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				const r = await store.transition(o.omsId, {
+					to: 'fraud_review',
+					cause: 'fraud_review',
+					by: 'screen',
+					fraudDecision: { fraud: review, ruleSetVersion: 'v1' },
+					annotate: [{ key: 'fraud', value: review }],
+				});
+				expect(r.fraud).toMatchObject({ omsId: o.omsId, ruleSetVersion: 'v1', resolution: null });
+				expect(r.stored.order.fraud).toEqual(review);
+				expect(await types(o.omsId)).toEqual(['recorded', 'fraud', 'status']);
+				// a ready order is screened again: the evidence is recorded, the status stays
+				const p = makeOrder();
+				await store.recordOrder(p);
+				await store.transition(p.omsId, { to: 'ready', cause: 'allocated' });
+				const late = await store.transition(p.omsId, { to: 'fraud_review', cause: 'fraud_review', fraudDecision: { fraud: review, ruleSetVersion: 'v2' }, annotate: [{ key: 'fraud', value: review }] });
+				expect([late.changed, late.refused, late.stored.status]).toEqual([false, 'not_allowed', 'ready']);
+				expect((await store.getFraudDecision(p.omsId))?.ruleSetVersion).toBe('v2');
+				expect(late.stored.order.fraud).toEqual(review);
+				// no `to`: only the side effects
+				const only = await store.transition(p.omsId, { annotate: [{ key: 'fraud', value: { ...review, score: 60 } }] });
+				expect([only.changed, only.from, only.to, only.stored.order.fraud?.score]).toEqual([false, 'ready', 'ready', 60]);
+			});
+
+			it('resolves a review once with its status move; the second resolution writes nothing', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'fraud_review', cause: 'fraud_review', fraudDecision: { fraud: review, ruleSetVersion: 'v1' } });
+				const approve = (by: string) => ({
+					to: 'received' as const,
+					cause: 'review_approved' as const,
+					by,
+					hold: null,
+					resolveReview: { decision: 'approved' as const, by, note: 'known customer' },
+					annotate: [{ key: 'fraud' as const, update: (current: unknown) => ({ ...(current as object), resolved: true }) }],
+				});
+				const first = await store.transition(o.omsId, approve('ana'));
+				expect(first.review).toMatchObject({ resolved: true, record: { resolution: { decision: 'approved', by: 'ana', note: 'known customer' } } });
+				expect([first.changed, first.stored.status, first.stored.hold]).toEqual([true, 'received', null]);
+				const before = await store.timeline(o.omsId);
+				const second = await store.transition(o.omsId, approve('bob'));
+				expect(second.review).toMatchObject({ resolved: false, record: { resolution: { by: 'ana' } } });
+				expect(second.changed).toBe(false);
+				expect(await store.timeline(o.omsId)).toEqual(before);
+			});
+
+			it('releases reservations with a cancel, only when the order ends in the status asked for', async () => {
+				const o = await reservedOrder('T1', 5, 3);
+				await sendToWms(o.omsId);
+				// the warehouse has it: an operator's cancel is refused, and its release does not happen
+				const refused = await store.transition(o.omsId, { to: 'cancelled', cause: 'operator_cancel', release: true });
+				expect([refused.changed, refused.refused, refused.released]).toEqual([false, 'not_allowed', []]);
+				expect((await store.getStock(['T1']))[0].reserved).toBe(3);
+				// the WMS cancels it: status and release together
+				const cancelled = await store.transition(o.omsId, { to: 'cancelled', cause: 'wms_cancelled', by: 'wms', release: true });
+				expect(cancelled.changed).toBe(true);
+				expect(cancelled.released).toEqual([{ sku: 'T1', location: 'default', quantity: 3 }]);
+				expect((await store.getStock(['T1']))[0]).toMatchObject({ reserved: 0, atp: 5 });
+				expect((await types(o.omsId)).slice(-2)).toEqual(['status', 'release']);
+			});
+
+			it('queues a delivery once with the move to at_wms; the annotation that follows the move comes after it', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'ready', cause: 'allocated' });
+				const send = {
+					to: 'at_wms' as const,
+					cause: 'sent_to_wms' as const,
+					by: 'edi',
+					enqueue: { shipmentNo: 1, provider: 'edi', reference: o.omsId, payload: { set: '940' } },
+					annotate: [{ key: 'wms' as const, afterStatus: true, update: (current: unknown, stored: { status: string }) => ({ ...((current as object) ?? {}), status: stored.status }) }],
+				};
+				const first = await store.transition(o.omsId, send);
+				expect(first.enqueued).toMatchObject({ created: true, delivery: { status: 'pending', provider: 'edi', payload: { set: '940' } } });
+				expect([first.changed, first.stored.status, first.stored.order.wms]).toEqual([true, 'at_wms', { status: 'at_wms' }]);
+				expect((await types(o.omsId)).slice(-2)).toEqual(['status', 'wms']);
+				const before = await store.timeline(o.omsId);
+				const second = await store.transition(o.omsId, send);
+				expect([second.enqueued?.created, second.enqueued?.delivery.id, second.changed]).toEqual([false, first.enqueued!.delivery.id, false]);
+				expect(await store.timeline(o.omsId)).toEqual(before);
+			});
+
+			it('records a send attempt with the move; an update that leaves the annotation writes no event', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'ready', cause: 'allocated' });
+				const { delivery } = await store.enqueueDelivery({ omsId: o.omsId, shipmentNo: 1, provider: 'shipbob', reference: o.omsId });
+				const r = await store.transition(o.omsId, {
+					to: 'at_wms',
+					cause: 'sent_to_wms',
+					delivery: { id: delivery.id, sent: { wmsOrderId: 'SB-1' } },
+					annotate: [{ key: 'wms', afterStatus: true, update: () => undefined }],
+				});
+				expect(r.delivery).toMatchObject({ status: 'sent', attempts: 1, wmsOrderId: 'SB-1' });
+				expect([r.changed, r.stored.order.wms]).toEqual([true, undefined]);
+				expect((await types(o.omsId)).slice(-1)).toEqual(['status']);
+				const failed = await store.transition(o.omsId, { delivery: { id: delivery.id, failed: { error: 'HTTP 503', nextAttemptAt: '2026-05-01T16:00:00.000Z' } }, events: [{ type: 'wms', detail: { error: 'HTTP 503' } }] });
+				expect(failed.delivery).toMatchObject({ status: 'pending', attempts: 2, lastError: 'HTTP 503', wmsOrderId: 'SB-1' });
+				expect((await store.timeline(o.omsId)).slice(-1)[0]).toMatchObject({ type: 'wms', detail: { error: 'HTTP 503' } });
+			});
+
+			it('applies shipped packages once: recorded, committed, annotated and moved, in one call', async () => {
+				const o = await reservedOrder('T2', 10, 2);
+				await sendToWms(o.omsId);
+				const pkg = { packageKey: 'P1', provider: 'shipbob', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null, shippedAt: '2026-05-02T10:00:00Z', lines: [{ sku: 'T2', quantity: 2 }] };
+				const update = { to: 'shipped' as const, cause: 'wms_progress' as const, by: 'wms', shipments: [pkg], annotate: [{ key: 'wms' as const, value: { status: 'shipped' } }] };
+				const r = await store.transition(o.omsId, update);
+				expect(r.shipments?.created.map((s) => [s.packageKey, s.shippedAt])).toEqual([['P1', '2026-05-02T10:00:00.000Z']]);
+				expect(r.shipments?.committed).toEqual([{ sku: 'T2', location: 'default', quantity: 2 }]);
+				expect([r.changed, r.stored.status]).toEqual([true, 'shipped']);
+				expect((await store.getStock(['T2']))[0]).toMatchObject({ onHand: 8, reserved: 0 });
+				expect((await types(o.omsId)).slice(-3)).toEqual(['commit', 'wms', 'status']);
+				// the same update again: nothing recorded or committed twice, no move
+				const again = await store.transition(o.omsId, update);
+				expect([again.shipments, again.changed]).toEqual([{ created: [], committed: [] }, false]);
+				expect((await store.getStock(['T2']))[0]).toMatchObject({ onHand: 8, reserved: 0 });
+			});
+
+			it('writes nothing at all when a side effect fails: the status, events, annotations and reservations stay', async () => {
+				const o = await reservedOrder('T3', 4, 4);
+				const before = { order: await store.getOrder(o.omsId), timeline: await store.timeline(o.omsId), stock: await store.getStock(['T3']) };
+				const unchanged = async () => {
+					expect(await store.getOrder(o.omsId)).toEqual(before.order);
+					expect(await store.timeline(o.omsId)).toEqual(before.timeline);
+					expect(await store.getStock(['T3'])).toEqual(before.stock);
+					expect(await store.activeReservations(o.omsId)).toEqual([{ omsId: o.omsId, lineId: '1', sku: 'T3', location: 'default', quantity: 4 }]);
+				};
+				// the last side effect throws after the status moved and the stock was released
+				await expect(
+					store.transition(o.omsId, {
+						to: 'cancelled',
+						cause: 'operator_cancel',
+						release: true,
+						annotate: [
+							{ key: 'allocation', value: { status: 'backordered', lines: [] } },
+							{ key: 'wms', afterStatus: true, update: () => { throw new Error('annotation failed'); } },
+						],
+					}),
+				).rejects.toThrow('annotation failed');
+				await unchanged();
+				// a review to resolve that is not there
+				await expect(store.transition(o.omsId, { to: 'received', cause: 'review_approved', resolveReview: { decision: 'approved', by: 'ana' } })).rejects.toThrow(/no fraud decision to resolve/);
+				// another order's delivery
+				const { delivery } = await store.enqueueDelivery({ omsId: 'other:1', shipmentNo: 1, provider: 'shipbob', reference: 'other:1' });
+				await expect(store.transition(o.omsId, { to: 'cancelled', cause: 'operator_cancel', delivery: { id: delivery.id, sent: { wmsOrderId: null } } })).rejects.toThrow(/belongs to other:1/);
+				expect((await store.getDelivery('other:1'))?.status).toBe('pending');
+				await unchanged();
+			});
+
+			it('refuses a request it cannot apply as asked, naming what is wrong', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await expect(store.transition(o.omsId, { to: 'ready' })).rejects.toThrow(/move to ready needs its cause/);
+				await expect(store.transition(o.omsId, { to: 'ready', cause: 'because' as never })).rejects.toThrow(/unknown cause "because"/);
+				await expect(store.transition(o.omsId, { cause: 'allocated' })).rejects.toThrow(/names a status move/);
+				await expect(store.transition('shopify:missing', { to: 'ready', cause: 'allocated' })).rejects.toThrow(/No order shopify:missing/);
+				expect((await store.timeline(o.omsId)).map((e) => e.type)).toEqual(['recorded']);
 			});
 		});
 

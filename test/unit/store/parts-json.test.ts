@@ -3,7 +3,7 @@
  * nothing shipped or released, [line_id, sku, active, location, committed, released] for any other; documents that
  * earlier builds wrote, [line_id, sku, location, active, committed, released], must still decode.
  */
-import { partsFromJson, partsToJson, type ReservationPart } from '../../../lib/store/plan';
+import { partsFromJson, partsToJson, type ReservationPart } from '../../../lib/stock/reservation';
 
 function doc(n: number, seed: number): ReservationPart[] {
 	return Array.from({ length: n }, (_, i) => ({

@@ -1,6 +1,6 @@
 /**
- * Where to take units from when a SKU is stocked at several locations. The store calls chooseLocations inside its
- * reservation transaction, with the SKU's rows as they are in that transaction.
+ * Where to take units from when a SKU is stocked at several locations. The store's reservation plan
+ * (./reservation.ts) calls chooseLocations inside its transaction, with the SKU's rows as they are in it.
  *
  * THE RULE:
  *  1. Only locations with ATP > 0 count (ATP recomputed as max(0, onHand - reserved - safetyStock), whole units).
@@ -13,8 +13,8 @@
  *     (requested - sum of the parts).
  * The answer never takes more than a location's ATP, never lists a location twice and never has a zero part.
  */
-import type { BundleComponent, StockRow } from '../store/types';
-import { rowAtp } from './publish';
+import type { BundleComponent, StockRow } from './types';
+import { atpByLocationAndSku, bundleAtp, rowAtp } from './atp';
 
 export interface LocationTake {
 	location: string;
@@ -91,20 +91,8 @@ export function chooseBundleLocations(
 	rows: Array<Row & Pick<StockRow, 'sku'>>,
 	opts: { preferred?: string[] } = {},
 ): BundleLocationTake[] {
-	const perLoc = new Map<string, Map<string, number>>();
-	for (const r of rows) {
-		let m = perLoc.get(r.location);
-		if (!m) perLoc.set(r.location, (m = new Map()));
-		m.set(r.sku, (m.get(r.sku) ?? 0) + rowAtp(r));
-	}
 	const pseudo: Row[] = [];
-	for (const [location, m] of perLoc) {
-		let n = components.length ? Infinity : 0;
-		for (const c of components) {
-			n = !Number.isInteger(c.quantity) || c.quantity <= 0 ? 0 : Math.min(n, Math.floor((m.get(c.sku) ?? 0) / c.quantity));
-		}
-		pseudo.push({ location, onHand: n, reserved: 0, safetyStock: 0 });
-	}
+	for (const [location, m] of atpByLocationAndSku(rows)) pseudo.push({ location, onHand: bundleAtp(components, m), reserved: 0, safetyStock: 0 });
 	return chooseLocations(quantity, pseudo, opts).map((t) => ({
 		location: t.location,
 		bundles: t.quantity,

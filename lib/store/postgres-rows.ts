@@ -1,0 +1,269 @@
+/**
+ * The row operations of the shared store rules (lib/store/rules/tx.ts TxRows) in PostgreSQL's SQL, on one
+ * transaction's client. Only SQL here: what to write is decided by the rules. Reads named `lock...` lock their rows
+ * (FOR UPDATE) until the transaction ends; stock cells are locked in key order, so concurrent writers queue rather
+ * than deadlock.
+ */
+import type { PoolClient } from 'pg';
+import type { CanonicalOrder } from '../order/types';
+import type { Hold, OmsStatus } from '../order/status';
+import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
+import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
+import { eventValues, fraudColumns, holdColumns, lineRows, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
+import { cellKey } from './rules/stock';
+import type { AsyncTxRows, DeliveryAttempt, NewEvent, OrderWrite, StockTake } from './rules/tx';
+import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
+
+export type Row = Record<string, unknown>;
+export type Q = Pick<PoolClient, 'query'>;
+
+export async function rowsOf(q: Q, sql: string, params: unknown[] = []): Promise<Row[]> {
+	return (await q.query(sql, params)).rows as Row[];
+}
+
+/** Lock stock cells in key order (before changing them, so concurrent writers queue instead of deadlocking). */
+export async function lockCells(q: Q, cells: Array<{ sku: string; location: string }>): Promise<void> {
+	if (!cells.length) return;
+	const keys = [...new Set(cells.map((c) => cellKey(c.sku, c.location)))].sort();
+	await q.query(
+		`SELECT 1 FROM stock WHERE (sku, location) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku, location FOR UPDATE`,
+		[keys.map((k) => k.split('\u0000')[0]), keys.map((k) => k.split('\u0000')[1])],
+	);
+}
+
+export class PostgresRows implements AsyncTxRows {
+	constructor(private readonly c: Q) {}
+
+	private rows(sql: string, params: unknown[] = []): Promise<Row[]> {
+		return rowsOf(this.c, sql, params);
+	}
+
+	// ------------------------------------------------------------ orders
+
+	async lockOrder(omsId: string): Promise<StoredOrder | null> {
+		const row = (await this.rows('SELECT * FROM orders WHERE oms_id = $1 FOR UPDATE', [omsId]))[0];
+		return row ? toStoredOrder(row) : null;
+	}
+
+	async readOrder(omsId: string): Promise<StoredOrder | null> {
+		const row = (await this.rows('SELECT * FROM orders WHERE oms_id = $1', [omsId]))[0];
+		return row ? toStoredOrder(row) : null;
+	}
+
+	async orderExists(omsId: string): Promise<boolean> {
+		return (await this.rows('SELECT 1 FROM orders WHERE oms_id = $1', [omsId])).length > 0;
+	}
+
+	/** Claim the id first: a concurrent intake of the same order waits on this row, then finds it (version 0 until
+	 * writeOrder fills it; readers skip such placeholders). */
+	async claimOrder(cols: OrderColumns, now: string): Promise<StoredOrder | null> {
+		const placeholder = await this.rows(
+			`INSERT INTO orders (oms_id, channel, channel_order_id, order_number, placed_at, channel_updated_at, readiness, channel_status,
+				status, currency, total_minor, units, doc, recorded_at, changed_at, version)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, '{}'::jsonb, $12, $12, 0)
+			 ON CONFLICT (oms_id) DO NOTHING RETURNING oms_id`,
+			[cols.oms_id, cols.channel, cols.channel_order_id, cols.order_number, cols.placed_at, cols.channel_updated_at, cols.readiness,
+				cols.channel_status, cols.currency, cols.total_minor, cols.units, now],
+		);
+		return placeholder.length ? null : this.lockOrder(cols.oms_id);
+	}
+
+	/** A new order fills the placeholder claimOrder inserted: an UPDATE either way. */
+	async writeOrder(w: OrderWrite): Promise<void> {
+		const c = w.cols;
+		const [hr, hs, hd] = holdColumns(w.hold);
+		await this.c.query(
+			`UPDATE orders SET channel = $2, channel_order_id = $3, order_number = $4, placed_at = $5, channel_updated_at = $6,
+				readiness = $7, channel_status = $8, status = $9, hold_reason = $10, hold_since = $11, hold_detail = $12, currency = $13,
+				total_minor = $14, units = $15, email = $16, ship_address_key = $17, phone = $18, client_ip = $19, ship_country = $20,
+				ship_by = $21, doc = $22, changed_at = $23, version = version + 1,
+				shipped_at = CASE WHEN $24 AND shipped_at IS NULL THEN $23::timestamptz ELSE shipped_at END
+			 WHERE oms_id = $1`,
+			[c.oms_id, c.channel, c.channel_order_id, c.order_number, c.placed_at, c.channel_updated_at, c.readiness, c.channel_status,
+				w.status, hr, hs, hd, c.currency, c.total_minor, c.units, c.email, c.ship_address_key, c.phone, c.client_ip, c.ship_country,
+				c.ship_by, JSON.stringify(w.doc), w.now, w.shipped],
+		);
+	}
+
+	async writeLines(order: CanonicalOrder): Promise<void> {
+		await this.c.query('DELETE FROM order_lines WHERE oms_id = $1', [order.omsId]);
+		const rows = lineRows(order);
+		if (!rows.length) return;
+		await this.c.query(
+			`INSERT INTO order_lines (oms_id, line_id, sku, title, quantity, unit_price_minor, line_total_minor)
+			 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[])`,
+			[
+				order.omsId,
+				rows.map((r) => r.line_id),
+				rows.map((r) => r.sku),
+				rows.map((r) => r.title),
+				rows.map((r) => r.quantity),
+				rows.map((r) => r.unit_price_minor),
+				rows.map((r) => r.line_total_minor),
+			],
+		);
+	}
+
+	async setOrderStatus(omsId: string, status: OmsStatus, hold: Hold | null, now: string, shipped: boolean): Promise<void> {
+		await this.c.query(
+			`UPDATE orders SET status = $1, hold_reason = $2, hold_since = $3, hold_detail = $4, changed_at = $5, version = version + 1,
+				shipped_at = CASE WHEN $7 AND shipped_at IS NULL THEN $5::timestamptz ELSE shipped_at END
+			 WHERE oms_id = $6`,
+			[status, ...holdColumns(hold), now, omsId, shipped],
+		);
+	}
+
+	async setOrderDoc(omsId: string, doc: CanonicalOrder, now: string): Promise<void> {
+		await this.c.query('UPDATE orders SET doc = $1, changed_at = $2, version = version + 1 WHERE oms_id = $3', [JSON.stringify(doc), now, omsId]);
+	}
+
+	async insertEvent(e: NewEvent): Promise<number> {
+		const row = (await this.rows('INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id', eventValues(e)))[0];
+		return Number(row.id);
+	}
+
+	async readEvent(id: number): Promise<OmsEvent> {
+		return toEvent((await this.rows('SELECT * FROM events WHERE id = $1', [id]))[0]);
+	}
+
+	// ------------------------------------------------------------ stock
+
+	async lockReservation(omsId: string): Promise<ReservationPart[] | null> {
+		const row = (await this.rows('SELECT parts FROM reservations WHERE oms_id = $1 FOR UPDATE', [omsId]))[0];
+		return row ? partsFromJson(row.parts) : null;
+	}
+
+	async writeReservation(omsId: string, parts: ReservationPart[], now: string): Promise<void> {
+		await this.c.query('UPDATE reservations SET parts = $1::jsonb, active = $2, updated_at = $3 WHERE oms_id = $4', [partsToJson(parts), activeUnits(parts), now, omsId]);
+	}
+
+	async takeStock(takes: StockTake[], now: string): Promise<void> {
+		await lockCells(this.c, takes);
+		for (const t of takes) {
+			if (t.onHand > 0 && t.reserved > 0) {
+				await this.c.query(
+					'UPDATE stock SET reserved = GREATEST(0, reserved - $1), on_hand = GREATEST(0, on_hand - $2), updated_at = $3, version = version + 1 WHERE sku = $4 AND location = $5',
+					[t.reserved, t.onHand, now, t.sku, t.location],
+				);
+			} else if (t.onHand > 0) {
+				await this.c.query('UPDATE stock SET on_hand = GREATEST(0, on_hand - $1), updated_at = $2, version = version + 1 WHERE sku = $3 AND location = $4', [
+					t.onHand,
+					now,
+					t.sku,
+					t.location,
+				]);
+			} else {
+				await this.c.query('UPDATE stock SET reserved = GREATEST(0, reserved - $1), version = version + 1 WHERE sku = $2 AND location = $3', [t.reserved, t.sku, t.location]);
+			}
+		}
+	}
+
+	async lockOnHand(levels: StockLevelInput[]): Promise<Array<number | undefined>> {
+		const rows = await this.rows(
+			`SELECT t.n, s.on_hand FROM stock s
+			 JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(sku, location, n) ON s.sku = t.sku AND s.location = t.location
+			 ORDER BY s.sku, s.location FOR UPDATE OF s`,
+			[levels.map((l) => l.sku), levels.map(locationOf)],
+		);
+		const out = new Array<number | undefined>(levels.length);
+		for (const r of rows) out[Number(r.n) - 1] = Number(r.on_hand);
+		return out;
+	}
+
+	async writeStockLevels(writes: Array<{ sku: string; location: string; onHand: number; isNew: boolean }>, now: string): Promise<void> {
+		await this.c.query(
+			`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at)
+			 SELECT sku, location, on_hand, 0, 0, $4 FROM unnest($1::text[], $2::text[], $3::int[]) AS t(sku, location, on_hand)
+			 ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at, version = stock.version + 1`,
+			[writes.map((x) => x.sku), writes.map((x) => x.location), writes.map((x) => x.onHand), now],
+		);
+	}
+
+	async replaceBundle(bundleSku: string, components: BundleComponent[]): Promise<void> {
+		await this.c.query('DELETE FROM bundles WHERE bundle_sku = $1', [bundleSku]);
+		for (const comp of components) {
+			await this.c.query('INSERT INTO bundles (bundle_sku, component_sku, quantity) VALUES ($1, $2, $3)', [bundleSku, comp.sku, comp.quantity]);
+		}
+	}
+
+	async forgetPublishedBasis(sku: string): Promise<void> {
+		await this.c.query('UPDATE published SET basis = NULL WHERE sku = $1', [sku]);
+	}
+
+	async markProcessed(source: string, id: string, now: string): Promise<boolean> {
+		return (await this.rows('INSERT INTO processed (source, id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id', [source, id, now])).length > 0;
+	}
+
+	// ------------------------------------------------------------ fraud
+
+	async lockFraudDecision(omsId: string): Promise<FraudRecord | null> {
+		const row = (await this.rows('SELECT * FROM fraud_decisions WHERE oms_id = $1 FOR UPDATE', [omsId]))[0];
+		return row ? toFraudRecord(row) : null;
+	}
+
+	async writeFraudDecision(r: FraudRecord): Promise<FraudRecord> {
+		const rows = await this.rows(
+			`INSERT INTO fraud_decisions (oms_id, decision, score, doc, rule_set_version, decided_at, resolution, resolved_by, resolution_note, resolved_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			 ON CONFLICT (oms_id) DO UPDATE SET decision = EXCLUDED.decision, score = EXCLUDED.score, doc = EXCLUDED.doc,
+			   rule_set_version = EXCLUDED.rule_set_version, decided_at = EXCLUDED.decided_at, resolution = EXCLUDED.resolution,
+			   resolved_by = EXCLUDED.resolved_by, resolution_note = EXCLUDED.resolution_note, resolved_at = EXCLUDED.resolved_at
+			 RETURNING *`,
+			fraudColumns(r),
+		);
+		return toFraudRecord(rows[0]);
+	}
+
+	async writeResolution(omsId: string, res: NonNullable<FraudRecord['resolution']>): Promise<FraudRecord> {
+		const rows = await this.rows(
+			'UPDATE fraud_decisions SET resolution = $1, resolved_by = $2, resolution_note = $3, resolved_at = $4 WHERE oms_id = $5 RETURNING *',
+			[res.decision, res.by, res.note, res.at, omsId],
+		);
+		return toFraudRecord(rows[0]);
+	}
+
+	// ------------------------------------------------------------ outbox
+
+	async insertDelivery(d: NewDelivery, now: string): Promise<{ delivery: Delivery; created: boolean }> {
+		const inserted = await this.rows(
+			`INSERT INTO deliveries (oms_id, shipment_no, provider, reference, status, attempts, payload, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $6) ON CONFLICT (oms_id, shipment_no) DO NOTHING RETURNING *`,
+			[d.omsId, d.shipmentNo, d.provider, d.reference, d.payload ? JSON.stringify(d.payload) : null, now],
+		);
+		if (inserted.length) return { delivery: toDelivery(inserted[0]), created: true };
+		const row = (await this.rows('SELECT * FROM deliveries WHERE oms_id = $1 AND shipment_no = $2', [d.omsId, d.shipmentNo]))[0];
+		return { delivery: toDelivery(row), created: false };
+	}
+
+	async writeDeliveryAttempt(id: number, a: DeliveryAttempt, now: string): Promise<Delivery | null> {
+		const rows = await this.rows(
+			`UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, lease_until = NULL, updated_at = $4,
+				wms_order_id = CASE WHEN $5 THEN $6 ELSE wms_order_id END
+			 WHERE id = $7 RETURNING *`,
+			[a.status, a.lastError, a.nextAttemptAt, now, a.wmsOrderId !== undefined, a.wmsOrderId ?? null, id],
+		);
+		return rows.length ? toDelivery(rows[0]) : null;
+	}
+
+	async insertShipment(s: Omit<StoredShipment, 'recordedAt'>, now: string): Promise<{ created: boolean; shipment: StoredShipment }> {
+		const inserted = await this.rows(
+			`INSERT INTO shipments (oms_id, package_key, provider, carrier, tracking_number, tracking_url, shipped_at, lines, recorded_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (oms_id, package_key) DO NOTHING RETURNING *`,
+			[s.omsId, s.packageKey, s.provider, s.carrier, s.trackingNumber, s.trackingUrl, s.shippedAt, JSON.stringify(s.lines), now],
+		);
+		if (inserted.length) return { created: true, shipment: toShipment(inserted[0]) };
+		const row = (await this.rows('SELECT * FROM shipments WHERE oms_id = $1 AND package_key = $2', [s.omsId, s.packageKey]))[0];
+		return { created: false, shipment: toShipment(row) };
+	}
+
+	// ------------------------------------------------------------ control numbers
+
+	async lockControlNumber(scope: string, now: string): Promise<number> {
+		await this.c.query('INSERT INTO edi_control_numbers (scope, last_number, updated_at) VALUES ($1, 0, $2) ON CONFLICT (scope) DO NOTHING', [scope, now]);
+		return Number((await this.rows('SELECT last_number FROM edi_control_numbers WHERE scope = $1 FOR UPDATE', [scope]))[0].last_number);
+	}
+
+	async writeControlNumber(scope: string, last: number, now: string): Promise<void> {
+		await this.c.query('UPDATE edi_control_numbers SET last_number = $1, updated_at = $2 WHERE scope = $3', [last, now, scope]);
+	}
+}

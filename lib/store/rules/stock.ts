@@ -1,0 +1,131 @@
+/**
+ * StockStore's rules, once for both stores: stock levels from a feed, releasing and committing reserved units
+ * (a shipment once per package), and what a bundle's redefinition does to published quantities. The reservation
+ * plan itself is lib/stock/reservation.ts (below the store); the stores run it inside their own batches.
+ */
+import { DEFAULT_LOCATION, locationOf, type BundleComponent, type ReservedPart, type StockChange, type StockLevelInput } from '../../stock/types';
+import { planConsume } from '../../stock/reservation';
+import { row, type Steps, type StockTake } from './tx';
+
+/** A stock cell's key in maps (sku and location cannot hold NUL: the store refuses such keys) */
+export function cellKey(sku: string, location: string): string {
+	return `${sku}\u0000${location}`;
+}
+
+/** One on-hand write a stock feed asks for. */
+export interface StockLevelWrite {
+	sku: string;
+	location: string;
+	onHand: number;
+	/** the cell has no row yet */
+	isNew: boolean;
+}
+
+/**
+ * A stock feed: each cell's on hand set to the feed's (a feed naming a cell twice counts once, with its last
+ * value). Idempotent: a cell whose on hand is unchanged is neither written nor reported. Changes in feed order.
+ *
+ * (This runs for every level of a 50,000-SKU feed, most of them unchanged: the store reads each level's cell as it
+ * comes, and only the levels whose value differs from their cell's are looked at again, for a later level of the
+ * same cell, whose value is the one that counts.)
+ */
+export function* stockLevelsSteps(levels: StockLevelInput[], now: string): Steps<StockChange[]> {
+	if (!levels.length) return [];
+	const before = yield* row('lockOnHand', levels);
+	const differs: number[] = [];
+	for (let i = 0; i < levels.length; i++) if (before[i] !== levels[i].onHand) differs.push(i);
+	if (!differs.length) return [];
+	// the last level of each cell that differs somewhere in the feed
+	const skus = new Set<string>();
+	for (const i of differs) skus.add(levels[i].sku);
+	const last = new Map<string, number>();
+	for (let i = 0; i < levels.length; i++) if (skus.has(levels[i].sku)) last.set(cellKey(levels[i].sku, locationOf(levels[i])), i);
+	const writes: StockLevelWrite[] = [];
+	const changes: StockChange[] = [];
+	for (const i of differs) {
+		const sku = levels[i].sku;
+		const location = locationOf(levels[i]);
+		const key = cellKey(sku, location);
+		const at = last.get(key);
+		if (at === undefined) continue; // written already (an earlier level of the same cell)
+		last.delete(key);
+		const onHand = levels[at].onHand;
+		const was = before[i];
+		if (was === onHand) continue;
+		writes.push({ sku, location, onHand, isNew: was === undefined });
+		changes.push({ sku, location, before: was ?? null, after: onHand });
+	}
+	if (writes.length) yield* row('writeStockLevels', writes, now);
+	return changes;
+}
+
+/** Active units of the order's reservation document go to released or committed (oldest part first). */
+function* consumeSteps(omsId: string, lines: Array<{ sku: string; quantity: number }> | undefined, to: 'released' | 'committed', now: string): Steps<ReservedPart[]> {
+	const parts = yield* row('lockReservation', omsId);
+	if (!parts) return [];
+	const { parts: next, taken } = planConsume(parts, lines, to);
+	if (!taken.length) return [];
+	yield* row('writeReservation', omsId, next, now);
+	yield* row(
+		'takeStock',
+		taken.map((t) => ({ sku: t.sku, location: t.location, reserved: t.quantity, onHand: to === 'committed' ? t.quantity : 0 })),
+		now,
+	);
+	return taken;
+}
+
+/** Release the order's active reservations (all, or these SKUs and quantities); a recorded order's timeline says so. */
+export function* releaseSteps(omsId: string, lines: Array<{ sku: string; quantity: number }> | undefined, cause: string | undefined, now: string): Steps<{ released: ReservedPart[] }> {
+	const released = yield* consumeSteps(omsId, lines, 'released', now);
+	if (released.length && (yield* row('orderExists', omsId))) {
+		yield* row('insertEvent', { omsId, at: now, type: 'release', from: null, to: null, cause, detail: { released } });
+	}
+	return { released };
+}
+
+/**
+ * Shipped units leave reserved and on hand, once per (order, package): the second call for a package changes
+ * nothing (changed=false). Shipped units the order had not reserved (shipped before the OMS reserved them) still
+ * leave on hand, at the default location.
+ */
+export function* commitShipmentSteps(
+	omsId: string,
+	packageKey: string,
+	lines: Array<{ sku: string; quantity: number }>,
+	cause: string | undefined,
+	now: string,
+): Steps<{ committed: ReservedPart[]; changed: boolean }> {
+	if (!(yield* row('markProcessed', 'commit', `${omsId}#${packageKey}`, now))) return { committed: [], changed: false };
+	const committed = yield* consumeSteps(omsId, lines, 'committed', now);
+	const short = unreservedUnits(lines, committed);
+	if (short.length) yield* row('takeStock', short, now);
+	if (yield* row('orderExists', omsId)) {
+		yield* row('insertEvent', { omsId, at: now, type: 'commit', from: null, to: null, cause, detail: { packageKey, committed } });
+	}
+	return { committed, changed: true };
+}
+
+/** Shipped units beyond what the reservation covered, per SKU: they leave on hand at the default location. */
+function unreservedUnits(lines: Array<{ sku: string; quantity: number }>, committed: ReservedPart[]): StockTake[] {
+	const short = new Map<string, number>();
+	for (const l of lines) short.set(l.sku, (short.get(l.sku) ?? 0) + l.quantity);
+	for (const c of committed) short.set(c.sku, (short.get(c.sku) ?? 0) - c.quantity);
+	const out: StockTake[] = [];
+	for (const [sku, units] of short) if (units > 0) out.push({ sku, location: DEFAULT_LOCATION, reserved: 0, onHand: units });
+	return out;
+}
+
+/**
+ * Which published quantities a store keeps: a row computed from stock (`basis`, the sum of the stock versions it
+ * came from) replaces the stored one only when its basis is at least the stored one's, so a quantity computed from
+ * older stock never overwrites a newer one. Both stores put this condition on their upsert (`excluded` is the row
+ * offered, `published` the stored one).
+ */
+export const PUBLISH_UNLESS_OLDER = 'excluded.basis IS NULL OR published.basis IS NULL OR excluded.basis >= published.basis';
+
+/** A bundle's definition, replaced whole; its published quantities were computed from other rows, so their bases no
+ * longer compare with new ones (forgotten). */
+export function* setBundleSteps(bundleSku: string, components: BundleComponent[]): Steps<void> {
+	yield* row('replaceBundle', bundleSku, components);
+	yield* row('forgetPublishedBasis', bundleSku);
+}

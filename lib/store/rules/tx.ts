@@ -1,0 +1,149 @@
+/**
+ * How the two stores share every rule: a store write is a procedure written ONCE here (lib/store/rules/*.ts), as a
+ * generator that yields the row operations it needs ("lock this order", "write this status", "insert this event")
+ * and receives their results. Each store runs it inside one transaction of its own and answers each operation with
+ * its SQL: SQLite synchronously (its write lock is held for the whole procedure, and nothing else may run on the
+ * connection meanwhile, so no await may come between two statements), PostgreSQL with awaits on one client.
+ *
+ *   function* setStatusSteps(...) {                       // lib/store/rules (the rule)
+ *     const prev = yield* row('lockOrder', omsId);         // SQLite: SELECT ... ; PostgreSQL: SELECT ... FOR UPDATE
+ *     if (!allowed(prev)) return unchanged(prev);
+ *     yield* row('setOrderStatus', omsId, to, hold, now, shipped);
+ *     ...
+ *   }
+ *
+ * So the SQLite and PostgreSQL stores cannot disagree on a rule: only on how a row operation is written in SQL.
+ */
+import type { CanonicalOrder } from '../../order/types';
+import type { Hold, OmsStatus } from '../../order/status';
+import type { ReservationPart } from '../../stock/reservation';
+import type { BundleComponent, StockLevelInput } from '../../stock/types';
+import type { OrderColumns } from '../rows';
+import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
+
+/** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
+export interface NewEvent {
+	omsId: string;
+	at: string;
+	type: string;
+	from: OmsStatus | null;
+	to: OmsStatus | null;
+	cause: string | null | undefined;
+	detail: Record<string, unknown> | null | undefined;
+}
+
+/** A whole order row to write: recordOrder's insert or update. */
+export interface OrderWrite {
+	/** true: a new order (SQLite inserts it; PostgreSQL fills the placeholder claimOrder inserted) */
+	isNew: boolean;
+	cols: OrderColumns;
+	status: OmsStatus;
+	hold: Hold | null;
+	doc: CanonicalOrder;
+	now: string;
+	/** Set shipped_at to `now` unless it is set already (the order is shipped now) */
+	shipped: boolean;
+}
+
+/** Units leaving a stock cell: `reserved` from reserved, `onHand` from on hand (each never below 0). */
+export interface StockTake {
+	sku: string;
+	location: string;
+	reserved: number;
+	onHand: number;
+}
+
+/** What an attempt to send a delivery leaves on it (lib/store/rules/outbox.ts decides it). */
+export interface DeliveryAttempt {
+	status: 'pending' | 'sent' | 'failed';
+	lastError: string | null;
+	nextAttemptAt: string | null;
+	/** undefined: leave the WMS's id as it is */
+	wmsOrderId?: string | null;
+}
+
+/**
+ * The row operations a store answers inside a transaction. Reads named `lock...` keep the row locked until the
+ * transaction ends (PostgreSQL: FOR UPDATE; SQLite: its write lock covers everything).
+ */
+export interface TxRows {
+	// orders
+	lockOrder(omsId: string): StoredOrder | null;
+	readOrder(omsId: string): StoredOrder | null;
+	orderExists(omsId: string): boolean;
+	/** recordOrder's first step: the stored version, locked, or null when the id is new (PostgreSQL claims a new id
+	 * with a placeholder row, so a concurrent intake of the same order waits here and then finds it) */
+	claimOrder(cols: OrderColumns, now: string): StoredOrder | null;
+	writeOrder(write: OrderWrite): void;
+	writeLines(order: CanonicalOrder): void;
+	setOrderStatus(omsId: string, status: OmsStatus, hold: Hold | null, now: string, shipped: boolean): void;
+	setOrderDoc(omsId: string, doc: CanonicalOrder, now: string): void;
+	insertEvent(event: NewEvent): number;
+	readEvent(id: number): OmsEvent;
+
+	// stock and reservations
+	lockReservation(omsId: string): ReservationPart[] | null;
+	writeReservation(omsId: string, parts: ReservationPart[], now: string): void;
+	/** In this order (PostgreSQL locks the cells in key order first) */
+	takeStock(takes: StockTake[], now: string): void;
+	/** On hand of each level's cell (lib/stock locationOf), locked: undefined where the cell has no row */
+	lockOnHand(levels: StockLevelInput[]): Array<number | undefined>;
+	/** Set on hand (a new cell: a new row with nothing reserved and no safety stock) */
+	writeStockLevels(writes: Array<{ sku: string; location: string; onHand: number; isNew: boolean }>, now: string): void;
+	replaceBundle(bundleSku: string, components: BundleComponent[]): void;
+	/** The published quantities of this SKU no longer compare with new ones by their basis */
+	forgetPublishedBasis(sku: string): void;
+	/** true the first time (source, id) is seen */
+	markProcessed(source: string, id: string, now: string): boolean;
+
+	// fraud
+	lockFraudDecision(omsId: string): FraudRecord | null;
+	writeFraudDecision(record: FraudRecord): FraudRecord;
+	writeResolution(omsId: string, resolution: NonNullable<FraudRecord['resolution']>): FraudRecord;
+
+	// outbox and shipments
+	insertDelivery(d: NewDelivery, now: string): { delivery: Delivery; created: boolean };
+	writeDeliveryAttempt(id: number, attempt: DeliveryAttempt, now: string): Delivery | null;
+	insertShipment(s: Omit<StoredShipment, 'recordedAt'>, now: string): { created: boolean; shipment: StoredShipment };
+
+	// control numbers
+	/** The scope's last number, locked (a new scope's row is created at 0 first) */
+	lockControlNumber(scope: string, now: string): number;
+	writeControlNumber(scope: string, last: number, now: string): void;
+}
+
+/** TxRows as PostgreSQL answers them: the same operations, each a promise. */
+export type AsyncTxRows = { [K in keyof TxRows]: (...args: Parameters<TxRows[K]>) => Promise<ReturnType<TxRows[K]>> };
+
+/** One row operation asked for by a procedure. */
+export type RowOp = { [K in keyof TxRows]: { name: K; args: Parameters<TxRows[K]> } }[keyof TxRows];
+
+/** A store procedure: yields row operations, returns its result. */
+export type Steps<T> = Generator<RowOp, T, unknown>;
+
+/** Ask the store for a row operation: `const order = yield* row('lockOrder', omsId)`. */
+export function* row<K extends keyof TxRows>(name: K, ...args: Parameters<TxRows[K]>): Generator<RowOp, ReturnType<TxRows[K]>, unknown> {
+	return (yield { name, args } as RowOp) as ReturnType<TxRows[K]>;
+}
+
+type AnyOp = (...args: unknown[]) => unknown;
+
+/** Run a procedure against a store answering synchronously (SQLite, inside its transaction). */
+export function runSteps<T>(steps: Steps<T>, rows: TxRows): T {
+	let next = steps.next();
+	while (!next.done) {
+		const op = next.value;
+		next = steps.next((rows[op.name] as AnyOp).apply(rows, op.args));
+	}
+	return next.value;
+}
+
+/** Run a procedure against a store answering with promises (PostgreSQL, on the transaction's client). */
+export async function runStepsAsync<T>(steps: Steps<T>, rows: AsyncTxRows): Promise<T> {
+	let next = steps.next();
+	while (!next.done) {
+		const op = next.value;
+		next = steps.next(await (rows[op.name] as AnyOp).apply(rows, op.args));
+	}
+	return next.value;
+}

@@ -1,0 +1,303 @@
+/**
+ * The row operations of the shared store rules (lib/store/rules/tx.ts TxRows) in SQLite's SQL. Only SQL here: what
+ * to write is decided by the rules. They run inside SqliteStore's transactions (BEGIN IMMEDIATE: the write lock is
+ * held, so a read is as good as a lock).
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { CanonicalOrder } from '../order/types';
+import type { Hold, OmsStatus } from '../order/status';
+import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
+import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
+import { eventValues, fraudColumns, holdColumns, lineRows, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
+import type { DeliveryAttempt, NewEvent, OrderWrite, StockTake, TxRows } from './rules/tx';
+import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
+
+export type Row = Record<string, unknown>;
+export type Param = string | number | bigint | null | Uint8Array;
+
+/** A connection with its prepared statements, each prepared once. */
+export class SqliteDb {
+	private readonly stmts = new Map<string, StatementSync>();
+
+	constructor(readonly db: DatabaseSync) {}
+
+	stmt(sql: string): StatementSync {
+		let s = this.stmts.get(sql);
+		if (!s) {
+			s = this.db.prepare(sql);
+			this.stmts.set(sql, s);
+		}
+		return s;
+	}
+	all(sql: string, ...params: Param[]): Row[] {
+		return this.stmt(sql).all(...params) as Row[];
+	}
+	get(sql: string, ...params: Param[]): Row | undefined {
+		return this.stmt(sql).get(...params) as Row | undefined;
+	}
+	run(sql: string, ...params: Param[]): { changes: number | bigint; lastInsertRowid: number | bigint } {
+		return this.stmt(sql).run(...params);
+	}
+	close(): void {
+		this.stmts.clear();
+		if (this.db.isOpen) this.db.close();
+	}
+}
+
+const ORDER_VALUES = `channel = ?, channel_order_id = ?, order_number = ?, placed_at = ?, channel_updated_at = ?, readiness = ?, channel_status = ?,
+	status = ?, hold_reason = ?, hold_since = ?, hold_detail = ?, currency = ?, total_minor = ?, units = ?, email = ?, ship_address_key = ?,
+	phone = ?, client_ip = ?, ship_country = ?, ship_by = ?, doc = ?, changed_at = ?`;
+
+export class SqliteRows implements TxRows {
+	constructor(private readonly q: SqliteDb) {}
+
+	// ------------------------------------------------------------ orders
+
+	lockOrder(omsId: string): StoredOrder | null {
+		return this.readOrder(omsId);
+	}
+
+	readOrder(omsId: string): StoredOrder | null {
+		const row = this.q.get('SELECT * FROM orders WHERE oms_id = ?', omsId);
+		return row ? toStoredOrder(row) : null;
+	}
+
+	orderExists(omsId: string): boolean {
+		return this.q.get('SELECT 1 AS x FROM orders WHERE oms_id = ?', omsId) !== undefined;
+	}
+
+	claimOrder(cols: OrderColumns): StoredOrder | null {
+		return this.readOrder(cols.oms_id);
+	}
+
+	writeOrder(w: OrderWrite): void {
+		const c = w.cols;
+		const values: Param[] = [
+			c.channel, c.channel_order_id, c.order_number, c.placed_at, c.channel_updated_at, c.readiness, c.channel_status,
+			w.status, ...holdColumns(w.hold), c.currency, c.total_minor, c.units, c.email, c.ship_address_key,
+			c.phone, c.client_ip, c.ship_country, c.ship_by, JSON.stringify(w.doc), w.now,
+		];
+		if (w.isNew) {
+			this.q.run(
+				`INSERT INTO orders (channel, channel_order_id, order_number, placed_at, channel_updated_at, readiness, channel_status,
+					status, hold_reason, hold_since, hold_detail, currency, total_minor, units, email, ship_address_key,
+					phone, client_ip, ship_country, ship_by, doc, changed_at, oms_id, recorded_at, shipped_at, version)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+				...values,
+				c.oms_id,
+				w.now,
+				w.shipped ? w.now : null,
+			);
+		} else {
+			this.q.run(
+				`UPDATE orders SET ${ORDER_VALUES}, version = version + 1,
+					shipped_at = CASE WHEN ? AND shipped_at IS NULL THEN ? ELSE shipped_at END
+				 WHERE oms_id = ?`,
+				...values,
+				w.shipped ? 1 : 0,
+				w.now,
+				c.oms_id,
+			);
+		}
+	}
+
+	writeLines(order: CanonicalOrder): void {
+		this.q.run('DELETE FROM order_lines WHERE oms_id = ?', order.omsId);
+		for (const l of lineRows(order)) {
+			this.q.run(
+				'INSERT INTO order_lines (oms_id, line_id, sku, title, quantity, unit_price_minor, line_total_minor) VALUES (?, ?, ?, ?, ?, ?, ?)',
+				l.oms_id,
+				l.line_id,
+				l.sku,
+				l.title,
+				l.quantity,
+				l.unit_price_minor,
+				l.line_total_minor,
+			);
+		}
+	}
+
+	setOrderStatus(omsId: string, status: OmsStatus, hold: Hold | null, now: string, shipped: boolean): void {
+		this.q.run(
+			`UPDATE orders SET status = ?, hold_reason = ?, hold_since = ?, hold_detail = ?, changed_at = ?, version = version + 1,
+				shipped_at = CASE WHEN ? AND shipped_at IS NULL THEN ? ELSE shipped_at END
+			 WHERE oms_id = ?`,
+			status,
+			...holdColumns(hold),
+			now,
+			shipped ? 1 : 0,
+			now,
+			omsId,
+		);
+	}
+
+	setOrderDoc(omsId: string, doc: CanonicalOrder, now: string): void {
+		this.q.run('UPDATE orders SET doc = ?, changed_at = ?, version = version + 1 WHERE oms_id = ?', JSON.stringify(doc), now, omsId);
+	}
+
+	insertEvent(e: NewEvent): number {
+		const r = this.q.run('INSERT INTO events (oms_id, at, type, from_status, to_status, cause, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', ...eventValues(e));
+		return Number(r.lastInsertRowid);
+	}
+
+	readEvent(id: number): OmsEvent {
+		return toEvent(this.q.get('SELECT * FROM events WHERE id = ?', id)!);
+	}
+
+	// ------------------------------------------------------------ stock
+
+	lockReservation(omsId: string): ReservationPart[] | null {
+		const row = this.q.get('SELECT parts FROM reservations WHERE oms_id = ?', omsId);
+		return row ? partsFromJson(row.parts) : null;
+	}
+
+	writeReservation(omsId: string, parts: ReservationPart[], now: string): void {
+		this.q.run('UPDATE reservations SET parts = ?, active = ?, updated_at = ? WHERE oms_id = ?', partsToJson(parts), activeUnits(parts), now, omsId);
+	}
+
+	takeStock(takes: StockTake[], now: string): void {
+		for (const t of takes) {
+			if (t.onHand > 0 && t.reserved > 0) {
+				this.q.run(
+					'UPDATE stock SET reserved = MAX(0, reserved - ?), on_hand = MAX(0, on_hand - ?), updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?',
+					t.reserved,
+					t.onHand,
+					now,
+					t.sku,
+					t.location,
+				);
+			} else if (t.onHand > 0) {
+				this.q.run('UPDATE stock SET on_hand = MAX(0, on_hand - ?), updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?', t.onHand, now, t.sku, t.location);
+			} else {
+				this.q.run('UPDATE stock SET reserved = MAX(0, reserved - ?), version = version + 1 WHERE sku = ? AND location = ?', t.reserved, t.sku, t.location);
+			}
+		}
+	}
+
+	lockOnHand(levels: StockLevelInput[]): Array<number | undefined> {
+		const read = this.q.stmt('SELECT on_hand FROM stock WHERE sku = ? AND location = ?');
+		const out = new Array<number | undefined>(levels.length);
+		for (let i = 0; i < levels.length; i++) {
+			const row = read.get(levels[i].sku, locationOf(levels[i])) as Row | undefined;
+			out[i] = row ? Number(row.on_hand) : undefined;
+		}
+		return out;
+	}
+
+	writeStockLevels(writes: Array<{ sku: string; location: string; onHand: number; isNew: boolean }>, now: string): void {
+		const insert = this.q.stmt('INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES (?, ?, ?, 0, 0, ?)');
+		const update = this.q.stmt('UPDATE stock SET on_hand = ?, updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?');
+		for (const w of writes) {
+			if (w.isNew) insert.run(w.sku, w.location, w.onHand, now);
+			else update.run(w.onHand, now, w.sku, w.location);
+		}
+	}
+
+	replaceBundle(bundleSku: string, components: BundleComponent[]): void {
+		this.q.run('DELETE FROM bundles WHERE bundle_sku = ?', bundleSku);
+		for (const c of components) this.q.run('INSERT INTO bundles (bundle_sku, component_sku, quantity) VALUES (?, ?, ?)', bundleSku, c.sku, c.quantity);
+	}
+
+	forgetPublishedBasis(sku: string): void {
+		this.q.run('UPDATE published SET basis = NULL WHERE sku = ?', sku);
+	}
+
+	markProcessed(source: string, id: string, now: string): boolean {
+		return Number(this.q.run('INSERT INTO processed (source, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', source, id, now).changes) > 0;
+	}
+
+	// ------------------------------------------------------------ fraud
+
+	lockFraudDecision(omsId: string): FraudRecord | null {
+		const row = this.q.get('SELECT * FROM fraud_decisions WHERE oms_id = ?', omsId);
+		return row ? toFraudRecord(row) : null;
+	}
+
+	writeFraudDecision(r: FraudRecord): FraudRecord {
+		const row = this.q.get(
+			`INSERT INTO fraud_decisions (oms_id, decision, score, doc, rule_set_version, decided_at, resolution, resolved_by, resolution_note, resolved_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (oms_id) DO UPDATE SET decision = excluded.decision, score = excluded.score, doc = excluded.doc,
+			   rule_set_version = excluded.rule_set_version, decided_at = excluded.decided_at, resolution = excluded.resolution,
+			   resolved_by = excluded.resolved_by, resolution_note = excluded.resolution_note, resolved_at = excluded.resolved_at
+			 RETURNING *`,
+			...fraudColumns(r),
+		);
+		return toFraudRecord(row!);
+	}
+
+	writeResolution(omsId: string, res: NonNullable<FraudRecord['resolution']>): FraudRecord {
+		const row = this.q.get(
+			'UPDATE fraud_decisions SET resolution = ?, resolved_by = ?, resolution_note = ?, resolved_at = ? WHERE oms_id = ? RETURNING *',
+			res.decision,
+			res.by,
+			res.note,
+			res.at,
+			omsId,
+		);
+		return toFraudRecord(row!);
+	}
+
+	// ------------------------------------------------------------ outbox
+
+	insertDelivery(d: NewDelivery, now: string): { delivery: Delivery; created: boolean } {
+		const r = this.q.run(
+			`INSERT INTO deliveries (oms_id, shipment_no, provider, reference, status, attempts, payload, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (oms_id, shipment_no) DO NOTHING`,
+			d.omsId,
+			d.shipmentNo,
+			d.provider,
+			d.reference,
+			d.payload ? JSON.stringify(d.payload) : null,
+			now,
+			now,
+		);
+		const row = this.q.get('SELECT * FROM deliveries WHERE oms_id = ? AND shipment_no = ?', d.omsId, d.shipmentNo)!;
+		return { delivery: toDelivery(row), created: Number(r.changes) > 0 };
+	}
+
+	writeDeliveryAttempt(id: number, a: DeliveryAttempt, now: string): Delivery | null {
+		const row = this.q.get(
+			`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?,
+				wms_order_id = CASE WHEN ? THEN ? ELSE wms_order_id END
+			 WHERE id = ? RETURNING *`,
+			a.status,
+			a.lastError,
+			a.nextAttemptAt,
+			now,
+			a.wmsOrderId === undefined ? 0 : 1,
+			a.wmsOrderId ?? null,
+			id,
+		);
+		return row ? toDelivery(row) : null;
+	}
+
+	insertShipment(s: Omit<StoredShipment, 'recordedAt'>, now: string): { created: boolean; shipment: StoredShipment } {
+		const r = this.q.run(
+			`INSERT INTO shipments (oms_id, package_key, provider, carrier, tracking_number, tracking_url, shipped_at, lines, recorded_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (oms_id, package_key) DO NOTHING`,
+			s.omsId,
+			s.packageKey,
+			s.provider,
+			s.carrier,
+			s.trackingNumber,
+			s.trackingUrl,
+			s.shippedAt,
+			JSON.stringify(s.lines),
+			now,
+		);
+		const row = this.q.get('SELECT * FROM shipments WHERE oms_id = ? AND package_key = ?', s.omsId, s.packageKey)!;
+		return { created: Number(r.changes) > 0, shipment: toShipment(row) };
+	}
+
+	// ------------------------------------------------------------ control numbers
+
+	lockControlNumber(scope: string, now: string): number {
+		this.q.run('INSERT INTO edi_control_numbers (scope, last_number, updated_at) VALUES (?, 0, ?) ON CONFLICT (scope) DO NOTHING', scope, now);
+		return Number(this.q.get('SELECT last_number FROM edi_control_numbers WHERE scope = ?', scope)!.last_number);
+	}
+
+	writeControlNumber(scope: string, last: number, now: string): void {
+		this.q.run('UPDATE edi_control_numbers SET last_number = ?, updated_at = ? WHERE scope = ?', last, now, scope);
+	}
+}
