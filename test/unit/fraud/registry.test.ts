@@ -12,7 +12,52 @@ import { ruleParameterPath, ruleSetFromParameters, type FraudRuleParameters } fr
 import { RULE_SET_PARAMETERS } from '../../../nodes/FraudGate/description';
 import { NOW, order } from './helpers';
 
-const version = (params: FraudRuleParameters) => ruleSetVersion(resolveRuleSet(ruleSetFromParameters(params)));
+/** The rules there were before the registry (a rule added since is not part of those settings) */
+const PRE_REGISTRY = ['orderTotalAbove', 'skuQuantityAbove', 'shipCountryHighRisk', 'shipCountryNotAllowed', 'billingShippingMismatch', 'shipToNameMismatch', 'disposableOrMalformedEmail', 'velocity', 'firstOrderExpedited', 'freightForwarderOrPoBox', 'channelRisk', 'externalScreener'];
+
+/** The version of the rule set these parameters give, over the pre-registry rules (the same settings as then) */
+function version(params: FraudRuleParameters): string {
+	const rs = resolveRuleSet(ruleSetFromParameters(params));
+	const rules = Object.fromEntries(Object.entries(rs.rules).filter(([name]) => PRE_REGISTRY.includes(name)));
+	return ruleSetVersion({ ...rs, rules } as typeof rs);
+}
+
+type P = Record<string, unknown> & { options?: Array<Record<string, unknown>> };
+
+/** What saved workflows depend on: names, order, types, defaults, option values (not the wording) */
+function signature(p: P): P {
+	const out: P = { name: p.name, type: p.type, default: p.default };
+	if (p.type === 'options' || p.type === 'multiOptions') out.options = (p.options ?? []).map((o) => o.value as P);
+	if (p.type === 'collection') out.options = (p.options ?? []).map((o) => signature(o as P));
+	if (p.type === 'fixedCollection') out.options = (p.options ?? []).map((o) => ({ name: o.name, values: (o.values as P[]).map(signature) }));
+	return out;
+}
+
+/**
+ * `before`'s entries are all in `after`, unchanged and in the same relative order (lists of named entries: by name,
+ * recursively; anything else equal). New entries (a rule added since) may sit anywhere. Returns what differs.
+ */
+function kept(before: unknown, after: unknown, path = '$'): string[] {
+	const named = (x: unknown): x is P[] => Array.isArray(x) && x.every((e) => typeof e === 'object' && e !== null && typeof (e as P).name === 'string');
+	if (named(before) && named(after)) {
+		const problems: string[] = [];
+		let at = -1;
+		for (const b of before) {
+			const i = after.findIndex((a) => a.name === b.name);
+			if (i < 0) problems.push(`${path}: ${String(b.name)} is gone`);
+			else if (i < at) problems.push(`${path}: ${String(b.name)} moved`);
+			else {
+				at = i;
+				problems.push(...kept(b, after[i], `${path}.${String(b.name)}`));
+			}
+		}
+		return problems;
+	}
+	if (typeof before === 'object' && before !== null && !Array.isArray(before) && typeof after === 'object' && after !== null) {
+		return Object.keys(before).flatMap((k) => kept((before as P)[k], (after as P)[k], `${path}.${k}`));
+	}
+	return JSON.stringify(before) === JSON.stringify(after) ? [] : [`${path}: ${JSON.stringify(before)} is now ${JSON.stringify(after)}`];
+}
 
 describe('fraud rule registry', () => {
 	it('keeps the rule set version of the same settings (versions as before the registry)', () => {
@@ -50,16 +95,25 @@ describe('fraud rule registry', () => {
 	});
 
 	it('keeps the fraudGate node’s rule parameters: names, order, types, defaults and option values (as before the registry)', () => {
-		type P = Record<string, unknown> & { options?: Array<Record<string, unknown>> };
-		const signature = (p: P): unknown => {
-			const out: Record<string, unknown> = { name: p.name, type: p.type, default: p.default };
-			if (p.type === 'options' || p.type === 'multiOptions') out.options = (p.options ?? []).map((o) => o.value);
-			if (p.type === 'collection') out.options = (p.options ?? []).map((o) => signature(o as P));
-			if (p.type === 'fixedCollection') out.options = (p.options ?? []).map((o) => ({ name: o.name, values: (o.values as P[]).map(signature) }));
-			return out;
-		};
 		const before = JSON.parse(readFileSync(join(__dirname, '../../fixtures/fraudGate-rule-parameters.json'), 'utf8'));
-		expect((RULE_SET_PARAMETERS as unknown as P[]).map(signature)).toEqual(before);
+		expect(kept(before, (RULE_SET_PARAMETERS as unknown as P[]).map(signature))).toEqual([]);
+	});
+
+	it('the compatibility check above fails on a renamed, moved or changed parameter', () => {
+		const now = (RULE_SET_PARAMETERS as unknown as P[]).map(signature);
+		const rules = now.find((p) => p.name === 'rules') as P & { options: Array<{ name: string; values: P[] }> };
+		const edit = (fn: (copy: typeof now) => void) => {
+			const copy = JSON.parse(JSON.stringify(now)) as typeof now;
+			fn(copy);
+			return kept(now, copy);
+		};
+		const group = (copy: typeof now, name: string) => ((copy.find((p) => p.name === 'rules') as typeof rules).options.find((o) => o.name === name) as { values: P[] });
+		expect(rules.options.length).toBeGreaterThan(2);
+		expect(edit(() => undefined)).toEqual([]);
+		expect(edit((c) => group(c, 'orderTotalAbove').values.push({ name: 'extra', type: 'string', default: '' }))).toEqual([]);
+		expect(edit((c) => (group(c, 'orderTotalAbove').values[1].default = 21))).toEqual(['$.rules.options.orderTotalAbove.values.points.default: 20 is now 21']);
+		expect(edit((c) => (group(c, 'skuQuantityAbove').values[4].name = 'skuList'))).toEqual(['$.rules.options.skuQuantityAbove.values: skus is gone']);
+		expect(edit((c) => (c.find((p) => p.name === 'rules') as typeof rules).options.reverse())).not.toEqual([]);
 	});
 
 	it('is consistent: one entry per rule, its defaults valid and in the default rule set, its node fields the ones it maps', () => {
