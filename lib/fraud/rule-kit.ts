@@ -254,11 +254,14 @@ export const mapText = (m: Record<string, number>): string =>
 		.join(', ');
 export const listText = (l: readonly string[]): string => l.join(', ');
 
-/** Enabled, Points and Block (Reject Outright): the first fields of every scored rule's group */
-export function baseProperties(points: number, what: string): INodeProperties[] {
+/**
+ * Enabled, Points and Block (Reject Outright): the first fields of every scored rule's group, showing the rule's
+ * defaults (so a group added and left as it is changes nothing).
+ */
+export function baseProperties(defaults: RuleBase, what: string): INodeProperties[] {
 	return [
-		{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: true, description: `Whether the rule is checked: ${what}` },
-		{ displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: points, description: 'Points added to the score when the rule fires' },
+		{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: defaults.enabled, description: `Whether the rule is checked: ${what}` },
+		{ displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: defaults.points, description: 'Points added to the score when the rule fires' },
 		{
 			displayName: 'Block (Reject Outright)',
 			name: 'block',

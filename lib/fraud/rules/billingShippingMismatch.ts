@@ -17,7 +17,7 @@ export const billingShippingMismatch = defineRule({
 	defaults: DEFAULTS,
 	fields: { compare: 'raw' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'billing and ship-to country or address differ'),
+		...baseProperties(DEFAULTS, 'billing and ship-to country or address differ'),
 		{
 			displayName: 'Compare',
 			name: 'compare',

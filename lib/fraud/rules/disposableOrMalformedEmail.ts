@@ -60,7 +60,7 @@ export const disposableOrMalformedEmail = defineRule({
 	defaults: DEFAULTS,
 	fields: { domains: 'list' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'disposable or malformed e-mail domain'),
+		...baseProperties(DEFAULTS, 'disposable or malformed e-mail domain'),
 		{
 			displayName: 'Domains',
 			name: 'domains',

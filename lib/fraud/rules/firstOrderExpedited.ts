@@ -27,7 +27,7 @@ export const firstOrderExpedited = defineRule({
 	defaults: DEFAULTS,
 	fields: { levels: 'levels', minTotal: 'amounts' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'first order of a customer with expedited shipping above an amount'),
+		...baseProperties(DEFAULTS, 'first order of a customer with expedited shipping above an amount'),
 		{
 			displayName: 'Shipping Levels',
 			name: 'levels',

@@ -56,7 +56,7 @@ export const freightForwarderOrPoBox = defineRule({
 	defaults: DEFAULTS,
 	fields: { keywords: 'list', addresses: 'addressList', poBox: 'raw', poBoxPoints: 'number' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'freight-forwarder or PO-box ship-to'),
+		...baseProperties(DEFAULTS, 'freight-forwarder or PO-box ship-to'),
 		{ displayName: 'Keywords', name: 'keywords', type: 'string', typeOptions: { rows: 2 }, default: listText(DEFAULTS.keywords), description: `Words that mark a forwarder in the ship-to name, company or street. ${LIST_HINT}.` },
 		{ displayName: 'Addresses', name: 'addresses', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'Known forwarder addresses, one per line (every word found in order in the ship-to address)' },
 		{ displayName: 'PO Boxes Too', name: 'poBox', type: 'boolean', default: DEFAULTS.poBox, description: 'Whether a PO box ship-to fires the rule too' },

@@ -21,7 +21,7 @@ export const orderTotalAbove = defineRule({
 	defaults: DEFAULTS,
 	fields: { amounts: 'amounts' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'order total above an amount'),
+		...baseProperties(DEFAULTS, 'order total above an amount'),
 		{ displayName: 'Amounts', name: 'amounts', type: 'string', default: mapText(DEFAULTS.amounts), description: `Fires when the order total is above this. ${AMOUNTS_HINT}.` },
 	],
 	validate(rule, path, problems) {

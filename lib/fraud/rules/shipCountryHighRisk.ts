@@ -16,7 +16,7 @@ export const shipCountryHighRisk = defineRule({
 	defaults: DEFAULTS,
 	fields: { countries: 'countries' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'ship-to country on a high-risk list'),
+		...baseProperties(DEFAULTS, 'ship-to country on a high-risk list'),
 		{ displayName: 'Countries', name: 'countries', type: 'string', default: '', placeholder: 'NG, RU', description: 'ISO 3166-1 alpha-2 codes' },
 	],
 	validate(rule, path, problems) {

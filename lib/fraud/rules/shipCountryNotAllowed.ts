@@ -16,7 +16,7 @@ export const shipCountryNotAllowed = defineRule({
 	defaults: DEFAULTS,
 	fields: { allowed: 'countries' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'ship-to country outside the countries you ship to'),
+		...baseProperties(DEFAULTS, 'ship-to country outside the countries you ship to'),
 		{ displayName: 'Allowed Countries', name: 'allowed', type: 'string', default: '', placeholder: 'US, CA', description: 'ISO 3166-1 alpha-2 codes you ship to; empty = no restriction' },
 	],
 	validate(rule, path, problems) {

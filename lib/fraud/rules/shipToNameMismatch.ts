@@ -17,7 +17,7 @@ export const shipToNameMismatch = defineRule({
 	defaults: DEFAULTS,
 	fields: { minSimilarity: 'number' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'ship-to name unlike the customer’s name'),
+		...baseProperties(DEFAULTS, 'ship-to name unlike the customer’s name'),
 		{
 			displayName: 'Minimum Similarity',
 			name: 'minSimilarity',

@@ -18,7 +18,7 @@ export const skuQuantityAbove = defineRule({
 	defaults: DEFAULTS,
 	fields: { limit: 'number', skus: 'list' },
 	properties: [
-		...baseProperties(DEFAULTS.points, 'more units of one SKU than a limit'),
+		...baseProperties(DEFAULTS, 'more units of one SKU than a limit'),
 		{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: DEFAULTS.limit, description: 'Fires when the units of one SKU in the order are more than this' },
 		{ displayName: 'SKUs', name: 'skus', type: 'string', default: '', description: `Only these SKUs; empty = every SKU. ${LIST_HINT}.` },
 	],
