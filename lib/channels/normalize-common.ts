@@ -68,6 +68,11 @@ export function arr(v: unknown): unknown[] | undefined {
 }
 
 /** `table[key]` only when `key` is the table's own entry: never Object.prototype's `constructor` or `__proto__`. */
+/** Upper case, letters and digits only: `PENDING_AVAILABILITY`, `PendingAvailability` and `pending-availability` compare equal. */
+export function statusKey(word: string | null | undefined): string {
+	return typeof word === 'string' ? word.toUpperCase().replace(/[^A-Z0-9]/g, '') : '';
+}
+
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
 	return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 }
@@ -80,6 +85,21 @@ export function dig(v: unknown, ...path: string[]): unknown {
 		cur = cur[key];
 	}
 	return cur;
+}
+
+/** The array at `path`, if it is one */
+export function listAt(v: unknown, ...path: string[]): unknown[] | undefined {
+	const x = dig(v, ...path);
+	return Array.isArray(x) ? x : undefined;
+}
+
+/** The nodes of a GraphQL connection at `path` (`nodes`, or `edges[].node`), if it is one */
+export function connectionAt(v: unknown, ...path: string[]): unknown[] | undefined {
+	const c = dig(v, ...path);
+	if (!isObj(c)) return undefined;
+	if (Array.isArray(c.nodes)) return c.nodes;
+	if (Array.isArray(c.edges)) return c.edges.map((e) => (isObj(e) ? e.node : e));
+	return undefined;
 }
 
 function describe(v: unknown): string {

@@ -329,10 +329,3 @@ export function above(a: number, b: number, currency: string): boolean {
 		return false;
 	}
 }
-
-// ---------------------------------------------------------------- wording
-
-export function channelLabel(channel: string): string {
-	const known: Record<string, string> = { shopify: 'Shopify', amazon: 'Amazon', ebay: 'eBay', woocommerce: 'WooCommerce', walmart: 'Walmart' };
-	return known[channel] ?? channel;
-}

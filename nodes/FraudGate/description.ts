@@ -7,7 +7,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_RULE_SET, FRAUD_RULES } from '../../lib/fraud';
 import { LIST_HINT } from '../../lib/fraud/rule-kit';
-import { CHANNEL_OPTIONS } from '../InventoryAllocator/description';
+import { CHANNEL_OPTIONS } from '../shared/channels';
 
 const SCREEN_OR_BACKTEST = { show: { operation: ['screen', 'backtest'] } };
 

@@ -2,7 +2,7 @@
  * The channel's own risk signal (Shopify's recommendation and risk level), scored per word; a CANCEL
  * recommendation may reject outright (blockOnCancel).
  */
-import { channelLabel } from '../match';
+import { channelLabel } from '../../channels/registry';
 import { checkBoolean, checkPointsMap, defineRule, mapText } from '../rule-kit';
 
 export interface ChannelRiskRule {

@@ -1,0 +1,79 @@
+/**
+ * The channel registry (lib/channels/registry.ts): a channel is its folder plus one line there, and everything that
+ * lists channels builds from it. These check that each entry is whole (its credential type exists, its client and
+ * normaliser are its own) and that the places that used to keep their own lists now show exactly the registry.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ICredentialType } from 'n8n-workflow';
+import { createChannelClient } from '../../../lib/channels/clients';
+import { extractOrders, normalizeOrder, NormalizeError, NORMALIZERS } from '../../../lib/channels/normalize';
+import { CHANNEL_REGISTRY, CHANNELS, channelDefinition, channelLabel, isChannel } from '../../../lib/channels/registry';
+import { statusProgress } from '../../../lib/channels/status';
+import { channelName } from '../../../lib/report/render/format';
+import { createAxiosRequest } from '../../../lib/http/axios';
+
+/** Every credential type of the package, by name */
+async function credentialTypes(): Promise<Map<string, ICredentialType>> {
+	const dir = join(__dirname, '../../../credentials');
+	const out = new Map<string, ICredentialType>();
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.credentials.ts'))) {
+		const mod = (await import(join(dir, file))) as Record<string, new () => ICredentialType>;
+		for (const C of Object.values(mod)) {
+			const t = new C();
+			out.set(t.name, t);
+		}
+	}
+	return out;
+}
+
+describe('channel registry', () => {
+	it('has one whole entry per channel: a lower-case id, a label, its own credential type, client and normaliser', async () => {
+		const types = await credentialTypes();
+		expect(new Set(CHANNELS).size).toBe(CHANNELS.length);
+		expect(new Set(CHANNEL_REGISTRY.map((c) => c.credentialType)).size).toBe(CHANNELS.length);
+		expect(new Set(CHANNEL_REGISTRY.map((c) => c.credentialTest)).size).toBe(CHANNELS.length);
+		for (const c of CHANNEL_REGISTRY) {
+			expect(c.name).toMatch(/^[a-z][a-z0-9_-]*$/);
+			expect(c.label).not.toBe('');
+			expect(c.color).toMatch(/^#[0-9a-f]{6}$/);
+			expect([c.name, types.has(c.credentialType)]).toEqual([c.name, true]);
+			expect(NORMALIZERS[c.name]).toBe(c.normalize);
+			expect(channelDefinition(c.name)).toBe(c);
+			expect(isChannel(c.name)).toBe(true);
+			expect(channelLabel(c.name)).toBe(c.label);
+			expect(channelName(c.name)).toBe(c.label);
+		}
+		expect(isChannel('edi-acme')).toBe(false);
+		expect(isChannel('constructor')).toBe(false);
+		expect(channelLabel('edi-acme')).toBe('edi-acme');
+		expect(channelName('edi-acme')).toBe('Edi-acme');
+	});
+
+	it('builds each client from its credential data through the registry, and names what is missing', () => {
+		const data: Record<string, Record<string, unknown>> = {
+			shopify: { shopDomain: 'a.myshopify.com', accessToken: 'shpat_x' },
+			amazon: { lwaClientId: 'id', lwaClientSecret: 's', refreshToken: 'r', sellerId: 'S', marketplaceIds: 'ATVPDKIKX0DER' },
+			ebay: { appId: 'a', certId: 'c', refreshToken: 'r' },
+			woocommerce: { storeUrl: 'https://shop.example', consumerKey: 'ck_x', consumerSecret: 'cs_x' },
+			walmart: { clientId: 'c', clientSecret: 's' },
+		};
+		expect(Object.keys(data).sort()).toEqual([...CHANNELS].sort());
+		for (const name of CHANNELS) {
+			const client = createChannelClient(name, channelDefinition(name)!.credentialsFrom(data[name]) as never, createAxiosRequest());
+			expect(client.channel).toBe(name);
+			expect(() => channelDefinition(name)!.credentialsFrom({})).toThrow(new RegExp(channelDefinition(name)!.label));
+		}
+	});
+
+	it('dispatches normalising and list extraction by channel, and refuses a channel it does not know', () => {
+		expect(() => normalizeOrder('etsy', {})).toThrow(NormalizeError);
+		expect(() => extractOrders('etsy', {})).toThrow(/no normaliser for channel "etsy"/);
+		expect(extractOrders('walmart', { list: { elements: { order: [{ a: 1 }] } } })).toEqual([{ a: 1 }]);
+		expect(() => extractOrders('walmart', {})).toThrow(expect.objectContaining({ field: 'list.elements.order' }));
+		// status progress comes from each channel's own table (Walmart compares its lines' statuses)
+		expect(statusProgress('shopify', 'PAID/FULFILLED', 'PAID/UNFULFILLED')).toBe(1);
+		expect(statusProgress('walmart', 'Shipped', 'Created/Shipped')).toBe(1);
+		expect(statusProgress('etsy', 'b', 'a')).toBe(0);
+	});
+});
