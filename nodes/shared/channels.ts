@@ -25,7 +25,7 @@ import { createN8nRequest } from '../../lib/http/n8n';
 import type { HttpRequestFn } from '../../lib/http/types';
 import { TokenCache } from '../../lib/http/token-cache';
 import { LimiterRegistry } from '../../lib/http/limiters';
-import { credentialData, nodeError, safeTest } from './errors';
+import { credentialData, nodeError, registryCredentialTests, safeTest, type CredentialTest } from './errors';
 
 export { CHANNELS, isChannel, type ChannelName } from '../../lib/channels/registry';
 
@@ -122,17 +122,8 @@ async function testChannel(ctx: ICredentialTestFunctions, channel: ChannelName, 
 	});
 }
 
-type CredentialTest = (this: ICredentialTestFunctions, credential: ICredentialsDecrypted) => Promise<INodeCredentialTestResult>;
-
 /** Each channel's node-side credential test, under its name (the credential's testedBy) */
-export const CHANNEL_CREDENTIAL_TESTS: Record<string, CredentialTest> = Object.fromEntries(
-	CHANNEL_REGISTRY.map((c) => [
-		c.credentialTest,
-		async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-			return testChannel(this, c.name, credential);
-		},
-	]),
-);
+export const CHANNEL_CREDENTIAL_TESTS: Record<string, CredentialTest> = registryCredentialTests(CHANNEL_REGISTRY, testChannel);
 
 /** A channel's credential test under its name, with the node's other tests (`others`), for its methods.credentialTest */
 export function channelCredentialTests(channel: ChannelName, others: Record<string, CredentialTest> = {}): Record<string, CredentialTest> {

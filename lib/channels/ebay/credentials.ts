@@ -1,5 +1,5 @@
 /** What the eBay client needs to call the API (its credential's data mapped by ebayCredentialsFrom). */
-import { list, requireFields, str, type CredentialData } from '../credential-data';
+import { list, requireFields, str, type CredentialData } from '../../http/credential-data';
 
 export interface EbayCredentials {
 	appId: string;

@@ -1,5 +1,5 @@
 /** What the Shopify client needs to call the API (its credential's data mapped by shopifyCredentialsFrom). */
-import { str, type CredentialData } from '../credential-data';
+import { str, type CredentialData } from '../../http/credential-data';
 
 export interface ShopifyCredentials {
 	/** e.g. my-store.myshopify.com */

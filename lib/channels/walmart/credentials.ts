@@ -1,5 +1,5 @@
 /** What the Walmart client needs to call the API (its credential's data mapped by walmartCredentialsFrom). */
-import { requireFields, str, type CredentialData } from '../credential-data';
+import { requireFields, str, type CredentialData } from '../../http/credential-data';
 
 export interface WalmartCredentials {
 	clientId: string;

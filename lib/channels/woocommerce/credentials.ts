@@ -1,5 +1,5 @@
 /** What the WooCommerce client needs to call the API (its credential's data mapped by wooCommerceCredentialsFrom). */
-import { str, type CredentialData } from '../credential-data';
+import { str, type CredentialData } from '../../http/credential-data';
 
 export interface WooCommerceCredentials {
 	/** https://store.example.com */

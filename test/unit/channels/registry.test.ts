@@ -3,27 +3,11 @@
  * lists channels builds from it. These check that each entry is whole (its credential type exists, its client and
  * normaliser are its own) and that the places that used to keep their own lists now show exactly the registry.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ICredentialType } from 'n8n-workflow';
+import { credentialTypes } from '../../helpers/credential-types';
 import { extractOrders, normalizeOrder, NormalizeError, NORMALIZERS } from '../../../lib/channels/normalize';
 import { CHANNEL_REGISTRY, CHANNELS, channelDefinition, channelLabel, isChannel } from '../../../lib/channels/registry';
 import { statusProgress } from '../../../lib/channels/status';
 import { channelName } from '../../../lib/report/render/format';
-
-/** Every credential type of the package, by name */
-async function credentialTypes(): Promise<Map<string, ICredentialType>> {
-	const dir = join(__dirname, '../../../credentials');
-	const out = new Map<string, ICredentialType>();
-	for (const file of readdirSync(dir).filter((f) => f.endsWith('.credentials.ts'))) {
-		const mod = (await import(join(dir, file))) as Record<string, new () => ICredentialType>;
-		for (const C of Object.values(mod)) {
-			const t = new C();
-			out.set(t.name, t);
-		}
-	}
-	return out;
-}
 
 describe('channel registry', () => {
 	it('has one whole entry per channel: a lower-case id, a label, its own credential type, client and normaliser', async () => {
