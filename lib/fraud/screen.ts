@@ -199,7 +199,8 @@ function orderHits(order: CanonicalOrder, rs: RuleSet): Hit[] {
 	for (const def of ORDER_RULES) {
 		const cfg = settings[def.name];
 		if (!isOn(cfg)) continue;
-		add(hits, def.evaluate(order, cfg as never));
+		const r = def.evaluate(order, cfg as never);
+		if (r) add(hits, r);
 	}
 	return hits;
 }

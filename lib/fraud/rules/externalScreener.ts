@@ -69,9 +69,11 @@ export const externalScreener = defineRule({
 		});
 	},
 	evaluate(order, rule) {
+		const verdicts = order.risk?.external;
+		if (!verdicts || verdicts.length === 0) return null;
 		const hits: Hit[] = [];
 		const blockOn = new Set((rule.blockOn ?? []).map((b) => b.toLowerCase()));
-		for (const v of order.risk?.external ?? []) {
+		for (const v of verdicts) {
 			if (!v || typeof v.provider !== 'string') continue;
 			const provider = v.provider.toLowerCase().replace(/[^a-z]/g, '');
 			if (provider === 'stripe' || provider === 'striperadar' || provider === 'radar') {
