@@ -5,4 +5,7 @@
 export * from './order';
 export { cancelOrder, OrderProcessError } from './order/process';
 export { normalizeOrder, extractOrders, NormalizeError } from './channels/normalize';
+// the channels this package speaks to (lib/order no longer lists them: the channel registry does)
+export { CHANNELS, CHANNEL_REGISTRY, channelLabel, isChannel } from './channels/registry';
+export type { ChannelName, ChannelName as KnownChannel } from './channels/registry';
 export * as store from './store';

@@ -67,6 +67,9 @@ export function arr(v: unknown): unknown[] | undefined {
 	return Array.isArray(v) ? v : undefined;
 }
 
+/** How status words compare (upper case, letters and digits only): the canonical order's rule (lib/order/versions.ts) */
+export { statusKey } from '../order/versions';
+
 /** `table[key]` only when `key` is the table's own entry: never Object.prototype's `constructor` or `__proto__`. */
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
 	return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
@@ -80,6 +83,21 @@ export function dig(v: unknown, ...path: string[]): unknown {
 		cur = cur[key];
 	}
 	return cur;
+}
+
+/** The array at `path`, if it is one */
+export function listAt(v: unknown, ...path: string[]): unknown[] | undefined {
+	const x = dig(v, ...path);
+	return Array.isArray(x) ? x : undefined;
+}
+
+/** The nodes of a GraphQL connection at `path` (`nodes`, or `edges[].node`), if it is one */
+export function connectionAt(v: unknown, ...path: string[]): unknown[] | undefined {
+	const c = dig(v, ...path);
+	if (!isObj(c)) return undefined;
+	if (Array.isArray(c.nodes)) return c.nodes;
+	if (Array.isArray(c.edges)) return c.edges.map((e) => (isObj(e) ? e.node : e));
+	return undefined;
 }
 
 function describe(v: unknown): string {

@@ -1,6 +1,7 @@
 /**
  * normalizeOrder(channel, raw): any channel's order payload -> the canonical order (docs/concepts.md#the-canonical-order), and
- * extractOrders(channel, page): the raw orders inside a list/page response of each channel's API.
+ * extractOrders(channel, page): the raw orders inside a list/page response of each channel's API. Both dispatch
+ * through the registry (lib/channels/registry.ts) to the channel's own normalize.ts.
  *
  * Shapes accepted per channel (details in each lib/channels/<channel>/normalize.ts):
  * - shopify: REST/webhook JSON, bare or `{order}`; GraphQL Admin `Order` node, bare or `{data: {order}}`.
@@ -13,7 +14,8 @@
  * Errors: a payload that cannot be normalised throws NormalizeError (channel, orderId, field); nothing else.
  */
 import type { CanonicalOrder } from '../order/types';
-import { NormalizeError, dig, isObj, type NormalizeOptions } from './normalize-common';
+import { NormalizeError, type NormalizeOptions } from './normalize-common';
+import { CHANNEL_REGISTRY, channelDefinition } from './registry';
 import { normalizeShopifyOrder } from './shopify/normalize';
 import { normalizeAmazonOrder } from './amazon/normalize';
 import { normalizeEbayOrder } from './ebay/normalize';
@@ -29,13 +31,8 @@ export { shopifyReadiness, amazonReadiness, ebayReadiness, wooCommerceReadiness,
 
 export type Normalizer = (raw: unknown, opts?: NormalizeOptions) => CanonicalOrder;
 
-export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze({
-	shopify: normalizeShopifyOrder,
-	amazon: normalizeAmazonOrder,
-	ebay: normalizeEbayOrder,
-	woocommerce: normalizeWooCommerceOrder,
-	walmart: normalizeWalmartOrder,
-});
+/** Each registered channel's normaliser, by channel name */
+export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze(Object.fromEntries(CHANNEL_REGISTRY.map((c) => [c.name, c.normalize])));
 
 /** The canonical order for one raw channel order. Throws NormalizeError when it cannot be built. */
 export function normalizeOrder(channel: string, raw: unknown, opts?: NormalizeOptions): CanonicalOrder {
@@ -44,21 +41,8 @@ export function normalizeOrder(channel: string, raw: unknown, opts?: NormalizeOp
 	return fn(raw, opts);
 }
 
-function listAt(v: unknown, ...path: string[]): unknown[] | undefined {
-	const x = dig(v, ...path);
-	return Array.isArray(x) ? x : undefined;
-}
-
-function connectionAt(v: unknown, ...path: string[]): unknown[] | undefined {
-	const c = dig(v, ...path);
-	if (!isObj(c)) return undefined;
-	if (Array.isArray(c.nodes)) return c.nodes;
-	if (Array.isArray(c.edges)) return c.edges.map((e) => (isObj(e) ? e.node : e));
-	return undefined;
-}
-
 /**
- * The raw order objects of one list/page response, ready for normalizeOrder:
+ * The raw order objects of one list/page response, ready for normalizeOrder (each channel's `orders.extract`):
  * - shopify: GraphQL `data.orders.nodes` / `data.orders.edges[].node` (or `orders` without `data`), REST
  *   `{orders: [...]}`, a single `{order}` or webhook order;
  * - amazon: 2026-01-01 `orders`, v0 `payload.Orders` (v0 orders still need their items before normalising);
@@ -70,35 +54,9 @@ function connectionAt(v: unknown, ...path: string[]): unknown[] | undefined {
  */
 export function extractOrders(channel: string, response: unknown): unknown[] {
 	if (Array.isArray(response)) return response;
-	let found: unknown[] | undefined;
-	let field = 'orders';
-	switch (channel) {
-		case 'shopify':
-			field = 'data.orders.nodes';
-			found = connectionAt(response, 'data', 'orders') ?? connectionAt(response, 'orders') ?? listAt(response, 'orders');
-			if (!found && isObj(response) && isObj(response.order)) found = [response.order];
-			if (!found && isObj(response) && response.id !== undefined && (response.line_items !== undefined || response.lineItems !== undefined)) found = [response];
-			break;
-		case 'amazon':
-			field = 'orders';
-			found = listAt(response, 'orders') ?? listAt(response, 'payload', 'Orders') ?? listAt(response, 'Orders');
-			if (!found && isObj(response) && isObj(response.order)) found = [response.order];
-			break;
-		case 'ebay':
-			found = listAt(response, 'orders');
-			if (!found && isObj(response) && response.orderId !== undefined) found = [response];
-			break;
-		case 'woocommerce':
-			if (isObj(response) && response.id !== undefined) found = [response];
-			break;
-		case 'walmart':
-			field = 'list.elements.order';
-			found = listAt(response, 'list', 'elements', 'order') ?? listAt(response, 'elements', 'order');
-			if (!found && isObj(response) && isObj(response.order)) found = [response.order];
-			break;
-		default:
-			throw new NormalizeError(String(channel), null, 'channel', 'invalid', `no normaliser for channel ${JSON.stringify(channel)}`);
-	}
-	if (!found) throw new NormalizeError(channel, null, field, 'missing');
+	const def = channelDefinition(channel);
+	if (!def) throw new NormalizeError(String(channel), null, 'channel', 'invalid', `no normaliser for channel ${JSON.stringify(channel)}`);
+	const found = def.orders.extract(response);
+	if (!found) throw new NormalizeError(channel, null, def.orders.field, 'missing');
 	return found;
 }

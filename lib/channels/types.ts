@@ -1,5 +1,6 @@
 /**
- * lib/channels/types.ts: the one interface every marketplace client implements, and the credential shapes.
+ * lib/channels/types.ts: the one interface every marketplace client implements, and what a channel declares
+ * (ChannelDefinition). Each channel's credential shape lives in its folder (<channel>/credentials.ts).
  *
  * A client returns RAW channel orders (exactly the API's JSON); normalising is lib/channels/normalize.ts's job.
  * Every client takes an HttpRequestFn (lib/http/types.ts) and a credential whose `baseUrl` (the credential's
@@ -9,9 +10,10 @@ import type { RetryPolicy } from '../http/retry';
 import type { Clock, LimiterRegistry } from '../http/limiters';
 import type { TokenCache } from '../http/token-cache';
 import type { ClientStats } from '../http/caller';
+import type { HttpRequestFn } from '../http/types';
+import type { CanonicalOrder } from '../order/types';
+import type { NormalizeOptions } from './normalize-common';
 
-export type ChannelName = 'shopify' | 'amazon' | 'ebay' | 'woocommerce' | 'walmart';
-export const CHANNELS: ChannelName[] = ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart'];
 
 export interface ListOrdersOptions {
 	/** ISO time to start from when cursor is null (first activation). Default: 24 h ago. */
@@ -98,7 +100,8 @@ export interface TestCredentialsResult {
 }
 
 export interface ChannelClient {
-	readonly channel: ChannelName;
+	/** The channel's name in the registry (lib/channels/registry.ts) */
+	readonly channel: string;
 	/** The seller account this client speaks for (`channel:credential`): the key of its rate limits and of anything shared per account */
 	readonly account: string;
 	readonly stats: ClientStats;
@@ -139,76 +142,48 @@ export interface ClientOptions {
 	clock?: Clock;
 }
 
-export interface ShopifyCredentials {
-	/** e.g. my-store.myshopify.com */
-	shopDomain: string;
-	/** Static offline token (shpat_...) — or leave empty and give clientId/clientSecret for the client-credentials grant */
-	accessToken?: string;
-	clientId?: string;
-	clientSecret?: string;
-	/** Webhook signing secret (the app's client secret) */
-	appSecret?: string;
-	/** Admin API version, e.g. 2026-01 */
-	apiVersion?: string;
-	/** Location whose available quantity Set Available Quantity writes (gid or numeric id); default: first location */
-	locationId?: string;
-	baseUrl?: string;
+export type { ShopifyCredentials } from './shopify/credentials';
+export type { AmazonCredentials } from './amazon/credentials';
+export type { EbayCredentials } from './ebay/credentials';
+export type { WooCommerceCredentials } from './woocommerce/credentials';
+export type { WalmartCredentials } from './walmart/credentials';
+
+/**
+ * A sales channel, as its folder (lib/channels/<name>/index.ts) declares it and the registry
+ * (lib/channels/registry.ts) lists it. Everything that differs per channel is here or in its folder; the nodes,
+ * the normaliser dispatch, the client factory, the reports and the fraud reasons build from these.
+ */
+export interface ChannelDefinition<N extends string = string, C = unknown, K extends ChannelClient = ChannelClient> {
+	/** The channel id: CanonicalOrder.channel, the omsId prefix, the value of the nodes' channel options */
+	readonly name: N;
+	/** How people write it (Shopify, eBay): options, messages, reports, fraud reasons */
+	readonly label: string;
+	/** Its colour in report charts */
+	readonly color: string;
+	/** The n8n credential type holding its secrets (credentials/Oms*.credentials.ts) */
+	readonly credentialType: string;
+	/** The name of its node-side credential test (nodes' methods.credentialTest, the credential's testedBy) */
+	readonly credentialTest: string;
+	/** The credential's data (field names as in its credential file) -> the client's credentials; throws naming what is missing */
+	credentialsFrom(data: Record<string, unknown>): C;
+	/** Its client (client.ts) on a request function (n8n's helpers in nodes, axios outside) */
+	createClient(credentials: C, request: HttpRequestFn, opts?: ClientOptions): K;
+	/** One raw order (the API's JSON) -> the canonical order; throws NormalizeError (normalize.ts) */
+	normalize(raw: unknown, opts?: NormalizeOptions): CanonicalOrder;
+	/** The raw orders of one list or page response (undefined when it has none of the channel's shapes), and where they were expected */
+	readonly orders: { readonly field: string; extract(response: unknown): unknown[] | undefined };
+	/** Its status words offered by its polling trigger's Statuses filter (empty for a webhook-only channel) */
+	readonly statusOptions: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+	/** Words for the Marketplace node's field descriptions: what its order id and line id are called */
+	readonly words: { readonly orderId: string; readonly lineId: string };
+	/** What the channel's API does that others' do not */
+	readonly capabilities: {
+		/** Orders must be acknowledged (Walmart); elsewhere acknowledge() resolves without a call */
+		readonly acknowledge: boolean;
+	};
 }
 
-export interface AmazonCredentials {
-	lwaClientId: string;
-	lwaClientSecret: string;
-	refreshToken: string;
-	region?: 'na' | 'eu' | 'fe';
-	marketplaceIds: string[];
-	sellerId: string;
-	/** Product type for listings patches (default PRODUCT) */
-	productType?: string;
-	/** SP-API base URL override (sandbox); the LWA token URL defaults to `${baseUrl}/auth/o2/token` when set */
-	baseUrl?: string;
-	lwaUrl?: string;
+/** A channel definition, typed: its name as a literal, its credentials and client as declared */
+export function defineChannel<N extends string, C, K extends ChannelClient>(def: ChannelDefinition<N, C, K>): ChannelDefinition<N, C, K> {
+	return def;
 }
-
-export interface EbayCredentials {
-	appId: string;
-	certId: string;
-	refreshToken: string;
-	/** Space-separated or array of OAuth scopes */
-	scopes?: string | string[];
-	environment?: 'production' | 'sandbox';
-	/** Marketplace for inventory calls, e.g. EBAY_US */
-	marketplaceId?: string;
-	baseUrl?: string;
-	/** OAuth token endpoint override (default `${baseUrl or the environment's API host}/identity/v1/oauth2/token`) */
-	tokenUrl?: string;
-}
-
-export interface WooCommerceCredentials {
-	/** https://store.example.com */
-	storeUrl: string;
-	consumerKey: string;
-	consumerSecret: string;
-	/** Send keys as query parameters when the host strips Authorization */
-	queryStringAuth?: boolean;
-	/** Use the Shipment Tracking extension endpoint when confirming shipments (default true) */
-	shipmentTracking?: boolean;
-	/** Secret WooCommerce signs webhook deliveries with (X-WC-Webhook-Signature); set on the webhooks the trigger registers */
-	webhookSecret?: string;
-	baseUrl?: string;
-}
-
-export interface WalmartCredentials {
-	clientId: string;
-	clientSecret: string;
-	/** WM_SVC.NAME (default "Walmart Marketplace") */
-	serviceName?: string;
-	environment?: 'production' | 'sandbox';
-	baseUrl?: string;
-}
-
-export type ChannelCredentials =
-	| ShopifyCredentials
-	| AmazonCredentials
-	| EbayCredentials
-	| WooCommerceCredentials
-	| WalmartCredentials;

@@ -7,7 +7,7 @@
  */
 import type { DateTime } from 'luxon';
 import type { CanonicalOrder, FraudDecision } from '../order/types';
-import { ruleSetVersion, type RuleSet } from './rules';
+import { ruleSetVersion, type RuleSet } from './rule-set';
 import { screenOrder, type ScreenResult, type VelocityLookup } from './screen';
 
 export interface BacktestOptions {

@@ -10,7 +10,7 @@ export {
 	resolveRuleSet,
 	ruleSetVersion,
 	validateRuleSet,
-} from './rules';
+} from './rule-set';
 export type {
 	AmountByCurrency,
 	BillingShippingMismatchRule,
@@ -23,16 +23,19 @@ export type {
 	PartialRuleSet,
 	RuleBase,
 	RuleSet,
+	RuleSettings,
 	ShipCountryHighRiskRule,
 	ShipCountryNotAllowedRule,
 	ShipToNameMismatchRule,
 	SkuQuantityAboveRule,
 	VelocityRule,
 	VelocityRuleKey,
-} from './rules';
+} from './rule-set';
 export { emailProblem, ipMatches, isPoBox, isReviewOverdue, nameSimilarity, screenOrder } from './screen';
 export type { ScreenOptions, ScreenResult, ScreenStage, VelocityLookup } from './screen';
 export { backtest } from './backtest';
 export type { BacktestOptions, BacktestReport } from './backtest';
 export { memoryVelocity } from './memory';
 export type { MemoryVelocity } from './memory';
+export { FRAUD_RULES } from './rules';
+export type { FraudRuleDefinition, HistoryContext, Hit } from './rule-kit';

@@ -4,10 +4,12 @@
  * unit; sums are done in integer minor units (lib/order/money.ts). Timestamps are ISO 8601 UTC.
  */
 
-export const CHANNELS = ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart'] as const;
-/** Known channels; more may follow (an EDI retailer, say), so the type stays an open string. */
-export type KnownChannel = (typeof CHANNELS)[number];
-export type Channel = KnownChannel | (string & {});
+/**
+ * The channel an order came from: a lower-case id (validate.ts and the schema check its form). lib/order keeps no
+ * list of channels: the ones this package speaks to are the registry in lib/channels/registry.ts, and an order may
+ * come from another (an EDI retailer's `edi-<partner>`, say).
+ */
+export type Channel = string;
 
 export const READINESS = ['ready', 'pending', 'cancelled', 'shipped'] as const;
 export type Readiness = (typeof READINESS)[number];

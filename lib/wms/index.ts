@@ -1,18 +1,17 @@
 /**
  * lib/wms: WMS providers behind one interface, the forward-only status rules, and the outbox orchestration.
  *
- *   createWmsProvider('shipbob' | 'shiphero' | 'extensiv' | 'generic', config, deps) -> WmsProvider
+ *   createWmsProvider(name, config, deps) -> WmsProvider       (a provider of the registry, lib/wms/registry.ts)
  *   pushOrder(store, provider, order, { shipmentNo?, lines?, now? })  /  retryPending(store, providers, { now, limit })
  *   applyUpdates(store, updates)  /  pullUpdates(store, provider)
  */
-import { createExtensivProvider, type ExtensivConfig } from './extensiv';
-import { createGenericProvider, type GenericConfig } from './generic';
-import { createShipBobProvider, type ShipBobConfig } from './shipbob';
-import { createShipHeroProvider, type ShipHeroConfig } from './shiphero';
-import type { ProviderDeps, WmsProvider, WmsProviderName } from './types';
+import { WMS_PROVIDERS, wmsProviderDefinition, type WmsConfigOf, type WmsProviderName } from './registry';
+import type { ProviderDeps, WmsProvider } from './types';
 
 export * from './types';
 export * from './status';
+export { WMS_REGISTRY, WMS_PROVIDERS, isWmsProvider, wmsProviderDefinition } from './registry';
+export type { WmsConfigOf, WmsProviderDefinitionOf, WmsProviderName } from './registry';
 export { pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms, nextAttemptAt, nextShipment, deliveriesOf, unitsInDeliveries } from './outbox';
 export type { PushOptions, PushResult, PushOutcome, RetrySummary, ApplyResult, ApplySummary, BackoffPolicy, CancelAtWmsResult, ShipmentLine } from './outbox';
 export { createShipBobProvider, SHIPBOB_STATUS } from './shipbob';
@@ -24,30 +23,14 @@ export type { ExtensivConfig } from './extensiv';
 export { createGenericProvider, buildBody, DEFAULT_GENERIC_FIELDS, DEFAULT_GENERIC_PATHS, DEFAULT_GENERIC_STATUS, DEFAULT_GENERIC_TEMPLATE } from './generic';
 export type { GenericConfig, GenericFields, GenericPaths } from './generic';
 
-export type WmsProviderConfig =
-	| { provider: 'shipbob'; config: ShipBobConfig }
-	| { provider: 'shiphero'; config: ShipHeroConfig }
-	| { provider: 'extensiv'; config: ExtensivConfig }
-	| { provider: 'generic'; config: GenericConfig };
+/** A provider name with its config, for each registered provider */
+export type WmsProviderConfig = { [N in WmsProviderName]: { provider: N; config: WmsConfigOf<N> } }[WmsProviderName];
 
-export const WMS_PROVIDERS: WmsProviderName[] = ['shipbob', 'shiphero', 'extensiv', 'generic'];
-
-export function createWmsProvider(name: 'shipbob', config: ShipBobConfig, deps: ProviderDeps): WmsProvider;
-export function createWmsProvider(name: 'shiphero', config: ShipHeroConfig, deps: ProviderDeps): WmsProvider;
-export function createWmsProvider(name: 'extensiv', config: ExtensivConfig, deps: ProviderDeps): WmsProvider;
-export function createWmsProvider(name: 'generic', config: GenericConfig, deps: ProviderDeps): WmsProvider;
-export function createWmsProvider(name: WmsProviderName, config: unknown, deps: ProviderDeps): WmsProvider;
-export function createWmsProvider(name: WmsProviderName, config: unknown, deps: ProviderDeps): WmsProvider {
-	switch (name) {
-		case 'shipbob':
-			return createShipBobProvider(config as ShipBobConfig, deps);
-		case 'shiphero':
-			return createShipHeroProvider(config as ShipHeroConfig, deps);
-		case 'extensiv':
-			return createExtensivProvider(config as ExtensivConfig, deps);
-		case 'generic':
-			return createGenericProvider(config as GenericConfig, deps);
-		default:
-			throw new Error(`Unknown WMS provider "${String(name)}" (expected one of ${WMS_PROVIDERS.join(', ')})`);
-	}
+/** The client of a registered provider (the provider's own definition builds it) */
+export function createWmsProvider<N extends WmsProviderName>(name: N, config: WmsConfigOf<N>, deps: ProviderDeps): WmsProvider;
+export function createWmsProvider(name: string, config: unknown, deps: ProviderDeps): WmsProvider;
+export function createWmsProvider(name: string, config: unknown, deps: ProviderDeps): WmsProvider {
+	const def = wmsProviderDefinition(name);
+	if (!def) throw new Error(`Unknown WMS provider "${String(name)}" (expected one of ${WMS_PROVIDERS.join(', ')})`);
+	return def.create(config, deps);
 }

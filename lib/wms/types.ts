@@ -6,6 +6,7 @@
  * over the Store). Every provider takes the request function (lib/http/types.ts) as an argument, so inside n8n
  * it runs on n8n's helpers and outside on axios.
  */
+import type { INodeProperties } from 'n8n-workflow';
 import type { CanonicalOrder, OrderLine, WmsShipment } from '../order/types';
 import type { HttpRequestFn } from '../http/types';
 import type { RetryPolicy } from '../http/retry';
@@ -82,7 +83,8 @@ export interface CredentialTestResult {
 }
 
 export interface WmsProvider {
-	readonly name: WmsProviderName;
+	/** The provider's name in the registry (lib/wms/registry.ts) */
+	readonly name: string;
 	createOrder(order: CanonicalOrder, opts: CreateOrderOptions): Promise<CreateOrderResult>;
 	cancelOrder(ref: { reference?: string; wmsOrderId?: string }): Promise<CancelResult>;
 	/** null when the WMS has no order with this reference */
@@ -93,7 +95,6 @@ export interface WmsProvider {
 	testCredentials(): Promise<CredentialTestResult>;
 }
 
-export type WmsProviderName = 'shipbob' | 'shiphero' | 'extensiv' | 'generic';
 
 /**
  * Pacing a provider applies before each attempt: lib/http/limiters TokenBucket and SlidingWindowLimiter fit
@@ -151,4 +152,44 @@ export class WmsError extends Error {
 		this.code = opts.code ?? null;
 		this.vendorMessage = opts.vendorMessage ? redactText(opts.vendorMessage, secrets, 300) || null : null;
 	}
+}
+
+/**
+ * A WMS provider, as its folder (lib/wms/<provider>/index.ts) declares it and the registry (lib/wms/registry.ts)
+ * lists it: its client (client.ts, with its status words), how its n8n credential becomes the client's config,
+ * its names, and any node fields of its own. The Wms node, its credential tests and lib/wms's factory build from
+ * these.
+ */
+export interface WmsProviderDefinition<N extends string = string, C = unknown> {
+	/** The provider id: the Wms node's Provider value, outbox deliveries' provider, store cursor names */
+	readonly name: N;
+	/** How people write it in messages (ShipBob, Generic REST WMS) */
+	readonly label: string;
+	/** Its name in the Wms node's Provider options and subtitle (Generic REST) */
+	readonly optionName: string;
+	/** The n8n credential type holding its secrets (credentials/Oms*.credentials.ts) */
+	readonly credentialType: string;
+	/** The name of its node-side credential test (the node's methods.credentialTest, the credential's testedBy) */
+	readonly credentialTest: string;
+	/**
+	 * The credential's data (field names as in its credential file) and the node's own settings for it (`node`
+	 * below) -> the client's config; throws naming what is missing, never a value.
+	 */
+	configFrom(data: Record<string, unknown>, settings?: Partial<C>): C;
+	/** Its client */
+	create(config: C, deps: ProviderDeps): WmsProvider;
+	/**
+	 * Node fields of its own, shown only when it is the provider (the Wms node adds that condition), and how their
+	 * values become settings for configFrom. `get(name, fallback)` reads one parameter of the node; a wrong value
+	 * throws an Error naming the field.
+	 */
+	readonly node?: {
+		readonly properties: INodeProperties[];
+		settingsFrom(get: (name: string, fallback: unknown) => unknown, resource: string, operation: string): Partial<C>;
+	};
+}
+
+/** A provider definition, typed: its name as a literal, its config as declared */
+export function defineWmsProvider<N extends string, C>(def: WmsProviderDefinition<N, C>): WmsProviderDefinition<N, C> {
+	return def;
 }

@@ -10,7 +10,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { amazonSpApiTest } from '../shared/channels';
+import { channelCredentialTests } from '../shared/channels';
 import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
 
 export class AmazonOrderTrigger implements INodeType {
@@ -27,20 +27,10 @@ export class AmazonOrderTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omsAmazonSpApi', required: true, testedBy: 'amazonSpApiTest' }],
-		properties: pollingProperties('amazon', {
-			statusOptions: [
-			{ name: 'Pending', value: 'PENDING' },
-			{ name: 'Pending Availability', value: 'PENDING_AVAILABILITY' },
-			{ name: 'Unshipped', value: 'UNSHIPPED' },
-			{ name: 'Partially Shipped', value: 'PARTIALLY_SHIPPED' },
-			{ name: 'Shipped', value: 'SHIPPED' },
-			{ name: 'Cancelled', value: 'CANCELLED' },
-			{ name: 'Unfulfillable', value: 'UNFULFILLABLE' },
-			],
-		}),
+		properties: pollingProperties('amazon'),
 	};
 
-	methods = { credentialTest: { amazonSpApiTest } };
+	methods = { credentialTest: channelCredentialTests('amazon') };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readPollSettings(this);

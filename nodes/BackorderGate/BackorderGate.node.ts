@@ -11,7 +11,7 @@ import { BACKORDER_POLICIES, policyFor, type BackorderPolicy, type PolicyConfig 
 import type { AllocationAnnotation, CanonicalOrder } from '../../lib/order/types';
 import { errorItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
-import { CHANNEL_OPTIONS } from '../InventoryAllocator/description';
+import { CHANNEL_OPTIONS } from '../shared/channels';
 import { GateItemError, releaseHeld, routeOne, type GateOutcome } from './operations';
 import { subtitle } from '../shared/subtitle';
 

@@ -10,7 +10,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { ebayApiTest } from '../shared/channels';
+import { channelCredentialTests } from '../shared/channels';
 import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
 
 export class EbayOrderTrigger implements INodeType {
@@ -27,23 +27,10 @@ export class EbayOrderTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omsEbayApi', required: true, testedBy: 'ebayApiTest' }],
-		properties: pollingProperties('ebay', {
-			statusOptions: [
-			{ name: 'Paid', value: 'PAID' },
-			{ name: 'Payment Pending', value: 'PENDING' },
-			{ name: 'Payment Failed', value: 'FAILED' },
-			{ name: 'Partially Refunded', value: 'PARTIALLY_REFUNDED' },
-			{ name: 'Fully Refunded', value: 'FULLY_REFUNDED' },
-			{ name: 'Not Started (Fulfilment)', value: 'NOT_STARTED' },
-			{ name: 'In Progress (Fulfilment)', value: 'IN_PROGRESS' },
-			{ name: 'Fulfilled', value: 'FULFILLED' },
-			{ name: 'Cancel Requested', value: 'CANCEL_REQUESTED' },
-			{ name: 'Cancelled', value: 'CANCELED' },
-			],
-		}),
+		properties: pollingProperties('ebay'),
 	};
 
-	methods = { credentialTest: { ebayApiTest } };
+	methods = { credentialTest: channelCredentialTests('ebay') };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readPollSettings(this);

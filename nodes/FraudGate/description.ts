@@ -1,170 +1,21 @@
 /**
  * The fraudGate node's parameters: the rule set as ops staff edit it on the canvas (lib/fraud/parameters.ts maps
- * them to a RuleSet), and each operation's own fields. Defaults are read from DEFAULT_RULE_SET, so a rule group
- * added and left as it is changes nothing (and the rule set's version stays the same).
+ * them to a RuleSet), and each operation's own fields. Each rule's fields come from its file in lib/fraud/rules/
+ * (the registry), with defaults read from the rule's defaults, so a rule group added and left as it is changes
+ * nothing (and the rule set's version stays the same).
  */
 import type { INodeProperties } from 'n8n-workflow';
-import { DEFAULT_RULE_SET, VELOCITY_KEYS } from '../../lib/fraud';
-import { SHIPPING_LEVELS } from '../../lib/order/types';
-import { CHANNEL_OPTIONS } from '../InventoryAllocator/description';
+import { DEFAULT_RULE_SET, FRAUD_RULES } from '../../lib/fraud';
+import { LIST_HINT } from '../../lib/fraud/rule-kit';
+import { CHANNEL_OPTIONS } from '../shared/channels';
 
-const R = DEFAULT_RULE_SET.rules;
 const SCREEN_OR_BACKTEST = { show: { operation: ['screen', 'backtest'] } };
 
-const mapText = (m: Record<string, number>) =>
-	Object.entries(m)
-		.map(([k, v]) => `${k} ${v}`)
-		.join(', ');
-const listText = (l: readonly string[]) => l.join(', ');
+/** One group per rule of the registry (lib/fraud/rules/), with the fields the rule declares */
+const RULE_GROUPS: INodeProperties['options'] = FRAUD_RULES.filter((r) => !r.list).map((r) => ({ displayName: r.label, name: r.name, values: r.properties }));
 
-function base(points: number, what: string): INodeProperties[] {
-	return [
-		{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: true, description: `Whether the rule is checked: ${what}` },
-		{ displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: points, description: 'Points added to the score when the rule fires' },
-		{
-			displayName: 'Block (Reject Outright)',
-			name: 'block',
-			type: 'boolean',
-			default: false,
-			description: 'Whether the rule rejects the order outright when it fires, whatever the score (a block rule)',
-		},
-	];
-}
-
-const AMOUNTS_HINT = 'Per currency, e.g. "USD 1000, EUR 900"; an order in a currency not listed is not checked';
-const LIST_HINT = 'One per line, or separated by commas';
-
-const RULE_GROUPS: INodeProperties['options'] = [
-	{
-		displayName: 'Order Total Above',
-		name: 'orderTotalAbove',
-		values: [
-			...base(R.orderTotalAbove.points, 'order total above an amount'),
-			{ displayName: 'Amounts', name: 'amounts', type: 'string', default: mapText(R.orderTotalAbove.amounts), description: `Fires when the order total is above this. ${AMOUNTS_HINT}.` },
-		],
-	},
-	{
-		displayName: 'SKU Quantity Above',
-		name: 'skuQuantityAbove',
-		values: [
-			...base(R.skuQuantityAbove.points, 'more units of one SKU than a limit'),
-			{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: R.skuQuantityAbove.limit, description: 'Fires when the units of one SKU in the order are more than this' },
-			{ displayName: 'SKUs', name: 'skus', type: 'string', default: '', description: `Only these SKUs; empty = every SKU. ${LIST_HINT}.` },
-		],
-	},
-	{
-		displayName: 'Ship Country High Risk',
-		name: 'shipCountryHighRisk',
-		values: [
-			...base(R.shipCountryHighRisk.points, 'ship-to country on a high-risk list'),
-			{ displayName: 'Countries', name: 'countries', type: 'string', default: '', placeholder: 'NG, RU', description: 'ISO 3166-1 alpha-2 codes' },
-		],
-	},
-	{
-		displayName: 'Ship Country Not Allowed',
-		name: 'shipCountryNotAllowed',
-		values: [
-			...base(R.shipCountryNotAllowed.points, 'ship-to country outside the countries you ship to'),
-			{ displayName: 'Allowed Countries', name: 'allowed', type: 'string', default: '', placeholder: 'US, CA', description: 'ISO 3166-1 alpha-2 codes you ship to; empty = no restriction' },
-		],
-	},
-	{
-		displayName: 'Billing and Shipping Differ',
-		name: 'billingShippingMismatch',
-		values: [
-			...base(R.billingShippingMismatch.points, 'billing and ship-to country or address differ'),
-			{
-				displayName: 'Compare',
-				name: 'compare',
-				type: 'options',
-				options: [
-					{ name: 'Country', value: 'country' },
-					{ name: 'Address', value: 'address' },
-				],
-				default: R.billingShippingMismatch.compare,
-			},
-		],
-	},
-	{
-		displayName: 'Ship-To Name Unlike Customer',
-		name: 'shipToNameMismatch',
-		values: [
-			...base(R.shipToNameMismatch.points, 'ship-to name unlike the customer’s name'),
-			{
-				displayName: 'Minimum Similarity',
-				name: 'minSimilarity',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: R.shipToNameMismatch.minSimilarity,
-				description: 'Fires when the names are less similar than this (0 = nothing alike, 1 = the same)',
-			},
-		],
-	},
-	{
-		displayName: 'Disposable or Malformed Email',
-		name: 'disposableOrMalformedEmail',
-		values: [
-			...base(R.disposableOrMalformedEmail.points, 'disposable or malformed e-mail domain'),
-			{
-				displayName: 'Domains',
-				name: 'domains',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: listText(R.disposableOrMalformedEmail.domains),
-				description: `Disposable e-mail domains (subdomains count too). ${LIST_HINT}.`,
-			},
-		],
-	},
-	{
-		displayName: 'First Order With Expedited Shipping',
-		name: 'firstOrderExpedited',
-		values: [
-			...base(R.firstOrderExpedited.points, 'first order of a customer with expedited shipping above an amount'),
-			{
-				displayName: 'Shipping Levels',
-				name: 'levels',
-				type: 'multiOptions',
-				options: SHIPPING_LEVELS.map((l) => ({ name: l.replace(/_/g, ' '), value: l })),
-				default: [...R.firstOrderExpedited.levels],
-			},
-			{ displayName: 'Minimum Total', name: 'minTotal', type: 'string', default: mapText(R.firstOrderExpedited.minTotal), description: `Fires above this total. ${AMOUNTS_HINT}.` },
-		],
-	},
-	{
-		displayName: 'Freight Forwarder or PO Box',
-		name: 'freightForwarderOrPoBox',
-		values: [
-			...base(R.freightForwarderOrPoBox.points, 'freight-forwarder or PO-box ship-to'),
-			{ displayName: 'Keywords', name: 'keywords', type: 'string', typeOptions: { rows: 2 }, default: listText(R.freightForwarderOrPoBox.keywords), description: `Words that mark a forwarder in the ship-to name, company or street. ${LIST_HINT}.` },
-			{ displayName: 'Addresses', name: 'addresses', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'Known forwarder addresses, one per line (every word found in order in the ship-to address)' },
-			{ displayName: 'PO Boxes Too', name: 'poBox', type: 'boolean', default: R.freightForwarderOrPoBox.poBox, description: 'Whether a PO box ship-to fires the rule too' },
-			{ displayName: 'PO Box Points', name: 'poBoxPoints', type: 'number', typeOptions: { minValue: 0 }, default: R.freightForwarderOrPoBox.poBoxPoints ?? 15, description: 'Points for a PO box alone' },
-		],
-	},
-	{
-		displayName: 'Channel Risk Signal',
-		name: 'channelRisk',
-		values: [
-			{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: true, description: 'Whether the channel’s own risk signal (Shopify) is scored' },
-			{ displayName: 'Recommendation Points', name: 'recommendation', type: 'string', default: mapText(R.channelRisk.recommendation), description: 'Points per channel recommendation, e.g. "CANCEL 60, INVESTIGATE 30"' },
-			{ displayName: 'Risk Level Points', name: 'riskLevel', type: 'string', default: mapText(R.channelRisk.riskLevel), description: 'Points per channel risk level, e.g. "HIGH 50, MEDIUM 20"' },
-			{ displayName: 'Block on CANCEL', name: 'blockOnCancel', type: 'boolean', default: R.channelRisk.blockOnCancel, description: 'Whether a CANCEL recommendation rejects outright' },
-		],
-	},
-	{
-		displayName: 'External Screener',
-		name: 'externalScreener',
-		values: [
-			{ displayName: 'Block on Verdicts', name: 'blockOn', type: 'string', default: listText(R.externalScreener.blockOn), description: 'Verdicts that reject outright, as provider:verdict (stripe:highest, signifyd:REJECT, nofraud:fail)' },
-			{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: true, description: 'Whether verdicts of Stripe Radar, Signifyd or NoFraud passed on the order are scored' },
-			{ displayName: 'NoFraud Decision Points', name: 'nofraud', type: 'string', default: mapText(R.externalScreener.nofraud) },
-			{ displayName: 'Signifyd Decision Points', name: 'signifyd', type: 'string', default: mapText(R.externalScreener.signifyd) },
-			{ displayName: 'Stripe Risk Level Points', name: 'stripeLevel', type: 'string', default: mapText(R.externalScreener.stripeLevel), description: 'Points per Stripe Radar risk_level' },
-			{ displayName: 'Stripe Risk Score At Least', name: 'stripeScoreAtLeast', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 0, description: 'Score Stripe risk_score at or above this (0 = not checked)' },
-			{ displayName: 'Stripe Risk Score Points', name: 'stripeScorePoints', type: 'number', typeOptions: { minValue: 0 }, default: R.externalScreener.stripeScorePoints },
-		],
-	},
-];
+/** The rules with a parameter of their own (velocity: Velocity Rules), after Rules */
+const LIST_RULE_PARAMETERS: INodeProperties[] = FRAUD_RULES.flatMap((r) => (r.list ? [{ ...r.list.property, displayOptions: SCREEN_OR_BACKTEST }] : []));
 
 const LIST_FIELD = (displayName: string, name: string, placeholder: string, extra = ''): INodeProperties => ({
 	displayName,
@@ -237,41 +88,7 @@ export const RULE_SET_PARAMETERS: INodeProperties[] = [
 		displayOptions: SCREEN_OR_BACKTEST,
 		options: RULE_GROUPS,
 	},
-	{
-		displayName: 'Velocity Rules',
-		name: 'velocityRules',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
-		placeholder: 'Add Velocity Rule',
-		default: {},
-		description:
-			'Orders counted from the OMS store across all channels. None added: the defaults (more than 3 orders in 24 h from one e-mail, ship-to address or phone; more than 3 in 1 h from one IP; e-mail over USD 3,000 in 24 h). Added rules replace all the defaults.',
-		displayOptions: SCREEN_OR_BACKTEST,
-		options: [
-			{
-				displayName: 'Rule',
-				name: 'rule',
-				values: [
-					{ displayName: 'Block (Reject Outright)', name: 'block', type: 'boolean', default: false, description: 'Whether the rule rejects the order outright when it fires' },
-					{
-						displayName: 'Count By',
-						name: 'key',
-						type: 'options',
-						options: VELOCITY_KEYS.map((k) => ({
-							name: { email: 'Email', shipAddress: 'Ship-To Address', phone: 'Phone', clientIp: 'Client IP' }[k],
-							value: k,
-						})),
-						default: 'email',
-					},
-					{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: true, description: 'Whether the rule is checked' },
-					{ displayName: 'Max Amount', name: 'maxAmount', type: 'string', default: '', placeholder: 'USD 3000', description: `Fires when the amount ordered in the window is above this. ${AMOUNTS_HINT}.` },
-					{ displayName: 'Max Orders', name: 'maxOrders', type: 'number', typeOptions: { minValue: 0 }, default: 3, description: 'Fires when the orders in the window (this one included) are more than this; 0 = not checked' },
-					{ displayName: 'Points', name: 'points', type: 'number', typeOptions: { minValue: 0 }, default: 50 },
-					{ displayName: 'Window (Hours)', name: 'windowHours', type: 'number', typeOptions: { minValue: 0 }, default: 24 },
-				],
-			},
-		],
-	},
+	...LIST_RULE_PARAMETERS,
 ];
 
 export const OPERATION_PARAMETERS: INodeProperties[] = [

@@ -1,17 +1,10 @@
 /**
- * The channel-rule parameters of the inventoryAllocator (what ops staff edit) and the channel list they share with
- * other nodes. Optional numbers sit in collections so a field nobody added is absent, not 0
- * (lib/allocation/parameters.ts explains why and turns these into a ChannelRuleSet).
+ * The channel-rule parameters of the inventoryAllocator (what ops staff edit); the channel options come from the
+ * channel registry (nodes/shared/channels.ts). Optional numbers sit in collections so a field nobody added is
+ * absent, not 0 (lib/allocation/parameters.ts explains why and turns these into a ChannelRuleSet).
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-
-export const CHANNEL_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Amazon', value: 'amazon' },
-	{ name: 'eBay', value: 'ebay' },
-	{ name: 'Shopify', value: 'shopify' },
-	{ name: 'Walmart', value: 'walmart' },
-	{ name: 'WooCommerce', value: 'woocommerce' },
-];
+import type { INodeProperties } from 'n8n-workflow';
+import { CHANNEL_OPTIONS } from '../shared/channels';
 
 const units = (displayName: string, name: string, description: string): INodeProperties => ({
 	displayName,
@@ -183,7 +176,8 @@ export const RULE_PARAMETERS: INodeProperties[] = [
 		name: 'channels',
 		type: 'multiOptions',
 		options: CHANNEL_OPTIONS,
-		default: ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'],
+		// every registered channel (sorted as the options are)
+		default: [...CHANNEL_OPTIONS.map((o) => o.value)],
 		description: 'Channels to compute quantities for (channels with a rule are always included)',
 	},
 ];

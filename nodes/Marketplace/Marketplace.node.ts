@@ -19,29 +19,30 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { normalizeOrder } from '../../lib/channels/normalize';
-import type { CancelLineInput, ChannelClient, ChannelName, QuantityResult, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
+import { CHANNEL_REGISTRY, channelDefinition, type ChannelName } from '../../lib/channels/registry';
+import type { CancelLineInput, ChannelClient, QuantityResult, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
-import { amazonSpApiTest, CHANNEL_CREDENTIAL, CHANNEL_LABEL, channelClient, ebayApiTest, isChannel, walmartApiTest } from '../shared/channels';
-import { shopifyApiTest, wooCommerceApiTest } from '../shared/channel-client';
+import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
 import { apiError } from '../shared/errors';
 import { subtitle } from '../shared/subtitle';
 
-const CHANNELS: ChannelName[] = ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'];
-const TESTED_BY: Partial<Record<ChannelName, string>> = {
-	amazon: 'amazonSpApiTest',
-	ebay: 'ebayApiTest',
-	walmart: 'walmartApiTest',
-	shopify: 'shopifyApiTest',
-	woocommerce: 'wooCommerceApiTest',
-};
+/** Every registered channel, in the order of its options (by name) */
+const CHANNELS = CHANNEL_OPTIONS.map((o) => o.value as ChannelName);
+const FROM_ITEM = { name: 'From Item', value: 'fromItem', description: "Each item's channel field (or its omsId prefix), with the credential of that channel" };
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' });
+
+/** "A, B and C" */
+function and(words: string[]): string {
+	return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
 
 const orderIdField = (ops: string[]): INodeProperties => ({
 	displayName: 'Channel Order ID',
 	name: 'channelOrderId',
 	type: 'string',
 	default: '={{ $json.channelOrderId }}',
-	description: "The channel's order ID (Amazon order ID, eBay order ID, Shopify order ID, Woo order ID, Walmart purchase order ID). Empty: taken from the item's omsId.",
+	description: `The channel's order ID (${CHANNELS.map((c) => channelDefinition(c)!.words.orderId).join(', ')}). Empty: taken from the item's omsId.`,
 	displayOptions: { show: { operation: ops } },
 });
 
@@ -50,7 +51,7 @@ const linesField = (ops: string[], extra: Partial<INodeProperties> = {}): INodeP
 	name: 'lines',
 	type: 'json',
 	default: '={{ $json.lines }}',
-	description: "JSON array of {lineId, sku, quantity}: the channel's line IDs (Amazon orderItemId, eBay lineItemId, Walmart lineNumber, Shopify/Woo line item ID)",
+	description: `JSON array of {lineId, sku, quantity}: the channel's line IDs (${CHANNELS.map((c) => channelDefinition(c)!.words.lineId).join(', ')})`,
 	displayOptions: { show: { operation: ops } },
 	...extra,
 });
@@ -71,10 +72,10 @@ export class Marketplace implements INodeType {
 				getOrdersSince: 'Get Orders Since',
 				setQuantity: 'Set Available Quantity',
 			},
-			channel: { amazon: 'Amazon', ebay: 'eBay', fromItem: 'From Item', shopify: 'Shopify', walmart: 'Walmart', woocommerce: 'WooCommerce' },
+			channel: Object.fromEntries([...CHANNEL_OPTIONS, FROM_ITEM].sort(byName).map((o) => [o.value, o.name])),
 		}),
 		description:
-			'Send tracking and quantities back to Shopify, Amazon, eBay, WooCommerce and Walmart, cancel or acknowledge orders, and read orders for reconciliation',
+			`Send tracking and quantities back to ${and(CHANNEL_REGISTRY.map((c) => c.label))}, cancel or acknowledge orders, and read orders for reconciliation`,
 		defaults: { name: 'Marketplace' },
 		// Not offered to AI agents: it cancels orders, confirms shipments and sets stock on the sales channels.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
@@ -85,7 +86,7 @@ export class Marketplace implements INodeType {
 			name: CHANNEL_CREDENTIAL[ch],
 			// optional: with Channel "From Item" only the channels that occur need one; a missing one is an item error
 			required: false,
-			...(TESTED_BY[ch] ? { testedBy: TESTED_BY[ch] } : {}),
+			testedBy: channelDefinition(ch)!.credentialTest,
 			displayOptions: { show: { channel: [ch, 'fromItem'] } },
 		})),
 		properties: [
@@ -94,14 +95,7 @@ export class Marketplace implements INodeType {
 				name: 'channel',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'Amazon', value: 'amazon' },
-					{ name: 'eBay', value: 'ebay' },
-					{ name: 'From Item', value: 'fromItem', description: "Each item's channel field (or its omsId prefix), with the credential of that channel" },
-					{ name: 'Shopify', value: 'shopify' },
-					{ name: 'Walmart', value: 'walmart' },
-					{ name: 'WooCommerce', value: 'woocommerce' },
-				],
+				options: [...CHANNEL_OPTIONS, FROM_ITEM].sort(byName),
 				default: 'shopify',
 			},
 			{
@@ -292,7 +286,7 @@ export class Marketplace implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { amazonSpApiTest, ebayApiTest, walmartApiTest, shopifyApiTest, wooCommerceApiTest } };
+	methods = { credentialTest: CHANNEL_CREDENTIAL_TESTS };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -415,7 +409,8 @@ export class Marketplace implements INodeType {
 					}
 					case 'acknowledge': {
 						const r = await c.acknowledge(channelOrderId);
-						result = { status: r.status, acknowledged: ch === 'walmart', ...(ch === 'walmart' ? {} : { note: `${CHANNEL_LABEL[ch]} has no acknowledgement; nothing sent` }) };
+						const acknowledges = channelDefinition(ch)!.capabilities.acknowledge;
+						result = { status: r.status, acknowledged: acknowledges, ...(acknowledges ? {} : { note: `${CHANNEL_LABEL[ch]} has no acknowledgement; nothing sent` }) };
 						break;
 					}
 					case 'getOrder': {

@@ -19,14 +19,8 @@ import { OrderNotFoundError } from '../../lib/store/rows';
 import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
+import { CHANNEL_OPTIONS } from '../shared/channels';
 
-const CHANNEL_OPTIONS = [
-	{ name: 'Amazon', value: 'amazon' },
-	{ name: 'eBay', value: 'ebay' },
-	{ name: 'Shopify', value: 'shopify' },
-	{ name: 'Walmart', value: 'walmart' },
-	{ name: 'WooCommerce', value: 'woocommerce' },
-];
 
 const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value: s }));
 

@@ -11,14 +11,8 @@ import { REPORTS, runReport, toCsv, toHtml, toMarkdown, type PeriodPreset, type 
 import { errorItem } from '../shared/items';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
+import { CHANNEL_OPTIONS } from '../shared/channels';
 
-const CHANNEL_OPTIONS = [
-	{ name: 'Amazon', value: 'amazon' },
-	{ name: 'eBay', value: 'ebay' },
-	{ name: 'Shopify', value: 'shopify' },
-	{ name: 'Walmart', value: 'walmart' },
-	{ name: 'WooCommerce', value: 'woocommerce' },
-];
 
 const PERIODIC = (Object.keys(REPORTS) as ReportName[]).filter((r) => REPORTS[r].periodic);
 

@@ -8,7 +8,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from '../../lib/channels/shopify/webhooks';
-import { shopifyApiTest, shopifyFromNode } from '../shared/channel-client';
+import { shopifyFromNode } from '../shared/channel-client';
+import { channelCredentialTests } from '../shared/channels';
 import { omsStoreConnectionTest } from '../shared/store';
 import { nodeError, orNodeError } from '../shared/errors';
 import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
@@ -93,7 +94,7 @@ export class ShopifyOrderTrigger implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { shopifyApiTest, omsStoreConnectionTest },
+		credentialTest: channelCredentialTests('shopify', { omsStoreConnectionTest }),
 	};
 
 	webhookMethods = {

@@ -13,7 +13,7 @@ import {
 } from 'n8n-workflow';
 import type { ChannelClient } from '../../lib/channels/types';
 import { statusKey } from '../../lib/channels/status';
-import { walmartApiTest } from '../shared/channels';
+import { channelCredentialTests } from '../shared/channels';
 import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
 
 /**
@@ -65,27 +65,20 @@ export class WalmartOrderTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omsWalmartApi', required: true, testedBy: 'walmartApiTest' }],
 		properties: pollingProperties('walmart', {
-			statusOptions: [
-			{ name: 'Created (Released)', value: 'Created' },
-			{ name: 'Acknowledged', value: 'Acknowledged' },
-			{ name: 'Shipped', value: 'Shipped' },
-			{ name: 'Delivered', value: 'Delivered' },
-			{ name: 'Cancelled', value: 'Cancelled' },
+			extra: [
+				{
+					displayName: 'Acknowledge Released Orders',
+					name: 'acknowledge',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item (acknowledgement.ok false). The change the acknowledgement itself causes is not emitted again.',
+				},
 			],
-				extra: [
-					{
-						displayName: 'Acknowledge Released Orders',
-						name: 'acknowledge',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item (acknowledgement.ok false). The change the acknowledgement itself causes is not emitted again.',
-					},
-				],
 		}),
 	};
 
-	methods = { credentialTest: { walmartApiTest } };
+	methods = { credentialTest: channelCredentialTests('walmart') };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readPollSettings(this);

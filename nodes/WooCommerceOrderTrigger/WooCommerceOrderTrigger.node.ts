@@ -8,7 +8,8 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { wooCommerceApiTest, wooCommerceFromNode } from '../shared/channel-client';
+import { wooCommerceFromNode } from '../shared/channel-client';
+import { channelCredentialTests } from '../shared/channels';
 import { omsStoreConnectionTest } from '../shared/store';
 import { nodeError, orNodeError } from '../shared/errors';
 import { rawBodyOf, respond, sha256, wooVerdict } from '../shared/webhooks';
@@ -88,7 +89,7 @@ export class WooCommerceOrderTrigger implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { omsStoreConnectionTest, wooCommerceApiTest },
+		credentialTest: channelCredentialTests('woocommerce', { omsStoreConnectionTest }),
 	};
 
 	webhookMethods = {

@@ -5,132 +5,85 @@
  * process-wide token cache and rate limiters are shared by every node using the same credential, and the node-side
  * credential tests (n8n's declarative `test` request cannot do a token exchange first).
  *
- * The Shopify and WooCommerce credential types (omsShopifyApi, omsWooCommerceApi) and their data mapping and tests are the
- * webhook triggers' (nodes/shared/channel-client.ts); clientCredentials() delegates to that mapping.
+ * What differs per channel (credential type, label, data mapping, client, test name) comes from the channel
+ * registry (lib/channels/registry.ts); nothing here names a channel.
  */
 import {
 	NodeOperationError,
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IExecuteFunctions,
+	type IHttpRequestOptions,
 	type INodeCredentialTestResult,
+	type INodePropertyOptions,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { createChannelClient } from '../../lib/channels/clients';
-import type {
-	AmazonCredentials,
-	ChannelClient,
-	ChannelName,
-	ClientOptions,
-	EbayCredentials,
-	WalmartCredentials,
-} from '../../lib/channels/types';
-import { credentialTestRequest, shopifyCredentialsFrom, wooCommerceCredentialsFrom } from './channel-client';
+import { createChannelClient, type ChannelCredentialsOf } from '../../lib/channels/clients';
+import { CHANNEL_REGISTRY, type ChannelName } from '../../lib/channels/registry';
+import type { ChannelClient, ClientOptions } from '../../lib/channels/types';
 import { createN8nRequest } from '../../lib/http/n8n';
 import type { HttpRequestFn } from '../../lib/http/types';
 import { TokenCache } from '../../lib/http/token-cache';
 import { LimiterRegistry } from '../../lib/http/limiters';
-import { credentialData, nodeError, safeTest } from './errors';
+import { credentialData, nodeError, registryCredentialTests, safeTest, type CredentialTest } from './errors';
 
-export const CHANNEL_CREDENTIAL: Record<ChannelName, string> = {
-	shopify: 'omsShopifyApi',
-	amazon: 'omsAmazonSpApi',
-	ebay: 'omsEbayApi',
-	woocommerce: 'omsWooCommerceApi',
-	walmart: 'omsWalmartApi',
-};
+export { CHANNELS, isChannel, type ChannelName } from '../../lib/channels/registry';
 
-export const CHANNEL_LABEL: Record<ChannelName, string> = {
-	shopify: 'Shopify',
-	amazon: 'Amazon',
-	ebay: 'eBay',
-	woocommerce: 'WooCommerce',
-	walmart: 'Walmart',
-};
+const byName = <T>(pick: (c: (typeof CHANNEL_REGISTRY)[number]) => T): Record<ChannelName, T> =>
+	Object.fromEntries(CHANNEL_REGISTRY.map((c) => [c.name, pick(c)])) as Record<ChannelName, T>;
 
-export function isChannel(v: unknown): v is ChannelName {
-	return typeof v === 'string' && Object.prototype.hasOwnProperty.call(CHANNEL_CREDENTIAL, v);
-}
+/** The n8n credential type of each channel */
+export const CHANNEL_CREDENTIAL: Record<ChannelName, string> = byName((c) => c.credentialType);
+
+/** Each channel's name as people write it */
+export const CHANNEL_LABEL: Record<ChannelName, string> = byName((c) => c.label);
+
+/** The channels as node options (sorted by name, as n8n wants options) */
+export const CHANNEL_OPTIONS: INodePropertyOptions[] = CHANNEL_REGISTRY.map((c) => ({ name: c.label, value: c.name })).sort((a, b) =>
+	a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }),
+);
 
 type Data = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-
-/** "A, B" / ["A","B"] -> ["A","B"] */
-function list(v: unknown): string[] {
-	if (Array.isArray(v)) return v.map(String).map((s) => s.trim()).filter(Boolean);
-	if (typeof v === 'string') return v.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-	return [];
-}
-
-function required(channel: ChannelName, d: Data, fields: string[]): void {
-	const missing = fields.filter((f) => str(d[f]) === undefined && !(Array.isArray(d[f]) && (d[f] as unknown[]).length));
-	if (missing.length) throw new Error(`${CHANNEL_LABEL[channel]} credential is missing ${missing.join(', ')}`);
-}
-
 /** n8n credential data -> the lib client credential of the channel (throws naming the missing fields). */
-export function clientCredentials(channel: 'amazon', d: Data): AmazonCredentials;
-export function clientCredentials(channel: 'ebay', d: Data): EbayCredentials;
-export function clientCredentials(channel: 'walmart', d: Data): WalmartCredentials;
-export function clientCredentials(channel: ChannelName, d: Data): unknown;
+export function clientCredentials<N extends ChannelName>(channel: N, d: Data): ChannelCredentialsOf<N>;
 export function clientCredentials(channel: ChannelName, d: Data): unknown {
-	switch (channel) {
-		case 'amazon': {
-			required(channel, d, ['lwaClientId', 'lwaClientSecret', 'refreshToken', 'sellerId']);
-			const marketplaceIds = list(d.marketplaceIds);
-			if (!marketplaceIds.length) throw new Error('Amazon credential is missing marketplaceIds');
-			const region = str(d.region);
-			const c: AmazonCredentials = {
-				lwaClientId: str(d.lwaClientId)!,
-				lwaClientSecret: str(d.lwaClientSecret)!,
-				refreshToken: str(d.refreshToken)!,
-				region: region === 'eu' || region === 'fe' ? region : 'na',
-				marketplaceIds,
-				sellerId: str(d.sellerId)!,
-				productType: str(d.productType),
-				baseUrl: str(d.baseUrl),
-				lwaUrl: str(d.lwaUrl),
-			};
-			return c;
-		}
-		case 'ebay': {
-			required(channel, d, ['appId', 'certId', 'refreshToken']);
-			const c: EbayCredentials = {
-				appId: str(d.appId)!,
-				certId: str(d.certId)!,
-				refreshToken: str(d.refreshToken)!,
-				scopes: list(d.scopes).length ? list(d.scopes) : undefined,
-				environment: d.environment === 'sandbox' ? 'sandbox' : 'production',
-				marketplaceId: str(d.marketplaceId),
-				baseUrl: str(d.baseUrl),
-				tokenUrl: str(d.tokenUrl),
-			};
-			return c;
-		}
-		case 'walmart': {
-			required(channel, d, ['clientId', 'clientSecret']);
-			const c: WalmartCredentials = {
-				clientId: str(d.clientId)!,
-				clientSecret: str(d.clientSecret)!,
-				serviceName: str(d.serviceName),
-				environment: d.environment === 'sandbox' ? 'sandbox' : 'production',
-				baseUrl: str(d.baseUrl),
-			};
-			return c;
-		}
-		// the Shopify and WooCommerce forms belong to their credential files; their mapping lives next to them
-		case 'shopify':
-			return shopifyCredentialsFrom(d);
-		case 'woocommerce':
-			return wooCommerceCredentialsFrom(d);
-	}
+	return CHANNEL_REGISTRY.find((c) => c.name === channel)!.credentialsFrom(d);
 }
 
 type Ctx = IExecuteFunctions | IPollFunctions;
 
 /** The request function nodes use: n8n's helpers.httpRequest (proxies, outbound settings), never axios. */
 export function nodeRequest(ctx: Ctx): HttpRequestFn {
-	return createN8nRequest((o) => ctx.helpers.httpRequest(o as never));
+	return n8nRequest(ctx);
+}
+
+/** The HttpRequestFn on this node's helpers.httpRequest */
+export function n8nRequest(ctx: { helpers: { httpRequest(o: IHttpRequestOptions): Promise<unknown> } }): HttpRequestFn {
+	return createN8nRequest((o) => ctx.helpers.httpRequest(o as unknown as IHttpRequestOptions));
+}
+
+
+/**
+ * The request function inside a credential test: ICredentialTestFunctions only has the legacy `helpers.request`
+ * (n8n's request-compatible adapter over its own HTTP stack), so translate the helper-style options to it.
+ */
+export function credentialTestRequest(ctx: ICredentialTestFunctions): HttpRequestFn {
+	return createN8nRequest(async (o) => {
+		const legacy: Record<string, unknown> = {
+			uri: o.url,
+			method: o.method,
+			headers: o.headers,
+			qs: o.qs,
+			qsStringifyOptions: { arrayFormat: 'repeat' },
+			resolveWithFullResponse: true,
+			simple: false,
+			timeout: o.timeout,
+		};
+		if (o.body !== undefined) legacy.body = o.body;
+		if (o.json) legacy.json = true;
+		return await ctx.helpers.request(legacy);
+	});
 }
 
 /**
@@ -169,12 +122,15 @@ async function testChannel(ctx: ICredentialTestFunctions, channel: ChannelName, 
 	});
 }
 
-export async function amazonSpApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testChannel(this, 'amazon', credential);
+/** Each channel's node-side credential test, under its name (the credential's testedBy) */
+export const CHANNEL_CREDENTIAL_TESTS: Record<string, CredentialTest> = registryCredentialTests(CHANNEL_REGISTRY, testChannel);
+
+/** A channel's credential test under its name, with the node's other tests (`others`), for its methods.credentialTest */
+export function channelCredentialTests(channel: ChannelName, others: Record<string, CredentialTest> = {}): Record<string, CredentialTest> {
+	const c = CHANNEL_REGISTRY.find((x) => x.name === channel)!;
+	return { [c.credentialTest]: CHANNEL_CREDENTIAL_TESTS[c.credentialTest], ...others };
 }
-export async function ebayApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testChannel(this, 'ebay', credential);
-}
-export async function walmartApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testChannel(this, 'walmart', credential);
-}
+
+export const amazonSpApiTest = CHANNEL_CREDENTIAL_TESTS.amazonSpApiTest;
+export const ebayApiTest = CHANNEL_CREDENTIAL_TESTS.ebayApiTest;
+export const walmartApiTest = CHANNEL_CREDENTIAL_TESTS.walmartApiTest;

@@ -18,6 +18,7 @@ import {
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
 	type ICredentialType,
 	type INode,
 	type INodeCredentialTestResult,
@@ -148,4 +149,25 @@ export async function safeTest(
 		result = { status: 'Error', message: error instanceof Error ? error.message : String(error) };
 	}
 	return { ...result, message: redactText(result.message ?? '', secrets) };
+}
+
+/** A node-side credential test (methods.credentialTest) */
+export type CredentialTest = (this: ICredentialTestFunctions, credential: ICredentialsDecrypted) => Promise<INodeCredentialTestResult>;
+
+/**
+ * One credential test per registry entry (a channel, a WMS provider), under the name its credential's testedBy
+ * gives: `run(ctx, name, credential)` tests the entry `name`.
+ */
+export function registryCredentialTests<N extends string>(
+	entries: ReadonlyArray<{ name: N; credentialTest: string }>,
+	run: (ctx: ICredentialTestFunctions, name: N, credential: ICredentialsDecrypted) => Promise<INodeCredentialTestResult>,
+): Record<string, CredentialTest> {
+	return Object.fromEntries(
+		entries.map((e) => [
+			e.credentialTest,
+			async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return run(this, e.name, credential);
+			},
+		]),
+	);
 }

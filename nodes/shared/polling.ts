@@ -38,7 +38,8 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type INodeProperties, type IPollFunctions } from 'n8n-workflow';
 import { normalizeOrder, NormalizeError } from '../../lib/channels/normalize';
 import { statusKey } from '../../lib/channels/status';
-import type { ChannelClient, ChannelName } from '../../lib/channels/types';
+import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
+import type { ChannelClient } from '../../lib/channels/types';
 import type { CanonicalOrder } from '../../lib/order/types';
 import { withoutRaw } from './items';
 import { nodeError } from './errors';
@@ -51,8 +52,8 @@ const SEEN_CAP = 2000;
 const DEFAULT_SAMPLE = 5;
 
 export interface PollOptions {
-	/** Channel statuses offered in the Statuses filter */
-	statusOptions: Array<{ name: string; value: string }>;
+	/** Channel statuses offered in the Statuses filter (default: the channel's own, lib/channels/<channel>/index.ts) */
+	statusOptions?: Array<{ name: string; value: string }>;
 	/** Extra options (name -> value) the trigger handles itself, e.g. Walmart acknowledge */
 	extra?: INodeProperties[];
 }
@@ -61,8 +62,9 @@ export interface PollOptions {
 /** The polling triggers' subtitle: the name of the Emit option chosen (pollingProperties). */
 export const POLLING_SUBTITLE = subtitle('{emit}', { emit: { all: 'All Changed Orders', ready: 'Only Ready Orders' } });
 
-export function pollingProperties(channel: ChannelName, o: PollOptions): INodeProperties[] {
+export function pollingProperties(channel: ChannelName, o: PollOptions = {}): INodeProperties[] {
 	const label = CHANNEL_LABEL[channel];
+	const statusOptions = o.statusOptions ?? (channelDefinition(channel)?.statusOptions ?? []).map((x) => ({ ...x }));
 	return [
 		{
 			displayName: `Polls ${label} for orders created or changed since the last poll. The first activation starts from the look-back below; later polls continue from a cursor kept in the workflow. "Fetch Test Event" lists a small sample and does not move the cursor.`,
@@ -132,7 +134,7 @@ export function pollingProperties(channel: ChannelName, o: PollOptions): INodePr
 					displayName: 'Statuses',
 					name: 'statuses',
 					type: 'multiOptions',
-					options: o.statusOptions,
+					options: statusOptions,
 					default: [],
 					description: `Emit only orders with one of these ${label} status words (empty: all). Filtered after listing (the list endpoint's status filter would hide later changes from the cursor), so the cursor still moves past the others.`,
 				},

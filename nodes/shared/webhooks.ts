@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { verifyShopifyHmac, verifyWooSignature } from '../../lib/channels/webhook-signature';
 import { normalizeOrder, NormalizeError } from '../../lib/channels/normalize';
+import type { ChannelName } from '../../lib/channels/registry';
 import { getStore } from './store';
 import { withoutRaw } from './items';
 
@@ -111,7 +112,7 @@ export function wooVerdict(input: { headers: Headers; rawBody: Buffer | undefine
 }
 
 /** The item for an accepted body: the canonical order, or the error item when it cannot be normalised. */
-export function orderItem(channel: 'shopify' | 'woocommerce', topic: string, body: unknown, bodyError: string | undefined, keepRaw: boolean): IDataObject {
+export function orderItem(channel: ChannelName, topic: string, body: unknown, bodyError: string | undefined, keepRaw: boolean): IDataObject {
 	try {
 		if (bodyError) throw new NormalizeError(channel, null, 'body', 'invalid', bodyError);
 		return withoutRaw(normalizeOrder(channel, body), keepRaw) as unknown as IDataObject;
@@ -160,7 +161,7 @@ export async function rawBodyOf(req: RawRequest): Promise<Buffer | undefined> {
  * The webhook() of both triggers once the channel-specific verdict is known: refuse (401, written directly, no
  * execution), acknowledge (200, no execution), drop a duplicate (200, no execution) or emit one item.
  */
-export async function respond(ctx: IWebhookFunctions, channel: 'shopify' | 'woocommerce', verdict: Verdict, keepRaw: boolean): Promise<IWebhookResponseData> {
+export async function respond(ctx: IWebhookFunctions, channel: ChannelName, verdict: Verdict, keepRaw: boolean): Promise<IWebhookResponseData> {
 	if (verdict.action === 'refuse') {
 		const res = ctx.getResponseObject();
 		res.status(401).json({ message: `Webhook refused: ${verdict.reason}` });

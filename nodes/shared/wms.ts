@@ -1,8 +1,9 @@
 /**
- * WMS glue for the wms node: which n8n credential belongs to which provider, credential data (+ the Generic REST
- * settings made in the node) -> the provider config types of lib/wms (1:1 field names), a provider built on n8n's
- * request helper, the store cursor name per provider + credential, and the node-side credential tests (a token
- * exchange or a GraphQL call comes first, which n8n's declarative `test` request cannot do).
+ * WMS glue for the wms node: which n8n credential belongs to which provider, credential data (+ the provider's own
+ * node settings, e.g. Generic REST's) -> the provider config of lib/wms, a provider built on n8n's request helper,
+ * the store cursor name per provider + credential, and the node-side credential tests (a token exchange or a
+ * GraphQL call comes first, which n8n's declarative `test` request cannot do). What differs per provider comes from
+ * the registry (lib/wms/registry.ts); nothing here names a provider.
  */
 import {
 	NodeOperationError,
@@ -14,11 +15,10 @@ import {
 } from 'n8n-workflow';
 import {
 	createWmsProvider,
-	type ExtensivConfig,
-	type GenericConfig,
+	WMS_REGISTRY,
+	wmsProviderDefinition,
 	type ProviderDeps,
-	type ShipBobConfig,
-	type ShipHeroConfig,
+	type WmsConfigOf,
 	type WmsProvider,
 	type WmsProviderName,
 } from '../../lib/wms';
@@ -26,108 +26,33 @@ import { credentialKey } from '../../lib/wms/auth';
 import type { HttpRequestFn } from '../../lib/http/types';
 import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
 import type { Store, StoredShipment } from '../../lib/store/types';
-import { credentialTestRequest } from './channel-client';
-import { nodeRequest } from './channels';
+import { credentialTestRequest, nodeRequest } from './channels';
 import { InvalidItemError } from './items';
-import { credentialData, nodeError, safeTest } from './errors';
+import { credentialData, nodeError, registryCredentialTests, safeTest, type CredentialTest } from './errors';
 
-export const WMS_CREDENTIAL: Record<WmsProviderName, string> = {
-	shipbob: 'omsShipBobApi',
-	shiphero: 'omsShipHeroApi',
-	extensiv: 'omsExtensivApi',
-	generic: 'omsGenericWmsApi',
-};
+export { isWmsProvider, WMS_PROVIDERS, type WmsProviderName } from '../../lib/wms';
 
-export const WMS_LABEL: Record<WmsProviderName, string> = {
-	shipbob: 'ShipBob',
-	shiphero: 'ShipHero',
-	extensiv: 'Extensiv 3PL Warehouse Manager',
-	generic: 'Generic REST WMS',
-};
+const byName = <T>(pick: (p: (typeof WMS_REGISTRY)[number]) => T): Record<WmsProviderName, T> =>
+	Object.fromEntries(WMS_REGISTRY.map((p) => [p.name, pick(p)])) as Record<WmsProviderName, T>;
 
-export function isWmsProvider(v: unknown): v is WmsProviderName {
-	return typeof v === 'string' && Object.prototype.hasOwnProperty.call(WMS_CREDENTIAL, v);
-}
+/** The n8n credential type of each provider */
+export const WMS_CREDENTIAL: Record<WmsProviderName, string> = byName((p) => p.credentialType);
+
+/** Each provider's name as messages write it */
+export const WMS_LABEL: Record<string, string> = byName((p) => p.label);
 
 type Data = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => {
-	if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-	return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
-
-function required(provider: WmsProviderName, d: Data, fields: string[]): void {
-	const missing = fields.filter((f) => str(d[f]) === undefined);
-	if (missing.length) throw new Error(`${WMS_LABEL[provider]} credential is missing ${missing.join(', ')}`);
-}
-
-function integer(provider: WmsProviderName, d: Data, field: string): number {
-	const n = Number(str(d[field]));
-	if (!Number.isInteger(n) || n <= 0) throw new Error(`${WMS_LABEL[provider]} credential: ${field} must be a positive whole number`);
-	return n;
-}
+/** A provider's own node settings (its `node.settingsFrom`), laid under its credential's config */
+export type ProviderSettings = Record<string, unknown>;
 
 /**
  * n8n credential data -> the lib/wms provider config (throws naming the missing fields, never their values).
- * `generic` carries the Generic REST settings made in the node (paths, body, answer fields, status words).
+ * `settings` are the provider's own node settings (Generic REST's paths, body, answer fields, status words).
  */
-export function wmsConfig(provider: 'shipbob', d: Data): ShipBobConfig;
-export function wmsConfig(provider: 'shiphero', d: Data): ShipHeroConfig;
-export function wmsConfig(provider: 'extensiv', d: Data): ExtensivConfig;
-export function wmsConfig(provider: 'generic', d: Data, generic?: Partial<GenericConfig>): GenericConfig;
-export function wmsConfig(provider: WmsProviderName, d: Data, generic?: Partial<GenericConfig>): unknown;
-export function wmsConfig(provider: WmsProviderName, d: Data, generic: Partial<GenericConfig> = {}): unknown {
-	switch (provider) {
-		case 'shipbob': {
-			const oauth = d.authType === 'oauthToken';
-			required(provider, d, [oauth ? 'oauthToken' : 'token', 'channelId']);
-			const c: ShipBobConfig = {
-				token: str(oauth ? d.oauthToken : d.token)!,
-				channelId: str(d.channelId)!,
-				apiVersion: str(d.apiVersion),
-				baseUrl: str(d.baseUrl),
-			};
-			return c;
-		}
-		case 'shiphero': {
-			const refresh = d.authType === 'refreshToken';
-			required(provider, d, refresh ? ['refreshToken'] : ['username', 'password']);
-			const c: ShipHeroConfig = {
-				username: str(d.username) ?? '',
-				password: typeof d.password === 'string' ? d.password : '',
-				refreshToken: refresh ? str(d.refreshToken) : undefined,
-				shopName: str(d.shopName),
-				baseUrl: str(d.baseUrl),
-			};
-			return c;
-		}
-		case 'extensiv': {
-			required(provider, d, ['clientId', 'clientSecret', 'userLoginId', 'customerId', 'facilityId']);
-			const c: ExtensivConfig = {
-				clientId: str(d.clientId)!,
-				clientSecret: String(d.clientSecret),
-				userLoginId: str(d.userLoginId)!,
-				tpl: str(d.tpl) ?? null,
-				customerId: integer(provider, d, 'customerId'),
-				facilityId: integer(provider, d, 'facilityId'),
-				baseUrl: str(d.baseUrl),
-				tokenUrl: str(d.tokenUrl),
-			};
-			return c;
-		}
-		case 'generic': {
-			required(provider, d, ['baseUrl', 'authHeaderName', 'authHeaderValue']);
-			const testPath = str(d.testPath);
-			const c: GenericConfig = {
-				...generic,
-				baseUrl: str(d.baseUrl)!,
-				authHeaderName: str(d.authHeaderName)!,
-				authHeaderValue: String(d.authHeaderValue),
-				...(testPath || generic.paths ? { paths: { ...(generic.paths ?? {}), ...(testPath ? { test: testPath } : {}) } } : {}),
-			};
-			return c;
-		}
-	}
+export function wmsConfig<N extends WmsProviderName>(provider: N, d: Data, settings?: ProviderSettings): WmsConfigOf<N>;
+export function wmsConfig(provider: WmsProviderName, d: Data, settings: ProviderSettings = {}): unknown {
+	return wmsProviderDefinition(provider)!.configFrom(d, settings);
 }
 
 /** The store cursor of Get Updates: one per provider and credential (two ShipBob accounts never share one) */
@@ -139,7 +64,7 @@ export function cursorName(provider: WmsProviderName, credentialId: string | und
 export async function wmsProvider(
 	ctx: IExecuteFunctions,
 	provider: WmsProviderName,
-	generic: Partial<GenericConfig> = {},
+	settings: ProviderSettings = {},
 	deps: Partial<ProviderDeps> = {},
 ): Promise<{ provider: WmsProvider; credentialId: string | undefined }> {
 	const name = WMS_CREDENTIAL[provider];
@@ -148,7 +73,7 @@ export async function wmsProvider(
 	const data = (await credentialData(ctx, name)) as Data;
 	let config: unknown;
 	try {
-		config = wmsConfig(provider, data, generic);
+		config = wmsConfig(provider, data, settings);
 	} catch (error) {
 		throw nodeError(ctx, error);
 	}
@@ -189,18 +114,18 @@ async function testWms(ctx: ICredentialTestFunctions, provider: WmsProviderName,
 	});
 }
 
-export async function shipBobApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testWms(this, 'shipbob', credential);
+/** Each provider's node-side credential test, under its name (the credential's testedBy) */
+export const WMS_CREDENTIAL_TESTS: Record<string, CredentialTest> = registryCredentialTests(WMS_REGISTRY, testWms);
+
+/** Every provider's credential test, with the node's other tests (`others`), for its methods.credentialTest */
+export function wmsCredentialTests(others: Record<string, CredentialTest> = {}): Record<string, CredentialTest> {
+	return { ...others, ...WMS_CREDENTIAL_TESTS };
 }
-export async function shipHeroApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testWms(this, 'shiphero', credential);
-}
-export async function extensivApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testWms(this, 'extensiv', credential);
-}
-export async function genericWmsApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	return testWms(this, 'generic', credential);
-}
+
+export const shipBobApiTest = WMS_CREDENTIAL_TESTS.shipBobApiTest;
+export const shipHeroApiTest = WMS_CREDENTIAL_TESTS.shipHeroApiTest;
+export const extensivApiTest = WMS_CREDENTIAL_TESTS.extensivApiTest;
+export const genericWmsApiTest = WMS_CREDENTIAL_TESTS.genericWmsApiTest;
 
 /** Newly recorded packages as output items (Get Updates of the wms node, Apply 945 of the edi node): one per package */
 export async function shipmentItems(store: Store, shipments: StoredShipment[], provider: string): Promise<IDataObject[]> {

@@ -44,8 +44,9 @@ import {
 	unitFromTotal,
 	type Json,
 	type NormalizeOptions,
+	listAt,
 } from '../normalize-common';
-import { amazonReadiness } from '../status';
+import { amazonReadiness } from './status';
 
 /**
  * Currency of each Amazon marketplace, used only when an order names no currency anywhere (v0 Pending orders
@@ -437,4 +438,11 @@ export function amazonOrderChange(raw: unknown): AmazonOrderChange {
 		eventTime: softTimestamp(ctx, dig(raw, 'EventTime')),
 		items,
 	};
+}
+
+/** The raw orders of an Amazon list response: 2026-01-01 `orders`, v0 `payload.Orders` (v0 orders still need their items), or getOrder's `{order}` */
+export function extractAmazonOrders(response: unknown): unknown[] | undefined {
+	let found = listAt(response, 'orders') ?? listAt(response, 'payload', 'Orders') ?? listAt(response, 'Orders');
+	if (!found && isObj(response) && isObj(response.order)) found = [response.order];
+	return found;
 }

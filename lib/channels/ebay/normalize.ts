@@ -34,8 +34,9 @@ import {
 	unitFromTotal,
 	type Json,
 	type NormalizeOptions,
+	listAt,
 } from '../normalize-common';
-import { ebayReadiness } from '../status';
+import { ebayReadiness } from './status';
 
 export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): CanonicalOrder {
 	const ctx = new Ctx('ebay');
@@ -152,4 +153,11 @@ export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): C
 		},
 		'pricingSummary.total.value',
 	);
+}
+
+/** The raw orders of an eBay list response: `orders`, or a single order */
+export function extractEbayOrders(response: unknown): unknown[] | undefined {
+	let found = listAt(response, 'orders');
+	if (!found && isObj(response) && response.orderId !== undefined) found = [response];
+	return found;
 }

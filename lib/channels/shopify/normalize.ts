@@ -38,8 +38,10 @@ import {
 	text,
 	type Json,
 	type NormalizeOptions,
+	connectionAt,
+	listAt,
 } from '../normalize-common';
-import { shopifyReadiness } from '../status';
+import { shopifyReadiness } from './status';
 
 /** `gid://shopify/Order/450789469` -> `450789469`; other text unchanged. */
 export function shopifyGidTail(id: string): string {
@@ -383,4 +385,15 @@ function gqlAddress(a: Json) {
 		country: text(a.countryCodeV2) ?? text(a.countryCode) ?? a.country,
 		phone: a.phone,
 	};
+}
+
+/**
+ * The raw orders of a Shopify list response: GraphQL `data.orders.nodes` / `data.orders.edges[].node` (or `orders`
+ * without `data`), REST `{orders: [...]}`, a single `{order}` or webhook order.
+ */
+export function extractShopifyOrders(response: unknown): unknown[] | undefined {
+	let found = connectionAt(response, 'data', 'orders') ?? connectionAt(response, 'orders') ?? listAt(response, 'orders');
+	if (!found && isObj(response) && isObj(response.order)) found = [response.order];
+	if (!found && isObj(response) && response.id !== undefined && (response.line_items !== undefined || response.lineItems !== undefined)) found = [response];
+	return found;
 }

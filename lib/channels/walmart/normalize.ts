@@ -38,8 +38,9 @@ import {
 	unitFromTotal,
 	type Json,
 	type NormalizeOptions,
+	listAt,
 } from '../normalize-common';
-import { walmartReadiness } from '../status';
+import { walmartReadiness } from './status';
 
 /** shippingInfo.methodCode: Standard | Express | OneDay | WhiteGlove | Value | Freight (+ TwoDay, NextDay seen in the wild). */
 const METHODS: Record<string, ShippingLevel> = {
@@ -197,4 +198,11 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 		},
 		'orderSummary.totalAmount.amount',
 	);
+}
+
+/** The raw orders of a Walmart list response: `list.elements.order`, or getOrder's `{order}` */
+export function extractWalmartOrders(response: unknown): unknown[] | undefined {
+	let found = listAt(response, 'list', 'elements', 'order') ?? listAt(response, 'elements', 'order');
+	if (!found && isObj(response) && isObj(response.order)) found = [response.order];
+	return found;
 }

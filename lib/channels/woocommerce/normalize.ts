@@ -34,7 +34,7 @@ import {
 	type Json,
 	type NormalizeOptions,
 } from '../normalize-common';
-import { wooCommerceReadiness } from '../status';
+import { wooCommerceReadiness } from './status';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…' };
 
@@ -161,4 +161,9 @@ export function normalizeWooCommerceOrder(raw: unknown, opts: NormalizeOptions =
 		risk: { channelRecommendation: null, channelRiskLevel: null, clientIp: text(o.customer_ip_address) },
 		raw: opts.keepRaw === false ? undefined : raw,
 	});
+}
+
+/** The raw orders of a WooCommerce list response: the array itself (handled by extractOrders), or a single order object */
+export function extractWooCommerceOrders(response: unknown): unknown[] | undefined {
+	return isObj(response) && response.id !== undefined ? [response] : undefined;
 }

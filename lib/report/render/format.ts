@@ -1,19 +1,12 @@
 /** Formatting shared by the renderers. */
 import { minorUnits } from '../../order/money';
-import { own } from '../../channels/normalize-common';
+import { channelLabel } from '../../channels/registry';
 import type { Cell, Column, Row } from '../types';
 
-const CHANNEL_NAMES: Record<string, string> = {
-	amazon: 'Amazon',
-	ebay: 'eBay',
-	shopify: 'Shopify',
-	walmart: 'Walmart',
-	woocommerce: 'WooCommerce',
-};
-
+/** A channel's label from the registry (lib/channels/registry.ts); another channel (an EDI retailer's) capitalised */
 export function channelName(channel: string): string {
-	// own entries only: a channel named `constructor` or `toString` is a name like any other, not Object.prototype's
-	return own(CHANNEL_NAMES, channel) ?? (channel ? channel[0].toUpperCase() + channel.slice(1) : channel);
+	const label = channelLabel(channel);
+	return label !== channel ? label : channel ? channel[0].toUpperCase() + channel.slice(1) : channel;
 }
 
 /** A money amount with the currency's decimals and thousands separators: "USD 12,345.60". */

@@ -9,11 +9,10 @@
 import { periodDates } from '../reports/byDay';
 import type { ReportResult, Row } from '../types';
 import { channelName, displayCell, formatInt } from './format';
-import { own } from '../../channels/normalize-common';
+import { channelDefinition } from '../../channels/registry';
 import { summaryLines } from './markdown';
 
 const PALETTE = ['#2f6fd6', '#e07a1f', '#1f9d6b', '#c2417a', '#7a5cc7', '#8a8f2a', '#2aa3b8', '#a0522d'];
-const KNOWN: Record<string, string> = { amazon: '#e07a1f', shopify: '#1f9d6b', ebay: '#2f6fd6', walmart: '#c2417a', woocommerce: '#7a5cc7' };
 
 export function esc(text: unknown): string {
 	return String(text ?? '')
@@ -25,7 +24,7 @@ export function esc(text: unknown): string {
 }
 
 function colorOf(key: string, i: number): string {
-	return own(KNOWN, key) ?? PALETTE[i % PALETTE.length];
+	return channelDefinition(key)?.color ?? PALETTE[i % PALETTE.length];
 }
 
 interface Bar {

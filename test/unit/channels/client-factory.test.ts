@@ -1,7 +1,7 @@
 import { startSandboxes, type Sandboxes } from '../../sandbox/start';
 import { isolated, LONG_AGO, request } from '../../sandbox/testkit';
 import { createChannelClient } from '../../../lib/channels/clients';
-import { CHANNELS } from '../../../lib/channels/types';
+import { CHANNELS } from '../../../lib/channels/registry';
 import { normalizeOrder } from '../../../lib/channels/normalize';
 
 describe('createChannelClient against startSandboxes (one command, all channels)', () => {

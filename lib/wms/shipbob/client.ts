@@ -1,0 +1,294 @@
+/**
+ * ShipBob: REST at https://api.shipbob.com/{version}/ (sandbox: https://sandbox-api.shipbob.com), personal access
+ * token as a bearer (never expires), shipbob_channel_id header on writes.
+ *
+ * Verified (developer.shipbob.com): POST /{ver}/order, reference_id unique per account, 422 "Duplicate reference
+ * ID" for a second order with the same reference_id (errors page); GET /{ver}/order with ReferenceIds, Page,
+ * Limit (max 250, default 50); GET /{ver}/inventory-level (on hand, committed, fulfillable, sellable; 2026-01 pages
+ * with next/items and PageSize); 150 requests per minute, sliding window, 429 with x-retry-after.
+ * Assumed [U] (marked where used): the LastUpdateStartDate filter; total-pages header; order status words
+ * (Processing, Exception, OnHold, ImportReview, PartiallyFulfilled, Fulfilled, Cancelled); shipment
+ * status_details names Picked / Packed; delivery_date on a shipment; per-location inventory under `locations`;
+ * products[].external_line_id; POST /{ver}/order/{id}/cancel.
+ *
+ * Idempotency: reference_id = referenceFor(omsId, shipmentNo). A 422 on create is confirmed by fetching the order
+ * by reference: found means 'exists' (success, linked); not found means a real refusal.
+ */
+import type { CanonicalOrder, ShippingLevel } from '../../order/types';
+import { SlidingWindowLimiter, sharedLimiters } from '../../http/limiters';
+import { vendorMessageOf } from '../../http/errors';
+import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
+import { clockOf, credentialKey } from '../auth';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
+import { mapStatusWord, parseReference, type WmsStatus } from '../status';
+import {
+	WmsError,
+	type CancelResult,
+	type CreateOrderOptions,
+	type CreateOrderResult,
+	type CredentialTestResult,
+	type InventoryLevel,
+	type Pacer,
+	type ProviderDeps,
+	type ShipmentUpdatesPage,
+	type WmsOrderState,
+	type WmsPackage,
+	type WmsProvider,
+} from '../types';
+
+export interface ShipBobConfig {
+	/** Default https://api.shipbob.com (sandbox: https://sandbox-api.shipbob.com) */
+	baseUrl?: string;
+	/** Default 2026-01 */
+	apiVersion?: string;
+	/** Personal access token */
+	token: string;
+	channelId: string | number;
+	shipMethods?: Partial<Record<ShippingLevel, string>>;
+	/** First pull with no cursor looks back this far (days); default: no limit */
+	lookbackDays?: number | null;
+	/** Default 150 per 60 000 ms */
+	rateLimit?: { limit: number; windowMs: number };
+}
+
+/** ShipBob order status words -> the OMS's [U: the order-level words; shipment words are documented] */
+export const SHIPBOB_STATUS: Record<string, WmsStatus> = {
+	Processing: 'at_wms',
+	Exception: 'at_wms',
+	OnHold: 'at_wms',
+	'On Hold': 'at_wms',
+	ImportReview: 'at_wms',
+	PartiallyFulfilled: 'packed',
+	Fulfilled: 'shipped',
+	Completed: 'shipped',
+	Cancelled: 'cancelled',
+};
+
+const NAME = 'shipbob';
+
+export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps): WmsProvider {
+	const deps = withSecrets(given, () => [config.token]);
+	const base = joinUrl(config.baseUrl ?? 'https://api.shipbob.com', config.apiVersion ?? '2026-01');
+	const rl = config.rateLimit ?? { limit: 150, windowMs: 60_000 };
+	const clock = clockOf(deps);
+	const pacer: Pacer = sharedLimiters.window(`shipbob:${credentialKey(config.token)}:${rl.limit}/${rl.windowMs}`, // a little wider than the server's window, so network jitter never lands a 6th call inside its window
+		() => new SlidingWindowLimiter({ limit: rl.limit, windowMs: Math.ceil(rl.windowMs * 1.02) + 25, clock }),
+	);
+	const headers = (write = false): Record<string, string> => ({
+		Authorization: `Bearer ${config.token}`,
+		Accept: 'application/json',
+		...(write || config.channelId ? { shipbob_channel_id: String(config.channelId) } : {}),
+	});
+
+	async function findRaw(reference: string): Promise<Record<string, unknown> | null> {
+		const res = await send<unknown>(NAME, deps, { method: 'GET', url: joinUrl(base, 'order'), headers: headers(), qs: { ReferenceIds: reference, Limit: 250 } }, { pacer });
+		if (!Array.isArray(res.body)) throw malformed(NAME, 'GET /order did not return a list');
+		const found = (res.body as unknown[]).filter(isObject).filter((o) => String(o.reference_id) === reference);
+		// a reference is unique in ShipBob; if a cancelled and a live one ever coexist, prefer the live one
+		return found.find((o) => o.status !== 'Cancelled') ?? found[0] ?? null;
+	}
+
+	const provider: WmsProvider = {
+		name: NAME,
+
+		async createOrder(order: CanonicalOrder, opts: CreateOrderOptions): Promise<CreateOrderResult> {
+			const lines = linesFor(NAME, order, opts);
+			const ship = order.shipTo!;
+			const body = {
+				reference_id: opts.reference,
+				order_number: order.orderNumber ?? order.channelOrderId,
+				type: 'DTC',
+				shipping_method: shipMethod(order, config.shipMethods),
+				purchase_date: order.placedAt,
+				recipient: {
+					name: ship.name ?? order.customer.name ?? '',
+					email: order.customer.email,
+					phone_number: ship.phone ?? order.customer.phone,
+					address: {
+						address1: ship.line1,
+						address2: ship.line2,
+						company_name: ship.company,
+						city: ship.city,
+						state: ship.region,
+						zip_code: ship.postalCode,
+						country: ship.country,
+					},
+				},
+				products: lines.map((l) => ({
+					reference_id: l.sku,
+					name: l.title ?? l.sku,
+					quantity: l.quantity,
+					unit_price: l.unitPrice,
+					external_line_id: l.lineId, // [U] field name
+				})),
+				tags: [
+					{ name: 'oms_id', value: order.omsId },
+					{ name: 'channel', value: String(order.channel) },
+					{ name: 'shipment_no', value: String(opts.shipmentNo) },
+				],
+			};
+			const res = await send<unknown>(NAME, deps, { method: 'POST', url: joinUrl(base, 'order'), headers: headers(true), body }, { pacer, accept: [422] });
+			if (res.status === 422) {
+				const existing = await findRaw(opts.reference);
+				if (existing) return { outcome: 'exists', wmsOrderId: String(existing.id), raw: existing };
+				throw new WmsError(NAME, `order ${opts.reference} refused (422): ${bodyClip(res.body, deps)}`, { retryable: false, status: 422, code: 'HTTP_422', vendorMessage: vendorMessageOf(res.body), secrets: deps.secrets?.() });
+			}
+			if (!isObject(res.body) || res.body.id == null) throw malformed(NAME, 'create order answer has no id');
+			return { outcome: 'created', wmsOrderId: String(res.body.id), raw: res.body };
+		},
+
+		async cancelOrder(ref): Promise<CancelResult> {
+			let id = ref.wmsOrderId ?? null;
+			if (!id && ref.reference) {
+				const o = await findRaw(ref.reference);
+				if (!o) throw new WmsError(NAME, `no order with reference ${ref.reference}`, { retryable: false, status: 404, code: 'NOT_FOUND' });
+				id = String(o.id);
+			}
+			if (!id) throw new WmsError(NAME, 'cancelOrder needs a reference or a WMS order id', { retryable: false, code: 'BAD_INPUT' });
+			// [U] path: /{ver}/order/{id}/cancel
+			const res = await send<unknown>(NAME, deps, { method: 'POST', url: joinUrl(base, `order/${encodeURIComponent(id)}/cancel`), headers: headers(true) }, { pacer });
+			const b = isObject(res.body) ? res.body : {};
+			const results = Array.isArray(b.canceled_shipment_results) ? (b.canceled_shipment_results as unknown[]).filter(isObject) : [];
+			const cancelled = results.length ? results.every((r) => r.is_success === true) : true;
+			const rawStatus = isObject(b.order) ? str(b.order.status) : null;
+			return { cancelled, rawStatus, raw: res.body };
+		},
+
+		async getOrder(reference: string): Promise<WmsOrderState | null> {
+			const o = await findRaw(reference);
+			return o ? toState(o) : null;
+		},
+
+		async getShipmentUpdates(cursor: string | null): Promise<ShipmentUpdatesPage> {
+			const since = sinceOf(cursor, { overlapMs: deps.cursorOverlapMs, lookbackDays: config.lookbackDays, now: clock.now });
+			const states: WmsOrderState[] = [];
+			for (let page = 1; ; page++) {
+				const res = await send<unknown>(
+					NAME,
+					deps,
+					{
+						method: 'GET',
+						url: joinUrl(base, 'order'),
+						headers: headers(),
+						// [U] LastUpdateStartDate: orders whose last update is at or after this time
+						qs: { LastUpdateStartDate: since, SortOrder: 'Oldest', Page: page, Limit: 250 },
+					},
+					{ pacer },
+				);
+				if (!Array.isArray(res.body)) throw malformed(NAME, 'GET /order did not return a list');
+				for (const o of res.body as unknown[]) if (isObject(o)) states.push(toState(o));
+				const totalPages = num(res.headers['total-pages'], NaN); // [U] header name
+				if ((Number.isFinite(totalPages) && page >= totalPages) || (res.body as unknown[]).length < 250) break;
+			}
+			states.sort(byUpdatedAt);
+			const updates = states.map((s) => ({ ...s, ...parseReference(s.reference) }));
+			const next = latestIso(cursor, ...states.map((s) => s.updatedAt)) ?? cursor;
+			return { updates, cursor: next };
+		},
+
+		async getInventoryLevels(): Promise<InventoryLevel[]> {
+			const out: InventoryLevel[] = [];
+			let url: string | null = joinUrl(base, 'inventory-level');
+			let qs: Record<string, string | number> | undefined = { PageSize: 250 };
+			for (let guard = 0; url && guard < 10_000; guard++) {
+				const res: { body: unknown } = await send<unknown>(NAME, deps, { method: 'GET', url, headers: headers(), qs }, { pacer });
+				const b: unknown = res.body;
+				const items = Array.isArray(b) ? b : isObject(b) && Array.isArray(b.items) ? b.items : null;
+				if (!items) throw malformed(NAME, 'inventory-level answer has no items');
+				for (const it of items) {
+					if (!isObject(it)) continue;
+					const sku = str(it.sku) ?? str(it.reference_id) ?? str(it.name);
+					if (!sku) continue;
+					const locs = Array.isArray(it.locations) ? it.locations.filter(isObject) : Array.isArray(it.fulfillable_quantity_by_fulfillment_center) ? it.fulfillable_quantity_by_fulfillment_center.filter(isObject) : [];
+					if (locs.length) {
+						for (const l of locs) {
+							out.push({
+								sku,
+								location: str(l.location_name) ?? str(l.name) ?? String(l.location_id ?? l.id ?? 'default'),
+								onHand: num(l.on_hand_quantity),
+								available: num(l.fulfillable_quantity, num(l.on_hand_quantity) - num(l.committed_quantity)),
+							});
+						}
+					} else {
+						out.push({
+							sku,
+							location: 'default',
+							onHand: num(it.on_hand_quantity ?? it.total_on_hand_quantity),
+							available: num(it.fulfillable_quantity ?? it.total_fulfillable_quantity),
+						});
+					}
+				}
+				// `next` is absolute, or relative to the host with the version in it [U]; the base URL is the host
+				const next: string | null = isObject(b) ? str(b.next) : null;
+				url = next ? (/^https?:/i.test(next) ? next : joinUrl(config.baseUrl ?? 'https://api.shipbob.com', next)) : null;
+				qs = undefined;
+			}
+			return out;
+		},
+
+		async testCredentials(): Promise<CredentialTestResult> {
+			try {
+				const res = await send<unknown>(NAME, { ...deps, retry: { ...(deps.retry ?? {}), maxAttempts: 1 } }, { method: 'GET', url: joinUrl(base, 'channel'), headers: headers() }, { pacer, accept: [401, 403] });
+				if (res.status === 401 || res.status === 403) return { ok: false, message: `ShipBob refused the token (${res.status})` };
+				const channels = Array.isArray(res.body) ? res.body.filter(isObject) : [];
+				const ours = channels.find((c) => String(c.id) === String(config.channelId));
+				if (!ours) return { ok: false, message: `token works, but channel ${config.channelId} is not one of its channels (${channels.map((c) => c.id).join(', ') || 'none'})` };
+				return { ok: true, message: `connected; channel ${config.channelId} (${String(ours.name ?? '')})` };
+			} catch (err) {
+				return { ok: false, message: (err as Error).message };
+			}
+		},
+	};
+	return redacting(provider, deps);
+}
+
+function toState(o: Record<string, unknown>): WmsOrderState {
+	const shipments = Array.isArray(o.shipments) ? o.shipments.filter(isObject) : [];
+	const orderStatus = str(o.status) ?? 'Processing';
+	let status = mapStatusWord(orderStatus, SHIPBOB_STATUS);
+	// Refine from the shipments' status details [U: names Picked / Packed]
+	const details = shipments.flatMap((s) => (Array.isArray(s.status_details) ? s.status_details.filter(isObject).map((d) => String(d.name ?? '')) : []));
+	if (status === 'at_wms') {
+		if (details.some((d) => /packed/i.test(d))) status = 'packed';
+		else if (details.some((d) => /picked/i.test(d))) status = 'picked';
+	}
+	// lineId per SKU from the order's products (external_line_id [U]), when a SKU is on one line only
+	const lineIdBySku = new Map<string, string | undefined>();
+	for (const p of Array.isArray(o.products) ? o.products.filter(isObject) : []) {
+		const sku = str(p.sku) ?? str(p.reference_id);
+		if (!sku) continue;
+		lineIdBySku.set(sku, lineIdBySku.has(sku) ? undefined : (str(p.external_line_id) ?? undefined));
+	}
+	const packages: WmsPackage[] = [];
+	for (const s of shipments) {
+		const t = isObject(s.tracking) ? s.tracking : null;
+		if (!t || !str(t.tracking_number)) continue;
+		const lines = (Array.isArray(s.products) ? s.products.filter(isObject) : []).map((p) => {
+			const sku = str(p.sku) ?? str(p.reference_id) ?? '';
+			const items = Array.isArray(p.inventory_items) ? p.inventory_items.filter(isObject) : [];
+			const quantity = items.length ? items.reduce((n, i) => n + num(i.quantity), 0) : num(p.quantity);
+			const lineId = lineIdBySku.get(sku);
+			return lineId ? { sku, quantity, lineId } : { sku, quantity };
+		});
+		packages.push({
+			packageKey: `shipbob:shipment:${s.id}`,
+			carrier: str(t.carrier),
+			trackingNumber: str(t.tracking_number),
+			trackingUrl: str(t.tracking_url),
+			shippedAt: str(t.shipping_date) ?? str(s.actual_fulfillment_date),
+			lines: mergeLines(lines),
+			deliveredAt: str(s.delivery_date), // [U]
+		});
+	}
+	if (status === 'shipped' && packages.length && packages.every((p) => p.deliveredAt)) status = 'delivered';
+	const detail = details.length ? `/${details[details.length - 1]}` : '';
+	return {
+		reference: String(o.reference_id ?? ''),
+		wmsOrderId: String(o.id ?? ''),
+		status,
+		rawStatus: orderStatus + detail,
+		shipments: packages,
+		updatedAt:
+			latestIso(str(o.last_updated_date), str(o.created_date), ...shipments.map((s) => str(s.last_update_at))) ?? new Date(0).toISOString(),
+	};
+}
