@@ -8,7 +8,7 @@
  * form), pinned data and tags.
  */
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { NodeHelpers, type INode, type INodeParameters, type INodeTypeDescription } from 'n8n-workflow';
 import { N8n, repoRoot, type WorkflowJson } from './harness/n8n';
 import { EditorSession, OWNER } from './harness/editor';
@@ -56,7 +56,7 @@ describe("n8n's editor imports each template as harness/editor.ts says it does",
 	let n8n: N8n;
 	let editor: EditorSession;
 	let browser: Browser;
-	let page: Page;
+	let context: BrowserContext;
 	let types: INodeTypeDescription[];
 
 	beforeAll(async () => {
@@ -69,12 +69,14 @@ describe("n8n's editor imports each template as harness/editor.ts says it does",
 		await editor.createCredential('ShipBob', 'omsShipBobApi', { authType: 'token', token: 'made-up', channelId: '1', apiVersion: '2026-01' });
 		await editor.createCredential('Fraud Review Form', 'httpBasicAuth', { user: 'reviewer', password: 'made-up' });
 		browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-		page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+		context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+		const page = await context.newPage();
 		await page.goto(`${n8n.baseUrl}/signin`);
 		await page.locator('input[type="email"]').fill(OWNER.email);
 		await page.locator('input[type="password"]').fill(OWNER.password);
 		await page.keyboard.press('Enter');
 		await page.waitForURL((url) => !url.pathname.startsWith('/signin') && !url.pathname.startsWith('/setup'), { timeout: 60_000 });
+		await page.close();
 	});
 
 	afterAll(async () => {
@@ -84,16 +86,34 @@ describe("n8n's editor imports each template as harness/editor.ts says it does",
 
 	it.each(templateFiles())('%s', async (file) => {
 		const template = readTemplate(file);
-		await page.goto(`${n8n.baseUrl}/workflow/new`);
-		await page.waitForSelector('[data-test-id="workflow-import-input"]', { state: 'attached', timeout: 60_000 });
-		const saved = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/rest/workflows', { timeout: 60_000 });
-		await page.setInputFiles('[data-test-id="workflow-import-input"]', join(repoRoot, 'workflows', file));
-		// the editor saves a new workflow on its own after an import (autosave); Ctrl+S in case it waits
-		const request = await Promise.race([saved, page.waitForTimeout(8000).then(async () => (await page.keyboard.press('Control+s'), await saved))]);
-		const byEditor = request.postDataJSON() as Body;
-		await editor.importAsEditor(template);
-		const byHarness = editor.lastImportBody as Body;
-		const tags = new Map(((await editor.request<Array<{ id: string; name: string }>>('GET', '/rest/tags')).data).map((t) => [t.id, t.name]));
-		expect(shape(byHarness, template, tags, types)).toEqual(shape(byEditor, template, tags, types));
+		// a page of its own for each template: nothing a previous import left open (a dialog, a pending save) carries over
+		const page = await context.newPage();
+		try {
+			await page.goto(`${n8n.baseUrl}/workflow/new`);
+			// the canvas is drawn once the new workflow is ready to take an import
+			await page.waitForSelector('.vue-flow', { state: 'attached', timeout: 60_000 });
+			await page.waitForSelector('[data-test-id="workflow-import-input"]', { state: 'attached', timeout: 60_000 });
+			const saved = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/rest/workflows', { timeout: 90_000 });
+			await page.setInputFiles('[data-test-id="workflow-import-input"]', join(repoRoot, 'workflows', file));
+			// the import is done when its nodes are on the canvas
+			await page.waitForSelector('.vue-flow__node', { state: 'attached', timeout: 60_000 });
+			// the editor saves a new workflow on its own after an import (autosave); if it has not after a while, the
+			// save button does what a user would do (a busy machine can delay the autosave, not change what it sends)
+			const fallback = page
+				.waitForTimeout(8000)
+				.then(async () => {
+					const button = page.locator('[data-test-id="workflow-save-button"]');
+					if ((await button.isVisible()) && (await button.isEnabled())) await button.click();
+				})
+				.catch(() => undefined);
+			const request = await Promise.race([saved, fallback.then(() => saved)]);
+			const byEditor = request.postDataJSON() as Body;
+			await editor.importAsEditor(template);
+			const byHarness = editor.lastImportBody as Body;
+			const tags = new Map(((await editor.request<Array<{ id: string; name: string }>>('GET', '/rest/tags')).data).map((t) => [t.id, t.name]));
+			expect(shape(byHarness, template, tags, types)).toEqual(shape(byEditor, template, tags, types));
+		} finally {
+			await page.close();
+		}
 	});
 });
