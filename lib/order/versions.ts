@@ -9,6 +9,7 @@
  * compared by readiness and content only.
  */
 import type { CanonicalOrder, Readiness } from './types';
+import { createHash } from 'node:crypto';
 import { stableStringify } from './json';
 
 /** Upper case, letters and digits only: `PENDING_AVAILABILITY`, `PendingAvailability` and `pending-availability` compare equal. */
@@ -51,6 +52,31 @@ export function compareVersions(a: CanonicalOrder, b: CanonicalOrder): -1 | 0 | 
 	const ca = channelContent(a);
 	const cb = channelContent(b);
 	return ca === cb ? 0 : ca > cb ? 1 : -1;
+}
+
+/**
+ * Status words the OMS's own call produces, per channel, mapped to the word they stand in for: Walmart's order moves
+ * Created -> Acknowledged because the OMS acknowledged it, which is not a change for the OMS to act on.
+ */
+const OWN_STEPS: Record<string, Record<string, string>> = { walmart: { ACKNOWLEDGED: 'CREATED' } };
+
+/**
+ * A short digest of what the channel said in this version (its content and status words, without the update time,
+ * the raw payload and the OMS's annotations), for telling two listings of one order apart when the update times
+ * tie: a second save within the same second changes it; listing the same version again does not; neither does a
+ * status step the OMS itself caused (OWN_STEPS).
+ */
+export function versionDigest(order: CanonicalOrder): string {
+	const own = Object.hasOwn(OWN_STEPS, order.channel) ? OWN_STEPS[order.channel] : null;
+	const status = String(order.channelStatus ?? '')
+		.split('/')
+		.map((w) => {
+			const k = statusKey(w);
+			return own && Object.hasOwn(own, k) ? own[k] : k;
+		})
+		.join('/');
+	const content = channelContent({ ...order, channelStatus: status });
+	return createHash('sha256').update(content).digest('base64url').slice(0, 16);
 }
 
 /**

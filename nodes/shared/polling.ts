@@ -41,6 +41,7 @@ import { statusKey } from '../../lib/channels/status';
 import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import type { ChannelClient } from '../../lib/channels/types';
 import type { CanonicalOrder } from '../../lib/order/types';
+import { versionDigest } from '../../lib/order/versions';
 import { withoutRaw } from './items';
 import { nodeError } from './errors';
 import { CHANNEL_LABEL, channelClient } from './channels';
@@ -173,12 +174,14 @@ export function readPollSettings(ctx: IPollFunctions): PollSettings {
 class BudgetReached extends Error {}
 
 /**
- * The key an order is de-duplicated by across the overlap window: same id, update time and readiness = same change.
- * Readiness rather than the status words, so Walmart's Created -> Acknowledged (our own acknowledgement) is not
- * emitted again as a change.
+ * The key an order is de-duplicated by across the overlap window: same id, update time and version = same change.
+ * The version is a digest of the content (lib/order/versions.ts versionDigest), because channels write whole
+ * seconds: a second save within the same second (a new address, a status word that keeps readiness) must come out
+ * again. Walmart's Created -> Acknowledged (our own acknowledgement) counts as the same version.
+ * The update time stays the second part from the end (the carry-over below reads it there).
  */
 function changeKey(o: CanonicalOrder): string {
-	return `${o.channelOrderId}|${o.updatedAt ?? ''}|${o.readiness ?? ''}`;
+	return `${o.channelOrderId}|${o.updatedAt ?? ''}|${versionDigest(o)}`;
 }
 
 function rawId(raw: unknown): string | null {

@@ -137,6 +137,27 @@ describe.each(CASES)('$type (polling)', (c) => {
 		expect(Date.parse(cursorOf(staticData)!)).toBeGreaterThan(Date.parse(cursor1!));
 	});
 
+	it('a second change saved in the same second (same update time, same readiness) is emitted too', async () => {
+		const s = sb.sandboxes[c.channel];
+		const staticData: IDataObject = {};
+		expect(emitted(await poll(c, staticData)).length).toBeGreaterThan(0);
+		const [, , o] = sb.orders[c.channel];
+		s.touch(o.id);
+		if (c.channel === 'amazon') await new Promise((r) => setTimeout(r, 1300)); // Amazon lists settled changes only
+		const touched = emitted(await poll(c, staticData));
+		expect(touched.map((i) => i.channelOrderId)).toEqual([o.id]);
+		// the channel saves the order again within the same second: a new ship-to, the update time unchanged
+		const stored = s.orders.get(o.id)!;
+		const at = stored.updatedAt;
+		s.changeAddress(o.id, { city: 'Same Second City' });
+		stored.updatedAt = at;
+		const again = emitted(await poll(c, staticData));
+		expect(again.map((i) => i.channelOrderId)).toEqual([o.id]);
+		expect(again[0]).toMatchObject({ updatedAt: touched[0].updatedAt, readiness: touched[0].readiness, shipTo: expect.objectContaining({ city: 'Same Second City' }) });
+		// and nothing more the next time
+		expect(emitted(await poll(c, staticData))).toEqual([]);
+	});
+
 	it('a manual run lists a small sample and leaves the cursor alone', async () => {
 		const staticData: IDataObject = { 'node:Trigger': { cursor: '2020-01-01T00:00:00.000Z' } };
 		const r = await poll(c, staticData, { manual: true, parameters: { lookBack: 30, options: { sampleSize: 3 } } });
