@@ -118,3 +118,21 @@ export function cleanForStore<T>(value: T, path = '$'): { value: T; cleaned: str
 	const cleaned: string[] = [];
 	return { value: storableJson(value, path, cleaned) as T, cleaned };
 }
+
+/** An identifier no store can keep, refused: its message names what and why (`stock level sku "A?B": must not contain ...`). */
+export class UnstorableIdentifierError extends Error {
+	constructor(readonly field: string, problem: string) {
+		super(`${field}: must not contain ${problem} (PostgreSQL cannot store it; fix it at the source)`);
+		this.name = 'UnstorableIdentifierError';
+	}
+}
+
+/**
+ * Refuses an identifier (a SKU, a location, a package key, a cursor's name) holding NUL or an unpaired surrogate,
+ * with an error naming `field`; the same rule as an order's identifiers, for what the store keeps outside orders.
+ */
+export function refuseUnstorable(field: string, value: string | null | undefined): void {
+	if (typeof value !== 'string' || !SUSPECT.test(value)) return;
+	const problem = unstorableIn(value);
+	if (problem) throw new UnstorableIdentifierError(field, problem);
+}

@@ -9,7 +9,7 @@
  */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
-import { storableKey } from '../order/storable';
+import { refuseUnstorable, storableKey } from '../order/storable';
 import type { OmsStatus } from '../order/status';
 import { activeParts, cellsBySku, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
@@ -227,6 +227,8 @@ export class PostgresStore implements T.Store {
 	}
 
 	async setSafetyStock(sku: string, quantity: number, location: string = DEFAULT_LOCATION): Promise<void> {
+		refuseUnstorable('safety stock: sku', sku);
+		refuseUnstorable(`safety stock ${sku}: location`, location);
 		await this.pool.query(
 			`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES ($1, $2, 0, 0, $3, $4)
 			 ON CONFLICT (sku, location) DO UPDATE SET safety_stock = EXCLUDED.safety_stock, updated_at = EXCLUDED.updated_at, version = stock.version + 1`,
@@ -522,6 +524,9 @@ export class PostgresStore implements T.Store {
 	}
 
 	async setCursor(name: string, value: string): Promise<void> {
+		// a cursor is handed back to the API as it came: never cleaned, refused when no store can keep it
+		refuseUnstorable('cursor name', name);
+		refuseUnstorable(`cursor ${name}`, value);
 		await this.pool.query(
 			'INSERT INTO cursors (name, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at',
 			[name, value, this.now()],

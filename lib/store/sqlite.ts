@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncT, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
-import { storableKey } from '../order/storable';
+import { refuseUnstorable, storableKey } from '../order/storable';
 import type { OmsStatus } from '../order/status';
 import { activeParts, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
@@ -360,6 +360,8 @@ export class SqliteStore implements T.Store {
 	}
 
 	async setSafetyStock(sku: string, quantity: number, location: string = DEFAULT_LOCATION): Promise<void> {
+		refuseUnstorable('safety stock: sku', sku);
+		refuseUnstorable(`safety stock ${sku}: location`, location);
 		this.tx(() => {
 			this.run(
 				`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES (?, ?, 0, 0, ?, ?)
@@ -653,6 +655,9 @@ export class SqliteStore implements T.Store {
 	}
 
 	async setCursor(name: string, value: string): Promise<void> {
+		// a cursor is handed back to the API as it came: never cleaned, refused when no store can keep it
+		refuseUnstorable('cursor name', name);
+		refuseUnstorable(`cursor ${name}`, value);
 		this.run(
 			'INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
 			name,

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_LOCATION, locationOf, type BundleComponent, type ReservedPart, type StockChange, type StockLevelInput } from '../../stock/types';
 import { planConsume } from '../../stock/reservation';
+import { refuseUnstorable } from '../../order/storable';
 import { row, type Steps, type StockTake } from './tx';
 
 /** A stock cell's key in maps (sku and location cannot hold NUL: the store refuses such keys) */
@@ -31,6 +32,10 @@ export interface StockLevelWrite {
  */
 export function* stockLevelsSteps(levels: StockLevelInput[], now: string): Steps<StockChange[]> {
 	if (!levels.length) return [];
+	for (let i = 0; i < levels.length; i++) {
+		refuseUnstorable(`stock level ${i}: sku`, levels[i].sku);
+		refuseUnstorable(`stock level ${i} (${levels[i].sku}): location`, levels[i].location);
+	}
 	const before = yield* row('lockOnHand', levels);
 	const differs: number[] = [];
 	for (let i = 0; i < levels.length; i++) if (before[i] !== levels[i].onHand) differs.push(i);
@@ -95,6 +100,8 @@ export function* commitShipmentSteps(
 	cause: string | undefined,
 	now: string,
 ): Steps<{ committed: ReservedPart[]; changed: boolean }> {
+	refuseUnstorable(`shipment of ${omsId}: package key`, packageKey);
+	for (const l of lines) refuseUnstorable(`shipment ${packageKey} of ${omsId}: line sku`, l.sku);
 	if (!(yield* row('markProcessed', 'commit', `${omsId}#${packageKey}`, now))) return { committed: [], changed: false };
 	const committed = yield* consumeSteps(omsId, lines, 'committed', now);
 	const short = unreservedUnits(lines, committed);
@@ -126,6 +133,8 @@ export const PUBLISH_UNLESS_OLDER = 'excluded.basis IS NULL OR published.basis I
 /** A bundle's definition, replaced whole; its published quantities were computed from other rows, so their bases no
  * longer compare with new ones (forgotten). */
 export function* setBundleSteps(bundleSku: string, components: BundleComponent[]): Steps<void> {
+	refuseUnstorable('bundle sku', bundleSku);
+	for (const c of components) refuseUnstorable(`bundle ${bundleSku}: component sku`, c.sku);
 	yield* row('replaceBundle', bundleSku, components);
 	yield* row('forgetPublishedBasis', bundleSku);
 }

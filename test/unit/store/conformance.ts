@@ -185,6 +185,28 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				const failed = await store.markDeliveryAttemptFailed(delivery.id, 'HTTP 400: bad\u0000body', null);
 				expect(failed.lastError).toBe('HTTP 400: badbody');
 			});
+
+			it('outside orders too: identifiers (SKUs, locations, package keys, cursors) holding NUL or a lone surrogate are refused by name, nothing written; shipment text and the WMS id are cleaned', async () => {
+				await store.upsertStockLevels([{ sku: 'OK-1', onHand: 5 }]);
+				await expect(store.upsertStockLevels([{ sku: 'OK-1', onHand: 7 }, { sku: 'BAD\u00001', onHand: 3 }])).rejects.toThrow(/stock level 1: sku: must not contain a NUL character \(U\+0000\)/);
+				await expect(store.upsertStockLevels([{ sku: 'OK-2', onHand: 3, location: 'wh\ud800' }])).rejects.toThrow(/stock level 0 \(OK-2\): location: must not contain an unpaired UTF-16 surrogate \(U\+D800\)/);
+				expect((await store.getStock()).map((r) => [r.sku, r.onHand])).toEqual([['OK-1', 5]]);
+				await expect(store.setSafetyStock('S\u0000', 1)).rejects.toThrow(/safety stock: sku: must not contain a NUL/);
+				await expect(store.setBundle('BUN\u0000', [{ sku: 'OK-1', quantity: 1 }])).rejects.toThrow(/bundle sku: must not contain a NUL/);
+				await expect(store.setCursor('wms:x', 'next\u0000token')).rejects.toThrow(/cursor wms:x: must not contain a NUL/);
+				expect(await store.getCursor('wms:x')).toBeNull();
+
+				const order = makeOrder();
+				await store.recordOrder(order);
+				const base = { omsId: order.omsId, provider: 'generic', shippedAt: '2026-05-01T10:00:00Z', lines: [{ sku: 'SKU-1', quantity: 1 }] };
+				await expect(store.recordShipment({ ...base, packageKey: 'P\u00001', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null })).rejects.toThrow(/package key: must not contain a NUL/);
+				await expect(store.commitShipment(order.omsId, 'P\u00001', [{ sku: 'SKU-1', quantity: 1 }])).rejects.toThrow(/package key: must not contain a NUL/);
+				const rec = await store.recordShipment({ ...base, packageKey: 'P1', carrier: 'U\u0000PS', trackingNumber: '1Z\u00009', trackingUrl: 'https://t.example/\udc00' });
+				expect([rec.shipment.carrier, rec.shipment.trackingNumber, rec.shipment.trackingUrl]).toEqual(['UPS', '1Z9', 'https://t.example/\uFFFD']);
+				expect((await store.getShipments(order.omsId)).map((x) => x.trackingNumber)).toEqual(['1Z9']);
+				const { delivery } = await store.enqueueDelivery({ omsId: order.omsId, shipmentNo: 1, provider: 'generic', reference: 'R' });
+				expect((await store.markDeliverySent(delivery.id, 'W\u00009')).wmsOrderId).toBe('W9');
+			});
 		});
 
 		describe('orders', () => {
