@@ -9,18 +9,9 @@ import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../order/t
 import { reserveLinesOf } from '../stock/bundles';
 import { OrderNotFoundError } from '../store/rows';
 import type { BundleComponent, ReservedPart, ReserveRequest, ReserveResult, SkuQuantity, StockCells, Store, StoredOrder } from '../store/types';
+import { ItemError } from './item-error';
 import { publishChanges, type PublishOptions, type QuantityChange } from './publish-quantities';
 
-/** A problem with one input (an order, a line, a parameter): an error on that item only, naming what was wrong. */
-export class ItemError extends Error {
-	constructor(
-		message: string,
-		readonly problems: Array<{ path: string; message: string }> = [],
-	) {
-		super(message);
-		this.name = 'ItemError';
-	}
-}
 
 export interface ReserveInput {
 	/** The item's index (pairedItem) */

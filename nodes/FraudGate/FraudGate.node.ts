@@ -6,24 +6,12 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { DateTime } from 'luxon';
 import { backtestStore, buildRuleSet, resolveOne, screenOne, type BuiltRuleSet, type Route } from '../../lib/flows';
 import type { FraudRuleParameters } from '../../lib/fraud/parameters';
-import type { StoredOrder } from '../../lib/store/types';
-import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
+import { errorItem, omsView, orderFromItem, withoutRaw } from '../shared/items';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
 import { description } from './description';
 
 const OUTPUT: Record<Route, number> = { pass: 0, review: 1, reject: 2 };
-
-function omsView(stored: StoredOrder, extra: IDataObject = {}): IDataObject {
-	return {
-		status: stored.status,
-		hold: stored.hold as unknown as IDataObject,
-		version: stored.version,
-		recordedAt: stored.recordedAt,
-		changedAt: stored.changedAt,
-		...extra,
-	};
-}
 
 export class FraudGate implements INodeType {
 	// n8n's node review (its lint) reads the icon, subtitle and usableAsTool in the class; the rest is ./description

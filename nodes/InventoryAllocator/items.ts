@@ -2,7 +2,7 @@
  * The Inventory Allocator's items to plain values (pure): a WMS inventory item to a stock level. A bad value is an
  * ItemError naming the field, for that item only.
  */
-import { ItemError } from '../../lib/flows/reserve-orders';
+import { ItemError } from '../../lib/flows';
 import type { StockLevelInput } from '../../lib/store/types';
 
 export interface StockFieldNames {

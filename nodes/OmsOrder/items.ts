@@ -3,19 +3,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import type { StoredOrder } from '../../lib/store/types';
-import { withoutRaw } from '../shared/items';
+import { omsView, withoutRaw } from '../shared/items';
 
 /** An order as an output item: the canonical order (what downstream nodes accept) plus `oms`, the store's view. */
 export function toItem(stored: StoredOrder, keepRaw: boolean, extra: IDataObject = {}): IDataObject {
-	return {
-		...(withoutRaw(stored.order, keepRaw) as unknown as IDataObject),
-		oms: {
-			status: stored.status,
-			hold: stored.hold as unknown as IDataObject,
-			version: stored.version,
-			recordedAt: stored.recordedAt,
-			changedAt: stored.changedAt,
-			...extra,
-		},
-	};
+	return { ...(withoutRaw(stored.order, keepRaw) as unknown as IDataObject), oms: omsView(stored, extra) };
 }
