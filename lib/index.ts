@@ -3,7 +3,7 @@
  * the same functions run in tests, the demo and the benchmarks without n8n.
  */
 export * from './order';
-export { cancelOrder, OrderProcessError } from './order/process';
+export { cancelOrder, OrderProcessError } from './flows/cancel-order';
 export { normalizeOrder, extractOrders, NormalizeError } from './channels/normalize';
 // the channels this package speaks to (lib/order no longer lists them: the channel registry does)
 export { CHANNELS, CHANNEL_REGISTRY, channelLabel, isChannel } from './channels/registry';

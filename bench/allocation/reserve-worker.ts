@@ -9,8 +9,7 @@
 import { compileRuleSet } from '../../lib/allocation';
 import { openStore, closeAllStores, type StoreConfig } from '../../lib/store/open';
 import type { CanonicalOrder } from '../../lib/order/types';
-import { reserveOrders } from '../../nodes/InventoryAllocator/operations';
-import { routeOne } from '../../nodes/BackorderGate/operations';
+import { reserveOrders, routeOne } from '../../lib/flows';
 
 function order(workerId: string, n: number, sku: string): CanonicalOrder {
 	const channel = ['shopify', 'amazon', 'ebay', 'walmart'][n % 4];

@@ -1,6 +1,6 @@
 /**
  * bench/allocation: the inventoryAllocator's operations at size, on the code the node runs
- * (nodes/InventoryAllocator/operations.ts), printed as figures (not a timed test).
+ * (lib/flows: reserve-orders.ts, sync-stock.ts), printed as figures (not a timed test).
  *
  * 1. Reserve throughput: batches of 1,000 orders x 3 lines (recorded first, not timed), on SQLite and PostgreSQL:
  *    - the node's Reserve path: line checks, one store.reserve per batch, an `allocation` annotation (timeline entry)
@@ -24,7 +24,8 @@ import { compileRuleSet, type ChannelRuleSet } from '../../lib/allocation';
 import { closeAllStores, openStore, type StoreConfig } from '../../lib/store/open';
 import type { CanonicalOrder } from '../../lib/order/types';
 import type { ReserveRequest, StockLevelInput, Store } from '../../lib/store/types';
-import { reserveOrders, reserveLinesOf, syncStock } from '../../nodes/InventoryAllocator/operations';
+import { reserveOrders, syncStock } from '../../lib/flows';
+import { reserveLinesOf } from '../../lib/stock/bundles';
 import { benchPostgres, createBenchSchema, fmt, nowMs, peakRssMb, perSecond, postgresUpdateLimit, prng, resetPeak, sqliteUpdateLimit, table } from '../lib';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);

@@ -29,7 +29,7 @@ import { identityKeys } from '../../lib/order/identity';
 import type { CanonicalOrder, ShippingLevel } from '../../lib/order/types';
 import { openSqliteStore } from '../../lib/store/sqlite';
 import { fmt, nowMs, peakRssMb, prng, resetPeak, table } from '../lib';
-import { screenOne } from '../../nodes/FraudGate/operations';
+import { screenOne } from '../../lib/flows';
 
 const STORE_ORDERS = Number(process.argv[2] ?? 1_000_000);
 const SCREENED = Number(process.argv[3] ?? 20_000);

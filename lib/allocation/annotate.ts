@@ -3,6 +3,7 @@
  */
 import type { AllocationAnnotation, AllocationLine, AllocationStatus } from '../order/types';
 import type { ReserveResult } from '../stock/types';
+import { stableStringify } from '../order/json';
 
 /** allocated when every line is in full (or there is nothing to reserve), backordered when nothing is, else partial. */
 export function allocationStatus(lines: Array<Pick<AllocationLine, 'requested' | 'allocated'>>): AllocationStatus {
@@ -31,4 +32,21 @@ export function allocationFromReserveResult(result: ReserveResult): AllocationAn
 		return line;
 	});
 	return { status: allocationStatus(lines), lines };
+}
+
+/** Same allocation: status and per-line quantities (and the units' places, in any order). */
+export function sameAllocation(a: AllocationAnnotation, b: AllocationAnnotation): boolean {
+	const norm = (x: AllocationAnnotation) =>
+		stableStringify({
+			status: x.status,
+			lines: (x.lines ?? []).map((l) => ({
+				lineId: l.lineId,
+				sku: l.sku,
+				requested: l.requested,
+				allocated: l.allocated,
+				backordered: l.backordered,
+				parts: Array.isArray(l.parts) ? (l.parts as unknown[]).map((p) => stableStringify(p)).sort() : null,
+			})),
+		});
+	return norm(a) === norm(b);
 }

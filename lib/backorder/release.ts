@@ -5,13 +5,14 @@
  * ORDER (planRelease): orders of the priority channels first, in the order the channels are listed; within a group
  * oldest placedAt first; ties by omsId. Orders whose placedAt cannot be parsed go last in their group.
  *
- * WHAT THE NODE DOES FOR EACH ORDER, in that order (the exactly-once part is the store's):
+ * WHAT THE FLOW DOES FOR EACH ORDER (lib/flows/release-held.ts), in that order (the exactly-once part is the store's):
  *  1. Store.reserve with mode 'topUp' and every line at its full quantity: the store counts what is reserved or
  *     already shipped for a line as allocated and reserves only the rest (atomic per request);
  *     allocationFromReserveResult(result) -> the new allocation.
  *  2. decideRelease(...) -> whether the order leaves the queue, what to ship now, the status to set.
- *  3. When `release` is true: Store.setStatus(omsId, decision.statusChange.to, { onlyFrom: ['backordered'],
- *     hold: decision.statusChange.hold }) - compare-and-set from 'backordered'. Emit the order on Ready/Partial
+ *  3. When `release` is true: Store.transition(omsId, { to: decision.statusChange.to, cause: 'release_held',
+ *     onlyFrom: ['backordered'], hold: decision.statusChange.hold }) - compare-and-set from 'backordered', with the
+ *     new allocation (and, for a cancel, the release of the reservations) in the same transaction. Emit the order on Ready/Partial
  *     ONLY when that call answers changed: true. A second Release Held (or a second worker racing this one) finds
  *     the status no longer 'backordered' and emits nothing: released once, never twice.
  *     A ship_available order that gets some but not all of its missing units stays 'backordered' (to = from);

@@ -131,8 +131,9 @@ export type TransitionAnnotation = {
 	afterStatus?: boolean;
 } & (
 	| { value: unknown }
-	/** The new value from the stored one, inside the transaction; undefined leaves it (and writes no event) */
-	| { update: (current: unknown, stored: StoredOrder) => unknown }
+	/** The new value from the stored one, inside the transaction; undefined leaves it (and writes no event). `soFar`:
+	 * what the transition's earlier steps gave (e.g. `review`, the resolution just recorded) */
+	| { update: (current: unknown, stored: StoredOrder, soFar: Readonly<TransitionResult>) => unknown }
 );
 
 export interface TransitionResult extends StatusChangeResult {

@@ -1,102 +1,27 @@
-import {
-	NodeConnectionTypes,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+/**
+ * The Fraud Gate node: parameters in, the screening flows (lib/flows/screen-orders.ts: screen, resolve review,
+ * back-test) called, orders out on Pass, Review or Reject.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { DateTime } from 'luxon';
+import { backtestStore, buildRuleSet, resolveOne, screenOne, type BuiltRuleSet, type Route } from '../../lib/flows';
 import type { FraudRuleParameters } from '../../lib/fraud/parameters';
-import type { StoredOrder } from '../../lib/store/types';
-import { errorItem, orderFromItem, withoutRaw } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
-import { OPERATION_PARAMETERS, RULE_SET_PARAMETERS } from './description';
-import { backtestStore, buildRuleSet, resolveOne, screenOne, type BuiltRuleSet, type Route } from './operations';
+import { errorItem, omsView, orderFromItem, withoutRaw } from '../shared/items';
+import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
-
-/** Screen and Resolve Review route orders to Pass, Review, Reject; Back-test gives one report. */
-function outputsFor(operation: string) {
-	return operation === 'backtest'
-		? [{ type: 'main', displayName: 'Report' }]
-		: [
-				{ type: 'main', displayName: 'Pass' },
-				{ type: 'main', displayName: 'Review' },
-				{ type: 'main', displayName: 'Reject' },
-			];
-}
+import { description } from './description';
 
 const OUTPUT: Record<Route, number> = { pass: 0, review: 1, reject: 2 };
 
-function omsView(stored: StoredOrder, extra: IDataObject = {}): IDataObject {
-	return {
-		status: stored.status,
-		hold: stored.hold as unknown as IDataObject,
-		version: stored.version,
-		recordedAt: stored.recordedAt,
-		changedAt: stored.changedAt,
-		...extra,
-	};
-}
-
 export class FraudGate implements INodeType {
+	// n8n's node review (its lint) reads the icon, subtitle and usableAsTool in the class; the rest is ./description
 	description: INodeTypeDescription = {
-		displayName: 'Fraud Gate',
-		name: 'fraudGate',
+		...description,
 		icon: { light: 'file:fraudGate.svg', dark: 'file:fraudGate.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle: subtitle('{operation}', { operation: { backtest: 'Back-Test', resolveReview: 'Resolve Review', screen: 'Screen' } }),
-		description:
-			'Screen orders for fraud before they reach the warehouse: rules score each order, which leaves on Pass, Review or Reject with its reasons',
-		defaults: { name: 'Fraud Gate' },
 		// Not offered to AI agents: Screen routes orders to Pass, Review or Reject and records the decision, Resolve Review releases or rejects held orders.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
 		usableAsTool: undefined,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${outputsFor})($parameter.operation)}}`,
-		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
-		properties: [
-			STORE_NOTICE,
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Back-Test',
-						value: 'backtest',
-						description: 'Run these rules over past orders in the store and report what they would pass, hold and reject, changing nothing',
-						action: 'Back test the fraud rules',
-					},
-					{
-						name: 'Resolve Review',
-						value: 'resolveReview',
-						description: 'Approve (leaves on Pass) or reject (leaves on Reject) an order held for fraud review, once',
-						action: 'Resolve a fraud review',
-					},
-					{
-						name: 'Screen',
-						value: 'screen',
-						description: 'Score each recorded order with the rules and route it to Pass, Review or Reject',
-						action: 'Screen orders for fraud',
-					},
-				],
-				default: 'screen',
-			},
-			{
-				displayName:
-					'The review queue is an OMS Order Search with the status Fraud Review (oldest first). Re-screening it on a schedule flags orders held longer than the review time limit.',
-				name: 'reviewQueueNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { operation: ['screen', 'resolveReview'] } },
-			},
-			...RULE_SET_PARAMETERS,
-			...OPERATION_PARAMETERS,
-		],
 	};
 
 	methods = { credentialTest: { omsStoreConnectionTest } };

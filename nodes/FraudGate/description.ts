@@ -1,13 +1,14 @@
 /**
- * The fraudGate node's parameters: the rule set as ops staff edit it on the canvas (lib/fraud/parameters.ts maps
+ * The Fraud Gate's description (operations, outputs, credentials) and its parameters: the rule set as ops staff edit it on the canvas (lib/fraud/parameters.ts maps
  * them to a RuleSet), and each operation's own fields. Each rule's fields come from its file in lib/fraud/rules/
  * (the registry), with defaults read from the rule's defaults, so a rule group added and left as it is changes
  * nothing (and the rule set's version stays the same).
  */
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { DEFAULT_RULE_SET, FRAUD_RULES } from '../../lib/fraud';
 import { LIST_HINT } from '../../lib/fraud/rule-kit';
 import { CHANNEL_OPTIONS } from '../shared/channels';
+import { STORE_NOTICE } from '../shared/store';
 
 const SCREEN_OR_BACKTEST = { show: { operation: ['screen', 'backtest'] } };
 
@@ -225,3 +226,68 @@ export const OPERATION_PARAMETERS: INodeProperties[] = [
 		],
 	},
 ];
+
+/** Screen and Resolve Review route orders to Pass, Review, Reject; Back-test gives one report. */
+function outputsFor(operation: string) {
+	return operation === 'backtest'
+		? [{ type: 'main', displayName: 'Report' }]
+		: [
+				{ type: 'main', displayName: 'Pass' },
+				{ type: 'main', displayName: 'Review' },
+				{ type: 'main', displayName: 'Reject' },
+			];
+}
+
+/** The node's description, all but what n8n's node review reads in the class itself (icon, subtitle, usableAsTool) */
+export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> = {
+	displayName: 'Fraud Gate',
+	name: 'fraudGate',
+	group: ['transform'],
+	version: 1,
+	description:
+		'Screen orders for fraud before they reach the warehouse: rules score each order, which leaves on Pass, Review or Reject with its reasons',
+	defaults: { name: 'Fraud Gate' },
+	inputs: [NodeConnectionTypes.Main],
+	outputs: `={{(${outputsFor})($parameter.operation)}}`,
+	credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
+	properties: [
+		STORE_NOTICE,
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Back-Test',
+					value: 'backtest',
+					description: 'Run these rules over past orders in the store and report what they would pass, hold and reject, changing nothing',
+					action: 'Back test the fraud rules',
+				},
+				{
+					name: 'Resolve Review',
+					value: 'resolveReview',
+					description: 'Approve (leaves on Pass) or reject (leaves on Reject) an order held for fraud review, once',
+					action: 'Resolve a fraud review',
+				},
+				{
+					name: 'Screen',
+					value: 'screen',
+					description: 'Score each recorded order with the rules and route it to Pass, Review or Reject',
+					action: 'Screen orders for fraud',
+				},
+			],
+			default: 'screen',
+		},
+		{
+			displayName:
+				'The review queue is an OMS Order Search with the status Fraud Review (oldest first). Re-screening it on a schedule flags orders held longer than the review time limit.',
+			name: 'reviewQueueNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { operation: ['screen', 'resolveReview'] } },
+		},
+		...RULE_SET_PARAMETERS,
+		...OPERATION_PARAMETERS,
+	],
+};

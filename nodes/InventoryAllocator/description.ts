@@ -1,10 +1,12 @@
 /**
- * The channel-rule parameters of the inventoryAllocator (what ops staff edit); the channel options come from the
+ * The Inventory Allocator's description: operations, outputs, credentials, and the channel-rule parameters (what ops
+ * staff edit); the channel options come from the
  * channel registry (nodes/shared/channels.ts). Optional numbers sit in collections so a field nobody added is
  * absent, not 0 (lib/allocation/parameters.ts explains why and turns these into a ChannelRuleSet).
  */
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { CHANNEL_OPTIONS } from '../shared/channels';
+import { STORE_NOTICE } from '../shared/store';
 
 const units = (displayName: string, name: string, description: string): INodeProperties => ({
 	displayName,
@@ -181,3 +183,179 @@ export const RULE_PARAMETERS: INodeProperties[] = [
 		description: 'Channels to compute quantities for (channels with a rule are always included)',
 	},
 ];
+
+/** The node's description, all but what n8n's node review reads in the class itself (icon, subtitle, usableAsTool) */
+export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> = {
+	displayName: 'Inventory Allocator',
+	name: 'inventoryAllocator',
+	group: ['transform'],
+	version: 1,
+	description:
+		'Keep stock and channel listings honest: sync WMS inventory, publish per-channel quantities from allocation rules, reserve orders atomically against available-to-promise',
+	defaults: { name: 'Inventory Allocator' },
+	inputs: [NodeConnectionTypes.Main],
+	// The same two outputs for every operation, so that n8n never evaluates an expression to find them: it does so
+	// for a node with outputs computed from its parameters whenever that node has an error output (On Error:
+	// Continue (using error output)), and each execution that evaluates one builds a sandboxed isolate, which
+	// costs more than the rest of a fulfilment execution.
+	outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+	outputNames: ['Result', 'Quantity Changes'],
+	credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
+	properties: [
+		STORE_NOTICE,
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Commit Shipment',
+					value: 'commitShipment',
+					description: 'Shipped units leave on hand and reserved (once per package)',
+					action: 'Commit a shipment',
+				},
+				{
+					name: 'Preview',
+					value: 'preview',
+					description: 'What each channel would be published under these rules, without writing anything',
+					action: 'Preview channel quantities',
+				},
+				{
+					name: 'Release',
+					value: 'release',
+					description: 'Give a cancelled order’s (or some lines’) reserved units back to available',
+					action: 'Release reserved stock',
+				},
+				{
+					name: 'Reserve',
+					value: 'reserve',
+					description: 'Reserve every line of each order against available-to-promise, atomically; annotates the order’s allocation',
+					action: 'Reserve stock for orders',
+				},
+				{
+					name: 'Sync Stock',
+					value: 'syncStock',
+					description: 'Take WMS inventory levels in; emit one item per channel and SKU whose listed quantity changed',
+					action: 'Sync stock from the WMS',
+				},
+			],
+			default: 'syncStock',
+		},
+		// Sync Stock
+		{
+			displayName: 'Input Fields',
+			name: 'fields',
+			type: 'collection',
+			placeholder: 'Rename Field',
+			default: {},
+			displayOptions: { show: { operation: ['syncStock'] } },
+			description: 'Field names of the WMS inventory items (defaults: sku, location, onHand)',
+			options: [
+				{ displayName: 'Location Field', name: 'location', type: 'string', default: 'location', description: 'Empty or missing location: the default location' },
+				{ displayName: 'On Hand Field', name: 'onHand', type: 'string', default: 'onHand' },
+				{ displayName: 'SKU Field', name: 'sku', type: 'string', default: 'sku' },
+			],
+		},
+		// Release / Commit Shipment
+		{
+			displayName: 'OMS ID',
+			name: 'omsId',
+			type: 'string',
+			default: '={{ $json.omsId }}',
+			required: true,
+			placeholder: 'shopify:450789469',
+			description: 'The order’s OMS ID',
+			displayOptions: { show: { operation: ['release', 'commitShipment'] } },
+		},
+		{
+			displayName: 'Release',
+			name: 'releaseScope',
+			type: 'options',
+			options: [
+				{ name: 'Whole Order', value: 'all', description: 'Every unit reserved for the order' },
+				{ name: 'Some Lines', value: 'lines', description: 'Only the SKUs and quantities given' },
+			],
+			default: 'all',
+			displayOptions: { show: { operation: ['release'] } },
+		},
+		{
+			displayName: 'Lines',
+			name: 'releaseLines',
+			type: 'json',
+			default: '={{ $json.cancelLines }}',
+			description: 'Units to release, as a list: [{ "sku": "MUG-1", "quantity": 2 }]',
+			displayOptions: { show: { operation: ['release'], releaseScope: ['lines'] } },
+		},
+		{
+			displayName: 'Package Key',
+			name: 'packageKey',
+			type: 'string',
+			default: '={{ $json.packageKey }}',
+			required: true,
+			description: 'Unique per package (the WMS’s shipment ID or carrier + tracking number): committing the same package twice changes nothing',
+			displayOptions: { show: { operation: ['commitShipment'] } },
+		},
+		{
+			displayName: 'Shipped Lines',
+			name: 'shippedLines',
+			type: 'json',
+			default: '={{ $json.lines }}',
+			description: 'Units shipped in this package: [{ "sku": "MUG-1", "quantity": 2 }]',
+			displayOptions: { show: { operation: ['commitShipment'] } },
+		},
+		// Preview
+		{
+			displayName: 'SKUs',
+			name: 'previewSkus',
+			type: 'string',
+			default: '',
+			placeholder: 'MUG-1, MUG-2',
+			description: 'SKUs to preview, separated by commas; empty for every SKU',
+			displayOptions: { show: { operation: ['preview'] } },
+		},
+		...RULE_PARAMETERS,
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				{
+					displayName: 'Explain',
+					name: 'explain',
+					type: 'boolean',
+					default: true,
+					description: 'Whether each quantity carries how it was reached (ATP, share, buffer, caps)',
+				},
+				{
+					displayName: 'Full Recompute',
+					name: 'fullRecompute',
+					type: 'boolean',
+					default: false,
+					displayOptions: { show: { '/operation': ['syncStock'] } },
+					description:
+						'Whether to recompute every SKU, not only those whose stock changed (after editing the rules, or to re-send quantities a marketplace push failed to apply)',
+				},
+				{
+					displayName: 'Only Differences',
+					name: 'onlyDifferences',
+					type: 'boolean',
+					default: false,
+					displayOptions: { show: { '/operation': ['preview'] } },
+					description: 'Whether to list only the quantities that differ from what each channel was last published',
+				},
+				{
+					displayName: 'Record as Published',
+					name: 'recordPublished',
+					type: 'boolean',
+					default: true,
+					displayOptions: { show: { '/operation': ['syncStock', 'reserve', 'release', 'commitShipment'] } },
+					description:
+						'Whether emitted quantities are recorded as published at once. Turn off when a later node confirms the marketplace push; then the next run emits them again until recorded (Full Recompute compares against what was recorded).',
+				},
+			],
+		},
+	],
+};

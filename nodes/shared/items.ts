@@ -7,15 +7,22 @@ import { redactText } from '../../lib/http/errors';
 import { nodeError, secretsOf } from './errors';
 import { validateOrder } from '../../lib/order/validate';
 import type { CanonicalOrder } from '../../lib/order/types';
+import { ItemError } from '../../lib/flows/item-error';
+import type { StoredOrder } from '../../lib/store/types';
 
-export class InvalidItemError extends Error {
-	constructor(
-		message: string,
-		readonly problems: Array<{ path: string; message: string }> = [],
-	) {
-		super(message);
-		this.name = 'InvalidItemError';
-	}
+/** An item the node refuses (with every problem and its JSON path): the flows' ItemError, under the nodes' name */
+export { ItemError as InvalidItemError };
+
+/** The store's view of an order on an output item (`oms`): status, hold, version, when recorded and changed. */
+export function omsView(stored: StoredOrder, extra: IDataObject = {}): IDataObject {
+	return {
+		status: stored.status,
+		hold: stored.hold as unknown as IDataObject,
+		version: stored.version,
+		recordedAt: stored.recordedAt,
+		changedAt: stored.changedAt,
+		...extra,
+	};
 }
 
 /** The canonical order carried by an item (the item's JSON itself), validated: every problem listed. */
@@ -24,7 +31,7 @@ export function orderFromItem(item: INodeExecutionData): CanonicalOrder {
 	const problems = validateOrder(json);
 	if (problems.length) {
 		const id = typeof json.omsId === 'string' ? json.omsId : typeof json.channelOrderId === 'string' ? json.channelOrderId : 'without an id';
-		throw new InvalidItemError(
+		throw new ItemError(
 			`Item is not a valid canonical order (${id}): ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
 			problems,
 		);

@@ -6,7 +6,7 @@
  *   getNodeSubtitle calls), for every option, and must show the options' display names, never their values;
  * - which nodes n8n offers to AI agents as tools (usableAsTool), and what OMS Order does as a tool.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -30,6 +30,8 @@ const PACKAGE = 'n8n-nodes-oms-wms';
 const nodes = [...packageLoader().nodeTypes().values()].map((t) => t as INodeType);
 const byName = (name: string) => nodes.find((n) => n.description.name === name)!;
 const description = (n: INodeType): INodeTypeDescription => n.description;
+/** The node files package.json lists (n8n.nodes) */
+const packageNodeFiles = (): string[] => (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes;
 
 describe('every node of the package', () => {
 	it('loads the thirteen nodes of the source tree', () => {
@@ -50,6 +52,18 @@ describe('every node of the package', () => {
 				'wooCommerceOrderTrigger',
 			].sort(),
 		);
+	});
+
+	// What n8n's lint rule node-filename-against-convention checked while each description sat in its .node.ts (the
+	// rule is off for nodes/*/description.ts, see eslint.config.mjs): the node's name is its file's and folder's name.
+	it.each(packageNodeFiles())('%s: the class in it is the node of that name', (file) => {
+		const [, folder, base] = /^dist\/nodes\/([^/]+)\/([^/]+)\.node\.js$/.exec(file)!;
+		expect(folder).toBe(base);
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const classes = Object.values(require(join('..', '..', 'nodes', folder, `${base}.node`)) as Record<string, unknown>).filter(
+			(v): v is new () => INodeType => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)),
+		);
+		expect(classes.map((C) => new C().description.name)).toEqual([base[0].toLowerCase() + base.slice(1)]);
 	});
 
 	describe('the OMS Store credential', () => {

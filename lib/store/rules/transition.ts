@@ -71,7 +71,7 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 		result.shipments = { created, committed };
 	}
 	if (t.events) for (const e of t.events) yield* row('insertEvent', { omsId, at: now, type: e.type, from: current.status, to: current.status, cause: t.by, detail: e.detail });
-	if (t.annotate) current = yield* annotateAll(current, t.annotate.filter((a) => !a.afterStatus), t.by, now);
+	if (t.annotate) current = yield* annotateAll(current, t.annotate.filter((a) => !a.afterStatus), t.by, now, result);
 
 	// 3. the status move (compare-and-set against the table)
 	if (t.to !== undefined) {
@@ -91,17 +91,17 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 	}
 
 	// 5. annotations that follow the move
-	if (t.annotate) yield* annotateAll(current, t.annotate.filter((a) => a.afterStatus), t.by, now);
+	if (t.annotate) yield* annotateAll(current, t.annotate.filter((a) => a.afterStatus), t.by, now, result);
 
 	result.stored = (yield* row('readOrder', omsId))!;
 	return result;
 }
 
 /** Each annotation on the order as it is (an update function sees the value the earlier ones left). */
-function* annotateAll(stored: StoredOrder, entries: TransitionAnnotation[], by: string | undefined, now: string): Steps<StoredOrder> {
+function* annotateAll(stored: StoredOrder, entries: TransitionAnnotation[], by: string | undefined, now: string, soFar: TransitionResult): Steps<StoredOrder> {
 	let current = stored;
 	for (const a of entries) {
-		const value = 'update' in a ? a.update(current.order[a.key], current) : a.value;
+		const value = 'update' in a ? a.update(current.order[a.key], current, soFar) : a.value;
 		if (value === undefined) continue;
 		current = yield* annotateLockedSteps(current, a.key, value, { ...a.event, cause: by }, now);
 	}

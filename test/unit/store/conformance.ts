@@ -773,6 +773,24 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(await store.timeline(o.omsId)).toEqual(before);
 			});
 
+			it('an annotation update sees what the earlier steps gave: the resolution just recorded, with its time', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'fraud_review', cause: 'fraud_review', fraudDecision: { fraud: review, ruleSetVersion: 'v1' } });
+				const r = await store.transition(o.omsId, {
+					to: 'rejected',
+					cause: 'review_rejected',
+					by: 'ana',
+					hold: null,
+					resolveReview: { decision: 'rejected', by: 'ana', note: null },
+					annotate: [{ key: 'fraud', update: (_current, _stored, soFar) => ({ ...soFar.review!.record.fraud, resolution: soFar.review!.record.resolution }) }],
+				});
+				const resolution = r.review!.record.resolution!;
+				expect(resolution).toMatchObject({ decision: 'rejected', by: 'ana' });
+				expect(r.stored.order.fraud).toEqual({ ...review, resolution });
+				expect((await store.getFraudDecision(o.omsId))!.resolution).toEqual(resolution);
+			});
+
 			it('releases reservations with a cancel, only when the order ends in the status asked for', async () => {
 				const o = await reservedOrder('T1', 5, 3);
 				await sendToWms(o.omsId);

@@ -1,13 +1,13 @@
 /**
- * What the fraudGate node does with the store around lib/fraud's decisions: screen one order and record it,
- * resolve a held review once, back-test over stored orders without writing. n8n-free apart from nothing: these take
- * a Store and plain values, so the node stays a thin adapter.
+ * Screen orders for fraud (the Fraud Gate's use cases): screen one recorded order and record the decision with its
+ * status in one store transition, resolve a held review once (the resolution, the annotation and the status in one
+ * transition), back-test a rule set over stored orders without writing. The decisions are lib/fraud's; these chain
+ * them with the store. n8n-free: a Store and plain values in, plain results out.
  */
-import { backtest, isReviewOverdue, resolveRuleSet, ruleSetVersion, screenOrder, validateRuleSet, type BacktestReport, type RuleSet } from '../../lib/fraud';
-import { ruleParameterPath, ruleSetFromParameters, type FraudRuleParameters } from '../../lib/fraud/parameters';
-import type { CanonicalOrder, FraudAnnotation, FraudDecision } from '../../lib/order/types';
-import type { FraudRecord, OrderSearch, Store, StoredOrder } from '../../lib/store/types';
-import { fromStatusesFor, type OmsStatus } from '../../lib/order/status';
+import { backtest, isReviewOverdue, resolveRuleSet, ruleSetVersion, screenOrder, validateRuleSet, type BacktestReport, type RuleSet } from '../fraud';
+import { ruleParameterPath, ruleSetFromParameters, type FraudRuleParameters } from '../fraud/parameters';
+import type { CanonicalOrder, FraudAnnotation, FraudDecision } from '../order/types';
+import type { FraudRecord, OrderSearch, Store, StoredOrder, TransitionRequest } from '../store/types';
 
 export type BuiltRuleSet = { ruleSet: RuleSet; version: string };
 
@@ -44,13 +44,6 @@ export interface ScreenOutcome {
 
 const SEVERITY: Record<FraudDecision, number> = { pass: 0, review: 1, reject: 2 };
 
-/** Status changes a screen may make (the transition table's fraud_review and fraud_reject rows): never away from a
- * status further along the order's life (ready, at_wms ...) */
-const ONLY_FROM: Record<'review' | 'reject', OmsStatus[]> = {
-	review: fromStatusesFor('fraud_review', 'fraud_review'),
-	reject: fromStatusesFor('rejected', 'fraud_reject'),
-};
-
 export class NotInStoreError extends Error {
 	constructor(omsId: string) {
 		super(`Order ${omsId} is not in the OMS store: record it with OMS Order (Record) before the Fraud Gate, so velocity counts it`);
@@ -64,10 +57,11 @@ function summary(fraud: FraudAnnotation): string {
 }
 
 /**
- * Screens one order (recorded in the store) and records the decision: `fraud` on the order with a timeline event,
- * the fraud decision row with the rule set's version, and the status (review -> fraud_review with a hold,
- * reject -> rejected; pass leaves it). A re-screen of an order still in review keeps the time it entered review
- * (`fraud.reviewSince`), which the review time limit counts from.
+ * Screens one order (recorded in the store) and records the decision, in one store transition: `fraud` on the order
+ * with a timeline event, the fraud decision row with the rule set's version, and the status (review -> fraud_review
+ * with a hold, reject -> rejected, as the transition table allows from where the order is: never away from a status
+ * further along its life, such as ready or at_wms; pass leaves it). A re-screen of an order still in review keeps the
+ * time it entered review (`fraud.reviewSince`), which the review time limit counts from.
  */
 export async function screenOne(
 	store: Store,
@@ -120,30 +114,22 @@ export async function screenOne(
 	};
 	if (result.decision === 'review') fraud.reviewSince = since ?? result.evaluatedAt;
 
-	let after = await store.annotate(order.omsId, 'fraud', fraud, { cause: opts.cause });
-	await store.recordFraudDecision(order.omsId, fraud, rs.version);
-
-	let statusChanged = false;
-	if (result.decision !== 'pass') {
-		const change =
-			result.decision === 'review'
-				? await store.setStatus(order.omsId, 'fraud_review', {
-						onlyFrom: ONLY_FROM.review,
-						hold: { reason: 'fraud_review', since: fraud.reviewSince as string, detail: summary(fraud) },
-						cause: opts.cause,
-						detail: { score: fraud.score, ruleSetVersion: rs.version },
-					})
-				: await store.setStatus(order.omsId, 'rejected', {
-						onlyFrom: ONLY_FROM.reject,
-						hold: null,
-						cause: opts.cause,
-						detail: { score: fraud.score, ruleSetVersion: rs.version },
-					});
-		after = change.stored;
-		statusChanged = change.changed;
-	}
+	const detail = { score: fraud.score, ruleSetVersion: rs.version };
+	const move: Pick<TransitionRequest, 'to' | 'cause' | 'hold' | 'detail'> =
+		result.decision === 'review'
+			? { to: 'fraud_review', cause: 'fraud_review', hold: { reason: 'fraud_review', since: fraud.reviewSince as string, detail: summary(fraud) }, detail }
+			: result.decision === 'reject'
+				? { to: 'rejected', cause: 'fraud_reject', hold: null, detail }
+				: {};
+	// the evidence (the decision row, the annotation) is written whether or not the table lets the status move
+	const change = await store.transition(order.omsId, {
+		...move,
+		by: opts.cause,
+		fraudDecision: { fraud, ruleSetVersion: rs.version },
+		annotate: [{ key: 'fraud', value: fraud }],
+	});
 	const out = result.decision === 'review' ? withDeadline(fraud, opts) : fraud;
-	return { route: result.decision, fraud: out, stored: after, statusChanged, resolvedBefore: false };
+	return { route: result.decision, fraud: out, stored: change.stored, statusChanged: change.changed, resolvedBefore: false };
 }
 
 /** The review time limit on an order in review: `reviewOverdue` (held longer than the limit at `now`) and `reviewDueAt` */
@@ -173,9 +159,10 @@ export interface ResolveOutcome {
 }
 
 /**
- * Resolves a held review once. Approved: status back to received (from fraud_review, hold cleared), leaves on Pass.
- * Rejected: status rejected, leaves on Reject. The same decision again leaves on the same output with
- * alreadyResolved = true and changes nothing; the opposite decision is an error naming the first resolution.
+ * Resolves a held review once, in one store transition: the resolution, `fraud` on the order with it, and the status.
+ * Approved: status back to received (from fraud_review, hold cleared), leaves on Pass. Rejected: status rejected,
+ * leaves on Reject. The same decision again leaves on the same output with alreadyResolved = true and changes
+ * nothing; the opposite decision is an error naming the first resolution.
  */
 export async function resolveOne(
 	store: Store,
@@ -184,10 +171,18 @@ export async function resolveOne(
 	by: string,
 	note: string | null,
 ): Promise<ResolveOutcome> {
-	const stored = await store.getOrder(omsId);
-	if (!stored) throw new Error(`No order ${omsId} in the OMS store`);
-	const { resolved, record } = await store.resolveFraudReview(omsId, decision, by, note);
-	const route = decision === 'approved' ? 'pass' : 'reject';
+	const approved = decision === 'approved';
+	const change = await store.transition(omsId, {
+		to: approved ? 'received' : 'rejected',
+		cause: approved ? 'review_approved' : 'review_rejected',
+		by: `${by} (Fraud Gate: Resolve Review)`,
+		hold: null,
+		detail: { resolution: decision, ...(note ? { note } : {}) },
+		resolveReview: { decision, by, note },
+		annotate: [{ key: 'fraud', update: (_current, _stored, soFar) => ({ ...soFar.review!.record.fraud, resolution: soFar.review!.record.resolution }) }],
+	});
+	const { resolved, record } = change.review!;
+	const route = approved ? 'pass' : 'reject';
 	if (!resolved) {
 		const first = record.resolution!;
 		if (first.decision !== decision) {
@@ -195,17 +190,8 @@ export async function resolveOne(
 				`Order ${omsId} was already resolved: ${first.decision} by ${first.by} at ${first.at}${first.note ? ` ("${first.note}")` : ''}. A review is resolved once.`,
 			);
 		}
-		return { route, stored, record, alreadyResolved: true, statusChanged: false };
+		return { route, stored: change.stored, record, alreadyResolved: true, statusChanged: false };
 	}
-	const cause = `${by} (Fraud Gate: Resolve Review)`;
-	await store.annotate(omsId, 'fraud', { ...record.fraud, resolution: record.resolution }, { cause });
-	const to = decision === 'approved' ? 'received' : 'rejected';
-	const change = await store.setStatus(omsId, to, {
-		onlyFrom: fromStatusesFor(to, decision === 'approved' ? 'review_approved' : 'review_rejected'),
-		hold: null,
-		cause,
-		detail: { resolution: decision, ...(note ? { note } : {}) },
-	});
 	return { route, stored: change.stored, record, alreadyResolved: false, statusChanged: change.changed };
 }
 

@@ -1,0 +1,42 @@
+/**
+ * The Inventory Allocator's items to plain values (pure): a WMS inventory item to a stock level. A bad value is an
+ * ItemError naming the field, for that item only.
+ */
+import { ItemError } from '../../lib/flows';
+import type { StockLevelInput } from '../../lib/store/types';
+
+export interface StockFieldNames {
+	sku: string;
+	location: string;
+	onHand: string;
+}
+
+/** One WMS inventory item as a stock level, or an ItemError naming the field. */
+export function stockLevelFromItem(json: Record<string, unknown>, f: StockFieldNames): StockLevelInput {
+	const rawSku = json[f.sku];
+	const sku = typeof rawSku === 'number' ? String(rawSku) : rawSku;
+	if (typeof sku !== 'string' || sku.trim() === '') {
+		throw new ItemError(`Inventory item has no SKU in field "${f.sku}" (got ${JSON.stringify(rawSku) ?? 'nothing'})`, [
+			{ path: `$.${f.sku}`, message: 'must be a non-empty SKU' },
+		]);
+	}
+	let onHand = json[f.onHand];
+	if (typeof onHand === 'string' && onHand.trim() !== '') onHand = Number(onHand);
+	if (typeof onHand !== 'number' || !Number.isFinite(onHand) || onHand < 0 || !Number.isInteger(onHand)) {
+		throw new ItemError(
+			`Inventory item ${sku}: on hand in field "${f.onHand}" must be a whole number of units >= 0, got ${JSON.stringify(json[f.onHand]) ?? 'nothing'}`,
+			[{ path: `$.${f.onHand}`, message: 'must be a whole number >= 0' }],
+		);
+	}
+	const loc = json[f.location];
+	const level: StockLevelInput = { sku: sku.trim(), onHand };
+	if (loc !== undefined && loc !== null && loc !== '') {
+		if (typeof loc !== 'string' && typeof loc !== 'number') {
+			throw new ItemError(`Inventory item ${sku}: location in field "${f.location}" must be text, got ${JSON.stringify(loc)}`, [
+				{ path: `$.${f.location}`, message: 'must be text' },
+			]);
+		}
+		level.location = String(loc).trim();
+	}
+	return level;
+}
