@@ -3,6 +3,7 @@
  * ItemError naming the field, for that item only.
  */
 import { ItemError } from '../../lib/flows';
+import { unstorableIn } from '../../lib/order/storable';
 import type { StockLevelInput } from '../../lib/store/types';
 
 export interface StockFieldNames {
@@ -20,6 +21,8 @@ export function stockLevelFromItem(json: Record<string, unknown>, f: StockFieldN
 			{ path: `$.${f.sku}`, message: 'must be a non-empty SKU' },
 		]);
 	}
+	const badSku = unstorableIn(sku);
+	if (badSku) throw new ItemError(`Inventory item SKU in field "${f.sku}" must not contain ${badSku}`, [{ path: `$.${f.sku}`, message: `must not contain ${badSku}` }]);
 	let onHand = json[f.onHand];
 	if (typeof onHand === 'string' && onHand.trim() !== '') onHand = Number(onHand);
 	if (typeof onHand !== 'number' || !Number.isFinite(onHand) || onHand < 0 || !Number.isInteger(onHand)) {
@@ -37,6 +40,8 @@ export function stockLevelFromItem(json: Record<string, unknown>, f: StockFieldN
 			]);
 		}
 		level.location = String(loc).trim();
+		const badLoc = unstorableIn(level.location);
+		if (badLoc) throw new ItemError(`Inventory item ${sku}: location in field "${f.location}" must not contain ${badLoc}`, [{ path: `$.${f.location}`, message: `must not contain ${badLoc}` }]);
 	}
 	return level;
 }

@@ -135,7 +135,7 @@ describe('inventoryAllocator: Sync Stock', () => {
 
 		// A drops to 8: A and the bundle move; bad items go to the error output, the rest of the batch goes on
 		const next = await runWorkflow(
-			flow([{ sku: 'A', onHand: 8 }, { sku: 'B', onHand: -1 }, { onHand: 3 }, { sku: 'C', location: 'east', onHand: 3.5 }, { sku: 'C', location: 'east', onHand: 3 }], [sync]),
+			flow([{ sku: 'A', onHand: 8 }, { sku: 'B', onHand: -1 }, { onHand: 3 }, { sku: 'C', location: 'east', onHand: 3.5 }, { sku: 'C', location: 'east', onHand: 3 }, { sku: 'D\u00001', onHand: 2 }, { sku: 'D', location: 'w\ud800', onHand: 2 }], [sync]),
 			{ credentials },
 		);
 		const [levels, changed, errors] = outputsOf(next, 'Sync');
@@ -155,6 +155,9 @@ describe('inventoryAllocator: Sync Stock', () => {
 			'Inventory item B: on hand in field "onHand" must be a whole number of units >= 0, got -1',
 			'Inventory item has no SKU in field "sku" (got nothing)',
 			'Inventory item C: on hand in field "onHand" must be a whole number of units >= 0, got 3.5',
+			// what PostgreSQL cannot store is refused on that item, not by the store for the whole feed
+			'Inventory item SKU in field "sku" must not contain a NUL character (U+0000)',
+			'Inventory item D: location in field "location" must not contain an unpaired UTF-16 surrogate (U+D800)',
 		]);
 		expect((await store.getStock(['B']))[0].onHand).toBe(5);
 		expect((await store.getPublished('amazon', ['A']))[0].quantity).toBe(3);
