@@ -7,6 +7,7 @@
 // its embedded store uses node:sqlite, so it is a self-hosted package, and n8n's config for those is
 // `configWithoutCloudSupport` (what `n8n-node cloud-support disable` switches to, together with "strict": false).
 import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
 const shippedTs = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts'];
@@ -31,6 +32,31 @@ export const rulesOff = [
 	{ rule: 'n8n-nodes-base/node-param-description-miscased-id', files: ['nodes/Wms/Wms.node.ts'], why: "The WMS node's descriptions quote a path placeholder and an answer path ({id}, data.id) that must stay lower case." },
 ];
 
+// The layers (docs/architecture.md#layers): an import may only point down. From the bottom: lib/order and lib/http;
+// lib/stock; lib/store; the decision modules (fraud, allocation, backorder, channels, wms, edi, report); lib/flows;
+// nodes/. A node imports no other node's folder (nodes/shared/ is the shared glue), and nothing of lib/ imports
+// nodes/. test/unit/architecture/layers.test.ts plants a violation of each zone and expects it refused.
+const DECISIONS = ['fraud', 'allocation', 'backorder', 'channels', 'wms', 'edi', 'report'];
+const ALL_LIB = ['order', 'http', 'stock', 'store', 'flows', ...DECISIONS];
+const libAbove = (...allowed) => ALL_LIB.filter((a) => !allowed.includes(a)).map((a) => `./lib/${a}`);
+const NODE_FOLDERS = readdirSync(new URL('./nodes', import.meta.url), { withFileTypes: true })
+	.filter((d) => d.isDirectory() && d.name !== 'shared')
+	.map((d) => d.name);
+export const layerZones = [
+	{ target: './lib', from: './nodes', message: 'lib/ is n8n-free and below the nodes: it never imports nodes/.' },
+	{ target: './lib/order', from: libAbove('order'), message: 'lib/order is the ground floor: it imports nothing else of lib/.' },
+	{ target: './lib/http', from: libAbove('http'), message: 'lib/http is the ground floor: it imports nothing else of lib/.' },
+	{ target: './lib/stock', from: libAbove('stock', 'order'), message: 'lib/stock (stock rules below the store) imports only lib/order.' },
+	{ target: './lib/store', from: libAbove('store', 'stock', 'order'), message: 'lib/store imports only lib/order and lib/stock: no decision module, no flow.' },
+	...DECISIONS.map((d) => ({ target: `./lib/${d}`, from: './lib/flows', message: `lib/${d} is a decision module: it does not call the flows above it.` })),
+	...NODE_FOLDERS.map((n) => ({
+		target: `./nodes/${n}`,
+		from: './nodes',
+		except: [`./${n}`, './shared'],
+		message: `A node imports no other node's folder: put what ${n} shares in lib/ or nodes/shared/.`,
+	})),
+];
+
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', 'artifacts/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
 	{
@@ -40,4 +66,13 @@ export default tseslint.config(
 	},
 	...n8nConfig,
 	...rulesOff.map(({ rule, files }) => ({ files: files ?? [...shippedTs, 'package.json'], rules: { [rule]: 'off' } })),
+	{
+		files: shippedTs,
+		// import-x reads the files an import names to follow their imports (no-cycle): with the TypeScript parser
+		settings: { 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/extensions': ['.ts'] },
+		rules: {
+			'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+			'import-x/no-cycle': 'error',
+		},
+	},
 );

@@ -13,8 +13,6 @@ import type { RetryPolicy } from '../http/retry';
 import { redactText, type Secrets } from '../http/errors';
 import type { WmsStatus } from './status';
 
-export type { WmsStatus } from './status';
-
 export interface CreateOrderOptions {
 	/** The idempotency key sent as the WMS order's external reference (see referenceFor) */
 	reference: string;
