@@ -10,7 +10,6 @@ import {
 } from 'n8n-workflow';
 import {
 	acknowledgmentsFor,
-	apply945,
 	checkParties,
 	defaultRetailerChannel,
 	envelope,
@@ -19,8 +18,6 @@ import {
 	poAckOf,
 	READABLE_SETS,
 	readDocument,
-	reconcile997,
-	send940,
 	shipNoticeOf,
 	write810,
 	write855,
@@ -34,6 +31,7 @@ import {
 	type ReadOptions,
 	type ReadTransaction,
 } from '../../lib/edi';
+import { apply945, reconcile997, send940 } from '../../lib/flows';
 import type { WmsOrderUpdate } from '../../lib/wms/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';

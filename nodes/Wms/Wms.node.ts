@@ -9,19 +9,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { Delivery, Store } from '../../lib/store/types';
-import {
-	cancelAtWms,
-	pullUpdates,
-	pushOrder,
-	referenceFor,
-	retryPending,
-	WMS_REGISTRY,
-	wmsProviderDefinition,
-	type BackoffPolicy,
-	type PushResult,
-	type WmsProvider,
-	type WmsStatus,
-} from '../../lib/wms';
+import { referenceFor, WMS_REGISTRY, wmsProviderDefinition, type BackoffPolicy, type WmsProvider, type WmsStatus } from '../../lib/wms';
+import { cancelAtWms, pullUpdates, pushOrder, retryPending, type PushResult } from '../../lib/flows';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
 import { apiError } from '../shared/errors';
 import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';

@@ -7,21 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-	apply945,
 	buildInterchange,
 	EDI_PROVIDER,
 	parseInterchange,
 	read945,
 	readDocument,
-	reconcile997,
 	replyScope,
-	send940,
 	updateOf945,
 	write945,
 	write997,
 	type FunctionalAck,
 	type ShippingAdvice,
 } from '../../../lib/edi';
+import { apply945, reconcile997, send940 } from '../../../lib/flows';
 import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { pgSetup, sqliteSetup, type StoreSetup } from '../../helpers/store-credentials';
