@@ -5,7 +5,8 @@
  * - send940: a ready order's 940 is generated once per WMS reference (omsId, or omsId#n for a split shipment). It
  *   is recorded as a delivery with provider `edi` whose payload holds the 940's control numbers and text (without
  *   the ISA04 security password: the stored copy has ten spaces there, `isa04: 'omitted'`; the interchange returned
- *   to write out has it); the order moves to at_wms, in the same transaction. While the warehouse's 997 has not
+ *   to write out has it); the order moves to at_wms, in the same transaction (with no 997 expected, the delivery is
+ *   recorded sent in it too). While the warehouse's 997 has not
  *   come, the delivery stays `pending`: that is how an unacknowledged 940 shows in the OMS (Wms node /
  *   listDeliveries({ provider: 'edi', status: ['pending'] })). Generating again for the same reference gives nothing
  *   new (already_generated) and takes no control number.
@@ -68,7 +69,8 @@ export async function send940(
 	// the delivery, the move to at_wms and the wms annotation in one transaction; another run that recorded this
 	// reference first wins the enqueue gate: its 940 is the one, ours (and its control number) is dropped
 	const t = await store.transition(omsId, {
-		enqueue: { shipmentNo, provider: EDI_PROVIDER, reference, payload },
+		// no 997 expected: the 940 counts as delivered once written (the delivery status is the acknowledgment state)
+		enqueue: { shipmentNo, provider: EDI_PROVIDER, reference, payload, ...(expect997 ? {} : { sent: { wmsOrderId: controlId(payload) } }) },
 		to: 'at_wms',
 		cause: 'sent_to_wms',
 		by: cause,
@@ -84,9 +86,7 @@ export async function send940(
 	});
 	const { delivery, created } = t.enqueued!;
 	if (!created) return { ...base, outcome: 'already_generated', delivery, error: null };
-	// no 997 expected: the 940 counts as delivered once written (the status is the acknowledgment state)
-	const final = expect997 ? delivery : await store.markDeliverySent(delivery.id, controlId(payload));
-	return { ...base, outcome: 'generated', delivery: final, document: doc, error: null };
+	return { ...base, outcome: 'generated', delivery, document: doc, error: null };
 }
 
 export interface ReconcileResult {
