@@ -1,6 +1,6 @@
 /**
  * Each WMS stage is one store transition: a crash at any store write of the stage leaves all of it or none of it
- * (lib/flows push-to-wms, apply-wms-updates). The store is wrapped so that its k-th write after the stage starts
+ * (lib/flows push-to-wms, apply-wms-updates, cancel-at-wms, edi-warehouse). The store is wrapped so that its k-th write after the stage starts
  * throws (a process dying there), for every k until the stage runs through.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import type { WmsOrderUpdate, WmsProvider } from '../../../lib/wms/types';
-import { applyUpdates, pushOrder } from '../../../lib/flows';
+import type { FunctionalAck } from '../../../lib/edi';
+import { applyUpdates, cancelAtWms, pushOrder, reconcile997, send940 } from '../../../lib/flows';
 import { order } from '../wms/fixtures';
+import { TO_WAREHOUSE } from '../edi/partners';
 
 const WRITES = new Set(['transition', 'setStatus', 'annotate', 'addEvent', 'markDeliverySent', 'markDeliveryAttemptFailed', 'recordShipment', 'commitShipment', 'release']);
 
@@ -38,6 +40,7 @@ function crashing(store: Store, crashAt: number): { store: Store; arm: () => voi
 const accepting: WmsProvider = {
 	name: 'shipbob',
 	createOrder: async () => ({ outcome: 'created', wmsOrderId: 'W-1', raw: null }),
+	cancelOrder: async () => ({ cancelled: true, rawStatus: 'Cancelled', raw: null }),
 } as unknown as WmsProvider;
 
 describe('WMS stages are atomic (a crash leaves all of a stage or none of it)', () => {
@@ -92,6 +95,55 @@ describe('WMS stages are atomic (a crash leaves all of a stage or none of it)', 
 			const shipments = await store.getShipments(o.omsId);
 			const all = shipments.length === 1 && stored.status === 'shipped' && stored.order.wms?.status === 'shipped';
 			const none = shipments.length === 0 && stored.status === 'at_wms' && !stored.order.wms;
+			expect({ k, all, none }).toEqual({ k, all: !c.crashed(), none: c.crashed() });
+			await store.close();
+			if (!c.crashed()) break;
+		}
+	});
+
+	it('a WMS cancel: the order cancelled and its reserved units released together', async () => {
+		for (let k = 1; ; k++) {
+			const { store, o } = await readyOrder(`cancel-${k}.sqlite`);
+			await store.upsertStockLevels([{ sku: 'SKU-1', onHand: 5 }]);
+			await store.reserve([{ omsId: o.omsId, lines: [{ lineId: '1', sku: 'SKU-1', quantity: 2 }], allowPartial: false }]);
+			await pushOrder(store, accepting, o, { now: '2026-05-01T00:00:00.000Z' });
+			const c = crashing(store, k);
+			c.arm();
+			await cancelAtWms(c.store, accepting, o.omsId).catch(() => undefined);
+			const stored = (await store.getOrder(o.omsId))!;
+			const reserved = (await store.getStock(['SKU-1']))[0].reserved;
+			const all = stored.status === 'cancelled' && reserved === 0;
+			const none = stored.status === 'at_wms' && reserved === 2;
+			expect({ k, all, none }).toEqual({ k, all: !c.crashed(), none: c.crashed() });
+			await store.close();
+			if (!c.crashed()) break;
+		}
+	});
+
+	it("the warehouse's 997 rejects a 940: delivery failed, the annotation's words and the hold together", async () => {
+		for (let k = 1; ; k++) {
+			const { store, o } = await readyOrder(`997-${k}.sqlite`);
+			const sent = await send940(store, TO_WAREHOUSE, o.omsId);
+			const doc = sent.document!;
+			const ack: FunctionalAck = {
+				functionalId: 'OW',
+				groupControl: doc.groupControl,
+				version: null,
+				sets: [{ setId: '940', controlNumber: doc.sets[0].controlNumber, status: 'R', codes: ['5'], errors: [] }],
+				groupStatus: 'R',
+				included: 1,
+				received: 1,
+				accepted: 0,
+				groupCodes: [],
+			} as unknown as FunctionalAck;
+			const c = crashing(store, k);
+			c.arm();
+			await reconcile997(c.store, doc.scope, [ack]).catch(() => undefined);
+			const stored = (await store.getOrder(o.omsId))!;
+			const delivery = (await store.getDelivery(o.omsId, 1))!;
+			const words = (stored.order.wms?.references as Record<string, { rawStatus: string }>)[o.omsId].rawStatus;
+			const all = delivery.status === 'failed' && stored.status === 'on_hold' && words === '940 rejected (997)';
+			const none = delivery.status === 'pending' && stored.status === 'at_wms' && words === '940 awaiting 997';
 			expect({ k, all, none }).toEqual({ k, all: !c.crashed(), none: c.crashed() });
 			await store.close();
 			if (!c.crashed()) break;
