@@ -159,6 +159,25 @@ export async function reconcile997(store: Store, scope: string, acks: Functional
 	return out;
 }
 
+export interface Pending940 {
+	omsId: string;
+	reference: string;
+	set: string;
+	interchangeControl: string | null;
+	groupControl: string | null;
+	setControl: string | null;
+	/** When the 940 was written */
+	since: string;
+}
+
+/** The 940s still waiting for their 997 (pending EDI deliveries) */
+export async function unacknowledged940s(store: Store): Promise<Pending940[]> {
+	return (await store.listDeliveries({ provider: EDI_PROVIDER, status: ['pending'], limit: 100_000 })).map((d) => {
+		const p = (d.payload ?? {}) as Partial<Edi940Payload>;
+		return { omsId: d.omsId, reference: d.reference, set: p.set ?? '940', interchangeControl: p.interchangeControl ?? null, groupControl: p.groupControl ?? null, setControl: p.setControl ?? null, since: d.createdAt };
+	});
+}
+
 /** 945s as WMS updates, through the same path as the Wms node's Get Updates */
 export async function apply945(store: Store, updates: WmsOrderUpdate[], opts: { cause?: string } = {}): Promise<ApplySummary> {
 	const cause = opts.cause ?? 'edi.945';

@@ -6,3 +6,4 @@ export * from './push-to-wms';
 export * from './apply-wms-updates';
 export * from './cancel-at-wms';
 export * from './edi-warehouse';
+export * from './send-edi-documents';

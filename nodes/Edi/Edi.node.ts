@@ -7,28 +7,25 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import {
-	acknowledgmentsFor,
-	checkParties,
 	defaultRetailerChannel,
-	envelope,
-	invoiceOf,
-	parseX12,
-	poAckOf,
 	readDocument,
-	shipNoticeOf,
-	write810,
-	write855,
-	write856,
 	X12ParseError,
 	type BuiltInterchange,
-	type Edi940Payload,
 	type FunctionalAck,
-	type OutgoingSet,
 	type ReadableSet,
 	type ReadOptions,
 	type ReadTransaction,
 } from '../../lib/edi';
-import { apply945, reconcile997, send940 } from '../../lib/flows';
+import {
+	acknowledgeInterchanges,
+	apply945,
+	reconcile997,
+	send940,
+	sendInvoice,
+	sendPoAcknowledgment,
+	sendShipNotice,
+	unacknowledged940s,
+} from '../../lib/flows';
 import type { WmsOrderUpdate } from '../../lib/wms/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';
@@ -82,13 +79,7 @@ export class Edi implements INodeType {
 
 		if (operation === 'listPending') {
 			try {
-				for (const d of await store!.listDeliveries({ provider: 'edi', status: ['pending'], limit: 100_000 })) {
-					const p = (d.payload ?? {}) as Partial<Edi940Payload>;
-					out.push({
-						json: { omsId: d.omsId, reference: d.reference, set: p.set ?? '940', interchangeControl: p.interchangeControl ?? null, groupControl: p.groupControl ?? null, setControl: p.setControl ?? null, since: d.createdAt },
-						pairedItem: { item: 0 },
-					});
-				}
+				for (const p of await unacknowledged940s(store!)) out.push({ json: { ...p }, pairedItem: { item: 0 } });
 			} catch (error) {
 				out.push(errorItem(this, error, 0));
 			}
@@ -128,17 +119,8 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 		}
 		case 'acknowledge': {
 			const text = await inputText(this, i);
-			const opts = readOptions(this, i, partner);
-			const results: INodeExecutionData[] = [];
-			for (const interchange of parseX12(text)) {
-				// the same checks as Parse: only the partner's interchanges to us are acknowledged
-				checkParties(interchange, opts);
-				const { acks, sets } = acknowledgmentsFor(interchange, opts);
-				const h = interchange.header;
-				const once = onceKey(this, i, `${h.senderQualifier}/${h.senderId}|${h.controlNumber}`);
-				results.push(...(await outgoingSets(this, i, store!, partner, sets, { acknowledges: h.controlNumber, groups: acks.map(ackSummary) }, now, once)));
-			}
-			return results;
+			const sent = await acknowledgeInterchanges(store!, partner.settings, text, { read: readOptions(this, i, partner), now, sendOnce: sendOnce(this, i) });
+			return Promise.all(sent.map((a) => documentItem(this, i, { acknowledges: a.acknowledges, groups: a.acks.map(ackSummary) }, a.document)));
 		}
 		case 'generate940': {
 			const item = this.getInputData()[i];
@@ -171,26 +153,22 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 			const order = orderFromItem(this.getInputData()[i]);
 			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const reject = this.getNodeParameter('reject', i, false) as boolean;
-			return outgoing(this, i, store!, partner, write855(poAckOf(order, { reject, date: now.toISOString() })), { omsId: order.omsId, poNumber: order.channelOrderId, reject }, now, null);
+			const doc = await sendPoAcknowledgment(store!, partner.settings, order, { reject, now });
+			return doc ? [await documentItem(this, i, { omsId: order.omsId, poNumber: order.channelOrderId, reject }, doc)] : [];
 		}
 		case 'generate856': {
 			const order = orderFromItem(this.getInputData()[i]);
 			if (!ofPartner(this, i, partner, order.channel)) return [];
-			const shipments = await store!.getShipments(order.omsId);
-			const once = onceKey(this, i, `${order.omsId}|${shipments.map((x) => x.packageKey).sort().join(',')}`);
-			return outgoing(this, i, store!, partner, write856(shipNoticeOf(order, shipments)), { omsId: order.omsId, poNumber: order.channelOrderId, packages: shipments.length }, now, once);
+			const r = await sendShipNotice(store!, partner.settings, order, { now, sendOnce: sendOnce(this, i) });
+			return r.document ? [await documentItem(this, i, { omsId: order.omsId, poNumber: order.channelOrderId, packages: r.packages }, r.document)] : [];
 		}
 		case 'generate810': {
 			const order = orderFromItem(this.getInputData()[i]);
 			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const invoiceNumber = String(this.getNodeParameter('invoiceNumber', i, '') ?? '').trim();
-			if (!invoiceNumber) throw new Error(`${order.omsId}: Invoice Number is empty`);
 			const shippedOnly = this.getNodeParameter('shippedOnly', i, true) as boolean;
-			const shipped = shippedOnly ? (await store!.getShipments(order.omsId)).flatMap((s) => s.lines) : undefined;
-			if (shipped && !shipped.length) throw new Error(`${order.omsId}: nothing shipped yet to invoice (turn off Invoice Shipped Quantities Only to invoice the whole order)`);
-			const invoice = invoiceOf(order, { invoiceNumber, date: now.toISOString(), shipped });
-			const once = onceKey(this, i, `${order.omsId}|${invoiceNumber}`);
-			return outgoing(this, i, store!, partner, write810(invoice), { omsId: order.omsId, poNumber: order.channelOrderId, invoiceNumber, total: invoice.total, currency: invoice.currency }, now, once);
+			const r = await sendInvoice(store!, partner.settings, order, { invoiceNumber, shippedOnly, now, sendOnce: sendOnce(this, i) });
+			return r.document ? [await documentItem(this, i, { omsId: order.omsId, poNumber: order.channelOrderId, invoiceNumber, total: r.total, currency: r.currency }, r.document)] : [];
 		}
 		default:
 			throw new NodeOperationError(this.getNode(), `Unknown operation ${String(op)}`);
@@ -258,25 +236,15 @@ function ofPartner(ctx: IExecuteFunctions, i: number, partner: Partner, channel:
 	return !ctx.getNodeParameter('partnerOrdersOnly', i, true) || channel === partnerChannel(partner);
 }
 
-/** The idempotency key of a send-once document, or null when Send Once is off */
-function onceKey(ctx: IExecuteFunctions, i: number, key: string): string | null {
-	return ctx.getNodeParameter('sendOnce', i, true) ? key : null;
+/** Send Once: a document already sent for the same key (lib/flows send-edi-documents) gives no item */
+function sendOnce(ctx: IExecuteFunctions, i: number): boolean {
+	return ctx.getNodeParameter('sendOnce', i, true) as boolean;
 }
 
-/**
- * Envelope one set and make its item. With a send-once key, the key is marked in the store's processed table
- * (per set and partner) once the document is built; a key seen before gives no item (the control number taken
- * for it is skipped, which X12 allows).
- */
-async function outgoing(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, set: OutgoingSet, json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
-	return outgoingSets(ctx, i, store, partner, [set], json, now, once);
-}
-
-async function outgoingSets(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, sets: OutgoingSet[], json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
-	const setId = sets[0].setId;
-	const doc = await envelope(store, partner.settings, sets, now);
-	if (once && !(await store.markProcessed(`edi:${setId}:${doc.scope}`, once))) return [];
-	return [await textItem(ctx, i, { set: setId, ...json, ...controls(doc) }, doc, `${setId}-${doc.interchangeControl}.edi`)];
+/** The item of a sent document: its set, the operation's fields, its control numbers, and the text */
+function documentItem(ctx: IExecuteFunctions, i: number, json: IDataObject, doc: BuiltInterchange): Promise<INodeExecutionData> {
+	const setId = doc.sets[0].setId;
+	return textItem(ctx, i, { set: setId, ...json, ...controls(doc) }, doc, `${setId}-${doc.interchangeControl}.edi`);
 }
 
 /** Items of one parsed transaction set: an 850 is the canonical order itself; an 846 one item per level */
