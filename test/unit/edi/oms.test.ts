@@ -1,7 +1,7 @@
 /**
  * EDI as a WMS provider on the real stores (SQLite and PostgreSQL): a ready order's 940 is recorded in the outbox
  * (pending until the 997), never generated twice, its control numbers never repeat; a 997 accepts or rejects it;
- * a 945 takes the order to shipped through lib/wms applyUpdates with its tracking.
+ * a 945 takes the order to shipped through lib/flows applyUpdates with its tracking.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
