@@ -9,7 +9,7 @@ import { pollChannel, POLLING_SUBTITLE, readPollSettings } from '../shared/polli
 import { description } from './description';
 
 export class AmazonOrderTrigger implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:amazonOrderTrigger.svg', dark: 'file:amazonOrderTrigger.dark.svg' },

@@ -1,8 +1,10 @@
-/** The EbayOrderTrigger node's description: its parameters, inputs and outputs, and credentials. */
+/**
+ * The EbayOrderTrigger node's description: name, version, inputs and outputs, parameters. The class (./EbayOrderTrigger.node.ts) adds what
+ * n8n's node review (its lint) reads there: icon, group, subtitle, usableAsTool, credentials.
+ */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { pollingProperties } from '../shared/polling';
 
-/** The node's description, all but what n8n's node review (its lint) reads in the class itself: icon, group, subtitle, usableAsTool, credentials */
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'eBay Order Trigger',
 	name: 'ebayOrderTrigger',

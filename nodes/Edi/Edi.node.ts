@@ -39,7 +39,7 @@ import { description, Op } from './description';
 const STORE_OPS: Op[] = ['acknowledge', 'generate940', 'apply945', 'reconcile997', 'listPending', 'generate855', 'generate856', 'generate810'];
 
 export class Edi implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:edi.svg', dark: 'file:edi.dark.svg' },

@@ -1,4 +1,7 @@
-/** The Edi node's description: its parameters, inputs and outputs, and credentials. */
+/**
+ * The Edi node's description: name, version, inputs and outputs, parameters. The class (./Edi.node.ts) adds what
+ * n8n's node review (its lint) reads there: icon, group, subtitle, usableAsTool, credentials.
+ */
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { READABLE_SETS } from '../../lib/edi';
 import { STORE_NOTICE } from '../shared/store';
@@ -58,7 +61,6 @@ const TEXT_PROPERTIES: INodeProperties[] = [
 	},
 ];
 
-/** The node's description, all but what n8n's node review (its lint) reads in the class itself: icon, group, subtitle, usableAsTool, credentials */
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'EDI X12',
 	name: 'edi',

@@ -21,7 +21,7 @@ import { subtitle } from '../shared/subtitle';
 import { byName, CHANNELS, description, FROM_ITEM } from './description';
 
 export class Marketplace implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:marketplace.svg', dark: 'file:marketplace.dark.svg' },

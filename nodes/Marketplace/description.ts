@@ -1,4 +1,7 @@
-/** The Marketplace node's description: its parameters, inputs and outputs, and credentials. */
+/**
+ * The Marketplace node's description: name, version, inputs and outputs, parameters. The class (./Marketplace.node.ts) adds what
+ * n8n's node review (its lint) reads there: icon, group, subtitle, usableAsTool, credentials.
+ */
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { CHANNEL_REGISTRY, channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import { CHANNEL_OPTIONS } from '../shared/channels';
@@ -34,7 +37,6 @@ const linesField = (ops: string[], extra: Partial<INodeProperties> = {}): INodeP
 	...extra,
 });
 
-/** The node's description, all but what n8n's node review (its lint) reads in the class itself: icon, group, subtitle, usableAsTool, credentials */
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Marketplace',
 	name: 'marketplace',

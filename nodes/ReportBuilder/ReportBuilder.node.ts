@@ -13,7 +13,7 @@ import { subtitle } from '../shared/subtitle';
 import { description } from './description';
 
 export class ReportBuilder implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:reportBuilder.svg', dark: 'file:reportBuilder.dark.svg' },

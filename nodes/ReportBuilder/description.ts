@@ -1,4 +1,7 @@
-/** The ReportBuilder node's description: its parameters, inputs and outputs, and credentials. */
+/**
+ * The ReportBuilder node's description: name, version, inputs and outputs, parameters. The class (./ReportBuilder.node.ts) adds what
+ * n8n's node review (its lint) reads there: icon, group, subtitle, usableAsTool, credentials.
+ */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { REPORTS, type ReportName } from '../../lib/report';
 import { STORE_NOTICE } from '../shared/store';
@@ -6,7 +9,6 @@ import { CHANNEL_OPTIONS } from '../shared/channels';
 
 const PERIODIC = (Object.keys(REPORTS) as ReportName[]).filter((r) => REPORTS[r].periodic);
 
-/** The node's description, all but what n8n's node review (its lint) reads in the class itself: icon, group, subtitle, usableAsTool, credentials */
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'OMS Report',
 	name: 'reportBuilder',

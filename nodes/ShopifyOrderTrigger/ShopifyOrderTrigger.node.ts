@@ -28,7 +28,7 @@ function topicsOf(ctx: IHookFunctions | IWebhookFunctions): string[] {
  * drops repeats, and emits one canonical order per delivery. The checks live in nodes/shared/webhooks.ts.
  */
 export class ShopifyOrderTrigger implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:shopifyOrderTrigger.svg', dark: 'file:shopifyOrderTrigger.dark.svg' },

@@ -1,7 +1,9 @@
-/** The ShopifyOrderTrigger node's description: its parameters, inputs and outputs, and credentials. */
+/**
+ * The ShopifyOrderTrigger node's description: name, version, inputs and outputs, parameters. The class (./ShopifyOrderTrigger.node.ts) adds what
+ * n8n's node review (its lint) reads there: icon, group, subtitle, usableAsTool, credentials.
+ */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 
-/** The node's description, all but what n8n's node review (its lint) reads in the class itself: icon, group, subtitle, usableAsTool, credentials */
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Shopify Order Trigger',
 	name: 'shopifyOrderTrigger',

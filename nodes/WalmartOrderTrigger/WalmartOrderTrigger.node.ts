@@ -45,7 +45,7 @@ function onlyAcknowledged(j: IDataObject): boolean {
 }
 
 export class WalmartOrderTrigger implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:walmartOrderTrigger.svg', dark: 'file:walmartOrderTrigger.dark.svg' },

@@ -17,7 +17,7 @@ import { subtitle } from '../shared/subtitle';
 import { description, PROVIDER_OPTIONS } from './description';
 
 export class Wms implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:wms.svg', dark: 'file:wms.dark.svg' },

@@ -1,4 +1,7 @@
-/** The Wms node's description: its parameters, inputs and outputs, and credentials. */
+/**
+ * The Wms node's description: name, version, inputs and outputs, parameters. The class (./Wms.node.ts) adds what
+ * n8n's node review (its lint) reads there: icon, group, subtitle, usableAsTool, credentials.
+ */
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { WMS_REGISTRY } from '../../lib/wms';
 import { STORE_NOTICE } from '../shared/store';
@@ -15,7 +18,6 @@ const PROVIDER_PROPERTIES: INodeProperties[] = WMS_REGISTRY.flatMap((p) =>
 	(p.node?.properties ?? []).map((prop) => ({ ...prop, displayOptions: { ...prop.displayOptions, show: { provider: [p.name], ...prop.displayOptions?.show } } })),
 );
 
-/** The node's description, all but what n8n's node review (its lint) reads in the class itself: icon, group, subtitle, usableAsTool, credentials */
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'WMS',
 	name: 'wms',

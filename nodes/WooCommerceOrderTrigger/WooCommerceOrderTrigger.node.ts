@@ -33,7 +33,7 @@ function secretOf(credSecret: string | undefined, data: IDataObject): string | u
  * raw body, drops repeats of the same order version, and emits one canonical order per delivery.
  */
 export class WooCommerceOrderTrigger implements INodeType {
-	// n8n's node review (its lint) reads the icon, group, subtitle, usableAsTool and credentials in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:wooCommerceOrderTrigger.svg', dark: 'file:wooCommerceOrderTrigger.dark.svg' },
