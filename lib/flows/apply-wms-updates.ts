@@ -8,6 +8,7 @@
  * as its least advanced WMS order.
  */
 import { type OmsStatus } from '../order/status';
+import { UnstorableIdentifierError } from '../order/storable';
 import type { Store, StoredShipment, TransitionRequest } from '../store/types';
 import { mergeAnnotation } from '../wms/outbox';
 import { canAdvance } from '../wms/status';
@@ -16,8 +17,9 @@ import type { WmsOrderUpdate, WmsProvider } from '../wms/types';
 export interface ApplyResult {
 	omsId: string;
 	reference: string;
-	/** unknown: no such order in the store (not ours); unchanged: nothing new */
-	outcome: 'applied' | 'unchanged' | 'unknown';
+	/** unknown: no such order in the store (not ours); unchanged: nothing new; refused: the update holds what no store can keep (`error` says what), nothing of it written */
+	outcome: 'applied' | 'unchanged' | 'unknown' | 'refused';
+	error?: string;
 	from: OmsStatus | null;
 	to: OmsStatus | null;
 	statusChanged: boolean;
@@ -54,42 +56,50 @@ export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts
 		const target = mergeAnnotation(stored.order.wms, provider, u.reference, state, packages).orderStatus;
 		const advance = canAdvance(stored.status, target);
 		let annotated = false;
-		const r = await store.transition(u.omsId, {
-			by: cause,
-			...((await opts.with?.(u)) ?? {}),
-			shipments: u.shipments.map((p) => ({
-				packageKey: p.packageKey,
-				provider,
-				carrier: p.carrier,
-				trackingNumber: p.trackingNumber,
-				trackingUrl: p.trackingUrl,
-				shippedAt: p.shippedAt,
-				lines: p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lineId ? { lineId: l.lineId } : {}) })),
-			})),
-			annotate: [
-				{
-					key: 'wms',
-					event: { type: 'wms', detail: { reference: u.reference, status: u.status, rawStatus: u.rawStatus } },
-					update: (_current, now) => {
-						const merged = mergeAnnotation(now.order.wms, provider, u.reference, state, packages);
-						annotated = merged.changed;
-						return merged.changed ? merged.value : undefined;
+		let r: Awaited<ReturnType<Store['transition']>>;
+		try {
+			r = await store.transition(u.omsId, {
+				by: cause,
+				...((await opts.with?.(u)) ?? {}),
+				shipments: u.shipments.map((p) => ({
+					packageKey: p.packageKey,
+					provider,
+					carrier: p.carrier,
+					trackingNumber: p.trackingNumber,
+					trackingUrl: p.trackingUrl,
+					shippedAt: p.shippedAt,
+					lines: p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lineId ? { lineId: l.lineId } : {}) })),
+				})),
+				annotate: [
+					{
+						key: 'wms',
+						event: { type: 'wms', detail: { reference: u.reference, status: u.status, rawStatus: u.rawStatus } },
+						update: (_current, now) => {
+							const merged = mergeAnnotation(now.order.wms, provider, u.reference, state, packages);
+							annotated = merged.changed;
+							return merged.changed ? merged.value : undefined;
+						},
 					},
-				},
-			],
-			// a backordered order, its allocated part at the WMS and the rest waiting in the OMS, keeps waiting (the
-			// table's wms_progress rows): only a cancellation moves it from there, and Release Held moves it on
-			...(advance
-				? {
-						to: target,
-						cause: target === 'cancelled' ? ('wms_cancelled' as const) : ('wms_progress' as const),
-						detail: { reference: u.reference, rawStatus: u.rawStatus },
-						...(target !== 'cancelled' && stored.hold ? { hold: null } : {}),
-						// the warehouse cancelled it: its reserved units go back to available-to-promise
-						...(target === 'cancelled' ? { release: true as const } : {}),
-					}
-				: {}),
-		});
+				],
+				// a backordered order, its allocated part at the WMS and the rest waiting in the OMS, keeps waiting (the
+				// table's wms_progress rows): only a cancellation moves it from there, and Release Held moves it on
+				...(advance
+					? {
+							to: target,
+							cause: target === 'cancelled' ? ('wms_cancelled' as const) : ('wms_progress' as const),
+							detail: { reference: u.reference, rawStatus: u.rawStatus },
+							...(target !== 'cancelled' && stored.hold ? { hold: null } : {}),
+							// the warehouse cancelled it: its reserved units go back to available-to-promise
+							...(target === 'cancelled' ? { release: true as const } : {}),
+						}
+					: {}),
+			});
+		} catch (e) {
+			// a package key or SKU from the WMS that no store can keep: this update only, the batch goes on
+			if (!(e instanceof UnstorableIdentifierError)) throw e;
+			summary.results.push({ omsId: u.omsId, reference: u.reference, outcome: 'refused', error: e.message, from: stored.status, to: stored.status, statusChanged: false, newShipments: [] });
+			continue;
+		}
 		const fresh = r.shipments?.created ?? [];
 		summary.results.push({
 			omsId: u.omsId,

@@ -254,6 +254,28 @@ describe('applyUpdates: forward only, every package kept', () => {
 		expect((await store.getOrder(o.omsId))!.status).toBe('delivered');
 	});
 
+	it('an update holding a package key no store can keep is refused on its own (nothing of it written); the others in the batch apply', async () => {
+		const a = order(60, [{ sku: 'MUG', quantity: 1 }]);
+		const b = order(61, [{ sku: 'MUG', quantity: 1 }]);
+		for (const o of [a, b]) {
+			await store.recordOrder(o);
+			await store.setStatus(o.omsId, 'at_wms');
+		}
+		const s = await applyUpdates(
+			store,
+			[upd(a.omsId, 'shipped', [pkg('p\u00001', 'T1', [{ sku: 'MUG', quantity: 1 }])], '2026-05-02T10:00:00Z'), upd(b.omsId, 'shipped', [pkg('p2', 'T2', [{ sku: 'MUG', quantity: 1 }])], '2026-05-02T10:00:00Z')],
+			{ provider: 'shipbob' },
+		);
+		expect(s.results.map((r) => [r.omsId, r.outcome])).toEqual([
+			[a.omsId, 'refused'],
+			[b.omsId, 'applied'],
+		]);
+		expect(s.results[0].error).toMatch(/package key: must not contain a NUL character \(U\+0000\)/);
+		expect((await store.getOrder(a.omsId))!.status).toBe('at_wms');
+		expect(await store.getShipments(a.omsId)).toEqual([]);
+		expect((await store.getOrder(b.omsId))!.status).toBe('shipped');
+	});
+
 	it('keeps every package of a multi-package order, emitting each once, and commits reserved stock once', async () => {
 		await store.upsertStockLevels([{ sku: 'MUG', onHand: 10 }, { sku: 'TEE', onHand: 10 }]);
 		const o = order(51, [{ sku: 'MUG', quantity: 2, lineId: 'a' }, { sku: 'TEE', quantity: 1, lineId: 'b' }]);
