@@ -12,6 +12,9 @@ const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value:
 /** What the node does as an AI agent's tool (OMS Order Tool): it reads, nothing else. */
 export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];
 
+/** Apply Channel Change's outputs, in the order of lib/flows ChannelChangeRoute (OmsOrder.node.ts maps them) */
+export const CHANNEL_CHANGE_OUTPUTS = ['Fulfil', 'Republish', 'At the WMS', 'Held', 'Done'];
+
 /** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), every other operation one. */
 function outputsFor(operation: string) {
 	if (operation === 'record') {
@@ -21,6 +24,7 @@ function outputsFor(operation: string) {
 			{ type: 'main', displayName: 'Duplicate' },
 		];
 	}
+	if (operation === 'applyChannelChange') return CHANNEL_CHANGE_OUTPUTS.map((displayName) => ({ type: 'main', displayName }));
 	return operation === 'routeReadiness'
 		? [
 				{ type: 'main', displayName: 'Ready' },
@@ -42,6 +46,13 @@ const OPERATION: INodeProperties = {
 			value: 'addNote',
 			description: 'Add a note to the order’s timeline',
 			action: 'Add a note to an order',
+		},
+		{
+			name: 'Apply Channel Change',
+			value: 'applyChannelChange',
+			description:
+				'Carry out a newer channel version (Record’s Updated output) at the order’s stage: paid later to Fulfil, cancelled before the WMS released to Republish, changes the warehouse must make to At the WMS, what a person must decide to Held',
+			action: 'Apply a channel change to an order',
 		},
 		{
 			name: 'Cancel',
