@@ -14,7 +14,7 @@
  *   released, units added reserved on top); after: held for a person (hold operator).
  * Every write of a stage is one Store.transition. n8n-free.
  */
-import type { Address, CanonicalOrder } from '../order/types';
+import type { CanonicalOrder } from '../order/types';
 import { AT_OR_PAST_WMS, type Hold, type HoldReason, type OmsStatus } from '../order/status';
 import type { Store, StoredOrder } from '../store/types';
 import { reserveLinesOf } from '../stock/bundles';
@@ -22,12 +22,6 @@ import type { WmsProvider } from '../wms/types';
 import { errorText } from '../wms/outbox';
 import { cancelAtWms } from './cancel-at-wms';
 import { ItemError } from './item-error';
-
-/** What a provider may offer besides the WmsProvider interface: an address update before pick. */
-export interface AddressUpdater {
-	/** updated=false: the WMS refused (e.g. already picked), `message` its words */
-	updateAddress(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<{ updated: boolean; message: string | null }>;
-}
 
 export type ChannelChangeAction =
 	| 'fulfil' // paid later (or otherwise back to received): on to the fraud gate, allocator, backorder gate, WMS
@@ -64,7 +58,7 @@ export interface ApplyChannelChangeOptions {
 	by: string;
 	/** The WMS provider of a delivery (by provider name); omitted or undefined for that name: the change is routed to
 	 * the WMS node (needs_wms) */
-	wms?: (provider: string) => (WmsProvider & Partial<AddressUpdater>) | undefined;
+	wms?: (provider: string) => WmsProvider | undefined;
 	/** The top-level fields Record said changed (its `changes`); omitted: only cancels and payments are looked at */
 	changes?: readonly string[];
 	now?: () => string;

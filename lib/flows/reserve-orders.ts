@@ -162,12 +162,20 @@ function orderId(omsId: string): string {
  * Release: the order's reserved units go back to available: all of them (`lines` undefined), or these SKUs and
  * quantities (a list, or its JSON, as parseLines reads it).
  */
-export async function releaseStock(store: Store, omsId: string, lines: unknown, opts: { cause?: string } = {}): Promise<{ omsId: string; released: ReservedPart[]; releasedUnits: number }> {
+export async function releaseStock(
+	store: Store,
+	omsId: string,
+	lines: unknown,
+	opts: { cause?: string } = {},
+): Promise<{ omsId: string; released: ReservedPart[]; releasedUnits: number; orderSkus: string[] }> {
 	const id = orderId(omsId);
-	if (!(await store.getOrder(id))) throw new OrderNotFoundError(id);
+	const stored = await store.getOrder(id);
+	if (!stored) throw new OrderNotFoundError(id);
 	const some = lines === undefined ? undefined : parseLines(lines, 'Lines');
 	const { released } = await store.release(id, some, { cause: opts.cause });
-	return { omsId: id, released, releasedUnits: released.reduce((s, r) => s + r.quantity, 0) };
+	// the order's own SKUs too: a release made earlier (a cancel's transition) still has its quantities published
+	const orderSkus = [...new Set(stored.order.lines.map((l) => l.sku))];
+	return { omsId: id, released, releasedUnits: released.reduce((s, r) => s + r.quantity, 0), orderSkus };
 }
 
 /** Commit Shipment: the package's units leave on hand and reserved, once per package (the same key again changes nothing). */

@@ -7,7 +7,7 @@ import { compileRuleSet, RULE_APPLICATION_ORDER, validateChannelRuleSet, type Ch
 import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from '../../lib/allocation/parameters';
 import { bundleIndex, channelList, commitShipment, previewQuantities, publishChanges, releaseStock, reserveOrders, syncStock, type QuantityChange } from '../../lib/flows';
 import { DEFAULT_LOCATION, type StockLevelInput } from '../../lib/store/types';
-import { errorItem } from '../shared/items';
+import { errorItem, itemParameter } from '../shared/items';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
 import { description } from './description';
@@ -129,7 +129,8 @@ export class InventoryAllocator implements INodeType {
 			const touched = new Map<string, number>();
 			for (let i = 0; i < items.length; i++) {
 				try {
-					const omsId = String(this.getNodeParameter('omsId', i) ?? '');
+					// read from the item when it is the default `={{ $json.omsId }}` (no expression evaluated: itemParameter)
+					const omsId = String(itemParameter(this, 'omsId', i, items) ?? '');
 					let json: IDataObject;
 					let parts: Array<{ sku: string; location: string; quantity: number }>;
 					if (operation === 'release') {
@@ -137,6 +138,7 @@ export class InventoryAllocator implements INodeType {
 						const r = await releaseStock(store, omsId, scope === 'lines' ? this.getNodeParameter('releaseLines', i, '[]') : undefined, { cause });
 						parts = r.released;
 						json = { omsId: r.omsId, released: r.released, releasedUnits: r.releasedUnits };
+						for (const sku of r.orderSkus) if (!touched.has(sku)) touched.set(sku, i);
 					} else {
 						const packageKey = String(this.getNodeParameter('packageKey', i) ?? '');
 						const r = await commitShipment(store, omsId, packageKey, this.getNodeParameter('shippedLines', i, '[]'), { cause });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { applyChannelChange, ItemError, type AddressUpdater } from '../../../lib/flows';
+import { applyChannelChange, ItemError } from '../../../lib/flows';
 import type { CanonicalOrder } from '../../../lib/order/types';
 import { openPostgresStore } from '../../../lib/store/postgres';
 import { openSqliteStore } from '../../../lib/store/sqlite';
@@ -19,9 +19,9 @@ const url = process.env.OMS_TEST_PG_URL;
 if (!url) throw new Error('OMS_TEST_PG_URL is not set: run this file with `npm test -- <file>`, which starts PostgreSQL');
 
 /** A WMS that cancels (or refuses, with its words) and may update addresses; it records what it was asked. */
-function fakeWms(o: { cancel?: 'ok' | 'refuse'; address?: 'ok' | 'refuse' | 'none' } = {}): WmsProvider & Partial<AddressUpdater> & { calls: string[] } {
+function fakeWms(o: { cancel?: 'ok' | 'refuse'; address?: 'ok' | 'refuse' | 'none' } = {}): WmsProvider & { calls: string[] } {
 	const calls: string[] = [];
-	const p: WmsProvider & Partial<AddressUpdater> & { calls: string[] } = {
+	const p: WmsProvider & { calls: string[] } = {
 		name: 'generic',
 		calls,
 		createOrder: () => Promise.reject(new Error('not used')),
