@@ -6,6 +6,7 @@
  */
 import { allocationFromReserveResult, describeProblems, sameAllocation, validateReserveLines, type CompiledRuleSet } from '../allocation';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../order/types';
+import { ENDED } from '../order/status';
 import { reserveLinesOf } from '../stock/bundles';
 import { OrderNotFoundError } from '../store/rows';
 import type { BundleComponent, ReservedPart, ReserveRequest, ReserveResult, SkuQuantity, StockCells, Store, StoredOrder } from '../store/types';
@@ -166,15 +167,20 @@ export async function releaseStock(
 	store: Store,
 	omsId: string,
 	lines: unknown,
-	opts: { cause?: string } = {},
-): Promise<{ omsId: string; released: ReservedPart[]; releasedUnits: number; orderSkus: string[] }> {
+	/** onlyEnded: release nothing of an order that is not cancelled or rejected (it may still ship: a cancel the WMS
+	 * refused), and say so in `kept` */
+	opts: { cause?: string; onlyEnded?: boolean } = {},
+): Promise<{ omsId: string; released: ReservedPart[]; releasedUnits: number; orderSkus: string[]; kept?: string }> {
 	const id = orderId(omsId);
 	const stored = await store.getOrder(id);
 	if (!stored) throw new OrderNotFoundError(id);
 	const some = lines === undefined ? undefined : parseLines(lines, 'Lines');
-	const { released } = await store.release(id, some, { cause: opts.cause });
-	// the order's own SKUs too: a release made earlier (a cancel's transition) still has its quantities published
 	const orderSkus = [...new Set(stored.order.lines.map((l) => l.sku))];
+	if (opts.onlyEnded && !ENDED.includes(stored.status)) {
+		return { omsId: id, released: [], releasedUnits: 0, orderSkus, kept: `the order is ${stored.status.replace('_', ' ')}, not cancelled: its units stay reserved` };
+	}
+	const { released } = await store.release(id, some, { cause: opts.cause });
+	// the order's own SKUs too (orderSkus): a release made earlier (a cancel's transition) still has its quantities published
 	return { omsId: id, released, releasedUnits: released.reduce((s, r) => s + r.quantity, 0), orderSkus };
 }
 

@@ -135,9 +135,10 @@ export class InventoryAllocator implements INodeType {
 					let parts: Array<{ sku: string; location: string; quantity: number }>;
 					if (operation === 'release') {
 						const scope = this.getNodeParameter('releaseScope', i, 'all') as string;
-						const r = await releaseStock(store, omsId, scope === 'lines' ? this.getNodeParameter('releaseLines', i, '[]') : undefined, { cause });
+						const onlyEnded = this.getNodeParameter('onlyEnded', i, false) as boolean;
+						const r = await releaseStock(store, omsId, scope === 'lines' ? this.getNodeParameter('releaseLines', i, '[]') : undefined, { cause, onlyEnded });
 						parts = r.released;
-						json = { omsId: r.omsId, released: r.released, releasedUnits: r.releasedUnits };
+						json = { omsId: r.omsId, released: r.released, releasedUnits: r.releasedUnits, ...(r.kept ? { kept: r.kept } : {}) };
 						for (const sku of r.orderSkus) if (!touched.has(sku)) touched.set(sku, i);
 					} else {
 						const packageKey = String(this.getNodeParameter('packageKey', i) ?? '');

@@ -12,10 +12,8 @@ const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value:
 /** What the node does as an AI agent's tool (OMS Order Tool): it reads, nothing else. */
 export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];
 
-/** Apply Channel Change's outputs, in the order of lib/flows ChannelChangeRoute (OmsOrder.node.ts maps them) */
-export const CHANNEL_CHANGE_OUTPUTS = ['Fulfil', 'Republish', 'At the WMS', 'Held', 'Done'];
-
-/** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), every other operation one. */
+/** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), Apply Channel Change
+ * five (lib/flows ChannelChangeRoute, in OmsOrder.node.ts's order), every other operation one. */
 function outputsFor(operation: string) {
 	if (operation === 'record') {
 		return [
@@ -24,7 +22,16 @@ function outputsFor(operation: string) {
 			{ type: 'main', displayName: 'Duplicate' },
 		];
 	}
-	if (operation === 'applyChannelChange') return CHANNEL_CHANGE_OUTPUTS.map((displayName) => ({ type: 'main', displayName }));
+	// written out: this function runs as an expression's text, where no constant of this module exists
+	if (operation === 'applyChannelChange') {
+		return [
+			{ type: 'main', displayName: 'Fulfil' },
+			{ type: 'main', displayName: 'Republish' },
+			{ type: 'main', displayName: 'At the WMS' },
+			{ type: 'main', displayName: 'Held' },
+			{ type: 'main', displayName: 'Done' },
+		];
+	}
 	return operation === 'routeReadiness'
 		? [
 				{ type: 'main', displayName: 'Ready' },

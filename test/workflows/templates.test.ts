@@ -510,7 +510,8 @@ describe('the template set', () => {
 		expect(intake.nodes.find((n) => n.name === 'Cancel or Change at WMS')).toMatchObject({ type: PREFIX + 'wms', parameters: { resource: 'order', operation: 'applyChannelChange' } });
 		expect(next('Cancel or Change at WMS')).toEqual([['Release and Republish']]);
 		const release = intake.nodes.find((n) => n.name === 'Release and Republish')!;
-		expect(release).toMatchObject({ type: PREFIX + 'inventoryAllocator', parameters: { operation: 'release' } });
+		// only cancelled orders give their units back: a cancel the WMS refused leaves the order's units reserved
+		expect(release).toMatchObject({ type: PREFIX + 'inventoryAllocator', parameters: { operation: 'release', onlyEnded: true } });
 		// the same channel rules as Reserve Stock in OMS 2 (a copy: the two must not drift apart)
 		const reserve = byId.get('omsFulfilOrder01')!.nodes.find((n) => n.name === 'Reserve Stock')!;
 		const rulesOf = (p: Record<string, unknown>) => ({ channelRules: p.channelRules, defaultRule: p.defaultRule, channels: p.channels, rulesSource: p.rulesSource });
