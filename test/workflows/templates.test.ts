@@ -500,8 +500,8 @@ describe('the template set', () => {
 		expect(intake.connections['Ready to Fulfil?'].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Not ready yet']]);
 	});
 
-	it('intake carries out the channel’s changes: Updated -> Apply Channel Change, paid later into the same screening, released quantities published, the WMS asked first', () => {
-		const intake = byId.get('omsOrderIntake01')!;
+	it.each(['omsOrderIntake01', 'omsChannelRecon1'])('%s carries out the channel’s changes: Updated -> Apply Channel Change, paid later into the same screening, released quantities published, the WMS asked first', (id) => {
+		const intake = byId.get(id)!;
 		const next = (name: string) => intake.connections[name].main.map((o) => o.map((e) => e.node));
 		expect(next('Record Order')[1]).toEqual(['Apply Channel Change']);
 		expect(intake.nodes.find((n) => n.name === 'Apply Channel Change')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'applyChannelChange' } });
