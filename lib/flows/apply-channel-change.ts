@@ -52,6 +52,9 @@ export interface ChannelChangeResult {
 	tellChannel: string | null;
 	/** The WMS's words, when it refused */
 	wmsMessage: string | null;
+	/** A delivery of the cancelled order was being sent at that moment (leased): should it reach the WMS, the attempt
+	 * cancels it there as soon as it is answered (push-to-wms) */
+	deliveryInFlight?: boolean;
 }
 
 export interface ApplyChannelChangeOptions {
@@ -104,16 +107,30 @@ async function holdHere(store: Store, stored: StoredOrder, reason: HoldReason, d
 	return r.stored;
 }
 
-/** Fail deliveries still pending (never sent) so the outbox does not send a cancelled order; true when one was sent. */
-async function stopPending(store: Store, omsId: string): Promise<{ sentProvider: string | null }> {
+/**
+ * Fail deliveries still pending (never sent) so the outbox does not send a cancelled order. Each is claimed first (the
+ * outbox's lease), so an attempt in flight is never overwritten; one in flight is reported (`inFlight`): should it
+ * reach the WMS, that attempt cancels it there itself (push-to-wms: an order that ended meanwhile). Returns the
+ * provider of a sent one.
+ */
+async function stopPending(store: Store, omsId: string, now: string): Promise<{ sentProvider: string | null; inFlight: boolean }> {
 	let sentProvider: string | null = null;
+	let inFlight = false;
 	for (let n = 1; n <= 50; n++) {
 		const d = await store.getDelivery(omsId, n);
 		if (!d) break;
-		if (d.status === 'pending') await store.markDeliveryAttemptFailed(d.id, 'cancelled on the channel before it was sent', null);
+		if (d.status === 'pending') {
+			const claimed = await store.claimDelivery(d.id, now);
+			if (claimed) await store.markDeliveryAttemptFailed(claimed.id, 'cancelled on the channel before it was sent', null);
+			else {
+				const after = await store.getDelivery(omsId, n);
+				if (after?.status === 'sent') sentProvider = after.provider;
+				else if (after?.status === 'pending') inFlight = true;
+			}
+		}
 		if (d.status === 'sent') sentProvider = d.provider;
 	}
-	return { sentProvider };
+	return { sentProvider, inFlight };
 }
 
 /** Apply the channel's change recorded for `omsId` at the stage the order is in (see the file's comment). */
@@ -125,12 +142,12 @@ export async function applyChannelChange(store: Store, item: Partial<CanonicalOr
 
 	if (readiness === 'cancelled') {
 		if (stored.status === 'cancelled' || stored.status === 'rejected') {
-			const { sentProvider } = await stopPending(store, omsId);
+			const { sentProvider, inFlight } = await stopPending(store, omsId, now());
 			if (sentProvider) return cancelAtTheWms(store, stored, sentProvider, opts, now);
 			// the status is already cancelled (Record moved it): the release goes with being there, in one transition
 			const r = await store.transition(omsId, { to: 'cancelled', cause: 'channel_cancelled', by: opts.by, release: true, detail: { reason: 'cancelled on the channel' } });
 			const units = r.released.reduce((s, p) => s + p.quantity, 0);
-			return result(r.stored, units ? 'released' : 'none', units ? 'republish' : 'done', { republishSkus: skusOf(r.released), releasedUnits: units });
+			return result(r.stored, units ? 'released' : 'none', units ? 'republish' : 'done', { republishSkus: skusOf(r.released), releasedUnits: units, deliveryInFlight: inFlight });
 		}
 		if (WMS_LEG_OPEN.includes(stored.status)) {
 			const d = await store.getDelivery(omsId, 1);

@@ -45,16 +45,25 @@ const reserved = async (o: SeedOrder) => (await flow.store.activeReservations(om
 const atShipBob = (o: SeedOrder) => wms().ordersByReference('shipbob', omsIdOf(o))[0];
 const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitUntil(what, probe, 120_000);
 
-it('cancelled before the WMS has it (the WMS is down, the delivery waits): released, and the delivery is never sent', async () => {
+it('cancelled before the WMS has it (ShipBob refuses creates for now, the delivery waits): released, and the delivery is never sent', async () => {
 	const [a] = orders;
-	wms().down('shipbob');
-	await shopify().deliverWebhook(a.id, { topic: 'orders/create' });
-	await until(`${omsIdOf(a)} ready with its delivery waiting`, async () => ((await status(a)) === 'ready' && (await flow.store.getDelivery(omsIdOf(a), 1))?.status === 'pending' ? true : undefined));
-	expect(await reserved(a)).toBe(2);
-	await shopify().cancelOrder(a.id);
-	await until(`${omsIdOf(a)} cancelled with nothing reserved`, async () => ((await status(a)) === 'cancelled' && (await reserved(a)) === 0 ? true : undefined));
-	expect((await flow.store.getDelivery(omsIdOf(a), 1))!.status).toBe('failed');
-	wms().up();
+	// only order creation fails (503): the schedules' reads of ShipBob go on answering
+	wms().fault({ provider: 'shipbob', match: 'POST /2026-01/order', kind: '503', times: Infinity });
+	try {
+		await shopify().deliverWebhook(a.id, { topic: 'orders/create' });
+		// waiting after its first attempt (attempts counted when it ends): the cancel finds no send in flight
+		await until(`${omsIdOf(a)} ready with its delivery waiting after a failed attempt`, async () => {
+			const d = await flow.store.getDelivery(omsIdOf(a), 1);
+			return (await status(a)) === 'ready' && d?.status === 'pending' && d.attempts >= 1 ? true : undefined;
+		});
+		expect(await reserved(a)).toBe(2);
+		await shopify().cancelOrder(a.id);
+		await until(`${omsIdOf(a)} cancelled, nothing reserved, its delivery failed`, async () =>
+			(await status(a)) === 'cancelled' && (await reserved(a)) === 0 && (await flow.store.getDelivery(omsIdOf(a), 1))?.status === 'failed' ? true : undefined,
+		);
+	} finally {
+		wms().clearFaults();
+	}
 	expect(atShipBob(a)).toBeUndefined();
 });
 

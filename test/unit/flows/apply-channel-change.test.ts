@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { applyChannelChange, ItemError } from '../../../lib/flows';
+import { applyChannelChange, ItemError, pushOrder } from '../../../lib/flows';
 import type { CanonicalOrder } from '../../../lib/order/types';
 import { openPostgresStore } from '../../../lib/store/postgres';
 import { openSqliteStore } from '../../../lib/store/sqlite';
@@ -125,6 +125,29 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
 		expect((await store.getDelivery(o.omsId, 1))!.status).toBe('failed');
 		expect((await store.claimDelivery(delivery.id, new Date().toISOString()))).toBeNull();
+	});
+
+	it('cancelled while its delivery is being sent (leased): the attempt is not overwritten, and when the WMS takes it, it is cancelled there at once', async () => {
+		const o = await orderAt('ready');
+		let answer: () => void = () => undefined;
+		const gate = new Promise<void>((r) => (answer = r));
+		const wms = fakeWms();
+		wms.createOrder = async (order) => {
+			wms.calls.push(`create ${order.omsId}`);
+			await gate;
+			return { outcome: 'created', wmsOrderId: 'W9', raw: {} };
+		};
+		const push = pushOrder(store, wms, o);
+		// the create is on its way (the delivery claimed under its lease) when the channel's cancel is applied
+		for (let i = 0; i < 200 && !wms.calls.length; i++) await new Promise((r) => setImmediate(r));
+		expect(wms.calls).toEqual([`create ${o.omsId}`]);
+		const rec = await store.recordOrder(newer(o, { readiness: 'cancelled' }));
+		const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
+		expect([r.action, r.deliveryInFlight, (await store.getDelivery(o.omsId, 1))!.status]).toEqual(['released', true, 'pending']);
+		answer();
+		expect((await push).outcome).toBe('created');
+		expect(wms.calls).toEqual([`create ${o.omsId}`, `cancel ${o.omsId}`]);
+		expect([(await store.getOrder(o.omsId))!.status, await reserved(o.omsId)]).toEqual(['cancelled', 0]);
 	});
 
 	it('cancelled at the WMS (not picked): Record leaves it at_wms; the WMS cancels first, then it is cancelled and released', async () => {
