@@ -130,16 +130,19 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 	it('cancelled while its delivery is being sent (leased): the attempt is not overwritten, and when the WMS takes it, it is cancelled there at once', async () => {
 		const o = await orderAt('ready');
 		let answer: () => void = () => undefined;
+		let asked: () => void = () => undefined;
 		const gate = new Promise<void>((r) => (answer = r));
+		const called = new Promise<void>((r) => (asked = r));
 		const wms = fakeWms();
 		wms.createOrder = async (order) => {
 			wms.calls.push(`create ${order.omsId}`);
+			asked();
 			await gate;
 			return { outcome: 'created', wmsOrderId: 'W9', raw: {} };
 		};
 		const push = pushOrder(store, wms, o);
 		// the create is on its way (the delivery claimed under its lease) when the channel's cancel is applied
-		for (let i = 0; i < 200 && !wms.calls.length; i++) await new Promise((r) => setImmediate(r));
+		await called;
 		expect(wms.calls).toEqual([`create ${o.omsId}`]);
 		const rec = await store.recordOrder(newer(o, { readiness: 'cancelled' }));
 		const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
