@@ -13,11 +13,12 @@
  * run sends, and the reference makes that send a no-op on the WMS side if the first one got through.
  */
 import type { CanonicalOrder, OrderLine } from '../order/types';
-import { PRE_WMS } from '../order/status';
+import { ENDED, PRE_WMS } from '../order/status';
 import type { Delivery, Store, StoredOrder, TransitionResult } from '../store/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { referenceFor } from '../wms/status';
 import type { CreateOrderResult, WmsProvider } from '../wms/types';
+import { cancelAtWms } from './cancel-at-wms';
 import { deliveriesOf, errorText, isRetryable, mergeAnnotation, nextAttemptAt, whyNotSendable, type BackoffPolicy } from '../wms/outbox';
 
 export interface PushOptions {
@@ -140,10 +141,11 @@ async function attempt(
 	}
 	// The WMS has it: the delivery is sent, the order at_wms and its wms annotation names the reference, in one
 	// transaction (an order not in the store: only the delivery), so nothing after this can make the outbox send it again
-	const sent =
-		known || (await store.getOrder(order.omsId))
-			? (await movedToWms(store, provider.name, order.omsId, delivery.reference, r.wmsOrderId, r.outcome, cause, delivery.id)).delivery!
-			: await store.markDeliverySent(delivery.id, r.wmsOrderId);
+	const moved = known || (await store.getOrder(order.omsId)) ? await movedToWms(store, provider.name, order.omsId, delivery.reference, r.wmsOrderId, r.outcome, cause, delivery.id) : null;
+	const sent = moved ? moved.delivery! : await store.markDeliverySent(delivery.id, r.wmsOrderId);
+	// the order ended while this attempt was on its way (a channel's cancel found the delivery leased, Apply Channel
+	// Change): the warehouse must not keep it, so it is cancelled there now (and the WMS's answer recorded)
+	if (moved && ENDED.includes(moved.stored.status)) await cancelAtWms(store, provider, order.omsId, { cause });
 	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
 }
 

@@ -6,6 +6,7 @@
  */
 import { allocationFromReserveResult, describeProblems, sameAllocation, validateReserveLines, type CompiledRuleSet } from '../allocation';
 import type { AllocationAnnotation, CanonicalOrder, OrderLine } from '../order/types';
+import { ENDED } from '../order/status';
 import { reserveLinesOf } from '../stock/bundles';
 import { OrderNotFoundError } from '../store/rows';
 import type { BundleComponent, ReservedPart, ReserveRequest, ReserveResult, SkuQuantity, StockCells, Store, StoredOrder } from '../store/types';
@@ -162,12 +163,25 @@ function orderId(omsId: string): string {
  * Release: the order's reserved units go back to available: all of them (`lines` undefined), or these SKUs and
  * quantities (a list, or its JSON, as parseLines reads it).
  */
-export async function releaseStock(store: Store, omsId: string, lines: unknown, opts: { cause?: string } = {}): Promise<{ omsId: string; released: ReservedPart[]; releasedUnits: number }> {
+export async function releaseStock(
+	store: Store,
+	omsId: string,
+	lines: unknown,
+	/** onlyEnded: release nothing of an order that is not cancelled or rejected (it may still ship: a cancel the WMS
+	 * refused), and say so in `kept` */
+	opts: { cause?: string; onlyEnded?: boolean } = {},
+): Promise<{ omsId: string; released: ReservedPart[]; releasedUnits: number; orderSkus: string[]; kept?: string }> {
 	const id = orderId(omsId);
-	if (!(await store.getOrder(id))) throw new OrderNotFoundError(id);
+	const stored = await store.getOrder(id);
+	if (!stored) throw new OrderNotFoundError(id);
 	const some = lines === undefined ? undefined : parseLines(lines, 'Lines');
+	const orderSkus = [...new Set(stored.order.lines.map((l) => l.sku))];
+	if (opts.onlyEnded && !ENDED.includes(stored.status)) {
+		return { omsId: id, released: [], releasedUnits: 0, orderSkus, kept: `the order is ${stored.status.replace('_', ' ')}, not cancelled: its units stay reserved` };
+	}
 	const { released } = await store.release(id, some, { cause: opts.cause });
-	return { omsId: id, released, releasedUnits: released.reduce((s, r) => s + r.quantity, 0) };
+	// the order's own SKUs too (orderSkus): a release made earlier (a cancel's transition) still has its quantities published
+	return { omsId: id, released, releasedUnits: released.reduce((s, r) => s + r.quantity, 0), orderSkus };
 }
 
 /** Commit Shipment: the package's units leave on hand and reserved, once per package (the same key again changes nothing). */

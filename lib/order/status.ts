@@ -26,7 +26,7 @@ export const OMS_STATUSES = [
 export type OmsStatus = (typeof OMS_STATUSES)[number];
 
 /** One taxonomy of hold reasons, shared by the fraud gate and the backorder gate (after Shopify's FulfillmentHoldReason). */
-export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator'] as const;
+export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator', 'cancel_refused', 'return_expected'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export interface Hold {
@@ -57,6 +57,8 @@ export const HOLD_LABELS: Readonly<Record<HoldReason, string>> = {
 	fraud_review: 'Fraud Review',
 	address: 'Address Problem',
 	operator: 'Held by an Operator',
+	cancel_refused: 'Cancel Refused by the WMS',
+	return_expected: 'Return Expected',
 };
 
 // ------------------------------------------------------------------ the transition table
@@ -68,6 +70,7 @@ export type TransitionCause =
 	| 'channel_unpaid'
 	| 'channel_cancelled'
 	| 'channel_shipped'
+	| 'channel_change_held'
 	| 'fraud_review'
 	| 'fraud_reject'
 	| 'review_approved'
@@ -104,6 +107,10 @@ const ROUTE_FROM = ['received', 'backordered', 'ready'] as const satisfies reado
 /** The channel may still cancel (or ship) an order in any of these */
 const NOT_FINISHED = ['received', 'on_hold', 'fraud_review', 'rejected', 'backordered', 'ready', 'at_wms', 'picked', 'packed'] as const satisfies readonly OmsStatus[];
 
+/** The channel's cancel moves these to cancelled by itself; from the WMS leg it waits for the WMS's cancel
+ * (wms_cancelled, lib/flows/apply-channel-change), so the OMS never says cancelled about an order the warehouse ships */
+const CHANNEL_CANCELLABLE = ['received', 'on_hold', 'fraud_review', 'rejected', 'backordered', 'ready'] as const satisfies readonly OmsStatus[];
+
 /** A WMS may still cancel these: anything not ended, up to packed (after shipping, a cancel is a return) */
 const CANCELLABLE_AT_WMS = [...BEFORE_WMS, 'backordered', 'at_wms', 'picked', 'packed'] as const satisfies readonly OmsStatus[];
 /** The order has left the process without shipping: nothing sends it to the WMS any more. */
@@ -117,6 +124,17 @@ function wmsProgressRows(): TransitionRule[] {
 		to,
 		cause: 'wms_progress' as const,
 		when: `the WMS reports the order ${to === 'at_wms' ? 'received' : to.replace('_', ' ')}`,
+	}));
+}
+
+/** A channel change the OMS cannot carry out alone once the warehouse has the order (a cancel the WMS refused, a cancel
+ * after shipping, an address or line change too late): the order stays where it is, held for a person. */
+function channelChangeHeldRows(): TransitionRule[] {
+	return WMS_LEG.map((s) => ({
+		from: [s],
+		to: s,
+		cause: 'channel_change_held' as const,
+		when: 'a channel change the warehouse cannot take any more (hold: cancel refused, return expected, address, operator)',
 	}));
 }
 
@@ -137,8 +155,9 @@ export const TRANSITIONS: readonly TransitionRule[] = [
 	// a newer version from the channel (lib/order/lifecycle statusOnChannelUpdate)
 	{ from: ['on_hold'], to: 'received', cause: 'channel_paid', hold: 'awaiting_payment', when: 'the channel marks a held order paid' },
 	{ from: ['received'], to: 'on_hold', cause: 'channel_unpaid', when: 'the channel says a received order is not paid (hold: awaiting payment)' },
-	{ from: NOT_FINISHED, to: 'cancelled', cause: 'channel_cancelled', when: 'the channel cancels the order (never once shipped)' },
+	{ from: CHANNEL_CANCELLABLE, to: 'cancelled', cause: 'channel_cancelled', when: 'the channel cancels the order before the WMS has it (at the WMS: the WMS cancels it first, wms_cancelled)' },
 	{ from: NOT_FINISHED, to: 'shipped', cause: 'channel_shipped', when: 'the channel says the order shipped (e.g. outside the OMS)' },
+	...channelChangeHeldRows(),
 	// fraud gate
 	{ from: ['received', 'on_hold'], to: 'fraud_review', cause: 'fraud_review', when: 'Screen decides review (hold: fraud review)' },
 	{ from: ['received', 'on_hold', 'fraud_review'], to: 'rejected', cause: 'fraud_reject', when: 'Screen decides reject' },

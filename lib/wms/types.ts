@@ -7,7 +7,7 @@
  * inside n8n it runs on n8n's helpers and outside on axios.
  */
 import type { INodeProperties } from 'n8n-workflow';
-import type { CanonicalOrder, OrderLine, WmsShipment } from '../order/types';
+import type { Address, CanonicalOrder, OrderLine, WmsShipment } from '../order/types';
 import type { HttpRequestFn } from '../http/types';
 import type { RetryPolicy } from '../http/retry';
 import { redactText, type Secrets } from '../http/errors';
@@ -91,6 +91,17 @@ export interface WmsProvider {
 	getShipmentUpdates(cursor: string | null): Promise<ShipmentUpdatesPage>;
 	getInventoryLevels(): Promise<InventoryLevel[]>;
 	testCredentials(): Promise<CredentialTestResult>;
+	/**
+	 * Replace the shipping address of an order the WMS has not picked yet, where the provider documents such a call
+	 * (absent: the OMS holds the order for a person, hold reason address). updated=false: the WMS refused (e.g.
+	 * already picked), `message` its words.
+	 */
+	updateAddress?(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<AddressUpdateResult>;
+}
+
+export interface AddressUpdateResult {
+	updated: boolean;
+	message: string | null;
 }
 
 

@@ -7,7 +7,7 @@ import { compileRuleSet, RULE_APPLICATION_ORDER, validateChannelRuleSet, type Ch
 import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from '../../lib/allocation/parameters';
 import { bundleIndex, channelList, commitShipment, previewQuantities, publishChanges, releaseStock, reserveOrders, syncStock, type QuantityChange } from '../../lib/flows';
 import { DEFAULT_LOCATION, type StockLevelInput } from '../../lib/store/types';
-import { errorItem } from '../shared/items';
+import { errorItem, itemParameter } from '../shared/items';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
 import { description } from './description';
@@ -129,14 +129,17 @@ export class InventoryAllocator implements INodeType {
 			const touched = new Map<string, number>();
 			for (let i = 0; i < items.length; i++) {
 				try {
-					const omsId = String(this.getNodeParameter('omsId', i) ?? '');
+					// read from the item when it is the default `={{ $json.omsId }}` (no expression evaluated: itemParameter)
+					const omsId = String(itemParameter(this, 'omsId', i, items) ?? '');
 					let json: IDataObject;
 					let parts: Array<{ sku: string; location: string; quantity: number }>;
 					if (operation === 'release') {
 						const scope = this.getNodeParameter('releaseScope', i, 'all') as string;
-						const r = await releaseStock(store, omsId, scope === 'lines' ? this.getNodeParameter('releaseLines', i, '[]') : undefined, { cause });
+						const onlyEnded = this.getNodeParameter('onlyEnded', i, false) as boolean;
+						const r = await releaseStock(store, omsId, scope === 'lines' ? this.getNodeParameter('releaseLines', i, '[]') : undefined, { cause, onlyEnded });
 						parts = r.released;
-						json = { omsId: r.omsId, released: r.released, releasedUnits: r.releasedUnits };
+						json = { omsId: r.omsId, released: r.released, releasedUnits: r.releasedUnits, ...(r.kept ? { kept: r.kept } : {}) };
+						for (const sku of r.orderSkus) if (!touched.has(sku)) touched.set(sku, i);
 					} else {
 						const packageKey = String(this.getNodeParameter('packageKey', i) ?? '');
 						const r = await commitShipment(store, omsId, packageKey, this.getNodeParameter('shippedLines', i, '[]'), { cause });

@@ -278,6 +278,15 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			displayOptions: { show: { operation: ['release'] } },
 		},
 		{
+			displayName: 'Only Cancelled or Rejected Orders',
+			name: 'onlyEnded',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to leave the units of an order that is not cancelled or rejected reserved (e.g. a cancel the WMS refused: the order still ships); its SKUs are still published again where their quantity changed',
+			displayOptions: { show: { operation: ['release'] } },
+		},
+		{
 			displayName: 'Lines',
 			name: 'releaseLines',
 			type: 'json',

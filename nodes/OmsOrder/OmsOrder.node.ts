@@ -3,7 +3,7 @@
  * order reads called, orders (or timeline events) out.
  */
 import { NodeHelpers, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { cancelOrder, recordOrder } from '../../lib/flows';
+import { applyChannelChange, cancelOrder, recordOrder, type ChannelChangeRoute } from '../../lib/flows';
 import { readyToFulfil } from '../../lib/order/lifecycle';
 import type { HoldReason, OmsStatus } from '../../lib/order/status';
 import { READINESS } from '../../lib/order/types';
@@ -40,6 +40,33 @@ function routeByReadiness(ctx: IExecuteFunctions, items: INodeExecutionData[]): 
 	return outputs;
 }
 
+const ROUTE_OUTPUT: Record<ChannelChangeRoute, number> = { fulfil: 0, republish: 1, wms: 2, held: 3, done: 4 };
+
+/**
+ * Apply Channel Change: each item (Record's Updated output) through lib/flows applyChannelChange, without a WMS (the
+ * WMS node's Apply Channel Change makes the WMS's part): out on Fulfil, Republish, At the WMS, Held or Done, the
+ * stored order with `channelChange` (what was done). An order the OMS never recorded, or lines it does not have: an
+ * error of that item (on Done, or the error output), nothing written.
+ */
+async function applyChanges(ctx: IExecuteFunctions, store: Awaited<ReturnType<typeof getStore>>, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const outputs: INodeExecutionData[][] = [[], [], [], [], []];
+	const by = `${ctx.getNode().name} (Apply Channel Change)`;
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const json = items[i].json;
+			// Record's Updated output carries what changed in oms.changes (kept on the way out, for the WMS node)
+			const recorded = (json.oms as IDataObject | undefined)?.changes;
+			const changes = Array.isArray(recorded) ? (recorded as string[]) : undefined;
+			const r = await applyChannelChange(store, json as never, { by, changes });
+			const stored = (await store.getOrder(r.omsId))!;
+			outputs[ROUTE_OUTPUT[r.route]].push({ json: toItem(stored, false, { channelChange: r as unknown as IDataObject, ...(changes ? { changes } : {}) }), pairedItem: { item: i } });
+		} catch (error) {
+			outputs[4].push(errorItem(ctx, error, i));
+		}
+	}
+	return outputs;
+}
+
 export class OmsOrder implements INodeType {
 	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
@@ -50,6 +77,7 @@ export class OmsOrder implements INodeType {
 		subtitle: subtitle('{operation}', {
 			operation: {
 				addNote: 'Add Note',
+				applyChannelChange: 'Apply Channel Change',
 				cancel: 'Cancel',
 				get: 'Get',
 				record: 'Record',
@@ -100,6 +128,8 @@ export class OmsOrder implements INodeType {
 			}
 			return outputs;
 		}
+
+		if (operation === 'applyChannelChange') return applyChanges(this, store, items);
 
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {

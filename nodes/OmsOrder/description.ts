@@ -12,13 +12,24 @@ const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value:
 /** What the node does as an AI agent's tool (OMS Order Tool): it reads, nothing else. */
 export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];
 
-/** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), every other operation one. */
+/** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), Apply Channel Change
+ * five (lib/flows ChannelChangeRoute, in OmsOrder.node.ts's order), every other operation one. */
 function outputsFor(operation: string) {
 	if (operation === 'record') {
 		return [
 			{ type: 'main', displayName: 'New' },
 			{ type: 'main', displayName: 'Updated' },
 			{ type: 'main', displayName: 'Duplicate' },
+		];
+	}
+	// written out: this function runs as an expression's text, where no constant of this module exists
+	if (operation === 'applyChannelChange') {
+		return [
+			{ type: 'main', displayName: 'Fulfil' },
+			{ type: 'main', displayName: 'Republish' },
+			{ type: 'main', displayName: 'At the WMS' },
+			{ type: 'main', displayName: 'Held' },
+			{ type: 'main', displayName: 'Done' },
 		];
 	}
 	return operation === 'routeReadiness'
@@ -42,6 +53,13 @@ const OPERATION: INodeProperties = {
 			value: 'addNote',
 			description: 'Add a note to the order’s timeline',
 			action: 'Add a note to an order',
+		},
+		{
+			name: 'Apply Channel Change',
+			value: 'applyChannelChange',
+			description:
+				'Carry out a newer channel version (Record’s Updated output) at the order’s stage: paid later to Fulfil, cancelled before the WMS released to Republish, changes the warehouse must make to At the WMS, what a person must decide to Held',
+			action: 'Apply a channel change to an order',
 		},
 		{
 			name: 'Cancel',

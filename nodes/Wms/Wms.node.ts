@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 import type { Delivery, Store } from '../../lib/store/types';
 import { referenceFor, wmsProviderDefinition, type BackoffPolicy, type WmsProvider, type WmsStatus } from '../../lib/wms';
-import { cancelAtWms, pullUpdates, pushOrder, retryPending, type PushResult } from '../../lib/flows';
+import { applyChannelChange, cancelAtWms, pullUpdates, pushOrder, retryPending, type PushResult } from '../../lib/flows';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
 import { apiError } from '../shared/errors';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
@@ -23,7 +23,7 @@ export class Wms implements INodeType {
 		icon: { light: 'file:wms.svg', dark: 'file:wms.dark.svg' },
 		group: ['transform'],
 		subtitle: subtitle('{operation}: {resource} ({provider})', {
-			operation: { cancel: 'Cancel', create: 'Create', get: 'Get', retryPending: 'Retry Pending', getUpdates: 'Get Updates', getLevels: 'Get Levels' },
+			operation: { applyChannelChange: 'Apply Channel Change', cancel: 'Cancel', create: 'Create', get: 'Get', retryPending: 'Retry Pending', getUpdates: 'Get Updates', getLevels: 'Get Levels' },
 			resource: { inventory: 'Inventory', order: 'Order', shipment: 'Shipment' },
 			provider: Object.fromEntries(PROVIDER_OPTIONS.map((o) => [o.value, o.name])),
 		}),
@@ -70,6 +70,23 @@ export class Wms implements INodeType {
 		};
 
 		if (resource === 'order' && operation === 'create') return [await create.call(this, store, provider, items, cause('Create'), backoff)];
+		if (resource === 'order' && operation === 'applyChannelChange') {
+			// items: OMS Order > Apply Channel Change's At the WMS output (stored orders with channelChange)
+			const out: INodeExecutionData[] = [];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const json = items[i].json;
+					const recorded = (json.oms as IDataObject | undefined)?.changes;
+					const changes = Array.isArray(recorded) ? (recorded as string[]) : undefined;
+					const r = await applyChannelChange(store, json as never, { by: cause('Apply Channel Change'), changes, wms: (p) => (p === provider.name ? provider : undefined) });
+					const stored = await store.getOrder(r.omsId);
+					out.push({ json: { ...(withoutRaw(stored!.order, false) as unknown as IDataObject), oms: { status: r.status, hold: r.hold as unknown as IDataObject, channelChange: r as unknown as IDataObject }, provider: name }, pairedItem: { item: i } });
+				} catch (error) {
+					out.push(errorItem(this, error, i));
+				}
+			}
+			return [out];
+		}
 		if (resource === 'order' && (operation === 'cancel' || operation === 'get')) {
 			const out: INodeExecutionData[] = [];
 			for (let i = 0; i < items.length; i++) {

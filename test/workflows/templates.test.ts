@@ -338,7 +338,7 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 		for (const n of template.nodes.filter((x) => (x as { onError?: string }).onError === 'continueErrorOutput')) {
 			const outs = template.connections[n.name]?.main ?? [];
 			// the error output comes after the node's regular outputs
-			const regular = n.type === PREFIX + 'backorderGate' ? 3 : n.type === PREFIX + 'inventoryAllocator' && ['reserve', 'release', 'commitShipment'].includes(String(n.parameters.operation)) ? 2 : n.type === PREFIX + 'fraudGate' || (n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'record') ? 3 : 1;
+			const regular = n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'applyChannelChange' ? 5 : n.type === PREFIX + 'backorderGate' ? 3 : n.type === PREFIX + 'inventoryAllocator' && ['reserve', 'release', 'commitShipment'].includes(String(n.parameters.operation)) ? 2 : n.type === PREFIX + 'fraudGate' || (n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'record') ? 3 : 1;
 			expect([n.name, outs.length]).toEqual([n.name, regular + 1]);
 			expect([n.name, outs[regular].length]).toEqual([n.name, 1]);
 		}
@@ -498,6 +498,26 @@ describe('the template set', () => {
 		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Notify reviewers (placeholder)'], ['Cancel on Channel']]);
 		expect(intake.nodes.find((n) => n.name === 'Ready to Fulfil?')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'routeReadiness' } });
 		expect(intake.connections['Ready to Fulfil?'].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Not ready yet']]);
+	});
+
+	it.each(['omsOrderIntake01', 'omsChannelRecon1'])('%s carries out the channel’s changes: Updated -> Apply Channel Change, paid later into the same screening, released quantities published, the WMS asked first', (id) => {
+		const intake = byId.get(id)!;
+		const next = (name: string) => intake.connections[name].main.map((o) => o.map((e) => e.node));
+		expect(next('Record Order')[1]).toEqual(['Apply Channel Change']);
+		expect(intake.nodes.find((n) => n.name === 'Apply Channel Change')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'applyChannelChange' } });
+		// Fulfil, Republish, At the WMS, Held, Done, error
+		expect(next('Apply Channel Change')).toEqual([['Screen for Fraud'], ['Release and Republish'], ['Cancel or Change at WMS'], ['Held for a person'], ['Nothing more to do'], ['Change refused (see the error)']]);
+		expect(intake.nodes.find((n) => n.name === 'Cancel or Change at WMS')).toMatchObject({ type: PREFIX + 'wms', parameters: { resource: 'order', operation: 'applyChannelChange' } });
+		expect(next('Cancel or Change at WMS')).toEqual([['Release and Republish']]);
+		const release = intake.nodes.find((n) => n.name === 'Release and Republish')!;
+		// only cancelled orders give their units back: a cancel the WMS refused leaves the order's units reserved
+		expect(release).toMatchObject({ type: PREFIX + 'inventoryAllocator', parameters: { operation: 'release', onlyEnded: true } });
+		// the same channel rules as Reserve Stock in OMS 2 (a copy: the two must not drift apart)
+		const reserve = byId.get('omsFulfilOrder01')!.nodes.find((n) => n.name === 'Reserve Stock')!;
+		const rulesOf = (p: Record<string, unknown>) => ({ channelRules: p.channelRules, defaultRule: p.defaultRule, channels: p.channels, rulesSource: p.rulesSource });
+		expect(rulesOf(release.parameters)).toEqual(rulesOf(reserve.parameters));
+		expect(next('Release and Republish')[1]).toEqual(['Publish Quantities']);
+		expect(intake.nodes.find((n) => n.name === 'Publish Quantities')).toMatchObject({ type: PREFIX + 'marketplace', parameters: { operation: 'setQuantity' } });
 	});
 
 	// n8n 2.x evaluates expressions in a sandboxed isolate, and an execution that evaluates even one builds (or takes)

@@ -9,12 +9,12 @@
  * Assumed [U] (marked where used): the LastUpdateStartDate filter; total-pages header; order status words
  * (Processing, Exception, OnHold, ImportReview, PartiallyFulfilled, Fulfilled, Cancelled); shipment
  * status_details names Picked / Packed; delivery_date on a shipment; per-location inventory under `locations`;
- * products[].external_line_id; POST /{ver}/order/{id}/cancel.
+ * products[].external_line_id; POST /{ver}/order/{id}/cancel. The address update (✔ path and required fields): see updateAddress.
  *
  * Idempotency: reference_id = referenceFor(omsId, shipmentNo). A 422 on create is confirmed by fetching the order
  * by reference: found means 'exists' (success, linked); not found means a real refusal.
  */
-import type { CanonicalOrder, ShippingLevel } from '../../order/types';
+import type { Address, CanonicalOrder, ShippingLevel } from '../../order/types';
 import { SlidingWindowLimiter, sharedLimiters } from '../../http/limiters';
 import { vendorMessageOf } from '../../http/errors';
 import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
@@ -23,6 +23,7 @@ import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } fro
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
+	type AddressUpdateResult,
 	type CancelResult,
 	type CreateOrderOptions,
 	type CreateOrderResult,
@@ -152,6 +153,30 @@ export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps
 			const cancelled = results.length ? results.every((r) => r.is_success === true) : true;
 			const rawStatus = isObject(b.order) ? str(b.order.status) : null;
 			return { cancelled, rawStatus, raw: res.body };
+		},
+
+		// ✔ PUT /{ver}/shipment/{shipmentId}:updateAddress (city and street_address1 required); refused once picked
+		// (422 ⚠). The shipment is the order's first one not yet shipped, as GET /order lists it.
+		async updateAddress(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<AddressUpdateResult> {
+			const o = await findRaw(ref.reference);
+			if (!o) throw new WmsError(NAME, `no order with reference ${ref.reference}`, { retryable: false, status: 404, code: 'NOT_FOUND' });
+			const shipment = (Array.isArray(o.shipments) ? (o.shipments as unknown[]).filter(isObject) : [])[0];
+			if (!shipment || shipment.id == null) return { updated: false, message: `order ${ref.reference} has no shipment to update` };
+			const body = {
+				name: address.name,
+				company_name: address.company,
+				street_address1: address.line1,
+				street_address2: address.line2,
+				city: address.city,
+				state: address.region,
+				zip_code: address.postalCode,
+				country_code: address.country,
+				phone_number: address.phone,
+			};
+			const url = joinUrl(base, `shipment/${encodeURIComponent(String(shipment.id))}:updateAddress`);
+			const res = await send<unknown>(NAME, deps, { method: 'PUT', url, headers: headers(true), body }, { pacer, accept: [400, 409, 422] });
+			if (res.status >= 300) return { updated: false, message: `${res.status}: ${vendorMessageOf(res.body) ?? bodyClip(res.body, deps)}` };
+			return { updated: true, message: null };
 		},
 
 		async getOrder(reference: string): Promise<WmsOrderState | null> {

@@ -144,6 +144,17 @@ export async function waitUntil<T>(what: string | (() => string | Promise<string
 	}
 }
 
+/** Every execution that ended in error or crashed, as `workflow #id: last node: message` (none: []). */
+export async function failedExecutions(n8n: N8n): Promise<string[]> {
+	const runs = await n8n.executions();
+	const failed: string[] = [];
+	for (const r of runs.filter((x) => x.status === 'error' || x.status === 'crashed')) {
+		const data = (await n8n.executionData(r.id)) as { resultData?: { error?: { message?: string }; lastNodeExecuted?: string } };
+		failed.push(`${r.workflowId} #${r.id}: ${data.resultData?.lastNodeExecuted}: ${data.resultData?.error?.message}`);
+	}
+	return failed;
+}
+
 export async function startFlow(opts: FlowOptions): Promise<Flow> {
 	const log = opts.log ?? (() => undefined);
 	// The burst, fixed by the seed: placed over the last 20 hours (up to 3 minutes ago: Amazon's API hides the last 2).

@@ -42,8 +42,9 @@ const EXPECTED: Record<TransitionCause, Partial<Record<OmsStatus, readonly OmsSt
 	intake: { received: [], on_hold: [], cancelled: [], shipped: [] },
 	channel_paid: { received: ['on_hold'] },
 	channel_unpaid: { on_hold: ['received'] },
-	channel_cancelled: { cancelled: except('cancelled', 'shipped', 'delivered') },
+	channel_cancelled: { cancelled: except('cancelled', 'shipped', 'delivered', 'at_wms', 'picked', 'packed') },
 	channel_shipped: { shipped: except('cancelled', 'shipped', 'delivered') },
+	channel_change_held: { at_wms: ['at_wms'], picked: ['picked'], packed: ['packed'], shipped: ['shipped'], delivered: ['delivered'] },
 	fraud_review: { fraud_review: ['received', 'on_hold'] },
 	fraud_reject: { rejected: ['received', 'on_hold', 'fraud_review'] },
 	review_approved: { received: ['fraud_review'] },
@@ -166,10 +167,12 @@ describe('the transition table', () => {
 });
 
 describe('the channel readiness rules, through the table', () => {
-	/** The rule as lib/order/lifecycle.ts wrote it before the table (the specification it must keep). */
+	/** The rule as lib/order/lifecycle.ts wrote it before the table (the specification it must keep), but for one change
+	 * (issue 20): a channel's cancel no longer moves an order the WMS has (at_wms, picked, packed); the WMS cancels it
+	 * first (lib/flows/apply-channel-change), so the OMS never says cancelled about an order the warehouse may ship. */
 	function before(current: OmsStatus, hold: Hold | null, readiness: Readiness): OmsStatus | null {
 		if (current === 'cancelled') return null;
-		if (readiness === 'cancelled') return current === 'shipped' || current === 'delivered' ? null : 'cancelled';
+		if (readiness === 'cancelled') return ['shipped', 'delivered', 'at_wms', 'picked', 'packed'].includes(current) ? null : 'cancelled';
 		if (readiness === 'ready' && current === 'on_hold' && hold?.reason === 'awaiting_payment') return 'received';
 		if (readiness === 'pending' && current === 'received') return 'on_hold';
 		if (readiness === 'shipped' && current !== 'shipped' && current !== 'delivered') return 'shipped';

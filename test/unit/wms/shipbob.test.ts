@@ -114,6 +114,25 @@ describe('ShipBob provider against the sandbox', () => {
 		expect((await p.getInventoryLevels()).find((l) => l.sku === 'MUG')).toMatchObject({ onHand: 0, available: 0 });
 	});
 
+	it('updates the address of an unpicked order (PUT shipment/{id}:updateAddress); once picked it is refused with the WMS’s words', async () => {
+		const a = order(1201);
+		await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		const moved = { ...a.shipTo!, line1: '9 New Rd', city: 'Kingston' };
+		expect(await p.updateAddress!({ reference: a.omsId }, moved)).toEqual({ updated: true, message: null });
+		expect(sb.control.addressUpdates().length).toBe(1);
+		expect(sb.control.ordersByReference('shipbob', a.omsId)[0].shipTo).toMatchObject({ address: { address1: '9 New Rd', city: 'Kingston' } });
+		const call = sb.control.calls({ provider: 'shipbob', method: 'PUT' })[0];
+		expect(call.path).toMatch(/^\/2026-01\/shipment\/\d+:updateAddress$/);
+
+		const b = order(1202);
+		await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		sb.control.advance(61_000); // picked
+		const refused = await p.updateAddress!({ reference: b.omsId }, moved);
+		expect(refused.updated).toBe(false);
+		expect(refused.message).toMatch(/^422: .*already picked/);
+		expect(sb.control.addressUpdates().length).toBe(1);
+	});
+
 	it('reads inventory levels per location across pages', async () => {
 		sb.control.seedStock(Object.fromEntries(Array.from({ length: 260 }, (_, i) => [`S-${String(i).padStart(3, '0')}`, i])));
 		const levels = await p.getInventoryLevels();
