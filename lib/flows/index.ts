@@ -2,10 +2,12 @@
  * The use cases (one file each, named as actions): they chain lib's decisions and store writes, n8n-free, taking a
  * Store and plain values. Nodes, benchmarks and scripts call these.
  */
+export * from './attention';
 export * from './cancel-order';
 export * from './item-error';
 export * from './publish-quantities';
 export * from './record-orders';
+export * from './recover-orders';
 export * from './release-held';
 export * from './reserve-orders';
 export * from './route-orders';
