@@ -25,6 +25,7 @@ export class ReportBuilder implements INodeType {
 		version: 1,
 		subtitle: subtitle('{report}', {
 			report: {
+				attention: 'Attention (What a Person Must Act On)',
 				backorders: 'Backorders by SKU',
 				fraud: 'Fraud Decisions by Channel and Rule',
 				sla: 'Fulfilment SLA per Channel',
@@ -36,7 +37,7 @@ export class ReportBuilder implements INodeType {
 			},
 		}),
 		description:
-			'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
+			'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, what needs attention, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
 		defaults: { name: 'OMS Report' },
 		// Offered to AI agents (OMS Report Tool): a report only reads the store.
 		usableAsTool: true,
@@ -51,6 +52,12 @@ export class ReportBuilder implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Attention (What a Person Must Act On)',
+						value: 'attention',
+						description: 'Fraud reviews, held orders, failed WMS deliveries, stuck orders and EDI 940s without a 997, oldest first (now, not a period); empty when nothing is owed',
+						action: 'Report what needs attention',
+					},
 					{
 						name: 'Backorders by SKU',
 						value: 'backorders',
