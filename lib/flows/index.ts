@@ -14,6 +14,7 @@ export * from './push-to-wms';
 export * from './record-orders';
 export * from './recover-orders';
 export * from './release-held';
+export * from './release-wms-hold';
 export * from './reserve-orders';
 export * from './route-orders';
 export * from './screen-orders';

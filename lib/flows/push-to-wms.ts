@@ -14,7 +14,7 @@
  */
 import type { CanonicalOrder, OrderLine } from '../order/types';
 import { PRE_WMS } from '../order/status';
-import type { Delivery, Store, StoredOrder, TransitionResult } from '../store/types';
+import type { Delivery, Store, StoredOrder, TransitionRequest, TransitionResult } from '../store/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { referenceFor } from '../wms/status';
 import type { CreateOrderResult, WmsProvider } from '../wms/types';
@@ -126,7 +126,10 @@ async function attempt(
 		const attempts = delivery.attempts + 1;
 		const retryable = isRetryable(err);
 		const next = retryable ? nextAttemptAt(now, attempts, backoff) : null;
-		// the attempt and its timeline event in one transaction (an order not in the store: only the attempt)
+		// the attempt and its timeline event in one transaction (an order not in the store: only the attempt). Failed for
+		// good: in the same transaction the order goes on hold (wms_failed, the WMS's words as the detail) for a person to
+		// fix and release (OMS Order > Release); the table allows it only from ready, so a later shipment of an order
+		// already at the WMS leaves the order where it is (the failed delivery shows in the Attention queue)
 		const failedAttempt = { id: delivery.id, failed: { error: message, nextAttemptAt: next } };
 		const failed =
 			known || (await store.getOrder(order.omsId))
@@ -134,6 +137,7 @@ async function attempt(
 						by: cause,
 						delivery: failedAttempt,
 						events: [{ type: 'wms', detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable } }],
+						...(next === null ? wmsFailedHold(delivery.reference, message, now) : {}),
 					})).delivery!
 				: await store.markDeliveryAttemptFailed(delivery.id, message, next);
 		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message, failure: apiFailureOf(err) };
@@ -145,6 +149,17 @@ async function attempt(
 			? (await movedToWms(store, provider.name, order.omsId, delivery.reference, r.wmsOrderId, r.outcome, cause, delivery.id)).delivery!
 			: await store.markDeliverySent(delivery.id, r.wmsOrderId);
 	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
+}
+
+/** The hold a delivery failed for good puts its (ready) order on: reason wms_failed, the WMS's words as the detail. */
+function wmsFailedHold(reference: string, message: string, now: string): Pick<TransitionRequest, 'to' | 'cause' | 'hold' | 'onlyFrom' | 'detail'> {
+	return {
+		to: 'on_hold',
+		cause: 'wms_failed',
+		onlyFrom: ['ready'],
+		hold: { reason: 'wms_failed', since: now, detail: message },
+		detail: { reference, error: message },
+	};
 }
 
 /**
