@@ -53,7 +53,7 @@ function age(minutes: number): string {
 
 function line(i: AttentionItem): string {
 	const ref = i.reference && i.reference !== i.omsId ? ` (${i.reference})` : '';
-	return `${i.reasonLabel}: ${i.omsId}${ref}${i.orderNumber ? ` #${i.orderNumber}` : ''}, ${age(i.ageMinutes)}${i.detail ? ` - ${i.detail}` : ''}`;
+	return `${i.reasonLabel}: ${i.omsId}${ref}${i.orderNumber ? `, order ${i.orderNumber}` : ''}, ${age(i.ageMinutes)}${i.detail ? ` - ${i.detail}` : ''}`;
 }
 
 /** One message of the items (a digest for Send Email, Slack or Teams), oldest first; null when there is none. */
