@@ -32,6 +32,8 @@ function credentials(sb: Sandboxes): CredentialJson[] {
 		// the EDI templates' trading partners (no API behind them: files in folders)
 		{ id: 'omsEdiWhPartner1', name: 'EDI Warehouse (3PL)', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: 'ZZ', receiverId: 'WH3PL', version: '4010', usage: 'T', expect997: true, element: '*', segment: '~', component: '>' } },
 		{ id: 'omsEdiRtPartner1', name: 'EDI Retailer', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: '01', receiverId: '123456789', version: '5010', usage: 'T', channel: 'acme', element: '*', segment: '~', component: ':', repetition: '^' } },
+		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
+		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		fraudFormCredential(),
 	];
 }

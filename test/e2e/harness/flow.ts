@@ -128,6 +128,8 @@ export function sandboxCredentials(sb: Sandboxes): CredentialJson[] {
 			type: 'omsShipBobApi',
 			data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob },
 		},
+		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
+		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		// the Fraud Review form's login (n8n's form Basic Auth)
 		fraudFormCredential(),
 	];
