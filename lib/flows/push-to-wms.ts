@@ -68,6 +68,11 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
 			const existing = await store.getDelivery(order.omsId, shipmentNo);
 			if (existing?.status === 'sent') return { ...base, outcome: 'already_sent', delivery: existing, wmsOrderId: existing.wmsOrderId, error: null };
+			// failed for good, the order held for it (wms_failed): the delivery's own failure, not "not ready" (OMS Order >
+			// Release queues it again once the cause is fixed)
+			if (existing?.status === 'failed' && stored?.hold?.reason === 'wms_failed') {
+				return { ...base, outcome: 'failed', delivery: existing, wmsOrderId: null, error: `${existing.lastError ?? 'delivery failed'} (the order is held until OMS Order > Release)` };
+			}
 			return { ...base, outcome: 'refused', delivery: null, wmsOrderId: null, error: why };
 		}
 	}
