@@ -5,7 +5,8 @@
  *    on loopback. The WMS holds stock for the catalogue; the SKU the burst wants most gets too little, so it runs out.
  * 2. Starts a real n8n (test/e2e/harness/n8n.ts) with this package on the embedded OMS store, imports credentials
  *    pointing at the sandboxes (their accepted test values, made up at run time, never written to the repository)
- *    and the seven templates from workflows/, and publishes them. For the demo only, the schedules are shortened
+ *    and the seven templates from workflows/ (with the error alert and OMS 10's Attention digest, which mail through a
+ *    local SMTP sink, scripts/smtp-sink.ts), and publishes them. For the demo only, the schedules are shortened
  *    (WMS status sync every 10 s, inventory sync every 15 s, polled channels every minute, reconciliation every
  *    2 minutes); the JSON files are not changed.
  * 3. Pushes a burst of orders through every channel: signed Shopify and WooCommerce webhooks (some delivered two
@@ -148,7 +149,10 @@ async function main(): Promise<void> {
 			perChannel: PER_CHANNEL,
 			seed: SEED,
 			fraudRate: 0.08,
-			schedules: { wmsStatusSyncSec: 10, inventorySyncSec: 15, reconciliationMin: 2 },
+			schedules: { wmsStatusSyncSec: 10, inventorySyncSec: 15, reconciliationMin: 2, attentionSec: 30 },
+			// the error alert (OMS 0) and recovery and attention (OMS 10) mail through the "OMS SMTP" credential, which
+			// points at the local SMTP sink started with the sandboxes: the mails it catches are printed at the end
+			extraTemplates: ['error-alert.json', 'recovery-attention.json'],
 			wmsTimeScale: WMS_TIME_SCALE,
 			port,
 			keepUserFolder: process.env.DEMO_KEEP === '1',
@@ -231,6 +235,7 @@ async function main(): Promise<void> {
 		writeFileSync(join(outDir, 'orders-by-source.md'), md);
 		say('done');
 		await printResults({ store, gen, sb, burst, report, total, imported: flow.imported });
+		printMails(sb);
 		show();
 		show(`Report by source: ${rel(htmlPath)} (and orders-by-source.md beside it)`);
 		show(`Logs: ${rel(logFile)} (this run in full), ${rel(join(n8n.artifacts, 'n8n.log'))} (n8n), artifacts/demo/install.log and build.log (npm, tsc)`);
@@ -248,6 +253,25 @@ async function main(): Promise<void> {
 		console.error(`\ndemo failed: ${(e as Error).message}\nn8n log: ${rel(join(n8n.artifacts, 'n8n.log'))}; the demo's own: ${rel(logFile)}`);
 		await shutdown(1);
 	}
+}
+
+/** The mails the local SMTP sink caught (the templates' Send Email nodes: OMS 0's alerts, OMS 10's Attention digest). */
+function printMails(sb: Sandboxes): void {
+	const mails = sb.smtp.mails;
+	show(`\n================ Mail (caught by the local SMTP sink, credential "OMS SMTP") ================`);
+	if (!mails.length) {
+		show('No mail: nothing needed a person during this run (the Attention digest is sent only when something new is owed).');
+		return;
+	}
+	const file = join(outDir, 'mail.txt');
+	writeFileSync(file, mails.map((m) => `From: ${m.from}\nTo: ${m.to.join(', ')}\nSubject: ${m.subject}\n\n${m.text}\n`).join('\n----------------\n'));
+	for (const m of mails.slice(-5)) {
+		show(`\nTo ${m.to.join(', ')}: ${m.subject}`);
+		const lines = m.text.split(/\r?\n/).filter((l) => l.trim());
+		for (const l of lines.slice(1, 7)) show(`  ${l}`);
+		if (lines.length > 7) show(`  ... (${lines.length - 7} more lines)`);
+	}
+	show(`\n${mails.length} mail${mails.length === 1 ? '' : 's'} in all: ${rel(file)}`);
 }
 
 /** Every number of the run, each with what it means (scripts/demo-results.ts). */

@@ -333,6 +333,8 @@ export function sandboxCredentials(sb: import('../test/sandbox/start').Sandboxes
 		{ id: 'omsEbayCred00001', name: 'eBay', type: 'omsEbayApi', data: { ...c.ebay } as Record<string, unknown> },
 		{ id: 'omsWalmartCred01', name: 'Walmart', type: 'omsWalmartApi', data: { ...c.walmart } as Record<string, unknown> },
 		{ id: 'omsShipBobCred01', name: 'ShipBob', type: 'omsShipBobApi', data: { authType: 'token', token: wms.shipbob.token, channelId: String(wms.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob } },
+		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
+		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		fraudFormCredential(),
 	];
 }

@@ -5,6 +5,7 @@
  */
 export * from './apply-channel-change';
 export * from './apply-wms-updates';
+export * from './attention';
 export * from './cancel-at-wms';
 export * from './cancel-order';
 export * from './edi-warehouse';
@@ -12,7 +13,9 @@ export * from './item-error';
 export * from './publish-quantities';
 export * from './push-to-wms';
 export * from './record-orders';
+export * from './recover-orders';
 export * from './release-held';
+export * from './release-wms-hold';
 export * from './reserve-orders';
 export * from './route-orders';
 export * from './screen-orders';

@@ -14,7 +14,7 @@
  */
 import type { CanonicalOrder, OrderLine } from '../order/types';
 import { ENDED, PRE_WMS } from '../order/status';
-import type { Delivery, Store, StoredOrder, TransitionResult } from '../store/types';
+import type { Delivery, Store, StoredOrder, TransitionRequest, TransitionResult } from '../store/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { referenceFor } from '../wms/status';
 import type { CreateOrderResult, WmsProvider } from '../wms/types';
@@ -69,6 +69,11 @@ export async function pushOrder(store: Store, provider: WmsProvider, order: Cano
 			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
 			const existing = await store.getDelivery(order.omsId, shipmentNo);
 			if (existing?.status === 'sent') return { ...base, outcome: 'already_sent', delivery: existing, wmsOrderId: existing.wmsOrderId, error: null };
+			// failed for good, the order held for it (wms_failed): the delivery's own failure, not "not ready" (OMS Order >
+			// Release queues it again once the cause is fixed)
+			if (existing?.status === 'failed' && stored?.hold?.reason === 'wms_failed') {
+				return { ...base, outcome: 'failed', delivery: existing, wmsOrderId: null, error: `${existing.lastError ?? 'delivery failed'} (the order is held until OMS Order > Release)` };
+			}
 			return { ...base, outcome: 'refused', delivery: null, wmsOrderId: null, error: why };
 		}
 	}
@@ -127,7 +132,10 @@ async function attempt(
 		const attempts = delivery.attempts + 1;
 		const retryable = isRetryable(err);
 		const next = retryable ? nextAttemptAt(now, attempts, backoff) : null;
-		// the attempt and its timeline event in one transaction (an order not in the store: only the attempt)
+		// the attempt and its timeline event in one transaction (an order not in the store: only the attempt). Failed for
+		// good: in the same transaction the order goes on hold (wms_failed, the WMS's words as the detail) for a person to
+		// fix and release (OMS Order > Release); the table allows it only from ready, so a later shipment of an order
+		// already at the WMS leaves the order where it is (the failed delivery shows in the Attention queue)
 		const failedAttempt = { id: delivery.id, failed: { error: message, nextAttemptAt: next } };
 		const failed =
 			known || (await store.getOrder(order.omsId))
@@ -135,6 +143,7 @@ async function attempt(
 						by: cause,
 						delivery: failedAttempt,
 						events: [{ type: 'wms', detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable } }],
+						...(next === null ? wmsFailedHold(delivery.reference, message, now) : {}),
 					})).delivery!
 				: await store.markDeliveryAttemptFailed(delivery.id, message, next);
 		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message, failure: apiFailureOf(err) };
@@ -147,6 +156,17 @@ async function attempt(
 	// Change): the warehouse must not keep it, so it is cancelled there now (and the WMS's answer recorded)
 	if (moved && ENDED.includes(moved.stored.status)) await cancelAtWms(store, provider, order.omsId, { cause });
 	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
+}
+
+/** The hold a delivery failed for good puts its (ready) order on: reason wms_failed, the WMS's words as the detail. */
+function wmsFailedHold(reference: string, message: string, now: string): Pick<TransitionRequest, 'to' | 'cause' | 'hold' | 'onlyFrom' | 'detail'> {
+	return {
+		to: 'on_hold',
+		cause: 'wms_failed',
+		onlyFrom: ['ready'],
+		hold: { reason: 'wms_failed', since: now, detail: message },
+		detail: { reference, error: message },
+	};
 }
 
 /**

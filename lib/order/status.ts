@@ -26,7 +26,7 @@ export const OMS_STATUSES = [
 export type OmsStatus = (typeof OMS_STATUSES)[number];
 
 /** One taxonomy of hold reasons, shared by the fraud gate and the backorder gate (after Shopify's FulfillmentHoldReason). */
-export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator', 'cancel_refused', 'return_expected'] as const;
+export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator', 'wms_failed', 'cancel_refused', 'return_expected'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export interface Hold {
@@ -57,6 +57,7 @@ export const HOLD_LABELS: Readonly<Record<HoldReason, string>> = {
 	fraud_review: 'Fraud Review',
 	address: 'Address Problem',
 	operator: 'Held by an Operator',
+	wms_failed: 'WMS Delivery Failed',
 	cancel_refused: 'Cancel Refused by the WMS',
 	return_expected: 'Return Expected',
 };
@@ -83,6 +84,8 @@ export type TransitionCause =
 	| 'wms_progress'
 	| 'wms_cancelled'
 	| 'edi_rejected'
+	| 'wms_failed'
+	| 'wms_released'
 	| 'operator_cancel'
 	| 'operator_status';
 
@@ -176,6 +179,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
 	...wmsProgressRows(),
 	{ from: CANCELLABLE_AT_WMS, to: 'cancelled', cause: 'wms_cancelled', when: 'the WMS cancelled the order (its update, or WMS > Cancel), before it shipped' },
 	{ from: ['at_wms'], to: 'on_hold', cause: 'edi_rejected', when: 'the EDI partner rejected the 940 in its 997 (hold: operator)' },
+	{ from: ['ready'], to: 'on_hold', cause: 'wms_failed', when: "the order's delivery to the WMS failed for good (hold: WMS delivery failed, the WMS's words as its detail)" },
+	{ from: ['on_hold'], to: 'ready', cause: 'wms_released', hold: 'wms_failed', when: 'a person fixed the cause of a failed WMS delivery (OMS Order > Release); the delivery is queued again' },
 	// operator
 	{ from: ['received', 'on_hold', 'fraud_review', 'rejected', 'backordered', 'ready'], to: 'cancelled', cause: 'operator_cancel', when: 'OMS Order > Cancel, before the warehouse has the order' },
 	...operatorRows(),

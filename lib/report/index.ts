@@ -5,6 +5,7 @@
  */
 import type { Store } from '../store/types';
 import { checkTimeZone, describeValue, PERIOD_PRESETS, previousPeriod, resolvePeriod, type Period, type PeriodInput } from './period';
+import { attention } from './reports/attention';
 import { backorders } from './reports/backorders';
 import { byChannel } from './reports/byChannel';
 import { byDay } from './reports/byDay';
@@ -20,8 +21,9 @@ export * from './period';
 export { toCsv } from './render/csv';
 export { toHtml } from './render/html';
 export { toMarkdown } from './render/markdown';
+export { attentionQueue, ATTENTION_DEFAULTS, ATTENTION_KINDS, ATTENTION_SOURCES, type AttentionItem, type AttentionKind, type AttentionThresholds } from './reports/attention';
 
-export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory };
+export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory, attention };
 
 export interface ReportRequest {
 	report: ReportName;

@@ -235,6 +235,14 @@ export class PostgresRows implements AsyncTxRows {
 		return { delivery: toDelivery(row), created: false };
 	}
 
+	async requeueDelivery(id: number, now: string): Promise<Delivery | null> {
+		const rows = await this.rows(
+			`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'failed' RETURNING *`,
+			[now, id],
+		);
+		return rows.length ? toDelivery(rows[0]) : null;
+	}
+
 	async writeDeliveryAttempt(id: number, a: DeliveryAttempt, now: string): Promise<Delivery | null> {
 		const rows = await this.rows(
 			`UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, lease_until = NULL, updated_at = $4,

@@ -289,6 +289,12 @@ export const MIGRATIONS: Migration[] = [
 			)`,
 		],
 	},
+	{
+		version: 6,
+		description: 'orders by status and last change: the recovery sweep and the Attention queue find stuck orders with one index seek',
+		sqlite: [`CREATE INDEX orders_status_changed ON orders (status, changed_at)`],
+		postgres: [`CREATE INDEX orders_status_changed ON orders (status, changed_at)`],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -256,6 +256,16 @@ export class SqliteRows implements TxRows {
 		return { delivery: toDelivery(row), created: Number(r.changes) > 0 };
 	}
 
+	requeueDelivery(id: number, now: string): Delivery | null {
+		const row = this.q.get(
+			`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'failed' RETURNING *`,
+			now,
+			now,
+			id,
+		);
+		return row ? toDelivery(row) : null;
+	}
+
 	writeDeliveryAttempt(id: number, a: DeliveryAttempt, now: string): Delivery | null {
 		const row = this.q.get(
 			`UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?,

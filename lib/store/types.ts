@@ -88,6 +88,7 @@ export interface StatusChangeResult {
  *     `shipments` (each package once, its units committed once), `events`, `annotate` (those not `afterStatus`);
  *  3. the status move, with its `status` event;
  *  4. `release`, when the order is in `to` afterwards (moved now, or already there), or when no `to` is given;
+ *     `requeue`, only when the status moved now (so a repeated or raced request re-queues nothing twice);
  *  5. `annotate` entries marked `afterStatus`.
  * Every event this writes has `by` as its cause.
  */
@@ -122,6 +123,8 @@ export interface TransitionRequest {
 	annotate?: TransitionAnnotation[];
 	/** Release the order's reservations: all of them (true) or these units */
 	release?: true | SkuQuantity[];
+	/** Failed deliveries of this order to queue again (pending, due now, attempts afresh), only if the status moved now */
+	requeue?: number[];
 }
 
 export type TransitionAnnotation = {
@@ -148,6 +151,8 @@ export interface TransitionResult extends StatusChangeResult {
 	fraud?: FraudRecord;
 	/** The delivery after the send attempt */
 	delivery?: Delivery;
+	/** The deliveries queued again (requeue) */
+	requeued?: Delivery[];
 	/** Packages recorded for the first time, and the units their shipment committed */
 	shipments?: { created: StoredShipment[]; committed: ReservedPart[] };
 	released: ReservedPart[];

@@ -1,9 +1,10 @@
 /**
- * The OMS Order node: parameters in, the order flows (lib/flows: record-orders.ts, cancel-order.ts) or the store's
- * order reads called, orders (or timeline events) out.
+ * The OMS Order node: parameters in, the order flows (lib/flows: record-orders.ts, cancel-order.ts, attention.ts,
+ * recover-orders.ts, release-wms-hold.ts) or the store's order reads called, orders (or timeline events, or things to
+ * act on) out.
  */
 import { NodeHelpers, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { applyChannelChange, cancelOrder, recordOrder, type ChannelChangeRoute } from '../../lib/flows';
+import { applyChannelChange, attentionDigest, cancelOrder, findStuckOrders, listAttention, recordOrder, releaseWmsHold, type AttentionThresholds, type ChannelChangeRoute } from '../../lib/flows';
 import { readyToFulfil } from '../../lib/order/lifecycle';
 import type { HoldReason, OmsStatus } from '../../lib/order/status';
 import { READINESS } from '../../lib/order/types';
@@ -67,6 +68,36 @@ async function applyChanges(ctx: IExecuteFunctions, store: Awaited<ReturnType<ty
 	return outputs;
 }
 
+/** Where Attention keeps the keys it listed (workflow static data of the node) for New Since Last Run Only */
+const SEEN_KEY = 'attentionSeen';
+
+/**
+ * Attention: the queue as items (one per thing to act on) or one digest item. With New Since Last Run Only, what this
+ * node listed last time (static data) is left out, and what it lists now is kept for the next run. Runs once, not per
+ * input item (a schedule's one item starts it).
+ */
+async function attention(ctx: IExecuteFunctions, store: Awaited<ReturnType<typeof getStore>>): Promise<INodeExecutionData[]> {
+	const newOnly = ctx.getNodeParameter('newOnly', 0, false) as boolean;
+	const output = ctx.getNodeParameter('attentionOutput', 0, 'items') as string;
+	const o = ctx.getNodeParameter('attentionOptions', 0, {}) as IDataObject;
+	const thresholds: AttentionThresholds = {
+		stuckMinutes: o.stuckMinutes as number | undefined,
+		reviewOverdueHours: o.reviewOverdueHours as number | undefined,
+		holdOverdueHours: o.holdOverdueHours as number | undefined,
+		ediAckMinutes: o.ediAckMinutes as number | undefined,
+	};
+	const channels = Array.isArray(o.channels) && o.channels.length ? (o.channels as string[]) : undefined;
+	const staticData = newOnly ? ctx.getWorkflowStaticData('node') : undefined;
+	const seenKeys = staticData && Array.isArray(staticData[SEEN_KEY]) ? (staticData[SEEN_KEY] as string[]) : newOnly ? [] : undefined;
+	const result = await listAttention(store, { ...thresholds, channels, seenKeys });
+	if (staticData) staticData[SEEN_KEY] = result.keys;
+	if (output === 'digest') {
+		const digest = attentionDigest(result);
+		return digest ? [{ json: digest as unknown as IDataObject, pairedItem: { item: 0 } }] : [];
+	}
+	return result.items.map((i) => ({ json: { ...i }, pairedItem: { item: 0 } }));
+}
+
 export class OmsOrder implements INodeType {
 	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
@@ -78,9 +109,12 @@ export class OmsOrder implements INodeType {
 			operation: {
 				addNote: 'Add Note',
 				applyChannelChange: 'Apply Channel Change',
+				attention: 'Attention',
 				cancel: 'Cancel',
 				get: 'Get',
 				record: 'Record',
+				recover: 'Recover Stuck Orders',
+				release: 'Release',
 				routeReadiness: 'Route by Readiness',
 				search: 'Search',
 				timeline: 'Timeline',
@@ -103,6 +137,19 @@ export class OmsOrder implements INodeType {
 		}
 		if (operation === 'routeReadiness') return routeByReadiness(this, items);
 		const store = await getStore(this);
+
+		if (operation === 'attention') return [await attention(this, store)];
+		if (operation === 'recover') {
+			const olderThanMinutes = this.getNodeParameter('olderThanMinutes', 0, 5) as number;
+			const limit = this.getNodeParameter('recoverLimit', 0, 100) as number;
+			const keepRaw = this.getNodeParameter('keepRaw', 0, false) as boolean;
+			const stuck = await findStuckOrders(store, { olderThanMinutes, limit });
+			const outputs: INodeExecutionData[][] = [[], []];
+			for (const s of stuck) {
+				outputs[s.stage === 'screen' ? 0 : 1].push({ json: toItem(s.stored, keepRaw, { recovered: s.why }), pairedItem: { item: 0 } });
+			}
+			return outputs;
+		}
 
 		if (operation === 'record') {
 			const outputs: INodeExecutionData[][] = [[], [], []];
@@ -134,7 +181,7 @@ export class OmsOrder implements INodeType {
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
-				const keepRaw = ['get', 'search', 'updateStatus', 'cancel'].includes(operation)
+				const keepRaw = ['get', 'search', 'updateStatus', 'cancel', 'release'].includes(operation)
 					? (this.getNodeParameter('keepRaw', i, false) as boolean)
 					: false;
 				if (operation === 'search') {
@@ -188,6 +235,12 @@ export class OmsOrder implements INodeType {
 					const result = await cancelOrder(store, omsId, { by: author, reason: note });
 					out.push({
 						json: toItem(result.stored, keepRaw, { changed: result.changed, releasedUnits: result.released }),
+						pairedItem: { item: i },
+					});
+				} else if (operation === 'release') {
+					const result = await releaseWmsHold(store, omsId, { by: author, note });
+					out.push({
+						json: toItem(result.stored, keepRaw, { changed: result.changed, requeued: result.requeued.map((d) => d.reference) }),
 						pairedItem: { item: i },
 					});
 				} else {

@@ -4,6 +4,7 @@
  */
 import { NodeConnectionTypes, type INodeProperties, type INodePropertyOptions, type INodeTypeDescription } from 'n8n-workflow';
 import { HOLD_LABELS, HOLD_REASONS, OMS_STATUSES, STATUS_LABELS } from '../../lib/order/status';
+import { ATTENTION_DEFAULTS } from '../../lib/flows';
 import { CHANNEL_OPTIONS } from '../shared/channels';
 import { STORE_NOTICE } from '../shared/store';
 
@@ -13,7 +14,8 @@ const STATUS_OPTIONS = OMS_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value:
 export const TOOL_OPERATIONS = ['get', 'search', 'timeline'];
 
 /** Record has three outputs (New, Updated, Duplicate), Route by Readiness two (Ready, Not Ready), Apply Channel Change
- * five (lib/flows ChannelChangeRoute, in OmsOrder.node.ts's order), every other operation one. */
+ * five (lib/flows ChannelChangeRoute, in OmsOrder.node.ts's order), Recover Stuck Orders two (To Screen, To Fulfil),
+ * every other operation one. */
 function outputsFor(operation: string) {
 	if (operation === 'record') {
 		return [
@@ -30,6 +32,12 @@ function outputsFor(operation: string) {
 			{ type: 'main', displayName: 'At the WMS' },
 			{ type: 'main', displayName: 'Held' },
 			{ type: 'main', displayName: 'Done' },
+		];
+	}
+	if (operation === 'recover') {
+		return [
+			{ type: 'main', displayName: 'To Screen' },
+			{ type: 'main', displayName: 'To Fulfil' },
 		];
 	}
 	return operation === 'routeReadiness'
@@ -62,6 +70,13 @@ const OPERATION: INodeProperties = {
 			action: 'Apply a channel change to an order',
 		},
 		{
+			name: 'Attention',
+			value: 'attention',
+			description:
+				'Everything a person must act on, oldest first, one item each: fraud reviews, held orders, failed WMS deliveries, stuck orders, EDI 940s without a 997. No items: nothing is owed.',
+			action: 'List what needs attention',
+		},
+		{
 			name: 'Cancel',
 			value: 'cancel',
 			description: 'Cancel the order in the OMS and give its reserved stock back',
@@ -74,6 +89,20 @@ const OPERATION: INodeProperties = {
 			description:
 				'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
 			action: 'Record orders',
+		},
+		{
+			name: 'Recover Stuck Orders',
+			value: 'recover',
+			description:
+				'Find orders an execution left half-way (recorded but never screened, screened but never routed, ready but never sent) and send them on: To Screen to the Fraud Gate, To Fulfil to Fulfil Order',
+			action: 'Recover stuck orders',
+		},
+		{
+			name: 'Release',
+			value: 'release',
+			description:
+				'Release an order held because its WMS delivery failed, once the cause is fixed: back to Ready, its delivery queued to be sent again (once, by WMS Retry Pending)',
+			action: 'Release an order held for a failed WMS delivery',
 		},
 		{
 			name: 'Route by Readiness',
@@ -134,7 +163,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			required: true,
 			placeholder: 'shopify:450789469',
 			description: 'The order’s OMS ID: channel, a colon, and the channel’s order ID',
-			displayOptions: { show: { operation: ['get', 'updateStatus', 'addNote', 'cancel', 'timeline'] } },
+			displayOptions: { show: { operation: ['get', 'updateStatus', 'addNote', 'cancel', 'timeline', 'release'] } },
 		},
 		{
 			displayName: 'Status',
@@ -161,7 +190,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			typeOptions: { rows: 3 },
 			default: '',
 			description: 'What to write in the timeline',
-			displayOptions: { show: { operation: ['addNote', 'updateStatus', 'cancel'] } },
+			displayOptions: { show: { operation: ['addNote', 'updateStatus', 'cancel', 'release'] } },
 		},
 		{
 			displayName: 'By',
@@ -169,7 +198,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'string',
 			default: 'n8n',
 			description: 'Who made the change (a person’s name, or the workflow), shown in the timeline',
-			displayOptions: { show: { operation: ['addNote', 'updateStatus', 'cancel'] } },
+			displayOptions: { show: { operation: ['addNote', 'updateStatus', 'cancel', 'release'] } },
 		},
 		{
 			displayName: 'Filters',
@@ -229,7 +258,60 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'boolean',
 			default: false,
 			description: 'Whether output items carry the channel’s original payload (the store always keeps it for audit)',
-			displayOptions: { show: { operation: ['record', 'get', 'search', 'updateStatus', 'cancel'] } },
+			displayOptions: { show: { operation: ['record', 'get', 'search', 'updateStatus', 'cancel', 'release', 'recover'] } },
+		},
+		{
+			displayName: 'New Since Last Run Only',
+			name: 'newOnly',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to list only what the previous run of this node did not list (for a digest); the node keeps what it listed in the workflow’s static data, which n8n saves for production runs (not for manual test runs)',
+			displayOptions: { show: { operation: ['attention'] } },
+		},
+		{
+			displayName: 'Output',
+			name: 'attentionOutput',
+			type: 'options',
+			options: [
+				{ name: 'One Item per Thing to Act On', value: 'items' },
+				{ name: 'One Digest Item', value: 'digest', description: 'Subject, text and HTML of every item together, for one email or message; no item when nothing is listed' },
+			],
+			default: 'items',
+			displayOptions: { show: { operation: ['attention'] } },
+		},
+		{
+			displayName: 'Options',
+			name: 'attentionOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show: { operation: ['attention'] } },
+			options: [
+				{ displayName: 'Channels', name: 'channels', type: 'multiOptions', options: CHANNEL_OPTIONS, default: [], description: 'Only orders of these channels (none: every channel)' },
+				{ displayName: 'EDI 997 Due After (Minutes)', name: 'ediAckMinutes', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.ediAckMinutes, description: 'A 940 without its 997 this long is listed' },
+				{ displayName: 'Hold Overdue After (Hours)', name: 'holdOverdueHours', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.holdOverdueHours, description: 'Orders awaiting payment or backordered this long are listed (other holds at once)' },
+				{ displayName: 'Review Overdue After (Hours)', name: 'reviewOverdueHours', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.reviewOverdueHours, description: 'A fraud review open this long is marked overdue' },
+				{ displayName: 'Stuck After (Minutes)', name: 'stuckMinutes', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.stuckMinutes, description: 'A received or ready order that has not moved this long (and that no pending WMS delivery owes) is listed' },
+			],
+		},
+		{
+			displayName: 'Older Than (Minutes)',
+			name: 'olderThanMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 5,
+			description: 'Only orders that have not changed for this long (an execution still running is not stuck)',
+			displayOptions: { show: { operation: ['recover'] } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'recoverLimit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 100,
+			description: 'Max number of results to return',
+			displayOptions: { show: { operation: ['recover'] } },
 		},
 	],
 };

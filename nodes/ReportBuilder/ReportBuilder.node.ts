@@ -20,6 +20,7 @@ export class ReportBuilder implements INodeType {
 		group: ['transform'],
 		subtitle: subtitle('{report}', {
 			report: {
+				attention: 'Attention (What a Person Must Act On)',
 				backorders: 'Backorders by SKU',
 				fraud: 'Fraud Decisions by Channel and Rule',
 				sla: 'Fulfilment SLA per Channel',

@@ -14,7 +14,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 	name: 'reportBuilder',
 	version: 1,
 	description:
-		'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
+		'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, what needs attention, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
 	defaults: { name: 'OMS Report' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
@@ -26,6 +26,12 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'options',
 			noDataExpression: true,
 			options: [
+				{
+					name: 'Attention (What a Person Must Act On)',
+					value: 'attention',
+					description: 'Fraud reviews, held orders, failed WMS deliveries, stuck orders and EDI 940s without a 997, oldest first (now, not a period); empty when nothing is owed',
+					action: 'Report what needs attention',
+				},
 				{
 					name: 'Backorders by SKU',
 					value: 'backorders',

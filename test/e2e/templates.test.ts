@@ -32,6 +32,8 @@ function credentials(sb: Sandboxes): CredentialJson[] {
 		// the EDI templates' trading partners (no API behind them: files in folders)
 		{ id: 'omsEdiWhPartner1', name: 'EDI Warehouse (3PL)', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: 'ZZ', receiverId: 'WH3PL', version: '4010', usage: 'T', expect997: true, element: '*', segment: '~', component: '>' } },
 		{ id: 'omsEdiRtPartner1', name: 'EDI Retailer', type: 'omsEdiPartnerApi', data: { senderQualifier: 'ZZ', senderId: 'SELLER', receiverQualifier: '01', receiverId: '123456789', version: '5010', usage: 'T', channel: 'acme', element: '*', segment: '~', component: ':', repetition: '^' } },
+		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
+		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		fraudFormCredential(),
 	];
 }
@@ -84,8 +86,8 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		await sb?.close();
 	});
 
-	it('imported all ten with the ids they carry', () => {
-		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsErrorAlert001', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsWmsStatusSync']);
+	it('imported all eleven with the ids they carry', () => {
+		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsErrorAlert001', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsRecoverAttn01', 'omsWmsStatusSync']);
 	});
 
 	it('registered the intake webhooks at Shopify and WooCommerce on activation', async () => {
@@ -128,6 +130,10 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		expect(errors).toEqual([]);
 		await waitFor('the report file', () => (existsSync(reportFile()) ? true : undefined), 30_000);
 		expect(readFileSync(reportFile(), 'utf8')).toMatch(/<html[\s\S]*<\/html>/i);
+		// and mailed its summary through the "OMS SMTP" credential (the sandboxes' SMTP sink), the files attached
+		const mail = await sb.smtp.waitFor((m) => m.subject.startsWith('Orders by channel: '), 30_000);
+		expect(mail.to).toEqual(['ops@example.com']);
+		expect(mail.raw).toMatch(/orders-by-source\.html/);
 	});
 
 	it('logged no activation problem for any template', () => {

@@ -230,7 +230,7 @@ describe('nodes offered to AI agents as tools (usableAsTool)', () => {
 		it('offers Get, Search and Timeline only, Get by default; the node itself keeps every operation, Record by default', () => {
 			expect(operationOptions(toolDescription)).toEqual(TOOL_OPERATIONS);
 			expect(NodeHelpers.getNodeParameters(toolDescription.properties, {}, true, false, nodeOf, toolDescription)!.operation).toBe('get');
-			expect(operationOptions(base.description)).toEqual(['addNote', 'applyChannelChange', 'cancel', 'get', 'record', 'routeReadiness', 'search', 'timeline', 'updateStatus']);
+			expect(operationOptions(base.description)).toEqual(['addNote', 'applyChannelChange', 'attention', 'cancel', 'get', 'record', 'recover', 'release', 'routeReadiness', 'search', 'timeline', 'updateStatus']);
 			expect(NodeHelpers.getNodeParameters(base.description.properties, {}, true, false, nodeOf, base.description)!.operation).toBe('record');
 		});
 

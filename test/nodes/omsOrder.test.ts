@@ -254,3 +254,80 @@ describe('omsOrder on PostgreSQL through the OMS Store credential', () => {
 		expect(outputOf(result, 'Get')[0]).toMatchObject({ omsId: 'walmart:PO-1', oms: { status: 'received' } });
 	});
 });
+
+describe('omsOrder: Attention, Recover Stuck Orders and Release', () => {
+	const PAST = new Date('2026-01-01T00:00:00.000Z');
+	/** A store seeded in the past (its own clock), so every order is older than any threshold now */
+	async function seeded() {
+		const credentials = sqliteCredential();
+		const { openSqliteStore } = await import('../../lib/store/sqlite');
+		const store = await openSqliteStore(credentials.omsStoreApi.sqlitePath, { now: () => PAST });
+		const held = makeOrder({ channelOrderId: 'held' });
+		await store.recordOrder(held);
+		await store.setStatus(held.omsId, 'ready');
+		const d = await store.enqueueDelivery({ omsId: held.omsId, shipmentNo: 1, provider: 'shipbob', reference: held.omsId });
+		await store.transition(held.omsId, {
+			to: 'on_hold',
+			cause: 'wms_failed',
+			delivery: { id: d.delivery.id, failed: { error: '422: City is required', nextAttemptAt: null } },
+			hold: { reason: 'wms_failed', since: PAST.toISOString(), detail: '422: City is required' },
+		});
+		const fresh = makeOrder({ channelOrderId: 'fresh' });
+		await store.recordOrder(fresh);
+		const screened = makeOrder({ channelOrderId: 'screened' });
+		await store.recordOrder(screened);
+		await store.recordFraudDecision(screened.omsId, { decision: 'pass', score: 0, reasons: [] }, 'v1');
+		await store.close();
+		return { credentials, held, fresh, screened };
+	}
+	const node = (parameters: Record<string, unknown>, name = 'OMS') => ({ name, type: 'n8n-nodes-oms-wms.omsOrder', parameters, credentials: CRED });
+
+	it('Attention: one item per thing, oldest first; new since last run keeps its keys in static data; a digest item', async () => {
+		const { credentials, held } = await seeded();
+		const all = await runWorkflow(flow([{}], [node({ operation: 'attention' })], [['Orders', 'OMS']]), { credentials });
+		expect(all.error).toBeUndefined();
+		expect(outputOf(all, 'OMS').map((i) => [i.kind, i.omsId, i.reason])).toEqual([
+			['held', held.omsId, 'wms_failed'],
+			['stuck', 'shopify:' + 'fresh', 'received'],
+			['stuck', 'shopify:' + 'screened', 'received'],
+		]);
+		expect(outputOf(all, 'OMS')[0]).toMatchObject({ detail: '422: City is required', reasonLabel: 'WMS Delivery Failed' });
+
+		const staticData = {};
+		const digest = node({ operation: 'attention', newOnly: true, attentionOutput: 'digest' });
+		const first = await runWorkflow(flow([{}], [digest], [['Orders', 'OMS']]), { credentials, staticData });
+		expect(outputOf(first, 'OMS')).toHaveLength(1);
+		expect(outputOf(first, 'OMS')[0]).toMatchObject({ count: 3, total: 3, subject: 'OMS: 3 new things need attention (3 open)' });
+		// nothing new: no item, so no mail
+		const second = await runWorkflow(flow([{}], [digest], [['Orders', 'OMS']]), { credentials, staticData });
+		expect(outputOf(second, 'OMS')).toEqual([]);
+		// a bad threshold fails the node with its name
+		const bad = await runWorkflow(flow([{}], [node({ operation: 'attention', attentionOptions: { stuckMinutes: -3 } })], [['Orders', 'OMS']]), { credentials });
+		expect(nodeError(bad, 'OMS')?.message).toMatch(/stuckMinutes must be a number of at least 0, not -3/);
+	});
+
+	it('Recover Stuck Orders: never screened to To Screen, screened to To Fulfil; a held order stays', async () => {
+		const { credentials } = await seeded();
+		const r = await runWorkflow(flow([{}], [node({ operation: 'recover', olderThanMinutes: 5 })], [['Orders', 'OMS']]), { credentials });
+		expect(r.error).toBeUndefined();
+		const [screen, fulfil] = outputsOf(r, 'OMS');
+		const why = (o: Record<string, unknown>) => (o.oms as { recovered: string }).recovered;
+		expect(screen.map((o) => [o.omsId, why(o)])).toEqual([['shopify:fresh', 'recorded but never screened']]);
+		expect(fulfil.map((o) => [o.omsId, why(o)])).toEqual([['shopify:screened', 'screened but never reserved and routed']]);
+		// canonical orders, as Screen and Reserve take them
+		expect(screen[0]).toMatchObject({ channel: 'shopify', lines: expect.any(Array), readiness: 'ready' });
+	});
+
+	it('Release: the held order back to ready with its delivery queued again; a second Release is an error of that item', async () => {
+		const { credentials, held, fresh } = await seeded();
+		const release = node({ operation: 'release', omsId: '={{ $json.omsId }}', author: 'ops', note: 'city fixed' }, 'Release');
+		const r = await runWorkflow(flow([{ omsId: held.omsId }, { omsId: fresh.omsId }], [{ ...release, onError: 'continueErrorOutput' }], [['Orders', 'Release']]), { credentials });
+		const [ok, failed] = outputsOf(r, 'Release');
+		expect(ok.map((o) => o.oms)).toEqual([expect.objectContaining({ status: 'ready', hold: null, changed: true, requeued: [held.omsId] })]);
+		expect(failed.map((e) => e.error)).toEqual([`Order ${fresh.omsId} is received: Release moves only an order on hold because its WMS delivery failed (hold reason WMS Delivery Failed)`]);
+		const store = await openStore(storeConfigFromCredential(credentials.omsStoreApi));
+		expect(await store.getDelivery(held.omsId, 1)).toMatchObject({ status: 'pending', attempts: 0 });
+		const again = await runWorkflow(flow([{ omsId: held.omsId }], [{ ...release, onError: 'continueErrorOutput' }], [['Orders', 'Release']]), { credentials });
+		expect(outputsOf(again, 'Release')[1].map((e) => e.error)).toEqual([expect.stringMatching(/is ready: Release moves only/)]);
+	});
+});

@@ -216,8 +216,10 @@ describe('wms node: outbox and reliability', () => {
 		// Create of a failed delivery: error output, with the reason
 		const again = await create('generic', credentials, [o]);
 		expect(again.main).toEqual([]);
-		expect(String(again.errors[0].error)).toMatch(/failed at Generic REST WMS.*503/);
+		expect(String(again.errors[0].error)).toMatch(/failed at Generic REST WMS.*503.*held until OMS Order > Release/);
 		expect(sb.control.ordersByReference('generic', o.omsId)).toHaveLength(0);
+		// failed for good: the order is held for a person, with the WMS's words
+		expect(await store.getOrder(o.omsId)).toMatchObject({ status: 'on_hold', hold: { reason: 'wms_failed', detail: expect.stringMatching(/503/) } });
 	});
 
 	it.each(['shipbob', 'shiphero', 'extensiv', 'generic'] as const)('%s: a reference the WMS already has (a lost answer) is answered as success, no second order', async (provider) => {

@@ -23,6 +23,7 @@ import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from './channels/ebay';
 import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from './channels/woocommerce';
 import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from './channels/walmart';
 import type { WmsSandbox, WmsSandboxOptions } from './wms';
+import { smtpCredentialData, startSmtpSink } from '../../scripts/smtp-sink';
 
 export interface StartOptions extends SandboxOptions {
 	ordersPerChannel?: number;
@@ -63,7 +64,10 @@ export async function startSandboxes(opts: StartOptions = {}) {
 		const { startWmsSandbox } = require('./wms') as typeof import('./wms');
 		wms = await startWmsSandbox({ timeScale: opts.timeScale, ...(typeof opts.wms === 'object' ? opts.wms : {}) });
 	}
+	// the mail server of the templates' Send Email nodes (credential "OMS SMTP"): it catches every mail, sends none
+	const smtp = await startSmtpSink();
 	const credentials = {
+		smtp: smtpCredentialData(smtp),
 		shopify: { ...SHOPIFY_SANDBOX_CREDENTIALS, baseUrl: urls.shopify },
 		amazon: { ...AMAZON_SANDBOX_CREDENTIALS, baseUrl: urls.amazon },
 		ebay: { ...EBAY_SANDBOX_CREDENTIALS, baseUrl: urls.ebay },
@@ -75,6 +79,7 @@ export async function startSandboxes(opts: StartOptions = {}) {
 		extraUrls: Object.fromEntries(extras.map((e) => [e.name, e.url])),
 		wms,
 		wmsUrls: wms?.baseUrls,
+		smtp,
 		sandboxes,
 		credentials,
 		orders: gen.byChannel,
@@ -83,7 +88,7 @@ export async function startSandboxes(opts: StartOptions = {}) {
 			return channel === 'shopify' ? sandboxes.shopify.deliverWebhook(order, o2) : sandboxes.woocommerce.deliverWebhook(order, o2);
 		},
 		async close() {
-			await Promise.all([...Object.values(sandboxes).map((s) => s.close()), ...extras.map((e) => e.close()), ...(wms ? [wms.close()] : [])]);
+			await Promise.all([...Object.values(sandboxes).map((s) => s.close()), ...extras.map((e) => e.close()), ...(wms ? [wms.close()] : []), smtp.close()]);
 		},
 	};
 }

@@ -89,6 +89,7 @@ const CREDENTIAL_NAMES: Record<string, string[]> = {
 	omsShipBobApi: ['ShipBob'],
 	omsEdiPartnerApi: ['EDI Retailer', 'EDI Warehouse (3PL)'],
 	httpBasicAuth: ['Fraud Review Form'],
+	smtp: ['OMS SMTP'],
 };
 
 /** Channel of each order trigger of this package (for its pinned sample orders). */
@@ -300,7 +301,7 @@ function checkOurNode(node: TemplateNode): string[] {
 describe.each(templates)('workflow template %s', (_file, template) => {
 	it('is an importable n8n workflow with a stable id, unique node names and connections between existing nodes', () => {
 		expect(template.id).toMatch(/^[A-Za-z0-9]{16}$/);
-		expect(template.name).toMatch(/^OMS \d: /);
+		expect(template.name).toMatch(/^OMS \d+: /);
 		expect(template.settings?.executionOrder).toBe('v1');
 		const names = template.nodes.map((n) => n.name);
 		expect(new Set(names).size).toBe(names.length);
@@ -481,8 +482,8 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 });
 
 describe('the template set', () => {
-	it('has the seven templates of the OMS-to-WMS flow, the error alert (and the two EDI ones) with distinct ids', () => {
-		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'error-alert.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'wms-status-sync.json']);
+	it('has the seven templates of the OMS-to-WMS flow, recovery and attention, the error alert (and the two EDI ones) with distinct ids', () => {
+		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'error-alert.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'recovery-attention.json', 'wms-status-sync.json']);
 		expect(files.filter((f) => f.startsWith('edi-'))).toEqual(['edi-retailer.json', 'edi-warehouse.json']);
 		expect(byId.size).toBe(files.length);
 	});
@@ -495,7 +496,7 @@ describe('the template set', () => {
 		expect(record.parameters.operation).toBe('record');
 		expect(intake.connections[record.name].main.map((o) => o.length)).toEqual([1, 1, 1]);
 		const gate = intake.nodes.find((n) => n.type === PREFIX + 'fraudGate')!;
-		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Notify reviewers (placeholder)'], ['Cancel on Channel']]);
+		expect(intake.connections[gate.name].main.map((o) => o.map((e) => e.node))).toEqual([['Ready to Fulfil?'], ['Held for review'], ['Cancel on Channel']]);
 		expect(intake.nodes.find((n) => n.name === 'Ready to Fulfil?')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'routeReadiness' } });
 		expect(intake.connections['Ready to Fulfil?'].main.map((o) => o.map((e) => e.node))).toEqual([['Fulfil Order'], ['Not ready yet']]);
 	});
@@ -573,13 +574,48 @@ describe('the template set', () => {
 		expect(y('omsInventorySync', 'Get Stock Levels')).toBeLessThan(y('omsInventorySync', 'Release Held'));
 	});
 
-	it('the error alert composes who failed, where and why, and ends in a clearly labelled placeholder', () => {
+	it('the error alert composes who failed, where and why, and mails it (n8n\'s Send Email, the OMS SMTP credential)', () => {
 		const alert = byId.get(ERROR_WORKFLOW_ID)!;
 		expect(alert.name).toBe('OMS 0: Error Alert');
 		expect(alert.connections['Error Trigger'].main[0].map((e) => e.node)).toEqual(['Compose Alert']);
-		expect(alert.connections['Compose Alert'].main[0].map((e) => e.node)).toEqual(['Send alert (placeholder)']);
+		expect(alert.connections['Compose Alert'].main[0].map((e) => e.node)).toEqual(['Email the Alert']);
 		const fields = ((alert.nodes.find((n) => n.name === 'Compose Alert')!.parameters.assignments as { assignments: Array<{ name: string }> }).assignments).map((a) => a.name);
 		expect(fields).toEqual(expect.arrayContaining(['subject', 'workflow', 'failedNode', 'error', 'executionUrl', 'text']));
+		expect(alert.nodes.find((n) => n.name === 'Email the Alert')).toMatchObject({
+			type: 'n8n-nodes-base.emailSend',
+			credentials: { smtp: { id: null, name: 'OMS SMTP' } },
+			parameters: { subject: '={{ $json.subject }}', text: '={{ $json.text }}' },
+		});
+	});
+
+	it('no notification step is a placeholder: people are told by Send Email (alerts, the daily summary, the Attention digest)', () => {
+		// the buyer's backorder notice (OMS 2) is a message to a customer, not to the team: still the shop's to write
+		const buyerNotice = 'Notify buyers (placeholder)';
+		for (const [file, t] of templates) {
+			for (const n of t.nodes) if (n.name !== buyerNotice) expect([file, n.name, /placeholder/i.test(n.name) && /notify|send|alert/i.test(n.name)]).toEqual([file, n.name, false]);
+		}
+		const mailers = templates.flatMap(([, t]) => t.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend').map((n) => `${t.name} > ${n.name}`));
+		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 7: Daily Report > Email the Summary']);
+		for (const [, t] of templates) for (const n of t.nodes.filter((x) => x.type === 'n8n-nodes-base.emailSend')) expect(n.parameters.options).toMatchObject({ appendAttribution: false });
+	});
+
+	it('recovery and attention: stuck orders go back through screening and Fulfil Order; new Attention items are mailed as one digest', () => {
+		const wf = byId.get('omsRecoverAttn01')!;
+		const out = (name: string) => wf.connections[name].main.map((o) => o.map((e) => e.node));
+		expect(wf.nodes.find((n) => n.name === 'Every 5 Minutes')!.parameters).toEqual({ rule: { interval: [{ field: 'minutes', minutesInterval: 5 }] } });
+		expect(out('Every 5 Minutes')).toEqual([['Recover Stuck Orders']]);
+		expect(wf.nodes.find((n) => n.name === 'Recover Stuck Orders')).toMatchObject({ type: PREFIX + 'omsOrder', parameters: { operation: 'recover' } });
+		expect(out('Recover Stuck Orders')).toEqual([['Screen for Fraud'], ['Fulfil Order']]);
+		expect(out('Screen for Fraud')[0]).toEqual(['Ready to Fulfil?']);
+		expect(out('Ready to Fulfil?')[0]).toEqual(['Fulfil Order']);
+		// the same screening rules as intake
+		const intakeScreen = byId.get('omsOrderIntake01')!.nodes.find((n) => n.name === 'Screen for Fraud')!;
+		expect(wf.nodes.find((n) => n.name === 'Screen for Fraud')!.parameters).toEqual(intakeScreen.parameters);
+		expect(wf.nodes.find((n) => n.name === 'New Attention Items')).toMatchObject({ parameters: { operation: 'attention', newOnly: true, attentionOutput: 'digest' } });
+		expect(out('New Attention Items')).toEqual([['Email the Digest']]);
+		const notes = wf.nodes.filter(isSticky).map((n) => String(n.parameters.content)).join('\n');
+		expect(notes).toMatch(/Slack/);
+		expect(notes).toMatch(/Teams/);
 	});
 
 	it('the fraud review form asks for a login and has no fixed path', () => {

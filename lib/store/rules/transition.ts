@@ -92,6 +92,16 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 		result.released = (yield* releaseSteps(omsId, t.release === true ? undefined : t.release, t.by, now)).released;
 	}
 
+	if (t.requeue?.length && result.changed) {
+		result.requeued = [];
+		for (const id of t.requeue) {
+			const d = yield* row('requeueDelivery', id, now);
+			if (!d) continue; // not failed (any more): nothing to queue again
+			if (d.omsId !== omsId) throw new TransitionRequestError(omsId, `delivery ${id} belongs to ${d.omsId}`);
+			result.requeued.push(d);
+		}
+	}
+
 	// 5. annotations that follow the move
 	if (t.annotate) yield* annotateAll(current, t.annotate.filter((a) => a.afterStatus), t.by, now, result);
 

@@ -104,6 +104,8 @@ export interface TxRows {
 	// outbox and shipments
 	insertDelivery(d: NewDelivery, now: string): { delivery: Delivery; created: boolean };
 	writeDeliveryAttempt(id: number, attempt: DeliveryAttempt, now: string): Delivery | null;
+	/** A failed delivery pending again, due `now`, with its attempts counted afresh (null: not failed, or no such id) */
+	requeueDelivery(id: number, now: string): Delivery | null;
 	insertShipment(s: Omit<StoredShipment, 'recordedAt'>, now: string): { created: boolean; shipment: StoredShipment };
 
 	// control numbers

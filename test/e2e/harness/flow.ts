@@ -36,6 +36,8 @@ export interface FlowSchedules {
 	inventorySyncSec: number;
 	/** OMS 5: Channel Reconciliation, minutes between runs (template: every hour) */
 	reconciliationMin: number;
+	/** OMS 10: Recovery and Attention, seconds between Attention digests (template: 15 minutes; the sweep keeps its 5) */
+	attentionSec?: number;
 }
 
 export interface FlowOptions {
@@ -55,6 +57,8 @@ export interface FlowOptions {
 	log?: (message: string) => void;
 	/** Called as soon as there is something to tear down, with what tears it down (for a Ctrl-C during start-up) */
 	onTeardown?: (close: () => Promise<void>) => void;
+	/** Templates imported besides TEMPLATE_FILES (the demo adds the error alert and the Attention digest) */
+	extraTemplates?: string[];
 }
 
 export interface BurstResult {
@@ -108,6 +112,7 @@ export function speedUp(wf: WorkflowJson, s: FlowSchedules): WorkflowJson {
 			if (wf.id === 'omsWmsStatusSync') p.rule = { interval: [{ field: 'seconds', secondsInterval: s.wmsStatusSyncSec }] };
 			if (wf.id === 'omsInventorySync') p.rule = { interval: [{ field: 'seconds', secondsInterval: s.inventorySyncSec }] };
 			if (wf.id === 'omsChannelRecon1') p.rule = { interval: [{ field: 'minutes', minutesInterval: s.reconciliationMin }] };
+			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 15 Minutes' && s.attentionSec) p.rule = { interval: [{ field: 'seconds', secondsInterval: s.attentionSec }] };
 		}
 	}
 	return wf;
@@ -128,6 +133,8 @@ export function sandboxCredentials(sb: Sandboxes): CredentialJson[] {
 			type: 'omsShipBobApi',
 			data: { authType: 'token', token: WMS_CREDENTIALS.shipbob.token, channelId: String(WMS_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.wmsUrls!.shipbob },
 		},
+		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
+		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		// the Fraud Review form's login (n8n's form Basic Auth)
 		fraudFormCredential(),
 	];
@@ -190,7 +197,7 @@ export async function startFlow(opts: FlowOptions): Promise<Flow> {
 
 		log('importing credentials (pointing at the sandboxes) and the seven templates into n8n');
 		await n8n.importCredentials(sandboxCredentials(sb));
-		const imported: WorkflowJson[] = TEMPLATE_FILES.map((f) => ({ ...speedUp(loadTemplate(f), opts.schedules), active: false }));
+		const imported: WorkflowJson[] = [...TEMPLATE_FILES, ...(opts.extraTemplates ?? [])].map((f) => ({ ...speedUp(loadTemplate(f), opts.schedules), active: false }));
 		// One import for all seven (each CLI call starts n8n's CLI, several seconds), then one publish each.
 		const wfDir = join(n8n.artifacts, 'workflows');
 		mkdirSync(wfDir, { recursive: true });

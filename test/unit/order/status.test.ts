@@ -63,11 +63,16 @@ const EXPECTED: Record<TransitionCause, Partial<Record<OmsStatus, readonly OmsSt
 	},
 	wms_cancelled: { cancelled: ['received', 'on_hold', 'fraud_review', 'backordered', 'ready', 'at_wms', 'picked', 'packed'] },
 	edi_rejected: { on_hold: ['at_wms'] },
+	wms_failed: { on_hold: ['ready'] },
+	wms_released: { ready: ['on_hold'] },
 	operator_cancel: { cancelled: ['received', 'on_hold', 'fraud_review', 'rejected', 'backordered', 'ready'] },
 	operator_status: Object.fromEntries(S.map((to) => [to, S])),
 };
 const CAUSES = Object.keys(EXPECTED) as TransitionCause[];
 const AWAITING: Hold = { reason: 'awaiting_payment', since: '2026-05-01T00:00:00.000Z', detail: null };
+const WMS_FAILED: Hold = { reason: 'wms_failed', since: '2026-05-01T00:00:00.000Z', detail: 'ShipBob: 422 invalid address' };
+/** The hold each row that asks for one needs (the walk gives it, so the row itself is what is tested) */
+const HOLD_FOR: Partial<Record<TransitionCause, Hold>> = { wms_released: WMS_FAILED };
 
 describe('the transition table', () => {
 	it('has exactly the expected rows: every one allowed, every other (from, to, cause) refused', () => {
@@ -80,7 +85,7 @@ describe('the transition table', () => {
 				expect([cause, to, fromStatusesFor(to, cause)]).toEqual([cause, to, S.filter((s) => from?.includes(s))]);
 				for (const f of S) {
 					// channel_paid asks for the payment hold: give it, so the row itself is what is tested here
-					const ok = canTransition(f, to, cause, AWAITING);
+					const ok = canTransition(f, to, cause, HOLD_FOR[cause] ?? AWAITING);
 					expect([cause, f, to, ok]).toEqual([cause, f, to, !!from?.includes(f)]);
 					if (ok) allowed++;
 				}
@@ -95,6 +100,14 @@ describe('the transition table', () => {
 		expect(canTransition('on_hold', 'received', 'channel_paid', { reason: 'address' })).toBe(false);
 		expect(canTransition('on_hold', 'received', 'channel_paid', null)).toBe(false);
 		expect(canTransition('on_hold', 'received', 'channel_paid')).toBe(false);
+	});
+
+	it('releases only an order held for a failed WMS delivery back to ready (OMS Order > Release)', () => {
+		expect(canTransition('on_hold', 'ready', 'wms_released', WMS_FAILED)).toBe(true);
+		expect(canTransition('on_hold', 'ready', 'wms_released', AWAITING)).toBe(false);
+		expect(canTransition('on_hold', 'ready', 'wms_released', { reason: 'operator' })).toBe(false);
+		expect(canTransition('at_wms', 'on_hold', 'wms_failed')).toBe(false);
+		expect(canTransition('ready', 'on_hold', 'wms_failed')).toBe(true);
 	});
 
 	it('starts new orders where intake can put them, and reaches every status from there without an override', () => {

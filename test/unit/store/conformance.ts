@@ -683,6 +683,33 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				await store.transition(omsId, { to: 'at_wms', cause: 'sent_to_wms' });
 			};
 
+			it('a failed delivery holds its ready order (wms_failed) in the same transaction; release re-queues it with the move only', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'ready', cause: 'allocated' });
+				const { delivery } = await store.enqueueDelivery({ omsId: o.omsId, shipmentNo: 1, provider: 'shipbob', reference: o.omsId });
+				const hold = { reason: 'wms_failed' as const, since: '2026-05-01T15:00:00.000Z', detail: '422: City is required' };
+				const failed = await store.transition(o.omsId, { to: 'on_hold', cause: 'wms_failed', hold, delivery: { id: delivery.id, failed: { error: '422: City is required', nextAttemptAt: null } } });
+				expect(failed).toMatchObject({ changed: true, to: 'on_hold', delivery: { status: 'failed', attempts: 1, lastError: '422: City is required' }, stored: { hold } });
+				// another order's delivery in the request: an error, and nothing of it is written
+				const other = makeOrder();
+				await store.recordOrder(other);
+				await expect(store.transition(other.omsId, { to: 'ready', cause: 'operator_status', requeue: [delivery.id] })).rejects.toThrow(/belongs to/);
+				expect((await store.getOrder(other.omsId))!.status).toBe('received');
+				expect((await store.getDelivery(o.omsId, 1))!.status).toBe('failed');
+				// released: ready, the delivery pending again with its attempts afresh, in one transaction
+				const released = await store.transition(o.omsId, { to: 'ready', cause: 'wms_released', hold: null, onlyFrom: ['on_hold'], requeue: [delivery.id] });
+				expect(released).toMatchObject({ changed: true, stored: { status: 'ready', hold: null } });
+				expect(released.requeued!.map((d) => [d.id, d.status, d.attempts, d.lastError])).toEqual([[delivery.id, 'pending', 0, '422: City is required']]);
+				// a repeat moves nothing and re-queues nothing (the delivery is pending, not failed, and the status did not move)
+				const repeat = await store.transition(o.omsId, { to: 'ready', cause: 'wms_released', hold: null, onlyFrom: ['on_hold'], requeue: [delivery.id] });
+				expect(repeat).toMatchObject({ changed: false });
+				expect(repeat.requeued).toBeUndefined();
+				// the table: only an order held for a failed delivery is released this way
+				await store.transition(o.omsId, { to: 'on_hold', cause: 'operator_status', hold: { ...hold, reason: 'address' } });
+				expect((await store.transition(o.omsId, { to: 'ready', cause: 'wms_released', requeue: [delivery.id] })).refused).toBe('not_allowed');
+			});
+
 			it('moves the status as the table allows, naming the cause and who; a move it does not allow changes nothing', async () => {
 				const o = makeOrder();
 				await store.recordOrder(o);

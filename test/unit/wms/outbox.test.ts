@@ -117,6 +117,7 @@ describe('WMS outbox over the SQLite store', () => {
 		expect(r.outcome).toBe('failed');
 		expect(r.error).toMatch(/City/);
 		expect(r.delivery).toMatchObject({ status: 'failed', attempts: 1 });
+		expect((await store.getOrder(o.omsId))!).toMatchObject({ status: 'on_hold', hold: { reason: 'wms_failed', detail: r.error } });
 		expect((await retryPending(store, { shipbob: p }, { now: later(86_400_000) })).claimed).toBe(0);
 		expect((await store.listDeliveries({ status: ['failed'] })).map((d) => d.omsId)).toEqual([o.omsId]);
 		const events = await store.timeline(o.omsId);
@@ -134,7 +135,8 @@ describe('WMS outbox over the SQLite store', () => {
 		r = s.results[0];
 		expect(r.outcome).toBe('failed');
 		expect(r.delivery).toMatchObject({ status: 'failed', attempts: 3, nextAttemptAt: null, lastError: expect.stringMatching(/503/) });
-		expect((await store.getOrder(o.omsId))!.status).toBe('ready');
+		// failed for good: the order is held for a person with the WMS's words (not left ready, where nobody sees it)
+		expect((await store.getOrder(o.omsId))!).toMatchObject({ status: 'on_hold', hold: { reason: 'wms_failed', detail: r.error } });
 	});
 
 	it('a retry does not send an order cancelled in the OMS meanwhile', async () => {
