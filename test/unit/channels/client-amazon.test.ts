@@ -260,7 +260,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	describe('quantities of many SKUs through the JSON listings feed', () => {
-		const FEED_TS = 0.001;
+		const FEED_TS = TS;
 		it('sends one JSON_LISTINGS_FEED, waits for it, and reports a refused SKU for that SKU only', async () => {
 			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
 			const items = Array.from({ length: 40 }, (_, i) => ({ sku: `BULKQ-${i}`, quantity: i }));
@@ -363,7 +363,7 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	describe('cancellations through the order acknowledgement feed', () => {
-		const FEED_TS = 0.001;
+		const FEED_TS = TS;
 		type Raw = { orderItems: Array<{ orderItemId: string; quantityOrdered: number }>; fulfillment: { fulfillmentStatus: string } };
 		const unshipped = () => orders.filter((o) => o.status === 'paid');
 
