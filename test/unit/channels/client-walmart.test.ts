@@ -4,7 +4,6 @@ import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../
 import { WalmartClient } from '../../../lib/channels/walmart/client';
 import { inventoryFeedFiles } from '../../../lib/channels/walmart/feeds';
 import { HttpError } from '../../../lib/http/errors';
-import { scaleRate, TokenBucket } from '../../../lib/http/limiters';
 
 const TS = 0.02; // getAllOrders 1 rps burst 20 becomes 50 rps
 describe('Walmart client against the Marketplace sandbox', () => {
