@@ -303,6 +303,8 @@ export class ShopifyClient implements ChannelClient {
 			const b = await this.graphql<{ inventoryItems: { nodes: Array<{ id: string; sku: string | null }> } }>(
 				`query Items($q: String!) { inventoryItems(first: ${SHOPIFY_SKU_LOOKUP}, query: $q) { nodes { id sku } } }`,
 				{ q },
+				// the requested cost is taken before the query runs ⚠ (2 + 1 per item asked for): paced on it, not on 10
+				2 + SHOPIFY_SKU_LOOKUP,
 			);
 			for (const v of b.data?.inventoryItems.nodes ?? []) if (v.sku && wanted.has(v.sku)) itemIds.set(v.sku, v.id);
 		}
