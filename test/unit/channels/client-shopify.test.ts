@@ -113,6 +113,18 @@ describe('Shopify client against the GraphQL Admin API sandbox', () => {
 		expect(c.stats.failed).toBe(0);
 	});
 
+	it('paces SKU lookups on their requested cost: 3,000 SKUs (more than the 2,000-point bucket) meet no THROTTLED answer', async () => {
+		const c = new ShopifyClient(creds, request, isolated(TS, { clock }));
+		const skus = Array.from({ length: 3000 }, (_, i) => `PACE-${i}`);
+		sb.addCatalogItems(skus);
+		sb.resetLimits();
+		sb.resetCalls();
+		const res = await c.setAvailableQuantities(skus.map((sku) => ({ sku, quantity: 1 })));
+		expect(res.every((r) => r.ok)).toBe(true);
+		expect(sb.throttledBy.graphql ?? 0).toBe(0);
+		expect(c.stats.throttled).toBe(0);
+	});
+
 	it('a refused quantity fails alone: the rest of its all-or-nothing batch is sent again without it', async () => {
 		const c = new ShopifyClient(creds, request, isolated(TS, { clock }));
 		sb.addCatalogItems(['AON-1', 'AON-2', 'AON-3']);
