@@ -14,8 +14,9 @@
  * - Pacing per seller and operation (token buckets ✔ 2.6): searchOrders 0.0056 rps burst 20, getOrder 0.5/30,
  *   confirmShipment 2/10, patchListingsItem 5/5; `x-amzn-RateLimit-Limit` re-syncs the rate; a 429 drains the bucket.
  * - confirmShipment: POST /orders/v0/orders/{id}/shipmentConfirmation → 204 ✔ (2.5).
- * - setAvailableQuantities: a lone SKU: PATCH /listings/2021-08-01/items/{sellerId}/{sku} replacing
- *   /attributes/fulfillment_availability at the 5 rps budget ✔ (2.5). More than one: the JSON_LISTINGS_FEED ✔
+ * - setAvailableQuantities: fewer than 20 SKUs (a sale's, or a few coalesced sales'): one PATCH
+ *   /listings/2021-08-01/items/{sellerId}/{sku} each, replacing /attributes/fulfillment_availability at the 5 rps
+ *   budget ✔ (2.5). 20 or more (AMAZON_FEED_MIN_SKUS, a resync): the JSON_LISTINGS_FEED ✔
  *   (2.5; ./feeds.ts), up to 25,000 messages a feed ✔, one feed after another (createFeed is 0.0083 rps ✔): each
  *   SKU's result is read from the processing report (an ERROR issue on its messageId fails that SKU only; a FATAL
  *   or CANCELLED feed fails its SKUs with the feed's words). reference = the feedId.
@@ -75,6 +76,12 @@ export const AMAZON_LIMITS: Record<string, RateSpec> = {
 	getFeed: { ratePerSec: 2, burst: 15 },
 	getFeedDocument: { ratePerSec: 0.0222, burst: 10 },
 };
+/**
+ * From this many SKUs a call goes through the listings feed. Fewer (what one sale, or a few sales pushed together,
+ * change) take one PATCH each: 5 rps burst 5 puts 20 SKUs through in 3 s and applies them at once, where a feed
+ * takes minutes to process and createFeed allows one every 2 minutes after a burst of 15 ✔.
+ */
+export const AMAZON_FEED_MIN_SKUS = 20;
 /** How often a feed is polled, and for how long, unscaled ⚠ (Amazon documents no processing time; getFeed allows 2 rps) */
 export const AMAZON_FEED_POLL_MS = 30_000;
 export const AMAZON_FEED_MAX_WAIT_MS = 60 * 60_000;
@@ -257,7 +264,7 @@ export class AmazonClient implements ChannelClient {
 	}
 
 	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
-		if (items.length > 1) return this.setQuantitiesByFeed(items);
+		if (new Set(items.map((i) => i.sku)).size >= AMAZON_FEED_MIN_SKUS) return this.setQuantitiesByFeed(items);
 		return this.patchQuantities(items);
 	}
 

@@ -13,8 +13,9 @@
  *   orderShipment.orderLines.orderLine[].orderLineStatuses.orderLineStatus[] status Shipped ✔ (5.5);
  *   cancelLines/cancelOrder: POST /v3/orders/{po}/cancel with orderCancellation … status Cancelled ⚠ (shape from the
  *   SDK models, reason CUSTOMER_REQUESTED_SELLER_TO_CANCEL).
- * - setAvailableQuantities: a lone SKU: PUT /v3/inventory?sku=… {"sku","quantity":{"unit":"EACH","amount"}} ✔.
- *   More than one: the bulk inventory feed (./feeds.ts) ✔, files of at most 5 MB (one for a 50,000-SKU catalogue),
+ * - setAvailableQuantities: fewer than 20 SKUs (a sale's, or a few coalesced sales'): one PUT /v3/inventory?sku=…
+ *   {"sku","quantity":{"unit":"EACH","amount"}} each ✔, 4 at a time. 20 or more (WALMART_FEED_MIN_SKUS, a resync):
+ *   the bulk inventory feed (./feeds.ts) ✔, files of at most 5 MB (one for a 50,000-SKU catalogue),
  *   polled every 30 s (scaled ⚠) until PROCESSED or ERROR; when the counts show failed items, their errors are read
  *   page by page from includeDetails=true, so a refused SKU fails alone. reference = the feedId. Feeds are paced at
  *   10 an hour burst 10 ⚠ (429 with Retry-After is retried).
@@ -56,6 +57,12 @@ export const WALMART_LIMITS: Record<string, RateSpec> = {
 	bulkInventoryFeed: { ratePerSec: 10 / 3600, burst: 10 },
 	getFeedStatus: { ratePerSec: 2, burst: 20 },
 };
+/**
+ * From this many SKUs a call goes through the bulk inventory feed. Fewer (what one sale, or a few sales pushed
+ * together, change) take one PUT each: the burst of 20 at 2/s ⚠ applies them at once, where a feed takes minutes (up
+ * to 30 ✔) and only 10 are allowed an hour ✔.
+ */
+export const WALMART_FEED_MIN_SKUS = 20;
 /** How often a feed is polled and for how long, unscaled ⚠ (Walmart: up to 30 minutes to process) */
 export const WALMART_FEED_POLL_MS = 30_000;
 export const WALMART_FEED_MAX_WAIT_MS = 60 * 60_000;
@@ -232,7 +239,7 @@ export class WalmartClient implements ChannelClient {
 	}
 
 	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
-		if (items.length > 1) return this.setQuantitiesByFeed(items);
+		if (new Set(items.map((i) => i.sku)).size >= WALMART_FEED_MIN_SKUS) return this.setQuantitiesByFeed(items);
 		return this.putQuantities(items);
 	}
 

@@ -1,7 +1,7 @@
 import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from '../../sandbox/channels/amazon';
 import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
-import { AmazonClient } from '../../../lib/channels/amazon/client';
+import { AMAZON_FEED_MIN_SKUS, AmazonClient } from '../../../lib/channels/amazon/client';
 import { decodeAmazonCursor, encodeResume } from '../../../lib/channels/amazon/cursor';
 import { HttpError } from '../../../lib/http/errors';
 import { scaleRate, TokenBucket } from '../../../lib/http/limiters';
@@ -260,6 +260,17 @@ describe('Amazon client against the SP-API sandbox', () => {
 	});
 
 	describe('quantities of many SKUs through the JSON listings feed', () => {
+		it('a few SKUs (fewer than 20: a sale, or sales pushed together) take one PATCH each, no feed', async () => {
+			const c = new AmazonClient(creds, request, isolated(TS, { clock }));
+			const feeds = sb.received.feeds.length;
+			const items = Array.from({ length: AMAZON_FEED_MIN_SKUS - 1 }, (_, i) => ({ sku: `FEW-${i}`, quantity: i }));
+			const res = await c.setAvailableQuantities(items);
+			expect(res.every((r) => r.ok)).toBe(true);
+			expect(sb.received.feeds.length).toBe(feeds);
+			expect(sb.received.listings.slice(-items.length).map((l) => l.sku).sort()).toEqual(items.map((i) => i.sku).sort());
+			expect(sb.quantities.get('FEW-18')).toMatchObject({ quantity: 18, via: 'patchListingsItem' });
+		});
+
 		const FEED_TS = TS;
 		it('sends one JSON_LISTINGS_FEED, waits for it, and reports a refused SKU for that SKU only', async () => {
 			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
@@ -298,17 +309,18 @@ describe('Amazon client against the SP-API sandbox', () => {
 		it('fails every SKU of a feed that ends FATAL, naming the feed', async () => {
 			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
 			sb.failFeeds(1, 'FATAL');
-			const res = await c.setAvailableQuantities([{ sku: 'FATAL-1', quantity: 1 }, { sku: 'FATAL-2', quantity: 2 }]);
-			expect(res.map((r) => r.ok)).toEqual([false, false]);
+			const res = await c.setAvailableQuantities(Array.from({ length: AMAZON_FEED_MIN_SKUS }, (_, i) => ({ sku: `FATAL-${i + 1}`, quantity: i })));
+			expect(res.every((r) => !r.ok)).toBe(true);
 			expect(res[0].error).toMatch(/listings feed \d+ ended FATAL: .*staged failure/);
 			expect(sb.quantities.has('FATAL-1')).toBe(false);
 		});
 
 		it('keeps the last quantity of a SKU given twice', async () => {
 			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
-			const res = await c.setAvailableQuantities([{ sku: 'TWICE', quantity: 1 }, { sku: 'OTHER', quantity: 2 }, { sku: 'TWICE', quantity: 5 }]);
+			const others = Array.from({ length: AMAZON_FEED_MIN_SKUS - 1 }, (_, i) => ({ sku: `OTHER-${i}`, quantity: 2 }));
+			const res = await c.setAvailableQuantities([{ sku: 'TWICE', quantity: 1 }, ...others, { sku: 'TWICE', quantity: 5 }]);
 			expect(res.every((r) => r.ok)).toBe(true);
-			expect(JSON.parse(sb.received.feeds.at(-1)!.content).messages.map((m: { sku: string }) => m.sku)).toEqual(['TWICE', 'OTHER']);
+			expect(JSON.parse(sb.received.feeds.at(-1)!.content).messages.map((m: { sku: string }) => m.sku)).toEqual(['TWICE', ...others.map((o) => o.sku)]);
 			expect(sb.quantities.get('TWICE')).toMatchObject({ quantity: 5 });
 		});
 	});

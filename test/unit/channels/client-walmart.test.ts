@@ -1,7 +1,7 @@
 import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from '../../sandbox/channels/walmart';
 import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
-import { WalmartClient } from '../../../lib/channels/walmart/client';
+import { WALMART_FEED_MIN_SKUS, WalmartClient } from '../../../lib/channels/walmart/client';
 import { inventoryFeedFiles } from '../../../lib/channels/walmart/feeds';
 import { HttpError } from '../../../lib/http/errors';
 
@@ -109,6 +109,15 @@ describe('Walmart client against the Marketplace sandbox', () => {
 	});
 
 	describe('quantities of many SKUs through the bulk inventory feed', () => {
+		it('a few SKUs (fewer than 20: a sale, or sales pushed together) take one PUT each, no feed', async () => {
+			const c = new WalmartClient(creds, request, isolated(TS, { clock }));
+			const items = Array.from({ length: WALMART_FEED_MIN_SKUS - 1 }, (_, i) => ({ sku: `FEWW-${i}`, quantity: i }));
+			const res = await c.setAvailableQuantities(items);
+			expect(res.every((r) => r.ok)).toBe(true);
+			expect(sb.callsTo('/v3/feeds', 'POST').length).toBe(0);
+			expect(sb.quantities.get('FEWW-18')).toMatchObject({ quantity: 18, via: 'updateInventory' });
+		});
+
 		// the sandbox's scale: the client's polling and patience match its processing times
 		const FEED_TS = TS;
 		it('uploads one multipart spec 1.4 file, waits for PROCESSED, and fails a refused SKU alone', async () => {
@@ -139,7 +148,7 @@ describe('Walmart client against the Marketplace sandbox', () => {
 
 		it('reads no item details when every item succeeded', async () => {
 			const c = new WalmartClient(creds, request, isolated(FEED_TS, { clock }));
-			const res = await c.setAvailableQuantities([{ sku: 'OK-1', quantity: 1 }, { sku: 'OK-2', quantity: 2 }]);
+			const res = await c.setAvailableQuantities(Array.from({ length: WALMART_FEED_MIN_SKUS }, (_, i) => ({ sku: `OK-${i}`, quantity: i })));
 			expect(res.every((r) => r.ok)).toBe(true);
 			expect(sb.calls.filter((x) => x.path.startsWith('/v3/feeds/') && x.query.includeDetails === 'true').length).toBe(0);
 		});
@@ -147,8 +156,8 @@ describe('Walmart client against the Marketplace sandbox', () => {
 		it('fails every SKU of a feed that ends ERROR, with its words', async () => {
 			const c = new WalmartClient(creds, request, isolated(FEED_TS, { clock }));
 			sb.failFeeds(1, 'Feed file rejected');
-			const res = await c.setAvailableQuantities([{ sku: 'E-1', quantity: 1 }, { sku: 'E-2', quantity: 2 }]);
-			expect(res.map((r) => r.ok)).toEqual([false, false]);
+			const res = await c.setAvailableQuantities(Array.from({ length: WALMART_FEED_MIN_SKUS }, (_, i) => ({ sku: `E-${i + 1}`, quantity: i })));
+			expect(res.every((r) => !r.ok)).toBe(true);
 			expect(res[1].error).toMatch(/Walmart inventory feed \S+@\S+ ended ERROR: .*Feed file rejected/);
 			expect(sb.quantities.has('E-1')).toBe(false);
 		});
