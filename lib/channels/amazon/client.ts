@@ -34,7 +34,8 @@ import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
 import { clientRetryPolicy } from '../../http/retry';
-import { applyAmazonRateHeaders, realClock, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { applyAmazonRateHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { pollJob } from '../../http/poll';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
 import type {
@@ -82,7 +83,7 @@ export const AMAZON_LIMITS: Record<string, RateSpec> = {
  * takes minutes to process and createFeed allows one every 2 minutes after a burst of 15 ✔.
  */
 export const AMAZON_FEED_MIN_SKUS = 20;
-/** How often a feed is polled, and for how long, unscaled ⚠ (Amazon documents no processing time; getFeed allows 2 rps) */
+/** A feed is polled at most every 30 s (from 2 s, doubling) and for at most an hour, unscaled ⚠ (Amazon documents no processing time; getFeed allows 2 rps) */
 export const AMAZON_FEED_POLL_MS = 30_000;
 export const AMAZON_FEED_MAX_WAIT_MS = 60 * 60_000;
 export const AMAZON_MAX_PAGE = 100;
@@ -359,18 +360,22 @@ export class AmazonClient implements ChannelClient {
 		return feed.body.feedId;
 	}
 
-	/** Polls getFeed until DONE, FATAL or CANCELLED (every 30 s, at most an hour, both scaled ⚠) */
-	private async waitForFeed(feedId: string): Promise<{ processingStatus: FeedStatus; resultFeedDocumentId?: string }> {
-		const clock = this.opts.clock ?? realClock;
-		const scale = this.opts.timeScale ?? 1;
-		const deadline = clock.now() + AMAZON_FEED_MAX_WAIT_MS * scale;
-		for (;;) {
-			const res = await this.call<{ processingStatus?: FeedStatus; resultFeedDocumentId?: string }>('getFeed', 'GET', `/feeds/2021-06-30/feeds/${encodeURIComponent(feedId)}`);
-			const st = res.body?.processingStatus;
-			if (st === 'DONE' || st === 'FATAL' || st === 'CANCELLED') return { processingStatus: st, resultFeedDocumentId: res.body?.resultFeedDocumentId };
-			if (clock.now() >= deadline) throw new Error(`Amazon feed ${feedId} is still ${st ?? 'unknown'} after ${Math.round((AMAZON_FEED_MAX_WAIT_MS * scale) / 60_000)} min; its result is not known yet`);
-			await clock.sleep(AMAZON_FEED_POLL_MS * scale);
-		}
+	/** Polls getFeed until DONE, FATAL or CANCELLED (after 2 s, doubling to every 30 s, at most an hour, all scaled ⚠) */
+	private waitForFeed(feedId: string): Promise<{ processingStatus: FeedStatus; resultFeedDocumentId?: string }> {
+		return pollJob({
+			what: `Amazon feed ${feedId}`,
+			clock: this.opts.clock,
+			timeScale: this.opts.timeScale,
+			maxIntervalMs: AMAZON_FEED_POLL_MS,
+			maxWaitMs: AMAZON_FEED_MAX_WAIT_MS,
+			check: async () => {
+				const res = await this.call<{ processingStatus?: FeedStatus; resultFeedDocumentId?: string }>('getFeed', 'GET', `/feeds/2021-06-30/feeds/${encodeURIComponent(feedId)}`);
+				const st = res.body?.processingStatus;
+				return st === 'DONE' || st === 'FATAL' || st === 'CANCELLED'
+					? { done: true as const, value: { processingStatus: st, resultFeedDocumentId: res.body?.resultFeedDocumentId } }
+					: { done: false as const, status: st ?? 'unknown' };
+			},
+		});
 	}
 
 	/** getFeedDocument, then the document from its pre-signed URL (parsed JSON, or the text) */

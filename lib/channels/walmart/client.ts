@@ -25,7 +25,8 @@ import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
 import { clientRetryPolicy } from '../../http/retry';
-import { applyWalmartTokenHeaders, realClock, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { applyWalmartTokenHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { pollJob } from '../../http/poll';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime } from '../../http/cursor';
 import type {
@@ -63,7 +64,7 @@ export const WALMART_LIMITS: Record<string, RateSpec> = {
  * to 30 ✔) and only 10 are allowed an hour ✔.
  */
 export const WALMART_FEED_MIN_SKUS = 20;
-/** How often a feed is polled and for how long, unscaled ⚠ (Walmart: up to 30 minutes to process) */
+/** A feed is polled at most every 30 s (from 2 s, doubling) and for at most an hour, unscaled ⚠ (Walmart: up to 30 minutes to process) */
 export const WALMART_FEED_POLL_MS = 30_000;
 export const WALMART_FEED_MAX_WAIT_MS = 60 * 60_000;
 export const WALMART_MAX_PAGE = 200;
@@ -274,24 +275,29 @@ export class WalmartClient implements ChannelClient {
 		return items.map((it) => ({ ...(bySku.get(it.sku) as QuantityResult), quantity: it.quantity }));
 	}
 
-	/** Polls GET /v3/feeds/{feedId} until PROCESSED or ERROR (every 30 s, at most an hour, both scaled ⚠) */
-	private async waitForFeed(feedId: string): Promise<{ feedStatus: string; itemsFailed: number; itemsSucceeded: number; errors: string }> {
-		const clock = this.opts.clock ?? realClock;
-		const scale = this.opts.timeScale ?? 1;
-		const deadline = clock.now() + WALMART_FEED_MAX_WAIT_MS * scale;
-		for (;;) {
-			const res = await this.call<FeedStatusBody>('getFeedStatus', 'GET', `${this.base}/v3/feeds/${encodeURIComponent(feedId)}`);
-			const b = res.body ?? {};
-			if (b.feedStatus === 'PROCESSED' || b.feedStatus === 'ERROR')
+	/** Polls GET /v3/feeds/{feedId} until PROCESSED or ERROR (after 2 s, doubling to every 30 s, at most an hour, all scaled ⚠) */
+	private waitForFeed(feedId: string): Promise<{ feedStatus: string; itemsFailed: number; itemsSucceeded: number; errors: string }> {
+		return pollJob({
+			what: `Walmart inventory feed ${feedId}`,
+			clock: this.opts.clock,
+			timeScale: this.opts.timeScale,
+			maxIntervalMs: WALMART_FEED_POLL_MS,
+			maxWaitMs: WALMART_FEED_MAX_WAIT_MS,
+			check: async () => {
+				const res = await this.call<FeedStatusBody>('getFeedStatus', 'GET', `${this.base}/v3/feeds/${encodeURIComponent(feedId)}`);
+				const b = res.body ?? {};
+				if (b.feedStatus !== 'PROCESSED' && b.feedStatus !== 'ERROR') return { done: false as const, status: b.feedStatus ?? 'unknown' };
 				return {
-					feedStatus: b.feedStatus,
-					itemsFailed: b.itemsFailed ?? 0,
-					itemsSucceeded: b.itemsSucceeded ?? 0,
-					errors: (b.ingestionErrors?.ingestionError ?? []).map((e) => `${e.code ?? ''} ${e.description ?? ''}`.trim()).join('; '),
+					done: true as const,
+					value: {
+						feedStatus: b.feedStatus,
+						itemsFailed: b.itemsFailed ?? 0,
+						itemsSucceeded: b.itemsSucceeded ?? 0,
+						errors: (b.ingestionErrors?.ingestionError ?? []).map((e) => `${e.code ?? ''} ${e.description ?? ''}`.trim()).join('; '),
+					},
 				};
-			if (clock.now() >= deadline) throw new Error(`Walmart inventory feed ${feedId} is still ${b.feedStatus ?? 'unknown'} after ${Math.round((WALMART_FEED_MAX_WAIT_MS * scale) / 60_000)} min; its result is not known yet`);
-			await clock.sleep(WALMART_FEED_POLL_MS * scale);
-		}
+			},
+		});
 	}
 
 	/** The feed's items that did not succeed, by SKU (or by their index in the file), with their errors (includeDetails=true, paged) */
