@@ -325,17 +325,18 @@ describe('real n8n: the whole flow from channels to WMS shipments and tracking b
 		}
 		expect(ringReady.filter((id) => decisions.get(id) === 'reject').length).toBeGreaterThan(0);
 
-		// Reject -> Cancel on Channel: each rejected order is cancelled on its own channel (Amazon's SP-API has no
-		// cancel call, so Amazon rejects go to the visible error output instead), and nothing else is cancelled
+		// Reject -> Cancel on Channel: each rejected order is cancelled on its own channel (Amazon through its order
+		// acknowledgement feed, StatusCode Failure), and nothing else is cancelled
 		const sx = flow.sb.sandboxes;
 		const cancelled = [
+			...sx.amazon.received.cancellations.map((c) => `amazon:${c.orderId}`),
 			...sx.shopify.received.cancels.map((c) => `shopify:${String((c.variables as { orderId?: string }).orderId ?? '').split('/').pop()}`),
 			...sx.ebay.received.cancellations.map((c) => `ebay:${(c.body as { legacyOrderId: string }).legacyOrderId}`),
 			...sx.walmart.received.cancellations.map((c) => `walmart:${c.purchaseOrderId}`),
 			...sx.woocommerce.received.orderUpdates.filter((u) => (u.body as { status?: string }).status === 'cancelled').map((u) => `woocommerce:${u.orderId}`),
 		].sort();
 		// by the gate's decision: once cancelled on its channel, the next poll or webhook may record the order as cancelled
-		const rejected = [...decisions].filter(([id, d]) => d === 'reject' && !id.startsWith('amazon:')).map(([id]) => id);
+		const rejected = [...decisions].filter(([, d]) => d === 'reject').map(([id]) => id);
 		expect(rejected.length).toBeGreaterThan(0);
 		expect(cancelled).toEqual([...new Set(cancelled)]);
 		expect(cancelled).toEqual(rejected.sort());
