@@ -17,7 +17,8 @@
  * - setAvailableQuantities: fewer than 20 SKUs (a sale's, or a few coalesced sales'): one PATCH
  *   /listings/2021-08-01/items/{sellerId}/{sku} each, replacing /attributes/fulfillment_availability at the 5 rps
  *   budget ✔ (2.5). 20 or more (AMAZON_FEED_MIN_SKUS, a resync): the JSON_LISTINGS_FEED ✔
- *   (2.5; ./feeds.ts), up to 25,000 messages a feed ✔, one feed after another (createFeed is 0.0083 rps ✔): each
+ *   (2.5; ./feeds.ts), up to 10,000 messages a feed ✔, all submitted, then each waited for (createFeed is 0.0083 rps
+ *   burst 15 ✔): each
  *   SKU's result is read from the processing report (an ERROR issue on its messageId fails that SKU only; a FATAL
  *   or CANCELLED feed fails its SKUs with the feed's words). reference = the feedId.
  * - cancelOrder/cancelLines: SP-API has no cancel operation for MFN orders; a seller cancels through the order
@@ -309,37 +310,45 @@ export class AmazonClient implements ChannelClient {
 	}
 
 	/**
-	 * The JSON listings feed: 25,000 SKUs a feed, one feed after the other; each SKU's result from the processing
-	 * report. A SKU given twice keeps its last quantity (one message each would race inside the feed).
+	 * The JSON listings feed: 10,000 SKUs a feed, every feed submitted first and then waited for (Amazon processes
+	 * them in turn ⚠, so waiting for each before sending the next would add its queue time again); each SKU's result
+	 * from its feed's processing report. A SKU given twice keeps its last quantity (one message each would race).
 	 */
 	private async setQuantitiesByFeed(items: QuantityUpdate[]): Promise<QuantityResult[]> {
 		const last = new Map<string, QuantityUpdate>();
 		for (const it of items) last.set(it.sku, it);
 		const unique = [...last.values()];
 		const bySku = new Map<string, QuantityResult>();
-		for (let i = 0; i < unique.length; i += LISTINGS_FEED_MAX_MESSAGES) {
-			const chunk = unique.slice(i, i + LISTINGS_FEED_MAX_MESSAGES);
-			const fail = (error: string, status?: number, reference?: string) =>
-				chunk.forEach((it) => bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: false, ...(status ? { status } : {}), ...(reference ? { reference } : {}), error }));
-			let feedId: string | undefined;
+		const chunks: Array<{ items: QuantityUpdate[]; feedId?: string; error?: Error }> = [];
+		for (let i = 0; i < unique.length; i += LISTINGS_FEED_MAX_MESSAGES) chunks.push({ items: unique.slice(i, i + LISTINGS_FEED_MAX_MESSAGES) });
+		for (const ch of chunks)
 			try {
-				feedId = await this.submitFeed('JSON_LISTINGS_FEED', 'application/json; charset=UTF-8', listingsQuantityFeed(this.c.sellerId, this.c.productType ?? 'PRODUCT', chunk));
+				ch.feedId = await this.submitFeed('JSON_LISTINGS_FEED', 'application/json; charset=UTF-8', listingsQuantityFeed(this.c.sellerId, this.c.productType ?? 'PRODUCT', ch.items));
+			} catch (err) {
+				ch.error = err as Error;
+			}
+		for (const ch of chunks) {
+			const feedId = ch.feedId;
+			const fail = (error: string, status?: number) =>
+				ch.items.forEach((it) => bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: false, ...(status ? { status } : {}), ...(feedId ? { reference: feedId } : {}), error }));
+			try {
+				if (!feedId) throw ch.error ?? new Error('Amazon listings feed: not submitted');
 				const done = await this.waitForFeed(feedId);
 				if (!done.resultFeedDocumentId) {
-					fail(`Amazon listings feed ${feedId} ended ${done.processingStatus} without a processing report`, undefined, feedId);
+					fail(`Amazon listings feed ${feedId} ended ${done.processingStatus} without a processing report`);
 					continue;
 				}
 				const report = readListingsReport(await this.readFeedDocument(done.resultFeedDocumentId));
 				if (done.processingStatus !== 'DONE') {
-					fail(`Amazon listings feed ${feedId} ended ${done.processingStatus}: ${report.feedErrors.join('; ') || 'no reason given'}`, undefined, feedId);
+					fail(`Amazon listings feed ${feedId} ended ${done.processingStatus}: ${report.feedErrors.join('; ') || 'no reason given'}`);
 					continue;
 				}
-				chunk.forEach((it, k) => {
+				ch.items.forEach((it, k) => {
 					const err = report.errors.get(k + 1);
 					bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: !err, status: 200, reference: feedId, ...(err ? { error: err } : {}) });
 				});
 			} catch (err) {
-				fail((err as Error).message, (err as { status?: number }).status, feedId);
+				fail((err as Error).message, (err as { status?: number }).status);
 			}
 		}
 		return items.map((it) => ({ ...(bySku.get(it.sku) as QuantityResult), quantity: it.quantity }));

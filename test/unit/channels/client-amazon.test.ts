@@ -306,6 +306,22 @@ describe('Amazon client against the SP-API sandbox', () => {
 			}
 		});
 
+		it('splits a catalogue into feeds of 10,000 messages, submitted before the first is waited for', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const before = sb.received.feeds.length;
+			sb.resetCalls();
+			const items = Array.from({ length: 10_005 }, (_, i) => ({ sku: `CAT-${i}`, quantity: i % 9 }));
+			const res = await c.setAvailableQuantities(items);
+			expect(res.every((r) => r.ok)).toBe(true);
+			const feeds = sb.received.feeds.slice(before);
+			expect(feeds.map((f) => JSON.parse(f.content).messages.length)).toEqual([10_000, 5]);
+			expect(res[10_004].reference).toBe(feeds[1].feedId);
+			// both createFeed calls come before the first getFeed
+			const order = sb.calls.filter((x) => x.path.startsWith('/feeds/2021-06-30/feeds')).map((x) => x.method);
+			expect(order.slice(0, 2)).toEqual(['POST', 'POST']);
+			expect(sb.quantities.get('CAT-10004')).toMatchObject({ quantity: 10_004 % 9, via: 'JSON_LISTINGS_FEED' });
+		});
+
 		it('fails every SKU of a feed that ends FATAL, naming the feed', async () => {
 			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
 			sb.failFeeds(1, 'FATAL');
