@@ -8,8 +8,9 @@
  *   bash scripts/with-node24.sh npx ts-node --transpile-only bench/channels/resync.ts [--skus 50000] [--channels amazon,walmart]
  *
  * What each channel does with 50,000 SKUs (unscaled limits):
- * - Amazon: 2 JSON_LISTINGS_FEEDs of 25,000 messages ✔; createFeed 0.0083 rps burst 15 ✔, getFeed 2 rps ✔; the
- *   sandbox queues a feed 30 s and processes it 120 s ⚠ (Amazon documents no time), one feed at a time per type.
+ * - Amazon: 5 JSON_LISTINGS_FEEDs of 10,000 messages ✔, all submitted, then waited for; createFeed 0.0083 rps burst
+ *   15 ✔, getFeed 2 rps ✔; the sandbox queues a feed 30 s and processes it 120 s ⚠ (Amazon documents no time), one
+ *   feed at a time per type: 30 s + 5 × 120 s = 10.5 min at best.
  * - Walmart: 1 bulk inventory feed (≈3 MB of the 5 MB allowed ✔), 10 feeds an hour ✔; queued 1 min and processed
  *   5 min ⚠ (Walmart: up to 30 minutes ✔, the worst case is 30 min, over the target: see the printed note).
  * - eBay: 2,000 bulkUpdatePriceQuantity calls of 25 ✔ at 5 rps burst 10 ⚠ (eBay publishes daily quotas only).
@@ -142,7 +143,7 @@ async function run(cs: Case): Promise<Row> {
 	console.log(fmt(head));
 	console.log('|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|');
 	for (const l of lines) console.log(fmt(l));
-	console.log('Feed processing times are the sandboxes\' assumptions ⚠ (Amazon 30 s + 120 s a feed; Walmart 1 + 5 min, documented as up to 30 min).');
+	console.log('Feed processing times are the sandboxes\' assumptions ⚠ (Amazon 30 s + 120 s a feed, one at a time; Walmart 1 + 5 min, documented as up to 30 min).');
 	const bad = rows.filter((r) => r.failed > 0 || r.refused > 0 || r.wrong > 0 || !(r.realMin <= TARGET_MIN));
 	console.log(bad.length ? `Above target: ${bad.map((r) => r.channel).join(', ')}` : 'All channels within target.');
 })().catch((e) => {
