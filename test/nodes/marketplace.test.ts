@@ -331,6 +331,19 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 	});
 });
 
+describe('marketplace: Amazon cancellation through the order acknowledgement feed', () => {
+	it('cancels an unshipped Amazon order (POST_ORDER_ACKNOWLEDGEMENT_DATA, StatusCode Failure) with the reason', async () => {
+		const o = sb.orders.amazon.find((x) => x.status === 'paid')!;
+		const r = await run({ channel: 'fromItem', operation: 'cancel', cancelScope: 'order', reason: 'Rejected by fraud screening' }, [{ channel: 'amazon', channelOrderId: o.id }], { onError: 'continueErrorOutput' });
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(errors).toEqual([]);
+		const feed = sb.sandboxes.amazon.received.feeds.filter((f) => f.feedType === 'POST_ORDER_ACKNOWLEDGEMENT_DATA').at(-1)!;
+		expect(ok[0].marketplace).toMatchObject({ channel: 'amazon', channelOrderId: o.id, scope: 'order', reference: feed.feedId });
+		expect(feed.content).toContain('<CancelReason>RiskAssessmentInformationNotValid</CancelReason>');
+		expect(sb.sandboxes.amazon.received.cancellations.at(-1)).toMatchObject({ orderId: o.id, feedId: feed.feedId });
+	});
+});
+
 describe('credential tests (node-side, through n8n’s credential-test request helper)', () => {
 	const ctx = () => new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
 	it.each([
