@@ -328,6 +328,15 @@ describe('real n8n: the whole flow from channels to WMS shipments and tracking b
 		// Reject -> Cancel on Channel: each rejected order is cancelled on its own channel (Amazon through its order
 		// acknowledgement feed, StatusCode Failure), and nothing else is cancelled
 		const sx = flow.sb.sandboxes;
+		/** What every Cancel on Channel run put out (output index, item), for the failure message */
+		const cancelOutputs = async () => {
+			const out: string[] = [];
+			for (const r of await flow.n8n.executions()) {
+				const d = (await flow.n8n.executionData(r.id)) as { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: unknown }> | null> } }>> } };
+				for (const run of d.resultData?.runData?.['Cancel on Channel'] ?? []) for (const [i, items] of (run.data?.main ?? []).entries()) for (const it of items ?? []) out.push(`output ${i}: ${JSON.stringify(it.json).slice(0, 400)}`);
+			}
+			return out;
+		};
 		const cancelledNow = () =>
 			[
 				...sx.amazon.received.cancellations.map((c) => `amazon:${c.orderId}`),
@@ -342,7 +351,7 @@ describe('real n8n: the whole flow from channels to WMS shipments and tracking b
 		// an Amazon cancellation waits for its acknowledgement feed to be processed (seconds here), and the items after
 		// it in the same Cancel on Channel run wait with it: wait for every rejected order's cancellation to arrive
 		const cancelled = await waitUntil(
-			() => `every rejected order cancelled on its channel; cancelled: ${cancelledNow().join(', ')}; rejected: ${rejected.join(', ')}`,
+			async () => `every rejected order cancelled on its channel; cancelled: ${cancelledNow().join(', ')}; rejected: ${rejected.join(', ')}; Cancel on Channel said: ${(await cancelOutputs()).join(' | ')}`,
 			async () => {
 				const c = cancelledNow();
 				return rejected.every((id) => c.includes(id)) ? c : undefined;

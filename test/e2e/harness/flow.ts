@@ -156,10 +156,12 @@ export async function startFlow(opts: FlowOptions): Promise<Flow> {
 
 	log('starting the channel sandboxes and the WMS sandbox on loopback');
 	const sb = await startSandboxes({ ordersPerChannel: 0, seed: opts.seed, timeScale: 1, wms: { timeScale: opts.wmsTimeScale } });
-	// Amazon documents no feed processing time: the sandbox's assumption (30 s queued + 120 s processing, one feed at a
-	// time) would hold every rejected Amazon order's cancellation (an order acknowledgement feed) for minutes at this
-	// real time scale; seconds keep the flow's pace while the cancellation still goes through the whole feed path
+	// Feeds take the sandboxes' assumed minutes (Amazon 30 s + 120 s, Walmart 1 + 5 min, one at a time) at this real
+	// time scale: a rejected Amazon order's cancellation (an order acknowledgement feed) and the inventory sync's
+	// catalogue push (20 SKUs or more go by feed on Amazon and Walmart) would hold their executions, and the quantity
+	// pushes queued behind them, for minutes. Seconds keep the flow's pace; everything still goes through the feeds.
 	sb.sandboxes.amazon.jobTiming.feeds = { queueMs: 1_000, processMs: 2_000 };
+	sb.sandboxes.walmart.jobTiming = { queueMs: 1_000, processMs: 2_000 };
 	const stock: Record<string, number> = Object.fromEntries(CATALOG.map((c) => [c.sku, 250]));
 	stock[scarce.sku] = scarce.stock;
 	sb.wms!.control.seedStock(stock);
