@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './n8n';
 import { forCliImport, fraudFormAuthorization, fraudFormCredential } from './templates';
-import { startSandboxes, type Sandboxes } from '../../sandbox/start';
+import { quickFeeds, startSandboxes, type Sandboxes } from '../../sandbox/start';
 import { CATALOG, generateOrders, type GeneratedSet, type SeedChannel, type SeedOrder } from '../../sandbox/generator';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../../sandbox/wms';
 import { openSqliteStore, type SqliteStore } from '../../../lib/store/sqlite';
@@ -156,12 +156,8 @@ export async function startFlow(opts: FlowOptions): Promise<Flow> {
 
 	log('starting the channel sandboxes and the WMS sandbox on loopback');
 	const sb = await startSandboxes({ ordersPerChannel: 0, seed: opts.seed, timeScale: 1, wms: { timeScale: opts.wmsTimeScale } });
-	// Feeds take the sandboxes' assumed minutes (Amazon 30 s + 120 s, Walmart 1 + 5 min, one at a time) at this real
-	// time scale: a rejected Amazon order's cancellation (an order acknowledgement feed) and the inventory sync's
-	// catalogue push (20 SKUs or more go by feed on Amazon and Walmart) would hold their executions, and the quantity
-	// pushes queued behind them, for minutes. Seconds keep the flow's pace; everything still goes through the feeds.
-	sb.sandboxes.amazon.jobTiming.feeds = { queueMs: 1_000, processMs: 2_000 };
-	sb.sandboxes.walmart.jobTiming = { queueMs: 1_000, processMs: 2_000 };
+	// feeds in seconds: a catalogue push or an Amazon cancellation would otherwise hold its execution for minutes here
+	quickFeeds(sb);
 	const stock: Record<string, number> = Object.fromEntries(CATALOG.map((c) => [c.sku, 250]));
 	stock[scarce.sku] = scarce.stock;
 	sb.wms!.control.seedStock(stock);
