@@ -141,7 +141,7 @@ export function resultLines(r: ResultsInput): string[] {
 	const stillRejected = facts.filter(is('rejected'));
 	if (stillRejected.length) {
 		const perChannel = tally(stillRejected, channelOf);
-		const why = [perChannel.has('amazon') && "Amazon's SP-API has no cancel call", perChannel.has('ebay') && 'the eBay sandbox answers a cancellation with CANCEL_REQUESTED and keeps the order open'];
+		const why = [perChannel.has('amazon') && 'Amazon applies a cancellation when it has processed the order acknowledgement feed, and the next poll records it', perChannel.has('ebay') && 'the eBay sandbox answers a cancellation with CANCEL_REQUESTED and keeps the order open'];
 		out.push(
 			`  rejected ${stillRejected.length} (${[...perChannel].map(([ch, n]) => `${ch} ${n}`).join(', ')}): refused by the fraud gate; the OMS asks the channel to cancel a rejected order, and these are not cancelled there` +
 				`${why.some(Boolean) ? ` (${and(why)})` : ''}${cancelledAfterReject ? `; ${cancelledAfterReject} more rejected orders are counted as cancelled` : ''}`,

@@ -344,8 +344,9 @@ export function sandboxCredentials(sb: import('../test/sandbox/start').Sandboxes
  * sandboxes (started here too), until Ctrl-C.
  */
 async function cli(): Promise<void> {
-	const { startSandboxes } = await import('../test/sandbox/start');
+	const { quickFeeds, startSandboxes } = await import('../test/sandbox/start');
 	const sb = await startSandboxes({ ordersPerChannel: 0, wms: true });
+	quickFeeds(sb);
 	let qm: QueueMode | undefined;
 	const shutdown = async (code: number) => {
 		console.log('\nqueue-mode: stopping n8n, Redis, PostgreSQL and the sandboxes ...');

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './harness/n8n';
 import { forCliImport, fraudFormCredential } from './harness/templates';
-import { startSandboxes, type Sandboxes } from '../sandbox/start';
+import { quickFeeds, startSandboxes, type Sandboxes } from '../sandbox/start';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../sandbox/wms';
 import { openSqliteStore, type SqliteStore } from '../../lib/store/sqlite';
 
@@ -58,6 +58,8 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 
 	beforeAll(async () => {
 		sb = await startSandboxes({ ordersPerChannel: 2, seed: 8, wms: true });
+		// the inventory sync pushes the whole catalogue (by feed on Amazon and Walmart): feeds in seconds, not minutes
+		quickFeeds(sb);
 		sb.wms!.control.seedStock({ 'MUG-CER-11': 40, 'CAP-NVY': 12 });
 		n8n = await N8n.create({ name: 'templates' });
 		await n8n.importCredentials(credentials(sb));

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { startQueueMode, sandboxCredentials, type QueueMode } from '../../scripts/queue-mode';
 import { repoRoot, type WorkflowJson } from '../e2e/harness/n8n';
 import { forCliImport } from '../e2e/harness/templates';
-import { startSandboxes, type Sandboxes } from '../sandbox/start';
+import { quickFeeds, startSandboxes, type Sandboxes } from '../sandbox/start';
 import { CATALOG, type SeedOrder } from '../sandbox/generator';
 import { CHANNELS, contestedBurst, forgedRequests, pool, secretValues } from './driver';
 import type { Store } from '../../lib/store/types';
@@ -111,6 +111,8 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 			wms: { timeScale: 1 },
 			perChannel: { amazon: { rateLimits: { searchOrders: { ratePerSec: 0.5, burst: 20 } } } },
 		});
+		// catalogue pushes (by feed on Amazon and Walmart) and Amazon cancellations: feeds in seconds, not minutes
+		quickFeeds(sb);
 		sb.wms!.control.seedStock({ ...Object.fromEntries(CATALOG.map((c) => [c.sku, 100_000])), [SKU]: UNITS });
 		qm = await startQueueMode({ name: 'load', credentials: sandboxCredentials(sb), workflows: workflows(), workflowsAsIs: [EMBEDDED], workers: 2, concurrency: 10 });
 		store = await qm.store();

@@ -312,7 +312,7 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 		expect(sb.sandboxes.walmart.received.acknowledgements).toContain(po);
 	});
 
-	it('cancels Walmart lines; Amazon (no cancel API) is an item error', async () => {
+	it('cancels Walmart lines; an Amazon line the order does not have is an item error, and nothing is sent to Amazon', async () => {
 		const order = (await ordersOf('walmart')).find((o) => o.readiness === 'ready')!;
 		const line = (order.lines as IDataObject[])[0];
 		const r = await run(
@@ -326,7 +326,21 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 		const [ok, errors] = outputsOf(r, 'Marketplace');
 		expect(ok).toHaveLength(1);
 		expect(sb.sandboxes.walmart.received.cancellations.at(-1)!.purchaseOrderId).toBe(order.channelOrderId);
-		expect(errors[0].error).toMatch(/no cancel call/);
+		expect(errors[0].error).toMatch(new RegExp(`Amazon order ${sb.orders.amazon[0].id}: item 1 is not in the order`));
+		expect(sb.sandboxes.amazon.received.feeds.filter((f) => f.feedType === 'POST_ORDER_ACKNOWLEDGEMENT_DATA')).toEqual([]);
+	});
+});
+
+describe('marketplace: Amazon cancellation through the order acknowledgement feed', () => {
+	it('cancels an unshipped Amazon order (POST_ORDER_ACKNOWLEDGEMENT_DATA, StatusCode Failure) with the reason', async () => {
+		const o = sb.orders.amazon.find((x) => x.status === 'paid')!;
+		const r = await run({ channel: 'fromItem', operation: 'cancel', cancelScope: 'order', reason: 'Rejected by fraud screening' }, [{ channel: 'amazon', channelOrderId: o.id }], { onError: 'continueErrorOutput' });
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(errors).toEqual([]);
+		const feed = sb.sandboxes.amazon.received.feeds.filter((f) => f.feedType === 'POST_ORDER_ACKNOWLEDGEMENT_DATA').at(-1)!;
+		expect(ok[0].marketplace).toMatchObject({ channel: 'amazon', channelOrderId: o.id, scope: 'order', reference: feed.feedId });
+		expect(feed.content).toContain('<CancelReason>RiskAssessmentInformationNotValid</CancelReason>');
+		expect(sb.sandboxes.amazon.received.cancellations.at(-1)).toMatchObject({ orderId: o.id, feedId: feed.feedId });
 	});
 });
 

@@ -36,6 +36,17 @@ export interface StartOptions extends SandboxOptions {
 	wms?: boolean | WmsSandboxOptions;
 }
 
+/**
+ * Feeds in seconds (1 s queued, 2 s processing) instead of the sandboxes' assumed minutes (Amazon 30 s + 120 s,
+ * Walmart 1 + 5 min, one at a time). For real-time runs (e2e, demo, load) where a catalogue push (20 SKUs or more go
+ * by feed on Amazon and Walmart) or an Amazon cancellation (an order acknowledgement feed) would otherwise hold its
+ * execution, and the quantity pushes queued behind it, for minutes. Everything still goes through the feeds.
+ */
+export function quickFeeds(sb: Pick<Sandboxes, 'sandboxes'>): void {
+	sb.sandboxes.amazon.jobTiming.feeds = { queueMs: 1_000, processMs: 2_000 };
+	sb.sandboxes.walmart.jobTiming = { queueMs: 1_000, processMs: 2_000 };
+}
+
 export async function startSandboxes(opts: StartOptions = {}) {
 	const base: SandboxOptions = { timeScale: opts.timeScale, tokenLifetimeSec: opts.tokenLifetimeSec, rateLimits: opts.rateLimits };
 	const o = (ch: keyof NonNullable<StartOptions['perChannel']>) => ({ ...base, ...(opts.perChannel?.[ch] ?? {}) });

@@ -14,10 +14,20 @@
  * - Pacing per seller and operation (token buckets ✔ 2.6): searchOrders 0.0056 rps burst 20, getOrder 0.5/30,
  *   confirmShipment 2/10, patchListingsItem 5/5; `x-amzn-RateLimit-Limit` re-syncs the rate; a 429 drains the bucket.
  * - confirmShipment: POST /orders/v0/orders/{id}/shipmentConfirmation → 204 ✔ (2.5).
- * - setAvailableQuantities: PATCH /listings/2021-08-01/items/{sellerId}/{sku} replacing
- *   /attributes/fulfillment_availability, one SKU per call at the 5 rps budget ✔ (2.5).
- * - cancelOrder/cancelLines: SP-API has no cancel call; sellers cancel through the order-acknowledgement feed ⚠,
- *   which this client does not implement: both throw a clear error.
+ * - setAvailableQuantities: fewer than 20 SKUs (a sale's, or a few coalesced sales'): one PATCH
+ *   /listings/2021-08-01/items/{sellerId}/{sku} each, replacing /attributes/fulfillment_availability at the 5 rps
+ *   budget ✔ (2.5). 20 or more (AMAZON_FEED_MIN_SKUS, a resync): the JSON_LISTINGS_FEED ✔
+ *   (2.5; ./feeds.ts), up to 10,000 messages a feed ✔, all submitted, then each waited for (createFeed is 0.0083 rps
+ *   burst 15 ✔): each
+ *   SKU's result is read from the processing report (an ERROR issue on its messageId fails that SKU only; a FATAL
+ *   or CANCELLED feed fails its SKUs with the feed's words). reference = the feedId.
+ * - cancelOrder/cancelLines: SP-API has no cancel operation for MFN orders; a seller cancels through the order
+ *   acknowledgement feed POST_ORDER_ACKNOWLEDGEMENT_DATA ✔ ("acknowledges or cancels an order", order feed type
+ *   values) with StatusCode Failure ⚠ (OrderAcknowledgement.xsd through integrators' docs) and the items to cancel
+ *   (AmazonOrderItemCode), each with a CancelReason (./feeds.ts amazonCancelReason; the reason lives on the items,
+ *   so cancelOrder lists every item with unshipped units). The item carries no quantity ⚠: the order is read first
+ *   and cancelLines refuses a line asked for fewer units than it has unshipped.
+ *   Both wait for the feed and throw the processing report's error (e.g. the order has shipped) naming the order.
  * - testCredentials: GET /sellers/v1/marketplaceParticipations (cheap, 0.016 rps burst 15 ⚠).
  */
 import { createHash } from 'node:crypto';
@@ -26,10 +36,12 @@ import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
 import { clientRetryPolicy } from '../../http/retry';
 import { applyAmazonRateHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { pollJob } from '../../http/poll';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
 import type {
 	AmazonCredentials,
+	CancelLineInput,
 	CancelResult,
 	ChannelClient,
 	ClientOptions,
@@ -44,6 +56,15 @@ import type {
 } from '../types';
 import { AmazonAuth, amazonBaseUrl } from './auth';
 import { AMAZON_CURSOR_OVERLAP_MS, decodeAmazonCursor, encodeResume, RESUME_MAX_AGE_MS } from './cursor';
+import {
+	amazonCancelReason,
+	type FeedStatus,
+	LISTINGS_FEED_MAX_MESSAGES,
+	listingsQuantityFeed,
+	orderCancellationFeed,
+	readListingsReport,
+	readXmlProcessingReport,
+} from './feeds';
 
 export const AMAZON_LIMITS: Record<string, RateSpec> = {
 	searchOrders: { ratePerSec: 0.0056, burst: 20 },
@@ -51,7 +72,21 @@ export const AMAZON_LIMITS: Record<string, RateSpec> = {
 	confirmShipment: { ratePerSec: 2, burst: 10 },
 	patchListingsItem: { ratePerSec: 5, burst: 5 },
 	getMarketplaceParticipations: { ratePerSec: 0.016, burst: 15 },
+	// ✔ feeds_2021-06-30.json
+	createFeedDocument: { ratePerSec: 0.5, burst: 15 },
+	createFeed: { ratePerSec: 0.0083, burst: 15 },
+	getFeed: { ratePerSec: 2, burst: 15 },
+	getFeedDocument: { ratePerSec: 0.0222, burst: 10 },
 };
+/**
+ * From this many SKUs a call goes through the listings feed. Fewer (what one sale, or a few sales pushed together,
+ * change) take one PATCH each: 5 rps burst 5 puts 20 SKUs through in 3 s and applies them at once, where a feed
+ * takes minutes to process and createFeed allows one every 2 minutes after a burst of 15 ✔.
+ */
+export const AMAZON_FEED_MIN_SKUS = 20;
+/** A feed is polled at most every 30 s (from 2 s, doubling) and for at most an hour, unscaled ⚠ (Amazon documents no processing time; getFeed allows 2 rps) */
+export const AMAZON_FEED_POLL_MS = 30_000;
+export const AMAZON_FEED_MAX_WAIT_MS = 60 * 60_000;
 export const AMAZON_MAX_PAGE = 100;
 export const AMAZON_INCLUDED_DATA = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'FULFILLMENT', 'CANCELLATION', 'PACKAGES'];
 
@@ -110,7 +145,7 @@ export class AmazonClient implements ChannelClient {
 		return b;
 	}
 
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean) {
+	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
 			{
@@ -231,6 +266,12 @@ export class AmazonClient implements ChannelClient {
 	}
 
 	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
+		if (new Set(items.map((i) => i.sku)).size >= AMAZON_FEED_MIN_SKUS) return this.setQuantitiesByFeed(items);
+		return this.patchQuantities(items);
+	}
+
+	/** One PATCH per SKU (a lone sale's quantity: accepted at once, no feed to wait for) */
+	private async patchQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
 		const out: QuantityResult[] = new Array(items.length);
 		let next = 0;
 		const worker = async () => {
@@ -268,12 +309,136 @@ export class AmazonClient implements ChannelClient {
 		return out;
 	}
 
-	async cancelOrder(channelOrderId: string): Promise<CancelResult> {
-		throw new Error(`Amazon order ${channelOrderId}: SP-API has no cancel call; cancel in Seller Central or through the order acknowledgement feed (not supported here)`);
+	/**
+	 * The JSON listings feed: 10,000 SKUs a feed, every feed submitted first and then waited for (Amazon processes
+	 * them in turn ⚠, so waiting for each before sending the next would add its queue time again); each SKU's result
+	 * from its feed's processing report. A SKU given twice keeps its last quantity (one message each would race).
+	 */
+	private async setQuantitiesByFeed(items: QuantityUpdate[]): Promise<QuantityResult[]> {
+		const last = new Map<string, QuantityUpdate>();
+		for (const it of items) last.set(it.sku, it);
+		const unique = [...last.values()];
+		const bySku = new Map<string, QuantityResult>();
+		const chunks: Array<{ items: QuantityUpdate[]; feedId?: string; error?: Error }> = [];
+		for (let i = 0; i < unique.length; i += LISTINGS_FEED_MAX_MESSAGES) chunks.push({ items: unique.slice(i, i + LISTINGS_FEED_MAX_MESSAGES) });
+		for (const ch of chunks)
+			try {
+				ch.feedId = await this.submitFeed('JSON_LISTINGS_FEED', 'application/json; charset=UTF-8', listingsQuantityFeed(this.c.sellerId, this.c.productType ?? 'PRODUCT', ch.items));
+			} catch (err) {
+				ch.error = err as Error;
+			}
+		for (const ch of chunks) {
+			const feedId = ch.feedId;
+			const fail = (error: string, status?: number) =>
+				ch.items.forEach((it) => bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: false, ...(status ? { status } : {}), ...(feedId ? { reference: feedId } : {}), error }));
+			try {
+				if (!feedId) throw ch.error ?? new Error('Amazon listings feed: not submitted');
+				const done = await this.waitForFeed(feedId);
+				if (!done.resultFeedDocumentId) {
+					fail(`Amazon listings feed ${feedId} ended ${done.processingStatus} without a processing report`);
+					continue;
+				}
+				const report = readListingsReport(await this.readFeedDocument(done.resultFeedDocumentId));
+				if (done.processingStatus !== 'DONE') {
+					fail(`Amazon listings feed ${feedId} ended ${done.processingStatus}: ${report.feedErrors.join('; ') || 'no reason given'}`);
+					continue;
+				}
+				ch.items.forEach((it, k) => {
+					const err = report.errors.get(k + 1);
+					bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: !err, status: 200, reference: feedId, ...(err ? { error: err } : {}) });
+				});
+			} catch (err) {
+				fail((err as Error).message, (err as { status?: number }).status);
+			}
+		}
+		return items.map((it) => ({ ...(bySku.get(it.sku) as QuantityResult), quantity: it.quantity }));
 	}
 
-	async cancelLines(channelOrderId: string): Promise<CancelResult> {
-		return this.cancelOrder(channelOrderId);
+	/** createFeedDocument, upload to its pre-signed URL, createFeed → the feedId ✔ */
+	private async submitFeed(feedType: string, contentType: string, content: string): Promise<string> {
+		const doc = await this.call<{ feedDocumentId?: string; url?: string }>('createFeedDocument', 'POST', '/feeds/2021-06-30/documents', undefined, { contentType });
+		if (!doc.body?.feedDocumentId || !doc.body.url) throw new Error(`Amazon createFeedDocument: unexpected body (${this.caller.redact(JSON.stringify(doc.body ?? ''), 200)})`);
+		// the URL is the credential (pre-signed S3): no SP-API token, the Content-Type it was signed for ✔
+		await this.caller.call({ method: 'PUT', url: doc.body.url, headers: { 'Content-Type': contentType }, body: content, bodyType: 'raw' }, { what: 'uploadFeedDocument' });
+		const feed = await this.call<{ feedId?: string }>('createFeed', 'POST', '/feeds/2021-06-30/feeds', undefined, {
+			feedType,
+			marketplaceIds: this.c.marketplaceIds,
+			inputFeedDocumentId: doc.body.feedDocumentId,
+		});
+		if (!feed.body?.feedId) throw new Error(`Amazon createFeed ${feedType}: no feedId in the answer`);
+		return feed.body.feedId;
+	}
+
+	/** Polls getFeed until DONE, FATAL or CANCELLED (after 2 s, doubling to every 30 s, at most an hour, all scaled ⚠) */
+	private waitForFeed(feedId: string): Promise<{ processingStatus: FeedStatus; resultFeedDocumentId?: string }> {
+		return pollJob({
+			what: `Amazon feed ${feedId}`,
+			clock: this.opts.clock,
+			timeScale: this.opts.timeScale,
+			maxIntervalMs: AMAZON_FEED_POLL_MS,
+			maxWaitMs: AMAZON_FEED_MAX_WAIT_MS,
+			check: async () => {
+				const res = await this.call<{ processingStatus?: FeedStatus; resultFeedDocumentId?: string }>('getFeed', 'GET', `/feeds/2021-06-30/feeds/${encodeURIComponent(feedId)}`);
+				const st = res.body?.processingStatus;
+				return st === 'DONE' || st === 'FATAL' || st === 'CANCELLED'
+					? { done: true as const, value: { processingStatus: st, resultFeedDocumentId: res.body?.resultFeedDocumentId } }
+					: { done: false as const, status: st ?? 'unknown' };
+			},
+		});
+	}
+
+	/** getFeedDocument, then the document from its pre-signed URL (parsed JSON, or the text) */
+	private async readFeedDocument(documentId: string): Promise<unknown> {
+		const d = await this.call<{ url?: string }>('getFeedDocument', 'GET', `/feeds/2021-06-30/documents/${encodeURIComponent(documentId)}`);
+		if (!d.body?.url) throw new Error(`Amazon getFeedDocument ${documentId}: no url`);
+		const res = await this.caller.call<unknown>({ method: 'GET', url: d.body.url }, { what: 'downloadFeedDocument' });
+		return res.body;
+	}
+
+	/**
+	 * Cancels the whole order: the order acknowledgement feed with StatusCode Failure and every item that still has
+	 * unshipped units, each with the CancelReason (the XSD carries the reason on the items only ⚠, so the order is read
+	 * first; an order with nothing unshipped is refused before anything is sent).
+	 */
+	async cancelOrder(channelOrderId: string, reason?: string): Promise<CancelResult> {
+		const items = (await this.orderItems(channelOrderId)).filter((it) => it.open > 0);
+		if (!items.length) throw new Error(`Amazon order ${channelOrderId}: no unshipped units to cancel`);
+		return this.cancelByFeed(channelOrderId, items, reason);
+	}
+
+	/**
+	 * Cancels the listed items. An acknowledgement item names no quantity ⚠ (it cancels what is left of the item), so
+	 * the order is read first: a line asked for fewer units than it has unshipped, or one the order does not have, is
+	 * refused before anything is sent.
+	 */
+	async cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult> {
+		if (!lines.length) throw new Error(`Amazon order ${channelOrderId}: no lines to cancel`);
+		const have = new Map((await this.orderItems(channelOrderId)).map((it) => [it.orderItemId, it]));
+		const problems: string[] = [];
+		for (const l of lines) {
+			const it = have.get(l.lineId);
+			if (!it) problems.push(`item ${l.lineId} is not in the order`);
+			else if (it.open <= 0) problems.push(`item ${l.lineId} has no unshipped units`);
+			else if (l.quantity !== it.open) problems.push(`item ${l.lineId}: Amazon cancels all ${it.open} unshipped units of an item, not ${l.quantity}`);
+		}
+		if (problems.length) throw new Error(`Amazon order ${channelOrderId}: ${problems.join('; ')}`);
+		return this.cancelByFeed(channelOrderId, lines.map((l) => ({ orderItemId: l.lineId })), reason);
+	}
+
+	/** The order's items and their unshipped units (fulfillment.quantityUnfulfilled ✔ 2026-01-01) */
+	private async orderItems(channelOrderId: string): Promise<Array<{ orderItemId: string; open: number }>> {
+		const order = (await this.getOrder(channelOrderId)) as { orderItems?: Array<{ orderItemId?: string; quantityOrdered?: number; fulfillment?: { quantityUnfulfilled?: number } }> } | undefined;
+		return (order?.orderItems ?? []).map((it) => ({ orderItemId: String(it.orderItemId), open: it.fulfillment?.quantityUnfulfilled ?? it.quantityOrdered ?? 0 }));
+	}
+
+	private async cancelByFeed(channelOrderId: string, items: Array<{ orderItemId: string }>, reason?: string): Promise<CancelResult> {
+		const feedId = await this.submitFeed('POST_ORDER_ACKNOWLEDGEMENT_DATA', 'text/xml; charset=UTF-8', orderCancellationFeed(this.c.sellerId, channelOrderId, items, amazonCancelReason(reason)));
+		const done = await this.waitForFeed(feedId);
+		const report = done.resultFeedDocumentId ? readXmlProcessingReport(String(await this.readFeedDocument(done.resultFeedDocumentId))) : undefined;
+		if (done.processingStatus !== 'DONE' || !report)
+			throw new Error(`Amazon order ${channelOrderId}: cancellation feed ${feedId} ended ${done.processingStatus}${report?.errors.length ? `: ${report.errors.map((e) => e.description).join('; ')}` : ''}`);
+		if (report.errors.length) throw Object.assign(new Error(`Amazon order ${channelOrderId}: cancellation refused: ${report.errors.map((e) => `${e.code ?? ''} ${e.description}`.trim()).join('; ')} (feed ${feedId})`), { status: 400 });
+		return { channelOrderId, status: 200, reference: feedId };
 	}
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {

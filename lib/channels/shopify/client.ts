@@ -10,8 +10,11 @@
  *   Defaults before the first answer: 100 points/s restore (Standard plan ✔), bucket 2000 points ⚠.
  * - confirmShipment: reads the order's fulfillmentOrders, maps the lines to FulfillmentOrderLineItem ids and runs
  *   fulfillmentCreate with trackingInfo {company, number, url} ✔ (1.5).
- * - setAvailableQuantities: productVariants(query:"sku:…") to inventory item ids, then inventorySetQuantities
- *   (name "available", changeFromQuantity: null to opt out of compare-and-swap, @idempotent key) in batches of 250 ✔.
+ * - setAvailableQuantities: inventoryItems(query: "sku:…" OR …) ✔ (the `sku` filter; one object per item, half the
+ *   cost of productVariants → inventoryItem) to inventory item ids, 100 SKUs a query ⚠, then inventorySetQuantities
+ *   (name "available", changeFromQuantity: null to opt out of compare-and-swap, @idempotent key) with up to 250
+ *   quantities a mutation ✔. The mutation is all or nothing ⚠: the quantities its userErrors name fail, and the rest
+ *   of the batch is sent again once without them.
  * - cancelOrder: orderCancel ⚠ (argument list of 2025+ versions); cancelLines: refundCreate with
  *   restockType CANCEL ⚠.
  */
@@ -40,6 +43,10 @@ import type {
 import { ShopifyAuth, shopifyBaseUrl } from './auth';
 
 export const SHOPIFY_DEFAULT_API_VERSION = '2026-01';
+/** ✔ inventorySetQuantities takes up to 250 quantities (input arrays are capped at 250) */
+export const SHOPIFY_SET_QUANTITIES_MAX = 250;
+/** SKUs per inventoryItems lookup ⚠ (Shopify documents no limit on search terms; 100 keeps the query short) */
+export const SHOPIFY_SKU_LOOKUP = 100;
 const LINE_ITEMS_FIRST = 20;
 /**
  * Query cost ⚠ (a model of Shopify's calculator, shared with the sandbox): 2 + first × (12 + 2 × lineItems first).
@@ -265,56 +272,79 @@ export class ShopifyClient implements ChannelClient {
 
 	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
 		const results = new Map<string, QuantityResult>();
-		const itemIds = new Map<string, string>();
-		const skus = [...new Set(items.map((i) => i.sku))];
-		for (let i = 0; i < skus.length; i += 50) {
-			const chunk = skus.slice(i, i + 50);
-			const q = chunk.map((s) => `sku:"${s.replace(/"/g, '\\"')}"`).join(' OR ');
-			const b = await this.graphql<{ productVariants: { nodes: Array<{ sku: string; inventoryItem: { id: string } }> } }>(
-				`query Variants($q: String!) { productVariants(first: 250, query: $q) { nodes { sku inventoryItem { id } } } }`,
-				{ q },
-			);
-			for (const v of b.data?.productVariants.nodes ?? []) if (chunk.includes(v.sku)) itemIds.set(v.sku, v.inventoryItem.id);
-		}
-		const known = items.filter((i) => {
+		const last = new Map<string, QuantityUpdate>();
+		for (const it of items) last.set(it.sku, it);
+		const itemIds = await this.inventoryItemIds([...last.keys()]);
+		const known = [...last.values()].filter((i) => {
 			if (itemIds.has(i.sku)) return true;
 			results.set(i.sku, { sku: i.sku, ok: false, quantity: i.quantity, error: 'SKU not found on Shopify' });
 			return false;
 		});
 		const locationId = known.length ? await this.location() : '';
-		for (let i = 0; i < known.length; i += 250) {
-			const batch = known.slice(i, i + 250);
-			const input = {
-				name: 'available',
-				reason: 'correction',
-				referenceDocumentUri: `logistics://oms-wms/sync/${Date.now()}`,
-				quantities: batch.map((b) => ({ inventoryItemId: itemIds.get(b.sku), locationId, quantity: b.quantity, changeFromQuantity: null })),
-			};
-			const body = await this.graphql<{
-				inventorySetQuantities: { inventoryAdjustmentGroup: { id?: string } | null; userErrors: Array<{ code?: string; field?: string[]; message: string }> };
-			}>(
-				`mutation SetQty($input: InventorySetQuantitiesInput!, $key: String!) { inventorySetQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { id changes { name delta quantityAfterChange } } userErrors { code field message } } }`,
-				{ input, key: randomUUID() },
-			);
-			const r = body.data?.inventorySetQuantities;
-			const failed = new Map<number, string>();
-			for (const e of r?.userErrors ?? []) {
-				const idx = Number(e.field?.[2]);
-				if (Number.isInteger(idx)) failed.set(idx, `${e.code ?? ''} ${e.message}`.trim());
-				else batch.forEach((_, j) => failed.set(j, `${e.code ?? ''} ${e.message}`.trim()));
+		for (let i = 0; i < known.length; i += SHOPIFY_SET_QUANTITIES_MAX) {
+			let batch = known.slice(i, i + SHOPIFY_SET_QUANTITIES_MAX);
+			// all or nothing ⚠: when some quantities are refused, none is applied; those are reported and the rest is
+			// sent again once without them
+			for (let attempt = 0; batch.length && attempt < 2; attempt++) {
+				const refused = await this.setQuantitiesBatch(batch, itemIds, locationId, results, attempt === 1);
+				batch = batch.filter((_, j) => !refused.has(j) && !results.has(batch[j].sku));
 			}
-			batch.forEach((b, j) =>
-				results.set(b.sku, {
-					sku: b.sku,
-					quantity: b.quantity,
-					ok: !failed.has(j),
-					status: 200,
-					reference: r?.inventoryAdjustmentGroup?.id,
-					...(failed.has(j) ? { error: failed.get(j) } : {}),
-				}),
-			);
 		}
-		return items.map((i) => results.get(i.sku) as QuantityResult);
+		return items.map((i) => ({ ...(results.get(i.sku) as QuantityResult), quantity: i.quantity }));
+	}
+
+	/** SKU → InventoryItem id: inventoryItems(query: "sku:…" OR …) ✔ (the `sku` filter), 100 SKUs a query ⚠ (search length) */
+	private async inventoryItemIds(skus: string[]): Promise<Map<string, string>> {
+		const itemIds = new Map<string, string>();
+		for (let i = 0; i < skus.length; i += SHOPIFY_SKU_LOOKUP) {
+			const chunk = skus.slice(i, i + SHOPIFY_SKU_LOOKUP);
+			const wanted = new Set(chunk);
+			const q = chunk.map((s) => `sku:"${s.replace(/"/g, '\\"')}"`).join(' OR ');
+			const b = await this.graphql<{ inventoryItems: { nodes: Array<{ id: string; sku: string | null }> } }>(
+				`query Items($q: String!) { inventoryItems(first: ${SHOPIFY_SKU_LOOKUP}, query: $q) { nodes { id sku } } }`,
+				{ q },
+				// the requested cost is taken before the query runs ⚠ (2 + 1 per item asked for): paced on it, not on 10
+				2 + SHOPIFY_SKU_LOOKUP,
+			);
+			for (const v of b.data?.inventoryItems.nodes ?? []) if (v.sku && wanted.has(v.sku)) itemIds.set(v.sku, v.id);
+		}
+		return itemIds;
+	}
+
+	/**
+	 * One inventorySetQuantities of up to 250 quantities ✔. Applied (the group came back): every SKU ok. Refused with
+	 * userErrors naming quantities (field input.quantities.N…): those SKUs fail and the others get no result yet (the
+	 * caller sends them again), unless `final`. Refused as a whole: every SKU fails. Returns the indexes named.
+	 */
+	private async setQuantitiesBatch(batch: QuantityUpdate[], itemIds: Map<string, string>, locationId: string, results: Map<string, QuantityResult>, final: boolean): Promise<Set<number>> {
+		const input = {
+			name: 'available',
+			reason: 'correction',
+			referenceDocumentUri: `logistics://oms-wms/sync/${Date.now()}`,
+			quantities: batch.map((b) => ({ inventoryItemId: itemIds.get(b.sku), locationId, quantity: b.quantity, changeFromQuantity: null })),
+		};
+		const body = await this.graphql<{
+			inventorySetQuantities: { inventoryAdjustmentGroup: { id?: string } | null; userErrors: Array<{ code?: string; field?: string[]; message: string }> };
+		}>(
+			`mutation SetQty($input: InventorySetQuantitiesInput!, $key: String!) { inventorySetQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { id changes { name delta quantityAfterChange } } userErrors { code field message } } }`,
+			{ input, key: randomUUID() },
+		);
+		const r = body.data?.inventorySetQuantities;
+		const failed = new Map<number, string>();
+		let whole: string | undefined;
+		for (const e of r?.userErrors ?? []) {
+			const idx = e.field?.[1] === 'quantities' ? Number(e.field?.[2]) : NaN;
+			const text = `${e.code ?? ''} ${e.message}`.trim();
+			if (Number.isInteger(idx) && idx >= 0 && idx < batch.length) failed.set(idx, failed.has(idx) ? `${failed.get(idx)}; ${text}` : text);
+			else whole = whole ? `${whole}; ${text}` : text;
+		}
+		const set = (b: QuantityUpdate, error?: string) =>
+			results.set(b.sku, { sku: b.sku, quantity: b.quantity, ok: !error, status: 200, reference: r?.inventoryAdjustmentGroup?.id, ...(error ? { error } : {}) });
+		if (r?.inventoryAdjustmentGroup && !failed.size && !whole) batch.forEach((b) => set(b));
+		else if (failed.size && !whole && !final) batch.forEach((b, j) => failed.has(j) && set(b, failed.get(j)));
+		// refused as a whole, or again after the resend: every quantity of the batch fails with the words given
+		else batch.forEach((b, j) => set(b, failed.get(j) ?? whole ?? 'inventorySetQuantities applied nothing (another quantity of the batch was refused)'));
+		return new Set(failed.keys());
 	}
 
 	async cancelOrder(channelOrderId: string, reason = 'OTHER'): Promise<CancelResult> {

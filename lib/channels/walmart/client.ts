@@ -13,7 +13,12 @@
  *   orderShipment.orderLines.orderLine[].orderLineStatuses.orderLineStatus[] status Shipped ✔ (5.5);
  *   cancelLines/cancelOrder: POST /v3/orders/{po}/cancel with orderCancellation … status Cancelled ⚠ (shape from the
  *   SDK models, reason CUSTOMER_REQUESTED_SELLER_TO_CANCEL).
- * - setAvailableQuantities: PUT /v3/inventory?sku=… {"sku","quantity":{"unit":"EACH","amount"}} per SKU ✔.
+ * - setAvailableQuantities: fewer than 20 SKUs (a sale's, or a few coalesced sales'): one PUT /v3/inventory?sku=…
+ *   {"sku","quantity":{"unit":"EACH","amount"}} each ✔, 4 at a time. 20 or more (WALMART_FEED_MIN_SKUS, a resync):
+ *   the bulk inventory feed (./feeds.ts) ✔, files of at most 5 MB (one for a 50,000-SKU catalogue),
+ *   polled every 30 s (scaled ⚠) until PROCESSED or ERROR; when the counts show failed items, their errors are read
+ *   page by page from includeDetails=true, so a refused SKU fails alone. reference = the feedId. Feeds are paced at
+ *   10 an hour burst 10 ⚠ (429 with Retry-After is retried).
  * - testCredentials: fetching a token is the cheapest real call, then GET /v3/orders?limit=1.
  */
 import type { HttpRequestFn } from '../../http/types';
@@ -21,6 +26,7 @@ import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
 import { clientRetryPolicy } from '../../http/retry';
 import { applyWalmartTokenHeaders, scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
+import { pollJob } from '../../http/poll';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime } from '../../http/cursor';
 import type {
@@ -39,6 +45,7 @@ import type {
 	WalmartCredentials,
 } from '../types';
 import { WalmartAuth, walmartBaseUrl } from './auth';
+import { inventoryFeedFiles, multipartFile, WALMART_FEED_DETAIL_PAGE } from './feeds';
 
 export const WALMART_LIMITS: Record<string, RateSpec> = {
 	getAllOrders: { ratePerSec: 1, burst: 20 },
@@ -47,7 +54,19 @@ export const WALMART_LIMITS: Record<string, RateSpec> = {
 	shipping: { ratePerSec: 2, burst: 20 },
 	cancel: { ratePerSec: 2, burst: 20 },
 	updateInventory: { ratePerSec: 2, burst: 20 },
+	// ✔ 10 calls an hour (cl-marketplace bulk inventory page); the burst of 10 ⚠
+	bulkInventoryFeed: { ratePerSec: 10 / 3600, burst: 10 },
+	getFeedStatus: { ratePerSec: 2, burst: 20 },
 };
+/**
+ * From this many SKUs a call goes through the bulk inventory feed. Fewer (what one sale, or a few sales pushed
+ * together, change) take one PUT each: the burst of 20 at 2/s ⚠ applies them at once, where a feed takes minutes (up
+ * to 30 ✔) and only 10 are allowed an hour ✔.
+ */
+export const WALMART_FEED_MIN_SKUS = 20;
+/** A feed is polled at most every 30 s (from 2 s, doubling) and for at most an hour, unscaled ⚠ (Walmart: up to 30 minutes to process) */
+export const WALMART_FEED_POLL_MS = 30_000;
+export const WALMART_FEED_MAX_WAIT_MS = 60 * 60_000;
 export const WALMART_MAX_PAGE = 200;
 const okOr404 = (s: number) => (s >= 200 && s < 300) || s === 404;
 
@@ -94,10 +113,18 @@ export class WalmartClient implements ChannelClient {
 		return b;
 	}
 
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PUT', url: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, ok?: (s: number) => boolean) {
+	private call<T>(
+		op: string,
+		method: 'GET' | 'POST' | 'PUT',
+		url: string,
+		qs?: Record<string, string | number | boolean | undefined>,
+		body?: unknown,
+		ok?: (s: number) => boolean,
+		raw?: { contentType: string },
+	) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
-			{ method, url, qs, headers: body !== undefined ? { 'Content-Type': 'application/json' } : {}, body },
+			{ method, url, qs, headers: raw ? { 'Content-Type': raw.contentType } : body !== undefined ? { 'Content-Type': 'application/json' } : {}, body, ...(raw ? { bodyType: 'raw' as const } : {}) },
 			{
 				what: op,
 				auth: () => this.auth.headers(),
@@ -213,6 +240,86 @@ export class WalmartClient implements ChannelClient {
 	}
 
 	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
+		if (new Set(items.map((i) => i.sku)).size >= WALMART_FEED_MIN_SKUS) return this.setQuantitiesByFeed(items);
+		return this.putQuantities(items);
+	}
+
+	/** The bulk inventory feed: a file of at most 5 MB per feed, each SKU's result from the feed's item details */
+	private async setQuantitiesByFeed(items: QuantityUpdate[]): Promise<QuantityResult[]> {
+		const last = new Map<string, QuantityUpdate>();
+		for (const it of items) last.set(it.sku, it);
+		const bySku = new Map<string, QuantityResult>();
+		for (const file of inventoryFeedFiles([...last.values()])) {
+			let feedId: string | undefined;
+			const fail = (error: string, status?: number) =>
+				file.items.forEach((it) => bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: false, ...(status ? { status } : {}), ...(feedId ? { reference: feedId } : {}), error }));
+			try {
+				const mp = multipartFile(file.json);
+				const res = await this.call<{ feedId?: string }>('bulkInventoryFeed', 'POST', `${this.base}/v3/feeds`, { feedType: 'inventory' }, mp.body, undefined, { contentType: mp.contentType });
+				feedId = res.body?.feedId;
+				if (!feedId) throw new Error('Walmart inventory feed: no feedId in the answer');
+				const st = await this.waitForFeed(feedId);
+				if (st.feedStatus !== 'PROCESSED') {
+					fail(`Walmart inventory feed ${feedId} ended ${st.feedStatus}: ${st.errors || 'no reason given'}`);
+					continue;
+				}
+				const failed = st.itemsFailed > 0 || st.itemsSucceeded < file.items.length ? await this.failedItems(feedId, file.items.map((x) => x.sku)) : new Map<string, string>();
+				file.items.forEach((it) => {
+					const err = failed.get(it.sku);
+					bySku.set(it.sku, { sku: it.sku, quantity: it.quantity, ok: !err, status: 200, reference: feedId, ...(err ? { error: err } : {}) });
+				});
+			} catch (err) {
+				fail((err as Error).message, (err as { status?: number }).status);
+			}
+		}
+		return items.map((it) => ({ ...(bySku.get(it.sku) as QuantityResult), quantity: it.quantity }));
+	}
+
+	/** Polls GET /v3/feeds/{feedId} until PROCESSED or ERROR (after 2 s, doubling to every 30 s, at most an hour, all scaled ⚠) */
+	private waitForFeed(feedId: string): Promise<{ feedStatus: string; itemsFailed: number; itemsSucceeded: number; errors: string }> {
+		return pollJob({
+			what: `Walmart inventory feed ${feedId}`,
+			clock: this.opts.clock,
+			timeScale: this.opts.timeScale,
+			maxIntervalMs: WALMART_FEED_POLL_MS,
+			maxWaitMs: WALMART_FEED_MAX_WAIT_MS,
+			check: async () => {
+				const res = await this.call<FeedStatusBody>('getFeedStatus', 'GET', `${this.base}/v3/feeds/${encodeURIComponent(feedId)}`);
+				const b = res.body ?? {};
+				if (b.feedStatus !== 'PROCESSED' && b.feedStatus !== 'ERROR') return { done: false as const, status: b.feedStatus ?? 'unknown' };
+				return {
+					done: true as const,
+					value: {
+						feedStatus: b.feedStatus,
+						itemsFailed: b.itemsFailed ?? 0,
+						itemsSucceeded: b.itemsSucceeded ?? 0,
+						errors: (b.ingestionErrors?.ingestionError ?? []).map((e) => `${e.code ?? ''} ${e.description ?? ''}`.trim()).join('; '),
+					},
+				};
+			},
+		});
+	}
+
+	/** The feed's items that did not succeed, by SKU (or by their index in the file), with their errors (includeDetails=true, paged) */
+	private async failedItems(feedId: string, skus: string[]): Promise<Map<string, string>> {
+		const failed = new Map<string, string>();
+		for (let offset = 0; offset < skus.length; offset += WALMART_FEED_DETAIL_PAGE) {
+			const res = await this.call<FeedStatusBody>('getFeedStatus', 'GET', `${this.base}/v3/feeds/${encodeURIComponent(feedId)}`, { includeDetails: 'true', offset, limit: WALMART_FEED_DETAIL_PAGE });
+			const page = res.body?.itemDetails?.itemIngestionStatus ?? [];
+			for (const it of page) {
+				if (it.ingestionStatus === 'SUCCESS') continue;
+				const sku = it.sku || (typeof it.index === 'number' ? skus[it.index] : undefined);
+				if (!sku) continue;
+				const why = (it.ingestionErrors?.ingestionError ?? []).map((e) => `${e.code ?? ''} ${e.description ?? ''}`.trim()).join('; ');
+				failed.set(sku, why || String(it.ingestionStatus));
+			}
+			if (page.length < WALMART_FEED_DETAIL_PAGE) break;
+		}
+		return failed;
+	}
+
+	/** One PUT per SKU (a lone sale's quantity: applied at once, no feed to wait for) */
+	private async putQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
 		const out: QuantityResult[] = new Array(items.length);
 		let next = 0;
 		const worker = async () => {
@@ -244,6 +351,13 @@ export class WalmartClient implements ChannelClient {
 interface WalmartOrder {
 	purchaseOrderId?: string;
 	orderLines?: { orderLine?: Array<{ lineNumber?: string | number; orderLineQuantity?: { amount?: string | number } }> };
+}
+interface FeedStatusBody {
+	feedStatus?: string;
+	itemsSucceeded?: number;
+	itemsFailed?: number;
+	ingestionErrors?: { ingestionError?: Array<{ code?: string; description?: string }> };
+	itemDetails?: { itemIngestionStatus?: Array<{ sku?: string; index?: number; ingestionStatus?: string; ingestionErrors?: { ingestionError?: Array<{ code?: string; description?: string }> } }> };
 }
 interface WalmartList {
 	list?: { meta?: { totalCount?: number; limit?: number; nextCursor?: string | null }; elements?: { order?: WalmartOrder[] } };

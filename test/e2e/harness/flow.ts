@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './n8n';
 import { forCliImport, fraudFormAuthorization, fraudFormCredential } from './templates';
-import { startSandboxes, type Sandboxes } from '../../sandbox/start';
+import { quickFeeds, startSandboxes, type Sandboxes } from '../../sandbox/start';
 import { CATALOG, generateOrders, type GeneratedSet, type SeedChannel, type SeedOrder } from '../../sandbox/generator';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../../sandbox/wms';
 import { openSqliteStore, type SqliteStore } from '../../../lib/store/sqlite';
@@ -174,6 +174,8 @@ export async function startFlow(opts: FlowOptions): Promise<Flow> {
 
 	log('starting the channel sandboxes and the WMS sandbox on loopback');
 	const sb = await startSandboxes({ ordersPerChannel: 0, seed: opts.seed, timeScale: 1, wms: { timeScale: opts.wmsTimeScale } });
+	// feeds in seconds: a catalogue push or an Amazon cancellation would otherwise hold its execution for minutes here
+	quickFeeds(sb);
 	const stock: Record<string, number> = Object.fromEntries(CATALOG.map((c) => [c.sku, 250]));
 	stock[scarce.sku] = scarce.stock;
 	sb.wms!.control.seedStock(stock);

@@ -212,6 +212,16 @@ export class EbaySandbox extends MarketplaceSandbox {
 	}
 
 	/** SKUs the Inventory API knows (bulk updates of others answer 404 per SKU) */
+	/** A SKU's place in insertion order (its offer id), indexed once: a catalogue of 50,000 SKUs is not walked per request */
+	private skuIndex(sku: string): number {
+		if (this.skuOrder.size !== this.skus.size) {
+			this.skuOrder.clear();
+			let i = 0;
+			for (const x of this.skus) this.skuOrder.set(x, i++);
+		}
+		return this.skuOrder.get(sku) ?? -1;
+	}
+	private readonly skuOrder = new Map<string, number>();
 	addSkus(skus: Iterable<string>): void {
 		for (const s of skus) this.skus.add(s);
 	}
@@ -639,7 +649,7 @@ export class EbaySandbox extends MarketplaceSandbox {
 			this.revisions.set(key, n);
 			const q = r.shipToLocationAvailability?.quantity;
 			if (typeof q === 'number') this.quantities.set(r.sku, { quantity: q, via: 'bulkUpdatePriceQuantity', at: this.now() });
-			return { statusCode: 200, sku: r.sku, offerId: `${5000000 + [...this.skus].indexOf(r.sku)}`, errors: [], warnings: [] };
+			return { statusCode: 200, sku: r.sku, offerId: `${5000000 + this.skuIndex(r.sku)}`, errors: [], warnings: [] };
 		});
 		return { status: responses.every((r) => r.statusCode === 200) ? 200 : 207, body: { responses } };
 	}

@@ -144,7 +144,7 @@ const RETURN_REASONS = ['COLOR', 'DEFECTIVE', 'NOT_AS_DESCRIBED', 'OTHER', 'SIZE
 const DISPOSITIONS = ['RESTOCKED', 'PROCESSING_REQUIRED', 'NOT_RESTOCKED', 'MISSING'];
 const ROOTS = new Set([
 	'webhookSubscriptionCreate', 'webhookSubscriptionDelete', 'webhookSubscriptions', 'fulfillmentCreate', 'inventorySetQuantities', 'orderCancel', 'refundCreate',
-	'productVariants', 'locations', 'orders', 'order', 'shop', 'returnRequest', 'returnApproveRequest', 'returnDeclineRequest', 'returnCreate', 'returnCancel',
+	'productVariants', 'inventoryItems', 'locations', 'orders', 'order', 'shop', 'returnRequest', 'returnApproveRequest', 'returnDeclineRequest', 'returnCreate', 'returnCancel',
 	'returnClose', 'returnReopen', 'returnProcess', 'reverseFulfillmentOrderDispose', 'return', 'returnableFulfillments', 'shopifyPaymentsAccount',
 ]);
 
@@ -716,7 +716,7 @@ export class ShopifySandbox extends SandboxBase {
 			return mm[1].startsWith('$') ? Number(vars[mm[1].slice(1)] ?? fallback) : Number(mm[1]);
 		};
 		const parsed = rootField(query);
-		const root = parsed && ROOTS.has(parsed) ? parsed : /\b(webhookSubscriptionCreate|webhookSubscriptionDelete|webhookSubscriptions|fulfillmentCreate|inventorySetQuantities|orderCancel|refundCreate|productVariants|locations|orders|order|shop)\b/.exec(query)?.[1];
+		const root = parsed && ROOTS.has(parsed) ? parsed : /\b(webhookSubscriptionCreate|webhookSubscriptionDelete|webhookSubscriptions|fulfillmentCreate|inventorySetQuantities|orderCancel|refundCreate|productVariants|inventoryItems|locations|orders|order|shop)\b/.exec(query)?.[1];
 		const isMutation = /^\s*mutation\b/.test(query);
 		let requested = isMutation ? 10 : 1;
 		const lineFirst = intArg('lineItems', 0);
@@ -727,6 +727,8 @@ export class ShopifySandbox extends SandboxBase {
 			requested = 2 + ordersFirst * (12 + 2 * lineFirst);
 		} else if (root === 'order') requested = 12 + 2 * lineFirst + (query.includes('fulfillmentOrders') ? 2 + 20 * (2 + 2 * 100) : 0) / 10;
 		else if (root === 'productVariants') requested = 2 + intArg('productVariants', 10) * 2;
+		// ⚠ one object per InventoryItem node, as the model prices every object
+		else if (root === 'inventoryItems') requested = 2 + intArg('inventoryItems', 10);
 		else if (root === 'shopifyPaymentsAccount') {
 			const f = Math.max(connFirst('balanceTransactions'), connFirst('payouts'));
 			if (f > 250) return { status: 200, body: { errors: [{ message: 'The first argument must be between 1 and 250', extensions: { code: 'ARGUMENT_ERROR' } }] } };
@@ -757,10 +759,13 @@ export class ShopifySandbox extends SandboxBase {
 			case 'fulfillmentCreate':
 				return this.fulfillmentCreate(vars, requested);
 			case 'productVariants': {
-				const q = String(vars.q ?? vars.query ?? /query\s*:\s*"([^"]*)"/.exec(query)?.[1] ?? '');
-				const skus = [...q.matchAll(/sku:"?([^"\s)]+)"?/g)].map((x) => x[1]);
-				const nodes = CATALOG.map((c, i) => ({ sku: c.sku, id: `gid://shopify/ProductVariant/${39000000 + i}`, inventoryItem: { id: `gid://shopify/InventoryItem/${44000000 + i}` } })).filter((v) => skus.includes(v.sku));
+				const nodes = this.skusOfQuery(query, vars, intArg('productVariants', 10)).map((x) => ({ sku: x.sku, id: `gid://shopify/ProductVariant/${39000000 + x.n}`, inventoryItem: { id: x.itemId } }));
 				return this.answer({ productVariants: { nodes } }, requested, 2 + nodes.length * 2);
+			}
+			case 'inventoryItems': {
+				// ✔ inventoryItems(first, query: "sku:…") with the `sku` filter (InventoryItemConnection filters)
+				const nodes = this.skusOfQuery(query, vars, intArg('inventoryItems', 10)).map((x) => ({ id: x.itemId, sku: x.sku }));
+				return this.answer({ inventoryItems: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } }, requested, 2 + nodes.length);
 			}
 			case 'inventorySetQuantities':
 				return this.idempotent('inventorySetQuantities', query, vars, version, requested, () => this.inventorySet(vars));
@@ -956,6 +961,8 @@ export class ShopifySandbox extends SandboxBase {
 				userErrors.push({ code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'The changeFromQuantity is stale' });
 			if (!this.inventory.has(String(q.inventoryItemId))) userErrors.push({ code: 'INVALID_INVENTORY_ITEM', field: ['input', 'quantities', String(i), 'inventoryItemId'], message: 'The specified inventory item could not be found.' });
 			if (q.locationId !== this.locationId) userErrors.push({ code: 'INVALID_LOCATION', field: ['input', 'quantities', String(i), 'locationId'], message: 'The specified location could not be found.' });
+			else if (this.unstockedItems.has(String(q.inventoryItemId)))
+				userErrors.push({ code: 'ITEM_NOT_STOCKED_AT_LOCATION', field: ['input', 'quantities', String(i), 'locationId'], message: 'The specified inventory item is not stocked at the location.' });
 		});
 		if (userErrors.length) return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors } }, ok: false };
 		const changes = qs.map((q) => {
@@ -1007,10 +1014,53 @@ export class ShopifySandbox extends SandboxBase {
 	}
 
 	private restock(sku: string, quantity: number): void {
-		const i = CATALOG.findIndex((c) => c.sku === sku);
-		if (i < 0) return;
-		const key = `gid://shopify/InventoryItem/${44000000 + i}`;
+		const key = this.itemIdOfSku(sku);
+		if (!key) return;
 		this.inventory.set(key, (this.inventory.get(key) ?? 0) + quantity);
+	}
+
+	/**
+	 * More products (a catalogue of any size, e.g. a benchmark's 50,000 SKUs): one variant and inventory item per SKU
+	 * at the one location, available `available`. Orders' lines still come from the generator's catalogue.
+	 */
+	addCatalogItems(skus: string[], available = 0): void {
+		for (const sku of skus) {
+			if (this.itemIdOfSku(sku)) continue;
+			const n = CATALOG.length + this.extraSkus.size;
+			this.extraSkus.set(sku, n);
+			this.inventory.set(`gid://shopify/InventoryItem/${44000000 + n}`, available);
+		}
+	}
+	private readonly extraSkus = new Map<string, number>();
+	private readonly unstockedItems = new Set<string>();
+	/**
+	 * The SKU's item is no longer stocked at the location: inventorySetQuantities refuses its quantity with
+	 * ITEM_NOT_STOCKED_AT_LOCATION ⚠ (the code's name from InventorySetQuantitiesUserErrorCode, through public code), and
+	 * with it the whole call (all or nothing ⚠). `false` stocks it again.
+	 */
+	unstock(sku: string, unstocked = true): void {
+		const id = this.itemIdOfSku(sku);
+		if (!id) throw new Error(`unknown SKU ${sku}`);
+		if (unstocked) this.unstockedItems.add(id);
+		else this.unstockedItems.delete(id);
+	}
+	private catalogIndex?: Map<string, number>;
+	/** The SKU's InventoryItem gid (the generator's catalogue, then added items), or undefined */
+	private itemIdOfSku(sku: string): string | undefined {
+		this.catalogIndex ??= new Map(CATALOG.map((c, i) => [c.sku, i]));
+		const n = this.catalogIndex.get(sku) ?? this.extraSkus.get(sku);
+		return n === undefined ? undefined : `gid://shopify/InventoryItem/${44000000 + n}`;
+	}
+	/** The known SKUs a search query names (sku:"…" terms joined by OR), at most `first` */
+	private skusOfQuery(query: string, vars: Record<string, unknown>, first: number): Array<{ sku: string; n: number; itemId: string }> {
+		const q = String(vars.q ?? vars.query ?? /query\s*:\s*"([^"]*)"/.exec(query)?.[1] ?? '');
+		const out: Array<{ sku: string; n: number; itemId: string }> = [];
+		for (const m of q.matchAll(/sku:"?([^"\s)]+)"?/g)) {
+			const itemId = this.itemIdOfSku(m[1]);
+			if (itemId && !out.some((x) => x.sku === m[1])) out.push({ sku: m[1], n: Number(itemId.split('/').pop()) - 44000000, itemId });
+			if (out.length >= first) break;
+		}
+		return out;
 	}
 
 	/** refundCreate ✔ (A.1): lines with restockType, shipping, transactions (the money); no over-refund unless allowOverRefunding */
@@ -1620,7 +1670,7 @@ export class ShopifySandbox extends SandboxBase {
 
 	/** Available quantity per SKU at the one location, as the channel shows it now */
 	quantitiesBySku(): Record<string, number> {
-		return Object.fromEntries(CATALOG.map((c, i) => [c.sku, this.inventory.get(`gid://shopify/InventoryItem/${44000000 + i}`) ?? 0]));
+		return Object.fromEntries([...CATALOG.map((c) => c.sku), ...this.extraSkus.keys()].map((sku) => [sku, this.inventory.get(this.itemIdOfSku(sku) as string) ?? 0]));
 	}
 
 	/**

@@ -266,6 +266,11 @@ export class WalmartSandbox extends MarketplaceSandbox {
 	autoCancelUnacknowledged(opts: { afterHours?: number } | false = {}): void {
 		this.unackHours = opts === false ? undefined : (opts.afterHours ?? 4);
 	}
+	/** The next `times` inventory feeds end ERROR with `message` as their ingestion error, applying nothing */
+	failFeeds(times = 1, message = 'The feed could not be processed (staged failure)'): void {
+		for (let i = 0; i < times; i++) this.failFeedsLeft.push(message);
+	}
+	private readonly failFeedsLeft: string[] = [];
 	/** Finish every queued or processing feed now */
 	completeJobs(): void {
 		for (const f of this.feeds) if (!f.times.finished) f.times.startAt = f.times.endAt = Math.min(f.times.endAt, this.now());
@@ -811,6 +816,8 @@ export class WalmartSandbox extends MarketplaceSandbox {
 		} catch {
 			f.error = 'The file is not valid JSON';
 		}
+		const staged = this.failFeedsLeft.shift();
+		if (staged && !f.error) f.error = staged;
 		this.feeds.push(f);
 		this.received.feeds.push({ feedId, feedType, content });
 		return { status: 200, body: { feedId } };

@@ -365,10 +365,10 @@ export class WooCommerceSandbox extends SandboxBase {
 			return { status: 201, body: item };
 		}
 		if (p === '/wp-json/wc/v3/products' && req.method === 'GET') {
-			const skus = (req.query.get('sku') ?? '').split(',').filter(Boolean);
+			const skus = new Set((req.query.get('sku') ?? '').split(',').filter(Boolean));
 			const perPage = Number(req.query.get('per_page') ?? 10);
 			if (perPage > 100) return this.err(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
-			const list = [...this.products.values()].filter((x) => !skus.length || skus.includes(x.sku)).slice(0, perPage);
+			const list = [...this.products.values()].filter((x) => !skus.size || skus.has(x.sku)).slice(0, perPage);
 			return { status: 200, headers: { 'x-wp-total': String(list.length), 'x-wp-totalpages': '1' }, body: list.map((x) => ({ ...x, type: 'simple', status: 'publish' })) };
 		}
 		if (p === '/wp-json/wc/v3/products/batch' && req.method === 'POST') {
@@ -667,6 +667,13 @@ export class WooCommerceSandbox extends SandboxBase {
 	}
 
 	/** stock_quantity per SKU (null: stock not managed) */
+	/** More simple products (a catalogue of any size, e.g. a benchmark's 50,000 SKUs), stock not managed until a quantity is set */
+	addProducts(skus: string[]): void {
+		const have = new Set([...this.products.values()].map((p) => p.sku));
+		let id = [...this.products.keys()].reduce((m, k) => Math.max(m, k), 499);
+		for (const sku of skus) if (!have.has(sku)) this.products.set(++id, { id, sku, name: sku, stock_quantity: null, manage_stock: false });
+	}
+
 	quantitiesBySku(): Record<string, number | null> {
 		return Object.fromEntries([...this.products.values()].map((p) => [p.sku, p.manage_stock ? p.stock_quantity : null]));
 	}

@@ -1,7 +1,7 @@
 import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from '../../sandbox/channels/amazon';
 import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
-import { AmazonClient } from '../../../lib/channels/amazon/client';
+import { AMAZON_FEED_MIN_SKUS, AmazonClient } from '../../../lib/channels/amazon/client';
 import { decodeAmazonCursor, encodeResume } from '../../../lib/channels/amazon/cursor';
 import { HttpError } from '../../../lib/http/errors';
 import { scaleRate, TokenBucket } from '../../../lib/http/limiters';
@@ -245,20 +245,100 @@ describe('Amazon client against the SP-API sandbox', () => {
 		expect((sb.received.shipments.at(-1)?.body as { packageDetail: { carrierCode: string; carrierName: string } }).packageDetail).toMatchObject({ carrierCode: 'Other', carrierName: 'Acme Freight' });
 	});
 
-	it('sets quantities with one patchListingsItem per SKU, paced at 5 rps burst 5, in the documented shape', async () => {
+	it('sets a lone SKU with one patchListingsItem, in the documented shape', async () => {
 		const c = new AmazonClient(creds, request, isolated(0.01, { clock }));
-		const items = Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, quantity: i * 3 }));
-		const res = await c.setAvailableQuantities(items);
-		expect(res.every((r) => r.ok && r.reference)).toBe(true);
-		expect(res.map((r) => r.sku)).toEqual(items.map((i) => i.sku));
-		const got = sb.received.listings.slice(-12).sort((a, b) => a.sku.localeCompare(b.sku, 'en', { numeric: true }));
-		expect(got[3]).toEqual({
+		const [r] = await c.setAvailableQuantities([{ sku: 'SKU-3', quantity: 9 }]);
+		expect(r).toMatchObject({ sku: 'SKU-3', quantity: 9, ok: true });
+		expect(sb.received.listings.at(-1)).toEqual({
 			sellerId: creds.sellerId,
 			sku: 'SKU-3',
 			query: { marketplaceIds: 'ATVPDKIKX0DER', issueLocale: 'en_US' },
 			body: { productType: 'PRODUCT', patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 9 }] }] },
 		});
-		expect(c.stats.failed).toBe(0);
+		expect(sb.callsTo('/feeds/2021-06-30/feeds', 'POST').length).toBe(0);
+		expect(sb.quantities.get('SKU-3')).toMatchObject({ quantity: 9, via: 'patchListingsItem' });
+	});
+
+	describe('quantities of many SKUs through the JSON listings feed', () => {
+		it('a few SKUs (fewer than 20: a sale, or sales pushed together) take one PATCH each, no feed', async () => {
+			const c = new AmazonClient(creds, request, isolated(TS, { clock }));
+			const feeds = sb.received.feeds.length;
+			const items = Array.from({ length: AMAZON_FEED_MIN_SKUS - 1 }, (_, i) => ({ sku: `FEW-${i}`, quantity: i }));
+			const res = await c.setAvailableQuantities(items);
+			expect(res.every((r) => r.ok)).toBe(true);
+			expect(sb.received.feeds.length).toBe(feeds);
+			expect(sb.received.listings.slice(-items.length).map((l) => l.sku).sort()).toEqual(items.map((i) => i.sku).sort());
+			expect(sb.quantities.get('FEW-18')).toMatchObject({ quantity: 18, via: 'patchListingsItem' });
+		});
+
+		const FEED_TS = TS;
+		it('sends one JSON_LISTINGS_FEED, waits for it, and reports a refused SKU for that SKU only', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const items = Array.from({ length: 40 }, (_, i) => ({ sku: `BULKQ-${i}`, quantity: i }));
+			sb.invalidSkus.add('BULKQ-7');
+			try {
+				const res = await c.setAvailableQuantities(items);
+				expect(res.map((r) => r.sku)).toEqual(items.map((i) => i.sku));
+				expect(res.filter((r) => !r.ok).map((r) => [r.sku, r.error])).toEqual([['BULKQ-7', expect.stringContaining('does not match any listing')]]);
+				expect(res.filter((r) => r.ok).length).toBe(39);
+				// no PATCH per SKU: one document, one upload, one feed
+				expect(sb.callsTo('/listings/2021-08-01/items/').length).toBe(0);
+				expect(sb.callsTo('/feeds/2021-06-30/documents', 'POST').length).toBe(1);
+				expect(sb.callsTo('/feeds/2021-06-30/feeds', 'POST').length).toBe(1);
+				const feed = sb.received.feeds.at(-1)!;
+				expect(feed.feedType).toBe('JSON_LISTINGS_FEED');
+				const doc = JSON.parse(feed.content);
+				expect(doc.header).toEqual({ sellerId: creds.sellerId, version: '2.0', issueLocale: 'en_US' });
+				expect(doc.messages[3]).toEqual({
+					messageId: 4,
+					sku: 'BULKQ-3',
+					operationType: 'PATCH',
+					productType: 'PRODUCT',
+					patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 3 }] }],
+				});
+				expect(res[3].reference).toBe(feed.feedId);
+				// what the channel now shows: every good SKU at its quantity, the refused one untouched
+				expect(sb.quantities.get('BULKQ-39')).toMatchObject({ quantity: 39, via: 'JSON_LISTINGS_FEED' });
+				expect(sb.quantities.has('BULKQ-7')).toBe(false);
+				expect(c.stats.failed).toBe(0);
+			} finally {
+				sb.invalidSkus.delete('BULKQ-7');
+			}
+		});
+
+		it('splits a catalogue into feeds of 10,000 messages, submitted before the first is waited for', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const before = sb.received.feeds.length;
+			sb.resetCalls();
+			const items = Array.from({ length: 10_005 }, (_, i) => ({ sku: `CAT-${i}`, quantity: i % 9 }));
+			const res = await c.setAvailableQuantities(items);
+			expect(res.every((r) => r.ok)).toBe(true);
+			const feeds = sb.received.feeds.slice(before);
+			expect(feeds.map((f) => JSON.parse(f.content).messages.length)).toEqual([10_000, 5]);
+			expect(res[10_004].reference).toBe(feeds[1].feedId);
+			// both createFeed calls come before the first getFeed
+			const order = sb.calls.filter((x) => x.path.startsWith('/feeds/2021-06-30/feeds')).map((x) => x.method);
+			expect(order.slice(0, 2)).toEqual(['POST', 'POST']);
+			expect(sb.quantities.get('CAT-10004')).toMatchObject({ quantity: 10_004 % 9, via: 'JSON_LISTINGS_FEED' });
+		});
+
+		it('fails every SKU of a feed that ends FATAL, naming the feed', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			sb.failFeeds(1, 'FATAL');
+			const res = await c.setAvailableQuantities(Array.from({ length: AMAZON_FEED_MIN_SKUS }, (_, i) => ({ sku: `FATAL-${i + 1}`, quantity: i })));
+			expect(res.every((r) => !r.ok)).toBe(true);
+			expect(res[0].error).toMatch(/listings feed \d+ ended FATAL: .*staged failure/);
+			expect(sb.quantities.has('FATAL-1')).toBe(false);
+		});
+
+		it('keeps the last quantity of a SKU given twice', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const others = Array.from({ length: AMAZON_FEED_MIN_SKUS - 1 }, (_, i) => ({ sku: `OTHER-${i}`, quantity: 2 }));
+			const res = await c.setAvailableQuantities([{ sku: 'TWICE', quantity: 1 }, ...others, { sku: 'TWICE', quantity: 5 }]);
+			expect(res.every((r) => r.ok)).toBe(true);
+			expect(JSON.parse(sb.received.feeds.at(-1)!.content).messages.map((m: { sku: string }) => m.sku)).toEqual(['TWICE', ...others.map((o) => o.sku)]);
+			expect(sb.quantities.get('TWICE')).toMatchObject({ quantity: 5 });
+		});
 	});
 
 	it('retries 5xx and 429 (QuotaExceeded) and then succeeds; does not retry a 400', async () => {
@@ -310,8 +390,70 @@ describe('Amazon client against the SP-API sandbox', () => {
 		expect((await new AmazonClient(creds, request, isolated(TS, { clock })).testCredentials()).ok).toBe(true);
 	});
 
-	it('says clearly that cancelling is not an SP-API call', async () => {
-		const c = new AmazonClient(creds, request, isolated(TS, { clock }));
-		await expect(c.cancelOrder('123')).rejects.toThrow(/no cancel call/);
+	describe('cancellations through the order acknowledgement feed', () => {
+		const FEED_TS = TS;
+		type Raw = { orderItems: Array<{ orderItemId: string; quantityOrdered: number }>; fulfillment: { fulfillmentStatus: string } };
+		const unshipped = () => orders.filter((o) => o.status === 'paid');
+
+		it('cancels a whole order: POST_ORDER_ACKNOWLEDGEMENT_DATA with StatusCode Failure and the reason', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const o = unshipped()[0];
+			const r = await c.cancelOrder(o.id, 'fraud');
+			const feed = sb.received.feeds.at(-1)!;
+			expect(feed.feedType).toBe('POST_ORDER_ACKNOWLEDGEMENT_DATA');
+			expect(r).toEqual({ channelOrderId: o.id, status: 200, reference: feed.feedId });
+			expect(feed.content).toContain(`<MessageType>OrderAcknowledgement</MessageType>`);
+			expect(feed.content).toContain(`<AmazonOrderID>${o.id}</AmazonOrderID><StatusCode>Failure</StatusCode>`);
+			// every item, with the fraud reason (the reason travels on the items)
+			const raw = (await c.getOrder(o.id)) as Raw;
+			for (const it of raw.orderItems) expect(feed.content).toContain(`<Item><AmazonOrderItemCode>${it.orderItemId}</AmazonOrderItemCode><CancelReason>RiskAssessmentInformationNotValid</CancelReason></Item>`);
+			expect(sb.received.cancellations.at(-1)).toMatchObject({ orderId: o.id, feedId: feed.feedId });
+			expect(((await c.getOrder(o.id)) as Raw).fulfillment.fulfillmentStatus).toBe('CANCELLED');
+		});
+
+		it('cancels the listed items with their CancelReason (out of stock: NoInventory); the rest stays open', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const o = unshipped().find((x) => x.lines.length >= 2)!;
+			const raw = (await c.getOrder(o.id)) as Raw;
+			const item = raw.orderItems[0];
+			await c.cancelLines(o.id, [{ lineId: item.orderItemId, quantity: item.quantityOrdered }], 'out_of_stock');
+			expect(sb.received.feeds.at(-1)!.content).toContain(`<Item><AmazonOrderItemCode>${item.orderItemId}</AmazonOrderItemCode><CancelReason>NoInventory</CancelReason></Item>`);
+			expect(sb.received.cancellations.at(-1)?.items).toEqual([{ orderItemId: item.orderItemId, quantity: item.quantityOrdered, reason: 'NoInventory' }]);
+			expect(((await c.getOrder(o.id)) as Raw).fulfillment.fulfillmentStatus).not.toBe('CANCELLED');
+		});
+
+		it('refuses, before sending anything, a line it cannot express (fewer units than open) or an unknown line', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const o = unshipped().find((x) => x.lines.some((l) => l.quantity >= 2))!;
+			const raw = (await c.getOrder(o.id)) as Raw;
+			const item = raw.orderItems.find((i) => i.quantityOrdered >= 2)!;
+			const feeds = sb.received.feeds.length;
+			await expect(c.cancelLines(o.id, [{ lineId: item.orderItemId, quantity: 1 }])).rejects.toThrow(new RegExp(`${o.id}: item ${item.orderItemId}: Amazon cancels all ${item.quantityOrdered} unshipped units`));
+			await expect(c.cancelLines(o.id, [{ lineId: 'NOPE', quantity: 1 }])).rejects.toThrow(/item NOPE is not in the order/);
+			expect(sb.received.feeds.length).toBe(feeds);
+		});
+
+		it("throws Amazon's refusal (a shipped order) naming the order and the feed", async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			const o = unshipped()[7];
+			const raw = (await c.getOrder(o.id)) as Raw;
+			const all = raw.orderItems.map((i) => ({ lineId: i.orderItemId, quantity: i.quantityOrdered }));
+			// the order ships while the cancellation is on its way (after the client read the order): Amazon's
+			// processing report refuses it
+			sb.inject({ kind: 'slow', path: '/feeds/2021-06-30/documents', method: 'POST', hold: () => c.confirmShipment({ channelOrderId: o.id, carrier: 'UPS', trackingNumber: '1ZRACE', shippedAt: '2026-05-02T15:00:00Z', lines: all }) });
+			await expect(c.cancelOrder(o.id, 'customer')).rejects.toThrow(new RegExp(`Amazon order ${o.id}: cancellation refused: .*has shipped and cannot be cancelled.*\\(feed \\d+\\)`));
+			// once the OMS can see it shipped, nothing is sent
+			const feeds = sb.received.feeds.length;
+			await expect(c.cancelLines(o.id, all)).rejects.toThrow(/has no unshipped units/);
+			await expect(c.cancelOrder(orders.find((x) => x.status === 'shipped')!.id)).rejects.toThrow(/no unshipped units to cancel/);
+			expect(sb.received.feeds.length).toBe(feeds);
+			expect(sb.received.cancellations.some((x) => x.orderId === o.id)).toBe(false);
+		});
+
+		it('throws when the feed ends FATAL', async () => {
+			const c = new AmazonClient(creds, request, isolated(FEED_TS, { clock }));
+			sb.failFeeds(1, 'FATAL');
+			await expect(c.cancelOrder(unshipped()[5].id)).rejects.toThrow(/cancellation feed \d+ ended FATAL/);
+		});
 	});
 });

@@ -93,6 +93,59 @@ describe('Shopify client against the GraphQL Admin API sandbox', () => {
 		await expect(c.confirmShipment({ channelOrderId: o.id, carrier: 'UPS', trackingNumber: 'X', shippedAt: '2026-05-02T15:00:00Z', lines: [{ lineId: first.id, quantity: 1 }] })).rejects.toThrow(/no open fulfillment order line/);
 	});
 
+	it('looks SKUs up with inventoryItems(query: sku) and sends 600 quantities as 3 mutations of at most 250', async () => {
+		const c = new ShopifyClient(creds, request, isolated(TS, { clock }));
+		const skus = Array.from({ length: 600 }, (_, i) => `SHQ-${i}`);
+		sb.addCatalogItems(skus);
+		const sets = sb.received.inventorySets.length;
+		sb.resetCalls();
+		const res = await c.setAvailableQuantities(skus.map((sku, i) => ({ sku, quantity: i % 17 })));
+		expect(res.every((r) => r.ok)).toBe(true);
+		const calls = sb.callsTo('/graphql.json');
+		// 6 lookups of 100 SKUs (a THROTTLED answer is asked again with the same variables)
+		const lookups = calls.filter((x) => /inventoryItems\(first: 100/.test(String((x.body as { query: string }).query)));
+		expect(new Set(lookups.map((x) => (x.body as { variables: { q: string } }).variables.q)).size).toBe(6);
+		expect(lookups.every((x) => (x.body as { variables: { q: string } }).variables.q.split(' OR ').length === 100)).toBe(true);
+		expect(calls.some((x) => /productVariants/.test(String((x.body as { query: string }).query)))).toBe(false);
+		const made = sb.received.inventorySets.slice(sets);
+		expect(made.map((m) => (m.input as { quantities: unknown[] }).quantities.length)).toEqual([250, 250, 100]);
+		expect(sb.quantitiesBySku()['SHQ-599']).toBe(599 % 17);
+		expect(c.stats.failed).toBe(0);
+	});
+
+	it('paces SKU lookups on their requested cost: 3,000 SKUs (more than the 2,000-point bucket) meet at most one THROTTLED answer', async () => {
+		const c = new ShopifyClient(creds, request, isolated(TS, { clock }));
+		const skus = Array.from({ length: 3000 }, (_, i) => `PACE-${i}`);
+		sb.addCatalogItems(skus);
+		sb.resetLimits();
+		sb.resetCalls();
+		const res = await c.setAvailableQuantities(skus.map((sku) => ({ sku, quantity: 1 })));
+		expect(res.every((r) => r.ok)).toBe(true);
+		// 30 lookups of 102 requested points against a 2,000-point bucket: paced on the requested cost, at most one meets
+		// THROTTLED (the bucket is re-synced from the answers' whole-point currentlyAvailable); paced on the old 10-point
+		// estimate, 11 did (same virtual clock, same order)
+		expect(sb.throttledBy.graphql ?? 0).toBeLessThanOrEqual(1);
+		expect(c.stats.throttled).toBeLessThanOrEqual(1);
+	});
+
+	it('a refused quantity fails alone: the rest of its all-or-nothing batch is sent again without it', async () => {
+		const c = new ShopifyClient(creds, request, isolated(TS, { clock }));
+		sb.addCatalogItems(['AON-1', 'AON-2', 'AON-3']);
+		sb.unstock('AON-2');
+		try {
+			const sets = sb.received.inventorySets.length;
+			const res = await c.setAvailableQuantities([{ sku: 'AON-1', quantity: 4 }, { sku: 'AON-2', quantity: 5 }, { sku: 'AON-3', quantity: 6 }]);
+			expect(res.map((r) => [r.sku, r.ok])).toEqual([['AON-1', true], ['AON-2', false], ['AON-3', true]]);
+			expect(res[1].error).toMatch(/ITEM_NOT_STOCKED_AT_LOCATION/);
+			// the refused call applied nothing; the resend applied the two others
+			expect(sb.received.inventorySets.slice(sets).map((m) => (m.input as { quantities: unknown[] }).quantities.length)).toEqual([2]);
+			expect(sb.quantitiesBySku()).toMatchObject({ 'AON-1': 4, 'AON-3': 6 });
+			expect(sb.quantitiesBySku()['AON-2']).toBe(0);
+		} finally {
+			sb.unstock('AON-2', false);
+		}
+	});
+
 	it('sets available quantities with inventorySetQuantities (@idempotent, changeFromQuantity null) in batches of 250', async () => {
 		const c = new ShopifyClient(creds, request, isolated(TS, { clock }));
 		const res = await c.setAvailableQuantities([{ sku: 'MUG-CER-11', quantity: 7 }, { sku: 'CAP-NVY', quantity: 0 }, { sku: 'NOPE', quantity: 3 }]);

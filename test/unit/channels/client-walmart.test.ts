@@ -1,9 +1,9 @@
 import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from '../../sandbox/channels/walmart';
 import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
-import { WalmartClient } from '../../../lib/channels/walmart/client';
+import { WALMART_FEED_MIN_SKUS, WalmartClient } from '../../../lib/channels/walmart/client';
+import { inventoryFeedFiles } from '../../../lib/channels/walmart/feeds';
 import { HttpError } from '../../../lib/http/errors';
-import { scaleRate, TokenBucket } from '../../../lib/http/limiters';
 
 const TS = 0.02; // getAllOrders 1 rps burst 20 becomes 50 rps
 describe('Walmart client against the Marketplace sandbox', () => {
@@ -100,25 +100,75 @@ describe('Walmart client against the Marketplace sandbox', () => {
 		expect(JSON.stringify(sb.received.shipments.at(-1)?.body)).toContain('"carrierName":{"otherCarrier":"Acme Freight"}');
 	});
 
-	it('puts inventory one SKU per call, paced, in the documented shape', async () => {
-		// the client's 4 workers' calls go out one at a time in the order they are made, and the backoff jitter is
-		// fixed: the same run on every machine
-		const serial = clock.track(realRequest, { oneAtATime: true });
-		const c = new WalmartClient(creds, serial, isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 6, random: () => 0.5 } }));
-		const began = clock.now();
-		const items = Array.from({ length: 30 }, (_, i) => ({ sku: `WM-${i}`, quantity: i }));
-		const res = await c.setAvailableQuantities(items);
-		expect(res.every((r) => r.ok)).toBe(true);
-		const got = sb.received.inventory.find((x) => x.sku === 'WM-7');
-		expect(got).toEqual({ sku: 'WM-7', query: { sku: 'WM-7' }, body: { sku: 'WM-7', quantity: { unit: 'EACH', amount: 7 } } });
-		expect(c.stats.failed).toBe(0);
-		// paced: 30 calls against a burst of 20 take at least the refill of 10 tokens. Each answer's
-		// x-current-token-count does not count the calls the 3 other workers have out, so when the burst runs out
-		// the client believes it has 3 tokens more than the sandbox: exactly those 3 calls meet a 429 (and are
-		// retried at x-next-replenishment-time); without pacing ten or more would
-		expect(clock.now() - began).toBeGreaterThanOrEqual(TokenBucket.minimumTimeMs(30, scaleRate(2, TS), 20));
-		expect(sb.throttledBy.updateInventory ?? 0).toBe(3);
-		expect(c.stats.throttled).toBe(3);
+	it('puts a lone SKU with one PUT /v3/inventory, in the documented shape', async () => {
+		const c = new WalmartClient(creds, request, isolated(TS, { clock }));
+		const [r] = await c.setAvailableQuantities([{ sku: 'WM-7', quantity: 7 }]);
+		expect(r).toMatchObject({ sku: 'WM-7', quantity: 7, ok: true });
+		expect(sb.received.inventory.at(-1)).toEqual({ sku: 'WM-7', query: { sku: 'WM-7' }, body: { sku: 'WM-7', quantity: { unit: 'EACH', amount: 7 } } });
+		expect(sb.callsTo('/v3/feeds', 'POST').length).toBe(0);
+	});
+
+	describe('quantities of many SKUs through the bulk inventory feed', () => {
+		it('a few SKUs (fewer than 20: a sale, or sales pushed together) take one PUT each, no feed', async () => {
+			const c = new WalmartClient(creds, request, isolated(TS, { clock }));
+			const items = Array.from({ length: WALMART_FEED_MIN_SKUS - 1 }, (_, i) => ({ sku: `FEWW-${i}`, quantity: i }));
+			const res = await c.setAvailableQuantities(items);
+			expect(res.every((r) => r.ok)).toBe(true);
+			expect(sb.callsTo('/v3/feeds', 'POST').length).toBe(0);
+			expect(sb.quantities.get('FEWW-18')).toMatchObject({ quantity: 18, via: 'updateInventory' });
+		});
+
+		// the sandbox's scale: the client's polling and patience match its processing times
+		const FEED_TS = TS;
+		it('uploads one multipart spec 1.4 file, waits for PROCESSED, and fails a refused SKU alone', async () => {
+			const c = new WalmartClient(creds, request, isolated(FEED_TS, { clock }));
+			const items = Array.from({ length: 120 }, (_, i) => ({ sku: `WMB-${i}`, quantity: i }));
+			sb.invalidSkus.add('WMB-77');
+			try {
+				const res = await c.setAvailableQuantities(items);
+				expect(res.map((r) => r.sku)).toEqual(items.map((i) => i.sku));
+				expect(res.filter((r) => !r.ok).map((r) => [r.sku, r.error])).toEqual([['WMB-77', expect.stringContaining('not a published item')]]);
+				expect(sb.callsTo('/v3/inventory').length).toBe(0);
+				const posts = sb.callsTo('/v3/feeds', 'POST');
+				expect(posts.length).toBe(1);
+				expect(posts[0].query).toEqual({ feedType: 'inventory' });
+				expect(String(posts[0].headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+				const feed = sb.received.feeds.at(-1)!;
+				expect(JSON.parse(feed.content)).toEqual({ InventoryHeader: { version: '1.4' }, Inventory: items.map((i) => ({ sku: i.sku, quantity: { unit: 'EACH', amount: i.quantity } })) });
+				expect(res[0].reference).toBe(feed.feedId);
+				// the failed count sent the client to the item details: 120 items, 50 a page
+				expect(sb.callsTo(`/v3/feeds/${encodeURIComponent(feed.feedId)}`).filter((x) => x.query.includeDetails === 'true').length).toBe(3);
+				expect(sb.quantities.get('WMB-119')).toMatchObject({ quantity: 119, via: 'inventoryFeed' });
+				expect(sb.quantities.has('WMB-77')).toBe(false);
+				expect(c.stats.failed).toBe(0);
+			} finally {
+				sb.invalidSkus.delete('WMB-77');
+			}
+		});
+
+		it('reads no item details when every item succeeded', async () => {
+			const c = new WalmartClient(creds, request, isolated(FEED_TS, { clock }));
+			const res = await c.setAvailableQuantities(Array.from({ length: WALMART_FEED_MIN_SKUS }, (_, i) => ({ sku: `OK-${i}`, quantity: i })));
+			expect(res.every((r) => r.ok)).toBe(true);
+			expect(sb.calls.filter((x) => x.path.startsWith('/v3/feeds/') && x.query.includeDetails === 'true').length).toBe(0);
+		});
+
+		it('fails every SKU of a feed that ends ERROR, with its words', async () => {
+			const c = new WalmartClient(creds, request, isolated(FEED_TS, { clock }));
+			sb.failFeeds(1, 'Feed file rejected');
+			const res = await c.setAvailableQuantities(Array.from({ length: WALMART_FEED_MIN_SKUS }, (_, i) => ({ sku: `E-${i + 1}`, quantity: i })));
+			expect(res.every((r) => !r.ok)).toBe(true);
+			expect(res[1].error).toMatch(/Walmart inventory feed \S+@\S+ ended ERROR: .*Feed file rejected/);
+			expect(sb.quantities.has('E-1')).toBe(false);
+		});
+
+		it('splits a catalogue into files of at most 5 MB', () => {
+			const files = inventoryFeedFiles(Array.from({ length: 1000 }, (_, i) => ({ sku: `S-${i}`, quantity: i })), 10_000);
+			expect(files.length).toBeGreaterThan(1);
+			expect(files.every((f) => Buffer.byteLength(f.json) <= 10_000)).toBe(true);
+			expect(files.flatMap((f) => f.items.map((i) => i.sku))).toEqual(Array.from({ length: 1000 }, (_, i) => `S-${i}`));
+			for (const f of files) expect(JSON.parse(f.json).Inventory.length).toBe(f.items.length);
+		});
 	});
 
 	it('waits for x-next-replenishment-time on a 429, retries 5xx, does not retry 400, and hides the client secret', async () => {

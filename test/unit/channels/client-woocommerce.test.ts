@@ -77,6 +77,19 @@ describe('WooCommerce client against the REST v3 sandbox', () => {
 		expect(sb.products.get(502)?.stock_quantity).toBe(2);
 	});
 
+	it('a catalogue of 250 added products: 3 lookups of 100 SKUs and 3 batches of at most 100', async () => {
+		const c = new WooCommerceClient(creds, request, isolated(TS, { clock }));
+		const skus = Array.from({ length: 250 }, (_, i) => `WCQ-${i}`);
+		sb.addProducts(skus);
+		sb.resetCalls();
+		const batches = sb.received.batches.length;
+		const res = await c.setAvailableQuantities(skus.map((sku, i) => ({ sku, quantity: i })));
+		expect(res.every((r) => r.ok)).toBe(true);
+		expect(sb.callsTo('/wp-json/wc/v3/products', 'GET').length).toBe(3);
+		expect(sb.received.batches.slice(batches).map((b) => (b.body as { update: unknown[] }).update.length)).toEqual([100, 100, 50]);
+		expect(sb.quantitiesBySku()['WCQ-249']).toBe(249);
+	});
+
 	it('registers a webhook (answering the ping), receives signed deliveries, and refuses forged ones with the verifier', async () => {
 		const received: Array<{ headers: http.IncomingHttpHeaders; raw: Buffer }> = [];
 		const receiver = http.createServer((rq, rs) => {

@@ -20,7 +20,7 @@ const truth = (omsId: string, ...patterns: GroundTruthRow['patterns']): GroundTr
 
 function input(over: Partial<ResultsInput> = {}): ResultsInput {
 	const facts = [
-		// planted: rejected, then cancelled on Shopify; rejected on Amazon (no cancel call); held, approved and shipped by the WMS;
+		// planted: rejected, then cancelled on Shopify; rejected on Amazon (its cancellation feed not yet seen by a poll); held, approved and shipped by the WMS;
 		// held and still waiting; a ring order and a forwarder order that passed; one never screened (cancelled before)
 		order('shopify:1', 'cancelled', 'reject'),
 		order('amazon:2', 'rejected', 'reject'),
@@ -83,7 +83,7 @@ describe('demo results', () => {
 		expect(lines).toContain('  shipped 5: 4 shipped by the WMS (5 tracking confirmations sent to their channels, one per package) and 1 already shipped on their channel when they arrived');
 		expect(lines).toContain('  held for fraud review 2: waiting for a person in the Fraud Review form');
 		expect(lines).toContain(
-			"  rejected 1 (amazon 1): refused by the fraud gate; the OMS asks the channel to cancel a rejected order, and these are not cancelled there (Amazon's SP-API has no cancel call); 1 more rejected orders are counted as cancelled",
+			"  rejected 1 (amazon 1): refused by the fraud gate; the OMS asks the channel to cancel a rejected order, and these are not cancelled there (Amazon applies a cancellation when it has processed the order acknowledgement feed, and the next poll records it); 1 more rejected orders are counted as cancelled",
 		);
 		expect(lines).toContain('  cancelled 3: 2 cancelled on their channel by the buyer or seller and 1 rejected by the fraud gate and then cancelled on their channel at the OMS\'s request');
 		expect(lines).toContain('  on hold 1: awaiting payment (the channel has not marked them paid; screened once it does)');

@@ -105,6 +105,23 @@ describe('bulk inventory feed', () => {
 		expect((await api('/v3/feeds?feedType=price', { body: good.body, headers: { 'content-type': good.contentType } })).status).toBe(400);
 		sb.completeJobs();
 	});
+
+	it('failFeeds: the next feed ends ERROR with the staged words and applies nothing', async () => {
+		sb.resetLimits();
+		sb.failFeeds(1, 'Staged: feed rejected');
+		const good = multipart('file', 'z.json', 'application/json', JSON.stringify({ InventoryHeader: { version: '1.4' }, Inventory: [{ sku: 'STAGED-1', quantity: { unit: 'EACH', amount: 4 } }] }));
+		const c = await api('/v3/feeds?feedType=inventory', { body: good.body, headers: { 'content-type': good.contentType } });
+		sb.completeJobs();
+		const st = (await api(`/v3/feeds/${encodeURIComponent(c.json.feedId)}`)).json;
+		expect(st.feedStatus).toBe('ERROR');
+		expect(st.ingestionErrors.ingestionError[0].description).toBe('Staged: feed rejected');
+		expect(sb.quantities.has('STAGED-1')).toBe(false);
+		// only the next one
+		const again = await api('/v3/feeds?feedType=inventory', { body: good.body, headers: { 'content-type': good.contentType } });
+		sb.completeJobs();
+		expect((await api(`/v3/feeds/${encodeURIComponent(again.json.feedId)}`)).json.feedStatus).toBe('PROCESSED');
+		expect(sb.quantities.get('STAGED-1')).toMatchObject({ quantity: 4 });
+	});
 });
 
 describe('issue 20: cancellations, acknowledgement and confirmations', () => {
