@@ -16,6 +16,7 @@
  * - setAvailableQuantities: PUT /v3/inventory?sku=… {"sku","quantity":{"unit":"EACH","amount"}} per SKU ✔.
  * - testCredentials: fetching a token is the cheapest real call, then GET /v3/orders?limit=1.
  */
+import { mentions } from '../confirmation';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -94,7 +95,8 @@ export class WalmartClient implements ChannelClient {
 		return b;
 	}
 
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PUT', url: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, ok?: (s: number) => boolean) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
+	private call<T>(op: string, method: 'GET' | 'POST' | 'PUT', url: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, ok?: (s: number) => boolean, once = false) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
 			{ method, url, qs, headers: body !== undefined ? { 'Content-Type': 'application/json' } : {}, body },
@@ -105,6 +107,7 @@ export class WalmartClient implements ChannelClient {
 				limiter,
 				after: (r) => applyWalmartTokenHeaders(limiter, r.headers),
 				ok,
+				...(once ? { retryTransportErrors: false } : {}),
 			},
 		);
 	}
@@ -148,6 +151,12 @@ export class WalmartClient implements ChannelClient {
 		return { channelOrderId, status: res.status };
 	}
 
+	/** Whether the order shows a confirmation with this tracking number (lib/channels/confirmation.ts) */
+	async findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }> {
+		// each shipped line status carries its trackingInfo ✔
+		return { found: mentions(await this.getOrder(input.channelOrderId), input.trackingNumber) };
+	}
+
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		const known = [...CARRIERS].find((c) => c.toLowerCase() === input.carrier.trim().toLowerCase());
 		const body = {
@@ -175,7 +184,7 @@ export class WalmartClient implements ChannelClient {
 				},
 			},
 		};
-		const res = await this.call('shipping', 'POST', `${this.base}/v3/orders/${encodeURIComponent(input.channelOrderId)}/shipping`, undefined, body);
+		const res = await this.call('shipping', 'POST', `${this.base}/v3/orders/${encodeURIComponent(input.channelOrderId)}/shipping`, undefined, body, undefined, true);
 		return { channelOrderId: input.channelOrderId, status: res.status };
 	}
 
