@@ -3,6 +3,7 @@
  * Store and plain values. Nodes, benchmarks and scripts call these.
  */
 export * from './cancel-order';
+export * from './channel-calls';
 export * from './item-error';
 export * from './publish-quantities';
 export * from './record-orders';
