@@ -28,7 +28,6 @@ export const rulesOff = [
 	{ rule: 'n8n-nodes-base/node-param-description-wrong-for-limit', why: "The same `limit` parameters: their descriptions say what each limit counts, not \"Max number of results to return\"." },
 	{ rule: '@n8n/community-nodes/require-node-api-error', files: ['lib/**/*.ts'], why: 'lib/ imports nothing from n8n but types (it is n8n-free by design), so it cannot throw NodeApiError/NodeOperationError; the nodes wrap its errors in those, with the item index.' },
 	{ rule: 'n8n-nodes-base/cred-class-field-display-name-missing-api', files: ['credentials/OmsStoreApi.credentials.ts', 'credentials/OmsEdiPartnerApi.credentials.ts'], why: 'OMS Store (a database) and EDI Trading Partner (X12 settings of a partner) are not APIs, so their display names do not end in "API".' },
-	{ rule: 'n8n-nodes-base/node-filename-against-convention', files: ['nodes/*/description.ts'], why: "Every node keeps its description in description.ts beside its <Name>.node.ts (the package's one node layout); the rule wants the file holding a description named after the node. The class in <Name>.node.ts spreads it (adding the icon, which n8n's icon check reads there), and test/nodes/descriptions.test.ts checks what the rule did: each node's name is its file's name." },
 	{ rule: 'n8n-nodes-base/node-param-description-miscased-id', files: ['nodes/Wms/Wms.node.ts'], why: "The WMS node's descriptions quote a path placeholder and an answer path ({id}, data.id) that must stay lower case." },
 ];
 

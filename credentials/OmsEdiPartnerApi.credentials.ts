@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 /**
  * One X12 trading partner (a 3PL's warehouse or a retailer): both sides' interchange IDs and qualifiers, the GS
  * application codes, the separators and version we write, test/production, and whether acknowledgments are asked
- * for. Fields map 1:1 to PartnerSettings (lib/edi/envelope.ts) through nodes/Edi/partner.ts. EDI has no API to test
+ * for. Fields map 1:1 to PartnerSettings (lib/edi/envelope.ts) through nodes/shared/edi-partner.ts. EDI has no API to test
  * against: the node-side test (ediPartnerSettingsTest) and every interchange the node builds check the settings. Transport stays
  * n8n's own (Read/Write Files from Disk, FTP/SFTP nodes).
  */

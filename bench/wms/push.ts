@@ -17,7 +17,8 @@ import { createAxiosRequest } from '../../lib/http/axios';
 import { sharedLimiters } from '../../lib/http/limiters';
 import { openSqliteStore } from '../../lib/store/sqlite';
 import type { CanonicalOrder } from '../../lib/order/types';
-import { createWmsProvider, pushOrder, type ProviderDeps, type WmsProvider } from '../../lib/wms';
+import { createWmsProvider, type ProviderDeps, type WmsProvider } from '../../lib/wms';
+import { pushOrder } from '../../lib/flows';
 import { fmt, nowMs, table } from '../lib';
 
 const N = Number(process.env.BENCH_ORDERS ?? 1000);

@@ -3,7 +3,7 @@
  *
  *   parseX12(text) / readDocument(text, opts)       tokenizer + envelope validator; every set through its reader
  *   envelope(store, partner, sets)                    ISA/GS/ST around sets, control numbers from the store
- *   send940 / reconcile997 / apply945                 EDI as a WMS provider on the store's outbox and update path
+ *   edi940Payload / wmsAfter940 / wmsAckWords        EDI as a WMS provider (its use cases: lib/flows/edi-warehouse.ts)
  *   sets/wms.ts (940, 945, 846), sets/channel.ts (850, 855, 856, 810), sets/ack.ts (997)
  */
 export * from './x12';

@@ -17,7 +17,7 @@
 import type { ChannelClient, ConfirmShipmentInput, QuantityResult, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import type { ChannelCall, Store } from '../store/types';
-import { nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
+import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
 import { ItemError } from './item-error';
 
 export interface ChannelCallOptions {
@@ -148,16 +148,6 @@ export function outcomeUnknownAfter(err: unknown): boolean {
 	if (typeof status === 'number' && status > 0) return false;
 	if (typeof code === 'string' && code) return !NOT_SENT.has(code);
 	return apiFailureOf(err) === null;
-}
-
-function isRetryable(err: unknown): boolean {
-	const f = apiFailureOf(err);
-	// unknown failures (a bug, a transport error without the clients' wrapper): try again rather than lose the call
-	return f ? f.retryable : true;
-}
-
-function errorText(err: unknown): string {
-	return (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 }
 
 async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now: string, opts: ChannelCallOptions, cause: string, outcomeUnknown: boolean): Promise<ChannelCallResult> {

@@ -1,14 +1,20 @@
 /**
- * The use cases (one file each, named as actions): they chain lib's decisions and store writes, n8n-free, taking a
- * Store and plain values. Nodes, benchmarks and scripts call these.
+ * lib/flows: the use cases, one file each, named as actions. They chain decisions (lib/fraud, lib/allocation,
+ * lib/backorder, lib/wms, lib/channels, lib/edi) and store writes; n8n-free, taking a Store and plain values, each
+ * stage that writes several things one store transition. Nodes, benchmarks and scripts call these.
  */
+export * from './apply-wms-updates';
+export * from './cancel-at-wms';
 export * from './cancel-order';
 export * from './channel-calls';
+export * from './edi-warehouse';
 export * from './item-error';
 export * from './publish-quantities';
+export * from './push-to-wms';
 export * from './record-orders';
 export * from './release-held';
 export * from './reserve-orders';
 export * from './route-orders';
 export * from './screen-orders';
+export * from './send-edi-documents';
 export * from './sync-stock';

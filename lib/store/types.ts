@@ -107,8 +107,9 @@ export interface TransitionRequest {
 
 	/** Resolve the order's held fraud review, once (a gate, see above) */
 	resolveReview?: { decision: 'approved' | 'rejected'; by: string; note?: string | null };
-	/** Queue a delivery of this order in the outbox, once per shipment (a gate, see above) */
-	enqueue?: Omit<NewDelivery, 'omsId'>;
+	/** Queue a delivery of this order in the outbox, once per shipment (a gate, see above); with `sent`, recorded as
+	 * delivered at once (one that waits for no answer: a 940 whose partner sends no 997) */
+	enqueue?: Omit<NewDelivery, 'omsId'> & { sent?: { wmsOrderId: string | null } };
 	/** Record the order's fraud decision (it replaces an earlier one and that one's resolution) */
 	fraudDecision?: { fraud: FraudAnnotation; ruleSetVersion: string };
 	/** Record an attempt to send one of this order's deliveries */

@@ -2,8 +2,8 @@
  * lib/wms: WMS providers behind one interface, the forward-only status rules, and the outbox orchestration.
  *
  *   createWmsProvider(name, config, deps) -> WmsProvider       (a provider of the registry, lib/wms/registry.ts)
- *   pushOrder(store, provider, order, { shipmentNo?, lines?, now? })  /  retryPending(store, providers, { now, limit })
- *   applyUpdates(store, updates)  /  pullUpdates(store, provider)
+ *   whyNotSendable / nextShipment / nextAttemptAt / mergeAnnotation          the outbox's rules (lib/wms/outbox.ts)
+ * The use cases that write them (pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms) are in lib/flows.
  */
 import { WMS_PROVIDERS, wmsProviderDefinition, type WmsConfigOf, type WmsProviderName } from './registry';
 import type { ProviderDeps, WmsProvider } from './types';
@@ -12,8 +12,8 @@ export * from './types';
 export * from './status';
 export { WMS_REGISTRY, WMS_PROVIDERS, isWmsProvider, wmsProviderDefinition } from './registry';
 export type { WmsConfigOf, WmsProviderDefinitionOf, WmsProviderName } from './registry';
-export { pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms, nextAttemptAt, nextShipment, deliveriesOf, unitsInDeliveries } from './outbox';
-export type { PushOptions, PushResult, PushOutcome, RetrySummary, ApplyResult, ApplySummary, BackoffPolicy, CancelAtWmsResult, ShipmentLine } from './outbox';
+export { nextAttemptAt, nextShipment, deliveriesOf, unitsInDeliveries, whyNotSendable, mergeAnnotation, isRetryable } from './outbox';
+export type { BackoffPolicy, ShipmentLine } from './outbox';
 export { createShipBobProvider, SHIPBOB_STATUS } from './shipbob';
 export type { ShipBobConfig } from './shipbob';
 export { createShipHeroProvider, SHIPHERO_STATUS } from './shiphero';

@@ -1,26 +1,19 @@
 /**
- * Pushing orders to the WMS through the store's outbox, and applying what the WMS says back, forward only.
+ * The outbox's rules for WMS deliveries, pure (the use cases that write them: lib/flows push-to-wms, apply-wms-updates,
+ * cancel-at-wms, edi-warehouse):
  *
- * pushOrder: the delivery is written to the outbox first (one per omsId + shipment number, so a second push is the
- * same delivery), then the WMS is called with the delivery's reference. Its answer decides:
- *   created / exists (the WMS already had the reference: a retry after a lost answer)  -> sent, order at_wms
- *   retryable failure (timeout, transport, 5xx, 429, throttled, malformed)              -> pending, next try by backoff
- *   refusal (4xx: the WMS will refuse it again)                                          -> failed, with the error
- *   the last allowed attempt fails                                                       -> failed, with the error
- * retryPending claims due deliveries (with a lease, so two workers never send the same one at once) and does the
- * same. Nothing is lost: a crash between the outbox write and the call leaves a pending delivery a later run sends,
- * and the reference makes that send a no-op on the WMS side if the first one got through.
- *
- * applyUpdates: every package is recorded once (its packageKey is unique), shipped units are committed once, and
- * the order's status only moves forward; an update that arrives late never downgrades the order nor replaces a
- * package already recorded. For a split order the order moves as far as its least advanced WMS order.
+ * - whyNotSendable: whether an order may go to a warehouse now as shipment n (ready for a first shipment; a later one
+ *   of a split order once the first went, never more units than were allocated);
+ * - nextShipment / unitsInDeliveries: which units a new shipment carries, given the deliveries the order has;
+ * - nextAttemptAt / isRetryable: the backoff after a failed attempt, and which failures are worth another;
+ * - mergeAnnotation: the order's wms annotation with one WMS order's state moved forward and new packages added
+ *   (never replaced); the order is as far along as its least advanced live WMS order.
  */
 import type { CanonicalOrder, OrderLine, WmsAnnotation } from '../order/types';
-import type { Delivery, Store, StoredOrder, StoredShipment } from '../store/types';
-import { fromStatusesFor, PRE_WMS, PUSHABLE_FIRST, PUSHABLE_LATER, WMS_CANCELLABLE, type OmsStatus } from '../order/status';
-import { canAdvance, laterStatus, referenceFor, statusRank, type WmsStatus } from './status';
-import { WmsError, type CreateOrderResult, type WmsOrderUpdate, type WmsProvider } from './types';
-import { apiFailureOf, type ApiFailure } from '../http/errors';
+import type { Delivery, Store, StoredOrder } from '../store/types';
+import { PUSHABLE_FIRST, PUSHABLE_LATER } from '../order/status';
+import { laterStatus, statusRank, type WmsStatus } from './status';
+import { WmsError } from './types';
 import { stableStringify } from '../order/json';
 
 export interface BackoffPolicy {
@@ -32,36 +25,6 @@ export interface BackoffPolicy {
 	maxAttempts?: number;
 	/** 0..1; default Math.random. Delay = base * 2^(attempts-1) * (0.5 + random/2), capped */
 	random?: () => number;
-}
-
-export interface PushOptions {
-	shipmentNo?: number;
-	/** A split shipment: only these lines go in this WMS order */
-	lines?: OrderLine[];
-	/** ISO time used for the outbox's schedule; default now */
-	now?: string;
-	backoff?: BackoffPolicy;
-	/** Check the stored order is ready before anything is written; default true */
-	requireReady?: boolean;
-	/** A delivery already queued (pending) is left to retryPending unless this is set; default false */
-	sendQueued?: boolean;
-	/** Lease taken on the delivery while the WMS is called (seconds); default 120 */
-	leaseSeconds?: number;
-	cause?: string;
-}
-
-export type PushOutcome = 'created' | 'exists' | 'already_sent' | 'queued' | 'retry_scheduled' | 'failed' | 'refused';
-
-export interface PushResult {
-	outcome: PushOutcome;
-	omsId: string;
-	reference: string;
-	delivery: Delivery | null;
-	wmsOrderId: string | null;
-	/** For retry_scheduled / failed / refused: why (never a secret) */
-	error: string | null;
-	/** When the WMS call itself failed: its HTTP status and own words (lib/http/errors apiFailureOf), for the node's NodeApiError */
-	failure?: ApiFailure | null;
 }
 
 /**
@@ -172,8 +135,6 @@ export interface ShipmentLine {
 	quantity: number;
 }
 
-/** Sent: the order moves to at_wms from these (lib/order/status.ts, cause sent_to_wms) */
-export { PRE_WMS };
 
 
 export function nextAttemptAt(now: string, attempts: number, policy: BackoffPolicy = {}): string | null {
@@ -186,12 +147,12 @@ export function nextAttemptAt(now: string, attempts: number, policy: BackoffPoli
 	return new Date(Date.parse(now) + Math.round(delay)).toISOString();
 }
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
 	if (err instanceof Error) return err.message.slice(0, 1000);
 	return String(err).slice(0, 1000);
 }
 
-function isRetryable(err: unknown): boolean {
+export function isRetryable(err: unknown): boolean {
 	if (err instanceof WmsError) return err.retryable;
 	const e = err as { retryable?: unknown; code?: unknown };
 	if (typeof e?.retryable === 'boolean') return e.retryable;
@@ -199,161 +160,7 @@ function isRetryable(err: unknown): boolean {
 	return true;
 }
 
-export async function pushOrder(store: Store, provider: WmsProvider, order: CanonicalOrder, opts: PushOptions = {}): Promise<PushResult> {
-	const shipmentNo = opts.shipmentNo ?? 1;
-	const reference = referenceFor(order.omsId, shipmentNo);
-	const now = opts.now ?? new Date().toISOString();
-	const base = { omsId: order.omsId, reference };
-	// the stored order is the system of record: it is what goes to the WMS when the store has it
-	let toSend = order;
-	let stored: StoredOrder | null = null;
-	if (opts.requireReady !== false) {
-		stored = await store.getOrder(order.omsId);
-		if (stored) toSend = stored.order;
-		// a later shipment is checked against the order's other shipments: never more units than were allocated
-		const others = shipmentNo > 1 && stored ? await deliveriesOf(store, order.omsId) : [];
-		const why = order.readiness === 'cancelled' && stored ? 'the order is cancelled on its channel' : whyNotSendable(stored, shipmentNo, opts.lines, others);
-		if (why) {
-			// a delivery already sent stays sent (a repeat push after at_wms is not an error)
-			const existing = await store.getDelivery(order.omsId, shipmentNo);
-			if (existing?.status === 'sent') return { ...base, outcome: 'already_sent', delivery: existing, wmsOrderId: existing.wmsOrderId, error: null };
-			return { ...base, outcome: 'refused', delivery: null, wmsOrderId: null, error: why };
-		}
-	}
-	const { delivery, created } = await store.enqueueDelivery({
-		omsId: order.omsId,
-		shipmentNo,
-		provider: provider.name,
-		reference,
-		payload: opts.lines ? { lines: opts.lines as unknown as Record<string, unknown>[] } : null,
-	});
-	if (delivery.status === 'sent') {
-		// sent, but the order never moved on (the process died between the two writes): finish that now
-		if (stored && PRE_WMS.includes(stored.status)) await movedToWms(store, provider.name, order.omsId, delivery.reference, delivery.wmsOrderId, 'already_sent', opts.cause ?? 'wms.push');
-		return { ...base, reference: delivery.reference, outcome: 'already_sent', delivery, wmsOrderId: delivery.wmsOrderId, error: null };
-	}
-	if (delivery.status === 'failed' || delivery.status === 'cancelled') {
-		return { ...base, reference: delivery.reference, outcome: 'failed', delivery, wmsOrderId: null, error: delivery.lastError ?? `delivery is ${delivery.status}` };
-	}
-	if (!created && !opts.sendQueued) {
-		// already in the outbox and not sent: retryPending sends it when due (under a lease, so two workers never send
-		// the same delivery at once; a WMS without server-side dedup, like Extensiv, must not get two racing creates)
-		return { ...base, reference: delivery.reference, outcome: 'queued', delivery, wmsOrderId: null, error: delivery.lastError };
-	}
-	// Claim it under the outbox lease before calling the WMS: a retryPending running meanwhile (another worker, a
-	// schedule) could otherwise claim this brand-new delivery and send it too (Extensiv would make two orders)
-	const claimed = await store.claimDelivery(delivery.id, now, opts.leaseSeconds ?? 120);
-	if (!claimed) {
-		const current = (await store.getDelivery(order.omsId, shipmentNo)) ?? delivery;
-		if (current.status === 'sent') return { ...base, reference: current.reference, outcome: 'already_sent', delivery: current, wmsOrderId: current.wmsOrderId, error: null };
-		if (current.status === 'failed' || current.status === 'cancelled') {
-			return { ...base, reference: current.reference, outcome: 'failed', delivery: current, wmsOrderId: null, error: current.lastError ?? `delivery is ${current.status}` };
-		}
-		return { ...base, reference: current.reference, outcome: 'queued', delivery: current, wmsOrderId: null, error: current.lastError };
-	}
-	return attempt(store, provider, toSend, claimed, opts.lines, now, opts.backoff, opts.cause ?? 'wms.push', opts.requireReady !== false);
-}
-
-async function attempt(
-	store: Store,
-	provider: WmsProvider,
-	order: CanonicalOrder,
-	delivery: Delivery,
-	lines: OrderLine[] | undefined,
-	now: string,
-	backoff: BackoffPolicy | undefined,
-	cause: string,
-	/** the order is known to be in the store (saves a read) */
-	known = false,
-): Promise<PushResult> {
-	const base = { omsId: order.omsId, reference: delivery.reference };
-	let r: CreateOrderResult;
-	try {
-		r = await provider.createOrder(order, { reference: delivery.reference, shipmentNo: delivery.shipmentNo, lines });
-	} catch (err) {
-		const message = errorText(err);
-		const attempts = delivery.attempts + 1;
-		const retryable = isRetryable(err);
-		const next = retryable ? nextAttemptAt(now, attempts, backoff) : null;
-		const failed = await store.markDeliveryAttemptFailed(delivery.id, message, next);
-		if (known || (await store.getOrder(order.omsId))) {
-			await store.addEvent(order.omsId, 'wms', {
-				cause,
-				detail: { provider: provider.name, reference: delivery.reference, error: message, attempts, nextAttemptAt: next, retryable },
-			});
-		}
-		return { ...base, outcome: next ? 'retry_scheduled' : 'failed', delivery: failed, wmsOrderId: null, error: message, failure: apiFailureOf(err) };
-	}
-	// The WMS has it: record that first, so nothing after this can make the outbox send it again
-	const sent = await store.markDeliverySent(delivery.id, r.wmsOrderId);
-	if (known || (await store.getOrder(order.omsId))) await movedToWms(store, provider.name, order.omsId, delivery.reference, r.wmsOrderId, r.outcome, cause);
-	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
-}
-
-/** A delivery went: the order moves to at_wms (from a pre-WMS status only) and its wms annotation gets the reference */
-async function movedToWms(store: Store, provider: string, omsId: string, reference: string, wmsOrderId: string | null, outcome: PushOutcome, cause: string): Promise<void> {
-	const moved = await store.setStatus(omsId, 'at_wms', { onlyFrom: PRE_WMS, cause, detail: { provider, reference, wmsOrderId, outcome } });
-	const wms = mergeAnnotation(moved.stored.order.wms, provider, reference, { status: 'at_wms', rawStatus: null, wmsOrderId }, []);
-	if (wms.changed) await store.annotate(omsId, 'wms', wms.value, { type: 'wms', cause, detail: { reference, outcome } });
-}
-
-export interface RetrySummary {
-	claimed: number;
-	sent: number;
-	retryScheduled: number;
-	failed: number;
-	/** Claimed but left pending: deliveries of a provider this run has no client for */
-	skipped: number;
-	results: PushResult[];
-}
-
-/** Send every due pending delivery (oldest first); providers by name */
-export async function retryPending(
-	store: Store,
-	providers: Record<string, WmsProvider> | ((name: string) => WmsProvider | undefined),
-	opts: {
-		now?: string;
-		limit?: number;
-		leaseSeconds?: number;
-		backoff?: BackoffPolicy;
-		cause?: string;
-		/** Claim only these providers' deliveries (default: the keys of `providers` when it is a record) */
-		only?: string[];
-	} = {},
-): Promise<RetrySummary> {
-	const now = opts.now ?? new Date().toISOString();
-	const only = opts.only ?? (typeof providers === 'function' ? undefined : Object.keys(providers));
-	const due = await store.claimDueDeliveries(now, opts.limit ?? 100, opts.leaseSeconds ?? 120, only);
-	const summary: RetrySummary = { claimed: due.length, sent: 0, retryScheduled: 0, failed: 0, skipped: 0, results: [] };
-	const lookup = typeof providers === 'function' ? providers : (n: string) => providers[n];
-	for (const d of due) {
-		const base = { omsId: d.omsId, reference: d.reference, wmsOrderId: null };
-		const provider = lookup(d.provider);
-		const stored = await store.getOrder(d.omsId);
-		let result: PushResult;
-		if (!provider) {
-			// no client for it in this run (another WMS node's delivery): not an attempt, so it costs none of its
-			// attempts; it stays pending and is claimable again when this run's lease ends
-			summary.skipped++;
-			summary.results.push({ ...base, outcome: 'queued', delivery: d, error: `no ${d.provider} provider in this run; left pending` });
-			continue;
-		} else if (!stored || stored.status === 'cancelled' || stored.status === 'rejected' || stored.order.readiness === 'cancelled') {
-			const why = !stored ? 'the order is no longer in the OMS store' : `the order is ${stored.status === 'rejected' ? 'rejected' : 'cancelled'}; not sent`;
-			const next = await store.markDeliveryAttemptFailed(d.id, why, null);
-			result = { ...base, outcome: 'failed', delivery: next, error: why };
-		} else {
-			const lines = Array.isArray(d.payload?.lines) ? (d.payload!.lines as unknown as OrderLine[]) : undefined;
-			result = await attempt(store, provider, stored.order, d, lines, now, opts.backoff, opts.cause ?? 'wms.retry', true);
-		}
-		if (result.outcome === 'created' || result.outcome === 'exists') summary.sent++;
-		else if (result.outcome === 'retry_scheduled') summary.retryScheduled++;
-		else summary.failed++;
-		summary.results.push(result);
-	}
-	return summary;
-}
-
-// ---------------------------------------------------------------- updates
+// ---------------------------------------------------------------- the wms annotation
 
 function latest(a: string | null | undefined, b: string | null | undefined): string | null {
 	if (!a) return b ?? null;
@@ -361,7 +168,7 @@ function latest(a: string | null | undefined, b: string | null | undefined): str
 	return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
-interface RefState {
+export interface RefState {
 	status: WmsStatus;
 	rawStatus: string | null;
 	wmsOrderId: string | null;
@@ -369,7 +176,7 @@ interface RefState {
 }
 
 /** The wms annotation with this reference's state moved forward and new packages added (never replaced) */
-function mergeAnnotation(
+export function mergeAnnotation(
 	prev: WmsAnnotation | undefined,
 	provider: string,
 	reference: string,
@@ -405,135 +212,3 @@ function mergeAnnotation(
 	return { value, changed, orderStatus };
 }
 
-export interface ApplyResult {
-	omsId: string;
-	reference: string;
-	/** unknown: no such order in the store (not ours); skipped: nothing new */
-	outcome: 'applied' | 'unchanged' | 'unknown';
-	from: OmsStatus | null;
-	to: OmsStatus | null;
-	statusChanged: boolean;
-	newShipments: StoredShipment[];
-}
-
-export interface ApplySummary {
-	results: ApplyResult[];
-	/** Packages seen for the first time, oldest update first: each one once, for the marketplace's Confirm Shipment */
-	newShipments: StoredShipment[];
-}
-
-export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts: { provider?: string; cause?: string } = {}): Promise<ApplySummary> {
-	const cause = opts.cause ?? 'wms.updates';
-	const summary: ApplySummary = { results: [], newShipments: [] };
-	for (const u of updates) {
-		const stored = await store.getOrder(u.omsId);
-		if (!stored) {
-			summary.results.push({ omsId: u.omsId, reference: u.reference, outcome: 'unknown', from: null, to: null, statusChanged: false, newShipments: [] });
-			continue;
-		}
-		const provider = opts.provider ?? stored.order.wms?.provider ?? 'wms';
-		const fresh: StoredShipment[] = [];
-		for (const p of u.shipments) {
-			const lines = p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lineId ? { lineId: l.lineId } : {}) }));
-			const rec = await store.recordShipment({
-				omsId: u.omsId,
-				packageKey: p.packageKey,
-				provider,
-				carrier: p.carrier,
-				trackingNumber: p.trackingNumber,
-				trackingUrl: p.trackingUrl,
-				shippedAt: p.shippedAt,
-				lines,
-			});
-			// reservations become shipped stock once per package (idempotent in the store as well)
-			await store.commitShipment(u.omsId, p.packageKey, lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), { cause });
-			if (rec.created) fresh.push(rec.shipment);
-		}
-		const merged = mergeAnnotation(
-			stored.order.wms,
-			provider,
-			u.reference,
-			{ status: u.status, rawStatus: u.rawStatus, wmsOrderId: u.wmsOrderId, updatedAt: u.updatedAt },
-			u.shipments.map((p) => ({ packageKey: p.packageKey, carrier: p.carrier, trackingNumber: p.trackingNumber, trackingUrl: p.trackingUrl, shippedAt: p.shippedAt, lines: p.lines })),
-		);
-		if (merged.changed) await store.annotate(u.omsId, 'wms', merged.value, { type: 'wms', cause, detail: { reference: u.reference, status: u.status, rawStatus: u.rawStatus } });
-		let statusChanged = false;
-		let from: OmsStatus = stored.status;
-		let to: OmsStatus = stored.status;
-		if (canAdvance(stored.status, merged.orderStatus)) {
-			// compare-and-set: only from a status that is still behind the target (the transition table's wms_progress and
-			// wms_cancelled rows: a backordered order, its allocated part at the WMS and the rest waiting in the OMS, keeps
-			// waiting; only a cancellation moves it from there, and Release Held moves it on when its units come)
-			const behind = fromStatusesFor(merged.orderStatus, merged.orderStatus === 'cancelled' ? 'wms_cancelled' : 'wms_progress');
-			const r = await store.setStatus(u.omsId, merged.orderStatus, {
-				onlyFrom: behind,
-				cause,
-				detail: { reference: u.reference, rawStatus: u.rawStatus },
-				...(merged.orderStatus !== 'cancelled' && stored.hold ? { hold: null } : {}),
-			});
-			statusChanged = r.changed;
-			from = r.from;
-			to = r.changed ? r.to : r.from;
-			// the warehouse cancelled it: its reserved units go back to available-to-promise
-			if (r.changed && r.to === 'cancelled') await store.release(u.omsId, undefined, { cause });
-		}
-		summary.results.push({ omsId: u.omsId, reference: u.reference, outcome: statusChanged || fresh.length || merged.changed ? 'applied' : 'unchanged', from, to, statusChanged, newShipments: fresh });
-		summary.newShipments.push(...fresh);
-	}
-	return summary;
-}
-
-export interface CancelAtWmsResult {
-	omsId: string;
-	/** every WMS order (reference) of the order said it is cancelled, or was never sent */
-	cancelled: boolean;
-	statusChanged: boolean;
-	references: Array<{ reference: string; shipmentNo: number; outcome: 'cancelled' | 'not_cancelled' | 'not_sent'; rawStatus: string | null; error: string | null; failure?: ApiFailure | null }>;
-}
-
-/**
- * Cancel an order at the WMS: every sent delivery (shipment 1, 2, ...) is cancelled there; a pending one is failed
- * so the outbox never sends it. The order moves to cancelled (and its reservations are released) only when the
- * WMS cancelled all of it; a WMS order already shipped stays, and is reported as not_cancelled.
- */
-export async function cancelAtWms(store: Store, provider: WmsProvider, omsId: string, opts: { cause?: string; maxShipments?: number } = {}): Promise<CancelAtWmsResult> {
-	const cause = opts.cause ?? 'wms.cancel';
-	const out: CancelAtWmsResult = { omsId, cancelled: true, statusChanged: false, references: [] };
-	for (let n = 1; n <= (opts.maxShipments ?? 50); n++) {
-		const d = await store.getDelivery(omsId, n);
-		if (!d) break;
-		if (d.status !== 'sent') {
-			if (d.status === 'pending') await store.markDeliveryAttemptFailed(d.id, 'cancelled in the OMS before it was sent', null);
-			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_sent', rawStatus: null, error: null });
-			continue;
-		}
-		const r = await provider.cancelOrder({ reference: d.reference, wmsOrderId: d.wmsOrderId ?? undefined }).catch((err: unknown) => err as Error);
-		if (r instanceof Error) {
-			out.cancelled = false;
-			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_cancelled', rawStatus: null, error: errorText(r), failure: apiFailureOf(r) });
-		} else {
-			if (!r.cancelled) out.cancelled = false;
-			out.references.push({ reference: d.reference, shipmentNo: n, outcome: r.cancelled ? 'cancelled' : 'not_cancelled', rawStatus: r.rawStatus, error: null });
-		}
-	}
-	if (await store.getOrder(omsId)) {
-		// the timeline keeps what it always did (the failure's words are in `error`)
-		await store.addEvent(omsId, 'wms', { cause, detail: { cancel: out.references.map((r) => ({ reference: r.reference, shipmentNo: r.shipmentNo, outcome: r.outcome, rawStatus: r.rawStatus, error: r.error })) } });
-		if (out.cancelled) {
-			const r = await store.setStatus(omsId, 'cancelled', { onlyFrom: WMS_CANCELLABLE, cause });
-			out.statusChanged = r.changed;
-			if (r.changed) await store.release(omsId, undefined, { cause });
-		}
-	}
-	return out;
-}
-
-/** Get Updates as one step: read the cursor, pull, apply, store the new cursor (after applying, so a crash re-pulls) */
-export async function pullUpdates(store: Store, provider: WmsProvider, opts: { cursorName?: string; cause?: string } = {}): Promise<ApplySummary & { cursor: string | null }> {
-	const name = opts.cursorName ?? `wms:${provider.name}:updates`;
-	const cursor = await store.getCursor(name);
-	const page = await provider.getShipmentUpdates(cursor);
-	const applied = await applyUpdates(store, page.updates, { provider: provider.name, cause: opts.cause });
-	if (page.cursor && page.cursor !== cursor) await store.setCursor(name, page.cursor);
-	return { ...applied, cursor: page.cursor };
-}

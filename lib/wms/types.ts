@@ -2,9 +2,9 @@
  * One interface for every WMS provider (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager, Generic REST).
  *
  * A provider is a thin client over one WMS API: it speaks that API's paths, auth and field names and maps them to
- * and from the OMS's words. It holds no OMS state (the outbox and forward-only status live in lib/wms/outbox.ts,
- * over the Store). Every provider takes the request function (lib/http/types.ts) as an argument, so inside n8n
- * it runs on n8n's helpers and outside on axios.
+ * and from the OMS's words. It holds no OMS state (the outbox's rules live in lib/wms/outbox.ts, its use cases
+ * over the Store in lib/flows). Every provider takes the request function (lib/http/types.ts) as an argument, so
+ * inside n8n it runs on n8n's helpers and outside on axios.
  */
 import type { INodeProperties } from 'n8n-workflow';
 import type { CanonicalOrder, OrderLine, WmsShipment } from '../order/types';

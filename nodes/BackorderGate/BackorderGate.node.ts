@@ -15,10 +15,12 @@ import { gateItem } from './items';
 const OUTPUT_INDEX = { ready: 0, partial: 1, backorder: 2 } as const;
 
 export class BackorderGate implements INodeType {
-	// n8n's node review (its lint) reads the icon, subtitle and usableAsTool in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:backorderGate.svg', dark: 'file:backorderGate.dark.svg' },
+		group: ['transform'],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		subtitle: subtitle('{operation}', { operation: { route: 'Route', releaseHeld: 'Release Held' } }),
 		// Not offered to AI agents: its outputs route orders (Ready, Partial, Backorder) and Release Held re-allocates stock.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)

@@ -25,10 +25,9 @@ const POLICY_OPTIONS = [
 ] satisfies Array<{ name: string; value: BackorderPolicy; description: string }>;
 
 /** The node's description, all but what n8n's node review reads in the class itself (icon, subtitle, usableAsTool) */
-export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> = {
+export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Backorder Gate',
 	name: 'backorderGate',
-	group: ['transform'],
 	version: 1,
 	description:
 		'Send only orders that can be filled to the warehouse: Ready, Partial (split or cancel the missing units) or Backorder (held in the OMS), by policy per channel; release held orders when stock arrives',
@@ -39,7 +38,6 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usab
 		{ type: NodeConnectionTypes.Main, displayName: 'Partial' },
 		{ type: NodeConnectionTypes.Main, displayName: 'Backorder' },
 	],
-	credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 	properties: [
 		STORE_NOTICE,
 		{

@@ -1,110 +1,49 @@
 import {
-	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
-	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import {
-	acknowledgmentsFor,
-	apply945,
-	checkParties,
 	defaultRetailerChannel,
-	envelope,
-	invoiceOf,
-	parseX12,
-	poAckOf,
-	READABLE_SETS,
 	readDocument,
-	reconcile997,
-	send940,
-	shipNoticeOf,
-	write810,
-	write855,
-	write856,
 	X12ParseError,
 	type BuiltInterchange,
-	type Edi940Payload,
 	type FunctionalAck,
-	type OutgoingSet,
 	type ReadableSet,
 	type ReadOptions,
 	type ReadTransaction,
 } from '../../lib/edi';
+import {
+	acknowledgeInterchanges,
+	apply945,
+	reconcile997,
+	send940,
+	sendInvoice,
+	sendPoAcknowledgment,
+	sendShipNotice,
+	unacknowledged940s,
+} from '../../lib/flows';
 import type { WmsOrderUpdate } from '../../lib/wms/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, InvalidItemError, orderFromItem } from '../shared/items';
-import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { shipmentItems, splitOf } from '../shared/wms';
-import { ediPartnerSettingsTest, getPartner, type Partner } from './partner';
+import { ediPartnerSettingsTest, getPartner, type Partner } from '../shared/edi-partner';
 import { subtitle } from '../shared/subtitle';
+import { description, Op } from './description';
 
-type Op = 'parse' | 'acknowledge' | 'generate940' | 'apply945' | 'reconcile997' | 'listPending' | 'generate855' | 'generate856' | 'generate810';
-
-/** Operations whose input is X12 text (a file or a JSON field) */
-const TEXT_IN: Op[] = ['parse', 'acknowledge', 'apply945', 'reconcile997'];
-/** Operations whose output is X12 text */
-const TEXT_OUT: Op[] = ['acknowledge', 'generate940', 'generate855', 'generate856', 'generate810'];
 /** Operations that use the OMS store */
 const STORE_OPS: Op[] = ['acknowledge', 'generate940', 'apply945', 'reconcile997', 'listPending', 'generate855', 'generate856', 'generate810'];
 
-const show = (operation: Op[], extra: Record<string, unknown[]> = {}) => ({ show: { operation, ...extra } });
-
-const TEXT_PROPERTIES: INodeProperties[] = [
-	{
-		displayName: 'Input',
-		name: 'inputSource',
-		type: 'options',
-		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file from Read/Write Files from Disk, FTP or SFTP' },
-			{ name: 'JSON Field', value: 'json', description: 'The X12 text in a field of the item' },
-		],
-		default: 'binary',
-		displayOptions: show(TEXT_IN),
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryProperty',
-		type: 'string',
-		default: 'data',
-		displayOptions: show(TEXT_IN, { inputSource: ['binary'] }),
-		description: 'The binary field that holds the X12 file',
-	},
-	{
-		displayName: 'Text Field',
-		name: 'textField',
-		type: 'string',
-		default: 'edi',
-		displayOptions: show(TEXT_IN, { inputSource: ['json'] }),
-		description: 'The JSON field that holds the X12 text',
-	},
-	{
-		displayName: 'Put Output in Binary File',
-		name: 'outputBinary',
-		type: 'boolean',
-		default: true,
-		displayOptions: show(TEXT_OUT),
-		description: 'Whether to put the X12 text in a binary file as well (for Read/Write Files from Disk, FTP or SFTP); it is always in the JSON field "edi"',
-	},
-	{
-		displayName: 'Output Binary Field',
-		name: 'outputBinaryProperty',
-		type: 'string',
-		default: 'data',
-		displayOptions: show(TEXT_OUT, { outputBinary: [true] }),
-	},
-];
-
 export class Edi implements INodeType {
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
-		displayName: 'EDI X12',
-		name: 'edi',
+		...description,
 		icon: { light: 'file:edi.svg', dark: 'file:edi.dark.svg' },
 		group: ['transform'],
-		version: 1,
 		subtitle: subtitle('{operation}: {resource}', {
 			operation: {
 				acknowledge: 'Acknowledge (997)',
@@ -119,149 +58,12 @@ export class Edi implements INodeType {
 			},
 			resource: { document: 'Document', retailer: 'Retailer', warehouse: 'Warehouse' },
 		}),
-		description:
-			'X12 EDI with 3PL warehouses (940 out; 945, 846, 997 in) and retailers (850 in; 855, 856, 810 out): parse, generate with store-kept control numbers, acknowledge, and apply to the OMS',
-		defaults: { name: 'EDI X12' },
 		// Not offered to AI agents: it generates trading-partner documents that are sent once and applies 945s to orders.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
 		usableAsTool: undefined,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'omsEdiPartnerApi', required: true, testedBy: 'ediPartnerSettingsTest', displayOptions: { hide: { operation: ['listPending'] } } },
 			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
-		],
-		properties: [
-			STORE_NOTICE,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Document', value: 'document', description: 'Any received X12 file: parse it, or acknowledge it with a 997' },
-					{ name: 'Retailer', value: 'retailer', description: 'Send 855, 856 and 810 back for a retailer\'s 850 orders' },
-					{ name: 'Warehouse', value: 'warehouse', description: 'A 3PL that speaks EDI: 940 out, 945 and 997 in' },
-				],
-				default: 'document',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['document'] } },
-				options: [
-					{ name: 'Acknowledge (997)', value: 'acknowledge', description: 'Write the 997 for a received interchange: each transaction set accepted, or rejected with the segment and element', action: 'Acknowledge a received interchange' },
-					{ name: 'Parse', value: 'parse', description: 'Read an X12 file into items: 850 as canonical orders, 846 as inventory levels, and the rest as data', action: 'Parse an X12 document' },
-				],
-				default: 'parse',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['warehouse'] } },
-				options: [
-					{ name: 'Apply 945 Shipping Advice', value: 'apply945', description: 'Ship orders with tracking from the warehouse\'s 945, as the WMS node\'s Get Updates does; one item per new package', action: 'Apply warehouse shipping advice' },
-					{ name: 'Generate 940 Shipping Order', value: 'generate940', description: 'Send ready orders to an EDI warehouse: once per order, recorded in the outbox (pending until the 997)', action: 'Generate a 940 warehouse shipping order' },
-					{ name: 'List Unacknowledged 940s', value: 'listPending', description: 'Every 940 still waiting for the warehouse\'s 997', action: 'List unacknowledged 940s' },
-					{ name: 'Reconcile 997', value: 'reconcile997', description: 'Mark the 940s a warehouse\'s 997 accepts as acknowledged and the rejected ones as failed', action: 'Reconcile functional acknowledgments' },
-				],
-				default: 'generate940',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['retailer'] } },
-				options: [
-					{ name: 'Generate 810 Invoice', value: 'generate810', description: 'Invoice a retailer\'s order', action: 'Generate an 810 invoice' },
-					{ name: 'Generate 855 PO Acknowledgment', value: 'generate855', description: 'Acknowledge a retailer\'s 850 (accepted, backordered lines from the allocation, or rejected)', action: 'Generate an 855 PO acknowledgment' },
-					{ name: 'Generate 856 Ship Notice (ASN)', value: 'generate856', description: 'Tell a retailer what shipped, from the packages the OMS recorded', action: 'Generate an 856 ship notice' },
-				],
-				default: 'generate855',
-			},
-			...TEXT_PROPERTIES,
-			{
-				displayName: 'Expected Transaction Set',
-				name: 'expect',
-				type: 'options',
-				options: [{ name: 'Any (Detect From ST01)', value: 'any' }, ...READABLE_SETS.map((s) => ({ name: s, value: s }))],
-				default: 'any',
-				displayOptions: show(['parse']),
-				description: 'Refuse a file holding another set',
-			},
-			{
-				displayName: 'Use Split Shipment Fields',
-				name: 'useShipmentFields',
-				type: 'boolean',
-				default: true,
-				displayOptions: show(['generate940']),
-				description:
-					'Whether to send only the item\'s shipmentLines as shipment shipmentNo (what the Backorder Gate sets: the allocated part of a backordered order, a released later shipment), as the WMS node does',
-			},
-			{
-				displayName: 'Reject Order',
-				name: 'reject',
-				type: 'boolean',
-				default: false,
-				displayOptions: show(['generate855']),
-				description: 'Whether to reject the whole purchase order (BAK02 RJ, every line IR) instead of accepting it',
-			},
-			{
-				displayName: 'Invoice Number',
-				name: 'invoiceNumber',
-				type: 'string',
-				default: '={{ $json.channelOrderId }}',
-				required: true,
-				displayOptions: show(['generate810']),
-				description: 'BIG02; must be unique with the retailer',
-			},
-			{
-				displayName: 'Invoice Shipped Quantities Only',
-				name: 'shippedOnly',
-				type: 'boolean',
-				default: true,
-				displayOptions: show(['generate810']),
-				description: 'Whether to invoice what the OMS recorded as shipped (refused while nothing shipped) instead of every ordered unit',
-			},
-			{
-				displayName: 'Only the Partner\'s Orders',
-				name: 'partnerOrdersOnly',
-				type: 'boolean',
-				default: true,
-				displayOptions: show(['generate855', 'generate856', 'generate810']),
-				description:
-					'Whether to skip orders of other channels than this retailer\'s (the credential\'s Retailer Channel Name, else edi-&lt;partner ID&gt;), so the input may be every shipped order',
-			},
-			{
-				displayName: 'Send Once',
-				name: 'sendOnce',
-				type: 'boolean',
-				default: true,
-				displayOptions: show(['acknowledge', 'generate856', 'generate810']),
-				description:
-					'Whether to skip what was sent before to this partner: the 997 for the same received interchange, the 856 for the same packages, the 810 with the same invoice number (so a schedule that reads the same files or orders again sends each once)',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				displayOptions: show(['parse', 'acknowledge', 'apply945', 'reconcile997']),
-				options: [
-					{ displayName: 'Available Qualifiers (846)', name: 'availableQualifiers', type: 'string', default: '33', description: 'QTY01 codes read as available, comma-separated, first found wins' },
-					{ displayName: 'Check Sender and Receiver IDs', name: 'checkParties', type: 'boolean', default: true, description: 'Whether to refuse an interchange that is not from the partner to us' },
-					{ displayName: 'Default Country', name: 'defaultCountry', type: 'string', default: '', placeholder: 'US', description: 'ISO country for addresses whose N4 has none; empty: such an address is refused' },
-					{ displayName: 'Default Currency', name: 'defaultCurrency', type: 'string', default: '', placeholder: 'USD', description: 'For 850s and 810s without a CUR segment; empty: such a document is refused' },
-					{ displayName: 'Location (846)', name: 'location', type: 'string', default: '', description: 'The stock location when the 846 has no N1*WH; empty: default' },
-					{ displayName: 'On-Hand Qualifiers (846)', name: 'onHandQualifiers', type: 'string', default: '17', description: 'QTY01 codes read as on hand, comma-separated, first found wins' },
-				],
-			},
 		],
 	};
 
@@ -277,13 +79,7 @@ export class Edi implements INodeType {
 
 		if (operation === 'listPending') {
 			try {
-				for (const d of await store!.listDeliveries({ provider: 'edi', status: ['pending'], limit: 100_000 })) {
-					const p = (d.payload ?? {}) as Partial<Edi940Payload>;
-					out.push({
-						json: { omsId: d.omsId, reference: d.reference, set: p.set ?? '940', interchangeControl: p.interchangeControl ?? null, groupControl: p.groupControl ?? null, setControl: p.setControl ?? null, since: d.createdAt },
-						pairedItem: { item: 0 },
-					});
-				}
+				for (const p of await unacknowledged940s(store!)) out.push({ json: { ...p }, pairedItem: { item: 0 } });
 			} catch (error) {
 				out.push(errorItem(this, error, 0));
 			}
@@ -323,17 +119,8 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 		}
 		case 'acknowledge': {
 			const text = await inputText(this, i);
-			const opts = readOptions(this, i, partner);
-			const results: INodeExecutionData[] = [];
-			for (const interchange of parseX12(text)) {
-				// the same checks as Parse: only the partner's interchanges to us are acknowledged
-				checkParties(interchange, opts);
-				const { acks, sets } = acknowledgmentsFor(interchange, opts);
-				const h = interchange.header;
-				const once = onceKey(this, i, `${h.senderQualifier}/${h.senderId}|${h.controlNumber}`);
-				results.push(...(await outgoingSets(this, i, store!, partner, sets, { acknowledges: h.controlNumber, groups: acks.map(ackSummary) }, now, once)));
-			}
-			return results;
+			const sent = await acknowledgeInterchanges(store!, partner.settings, text, { read: readOptions(this, i, partner), now, sendOnce: sendOnce(this, i) });
+			return Promise.all(sent.map((a) => documentItem(this, i, { acknowledges: a.acknowledges, groups: a.acks.map(ackSummary) }, a.document)));
 		}
 		case 'generate940': {
 			const item = this.getInputData()[i];
@@ -366,26 +153,22 @@ async function runItem(this: IExecuteFunctions, op: Op, i: number, store: Store 
 			const order = orderFromItem(this.getInputData()[i]);
 			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const reject = this.getNodeParameter('reject', i, false) as boolean;
-			return outgoing(this, i, store!, partner, write855(poAckOf(order, { reject, date: now.toISOString() })), { omsId: order.omsId, poNumber: order.channelOrderId, reject }, now, null);
+			const doc = await sendPoAcknowledgment(store!, partner.settings, order, { reject, now });
+			return doc ? [await documentItem(this, i, { omsId: order.omsId, poNumber: order.channelOrderId, reject }, doc)] : [];
 		}
 		case 'generate856': {
 			const order = orderFromItem(this.getInputData()[i]);
 			if (!ofPartner(this, i, partner, order.channel)) return [];
-			const shipments = await store!.getShipments(order.omsId);
-			const once = onceKey(this, i, `${order.omsId}|${shipments.map((x) => x.packageKey).sort().join(',')}`);
-			return outgoing(this, i, store!, partner, write856(shipNoticeOf(order, shipments)), { omsId: order.omsId, poNumber: order.channelOrderId, packages: shipments.length }, now, once);
+			const r = await sendShipNotice(store!, partner.settings, order, { now, sendOnce: sendOnce(this, i) });
+			return r.document ? [await documentItem(this, i, { omsId: order.omsId, poNumber: order.channelOrderId, packages: r.packages }, r.document)] : [];
 		}
 		case 'generate810': {
 			const order = orderFromItem(this.getInputData()[i]);
 			if (!ofPartner(this, i, partner, order.channel)) return [];
 			const invoiceNumber = String(this.getNodeParameter('invoiceNumber', i, '') ?? '').trim();
-			if (!invoiceNumber) throw new Error(`${order.omsId}: Invoice Number is empty`);
 			const shippedOnly = this.getNodeParameter('shippedOnly', i, true) as boolean;
-			const shipped = shippedOnly ? (await store!.getShipments(order.omsId)).flatMap((s) => s.lines) : undefined;
-			if (shipped && !shipped.length) throw new Error(`${order.omsId}: nothing shipped yet to invoice (turn off Invoice Shipped Quantities Only to invoice the whole order)`);
-			const invoice = invoiceOf(order, { invoiceNumber, date: now.toISOString(), shipped });
-			const once = onceKey(this, i, `${order.omsId}|${invoiceNumber}`);
-			return outgoing(this, i, store!, partner, write810(invoice), { omsId: order.omsId, poNumber: order.channelOrderId, invoiceNumber, total: invoice.total, currency: invoice.currency }, now, once);
+			const r = await sendInvoice(store!, partner.settings, order, { invoiceNumber, shippedOnly, now, sendOnce: sendOnce(this, i) });
+			return r.document ? [await documentItem(this, i, { omsId: order.omsId, poNumber: order.channelOrderId, invoiceNumber, total: r.total, currency: r.currency }, r.document)] : [];
 		}
 		default:
 			throw new NodeOperationError(this.getNode(), `Unknown operation ${String(op)}`);
@@ -453,25 +236,15 @@ function ofPartner(ctx: IExecuteFunctions, i: number, partner: Partner, channel:
 	return !ctx.getNodeParameter('partnerOrdersOnly', i, true) || channel === partnerChannel(partner);
 }
 
-/** The idempotency key of a send-once document, or null when Send Once is off */
-function onceKey(ctx: IExecuteFunctions, i: number, key: string): string | null {
-	return ctx.getNodeParameter('sendOnce', i, true) ? key : null;
+/** Send Once: a document already sent for the same key (lib/flows send-edi-documents) gives no item */
+function sendOnce(ctx: IExecuteFunctions, i: number): boolean {
+	return ctx.getNodeParameter('sendOnce', i, true) as boolean;
 }
 
-/**
- * Envelope one set and make its item. With a send-once key, the key is marked in the store's processed table
- * (per set and partner) once the document is built; a key seen before gives no item (the control number taken
- * for it is skipped, which X12 allows).
- */
-async function outgoing(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, set: OutgoingSet, json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
-	return outgoingSets(ctx, i, store, partner, [set], json, now, once);
-}
-
-async function outgoingSets(ctx: IExecuteFunctions, i: number, store: Store, partner: Partner, sets: OutgoingSet[], json: IDataObject, now: Date, once: string | null): Promise<INodeExecutionData[]> {
-	const setId = sets[0].setId;
-	const doc = await envelope(store, partner.settings, sets, now);
-	if (once && !(await store.markProcessed(`edi:${setId}:${doc.scope}`, once))) return [];
-	return [await textItem(ctx, i, { set: setId, ...json, ...controls(doc) }, doc, `${setId}-${doc.interchangeControl}.edi`)];
+/** The item of a sent document: its set, the operation's fields, its control numbers, and the text */
+function documentItem(ctx: IExecuteFunctions, i: number, json: IDataObject, doc: BuiltInterchange): Promise<INodeExecutionData> {
+	const setId = doc.sets[0].setId;
+	return textItem(ctx, i, { set: setId, ...json, ...controls(doc) }, doc, `${setId}-${doc.interchangeControl}.edi`);
 }
 
 /** Items of one parsed transaction set: an 850 is the canonical order itself; an 846 one item per level */

@@ -14,10 +14,12 @@ import { description } from './description';
 const OUTPUT: Record<Route, number> = { pass: 0, review: 1, reject: 2 };
 
 export class FraudGate implements INodeType {
-	// n8n's node review (its lint) reads the icon, subtitle and usableAsTool in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:fraudGate.svg', dark: 'file:fraudGate.dark.svg' },
+		group: ['transform'],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		subtitle: subtitle('{operation}', { operation: { backtest: 'Back-Test', resolveReview: 'Resolve Review', screen: 'Screen' } }),
 		// Not offered to AI agents: Screen routes orders to Pass, Review or Reject and records the decision, Resolve Review releases or rejects held orders.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)

@@ -239,17 +239,15 @@ function outputsFor(operation: string) {
 }
 
 /** The node's description, all but what n8n's node review reads in the class itself (icon, subtitle, usableAsTool) */
-export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> = {
+export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Fraud Gate',
 	name: 'fraudGate',
-	group: ['transform'],
 	version: 1,
 	description:
 		'Screen orders for fraud before they reach the warehouse: rules score each order, which leaves on Pass, Review or Reject with its reasons',
 	defaults: { name: 'Fraud Gate' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: `={{(${outputsFor})($parameter.operation)}}`,
-	credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 	properties: [
 		STORE_NOTICE,
 		{

@@ -21,10 +21,12 @@ function changeItem(c: QuantityChange, pairedIndex: number): INodeExecutionData 
 }
 
 export class InventoryAllocator implements INodeType {
-	// n8n's node review (its lint) reads the icon, subtitle and usableAsTool in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:inventoryAllocator.svg', dark: 'file:inventoryAllocator.dark.svg' },
+		group: ['transform'],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		subtitle: subtitle('{operation}', {
 			operation: { commitShipment: 'Commit Shipment', preview: 'Preview', release: 'Release', reserve: 'Reserve', syncStock: 'Sync Stock' },
 		}),

@@ -185,10 +185,9 @@ export const RULE_PARAMETERS: INodeProperties[] = [
 ];
 
 /** The node's description, all but what n8n's node review reads in the class itself (icon, subtitle, usableAsTool) */
-export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> = {
+export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Inventory Allocator',
 	name: 'inventoryAllocator',
-	group: ['transform'],
 	version: 1,
 	description:
 		'Keep stock and channel listings honest: sync WMS inventory, publish per-channel quantities from allocation rules, reserve orders atomically against available-to-promise',
@@ -200,7 +199,6 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usab
 	// costs more than the rest of a fulfilment execution.
 	outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 	outputNames: ['Result', 'Quantity Changes'],
-	credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 	properties: [
 		STORE_NOTICE,
 		{

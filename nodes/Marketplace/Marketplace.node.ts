@@ -9,60 +9,23 @@
  * that cannot cancel, a bad quantity) goes to the error output / continueOnFail for that item only; the clients
  * redact secrets from every error. The clients' token cache and limiters are shared by credential id.
  */
-import {
-	NodeConnectionTypes,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { normalizeOrder } from '../../lib/channels/normalize';
-import { CHANNEL_REGISTRY, channelDefinition, type ChannelName } from '../../lib/channels/registry';
+import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import type { CancelLineInput, ChannelClient, QuantityResult, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
 import { apiError } from '../shared/errors';
 import { subtitle } from '../shared/subtitle';
-
-/** Every registered channel, in the order of its options (by name) */
-const CHANNELS = CHANNEL_OPTIONS.map((o) => o.value as ChannelName);
-const FROM_ITEM = { name: 'From Item', value: 'fromItem', description: "Each item's channel field (or its omsId prefix), with the credential of that channel" };
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' });
-
-/** "A, B and C" */
-function and(words: string[]): string {
-	return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
-const orderIdField = (ops: string[]): INodeProperties => ({
-	displayName: 'Channel Order ID',
-	name: 'channelOrderId',
-	type: 'string',
-	default: '={{ $json.channelOrderId }}',
-	description: `The channel's order ID (${CHANNELS.map((c) => channelDefinition(c)!.words.orderId).join(', ')}). Empty: taken from the item's omsId.`,
-	displayOptions: { show: { operation: ops } },
-});
-
-const linesField = (ops: string[], extra: Partial<INodeProperties> = {}): INodeProperties => ({
-	displayName: 'Lines',
-	name: 'lines',
-	type: 'json',
-	default: '={{ $json.lines }}',
-	description: `JSON array of {lineId, sku, quantity}: the channel's line IDs (${CHANNELS.map((c) => channelDefinition(c)!.words.lineId).join(', ')})`,
-	displayOptions: { show: { operation: ops } },
-	...extra,
-});
+import { byName, CHANNELS, description, FROM_ITEM } from './description';
 
 export class Marketplace implements INodeType {
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
-		displayName: 'Marketplace',
-		name: 'marketplace',
+		...description,
 		icon: { light: 'file:marketplace.svg', dark: 'file:marketplace.dark.svg' },
 		group: ['output'],
-		version: 1,
 		subtitle: subtitle('{operation}: {channel}', {
 			operation: {
 				acknowledge: 'Acknowledge',
@@ -74,14 +37,9 @@ export class Marketplace implements INodeType {
 			},
 			channel: Object.fromEntries([...CHANNEL_OPTIONS, FROM_ITEM].sort(byName).map((o) => [o.value, o.name])),
 		}),
-		description:
-			`Send tracking and quantities back to ${and(CHANNEL_REGISTRY.map((c) => c.label))}, cancel or acknowledge orders, and read orders for reconciliation`,
-		defaults: { name: 'Marketplace' },
 		// Not offered to AI agents: it cancels orders, confirms shipments and sets stock on the sales channels.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
 		usableAsTool: undefined,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		credentials: CHANNELS.map((ch) => ({
 			name: CHANNEL_CREDENTIAL[ch],
 			// optional: with Channel "From Item" only the channels that occur need one; a missing one is an item error
@@ -89,201 +47,6 @@ export class Marketplace implements INodeType {
 			testedBy: channelDefinition(ch)!.credentialTest,
 			displayOptions: { show: { channel: [ch, 'fromItem'] } },
 		})),
-		properties: [
-			{
-				displayName: 'Channel',
-				name: 'channel',
-				type: 'options',
-				noDataExpression: true,
-				options: [...CHANNEL_OPTIONS, FROM_ITEM].sort(byName),
-				default: 'shopify',
-			},
-			{
-				displayName:
-					'From Item: select the credential of every channel that can appear in the items; an item of a channel without one goes to the error output',
-				name: 'fromItemNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { channel: ['fromItem'] } },
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Acknowledge', value: 'acknowledge', description: 'Acknowledge a released Walmart order (other channels: nothing to do)', action: 'Acknowledge an order' },
-					{ name: 'Cancel Order or Lines', value: 'cancel', description: 'Cancel the whole order or some of its lines on the channel', action: 'Cancel an order or lines' },
-					{ name: 'Confirm Shipment', value: 'confirmShipment', description: 'Send carrier and tracking for shipped lines', action: 'Confirm a shipment' },
-					{ name: 'Get Order', value: 'getOrder', description: 'Get one order as a canonical order', action: 'Get an order' },
-					{
-						name: 'Get Orders Since',
-						value: 'getOrdersSince',
-						description: 'Every order created or changed since a time or cursor, paged to the end, as canonical orders (reconciliation)',
-						action: 'Get orders since',
-					},
-					{
-						name: 'Set Available Quantity',
-						value: 'setQuantity',
-						description: 'Publish available quantities per SKU, batched per channel',
-						action: 'Set available quantities',
-					},
-				],
-				default: 'confirmShipment',
-			},
-			// ---- Confirm Shipment
-			orderIdField(['confirmShipment', 'cancel', 'acknowledge', 'getOrder']),
-			{
-				displayName: 'Carrier',
-				name: 'carrier',
-				type: 'string',
-				default: '={{ $json.carrier }}',
-				description: 'Carrier name, e.g. UPS, USPS, FedEx, DHL (mapped to each channel’s carrier codes; others are sent as free text)',
-				displayOptions: { show: { operation: ['confirmShipment'] } },
-			},
-			{
-				displayName: 'Tracking Number',
-				name: 'trackingNumber',
-				type: 'string',
-				default: '={{ $json.trackingNumber }}',
-				displayOptions: { show: { operation: ['confirmShipment'] } },
-			},
-			{
-				displayName: 'Tracking URL',
-				name: 'trackingUrl',
-				type: 'string',
-				default: '={{ $json.trackingUrl }}',
-				displayOptions: { show: { operation: ['confirmShipment'] } },
-			},
-			{
-				displayName: 'Shipped At',
-				name: 'shippedAt',
-				type: 'string',
-				default: '={{ $json.shippedAt }}',
-				description: 'ISO 8601 time the parcel left the warehouse (empty: now)',
-				displayOptions: { show: { operation: ['confirmShipment'] } },
-			},
-			linesField(['confirmShipment']),
-			{
-				displayName: 'Shipment Options',
-				name: 'shipmentOptions',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { show: { operation: ['confirmShipment'] } },
-				options: [
-					{
-						displayName: 'Shipping Method',
-						name: 'shippingMethod',
-						type: 'string',
-						default: '',
-						description: 'Carrier service (Amazon shippingMethod, Walmart methodCode), e.g. Ground',
-					},
-					{ displayName: 'Notify Customer', name: 'notifyCustomer', type: 'boolean', default: true, description: 'Whether the channel should email the buyer (where it lets the seller choose)' },
-				],
-			},
-			// ---- Set Available Quantity
-			{
-				displayName: 'SKU',
-				name: 'sku',
-				type: 'string',
-				default: '={{ $json.sku }}',
-				displayOptions: { show: { operation: ['setQuantity'] } },
-			},
-			{
-				displayName: 'Quantity',
-				name: 'quantity',
-				type: 'string',
-				default: '={{ $json.quantity }}',
-				description: 'Available quantity to publish (a whole number, 0 or more)',
-				displayOptions: { show: { operation: ['setQuantity'] } },
-			},
-			{
-				displayName: 'Options',
-				name: 'quantityOptions',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				displayOptions: { show: { operation: ['setQuantity'] } },
-				options: [
-					{
-						displayName: 'Send Newest Only',
-						name: 'coalesce',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether quantities for the same account from executions running at the same time share calls: while one call is out, later quantities wait and only the newest per SKU is sent next (each item still waits for the channel’s answer; a replaced one is marked superseded). Of two waiting quantities for a SKU, the one with the higher numeric "basis" (Reserve Stock and Sync Stock add it) wins, else the later one.',
-					},
-				],
-			},
-			// ---- Cancel
-			{
-				displayName: 'Cancel',
-				name: 'cancelScope',
-				type: 'options',
-				options: [
-					{ name: 'Whole Order', value: 'order' },
-					{ name: 'Some Lines', value: 'lines' },
-				],
-				default: 'order',
-				displayOptions: { show: { operation: ['cancel'] } },
-			},
-			linesField(['cancel'], { displayOptions: { show: { operation: ['cancel'], cancelScope: ['lines'] } } }),
-			{
-				displayName: 'Reason',
-				name: 'reason',
-				type: 'string',
-				default: '',
-				description: "The channel's cancel reason code (empty: each channel's out-of-stock or seller reason)",
-				displayOptions: { show: { operation: ['cancel'] } },
-			},
-			// ---- Get Orders Since
-			{
-				displayName: 'Since',
-				name: 'sinceMode',
-				type: 'options',
-				options: [
-					{ name: 'Time', value: 'time', description: 'Orders changed since a time (e.g. two hours ago, for an hourly reconciliation)' },
-					{ name: 'Cursor', value: 'cursor', description: 'A cursor a previous run returned (Output: Page)' },
-				],
-				default: 'time',
-				displayOptions: { show: { operation: ['getOrdersSince'] } },
-			},
-			{
-				displayName: 'Since Time',
-				name: 'since',
-				type: 'string',
-				default: '={{ $now.minus({ hours: 2 }).toISO() }}',
-				description: 'ISO 8601 time',
-				displayOptions: { show: { operation: ['getOrdersSince'], sinceMode: ['time'] } },
-			},
-			{
-				displayName: 'Cursor',
-				name: 'cursor',
-				type: 'string',
-				default: '',
-				displayOptions: { show: { operation: ['getOrdersSince'], sinceMode: ['cursor'] } },
-			},
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{ name: 'One Item per Order', value: 'orders', description: 'Canonical orders, ready for OMS Order Record' },
-					{ name: 'Page', value: 'page', description: 'One item: {channel, cursor, count, pages, orders}; store the cursor for the next run' },
-				],
-				default: 'orders',
-				displayOptions: { show: { operation: ['getOrdersSince'] } },
-			},
-			{
-				displayName: 'Include Raw Payload',
-				name: 'includeRaw',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to keep the channel’s order exactly as the API sent it in "raw"',
-				displayOptions: { show: { operation: ['getOrder', 'getOrdersSince'] } },
-			},
-		],
 	};
 
 	methods = { credentialTest: CHANNEL_CREDENTIAL_TESTS };

@@ -41,10 +41,12 @@ function routeByReadiness(ctx: IExecuteFunctions, items: INodeExecutionData[]): 
 }
 
 export class OmsOrder implements INodeType {
-	// n8n's node review (its lint) reads the icon, subtitle and usableAsTool in the class; the rest is ./description
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
 		...description,
 		icon: { light: 'file:omsOrder.svg', dark: 'file:omsOrder.dark.svg' },
+		group: ['transform'],
+		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		subtitle: subtitle('{operation}', {
 			operation: {
 				addNote: 'Add Note',

@@ -95,17 +95,15 @@ const TOOL_OPERATION: INodeProperties = {
 };
 
 /** The node's description, all but what n8n's node review reads in the class itself (icon, subtitle, usableAsTool) */
-export const description: Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> = {
+export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'OMS Order',
 	name: 'omsOrder',
-	group: ['transform'],
 	version: 1,
 	description:
 		'The order management system of record: record channel orders exactly once, look them up, change their status and read their timeline',
 	defaults: { name: 'OMS Order' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: `={{(${outputsFor})($parameter.operation)}}`,
-	credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 	properties: [
 		STORE_NOTICE,
 		OPERATION,

@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -14,6 +13,7 @@ import { omsStoreConnectionTest } from '../shared/store';
 import { nodeError, orNodeError } from '../shared/errors';
 import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
 import { listSubtitle } from '../shared/subtitle';
+import { description } from './description';
 
 const TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'];
 
@@ -28,69 +28,13 @@ function topicsOf(ctx: IHookFunctions | IWebhookFunctions): string[] {
  * drops repeats, and emits one canonical order per delivery. The checks live in nodes/shared/webhooks.ts.
  */
 export class ShopifyOrderTrigger implements INodeType {
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
-		displayName: 'Shopify Order Trigger',
-		name: 'shopifyOrderTrigger',
+		...description,
 		icon: { light: 'file:shopifyOrderTrigger.svg', dark: 'file:shopifyOrderTrigger.dark.svg' },
 		group: ['trigger'],
-		// 1.1 behaves as 1. n8n evaluates an expression for every delivery to a version-1 webhook node (its
-		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
 		subtitle: listSubtitle('topics', { 'orders/cancelled': 'Order Cancelled', 'orders/create': 'Order Created', 'orders/updated': 'Order Updated' }),
-		description: 'Starts the workflow when Shopify creates, updates or cancels an order, with the order in canonical form',
-		defaults: { name: 'Shopify Order Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
-		properties: [
-			{
-				displayName:
-					'Activating the workflow registers the webhooks at Shopify. Deliveries that are unsigned, wrongly signed or older than Max Age are refused with 401; repeats are dropped.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: 'Topics',
-				name: 'topics',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Order Cancelled', value: 'orders/cancelled' },
-					{ name: 'Order Created', value: 'orders/create' },
-					{ name: 'Order Updated', value: 'orders/updated' },
-				],
-				default: ['orders/create', 'orders/updated', 'orders/cancelled'],
-				required: true,
-				description: 'Order events to receive',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Max Age (Hours)',
-						name: 'maxAgeHours',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 24,
-						description:
-							'Refuse deliveries whose X-Shopify-Triggered-At is older than this. Shopify retries a failed delivery with the same time for about 4 hours, so keep it above 5. 0 turns the check off.',
-					},
-					{
-						displayName: 'Include Raw Payload',
-						name: 'keepRaw',
-						type: 'boolean',
-						default: true,
-						description: 'Whether to keep Shopify’s payload in the order’s `raw` field (for audit)',
-					},
-				],
-			},
-		],
 	};
 
 	methods = {

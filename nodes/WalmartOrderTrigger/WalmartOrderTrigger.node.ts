@@ -3,18 +3,12 @@
  * with the emission of the pages it covers; manual runs list a small sample; first activation starts from Look Back);
  * the client is lib/channels/walmart/client.ts (paging, pacing, token refresh). Emits canonical orders.
  */
-import {
-	NodeConnectionTypes,
-	type IDataObject,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-	type IPollFunctions,
-} from 'n8n-workflow';
+import { type IDataObject, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 import type { ChannelClient } from '../../lib/channels/types';
 import { statusKey } from '../../lib/channels/status';
 import { channelCredentialTests } from '../shared/channels';
-import { pollChannel, pollingProperties, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
+import { pollChannel, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
+import { description } from './description';
 
 /**
  * Acknowledge every emitted order that still has a Created line (Walmart releases orders as Created; a seller must
@@ -51,31 +45,13 @@ function onlyAcknowledged(j: IDataObject): boolean {
 }
 
 export class WalmartOrderTrigger implements INodeType {
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
-		displayName: 'Walmart Order Trigger',
-		name: 'walmartOrderTrigger',
+		...description,
 		icon: { light: 'file:walmartOrderTrigger.svg', dark: 'file:walmartOrderTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
 		subtitle: POLLING_SUBTITLE,
-		description: 'Starts the workflow when Walmart Marketplace orders are created or change (v3 orders by lastModifiedStartDate, nextCursor paging), optionally acknowledging released orders',
-		defaults: { name: 'Walmart Order Trigger' },
-		polling: true,
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omsWalmartApi', required: true, testedBy: 'walmartApiTest' }],
-		properties: pollingProperties('walmart', {
-			extra: [
-				{
-					displayName: 'Acknowledge Released Orders',
-					name: 'acknowledge',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item (acknowledgement.ok false). The change the acknowledgement itself causes is not emitted again.',
-				},
-			],
-		}),
 	};
 
 	methods = { credentialTest: channelCredentialTests('walmart') };

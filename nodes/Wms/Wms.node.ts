@@ -1,66 +1,35 @@
 import {
-	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
-	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { Delivery, Store } from '../../lib/store/types';
-import {
-	cancelAtWms,
-	pullUpdates,
-	pushOrder,
-	referenceFor,
-	retryPending,
-	WMS_REGISTRY,
-	wmsProviderDefinition,
-	type BackoffPolicy,
-	type PushResult,
-	type WmsProvider,
-	type WmsStatus,
-} from '../../lib/wms';
+import { referenceFor, wmsProviderDefinition, type BackoffPolicy, type WmsProvider, type WmsStatus } from '../../lib/wms';
+import { cancelAtWms, pullUpdates, pushOrder, retryPending, type PushResult } from '../../lib/flows';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
 import { apiError } from '../shared/errors';
-import { getStore, omsStoreConnectionTest, STORE_NOTICE } from '../shared/store';
+import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { cursorName, isWmsProvider, shipmentItems, splitOf, WMS_LABEL, WMS_PROVIDERS, wmsCredentialTests, wmsProvider } from '../shared/wms';
 import { subtitle } from '../shared/subtitle';
-
-/** The Provider options: each registered provider by its option name (sorted, as n8n wants options) */
-const PROVIDER_OPTIONS = WMS_REGISTRY.map((p) => ({ name: p.optionName, value: p.name })).sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
-
-const show = (resource: string, operation: string[], extra: Record<string, unknown[]> = {}) => ({
-	show: { resource: [resource], operation, ...extra },
-});
-
-/** Each provider's own fields (Generic REST's), shown only when it is the provider */
-const PROVIDER_PROPERTIES: INodeProperties[] = WMS_REGISTRY.flatMap((p) =>
-	(p.node?.properties ?? []).map((prop) => ({ ...prop, displayOptions: { ...prop.displayOptions, show: { provider: [p.name], ...prop.displayOptions?.show } } })),
-);
-
+import { description, PROVIDER_OPTIONS } from './description';
 
 export class Wms implements INodeType {
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
-		displayName: 'WMS',
-		name: 'wms',
+		...description,
 		icon: { light: 'file:wms.svg', dark: 'file:wms.dark.svg' },
 		group: ['transform'],
-		version: 1,
 		subtitle: subtitle('{operation}: {resource} ({provider})', {
 			operation: { cancel: 'Cancel', create: 'Create', get: 'Get', retryPending: 'Retry Pending', getUpdates: 'Get Updates', getLevels: 'Get Levels' },
 			resource: { inventory: 'Inventory', order: 'Order', shipment: 'Shipment' },
 			provider: Object.fromEntries(PROVIDER_OPTIONS.map((o) => [o.value, o.name])),
 		}),
-		description:
-			'Push ready orders to the warehouse (ShipBob, ShipHero, Extensiv 3PL Warehouse Manager or any REST WMS) through an outbox, and pull status, tracking and inventory back',
-		defaults: { name: 'WMS' },
 		// Not offered to AI agents: it creates and cancels orders at the warehouse.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
 		usableAsTool: undefined,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		// one per provider of the registry (lib/wms/registry.ts; test/nodes/wms.registry.test.ts holds the two together),
 		// written out so n8n's lint sees that each credential is tested by this node
 		credentials: [
@@ -69,158 +38,6 @@ export class Wms implements INodeType {
 			{ name: 'omsExtensivApi', required: true, testedBy: 'extensivApiTest', displayOptions: { show: { provider: ['extensiv'] } } },
 			{ name: 'omsGenericWmsApi', required: true, testedBy: 'genericWmsApiTest', displayOptions: { show: { provider: ['generic'] } } },
 			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
-		],
-		properties: [
-			STORE_NOTICE,
-			{
-				displayName: 'Provider',
-				name: 'provider',
-				type: 'options',
-				noDataExpression: true,
-				options: PROVIDER_OPTIONS,
-				default: 'shipbob',
-			},
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Inventory', value: 'inventory' },
-					{ name: 'Order', value: 'order' },
-					{ name: 'Shipment', value: 'shipment' },
-				],
-				default: 'order',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['order'] } },
-				options: [
-					{ name: 'Cancel', value: 'cancel', description: 'Cancel the order at the WMS (every shipment of it) and in the OMS', action: 'Cancel an order at the WMS' },
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Send ready orders to the WMS through the outbox (idempotent by OMS ID); not-ready orders are refused',
-						action: 'Create orders at the WMS',
-					},
-					{ name: 'Get', value: 'get', description: 'Read the order at the WMS, with the stored order', action: 'Get an order from the WMS' },
-					{
-						name: 'Retry Pending',
-						value: 'retryPending',
-						description: 'Send every due delivery of the outbox again (with backoff); one item per delivery',
-						action: 'Retry pending deliveries',
-					},
-				],
-				default: 'create',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['shipment'] } },
-				options: [
-					{
-						name: 'Get Updates',
-						value: 'getUpdates',
-						description: 'Pull status and tracking since the stored cursor; emits each newly shipped package once',
-						action: 'Get shipment updates',
-					},
-				],
-				default: 'getUpdates',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['inventory'] } },
-				options: [{ name: 'Get Levels', value: 'getLevels', description: 'Stock per SKU and location at the WMS', action: 'Get inventory levels' }],
-				default: 'getLevels',
-			},
-			{
-				displayName: 'Use Split Shipment Fields',
-				name: 'useShipmentFields',
-				type: 'boolean',
-				default: true,
-				displayOptions: show('order', ['create']),
-				description:
-					'Whether to send only the item’s shipmentLines as WMS order number shipmentNo when the item has them (Backorder Gate Ready/Partial); otherwise the whole order as shipment 1',
-			},
-			{
-				displayName: 'OMS ID',
-				name: 'omsId',
-				type: 'string',
-				default: '={{ $json.omsId }}',
-				required: true,
-				displayOptions: show('order', ['cancel', 'get']),
-				placeholder: 'shopify:450789469',
-			},
-			{
-				displayName: 'Shipment Number',
-				name: 'shipmentNo',
-				type: 'number',
-				default: 1,
-				typeOptions: { minValue: 1 },
-				displayOptions: show('order', ['get']),
-				description: 'Which WMS order of a split order (1 = the first or only one)',
-			},
-			{
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				default: 100,
-				typeOptions: { minValue: 1 },
-				displayOptions: show('order', ['retryPending']),
-				description: 'Max number of due deliveries to send in this run',
-			},
-			{
-				displayName: 'Include Raw Payload',
-				name: 'keepRaw',
-				type: 'boolean',
-				default: false,
-				displayOptions: show('order', ['create', 'get']),
-				description: 'Whether to keep the channel’s raw payload on output orders',
-			},
-			...PROVIDER_PROPERTIES,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Attempts per Call',
-						name: 'attempts',
-						type: 'number',
-						default: 3,
-						typeOptions: { minValue: 1, maxValue: 10 },
-						description: 'Tries of one HTTP call on 429/5xx/timeouts before the outbox takes over (with its own backoff)',
-					},
-					{
-						displayName: 'Backoff Base (Seconds)',
-						name: 'backoffBaseSeconds',
-						type: 'number',
-						default: 30,
-						typeOptions: { minValue: 0 },
-						description: 'Outbox: the first retry of a failed delivery waits this long, doubling each time (jittered, at most an hour)',
-					},
-					{ displayName: 'Client-Side Rate Limit', name: 'rateLimit', type: 'boolean', default: true, description: 'Whether to pace calls to the provider’s published limits' },
-					{
-						displayName: 'Max Delivery Attempts',
-						name: 'maxAttempts',
-						type: 'number',
-						default: 8,
-						typeOptions: { minValue: 1 },
-						description: 'Outbox: after this many failed attempts a delivery is marked failed with its last error',
-					},
-					{ displayName: 'Timeout (Ms)', name: 'timeoutMs', type: 'number', default: 30000, typeOptions: { minValue: 100 } },
-				],
-			},
 		],
 	};
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-	NodeConnectionTypes,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -14,6 +13,7 @@ import { omsStoreConnectionTest } from '../shared/store';
 import { nodeError, orNodeError } from '../shared/errors';
 import { rawBodyOf, respond, sha256, wooVerdict } from '../shared/webhooks';
 import { listSubtitle } from '../shared/subtitle';
+import { description } from './description';
 
 const TOPICS = ['order.created', 'order.updated'];
 
@@ -33,59 +33,13 @@ function secretOf(credSecret: string | undefined, data: IDataObject): string | u
  * raw body, drops repeats of the same order version, and emits one canonical order per delivery.
  */
 export class WooCommerceOrderTrigger implements INodeType {
+	// n8n's node review (its lint) reads icon, group, subtitle, usableAsTool and credentials here; the rest: ./description
 	description: INodeTypeDescription = {
-		displayName: 'WooCommerce Order Trigger',
-		name: 'wooCommerceOrderTrigger',
+		...description,
 		icon: { light: 'file:wooCommerceOrderTrigger.svg', dark: 'file:wooCommerceOrderTrigger.dark.svg' },
 		group: ['trigger'],
-		// 1.1 behaves as 1. n8n evaluates an expression for every delivery to a version-1 webhook node (its
-		// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
 		subtitle: listSubtitle('topics', { 'order.created': 'Order Created', 'order.updated': 'Order Updated' }),
-		description: 'Starts the workflow when a WooCommerce order is created or updated, with the order in canonical form',
-		defaults: { name: 'WooCommerce Order Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omsWooCommerceApi', required: true, testedBy: 'wooCommerceApiTest' }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
-		properties: [
-			{
-				displayName:
-					'Activating the workflow registers the webhooks at WooCommerce. Unsigned or wrongly signed deliveries are refused with 401; the same order version delivered again is dropped. WooCommerce never retries a failed delivery: reconcile with the Marketplace node’s Get Orders Since on a schedule.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: 'Topics',
-				name: 'topics',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Order Created', value: 'order.created' },
-					{ name: 'Order Updated', value: 'order.updated' },
-				],
-				default: ['order.created', 'order.updated'],
-				required: true,
-				description: 'Order events to receive',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Include Raw Payload',
-						name: 'keepRaw',
-						type: 'boolean',
-						default: true,
-						description: 'Whether to keep WooCommerce’s payload in the order’s `raw` field (for audit)',
-					},
-				],
-			},
-		],
 	};
 
 	methods = {

@@ -13,7 +13,7 @@ import { buildInterchange, parseInterchange, write850, write945, write997, type 
 import { closeAllStores } from '../../lib/store/open';
 import type { Store } from '../../lib/store/types';
 import type { CanonicalOrder } from '../../lib/order/types';
-import { ediPartnerSettingsTest } from '../../nodes/Edi/partner';
+import { ediPartnerSettingsTest } from '../../nodes/shared/edi-partner';
 import { buildWorkflow, itemsOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 import { pgSetup, sqliteSetup, type StoreSetup } from '../helpers/store-credentials';

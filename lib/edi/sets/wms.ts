@@ -287,7 +287,7 @@ export function write945(a: ShippingAdvice): OutgoingSet {
 	return { setId: '945', segments: segs };
 }
 
-/** A 945 as the update the WMS node's Get Updates applies (lib/wms applyUpdates) */
+/** A 945 as the update the WMS node's Get Updates applies (lib/flows applyUpdates) */
 export function updateOf945(a: ShippingAdvice): WmsOrderUpdate {
 	const { omsId, shipmentNo } = parseReference(a.depositorOrderNumber);
 	const shipments: WmsPackage[] = a.packages.map((p) => ({

@@ -48,8 +48,10 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 		if (!result.review.resolved) return result;
 	}
 	if (t.enqueue) {
-		result.enqueued = yield* row('insertDelivery', { ...t.enqueue, omsId }, now);
+		const { sent, ...delivery } = t.enqueue;
+		result.enqueued = yield* row('insertDelivery', { ...delivery, omsId }, now);
 		if (!result.enqueued.created) return result;
+		if (sent) result.enqueued.delivery = yield* deliveryAttemptSteps(result.enqueued.delivery.id, sentAttempt(sent.wmsOrderId), now);
 	}
 
 	// 2. evidence

@@ -1,27 +1,25 @@
 /**
  * EDI as a WMS provider on the real stores (SQLite and PostgreSQL): a ready order's 940 is recorded in the outbox
  * (pending until the 997), never generated twice, its control numbers never repeat; a 997 accepts or rejects it;
- * a 945 takes the order to shipped through lib/wms applyUpdates with its tracking.
+ * a 945 takes the order to shipped through lib/flows applyUpdates with its tracking.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-	apply945,
 	buildInterchange,
 	EDI_PROVIDER,
 	parseInterchange,
 	read945,
 	readDocument,
-	reconcile997,
 	replyScope,
-	send940,
 	updateOf945,
 	write945,
 	write997,
 	type FunctionalAck,
 	type ShippingAdvice,
 } from '../../../lib/edi';
+import { apply945, reconcile997, send940 } from '../../../lib/flows';
 import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { pgSetup, sqliteSetup, type StoreSetup } from '../../helpers/store-credentials';

@@ -938,6 +938,23 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(await store.timeline(o.omsId)).toEqual(before);
 			});
 
+			it('queues a delivery already sent (one that waits for no answer) with the move, once', async () => {
+				const o = makeOrder();
+				await store.recordOrder(o);
+				await store.transition(o.omsId, { to: 'ready', cause: 'allocated' });
+				const send = {
+					to: 'at_wms' as const,
+					cause: 'sent_to_wms' as const,
+					enqueue: { shipmentNo: 1, provider: 'edi', reference: o.omsId, payload: { set: '940' }, sent: { wmsOrderId: '1/1/1' } },
+				};
+				const first = await store.transition(o.omsId, send);
+				expect(first.enqueued).toMatchObject({ created: true, delivery: { status: 'sent', wmsOrderId: '1/1/1', attempts: 1, nextAttemptAt: null } });
+				expect(await store.getDelivery(o.omsId, 1)).toMatchObject({ status: 'sent', wmsOrderId: '1/1/1', attempts: 1 });
+				expect([first.changed, first.stored.status]).toEqual([true, 'at_wms']);
+				const second = await store.transition(o.omsId, send);
+				expect([second.enqueued?.created, second.enqueued?.delivery.attempts, second.changed]).toEqual([false, 1, false]);
+			});
+
 			it('records a send attempt with the move; an update that leaves the annotation writes no event', async () => {
 				const o = makeOrder();
 				await store.recordOrder(o);

@@ -5,7 +5,8 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { createShipBobProvider } from '../../../lib/wms/shipbob';
-import { applyUpdates, nextShipment, pushOrder } from '../../../lib/wms/outbox';
+import { nextShipment } from '../../../lib/wms/outbox';
+import { applyUpdates, pushOrder } from '../../../lib/flows';
 import type { Delivery } from '../../../lib/store/types';
 import type { WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';

@@ -5,7 +5,7 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { createExtensivProvider } from '../../../lib/wms/extensiv';
-import { pushOrder, retryPending } from '../../../lib/wms/outbox';
+import { pushOrder, retryPending } from '../../../lib/flows';
 import type { WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';
 

@@ -5,7 +5,7 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { createShipBobProvider } from '../../../lib/wms/shipbob';
-import { applyUpdates, cancelAtWms, pullUpdates, pushOrder, retryPending } from '../../../lib/wms/outbox';
+import { applyUpdates, cancelAtWms, pullUpdates, pushOrder, retryPending } from '../../../lib/flows';
 import type { WmsOrderUpdate, WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';
 import { pgSetup } from '../../helpers/store-credentials';

@@ -4,7 +4,8 @@
  * where an error text is cut). No piece of a secret reaches the error message, the vendor message, the credential
  * test message, the outbox row or the order's timeline.
  */
-import { createWmsProvider, pushOrder, type WmsProvider, type WmsProviderName } from '../../../lib/wms';
+import { createWmsProvider, type WmsProvider, type WmsProviderName } from '../../../lib/wms';
+import { pushOrder } from '../../../lib/flows';
 import { useEchoServerAndStore, type EchoRequest } from '../../helpers/echo-server';
 import { expectNoLeak, leak } from '../../helpers/secrets';
 import { order, testDeps } from './fixtures';

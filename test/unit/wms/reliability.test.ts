@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type SandboxProvider, type WmsSandbox } from '../../sandbox/wms';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
-import { createWmsProvider, pullUpdates, pushOrder, retryPending, type WmsProvider } from '../../../lib/wms';
+import { createWmsProvider, type WmsProvider } from '../../../lib/wms';
+import { pullUpdates, pushOrder, retryPending } from '../../../lib/flows';
 import { order, testDeps } from './fixtures';
 
 const T0 = '2026-05-01T00:00:00.000Z';

@@ -4,7 +4,7 @@
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { checkPartner, type PartnerSettings } from '../../lib/edi';
-import { credentialData, safeTest } from '../shared/errors';
+import { credentialData, safeTest } from './errors';
 
 export interface Partner {
 	settings: PartnerSettings;
