@@ -482,23 +482,24 @@ export class PostgresStore implements T.Store {
 	}
 
 	async listDeliveries(filter: { status?: T.DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<T.Delivery[]> {
+		return (await this.outboxRows('deliveries', { provider: filter.provider }, filter.status, filter.limit)).map(toDelivery);
+	}
+
+	/** An outbox table's rows, oldest first: these columns equal (undefined: any), the status one of these (empty: any) */
+	private outboxRows(table: 'deliveries' | 'channel_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Promise<Row[]> {
 		const where: string[] = [];
 		const params: unknown[] = [];
-		if (filter.status?.length) {
-			params.push(filter.status);
+		for (const [column, value] of Object.entries(equal)) {
+			if (value === undefined) continue;
+			params.push(value);
+			where.push(`${column} = $${params.length}`);
+		}
+		if (status?.length) {
+			params.push(status);
 			where.push(`status = ANY($${params.length}::text[])`);
 		}
-		if (filter.provider) {
-			params.push(filter.provider);
-			where.push(`provider = $${params.length}`);
-		}
-		params.push(filter.limit ?? 1000);
-		const rows = await this.rows(
-			this.pool,
-			`SELECT * FROM deliveries${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT $${params.length}`,
-			params,
-		);
-		return rows.map(toDelivery);
+		params.push(limit);
+		return this.rows(this.pool, `SELECT * FROM ${table}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT $${params.length}`, params);
 	}
 
 	async recordShipment(s: Omit<T.StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: T.StoredShipment }> {
@@ -559,27 +560,7 @@ export class PostgresStore implements T.Store {
 	}
 
 	async listChannelCalls(filter: T.ChannelCallFilter = {}): Promise<T.ChannelCall[]> {
-		const where: string[] = [];
-		const params: unknown[] = [];
-		if (filter.channel) {
-			params.push(filter.channel);
-			where.push(`channel = $${params.length}`);
-		}
-		if (filter.kind) {
-			params.push(filter.kind);
-			where.push(`kind = $${params.length}`);
-		}
-		if (filter.status?.length) {
-			params.push(filter.status);
-			where.push(`status = ANY($${params.length}::text[])`);
-		}
-		params.push(filter.limit ?? 1000);
-		const rows = await this.rows(
-			this.pool,
-			`SELECT * FROM channel_calls${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT $${params.length}`,
-			params,
-		);
-		return rows.map(toChannelCall);
+		return (await this.outboxRows('channel_calls', { channel: filter.channel, kind: filter.kind }, filter.status, filter.limit)).map(toChannelCall);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

@@ -615,21 +615,26 @@ export class SqliteStore implements T.Store {
 	}
 
 	async listDeliveries(filter: { status?: T.DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<T.Delivery[]> {
+		return this.outboxRows('deliveries', { provider: filter.provider }, filter.status, filter.limit).map(toDelivery);
+	}
+
+	/** An outbox table's rows, oldest first: these columns equal (undefined: any), the status one of these (empty: any) */
+	private outboxRows(table: 'deliveries' | 'channel_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Row[] {
 		const where: string[] = [];
 		const params: Param[] = [];
-		if (filter.status?.length) {
+		for (const [column, value] of Object.entries(equal)) {
+			if (value === undefined) continue;
+			where.push(`${column} = ?`);
+			params.push(value);
+		}
+		if (status?.length) {
 			where.push('status IN (SELECT value FROM json_each(?))');
-			params.push(JSON.stringify(filter.status));
+			params.push(JSON.stringify(status));
 		}
-		if (filter.provider) {
-			where.push('provider = ?');
-			params.push(filter.provider);
-		}
-		params.push(filter.limit ?? 1000);
+		params.push(limit);
 		return this.db
-			.prepare(`SELECT * FROM deliveries${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
-			.all(...params)
-			.map((r) => toDelivery(r as Row));
+			.prepare(`SELECT * FROM ${table}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
+			.all(...params) as Row[];
 	}
 
 	async recordShipment(s: Omit<T.StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: T.StoredShipment }> {
@@ -691,25 +696,7 @@ export class SqliteStore implements T.Store {
 	}
 
 	async listChannelCalls(filter: T.ChannelCallFilter = {}): Promise<T.ChannelCall[]> {
-		const where: string[] = [];
-		const params: Param[] = [];
-		if (filter.channel) {
-			where.push('channel = ?');
-			params.push(filter.channel);
-		}
-		if (filter.kind) {
-			where.push('kind = ?');
-			params.push(filter.kind);
-		}
-		if (filter.status?.length) {
-			where.push('status IN (SELECT value FROM json_each(?))');
-			params.push(JSON.stringify(filter.status));
-		}
-		params.push(filter.limit ?? 1000);
-		return this.db
-			.prepare(`SELECT * FROM channel_calls${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
-			.all(...params)
-			.map((r) => toChannelCall(r as Row));
+		return this.outboxRows('channel_calls', { channel: filter.channel, kind: filter.kind }, filter.status, filter.limit).map(toChannelCall);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports
