@@ -14,7 +14,7 @@
  * computed from). retryChannelCalls sends one channel's due calls: confirmations first, then quantities lowest first.
  * n8n-free: a Store, a ChannelClient and plain values in, plain results out.
  */
-import type { ChannelClient, ConfirmShipmentInput, QuantityResult, ShipmentLine } from '../channels/types';
+import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import type { ChannelCall, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
@@ -28,6 +28,9 @@ export interface ChannelCallOptions {
 	leaseSeconds?: number;
 	/** The timeline events' cause (default channel.confirm / channel.retry) */
 	cause?: string;
+	/** How quantities reach the channel (default: the client's setAvailableQuantities); the node passes its "Send
+	 * Newest Only" coalescer, which shares calls between executions running at once. Answers in the order given. */
+	sendQuantities?: (updates: Array<{ update: QuantityUpdate; basis: number | null }>) => Promise<QuantityResult[]>;
 }
 
 /** What happened to a call: sent now, sent before, found at the channel (a lost answer), not sent yet, or failed */
@@ -39,8 +42,7 @@ export type ChannelCallOutcome =
 	| 'retry_scheduled'
 	| 'failed'
 	| 'superseded'
-	| 'older'
-	| 'unchanged';
+	| 'older';
 
 export interface ChannelCallResult {
 	outcome: ChannelCallOutcome;
@@ -206,7 +208,6 @@ export async function pushQuantities(store: Store, client: ChannelClient, pushes
 	queued.forEach(({ call, outcome }, k) => {
 		const i = order[k];
 		if (outcome === 'older') out[i] = { ...result('older', call, `an owed or sent quantity of ${call.sku} was computed from newer stock (basis ${call.basis})`), sku: pushes[i].sku, quantity: pushes[i].quantity };
-		else if (outcome === 'unchanged' && call.status === 'sent') out[i] = { ...result('unchanged', call), sku: pushes[i].sku, quantity: pushes[i].quantity };
 		else byId.set(call.id, i);
 	});
 	pushes.forEach((p, i) => {
@@ -216,12 +217,20 @@ export async function pushQuantities(store: Store, client: ChannelClient, pushes
 			out[i] = { ...result('superseded', call, `a newer quantity of ${p.sku} in the same batch replaced it`), sku: p.sku, quantity: p.quantity };
 		}
 	});
-	const claimed = byId.size ? await store.claimChannelCalls(client.channel, now, { ids: [...byId.keys()], limit: byId.size, leaseSeconds: opts.leaseSeconds ?? 120 }) : [];
-	const sent = await sendQuantities(store, client, claimed, now, opts);
-	for (const r of sent) {
-		const i = byId.get(r.call!.id)!;
-		byId.delete(r.call!.id);
-		out[i] = { ...r, sku: pushes[i].sku, quantity: pushes[i].quantity };
+	const lease = { leaseSeconds: opts.leaseSeconds ?? 120 };
+	let claimed = byId.size ? await store.claimChannelCalls(client.channel, now, { ids: [...byId.keys()], limit: byId.size, ...lease }) : [];
+	// A push superseded while this one was out (another execution's newer quantity) waited for it: this sender sends
+	// the newer one next, rather than leave it to the next Retry Pending
+	for (let round = 0; claimed.length && round < 10; round++) {
+		const sent = await sendQuantities(store, client, claimed, now, opts);
+		for (const r of sent) {
+			const i = byId.get(r.call!.id);
+			if (i === undefined) continue;
+			byId.delete(r.call!.id);
+			out[i] = { ...r, sku: pushes[i].sku, quantity: pushes[i].quantity };
+		}
+		const newer = sent.filter((r, k) => r.call!.status === 'pending' && r.call!.version !== claimed[k].version).map((r) => r.call!.id);
+		claimed = newer.length ? await store.claimChannelCalls(client.channel, now, { ids: newer, limit: newer.length, ...lease }) : [];
 	}
 	// not claimed: another sender holds it, or its next attempt is later
 	for (const [id, i] of byId) {
@@ -243,7 +252,8 @@ async function sendQuantities(store: Store, client: ChannelClient, calls: Channe
 	if (!calls.length) return [];
 	let answers: QuantityResult[];
 	try {
-		answers = await client.setAvailableQuantities(calls.map((c) => ({ sku: c.sku!, quantity: c.quantity! })));
+		const updates = calls.map((c) => ({ update: { sku: c.sku!, quantity: c.quantity! }, basis: c.basis }));
+		answers = opts.sendQuantities ? await opts.sendQuantities(updates) : await client.setAvailableQuantities(updates.map((u) => u.update));
 	} catch (err) {
 		// a quantity is a value, not an increment: sending it again is harmless, so no outcome is "unknown" here
 		const out: ChannelCallResult[] = [];
@@ -260,7 +270,7 @@ async function sendQuantities(store: Store, client: ChannelClient, calls: Channe
 		}
 		const status = a?.status && a.status >= 400 ? a.status : null;
 		const retryable = status === null || status === 429 || status >= 500;
-		const error = `${c.sku}: quantity not accepted: ${a?.error ?? 'no result for this SKU'}`;
+		const error = `quantity not accepted: ${a?.error ?? 'no result for this SKU'}`;
 		const next = retryable ? nextAttemptAt(now, c.attempts + 1, opts.backoff) : null;
 		const failed = await store.markChannelCallFailed(c.id, c.version, { error, nextAttemptAt: next });
 		out.push({

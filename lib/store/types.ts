@@ -294,8 +294,8 @@ export type NewChannelCall =
 	| { kind: 'quantity'; channel: string; sku: string; quantity: number; basis?: number | null; payload?: Record<string, unknown> | null };
 /**
  * What enqueueing did: created (new); exists (a confirmation of this package was queued before: it is not queued
- * twice, whatever its status); superseded (a newer quantity replaced the one owed or sent); unchanged (the same
- * quantity is owed or was sent already); older (refused: its basis is older than the one stored, which stays).
+ * twice, whatever its status); superseded (a newer push replaced the one owed, sent or failed: it is owed now);
+ * unchanged (the same quantity is still owed); older (refused: its basis is older than the one stored, which stays).
  */
 export type ChannelEnqueueOutcome = 'created' | 'exists' | 'superseded' | 'unchanged' | 'older';
 export interface ChannelCallFilter {

@@ -57,12 +57,13 @@ export function channelCallRow(call: NewChannelCall): ChannelCallRow {
 }
 
 /**
- * What a quantity push does to the one stored for its SKU: an older basis is refused; the same quantity already owed
- * or sent changes nothing (a failed one is owed again); anything else supersedes it.
+ * What a quantity push does to the one stored for its SKU: an older basis is refused; the same quantity still owed
+ * (pending or sending) is not queued twice; anything else supersedes it (a push after one sent or failed is a new push
+ * to send: a resync sends what the channel may have lost).
  */
 export function quantityDecision(stored: ChannelCall, incoming: ChannelCallRow): Exclude<ChannelEnqueueOutcome, 'created' | 'exists'> {
 	if (incoming.basis !== null && stored.basis !== null && incoming.basis < stored.basis) return 'older';
-	if (stored.quantity === incoming.quantity && stored.status !== 'failed') return 'unchanged';
+	if (stored.quantity === incoming.quantity && (stored.status === 'pending' || stored.status === 'sending')) return 'unchanged';
 	return 'superseded';
 }
 

@@ -253,10 +253,14 @@ describe('channel outbox: quantity pushes (Amazon listings)', () => {
 		expect(older.map((r) => r.outcome)).toEqual(['older']);
 		expect((await retryChannelCalls(store, clients.amazon, { now: later(3) })).claimed).toBe(0);
 		expect(listed(sku)).toBe(5);
-		// the same quantity already sent is not sent again
+		// the same quantity as one still owed is not queued twice: it goes once, when due
+		sb().inject({ kind: 'error', path: `/${other}`, method: 'PATCH', status: 503 });
+		expect((await pushQuantities(store, clients.amazon, [{ sku: other, quantity: 2, basis: 5 }], { now: T0, backoff: BACKOFF })).map((r) => r.outcome)).toEqual(['retry_scheduled']);
+		expect((await pushQuantities(store, clients.amazon, [{ sku: other, quantity: 2, basis: 6 }], { now: T0 })).map((r) => r.outcome)).toEqual(['queued']);
 		const calls = sb().received.listings.length;
-		expect((await pushQuantities(store, clients.amazon, [{ sku, quantity: 5, basis: 13 }], { now: T0 })).map((r) => r.outcome)).toEqual(['unchanged']);
-		expect(sb().received.listings.length).toBe(calls);
+		expect((await retryChannelCalls(store, clients.amazon, { now: later(1) })).results.map((r) => [r.call!.sku, r.outcome])).toEqual([[other, 'sent']]);
+		expect(sb().received.listings.length).toBe(calls + 1);
+		expect(listed(other)).toBe(2);
 	});
 
 	it('a failed push stays owed until the retry sends it; low quantities first', async () => {
@@ -270,6 +274,27 @@ describe('channel outbox: quantity pushes (Amazon listings)', () => {
 		expect(s.results.map((x) => x.call!.sku)).toEqual(['RETRY-LO', 'RETRY-MID', 'RETRY-HI']);
 		expect(sb().received.listings.slice(before).map((l) => l.sku)).toEqual(['RETRY-LO', 'RETRY-MID', 'RETRY-HI']);
 		expect([listed('RETRY-LO'), listed('RETRY-MID'), listed('RETRY-HI')]).toEqual([1, 9, 40]);
+	});
+
+	it('a newer push while the older one is out waits for it (never two pushes of one SKU at once), then goes next from the same sender', async () => {
+		const sku = 'INFLIGHT';
+		let arrived!: () => void;
+		const out = new Promise<void>((r) => (arrived = r));
+		let release!: () => void;
+		const released = new Promise<void>((r) => (release = r));
+		sb().inject({ kind: 'slow', path: `/${sku}`, method: 'PATCH', hold: () => (arrived(), released) });
+		const quantities = () => sb().received.listings.filter((l) => l.sku === sku).map((l) => JSON.stringify(l.body).match(/"quantity":(\d+)/)![1]);
+		const first = pushQuantities(store, clients.amazon, [{ sku, quantity: 9, basis: 100 }], { now: T0 });
+		await out;
+		const newer = await pushQuantities(store, clients.amazon, [{ sku, quantity: 6, basis: 103 }], { now: T0 });
+		const older = await pushQuantities(store, clients.amazon, [{ sku, quantity: 7, basis: 102 }], { now: T0 });
+		expect([newer[0].outcome, older[0].outcome]).toEqual(['queued', 'older']);
+		release();
+		expect((await first).map((r) => r.outcome)).toEqual(['sent']);
+		// the held 9, then the newer 6 (the older 7 never)
+		expect(quantities()).toEqual(['9', '6']);
+		expect(listed(sku)).toBe(6);
+		expect(await store.findChannelCall({ channel: 'amazon', sku })).toMatchObject({ status: 'sent', quantity: 6, basis: 103 });
 	});
 
 	it('bad pushes are errors of their own item; the same SKU twice in a batch sends the newer', async () => {

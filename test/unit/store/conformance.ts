@@ -707,6 +707,11 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				// without a basis, the later push wins
 				const [plain] = await store.enqueueChannelCalls([quantity('B', 1), quantity('B', 2)]).then((r) => [r[1]]);
 				expect(plain).toMatchObject({ outcome: 'superseded', call: { sku: 'B', quantity: 2 } });
+				// the same quantity after it was sent is a new push (a resync sends what the channel may have lost)
+				const [sending] = await store.claimChannelCalls('amazon', t0, { ids: [first.call.id] });
+				await store.markChannelCallSent(sending.id, sending.version, 'S-1');
+				const [resync] = await store.enqueueChannelCalls([quantity('A', 3, 12)]);
+				expect(resync).toMatchObject({ outcome: 'superseded', call: { status: 'pending', quantity: 3, version: 3, reference: null, sentAt: null } });
 				// a failed push of the same quantity is owed again
 				const [claimed] = await store.claimChannelCalls('amazon', t0, { ids: [plain.call.id] });
 				const failed = await store.markChannelCallFailed(claimed.id, claimed.version, { error: 'HTTP 400 bad sku', nextAttemptAt: null });
