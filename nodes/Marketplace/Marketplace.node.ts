@@ -52,7 +52,7 @@ export class Marketplace implements INodeType {
 				displayOptions: { show: { channel: [ch, 'fromItem'] } },
 			})),
 			// the channel outbox (Confirm Shipment, Set Available Quantity, Retry Pending); without it, the embedded store
-			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest', displayOptions: { show: { operation: ['confirmShipment', 'setQuantity', 'retryPending'] } } },
+			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
 		],
 	};
 
