@@ -50,6 +50,8 @@ export interface ChannelCallResult {
 	call: ChannelCall | null;
 	/** The channel's reference of what it made (a fulfilment id, a submission id) */
 	reference: string | null;
+	/** The HTTP status the channel answered the call sent now with (null: no call now, or none given) */
+	status?: number | null;
 	/** Why it is not sent (never a secret: the clients redact) */
 	error: string | null;
 	/** When the channel refused or failed the call: its HTTP status and own words, for the node's NodeApiError */
@@ -126,14 +128,17 @@ async function sendConfirmation(store: Store, client: ChannelClient, call: Chann
 		}
 	}
 	let reference: string | null;
+	let status: number | null;
 	try {
-		reference = (await client.confirmShipment(input)).reference ?? null;
+		const answer = await client.confirmShipment(input);
+		reference = answer.reference ?? null;
+		status = answer.status ?? null;
 	} catch (err) {
 		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err));
 	}
 	const sent = await store.markChannelCallSent(call.id, call.version, reference);
 	await orderEvent(store, call, cause, { outcome: 'confirmed', trackingNumber: input.trackingNumber, reference, attempts: sent.attempts });
-	return result('sent', sent);
+	return { ...result('sent', sent), status };
 }
 
 /** Transport failures after which the request may have been applied (not a connection that never opened) */
@@ -265,7 +270,7 @@ async function sendQuantities(store: Store, client: ChannelClient, calls: Channe
 		const c = calls[k];
 		const a = answers[k]?.sku === c.sku ? answers[k] : answers.find((x) => x.sku === c.sku);
 		if (a?.ok) {
-			out.push(result('sent', await store.markChannelCallSent(c.id, c.version, a.reference ?? null)));
+			out.push({ ...result('sent', await store.markChannelCallSent(c.id, c.version, a.reference ?? null)), status: a.status ?? null });
 			continue;
 		}
 		const status = a?.status && a.status >= 400 ? a.status : null;
