@@ -108,6 +108,12 @@ export interface ChannelClient {
 	listOrdersSince(cursor: string | null, opts?: ListOrdersOptions): Promise<ListOrdersResult>;
 	getOrder(channelOrderId: string): Promise<unknown>;
 	confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult>;
+	/**
+	 * Whether the channel already shows a confirmation with this tracking number on the order (asked before confirming
+	 * again after a lost answer). The confirmation write itself is sent once per call: a transport failure after the
+	 * request went out is not retried blindly, it is the outbox's to resolve (lib/flows/channel-calls.ts).
+	 */
+	findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }>;
 	setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]>;
 	cancelOrder(channelOrderId: string, reason?: string): Promise<CancelResult>;
 	cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult>;

@@ -8,6 +8,7 @@ export * from './apply-wms-updates';
 export * from './attention';
 export * from './cancel-at-wms';
 export * from './cancel-order';
+export * from './channel-calls';
 export * from './edi-warehouse';
 export * from './item-error';
 export * from './publish-quantities';

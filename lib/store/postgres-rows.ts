@@ -9,10 +9,10 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
 import { cellKey } from './rules/stock';
-import type { AsyncTxRows, DeliveryAttempt, NewEvent, OrderWrite, StockTake } from './rules/tx';
-import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
+import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, OrderWrite, StockTake } from './rules/tx';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
 
 export type Row = Record<string, unknown>;
 export type Q = Pick<PoolClient, 'query'>;
@@ -262,6 +262,54 @@ export class PostgresRows implements AsyncTxRows {
 		if (inserted.length) return { created: true, shipment: toShipment(inserted[0]) };
 		const row = (await this.rows('SELECT * FROM shipments WHERE oms_id = $1 AND package_key = $2', [s.omsId, s.packageKey]))[0];
 		return { created: false, shipment: toShipment(row) };
+	}
+
+	// ------------------------------------------------------------ channel outbox
+
+	async lockChannelCall(id: number): Promise<ChannelCall | null> {
+		const row = (await this.rows('SELECT * FROM channel_calls WHERE id = $1 FOR UPDATE', [id]))[0];
+		return row ? toChannelCall(row) : null;
+	}
+
+	async lockChannelCallByKey(channel: string, kind: ChannelCallKind, key: string): Promise<ChannelCall | null> {
+		const row = (await this.rows('SELECT * FROM channel_calls WHERE channel = $1 AND kind = $2 AND call_key = $3 FOR UPDATE', [channel, kind, key]))[0];
+		return row ? toChannelCall(row) : null;
+	}
+
+	async insertChannelCall(c: ChannelCallRow, now: string): Promise<ChannelCall | null> {
+		const row = (
+			await this.rows(
+				`INSERT INTO channel_calls (channel, kind, call_key, oms_id, package_key, sku, quantity, basis, status, payload, created_at, updated_at)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $10) ON CONFLICT (channel, kind, call_key) DO NOTHING RETURNING *`,
+				[c.channel, c.kind, c.key, c.omsId, c.packageKey, c.sku, c.quantity, c.basis, c.payload, now],
+			)
+		)[0];
+		return row ? toChannelCall(row) : null;
+	}
+
+	async supersedeChannelCall(id: number, c: ChannelCallRow, now: string): Promise<ChannelCall> {
+		const rows = await this.rows(
+			`UPDATE channel_calls SET quantity = $1, basis = $2, payload = $3, status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL,
+				outcome_unknown = 0, reference = NULL, sent_at = NULL, version = version + 1, updated_at = $4
+			 WHERE id = $5 RETURNING *`,
+			[c.quantity, c.basis, c.payload, now, id],
+		);
+		return toChannelCall(rows[0]);
+	}
+
+	async writeChannelCallAttempt(id: number, a: ChannelCallAttempt, now: string): Promise<ChannelCall> {
+		const rows = await this.rows(
+			`UPDATE channel_calls SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, lease_until = NULL, outcome_unknown = $4,
+				reference = CASE WHEN $1 = 'sent' THEN $5 ELSE reference END, sent_at = CASE WHEN $1 = 'sent' THEN $6::timestamptz ELSE sent_at END, updated_at = $6
+			 WHERE id = $7 RETURNING *`,
+			[a.status, a.lastError, a.nextAttemptAt, a.outcomeUnknown ? 1 : 0, a.reference, now, id],
+		);
+		return toChannelCall(rows[0]);
+	}
+
+	async releaseChannelCallLease(id: number, now: string): Promise<ChannelCall> {
+		const rows = await this.rows(`UPDATE channel_calls SET lease_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'pending' RETURNING *`, [now, id]);
+		return rows.length ? toChannelCall(rows[0]) : (await this.lockChannelCall(id))!;
 	}
 
 	// ------------------------------------------------------------ control numbers

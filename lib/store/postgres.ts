@@ -14,7 +14,7 @@ import type { OmsStatus } from '../order/status';
 import { activeParts, cellsBySku, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { annotationRows, bundlesFromRows, isoUtc, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { annotationRows, bundlesFromRows, isoUtc, toChannelCall, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runStepsAsync, type Steps } from './rules/tx';
 import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
 import { setStatusSteps, transitionSteps } from './rules/transition';
@@ -22,6 +22,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
+import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
 
@@ -481,23 +482,24 @@ export class PostgresStore implements T.Store {
 	}
 
 	async listDeliveries(filter: { status?: T.DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<T.Delivery[]> {
+		return (await this.outboxRows('deliveries', { provider: filter.provider }, filter.status, filter.limit)).map(toDelivery);
+	}
+
+	/** An outbox table's rows, oldest first: these columns equal (undefined: any), the status one of these (empty: any) */
+	private outboxRows(table: 'deliveries' | 'channel_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Promise<Row[]> {
 		const where: string[] = [];
 		const params: unknown[] = [];
-		if (filter.status?.length) {
-			params.push(filter.status);
+		for (const [column, value] of Object.entries(equal)) {
+			if (value === undefined) continue;
+			params.push(value);
+			where.push(`${column} = $${params.length}`);
+		}
+		if (status?.length) {
+			params.push(status);
 			where.push(`status = ANY($${params.length}::text[])`);
 		}
-		if (filter.provider) {
-			params.push(filter.provider);
-			where.push(`provider = $${params.length}`);
-		}
-		params.push(filter.limit ?? 1000);
-		const rows = await this.rows(
-			this.pool,
-			`SELECT * FROM deliveries${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT $${params.length}`,
-			params,
-		);
-		return rows.map(toDelivery);
+		params.push(limit);
+		return this.rows(this.pool, `SELECT * FROM ${table}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT $${params.length}`, params);
 	}
 
 	async recordShipment(s: Omit<T.StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: T.StoredShipment }> {
@@ -506,6 +508,59 @@ export class PostgresStore implements T.Store {
 
 	async getShipments(omsId: string): Promise<T.StoredShipment[]> {
 		return (await this.rows(this.pool, 'SELECT * FROM shipments WHERE oms_id = $1 ORDER BY recorded_at, package_key', [omsId])).map(toShipment);
+	}
+
+	// ------------------------------------------------------------ channel outbox
+
+	async enqueueChannelCalls(calls: T.NewChannelCall[]): Promise<Array<{ call: T.ChannelCall; outcome: T.ChannelEnqueueOutcome }>> {
+		if (!calls.length) return [];
+		return this.write(() => enqueueChannelCallsSteps(calls, this.now()));
+	}
+
+	async getChannelCall(id: number): Promise<T.ChannelCall | null> {
+		const row = (await this.rows(this.pool, 'SELECT * FROM channel_calls WHERE id = $1', [id]))[0];
+		return row ? toChannelCall(row) : null;
+	}
+
+	async findChannelCall(key: Parameters<T.Store['findChannelCall']>[0]): Promise<T.ChannelCall | null> {
+		const row = (
+			await this.rows(this.pool, 'SELECT * FROM channel_calls WHERE channel = $1 AND kind = $2 AND call_key = $3', [
+				key.channel,
+				'sku' in key ? 'quantity' : 'confirmation',
+				channelCallKey(key),
+			])
+		)[0];
+		return row ? toChannelCall(row) : null;
+	}
+
+	async claimChannelCalls(channel: string, now: string, opts: { limit?: number; leaseSeconds?: number; ids?: number[] } = {}): Promise<T.ChannelCall[]> {
+		const { at, until } = leaseUntil(now, opts.leaseSeconds ?? 120);
+		const rows = await this.rows(
+			this.pool,
+			`UPDATE channel_calls SET status = 'sending', lease_until = $1, updated_at = $2,
+				outcome_unknown = CASE WHEN status = 'sending' THEN 1 ELSE outcome_unknown END
+			 WHERE id IN (
+				SELECT id FROM channel_calls WHERE channel = $3
+				  AND ((status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)) OR status = 'sending')
+				  AND (lease_until IS NULL OR lease_until <= $2)
+				  AND ($4::bigint[] IS NULL OR id = ANY($4::bigint[]))
+				ORDER BY CASE kind WHEN 'confirmation' THEN 0 ELSE 1 END, quantity, id LIMIT $5 FOR UPDATE SKIP LOCKED)
+			 RETURNING *`,
+			[until, at, channel, opts.ids ?? null, opts.limit ?? 100],
+		);
+		return rows.map(toChannelCall).sort(claimOrder);
+	}
+
+	async markChannelCallSent(id: number, version: number, reference: string | null): Promise<T.ChannelCall> {
+		return this.write(() => channelCallAttemptSteps(id, version, sentCall(reference), this.now()));
+	}
+
+	async markChannelCallFailed(id: number, version: number, f: { error: string; nextAttemptAt: string | null; outcomeUnknown?: boolean }): Promise<T.ChannelCall> {
+		return this.write(() => channelCallAttemptSteps(id, version, failedCall(f.error, f.nextAttemptAt, f.outcomeUnknown), this.now()));
+	}
+
+	async listChannelCalls(filter: T.ChannelCallFilter = {}): Promise<T.ChannelCall[]> {
+		return (await this.outboxRows('channel_calls', { channel: filter.channel, kind: filter.kind }, filter.status, filter.limit)).map(toChannelCall);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

@@ -3,7 +3,7 @@ import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
 import { rowAtp } from '../stock/atp';
 import { identityKeys } from '../order/identity';
-import type { Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, StockRow, StoredOrder, StoredShipment } from './types';
+import type { ChannelCall, Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, StockRow, StoredOrder, StoredShipment } from './types';
 import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
 
@@ -200,6 +200,32 @@ export function toDelivery(row: Record<string, unknown>): Delivery {
 		payload: row.payload === null || row.payload === undefined ? null : j(row.payload),
 		createdAt: t(row.created_at)!,
 		updatedAt: t(row.updated_at)!,
+	};
+}
+
+export function toChannelCall(row: Record<string, unknown>): ChannelCall {
+	const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+	return {
+		id: Number(row.id),
+		channel: row.channel as string,
+		kind: row.kind as ChannelCall['kind'],
+		omsId: (row.oms_id as string) ?? null,
+		packageKey: (row.package_key as string) ?? null,
+		sku: (row.sku as string) ?? null,
+		quantity: n(row.quantity),
+		basis: n(row.basis),
+		status: row.status as ChannelCall['status'],
+		attempts: Number(row.attempts),
+		nextAttemptAt: t(row.next_attempt_at),
+		leaseUntil: t(row.lease_until),
+		lastError: (row.last_error as string) ?? null,
+		outcomeUnknown: Number(row.outcome_unknown) > 0,
+		reference: (row.reference as string) ?? null,
+		payload: row.payload === null || row.payload === undefined ? null : j(row.payload),
+		version: Number(row.version),
+		createdAt: t(row.created_at)!,
+		updatedAt: t(row.updated_at)!,
+		sentAt: t(row.sent_at),
 	};
 }
 

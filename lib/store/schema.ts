@@ -178,6 +178,38 @@ function v1(d: 'sqlite' | 'postgres'): string[] {
  */
 const STOCK_VERSION = [`ALTER TABLE stock ADD COLUMN version INTEGER NOT NULL DEFAULT 1`, `ALTER TABLE published ADD COLUMN basis BIGINT`];
 
+function channelCalls(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	return [
+		`CREATE TABLE channel_calls (
+			id ${SERIAL[d]},
+			channel TEXT NOT NULL,
+			kind TEXT NOT NULL,
+			call_key TEXT NOT NULL,
+			oms_id TEXT,
+			package_key TEXT,
+			sku TEXT,
+			quantity INTEGER,
+			basis ${BIGINT[d]},
+			status TEXT NOT NULL,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			next_attempt_at ${T},
+			lease_until ${T},
+			last_error TEXT,
+			outcome_unknown INTEGER NOT NULL DEFAULT 0,
+			reference TEXT,
+			payload ${JSON_T[d]},
+			version INTEGER NOT NULL DEFAULT 1,
+			created_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL,
+			sent_at ${T},
+			UNIQUE (channel, kind, call_key)
+		)`,
+		`CREATE INDEX channel_calls_due ON channel_calls (channel, status, next_attempt_at)`,
+		`CREATE INDEX channel_calls_status ON channel_calls (status, id)`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -294,6 +326,16 @@ export const MIGRATIONS: Migration[] = [
 		description: 'orders by status and last change: the recovery sweep and the Attention queue find stuck orders with one index seek',
 		sqlite: [`CREATE INDEX orders_status_changed ON orders (status, changed_at)`],
 		postgres: [`CREATE INDEX orders_status_changed ON orders (status, changed_at)`],
+	},
+	{
+		version: 7,
+		description: 'channel outbox: shipment confirmations and quantity pushes owed to the sales channels',
+		// One row per call owed: a confirmation per (channel, order, package), a quantity per (channel, SKU), so the
+		// unique key is what makes a confirmation go once and a newer quantity replace the owed one (call_key: the
+		// JSON array [omsId, packageKey] or the SKU). `version` counts those replacements; `quantity` orders retries
+		// lowest first.
+		sqlite: channelCalls('sqlite'),
+		postgres: channelCalls('postgres'),
 	},
 ];
 

@@ -8,9 +8,9 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
-import type { DeliveryAttempt, NewEvent, OrderWrite, StockTake, TxRows } from './rules/tx';
-import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
+import { eventValues, fraudColumns, holdColumns, lineRows, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
+import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, OrderWrite, StockTake, TxRows } from './rules/tx';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
 
 export type Row = Record<string, unknown>;
 export type Param = string | number | bigint | null | Uint8Array;
@@ -298,6 +298,77 @@ export class SqliteRows implements TxRows {
 		);
 		const row = this.q.get('SELECT * FROM shipments WHERE oms_id = ? AND package_key = ?', s.omsId, s.packageKey)!;
 		return { created: Number(r.changes) > 0, shipment: toShipment(row) };
+	}
+
+	// ------------------------------------------------------------ channel outbox
+
+	lockChannelCall(id: number): ChannelCall | null {
+		const row = this.q.get('SELECT * FROM channel_calls WHERE id = ?', id);
+		return row ? toChannelCall(row) : null;
+	}
+
+	lockChannelCallByKey(channel: string, kind: ChannelCallKind, key: string): ChannelCall | null {
+		const row = this.q.get('SELECT * FROM channel_calls WHERE channel = ? AND kind = ? AND call_key = ?', channel, kind, key);
+		return row ? toChannelCall(row) : null;
+	}
+
+	insertChannelCall(c: ChannelCallRow, now: string): ChannelCall | null {
+		const row = this.q.get(
+			`INSERT INTO channel_calls (channel, kind, call_key, oms_id, package_key, sku, quantity, basis, status, payload, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (channel, kind, call_key) DO NOTHING RETURNING *`,
+			c.channel,
+			c.kind,
+			c.key,
+			c.omsId,
+			c.packageKey,
+			c.sku,
+			c.quantity,
+			c.basis,
+			c.payload,
+			now,
+			now,
+		);
+		return row ? toChannelCall(row) : null;
+	}
+
+	supersedeChannelCall(id: number, c: ChannelCallRow, now: string): ChannelCall {
+		return toChannelCall(
+			this.q.get(
+				`UPDATE channel_calls SET quantity = ?, basis = ?, payload = ?, status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL,
+					outcome_unknown = 0, reference = NULL, sent_at = NULL, version = version + 1, updated_at = ?
+				 WHERE id = ? RETURNING *`,
+				c.quantity,
+				c.basis,
+				c.payload,
+				now,
+				id,
+			)!,
+		);
+	}
+
+	writeChannelCallAttempt(id: number, a: ChannelCallAttempt, now: string): ChannelCall {
+		return toChannelCall(
+			this.q.get(
+				`UPDATE channel_calls SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL, outcome_unknown = ?,
+					reference = CASE WHEN ? = 'sent' THEN ? ELSE reference END, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, updated_at = ?
+				 WHERE id = ? RETURNING *`,
+				a.status,
+				a.lastError,
+				a.nextAttemptAt,
+				a.outcomeUnknown ? 1 : 0,
+				a.status,
+				a.reference,
+				a.status,
+				now,
+				now,
+				id,
+			)!,
+		);
+	}
+
+	releaseChannelCallLease(id: number, now: string): ChannelCall {
+		const row = this.q.get(`UPDATE channel_calls SET lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'pending' RETURNING *`, now, id);
+		return row ? toChannelCall(row) : this.lockChannelCall(id)!;
 	}
 
 	// ------------------------------------------------------------ control numbers

@@ -16,7 +16,7 @@ import type { OmsStatus } from '../order/status';
 import { activeParts, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { annotationRows, bundlesFromRows, isoUtc, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { annotationRows, bundlesFromRows, isoUtc, toChannelCall, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runSteps, type Steps } from './rules/tx';
 import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
 import { setStatusSteps, transitionSteps } from './rules/transition';
@@ -24,6 +24,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
+import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
 
@@ -614,21 +615,26 @@ export class SqliteStore implements T.Store {
 	}
 
 	async listDeliveries(filter: { status?: T.DeliveryStatus[]; provider?: string; limit?: number } = {}): Promise<T.Delivery[]> {
+		return this.outboxRows('deliveries', { provider: filter.provider }, filter.status, filter.limit).map(toDelivery);
+	}
+
+	/** An outbox table's rows, oldest first: these columns equal (undefined: any), the status one of these (empty: any) */
+	private outboxRows(table: 'deliveries' | 'channel_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Row[] {
 		const where: string[] = [];
 		const params: Param[] = [];
-		if (filter.status?.length) {
+		for (const [column, value] of Object.entries(equal)) {
+			if (value === undefined) continue;
+			where.push(`${column} = ?`);
+			params.push(value);
+		}
+		if (status?.length) {
 			where.push('status IN (SELECT value FROM json_each(?))');
-			params.push(JSON.stringify(filter.status));
+			params.push(JSON.stringify(status));
 		}
-		if (filter.provider) {
-			where.push('provider = ?');
-			params.push(filter.provider);
-		}
-		params.push(filter.limit ?? 1000);
+		params.push(limit);
 		return this.db
-			.prepare(`SELECT * FROM deliveries${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
-			.all(...params)
-			.map((r) => toDelivery(r as Row));
+			.prepare(`SELECT * FROM ${table}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
+			.all(...params) as Row[];
 	}
 
 	async recordShipment(s: Omit<T.StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: T.StoredShipment }> {
@@ -637,6 +643,60 @@ export class SqliteStore implements T.Store {
 
 	async getShipments(omsId: string): Promise<T.StoredShipment[]> {
 		return this.all('SELECT * FROM shipments WHERE oms_id = ? ORDER BY recorded_at, package_key', omsId).map(toShipment);
+	}
+
+	// ------------------------------------------------------------ channel outbox
+
+	async enqueueChannelCalls(calls: T.NewChannelCall[]): Promise<Array<{ call: T.ChannelCall; outcome: T.ChannelEnqueueOutcome }>> {
+		if (!calls.length) return [];
+		return this.write(enqueueChannelCallsSteps(calls, this.now()));
+	}
+
+	async getChannelCall(id: number): Promise<T.ChannelCall | null> {
+		return this.rows.lockChannelCall(id);
+	}
+
+	async findChannelCall(key: Parameters<T.Store['findChannelCall']>[0]): Promise<T.ChannelCall | null> {
+		return this.rows.lockChannelCallByKey(key.channel, 'sku' in key ? 'quantity' : 'confirmation', channelCallKey(key));
+	}
+
+	async claimChannelCalls(channel: string, now: string, opts: { limit?: number; leaseSeconds?: number; ids?: number[] } = {}): Promise<T.ChannelCall[]> {
+		return this.tx(() => {
+			const { at, until } = leaseUntil(now, opts.leaseSeconds ?? 120);
+			return this.all(
+				`UPDATE channel_calls SET status = 'sending', lease_until = ?, updated_at = ?,
+					outcome_unknown = CASE WHEN status = 'sending' THEN 1 ELSE outcome_unknown END
+				 WHERE id IN (
+					SELECT id FROM channel_calls WHERE channel = ?
+					  AND ((status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending')
+					  AND (lease_until IS NULL OR lease_until <= ?)
+					  AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))
+					ORDER BY CASE kind WHEN 'confirmation' THEN 0 ELSE 1 END, quantity, id LIMIT ?)
+				 RETURNING *`,
+				until,
+				at,
+				channel,
+				at,
+				at,
+				opts.ids ? 1 : null,
+				JSON.stringify(opts.ids ?? []),
+				opts.limit ?? 100,
+			)
+				.map(toChannelCall)
+				.sort(claimOrder);
+		});
+	}
+
+	async markChannelCallSent(id: number, version: number, reference: string | null): Promise<T.ChannelCall> {
+		return this.write(channelCallAttemptSteps(id, version, sentCall(reference), this.now()));
+	}
+
+	async markChannelCallFailed(id: number, version: number, f: { error: string; nextAttemptAt: string | null; outcomeUnknown?: boolean }): Promise<T.ChannelCall> {
+		return this.write(channelCallAttemptSteps(id, version, failedCall(f.error, f.nextAttemptAt, f.outcomeUnknown), this.now()));
+	}
+
+	async listChannelCalls(filter: T.ChannelCallFilter = {}): Promise<T.ChannelCall[]> {
+		return this.outboxRows('channel_calls', { channel: filter.channel, kind: filter.kind }, filter.status, filter.limit).map(toChannelCall);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

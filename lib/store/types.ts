@@ -253,6 +253,63 @@ export interface StoredShipment extends WmsShipment {
 	recordedAt: string;
 }
 
+// ---------------------------------------------------------------- channel outbox (calls owed to the sales channels)
+
+/** What the OMS owes a channel: a shipment confirmation (once per package) or a quantity push (the newest per SKU). */
+export type ChannelCallKind = 'confirmation' | 'quantity';
+/**
+ * pending: owed (due at nextAttemptAt, or now when null); sending: claimed under a lease while the channel is called
+ * (a lease that runs out means the sender died mid-call: the call's outcome is unknown); sent; failed: for good (a
+ * refusal, or the attempts ran out), visible until a person acts.
+ */
+export type ChannelCallStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export interface ChannelCall {
+	id: number;
+	channel: string;
+	kind: ChannelCallKind;
+	/** Confirmations: the order and its package (the key: channel + omsId + packageKey) */
+	omsId: string | null;
+	packageKey: string | null;
+	/** Quantity pushes: the SKU (the key: channel + sku), the quantity owed and the basis it was computed from */
+	sku: string | null;
+	quantity: number | null;
+	/** Sum of the stock versions the quantity came from (higher is newer; null: unknown, the later push wins) */
+	basis: number | null;
+	status: ChannelCallStatus;
+	attempts: number;
+	nextAttemptAt: string | null;
+	leaseUntil: string | null;
+	/** Redacted, storable text of the last failure */
+	lastError: string | null;
+	/** The last attempt ended without an answer after the request went out (timeout, reset, a sender that died): the
+	 * next attempt first asks the channel whether it took the call */
+	outcomeUnknown: boolean;
+	/** The channel's reference of what it made (a fulfilment id), when it gave one */
+	reference: string | null;
+	/** What to send (a confirmation's carrier, tracking and lines) */
+	payload: Record<string, unknown> | null;
+	/** Incremented whenever a newer push supersedes the owed one: an attempt is recorded only on the version it sent */
+	version: number;
+	createdAt: string;
+	updatedAt: string;
+	sentAt: string | null;
+}
+export type NewChannelCall =
+	| { kind: 'confirmation'; channel: string; omsId: string; packageKey: string; payload: Record<string, unknown> }
+	| { kind: 'quantity'; channel: string; sku: string; quantity: number; basis?: number | null; payload?: Record<string, unknown> | null };
+/**
+ * What enqueueing did: created (new); exists (a confirmation of this package was queued before: it is not queued
+ * twice, whatever its status); superseded (a newer push replaced the one owed, sent or failed: it is owed now);
+ * unchanged (the same quantity is still owed); older (refused: its basis is older than the one stored, which stays).
+ */
+export type ChannelEnqueueOutcome = 'created' | 'exists' | 'superseded' | 'unchanged' | 'older';
+export interface ChannelCallFilter {
+	channel?: string;
+	kind?: ChannelCallKind;
+	status?: ChannelCallStatus[];
+	limit?: number;
+}
+
 // ---------------------------------------------------------------- EDI control numbers
 
 /** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (the rule: lib/store/rules/sync.ts). */
@@ -353,6 +410,29 @@ export interface OutboxStore {
 	getShipments(omsId: string): Promise<StoredShipment[]>;
 }
 
+/**
+ * The channel outbox: every call the OMS owes a sales channel, with the same guarantees as the WMS outbox (written
+ * first, claimed under a lease, retried with backoff, failed visibly). Rules: lib/store/rules/channel-outbox.ts.
+ */
+export interface ChannelOutboxStore {
+	/** Queue calls in one transaction (see ChannelEnqueueOutcome), each result in input order */
+	enqueueChannelCalls(calls: NewChannelCall[]): Promise<Array<{ call: ChannelCall; outcome: ChannelEnqueueOutcome }>>;
+	getChannelCall(id: number): Promise<ChannelCall | null>;
+	findChannelCall(key: { channel: string; omsId: string; packageKey: string } | { channel: string; sku: string }): Promise<ChannelCall | null>;
+	/**
+	 * Lease this channel's due calls (pending and due, or sending with a lease run out: outcome unknown), so two
+	 * workers never send the same one at once: confirmations first, then quantities lowest first, oldest first.
+	 * `ids`: only these (the immediate send after enqueueing).
+	 */
+	claimChannelCalls(channel: string, now: string, opts?: { limit?: number; leaseSeconds?: number; ids?: number[] }): Promise<ChannelCall[]>;
+	/** Record the channel took the call (only on the version claimed: a superseded push leaves the newer one owed) */
+	markChannelCallSent(id: number, version: number, reference: string | null): Promise<ChannelCall>;
+	/** Record a failed attempt: pending again at `nextAttemptAt`, or failed for good when null */
+	markChannelCallFailed(id: number, version: number, failure: { error: string; nextAttemptAt: string | null; outcomeUnknown?: boolean }): Promise<ChannelCall>;
+	/** Oldest first */
+	listChannelCalls(filter?: ChannelCallFilter): Promise<ChannelCall[]>;
+}
+
 /** Fraud decisions, their resolution, and velocity over stored orders. */
 export interface FraudStore {
 	recordFraudDecision(omsId: string, fraud: FraudAnnotation, ruleSetVersion: string): Promise<FraudRecord>;
@@ -383,7 +463,7 @@ export interface ReportStore {
 }
 
 /** The whole store: every area, one database. */
-export interface Store extends OrderStore, StockStore, OutboxStore, FraudStore, SyncStore, ReportStore {
+export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReportStore {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Schema version of the open store */
 	schemaVersion(): Promise<number>;

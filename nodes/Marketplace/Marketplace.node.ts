@@ -12,11 +12,13 @@
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { normalizeOrder } from '../../lib/channels/normalize';
 import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
-import type { CancelLineInput, ChannelClient, QuantityResult, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
+import type { CancelLineInput, ChannelClient, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
+import { confirmShipment, pushQuantities, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
 import { apiError } from '../shared/errors';
+import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
 import { byName, CHANNELS, description, FROM_ITEM } from './description';
 
@@ -33,6 +35,7 @@ export class Marketplace implements INodeType {
 				confirmShipment: 'Confirm Shipment',
 				getOrder: 'Get Order',
 				getOrdersSince: 'Get Orders Since',
+				retryPending: 'Retry Pending',
 				setQuantity: 'Set Available Quantity',
 			},
 			channel: Object.fromEntries([...CHANNEL_OPTIONS, FROM_ITEM].sort(byName).map((o) => [o.value, o.name])),
@@ -40,16 +43,20 @@ export class Marketplace implements INodeType {
 		// Not offered to AI agents: it cancels orders, confirms shipments and sets stock on the sales channels.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
 		usableAsTool: undefined,
-		credentials: CHANNELS.map((ch) => ({
-			name: CHANNEL_CREDENTIAL[ch],
-			// optional: with Channel "From Item" only the channels that occur need one; a missing one is an item error
-			required: false,
-			testedBy: channelDefinition(ch)!.credentialTest,
-			displayOptions: { show: { channel: [ch, 'fromItem'] } },
-		})),
+		credentials: [
+			...CHANNELS.map((ch) => ({
+				name: CHANNEL_CREDENTIAL[ch],
+				// optional: with Channel "From Item" only the channels that occur need one; a missing one is an item error
+				required: false,
+				testedBy: channelDefinition(ch)!.credentialTest,
+				displayOptions: { show: { channel: [ch, 'fromItem'] } },
+			})),
+			// the channel outbox (Confirm Shipment, Set Available Quantity, Retry Pending); without it, the embedded store
+			{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' },
+		],
 	};
 
-	methods = { credentialTest: CHANNEL_CREDENTIAL_TESTS };
+	methods = { credentialTest: { ...CHANNEL_CREDENTIAL_TESTS, omsStoreConnectionTest } as typeof CHANNEL_CREDENTIAL_TESTS };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -79,8 +86,39 @@ export class Marketplace implements INodeType {
 		// n8n merges the input item's fields (which SKU, which order) into an error-output item by its pairedItem
 		const fail = (error: unknown, i: number): INodeExecutionData => errorItem(this, error, i);
 
+		const outbox = () => {
+			const o = this.getNodeParameter('outbox', 0, {}) as IDataObject;
+			return {
+				backoff: { baseMs: Math.max(0, Number(o.backoffBaseSeconds ?? 30)) * 1000, maxAttempts: Math.max(1, Math.floor(Number(o.maxAttempts ?? 8))) },
+				cause: `${this.getNode().name} (${operation})`,
+			} satisfies ChannelCallOptions;
+		};
+		const coalesce = operation === 'setQuantity' && (this.getNodeParameter('quantityOptions', 0, {}) as IDataObject).coalesce !== false;
+		/** Send Newest Only: the quantities of executions running at the same time share calls */
+		const send = (c: ChannelClient): ChannelCallOptions['sendQuantities'] =>
+			coalesce ? (u) => sharedCoalescers.for(c.account).submit(u.map((x) => ({ update: x.update, basis: x.basis ?? undefined })), (v) => c.setAvailableQuantities(v)) : undefined;
+
+		if (operation === 'retryPending') {
+			// once per execution, not per input item: the due calls of the node's channel (From Item: of every channel
+			// whose credential is selected), each channel's own only
+			const store = await getStore(this);
+			const limit = Number(this.getNodeParameter('limit', 0, 500)) || 500;
+			const channels = channelParam === 'fromItem' ? CHANNELS.filter((ch) => this.getNode().credentials?.[CHANNEL_CREDENTIAL[ch]]) : [channelOf(0)];
+			for (const ch of channels) {
+				try {
+					const c = await client(ch);
+					const s = await retryChannelCalls(store, c, { ...outbox(), limit, sendQuantities: send(c) });
+					for (const r of s.results) out.push({ json: { operation, ...callJson(r) }, pairedItem: { item: 0 } });
+				} catch (error) {
+					out.push(fail(error, 0));
+				}
+			}
+			return [out];
+		}
+
 		if (operation === 'setQuantity') {
-			// batch across the input items per channel; results keep the input order
+			// batch across the input items per channel, each channel's quantities through its outbox; results keep the input order
+			const store = await getStore(this);
 			const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 			const byChannel = new Map<ChannelName, Array<{ i: number; u: QuantityUpdate }>>();
 			for (let i = 0; i < items.length; i++) {
@@ -94,31 +132,42 @@ export class Marketplace implements INodeType {
 					results[i] = fail(error, i);
 				}
 			}
-			const coalesce = (this.getNodeParameter('quantityOptions', 0, {}) as IDataObject).coalesce !== false;
 			// the channels are independent accounts with their own limits: asked at the same time
 			await Promise.all(
 				[...byChannel].map(async ([ch, list]) => {
-					let res: Array<QuantityResult & { superseded?: boolean }>;
+					let res: Awaited<ReturnType<typeof pushQuantities>>;
 					try {
 						const c = await client(ch);
-						res = coalesce
-							? await sharedCoalescers.for(c.account).submit(list.map((x) => ({ update: x.u, basis: basisOf(items[x.i].json) })), (u) => c.setAvailableQuantities(u))
-							: await c.setAvailableQuantities(list.map((x) => x.u));
+						res = await pushQuantities(store, c, list.map((x) => ({ ...x.u, basis: basisOf(items[x.i].json) ?? null })), { ...outbox(), sendQuantities: send(c) });
 					} catch (error) {
 						for (const x of list) results[x.i] = fail(error, x.i);
 						return;
 					}
 					list.forEach((x, k) => {
 						const r = res[k];
-						if (!r?.ok) {
-							// the channel's status for this SKU (an HTTP refusal): n8n's NodeApiError with it
-							const status = r?.status && r.status >= 400 ? r.status : null;
-							const failure = status ? { status, vendorMessage: r?.error ?? null, code: `HTTP_${status}`, retryable: status === 429 || status >= 500 } : null;
-							results[x.i] = fail(apiError(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: quantity not accepted: ${r?.error ?? 'no result'}`, failure), x.i);
+						if (r.outcome === 'invalid') {
+							results[x.i] = fail(r.error, x.i);
 							return;
 						}
-						const m: IDataObject = { operation, channel: ch, sku: r.sku, quantity: r.quantity, ok: true, status: r.status ?? null, reference: r.reference ?? null };
-						if (r.superseded) Object.assign(m, { superseded: true, requested: x.u.quantity });
+						if (r.outcome === 'failed') {
+							// refused (the channel's status for this SKU: n8n's NodeApiError with it), or out of attempts
+							results[x.i] = fail(apiError(`${CHANNEL_LABEL[ch]} SKU ${x.u.sku}: ${r.error ?? 'failed'}`, r.failure), x.i);
+							return;
+						}
+						const call = r.call;
+						const m: IDataObject = {
+							operation,
+							channel: ch,
+							sku: x.u.sku,
+							quantity: x.u.quantity,
+							ok: r.outcome === 'sent' || r.outcome === 'already_sent',
+							status: r.status ?? null,
+							reference: r.reference,
+							outcome: r.outcome,
+						};
+						// replaced by a newer quantity of the SKU (one owed or sent, or later in this batch): that one stands
+						if (r.outcome === 'superseded' || r.outcome === 'older') Object.assign(m, { ok: true, superseded: true, requested: x.u.quantity, quantity: call?.quantity ?? x.u.quantity });
+						if (r.outcome === 'queued' || r.outcome === 'retry_scheduled') Object.assign(m, { owed: true, attempts: call?.attempts ?? 0, nextAttemptAt: call?.nextAttemptAt ?? null, error: r.error });
 						results[x.i] = { json: { ...items[x.i].json, marketplace: m }, pairedItem: { item: x.i } };
 					});
 				}),
@@ -147,17 +196,33 @@ export class Marketplace implements INodeType {
 						const shippedAt = shippedAtText ? new Date(shippedAtText) : new Date();
 						if (Number.isNaN(shippedAt.getTime())) throw new InvalidItemError(`Shipped At is not a date: ${JSON.stringify(shippedAtText)}`);
 						const o = this.getNodeParameter('shipmentOptions', i, {}) as IDataObject;
-						const r = await c.confirmShipment({
-							channelOrderId,
-							carrier,
-							trackingNumber,
-							trackingUrl: text(this.getNodeParameter('trackingUrl', i, '')) || undefined,
-							shippedAt: shippedAt.toISOString(),
-							lines: linesOf(this.getNodeParameter('lines', i, []), 'Lines') as ShipmentLine[],
-							shippingMethod: text(o.shippingMethod) || undefined,
-							notifyCustomer: o.notifyCustomer === undefined ? undefined : o.notifyCustomer === true,
-						});
-						result = { status: r.status, reference: r.reference ?? null, carrier, trackingNumber };
+						const omsId = typeof json.omsId === 'string' && json.omsId.startsWith(`${ch}:`) ? json.omsId : `${ch}:${channelOrderId}`;
+						const packageKey = text(itemParameter(this, 'packageKey', i, items)) || trackingNumber;
+						const store = await getStore(this);
+						const r = await confirmShipment(
+							store,
+							c,
+							{
+								omsId,
+								packageKey,
+								confirmation: {
+									channelOrderId,
+									carrier,
+									trackingNumber,
+									...(text(this.getNodeParameter('trackingUrl', i, '')) ? { trackingUrl: text(this.getNodeParameter('trackingUrl', i, '')) } : {}),
+									shippedAt: shippedAt.toISOString(),
+									lines: linesOf(this.getNodeParameter('lines', i, []), 'Lines') as ShipmentLine[],
+									...(text(o.shippingMethod) ? { shippingMethod: text(o.shippingMethod) } : {}),
+									...(o.notifyCustomer === undefined ? {} : { notifyCustomer: o.notifyCustomer === true }),
+								},
+							},
+							outbox(),
+						);
+						if (r.outcome === 'failed') {
+							throw apiError(`${CHANNEL_LABEL[ch]} confirmation of ${omsId} (package ${packageKey}) failed${r.call && r.call.attempts > 1 ? ` after ${r.call.attempts} attempts` : ''}: ${r.error ?? 'failed'}`, r.failure);
+						}
+						result = { status: r.status ?? null, reference: r.reference, carrier, trackingNumber, omsId, packageKey, outcome: r.outcome };
+						if (r.outcome === 'queued' || r.outcome === 'retry_scheduled') Object.assign(result, { owed: true, attempts: r.call?.attempts ?? 0, nextAttemptAt: r.call?.nextAttemptAt ?? null, error: r.error });
 						break;
 					}
 					case 'cancel': {
@@ -214,6 +279,22 @@ async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: Channel
 		return [{ json: { channel: ch, cursor: r.cursor, count: orders.length, pages: r.pages, orders }, pairedItem: { item: i } }];
 	}
 	return orders.map((json) => ({ json, pairedItem: { item: i } }));
+}
+
+/** One Retry Pending result: what the call was, what became of it */
+function callJson(r: ChannelCallResult): IDataObject {
+	const c = r.call;
+	return {
+		channel: r.channel,
+		kind: c?.kind ?? null,
+		...(c?.kind === 'confirmation' ? { omsId: c.omsId, packageKey: c.packageKey, trackingNumber: (c.payload?.trackingNumber as string | undefined) ?? null } : { sku: c?.sku ?? null, quantity: c?.quantity ?? null }),
+		outcome: r.outcome,
+		status: c?.status ?? null,
+		attempts: c?.attempts ?? 0,
+		nextAttemptAt: c?.nextAttemptAt ?? null,
+		reference: r.reference,
+		error: r.error,
+	};
 }
 
 /** The item's `basis` (sum of stock versions its quantity came from), when it has a usable one */

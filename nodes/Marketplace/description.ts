@@ -5,6 +5,7 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { CHANNEL_REGISTRY, channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import { CHANNEL_OPTIONS } from '../shared/channels';
+import { STORE_NOTICE } from '../shared/store';
 
 /** Every registered channel, in the order of its options (by name) */
 export const CHANNELS = CHANNEL_OPTIONS.map((o) => o.value as ChannelName);
@@ -36,6 +37,9 @@ const linesField = (ops: string[], extra: Partial<INodeProperties> = {}): INodeP
 	displayOptions: { show: { operation: ops } },
 	...extra,
 });
+
+/** The operations that go through the channel outbox (and so the OMS store) */
+const OUTBOX_OPS = ['confirmShipment', 'setQuantity', 'retryPending'];
 
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Marketplace',
@@ -71,7 +75,12 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			options: [
 				{ name: 'Acknowledge', value: 'acknowledge', description: 'Acknowledge a released Walmart order (other channels: nothing to do)', action: 'Acknowledge an order' },
 				{ name: 'Cancel Order or Lines', value: 'cancel', description: 'Cancel the whole order or some of its lines on the channel', action: 'Cancel an order or lines' },
-				{ name: 'Confirm Shipment', value: 'confirmShipment', description: 'Send carrier and tracking for shipped lines', action: 'Confirm a shipment' },
+				{
+					name: 'Confirm Shipment',
+					value: 'confirmShipment',
+					description: 'Send carrier and tracking for shipped lines, once per package, through the outbox (retried until the channel has it)',
+					action: 'Confirm a shipment',
+				},
 				{ name: 'Get Order', value: 'getOrder', description: 'Get one order as a canonical order', action: 'Get an order' },
 				{
 					name: 'Get Orders Since',
@@ -80,14 +89,21 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					action: 'Get orders since',
 				},
 				{
+					name: 'Retry Pending',
+					value: 'retryPending',
+					description: 'Send the confirmations and quantities owed to the channel that are due (a schedule runs this)',
+					action: 'Retry pending channel calls',
+				},
+				{
 					name: 'Set Available Quantity',
 					value: 'setQuantity',
-					description: 'Publish available quantities per SKU, batched per channel',
+					description: 'Publish available quantities per SKU, batched per channel, through the outbox (a failed one stays owed)',
 					action: 'Set available quantities',
 				},
 			],
 			default: 'confirmShipment',
 		},
+		{ ...STORE_NOTICE, displayOptions: { show: { operation: OUTBOX_OPS } } },
 		// ---- Confirm Shipment
 		orderIdField(['confirmShipment', 'cancel', 'acknowledge', 'getOrder']),
 		{
@@ -121,6 +137,14 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			displayOptions: { show: { operation: ['confirmShipment'] } },
 		},
 		linesField(['confirmShipment']),
+		{
+			displayName: 'Package Key',
+			name: 'packageKey',
+			type: 'string',
+			default: '={{ $json.packageKey }}',
+			description: 'The package this confirms (the WMS node’s shipment items carry it): each package is confirmed once per channel. Empty: the tracking number.',
+			displayOptions: { show: { operation: ['confirmShipment'] } },
+		},
 		{
 			displayName: 'Shipment Options',
 			name: 'shipmentOptions',
@@ -170,6 +194,42 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					default: true,
 					description:
 						'Whether quantities for the same account from executions running at the same time share calls: while one call is out, later quantities wait and only the newest per SKU is sent next (each item still waits for the channel’s answer; a replaced one is marked superseded). Of two waiting quantities for a SKU, the one with the higher numeric "basis" (Reserve Stock and Sync Stock add it) wins, else the later one.',
+				},
+			],
+		},
+		// ---- Retry Pending
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: 500,
+			typeOptions: { minValue: 1 },
+			displayOptions: { show: { operation: ['retryPending'] } },
+			description: 'Max number of due calls to send per channel in this run',
+		},
+		{
+			displayName: 'Outbox',
+			name: 'outbox',
+			type: 'collection',
+			placeholder: 'Add option',
+			default: {},
+			displayOptions: { show: { operation: OUTBOX_OPS } },
+			options: [
+				{
+					displayName: 'Backoff Base (Seconds)',
+					name: 'backoffBaseSeconds',
+					type: 'number',
+					default: 30,
+					typeOptions: { minValue: 0 },
+					description: 'First retry after about this long, doubling each attempt (capped at one hour)',
+				},
+				{
+					displayName: 'Max Attempts',
+					name: 'maxAttempts',
+					type: 'number',
+					default: 8,
+					typeOptions: { minValue: 1 },
+					description: 'Attempts in all before a call is failed for good (then it waits for a person)',
 				},
 			],
 		},

@@ -76,7 +76,8 @@ async function runNode(node: Partial<INode> & Pick<INode, 'type'>, items: IDataO
 const marketplace = (parameters: IDataObject) => ({
 	type: 'n8n-nodes-oms-wms.marketplace',
 	parameters: { channel: 'woocommerce', ...parameters },
-	credentials: { omsWooCommerceApi: { id: 'woo', name: 'Woo' } },
+	// Set Available Quantity goes through the channel outbox in the test's store
+	credentials: { omsWooCommerceApi: { id: 'woo', name: 'Woo' }, omsStoreApi: { id: 'store', name: 'Store' } },
 });
 const wms = (provider: 'generic' | 'shipbob', parameters: IDataObject) => ({
 	type: 'n8n-nodes-oms-wms.wms',

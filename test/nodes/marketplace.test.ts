@@ -4,6 +4,9 @@
  * documented shape; Channel "From Item" with mixed items batches per channel; Walmart acknowledge; per-item errors
  * to the error output; the node-side credential tests.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { CredentialTestContext } from 'n8n-core';
 
@@ -11,25 +14,33 @@ import { buildWorkflow, itemsOf, outputOf, outputsOf, runWorkflow } from '../hel
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { validateOrder } from '../../lib/order/validate';
 import { amazonSpApiTest, ebayApiTest, walmartApiTest } from '../../nodes/shared/channels';
-import { sharedCoalescers } from '../../lib/channels/coalesce';
+import { sqliteSetup, type StoreCredentials } from '../helpers/store-credentials';
+import type { Store } from '../../lib/store/types';
 
 type Ch = 'amazon' | 'ebay' | 'walmart' | 'shopify' | 'woocommerce';
 const ALL: Ch[] = ['amazon', 'ebay', 'walmart', 'shopify', 'woocommerce'];
 const CRED: Record<Ch, string> = { amazon: 'omsAmazonSpApi', ebay: 'omsEbayApi', walmart: 'omsWalmartApi', shopify: 'omsShopifyApi', woocommerce: 'omsWooCommerceApi' };
 
 let sb: Sandboxes;
+// the channel outbox (Confirm Shipment, Set Available Quantity, Retry Pending) in a fresh store of this run
+const dir = mkdtempSync(join(tmpdir(), 'oms-marketplace-'));
+let storeCredentials: StoreCredentials;
+let store: Store;
 beforeAll(async () => {
 	sb = await startSandboxes({ ordersPerChannel: 40, seed: 5, timeScale: 0.01 });
+	({ credentials: storeCredentials, store } = await sqliteSetup(dir, 'mp')());
 });
 afterAll(async () => {
 	await sb?.close();
+	await store?.close();
+	rmSync(dir, { recursive: true, force: true });
 });
 
 function credentialRefs(): INode['credentials'] {
-	return Object.fromEntries(ALL.map((ch) => [CRED[ch], { id: `mp-${ch}`, name: `${ch} sandbox` }]));
+	return { ...Object.fromEntries(ALL.map((ch) => [CRED[ch], { id: `mp-${ch}`, name: `${ch} sandbox` }])), omsStoreApi: { id: 'mp-store', name: 'OMS Store' } };
 }
 function credentialData(): Record<string, Record<string, unknown>> {
-	return Object.fromEntries(ALL.map((ch) => [CRED[ch], sb.credentials[ch] as unknown as Record<string, unknown>]));
+	return { ...Object.fromEntries(ALL.map((ch) => [CRED[ch], sb.credentials[ch] as unknown as Record<string, unknown>])), ...storeCredentials };
 }
 
 async function run(parameters: INodeParameters, input: IDataObject[] = [{}], extra: Partial<INode> = {}) {
@@ -184,6 +195,24 @@ describe('marketplace: Confirm Shipment', () => {
 		}
 	});
 
+	it('a confirmation the channel failed is owed and retried by Retry Pending; the same package again is not confirmed twice', async () => {
+		const order = (await ordersOf('amazon')).filter((o) => o.readiness === 'ready').at(-1)!;
+		const lines = (order.lines as IDataObject[]).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+		const shipment = { omsId: order.omsId, channelOrderId: order.channelOrderId, carrier: 'UPS', trackingNumber: '1ZRETRY0001', shippedAt: '2026-11-26T12:00:00Z', packageKey: 'PKG-R1', lines };
+		const mine = () => sb.sandboxes.amazon.received.shipments.filter((x) => x.orderId === order.channelOrderId && JSON.stringify(x.body).includes('1ZRETRY0001'));
+		sb.sandboxes.amazon.failConfirmations('error', 50);
+		const r = await run({ channel: 'amazon', operation: 'confirmShipment', outbox: { backoffBaseSeconds: 0 } }, [shipment]);
+		sb.sandboxes.amazon.clearFaults();
+		expect(outputOf(r, 'Marketplace')[0].marketplace).toMatchObject({ outcome: 'retry_scheduled', owed: true, packageKey: 'PKG-R1', omsId: order.omsId });
+		expect(mine()).toHaveLength(0);
+		const retry = await run({ channel: 'amazon', operation: 'retryPending' });
+		expect(outputOf(retry, 'Marketplace')).toEqual([expect.objectContaining({ kind: 'confirmation', omsId: order.omsId, packageKey: 'PKG-R1', trackingNumber: '1ZRETRY0001', outcome: 'sent' })]);
+		expect(await store.findChannelCall({ channel: 'amazon', omsId: String(order.omsId), packageKey: 'PKG-R1' })).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+		const again = await run({ channel: 'amazon', operation: 'confirmShipment' }, [shipment]);
+		expect(outputOf(again, 'Marketplace')[0].marketplace).toMatchObject({ outcome: 'already_sent' });
+		expect(mine()).toHaveLength(1);
+	});
+
 	it('a shipment item with no tracking number is an item error, the rest ship', async () => {
 		const order = (await ordersOf('walmart')).find((o) => o.readiness === 'ready')!;
 		const lines = (order.lines as IDataObject[]).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
@@ -229,12 +258,12 @@ describe('marketplace: Set Available Quantity', () => {
 			productType: 'PRODUCT',
 			patches: [{ op: 'replace', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 7 }] }],
 		});
-		// eBay: both SKUs in ONE bulk_update_price_quantity call
+		// eBay: both SKUs in ONE bulk_update_price_quantity call, the lowest quantity first (the outbox's order)
 		expect(sb.sandboxes.ebay.received.quantities.length).toBe(ebayBefore + 1);
 		expect(sb.sandboxes.ebay.received.quantities.at(-1)!.body).toEqual({
 			requests: [
-				{ sku: input[1].sku, shipToLocationAvailability: { quantity: 3 } },
 				{ sku: input[4].sku, shipToLocationAvailability: { quantity: 0 } },
+				{ sku: input[1].sku, shipToLocationAvailability: { quantity: 3 } },
 			],
 		});
 		// Walmart: PUT /v3/inventory?sku=… with {sku, quantity: {unit, amount}}
@@ -256,13 +285,11 @@ describe('marketplace: Set Available Quantity', () => {
 		]);
 	});
 
-	it('executions running at the same time share calls: while one is out, the others wait and only the newest quantity per SKU is sent', async () => {
+	it('executions running at the same time: while one push of a SKU is out, the newer ones are owed (never two at once) and only the newest is sent next', async () => {
 		const sku = String((sb.orders.walmart[2].lines[0] as { sku: string }).sku);
-		const other = String((sb.orders.walmart[3].lines[0] as { sku: string }).sku);
 		const before = sb.sandboxes.walmart.received.inventory.length;
-		const coalescer = sharedCoalescers.for(`walmart:${CRED.walmart}:mp-walmart`);
-		const submitted = coalescer.stats.submitted;
-		// the channel holds the first call until the next executions' quantities are all waiting behind it
+		// (a push of another SKU of the account would wait for the held call: Send Newest Only shares one call at a time)
+		// the channel holds the first call until the next executions have queued their quantities behind it
 		let arrived!: () => void;
 		const out = new Promise<void>((r) => (arrived = r));
 		let release!: () => void;
@@ -270,31 +297,41 @@ describe('marketplace: Set Available Quantity', () => {
 		sb.sandboxes.walmart.inject({ kind: 'slow', path: '/v3/inventory', method: 'PUT', hold: () => (arrived(), released) });
 		const first = run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 9, basis: 100 }]);
 		await out;
-		const runs = [
+		const [b, c, d] = await Promise.all([
 			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 8, basis: 101 }]),
-			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 6, basis: 103 }, { sku: other, quantity: 2 }]),
-			// computed from older stock than the one above, though it arrives later: replaced, not sent
+			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 6, basis: 103 }]),
+			// computed from older stock than the one above, though it arrives later: refused, never sent
 			run({ channel: 'walmart', operation: 'setQuantity' }, [{ sku, quantity: 7, basis: 102 }]),
-		];
-		// the first execution's quantity and the four of the others
-		while (coalescer.stats.submitted < submitted + 5) await new Promise((r) => setTimeout(r, 5));
-		release();
-		const [a, b, c, d] = await Promise.all([first, ...runs]);
-		const sent = sb.sandboxes.walmart.received.inventory.slice(before).map((x) => `${x.sku}=${(x.body as { quantity: { amount: number } }).quantity.amount}`);
-		expect(sent.sort()).toEqual([`${sku}=9`, `${sku}=6`, `${other}=2`].sort());
-		expect(outputOf(a, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 9, ok: true });
-		expect(outputOf(a, 'Marketplace')[0].marketplace).not.toHaveProperty('superseded');
-		expect(outputOf(b, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 6, requested: 8, superseded: true, ok: true });
-		expect(outputOf(c, 'Marketplace').map((o) => o.marketplace)).toEqual([
-			expect.objectContaining({ sku, quantity: 6, ok: true }),
-			expect.objectContaining({ sku: other, quantity: 2, ok: true }),
 		]);
-		expect(outputOf(d, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 6, requested: 7, superseded: true });
+		expect(outputOf(b, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 8, ok: false, outcome: 'queued', owed: true });
+		expect(outputOf(c, 'Marketplace').map((o) => o.marketplace)).toEqual([expect.objectContaining({ sku, quantity: 6, ok: false, outcome: 'queued' })]);
+		expect(outputOf(d, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 6, requested: 7, superseded: true, outcome: 'older' });
+		release();
+		const a = await first;
+		expect(outputOf(a, 'Marketplace')[0].marketplace).toMatchObject({ quantity: 9, ok: true, outcome: 'sent' });
+		// the held 9, then (from the same execution, after it) the newest 6; never 8 or 7
+		const sent = sb.sandboxes.walmart.received.inventory.slice(before).map((x) => `${x.sku}=${(x.body as { quantity: { amount: number } }).quantity.amount}`);
+		expect(sent).toEqual([`${sku}=9`, `${sku}=6`]);
 
-		// Send Newest Only off: every execution makes its own call
+		// Send Newest Only off: the same outbox; each quantity pushed in turn goes (the later after the earlier)
 		const off = sb.sandboxes.walmart.received.inventory.length;
-		await Promise.all([8, 7].map((q) => run({ channel: 'walmart', operation: 'setQuantity', quantityOptions: { coalesce: false } }, [{ sku, quantity: q }])));
+		for (const q of [8, 7]) await run({ channel: 'walmart', operation: 'setQuantity', quantityOptions: { coalesce: false } }, [{ sku, quantity: q }]);
 		expect(sb.sandboxes.walmart.received.inventory.length).toBe(off + 2);
+	});
+
+	it('a quantity the channel failed (5xx) stays owed, on the main output; Retry Pending sends it', async () => {
+		const sku = String((sb.orders.walmart[5].lines[0] as { sku: string }).sku);
+		sb.sandboxes.walmart.inject({ kind: 'error', path: '/v3/inventory', method: 'PUT', status: 503, times: 50 });
+		const r = await run({ channel: 'walmart', operation: 'setQuantity', outbox: { backoffBaseSeconds: 0 } }, [{ sku, quantity: 12 }]);
+		sb.sandboxes.walmart.clearFaults();
+		expect(outputOf(r, 'Marketplace')[0].marketplace).toMatchObject({ sku, ok: false, outcome: 'retry_scheduled', owed: true, attempts: 1 });
+		const before = sb.sandboxes.walmart.received.inventory.length;
+		const retry = await run({ channel: 'walmart', operation: 'retryPending' });
+		expect(retry.error).toBeUndefined();
+		expect(outputOf(retry, 'Marketplace')).toEqual([expect.objectContaining({ operation: 'retryPending', channel: 'walmart', kind: 'quantity', sku, quantity: 12, outcome: 'sent', status: 'sent', attempts: 2 })]);
+		expect(sb.sandboxes.walmart.received.inventory.slice(before).map((x) => x.sku)).toEqual([sku]);
+		// nothing owed is left: a second run sends nothing
+		expect(outputOf(await run({ channel: 'walmart', operation: 'retryPending' }), 'Marketplace')).toEqual([]);
 	});
 });
 

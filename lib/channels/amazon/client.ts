@@ -30,6 +30,7 @@
  *   Both wait for the feed and throw the processing report's error (e.g. the order has shipped) naming the order.
  * - testCredentials: GET /sellers/v1/marketplaceParticipations (cheap, 0.016 rps burst 15 ⚠).
  */
+import { mentions } from '../confirmation';
 import { createHash } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
@@ -145,7 +146,8 @@ export class AmazonClient implements ChannelClient {
 		return b;
 	}
 
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
+	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean, once = false) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
 			{
@@ -164,6 +166,7 @@ export class AmazonClient implements ChannelClient {
 				limiter,
 				after: (r) => applyAmazonRateHeaders(limiter, r.headers),
 				ok,
+				...(once ? { retryTransportErrors: false } : {}),
 			},
 		);
 	}
@@ -246,6 +249,13 @@ export class AmazonClient implements ChannelClient {
 		return res.body?.order ?? res.body;
 	}
 
+	/** Whether the order shows a confirmation with this tracking number (lib/channels/confirmation.ts) */
+	async findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }> {
+		// the order's packages (includedData PACKAGES) carry each confirmed package's tracking number ✔
+		const order = (await this.getOrder(input.channelOrderId)) as { packages?: unknown } | null;
+		return { found: mentions(order?.packages, input.trackingNumber) };
+	}
+
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		const code = CARRIERS[input.carrier.trim().toLowerCase()];
 		const packageReferenceId = String((parseInt(createHash('sha1').update(input.trackingNumber).digest('hex').slice(0, 8), 16) % 1_000_000_000) + 1);
@@ -261,7 +271,7 @@ export class AmazonClient implements ChannelClient {
 				orderItems: input.lines.map((l) => ({ orderItemId: l.lineId, quantity: l.quantity })),
 			},
 		};
-		const res = await this.call('confirmShipment', 'POST', `/orders/v0/orders/${encodeURIComponent(input.channelOrderId)}/shipmentConfirmation`, undefined, body);
+		const res = await this.call('confirmShipment', 'POST', `/orders/v0/orders/${encodeURIComponent(input.channelOrderId)}/shipmentConfirmation`, undefined, body, undefined, true);
 		return { channelOrderId: input.channelOrderId, status: res.status, reference: packageReferenceId };
 	}
 

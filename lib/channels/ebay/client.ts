@@ -15,6 +15,7 @@
  *   reference; Authorization "IAF <token>" ⚠). cancelLines: eBay cancels whole orders only: throws.
  * - testCredentials: GET /sell/fulfillment/v1/order?limit=1.
  */
+import { mentions } from '../confirmation';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -94,7 +95,8 @@ export class EbayClient implements ChannelClient {
 		return b;
 	}
 
-	private call<T>(op: string, method: 'GET' | 'POST', url: string, body?: unknown, extraHeaders: Record<string, string> = {}, authScheme = 'Bearer') {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
+	private call<T>(op: string, method: 'GET' | 'POST', url: string, body?: unknown, extraHeaders: Record<string, string> = {}, authScheme = 'Bearer', once = false) {
 		return this.caller.call<T>(
 			{
 				method,
@@ -107,6 +109,7 @@ export class EbayClient implements ChannelClient {
 				auth: async () => ({ Authorization: `${authScheme} ${await this.auth.token()}` }),
 				onUnauthorized: () => this.auth.invalidate(),
 				limiter: this.bucket(op),
+				...(once ? { retryTransportErrors: false } : {}),
 			},
 		);
 	}
@@ -147,13 +150,20 @@ export class EbayClient implements ChannelClient {
 		return res.body;
 	}
 
+	/** Whether the order shows a confirmation with this tracking number (lib/channels/confirmation.ts) */
+	async findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }> {
+		// fulfillmentHrefs link each shipping fulfillment; its id is the tracking number ⚠ (eBay's examples show it so)
+		const order = (await this.getOrder(input.channelOrderId)) as { fulfillmentHrefs?: unknown } | null;
+		return { found: mentions(order?.fulfillmentHrefs, input.trackingNumber) };
+	}
+
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		const res = await this.call('createShippingFulfillment', 'POST', `${this.base}/sell/fulfillment/v1/order/${encodeURIComponent(input.channelOrderId)}/shipping_fulfillment`, {
 			lineItems: input.lines.map((l) => ({ lineItemId: l.lineId, quantity: l.quantity })),
 			shippedDate: new Date(input.shippedAt).toISOString(),
 			shippingCarrierCode: input.carrier,
 			trackingNumber: input.trackingNumber,
-		});
+		}, {}, 'Bearer', true);
 		const loc = res.headers['location'] ?? '';
 		return { channelOrderId: input.channelOrderId, status: res.status, reference: loc.split('/').pop() || undefined };
 	}

@@ -18,6 +18,7 @@
  * - cancelOrder: orderCancel ⚠ (argument list of 2025+ versions); cancelLines: refundCreate with
  *   restockType CANCEL ⚠.
  */
+import { mentions } from '../confirmation';
 import { randomUUID } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
@@ -144,7 +145,8 @@ export class ShopifyClient implements ChannelClient {
 	}
 
 	/** One GraphQL call, paced by query cost; THROTTLED is retried after the time the bucket needs. */
-	async graphql<T>(query: string, variables: Record<string, unknown> = {}, estimatedCost?: number): Promise<GqlBody<T>> {
+	/** `once`: a mutation that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
+	async graphql<T>(query: string, variables: Record<string, unknown> = {}, estimatedCost?: number, once = false): Promise<GqlBody<T>> {
 		const cost = Math.min(estimatedCost ?? 10, this.bucket.burst);
 		const res = await this.caller.call<GqlBody<T>>(
 			{
@@ -160,6 +162,7 @@ export class ShopifyClient implements ChannelClient {
 				limiter: this.bucket,
 				cost,
 				isRetryable: (r) => isThrottled(r) || r.status >= 500,
+				...(once ? { retryTransportErrors: false } : {}),
 				delayHintMs: (r) => {
 					const c = (r.body as GqlBody<T>)?.extensions?.cost;
 					const ts = c?.throttleStatus;
@@ -220,6 +223,17 @@ export class ShopifyClient implements ChannelClient {
 		return body.data.order;
 	}
 
+	/** Whether the order shows a confirmation with this tracking number (lib/channels/confirmation.ts) */
+	async findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }> {
+		// every fulfillment of the order with its tracking ✔
+		const body = await this.graphql<{ order: { fulfillments: unknown } | null }>(
+			`query Fulfillments($id: ID!) { order(id: $id) { fulfillments(first: 250) { id trackingInfo(first: 10) { number } } } }`,
+			{ id: toGid('Order', input.channelOrderId) },
+		);
+		if (!body.data?.order) throw new Error(`Shopify order ${input.channelOrderId} not found`);
+		return { found: mentions(body.data.order.fulfillments, input.trackingNumber) };
+	}
+
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		type FoNode = { id: string; status: string; lineItems: { nodes: Array<{ id: string; remainingQuantity: number; lineItem: { id: string; sku: string | null } }> } };
 		const fo = await this.graphql<{ order: { fulfillmentOrders: { nodes: FoNode[] } } | null }>(
@@ -254,6 +268,8 @@ export class ShopifyClient implements ChannelClient {
 		const body = await this.graphql<{ fulfillmentCreate: { fulfillment: { id: string; status: string } | null; userErrors: Array<{ field: string[]; message: string }> } }>(
 			`mutation FulfillmentCreate($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id status } userErrors { field message } } }`,
 			{ fulfillment },
+			undefined,
+			true,
 		);
 		const r = body.data?.fulfillmentCreate;
 		if (!r || r.userErrors.length || !r.fulfillment)

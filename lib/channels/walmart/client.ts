@@ -21,6 +21,7 @@
  *   10 an hour burst 10 ⚠ (429 with Retry-After is retried).
  * - testCredentials: fetching a token is the cheapest real call, then GET /v3/orders?limit=1.
  */
+import { mentions } from '../confirmation';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -113,6 +114,7 @@ export class WalmartClient implements ChannelClient {
 		return b;
 	}
 
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
 	private call<T>(
 		op: string,
 		method: 'GET' | 'POST' | 'PUT',
@@ -121,6 +123,7 @@ export class WalmartClient implements ChannelClient {
 		body?: unknown,
 		ok?: (s: number) => boolean,
 		raw?: { contentType: string },
+		once = false,
 	) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
@@ -132,6 +135,7 @@ export class WalmartClient implements ChannelClient {
 				limiter,
 				after: (r) => applyWalmartTokenHeaders(limiter, r.headers),
 				ok,
+				...(once ? { retryTransportErrors: false } : {}),
 			},
 		);
 	}
@@ -175,6 +179,12 @@ export class WalmartClient implements ChannelClient {
 		return { channelOrderId, status: res.status };
 	}
 
+	/** Whether the order shows a confirmation with this tracking number (lib/channels/confirmation.ts) */
+	async findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }> {
+		// each shipped line status carries its trackingInfo ✔
+		return { found: mentions(await this.getOrder(input.channelOrderId), input.trackingNumber) };
+	}
+
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		const known = [...CARRIERS].find((c) => c.toLowerCase() === input.carrier.trim().toLowerCase());
 		const body = {
@@ -202,7 +212,7 @@ export class WalmartClient implements ChannelClient {
 				},
 			},
 		};
-		const res = await this.call('shipping', 'POST', `${this.base}/v3/orders/${encodeURIComponent(input.channelOrderId)}/shipping`, undefined, body);
+		const res = await this.call('shipping', 'POST', `${this.base}/v3/orders/${encodeURIComponent(input.channelOrderId)}/shipping`, undefined, body, undefined, undefined, true);
 		return { channelOrderId: input.channelOrderId, status: res.status };
 	}
 

@@ -17,6 +17,7 @@
  *   refunds): throws.
  * - testCredentials: GET /orders?per_page=1.
  */
+import { mentions } from '../confirmation';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -78,7 +79,8 @@ export class WooCommerceClient implements ChannelClient {
 		return this.caller.stats;
 	}
 
-	private call<T>(method: 'GET' | 'POST' | 'PUT', path: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, what?: string) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
+	private call<T>(method: 'GET' | 'POST' | 'PUT', path: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, what?: string, once = false) {
 		const a = wooAuth(this.c);
 		return this.caller.call<T>(
 			{
@@ -88,7 +90,7 @@ export class WooCommerceClient implements ChannelClient {
 				headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...a.headers },
 				body,
 			},
-			{ what, limiter: this.bucket },
+			{ what, limiter: this.bucket, ...(once ? { retryTransportErrors: false } : {}) },
 		);
 	}
 
@@ -127,6 +129,17 @@ export class WooCommerceClient implements ChannelClient {
 		return (await this.call('GET', `/wc/v3/orders/${encodeURIComponent(channelOrderId)}`, undefined, undefined, 'get order')).body;
 	}
 
+	/** Whether the order shows a confirmation with this tracking number (lib/channels/confirmation.ts) */
+	async findShipmentConfirmation(input: { channelOrderId: string; trackingNumber: string }): Promise<{ found: boolean }> {
+		// the order's tracking items (Shipment Tracking ✔), or its notes where the extension is not used
+		const id = encodeURIComponent(input.channelOrderId);
+		const res =
+			this.c.shipmentTracking !== false
+				? await this.call('GET', `/wc-shipment-tracking/v3/orders/${id}/shipment-trackings`, undefined, undefined, 'get trackings')
+				: await this.call('GET', `/wc/v3/orders/${id}/notes`, undefined, undefined, 'get notes');
+		return { found: mentions(res.body, input.trackingNumber) };
+	}
+
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		const id = encodeURIComponent(input.channelOrderId);
 		let reference: string | undefined;
@@ -139,13 +152,13 @@ export class WooCommerceClient implements ChannelClient {
 				body.custom_tracking_provider = input.carrier;
 				body.custom_tracking_link = input.trackingUrl;
 			} else body.tracking_provider = input.carrier;
-			const res = await this.call<{ tracking_id?: string }>('POST', `/wc-shipment-tracking/v3/orders/${id}/shipment-trackings`, undefined, body, 'add tracking');
+			const res = await this.call<{ tracking_id?: string }>('POST', `/wc-shipment-tracking/v3/orders/${id}/shipment-trackings`, undefined, body, 'add tracking', true);
 			reference = res.body?.tracking_id;
 		} else {
 			await this.call('POST', `/wc/v3/orders/${id}/notes`, undefined, {
 				note: `Shipped with ${input.carrier}, tracking ${input.trackingNumber}${input.trackingUrl ? ` (${input.trackingUrl})` : ''}`,
 				customer_note: true,
-			}, 'add note');
+			}, 'add note', true);
 		}
 		const res = await this.call('PUT', `/wc/v3/orders/${id}`, undefined, { status: 'completed' }, 'complete order');
 		return { channelOrderId: input.channelOrderId, status: res.status, reference };

@@ -19,7 +19,7 @@ import type { Hold, OmsStatus } from '../../order/status';
 import type { ReservationPart } from '../../stock/reservation';
 import type { BundleComponent, StockLevelInput } from '../../stock/types';
 import type { OrderColumns } from '../rows';
-import type { Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
@@ -60,6 +60,31 @@ export interface DeliveryAttempt {
 	nextAttemptAt: string | null;
 	/** undefined: leave the WMS's id as it is */
 	wmsOrderId?: string | null;
+}
+
+/** A channel call's row to write (lib/store/rules/channel-outbox.ts builds it): its key and what it carries. */
+export interface ChannelCallRow {
+	channel: string;
+	kind: ChannelCallKind;
+	/** The unique key within (channel, kind): the JSON array [omsId, packageKey], or the SKU */
+	key: string;
+	omsId: string | null;
+	packageKey: string | null;
+	sku: string | null;
+	quantity: number | null;
+	basis: number | null;
+	/** JSON text, or null */
+	payload: string | null;
+}
+
+/** What an attempt to send a channel call leaves on it (lib/store/rules/channel-outbox.ts decides it). */
+export interface ChannelCallAttempt {
+	status: 'pending' | 'sent' | 'failed';
+	lastError: string | null;
+	nextAttemptAt: string | null;
+	outcomeUnknown: boolean;
+	/** Only with sent */
+	reference: string | null;
 }
 
 /**
@@ -107,6 +132,19 @@ export interface TxRows {
 	/** A failed delivery pending again, due `now`, with its attempts counted afresh (null: not failed, or no such id) */
 	requeueDelivery(id: number, now: string): Delivery | null;
 	insertShipment(s: Omit<StoredShipment, 'recordedAt'>, now: string): { created: boolean; shipment: StoredShipment };
+
+	// channel outbox
+	lockChannelCall(id: number): ChannelCall | null;
+	lockChannelCallByKey(channel: string, kind: ChannelCallKind, key: string): ChannelCall | null;
+	/** Insert a pending call; null when its key exists (a concurrent enqueue inserted it first) */
+	insertChannelCall(call: ChannelCallRow, now: string): ChannelCall | null;
+	/** A newer push replaces the owed one: pending, due now, no attempts, version + 1 (a lease held stays, so the
+	 * call in flight ends before the newer one is claimed) */
+	supersedeChannelCall(id: number, call: ChannelCallRow, now: string): ChannelCall;
+	/** Record an attempt (attempts + 1, the lease released) */
+	writeChannelCallAttempt(id: number, attempt: ChannelCallAttempt, now: string): ChannelCall;
+	/** Release the lease only (an attempt on a version since superseded) */
+	releaseChannelCallLease(id: number, now: string): ChannelCall;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */

@@ -584,8 +584,23 @@ export class AmazonSandbox extends MarketplaceSandbox {
 					fulfillment: { quantityFulfilled: fulfilled, quantityUnfulfilled: Math.max(0, l.quantity - fulfilled - (st?.cancelled ?? 0)) },
 				};
 			}),
-			...(shipped ? { packages: [{ packageReferenceId: '1', carrier: 'UPS', trackingNumber: `1Z${o.id.replace(/\D/g, '').slice(-10)}`, shippingService: 'UPS Ground', shipTime: o.updatedAt, packageStatus: { status: 'IN_TRANSIT' } }] } : {}),
+			...this.packagesOf(o, shipped),
 		};
+	}
+
+	/** The order's packages (includedData PACKAGES): those confirmed through the API, else a generated one for an order
+	 * seeded as shipped */
+	private packagesOf(o: SeedOrder, shipped: boolean): { packages?: unknown[] } {
+		const confirmed = this.received.shipments.filter((s) => s.orderId === o.id && !s.duplicate);
+		if (confirmed.length) {
+			return {
+				packages: confirmed.map((s) => {
+					const d = (s.body as { packageDetail?: Record<string, unknown> }).packageDetail ?? {};
+					return { packageReferenceId: String(d.packageReferenceId ?? ''), carrier: d.carrierName ?? d.carrierCode, trackingNumber: d.trackingNumber, shippingService: d.shippingMethod, shipTime: d.shipDate, packageStatus: { status: 'IN_TRANSIT' } };
+				}),
+			};
+		}
+		return shipped ? { packages: [{ packageReferenceId: '1', carrier: 'UPS', trackingNumber: `1Z${o.id.replace(/\D/g, '').slice(-10)}`, shippingService: 'UPS Ground', shipTime: o.updatedAt, packageStatus: { status: 'IN_TRANSIT' } }] } : {};
 	}
 
 	private err(status: number, code: string, message: string, extra: Record<string, string> = {}): Res {

@@ -406,7 +406,8 @@ export class EbaySandbox extends MarketplaceSandbox {
 					},
 				},
 			],
-			fulfillmentHrefs: [],
+			// one per shipping fulfillment created (its id is the tracking number, as eBay's example ids are ⚠)
+			fulfillmentHrefs: [...new Set(this.received.fulfillments.filter((f) => f.orderId === o.id).map((f) => `${this.url}/sell/fulfillment/v1/order/${o.id}/shipping_fulfillment/${encodeURIComponent(f.fulfillmentId)}`))],
 			lineItems: o.lines.map((l, i) => {
 				const lineRefunds = (st?.refunds ?? []).filter((r) => r.lineItemId === lineIdOf(o, i));
 				return {

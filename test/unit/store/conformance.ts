@@ -667,6 +667,122 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 			});
 		});
 
+		describe('channel outbox', () => {
+			const confirmation = (omsId: string, packageKey: string, channel = 'shopify') => ({
+				kind: 'confirmation' as const,
+				channel,
+				omsId,
+				packageKey,
+				payload: { channelOrderId: omsId.split(':')[1], carrier: 'UPS', trackingNumber: `1Z-${packageKey}`, lines: [] },
+			});
+			const quantity = (sku: string, q: number, basis: number | null = null, channel = 'amazon') => ({ kind: 'quantity' as const, channel, sku, quantity: q, basis });
+			const t0 = '2026-05-01T10:00:00.000Z';
+
+			it('queues a confirmation once per channel, order and package, whatever became of the first', async () => {
+				const [a, b] = await store.enqueueChannelCalls([confirmation('shopify:1', 'P1'), confirmation('shopify:1', 'P2')]);
+				expect([a.outcome, b.outcome]).toEqual(['created', 'created']);
+				expect(a.call).toMatchObject({ channel: 'shopify', kind: 'confirmation', omsId: 'shopify:1', packageKey: 'P1', status: 'pending', attempts: 0, version: 1, outcomeUnknown: false });
+				expect(a.call.payload).toMatchObject({ trackingNumber: '1Z-P1' });
+				const [again] = await store.enqueueChannelCalls([confirmation('shopify:1', 'P1')]);
+				expect([again.outcome, again.call.id]).toEqual(['exists', a.call.id]);
+				const [claimed] = await store.claimChannelCalls('shopify', t0, { ids: [a.call.id] });
+				await store.markChannelCallSent(claimed.id, claimed.version, 'F-1');
+				const [afterSent] = await store.enqueueChannelCalls([confirmation('shopify:1', 'P1')]);
+				expect([afterSent.outcome, afterSent.call.status, afterSent.call.reference]).toEqual(['exists', 'sent', 'F-1']);
+				// the same package on another channel is another call
+				expect((await store.enqueueChannelCalls([confirmation('shopify:1', 'P1', 'ebay')]))[0].outcome).toBe('created');
+				expect(await store.findChannelCall({ channel: 'shopify', omsId: 'shopify:1', packageKey: 'P1' })).toMatchObject({ id: a.call.id, status: 'sent', sentAt: expect.any(String) });
+				expect(await store.findChannelCall({ channel: 'shopify', omsId: 'shopify:1', packageKey: 'P9' })).toBeNull();
+			});
+
+			it('a newer quantity push supersedes the owed one; an older basis never overwrites a newer one; the same quantity is not owed twice', async () => {
+				const [first] = await store.enqueueChannelCalls([quantity('A', 5, 10)]);
+				expect(first.outcome).toBe('created');
+				const [same] = await store.enqueueChannelCalls([quantity('A', 5, 11)]);
+				expect([same.outcome, same.call.id, same.call.version]).toEqual(['unchanged', first.call.id, 1]);
+				const [newer] = await store.enqueueChannelCalls([quantity('A', 3, 12)]);
+				expect(newer).toMatchObject({ outcome: 'superseded', call: { id: first.call.id, quantity: 3, basis: 12, version: 2, status: 'pending' } });
+				const [older] = await store.enqueueChannelCalls([quantity('A', 9, 11)]);
+				expect(older).toMatchObject({ outcome: 'older', call: { quantity: 3, basis: 12, version: 2 } });
+				// without a basis, the later push wins
+				const [plain] = await store.enqueueChannelCalls([quantity('B', 1), quantity('B', 2)]).then((r) => [r[1]]);
+				expect(plain).toMatchObject({ outcome: 'superseded', call: { sku: 'B', quantity: 2 } });
+				// the same quantity after it was sent is a new push (a resync sends what the channel may have lost)
+				const [sending] = await store.claimChannelCalls('amazon', t0, { ids: [first.call.id] });
+				await store.markChannelCallSent(sending.id, sending.version, 'S-1');
+				const [resync] = await store.enqueueChannelCalls([quantity('A', 3, 12)]);
+				expect(resync).toMatchObject({ outcome: 'superseded', call: { status: 'pending', quantity: 3, version: 3, reference: null, sentAt: null } });
+				// a failed push of the same quantity is owed again
+				const [claimed] = await store.claimChannelCalls('amazon', t0, { ids: [plain.call.id] });
+				const failed = await store.markChannelCallFailed(claimed.id, claimed.version, { error: 'HTTP 400 bad sku', nextAttemptAt: null });
+				expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: 'HTTP 400 bad sku' });
+				const [retried] = await store.enqueueChannelCalls([quantity('B', 2)]);
+				expect(retried).toMatchObject({ outcome: 'superseded', call: { status: 'pending', attempts: 0, lastError: null, version: 3 } });
+			});
+
+			it('a push superseded while in flight: the old attempt is not recorded on the new one, which is sent once the lease is released', async () => {
+				const [q] = await store.enqueueChannelCalls([quantity('S', 4, 1)]);
+				const [inFlight] = await store.claimChannelCalls('amazon', t0, { leaseSeconds: 60 });
+				expect(inFlight).toMatchObject({ id: q.call.id, status: 'sending', leaseUntil: '2026-05-01T10:01:00.000Z' });
+				const [newer] = await store.enqueueChannelCalls([quantity('S', 2, 2)]);
+				expect(newer.outcome).toBe('superseded');
+				// the newer push waits for the call in flight (no two pushes of one SKU out at once)
+				expect(await store.claimChannelCalls('amazon', t0)).toEqual([]);
+				const after = await store.markChannelCallSent(inFlight.id, inFlight.version, 'SUB-1');
+				expect(after).toMatchObject({ status: 'pending', quantity: 2, attempts: 0, leaseUntil: null, reference: null });
+				const [next] = await store.claimChannelCalls('amazon', t0);
+				expect([next.quantity, next.version]).toEqual([2, 2]);
+				expect(await store.markChannelCallSent(next.id, next.version, 'SUB-2')).toMatchObject({ status: 'sent', attempts: 1, reference: 'SUB-2' });
+			});
+
+			it("claims only that channel's due calls under a lease, confirmations first and lowest quantities first; retries with backoff; fails for good", async () => {
+				await store.enqueueChannelCalls([quantity('HI', 50), quantity('LOW', 1), quantity('MID', 7), confirmation('amazon:1', 'P', 'amazon'), quantity('X', 0, null, 'ebay')]);
+				const claimed = await store.claimChannelCalls('amazon', t0, { limit: 3, leaseSeconds: 3600 });
+				expect(claimed.map((c) => c.sku ?? c.packageKey)).toEqual(['P', 'LOW', 'MID']);
+				expect(claimed.every((c) => c.status === 'sending')).toBe(true);
+				expect((await store.claimChannelCalls('amazon', t0, { leaseSeconds: 3600 })).map((c) => c.sku)).toEqual(['HI']);
+				expect(await store.claimChannelCalls('amazon', t0)).toEqual([]);
+				const retry = await store.markChannelCallFailed(claimed[0].id, claimed[0].version, { error: 'HTTP 503', nextAttemptAt: '2026-05-01T10:05:00.000Z' });
+				expect(retry).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 503', nextAttemptAt: '2026-05-01T10:05:00.000Z', leaseUntil: null, outcomeUnknown: false });
+				expect(await store.claimChannelCalls('amazon', '2026-05-01T10:04:59.000Z')).toEqual([]);
+				const [due, ...others] = await store.claimChannelCalls('amazon', '2026-05-01T10:05:00.000Z');
+				expect(others).toEqual([]);
+				expect(due.id).toBe(claimed[0].id);
+				const dead = await store.markChannelCallFailed(due.id, due.version, { error: 'HTTP 400 no such order', nextAttemptAt: null });
+				expect(dead).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: null });
+				expect((await store.listChannelCalls({ status: ['failed'] })).map((c) => c.id)).toEqual([due.id]);
+				expect((await store.listChannelCalls({ channel: 'ebay' })).map((c) => c.sku)).toEqual(['X']);
+				expect((await store.listChannelCalls({ channel: 'amazon', kind: 'quantity', status: ['sending'] })).map((c) => c.sku)).toEqual(['HI', 'LOW', 'MID']);
+				await expect(store.markChannelCallSent(987654, 1, null)).rejects.toThrow(/No channel call 987654 in the OMS store/);
+			});
+
+			it('a call whose sender died mid-call is claimed again when its lease runs out, with its outcome unknown', async () => {
+				const [c] = await store.enqueueChannelCalls([confirmation('walmart:7', 'P', 'walmart')]);
+				const results = await Promise.all([1, 2, 3].map(() => store.claimChannelCalls('walmart', t0, { leaseSeconds: 30 })));
+				expect(results.flat()).toHaveLength(1);
+				expect(results.flat()[0].outcomeUnknown).toBe(false);
+				expect(await store.claimChannelCalls('walmart', '2026-05-01T10:00:29.000Z')).toEqual([]);
+				const [again] = await store.claimChannelCalls('walmart', '2026-05-01T10:00:30.000Z');
+				expect(again).toMatchObject({ id: c.call.id, status: 'sending', outcomeUnknown: true });
+				// a failed attempt keeps what the flow says about the outcome; a sent one clears it
+				const failed = await store.markChannelCallFailed(again.id, again.version, { error: 'ETIMEDOUT', nextAttemptAt: '2026-05-01T10:01:00.000Z', outcomeUnknown: true });
+				expect(failed.outcomeUnknown).toBe(true);
+				const [third] = await store.claimChannelCalls('walmart', '2026-05-01T10:01:00.000Z');
+				expect((await store.markChannelCallSent(third.id, third.version, null)).outcomeUnknown).toBe(false);
+			});
+
+			it('refuses bad calls naming the field, writing none of the batch; keeps error text storable', async () => {
+				await expect(store.enqueueChannelCalls([quantity('OK', 1), quantity('BAD', -1)])).rejects.toThrow(/quantity of BAD.*quantity must be a whole number/);
+				await expect(store.enqueueChannelCalls([{ ...confirmation('shopify:2', 'P'), packageKey: '' }])).rejects.toThrow(/packageKey must be a non-empty string/);
+				await expect(store.enqueueChannelCalls([quantity('A\u0000B', 1)])).rejects.toThrow(/sku/);
+				expect(await store.listChannelCalls()).toEqual([]);
+				const [q] = await store.enqueueChannelCalls([quantity('OK', 1)]);
+				const [c] = await store.claimChannelCalls('amazon', t0);
+				expect((await store.markChannelCallFailed(c.id, c.version, { error: 'HTTP 500: bad\u0000body', nextAttemptAt: null })).lastError).toBe('HTTP 500: badbody');
+				expect(q.call.id).toBe(c.id);
+			});
+		});
+
 		describe('transitions (one transaction with their side effects)', () => {
 			const review = { decision: 'review' as const, score: 55, reasons: [{ rule: 'velocity', points: 55, detail: 'x' }] };
 			const types = async (omsId: string) => (await store.timeline(omsId)).map((e) => e.type);

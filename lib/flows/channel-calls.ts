@@ -1,0 +1,313 @@
+/**
+ * Calls the OMS owes a sales channel, through the store's channel outbox (lib/store/rules/channel-outbox.ts): shipment
+ * confirmations and quantity pushes are written first, claimed under a lease, then sent; the channel's answer decides:
+ *   accepted                                                        -> sent
+ *   no answer after the request went out (timeout, reset; a sender
+ *   that died mid-call)                                             -> pending, outcome unknown: the next attempt first
+ *                                                                      asks the channel whether it has the confirmation
+ *                                                                      and marks it sent instead of confirming twice
+ *   retryable (429, 5xx, a connection refused)                      -> pending, next try by exponential backoff
+ *   refusal (4xx: the channel will refuse it again)                 -> failed, with the channel's words (redacted)
+ *   the last allowed attempt fails                                  -> failed
+ * A confirmation is owed once per channel, order and package; a quantity push stays owed until it is sent or a newer
+ * push of the same SKU supersedes it (an older one never overwrites a newer one: the basis, the stock versions it was
+ * computed from). retryChannelCalls sends one channel's due calls: confirmations first, then quantities lowest first.
+ * n8n-free: a Store, a ChannelClient and plain values in, plain results out.
+ */
+import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
+import { apiFailureOf, type ApiFailure } from '../http/errors';
+import type { ChannelCall, Store } from '../store/types';
+import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
+import { ItemError } from './item-error';
+
+export interface ChannelCallOptions {
+	/** ISO time of the outbox's schedule (default now) */
+	now?: string;
+	backoff?: BackoffPolicy;
+	/** Lease taken on a call while the channel is called (seconds; default 120) */
+	leaseSeconds?: number;
+	/** The timeline events' cause (default channel.confirm / channel.retry) */
+	cause?: string;
+	/** How quantities reach the channel (default: the client's setAvailableQuantities); the node passes its "Send
+	 * Newest Only" coalescer, which shares calls between executions running at once. Answers in the order given. */
+	sendQuantities?: (updates: Array<{ update: QuantityUpdate; basis: number | null }>) => Promise<QuantityResult[]>;
+}
+
+/** What happened to a call: sent now, sent before, found at the channel (a lost answer), not sent yet, or failed */
+export type ChannelCallOutcome =
+	| 'sent'
+	| 'already_sent'
+	| 'found_at_channel'
+	| 'queued'
+	| 'retry_scheduled'
+	| 'failed'
+	| 'superseded'
+	| 'older';
+
+export interface ChannelCallResult {
+	outcome: ChannelCallOutcome;
+	channel: string;
+	call: ChannelCall | null;
+	/** The channel's reference of what it made (a fulfilment id, a submission id) */
+	reference: string | null;
+	/** The HTTP status the channel answered the call sent now with (null: no call now, or none given) */
+	status?: number | null;
+	/** Why it is not sent (never a secret: the clients redact) */
+	error: string | null;
+	/** When the channel refused or failed the call: its HTTP status and own words, for the node's NodeApiError */
+	failure?: ApiFailure | null;
+}
+
+// ---------------------------------------------------------------- confirmations
+
+export interface ConfirmRequest {
+	/** The OMS order (channel:channelOrderId) */
+	omsId: string;
+	/** The package: confirmed once per channel (the WMS's package key, else carrier + tracking) */
+	packageKey: string;
+	confirmation: ConfirmShipmentInput;
+}
+
+/**
+ * Confirm one package's shipment through the outbox: queued once, then sent unless it was sent, failed for good, or
+ * is not due yet (its next attempt is scheduled, or another sender holds it). Bad input is an ItemError.
+ */
+export async function confirmShipment(store: Store, client: ChannelClient, req: ConfirmRequest, opts: ChannelCallOptions = {}): Promise<ChannelCallResult> {
+	const c = req.confirmation;
+	const problems: Array<{ path: string; message: string }> = [];
+	const need = (path: string, v: unknown) => {
+		if (typeof v !== 'string' || !v.trim()) problems.push({ path, message: `${path} is empty` });
+	};
+	need('omsId', req.omsId);
+	need('packageKey', req.packageKey);
+	need('channelOrderId', c?.channelOrderId);
+	need('carrier', c?.carrier);
+	need('trackingNumber', c?.trackingNumber);
+	if (c && (typeof c.shippedAt !== 'string' || Number.isNaN(Date.parse(c.shippedAt)))) problems.push({ path: 'shippedAt', message: `shippedAt is not a date: ${JSON.stringify(c.shippedAt)}` });
+	if (problems.length) throw new ItemError(`Shipment confirmation of ${String(req.omsId)}: ${problems.map((p) => p.message).join('; ')}`, problems);
+	const now = opts.now ?? new Date().toISOString();
+	const [{ call }] = await store.enqueueChannelCalls([
+		{ kind: 'confirmation', channel: client.channel, omsId: req.omsId, packageKey: req.packageKey, payload: c as unknown as Record<string, unknown> },
+	]);
+	if (call.status === 'sent') return result('already_sent', call);
+	if (call.status === 'failed') return result('failed', call, call.lastError);
+	const [claimed] = await store.claimChannelCalls(client.channel, now, { ids: [call.id], limit: 1, leaseSeconds: opts.leaseSeconds ?? 120 });
+	if (!claimed) return result('queued', (await store.getChannelCall(call.id)) ?? call, call.lastError);
+	return sendConfirmation(store, client, claimed, now, opts, opts.cause ?? 'channel.confirm');
+}
+
+/** The confirmation a call carries (as queued) */
+function confirmationOf(call: ChannelCall): ConfirmShipmentInput {
+	const p = (call.payload ?? {}) as Record<string, unknown>;
+	return {
+		channelOrderId: String(p.channelOrderId ?? ''),
+		carrier: String(p.carrier ?? ''),
+		trackingNumber: String(p.trackingNumber ?? ''),
+		...(typeof p.trackingUrl === 'string' ? { trackingUrl: p.trackingUrl } : {}),
+		shippedAt: String(p.shippedAt ?? ''),
+		lines: Array.isArray(p.lines) ? (p.lines as ShipmentLine[]) : [],
+		...(typeof p.shippingMethod === 'string' ? { shippingMethod: p.shippingMethod } : {}),
+		...(typeof p.notifyCustomer === 'boolean' ? { notifyCustomer: p.notifyCustomer } : {}),
+	};
+}
+
+async function sendConfirmation(store: Store, client: ChannelClient, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string): Promise<ChannelCallResult> {
+	const input = confirmationOf(call);
+	if (call.outcomeUnknown) {
+		// the last attempt may have been applied: ask before confirming again
+		let found: boolean;
+		try {
+			found = (await client.findShipmentConfirmation({ channelOrderId: input.channelOrderId, trackingNumber: input.trackingNumber })).found;
+		} catch (err) {
+			return failedAttempt(store, call, err, now, opts, cause, true);
+		}
+		if (found) {
+			const sent = await store.markChannelCallSent(call.id, call.version, call.reference);
+			await orderEvent(store, call, cause, { outcome: 'found_at_channel', trackingNumber: input.trackingNumber, attempts: sent.attempts });
+			return result('found_at_channel', sent);
+		}
+	}
+	let reference: string | null;
+	let status: number | null;
+	try {
+		const answer = await client.confirmShipment(input);
+		reference = answer.reference ?? null;
+		status = answer.status ?? null;
+	} catch (err) {
+		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err));
+	}
+	const sent = await store.markChannelCallSent(call.id, call.version, reference);
+	await orderEvent(store, call, cause, { outcome: 'confirmed', trackingNumber: input.trackingNumber, reference, attempts: sent.attempts });
+	return { ...result('sent', sent), status };
+}
+
+/** Transport failures after which the request may have been applied (not a connection that never opened) */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a failed call may still have been applied: a transport failure once the request could have gone out
+ * (timeout, reset), or a failure that is not the channel's answer at all (then nothing says it was not applied).
+ * An HTTP answer (a 4xx refusal, a 429, a 5xx) says it was not.
+ */
+export function outcomeUnknownAfter(err: unknown): boolean {
+	const code = (err as { code?: unknown } | null)?.code;
+	const status = (err as { status?: unknown } | null)?.status;
+	if (typeof status === 'number' && status > 0) return false;
+	if (typeof code === 'string' && code) return !NOT_SENT.has(code);
+	return apiFailureOf(err) === null;
+}
+
+async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now: string, opts: ChannelCallOptions, cause: string, outcomeUnknown: boolean): Promise<ChannelCallResult> {
+	const error = errorText(err);
+	const next = outcomeUnknown || isRetryable(err) ? nextAttemptAt(now, call.attempts + 1, opts.backoff) : null;
+	const failed = await store.markChannelCallFailed(call.id, call.version, { error, nextAttemptAt: next, outcomeUnknown });
+	await orderEvent(store, call, cause, { outcome: next ? 'retry_scheduled' : 'failed', error, attempts: failed.attempts, nextAttemptAt: next, outcomeUnknown });
+	return { ...result(next ? 'retry_scheduled' : 'failed', failed, error), failure: apiFailureOf(err) };
+}
+
+/** A confirmation's step on its order's timeline (when the store has the order) */
+async function orderEvent(store: Store, call: ChannelCall, cause: string, detail: Record<string, unknown>): Promise<void> {
+	if (call.kind !== 'confirmation' || !call.omsId || !(await store.getOrder(call.omsId))) return;
+	await store.addEvent(call.omsId, 'channel', { cause, detail: { channel: call.channel, call: 'confirmation', packageKey: call.packageKey, ...detail } });
+}
+
+function result(outcome: ChannelCallOutcome, call: ChannelCall, error: string | null = null): ChannelCallResult {
+	return { outcome, channel: call.channel, call, reference: call.reference, error };
+}
+
+// ---------------------------------------------------------------- quantities
+
+export interface QuantityPush {
+	sku: string;
+	quantity: number;
+	/** The stock versions the quantity was computed from (Inventory Allocator's `basis`); absent: the later push wins */
+	basis?: number | null;
+}
+
+/** A quantity push's result; `invalid` carries the ItemError of a bad push (that push only) */
+export type QuantityPushResult = (ChannelCallResult & { sku: string; quantity: number }) | { outcome: 'invalid'; sku: string; quantity: unknown; error: ItemError };
+
+/**
+ * Push quantities through the outbox: each queued (a newer push of a SKU supersedes the owed one; an older basis is
+ * refused), then those due sent in one call to the channel (the client batches the way its API allows). Results in
+ * input order; a SKU given twice: the newer one goes, the other is `superseded`.
+ */
+export async function pushQuantities(store: Store, client: ChannelClient, pushes: QuantityPush[], opts: ChannelCallOptions = {}): Promise<QuantityPushResult[]> {
+	const now = opts.now ?? new Date().toISOString();
+	const out: QuantityPushResult[] = new Array(pushes.length);
+	// the winner per SKU within the batch (higher basis, else the later one)
+	const winner = new Map<string, number>();
+	pushes.forEach((p, i) => {
+		const problem = quantityProblem(p);
+		if (problem) {
+			const path = problem === 'SKU is empty' ? 'sku' : problem.includes('basis') ? 'basis' : 'quantity';
+			out[i] = { outcome: 'invalid', sku: String(p?.sku ?? ''), quantity: p?.quantity, error: new ItemError(problem, [{ path, message: problem }]) };
+			return;
+		}
+		const w = winner.get(p.sku);
+		if (w === undefined || (pushes[w].basis ?? null) === null || (p.basis ?? null) === null || (p.basis as number) >= (pushes[w].basis as number)) winner.set(p.sku, i);
+	});
+	const order = [...winner.values()].sort((a, b) => a - b);
+	const queued = await store.enqueueChannelCalls(order.map((i) => ({ kind: 'quantity' as const, channel: client.channel, sku: pushes[i].sku, quantity: pushes[i].quantity, basis: pushes[i].basis ?? null })));
+	const byId = new Map<number, number>();
+	queued.forEach(({ call, outcome }, k) => {
+		const i = order[k];
+		if (outcome === 'older') out[i] = { ...result('older', call, `an owed or sent quantity of ${call.sku} was computed from newer stock (basis ${call.basis})`), sku: pushes[i].sku, quantity: pushes[i].quantity };
+		else byId.set(call.id, i);
+	});
+	pushes.forEach((p, i) => {
+		if (!out[i] && winner.get(p?.sku) !== i) {
+			const w = winner.get(p.sku)!;
+			const call = queued[order.indexOf(w)].call;
+			out[i] = { ...result('superseded', call, `a newer quantity of ${p.sku} in the same batch replaced it`), sku: p.sku, quantity: p.quantity };
+		}
+	});
+	const lease = { leaseSeconds: opts.leaseSeconds ?? 120 };
+	let claimed = byId.size ? await store.claimChannelCalls(client.channel, now, { ids: [...byId.keys()], limit: byId.size, ...lease }) : [];
+	// A push superseded while this one was out (another execution's newer quantity) waited for it: this sender sends
+	// the newer one next, rather than leave it to the next Retry Pending
+	for (let round = 0; claimed.length && round < 10; round++) {
+		const sent = await sendQuantities(store, client, claimed, now, opts);
+		for (const r of sent) {
+			const i = byId.get(r.call!.id);
+			if (i === undefined) continue;
+			byId.delete(r.call!.id);
+			out[i] = { ...r, sku: pushes[i].sku, quantity: pushes[i].quantity };
+		}
+		const newer = sent.filter((r, k) => r.call!.status === 'pending' && r.call!.version !== claimed[k].version).map((r) => r.call!.id);
+		claimed = newer.length ? await store.claimChannelCalls(client.channel, now, { ids: newer, limit: newer.length, ...lease }) : [];
+	}
+	// not claimed: another sender holds it, or its next attempt is later
+	for (const [id, i] of byId) {
+		const call = (await store.getChannelCall(id))!;
+		out[i] = { ...result(call.status === 'sent' ? 'already_sent' : call.status === 'failed' ? 'failed' : 'queued', call, call.lastError), sku: pushes[i].sku, quantity: pushes[i].quantity };
+	}
+	return out;
+}
+
+function quantityProblem(p: QuantityPush): string | null {
+	if (!p || typeof p.sku !== 'string' || !p.sku.trim()) return 'SKU is empty';
+	if (!Number.isInteger(p.quantity) || p.quantity < 0) return `SKU ${p.sku}: quantity must be a whole number, 0 or more, got ${JSON.stringify(p.quantity)}`;
+	if (p.basis !== undefined && p.basis !== null && !Number.isSafeInteger(p.basis)) return `SKU ${p.sku}: basis must be a whole number, got ${JSON.stringify(p.basis)}`;
+	return null;
+}
+
+/** Send claimed quantity calls in one call to the channel; each SKU's answer recorded on its call */
+async function sendQuantities(store: Store, client: ChannelClient, calls: ChannelCall[], now: string, opts: ChannelCallOptions): Promise<ChannelCallResult[]> {
+	if (!calls.length) return [];
+	let answers: QuantityResult[];
+	try {
+		const updates = calls.map((c) => ({ update: { sku: c.sku!, quantity: c.quantity! }, basis: c.basis }));
+		answers = opts.sendQuantities ? await opts.sendQuantities(updates) : await client.setAvailableQuantities(updates.map((u) => u.update));
+	} catch (err) {
+		// a quantity is a value, not an increment: sending it again is harmless, so no outcome is "unknown" here
+		const out: ChannelCallResult[] = [];
+		for (const c of calls) out.push(await failedAttempt(store, c, err, now, opts, 'channel.quantity', false));
+		return out;
+	}
+	const out: ChannelCallResult[] = [];
+	for (let k = 0; k < calls.length; k++) {
+		const c = calls[k];
+		const a = answers[k]?.sku === c.sku ? answers[k] : answers.find((x) => x.sku === c.sku);
+		if (a?.ok) {
+			out.push({ ...result('sent', await store.markChannelCallSent(c.id, c.version, a.reference ?? null)), status: a.status ?? null });
+			continue;
+		}
+		const status = a?.status && a.status >= 400 ? a.status : null;
+		const retryable = status === null || status === 429 || status >= 500;
+		const error = `quantity not accepted: ${a?.error ?? 'no result for this SKU'}`;
+		const next = retryable ? nextAttemptAt(now, c.attempts + 1, opts.backoff) : null;
+		const failed = await store.markChannelCallFailed(c.id, c.version, { error, nextAttemptAt: next });
+		out.push({
+			...result(next ? 'retry_scheduled' : 'failed', failed, error),
+			failure: status ? { status, vendorMessage: a?.error ?? null, code: `HTTP_${status}`, retryable } : null,
+		});
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------- retry
+
+export interface ChannelRetrySummary {
+	channel: string;
+	claimed: number;
+	sent: number;
+	retryScheduled: number;
+	failed: number;
+	results: ChannelCallResult[];
+}
+
+/**
+ * Send one channel's due calls (only that channel's: each Marketplace credential retries its own), confirmations
+ * first, then quantity pushes lowest first in one call to the channel.
+ */
+export async function retryChannelCalls(store: Store, client: ChannelClient, opts: ChannelCallOptions & { limit?: number } = {}): Promise<ChannelRetrySummary> {
+	const now = opts.now ?? new Date().toISOString();
+	const due = await store.claimChannelCalls(client.channel, now, { limit: opts.limit ?? 500, leaseSeconds: opts.leaseSeconds ?? 120 });
+	const results: ChannelCallResult[] = [];
+	const cause = opts.cause ?? 'channel.retry';
+	for (const c of due) if (c.kind === 'confirmation') results.push(await sendConfirmation(store, client, c, now, opts, cause));
+	results.push(...(await sendQuantities(store, client, due.filter((c) => c.kind === 'quantity'), now, opts)));
+	const count = (o: ChannelCallOutcome[]) => results.filter((r) => o.includes(r.outcome)).length;
+	return { channel: client.channel, claimed: due.length, sent: count(['sent', 'found_at_channel']), retryScheduled: count(['retry_scheduled']), failed: count(['failed']), results };
+}

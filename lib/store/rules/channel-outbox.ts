@@ -1,0 +1,125 @@
+/**
+ * ChannelOutboxStore's rules, once for both stores: which call a new one is (the key), what enqueueing it does to
+ * the one owed (a confirmation once per package; a quantity push superseding an older one, never a newer one), and
+ * what an attempt leaves on it. The claims are single statements in each store's SQL (the same conditions as the
+ * WMS outbox's, plus a `sending` call whose lease ran out, whose outcome is then unknown).
+ */
+import { refuseUnstorable, storableText } from '../../order/storable';
+import { isoUtc } from '../rows';
+import type { ChannelCall, ChannelEnqueueOutcome, NewChannelCall } from '../types';
+import { row, type ChannelCallAttempt, type ChannelCallRow, type Steps } from './tx';
+
+/** The unique key of a call within its channel and kind: [omsId, packageKey] as JSON, or the SKU. */
+export function channelCallKey(call: { omsId: string; packageKey: string } | { sku: string }): string {
+	return 'sku' in call ? call.sku : JSON.stringify([call.omsId, call.packageKey]);
+}
+
+/** The row of a new call; bad input is an error naming the field (nothing is written). */
+export function channelCallRow(call: NewChannelCall): ChannelCallRow {
+	const what = call.kind === 'confirmation' ? `confirmation of ${String(call.omsId)}` : `quantity of ${String(call.sku)}`;
+	if (typeof call.channel !== 'string' || !call.channel.trim()) throw new Error(`channel call (${what}): channel must be a non-empty string`);
+	refuseUnstorable(`${what}: channel`, call.channel);
+	if (call.kind === 'confirmation') {
+		for (const [field, v] of [['omsId', call.omsId], ['packageKey', call.packageKey]] as const) {
+			if (typeof v !== 'string' || !v.trim()) throw new Error(`channel call (${what}): ${field} must be a non-empty string`);
+			refuseUnstorable(`${what}: ${field}`, v);
+		}
+		if (!call.payload || typeof call.payload !== 'object') throw new Error(`channel call (${what}): payload (what to confirm) is missing`);
+		return {
+			channel: call.channel,
+			kind: 'confirmation',
+			key: channelCallKey(call),
+			omsId: call.omsId,
+			packageKey: call.packageKey,
+			sku: null,
+			quantity: null,
+			basis: null,
+			payload: JSON.stringify(call.payload),
+		};
+	}
+	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be confirmation or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
+	if (typeof call.sku !== 'string' || !call.sku.trim()) throw new Error(`channel call (${what}): sku must be a non-empty string`);
+	refuseUnstorable(`${what}: sku`, call.sku);
+	if (!Number.isInteger(call.quantity) || call.quantity < 0) throw new Error(`channel call (${what}): quantity must be a whole number, 0 or more, got ${JSON.stringify(call.quantity)}`);
+	const basis = call.basis ?? null;
+	if (basis !== null && !Number.isSafeInteger(basis)) throw new Error(`channel call (${what}): basis must be a whole number, got ${JSON.stringify(basis)}`);
+	return {
+		channel: call.channel,
+		kind: 'quantity',
+		key: channelCallKey(call),
+		omsId: null,
+		packageKey: null,
+		sku: call.sku,
+		quantity: call.quantity,
+		basis,
+		payload: call.payload ? JSON.stringify(call.payload) : null,
+	};
+}
+
+/**
+ * What a quantity push does to the one stored for its SKU: an older basis is refused; the same quantity still owed
+ * (pending or sending) is not queued twice; anything else supersedes it (a push after one sent or failed is a new push
+ * to send: a resync sends what the channel may have lost).
+ */
+export function quantityDecision(stored: ChannelCall, incoming: ChannelCallRow): Exclude<ChannelEnqueueOutcome, 'created' | 'exists'> {
+	if (incoming.basis !== null && stored.basis !== null && incoming.basis < stored.basis) return 'older';
+	if (stored.quantity === incoming.quantity && (stored.status === 'pending' || stored.status === 'sending')) return 'unchanged';
+	return 'superseded';
+}
+
+/** Queue calls, each once (see ChannelEnqueueOutcome). */
+export function* enqueueChannelCallsSteps(calls: NewChannelCall[], now: string): Steps<Array<{ call: ChannelCall; outcome: ChannelEnqueueOutcome }>> {
+	const rows = calls.map(channelCallRow);
+	const out: Array<{ call: ChannelCall; outcome: ChannelEnqueueOutcome }> = [];
+	for (const r of rows) {
+		let stored = yield* row('lockChannelCallByKey', r.channel, r.kind, r.key);
+		if (!stored) {
+			const inserted = yield* row('insertChannelCall', r, now);
+			if (inserted) {
+				out.push({ call: inserted, outcome: 'created' });
+				continue;
+			}
+			// a concurrent enqueue inserted it first (PostgreSQL waited for its commit): decide against that one
+			stored = yield* row('lockChannelCallByKey', r.channel, r.kind, r.key);
+			if (!stored) throw new Error(`channel call ${r.channel} ${r.kind} ${r.key}: neither inserted nor found`);
+		}
+		if (r.kind === 'confirmation') {
+			out.push({ call: stored, outcome: 'exists' });
+			continue;
+		}
+		const outcome = quantityDecision(stored, r);
+		out.push({ call: outcome === 'superseded' ? yield* row('supersedeChannelCall', stored.id, r, now) : stored, outcome });
+	}
+	return out;
+}
+
+/** The channel took the call. */
+export function sentCall(reference: string | null): ChannelCallAttempt {
+	return { status: 'sent', lastError: null, nextAttemptAt: null, outcomeUnknown: false, reference: reference === null ? null : storableText(reference) };
+}
+
+/** An attempt failed: pending again at `nextAttemptAt`, or failed for good when there is none. */
+export function failedCall(error: string, nextAttemptAt: string | null, outcomeUnknown = false): ChannelCallAttempt {
+	return nextAttemptAt
+		? { status: 'pending', lastError: storableText(error), nextAttemptAt: isoUtc(nextAttemptAt), outcomeUnknown, reference: null }
+		: { status: 'failed', lastError: storableText(error), nextAttemptAt: null, outcomeUnknown, reference: null };
+}
+
+/**
+ * Record an attempt on the version that was sent. When a newer push superseded it meanwhile, the attempt says nothing
+ * about what is owed now: only the lease is released, and the newer push stays pending. An unknown call is an error.
+ */
+export function* channelCallAttemptSteps(id: number, version: number, attempt: ChannelCallAttempt, now: string): Steps<ChannelCall> {
+	const stored = yield* row('lockChannelCall', id);
+	if (!stored) throw new Error(`No channel call ${id} in the OMS store`);
+	if (stored.version !== version) return yield* row('releaseChannelCallLease', id, now);
+	return yield* row('writeChannelCallAttempt', id, attempt, now);
+}
+
+/** The order claims hand calls out in: confirmations first (a late one costs the seller most), then quantities lowest
+ * first (a SKU about to sell out is the one a stale quantity oversells), then oldest first. Both stores' claim SQL
+ * orders by the same columns (kind, quantity, id). */
+export function claimOrder(a: ChannelCall, b: ChannelCall): number {
+	const k = (c: ChannelCall) => (c.kind === 'confirmation' ? 0 : 1);
+	return k(a) - k(b) || (a.quantity ?? 0) - (b.quantity ?? 0) || a.id - b.id;
+}

@@ -1,0 +1,307 @@
+/**
+ * The channel outbox flows (lib/flows/channel-calls.ts) against the marketplace sandboxes: a confirmation refused
+ * three times then accepted is at the channel exactly once; a lost answer (applied, then the connection reset) never
+ * confirms twice; a failed quantity push stays owed until it is sent or a newer push of its SKU supersedes it.
+ * Every client makes one attempt per call (retry maxAttempts 1), so each outbox attempt is one call the sandbox sees;
+ * the outbox's schedule runs on the times the test passes (`now`), never on the wall clock.
+ */
+import { confirmShipment, pushQuantities, retryChannelCalls } from '../../../lib/flows/channel-calls';
+import { channelDefinition } from '../../../lib/channels/registry';
+import { normalizeOrder } from '../../../lib/channels/normalize';
+import type { ChannelClient } from '../../../lib/channels/types';
+import type { HttpRequestFn } from '../../../lib/http/types';
+import { openSqliteStore } from '../../../lib/store/sqlite';
+import type { Store } from '../../../lib/store/types';
+import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS } from '../../sandbox/channels/amazon';
+import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/ebay';
+import { ShopifySandbox, SHOPIFY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/shopify';
+import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from '../../sandbox/channels/walmart';
+import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/channels/woocommerce';
+import type { SandboxBase } from '../../sandbox/common';
+import { generateOrders, type SeedOrder } from '../../sandbox/generator';
+import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
+
+const TS = 0.01;
+const T0 = '2026-05-01T10:00:00.000Z';
+/** Past any backoff (capped at 1 h) */
+const later = (hours: number) => new Date(Date.parse(T0) + hours * 3600_000).toISOString();
+const BACKOFF = { random: () => 0 };
+
+type Channel = 'amazon' | 'ebay' | 'shopify' | 'walmart' | 'woocommerce';
+interface Harness {
+	sb: SandboxBase;
+	/** What the channel received for the order's confirmations: every write that reached it (a duplicate included) */
+	confirmations(orderId: string): number;
+	/** The next confirmation write fails: `lost` (applied, then the connection reset) or `error` (503, nothing applied) */
+	fail(kind: 'lost' | 'error', times?: number): void;
+}
+
+const clock = new VirtualClock();
+/** Shopify's confirmation is one GraphQL endpoint among many: its lost answer is staged here (applied, then reset) */
+let loseShopifyFulfillment = 0;
+const tracked = clock.track(realRequest);
+const request: HttpRequestFn = async <T>(o: Parameters<HttpRequestFn>[0]) => {
+	const res = await tracked<T>(o);
+	if (loseShopifyFulfillment > 0 && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
+		loseShopifyFulfillment--;
+		throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+	}
+	return res;
+};
+
+const seeds = generateOrders({ seed: 31, perChannel: 60, channels: ['amazon', 'ebay', 'shopify', 'walmart', 'woocommerce'] }).byChannel;
+const harness: Record<Channel, Harness> = {
+	amazon: (() => {
+		const sb = new AmazonSandbox({ timeScale: TS, clock });
+		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.orderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+	})(),
+	ebay: (() => {
+		const sb = new EbaySandbox({ timeScale: TS, clock });
+		return { sb, confirmations: (id) => sb.received.fulfillments.filter((s) => s.orderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+	})(),
+	walmart: (() => {
+		const sb = new WalmartSandbox({ timeScale: TS, clock });
+		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.purchaseOrderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+	})(),
+	woocommerce: (() => {
+		const sb = new WooCommerceSandbox({ timeScale: TS, clock });
+		return {
+			sb,
+			confirmations: (id) => sb.received.trackings.filter((s) => s.orderId === id).length,
+			fail: (k, n = 1) => sb.inject({ kind: k === 'lost' ? 'reset_after_commit' : 'error', path: '/shipment-trackings', method: 'POST', times: n, status: 503 }),
+		};
+	})(),
+	shopify: (() => {
+		const sb = new ShopifySandbox({ timeScale: TS, clock });
+		return {
+			sb,
+			confirmations: (id) => sb.received.fulfillments.filter((f) => JSON.stringify(f.input).includes(`/${id}`) || JSON.stringify(f.input).includes(`"${id}"`)).length,
+			fail: (k, n = 1) => {
+				if (k === 'lost') loseShopifyFulfillment = n;
+				else sb.inject({ kind: 'error', path: '/graphql.json', method: 'POST', times: n, status: 503 });
+			},
+		};
+	})(),
+};
+const CREDENTIALS: Record<Channel, object> = {
+	amazon: AMAZON_SANDBOX_CREDENTIALS,
+	ebay: EBAY_SANDBOX_CREDENTIALS,
+	shopify: SHOPIFY_SANDBOX_CREDENTIALS,
+	walmart: WALMART_SANDBOX_CREDENTIALS,
+	woocommerce: WOO_SANDBOX_CREDENTIALS,
+};
+const clients = {} as Record<Channel, ChannelClient>;
+const CHANNELS = Object.keys(harness) as Channel[];
+
+beforeAll(async () => {
+	for (const ch of CHANNELS) {
+		const h = harness[ch];
+		const baseUrl = await h.sb.start();
+		(h.sb as unknown as { addOrders(o: SeedOrder[]): void }).addOrders(seeds[ch]);
+		clients[ch] = channelDefinition(ch)!.createClient({ ...CREDENTIALS[ch], baseUrl } as never, request, isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 1 } }));
+	}
+});
+afterAll(async () => {
+	for (const ch of CHANNELS) await harness[ch].sb.close();
+});
+
+let store: Store;
+beforeEach(async () => {
+	store = await openSqliteStore(':memory:');
+	loseShopifyFulfillment = 0;
+	for (const ch of CHANNELS) harness[ch].sb.clearFaults();
+});
+afterEach(() => store.close());
+
+/** Paid, unshipped orders of a channel, one per test (the sandboxes keep what earlier tests shipped) */
+const used = new Set<string>();
+function unshipped(ch: Channel): SeedOrder {
+	const o = seeds[ch].find((x) => x.status === 'paid' && !used.has(`${ch}:${x.id}`));
+	if (!o) throw new Error(`no unshipped ${ch} order left`);
+	used.add(`${ch}:${o.id}`);
+	return o;
+}
+
+/** The confirmation of every line of the order, with the channel's line ids (read back through its normaliser) */
+async function confirmationOf(ch: Channel, o: SeedOrder, trackingNumber: string) {
+	const order = normalizeOrder(ch, await clients[ch].getOrder(o.id));
+	return {
+		omsId: order.omsId,
+		packageKey: `PKG-${trackingNumber}`,
+		confirmation: {
+			channelOrderId: order.channelOrderId,
+			carrier: 'UPS',
+			trackingNumber,
+			shippedAt: '2026-05-01T09:00:00.000Z',
+			lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+		},
+	};
+}
+
+describe.each(CHANNELS)('channel outbox: %s confirmations', (ch) => {
+	it('a confirmation refused three times then accepted is at the channel exactly once, retried by backoff', async () => {
+		const h = harness[ch];
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZREF${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('error', 3);
+		const first = await confirmShipment(store, clients[ch], req, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', attempts: 1, outcomeUnknown: false } });
+		expect(first.call!.nextAttemptAt).toBe('2026-05-01T10:00:15.000Z');
+		// nothing is due before its time; the same confirmation again is not queued twice
+		expect((await retryChannelCalls(store, clients[ch], { now: T0 })).claimed).toBe(0);
+		expect((await confirmShipment(store, clients[ch], req, { now: T0 })).outcome).toBe('queued');
+		const outcomes: string[] = [];
+		for (let hour = 1; hour <= 3; hour++) {
+			const s = await retryChannelCalls(store, clients[ch], { now: later(hour), backoff: BACKOFF });
+			outcomes.push(...s.results.map((r) => r.outcome));
+		}
+		expect(outcomes).toEqual(['retry_scheduled', 'retry_scheduled', 'sent']);
+		expect(h.confirmations(o.id)).toBe(1);
+		const call = (await store.listChannelCalls({ channel: ch }))[0];
+		expect(call).toMatchObject({ status: 'sent', attempts: 4, lastError: null });
+		// confirmed: asked again, it is not sent again
+		expect((await confirmShipment(store, clients[ch], req, { now: later(4) })).outcome).toBe('already_sent');
+		expect((await retryChannelCalls(store, clients[ch], { now: later(5) })).claimed).toBe(0);
+		expect(h.confirmations(o.id)).toBe(1);
+	});
+
+	it('a lost answer (applied, then the connection reset) never confirms twice: the retry finds it at the channel', async () => {
+		const h = harness[ch];
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZLOST${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('lost');
+		const first = await confirmShipment(store, clients[ch], req, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: true } });
+		expect(h.confirmations(o.id)).toBe(1);
+		const retry = await retryChannelCalls(store, clients[ch], { now: later(1) });
+		expect(retry.results.map((r) => r.outcome)).toEqual(['found_at_channel']);
+		expect(h.confirmations(o.id)).toBe(1);
+		expect((await store.listChannelCalls({ channel: ch }))[0]).toMatchObject({ status: 'sent', outcomeUnknown: false });
+	});
+
+	it('an unknown outcome that the channel does not show is confirmed, once', async () => {
+		const h = harness[ch];
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZGONE${o.id.replace(/\D/g, '').slice(-8)}`);
+		// a sender that died mid-call before its request went out: claimed, never recorded; its lease runs out
+		const [{ call }] = await store.enqueueChannelCalls([{ kind: 'confirmation', channel: ch, omsId: req.omsId, packageKey: req.packageKey, payload: req.confirmation }]);
+		await store.claimChannelCalls(ch, T0, { ids: [call.id], leaseSeconds: 60 });
+		const retry = await retryChannelCalls(store, clients[ch], { now: later(1) });
+		expect(retry.results.map((r) => r.outcome)).toEqual(['sent']);
+		expect(h.confirmations(o.id)).toBe(1);
+	});
+});
+
+describe('channel clients: a confirmation write is not repeated blindly after a transport failure', () => {
+	it.each(['shopify', 'woocommerce', 'walmart'] as const)('%s: with the client retrying transport errors, a lost answer still leaves one confirmation', async (ch) => {
+		const h = harness[ch];
+		const retrying = channelDefinition(ch)!.createClient({ ...CREDENTIALS[ch], baseUrl: h.sb.url } as never, request, isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 6 } }));
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZONCE${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('lost');
+		await expect(retrying.confirmShipment(req.confirmation)).rejects.toMatchObject({ code: 'ECONNRESET' });
+		expect(h.confirmations(o.id)).toBe(1);
+		expect(await retrying.findShipmentConfirmation(req.confirmation)).toEqual({ found: true });
+	});
+});
+
+describe('channel outbox: confirmations refused for good, bad input', () => {
+	it('a refusal (4xx) fails the call for good, visible with the redacted words; it is not sent again', async () => {
+		const o = unshipped('amazon');
+		const req = await confirmationOf('amazon', o, '1ZNOPE');
+		harness.amazon.sb.inject({ kind: 'error', path: /shipmentConfirmation$/, method: 'POST', status: 400 });
+		const r = await confirmShipment(store, clients.amazon, req, { now: T0 });
+		expect(r).toMatchObject({ outcome: 'failed', call: { status: 'failed', attempts: 1 }, failure: { status: 400, retryable: false } });
+		expect(r.error).toMatch(/400/);
+		expect((await store.listChannelCalls({ status: ['failed'] })).map((c) => c.packageKey)).toEqual(['PKG-1ZNOPE']);
+		expect((await confirmShipment(store, clients.amazon, req, { now: later(1) })).outcome).toBe('failed');
+		expect((await retryChannelCalls(store, clients.amazon, { now: later(2) })).claimed).toBe(0);
+		expect(harness.amazon.confirmations(o.id)).toBe(0);
+	});
+
+	it('bad input is an error naming what is wrong, and queues nothing', async () => {
+		const o = unshipped('walmart');
+		const req = await confirmationOf('walmart', o, '');
+		await expect(confirmShipment(store, clients.walmart, { ...req, packageKey: ' ' }, { now: T0 })).rejects.toMatchObject({
+			name: 'ItemError',
+			problems: [
+				{ path: 'packageKey', message: 'packageKey is empty' },
+				{ path: 'trackingNumber', message: 'trackingNumber is empty' },
+			],
+		});
+		expect(await store.listChannelCalls()).toEqual([]);
+	});
+});
+
+describe('channel outbox: quantity pushes (Amazon listings)', () => {
+	const sb = () => harness.amazon.sb as AmazonSandbox;
+	const listed = (sku: string) => sb().quantities.get(sku)?.quantity;
+
+	it('a failed push stays owed until a newer push of its SKU supersedes it; an older one never overwrites it', async () => {
+		const [sku, other] = ['OWED-A', 'OWED-B'];
+		sb().inject({ kind: 'error', path: `/${sku}`, method: 'PATCH', status: 503 });
+		const first = await pushQuantities(store, clients.amazon, [{ sku, quantity: 7, basis: 10 }, { sku: other, quantity: 3, basis: 4 }], { now: T0, backoff: BACKOFF });
+		expect(first.map((r) => r.outcome)).toEqual(['retry_scheduled', 'sent']);
+		expect([listed(sku), listed(other)]).toEqual([undefined, 3]);
+		expect(await store.findChannelCall({ channel: 'amazon', sku })).toMatchObject({ status: 'pending', quantity: 7, attempts: 1 });
+		// a newer quantity of the SKU supersedes the owed one and goes at once
+		const newer = await pushQuantities(store, clients.amazon, [{ sku, quantity: 5, basis: 12 }], { now: T0 });
+		expect(newer.map((r) => r.outcome)).toEqual(['sent']);
+		expect(listed(sku)).toBe(5);
+		// the older one (computed from older stock) is refused, and nothing owed is left to send it later
+		const older = await pushQuantities(store, clients.amazon, [{ sku, quantity: 7, basis: 10 }], { now: T0 });
+		expect(older.map((r) => r.outcome)).toEqual(['older']);
+		expect((await retryChannelCalls(store, clients.amazon, { now: later(3) })).claimed).toBe(0);
+		expect(listed(sku)).toBe(5);
+		// the same quantity as one still owed is not queued twice: it goes once, when due
+		sb().inject({ kind: 'error', path: `/${other}`, method: 'PATCH', status: 503 });
+		expect((await pushQuantities(store, clients.amazon, [{ sku: other, quantity: 2, basis: 5 }], { now: T0, backoff: BACKOFF })).map((r) => r.outcome)).toEqual(['retry_scheduled']);
+		expect((await pushQuantities(store, clients.amazon, [{ sku: other, quantity: 2, basis: 6 }], { now: T0 })).map((r) => r.outcome)).toEqual(['queued']);
+		const calls = sb().received.listings.length;
+		expect((await retryChannelCalls(store, clients.amazon, { now: later(1) })).results.map((r) => [r.call!.sku, r.outcome])).toEqual([[other, 'sent']]);
+		expect(sb().received.listings.length).toBe(calls + 1);
+		expect(listed(other)).toBe(2);
+	});
+
+	it('a failed push stays owed until the retry sends it; low quantities first', async () => {
+		sb().inject({ kind: 'error', path: /\/RETRY-/, method: 'PATCH', status: 503, times: 3 });
+		const r = await pushQuantities(store, clients.amazon, [{ sku: 'RETRY-HI', quantity: 40 }, { sku: 'RETRY-LO', quantity: 1 }, { sku: 'RETRY-MID', quantity: 9 }], { now: T0, backoff: BACKOFF });
+		expect(r.map((x) => x.outcome)).toEqual(['retry_scheduled', 'retry_scheduled', 'retry_scheduled']);
+		expect((await store.listChannelCalls({ channel: 'amazon', status: ['pending'] })).map((c) => c.sku)).toEqual(['RETRY-HI', 'RETRY-LO', 'RETRY-MID']);
+		const before = sb().received.listings.length;
+		const s = await retryChannelCalls(store, clients.amazon, { now: later(1) });
+		expect(s).toMatchObject({ claimed: 3, sent: 3, failed: 0 });
+		expect(s.results.map((x) => x.call!.sku)).toEqual(['RETRY-LO', 'RETRY-MID', 'RETRY-HI']);
+		expect(sb().received.listings.slice(before).map((l) => l.sku)).toEqual(['RETRY-LO', 'RETRY-MID', 'RETRY-HI']);
+		expect([listed('RETRY-LO'), listed('RETRY-MID'), listed('RETRY-HI')]).toEqual([1, 9, 40]);
+	});
+
+	it('a newer push while the older one is out waits for it (never two pushes of one SKU at once), then goes next from the same sender', async () => {
+		const sku = 'INFLIGHT';
+		let arrived!: () => void;
+		const out = new Promise<void>((r) => (arrived = r));
+		let release!: () => void;
+		const released = new Promise<void>((r) => (release = r));
+		sb().inject({ kind: 'slow', path: `/${sku}`, method: 'PATCH', hold: () => (arrived(), released) });
+		const quantities = () => sb().received.listings.filter((l) => l.sku === sku).map((l) => JSON.stringify(l.body).match(/"quantity":(\d+)/)![1]);
+		const first = pushQuantities(store, clients.amazon, [{ sku, quantity: 9, basis: 100 }], { now: T0 });
+		await out;
+		const newer = await pushQuantities(store, clients.amazon, [{ sku, quantity: 6, basis: 103 }], { now: T0 });
+		const older = await pushQuantities(store, clients.amazon, [{ sku, quantity: 7, basis: 102 }], { now: T0 });
+		expect([newer[0].outcome, older[0].outcome]).toEqual(['queued', 'older']);
+		release();
+		expect((await first).map((r) => r.outcome)).toEqual(['sent']);
+		// the held 9, then the newer 6 (the older 7 never)
+		expect(quantities()).toEqual(['9', '6']);
+		expect(listed(sku)).toBe(6);
+		expect(await store.findChannelCall({ channel: 'amazon', sku })).toMatchObject({ status: 'sent', quantity: 6, basis: 103 });
+	});
+
+	it('bad pushes are errors of their own item; the same SKU twice in a batch sends the newer', async () => {
+		const r = await pushQuantities(store, clients.amazon, [{ sku: '', quantity: 1 }, { sku: 'DUP', quantity: 4, basis: 3 }, { sku: 'NEG', quantity: -2 }, { sku: 'DUP', quantity: 2, basis: 5 }], { now: T0 });
+		expect(r.map((x) => x.outcome)).toEqual(['invalid', 'superseded', 'invalid', 'sent']);
+		expect(r[2]).toMatchObject({ error: { message: 'SKU NEG: quantity must be a whole number, 0 or more, got -2' } });
+		expect(listed('DUP')).toBe(2);
+		expect((await store.listChannelCalls()).map((c) => [c.sku, c.quantity, c.status])).toEqual([['DUP', 2, 'sent']]);
+	});
+});
