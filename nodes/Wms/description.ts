@@ -60,7 +60,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					name: 'Apply Channel Change',
 					value: 'applyChannelChange',
 					description:
-						'The WMS’s part of a channel change (OMS Order > Apply Channel Change, At the WMS): cancel at the WMS then release, or hold the order when the WMS refuses; a new address is held for a person',
+						'The WMS’s part of a channel change (OMS Order > Apply Channel Change, At the WMS): cancel at the WMS then release, or hold the order when the WMS refuses; a new address goes to the WMS where the provider has an address update (ShipBob), else the order is held for a person',
 					action: 'Apply a channel change at the WMS',
 				},
 				{ name: 'Cancel', value: 'cancel', description: 'Cancel the order at the WMS (every shipment of it) and in the OMS', action: 'Cancel an order at the WMS' },
