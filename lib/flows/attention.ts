@@ -51,20 +51,29 @@ function age(minutes: number): string {
 	return `${Math.floor(minutes / 1440)} d`;
 }
 
-function line(i: AttentionItem): string {
+/** What the item is about: the order (and its reference), or a quantity push's channel, SKU and quantity */
+function subject(i: AttentionItem): string {
+	if (i.sku !== null) return `${i.channel} ${i.sku} (quantity ${i.quantity ?? '?'})`;
 	const ref = i.reference && i.reference !== i.omsId ? ` (${i.reference})` : '';
-	return `${i.reasonLabel}: ${i.omsId}${ref}${i.orderNumber ? `, order ${i.orderNumber}` : ''}, ${age(i.ageMinutes)}${i.detail ? ` - ${i.detail}` : ''}`;
+	return `${i.omsId ?? ''}${ref}${i.orderNumber ? `, order ${i.orderNumber}` : ''}`;
+}
+
+function line(i: AttentionItem): string {
+	return `${i.reasonLabel}: ${subject(i)}, ${age(i.ageMinutes)}${i.detail ? ` - ${i.detail}` : ''}`;
 }
 
 /** One message of the items (a digest for Send Email, Slack or Teams), oldest first; null when there is none. */
 export function attentionDigest(result: Pick<AttentionResult, 'items' | 'total'>): AttentionDigest | null {
 	const { items, total } = result;
 	if (!items.length) return null;
-	const subject = `OMS: ${items.length} new ${items.length === 1 ? 'thing needs' : 'things need'} attention (${total} open)`;
-	const text = [`${subject}`, '', ...items.map((i) => `- ${line(i)}`), '', 'Oldest first. Act on each in the OMS (OMS Order: Get, Release, Update Status; Fraud Review form).'].join('\n');
+	const title = `OMS: ${items.length} new ${items.length === 1 ? 'thing needs' : 'things need'} attention (${total} open)`;
+	const text = [title, '', ...items.map((i) => `- ${line(i)}`), '', 'Oldest first. Act on each in the OMS (OMS Order: Get, Release, Update Status; Fraud Review form; Marketplace: Retry Pending).'].join('\n');
 	const rows = items
-		.map((i) => `<tr><td>${esc(i.reasonLabel)}</td><td>${esc(i.omsId)}</td><td>${esc(i.orderNumber ?? '')}</td><td>${esc(i.reference ?? '')}</td><td>${esc(age(i.ageMinutes))}</td><td>${esc(i.detail ?? '')}</td></tr>`)
+		.map(
+			(i) =>
+				`<tr><td>${esc(i.reasonLabel)}</td><td>${esc(i.omsId ?? '')}</td><td>${esc(i.orderNumber ?? '')}</td><td>${esc(i.reference ?? '')}</td><td>${esc(i.sku === null ? '' : `${i.channel} ${i.sku} (${i.quantity ?? '?'})`)}</td><td>${esc(age(i.ageMinutes))}</td><td>${esc(i.detail ?? '')}</td></tr>`,
+		)
 		.join('');
-	const html = `<p>${esc(subject)}</p><table border="1" cellpadding="4" cellspacing="0"><tr><th>Reason</th><th>OMS ID</th><th>Order</th><th>WMS reference</th><th>Age</th><th>Detail</th></tr>${rows}</table><p>Oldest first.</p>`;
-	return { subject, text, html, count: items.length, total, items };
+	const html = `<p>${esc(title)}</p><table border="1" cellpadding="4" cellspacing="0"><tr><th>Reason</th><th>OMS ID</th><th>Order</th><th>Reference</th><th>SKU (quantity)</th><th>Age</th><th>Detail</th></tr>${rows}</table><p>Oldest first.</p>`;
+	return { subject: title, text, html, count: items.length, total, items };
 }

@@ -290,7 +290,8 @@ export class PostgresRows implements AsyncTxRows {
 	async supersedeChannelCall(id: number, c: ChannelCallRow, now: string): Promise<ChannelCall> {
 		const rows = await this.rows(
 			`UPDATE channel_calls SET quantity = $1, basis = $2, payload = $3, status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL,
-				outcome_unknown = 0, reference = NULL, sent_at = NULL, version = version + 1, updated_at = $4
+				outcome_unknown = 0, reference = NULL, sent_at = NULL, version = version + 1, updated_at = $4,
+				created_at = CASE WHEN status = 'sent' THEN $4::timestamptz ELSE created_at END
 			 WHERE id = $5 RETURNING *`,
 			[c.quantity, c.basis, c.payload, now, id],
 		);

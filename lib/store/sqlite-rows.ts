@@ -335,11 +335,13 @@ export class SqliteRows implements TxRows {
 		return toChannelCall(
 			this.q.get(
 				`UPDATE channel_calls SET quantity = ?, basis = ?, payload = ?, status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL,
-					outcome_unknown = 0, reference = NULL, sent_at = NULL, version = version + 1, updated_at = ?
+					outcome_unknown = 0, reference = NULL, sent_at = NULL, version = version + 1, updated_at = ?,
+					created_at = CASE WHEN status = 'sent' THEN ? ELSE created_at END
 				 WHERE id = ? RETURNING *`,
 				c.quantity,
 				c.basis,
 				c.payload,
+				now,
 				now,
 				id,
 			)!,

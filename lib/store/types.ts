@@ -290,6 +290,8 @@ export interface ChannelCall {
 	payload: Record<string, unknown> | null;
 	/** Incremented whenever a newer push supersedes the owed one: an attempt is recorded only on the version it sent */
 	version: number;
+	/** Since when the call owed now is owed: its first enqueue, or the push that superseded a sent one (a push that
+	 * supersedes one still owed or failed keeps it: the channel has been owed since then). The Attention queue's age. */
 	createdAt: string;
 	updatedAt: string;
 	sentAt: string | null;

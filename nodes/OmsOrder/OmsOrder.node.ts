@@ -85,6 +85,7 @@ async function attention(ctx: IExecuteFunctions, store: Awaited<ReturnType<typeo
 		reviewOverdueHours: o.reviewOverdueHours as number | undefined,
 		holdOverdueHours: o.holdOverdueHours as number | undefined,
 		ediAckMinutes: o.ediAckMinutes as number | undefined,
+		channelCallOverdueMinutes: o.channelCallOverdueMinutes as number | undefined,
 	};
 	const channels = Array.isArray(o.channels) && o.channels.length ? (o.channels as string[]) : undefined;
 	const staticData = newOnly ? ctx.getWorkflowStaticData('node') : undefined;

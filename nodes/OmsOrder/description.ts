@@ -288,6 +288,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			default: {},
 			displayOptions: { show: { operation: ['attention'] } },
 			options: [
+				{ displayName: 'Channel Call Overdue After (Minutes)', name: 'channelCallOverdueMinutes', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.channelCallOverdueMinutes, description: 'A shipment confirmation or quantity push owed to a channel and not sent this long is listed (failed ones at once)' },
 				{ displayName: 'Channels', name: 'channels', type: 'multiOptions', options: CHANNEL_OPTIONS, default: [], description: 'Only orders of these channels (none: every channel)' },
 				{ displayName: 'EDI 997 Due After (Minutes)', name: 'ediAckMinutes', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.ediAckMinutes, description: 'A 940 without its 997 this long is listed' },
 				{ displayName: 'Hold Overdue After (Hours)', name: 'holdOverdueHours', type: 'number', typeOptions: { minValue: 0 }, default: ATTENTION_DEFAULTS.holdOverdueHours, description: 'Orders awaiting payment or backordered this long are listed (other holds at once)' },

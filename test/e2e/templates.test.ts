@@ -5,7 +5,8 @@
  * error in the server log, every workflow stored as active, the intake's Shopify and WooCommerce triggers
  * registered at their sandboxes, and the inventory sync (its schedule shortened for the test) runs the WMS stock
  * into the OMS store without an error; the daily report (schedule shortened, file path moved into the n8n user's
- * ~/.n8n-files, the only folder n8n 2.x lets nodes write to by default) writes its HTML page.
+ * ~/.n8n-files, the only folder n8n 2.x lets nodes write to by default) writes its HTML page; OMS 10 (its channel-call
+ * schedule shortened) sends a quantity push left owed in the outbox.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,6 +70,10 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 			if (wf.id === 'omsInventorySync') {
 				for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
 			}
+			if (wf.id === 'omsRecoverAttn01') {
+				// OMS 10's retry of owed channel calls every 5 s instead of 5 minutes (recovery and the digest keep theirs)
+				for (const n of wf.nodes) if (n.name === 'Every 5 Minutes, Channel Calls') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+			}
 			if (wf.id === 'omsDailyReport01') {
 				for (const n of wf.nodes) {
 					if (n.type === 'n8n-nodes-base.scheduleTrigger') n.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
@@ -119,6 +124,24 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		expect(stock).toEqual(expect.arrayContaining(['CAP-NVY', 'MUG-CER-11']));
 		const all = await n8n.executions('omsInventorySync');
 		expect(all.filter((r) => r.status === 'error')).toEqual([]);
+	});
+
+	it('OMS 10 retries a call owed to a channel on its schedule: a quantity push left pending reaches Shopify once', async () => {
+		// a SKU no order and no WMS stock names, so nothing but OMS 10's Retry Channel Calls can send its push
+		const shopify = sb.sandboxes.shopify;
+		const before = new Set(shopify.inventory.keys());
+		shopify.addCatalogItems(['OWED-CALL-1'], 0);
+		const gid = [...shopify.inventory.keys()].find((k) => !before.has(k))!;
+		const [{ call }] = await store!.enqueueChannelCalls([{ kind: 'quantity', channel: 'shopify', sku: 'OWED-CALL-1', quantity: 17 }]);
+		expect(call.status).toBe('pending');
+		const sent = await waitFor('the owed push sent', async () => {
+			const c = await store!.findChannelCall({ channel: 'shopify', sku: 'OWED-CALL-1' });
+			return c?.status === 'sent' ? c : undefined;
+		});
+		expect(sent).toMatchObject({ id: call.id, attempts: 1, lastError: null });
+		expect(shopify.inventory.get(gid)).toBe(17);
+		const runs = await n8n.executions('omsRecoverAttn01');
+		expect(runs.filter((r) => r.status === 'error')).toEqual([]);
 	});
 
 	it('ran the daily report: the HTML page by source is written as a file', async () => {

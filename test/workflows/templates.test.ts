@@ -613,6 +613,16 @@ describe('the template set', () => {
 		expect(wf.nodes.find((n) => n.name === 'Screen for Fraud')!.parameters).toEqual(intakeScreen.parameters);
 		expect(wf.nodes.find((n) => n.name === 'New Attention Items')).toMatchObject({ parameters: { operation: 'attention', newOnly: true, attentionOutput: 'digest' } });
 		expect(out('New Attention Items')).toEqual([['Email the Digest']]);
+		// owed channel calls are retried on their own schedule (a failing recovery run does not stop them), every channel
+		// with the credential names the other templates use
+		expect(wf.nodes.find((n) => n.name === 'Every 5 Minutes, Channel Calls')!.parameters).toEqual({ rule: { interval: [{ field: 'minutes', minutesInterval: 5 }] } });
+		expect(out('Every 5 Minutes, Channel Calls')).toEqual([['Retry Channel Calls']]);
+		const retry = wf.nodes.find((n) => n.name === 'Retry Channel Calls')!;
+		expect(retry).toMatchObject({ type: PREFIX + 'marketplace', parameters: { channel: 'fromItem', operation: 'retryPending' }, onError: 'continueErrorOutput' });
+		const publish = byId.get('omsOrderIntake01')!.nodes.find((n) => n.name === 'Publish Quantities')!;
+		expect(retry.credentials).toEqual(publish.credentials);
+		expect(Object.keys(retry.credentials!).sort()).toEqual(['omsAmazonSpApi', 'omsEbayApi', 'omsShopifyApi', 'omsWalmartApi', 'omsWooCommerceApi']);
+		expect(out('Retry Channel Calls')).toEqual([[], ['Channel not reached (see the error)']]);
 		const notes = wf.nodes.filter(isSticky).map((n) => String(n.parameters.content)).join('\n');
 		expect(notes).toMatch(/Slack/);
 		expect(notes).toMatch(/Teams/);

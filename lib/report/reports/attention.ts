@@ -10,9 +10,12 @@
  *   stuck          received or ready orders that have not moved for `stuckMinutes` and that no pending delivery owes
  *                  (the recovery sweep finishes them; still here means it could not)
  *   edi_997        EDI 940s without the partner's 997 after `ediAckMinutes`
- *
- * Extension point: calls owed to a channel (tracking confirmations, quantity pushes) join as one more source over
- * their outbox table when it exists: a function of ATTENTION_SOURCES returning a SELECT of the same columns.
+ *   channel_call_failed   a call owed to a channel (a shipment confirmation, a quantity push) that failed for good,
+ *                  with the channel's words; a newer push of the SKU supersedes a failed quantity push
+ *   channel_call_overdue  a call owed to a channel still not sent after `channelCallOverdueMinutes` (retries failing,
+ *                  or no Marketplace Retry Pending running); the last error, if any, as the detail
+ * The channel-call sources read the channel outbox (channel_calls) through its (status, id) index; a quantity push has
+ * no order: its item has the SKU and the quantity, and no omsId.
  *
  * lib/flows/attention.ts (OMS Order > Attention) reads the same rows (attentionQueue) as items.
  */
@@ -21,7 +24,7 @@ import type { Store } from '../../store/types';
 import { channelWhere, iso, Params, type Dialect } from '../sql';
 import type { ReportDefinition, ReportOptions, Row, RunContext } from '../types';
 
-export const ATTENTION_KINDS = ['fraud_review', 'held', 'wms_failed', 'stuck', 'edi_997'] as const;
+export const ATTENTION_KINDS = ['fraud_review', 'held', 'wms_failed', 'stuck', 'edi_997', 'channel_call_failed', 'channel_call_overdue'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 /** How long each kind of wait may last before it is owed to a person. */
@@ -34,8 +37,10 @@ export interface AttentionThresholds {
 	holdOverdueHours?: number;
 	/** A 940 without its 997 this long; default 120 */
 	ediAckMinutes?: number;
+	/** A confirmation or quantity push owed to a channel and not sent this long; default 60 */
+	channelCallOverdueMinutes?: number;
 }
-export const ATTENTION_DEFAULTS: Required<AttentionThresholds> = { stuckMinutes: 15, reviewOverdueHours: 24, holdOverdueHours: 72, ediAckMinutes: 120 };
+export const ATTENTION_DEFAULTS: Required<AttentionThresholds> = { stuckMinutes: 15, reviewOverdueHours: 24, holdOverdueHours: 72, ediAckMinutes: 120, channelCallOverdueMinutes: 60 };
 
 export interface AttentionItem {
 	kind: AttentionKind;
@@ -43,10 +48,12 @@ export interface AttentionItem {
 	reason: string;
 	/** What a person reads */
 	reasonLabel: string;
-	omsId: string;
+	/** The order (null for a quantity push: it has a SKU, not an order) */
+	omsId: string | null;
 	channel: string;
 	orderNumber: string | null;
-	status: OmsStatus;
+	/** The order's status (null for a quantity push) */
+	status: OmsStatus | null;
 	/** Since when it is owed (the hold's start, the failure, the last change), ISO UTC */
 	since: string;
 	ageMinutes: number;
@@ -54,8 +61,11 @@ export interface AttentionItem {
 	overdue: boolean;
 	/** The WMS's or the partner's words, the hold's detail */
 	detail: string | null;
-	/** The delivery's reference (omsId or omsId#n), for WMS and EDI items */
+	/** The delivery's reference (omsId or omsId#n) for WMS and EDI items; the package confirmed for a confirmation */
 	reference: string | null;
+	/** A quantity push's SKU and the quantity owed (null for every other kind) */
+	sku: string | null;
+	quantity: number | null;
 	/** Identity of this thing to act on (kind, order, reference, since, overdue): the same until it changes */
 	key: string;
 }
@@ -64,49 +74,69 @@ interface Cutoffs {
 	stuck: string;
 	hold: string;
 	edi: string;
+	channelCall: string;
 }
 
-/** One source: a SELECT of kind, reason, oms_id, channel, order_number, status, since, detail, reference. */
-type Source = (d: Dialect, p: Params, c: Cutoffs, channels: string) => string;
+/**
+ * One source: a SELECT of kind, reason, oms_id, channel, order_number, status, since, detail, reference, sku, quantity.
+ * `channels(col)`: the channel filter on that column (nothing when not limited).
+ */
+type Source = (d: Dialect, p: Params, c: Cutoffs, channels: (col: string) => string) => string;
 
 const ORDER_COLS = 'o.oms_id AS oms_id, o.channel AS channel, o.order_number AS order_number, o.status AS status';
+const NO_SKU = 'NULL AS sku, CAST(NULL AS INTEGER) AS quantity';
+/** A channel call's columns: a confirmation's order (LEFT JOIN orders o) and package, or a quantity push's SKU */
+const CALL_COLS = `cc.kind AS reason, cc.oms_id AS oms_id, cc.channel AS channel, o.order_number AS order_number, o.status AS status`;
+const CALL_TAIL = `cc.last_error AS detail, cc.package_key AS reference, cc.sku AS sku, cc.quantity AS quantity
+		FROM channel_calls cc LEFT JOIN orders o ON o.oms_id = cc.oms_id`;
 const ts = (d: Dialect, p: Params, v: string) => `${p.add(v)}${d === 'postgres' ? '::timestamptz' : ''}`;
 const FINISHED = `('cancelled', 'rejected', 'shipped', 'delivered')`;
 
 export const ATTENTION_SOURCES: Record<AttentionKind, Source> = {
 	fraud_review: (_d, _p, _c, ch) =>
-		`SELECT 'fraud_review' AS kind, 'fraud_review' AS reason, ${ORDER_COLS}, COALESCE(o.hold_since, o.changed_at) AS since, o.hold_detail AS detail, NULL AS reference
-		FROM orders o WHERE o.status = 'fraud_review'${ch}`,
+		`SELECT 'fraud_review' AS kind, 'fraud_review' AS reason, ${ORDER_COLS}, COALESCE(o.hold_since, o.changed_at) AS since, o.hold_detail AS detail, NULL AS reference, ${NO_SKU}
+		FROM orders o WHERE o.status = 'fraud_review'${ch('o.channel')}`,
 	held: (d, p, c, ch) =>
-		`SELECT 'held' AS kind, COALESCE(o.hold_reason, 'operator') AS reason, ${ORDER_COLS}, COALESCE(o.hold_since, o.changed_at) AS since, o.hold_detail AS detail, NULL AS reference
+		`SELECT 'held' AS kind, COALESCE(o.hold_reason, 'operator') AS reason, ${ORDER_COLS}, COALESCE(o.hold_since, o.changed_at) AS since, o.hold_detail AS detail, NULL AS reference, ${NO_SKU}
 		FROM orders o
 		WHERE ((o.status = 'on_hold' AND (o.hold_reason IS NULL OR o.hold_reason <> 'awaiting_payment' OR o.hold_since < ${ts(d, p, c.hold)}))
-			OR (o.status = 'backordered' AND COALESCE(o.hold_since, o.changed_at) < ${ts(d, p, c.hold)}))${ch}`,
+			OR (o.status = 'backordered' AND COALESCE(o.hold_since, o.changed_at) < ${ts(d, p, c.hold)}))${ch('o.channel')}`,
 	wms_failed: (_d, _p, _c, ch) =>
-		`SELECT 'wms_failed' AS kind, 'wms_failed' AS reason, ${ORDER_COLS}, dl.updated_at AS since, dl.last_error AS detail, dl.reference AS reference
+		`SELECT 'wms_failed' AS kind, 'wms_failed' AS reason, ${ORDER_COLS}, dl.updated_at AS since, dl.last_error AS detail, dl.reference AS reference, ${NO_SKU}
 		FROM deliveries dl JOIN orders o ON o.oms_id = dl.oms_id
-		WHERE dl.status = 'failed' AND o.status NOT IN ${FINISHED} AND NOT (o.status = 'on_hold' AND o.hold_reason = 'wms_failed')${ch}`,
+		WHERE dl.status = 'failed' AND o.status NOT IN ${FINISHED} AND NOT (o.status = 'on_hold' AND o.hold_reason = 'wms_failed')${ch('o.channel')}`,
 	stuck: (d, p, c, ch) =>
-		`SELECT 'stuck' AS kind, o.status AS reason, ${ORDER_COLS}, o.changed_at AS since, NULL AS detail, NULL AS reference
+		`SELECT 'stuck' AS kind, o.status AS reason, ${ORDER_COLS}, o.changed_at AS since, NULL AS detail, NULL AS reference, ${NO_SKU}
 		FROM orders o
 		WHERE o.status IN ('received', 'ready') AND o.hold_reason IS NULL AND o.changed_at < ${ts(d, p, c.stuck)}
-			AND NOT EXISTS (SELECT 1 FROM deliveries q WHERE q.oms_id = o.oms_id AND q.status = 'pending')${ch}`,
+			AND NOT EXISTS (SELECT 1 FROM deliveries q WHERE q.oms_id = o.oms_id AND q.status = 'pending')${ch('o.channel')}`,
 	edi_997: (d, p, c, ch) =>
-		`SELECT 'edi_997' AS kind, 'edi_997' AS reason, ${ORDER_COLS}, dl.created_at AS since, NULL AS detail, dl.reference AS reference
+		`SELECT 'edi_997' AS kind, 'edi_997' AS reason, ${ORDER_COLS}, dl.created_at AS since, NULL AS detail, dl.reference AS reference, ${NO_SKU}
 		FROM deliveries dl JOIN orders o ON o.oms_id = dl.oms_id
-		WHERE dl.status = 'pending' AND dl.provider = 'edi' AND dl.created_at < ${ts(d, p, c.edi)}${ch}`,
+		WHERE dl.status = 'pending' AND dl.provider = 'edi' AND dl.created_at < ${ts(d, p, c.edi)}${ch('o.channel')}`,
+	channel_call_failed: (_d, _p, _c, ch) =>
+		`SELECT 'channel_call_failed' AS kind, ${CALL_COLS}, cc.updated_at AS since, ${CALL_TAIL}
+		WHERE cc.status = 'failed'${ch('cc.channel')}`,
+	// created_at: since when the call owed now is owed (a push superseding a sent one starts it anew; one superseding
+	// a push still owed or failed keeps it: the channel has had a stale quantity since then)
+	channel_call_overdue: (d, p, c, ch) =>
+		`SELECT 'channel_call_overdue' AS kind, ${CALL_COLS}, cc.created_at AS since, ${CALL_TAIL}
+		WHERE cc.status IN ('pending', 'sending') AND cc.created_at < ${ts(d, p, c.channelCall)}${ch('cc.channel')}`,
 };
 
-const KIND_LABELS: Record<Exclude<AttentionKind, 'held' | 'fraud_review'>, string> = {
+const KIND_LABELS: Record<Exclude<AttentionKind, 'held' | 'fraud_review' | 'channel_call_failed' | 'channel_call_overdue'>, string> = {
 	wms_failed: 'WMS delivery failed',
 	stuck: 'Stuck',
 	edi_997: 'EDI 940 without a 997',
 };
+const CALL_LABELS: Record<string, string> = { confirmation: 'Shipment confirmation', quantity: 'Quantity push' };
 
 function label(kind: AttentionKind, reason: string, status: string, overdue: boolean): string {
 	if (kind === 'fraud_review') return overdue ? 'Fraud review (overdue)' : 'Fraud review';
 	if (kind === 'held') return status === 'backordered' ? 'Backordered past its time' : (HOLD_LABELS[reason as HoldReason] ?? reason);
 	if (kind === 'stuck') return `Stuck ${status === 'ready' ? 'ready, not sent to the WMS' : 'received, not screened or routed'}`;
+	if (kind === 'channel_call_failed') return `${CALL_LABELS[reason] ?? reason} failed`;
+	if (kind === 'channel_call_overdue') return `${CALL_LABELS[reason] ?? reason} not sent past its time`;
 	return KIND_LABELS[kind];
 }
 
@@ -128,10 +158,15 @@ export async function attentionQueue(store: Store, now: string, opts: AttentionT
 	const t = checkThresholds(opts);
 	const d = store.kind;
 	const p = new Params();
-	const cutoffs: Cutoffs = { stuck: minutesBefore(now, t.stuckMinutes), hold: minutesBefore(now, t.holdOverdueHours * 60), edi: minutesBefore(now, t.ediAckMinutes) };
+	const cutoffs: Cutoffs = {
+		stuck: minutesBefore(now, t.stuckMinutes),
+		hold: minutesBefore(now, t.holdOverdueHours * 60),
+		edi: minutesBefore(now, t.ediAckMinutes),
+		channelCall: minutesBefore(now, t.channelCallOverdueMinutes),
+	};
 	const ctx = { options: { channels: opts.channels } } as RunContext;
-	const selects = ATTENTION_KINDS.map((k) => ATTENTION_SOURCES[k](d, p, cutoffs, channelWhere(d, p, 'o.channel', ctx)));
-	const sql = `SELECT * FROM (${selects.join('\nUNION ALL\n')}) a ORDER BY since, kind, oms_id, reference`;
+	const selects = ATTENTION_KINDS.map((k) => ATTENTION_SOURCES[k](d, p, cutoffs, (col) => channelWhere(d, p, col, ctx)));
+	const sql = `SELECT * FROM (${selects.join('\nUNION ALL\n')}) a ORDER BY since, kind, COALESCE(oms_id, ''), COALESCE(reference, ''), channel, COALESCE(sku, '')`;
 	const rows = await store.query(sql, p.values);
 	const nowMs = Date.parse(now);
 	return rows.map((r) => {
@@ -140,23 +175,30 @@ export async function attentionQueue(store: Store, now: string, opts: AttentionT
 		const ageMinutes = Math.max(0, Math.floor((nowMs - Date.parse(since)) / 60_000));
 		const overdue = kind === 'fraud_review' && ageMinutes >= t.reviewOverdueHours * 60;
 		const reason = String(r.reason);
-		const status = String(r.status) as OmsStatus;
-		const reference = r.reference === null || r.reference === undefined ? null : String(r.reference);
-		const omsId = String(r.oms_id);
+		const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+		const status = text(r.status) as OmsStatus | null;
+		const reference = text(r.reference);
+		const omsId = text(r.oms_id);
+		const sku = text(r.sku);
+		const channel = String(r.channel);
+		const call = kind === 'channel_call_failed' || kind === 'channel_call_overdue';
 		return {
 			kind,
 			reason,
-			reasonLabel: label(kind, reason, status, overdue),
+			reasonLabel: label(kind, reason, status ?? '', overdue),
 			omsId,
-			channel: String(r.channel),
-			orderNumber: r.order_number === null || r.order_number === undefined ? null : String(r.order_number),
+			channel,
+			orderNumber: text(r.order_number),
 			status,
 			since,
 			ageMinutes,
 			overdue,
-			detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
+			detail: text(r.detail),
 			reference,
-			key: [kind, reason, omsId, reference ?? '', since, overdue ? 'overdue' : ''].join('|'),
+			sku,
+			quantity: r.quantity === null || r.quantity === undefined ? null : Number(r.quantity),
+			// a channel call is one per channel (and SKU): both in its key; the other kinds' keys stay as they were
+			key: [kind, reason, omsId ?? '', reference ?? '', since, overdue ? 'overdue' : '', ...(call ? [channel, sku ?? ''] : [])].join('|'),
 		};
 	});
 }
@@ -165,7 +207,7 @@ export const attention: ReportDefinition = {
 	name: 'attention',
 	title: 'Attention: what a person must act on',
 	periodic: false,
-	keys: ['kind', 'omsId', 'reference'],
+	keys: ['kind', 'omsId', 'reference', 'channel', 'sku'],
 	metrics: [],
 	async run(ctx) {
 		const items = await attentionQueue(ctx.store, ctx.now, { channels: ctx.options.channels });
@@ -179,6 +221,8 @@ export const attention: ReportDefinition = {
 				channel: i.channel,
 				status: i.status,
 				reference: i.reference,
+				sku: i.sku,
+				quantity: i.quantity,
 				detail: i.detail,
 			}),
 		);
@@ -191,9 +235,11 @@ export const attention: ReportDefinition = {
 		{ key: 'orderNumber', label: 'Order number', type: 'text' },
 		{ key: 'channel', label: 'Channel', type: 'text' },
 		{ key: 'status', label: 'Status', type: 'text' },
-		{ key: 'reference', label: 'WMS reference', type: 'text' },
+		{ key: 'reference', label: 'Reference (WMS delivery or package)', type: 'text' },
+		{ key: 'sku', label: 'SKU', type: 'text' },
+		{ key: 'quantity', label: 'Quantity', type: 'number' },
 		{ key: 'detail', label: 'Detail', type: 'text' },
 	],
 	counts: () =>
-		`Lists everything a person must act on now, oldest first: fraud reviews (overdue after ${ATTENTION_DEFAULTS.reviewOverdueHours} h), held orders by reason (awaiting payment and backordered after ${ATTENTION_DEFAULTS.holdOverdueHours} h), failed WMS deliveries, orders stuck received or ready for ${ATTENTION_DEFAULTS.stuckMinutes} minutes, and EDI 940s without a 997 after ${ATTENTION_DEFAULTS.ediAckMinutes} minutes. Empty: nothing is owed.`,
+		`Lists everything a person must act on now, oldest first: fraud reviews (overdue after ${ATTENTION_DEFAULTS.reviewOverdueHours} h), held orders by reason (awaiting payment and backordered after ${ATTENTION_DEFAULTS.holdOverdueHours} h), failed WMS deliveries, orders stuck received or ready for ${ATTENTION_DEFAULTS.stuckMinutes} minutes, EDI 940s without a 997 after ${ATTENTION_DEFAULTS.ediAckMinutes} minutes, and shipment confirmations and quantity pushes owed to a channel that failed for good or are not sent after ${ATTENTION_DEFAULTS.channelCallOverdueMinutes} minutes. Empty: nothing is owed.`,
 };

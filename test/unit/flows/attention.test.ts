@@ -142,6 +142,62 @@ describe.each(STORES)('after intake on $name', (kind) => {
 		await expect(listAttention(store, { now: NOW, stuckMinutes: -1 })).rejects.toThrow(/stuckMinutes must be a number of at least 0, not -1/);
 	});
 
+	it('lists calls owed to a channel that failed for good or are overdue, and drops each once it is sent', async () => {
+		const confirm = (omsId: string, packageKey: string) => ({ kind: 'confirmation' as const, channel: 'shopify', omsId, packageKey, payload: { trackingNumber: packageKey } });
+		const push = (channel: string, sku: string, quantity: number) => ({ kind: 'quantity' as const, channel, sku, quantity });
+		const enqueue = async (minutes: number, call: Parameters<Store['enqueueChannelCalls']>[0][number]) => {
+			when(at(minutes));
+			return (await store.enqueueChannelCalls([call]))[0].call;
+		};
+		const fail = async (minutes: number, call: { id: number; version: number }, error: string, retryAt: string | null) => {
+			when(at(minutes));
+			return store.markChannelCallFailed(call.id, call.version, { error, nextAttemptAt: retryAt });
+		};
+		const send = async (minutes: number, call: { id: number; version: number }) => {
+			when(at(minutes));
+			return store.markChannelCallSent(call.id, call.version, 'ref');
+		};
+		for (const id of ['conf-failed', 'conf-late', 'conf-young']) await store.setStatus((await recordAt(0, id)).omsId, 'shipped');
+		// owed: a confirmation refused for good, a quantity push failed for good, a confirmation still retrying after 2 h
+		const refused = await fail(1, await enqueue(0, confirm('shopify:conf-failed', 'PKG-1')), '422: tracking number is not valid', null);
+		const pushFailed = await fail(3, await enqueue(2, push('amazon', 'SKU-1', 5)), '400: SKU-1 is not listed', null);
+		const late = await fail(5, await enqueue(4, confirm('shopify:conf-late', 'PKG-2')), '503: Service Unavailable', at(200));
+		// not owed: a young confirmation; a push sent, then superseded 10 min ago (owed anew since then); a sent one
+		await enqueue(73 * H - 30, confirm('shopify:conf-young', 'PKG-3'));
+		await send(11, await enqueue(10, push('amazon', 'SKU-2', 7)));
+		const resent = await enqueue(73 * H - 10, push('amazon', 'SKU-2', 6));
+		expect(resent).toMatchObject({ status: 'pending', createdAt: at(73 * H - 10) });
+		await send(13, await enqueue(12, push('ebay', 'SKU-3', 1)));
+
+		const { items } = await listAttention(store, { now: NOW });
+		expect(items.map((i) => [i.kind, i.reason, i.reasonLabel, i.channel, i.omsId, i.reference, i.sku, i.quantity, i.ageMinutes, i.detail])).toEqual([
+			['channel_call_failed', 'confirmation', 'Shipment confirmation failed', 'shopify', 'shopify:conf-failed', 'PKG-1', null, null, 73 * H - 1, '422: tracking number is not valid'],
+			['channel_call_failed', 'quantity', 'Quantity push failed', 'amazon', null, null, 'SKU-1', 5, 73 * H - 3, '400: SKU-1 is not listed'],
+			['channel_call_overdue', 'confirmation', 'Shipment confirmation not sent past its time', 'shopify', 'shopify:conf-late', 'PKG-2', null, null, 73 * H - 4, '503: Service Unavailable'],
+		]);
+		expect(items[0]).toMatchObject({ orderNumber: '#conf-failed', status: 'shipped' });
+		expect(items[1]).toMatchObject({ orderNumber: null, status: null });
+		// the overdue threshold is an option; channels filter on the call's channel
+		expect((await listAttention(store, { now: NOW, channelCallOverdueMinutes: 5 })).items.map((i) => i.sku ?? i.omsId)).toEqual(['shopify:conf-failed', 'SKU-1', 'shopify:conf-late', 'shopify:conf-young', 'SKU-2']);
+		expect((await listAttention(store, { now: NOW, channels: ['amazon'] })).items.map((i) => [i.kind, i.sku])).toEqual([['channel_call_failed', 'SKU-1']]);
+		await expect(listAttention(store, { now: NOW, channelCallOverdueMinutes: -5 })).rejects.toThrow(/channelCallOverdueMinutes must be a number of at least 0, not -5/);
+		// the report and the digest show them
+		const report = await runReport(store, { report: 'attention', period: { preset: 'today' } }, () => new Date(NOW));
+		expect(report.rows.map((r) => [r.reason, r.omsId, r.sku, r.quantity])).toEqual(items.map((i) => [i.reasonLabel, i.omsId, i.sku, i.quantity]));
+		const digest = attentionDigest({ items, total: items.length })!;
+		expect(digest.text).toContain('Quantity push failed: amazon SKU-1 (quantity 5), 3 d - 400: SKU-1 is not listed');
+		expect(digest.text).toContain('Shipment confirmation failed: shopify:conf-failed (PKG-1), order #conf-failed, 3 d - 422: tracking number is not valid');
+
+		// a newer push of the failed SKU supersedes it: owed since the failed one (the channel has been stale since), then sent
+		const newer = await enqueue(73 * H, push('amazon', 'SKU-1', 4));
+		expect(newer).toMatchObject({ id: pushFailed.id, status: 'pending', createdAt: at(2) });
+		expect((await listAttention(store, { now: NOW })).items.filter((i) => i.sku === 'SKU-1').map((i) => i.kind)).toEqual(['channel_call_overdue']);
+		await send(73 * H, newer);
+		await send(73 * H, late);
+		await send(73 * H, refused);
+		expect((await listAttention(store, { now: NOW })).items).toEqual([]);
+	});
+
 	it('the recovery sweep finds orders left half-way and says where each goes on; held, queued and young ones stay', async () => {
 		await recordAt(0, 'never-screened');
 		const screened = await recordAt(1, 'screened');
