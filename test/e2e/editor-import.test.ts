@@ -5,7 +5,7 @@
  *   1. credentials under the names the templates expect, created first;
  *   2. every template imported as the editor imports a file (harness/editor.ts: new workflow ids, credentials matched
  *      by name, the file's settings dropped, a new path for the form);
- *   3. in OMS 1, 5 and 6: Fulfil Order > Workflow > OMS 2: Fulfil Order;
+ *   3. in OMS 1, 5, 6 and 10: Fulfil Order > Workflow > OMS 2: Fulfil Order;
  *   4. in every workflow but OMS 0: Workflow settings > Error workflow > OMS 0: Error Alert;
  *   5. publish, OMS 0 and OMS 2 first.
  *
@@ -27,6 +27,9 @@ import { sandboxCredentials, waitUntil } from './harness/flow';
 import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { generateOrders, type SeedOrder } from '../sandbox/generator';
 import { openSqliteStore, type SqliteStore } from '../../lib/store/sqlite';
+
+/** The templates whose Fulfil Order the setup's step 3 links by hand (docs/templates.md, README) */
+const CALLERS = ['OMS 1: Order Intake', 'OMS 5: Channel Reconciliation', 'OMS 6: Fraud Review', 'OMS 10: Recovery and Attention'];
 
 jest.setTimeout(600_000);
 
@@ -117,8 +120,9 @@ describe('real n8n: the templates imported as the editor imports them, set up as
 			expect(saved.settings?.errorWorkflow).toBeUndefined();
 		}
 		expect([...byName.keys()].sort()).toEqual(templateFiles().map((f) => readTemplate(f).name).sort());
-		// the sub-workflow links came empty, for the user to pick
-		for (const name of ['OMS 1: Order Intake', 'OMS 5: Channel Reconciliation', 'OMS 6: Fraud Review']) {
+		// the sub-workflow links came empty, for the user to pick; the setup's step 3 names every template that has one
+		expect([...byName.values()].filter((w) => w.nodes.some((n) => n.name === 'Fulfil Order')).map((w) => w.name).sort()).toEqual([...CALLERS].sort());
+		for (const name of CALLERS) {
 			expect(byName.get(name)!.nodes.find((n) => n.name === 'Fulfil Order')!.parameters.workflowId).toMatchObject({ value: '' });
 		}
 	});
@@ -129,7 +133,7 @@ describe('real n8n: the templates imported as the editor imports them, set up as
 		expect(refused.message).toContain('Node "Fulfil Order"');
 		expect(refused.message).toMatch(/Missing or invalid required parameters: workflowId/);
 		const fulfil = byName.get('OMS 2: Fulfil Order')!;
-		for (const name of ['OMS 1: Order Intake', 'OMS 5: Channel Reconciliation', 'OMS 6: Fraud Review']) {
+		for (const name of CALLERS) {
 			const saved = await editor.pickSubWorkflow(id(name), 'Fulfil Order', fulfil);
 			expect(saved.nodes.find((n) => n.name === 'Fulfil Order')!.parameters.workflowId).toMatchObject({ value: fulfil.id });
 		}
