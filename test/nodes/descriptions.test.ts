@@ -25,6 +25,7 @@ import { makeOrder } from '../helpers/orders';
 import { omsStoreConnectionTest } from '../../nodes/shared/store';
 import { OmsOrder, TOOL_OPERATIONS } from '../../nodes/OmsOrder/OmsOrder.node';
 import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/store/open';
+import { STORE_NODE_TYPES } from '../../scripts/queue-mode';
 
 const PACKAGE = 'n8n-nodes-oms-wms';
 const nodes = [...packageLoader().nodeTypes().values()].map((t) => t as INodeType);
@@ -76,6 +77,10 @@ describe('every node of the package', () => {
 			const declared = description(node).credentials?.filter((c) => c.name === 'omsStoreApi');
 			expect(declared).toEqual([{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }]);
 			expect(node.methods?.credentialTest?.omsStoreConnectionTest).toBe(omsStoreConnectionTest);
+		});
+
+		it('the queue-mode deployment selects it on exactly these nodes (the Marketplace node needs it for its outbox: without it, a worker refused the embedded store)', () => {
+			expect([...STORE_NODE_TYPES].sort()).toEqual(storeNodes.map((n) => `${PACKAGE}.${n}`).sort());
 		});
 
 		it('no other node declares it', () => {
