@@ -45,6 +45,9 @@ import type { Store } from '../../lib/store/types';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fmt, groupCpuMs, table } from '../lib';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { monotonicMicros, packShare, packUrlTest, readProfiles } from './profile';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -60,6 +63,17 @@ const BOUNDS = process.env.BENCH_BOUNDS !== '0';
 const BOUNDS_BATCH = Number(process.env.BENCH_BOUNDS_BATCH ?? 50);
 /** Extra environment for every n8n process, as JSON: e.g. {"NODE_OPTIONS":"--cpu-prof --cpu-prof-dir=/tmp/prof"} to profile */
 const N8N_ENV = process.env.BENCH_N8N_ENV ? (JSON.parse(process.env.BENCH_N8N_ENV) as Record<string, string>) : undefined;
+/**
+ * V8 CPU profiles of every n8n process (BENCH_PROFILE=0: none), sampled every BENCH_PROFILE_INTERVAL_US (2,000): the
+ * pack's share of n8n's CPU over the burst and its drain (bench/e2e/profile.ts). Sampling costs n8n a little CPU.
+ */
+const PROFILE = process.env.BENCH_PROFILE !== '0';
+const PROFILE_INTERVAL_US = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 2000);
+function n8nEnv(profileDir: string | undefined): Record<string, string> | undefined {
+	if (!profileDir) return N8N_ENV;
+	const prof = `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-interval=${PROFILE_INTERVAL_US}`;
+	return { ...(N8N_ENV ?? {}), NODE_OPTIONS: [N8N_ENV?.NODE_OPTIONS, prof].filter(Boolean).join(' ') };
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
@@ -360,18 +374,22 @@ async function main(): Promise<void> {
 		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING_ECHO, CEILING_PLAIN, ...CEILING_SUB, ...EMPTY_PATH];
 		if (BOUNDS) workflows.push(intakeAlone(workflows[0]), BATCH_FULFIL);
 		let target: Target;
+		const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), `oms-bench-prof-${mode}-`)) : undefined;
+		const env = n8nEnv(profileDir);
 		console.log(`bench:e2e ${mode}: starting n8n ...`);
 		if (mode === 'single') {
-			const n8n = await N8n.create({ name: 'bench-single', env: N8N_ENV });
+			const n8n = await N8n.create({ name: 'bench-single', env });
 			await n8n.importCredentials(sandboxCredentials(sb));
 			for (const wf of workflows) await n8n.importWorkflow(wf);
 			const store = await openSqliteStore(join(n8n.userFolder, '.n8n', 'oms-wms', 'oms.sqlite'));
 			await n8n.start();
 			target = { mode, webhookUrl: (p) => n8n.webhookUrl(p), store, pgids: () => [n8n.pid!], stop: async () => (await store.close(), await n8n.stop()) };
 		} else {
-			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: process.env.BENCH_WORKER_CONCURRENCY ? Number(process.env.BENCH_WORKER_CONCURRENCY) : undefined, env: N8N_ENV });
+			const qm: QueueMode = await startQueueMode({ name: 'bench', credentials: sandboxCredentials(sb), workflows: workflows.map((w) => withStoreCredential(w)), workers: 2, concurrency: process.env.BENCH_WORKER_CONCURRENCY ? Number(process.env.BENCH_WORKER_CONCURRENCY) : undefined, env });
 			target = { mode, webhookUrl: (p) => qm.webhookUrl(p), store: await qm.store(), pgids: () => [qm.main, qm.webhook, ...qm.workers].map((x) => x.pid!), stop: () => qm.stop() };
 		}
+		let row: Record<string, string | number> | undefined;
+		let window: [number, number] | undefined;
 		try {
 			await target.store.upsertStockLevels(CATALOG.map((c) => ({ sku: c.sku, onHand: 1_000_000 })), { cause: 'bench' });
 			const intake = workflows[0];
@@ -396,12 +414,14 @@ async function main(): Promise<void> {
 			const ceilPath = await ceiling(target, ORDERS, 'bench-empty-path');
 			const cpu1q = groupCpuMs(target.pgids());
 			const calls0 = published(sb);
+			const windowFrom = monotonicMicros();
 			const oms = await omsThroughput(target, sb, shopifyUrl, clean.slice(0, ORDERS));
 			const wmsDone = now();
 			// the sales below are timed one by one, so first let the channels finish what the burst left pending
 			// (n8n's CPU per order counts this too: it is the orders' work)
 			const drained = await drain(sb, wmsDone);
 			const cpu2 = groupCpuMs(target.pgids());
+			window = [windowFrom, monotonicMicros()];
 			const calls1 = published(sb);
 			const windowWait = WMS_WINDOW ? Math.max(0, wmsDone + 61_000 - now()) : 0;
 			await sleep(windowWait);
@@ -413,7 +433,7 @@ async function main(): Promise<void> {
 			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
 			const prop = await propagation(target, sb, shopifyUrl, sales);
 			const bound = BOUNDS ? await bounds(target, sb, workflows[workflows.length - 2], clean.slice(ORDERS + SALES, 2 * ORDERS + SALES)) : undefined;
-			rows.push({
+			row = {
 				deployment: mode === 'single' ? 'single process, SQLite' : 'queue mode (main, webhook, 2 workers), PostgreSQL',
 				'ceiling req/s': ceil.toFixed(1),
 				// the same with an expression in the answer: what one expression isolate an execution costs
@@ -445,12 +465,21 @@ async function main(): Promise<void> {
 					// the share of the plain ceiling's CPU an order would cost with intake per order and fulfilment batched
 					'batched bound': (cpuCeil / (bound.intakeMs + bound.batchMs)).toFixed(2),
 				}),
-			});
-			console.log(table(rows.slice(-1)));
+			};
 		} finally {
+			// the profiles are written as each n8n process exits
 			await target.stop();
 			await sb.close();
 		}
+		if (profileDir) {
+			const profiles = readProfiles(profileDir);
+			const share = window && profiles.length ? packShare(profiles, packUrlTest(realpathSync(repoRoot)), window[0], window[1]) : undefined;
+			// the pack's code (and what it calls synchronously) in n8n's CPU over the burst and its drain; its top-of-stack share after the slash
+			row['pack CPU share (self)'] = share && share.samples ? `${(100 * share.inclusive).toFixed(1)} % (${(100 * share.self).toFixed(1)} %)` : 'n/a';
+			rmSync(profileDir, { recursive: true, force: true });
+		}
+		rows.push(row);
+		console.log(table(rows.slice(-1)));
 	}
 	console.log(`\nbench:e2e: ${ORDERS} orders (and ${ORDERS} ceiling requests) at ${CONCURRENCY} in flight, ${SALES} sales one at a time\n`);
 	console.log(table(rows));
