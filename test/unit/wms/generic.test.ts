@@ -1,6 +1,7 @@
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
 import { buildBody, createWmsProvider } from '../../../lib/wms';
 import type { WmsProvider } from '../../../lib/wms/types';
+import { genericSettingsFrom } from '../../../lib/wms/generic/node';
 import { order, testDeps } from './fixtures';
 
 describe('Generic REST provider against the sandbox', () => {
@@ -104,5 +105,18 @@ describe('Generic REST provider against the sandbox', () => {
 		await expect(bad.updateAddress!({ reference: o.omsId }, o.shipTo!)).rejects.toThrow(/the address body template is not valid JSON/);
 		const off = createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: creds.headerName, authHeaderValue: creds.apiKey, addressUpdates: false }, testDeps({ rateLimit: false }));
 		expect(off.updateAddress).toBeUndefined();
+	});
+	it('the Wms node’s address settings become the client’s: path, method, body, off; a body that is not JSON names the field', () => {
+		const params = (options: Record<string, unknown>) => (name: string, fallback: unknown) =>
+			(({ genericPaths: { address: ' /x/{reference} ' }, genericOptions: options }) as Record<string, unknown>)[name] ?? fallback;
+		expect(genericSettingsFrom(params({ addressUpdates: false, addressMethod: 'PUT', addressTemplate: '{"town": "{{address.city}}"}' }), 'order', 'applyChannelChange')).toMatchObject({
+			paths: { address: '/x/{reference}' },
+			addressUpdates: false,
+			addressMethod: 'PUT',
+			addressTemplate: { town: '{{address.city}}' },
+		});
+		const defaults = genericSettingsFrom(params({}), 'order', 'applyChannelChange');
+		expect([defaults.addressUpdates, defaults.addressMethod, defaults.addressTemplate]).toEqual([undefined, undefined, undefined]);
+		expect(() => genericSettingsFrom(params({ addressTemplate: '{"town": ' }), 'order', 'applyChannelChange')).toThrow(/^Address Body \(JSON\) is not a JSON object/);
 	});
 });
