@@ -29,7 +29,7 @@ import type { HttpRequestOptions } from '../../http/types';
 import { vendorMessageOf } from '../../http/errors';
 import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
 import { clockOf, credentialKey, TokenCache } from '../auth';
-import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, streetFields } from '../map';
 import { parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
@@ -264,12 +264,7 @@ function extensivShipTo(a: Address, fallback: { name?: string | null; phone?: st
 	return {
 		companyName: a.company ?? a.name ?? '',
 		name: a.name ?? fallback.name ?? '',
-		address1: a.line1 ?? '',
-		address2: a.line2 ?? '',
-		city: a.city ?? '',
-		state: a.region ?? '',
-		zip: a.postalCode ?? '',
-		country: a.country,
+		...streetFields(a),
 		phoneNumber: a.phone ?? fallback.phone ?? '',
 		// left out when not given: an update keeps the email the order has
 		...(fallback.email !== undefined ? { emailAddress: fallback.email ?? '' } : {}),

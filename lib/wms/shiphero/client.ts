@@ -28,7 +28,7 @@ import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import { isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
 import { redactText } from '../../http/errors';
 import { clockOf, credentialKey, TokenCache } from '../auth';
-import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, splitName } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, streetFields, splitName } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
@@ -125,12 +125,7 @@ function shipHeroAddress(a: Address, fallbackName: string | null, contact: { ema
 		first_name: first,
 		last_name: last,
 		company: a.company ?? '',
-		address1: a.line1 ?? '',
-		address2: a.line2 ?? '',
-		city: a.city ?? '',
-		state: a.region ?? '',
-		zip: a.postalCode ?? '',
-		country: a.country,
+		...streetFields(a),
 		email: contact.email ?? '',
 		phone: a.phone ?? contact.phone ?? '',
 	};
