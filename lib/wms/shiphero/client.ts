@@ -126,8 +126,9 @@ function shipHeroAddress(a: Address, fallbackName: string | null, contact: { ema
 		last_name: last,
 		company: a.company ?? '',
 		...streetFields(a),
-		email: contact.email ?? '',
 		phone: a.phone ?? contact.phone ?? '',
+		// left out when not given: an update keeps the email the order has
+		...(contact.email !== undefined ? { email: contact.email ?? '' } : {}),
 	};
 }
 

@@ -122,4 +122,15 @@ describe('Extensiv 3PL Warehouse Manager provider against the sandbox', () => {
 		expect(sb.control.calls({ provider: 'extensiv', method: 'PUT' }).map((c) => c.status)).toEqual([412, 200]);
 		expect(sb.control.ordersByReference('extensiv', a.omsId)[0].shipTo).toMatchObject({ city: 'Kingston' });
 	});
+
+	it('an order that keeps changing under the update (412 twice): not updated, with Extensiv’s words', async () => {
+		const a = order(3304);
+		const id = (await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 })).wmsOrderId;
+		sb.control.fault({ provider: 'extensiv', match: `GET /orders/${id}`, kind: 'slow', times: 2, hold: async () => {
+			sb.control.ordersByReference('extensiv', a.omsId)[0].updatedAt += 1000;
+		} });
+		expect(await p.updateAddress!({ reference: a.omsId, wmsOrderId: id }, { ...a.shipTo!, city: 'Kingston' })).toEqual({ updated: false, message: '412: The order has changed since it was read' });
+		expect(sb.control.calls({ provider: 'extensiv', method: 'PUT' }).map((c) => c.status)).toEqual([412, 412]);
+		expect(sb.control.ordersByReference('extensiv', a.omsId)[0].shipTo).toMatchObject({ city: 'Ottawa' });
+	});
 });
