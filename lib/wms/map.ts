@@ -1,5 +1,5 @@
 /** Small mapping helpers shared by the providers. */
-import type { CanonicalOrder, OrderLine, ShippingLevel } from '../order/types';
+import type { Address, CanonicalOrder, OrderLine, ShippingLevel } from '../order/types';
 import { WmsError, type CreateOrderOptions, type WmsPackage } from './types';
 
 /** The lines this shipment carries: opts.lines (a split shipment) or all of the order's lines. */
@@ -35,6 +35,11 @@ export function splitName(name: string | null | undefined): { first: string; las
 	if (!n) return { first: '', last: '' };
 	const i = n.lastIndexOf(' ');
 	return i < 0 ? { first: n, last: '' } : { first: n.slice(0, i), last: n.slice(i + 1) };
+}
+
+/** The address fields ShipHero and Extensiv name alike: address1, address2, city, state (the region), zip, country */
+export function streetFields(a: Address): { address1: string; address2: string; city: string; state: string; zip: string; country: string } {
+	return { address1: a.line1 ?? '', address2: a.line2 ?? '', city: a.city ?? '', state: a.region ?? '', zip: a.postalCode ?? '', country: a.country };
 }
 
 /** Latest of some ISO timestamps (null-safe) */

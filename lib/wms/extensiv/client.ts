@@ -13,18 +13,27 @@
  * qty }] }]; orderItems[].externalId; POST /orders/{id}/canceler with If-Match; stocksummaries fields (onHand,
  * available, facilityId, itemIdentifier.sku). The rate limit is not published: paced at 10 requests/s (assumed).
  *
+ * Address update (issue 20): ✔ PUT /orders/{id} with If-Match carrying the ETag of GET /orders/{id} (public client code
+ * against secure-wms.com; the same If-Match rule as the canceler's). Assumed ⚠: the body is the order as read with
+ * shipTo replaced (sent whole, so nothing left out is cleared); a stale ETag is 412 (read again, once); the refusal of
+ * a picked or closed order and its words (kept as they come). The client does not ask for a change the order's own
+ * state already rules out: with pickDoneDate / packDoneDate set, or closed or cancelled, it answers refused, naming that
+ * state, without a PUT.
+ *
  * Idempotency: the reference is sent as referenceNum and looked up before every create (GET by rql). The create
  * itself is never retried in-line (a lost answer may mean the order exists): the outbox's next attempt looks again.
  */
-import type { CanonicalOrder, ShippingLevel } from '../../order/types';
+import type { Address, CanonicalOrder, ShippingLevel } from '../../order/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import type { HttpRequestOptions } from '../../http/types';
-import { isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
+import { vendorMessageOf } from '../../http/errors';
+import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
 import { clockOf, credentialKey, TokenCache } from '../auth';
-import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, streetFields } from '../map';
 import { parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
+	type AddressUpdateResult,
 	type CancelResult,
 	type CreateOrderOptions,
 	type CreateOrderResult,
@@ -146,18 +155,7 @@ export function createExtensivProvider(config: ExtensivConfig, given: ProviderDe
 				notes: `OMS ${order.omsId}${opts.shipmentNo > 1 ? ` shipment ${opts.shipmentNo}` : ''}`,
 				billingCode: 'Prepaid',
 				routingInfo: { ...(carrier ? { carrier } : {}), mode: shipMethod(order, config.shipMethods) },
-				shipTo: {
-					companyName: ship.company ?? ship.name ?? '',
-					name: ship.name ?? order.customer.name ?? '',
-					address1: ship.line1 ?? '',
-					address2: ship.line2 ?? '',
-					city: ship.city ?? '',
-					state: ship.region ?? '',
-					zip: ship.postalCode ?? '',
-					country: ship.country,
-					phoneNumber: ship.phone ?? order.customer.phone ?? '',
-					emailAddress: order.customer.email ?? '',
-				},
+				shipTo: extensivShipTo(ship, { name: order.customer.name, phone: order.customer.phone, email: order.customer.email }),
 				orderItems: lines.map((l) => ({ itemIdentifier: { sku: l.sku }, qty: l.quantity, externalId: l.lineId })),
 			};
 			// never retried in-line: POST /orders is not idempotent
@@ -183,6 +181,32 @@ export function createExtensivProvider(config: ExtensivConfig, given: ProviderDe
 			);
 			if (res.status >= 300) return { cancelled: false, rawStatus: 'Closed', raw: res.body };
 			return { cancelled: true, rawStatus: 'Cancelled', raw: res.body };
+		},
+
+		// ✔ PUT /orders/{id} with If-Match (see the file's comment); refused with Extensiv's words
+		async updateAddress(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<AddressUpdateResult> {
+			let id = ref.wmsOrderId ?? null;
+			if (!id) {
+				const o = await findRaw(ref.reference);
+				if (!o) throw new WmsError(NAME, `no order with referenceNum ${ref.reference}: the address was not updated`, { retryable: false, status: 404, code: 'NOT_FOUND' });
+				id = String((o.readOnly as Record<string, unknown>)?.orderId);
+			}
+			const url = joinUrl(base, `orders/${encodeURIComponent(id)}`);
+			for (let attempt = 1; ; attempt++) {
+				const current = await call({ method: 'GET', url }, { accept: [404] });
+				if (current.status === 404) throw new WmsError(NAME, `no order ${id} (referenceNum ${ref.reference}): ${vendorMessageOf(current.body) ?? 'not found'}`, { retryable: false, status: 404, code: 'NOT_FOUND', vendorMessage: vendorMessageOf(current.body) });
+				if (!isObject(current.body)) throw malformed(NAME, `GET /orders/${id} is not an object`);
+				const order = current.body;
+				const ro = isObject(order.readOnly) ? order.readOnly : {};
+				const past = num(ro.status, 0) !== 0 ? `${STATUS_WORDS[num(ro.status)] ?? `status ${String(ro.status)}`}` : str(ro.packDoneDate) ? `packed (packDoneDate ${String(ro.packDoneDate)})` : str(ro.pickDoneDate) ? `picked (pickDoneDate ${String(ro.pickDoneDate)})` : null;
+				if (past) return { updated: false, message: `Extensiv has the order ${past}: its address is not changed any more` };
+				const etag = current.headers['etag'];
+				const body = { ...order, shipTo: { ...(isObject(order.shipTo) ? order.shipTo : {}), ...extensivShipTo(address) } };
+				const res = await call({ method: 'PUT', url, headers: etag ? { 'If-Match': etag } : {}, body }, { accept: [400, 404, 409, 412, 422, 428] });
+				if (res.status === 412 && attempt < 2) continue; // changed since it was read: read it again
+				if (res.status >= 300) return { updated: false, message: `${res.status}: ${vendorMessageOf(res.body) ?? bodyClip(res.body, deps)}` };
+				return { updated: true, message: null };
+			}
 		},
 
 		async getOrder(reference: string): Promise<WmsOrderState | null> {
@@ -233,6 +257,18 @@ export function createExtensivProvider(config: ExtensivConfig, given: ProviderDe
 		},
 	};
 	return redacting(provider, deps) as typeof provider;
+}
+
+/** An address as Extensiv's shipTo */
+function extensivShipTo(a: Address, fallback: { name?: string | null; phone?: string | null; email?: string | null } = {}): Record<string, string> {
+	return {
+		companyName: a.company ?? a.name ?? '',
+		name: a.name ?? fallback.name ?? '',
+		...streetFields(a),
+		phoneNumber: a.phone ?? fallback.phone ?? '',
+		// left out when not given: an update keeps the email the order has
+		...(fallback.email !== undefined ? { emailAddress: fallback.email ?? '' } : {}),
+	};
 }
 
 function toState(o: Record<string, unknown>): WmsOrderState {

@@ -7,10 +7,16 @@
  * - the order body, either as a JSON template or as target-field -> canonical-path pairs (see buildBody);
  * - where to read things in the answers (dotted paths) and a table from its status words to the OMS's.
  *
+ * Address update (issue 20), this package's own contract (no vendor to confirm it): PATCH (or PUT) on the address
+ * path (default `/orders/{reference}`) with the address body (default `{ "ship_to": { name, company, address1, address2,
+ * city, region, postal_code, country, phone } }`, the create template's field names); 2xx: updated; 409 or 422: the
+ * WMS refused (e.g. already picked), its words kept; 404: no such order, an error. Address Updates off: no call, the
+ * OMS holds the order instead.
+ *
  * Idempotency: the reference goes in the body (template `{{reference}}`); a duplicate answer (409 by default, or
  * any status listed in duplicateStatuses) is confirmed by GET on the reference, and then is 'exists'.
  */
-import type { CanonicalOrder, OrderLine } from '../../order/types';
+import type { Address, CanonicalOrder, OrderLine } from '../../order/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import { vendorMessageOf } from '../../http/errors';
 import { bodyClip, isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
@@ -19,6 +25,7 @@ import { byUpdatedAt, latestIso, linesFor, mergeLines, sinceOf } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
+	type AddressUpdateResult,
 	type CancelResult,
 	type CreateOrderOptions,
 	type CreateOrderResult,
@@ -37,6 +44,8 @@ export interface GenericPaths {
 	updates: string;
 	cancel: string;
 	inventory: string;
+	/** PATCH (or addressMethod) that replaces an order's ship-to address; default /orders/{reference} */
+	address?: string;
 	/** GET used by the credential test; default: the inventory path */
 	test?: string;
 }
@@ -91,6 +100,13 @@ export interface GenericConfig {
 	duplicateStatuses?: number[];
 	/** Requests per second; default 5 (assumed) */
 	ratePerSec?: number;
+	/** false: the WMS has no address update, the OMS holds the order instead; default true */
+	addressUpdates?: boolean;
+	/** Method of the address update; default PATCH */
+	addressMethod?: 'PATCH' | 'PUT';
+	/** The address update's body, a template like the order's with paths from reference, id and address (the new
+	 * ship-to: name, company, line1, line2, city, region, postalCode, country, phone); default DEFAULT_GENERIC_ADDRESS_TEMPLATE */
+	addressTemplate?: Record<string, unknown> | string;
 }
 
 export const DEFAULT_GENERIC_PATHS: GenericPaths = {
@@ -99,6 +115,7 @@ export const DEFAULT_GENERIC_PATHS: GenericPaths = {
 	updates: '/orders',
 	cancel: '/orders/{reference}/cancel',
 	inventory: '/inventory',
+	address: '/orders/{reference}',
 };
 
 export const DEFAULT_GENERIC_FIELDS: GenericFields = {
@@ -144,6 +161,20 @@ export const DEFAULT_GENERIC_TEMPLATE: Record<string, unknown> = {
 		email: '{{order.customer.email}}',
 	},
 	items: { '{{#lines}}': { sku: '{{sku}}', quantity: '{{quantity}}', line_id: '{{lineId}}', name: '{{title}}', unit_price: '{{unitPrice}}' } },
+};
+
+export const DEFAULT_GENERIC_ADDRESS_TEMPLATE: Record<string, unknown> = {
+	ship_to: {
+		name: '{{address.name}}',
+		company: '{{address.company}}',
+		address1: '{{address.line1}}',
+		address2: '{{address.line2}}',
+		city: '{{address.city}}',
+		region: '{{address.region}}',
+		postal_code: '{{address.postalCode}}',
+		country: '{{address.country}}',
+		phone: '{{address.phone}}',
+	},
 };
 
 export const DEFAULT_GENERIC_STATUS: Record<string, WmsStatus> = {
@@ -234,7 +265,12 @@ export function buildBody(config: Pick<GenericConfig, 'template' | 'pairs'>, ctx
 		for (const [arr, list] of arrays) setPath(out, arr, list);
 		return out;
 	}
-	let template: unknown = config.template ?? DEFAULT_GENERIC_TEMPLATE;
+	return fillTemplate(config.template ?? DEFAULT_GENERIC_TEMPLATE, ctx, 'the body template');
+}
+
+/** A JSON template (object, or JSON text) filled from ctx; `what` names it in the error when it is not a JSON object */
+function fillTemplate(given: Record<string, unknown> | string, ctx: unknown, what: string): Record<string, unknown> {
+	let template: unknown = given;
 	if (typeof template === 'string') {
 		let parseError: string | null = null;
 		try {
@@ -242,11 +278,16 @@ export function buildBody(config: Pick<GenericConfig, 'template' | 'pairs'>, ctx
 		} catch (err) {
 			parseError = (err as Error).message;
 		}
-		if (parseError) throw new WmsError(NAME, `the body template is not valid JSON: ${parseError}`, { retryable: false, code: 'BAD_TEMPLATE' });
+		if (parseError) throw new WmsError(NAME, `${what} is not valid JSON: ${parseError}`, { retryable: false, code: 'BAD_TEMPLATE' });
 	}
 	const out = fill(template, ctx);
-	if (!isObject(out)) throw new WmsError(NAME, 'the body template must be a JSON object', { retryable: false, code: 'BAD_TEMPLATE' });
+	if (!isObject(out)) throw new WmsError(NAME, `${what} must be a JSON object`, { retryable: false, code: 'BAD_TEMPLATE' });
 	return out;
+}
+
+/** The address update's body from config.addressTemplate (default DEFAULT_GENERIC_ADDRESS_TEMPLATE) */
+export function buildAddressBody(config: Pick<GenericConfig, 'addressTemplate'>, ctx: { reference: string; id: string; address: Address }): Record<string, unknown> {
+	return fillTemplate(config.addressTemplate ?? DEFAULT_GENERIC_ADDRESS_TEMPLATE, ctx, 'the address body template');
 }
 
 export function createGenericProvider(config: GenericConfig, given: ProviderDeps): WmsProvider {
@@ -301,6 +342,16 @@ export function createGenericProvider(config: GenericConfig, given: ProviderDeps
 		return res.body;
 	}
 
+	// this package's contract (see the file's comment): 2xx updated; 409 / 422 refused with the WMS's words; 404 an error
+	async function updateAddress(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<AddressUpdateResult> {
+		const vars = { reference: ref.reference, id: ref.wmsOrderId ?? '' };
+		const body = buildAddressBody(config, { ...vars, address });
+		const res = await send<unknown>(NAME, deps, { method: config.addressMethod ?? 'PATCH', url: url(paths.address ?? DEFAULT_GENERIC_PATHS.address!, vars), headers: { ...headers(), 'Content-Type': 'application/json' }, body }, { pacer, accept: [404, 409, 422] });
+		if (res.status === 404) throw new WmsError(NAME, `no order ${ref.reference} at the WMS (404): the address was not updated`, { retryable: false, status: 404, code: 'NOT_FOUND', vendorMessage: vendorMessageOf(res.body), secrets: deps.secrets?.() });
+		if (res.status >= 300) return { updated: false, message: `${res.status}: ${vendorMessageOf(res.body) ?? bodyClip(res.body, deps)}` };
+		return { updated: true, message: null };
+	}
+
 	return redacting({
 		name: NAME,
 
@@ -324,6 +375,8 @@ export function createGenericProvider(config: GenericConfig, given: ProviderDeps
 			if (res.status >= 300) return { cancelled: false, rawStatus: str(getPath(getPath(res.body, 'order'), f.status)), raw: res.body };
 			return { cancelled: true, rawStatus: str(getPath(res.body, f.status)), raw: res.body };
 		},
+
+		...(config.addressUpdates === false ? {} : { updateAddress }),
 
 		async getOrder(reference: string): Promise<WmsOrderState | null> {
 			const o = await getRaw(reference);

@@ -8,7 +8,7 @@ import { defineWmsProvider } from '../types';
 import { createGenericProvider, type GenericConfig } from './client';
 import { GENERIC_PROPERTIES, genericSettingsFrom } from './node';
 
-export { buildBody, DEFAULT_GENERIC_FIELDS, DEFAULT_GENERIC_PATHS, DEFAULT_GENERIC_STATUS, DEFAULT_GENERIC_TEMPLATE, createGenericProvider } from './client';
+export { buildAddressBody, buildBody, DEFAULT_GENERIC_ADDRESS_TEMPLATE, DEFAULT_GENERIC_FIELDS, DEFAULT_GENERIC_PATHS, DEFAULT_GENERIC_STATUS, DEFAULT_GENERIC_TEMPLATE, createGenericProvider } from './client';
 export type { GenericConfig, GenericFields, GenericPaths } from './client';
 
 export const generic = defineWmsProvider<'generic', GenericConfig>({

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { WMS_STATUSES, type WmsStatus } from '../status';
-import { DEFAULT_GENERIC_PATHS, DEFAULT_GENERIC_STATUS, DEFAULT_GENERIC_TEMPLATE, type GenericConfig } from './client';
+import { DEFAULT_GENERIC_ADDRESS_TEMPLATE, DEFAULT_GENERIC_PATHS, DEFAULT_GENERIC_STATUS, DEFAULT_GENERIC_TEMPLATE, type GenericConfig } from './client';
 
 type IDataObject = Record<string, unknown>;
 
@@ -24,6 +24,7 @@ export const GENERIC_PROPERTIES: INodeProperties[] = [
 		default: {},
 		description: 'Paths on the base URL; {reference} and {id} are filled in (URL-encoded)',
 		options: [
+			{ displayName: 'Address Update Path', name: 'address', type: 'string', default: DEFAULT_GENERIC_PATHS.address, description: 'Replaces an order’s ship-to address (method and body under Generic Options)' },
 			{ displayName: 'Cancel Path (POST)', name: 'cancel', type: 'string', default: DEFAULT_GENERIC_PATHS.cancel },
 			{ displayName: 'Create Path (POST)', name: 'create', type: 'string', default: DEFAULT_GENERIC_PATHS.create },
 			{ displayName: 'Get / Status Path (GET)', name: 'get', type: 'string', default: DEFAULT_GENERIC_PATHS.get },
@@ -99,6 +100,30 @@ export const GENERIC_PROPERTIES: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Address Body (JSON)',
+				name: 'addressTemplate',
+				type: 'json',
+				default: JSON.stringify(DEFAULT_GENERIC_ADDRESS_TEMPLATE, null, 2),
+				description: 'Body of the address update; "{{path}}" placeholders from reference, id and address (name, company, line1, line2, city, region, postalCode, country, phone)',
+			},
+			{
+				displayName: 'Address Update Method',
+				name: 'addressMethod',
+				type: 'options',
+				options: [
+					{ name: 'PATCH', value: 'PATCH' },
+					{ name: 'PUT', value: 'PUT' },
+				],
+				default: 'PATCH',
+			},
+			{
+				displayName: 'Address Updates',
+				name: 'addressUpdates',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the WMS takes a new address for an order it has not picked (off: such an order is held for a person instead)',
+			},
+			{
 				displayName: 'Answer Fields (JSON)',
 				name: 'fields',
 				type: 'json',
@@ -148,6 +173,9 @@ export function genericSettingsFrom(get: (name: string, fallback: unknown) => un
 		const codes = o.duplicateStatuses.split(/[\s,]+/).map(Number).filter((n) => Number.isInteger(n) && n >= 400 && n < 600);
 		if (codes.length) out.duplicateStatuses = codes;
 	}
+	if (o.addressUpdates === false) out.addressUpdates = false;
+	if (o.addressMethod === 'PATCH' || o.addressMethod === 'PUT') out.addressMethod = o.addressMethod;
+	if (o.addressTemplate !== undefined && o.addressTemplate !== '') out.addressTemplate = typeof o.addressTemplate === 'string' ? parseJson(o.addressTemplate, 'Address Body (JSON)') : (o.addressTemplate as Record<string, unknown>);
 	if (o.fields !== undefined) {
 		const f = typeof o.fields === 'string' ? parseJson(o.fields || '{}', 'Answer Fields') : (o.fields as Record<string, unknown>);
 		if (Object.keys(f).length) out.fields = f as GenericConfig['fields'];

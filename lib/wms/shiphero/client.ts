@@ -13,17 +13,26 @@
  * warehouse_products fields on_hand / available / warehouse_identifier; whether ShipHero refuses a second order with
  * the same partner_order_id (so the client looks the reference up before creating, and again after an ambiguous
  * failure: a create is only retried in-line when ShipHero surely did nothing, i.e. throttled).
+ *
+ * Address update (issue 20): ✔ order_update(data: UpdateOrderInput!) with order_id and shipping_address
+ * (CreateOrderAddressInput: first_name, last_name, company, address1, address2, city, state = the state code, zip,
+ * country = the ISO code, email, phone; state_code / country_code deprecated) (developer.shiphero.com
+ * schema/types/update-order-input and create-order-address-input); ✔ ShipHero does not change the address of an order
+ * with a hold, a lock or in a tote, i.e. once picking has begun (help.shiphero.com "Updating Billing & Shipping
+ * Addresses"). ⚠ how the API words that refusal (a GraphQL error is taken as the refusal, its message kept), and
+ * whether shipping_address fields left out are kept (the whole address is sent).
  */
-import type { CanonicalOrder, ShippingLevel } from '../../order/types';
+import type { Address, CanonicalOrder, ShippingLevel } from '../../order/types';
 import type { HttpResponse } from '../../http/types';
 import { TokenBucket, sharedLimiters } from '../../http/limiters';
 import { isObject, joinUrl, malformed, num, redacting, send, str, withSecrets } from '../http';
 import { redactText } from '../../http/errors';
 import { clockOf, credentialKey, TokenCache } from '../auth';
-import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, splitName } from '../map';
+import { byUpdatedAt, latestIso, sinceOf, linesFor, mergeLines, shipMethod, streetFields, splitName } from '../map';
 import { mapStatusWord, parseReference, type WmsStatus } from '../status';
 import {
 	WmsError,
+	type AddressUpdateResult,
 	type CancelResult,
 	type CreateOrderOptions,
 	type CreateOrderResult,
@@ -86,6 +95,9 @@ const M_CREATE = `mutation order_create($data: CreateOrderInput!) {
 const M_CANCEL = `mutation order_cancel($data: CancelOrderInput!) {
   order_cancel(data: $data) { request_id complexity order { id fulfillment_status } } }`;
 
+const M_UPDATE = `mutation order_update($data: UpdateOrderInput!) {
+  order_update(data: $data) { request_id complexity order { id fulfillment_status } } }`;
+
 const Q_PRODUCTS = `query warehouse_products($first: Int, $after: String) {
   warehouse_products { request_id complexity
     data(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id sku warehouse_id warehouse_identifier on_hand allocated available backorder } } } } }`;
@@ -104,6 +116,20 @@ function throttleWaitMs(res: HttpResponse): number | undefined {
 	if (!t) return undefined;
 	const secs = parseFloat(String(t.time_remaining ?? '1'));
 	return Math.ceil((Number.isFinite(secs) ? secs : 1) * 1000) + 50;
+}
+
+/** An address as ShipHero's CreateOrderAddressInput (state and country as codes) */
+function shipHeroAddress(a: Address, fallbackName: string | null, contact: { email?: string | null; phone?: string | null } = {}): Record<string, string> {
+	const { first, last } = splitName(a.name ?? fallbackName);
+	return {
+		first_name: first,
+		last_name: last,
+		company: a.company ?? '',
+		...streetFields(a),
+		phone: a.phone ?? contact.phone ?? '',
+		// left out when not given: an update keeps the email the order has
+		...(contact.email !== undefined ? { email: contact.email ?? '' } : {}),
+	};
 }
 
 export function createShipHeroProvider(config: ShipHeroConfig, given: ProviderDeps): WmsProvider & { tokens: TokenCache } {
@@ -229,23 +255,9 @@ export function createShipHeroProvider(config: ShipHeroConfig, given: ProviderDe
 			const lines = linesFor(NAME, order, opts);
 			const existing = await findNode(opts.reference);
 			if (existing) return { outcome: 'exists', wmsOrderId: String(existing.id), raw: existing };
-			const ship = order.shipTo!;
-			const { first, last } = splitName(ship.name ?? order.customer.name);
-			const address = {
-				first_name: first,
-				last_name: last,
-				company: ship.company ?? '',
-				address1: ship.line1 ?? '',
-				address2: ship.line2 ?? '',
-				city: ship.city ?? '',
-				state: ship.region ?? '',
-				state_code: ship.region ?? '',
-				zip: ship.postalCode ?? '',
-				country: ship.country,
-				country_code: ship.country,
-				email: order.customer.email ?? '',
-				phone: ship.phone ?? order.customer.phone ?? '',
-			};
+			const ship = shipHeroAddress(order.shipTo!, order.customer.name, { email: order.customer.email, phone: order.customer.phone });
+			// state_code and country_code are deprecated but still read; sent too, as before
+			const address = { ...ship, state_code: ship.state, country_code: ship.country };
 			const data = {
 				order_number: opts.shipmentNo > 1 ? `${order.orderNumber ?? order.channelOrderId}-${opts.shipmentNo}` : (order.orderNumber ?? order.channelOrderId),
 				partner_order_id: opts.reference,
@@ -290,6 +302,23 @@ export function createShipHeroProvider(config: ShipHeroConfig, given: ProviderDe
 				return Promise.reject(d);
 			}
 			return { cancelled: true, rawStatus: isObject(d.order) ? str(d.order.fulfillment_status) : null, raw: d };
+		},
+
+		// ✔ order_update with shipping_address (see the file's comment); ShipHero refuses it once the order is locked or
+		// in a tote (picking begun): that refusal comes back with ShipHero's words, updated false
+		async updateAddress(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<AddressUpdateResult> {
+			let id = ref.wmsOrderId ?? null;
+			if (!id) {
+				const n = await findNode(ref.reference);
+				if (!n) throw new WmsError(NAME, `no order with partner_order_id ${ref.reference}: the address was not updated`, { retryable: false, status: 404, code: 'NOT_FOUND' });
+				id = String(n.id);
+			}
+			// setting the same address twice changes nothing: retried like a query
+			const d = await gql(M_UPDATE, { data: { order_id: id, shipping_address: shipHeroAddress(address, null) } }, { cost: 5, key: 'order_update' }).catch((err: unknown) => err as Error);
+			if (!(d instanceof Error)) return { updated: true, message: null };
+			if (!(d instanceof WmsError) || d.code !== 'GRAPHQL') return Promise.reject(d);
+			if (/not found/i.test(d.message)) return Promise.reject(new WmsError(NAME, `no order ${id} (reference ${ref.reference}): ${d.vendorMessage ?? 'not found'}`, { retryable: false, status: 404, code: 'NOT_FOUND', vendorMessage: d.vendorMessage }));
+			return { updated: false, message: d.vendorMessage ?? d.message };
 		},
 
 		async getOrder(reference: string): Promise<WmsOrderState | null> {

@@ -15,8 +15,9 @@
  *
  * After intake and returns (issues 20, 21), all ⚠ beyond what wms.md / returns-billing-routing A.6 say:
  * - The canceler is refused from the world's cut-off (`cancelRefusedFrom`) with 400 InvalidState naming the stage.
- * - PUT /orders/{id} with If-Match (the ETag of GET /orders/{id}) updates the order; only shipTo is applied here;
- *   428 without If-Match, 412 when it is stale, 400 InvalidState once picked.
+ * - PUT /orders/{id} with If-Match (the ETag of GET /orders/{id}) updates the order ✔ (public client code against
+ *   secure-wms.com); the body is the whole order and only its shipTo is applied here ⚠; 428 without If-Match, 412 when
+ *   the ETag is stale ⚠, 400 InvalidState once picked ⚠ (the cut-off and the words), 404 NotFound for an unknown id.
  * - Returns come in through receivers ✔ (inbound goods, returns included, go through /inventory/receivers; no RMA
  *   endpoint was found [U]): POST /inventory/receivers { customerIdentifier, facilityIdentifier, referenceNum,
  *   poNum (the order's reference), receiveItems [{ itemIdentifier { sku }, qty }] }, not idempotent like orders;

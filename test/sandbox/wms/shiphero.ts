@@ -17,8 +17,11 @@
  *
  * After intake and returns (issues 20, 21):
  * - order_cancel is refused from the world's cut-off (`cancelRefusedFrom`) with an error naming the stage ⚠.
- * - order_update(data: { order_id, shipping_address }) ⚠ (UpdateOrderInput): replaces the address before pick,
- *   refused after with an error ⚠.
+ * - order_update(data: UpdateOrderInput { order_id, shipping_address }) ✔ (developer.shiphero.com update-order-input;
+ *   shipping_address is a CreateOrderAddressInput, state and country as codes ✔): the fields sent replace the stored
+ *   ones ⚠ (the client sends them all); refused once the order is picked ✔ (ShipHero does not update the address of an
+ *   order with a lock or in a tote), as a GraphQL error naming the stage ⚠ (its wording); an unknown order_id is an
+ *   error "Order not found" ⚠.
  * - return_create(data: CreateReturnInput) ✔ with order_id, warehouse_id, return_reason, label_type, label_cost,
  *   address, dimensions, shipping_carrier, shipping_method and line_items [{ sku, quantity, return_reason, condition }]
  *   required ✔ (developer.shiphero.com create-return-input); answers { request_id, complexity, return } ⚠.
@@ -224,7 +227,7 @@ export class ShipHeroSandbox {
 		if (!o) return { key: 'order_update', value: null, cost: 5, error: 'Order not found' };
 		const addr = obj(d.shipping_address);
 		if (!Object.keys(addr).length) return { key: 'order_update', value: null, cost: 5, error: 'shipping_address: nothing to update' };
-		if (!this.world.updateAddress(o, { ...obj(o.shipTo), ...addr })) return { key: 'order_update', value: null, cost: 5, error: `Order is already ${o.stage}, its shipping address cannot be updated` };
+		if (!this.world.updateAddress(o, { ...obj(o.shipTo), ...addr })) return { key: 'order_update', value: null, cost: 5, error: `Order is locked (already ${o.stage}): its shipping address cannot be updated` };
 		return { key: 'order_update', value: { order: this.view(o) }, cost: 5 };
 	}
 

@@ -83,4 +83,54 @@ describe('Extensiv 3PL Warehouse Manager provider against the sandbox', () => {
 		expect(t.message).not.toContain('wrong-secret');
 		expect((await p.testCredentials()).ok).toBe(true);
 	});
+	it('updates the address of an unpicked order (PUT /orders/{id} with If-Match, the order sent whole); once picked it is refused, naming the state; an unknown order is an error', async () => {
+		const a = order(3301);
+		const created = await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		const moved = { ...a.shipTo!, line1: '9 New Rd', city: 'Kingston', postalCode: 'K7L 1A1' };
+		expect(await p.updateAddress!({ reference: a.omsId }, moved)).toEqual({ updated: true, message: null });
+		const held = sb.control.ordersByReference('extensiv', a.omsId)[0];
+		// the email the order was created with is kept; the rest is the new address
+		expect(held.shipTo).toMatchObject({ name: 'Ada Byron', address1: '9 New Rd', city: 'Kingston', zip: 'K7L 1A1', country: 'CA', emailAddress: 'b@example.com' });
+		const put = sb.control.calls({ provider: 'extensiv', method: 'PUT' });
+		expect(put.map((c) => [c.path, c.status])).toEqual([[`/orders/${created.wmsOrderId}`, 200]]);
+		expect(put[0].body).toMatchObject({ referenceNum: a.omsId, orderItems: [{ itemIdentifier: { sku: 'SKU-1' }, qty: 2 }] });
+
+		const b = order(3302);
+		const bId = (await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 })).wmsOrderId;
+		sb.control.advance(61_000); // picked
+		const refused = await p.updateAddress!({ reference: b.omsId, wmsOrderId: bId }, moved);
+		expect(refused.updated).toBe(false);
+		expect(refused.message).toMatch(/^Extensiv has the order picked \(pickDoneDate \d{4}-.*\): its address is not changed any more$/);
+		expect(sb.control.calls({ provider: 'extensiv', method: 'PUT' })).toHaveLength(1); // no PUT for it
+		expect(sb.control.addressUpdates()).toHaveLength(1);
+
+		await expect(p.updateAddress!({ reference: 'shopify:nope' }, moved)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no order with referenceNum shopify:nope') });
+		await expect(p.updateAddress!({ reference: 'shopify:nope', wmsOrderId: '99999' }, moved)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Order not found') });
+	});
+
+	it('an address update whose ETag went stale between read and write reads the order again and writes once more', async () => {
+		const a = order(3303);
+		const id = (await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 })).wmsOrderId;
+		// the order changes at the warehouse while the client holds its ETag: the first PUT is 412
+		let changed = false;
+		sb.control.fault({ provider: 'extensiv', match: `GET /orders/${id}`, kind: 'slow', times: 1, hold: async () => {
+			sb.control.ordersByReference('extensiv', a.omsId)[0].updatedAt += 1000;
+			changed = true;
+		} });
+		expect(await p.updateAddress!({ reference: a.omsId, wmsOrderId: id }, { ...a.shipTo!, city: 'Kingston' })).toEqual({ updated: true, message: null });
+		expect(changed).toBe(true);
+		expect(sb.control.calls({ provider: 'extensiv', method: 'PUT' }).map((c) => c.status)).toEqual([412, 200]);
+		expect(sb.control.ordersByReference('extensiv', a.omsId)[0].shipTo).toMatchObject({ city: 'Kingston' });
+	});
+
+	it('an order that keeps changing under the update (412 twice): not updated, with Extensiv’s words', async () => {
+		const a = order(3304);
+		const id = (await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 })).wmsOrderId;
+		sb.control.fault({ provider: 'extensiv', match: `GET /orders/${id}`, kind: 'slow', times: 2, hold: async () => {
+			sb.control.ordersByReference('extensiv', a.omsId)[0].updatedAt += 1000;
+		} });
+		expect(await p.updateAddress!({ reference: a.omsId, wmsOrderId: id }, { ...a.shipTo!, city: 'Kingston' })).toEqual({ updated: false, message: '412: The order has changed since it was read' });
+		expect(sb.control.calls({ provider: 'extensiv', method: 'PUT' }).map((c) => c.status)).toEqual([412, 412]);
+		expect(sb.control.ordersByReference('extensiv', a.omsId)[0].shipTo).toMatchObject({ city: 'Ottawa' });
+	});
 });

@@ -1,6 +1,7 @@
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
 import { buildBody, createWmsProvider } from '../../../lib/wms';
 import type { WmsProvider } from '../../../lib/wms/types';
+import { genericSettingsFrom } from '../../../lib/wms/generic/node';
 import { order, testDeps } from './fixtures';
 
 describe('Generic REST provider against the sandbox', () => {
@@ -67,5 +68,55 @@ describe('Generic REST provider against the sandbox', () => {
 		const t = await bad.testCredentials();
 		expect(t.ok).toBe(false);
 		expect(t.message).not.toContain('secret-wrong');
+	});
+	it('updates the address of an unpicked order (PATCH /orders/{reference} { ship_to }); once picked the WMS refuses (409) with its words; an unknown order is an error', async () => {
+		const a = order(4401);
+		await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		const moved = { ...a.shipTo!, line1: '9 New Rd', city: 'Kingston', postalCode: 'K7L 1A1' };
+		expect(await p.updateAddress!({ reference: a.omsId }, moved)).toEqual({ updated: true, message: null });
+		expect(sb.control.ordersByReference('generic', a.omsId)[0].shipTo).toMatchObject({ name: 'Ada Byron', address1: '9 New Rd', city: 'Kingston', postal_code: 'K7L 1A1', country: 'CA' });
+		const call = sb.control.calls({ provider: 'generic', method: 'PATCH' })[0];
+		expect([call.path, call.body]).toEqual([`/orders/${encodeURIComponent(a.omsId)}`, { ship_to: { name: 'Ada Byron', company: null, address1: '9 New Rd', address2: null, city: 'Kingston', region: 'ON', postal_code: 'K7L 1A1', country: 'CA', phone: null } }]);
+
+		const b = order(4402);
+		await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		sb.control.advance(61_000); // picked
+		expect(await p.updateAddress!({ reference: b.omsId }, moved)).toEqual({ updated: false, message: '409: already_picked' });
+		expect(sb.control.addressUpdates()).toHaveLength(1);
+
+		await expect(p.updateAddress!({ reference: 'shopify:nope' }, moved)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no order shopify:nope at the WMS (404)') });
+	});
+
+	it('address updates follow the node settings: PUT on another path with its own body; off: no update call (the OMS holds the order)', async () => {
+		const o = order(4403);
+		await p.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
+		const seen: Array<{ method: string; url: string; body: unknown }> = [];
+		const deps = testDeps({ rateLimit: false });
+		const spy = { ...deps, request: ((opts) => (seen.push({ method: opts.method, url: opts.url, body: opts.body }), deps.request(opts))) as typeof deps.request };
+		const custom = createWmsProvider(
+			'generic',
+			{ baseUrl: sb.baseUrls.generic, authHeaderName: creds.headerName, authHeaderValue: creds.apiKey, addressMethod: 'PUT', paths: { address: '/v2/orders/{id}/address' }, addressTemplate: '{"street": "{{address.line1}}", "town": "{{address.city}}", "ref": "{{reference}}"}' },
+			spy,
+		);
+		// the sandbox has no such route: 404, the clear error; what matters is the call made
+		await expect(custom.updateAddress!({ reference: o.omsId, wmsOrderId: '77' }, { ...o.shipTo!, line1: '1 Elm', city: 'Hull' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		expect(seen).toEqual([{ method: 'PUT', url: `${sb.baseUrls.generic}/v2/orders/77/address`, body: { street: '1 Elm', town: 'Hull', ref: o.omsId } }]);
+		const bad = createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: creds.headerName, authHeaderValue: creds.apiKey, addressTemplate: '{"street": ' }, testDeps({ rateLimit: false }));
+		await expect(bad.updateAddress!({ reference: o.omsId }, o.shipTo!)).rejects.toThrow(/the address body template is not valid JSON/);
+		const off = createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: creds.headerName, authHeaderValue: creds.apiKey, addressUpdates: false }, testDeps({ rateLimit: false }));
+		expect(off.updateAddress).toBeUndefined();
+	});
+	it('the Wms node’s address settings become the client’s: path, method, body, off; a body that is not JSON names the field', () => {
+		const params = (options: Record<string, unknown>) => (name: string, fallback: unknown) =>
+			(({ genericPaths: { address: ' /x/{reference} ' }, genericOptions: options }) as Record<string, unknown>)[name] ?? fallback;
+		expect(genericSettingsFrom(params({ addressUpdates: false, addressMethod: 'PUT', addressTemplate: '{"town": "{{address.city}}"}' }), 'order', 'applyChannelChange')).toMatchObject({
+			paths: { address: '/x/{reference}' },
+			addressUpdates: false,
+			addressMethod: 'PUT',
+			addressTemplate: { town: '{{address.city}}' },
+		});
+		const defaults = genericSettingsFrom(params({}), 'order', 'applyChannelChange');
+		expect([defaults.addressUpdates, defaults.addressMethod, defaults.addressTemplate]).toEqual([undefined, undefined, undefined]);
+		expect(() => genericSettingsFrom(params({ addressTemplate: '{"town": ' }), 'order', 'applyChannelChange')).toThrow(/^Address Body \(JSON\) is not a JSON object/);
 	});
 });

@@ -144,4 +144,30 @@ describe('ShipHero provider against the sandbox', () => {
 		expect(t.ok).toBe(false);
 		expect(t.message).not.toContain('nope-secret');
 	});
+	it('updates the address of an unpicked order (order_update shipping_address); once picked ShipHero refuses with its words; an unknown order is an error', async () => {
+		const a = order(2301);
+		const created = await p.createOrder(a, { reference: a.omsId, shipmentNo: 1 });
+		const moved = { ...a.shipTo!, name: 'Grace Hopper', line1: '9 New Rd', city: 'Kingston', region: 'ON', postalCode: 'K7L 1A1' };
+		expect(await p.updateAddress!({ reference: a.omsId }, moved)).toEqual({ updated: true, message: null });
+		// the email the order was created with is kept (not sent: the new address has none)
+		expect(sb.control.ordersByReference('shiphero', a.omsId)[0].shipTo).toMatchObject({ first_name: 'Grace', last_name: 'Hopper', address1: '9 New Rd', city: 'Kingston', state: 'ON', zip: 'K7L 1A1', country: 'CA', email: 'b@example.com' });
+		const call = sb.control.calls({ provider: 'shiphero', op: 'order_update' })[0];
+		expect((call.body as { variables: { data: { order_id: string } } }).variables.data.order_id).toBe(created.wmsOrderId);
+		// with the WMS order id known, no look-up first
+		const before = sb.control.calls({ provider: 'shiphero', op: 'orders' }).length;
+		expect(await p.updateAddress!({ reference: a.omsId, wmsOrderId: created.wmsOrderId }, { ...moved, line2: 'Unit 4' })).toEqual({ updated: true, message: null });
+		expect(sb.control.calls({ provider: 'shiphero', op: 'orders' }).length).toBe(before);
+		expect(sb.control.addressUpdates().map((u) => u.reference)).toEqual([a.omsId, a.omsId]);
+
+		const b = order(2302);
+		await p.createOrder(b, { reference: b.omsId, shipmentNo: 1 });
+		sb.control.advance(61_000); // picked: in a tote
+		const refused = await p.updateAddress!({ reference: b.omsId }, moved);
+		expect(refused).toEqual({ updated: false, message: 'Order is locked (already picked): its shipping address cannot be updated' });
+		expect(sb.control.ordersByReference('shiphero', b.omsId)[0].shipTo).toMatchObject({ address1: '1 Main St', city: 'Ottawa' });
+		expect(sb.control.addressUpdates()).toHaveLength(2);
+
+		await expect(p.updateAddress!({ reference: 'shopify:nope' }, moved)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no order with partner_order_id shopify:nope') });
+		await expect(p.updateAddress!({ reference: 'shopify:nope', wmsOrderId: Buffer.from('Order:99999').toString('base64') }, moved)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Order not found') });
+	});
 });
