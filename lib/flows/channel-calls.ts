@@ -3,7 +3,8 @@
  * confirmations and quantity pushes are written first, claimed under a lease, then sent; the channel's answer decides:
  *   accepted                                                        -> sent
  *   no answer after the request went out (timeout, reset; a sender
- *   that died mid-call)                                             -> pending, outcome unknown: the next attempt first
+ *   that died mid-call), or a confirmation answered by a gateway's
+ *   502 or 504 (the channel behind it may have applied it)          -> pending, outcome unknown: the next attempt first
  *                                                                      asks the channel whether it has the confirmation
  *                                                                      and marks it sent instead of confirming twice
  *   retryable (429, 5xx, a connection refused)                      -> pending, next try by exponential backoff
@@ -16,6 +17,7 @@
  */
 import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
+import { GATEWAY_AMBIGUOUS } from '../http/retry';
 import type { ChannelCall, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
 import { ItemError } from './item-error';
@@ -134,7 +136,7 @@ async function sendConfirmation(store: Store, client: ChannelClient, call: Chann
 		reference = answer.reference ?? null;
 		status = answer.status ?? null;
 	} catch (err) {
-		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err));
+		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'confirmation'));
 	}
 	const sent = await store.markChannelCallSent(call.id, call.version, reference);
 	await orderEvent(store, call, cause, { outcome: 'confirmed', trackingNumber: input.trackingNumber, reference, attempts: sent.attempts });
@@ -146,13 +148,15 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 
 /**
  * Whether a failed call may still have been applied: a transport failure once the request could have gone out
- * (timeout, reset), or a failure that is not the channel's answer at all (then nothing says it was not applied).
- * An HTTP answer (a 4xx refusal, a 429, a 5xx) says it was not.
+ * (timeout, reset), a failure that is not the channel's answer at all (then nothing says it was not applied), or,
+ * for a confirmation, a gateway's 502 or 504 (a proxy that lost the channel's answer, maybe after the channel applied
+ * it). Any other HTTP answer (a 4xx refusal, a 429, a 500 or 503) says it was not. A quantity is a value, not an
+ * increment: sending it again is harmless, so a gateway error on one is simply retried.
  */
-export function outcomeUnknownAfter(err: unknown): boolean {
+export function outcomeUnknownAfter(err: unknown, kind: ChannelCall['kind']): boolean {
 	const code = (err as { code?: unknown } | null)?.code;
 	const status = (err as { status?: unknown } | null)?.status;
-	if (typeof status === 'number' && status > 0) return false;
+	if (typeof status === 'number' && status > 0) return kind === 'confirmation' && GATEWAY_AMBIGUOUS.has(status);
 	if (typeof code === 'string' && code) return !NOT_SENT.has(code);
 	return apiFailureOf(err) === null;
 }

@@ -32,19 +32,26 @@ interface Harness {
 	sb: SandboxBase;
 	/** What the channel received for the order's confirmations: every write that reached it (a duplicate included) */
 	confirmations(orderId: string): number;
-	/** The next confirmation write fails: `lost` (applied, then the connection reset) or `error` (503, nothing applied) */
-	fail(kind: 'lost' | 'error', times?: number): void;
+	/** The next confirmation write fails: `lost` (applied, then the connection reset), `error` (503, nothing applied)
+	 * or `gateway` (applied, then a gateway answers `status`: 504 by default, or 502) */
+	fail(kind: 'lost' | 'error' | 'gateway', times?: number, status?: number): void;
 }
 
 const clock = new VirtualClock();
-/** Shopify's confirmation is one GraphQL endpoint among many: its lost answer is staged here (applied, then reset) */
+/** Shopify's confirmation is one GraphQL endpoint among many: its lost answer is staged here (applied, then reset,
+ * or applied, then a gateway's status) */
 let loseShopifyFulfillment = 0;
+let gatewayShopifyFulfillment: { times: number; status: number } = { times: 0, status: 504 };
 const tracked = clock.track(realRequest);
 const request: HttpRequestFn = async <T>(o: Parameters<HttpRequestFn>[0]) => {
 	const res = await tracked<T>(o);
 	if (loseShopifyFulfillment > 0 && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
 		loseShopifyFulfillment--;
 		throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+	}
+	if (gatewayShopifyFulfillment.times > 0 && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
+		gatewayShopifyFulfillment.times--;
+		return { ...res, status: gatewayShopifyFulfillment.status, headers: { 'content-type': 'text/html' }, body: '<html>Gateway Time-out</html>' as never };
 	}
 	return res;
 };
@@ -53,22 +60,23 @@ const seeds = generateOrders({ seed: 31, perChannel: 60, channels: ['amazon', 'e
 const harness: Record<Channel, Harness> = {
 	amazon: (() => {
 		const sb = new AmazonSandbox({ timeScale: TS, clock });
-		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.orderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.orderId === id).length, fail: (k, n = 1, st) => sb.failConfirmations(k, n, st ?? (k === 'gateway' ? 504 : 503)) };
 	})(),
 	ebay: (() => {
 		const sb = new EbaySandbox({ timeScale: TS, clock });
-		return { sb, confirmations: (id) => sb.received.fulfillments.filter((s) => s.orderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+		return { sb, confirmations: (id) => sb.received.fulfillments.filter((s) => s.orderId === id).length, fail: (k, n = 1, st) => sb.failConfirmations(k, n, st ?? (k === 'gateway' ? 504 : 503)) };
 	})(),
 	walmart: (() => {
 		const sb = new WalmartSandbox({ timeScale: TS, clock });
-		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.purchaseOrderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.purchaseOrderId === id).length, fail: (k, n = 1, st) => sb.failConfirmations(k, n, st ?? (k === 'gateway' ? 504 : 503)) };
 	})(),
 	woocommerce: (() => {
 		const sb = new WooCommerceSandbox({ timeScale: TS, clock });
 		return {
 			sb,
 			confirmations: (id) => sb.received.trackings.filter((s) => s.orderId === id).length,
-			fail: (k, n = 1) => sb.inject({ kind: k === 'lost' ? 'reset_after_commit' : 'error', path: '/shipment-trackings', method: 'POST', times: n, status: 503 }),
+			fail: (k, n = 1, st) =>
+				sb.inject({ kind: k === 'lost' ? 'reset_after_commit' : k === 'gateway' ? 'error_after_commit' : 'error', path: '/shipment-trackings', method: 'POST', times: n, status: st ?? (k === 'gateway' ? 504 : 503) }),
 		};
 	})(),
 	shopify: (() => {
@@ -76,8 +84,9 @@ const harness: Record<Channel, Harness> = {
 		return {
 			sb,
 			confirmations: (id) => sb.received.fulfillments.filter((f) => JSON.stringify(f.input).includes(`/${id}`) || JSON.stringify(f.input).includes(`"${id}"`)).length,
-			fail: (k, n = 1) => {
+			fail: (k, n = 1, st) => {
 				if (k === 'lost') loseShopifyFulfillment = n;
+				else if (k === 'gateway') gatewayShopifyFulfillment = { times: n, status: st ?? 504 };
 				else sb.inject({ kind: 'error', path: '/graphql.json', method: 'POST', times: n, status: 503 });
 			},
 		};
@@ -109,6 +118,7 @@ let store: Store;
 beforeEach(async () => {
 	store = await openSqliteStore(':memory:');
 	loseShopifyFulfillment = 0;
+	gatewayShopifyFulfillment = { times: 0, status: 504 };
 	for (const ch of CHANNELS) harness[ch].sb.clearFaults();
 });
 afterEach(() => store.close());
@@ -179,6 +189,20 @@ describe.each(CHANNELS)('channel outbox: %s confirmations', (ch) => {
 		expect((await store.listChannelCalls({ channel: ch }))[0]).toMatchObject({ status: 'sent', outcomeUnknown: false });
 	});
 
+	it.each([504, 502])('a gateway %i after the channel applied the confirmation is an unknown outcome: the retry finds it, one confirmation', async (status) => {
+		const h = harness[ch];
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZGW${status}${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('gateway', 1, status);
+		const first = await confirmShipment(store, clients[ch], req, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: true }, failure: { status } });
+		expect(h.confirmations(o.id)).toBe(1);
+		const retry = await retryChannelCalls(store, clients[ch], { now: later(1) });
+		expect(retry.results.map((r) => r.outcome)).toEqual(['found_at_channel']);
+		expect(h.confirmations(o.id)).toBe(1);
+		expect((await store.listChannelCalls({ channel: ch }))[0]).toMatchObject({ status: 'sent', outcomeUnknown: false });
+	});
+
 	it('an unknown outcome that the channel does not show is confirmed, once', async () => {
 		const h = harness[ch];
 		const o = unshipped(ch);
@@ -200,6 +224,17 @@ describe('channel clients: a confirmation write is not repeated blindly after a 
 		const req = await confirmationOf(ch, o, `1ZONCE${o.id.replace(/\D/g, '').slice(-8)}`);
 		h.fail('lost');
 		await expect(retrying.confirmShipment(req.confirmation)).rejects.toMatchObject({ code: 'ECONNRESET' });
+		expect(h.confirmations(o.id)).toBe(1);
+		expect(await retrying.findShipmentConfirmation(req.confirmation)).toEqual({ found: true });
+	});
+
+	it.each(['amazon', 'ebay', 'walmart', 'woocommerce', 'shopify'] as const)('%s: with the client retrying 5xx, a 504 after the channel applied it is not sent again', async (ch) => {
+		const h = harness[ch];
+		const retrying = channelDefinition(ch)!.createClient({ ...CREDENTIALS[ch], baseUrl: h.sb.url } as never, request, isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 6 } }));
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZGWONCE${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('gateway', 3);
+		await expect(retrying.confirmShipment(req.confirmation)).rejects.toMatchObject({ status: 504 });
 		expect(h.confirmations(o.id)).toBe(1);
 		expect(await retrying.findShipmentConfirmation(req.confirmation)).toEqual({ found: true });
 	});
