@@ -20,6 +20,7 @@ import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/chann
 import type { SandboxBase } from '../../sandbox/common';
 import { generateOrders, type SeedOrder } from '../../sandbox/generator';
 import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
+import { confirmationOfAll } from '../../helpers/confirmations';
 
 const TS = 0.01;
 const T0 = '2026-05-01T10:00:00.000Z';
@@ -134,18 +135,7 @@ function unshipped(ch: Channel): SeedOrder {
 
 /** The confirmation of every line of the order, with the channel's line ids (read back through its normaliser) */
 async function confirmationOf(ch: Channel, o: SeedOrder, trackingNumber: string) {
-	const order = normalizeOrder(ch, await clients[ch].getOrder(o.id));
-	return {
-		omsId: order.omsId,
-		packageKey: `PKG-${trackingNumber}`,
-		confirmation: {
-			channelOrderId: order.channelOrderId,
-			carrier: 'UPS',
-			trackingNumber,
-			shippedAt: '2026-05-01T09:00:00.000Z',
-			lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
-		},
-	};
+	return confirmationOfAll(normalizeOrder(ch, await clients[ch].getOrder(o.id)), trackingNumber);
 }
 
 describe.each(CHANNELS)('channel outbox: %s confirmations', (ch) => {
@@ -208,7 +198,7 @@ describe.each(CHANNELS)('channel outbox: %s confirmations', (ch) => {
 		const o = unshipped(ch);
 		const req = await confirmationOf(ch, o, `1ZGONE${o.id.replace(/\D/g, '').slice(-8)}`);
 		// a sender that died mid-call before its request went out: claimed, never recorded; its lease runs out
-		const [{ call }] = await store.enqueueChannelCalls([{ kind: 'confirmation', channel: ch, omsId: req.omsId, packageKey: req.packageKey, payload: req.confirmation }]);
+		const [{ call }] = await store.enqueueChannelCalls([{ kind: 'confirmation', channel: ch, omsId: req.omsId, packageKey: req.packageKey, payload: { ...req.confirmation } }]);
 		await store.claimChannelCalls(ch, T0, { ids: [call.id], leaseSeconds: 60 });
 		const retry = await retryChannelCalls(store, clients[ch], { now: later(1) });
 		expect(retry.results.map((r) => r.outcome)).toEqual(['sent']);
