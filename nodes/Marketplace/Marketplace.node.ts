@@ -14,6 +14,7 @@ import { normalizeOrder } from '../../lib/channels/normalize';
 import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import type { CancelLineInput, ChannelClient, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
+import { acknowledgeReleased } from '../../lib/flows/acknowledge-orders';
 import { confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
@@ -295,6 +296,13 @@ async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: Channel
 	}
 	const r = await c.listOrdersSince(cursor, { lookbackFrom });
 	const orders = r.orders.map((raw) => withoutRaw(normalizeOrder(ch, raw), includeRaw) as unknown as IDataObject);
+	if (ctx.getNodeParameter('acknowledge', i, false) === true) {
+		// Walmart: every listed order with a line still Created (the others, and the other channels: no call). A failed
+		// one is shown on its order and acknowledged by the next run that lists it; it never fails the item.
+		(await acknowledgeReleased(c, orders)).forEach((a, k) => {
+			if (a) orders[k].acknowledgement = { ...a };
+		});
+	}
 	if (ctx.getNodeParameter('output', i, 'orders') === 'page') {
 		return [{ json: { channel: ch, cursor: r.cursor, count: orders.length, pages: r.pages, orders }, pairedItem: { item: i } }];
 	}

@@ -335,6 +335,15 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			displayOptions: { show: { operation: ['getOrdersSince'] } },
 		},
 		{
+			displayName: 'Acknowledge Released Orders',
+			name: 'acknowledge',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each listed Walmart order that is still Created, as the Walmart Order Trigger does: Walmart may cancel orders left unacknowledged. One that fails shows acknowledgement.ok false on its order and is acknowledged by the next run that lists it. Other channels: nothing is sent.',
+			displayOptions: { show: { operation: ['getOrdersSince'], channel: ['walmart', 'fromItem'] } },
+		},
+		{
 			displayName: 'Include Raw Payload',
 			name: 'includeRaw',
 			type: 'boolean',

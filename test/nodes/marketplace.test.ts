@@ -380,6 +380,34 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 		expect(sb.sandboxes.walmart.received.acknowledgements).toContain(po);
 	});
 
+	it('Get Orders Since with Acknowledge Released Orders acknowledges each listed Walmart order still Created, once; a failed one is shown and acknowledged by the next run', async () => {
+		const s = sb.sandboxes.walmart;
+		const since = new Date(Date.now() - 30 * 86400_000).toISOString();
+		const isCreated = (o: IDataObject) => String(o.channelStatus).split('/').includes('Created');
+		const before = s.received.acknowledgements.length;
+		s.inject({ kind: 'error', path: /\/acknowledge$/, method: 'POST', status: 400 });
+		const first = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		const created = first.filter(isCreated);
+		expect(created.length).toBeGreaterThan(1);
+		// every listed order goes on to Record, acknowledged or not; only the Created ones were asked
+		expect(first).toHaveLength(sb.orders.walmart.length);
+		expect(first.filter((o) => o.acknowledgement !== undefined).map((o) => o.channelOrderId)).toEqual(created.map((o) => o.channelOrderId));
+		const [failed, ...acked] = created;
+		expect(failed.acknowledgement).toMatchObject({ ok: false, error: expect.stringMatching(/400/) });
+		for (const o of acked) expect(o.acknowledgement).toEqual({ ok: true, status: 200 });
+		expect(s.received.acknowledgements.slice(before).sort()).toEqual(acked.map((o) => String(o.channelOrderId)).sort());
+		// the next run asks only for the one still Created
+		const second = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		expect(second.filter((o) => o.acknowledgement !== undefined).map((o) => [o.channelOrderId, (o.acknowledgement as IDataObject).ok])).toEqual([[failed.channelOrderId, true]]);
+		expect(s.received.acknowledgements.slice(before).sort()).toEqual(created.map((o) => String(o.channelOrderId)).sort());
+		// off (the default), or another channel: nothing is sent
+		const third = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since }), 'Marketplace');
+		expect(third.some((o) => o.acknowledgement !== undefined)).toBe(false);
+		const ebay = outputOf(await run({ channel: 'ebay', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		expect(ebay.some((o) => o.acknowledgement !== undefined)).toBe(false);
+		expect(s.received.acknowledgements.length).toBe(before + created.length);
+	});
+
 	it('cancels Walmart lines; an Amazon line the order does not have is an item error, and nothing is sent to Amazon', async () => {
 		const order = (await ordersOf('walmart')).find((o) => o.readiness === 'ready')!;
 		const line = (order.lines as IDataObject[])[0];
