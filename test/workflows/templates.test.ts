@@ -521,9 +521,7 @@ describe('the template set', () => {
 		expect(intake.nodes.find((n) => n.name === 'Publish Quantities')).toMatchObject({ type: PREFIX + 'marketplace', parameters: { operation: 'setQuantity' } });
 	});
 
-	it('Walmart orders are acknowledged on both ways in, with nothing evaluated: the trigger in OMS 1, Get Walmart Orders in OMS 5 (before Record Order)', () => {
-		const trigger = byId.get('omsOrderIntake01')!.nodes.find((n) => n.type === PREFIX + 'walmartOrderTrigger')!;
-		expect(trigger.parameters.options).toEqual({ acknowledge: true });
+	it('Walmart orders that reach the OMS through reconciliation are acknowledged, with nothing evaluated: Get Walmart Orders in OMS 5 (before Record Order)', () => {
 		const recon = byId.get('omsChannelRecon1')!;
 		const get = recon.nodes.find((n) => n.name === 'Get Walmart Orders')!;
 		expect(get).toMatchObject({ type: PREFIX + 'marketplace', parameters: { channel: 'walmart', operation: 'getOrdersSince', acknowledge: true } });
