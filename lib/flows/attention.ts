@@ -67,7 +67,7 @@ export function attentionDigest(result: Pick<AttentionResult, 'items' | 'total'>
 	const { items, total } = result;
 	if (!items.length) return null;
 	const title = `OMS: ${items.length} new ${items.length === 1 ? 'thing needs' : 'things need'} attention (${total} open)`;
-	const text = [title, '', ...items.map((i) => `- ${line(i)}`), '', 'Oldest first. Act on each in the OMS (OMS Order: Get, Release, Update Status; Fraud Review form; Marketplace: Retry Pending).'].join('\n');
+	const text = [title, '', ...items.map((i) => `- ${line(i)}`), '', 'Oldest first. Act on each in the OMS (OMS Order: Get, Release, Update Status; Fraud Review form; Marketplace: Retry Pending, Resend Failed).'].join('\n');
 	const rows = items
 		.map(
 			(i) =>

@@ -3,7 +3,8 @@
  * confirmations and quantity pushes are written first, claimed under a lease, then sent; the channel's answer decides:
  *   accepted                                                        -> sent
  *   no answer after the request went out (timeout, reset; a sender
- *   that died mid-call)                                             -> pending, outcome unknown: the next attempt first
+ *   that died mid-call), or a confirmation answered by a gateway's
+ *   502 or 504 (the channel behind it may have applied it)          -> pending, outcome unknown: the next attempt first
  *                                                                      asks the channel whether it has the confirmation
  *                                                                      and marks it sent instead of confirming twice
  *   retryable (429, 5xx, a connection refused)                      -> pending, next try by exponential backoff
@@ -16,6 +17,7 @@
  */
 import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
+import { GATEWAY_AMBIGUOUS } from '../http/retry';
 import type { ChannelCall, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
 import { ItemError } from './item-error';
@@ -134,7 +136,7 @@ async function sendConfirmation(store: Store, client: ChannelClient, call: Chann
 		reference = answer.reference ?? null;
 		status = answer.status ?? null;
 	} catch (err) {
-		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err));
+		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'confirmation'));
 	}
 	const sent = await store.markChannelCallSent(call.id, call.version, reference);
 	await orderEvent(store, call, cause, { outcome: 'confirmed', trackingNumber: input.trackingNumber, reference, attempts: sent.attempts });
@@ -146,13 +148,15 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 
 /**
  * Whether a failed call may still have been applied: a transport failure once the request could have gone out
- * (timeout, reset), or a failure that is not the channel's answer at all (then nothing says it was not applied).
- * An HTTP answer (a 4xx refusal, a 429, a 5xx) says it was not.
+ * (timeout, reset), a failure that is not the channel's answer at all (then nothing says it was not applied), or,
+ * for a confirmation, a gateway's 502 or 504 (a proxy that lost the channel's answer, maybe after the channel applied
+ * it). Any other HTTP answer (a 4xx refusal, a 429, a 500 or 503) says it was not. A quantity is a value, not an
+ * increment: sending it again is harmless, so a gateway error on one is simply retried.
  */
-export function outcomeUnknownAfter(err: unknown): boolean {
+export function outcomeUnknownAfter(err: unknown, kind: ChannelCall['kind']): boolean {
 	const code = (err as { code?: unknown } | null)?.code;
 	const status = (err as { status?: unknown } | null)?.status;
-	if (typeof status === 'number' && status > 0) return false;
+	if (typeof status === 'number' && status > 0) return kind === 'confirmation' && GATEWAY_AMBIGUOUS.has(status);
 	if (typeof code === 'string' && code) return !NOT_SENT.has(code);
 	return apiFailureOf(err) === null;
 }
@@ -282,6 +286,77 @@ async function sendQuantities(store: Store, client: ChannelClient, calls: Channe
 			...result(next ? 'retry_scheduled' : 'failed', failed, error),
 			failure: status ? { status, vendorMessage: a?.error ?? null, code: `HTTP_${status}`, retryable } : null,
 		});
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------- resend (a person fixed the cause)
+
+/** Which failed calls to send again: one by its id, or every failed confirmation of an order (both: that call, which
+ * must be the order's) */
+export interface ResendTarget {
+	callId?: number | null;
+	omsId?: string | null;
+}
+
+export interface ResendOptions extends ChannelCallOptions {
+	/** Who asked (a person's name, or the workflow): on the order's timeline */
+	by: string;
+	/** Why: what was fixed */
+	note?: string | null;
+}
+
+/**
+ * Send again calls that failed for good (a refusal, or out of attempts), once a person fixed the cause (the tracking
+ * number, the channel's listing, the credential): each goes back to pending with its attempts counted afresh and an
+ * event naming who and why on its order's timeline (one store transaction: lib/store/rules/channel-outbox.ts), then is
+ * sent now under the outbox's lease, so it reaches the channel once (a call whose last outcome was unknown asks the
+ * channel first). Once sent it leaves the Attention queue; a call that fails again is owed as any other. A call that
+ * is not failed moves nothing (two people at once: one resend). Bad input, an unknown call or order, a call of
+ * another channel or order: an ItemError, nothing changed. Results in the order of the calls (oldest first).
+ */
+export async function resendFailedChannelCalls(store: Store, client: ChannelClient, target: ResendTarget, opts: ResendOptions): Promise<ChannelCallResult[]> {
+	const omsId = typeof target.omsId === 'string' ? target.omsId.trim() : '';
+	const callId = target.callId ?? null;
+	if (callId === null && !omsId) throw new ItemError('Resend Failed needs a call ID or an OMS order ID', [{ path: 'callId', message: 'call ID and OMS order ID are both empty' }]);
+	if (callId !== null && (!Number.isSafeInteger(callId) || callId <= 0)) {
+		throw new ItemError(`Call ID must be a whole number above 0, got ${JSON.stringify(callId)}`, [{ path: 'callId', message: 'not a whole number above 0' }]);
+	}
+	let calls: ChannelCall[];
+	if (callId !== null) {
+		const call = await store.getChannelCall(callId);
+		const refuse = (message: string): never => {
+			throw new ItemError(message, [{ path: 'callId', message }]);
+		};
+		if (!call) refuse(`No channel call ${callId} in the OMS store`);
+		else if (call.channel !== client.channel) refuse(`Channel call ${callId} is owed to ${call.channel}, not ${client.channel}`);
+		else if (omsId && call.omsId !== omsId) refuse(`Channel call ${callId} is ${call.kind === 'quantity' ? `the quantity of ${call.sku}` : `a confirmation of ${call.omsId}`}, not of ${omsId}`);
+		else if (call.status !== 'failed') refuse(`Channel call ${callId} is ${call.status}: Resend Failed sends only a call that failed for good`);
+		calls = [call!];
+	} else {
+		const mine = await store.listChannelCalls({ channel: client.channel, kind: 'confirmation', omsId });
+		calls = mine.filter((c) => c.status === 'failed');
+		if (!calls.length) {
+			const message = mine.length
+				? `${omsId} has no failed confirmation to ${client.channel} (${mine.map((c) => `package ${c.packageKey}: ${c.status}`).join(', ')})`
+				: `No confirmation of ${omsId} to ${client.channel} in the OMS store`;
+			throw new ItemError(message, [{ path: 'omsId', message }]);
+		}
+	}
+	const now = opts.now ?? new Date().toISOString();
+	const cause = opts.cause ?? 'channel.resend';
+	const out: ChannelCallResult[] = [];
+	for (const c of calls) {
+		const { call, requeued } = await store.requeueChannelCall(c.id, { by: opts.by, note: opts.note ?? null });
+		const [claimed] = requeued ? await store.claimChannelCalls(client.channel, now, { ids: [call.id], limit: 1, leaseSeconds: opts.leaseSeconds ?? 120 }) : [];
+		if (!claimed) {
+			// another resend (or Retry Pending) took it first: it is sent once, by that one
+			const current = (await store.getChannelCall(call.id)) ?? call;
+			out.push(result(current.status === 'sent' ? 'already_sent' : current.status === 'failed' ? 'failed' : 'queued', current, current.lastError));
+			continue;
+		}
+		if (claimed.kind === 'confirmation') out.push(await sendConfirmation(store, client, claimed, now, opts, cause));
+		else out.push(...(await sendQuantities(store, client, [claimed], now, opts)));
 	}
 	return out;
 }

@@ -3,6 +3,7 @@
  * lib/backorder, lib/wms, lib/channels, lib/edi) and store writes; n8n-free, taking a Store and plain values, each
  * stage that writes several things one store transition. Nodes, benchmarks and scripts call these.
  */
+export * from './acknowledge-orders';
 export * from './apply-channel-change';
 export * from './apply-wms-updates';
 export * from './attention';

@@ -6,6 +6,8 @@
  *       : Promise<HttpResponse<T> & { attempts: number }>
  *     - 429, 5xx (and whatever policy.isRetryable says, e.g. Shopify's THROTTLED inside a 200) are retried;
  *       transport errors (err.code set: ETIMEDOUT, ECONNRESET...) are retried; any other 4xx is returned at once.
+ *       A write that must not be repeated blindly (retryTransportErrors false) is not retried after a transport
+ *       error nor after a gateway's 502 or 504 (GATEWAY_AMBIGUOUS: the server behind it may have applied it).
  *     - Wait: the server's hint when it gives one (Retry-After seconds or HTTP date, x-retry-after,
  *       x-next-replenishment-time epoch ms, or policy.delayHintMs), else exponential backoff with full jitter:
  *       random() * min(maxDelayMs, baseDelayMs * 2^(attempt-1)), multiplied by timeScale.
@@ -49,9 +51,17 @@ export interface RetryPolicy {
 	/** Called after every response (update the limiter from headers, drain it on 429) */
 	after?: (res: HttpResponse, attempt: number) => void;
 	onRetry?: (info: RetryInfo) => void;
-	/** Retry transport failures (default true). Set false for calls that must not be repeated blindly. */
+	/** Retry transport failures (default true). Set false for calls that must not be repeated blindly: then a 502 or
+	 * 504 is not retried either (its outcome is as unknown as a timeout's), and is returned to the caller. */
 	retryTransportErrors?: boolean;
 }
+
+/**
+ * A gateway's answer that says nothing about whether the server behind it applied the request: 502 Bad Gateway and
+ * 504 Gateway Timeout come from a proxy or load balancer that lost the upstream's answer, possibly after it applied
+ * the request. (503 and 500 are the server's own answer: taken as not applied, and retried.)
+ */
+export const GATEWAY_AMBIGUOUS: ReadonlySet<number> = new Set([502, 504]);
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -112,6 +122,8 @@ export async function requestWithRetry<T = unknown>(
 		if (res) {
 			policy.after?.(res, attempt);
 			if (!isRetryable(res as HttpResponse)) return Object.assign(res, { attempts: attempt });
+			// a write not to repeat blindly: a gateway error may come after it was applied (the caller resolves it)
+			if (policy.retryTransportErrors === false && GATEWAY_AMBIGUOUS.has(res.status)) return Object.assign(res, { attempts: attempt });
 		}
 		if (attempt >= maxAttempts) {
 			if (res) return Object.assign(res, { attempts: attempt });

@@ -271,6 +271,14 @@ export class PostgresRows implements AsyncTxRows {
 		return row ? toChannelCall(row) : null;
 	}
 
+	async requeueChannelCall(id: number, now: string): Promise<ChannelCall | null> {
+		const rows = await this.rows(
+			`UPDATE channel_calls SET status = 'pending', attempts = 0, next_attempt_at = NULL, lease_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'failed' RETURNING *`,
+			[now, id],
+		);
+		return rows.length ? toChannelCall(rows[0]) : null;
+	}
+
 	async lockChannelCallByKey(channel: string, kind: ChannelCallKind, key: string): Promise<ChannelCall | null> {
 		const row = (await this.rows('SELECT * FROM channel_calls WHERE channel = $1 AND kind = $2 AND call_key = $3 FOR UPDATE', [channel, kind, key]))[0];
 		return row ? toChannelCall(row) : null;

@@ -22,7 +22,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
-import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, sentCall } from './rules/channel-outbox';
+import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
 
@@ -560,7 +560,11 @@ export class PostgresStore implements T.Store {
 	}
 
 	async listChannelCalls(filter: T.ChannelCallFilter = {}): Promise<T.ChannelCall[]> {
-		return (await this.outboxRows('channel_calls', { channel: filter.channel, kind: filter.kind }, filter.status, filter.limit)).map(toChannelCall);
+		return (await this.outboxRows('channel_calls', { channel: filter.channel, kind: filter.kind, oms_id: filter.omsId }, filter.status, filter.limit)).map(toChannelCall);
+	}
+
+	async requeueChannelCall(id: number, who: { by: string; note: string | null }): Promise<{ call: T.ChannelCall; requeued: boolean }> {
+		return this.write(() => requeueChannelCallSteps(id, who, this.now()));
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

@@ -307,6 +307,15 @@ export class SqliteRows implements TxRows {
 		return row ? toChannelCall(row) : null;
 	}
 
+	requeueChannelCall(id: number, now: string): ChannelCall | null {
+		const row = this.q.get(
+			`UPDATE channel_calls SET status = 'pending', attempts = 0, next_attempt_at = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'failed' RETURNING *`,
+			now,
+			id,
+		);
+		return row ? toChannelCall(row) : null;
+	}
+
 	lockChannelCallByKey(channel: string, kind: ChannelCallKind, key: string): ChannelCall | null {
 		const row = this.q.get('SELECT * FROM channel_calls WHERE channel = ? AND kind = ? AND call_key = ?', channel, kind, key);
 		return row ? toChannelCall(row) : null;

@@ -308,6 +308,8 @@ export type ChannelEnqueueOutcome = 'created' | 'exists' | 'superseded' | 'uncha
 export interface ChannelCallFilter {
 	channel?: string;
 	kind?: ChannelCallKind;
+	/** Only the confirmations of this order */
+	omsId?: string;
 	status?: ChannelCallStatus[];
 	limit?: number;
 }
@@ -433,6 +435,12 @@ export interface ChannelOutboxStore {
 	markChannelCallFailed(id: number, version: number, failure: { error: string; nextAttemptAt: string | null; outcomeUnknown?: boolean }): Promise<ChannelCall>;
 	/** Oldest first */
 	listChannelCalls(filter?: ChannelCallFilter): Promise<ChannelCall[]>;
+	/**
+	 * A call that failed for good, pending again (due now, attempts afresh) after a person fixed the cause, with an
+	 * event on its order's timeline naming who and why, in one transaction; requeued false (nothing changed) when the
+	 * call is not failed. An unknown id is an error. Rules: lib/store/rules/channel-outbox.ts requeueChannelCallSteps.
+	 */
+	requeueChannelCall(id: number, who: { by: string; note: string | null }): Promise<{ call: ChannelCall; requeued: boolean }>;
 }
 
 /** Fraud decisions, their resolution, and velocity over stored orders. */

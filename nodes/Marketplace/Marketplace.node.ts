@@ -14,7 +14,8 @@ import { normalizeOrder } from '../../lib/channels/normalize';
 import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import type { CancelLineInput, ChannelClient, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
-import { confirmShipment, pushQuantities, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
+import { acknowledgeReleased } from '../../lib/flows/acknowledge-orders';
+import { confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
 import { apiError } from '../shared/errors';
@@ -35,6 +36,7 @@ export class Marketplace implements INodeType {
 				confirmShipment: 'Confirm Shipment',
 				getOrder: 'Get Order',
 				getOrdersSince: 'Get Orders Since',
+				resendFailed: 'Resend Failed',
 				retryPending: 'Retry Pending',
 				setQuantity: 'Set Available Quantity',
 			},
@@ -184,6 +186,25 @@ export class Marketplace implements INodeType {
 					out.push(...(await ordersSince(this, c, ch, i)));
 					continue;
 				}
+				if (operation === 'resendFailed') {
+					// a person fixed the cause: the call (or the order's failed confirmations) sent again, once; one item per call
+					const callIdText = text(this.getNodeParameter('callId', i, ''));
+					const callId = callIdText ? Number(callIdText) : null;
+					if (callIdText && !(Number.isSafeInteger(callId) && callId! > 0)) throw new InvalidItemError(`Call ID must be a whole number above 0, got ${JSON.stringify(callIdText)}`);
+					const omsId = text(this.getNodeParameter('resendOmsId', i, ''));
+					const by = text(this.getNodeParameter('author', i, 'n8n')) || 'n8n';
+					const note = text(this.getNodeParameter('note', i, '')) || null;
+					const results = await resendFailedChannelCalls(await getStore(this), c, { callId, omsId }, { ...outbox(), by, note });
+					for (const r of results) {
+						if (r.outcome === 'failed') {
+							const what = r.call?.kind === 'quantity' ? `SKU ${r.call.sku}` : `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
+							out.push(fail(apiError(`${CHANNEL_LABEL[ch]} ${what} failed again: ${r.error ?? 'failed'}`, r.failure), i));
+							continue;
+						}
+						out.push({ json: { ...json, marketplace: { operation, ...callJson(r), by, ...(note ? { note } : {}) } }, pairedItem: { item: i } });
+					}
+					continue;
+				}
 				const channelOrderId = orderIdOf(this.getNodeParameter('channelOrderId', i, ''), json, ch);
 				let result: IDataObject;
 				switch (operation) {
@@ -275,6 +296,13 @@ async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: Channel
 	}
 	const r = await c.listOrdersSince(cursor, { lookbackFrom });
 	const orders = r.orders.map((raw) => withoutRaw(normalizeOrder(ch, raw), includeRaw) as unknown as IDataObject);
+	if (ctx.getNodeParameter('acknowledge', i, false) === true) {
+		// Walmart: every listed order with a line still Created (the others, and the other channels: no call). A failed
+		// one is shown on its order and acknowledged by the next run that lists it; it never fails the item.
+		(await acknowledgeReleased(c, orders)).forEach((a, k) => {
+			if (a) orders[k].acknowledgement = { ...a };
+		});
+	}
 	if (ctx.getNodeParameter('output', i, 'orders') === 'page') {
 		return [{ json: { channel: ch, cursor: r.cursor, count: orders.length, pages: r.pages, orders }, pairedItem: { item: i } }];
 	}
@@ -286,6 +314,7 @@ function callJson(r: ChannelCallResult): IDataObject {
 	const c = r.call;
 	return {
 		channel: r.channel,
+		callId: c?.id ?? null,
 		kind: c?.kind ?? null,
 		...(c?.kind === 'confirmation' ? { omsId: c.omsId, packageKey: c.packageKey, trackingNumber: (c.payload?.trackingNumber as string | undefined) ?? null } : { sku: c?.sku ?? null, quantity: c?.quantity ?? null }),
 		outcome: r.outcome,

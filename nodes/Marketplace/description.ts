@@ -39,7 +39,7 @@ const linesField = (ops: string[], extra: Partial<INodeProperties> = {}): INodeP
 });
 
 /** The operations that go through the channel outbox (and so the OMS store) */
-const OUTBOX_OPS = ['confirmShipment', 'setQuantity', 'retryPending'];
+const OUTBOX_OPS = ['confirmShipment', 'setQuantity', 'retryPending', 'resendFailed'];
 
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Marketplace',
@@ -87,6 +87,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					value: 'getOrdersSince',
 					description: 'Every order created or changed since a time or cursor, paged to the end, as canonical orders (reconciliation)',
 					action: 'Get orders since',
+				},
+				{
+					name: 'Resend Failed',
+					value: 'resendFailed',
+					description:
+						'Send again a confirmation or quantity that failed for good (refused, or out of attempts), once the cause is fixed: by call ID (Attention items carry it) or every failed confirmation of an OMS order',
+					action: 'Resend failed channel calls',
 				},
 				{
 					name: 'Retry Pending',
@@ -233,6 +240,41 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				},
 			],
 		},
+		// ---- Resend Failed
+		{
+			displayName: 'Call ID',
+			name: 'callId',
+			type: 'string',
+			default: '={{ $json.callId }}',
+			description: 'The failed call to send again (the ID an Attention item or Retry Pending shows). Empty: every failed confirmation of the OMS order below.',
+			displayOptions: { show: { operation: ['resendFailed'] } },
+		},
+		{
+			displayName: 'OMS Order ID',
+			name: 'resendOmsId',
+			type: 'string',
+			default: '={{ $json.omsId }}',
+			placeholder: 'walmart:1796277083022',
+			description: 'Send again every failed confirmation of this order to the channel (with a Call ID: that call, which must be this order’s)',
+			displayOptions: { show: { operation: ['resendFailed'] } },
+		},
+		{
+			displayName: 'Note',
+			name: 'note',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description: 'What was fixed, shown in the order’s timeline',
+			displayOptions: { show: { operation: ['resendFailed'] } },
+		},
+		{
+			displayName: 'By',
+			name: 'author',
+			type: 'string',
+			default: 'n8n',
+			description: 'Who asked to send it again (a person’s name, or the workflow), shown in the order’s timeline',
+			displayOptions: { show: { operation: ['resendFailed'] } },
+		},
 		// ---- Cancel
 		{
 			displayName: 'Cancel',
@@ -291,6 +333,15 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			],
 			default: 'orders',
 			displayOptions: { show: { operation: ['getOrdersSince'] } },
+		},
+		{
+			displayName: 'Acknowledge Released Orders',
+			name: 'acknowledge',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each listed Walmart order that is still Created, as the Walmart Order Trigger does: Walmart may cancel orders left unacknowledged. One that fails shows acknowledgement.ok false on its order and is acknowledged by the next run that lists it. Other channels: nothing is sent.',
+			displayOptions: { show: { operation: ['getOrdersSince'], channel: ['walmart', 'fromItem'] } },
 		},
 		{
 			displayName: 'Include Raw Payload',

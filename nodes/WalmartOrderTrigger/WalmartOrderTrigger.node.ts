@@ -5,6 +5,7 @@
  */
 import { type IDataObject, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 import type { ChannelClient } from '../../lib/channels/types';
+import { acknowledgeReleased } from '../../lib/flows/acknowledge-orders';
 import { statusKey } from '../../lib/channels/status';
 import { channelCredentialTests } from '../shared/channels';
 import { pollChannel, POLLING_SUBTITLE, readPollSettings } from '../shared/polling';
@@ -12,25 +13,20 @@ import { description } from './description';
 
 /**
  * Acknowledge every emitted order that still has a Created line (Walmart releases orders as Created; a seller must
- * acknowledge them, or Walmart may cancel them). Runs in poll() after the emission is built, so an order is only
- * acknowledged when it is handed to the workflow. Failures are logged and recorded on the item, never fail the poll.
+ * acknowledge them, or Walmart may cancel them: lib/flows/acknowledge-orders.ts). Runs in poll() after the emission is
+ * built, so an order is only acknowledged when it is handed to the workflow. Failures are logged and recorded on the
+ * item, never fail the poll.
  */
-async function acknowledgeReleased(ctx: IPollFunctions, client: ChannelClient, items: INodeExecutionData[]): Promise<string[]> {
+async function acknowledgeEmitted(ctx: IPollFunctions, client: ChannelClient, items: INodeExecutionData[]): Promise<string[]> {
 	const done: string[] = [];
-	for (const item of items) {
-		const j = item.json as IDataObject;
-		if (j._normalizationError || typeof j.channelOrderId !== 'string') continue;
-		const words = String(j.channelStatus ?? '').split('/').map(statusKey);
-		if (!words.includes('CREATED')) continue;
-		try {
-			const r = await client.acknowledge(j.channelOrderId);
-			j.acknowledgement = { ok: true, status: r.status };
-			done.push(j.channelOrderId);
-		} catch (error) {
-			ctx.logger.warn(`Walmart order ${j.channelOrderId}: acknowledgement failed: ${(error as Error).message}`);
-			j.acknowledgement = { ok: false, error: (error as Error).message };
-		}
-	}
+	const results = await acknowledgeReleased(client, items.map((i) => i.json));
+	results.forEach((r, k) => {
+		if (!r) return;
+		const j = items[k].json as IDataObject;
+		j.acknowledgement = { ...r };
+		if (r.ok) done.push(String(j.channelOrderId));
+		else ctx.logger.warn(`Walmart order ${String(j.channelOrderId)}: acknowledgement failed: ${r.error}`);
+	});
 	return done;
 }
 
@@ -66,7 +62,7 @@ export class WalmartOrderTrigger implements INodeType {
 			const acked = new Set(Array.isArray(data.acked) ? (data.acked as string[]) : []);
 			items = items.filter((i) => !(acked.has(String(i.json.channelOrderId)) && onlyAcknowledged(i.json)));
 			if (settings.options.acknowledge === true) {
-				const done = await acknowledgeReleased(this, result.client, items);
+				const done = await acknowledgeEmitted(this, result.client, items);
 				if (done.length) data.acked = [...acked, ...done].slice(-ACKED_CAP);
 			}
 		}

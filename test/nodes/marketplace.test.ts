@@ -226,6 +226,37 @@ describe('marketplace: Confirm Shipment', () => {
 	});
 });
 
+describe('marketplace: Resend Failed', () => {
+	it('a confirmation refused for good is sent again once a person fixed it: by OMS order or call ID, who and why on the timeline; an unknown call ID is an error on that item only', async () => {
+		const order = (await ordersOf('ebay')).filter((o) => o.readiness === 'ready').at(-2)!;
+		await store.recordOrder(order as never);
+		const lines = (order.lines as IDataObject[]).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+		const shipment = { omsId: order.omsId, channelOrderId: order.channelOrderId, carrier: 'UPS', trackingNumber: '1ZRESEND0001', shippedAt: '2026-11-26T12:00:00Z', packageKey: 'PKG-RS1', lines };
+		const mine = () => sb.sandboxes.ebay.received.fulfillments.filter((x) => x.orderId === order.channelOrderId && JSON.stringify(x.body).includes('1ZRESEND0001'));
+		sb.sandboxes.ebay.failConfirmations('error', 1, 400);
+		const refused = await run({ channel: 'ebay', operation: 'confirmShipment' }, [shipment], { onError: 'continueErrorOutput' });
+		expect(outputsOf(refused, 'Marketplace')[1]).toEqual([expect.objectContaining({ error: expect.stringMatching(/confirmation of .* failed/) })]);
+		const call = await store.findChannelCall({ channel: 'ebay', omsId: String(order.omsId), packageKey: 'PKG-RS1' });
+		expect(call).toMatchObject({ status: 'failed' });
+		// Retry Pending leaves it failed; Resend Failed (an Attention item: channel, omsId, callId) sends it
+		expect(outputOf(await run({ channel: 'ebay', operation: 'retryPending' }), 'Marketplace')).toEqual([]);
+		const r = await run({ channel: 'fromItem', operation: 'resendFailed', note: 'line ids fixed', author: 'Dana' }, [
+			{ channel: 'ebay', omsId: order.omsId, callId: call!.id },
+			{ channel: 'ebay', omsId: order.omsId, callId: 999999 },
+		], { onError: 'continueErrorOutput' });
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(ok).toEqual([expect.objectContaining({ marketplace: expect.objectContaining({ operation: 'resendFailed', channel: 'ebay', callId: call!.id, kind: 'confirmation', outcome: 'sent', status: 'sent', by: 'Dana', note: 'line ids fixed' }) })]);
+		expect(errors).toEqual([expect.objectContaining({ error: 'No channel call 999999 in the OMS store' })]);
+		expect(mine()).toHaveLength(1);
+		const events = (await store.timeline(String(order.omsId))).filter((e) => e.detail?.outcome === 'resend');
+		expect(events).toEqual([expect.objectContaining({ cause: 'Dana', detail: expect.objectContaining({ note: 'line ids fixed', callId: call!.id }) })]);
+		// sent: resending the order again finds nothing failed (an item error) and sends nothing
+		const again = await run({ channel: 'ebay', operation: 'resendFailed', callId: '' }, [{ omsId: order.omsId }], { onError: 'continueErrorOutput' });
+		expect(outputsOf(again, 'Marketplace')[1]).toEqual([expect.objectContaining({ error: `${order.omsId} has no failed confirmation to ebay (package PKG-RS1: sent)` })]);
+		expect(mine()).toHaveLength(1);
+	});
+});
+
 describe('marketplace: Set Available Quantity', () => {
 	it('Channel From Item: the allocator’s (channel, sku) items go to each channel, batched, in each API’s shape; a bad item goes to the error output', async () => {
 		const sku = (ch: Ch, k = 0) => String((sb.orders[ch][k].lines[0] as { sku: string }).sku);
@@ -347,6 +378,34 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 		expect(out[0].marketplace).toMatchObject({ channel: 'walmart', channelOrderId: po, acknowledged: true });
 		expect(out[1].marketplace).toMatchObject({ channel: 'ebay', acknowledged: false });
 		expect(sb.sandboxes.walmart.received.acknowledgements).toContain(po);
+	});
+
+	it('Get Orders Since with Acknowledge Released Orders acknowledges each listed Walmart order still Created, once; a failed one is shown and acknowledged by the next run', async () => {
+		const s = sb.sandboxes.walmart;
+		const since = new Date(Date.now() - 30 * 86400_000).toISOString();
+		const isCreated = (o: IDataObject) => String(o.channelStatus).split('/').includes('Created');
+		const before = s.received.acknowledgements.length;
+		s.inject({ kind: 'error', path: /\/acknowledge$/, method: 'POST', status: 400 });
+		const first = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		const created = first.filter(isCreated);
+		expect(created.length).toBeGreaterThan(1);
+		// every listed order goes on to Record, acknowledged or not; only the Created ones were asked
+		expect(first).toHaveLength(sb.orders.walmart.length);
+		expect(first.filter((o) => o.acknowledgement !== undefined).map((o) => o.channelOrderId)).toEqual(created.map((o) => o.channelOrderId));
+		const [failed, ...acked] = created;
+		expect(failed.acknowledgement).toMatchObject({ ok: false, error: expect.stringMatching(/400/) });
+		for (const o of acked) expect(o.acknowledgement).toEqual({ ok: true, status: 200 });
+		expect(s.received.acknowledgements.slice(before).sort()).toEqual(acked.map((o) => String(o.channelOrderId)).sort());
+		// the next run asks only for the one still Created
+		const second = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		expect(second.filter((o) => o.acknowledgement !== undefined).map((o) => [o.channelOrderId, (o.acknowledgement as IDataObject).ok])).toEqual([[failed.channelOrderId, true]]);
+		expect(s.received.acknowledgements.slice(before).sort()).toEqual(created.map((o) => String(o.channelOrderId)).sort());
+		// off (the default), or another channel: nothing is sent
+		const third = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since }), 'Marketplace');
+		expect(third.some((o) => o.acknowledgement !== undefined)).toBe(false);
+		const ebay = outputOf(await run({ channel: 'ebay', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		expect(ebay.some((o) => o.acknowledgement !== undefined)).toBe(false);
+		expect(s.received.acknowledgements.length).toBe(before + created.length);
 	});
 
 	it('cancels Walmart lines; an Amazon line the order does not have is an item error, and nothing is sent to Amazon', async () => {

@@ -31,8 +31,9 @@ export interface RecordedCall {
 }
 
 /** timeout_after_commit / reset_after_commit: the call is applied (its effects stay), then its answer is lost: never
- * answered, or the connection dropped */
-export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset' | 'timeout_after_commit' | 'reset_after_commit';
+ * answered, or the connection dropped. error_after_commit: the call is applied, then a gateway in front answers
+ * `status` (default 504) instead of the channel's answer. */
+export type FaultKind = 'timeout' | 'error' | 'slow' | 'malformed' | 'throttle' | 'reset' | 'timeout_after_commit' | 'reset_after_commit' | 'error_after_commit';
 export interface Fault {
 	kind: FaultKind;
 	/** Only calls whose path matches (substring or RegExp) */
@@ -40,7 +41,7 @@ export interface Fault {
 	method?: string;
 	/** How many calls it hits (default 1) */
 	times?: number;
-	/** error: the status (default 503) */
+	/** error: the status (default 503); error_after_commit: the gateway's status (default 504) */
 	status?: number;
 	/** slow: delay before the normal answer (real ms) */
 	delayMs?: number;
@@ -301,7 +302,12 @@ export abstract class SandboxBase {
 				return;
 			}
 			if (fault.kind === 'slow') await (fault.hold ? fault.hold() : new Promise((r) => setTimeout(r, fault.delayMs ?? 200)));
-			if (fault.kind === 'error') {
+			if (fault.kind === 'error_after_commit') {
+				// applied, then the gateway in front lost the channel's answer and says so
+				await this.safeRoute(req);
+				const status = fault.status ?? 504;
+				res = { status, headers: { 'content-type': 'text/html' }, text: `<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Gateway Time-out'}</h1></body></html>` };
+			} else if (fault.kind === 'error') {
 				res = { status: fault.status ?? 503, body: { error: 'Service Unavailable (injected)' } };
 			} else if (fault.kind === 'malformed') {
 				res = { status: 200, headers: { 'content-type': 'application/json' }, text: '{"orders": [{"id": "trunc' };

@@ -521,6 +521,17 @@ describe('the template set', () => {
 		expect(intake.nodes.find((n) => n.name === 'Publish Quantities')).toMatchObject({ type: PREFIX + 'marketplace', parameters: { operation: 'setQuantity' } });
 	});
 
+	it('Walmart orders that reach the OMS through reconciliation are acknowledged, with nothing evaluated: Get Walmart Orders in OMS 5 (before Record Order)', () => {
+		const recon = byId.get('omsChannelRecon1')!;
+		const get = recon.nodes.find((n) => n.name === 'Get Walmart Orders')!;
+		expect(get).toMatchObject({ type: PREFIX + 'marketplace', parameters: { channel: 'walmart', operation: 'getOrdersSince', acknowledge: true } });
+		expect(recon.connections['Get Walmart Orders'].main).toEqual([[{ node: 'Record Order', type: 'main', index: 0 }]]);
+		// the option shows for this node (n8n drops a parameter its displayOptions hide)
+		const d = ours.marketplace;
+		const params = NodeHelpers.getNodeParameters(d.properties, get.parameters as INodeParameters, false, false, get as unknown as INode, d);
+		expect(params?.acknowledge).toBe(true);
+	});
+
 	// n8n 2.x evaluates expressions in a sandboxed isolate, and an execution that evaluates even one builds (or takes)
 	// an isolate for itself: that costs more than everything else an intake or fulfilment execution does. So the path
 	// every order takes evaluates none: no parameter it reads is an expression (defaults included), no webhook trigger
@@ -530,6 +541,8 @@ describe('the template set', () => {
 		const paths: Array<[string, string[]]> = [
 			['omsOrderIntake01', ['Shopify Orders', 'WooCommerce Orders', 'Record Order', 'Screen for Fraud', 'Ready to Fulfil?', 'Fulfil Order']],
 			['omsFulfilOrder01', ['When Executed by Another Workflow', 'Reserve Stock', 'Route Backorders', 'Send to WMS', 'Publish Quantities']],
+			// reconciliation: what follows the hourly read (its Since is an expression, evaluated once per run)
+			['omsChannelRecon1', ['Record Order', 'Screen for Fraud', 'Ready to Fulfil?', 'Fulfil Order']],
 		];
 		// parameters our nodes read from the item directly when they are exactly `={{ $json.<field> }}` (itemParameter)
 		const readDirectly: Record<string, string[]> = { 'Publish Quantities': ['sku', 'quantity'] };

@@ -66,6 +66,8 @@ export interface AttentionItem {
 	/** A quantity push's SKU and the quantity owed (null for every other kind) */
 	sku: string | null;
 	quantity: number | null;
+	/** A channel call's id in the channel outbox (Marketplace > Resend Failed takes it); null for every other kind */
+	callId: number | null;
 	/** Identity of this thing to act on (kind, order, reference, since, overdue): the same until it changes */
 	key: string;
 }
@@ -84,10 +86,10 @@ interface Cutoffs {
 type Source = (d: Dialect, p: Params, c: Cutoffs, channels: (col: string) => string) => string;
 
 const ORDER_COLS = 'o.oms_id AS oms_id, o.channel AS channel, o.order_number AS order_number, o.status AS status';
-const NO_SKU = 'NULL AS sku, CAST(NULL AS INTEGER) AS quantity';
+const NO_SKU = 'NULL AS sku, CAST(NULL AS INTEGER) AS quantity, CAST(NULL AS INTEGER) AS call_id';
 /** A channel call's columns: a confirmation's order (LEFT JOIN orders o) and package, or a quantity push's SKU */
 const CALL_COLS = `cc.kind AS reason, cc.oms_id AS oms_id, cc.channel AS channel, o.order_number AS order_number, o.status AS status`;
-const CALL_TAIL = `cc.last_error AS detail, cc.package_key AS reference, cc.sku AS sku, cc.quantity AS quantity
+const CALL_TAIL = `cc.last_error AS detail, cc.package_key AS reference, cc.sku AS sku, cc.quantity AS quantity, cc.id AS call_id
 		FROM channel_calls cc LEFT JOIN orders o ON o.oms_id = cc.oms_id`;
 const ts = (d: Dialect, p: Params, v: string) => `${p.add(v)}${d === 'postgres' ? '::timestamptz' : ''}`;
 const FINISHED = `('cancelled', 'rejected', 'shipped', 'delivered')`;
@@ -197,6 +199,7 @@ export async function attentionQueue(store: Store, now: string, opts: AttentionT
 			reference,
 			sku,
 			quantity: r.quantity === null || r.quantity === undefined ? null : Number(r.quantity),
+			callId: r.call_id === null || r.call_id === undefined ? null : Number(r.call_id),
 			// a channel call is one per channel (and SKU): both in its key; the other kinds' keys stay as they were
 			key: [kind, reason, omsId ?? '', reference ?? '', since, overdue ? 'overdue' : '', ...(call ? [channel, sku ?? ''] : [])].join('|'),
 		};

@@ -116,6 +116,42 @@ export function* channelCallAttemptSteps(id: number, version: number, attempt: C
 	return yield* row('writeChannelCallAttempt', id, attempt, now);
 }
 
+/**
+ * Send again a call that failed for good, once a person fixed the cause (Marketplace > Resend Failed): pending, due
+ * now, its attempts counted afresh, and on its order's timeline (a confirmation of an order the store has) who asked
+ * and why, in one transaction. Its last error stays until the next attempt, and so does an unknown outcome (the
+ * resend then asks the channel first). Only a failed call moves: a second resend, or two people at once, queue nothing
+ * twice (requeued false, the call as it is). An unknown id is an error.
+ */
+export function* requeueChannelCallSteps(id: number, who: { by: string; note: string | null }, now: string): Steps<{ call: ChannelCall; requeued: boolean }> {
+	const stored = yield* row('lockChannelCall', id);
+	if (!stored) throw new Error(`No channel call ${id} in the OMS store`);
+	const call = stored.status === 'failed' ? yield* row('requeueChannelCall', id, now) : null;
+	if (!call) return { call: stored, requeued: false };
+	const order = call.kind === 'confirmation' && call.omsId ? yield* row('readOrder', call.omsId) : null;
+	if (order) {
+		yield* row('insertEvent', {
+			omsId: order.order.omsId,
+			at: now,
+			type: 'channel',
+			from: order.status,
+			to: order.status,
+			cause: who.by,
+			detail: {
+				channel: call.channel,
+				call: 'confirmation',
+				packageKey: call.packageKey,
+				outcome: 'resend',
+				callId: call.id,
+				...(who.note ? { note: who.note } : {}),
+				failure: stored.lastError,
+				attemptsBefore: stored.attempts,
+			},
+		});
+	}
+	return { call, requeued: true };
+}
+
 /** The order claims hand calls out in: confirmations first (a late one costs the seller most), then quantities lowest
  * first (a SKU about to sell out is the one a stale quantity oversells), then oldest first. Both stores' claim SQL
  * orders by the same columns (kind, quantity, id). */

@@ -145,6 +145,9 @@ export interface TxRows {
 	writeChannelCallAttempt(id: number, attempt: ChannelCallAttempt, now: string): ChannelCall;
 	/** Release the lease only (an attempt on a version since superseded) */
 	releaseChannelCallLease(id: number, now: string): ChannelCall;
+	/** A failed call pending again, due now, its attempts counted afresh (its last error and unknown outcome kept);
+	 * null when it is not failed */
+	requeueChannelCall(id: number, now: string): ChannelCall | null;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */

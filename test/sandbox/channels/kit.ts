@@ -181,7 +181,7 @@ export interface PlantedDiscrepancy {
 }
 
 /** The confirmation failures every marketplace sandbox can stage (issue 20) */
-export type ConfirmationFailure = 'error' | 'timeout' | 'throttle' | 'lost' | 'reset';
+export type ConfirmationFailure = 'error' | 'timeout' | 'throttle' | 'lost' | 'reset' | 'gateway';
 
 /**
  * What the Amazon, eBay and Walmart sandboxes share after intake: their orders, the changes a test makes to one
@@ -212,8 +212,10 @@ export abstract class MarketplaceSandbox extends SandboxBase {
 	}
 	/** Fail the next shipment confirmation(s): 5xx (`status`), timeout, a 429 storm, a reset, or applied-but-lost */
 	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		// lost: applied, then the connection drops (the common kind reset_after_commit)
-		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind, path: this.confirmationPath, method: 'POST', times, status });
+		// lost: applied, then the connection drops (the common kind reset_after_commit); gateway: applied, then a gateway
+		// answers `status` (give 502 or 504; error_after_commit)
+		const fault = kind === 'lost' ? 'reset_after_commit' : kind === 'gateway' ? 'error_after_commit' : kind;
+		this.inject({ kind: fault, path: this.confirmationPath, method: 'POST', times, status });
 	}
 	/** The next `times` refund calls answer `status` (default 500) and refund nothing */
 	failRefunds(times = 1, opts: { status?: number } = {}): void {

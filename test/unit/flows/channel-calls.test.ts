@@ -20,6 +20,7 @@ import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/chann
 import type { SandboxBase } from '../../sandbox/common';
 import { generateOrders, type SeedOrder } from '../../sandbox/generator';
 import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
+import { confirmationOfAll } from '../../helpers/confirmations';
 
 const TS = 0.01;
 const T0 = '2026-05-01T10:00:00.000Z';
@@ -32,19 +33,26 @@ interface Harness {
 	sb: SandboxBase;
 	/** What the channel received for the order's confirmations: every write that reached it (a duplicate included) */
 	confirmations(orderId: string): number;
-	/** The next confirmation write fails: `lost` (applied, then the connection reset) or `error` (503, nothing applied) */
-	fail(kind: 'lost' | 'error', times?: number): void;
+	/** The next confirmation write fails: `lost` (applied, then the connection reset), `error` (503, nothing applied)
+	 * or `gateway` (applied, then a gateway answers `status`: 504 by default, or 502) */
+	fail(kind: 'lost' | 'error' | 'gateway', times?: number, status?: number): void;
 }
 
 const clock = new VirtualClock();
-/** Shopify's confirmation is one GraphQL endpoint among many: its lost answer is staged here (applied, then reset) */
+/** Shopify's confirmation is one GraphQL endpoint among many: its lost answer is staged here (applied, then reset,
+ * or applied, then a gateway's status) */
 let loseShopifyFulfillment = 0;
+let gatewayShopifyFulfillment: { times: number; status: number } = { times: 0, status: 504 };
 const tracked = clock.track(realRequest);
 const request: HttpRequestFn = async <T>(o: Parameters<HttpRequestFn>[0]) => {
 	const res = await tracked<T>(o);
 	if (loseShopifyFulfillment > 0 && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
 		loseShopifyFulfillment--;
 		throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+	}
+	if (gatewayShopifyFulfillment.times > 0 && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
+		gatewayShopifyFulfillment.times--;
+		return { ...res, status: gatewayShopifyFulfillment.status, headers: { 'content-type': 'text/html' }, body: '<html>Gateway Time-out</html>' as never };
 	}
 	return res;
 };
@@ -53,22 +61,23 @@ const seeds = generateOrders({ seed: 31, perChannel: 60, channels: ['amazon', 'e
 const harness: Record<Channel, Harness> = {
 	amazon: (() => {
 		const sb = new AmazonSandbox({ timeScale: TS, clock });
-		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.orderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.orderId === id).length, fail: (k, n = 1, st) => sb.failConfirmations(k, n, st ?? (k === 'gateway' ? 504 : 503)) };
 	})(),
 	ebay: (() => {
 		const sb = new EbaySandbox({ timeScale: TS, clock });
-		return { sb, confirmations: (id) => sb.received.fulfillments.filter((s) => s.orderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+		return { sb, confirmations: (id) => sb.received.fulfillments.filter((s) => s.orderId === id).length, fail: (k, n = 1, st) => sb.failConfirmations(k, n, st ?? (k === 'gateway' ? 504 : 503)) };
 	})(),
 	walmart: (() => {
 		const sb = new WalmartSandbox({ timeScale: TS, clock });
-		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.purchaseOrderId === id).length, fail: (k, n = 1) => sb.failConfirmations(k, n) };
+		return { sb, confirmations: (id) => sb.received.shipments.filter((s) => s.purchaseOrderId === id).length, fail: (k, n = 1, st) => sb.failConfirmations(k, n, st ?? (k === 'gateway' ? 504 : 503)) };
 	})(),
 	woocommerce: (() => {
 		const sb = new WooCommerceSandbox({ timeScale: TS, clock });
 		return {
 			sb,
 			confirmations: (id) => sb.received.trackings.filter((s) => s.orderId === id).length,
-			fail: (k, n = 1) => sb.inject({ kind: k === 'lost' ? 'reset_after_commit' : 'error', path: '/shipment-trackings', method: 'POST', times: n, status: 503 }),
+			fail: (k, n = 1, st) =>
+				sb.inject({ kind: k === 'lost' ? 'reset_after_commit' : k === 'gateway' ? 'error_after_commit' : 'error', path: '/shipment-trackings', method: 'POST', times: n, status: st ?? (k === 'gateway' ? 504 : 503) }),
 		};
 	})(),
 	shopify: (() => {
@@ -76,8 +85,9 @@ const harness: Record<Channel, Harness> = {
 		return {
 			sb,
 			confirmations: (id) => sb.received.fulfillments.filter((f) => JSON.stringify(f.input).includes(`/${id}`) || JSON.stringify(f.input).includes(`"${id}"`)).length,
-			fail: (k, n = 1) => {
+			fail: (k, n = 1, st) => {
 				if (k === 'lost') loseShopifyFulfillment = n;
+				else if (k === 'gateway') gatewayShopifyFulfillment = { times: n, status: st ?? 504 };
 				else sb.inject({ kind: 'error', path: '/graphql.json', method: 'POST', times: n, status: 503 });
 			},
 		};
@@ -109,6 +119,7 @@ let store: Store;
 beforeEach(async () => {
 	store = await openSqliteStore(':memory:');
 	loseShopifyFulfillment = 0;
+	gatewayShopifyFulfillment = { times: 0, status: 504 };
 	for (const ch of CHANNELS) harness[ch].sb.clearFaults();
 });
 afterEach(() => store.close());
@@ -124,18 +135,7 @@ function unshipped(ch: Channel): SeedOrder {
 
 /** The confirmation of every line of the order, with the channel's line ids (read back through its normaliser) */
 async function confirmationOf(ch: Channel, o: SeedOrder, trackingNumber: string) {
-	const order = normalizeOrder(ch, await clients[ch].getOrder(o.id));
-	return {
-		omsId: order.omsId,
-		packageKey: `PKG-${trackingNumber}`,
-		confirmation: {
-			channelOrderId: order.channelOrderId,
-			carrier: 'UPS',
-			trackingNumber,
-			shippedAt: '2026-05-01T09:00:00.000Z',
-			lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
-		},
-	};
+	return confirmationOfAll(normalizeOrder(ch, await clients[ch].getOrder(o.id)), trackingNumber);
 }
 
 describe.each(CHANNELS)('channel outbox: %s confirmations', (ch) => {
@@ -179,12 +179,26 @@ describe.each(CHANNELS)('channel outbox: %s confirmations', (ch) => {
 		expect((await store.listChannelCalls({ channel: ch }))[0]).toMatchObject({ status: 'sent', outcomeUnknown: false });
 	});
 
+	it.each([504, 502])('a gateway %i after the channel applied the confirmation is an unknown outcome: the retry finds it, one confirmation', async (status) => {
+		const h = harness[ch];
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZGW${status}${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('gateway', 1, status);
+		const first = await confirmShipment(store, clients[ch], req, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: true }, failure: { status } });
+		expect(h.confirmations(o.id)).toBe(1);
+		const retry = await retryChannelCalls(store, clients[ch], { now: later(1) });
+		expect(retry.results.map((r) => r.outcome)).toEqual(['found_at_channel']);
+		expect(h.confirmations(o.id)).toBe(1);
+		expect((await store.listChannelCalls({ channel: ch }))[0]).toMatchObject({ status: 'sent', outcomeUnknown: false });
+	});
+
 	it('an unknown outcome that the channel does not show is confirmed, once', async () => {
 		const h = harness[ch];
 		const o = unshipped(ch);
 		const req = await confirmationOf(ch, o, `1ZGONE${o.id.replace(/\D/g, '').slice(-8)}`);
 		// a sender that died mid-call before its request went out: claimed, never recorded; its lease runs out
-		const [{ call }] = await store.enqueueChannelCalls([{ kind: 'confirmation', channel: ch, omsId: req.omsId, packageKey: req.packageKey, payload: req.confirmation }]);
+		const [{ call }] = await store.enqueueChannelCalls([{ kind: 'confirmation', channel: ch, omsId: req.omsId, packageKey: req.packageKey, payload: { ...req.confirmation } }]);
 		await store.claimChannelCalls(ch, T0, { ids: [call.id], leaseSeconds: 60 });
 		const retry = await retryChannelCalls(store, clients[ch], { now: later(1) });
 		expect(retry.results.map((r) => r.outcome)).toEqual(['sent']);
@@ -200,6 +214,17 @@ describe('channel clients: a confirmation write is not repeated blindly after a 
 		const req = await confirmationOf(ch, o, `1ZONCE${o.id.replace(/\D/g, '').slice(-8)}`);
 		h.fail('lost');
 		await expect(retrying.confirmShipment(req.confirmation)).rejects.toMatchObject({ code: 'ECONNRESET' });
+		expect(h.confirmations(o.id)).toBe(1);
+		expect(await retrying.findShipmentConfirmation(req.confirmation)).toEqual({ found: true });
+	});
+
+	it.each(['amazon', 'ebay', 'walmart', 'woocommerce', 'shopify'] as const)('%s: with the client retrying 5xx, a 504 after the channel applied it is not sent again', async (ch) => {
+		const h = harness[ch];
+		const retrying = channelDefinition(ch)!.createClient({ ...CREDENTIALS[ch], baseUrl: h.sb.url } as never, request, isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 6 } }));
+		const o = unshipped(ch);
+		const req = await confirmationOf(ch, o, `1ZGWONCE${o.id.replace(/\D/g, '').slice(-8)}`);
+		h.fail('gateway', 3);
+		await expect(retrying.confirmShipment(req.confirmation)).rejects.toMatchObject({ status: 504 });
 		expect(h.confirmations(o.id)).toBe(1);
 		expect(await retrying.findShipmentConfirmation(req.confirmation)).toEqual({ found: true });
 	});

@@ -26,6 +26,17 @@ describe('requestWithRetry', () => {
 		expect(sleeps).toEqual([50, 100]); // 0.5 * 100 * 2^0, 0.5 * 100 * 2^1
 	});
 
+	it('a write not to repeat blindly (retryTransportErrors false) returns a 502 or 504 at once: it may have been applied; a 503 is retried', async () => {
+		for (const status of [502, 504]) {
+			const s = scripted([{ status }, { status: 201 }]);
+			const r = await requestWithRetry(s.fn, { ...opts, method: 'POST' }, { ...policy, retryTransportErrors: false });
+			expect([r.status, r.attempts, s.calls.length]).toEqual([status, 1, 1]);
+		}
+		const s = scripted([{ status: 503 }, { status: 201 }]);
+		const r = await requestWithRetry(s.fn, { ...opts, method: 'POST' }, { ...policy, retryTransportErrors: false });
+		expect([r.status, r.attempts]).toEqual([201, 2]);
+	});
+
 	it('honours Retry-After on a 429 (seconds and HTTP date)', async () => {
 		const s = scripted([{ status: 429, headers: { 'retry-after': '2' } }, { status: 200 }]);
 		await requestWithRetry(s.fn, opts, { ...policy, random: () => 0 });

@@ -771,6 +771,45 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.markChannelCallSent(third.id, third.version, null)).outcomeUnknown).toBe(false);
 			});
 
+			it('a failed call is queued again once, due now with its attempts afresh, with who and why on its order in the same transaction', async () => {
+				const o = makeOrder({ channel: 'walmart', channelOrderId: 'RQ1' });
+				await store.recordOrder(o);
+				const [c] = await store.enqueueChannelCalls([confirmation(o.omsId, 'P', 'walmart'), quantity('RQ-SKU', 4, null, 'walmart')]);
+				const [claimed] = await store.claimChannelCalls('walmart', t0, { ids: [c.call.id] });
+				await store.markChannelCallFailed(claimed.id, claimed.version, { error: 'ETIMEDOUT', nextAttemptAt: '2026-05-01T10:01:00.000Z', outcomeUnknown: true });
+				const [again] = await store.claimChannelCalls('walmart', '2026-05-01T10:01:00.000Z', { ids: [c.call.id] });
+				const failed = await store.markChannelCallFailed(again.id, again.version, { error: 'HTTP 400 bad carrier', nextAttemptAt: null });
+				expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
+				// not failed: nothing moves, no event
+				const [q] = await store.listChannelCalls({ channel: 'walmart', kind: 'quantity' });
+				expect(await store.requeueChannelCall(q.id, { by: 'ops', note: null })).toMatchObject({ requeued: false, call: { id: q.id, status: 'pending' } });
+				const before = (await store.timeline(o.omsId)).length;
+				const r = await store.requeueChannelCall(c.call.id, { by: 'Dana', note: 'carrier fixed' });
+				expect(r).toMatchObject({ requeued: true, call: { status: 'pending', attempts: 0, nextAttemptAt: null, leaseUntil: null, lastError: 'HTTP 400 bad carrier', outcomeUnknown: false, version: 1 } });
+				const events = await store.timeline(o.omsId);
+				expect(events).toHaveLength(before + 1);
+				expect(events[events.length - 1]).toMatchObject({ type: 'channel', cause: 'Dana', detail: { outcome: 'resend', callId: c.call.id, note: 'carrier fixed', failure: 'HTTP 400 bad carrier', attemptsBefore: 2 } });
+				// due now; a second resend (two people at once) queues nothing twice and writes no event
+				const again2 = await store.requeueChannelCall(c.call.id, { by: 'Lee', note: null });
+				expect(again2.requeued).toBe(false);
+				expect(await store.timeline(o.omsId)).toHaveLength(before + 1);
+				expect((await store.claimChannelCalls('walmart', t0, { ids: [c.call.id] })).map((x) => x.id)).toEqual([c.call.id]);
+				await expect(store.requeueChannelCall(987654, { by: 'ops', note: null })).rejects.toThrow(/No channel call 987654 in the OMS store/);
+				// the order filter of listChannelCalls
+				expect((await store.listChannelCalls({ omsId: o.omsId })).map((x) => x.id)).toEqual([c.call.id]);
+				expect(await store.listChannelCalls({ omsId: 'walmart:none' })).toEqual([]);
+			});
+
+			it('a failed call whose outcome is unknown keeps it when queued again (the resend asks the channel first); a quantity push has no order to write to', async () => {
+				const [c, q] = await store.enqueueChannelCalls([confirmation('ebay:9', 'P', 'ebay'), quantity('RQ-Q', 2, 1, 'ebay')]);
+				for (const call of [c.call, q.call]) {
+					const [claimed] = await store.claimChannelCalls('ebay', t0, { ids: [call.id] });
+					await store.markChannelCallFailed(claimed.id, claimed.version, { error: 'ECONNRESET', nextAttemptAt: null, outcomeUnknown: true });
+				}
+				expect(await store.requeueChannelCall(c.call.id, { by: 'ops', note: null })).toMatchObject({ requeued: true, call: { status: 'pending', outcomeUnknown: true } });
+				expect(await store.requeueChannelCall(q.call.id, { by: 'ops', note: null })).toMatchObject({ requeued: true, call: { status: 'pending', sku: 'RQ-Q', attempts: 0 } });
+			});
+
 			it('refuses bad calls naming the field, writing none of the batch; keeps error text storable', async () => {
 				await expect(store.enqueueChannelCalls([quantity('OK', 1), quantity('BAD', -1)])).rejects.toThrow(/quantity of BAD.*quantity must be a whole number/);
 				await expect(store.enqueueChannelCalls([{ ...confirmation('shopify:2', 'P'), packageKey: '' }])).rejects.toThrow(/packageKey must be a non-empty string/);
