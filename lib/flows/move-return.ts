@@ -66,7 +66,7 @@ async function move(
 }
 
 /** When the order was delivered: its move to delivered on its timeline (null when it never was). */
-export async function deliveredAt(store: Store, omsId: string): Promise<string | null> {
+export async function orderDeliveredAt(store: Store, omsId: string): Promise<string | null> {
 	const events = await store.timeline(omsId);
 	for (let i = events.length - 1; i >= 0; i--) if (events[i].type === 'status' && events[i].toStatus === 'delivered') return events[i].at;
 	return null;
@@ -82,7 +82,7 @@ export async function authoriseReturn(store: Store, returnId: string, opts: { de
 	if (stored.status !== 'requested') return { outcome: 'unchanged', stored, refund: null, why: `the return is ${stored.status}: decided before` };
 	if (opts.decision === 'decline') return move(store, stored, 'declined', 'operator_declined', { by: opts.by });
 	if (opts.decision === 'approve') return move(store, stored, 'authorised', 'operator_authorised', { by: opts.by, rules: opts.rules });
-	const delivered = opts.deliveredAt !== undefined ? opts.deliveredAt : await deliveredAt(store, stored.ret.omsId);
+	const delivered = opts.deliveredAt !== undefined ? opts.deliveredAt : await orderDeliveredAt(store, stored.ret.omsId);
 	const verdict = autoAuthorise(stored.ret, delivered, opts.rules);
 	if (!verdict.authorise) return { outcome: 'held', stored, refund: null, why: verdict.why };
 	return move(store, stored, 'authorised', 'auto_authorised', { by: opts.by, rules: opts.rules, detail: { why: verdict.why } });

@@ -65,7 +65,7 @@ function checkDispositions(c: Checker, path: string, v: unknown, quantity: unkno
 		if (typeof d.quantity === 'number' && Number.isInteger(d.quantity)) units += d.quantity;
 		else ok = false;
 	});
-	if (ok && typeof quantity === 'number' && units > quantity) {
+	if (ok && typeof quantity === 'number' && Number.isInteger(quantity) && quantity >= 1 && units > quantity) {
 		c.add(path, `give a disposition to at most the ${quantity} unit${quantity === 1 ? '' : 's'} returned, got ${units}`);
 	}
 }
