@@ -14,7 +14,7 @@ export function returnContent(ret: CanonicalReturn): string {
 	const content: Record<string, unknown> = {};
 	for (const [k, v] of Object.entries(ret)) {
 		if (k === 'raw' || k === 'updatedAt' || k === 'refund') continue;
-		content[k] = k === 'lines' && Array.isArray(v) ? v.map(({ dispositions: _d, ...line }) => line) : v;
+		content[k] = k === 'lines' && Array.isArray(v) ? v.map((line: Record<string, unknown>) => ({ ...line, dispositions: undefined })) : v;
 	}
 	return stableStringify(content);
 }

@@ -3,12 +3,11 @@ import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
 import { rowAtp } from '../stock/atp';
 import { identityKeys } from '../order/identity';
-import type { ChannelCall, Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, StockRow, StoredOrder, StoredShipment } from './types';
+import type { ChannelCall, Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, ReturnEvent, StockRow, StoredOrder, StoredShipment } from './types';
 import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
-import type { ReturnEvent } from './types';
 
 /** A timestamp as both stores write and return it: ISO 8601 in UTC with milliseconds. */
 export function isoUtc(value: string | Date | number): string {

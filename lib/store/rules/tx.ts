@@ -18,11 +18,10 @@ import type { CanonicalOrder } from '../../order/types';
 import type { Hold, OmsStatus } from '../../order/status';
 import type { ReservationPart } from '../../stock/reservation';
 import type { BundleComponent, StockLevelInput } from '../../stock/types';
-import type { OrderColumns } from '../rows';
+import type { OrderColumns, ReturnColumns } from '../rows';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
 import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
-import type { ReturnColumns } from '../rows';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
