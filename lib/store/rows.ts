@@ -88,17 +88,21 @@ export function toStoredOrder(row: Record<string, unknown>): StoredOrder {
 	};
 }
 
-export function toEvent(row: Record<string, unknown>): OmsEvent {
+/** An event row's fields but its key (the order's oms_id, or a return's return_id): both timelines have them. */
+function eventFields<S>(row: Record<string, unknown>) {
 	return {
 		id: Number(row.id),
-		omsId: row.oms_id as string,
 		at: t(row.at)!,
 		type: row.type as string,
-		fromStatus: (row.from_status as OmsStatus) ?? null,
-		toStatus: (row.to_status as OmsStatus) ?? null,
+		fromStatus: (row.from_status as S) ?? null,
+		toStatus: (row.to_status as S) ?? null,
 		cause: (row.cause as string) ?? null,
-		detail: row.detail === null || row.detail === undefined ? null : j(row.detail),
+		detail: row.detail === null || row.detail === undefined ? null : j<Record<string, unknown>>(row.detail),
 	};
+}
+
+export function toEvent(row: Record<string, unknown>): OmsEvent {
+	return { ...eventFields<OmsStatus>(row), omsId: row.oms_id as string };
 }
 
 export function toFraudRecord(row: Record<string, unknown>): FraudRecord {
@@ -327,16 +331,7 @@ export function toStoredReturn(row: Record<string, unknown>): StoredReturn {
 }
 
 export function toReturnEvent(row: Record<string, unknown>): ReturnEvent {
-	return {
-		id: Number(row.id),
-		returnId: row.return_id as string,
-		at: t(row.at)!,
-		type: row.type as string,
-		fromStatus: (row.from_status as ReturnStatus) ?? null,
-		toStatus: (row.to_status as ReturnStatus) ?? null,
-		cause: (row.cause as string) ?? null,
-		detail: row.detail === null || row.detail === undefined ? null : j(row.detail),
-	};
+	return { ...eventFields<ReturnStatus>(row), returnId: row.return_id as string };
 }
 
 /** A return event row's values in column order: return_id, at, type, from_status, to_status, cause, detail. */
