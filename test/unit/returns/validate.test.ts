@@ -4,6 +4,7 @@
  * units, a refund that does not add up or names another line, decimals per currency, real dates, storable ids).
  */
 import Ajv2020 from 'ajv/dist/2020';
+import { CURRENCY_CODES } from '../../../lib/order/money';
 import { canonicalReturnSchema, CANONICAL_RETURN_SCHEMA_ID } from '../../../lib/returns/schema';
 import { assertValidReturn, InvalidReturnError, validateReturn } from '../../../lib/returns/validate';
 import { CHANNEL_RETURN_STATES, DISPOSITIONS, REFUND_STATUSES, RETURN_REASONS, type CanonicalReturn } from '../../../lib/returns/types';
@@ -89,6 +90,18 @@ describe('the canonical return schema and validateReturn agree', () => {
 		expect(props.lines.items.properties.reason.enum).toEqual([...RETURN_REASONS]);
 		expect(props.lines.items.properties.dispositions.items.properties.disposition.enum).toEqual([...DISPOSITIONS]);
 		expect(props.refund.properties.status.enum).toEqual([...REFUND_STATUSES]);
+		expect((canonicalReturnSchema.$defs as Mutable).currency.enum).toEqual([...CURRENCY_CODES]);
+	});
+
+	it.each([
+		['returnId not channel:channelReturnId', mutate((r) => (r.returnId = 'shopify:1'))],
+		['an order line twice', mutate((r) => (r.lines[1].lineId = '1'))],
+		['a refund that does not add up', mutate((r) => (r.refund.total = 1))],
+		['decimals in JPY', mutate((r) => (r.refund.currency = 'JPY'))],
+		['30 February', mutate((r) => (r.requestedAt = '2026-02-30T00:00:00Z'))],
+	])('only validateReturn rejects %s', (_name, ret) => {
+		expect(schemaValid(ret)).toBe(true);
+		expect(validateReturn(ret).length).toBeGreaterThan(0);
 	});
 });
 
