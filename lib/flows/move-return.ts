@@ -6,7 +6,7 @@
  * computed once: a return that has one keeps it. Sending it to the channel is not done here (that is the refund
  * outbox's job). n8n-free.
  *
- * Outcomes: moved; held (the rule leaves it to a person: outside the authorisation window, no delivery time, a refund
+ * Outcomes: moved (or, for refundReturn, the refund written); held (the rule leaves it to a person: outside the authorisation window, no delivery time, a refund
  * not settled); unchanged (the return is there already, or past the step: a repeat); not_allowed (the table does not
  * allow the step from where the return is, e.g. receiving a return nobody authorised).
  */
@@ -100,11 +100,25 @@ export async function inspectReturn(store: Store, returnId: string, opts: { rule
 	return move(store, stored, 'inspected', 'inspected', opts);
 }
 
-/** Close a return whose units are dealt with; held while its refund is owed and not refunded yet. */
+/**
+ * Compute and record the refund of a return that reached its refund moment without one (moved there by the channel's
+ * own word, say), without moving it. unchanged: it has one, or none is due yet where it is.
+ */
+export async function refundReturn(store: Store, returnId: string, opts: { rules: ReturnRules; by: string }): Promise<ReturnStepResult> {
+	const stored = await load(store, returnId);
+	const refund = await refundIfDue(store, stored, stored.status, opts.rules);
+	if (!refund) return { outcome: 'unchanged', stored, refund: null, why: stored.ret.refund ? 'the refund was computed before' : `no refund is due for a return that is ${stored.status}` };
+	const res = await store.transitionReturn(returnId, { by: opts.by, refund, onlyFrom: [stored.status] });
+	if (res.refused) return { outcome: 'unchanged', stored: (await store.getReturn(returnId)) ?? res.stored, refund: null, why: 'the return moved meanwhile' };
+	return { outcome: 'moved', stored: res.stored, refund };
+}
+
+/** Close a return whose units are dealt with; held while no refund is recorded, or its refund is not refunded yet. */
 export async function closeReturn(store: Store, returnId: string, opts: { by: string }): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
 	const refund = stored.ret.refund;
-	if (refund && refund.status !== 'refunded' && refund.total > 0 && stored.status !== 'closed') {
+	if (stored.status !== 'closed' && !refund) return { outcome: 'held', stored, refund: null, why: 'no refund is recorded yet (refundReturn computes it)' };
+	if (stored.status !== 'closed' && refund && refund.status !== 'refunded' && refund.total > 0) {
 		return { outcome: 'held', stored, refund: null, why: `the refund is ${refund.status}, not refunded yet` };
 	}
 	return move(store, stored, 'closed', 'closed', opts);

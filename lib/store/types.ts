@@ -358,8 +358,10 @@ export interface ReturnEvent {
  * table does not allow from the return's current status (a stale caller, a race lost) changes nothing and says so.
  */
 export interface ReturnTransitionRequest {
-	to: ReturnStatus;
-	cause: ReturnTransitionCause;
+	/** The status to move to; omitted (with `cause`): only the dispositions and refund are written */
+	to?: ReturnStatus;
+	/** Why (a cause of the return's transition table); required with `to` */
+	cause?: ReturnTransitionCause;
 	/** Who or what (the timeline events' cause) */
 	by?: string;
 	detail?: Record<string, unknown>;

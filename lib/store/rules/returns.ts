@@ -144,23 +144,25 @@ function applyRequest(returnId: string, prev: CanonicalReturn, req: ReturnTransi
 
 /** transitionReturn: the move as the table allows it (compare-and-set), with what it records, in one transaction. */
 export function* transitionReturnSteps(returnId: string, req: ReturnTransitionRequest, now: string): Steps<ReturnTransitionResult> {
-	if (!RETURN_CAUSES.has(req.cause)) throw new ReturnTransitionError(returnId, `unknown cause ${JSON.stringify(req.cause)} (a cause of lib/returns/status.ts RETURN_TRANSITIONS)`);
+	if ((req.to === undefined) !== (req.cause === undefined)) throw new ReturnTransitionError(returnId, req.to === undefined ? `cause ${req.cause} names a status move: give the status to move to` : `a move to ${req.to} needs its cause`);
+	if (req.cause !== undefined && !RETURN_CAUSES.has(req.cause)) throw new ReturnTransitionError(returnId, `unknown cause ${JSON.stringify(req.cause)} (a cause of lib/returns/status.ts RETURN_TRANSITIONS)`);
 	const prev = yield* row('lockReturn', returnId);
 	if (!prev) throw new ReturnNotFoundError(returnId);
-	const result: ReturnTransitionResult = { changed: false, from: prev.status, to: req.to, stored: prev };
-	const stays = prev.status === req.to;
+	const to = req.to ?? prev.status;
+	const result: ReturnTransitionResult = { changed: false, from: prev.status, to, stored: prev };
+	const stays = prev.status === to;
 	if (req.onlyFrom && !req.onlyFrom.includes(prev.status)) {
-		if (!stays) result.refused = 'only_from';
+		if (!stays || req.to === undefined) result.refused = 'only_from';
 		return result;
 	}
-	if (!stays && !canReturnTransition(prev.status, req.to, req.cause)) {
+	if (!stays && !canReturnTransition(prev.status, to, req.cause!)) {
 		result.refused = 'not_allowed';
 		return result;
 	}
 	const doc = applyRequest(returnId, prev.ret, req);
 	if (!doc && stays) return result;
-	const next: StoredReturn = { ...prev, ret: doc ?? prev.ret, status: req.to };
-	yield* row('writeReturn', { isNew: false, cols: returnColumns(next.ret), status: req.to, doc: next.ret, now });
+	const next: StoredReturn = { ...prev, ret: doc ?? prev.ret, status: to };
+	yield* row('writeReturn', { isNew: false, cols: returnColumns(next.ret), status: to, doc: next.ret, now });
 	if (req.dispositions) {
 		yield* row('insertReturnEvent', { returnId, at: now, type: 'dispositions', from: prev.status, to: prev.status, cause: req.by, detail: { lines: req.dispositions } });
 	}
@@ -168,8 +170,8 @@ export function* transitionReturnSteps(returnId: string, req: ReturnTransitionRe
 		yield* row('insertReturnEvent', { returnId, at: now, type: 'refund', from: prev.status, to: prev.status, cause: req.by, detail: { refund: req.refund } });
 	}
 	if (!stays) {
-		yield* row('insertReturnEvent', { returnId, at: now, type: 'status', from: prev.status, to: req.to, cause: req.by, detail: { ...(req.detail ?? {}), transition: req.cause } });
-		yield* row('insertEvent', { omsId: prev.ret.omsId, at: now, type: 'return', from: null, to: null, cause: req.by, detail: { returnId, status: req.to, transition: req.cause } });
+		yield* row('insertReturnEvent', { returnId, at: now, type: 'status', from: prev.status, to, cause: req.by, detail: { ...(req.detail ?? {}), transition: req.cause } });
+		yield* row('insertEvent', { omsId: prev.ret.omsId, at: now, type: 'return', from: null, to: null, cause: req.by, detail: { returnId, status: to, transition: req.cause } });
 		result.changed = true;
 	}
 	result.stored = (yield* row('readReturn', returnId))!;

@@ -4,7 +4,7 @@
  * refund computed once at the step the rules say. The store's part runs on both stores in the conformance suite;
  * here the embedded store, with a clock the test sets.
  */
-import { authoriseReturn, closeReturn, inspectReturn, ItemError, receiveReturn, recordReturn } from '../../../lib/flows';
+import { authoriseReturn, closeReturn, inspectReturn, ItemError, receiveReturn, recordReturn, refundReturn } from '../../../lib/flows';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
@@ -123,6 +123,22 @@ describe('the steps of a return', () => {
 		await store.transitionReturn(plain.returnId, { to: 'received', cause: 'received', refund: { ...got.refund!, status: 'refunded', channelRefundId: 'RF1' } });
 		expect((await closeReturn(store, plain.returnId, { by: 'ops' })).outcome).toBe('moved');
 		expect((await store.getReturn(plain.returnId))?.status).toBe('closed');
+	});
+
+	it("a return the channel moved to received gets its refund from refundReturn; close holds until there is one", async () => {
+		const order = await deliveredOrder();
+		const ret = makeReturn(order.omsId, { channelState: 'authorised' });
+		await recordReturn(store, ret, { cause: 'test' });
+		await recordReturn(store, { ...ret, channelState: 'received', channelStatus: 'DELIVERED', updatedAt: '2026-05-12T00:00:00.000Z' }, { cause: 'test' });
+		expect((await store.getReturn(ret.returnId))?.status).toBe('received');
+		expect(await closeReturn(store, ret.returnId, { by: 'ops' })).toMatchObject({ outcome: 'held', why: 'no refund is recorded yet (refundReturn computes it)' });
+		const early = await refundReturn(store, ret.returnId, { rules: rules({ inspectReasons: ['size_fit'] }), by: 'flow' });
+		expect(early).toMatchObject({ outcome: 'unchanged', why: 'no refund is due for a return that is received' });
+		const res = await refundReturn(store, ret.returnId, { rules: rules(), by: 'flow' });
+		expect(res.outcome).toBe('moved');
+		expect(res.stored.status).toBe('received');
+		expect(res.stored.ret.refund).toMatchObject({ status: 'pending', total: 3.33 });
+		expect((await refundReturn(store, ret.returnId, { rules: rules(), by: 'flow' })).why).toBe('the refund was computed before');
 	});
 
 	it('does not move a step the table does not allow, and says so', async () => {

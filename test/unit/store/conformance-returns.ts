@@ -198,6 +198,25 @@ export function describeReturnsConformance(getStore: () => Store): void {
 			expect(now?.version).toBe(stored!.version);
 		});
 
+		it('writes the refund alone, without a move, as a compare-and-set on the status', async () => {
+			const store = getStore();
+			const order = await shippedOrder(store, [[{ sku: 'SKU-1', quantity: 2, lineId: '1' }]]);
+			const ret = makeReturn(order.omsId, { channelState: 'received' });
+			const { stored } = await store.recordReturn(ret);
+			const refund = { currency: 'USD', status: 'pending' as const, lines: [{ lineId: '1', amount: 25, tax: 0, restockingFee: 0 }], shipping: 0, returnShippingFee: 0, total: 25 };
+			const stale = await store.transitionReturn(ret.returnId, { refund, onlyFrom: ['authorised'] });
+			expect(stale).toMatchObject({ changed: false, refused: 'only_from' });
+			expect((await store.getReturn(ret.returnId))?.ret.refund).toBeNull();
+			const res = await store.transitionReturn(ret.returnId, { refund, by: 'flow', onlyFrom: ['received'] });
+			expect(res).toMatchObject({ changed: false, from: 'received', to: 'received' });
+			expect(res.refused).toBeUndefined();
+			expect(res.stored.ret.refund).toEqual(refund);
+			expect(res.stored.version).toBe(stored!.version + 1);
+			expect((await store.returnTimeline(ret.returnId)).map((e) => e.type)).toEqual(['recorded', 'refund']);
+			await expect(store.transitionReturn(ret.returnId, { to: 'closed' })).rejects.toThrow(/a move to closed needs its cause/);
+			await expect(store.transitionReturn(ret.returnId, { cause: 'closed' })).rejects.toThrow(/cause closed names a status move/);
+		});
+
 		it('two returns of one order recorded at once never take the same unit twice', async () => {
 			const store = getStore();
 			const order = await shippedOrder(store, [[{ sku: 'SKU-1', quantity: 2, lineId: '1' }]]);
