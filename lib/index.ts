@@ -9,3 +9,4 @@ export { normalizeOrder, extractOrders, NormalizeError } from './channels/normal
 export { CHANNELS, CHANNEL_REGISTRY, channelLabel, isChannel } from './channels/registry';
 export type { ChannelName, ChannelName as KnownChannel } from './channels/registry';
 export * as store from './store';
+export * as returns from './returns';

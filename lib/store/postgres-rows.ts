@@ -9,9 +9,11 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, type OrderColumns } from './rows';
+import type { CanonicalReturn, StoredReturn } from '../returns/types';
+import type { ReturnStatus } from '../returns/status';
 import { cellKey } from './rules/stock';
-import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, OrderWrite, StockTake } from './rules/tx';
+import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake } from './rules/tx';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
 
 export type Row = Record<string, unknown>;
@@ -330,5 +332,65 @@ export class PostgresRows implements AsyncTxRows {
 
 	async writeControlNumber(scope: string, last: number, now: string): Promise<void> {
 		await this.c.query('UPDATE edi_control_numbers SET last_number = $1, updated_at = $2 WHERE scope = $3', [last, now, scope]);
+	}
+
+	// ------------------------------------------------------------ returns
+
+	async readShipments(omsId: string): Promise<StoredShipment[]> {
+		return (await this.rows('SELECT * FROM shipments WHERE oms_id = $1 ORDER BY recorded_at, package_key', [omsId])).map(toShipment);
+	}
+
+	async returnedUnits(omsId: string, statuses: readonly ReturnStatus[], exceptReturnId: string | null): Promise<Array<{ lineId: string; units: number }>> {
+		const rows = await this.rows(
+			`SELECT l.line_id, SUM(l.quantity)::int AS units FROM return_lines l JOIN returns r ON r.return_id = l.return_id
+			 WHERE l.oms_id = $1 AND r.status = ANY($2::text[]) AND ($3::text IS NULL OR l.return_id <> $3)
+			 GROUP BY l.line_id`,
+			[omsId, statuses, exceptReturnId],
+		);
+		return rows.map((r) => ({ lineId: r.line_id as string, units: Number(r.units) }));
+	}
+
+	async lockReturn(returnId: string): Promise<StoredReturn | null> {
+		const row = (await this.rows('SELECT * FROM returns WHERE return_id = $1 FOR UPDATE', [returnId]))[0];
+		return row ? toStoredReturn(row) : null;
+	}
+
+	async readReturn(returnId: string): Promise<StoredReturn | null> {
+		const row = (await this.rows('SELECT * FROM returns WHERE return_id = $1', [returnId]))[0];
+		return row ? toStoredReturn(row) : null;
+	}
+
+	async writeReturn(w: ReturnWrite): Promise<void> {
+		const c = w.cols;
+		const values = [c.return_id, c.oms_id, c.channel, c.channel_return_id, c.channel_status, c.channel_updated_at, c.requested_at, w.status, c.units, c.refund_status, c.refund_currency, c.refund_total_minor, JSON.stringify(w.doc), w.now];
+		if (w.isNew) {
+			await this.c.query(
+				`INSERT INTO returns (return_id, oms_id, channel, channel_return_id, channel_status, channel_updated_at, requested_at, status, units,
+					refund_status, refund_currency, refund_total_minor, doc, changed_at, recorded_at, version)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1)`,
+				values,
+			);
+		} else {
+			await this.c.query(
+				`UPDATE returns SET oms_id = $2, channel = $3, channel_return_id = $4, channel_status = $5, channel_updated_at = $6, requested_at = $7,
+					status = $8, units = $9, refund_status = $10, refund_currency = $11, refund_total_minor = $12, doc = $13, changed_at = $14, version = version + 1
+				 WHERE return_id = $1`,
+				values,
+			);
+		}
+	}
+
+	async writeReturnLines(ret: CanonicalReturn): Promise<void> {
+		await this.c.query('DELETE FROM return_lines WHERE return_id = $1', [ret.returnId]);
+		await this.c.query(
+			`INSERT INTO return_lines (return_id, line_id, oms_id, sku, quantity, reason)
+			 SELECT $1, line_id, $2, sku, quantity, reason FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS l(line_id, sku, quantity, reason)`,
+			[ret.returnId, ret.omsId, ret.lines.map((l) => l.lineId), ret.lines.map((l) => l.sku), ret.lines.map((l) => l.quantity), ret.lines.map((l) => l.reason)],
+		);
+	}
+
+	async insertReturnEvent(e: NewReturnEvent): Promise<number> {
+		const row = (await this.rows('INSERT INTO return_events (return_id, at, type, from_status, to_status, cause, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id', returnEventValues(e)))[0];
+		return Number(row.id);
 	}
 }

@@ -9,12 +9,13 @@
  */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
+import type { CanonicalReturn } from '../returns/types';
 import { refuseUnstorable, storableKey } from '../order/storable';
 import type { OmsStatus } from '../order/status';
 import { activeParts, cellsBySku, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { annotationRows, bundlesFromRows, isoUtc, toChannelCall, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { annotationRows, bundlesFromRows, isoUtc, toReturnEvent, toStoredReturn, toChannelCall, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runStepsAsync, type Steps } from './rules/tx';
 import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
 import { setStatusSteps, transitionSteps } from './rules/transition';
@@ -22,6 +23,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
+import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
@@ -565,6 +567,32 @@ export class PostgresStore implements T.Store {
 
 	async requeueChannelCall(id: number, who: { by: string; note: string | null }): Promise<{ call: T.ChannelCall; requeued: boolean }> {
 		return this.write(() => requeueChannelCallSteps(id, who, this.now()));
+	}
+
+	// ------------------------------------------------------------ returns
+
+	async recordReturn(ret: CanonicalReturn, opts: { cause?: string } = {}): Promise<T.ReturnRecordResult> {
+		return this.write(() => recordReturnSteps(ret, opts.cause, this.now()));
+	}
+
+	async getReturn(returnId: string): Promise<T.StoredReturn | null> {
+		return new PostgresRows(this.pool).readReturn(returnId);
+	}
+
+	async listReturns(omsId: string): Promise<T.StoredReturn[]> {
+		return (await this.rows(this.pool, 'SELECT * FROM returns WHERE oms_id = $1 ORDER BY requested_at, return_id', [omsId])).map(toStoredReturn);
+	}
+
+	async transitionReturn(returnId: string, request: T.ReturnTransitionRequest): Promise<T.ReturnTransitionResult> {
+		return this.write(() => transitionReturnSteps(returnId, request, this.now()));
+	}
+
+	async returnableUnits(omsId: string): Promise<T.ReturnableLine[] | null> {
+		return this.tx((c) => runStepsAsync(returnableUnitsSteps(omsId), new PostgresRows(c)));
+	}
+
+	async returnTimeline(returnId: string): Promise<T.ReturnEvent[]> {
+		return (await this.rows(this.pool, 'SELECT * FROM return_events WHERE return_id = $1 ORDER BY id', [returnId])).map(toReturnEvent);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

@@ -3,9 +3,11 @@ import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
 import { rowAtp } from '../stock/atp';
 import { identityKeys } from '../order/identity';
-import type { ChannelCall, Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, StockRow, StoredOrder, StoredShipment } from './types';
+import type { ChannelCall, Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, ReturnEvent, StockRow, StoredOrder, StoredShipment } from './types';
 import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
+import type { CanonicalReturn, StoredReturn } from '../returns/types';
+import type { ReturnStatus } from '../returns/status';
 
 /** A timestamp as both stores write and return it: ISO 8601 in UTC with milliseconds. */
 export function isoUtc(value: string | Date | number): string {
@@ -86,17 +88,21 @@ export function toStoredOrder(row: Record<string, unknown>): StoredOrder {
 	};
 }
 
-export function toEvent(row: Record<string, unknown>): OmsEvent {
+/** An event row's fields but its key (the order's oms_id, or a return's return_id): both timelines have them. */
+function eventFields<S>(row: Record<string, unknown>) {
 	return {
 		id: Number(row.id),
-		omsId: row.oms_id as string,
 		at: t(row.at)!,
 		type: row.type as string,
-		fromStatus: (row.from_status as OmsStatus) ?? null,
-		toStatus: (row.to_status as OmsStatus) ?? null,
+		fromStatus: (row.from_status as S) ?? null,
+		toStatus: (row.to_status as S) ?? null,
 		cause: (row.cause as string) ?? null,
-		detail: row.detail === null || row.detail === undefined ? null : j(row.detail),
+		detail: row.detail === null || row.detail === undefined ? null : j<Record<string, unknown>>(row.detail),
 	};
+}
+
+export function toEvent(row: Record<string, unknown>): OmsEvent {
+	return { ...eventFields<OmsStatus>(row), omsId: row.oms_id as string };
 }
 
 export function toFraudRecord(row: Record<string, unknown>): FraudRecord {
@@ -285,4 +291,57 @@ export function velocityFromRows(rows: Array<Record<string, unknown>>): Velocity
 	const totals: Record<string, number> = {};
 	for (const [currency, m] of Object.entries(minor)) totals[currency] = fromMinor(m, currency);
 	return { count, totals, channels: [...channels].sort() };
+}
+
+// ---------------------------------------------------------------- returns
+
+/** The columns both stores keep beside a return's document (reports and the units check read them). */
+export interface ReturnColumns {
+	return_id: string;
+	oms_id: string;
+	channel: string;
+	channel_return_id: string;
+	channel_status: string;
+	channel_updated_at: string;
+	requested_at: string;
+	units: number;
+	refund_status: string | null;
+	refund_currency: string | null;
+	refund_total_minor: number | null;
+}
+
+export function returnColumns(ret: CanonicalReturn): ReturnColumns {
+	return {
+		return_id: ret.returnId,
+		oms_id: ret.omsId,
+		channel: ret.channel,
+		channel_return_id: ret.channelReturnId,
+		channel_status: ret.channelStatus,
+		channel_updated_at: isoUtc(ret.updatedAt),
+		requested_at: isoUtc(ret.requestedAt),
+		units: ret.lines.reduce((s, l) => s + l.quantity, 0),
+		refund_status: ret.refund?.status ?? null,
+		refund_currency: ret.refund?.currency ?? null,
+		refund_total_minor: ret.refund ? toMinor(ret.refund.total, ret.refund.currency) : null,
+	};
+}
+
+export function toStoredReturn(row: Record<string, unknown>): StoredReturn {
+	return { ret: j<CanonicalReturn>(row.doc), status: row.status as ReturnStatus, recordedAt: t(row.recorded_at)!, changedAt: t(row.changed_at)!, version: Number(row.version) };
+}
+
+export function toReturnEvent(row: Record<string, unknown>): ReturnEvent {
+	return { ...eventFields<ReturnStatus>(row), returnId: row.return_id as string };
+}
+
+/** A return event row's values in column order: return_id, at, type, from_status, to_status, cause, detail. */
+export function returnEventValues(e: { returnId: string; at: string; type: string; from: ReturnStatus | null; to: ReturnStatus | null; cause: string | null | undefined; detail: Record<string, unknown> | null | undefined }): [string, string, string, ReturnStatus | null, ReturnStatus | null, string | null, string | null] {
+	return [e.returnId, e.at, e.type, e.from, e.to, ...eventColumns(e.cause, e.detail)];
+}
+
+export class ReturnNotFoundError extends Error {
+	constructor(returnId: string) {
+		super(`No return ${returnId} in the OMS store`);
+		this.name = 'ReturnNotFoundError';
+	}
 }

@@ -210,6 +210,62 @@ function channelCalls(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+/**
+ * Returns (issue 21), all of their SQL here so that the migration can be renumbered in one place. One row per
+ * channel return (return_id = channel:channelReturnId, the idempotency key) with its document, status and the
+ * columns reports and the units check read; its lines (the units each order line gets back: summed per order line
+ * for the units already returned); its own timeline.
+ */
+function returnsTables(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	const J = JSON_T[d];
+	return [
+		`CREATE TABLE returns (
+			return_id TEXT PRIMARY KEY,
+			oms_id TEXT NOT NULL,
+			channel TEXT NOT NULL,
+			channel_return_id TEXT NOT NULL,
+			channel_status TEXT NOT NULL,
+			channel_updated_at ${T} NOT NULL,
+			requested_at ${T} NOT NULL,
+			status TEXT NOT NULL,
+			units INTEGER NOT NULL,
+			refund_status TEXT,
+			refund_currency TEXT,
+			refund_total_minor ${BIGINT[d]},
+			doc ${J} NOT NULL,
+			recorded_at ${T} NOT NULL,
+			changed_at ${T} NOT NULL,
+			version INTEGER NOT NULL
+		)`,
+		`CREATE INDEX returns_order ON returns (oms_id, requested_at)`,
+		`CREATE INDEX returns_channel_requested ON returns (channel, requested_at)`,
+		`CREATE INDEX returns_status_changed ON returns (status, changed_at)`,
+		`CREATE TABLE return_lines (
+			return_id TEXT NOT NULL,
+			line_id TEXT NOT NULL,
+			oms_id TEXT NOT NULL,
+			sku TEXT NOT NULL,
+			quantity INTEGER NOT NULL,
+			reason TEXT NOT NULL,
+			PRIMARY KEY (return_id, line_id)
+		)`,
+		`CREATE INDEX return_lines_order ON return_lines (oms_id, line_id)`,
+		`CREATE INDEX return_lines_sku ON return_lines (sku)`,
+		`CREATE TABLE return_events (
+			id ${SERIAL[d]},
+			return_id TEXT NOT NULL,
+			at ${T} NOT NULL,
+			type TEXT NOT NULL,
+			from_status TEXT,
+			to_status TEXT,
+			cause TEXT,
+			detail ${J}
+		)`,
+		`CREATE INDEX return_events_return ON return_events (return_id, id)`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -337,6 +393,7 @@ export const MIGRATIONS: Migration[] = [
 		sqlite: channelCalls('sqlite'),
 		postgres: channelCalls('postgres'),
 	},
+	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -8,8 +8,10 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, type OrderColumns } from './rows';
-import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, OrderWrite, StockTake, TxRows } from './rules/tx';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, type OrderColumns } from './rows';
+import type { CanonicalReturn, StoredReturn } from '../returns/types';
+import type { ReturnStatus } from '../returns/status';
+import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows } from './rules/tx';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
 
 export type Row = Record<string, unknown>;
@@ -391,5 +393,69 @@ export class SqliteRows implements TxRows {
 
 	writeControlNumber(scope: string, last: number, now: string): void {
 		this.q.run('UPDATE edi_control_numbers SET last_number = ?, updated_at = ? WHERE scope = ?', last, now, scope);
+	}
+
+	// ------------------------------------------------------------ returns
+
+	readShipments(omsId: string): StoredShipment[] {
+		return this.q.all('SELECT * FROM shipments WHERE oms_id = ? ORDER BY recorded_at, package_key', omsId).map(toShipment);
+	}
+
+	returnedUnits(omsId: string, statuses: readonly ReturnStatus[], exceptReturnId: string | null): Array<{ lineId: string; units: number }> {
+		return this.q
+			.all(
+				`SELECT l.line_id, SUM(l.quantity) AS units FROM return_lines l JOIN returns r ON r.return_id = l.return_id
+				 WHERE l.oms_id = ? AND r.status IN (SELECT value FROM json_each(?)) AND (? IS NULL OR l.return_id <> ?)
+				 GROUP BY l.line_id`,
+				omsId,
+				JSON.stringify(statuses),
+				exceptReturnId,
+				exceptReturnId,
+			)
+			.map((r) => ({ lineId: r.line_id as string, units: Number(r.units) }));
+	}
+
+	lockReturn(returnId: string): StoredReturn | null {
+		return this.readReturn(returnId);
+	}
+
+	readReturn(returnId: string): StoredReturn | null {
+		const row = this.q.get('SELECT * FROM returns WHERE return_id = ?', returnId);
+		return row ? toStoredReturn(row) : null;
+	}
+
+	writeReturn(w: ReturnWrite): void {
+		const c = w.cols;
+		const values: Param[] = [c.oms_id, c.channel, c.channel_return_id, c.channel_status, c.channel_updated_at, c.requested_at, w.status, c.units, c.refund_status, c.refund_currency, c.refund_total_minor, JSON.stringify(w.doc), w.now];
+		if (w.isNew) {
+			this.q.run(
+				`INSERT INTO returns (oms_id, channel, channel_return_id, channel_status, channel_updated_at, requested_at, status, units,
+					refund_status, refund_currency, refund_total_minor, doc, changed_at, return_id, recorded_at, version)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+				...values,
+				c.return_id,
+				w.now,
+			);
+		} else {
+			this.q.run(
+				`UPDATE returns SET oms_id = ?, channel = ?, channel_return_id = ?, channel_status = ?, channel_updated_at = ?, requested_at = ?,
+					status = ?, units = ?, refund_status = ?, refund_currency = ?, refund_total_minor = ?, doc = ?, changed_at = ?, version = version + 1
+				 WHERE return_id = ?`,
+				...values,
+				c.return_id,
+			);
+		}
+	}
+
+	writeReturnLines(ret: CanonicalReturn): void {
+		this.q.run('DELETE FROM return_lines WHERE return_id = ?', ret.returnId);
+		for (const l of ret.lines) {
+			this.q.run('INSERT INTO return_lines (return_id, line_id, oms_id, sku, quantity, reason) VALUES (?, ?, ?, ?, ?, ?)', ret.returnId, l.lineId, ret.omsId, l.sku, l.quantity, l.reason);
+		}
+	}
+
+	insertReturnEvent(e: NewReturnEvent): number {
+		const r = this.q.run('INSERT INTO return_events (return_id, at, type, from_status, to_status, cause, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', ...returnEventValues(e));
+		return Number(r.lastInsertRowid);
 	}
 }

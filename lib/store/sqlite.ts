@@ -11,12 +11,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncT, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder, FraudAnnotation } from '../order/types';
+import type { CanonicalReturn } from '../returns/types';
 import { refuseUnstorable, storableKey } from '../order/storable';
 import type { OmsStatus } from '../order/status';
 import { activeParts, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { annotationRows, bundlesFromRows, isoUtc, toChannelCall, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { annotationRows, bundlesFromRows, isoUtc, toReturnEvent, toStoredReturn, toChannelCall, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runSteps, type Steps } from './rules/tx';
 import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
 import { setStatusSteps, transitionSteps } from './rules/transition';
@@ -24,6 +25,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
+import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
@@ -701,6 +703,32 @@ export class SqliteStore implements T.Store {
 
 	async requeueChannelCall(id: number, who: { by: string; note: string | null }): Promise<{ call: T.ChannelCall; requeued: boolean }> {
 		return this.write(requeueChannelCallSteps(id, who, this.now()));
+	}
+
+	// ------------------------------------------------------------ returns
+
+	async recordReturn(ret: CanonicalReturn, opts: { cause?: string } = {}): Promise<T.ReturnRecordResult> {
+		return this.write(recordReturnSteps(ret, opts.cause, this.now()));
+	}
+
+	async getReturn(returnId: string): Promise<T.StoredReturn | null> {
+		return this.rows.readReturn(returnId);
+	}
+
+	async listReturns(omsId: string): Promise<T.StoredReturn[]> {
+		return this.all('SELECT * FROM returns WHERE oms_id = ? ORDER BY requested_at, return_id', omsId).map(toStoredReturn);
+	}
+
+	async transitionReturn(returnId: string, request: T.ReturnTransitionRequest): Promise<T.ReturnTransitionResult> {
+		return this.write(transitionReturnSteps(returnId, request, this.now()));
+	}
+
+	async returnableUnits(omsId: string): Promise<T.ReturnableLine[] | null> {
+		return this.write(returnableUnitsSteps(omsId));
+	}
+
+	async returnTimeline(returnId: string): Promise<T.ReturnEvent[]> {
+		return this.all('SELECT * FROM return_events WHERE return_id = ? ORDER BY id', returnId).map(toReturnEvent);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

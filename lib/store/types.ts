@@ -314,6 +314,75 @@ export interface ChannelCallFilter {
 	limit?: number;
 }
 
+// ---------------------------------------------------------------- returns
+
+// The canonical return, its statuses and units live in lib/returns (below the store); re-exported for the store's callers.
+export type { CanonicalReturn, StoredReturn, ReturnableLine } from '../returns/types';
+export type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
+import type { CanonicalReturn, ReturnableLine, ReturnDisposition, ReturnRefund, StoredReturn } from '../returns/types';
+import type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
+
+/**
+ * What recording a return did: new; updated (a newer version from the channel); duplicate (the same or an older
+ * version: nothing changed); refused (nothing written): the order is not in the OMS (unknown_order), the return
+ * names another order than the one recorded for it (other_order), or it takes back more units of a line than were
+ * shipped minus those other returns take, or a line or SKU the order does not have (units). `problems` name each
+ * field, with the return's JSON paths.
+ */
+export type ReturnRecordOutcome = 'new' | 'updated' | 'duplicate' | 'refused';
+export interface ReturnRecordResult {
+	outcome: ReturnRecordOutcome;
+	/** The return as stored (null when refused and never recorded) */
+	stored: StoredReturn | null;
+	/** For 'updated': the top-level fields that changed; for 'duplicate': why nothing changed */
+	changes: string[];
+	reason?: 'same_version' | 'older_version' | 'unknown_order' | 'other_order' | 'units';
+	problems?: Array<{ path: string; message: string }>;
+	/** The order's lines as the decision saw them (not for unknown_order) */
+	lines?: ReturnableLine[];
+}
+
+/** One event on a return's timeline (recorded, updated, status, and what the flows add). */
+export interface ReturnEvent {
+	id: number;
+	returnId: string;
+	at: string;
+	type: string;
+	fromStatus: ReturnStatus | null;
+	toStatus: ReturnStatus | null;
+	cause: string | null;
+	detail: Record<string, unknown> | null;
+}
+
+/**
+ * A return's status move, checked against its transition table (lib/returns/status.ts) inside the transaction as a
+ * compare-and-set, with what it records in the same transaction: the units' dispositions and the refund. A move the
+ * table does not allow from the return's current status (a stale caller, a race lost) changes nothing and says so.
+ */
+export interface ReturnTransitionRequest {
+	/** The status to move to; omitted (with `cause`): only the dispositions and refund are written */
+	to?: ReturnStatus;
+	/** Why (a cause of the return's transition table); required with `to` */
+	cause?: ReturnTransitionCause;
+	/** Who or what (the timeline events' cause) */
+	by?: string;
+	detail?: Record<string, unknown>;
+	/** Narrow the compare-and-set further than the table does */
+	onlyFrom?: readonly ReturnStatus[];
+	/** The units' dispositions per return line (replacing the line's), written with the move */
+	dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>;
+	/** The refund, written with the move */
+	refund?: ReturnRefund;
+}
+export interface ReturnTransitionResult {
+	changed: boolean;
+	from: ReturnStatus;
+	to: ReturnStatus;
+	/** Why the status did not move: the table does not allow it from there, or onlyFrom does not name the status */
+	refused?: 'not_allowed' | 'only_from';
+	stored: StoredReturn;
+}
+
 // ---------------------------------------------------------------- EDI control numbers
 
 /** Control numbers run 1..CONTROL_NUMBER_MAX and wrap (the rule: lib/store/rules/sync.ts). */
@@ -466,6 +535,25 @@ export interface SyncStore {
 	nextControlNumbers(scope: string, count: number): Promise<number>;
 }
 
+/** Returns: recorded idempotently per channel return, their status (one transition table) and timeline. */
+export interface ReturnStore {
+	/**
+	 * Record a channel's return (idempotent like recordOrder: the same version twice records once, a newer one
+	 * updates, and moves the status forward to what the channel says when the table allows it). Checked in the same
+	 * transaction against the order's shipped units and the other returns' units (see ReturnRecordResult): a refused
+	 * return writes nothing and never throws for that. The order's timeline gets a `return` event.
+	 */
+	recordReturn(ret: CanonicalReturn, opts?: { cause?: string }): Promise<ReturnRecordResult>;
+	getReturn(returnId: string): Promise<StoredReturn | null>;
+	/** The order's returns, oldest request first */
+	listReturns(omsId: string): Promise<StoredReturn[]>;
+	/** Move a return's status as its table allows (see ReturnTransitionRequest); an unknown return throws */
+	transitionReturn(returnId: string, request: ReturnTransitionRequest): Promise<ReturnTransitionResult>;
+	/** The order's lines: ordered, shipped, already returned (returns not declined or cancelled), returnable; null for an unknown order */
+	returnableUnits(omsId: string): Promise<ReturnableLine[] | null>;
+	returnTimeline(returnId: string): Promise<ReturnEvent[]>;
+}
+
 /** Read-only SQL for reports (lib/report). */
 export interface ReportStore {
 	/** `$1`-style parameters on both stores */
@@ -473,7 +561,7 @@ export interface ReportStore {
 }
 
 /** The whole store: every area, one database. */
-export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReportStore {
+export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, ReportStore {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Schema version of the open store */
 	schemaVersion(): Promise<number>;

@@ -18,8 +18,10 @@ import type { CanonicalOrder } from '../../order/types';
 import type { Hold, OmsStatus } from '../../order/status';
 import type { ReservationPart } from '../../stock/reservation';
 import type { BundleComponent, StockLevelInput } from '../../stock/types';
-import type { OrderColumns } from '../rows';
+import type { OrderColumns, ReturnColumns } from '../rows';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
+import type { CanonicalReturn, StoredReturn } from '../../returns/types';
+import type { ReturnStatus } from '../../returns/status';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
@@ -149,10 +151,43 @@ export interface TxRows {
 	 * null when it is not failed */
 	requeueChannelCall(id: number, now: string): ChannelCall | null;
 
+	// returns
+	/** The order's recorded packages (what was shipped) */
+	readShipments(omsId: string): StoredShipment[];
+	/** Units per order line that the order's returns in `statuses` take, but `exceptReturnId`'s */
+	returnedUnits(omsId: string, statuses: readonly ReturnStatus[], exceptReturnId: string | null): Array<{ lineId: string; units: number }>;
+	lockReturn(returnId: string): StoredReturn | null;
+	readReturn(returnId: string): StoredReturn | null;
+	/** Insert (isNew) or update the return row (version + 1) */
+	writeReturn(write: ReturnWrite): void;
+	/** Replace the return's lines */
+	writeReturnLines(ret: CanonicalReturn): void;
+	insertReturnEvent(event: NewReturnEvent): number;
+
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */
 	lockControlNumber(scope: string, now: string): number;
 	writeControlNumber(scope: string, last: number, now: string): void;
+}
+
+/** A return event row to write (the store turns cause and detail into storable text). */
+export interface NewReturnEvent {
+	returnId: string;
+	at: string;
+	type: string;
+	from: ReturnStatus | null;
+	to: ReturnStatus | null;
+	cause: string | null | undefined;
+	detail: Record<string, unknown> | null | undefined;
+}
+
+/** A whole return row to write: recordReturn's insert or update, or a transition's. */
+export interface ReturnWrite {
+	isNew: boolean;
+	cols: ReturnColumns;
+	status: ReturnStatus;
+	doc: CanonicalReturn;
+	now: string;
 }
 
 /** TxRows as PostgreSQL answers them: the same operations, each a promise. */

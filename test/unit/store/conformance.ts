@@ -4,6 +4,7 @@
  */
 import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
+import { describeReturnsConformance } from './conformance-returns';
 
 export interface StoreFactory {
 	/** A fresh, empty store (own database/schema), with an optional clock */
@@ -1103,6 +1104,8 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect((await store.timeline(o.omsId)).map((e) => e.type)).toEqual(['recorded']);
 			});
 		});
+
+		describeReturnsConformance(() => store);
 
 		describe('EDI control numbers', () => {
 			it('hands out consecutive blocks per scope, never the same number twice', async () => {
