@@ -91,6 +91,48 @@ export function packShare(profiles: CpuProfile[], isPack: (url: string) => boole
 	return { samples, inclusive: samples ? inclusive / samples : 0, self: samples ? self / samples : 0, profiles: profiles.length };
 }
 
+/**
+ * The pack's functions that cost most in the window: per function (name, file, line) the busy samples it is on top
+ * of (self) and on the stack of (total, each sample once), for finding what to make cheaper.
+ */
+export function packHotspots(profiles: CpuProfile[], isPack: (url: string) => boolean, from: number, to: number, top = 15): Array<{ fn: string; self: number; total: number }> {
+	const self = new Map<string, number>();
+	const total = new Map<string, number>();
+	let samples = 0;
+	for (const p of profiles) {
+		const parent = new Map<number, number>();
+		const byId = new Map<number, ProfileNode>();
+		for (const n of p.nodes) {
+			byId.set(n.id, n);
+			for (const c of n.children ?? []) parent.set(c, n.id);
+		}
+		const key = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/dist\//, 'dist/').replace(/^.*\/node_modules\//, '')}:${(n as { callFrame: { lineNumber?: number } }).callFrame.lineNumber ?? 0}`;
+		let t = p.startTime;
+		for (let i = 0; i < p.samples.length; i++) {
+			t += p.timeDeltas[i] ?? 0;
+			if (t < from || t > to) continue;
+			const node = byId.get(p.samples[i]);
+			if (!node || node.callFrame.functionName === '(idle)') continue;
+			samples++;
+			if (isPack(node.callFrame.url)) self.set(key(node), (self.get(key(node)) ?? 0) + 1);
+			const seen = new Set<string>();
+			for (let cur: number | undefined = node.id; cur !== undefined; cur = parent.get(cur)) {
+				const n = byId.get(cur)!;
+				if (!isPack(n.callFrame.url)) continue;
+				const k = key(n);
+				if (seen.has(k)) continue;
+				seen.add(k);
+				total.set(k, (total.get(k) ?? 0) + 1);
+			}
+		}
+	}
+	const pct = (n: number) => (samples ? (100 * n) / samples : 0);
+	return [...total.entries()]
+		.sort((a, b) => (self.get(b[0]) ?? 0) - (self.get(a[0]) ?? 0) || b[1] - a[1])
+		.slice(0, top)
+		.map(([fn, n]) => ({ fn, self: pct(self.get(fn) ?? 0), total: pct(n) }));
+}
+
 /** Every `.cpuprofile` in a directory */
 export function readProfiles(dir: string): CpuProfile[] {
 	let files: string[] = [];

@@ -47,7 +47,7 @@ import { randomUUID } from 'node:crypto';
 import { fmt, groupCpuMs, table } from '../lib';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { monotonicMicros, packShare, packUrlTest, readProfiles } from './profile';
+import { monotonicMicros, packHotspots, packShare, packUrlTest, readProfiles } from './profile';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -476,7 +476,12 @@ async function main(): Promise<void> {
 			const share = window && profiles.length ? packShare(profiles, packUrlTest(realpathSync(repoRoot)), window[0], window[1]) : undefined;
 			// the pack's code (and what it calls synchronously) in n8n's CPU over the burst and its drain; its top-of-stack share after the slash
 			row['pack CPU share (self)'] = share && share.samples ? `${(100 * share.inclusive).toFixed(1)} % (${(100 * share.self).toFixed(1)} %)` : 'n/a';
-			rmSync(profileDir, { recursive: true, force: true });
+			if (window && profiles.length && process.env.BENCH_PROFILE_TOP) {
+				console.log(`${mode}: the pack's costliest functions over the burst, % of n8n's busy samples (self, total)`);
+				for (const h of packHotspots(profiles, packUrlTest(realpathSync(repoRoot)), window[0], window[1], Number(process.env.BENCH_PROFILE_TOP))) console.log(`  ${h.self.toFixed(1).padStart(5)} ${h.total.toFixed(1).padStart(5)}  ${h.fn}`);
+			}
+			if (process.env.BENCH_PROFILE_KEEP !== '1') rmSync(profileDir, { recursive: true, force: true });
+			else console.log(`${mode}: profiles kept in ${profileDir}`);
 		}
 		rows.push(row);
 		console.log(table(rows.slice(-1)));
