@@ -16,7 +16,7 @@ import { generateOrders } from '../sandbox/generator';
 import { validateOrder } from '../../lib/order/validate';
 import { normalizeOrder } from '../../lib/channels/normalize';
 import { decodeAmazonCursor } from '../../lib/channels/amazon/cursor';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteSetup } from '../helpers/store-credentials';
@@ -304,6 +304,21 @@ describe('walmartOrderTrigger: acknowledge and normalisation errors', () => {
 	afterAll(async () => {
 		await store?.close();
 		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('a store it cannot open does not hold the intake back: the orders are emitted, nothing is acknowledged, the poll does not fail', async () => {
+		const s = sb.sandboxes.walmart;
+		const before = s.received.acknowledgements.length;
+		const unreachable = { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, 'not-a-dir.txt', 'oms.sqlite') } };
+		writeFileSync(join(dir, 'not-a-dir.txt'), 'x');
+		const r = await poll(c, {}, { parameters: { lookBack: 8, options: { acknowledge: true } }, store: unreachable });
+		expect(r.error).toBeUndefined();
+		const items = emitted(r);
+		expect(items.length).toBe(sb.orders.walmart.length);
+		// (run before any acknowledgement: released orders are still Created)
+		expect(items.some((i) => String(i.channelStatus).split('/').includes('Created'))).toBe(true);
+		expect(items.some((i) => i.acknowledgement !== undefined)).toBe(false);
+		expect(s.received.acknowledgements.length).toBe(before);
 	});
 
 	it('owes an acknowledgement for each released (Created) order it emits, sends the first Acknowledge Now at once and leaves the rest to Retry Pending, each once; a manual run acknowledges nothing', async () => {
