@@ -1,25 +1,32 @@
 /**
- * Calls the OMS owes a sales channel, through the store's channel outbox (lib/store/rules/channel-outbox.ts): shipment
- * confirmations and quantity pushes are written first, claimed under a lease, then sent; the channel's answer decides:
+ * Calls the OMS owes a sales channel, through the store's channel outbox (lib/store/rules/channel-outbox.ts): order
+ * acknowledgements (Walmart), shipment confirmations and quantity pushes are written first, claimed under a lease,
+ * then sent; the channel's answer decides:
  *   accepted                                                        -> sent
  *   no answer after the request went out (timeout, reset; a sender
- *   that died mid-call), or a confirmation answered by a gateway's
- *   502 or 504 (the channel behind it may have applied it)          -> pending, outcome unknown: the next attempt first
+ *   that died mid-call), or a confirmation or acknowledgement
+ *   answered by a gateway's 502 or 504 (the channel behind it may
+ *   have applied it)                                                -> pending, outcome unknown: the next attempt first
  *                                                                      asks the channel whether it has the confirmation
- *                                                                      and marks it sent instead of confirming twice
+ *                                                                      (reads the order: no line still Created, for an
+ *                                                                      acknowledgement) and marks it sent instead of
+ *                                                                      sending twice
  *   retryable (429, 5xx, a connection refused)                      -> pending, next try by exponential backoff
  *   refusal (4xx: the channel will refuse it again)                 -> failed, with the channel's words (redacted)
  *   the last allowed attempt fails                                  -> failed
- * A confirmation is owed once per channel, order and package; a quantity push stays owed until it is sent or a newer
+ * An acknowledgement is owed once per channel and order; a confirmation once per channel, order and package; a quantity push stays owed until it is sent or a newer
  * push of the same SKU supersedes it (an older one never overwrites a newer one: the basis, the stock versions it was
- * computed from). retryChannelCalls sends one channel's due calls: confirmations first, then quantities lowest first.
+ * computed from). retryChannelCalls sends one channel's due calls: acknowledgements, then confirmations, then
+ * quantities lowest first.
  * n8n-free: a Store, a ChannelClient and plain values in, plain results out.
  */
+import { normalizeOrder } from '../channels/normalize';
 import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { GATEWAY_AMBIGUOUS } from '../http/retry';
 import type { ChannelCall, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
+import { awaitsAcknowledgement, type AcknowledgeCandidate } from './acknowledge-orders';
 import { ItemError } from './item-error';
 
 export interface ChannelCallOptions {
@@ -149,14 +156,14 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 /**
  * Whether a failed call may still have been applied: a transport failure once the request could have gone out
  * (timeout, reset), a failure that is not the channel's answer at all (then nothing says it was not applied), or,
- * for a confirmation, a gateway's 502 or 504 (a proxy that lost the channel's answer, maybe after the channel applied
+ * for a confirmation or an acknowledgement, a gateway's 502 or 504 (a proxy that lost the channel's answer, maybe after the channel applied
  * it). Any other HTTP answer (a 4xx refusal, a 429, a 500 or 503) says it was not. A quantity is a value, not an
  * increment: sending it again is harmless, so a gateway error on one is simply retried.
  */
 export function outcomeUnknownAfter(err: unknown, kind: ChannelCall['kind']): boolean {
 	const code = (err as { code?: unknown } | null)?.code;
 	const status = (err as { status?: unknown } | null)?.status;
-	if (typeof status === 'number' && status > 0) return kind === 'confirmation' && GATEWAY_AMBIGUOUS.has(status);
+	if (typeof status === 'number' && status > 0) return kind !== 'quantity' && GATEWAY_AMBIGUOUS.has(status);
 	if (typeof code === 'string' && code) return !NOT_SENT.has(code);
 	return apiFailureOf(err) === null;
 }
@@ -169,14 +176,83 @@ async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now:
 	return { ...result(next ? 'retry_scheduled' : 'failed', failed, error), failure: apiFailureOf(err) };
 }
 
-/** A confirmation's step on its order's timeline (when the store has the order) */
+/** A confirmation's or acknowledgement's step on its order's timeline (when the store has the order: an
+ * acknowledgement sent by the trigger comes before the order is recorded) */
 async function orderEvent(store: Store, call: ChannelCall, cause: string, detail: Record<string, unknown>): Promise<void> {
-	if (call.kind !== 'confirmation' || !call.omsId || !(await store.getOrder(call.omsId))) return;
-	await store.addEvent(call.omsId, 'channel', { cause, detail: { channel: call.channel, call: 'confirmation', packageKey: call.packageKey, ...detail } });
+	if (call.kind === 'quantity' || !call.omsId || !(await store.getOrder(call.omsId))) return;
+	await store.addEvent(call.omsId, 'channel', { cause, detail: { channel: call.channel, call: call.kind, ...(call.kind === 'confirmation' ? { packageKey: call.packageKey } : {}), ...detail } });
 }
 
 function result(outcome: ChannelCallOutcome, call: ChannelCall, error: string | null = null): ChannelCallResult {
 	return { outcome, channel: call.channel, call, reference: call.reference, error };
+}
+
+// ---------------------------------------------------------------- acknowledgements
+
+export interface AcknowledgeOptions extends ChannelCallOptions {
+	/** How many of the owed acknowledgements to send now (the rest stay owed for Retry Pending); default all */
+	sendNow?: number;
+}
+
+/**
+ * Acknowledge through the outbox the orders the channel waits to have acknowledged (Walmart: a line still Created;
+ * lib/flows/acknowledge-orders.ts): each queued once per order, in one store transaction, then up to `sendNow` of
+ * those owed sent now, in input order; the rest stay owed for Retry Pending (queued). An order queued before is not
+ * queued or sent twice (already_sent, or failed: Resend Failed sends it again). Results in input order, null for an
+ * order that needs none. A failed send is that order's result, never an exception.
+ */
+export async function acknowledgeOrders(store: Store, client: ChannelClient, orders: AcknowledgeCandidate[], opts: AcknowledgeOptions = {}): Promise<Array<ChannelCallResult | null>> {
+	const out: Array<ChannelCallResult | null> = orders.map(() => null);
+	const owed = orders.flatMap((o, i) => (awaitsAcknowledgement(client, o) ? [{ i, id: String(o.channelOrderId) }] : []));
+	if (!owed.length) return out;
+	const now = opts.now ?? new Date().toISOString();
+	const queued = await store.enqueueChannelCalls(
+		owed.map((x) => ({ kind: 'acknowledgement' as const, channel: client.channel, omsId: `${client.channel}:${x.id}`, payload: { channelOrderId: x.id } })),
+	);
+	// the calls to send now: still owed, each once (an order listed twice is one call), the first `sendNow`
+	const toSend: number[] = [];
+	for (const { call } of queued) if (call.status !== 'sent' && call.status !== 'failed' && !toSend.includes(call.id)) toSend.push(call.id);
+	const limit = Math.max(0, Math.floor(opts.sendNow ?? toSend.length));
+	const claimed = limit && toSend.length ? await store.claimChannelCalls(client.channel, now, { ids: toSend.slice(0, limit), limit, leaseSeconds: opts.leaseSeconds ?? 120 }) : [];
+	const sent = new Map<number, ChannelCallResult>();
+	for (const c of claimed.sort((a, b) => toSend.indexOf(a.id) - toSend.indexOf(b.id))) sent.set(c.id, await sendAcknowledgement(store, client, c, now, opts, opts.cause ?? 'channel.acknowledge'));
+	queued.forEach(({ call }, k) => {
+		const i = owed[k].i;
+		const r = sent.get(call.id);
+		if (r) out[i] = r;
+		else if (call.status === 'sent') out[i] = result('already_sent', call);
+		else if (call.status === 'failed') out[i] = result('failed', call, call.lastError);
+		else out[i] = result('queued', call, call.lastError);
+	});
+	return out;
+}
+
+async function sendAcknowledgement(store: Store, client: ChannelClient, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string): Promise<ChannelCallResult> {
+	const channelOrderId = String(call.payload?.channelOrderId ?? '');
+	if (call.outcomeUnknown) {
+		// the last attempt may have been applied: the order's line statuses say whether any is still Created
+		let waits: boolean;
+		try {
+			const order = normalizeOrder(client.channel, await client.getOrder(channelOrderId));
+			waits = awaitsAcknowledgement(client, order);
+		} catch (err) {
+			return failedAttempt(store, call, err, now, opts, cause, true);
+		}
+		if (!waits) {
+			const sent = await store.markChannelCallSent(call.id, call.version, call.reference);
+			await orderEvent(store, call, cause, { outcome: 'found_at_channel', attempts: sent.attempts });
+			return result('found_at_channel', sent);
+		}
+	}
+	let status: number | null;
+	try {
+		status = (await client.acknowledge(channelOrderId)).status ?? null;
+	} catch (err) {
+		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'acknowledgement'));
+	}
+	const sent = await store.markChannelCallSent(call.id, call.version, null);
+	await orderEvent(store, call, cause, { outcome: 'acknowledged', attempts: sent.attempts });
+	return { ...result('sent', sent), status };
 }
 
 // ---------------------------------------------------------------- quantities
@@ -292,8 +368,8 @@ async function sendQuantities(store: Store, client: ChannelClient, calls: Channe
 
 // ---------------------------------------------------------------- resend (a person fixed the cause)
 
-/** Which failed calls to send again: one by its id, or every failed confirmation of an order (both: that call, which
- * must be the order's) */
+/** Which failed calls to send again: one by its id, or every failed call of an order (its acknowledgement and
+ * confirmations; both: that call, which must be the order's) */
 export interface ResendTarget {
 	callId?: number | null;
 	omsId?: string | null;
@@ -330,16 +406,16 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 		};
 		if (!call) refuse(`No channel call ${callId} in the OMS store`);
 		else if (call.channel !== client.channel) refuse(`Channel call ${callId} is owed to ${call.channel}, not ${client.channel}`);
-		else if (omsId && call.omsId !== omsId) refuse(`Channel call ${callId} is ${call.kind === 'quantity' ? `the quantity of ${call.sku}` : `a confirmation of ${call.omsId}`}, not of ${omsId}`);
+		else if (omsId && call.omsId !== omsId) refuse(`Channel call ${callId} is ${call.kind === 'quantity' ? `the quantity of ${call.sku}` : `${call.kind === 'acknowledgement' ? 'the acknowledgement' : 'a confirmation'} of ${call.omsId}`}, not of ${omsId}`);
 		else if (call.status !== 'failed') refuse(`Channel call ${callId} is ${call.status}: Resend Failed sends only a call that failed for good`);
 		calls = [call!];
 	} else {
-		const mine = await store.listChannelCalls({ channel: client.channel, kind: 'confirmation', omsId });
+		const mine = (await store.listChannelCalls({ channel: client.channel, omsId })).filter((c) => c.kind !== 'quantity');
 		calls = mine.filter((c) => c.status === 'failed');
 		if (!calls.length) {
 			const message = mine.length
-				? `${omsId} has no failed confirmation to ${client.channel} (${mine.map((c) => `package ${c.packageKey}: ${c.status}`).join(', ')})`
-				: `No confirmation of ${omsId} to ${client.channel} in the OMS store`;
+				? `${omsId} has no failed call to ${client.channel} (${mine.map((c) => `${c.kind === 'acknowledgement' ? 'acknowledgement' : `package ${c.packageKey}`}: ${c.status}`).join(', ')})`
+				: `No confirmation or acknowledgement of ${omsId} to ${client.channel} in the OMS store`;
 			throw new ItemError(message, [{ path: 'omsId', message }]);
 		}
 	}
@@ -356,6 +432,7 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 			continue;
 		}
 		if (claimed.kind === 'confirmation') out.push(await sendConfirmation(store, client, claimed, now, opts, cause));
+		else if (claimed.kind === 'acknowledgement') out.push(await sendAcknowledgement(store, client, claimed, now, opts, cause));
 		else out.push(...(await sendQuantities(store, client, [claimed], now, opts)));
 	}
 	return out;
@@ -373,14 +450,15 @@ export interface ChannelRetrySummary {
 }
 
 /**
- * Send one channel's due calls (only that channel's: each Marketplace credential retries its own), confirmations
- * first, then quantity pushes lowest first in one call to the channel.
+ * Send one channel's due calls (only that channel's: each Marketplace credential retries its own), acknowledgements
+ * first, then confirmations, then quantity pushes lowest first in one call to the channel.
  */
 export async function retryChannelCalls(store: Store, client: ChannelClient, opts: ChannelCallOptions & { limit?: number } = {}): Promise<ChannelRetrySummary> {
 	const now = opts.now ?? new Date().toISOString();
 	const due = await store.claimChannelCalls(client.channel, now, { limit: opts.limit ?? 500, leaseSeconds: opts.leaseSeconds ?? 120 });
 	const results: ChannelCallResult[] = [];
 	const cause = opts.cause ?? 'channel.retry';
+	for (const c of due) if (c.kind === 'acknowledgement') results.push(await sendAcknowledgement(store, client, c, now, opts, cause));
 	for (const c of due) if (c.kind === 'confirmation') results.push(await sendConfirmation(store, client, c, now, opts, cause));
 	results.push(...(await sendQuantities(store, client, due.filter((c) => c.kind === 'quantity'), now, opts)));
 	const count = (o: ChannelCallOutcome[]) => results.filter((r) => o.includes(r.outcome)).length;

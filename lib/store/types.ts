@@ -255,8 +255,9 @@ export interface StoredShipment extends WmsShipment {
 
 // ---------------------------------------------------------------- channel outbox (calls owed to the sales channels)
 
-/** What the OMS owes a channel: a shipment confirmation (once per package) or a quantity push (the newest per SKU). */
-export type ChannelCallKind = 'confirmation' | 'quantity';
+/** What the OMS owes a channel: an order's acknowledgement (Walmart: once per order), a shipment confirmation (once
+ * per package) or a quantity push (the newest per SKU). */
+export type ChannelCallKind = 'acknowledgement' | 'confirmation' | 'quantity';
 /**
  * pending: owed (due at nextAttemptAt, or now when null); sending: claimed under a lease while the channel is called
  * (a lease that runs out means the sender died mid-call: the call's outcome is unknown); sent; failed: for good (a
@@ -267,7 +268,8 @@ export interface ChannelCall {
 	id: number;
 	channel: string;
 	kind: ChannelCallKind;
-	/** Confirmations: the order and its package (the key: channel + omsId + packageKey) */
+	/** Confirmations: the order and its package (the key: channel + omsId + packageKey); acknowledgements: the order
+	 * (the key: channel + omsId; packageKey null) */
 	omsId: string | null;
 	packageKey: string | null;
 	/** Quantity pushes: the SKU (the key: channel + sku), the quantity owed and the basis it was computed from */
@@ -297,18 +299,19 @@ export interface ChannelCall {
 	sentAt: string | null;
 }
 export type NewChannelCall =
+	| { kind: 'acknowledgement'; channel: string; omsId: string; payload: { channelOrderId: string } & Record<string, unknown> }
 	| { kind: 'confirmation'; channel: string; omsId: string; packageKey: string; payload: Record<string, unknown> }
 	| { kind: 'quantity'; channel: string; sku: string; quantity: number; basis?: number | null; payload?: Record<string, unknown> | null };
 /**
- * What enqueueing did: created (new); exists (a confirmation of this package was queued before: it is not queued
- * twice, whatever its status); superseded (a newer push replaced the one owed, sent or failed: it is owed now);
+ * What enqueueing did: created (new); exists (a confirmation of this package, or an acknowledgement of this order,
+ * was queued before: it is not queued twice, whatever its status); superseded (a newer push replaced the one owed, sent or failed: it is owed now);
  * unchanged (the same quantity is still owed); older (refused: its basis is older than the one stored, which stays).
  */
 export type ChannelEnqueueOutcome = 'created' | 'exists' | 'superseded' | 'unchanged' | 'older';
 export interface ChannelCallFilter {
 	channel?: string;
 	kind?: ChannelCallKind;
-	/** Only the confirmations of this order */
+	/** Only the calls of this order (its acknowledgement and confirmations) */
 	omsId?: string;
 	status?: ChannelCallStatus[];
 	limit?: number;
@@ -494,7 +497,8 @@ export interface ChannelOutboxStore {
 	findChannelCall(key: { channel: string; omsId: string; packageKey: string } | { channel: string; sku: string }): Promise<ChannelCall | null>;
 	/**
 	 * Lease this channel's due calls (pending and due, or sending with a lease run out: outcome unknown), so two
-	 * workers never send the same one at once: confirmations first, then quantities lowest first, oldest first.
+	 * workers never send the same one at once: acknowledgements first, then confirmations, then quantities lowest
+	 * first, oldest first.
 	 * `ids`: only these (the immediate send after enqueueing).
 	 */
 	claimChannelCalls(channel: string, now: string, opts?: { limit?: number; leaseSeconds?: number; ids?: number[] }): Promise<ChannelCall[]>;

@@ -14,8 +14,8 @@ import { normalizeOrder } from '../../lib/channels/normalize';
 import { channelDefinition, type ChannelName } from '../../lib/channels/registry';
 import type { CancelLineInput, ChannelClient, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
-import { acknowledgeReleased } from '../../lib/flows/acknowledge-orders';
-import { confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
+import { awaitsAcknowledgement } from '../../lib/flows/acknowledge-orders';
+import { acknowledgeOrders, confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
 import { apiError } from '../shared/errors';
@@ -183,7 +183,7 @@ export class Marketplace implements INodeType {
 				const c = await client(ch);
 				const json = items[i].json;
 				if (operation === 'getOrdersSince') {
-					out.push(...(await ordersSince(this, c, ch, i)));
+					out.push(...(await ordersSince(this, c, ch, i, outbox())));
 					continue;
 				}
 				if (operation === 'resendFailed') {
@@ -197,7 +197,8 @@ export class Marketplace implements INodeType {
 					const results = await resendFailedChannelCalls(await getStore(this), c, { callId, omsId }, { ...outbox(), by, note });
 					for (const r of results) {
 						if (r.outcome === 'failed') {
-							const what = r.call?.kind === 'quantity' ? `SKU ${r.call.sku}` : `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
+							const what =
+								r.call?.kind === 'quantity' ? `SKU ${r.call.sku}` : r.call?.kind === 'acknowledgement' ? `acknowledgement of ${r.call.omsId}` : `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
 							out.push(fail(apiError(`${CHANNEL_LABEL[ch]} ${what} failed again: ${r.error ?? 'failed'}`, r.failure), i));
 							continue;
 						}
@@ -280,7 +281,7 @@ export class Marketplace implements INodeType {
 	}
 }
 
-async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: ChannelName, i: number): Promise<INodeExecutionData[]> {
+async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: ChannelName, i: number, outbox: ChannelCallOptions): Promise<INodeExecutionData[]> {
 	const mode = ctx.getNodeParameter('sinceMode', i) as string;
 	const includeRaw = ctx.getNodeParameter('includeRaw', i, false) as boolean;
 	let cursor: string | null = null;
@@ -297,11 +298,14 @@ async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: Channel
 	const r = await c.listOrdersSince(cursor, { lookbackFrom });
 	const orders = r.orders.map((raw) => withoutRaw(normalizeOrder(ch, raw), includeRaw) as unknown as IDataObject);
 	if (ctx.getNodeParameter('acknowledge', i, false) === true) {
-		// Walmart: every listed order with a line still Created (the others, and the other channels: no call). A failed
-		// one is shown on its order and acknowledged by the next run that lists it; it never fails the item.
-		(await acknowledgeReleased(c, orders)).forEach((a, k) => {
-			if (a) orders[k].acknowledgement = { ...a };
-		});
+		// Walmart: every listed order with a line still Created (the others, and the other channels: no call), through
+		// the channel outbox: owed once per order (one the Walmart Order Trigger queued is not queued again), sent now
+		// unless sent, failed for good (Attention queue, Resend Failed) or held by another sender. It never fails the item.
+		if (orders.some((o) => awaitsAcknowledgement(c, o))) {
+			(await acknowledgeOrders(await getStore(ctx), c, orders, outbox)).forEach((r, k) => {
+				if (r) orders[k].acknowledgement = { ok: r.outcome === 'sent' || r.outcome === 'already_sent' || r.outcome === 'found_at_channel', ...callJson(r) };
+			});
+		}
 	}
 	if (ctx.getNodeParameter('output', i, 'orders') === 'page') {
 		return [{ json: { channel: ch, cursor: r.cursor, count: orders.length, pages: r.pages, orders }, pairedItem: { item: i } }];
@@ -316,7 +320,11 @@ function callJson(r: ChannelCallResult): IDataObject {
 		channel: r.channel,
 		callId: c?.id ?? null,
 		kind: c?.kind ?? null,
-		...(c?.kind === 'confirmation' ? { omsId: c.omsId, packageKey: c.packageKey, trackingNumber: (c.payload?.trackingNumber as string | undefined) ?? null } : { sku: c?.sku ?? null, quantity: c?.quantity ?? null }),
+		...(c?.kind === 'confirmation'
+			? { omsId: c.omsId, packageKey: c.packageKey, trackingNumber: (c.payload?.trackingNumber as string | undefined) ?? null }
+			: c?.kind === 'acknowledgement'
+				? { omsId: c.omsId, channelOrderId: (c.payload?.channelOrderId as string | undefined) ?? null }
+				: { sku: c?.sku ?? null, quantity: c?.quantity ?? null }),
 		outcome: r.outcome,
 		status: c?.status ?? null,
 		attempts: c?.attempts ?? 0,

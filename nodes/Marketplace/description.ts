@@ -92,7 +92,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					name: 'Resend Failed',
 					value: 'resendFailed',
 					description:
-						'Send again a confirmation or quantity that failed for good (refused, or out of attempts), once the cause is fixed: by call ID (Attention items carry it) or every failed confirmation of an OMS order',
+						'Send again an acknowledgement, confirmation or quantity that failed for good (refused, or out of attempts), once the cause is fixed: by call ID (Attention items carry it) or every failed acknowledgement and confirmation of an OMS order',
 					action: 'Resend failed channel calls',
 				},
 				{
@@ -246,7 +246,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			name: 'callId',
 			type: 'string',
 			default: '={{ $json.callId }}',
-			description: 'The failed call to send again (the ID an Attention item or Retry Pending shows). Empty: every failed confirmation of the OMS order below.',
+			description: 'The failed call to send again (the ID an Attention item or Retry Pending shows). Empty: every failed acknowledgement and confirmation of the OMS order below.',
 			displayOptions: { show: { operation: ['resendFailed'] } },
 		},
 		{
@@ -255,7 +255,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'string',
 			default: '={{ $json.omsId }}',
 			placeholder: 'walmart:1796277083022',
-			description: 'Send again every failed confirmation of this order to the channel (with a Call ID: that call, which must be this order’s)',
+			description: 'Send again every failed acknowledgement and confirmation of this order to the channel (with a Call ID: that call, which must be this order’s)',
 			displayOptions: { show: { operation: ['resendFailed'] } },
 		},
 		{
@@ -340,7 +340,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each listed Walmart order that is still Created, as the Walmart Order Trigger does: Walmart may cancel orders left unacknowledged. One that fails shows acknowledgement.ok false on its order and is acknowledged by the next run that lists it. Other channels: nothing is sent.',
+				'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each listed Walmart order that is still Created, through the channel outbox as the Walmart Order Trigger does (owed once per order, whichever queues it first): Walmart may cancel orders left unacknowledged. One that fails is retried by Retry Pending, or, failed for good, shows acknowledgement.ok false, is in the Attention queue and is sent again by Resend Failed. Other channels: nothing is sent.',
 			displayOptions: { show: { operation: ['getOrdersSince'], channel: ['walmart', 'fromItem'] } },
 		},
 		{

@@ -22,7 +22,16 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, right after building the emission. Not done by a manual run. A failed acknowledgement is logged and shown in the item (acknowledgement.ok false). The change the acknowledgement itself causes is not emitted again.',
+					'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each emitted order that is still Created, through the OMS channel outbox: owed once per order, the first ones sent at once (Acknowledge Now), the rest by Marketplace > Retry Pending; a failed one is in the Attention queue and Marketplace > Resend Failed sends it again. Not done by a manual run. The outcome is shown in the item (acknowledgement). The change the acknowledgement itself causes is not emitted again.',
+			},
+			{
+				displayName: 'Acknowledge Now (Max)',
+				name: 'acknowledgeNow',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 20,
+				description:
+					"With Acknowledge Released Orders: how many of a poll's owed acknowledgements are sent before the emission (Walmart allows a burst of 20, then 2 a second); the rest stay owed for Marketplace > Retry Pending. 0: all left to Retry Pending.",
 			},
 		],
 	}),

@@ -70,7 +70,7 @@ describe('every node of the package', () => {
 	describe('the OMS Store credential', () => {
 		// the nodes that open the store (nodes/shared/store.ts getStore, or the webhook triggers' record of deliveries; the
 		// Marketplace node for its channel outbox)
-		const storeNodes = ['backorderGate', 'edi', 'fraudGate', 'inventoryAllocator', 'marketplace', 'omsOrder', 'reportBuilder', 'shopifyOrderTrigger', 'wms', 'wooCommerceOrderTrigger'];
+		const storeNodes = ['backorderGate', 'edi', 'fraudGate', 'inventoryAllocator', 'marketplace', 'omsOrder', 'reportBuilder', 'shopifyOrderTrigger', 'walmartOrderTrigger', 'wms', 'wooCommerceOrderTrigger'];
 
 		it.each(storeNodes)('%s declares it optional, tested by omsStoreConnectionTest, which the node provides', (name) => {
 			const node = byName(name);

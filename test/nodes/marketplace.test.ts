@@ -252,7 +252,7 @@ describe('marketplace: Resend Failed', () => {
 		expect(events).toEqual([expect.objectContaining({ cause: 'Dana', detail: expect.objectContaining({ note: 'line ids fixed', callId: call!.id }) })]);
 		// sent: resending the order again finds nothing failed (an item error) and sends nothing
 		const again = await run({ channel: 'ebay', operation: 'resendFailed', callId: '' }, [{ omsId: order.omsId }], { onError: 'continueErrorOutput' });
-		expect(outputsOf(again, 'Marketplace')[1]).toEqual([expect.objectContaining({ error: `${order.omsId} has no failed confirmation to ebay (package PKG-RS1: sent)` })]);
+		expect(outputsOf(again, 'Marketplace')[1]).toEqual([expect.objectContaining({ error: `${order.omsId} has no failed call to ebay (package PKG-RS1: sent)` })]);
 		expect(mine()).toHaveLength(1);
 	});
 });
@@ -380,7 +380,7 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 		expect(sb.sandboxes.walmart.received.acknowledgements).toContain(po);
 	});
 
-	it('Get Orders Since with Acknowledge Released Orders acknowledges each listed Walmart order still Created, once; a failed one is shown and acknowledged by the next run', async () => {
+	it('Get Orders Since with Acknowledge Released Orders acknowledges each listed Walmart order still Created through the outbox, once; a refused one is failed for good until Resend Failed', async () => {
 		const s = sb.sandboxes.walmart;
 		const since = new Date(Date.now() - 30 * 86400_000).toISOString();
 		const isCreated = (o: IDataObject) => String(o.channelStatus).split('/').includes('Created');
@@ -393,16 +393,24 @@ describe('marketplace: Walmart acknowledge and cancel', () => {
 		expect(first).toHaveLength(sb.orders.walmart.length);
 		expect(first.filter((o) => o.acknowledgement !== undefined).map((o) => o.channelOrderId)).toEqual(created.map((o) => o.channelOrderId));
 		const [failed, ...acked] = created;
-		expect(failed.acknowledgement).toMatchObject({ ok: false, error: expect.stringMatching(/400/) });
-		for (const o of acked) expect(o.acknowledgement).toEqual({ ok: true, status: 200 });
+		const failedCall = (failed.acknowledgement as IDataObject).callId as number;
+		expect(failed.acknowledgement).toMatchObject({ ok: false, kind: 'acknowledgement', outcome: 'failed', omsId: failed.omsId, callId: expect.any(Number), error: expect.stringMatching(/400/) });
+		for (const o of acked) expect(o.acknowledgement).toMatchObject({ ok: true, kind: 'acknowledgement', outcome: 'sent', status: 'sent', attempts: 1 });
 		expect(s.received.acknowledgements.slice(before).sort()).toEqual(acked.map((o) => String(o.channelOrderId)).sort());
-		// the next run asks only for the one still Created
+		expect(await store.getChannelCall(failedCall)).toMatchObject({ kind: 'acknowledgement', status: 'failed', omsId: failed.omsId });
+		// the next run sends nothing: the refused one waits for a person (Attention queue), the others are sent
 		const second = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
-		expect(second.filter((o) => o.acknowledgement !== undefined).map((o) => [o.channelOrderId, (o.acknowledgement as IDataObject).ok])).toEqual([[failed.channelOrderId, true]]);
+		expect(second.filter((o) => o.acknowledgement !== undefined).map((o) => [o.channelOrderId, (o.acknowledgement as IDataObject).outcome])).toEqual([[failed.channelOrderId, 'failed']]);
+		expect(s.received.acknowledgements.length).toBe(before + acked.length);
+		// Resend Failed (an Attention item's callId) sends it once
+		const resent = outputOf(await run({ channel: 'fromItem', operation: 'resendFailed', author: 'Dana' }, [{ channel: 'walmart', omsId: failed.omsId, callId: failedCall }]), 'Marketplace');
+		expect(resent.map((o) => o.marketplace)).toEqual([expect.objectContaining({ kind: 'acknowledgement', callId: failedCall, outcome: 'sent', channelOrderId: failed.channelOrderId })]);
 		expect(s.received.acknowledgements.slice(before).sort()).toEqual(created.map((o) => String(o.channelOrderId)).sort());
-		// off (the default), or another channel: nothing is sent
+		// off (the default), or another channel, or nothing still Created: nothing is sent
 		const third = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since }), 'Marketplace');
 		expect(third.some((o) => o.acknowledgement !== undefined)).toBe(false);
+		const fourth = outputOf(await run({ channel: 'walmart', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
+		expect(fourth.some((o) => o.acknowledgement !== undefined)).toBe(false);
 		const ebay = outputOf(await run({ channel: 'ebay', operation: 'getOrdersSince', sinceMode: 'time', since, acknowledge: true }), 'Marketplace');
 		expect(ebay.some((o) => o.acknowledgement !== undefined)).toBe(false);
 		expect(s.received.acknowledgements.length).toBe(before + created.length);

@@ -16,6 +16,11 @@ import { generateOrders } from '../sandbox/generator';
 import { validateOrder } from '../../lib/order/validate';
 import { normalizeOrder } from '../../lib/channels/normalize';
 import { decodeAmazonCursor } from '../../lib/channels/amazon/cursor';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqliteSetup } from '../helpers/store-credentials';
+import type { Store } from '../../lib/store/types';
 
 type PollChannel = 'amazon' | 'ebay' | 'walmart';
 
@@ -53,7 +58,7 @@ function activated(type: string, pollBudgetMs?: number): INodeType {
 	} as INodeType;
 }
 
-function workflow(c: (typeof CASES)[number], parameters: IDataObject = {}) {
+function workflow(c: (typeof CASES)[number], parameters: IDataObject = {}, withStore = false) {
 	return buildWorkflow(
 		[
 			{
@@ -61,17 +66,24 @@ function workflow(c: (typeof CASES)[number], parameters: IDataObject = {}) {
 				type: `n8n-nodes-oms-wms.${c.type}`,
 				parameters: { lookBack: 8, lookBackUnit: 'days', ...parameters },
 				// a credential id per test: the clients' rate budgets (process-wide, keyed by credential id) start full
-				credentials: { [c.credential]: { id: `cred-${c.channel}-${expect.getState().currentTestName}`, name: `${c.channel} sandbox` } },
+				credentials: {
+					[c.credential]: { id: `cred-${c.channel}-${expect.getState().currentTestName}`, name: `${c.channel} sandbox` },
+					...(withStore ? { omsStoreApi: { id: 'store', name: 'OMS Store' } } : {}),
+				},
 			},
 		],
 		[],
 	);
 }
 
-async function poll(c: (typeof CASES)[number], staticData: IDataObject, opts: { manual?: boolean; parameters?: IDataObject; pollBudgetMs?: number } = {}): Promise<RunResult> {
-	return runWorkflow(workflow(c, opts.parameters), {
+async function poll(
+	c: (typeof CASES)[number],
+	staticData: IDataObject,
+	opts: { manual?: boolean; parameters?: IDataObject; pollBudgetMs?: number; store?: Record<string, Record<string, unknown>> } = {},
+): Promise<RunResult> {
+	return runWorkflow(workflow(c, opts.parameters, opts.store !== undefined), {
 		nodeTypes: opts.manual ? {} : { [`n8n-nodes-oms-wms.${c.type}`]: activated(c.type, opts.pollBudgetMs) },
-		credentials: { [c.credential]: sb.credentials[c.channel] as unknown as Record<string, unknown> },
+		credentials: { [c.credential]: sb.credentials[c.channel] as unknown as Record<string, unknown>, ...(opts.store ?? {}) },
 		staticData,
 	});
 }
@@ -283,20 +295,65 @@ describe('amazonOrderTrigger: a backlog larger than one poll', () => {
 describe('walmartOrderTrigger: acknowledge and normalisation errors', () => {
 	const c = CASES[2];
 
-	it('acknowledges the released (Created) orders it emits, and does not emit them again for it; a manual run acknowledges nothing', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'oms-walmart-trigger-'));
+	let storeCredentials: Record<string, Record<string, unknown>>;
+	let store: Store;
+	beforeAll(async () => {
+		({ credentials: storeCredentials, store } = await sqliteSetup(dir, 'wt')());
+	});
+	afterAll(async () => {
+		await store?.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('a store it cannot open does not hold the intake back: the orders are emitted, nothing is acknowledged, the poll does not fail', async () => {
 		const s = sb.sandboxes.walmart;
 		const before = s.received.acknowledgements.length;
-		await poll(c, {}, { manual: true, parameters: { options: { acknowledge: true } } });
+		const unreachable = { omsStoreApi: { storeType: 'sqlite', sqlitePath: join(dir, 'not-a-dir.txt', 'oms.sqlite') } };
+		writeFileSync(join(dir, 'not-a-dir.txt'), 'x');
+		const r = await poll(c, {}, { parameters: { lookBack: 8, options: { acknowledge: true } }, store: unreachable });
+		expect(r.error).toBeUndefined();
+		const items = emitted(r);
+		// the same emission as with the option off
+		expect(items.map((i) => i.channelOrderId)).toEqual(emitted(await poll(c, {}, { parameters: { lookBack: 8 } })).map((i) => i.channelOrderId));
+		// (run before any acknowledgement: released orders are still Created)
+		expect(items.some((i) => String(i.channelStatus).split('/').includes('Created'))).toBe(true);
+		expect(items.some((i) => i.acknowledgement !== undefined)).toBe(false);
 		expect(s.received.acknowledgements.length).toBe(before);
+	});
+
+	it('owes an acknowledgement for each released (Created) order it emits, sends the first Acknowledge Now at once and leaves the rest to Retry Pending, each once; a manual run acknowledges nothing', async () => {
+		const s = sb.sandboxes.walmart;
+		const before = s.received.acknowledgements.length;
+		await poll(c, {}, { manual: true, parameters: { options: { acknowledge: true } }, store: storeCredentials });
+		expect(s.received.acknowledgements.length).toBe(before);
+		expect(await store.listChannelCalls()).toEqual([]);
 
 		const staticData: IDataObject = {};
-		const first = emitted(await poll(c, staticData, { parameters: { lookBack: 8, options: { acknowledge: true } } }));
+		const first = emitted(await poll(c, staticData, { parameters: { lookBack: 8, options: { acknowledge: true, acknowledgeNow: 3 } }, store: storeCredentials }));
 		const created = first.filter((i) => String(i.channelStatus).split('/').includes('Created'));
-		expect(created.length).toBeGreaterThan(0);
-		for (const i of created) expect(i.acknowledgement).toMatchObject({ ok: true });
+		expect(created.length).toBeGreaterThan(3);
+		// the emission is every order; the first three Created ones were acknowledged before it, the rest are owed
+		expect(first.filter((i) => i.acknowledgement !== undefined).map((i) => i.channelOrderId)).toEqual(created.map((i) => i.channelOrderId));
+		expect(created.slice(0, 3).map((i) => i.acknowledgement)).toEqual([0, 1, 2].map(() => expect.objectContaining({ ok: true, outcome: 'sent', status: 200 })));
+		for (const i of created.slice(3)) expect(i.acknowledgement).toMatchObject({ ok: false, outcome: 'queued', owed: true, callId: expect.any(Number) });
+		expect(s.received.acknowledgements.slice(before)).toEqual(created.slice(0, 3).map((i) => String(i.channelOrderId)));
+		const calls = await store.listChannelCalls({ channel: 'walmart', kind: 'acknowledgement' });
+		expect(calls.map((x) => [x.omsId, x.status])).toEqual(created.map((i, k) => [i.omsId, k < 3 ? 'sent' : 'pending']));
+
+		// Marketplace > Retry Pending (OMS 10) sends the rest
+		const retry = await runWorkflow(
+			buildWorkflow([{ name: 'Retry', type: 'n8n-nodes-oms-wms.marketplace', parameters: { channel: 'walmart', operation: 'retryPending' }, credentials: { omsWalmartApi: { id: 'w', name: 'Walmart' }, omsStoreApi: { id: 'store', name: 'OMS Store' } } }], []),
+			{ credentials: { omsWalmartApi: sb.credentials.walmart as unknown as Record<string, unknown>, ...storeCredentials } },
+		);
+		expect(outputOf(retry, 'Retry').map((o) => [o.kind, o.outcome])).toEqual(created.slice(3).map(() => ['acknowledgement', 'sent']));
 		expect(s.received.acknowledgements.slice(before).sort()).toEqual(created.map((i) => String(i.channelOrderId)).sort());
-		const second = emitted(await poll(c, staticData, { parameters: { lookBack: 8, options: { acknowledge: true } } }));
+
+		// the acknowledgements' own change is not emitted again, and nothing is owed or sent twice
+		const second = emitted(await poll(c, staticData, { parameters: { lookBack: 8, options: { acknowledge: true, acknowledgeNow: 3 } }, store: storeCredentials }));
 		expect(second.filter((i) => created.some((x) => x.channelOrderId === i.channelOrderId))).toEqual([]);
+		expect(s.received.acknowledgements.length).toBe(before + created.length);
+		expect(await store.listChannelCalls({ channel: 'walmart', kind: 'acknowledgement', status: ['pending', 'sending', 'failed'] })).toEqual([]);
 	});
 
 	it('an order that cannot be normalised is emitted as a _normalizationError item (or only logged when the option is off)', async () => {

@@ -521,7 +521,15 @@ describe('the template set', () => {
 		expect(intake.nodes.find((n) => n.name === 'Publish Quantities')).toMatchObject({ type: PREFIX + 'marketplace', parameters: { operation: 'setQuantity' } });
 	});
 
-	it('Walmart orders that reach the OMS through reconciliation are acknowledged, with nothing evaluated: Get Walmart Orders in OMS 5 (before Record Order)', () => {
+	it('Walmart orders are acknowledged on both ways in, through the channel outbox, with nothing evaluated: the trigger in OMS 1 (what fits in the burst at once, the rest by OMS 10), Get Walmart Orders in OMS 5 (before Record Order)', () => {
+		const trigger = byId.get('omsOrderIntake01')!.nodes.find((n) => n.type === PREFIX + 'walmartOrderTrigger')!;
+		expect(trigger.parameters.options).toEqual({ acknowledge: true });
+		// Acknowledge Now left unset: Walmart's burst of 20 (the option's default, which the node applies when it is absent)
+		const options = ours.walmartOrderTrigger.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+		expect(options.find((o) => o.name === 'acknowledgeNow')?.default).toBe(20);
+		// OMS 10 (Retry Channel Calls) sends what the trigger left owed: its Walmart Retry Pending
+		const retry = [...byId.values()].flatMap((w) => w.nodes).find((n) => n.name === 'Retry Channel Calls')!;
+		expect(retry).toMatchObject({ type: PREFIX + 'marketplace', parameters: { channel: 'fromItem', operation: 'retryPending' }, credentials: { omsWalmartApi: { name: 'Walmart' } } });
 		const recon = byId.get('omsChannelRecon1')!;
 		const get = recon.nodes.find((n) => n.name === 'Get Walmart Orders')!;
 		expect(get).toMatchObject({ type: PREFIX + 'marketplace', parameters: { channel: 'walmart', operation: 'getOrdersSince', acknowledge: true } });

@@ -16,9 +16,18 @@ export function channelCallKey(call: { omsId: string; packageKey: string } | { s
 
 /** The row of a new call; bad input is an error naming the field (nothing is written). */
 export function channelCallRow(call: NewChannelCall): ChannelCallRow {
-	const what = call.kind === 'confirmation' ? `confirmation of ${String(call.omsId)}` : `quantity of ${String(call.sku)}`;
+	const what = call.kind === 'quantity' ? `quantity of ${String(call.sku)}` : `${call.kind === 'acknowledgement' ? 'acknowledgement' : 'confirmation'} of ${String(call.omsId)}`;
 	if (typeof call.channel !== 'string' || !call.channel.trim()) throw new Error(`channel call (${what}): channel must be a non-empty string`);
 	refuseUnstorable(`${what}: channel`, call.channel);
+	if (call.kind === 'acknowledgement') {
+		// owed once per order: the key is the order
+		if (typeof call.omsId !== 'string' || !call.omsId.trim()) throw new Error(`channel call (${what}): omsId must be a non-empty string`);
+		refuseUnstorable(`${what}: omsId`, call.omsId);
+		const id = (call.payload as { channelOrderId?: unknown } | null | undefined)?.channelOrderId;
+		if (typeof id !== 'string' || !id.trim()) throw new Error(`channel call (${what}): payload.channelOrderId must be a non-empty string`);
+		refuseUnstorable(`${what}: channelOrderId`, id);
+		return { channel: call.channel, kind: 'acknowledgement', key: call.omsId, omsId: call.omsId, packageKey: null, sku: null, quantity: null, basis: null, payload: JSON.stringify(call.payload) };
+	}
 	if (call.kind === 'confirmation') {
 		for (const [field, v] of [['omsId', call.omsId], ['packageKey', call.packageKey]] as const) {
 			if (typeof v !== 'string' || !v.trim()) throw new Error(`channel call (${what}): ${field} must be a non-empty string`);
@@ -37,7 +46,7 @@ export function channelCallRow(call: NewChannelCall): ChannelCallRow {
 			payload: JSON.stringify(call.payload),
 		};
 	}
-	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be confirmation or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
+	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be acknowledgement, confirmation or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
 	if (typeof call.sku !== 'string' || !call.sku.trim()) throw new Error(`channel call (${what}): sku must be a non-empty string`);
 	refuseUnstorable(`${what}: sku`, call.sku);
 	if (!Number.isInteger(call.quantity) || call.quantity < 0) throw new Error(`channel call (${what}): quantity must be a whole number, 0 or more, got ${JSON.stringify(call.quantity)}`);
@@ -83,7 +92,8 @@ export function* enqueueChannelCallsSteps(calls: NewChannelCall[], now: string):
 			stored = yield* row('lockChannelCallByKey', r.channel, r.kind, r.key);
 			if (!stored) throw new Error(`channel call ${r.channel} ${r.kind} ${r.key}: neither inserted nor found`);
 		}
-		if (r.kind === 'confirmation') {
+		if (r.kind !== 'quantity') {
+			// a confirmation or an acknowledgement is owed once, whatever became of the first
 			out.push({ call: stored, outcome: 'exists' });
 			continue;
 		}
@@ -128,7 +138,7 @@ export function* requeueChannelCallSteps(id: number, who: { by: string; note: st
 	if (!stored) throw new Error(`No channel call ${id} in the OMS store`);
 	const call = stored.status === 'failed' ? yield* row('requeueChannelCall', id, now) : null;
 	if (!call) return { call: stored, requeued: false };
-	const order = call.kind === 'confirmation' && call.omsId ? yield* row('readOrder', call.omsId) : null;
+	const order = call.kind !== 'quantity' && call.omsId ? yield* row('readOrder', call.omsId) : null;
 	if (order) {
 		yield* row('insertEvent', {
 			omsId: order.order.omsId,
@@ -139,8 +149,8 @@ export function* requeueChannelCallSteps(id: number, who: { by: string; note: st
 			cause: who.by,
 			detail: {
 				channel: call.channel,
-				call: 'confirmation',
-				packageKey: call.packageKey,
+				call: call.kind,
+				...(call.kind === 'confirmation' ? { packageKey: call.packageKey } : {}),
 				outcome: 'resend',
 				callId: call.id,
 				...(who.note ? { note: who.note } : {}),
@@ -152,10 +162,11 @@ export function* requeueChannelCallSteps(id: number, who: { by: string; note: st
 	return { call, requeued: true };
 }
 
-/** The order claims hand calls out in: confirmations first (a late one costs the seller most), then quantities lowest
- * first (a SKU about to sell out is the one a stale quantity oversells), then oldest first. Both stores' claim SQL
- * orders by the same columns (kind, quantity, id). */
+/** The order claims hand calls out in: acknowledgements first (Walmart may cancel an order left unacknowledged, and
+ * ships nothing on a line still Created), then confirmations (a late one costs the seller most), then quantities
+ * lowest first (a SKU about to sell out is the one a stale quantity oversells), then oldest first. Both stores' claim
+ * SQL orders by the same columns (kind, quantity, id). */
 export function claimOrder(a: ChannelCall, b: ChannelCall): number {
-	const k = (c: ChannelCall) => (c.kind === 'confirmation' ? 0 : 1);
+	const k = (c: ChannelCall) => (c.kind === 'acknowledgement' ? 0 : c.kind === 'confirmation' ? 1 : 2);
 	return k(a) - k(b) || (a.quantity ?? 0) - (b.quantity ?? 0) || a.id - b.id;
 }

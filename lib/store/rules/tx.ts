@@ -68,7 +68,7 @@ export interface DeliveryAttempt {
 export interface ChannelCallRow {
 	channel: string;
 	kind: ChannelCallKind;
-	/** The unique key within (channel, kind): the JSON array [omsId, packageKey], or the SKU */
+	/** The unique key within (channel, kind): the JSON array [omsId, packageKey], the omsId (an acknowledgement), or the SKU */
 	key: string;
 	omsId: string | null;
 	packageKey: string | null;

@@ -5,7 +5,9 @@
  * Every client makes one attempt per call (retry maxAttempts 1), so each outbox attempt is one call the sandbox sees;
  * the outbox's schedule runs on the times the test passes (`now`), never on the wall clock.
  */
-import { confirmShipment, pushQuantities, retryChannelCalls } from '../../../lib/flows/channel-calls';
+import { acknowledgeOrders, confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls } from '../../../lib/flows/channel-calls';
+import { awaitsAcknowledgement } from '../../../lib/flows/acknowledge-orders';
+import { attentionQueue } from '../../../lib/report/reports/attention';
 import { channelDefinition } from '../../../lib/channels/registry';
 import { normalizeOrder } from '../../../lib/channels/normalize';
 import type { ChannelClient } from '../../../lib/channels/types';
@@ -328,5 +330,84 @@ describe('channel outbox: quantity pushes (Amazon listings)', () => {
 		expect(r[2]).toMatchObject({ error: { message: 'SKU NEG: quantity must be a whole number, 0 or more, got -2' } });
 		expect(listed('DUP')).toBe(2);
 		expect((await store.listChannelCalls()).map((c) => [c.sku, c.quantity, c.status])).toEqual([['DUP', 2, 'sent']]);
+	});
+});
+
+describe('channel outbox: Walmart acknowledgements', () => {
+	const wm = () => harness.walmart.sb as WalmartSandbox;
+	const acks = (id: string) => wm().received.acknowledgements.filter((x) => x === id).length;
+	/** Released Walmart orders still Created, as the trigger emits them (canonical orders) */
+	async function released(n: number) {
+		const out = [];
+		for (let k = 0; k < n; k++) out.push(normalizeOrder('walmart', await clients.walmart.getOrder(unshipped('walmart').id)));
+		for (const o of out) expect(awaitsAcknowledgement(clients.walmart, o)).toBe(true);
+		return out;
+	}
+
+	it('owes one acknowledgement per order, sends the first `sendNow` at once and leaves the rest to Retry Pending; asked again (OMS 5), nothing is sent twice', async () => {
+		const orders = await released(5);
+		const other = { channelOrderId: 'X', channelStatus: 'Acknowledged' };
+		const r = await acknowledgeOrders(store, clients.walmart, [...orders, other, orders[0]], { now: T0, sendNow: 2 });
+		expect(r.map((x) => x?.outcome ?? null)).toEqual(['sent', 'sent', 'queued', 'queued', 'queued', null, 'sent']);
+		expect(orders.map((o) => acks(o.channelOrderId))).toEqual([1, 1, 0, 0, 0]);
+		expect(await store.listChannelCalls({ channel: 'walmart', kind: 'acknowledgement' })).toHaveLength(5);
+		// Retry Pending sends what was left owed, acknowledgements before anything else of the channel
+		const retry = await retryChannelCalls(store, clients.walmart, { now: T0 });
+		expect(retry.results.map((x) => [x.call!.omsId, x.outcome])).toEqual(orders.slice(2).map((o) => [o.omsId, 'sent']));
+		expect(orders.map((o) => acks(o.channelOrderId))).toEqual([1, 1, 1, 1, 1]);
+		// the same orders listed again while the channel still showed them Created (OMS 5's hourly read): no call
+		const again = await acknowledgeOrders(store, clients.walmart, orders, { now: later(1) });
+		expect(again.map((x) => x?.outcome)).toEqual(orders.map(() => 'already_sent'));
+		expect(orders.map((o) => acks(o.channelOrderId))).toEqual([1, 1, 1, 1, 1]);
+		// a channel without acknowledgements: nothing queued, nothing sent
+		expect(await acknowledgeOrders(store, clients.shopify, [{ channelOrderId: '1', channelStatus: 'Created' }], { now: T0 })).toEqual([null]);
+	});
+
+	it('a lost answer (applied, then the connection reset) is not sent again: the retry reads the order, no line is still Created', async () => {
+		const [o] = await released(1);
+		wm().inject({ kind: 'reset_after_commit', path: /\/acknowledge$/, method: 'POST' });
+		const [first] = await acknowledgeOrders(store, clients.walmart, [o], { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: true, attempts: 1 } });
+		expect(acks(o.channelOrderId)).toBe(1);
+		const retry = await retryChannelCalls(store, clients.walmart, { now: later(1), backoff: BACKOFF });
+		expect(retry.results.map((x) => x.outcome)).toEqual(['found_at_channel']);
+		expect(acks(o.channelOrderId)).toBe(1);
+		expect((await store.listChannelCalls({ omsId: o.omsId }))[0]).toMatchObject({ status: 'sent', outcomeUnknown: false });
+	});
+
+	it('an unknown outcome the channel does not show (still Created) is sent, once', async () => {
+		const [o] = await released(1);
+		wm().inject({ kind: 'reset', path: /\/acknowledge$/, method: 'POST' });
+		const [first] = await acknowledgeOrders(store, clients.walmart, [o], { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { outcomeUnknown: true } });
+		expect(acks(o.channelOrderId)).toBe(0);
+		expect((await retryChannelCalls(store, clients.walmart, { now: later(1), backoff: BACKOFF })).results.map((x) => x.outcome)).toEqual(['sent']);
+		expect(acks(o.channelOrderId)).toBe(1);
+	});
+
+	it('a refusal fails it for good: in the Attention queue with the call ID; Resend Failed (by the order) sends it once, with who and why on the timeline', async () => {
+		const [o] = await released(1);
+		await store.recordOrder(o);
+		wm().inject({ kind: 'error', path: /\/acknowledge$/, method: 'POST', status: 400 });
+		const [first] = await acknowledgeOrders(store, clients.walmart, [o], { now: T0 });
+		expect(first).toMatchObject({ outcome: 'failed', call: { status: 'failed', attempts: 1 } });
+		expect(acks(o.channelOrderId)).toBe(0);
+		expect((await retryChannelCalls(store, clients.walmart, { now: later(2) })).claimed).toBe(0);
+		const queue = await attentionQueue(store, later(2));
+		expect(queue.filter((a) => a.omsId === o.omsId)).toEqual([
+			expect.objectContaining({ kind: 'channel_call_failed', reason: 'acknowledgement', reasonLabel: 'Order acknowledgement failed', callId: first!.call!.id }),
+		]);
+		const resent = await resendFailedChannelCalls(store, clients.walmart, { omsId: o.omsId }, { now: later(2), by: 'Dana', note: 'order fixed' });
+		expect(resent.map((x) => [x.call!.kind, x.outcome])).toEqual([['acknowledgement', 'sent']]);
+		expect(acks(o.channelOrderId)).toBe(1);
+		expect((await attentionQueue(store, later(3))).filter((a) => a.omsId === o.omsId)).toEqual([]);
+		const events = (await store.timeline(o.omsId)).filter((e) => e.type === 'channel').map((e) => e.detail);
+		expect(events).toEqual([
+			expect.objectContaining({ call: 'acknowledgement', outcome: 'failed', error: expect.stringContaining('400') }),
+			expect.objectContaining({ call: 'acknowledgement', outcome: 'resend', note: 'order fixed', attemptsBefore: 1 }),
+			expect.objectContaining({ call: 'acknowledgement', outcome: 'acknowledged' }),
+		]);
+		// resent: not again
+		await expect(resendFailedChannelCalls(store, clients.walmart, { omsId: o.omsId }, { now: later(3), by: 'Dana' })).rejects.toThrow(/has no failed call to walmart \(acknowledgement: sent\)/);
 	});
 });

@@ -104,7 +104,7 @@ describe.each(STORES)('Resend Failed on $name', (kind) => {
 		// sent: nothing failed is left to resend (an error on that item), and nothing reaches the channel again
 		await expect(resendFailedChannelCalls(store, clients.amazon, { omsId: req.omsId }, { now: later(4), by: 'Dana' })).rejects.toMatchObject({
 			name: 'ItemError',
-			message: `${req.omsId} has no failed confirmation to amazon (package ${req.packageKey}: sent)`,
+			message: `${req.omsId} has no failed call to amazon (package ${req.packageKey}: sent)`,
 		});
 		await expect(resendFailedChannelCalls(store, clients.amazon, { callId }, { now: later(4), by: 'Dana' })).rejects.toThrow(`Channel call ${callId} is sent: Resend Failed sends only a call that failed for good`);
 		expect((await retryChannelCalls(store, clients.amazon, { now: later(5) })).claimed).toBe(0);
@@ -148,7 +148,7 @@ describe.each(STORES)('Resend Failed on $name', (kind) => {
 		await expect(resend({ callId: 1.5 })).rejects.toMatchObject({ name: 'ItemError', message: 'Call ID must be a whole number above 0, got 1.5' });
 		await expect(resend({ callId: id }, clients.walmart)).rejects.toMatchObject({ message: `Channel call ${id} is owed to amazon, not walmart` });
 		await expect(resend({ callId: id, omsId: 'amazon:other' })).rejects.toMatchObject({ message: `Channel call ${id} is a confirmation of ${req.omsId}, not of amazon:other` });
-		await expect(resend({ omsId: 'amazon:never-seen' })).rejects.toMatchObject({ message: 'No confirmation of amazon:never-seen to amazon in the OMS store' });
+		await expect(resend({ omsId: 'amazon:never-seen' })).rejects.toMatchObject({ message: 'No confirmation or acknowledgement of amazon:never-seen to amazon in the OMS store' });
 		expect(await store.getChannelCall(id)).toMatchObject({ status: 'failed', attempts: 1 });
 		expect(amazonConfirmations(o.id)).toBe(0);
 		expect((await store.timeline(req.omsId)).filter((e) => e.detail?.outcome === 'resend')).toEqual([]);

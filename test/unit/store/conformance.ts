@@ -811,6 +811,35 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(await store.requeueChannelCall(q.call.id, { by: 'ops', note: null })).toMatchObject({ requeued: true, call: { status: 'pending', sku: 'RQ-Q', attempts: 0 } });
 			});
 
+			it('queues an acknowledgement once per channel and order, whatever became of the first; claims it before confirmations; a resend writes who and why on its order', async () => {
+				const ack = (omsId: string, channel = 'walmart') => ({ kind: 'acknowledgement' as const, channel, omsId, payload: { channelOrderId: omsId.split(':')[1] } });
+				const o = makeOrder({ channel: 'walmart', channelOrderId: 'AK1' });
+				await store.recordOrder(o);
+				await store.enqueueChannelCalls([quantity('AK-SKU', 0, null, 'walmart'), confirmation(o.omsId, 'P', 'walmart')]);
+				const [a, b, twice] = await store.enqueueChannelCalls([ack(o.omsId), ack('walmart:AK2'), ack(o.omsId)]);
+				expect([a.outcome, b.outcome, twice.outcome]).toEqual(['created', 'created', 'exists']);
+				expect(twice.call.id).toBe(a.call.id);
+				expect(a.call).toMatchObject({ channel: 'walmart', kind: 'acknowledgement', omsId: o.omsId, packageKey: null, sku: null, status: 'pending', payload: { channelOrderId: 'AK1' } });
+				// the same order's confirmation is another call; another channel's acknowledgement of that id too
+				expect((await store.enqueueChannelCalls([ack(o.omsId, 'shopify')]))[0].outcome).toBe('created');
+				// acknowledgements first (Walmart ships nothing on a line still Created), then confirmations, then quantities
+				const claimed = await store.claimChannelCalls('walmart', t0, { leaseSeconds: 3600 });
+				expect(claimed.map((c) => c.kind)).toEqual(['acknowledgement', 'acknowledgement', 'confirmation', 'quantity']);
+				const failed = await store.markChannelCallFailed(claimed[0].id, claimed[0].version, { error: 'HTTP 400 bad order', nextAttemptAt: null });
+				expect(failed).toMatchObject({ id: a.call.id, status: 'failed' });
+				const [after] = await store.enqueueChannelCalls([ack(o.omsId)]);
+				expect([after.outcome, after.call.status]).toEqual(['exists', 'failed']);
+				expect((await store.listChannelCalls({ channel: 'walmart', omsId: o.omsId })).map((c) => c.kind).sort()).toEqual(['acknowledgement', 'confirmation']);
+				const before = (await store.timeline(o.omsId)).length;
+				expect(await store.requeueChannelCall(a.call.id, { by: 'Dana', note: 'order fixed' })).toMatchObject({ requeued: true, call: { status: 'pending', attempts: 0 } });
+				const events = await store.timeline(o.omsId);
+				expect(events).toHaveLength(before + 1);
+				expect(events[events.length - 1]).toMatchObject({ type: 'channel', cause: 'Dana', detail: { call: 'acknowledgement', outcome: 'resend', callId: a.call.id, failure: 'HTTP 400 bad order' } });
+				expect(events[events.length - 1].detail).not.toHaveProperty('packageKey');
+				await expect(store.enqueueChannelCalls([{ ...ack('walmart:AK3'), payload: { channelOrderId: '' } }])).rejects.toThrow(/acknowledgement of walmart:AK3\): payload\.channelOrderId must be a non-empty string/);
+				await expect(store.enqueueChannelCalls([ack('')])).rejects.toThrow(/omsId must be a non-empty string/);
+			});
+
 			it('refuses bad calls naming the field, writing none of the batch; keeps error text storable', async () => {
 				await expect(store.enqueueChannelCalls([quantity('OK', 1), quantity('BAD', -1)])).rejects.toThrow(/quantity of BAD.*quantity must be a whole number/);
 				await expect(store.enqueueChannelCalls([{ ...confirmation('shopify:2', 'P'), packageKey: '' }])).rejects.toThrow(/packageKey must be a non-empty string/);
