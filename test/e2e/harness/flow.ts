@@ -38,6 +38,11 @@ export interface FlowSchedules {
 	reconciliationMin: number;
 	/** OMS 10: Recovery and Attention, seconds between Attention digests (template: 15 minutes; the sweep keeps its 5) */
 	attentionSec?: number;
+	/** OMS 10: Recovery and Attention, seconds between Retry Channel Calls runs (template: 5 minutes) */
+	channelCallsSec?: number;
+	/** The channel outbox's first retry (Backoff Base) on every Marketplace node that queues or retries channel calls
+	 * (template: the node's default, 30 seconds, doubling each attempt) */
+	channelCallBackoffSec?: number;
 }
 
 export interface FlowOptions {
@@ -113,6 +118,10 @@ export function speedUp(wf: WorkflowJson, s: FlowSchedules): WorkflowJson {
 			if (wf.id === 'omsInventorySync') p.rule = { interval: [{ field: 'seconds', secondsInterval: s.inventorySyncSec }] };
 			if (wf.id === 'omsChannelRecon1') p.rule = { interval: [{ field: 'minutes', minutesInterval: s.reconciliationMin }] };
 			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 15 Minutes' && s.attentionSec) p.rule = { interval: [{ field: 'seconds', secondsInterval: s.attentionSec }] };
+			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 5 Minutes, Channel Calls' && s.channelCallsSec) p.rule = { interval: [{ field: 'seconds', secondsInterval: s.channelCallsSec }] };
+		}
+		if (node.type === 'n8n-nodes-oms-wms.marketplace' && s.channelCallBackoffSec !== undefined && ['confirmShipment', 'setQuantity', 'retryPending'].includes(String(p.operation))) {
+			p.outbox = { ...((p.outbox as Record<string, unknown> | undefined) ?? {}), backoffBaseSeconds: s.channelCallBackoffSec };
 		}
 	}
 	return wf;
