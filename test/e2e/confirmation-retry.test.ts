@@ -36,7 +36,7 @@ beforeAll(async () => {
 		perChannel: 1,
 		seed: 22,
 		fraudRate: 0,
-		schedules: { wmsStatusSyncSec: 3, inventorySyncSec: 3600, reconciliationMin: 60, channelCallsSec: 3, channelCallBackoffSec: 1 },
+		schedules: { wmsStatusSyncSec: 3, inventorySyncSec: 30, reconciliationMin: 60, channelCallsSec: 3, channelCallBackoffSec: 1 },
 		wmsTimeScale: 0,
 		extraTemplates: ['recovery-attention.json'],
 	});
