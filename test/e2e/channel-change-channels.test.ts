@@ -6,7 +6,8 @@
  *     cancel at the WMS (cancelled at ShipBob first, then released), and a payment that arrives later (at the WMS
  *     from the order.updated webhook's own intake run, not at the hourly reconciliation);
  *   - eBay and Walmart (polled, every minute: n8n's shortest poll): a cancel at the WMS before pick (cancelled at
- *     ShipBob first, released) and after pick (ShipBob refuses: held cancel_refused for a person, units still held).
+ *     ShipBob first, released) and after pick (ShipBob refuses: held cancel_refused for a person, units still held);
+ *     on eBay, a payment that arrives later (at the WMS from the poll that sees it).
  *     Walmart releases only paid orders, so it has no "paid later"; Amazon's API hides the last two minutes of
  *     changes, which would make each step here two minutes longer (its cancel path is the same branch).
  * The WMS sandbox's clock stands still (timeScale 0) unless the test moves it, so which stage each order is in is the
@@ -49,7 +50,8 @@ beforeAll(async () => {
 	woo = plainOrders('woocommerce', 3, (i) => String(7100 + i), sku);
 	woo[2].status = 'pending';
 	flow.sb.sandboxes.woocommerce.addOrders(woo);
-	polled.ebay = plainOrders('ebay', 2, (i) => `31-2020${i}-0000${i}`, sku);
+	polled.ebay = plainOrders('ebay', 3, (i) => `31-2020${i}-0000${i}`, sku);
+	polled.ebay[2].status = 'pending';
 	polled.walmart = plainOrders('walmart', 2, (i) => String(1_800_000_099_000 + i), sku);
 });
 
@@ -174,6 +176,20 @@ describe('eBay and Walmart (polled every minute)', () => {
 				stage: 'picked',
 			});
 		}
+	});
+});
+
+describe('eBay, paid later (polled every minute)', () => {
+	it('held awaiting payment, then at the WMS from the poll that brings the payment (not the hourly reconciliation)', async () => {
+		const e = polled.ebay[2];
+		flow.sb.sandboxes.ebay.addOrders([e]);
+		flow.sb.sandboxes.ebay.touch(e.id);
+		await until(`${omsIdOf(e)} held awaiting payment`, async () => ((await flow.store.getOrder(omsIdOf(e)))?.hold?.reason === 'awaiting_payment' ? true : undefined), 240_000);
+		expect(atShipBob(e)).toBeUndefined();
+		flow.sb.sandboxes.ebay.markPaid(e.id);
+		await until(`${omsIdOf(e)} at the WMS`, async () => ((await status(e)) === 'at_wms' && atShipBob(e) ? true : undefined), 240_000);
+		expect(await reserved(e)).toBe(2);
+		expect(wms().ordersByReference('shipbob', omsIdOf(e))).toHaveLength(1);
 	});
 });
 
