@@ -22,8 +22,9 @@ beforeAll(async () => {
 		perChannel: 1,
 		seed: 20,
 		fraudRate: 0,
-		// nothing on a schedule moves these orders: what moves them is the channel's webhooks
-		schedules: { wmsStatusSyncSec: 3600, inventorySyncSec: 3600, reconciliationMin: 60 },
+		// nothing on a schedule moves these orders: what moves them is the channel's webhooks (the WMS status sync and
+		// the reconciliation run hourly; the inventory sync only counts stock)
+		schedules: { wmsStatusSyncSec: 3600, inventorySyncSec: 30, reconciliationMin: 60 },
 		wmsTimeScale: 0,
 	});
 	// four plain Shopify orders of one well-stocked SKU, to different addresses (no fraud rule is near)
@@ -87,7 +88,8 @@ it('cancelled at the WMS before pick: cancelled at ShipBob first, then released;
 		const s = await flow.store.getOrder(omsIdOf(b));
 		return s?.hold?.reason === 'cancel_refused' ? s : undefined;
 	});
-	expect(held.status).toBe('at_wms');
+	// where the OMS last heard the order was: at the WMS, or picked should the hourly status sync have run meanwhile
+	expect(held.status).toMatch(/^(at_wms|picked)$/);
 	expect(held.hold!.detail).toMatch(/refused the cancel/);
 	expect(await reserved(b)).toBe(2);
 	expect(atShipBob(b).stage).toBe('picked');

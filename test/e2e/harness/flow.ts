@@ -38,6 +38,11 @@ export interface FlowSchedules {
 	reconciliationMin: number;
 	/** OMS 10: Recovery and Attention, seconds between Attention digests (template: 15 minutes; the sweep keeps its 5) */
 	attentionSec?: number;
+	/** OMS 10: Recovery and Attention, seconds between Retry Channel Calls runs (template: 5 minutes) */
+	channelCallsSec?: number;
+	/** The channel outbox's first retry (Backoff Base) on every Marketplace node that queues or retries channel calls
+	 * (template: the node's default, 30 seconds, doubling each attempt) */
+	channelCallBackoffSec?: number;
 }
 
 export interface FlowOptions {
@@ -102,6 +107,18 @@ export function loadTemplate(file: string): WorkflowJson {
 	return forCliImport(JSON.parse(readFileSync(join(repoRoot, 'workflows', file), 'utf8')) as WorkflowJson);
 }
 
+/**
+ * A Schedule Trigger rule that fires every `seconds`. n8n turns a seconds interval into the cron `*\/n * * * * *` (every n seconds),
+ * which for n above 59 fires at second 0 of every minute (an "every 3600 seconds" ran every minute): a longer interval
+ * is given in minutes or hours, as a user would.
+ */
+export function everySeconds(seconds: number): { interval: Array<Record<string, unknown>> } {
+	if (Number.isInteger(seconds) && seconds >= 1 && seconds <= 59) return { interval: [{ field: 'seconds', secondsInterval: seconds }] };
+	if (Number.isInteger(seconds / 60) && seconds / 60 >= 1 && seconds / 60 <= 59) return { interval: [{ field: 'minutes', minutesInterval: seconds / 60 }] };
+	if (Number.isInteger(seconds / 3600) && seconds / 3600 >= 1 && seconds / 3600 <= 23) return { interval: [{ field: 'hours', hoursInterval: seconds / 3600 }] };
+	throw new Error(`no Schedule Trigger interval of ${seconds} s: 1-59 seconds, whole minutes up to 59, or whole hours up to 23`);
+}
+
 /** Shortened schedules, applied to an in-memory copy of a template (the JSON files are not changed). */
 export function speedUp(wf: WorkflowJson, s: FlowSchedules): WorkflowJson {
 	for (const node of wf.nodes) {
@@ -109,10 +126,14 @@ export function speedUp(wf: WorkflowJson, s: FlowSchedules): WorkflowJson {
 		// n8n's shortest poll interval
 		if (node.type.endsWith('OrderTrigger') && p.pollTimes) p.pollTimes = { item: [{ mode: 'everyMinute' }] };
 		if (node.type === 'n8n-nodes-base.scheduleTrigger') {
-			if (wf.id === 'omsWmsStatusSync') p.rule = { interval: [{ field: 'seconds', secondsInterval: s.wmsStatusSyncSec }] };
-			if (wf.id === 'omsInventorySync') p.rule = { interval: [{ field: 'seconds', secondsInterval: s.inventorySyncSec }] };
-			if (wf.id === 'omsChannelRecon1') p.rule = { interval: [{ field: 'minutes', minutesInterval: s.reconciliationMin }] };
-			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 15 Minutes' && s.attentionSec) p.rule = { interval: [{ field: 'seconds', secondsInterval: s.attentionSec }] };
+			if (wf.id === 'omsWmsStatusSync') p.rule = everySeconds(s.wmsStatusSyncSec);
+			if (wf.id === 'omsInventorySync') p.rule = everySeconds(s.inventorySyncSec);
+			if (wf.id === 'omsChannelRecon1') p.rule = everySeconds(s.reconciliationMin * 60);
+			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 15 Minutes' && s.attentionSec) p.rule = everySeconds(s.attentionSec);
+			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 5 Minutes, Channel Calls' && s.channelCallsSec) p.rule = everySeconds(s.channelCallsSec);
+		}
+		if (node.type === 'n8n-nodes-oms-wms.marketplace' && s.channelCallBackoffSec !== undefined && ['confirmShipment', 'setQuantity', 'retryPending'].includes(String(p.operation))) {
+			p.outbox = { ...((p.outbox as Record<string, unknown> | undefined) ?? {}), backoffBaseSeconds: s.channelCallBackoffSec };
 		}
 	}
 	return wf;
