@@ -41,18 +41,35 @@ export function monotonicMicros(): number {
 	return Number(process.hrtime.bigint() / 1000n);
 }
 
+/** A profile's nodes by id and each node's parent */
+function indexProfile(p: CpuProfile): { byId: Map<number, ProfileNode>; parent: Map<number, number> } {
+	const parent = new Map<number, number>();
+	const byId = new Map<number, ProfileNode>();
+	for (const n of p.nodes) {
+		byId.set(n.id, n);
+		for (const c of n.children ?? []) parent.set(c, n.id);
+	}
+	return { byId, parent };
+}
+
+/** The profile's busy samples (not idle) stamped between `from` and `to` */
+function* busySamples(p: CpuProfile, byId: Map<number, ProfileNode>, from: number, to: number): Generator<ProfileNode> {
+	let t = p.startTime;
+	for (let i = 0; i < p.samples.length; i++) {
+		t += p.timeDeltas[i] ?? 0;
+		if (t < from || t > to) continue;
+		const node = byId.get(p.samples[i]);
+		if (node && node.callFrame.functionName !== '(idle)') yield node;
+	}
+}
+
 /** The pack's share of the samples of `profiles` between `from` and `to` (monotonic microseconds). */
 export function packShare(profiles: CpuProfile[], isPack: (url: string) => boolean, from: number, to: number): PackShare {
 	let samples = 0;
 	let inclusive = 0;
 	let self = 0;
 	for (const p of profiles) {
-		const parent = new Map<number, number>();
-		const byId = new Map<number, ProfileNode>();
-		for (const n of p.nodes) {
-			byId.set(n.id, n);
-			for (const c of n.children ?? []) parent.set(c, n.id);
-		}
+		const { byId, parent } = indexProfile(p);
 		const onStack = new Map<number, boolean>();
 		const packOnStack = (id: number): boolean => {
 			const known = onStack.get(id);
@@ -77,12 +94,7 @@ export function packShare(profiles: CpuProfile[], isPack: (url: string) => boole
 			for (const n of path) onStack.set(n, found);
 			return found;
 		};
-		let t = p.startTime;
-		for (let i = 0; i < p.samples.length; i++) {
-			t += p.timeDeltas[i] ?? 0;
-			if (t < from || t > to) continue;
-			const node = byId.get(p.samples[i]);
-			if (!node || node.callFrame.functionName === '(idle)') continue;
+		for (const node of busySamples(p, byId, from, to)) {
 			samples++;
 			if (packOnStack(node.id)) inclusive++;
 			if (isPack(node.callFrame.url)) self++;
@@ -100,19 +112,9 @@ export function packHotspots(profiles: CpuProfile[], isPack: (url: string) => bo
 	const total = new Map<string, number>();
 	let samples = 0;
 	for (const p of profiles) {
-		const parent = new Map<number, number>();
-		const byId = new Map<number, ProfileNode>();
-		for (const n of p.nodes) {
-			byId.set(n.id, n);
-			for (const c of n.children ?? []) parent.set(c, n.id);
-		}
+		const { byId, parent } = indexProfile(p);
 		const key = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/dist\//, 'dist/').replace(/^.*\/node_modules\//, '')}:${(n as { callFrame: { lineNumber?: number } }).callFrame.lineNumber ?? 0}`;
-		let t = p.startTime;
-		for (let i = 0; i < p.samples.length; i++) {
-			t += p.timeDeltas[i] ?? 0;
-			if (t < from || t > to) continue;
-			const node = byId.get(p.samples[i]);
-			if (!node || node.callFrame.functionName === '(idle)') continue;
+		for (const node of busySamples(p, byId, from, to)) {
 			samples++;
 			if (isPack(node.callFrame.url)) self.set(key(node), (self.get(key(node)) ?? 0) + 1);
 			const seen = new Set<string>();

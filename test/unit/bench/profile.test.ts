@@ -2,7 +2,7 @@
  * bench:e2e's pack share of n8n's CPU (bench/e2e/profile.ts): samples counted in the window only, idle left out, a
  * sample the pack's when a frame of its code is on the stack (inclusive) or on top (self).
  */
-import { packShare, packUrlTest, type CpuProfile } from '../../../bench/e2e/profile';
+import { packHotspots, packShare, packUrlTest, type CpuProfile } from '../../../bench/e2e/profile';
 
 const isPack = packUrlTest('/repo');
 const frame = (functionName: string, url = '') => ({ functionName, url });
@@ -44,4 +44,12 @@ it('takes the pack from its build and its own dependencies, not from n8n under .
 	expect(isPack('file:///repo/node_modules/pg/lib/client.js')).toBe(true);
 	expect(isPack('file:///repo/.cache/n8n-2.41.1/node_modules/pg/lib/client.js')).toBe(false);
 	expect(isPack('node:internal/streams/writable')).toBe(false);
+});
+
+it('lists the pack functions by their own samples, each with the samples it is on the stack of', () => {
+	const top = packHotspots([profile], isPack, 1000, 1100);
+	expect(top).toHaveLength(1);
+	expect(top[0].fn).toBe('execute dist/nodes/OmsOrder/OmsOrder.node.js:0');
+	expect(top[0].self).toBeCloseTo((100 * 2) / 7);
+	expect(top[0].total).toBeCloseTo((100 * 4) / 7);
 });
