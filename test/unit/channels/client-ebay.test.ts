@@ -3,6 +3,7 @@ import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 import { EbayClient } from '../../../lib/channels/ebay/client';
 import { HttpError } from '../../../lib/http/errors';
+import { normalizeOrder } from '../../../lib/channels/normalize';
 
 const TS = 0.01; // 5 rps becomes 500 rps
 describe('eBay client against the Sell APIs sandbox', () => {
@@ -116,6 +117,9 @@ describe('eBay client against the Sell APIs sandbox', () => {
 			const o = paid[0];
 			expect(await c.findCancelRequest(o.id)).toBeNull();
 			const req = sb.requestCancellation(o.id, 'BUYER_ASKED_CANCEL');
+			// what the normaliser makes of getOrder's request (the list's has no id)
+			const asked = normalizeOrder('ebay', await c.getOrder(o.id)).cancelRequest!;
+			expect({ ...asked, requestedAt: Date.parse(asked.requestedAt!) }).toEqual({ id: req.cancelId, requestedAt: new Date(req.requestedAt).getTime(), reason: 'BUYER_ASKED_CANCEL' });
 			const found = await c.findCancelRequest(o.id);
 			expect(found).toEqual({ id: req.cancelId, state: 'requested', requestedAt: new Date(req.requestedAt).toISOString(), reason: 'BUYER_ASKED_CANCEL' });
 			const search = sb.callsTo('/post-order/v2/cancellation/search').at(-1)!;
