@@ -9,7 +9,7 @@
 import { fromMinor, isValidCurrency, minorUnits, toMinor } from '../order/money';
 import { isCountryCode, normalizeAddress, normalizeCountry, normalizeEmail, normalizePhone } from '../order/address';
 import { storableText, unstorableIn } from '../order/storable';
-import type { Address, CanonicalOrder, Customer, OrderLine, Readiness, Risk, Shipping, ShippingLevel } from '../order/types';
+import type { Address, CancelRequest, CanonicalOrder, Customer, OrderLine, Readiness, Risk, Shipping, ShippingLevel } from '../order/types';
 
 export type Json = Record<string, unknown>;
 
@@ -531,6 +531,8 @@ export interface OrderParts {
 	lines: MinorLine[];
 	risk: Risk;
 	shipBy?: string | null;
+	/** A buyer's cancel request waiting for the seller's answer (eBay); omitted: none */
+	cancelRequest?: CancelRequest | null;
 	raw: unknown;
 	/** Path of the line list in the payload, named when it is empty (default `line items`) */
 	linesField?: string;
@@ -600,6 +602,7 @@ export function buildOrder(ctx: Ctx, p: OrderParts, totalField = 'total'): Canon
 		risk: p.risk,
 	};
 	if (p.shipBy !== undefined) order.shipBy = p.shipBy;
+	if (p.cancelRequest !== undefined) order.cancelRequest = p.cancelRequest;
 	if (p.raw !== undefined) order.raw = p.raw;
 	return order;
 }

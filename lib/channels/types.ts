@@ -94,6 +94,29 @@ export interface CancelResult {
 	reference?: string;
 }
 
+/** A buyer's request to cancel, as the channel holds it */
+export interface CancelRequestInfo {
+	/** The channel's id of the request (eBay cancelId) */
+	id: string;
+	/** requested: waiting for the seller's answer; approved: the order was cancelled (and refunded); rejected: it goes on;
+	 * closed: ended otherwise (the buyer withdrew it, the channel closed it) */
+	state: 'requested' | 'approved' | 'rejected' | 'closed';
+	/** ISO 8601 */
+	requestedAt: string | null;
+	reason: string | null;
+}
+
+export interface CancelAnswerInput {
+	channelOrderId: string;
+	/** The request's id (CancelRequestInfo.id, the canonical order's cancelRequest.id) */
+	requestId: string;
+	/** approve: the order is cancelled and the buyer refunded; reject: the order goes on (it shipped, or ships) */
+	decision: 'approve' | 'reject';
+	/** reject of a shipped order: its tracking number and when it shipped (ISO 8601) */
+	trackingNumber?: string;
+	shippedAt?: string;
+}
+
 export interface TestCredentialsResult {
 	ok: boolean;
 	message: string;
@@ -117,6 +140,15 @@ export interface ChannelClient {
 	setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]>;
 	cancelOrder(channelOrderId: string, reason?: string): Promise<CancelResult>;
 	cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult>;
+	/**
+	 * Answer a buyer's cancel request (eBay Post-Order approve / reject). Only channels whose API has such an answer
+	 * implement it (eBay); Amazon (IsBuyerRequestedCancel: the seller cancels or ships), Walmart (INTENT_TO_CANCEL:
+	 * cancel the lines or ship), Shopify and WooCommerce (nothing to answer) do not. The write is sent once per call:
+	 * after a lost answer the outbox reads the request's state (findCancelRequest) before answering again.
+	 */
+	answerCancelRequest?(input: CancelAnswerInput): Promise<CancelResult>;
+	/** The order's latest buyer cancel request (null when none): where the order list lacks its id, and after a lost answer */
+	findCancelRequest?(channelOrderId: string): Promise<CancelRequestInfo | null>;
 	/** Walmart only; other channels resolve without a call */
 	acknowledge(channelOrderId: string): Promise<CancelResult>;
 	testCredentials(): Promise<TestCredentialsResult>;

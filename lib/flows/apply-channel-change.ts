@@ -8,6 +8,10 @@
  *   then released; a refusal (already picked or shipped) holds the order for a person (hold cancel_refused, the WMS's
  *   words in the detail) and says what to tell the channel;
  * - cancelled on the channel after shipping: nothing to cancel; held for the return it implies (hold return_expected);
+ * - the buyer asked to cancel (order.cancelRequest: the channel waits for the seller's answer, eBay): carried out as a
+ *   cancel (released before the WMS; at the WMS cancelled there first, then released; a refusal held cancel_refused),
+ *   and the answer queued in the channel outbox (kind cancel_answer, once per order; Retry Pending sends it): approve
+ *   when the order was stopped, reject when it was not (with its tracking number and ship date once it shipped);
  * - paid later (channel_paid moved it back to received): it goes on to fulfilment now;
  * - a new address while the WMS has the order: the provider's address update where it has one, else held (hold address);
  * - lines edited before the WMS has the order: the reservation follows the new lines (units no longer asked for
@@ -15,7 +19,7 @@
  * Every write of a stage is one Store.transition. n8n-free.
  */
 import type { CanonicalOrder } from '../order/types';
-import { AT_OR_PAST_WMS, type Hold, type HoldReason, type OmsStatus } from '../order/status';
+import { AT_OR_PAST_WMS, fromStatusesFor, type Hold, type HoldReason, type OmsStatus } from '../order/status';
 import type { Store, StoredOrder } from '../store/types';
 import { reserveLinesOf } from '../stock/bundles';
 import type { WmsProvider } from '../wms/types';
@@ -33,6 +37,7 @@ export type ChannelChangeAction =
 	| 'address_held'
 	| 'lines_rereserved'
 	| 'lines_held'
+	| 'cancel_request_rejected' // the buyer asked to cancel after it shipped: the request is rejected (with its tracking)
 	| 'needs_wms' // the change needs a call to the WMS and no provider was given (OMS Order node: the WMS node does it)
 	| 'none';
 
@@ -55,6 +60,8 @@ export interface ChannelChangeResult {
 	/** A delivery of the cancelled order was being sent at that moment (leased): should it reach the WMS, the attempt
 	 * cancels it there as soon as it is answered (push-to-wms) */
 	deliveryInFlight?: boolean;
+	/** The buyer asked to cancel: the answer queued for the channel (sent by the Marketplace node's Retry Pending) */
+	cancelAnswer?: { decision: 'approve' | 'reject'; callId: number; status: string };
 }
 
 export interface ApplyChannelChangeOptions {
@@ -159,6 +166,8 @@ export async function applyChannelChange(store: Store, item: Partial<CanonicalOr
 		}
 	}
 
+	if (stored.order.cancelRequest) return buyerAskedToCancel(store, stored, opts, now);
+
 	if (stored.status === 'received' && !stored.hold && readiness === 'ready') return result(stored, 'fulfil', 'fulfil');
 
 	const changes = new Set(opts.changes ?? []);
@@ -188,6 +197,64 @@ async function cancelAtTheWms(store: Store, stored: StoredOrder, providerName: s
 		wmsMessage: words,
 		tellChannel: 'The warehouse could not stop the order any more (already picked or shipped): it ships, and comes back as a return',
 	});
+}
+
+/**
+ * The buyer asked to cancel and the channel waits for the seller's answer: stopped wherever it can be (as a cancel),
+ * then the answer queued: approve when it was stopped, reject when it was not. Needing the WMS node (no provider
+ * here), or ended meanwhile: nothing queued yet.
+ */
+async function buyerAskedToCancel(store: Store, stored: StoredOrder, opts: ApplyChannelChangeOptions, now: () => string): Promise<ChannelChangeResult> {
+	const omsId = stored.order.omsId;
+	if (stored.status === 'shipped' || stored.status === 'delivered') {
+		const answer = await queueCancelAnswer(store, stored, 'reject', await shipmentOf(store, stored));
+		return result(stored, 'cancel_request_rejected', 'done', { cancelAnswer: answer, tellChannel: 'The order had already shipped when the buyer asked to cancel: the request is rejected with its tracking' });
+	}
+	if (stored.status === 'cancelled') return result(stored, 'none', 'done', { cancelAnswer: await queueCancelAnswer(store, stored, 'approve') });
+	let r: ChannelChangeResult;
+	if (WMS_LEG_OPEN.includes(stored.status)) {
+		const d = await store.getDelivery(omsId, 1);
+		r = await cancelAtTheWms(store, stored, d?.provider ?? null, opts, now);
+	} else if (CHANNEL_CANCELLABLE.includes(stored.status)) {
+		const { sentProvider, inFlight } = await stopPending(store, omsId, now());
+		if (sentProvider) r = await cancelAtTheWms(store, stored, sentProvider, opts, now);
+		else {
+			const t = await store.transition(omsId, { to: 'cancelled', cause: 'channel_cancelled', by: opts.by, release: true, hold: null, onlyFrom: [stored.status], detail: { reason: 'the buyer asked to cancel on the channel', cancelRequest: stored.order.cancelRequest?.id ?? null } });
+			const units = t.released.reduce((s, p) => s + p.quantity, 0);
+			r = result(t.stored, units ? 'released' : 'none', units ? 'republish' : 'done', { republishSkus: skusOf(t.released), releasedUnits: units, deliveryInFlight: inFlight });
+		}
+	} else return result(stored, 'none', 'done');
+	if (r.status === 'cancelled') return { ...r, cancelAnswer: await queueCancelAnswer(store, stored, 'approve') };
+	if (r.action === 'cancel_refused') {
+		return { ...r, cancelAnswer: await queueCancelAnswer(store, stored, 'reject'), tellChannel: 'The warehouse could not stop the order any more (already picked): the buyer\'s cancel request is rejected' };
+	}
+	return r;
+}
+
+const CHANNEL_CANCELLABLE: readonly OmsStatus[] = fromStatusesFor('cancelled', 'channel_cancelled');
+
+/** The first shipment the OMS confirmed to the channel (its tracking and date), else the WMS's on the order */
+async function shipmentOf(store: Store, stored: StoredOrder): Promise<{ trackingNumber: string | null; shippedAt: string | null }> {
+	const confirmed = (await store.listChannelCalls({ channel: stored.order.channel, omsId: stored.order.omsId, kind: 'confirmation' }))[0]?.payload;
+	const s = stored.order.wms?.shipments?.find((x) => x.trackingNumber);
+	const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+	return {
+		trackingNumber: text(confirmed?.trackingNumber) ?? text(s?.trackingNumber),
+		shippedAt: text(confirmed?.shippedAt) ?? text(s?.shippedAt),
+	};
+}
+
+async function queueCancelAnswer(store: Store, stored: StoredOrder, decision: 'approve' | 'reject', shipped: { trackingNumber: string | null; shippedAt: string | null } = { trackingNumber: null, shippedAt: null }): Promise<NonNullable<ChannelChangeResult['cancelAnswer']>> {
+	const { order } = stored;
+	const [{ call }] = await store.enqueueChannelCalls([
+		{
+			kind: 'cancel_answer',
+			channel: order.channel,
+			omsId: order.omsId,
+			payload: { channelOrderId: order.channelOrderId, requestId: order.cancelRequest?.id ?? null, decision, ...(shipped.trackingNumber ? { trackingNumber: shipped.trackingNumber } : {}), ...(shipped.shippedAt ? { shippedAt: shipped.shippedAt } : {}) },
+		},
+	]);
+	return { decision: call.payload?.decision === 'reject' ? 'reject' : 'approve', callId: call.id, status: call.status };
 }
 
 async function changeAddress(store: Store, stored: StoredOrder, opts: ApplyChannelChangeOptions, now: () => string): Promise<ChannelChangeResult> {

@@ -16,15 +16,17 @@
  *   the last allowed attempt fails                                  -> failed
  * An acknowledgement is owed once per channel and order; a confirmation once per channel, order and package; a quantity push stays owed until it is sent or a newer
  * push of the same SKU supersedes it (an older one never overwrites a newer one: the basis, the stock versions it was
- * computed from). retryChannelCalls sends one channel's due calls: acknowledgements, then confirmations, then
- * quantities lowest first.
+ * computed from). An answer to a buyer's cancel request (eBay approve / reject, queued by Apply Channel Change) is owed
+ * once per channel and order; after a lost answer the request's state says whether it was applied. retryChannelCalls
+ * sends one channel's due calls: acknowledgements, then cancel answers, then confirmations, then quantities lowest
+ * first.
  * n8n-free: a Store, a ChannelClient and plain values in, plain results out.
  */
 import { normalizeOrder } from '../channels/normalize';
 import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { GATEWAY_AMBIGUOUS } from '../http/retry';
-import type { ChannelCall, Store } from '../store/types';
+import type { CancelAnswerPayload, ChannelCall, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
 import { awaitsAcknowledgement, type AcknowledgeCandidate } from './acknowledge-orders';
 import { ItemError } from './item-error';
@@ -168,9 +170,9 @@ export function outcomeUnknownAfter(err: unknown, kind: ChannelCall['kind']): bo
 	return apiFailureOf(err) === null;
 }
 
-async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now: string, opts: ChannelCallOptions, cause: string, outcomeUnknown: boolean): Promise<ChannelCallResult> {
+async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now: string, opts: ChannelCallOptions, cause: string, outcomeUnknown: boolean, forGood = false): Promise<ChannelCallResult> {
 	const error = errorText(err);
-	const next = outcomeUnknown || isRetryable(err) ? nextAttemptAt(now, call.attempts + 1, opts.backoff) : null;
+	const next = !forGood && (outcomeUnknown || isRetryable(err)) ? nextAttemptAt(now, call.attempts + 1, opts.backoff) : null;
 	const failed = await store.markChannelCallFailed(call.id, call.version, { error, nextAttemptAt: next, outcomeUnknown });
 	await orderEvent(store, call, cause, { outcome: next ? 'retry_scheduled' : 'failed', error, attempts: failed.attempts, nextAttemptAt: next, outcomeUnknown });
 	return { ...result(next ? 'retry_scheduled' : 'failed', failed, error), failure: apiFailureOf(err) };
@@ -181,6 +183,14 @@ async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now:
 async function orderEvent(store: Store, call: ChannelCall, cause: string, detail: Record<string, unknown>): Promise<void> {
 	if (call.kind === 'quantity' || !call.omsId || !(await store.getOrder(call.omsId))) return;
 	await store.addEvent(call.omsId, 'channel', { cause, detail: { channel: call.channel, call: call.kind, ...(call.kind === 'confirmation' ? { packageKey: call.packageKey } : {}), ...detail } });
+}
+
+/** A call in words: "the quantity of SKU-1", "the acknowledgement of walmart:1", "a confirmation of ebay:1" */
+function channelCallWords(call: Pick<ChannelCall, 'kind' | 'omsId' | 'sku'>): string {
+	if (call.kind === 'quantity') return `the quantity of ${call.sku}`;
+	if (call.kind === 'acknowledgement') return `the acknowledgement of ${call.omsId}`;
+	if (call.kind === 'cancel_answer') return `the answer to the buyer's cancel request of ${call.omsId}`;
+	return `a confirmation of ${call.omsId}`;
 }
 
 function result(outcome: ChannelCallOutcome, call: ChannelCall, error: string | null = null): ChannelCallResult {
@@ -252,6 +262,61 @@ async function sendAcknowledgement(store: Store, client: ChannelClient, call: Ch
 	}
 	const sent = await store.markChannelCallSent(call.id, call.version, null);
 	await orderEvent(store, call, cause, { outcome: 'acknowledged', attempts: sent.attempts });
+	return { ...result('sent', sent), status };
+}
+
+// ---------------------------------------------------------------- answers to buyers' cancel requests
+
+/**
+ * Send a queued answer to a buyer's cancel request (queued by Apply Channel Change: approve when the order was
+ * stopped, reject when it was not). The request's id is read from the channel when the order's payload lacked it;
+ * after a lost answer the request's state says whether it was applied (answered the same way: sent; answered
+ * otherwise or closed: failed, for a person to see). A channel whose API has no such answer fails it for good.
+ */
+async function sendCancelAnswer(store: Store, client: ChannelClient, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string): Promise<ChannelCallResult> {
+	const p = (call.payload ?? {}) as Partial<CancelAnswerPayload>;
+	const channelOrderId = String(p.channelOrderId ?? '');
+	const decision = p.decision === 'reject' ? 'reject' : 'approve';
+	if (typeof client.answerCancelRequest !== 'function' || typeof client.findCancelRequest !== 'function') {
+		return failedAttempt(store, call, new Error(`${client.channel} has no API to answer a buyer's cancel request: answer it in the seller account`), now, { ...opts, backoff: undefined }, cause, false, true);
+	}
+	let requestId = typeof p.requestId === 'string' && p.requestId ? p.requestId : null;
+	if (!requestId || call.outcomeUnknown) {
+		let found: Awaited<ReturnType<NonNullable<ChannelClient['findCancelRequest']>>>;
+		try {
+			found = await client.findCancelRequest(channelOrderId);
+		} catch (err) {
+			return failedAttempt(store, call, err, now, opts, cause, call.outcomeUnknown);
+		}
+		if (!found || (requestId && found.id !== requestId)) {
+			return failedAttempt(store, call, new Error(`${client.channel} order ${channelOrderId}: no cancel request ${requestId ?? ''} to ${decision} any more`.replace('  ', ' ')), now, opts, cause, false, true);
+		}
+		requestId = found.id;
+		if (found.state !== 'requested') {
+			const same = (decision === 'approve' && found.state === 'approved') || (decision === 'reject' && found.state === 'rejected');
+			if (same) {
+				const sent = await store.markChannelCallSent(call.id, call.version, requestId);
+				await orderEvent(store, call, cause, { outcome: 'found_at_channel', decision, requestId, attempts: sent.attempts });
+				return result('found_at_channel', sent);
+			}
+			return failedAttempt(store, call, new Error(`${client.channel} order ${channelOrderId}: the buyer's cancel request ${requestId} is ${found.state}, not to ${decision} any more`), now, opts, cause, false, true);
+		}
+	}
+	let status: number | null;
+	try {
+		const answer = await client.answerCancelRequest({
+			channelOrderId,
+			requestId,
+			decision,
+			...(decision === 'reject' && p.trackingNumber ? { trackingNumber: p.trackingNumber } : {}),
+			...(decision === 'reject' && p.shippedAt ? { shippedAt: p.shippedAt } : {}),
+		});
+		status = answer.status ?? null;
+	} catch (err) {
+		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'cancel_answer'));
+	}
+	const sent = await store.markChannelCallSent(call.id, call.version, requestId);
+	await orderEvent(store, call, cause, { outcome: decision === 'approve' ? 'cancel_approved' : 'cancel_rejected', requestId, attempts: sent.attempts });
 	return { ...result('sent', sent), status };
 }
 
@@ -406,7 +471,7 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 		};
 		if (!call) refuse(`No channel call ${callId} in the OMS store`);
 		else if (call.channel !== client.channel) refuse(`Channel call ${callId} is owed to ${call.channel}, not ${client.channel}`);
-		else if (omsId && call.omsId !== omsId) refuse(`Channel call ${callId} is ${call.kind === 'quantity' ? `the quantity of ${call.sku}` : `${call.kind === 'acknowledgement' ? 'the acknowledgement' : 'a confirmation'} of ${call.omsId}`}, not of ${omsId}`);
+		else if (omsId && call.omsId !== omsId) refuse(`Channel call ${callId} is ${channelCallWords(call)}, not of ${omsId}`);
 		else if (call.status !== 'failed') refuse(`Channel call ${callId} is ${call.status}: Resend Failed sends only a call that failed for good`);
 		calls = [call!];
 	} else {
@@ -414,7 +479,7 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 		calls = mine.filter((c) => c.status === 'failed');
 		if (!calls.length) {
 			const message = mine.length
-				? `${omsId} has no failed call to ${client.channel} (${mine.map((c) => `${c.kind === 'acknowledgement' ? 'acknowledgement' : `package ${c.packageKey}`}: ${c.status}`).join(', ')})`
+				? `${omsId} has no failed call to ${client.channel} (${mine.map((c) => `${c.kind === 'acknowledgement' ? 'acknowledgement' : c.kind === 'cancel_answer' ? 'cancel answer' : `package ${c.packageKey}`}: ${c.status}`).join(', ')})`
 				: `No confirmation or acknowledgement of ${omsId} to ${client.channel} in the OMS store`;
 			throw new ItemError(message, [{ path: 'omsId', message }]);
 		}
@@ -433,6 +498,7 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 		}
 		if (claimed.kind === 'confirmation') out.push(await sendConfirmation(store, client, claimed, now, opts, cause));
 		else if (claimed.kind === 'acknowledgement') out.push(await sendAcknowledgement(store, client, claimed, now, opts, cause));
+		else if (claimed.kind === 'cancel_answer') out.push(await sendCancelAnswer(store, client, claimed, now, opts, cause));
 		else out.push(...(await sendQuantities(store, client, [claimed], now, opts)));
 	}
 	return out;
@@ -451,7 +517,8 @@ export interface ChannelRetrySummary {
 
 /**
  * Send one channel's due calls (only that channel's: each Marketplace credential retries its own), acknowledgements
- * first, then confirmations, then quantity pushes lowest first in one call to the channel.
+ * first, then answers to buyers' cancel requests, then confirmations, then quantity pushes lowest first in one call
+ * to the channel.
  */
 export async function retryChannelCalls(store: Store, client: ChannelClient, opts: ChannelCallOptions & { limit?: number; claimBatch?: number } = {}): Promise<ChannelRetrySummary> {
 	const limit = opts.limit ?? 500;
@@ -466,6 +533,7 @@ export async function retryChannelCalls(store: Store, client: ChannelClient, opt
 		const due = await store.claimChannelCalls(client.channel, now, { limit: Math.min(batch, limit - claimed), leaseSeconds: opts.leaseSeconds ?? 120 });
 		claimed += due.length;
 		for (const c of due) if (c.kind === 'acknowledgement') results.push(await sendAcknowledgement(store, client, c, now, opts, cause));
+		for (const c of due) if (c.kind === 'cancel_answer') results.push(await sendCancelAnswer(store, client, c, now, opts, cause));
 		for (const c of due) if (c.kind === 'confirmation') results.push(await sendConfirmation(store, client, c, now, opts, cause));
 		results.push(...(await sendQuantities(store, client, due.filter((c) => c.kind === 'quantity'), now, opts)));
 		if (due.length < batch) break;

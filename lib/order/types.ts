@@ -150,6 +150,19 @@ export interface CanonicalOrder {
 	wms?: WmsAnnotation;
 	/** Only when a channel gives one: latest time the order must ship (ISO UTC), for SLA reports */
 	shipBy?: string | null;
+	/** The buyer asked to cancel and the channel waits for the seller's answer (eBay): absent or null when not */
+	cancelRequest?: CancelRequest | null;
+}
+
+/** A buyer's cancel request waiting for the seller's answer (approve: cancelled and refunded; reject: it goes on) */
+export interface CancelRequest {
+	/** The channel's id of the request (eBay cancelId); null when the payload does not carry it (eBay's order list):
+	 * whoever answers reads it from the channel first */
+	id: string | null;
+	/** ISO 8601 UTC */
+	requestedAt: string | null;
+	/** The channel's reason words (eBay cancelReason) */
+	reason: string | null;
 }
 
 /** One problem found by validateOrder: a JSON path (e.g. `$.lines[0].quantity`) and what is wrong. */

@@ -14,6 +14,7 @@ const ORDER_FIELDS = ['omsId', 'channel', 'channelOrderId', 'orderNumber', 'plac
 const TOTALS_FIELDS = ['subtotal', 'shipping', 'tax', 'discount', 'total'] as const;
 const CUSTOMER_FIELDS = ['email', 'name', 'phone', 'channelCustomerId'];
 const SHIPPING_FIELDS = ['level', 'label'];
+const CANCEL_REQUEST_FIELDS = ['id', 'requestedAt', 'reason'];
 const LINE_FIELDS = ['lineId', 'sku', 'title', 'quantity', 'unitPrice', 'lineTotal'];
 const RISK_FIELDS = ['channelRecommendation', 'channelRiskLevel', 'clientIp', 'facts', 'external'];
 const RISK_FACT_FIELDS = ['description', 'sentiment'];
@@ -54,6 +55,15 @@ function checkShipping(c: Checker, path: string, v: unknown): void {
 	c.fields(path, v, SHIPPING_FIELDS, SHIPPING_FIELDS, 'shipping', ['label']);
 	c.oneOf(key(path, 'level'), v.level, SHIPPING_LEVELS);
 	c.stringOrNull(key(path, 'label'), v.label);
+}
+
+function checkCancelRequest(c: Checker, path: string, v: unknown): void {
+	if (v === undefined || v === null) return;
+	if (!c.object(path, v, 'an object with id, requestedAt and reason (or null when there is no request)')) return;
+	c.fields(path, v, CANCEL_REQUEST_FIELDS, CANCEL_REQUEST_FIELDS, 'cancelRequest', CANCEL_REQUEST_FIELDS);
+	if (v.id !== undefined && v.id !== null) c.string(key(path, 'id'), v.id, { nonEmpty: true });
+	c.timestamp(key(path, 'requestedAt'), v.requestedAt, true);
+	c.stringOrNull(key(path, 'reason'), v.reason);
 }
 
 function checkLines(c: Checker, path: string, v: unknown): void {
@@ -215,6 +225,7 @@ export function validateOrder(order: unknown): ValidationProblem[] {
 	checkLines(c, '$.lines', o.lines);
 	if (o.risk !== undefined) checkRisk(c, '$.risk', o.risk);
 	c.timestamp('$.shipBy', o.shipBy, true);
+	checkCancelRequest(c, '$.cancelRequest', o.cancelRequest);
 	if (o.fraud !== undefined) checkFraud(c, '$.fraud', o.fraud);
 	if (o.allocation !== undefined) checkAllocation(c, '$.allocation', o.allocation);
 	if (o.wms !== undefined) checkWms(c, '$.wms', o.wms);

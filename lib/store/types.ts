@@ -257,7 +257,17 @@ export interface StoredShipment extends WmsShipment {
 
 /** What the OMS owes a channel: an order's acknowledgement (Walmart: once per order), a shipment confirmation (once
  * per package) or a quantity push (the newest per SKU). */
-export type ChannelCallKind = 'acknowledgement' | 'confirmation' | 'quantity';
+/** What a cancel_answer call carries: the decision, and for a reject of a shipped order what shipped */
+export interface CancelAnswerPayload extends Record<string, unknown> {
+	channelOrderId: string;
+	/** The request's id; null when the order's payload lacked it (the sender reads it from the channel) */
+	requestId: string | null;
+	decision: 'approve' | 'reject';
+	trackingNumber?: string | null;
+	shippedAt?: string | null;
+}
+
+export type ChannelCallKind = 'acknowledgement' | 'confirmation' | 'quantity' | 'cancel_answer';
 /**
  * pending: owed (due at nextAttemptAt, or now when null); sending: claimed under a lease while the channel is called
  * (a lease that runs out means the sender died mid-call: the call's outcome is unknown); sent; failed: for good (a
@@ -300,6 +310,8 @@ export interface ChannelCall {
 }
 export type NewChannelCall =
 	| { kind: 'acknowledgement'; channel: string; omsId: string; payload: { channelOrderId: string } & Record<string, unknown> }
+	/** The seller's answer to a buyer's cancel request (eBay): owed once per channel and order */
+	| { kind: 'cancel_answer'; channel: string; omsId: string; payload: CancelAnswerPayload }
 	| { kind: 'confirmation'; channel: string; omsId: string; packageKey: string; payload: Record<string, unknown> }
 	| { kind: 'quantity'; channel: string; sku: string; quantity: number; basis?: number | null; payload?: Record<string, unknown> | null };
 /**

@@ -198,7 +198,13 @@ export class Marketplace implements INodeType {
 					for (const r of results) {
 						if (r.outcome === 'failed') {
 							const what =
-								r.call?.kind === 'quantity' ? `SKU ${r.call.sku}` : r.call?.kind === 'acknowledgement' ? `acknowledgement of ${r.call.omsId}` : `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
+								r.call?.kind === 'quantity'
+									? `SKU ${r.call.sku}`
+									: r.call?.kind === 'acknowledgement'
+										? `acknowledgement of ${r.call.omsId}`
+										: r.call?.kind === 'cancel_answer'
+											? `answer to the buyer's cancel request of ${r.call.omsId}`
+											: `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
 							out.push(fail(apiError(`${CHANNEL_LABEL[ch]} ${what} failed again: ${r.error ?? 'failed'}`, r.failure), i));
 							continue;
 						}
@@ -324,6 +330,8 @@ function callJson(r: ChannelCallResult): IDataObject {
 			? { omsId: c.omsId, packageKey: c.packageKey, trackingNumber: (c.payload?.trackingNumber as string | undefined) ?? null }
 			: c?.kind === 'acknowledgement'
 				? { omsId: c.omsId, channelOrderId: (c.payload?.channelOrderId as string | undefined) ?? null }
+				: c?.kind === 'cancel_answer'
+					? { omsId: c.omsId, channelOrderId: (c.payload?.channelOrderId as string | undefined) ?? null, decision: (c.payload?.decision as string | undefined) ?? null }
 				: { sku: c?.sku ?? null, quantity: c?.quantity ?? null }),
 		outcome: r.outcome,
 		status: c?.status ?? null,

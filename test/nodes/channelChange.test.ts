@@ -87,14 +87,20 @@ async function ready(send: boolean): Promise<CanonicalOrder> {
 const cancelled = (o: CanonicalOrder) => ({ ...o, readiness: 'cancelled', channelStatus: 'cancelled', updatedAt: '2026-05-01T18:00:00.000Z' });
 const reservedUnits = async (omsId: string) => (await store.activeReservations(omsId)).reduce((s, r) => s + r.quantity, 0);
 
-it('cancel before the WMS, at the WMS, after pick (refused: held), paid later, and an unknown order, in one run', async () => {
-	// picked at ShipBob before the others exist (the sandbox moves every open order on), cancel refused from pick
+/** Three orders: picked at ShipBob (its cancel refused from pick), one before the WMS, one at the WMS. The picked one
+ * first: the sandbox moves every open order on */
+async function threeStages(): Promise<{ picked: CanonicalOrder; before: CanonicalOrder; atWms: CanonicalOrder }> {
 	const picked = await ready(true);
 	sb.control.setCancelRefusedFrom('shipbob', 'picked');
 	sb.control.advance(61_000);
 	await store.transition(picked.omsId, { to: 'picked', cause: 'wms_progress' });
 	const before = await ready(false);
 	const atWms = await ready(true);
+	return { picked, before, atWms };
+}
+
+it('cancel before the WMS, at the WMS, after pick (refused: held), paid later, and an unknown order, in one run', async () => {
+	const { picked, before, atWms } = await threeStages();
 	const pending = makeOrder({ channelOrderId: `cc-${++n}`, readiness: 'pending', channelStatus: 'pending' });
 	await store.recordOrder(pending);
 
@@ -127,6 +133,37 @@ it('cancel before the WMS, at the WMS, after pick (refused: held), paid later, a
 	const published = Object.values(r.runData.Release).flatMap((run) => (run.data?.main?.[1] ?? []).map((i) => i.json));
 	expect(published.filter((c) => c.channel === 'shopify' && c.sku === 'MUG').map((c) => c.quantity).at(-1)).toBe(8);
 	expect((await store.getPublished('shopify', ['MUG']))[0].quantity).toBe(8);
+});
+
+it('the buyer asked to cancel (as eBay lists it): stopped before the WMS and at the WMS, the approvals queued; refused after pick: held, the rejection queued', async () => {
+	const { picked, before, atWms } = await threeStages();
+	// eBay lists the order pending with the request while the buyer is cancelling (the list carries no request id)
+	const asked = (o: CanonicalOrder) => ({ ...o, readiness: 'pending', channelStatus: 'PAID/NOT_STARTED/IN_PROGRESS', cancelRequest: { id: null, requestedAt: null, reason: null }, updatedAt: '2026-05-01T18:00:00.000Z' });
+
+	const r = await runWorkflow(branch([asked(before), asked(atWms), asked(picked)]), { credentials });
+	expect(r.error).toBeUndefined();
+	const [, republish, toWms] = outputsOf(r, 'Apply');
+	const change = (o: IDataObject) => (o.oms as IDataObject).channelChange as IDataObject;
+	expect(republish.map((o) => [o.omsId, change(o).action, (change(o).cancelAnswer as IDataObject).decision])).toEqual([[before.omsId, 'released', 'approve']]);
+	expect(toWms.map((o) => [o.omsId, change(o).action, change(o).cancelAnswer ?? null])).toEqual([
+		[atWms.omsId, 'needs_wms', null],
+		[picked.omsId, 'needs_wms', null],
+	]);
+	const [wmsOut] = outputsOf(r, 'WMS');
+	expect(wmsOut.map((o) => [o.omsId, change(o).action, (o.oms as IDataObject).status, (change(o).cancelAnswer as IDataObject).decision])).toEqual([
+		[atWms.omsId, 'cancelled_at_wms', 'cancelled', 'approve'],
+		[picked.omsId, 'cancel_refused', 'picked', 'reject'],
+	]);
+	expect(sb.control.ordersByReference('shipbob', atWms.omsId)[0].stage).toBe('cancelled');
+	expect((await store.getOrder(picked.omsId))!.hold).toMatchObject({ reason: 'cancel_refused' });
+	expect([await reservedUnits(before.omsId), await reservedUnits(atWms.omsId), await reservedUnits(picked.omsId)]).toEqual([0, 0, 2]);
+	// owed to the channel once per order, for the Marketplace node's Retry Pending
+	const owed = await store.listChannelCalls({ kind: 'cancel_answer' });
+	expect(owed.map((c) => [c.omsId, c.status, c.payload?.decision, c.payload?.requestId])).toEqual([
+		[before.omsId, 'pending', 'approve', null],
+		[atWms.omsId, 'pending', 'approve', null],
+		[picked.omsId, 'pending', 'reject', null],
+	]);
 });
 
 it('an order the OMS never recorded, or lines it does not have, is an error of that item; the rest is applied', async () => {

@@ -366,6 +366,21 @@ describe('marketplace: Set Available Quantity', () => {
 	});
 });
 
+describe('marketplace: an answer to an eBay buyer\'s cancel request', () => {
+	it('queued by Apply Channel Change, sent by Retry Pending once: the request id read from eBay, the answer on the main output', async () => {
+		const o = [...sb.orders.ebay].reverse().find((x) => x.status === 'paid')!;
+		const req = sb.sandboxes.ebay.requestCancellation(o.id);
+		await store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'ebay', omsId: `ebay:${o.id}`, payload: { channelOrderId: o.id, requestId: null, decision: 'approve' } }]);
+		const retry = await run({ channel: 'ebay', operation: 'retryPending' });
+		expect(retry.error).toBeUndefined();
+		expect(outputOf(retry, 'Marketplace')).toEqual([
+			expect.objectContaining({ operation: 'retryPending', channel: 'ebay', kind: 'cancel_answer', omsId: `ebay:${o.id}`, channelOrderId: o.id, decision: 'approve', outcome: 'sent', status: 'sent', reference: req.cancelId }),
+		]);
+		expect(sb.sandboxes.ebay.received.cancelDecisions.filter((d) => d.cancelId === req.cancelId).map((d) => d.decision)).toEqual(['approve']);
+		expect(outputOf(await run({ channel: 'ebay', operation: 'retryPending' }), 'Marketplace')).toEqual([]);
+	});
+});
+
 describe('marketplace: Walmart acknowledge and cancel', () => {
 	it('acknowledges a released Walmart order; other channels send nothing', async () => {
 		const po = sb.orders.walmart.find((o) => o.status === 'paid')!.id;

@@ -13,6 +13,11 @@
  *   per-SKU statusCode in responses[].
  * - cancelOrder: Post-Order API POST /post-order/v2/cancellation {legacyOrderId, cancelReason} ⚠ (not in the
  *   reference; Authorization "IAF <token>" ⚠). cancelLines: eBay cancels whole orders only: throws.
+ * - answerCancelRequest: a buyer's cancel request is answered, POST /post-order/v2/cancellation/{cancelId}/approve
+ *   (no body; the order is cancelled and the buyer refunded) or /reject with {shipmentDate: {value}, trackingNumber}
+ *   when it shipped, else {} ⚠ (eBay's Post-Order reference; the stored spec has paths only). Sent once per call.
+ * - findCancelRequest: GET /post-order/v2/cancellation/search?legacy_order_id=… (the newest first) ⚠; the order list
+ *   (getOrders) carries cancelState but an empty cancelRequests ✔ (3.5), so the cancelId is read here.
  * - testCredentials: GET /sell/fulfillment/v1/order?limit=1.
  */
 import { mentions } from '../confirmation';
@@ -24,6 +29,8 @@ import { scaleRate, sharedLimiters, TokenBucket } from '../../http/limiters';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
 import type {
+	CancelAnswerInput,
+	CancelRequestInfo,
 	CancelResult,
 	ChannelClient,
 	ClientOptions,
@@ -209,6 +216,53 @@ export class EbayClient implements ChannelClient {
 			'IAF',
 		);
 		return { channelOrderId, status: res.status, reference: res.body?.cancelId !== undefined ? String(res.body.cancelId) : undefined };
+	}
+
+	async answerCancelRequest(input: CancelAnswerInput): Promise<CancelResult> {
+		const id = String(input.requestId ?? '').trim();
+		if (!id) throw new Error(`eBay order ${input.channelOrderId}: no cancel request id to ${input.decision}`);
+		if (input.decision !== 'approve' && input.decision !== 'reject') throw new Error(`eBay order ${input.channelOrderId}: decision must be approve or reject, got ${JSON.stringify(input.decision)}`);
+		let body: Record<string, unknown> | undefined;
+		if (input.decision === 'reject') {
+			body = {};
+			if (input.shippedAt) {
+				const t = Date.parse(input.shippedAt);
+				if (Number.isNaN(t)) throw new Error(`eBay order ${input.channelOrderId}: shippedAt ${JSON.stringify(input.shippedAt)} is not a date`);
+				body.shipmentDate = { value: new Date(t).toISOString() };
+			}
+			if (input.trackingNumber?.trim()) body.trackingNumber = input.trackingNumber.trim();
+		}
+		const res = await this.call('cancellation', 'POST', `${this.base}/post-order/v2/cancellation/${encodeURIComponent(id)}/${input.decision}`, body, {}, 'IAF', true);
+		return { channelOrderId: input.channelOrderId, status: res.status, reference: id };
+	}
+
+	async findCancelRequest(channelOrderId: string): Promise<CancelRequestInfo | null> {
+		const res = await this.call<{ cancellations?: Array<Record<string, unknown>> }>(
+			'cancellation',
+			'GET',
+			`${this.base}/post-order/v2/cancellation/search?legacy_order_id=${encodeURIComponent(channelOrderId)}&limit=10`,
+			undefined,
+			{},
+			'IAF',
+		);
+		const all = (res.body?.cancellations ?? []).filter((c) => String(c.legacyOrderId ?? channelOrderId) === channelOrderId && c.cancelId !== undefined);
+		const date = (c: Record<string, unknown>) => {
+			const v = (c.cancelRequestDate as { value?: unknown } | undefined)?.value;
+			return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null;
+		};
+		all.sort((a, b) => (date(b) ?? '').localeCompare(date(a) ?? ''));
+		const c = all[0];
+		if (!c) return null;
+		const status = String(c.cancelStatus ?? '');
+		const state: CancelRequestInfo['state'] =
+			c.cancelState === 'CANCEL_REQUESTED' || status === 'CANCEL_REQUESTED' || status === 'CANCEL_PENDING'
+				? 'requested'
+				: status === 'CANCEL_REJECTED'
+					? 'rejected'
+					: status.startsWith('CANCEL_CLOSED_WITH_REFUND') || status === 'CANCEL_CLOSED_UNKNOWN_REFUND' || status === 'CANCEL_CLOSED_NO_REFUND'
+						? 'approved'
+						: 'closed';
+		return { id: String(c.cancelId), state, requestedAt: date(c), reason: typeof c.cancelReason === 'string' ? c.cancelReason : null };
 	}
 
 	async cancelLines(channelOrderId: string): Promise<CancelResult> {

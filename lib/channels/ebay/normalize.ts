@@ -5,8 +5,12 @@
  *
  * Amounts are `{value: "12.34", currency: "USD"}` in the seller's currency (the `convertedFrom*` fields hold the
  * buyer's). `lineItemCost` is the price of the whole line (unit price x quantity, before discounts).
+ *
+ * A buyer's cancel request (cancelStatus.cancelState IN_PROGRESS) is `cancelRequest`: its id, date and reason from
+ * `cancelRequests[]` (getOrder fills it; getOrders returns it empty ✔, so the id is then null and whoever answers reads
+ * it from the Post-Order API: EbayClient.findCancelRequest).
  */
-import type { CanonicalOrder } from '../../order/types';
+import type { CancelRequest, CanonicalOrder } from '../../order/types';
 import {
 	addMinor,
 	addressFrom,
@@ -30,6 +34,7 @@ import {
 	reqQuantity,
 	reqTimestamp,
 	softTimestamp,
+	statusKey,
 	text,
 	unitFromTotal,
 	type Json,
@@ -93,6 +98,7 @@ export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): C
 	const fulfillment = text(o.orderFulfillmentStatus);
 	const cancelState = text(dig(o, 'cancelStatus', 'cancelState'));
 	const channelStatus = [payment, fulfillment, cancelState].filter((s) => s !== null).join('/');
+	const cancelRequest = statusKey(cancelState) === 'INPROGRESS' ? requestOf(ctx, dig(o, 'cancelStatus', 'cancelRequests')) : undefined;
 
 	const step = obj(dig(arr(o.fulfillmentStartInstructions)?.[0], 'shippingStep'));
 	const shipTo = obj(step?.shipTo);
@@ -149,10 +155,36 @@ export function normalizeEbayOrder(raw: unknown, opts: NormalizeOptions = {}): C
 			linesField: 'lineItems',
 			risk: noRisk(),
 			shipBy,
+			...(cancelRequest ? { cancelRequest } : {}),
 			raw: opts.keepRaw === false ? undefined : raw,
 		},
 		'pricingSummary.total.value',
 	);
+}
+
+/**
+ * The request the seller has to answer: the newest of cancelRequests[] still REQUESTED (any initiator: the state says
+ * it waits for the seller), else the newest; none listed (getOrders): id null. Never fails the order: a request the
+ * payload describes badly is still a request.
+ */
+function requestOf(ctx: Ctx, v: unknown): CancelRequest {
+	const all = (arr(v) ?? []).filter(isObj).map((r) => ({
+		id: optIdSoft(ctx, r.cancelRequestId),
+		requestedAt: softTimestamp(ctx, r.cancelRequestedDate),
+		reason: text(r.cancelReason),
+		open: statusKey(text(r.cancelRequestState)) === 'REQUESTED',
+	}));
+	all.sort((a, b) => Number(b.open) - Number(a.open) || (b.requestedAt ?? '').localeCompare(a.requestedAt ?? ''));
+	const r = all[0];
+	return r ? { id: r.id, requestedAt: r.requestedAt, reason: r.reason } : { id: null, requestedAt: null, reason: null };
+}
+
+function optIdSoft(ctx: Ctx, v: unknown): string | null {
+	try {
+		return optId(ctx, v, 'cancelStatus.cancelRequests[].cancelRequestId');
+	} catch {
+		return null;
+	}
 }
 
 /** The raw orders of an eBay list response: `orders`, or a single order */

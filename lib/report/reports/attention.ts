@@ -10,7 +10,7 @@
  *   stuck          received or ready orders that have not moved for `stuckMinutes` and that no pending delivery owes
  *                  (the recovery sweep finishes them; still here means it could not)
  *   edi_997        EDI 940s without the partner's 997 after `ediAckMinutes`
- *   channel_call_failed   a call owed to a channel (an order acknowledgement, a shipment confirmation, a quantity push) that failed for good,
+ *   channel_call_failed   a call owed to a channel (an order acknowledgement, a shipment confirmation, a quantity push, an answer to a buyer's cancel request) that failed for good,
  *                  with the channel's words; a newer push of the SKU supersedes a failed quantity push
  *   channel_call_overdue  a call owed to a channel still not sent after `channelCallOverdueMinutes` (retries failing,
  *                  or no Marketplace Retry Pending running); the last error, if any, as the detail
@@ -131,7 +131,7 @@ const KIND_LABELS: Record<Exclude<AttentionKind, 'held' | 'fraud_review' | 'chan
 	stuck: 'Stuck',
 	edi_997: 'EDI 940 without a 997',
 };
-const CALL_LABELS: Record<string, string> = { acknowledgement: 'Order acknowledgement', confirmation: 'Shipment confirmation', quantity: 'Quantity push' };
+const CALL_LABELS: Record<string, string> = { acknowledgement: 'Order acknowledgement', confirmation: 'Shipment confirmation', quantity: 'Quantity push', cancel_answer: 'Answer to a buyer\'s cancel request' };
 
 function label(kind: AttentionKind, reason: string, status: string, overdue: boolean): string {
 	if (kind === 'fraud_review') return overdue ? 'Fraud review (overdue)' : 'Fraud review';

@@ -16,7 +16,7 @@ export function channelCallKey(call: { omsId: string; packageKey: string } | { s
 
 /** The row of a new call; bad input is an error naming the field (nothing is written). */
 export function channelCallRow(call: NewChannelCall): ChannelCallRow {
-	const what = call.kind === 'quantity' ? `quantity of ${String(call.sku)}` : `${call.kind === 'acknowledgement' ? 'acknowledgement' : 'confirmation'} of ${String(call.omsId)}`;
+	const what = call.kind === 'quantity' ? `quantity of ${String(call.sku)}` : `${call.kind === 'acknowledgement' ? 'acknowledgement' : call.kind === 'cancel_answer' ? 'cancel answer' : 'confirmation'} of ${String(call.omsId)}`;
 	if (typeof call.channel !== 'string' || !call.channel.trim()) throw new Error(`channel call (${what}): channel must be a non-empty string`);
 	refuseUnstorable(`${what}: channel`, call.channel);
 	if (call.kind === 'acknowledgement') {
@@ -27,6 +27,17 @@ export function channelCallRow(call: NewChannelCall): ChannelCallRow {
 		if (typeof id !== 'string' || !id.trim()) throw new Error(`channel call (${what}): payload.channelOrderId must be a non-empty string`);
 		refuseUnstorable(`${what}: channelOrderId`, id);
 		return { channel: call.channel, kind: 'acknowledgement', key: call.omsId, omsId: call.omsId, packageKey: null, sku: null, quantity: null, basis: null, payload: JSON.stringify(call.payload) };
+	}
+	if (call.kind === 'cancel_answer') {
+		// owed once per order: the key is the order
+		if (typeof call.omsId !== 'string' || !call.omsId.trim()) throw new Error(`channel call (${what}): omsId must be a non-empty string`);
+		refuseUnstorable(`${what}: omsId`, call.omsId);
+		const p = (call.payload ?? {}) as Partial<Record<string, unknown>>;
+		if (typeof p.channelOrderId !== 'string' || !p.channelOrderId.trim()) throw new Error(`channel call (${what}): payload.channelOrderId must be a non-empty string`);
+		if (p.decision !== 'approve' && p.decision !== 'reject') throw new Error(`channel call (${what}): payload.decision must be approve or reject, got ${JSON.stringify(p.decision)}`);
+		if (p.requestId !== null && (typeof p.requestId !== 'string' || !p.requestId.trim())) throw new Error(`channel call (${what}): payload.requestId must be a non-empty string or null`);
+		for (const f of ['channelOrderId', 'requestId'] as const) if (typeof p[f] === 'string') refuseUnstorable(`${what}: ${f}`, p[f] as string);
+		return { channel: call.channel, kind: 'cancel_answer', key: call.omsId, omsId: call.omsId, packageKey: null, sku: null, quantity: null, basis: null, payload: JSON.stringify(call.payload) };
 	}
 	if (call.kind === 'confirmation') {
 		for (const [field, v] of [['omsId', call.omsId], ['packageKey', call.packageKey]] as const) {
@@ -46,7 +57,7 @@ export function channelCallRow(call: NewChannelCall): ChannelCallRow {
 			payload: JSON.stringify(call.payload),
 		};
 	}
-	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be acknowledgement, confirmation or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
+	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be acknowledgement, confirmation, cancel_answer or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
 	if (typeof call.sku !== 'string' || !call.sku.trim()) throw new Error(`channel call (${what}): sku must be a non-empty string`);
 	refuseUnstorable(`${what}: sku`, call.sku);
 	if (!Number.isInteger(call.quantity) || call.quantity < 0) throw new Error(`channel call (${what}): quantity must be a whole number, 0 or more, got ${JSON.stringify(call.quantity)}`);
@@ -93,7 +104,7 @@ export function* enqueueChannelCallsSteps(calls: NewChannelCall[], now: string):
 			if (!stored) throw new Error(`channel call ${r.channel} ${r.kind} ${r.key}: neither inserted nor found`);
 		}
 		if (r.kind !== 'quantity') {
-			// a confirmation or an acknowledgement is owed once, whatever became of the first
+			// a confirmation, an acknowledgement or a cancel answer is owed once, whatever became of the first
 			out.push({ call: stored, outcome: 'exists' });
 			continue;
 		}
@@ -162,11 +173,14 @@ export function* requeueChannelCallSteps(id: number, who: { by: string; note: st
 	return { call, requeued: true };
 }
 
+const CLAIM_RANK: Partial<Record<ChannelCall['kind'], number>> = { acknowledgement: 0, cancel_answer: 1, confirmation: 2 };
+
 /** The order claims hand calls out in: acknowledgements first (Walmart may cancel an order left unacknowledged, and
- * ships nothing on a line still Created), then confirmations (a late one costs the seller most), then quantities
+ * ships nothing on a line still Created), then answers to buyers' cancel requests (the buyer waits for one), then
+ * confirmations (a late one costs the seller most), then quantities
  * lowest first (a SKU about to sell out is the one a stale quantity oversells), then oldest first. Both stores' claim
  * SQL orders by the same columns (kind, quantity, id). */
 export function claimOrder(a: ChannelCall, b: ChannelCall): number {
-	const k = (c: ChannelCall) => (c.kind === 'acknowledgement' ? 0 : c.kind === 'confirmation' ? 1 : 2);
+	const k = (c: ChannelCall) => CLAIM_RANK[c.kind] ?? 3;
 	return k(a) - k(b) || (a.quantity ?? 0) - (b.quantity ?? 0) || a.id - b.id;
 }

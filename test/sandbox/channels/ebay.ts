@@ -172,6 +172,8 @@ export class EbaySandbox extends MarketplaceSandbox {
 		fulfillments: [] as Array<{ orderId: string; fulfillmentId: string; body: unknown; duplicate?: boolean }>,
 		quantities: [] as Array<{ body: unknown }>,
 		cancellations: [] as Array<{ body: unknown }>,
+		/** the seller's answers to buyers' cancel requests (approve, reject) as they came */
+		cancelDecisions: [] as Array<{ cancelId: string; decision: 'approve' | 'reject'; body: unknown }>,
 		inventoryItems: [] as Array<{ sku: string; body: unknown }>,
 	};
 	/** the latest quantity per SKU and how it came */
@@ -523,7 +525,7 @@ export class EbaySandbox extends MarketplaceSandbox {
 				return c ? { status: 200, body: { cancelDetail: this.cancelDetail(c) } } : this.poErr(404, 1603, `Cancel ${seg[4]} not found`);
 			}
 			case 'cancellationDecide':
-				return this.decideCancellation(seg[4], seg[5] as 'approve' | 'reject');
+				return this.decideCancellation(seg[4], seg[5] as 'approve' | 'reject', req.body);
 			case 'returnSearch':
 				return this.returnSearch(req);
 			case 'getReturn': {
@@ -772,9 +774,27 @@ export class EbaySandbox extends MarketplaceSandbox {
 		const all = this.cancellationRequests.filter((c) => !oid || c.orderId === oid).sort((a, b) => b.requestedAt - a.requestedAt);
 		return { status: 200, body: { cancellations: all.slice(offset, offset + limit).map((c) => this.cancelDetail(c)), paginationOutput: { limit, offset, totalEntries: all.length, totalPages: Math.ceil(all.length / limit) }, total: all.length } };
 	}
-	private decideCancellation(cancelId: string, decision: 'approve' | 'reject'): Res {
+	/** ⚠ the reject body as eBay's RejectCancelRequest describes it: optional shipmentDate (a DateTime, {value}) and
+	 * trackingNumber (a string); anything else, or a date that is not one, is refused */
+	private rejectBodyProblem(body: unknown): string | null {
+		if (body === undefined || body === null || body === '') return null;
+		if (typeof body !== 'object' || Array.isArray(body)) return 'the body must be a JSON object';
+		const b = body as Record<string, unknown>;
+		const extra = Object.keys(b).filter((k) => k !== 'shipmentDate' && k !== 'trackingNumber');
+		if (extra.length) return `unknown field ${extra.join(', ')}`;
+		if (b.shipmentDate !== undefined) {
+			const v = (b.shipmentDate as { value?: unknown } | null)?.value;
+			if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return 'shipmentDate must be {"value": "<ISO 8601 date>"}';
+		}
+		if (b.trackingNumber !== undefined && (typeof b.trackingNumber !== 'string' || !b.trackingNumber.trim())) return 'trackingNumber must be a non-empty string';
+		return null;
+	}
+	private decideCancellation(cancelId: string, decision: 'approve' | 'reject', body?: unknown): Res {
 		const c = this.cancellationRequests.find((x) => x.cancelId === cancelId);
 		if (!c) return this.poErr(404, 1603, `Cancel ${cancelId} not found`);
+		const problem = decision === 'reject' ? this.rejectBodyProblem(body) : null;
+		if (problem) return this.poErr(400, 1605, `Invalid reject request: ${problem}`);
+		this.received.cancelDecisions.push({ cancelId, decision, body: body ?? null });
 		if (c.state !== 'CANCEL_REQUESTED') return this.poErr(400, 1604, `Cancel ${cancelId} is ${c.state}: there is nothing to decide`);
 		const o = this.mustOrder(c.orderId);
 		if (decision === 'approve') {

@@ -3,6 +3,7 @@ import { generateOrders } from '../../sandbox/generator';
 import { isolated, LONG_AGO, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 import { EbayClient } from '../../../lib/channels/ebay/client';
 import { HttpError } from '../../../lib/http/errors';
+import { normalizeOrder } from '../../../lib/channels/normalize';
 
 const TS = 0.01; // 5 rps becomes 500 rps
 describe('eBay client against the Sell APIs sandbox', () => {
@@ -105,5 +106,60 @@ describe('eBay client against the Sell APIs sandbox', () => {
 		expect(r.status).toBe(201);
 		expect(sb.received.cancellations.at(-1)?.body).toEqual({ legacyOrderId: orders[2].id, cancelReason: 'OUT_OF_STOCK_OR_CANNOT_FULFILL' });
 		await expect(c.cancelLines(orders[2].id)).rejects.toThrow(/whole orders/);
+	});
+
+	describe('a buyer\'s cancel request', () => {
+		// the last paid orders: the tests above cancel and ship some of the first
+		const paid = orders.filter((o) => o.status === 'paid').slice(-3);
+
+		it('finds the request by order (the list lacks its id) and approves it with no body: the order is cancelled', async () => {
+			const c = new EbayClient(creds, request, isolated(TS, { clock }));
+			const o = paid[0];
+			expect(await c.findCancelRequest(o.id)).toBeNull();
+			const req = sb.requestCancellation(o.id, 'BUYER_ASKED_CANCEL');
+			// what the normaliser makes of getOrder's request (the list's has no id)
+			const asked = normalizeOrder('ebay', await c.getOrder(o.id)).cancelRequest!;
+			expect({ ...asked, requestedAt: Date.parse(asked.requestedAt!) }).toEqual({ id: req.cancelId, requestedAt: new Date(req.requestedAt).getTime(), reason: 'BUYER_ASKED_CANCEL' });
+			const found = await c.findCancelRequest(o.id);
+			expect(found).toEqual({ id: req.cancelId, state: 'requested', requestedAt: new Date(req.requestedAt).toISOString(), reason: 'BUYER_ASKED_CANCEL' });
+			const search = sb.callsTo('/post-order/v2/cancellation/search').at(-1)!;
+			expect(search.query.legacy_order_id).toBe(o.id);
+			const r = await c.answerCancelRequest({ channelOrderId: o.id, requestId: req.cancelId, decision: 'approve' });
+			expect(r).toEqual({ channelOrderId: o.id, status: 200, reference: req.cancelId });
+			expect(sb.received.cancelDecisions.at(-1)).toEqual({ cancelId: req.cancelId, decision: 'approve', body: null });
+			expect(sb.callsTo(`/post-order/v2/cancellation/${req.cancelId}/approve`)[0].headers.authorization).toBe('***');
+			expect(((await c.getOrder(o.id)) as { orderFulfillmentStatus?: string; cancelStatus: { cancelState: string } }).cancelStatus.cancelState).toBe('CANCELED');
+			expect((await c.findCancelRequest(o.id))?.state).toBe('approved');
+		});
+
+		it('rejects a shipped order\'s request with its tracking number and ship date as eBay documents them', async () => {
+			const c = new EbayClient(creds, request, isolated(TS, { clock }));
+			const o = paid[1];
+			const req = sb.requestCancellation(o.id);
+			const line = ((await c.getOrder(o.id)) as { lineItems: Array<{ lineItemId: string; quantity: number }> }).lineItems;
+			await c.confirmShipment({ channelOrderId: o.id, carrier: 'USPS', trackingNumber: '9400100000000000000001', shippedAt: '2026-03-02T10:00:00Z', lines: line.map((l) => ({ lineId: l.lineItemId, quantity: l.quantity })) });
+			// approving a shipped order is refused; the reject carries what shipped
+			await expect(c.answerCancelRequest({ channelOrderId: o.id, requestId: req.cancelId, decision: 'approve' })).rejects.toMatchObject({ status: 400 });
+			const r = await c.answerCancelRequest({ channelOrderId: o.id, requestId: req.cancelId, decision: 'reject', trackingNumber: '9400100000000000000001', shippedAt: '2026-03-02T10:00:00Z' });
+			expect(r.status).toBe(200);
+			expect(sb.received.cancelDecisions.at(-1)).toEqual({ cancelId: req.cancelId, decision: 'reject', body: { shipmentDate: { value: '2026-03-02T10:00:00.000Z' }, trackingNumber: '9400100000000000000001' } });
+			expect((await c.findCancelRequest(o.id))?.state).toBe('rejected');
+			// answered once: a second answer is refused (1604), not applied again
+			await expect(c.answerCancelRequest({ channelOrderId: o.id, requestId: req.cancelId, decision: 'reject' })).rejects.toMatchObject({ status: 400 });
+		});
+
+		it('rejects an unshipped order\'s request with an empty body; the sandbox refuses a body eBay does not document', async () => {
+			const c = new EbayClient(creds, request, isolated(TS, { clock }));
+			const o = paid[2];
+			const req = sb.requestCancellation(o.id);
+			const h = { Authorization: `IAF ${[...(sb as unknown as { tokens: Map<string, number> }).tokens.keys()].at(-1)}`, 'Content-Type': 'application/json' };
+			const bad = await request({ method: 'POST', url: `${creds.baseUrl}/post-order/v2/cancellation/${req.cancelId}/reject`, headers: h, body: { shipmentDate: '2026-03-02' } });
+			expect(bad.status).toBe(400);
+			expect(JSON.stringify(bad.body)).toContain('shipmentDate');
+			await c.answerCancelRequest({ channelOrderId: o.id, requestId: req.cancelId, decision: 'reject' });
+			expect(sb.received.cancelDecisions.at(-1)).toEqual({ cancelId: req.cancelId, decision: 'reject', body: {} });
+			expect(((await c.getOrder(o.id)) as { cancelStatus: { cancelState: string } }).cancelStatus.cancelState).toBe('NONE_REQUESTED');
+			await expect(c.answerCancelRequest({ channelOrderId: o.id, requestId: ' ', decision: 'approve' })).rejects.toThrow(/no cancel request id/);
+		});
 	});
 });

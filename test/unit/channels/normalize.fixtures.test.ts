@@ -132,6 +132,25 @@ describe('eBay getOrders (constructed)', () => {
 		expect(o.shipBy).toBe('2026-05-02T06:59:59Z'); // the earliest line ship-by date
 	});
 
+	test('a buyer\'s cancel request: the id, date and reason from getOrder; id null from the list; none when not requested', () => {
+		const raw = JSON.parse(JSON.stringify(page.orders[0]));
+		expect(orders[0]).not.toHaveProperty('cancelRequest');
+		raw.cancelStatus = { cancelState: 'IN_PROGRESS', cancelRequests: [] }; // getOrders: always empty
+		const listed = valid(normalizeOrder('ebay', raw));
+		expect(listed.readiness).toBe('pending'); // never shipped while the buyer is cancelling
+		expect(listed.cancelRequest).toEqual({ id: null, requestedAt: null, reason: null });
+		raw.cancelStatus.cancelRequests = [
+			{ cancelRequestId: '5000000007', cancelInitiator: 'Buyer', cancelReason: 'ORDER_MISTAKE', cancelRequestedDate: '2026-05-01T11:00:00.000Z', cancelRequestState: 'REJECTED' },
+			{ cancelRequestId: '5000000009', cancelInitiator: 'Buyer', cancelReason: 'BUYER_ASKED_CANCEL', cancelRequestedDate: '2026-05-01T12:00:00.000Z', cancelRequestState: 'REQUESTED' },
+		];
+		expect(valid(normalizeOrder('ebay', raw)).cancelRequest).toEqual({ id: '5000000009', requestedAt: '2026-05-01T12:00:00Z', reason: 'BUYER_ASKED_CANCEL' });
+		// a request described badly is still a request (its id read again when answering); the order is not refused
+		raw.cancelStatus.cancelRequests = [{ cancelRequestId: { bad: true }, cancelRequestedDate: 'yesterday', cancelRequestState: 'REQUESTED' }];
+		expect(valid(normalizeOrder('ebay', raw)).cancelRequest).toEqual({ id: null, requestedAt: null, reason: null });
+		raw.cancelStatus = { cancelState: 'NONE_REQUESTED', cancelRequests: [{ cancelRequestId: '5000000007', cancelRequestState: 'REJECTED' }] };
+		expect(normalizeOrder('ebay', raw)).not.toHaveProperty('cancelRequest');
+	});
+
 	test('service codes map to levels; GBP and EUR orders', () => {
 		expect(orders[1].shipping).toEqual({ level: 'standard', label: 'UK_RoyalMailFirstClassStandard' });
 		expect(orders[1].totals).toEqual({ subtotal: 12.5, shipping: 2.85, tax: 0, discount: 0, total: 15.35 });

@@ -233,6 +233,68 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		expect([r.action, r.hold?.reason]).toEqual(['lines_held', 'operator']);
 	});
 
+	describe('the buyer asked to cancel (eBay: the channel waits for the seller\'s answer)', () => {
+		const asked = { id: '5000000001', requestedAt: '2026-05-01T12:00:00Z', reason: 'ORDER_MISTAKE' };
+		/** What eBay's order looks like while the request is open: pending, with the request */
+		const requested = (o: CanonicalOrder, id: string | null = asked.id) => newer(o, { readiness: 'pending', channelStatus: 'PAID/NOT_STARTED/IN_PROGRESS', cancelRequest: { ...asked, id } });
+		const answers = async (omsId: string) => (await store.listChannelCalls({ omsId, kind: 'cancel_answer' })).map((c) => [c.channel, c.status, c.payload]);
+
+		it('before the WMS: cancelled and released like a cancel, the approval queued once; a repeat queues nothing more', async () => {
+			const o = await orderAt('ready');
+			const rec = await store.recordOrder(requested(o));
+			expect([rec.outcome, rec.stored.status]).toEqual(['updated', 'ready']);
+			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', changes: rec.changes });
+			expect([r.action, r.route, r.status, r.republishSkus, r.releasedUnits, r.cancelAnswer?.decision, r.cancelAnswer?.status]).toEqual(['released', 'republish', 'cancelled', ['SKU-1'], 2, 'approve', 'pending']);
+			expect(await reserved(o.omsId)).toBe(0);
+			expect(await answers(o.omsId)).toEqual([['shopify', 'pending', { channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'approve' }]]);
+			const again = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
+			expect([again.action, again.route, again.releasedUnits, again.cancelAnswer?.callId]).toEqual(['none', 'done', 0, r.cancelAnswer?.callId]);
+			expect((await answers(o.omsId)).length).toBe(1);
+		});
+
+		it('received and held for payment by the request (eBay lists it pending): cancelled; the id the list lacks stays null for the sender to read', async () => {
+			const o = makeOrder({ channel: 'ebay' });
+			await store.recordOrder(o);
+			const rec = await store.recordOrder(requested(o, null));
+			expect(rec.stored.status).toBe('on_hold');
+			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
+			expect([r.action, r.status, r.hold]).toEqual(['none', 'cancelled', null]);
+			expect(await answers(o.omsId)).toEqual([['ebay', 'pending', { channelOrderId: o.channelOrderId, requestId: null, decision: 'approve' }]]);
+		});
+
+		it('at the WMS: cancelled there first, then released, the approval queued; with no WMS given it waits for the WMS node and queues nothing', async () => {
+			const o = await orderAt('at_wms');
+			const rec = await store.recordOrder(requested(o));
+			const noWms = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
+			expect([noWms.action, noWms.route, noWms.cancelAnswer]).toEqual(['needs_wms', 'wms', undefined]);
+			expect(await answers(o.omsId)).toEqual([]);
+			const wms = fakeWms({ cancel: 'ok' });
+			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', wms: () => wms });
+			expect(wms.calls).toEqual([`cancel ${o.omsId}`]);
+			expect([r.action, r.status, r.releasedUnits, r.cancelAnswer?.decision]).toEqual(['cancelled_at_wms', 'cancelled', 2, 'approve']);
+			expect((await answers(o.omsId)).map((a) => a[2])).toEqual([{ channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'approve' }]);
+		});
+
+		it('the WMS refuses (picked): held cancel_refused with its words, the rejection queued', async () => {
+			const o = await orderAt('picked');
+			const rec = await store.recordOrder(requested(o));
+			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', wms: () => fakeWms({ cancel: 'refuse' }) });
+			expect([r.action, r.route, r.status, r.hold?.reason, r.cancelAnswer?.decision]).toEqual(['cancel_refused', 'held', 'picked', 'cancel_refused', 'reject']);
+			expect(r.hold?.detail).toMatch(/already_picked/);
+			expect(await reserved(o.omsId)).toBe(2);
+			expect((await answers(o.omsId)).map((a) => a[2])).toEqual([{ channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'reject' }]);
+		});
+
+		it('already shipped: the rejection queued with the tracking number and ship date confirmed to the channel', async () => {
+			const o = await orderAt('shipped');
+			await store.enqueueChannelCalls([{ kind: 'confirmation', channel: 'shopify', omsId: o.omsId, packageKey: 'P1', payload: { channelOrderId: o.channelOrderId, carrier: 'USPS', trackingNumber: '9400111', shippedAt: '2026-05-02T09:00:00Z', lines: [] } }]);
+			const rec = await store.recordOrder(requested(o));
+			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', wms: () => fakeWms() });
+			expect([r.action, r.route, r.status, r.hold, r.cancelAnswer?.decision]).toEqual(['cancel_request_rejected', 'done', 'shipped', null, 'reject']);
+			expect((await answers(o.omsId)).map((a) => a[2])).toEqual([{ channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'reject', trackingNumber: '9400111', shippedAt: '2026-05-02T09:00:00Z' }]);
+		});
+	});
+
 	it('bad input: an order the OMS never saw, or lines it does not have, is an error of that item and writes nothing', async () => {
 		const unknown = makeOrder({ readiness: 'cancelled' });
 		await expect(applyChannelChange(store, unknown as never, { by: 'test' })).rejects.toThrow(ItemError);

@@ -411,3 +411,78 @@ describe('channel outbox: Walmart acknowledgements', () => {
 		await expect(resendFailedChannelCalls(store, clients.walmart, { omsId: o.omsId }, { now: later(3), by: 'Dana' })).rejects.toThrow(/has no failed call to walmart \(acknowledgement: sent\)/);
 	});
 });
+
+describe('channel outbox: answers to eBay buyers\' cancel requests', () => {
+	const eb = () => harness.ebay.sb as EbaySandbox;
+	const decisions = (cancelId: string) => eb().received.cancelDecisions.filter((d) => d.cancelId === cancelId).map((d) => d.decision);
+	/** A paid eBay order the buyer asked to cancel, recorded as the trigger lists it (the list has no request id) */
+	async function requested() {
+		const o = unshipped('ebay');
+		const req = eb().requestCancellation(o.id);
+		const listed = (await clients.ebay.listOrdersSince(null, { lookbackFrom: '2020-01-01T00:00:00Z' })).orders.find((x) => (x as { orderId: string }).orderId === o.id);
+		const order = normalizeOrder('ebay', listed);
+		expect(order.cancelRequest).toEqual({ id: null, requestedAt: null, reason: null });
+		await store.recordOrder(order);
+		return { o, req, order };
+	}
+	const queue = (omsId: string, channelOrderId: string, decision: 'approve' | 'reject', requestId: string | null = null, extra: Record<string, unknown> = {}) =>
+		store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'ebay', omsId, payload: { channelOrderId, requestId, decision, ...extra } }]);
+
+	it('Retry Pending approves once, reading the request id the list lacked; the order is cancelled on eBay; on the timeline', async () => {
+		const { o, req, order } = await requested();
+		await queue(order.omsId, o.id, 'approve');
+		const retry = await retryChannelCalls(store, clients.ebay, { now: T0 });
+		expect(retry.results.map((x) => [x.call!.kind, x.outcome, x.call!.reference])).toEqual([['cancel_answer', 'sent', req.cancelId]]);
+		expect(decisions(req.cancelId)).toEqual(['approve']);
+		expect((normalizeOrder('ebay', await clients.ebay.getOrder(o.id))).readiness).toBe('cancelled');
+		expect((await retryChannelCalls(store, clients.ebay, { now: later(1) })).claimed).toBe(0);
+		expect(decisions(req.cancelId)).toEqual(['approve']);
+		expect((await store.timeline(order.omsId)).map((e) => e.detail).filter((d) => (d as { call?: string }).call === 'cancel_answer')).toEqual([
+			expect.objectContaining({ channel: 'ebay', outcome: 'cancel_approved', requestId: req.cancelId }),
+		]);
+	});
+
+	it('a lost answer (applied, then the connection reset) is not sent again: the retry reads the request, answered', async () => {
+		const { o, req, order } = await requested();
+		await queue(order.omsId, o.id, 'reject', req.cancelId);
+		eb().inject({ kind: 'reset_after_commit', path: /\/reject$/, method: 'POST' });
+		const first = await retryChannelCalls(store, clients.ebay, { now: T0, backoff: BACKOFF });
+		expect(first.results.map((x) => [x.outcome, x.call!.outcomeUnknown])).toEqual([['retry_scheduled', true]]);
+		expect(decisions(req.cancelId)).toEqual(['reject']);
+		const retry = await retryChannelCalls(store, clients.ebay, { now: later(1), backoff: BACKOFF });
+		expect(retry.results.map((x) => x.outcome)).toEqual(['found_at_channel']);
+		expect(decisions(req.cancelId)).toEqual(['reject']);
+	});
+
+	it('an unknown outcome the channel does not show (still requested) is sent, once; a rejection carries what shipped', async () => {
+		const { o, req, order } = await requested();
+		await queue(order.omsId, o.id, 'reject', req.cancelId, { trackingNumber: '9400222', shippedAt: '2026-05-02T09:00:00Z' });
+		eb().inject({ kind: 'reset', path: /\/reject$/, method: 'POST' });
+		expect((await retryChannelCalls(store, clients.ebay, { now: T0, backoff: BACKOFF })).results.map((x) => [x.outcome, x.call!.outcomeUnknown])).toEqual([['retry_scheduled', true]]);
+		expect(decisions(req.cancelId)).toEqual([]);
+		expect((await retryChannelCalls(store, clients.ebay, { now: later(1), backoff: BACKOFF })).results.map((x) => x.outcome)).toEqual(['sent']);
+		expect(eb().received.cancelDecisions.filter((d) => d.cancelId === req.cancelId)).toEqual([{ cancelId: req.cancelId, decision: 'reject', body: { shipmentDate: { value: '2026-05-02T09:00:00.000Z' }, trackingNumber: '9400222' } }]);
+	});
+
+	it('answered otherwise meanwhile, or a channel with no such API: failed for good with words, sent nowhere', async () => {
+		const { o, req, order } = await requested();
+		await queue(order.omsId, o.id, 'approve');
+		await clients.ebay.answerCancelRequest!({ channelOrderId: o.id, requestId: req.cancelId, decision: 'reject' }); // someone answered in the seller account
+		const r = await retryChannelCalls(store, clients.ebay, { now: T0 });
+		expect(r.results.map((x) => [x.outcome, x.call!.status])).toEqual([['failed', 'failed']]);
+		expect(r.results[0].error).toMatch(/is rejected, not to approve any more/);
+		expect(decisions(req.cancelId)).toEqual(['reject']);
+		expect((await attentionQueue(store, later(1))).filter((a) => a.omsId === order.omsId)).toEqual([
+			expect.objectContaining({ kind: 'channel_call_failed', reason: 'cancel_answer', reasonLabel: "Answer to a buyer's cancel request failed", callId: r.results[0].call!.id }),
+		]);
+		await store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'shopify', omsId: 'shopify:1', payload: { channelOrderId: '1', requestId: null, decision: 'approve' } }]);
+		const s = await retryChannelCalls(store, clients.shopify, { now: T0 });
+		expect(s.results.map((x) => [x.outcome, x.error])).toEqual([['failed', "shopify has no API to answer a buyer's cancel request: answer it in the seller account"]]);
+	});
+
+	it('bad input queues nothing: a decision that is neither approve nor reject, an empty order id', async () => {
+		await expect(store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'ebay', omsId: 'ebay:1', payload: { channelOrderId: '1', requestId: null, decision: 'maybe' as never } }])).rejects.toThrow(/decision must be approve or reject, got "maybe"/);
+		await expect(store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'ebay', omsId: 'ebay:1', payload: { channelOrderId: ' ', requestId: null, decision: 'approve' } }])).rejects.toThrow(/channelOrderId must be a non-empty string/);
+		expect(await store.listChannelCalls({ kind: 'cancel_answer' })).toEqual([]);
+	});
+});

@@ -23,6 +23,9 @@ const valid: Array<[string, unknown]> = [
 	['without raw', mutate((o) => delete o.raw)],
 	['with an extra top-level annotation', mutate((o) => (o.backorder = { held: true }))],
 	['with billTo and shipBy', mutate((o) => ((o.billTo = { ...o.shipTo, country: 'US' }), (o.shipBy = '2026-05-02T00:00:00Z')))],
+	['with a buyer\'s cancel request', mutate((o) => (o.cancelRequest = { id: '5000000001', requestedAt: '2026-05-02T08:00:00Z', reason: 'ORDER_MISTAKE' }))],
+	['with a cancel request whose id the payload lacks', mutate((o) => (o.cancelRequest = { id: null, requestedAt: null, reason: null }))],
+	['with cancelRequest null', mutate((o) => (o.cancelRequest = null))],
 	['with null shipTo and email', mutate((o) => ((o.shipTo = null), (o.customer.email = null)))],
 	['with every annotation', mutate((o) => {
 		o.fraud = { decision: 'review', score: 40, reasons: [{ rule: 'ip_distance', points: 40, detail: '3,000 km' }], reviewedBy: null };
@@ -78,6 +81,12 @@ const invalid: Array<[string, unknown]> = [
 	['wms shipment with a numeric packageKey', mutate((o) => (o.wms = { provider: 'x', reference: null, status: 's', shipments: [{ carrier: null, trackingNumber: null, trackingUrl: null, shippedAt: null, packageKey: 7, lines: [] }] }))],
 	['wms shipment with bad shippedAt', mutate((o) => (o.wms = { provider: 'x', reference: null, status: 's', shipments: [{ carrier: null, trackingNumber: null, trackingUrl: null, shippedAt: 'now', lines: [] }] }))],
 	['shipBy not a timestamp', mutate((o) => (o.shipBy = 'tomorrow'))],
+	['cancelRequest not an object', mutate((o) => (o.cancelRequest = 'yes'))],
+	['cancelRequest without its reason', mutate((o) => (o.cancelRequest = { id: '1', requestedAt: null }))],
+	['cancelRequest with an empty id', mutate((o) => (o.cancelRequest = { id: '', requestedAt: null, reason: null }))],
+	['cancelRequest with a numeric id', mutate((o) => (o.cancelRequest = { id: 5, requestedAt: null, reason: null }))],
+	['cancelRequest requestedAt not a timestamp', mutate((o) => (o.cancelRequest = { id: '1', requestedAt: 'today', reason: null }))],
+	['cancelRequest extra field', mutate((o) => (o.cancelRequest = { id: '1', requestedAt: null, reason: null, state: 'REQUESTED' }))],
 ];
 
 /** What only validateOrder can see: the schema accepts these, validateOrder must not. */

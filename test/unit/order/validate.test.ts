@@ -39,6 +39,21 @@ describe('validateOrder', () => {
 		expect(validateOrder(o)).toEqual([]);
 	});
 
+	it('names what is wrong in a buyer\'s cancel request', () => {
+		expect(validateOrder(mutate((o) => (o.cancelRequest = { id: '', requestedAt: '2026-05-02', reason: 3 })))).toEqual([
+			{ path: '$.cancelRequest.id', message: 'must not be empty' },
+			{ path: '$.cancelRequest.requestedAt', message: 'must be an ISO 8601 timestamp in UTC such as "2026-05-01T14:00:00Z" or null, got "2026-05-02"' },
+			{ path: '$.cancelRequest.reason', message: 'must be a string or null, got 3' },
+		]);
+		expect(validateOrder(mutate((o) => (o.cancelRequest = { id: '7' })))).toEqual([
+			{ path: '$.cancelRequest.requestedAt', message: 'is required (use null when there is none)' },
+			{ path: '$.cancelRequest.reason', message: 'is required (use null when there is none)' },
+		]);
+		expect(validateOrder(mutate((o) => (o.cancelRequest = true)))).toEqual([
+			{ path: '$.cancelRequest', message: 'must be an object with id, requestedAt and reason (or null when there is no request), got true' },
+		]);
+	});
+
 	it('accepts a zero-decimal currency with whole amounts', () => {
 		const o = mutate((o) => {
 			o.currency = 'JPY';

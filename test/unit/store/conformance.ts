@@ -840,6 +840,20 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				await expect(store.enqueueChannelCalls([ack('')])).rejects.toThrow(/omsId must be a non-empty string/);
 			});
 
+			it('queues an answer to a buyer\'s cancel request once per channel and order; claims it after acknowledgements, before confirmations', async () => {
+				const answer = (omsId: string, decision: 'approve' | 'reject', channel = 'ebay') => ({ kind: 'cancel_answer' as const, channel, omsId, payload: { channelOrderId: omsId.split(':')[1], requestId: null, decision } });
+				const o = makeOrder({ channel: 'ebay', channelOrderId: 'CA1' });
+				await store.recordOrder(o);
+				await store.enqueueChannelCalls([quantity('CA-SKU', 0, null, 'ebay'), confirmation('ebay:CA0', 'P', 'ebay'), { kind: 'acknowledgement', channel: 'ebay', omsId: 'ebay:CA0', payload: { channelOrderId: 'CA0' } }]);
+				const [a, twice] = await store.enqueueChannelCalls([answer(o.omsId, 'approve'), answer(o.omsId, 'reject')]);
+				expect([a.outcome, twice.outcome, twice.call.id]).toEqual(['created', 'exists', a.call.id]);
+				expect(a.call).toMatchObject({ channel: 'ebay', kind: 'cancel_answer', omsId: o.omsId, packageKey: null, sku: null, status: 'pending', payload: { channelOrderId: 'CA1', requestId: null, decision: 'approve' } });
+				const claimed = await store.claimChannelCalls('ebay', t0, { leaseSeconds: 3600 });
+				expect(claimed.map((c) => c.kind)).toEqual(['acknowledgement', 'cancel_answer', 'confirmation', 'quantity']);
+				await expect(store.enqueueChannelCalls([{ ...answer('ebay:CA2', 'approve'), payload: { channelOrderId: 'CA2', requestId: '', decision: 'approve' } }])).rejects.toThrow(/cancel answer of ebay:CA2\): payload\.requestId must be a non-empty string or null/);
+				expect(await store.listChannelCalls({ omsId: 'ebay:CA2' })).toEqual([]);
+			});
+
 			it('refuses bad calls naming the field, writing none of the batch; keeps error text storable', async () => {
 				await expect(store.enqueueChannelCalls([quantity('OK', 1), quantity('BAD', -1)])).rejects.toThrow(/quantity of BAD.*quantity must be a whole number/);
 				await expect(store.enqueueChannelCalls([{ ...confirmation('shopify:2', 'P'), packageKey: '' }])).rejects.toThrow(/packageKey must be a non-empty string/);
