@@ -584,7 +584,14 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 		expect(rows.filter((r) => r.status !== 'cancelled' && r.hold_reason !== 'cancel_refused')).toEqual([]);
 		expect(reserved).toBe(0);
 		expect(liveAtWms).toEqual([]);
-		// the refusals are exactly the orders cancelled after pick
+		// the refusals are exactly the orders cancelled after pick (any other: its stage and timeline, to see why)
+		for (const id of refused.filter((x) => cancels.get(x)!.stage !== 'after pick')) {
+			const events = await store.query<{ at: string; type: string; from_status: string | null; to_status: string | null; cause: string | null; detail: unknown }>(
+				'SELECT at, type, from_status, to_status, cause, detail FROM events WHERE oms_id = $1 ORDER BY id',
+				[id],
+			);
+			say(`held cancel_refused, cancelled ${cancels.get(id)!.stage} (OMS status then ${cancels.get(id)!.omsStatus}): ${id}\n${events.map((e) => `  ${new Date(e.at).toISOString()} ${e.type} ${e.from_status ?? ''}->${e.to_status ?? ''} ${e.cause ?? ''} ${JSON.stringify(e.detail).slice(0, 300)}`).join('\n')}`);
+		}
 		expect(new Set(refused)).toEqual(new Set(ids.filter((id) => cancels.get(id)!.stage === 'after pick')));
 		// cancelled at the WMS before pick: cancelled there
 		for (const id of ids.filter((x) => cancels.get(x)!.stage === 'at the WMS, before pick')) expect([id, wms().ordersByReference('shipbob', id).map((o) => o.stage)]).toEqual([id, ['cancelled']]);
@@ -660,7 +667,15 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 			failures.push(`${e.workflowId} | ${data.resultData?.lastNodeExecuted ?? '-'} | ${String(data.resultData?.error?.message ?? '-').replace(/[0-9]+/g, 'N').slice(0, 160)}`);
 		}
 		say(`error executions by workflow | node | message: ${JSON.stringify(tally(failures), null, 1)}`);
-		// the executions the dead worker held, and those PostgreSQL's crash broke, are there as failed or crashed
+		// the executions the dead worker held, and those PostgreSQL's crash broke, are there as failed or crashed. The
+		// 'error' ones are the injected faults' (a full run: 15 of 831, and 11 before issue 20 at c39b6c3 too):
+		// - "This execution failed to be processed too many times and will no longer retry" (Order Intake, Inventory
+		//   Sync; no node ran): jobs the SIGKILLed worker held; their Bull lock lapsed twice (stalled) and n8n gave up;
+		// - "the database system is not yet accepting connections" (Order Intake, no node ran): n8n could not load or
+		//   save the execution while PostgreSQL restarted;
+		// - "GET /shipbob/.../order answered 503" at Get Shipment Updates (WMS Status Sync): a status pull during the
+		//   WMS outage; the cursor is kept and the next run (10 s later) pulls the same updates.
+		// None is an order lost: every order is recorded, settled and at the WMS once (above).
 		expect((byStatus.error ?? 0) + (byStatus.crashed ?? 0)).toBeGreaterThan(0);
 		const stuck = all.filter((e) => ['new', 'running', 'waiting'].includes(e.status) && Date.now() - Date.parse(String(e.startedAt ?? new Date().toISOString())) > 60_000);
 		expect(stuck).toEqual([]);
