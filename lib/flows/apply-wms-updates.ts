@@ -7,7 +7,7 @@
  * late never downgrades the order nor replaces a package already recorded. For a split order the order moves as far
  * as its least advanced WMS order.
  */
-import { type OmsStatus } from '../order/status';
+import { AT_OR_PAST_WMS, type OmsStatus } from '../order/status';
 import { UnstorableIdentifierError } from '../order/storable';
 import type { Store, StoredShipment, TransitionRequest } from '../store/types';
 import { mergeAnnotation } from '../wms/outbox';
@@ -88,7 +88,10 @@ export async function applyUpdates(store: Store, updates: WmsOrderUpdate[], opts
 							to: target,
 							cause: target === 'cancelled' ? ('wms_cancelled' as const) : ('wms_progress' as const),
 							detail: { reference: u.reference, rawStatus: u.rawStatus },
-							...(target !== 'cancelled' && stored.hold ? { hold: null } : {}),
+							// the WMS having the order ends a hold from before it (a failed delivery, a payment, a review); a hold
+							// put on an order the warehouse already has is a channel change it could not take (cancel refused,
+							// return expected, an address or lines too late): a person must still act, so it stays
+							...(target !== 'cancelled' && stored.hold && !AT_OR_PAST_WMS.includes(stored.status) ? { hold: null } : {}),
 							// the warehouse cancelled it: its reserved units go back to available-to-promise
 							...(target === 'cancelled' ? { release: true as const } : {}),
 						}

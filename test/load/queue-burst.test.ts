@@ -1,6 +1,7 @@
 /**
- * Issue 9: the pack in n8n queue mode (scripts/queue-mode.ts: PostgreSQL, Redis, main, webhook processor, two
- * workers) under one burst of 2,000 orders across the five channels, with faults injected inside the burst:
+ * Issues 9 and 20: the pack in n8n queue mode (scripts/queue-mode.ts: PostgreSQL, Redis, main, webhook processor, two
+ * workers) under one burst of 2,000 orders across the five channels, with faults injected inside the burst and the
+ * daily work after intake (cancellations, late payments, a confirmation outage) after it:
  *
  *   - every order holds one unit of one SKU that has 100 units at the WMS; 30 % of the webhook orders are delivered
  *     two or three times (channel retries), and reconciliation (every 2 minutes here) lists every order again, so
@@ -9,11 +10,27 @@
  *   - the WMS sandbox down for 20 seconds a fifth of the way in;
  *   - a worker killed with SIGKILL two fifths in, and restarted;
  *   - PostgreSQL (n8n's database and the OMS store) restarted immediately (a crash) seven tenths in;
- *   - forged webhooks (bad signature, missing signature, a day-old delivery replayed, a body changed after signing).
+ *   - forged webhooks (bad signature, missing signature, a day-old delivery replayed, a body changed after signing);
+ *   - 10 % of the orders cancelled on their channel (issue 20), chosen with the test's seed: most right after intake
+ *     (as soon as the OMS has recorded them, while the burst and its faults go on), 10 at the WMS before pick and 10
+ *     after pick (the WMS refuses those: ShipBob's rule);
+ *   - 10 % created unpaid and paid later on their channel (Shopify, WooCommerce, Amazon, eBay: Walmart releases paid
+ *     orders only);
+ *   - a confirmation outage while the orders ship: every channel's shipment confirmation fails (one answer lost after
+ *     the channel applied it, then 503s), then recovers; OMS 10 (Recovery and Attention) runs as shipped, its clocks
+ *     shortened: Retry Channel Calls, Recover Stuck Orders and the Attention digest (to the SMTP sink).
  *
- * Checked from the OMS store, n8n's executions and the sandboxes: one record per order, exactly 100 units allocated
- * and the rest backordered, every allocated order at the WMS exactly once, no order left half-way, failed executions
- * visible, every forged request refused with nothing recorded, and no credential secret in any log line or item.
+ * The WMS's clock runs in real time but its stages are hours apart, so nothing is picked or shipped by itself: the
+ * test moves the clock (pick, then ship) and the stage of every cancellation is the test's choice.
+ *
+ * Checked from the OMS store, n8n's executions and the sandboxes: one record per order; never more than 100 units of
+ * the contested SKU held or shipped among live (not cancelled) orders, the rest backordered; never two WMS orders for
+ * one order, every WMS order sent once through the outbox, after its outage; cancelled orders hold no units and have
+ * no live WMS order (except those the WMS refused to cancel: held with reason cancel_refused); no late-paid order
+ * left waiting for its payment; every shipped package of a live order confirmed on its channel exactly once (the
+ * channel's accepted calls, a lost answer counted); no order left half-way, with Recover Stuck Orders having run;
+ * failed executions visible (summarised by workflow, node and message), none stuck running; every forged request
+ * refused with nothing recorded; no credential secret in any log line or item.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +38,7 @@ import { startQueueMode, sandboxCredentials, type QueueMode } from '../../script
 import { repoRoot, type WorkflowJson } from '../e2e/harness/n8n';
 import { forCliImport } from '../e2e/harness/templates';
 import { quickFeeds, startSandboxes, type Sandboxes } from '../sandbox/start';
-import { CATALOG, type SeedOrder } from '../sandbox/generator';
+import { CATALOG, mulberry32, type SeedChannel, type SeedOrder } from '../sandbox/generator';
 import { CHANNELS, contestedBurst, forgedRequests, pool, secretValues } from './driver';
 import type { Store } from '../../lib/store/types';
 import { partsFromJson } from '../../lib/stock/reservation';
@@ -40,6 +57,16 @@ const WEBHOOK_ORDERS = PER.shopify + PER.woocommerce;
 const SKU = 'MUG-CER-11';
 const UNITS = 100;
 const AT_WMS = ['at_wms', 'picked', 'packed', 'shipped', 'delivered'];
+/** Issue 20: the share of orders cancelled on their channel, and of orders paid late */
+const CANCEL_SHARE = 0.1;
+const LATE_PAID_SHARE = 0.1;
+/** Of the cancellations: this many at the WMS before pick, and as many after pick (the rest right after intake) */
+const AT_STAGE = 10;
+const HOUR = 3600_000;
+/** The WMS's stages, hours apart on its clock (real time): only the test's advance() picks or ships */
+const WMS_TIMING = { pickAfterMs: 2 * HOUR, packAfterMs: 3 * HOUR, shipAfterMs: 4 * HOUR };
+/** Channels whose orders can be paid after they were placed (Walmart releases paid orders only) */
+const PAYABLE_LATER: SeedChannel[] = ['shopify', 'woocommerce', 'amazon', 'ebay'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const say = (s: string) => console.log(`[load ${Math.round((Date.now() - t0) / 1000)} s] ${s}`);
@@ -59,19 +86,47 @@ function workflows(): WorkflowJson[] {
 		['wms-status-sync.json', every('seconds', 10)],
 		['inventory-sync.json', every('seconds', 30)],
 		['channel-reconciliation.json', every('minutes', 2)],
+		// OMS 10, one clock per trigger (by its name): recovery every 20 s, channel calls every 10 s, the digest every minute
+		['recovery-attention.json', null],
+		// OMS 0: the error workflow every other template names, so that a failed execution mails a person (the SMTP sink)
+		['error-alert.json', null],
 	] as const) {
 		const wf = template(file);
 		for (const n of wf.nodes) {
 			const p = n.parameters as Record<string, unknown>;
 			if (rule && n.type === 'n8n-nodes-base.scheduleTrigger') p.rule = rule;
+			if (file === 'recovery-attention.json' && n.type === 'n8n-nodes-base.scheduleTrigger')
+				p.rule = n.name.includes('Channel Calls') ? every('seconds', 10) : n.name.includes('15') ? every('minutes', 1) : every('seconds', 20);
 			if (n.type.endsWith('OrderTrigger') && p.pollTimes) p.pollTimes = { item: [{ mode: 'everyMinute' }] };
 			// the outbox's backoff from 30 s to 5 s, so the WMS outage is retried within the test
 			if (n.type === 'n8n-nodes-oms-wms.wms') p.options = { ...((p.options as object) ?? {}), backoffBaseSeconds: 5 };
+			// the same for the channel outbox: the confirmation outage is retried within the test
+			if (n.type === 'n8n-nodes-oms-wms.marketplace' && ['confirmShipment', 'setQuantity', 'retryPending'].includes(String(p.operation)))
+				p.outbox = { ...((p.outbox as object) ?? {}), backoffBaseSeconds: 5 };
 			if (n.type === 'n8n-nodes-oms-wms.omsOrder' && p.operation === 'record') p.resumeAfterSeconds = 30;
+			// orders left half-way for 2 minutes (not 5) are recovered
+			if (n.type === 'n8n-nodes-oms-wms.omsOrder' && p.operation === 'recover') p.olderThanMinutes = 2;
 		}
 		out.push(wf);
 	}
 	return out;
+}
+
+/** How many times each value occurs */
+function tally(values: string[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const v of [...values].sort()) out[v] = (out[v] ?? 0) + 1;
+	return out;
+}
+
+/** Deterministic shuffle (Fisher-Yates on the seeded generator) */
+function shuffled<T>(items: T[], rnd: () => number): T[] {
+	const a = [...items];
+	for (let i = a.length - 1; i > 0; i--) {
+		const j = Math.floor(rnd() * (i + 1));
+		[a[i], a[j]] = [a[j], a[i]];
+	}
+	return a;
 }
 
 /** A workflow whose OMS node has no OMS Store credential: in queue mode it must be refused, with the message. */
@@ -86,29 +141,152 @@ const EMBEDDED: WorkflowJson = {
 	settings: { executionOrder: 'v1' },
 };
 
-describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing twice', () => {
+type Cancel = { ch: SeedChannel; id: string; stage: 'after intake' | 'at the WMS, before pick' | 'after pick'; omsStatus: string };
+
+const CONFIRMED: Record<SeedChannel, (sb: Sandboxes) => unknown[]> = {
+	// what each channel accepted as a shipment confirmation (a duplicate it accepted counts too)
+	shopify: (sb) => sb.sandboxes.shopify.received.fulfillments,
+	woocommerce: (sb) => sb.sandboxes.woocommerce.received.trackings,
+	amazon: (sb) => sb.sandboxes.amazon.received.shipments,
+	ebay: (sb) => sb.sandboxes.ebay.received.fulfillments,
+	walmart: (sb) => sb.sandboxes.walmart.received.shipments,
+};
+/** A recorded call to a channel's shipment confirmation endpoint */
+const CONFIRM_CALL: Record<SeedChannel, (c: { method: string; path: string; body: unknown }) => boolean> = {
+	shopify: (c) => c.method === 'POST' && c.path.endsWith('/graphql.json') && JSON.stringify(c.body ?? '').includes('fulfillmentCreate'),
+	woocommerce: (c) => c.method === 'POST' && /\/shipment-trackings$/.test(c.path),
+	amazon: (c) => c.method === 'POST' && /\/shipmentConfirmation$/.test(c.path),
+	ebay: (c) => c.method === 'POST' && /\/shipping_fulfillment$/.test(c.path),
+	walmart: (c) => c.method === 'POST' && /^\/v3\/orders\/[^/]+\/shipping$/.test(c.path),
+};
+const channelOf = (omsId: string) => omsId.slice(0, omsId.indexOf(':')) as SeedChannel;
+const idOf = (omsId: string) => omsId.slice(omsId.indexOf(':') + 1);
+
+describe('queue mode: 2,000 orders in a burst with faults, then cancellations, late payments and a confirmation outage: nothing lost, nothing twice', () => {
 	let sb: Sandboxes;
 	let qm: QueueMode;
 	let store: Store;
 	let burst: Record<string, SeedOrder[]>;
+	let shopifyUrl = '';
 	const expected = new Set<string>();
 	const forged: Array<{ what: string; status: number; omsId: string }> = [];
 	const faults: string[] = [];
 	let deliveries = 0;
 	let duplicateDeliveries = 0;
-	let settled = false;
+	/** every settle, by phase: true when it settled */
+	const settled: Record<string, boolean> = {};
+	/** orders cancelled on their channel, by omsId */
+	const cancels = new Map<string, Cancel>();
+	const cancelErrors: string[] = [];
+	const payErrors: string[] = [];
+	/** orders placed unpaid, paid on their channel after the burst */
+	const latePaid = new Set<string>();
+	/** orders placed paid and open (the ones a buyer can cancel: not pending, cancelled or (partly) shipped already) */
+	const placedPaid = new Set<string>();
+	/** the confirmation outage injected, per channel: answers lost after being applied, and 503s */
+	const outage: Partial<Record<SeedChannel, { lost: number; errors: number }>> = {};
+	let shipPhaseStartedAt = 0;
+	const rnd = mulberry32(2020);
 
 	const count = async (sql: string, params: unknown[] = []) => Number((await store.query<{ n: number }>(sql, params))[0].n);
+	const wms = () => sb.wms!.control;
+
+	/** Delivers a Shopify webhook until it is answered 2xx (Shopify retries), as the burst does */
+	async function shopifyUntilOk(id: string, topic: string): Promise<void> {
+		for (let attempt = 0; attempt < 20; attempt++) {
+			const res = await sb.deliverWebhook('shopify', id, { url: shopifyUrl, topic });
+			if (res.some((r) => r.status >= 200 && r.status < 300)) return;
+			await sleep(1000);
+		}
+	}
+
+	/** The buyer cancels on the channel: Shopify and WooCommerce send webhooks, the others show it to the pollers */
+	async function cancelOnChannel(omsId: string): Promise<void> {
+		const ch = channelOf(omsId);
+		const id = idOf(omsId);
+		if (ch === 'shopify') {
+			const res = await sb.sandboxes.shopify.cancelOrder(id);
+			if (!res.some((r) => r.status >= 200 && r.status < 300)) await shopifyUntilOk(id, 'orders/cancelled');
+		} else if (ch === 'woocommerce') await sb.sandboxes.woocommerce.cancelOrder(id); // a lost delivery: reconciliation
+		else if (ch === 'amazon') sb.sandboxes.amazon.cancelOrder(id);
+		else if (ch === 'ebay') sb.sandboxes.ebay.cancelOrder(id);
+		else sb.sandboxes.walmart.cancelOrder(id);
+	}
+
+	async function payOnChannel(omsId: string): Promise<void> {
+		const ch = channelOf(omsId);
+		const id = idOf(omsId);
+		if (ch === 'shopify') {
+			const res = await sb.sandboxes.shopify.markPaid(id);
+			if (!res.some((r) => r.status >= 200 && r.status < 300)) await shopifyUntilOk(id, 'orders/updated');
+		} else if (ch === 'woocommerce') await sb.sandboxes.woocommerce.markPaid(id);
+		else if (ch === 'amazon') sb.sandboxes.amazon.markPaid(id);
+		else if (ch === 'ebay') sb.sandboxes.ebay.markPaid(id);
+		else throw new Error(`${omsId}: Walmart orders are never paid late`);
+	}
+
+	/** Channel-cancelled orders the OMS has not cancelled (nor held because the WMS refused) yet */
+	const cancelsOpen = async () => {
+		if (!cancels.size) return null;
+		const n = await count("SELECT count(*) AS n FROM orders WHERE oms_id = ANY($1) AND status <> 'cancelled' AND coalesce(hold_reason, '') <> 'cancel_refused'", [[...cancels.keys()]]);
+		return n ? `${n} cancelled on the channel, not in the OMS yet` : null;
+	};
+
+	/**
+	 * Settle: every order recorded and none left half-way, the WMS outbox empty, nothing `more` awaits, and that state
+	 * held for 30 s (the schedules run every 10 to 30 s).
+	 */
+	async function settle(phase: string, more: () => Promise<string | null> = async () => null): Promise<void> {
+		const deadline = Date.now() + 10 * 60_000;
+		let last = '';
+		let stableSince = Date.now();
+		settled[phase] = false;
+		while (Date.now() < deadline) {
+			let line: string;
+			let done = false;
+			try {
+				const recorded = await count('SELECT count(*) AS n FROM orders');
+				const halfway = await count("SELECT count(*) AS n FROM orders WHERE status IN ('received', 'ready')");
+				const pending = await count("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'");
+				// schedules start short executions every few seconds: only one running for over a minute is in the way
+				const running = (await qm.executions()).filter((e) => ['new', 'running', 'waiting'].includes(e.status) && Date.now() - Date.parse(String(e.startedAt ?? new Date().toISOString())) > 60_000).length;
+				const waiting = await more();
+				line = `${phase}: recorded ${recorded}/${TOTAL}, half-way ${halfway}, outbox pending ${pending}, executions running over a minute ${running}, WMS orders ${wms().orders('shipbob').length}${waiting ? `, ${waiting}` : ''}`;
+				done = recorded >= TOTAL && halfway === 0 && pending === 0 && running === 0 && !waiting;
+			} catch (e) {
+				line = `${phase}: store not answering (${(e as Error).message})`;
+			}
+			if (line !== last) {
+				say(line);
+				last = line;
+				stableSince = Date.now();
+			}
+			if (done && Date.now() - stableSince > 30_000) {
+				settled[phase] = true;
+				return;
+			}
+			await sleep(3000);
+		}
+	}
+
+	/** Shipped packages at the WMS (tracking number, order), of orders not cancelled there */
+	const shippedPackages = () =>
+		wms()
+			.orders('shipbob')
+			.filter((o) => o.stage === 'shipped' || o.stage === 'delivered')
+			.flatMap((o) => o.packages.map((p) => ({ omsId: o.reference, trackingNumber: p.trackingNumber })));
+	/** Confirmations each channel accepted for a tracking number */
+	const acceptedFor = (omsId: string, trackingNumber: string) => CONFIRMED[channelOf(omsId)](sb).filter((x) => JSON.stringify(x).includes(trackingNumber)).length;
 
 	beforeAll(async () => {
-		// the WMS clock runs in real time (its default is a frozen clock): the outage ends, and orders move on
+		// the WMS clock runs in real time (its default is a frozen clock): the outage ends; its stages are hours apart
 		// Amazon's documented searchOrders quota (one call every 3 minutes after a burst of 20) would make each
 		// reconciliation run take many minutes here; this seller has a larger quota, which the sandbox advertises in
 		// x-amzn-RateLimit-Limit and the client follows. Every other limit is as documented.
 		sb = await startSandboxes({
 			ordersPerChannel: 0,
 			seed: 9,
-			wms: { timeScale: 1 },
+			wms: { timeScale: 1, timing: WMS_TIMING },
 			perChannel: { amazon: { rateLimits: { searchOrders: { ratePerSec: 0.5, burst: 20 } } } },
 		});
 		// catalogue pushes (by feed on Amazon and Walmart) and Amazon cancellations: feeds in seconds, not minutes
@@ -119,7 +297,7 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 		say('queue mode up');
 		const intake = workflows()[0];
 		const hook = (type: string) => qm.webhookUrl(`${intake.nodes.find((n) => n.type === type)!.webhookId}/webhook`);
-		const shopifyUrl = hook('n8n-nodes-oms-wms.shopifyOrderTrigger');
+		shopifyUrl = hook('n8n-nodes-oms-wms.shopifyOrderTrigger');
 		const wooUrl = hook('n8n-nodes-oms-wms.wooCommerceOrderTrigger');
 		// the triggers registered the webhook processor's URL at the channels on activation
 		for (let i = 0; ; i++) {
@@ -162,6 +340,19 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 		// The burst.
 		burst = contestedBurst({ seed: 9, perChannel: PER, sku: SKU });
 		for (const ch of CHANNELS) for (const o of burst[ch]) expected.add(`${ch}:${o.id}`);
+		// Issue 20, chosen with the seed among the orders placed paid: 10 % placed unpaid instead (paid after the burst),
+		// and the cancellations right after intake (the rest of the 10 % cancelled at the WMS and after pick, below)
+		const paid = shuffled(
+			// (not the generator's planted fraud-ring order: the fraud gate rejects it and cancels it on its channel)
+			CHANNELS.flatMap((ch) => burst[ch].filter((o) => o.status === 'paid' && o.fraud.length === 0).map((o) => ({ ch, o }))),
+			rnd,
+		);
+		for (const { ch, o } of paid.filter((x) => PAYABLE_LATER.includes(x.ch)).slice(0, Math.round(LATE_PAID_SHARE * TOTAL))) {
+			o.status = 'pending';
+			latePaid.add(`${ch}:${o.id}`);
+		}
+		for (const { ch, o } of paid) if (!latePaid.has(`${ch}:${o.id}`)) placedPaid.add(`${ch}:${o.id}`);
+		const intakeCancels = paid.filter((x) => !latePaid.has(`${x.ch}:${x.o.id}`)).slice(0, Math.round(CANCEL_SHARE * TOTAL) - 2 * AT_STAGE).map((x) => `${x.ch}:${x.o.id}`);
 		for (const ch of CHANNELS) sb.sandboxes[ch].inject({ kind: 'throttle', times: 6 });
 		faults.push('429 storm: 6 throttled answers in a row queued on every channel');
 		for (const ch of ['amazon', 'ebay', 'walmart'] as const) {
@@ -176,6 +367,32 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 			burst[channel].forEach((order, i) => pushes.push({ channel, order, times: i % 10 < 3 ? 2 + (i % 2) : 1 }));
 		}
 		pushes.sort((a, b) => Number(a.order.id) - Number(b.order.id) || a.channel.localeCompare(b.channel));
+
+		// Cancelled right after intake: as soon as the OMS has recorded the order, while the burst and its faults go on
+		const intakeLeft = new Set(intakeCancels);
+		const watcher = (async () => {
+			const deadline = Date.now() + 15 * 60_000;
+			while (intakeLeft.size && Date.now() < deadline) {
+				let rows: Array<{ oms_id: string; status: string }> = [];
+				try {
+					rows = await store.query<{ oms_id: string; status: string }>('SELECT oms_id, status FROM orders WHERE oms_id = ANY($1)', [[...intakeLeft]]);
+				} catch {
+					// PostgreSQL restarting: next round
+				}
+				for (const r of rows) {
+					intakeLeft.delete(r.oms_id);
+					try {
+						await cancelOnChannel(r.oms_id);
+						cancels.set(r.oms_id, { ch: channelOf(r.oms_id), id: idOf(r.oms_id), stage: 'after intake', omsStatus: r.status });
+					} catch (e) {
+						cancelErrors.push(`${r.oms_id}: ${(e as Error).message}`);
+					}
+				}
+				await sleep(1000);
+			}
+			for (const id of intakeLeft) cancelErrors.push(`${id}: never recorded, so never cancelled`);
+		})();
+
 		let restarting: Promise<void> | undefined;
 		const marks = [
 			{ at: 0.2, run: async () => {
@@ -226,29 +443,70 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 		});
 		say(`burst delivered: ${deliveries} webhook deliveries (${duplicateDeliveries} repeats); faults: ${faults.join('; ')}`);
 		await restarting;
+		await watcher;
+		say(`cancelled right after intake: ${cancels.size} (OMS status when cancelled: ${JSON.stringify(tally([...cancels.values()].map((c) => c.omsStatus)))})`);
 
-		// Settle: every order recorded and none left half-way, the outbox empty, and that state held for 30 s.
-		const deadline = Date.now() + 10 * 60_000;
-		let last = '';
-		let stableSince = Date.now();
-		while (Date.now() < deadline) {
-			const recorded = await count('SELECT count(*) AS n FROM orders');
-			const halfway = await count("SELECT count(*) AS n FROM orders WHERE status IN ('received', 'ready')");
-			const pending = await count("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'");
-			// schedules start short executions every few seconds: only one running for over a minute is in the way
-			const running = (await qm.executions()).filter((e) => ['new', 'running', 'waiting'].includes(e.status) && Date.now() - Date.parse(String(e.startedAt ?? new Date().toISOString())) > 60_000).length;
-			const line = `recorded ${recorded}/${TOTAL}, half-way ${halfway}, outbox pending ${pending}, executions running over a minute ${running}, WMS orders ${sb.wms!.control.orders('shipbob').length}`;
-			if (line !== last) {
-				say(line);
-				last = line;
-				stableSince = Date.now();
-			}
-			if (recorded >= TOTAL && halfway === 0 && pending === 0 && running === 0 && Date.now() - stableSince > 30_000) {
-				settled = true;
-				break;
-			}
-			await sleep(3000);
+		// Settle: every order recorded and none left half-way, the outbox empty, the cancellations applied.
+		await settle('burst', cancelsOpen);
+
+		// Paid late: the unpaid orders are paid on their channel, and go on to fulfilment (or wait for stock).
+		for (const id of latePaid) await payOnChannel(id).catch((e: Error) => payErrors.push(`${id}: ${e.message}`));
+		say(`paid late on their channel: ${latePaid.size}`);
+		await settle('paid late', async () => {
+			const n = await count("SELECT count(*) AS n FROM orders WHERE oms_id = ANY($1) AND status = 'on_hold' AND hold_reason = 'awaiting_payment'", [[...latePaid]]);
+			return n ? `${n} paid late still awaiting payment` : (await cancelsOpen());
+		});
+
+		// Cancelled at the WMS before pick: chosen with the seed among the orders there (nothing is picked yet)
+		const atWms = (await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE status = 'at_wms' AND hold_reason IS NULL ORDER BY oms_id")).map((r) => r.oms_id);
+		const received = atWms.filter((id) => !cancels.has(id) && placedPaid.has(id) && wms().ordersByReference('shipbob', id).filter((o) => o.stage !== 'cancelled').map((o) => o.stage).join() === 'received');
+		for (const id of shuffled(received, rnd).slice(0, AT_STAGE)) {
+			await cancelOnChannel(id).catch((e: Error) => cancelErrors.push(`${id}: ${e.message}`));
+			cancels.set(id, { ch: channelOf(id), id: idOf(id), stage: 'at the WMS, before pick', omsStatus: 'at_wms' });
 		}
+		say(`cancelled at the WMS before pick: ${[...cancels.values()].filter((c) => c.stage === 'at the WMS, before pick').length}`);
+		await settle('cancelled at the WMS', cancelsOpen);
+
+		// Cancelled after pick: the WMS refuses (ShipBob's documented rule); the order is held for a person
+		wms().setCancelRefusedFrom('shipbob', 'picked');
+		wms().advance(WMS_TIMING.pickAfterMs);
+		const picked = wms()
+			.orders('shipbob')
+			.filter((o) => o.stage === 'picked' && !cancels.has(o.reference) && placedPaid.has(o.reference))
+			.map((o) => o.reference)
+			.sort();
+		for (const id of shuffled(picked, rnd).slice(0, AT_STAGE)) {
+			await cancelOnChannel(id).catch((e: Error) => cancelErrors.push(`${id}: ${e.message}`));
+			cancels.set(id, { ch: channelOf(id), id: idOf(id), stage: 'after pick', omsStatus: 'picked at the WMS' });
+		}
+		say(`cancelled after pick: ${[...cancels.values()].filter((c) => c.stage === 'after pick').length}`);
+		await settle('cancelled after pick', cancelsOpen);
+
+		// Ship everything, while every channel's confirmations fail: one answer lost after the channel applied it, then
+		// as many 503s as the channel has orders to ship; the outage ends when they are used up.
+		const toShip = wms().orders('shipbob').filter((o) => o.stage !== 'cancelled');
+		for (const ch of CHANNELS) {
+			const n = toShip.filter((o) => channelOf(o.reference) === ch).length;
+			if (!n) continue;
+			sb.sandboxes[ch].failConfirmations('lost', 1);
+			sb.sandboxes[ch].failConfirmations('error', n, 503);
+			outage[ch] = { lost: 1, errors: n };
+		}
+		say(`confirmation outage: ${JSON.stringify(outage)}`);
+		shipPhaseStartedAt = Date.now();
+		wms().advance(WMS_TIMING.shipAfterMs);
+		// (the packages of orders the channel cancelled, shipped because the WMS refused the cancel, are not awaited: the
+		// channel may refuse to confirm them)
+		const refused = [...cancels].filter(([, c]) => c.stage === 'after pick').map(([id]) => id);
+		await settle('shipped and confirmed', async () => {
+			const packages = shippedPackages().filter((p) => !refused.includes(p.omsId)).length;
+			const notShipped = wms().orders('shipbob').filter((o) => o.stage !== 'cancelled' && o.stage !== 'shipped' && o.stage !== 'delivered').length;
+			const owed = await count("SELECT count(*) AS n FROM channel_calls WHERE kind = 'confirmation' AND status = 'pending' AND NOT (oms_id = ANY($1))", [refused]);
+			const calls = await count("SELECT count(*) AS n FROM channel_calls WHERE kind = 'confirmation' AND NOT (oms_id = ANY($1))", [refused]);
+			const atWmsLeft = await count("SELECT count(*) AS n FROM orders WHERE status IN ('at_wms', 'picked', 'packed')");
+			if (notShipped || owed || calls < packages || atWmsLeft) return `WMS not shipped ${notShipped}, OMS at the WMS ${atWmsLeft}, packages ${packages}, confirmations queued ${calls}, owed ${owed}`;
+			return cancelsOpen();
+		});
 	});
 
 	afterAll(async () => {
@@ -256,8 +514,8 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 		await sb?.close();
 	});
 
-	it('settled: every order recorded, none left half-way, the outbox empty', () => {
-		expect(settled).toBe(true);
+	it('settled after every phase: every order recorded, none left half-way, the outbox empty', () => {
+		expect(settled).toEqual({ burst: true, 'paid late': true, 'cancelled at the WMS': true, 'cancelled after pick': true, 'shipped and confirmed': true });
 	});
 
 	it('recorded every order exactly once, and only those', async () => {
@@ -268,41 +526,124 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 		expect(duplicateDeliveries).toBeGreaterThanOrEqual(Math.floor(0.3 * WEBHOOK_ORDERS));
 	});
 
-	it('allocated exactly 100 units of the contested SKU, backordered the rest', async () => {
+	it('held or shipped at most 100 units of the contested SKU among live orders, one each, and backordered the rest', async () => {
 		// units of the SKU each order holds or shipped, from its reservation parts (decoded as the store does)
 		const held = new Map<string, number>();
 		for (const r of await store.query<{ oms_id: string; parts: unknown }>('SELECT oms_id, parts FROM reservations')) {
 			for (const p of partsFromJson(r.parts)) if (p.sku === SKU) held.set(r.oms_id, (held.get(r.oms_id) ?? 0) + p.active + p.committed);
 		}
-		const reserved = [...held.values()].reduce((a, b) => a + b, 0);
-		expect(reserved).toBe(UNITS);
-		// what is reserved now plus what has shipped (committed) never exceeds the 100 units
+		const cancelled = new Set((await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE status = 'cancelled'")).map((r) => r.oms_id));
+		const live = [...held].filter(([id, units]) => !cancelled.has(id) && units > 0);
+		const units = live.reduce((a, [, u]) => a + u, 0);
+		say(`units of ${SKU} held or shipped among live orders: ${units} (by ${live.length} orders) of ${UNITS}`);
+		// cancellations give units back and backordered orders take them: the total never passes the 100 units, and
+		// every holder holds exactly the one unit it ordered
+		expect(units).toBeLessThanOrEqual(UNITS);
+		expect(live.filter(([, u]) => u !== 1)).toEqual([]);
 		const stock = await store.query<{ reserved: number; on_hand: number }>('SELECT reserved, on_hand FROM stock WHERE sku = $1', [SKU]);
 		expect(stock).toHaveLength(1);
 		expect(Number(stock[0].reserved)).toBeLessThanOrEqual(UNITS);
-		// the orders sent to the WMS (not those that arrived already shipped on their channel) are the 100 that got a unit
-		const sent = await store.query<{ oms_id: string; status: string }>("SELECT o.oms_id, o.status FROM orders o JOIN deliveries d ON d.oms_id = o.oms_id WHERE d.status = 'sent'");
-		expect(sent).toHaveLength(UNITS);
-		expect(sent.filter((o) => !AT_WMS.includes(o.status))).toEqual([]);
-		const holding = [...held.values()].filter((units) => units > 0).length;
-		expect(holding).toBe(UNITS);
+		// the orders sent to the WMS (not those that arrived already shipped on their channel) are the ones that got a unit
+		const sent = await store.query<{ oms_id: string; status: string }>("SELECT DISTINCT o.oms_id, o.status FROM orders o JOIN deliveries d ON d.oms_id = o.oms_id WHERE d.status = 'sent'");
+		expect(sent.filter((o) => !cancelled.has(o.oms_id) && (!AT_WMS.includes(o.status) || held.get(o.oms_id) !== 1))).toEqual([]);
 		const backordered = await count("SELECT count(*) AS n FROM orders WHERE status = 'backordered'");
 		// the contest was real: more orders wanted the SKU than there were units
 		expect(backordered).toBeGreaterThan(0);
 	});
 
-	it('sent every allocated order to the WMS exactly once, after its outage', async () => {
-		const wms = sb.wms!.control.orders('shipbob');
-		const refs = wms.map((o) => o.reference);
+	it('sent every allocated order to the WMS exactly once, after its outage; never two WMS orders for one order', async () => {
+		const all = wms().orders('shipbob');
+		const refs = all.map((o) => o.reference);
 		expect(refs.length).toBe(new Set(refs).size);
 		const atWms = (await store.query<{ oms_id: string }>("SELECT DISTINCT oms_id FROM deliveries WHERE status = 'sent'")).map((r) => r.oms_id);
 		expect(new Set(refs)).toEqual(new Set(atWms));
-		const units = wms.reduce((a, o) => a + o.lines.filter((l) => l.sku === SKU).reduce((b, l) => b + l.quantity, 0), 0);
-		expect(units).toBe(UNITS);
-		const sent = await count("SELECT count(*) AS n FROM deliveries WHERE status = 'sent'");
-		expect(sent).toBe(UNITS);
+		expect(await count("SELECT count(*) AS n FROM deliveries WHERE status = 'sent'")).toBe(refs.length);
+		// the units the WMS ships (its orders not cancelled) never pass the 100
+		const liveUnits = all.filter((o) => o.stage !== 'cancelled').reduce((a, o) => a + o.lines.filter((l) => l.sku === SKU).reduce((b, l) => b + l.quantity, 0), 0);
+		say(`WMS orders: ${all.length} (${all.filter((o) => o.stage === 'cancelled').length} cancelled there), units of ${SKU} on live ones ${liveUnits}`);
+		expect(liveUnits).toBeLessThanOrEqual(UNITS);
 		// the outage was felt: some pushes were answered 503 by the WMS sandbox while it was down
 		expect(faults).toContain('WMS down for 20 s');
+	});
+
+	it('cancelled 10 % of the orders on their channel: no units held, no live WMS order, except those the WMS refused (held)', async () => {
+		const ids = [...cancels.keys()];
+		const byStage = tally([...cancels.values()].map((c) => c.stage));
+		const rows = await store.query<{ oms_id: string; status: string; hold_reason: string | null }>('SELECT oms_id, status, hold_reason FROM orders WHERE oms_id = ANY($1)', [ids]);
+		const refused = rows.filter((r) => r.hold_reason === 'cancel_refused').map((r) => r.oms_id);
+		let reserved = 0;
+		for (const r of await store.query<{ oms_id: string; parts: unknown }>('SELECT oms_id, parts FROM reservations WHERE oms_id = ANY($1)', [rows.filter((x) => x.status === 'cancelled').map((x) => x.oms_id)])) {
+			for (const p of partsFromJson(r.parts)) reserved += p.active + p.committed;
+		}
+		const liveAtWms = ids.filter((id) => !refused.includes(id) && wms().ordersByReference('shipbob', id).some((o) => o.stage !== 'cancelled'));
+		say(`cancelled on their channel: ${ids.length} ${JSON.stringify(byStage)}; OMS: ${JSON.stringify(tally(rows.map((r) => r.hold_reason ?? r.status)))}; reserved units on cancelled orders ${reserved}; live WMS orders for them ${liveAtWms.length} (+ ${refused.length} held with cancel_refused)`);
+		expect(cancelErrors).toEqual([]);
+		expect(ids.length).toBe(Math.round(CANCEL_SHARE * TOTAL));
+		expect(byStage).toEqual({ 'after intake': Math.round(CANCEL_SHARE * TOTAL) - 2 * AT_STAGE, 'at the WMS, before pick': AT_STAGE, 'after pick': AT_STAGE });
+		// each is cancelled in the OMS, or held for a person because the WMS refused the cancel
+		expect(rows.filter((r) => r.status !== 'cancelled' && r.hold_reason !== 'cancel_refused')).toEqual([]);
+		expect(reserved).toBe(0);
+		expect(liveAtWms).toEqual([]);
+		// the refusals are exactly the orders cancelled after pick (any other: its stage and timeline, to see why)
+		for (const id of refused.filter((x) => cancels.get(x)!.stage !== 'after pick')) {
+			const events = await store.query<{ at: string; type: string; from_status: string | null; to_status: string | null; cause: string | null; detail: unknown }>(
+				'SELECT at, type, from_status, to_status, cause, detail FROM events WHERE oms_id = $1 ORDER BY id',
+				[id],
+			);
+			say(`held cancel_refused, cancelled ${cancels.get(id)!.stage} (OMS status then ${cancels.get(id)!.omsStatus}): ${id}\n${events.map((e) => `  ${new Date(e.at).toISOString()} ${e.type} ${e.from_status ?? ''}->${e.to_status ?? ''} ${e.cause ?? ''} ${JSON.stringify(e.detail).slice(0, 300)}`).join('\n')}`);
+		}
+		expect(new Set(refused)).toEqual(new Set(ids.filter((id) => cancels.get(id)!.stage === 'after pick')));
+		// cancelled at the WMS before pick: cancelled there
+		for (const id of ids.filter((x) => cancels.get(x)!.stage === 'at the WMS, before pick')) expect([id, wms().ordersByReference('shipbob', id).map((o) => o.stage)]).toEqual([id, ['cancelled']]);
+	});
+
+	it('sent every late-paid order on: none left awaiting its payment', async () => {
+		const rows = await store.query<{ status: string; hold_reason: string | null }>('SELECT status, hold_reason FROM orders WHERE oms_id = ANY($1)', [[...latePaid]]);
+		say(`paid late: ${latePaid.size}; OMS now ${JSON.stringify(tally(rows.map((r) => r.hold_reason ?? r.status)))}`);
+		expect(payErrors).toEqual([]);
+		expect(latePaid.size).toBe(Math.round(LATE_PAID_SHARE * TOTAL));
+		expect(rows).toHaveLength(latePaid.size);
+		expect(rows.filter((r) => r.hold_reason === 'awaiting_payment' || r.status === 'received' || r.status === 'ready')).toEqual([]);
+	});
+
+	it('confirmed every shipped package of a live order exactly once on its channel, through the confirmation outage', async () => {
+		const packages = shippedPackages();
+		const refused = new Set([...cancels].filter(([, c]) => c.stage === 'after pick').map(([id]) => id));
+		const live = packages.filter((p) => !refused.has(p.omsId));
+		const per = (list: typeof packages) => tally(list.map((p) => `${channelOf(p.omsId)} ${acceptedFor(p.omsId, p.trackingNumber)}`));
+		say(`shipped packages ${packages.length}; confirmations accepted per package, by channel (live orders): ${JSON.stringify(per(live))}; cancel refused, shipped anyway: ${JSON.stringify(per(packages.filter((p) => refused.has(p.omsId))))}`);
+		expect(live.length).toBeGreaterThan(0);
+		expect(live.filter((p) => acceptedFor(p.omsId, p.trackingNumber) !== 1)).toEqual([]);
+		// the channel cancelled those: never confirmed twice
+		expect(packages.filter((p) => refused.has(p.omsId) && acceptedFor(p.omsId, p.trackingNumber) > 1)).toEqual([]);
+		// the outage happened: every 503 injected was answered, on every channel with something to ship
+		const failed = Object.fromEntries(
+			(Object.keys(outage) as SeedChannel[]).map((ch) => [ch, sb.sandboxes[ch].calls.filter((c) => CONFIRM_CALL[ch](c) && c.status === 503).length]),
+		);
+		say(`confirmation calls answered 503 in the outage: ${JSON.stringify(failed)}`);
+		expect(failed).toEqual(Object.fromEntries(Object.entries(outage).map(([ch, o]) => [ch, o!.errors])));
+		const rows = await store.query<{ oms_id: string; status: string; last_error: string | null }>("SELECT oms_id, status, last_error FROM channel_calls WHERE kind = 'confirmation'");
+		const calls = tally(rows.filter((r) => !refused.has(r.oms_id)).map((r) => r.status));
+		const ofRefused = tally(rows.filter((r) => refused.has(r.oms_id)).map((r) => `${r.status}: ${String(r.last_error ?? '').replace(/[0-9]+/g, 'N').slice(0, 100)}`));
+		say(`confirmation calls in the channel outbox: live orders ${JSON.stringify(calls)}; cancel refused ${JSON.stringify(ofRefused)}`);
+		expect(calls).toEqual({ sent: live.length });
+	});
+
+	it('left no order half-way, and Recover Stuck Orders ran after the burst', async () => {
+		expect(await count("SELECT count(*) AS n FROM orders WHERE status IN ('received', 'ready')")).toBe(0);
+		let runs: number[] = [];
+		for (let i = 0; i < 60 && runs.length === 0; i++) {
+			const execs = (await qm.executions('omsRecoverAttn01')).filter((e) => e.status === 'success' && Date.parse(String(e.startedAt)) >= shipPhaseStartedAt);
+			runs = [];
+			for (const e of execs) {
+				const data = (await qm.executionData(e.id)) as { resultData?: { runData?: Record<string, unknown> } };
+				if (data.resultData?.runData?.['Recover Stuck Orders']) runs.push(e.id);
+			}
+			if (!runs.length) await sleep(2000);
+		}
+		const mails = sb.smtp.mails.map((m) => m.subject);
+		say(`Recover Stuck Orders runs since the ship phase: ${runs.length}; mails caught: ${mails.length} (${JSON.stringify(tally(mails.map((m) => m.replace(/[0-9]+/g, 'N'))))})`);
+		expect(runs.length).toBeGreaterThan(0);
 	});
 
 	it('the faults happened: worker killed and back, PostgreSQL restarted, 429 storms answered', () => {
@@ -319,7 +660,22 @@ describe('queue mode: 2,000 orders in a burst with faults, nothing lost, nothing
 		const byStatus: Record<string, number> = {};
 		for (const e of all) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
 		say(`executions by status: ${JSON.stringify(byStatus)}`);
-		// the executions the dead worker held, and those PostgreSQL's crash broke, are there as failed or crashed
+		// what failed, by workflow, node and message (the figure to read when it changes)
+		const failures: string[] = [];
+		for (const e of all.filter((x) => x.status === 'error')) {
+			const data = (await qm.executionData(e.id).catch(() => ({}))) as { resultData?: { lastNodeExecuted?: string; error?: { message?: string } } };
+			failures.push(`${e.workflowId} | ${data.resultData?.lastNodeExecuted ?? '-'} | ${String(data.resultData?.error?.message ?? '-').replace(/[0-9]+/g, 'N').slice(0, 160)}`);
+		}
+		say(`error executions by workflow | node | message: ${JSON.stringify(tally(failures), null, 1)}`);
+		// the executions the dead worker held, and those PostgreSQL's crash broke, are there as failed or crashed. The
+		// 'error' ones are the injected faults' (a full run: 15 of 831, and 11 before issue 20 at c39b6c3 too):
+		// - "This execution failed to be processed too many times and will no longer retry" (Order Intake, Inventory
+		//   Sync; no node ran): jobs the SIGKILLed worker held; their Bull lock lapsed twice (stalled) and n8n gave up;
+		// - "the database system is not yet accepting connections" (Order Intake, no node ran): n8n could not load or
+		//   save the execution while PostgreSQL restarted;
+		// - "GET /shipbob/.../order answered 503" at Get Shipment Updates (WMS Status Sync): a status pull during the
+		//   WMS outage; the cursor is kept and the next run (10 s later) pulls the same updates.
+		// None is an order lost: every order is recorded, settled and at the WMS once (above).
 		expect((byStatus.error ?? 0) + (byStatus.crashed ?? 0)).toBeGreaterThan(0);
 		const stuck = all.filter((e) => ['new', 'running', 'waiting'].includes(e.status) && Date.now() - Date.parse(String(e.startedAt ?? new Date().toISOString())) > 60_000);
 		expect(stuck).toEqual([]);

@@ -39,6 +39,8 @@ export interface Fault {
 	/** Only calls whose path matches (substring or RegExp) */
 	path?: string | RegExp;
 	method?: string;
+	/** Only calls whose raw body matches (e.g. one GraphQL mutation on a shared endpoint) */
+	body?: RegExp;
 	/** How many calls it hits (default 1) */
 	times?: number;
 	/** error: the status (default 503); error_after_commit: the gateway's status (default 504) */
@@ -279,7 +281,11 @@ export abstract class SandboxBase {
 		this.calls.push(rec);
 
 		const fault = this.faults.find(
-			(f) => f.left > 0 && (!f.method || f.method === req.method) && (!f.path || (typeof f.path === 'string' ? req.path.includes(f.path) : f.path.test(req.path))),
+			(f) =>
+				f.left > 0 &&
+				(!f.method || f.method === req.method) &&
+				(!f.path || (typeof f.path === 'string' ? req.path.includes(f.path) : f.path.test(req.path))) &&
+				(!f.body || f.body.test(text)),
 		);
 		let res: Res;
 		if (fault) {

@@ -33,6 +33,7 @@ import { SandboxBase, header, postRaw, type Req, type Res, type SandboxOptions }
 import { CATALOG, type SeedAddress, type SeedOrder, money, subtotal, total } from '../generator';
 import { signBase64HmacSha256 } from '../../../lib/channels/webhook-signature';
 import { TokenBucket } from '../../../lib/http/limiters';
+import type { ConfirmationFailure } from './kit';
 import { ShopifyPaymentsLedger, compare, fmtMinor, searchTerms, toMinor, type BalanceTx, type MoneyEvent, type Payout } from './shopify-payments';
 
 export const SHOPIFY_SANDBOX_CREDENTIALS = {
@@ -1562,6 +1563,14 @@ export class ShopifySandbox extends SandboxBase {
 		});
 		if ('error' in made) throw new Error(`shopify sandbox: ${made.error}`);
 		return this.emit(order, ['refunds/create', 'orders/updated'], { 'refunds/create': this.refundRest(order, made.refund) });
+	}
+
+	/**
+	 * Fail the next shipment confirmation(s) (fulfillmentCreate on the GraphQL endpoint; other queries answer as
+	 * usual): 5xx (`status`), timeout, a throttle, a reset, or applied-but-lost, as the marketplaces' (kit.ts)
+	 */
+	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
+		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind, path: /\/graphql\.json$/, body: /\bfulfillmentCreate\b/, method: 'POST', times, status });
 	}
 
 	/** A pending order is paid now: orders/paid then orders/updated ✔ */

@@ -29,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { SandboxBase, basicAuth, postRaw, type Req, type Res, type SandboxOptions } from '../common';
 import { CATALOG, type SeedAddress, type SeedOrder, lineTotal, money, total } from '../generator';
 import { signBase64HmacSha256 } from '../../../lib/channels/webhook-signature';
+import type { ConfirmationFailure } from './kit';
 import { fmtMinor, toMinor, type MoneyEvent } from './shopify-payments';
 import { stripeItemizedCsv, type StripeExportOptions } from './woocommerce-stripe';
 
@@ -565,6 +566,14 @@ export class WooCommerceSandbox extends SandboxBase {
 		this.statusOverride.set(o.id, 'cancelled');
 		o.lines.forEach((l, i) => this.restock(l.sku, this.lineQty(o, i)));
 		return this.saved(o);
+	}
+
+	/**
+	 * Fail the next shipment confirmation(s) (the Shipment Tracking POST the OMS confirms with): 5xx (`status`),
+	 * timeout, a throttle, a reset, or applied-but-lost, as the marketplaces' (kit.ts)
+	 */
+	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
+		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind, path: /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/\d+\/shipment-trackings$/, method: 'POST', times, status });
 	}
 
 	/** A pending order is paid: processing, date_paid and the gateway's transaction id set, order.updated */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { applyChannelChange, ItemError, pushOrder } from '../../../lib/flows';
+import { applyChannelChange, applyUpdates, ItemError, pushOrder } from '../../../lib/flows';
 import type { CanonicalOrder } from '../../../lib/order/types';
 import { openPostgresStore } from '../../../lib/store/postgres';
 import { openSqliteStore } from '../../../lib/store/sqlite';
@@ -178,6 +178,38 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		// the hold stays as the WMS moves the order on
 		const shipped = await store.transition(o.omsId, { to: 'shipped', cause: 'wms_progress' });
 		expect(shipped.stored.hold?.reason).toBe('cancel_refused');
+	});
+
+	it('cancelled at the WMS, refused, then picked and shipped by the WMS status sync: the hold stays until a person acts', async () => {
+		// the load test's case: the channel's cancel reaches an order the OMS still has at_wms, the WMS (already
+		// picking) refuses, and the next Get Shipment Updates moves it on; that move cleared the hold
+		const o = await orderAt('at_wms');
+		const rec = await store.recordOrder(newer(o, { readiness: 'cancelled' }));
+		const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', wms: () => fakeWms({ cancel: 'refuse' }) });
+		expect([r.action, r.status, r.hold?.reason]).toEqual(['cancel_refused', 'at_wms', 'cancel_refused']);
+		const update = (status: 'picked' | 'shipped') => ({
+			omsId: o.omsId,
+			shipmentNo: 1,
+			reference: o.omsId,
+			wmsOrderId: 'W1',
+			status,
+			rawStatus: status,
+			shipments: status === 'shipped' ? [{ packageKey: 'P1', carrier: 'UPS', trackingNumber: '1ZHELD', trackingUrl: null, shippedAt: new Date().toISOString(), lines: [{ sku: 'SKU-1', quantity: 2, lineId: '1' }] }] : [],
+			updatedAt: new Date().toISOString(),
+		});
+		for (const status of ['picked', 'shipped'] as const) {
+			const s = await applyUpdates(store, [update(status)], { provider: 'generic' });
+			expect(s.results.map((x) => [x.outcome, x.to])).toEqual([['applied', status]]);
+			expect((await store.getOrder(o.omsId))!.hold?.reason).toBe('cancel_refused');
+		}
+	});
+
+	it('a hold from before the WMS (its delivery failed for good) ends when the WMS reports it has the order', async () => {
+		const o = await orderAt('ready');
+		await store.transition(o.omsId, { to: 'on_hold', cause: 'wms_failed', hold: { reason: 'wms_failed', since: new Date().toISOString(), detail: 'test' } });
+		const s = await applyUpdates(store, [{ omsId: o.omsId, shipmentNo: 1, reference: o.omsId, wmsOrderId: 'W1', status: 'at_wms', rawStatus: 'received', shipments: [], updatedAt: new Date().toISOString() }], { provider: 'generic' });
+		expect(s.results.map((x) => [x.outcome, x.to])).toEqual([['applied', 'at_wms']]);
+		expect((await store.getOrder(o.omsId))!.hold).toBeNull();
 	});
 
 	it('cancelled after shipping: held for the return it implies', async () => {

@@ -147,6 +147,23 @@ describe('Shopify sandbox: after intake, returns and refunds, payouts', () => {
 			expect(sb.shows(o.id).fulfillments).toHaveLength(2);
 		});
 
+		it('failConfirmations fails fulfillmentCreate only: other queries on the same endpoint answer as usual', async () => {
+			const o = pick((x) => x.status === 'paid' && x.lines.length === 1);
+			const lid = sb.lineItemId(o, 0);
+			sb.failConfirmations('error', 2, 503);
+			// a read between the failures is not hit (the fault matches the mutation in the body, not the endpoint)
+			await expect(fulfil(o.id, lid, 1, '1ZOUT1')).rejects.toThrow(/HTTP 503/);
+			expect((await order(o.id)).fulfillments).toEqual([]);
+			await expect(fulfil(o.id, lid, 1, '1ZOUT1')).rejects.toThrow(/HTTP 503/);
+			expect((await fulfil(o.id, lid, 1, '1ZOUT1')).data!.fulfillmentCreate.userErrors).toEqual([]);
+			expect(sb.shows(o.id).fulfillments).toHaveLength(1);
+			// lost: applied, then the connection drops
+			const p = pick((x) => x.status === 'paid' && x.lines.length === 1);
+			sb.failConfirmations('lost');
+			await expect(fulfil(p.id, sb.lineItemId(p, 0), 1, '1ZLOST')).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR/) });
+			expect(sb.shows(p.id).fulfillments).toHaveLength(1);
+		});
+
 		it('a lost answer: the fulfillment is made, the connection drops; a blind retry makes a second one', async () => {
 			const o = pick((x) => x.status === 'paid' && x.lines.length === 1 && x.lines[0].quantity >= 2);
 			const lid = sb.lineItemId(o, 0);

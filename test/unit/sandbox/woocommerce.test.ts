@@ -89,6 +89,21 @@ describe('WooCommerce sandbox: after intake, refunds, gateway export', () => {
 			}
 			expect(sb.shows(o.id).trackings).toHaveLength(3);
 		});
+
+		it('failConfirmations fails the tracking POST only: reading the trackings and completing the order answer as usual', async () => {
+			const o = pick((x) => x.status === 'paid');
+			const path = `/wp-json/wc-shipment-tracking/v3/orders/${o.id}/shipment-trackings`;
+			const body = { tracking_provider: 'UPS', tracking_number: '1ZOUTAGE', date_shipped: '2026-05-20' };
+			sb.failConfirmations('lost');
+			sb.failConfirmations('error', 2, 503);
+			await expect(api('POST', path, body)).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR/) });
+			expect((await api('GET', path)).body.map((t: Obj) => t.tracking_number)).toEqual(['1ZOUTAGE']);
+			expect((await api('PUT', `/wp-json/wc/v3/orders/${o.id}`, { status: 'completed' })).status).toBe(200);
+			expect((await api('POST', path, body)).status).toBe(503);
+			expect((await api('POST', path, body)).status).toBe(503);
+			expect((await api('POST', path, body)).status).toBe(201);
+			expect(sb.shows(o.id).trackings).toHaveLength(2);
+		});
 	});
 
 	describe('issue 21: refunds with line items', () => {
