@@ -79,7 +79,7 @@ it('a confirmation refused (503) three times, then accepted: confirmed exactly o
 	);
 
 	// the channels refuse confirmations from now on; the WMS ships both orders
-	s.shopify.failConfirmations(Infinity, 503);
+	s.shopify.refuseConfirmations(Infinity, 503);
 	s.ebay.failConfirmations('error', Infinity, 503);
 	const refused: Record<Ch, boolean> = { shopify: false, ebay: false };
 	try {
@@ -93,7 +93,7 @@ it('a confirmation refused (503) three times, then accepted: confirmed exactly o
 					if (refused[ch]) continue;
 					const cs = await calls(ch);
 					if (cs.length && cs.every((c) => c.status === 'pending' && c.attempts >= REFUSALS)) {
-						if (ch === 'shopify') s.shopify.failConfirmations(0);
+						if (ch === 'shopify') s.shopify.refuseConfirmations(0);
 						else s.ebay.clearFaults();
 						refused[ch] = true;
 					}
@@ -103,7 +103,7 @@ it('a confirmation refused (503) three times, then accepted: confirmed exactly o
 			240_000,
 		);
 	} finally {
-		s.shopify.failConfirmations(0);
+		s.shopify.refuseConfirmations(0);
 		s.ebay.clearFaults();
 	}
 

@@ -206,7 +206,7 @@ export class ShopifySandbox extends SandboxBase {
 	readonly received = {
 		/** every fulfillmentCreate that created a fulfillment (a second call is a second fulfillment) */
 		fulfillments: [] as Array<{ input: unknown }>,
-		/** fulfillmentCreate calls answered with a staged failure (failConfirmations): nothing created */
+		/** fulfillmentCreate calls answered with a staged failure (refuseConfirmations): nothing created */
 		refusedFulfillments: 0,
 		inventorySets: [] as Array<{ input: unknown; key: string | undefined }>,
 		cancels: [] as Array<{ variables: unknown }>,
@@ -1570,7 +1570,7 @@ export class ShopifySandbox extends SandboxBase {
 	 * usual): 5xx (`status`), timeout, a throttle, a reset, or applied-but-lost, as the marketplaces' (kit.ts)
 	 */
 	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind, path: /\/graphql\.json$/, body: /\bfulfillmentCreate\b/, method: 'POST', times, status });
+		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind === 'gateway' ? 'error_after_commit' : kind, path: /\/graphql\.json$/, body: /\bfulfillmentCreate\b/, method: 'POST', times, status });
 	}
 
 	/** A pending order is paid now: orders/paid then orders/updated ✔ */
@@ -1645,9 +1645,10 @@ export class ShopifySandbox extends SandboxBase {
 
 	/**
 	 * The next `times` fulfillmentCreate calls (shipment confirmations) are answered HTTP `status` (default 503) and
-	 * create nothing; the other calls answer as usual. Infinity: until failConfirmations(0).
+	 * create nothing; the other calls answer as usual. Infinity: until refuseConfirmations(0). (failConfirmations stages the
+	 * transport kinds through inject, as the marketplaces' do.)
 	 */
-	failConfirmations(times = 1, status = 503): void {
+	refuseConfirmations(times = 1, status = 503): void {
 		this.confirmationFailures = { left: times, status };
 	}
 

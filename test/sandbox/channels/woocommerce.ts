@@ -573,7 +573,7 @@ export class WooCommerceSandbox extends SandboxBase {
 	 * timeout, a throttle, a reset, or applied-but-lost, as the marketplaces' (kit.ts)
 	 */
 	failConfirmations(kind: ConfirmationFailure, times = 1, status = 503): void {
-		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind, path: /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/\d+\/shipment-trackings$/, method: 'POST', times, status });
+		this.inject({ kind: kind === 'lost' ? 'reset_after_commit' : kind === 'gateway' ? 'error_after_commit' : kind, path: /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/\d+\/shipment-trackings$/, method: 'POST', times, status });
 	}
 
 	/** A pending order is paid: processing, date_paid and the gateway's transaction id set, order.updated */
