@@ -177,6 +177,31 @@ describe('WMS outbox over the SQLite store', () => {
 		expect((await store.getOrder(o.omsId))!.status).toBe('shipped');
 	});
 
+	it('asks a WMS that does not answer the cancel again (5xx), and only its refusal or its silence through every wait leaves the order', async () => {
+		const o = await ready('cancel-503');
+		await pushOrder(store, p, o, { now: T0 });
+		const waits: number[] = [];
+		const sleep = async (ms: number) => void waits.push(ms);
+		// down for two asks, then answering: cancelled, after the first two waits
+		sb.control.fault({ provider: 'shipbob', match: '/cancel', kind: '503', times: 2 });
+		const r = await cancelAtWms(store, p, o.omsId, { sleep });
+		expect(r).toMatchObject({ cancelled: true, statusChanged: true });
+		expect(waits).toEqual([5_000, 10_000]);
+		expect((await store.getOrder(o.omsId))!.status).toBe('cancelled');
+
+		// down through every wait: not cancelled, the WMS's error kept, the order as it was
+		const o2 = await ready('cancel-down');
+		await pushOrder(store, p, o2, { now: T0 });
+		waits.length = 0;
+		sb.control.fault({ provider: 'shipbob', match: '/cancel', kind: '503', times: Infinity });
+		const down = await cancelAtWms(store, p, o2.omsId, { sleep, retryDelaysMs: [1, 2] });
+		sb.control.clearFaults();
+		expect(down.cancelled).toBe(false);
+		expect(down.references[0]).toMatchObject({ outcome: 'not_cancelled', error: expect.stringMatching(/503/) });
+		expect(waits).toEqual([1, 2]);
+		expect((await store.getOrder(o2.omsId))!.status).toBe('at_wms');
+	});
+
 	it('split order: shipment 2 goes as omsId#2 with its own lines; the order is as far as its least advanced part', async () => {
 		const o = await ready(6, [{ sku: 'MUG', quantity: 1, lineId: 'a' }, { sku: 'TEE', quantity: 1, lineId: 'b' }]);
 		await pushOrder(store, p, o, { now: T0, lines: [o.lines[0]] });
