@@ -12,7 +12,7 @@ import type { CanonicalOrder } from '../../../lib/order/types';
 import { openPostgresStore } from '../../../lib/store/postgres';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
-import type { CancelResult, WmsProvider } from '../../../lib/wms/types';
+import { WmsError, type CancelResult, type WmsProvider } from '../../../lib/wms/types';
 import { makeOrder } from '../../helpers/orders';
 
 const url = process.env.OMS_TEST_PG_URL;
@@ -27,7 +27,8 @@ function fakeWms(o: { cancel?: 'ok' | 'refuse'; address?: 'ok' | 'refuse' | 'non
 		createOrder: () => Promise.reject(new Error('not used')),
 		cancelOrder: (ref): Promise<CancelResult> => {
 			calls.push(`cancel ${ref.reference}`);
-			if (o.cancel === 'refuse') return Promise.reject(new Error('generic: 409 already_picked'));
+			// a refusal as the providers report one: a 409 is an answer, not a failure to retry
+			if (o.cancel === 'refuse') return Promise.reject(new WmsError('generic', '409 already_picked', { retryable: false, status: 409 }));
 			return Promise.resolve({ cancelled: true, rawStatus: 'cancelled', raw: {} });
 		},
 		getOrder: () => Promise.resolve(null),
