@@ -123,22 +123,34 @@ describe('eBay and Walmart (polled every minute)', () => {
 		flow.sb.sandboxes[ch].touch(o.id);
 	};
 	const cancelOnChannel = (ch: Polled, o: SeedOrder) => (ch === 'ebay' ? flow.sb.sandboxes.ebay.cancelOrder(o.id) : flow.sb.sandboxes.walmart.cancelOrder(o.id));
+	const paidLater = () => polled.ebay[2];
 
+	// Three polls in all (n8n's shortest poll is a minute, so each step waits for the next one): the first brings the
+	// orders that will be picked and the eBay order placed unpaid; the second the unpicked orders and the payment; the
+	// third the cancellations.
 	it('cancelled at the WMS before pick: cancelled at ShipBob first, then released; after pick: refused, held for a person', async () => {
 		const picked = POLLED.map((ch) => polled[ch][0]);
 		const unpicked = POLLED.map((ch) => polled[ch][1]);
-		// the first order of each channel reaches ShipBob and is picked there (the OMS has not heard yet)
+		const e = paidLater();
+		// the first order of each channel reaches ShipBob and is picked there (the OMS has not heard yet); the eBay order
+		// placed unpaid is held for its payment
 		for (const ch of POLLED) place(ch, polled[ch][0]);
+		place('ebay', e);
 		await until(
-			async () => `the first eBay and Walmart orders at the WMS; now ${await statuses(picked)}`,
-			async () => ((await Promise.all(picked.map(async (o) => (await status(o)) === 'at_wms' && atShipBob(o)))).every(Boolean) ? true : undefined),
+			async () => `the first eBay and Walmart orders at the WMS, ${omsIdOf(e)} held awaiting payment; now ${await statuses([...picked, e])}`,
+			async () =>
+				(await Promise.all(picked.map(async (o) => (await status(o)) === 'at_wms' && atShipBob(o)))).every(Boolean) && (await flow.store.getOrder(omsIdOf(e)))?.hold?.reason === 'awaiting_payment'
+					? true
+					: undefined,
 			240_000,
 		);
+		expect(atShipBob(e)).toBeUndefined();
 		wms().setCancelRefusedFrom('shipbob', 'picked');
 		wms().advance(61_000);
 		for (const o of picked) expect({ o: omsIdOf(o), stage: atShipBob(o).stage }).toEqual({ o: omsIdOf(o), stage: 'picked' });
-		// the second order of each channel reaches ShipBob after that, unpicked
+		// the second order of each channel reaches ShipBob after that, unpicked; the eBay order is paid (checked below)
 		for (const ch of POLLED) place(ch, polled[ch][1]);
+		flow.sb.sandboxes.ebay.markPaid(e.id);
 		await until(
 			async () => `the second eBay and Walmart orders at the WMS; now ${await statuses(unpicked)}`,
 			async () => ((await Promise.all(unpicked.map(async (o) => (await status(o)) === 'at_wms' && atShipBob(o)))).every(Boolean) ? true : undefined),
@@ -177,16 +189,9 @@ describe('eBay and Walmart (polled every minute)', () => {
 			});
 		}
 	});
-});
 
-describe('eBay, paid later (polled every minute)', () => {
-	it('held awaiting payment, then at the WMS from the poll that brings the payment (not the hourly reconciliation)', async () => {
-		const e = polled.ebay[2];
-		flow.sb.sandboxes.ebay.addOrders([e]);
-		flow.sb.sandboxes.ebay.touch(e.id);
-		await until(`${omsIdOf(e)} held awaiting payment`, async () => ((await flow.store.getOrder(omsIdOf(e)))?.hold?.reason === 'awaiting_payment' ? true : undefined), 240_000);
-		expect(atShipBob(e)).toBeUndefined();
-		flow.sb.sandboxes.ebay.markPaid(e.id);
+	it('eBay, paid later (held awaiting payment above): at the WMS from the poll that brings the payment (not the hourly reconciliation)', async () => {
+		const e = paidLater();
 		await until(`${omsIdOf(e)} at the WMS`, async () => ((await status(e)) === 'at_wms' && atShipBob(e) ? true : undefined), 240_000);
 		expect(await reserved(e)).toBe(2);
 		expect(wms().ordersByReference('shipbob', omsIdOf(e))).toHaveLength(1);

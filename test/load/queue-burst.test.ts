@@ -15,7 +15,7 @@
  *     (as soon as the OMS has recorded them, while the burst and its faults go on), 10 at the WMS before pick and 10
  *     after pick (the WMS refuses those: ShipBob's rule);
  *   - 10 % created unpaid and paid later on their channel (Shopify, WooCommerce, Amazon, eBay: Walmart releases paid
- *     orders only);
+ *     orders only), each as soon as the OMS holds it for its payment, while the burst and its faults go on;
  *   - a confirmation outage while the orders ship: every channel's shipment confirmation fails (one answer lost after
  *     the channel applied it, then 503s), then recovers; OMS 10 (Recovery and Attention) runs as shipped, its clocks
  *     shortened: Retry Channel Calls, Recover Stuck Orders and the Attention digest (to the SMTP sink).
@@ -43,7 +43,13 @@ import { CHANNELS, contestedBurst, forgedRequests, pool, secretValues } from './
 import type { Store } from '../../lib/store/types';
 import { partsFromJson } from '../../lib/stock/reservation';
 
-jest.setTimeout(1_500_000);
+/**
+ * The whole run's budget, from the start of the file: a phase that has not settled by then is not waited for (its
+ * test fails, and the rest of the run is not spent waiting on a run already failed). Jest's own timeout is longer, so
+ * the run always ends through this budget, with its diagnostics printed, and never keeps going after Jest gave up.
+ */
+const BUDGET_MS = 25 * 60_000;
+jest.setTimeout(BUDGET_MS + 5 * 60_000);
 
 /**
  * 2,000 orders: 150 each from the webhook channels (every delivery is one execution, the expensive path) and 1,700
@@ -179,8 +185,9 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 	const cancels = new Map<string, Cancel>();
 	const cancelErrors: string[] = [];
 	const payErrors: string[] = [];
-	/** orders placed unpaid, paid on their channel after the burst */
+	/** orders placed unpaid, paid on their channel as soon as the OMS holds them for their payment (during the burst) */
 	const latePaid = new Set<string>();
+	const paidOnChannel = new Set<string>();
 	/** orders placed paid and open (the ones a buyer can cancel: not pending, cancelled or (partly) shipped already) */
 	const placedPaid = new Set<string>();
 	/** the confirmation outage injected, per channel: answers lost after being applied, and 503s */
@@ -225,19 +232,40 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 		else throw new Error(`${omsId}: Walmart orders are never paid late`);
 	}
 
-	/** Channel-cancelled orders the OMS has not cancelled (nor held because the WMS refused) yet */
+	/** Channel-cancelled orders the OMS has not cancelled (nor held because the WMS refused) yet, by channel and OMS state */
+	const openCancels = async () =>
+		cancels.size
+			? await store.query<{ oms_id: string; status: string; hold_reason: string | null }>(
+					"SELECT oms_id, status, hold_reason FROM orders WHERE oms_id = ANY($1) AND status <> 'cancelled' AND coalesce(hold_reason, '') <> 'cancel_refused' ORDER BY oms_id",
+					[[...cancels.keys()]],
+				)
+			: [];
 	const cancelsOpen = async () => {
-		if (!cancels.size) return null;
-		const n = await count("SELECT count(*) AS n FROM orders WHERE oms_id = ANY($1) AND status <> 'cancelled' AND coalesce(hold_reason, '') <> 'cancel_refused'", [[...cancels.keys()]]);
-		return n ? `${n} cancelled on the channel, not in the OMS yet` : null;
+		const open = await openCancels();
+		return open.length ? `${open.length} cancelled on the channel, not in the OMS yet ${JSON.stringify(tally(open.map((r) => `${channelOf(r.oms_id)} ${r.hold_reason ?? r.status}`)))}` : null;
 	};
+	/** Late-paid orders still held for their payment, by channel */
+	const paymentsOpen = async () => {
+		const open = await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE oms_id = ANY($1) AND status = 'on_hold' AND hold_reason = 'awaiting_payment'", [[...paidOnChannel]]);
+		const unpaid = latePaid.size - paidOnChannel.size;
+		return open.length || unpaid ? `paid late: ${unpaid} not yet paid on their channel, ${open.length} paid but still awaiting payment in the OMS ${JSON.stringify(tally(open.map((r) => channelOf(r.oms_id))))}` : null;
+	};
+	/** The timeline of some orders, to see where they stopped (printed when a phase does not settle) */
+	async function timelines(ids: string[]): Promise<void> {
+		for (const id of ids.slice(0, 5)) {
+			const events = await store
+				.query<{ at: string; type: string; from_status: string | null; to_status: string | null; cause: string | null; detail: unknown }>('SELECT at, type, from_status, to_status, cause, detail FROM events WHERE oms_id = $1 ORDER BY id', [id])
+				.catch(() => []);
+			say(`timeline of ${id}:\n${events.map((e) => `  ${new Date(e.at).toISOString()} ${e.type} ${e.from_status ?? ''}->${e.to_status ?? ''} ${e.cause ?? ''} ${JSON.stringify(e.detail).slice(0, 300)}`).join('\n')}`);
+		}
+	}
 
 	/**
 	 * Settle: every order recorded and none left half-way, the WMS outbox empty, nothing `more` awaits, and that state
 	 * held for 30 s (the schedules run every 10 to 30 s).
 	 */
 	async function settle(phase: string, more: () => Promise<string | null> = async () => null): Promise<void> {
-		const deadline = Date.now() + 10 * 60_000;
+		const deadline = Math.min(Date.now() + 10 * 60_000, t0 + BUDGET_MS);
 		let last = '';
 		let stableSince = Date.now();
 		settled[phase] = false;
@@ -267,6 +295,8 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 			}
 			await sleep(3000);
 		}
+		say(`${phase}: NOT settled (${Date.now() >= t0 + BUDGET_MS ? 'the run is out of its budget' : 'ten minutes'}); last: ${last}`);
+		await timelines((await openCancels().catch(() => [])).map((r) => r.oms_id));
 	}
 
 	/** Shipped packages at the WMS (tracking number, order), of orders not cancelled there */
@@ -392,6 +422,31 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 			}
 			for (const id of intakeLeft) cancelErrors.push(`${id}: never recorded, so never cancelled`);
 		})();
+		// Paid late: each unpaid order is paid on its channel as soon as the OMS holds it for its payment, while the burst
+		// and its faults go on; it goes on to fulfilment (or waits for stock)
+		const unpaidLeft = new Set(latePaid);
+		const payer = (async () => {
+			const deadline = Date.now() + 15 * 60_000;
+			while (unpaidLeft.size && Date.now() < deadline) {
+				let rows: Array<{ oms_id: string }> = [];
+				try {
+					rows = await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE oms_id = ANY($1) AND status = 'on_hold' AND hold_reason = 'awaiting_payment'", [[...unpaidLeft]]);
+				} catch {
+					// PostgreSQL restarting: next round
+				}
+				for (const r of rows) {
+					unpaidLeft.delete(r.oms_id);
+					try {
+						await payOnChannel(r.oms_id);
+						paidOnChannel.add(r.oms_id);
+					} catch (e) {
+						payErrors.push(`${r.oms_id}: ${(e as Error).message}`);
+					}
+				}
+				await sleep(1000);
+			}
+			for (const id of unpaidLeft) payErrors.push(`${id}: never held for its payment, so never paid`);
+		})();
 
 		let restarting: Promise<void> | undefined;
 		const marks = [
@@ -445,17 +500,11 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 		await restarting;
 		await watcher;
 		say(`cancelled right after intake: ${cancels.size} (OMS status when cancelled: ${JSON.stringify(tally([...cancels.values()].map((c) => c.omsStatus)))})`);
+		await payer;
+		say(`paid late on their channel: ${paidOnChannel.size} of ${latePaid.size}`);
 
-		// Settle: every order recorded and none left half-way, the outbox empty, the cancellations applied.
-		await settle('burst', cancelsOpen);
-
-		// Paid late: the unpaid orders are paid on their channel, and go on to fulfilment (or wait for stock).
-		for (const id of latePaid) await payOnChannel(id).catch((e: Error) => payErrors.push(`${id}: ${e.message}`));
-		say(`paid late on their channel: ${latePaid.size}`);
-		await settle('paid late', async () => {
-			const n = await count("SELECT count(*) AS n FROM orders WHERE oms_id = ANY($1) AND status = 'on_hold' AND hold_reason = 'awaiting_payment'", [[...latePaid]]);
-			return n ? `${n} paid late still awaiting payment` : (await cancelsOpen());
-		});
+		// Settle: every order recorded and none left half-way, the outbox empty, the cancellations and payments applied.
+		await settle('burst', async () => (await cancelsOpen()) ?? (await paymentsOpen()));
 
 		// Cancelled at the WMS before pick: chosen with the seed among the orders there (nothing is picked yet)
 		const atWms = (await store.query<{ oms_id: string }>("SELECT oms_id FROM orders WHERE status = 'at_wms' AND hold_reason IS NULL ORDER BY oms_id")).map((r) => r.oms_id);
@@ -515,7 +564,7 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 	});
 
 	it('settled after every phase: every order recorded, none left half-way, the outbox empty', () => {
-		expect(settled).toEqual({ burst: true, 'paid late': true, 'cancelled at the WMS': true, 'cancelled after pick': true, 'shipped and confirmed': true });
+		expect(settled).toEqual({ burst: true, 'cancelled at the WMS': true, 'cancelled after pick': true, 'shipped and confirmed': true });
 	});
 
 	it('recorded every order exactly once, and only those', async () => {
