@@ -97,8 +97,12 @@ export async function confirmShipment(store: Store, client: ChannelClient, req: 
 	if (c && (typeof c.shippedAt !== 'string' || Number.isNaN(Date.parse(c.shippedAt)))) problems.push({ path: 'shippedAt', message: `shippedAt is not a date: ${JSON.stringify(c.shippedAt)}` });
 	if (problems.length) throw new ItemError(`Shipment confirmation of ${String(req.omsId)}: ${problems.map((p) => p.message).join('; ')}`, problems);
 	const now = opts.now ?? new Date().toISOString();
+	// the buyer asked to cancel and the order ships anyway (the warehouse could not stop it): the shipment answers the
+	// request, which Walmart needs said on the call (intentToCancelOverride); the order as the OMS recorded it decides
+	const override = c.overrideCancelRequest ?? ((await store.getOrder(req.omsId))?.order.cancelRequest ? true : undefined);
+	const payload = { ...c, ...(override ? { overrideCancelRequest: true } : {}) };
 	const [{ call }] = await store.enqueueChannelCalls([
-		{ kind: 'confirmation', channel: client.channel, omsId: req.omsId, packageKey: req.packageKey, payload: c as unknown as Record<string, unknown> },
+		{ kind: 'confirmation', channel: client.channel, omsId: req.omsId, packageKey: req.packageKey, payload: payload as unknown as Record<string, unknown> },
 	]);
 	if (call.status === 'sent') return result('already_sent', call);
 	if (call.status === 'failed') return result('failed', call, call.lastError);
@@ -119,6 +123,7 @@ function confirmationOf(call: ChannelCall): ConfirmShipmentInput {
 		lines: Array.isArray(p.lines) ? (p.lines as ShipmentLine[]) : [],
 		...(typeof p.shippingMethod === 'string' ? { shippingMethod: p.shippingMethod } : {}),
 		...(typeof p.notifyCustomer === 'boolean' ? { notifyCustomer: p.notifyCustomer } : {}),
+		...(p.overrideCancelRequest === true ? { overrideCancelRequest: true } : {}),
 	};
 }
 
