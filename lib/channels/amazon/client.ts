@@ -425,7 +425,7 @@ export class AmazonClient implements ChannelClient {
 	 * refused before anything is sent.
 	 */
 	async cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult> {
-		if (!lines.length) throw new Error(`Amazon order ${channelOrderId}: no lines to cancel`);
+		if (!lines.length) throw channelRefusal(`Amazon order ${channelOrderId}: no lines to cancel`, 'no lines to cancel', 400);
 		const have = new Map((await this.orderItems(channelOrderId)).map((it) => [it.orderItemId, it]));
 		const problems: string[] = [];
 		for (const l of lines) {
@@ -434,7 +434,7 @@ export class AmazonClient implements ChannelClient {
 			else if (it.open <= 0) problems.push(`item ${l.lineId} has no unshipped units`);
 			else if (l.quantity !== it.open) problems.push(`item ${l.lineId}: Amazon cancels all ${it.open} unshipped units of an item, not ${l.quantity}`);
 		}
-		if (problems.length) throw new Error(`Amazon order ${channelOrderId}: ${problems.join('; ')}`);
+		if (problems.length) throw channelRefusal(`Amazon order ${channelOrderId}: ${problems.join('; ')}`, problems.join('; '), 400);
 		return this.cancelByFeed(channelOrderId, lines.map((l) => ({ orderItemId: l.lineId })), reason);
 	}
 

@@ -379,7 +379,11 @@ export class ShopifyClient implements ChannelClient {
 			{ orderId: toGid('Order', channelOrderId), reason: /^[A-Z_]+$/.test(reason) ? reason : 'OTHER' },
 		);
 		const r = body.data?.orderCancel;
-		if (!r || r.orderCancelUserErrors?.length) throw new Error(`Shopify orderCancel ${channelOrderId}: ${r?.orderCancelUserErrors.map((e) => e.message).join('; ')}`);
+		if (r?.orderCancelUserErrors?.length) {
+			const words = r.orderCancelUserErrors.map((e) => e.message).join('; ');
+			throw channelRefusal(`Shopify orderCancel ${channelOrderId}: ${words}`, words);
+		}
+		if (!r) throw new Error(`Shopify orderCancel ${channelOrderId}: no answer`);
 		return { channelOrderId, status: 200, reference: r.job?.id };
 	}
 

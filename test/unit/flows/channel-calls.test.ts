@@ -278,6 +278,17 @@ describe('channel outbox: confirmations refused for good, bad input', () => {
 		]);
 	});
 
+	it('WooCommerce: an order cancelled in the store is refused for good before anything is written (WooCommerce itself would complete it)', async () => {
+		const o = unshipped('woocommerce');
+		const req = await confirmationOf('woocommerce', o, '1ZWOOCANCEL');
+		await (harness.woocommerce.sb as WooCommerceSandbox).cancelOrder(o.id);
+		const r = await confirmShipment(store, clients.woocommerce, req, { now: T0 });
+		expect(r).toMatchObject({ outcome: 'failed', call: { status: 'failed', attempts: 1, outcomeUnknown: false }, failure: { status: 409, vendorMessage: 'order status cancelled', retryable: false } });
+		expect(harness.woocommerce.confirmations(o.id)).toBe(0);
+		expect((normalizeOrder('woocommerce', await clients.woocommerce.getOrder(o.id))).readiness).toBe('cancelled');
+		expect((await retryChannelCalls(store, clients.woocommerce, { now: later(2) })).claimed).toBe(0);
+	});
+
 	it('bad input is an error naming what is wrong, and queues nothing', async () => {
 		const o = unshipped('walmart');
 		const req = await confirmationOf('walmart', o, '');
