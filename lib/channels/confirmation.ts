@@ -20,3 +20,14 @@ export function mentions(raw: unknown, text: string): boolean {
 	};
 	return walk(raw);
 }
+
+/**
+ * A channel's answer that refuses a call for good, given in a 2xx body rather than an HTTP status (Shopify's
+ * userErrors on a 200) or found before anything was sent (no open line left to confirm): an Error shaped as an HTTP
+ * refusal (lib/http/errors.ts apiFailureOf: a status, the channel's own words, retryable false), so the outbox fails
+ * the call for a person with those words (the Attention queue) and never sends it again by itself, where a plain Error
+ * would count as an unknown outcome and be retried.
+ */
+export function channelRefusal(message: string, vendorMessage: string | null, status = 422): Error & { status: number; vendorMessage: string | null; code: string; retryable: false } {
+	return Object.assign(new Error(message), { status, vendorMessage, code: `HTTP_${status}`, retryable: false as const });
+}

@@ -58,6 +58,10 @@ export interface ConfirmShipmentInput {
 	/** Carrier service name (Amazon shippingMethod, Walmart methodCode) */
 	shippingMethod?: string;
 	notifyCustomer?: boolean;
+	/** The buyer asked to cancel and the seller ships anyway (the OMS could not stop it): the shipment is the answer.
+	 * Walmart needs it said on the shipping call (intentToCancelOverride true on each line ✔ ShippingLineType); the
+	 * other channels ignore it. Set by the outbox from the order the OMS recorded (lib/flows/channel-calls.ts). */
+	overrideCancelRequest?: boolean;
 }
 
 export interface ConfirmShipmentResult {
@@ -141,10 +145,11 @@ export interface ChannelClient {
 	cancelOrder(channelOrderId: string, reason?: string): Promise<CancelResult>;
 	cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult>;
 	/**
-	 * Answer a buyer's cancel request (eBay Post-Order approve / reject). Only channels whose API has such an answer
-	 * implement it (eBay); Amazon (IsBuyerRequestedCancel: the seller cancels or ships), Walmart (INTENT_TO_CANCEL:
-	 * cancel the lines or ship), Shopify and WooCommerce (nothing to answer) do not. The write is sent once per call:
-	 * after a lost answer the outbox reads the request's state (findCancelRequest) before answering again.
+	 * Answer a buyer's cancel request, each channel its own way: eBay approves or rejects it (Post-Order); Amazon
+	 * (IsBuyerRequestedCancel) and Walmart (intentToCancel) approve by cancelling the order as the seller would, and have
+	 * no reject call: shipping is the answer (capabilities.rejectCancelRequest false, so none is queued). Shopify and
+	 * WooCommerce have no buyer cancel request and do not implement it. The write is sent once per call: after a lost
+	 * answer the outbox reads the request's state (findCancelRequest) before answering again.
 	 */
 	answerCancelRequest?(input: CancelAnswerInput): Promise<CancelResult>;
 	/** The order's latest buyer cancel request (null when none): where the order list lacks its id, and after a lost answer */
@@ -218,6 +223,10 @@ export interface ChannelDefinition<N extends string = string, C = unknown, K ext
 	readonly capabilities: {
 		/** Orders must be acknowledged (Walmart); elsewhere acknowledge() resolves without a call */
 		readonly acknowledge: boolean;
+		/** Refusing a buyer's cancel request is a call of its own (eBay's reject). False: the channel has none, shipping
+		 * the order is the answer (Amazon, Walmart), so Apply Channel Change queues nothing when the order cannot be
+		 * stopped; or the channel has no buyer cancel request at all (Shopify, WooCommerce) */
+		readonly rejectCancelRequest: boolean;
 	};
 }
 

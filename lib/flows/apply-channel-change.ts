@@ -8,16 +8,21 @@
  *   then released; a refusal (already picked or shipped) holds the order for a person (hold cancel_refused, the WMS's
  *   words in the detail) and says what to tell the channel;
  * - cancelled on the channel after shipping: nothing to cancel; held for the return it implies (hold return_expected);
- * - the buyer asked to cancel (order.cancelRequest: the channel waits for the seller's answer, eBay): carried out as a
- *   cancel (released before the WMS; at the WMS cancelled there first, then released; a refusal held cancel_refused),
- *   and the answer queued in the channel outbox (kind cancel_answer, once per order; Retry Pending sends it): approve
- *   when the order was stopped, reject when it was not (with its tracking number and ship date once it shipped);
+ * - the buyer asked to cancel (order.cancelRequest: eBay's cancel request, Amazon's IsBuyerRequestedCancel, Walmart's
+ *   intentToCancel): carried out as a cancel (released before the WMS; at the WMS cancelled there first, then
+ *   released; a refusal held cancel_refused), and the answer queued in the channel outbox (kind cancel_answer, once
+ *   per order; Retry Pending sends it): approve when the order was stopped (each channel's client says what approving
+ *   is: eBay's approve, Amazon's cancellation with reason BuyerCanceled, Walmart's cancel of the open lines), reject
+ *   when it was not (with its tracking number and ship date once it shipped) where the channel has a reject call
+ *   (capabilities.rejectCancelRequest: eBay); where it has none shipping is the answer and nothing is queued (Walmart's
+ *   confirmation then carries intentToCancelOverride: lib/flows/channel-calls.ts);
  * - paid later (channel_paid moved it back to received): it goes on to fulfilment now;
  * - a new address while the WMS has the order: the provider's address update where it has one, else held (hold address);
  * - lines edited before the WMS has the order: the reservation follows the new lines (units no longer asked for
  *   released, units added reserved on top); after: held for a person (hold operator).
  * Every write of a stage is one Store.transition. n8n-free.
  */
+import { channelDefinition } from '../channels/registry';
 import type { CanonicalOrder } from '../order/types';
 import { AT_OR_PAST_WMS, fromStatusesFor, type Hold, type HoldReason, type OmsStatus } from '../order/status';
 import type { Store, StoredOrder } from '../store/types';
@@ -207,6 +212,7 @@ async function cancelAtTheWms(store: Store, stored: StoredOrder, providerName: s
 async function buyerAskedToCancel(store: Store, stored: StoredOrder, opts: ApplyChannelChangeOptions, now: () => string): Promise<ChannelChangeResult> {
 	const omsId = stored.order.omsId;
 	if (stored.status === 'shipped' || stored.status === 'delivered') {
+		if (!rejectsByCall(stored)) return result(stored, 'cancel_request_rejected', 'done', { tellChannel: `The order had already shipped when the buyer asked to cancel. ${SHIPPING_ANSWERS}` });
 		const answer = await queueCancelAnswer(store, stored, 'reject', await shipmentOf(store, stored));
 		return result(stored, 'cancel_request_rejected', 'done', { cancelAnswer: answer, tellChannel: 'The order had already shipped when the buyer asked to cancel: the request is rejected with its tracking' });
 	}
@@ -226,12 +232,21 @@ async function buyerAskedToCancel(store: Store, stored: StoredOrder, opts: Apply
 	} else return result(stored, 'none', 'done');
 	if (r.status === 'cancelled') return { ...r, cancelAnswer: await queueCancelAnswer(store, stored, 'approve') };
 	if (r.action === 'cancel_refused') {
+		if (!rejectsByCall(stored)) return { ...r, tellChannel: SHIPPING_ANSWERS };
 		return { ...r, cancelAnswer: await queueCancelAnswer(store, stored, 'reject'), tellChannel: 'The warehouse could not stop the order any more (already picked): the buyer\'s cancel request is rejected' };
 	}
 	return r;
 }
 
 const CHANNEL_CANCELLABLE: readonly OmsStatus[] = fromStatusesFor('cancelled', 'channel_cancelled');
+
+/** The channel has a call to refuse a buyer's cancel request (eBay); else shipping is the answer (Amazon, Walmart):
+ * the channel's own declaration (lib/channels/<name>/index.ts capabilities), never its name */
+function rejectsByCall(stored: StoredOrder): boolean {
+	return channelDefinition(stored.order.channel)?.capabilities.rejectCancelRequest === true;
+}
+
+const SHIPPING_ANSWERS = "The channel has no call to refuse a buyer's cancel request: shipping the order is the answer (Walmart: its shipment is confirmed with intentToCancelOverride). Nothing is queued";
 
 /** The first shipment the OMS confirmed to the channel (its tracking and date), else the WMS's on the order */
 async function shipmentOf(store: Store, stored: StoredOrder): Promise<{ trackingNumber: string | null; shippedAt: string | null }> {

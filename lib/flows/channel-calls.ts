@@ -97,8 +97,12 @@ export async function confirmShipment(store: Store, client: ChannelClient, req: 
 	if (c && (typeof c.shippedAt !== 'string' || Number.isNaN(Date.parse(c.shippedAt)))) problems.push({ path: 'shippedAt', message: `shippedAt is not a date: ${JSON.stringify(c.shippedAt)}` });
 	if (problems.length) throw new ItemError(`Shipment confirmation of ${String(req.omsId)}: ${problems.map((p) => p.message).join('; ')}`, problems);
 	const now = opts.now ?? new Date().toISOString();
+	// the buyer asked to cancel and the order ships anyway (the warehouse could not stop it): the shipment answers the
+	// request, which Walmart needs said on the call (intentToCancelOverride); the order as the OMS recorded it decides
+	const override = c.overrideCancelRequest ?? ((await store.getOrder(req.omsId))?.order.cancelRequest ? true : undefined);
+	const payload = { ...c, ...(override ? { overrideCancelRequest: true } : {}) };
 	const [{ call }] = await store.enqueueChannelCalls([
-		{ kind: 'confirmation', channel: client.channel, omsId: req.omsId, packageKey: req.packageKey, payload: c as unknown as Record<string, unknown> },
+		{ kind: 'confirmation', channel: client.channel, omsId: req.omsId, packageKey: req.packageKey, payload: payload as unknown as Record<string, unknown> },
 	]);
 	if (call.status === 'sent') return result('already_sent', call);
 	if (call.status === 'failed') return result('failed', call, call.lastError);
@@ -119,37 +123,21 @@ function confirmationOf(call: ChannelCall): ConfirmShipmentInput {
 		lines: Array.isArray(p.lines) ? (p.lines as ShipmentLine[]) : [],
 		...(typeof p.shippingMethod === 'string' ? { shippingMethod: p.shippingMethod } : {}),
 		...(typeof p.notifyCustomer === 'boolean' ? { notifyCustomer: p.notifyCustomer } : {}),
+		...(p.overrideCancelRequest === true ? { overrideCancelRequest: true } : {}),
 	};
 }
 
 async function sendConfirmation(store: Store, client: ChannelClient, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string): Promise<ChannelCallResult> {
 	const input = confirmationOf(call);
-	if (call.outcomeUnknown) {
-		// the last attempt may have been applied: ask before confirming again
-		let found: boolean;
-		try {
-			found = (await client.findShipmentConfirmation({ channelOrderId: input.channelOrderId, trackingNumber: input.trackingNumber })).found;
-		} catch (err) {
-			return failedAttempt(store, call, err, now, opts, cause, true);
-		}
-		if (found) {
-			const sent = await store.markChannelCallSent(call.id, call.version, call.reference);
-			await orderEvent(store, call, cause, { outcome: 'found_at_channel', trackingNumber: input.trackingNumber, attempts: sent.attempts });
-			return result('found_at_channel', sent);
-		}
-	}
-	let reference: string | null;
-	let status: number | null;
-	try {
-		const answer = await client.confirmShipment(input);
-		reference = answer.reference ?? null;
-		status = answer.status ?? null;
-	} catch (err) {
-		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'confirmation'));
-	}
-	const sent = await store.markChannelCallSent(call.id, call.version, reference);
-	await orderEvent(store, call, cause, { outcome: 'confirmed', trackingNumber: input.trackingNumber, reference, attempts: sent.attempts });
-	return { ...result('sent', sent), status };
+	return sendOnce(store, call, now, opts, cause, {
+		// the channel shows a confirmation with this tracking number: the lost attempt was applied
+		ask: async () => ((await client.findShipmentConfirmation({ channelOrderId: input.channelOrderId, trackingNumber: input.trackingNumber })).found ? { found: true, reference: call.reference, detail: { trackingNumber: input.trackingNumber } } : { found: false }),
+		send: async () => {
+			const answer = await client.confirmShipment(input);
+			const reference = answer.reference ?? null;
+			return { reference, status: answer.status ?? null, detail: { outcome: 'confirmed', trackingNumber: input.trackingNumber, reference } };
+		},
+	});
 }
 
 /** Transport failures after which the request may have been applied (not a connection that never opened) */
@@ -176,6 +164,48 @@ async function failedAttempt(store: Store, call: ChannelCall, err: unknown, now:
 	const failed = await store.markChannelCallFailed(call.id, call.version, { error, nextAttemptAt: next, outcomeUnknown });
 	await orderEvent(store, call, cause, { outcome: next ? 'retry_scheduled' : 'failed', error, attempts: failed.attempts, nextAttemptAt: next, outcomeUnknown });
 	return { ...result(next ? 'retry_scheduled' : 'failed', failed, error), failure: apiFailureOf(err) };
+}
+
+/** What one kind of call does in sendOnce: ask the channel whether a lost attempt was applied, and send it */
+interface CallParts {
+	/** Ask the channel before sending (default: when the last attempt's outcome is unknown) */
+	askFirst?: boolean;
+	/** What the channel shows now: found (applied: the call is sent, with the reference kept and the event's words),
+	 * not found (send it), or the call's end (`fail`: it can never be sent, failed for good with these words) */
+	ask(): Promise<{ found: true; reference: string | null; detail: Record<string, unknown> } | { found: false } | { fail: Error }>;
+	/** Send it once: the channel's reference and status, and the event's words */
+	send(): Promise<{ reference: string | null; status: number | null; detail: Record<string, unknown> }>;
+}
+
+/**
+ * The step every owed call but a quantity takes: sent once; after an attempt whose answer was lost, the channel is
+ * asked first and what it shows is kept instead of sending again. A failure to ask keeps the outcome as it was
+ * (unknown stays unknown); a failed send is unknown only when the request may have been applied (outcomeUnknownAfter).
+ */
+async function sendOnce(store: Store, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string, parts: CallParts): Promise<ChannelCallResult> {
+	if (parts.askFirst ?? call.outcomeUnknown) {
+		let seen: Awaited<ReturnType<CallParts['ask']>>;
+		try {
+			seen = await parts.ask();
+		} catch (err) {
+			return failedAttempt(store, call, err, now, opts, cause, call.outcomeUnknown);
+		}
+		if ('fail' in seen) return failedAttempt(store, call, seen.fail, now, opts, cause, false, true);
+		if (seen.found) {
+			const sent = await store.markChannelCallSent(call.id, call.version, seen.reference);
+			await orderEvent(store, call, cause, { outcome: 'found_at_channel', ...seen.detail, attempts: sent.attempts });
+			return result('found_at_channel', sent);
+		}
+	}
+	let answer: Awaited<ReturnType<CallParts['send']>>;
+	try {
+		answer = await parts.send();
+	} catch (err) {
+		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, call.kind));
+	}
+	const sent = await store.markChannelCallSent(call.id, call.version, answer.reference);
+	await orderEvent(store, call, cause, { ...answer.detail, attempts: sent.attempts });
+	return { ...result('sent', sent), status: answer.status };
 }
 
 /** A confirmation's or acknowledgement's step on its order's timeline (when the store has the order: an
@@ -239,30 +269,11 @@ export async function acknowledgeOrders(store: Store, client: ChannelClient, ord
 
 async function sendAcknowledgement(store: Store, client: ChannelClient, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string): Promise<ChannelCallResult> {
 	const channelOrderId = String(call.payload?.channelOrderId ?? '');
-	if (call.outcomeUnknown) {
-		// the last attempt may have been applied: the order's line statuses say whether any is still Created
-		let waits: boolean;
-		try {
-			const order = normalizeOrder(client.channel, await client.getOrder(channelOrderId));
-			waits = awaitsAcknowledgement(client, order);
-		} catch (err) {
-			return failedAttempt(store, call, err, now, opts, cause, true);
-		}
-		if (!waits) {
-			const sent = await store.markChannelCallSent(call.id, call.version, call.reference);
-			await orderEvent(store, call, cause, { outcome: 'found_at_channel', attempts: sent.attempts });
-			return result('found_at_channel', sent);
-		}
-	}
-	let status: number | null;
-	try {
-		status = (await client.acknowledge(channelOrderId)).status ?? null;
-	} catch (err) {
-		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'acknowledgement'));
-	}
-	const sent = await store.markChannelCallSent(call.id, call.version, null);
-	await orderEvent(store, call, cause, { outcome: 'acknowledged', attempts: sent.attempts });
-	return { ...result('sent', sent), status };
+	return sendOnce(store, call, now, opts, cause, {
+		// the order's line statuses say whether any is still Created: none, the lost attempt was applied
+		ask: async () => (awaitsAcknowledgement(client, normalizeOrder(client.channel, await client.getOrder(channelOrderId))) ? { found: false } : { found: true, reference: call.reference, detail: {} }),
+		send: async () => ({ reference: null, status: (await client.acknowledge(channelOrderId)).status ?? null, detail: { outcome: 'acknowledged' } }),
+	});
 }
 
 // ---------------------------------------------------------------- answers to buyers' cancel requests
@@ -280,44 +291,32 @@ async function sendCancelAnswer(store: Store, client: ChannelClient, call: Chann
 	if (typeof client.answerCancelRequest !== 'function' || typeof client.findCancelRequest !== 'function') {
 		return failedAttempt(store, call, new Error(`${client.channel} has no API to answer a buyer's cancel request: answer it in the seller account`), now, { ...opts, backoff: undefined }, cause, false, true);
 	}
+	const answerCancelRequest = client.answerCancelRequest.bind(client);
+	const findCancelRequest = client.findCancelRequest.bind(client);
 	let requestId = typeof p.requestId === 'string' && p.requestId ? p.requestId : null;
-	if (!requestId || call.outcomeUnknown) {
-		let found: Awaited<ReturnType<NonNullable<ChannelClient['findCancelRequest']>>>;
-		try {
-			found = await client.findCancelRequest(channelOrderId);
-		} catch (err) {
-			return failedAttempt(store, call, err, now, opts, cause, call.outcomeUnknown);
-		}
-		if (!found || (requestId && found.id !== requestId)) {
-			return failedAttempt(store, call, new Error(`${client.channel} order ${channelOrderId}: no cancel request ${requestId ?? ''} to ${decision} any more`.replace('  ', ' ')), now, opts, cause, false, true);
-		}
-		requestId = found.id;
-		if (found.state !== 'requested') {
-			const same = (decision === 'approve' && found.state === 'approved') || (decision === 'reject' && found.state === 'rejected');
-			if (same) {
-				const sent = await store.markChannelCallSent(call.id, call.version, requestId);
-				await orderEvent(store, call, cause, { outcome: 'found_at_channel', decision, requestId, attempts: sent.attempts });
-				return result('found_at_channel', sent);
-			}
-			return failedAttempt(store, call, new Error(`${client.channel} order ${channelOrderId}: the buyer's cancel request ${requestId} is ${found.state}, not to ${decision} any more`), now, opts, cause, false, true);
-		}
-	}
-	let status: number | null;
-	try {
-		const answer = await client.answerCancelRequest({
-			channelOrderId,
-			requestId,
-			decision,
-			...(decision === 'reject' && p.trackingNumber ? { trackingNumber: p.trackingNumber } : {}),
-			...(decision === 'reject' && p.shippedAt ? { shippedAt: p.shippedAt } : {}),
-		});
-		status = answer.status ?? null;
-	} catch (err) {
-		return failedAttempt(store, call, err, now, opts, cause, outcomeUnknownAfter(err, 'cancel_answer'));
-	}
-	const sent = await store.markChannelCallSent(call.id, call.version, requestId);
-	await orderEvent(store, call, cause, { outcome: decision === 'approve' ? 'cancel_approved' : 'cancel_rejected', requestId, attempts: sent.attempts });
-	return { ...result('sent', sent), status };
+	return sendOnce(store, call, now, opts, cause, {
+		// the request's id, when the order's payload lacked it, is read from the channel first too
+		askFirst: !requestId || call.outcomeUnknown,
+		ask: async () => {
+			const found = await findCancelRequest(channelOrderId);
+			if (!found || (requestId && found.id !== requestId)) return { fail: new Error(`${client.channel} order ${channelOrderId}: no cancel request ${requestId ?? ''} to ${decision} any more`.replace('  ', ' ')) };
+			requestId = found.id;
+			if (found.state === 'requested') return { found: false };
+			// answered the same way: the lost attempt (or someone) applied it; otherwise it is not to answer any more
+			if ((decision === 'approve' && found.state === 'approved') || (decision === 'reject' && found.state === 'rejected')) return { found: true, reference: requestId, detail: { decision, requestId } };
+			return { fail: new Error(`${client.channel} order ${channelOrderId}: the buyer's cancel request ${requestId} is ${found.state}, not to ${decision} any more`) };
+		},
+		send: async () => {
+			const answer = await answerCancelRequest({
+				channelOrderId,
+				requestId: requestId as string,
+				decision,
+				...(decision === 'reject' && p.trackingNumber ? { trackingNumber: p.trackingNumber } : {}),
+				...(decision === 'reject' && p.shippedAt ? { shippedAt: p.shippedAt } : {}),
+			});
+			return { reference: requestId, status: answer.status ?? null, detail: { outcome: decision === 'approve' ? 'cancel_approved' : 'cancel_rejected', requestId } };
+		},
+	});
 }
 
 // ---------------------------------------------------------------- quantities

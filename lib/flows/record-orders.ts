@@ -22,11 +22,18 @@ export function isUnfinishedIntake(stored: StoredOrder, afterMs: number, now: nu
 export interface RecordedOrder extends RecordResult {
 	/** A duplicate whose intake stopped half-way (isUnfinishedIntake): it goes on as a new order would */
 	resumed: boolean;
+	/**
+	 * A new order that arrives with the buyer's cancel request already open (eBay's cancelRequests, Amazon's
+	 * IsBuyerRequestedCancel, Walmart's intentToCancel): it is a change to carry out, not an order to fulfil, so Record
+	 * sends it where it sends updates (Apply Channel Change decides and queues the answer, as for an update)
+	 */
+	asChange: boolean;
 }
 
 /** Record one order; `resumeAfterMs` (0: never) and `now` (ms) decide whether a duplicate is resumed. */
 export async function recordOrder(store: Store, order: CanonicalOrder, opts: { cause: string; resumeAfterMs: number; now: number }): Promise<RecordedOrder> {
 	const result = await store.recordOrder(order, { cause: opts.cause });
 	const resumed = result.outcome === 'duplicate' && isUnfinishedIntake(result.stored, opts.resumeAfterMs, opts.now);
-	return { ...result, resumed };
+	const asChange = (result.outcome === 'new' || resumed) && !!result.stored.order.cancelRequest;
+	return { ...result, resumed: resumed && !asChange, asChange };
 }

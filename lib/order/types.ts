@@ -150,7 +150,8 @@ export interface CanonicalOrder {
 	wms?: WmsAnnotation;
 	/** Only when a channel gives one: latest time the order must ship (ISO UTC), for SLA reports */
 	shipBy?: string | null;
-	/** The buyer asked to cancel and the channel waits for the seller's answer (eBay): absent or null when not */
+	/** The buyer asked to cancel and the channel waits for the seller's answer (eBay's cancel request, Amazon's
+	 * IsBuyerRequestedCancel, Walmart's intentToCancel: the whole order, whichever lines asked): absent or null when not */
 	cancelRequest?: CancelRequest | null;
 }
 

@@ -161,7 +161,8 @@ export class OmsOrder implements INodeType {
 					const resumeAfterMs = (this.getNodeParameter('resumeAfterSeconds', i, 120) as number) * 1000;
 					const result = await recordOrder(store, order, { cause: `${this.getNode().name} (Record)`, resumeAfterMs, now: Date.now() });
 					const resumed = result.resumed;
-					const index = result.outcome === 'new' || resumed ? 0 : result.outcome === 'updated' ? 1 : 2;
+					// a new order with the buyer's cancel request open leaves on Updated: Apply Channel Change answers it
+					const index = result.asChange ? 1 : result.outcome === 'new' || resumed ? 0 : result.outcome === 'updated' ? 1 : 2;
 					outputs[index].push({
 						json: toItem(result.stored, keepRaw, {
 							outcome: resumed ? 'resumed' : result.outcome,

@@ -87,7 +87,7 @@ const OPERATION: INodeProperties = {
 			name: 'Record',
 			value: 'record',
 			description:
-				'Record incoming canonical orders exactly once: new ones leave on New, newer versions on Updated, repeats on Duplicate',
+				'Record incoming canonical orders exactly once: new ones leave on New, newer versions (and new ones the buyer already asked to cancel) on Updated, repeats on Duplicate',
 			action: 'Record orders',
 		},
 		{

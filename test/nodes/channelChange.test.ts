@@ -76,8 +76,8 @@ function branch(items: unknown[]) {
 
 let n = 0;
 /** An order recorded and reserved (ready); `send`: also sent to ShipBob (at_wms) */
-async function ready(send: boolean): Promise<CanonicalOrder> {
-	const o = makeOrder({ channelOrderId: `cc-${++n}`, lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 2, unitPrice: 25, lineTotal: 50 }] });
+async function ready(send: boolean, channel = 'shopify'): Promise<CanonicalOrder> {
+	const o = makeOrder({ channel, channelOrderId: `cc-${++n}`, lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 2, unitPrice: 25, lineTotal: 50 }] });
 	await store.recordOrder(o);
 	await store.reserve([{ omsId: o.omsId, lines: [{ lineId: '1', sku: 'MUG', quantity: 2 }], allowPartial: true }]);
 	await store.transition(o.omsId, { to: 'ready', cause: 'allocated' });
@@ -89,13 +89,13 @@ const reservedUnits = async (omsId: string) => (await store.activeReservations(o
 
 /** Three orders: picked at ShipBob (its cancel refused from pick), one before the WMS, one at the WMS. The picked one
  * first: the sandbox moves every open order on */
-async function threeStages(): Promise<{ picked: CanonicalOrder; before: CanonicalOrder; atWms: CanonicalOrder }> {
-	const picked = await ready(true);
+async function threeStages(channel = 'shopify'): Promise<{ picked: CanonicalOrder; before: CanonicalOrder; atWms: CanonicalOrder }> {
+	const picked = await ready(true, channel);
 	sb.control.setCancelRefusedFrom('shipbob', 'picked');
 	sb.control.advance(61_000);
 	await store.transition(picked.omsId, { to: 'picked', cause: 'wms_progress' });
-	const before = await ready(false);
-	const atWms = await ready(true);
+	const before = await ready(false, channel);
+	const atWms = await ready(true, channel);
 	return { picked, before, atWms };
 }
 
@@ -136,7 +136,7 @@ it('cancel before the WMS, at the WMS, after pick (refused: held), paid later, a
 });
 
 it('the buyer asked to cancel (as eBay lists it): stopped before the WMS and at the WMS, the approvals queued; refused after pick: held, the rejection queued', async () => {
-	const { picked, before, atWms } = await threeStages();
+	const { picked, before, atWms } = await threeStages('ebay');
 	// eBay lists the order pending with the request while the buyer is cancelling (the list carries no request id)
 	const asked = (o: CanonicalOrder) => ({ ...o, readiness: 'pending', channelStatus: 'PAID/NOT_STARTED/IN_PROGRESS', cancelRequest: { id: null, requestedAt: null, reason: null }, updatedAt: '2026-05-01T18:00:00.000Z' });
 
@@ -158,12 +158,49 @@ it('the buyer asked to cancel (as eBay lists it): stopped before the WMS and at 
 	expect((await store.getOrder(picked.omsId))!.hold).toMatchObject({ reason: 'cancel_refused' });
 	expect([await reservedUnits(before.omsId), await reservedUnits(atWms.omsId), await reservedUnits(picked.omsId)]).toEqual([0, 0, 2]);
 	// owed to the channel once per order, for the Marketplace node's Retry Pending
-	const owed = await store.listChannelCalls({ kind: 'cancel_answer' });
+	const owed = await store.listChannelCalls({ kind: 'cancel_answer', channel: 'ebay' });
 	expect(owed.map((c) => [c.omsId, c.status, c.payload?.decision, c.payload?.requestId])).toEqual([
 		[before.omsId, 'pending', 'approve', null],
 		[atWms.omsId, 'pending', 'approve', null],
 		[picked.omsId, 'pending', 'reject', null],
 	]);
+});
+
+it('Amazon\'s buyer cancel request (IsBuyerRequestedCancel) on an order first seen with it and on orders the OMS has: Record sends the new one to Apply as well; stopped: the approvals queued; refused after pick: held, nothing queued', async () => {
+	const { picked, atWms } = await threeStages('amazon');
+	const asked = { id: null, requestedAt: null, reason: 'Found a better price' };
+	// first seen with the request open (never recorded): a change to carry out, not an order to fulfil
+	const fresh = makeOrder({ channel: 'amazon', channelOrderId: `cc-${++n}`, lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: 25, lineTotal: 25 }], cancelRequest: asked });
+	const plain = makeOrder({ channel: 'amazon', channelOrderId: `cc-${++n}` });
+	const later = (o: CanonicalOrder) => ({ ...o, cancelRequest: asked, updatedAt: '2026-05-01T18:00:00.000Z' });
+
+	const r = await runWorkflow(branch([fresh, plain, later(atWms), later(picked)]), { credentials });
+	expect(r.error).toBeUndefined();
+	const [recNew, recUpdated] = outputsOf(r, 'Record');
+	expect(recNew.map((o) => o.omsId)).toEqual([plain.omsId]);
+	expect(recUpdated.map((o) => [o.omsId, (o.oms as IDataObject).outcome])).toEqual([
+		[fresh.omsId, 'new'],
+		[atWms.omsId, 'updated'],
+		[picked.omsId, 'updated'],
+	]);
+	const change = (o: IDataObject) => (o.oms as IDataObject).channelChange as IDataObject;
+	const [, , toWms, , done] = outputsOf(r, 'Apply');
+	expect(done.map((o) => [o.omsId, change(o).action, (o.oms as IDataObject).status, (change(o).cancelAnswer as IDataObject).decision])).toEqual([[fresh.omsId, 'none', 'cancelled', 'approve']]);
+	expect(toWms.map((o) => o.omsId)).toEqual([atWms.omsId, picked.omsId]);
+	const [wmsOut] = outputsOf(r, 'WMS');
+	expect(wmsOut.map((o) => [o.omsId, change(o).action, (o.oms as IDataObject).status, change(o).cancelAnswer ?? null])).toEqual([
+		[atWms.omsId, 'cancelled_at_wms', 'cancelled', expect.objectContaining({ decision: 'approve' })],
+		[picked.omsId, 'cancel_refused', 'picked', null],
+	]);
+	expect(String(change(wmsOut[1]).tellChannel)).toMatch(/shipping the order is the answer/);
+	expect((await store.getOrder(picked.omsId))!.hold).toMatchObject({ reason: 'cancel_refused' });
+	// owed to Amazon: the approvals (its client cancels with reason BuyerCanceled); no rejection
+	const owed = await store.listChannelCalls({ kind: 'cancel_answer', channel: 'amazon' });
+	expect(owed.map((c) => [c.omsId, c.status, c.payload?.decision])).toEqual([
+		[fresh.omsId, 'pending', 'approve'],
+		[atWms.omsId, 'pending', 'approve'],
+	]);
+	expect(await reservedUnits(fresh.omsId)).toBe(0);
 });
 
 it('an order the OMS never recorded, or lines it does not have, is an error of that item; the rest is applied', async () => {

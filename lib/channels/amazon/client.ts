@@ -30,7 +30,7 @@
  *   Both wait for the feed and throw the processing report's error (e.g. the order has shipped) naming the order.
  * - testCredentials: GET /sellers/v1/marketplaceParticipations (cheap, 0.016 rps burst 15 ⚠).
  */
-import { mentions } from '../confirmation';
+import { channelRefusal, mentions } from '../confirmation';
 import { createHash } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
@@ -42,7 +42,9 @@ import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
 import type {
 	AmazonCredentials,
+	CancelAnswerInput,
 	CancelLineInput,
+	CancelRequestInfo,
 	CancelResult,
 	ChannelClient,
 	ClientOptions,
@@ -56,6 +58,7 @@ import type {
 	TestCredentialsResult,
 } from '../types';
 import { AmazonAuth, amazonBaseUrl } from './auth';
+import { normalizeAmazonOrder } from './normalize';
 import { AMAZON_CURSOR_OVERLAP_MS, decodeAmazonCursor, encodeResume, RESUME_MAX_AGE_MS } from './cursor';
 import {
 	amazonCancelReason,
@@ -412,7 +415,7 @@ export class AmazonClient implements ChannelClient {
 	 */
 	async cancelOrder(channelOrderId: string, reason?: string): Promise<CancelResult> {
 		const items = (await this.orderItems(channelOrderId)).filter((it) => it.open > 0);
-		if (!items.length) throw new Error(`Amazon order ${channelOrderId}: no unshipped units to cancel`);
+		if (!items.length) throw channelRefusal(`Amazon order ${channelOrderId}: no unshipped units to cancel`, 'no unshipped units to cancel');
 		return this.cancelByFeed(channelOrderId, items, reason);
 	}
 
@@ -422,7 +425,7 @@ export class AmazonClient implements ChannelClient {
 	 * refused before anything is sent.
 	 */
 	async cancelLines(channelOrderId: string, lines: CancelLineInput[], reason?: string): Promise<CancelResult> {
-		if (!lines.length) throw new Error(`Amazon order ${channelOrderId}: no lines to cancel`);
+		if (!lines.length) throw channelRefusal(`Amazon order ${channelOrderId}: no lines to cancel`, 'no lines to cancel', 400);
 		const have = new Map((await this.orderItems(channelOrderId)).map((it) => [it.orderItemId, it]));
 		const problems: string[] = [];
 		for (const l of lines) {
@@ -431,7 +434,7 @@ export class AmazonClient implements ChannelClient {
 			else if (it.open <= 0) problems.push(`item ${l.lineId} has no unshipped units`);
 			else if (l.quantity !== it.open) problems.push(`item ${l.lineId}: Amazon cancels all ${it.open} unshipped units of an item, not ${l.quantity}`);
 		}
-		if (problems.length) throw new Error(`Amazon order ${channelOrderId}: ${problems.join('; ')}`);
+		if (problems.length) throw channelRefusal(`Amazon order ${channelOrderId}: ${problems.join('; ')}`, problems.join('; '), 400);
 		return this.cancelByFeed(channelOrderId, lines.map((l) => ({ orderItemId: l.lineId })), reason);
 	}
 
@@ -447,8 +450,34 @@ export class AmazonClient implements ChannelClient {
 		const report = done.resultFeedDocumentId ? readXmlProcessingReport(String(await this.readFeedDocument(done.resultFeedDocumentId))) : undefined;
 		if (done.processingStatus !== 'DONE' || !report)
 			throw new Error(`Amazon order ${channelOrderId}: cancellation feed ${feedId} ended ${done.processingStatus}${report?.errors.length ? `: ${report.errors.map((e) => e.description).join('; ')}` : ''}`);
-		if (report.errors.length) throw Object.assign(new Error(`Amazon order ${channelOrderId}: cancellation refused: ${report.errors.map((e) => `${e.code ?? ''} ${e.description}`.trim()).join('; ')} (feed ${feedId})`), { status: 400 });
+		if (report.errors.length) {
+			const words = report.errors.map((e) => `${e.code ?? ''} ${e.description}`.trim()).join('; ');
+			throw channelRefusal(`Amazon order ${channelOrderId}: cancellation refused: ${words} (feed ${feedId})`, words, 400);
+		}
 		return { channelOrderId, status: 200, reference: feedId };
+	}
+
+	/**
+	 * A buyer's cancel request (IsBuyerRequestedCancel) has no answer call on Amazon: approving it is cancelling the
+	 * order as the seller, reason BuyerCanceled ✔ (Seller Central: "select the cancelation reason as Buyer Canceled",
+	 * which keeps it out of the seller's cancellation rate; the feed's value BuyerCanceled ⚠ OrderAcknowledgement.xsd),
+	 * through the order acknowledgement feed (cancelOrder). There is nothing to send to refuse it: shipping the order is
+	 * the answer (capabilities.rejectCancelRequest false: the OMS queues no reject), so a reject is refused here.
+	 */
+	async answerCancelRequest(input: CancelAnswerInput): Promise<CancelResult> {
+		if (input.decision === 'reject') throw channelRefusal(`Amazon order ${input.channelOrderId}: Amazon has no call to refuse a buyer's cancel request; shipping the order is the answer`, 'no reject call', 400);
+		return this.cancelOrder(input.channelOrderId, 'BuyerCanceled');
+	}
+
+	/**
+	 * The order's buyer cancel request as Amazon shows it now (getOrder): cancelled -> approved; shipped -> rejected (it
+	 * went out); an item still flagged (normalize.ts) -> requested; else none. Amazon gives a request no id: the order id
+	 * stands for it.
+	 */
+	async findCancelRequest(channelOrderId: string): Promise<CancelRequestInfo | null> {
+		const o = normalizeAmazonOrder(await this.getOrder(channelOrderId), { keepRaw: false });
+		const state: CancelRequestInfo['state'] | null = o.readiness === 'cancelled' ? 'approved' : o.readiness === 'shipped' ? 'rejected' : o.cancelRequest ? 'requested' : null;
+		return state ? { id: channelOrderId, state, requestedAt: o.cancelRequest?.requestedAt ?? null, reason: o.cancelRequest?.reason ?? null } : null;
 	}
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {

@@ -28,5 +28,5 @@ export const amazon = defineChannel({
 		{ name: 'Unfulfillable', value: 'UNFULFILLABLE' },
 	],
 	words: { orderId: 'Amazon order ID', lineId: 'Amazon orderItemId' },
-	capabilities: { acknowledge: false },
+	capabilities: { acknowledge: false, rejectCancelRequest: false },
 });

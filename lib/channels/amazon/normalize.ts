@@ -11,10 +11,18 @@
  *   When a part carries its own `AmazonOrderId` it must match the order's (else `invalid items.AmazonOrderId`):
  *   attaching another order's items is refused. A v0 Order without items gives `missing OrderItems`.
  *
+ * A buyer's cancel request is `cancelRequest` (the same branch as eBay's answers it: lib/flows/apply-channel-change.ts):
+ * v0 items' `BuyerRequestedCancel {IsBuyerRequestedCancel "true", BuyerCancelReason}` ✔ (ordersV0.json; Amazon's
+ * changelog "Changes to Orders API … for buyer cancellation requests": set on getOrderItems when a buyer asks), and
+ * 2026-01-01 items' `cancellation.cancellationRequest {requester BUYER, cancelReason}` ✔ (orders_2026-01-01.json)
+ * while no `cancellationExecution` says it was carried out. Amazon gives the request no id and no date (both null:
+ * AmazonClient.findCancelRequest stands the order id in for it) and no answer call: the seller cancels the order with
+ * reason BuyerCanceled ✔ (Seller Central help "buyer-initiated order cancelation") or ships it.
+ *
  * The ORDER_CHANGE notification is not an order: amazonOrderChange() reads it into {amazonOrderId, status, items}
  * so a trigger can decide to call getOrder.
  */
-import type { CanonicalOrder, Readiness, ShippingLevel } from '../../order/types';
+import type { CancelRequest, CanonicalOrder, Readiness, ShippingLevel } from '../../order/types';
 import {
 	addMinor,
 	addressFrom,
@@ -231,6 +239,13 @@ function from2026(ctx: Ctx, o: Json, raw: unknown, opts: NormalizeOptions): Cano
 			linesField: 'orderItems',
 			risk: noRisk(),
 			shipBy: softTimestamp(ctx, dig(o, 'fulfillment', 'shipByWindow', 'latestDateTime')),
+			...buyerCancel(
+				items.map((it) => {
+					const c = obj(dig(it, 'cancellation'));
+					const req = obj(c?.cancellationRequest);
+					return req && !isObj(c?.cancellationExecution) ? { reason: text(req.cancelReason) } : null;
+				}),
+			),
 			raw: opts.keepRaw === false ? undefined : raw,
 		},
 		'proceeds.grandTotal.amount',
@@ -391,10 +406,29 @@ function fromV0(ctx: Ctx, p: V0Parts, raw: unknown, opts: NormalizeOptions): Can
 			linesField: itemsField,
 			risk: noRisk(),
 			shipBy: softTimestamp(ctx, o.LatestShipDate),
+			...buyerCancel(
+				items.map((it) => {
+					const b = obj(dig(it, 'BuyerRequestedCancel'));
+					return b && isYes(b.IsBuyerRequestedCancel) ? { reason: text(b.BuyerCancelReason) } : null;
+				}),
+			),
 			raw: opts.keepRaw === false ? undefined : raw,
 		},
 		'OrderTotal.Amount',
 	);
+}
+
+/** "true" (v0 sends the word ✔), or a JSON true (the ORDER_CHANGE summary ✔) */
+function isYes(v: unknown): boolean {
+	return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
+}
+
+/** The order's open buyer cancel request from its items' (null: that item has none): the reasons, joined */
+function buyerCancel(items: Array<{ reason: string | null } | null>): { cancelRequest?: CancelRequest } {
+	const asked = items.filter((x): x is { reason: string | null } => x !== null);
+	if (!asked.length) return {};
+	const reasons = [...new Set(asked.map((x) => x.reason).filter((r): r is string => r !== null))];
+	return { cancelRequest: { id: null, requestedAt: null, reason: reasons.length ? reasons.join('; ') : null } };
 }
 
 /* ------------------------------------------------------------------------------------ ORDER_CHANGE */
@@ -427,7 +461,7 @@ export function amazonOrderChange(raw: unknown): AmazonOrderChange {
 		sku: text(it.SellerSKU),
 		quantity: num(it.Quantity),
 		quantityShipped: num(it.QuantityShipped),
-		buyerRequestedCancel: it.IsBuyerRequestedCancel === true || it.IsBuyerRequestedCancel === 'true',
+		buyerRequestedCancel: isYes(it.IsBuyerRequestedCancel),
 	}));
 	return {
 		amazonOrderId: id,

@@ -20,7 +20,7 @@
  *   (getOrders) carries cancelState but an empty cancelRequests ✔ (3.5), so the cancelId is read here.
  * - testCredentials: GET /sell/fulfillment/v1/order?limit=1.
  */
-import { mentions } from '../confirmation';
+import { channelRefusal, mentions } from '../confirmation';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -220,14 +220,14 @@ export class EbayClient implements ChannelClient {
 
 	async answerCancelRequest(input: CancelAnswerInput): Promise<CancelResult> {
 		const id = String(input.requestId ?? '').trim();
-		if (!id) throw new Error(`eBay order ${input.channelOrderId}: no cancel request id to ${input.decision}`);
-		if (input.decision !== 'approve' && input.decision !== 'reject') throw new Error(`eBay order ${input.channelOrderId}: decision must be approve or reject, got ${JSON.stringify(input.decision)}`);
+		if (!id) throw channelRefusal(`eBay order ${input.channelOrderId}: no cancel request id to ${input.decision}`, 'no cancel request id', 400);
+		if (input.decision !== 'approve' && input.decision !== 'reject') throw channelRefusal(`eBay order ${input.channelOrderId}: decision must be approve or reject, got ${JSON.stringify(input.decision)}`, 'bad decision', 400);
 		let body: Record<string, unknown> | undefined;
 		if (input.decision === 'reject') {
 			body = {};
 			if (input.shippedAt) {
 				const t = Date.parse(input.shippedAt);
-				if (Number.isNaN(t)) throw new Error(`eBay order ${input.channelOrderId}: shippedAt ${JSON.stringify(input.shippedAt)} is not a date`);
+				if (Number.isNaN(t)) throw channelRefusal(`eBay order ${input.channelOrderId}: shippedAt ${JSON.stringify(input.shippedAt)} is not a date`, 'shippedAt is not a date', 400);
 				body.shipmentDate = { value: new Date(t).toISOString() };
 			}
 			if (input.trackingNumber?.trim()) body.trackingNumber = input.trackingNumber.trim();
@@ -266,7 +266,7 @@ export class EbayClient implements ChannelClient {
 	}
 
 	async cancelLines(channelOrderId: string): Promise<CancelResult> {
-		throw new Error(`eBay order ${channelOrderId}: eBay cancels whole orders only; use Cancel Order`);
+		throw channelRefusal(`eBay order ${channelOrderId}: eBay cancels whole orders only; use Cancel Order`, 'whole orders only', 400);
 	}
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {

@@ -32,5 +32,5 @@ export const ebay = defineChannel({
 		{ name: 'Cancelled', value: 'CANCELED' },
 	],
 	words: { orderId: 'eBay order ID', lineId: 'eBay lineItemId' },
-	capabilities: { acknowledge: false },
+	capabilities: { acknowledge: false, rejectCancelRequest: true },
 });

@@ -18,7 +18,7 @@
  * - cancelOrder: orderCancel ⚠ (argument list of 2025+ versions); cancelLines: refundCreate with
  *   restockType CANCEL ⚠.
  */
-import { mentions } from '../confirmation';
+import { channelRefusal, mentions } from '../confirmation';
 import { randomUUID } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
@@ -241,7 +241,9 @@ export class ShopifyClient implements ChannelClient {
 			{ id: toGid('Order', input.channelOrderId) },
 		);
 		const nodes = fo.data?.order?.fulfillmentOrders.nodes;
-		if (!nodes) throw new Error(`Shopify order ${input.channelOrderId} not found`);
+		// an order that is not there, or a line with nothing left to fulfil (the order was cancelled or fulfilled on
+		// Shopify), is refused for good: sending it again would be refused again, so it goes to a person
+		if (!nodes) throw channelRefusal(`Shopify order ${input.channelOrderId} not found`, 'order not found', 404);
 		const open = nodes.filter((n) => ['OPEN', 'IN_PROGRESS'].includes(n.status));
 		const groups = new Map<string, Array<{ id: string; quantity: number }>>();
 		for (const line of input.lines) {
@@ -255,7 +257,10 @@ export class ShopifyClient implements ChannelClient {
 				}
 				if (hit) break;
 			}
-			if (!hit) throw new Error(`Shopify order ${input.channelOrderId}: line ${line.lineId}${line.sku ? ` (${line.sku})` : ''} has no open fulfillment order line`);
+			if (!hit) {
+				const why = `line ${line.lineId}${line.sku ? ` (${line.sku})` : ''} has no open fulfillment order line`;
+				throw channelRefusal(`Shopify order ${input.channelOrderId}: ${why}${nodes.length && !open.length ? ` (its fulfillment orders are ${[...new Set(nodes.map((n) => n.status))].join(', ')})` : ''}`, why);
+			}
 			const g = groups.get(hit.fo.id) ?? [];
 			g.push({ id: hit.li.id, quantity: Math.min(line.quantity, hit.li.remainingQuantity) });
 			groups.set(hit.fo.id, g);
@@ -272,8 +277,13 @@ export class ShopifyClient implements ChannelClient {
 			true,
 		);
 		const r = body.data?.fulfillmentCreate;
-		if (!r || r.userErrors.length || !r.fulfillment)
-			throw new Error(`Shopify fulfillmentCreate for ${input.channelOrderId}: ${r?.userErrors.map((e) => e.message).join('; ') || 'no fulfillment returned'}`);
+		// userErrors: Shopify answered and refused it (a cancelled or closed fulfillment order, a quantity over what is
+		// left): refused for good, with its words. No fulfillment and no userErrors says nothing of what happened: unknown
+		if (r?.userErrors.length) {
+			const words = r.userErrors.map((e) => e.message).join('; ');
+			throw channelRefusal(`Shopify fulfillmentCreate for ${input.channelOrderId}: ${words}`, words);
+		}
+		if (!r?.fulfillment) throw new Error(`Shopify fulfillmentCreate for ${input.channelOrderId}: no fulfillment returned`);
 		return { channelOrderId: input.channelOrderId, status: 200, reference: r.fulfillment.id };
 	}
 
@@ -369,7 +379,11 @@ export class ShopifyClient implements ChannelClient {
 			{ orderId: toGid('Order', channelOrderId), reason: /^[A-Z_]+$/.test(reason) ? reason : 'OTHER' },
 		);
 		const r = body.data?.orderCancel;
-		if (!r || r.orderCancelUserErrors?.length) throw new Error(`Shopify orderCancel ${channelOrderId}: ${r?.orderCancelUserErrors.map((e) => e.message).join('; ')}`);
+		if (r?.orderCancelUserErrors?.length) {
+			const words = r.orderCancelUserErrors.map((e) => e.message).join('; ');
+			throw channelRefusal(`Shopify orderCancel ${channelOrderId}: ${words}`, words);
+		}
+		if (!r) throw new Error(`Shopify orderCancel ${channelOrderId}: no answer`);
 		return { channelOrderId, status: 200, reference: r.job?.id };
 	}
 

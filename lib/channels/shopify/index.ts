@@ -20,5 +20,5 @@ export const shopify = defineChannel({
 	orders: { field: 'data.orders.nodes', extract: extractShopifyOrders },
 	statusOptions: [],
 	words: { orderId: 'Shopify order ID', lineId: 'Shopify line item ID' },
-	capabilities: { acknowledge: false },
+	capabilities: { acknowledge: false, rejectCancelRequest: false },
 });

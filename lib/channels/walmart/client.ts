@@ -21,7 +21,8 @@
  *   10 an hour burst 10 ⚠ (429 with Retry-After is retried).
  * - testCredentials: fetching a token is the cheapest real call, then GET /v3/orders?limit=1.
  */
-import { mentions } from '../confirmation';
+import { channelRefusal, mentions } from '../confirmation';
+import { walmartIntentToCancel } from './normalize';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -31,7 +32,9 @@ import { pollJob } from '../../http/poll';
 import { sharedTokens } from '../../http/token-cache';
 import { cursorAfter, startTime } from '../../http/cursor';
 import type {
+	CancelAnswerInput,
 	CancelLineInput,
+	CancelRequestInfo,
 	CancelResult,
 	ChannelClient,
 	ClientOptions,
@@ -192,7 +195,9 @@ export class WalmartClient implements ChannelClient {
 				orderLines: {
 					orderLine: input.lines.map((l) => ({
 						lineNumber: String(l.lineId),
-						intentToCancelOverride: false,
+						// true acknowledges a customer's intent to cancel: the seller ships anyway ✔ (ShippingLineType); set
+						// from the order the OMS recorded (ConfirmShipmentInput.overrideCancelRequest), false otherwise
+						intentToCancelOverride: input.overrideCancelRequest === true,
 						orderLineStatuses: {
 							orderLineStatus: [
 								{
@@ -245,8 +250,42 @@ export class WalmartClient implements ChannelClient {
 			lineId: String(l.lineNumber),
 			quantity: Number(l.orderLineQuantity?.amount ?? 1),
 		}));
-		if (!lines.length) throw new Error(`Walmart order ${channelOrderId} has no lines to cancel`);
+		if (!lines.length) throw channelRefusal(`Walmart order ${channelOrderId} has no lines to cancel`, 'no lines to cancel');
 		return this.cancelLines(channelOrderId, lines, reason);
+	}
+
+	/**
+	 * A customer's intent to cancel (a line's intentToCancel, normalize.ts) has no answer call: approving it is
+	 * cancelling the lines still open (Created or Acknowledged) with reason CUSTOMER_REQUESTED_SELLER_TO_CANCEL ✔
+	 * (cancel order lines: "Use this code if the customer requested the cancellation"). The OMS stopped the whole order at
+	 * the warehouse, so every open line goes, not only those the customer named. Refusing it is shipping with
+	 * intentToCancelOverride true (confirmShipment): no call here (capabilities.rejectCancelRequest false), so a reject
+	 * is refused.
+	 */
+	async answerCancelRequest(input: CancelAnswerInput): Promise<CancelResult> {
+		if (input.decision === 'reject') throw channelRefusal(`Walmart order ${input.channelOrderId}: Walmart has no call to refuse a customer's intent to cancel; shipping with intentToCancelOverride is the answer`, 'no reject call', 400);
+		const lines = openLines((await this.getOrder(input.channelOrderId)) as WalmartOrder);
+		if (!lines.length) throw channelRefusal(`Walmart order ${input.channelOrderId}: no open line left to cancel`, 'no open line left to cancel');
+		return this.cancelLines(input.channelOrderId, lines, 'CUSTOMER_REQUESTED_SELLER_TO_CANCEL');
+	}
+
+	/**
+	 * The customer's intent to cancel as Walmart shows it now (getOrder): a line asked for still open -> requested; a
+	 * line asked for and every such line Cancelled -> approved; asked for and shipped -> rejected; none asked -> null.
+	 * Walmart gives the request no id: the purchase order id stands for it.
+	 */
+	async findCancelRequest(channelOrderId: string): Promise<CancelRequestInfo | null> {
+		const order = (await this.getOrder(channelOrderId)) as WalmartOrder;
+		const asked = (order?.orderLines?.orderLine ?? []).filter((l) => walmartIntentToCancel(l.intentToCancel));
+		if (!asked.length) return null;
+		const statuses = (l: WalmartLine) => (l.orderLineStatuses?.orderLineStatus ?? []).map((x) => String(x.status ?? '').toUpperCase());
+		const state: CancelRequestInfo['state'] = asked.some((l) => statuses(l).some((x) => x === 'CREATED' || x === 'ACKNOWLEDGED'))
+			? 'requested'
+			: asked.every((l) => statuses(l).every((x) => x === 'CANCELLED'))
+				? 'approved'
+				: 'rejected';
+		const reason = asked.flatMap((l) => (l.orderLineStatuses?.orderLineStatus ?? []).map((x) => x.cancellationReason)).find((r): r is string => typeof r === 'string' && r !== '') ?? null;
+		return { id: channelOrderId, state, requestedAt: null, reason };
 	}
 
 	async setAvailableQuantities(items: QuantityUpdate[]): Promise<QuantityResult[]> {
@@ -358,9 +397,24 @@ export class WalmartClient implements ChannelClient {
 	}
 }
 
+interface WalmartLine {
+	lineNumber?: string | number;
+	orderLineQuantity?: { amount?: string | number };
+	intentToCancel?: unknown;
+	orderLineStatuses?: { orderLineStatus?: Array<{ status?: string; statusQuantity?: { amount?: string | number }; cancellationReason?: unknown }> };
+}
 interface WalmartOrder {
 	purchaseOrderId?: string;
-	orderLines?: { orderLine?: Array<{ lineNumber?: string | number; orderLineQuantity?: { amount?: string | number } }> };
+	orderLines?: { orderLine?: WalmartLine[] };
+}
+
+/** The lines with units still Created or Acknowledged, and those units */
+function openLines(order: WalmartOrder): CancelLineInput[] {
+	return (order?.orderLines?.orderLine ?? []).flatMap((l) => {
+		const open = (l.orderLineStatuses?.orderLineStatus ?? []).filter((x) => ['CREATED', 'ACKNOWLEDGED'].includes(String(x.status ?? '').toUpperCase()));
+		const units = open.reduce((n, x) => n + Number(x.statusQuantity?.amount ?? l.orderLineQuantity?.amount ?? 1), 0);
+		return open.length && units > 0 ? [{ lineId: String(l.lineNumber), quantity: units }] : [];
+	});
 }
 interface FeedStatusBody {
 	feedStatus?: string;

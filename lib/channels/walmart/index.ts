@@ -27,5 +27,5 @@ export const walmart = defineChannel({
 		{ name: 'Cancelled', value: 'Cancelled' },
 	],
 	words: { orderId: 'Walmart purchase order ID', lineId: 'Walmart lineNumber' },
-	capabilities: { acknowledge: true },
+	capabilities: { acknowledge: true, rejectCancelRequest: false },
 });

@@ -11,6 +11,14 @@
  * - WFS orders (`shipNode.type: WFSFulfilled`) are shipped by Walmart: never `ready` (pending until shipped).
  * - Status lives on the lines. In an order that is not wholly cancelled, lines whose every status is Cancelled
  *   are left out (with their charges): the warehouse must not ship them.
+ * - A customer's cancel request: an open line (Created or Acknowledged) with `intentToCancel` ✔ (OrderLineType; the
+ *   INTENT_TO_CANCEL event: "a customer indicates they want to cancel an order or specific line before it ships") is
+ *   `cancelRequest`, answered by the branch that answers eBay's (lib/flows/apply-channel-change.ts): the seller
+ *   cancels the lines or ships them with intentToCancelOverride true ✔ (ShippingLineType: "Needs to be passed as true
+ *   during shipping as an acknowledgment for orders which are intent to cancel by the customer"). The model types
+ *   intentToCancel as a string and documents no values ⚠: "true", "Y" or "YES" (any case) is read as a request,
+ *   anything else as none. Walmart gives the request no id (null: WalmartClient.findCancelRequest stands the purchase
+ *   order id in for it); its reason is the line status's cancellationReason when one is given ⚠.
  */
 import type { CanonicalOrder, ShippingLevel } from '../../order/types';
 import {
@@ -60,6 +68,14 @@ interface WalmartLine {
 	tax: number;
 	discount: number;
 	statuses: string[];
+	/** The customer asked to cancel this line (intentToCancel) and it is still open: the reason, or '' when none given */
+	cancelAsked: string | null;
+}
+
+/** intentToCancel read as a yes (the model gives a string without values ⚠) */
+export function walmartIntentToCancel(v: unknown): boolean {
+	if (v === true) return true;
+	return typeof v === 'string' && ['TRUE', 'Y', 'YES'].includes(v.trim().toUpperCase());
 }
 
 export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {}): CanonicalOrder {
@@ -119,10 +135,13 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 			else shipping = addMinor(ctx, `${cf}.chargeAmount`, shipping, amount); // SHIPPING, fees and other charges
 		});
 		const statuses: string[] = [];
+		let reason: string | null = null;
 		(arr(dig(l, 'orderLineStatuses', 'orderLineStatus')) ?? []).forEach((s) => {
 			const st = text(dig(s, 'status'));
 			if (st !== null) statuses.push(st);
+			reason ??= text(dig(s, 'cancellationReason'));
 		});
+		const open = statuses.some((x) => ['CREATED', 'ACKNOWLEDGED'].includes(x.toUpperCase()));
 		const sd = softTimestamp(ctx, l.statusDate, { epochMs: true });
 		if (sd !== null && (updatedMs === null || sd > updatedMs)) updatedMs = sd;
 		return {
@@ -131,8 +150,11 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 			tax,
 			discount,
 			statuses,
+			cancelAsked: open && walmartIntentToCancel(l.intentToCancel) ? (reason ?? '') : null,
 		};
 	});
+	const asked = parsed.filter((p) => p.cancelAsked !== null);
+	const askedReasons = [...new Set(asked.map((p) => p.cancelAsked).filter((r): r is string => !!r))];
 
 	const allStatuses = parsed.flatMap((p) => p.statuses);
 	let readiness = walmartReadiness(allStatuses);
@@ -194,6 +216,7 @@ export function normalizeWalmartOrder(raw: unknown, opts: NormalizeOptions = {})
 			linesField: 'orderLines.orderLine',
 			risk: noRisk(),
 			shipBy: softTimestamp(ctx, info?.estimatedShipDate, { epochMs: true }),
+			...(asked.length && readiness !== 'cancelled' ? { cancelRequest: { id: null, requestedAt: null, reason: askedReasons.length ? askedReasons.join('; ') : null } } : {}),
 			raw: opts.keepRaw === false ? undefined : raw,
 		},
 		'orderSummary.totalAmount.amount',

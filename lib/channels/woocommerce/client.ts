@@ -17,7 +17,7 @@
  *   refunds): throws.
  * - testCredentials: GET /orders?per_page=1.
  */
-import { mentions } from '../confirmation';
+import { channelRefusal, mentions } from '../confirmation';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -142,6 +142,12 @@ export class WooCommerceClient implements ChannelClient {
 
 	async confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult> {
 		const id = encodeURIComponent(input.channelOrderId);
+		// WooCommerce refuses nothing here: it would add the tracking to an order cancelled or refunded in the store and
+		// mark it completed. Such an order cannot be confirmed: read first, and refuse it for good with its status
+		const status = String(((await this.getOrder(input.channelOrderId)) as { status?: unknown } | null)?.status ?? '');
+		if (['cancelled', 'refunded', 'failed', 'trash'].includes(status)) {
+			throw channelRefusal(`WooCommerce order ${input.channelOrderId} is ${status}: a shipment cannot be confirmed on it`, `order status ${status}`, 409);
+		}
 		let reference: string | undefined;
 		if (this.c.shipmentTracking !== false) {
 			const body: Record<string, unknown> = {
@@ -207,7 +213,7 @@ export class WooCommerceClient implements ChannelClient {
 	}
 
 	async cancelLines(channelOrderId: string): Promise<CancelResult> {
-		throw new Error(`WooCommerce order ${channelOrderId}: WooCommerce has no line cancellation (only refunds); use Cancel Order`);
+		throw channelRefusal(`WooCommerce order ${channelOrderId}: WooCommerce has no line cancellation (only refunds); use Cancel Order`, 'no line cancellation', 400);
 	}
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {

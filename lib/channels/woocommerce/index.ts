@@ -20,5 +20,5 @@ export const woocommerce = defineChannel({
 	orders: { field: 'orders', extract: extractWooCommerceOrders },
 	statusOptions: [],
 	words: { orderId: 'Woo order ID', lineId: 'Woo line item ID' },
-	capabilities: { acknowledge: false },
+	capabilities: { acknowledge: false, rejectCancelRequest: false },
 });

@@ -206,8 +206,6 @@ export class ShopifySandbox extends SandboxBase {
 	readonly received = {
 		/** every fulfillmentCreate that created a fulfillment (a second call is a second fulfillment) */
 		fulfillments: [] as Array<{ input: unknown }>,
-		/** fulfillmentCreate calls answered with a staged failure (refuseConfirmations): nothing created */
-		refusedFulfillments: 0,
 		inventorySets: [] as Array<{ input: unknown; key: string | undefined }>,
 		cancels: [] as Array<{ variables: unknown }>,
 		/** every refundCreate / returnProcess refund that created a refund (a replayed key is not another one) */
@@ -235,7 +233,6 @@ export class ShopifySandbox extends SandboxBase {
 	private readonly adjustments: MoneyEvent[] = [];
 	private readonly pending = new Set<Promise<unknown>>();
 	private refundFailures = { left: 0, message: '' };
-	private confirmationFailures = { left: 0, status: 503 };
 	private readonly seq = { fulfillment: 4_000_000_000, fli: 6_000_000_000, refund: 7_000_000_000, ret: 8_000_000_000, retLine: 8_100_000_000, rfo: 8_200_000_000, rfoLine: 8_300_000_000, edit: 9_100_000_000, adj: 9_500_000_000 };
 	private webhookSeq = 0;
 	private costBucket?: TokenBucket;
@@ -761,11 +758,6 @@ export class ShopifySandbox extends SandboxBase {
 			case 'order':
 				return this.getOrder(query, vars, lineFirst, requested);
 			case 'fulfillmentCreate':
-				if (this.confirmationFailures.left > 0) {
-					this.confirmationFailures.left--;
-					this.received.refusedFulfillments++;
-					return { status: this.confirmationFailures.status, body: { errors: [{ message: 'Service Unavailable (staged)' }] } };
-				}
 				return this.fulfillmentCreate(vars, requested);
 			case 'productVariants': {
 				const nodes = this.skusOfQuery(query, vars, intArg('productVariants', 10)).map((x) => ({ sku: x.sku, id: `gid://shopify/ProductVariant/${39000000 + x.n}`, inventoryItem: { id: x.itemId } }));
@@ -1641,15 +1633,6 @@ export class ShopifySandbox extends SandboxBase {
 		const made = this.createReturn(o, input, 'REQUESTED', ['input']);
 		if ('error' in made) throw new Error(`shopify sandbox: ${made.error}`);
 		return { ret: made.ret, deliveries: await this.emit(o, ['returns/request'], { 'returns/request': this.returnRest(made.ret) }) };
-	}
-
-	/**
-	 * The next `times` fulfillmentCreate calls (shipment confirmations) are answered HTTP `status` (default 503) and
-	 * create nothing; the other calls answer as usual. Infinity: until refuseConfirmations(0). (failConfirmations stages the
-	 * transport kinds through inject, as the marketplaces' do.)
-	 */
-	refuseConfirmations(times = 1, status = 503): void {
-		this.confirmationFailures = { left: times, status };
 	}
 
 	/** The next `times` refunds (refundCreate, returnProcess) are refused with `message` as a userError; then they work */

@@ -94,8 +94,8 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 	const newer = (o: CanonicalOrder, patch: Partial<CanonicalOrder>) => ({ ...o, ...patch, updatedAt: new Date(Date.parse(o.updatedAt) + ++t * 60_000).toISOString() });
 
 	/** An order recorded, reserved (ready) and, with `wms`, sent to the WMS and moved along its leg to `stage` */
-	async function orderAt(stage: 'ready' | 'at_wms' | 'picked' | 'shipped', quantity = 2): Promise<CanonicalOrder> {
-		const o = makeOrder({ lines: [{ lineId: '1', sku: 'SKU-1', title: 'Mug', quantity, unitPrice: 25, lineTotal: 25 * quantity }] });
+	async function orderAt(stage: 'ready' | 'at_wms' | 'picked' | 'shipped', quantity = 2, channel = 'shopify'): Promise<CanonicalOrder> {
+		const o = makeOrder({ channel, lines: [{ lineId: '1', sku: 'SKU-1', title: 'Mug', quantity, unitPrice: 25, lineTotal: 25 * quantity }] });
 		await store.recordOrder(o);
 		await store.reserve([{ omsId: o.omsId, lines: [{ lineId: '1', sku: 'SKU-1', quantity }], allowPartial: true }]);
 		await store.transition(o.omsId, { to: 'ready', cause: 'allocated' });
@@ -266,20 +266,20 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		expect([r.action, r.hold?.reason]).toEqual(['lines_held', 'operator']);
 	});
 
-	describe('the buyer asked to cancel (eBay: the channel waits for the seller\'s answer)', () => {
+	describe('the buyer asked to cancel (eBay: the channel waits for the seller\'s answer, approve or reject)', () => {
 		const asked = { id: '5000000001', requestedAt: '2026-05-01T12:00:00Z', reason: 'ORDER_MISTAKE' };
 		/** What eBay's order looks like while the request is open: pending, with the request */
 		const requested = (o: CanonicalOrder, id: string | null = asked.id) => newer(o, { readiness: 'pending', channelStatus: 'PAID/NOT_STARTED/IN_PROGRESS', cancelRequest: { ...asked, id } });
 		const answers = async (omsId: string) => (await store.listChannelCalls({ omsId, kind: 'cancel_answer' })).map((c) => [c.channel, c.status, c.payload]);
 
 		it('before the WMS: cancelled and released like a cancel, the approval queued once; a repeat queues nothing more', async () => {
-			const o = await orderAt('ready');
+			const o = await orderAt('ready', 2, 'ebay');
 			const rec = await store.recordOrder(requested(o));
 			expect([rec.outcome, rec.stored.status]).toEqual(['updated', 'ready']);
 			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', changes: rec.changes });
 			expect([r.action, r.route, r.status, r.republishSkus, r.releasedUnits, r.cancelAnswer?.decision, r.cancelAnswer?.status]).toEqual(['released', 'republish', 'cancelled', ['SKU-1'], 2, 'approve', 'pending']);
 			expect(await reserved(o.omsId)).toBe(0);
-			expect(await answers(o.omsId)).toEqual([['shopify', 'pending', { channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'approve' }]]);
+			expect(await answers(o.omsId)).toEqual([['ebay', 'pending', { channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'approve' }]]);
 			const again = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
 			expect([again.action, again.route, again.releasedUnits, again.cancelAnswer?.callId]).toEqual(['none', 'done', 0, r.cancelAnswer?.callId]);
 			expect((await answers(o.omsId)).length).toBe(1);
@@ -296,7 +296,7 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		});
 
 		it('at the WMS: cancelled there first, then released, the approval queued; with no WMS given it waits for the WMS node and queues nothing', async () => {
-			const o = await orderAt('at_wms');
+			const o = await orderAt('at_wms', 2, 'ebay');
 			const rec = await store.recordOrder(requested(o));
 			const noWms = await applyChannelChange(store, rec.stored.order as never, { by: 'test' });
 			expect([noWms.action, noWms.route, noWms.cancelAnswer]).toEqual(['needs_wms', 'wms', undefined]);
@@ -309,7 +309,7 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		});
 
 		it('the WMS refuses (picked): held cancel_refused with its words, the rejection queued', async () => {
-			const o = await orderAt('picked');
+			const o = await orderAt('picked', 2, 'ebay');
 			const rec = await store.recordOrder(requested(o));
 			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', wms: () => fakeWms({ cancel: 'refuse' }) });
 			expect([r.action, r.route, r.status, r.hold?.reason, r.cancelAnswer?.decision]).toEqual(['cancel_refused', 'held', 'picked', 'cancel_refused', 'reject']);
@@ -319,12 +319,46 @@ describe.each(stores)('Apply Channel Change (%s)', (_name, open) => {
 		});
 
 		it('already shipped: the rejection queued with the tracking number and ship date confirmed to the channel', async () => {
-			const o = await orderAt('shipped');
-			await store.enqueueChannelCalls([{ kind: 'confirmation', channel: 'shopify', omsId: o.omsId, packageKey: 'P1', payload: { channelOrderId: o.channelOrderId, carrier: 'USPS', trackingNumber: '9400111', shippedAt: '2026-05-02T09:00:00Z', lines: [] } }]);
+			const o = await orderAt('shipped', 2, 'ebay');
+			await store.enqueueChannelCalls([{ kind: 'confirmation', channel: 'ebay', omsId: o.omsId, packageKey: 'P1', payload: { channelOrderId: o.channelOrderId, carrier: 'USPS', trackingNumber: '9400111', shippedAt: '2026-05-02T09:00:00Z', lines: [] } }]);
 			const rec = await store.recordOrder(requested(o));
 			const r = await applyChannelChange(store, rec.stored.order as never, { by: 'test', wms: () => fakeWms() });
 			expect([r.action, r.route, r.status, r.hold, r.cancelAnswer?.decision]).toEqual(['cancel_request_rejected', 'done', 'shipped', null, 'reject']);
 			expect((await answers(o.omsId)).map((a) => a[2])).toEqual([{ channelOrderId: o.channelOrderId, requestId: asked.id, decision: 'reject', trackingNumber: '9400111', shippedAt: '2026-05-02T09:00:00Z' }]);
+		});
+	});
+
+	describe('the buyer asked to cancel where the channel has no reject call (Amazon IsBuyerRequestedCancel, Walmart intentToCancel): the same branch, shipping the answer', () => {
+		const asked = { id: null, requestedAt: null, reason: 'Found a better price' };
+		const requested = (o: CanonicalOrder) => newer(o, { cancelRequest: asked });
+		const answers = async (omsId: string) => (await store.listChannelCalls({ omsId, kind: 'cancel_answer' })).map((c) => [c.channel, c.status, c.payload]);
+
+		it.each(['amazon', 'walmart'])('%s before the WMS and at the WMS: cancelled (the WMS first), the approval queued for the client to carry out', async (channel) => {
+			const before = await orderAt('ready', 2, channel);
+			const r1 = await applyChannelChange(store, (await store.recordOrder(requested(before))).stored.order as never, { by: 'test' });
+			expect([r1.action, r1.status, r1.releasedUnits, r1.cancelAnswer?.decision]).toEqual(['released', 'cancelled', 2, 'approve']);
+			const atWms = await orderAt('at_wms', 2, channel);
+			const wms = fakeWms({ cancel: 'ok' });
+			const r2 = await applyChannelChange(store, (await store.recordOrder(requested(atWms))).stored.order as never, { by: 'test', wms: () => wms });
+			expect([wms.calls, r2.action, r2.status, r2.cancelAnswer?.decision]).toEqual([[`cancel ${atWms.omsId}`], 'cancelled_at_wms', 'cancelled', 'approve']);
+			for (const o of [before, atWms]) expect(await answers(o.omsId)).toEqual([[channel, 'pending', { channelOrderId: o.channelOrderId, requestId: null, decision: 'approve' }]]);
+		});
+
+		it.each(['amazon', 'walmart'])('%s: the WMS refuses (picked): held cancel_refused, nothing queued (shipping is the answer), said so', async (channel) => {
+			const o = await orderAt('picked', 2, channel);
+			const r = await applyChannelChange(store, (await store.recordOrder(requested(o))).stored.order as never, { by: 'test', wms: () => fakeWms({ cancel: 'refuse' }) });
+			expect([r.action, r.route, r.status, r.hold?.reason, r.cancelAnswer]).toEqual(['cancel_refused', 'held', 'picked', 'cancel_refused', undefined]);
+			expect(r.tellChannel).toMatch(/no call to refuse .*shipping the order is the answer/);
+			expect(await reserved(o.omsId)).toBe(2);
+			expect(await answers(o.omsId)).toEqual([]);
+		});
+
+		it.each(['amazon', 'walmart'])('%s: already shipped: nothing queued, said so', async (channel) => {
+			const o = await orderAt('shipped', 2, channel);
+			const r = await applyChannelChange(store, (await store.recordOrder(requested(o))).stored.order as never, { by: 'test', wms: () => fakeWms() });
+			expect([r.action, r.route, r.status, r.hold, r.cancelAnswer]).toEqual(['cancel_request_rejected', 'done', 'shipped', null, undefined]);
+			expect(r.tellChannel).toMatch(/already shipped.*shipping the order is the answer/);
+			expect(await answers(o.omsId)).toEqual([]);
 		});
 	});
 

@@ -45,8 +45,15 @@ const clock = new VirtualClock();
  * or applied, then a gateway's status) */
 let loseShopifyFulfillment = 0;
 let gatewayShopifyFulfillment: { times: number; status: number } = { times: 0, status: 504 };
+/** Runs just before the next fulfillmentCreate reaches Shopify (the order cancelled on Shopify in between) */
+let beforeShopifyFulfillment: (() => Promise<unknown>) | null = null;
 const tracked = clock.track(realRequest);
 const request: HttpRequestFn = async <T>(o: Parameters<HttpRequestFn>[0]) => {
+	if (beforeShopifyFulfillment && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
+		const run = beforeShopifyFulfillment;
+		beforeShopifyFulfillment = null;
+		await run();
+	}
 	const res = await tracked<T>(o);
 	if (loseShopifyFulfillment > 0 && JSON.stringify(o.body ?? '').includes('fulfillmentCreate')) {
 		loseShopifyFulfillment--;
@@ -122,6 +129,7 @@ beforeEach(async () => {
 	store = await openSqliteStore(':memory:');
 	loseShopifyFulfillment = 0;
 	gatewayShopifyFulfillment = { times: 0, status: 504 };
+	beforeShopifyFulfillment = null;
 	for (const ch of CHANNELS) harness[ch].sb.clearFaults();
 });
 afterEach(() => store.close());
@@ -244,6 +252,41 @@ describe('channel outbox: confirmations refused for good, bad input', () => {
 		expect((await confirmShipment(store, clients.amazon, req, { now: later(1) })).outcome).toBe('failed');
 		expect((await retryChannelCalls(store, clients.amazon, { now: later(2) })).claimed).toBe(0);
 		expect(harness.amazon.confirmations(o.id)).toBe(0);
+	});
+
+	it('Shopify: an order cancelled on Shopify (no open fulfillment order line, or fulfillmentCreate\'s userErrors) fails for good with Shopify\'s words, in the Attention queue, never sent again by itself', async () => {
+		const sh = harness.shopify.sb as ShopifySandbox;
+		// cancelled before the confirmation: nothing is left open to confirm, and nothing is sent
+		const a = unshipped('shopify');
+		const reqA = await confirmationOf('shopify', a, '1ZCANCELA');
+		await sh.cancelOrder(a.id);
+		const ra = await confirmShipment(store, clients.shopify, reqA, { now: T0 });
+		expect(ra).toMatchObject({ outcome: 'failed', call: { status: 'failed', attempts: 1, outcomeUnknown: false }, failure: { status: 422, retryable: false } });
+		expect(ra.error).toMatch(/has no open fulfillment order line \(its fulfillment orders are CLOSED|CANCELLED/);
+		expect(ra.failure?.vendorMessage).toMatch(/has no open fulfillment order line/);
+		// cancelled between the read and the write: Shopify answers userErrors, a refusal too
+		const b = unshipped('shopify');
+		const reqB = await confirmationOf('shopify', b, '1ZCANCELB');
+		beforeShopifyFulfillment = () => sh.cancelOrder(b.id);
+		const rb = await confirmShipment(store, clients.shopify, reqB, { now: T0 });
+		expect(rb).toMatchObject({ outcome: 'failed', call: { status: 'failed', attempts: 1, outcomeUnknown: false }, failure: { status: 422, vendorMessage: 'Fulfillment order is cancelled.', retryable: false } });
+		expect((await retryChannelCalls(store, clients.shopify, { now: later(2) })).claimed).toBe(0);
+		expect(harness.shopify.confirmations(a.id) + harness.shopify.confirmations(b.id)).toBe(0);
+		expect((await attentionQueue(store, later(3))).filter((x) => x.kind === 'channel_call_failed').map((x) => [x.omsId, x.reason])).toEqual([
+			[`shopify:${a.id}`, 'confirmation'],
+			[`shopify:${b.id}`, 'confirmation'],
+		]);
+	});
+
+	it('WooCommerce: an order cancelled in the store is refused for good before anything is written (WooCommerce itself would complete it)', async () => {
+		const o = unshipped('woocommerce');
+		const req = await confirmationOf('woocommerce', o, '1ZWOOCANCEL');
+		await (harness.woocommerce.sb as WooCommerceSandbox).cancelOrder(o.id);
+		const r = await confirmShipment(store, clients.woocommerce, req, { now: T0 });
+		expect(r).toMatchObject({ outcome: 'failed', call: { status: 'failed', attempts: 1, outcomeUnknown: false }, failure: { status: 409, vendorMessage: 'order status cancelled', retryable: false } });
+		expect(harness.woocommerce.confirmations(o.id)).toBe(0);
+		expect((normalizeOrder('woocommerce', await clients.woocommerce.getOrder(o.id))).readiness).toBe('cancelled');
+		expect((await retryChannelCalls(store, clients.woocommerce, { now: later(2) })).claimed).toBe(0);
 	});
 
 	it('bad input is an error naming what is wrong, and queues nothing', async () => {
@@ -484,5 +527,84 @@ describe('channel outbox: answers to eBay buyers\' cancel requests', () => {
 		await expect(store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'ebay', omsId: 'ebay:1', payload: { channelOrderId: '1', requestId: null, decision: 'maybe' as never } }])).rejects.toThrow(/decision must be approve or reject, got "maybe"/);
 		await expect(store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: 'ebay', omsId: 'ebay:1', payload: { channelOrderId: ' ', requestId: null, decision: 'approve' } }])).rejects.toThrow(/channelOrderId must be a non-empty string/);
 		expect(await store.listChannelCalls({ kind: 'cancel_answer' })).toEqual([]);
+	});
+});
+
+describe('channel outbox: Amazon and Walmart buyers\' cancel requests (no answer call: approve is the seller\'s cancel, shipping the answer otherwise)', () => {
+	const az = () => harness.amazon.sb as AmazonSandbox;
+	const wm = () => harness.walmart.sb as WalmartSandbox;
+	const approve = (ch: Channel, omsId: string, channelOrderId: string) => store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: ch, omsId, payload: { channelOrderId, requestId: null, decision: 'approve' } }]);
+
+	it('Amazon: the request shows as cancelRequest (2026 cancellation.cancellationRequest; v0 BuyerRequestedCancel); approving cancels the order with reason BuyerCanceled, once', async () => {
+		const o = unshipped('amazon');
+		az().requestCancellation(o.id, 'Found a better price');
+		const order = normalizeOrder('amazon', await clients.amazon.getOrder(o.id));
+		expect([order.readiness, order.cancelRequest]).toEqual(['ready', { id: null, requestedAt: null, reason: 'Found a better price' }]);
+		expect(await clients.amazon.findCancelRequest!(o.id)).toEqual({ id: o.id, state: 'requested', requestedAt: null, reason: 'Found a better price' });
+		await store.recordOrder(order);
+		await approve('amazon', order.omsId, o.id);
+		const r = await retryChannelCalls(store, clients.amazon, { now: T0 });
+		expect(r.results.map((x) => [x.call!.kind, x.outcome])).toEqual([['cancel_answer', 'sent']]);
+		expect(az().received.cancellations.filter((c) => c.orderId === o.id).map((c) => c.items.map((i) => i.reason))).toEqual([o.lines.map(() => 'BuyerCanceled')]);
+		const after = normalizeOrder('amazon', await clients.amazon.getOrder(o.id));
+		expect([after.readiness, after.cancelRequest]).toEqual(['cancelled', undefined]);
+		expect((await clients.amazon.findCancelRequest!(o.id))?.state).toBe('approved');
+		expect((await retryChannelCalls(store, clients.amazon, { now: later(1) })).claimed).toBe(0);
+		expect(az().received.cancellations.filter((c) => c.orderId === o.id)).toHaveLength(1);
+		// v0's shape (getOrderItems' BuyerRequestedCancel, a string "true" ✔ ordersV0.json) reads the same
+		const v0 = normalizeOrder('amazon', {
+			AmazonOrderId: '902-1', PurchaseDate: '2026-05-01T10:00:00Z', OrderStatus: 'Unshipped', OrderTotal: { CurrencyCode: 'USD', Amount: '10.00' },
+			OrderItems: [
+				{ OrderItemId: 'I1', SellerSKU: 'SKU-1', QuantityOrdered: 1, ItemPrice: { CurrencyCode: 'USD', Amount: '10.00' }, BuyerRequestedCancel: { IsBuyerRequestedCancel: 'true', BuyerCancelReason: 'Found cheaper somewhere else.' } },
+			],
+		});
+		expect(v0.cancelRequest).toEqual({ id: null, requestedAt: null, reason: 'Found cheaper somewhere else.' });
+		const none = normalizeOrder('amazon', { AmazonOrderId: '902-2', PurchaseDate: '2026-05-01T10:00:00Z', OrderStatus: 'Unshipped', OrderTotal: { CurrencyCode: 'USD', Amount: '1.00' }, OrderItems: [{ OrderItemId: 'I1', SellerSKU: 'S', QuantityOrdered: 1, BuyerRequestedCancel: { IsBuyerRequestedCancel: 'false' } }] });
+		expect(none.cancelRequest).toBeUndefined();
+	});
+
+	it('Amazon and Walmart have no reject call: a reject is refused by the client and fails for good, sent nowhere', async () => {
+		for (const ch of ['amazon', 'walmart'] as const) {
+			expect(channelDefinition(ch)!.capabilities.rejectCancelRequest).toBe(false);
+			await store.enqueueChannelCalls([{ kind: 'cancel_answer', channel: ch, omsId: `${ch}:X-1`, payload: { channelOrderId: 'X-1', requestId: 'X-1', decision: 'reject' } }]);
+			const r = await retryChannelCalls(store, clients[ch], { now: T0 });
+			expect(r.results.map((x) => [x.outcome, x.failure?.retryable])).toEqual([['failed', false]]);
+			expect(r.results[0].error).toMatch(/shipping .*is the answer/);
+		}
+		expect(channelDefinition('ebay')!.capabilities.rejectCancelRequest).toBe(true);
+	});
+
+	it('Walmart: intentToCancel shows as cancelRequest; approving cancels the open lines (CUSTOMER_REQUESTED_SELLER_TO_CANCEL), once', async () => {
+		const o = unshipped('walmart');
+		wm().requestCancellation(o.id);
+		const order = normalizeOrder('walmart', await clients.walmart.getOrder(o.id));
+		expect([order.readiness, order.cancelRequest]).toEqual(['ready', { id: null, requestedAt: null, reason: null }]);
+		expect((await clients.walmart.findCancelRequest!(o.id))?.state).toBe('requested');
+		await store.recordOrder(order);
+		await approve('walmart', order.omsId, o.id);
+		expect((await retryChannelCalls(store, clients.walmart, { now: T0 })).results.map((x) => x.outcome)).toEqual(['sent']);
+		const sent = wm().received.cancellations.filter((c) => c.purchaseOrderId === o.id);
+		expect(sent).toHaveLength(1);
+		expect(JSON.stringify(sent[0].body)).toContain('CUSTOMER_REQUESTED_SELLER_TO_CANCEL');
+		expect(normalizeOrder('walmart', await clients.walmart.getOrder(o.id)).readiness).toBe('cancelled');
+		expect((await clients.walmart.findCancelRequest!(o.id))?.state).toBe('approved');
+		expect((await retryChannelCalls(store, clients.walmart, { now: later(1) })).claimed).toBe(0);
+	});
+
+	it('Walmart: a line the customer intends to cancel that ships anyway is confirmed with intentToCancelOverride, from the order the OMS recorded (without it Walmart refuses)', async () => {
+		const o = unshipped('walmart');
+		wm().requestCancellation(o.id);
+		const order = normalizeOrder('walmart', await clients.walmart.getOrder(o.id));
+		const req = await confirmationOf('walmart', o, '1ZOVERRIDE');
+		// the OMS never recorded the request (an order it does not know): Walmart refuses the plain shipment, for good
+		const refused = await confirmShipment(store, clients.walmart, { ...req, packageKey: 'P-plain' }, { now: T0 });
+		expect([refused.outcome, refused.failure?.status, refused.failure?.retryable]).toEqual(['failed', 400, false]);
+		expect(refused.error).toMatch(/intentToCancelOverride/);
+		await store.recordOrder(order);
+		const r = await confirmShipment(store, clients.walmart, req, { now: T0 });
+		expect([r.outcome, r.call?.payload?.overrideCancelRequest]).toEqual(['sent', true]);
+		const shipped = wm().received.shipments.filter((x) => x.purchaseOrderId === o.id && !x.duplicate);
+		expect(shipped).toHaveLength(1);
+		expect(JSON.stringify(shipped[0].body)).toContain('"intentToCancelOverride":true');
 	});
 });
