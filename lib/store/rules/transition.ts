@@ -11,6 +11,7 @@ import { annotateLockedSteps, lockOrderSteps, planStatus, writeStatusSteps } fro
 import { deliveryAttemptSteps, failedAttempt, recordShipmentSteps, sentAttempt } from './outbox';
 import { commitShipmentSteps, releaseSteps } from './stock';
 import { row, type Steps } from './tx';
+import { wmsCallAttemptSteps } from './wms-calls';
 
 const CAUSES = new Set<string>(TRANSITIONS.map((r) => r.cause));
 
@@ -56,6 +57,10 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 
 	// 2. evidence
 	if (t.fraudDecision) result.fraud = yield* row('writeFraudDecision', fraudDecisionRecord(omsId, t.fraudDecision.fraud, t.fraudDecision.ruleSetVersion, now));
+	if (t.wmsCall) {
+		result.wmsCall = yield* wmsCallAttemptSteps(t.wmsCall.id, t.wmsCall.version, t.wmsCall.attempt, now);
+		if (result.wmsCall.call.omsId !== omsId) throw new TransitionRequestError(omsId, `WMS call ${t.wmsCall.id} belongs to ${result.wmsCall.call.omsId}`);
+	}
 	if (t.delivery) {
 		const attempt = 'sent' in t.delivery ? sentAttempt(t.delivery.sent.wmsOrderId) : failedAttempt(t.delivery.failed.error, t.delivery.failed.nextAttemptAt);
 		result.delivery = yield* deliveryAttemptSteps(t.delivery.id, attempt, now);
