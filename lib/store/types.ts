@@ -82,8 +82,8 @@ export interface StatusChangeResult {
  * allow from the order's current status (a stale caller, a race lost) changes nothing and says so.
  *
  * Side effects are applied in this order:
- *  1. gates: `resolveReview`, `enqueue`: when the review was resolved before, or the delivery was queued before,
- *     NOTHING of this transition is written (a repeat of a step already taken);
+ *  1. gates: `resolveReview`, `enqueue`, `wmsCall`: when the review was resolved before, the delivery was queued
+ *     before, or the WMS call's attempt is on a version owed anew since, NOTHING else of this transition is written;
  *  2. evidence, written whether or not the status moves: `fraudDecision`, `delivery` (a send attempt),
  *     `shipments` (each package once, its units committed once), `events`, `annotate` (those not `afterStatus`);
  *  3. the status move, with its `status` event;
@@ -108,13 +108,16 @@ export interface TransitionRequest {
 
 	/** Resolve the order's held fraud review, once (a gate, see above) */
 	resolveReview?: { decision: 'approved' | 'rejected'; by: string; note?: string | null };
+	/** Record an attempt of one of this order's WMS calls, a gate like `enqueue`: only on the version claimed (see
+	 * WmsCall.version); when the call was owed anew meanwhile, only its lease is released and NOTHING else of this
+	 * transition is written (the answer was to an older request) */
+	wmsCall?: { id: number; version: number; attempt: WmsCallAttempt };
 	/** Queue a delivery of this order in the outbox, once per shipment (a gate, see above); with `sent`, recorded as
 	 * delivered at once (one that waits for no answer: a 940 whose partner sends no 997) */
 	enqueue?: Omit<NewDelivery, 'omsId'> & { sent?: { wmsOrderId: string | null } };
 	/** Record the order's fraud decision (it replaces an earlier one and that one's resolution) */
 	fraudDecision?: { fraud: FraudAnnotation; ruleSetVersion: string };
-	/** Record an attempt of one of this order's WMS calls (only on the version claimed: see WmsCall.version) */
-	wmsCall?: { id: number; version: number; attempt: WmsCallAttempt };
+
 	/** Record an attempt to send one of this order's deliveries */
 	delivery?: { id: number; sent: { wmsOrderId: string | null } } | { id: number; failed: { error: string; nextAttemptAt: string | null } };
 	/** Packages the WMS shipped: each recorded once, its units committed once (they leave reserved and on hand) */

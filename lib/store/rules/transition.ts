@@ -54,13 +54,14 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 		if (!result.enqueued.created) return result;
 		if (sent) result.enqueued.delivery = yield* deliveryAttemptSteps(result.enqueued.delivery.id, sentAttempt(sent.wmsOrderId), now);
 	}
-
-	// 2. evidence
-	if (t.fraudDecision) result.fraud = yield* row('writeFraudDecision', fraudDecisionRecord(omsId, t.fraudDecision.fraud, t.fraudDecision.ruleSetVersion, now));
 	if (t.wmsCall) {
 		result.wmsCall = yield* wmsCallAttemptSteps(t.wmsCall.id, t.wmsCall.version, t.wmsCall.attempt, now);
 		if (result.wmsCall.call.omsId !== omsId) throw new TransitionRequestError(omsId, `WMS call ${t.wmsCall.id} belongs to ${result.wmsCall.call.omsId}`);
+		if (!result.wmsCall.recorded) return result;
 	}
+
+	// 2. evidence
+	if (t.fraudDecision) result.fraud = yield* row('writeFraudDecision', fraudDecisionRecord(omsId, t.fraudDecision.fraud, t.fraudDecision.ruleSetVersion, now));
 	if (t.delivery) {
 		const attempt = 'sent' in t.delivery ? sentAttempt(t.delivery.sent.wmsOrderId) : failedAttempt(t.delivery.failed.error, t.delivery.failed.nextAttemptAt);
 		result.delivery = yield* deliveryAttemptSteps(t.delivery.id, attempt, now);

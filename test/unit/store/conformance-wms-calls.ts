@@ -100,6 +100,14 @@ export function describeWmsCallsConformance(getStore: () => Store): void {
 			await store.recordOrder(other);
 			await expect(store.transition(other.omsId, { wmsCall: { id: c.id, version: c.version, attempt: { sent: { answer: null } } } })).rejects.toThrow(/belongs to/);
 			expect((await store.getWmsCall(c.id))!.status).toBe('pending');
+			// an answer to an address since replaced (owed anew): only the lease goes; nothing else of the transition is written
+			const addr = (await store.enqueueWmsCall({ ...address(o.omsId, '1 Old St'), reference: o.omsId })).call;
+			await store.claimWmsCalls(T, { ids: [addr.id] });
+			await store.enqueueWmsCall({ ...address(o.omsId, '2 New St'), reference: o.omsId });
+			const hold = { reason: 'address' as const, since: T, detail: 'refused' };
+			const stale = await store.transition(o.omsId, { to: 'at_wms', cause: 'channel_change_held', hold, onlyFrom: ['at_wms'], events: [{ type: 'wms' }], wmsCall: { id: addr.id, version: addr.version, attempt: { refused: { error: 'no' } } } });
+			expect([stale.changed, stale.wmsCall?.recorded, stale.wmsCall?.call.status, stale.stored.hold]).toEqual([false, false, 'pending', null]);
+			expect((await store.timeline(o.omsId)).filter((e) => e.type === 'wms')).toEqual([]);
 			const r = await store.transition(o.omsId, { to: 'cancelled', cause: 'wms_cancelled', release: true, wmsCall: { id: c.id, version: c.version, attempt: { sent: { answer: { cancelled: true } } } } });
 			expect([r.changed, r.stored.status, r.wmsCall?.recorded, r.wmsCall?.call.status]).toEqual([true, 'cancelled', true, 'sent']);
 		});
