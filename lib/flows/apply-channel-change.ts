@@ -6,7 +6,8 @@
  *   a delivery still pending in the outbox is failed so it is never sent;
  * - cancelled on the channel while the WMS has it (at_wms, picked, packed): cancelled at the WMS first (cancel-at-wms),
  *   then released; a refusal (already picked or shipped) holds the order for a person (hold cancel_refused, the WMS's
- *   words in the detail) and says what to tell the channel;
+ *   words in the detail) and says what to tell the channel; a WMS that does not answer leaves the cancel owed in the
+ *   WMS outbox (hold cancel_owed), which cancels and releases the order when the WMS answers;
  * - cancelled on the channel after shipping: nothing to cancel; held for the return it implies (hold return_expected);
  * - the buyer asked to cancel (order.cancelRequest: eBay's cancel request, Amazon's IsBuyerRequestedCancel, Walmart's
  *   intentToCancel): carried out as a cancel (released before the WMS; at the WMS cancelled there first, then
@@ -17,7 +18,9 @@
  *   (capabilities.rejectCancelRequest: eBay); where it has none shipping is the answer and nothing is queued (Walmart's
  *   confirmation then carries intentToCancelOverride: lib/flows/channel-calls.ts);
  * - paid later (channel_paid moved it back to received): it goes on to fulfilment now;
- * - a new address while the WMS has the order: the provider's address update where it has one, else held (hold address);
+ * - a new address while the WMS has the order: the provider's address update where it has one (through the WMS
+ *   outbox: asked now, asked again while the WMS does not answer), held (hold address) when refused or never
+ *   answered, or when the provider has none;
  * - lines edited before the WMS has the order: the reservation follows the new lines (units no longer asked for
  *   released, units added reserved on top); after: held for a person (hold operator).
  * Every write of a stage is one Store.transition. n8n-free.
@@ -28,8 +31,9 @@ import { AT_OR_PAST_WMS, fromStatusesFor, type Hold, type HoldReason, type OmsSt
 import type { Store, StoredOrder } from '../store/types';
 import { reserveLinesOf } from '../stock/bundles';
 import type { WmsProvider } from '../wms/types';
-import { errorText } from '../wms/outbox';
+import type { BackoffPolicy } from '../wms/outbox';
 import { cancelAtWms } from './cancel-at-wms';
+import { sendWmsCallsNow } from './wms-calls';
 import { ItemError } from './item-error';
 
 export type ChannelChangeAction =
@@ -38,7 +42,9 @@ export type ChannelChangeAction =
 	| 'cancelled_at_wms' // cancelled at the WMS, then released
 	| 'cancel_refused' // the WMS refused the cancel: held for a person
 	| 'return_expected' // cancelled after shipping: held for the return
+	| 'cancel_owed' // the WMS did not answer the cancel: held cancel_owed, the outbox asks again (then cancels and releases)
 	| 'address_updated'
+	| 'address_owed' // the WMS did not answer the address update: the outbox asks again
 	| 'address_held'
 	| 'lines_rereserved'
 	| 'lines_held'
@@ -77,6 +83,8 @@ export interface ApplyChannelChangeOptions {
 	/** The top-level fields Record said changed (its `changes`); omitted: only cancels and payments are looked at */
 	changes?: readonly string[];
 	now?: () => string;
+	/** The WMS outbox's backoff for a cancel or address update the WMS does not answer */
+	backoff?: BackoffPolicy;
 }
 
 const WMS_LEG_OPEN: readonly OmsStatus[] = ['at_wms', 'picked', 'packed'];
@@ -187,18 +195,23 @@ async function cancelAtTheWms(store: Store, stored: StoredOrder, providerName: s
 	if (!provider) return result(stored, 'needs_wms', 'wms');
 	// what the order holds now is what cancel-at-wms releases with its move to cancelled (one transition)
 	const holding = await store.activeReservations(omsId);
-	const r = await cancelAtWms(store, provider, omsId, { cause: opts.by });
+	// the cancel goes through the WMS outbox: asked once now; a refusal holds the order cancel_refused, silence leaves it
+	// owed (held cancel_owed) for WMS > Retry Pending, which cancels and releases it when the WMS answers
+	const r = await cancelAtWms(store, provider, omsId, { cause: opts.by, why: 'cancelled on the channel', now: now(), backoff: opts.backoff });
 	if (r.cancelled) {
 		const after = (await store.getOrder(omsId))!;
 		const left = await store.activeReservations(omsId);
 		const units = holding.reduce((s, p) => s + p.quantity, 0) - left.reduce((s, p) => s + p.quantity, 0);
 		return result(after, 'cancelled_at_wms', 'republish', { republishSkus: skusOf(holding), releasedUnits: units });
 	}
-	const words = r.references.filter((x) => x.outcome === 'not_cancelled').map((x) => `${x.reference}: ${x.error ?? `the WMS says ${x.rawStatus ?? 'it cannot be cancelled'}`}`).join('; ');
+	const words = r.references.filter((x) => x.outcome === 'not_cancelled' || x.outcome === 'owed').map((x) => `${x.reference}: ${x.error ?? `the WMS says ${x.rawStatus ?? 'it cannot be cancelled'}`}`).join('; ');
 	const current = (await store.getOrder(omsId))!;
 	if (!WMS_LEG_OPEN.includes(current.status) && current.status !== 'shipped' && current.status !== 'delivered') return result(current, 'none', 'done', { wmsMessage: words });
-	const held = await holdHere(store, current, 'cancel_refused', `cancelled on the channel, but the WMS refused the cancel (${words})`, opts.by, now());
-	return result(held, 'cancel_refused', 'held', {
+	if (current.hold?.reason !== 'cancel_refused') {
+		// not answered yet (or never, through every attempt): held cancel_owed by the outbox's attempt
+		return result(current, 'cancel_owed', 'held', { wmsMessage: words });
+	}
+	return result(current, 'cancel_refused', 'held', {
 		wmsMessage: words,
 		tellChannel: 'The warehouse could not stop the order any more (already picked or shipped): it ships, and comes back as a return',
 	});
@@ -285,13 +298,15 @@ async function changeAddress(store: Store, stored: StoredOrder, opts: ApplyChann
 		const held = await holdHere(store, stored, 'address', `the channel changed the shipping address; ${provider.name} offers no address update through its API: change it at the warehouse`, opts.by, now());
 		return result(held, 'address_held', 'held');
 	}
-	const r = await provider.updateAddress({ reference: d!.reference, wmsOrderId: d!.wmsOrderId ?? undefined }, stored.order.shipTo!).catch((e: unknown) => ({ updated: false, message: errorText(e) }));
-	if (!r.updated) {
-		const held = await holdHere(store, stored, 'address', `the channel changed the shipping address; the WMS refused the update (${r.message ?? 'no reason given'})`, opts.by, now());
-		return result(held, 'address_held', 'held', { wmsMessage: r.message });
-	}
-	const t = await store.transition(omsId, { by: opts.by, events: [{ type: 'wms', detail: { addressUpdated: d!.reference } }] });
-	return result(t.stored, 'address_updated', 'done');
+	// the update goes through the WMS outbox: owed once per address, asked now; a refusal (or no answer through every
+	// attempt) holds the order (address) with the WMS's words; no answer yet leaves it owed for WMS > Retry Pending
+	const { call } = await store.enqueueWmsCall({ kind: 'address_update', omsId, shipmentNo: d!.shipmentNo, provider: d!.provider, reference: d!.reference, wmsOrderId: d!.wmsOrderId, payload: { shipTo: stored.order.shipTo } });
+	const [sent] = call.status === 'pending' ? await sendWmsCallsNow(store, provider, [call.id], { cause: opts.by, now: now(), backoff: opts.backoff }) : [];
+	const after = sent?.call ?? (await store.getWmsCall(call.id)) ?? call;
+	const current = (await store.getOrder(omsId))!;
+	if (after.status === 'sent') return result(current, 'address_updated', 'done');
+	if (after.status === 'pending') return result(current, 'address_owed', 'done', { wmsMessage: after.lastError });
+	return result(current, 'address_held', 'held', { wmsMessage: after.lastError });
 }
 
 async function changeLines(store: Store, stored: StoredOrder, opts: ApplyChannelChangeOptions, now: () => string): Promise<ChannelChangeResult> {

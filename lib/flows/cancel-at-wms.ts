@@ -1,47 +1,61 @@
 /**
- * Cancel at the WMS (the WMS node's Cancel): every sent delivery of the order is cancelled at the warehouse, a pending
- * one is failed so the outbox never sends it, and only when the WMS cancelled all of it does the order move to
- * cancelled with its reservations released (one store transition). Cancelling in the OMS alone: cancel-order.ts.
+ * Cancel at the WMS (the WMS node's Cancel; Apply Channel Change at the WMS): every sent delivery of the order owes the
+ * WMS a cancel, through the WMS outbox's calls (lib/flows/wms-calls.ts), sent at once in this run; a pending delivery
+ * is failed so the outbox never sends it. Only when the WMS cancelled every part does the order move to cancelled
+ * with its reservations released (one store transition, with the last answer). A refusal holds the order
+ * cancel_refused with the WMS's words; a WMS that does not answer leaves the cancel owed (the order held cancel_owed)
+ * for the outbox to ask again (WMS > Retry Pending), and nothing here waits. Cancelling in the OMS alone: cancel-order.ts.
  */
-import type { Store } from '../store/types';
-import { apiFailureOf, type ApiFailure } from '../http/errors';
-import { errorText, isRetryable } from '../wms/outbox';
+import type { Store, WmsCall } from '../store/types';
+import type { ApiFailure } from '../http/errors';
+import type { BackoffPolicy } from '../wms/outbox';
 import type { WmsProvider } from '../wms/types';
+import { sendWmsCallsNow } from './wms-calls';
 
 export interface CancelAtWmsResult {
 	omsId: string;
 	/** every WMS order (reference) of the order said it is cancelled, or was never sent */
 	cancelled: boolean;
+	/** a WMS order's cancel is still owed: the WMS did not answer, the outbox asks again */
+	owed: boolean;
 	statusChanged: boolean;
-	references: Array<{ reference: string; shipmentNo: number; outcome: 'cancelled' | 'not_cancelled' | 'not_sent'; rawStatus: string | null; error: string | null; failure?: ApiFailure | null }>;
+	references: Array<{
+		reference: string;
+		shipmentNo: number;
+		/** owed: not answered yet (see nextAttemptAt); not_cancelled: refused, or never answered through every attempt */
+		outcome: 'cancelled' | 'not_cancelled' | 'not_sent' | 'owed';
+		rawStatus: string | null;
+		error: string | null;
+		failure?: ApiFailure | null;
+		/** The cancel's call in the WMS outbox, and when it is asked again (owed) */
+		callId?: number;
+		callStatus?: WmsCall['status'];
+		nextAttemptAt?: string | null;
+	}>;
 }
 
 export interface CancelAtWmsOptions {
 	cause?: string;
 	maxShipments?: number;
-	/**
-	 * Waits before each new try of a cancel the WMS did not answer (a 5xx, a 429, a timeout: not a refusal), on top of
-	 * the client's own retries; default 5, 10, 20, 30 and 30 s (about a minute and a half). A WMS still unreachable
-	 * after them is reported not_cancelled with its error, and the caller holds the order for a person.
-	 */
-	retryDelaysMs?: number[];
-	sleep?: (ms: number) => Promise<void>;
+	/** What asked for the cancel, for the person reading a hold (default: cancel asked at the WMS) */
+	why?: string;
+	/** Ask again a cancel the WMS refused or never answered (a person's WMS > Cancel); default false */
+	again?: boolean;
+	/** ISO time of the attempt; default now */
+	now?: string;
+	backoff?: BackoffPolicy;
+	leaseSeconds?: number;
 }
 
-export const CANCEL_RETRY_DELAYS_MS = [5_000, 10_000, 20_000, 30_000, 30_000];
-
 /**
- * Cancel an order at the WMS: every sent delivery (shipment 1, 2, ...) is cancelled there; a pending one is failed
- * so the outbox never sends it. The order moves to cancelled (and its reservations are released) only when the
- * WMS cancelled all of it; a WMS order already shipped stays, and is reported as not_cancelled. A WMS that does not
- * answer (down, 5xx, 429) is asked again after each of `retryDelaysMs`: only its refusal, or its silence through all
- * of them, leaves the order not cancelled.
+ * Cancel an order at the WMS: every sent delivery (shipment 1, 2, ...) owes a cancel, asked at once; a pending one is
+ * failed so the outbox never sends it. A cancel answered before is not asked again.
  */
 export async function cancelAtWms(store: Store, provider: WmsProvider, omsId: string, opts: CancelAtWmsOptions = {}): Promise<CancelAtWmsResult> {
-	const delays = opts.retryDelaysMs ?? CANCEL_RETRY_DELAYS_MS;
-	const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 	const cause = opts.cause ?? 'wms.cancel';
-	const out: CancelAtWmsResult = { omsId, cancelled: true, statusChanged: false, references: [] };
+	const before = (await store.getOrder(omsId))?.status ?? null;
+	const out: CancelAtWmsResult = { omsId, cancelled: true, owed: false, statusChanged: false, references: [] };
+	const calls: WmsCall[] = [];
 	for (let n = 1; n <= (opts.maxShipments ?? 50); n++) {
 		const d = await store.getDelivery(omsId, n);
 		if (!d) break;
@@ -50,26 +64,39 @@ export async function cancelAtWms(store: Store, provider: WmsProvider, omsId: st
 			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_sent', rawStatus: null, error: null });
 			continue;
 		}
-		const ask = () => provider.cancelOrder({ reference: d.reference, wmsOrderId: d.wmsOrderId ?? undefined }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-		let r = await ask();
-		for (let k = 0; r instanceof Error && isRetryable(r) && k < delays.length; k++) {
-			await sleep(delays[k]);
-			r = await ask();
-		}
-		if (r instanceof Error) {
-			out.cancelled = false;
-			out.references.push({ reference: d.reference, shipmentNo: n, outcome: 'not_cancelled', rawStatus: null, error: errorText(r), failure: apiFailureOf(r) });
-		} else {
-			if (!r.cancelled) out.cancelled = false;
-			out.references.push({ reference: d.reference, shipmentNo: n, outcome: r.cancelled ? 'cancelled' : 'not_cancelled', rawStatus: r.rawStatus, error: null });
-		}
+		const { call } = await store.enqueueWmsCall(
+			{ kind: 'cancel', omsId, shipmentNo: n, provider: d.provider, reference: d.reference, wmsOrderId: d.wmsOrderId, payload: { why: opts.why ?? 'cancel asked at the WMS' } },
+			{ again: opts.again === true },
+		);
+		calls.push(call);
 	}
-	if (await store.getOrder(omsId)) {
-		// what the WMS said, the move to cancelled (the table's wms_cancelled) and the release of the order's reserved
-		// units, in one transaction; the timeline keeps what it always did (the failure's words are in `error`)
-		const event = { type: 'wms', detail: { cancel: out.references.map((r) => ({ reference: r.reference, shipmentNo: r.shipmentNo, outcome: r.outcome, rawStatus: r.rawStatus, error: r.error })) } };
-		const r = await store.transition(omsId, { by: cause, events: [event], ...(out.cancelled ? { to: 'cancelled' as const, cause: 'wms_cancelled' as const, release: true as const } : {}) });
-		out.statusChanged = r.changed;
+	// the first attempt now, in this run (a call of another provider's WMS stays owed to that WMS node)
+	const owedHere = calls.filter((c) => c.status === 'pending' && c.provider === provider.name).map((c) => c.id);
+	const attempts = new Map((await sendWmsCallsNow(store, provider, owedHere, { cause, now: opts.now, backoff: opts.backoff, leaseSeconds: opts.leaseSeconds })).map((r) => [r.call.id, r]));
+	for (const c of calls) {
+		const now = attempts.get(c.id)?.call ?? (await store.getWmsCall(c.id)) ?? c;
+		const rawStatus = typeof now.answer?.rawStatus === 'string' ? now.answer.rawStatus : null;
+		const outcome = now.status === 'sent' ? 'cancelled' : now.status === 'pending' ? 'owed' : 'not_cancelled';
+		if (outcome !== 'cancelled') out.cancelled = false;
+		if (outcome === 'owed') out.owed = true;
+		out.references.push({
+			reference: now.reference,
+			shipmentNo: now.shipmentNo,
+			outcome,
+			rawStatus,
+			error: outcome === 'cancelled' ? null : now.lastError,
+			failure: attempts.get(c.id)?.failure ?? null,
+			callId: now.id,
+			callStatus: now.status,
+			nextAttemptAt: now.nextAttemptAt,
+		});
 	}
+	out.references.sort((a, b) => a.shipmentNo - b.shipmentNo);
+	const stored = await store.getOrder(omsId);
+	if (stored && !calls.length) {
+		// nothing was at the WMS: the order moves to cancelled and its units are released, in one transition
+		const event = { type: 'wms', detail: { cancel: out.references.map((r) => ({ reference: r.reference, shipmentNo: r.shipmentNo, outcome: r.outcome, rawStatus: null, error: null })) } };
+		out.statusChanged = (await store.transition(omsId, { by: cause, events: [event], to: 'cancelled', cause: 'wms_cancelled', release: true })).changed;
+	} else out.statusChanged = !!stored && stored.status !== before;
 	return out;
 }

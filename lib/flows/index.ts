@@ -25,3 +25,4 @@ export * from './route-orders';
 export * from './screen-orders';
 export * from './send-edi-documents';
 export * from './sync-stock';
+export * from './wms-calls';

@@ -153,8 +153,9 @@ async function attempt(
 	const moved = known || (await store.getOrder(order.omsId)) ? await movedToWms(store, provider.name, order.omsId, delivery.reference, r.wmsOrderId, r.outcome, cause, delivery.id) : null;
 	const sent = moved ? moved.delivery! : await store.markDeliverySent(delivery.id, r.wmsOrderId);
 	// the order ended while this attempt was on its way (a channel's cancel found the delivery leased, Apply Channel
-	// Change): the warehouse must not keep it, so it is cancelled there now (and the WMS's answer recorded)
-	if (moved && ENDED.includes(moved.stored.status)) await cancelAtWms(store, provider, order.omsId, { cause });
+	// Change): the warehouse must not keep it, so its cancel is owed now and asked at once (the WMS outbox asks again
+	// while the WMS does not answer; never answered: in the Attention queue)
+	if (moved && ENDED.includes(moved.stored.status)) await cancelAtWms(store, provider, order.omsId, { cause, now, backoff, why: 'the order ended while it was being sent to the WMS' });
 	return { ...base, outcome: r.outcome, delivery: sent, wmsOrderId: r.wmsOrderId, error: null };
 }
 

@@ -26,7 +26,7 @@ export const OMS_STATUSES = [
 export type OmsStatus = (typeof OMS_STATUSES)[number];
 
 /** One taxonomy of hold reasons, shared by the fraud gate and the backorder gate (after Shopify's FulfillmentHoldReason). */
-export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator', 'wms_failed', 'cancel_refused', 'return_expected'] as const;
+export const HOLD_REASONS = ['out_of_stock', 'awaiting_payment', 'fraud_review', 'address', 'operator', 'wms_failed', 'cancel_refused', 'cancel_owed', 'return_expected'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export interface Hold {
@@ -59,6 +59,7 @@ export const HOLD_LABELS: Readonly<Record<HoldReason, string>> = {
 	operator: 'Held by an Operator',
 	wms_failed: 'WMS Delivery Failed',
 	cancel_refused: 'Cancel Refused by the WMS',
+	cancel_owed: 'Cancel Owed to the WMS (Not Answered Yet)',
 	return_expected: 'Return Expected',
 };
 
@@ -137,7 +138,7 @@ function channelChangeHeldRows(): TransitionRule[] {
 		from: [s],
 		to: s,
 		cause: 'channel_change_held' as const,
-		when: 'a channel change the warehouse cannot take any more (hold: cancel refused, return expected, address, operator)',
+		when: 'a channel change the warehouse cannot take any more, or not yet (hold: cancel refused, cancel owed, return expected, address, operator)',
 	}));
 }
 

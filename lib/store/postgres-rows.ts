@@ -9,12 +9,12 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, type OrderColumns } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import { cellKey } from './rules/stock';
-import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake } from './rules/tx';
-import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
+import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, WmsCallWrite } from './rules/tx';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind } from './types';
 
 export type Row = Record<string, unknown>;
 export type Q = Pick<PoolClient, 'query'>;
@@ -264,6 +264,54 @@ export class PostgresRows implements AsyncTxRows {
 		if (inserted.length) return { created: true, shipment: toShipment(inserted[0]) };
 		const row = (await this.rows('SELECT * FROM shipments WHERE oms_id = $1 AND package_key = $2', [s.omsId, s.packageKey]))[0];
 		return { created: false, shipment: toShipment(row) };
+	}
+
+	// ------------------------------------------------------------ channel outbox
+
+	// ------------------------------------------------------------ WMS calls
+
+	async lockWmsCall(id: number): Promise<WmsCall | null> {
+		const row = (await this.rows('SELECT * FROM wms_calls WHERE id = $1 FOR UPDATE', [id]))[0];
+		return row ? toWmsCall(row) : null;
+	}
+
+	async lockWmsCallByKey(kind: WmsCallKind, omsId: string, shipmentNo: number): Promise<WmsCall | null> {
+		const row = (await this.rows('SELECT * FROM wms_calls WHERE kind = $1 AND oms_id = $2 AND shipment_no = $3 FOR UPDATE', [kind, omsId, shipmentNo]))[0];
+		return row ? toWmsCall(row) : null;
+	}
+
+	async insertWmsCall(c: NewWmsCall, payload: string | null, now: string): Promise<WmsCall | null> {
+		const row = (
+			await this.rows(
+				`INSERT INTO wms_calls (kind, oms_id, shipment_no, provider, reference, wms_order_id, status, payload, created_at, updated_at)
+				 VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8) ON CONFLICT (kind, oms_id, shipment_no) DO NOTHING RETURNING *`,
+				[c.kind, c.omsId, c.shipmentNo, c.provider, c.reference, c.wmsOrderId ?? null, payload, now],
+			)
+		)[0];
+		return row ? toWmsCall(row) : null;
+	}
+
+	async reoweWmsCall(id: number, payload: string | null, now: string): Promise<WmsCall> {
+		const rows = await this.rows(
+			`UPDATE wms_calls SET payload = $1, status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL, answer = NULL, sent_at = NULL,
+				version = version + 1, updated_at = $2 WHERE id = $3 RETURNING *`,
+			[payload, now, id],
+		);
+		return toWmsCall(rows[0]);
+	}
+
+	async writeWmsCallAttempt(id: number, w: WmsCallWrite, now: string): Promise<WmsCall> {
+		const rows = await this.rows(
+			`UPDATE wms_calls SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, lease_until = NULL, answer = $4,
+				sent_at = CASE WHEN $1 = 'sent' THEN $5::timestamptz ELSE sent_at END, updated_at = $5 WHERE id = $6 RETURNING *`,
+			[w.status, w.lastError, w.nextAttemptAt, w.answer, now, id],
+		);
+		return toWmsCall(rows[0]);
+	}
+
+	async releaseWmsCallLease(id: number, now: string): Promise<WmsCall> {
+		const rows = await this.rows('UPDATE wms_calls SET lease_until = NULL, updated_at = $1 WHERE id = $2 RETURNING *', [now, id]);
+		return toWmsCall(rows[0]);
 	}
 
 	// ------------------------------------------------------------ channel outbox

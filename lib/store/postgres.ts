@@ -15,7 +15,7 @@ import type { OmsStatus } from '../order/status';
 import { activeParts, cellsBySku, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { annotationRows, bundlesFromRows, isoUtc, toReturnEvent, toStoredReturn, toChannelCall, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { annotationRows, bundlesFromRows, isoUtc, toReturnEvent, toStoredReturn, toChannelCall, toDelivery, toEvent, toFraudRecord, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, toWmsCall, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runStepsAsync, type Steps } from './rules/tx';
 import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
 import { setStatusSteps, transitionSteps } from './rules/transition';
@@ -23,6 +23,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
+import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
@@ -487,8 +488,40 @@ export class PostgresStore implements T.Store {
 		return (await this.outboxRows('deliveries', { provider: filter.provider }, filter.status, filter.limit)).map(toDelivery);
 	}
 
+	async enqueueWmsCall(c: T.NewWmsCall, opts: { again?: boolean } = {}): Promise<{ call: T.WmsCall; outcome: T.WmsCallEnqueueOutcome }> {
+		return this.write(() => enqueueWmsCallSteps(c, opts.again === true, this.now()));
+	}
+
+	async getWmsCall(id: number): Promise<T.WmsCall | null> {
+		const row = (await this.rows(this.pool, 'SELECT * FROM wms_calls WHERE id = $1', [id]))[0];
+		return row ? toWmsCall(row) : null;
+	}
+
+	async claimWmsCalls(now: string, opts: { limit?: number; leaseSeconds?: number; providers?: string[]; ids?: number[] } = {}): Promise<T.WmsCall[]> {
+		const { at, until } = leaseUntil(now, opts.leaseSeconds ?? 120);
+		const rows = await this.rows(
+			this.pool,
+			`UPDATE wms_calls SET lease_until = $1 WHERE id IN (
+				SELECT id FROM wms_calls WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+				  AND (lease_until IS NULL OR lease_until <= $2) AND ($4::text[] IS NULL OR provider = ANY($4::text[]))
+				  AND ($5::bigint[] IS NULL OR id = ANY($5::bigint[]))
+				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+			 RETURNING *`,
+			[until, at, opts.limit ?? 100, opts.providers ?? null, opts.ids ?? null],
+		);
+		return rows.map(toWmsCall).sort((a, b) => a.id - b.id);
+	}
+
+	async markWmsCall(id: number, version: number, attempt: T.WmsCallAttempt): Promise<{ call: T.WmsCall; recorded: boolean }> {
+		return this.write(() => wmsCallAttemptSteps(id, version, attempt, this.now()));
+	}
+
+	async listWmsCalls(filter: { omsId?: string; kind?: T.WmsCallKind; provider?: string; status?: T.WmsCallStatus[]; limit?: number } = {}): Promise<T.WmsCall[]> {
+		return (await this.outboxRows('wms_calls', { oms_id: filter.omsId, kind: filter.kind, provider: filter.provider }, filter.status, filter.limit)).map(toWmsCall);
+	}
+
 	/** An outbox table's rows, oldest first: these columns equal (undefined: any), the status one of these (empty: any) */
-	private outboxRows(table: 'deliveries' | 'channel_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Promise<Row[]> {
+	private outboxRows(table: 'deliveries' | 'channel_calls' | 'wms_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Promise<Row[]> {
 		const where: string[] = [];
 		const params: unknown[] = [];
 		for (const [column, value] of Object.entries(equal)) {

@@ -3,7 +3,7 @@ import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
 import { rowAtp } from '../stock/atp';
 import { identityKeys } from '../order/identity';
-import type { ChannelCall, Delivery, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, ReturnEvent, StockRow, StoredOrder, StoredShipment } from './types';
+import type { ChannelCall, Delivery, WmsCall, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, ReturnEvent, StockRow, StoredOrder, StoredShipment } from './types';
 import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
@@ -206,6 +206,30 @@ export function toDelivery(row: Record<string, unknown>): Delivery {
 		payload: row.payload === null || row.payload === undefined ? null : j(row.payload),
 		createdAt: t(row.created_at)!,
 		updatedAt: t(row.updated_at)!,
+	};
+}
+
+export function toWmsCall(row: Record<string, unknown>): WmsCall {
+	const json = (v: unknown) => (v === null || v === undefined ? null : j<Record<string, unknown>>(v));
+	return {
+		id: Number(row.id),
+		kind: row.kind as WmsCall['kind'],
+		omsId: row.oms_id as string,
+		shipmentNo: Number(row.shipment_no),
+		provider: row.provider as string,
+		reference: row.reference as string,
+		wmsOrderId: (row.wms_order_id as string) ?? null,
+		status: row.status as WmsCall['status'],
+		attempts: Number(row.attempts),
+		nextAttemptAt: t(row.next_attempt_at),
+		leaseUntil: t(row.lease_until),
+		lastError: (row.last_error as string) ?? null,
+		payload: json(row.payload),
+		answer: json(row.answer),
+		version: Number(row.version),
+		createdAt: t(row.created_at)!,
+		updatedAt: t(row.updated_at)!,
+		sentAt: t(row.sent_at),
 	};
 }
 

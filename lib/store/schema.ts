@@ -266,6 +266,41 @@ function returnsTables(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+/**
+ * Calls owed to a WMS about an order it already has (issue 20): cancel a WMS order, update its address. One row per
+ * (kind, order, shipment), claimed under a lease and retried like a delivery; `version` counts the times it was owed
+ * anew (a newer address, a cancel asked again), so an attempt on an older version is not recorded as the newer one's.
+ */
+function wmsCalls(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	const J = JSON_T[d];
+	return [
+		`CREATE TABLE wms_calls (
+			id ${SERIAL[d]},
+			kind TEXT NOT NULL,
+			oms_id TEXT NOT NULL,
+			shipment_no INTEGER NOT NULL,
+			provider TEXT NOT NULL,
+			reference TEXT NOT NULL,
+			wms_order_id TEXT,
+			status TEXT NOT NULL,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			next_attempt_at ${T},
+			lease_until ${T},
+			last_error TEXT,
+			payload ${J},
+			answer ${J},
+			version INTEGER NOT NULL DEFAULT 1,
+			created_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL,
+			sent_at ${T},
+			UNIQUE (kind, oms_id, shipment_no)
+		)`,
+		`CREATE INDEX wms_calls_due ON wms_calls (status, next_attempt_at)`,
+		`CREATE INDEX wms_calls_order ON wms_calls (oms_id)`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -394,6 +429,7 @@ export const MIGRATIONS: Migration[] = [
 		postgres: channelCalls('postgres'),
 	},
 	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
+	{ version: 9, description: 'WMS calls: cancels and address updates owed to a WMS, through the outbox', sqlite: wmsCalls('sqlite'), postgres: wmsCalls('postgres') },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

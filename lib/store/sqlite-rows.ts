@@ -8,11 +8,11 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, type OrderColumns } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
-import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows } from './rules/tx';
-import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from './types';
+import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows, WmsCallWrite } from './rules/tx';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind } from './types';
 
 export type Row = Record<string, unknown>;
 export type Param = string | number | bigint | null | Uint8Array;
@@ -300,6 +300,68 @@ export class SqliteRows implements TxRows {
 		);
 		const row = this.q.get('SELECT * FROM shipments WHERE oms_id = ? AND package_key = ?', s.omsId, s.packageKey)!;
 		return { created: Number(r.changes) > 0, shipment: toShipment(row) };
+	}
+
+	// ------------------------------------------------------------ WMS calls
+
+	lockWmsCall(id: number): WmsCall | null {
+		const row = this.q.get('SELECT * FROM wms_calls WHERE id = ?', id);
+		return row ? toWmsCall(row) : null;
+	}
+
+	lockWmsCallByKey(kind: WmsCallKind, omsId: string, shipmentNo: number): WmsCall | null {
+		const row = this.q.get('SELECT * FROM wms_calls WHERE kind = ? AND oms_id = ? AND shipment_no = ?', kind, omsId, shipmentNo);
+		return row ? toWmsCall(row) : null;
+	}
+
+	insertWmsCall(c: NewWmsCall, payload: string | null, now: string): WmsCall | null {
+		const row = this.q.get(
+			`INSERT INTO wms_calls (kind, oms_id, shipment_no, provider, reference, wms_order_id, status, payload, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (kind, oms_id, shipment_no) DO NOTHING RETURNING *`,
+			c.kind,
+			c.omsId,
+			c.shipmentNo,
+			c.provider,
+			c.reference,
+			c.wmsOrderId ?? null,
+			payload,
+			now,
+			now,
+		);
+		return row ? toWmsCall(row) : null;
+	}
+
+	reoweWmsCall(id: number, payload: string | null, now: string): WmsCall {
+		return toWmsCall(
+			this.q.get(
+				`UPDATE wms_calls SET payload = ?, status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL, answer = NULL, sent_at = NULL,
+					version = version + 1, updated_at = ? WHERE id = ? RETURNING *`,
+				payload,
+				now,
+				id,
+			)!,
+		);
+	}
+
+	writeWmsCallAttempt(id: number, w: WmsCallWrite, now: string): WmsCall {
+		return toWmsCall(
+			this.q.get(
+				`UPDATE wms_calls SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL, answer = ?,
+					sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, updated_at = ? WHERE id = ? RETURNING *`,
+				w.status,
+				w.lastError,
+				w.nextAttemptAt,
+				w.answer,
+				w.status,
+				now,
+				now,
+				id,
+			)!,
+		);
+	}
+
+	releaseWmsCallLease(id: number, now: string): WmsCall {
+		return toWmsCall(this.q.get('UPDATE wms_calls SET lease_until = NULL, updated_at = ? WHERE id = ? RETURNING *', now, id)!);
 	}
 
 	// ------------------------------------------------------------ channel outbox

@@ -17,7 +17,7 @@ import type { OmsStatus } from '../order/status';
 import { activeParts, partsFromJson, planReservations, type ReservationPart, type StockCell } from '../stock/reservation';
 import { DEFAULT_LOCATION } from '../stock/types';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, StoreSchemaTooNewError } from './schema';
-import { annotationRows, bundlesFromRows, isoUtc, toReturnEvent, toStoredReturn, toChannelCall, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, velocityFromRows, VELOCITY_COLUMNS } from './rows';
+import { annotationRows, bundlesFromRows, isoUtc, toReturnEvent, toStoredReturn, toChannelCall, toDelivery, toEvent, toPublished, toPublishedQuantity, toShipment, toStockCells, toStockRow, toStoredOrder, toWmsCall, velocityFromRows, VELOCITY_COLUMNS } from './rows';
 import { runSteps, type Steps } from './rules/tx';
 import { addEventSteps, annotateSteps, recordSteps, type AnnotationEvent } from './rules/orders';
 import { setStatusSteps, transitionSteps } from './rules/transition';
@@ -25,6 +25,7 @@ import { commitShipmentSteps, PUBLISH_UNLESS_OLDER, releaseSteps, setBundleSteps
 import { recordFraudDecisionSteps, resolveReviewSteps } from './rules/fraud';
 import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, sentAttempt } from './rules/outbox';
 import { controlNumbersSteps } from './rules/sync';
+import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
@@ -620,8 +621,48 @@ export class SqliteStore implements T.Store {
 		return this.outboxRows('deliveries', { provider: filter.provider }, filter.status, filter.limit).map(toDelivery);
 	}
 
+	async enqueueWmsCall(c: T.NewWmsCall, opts: { again?: boolean } = {}): Promise<{ call: T.WmsCall; outcome: T.WmsCallEnqueueOutcome }> {
+		return this.write(enqueueWmsCallSteps(c, opts.again === true, this.now()));
+	}
+
+	async getWmsCall(id: number): Promise<T.WmsCall | null> {
+		return this.rows.lockWmsCall(id);
+	}
+
+	async claimWmsCalls(now: string, opts: { limit?: number; leaseSeconds?: number; providers?: string[]; ids?: number[] } = {}): Promise<T.WmsCall[]> {
+		return this.tx(() => {
+			const { at, until } = leaseUntil(now, opts.leaseSeconds ?? 120);
+			return this.all(
+				`UPDATE wms_calls SET lease_until = ? WHERE id IN (
+					SELECT id FROM wms_calls WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+					  AND (lease_until IS NULL OR lease_until <= ?)
+					  AND (? IS NULL OR provider IN (SELECT value FROM json_each(?)))
+					  AND (? IS NULL OR id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?)
+				 RETURNING *`,
+				until,
+				at,
+				at,
+				opts.providers ? 1 : null,
+				JSON.stringify(opts.providers ?? []),
+				opts.ids ? 1 : null,
+				JSON.stringify(opts.ids ?? []),
+				opts.limit ?? 100,
+			)
+				.map(toWmsCall)
+				.sort((a, b) => a.id - b.id);
+		});
+	}
+
+	async markWmsCall(id: number, version: number, attempt: T.WmsCallAttempt): Promise<{ call: T.WmsCall; recorded: boolean }> {
+		return this.write(wmsCallAttemptSteps(id, version, attempt, this.now()));
+	}
+
+	async listWmsCalls(filter: { omsId?: string; kind?: T.WmsCallKind; provider?: string; status?: T.WmsCallStatus[]; limit?: number } = {}): Promise<T.WmsCall[]> {
+		return this.outboxRows('wms_calls', { oms_id: filter.omsId, kind: filter.kind, provider: filter.provider }, filter.status, filter.limit).map(toWmsCall);
+	}
+
 	/** An outbox table's rows, oldest first: these columns equal (undefined: any), the status one of these (empty: any) */
-	private outboxRows(table: 'deliveries' | 'channel_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Row[] {
+	private outboxRows(table: 'deliveries' | 'channel_calls' | 'wms_calls', equal: Record<string, string | undefined>, status: string[] | undefined, limit = 1000): Row[] {
 		const where: string[] = [];
 		const params: Param[] = [];
 		for (const [column, value] of Object.entries(equal)) {

@@ -82,8 +82,8 @@ export interface StatusChangeResult {
  * allow from the order's current status (a stale caller, a race lost) changes nothing and says so.
  *
  * Side effects are applied in this order:
- *  1. gates: `resolveReview`, `enqueue`: when the review was resolved before, or the delivery was queued before,
- *     NOTHING of this transition is written (a repeat of a step already taken);
+ *  1. gates: `resolveReview`, `enqueue`, `wmsCall`: when the review was resolved before, the delivery was queued
+ *     before, or the WMS call's attempt is on a version owed anew since, NOTHING else of this transition is written;
  *  2. evidence, written whether or not the status moves: `fraudDecision`, `delivery` (a send attempt),
  *     `shipments` (each package once, its units committed once), `events`, `annotate` (those not `afterStatus`);
  *  3. the status move, with its `status` event;
@@ -108,11 +108,16 @@ export interface TransitionRequest {
 
 	/** Resolve the order's held fraud review, once (a gate, see above) */
 	resolveReview?: { decision: 'approved' | 'rejected'; by: string; note?: string | null };
+	/** Record an attempt of one of this order's WMS calls, a gate like `enqueue`: only on the version claimed (see
+	 * WmsCall.version); when the call was owed anew meanwhile, only its lease is released and NOTHING else of this
+	 * transition is written (the answer was to an older request) */
+	wmsCall?: { id: number; version: number; attempt: WmsCallAttempt };
 	/** Queue a delivery of this order in the outbox, once per shipment (a gate, see above); with `sent`, recorded as
 	 * delivered at once (one that waits for no answer: a 940 whose partner sends no 997) */
 	enqueue?: Omit<NewDelivery, 'omsId'> & { sent?: { wmsOrderId: string | null } };
 	/** Record the order's fraud decision (it replaces an earlier one and that one's resolution) */
 	fraudDecision?: { fraud: FraudAnnotation; ruleSetVersion: string };
+
 	/** Record an attempt to send one of this order's deliveries */
 	delivery?: { id: number; sent: { wmsOrderId: string | null } } | { id: number; failed: { error: string; nextAttemptAt: string | null } };
 	/** Packages the WMS shipped: each recorded once, its units committed once (they leave reserved and on hand) */
@@ -151,6 +156,8 @@ export interface TransitionResult extends StatusChangeResult {
 	fraud?: FraudRecord;
 	/** The delivery after the send attempt */
 	delivery?: Delivery;
+	/** The WMS call after the attempt (unchanged but its lease when it was owed anew meanwhile: recorded=false) */
+	wmsCall?: { call: WmsCall; recorded: boolean };
 	/** The deliveries queued again (requeue) */
 	requeued?: Delivery[];
 	/** Packages recorded for the first time, and the units their shipment committed */
@@ -244,6 +251,62 @@ export interface NewDelivery {
 	reference: string;
 	payload?: Record<string, unknown> | null;
 }
+
+/**
+ * A call the OMS owes a WMS about an order it already sent (the WMS outbox's second table, beside the deliveries):
+ * cancel a WMS order, or update its shipping address. One per kind, order and shipment (its delivery's reference);
+ * claimed under a lease, retried with backoff while the WMS does not answer, and kept:
+ * pending: owed (due at nextAttemptAt, or now when null); sent: the WMS did it (its answer kept); refused: the WMS
+ * answered no (already picked or shipped: its words in lastError); failed: the WMS never answered through every
+ * attempt (visible in the Attention queue until a person acts).
+ */
+export type WmsCallKind = 'cancel' | 'address_update';
+export type WmsCallStatus = 'pending' | 'sent' | 'refused' | 'failed';
+export interface WmsCall {
+	id: number;
+	kind: WmsCallKind;
+	omsId: string;
+	shipmentNo: number;
+	provider: string;
+	/** The delivery's reference at the WMS (omsId or omsId#n) and the WMS's own id of it */
+	reference: string;
+	wmsOrderId: string | null;
+	status: WmsCallStatus;
+	attempts: number;
+	nextAttemptAt: string | null;
+	leaseUntil: string | null;
+	/** Redacted, storable text of the last failure or the refusal */
+	lastError: string | null;
+	/** What to send: an address update's shipTo; a cancel's `why` (what asked for it) */
+	payload: Record<string, unknown> | null;
+	/** What the WMS answered (its raw status words) */
+	answer: Record<string, unknown> | null;
+	/** Incremented when the call is owed anew (a newer address, a cancel asked again): an attempt is recorded only on the version it sent */
+	version: number;
+	createdAt: string;
+	updatedAt: string;
+	sentAt: string | null;
+}
+export interface NewWmsCall {
+	kind: WmsCallKind;
+	omsId: string;
+	shipmentNo: number;
+	provider: string;
+	reference: string;
+	wmsOrderId?: string | null;
+	payload?: Record<string, unknown> | null;
+}
+/**
+ * What enqueueing did: created; exists (owed or answered before, with the same payload: not owed twice);
+ * superseded (an address update with another address: owed anew); requeued (`again`: a cancel refused or failed for
+ * good asked again by a person: owed anew, attempts afresh).
+ */
+export type WmsCallEnqueueOutcome = 'created' | 'exists' | 'superseded' | 'requeued';
+/** What an attempt leaves on a WMS call */
+export type WmsCallAttempt =
+	| { sent: { answer: Record<string, unknown> | null } }
+	| { refused: { error: string; answer?: Record<string, unknown> | null } }
+	| { failed: { error: string; nextAttemptAt: string | null } };
 
 export interface StoredShipment extends WmsShipment {
 	omsId: string;
@@ -493,6 +556,18 @@ export interface OutboxStore {
 	markDeliverySent(id: number, wmsOrderId: string | null): Promise<Delivery>;
 	markDeliveryAttemptFailed(id: number, error: string, nextAttemptAt: string | null): Promise<Delivery>;
 	listDeliveries(filter?: { status?: DeliveryStatus[]; provider?: string; limit?: number }): Promise<Delivery[]>;
+	/**
+	 * Queue a call owed to a WMS about an order it has (cancel, address update), once per kind, order and shipment
+	 * (see WmsCallEnqueueOutcome); `again`: a refused or failed one is owed anew. Rules: lib/store/rules/wms-calls.ts.
+	 */
+	enqueueWmsCall(call: NewWmsCall, opts?: { again?: boolean }): Promise<{ call: WmsCall; outcome: WmsCallEnqueueOutcome }>;
+	getWmsCall(id: number): Promise<WmsCall | null>;
+	/** Lease due pending WMS calls (only these providers', only these ids), oldest first */
+	claimWmsCalls(now: string, opts?: { limit?: number; leaseSeconds?: number; providers?: string[]; ids?: number[] }): Promise<WmsCall[]>;
+	/** Record an attempt (only on the version claimed; recorded=false: owed anew meanwhile, only the lease released) */
+	markWmsCall(id: number, version: number, attempt: WmsCallAttempt): Promise<{ call: WmsCall; recorded: boolean }>;
+	/** Oldest first */
+	listWmsCalls(filter?: { omsId?: string; kind?: WmsCallKind; provider?: string; status?: WmsCallStatus[]; limit?: number }): Promise<WmsCall[]>;
 	/** Insert if the package is new; created=false when it was already recorded (every package kept) */
 	recordShipment(s: Omit<StoredShipment, 'recordedAt'>): Promise<{ created: boolean; shipment: StoredShipment }>;
 	getShipments(omsId: string): Promise<StoredShipment[]>;

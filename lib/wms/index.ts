@@ -3,7 +3,7 @@
  *
  *   createWmsProvider(name, config, deps) -> WmsProvider       (a provider of the registry, lib/wms/registry.ts)
  *   whyNotSendable / nextShipment / nextAttemptAt / mergeAnnotation          the outbox's rules (lib/wms/outbox.ts)
- * The use cases that write them (pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms) are in lib/flows.
+ * The use cases that write them (pushOrder, retryPending, applyUpdates, pullUpdates, cancelAtWms, retryWmsCalls) are in lib/flows.
  */
 import { WMS_PROVIDERS, wmsProviderDefinition, type WmsConfigOf, type WmsProviderName } from './registry';
 import type { ProviderDeps, WmsProvider } from './types';

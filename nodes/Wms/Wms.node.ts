@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 import type { Delivery, Store } from '../../lib/store/types';
 import { referenceFor, wmsProviderDefinition, type BackoffPolicy, type WmsProvider, type WmsStatus } from '../../lib/wms';
-import { applyChannelChange, cancelAtWms, pullUpdates, pushOrder, retryPending, type PushResult } from '../../lib/flows';
+import { applyChannelChange, cancelAtWms, pullUpdates, pushOrder, retryPending, retryWmsCalls, type PushResult, type WmsCallResult } from '../../lib/flows';
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
 import { apiError } from '../shared/errors';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
@@ -78,7 +78,7 @@ export class Wms implements INodeType {
 					const json = items[i].json;
 					const recorded = (json.oms as IDataObject | undefined)?.changes;
 					const changes = Array.isArray(recorded) ? (recorded as string[]) : undefined;
-					const r = await applyChannelChange(store, json as never, { by: cause('Apply Channel Change'), changes, wms: (p) => (p === provider.name ? provider : undefined) });
+					const r = await applyChannelChange(store, json as never, { by: cause('Apply Channel Change'), changes, backoff, wms: (p) => (p === provider.name ? provider : undefined) });
 					const stored = await store.getOrder(r.omsId);
 					out.push({ json: { ...(withoutRaw(stored!.order, false) as unknown as IDataObject), oms: { status: r.status, hold: r.hold as unknown as IDataObject, channelChange: r as unknown as IDataObject }, provider: name }, pairedItem: { item: i } });
 				} catch (error) {
@@ -94,8 +94,10 @@ export class Wms implements INodeType {
 					const omsId = String(this.getNodeParameter('omsId', i) ?? '').trim();
 					if (!omsId) throw new InvalidItemError('OMS ID is empty: give the order’s OMS ID, e.g. shopify:450789469');
 					if (operation === 'cancel') {
-						const r = await cancelAtWms(store, provider, omsId, { cause: cause('Cancel') });
-						const failed = r.references.filter((x) => x.error);
+						// a person's Cancel: a cancel refused or failed for good before is asked again; one the WMS does not
+						// answer now stays owed (the order held cancel owed) and is not an error: Retry Pending asks again
+						const r = await cancelAtWms(store, provider, omsId, { cause: cause('Cancel'), again: true, backoff });
+						const failed = r.references.filter((x) => x.outcome === 'not_cancelled' && x.error);
 						if (failed.length) throw apiError(`${omsId}: the ${WMS_LABEL[name]} cancel failed for ${failed.map((x) => `${x.reference} (${x.error})`).join('; ')}`, failed.find((x) => x.failure)?.failure);
 						const stored = await store.getOrder(omsId);
 						out.push({ json: { ...(r as unknown as IDataObject), provider: name, oms: { status: stored?.status ?? null } }, pairedItem: { item: i } });
@@ -132,6 +134,9 @@ export class Wms implements INodeType {
 				});
 				// deliveries of another provider (another WMS node's) are left pending for that node: not emitted
 				for (const r of s.results) if (r.outcome !== 'queued') out.push({ json: resultJson(r, name), pairedItem: paired });
+				// then the cancels and address updates owed to this WMS (the first attempt was made when they were owed)
+				const calls = await retryWmsCalls(store, provider, { limit, backoff, cause: cause('Retry Pending') });
+				for (const r of calls.results) out.push({ json: callJson(r, name), pairedItem: paired });
 			} else if (resource === 'shipment' && operation === 'getUpdates') {
 				const r = await pullUpdates(store, provider, { cursorName: cursorName(name, credentialId), cause: cause('Get Updates') });
 				for (const p of await shipmentItems(store, r.newShipments, name)) out.push({ json: p, pairedItem: paired });
@@ -192,6 +197,23 @@ function deliveryJson(d: Delivery | null): IDataObject | null {
 }
 
 const SENT = new Set(['created', 'exists', 'already_sent']);
+
+/** One WMS call's retry: { omsId, provider, reference, call (cancel / address_update), outcome, status, callId, ... } */
+function callJson(r: WmsCallResult, provider: string): IDataObject {
+	const c = r.call;
+	return {
+		omsId: r.omsId,
+		provider,
+		reference: r.reference,
+		call: r.kind,
+		outcome: r.outcome,
+		status: c.status,
+		callId: c.id,
+		attempts: c.attempts,
+		nextAttemptAt: c.nextAttemptAt,
+		...(r.error ? { error: r.error } : {}),
+	};
+}
 
 /** One push / retry outcome: { provider, reference, outcome, status, wmsOrderId, delivery } */
 function resultJson(r: PushResult, provider: string, known?: WmsStatus): IDataObject {

@@ -63,7 +63,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 						'The WMS’s part of a channel change (OMS Order > Apply Channel Change, At the WMS): cancel at the WMS then release, or hold the order when the WMS refuses; a new address goes to the WMS where the provider has an address update (ShipBob), else the order is held for a person',
 					action: 'Apply a channel change at the WMS',
 				},
-				{ name: 'Cancel', value: 'cancel', description: 'Cancel the order at the WMS (every shipment of it) and in the OMS', action: 'Cancel an order at the WMS' },
+				{
+					name: 'Cancel',
+					value: 'cancel',
+					description:
+						'Cancel the order at the WMS (every shipment of it) and in the OMS, through the outbox: a WMS that does not answer is asked again by Retry Pending (the order held cancel owed); run again to ask again a cancel refused or failed for good',
+					action: 'Cancel an order at the WMS',
+				},
 				{
 					name: 'Create',
 					value: 'create',
@@ -74,8 +80,8 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				{
 					name: 'Retry Pending',
 					value: 'retryPending',
-					description: 'Send every due delivery of the outbox again (with backoff); one item per delivery',
-					action: 'Retry pending deliveries',
+					description: 'Send every due delivery of the outbox again (with backoff), then every due cancel and address update owed to the WMS; one item per delivery or call',
+					action: 'Retry pending deliveries and calls',
 				},
 			],
 			default: 'create',
@@ -139,7 +145,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			default: 100,
 			typeOptions: { minValue: 1 },
 			displayOptions: show('order', ['retryPending']),
-			description: 'Max number of due deliveries to send in this run',
+			description: 'Max number of due deliveries, and of due cancels and address updates, to send in this run',
 		},
 		{
 			displayName: 'Include Raw Payload',
@@ -171,7 +177,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					type: 'number',
 					default: 30,
 					typeOptions: { minValue: 0 },
-					description: 'Outbox: the first retry of a failed delivery waits this long, doubling each time (jittered, at most an hour)',
+					description: 'Outbox: the first retry of a failed delivery, cancel or address update waits this long, doubling each time (jittered, at most an hour)',
 				},
 				{ displayName: 'Client-Side Rate Limit', name: 'rateLimit', type: 'boolean', default: true, description: 'Whether to pace calls to the provider’s published limits' },
 				{
@@ -180,7 +186,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					type: 'number',
 					default: 8,
 					typeOptions: { minValue: 1 },
-					description: 'Outbox: after this many failed attempts a delivery is marked failed with its last error',
+					description: 'Outbox: after this many failed attempts a delivery, cancel or address update is marked failed with its last error (listed in the Attention queue)',
 				},
 				{ displayName: 'Timeout (Ms)', name: 'timeoutMs', type: 'number', default: 30000, typeOptions: { minValue: 100 } },
 			],

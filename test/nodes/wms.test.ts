@@ -12,6 +12,7 @@ import { closeAllStores, openStore, storeConfigFromCredential } from '../../lib/
 import type { OmsStatus, Store } from '../../lib/store/types';
 import type { CanonicalOrder, OrderLine } from '../../lib/order/types';
 import { createAxiosRequest } from '../../lib/http/axios';
+import { listAttention } from '../../lib/flows';
 import { createWmsProvider, type WmsProviderName } from '../../lib/wms';
 import { wmsConfig, extensivApiTest, genericWmsApiTest, shipBobApiTest, shipHeroApiTest } from '../../nodes/shared/wms';
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../sandbox/wms';
@@ -233,6 +234,60 @@ describe('wms node: outbox and reliability', () => {
 		expect(main[0].wms).toMatchObject({ outcome: 'exists', status: 'at_wms' });
 		expect(sb.control.ordersByReference(provider, o.omsId)).toHaveLength(1);
 		expect((await store.getOrder(o.omsId))!.status).toBe('at_wms');
+	});
+
+	it('Cancel that the WMS does not answer: the item says it is owed (the order held cancel_owed, units kept), Retry Pending cancels it when the WMS answers; never asked again', async () => {
+		const { credentials, store } = await setup();
+		await store.upsertStockLevels([{ sku: 'NODE-CANCEL', onHand: 5 }]);
+		const o = await recorded(store, 'ready', [{ lineId: '1', sku: 'NODE-CANCEL', title: 'Mug', quantity: 2, unitPrice: 10, lineTotal: 20 }]);
+		await store.reserve([{ omsId: o.omsId, lines: [{ lineId: '1', sku: 'NODE-CANCEL', quantity: 2 }], allowPartial: false }]);
+		await create('generic', credentials, [o]);
+		const options = { attempts: 1, rateLimit: false, backoffBaseSeconds: 0 };
+		sb.control.fault({ provider: 'generic', match: '/cancel', kind: '503', times: 2 });
+		const owed = await run('generic', credentials, { resource: 'order', operation: 'cancel', omsId: o.omsId, options });
+		expect(owed.errors).toEqual([]);
+		expect(owed.main[0]).toMatchObject({ omsId: o.omsId, cancelled: false, owed: true, oms: { status: 'at_wms' }, references: [{ reference: o.omsId, outcome: 'owed', callStatus: 'pending' }] });
+		expect(String((owed.main[0].references as IDataObject[])[0].error)).toMatch(/503/);
+		expect((await store.getOrder(o.omsId))!.hold?.reason).toBe('cancel_owed');
+		expect((await store.activeReservations(o.omsId)).length).toBe(1);
+		const still = await run('generic', credentials, { resource: 'order', operation: 'retryPending', options });
+		expect(still.main).toEqual([expect.objectContaining({ omsId: o.omsId, call: 'cancel', outcome: 'retry_scheduled', status: 'pending', attempts: 2 })]);
+		const done = await run('generic', credentials, { resource: 'order', operation: 'retryPending', options });
+		expect(done.main).toEqual([expect.objectContaining({ omsId: o.omsId, call: 'cancel', outcome: 'sent', status: 'sent', attempts: 3 })]);
+		const stored = (await store.getOrder(o.omsId))!;
+		expect([stored.status, stored.hold, (await store.activeReservations(o.omsId)).length]).toEqual(['cancelled', null, 0]);
+		expect(sb.control.ordersByReference('generic', o.omsId)[0].stage).toBe('cancelled');
+		// answered: nothing left to retry, and Cancel again asks the WMS nothing
+		const asked = sb.control.calls({ provider: 'generic', path: /\/cancel/ }).length;
+		expect((await run('generic', credentials, { resource: 'order', operation: 'retryPending', options })).main).toEqual([]);
+		const repeat = await run('generic', credentials, { resource: 'order', operation: 'cancel', omsId: o.omsId, options });
+		expect(repeat.main[0]).toMatchObject({ cancelled: true, owed: false, statusChanged: false });
+		expect(sb.control.calls({ provider: 'generic', path: /\/cancel/ })).toHaveLength(asked);
+	});
+
+	it('Cancel never answered through every attempt: failed, in the Attention queue; Cancel again asks once more and cancels; a refusal is an error item', async () => {
+		const { credentials, store } = await setup();
+		const o = await recorded(store);
+		await create('generic', credentials, [o]);
+		const options = { attempts: 1, rateLimit: false, backoffBaseSeconds: 0, maxAttempts: 2 };
+		sb.control.fault({ provider: 'generic', match: '/cancel', kind: '503', times: 2 });
+		await run('generic', credentials, { resource: 'order', operation: 'cancel', omsId: o.omsId, options });
+		const last = await run('generic', credentials, { resource: 'order', operation: 'retryPending', options });
+		expect(last.main).toEqual([expect.objectContaining({ omsId: o.omsId, call: 'cancel', outcome: 'failed', status: 'failed', attempts: 2, error: expect.stringMatching(/503/) })]);
+		const items = (await listAttention(store)).items.filter((i) => i.omsId === o.omsId);
+		expect(items.map((i) => [i.kind, i.reason])).toEqual([['wms_call_failed', 'cancel_failed']]);
+		const again = await run('generic', credentials, { resource: 'order', operation: 'cancel', omsId: o.omsId, options });
+		expect(again.main[0]).toMatchObject({ cancelled: true, oms: { status: 'cancelled' } });
+		expect((await listAttention(store)).items.filter((i) => i.omsId === o.omsId)).toEqual([]);
+
+		// the WMS refuses (already shipped there): the error output with its words, the order held cancel_refused
+		const picked = await recorded(store);
+		await create('generic', credentials, [picked]);
+		sb.control.advance(200_000);
+		const refused = await run('generic', credentials, { resource: 'order', operation: 'cancel', omsId: picked.omsId, options });
+		expect(refused.main).toEqual([]);
+		expect(String(refused.errors[0].error)).toMatch(/cancel failed for .*the WMS says shipped/);
+		expect((await store.getOrder(picked.omsId))!.hold?.reason).toBe('cancel_refused');
 	});
 
 	it('split shipments (Backorder Gate Partial items): each part is its own WMS order, tracking mapped to its own lines', async () => {

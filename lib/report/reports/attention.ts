@@ -7,6 +7,10 @@
  *   held           orders on hold for an address, an operator, a failed WMS delivery (the WMS's words as the detail),
  *                  and, past `holdOverdueHours`, for payment; backordered orders waiting past `holdOverdueHours`
  *   wms_failed     a WMS delivery failed for good whose order is not held for it (a later shipment of a split order)
+ *   wms_call_failed  a cancel or address update owed to a WMS that it never answered through every attempt (whatever
+ *                  the order's status: a cancel of an order the OMS cancelled may still be live at the warehouse), or
+ *                  that it refused while the order is held for that (cancel refused, address); the WMS's words as the
+ *                  detail. WMS > Cancel asks a cancel again.
  *   stuck          received or ready orders that have not moved for `stuckMinutes` and that no pending delivery owes
  *                  (the recovery sweep finishes them; still here means it could not)
  *   edi_997        EDI 940s without the partner's 997 after `ediAckMinutes`
@@ -24,7 +28,7 @@ import type { Store } from '../../store/types';
 import { channelWhere, iso, Params, type Dialect } from '../sql';
 import type { ReportDefinition, ReportOptions, Row, RunContext } from '../types';
 
-export const ATTENTION_KINDS = ['fraud_review', 'held', 'wms_failed', 'stuck', 'edi_997', 'channel_call_failed', 'channel_call_overdue'] as const;
+export const ATTENTION_KINDS = ['fraud_review', 'held', 'wms_failed', 'wms_call_failed', 'stuck', 'edi_997', 'channel_call_failed', 'channel_call_overdue'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 /** How long each kind of wait may last before it is owed to a person. */
@@ -107,6 +111,10 @@ export const ATTENTION_SOURCES: Record<AttentionKind, Source> = {
 		`SELECT 'wms_failed' AS kind, 'wms_failed' AS reason, ${ORDER_COLS}, dl.updated_at AS since, dl.last_error AS detail, dl.reference AS reference, ${NO_SKU}
 		FROM deliveries dl JOIN orders o ON o.oms_id = dl.oms_id
 		WHERE dl.status = 'failed' AND o.status NOT IN ${FINISHED} AND NOT (o.status = 'on_hold' AND o.hold_reason = 'wms_failed')${ch('o.channel')}`,
+	wms_call_failed: (_d, _p, _c, ch) =>
+		`SELECT 'wms_call_failed' AS kind, wc.kind || '_' || wc.status AS reason, ${ORDER_COLS}, wc.updated_at AS since, wc.last_error AS detail, wc.reference AS reference, ${NO_SKU}
+		FROM wms_calls wc JOIN orders o ON o.oms_id = wc.oms_id
+		WHERE (wc.status = 'failed' OR (wc.status = 'refused' AND o.hold_reason = CASE wc.kind WHEN 'cancel' THEN 'cancel_refused' ELSE 'address' END))${ch('o.channel')}`,
 	stuck: (d, p, c, ch) =>
 		`SELECT 'stuck' AS kind, o.status AS reason, ${ORDER_COLS}, o.changed_at AS since, NULL AS detail, NULL AS reference, ${NO_SKU}
 		FROM orders o
@@ -128,8 +136,15 @@ export const ATTENTION_SOURCES: Record<AttentionKind, Source> = {
 
 const KIND_LABELS: Record<Exclude<AttentionKind, 'held' | 'fraud_review' | 'channel_call_failed' | 'channel_call_overdue'>, string> = {
 	wms_failed: 'WMS delivery failed',
+	wms_call_failed: 'WMS call failed',
 	stuck: 'Stuck',
 	edi_997: 'EDI 940 without a 997',
+};
+const WMS_CALL_LABELS: Record<string, string> = {
+	cancel_failed: 'Cancel at the WMS never answered',
+	cancel_refused: 'Cancel refused by the WMS',
+	address_update_failed: 'Address update at the WMS never answered',
+	address_update_refused: 'Address update refused by the WMS',
 };
 const CALL_LABELS: Record<string, string> = { acknowledgement: 'Order acknowledgement', confirmation: 'Shipment confirmation', quantity: 'Quantity push', cancel_answer: 'Answer to a buyer\'s cancel request' };
 
@@ -137,6 +152,7 @@ function label(kind: AttentionKind, reason: string, status: string, overdue: boo
 	if (kind === 'fraud_review') return overdue ? 'Fraud review (overdue)' : 'Fraud review';
 	if (kind === 'held') return status === 'backordered' ? 'Backordered past its time' : (HOLD_LABELS[reason as HoldReason] ?? reason);
 	if (kind === 'stuck') return `Stuck ${status === 'ready' ? 'ready, not sent to the WMS' : 'received, not screened or routed'}`;
+	if (kind === 'wms_call_failed') return WMS_CALL_LABELS[reason] ?? KIND_LABELS.wms_call_failed;
 	if (kind === 'channel_call_failed') return `${CALL_LABELS[reason] ?? reason} failed`;
 	if (kind === 'channel_call_overdue') return `${CALL_LABELS[reason] ?? reason} not sent past its time`;
 	return KIND_LABELS[kind];
@@ -244,5 +260,5 @@ export const attention: ReportDefinition = {
 		{ key: 'detail', label: 'Detail', type: 'text' },
 	],
 	counts: () =>
-		`Lists everything a person must act on now, oldest first: fraud reviews (overdue after ${ATTENTION_DEFAULTS.reviewOverdueHours} h), held orders by reason (awaiting payment and backordered after ${ATTENTION_DEFAULTS.holdOverdueHours} h), failed WMS deliveries, orders stuck received or ready for ${ATTENTION_DEFAULTS.stuckMinutes} minutes, EDI 940s without a 997 after ${ATTENTION_DEFAULTS.ediAckMinutes} minutes, and shipment confirmations and quantity pushes owed to a channel that failed for good or are not sent after ${ATTENTION_DEFAULTS.channelCallOverdueMinutes} minutes. Empty: nothing is owed.`,
+		`Lists everything a person must act on now, oldest first: fraud reviews (overdue after ${ATTENTION_DEFAULTS.reviewOverdueHours} h), held orders by reason (awaiting payment and backordered after ${ATTENTION_DEFAULTS.holdOverdueHours} h), failed WMS deliveries, cancels and address updates a WMS refused or never answered, orders stuck received or ready for ${ATTENTION_DEFAULTS.stuckMinutes} minutes, EDI 940s without a 997 after ${ATTENTION_DEFAULTS.ediAckMinutes} minutes, and shipment confirmations and quantity pushes owed to a channel that failed for good or are not sent after ${ATTENTION_DEFAULTS.channelCallOverdueMinutes} minutes. Empty: nothing is owed.`,
 };

@@ -11,6 +11,7 @@ import { annotateLockedSteps, lockOrderSteps, planStatus, writeStatusSteps } fro
 import { deliveryAttemptSteps, failedAttempt, recordShipmentSteps, sentAttempt } from './outbox';
 import { commitShipmentSteps, releaseSteps } from './stock';
 import { row, type Steps } from './tx';
+import { wmsCallAttemptSteps } from './wms-calls';
 
 const CAUSES = new Set<string>(TRANSITIONS.map((r) => r.cause));
 
@@ -52,6 +53,11 @@ export function* transitionSteps(omsId: string, t: TransitionRequest, now: strin
 		result.enqueued = yield* row('insertDelivery', { ...delivery, omsId }, now);
 		if (!result.enqueued.created) return result;
 		if (sent) result.enqueued.delivery = yield* deliveryAttemptSteps(result.enqueued.delivery.id, sentAttempt(sent.wmsOrderId), now);
+	}
+	if (t.wmsCall) {
+		result.wmsCall = yield* wmsCallAttemptSteps(t.wmsCall.id, t.wmsCall.version, t.wmsCall.attempt, now);
+		if (result.wmsCall.call.omsId !== omsId) throw new TransitionRequestError(omsId, `WMS call ${t.wmsCall.id} belongs to ${result.wmsCall.call.omsId}`);
+		if (!result.wmsCall.recorded) return result;
 	}
 
 	// 2. evidence

@@ -19,7 +19,7 @@ import type { Hold, OmsStatus } from '../../order/status';
 import type { ReservationPart } from '../../stock/reservation';
 import type { BundleComponent, StockLevelInput } from '../../stock/types';
 import type { OrderColumns, ReturnColumns } from '../rows';
-import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, OmsEvent, StoredOrder, StoredShipment } from '../types';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, WmsCallStatus } from '../types';
 import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
 
@@ -62,6 +62,15 @@ export interface DeliveryAttempt {
 	nextAttemptAt: string | null;
 	/** undefined: leave the WMS's id as it is */
 	wmsOrderId?: string | null;
+}
+
+/** What an attempt writes on a WMS call (lib/store/rules/wms-calls.ts decides it) */
+export interface WmsCallWrite {
+	status: WmsCallStatus;
+	lastError: string | null;
+	nextAttemptAt: string | null;
+	/** JSON text, or null (only with sent and refused) */
+	answer: string | null;
 }
 
 /** A channel call's row to write (lib/store/rules/channel-outbox.ts builds it): its key and what it carries. */
@@ -134,6 +143,18 @@ export interface TxRows {
 	/** A failed delivery pending again, due `now`, with its attempts counted afresh (null: not failed, or no such id) */
 	requeueDelivery(id: number, now: string): Delivery | null;
 	insertShipment(s: Omit<StoredShipment, 'recordedAt'>, now: string): { created: boolean; shipment: StoredShipment };
+
+	// WMS calls (cancels, address updates)
+	lockWmsCall(id: number): WmsCall | null;
+	lockWmsCallByKey(kind: WmsCallKind, omsId: string, shipmentNo: number): WmsCall | null;
+	/** Insert a pending call (payload: JSON text); null when its key exists (a concurrent enqueue inserted it first) */
+	insertWmsCall(call: NewWmsCall, payload: string | null, now: string): WmsCall | null;
+	/** Owed anew: this payload, pending, due now, no attempts, no error or answer, version + 1 (a lease held stays) */
+	reoweWmsCall(id: number, payload: string | null, now: string): WmsCall;
+	/** Record an attempt (attempts + 1, the lease released; sent_at with sent) */
+	writeWmsCallAttempt(id: number, write: WmsCallWrite, now: string): WmsCall;
+	/** Release the lease only */
+	releaseWmsCallLease(id: number, now: string): WmsCall;
 
 	// channel outbox
 	lockChannelCall(id: number): ChannelCall | null;

@@ -5,7 +5,7 @@ import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../san
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { createShipBobProvider } from '../../../lib/wms/shipbob';
-import { applyUpdates, cancelAtWms, pullUpdates, pushOrder, retryPending } from '../../../lib/flows';
+import { applyUpdates, cancelAtWms, pullUpdates, pushOrder, retryPending, retryWmsCalls } from '../../../lib/flows';
 import type { WmsOrderUpdate, WmsProvider } from '../../../lib/wms/types';
 import { order, testDeps } from './fixtures';
 import { pgSetup } from '../../helpers/store-credentials';
@@ -177,29 +177,33 @@ describe('WMS outbox over the SQLite store', () => {
 		expect((await store.getOrder(o.omsId))!.status).toBe('shipped');
 	});
 
-	it('asks a WMS that does not answer the cancel again (5xx), and only its refusal or its silence through every wait leaves the order', async () => {
-		const o = await ready('cancel-503');
+	it('a cancel the WMS does not answer (5xx) stays owed in the outbox, no wait in the run; Retry Pending cancels and releases it; never asked again after', async () => {
+		await store.upsertStockLevels([{ sku: 'MUG', onHand: 5 }]);
+		const o = await ready('cancel-503', [{ sku: 'MUG', quantity: 2, lineId: 'a' }]);
+		await store.reserve([{ omsId: o.omsId, lines: [{ lineId: 'a', sku: 'MUG', quantity: 2 }], allowPartial: false }]);
 		await pushOrder(store, p, o, { now: T0 });
-		const waits: number[] = [];
-		const sleep = async (ms: number) => void waits.push(ms);
-		// down for two asks, then answering: cancelled, after the first two waits
+		const backoff = { baseMs: 60_000, random: () => 0 };
 		sb.control.fault({ provider: 'shipbob', match: '/cancel', kind: '503', times: 2 });
-		const r = await cancelAtWms(store, p, o.omsId, { sleep });
-		expect(r).toMatchObject({ cancelled: true, statusChanged: true });
-		expect(waits).toEqual([5_000, 10_000]);
-		expect((await store.getOrder(o.omsId))!.status).toBe('cancelled');
-
-		// down through every wait: not cancelled, the WMS's error kept, the order as it was
-		const o2 = await ready('cancel-down');
-		await pushOrder(store, p, o2, { now: T0 });
-		waits.length = 0;
-		sb.control.fault({ provider: 'shipbob', match: '/cancel', kind: '503', times: Infinity });
-		const down = await cancelAtWms(store, p, o2.omsId, { sleep, retryDelaysMs: [1, 2] });
-		sb.control.clearFaults();
-		expect(down.cancelled).toBe(false);
-		expect(down.references[0]).toMatchObject({ outcome: 'not_cancelled', error: expect.stringMatching(/503/) });
-		expect(waits).toEqual([1, 2]);
-		expect((await store.getOrder(o2.omsId))!.status).toBe('at_wms');
+		const r = await cancelAtWms(store, p, o.omsId, { now: later(1_000), backoff });
+		expect(r).toMatchObject({ cancelled: false, owed: true, statusChanged: false });
+		expect(r.references[0]).toMatchObject({ outcome: 'owed', callStatus: 'pending', error: expect.stringMatching(/503/), nextAttemptAt: later(31_000) });
+		let stored = (await store.getOrder(o.omsId))!;
+		expect([stored.status, stored.hold?.reason]).toEqual(['at_wms', 'cancel_owed']);
+		expect(await store.activeReservations(o.omsId)).toHaveLength(1);
+		// not due yet: nothing claimed; due: asked again (still 503), then answered
+		expect((await retryWmsCalls(store, p, { now: later(30_000), backoff })).claimed).toBe(0);
+		expect((await retryWmsCalls(store, p, { now: later(31_000), backoff })).retryScheduled).toBe(1);
+		const done = await retryWmsCalls(store, p, { now: later(3_600_000), backoff });
+		expect([done.claimed, done.sent]).toEqual([1, 1]);
+		stored = (await store.getOrder(o.omsId))!;
+		expect([stored.status, stored.hold]).toEqual(['cancelled', null]);
+		expect(await store.activeReservations(o.omsId)).toHaveLength(0);
+		expect(sb.control.ordersByReference('shipbob', o.omsId)[0].stage).toBe('cancelled');
+		// answered: a repeat cancel and later retries ask the WMS nothing more
+		const asked = sb.control.calls({ provider: 'shipbob' }).filter((c) => /cancel/.test(c.path)).length;
+		expect(await cancelAtWms(store, p, o.omsId, { now: later(3_700_000) })).toMatchObject({ cancelled: true, owed: false, statusChanged: false });
+		expect((await retryWmsCalls(store, p, { now: later(86_400_000) })).claimed).toBe(0);
+		expect(sb.control.calls({ provider: 'shipbob' }).filter((c) => /cancel/.test(c.path))).toHaveLength(asked);
 	});
 
 	it('split order: shipment 2 goes as omsId#2 with its own lines; the order is as far as its least advanced part', async () => {
