@@ -14,7 +14,8 @@ import { ebay } from './ebay';
 import { shopify } from './shopify';
 import { walmart } from './walmart';
 import { woocommerce } from './woocommerce';
-import type { ChannelDefinition } from './types';
+import type { ChannelDefinition, ChannelReturns } from './types';
+import { walmartReturns } from './walmart/returns';
 
 export const CHANNEL_REGISTRY = [shopify, amazon, ebay, woocommerce, walmart] as const;
 
@@ -44,4 +45,16 @@ export function channelDefinition(name: string): ChannelDefinition | undefined {
 /** How people write a channel's name: its label when registered, else the name as it is */
 export function channelLabel(name: string): string {
 	return BY_NAME.get(name)?.label ?? name;
+}
+
+// ---------------------------------------------------------------- return intake (lib/channels/<name>/returns.ts)
+
+/** Each channel's return intake (list returns changed since a cursor, normalise one), by channel name */
+export const CHANNEL_RETURNS: Readonly<Record<string, ChannelReturns>> = Object.freeze({
+	walmart: walmartReturns as unknown as ChannelReturns,
+});
+
+/** The return intake of a registered channel, or undefined */
+export function channelReturns(name: string): ChannelReturns | undefined {
+	return Object.prototype.hasOwnProperty.call(CHANNEL_RETURNS, name) ? CHANNEL_RETURNS[name] : undefined;
 }

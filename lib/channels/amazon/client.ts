@@ -107,13 +107,14 @@ export class AmazonClient implements ChannelClient {
 	}
 	private readonly auth: AmazonAuth;
 	private readonly caller: ApiCaller;
-	private readonly base: string;
+	/** public for the return intake (./returns.ts) */
+	readonly base: string;
 	private readonly buckets = new Map<string, TokenBucket>();
 
 	constructor(
 		private readonly c: AmazonCredentials,
 		request: HttpRequestFn,
-		private readonly opts: ClientOptions = {},
+		readonly opts: ClientOptions = {},
 	) {
 		if (!c.marketplaceIds?.length) throw new Error('Amazon credential needs at least one marketplace id');
 		this.auth = new AmazonAuth(c, request, opts.tokens ?? sharedTokens);
@@ -146,8 +147,8 @@ export class AmazonClient implements ChannelClient {
 		return b;
 	}
 
-	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean, once = false) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) (public: also the channel's return intake, ./returns.ts) */
+	call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean, once = false) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
 			{
