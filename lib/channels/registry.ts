@@ -15,6 +15,7 @@ import { shopify } from './shopify';
 import { walmart } from './walmart';
 import { woocommerce } from './woocommerce';
 import type { ChannelDefinition, ChannelReturns } from './types';
+import { shopifyReturns } from './shopify/returns';
 import { walmartReturns } from './walmart/returns';
 
 export const CHANNEL_REGISTRY = [shopify, amazon, ebay, woocommerce, walmart] as const;
@@ -51,6 +52,7 @@ export function channelLabel(name: string): string {
 
 /** Each channel's return intake (list returns changed since a cursor, normalise one), by channel name */
 export const CHANNEL_RETURNS: Readonly<Record<string, ChannelReturns>> = Object.freeze({
+	shopify: shopifyReturns as unknown as ChannelReturns,
 	walmart: walmartReturns as unknown as ChannelReturns,
 });
 

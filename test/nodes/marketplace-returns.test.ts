@@ -84,7 +84,22 @@ async function recordAll(items: IDataObject[]): Promise<Record<string, string>> 
 }
 
 /** Per channel: make a return of one unit of the order's first line on the sandbox; what to move it on with */
+/** A GraphQL call to the Shopify sandbox as the admin would make it */
+async function shopifyAdmin(query: string, variables: Record<string, unknown>): Promise<void> {
+	const c = sb.credentials.shopify as unknown as { accessToken: string };
+	const res = await fetch(`${sb.urls.shopify}/admin/api/2026-01/graphql.json`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': c.accessToken }, body: JSON.stringify({ query, variables }) });
+	expect(res.status).toBe(200);
+}
+
 const makers: Partial<Record<Ch, { order: (orders: SeedOrder[]) => SeedOrder; create: (o: SeedOrder) => Promise<void> | void; advance: (o: SeedOrder) => Promise<void> | void }>> = {
+	shopify: {
+		order: (os) => os.find((o) => o.status === 'shipped')!,
+		create: async (o) => void (await sb.sandboxes.shopify.requestReturn(o.id, [{ sku: o.lines[0].sku, quantity: 1, reason: 'SIZE_TOO_SMALL' }])),
+		advance: (o) => {
+			const r = [...sb.sandboxes.shopify.returns.values()].find((x) => x.orderId === o.id)!;
+			return shopifyAdmin('mutation Approve($input: ReturnApproveRequestInput!) { returnApproveRequest(input: $input) { return { id status } userErrors { field message } } }', { input: { id: `gid://shopify/Return/${r.id}` } });
+		},
+	},
 	walmart: {
 		order: (os) => os.find((o) => o.status === 'shipped' && o.lines.length >= 1)!,
 		create: (o) => void sb.sandboxes.walmart.createReturn(o.id, { lineNumbers: ['1'], reason: 'DEFECTIVE' }),
