@@ -17,6 +17,7 @@ import { woocommerce } from './woocommerce';
 import type { ChannelDefinition, ChannelReturns } from './types';
 import { shopifyReturns } from './shopify/returns';
 import { walmartReturns } from './walmart/returns';
+import { wooCommerceReturns } from './woocommerce/returns';
 
 export const CHANNEL_REGISTRY = [shopify, amazon, ebay, woocommerce, walmart] as const;
 
@@ -53,6 +54,7 @@ export function channelLabel(name: string): string {
 /** Each channel's return intake (list returns changed since a cursor, normalise one), by channel name */
 export const CHANNEL_RETURNS: Readonly<Record<string, ChannelReturns>> = Object.freeze({
 	shopify: shopifyReturns as unknown as ChannelReturns,
+	woocommerce: wooCommerceReturns as unknown as ChannelReturns,
 	walmart: walmartReturns as unknown as ChannelReturns,
 });
 

@@ -32,6 +32,11 @@ const QUERY = `query OrderReturns($first: Int!, $after: String, $query: String) 
 	}
 }`;
 
+interface OrdersPage {
+	pageInfo?: { hasNextPage?: boolean; endCursor?: string | null };
+	nodes?: Array<Record<string, unknown>>;
+}
+
 async function listReturnsSince(client: ShopifyClient, cursor: string | null, opts: ListReturnsOptions = {}): Promise<ListReturnsResult> {
 	const start = startTime(cursor, opts.lookbackFrom, client.opts.now?.() ?? Date.now());
 	const first = Math.max(1, Math.min(SHOPIFY_RETURNS_ORDERS_PAGE, opts.pageSize ?? SHOPIFY_RETURNS_ORDERS_PAGE));
@@ -41,12 +46,12 @@ async function listReturnsSince(client: ShopifyClient, cursor: string | null, op
 	let maxUpdated: number | undefined;
 	let pages = 0;
 	for (;;) {
-		const body = await client.graphql<{ orders?: { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null }; nodes?: Array<Record<string, unknown>> } }>(
+		const body: { data?: { orders?: OrdersPage } } = await client.graphql<{ orders?: OrdersPage }>(
 			QUERY,
 			{ first, after, query: `updated_at:>='${start}'` },
 			first * (2 + RETURNS_FIRST * (2 + RETURN_LINES_FIRST)),
 		);
-		const conn = body.data?.orders;
+		const conn: OrdersPage | undefined = body.data?.orders;
 		if (!conn || !Array.isArray(conn.nodes)) throw new Error('Shopify GraphQL: orders missing from the response');
 		pages++;
 		for (const o of conn.nodes) {
