@@ -15,6 +15,8 @@ import { shopify } from './shopify';
 import { walmart } from './walmart';
 import { woocommerce } from './woocommerce';
 import type { ChannelDefinition, ChannelReturns } from './types';
+import { amazonReturns } from './amazon/returns';
+import { ebayReturns } from './ebay/returns';
 import { shopifyReturns } from './shopify/returns';
 import { walmartReturns } from './walmart/returns';
 import { wooCommerceReturns } from './woocommerce/returns';
@@ -54,6 +56,8 @@ export function channelLabel(name: string): string {
 /** Each channel's return intake (list returns changed since a cursor, normalise one), by channel name */
 export const CHANNEL_RETURNS: Readonly<Record<string, ChannelReturns>> = Object.freeze({
 	shopify: shopifyReturns as unknown as ChannelReturns,
+	amazon: amazonReturns as unknown as ChannelReturns,
+	ebay: ebayReturns as unknown as ChannelReturns,
 	woocommerce: wooCommerceReturns as unknown as ChannelReturns,
 	walmart: walmartReturns as unknown as ChannelReturns,
 });

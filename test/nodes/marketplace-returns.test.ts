@@ -99,6 +99,16 @@ const makers: Partial<Record<Ch, { order: (orders: SeedOrder[]) => SeedOrder; cr
 			return shopifyAdmin('mutation Approve($input: ReturnApproveRequestInput!) { returnApproveRequest(input: $input) { return { id status } userErrors { field message } } }', { input: { id: `gid://shopify/Return/${r.id}` } });
 		},
 	},
+	amazon: {
+		order: (os) => os.find((o) => o.status === 'shipped' && new Set(o.lines.map((l) => l.sku)).size === o.lines.length)!,
+		create: (o) => void sb.sandboxes.amazon.createReturn(o.id, { items: [{ sku: o.lines[0].sku, quantity: 1 }], reason: 'CR-DEFECTIVE' }),
+		advance: (o) => void sb.sandboxes.amazon.updateReturn(sb.sandboxes.amazon.returns.find((r) => r.orderId === o.id)!.amazonRmaId, { status: 'Closed', deliveredAt: Date.now() }),
+	},
+	ebay: {
+		order: (os) => os.find((o) => o.status === 'shipped')!,
+		create: (o) => void sb.sandboxes.ebay.createReturn(o.id, { sku: o.lines[0].sku, quantity: 1, approved: true }),
+		advance: (o) => void sb.sandboxes.ebay.advanceReturn(sb.sandboxes.ebay.returns.find((r) => r.orderId === o.id)!.returnId, 'ITEM_SHIPPED'),
+	},
 	woocommerce: {
 		order: (os) => os.find((o) => o.status === 'shipped')!,
 		create: async (o) => void (await sb.sandboxes.woocommerce.refund(o.id, { lines: [{ sku: o.lines[0].sku, quantity: 1 }], reason: 'Too small' })),

@@ -78,6 +78,10 @@ export const AMAZON_LIMITS: Record<string, RateSpec> = {
 	createFeed: { ratePerSec: 0.0083, burst: 15 },
 	getFeed: { ratePerSec: 2, burst: 15 },
 	getFeedDocument: { ratePerSec: 0.0222, burst: 10 },
+	// ✔ reports_2021-06-30.json (the return intake, ./returns.ts)
+	createReport: { ratePerSec: 0.0167, burst: 15 },
+	getReport: { ratePerSec: 2, burst: 15 },
+	getReportDocument: { ratePerSec: 0.0167, burst: 15 },
 };
 /**
  * From this many SKUs a call goes through the listings feed. Fewer (what one sale, or a few sales pushed together,
@@ -106,9 +110,9 @@ export class AmazonClient implements ChannelClient {
 		return `amazon:${this.opts.credentialId ?? this.c.sellerId + ':' + this.auth.key}`;
 	}
 	private readonly auth: AmazonAuth;
-	private readonly caller: ApiCaller;
-	/** public for the return intake (./returns.ts) */
-	readonly base: string;
+	/** public for the return intake (./returns.ts: the report document's pre-signed URL) */
+	readonly caller: ApiCaller;
+	private readonly base: string;
 	private readonly buckets = new Map<string, TokenBucket>();
 
 	constructor(
@@ -131,6 +135,11 @@ export class AmazonClient implements ChannelClient {
 
 	get stats() {
 		return this.caller.stats;
+	}
+
+	/** The credential's marketplaces (the return intake's report asks for them) */
+	get marketplaceIds(): string[] {
+		return [...this.c.marketplaceIds];
 	}
 
 	bucket(op: string): TokenBucket {
