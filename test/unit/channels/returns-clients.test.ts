@@ -107,7 +107,7 @@ describe.each(['walmart', 'ebay', 'shopify', 'woocommerce', 'amazon'] as Ch[])('
 		if (ch !== 'amazon') expect(listed.pages).toBeGreaterThanOrEqual(3);
 		else {
 			// since 2020: one report per 60 days at most, back to back
-			const reps = (s.sb as unknown as AmazonSandbox).reports;
+			const reps = (s.sb as unknown as { reports: Array<{ dataStartTime?: number; dataEndTime?: number }> }).reports;
 			expect(reps.length).toBe(listed.pages);
 			expect(reps.length).toBeGreaterThan(30);
 			for (const [k, r] of reps.entries()) {
