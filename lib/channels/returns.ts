@@ -112,3 +112,21 @@ export function leastState(states: ChannelReturnState[]): ChannelReturnState {
 export function shipmentOf(carrier: string | null, trackingNumber: string | null, labelCost: number | null = null, trackingUrl: string | null = null): ReturnShipment | null {
 	return carrier || trackingNumber ? { carrier, trackingNumber, trackingUrl, labelCost } : null;
 }
+
+/**
+ * The channel's orders of a listing's returns, each read once (getOrder), for normalisers that must find the
+ * returned line on the order (Amazon, eBay). An order that cannot be read is `{error}`: its returns are refused
+ * by the normaliser, naming it; the others go on.
+ */
+export function orderReader(getOrder: (channelOrderId: string) => Promise<unknown>): (channelOrderId: string | null) => Promise<unknown> {
+	const orders = new Map<string, Promise<unknown>>();
+	return (id) => {
+		if (!id) return Promise.resolve(null);
+		let p = orders.get(id);
+		if (!p) {
+			p = getOrder(id).catch((e: unknown) => ({ error: (e as Error)?.message ?? String(e) }));
+			orders.set(id, p);
+		}
+		return p;
+	};
+}

@@ -17,7 +17,7 @@
 import { pollJob } from '../../http/poll';
 import { startTime } from '../../http/cursor';
 import { NormalizeError, isObj, reqId, reqQuantity, statusKey, text } from '../normalize-common';
-import { buildReturn, leastState, ReturnCtx, shipmentOf, type ReturnLineParts } from '../returns';
+import { buildReturn, leastState, orderReader, ReturnCtx, shipmentOf, type ReturnLineParts } from '../returns';
 import type { CanonicalReturn, ChannelReturnState } from '../../returns/types';
 import type { ChannelReturns, ListReturnsOptions, ListReturnsResult } from '../types';
 import type { AmazonClient } from './client';
@@ -85,21 +85,9 @@ async function listReturnsSince(client: AmazonClient, cursor: string | null, opt
 		const k = col(r, 'Amazon RMA ID') || `row ${i + 1}`;
 		byRma.set(k, [...(byRma.get(k) ?? []), r]);
 	});
-	const orders = new Map<string, Promise<unknown>>();
+	const orderOf = orderReader((id) => client.getOrder(id));
 	const all: unknown[] = [];
-	for (const group of byRma.values()) {
-		const orderId = col(group[0], 'Order ID');
-		let order: unknown = null;
-		if (orderId) {
-			let p = orders.get(orderId);
-			if (!p) {
-				p = client.getOrder(orderId).catch((e: unknown) => ({ error: (e as Error)?.message ?? String(e) }));
-				orders.set(orderId, p);
-			}
-			order = await p;
-		}
-		all.push({ rows: group, order });
-	}
+	for (const group of byRma.values()) all.push({ rows: group, order: await orderOf(col(group[0], 'Order ID')) });
 	return { returns: all, cursor: new Date(began).toISOString(), pages };
 }
 

@@ -16,7 +16,7 @@
  */
 import { startTime } from '../../http/cursor';
 import { NormalizeError, dig, isObj, reqId, reqQuantity, reqTimestamp, softTimestamp, statusKey, text } from '../normalize-common';
-import { buildReturn, ReturnCtx, type ReturnLineParts } from '../returns';
+import { buildReturn, orderReader, ReturnCtx, type ReturnLineParts } from '../returns';
 import type { CanonicalReturn, ChannelReturnState } from '../../returns/types';
 import type { ChannelReturns, ListReturnsOptions, ListReturnsResult } from '../types';
 import type { EbayClient } from './client';
@@ -56,21 +56,9 @@ async function listReturnsSince(client: EbayClient, cursor: string | null, opts:
 	const found = new Map<string, unknown>();
 	let pages = await search(client, { return_state: 'ALL_OPEN' }, limit, found);
 	pages += await search(client, { creation_date_range_from: new Date(from).toISOString() }, limit, found);
-	const orders = new Map<string, Promise<unknown>>();
+	const orderOf = orderReader((id) => client.getOrder(id));
 	const all: unknown[] = [];
-	for (const m of found.values()) {
-		const orderId = isObj(m) ? text(m.orderId) : null;
-		let order: unknown = null;
-		if (orderId) {
-			let p = orders.get(orderId);
-			if (!p) {
-				p = client.getOrder(orderId).catch((e: unknown) => ({ error: (e as Error)?.message ?? String(e) }));
-				orders.set(orderId, p);
-			}
-			order = await p;
-		}
-		all.push({ return: m, order });
-	}
+	for (const m of found.values()) all.push({ return: m, order: await orderOf(isObj(m) ? text(m.orderId) : null) });
 	const overlap = client.opts.cursorOverlapMs ?? 60_000;
 	return { returns: all, cursor: new Date(Math.max(Date.parse(start), began - overlap)).toISOString(), pages };
 }
