@@ -9,6 +9,7 @@
 import { normalizeAmazonReturn, parseTabSeparated } from '../../../lib/channels/amazon/returns';
 import { normalizeEbayReturn } from '../../../lib/channels/ebay/returns';
 import { ReturnNormalizeError } from '../../../lib/channels/returns';
+import { CHANNELS, channelReturns } from '../../../lib/channels/registry';
 import { normalizeShopifyReturn } from '../../../lib/channels/shopify/returns';
 import { normalizeWalmartReturn } from '../../../lib/channels/walmart/returns';
 import { normalizeWooCommerceReturn } from '../../../lib/channels/woocommerce/returns';
@@ -182,6 +183,14 @@ describe('Amazon', () => {
 	it('refuses a SKU the order does not have, naming the return', () => {
 		const rows = parseTabSeparated(`${header}\n${row('NOPE')}`);
 		expect(refused(() => normalizeAmazonReturn({ rows, order })).message).toBe('amazon return DXYZ123: invalid rows[0].Merchant SKU (order 902-1845936-5435065 has no line with SKU NOPE)');
+	});
+});
+
+describe('registry', () => {
+	it('every registered channel has its return intake; other names none', () => {
+		for (const ch of CHANNELS) expect(typeof channelReturns(ch)?.listReturnsSince).toBe('function');
+		expect(channelReturns('edi-acme')).toBeUndefined();
+		expect(channelReturns('constructor')).toBeUndefined();
 	});
 });
 
