@@ -23,12 +23,12 @@ export const SHOPIFY_RETURNS_ORDERS_PAGE = 5;
 const RETURNS_FIRST = 5;
 const RETURN_LINES_FIRST = 20;
 const RETURN_FIELDS = `id name status createdAt closedAt
-	returnLineItems(first: ${RETURN_LINES_FIRST}) { nodes { id quantity
+	returnLineItems(first: ${RETURN_LINES_FIRST}) { pageInfo { hasNextPage } nodes { id quantity
 		... on ReturnLineItem { returnReason returnReasonNote customerNote fulfillmentLineItem { lineItem { id sku name variant { id } } } } } }`;
 const QUERY = `query OrderReturns($first: Int!, $after: String, $query: String) {
 	orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
 		pageInfo { hasNextPage endCursor }
-		nodes { id legacyResourceId updatedAt returns(first: ${RETURNS_FIRST}) { nodes { ${RETURN_FIELDS} } } }
+		nodes { id legacyResourceId updatedAt returns(first: ${RETURNS_FIRST}) { pageInfo { hasNextPage endCursor } nodes { ${RETURN_FIELDS} } } }
 	}
 }`;
 
@@ -57,12 +57,31 @@ async function listReturnsSince(client: ShopifyClient, cursor: string | null, op
 		for (const o of conn.nodes) {
 			const t = toMs(o.updatedAt);
 			if (t !== undefined && (maxUpdated === undefined || t > maxUpdated)) maxUpdated = t;
-			for (const r of connection(o.returns) ?? []) all.push({ order: { id: o.id, legacyResourceId: o.legacyResourceId, updatedAt: o.updatedAt }, return: r });
+			const order = { id: o.id, legacyResourceId: o.legacyResourceId, updatedAt: o.updatedAt };
+			for (const r of await orderReturns(client, o)) all.push({ order, return: r });
 		}
 		if (!conn.pageInfo?.hasNextPage || !conn.pageInfo.endCursor) break;
 		after = conn.pageInfo.endCursor;
 	}
 	return { returns: all, cursor: cursorAfter(maxUpdated, start, overlap), pages };
+}
+
+/** The order's returns: those of the listing's page, then the next pages of the order's returns connection */
+async function orderReturns(client: ShopifyClient, o: Record<string, unknown>): Promise<unknown[]> {
+	const seen = new Map<string, unknown>();
+	const add = (list: unknown[]) => list.forEach((r, i) => seen.set(isObj(r) && typeof r.id === 'string' ? r.id : `#${seen.size}:${i}`, r));
+	add(connection(o.returns) ?? []);
+	let page = dig(o, 'returns', 'pageInfo');
+	for (let n = 0; isObj(page) && page.hasNextPage === true && typeof page.endCursor === 'string' && n < 100; n++) {
+		const body = await client.graphql<{ order?: { returns?: unknown } | null }>(
+			`query MoreReturns($id: ID!, $after: String) { order(id: $id) { returns(first: ${RETURNS_FIRST}, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${RETURN_FIELDS} } } } }`,
+			{ id: o.id, after: page.endCursor },
+			2 + RETURNS_FIRST * (2 + RETURN_LINES_FIRST),
+		);
+		add(connection(body.data?.order?.returns) ?? []);
+		page = dig(body.data?.order, 'returns', 'pageInfo');
+	}
+	return [...seen.values()];
 }
 
 /** One return by its id (`return(id:)`), as normalizeShopifyReturn takes it */
@@ -89,6 +108,8 @@ export function normalizeShopifyReturn(raw: unknown): CanonicalReturn[] {
 	const status = text(r.status) ?? ctx.missing('return.status');
 	const requestedAt = reqTimestamp(ctx, r.createdAt, 'return.createdAt');
 	const times = [requestedAt, softTimestamp(ctx, r.closedAt), softTimestamp(ctx, order.updatedAt)].filter((t): t is string => t !== null);
+	// more lines than one page reads: refused, never recorded short (ask Shopify for the return by hand)
+	if (dig(r, 'returnLineItems', 'pageInfo', 'hasNextPage') === true) ctx.invalid('return.returnLineItems', `more than the ${RETURN_LINES_FIRST} lines read`);
 	const lines: ReturnLineParts[] = (connection(r.returnLineItems) ?? ctx.missing('return.returnLineItems')).map((l, i) => {
 		const f = `return.returnLineItems[${i}]`;
 		if (!isObj(l)) return ctx.invalid(f, 'expected a return line item');

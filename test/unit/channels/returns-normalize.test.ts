@@ -97,6 +97,9 @@ describe('Shopify', () => {
 		const bad = raw();
 		delete (bad.return.returnLineItems.nodes[0] as Record<string, unknown>).fulfillmentLineItem;
 		expect(refused(() => normalizeShopifyReturn(bad)).message).toBe('shopify return 8000000001: missing return.returnLineItems[0].fulfillmentLineItem.lineItem.id');
+		const long = raw();
+		(long.return.returnLineItems as Record<string, unknown>).pageInfo = { hasNextPage: true };
+		expect(refused(() => normalizeShopifyReturn(long)).message).toBe('shopify return 8000000001: invalid return.returnLineItems (more than the 20 lines read)');
 	});
 });
 
