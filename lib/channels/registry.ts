@@ -14,7 +14,12 @@ import { ebay } from './ebay';
 import { shopify } from './shopify';
 import { walmart } from './walmart';
 import { woocommerce } from './woocommerce';
-import type { ChannelDefinition } from './types';
+import type { ChannelDefinition, ChannelReturns } from './types';
+import { amazonReturns } from './amazon/returns';
+import { ebayReturns } from './ebay/returns';
+import { shopifyReturns } from './shopify/returns';
+import { walmartReturns } from './walmart/returns';
+import { wooCommerceReturns } from './woocommerce/returns';
 
 export const CHANNEL_REGISTRY = [shopify, amazon, ebay, woocommerce, walmart] as const;
 
@@ -44,4 +49,20 @@ export function channelDefinition(name: string): ChannelDefinition | undefined {
 /** How people write a channel's name: its label when registered, else the name as it is */
 export function channelLabel(name: string): string {
 	return BY_NAME.get(name)?.label ?? name;
+}
+
+// ---------------------------------------------------------------- return intake (lib/channels/<name>/returns.ts)
+
+/** Each channel's return intake (list returns changed since a cursor, normalise one), by channel name */
+export const CHANNEL_RETURNS: Readonly<Record<string, ChannelReturns>> = Object.freeze({
+	shopify: shopifyReturns as unknown as ChannelReturns,
+	amazon: amazonReturns as unknown as ChannelReturns,
+	ebay: ebayReturns as unknown as ChannelReturns,
+	woocommerce: wooCommerceReturns as unknown as ChannelReturns,
+	walmart: walmartReturns as unknown as ChannelReturns,
+});
+
+/** The return intake of a registered channel, or undefined */
+export function channelReturns(name: string): ChannelReturns | undefined {
+	return Object.prototype.hasOwnProperty.call(CHANNEL_RETURNS, name) ? CHANNEL_RETURNS[name] : undefined;
 }

@@ -12,6 +12,7 @@ import type { TokenCache } from '../http/token-cache';
 import type { ClientStats } from '../http/caller';
 import type { HttpRequestFn } from '../http/types';
 import type { CanonicalOrder } from '../order/types';
+import type { CanonicalReturn } from '../returns/types';
 import type { NormalizeOptions } from './normalize-common';
 
 
@@ -233,4 +234,37 @@ export interface ChannelDefinition<N extends string = string, C = unknown, K ext
 /** A channel definition, typed: its name as a literal, its credentials and client as declared */
 export function defineChannel<N extends string, C, K extends ChannelClient>(def: ChannelDefinition<N, C, K>): ChannelDefinition<N, C, K> {
 	return def;
+}
+
+// ---------------------------------------------------------------- returns (lib/channels/<name>/returns.ts)
+
+export interface ListReturnsOptions {
+	/** ISO time to start from when cursor is null (first run). Default: 24 h ago. */
+	lookbackFrom?: string;
+	/** Page size (clamped to the API's maximum) */
+	pageSize?: number;
+}
+
+export interface ListReturnsResult {
+	/** The channel's returns, raw: each what the channel's return normaliser takes (the API's JSON, with the order it needs) */
+	returns: unknown[];
+	/** Store this and pass it to the next listReturnsSince */
+	cursor: string;
+	/** API list calls made (report and order look-ups not counted) */
+	pages: number;
+}
+
+/**
+ * A channel's return intake: list the returns changed since a cursor, and turn one raw return into canonical
+ * returns (lib/returns/types.ts). Registered per channel in lib/channels/registry.ts (CHANNEL_RETURNS).
+ */
+export interface ChannelReturns<K extends ChannelClient = ChannelClient> {
+	/** Every return created or changed since the cursor, paged to the end (re-reading an overlap: recording is idempotent) */
+	listReturnsSince(client: K, cursor: string | null, opts?: ListReturnsOptions): Promise<ListReturnsResult>;
+	/**
+	 * One raw return -> its canonical returns (usually one; a Walmart return of several purchase orders gives one per
+	 * order, the OMS's orders being per purchase order). Throws ReturnNormalizeError (lib/channels/returns.ts) naming
+	 * the return and the field.
+	 */
+	normalize(raw: unknown): CanonicalReturn[];
 }

@@ -15,6 +15,7 @@ import { channelDefinition, type ChannelName } from '../../lib/channels/registry
 import type { CancelLineInput, ChannelClient, QuantityUpdate, ShipmentLine } from '../../lib/channels/types';
 import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { awaitsAcknowledgement } from '../../lib/flows/acknowledge-orders';
+import { getReturnsSince } from '../../lib/flows/get-returns';
 import { acknowledgeOrders, confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
@@ -36,6 +37,7 @@ export class Marketplace implements INodeType {
 				confirmShipment: 'Confirm Shipment',
 				getOrder: 'Get Order',
 				getOrdersSince: 'Get Orders Since',
+				getReturnsSince: 'Get Returns Since',
 				resendFailed: 'Resend Failed',
 				retryPending: 'Retry Pending',
 				setQuantity: 'Set Available Quantity',
@@ -186,6 +188,10 @@ export class Marketplace implements INodeType {
 					out.push(...(await ordersSince(this, c, ch, i, outbox())));
 					continue;
 				}
+				if (operation === 'getReturnsSince') {
+					out.push(...(await returnsSince(this, c, i)));
+					continue;
+				}
 				if (operation === 'resendFailed') {
 					// a person fixed the cause: the call (or the order's failed confirmations) sent again, once; one item per call
 					const callIdText = text(this.getNodeParameter('callId', i, ''));
@@ -317,6 +323,17 @@ async function ordersSince(ctx: IExecuteFunctions, c: ChannelClient, ch: Channel
 		return [{ json: { channel: ch, cursor: r.cursor, count: orders.length, pages: r.pages, orders }, pairedItem: { item: i } }];
 	}
 	return orders.map((json) => ({ json, pairedItem: { item: i } }));
+}
+
+/**
+ * Get Returns Since: one item per canonical return (the channel's payload in `raw` only when asked), and one error
+ * item per return that could not be normalised; the cursor moves on in the store after the listing (Stored Cursor).
+ */
+async function returnsSince(ctx: IExecuteFunctions, c: ChannelClient, i: number): Promise<INodeExecutionData[]> {
+	const from = ctx.getNodeParameter('returnsSinceMode', i, 'stored') as 'stored' | 'time';
+	const includeRaw = ctx.getNodeParameter('includeRaw', i, false) as boolean;
+	const r = await getReturnsSince(from === 'stored' ? await getStore(ctx) : null, c, { from, since: text(ctx.getNodeParameter('returnsSince', i, '')) });
+	return r.results.map((x) => (x.ok ? { json: withoutRaw(x.ret, includeRaw) as unknown as IDataObject, pairedItem: { item: i } } : errorItem(ctx, x.error, i)));
 }
 
 /** One Retry Pending result: what the call was, what became of it */

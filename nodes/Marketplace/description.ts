@@ -89,6 +89,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					action: 'Get orders since',
 				},
 				{
+					name: 'Get Returns Since',
+					value: 'getReturnsSince',
+					description:
+						'Every customer return created or changed since the last run (cursor kept in the OMS store) or a time, as canonical returns ready for the Returns node\'s Record (idempotent: re-reads record once)',
+					action: 'Get returns since',
+				},
+				{
 					name: 'Resend Failed',
 					value: 'resendFailed',
 					description:
@@ -343,13 +350,37 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				'Whether to acknowledge (POST /v3/orders/{purchaseOrderId}/acknowledge) each listed Walmart order that is still Created, through the channel outbox as the Walmart Order Trigger does (owed once per order, whichever queues it first): Walmart may cancel orders left unacknowledged. One that fails is retried by Retry Pending, or, failed for good, shows acknowledgement.ok false, is in the Attention queue and is sent again by Resend Failed. Other channels: nothing is sent.',
 			displayOptions: { show: { operation: ['getOrdersSince'], channel: ['walmart', 'fromItem'] } },
 		},
+		// ---- Get Returns Since
+		{
+			displayName: 'Since',
+			name: 'returnsSinceMode',
+			type: 'options',
+			options: [
+				{
+					name: 'Stored Cursor',
+					value: 'stored',
+					description: 'Where the last run of this channel account stopped (kept in the OMS store); the first run starts at Since Time',
+				},
+				{ name: 'Time', value: 'time', description: 'Returns created or changed since a time (nothing stored)' },
+			],
+			default: 'stored',
+			displayOptions: { show: { operation: ['getReturnsSince'] } },
+		},
+		{
+			displayName: 'Since Time',
+			name: 'returnsSince',
+			type: 'string',
+			default: '={{ $now.minus({ days: 7 }).toISO() }}',
+			description: 'ISO 8601 time: the start of a Time run, and of the first Stored Cursor run',
+			displayOptions: { show: { operation: ['getReturnsSince'] } },
+		},
 		{
 			displayName: 'Include Raw Payload',
 			name: 'includeRaw',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to keep the channel’s order exactly as the API sent it in "raw"',
-			displayOptions: { show: { operation: ['getOrder', 'getOrdersSince'] } },
+			description: 'Whether to keep the channel’s order (or return) exactly as the API sent it in "raw"',
+			displayOptions: { show: { operation: ['getOrder', 'getOrdersSince', 'getReturnsSince'] } },
 		},
 	],
 };

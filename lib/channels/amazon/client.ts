@@ -81,6 +81,10 @@ export const AMAZON_LIMITS: Record<string, RateSpec> = {
 	createFeed: { ratePerSec: 0.0083, burst: 15 },
 	getFeed: { ratePerSec: 2, burst: 15 },
 	getFeedDocument: { ratePerSec: 0.0222, burst: 10 },
+	// ✔ reports_2021-06-30.json (the return intake, ./returns.ts)
+	createReport: { ratePerSec: 0.0167, burst: 15 },
+	getReport: { ratePerSec: 2, burst: 15 },
+	getReportDocument: { ratePerSec: 0.0167, burst: 15 },
 };
 /**
  * From this many SKUs a call goes through the listings feed. Fewer (what one sale, or a few sales pushed together,
@@ -109,14 +113,15 @@ export class AmazonClient implements ChannelClient {
 		return `amazon:${this.opts.credentialId ?? this.c.sellerId + ':' + this.auth.key}`;
 	}
 	private readonly auth: AmazonAuth;
-	private readonly caller: ApiCaller;
+	/** public for the return intake (./returns.ts: the report document's pre-signed URL) */
+	readonly caller: ApiCaller;
 	private readonly base: string;
 	private readonly buckets = new Map<string, TokenBucket>();
 
 	constructor(
 		private readonly c: AmazonCredentials,
 		request: HttpRequestFn,
-		private readonly opts: ClientOptions = {},
+		readonly opts: ClientOptions = {},
 	) {
 		if (!c.marketplaceIds?.length) throw new Error('Amazon credential needs at least one marketplace id');
 		this.auth = new AmazonAuth(c, request, opts.tokens ?? sharedTokens);
@@ -135,6 +140,11 @@ export class AmazonClient implements ChannelClient {
 		return this.caller.stats;
 	}
 
+	/** The credential's marketplaces (the return intake's report asks for them) */
+	get marketplaceIds(): string[] {
+		return [...this.c.marketplaceIds];
+	}
+
 	bucket(op: string): TokenBucket {
 		let b = this.buckets.get(op);
 		if (!b) {
@@ -149,8 +159,8 @@ export class AmazonClient implements ChannelClient {
 		return b;
 	}
 
-	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
-	private call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean, once = false) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) (public: also the channel's return intake, ./returns.ts) */
+	call<T>(op: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, qs?: Record<string, string | number | undefined>, body?: unknown, ok?: (s: number) => boolean, once = false) {
 		const limiter = this.bucket(op);
 		return this.caller.call<T>(
 			{

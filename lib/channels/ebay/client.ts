@@ -70,13 +70,14 @@ export class EbayClient implements ChannelClient {
 	}
 	private readonly auth: EbayAuth;
 	private readonly caller: ApiCaller;
-	private readonly base: string;
+	/** public for the return intake (./returns.ts) */
+	readonly base: string;
 	private readonly buckets = new Map<string, TokenBucket>();
 
 	constructor(
 		c: EbayCredentials,
 		request: HttpRequestFn,
-		private readonly opts: ClientOptions = {},
+		readonly opts: ClientOptions = {},
 	) {
 		this.auth = new EbayAuth(c, request, opts.tokens ?? sharedTokens);
 		this.caller = new ApiCaller({ request, retry: clientRetryPolicy(opts), secrets: () => this.auth.secrets(), label: 'eBay' });
@@ -102,8 +103,8 @@ export class EbayClient implements ChannelClient {
 		return b;
 	}
 
-	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
-	private call<T>(op: string, method: 'GET' | 'POST', url: string, body?: unknown, extraHeaders: Record<string, string> = {}, authScheme = 'Bearer', once = false) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) (public: also the channel's return intake, ./returns.ts) */
+	call<T>(op: string, method: 'GET' | 'POST', url: string, body?: unknown, extraHeaders: Record<string, string> = {}, authScheme = 'Bearer', once = false) {
 		return this.caller.call<T>(
 			{
 				method,

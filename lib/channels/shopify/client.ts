@@ -117,7 +117,7 @@ export class ShopifyClient implements ChannelClient {
 	constructor(
 		creds: ShopifyCredentials,
 		request: HttpRequestFn,
-		private readonly opts: ClientOptions = {},
+		readonly opts: ClientOptions = {},
 	) {
 		const scale = opts.timeScale ?? 1;
 		this.auth = new ShopifyAuth(creds, request, opts.tokens ?? sharedTokens);

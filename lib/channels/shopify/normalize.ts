@@ -222,7 +222,7 @@ function restAddress(a: Json) {
  * when the line has a variant, else the line title, else `shopify-line:<line id>`. The WMS then sees a stable
  * key instead of an empty SKU; ops map it in the WMS item master if it should ever be stocked.
  */
-function skuOf(ctx: Ctx, sku: unknown, variantId: unknown, title: string | null, lineId: string, field: string): string {
+export function skuOf(ctx: Ctx, sku: unknown, variantId: unknown, title: string | null, lineId: string, field: string): string {
 	const s = idText(ctx, sku, field);
 	if (s !== null) return s;
 	const v = optId(ctx, variantId, field.replace(/sku$/, 'variant_id'));

@@ -85,13 +85,14 @@ export class WalmartClient implements ChannelClient {
 	}
 	private readonly auth: WalmartAuth;
 	private readonly caller: ApiCaller;
-	private readonly base: string;
+	/** public for the return intake (./returns.ts) */
+	readonly base: string;
 	private readonly buckets = new Map<string, TokenBucket>();
 
 	constructor(
 		c: WalmartCredentials,
 		request: HttpRequestFn,
-		private readonly opts: ClientOptions = {},
+		readonly opts: ClientOptions = {},
 	) {
 		this.auth = new WalmartAuth(c, request, opts.tokens ?? sharedTokens);
 		this.caller = new ApiCaller({ request, retry: clientRetryPolicy(opts), secrets: () => this.auth.secrets(), label: 'Walmart' });
@@ -117,8 +118,8 @@ export class WalmartClient implements ChannelClient {
 		return b;
 	}
 
-	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
-	private call<T>(
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) (public: also the channel's return intake, ./returns.ts) */
+	call<T>(
 		op: string,
 		method: 'GET' | 'POST' | 'PUT',
 		url: string,

@@ -61,7 +61,7 @@ export class WooCommerceClient implements ChannelClient {
 	constructor(
 		private readonly c: WooCommerceCredentials,
 		request: HttpRequestFn,
-		private readonly opts: ClientOptions = {},
+		readonly opts: ClientOptions = {},
 	) {
 		this.caller = new ApiCaller({ request, retry: clientRetryPolicy(opts), secrets: () => wooSecrets(c), label: 'WooCommerce' });
 		this.api = `${wooBaseUrl(c)}/wp-json`;
@@ -79,8 +79,8 @@ export class WooCommerceClient implements ChannelClient {
 		return this.caller.stats;
 	}
 
-	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) */
-	private call<T>(method: 'GET' | 'POST' | 'PUT', path: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, what?: string, once = false) {
+	/** `once`: a write that is not repeated after a transport failure (its outcome is then unknown; the outbox resolves it) (public: also the channel's return intake, ./returns.ts) */
+	call<T>(method: 'GET' | 'POST' | 'PUT', path: string, qs?: Record<string, string | number | boolean | undefined>, body?: unknown, what?: string, once = false) {
 		const a = wooAuth(this.c);
 		return this.caller.call<T>(
 			{
