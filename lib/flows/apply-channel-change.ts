@@ -25,7 +25,6 @@
  *   released, units added reserved on top); after: held for a person (hold operator).
  * Every write of a stage is one Store.transition. n8n-free.
  */
-import { channelDefinition } from '../channels/registry';
 import type { CanonicalOrder } from '../order/types';
 import { AT_OR_PAST_WMS, fromStatusesFor, type Hold, type HoldReason, type OmsStatus } from '../order/status';
 import type { Store, StoredOrder } from '../store/types';
@@ -35,6 +34,7 @@ import type { BackoffPolicy } from '../wms/outbox';
 import { cancelAtWms } from './cancel-at-wms';
 import { sendWmsCallsNow } from './wms-calls';
 import { ItemError } from './item-error';
+import { queueCancelAnswer, rejectsByCall, shipmentOf, SHIPPING_ANSWERS, type QueuedCancelAnswer } from './cancel-answer';
 
 export type ChannelChangeAction =
 	| 'fulfil' // paid later (or otherwise back to received): on to the fraud gate, allocator, backorder gate, WMS
@@ -72,7 +72,7 @@ export interface ChannelChangeResult {
 	 * cancels it there as soon as it is answered (push-to-wms) */
 	deliveryInFlight?: boolean;
 	/** The buyer asked to cancel: the answer queued for the channel (sent by the Marketplace node's Retry Pending) */
-	cancelAnswer?: { decision: 'approve' | 'reject'; callId: number; status: string };
+	cancelAnswer?: QueuedCancelAnswer;
 }
 
 export interface ApplyChannelChangeOptions {
@@ -252,38 +252,6 @@ async function buyerAskedToCancel(store: Store, stored: StoredOrder, opts: Apply
 }
 
 const CHANNEL_CANCELLABLE: readonly OmsStatus[] = fromStatusesFor('cancelled', 'channel_cancelled');
-
-/** The channel has a call to refuse a buyer's cancel request (eBay); else shipping is the answer (Amazon, Walmart):
- * the channel's own declaration (lib/channels/<name>/index.ts capabilities), never its name */
-function rejectsByCall(stored: StoredOrder): boolean {
-	return channelDefinition(stored.order.channel)?.capabilities.rejectCancelRequest === true;
-}
-
-const SHIPPING_ANSWERS = "The channel has no call to refuse a buyer's cancel request: shipping the order is the answer (Walmart: its shipment is confirmed with intentToCancelOverride). Nothing is queued";
-
-/** The first shipment the OMS confirmed to the channel (its tracking and date), else the WMS's on the order */
-async function shipmentOf(store: Store, stored: StoredOrder): Promise<{ trackingNumber: string | null; shippedAt: string | null }> {
-	const confirmed = (await store.listChannelCalls({ channel: stored.order.channel, omsId: stored.order.omsId, kind: 'confirmation' }))[0]?.payload;
-	const s = stored.order.wms?.shipments?.find((x) => x.trackingNumber);
-	const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-	return {
-		trackingNumber: text(confirmed?.trackingNumber) ?? text(s?.trackingNumber),
-		shippedAt: text(confirmed?.shippedAt) ?? text(s?.shippedAt),
-	};
-}
-
-async function queueCancelAnswer(store: Store, stored: StoredOrder, decision: 'approve' | 'reject', shipped: { trackingNumber: string | null; shippedAt: string | null } = { trackingNumber: null, shippedAt: null }): Promise<NonNullable<ChannelChangeResult['cancelAnswer']>> {
-	const { order } = stored;
-	const [{ call }] = await store.enqueueChannelCalls([
-		{
-			kind: 'cancel_answer',
-			channel: order.channel,
-			omsId: order.omsId,
-			payload: { channelOrderId: order.channelOrderId, requestId: order.cancelRequest?.id ?? null, decision, ...(shipped.trackingNumber ? { trackingNumber: shipped.trackingNumber } : {}), ...(shipped.shippedAt ? { shippedAt: shipped.shippedAt } : {}) },
-		},
-	]);
-	return { decision: call.payload?.decision === 'reject' ? 'reject' : 'approve', callId: call.id, status: call.status };
-}
 
 async function changeAddress(store: Store, stored: StoredOrder, opts: ApplyChannelChangeOptions, now: () => string): Promise<ChannelChangeResult> {
 	const omsId = stored.order.omsId;

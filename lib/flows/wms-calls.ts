@@ -19,6 +19,7 @@ import type { Address } from '../order/types';
 import type { StoredOrder, Store, TransitionRequest, WmsCall, WmsCallAttempt } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
 import type { WmsProvider } from '../wms/types';
+import { answerAfterWmsCancel } from './cancel-answer';
 
 export interface WmsCallOptions {
 	/** ISO time of the attempt (the backoff's start); default now */
@@ -132,7 +133,12 @@ export async function attemptWmsCall(store: Store, provider: WmsProvider, call: 
 		request = { events: [event], ...hold };
 	}
 	const wmsCall = { id: call.id, version: call.version, attempt };
-	const after = stored ? (await store.transition(call.omsId, { by, ...request, wmsCall })).wmsCall! : await store.markWmsCall(call.id, call.version, attempt);
+	const moved = stored ? await store.transition(call.omsId, { by, ...request, wmsCall }) : null;
+	const after = moved ? moved.wmsCall! : await store.markWmsCall(call.id, call.version, attempt);
+	// a buyer's cancel request waits for this answer: approved when the order is now cancelled, rejected when refused
+	// (where the channel has a call for it). A run that stops between the two is mended by the next Apply Channel Change
+	// of the same request (it answers an order already cancelled).
+	if (cancel && moved?.wmsCall?.recorded && ((request.to === 'cancelled' && moved.changed) || outcome === 'refused')) await answerAfterWmsCancel(store, moved.stored, outcome === 'sent');
 	return { ...base, outcome, call: after.call, error, failure };
 }
 
