@@ -6,6 +6,7 @@
 import { DEFAULT_LOCATION, locationOf, type BundleComponent, type ReservedPart, type StockChange, type StockLevelInput } from '../../stock/types';
 import { planConsume } from '../../stock/reservation';
 import { refuseUnstorable } from '../../order/storable';
+import { countWithRestocks } from './restock';
 import { row, type Steps, type StockTake } from './tx';
 
 /** A stock cell's key in maps (sku and location cannot hold NUL: the store refuses such keys) */
@@ -30,13 +31,18 @@ export interface StockLevelWrite {
  * comes, and only the levels whose value differs from their cell's are looked at again, for a later level of the
  * same cell, whose value is the one that counts.)
  */
-export function* stockLevelsSteps(levels: StockLevelInput[], now: string): Steps<StockChange[]> {
-	if (!levels.length) return [];
-	for (let i = 0; i < levels.length; i++) {
-		refuseUnstorable(`stock level ${i}: sku`, levels[i].sku);
-		refuseUnstorable(`stock level ${i} (${levels[i].sku}): location`, levels[i].location);
+export function* stockLevelsSteps(counted: StockLevelInput[], now: string): Steps<StockChange[]> {
+	if (!counted.length) return [];
+	for (let i = 0; i < counted.length; i++) {
+		refuseUnstorable(`stock level ${i}: sku`, counted[i].sku);
+		refuseUnstorable(`stock level ${i} (${counted[i].sku}): location`, counted[i].location);
+		const at = counted[i].countedAt;
+		if (at !== undefined && Number.isNaN(Date.parse(at))) throw new Error(`stock level ${i} (${counted[i].sku}): countedAt is not a date-time: ${JSON.stringify(at)}`);
 	}
-	const before = yield* row('lockOnHand', levels);
+	const before = yield* row('lockOnHand', counted);
+	// restock once: returned units restocked after the count stay on top of it; those before it are in it (./restock.ts)
+	const { levels, absorbed } = countWithRestocks(counted, yield* row('pendingRestocks'), now);
+	if (absorbed.length) yield* row('absorbRestocks', absorbed, now);
 	const differs: number[] = [];
 	for (let i = 0; i < levels.length; i++) if (before[i] !== levels[i].onHand) differs.push(i);
 	if (!differs.length) return [];
