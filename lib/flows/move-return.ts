@@ -146,7 +146,7 @@ export async function cancelReturn(store: Store, returnId: string, opts: { by: s
 }
 
 /** A person declines a requested return (authoriseReturn's decline, named for the node). */
-export async function declineReturn(store: Store, returnId: string, opts: { rules: ReturnRules; by: string; note?: string | null }): Promise<ReturnStepResult> {
+export async function declineReturn(store: Store, returnId: string, opts: { by: string; note?: string | null }): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
 	if (stored.status === 'declined') return { outcome: 'unchanged', stored, refund: null, why: 'the return was declined before' };
 	if (stored.status !== 'requested') return { outcome: 'not_allowed', stored, refund: null, why: `a return that is ${stored.status} cannot be declined (only a requested one)` };
