@@ -85,6 +85,19 @@ export const RULE_PARAMETER_NAMES: Record<string, string> = {
 	'rules.feeExemptReasons': 'Fee-Exempt Reasons',
 };
 
+/** Take `units` from these lines in order, each at most what `left` says it has (updated); `took` hears each take. The units that did not fit. */
+function takeUnits(lines: ReadonlyArray<{ lineId: string }>, left: Map<string, number>, units: number, took: (lineId: string, take: number) => void): number {
+	let want = units;
+	for (const l of lines) {
+		const take = Math.min(want, left.get(l.lineId) ?? 0);
+		if (take <= 0) continue;
+		left.set(l.lineId, (left.get(l.lineId) ?? 0) - take);
+		took(l.lineId, take);
+		want -= take;
+	}
+	return want;
+}
+
 export interface SkuDisposition {
 	sku?: string;
 	disposition?: string;
@@ -130,16 +143,11 @@ export function dispositionsFor(
 			problems.push({ path: `${path}.sku`, message: `return ${ret.returnId} has no line of SKU ${JSON.stringify(sku)} (its SKUs: ${[...new Set(ret.lines.map((l) => l.sku))].join(', ')})` });
 			return;
 		}
-		let want = units;
-		for (const l of lines) {
-			const take = Math.min(want, left.get(l.lineId)!);
-			if (take <= 0) continue;
-			left.set(l.lineId, left.get(l.lineId)! - take);
-			const m = given.get(l.lineId) ?? new Map<Disposition, number>();
+		const want = takeUnits(lines, left, units, (lineId, take) => {
+			const m = given.get(lineId) ?? new Map<Disposition, number>();
 			m.set(disposition, (m.get(disposition) ?? 0) + take);
-			given.set(l.lineId, m);
-			want -= take;
-		}
+			given.set(lineId, m);
+		});
 		if (want > 0) problems.push({ path: `${path}.quantity`, message: `${units} units of ${sku} given a disposition, but the return has only ${units - want} of them left without one` });
 	});
 	if (problems.length) throw new ItemError(`Return ${ret.returnId}: the dispositions cannot be applied\n${problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`, problems);
@@ -198,16 +206,11 @@ export function handMadeReturn(
 			problems.push({ path: `${path}.sku`, message: `order ${order.omsId} has no line of SKU ${JSON.stringify(sku)} (its SKUs: ${[...new Set(order.lines.map((l) => l.sku))].join(', ')})` });
 			return;
 		}
-		let want = units;
-		for (const l of ofSku) {
-			const take = Math.min(want, left.get(l.lineId)!);
-			if (take <= 0) continue;
-			left.set(l.lineId, left.get(l.lineId)! - take);
-			const prev = lines.get(l.lineId);
+		const want = takeUnits(ofSku, left, units, (lineId, take) => {
+			const prev = lines.get(lineId);
 			if (prev) prev.quantity += take;
-			else lines.set(l.lineId, { lineId: l.lineId, sku, quantity: take, channelReason: null, reason, ...(hl.note ? { note: String(hl.note) } : {}) });
-			want -= take;
-		}
+			else lines.set(lineId, { lineId, sku, quantity: take, channelReason: null, reason, ...(hl.note ? { note: String(hl.note) } : {}) });
+		});
 		if (want > 0) {
 			const can = ofSku.reduce((s, l) => s + l.returnable, 0);
 			problems.push({ path: `${path}.quantity`, message: `returns ${units} units of ${sku}, but only ${can} can come back: ${ofSku.map((l) => `line ${l.lineId}: ${l.shipped} shipped of ${l.ordered}, ${l.returned} already returned`).join('; ')}` });
