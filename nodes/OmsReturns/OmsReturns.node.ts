@@ -162,7 +162,9 @@ export class OmsReturns implements INodeType {
 					} else {
 						throw new Error(`Unknown operation "${operation}"`);
 					}
-					push(OUTPUT[r.outcome], returnItem(r.stored, keepRaw, stepView(r, restock)), i);
+					// units restocked now are news even when the status stood (the channel said received first; a run cut short)
+					const output = r.outcome === 'unchanged' && restock?.restocked.length ? DONE : OUTPUT[r.outcome];
+					push(output, returnItem(r.stored, keepRaw, stepView(r, restock)), i);
 				}
 			} catch (error) {
 				outputs[DONE].push(errorItem(this, error, i));

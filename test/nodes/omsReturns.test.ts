@@ -280,3 +280,59 @@ describe.each([
 		expect((await store.getReturn(a.returnId))!.status).toBe('requested');
 	});
 });
+
+describe.each([
+	['SQLite', sqliteSetupFor(dir, 'returns3')],
+	['PostgreSQL', pgSetupFor('returns3')],
+])('OMS Returns to the channels on %s', (_name, setup) => {
+	it('Receive -> Inventory Allocator > Release (as in OMS 11): the restocked unit reaches the channel quantity once; a repeat goes to No Change and publishes nothing', async () => {
+		const { credentials, store } = await setup();
+		await store.upsertStockLevels([{ sku: 'MUG', onHand: 3, countedAt: '2026-01-01T00:00:00.000Z' }, { sku: 'CUP', onHand: 2, countedAt: '2026-01-01T00:00:00.000Z' }]);
+		const { order } = await deliveredOrder(store, 'pub');
+		const ret = makeReturn(order.omsId, { channelState: 'authorised', lines: [{ lineId: '1', sku: 'MUG', quantity: 1, channelReason: null, reason: 'unwanted' }] });
+		await store.recordReturn(ret);
+		const chain = () =>
+			runWorkflow(
+				buildWorkflow(
+					[
+						{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+						{ name: 'Items', type: 'test.itemsSource', parameters: { items: JSON.stringify([{ returnId: ret.returnId }]) } },
+						{ name: 'Receive', type: 'n8n-nodes-oms-wms.omsReturns', parameters: { operation: 'receive', at: '2026-06-01T10:00:00.000Z' }, credentials: CRED, onError: 'continueErrorOutput' },
+						{
+							name: 'Republish Stock',
+							type: 'n8n-nodes-oms-wms.inventoryAllocator',
+							parameters: { operation: 'release', channels: ['shopify'], omsId: '={{ $json.omsId }}', onlyEnded: true, channelRules: { rule: [{ channel: 'shopify', sharePercent: 100, options: {} }] } },
+							credentials: CRED,
+						},
+					],
+					[
+						['Start', 'Items'],
+						['Items', 'Receive'],
+						['Receive', 'Republish Stock', 0],
+					],
+				),
+				{ credentials },
+			);
+		const first = await chain();
+		expect(first.error).toBeUndefined();
+		expect(outputsOf(first, 'Receive')[0]).toHaveLength(1);
+		const [result, changes] = outputsOf(first, 'Republish Stock');
+		// a shipped order gives nothing back: only the republish of its SKUs, MUG now 4 (3 + the restocked unit)
+		expect(result).toEqual([expect.objectContaining({ omsId: order.omsId, released: [], kept: expect.stringContaining('not cancelled') })]);
+		expect(changes.filter((c) => c.sku === 'MUG').map((c) => [c.channel, c.quantity])).toEqual([['shopify', 4]]);
+		expect((await store.getPublished('shopify', ['MUG']))[0].quantity).toBe(4);
+		// Receive again: No Change (nothing restocked), so nothing goes on to republish
+		const again = await chain();
+		expect(outputsOf(again, 'Receive')[2]).toEqual([expect.objectContaining({ oms: expect.objectContaining({ outcome: 'unchanged', restocked: [], republishSkus: [] }) })]);
+		expect(again.executionOrder).not.toContain('Republish Stock');
+		expect((await store.getPublished('shopify', ['MUG']))[0].quantity).toBe(4);
+		expect(await onHand(store, 'MUG')).toBe(4);
+
+		// the channel said received first: the warehouse's Receive restocks (Done, republished) though the status stands
+		const told = makeReturn(order.omsId, { channelState: 'received', lines: [{ lineId: '2', sku: 'CUP', quantity: 1, channelReason: null, reason: 'unwanted' }] });
+		await store.recordReturn(told);
+		const r = await run(credentials, [{ returnId: told.returnId }], { operation: 'receive', at: '2026-06-01T11:00:00.000Z' });
+		expect(r.out[0].map((x) => x.oms)).toEqual([expect.objectContaining({ status: 'received', outcome: 'unchanged', restocked: [{ lineId: '2', sku: 'CUP', location: 'default', quantity: 1 }], republishSkus: ['CUP'] })]);
+		expect(await onHand(store, 'CUP')).toBe(3);
+	});
+});
