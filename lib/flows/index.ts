@@ -21,6 +21,7 @@ export * from './recover-orders';
 export * from './release-held';
 export * from './release-wms-hold';
 export * from './reserve-orders';
+export * from './restock-return';
 export * from './route-orders';
 export * from './screen-orders';
 export * from './send-edi-documents';

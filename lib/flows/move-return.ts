@@ -12,7 +12,7 @@
  */
 import { computeRefund, refundDue, refundMoment, autoAuthorise, type ReturnRules } from '../returns/rules';
 import { NOT_RETURNING, type ReturnStatus, type ReturnTransitionCause } from '../returns/status';
-import type { ReturnDisposition, ReturnRefund, StoredReturn } from '../returns/types';
+import type { ReturnDisposition, ReturnRefund, ReturnShipment, StoredReturn } from '../returns/types';
 import type { Store } from '../store/types';
 import { ItemError } from './item-error';
 
@@ -55,10 +55,19 @@ async function move(
 	stored: StoredReturn,
 	to: ReturnStatus,
 	cause: ReturnTransitionCause,
-	opts: { by: string; rules?: ReturnRules; dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>; detail?: Record<string, unknown> },
+	opts: { by: string; rules?: ReturnRules; dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>; shipment?: ReturnShipment; detail?: Record<string, unknown> },
 ): Promise<ReturnStepResult> {
 	const refund = opts.rules ? await refundIfDue(store, stored, to, opts.rules) : undefined;
-	const res = await store.transitionReturn(stored.ret.returnId, { to, cause, by: opts.by, detail: opts.detail, dispositions: opts.dispositions, refund, onlyFrom: [stored.status] });
+	const res = await store.transitionReturn(stored.ret.returnId, {
+		to,
+		cause,
+		by: opts.by,
+		detail: opts.detail,
+		dispositions: opts.dispositions,
+		shipment: opts.shipment,
+		refund,
+		onlyFrom: [stored.status],
+	});
 	if (res.changed) return { outcome: 'moved', stored: res.stored, refund: refund ?? null, ...(opts.detail?.why ? { why: String(opts.detail.why) } : {}) };
 	if (res.refused === 'not_allowed') return { outcome: 'not_allowed', stored: res.stored, refund: null, why: `a return that is ${res.from} cannot move to ${to} (${cause})` };
 	// only_from: another execution moved it meanwhile; or already there
@@ -88,8 +97,13 @@ export async function authoriseReturn(store: Store, returnId: string, opts: { de
 	return move(store, stored, 'authorised', 'auto_authorised', { by: opts.by, rules: opts.rules, detail: { why: verdict.why } });
 }
 
-/** The units arrived (the warehouse or the channel says so), with their dispositions when known, and the refund when due on receipt. */
-export async function receiveReturn(store: Store, returnId: string, opts: { rules: ReturnRules; by: string; dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }> }): Promise<ReturnStepResult> {
+/** The units arrived (the warehouse or the channel says so), with their dispositions when known, the return shipment
+ * when given, and the refund when due on receipt. */
+export async function receiveReturn(
+	store: Store,
+	returnId: string,
+	opts: { rules: ReturnRules; by: string; dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>; shipment?: ReturnShipment },
+): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
 	return move(store, stored, 'received', 'received', opts);
 }
@@ -122,4 +136,19 @@ export async function closeReturn(store: Store, returnId: string, opts: { by: st
 		return { outcome: 'held', stored, refund: null, why: `the refund is ${refund.status}, not refunded yet` };
 	}
 	return move(store, stored, 'closed', 'closed', opts);
+}
+
+/** A person withdraws a return before its units arrive (requested, authorised or in transit); unchanged once cancelled. */
+export async function cancelReturn(store: Store, returnId: string, opts: { by: string; note?: string | null }): Promise<ReturnStepResult> {
+	const stored = await load(store, returnId);
+	if (stored.status === 'cancelled') return { outcome: 'unchanged', stored, refund: null, why: 'the return was cancelled before' };
+	return move(store, stored, 'cancelled', 'operator_cancel', { by: opts.by, detail: opts.note ? { note: opts.note } : undefined });
+}
+
+/** A person declines a requested return (authoriseReturn's decline, named for the node). */
+export async function declineReturn(store: Store, returnId: string, opts: { by: string; note?: string | null }): Promise<ReturnStepResult> {
+	const stored = await load(store, returnId);
+	if (stored.status === 'declined') return { outcome: 'unchanged', stored, refund: null, why: 'the return was declined before' };
+	if (stored.status !== 'requested') return { outcome: 'not_allowed', stored, refund: null, why: `a return that is ${stored.status} cannot be declined (only a requested one)` };
+	return move(store, stored, 'declined', 'operator_declined', { by: opts.by, detail: opts.note ? { note: opts.note } : undefined });
 }

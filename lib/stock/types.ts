@@ -11,6 +11,11 @@ export interface StockLevelInput {
 	/** Omitted: the default location, so one location works with no setup */
 	location?: string;
 	onHand: number;
+	/**
+	 * When the WMS counted it (ISO 8601; omitted: when the store takes it in). A returned unit restocked after this
+	 * time is not in the count: it stays on top of it until a later count absorbs it (lib/store/rules/restock.ts).
+	 */
+	countedAt?: string;
 }
 /** The location a stock level is for: its own, else the default one. */
 export function locationOf(level: Pick<StockLevelInput, 'location'>): string {

@@ -8,13 +8,13 @@ import type { PoolClient } from 'pg';
 import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
-import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns } from './rows';
+import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import { cellKey } from './rules/stock';
 import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, WmsCallWrite } from './rules/tx';
-import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind } from './types';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, PendingRestock } from './types';
 
 export type Row = Record<string, unknown>;
 export type Q = Pick<PoolClient, 'query'>;
@@ -440,5 +440,49 @@ export class PostgresRows implements AsyncTxRows {
 	async insertReturnEvent(e: NewReturnEvent): Promise<number> {
 		const row = (await this.rows('INSERT INTO return_events (return_id, at, type, from_status, to_status, cause, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id', returnEventValues(e)))[0];
 		return Number(row.id);
+	}
+
+	// ------------------------------------------------------------ restock once
+
+	async insertRestocks(returnId: string, lines: Array<{ lineId: string; sku: string; location: string; quantity: number }>, receivedAt: string, now: string): Promise<string[]> {
+		// the cells first, in key order, as every stock writer locks them (a WMS count waits here, then sees the restock)
+		await lockCells(this.c, lines);
+		const rows = await this.rows(
+			`INSERT INTO return_restocks (return_id, line_id, sku, location, quantity, received_at, restocked_at)
+			 SELECT $1, line_id, sku, location, quantity, $6, $7 FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS l(line_id, sku, location, quantity)
+			 ON CONFLICT (return_id, line_id) DO NOTHING RETURNING line_id`,
+			[returnId, lines.map((l) => l.lineId), lines.map((l) => l.sku), lines.map((l) => l.location), lines.map((l) => l.quantity), isoUtc(receivedAt), now],
+		);
+		return rows.map((r) => r.line_id as string);
+	}
+
+	async addStock(adds: Array<{ sku: string; location: string; units: number }>, now: string): Promise<StockChange[]> {
+		const changes: StockChange[] = [];
+		for (const a of adds) {
+			const row = (
+				await this.rows(
+					`INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES ($1, $2, $3, 0, 0, $4)
+					 ON CONFLICT (sku, location) DO UPDATE SET on_hand = stock.on_hand + EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at, version = stock.version + 1
+					 RETURNING on_hand, (xmax = 0) AS inserted`,
+					[a.sku, a.location, a.units, now],
+				)
+			)[0];
+			const after = Number(row.on_hand);
+			// a new cell reports null before, as a count does
+			changes.push({ sku: a.sku, location: a.location, before: row.inserted ? null : after - a.units, after });
+		}
+		return changes;
+	}
+
+	async pendingRestocks(): Promise<PendingRestock[]> {
+		return (await this.rows('SELECT * FROM return_restocks WHERE absorbed_at IS NULL ORDER BY received_at, return_id, line_id')).map(toPendingRestock);
+	}
+
+	async absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): Promise<void> {
+		await this.c.query(
+			`UPDATE return_restocks r SET absorbed_at = $3 FROM unnest($1::text[], $2::text[]) AS k(return_id, line_id)
+			 WHERE r.return_id = k.return_id AND r.line_id = k.line_id AND r.absorbed_at IS NULL`,
+			[keys.map((k) => k.returnId), keys.map((k) => k.lineId), now],
+		);
 	}
 }

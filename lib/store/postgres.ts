@@ -25,6 +25,7 @@ import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, s
 import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
+import { restockSteps } from './rules/restock';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
@@ -626,6 +627,22 @@ export class PostgresStore implements T.Store {
 
 	async returnTimeline(returnId: string): Promise<T.ReturnEvent[]> {
 		return (await this.rows(this.pool, 'SELECT * FROM return_events WHERE return_id = $1 ORDER BY id', [returnId])).map(toReturnEvent);
+	}
+
+	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number } = {}): Promise<T.StoredReturn[]> {
+		const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : null;
+		return (await this.rows(this.pool, 'SELECT * FROM returns WHERE status = ANY($1::text[]) ORDER BY changed_at, return_id LIMIT $2', [statuses, limit])).map(toStoredReturn);
+	}
+
+	// ------------------------------------------------------------ restock once
+
+	async restockReturnLines(returnId: string, lines: T.RestockLine[], opts: { receivedAt: string; cause?: string }): Promise<T.RestockResult> {
+		return this.write(() => restockSteps(returnId, lines, opts.receivedAt, opts.cause, this.now()));
+	}
+
+	async pendingRestocks(skus?: string[]): Promise<T.PendingRestock[]> {
+		const all = await new PostgresRows(this.pool).pendingRestocks();
+		return skus ? all.filter((p) => skus.includes(p.sku)) : all;
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

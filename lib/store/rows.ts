@@ -3,7 +3,7 @@ import type { CanonicalOrder } from '../order/types';
 import { fromMinor, toMinor } from '../order/money';
 import { rowAtp } from '../stock/atp';
 import { identityKeys } from '../order/identity';
-import type { ChannelCall, Delivery, WmsCall, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, ReturnEvent, StockRow, StoredOrder, StoredShipment } from './types';
+import type { ChannelCall, Delivery, WmsCall, VelocityQuery, VelocityResult, FraudRecord, Hold, HoldReason, OmsEvent, OmsStatus, PublishedQuantity, ReturnEvent, StockRow, StoredOrder, StoredShipment, PendingRestock } from './types';
 import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
@@ -368,4 +368,16 @@ export class ReturnNotFoundError extends Error {
 		super(`No return ${returnId} in the OMS store`);
 		this.name = 'ReturnNotFoundError';
 	}
+}
+
+export function toPendingRestock(r: Record<string, unknown>): PendingRestock {
+	return {
+		returnId: r.return_id as string,
+		lineId: r.line_id as string,
+		sku: r.sku as string,
+		location: r.location as string,
+		quantity: Number(r.quantity),
+		receivedAt: isoUtc(r.received_at as string | Date),
+		restockedAt: isoUtc(r.restocked_at as string | Date),
+	};
 }

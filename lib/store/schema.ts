@@ -301,6 +301,30 @@ function wmsCalls(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+/**
+ * Restock once (issue 21): one row per return line whose units were restocked, the key that makes a second restock
+ * of the line change nothing. While `absorbed_at` is null the units sit on top of the WMS's count (on hand was raised
+ * by them); the first WMS count of the cell taken at or after `received_at` includes them and absorbs the row (the
+ * rule: lib/store/rules/restock.ts). All of its SQL here, so that the migration can be renumbered in one place.
+ */
+function returnRestocks(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	return [
+		`CREATE TABLE return_restocks (
+			return_id TEXT NOT NULL,
+			line_id TEXT NOT NULL,
+			sku TEXT NOT NULL,
+			location TEXT NOT NULL,
+			quantity INTEGER NOT NULL,
+			received_at ${T} NOT NULL,
+			restocked_at ${T} NOT NULL,
+			absorbed_at ${T},
+			PRIMARY KEY (return_id, line_id)
+		)`,
+		`CREATE INDEX return_restocks_pending ON return_restocks (sku, location) WHERE absorbed_at IS NULL`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -430,6 +454,7 @@ export const MIGRATIONS: Migration[] = [
 	},
 	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
 	{ version: 9, description: 'WMS calls: cancels and address updates owed to a WMS, through the outbox', sqlite: wmsCalls('sqlite'), postgres: wmsCalls('postgres') },
+	{ version: 10, description: 'returns: restocked return lines, pending until a WMS count absorbs them (restock once)', sqlite: returnRestocks('sqlite'), postgres: returnRestocks('postgres') },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

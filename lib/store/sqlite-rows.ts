@@ -7,12 +7,12 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
-import { locationOf, type BundleComponent, type StockLevelInput } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns } from './rows';
+import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows, WmsCallWrite } from './rules/tx';
-import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind } from './types';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, PendingRestock } from './types';
 
 export type Row = Record<string, unknown>;
 export type Param = string | number | bigint | null | Uint8Array;
@@ -519,5 +519,40 @@ export class SqliteRows implements TxRows {
 	insertReturnEvent(e: NewReturnEvent): number {
 		const r = this.q.run('INSERT INTO return_events (return_id, at, type, from_status, to_status, cause, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', ...returnEventValues(e));
 		return Number(r.lastInsertRowid);
+	}
+
+	// ------------------------------------------------------------ restock once
+
+	insertRestocks(returnId: string, lines: Array<{ lineId: string; sku: string; location: string; quantity: number }>, receivedAt: string, now: string): string[] {
+		const insert = this.q.stmt(
+			'INSERT INTO return_restocks (return_id, line_id, sku, location, quantity, received_at, restocked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (return_id, line_id) DO NOTHING',
+		);
+		const out: string[] = [];
+		for (const l of lines) if (Number(insert.run(returnId, l.lineId, l.sku, l.location, l.quantity, isoUtc(receivedAt), now).changes) > 0) out.push(l.lineId);
+		return out;
+	}
+
+	addStock(adds: Array<{ sku: string; location: string; units: number }>, now: string): StockChange[] {
+		const read = this.q.stmt('SELECT on_hand FROM stock WHERE sku = ? AND location = ?');
+		const insert = this.q.stmt('INSERT INTO stock (sku, location, on_hand, reserved, safety_stock, updated_at) VALUES (?, ?, ?, 0, 0, ?)');
+		const update = this.q.stmt('UPDATE stock SET on_hand = on_hand + ?, updated_at = ?, version = version + 1 WHERE sku = ? AND location = ?');
+		const changes: StockChange[] = [];
+		for (const a of adds) {
+			const row = read.get(a.sku, a.location) as Row | undefined;
+			const before = row ? Number(row.on_hand) : null;
+			if (row) update.run(a.units, now, a.sku, a.location);
+			else insert.run(a.sku, a.location, a.units, now);
+			changes.push({ sku: a.sku, location: a.location, before, after: (before ?? 0) + a.units });
+		}
+		return changes;
+	}
+
+	pendingRestocks(): PendingRestock[] {
+		return this.q.all('SELECT * FROM return_restocks WHERE absorbed_at IS NULL ORDER BY received_at, return_id, line_id').map(toPendingRestock);
+	}
+
+	absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): void {
+		const update = this.q.stmt('UPDATE return_restocks SET absorbed_at = ? WHERE return_id = ? AND line_id = ? AND absorbed_at IS NULL');
+		for (const k of keys) update.run(now, k.returnId, k.lineId);
 	}
 }

@@ -27,6 +27,7 @@ import { deliveryAttemptSteps, failedAttempt, leaseUntil, recordShipmentSteps, s
 import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
+import { restockSteps } from './rules/restock';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
@@ -770,6 +771,22 @@ export class SqliteStore implements T.Store {
 
 	async returnTimeline(returnId: string): Promise<T.ReturnEvent[]> {
 		return this.all('SELECT * FROM return_events WHERE return_id = ? ORDER BY id', returnId).map(toReturnEvent);
+	}
+
+	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number } = {}): Promise<T.StoredReturn[]> {
+		const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : -1;
+		return this.all('SELECT * FROM returns WHERE status IN (SELECT value FROM json_each(?)) ORDER BY changed_at, return_id LIMIT ?', JSON.stringify(statuses), limit).map(toStoredReturn);
+	}
+
+	// ------------------------------------------------------------ restock once
+
+	async restockReturnLines(returnId: string, lines: T.RestockLine[], opts: { receivedAt: string; cause?: string }): Promise<T.RestockResult> {
+		return this.write(restockSteps(returnId, lines, opts.receivedAt, opts.cause, this.now()));
+	}
+
+	async pendingRestocks(skus?: string[]): Promise<T.PendingRestock[]> {
+		const all = this.rows.pendingRestocks();
+		return skus ? all.filter((p) => skus.includes(p.sku)) : all;
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

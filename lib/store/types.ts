@@ -397,7 +397,7 @@ export interface ChannelCallFilter {
 // The canonical return, its statuses and units live in lib/returns (below the store); re-exported for the store's callers.
 export type { CanonicalReturn, StoredReturn, ReturnableLine } from '../returns/types';
 export type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
-import type { CanonicalReturn, ReturnableLine, ReturnDisposition, ReturnRefund, StoredReturn } from '../returns/types';
+import type { CanonicalReturn, ReturnableLine, ReturnDisposition, ReturnRefund, ReturnShipment, StoredReturn } from '../returns/types';
 import type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
 
 /**
@@ -451,6 +451,8 @@ export interface ReturnTransitionRequest {
 	dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>;
 	/** The refund, written with the move */
 	refund?: ReturnRefund;
+	/** The return shipment (carrier, tracking), written with the move */
+	shipment?: ReturnShipment;
 }
 export interface ReturnTransitionResult {
 	changed: boolean;
@@ -643,6 +645,49 @@ export interface ReturnStore {
 	/** The order's lines: ordered, shipped, already returned (returns not declined or cancelled), returnable; null for an unknown order */
 	returnableUnits(omsId: string): Promise<ReturnableLine[] | null>;
 	returnTimeline(returnId: string): Promise<ReturnEvent[]>;
+	/** Returns in these statuses, the longest unchanged first (the List operation, a person's queue) */
+	listReturnsByStatus(statuses: readonly ReturnStatus[], opts?: { limit?: number }): Promise<StoredReturn[]>;
+}
+
+/** A return line's units going back on the shelf (its restock disposition), at a stock cell. */
+export interface RestockLine {
+	lineId: string;
+	sku: string;
+	/** Omitted: the default location */
+	location?: string;
+	quantity: number;
+}
+/**
+ * A restock not yet in a WMS count: its units sit on top of the WMS's on hand until the first count of the cell taken
+ * at or after `receivedAt` (which includes them) absorbs it.
+ */
+export interface PendingRestock {
+	returnId: string;
+	lineId: string;
+	sku: string;
+	location: string;
+	quantity: number;
+	receivedAt: string;
+	restockedAt: string;
+}
+/** What restocking a return's lines did: the lines restocked now, those restocked before (nothing changed), and the stock cells raised. */
+export interface RestockResult {
+	restocked: Array<Required<RestockLine>>;
+	already: string[];
+	changes: StockChange[];
+}
+
+/** Restock once (issue 21): a returned unit reaches on hand once, whichever comes first of the receipt and the WMS count. */
+export interface RestockStore {
+	/**
+	 * Raise on hand by each return line's restocked units, once per (return, line): a line restocked before changes
+	 * nothing (its lineId in `already`). The units stay pending on top of the WMS's count until a count of the cell
+	 * taken at or after `receivedAt` absorbs them (upsertStockLevels), so the count never adds them a second time and
+	 * a count older than the receipt never takes them away. One transaction, with a `restock` event on the return.
+	 */
+	restockReturnLines(returnId: string, lines: RestockLine[], opts: { receivedAt: string; cause?: string }): Promise<RestockResult>;
+	/** Restocks no WMS count has absorbed yet (these SKUs only, when given), oldest first */
+	pendingRestocks(skus?: string[]): Promise<PendingRestock[]>;
 }
 
 /** Read-only SQL for reports (lib/report). */
@@ -652,7 +697,7 @@ export interface ReportStore {
 }
 
 /** The whole store: every area, one database. */
-export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, ReportStore {
+export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, RestockStore, ReportStore {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Schema version of the open store */
 	schemaVersion(): Promise<number>;

@@ -36,6 +36,8 @@ function credentials(sb: Sandboxes): CredentialJson[] {
 		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
 		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		fraudFormCredential(),
+		// OMS 11's two forms (a return by hand, a receipt) ask for the login of the "Returns Form" credential
+		{ ...fraudFormCredential(), id: 'omsReturnFormCr1', name: 'Returns Form' },
 	];
 }
 
@@ -93,8 +95,8 @@ describe('real n8n: every workflow template imports, publishes and activates', (
 		await sb?.close();
 	});
 
-	it('imported all eleven with the ids they carry', () => {
-		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsErrorAlert001', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsRecoverAttn01', 'omsWmsStatusSync']);
+	it('imported all twelve with the ids they carry', () => {
+		expect(imported.map((w) => w.id).sort()).toEqual(['omsChannelRecon1', 'omsDailyReport01', 'omsEdiRetailer01', 'omsEdiWarehouse1', 'omsErrorAlert001', 'omsFraudReview01', 'omsFulfilOrder01', 'omsInventorySync', 'omsOrderIntake01', 'omsRecoverAttn01', 'omsReturns000011', 'omsWmsStatusSync']);
 	});
 
 	it('registered the intake webhooks at Shopify and WooCommerce on activation', async () => {

@@ -16,6 +16,7 @@ import { FraudGate } from '../../nodes/FraudGate/FraudGate.node';
 import { InventoryAllocator } from '../../nodes/InventoryAllocator/InventoryAllocator.node';
 import { Marketplace } from '../../nodes/Marketplace/Marketplace.node';
 import { OmsOrder } from '../../nodes/OmsOrder/OmsOrder.node';
+import { OmsReturns } from '../../nodes/OmsReturns/OmsReturns.node';
 import { ReportBuilder } from '../../nodes/ReportBuilder/ReportBuilder.node';
 import { ShopifyOrderTrigger } from '../../nodes/ShopifyOrderTrigger/ShopifyOrderTrigger.node';
 import { WooCommerceOrderTrigger } from '../../nodes/WooCommerceOrderTrigger/WooCommerceOrderTrigger.node';
@@ -51,7 +52,7 @@ interface Template {
 }
 
 const ours: Record<string, INodeTypeDescription> = Object.fromEntries(
-	[BackorderGate, FraudGate, InventoryAllocator, Marketplace, OmsOrder, ReportBuilder, ShopifyOrderTrigger, WooCommerceOrderTrigger, AmazonOrderTrigger, EbayOrderTrigger, WalmartOrderTrigger, Wms, Edi].map((C) => {
+	[BackorderGate, FraudGate, InventoryAllocator, Marketplace, OmsOrder, OmsReturns, ReportBuilder, ShopifyOrderTrigger, WooCommerceOrderTrigger, AmazonOrderTrigger, EbayOrderTrigger, WalmartOrderTrigger, Wms, Edi].map((C) => {
 		const d = new C().description;
 		return [d.name, d];
 	}),
@@ -88,7 +89,7 @@ const CREDENTIAL_NAMES: Record<string, string[]> = {
 	omsWalmartApi: ['Walmart'],
 	omsShipBobApi: ['ShipBob'],
 	omsEdiPartnerApi: ['EDI Retailer', 'EDI Warehouse (3PL)'],
-	httpBasicAuth: ['Fraud Review Form'],
+	httpBasicAuth: ['Fraud Review Form', 'Returns Form'],
 	smtp: ['OMS SMTP'],
 };
 
@@ -339,7 +340,7 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 		for (const n of template.nodes.filter((x) => (x as { onError?: string }).onError === 'continueErrorOutput')) {
 			const outs = template.connections[n.name]?.main ?? [];
 			// the error output comes after the node's regular outputs
-			const regular = n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'applyChannelChange' ? 5 : n.type === PREFIX + 'backorderGate' ? 3 : n.type === PREFIX + 'inventoryAllocator' && ['reserve', 'release', 'commitShipment'].includes(String(n.parameters.operation)) ? 2 : n.type === PREFIX + 'fraudGate' || (n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'record') ? 3 : 1;
+			const regular = n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'applyChannelChange' ? 5 : n.type === PREFIX + 'backorderGate' || n.type === PREFIX + 'omsReturns' ? 3 : n.type === PREFIX + 'inventoryAllocator' && ['reserve', 'release', 'commitShipment'].includes(String(n.parameters.operation)) ? 2 : n.type === PREFIX + 'fraudGate' || (n.type === PREFIX + 'omsOrder' && n.parameters.operation === 'record') ? 3 : 1;
 			expect([n.name, outs.length]).toEqual([n.name, regular + 1]);
 			expect([n.name, outs[regular].length]).toEqual([n.name, 1]);
 		}
@@ -482,8 +483,8 @@ describe.each(templates)('workflow template %s', (_file, template) => {
 });
 
 describe('the template set', () => {
-	it('has the seven templates of the OMS-to-WMS flow, recovery and attention, the error alert (and the two EDI ones) with distinct ids', () => {
-		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'error-alert.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'recovery-attention.json', 'wms-status-sync.json']);
+	it('has the seven templates of the OMS-to-WMS flow, recovery and attention, returns, the error alert (and the two EDI ones) with distinct ids', () => {
+		expect(files.filter((f) => !f.startsWith('edi-'))).toEqual(['channel-reconciliation.json', 'daily-report.json', 'error-alert.json', 'fraud-review.json', 'fulfil-order.json', 'inventory-sync.json', 'order-intake.json', 'recovery-attention.json', 'returns.json', 'wms-status-sync.json']);
 		expect(files.filter((f) => f.startsWith('edi-'))).toEqual(['edi-retailer.json', 'edi-warehouse.json']);
 		expect(byId.size).toBe(files.length);
 	});
@@ -616,7 +617,7 @@ describe('the template set', () => {
 			for (const n of t.nodes) if (n.name !== buyerNotice) expect([file, n.name, /placeholder/i.test(n.name) && /notify|send|alert/i.test(n.name)]).toEqual([file, n.name, false]);
 		}
 		const mailers = templates.flatMap(([, t]) => t.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend').map((n) => `${t.name} > ${n.name}`));
-		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 7: Daily Report > Email the Summary']);
+		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 11: Returns > Email About the Receipt', 'OMS 11: Returns > Email the Returns Team', 'OMS 7: Daily Report > Email the Summary']);
 		for (const [, t] of templates) for (const n of t.nodes.filter((x) => x.type === 'n8n-nodes-base.emailSend')) expect(n.parameters.options).toMatchObject({ appendAttribution: false });
 	});
 

@@ -126,7 +126,7 @@ export function* recordReturnSteps(input: CanonicalReturn, cause: string | undef
 
 /** The dispositions and refund a transition writes, on the stored document (checked whole: validateReturn). */
 function applyRequest(returnId: string, prev: CanonicalReturn, req: ReturnTransitionRequest): CanonicalReturn | null {
-	if (!req.dispositions && !req.refund) return null;
+	if (!req.dispositions && !req.refund && !req.shipment) return null;
 	let doc: CanonicalReturn = { ...prev };
 	if (req.dispositions) {
 		const byLine = new Map(req.dispositions.map((d) => [d.lineId, d.dispositions]));
@@ -136,6 +136,7 @@ function applyRequest(returnId: string, prev: CanonicalReturn, req: ReturnTransi
 		doc.lines = prev.lines.map((l) => (byLine.has(l.lineId) ? { ...l, dispositions: byLine.get(l.lineId) } : l));
 	}
 	if (req.refund) doc.refund = req.refund;
+	if (req.shipment) doc.shipment = req.shipment;
 	doc = cleanForStore(doc).value;
 	const problems = validateReturn(doc);
 	if (problems.length) throw new InvalidReturnError(problems, returnId);

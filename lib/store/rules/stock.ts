@@ -4,6 +4,7 @@
  * plan itself is lib/stock/reservation.ts (below the store); the stores run it inside their own batches.
  */
 import { DEFAULT_LOCATION, locationOf, type BundleComponent, type ReservedPart, type StockChange, type StockLevelInput } from '../../stock/types';
+import type { PendingRestock } from '../types';
 import { planConsume } from '../../stock/reservation';
 import { refuseUnstorable } from '../../order/storable';
 import { row, type Steps, type StockTake } from './tx';
@@ -30,13 +31,18 @@ export interface StockLevelWrite {
  * comes, and only the levels whose value differs from their cell's are looked at again, for a later level of the
  * same cell, whose value is the one that counts.)
  */
-export function* stockLevelsSteps(levels: StockLevelInput[], now: string): Steps<StockChange[]> {
-	if (!levels.length) return [];
-	for (let i = 0; i < levels.length; i++) {
-		refuseUnstorable(`stock level ${i}: sku`, levels[i].sku);
-		refuseUnstorable(`stock level ${i} (${levels[i].sku}): location`, levels[i].location);
+export function* stockLevelsSteps(counted: StockLevelInput[], now: string): Steps<StockChange[]> {
+	if (!counted.length) return [];
+	for (let i = 0; i < counted.length; i++) {
+		refuseUnstorable(`stock level ${i}: sku`, counted[i].sku);
+		refuseUnstorable(`stock level ${i} (${counted[i].sku}): location`, counted[i].location);
+		const at = counted[i].countedAt;
+		if (at !== undefined && Number.isNaN(Date.parse(at))) throw new Error(`stock level ${i} (${counted[i].sku}): countedAt is not a date-time: ${JSON.stringify(at)}`);
 	}
-	const before = yield* row('lockOnHand', levels);
+	const before = yield* row('lockOnHand', counted);
+	// restock once: returned units restocked after the count stay on top of it; those before it are in it (./restock.ts, countWithRestocks)
+	const { levels, absorbed } = countWithRestocks(counted, yield* row('pendingRestocks'), now);
+	if (absorbed.length) yield* row('absorbRestocks', absorbed, now);
 	const differs: number[] = [];
 	for (let i = 0; i < levels.length; i++) if (before[i] !== levels[i].onHand) differs.push(i);
 	if (!differs.length) return [];
@@ -137,4 +143,38 @@ export function* setBundleSteps(bundleSku: string, components: BundleComponent[]
 	for (const c of components) refuseUnstorable(`bundle ${bundleSku}: component sku`, c.sku);
 	yield* row('replaceBundle', bundleSku, components);
 	yield* row('forgetPublishedBasis', bundleSku);
+}
+
+/**
+ * Restock once, the count's side (the rule: ./restock.ts). A WMS count's levels as they are written: each level's on hand plus the pending restocks of its cell received
+ * after the count was taken; and the pending restocks the count absorbs (received at or before it; for a cell named
+ * twice, by its last level, the one that counts).
+ */
+export function countWithRestocks(levels: StockLevelInput[], pending: PendingRestock[], now: string): { levels: StockLevelInput[]; absorbed: Array<{ returnId: string; lineId: string }> } {
+	if (!pending.length) return { levels, absorbed: [] };
+	const byCell = new Map<string, PendingRestock[]>();
+	for (const p of pending) {
+		const k = cellKey(p.sku, p.location);
+		const list = byCell.get(k);
+		if (list) list.push(p);
+		else byCell.set(k, [p]);
+	}
+	const nowMs = Date.parse(now);
+	const takenAt = (l: StockLevelInput) => (l.countedAt === undefined ? nowMs : Date.parse(l.countedAt));
+	const last = new Map<string, StockLevelInput>();
+	const out = levels.map((l) => {
+		const k = cellKey(l.sku, locationOf(l));
+		const ps = byCell.get(k);
+		if (!ps) return l;
+		last.set(k, l);
+		const at = takenAt(l);
+		const after = ps.reduce((s, p) => s + (Date.parse(p.receivedAt) > at ? p.quantity : 0), 0);
+		return after ? { ...l, onHand: l.onHand + after } : l;
+	});
+	const absorbed: Array<{ returnId: string; lineId: string }> = [];
+	for (const [k, l] of last) {
+		const at = takenAt(l);
+		for (const p of byCell.get(k)!) if (Date.parse(p.receivedAt) <= at) absorbed.push({ returnId: p.returnId, lineId: p.lineId });
+	}
+	return { levels: out, absorbed };
 }

@@ -17,9 +17,9 @@
 import type { CanonicalOrder } from '../../order/types';
 import type { Hold, OmsStatus } from '../../order/status';
 import type { ReservationPart } from '../../stock/reservation';
-import type { BundleComponent, StockLevelInput } from '../../stock/types';
+import type { BundleComponent, StockChange, StockLevelInput } from '../../stock/types';
 import type { OrderColumns, ReturnColumns } from '../rows';
-import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, WmsCallStatus } from '../types';
+import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, WmsCallStatus, PendingRestock } from '../types';
 import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
 
@@ -184,6 +184,15 @@ export interface TxRows {
 	/** Replace the return's lines */
 	writeReturnLines(ret: CanonicalReturn): void;
 	insertReturnEvent(event: NewReturnEvent): number;
+
+	// restock once (./restock.ts)
+	/** Insert each line's restock row unless (returnId, lineId) has one: the lineIds inserted (PostgreSQL locks the cells first) */
+	insertRestocks(returnId: string, lines: Array<{ lineId: string; sku: string; location: string; quantity: number }>, receivedAt: string, now: string): string[];
+	/** Raise on hand (a new cell: a new row), version + 1: each cell's change */
+	addStock(adds: Array<{ sku: string; location: string; units: number }>, now: string): StockChange[];
+	/** Every restock no count absorbed yet */
+	pendingRestocks(): PendingRestock[];
+	absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): void;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */

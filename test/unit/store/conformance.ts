@@ -6,6 +6,7 @@ import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { describeReturnsConformance } from './conformance-returns';
 import { describeWmsCallsConformance } from './conformance-wms-calls';
+import { describeRestockConformance } from './conformance-restock';
 
 export interface StoreFactory {
 	/** A fresh, empty store (own database/schema), with an optional clock */
@@ -1151,6 +1152,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 
 		describeReturnsConformance(() => store);
 		describeWmsCallsConformance(() => store);
+		describeRestockConformance(factory);
 
 		describe('EDI control numbers', () => {
 			it('hands out consecutive blocks per scope, never the same number twice', async () => {
