@@ -42,7 +42,11 @@ fi
 
 echo "run-e2e: node $(node -v), jest project e2e" >&2
 set +e
-npx jest --selectProjects e2e --runInBand "${json_args[@]}" "$@"
+# Two files at a time (E2E_WORKERS): most of an e2e file's time is spent waiting for n8n's minute polls and schedules,
+# not computing, so two n8n instances side by side roughly halve the run on 2 cores. Each file starts its own n8n, task
+# broker and sandboxes on free ports and its own SQLite store; the tests wait on conditions with deadlines, never on
+# durations, so sharing the machine makes them slower, not wrong. E2E_WORKERS=1 runs them one after another.
+npx jest --selectProjects e2e --maxWorkers="${E2E_WORKERS:-2}" "${json_args[@]}" "$@"
 code=$?
 set -e
 echo "run-e2e: done in $(( $(date +%s) - start ))s; n8n logs in artifacts/e2e/" >&2

@@ -221,6 +221,16 @@ export async function startFlow(opts: FlowOptions): Promise<Flow> {
 		log('importing credentials (pointing at the sandboxes) and the seven templates into n8n');
 		await n8n.importCredentials(sandboxCredentials(sb));
 		const imported: WorkflowJson[] = [...TEMPLATE_FILES, ...(opts.extraTemplates ?? [])].map((f) => ({ ...speedUp(loadTemplate(f), opts.schedules), active: false }));
+		// The daily report runs at 06:00 in n8n's time zone (America/New_York by default: 11:00 UTC), whenever a run
+		// crosses that minute: its HTML goes where this n8n may write, as the template's sticky note tells a user to set
+		// (n8n 2.x allows ~/.n8n-files, and the folder must exist)
+		mkdirSync(join(n8n.userFolder, '.n8n-files'), { recursive: true });
+		for (const wf of imported) {
+			for (const n of wf.nodes) {
+				const p = n.parameters as Record<string, unknown>;
+				if (n.type === 'n8n-nodes-base.readWriteFile' && typeof p.fileName === 'string') p.fileName = p.fileName.replace('/home/node/.n8n-files/', `${join(n8n.userFolder, '.n8n-files')}/`);
+			}
+		}
 		// One import for all seven (each CLI call starts n8n's CLI, several seconds), then one publish each.
 		const wfDir = join(n8n.artifacts, 'workflows');
 		mkdirSync(wfDir, { recursive: true });
