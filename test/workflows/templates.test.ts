@@ -617,7 +617,7 @@ describe('the template set', () => {
 			for (const n of t.nodes) if (n.name !== buyerNotice) expect([file, n.name, /placeholder/i.test(n.name) && /notify|send|alert/i.test(n.name)]).toEqual([file, n.name, false]);
 		}
 		const mailers = templates.flatMap(([, t]) => t.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend').map((n) => `${t.name} > ${n.name}`));
-		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 11: Returns > Email About the Receipt', 'OMS 11: Returns > Email the Returns Team', 'OMS 7: Daily Report > Email the Summary']);
+		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 11: Returns > Email About a Channel Return', 'OMS 11: Returns > Email About the Receipt', 'OMS 11: Returns > Email the Returns Team', 'OMS 7: Daily Report > Email the Summary']);
 		for (const [, t] of templates) for (const n of t.nodes.filter((x) => x.type === 'n8n-nodes-base.emailSend')) expect(n.parameters.options).toMatchObject({ appendAttribution: false });
 	});
 
