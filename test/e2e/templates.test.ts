@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './harness/n8n';
-import { forCliImport, fraudFormCredential } from './harness/templates';
+import { forCliImport, fraudFormCredential, returnsFormCredential } from './harness/templates';
 import { quickFeeds, startSandboxes, type Sandboxes } from '../sandbox/start';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../sandbox/wms';
 import { openSqliteStore, type SqliteStore } from '../../lib/store/sqlite';
@@ -37,7 +37,7 @@ function credentials(sb: Sandboxes): CredentialJson[] {
 		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
 		fraudFormCredential(),
 		// OMS 11's two forms (a return by hand, a receipt) ask for the login of the "Returns Form" credential
-		{ ...fraudFormCredential(), id: 'omsReturnFormCr1', name: 'Returns Form' },
+		returnsFormCredential(),
 	];
 }
 

@@ -18,7 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n, repoRoot, type CredentialJson, type WorkflowJson } from './n8n';
-import { forCliImport, fraudFormAuthorization, fraudFormCredential } from './templates';
+import { forCliImport, fraudFormAuthorization, fraudFormCredential, returnsFormCredential } from './templates';
 import { quickFeeds, startSandboxes, type Sandboxes } from '../../sandbox/start';
 import { CATALOG, generateOrders, type GeneratedSet, type SeedChannel, type SeedOrder } from '../../sandbox/generator';
 import { SANDBOX_CREDENTIALS as WMS_CREDENTIALS } from '../../sandbox/wms';
@@ -156,8 +156,9 @@ export function sandboxCredentials(sb: Sandboxes): CredentialJson[] {
 		},
 		// the templates' Send Email nodes, pointed at the sandboxes' SMTP sink
 		{ id: 'omsSmtpCred00001', name: 'OMS SMTP', type: 'smtp', data: { ...c.smtp } },
-		// the Fraud Review form's login (n8n's form Basic Auth)
+		// the Fraud Review form's login (n8n's form Basic Auth), and OMS 11's returns forms'
 		fraudFormCredential(),
+		returnsFormCredential(),
 	];
 }
 

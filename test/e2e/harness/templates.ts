@@ -73,6 +73,11 @@ export function fraudFormCredential(): CredentialJson {
 	return { id: 'omsFraudFormCred', name: 'Fraud Review Form', type: 'httpBasicAuth', data: { ...FRAUD_FORM_LOGIN } };
 }
 
+/** The login of OMS 11's two forms (a return by hand, the warehouse's receipt): the "Returns Form" credential. */
+export function returnsFormCredential(): CredentialJson {
+	return { id: 'omsReturnFormCr1', name: 'Returns Form', type: 'httpBasicAuth', data: { ...FRAUD_FORM_LOGIN } };
+}
+
 /** The Authorization header a reviewer's browser sends to the Fraud Review form. */
 export function fraudFormAuthorization(): string {
 	return `Basic ${Buffer.from(`${FRAUD_FORM_LOGIN.user}:${FRAUD_FORM_LOGIN.password}`).toString('base64')}`;
