@@ -111,22 +111,23 @@ function checkOptions(given: unknown): ReportOptions {
  */
 function joinPrevious(keys: string[], metrics: string[], rows: Row[], previousRows: Row[]): void {
 	const key = (r: Row) => keys.map((k) => String(r[k])).join('\u0000');
+	// a period without the row counted none, but had no duration (`...Hours`) or rate (`...Pct`) to show
+	const zeroWhenAbsent = (m: string) => !m.endsWith('Hours') && !m.endsWith('Pct');
 	const prev = new Map(previousRows.map((r) => [key(r), r]));
 	const seen = new Set<string>();
 	for (const r of rows) {
 		const k = key(r);
 		seen.add(k);
 		const p = prev.get(k);
-		for (const m of metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' ? 0 : null;
+		for (const m of metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' && zeroWhenAbsent(m) ? 0 : null;
 	}
 	for (const p of previousRows) {
 		if (seen.has(key(p))) continue;
 		const r: Row = {};
-		// the current period has none of this row: its counts are 0, its text (a returns row's top reasons) empty, and a
-		// duration or a rate (`...Hours`, `...Pct`) unknown
+		// the current period has none of this row: its counts are 0, its text (a returns row's top reasons) empty
 		for (const [k, v] of Object.entries(p)) r[k] = keys.includes(k) ? v : typeof v === 'number' ? 0 : typeof v === 'string' ? '' : null;
 		for (const m of metrics) {
-			r[m] = typeof p[m] === 'number' && !m.endsWith('Hours') && !m.endsWith('Pct') ? 0 : null;
+			r[m] = typeof p[m] === 'number' && zeroWhenAbsent(m) ? 0 : null;
 			r[`${m}Previous`] = p[m] ?? null;
 		}
 		rows.push(r);

@@ -107,6 +107,11 @@ describe.each(STORES)('reports on $name', (kind) => {
 			expect(r.columns.map((c) => c.key)).toEqual(['channel', 'currency', 'orders', 'ordersPrevious', 'units', 'unitsPrevious', 'revenue', 'revenuePrevious']);
 		});
 
+		it('gives no previous percentile where the previous period had no row for the channel, not 0 hours', async () => {
+			const r = await run({ report: 'sla', period: yesterday(), compare: true });
+			expect(r.rows.find((x) => x.channel === 'amazon')).toMatchObject({ p50Hours: 18, p50HoursPrevious: null, p90HoursPrevious: null, shippedPrevious: 0 });
+		});
+
 		it('gives no rows for an empty period', async () => {
 			const r = await run({ report: 'byChannel', period: { preset: 'custom', from: '2020-01-01', to: '2020-01-31' } });
 			expect(r.rows).toEqual([]);
@@ -297,7 +302,7 @@ describe.each(STORES)('reports on $name', (kind) => {
 	});
 
 	describe('empty periods', () => {
-		it.each(['byChannel', 'byStatus', 'byDay', 'topSkus', 'fraud', 'sla'] as const)('%s has no rows', async (report) => {
+		it.each(['byChannel', 'byStatus', 'byDay', 'topSkus', 'fraud', 'sla', 'returns'] as const)('%s has no rows', async (report) => {
 			const r = await run({ report, period: { preset: 'custom', from: '2020-01-01', to: '2020-01-07' }, compare: true });
 			expect(r.rows).toEqual([]);
 			expect(r.previousRows).toEqual([]);
@@ -425,6 +430,9 @@ describe.each(STORES)('returns by source on $name', (kind) => {
 		const r = await run({ report: 'returns', period: { preset: 'custom', from: '2026-05-02', to: '2026-05-02', timeZone: 'UTC' }, compare: true });
 		const amazon = r.rows.find((x) => x.channel === 'amazon')!;
 		expect(amazon).toMatchObject({ returns: 2, returnsPrevious: 0, unitsShipped: 0, unitsShippedPrevious: 3, returnRatePct: null, returnRatePctPrevious: 0, refundOwed: 50, refundOwedPrevious: 0 });
+		// a rate the previous period did not have (nothing shipped, no row) is unknown, not 0%
+		const may1 = await run({ report: 'returns', period: { preset: 'yesterday', timeZone: 'UTC' }, compare: true });
+		expect(may1.rows.find((x) => x.channel === 'amazon')).toMatchObject({ returnRatePct: 0, returnRatePctPrevious: null, unitsShipped: 3, unitsShippedPrevious: 0 });
 		const prevOnly = await run({ report: 'returns', period: { preset: 'custom', from: '2026-05-03', to: '2026-05-03', timeZone: 'UTC' }, compare: true });
 		expect(prevOnly.rows.find((x) => x.channel === 'amazon')).toMatchObject({
 			returns: 0,
