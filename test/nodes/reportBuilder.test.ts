@@ -174,17 +174,19 @@ describe('reportBuilder node', () => {
 		expect(items.error).toBeUndefined();
 		expect(outputOf(items, 'Report').map((r) => [r.channel, r.currency, r.returns, r.unitsReturned, r.unitsShipped, r.returnRatePct, r.topReasons, r.refundOwed, r.refundRefunded])).toEqual([
 			['amazon', 'USD', 2, 3, 3, 100, 'size_fit 2, defective 1', 50, 10.1],
+			['ebay', 'USD', 0, 0, 1, 0, '', 0, 0],
 			['shopify', 'EUR', 1, 1, 1, 100, 'size_fit 1', 20, 0],
 			['shopify', 'USD', 3, 2, 4, 50, 'defective 2', 0, 0],
 		]);
 		const files = await runWorkflow(flow({ ...params, output: 'files', files: ['csv', 'html', 'markdown'], options: asOf }), { credentials: sqliteCredentials() });
 		const [item] = itemsOf(files, 'Report');
-		expect(item.json).toMatchObject({ report: 'returns', title: 'Returns by source', rowCount: 3 });
+		expect(item.json).toMatchObject({ report: 'returns', title: 'Returns by source', rowCount: 4 });
 		const text = (prop: string) => Buffer.from(item.binary![prop].data, 'base64').toString('utf8');
 		expect(item.binary!.csv).toMatchObject({ fileName: 'returns-2026-05-01_2026-05-02.csv' });
 		expect(text('csv')).toBe(
 			'channel,currency,returns,unitsReturned,unitsShipped,returnRatePct,topReasons,reason_defective,reason_size_fit,open,closed,declined,cancelled,refundOwed,refundRefunded\r\n' +
 				'amazon,USD,2,3,3,100,"size_fit 2, defective 1",1,2,1,1,0,0,50.00,10.10\r\n' +
+				'ebay,USD,0,0,1,0,,0,0,0,0,0,0,0.00,0.00\r\n' +
 				'shopify,EUR,1,1,1,100,size_fit 1,0,1,1,0,0,0,20.00,0.00\r\n' +
 				'shopify,USD,3,2,4,50,defective 2,2,0,1,0,1,1,0.00,0.00\r\n',
 		);
@@ -257,6 +259,7 @@ describe('reportBuilder on PostgreSQL through the OMS Store credential', () => {
 		expect(returns.error).toBeUndefined();
 		expect(outputOf(returns, 'Report').map((r) => [r.channel, r.currency, r.returns, r.unitsReturned, r.unitsShipped, r.returnRatePct, r.open, r.closed, r.declined, r.cancelled, r.refundOwed, r.refundRefunded])).toEqual([
 			['amazon', 'USD', 2, 3, 3, 100, 1, 1, 0, 0, 50, 10.1],
+			['ebay', 'USD', 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
 			['shopify', 'EUR', 1, 1, 1, 100, 1, 0, 0, 0, 20, 0],
 			['shopify', 'USD', 3, 2, 4, 50, 1, 0, 1, 1, 0, 0],
 		]);

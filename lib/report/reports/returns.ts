@@ -1,9 +1,10 @@
 /**
  * Returns by source: per channel (order source) and currency, the returns the customers asked for in the period
  * (by their requested time) and what they come to: returns recorded (every status), units returned (returns not
- * declined or cancelled: those bring nothing back), units shipped of the orders placed in the period (orders
- * shipped or delivered), the return rate (units returned / units shipped, %), the units per normalised reason (a
- * column per reason that occurs, the most returned first, and the row's top three in words), the returns by OMS
+ * declined or cancelled: those bring nothing back), units shipped of the orders placed in the period (their
+ * packages' units, or every unit of an order shipped or delivered without packages recorded), the return rate
+ * (units returned / units shipped, %), the units per normalised reason (a column per reason that occurs, the most
+ * returned first, and the row's top three in words), the returns by OMS
  * status (open: requested to inspected; closed; declined; cancelled), and the refunds: owed (pending, sent or
  * failed, on returns still returning) and refunded, summed in minor units of the row's currency.
  *
@@ -19,7 +20,7 @@ import type { Column, ReportDefinition, Row, RunContext } from '../types';
 const OPEN: readonly ReturnStatus[] = RETURN_STATUSES.filter((s) => s !== 'closed' && !NOT_RETURNING.includes(s));
 /** Refund states that are owed, not yet refunded */
 const OWED = ['pending', 'sent', 'failed'];
-/** Orders whose every unit has shipped (as lib/returns/units.ts counts an order without packages) */
+/** Orders whose every unit has shipped when no package was recorded (as lib/returns/units.ts counts them) */
 const SHIPPED_ORDER_STATUSES = ['shipped', 'delivered'];
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
@@ -50,10 +51,23 @@ function reasonsSql(d: Dialect, p: Params, ctx: RunContext): string {
 		GROUP BY r.channel, ${CURRENCY}, l.reason`;
 }
 
+/**
+ * Units shipped of the orders placed in the period, as lib/returns/units.ts counts them for the units a return may
+ * take: an order with packages recorded, the units in its packages (at most the units ordered; a partial shipment
+ * counts what left); an order without, all of its units once it is shipped or delivered.
+ */
 function shippedSql(d: Dialect, p: Params, ctx: RunContext): string {
-	return `SELECT channel, currency, SUM(units) AS units_shipped FROM orders
-		WHERE ${periodWhere(d, p, 'placed_at', ctx)}${channelWhere(d, p, 'channel', ctx)} AND status IN (${list(SHIPPED_ORDER_STATUSES)})
-		GROUP BY channel, currency`;
+	const packed =
+		d === 'sqlite'
+			? `SELECT SUM(json_extract(x.value, '$.quantity')) FROM shipments s, json_each(s.lines) x WHERE s.oms_id = o.oms_id`
+			: `SELECT SUM((x ->> 'quantity')::bigint) FROM shipments s CROSS JOIN LATERAL jsonb_array_elements(s.lines) x WHERE s.oms_id = o.oms_id`;
+	const least = d === 'sqlite' ? 'min' : 'LEAST';
+	return `SELECT channel, currency,
+			SUM(CASE WHEN packed IS NOT NULL THEN ${least}(units, packed) WHEN status IN (${list(SHIPPED_ORDER_STATUSES)}) THEN units ELSE 0 END) AS units_shipped
+		FROM (SELECT o.channel AS channel, o.currency AS currency, o.units AS units, o.status AS status, (${packed}) AS packed
+			FROM orders o WHERE ${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}) t
+		GROUP BY channel, currency
+		HAVING SUM(CASE WHEN packed IS NOT NULL THEN ${least}(units, packed) WHEN status IN (${list(SHIPPED_ORDER_STATUSES)}) THEN units ELSE 0 END) > 0`;
 }
 
 export const REASON_PREFIX = 'reason_';
@@ -169,5 +183,5 @@ export const returnsBySource: ReportDefinition = {
 	},
 	// the option to include unsold orders does not apply: a return is of an order that shipped
 	counts: () =>
-		'Counts the returns requested in the period, by the channel of their order and the currency of their refund (or of the order); units returned and reasons leave out declined and cancelled returns; units shipped are those of the orders placed in the period that shipped or were delivered, and the return rate is units returned over them. Refund owed: pending, sent or failed refunds of returns not declined or cancelled.',
+		'Counts the returns requested in the period, by the channel of their order and the currency of their refund (or of the order); units returned and reasons leave out declined and cancelled returns; units shipped are the units that left in the packages of the orders placed in the period (all units of an order shipped or delivered without packages recorded), and the return rate is units returned over them. Refund owed: pending, sent or failed refunds of returns not declined or cancelled.',
 };

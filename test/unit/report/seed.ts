@@ -144,6 +144,7 @@ export async function seedOrders(store: Store, clock: TestClock): Promise<void> 
  * | RS2    | S1    | 1 SKU-1 x1 unwanted        | declined        | USD 25.00 pending (not owed: declined) |
  * | RS3    | S1    | 2 SKU-3 x1 unwanted        | cancelled       | none                        |
  * | RE1    | S2    | 1 SKU-1 x1 size_fit        | received        | EUR 20.00 sent (owed)       |
+ * And E1 (ebay, at the WMS, placed May 2) has one package with one of its two units: partly shipped, no return.
  */
 export async function seedReturns(store: Store, clock: TestClock): Promise<void> {
 	const refund = (currency: string, status: 'pending' | 'sent' | 'refunded', lineId: string, amount: number) => ({
@@ -169,5 +170,8 @@ export async function seedReturns(store: Store, clock: TestClock): Promise<void>
 		const ret = makeReturn(omsId, { channelReturnId: id, channelState, channelStatus: state[channelState], requestedAt, updatedAt: requestedAt, lines, refund: ref });
 		await recordReturn(store, ret, { cause: 'test' });
 	}
+	// E1 (ebay, at the WMS) shipped one of its two units in a first package: 1 unit shipped, nothing returned
+	clock.set('2026-05-02T19:45:00.000Z');
+	await store.recordShipment({ omsId: 'ebay:E1', packageKey: 'PKG-E1-1', provider: 'shipbob', carrier: 'USPS', trackingNumber: '9400E1', trackingUrl: null, shippedAt: '2026-05-02T19:45:00.000Z', lines: [{ sku: 'SKU-2', quantity: 1, lineId: '1' }] });
 	clock.set(NOW.toISOString());
 }
