@@ -12,6 +12,7 @@ import { byDay } from './reports/byDay';
 import { byStatus } from './reports/byStatus';
 import { fraud } from './reports/fraud';
 import { inventory } from './reports/inventory';
+import { returnsBySource } from './reports/returns';
 import { sla } from './reports/sla';
 import { topSkus } from './reports/topSkus';
 import { REPORT_NAMES, type ReportDefinition, type ReportName, type ReportOptions, type ReportResult, type Row } from './types';
@@ -23,7 +24,7 @@ export { toHtml } from './render/html';
 export { toMarkdown } from './render/markdown';
 export { attentionQueue, ATTENTION_DEFAULTS, ATTENTION_KINDS, ATTENTION_SOURCES, type AttentionItem, type AttentionKind, type AttentionThresholds } from './reports/attention';
 
-export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory, attention };
+export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory, attention, returns: returnsBySource };
 
 export interface ReportRequest {
 	report: ReportName;
@@ -110,20 +111,23 @@ function checkOptions(given: unknown): ReportOptions {
  */
 function joinPrevious(keys: string[], metrics: string[], rows: Row[], previousRows: Row[]): void {
 	const key = (r: Row) => keys.map((k) => String(r[k])).join('\u0000');
+	// a period without the row counted none, but had no duration (`...Hours`) or rate (`...Pct`) to show
+	const zeroWhenAbsent = (m: string) => !m.endsWith('Hours') && !m.endsWith('Pct');
 	const prev = new Map(previousRows.map((r) => [key(r), r]));
 	const seen = new Set<string>();
 	for (const r of rows) {
 		const k = key(r);
 		seen.add(k);
 		const p = prev.get(k);
-		for (const m of metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' ? 0 : null;
+		for (const m of metrics) r[`${m}Previous`] = p ? (p[m] ?? null) : typeof r[m] === 'number' && zeroWhenAbsent(m) ? 0 : null;
 	}
 	for (const p of previousRows) {
 		if (seen.has(key(p))) continue;
 		const r: Row = {};
-		for (const [k, v] of Object.entries(p)) r[k] = keys.includes(k) || typeof v !== 'number' ? v : 0;
+		// the current period has none of this row: its counts are 0, its text (a returns row's top reasons) empty
+		for (const [k, v] of Object.entries(p)) r[k] = keys.includes(k) ? v : typeof v === 'number' ? 0 : typeof v === 'string' ? '' : null;
 		for (const m of metrics) {
-			r[m] = typeof p[m] === 'number' && !m.endsWith('Hours') ? 0 : null;
+			r[m] = typeof p[m] === 'number' && zeroWhenAbsent(m) ? 0 : null;
 			r[`${m}Previous`] = p[m] ?? null;
 		}
 		rows.push(r);

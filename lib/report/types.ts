@@ -1,7 +1,7 @@
 import type { Store } from '../store/types';
 import type { Period } from './period';
 
-export const REPORT_NAMES = ['byChannel', 'byStatus', 'byDay', 'topSkus', 'backorders', 'fraud', 'sla', 'inventory', 'attention'] as const;
+export const REPORT_NAMES = ['byChannel', 'byStatus', 'byDay', 'topSkus', 'backorders', 'fraud', 'sla', 'inventory', 'attention', 'returns'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export type Cell = string | number | null;

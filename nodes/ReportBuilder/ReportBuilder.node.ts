@@ -28,6 +28,7 @@ export class ReportBuilder implements INodeType {
 				byChannel: 'Orders by Channel',
 				byDay: 'Orders by Day and Channel',
 				byStatus: 'Orders by Status',
+				returns: 'Returns by Source',
 				topSkus: 'Top SKUs',
 			},
 		}),

@@ -14,7 +14,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 	name: 'reportBuilder',
 	version: 1,
 	description:
-		'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, what needs attention, backorders, fraud decisions, fulfilment SLA and inventory, as items, CSV, an HTML page with charts or a Markdown summary',
+		'Reports from the OMS store grouped by order source: orders by channel, status, day and SKU, what needs attention, backorders, fraud decisions, fulfilment SLA, inventory and returns, as items, CSV, an HTML page with charts or a Markdown summary',
 	defaults: { name: 'OMS Report' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
@@ -75,6 +75,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					action: 'Report orders by status',
 				},
 				{
+					name: 'Returns by Source',
+					value: 'returns',
+					description:
+						'Returns requested per channel and currency: units returned, the return rate over the units shipped, the units per reason, open, closed, declined and cancelled returns, refunds owed and refunded',
+					action: 'Report returns by source',
+				},
+				{
 					name: 'Top SKUs',
 					value: 'topSkus',
 					description: 'The best-selling SKUs by units of sold orders, with revenue per currency',
@@ -98,7 +105,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				{ name: 'Yesterday', value: 'yesterday' },
 			],
 			default: 'yesterday',
-			description: 'Which orders to count, by when they were placed, in the time zone below',
+			description: 'Which orders to count, by when they were placed (returns: by when they were requested), in the time zone below',
 			displayOptions: { show: { report: PERIODIC } },
 		},
 		{
@@ -226,7 +233,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					type: 'boolean',
 					default: false,
 					description:
-						'Whether to count orders the fraud gate rejected or holds for review, and cancelled orders, in the order counts, units and revenue. Off: sold orders only (orders on hold for payment or an address and backorders count). The fraud, backorder and inventory reports are not affected.',
+						'Whether to count orders the fraud gate rejected or holds for review, and cancelled orders, in the order counts, units and revenue. Off: sold orders only (orders on hold for payment or an address and backorders count). The fraud, backorder, inventory and returns reports are not affected.',
 				},
 				{
 					displayName: 'Markdown Binary Property',

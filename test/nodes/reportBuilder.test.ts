@@ -10,7 +10,7 @@ import { closeAllStores } from '../../lib/store/open';
 import { openPostgresStore } from '../../lib/store/postgres';
 import { openSqliteStore } from '../../lib/store/sqlite';
 import { buildWorkflow, itemsOf, nodeError, outputOf, outputsOf, runWorkflow } from '../helpers/n8n-harness';
-import { NOW, seedOrders, TestClock } from '../unit/report/seed';
+import { NOW, seedOrders, seedReturns, TestClock } from '../unit/report/seed';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-report-node-'));
 const CRED = { omsStoreApi: { id: '1', name: 'OMS Store' } };
@@ -22,6 +22,7 @@ beforeAll(async () => {
 	const clock = new TestClock();
 	const store = await openSqliteStore(sqlitePath, { now: clock.now });
 	await seedOrders(store, clock);
+	await seedReturns(store, clock);
 	await store.close();
 });
 
@@ -166,6 +167,33 @@ describe('reportBuilder node', () => {
 		expect(item.json.summary).toBe(text('markdown'));
 	});
 
+	it('offers Returns by Source: rows as items and a CSV, HTML and Markdown report of the returns by channel', async () => {
+		// seed.ts seedReturns: six returns of A1, A2, S1 and S2, requested on May 2 (UTC)
+		const params = { report: 'returns', period: 'custom', from: '2026-05-01', to: '2026-05-02', timeZone: 'UTC' };
+		const items = await runWorkflow(flow({ ...params, output: 'items', options: asOf }), { credentials: sqliteCredentials() });
+		expect(items.error).toBeUndefined();
+		expect(outputOf(items, 'Report').map((r) => [r.channel, r.currency, r.returns, r.unitsReturned, r.unitsShipped, r.returnRatePct, r.topReasons, r.refundOwed, r.refundRefunded])).toEqual([
+			['amazon', 'USD', 2, 3, 3, 100, 'size_fit 2, defective 1', 50, 10.1],
+			['ebay', 'USD', 0, 0, 1, 0, '', 0, 0],
+			['shopify', 'EUR', 1, 1, 1, 100, 'size_fit 1', 20, 0],
+			['shopify', 'USD', 3, 2, 4, 50, 'defective 2', 0, 0],
+		]);
+		const files = await runWorkflow(flow({ ...params, output: 'files', files: ['csv', 'html', 'markdown'], options: asOf }), { credentials: sqliteCredentials() });
+		const [item] = itemsOf(files, 'Report');
+		expect(item.json).toMatchObject({ report: 'returns', title: 'Returns by source', rowCount: 4 });
+		const text = (prop: string) => Buffer.from(item.binary![prop].data, 'base64').toString('utf8');
+		expect(item.binary!.csv).toMatchObject({ fileName: 'returns-2026-05-01_2026-05-02.csv' });
+		expect(text('csv')).toBe(
+			'channel,currency,returns,unitsReturned,unitsShipped,returnRatePct,topReasons,reason_defective,reason_size_fit,open,closed,declined,cancelled,refundOwed,refundRefunded\r\n' +
+				'amazon,USD,2,3,3,100,"size_fit 2, defective 1",1,2,1,1,0,0,50.00,10.10\r\n' +
+				'ebay,USD,0,0,1,0,,0,0,0,0,0,0,0.00,0.00\r\n' +
+				'shopify,EUR,1,1,1,100,size_fit 1,0,1,1,0,0,0,20.00,0.00\r\n' +
+				'shopify,USD,3,2,4,50,defective 2,2,0,1,0,1,1,0.00,0.00\r\n',
+		);
+		expect(text('html')).toContain('Returns by channel');
+		expect(text('markdown').split('\n')[0]).toBe('**Returns custom period (2026-05-01 – 2026-05-02, UTC): 6** — Shopify 4, Amazon 2');
+	});
+
 	it('sends a bad time zone to the error output, naming it', async () => {
 		const result = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'Mars/Olympus', output: 'items', options: asOf }, [{}], { onError: 'continueErrorOutput' }), {
 			credentials: sqliteCredentials(),
@@ -197,6 +225,7 @@ describe('reportBuilder on PostgreSQL through the OMS Store credential', () => {
 		const clock = new TestClock();
 		const store = await openPostgresStore({ connectionString: url, options: `-c search_path=${schema}` }, { now: clock.now });
 		await seedOrders(store, clock);
+		await seedReturns(store, clock);
 		await store.close();
 		const credentials = {
 			omsStoreApi: {
@@ -224,6 +253,15 @@ describe('reportBuilder on PostgreSQL through the OMS Store credential', () => {
 			{ channel: 'ebay', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
 			{ channel: 'shopify', orders: 3, shipped: 2, p50Hours: 15, p90Hours: 24.6, shippedLate: 1, overdue: 1 },
 			{ channel: 'woocommerce', orders: 1, shipped: 0, p50Hours: null, p90Hours: null, shippedLate: 0, overdue: 0 },
+		]);
+		// returns by source on PostgreSQL through the node: the same figures as on SQLite
+		const returns = await runWorkflow(flow({ report: 'returns', period: 'custom', from: '2026-05-01', to: '2026-05-02', timeZone: 'UTC', output: 'items', options: asOf }), { credentials });
+		expect(returns.error).toBeUndefined();
+		expect(outputOf(returns, 'Report').map((r) => [r.channel, r.currency, r.returns, r.unitsReturned, r.unitsShipped, r.returnRatePct, r.open, r.closed, r.declined, r.cancelled, r.refundOwed, r.refundRefunded])).toEqual([
+			['amazon', 'USD', 2, 3, 3, 100, 1, 1, 0, 0, 50, 10.1],
+			['ebay', 'USD', 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+			['shopify', 'EUR', 1, 1, 1, 100, 1, 0, 0, 0, 20, 0],
+			['shopify', 'USD', 3, 2, 4, 50, 1, 0, 1, 1, 0, 0],
 		]);
 	});
 });

@@ -160,6 +160,9 @@ function charts(r: ReportResult): string[] {
 		case 'backorders':
 			out.push(skuBars('unitsWaiting', 'units waiting', 'Units waiting by SKU'));
 			break;
+		case 'returns':
+			out.push(channelBars('returns', 'returns', 'Returns by channel'));
+			break;
 		case 'inventory':
 			out.push(skuBars('atp', 'ATP', 'Available to promise by SKU'));
 			break;

@@ -54,14 +54,14 @@ function sumBy(rows: Row[], key: string, metric: string): Map<string, number> {
 	return m;
 }
 
-/** Revenue per currency, summed in minor units (a row whose currency is not a code is left out: no sum is possible). */
-function revenueByCurrency(rows: Row[]): Map<string, number> {
+/** Revenue (or another money column) per currency, summed in minor units (a row whose currency is not a code is left out: no sum is possible). */
+function revenueByCurrency(rows: Row[], metric = 'revenue'): Map<string, number> {
 	const minor = new Map<string, number>();
 	for (const r of rows) {
 		const c = String(r.currency);
 		let m: number;
 		try {
-			m = toMinor(Number(r.revenue) || 0, c);
+			m = toMinor(Number(r[metric]) || 0, c);
 		} catch {
 			continue;
 		}
@@ -177,6 +177,25 @@ export function summaryLines(r: ReportResult, f: SummaryFormat): SummaryLine[] {
 				const p = row.p50Hours === null ? 'none shipped yet' : `p50 ${f.text(String(row.p50Hours))} h, p90 ${f.text(String(row.p90Hours))} h`;
 				bullet(`${channel(String(row.channel))}: ${p}; ${formatInt(Number(row.shippedLate))} shipped late, ${formatInt(Number(row.overdue))} past ship-by`);
 			}
+			break;
+		}
+		case 'returns': {
+			const n = total(rows, 'returns');
+			head(`Returns ${when(r)}: ${formatInt(n)}`, n ? ` — ${byChannelList(sumBy(rows, 'channel', 'returns'))}` : '');
+			if (n) {
+				const returned = total(rows, 'unitsReturned');
+				const shipped = total(rows, 'unitsShipped');
+				bullet(`Units returned: ${formatInt(returned)}${shipped ? ` of ${formatInt(shipped)} shipped (${Math.round((returned / shipped) * 10000) / 100}%)` : ''}`);
+				const reasons = r.columns.filter((c) => c.key.startsWith('reason_') && !c.key.endsWith('Previous')).map((c) => [c.key.slice('reason_'.length), total(rows, c.key)] as const);
+				const top = reasons.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3);
+				if (top.length) bullet(`Top reasons: ${top.map(([k, v]) => `${f.text(k)} ${formatInt(v)}`).join(', ')}`);
+				bullet(`Open ${formatInt(total(rows, 'open'))}, closed ${formatInt(total(rows, 'closed'))}, declined ${formatInt(total(rows, 'declined'))}, cancelled ${formatInt(total(rows, 'cancelled'))}`);
+				for (const [label, metric] of [['Refund owed', 'refundOwed'], ['Refunded', 'refundRefunded']] as const) {
+					const sums = [...revenueByCurrency(rows, metric)].filter(([, v]) => v !== 0).sort((a, b) => a[0].localeCompare(b[0]));
+					if (sums.length) bullet(`${label}: ${sums.map(([c, v]) => money(v, c)).join('; ')}`);
+				}
+			}
+			compareLine('returns', 'returns');
 			break;
 		}
 		case 'inventory': {

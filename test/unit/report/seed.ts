@@ -26,8 +26,11 @@
  * blocking rule); H1 review 50 (disposable_email 50), not yet resolved.
  */
 import type { CanonicalOrder, OrderLine } from '../../../lib/order/types';
+import { recordReturn } from '../../../lib/flows/record-return';
+import type { ReturnReason } from '../../../lib/returns/types';
 import type { OmsStatus, Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
+import { makeReturn } from '../../helpers/returns';
 
 export const NOW = new Date('2026-05-02T20:00:00.000Z');
 
@@ -127,5 +130,48 @@ export async function seedOrders(store: Store, clock: TestClock): Promise<void> 
 	await store.recordFraudDecision('amazon:R1', { decision: 'reject', score: 60, reasons: [{ rule: 'velocity_address', points: 60, detail: '4 orders to one address in 24 h' }] }, 'v1');
 	await store.recordFraudDecision('shopify:H1', { decision: 'review', score: 50, reasons: [{ rule: 'disposable_email', points: 50, detail: 'mailinator.com' }] }, 'v1');
 	await store.resolveFraudReview('amazon:A2', 'approved', 'ops@example.com');
+	clock.set(NOW.toISOString());
+}
+
+/**
+ * Returns of the shipped seed orders, recorded through the Record flow (lib/flows/record-return.ts), all requested
+ * on 2026-05-02 (UTC), after the orders shipped:
+ *
+ * | return | order | line, units, reason       | status (intake) | refund                      |
+ * | RA1    | A1    | 1 SKU-1 x2 size_fit        | authorised      | USD 50.00 pending (owed)    |
+ * | RA2    | A2    | 1 SKU-2 x1 defective       | closed          | USD 10.10 refunded          |
+ * | RS1    | S1    | 2 SKU-3 x2 defective       | requested       | none (the order's USD)      |
+ * | RS2    | S1    | 1 SKU-1 x1 unwanted        | declined        | USD 25.00 pending (not owed: declined) |
+ * | RS3    | S1    | 2 SKU-3 x1 unwanted        | cancelled       | none                        |
+ * | RE1    | S2    | 1 SKU-1 x1 size_fit        | received        | EUR 20.00 sent (owed)       |
+ * And E1 (ebay, at the WMS, placed May 2) has one package with one of its two units: partly shipped, no return.
+ */
+export async function seedReturns(store: Store, clock: TestClock): Promise<void> {
+	const refund = (currency: string, status: 'pending' | 'sent' | 'refunded', lineId: string, amount: number) => ({
+		currency,
+		status,
+		lines: [{ lineId, amount, tax: 0, restockingFee: 0 }],
+		shipping: 0,
+		returnShippingFee: 0,
+		total: amount,
+	});
+	const line = (lineId: string, sku: string, quantity: number, reason: ReturnReason) => [{ lineId, sku, quantity, channelReason: reason.toUpperCase(), reason }];
+	const state = { authorised: 'OPEN', closed: 'CLOSED', requested: 'REQUESTED', declined: 'DECLINED', cancelled: 'CANCELED', received: 'RECEIVED' } as const;
+	const returns: Array<[string, string, keyof typeof state, string, ReturnType<typeof line>, ReturnType<typeof refund> | null]> = [
+		['amazon:A1', 'RA1', 'authorised', '2026-05-02T12:00:00.000Z', line('1', 'SKU-1', 2, 'size_fit'), refund('USD', 'pending', '1', 50)],
+		['amazon:A2', 'RA2', 'closed', '2026-05-02T13:00:00.000Z', line('1', 'SKU-2', 1, 'defective'), refund('USD', 'refunded', '1', 10.1)],
+		['shopify:S1', 'RS1', 'requested', '2026-05-02T14:00:00.000Z', line('2', 'SKU-3', 2, 'defective'), null],
+		['shopify:S1', 'RS2', 'declined', '2026-05-02T14:30:00.000Z', line('1', 'SKU-1', 1, 'unwanted'), refund('USD', 'pending', '1', 25)],
+		['shopify:S1', 'RS3', 'cancelled', '2026-05-02T15:00:00.000Z', line('2', 'SKU-3', 1, 'unwanted'), null],
+		['shopify:S2', 'RE1', 'received', '2026-05-02T19:30:00.000Z', line('1', 'SKU-1', 1, 'size_fit'), refund('EUR', 'sent', '1', 20)],
+	];
+	for (const [omsId, id, channelState, requestedAt, lines, ref] of returns) {
+		clock.set(requestedAt);
+		const ret = makeReturn(omsId, { channelReturnId: id, channelState, channelStatus: state[channelState], requestedAt, updatedAt: requestedAt, lines, refund: ref });
+		await recordReturn(store, ret, { cause: 'test' });
+	}
+	// E1 (ebay, at the WMS) shipped one of its two units in a first package: 1 unit shipped, nothing returned
+	clock.set('2026-05-02T19:45:00.000Z');
+	await store.recordShipment({ omsId: 'ebay:E1', packageKey: 'PKG-E1-1', provider: 'shipbob', carrier: 'USPS', trackingNumber: '9400E1', trackingUrl: null, shippedAt: '2026-05-02T19:45:00.000Z', lines: [{ sku: 'SKU-2', quantity: 1, lineId: '1' }] });
 	clock.set(NOW.toISOString());
 }
