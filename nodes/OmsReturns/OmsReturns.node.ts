@@ -9,24 +9,28 @@ import {
 	authoriseReturn,
 	cancelReturn,
 	closeReturn,
+	createReturnByHand,
 	declineReturn,
+	dispositionsFor,
 	inspectReturn,
 	ItemError,
 	receiveReturn,
 	recordReturn,
 	restockReturn,
+	type HandLine,
 	type RestockOutcome,
 	type ReturnStepResult,
+	type SkuDisposition,
 } from '../../lib/flows';
 import { validateReturnRules, type ReturnRules } from '../../lib/returns/rules';
 import type { ReturnStatus } from '../../lib/returns/status';
-import { returnIdOf, type ReturnShipment } from '../../lib/returns/types';
+import type { ReturnShipment } from '../../lib/returns/types';
 import type { Store } from '../../lib/store/types';
 import { errorItem, itemParameter } from '../shared/items';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
 import { description } from './description';
-import { defaultReference, dispositionsFor, handMadeReturn, returnItem, RULE_PARAMETER_NAMES, rulesFromParameters, stepView, type HandLine, type RuleParameters, type SkuDisposition } from './items';
+import { returnItem, RULE_PARAMETER_NAMES, rulesFromParameters, stepView, type RuleParameters } from './items';
 
 const DONE = 0;
 const HELD = 1;
@@ -174,7 +178,7 @@ export class OmsReturns implements INodeType {
 	}
 }
 
-/** Create by Hand: the order's returnable units by SKU, the return recorded once (a repeat without a reference: No Change). */
+/** Create by Hand: the parameters read, the return made and recorded once by lib/flows (createReturnByHand). */
 async function createByHand(
 	ctx: IExecuteFunctions,
 	store: Store,
@@ -185,21 +189,9 @@ async function createByHand(
 	push: (output: number, json: IDataObject, i: number) => void,
 ): Promise<void> {
 	const omsId = requiredId(ctx, 'omsId', 'OMS ID', i, items, 'shopify:450789469');
-	const order = await store.getOrder(omsId);
-	if (!order) throw new ItemError(`No order ${omsId} in the OMS store: a return needs the order it comes back from`, [{ path: 'omsId', message: 'unknown order' }]);
-	const returnable = (await store.returnableUnits(omsId)) ?? [];
 	const lines = ((ctx.getNodeParameter('lines', i, {}) as { line?: HandLine[] }).line ?? []) as HandLine[];
 	const reference = String(ctx.getNodeParameter('reference', i, '') ?? '').trim();
 	const requestedAt = timeParameter(ctx, 'requestedAt', 'Requested At', i);
-	if (!reference) {
-		// without a reference the id is made of the order and its SKUs: the same return run again is found, not made twice
-		const existing = await store.getReturn(returnIdOf('manual', defaultReference(omsId, lines)));
-		if (existing) {
-			push(NO_CHANGE, returnItem(existing, keepRaw, { outcome: 'duplicate', why: 'a return of these units of this order was made by hand before: give a Return Reference to make another' }), i);
-			return;
-		}
-	}
-	const ret = handMadeReturn(order.order, returnable, { lines, reference, requestedAt });
-	const r = await recordReturn(store, ret, { cause: by });
-	push(r.outcome === 'duplicate' ? NO_CHANGE : DONE, returnItem(r.stored!, keepRaw, { outcome: r.outcome, changes: r.changes }), i);
+	const r = await createReturnByHand(store, { omsId, lines, reference, requestedAt }, { cause: by });
+	push(r.outcome === 'duplicate' ? NO_CHANGE : DONE, returnItem(r.stored, keepRaw, r.why ? { outcome: r.outcome, why: r.why } : { outcome: r.outcome, changes: r.changes }), i);
 }

@@ -1,7 +1,8 @@
 /** The OMS Returns node's pure parts: dispositions per SKU, the rules from its parameters, a return made by hand. */
 import { ItemError } from '../../lib/flows/item-error';
 import { DEFAULT_RETURN_RULES, validateReturnRules } from '../../lib/returns/rules';
-import { defaultReference, dispositionsFor, handMadeReturn, rulesFromParameters } from '../../nodes/OmsReturns/items';
+import { defaultReference, dispositionsFor, handMadeReturn } from '../../lib/flows/return-by-hand';
+import { rulesFromParameters } from '../../nodes/OmsReturns/items';
 import { makeReturn } from '../helpers/returns';
 
 const ret = makeReturn('shopify:1', {
