@@ -16,8 +16,8 @@
  *     after pick (the WMS refuses those: ShipBob's rule);
  *   - 10 % created unpaid and paid later on their channel (Shopify, WooCommerce, Amazon, eBay: Walmart releases paid
  *     orders only), each as soon as the OMS holds it for its payment, while the burst and its faults go on;
- *   - a confirmation outage while the orders ship: every channel's shipment confirmation fails (one answer lost after
- *     the channel applied it, then 503s), then recovers; OMS 10 (Recovery and Attention) runs as shipped, its clocks
+ *   - a confirmation outage while the orders ship: every channel's shipment confirmation fails (503s, then one answer lost
+ *     after the channel applied it), then recovers; OMS 10 (Recovery and Attention) runs as shipped, its clocks
  *     shortened: Retry Channel Calls, Recover Stuck Orders and the Attention digest (to the SMTP sink).
  *
  * The WMS's clock runs in real time but its stages are hours apart, so nothing is picked or shipped by itself: the
@@ -531,14 +531,16 @@ describe('queue mode: 2,000 orders in a burst with faults, then cancellations, l
 		say(`cancelled after pick: ${[...cancels.values()].filter((c) => c.stage === 'after pick').length}`);
 		await settle('cancelled after pick', cancelsOpen);
 
-		// Ship everything, while every channel's confirmations fail: one answer lost after the channel applied it, then
-		// as many 503s as the channel has orders to ship; the outage ends when they are used up.
+		// Ship everything, while every channel's confirmations fail: as many 503s as the channel has orders to ship, then
+		// one answer lost after the channel applied it; the outage ends when they are used up. The 503s come first: every
+		// package is still owed while they last, so they are always used up (lost first, a channel with one package to
+		// ship had nothing left to retry once the client found the lost confirmation applied, and its 503 went unused).
 		const toShip = wms().orders('shipbob').filter((o) => o.stage !== 'cancelled');
 		for (const ch of CHANNELS) {
 			const n = toShip.filter((o) => channelOf(o.reference) === ch).length;
 			if (!n) continue;
-			sb.sandboxes[ch].failConfirmations('lost', 1);
 			sb.sandboxes[ch].failConfirmations('error', n, 503);
+			sb.sandboxes[ch].failConfirmations('lost', 1);
 			outage[ch] = { lost: 1, errors: n };
 		}
 		say(`confirmation outage: ${JSON.stringify(outage)}`);
