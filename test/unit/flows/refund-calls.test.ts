@@ -1,0 +1,220 @@
+/**
+ * The channel outbox's refund kind (lib/flows/channel-calls.ts refundReturnOnChannel, sendRefund): a return's refund
+ * owed once per channel and return, sent once, asked for first after a lost answer, retried by backoff, failed for a
+ * person on a refusal (Attention), and the return's refund refunded once sent, so Close closes it. The channel here is
+ * a fake that keeps the refunds it made by idempotency key, as Shopify does; the clients against the sandboxes are
+ * tested in test/unit/channels. The outbox runs on the times the test passes, never on the wall clock.
+ */
+import { closeReturn, receiveReturn, recordReturn } from '../../../lib/flows';
+import { refundReturnOnChannel, resendFailedChannelCalls, retryChannelCalls } from '../../../lib/flows/channel-calls';
+import { attentionQueue } from '../../../lib/report/reports/attention';
+import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
+import type { ChannelClient, RefundInput } from '../../../lib/channels/types';
+import { openSqliteStore } from '../../../lib/store/sqlite';
+import type { Store } from '../../../lib/store/types';
+import { makeOrder } from '../../helpers/orders';
+import { makeReturn } from '../../helpers/returns';
+
+const T0 = '2026-05-12T10:00:00.000Z';
+const later = (hours: number) => new Date(Date.parse(T0) + hours * 3600_000).toISOString();
+const BACKOFF = { random: () => 0 };
+const rules = (over: Partial<ReturnRules> = {}): ReturnRules => ({ ...DEFAULT_RETURN_RULES, refundTax: false, ...over });
+
+type Fault = 'lost' | 'unavailable' | 'refused' | 'lost_ask';
+/** A channel that makes each refund once per idempotency key; faults staged per call */
+class FakeRefunds {
+	readonly made = new Map<string, { refundId: string; input: RefundInput }>();
+	/** every refund write that reached the channel */
+	readonly writes: RefundInput[] = [];
+	readonly asked: string[] = [];
+	faults: Fault[] = [];
+	private seq = 0;
+	client(channel = 'shopify'): ChannelClient {
+		return {
+			channel,
+			account: `${channel}:test`,
+			refundReturn: async (input: RefundInput) => {
+				const fault = this.faults[0] === 'lost' || this.faults[0] === 'unavailable' || this.faults[0] === 'refused' ? this.faults.shift() : undefined;
+				if (fault === 'unavailable') throw Object.assign(new Error('503 Service Unavailable'), { status: 503, code: 'HTTP_503', retryable: true });
+				if (fault === 'refused') throw Object.assign(new Error('422: refund amount exceeds the refundable amount'), { status: 422, code: 'HTTP_422', retryable: false, vendorMessage: 'refund amount exceeds the refundable amount' });
+				this.writes.push(input);
+				if (!this.made.has(input.idempotencyKey)) this.made.set(input.idempotencyKey, { refundId: `RF${++this.seq}`, input });
+				if (fault === 'lost') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+				return { refundId: this.made.get(input.idempotencyKey)!.refundId, status: 200 };
+			},
+			findRefund: async (input: RefundInput) => {
+				this.asked.push(input.idempotencyKey);
+				if (this.faults[0] === 'lost_ask') {
+					this.faults.shift();
+					throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+				}
+				const m = this.made.get(input.idempotencyKey);
+				return m ? { refundId: m.refundId } : null;
+			},
+		} as unknown as ChannelClient;
+	}
+}
+
+let store: Store;
+let fake: FakeRefunds;
+let clock = new Date(T0);
+beforeEach(async () => {
+	clock = new Date(T0);
+	store = await openSqliteStore(':memory:', { now: () => clock });
+	fake = new FakeRefunds();
+});
+afterEach(async () => store.close());
+
+/** A delivered order of 3 x SKU-1 for 30.00 and 5.00 shipping, and a return of 1 unit received with its refund
+ * pending (due on receipt; the defective unit: shipping refunded too by the rules' seller fault) */
+async function receivedReturn(channel = 'shopify', over: Partial<ReturnRules> = {}) {
+	const order = makeOrder({ channel, lines: [{ lineId: '1', sku: 'SKU-1', title: null, quantity: 3, unitPrice: 10, lineTotal: 30 }] });
+	await store.recordOrder(order);
+	await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'generic', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines: [{ sku: 'SKU-1', quantity: 3, lineId: '1' }] });
+	await store.setStatus(order.omsId, 'delivered', { cause: 'test' });
+	const ret = makeReturn(order.omsId, { channelState: 'authorised', channelStatus: 'OPEN' });
+	await recordReturn(store, ret, { cause: 'test' });
+	const got = await receiveReturn(store, ret.returnId, { rules: rules(over), by: 'test' });
+	expect(got.refund).toMatchObject({ status: 'pending', total: 10 });
+	return { order, ret };
+}
+
+const refundCalls = () => store.listChannelCalls({ kind: 'refund' });
+
+describe('the refund kind of the channel outbox', () => {
+	it('is owed once per return, sent once, and the return refunded so Close closes it', async () => {
+		const { order, ret } = await receivedReturn();
+		const client = fake.client();
+		const r = await refundReturnOnChannel(store, client, ret.returnId, { now: T0 });
+		expect(r).toMatchObject({ outcome: 'sent', reference: 'RF1', call: { kind: 'refund', omsId: order.omsId, status: 'sent', attempts: 1 } });
+		expect(fake.writes).toEqual([
+			{
+				channelOrderId: order.channelOrderId,
+				channelReturnId: ret.channelReturnId,
+				idempotencyKey: ret.returnId,
+				currency: 'USD',
+				lines: [{ lineId: '1', quantity: 1, amountMinor: 1000, taxMinor: 0, restockingFeeMinor: 0 }],
+				shippingMinor: 0,
+				returnShippingFeeMinor: 0,
+				totalMinor: 1000,
+				reason: `OMS return ${ret.returnId}`,
+			},
+		]);
+		expect(fake.asked).toEqual([]); // nothing lost: not asked
+		expect((await store.getReturn(ret.returnId))!.ret.refund).toMatchObject({ status: 'refunded', channelRefundId: 'RF1', total: 10 });
+		// again (a re-run, Receive twice): the call owed before, not a second refund
+		expect(await refundReturnOnChannel(store, client, ret.returnId, { now: later(1) })).toMatchObject({ outcome: 'already_sent' });
+		expect(fake.writes).toHaveLength(1);
+		expect(await refundCalls()).toHaveLength(1);
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
+		const events = (await store.timeline(order.omsId)).filter((e) => (e.detail as { call?: string }).call === 'refund');
+		expect(events.map((e) => e.detail)).toEqual([expect.objectContaining({ channel: 'shopify', call: 'refund', returnId: ret.returnId, outcome: 'refunded', refundId: 'RF1', totalMinor: 1000, currency: 'USD' })]);
+	});
+
+	it('after a lost answer asks the channel first and keeps the refund it shows, never refunding twice', async () => {
+		const { ret } = await receivedReturn();
+		const client = fake.client();
+		fake.faults = ['lost'];
+		const first = await refundReturnOnChannel(store, client, ret.returnId, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: true } });
+		expect((await store.getReturn(ret.returnId))!.ret.refund?.status).toBe('pending');
+		// the asking fails too: still unknown, still not sent again
+		fake.faults = ['lost_ask'];
+		expect((await retryChannelCalls(store, client, { now: later(2), backoff: BACKOFF })).results[0]).toMatchObject({ outcome: 'retry_scheduled', call: { outcomeUnknown: true } });
+		const again = await retryChannelCalls(store, client, { now: later(4), backoff: BACKOFF });
+		expect(again.results.map((x) => [x.call!.kind, x.outcome, x.reference])).toEqual([['refund', 'found_at_channel', 'RF1']]);
+		expect(fake.writes).toHaveLength(1);
+		expect(fake.asked).toEqual([ret.returnId, ret.returnId]);
+		expect((await store.getReturn(ret.returnId))!.ret.refund).toMatchObject({ status: 'refunded', channelRefundId: 'RF1' });
+	});
+
+	it('a refund the channel did not make after an unavailable channel is retried by backoff, then sent', async () => {
+		const { ret } = await receivedReturn();
+		const client = fake.client();
+		fake.faults = ['unavailable', 'unavailable'];
+		const first = await refundReturnOnChannel(store, client, ret.returnId, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: false, attempts: 1 } });
+		const next = first!.call!.nextAttemptAt!;
+		expect(Date.parse(next)).toBeGreaterThan(Date.parse(T0));
+		// not due before its time
+		expect((await retryChannelCalls(store, client, { now: T0 })).claimed).toBe(0);
+		expect((await retryChannelCalls(store, client, { now: next, backoff: BACKOFF })).results[0]).toMatchObject({ outcome: 'retry_scheduled', call: { attempts: 2 } });
+		const done = await retryChannelCalls(store, client, { now: later(3), backoff: BACKOFF });
+		expect(done.results.map((x) => x.outcome)).toEqual(['sent']);
+		expect(fake.writes).toHaveLength(1);
+		expect(fake.asked).toEqual([]); // a 503 says it was not applied: nothing to ask
+		expect((await store.getReturn(ret.returnId))!.ret.refund?.status).toBe('refunded');
+	});
+
+	it('a refusal fails it for a person (Attention, the return refund failed with the words); Resend Failed sends it once', async () => {
+		const { order, ret } = await receivedReturn();
+		const client = fake.client();
+		fake.faults = ['refused'];
+		const r = await refundReturnOnChannel(store, client, ret.returnId, { now: T0, backoff: BACKOFF });
+		expect(r).toMatchObject({ outcome: 'failed', call: { status: 'failed', nextAttemptAt: null }, failure: { status: 422 } });
+		expect(r!.error).toMatch(/refund amount exceeds the refundable amount/);
+		expect((await store.getReturn(ret.returnId))!.ret.refund).toMatchObject({ status: 'failed', error: expect.stringMatching(/exceeds the refundable amount/) });
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('held');
+		const queue = await attentionQueue(store, later(1));
+		expect(queue).toEqual([expect.objectContaining({ kind: 'channel_call_failed', reason: 'refund', reasonLabel: 'Refund of a return failed', omsId: order.omsId, callId: r!.call!.id })]);
+		// retried by nobody: a failed call is not due
+		expect((await retryChannelCalls(store, client, { now: later(5) })).claimed).toBe(0);
+		const resent = await resendFailedChannelCalls(store, client, { callId: r!.call!.id }, { now: later(6), by: 'ops', note: 'fixed the amount' });
+		expect(resent.map((x) => x.outcome)).toEqual(['sent']);
+		expect(fake.writes).toHaveLength(1);
+		expect((await store.getReturn(ret.returnId))!.ret.refund).toMatchObject({ status: 'refunded', channelRefundId: 'RF1', error: null });
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
+	});
+
+	it('a channel whose client has no refund API fails it for a person, once', async () => {
+		const { ret } = await receivedReturn('amazon');
+		const client = { channel: 'amazon', account: 'amazon:test' } as unknown as ChannelClient;
+		const r = await refundReturnOnChannel(store, client, ret.returnId, { now: T0 });
+		expect(r).toMatchObject({ outcome: 'failed', error: `amazon refunds are not sent by the OMS yet: refund return ${ret.returnId} in the seller account` });
+		expect((await store.getReturn(ret.returnId))!.ret.refund?.status).toBe('failed');
+	});
+
+	it('owes nothing for a return without a pending refund (none yet, or refunded by the channel itself)', async () => {
+		const order = makeOrder({ channel: 'woocommerce', lines: [{ lineId: '1', sku: 'SKU-1', title: null, quantity: 3, unitPrice: 10, lineTotal: 30 }] });
+		await store.recordOrder(order);
+		await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'generic', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines: [{ sku: 'SKU-1', quantity: 3, lineId: '1' }] });
+		const none = makeReturn(order.omsId);
+		const refunded = makeReturn(order.omsId, {
+			channelState: 'authorised',
+			refund: { currency: 'USD', status: 'refunded', lines: [{ lineId: '1', amount: 10, tax: 0, restockingFee: 0 }], shipping: 0, returnShippingFee: 0, total: 10, channelRefundId: '9001' },
+		});
+		for (const r of [none, refunded]) await recordReturn(store, r, { cause: 'test' });
+		const client = fake.client('woocommerce');
+		expect(await refundReturnOnChannel(store, client, none.returnId, { now: T0 })).toBeNull();
+		expect(await refundReturnOnChannel(store, client, refunded.returnId, { now: T0 })).toBeNull();
+		expect(await refundCalls()).toEqual([]);
+		expect(fake.writes).toEqual([]);
+	});
+
+	it('refuses a return of another channel, or one the OMS does not know, on that item', async () => {
+		const { ret } = await receivedReturn();
+		await expect(refundReturnOnChannel(store, fake.client('ebay'), ret.returnId, { now: T0 })).rejects.toThrow(`Return ${ret.returnId} is shopify's, not ebay's`);
+		await expect(refundReturnOnChannel(store, fake.client(), 'shopify:NOPE', { now: T0 })).rejects.toThrow('No return shopify:NOPE in the OMS store: record it first');
+		expect(await refundCalls()).toEqual([]);
+	});
+
+	it('is claimed after cancel answers and before confirmations', async () => {
+		const { order, ret } = await receivedReturn();
+		await store.enqueueChannelCalls([
+			{ kind: 'quantity', channel: 'shopify', sku: 'SKU-1', quantity: 0 },
+			{ kind: 'confirmation', channel: 'shopify', omsId: order.omsId, packageKey: 'P9', payload: { channelOrderId: order.channelOrderId } },
+			{ kind: 'refund', channel: 'shopify', omsId: order.omsId, payload: { returnId: ret.returnId, channelOrderId: order.channelOrderId, channelReturnId: ret.channelReturnId, currency: 'USD', lines: [], shippingMinor: 0, returnShippingFeeMinor: 0, totalMinor: 1000, reason: 'r' } },
+			{ kind: 'cancel_answer', channel: 'shopify', omsId: order.omsId, payload: { channelOrderId: order.channelOrderId, requestId: null, decision: 'approve' } },
+			{ kind: 'acknowledgement', channel: 'shopify', omsId: order.omsId, payload: { channelOrderId: order.channelOrderId } },
+		]);
+		expect((await store.claimChannelCalls('shopify', T0, { limit: 10 })).map((c) => c.kind)).toEqual(['acknowledgement', 'cancel_answer', 'refund', 'confirmation', 'quantity']);
+	});
+
+	it('refuses a refund call without its return, order or amounts, naming the field', async () => {
+		const ok = { returnId: 'shopify:R1', channelOrderId: '1', channelReturnId: 'R1', currency: 'USD', lines: [], shippingMinor: 0, returnShippingFeeMinor: 0, totalMinor: 100, reason: 'r' };
+		await expect(store.enqueueChannelCalls([{ kind: 'refund', channel: 'shopify', omsId: 'shopify:1', payload: { ...ok, returnId: ' ' } }])).rejects.toThrow(/payload\.returnId must be a non-empty string/);
+		await expect(store.enqueueChannelCalls([{ kind: 'refund', channel: 'shopify', omsId: 'shopify:1', payload: { ...ok, totalMinor: 1.5 } }])).rejects.toThrow(/payload\.totalMinor must be a whole number of minor units, 0 or more, got 1.5/);
+		await expect(store.enqueueChannelCalls([{ kind: 'refund', channel: 'shopify', omsId: '', payload: ok }])).rejects.toThrow(/omsId must be a non-empty string/);
+		expect(await refundCalls()).toEqual([]);
+	});
+});
