@@ -17,8 +17,15 @@
  *   of the batch is sent again once without them.
  * - cancelOrder: orderCancel ⚠ (argument list of 2025+ versions); cancelLines: refundCreate with
  *   restockType CANCEL ⚠.
+ * - refundReturn: the order's transactions (the captured SALE or CAPTURE to refund against: its id and gateway),
+ *   then refundCreate ✔ (A.1) @idempotent(key: the OMS return id) with the returned lines (restockType NO_RESTOCK:
+ *   the WMS owns the stock), the shipping refunded and one REFUND transaction of the whole amount; note
+ *   "OMS return <id>". userErrors are a refusal with Shopify's words. A return that came from Shopify's returns is
+ *   refunded the same way ⚠ (returnProcess, which would also link the refund to the Shopify return, is not used yet).
+ *   findRefund: the order's refunds, the one whose note names the return.
  */
 import { channelRefusal, mentions } from '../confirmation';
+import { minorText } from '../../order/money';
 import { randomUUID } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
@@ -38,6 +45,8 @@ import type {
 	ListOrdersResult,
 	QuantityResult,
 	QuantityUpdate,
+	RefundInput,
+	RefundResult,
 	ShopifyCredentials,
 	TestCredentialsResult,
 } from '../types';
@@ -403,6 +412,45 @@ export class ShopifyClient implements ChannelClient {
 		const r = body.data?.refundCreate;
 		if (!r || r.userErrors?.length || !r.refund) throw new Error(`Shopify refundCreate ${channelOrderId}: ${r?.userErrors.map((e) => e.message).join('; ')}`);
 		return { channelOrderId, status: 200, reference: r.refund.id };
+	}
+
+	async refundReturn(input: RefundInput): Promise<RefundResult> {
+		const cur = input.currency;
+		const orderId = toGid('Order', input.channelOrderId);
+		type Tx = { id: string; kind: string; status: string; gateway: string | null };
+		const read = await this.graphql<{ order: { id: string; transactions: Tx[] } | null }>(`query Tx($id: ID!) { order(id: $id) { id transactions(first: 20) { id kind status gateway } } }`, { id: orderId });
+		if (!read.data?.order) throw channelRefusal(`Shopify order ${input.channelOrderId} not found`, 'order not found', 404);
+		const parent = read.data.order.transactions.find((t) => (t.kind === 'SALE' || t.kind === 'CAPTURE') && t.status === 'SUCCESS');
+		if (!parent && input.totalMinor > 0) throw channelRefusal(`Shopify order ${input.channelOrderId}: no captured payment to refund return ${input.idempotencyKey} against`, 'no captured payment');
+		const refundInput = {
+			orderId,
+			note: input.reason,
+			notify: true,
+			refundLineItems: input.lines.filter((l) => l.quantity > 0).map((l) => ({ lineItemId: toGid('LineItem', l.lineId), quantity: l.quantity, restockType: 'NO_RESTOCK' })),
+			...(input.shippingMinor > 0 ? { shipping: { amount: minorText(input.shippingMinor, cur) } } : {}),
+			transactions: input.totalMinor > 0 && parent ? [{ orderId, parentId: parent.id, gateway: parent.gateway, kind: 'REFUND', amount: minorText(input.totalMinor, cur) }] : [],
+		};
+		const body = await this.graphql<{ refundCreate: { refund: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string }> } }>(
+			`mutation RefundReturn($input: RefundInput!, $key: String!) { refundCreate(input: $input) @idempotent(key: $key) { refund { id } userErrors { field message } } }`,
+			{ input: refundInput, key: input.idempotencyKey },
+			undefined,
+			true,
+		);
+		const r = body.data?.refundCreate;
+		if (r?.userErrors.length) {
+			const words = r.userErrors.map((e) => e.message).join('; ');
+			throw channelRefusal(`Shopify refundCreate for return ${input.idempotencyKey}: ${words}`, words);
+		}
+		if (!r?.refund) throw new Error(`Shopify refundCreate for return ${input.idempotencyKey}: no refund returned`);
+		return { refundId: r.refund.id, status: 200 };
+	}
+
+	async findRefund(input: RefundInput): Promise<{ refundId: string | null } | null> {
+		const body = await this.graphql<{ order: { refunds: Array<{ id: string; note: string | null }> } | null }>(`query Refunds($id: ID!) { order(id: $id) { refunds(first: 100) { id note } } }`, {
+			id: toGid('Order', input.channelOrderId),
+		});
+		const hit = body.data?.order?.refunds.find((r) => r.note === input.reason);
+		return hit ? { refundId: hit.id } : null;
 	}
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {

@@ -1,0 +1,152 @@
+/**
+ * The refund calls of the channel clients (ChannelClient.refundReturn / findRefund) against the sandboxes, which serve
+ * them as the documented APIs would and record what they received: Shopify refundCreate @idempotent(key: the OMS
+ * return id), WooCommerce POST /orders/{id}/refunds (api_refund true, api_restock false, the OMS return id in the
+ * refund's meta). Each refund reaches the channel once with the return's lines and amounts, found again by
+ * findRefund, and a refusal is a refusal (not retried, nothing made). Client and sandbox share one virtual clock.
+ */
+import { ShopifySandbox, SHOPIFY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/shopify';
+import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/channels/woocommerce';
+import { generateOrders, type SeedOrder } from '../../sandbox/generator';
+import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
+import { createChannelClient } from '../../../lib/channels/clients';
+import { channelReturns } from '../../../lib/channels/registry';
+import type { ChannelClient, RefundInput } from '../../../lib/channels/types';
+import { toMinor } from '../../../lib/order/money';
+import { isRetryable } from '../../../lib/wms/outbox';
+
+const TS = 0.01;
+
+/** A refund of one unit of the order's first line at its price, and `shipping` of the order's shipping */
+function refundOf(o: SeedOrder, lineId: string, returnId: string, shippingMinor = 0): RefundInput {
+	const amountMinor = toMinor(o.lines[0].unitPrice, o.currency);
+	return {
+		channelOrderId: o.id,
+		channelReturnId: returnId.split(':')[1],
+		idempotencyKey: returnId,
+		currency: o.currency,
+		lines: [{ lineId, quantity: 1, amountMinor, taxMinor: 0, restockingFeeMinor: 0 }],
+		shippingMinor,
+		returnShippingFeeMinor: 0,
+		totalMinor: amountMinor + shippingMinor,
+		reason: `OMS return ${returnId}`,
+	};
+}
+
+const paidShipped = (orders: SeedOrder[]) => orders.filter((o) => o.status === 'shipped' && o.lines[0].unitPrice > 0);
+
+describe('Shopify refunds against the sandbox', () => {
+	const clock = new VirtualClock();
+	const sb = new ShopifySandbox({ timeScale: TS, clock });
+	const orders = paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: ['shopify'] }).byChannel.shopify);
+	let client: ChannelClient;
+	beforeAll(async () => {
+		const url = await sb.start();
+		sb.addOrders(orders);
+		client = createChannelClient('shopify', { ...SHOPIFY_SANDBOX_CREDENTIALS, apiVersion: '2026-04', baseUrl: url } as never, clock.track(realRequest), isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 1 } }));
+	});
+	afterAll(() => sb.close());
+
+	it('refunds a return once with its key, lines (no restock: the WMS owns stock), shipping and the amount; found again by its note', async () => {
+		const o = orders[0];
+		const input = refundOf(o, sb.lineItemId(o, 0), 'shopify:R-1', toMinor(o.shippingCost, o.currency));
+		expect(await client.findRefund!(input)).toBeNull();
+		const made = await client.refundReturn!(input);
+		expect(made.refundId).toMatch(/^gid:\/\/shopify\/Refund\/\d+$/);
+		expect(sb.received.refunds).toHaveLength(1);
+		expect(sb.received.refunds[0].key).toBe('shopify:R-1');
+		expect(sb.received.refunds[0].input).toMatchObject({
+			orderId: `gid://shopify/Order/${o.id}`,
+			note: 'OMS return shopify:R-1',
+			refundLineItems: [{ lineItemId: `gid://shopify/LineItem/${sb.lineItemId(o, 0)}`, quantity: 1, restockType: 'NO_RESTOCK' }],
+			shipping: { amount: o.shippingCost.toFixed(2) },
+			transactions: [{ orderId: `gid://shopify/Order/${o.id}`, parentId: `gid://shopify/OrderTransaction/${o.id}0`, gateway: 'shopify_payments', kind: 'REFUND', amount: ((input.totalMinor) / 100).toFixed(2) }],
+		});
+		expect(sb.refunds.get(o.id)!.map((r) => r.amount)).toEqual([input.totalMinor / 100]);
+		expect(await client.findRefund!(input)).toEqual({ refundId: made.refundId });
+		// the same key again (an answer lost in between): Shopify replays the first refund, makes none
+		expect(await client.refundReturn!(input)).toEqual(made);
+		expect(sb.refunds.get(o.id)).toHaveLength(1);
+	});
+
+	it('a refund Shopify refuses is a refusal with its words, not retried, and nothing is made', async () => {
+		const o = orders[1];
+		const input = refundOf(o, sb.lineItemId(o, 0), 'shopify:R-2');
+		sb.failRefunds(1, 'Refund failed: the payment provider declined the refund.');
+		const err = await client.refundReturn!(input).then(
+			() => null,
+			(e: unknown) => e as Error & { status?: number },
+		);
+		expect(err?.message).toBe('Shopify refundCreate for return shopify:R-2: Refund failed: the payment provider declined the refund.');
+		expect(isRetryable(err)).toBe(false);
+		expect(sb.refunds.get(o.id) ?? []).toEqual([]);
+		expect(await client.findRefund!(input)).toBeNull();
+	});
+});
+
+describe('WooCommerce refunds against the sandbox', () => {
+	const clock = new VirtualClock();
+	const sb = new WooCommerceSandbox({ timeScale: TS, clock });
+	const orders = paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: ['woocommerce'] }).byChannel.woocommerce);
+	const lineId = (o: SeedOrder) => String(Number(o.id) * 10 + 1);
+	/** An order a return and a refund of the shop manager each take one unit of */
+	const twoUnits = orders.slice(1).find((x) => x.lines[0].quantity >= 2)!;
+	let client: ChannelClient;
+	beforeAll(async () => {
+		const url = await sb.start();
+		sb.addOrders(orders);
+		client = createChannelClient('woocommerce', { ...WOO_SANDBOX_CREDENTIALS, storeUrl: url, baseUrl: url } as never, clock.track(realRequest), isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 1 } }));
+	});
+	afterAll(() => sb.close());
+
+	it('refunds a return once through the gateway without restocking, the OMS return id in its meta; found again by it', async () => {
+		const o = orders[0];
+		const input = refundOf(o, lineId(o), 'woocommerce:oms-1');
+		expect(await client.findRefund!(input)).toBeNull();
+		const made = await client.refundReturn!(input);
+		expect(sb.received.refunds).toEqual([
+			{
+				orderId: o.id,
+				body: {
+					amount: (input.totalMinor / 100).toFixed(2),
+					reason: 'OMS return woocommerce:oms-1',
+					api_refund: true,
+					api_restock: false,
+					line_items: [{ id: lineId(o), quantity: 1, refund_total: (input.totalMinor / 100).toFixed(2) }],
+					meta_data: [{ key: '_oms_return_id', value: 'woocommerce:oms-1' }],
+				},
+			},
+		]);
+		const [refund] = sb.shows(o.id).refunds;
+		expect(refund).toMatchObject({ refundedPayment: true, restocked: false, amount: input.totalMinor / 100 });
+		expect(made.refundId).toBe(String(refund.id));
+		expect(await client.findRefund!(input)).toEqual({ refundId: made.refundId });
+		expect(await client.findRefund!({ ...input, idempotencyKey: 'woocommerce:oms-2' })).toBeNull();
+	});
+
+	it("the OMS's own refund is not another return in the intake; a refund the shop manager made is", async () => {
+		const o = twoUnits;
+		await client.refundReturn!(refundOf(o, lineId(o), 'woocommerce:oms-3'));
+		await sb.refund(o.id, { lines: [{ sku: o.lines[0].sku, quantity: 1 }], reason: 'Arrived damaged' });
+		const intake = channelReturns('woocommerce')!;
+		const listed = await intake.listReturnsSince(client, null, { lookbackFrom: '2000-01-01T00:00:00.000Z' });
+		const mine = listed.returns.filter((r) => String((r as { order: { id: unknown } }).order.id) === o.id);
+		expect(mine).toHaveLength(2);
+		const rets = mine.flatMap((r) => intake.normalize(r));
+		expect(rets.map((r) => r.refund?.channelRefundId)).toEqual([String(sb.shows(o.id).refunds[1].id)]);
+	});
+
+	it('a refund WooCommerce will not make (the gateway declines) is a refusal with its words, not retried, nothing made', async () => {
+		const o = orders.find((x) => x !== orders[0] && x !== twoUnits)!;
+		const input = refundOf(o, lineId(o), 'woocommerce:oms-4');
+		sb.failRefunds(1, 'Refund failed: the card issuer declined the refund.');
+		const err = await client.refundReturn!(input).then(
+			() => null,
+			(e: unknown) => e as Error & { status?: number },
+		);
+		expect(err?.message).toMatch(/^WooCommerce refund of order \d+ for return woocommerce:oms-4: .*the card issuer declined the refund/);
+		expect(err?.status).toBe(500);
+		expect(isRetryable(err)).toBe(false);
+		expect(sb.shows(o.id).refunds).toEqual([]);
+	});
+});
