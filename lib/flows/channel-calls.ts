@@ -362,22 +362,34 @@ function refundInputOf(call: ChannelCall): RefundInput {
 }
 
 /**
- * Owe a return's refund to its channel through the outbox, then send it now unless it was sent, failed for good, or
- * is not due yet (null: the return owes no refund call, see refundPayloadOf). Owed once per channel and return: a
- * second call finds the first (already_sent, failed, queued). An unknown return, or one whose order is gone, is an
- * ItemError.
+ * Owe a return's refund to its order's channel through the outbox (a return made by hand is refunded on its order's
+ * channel too): queued once per channel and return, or the call owed before (null: the return owes no refund call,
+ * see refundPayloadOf, and none was queued for it). Sent by refundReturnOnChannel, or by the channel's Retry Pending.
+ * An unknown return, or one whose order is gone, is an ItemError.
  */
-export async function refundReturnOnChannel(store: Store, client: ChannelClient, returnId: string, opts: ChannelCallOptions = {}): Promise<ChannelCallResult | null> {
+export async function oweReturnRefund(store: Store, returnId: string): Promise<ChannelCall | null> {
 	const stored = await store.getReturn(returnId);
 	if (!stored) throw new ItemError(`No return ${returnId} in the OMS store: record it first`, [{ path: '$.returnId', message: 'unknown return' }]);
-	if (stored.ret.channel !== client.channel) throw new ItemError(`Return ${returnId} is ${stored.ret.channel}'s, not ${client.channel}'s`, [{ path: '$.channel', message: 'another channel' }]);
 	const order = await store.getOrder(stored.ret.omsId);
 	if (!order) throw new ItemError(`Return ${returnId}: its order ${stored.ret.omsId} is no longer in the OMS store`, [{ path: '$.omsId', message: 'unknown order' }]);
+	const channel = order.order.channel;
 	const payload = refundPayloadOf(stored, order.order.channelOrderId);
-	const owed = payload ? null : (await store.listChannelCalls({ channel: client.channel, kind: 'refund', omsId: stored.ret.omsId })).find((c) => c.payload?.returnId === returnId);
-	if (!payload && !owed) return null;
 	// a refund no longer pending (sent, or failed for a person) was owed before: its call says what became of it
-	const [{ call }] = payload ? await store.enqueueChannelCalls([{ kind: 'refund', channel: client.channel, omsId: stored.ret.omsId, payload }]) : [{ call: owed! }];
+	if (!payload) return (await store.listChannelCalls({ channel, kind: 'refund', omsId: stored.ret.omsId })).find((c) => c.payload?.returnId === returnId) ?? null;
+	const [{ call }] = await store.enqueueChannelCalls([{ kind: 'refund', channel, omsId: stored.ret.omsId, payload }]);
+	return call;
+}
+
+/**
+ * Owe a return's refund (oweReturnRefund), then send it now unless it was sent, failed for good, or is not due yet
+ * (null: the return owes none). Owed once per channel and return: a second call finds the first (already_sent,
+ * failed, queued). A return whose order is another channel's is an ItemError.
+ */
+export async function refundReturnOnChannel(store: Store, client: ChannelClient, returnId: string, opts: ChannelCallOptions = {}): Promise<ChannelCallResult | null> {
+	const order = await store.getOrder((await store.getReturn(returnId))?.ret.omsId ?? '');
+	if (order && order.order.channel !== client.channel) throw new ItemError(`Return ${returnId} is of ${order.order.omsId}, a ${order.order.channel} order, not ${client.channel}'s`, [{ path: '$.channel', message: 'another channel' }]);
+	const call = await oweReturnRefund(store, returnId);
+	if (!call) return null;
 	if (call.status === 'sent') return result('already_sent', call);
 	if (call.status === 'failed') return result('failed', call, call.lastError);
 	const now = opts.now ?? new Date().toISOString();

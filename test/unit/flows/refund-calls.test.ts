@@ -9,51 +9,17 @@ import { closeReturn, receiveReturn, recordReturn } from '../../../lib/flows';
 import { refundReturnOnChannel, resendFailedChannelCalls, retryChannelCalls } from '../../../lib/flows/channel-calls';
 import { attentionQueue } from '../../../lib/report/reports/attention';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
-import type { ChannelClient, RefundInput } from '../../../lib/channels/types';
+import type { ChannelClient } from '../../../lib/channels/types';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { makeReturn } from '../../helpers/returns';
+import { FakeRefunds } from '../../helpers/fake-refunds';
 
 const T0 = '2026-05-12T10:00:00.000Z';
 const later = (hours: number) => new Date(Date.parse(T0) + hours * 3600_000).toISOString();
 const BACKOFF = { random: () => 0 };
 const rules = (over: Partial<ReturnRules> = {}): ReturnRules => ({ ...DEFAULT_RETURN_RULES, refundTax: false, ...over });
-
-type Fault = 'lost' | 'unavailable' | 'refused' | 'lost_ask';
-/** A channel that makes each refund once per idempotency key; faults staged per call */
-class FakeRefunds {
-	readonly made = new Map<string, { refundId: string; input: RefundInput }>();
-	/** every refund write that reached the channel */
-	readonly writes: RefundInput[] = [];
-	readonly asked: string[] = [];
-	faults: Fault[] = [];
-	private seq = 0;
-	client(channel = 'shopify'): ChannelClient {
-		return {
-			channel,
-			account: `${channel}:test`,
-			refundReturn: async (input: RefundInput) => {
-				const fault = this.faults[0] === 'lost' || this.faults[0] === 'unavailable' || this.faults[0] === 'refused' ? this.faults.shift() : undefined;
-				if (fault === 'unavailable') throw Object.assign(new Error('503 Service Unavailable'), { status: 503, code: 'HTTP_503', retryable: true });
-				if (fault === 'refused') throw Object.assign(new Error('422: refund amount exceeds the refundable amount'), { status: 422, code: 'HTTP_422', retryable: false, vendorMessage: 'refund amount exceeds the refundable amount' });
-				this.writes.push(input);
-				if (!this.made.has(input.idempotencyKey)) this.made.set(input.idempotencyKey, { refundId: `RF${++this.seq}`, input });
-				if (fault === 'lost') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-				return { refundId: this.made.get(input.idempotencyKey)!.refundId, status: 200 };
-			},
-			findRefund: async (input: RefundInput) => {
-				this.asked.push(input.idempotencyKey);
-				if (this.faults[0] === 'lost_ask') {
-					this.faults.shift();
-					throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-				}
-				const m = this.made.get(input.idempotencyKey);
-				return m ? { refundId: m.refundId } : null;
-			},
-		} as unknown as ChannelClient;
-	}
-}
 
 let store: Store;
 let fake: FakeRefunds;
@@ -65,13 +31,19 @@ beforeEach(async () => {
 });
 afterEach(async () => store.close());
 
-/** A delivered order of 3 x SKU-1 for 30.00 and 5.00 shipping, and a return of 1 unit received with its refund
- * pending (due on receipt; the defective unit: shipping refunded too by the rules' seller fault) */
-async function receivedReturn(channel = 'shopify', over: Partial<ReturnRules> = {}) {
+/** An order of 3 x SKU-1 for 30.00 (line 1), all shipped and delivered */
+async function shippedOrder(channel = 'shopify') {
 	const order = makeOrder({ channel, lines: [{ lineId: '1', sku: 'SKU-1', title: null, quantity: 3, unitPrice: 10, lineTotal: 30 }] });
 	await store.recordOrder(order);
 	await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'generic', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines: [{ sku: 'SKU-1', quantity: 3, lineId: '1' }] });
 	await store.setStatus(order.omsId, 'delivered', { cause: 'test' });
+	return order;
+}
+
+/** A shipped order of 3 x SKU-1 for 30.00, and a return of 1 unit received with its refund pending (due on receipt),
+ * owed to the channel by Receive (no client given: not sent) */
+async function receivedReturn(channel = 'shopify', over: Partial<ReturnRules> = {}) {
+	const order = await shippedOrder(channel);
 	const ret = makeReturn(order.omsId, { channelState: 'authorised', channelStatus: 'OPEN' });
 	await recordReturn(store, ret, { cause: 'test' });
 	const got = await receiveReturn(store, ret.returnId, { rules: rules(over), by: 'test' });
@@ -175,9 +147,7 @@ describe('the refund kind of the channel outbox', () => {
 	});
 
 	it('owes nothing for a return without a pending refund (none yet, or refunded by the channel itself)', async () => {
-		const order = makeOrder({ channel: 'woocommerce', lines: [{ lineId: '1', sku: 'SKU-1', title: null, quantity: 3, unitPrice: 10, lineTotal: 30 }] });
-		await store.recordOrder(order);
-		await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'generic', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines: [{ sku: 'SKU-1', quantity: 3, lineId: '1' }] });
+		const order = await shippedOrder('woocommerce');
 		const none = makeReturn(order.omsId);
 		const refunded = makeReturn(order.omsId, {
 			channelState: 'authorised',
@@ -193,9 +163,11 @@ describe('the refund kind of the channel outbox', () => {
 
 	it('refuses a return of another channel, or one the OMS does not know, on that item', async () => {
 		const { ret } = await receivedReturn();
-		await expect(refundReturnOnChannel(store, fake.client('ebay'), ret.returnId, { now: T0 })).rejects.toThrow(`Return ${ret.returnId} is shopify's, not ebay's`);
+		await expect(refundReturnOnChannel(store, fake.client('ebay'), ret.returnId, { now: T0 })).rejects.toThrow(`Return ${ret.returnId} is of ${ret.omsId}, a shopify order, not ebay's`);
 		await expect(refundReturnOnChannel(store, fake.client(), 'shopify:NOPE', { now: T0 })).rejects.toThrow('No return shopify:NOPE in the OMS store: record it first');
-		expect(await refundCalls()).toEqual([]);
+		// only the call Receive owed to the order's channel, not sent
+		expect((await refundCalls()).map((c) => [c.channel, c.status])).toEqual([['shopify', 'pending']]);
+		expect(fake.writes).toEqual([]);
 	});
 
 	it('is claimed after cancel answers and before confirmations', async () => {
@@ -216,5 +188,59 @@ describe('the refund kind of the channel outbox', () => {
 		await expect(store.enqueueChannelCalls([{ kind: 'refund', channel: 'shopify', omsId: 'shopify:1', payload: { ...ok, totalMinor: 1.5 } }])).rejects.toThrow(/payload\.totalMinor must be a whole number of minor units, 0 or more, got 1.5/);
 		await expect(store.enqueueChannelCalls([{ kind: 'refund', channel: 'shopify', omsId: '', payload: ok }])).rejects.toThrow(/omsId must be a non-empty string/);
 		expect(await refundCalls()).toEqual([]);
+	});
+});
+
+describe('the steps of a return owe its refund to the channel', () => {
+	it('Receive with the channel sends the refund due on receipt at once; the return is refunded and Close closes it', async () => {
+		const order = await shippedOrder();
+		const ret = makeReturn(order.omsId, { channelState: 'authorised', channelStatus: 'OPEN' });
+		await recordReturn(store, ret, { cause: 'test' });
+		const got = await receiveReturn(store, ret.returnId, { rules: rules(), by: 'test', channel: { client: fake.client(), opts: { now: T0 } } });
+		expect(got).toMatchObject({ outcome: 'moved', refundCallOutcome: 'sent', refundCall: { kind: 'refund', status: 'sent', reference: 'RF1' } });
+		expect(got.stored.ret.refund).toMatchObject({ status: 'refunded', channelRefundId: 'RF1' });
+		// Receive again (a re-run): nothing owed twice, nothing sent twice
+		const again = await receiveReturn(store, ret.returnId, { rules: rules(), by: 'test', channel: { client: fake.client(), opts: { now: T0 } } });
+		expect(again).toMatchObject({ outcome: 'unchanged' });
+		expect(fake.writes).toHaveLength(1);
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
+	});
+
+	it("Receive without the channel owes it; the channel's Retry Pending sends it, and Close closes the return", async () => {
+		const { ret } = await (async () => {
+			const order = await shippedOrder('woocommerce');
+			const r = makeReturn(order.omsId, { channel: 'manual', channelReturnId: 'hand-1', channelState: 'authorised' });
+			await recordReturn(store, r, { cause: 'test' });
+			return { ret: r };
+		})();
+		const got = await receiveReturn(store, ret.returnId, { rules: rules(), by: 'test' });
+		// a return made by hand is refunded on its order's channel
+		expect(got).toMatchObject({ outcome: 'moved', refundCallOutcome: 'owed', refundCall: { kind: 'refund', channel: 'woocommerce', status: 'pending', payload: { returnId: 'manual:hand-1' } } });
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('held');
+		const retry = await retryChannelCalls(store, fake.client('woocommerce'), { now: T0 });
+		expect(retry.results.map((x) => [x.call!.kind, x.outcome])).toEqual([['refund', 'sent']]);
+		expect((await store.getReturn(ret.returnId))!.ret.refund?.status).toBe('refunded');
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
+		expect(fake.writes.map((w) => w.idempotencyKey)).toEqual(['manual:hand-1']);
+	});
+
+	it('a WooCommerce return that arrived refunded (the channel refunded it) is never refunded again', async () => {
+		const order = await shippedOrder('woocommerce');
+		const ret = makeReturn(order.omsId, {
+			channelReturnId: '9001',
+			channelStatus: 'refunded',
+			channelState: 'authorised',
+			refund: { currency: 'USD', status: 'refunded', lines: [{ lineId: '1', amount: 10, tax: 0, restockingFee: 0 }], shipping: 0, returnShippingFee: 0, total: 10, channelRefundId: '9001' },
+		});
+		await recordReturn(store, ret, { cause: 'test' });
+		const client = fake.client('woocommerce');
+		const got = await receiveReturn(store, ret.returnId, { rules: rules(), by: 'test', channel: { client, opts: { now: T0 } } });
+		expect(got.outcome).toBe('moved');
+		expect(got.refundCall).toBeUndefined();
+		expect(await refundReturnOnChannel(store, client, ret.returnId, { now: T0 })).toBeNull();
+		expect((await retryChannelCalls(store, client, { now: later(1) })).claimed).toBe(0);
+		expect(await refundCalls()).toEqual([]);
+		expect(fake.writes).toEqual([]);
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
 	});
 });
