@@ -129,7 +129,8 @@ export interface CancelAnswerInput {
  */
 export interface RefundInput extends RefundMinor {
 	channelOrderId: string;
-	channelReturnId: string;
+	/** The channel's own return (null: a return made in the OMS, which the channel does not have) */
+	channelReturnId: string | null;
 	idempotencyKey: string;
 	/** Words the channel keeps with the refund */
 	reason: string;

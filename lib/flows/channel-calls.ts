@@ -28,6 +28,7 @@ import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdat
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { GATEWAY_AMBIGUOUS } from '../http/retry';
 import { toMinor } from '../order/money';
+import type { CanonicalOrder } from '../order/types';
 import type { StoredReturn } from '../returns/types';
 import type { CancelAnswerPayload, ChannelCall, RefundPayload, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
@@ -327,15 +328,15 @@ async function sendCancelAnswer(store: Store, client: ChannelClient, call: Chann
 
 /** The refund call a return is owed: its refund in minor units (null when it owes none: no refund, nothing to pay, or
  * one the channel made or took already, as a WooCommerce return recorded from the channel's own refund) */
-export function refundPayloadOf(stored: StoredReturn, channelOrderId: string): RefundPayload | null {
+export function refundPayloadOf(stored: StoredReturn, order: Pick<CanonicalOrder, 'channel' | 'channelOrderId'>): RefundPayload | null {
 	const r = stored.ret.refund;
 	if (!r || r.status !== 'pending') return null;
 	const m = (v: number) => toMinor(v, r.currency);
 	const qty = new Map(stored.ret.lines.map((l) => [l.lineId, l.quantity]));
 	const payload: RefundPayload = {
 		returnId: stored.ret.returnId,
-		channelOrderId,
-		channelReturnId: stored.ret.channelReturnId,
+		channelOrderId: order.channelOrderId,
+		channelReturnId: stored.ret.channel === order.channel ? stored.ret.channelReturnId : null,
 		currency: r.currency,
 		lines: r.lines.map((l) => ({ lineId: l.lineId, quantity: qty.get(l.lineId) ?? 0, amountMinor: m(l.amount), taxMinor: m(l.tax), restockingFeeMinor: m(l.restockingFee) })),
 		shippingMinor: m(r.shipping),
@@ -350,7 +351,7 @@ function refundInputOf(call: ChannelCall): RefundInput {
 	const p = (call.payload ?? {}) as Partial<RefundPayload>;
 	return {
 		channelOrderId: String(p.channelOrderId ?? ''),
-		channelReturnId: String(p.channelReturnId ?? ''),
+		channelReturnId: typeof p.channelReturnId === 'string' && p.channelReturnId ? p.channelReturnId : null,
 		idempotencyKey: String(p.returnId ?? ''),
 		currency: String(p.currency ?? ''),
 		lines: Array.isArray(p.lines) ? p.lines : [],
@@ -373,7 +374,7 @@ export async function oweReturnRefund(store: Store, returnId: string): Promise<C
 	const order = await store.getOrder(stored.ret.omsId);
 	if (!order) throw new ItemError(`Return ${returnId}: its order ${stored.ret.omsId} is no longer in the OMS store`, [{ path: '$.omsId', message: 'unknown order' }]);
 	const channel = order.order.channel;
-	const payload = refundPayloadOf(stored, order.order.channelOrderId);
+	const payload = refundPayloadOf(stored, order.order);
 	// a refund no longer pending (sent, or failed for a person) was owed before: its call says what became of it
 	if (!payload) return (await store.listChannelCalls({ channel, kind: 'refund', omsId: stored.ret.omsId })).find((c) => c.payload?.returnId === returnId) ?? null;
 	const [{ call }] = await store.enqueueChannelCalls([{ kind: 'refund', channel, omsId: stored.ret.omsId, payload }]);

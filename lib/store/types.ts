@@ -338,8 +338,9 @@ export interface CancelAnswerPayload extends Record<string, unknown> {
 export interface RefundPayload extends Record<string, unknown>, RefundMinor {
 	returnId: string;
 	channelOrderId: string;
-	/** The channel's own return id (a Shopify return, an eBay return) */
-	channelReturnId: string;
+	/** The channel's own return id (a Shopify return, an eBay return); null for a return the channel does not have
+	 * (made by hand in the OMS): refunded on the order */
+	channelReturnId: string | null;
 	reason: string;
 }
 

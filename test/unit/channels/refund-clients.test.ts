@@ -2,11 +2,12 @@
  * The refund calls of the channel clients (ChannelClient.refundReturn / findRefund) against the sandboxes, which serve
  * them as the documented APIs would and record what they received: Shopify refundCreate @idempotent(key: the OMS
  * return id), WooCommerce POST /orders/{id}/refunds (api_refund true, api_restock false, the OMS return id in the
- * refund's meta). Each refund reaches the channel once with the return's lines and amounts, found again by
+ * refund's meta), eBay Post-Order issue_refund on eBay's own return. Each refund reaches the channel once with the return's lines and amounts, found again by
  * findRefund, and a refusal is a refusal (not retried, nothing made). Client and sandbox share one virtual clock.
  */
 import { ShopifySandbox, SHOPIFY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/shopify';
 import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/channels/woocommerce';
+import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/ebay';
 import { generateOrders, type SeedOrder } from '../../sandbox/generator';
 import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 import { createChannelClient } from '../../../lib/channels/clients';
@@ -35,23 +36,31 @@ function refundOf(o: SeedOrder, lineId: string, returnId: string, shippingMinor 
 
 const paidShipped = (orders: SeedOrder[]) => orders.filter((o) => o.status === 'shipped' && o.lines[0].unitPrice > 0);
 
-describe('Shopify refunds against the sandbox', () => {
+type Sandbox = { start(): Promise<string>; close(): Promise<void>; addOrders(o: SeedOrder[]): void };
+/** The channel's sandbox started with paid, shipped orders and a client on it (one attempt a call), on one virtual clock */
+function onSandbox(ch: 'shopify' | 'woocommerce' | 'ebay', make: (clock: VirtualClock) => Sandbox, creds: (url: string) => object) {
 	const clock = new VirtualClock();
-	const sb = new ShopifySandbox({ timeScale: TS, clock });
-	const orders = paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: ['shopify'] }).byChannel.shopify);
-	let client: ChannelClient;
+	const sb = make(clock);
+	const ctx = { orders: paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: [ch] }).byChannel[ch]), client: null as unknown as ChannelClient };
 	beforeAll(async () => {
 		const url = await sb.start();
-		sb.addOrders(orders);
-		client = createChannelClient('shopify', { ...SHOPIFY_SANDBOX_CREDENTIALS, apiVersion: '2026-04', baseUrl: url } as never, clock.track(realRequest), isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 1 } }));
+		sb.addOrders(ctx.orders);
+		ctx.client = createChannelClient(ch, creds(url) as never, clock.track(realRequest), isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 1 } }));
 	});
 	afterAll(() => sb.close());
+	return ctx;
+}
+
+describe('Shopify refunds against the sandbox', () => {
+	let sb!: ShopifySandbox;
+	const ctx = onSandbox('shopify', (clock) => (sb = new ShopifySandbox({ timeScale: TS, clock })), (url) => ({ ...SHOPIFY_SANDBOX_CREDENTIALS, apiVersion: '2026-04', baseUrl: url }));
+	const orders = ctx.orders;
 
 	it('refunds a return once with its key, lines (no restock: the WMS owns stock), shipping and the amount; found again by its note', async () => {
 		const o = orders[0];
 		const input = refundOf(o, sb.lineItemId(o, 0), 'shopify:R-1', toMinor(o.shippingCost, o.currency));
-		expect(await client.findRefund!(input)).toBeNull();
-		const made = await client.refundReturn!(input);
+		expect(await ctx.client.findRefund!(input)).toBeNull();
+		const made = await ctx.client.refundReturn!(input);
 		expect(made.refundId).toMatch(/^gid:\/\/shopify\/Refund\/\d+$/);
 		expect(sb.received.refunds).toHaveLength(1);
 		expect(sb.received.refunds[0].key).toBe('shopify:R-1');
@@ -63,9 +72,9 @@ describe('Shopify refunds against the sandbox', () => {
 			transactions: [{ orderId: `gid://shopify/Order/${o.id}`, parentId: `gid://shopify/OrderTransaction/${o.id}0`, gateway: 'shopify_payments', kind: 'REFUND', amount: ((input.totalMinor) / 100).toFixed(2) }],
 		});
 		expect(sb.refunds.get(o.id)!.map((r) => r.amount)).toEqual([input.totalMinor / 100]);
-		expect(await client.findRefund!(input)).toEqual({ refundId: made.refundId });
+		expect(await ctx.client.findRefund!(input)).toEqual({ refundId: made.refundId });
 		// the same key again (an answer lost in between): Shopify replays the first refund, makes none
-		expect(await client.refundReturn!(input)).toEqual(made);
+		expect(await ctx.client.refundReturn!(input)).toEqual(made);
 		expect(sb.refunds.get(o.id)).toHaveLength(1);
 	});
 
@@ -73,37 +82,30 @@ describe('Shopify refunds against the sandbox', () => {
 		const o = orders[1];
 		const input = refundOf(o, sb.lineItemId(o, 0), 'shopify:R-2');
 		sb.failRefunds(1, 'Refund failed: the payment provider declined the refund.');
-		const err = await client.refundReturn!(input).then(
+		const err = await ctx.client.refundReturn!(input).then(
 			() => null,
 			(e: unknown) => e as Error & { status?: number },
 		);
 		expect(err?.message).toBe('Shopify refundCreate for return shopify:R-2: Refund failed: the payment provider declined the refund.');
 		expect(isRetryable(err)).toBe(false);
 		expect(sb.refunds.get(o.id) ?? []).toEqual([]);
-		expect(await client.findRefund!(input)).toBeNull();
+		expect(await ctx.client.findRefund!(input)).toBeNull();
 	});
 });
 
 describe('WooCommerce refunds against the sandbox', () => {
-	const clock = new VirtualClock();
-	const sb = new WooCommerceSandbox({ timeScale: TS, clock });
-	const orders = paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: ['woocommerce'] }).byChannel.woocommerce);
+	let sb!: WooCommerceSandbox;
+	const ctx = onSandbox('woocommerce', (clock) => (sb = new WooCommerceSandbox({ timeScale: TS, clock })), (url) => ({ ...WOO_SANDBOX_CREDENTIALS, storeUrl: url, baseUrl: url }));
+	const orders = ctx.orders;
 	const lineId = (o: SeedOrder) => String(Number(o.id) * 10 + 1);
 	/** An order a return and a refund of the shop manager each take one unit of */
 	const twoUnits = orders.slice(1).find((x) => x.lines[0].quantity >= 2)!;
-	let client: ChannelClient;
-	beforeAll(async () => {
-		const url = await sb.start();
-		sb.addOrders(orders);
-		client = createChannelClient('woocommerce', { ...WOO_SANDBOX_CREDENTIALS, storeUrl: url, baseUrl: url } as never, clock.track(realRequest), isolated(TS, { clock, retry: { timeScale: TS, maxAttempts: 1 } }));
-	});
-	afterAll(() => sb.close());
 
 	it('refunds a return once through the gateway without restocking, the OMS return id in its meta; found again by it', async () => {
 		const o = orders[0];
 		const input = refundOf(o, lineId(o), 'woocommerce:oms-1');
-		expect(await client.findRefund!(input)).toBeNull();
-		const made = await client.refundReturn!(input);
+		expect(await ctx.client.findRefund!(input)).toBeNull();
+		const made = await ctx.client.refundReturn!(input);
 		expect(sb.received.refunds).toEqual([
 			{
 				orderId: o.id,
@@ -120,16 +122,16 @@ describe('WooCommerce refunds against the sandbox', () => {
 		const [refund] = sb.shows(o.id).refunds;
 		expect(refund).toMatchObject({ refundedPayment: true, restocked: false, amount: input.totalMinor / 100 });
 		expect(made.refundId).toBe(String(refund.id));
-		expect(await client.findRefund!(input)).toEqual({ refundId: made.refundId });
-		expect(await client.findRefund!({ ...input, idempotencyKey: 'woocommerce:oms-2' })).toBeNull();
+		expect(await ctx.client.findRefund!(input)).toEqual({ refundId: made.refundId });
+		expect(await ctx.client.findRefund!({ ...input, idempotencyKey: 'woocommerce:oms-2' })).toBeNull();
 	});
 
 	it("the OMS's own refund is not another return in the intake; a refund the shop manager made is", async () => {
 		const o = twoUnits;
-		await client.refundReturn!(refundOf(o, lineId(o), 'woocommerce:oms-3'));
+		await ctx.client.refundReturn!(refundOf(o, lineId(o), 'woocommerce:oms-3'));
 		await sb.refund(o.id, { lines: [{ sku: o.lines[0].sku, quantity: 1 }], reason: 'Arrived damaged' });
 		const intake = channelReturns('woocommerce')!;
-		const listed = await intake.listReturnsSince(client, null, { lookbackFrom: '2000-01-01T00:00:00.000Z' });
+		const listed = await intake.listReturnsSince(ctx.client, null, { lookbackFrom: '2000-01-01T00:00:00.000Z' });
 		const mine = listed.returns.filter((r) => String((r as { order: { id: unknown } }).order.id) === o.id);
 		expect(mine).toHaveLength(2);
 		const rets = mine.flatMap((r) => intake.normalize(r));
@@ -140,7 +142,7 @@ describe('WooCommerce refunds against the sandbox', () => {
 		const o = orders.find((x) => x !== orders[0] && x !== twoUnits)!;
 		const input = refundOf(o, lineId(o), 'woocommerce:oms-4');
 		sb.failRefunds(1, 'Refund failed: the card issuer declined the refund.');
-		const err = await client.refundReturn!(input).then(
+		const err = await ctx.client.refundReturn!(input).then(
 			() => null,
 			(e: unknown) => e as Error & { status?: number },
 		);
@@ -148,5 +150,45 @@ describe('WooCommerce refunds against the sandbox', () => {
 		expect(err?.status).toBe(500);
 		expect(isRetryable(err)).toBe(false);
 		expect(sb.shows(o.id).refunds).toEqual([]);
+	});
+});
+
+describe('eBay refunds against the sandbox', () => {
+	let sb!: EbaySandbox;
+	const ctx = onSandbox('ebay', (clock) => (sb = new EbaySandbox({ timeScale: TS, clock })), (url) => ({ ...EBAY_SANDBOX_CREDENTIALS, baseUrl: url }));
+	const orders = ctx.orders;
+
+	it("refunds eBay's return once by issue_refund, found again by the return's actual refund; eBay refuses a second one", async () => {
+		const o = orders[0];
+		const r = sb.createReturn(o.id, { sku: o.lines[0].sku, quantity: 1, approved: true });
+		sb.advanceReturn(r.returnId, 'ITEM_DELIVERED');
+		const input = { ...refundOf(o, r.lineItemId, `ebay:${r.returnId}`), channelReturnId: r.returnId };
+		input.lines[0].amountMinor = Math.min(input.lines[0].amountMinor, r.estimatedRefundCents);
+		input.totalMinor = input.lines[0].amountMinor;
+		expect(await ctx.client.findRefund!(input)).toBeNull();
+		expect(await ctx.client.refundReturn!(input)).toEqual({ refundId: r.returnId, status: 200 });
+		expect(sb.refunds.filter((x) => x.returnId === r.returnId).map((x) => [x.via, Math.round(x.amount * 100)])).toEqual([['post-order issue_refund', input.totalMinor]]);
+		expect(await ctx.client.findRefund!(input)).toEqual({ refundId: r.returnId });
+		const again = await ctx.client.refundReturn!(input).then(
+			() => null,
+			(e: unknown) => e,
+		);
+		expect(again).toMatchObject({ status: 400 });
+		expect(isRetryable(again)).toBe(false);
+		expect(sb.refunds.filter((x) => x.returnId === r.returnId)).toHaveLength(1);
+	});
+
+	it('a return made in the OMS (not eBay\'s) is refused for a person, nothing sent', async () => {
+		const o = orders[1];
+		const before = sb.refunds.length;
+		const input = { ...refundOf(o, 'x', 'manual:hand-1'), channelReturnId: null };
+		const err = await ctx.client.refundReturn!(input).then(
+			() => null,
+			(e: unknown) => e as Error,
+		);
+		expect(err?.message).toBe(`eBay order ${o.id}: return manual:hand-1 is not an eBay return; refund it in Seller Hub (the OMS refunds eBay's own returns only)`);
+		expect(isRetryable(err)).toBe(false);
+		expect(await ctx.client.findRefund!(input)).toBeNull();
+		expect(sb.refunds.length).toBe(before);
 	});
 });
