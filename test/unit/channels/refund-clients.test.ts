@@ -2,12 +2,14 @@
  * The refund calls of the channel clients (ChannelClient.refundReturn / findRefund) against the sandboxes, which serve
  * them as the documented APIs would and record what they received: Shopify refundCreate @idempotent(key: the OMS
  * return id), WooCommerce POST /orders/{id}/refunds (api_refund true, api_restock false, the OMS return id in the
- * refund's meta), eBay Post-Order issue_refund on eBay's own return. Each refund reaches the channel once with the return's lines and amounts, found again by
+ * refund's meta), eBay Post-Order issue_refund on eBay's own return, Walmart POST /v3/returns/{id}/refund by the
+ * return's lines. Each refund reaches the channel once with the return's lines and amounts, found again by
  * findRefund, and a refusal is a refusal (not retried, nothing made). Client and sandbox share one virtual clock.
  */
 import { ShopifySandbox, SHOPIFY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/shopify';
 import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/channels/woocommerce';
 import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/ebay';
+import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from '../../sandbox/channels/walmart';
 import { generateOrders, type SeedOrder } from '../../sandbox/generator';
 import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 import { createChannelClient } from '../../../lib/channels/clients';
@@ -38,7 +40,7 @@ const paidShipped = (orders: SeedOrder[]) => orders.filter((o) => o.status === '
 
 type Sandbox = { start(): Promise<string>; close(): Promise<void>; addOrders(o: SeedOrder[]): void };
 /** The channel's sandbox started with paid, shipped orders and a client on it (one attempt a call), on one virtual clock */
-function onSandbox(ch: 'shopify' | 'woocommerce' | 'ebay', make: (clock: VirtualClock) => Sandbox, creds: (url: string) => object) {
+function onSandbox(ch: 'shopify' | 'woocommerce' | 'ebay' | 'walmart', make: (clock: VirtualClock) => Sandbox, creds: (url: string) => object) {
 	const clock = new VirtualClock();
 	const sb = make(clock);
 	const ctx = { orders: paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: [ch] }).byChannel[ch]), client: null as unknown as ChannelClient };
@@ -189,6 +191,40 @@ describe('eBay refunds against the sandbox', () => {
 		expect(err?.message).toBe(`eBay order ${o.id}: return manual:hand-1 is not an eBay return; refund it in Seller Hub (the OMS refunds eBay's own returns only)`);
 		expect(isRetryable(err)).toBe(false);
 		expect(await ctx.client.findRefund!(input)).toBeNull();
+		expect(sb.refunds.length).toBe(before);
+	});
+});
+
+describe('Walmart refunds against the sandbox', () => {
+	let sb!: WalmartSandbox;
+	const ctx = onSandbox('walmart', (clock) => (sb = new WalmartSandbox({ timeScale: TS, clock })), (url) => ({ ...WALMART_SANDBOX_CREDENTIALS, baseUrl: url }));
+
+	it("refunds Walmart's return once by its return lines, found again by their refunded units; Walmart refuses a second one", async () => {
+		const o = ctx.orders[0];
+		const r = sb.createReturn(o.id, { lineNumbers: ['1'] });
+		const input = { ...refundOf(o, '1', `walmart:${r.returnOrderId}`), channelReturnId: r.returnOrderId };
+		expect(await ctx.client.findRefund!(input)).toBeNull();
+		expect(await ctx.client.refundReturn!(input)).toEqual({ refundId: r.returnOrderId, status: 200 });
+		expect(sb.refunds.filter((x) => x.returnId === r.returnOrderId).map((x) => [x.via, x.lines?.map((l) => [l.lineId, l.quantity])])).toEqual([['returns refund', [['1', 1]]]]);
+		expect(await ctx.client.findRefund!(input)).toEqual({ refundId: r.returnOrderId });
+		const again = await ctx.client.refundReturn!(input).then(
+			() => null,
+			(e: unknown) => e as Error,
+		);
+		expect(again?.message).toBe(`Walmart return ${r.returnOrderId}: 1 unit(s) of purchase order line 1 are not on the return or were refunded`);
+		expect(isRetryable(again)).toBe(false);
+		expect(sb.refunds.filter((x) => x.returnId === r.returnOrderId)).toHaveLength(1);
+	});
+
+	it('a return made in the OMS (not Walmart\'s) is refused for a person, nothing sent', async () => {
+		const o = ctx.orders[1];
+		const before = sb.refunds.length;
+		const err = await ctx.client.refundReturn!({ ...refundOf(o, '1', 'manual:hand-2'), channelReturnId: null }).then(
+			() => null,
+			(e: unknown) => e as Error,
+		);
+		expect(err?.message).toMatch(/is not a Walmart return; refund it in Seller Center/);
+		expect(isRetryable(err)).toBe(false);
 		expect(sb.refunds.length).toBe(before);
 	});
 });
