@@ -15,6 +15,11 @@ import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { makeReturn } from '../../helpers/returns';
 import { FakeRefunds } from '../../helpers/fake-refunds';
+import { createChannelClient } from '../../../lib/channels/clients';
+import { normalizeOrder } from '../../../lib/channels/normalize';
+import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/channels/woocommerce';
+import { generateOrders, type SeedOrder } from '../../sandbox/generator';
+import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 
 const T0 = '2026-05-12T10:00:00.000Z';
 const later = (hours: number) => new Date(Date.parse(T0) + hours * 3600_000).toISOString();
@@ -242,5 +247,60 @@ describe('the steps of a return owe its refund to the channel', () => {
 		expect(await refundCalls()).toEqual([]);
 		expect(fake.writes).toEqual([]);
 		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
+	});
+});
+
+describe('a refund through the WooCommerce sandbox (no idempotency key: the refund meta finds it again)', () => {
+	const clock = new VirtualClock();
+	const sb = new WooCommerceSandbox({ timeScale: 0.01, clock });
+	const seeds = generateOrders({ seed: 43, perChannel: 40, channels: ['woocommerce'] }).byChannel.woocommerce.filter((o) => o.status === 'shipped' && o.lines[0].unitPrice > 0);
+	let client: ChannelClient;
+	beforeAll(async () => {
+		const url = await sb.start();
+		sb.addOrders(seeds);
+		client = createChannelClient('woocommerce', { ...WOO_SANDBOX_CREDENTIALS, storeUrl: url, baseUrl: url } as never, clock.track(realRequest), isolated(0.01, { clock, retry: { timeScale: 0.01, maxAttempts: 1 } }));
+	});
+	afterAll(() => sb.close());
+	beforeEach(() => sb.clearFaults());
+
+	/** The seed order recorded in the OMS, shipped, and a return of one unit of its first line made by hand, received */
+	async function received(seed: SeedOrder) {
+		const order = normalizeOrder('woocommerce', await client.getOrder(seed.id));
+		await store.recordOrder(order);
+		const line = order.lines[0];
+		await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'generic', carrier: 'UPS', trackingNumber: `1Z${seed.id}`, trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines: [{ sku: line.sku, quantity: line.quantity, lineId: line.lineId }] });
+		const ret = makeReturn(order.omsId, { channel: 'manual', channelReturnId: `hand-${seed.id}`, channelState: 'authorised', lines: [{ lineId: line.lineId, sku: line.sku, quantity: 1, channelReason: null, reason: 'size_fit' }] });
+		await recordReturn(store, ret, { cause: 'test' });
+		await receiveReturn(store, ret.returnId, { rules: rules(), by: 'test' });
+		return { order, ret };
+	}
+
+	it('a lost answer (refund made, then the connection reset) is found by the return id in its meta, never refunded twice', async () => {
+		const seed = seeds[0];
+		const { ret } = await received(seed);
+		sb.inject({ kind: 'reset_after_commit', path: /\/refunds$/, method: 'POST' });
+		const first = await refundReturnOnChannel(store, client, ret.returnId, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'retry_scheduled', call: { status: 'pending', outcomeUnknown: true } });
+		expect(sb.shows(seed.id).refunds).toHaveLength(1);
+		const again = await retryChannelCalls(store, client, { now: later(2), backoff: BACKOFF });
+		const made = sb.shows(seed.id).refunds;
+		expect(again.results.map((x) => [x.outcome, x.reference])).toEqual([['found_at_channel', String(made[0].id)]]);
+		expect(made).toHaveLength(1);
+		expect((await store.getReturn(ret.returnId))!.ret.refund).toMatchObject({ status: 'refunded', channelRefundId: String(made[0].id) });
+		expect((await closeReturn(store, ret.returnId, { by: 'ops' })).outcome).toBe('moved');
+	});
+
+	it('a refund the gateway declines fails for a person with its words; Resend Failed refunds it once when it works', async () => {
+		const seed = seeds[1];
+		const { ret } = await received(seed);
+		sb.failRefunds(1, 'Refund failed: the card issuer declined the refund.');
+		const first = await refundReturnOnChannel(store, client, ret.returnId, { now: T0, backoff: BACKOFF });
+		expect(first).toMatchObject({ outcome: 'failed', call: { status: 'failed' } });
+		expect(first!.error).toMatch(/the card issuer declined the refund/);
+		expect((await store.getReturn(ret.returnId))!.ret.refund?.status).toBe('failed');
+		const resent = await resendFailedChannelCalls(store, client, { callId: first!.call!.id }, { now: later(1), by: 'ops' });
+		expect(resent.map((x) => x.outcome)).toEqual(['sent']);
+		expect(sb.shows(seed.id).refunds).toHaveLength(1);
+		expect((await store.getReturn(ret.returnId))!.ret.refund?.status).toBe('refunded');
 	});
 });
