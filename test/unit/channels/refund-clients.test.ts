@@ -93,6 +93,32 @@ describe('Shopify refunds against the sandbox', () => {
 		expect(sb.refunds.get(o.id) ?? []).toEqual([]);
 		expect(await ctx.client.findRefund!(input)).toBeNull();
 	});
+	it("processes Shopify's own open return with its refund (returnProcess, with the key), found again as the return's refund", async () => {
+		const o = orders[2];
+		const { ret } = await sb.requestReturn(o.id, [{ sku: o.lines[0].sku, quantity: 1, reason: 'DEFECTIVE' }]);
+		ret.status = 'OPEN'; // approved on Shopify (returnApproveRequest)
+		const input = { ...refundOf(o, sb.lineItemId(o, 0), `shopify:${ret.id}`), channelReturnId: String(ret.id) };
+		expect(await ctx.client.findRefund!(input)).toBeNull();
+		const before = sb.received.refunds.length;
+		const made = await ctx.client.refundReturn!(input);
+		const refunds = sb.refunds.get(o.id)!;
+		expect(refunds.map((r) => [r.returnId, r.amount])).toEqual([[ret.id, input.totalMinor / 100]]);
+		expect(made).toEqual({ refundId: `gid://shopify/Refund/${refunds[0].id}`, status: 200 });
+		expect(sb.received.refunds.slice(before).map((x) => x.key)).toEqual([`shopify:${ret.id}`]);
+		expect(sb.received.returns.at(-1)).toMatchObject({ op: 'returnProcess', input: { returnId: `gid://shopify/Return/${ret.id}`, returnLineItems: [{ id: expect.stringMatching(/^gid:\/\/shopify\/ReturnLineItem\//), quantity: 1 }] } });
+		expect(ret.status).toBe('CLOSED');
+		expect(await ctx.client.findRefund!(input)).toEqual({ refundId: made.refundId });
+	});
+
+	it("refunds Shopify's return that is not open there (still requested) by refundCreate", async () => {
+		const o = orders[1]; // nothing refunded on it: Shopify refused its refund above
+		const { ret } = await sb.requestReturn(o.id, [{ sku: o.lines[0].sku, quantity: 1, reason: 'DEFECTIVE' }]);
+		const processed = sb.received.returns.filter((x) => x.op === 'returnProcess').length;
+		const made = await ctx.client.refundReturn!({ ...refundOf(o, sb.lineItemId(o, 0), `shopify:${ret.id}`), channelReturnId: String(ret.id) });
+		expect(made.refundId).toMatch(/^gid:\/\/shopify\/Refund\/\d+$/);
+		expect(sb.refunds.get(o.id)!.map((r) => r.returnId)).toEqual([null]);
+		expect(sb.received.returns.filter((x) => x.op === 'returnProcess')).toHaveLength(processed);
+	});
 });
 
 describe('WooCommerce refunds against the sandbox', () => {
