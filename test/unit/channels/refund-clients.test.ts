@@ -3,13 +3,14 @@
  * them as the documented APIs would and record what they received: Shopify refundCreate @idempotent(key: the OMS
  * return id), WooCommerce POST /orders/{id}/refunds (api_refund true, api_restock false, the OMS return id in the
  * refund's meta), eBay Post-Order issue_refund on eBay's own return, Walmart POST /v3/returns/{id}/refund by the
- * return's lines. Each refund reaches the channel once with the return's lines and amounts, found again by
+ * return's lines, Amazon's payment adjustment feed. Each refund reaches the channel once with the return's lines and amounts, found again by
  * findRefund, and a refusal is a refusal (not retried, nothing made). Client and sandbox share one virtual clock.
  */
 import { ShopifySandbox, SHOPIFY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/shopify';
 import { WooCommerceSandbox, WOO_SANDBOX_CREDENTIALS } from '../../sandbox/channels/woocommerce';
 import { EbaySandbox, EBAY_SANDBOX_CREDENTIALS } from '../../sandbox/channels/ebay';
 import { WalmartSandbox, WALMART_SANDBOX_CREDENTIALS } from '../../sandbox/channels/walmart';
+import { AmazonSandbox, AMAZON_SANDBOX_CREDENTIALS, itemIdOf } from '../../sandbox/channels/amazon';
 import { generateOrders, type SeedOrder } from '../../sandbox/generator';
 import { isolated, request as realRequest, VirtualClock } from '../../sandbox/testkit';
 import { createChannelClient } from '../../../lib/channels/clients';
@@ -40,7 +41,7 @@ const paidShipped = (orders: SeedOrder[]) => orders.filter((o) => o.status === '
 
 type Sandbox = { start(): Promise<string>; close(): Promise<void>; addOrders(o: SeedOrder[]): void };
 /** The channel's sandbox started with paid, shipped orders and a client on it (one attempt a call), on one virtual clock */
-function onSandbox(ch: 'shopify' | 'woocommerce' | 'ebay' | 'walmart', make: (clock: VirtualClock) => Sandbox, creds: (url: string) => object) {
+function onSandbox(ch: 'shopify' | 'woocommerce' | 'ebay' | 'walmart' | 'amazon', make: (clock: VirtualClock) => Sandbox, creds: (url: string) => object) {
 	const clock = new VirtualClock();
 	const sb = make(clock);
 	const ctx = { orders: paidShipped(generateOrders({ seed: 41, perChannel: 60, channels: [ch] }).byChannel[ch]), client: null as unknown as ChannelClient };
@@ -252,5 +253,39 @@ describe('Walmart refunds against the sandbox', () => {
 		expect(err?.message).toMatch(/is not a Walmart return; refund it in Seller Center/);
 		expect(isRetryable(err)).toBe(false);
 		expect(sb.refunds.length).toBe(before);
+	});
+});
+
+describe('Amazon refunds against the sandbox', () => {
+	let sb!: AmazonSandbox;
+	const ctx = onSandbox('amazon', (clock) => (sb = new AmazonSandbox({ timeScale: TS, clock })), (url) => ({ ...AMAZON_SANDBOX_CREDENTIALS, baseUrl: url }));
+
+	it('refunds by the payment adjustment feed once; sent again (a lost answer), the used adjustment ids say it was made', async () => {
+		const o = ctx.orders[0];
+		const input = refundOf(o, itemIdOf(o, 0), 'amazon:RMA-1');
+		expect(await ctx.client.findRefund!(input)).toBeNull(); // no cheap read: unknown
+		const made = await ctx.client.refundReturn!(input);
+		const feed = sb.received.feeds.find((f) => f.feedId === made.refundId)!;
+		expect(feed.feedType).toBe('POST_PAYMENT_ADJUSTMENT_DATA');
+		expect(feed.content).toContain(`<MerchantAdjustmentItemID>amazon:RMA-1:${itemIdOf(o, 0)}</MerchantAdjustmentItemID>`);
+		const mine = () => sb.refunds.filter((x) => x.orderId === o.id && x.via === 'POST_PAYMENT_ADJUSTMENT_DATA');
+		expect(mine().map((x) => Math.round(x.amount * 100))).toEqual([input.totalMinor]);
+		const again = await ctx.client.refundReturn!(input);
+		expect(again.refundId).not.toBe(made.refundId);
+		expect(mine()).toHaveLength(1);
+	});
+
+	it('an adjustment Amazon refuses (more than was charged) is a refusal with its words, nothing refunded', async () => {
+		const o = ctx.orders[1];
+		const input = refundOf(o, itemIdOf(o, 0), 'amazon:RMA-2');
+		input.lines[0].amountMinor = 10_000_000;
+		input.totalMinor = 10_000_000;
+		const err = await ctx.client.refundReturn!(input).then(
+			() => null,
+			(e: unknown) => e as Error,
+		);
+		expect(err?.message).toMatch(/^Amazon order \S+: refund of return amazon:RMA-2 refused: .*exceeds the .* charged/);
+		expect(isRetryable(err)).toBe(false);
+		expect(sb.refunds.filter((x) => x.orderId === o.id && x.via === 'POST_PAYMENT_ADJUSTMENT_DATA')).toEqual([]);
 	});
 });
