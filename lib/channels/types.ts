@@ -12,7 +12,7 @@ import type { TokenCache } from '../http/token-cache';
 import type { ClientStats } from '../http/caller';
 import type { HttpRequestFn } from '../http/types';
 import type { CanonicalOrder } from '../order/types';
-import type { CanonicalReturn } from '../returns/types';
+import type { CanonicalReturn, RefundMinor } from '../returns/types';
 import type { NormalizeOptions } from './normalize-common';
 
 
@@ -122,6 +122,26 @@ export interface CancelAnswerInput {
 	shippedAt?: string;
 }
 
+/**
+ * A return's refund to make on the channel (the channel outbox's refund call, lib/flows/channel-calls.ts). Amounts in
+ * integer minor units of `currency`. `idempotencyKey` is the OMS return id: the key the channel is given where it
+ * takes one (Shopify's @idempotent), and what findRefund looks the refund up by where it does not.
+ */
+export interface RefundInput extends RefundMinor {
+	channelOrderId: string;
+	/** The channel's own return (null: a return made in the OMS, which the channel does not have) */
+	channelReturnId: string | null;
+	idempotencyKey: string;
+	/** Words the channel keeps with the refund */
+	reason: string;
+}
+
+export interface RefundResult {
+	/** The channel's id of the refund it made */
+	refundId: string | null;
+	status?: number;
+}
+
 export interface TestCredentialsResult {
 	ok: boolean;
 	message: string;
@@ -155,6 +175,15 @@ export interface ChannelClient {
 	answerCancelRequest?(input: CancelAnswerInput): Promise<CancelResult>;
 	/** The order's latest buyer cancel request (null when none): where the order list lacks its id, and after a lost answer */
 	findCancelRequest?(channelOrderId: string): Promise<CancelRequestInfo | null>;
+	/**
+	 * Refund a return on the channel, once: the write is sent once per call (a transport failure after the request went
+	 * out is the outbox's to resolve: it asks findRefund before refunding again). A refusal (4xx) is an error with the
+	 * channel's words. Optional: a channel without it has its refund calls failed for a person.
+	 */
+	refundReturn?(input: RefundInput): Promise<RefundResult>;
+	/** The refund the channel shows for this return (by its idempotency key or the return), null when none: asked after
+	 * a lost answer, before refunding again */
+	findRefund?(input: RefundInput): Promise<{ refundId: string | null } | null>;
 	/** Walmart only; other channels resolve without a call */
 	acknowledge(channelOrderId: string): Promise<CancelResult>;
 	testCredentials(): Promise<TestCredentialsResult>;

@@ -17,16 +17,20 @@
  * An acknowledgement is owed once per channel and order; a confirmation once per channel, order and package; a quantity push stays owed until it is sent or a newer
  * push of the same SKU supersedes it (an older one never overwrites a newer one: the basis, the stock versions it was
  * computed from). An answer to a buyer's cancel request (eBay approve / reject, queued by Apply Channel Change) is owed
- * once per channel and order; after a lost answer the request's state says whether it was applied. retryChannelCalls
- * sends one channel's due calls: acknowledgements, then cancel answers, then confirmations, then quantities lowest
- * first.
+ * once per channel and order; after a lost answer the request's state says whether it was applied. A return's refund
+ * is owed once per channel and return (sendRefund: after a lost answer the channel is asked whether it shows the
+ * refund; sent, the return's refund is refunded). retryChannelCalls sends one channel's due calls: acknowledgements,
+ * then cancel answers, then refunds, then confirmations, then quantities lowest first.
  * n8n-free: a Store, a ChannelClient and plain values in, plain results out.
  */
 import { normalizeOrder } from '../channels/normalize';
-import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, ShipmentLine } from '../channels/types';
+import type { ChannelClient, ConfirmShipmentInput, QuantityResult, QuantityUpdate, RefundInput, ShipmentLine } from '../channels/types';
 import { apiFailureOf, type ApiFailure } from '../http/errors';
 import { GATEWAY_AMBIGUOUS } from '../http/retry';
-import type { CancelAnswerPayload, ChannelCall, Store } from '../store/types';
+import { toMinor } from '../order/money';
+import type { CanonicalOrder } from '../order/types';
+import type { StoredReturn } from '../returns/types';
+import type { CancelAnswerPayload, ChannelCall, RefundPayload, Store } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
 import { awaitsAcknowledgement, type AcknowledgeCandidate } from './acknowledge-orders';
 import { ItemError } from './item-error';
@@ -212,14 +216,15 @@ async function sendOnce(store: Store, call: ChannelCall, now: string, opts: Chan
  * acknowledgement sent by the trigger comes before the order is recorded) */
 async function orderEvent(store: Store, call: ChannelCall, cause: string, detail: Record<string, unknown>): Promise<void> {
 	if (call.kind === 'quantity' || !call.omsId || !(await store.getOrder(call.omsId))) return;
-	await store.addEvent(call.omsId, 'channel', { cause, detail: { channel: call.channel, call: call.kind, ...(call.kind === 'confirmation' ? { packageKey: call.packageKey } : {}), ...detail } });
+	await store.addEvent(call.omsId, 'channel', { cause, detail: { channel: call.channel, call: call.kind, ...(call.kind === 'confirmation' ? { packageKey: call.packageKey } : {}), ...(call.kind === 'refund' ? { returnId: call.payload?.returnId } : {}), ...detail } });
 }
 
 /** A call in words: "the quantity of SKU-1", "the acknowledgement of walmart:1", "a confirmation of ebay:1" */
-function channelCallWords(call: Pick<ChannelCall, 'kind' | 'omsId' | 'sku'>): string {
+function channelCallWords(call: Pick<ChannelCall, 'kind' | 'omsId' | 'sku' | 'payload'>): string {
 	if (call.kind === 'quantity') return `the quantity of ${call.sku}`;
 	if (call.kind === 'acknowledgement') return `the acknowledgement of ${call.omsId}`;
 	if (call.kind === 'cancel_answer') return `the answer to the buyer's cancel request of ${call.omsId}`;
+	if (call.kind === 'refund') return `the refund of return ${String(call.payload?.returnId)}`;
 	return `a confirmation of ${call.omsId}`;
 }
 
@@ -316,6 +321,127 @@ async function sendCancelAnswer(store: Store, client: ChannelClient, call: Chann
 			});
 			return { reference: requestId, status: answer.status ?? null, detail: { outcome: decision === 'approve' ? 'cancel_approved' : 'cancel_rejected', requestId } };
 		},
+	});
+}
+
+// ---------------------------------------------------------------- refunds of returns
+
+/** The refund call a return is owed: its refund in minor units (null when it owes none: no refund, nothing to pay, or
+ * one the channel made or took already, as a WooCommerce return recorded from the channel's own refund) */
+export function refundPayloadOf(stored: StoredReturn, order: Pick<CanonicalOrder, 'channel' | 'channelOrderId'>): RefundPayload | null {
+	const r = stored.ret.refund;
+	if (!r || r.status !== 'pending') return null;
+	const m = (v: number) => toMinor(v, r.currency);
+	const qty = new Map(stored.ret.lines.map((l) => [l.lineId, l.quantity]));
+	const payload: RefundPayload = {
+		returnId: stored.ret.returnId,
+		channelOrderId: order.channelOrderId,
+		channelReturnId: stored.ret.channel === order.channel ? stored.ret.channelReturnId : null,
+		currency: r.currency,
+		lines: r.lines.map((l) => ({ lineId: l.lineId, quantity: qty.get(l.lineId) ?? 0, amountMinor: m(l.amount), taxMinor: m(l.tax), restockingFeeMinor: m(l.restockingFee) })),
+		shippingMinor: m(r.shipping),
+		returnShippingFeeMinor: m(r.returnShippingFee),
+		totalMinor: m(r.total),
+		reason: `OMS return ${stored.ret.returnId}`,
+	};
+	return payload.totalMinor > 0 ? payload : null;
+}
+
+function refundInputOf(call: ChannelCall): RefundInput {
+	const p = (call.payload ?? {}) as Partial<RefundPayload>;
+	return {
+		channelOrderId: String(p.channelOrderId ?? ''),
+		channelReturnId: typeof p.channelReturnId === 'string' && p.channelReturnId ? p.channelReturnId : null,
+		idempotencyKey: String(p.returnId ?? ''),
+		currency: String(p.currency ?? ''),
+		lines: Array.isArray(p.lines) ? p.lines : [],
+		shippingMinor: Number(p.shippingMinor ?? 0),
+		returnShippingFeeMinor: Number(p.returnShippingFeeMinor ?? 0),
+		totalMinor: Number(p.totalMinor ?? 0),
+		reason: String(p.reason ?? ''),
+	};
+}
+
+/**
+ * Owe a return's refund to its order's channel through the outbox (a return made by hand is refunded on its order's
+ * channel too): queued once per channel and return, or the call owed before (null: the return owes no refund call,
+ * see refundPayloadOf, and none was queued for it). Sent by refundReturnOnChannel, or by the channel's Retry Pending.
+ * An unknown return, or one whose order is gone, is an ItemError.
+ */
+export async function oweReturnRefund(store: Store, returnId: string): Promise<ChannelCall | null> {
+	const stored = await store.getReturn(returnId);
+	if (!stored) throw new ItemError(`No return ${returnId} in the OMS store: record it first`, [{ path: '$.returnId', message: 'unknown return' }]);
+	const order = await store.getOrder(stored.ret.omsId);
+	if (!order) throw new ItemError(`Return ${returnId}: its order ${stored.ret.omsId} is no longer in the OMS store`, [{ path: '$.omsId', message: 'unknown order' }]);
+	const channel = order.order.channel;
+	const payload = refundPayloadOf(stored, order.order);
+	// a refund no longer pending (sent, or failed for a person) was owed before: its call says what became of it
+	if (!payload) return (await store.listChannelCalls({ channel, kind: 'refund', omsId: stored.ret.omsId })).find((c) => c.payload?.returnId === returnId) ?? null;
+	const [{ call }] = await store.enqueueChannelCalls([{ kind: 'refund', channel, omsId: stored.ret.omsId, payload }]);
+	return call;
+}
+
+/**
+ * Owe a return's refund (oweReturnRefund), then send it now unless it was sent, failed for good, or is not due yet
+ * (null: the return owes none). Owed once per channel and return: a second call finds the first (already_sent,
+ * failed, queued). A return whose order is another channel's is an ItemError.
+ */
+export async function refundReturnOnChannel(store: Store, client: ChannelClient, returnId: string, opts: ChannelCallOptions = {}): Promise<ChannelCallResult | null> {
+	const order = await store.getOrder((await store.getReturn(returnId))?.ret.omsId ?? '');
+	if (order && order.order.channel !== client.channel) throw new ItemError(`Return ${returnId} is of ${order.order.omsId}, a ${order.order.channel} order, not ${client.channel}'s`, [{ path: '$.channel', message: 'another channel' }]);
+	const call = await oweReturnRefund(store, returnId);
+	if (!call) return null;
+	if (call.status === 'sent') return result('already_sent', call);
+	if (call.status === 'failed') return result('failed', call, call.lastError);
+	const now = opts.now ?? new Date().toISOString();
+	const [claimed] = await store.claimChannelCalls(client.channel, now, { ids: [call.id], limit: 1, leaseSeconds: opts.leaseSeconds ?? 120 });
+	if (!claimed) return result('queued', (await store.getChannelCall(call.id)) ?? call, call.lastError);
+	return sendRefund(store, client, claimed, now, opts, opts.cause ?? 'channel.refund');
+}
+
+/**
+ * Send a queued refund once: after a lost answer the channel is asked first whether it shows a refund for this
+ * return (findRefund: Shopify by the idempotency key, WooCommerce by the OMS return id its refund carries), and one
+ * found is kept instead of refunding twice. Sent (or found), the return's refund becomes `refunded` with the channel's
+ * refund id, so Close can close it; failed for good (a refusal, or out of attempts), it becomes `failed` with the
+ * channel's words and the call waits in the Attention queue for a person. A channel without a refund API fails it
+ * for good: refund it in the seller account.
+ */
+async function sendRefund(store: Store, client: ChannelClient, call: ChannelCall, now: string, opts: ChannelCallOptions, cause: string): Promise<ChannelCallResult> {
+	const input = refundInputOf(call);
+	let res: ChannelCallResult;
+	if (typeof client.refundReturn !== 'function' || typeof client.findRefund !== 'function') {
+		res = await failedAttempt(store, call, new Error(`${client.channel} refunds are not sent by the OMS yet: refund return ${input.idempotencyKey} in the seller account`), now, { ...opts, backoff: undefined }, cause, false, true);
+	} else {
+		const refundReturn = client.refundReturn.bind(client);
+		const findRefund = client.findRefund.bind(client);
+		res = await sendOnce(store, call, now, opts, cause, {
+			ask: async () => {
+				const found = await findRefund(input);
+				return found ? { found: true, reference: found.refundId, detail: { returnId: input.idempotencyKey, refundId: found.refundId } } : { found: false };
+			},
+			send: async () => {
+				const answer = await refundReturn(input);
+				return { reference: answer.refundId, status: answer.status ?? null, detail: { outcome: 'refunded', returnId: input.idempotencyKey, refundId: answer.refundId, totalMinor: input.totalMinor, currency: input.currency } };
+			},
+		});
+	}
+	await settleReturnRefund(store, input.idempotencyKey, res, cause);
+	return res;
+}
+
+/** What the refund call's end says of the return's refund: refunded (sent or found at the channel) or failed (for a
+ * person, with the channel's words); a call still owed leaves it as it is. One store transition of the return. */
+async function settleReturnRefund(store: Store, returnId: string, res: ChannelCallResult, cause: string): Promise<void> {
+	const status = res.call?.status === 'sent' ? 'refunded' : res.call?.status === 'failed' ? 'failed' : null;
+	if (!status) return;
+	const stored = await store.getReturn(returnId);
+	const refund = stored?.ret.refund;
+	if (!stored || !refund || refund.status === status) return;
+	// the refund only, wherever the return is now (it may have moved meanwhile): no status move
+	await store.transitionReturn(returnId, {
+		by: cause,
+		refund: { ...refund, status, ...(status === 'refunded' ? { channelRefundId: res.reference, error: null } : { error: res.error }) },
 	});
 }
 
@@ -478,7 +604,7 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 		calls = mine.filter((c) => c.status === 'failed');
 		if (!calls.length) {
 			const message = mine.length
-				? `${omsId} has no failed call to ${client.channel} (${mine.map((c) => `${c.kind === 'acknowledgement' ? 'acknowledgement' : c.kind === 'cancel_answer' ? 'cancel answer' : `package ${c.packageKey}`}: ${c.status}`).join(', ')})`
+				? `${omsId} has no failed call to ${client.channel} (${mine.map((c) => `${c.kind === 'acknowledgement' ? 'acknowledgement' : c.kind === 'cancel_answer' ? 'cancel answer' : c.kind === 'refund' ? `refund of return ${String(c.payload?.returnId)}` : `package ${c.packageKey}`}: ${c.status}`).join(', ')})`
 				: `No confirmation or acknowledgement of ${omsId} to ${client.channel} in the OMS store`;
 			throw new ItemError(message, [{ path: 'omsId', message }]);
 		}
@@ -498,6 +624,7 @@ export async function resendFailedChannelCalls(store: Store, client: ChannelClie
 		if (claimed.kind === 'confirmation') out.push(await sendConfirmation(store, client, claimed, now, opts, cause));
 		else if (claimed.kind === 'acknowledgement') out.push(await sendAcknowledgement(store, client, claimed, now, opts, cause));
 		else if (claimed.kind === 'cancel_answer') out.push(await sendCancelAnswer(store, client, claimed, now, opts, cause));
+		else if (claimed.kind === 'refund') out.push(await sendRefund(store, client, claimed, now, opts, cause));
 		else out.push(...(await sendQuantities(store, client, [claimed], now, opts)));
 	}
 	return out;
@@ -516,7 +643,7 @@ export interface ChannelRetrySummary {
 
 /**
  * Send one channel's due calls (only that channel's: each Marketplace credential retries its own), acknowledgements
- * first, then answers to buyers' cancel requests, then confirmations, then quantity pushes lowest first in one call
+ * first, then answers to buyers' cancel requests, then refunds of returns, then confirmations, then quantity pushes lowest first in one call
  * to the channel.
  */
 export async function retryChannelCalls(store: Store, client: ChannelClient, opts: ChannelCallOptions & { limit?: number; claimBatch?: number } = {}): Promise<ChannelRetrySummary> {
@@ -533,6 +660,7 @@ export async function retryChannelCalls(store: Store, client: ChannelClient, opt
 		claimed += due.length;
 		for (const c of due) if (c.kind === 'acknowledgement') results.push(await sendAcknowledgement(store, client, c, now, opts, cause));
 		for (const c of due) if (c.kind === 'cancel_answer') results.push(await sendCancelAnswer(store, client, c, now, opts, cause));
+		for (const c of due) if (c.kind === 'refund') results.push(await sendRefund(store, client, c, now, opts, cause));
 		for (const c of due) if (c.kind === 'confirmation') results.push(await sendConfirmation(store, client, c, now, opts, cause));
 		results.push(...(await sendQuantities(store, client, due.filter((c) => c.kind === 'quantity'), now, opts)));
 		if (due.length < batch) break;

@@ -3,8 +3,9 @@
  * one store transition (lib/store transitionReturn: compare-and-set through the return's table, lib/returns/status.ts),
  * carrying what the step records with it: the units' dispositions and, when the rules say the refund is due at this
  * step, the refund computed from the order (lib/returns/rules.ts computeRefund, in integer minor units). The refund is
- * computed once: a return that has one keeps it. Sending it to the channel is not done here (that is the refund
- * outbox's job). n8n-free.
+ * computed once: a return that has one keeps it. A refund pending after a step is owed to the order's channel through
+ * the channel outbox (lib/flows/channel-calls.ts, kind refund, once per return) and, when the step is given the
+ * channel's client, sent at once (as confirmations are); otherwise the channel's Retry Pending sends it. n8n-free.
  *
  * Outcomes: moved (or, for refundReturn, the refund written); held (the rule leaves it to a person: outside the authorisation window, no delivery time, a refund
  * not settled); unchanged (the return is there already, or past the step: a repeat); not_allowed (the table does not
@@ -13,7 +14,9 @@
 import { computeRefund, refundDue, refundMoment, autoAuthorise, type ReturnRules } from '../returns/rules';
 import { NOT_RETURNING, type ReturnStatus, type ReturnTransitionCause } from '../returns/status';
 import type { ReturnDisposition, ReturnRefund, ReturnShipment, StoredReturn } from '../returns/types';
-import type { Store } from '../store/types';
+import type { ChannelClient } from '../channels/types';
+import type { ChannelCall, Store } from '../store/types';
+import { oweReturnRefund, refundReturnOnChannel, type ChannelCallOptions, type ChannelCallOutcome } from './channel-calls';
 import { ItemError } from './item-error';
 
 export type ReturnStepOutcome = 'moved' | 'held' | 'unchanged' | 'not_allowed';
@@ -24,6 +27,32 @@ export interface ReturnStepResult {
 	refund: ReturnRefund | null;
 	/** Why it was held, or not allowed */
 	why?: string;
+	/** The channel outbox's call of the return's refund, when one is owed or was (absent: none) */
+	refundCall?: ChannelCall;
+	/** What became of it now: owed (queued for the channel's Retry Pending), or the send's outcome */
+	refundCallOutcome?: ChannelCallOutcome | 'owed';
+}
+
+/** The channel a step sends a refund it makes due through at once (absent: the refund is only owed) */
+export interface RefundChannel {
+	client: ChannelClient;
+	opts?: ChannelCallOptions;
+}
+
+/**
+ * After a step: a refund pending on the return is owed to its channel (once per return: a repeat finds the call owed
+ * before) and sent now when the channel's client is given; the result carries the call and the return as it is now.
+ */
+async function withRefundCall(store: Store, r: ReturnStepResult, channel?: RefundChannel): Promise<ReturnStepResult> {
+	if (r.stored.ret.refund?.status !== 'pending') return r;
+	const returnId = r.stored.ret.returnId;
+	if (!channel) {
+		const call = await oweReturnRefund(store, returnId);
+		return call ? { ...r, refundCall: call, refundCallOutcome: 'owed' } : r;
+	}
+	const sent = await refundReturnOnChannel(store, channel.client, returnId, channel.opts);
+	if (!sent?.call) return r;
+	return { ...r, stored: (await store.getReturn(returnId)) ?? r.stored, refundCall: sent.call, refundCallOutcome: sent.outcome };
 }
 
 async function load(store: Store, returnId: string): Promise<StoredReturn> {
@@ -86,7 +115,15 @@ export async function orderDeliveredAt(store: Store, omsId: string): Promise<str
  * delivery: `deliveredAt`, or the order's move to delivered), else holds it for a person; `approve` and `decline`
  * are a person's decision. With the refund, when it is due on authorisation.
  */
-export async function authoriseReturn(store: Store, returnId: string, opts: { decision: 'auto' | 'approve' | 'decline'; rules: ReturnRules; by: string; deliveredAt?: string | null }): Promise<ReturnStepResult> {
+export async function authoriseReturn(
+	store: Store,
+	returnId: string,
+	opts: { decision: 'auto' | 'approve' | 'decline'; rules: ReturnRules; by: string; deliveredAt?: string | null; channel?: RefundChannel },
+): Promise<ReturnStepResult> {
+	return withRefundCall(store, await authorise(store, returnId, opts), opts.channel);
+}
+
+async function authorise(store: Store, returnId: string, opts: { decision: 'auto' | 'approve' | 'decline'; rules: ReturnRules; by: string; deliveredAt?: string | null }): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
 	if (stored.status !== 'requested') return { outcome: 'unchanged', stored, refund: null, why: `the return is ${stored.status}: decided before` };
 	if (opts.decision === 'decline') return move(store, stored, 'declined', 'operator_declined', { by: opts.by });
@@ -102,23 +139,32 @@ export async function authoriseReturn(store: Store, returnId: string, opts: { de
 export async function receiveReturn(
 	store: Store,
 	returnId: string,
-	opts: { rules: ReturnRules; by: string; dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>; shipment?: ReturnShipment },
+	opts: { rules: ReturnRules; by: string; dispositions?: Array<{ lineId: string; dispositions: ReturnDisposition[] }>; shipment?: ReturnShipment; channel?: RefundChannel },
 ): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
-	return move(store, stored, 'received', 'received', opts);
+	return withRefundCall(store, await move(store, stored, 'received', 'received', opts), opts.channel);
 }
 
 /** The units were inspected: each line's dispositions, and the refund when due on inspection. */
-export async function inspectReturn(store: Store, returnId: string, opts: { rules: ReturnRules; by: string; dispositions: Array<{ lineId: string; dispositions: ReturnDisposition[] }> }): Promise<ReturnStepResult> {
+export async function inspectReturn(
+	store: Store,
+	returnId: string,
+	opts: { rules: ReturnRules; by: string; dispositions: Array<{ lineId: string; dispositions: ReturnDisposition[] }>; channel?: RefundChannel },
+): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
-	return move(store, stored, 'inspected', 'inspected', opts);
+	return withRefundCall(store, await move(store, stored, 'inspected', 'inspected', opts), opts.channel);
 }
 
 /**
  * Compute and record the refund of a return that reached its refund moment without one (moved there by the channel's
- * own word, say), without moving it. unchanged: it has one, or none is due yet where it is.
+ * own word, say), without moving it, and owe it to the channel (sent now with `channel`). unchanged: it has one, or
+ * none is due yet where it is.
  */
-export async function refundReturn(store: Store, returnId: string, opts: { rules: ReturnRules; by: string }): Promise<ReturnStepResult> {
+export async function refundReturn(store: Store, returnId: string, opts: { rules: ReturnRules; by: string; channel?: RefundChannel }): Promise<ReturnStepResult> {
+	return withRefundCall(store, await computeReturnRefund(store, returnId, opts), opts.channel);
+}
+
+async function computeReturnRefund(store: Store, returnId: string, opts: { rules: ReturnRules; by: string }): Promise<ReturnStepResult> {
 	const stored = await load(store, returnId);
 	const refund = await refundIfDue(store, stored, stored.status, opts.rules);
 	if (!refund) return { outcome: 'unchanged', stored, refund: null, why: stored.ret.refund ? 'the refund was computed before' : `no refund is due for a return that is ${stored.status}` };

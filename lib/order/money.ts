@@ -158,6 +158,11 @@ export function fromMinor(minor: number, currency: string): number {
 	return minor / 10 ** decimals + 0;
 }
 
+/** Integer minor units as the decimal text an API takes: minorText(1999, "USD") === "19.99", minorText(500, "JPY") === "500". */
+export function minorText(minor: number, currency: string): string {
+	return fromMinor(minor, currency).toFixed(minorUnits(currency));
+}
+
 /** Major units rounded to the currency's minor unit, half away from zero: roundMoney(2.675, "USD") === 2.68. */
 export function roundMoney(amount: number | string, currency: string): number {
 	return fromMinor(toMinor(amount, currency), currency);

@@ -107,6 +107,19 @@ export interface ReturnRefund {
 	error?: string | null;
 }
 
+/** A refund's money in integer minor units of its currency (lib/order/money.ts): what a channel's refund call takes, so
+ * no client rounds. Lines on the order's lines (the canonical order's lineId, the channel's line id). */
+export interface RefundMinor {
+	currency: string;
+	/** Per order line: units returned, the merchandise, its tax and the restocking fee kept */
+	lines: Array<{ lineId: string; quantity: number; amountMinor: number; taxMinor: number; restockingFeeMinor: number }>;
+	/** The order's shipping refunded, and the return shipping kept */
+	shippingMinor: number;
+	returnShippingFeeMinor: number;
+	/** What goes back: lines' amount + tax - fee, + shipping - return shipping */
+	totalMinor: number;
+}
+
 export interface CanonicalReturn {
 	/** `${channel}:${channelReturnId}`: the return's idempotency key everywhere */
 	returnId: string;

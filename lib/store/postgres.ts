@@ -580,7 +580,7 @@ export class PostgresStore implements T.Store {
 				  AND ((status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)) OR status = 'sending')
 				  AND (lease_until IS NULL OR lease_until <= $2)
 				  AND ($4::bigint[] IS NULL OR id = ANY($4::bigint[]))
-				ORDER BY CASE kind WHEN 'acknowledgement' THEN 0 WHEN 'cancel_answer' THEN 1 WHEN 'confirmation' THEN 2 ELSE 3 END, quantity, id LIMIT $5 FOR UPDATE SKIP LOCKED)
+				ORDER BY CASE kind WHEN 'acknowledgement' THEN 0 WHEN 'cancel_answer' THEN 1 WHEN 'refund' THEN 2 WHEN 'confirmation' THEN 3 ELSE 4 END, quantity, id LIMIT $5 FOR UPDATE SKIP LOCKED)
 			 RETURNING *`,
 			[until, at, channel, opts.ids ?? null, opts.limit ?? 100],
 		);

@@ -715,7 +715,7 @@ export class SqliteStore implements T.Store {
 					  AND ((status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending')
 					  AND (lease_until IS NULL OR lease_until <= ?)
 					  AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))
-					ORDER BY CASE kind WHEN 'acknowledgement' THEN 0 WHEN 'cancel_answer' THEN 1 WHEN 'confirmation' THEN 2 ELSE 3 END, quantity, id LIMIT ?)
+					ORDER BY CASE kind WHEN 'acknowledgement' THEN 0 WHEN 'cancel_answer' THEN 1 WHEN 'refund' THEN 2 WHEN 'confirmation' THEN 3 ELSE 4 END, quantity, id LIMIT ?)
 				 RETURNING *`,
 				until,
 				at,

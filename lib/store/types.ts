@@ -330,7 +330,21 @@ export interface CancelAnswerPayload extends Record<string, unknown> {
 	shippedAt?: string | null;
 }
 
-export type ChannelCallKind = 'acknowledgement' | 'confirmation' | 'quantity' | 'cancel_answer';
+/**
+ * What a refund call carries: a return's refund as the channel is to make it, every amount in integer minor units of
+ * `currency` (lib/order/money.ts), so the client never rounds. `returnId` is the OMS return (the call's key and the
+ * idempotency key the channel is given where it takes one).
+ */
+export interface RefundPayload extends Record<string, unknown>, RefundMinor {
+	returnId: string;
+	channelOrderId: string;
+	/** The channel's own return id (a Shopify return, an eBay return); null for a return the channel does not have
+	 * (made by hand in the OMS): refunded on the order */
+	channelReturnId: string | null;
+	reason: string;
+}
+
+export type ChannelCallKind = 'acknowledgement' | 'confirmation' | 'quantity' | 'cancel_answer' | 'refund';
 /**
  * pending: owed (due at nextAttemptAt, or now when null); sending: claimed under a lease while the channel is called
  * (a lease that runs out means the sender died mid-call: the call's outcome is unknown); sent; failed: for good (a
@@ -376,6 +390,8 @@ export type NewChannelCall =
 	/** The seller's answer to a buyer's cancel request (eBay): owed once per channel and order */
 	| { kind: 'cancel_answer'; channel: string; omsId: string; payload: CancelAnswerPayload }
 	| { kind: 'confirmation'; channel: string; omsId: string; packageKey: string; payload: Record<string, unknown> }
+	/** A return's refund: owed once per channel and return (the key: payload.returnId); omsId is the return's order */
+	| { kind: 'refund'; channel: string; omsId: string; payload: RefundPayload }
 	| { kind: 'quantity'; channel: string; sku: string; quantity: number; basis?: number | null; payload?: Record<string, unknown> | null };
 /**
  * What enqueueing did: created (new); exists (a confirmation of this package, or an acknowledgement of this order,
@@ -397,7 +413,7 @@ export interface ChannelCallFilter {
 // The canonical return, its statuses and units live in lib/returns (below the store); re-exported for the store's callers.
 export type { CanonicalReturn, StoredReturn, ReturnableLine } from '../returns/types';
 export type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
-import type { CanonicalReturn, ReturnableLine, ReturnDisposition, ReturnRefund, ReturnShipment, StoredReturn } from '../returns/types';
+import type { CanonicalReturn, RefundMinor, ReturnableLine, ReturnDisposition, ReturnRefund, ReturnShipment, StoredReturn } from '../returns/types';
 import type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
 
 /**

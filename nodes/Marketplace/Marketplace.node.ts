@@ -210,7 +210,9 @@ export class Marketplace implements INodeType {
 										? `acknowledgement of ${r.call.omsId}`
 										: r.call?.kind === 'cancel_answer'
 											? `answer to the buyer's cancel request of ${r.call.omsId}`
-											: `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
+											: r.call?.kind === 'refund'
+												? `refund of return ${String(r.call.payload?.returnId)}`
+												: `confirmation of ${r.call?.omsId} (package ${r.call?.packageKey})`;
 							out.push(fail(apiError(`${CHANNEL_LABEL[ch]} ${what} failed again: ${r.error ?? 'failed'}`, r.failure), i));
 							continue;
 						}
@@ -349,6 +351,8 @@ function callJson(r: ChannelCallResult): IDataObject {
 				? { omsId: c.omsId, channelOrderId: (c.payload?.channelOrderId as string | undefined) ?? null }
 				: c?.kind === 'cancel_answer'
 					? { omsId: c.omsId, channelOrderId: (c.payload?.channelOrderId as string | undefined) ?? null, decision: (c.payload?.decision as string | undefined) ?? null }
+				: c?.kind === 'refund'
+					? { omsId: c.omsId, returnId: (c.payload?.returnId as string | undefined) ?? null, channelOrderId: (c.payload?.channelOrderId as string | undefined) ?? null }
 				: { sku: c?.sku ?? null, quantity: c?.quantity ?? null }),
 		outcome: r.outcome,
 		status: c?.status ?? null,

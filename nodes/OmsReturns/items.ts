@@ -22,6 +22,8 @@ export function stepView(r: ReturnStepResult, restock?: RestockOutcome): IDataOb
 	const out: IDataObject = { outcome: r.outcome };
 	if (r.why) out.why = r.why;
 	if (r.refund) out.refundComputed = true;
+	// the refund owed to the channel (the Marketplace node's Retry Pending sends it): its call in the channel outbox
+	if (r.refundCall) out.refundCall = { id: r.refundCall.id, channel: r.refundCall.channel, status: r.refundCall.status, outcome: r.refundCallOutcome ?? null, error: r.refundCall.lastError };
 	if (restock) {
 		out.restocked = restock.restocked as unknown as IDataObject[];
 		if (restock.already.length) out.restockedBefore = restock.already;

@@ -381,6 +381,31 @@ describe('marketplace: an answer to an eBay buyer\'s cancel request', () => {
 	});
 });
 
+describe("marketplace: a return's refund", () => {
+	it('owed in the channel outbox, sent by Retry Pending once through WooCommerce, the call on the main output', async () => {
+		const o = sb.orders.woocommerce.find((x) => x.status === 'shipped' && x.lines[0].unitPrice > 0)!;
+		const returnId = `manual:mp-refund-${o.id}`;
+		const totalMinor = Math.round(o.lines[0].unitPrice * 100);
+		await store.enqueueChannelCalls([
+			{
+				kind: 'refund',
+				channel: 'woocommerce',
+				omsId: `woocommerce:${o.id}`,
+				payload: { returnId, channelOrderId: o.id, channelReturnId: `mp-refund-${o.id}`, currency: o.currency, lines: [{ lineId: String(Number(o.id) * 10 + 1), quantity: 1, amountMinor: totalMinor, taxMinor: 0, restockingFeeMinor: 0 }], shippingMinor: 0, returnShippingFeeMinor: 0, totalMinor, reason: `OMS return ${returnId}` },
+			},
+		]);
+		const retry = await run({ channel: 'woocommerce', operation: 'retryPending' });
+		expect(retry.error).toBeUndefined();
+		const refunds = sb.sandboxes.woocommerce.shows(o.id).refunds;
+		expect(refunds.map((r) => r.meta.map((m) => [m.key, m.value]))).toEqual([[['_oms_return_id', returnId]]]);
+		expect(outputOf(retry, 'Marketplace')).toEqual([
+			expect.objectContaining({ operation: 'retryPending', channel: 'woocommerce', kind: 'refund', omsId: `woocommerce:${o.id}`, returnId, channelOrderId: o.id, outcome: 'sent', status: 'sent', reference: String(refunds[0].id) }),
+		]);
+		expect(outputOf(await run({ channel: 'woocommerce', operation: 'retryPending' }), 'Marketplace')).toEqual([]);
+		expect(sb.sandboxes.woocommerce.shows(o.id).refunds).toHaveLength(1);
+	});
+});
+
 describe('marketplace: Walmart acknowledge and cancel', () => {
 	it('acknowledges a released Walmart order; other channels send nothing', async () => {
 		const po = sb.orders.walmart.find((o) => o.status === 'paid')!.id;

@@ -13,6 +13,8 @@ import type { OrderLine } from '../../lib/order/types';
 import { buildWorkflow, nodeError, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 import { makeReturn } from '../helpers/returns';
+import { FakeRefunds } from '../helpers/fake-refunds';
+import { retryChannelCalls } from '../../lib/flows/channel-calls';
 import { pgSetup as pgSetupFor, sqliteSetup as sqliteSetupFor, type StoreCredentials } from '../helpers/store-credentials';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-returns-'));
@@ -130,7 +132,8 @@ describe.each([
 		const [done, held, same, errors] = out;
 		expect(done.map((x) => [x.returnId, (x.oms as { status: string }).status])).toEqual([[soon.returnId, 'authorised']]);
 		expect(done[0].refund).toEqual({ currency: 'USD', status: 'pending', lines: [{ lineId: '1', amount: 20, tax: 0, restockingFee: 2 }], shipping: 0, returnShippingFee: 0, total: 18 });
-		expect(done[0].oms).toMatchObject({ outcome: 'moved', refundComputed: true, why: expect.stringMatching(/^requested 5 days after delivery, within 30 days/) });
+		expect(done[0].oms).toMatchObject({ outcome: 'moved', refundComputed: true, why: expect.stringMatching(/^requested 5 days after delivery, within 30 days/), refundCall: { channel: 'shopify', status: 'pending', outcome: 'owed' } });
+		expect((await store.listChannelCalls({ kind: 'refund' })).map((c) => [c.payload?.returnId, c.payload?.totalMinor])).toEqual([[soon.returnId, 1800]]);
 		expect(held.map((x) => [x.returnId, (x.oms as { status: string }).status, (x.oms as { why: string }).why])).toEqual([[late.returnId, 'requested', expect.stringMatching(/later than 30 days: a person decides/)]]);
 		expect(same).toEqual([]);
 		expect(errors.map((e) => e.error)).toEqual([expect.stringMatching(/No return shopify:none in the OMS store/)]);
@@ -223,6 +226,9 @@ describe.each([
 		const got = inspected.out[0][0];
 		expect(got.lines).toEqual([expect.objectContaining({ dispositions: [{ disposition: 'dispose', quantity: 1 }, { disposition: 'restock', quantity: 1 }] })]);
 		expect(got.oms).toMatchObject({ status: 'inspected', outcome: 'moved', refundComputed: true, republishSkus: ['MUG'] });
+		// the refund is owed to the order's channel in the channel outbox (the Marketplace node's Retry Pending sends it)
+		const [owed] = await store.listChannelCalls({ kind: 'refund' });
+		expect((got.oms as { refundCall: unknown }).refundCall).toEqual({ id: owed.id, channel: 'shopify', status: 'pending', outcome: 'owed', error: null });
 		// damaged is the seller's fault: no fee; 1 of 2 units... both units returned: 2 x 20
 		expect(got.refund).toMatchObject({ status: 'pending', total: 40 });
 		expect(await onHand(store, 'MUG')).toBe(5);
@@ -232,8 +238,12 @@ describe.each([
 		// Close: held while the refund is pending, Done once the channel refunded it
 		const held = await run(credentials, [{ returnId: ret.returnId }], { operation: 'close' });
 		expect(held.out[1][0].oms).toMatchObject({ outcome: 'held', why: 'the refund is pending, not refunded yet' });
-		const stored = (await store.getReturn(ret.returnId))!;
-		await store.transitionReturn(ret.returnId, { refund: { ...stored.ret.refund!, status: 'refunded' }, onlyFrom: ['inspected'] });
+		// the channel's outbox drained (what Retry Pending runs): sent once, the return's refund refunded
+		const channel = new FakeRefunds();
+		const retry = await retryChannelCalls(store, channel.client('shopify'));
+		expect(retry.results.map((x) => [x.call!.id, x.outcome])).toEqual([[owed.id, 'sent']]);
+		expect(channel.writes.map((w) => [w.idempotencyKey, w.totalMinor])).toEqual([[ret.returnId, 4000]]);
+		expect((await store.getReturn(ret.returnId))!.ret.refund).toMatchObject({ status: 'refunded', channelRefundId: 'RF1' });
 		const closed = await run(credentials, [{ returnId: ret.returnId }], { operation: 'close' });
 		expect(closed.out[0][0].oms).toMatchObject({ status: 'closed', outcome: 'moved' });
 		const closedAgain = await run(credentials, [{ returnId: ret.returnId }], { operation: 'close' });

@@ -28,6 +28,14 @@
  *   so cancelOrder lists every item with unshipped units). The item carries no quantity ⚠: the order is read first
  *   and cancelLines refuses a line asked for fewer units than it has unshipped.
  *   Both wait for the feed and throw the processing report's error (e.g. the order has shipped) naming the order.
+ * - refundReturn: the payment adjustment feed POST_PAYMENT_ADJUSTMENT_DATA ✔ (returns-billing-routing A.5; the
+ *   OrderAdjustment message ⚠, ./feeds.ts paymentAdjustmentFeed): per refunded item Principal, Tax and RestockingFee,
+ *   the order's shipping on the first item, the return shipping kept taken off the first item's Principal ⚠ (no
+ *   component deducts it), MerchantAdjustmentItemID `<OMS return id>:<item>`; then the feed is waited for and its
+ *   processing report read: an error result is a refusal with Amazon's words, except that every item's id being
+ *   "already used" ⚠ (Amazon refuses a MerchantAdjustmentItemID twice) means an earlier attempt made the refund.
+ *   findRefund has no cheap read ⚠ (the Finances events do not carry the seller's adjustment id) and says unknown
+ *   (null): sending again is safe by those ids. The reference is the feed id.
  * - testCredentials: GET /sellers/v1/marketplaceParticipations (cheap, 0.016 rps burst 15 ⚠).
  */
 import { channelRefusal, mentions } from '../confirmation';
@@ -55,6 +63,8 @@ import type {
 	QuantityResult,
 	QuantityUpdate,
 	RateSpec,
+	RefundInput,
+	RefundResult,
 	TestCredentialsResult,
 } from '../types';
 import { AmazonAuth, amazonBaseUrl } from './auth';
@@ -66,6 +76,8 @@ import {
 	LISTINGS_FEED_MAX_MESSAGES,
 	listingsQuantityFeed,
 	orderCancellationFeed,
+	paymentAdjustmentFeed,
+	type AdjustmentItem,
 	readListingsReport,
 	readXmlProcessingReport,
 } from './feeds';
@@ -465,6 +477,38 @@ export class AmazonClient implements ChannelClient {
 			throw channelRefusal(`Amazon order ${channelOrderId}: cancellation refused: ${words} (feed ${feedId})`, words, 400);
 		}
 		return { channelOrderId, status: 200, reference: feedId };
+	}
+
+	async refundReturn(input: RefundInput): Promise<RefundResult> {
+		const items: AdjustmentItem[] = input.lines
+			.map((l, i) => {
+				const principal = l.amountMinor - (i === 0 ? input.returnShippingFeeMinor : 0);
+				const components = [
+					{ type: 'Principal', amountMinor: principal },
+					...(l.taxMinor > 0 ? [{ type: 'Tax', amountMinor: l.taxMinor }] : []),
+					...(i === 0 && input.shippingMinor > 0 ? [{ type: 'Shipping', amountMinor: input.shippingMinor }] : []),
+					...(l.restockingFeeMinor > 0 ? [{ type: 'RestockingFee', amountMinor: l.restockingFeeMinor }] : []),
+				];
+				return { orderItemId: l.lineId, adjustmentId: `${input.idempotencyKey}:${l.lineId}`, components };
+			})
+			.filter((it) => it.components.some((c) => c.amountMinor > 0));
+		if (items.some((it) => it.components.some((c) => c.amountMinor < 0))) {
+			throw channelRefusal(`Amazon order ${input.channelOrderId}: the return shipping kept exceeds what return ${input.idempotencyKey} refunds of its first item`, 'negative adjustment', 422);
+		}
+		const feedId = await this.submitFeed('POST_PAYMENT_ADJUSTMENT_DATA', 'text/xml; charset=UTF-8', paymentAdjustmentFeed(this.c.sellerId, input.channelOrderId, input.currency, items));
+		const done = await this.waitForFeed(feedId);
+		const report = done.resultFeedDocumentId ? readXmlProcessingReport(String(await this.readFeedDocument(done.resultFeedDocumentId))) : undefined;
+		if (done.processingStatus !== 'DONE' || !report) throw new Error(`Amazon order ${input.channelOrderId}: payment adjustment feed ${feedId} ended ${done.processingStatus}`);
+		// an adjustment id already used: the refund an earlier attempt made (its answer lost) ⚠
+		if (report.errors.length && !report.errors.every((e) => /MerchantAdjustmentItemID .* already used/i.test(e.description))) {
+			const words = report.errors.map((e) => `${e.code ?? ''} ${e.description}`.trim()).join('; ');
+			throw channelRefusal(`Amazon order ${input.channelOrderId}: refund of return ${input.idempotencyKey} refused: ${words} (feed ${feedId})`, words, 400);
+		}
+		return { refundId: feedId, status: 200 };
+	}
+
+	async findRefund(): Promise<{ refundId: string | null } | null> {
+		return null;
 	}
 
 	/**

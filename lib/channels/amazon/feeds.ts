@@ -9,8 +9,11 @@
  *   getFeed → processingStatus IN_QUEUE | IN_PROGRESS | DONE | FATAL | CANCELLED, resultFeedDocumentId once DONE/FATAL
  *   getFeedDocument → {url}; GET it: the processing report
  *
+ * The payment adjustment feed refunds a return (paymentAdjustmentFeed).
  * This file holds what needs no HTTP: the feed bodies and the reading of the processing reports.
  */
+
+import { minorText } from '../../order/money';
 
 /**
  * Messages a listings feed: listings-feed-schema-v2.json says 1 to 10,000 ✔ (amzn/selling-partner-api-models
@@ -118,6 +121,38 @@ export function orderCancellationFeed(sellerId: string, orderId: string, items: 
 		`<Message><MessageID>1</MessageID><OperationType>Update</OperationType><OrderAcknowledgement>` +
 		`<AmazonOrderID>${xmlEscape(orderId)}</AmazonOrderID><StatusCode>Failure</StatusCode>${itemXml}` +
 		`</OrderAcknowledgement></Message></AmazonEnvelope>\n`
+	);
+}
+
+/** One item of a payment adjustment: its components (Principal, Shipping, Tax, RestockingFee…) in minor units */
+export interface AdjustmentItem {
+	orderItemId: string;
+	/** MerchantAdjustmentItemID: the seller's id of the adjustment; Amazon refuses one already used on the order ⚠ */
+	adjustmentId: string;
+	components: Array<{ type: string; amountMinor: number }>;
+}
+
+/**
+ * A POST_PAYMENT_ADJUSTMENT_DATA document ✔ (order feed type; the OrderAdjustment message ⚠, MWS-era XSD through
+ * public code): one message refunding the items of one order, AdjustmentReason CustomerReturn, every Amount in the
+ * order's currency (positive; RestockingFee deducts).
+ */
+export function paymentAdjustmentFeed(sellerId: string, orderId: string, currency: string, items: AdjustmentItem[]): string {
+	const itemXml = items
+		.map(
+			(it) =>
+				`<AdjustedItem><AmazonOrderItemCode>${xmlEscape(it.orderItemId)}</AmazonOrderItemCode><MerchantAdjustmentItemID>${xmlEscape(it.adjustmentId)}</MerchantAdjustmentItemID>` +
+				`<AdjustmentReason>CustomerReturn</AdjustmentReason><ItemPriceAdjustments>` +
+				it.components.map((c) => `<Component><Type>${c.type}</Type><Amount currency="${xmlEscape(currency)}">${minorText(c.amountMinor, currency)}</Amount></Component>`).join('') +
+				`</ItemPriceAdjustments></AdjustedItem>`,
+		)
+		.join('');
+	return (
+		`<?xml version="1.0" encoding="UTF-8"?>\n` +
+		`<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">` +
+		`<Header><DocumentVersion>1.01</DocumentVersion><MerchantIdentifier>${xmlEscape(sellerId)}</MerchantIdentifier></Header>` +
+		`<MessageType>OrderAdjustment</MessageType>` +
+		`<Message><MessageID>1</MessageID><OrderAdjustment><AmazonOrderID>${xmlEscape(orderId)}</AmazonOrderID><ActionType>Refund</ActionType>${itemXml}</OrderAdjustment></Message></AmazonEnvelope>\n`
 	);
 }
 

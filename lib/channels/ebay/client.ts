@@ -18,9 +18,17 @@
  *   when it shipped, else {} ⚠ (eBay's Post-Order reference; the stored spec has paths only). Sent once per call.
  * - findCancelRequest: GET /post-order/v2/cancellation/search?legacy_order_id=… (the newest first) ⚠; the order list
  *   (getOrders) carries cancelState but an empty cancelRequests ✔ (3.5), so the cancelId is read here.
+ * - refundReturn: an eBay return is refunded by Post-Order POST /post-order/v2/return/{returnId}/issue_refund ✔
+ *   (returns-billing-routing A.3) with refundDetail {itemizedRefundDetail, totalAmount}: PURCHASE_PRICE (the lines'
+ *   merchandise and tax, less the return shipping kept ⚠: the fee types have none for it), ORIGINAL_SHIPPING, and
+ *   RESTOCKING_FEE negative, summing to the total; eBay refunds a return once (a second issue_refund is refused ⚠).
+ *   findRefund: GET /post-order/v2/return/{returnId}, refunded when its summary shows an actual refund amount. A
+ *   return made in the OMS (not eBay's) is refused for a person: the order refund (Fulfillment issue_refund) is not
+ *   built. The refund's reference is the eBay return id (issue_refund answers only a status).
  * - testCredentials: GET /sell/fulfillment/v1/order?limit=1.
  */
 import { channelRefusal, mentions } from '../confirmation';
+import { minorText } from '../../order/money';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -42,6 +50,8 @@ import type {
 	QuantityResult,
 	QuantityUpdate,
 	RateSpec,
+	RefundInput,
+	RefundResult,
 	TestCredentialsResult,
 } from '../types';
 import { EbayAuth, ebayBaseUrl } from './auth';
@@ -264,6 +274,38 @@ export class EbayClient implements ChannelClient {
 						? 'approved'
 						: 'closed';
 		return { id: String(c.cancelId), state, requestedAt: date(c), reason: typeof c.cancelReason === 'string' ? c.cancelReason : null };
+	}
+
+	async refundReturn(input: RefundInput): Promise<RefundResult> {
+		const id = input.channelReturnId;
+		if (!id) throw channelRefusal(`eBay order ${input.channelOrderId}: return ${input.idempotencyKey} is not an eBay return; refund it in Seller Hub (the OMS refunds eBay's own returns only)`, 'not an eBay return', 422);
+		const cur = input.currency;
+		const amount = (minor: number) => ({ value: minorText(minor, cur), currency: cur });
+		const sum = (f: (l: RefundInput['lines'][number]) => number) => input.lines.reduce((t, l) => t + f(l), 0);
+		const purchase = sum((l) => l.amountMinor + l.taxMinor) - input.returnShippingFeeMinor;
+		const fee = sum((l) => l.restockingFeeMinor);
+		const itemizedRefundDetail = [
+			{ refundFeeType: 'PURCHASE_PRICE', refundAmount: amount(purchase) },
+			...(input.shippingMinor > 0 ? [{ refundFeeType: 'ORIGINAL_SHIPPING', refundAmount: amount(input.shippingMinor) }] : []),
+			...(fee > 0 ? [{ refundFeeType: 'RESTOCKING_FEE', refundAmount: amount(-fee) }] : []),
+		];
+		const res = await this.call<{ refundStatus?: string }>(
+			'returnRefund',
+			'POST',
+			`${this.base}/post-order/v2/return/${encodeURIComponent(id)}/issue_refund`,
+			{ refundDetail: { itemizedRefundDetail, totalAmount: amount(input.totalMinor) }, comments: { content: input.reason.slice(0, 100) } },
+			{},
+			'IAF',
+			true,
+		);
+		return { refundId: id, status: res.status };
+	}
+
+	async findRefund(input: RefundInput): Promise<{ refundId: string | null } | null> {
+		const id = input.channelReturnId;
+		if (!id) return null;
+		const res = await this.call<{ summary?: { sellerTotalRefund?: { actualRefundAmount?: unknown } } }>('returnSearch', 'GET', `${this.base}/post-order/v2/return/${encodeURIComponent(id)}`, undefined, {}, 'IAF');
+		return res.body?.summary?.sellerTotalRefund?.actualRefundAmount ? { refundId: id } : null;
 	}
 
 	async cancelLines(channelOrderId: string): Promise<CancelResult> {

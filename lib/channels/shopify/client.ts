@@ -17,8 +17,18 @@
  *   of the batch is sent again once without them.
  * - cancelOrder: orderCancel ⚠ (argument list of 2025+ versions); cancelLines: refundCreate with
  *   restockType CANCEL ⚠.
+ * - refundReturn: the order's transactions (the captured SALE or CAPTURE to refund against: its id and gateway),
+ *   then refundCreate ✔ (A.1) @idempotent(key: the OMS return id) with the returned lines (restockType NO_RESTOCK:
+ *   the WMS owns the stock), the shipping refunded and one REFUND transaction of the whole amount; note
+ *   "OMS return <id>". userErrors are a refusal with Shopify's words. A return that came from Shopify's returns and
+ *   is OPEN there is processed instead: returnProcess ✔ (2025-07+, A.1: the path for return-linked refunds)
+ *   @idempotent(key) with its return lines of the refunded order lines (no dispositions: the WMS owns the stock),
+ *   the shipping refunded and the amount against the captured transaction; a Shopify return not open (still
+ *   requested, or closed) is refunded by refundCreate. findRefund: the order's refunds, the one whose note names the
+ *   return or that belongs to the Shopify return.
  */
 import { channelRefusal, mentions } from '../confirmation';
+import { minorText } from '../../order/money';
 import { randomUUID } from 'node:crypto';
 import type { HttpRequestFn, HttpResponse } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
@@ -38,12 +48,22 @@ import type {
 	ListOrdersResult,
 	QuantityResult,
 	QuantityUpdate,
+	RefundInput,
+	RefundResult,
 	ShopifyCredentials,
 	TestCredentialsResult,
 } from '../types';
 import { ShopifyAuth, shopifyBaseUrl } from './auth';
 
 export const SHOPIFY_DEFAULT_API_VERSION = '2026-01';
+
+/** A Shopify return as read for its refund (the return query) */
+interface ShopifyReturnInfo {
+	id: string;
+	status: string;
+	returnLineItems: { nodes: Array<{ id: string; quantity: number; processedQuantity: number; refundedQuantity: number; fulfillmentLineItem?: { lineItem: { id: string } } }> };
+	refunds: { nodes: Array<{ id: string }> };
+}
 /** ✔ inventorySetQuantities takes up to 250 quantities (input arrays are capped at 250) */
 export const SHOPIFY_SET_QUANTITIES_MAX = 250;
 /** SKUs per inventoryItems lookup ⚠ (Shopify documents no limit on search terms; 100 keeps the query short) */
@@ -403,6 +423,93 @@ export class ShopifyClient implements ChannelClient {
 		const r = body.data?.refundCreate;
 		if (!r || r.userErrors?.length || !r.refund) throw new Error(`Shopify refundCreate ${channelOrderId}: ${r?.userErrors.map((e) => e.message).join('; ')}`);
 		return { channelOrderId, status: 200, reference: r.refund.id };
+	}
+
+	/** A Shopify return as refundReturn needs it: its status, lines (their order line) and refunds; null when none */
+	private async shopifyReturn(channelReturnId: string): Promise<ShopifyReturnInfo | null> {
+		const body = await this.graphql<{ return: ShopifyReturnInfo | null }>(
+			`query Ret($id: ID!) { return(id: $id) { id status returnLineItems(first: 100) { nodes { id quantity processedQuantity refundedQuantity ... on ReturnLineItem { fulfillmentLineItem { lineItem { id } } } } } refunds(first: 20) { nodes { id } } } }`,
+			{ id: toGid('Return', channelReturnId) },
+		);
+		return body.data?.return ?? null;
+	}
+
+	async refundReturn(input: RefundInput): Promise<RefundResult> {
+		const cur = input.currency;
+		const orderId = toGid('Order', input.channelOrderId);
+		type Tx = { id: string; kind: string; status: string; gateway: string | null };
+		const read = await this.graphql<{ order: { id: string; transactions: Tx[] } | null }>(`query Tx($id: ID!) { order(id: $id) { id transactions(first: 20) { id kind status gateway } } }`, { id: orderId });
+		if (!read.data?.order) throw channelRefusal(`Shopify order ${input.channelOrderId} not found`, 'order not found', 404);
+		const parent = read.data.order.transactions.find((t) => (t.kind === 'SALE' || t.kind === 'CAPTURE') && t.status === 'SUCCESS');
+		if (!parent && input.totalMinor > 0) throw channelRefusal(`Shopify order ${input.channelOrderId}: no captured payment to refund return ${input.idempotencyKey} against`, 'no captured payment');
+		const refused = (op: string, errors: Array<{ message: string }>) => {
+			const words = errors.map((e) => e.message).join('; ');
+			return channelRefusal(`Shopify ${op} for return ${input.idempotencyKey}: ${words}`, words);
+		};
+		// Shopify's own return, open: processed with its refund (returnProcess links the refund to the return)
+		const ret = input.channelReturnId ? await this.shopifyReturn(input.channelReturnId) : null;
+		if (ret?.status === 'OPEN') {
+			const returnLineItems: Array<{ id: string; quantity: number }> = [];
+			for (const l of input.lines.filter((x) => x.quantity > 0)) {
+				let left = l.quantity;
+				for (const rl of ret.returnLineItems.nodes.filter((x) => gidTail(x.fulfillmentLineItem?.lineItem.id ?? '') === gidTail(l.lineId))) {
+					const take = Math.min(left, rl.quantity - rl.processedQuantity);
+					if (take > 0) returnLineItems.push({ id: rl.id, quantity: take });
+					left -= Math.max(0, take);
+				}
+				if (left > 0) throw channelRefusal(`Shopify return ${input.channelReturnId}: ${left} unit(s) of line ${l.lineId} are not on it or were processed`, 'units not on the return', 422);
+			}
+			const money = (minor: number) => ({ amount: minorText(minor, cur), currencyCode: cur });
+			const body = await this.graphql<{ returnProcess: { return: { id: string; refunds?: { nodes: Array<{ id: string }> } } | null; userErrors: Array<{ field: string[] | null; message: string }> } }>(
+				`mutation ProcessReturn($input: ReturnProcessInput!, $key: String!) { returnProcess(input: $input) @idempotent(key: $key) { return { id refunds(first: 20) { nodes { id } } } userErrors { field message code } } }`,
+				{
+					input: {
+						returnId: ret.id,
+						returnLineItems,
+						...(input.shippingMinor > 0 ? { refundShipping: { shippingRefundAmount: money(input.shippingMinor) } } : {}),
+						...(input.totalMinor > 0 && parent ? { financialTransfer: { issueRefund: { orderTransactions: [{ transactionAmount: money(input.totalMinor), parentId: parent.id }] } } } : {}),
+						note: input.reason,
+					},
+					key: input.idempotencyKey,
+				},
+				undefined,
+				true,
+			);
+			const r = body.data?.returnProcess;
+			if (r?.userErrors.length) throw refused('returnProcess', r.userErrors);
+			if (!r?.return) throw new Error(`Shopify returnProcess for return ${input.idempotencyKey}: no return returned`);
+			const known = new Set(ret.refunds.nodes.map((x) => x.id));
+			return { refundId: r.return.refunds?.nodes.find((x) => !known.has(x.id))?.id ?? null, status: 200 };
+		}
+		const refundInput = {
+			orderId,
+			note: input.reason,
+			notify: true,
+			refundLineItems: input.lines.filter((l) => l.quantity > 0).map((l) => ({ lineItemId: toGid('LineItem', l.lineId), quantity: l.quantity, restockType: 'NO_RESTOCK' })),
+			...(input.shippingMinor > 0 ? { shipping: { amount: minorText(input.shippingMinor, cur) } } : {}),
+			transactions: input.totalMinor > 0 && parent ? [{ orderId, parentId: parent.id, gateway: parent.gateway, kind: 'REFUND', amount: minorText(input.totalMinor, cur) }] : [],
+		};
+		const body = await this.graphql<{ refundCreate: { refund: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string }> } }>(
+			`mutation RefundReturn($input: RefundInput!, $key: String!) { refundCreate(input: $input) @idempotent(key: $key) { refund { id } userErrors { field message } } }`,
+			{ input: refundInput, key: input.idempotencyKey },
+			undefined,
+			true,
+		);
+		const r = body.data?.refundCreate;
+		if (r?.userErrors.length) throw refused('refundCreate', r.userErrors);
+		if (!r?.refund) throw new Error(`Shopify refundCreate for return ${input.idempotencyKey}: no refund returned`);
+		return { refundId: r.refund.id, status: 200 };
+	}
+
+	async findRefund(input: RefundInput): Promise<{ refundId: string | null } | null> {
+		const body = await this.graphql<{ order: { refunds: Array<{ id: string; note: string | null; return?: { id: string } | null }> } | null }>(
+			`query Refunds($id: ID!) { order(id: $id) { refunds(first: 100) { id note return { id } } } }`,
+			{ id: toGid('Order', input.channelOrderId) },
+		);
+		const refunds = body.data?.order?.refunds ?? [];
+		// its note names the return; or (a Shopify return processed with its refund) it is that return's
+		const hit = refunds.find((r) => r.note === input.reason) ?? (input.channelReturnId ? refunds.find((r) => r.return && gidTail(r.return.id) === gidTail(input.channelReturnId!)) : undefined);
+		return hit ? { refundId: hit.id } : null;
 	}
 
 	async acknowledge(channelOrderId: string): Promise<CancelResult> {

@@ -19,6 +19,13 @@
  *   polled every 30 s (scaled ⚠) until PROCESSED or ERROR; when the counts show failed items, their errors are read
  *   page by page from includeDetails=true, so a refused SKU fails alone. reference = the feedId. Feeds are paced at
  *   10 an hour burst 10 ⚠ (429 with Retry-After is retried).
+ * - refundReturn: a Walmart return is refunded by POST /v3/returns/{returnOrderId}/refund ✔ (returns-billing-routing
+ *   A.2) {customerOrderId, refundLines [{returnOrderLineNumber, quantity}]}, the return read first (GET
+ *   /v3/returns?returnOrderId=…) for its customer order id and the return lines of the purchase order's lines. Walmart
+ *   refunds by units at its own prices ⚠: the OMS's amounts (fee, shipping) are not sent. Refunding more than was
+ *   returned and not yet refunded is refused ⚠. findRefund: the same read, refunded when every unit the OMS refunds
+ *   shows refunded (refundedQty). A return made in the OMS (not Walmart's) is refused for a person (the order-line
+ *   refund is not built). The refund's reference is the return order id.
  * - testCredentials: fetching a token is the cheapest real call, then GET /v3/orders?limit=1.
  */
 import { channelRefusal, mentions } from '../confirmation';
@@ -45,6 +52,8 @@ import type {
 	QuantityResult,
 	QuantityUpdate,
 	RateSpec,
+	RefundInput,
+	RefundResult,
 	TestCredentialsResult,
 	WalmartCredentials,
 } from '../types';
@@ -61,6 +70,8 @@ export const WALMART_LIMITS: Record<string, RateSpec> = {
 	// ✔ 10 calls an hour (cl-marketplace bulk inventory page); the burst of 10 ⚠
 	bulkInventoryFeed: { ratePerSec: 10 / 3600, burst: 10 },
 	getFeedStatus: { ratePerSec: 2, burst: 20 },
+	getReturns: { ratePerSec: 2, burst: 20 },
+	returnRefund: { ratePerSec: 2, burst: 20 },
 };
 /**
  * From this many SKUs a call goes through the bulk inventory feed. Fewer (what one sale, or a few sales pushed
@@ -220,6 +231,51 @@ export class WalmartClient implements ChannelClient {
 		};
 		const res = await this.call('shipping', 'POST', `${this.base}/v3/orders/${encodeURIComponent(input.channelOrderId)}/shipping`, undefined, body, undefined, undefined, true);
 		return { channelOrderId: input.channelOrderId, status: res.status };
+	}
+
+	/** The Walmart return of a refund (its id without the `-<purchaseOrderId>` a return of several orders carries in the
+	 * OMS) and its lines of this purchase order */
+	private async walmartReturn(input: RefundInput): Promise<{ returnOrderId: string; customerOrderId: string; lines: Array<{ returnOrderLineNumber: number; po: string; quantity: number; refunded: number }> } | null> {
+		const id = input.channelReturnId;
+		if (!id) return null;
+		const returnOrderId = id.endsWith(`-${input.channelOrderId}`) ? id.slice(0, -(input.channelOrderId.length + 1)) : id;
+		const res = await this.call<{ returnOrders?: Array<Record<string, unknown>> }>('getReturns', 'GET', `${this.base}/v3/returns`, { returnOrderId });
+		const r = (res.body?.returnOrders ?? []).find((x) => String(x.returnOrderId) === returnOrderId);
+		if (!r) throw channelRefusal(`Walmart return ${returnOrderId} not found`, 'return not found', 404);
+		const lines = ((r.returnOrderLines as Array<Record<string, unknown>> | undefined) ?? [])
+			.filter((l) => l.purchaseOrderId === undefined || String(l.purchaseOrderId) === input.channelOrderId)
+			.map((l) => ({
+				returnOrderLineNumber: Number(l.returnOrderLineNumber),
+				po: String(l.purchaseOrderLineNumber),
+				quantity: Number((l.quantity as { measurementValue?: unknown } | undefined)?.measurementValue ?? 0),
+				refunded: Number(l.refundedQty ?? 0),
+			}));
+		return { returnOrderId, customerOrderId: String(r.customerOrderId ?? ''), lines };
+	}
+
+	async refundReturn(input: RefundInput): Promise<RefundResult> {
+		const r = await this.walmartReturn(input);
+		if (!r) throw channelRefusal(`Walmart order ${input.channelOrderId}: return ${input.idempotencyKey} is not a Walmart return; refund it in Seller Center (the OMS refunds Walmart's own returns only)`, 'not a Walmart return', 422);
+		// each OMS line's units over the return's lines of that purchase order line, units not refunded yet first
+		const refundLines: Array<{ returnOrderLineNumber: number; quantity: { unitOfMeasure: string; measurementValue: number } }> = [];
+		for (const l of input.lines) {
+			let left = l.quantity;
+			for (const rl of r.lines.filter((x) => x.po === l.lineId)) {
+				const take = Math.min(left, rl.quantity - rl.refunded);
+				if (take > 0) refundLines.push({ returnOrderLineNumber: rl.returnOrderLineNumber, quantity: { unitOfMeasure: 'EACH', measurementValue: take } });
+				left -= Math.max(0, take);
+			}
+			if (left > 0) throw channelRefusal(`Walmart return ${r.returnOrderId}: ${left} unit(s) of purchase order line ${l.lineId} are not on the return or were refunded`, 'units not on the return', 422);
+		}
+		const res = await this.call('returnRefund', 'POST', `${this.base}/v3/returns/${encodeURIComponent(r.returnOrderId)}/refund`, undefined, { customerOrderId: r.customerOrderId, refundLines }, undefined, undefined, true);
+		return { refundId: r.returnOrderId, status: res.status };
+	}
+
+	async findRefund(input: RefundInput): Promise<{ refundId: string | null } | null> {
+		const r = await this.walmartReturn(input);
+		if (!r) return null;
+		const refunded = (lineId: string) => r.lines.filter((x) => x.po === lineId).reduce((t, x) => t + Math.min(x.refunded, x.quantity), 0);
+		return input.lines.every((l) => refunded(l.lineId) >= l.quantity) ? { refundId: r.returnOrderId } : null;
 	}
 
 	async cancelLines(channelOrderId: string, lines: CancelLineInput[], reason = 'CUSTOMER_REQUESTED_SELLER_TO_CANCEL'): Promise<CancelResult> {

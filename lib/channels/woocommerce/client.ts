@@ -15,9 +15,17 @@
  *   manage_stock:true, stock_quantity}]} in batches of 100 ✔. Variations are not looked up ⚠.
  * - cancelOrder: PUT /orders/{id} {"status":"cancelled"}. cancelLines: core has no line cancellation (only
  *   refunds): throws.
+ * - refundReturn: POST /orders/{id}/refunds ✔ with amount (the whole refund), reason, line_items [{ id, quantity,
+ *   refund_total, refund_tax }], api_refund true (the gateway moves the money) and api_restock false (the WMS owns the
+ *   stock), and meta_data `_oms_return_id` (the OMS return): WooCommerce has no idempotency key, so findRefund
+ *   (GET /orders/{id}/refunds, paged) finds the refund again by that meta after a lost answer, and the return intake
+ *   (./returns.ts) skips the OMS's own refunds. refund_tax entries carry no tax rate id ⚠ (the OMS does not keep it).
+ *   A refusal (400 invalid refund, 500 cannot create refund: more than is left, a gateway that declines) creates
+ *   nothing ✔ and is a refusal with WooCommerce's words.
  * - testCredentials: GET /orders?per_page=1.
  */
 import { channelRefusal, mentions } from '../confirmation';
+import { minorText } from '../../order/money';
 import type { HttpRequestFn } from '../../http/types';
 import { ApiCaller } from '../../http/caller';
 import { withRedaction } from '../../http/errors';
@@ -35,6 +43,8 @@ import type {
 	ListOrdersResult,
 	QuantityResult,
 	QuantityUpdate,
+	RefundInput,
+	RefundResult,
 	TestCredentialsResult,
 	WooCommerceCredentials,
 } from '../types';
@@ -42,6 +52,8 @@ import { wooAuth, wooBaseUrl, wooSecrets } from './auth';
 
 export const WOO_MAX_PAGE = 100;
 export const WOO_BATCH = 100;
+/** The refund meta naming the OMS return a refund was made for (the OMS's own refunds: found again, never a new return) */
+export const OMS_RETURN_META = '_oms_return_id';
 
 /** Woo wants zone-less timestamps when dates_are_gmt=true. */
 function wooGmt(iso: string): string {
@@ -205,6 +217,52 @@ export class WooCommerceClient implements ChannelClient {
 			}
 		}
 		return items.map((i) => results.get(i.sku) as QuantityResult);
+	}
+
+	async refundReturn(input: RefundInput): Promise<RefundResult> {
+		const cur = input.currency;
+		const body = {
+			amount: minorText(input.totalMinor, cur),
+			reason: input.reason,
+			api_refund: true,
+			api_restock: false,
+			line_items: input.lines.map((l) => ({
+				id: l.lineId,
+				quantity: l.quantity,
+				refund_total: minorText(Math.max(0, l.amountMinor - l.restockingFeeMinor), cur),
+				...(l.taxMinor > 0 ? { refund_tax: [{ refund_total: minorText(l.taxMinor, cur) }] } : {}),
+			})),
+			meta_data: [{ key: OMS_RETURN_META, value: input.idempotencyKey }],
+		};
+		let res: { status: number; body: { id?: unknown } | null };
+		try {
+			res = await this.call<{ id?: unknown }>('POST', `/wc/v3/orders/${encodeURIComponent(input.channelOrderId)}/refunds`, undefined, body, 'create refund', true);
+		} catch (err) {
+			// WooCommerce answers a refund it will not make with 400 or 500 and its reason; a 500 of that kind created
+			// nothing ✔ and would be refused again: refused for good, with its words (other 5xx stay retryable)
+			const e = err as { status?: number; vendorMessage?: string | null; bodySnippet?: string | null; message?: string };
+			if (e.status && /woocommerce_rest_(cannot_create|invalid)_order_refund/.test(`${e.bodySnippet ?? ''} ${e.message ?? ''}`)) {
+				throw channelRefusal(`WooCommerce refund of order ${input.channelOrderId} for return ${input.idempotencyKey}: ${e.vendorMessage ?? e.message}`, e.vendorMessage ?? null, e.status);
+			}
+			throw err;
+		}
+		return { refundId: res.body?.id === undefined || res.body?.id === null ? null : String(res.body.id), status: res.status };
+	}
+
+	async findRefund(input: RefundInput): Promise<{ refundId: string | null } | null> {
+		for (let page = 1; ; page++) {
+			const res = await this.call<Array<{ id?: unknown; meta_data?: Array<{ key?: unknown; value?: unknown }> }>>(
+				'GET',
+				`/wc/v3/orders/${encodeURIComponent(input.channelOrderId)}/refunds`,
+				{ per_page: WOO_MAX_PAGE, page },
+				undefined,
+				'list refunds',
+			);
+			const list = Array.isArray(res.body) ? res.body : [];
+			const hit = list.find((r) => (r.meta_data ?? []).some((m) => m?.key === OMS_RETURN_META && m.value === input.idempotencyKey));
+			if (hit) return { refundId: String(hit.id) };
+			if (page >= Number(res.headers['x-wp-totalpages'] ?? 1) || list.length === 0) return null;
+		}
 	}
 
 	async cancelOrder(channelOrderId: string): Promise<CancelResult> {

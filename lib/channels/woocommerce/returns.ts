@@ -10,7 +10,8 @@
  * reason for every line. A refund of money only (no line with units) is not a return and gives nothing. The money
  * already went back on the channel, so the return carries its refund as `refunded` (the OMS must not refund it
  * again): per line its total and tax; whatever the refund amount adds beyond the lines is shipping, what it keeps
- * back is return shipping. State `authorised` (a refund says the seller accepted the return; whether the units come
+ * back is return shipping. A refund the OMS made itself (meta _oms_return_id, client.refundReturn) is the refund of a
+ * return the OMS holds, and gives nothing. State `authorised` (a refund says the seller accepted the return; whether the units come
  * back is not in WooCommerce). Its update time is its creation time: a refund is never edited ✔ (no update route).
  */
 import { fromMinor, toMinor } from '../../order/money';
@@ -18,7 +19,7 @@ import { arr, dig, idText, isObj, optCurrency, optId, reqId, reqTimestamp, text 
 import { buildReturn, ReturnCtx, type ReturnLineParts } from '../returns';
 import type { CanonicalReturn, RefundLine } from '../../returns/types';
 import type { ChannelReturns, ListReturnsOptions, ListReturnsResult } from '../types';
-import type { WooCommerceClient } from './client';
+import { OMS_RETURN_META, type WooCommerceClient } from './client';
 import { decodeEntities } from './normalize';
 
 const REFUNDS_PAGE = 100;
@@ -59,6 +60,8 @@ export function normalizeWooCommerceReturn(raw: unknown): CanonicalReturn[] {
 		if (!Number.isFinite(n)) return ctx.invalid(field, `expected an amount, got ${JSON.stringify(t)}`);
 		return Math.abs(toMinor(n, currency));
 	};
+	// the OMS's own refund of a return it holds (client.refundReturn): that return's refund, not another return
+	if ((arr(r.meta_data) ?? []).some((m) => isObj(m) && m.key === OMS_RETURN_META)) return [];
 	const lines: ReturnLineParts[] = [];
 	const refundLines: Array<{ lineId: string; amount: number; tax: number }> = [];
 	(arr(r.line_items) ?? []).forEach((li, i) => {

@@ -146,7 +146,7 @@ const WMS_CALL_LABELS: Record<string, string> = {
 	address_update_failed: 'Address update at the WMS never answered',
 	address_update_refused: 'Address update refused by the WMS',
 };
-const CALL_LABELS: Record<string, string> = { acknowledgement: 'Order acknowledgement', confirmation: 'Shipment confirmation', quantity: 'Quantity push', cancel_answer: 'Answer to a buyer\'s cancel request' };
+const CALL_LABELS: Record<string, string> = { acknowledgement: 'Order acknowledgement', confirmation: 'Shipment confirmation', quantity: 'Quantity push', cancel_answer: 'Answer to a buyer\'s cancel request', refund: 'Refund of a return' };
 
 function label(kind: AttentionKind, reason: string, status: string, overdue: boolean): string {
 	if (kind === 'fraud_review') return overdue ? 'Fraud review (overdue)' : 'Fraud review';

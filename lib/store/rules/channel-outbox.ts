@@ -16,7 +16,12 @@ export function channelCallKey(call: { omsId: string; packageKey: string } | { s
 
 /** The row of a new call; bad input is an error naming the field (nothing is written). */
 export function channelCallRow(call: NewChannelCall): ChannelCallRow {
-	const what = call.kind === 'quantity' ? `quantity of ${String(call.sku)}` : `${call.kind === 'acknowledgement' ? 'acknowledgement' : call.kind === 'cancel_answer' ? 'cancel answer' : 'confirmation'} of ${String(call.omsId)}`;
+	const what =
+		call.kind === 'quantity'
+			? `quantity of ${String(call.sku)}`
+			: call.kind === 'refund'
+				? `refund of return ${String((call.payload as { returnId?: unknown } | null | undefined)?.returnId)}`
+				: `${call.kind === 'acknowledgement' ? 'acknowledgement' : call.kind === 'cancel_answer' ? 'cancel answer' : 'confirmation'} of ${String(call.omsId)}`;
 	if (typeof call.channel !== 'string' || !call.channel.trim()) throw new Error(`channel call (${what}): channel must be a non-empty string`);
 	refuseUnstorable(`${what}: channel`, call.channel);
 	if (call.kind === 'acknowledgement') {
@@ -39,6 +44,21 @@ export function channelCallRow(call: NewChannelCall): ChannelCallRow {
 		for (const f of ['channelOrderId', 'requestId'] as const) if (typeof p[f] === 'string') refuseUnstorable(`${what}: ${f}`, p[f] as string);
 		return { channel: call.channel, kind: 'cancel_answer', key: call.omsId, omsId: call.omsId, packageKey: null, sku: null, quantity: null, basis: null, payload: JSON.stringify(call.payload) };
 	}
+	if (call.kind === 'refund') {
+		// owed once per return: the key is the return (the order may have several returns, each refunded once)
+		if (typeof call.omsId !== 'string' || !call.omsId.trim()) throw new Error(`channel call (${what}): omsId must be a non-empty string`);
+		refuseUnstorable(`${what}: omsId`, call.omsId);
+		const p = (call.payload ?? {}) as Partial<Record<string, unknown>>;
+		for (const f of ['returnId', 'channelOrderId', 'currency'] as const) {
+			if (typeof p[f] !== 'string' || !(p[f] as string).trim()) throw new Error(`channel call (${what}): payload.${f} must be a non-empty string`);
+			refuseUnstorable(`${what}: ${f}`, p[f] as string);
+		}
+		for (const f of ['totalMinor', 'shippingMinor', 'returnShippingFeeMinor'] as const) {
+			if (!Number.isSafeInteger(p[f]) || (p[f] as number) < 0) throw new Error(`channel call (${what}): payload.${f} must be a whole number of minor units, 0 or more, got ${JSON.stringify(p[f])}`);
+		}
+		if (!Array.isArray(p.lines)) throw new Error(`channel call (${what}): payload.lines must be a list`);
+		return { channel: call.channel, kind: 'refund', key: p.returnId as string, omsId: call.omsId, packageKey: null, sku: null, quantity: null, basis: null, payload: JSON.stringify(call.payload) };
+	}
 	if (call.kind === 'confirmation') {
 		for (const [field, v] of [['omsId', call.omsId], ['packageKey', call.packageKey]] as const) {
 			if (typeof v !== 'string' || !v.trim()) throw new Error(`channel call (${what}): ${field} must be a non-empty string`);
@@ -57,7 +77,7 @@ export function channelCallRow(call: NewChannelCall): ChannelCallRow {
 			payload: JSON.stringify(call.payload),
 		};
 	}
-	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be acknowledgement, confirmation, cancel_answer or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
+	if (call.kind !== 'quantity') throw new Error(`channel call: kind must be acknowledgement, confirmation, cancel_answer, refund or quantity, got ${JSON.stringify((call as { kind?: unknown }).kind)}`);
 	if (typeof call.sku !== 'string' || !call.sku.trim()) throw new Error(`channel call (${what}): sku must be a non-empty string`);
 	refuseUnstorable(`${what}: sku`, call.sku);
 	if (!Number.isInteger(call.quantity) || call.quantity < 0) throw new Error(`channel call (${what}): quantity must be a whole number, 0 or more, got ${JSON.stringify(call.quantity)}`);
@@ -104,7 +124,7 @@ export function* enqueueChannelCallsSteps(calls: NewChannelCall[], now: string):
 			if (!stored) throw new Error(`channel call ${r.channel} ${r.kind} ${r.key}: neither inserted nor found`);
 		}
 		if (r.kind !== 'quantity') {
-			// a confirmation, an acknowledgement or a cancel answer is owed once, whatever became of the first
+			// a confirmation, an acknowledgement, a cancel answer or a refund is owed once, whatever became of the first
 			out.push({ call: stored, outcome: 'exists' });
 			continue;
 		}
@@ -173,14 +193,16 @@ export function* requeueChannelCallSteps(id: number, who: { by: string; note: st
 	return { call, requeued: true };
 }
 
-const CLAIM_RANK: Partial<Record<ChannelCall['kind'], number>> = { acknowledgement: 0, cancel_answer: 1, confirmation: 2 };
+const CLAIM_RANK: Partial<Record<ChannelCall['kind'], number>> = { acknowledgement: 0, cancel_answer: 1, refund: 2, confirmation: 3 };
 
 /** The order claims hand calls out in: acknowledgements first (Walmart may cancel an order left unacknowledged, and
  * ships nothing on a line still Created), then answers to buyers' cancel requests (the buyer waits for one), then
- * confirmations (a late one costs the seller most), then quantities
+ * refunds (a customer who sent the units back waits for the money, and the channels time it: Amazon and eBay expect
+ * the refund within two business days of receipt, and a refund is a single call per return, so it delays the many
+ * confirmations behind it little), then confirmations (a late one costs the seller most), then quantities
  * lowest first (a SKU about to sell out is the one a stale quantity oversells), then oldest first. Both stores' claim
  * SQL orders by the same columns (kind, quantity, id). */
 export function claimOrder(a: ChannelCall, b: ChannelCall): number {
-	const k = (c: ChannelCall) => CLAIM_RANK[c.kind] ?? 3;
+	const k = (c: ChannelCall) => CLAIM_RANK[c.kind] ?? 4;
 	return k(a) - k(b) || (a.quantity ?? 0) - (b.quantity ?? 0) || a.id - b.id;
 }

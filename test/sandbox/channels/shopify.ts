@@ -430,6 +430,8 @@ export class ShopifySandbox extends SandboxBase {
 		};
 		if (/\bfulfillments\b/.test(query)) node.fulfillments = (this.fulfillments.get(o.id) ?? []).map((f) => this.fulfillmentNode(f));
 		if (/\brefunds\b/.test(query)) node.refunds = this.refundsOf(o.id).map((r) => this.refundNode(r));
+		// Order.transactions ✔ ([OrderTransaction!]!): the charge as a captured sale (what a refund's parentId names)
+		if (/\btransactions\s*\(/.test(query)) node.transactions = this.charges.has(o.id) ? [{ id: `gid://shopify/OrderTransaction/${o.id}0`, kind: 'SALE', status: 'SUCCESS', gateway: 'shopify_payments' }] : [];
 		if (/\breturns\s*\(/.test(query)) node.returns = { nodes: [...this.returns.values()].filter((r) => r.orderId === o.id).map((r) => this.returnNode(r)), pageInfo: { hasNextPage: false, endCursor: null } };
 		return node;
 	}

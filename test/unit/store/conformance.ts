@@ -856,6 +856,24 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 				expect(await store.listChannelCalls({ omsId: 'ebay:CA2' })).toEqual([]);
 			});
 
+			it('queues a refund once per channel and return (two returns of one order: two calls); claims it after cancel answers, before confirmations', async () => {
+				const refund = (returnId: string, totalMinor = 1000) => ({
+					kind: 'refund' as const,
+					channel: 'ebay',
+					omsId: 'ebay:RF1',
+					payload: { returnId, channelOrderId: 'RF1', channelReturnId: returnId.split(':')[1], currency: 'USD', lines: [{ lineId: '1', quantity: 1, amountMinor: totalMinor, taxMinor: 0, restockingFeeMinor: 0 }], shippingMinor: 0, returnShippingFeeMinor: 0, totalMinor, reason: 'r' },
+				});
+				await store.enqueueChannelCalls([quantity('RF-SKU', 0, null, 'ebay'), confirmation('ebay:RF0', 'P', 'ebay'), { kind: 'cancel_answer', channel: 'ebay', omsId: 'ebay:RF0', payload: { channelOrderId: 'RF0', requestId: null, decision: 'approve' } }]);
+				const [a, twice, other] = await store.enqueueChannelCalls([refund('ebay:R1'), refund('ebay:R1', 500), refund('ebay:R2')]);
+				expect([a.outcome, twice.outcome, twice.call.id, other.outcome]).toEqual(['created', 'exists', a.call.id, 'created']);
+				expect(twice.call.payload).toMatchObject({ totalMinor: 1000 });
+				expect(a.call).toMatchObject({ channel: 'ebay', kind: 'refund', omsId: 'ebay:RF1', packageKey: null, sku: null, status: 'pending', payload: { returnId: 'ebay:R1' } });
+				const claimed = await store.claimChannelCalls('ebay', t0, { leaseSeconds: 3600 });
+				expect(claimed.map((c) => c.kind)).toEqual(['cancel_answer', 'refund', 'refund', 'confirmation', 'quantity']);
+				await expect(store.enqueueChannelCalls([{ ...refund('ebay:R3'), payload: { ...refund('ebay:R3').payload, currency: '' } }])).rejects.toThrow(/refund of return ebay:R3\): payload\.currency must be a non-empty string/);
+				expect((await store.listChannelCalls({ kind: 'refund' })).length).toBe(2);
+			});
+
 			it('refuses bad calls naming the field, writing none of the batch; keeps error text storable', async () => {
 				await expect(store.enqueueChannelCalls([quantity('OK', 1), quantity('BAD', -1)])).rejects.toThrow(/quantity of BAD.*quantity must be a whole number/);
 				await expect(store.enqueueChannelCalls([{ ...confirmation('shopify:2', 'P'), packageKey: '' }])).rejects.toThrow(/packageKey must be a non-empty string/);
