@@ -296,4 +296,9 @@ export interface ChannelReturns<K extends ChannelClient = ChannelClient> {
 	 * the return and the field.
 	 */
 	normalize(raw: unknown): CanonicalReturn[];
+	/**
+	 * The raw return a return webhook's body names, read from the channel (as normalize takes it), where the channel
+	 * sends return webhooks whose body is not the whole return (Shopify's `returns/*` carry no SKU and no dates).
+	 */
+	fromWebhook?(client: K, body: unknown): Promise<unknown>;
 }

@@ -69,14 +69,33 @@ export async function getReturnsSince(store: Store | null, client: ChannelClient
 		lookbackFrom = new Date(t).toISOString();
 	}
 	const listed = await intake.listReturnsSince(client, cursor, { lookbackFrom, pageSize: opts.pageSize });
-	const results: ReturnOutcome[] = [];
-	for (const raw of listed.returns) {
-		try {
-			for (const ret of intake.normalize(raw)) results.push({ ok: true, ret });
-		} catch (error) {
-			results.push({ ok: false, error: returnItemError(client.channel, error), channelReturnId: error instanceof ReturnNormalizeError ? error.returnId : null });
-		}
-	}
+	const results = listed.returns.flatMap((raw) => normalized(client.channel, intake.normalize, raw));
 	if (opts.from === 'stored' && store && listed.cursor !== cursor) await store.setCursor(name, listed.cursor);
 	return { channel: client.channel, results, previousCursor: cursor, cursor: listed.cursor, pages: listed.pages };
+}
+
+/** One raw return -> its canonical returns, or its error (naming the return and the field) */
+function normalized(channel: string, normalize: (raw: unknown) => CanonicalReturn[], raw: unknown): ReturnOutcome[] {
+	try {
+		return normalize(raw).map((ret) => ({ ok: true, ret }));
+	} catch (error) {
+		return [{ ok: false, error: returnItemError(channel, error), channelReturnId: error instanceof ReturnNormalizeError ? error.returnId : null }];
+	}
+}
+
+/**
+ * A return webhook's delivery (Shopify's `returns/*`, through the Shopify Order Trigger): the return it names, read
+ * from the channel and normalised, as Get Returns Since gives it; recording it is idempotent, so a delivery, its
+ * repeats and the hourly listing record it once. A read that fails is the delivery's error, naming the return.
+ */
+export async function returnFromWebhook(client: ChannelClient, body: unknown): Promise<ReturnOutcome[]> {
+	const intake = channelReturns(client.channel);
+	if (!intake?.fromWebhook) throw new ItemError(`${client.channel} sends no return webhooks the OMS reads`);
+	let raw: unknown;
+	try {
+		raw = await intake.fromWebhook(client, body);
+	} catch (error) {
+		return [{ ok: false, error: returnItemError(client.channel, error), channelReturnId: error instanceof ReturnNormalizeError ? error.returnId : null }];
+	}
+	return normalized(client.channel, intake.normalize, raw);
 }

@@ -5,21 +5,34 @@ import {
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
+	NodeOperationError,
 } from 'n8n-workflow';
 import { createShopifyWebhook, deleteShopifyWebhook, listShopifyWebhooks } from '../../lib/channels/shopify/webhooks';
 import { shopifyFromNode } from '../shared/channel-client';
 import { channelCredentialTests } from '../shared/channels';
 import { omsStoreConnectionTest } from '../shared/store';
 import { nodeError, orNodeError } from '../shared/errors';
-import { rawBodyOf, respond, shopifyVerdict } from '../shared/webhooks';
+import { orderItem, rawBodyOf, respond, returnItems, shopifyVerdict } from '../shared/webhooks';
 import { listSubtitle } from '../shared/subtitle';
-import { description } from './description';
+import { description, RETURN_TOPICS, TOPIC_LABELS } from './description';
 
 const TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled'];
+const isReturnTopic = (t: string) => t.startsWith('returns/');
 
 function topicsOf(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	const t = ctx.getNodeParameter('topics', TOPICS) as string[];
 	return [...new Set((t.length ? t : TOPICS).map((x) => x.toLowerCase()))];
+}
+
+/** The topics to register: order topics or return topics, never both (their items differ: an order, or a return) */
+function registeredTopics(ctx: IHookFunctions): string[] {
+	const topics = topicsOf(ctx);
+	if (topics.some(isReturnTopic) && !topics.every(isReturnTopic)) {
+		throw new NodeOperationError(ctx.getNode(), 'Topics mixes order and return events', {
+			description: 'A trigger emits either orders or returns. Use one Shopify Order Trigger for the order topics (into Record) and another for the return topics (into OMS Returns > Record).',
+		});
+	}
+	return topics;
 }
 
 /**
@@ -33,7 +46,7 @@ export class ShopifyOrderTrigger implements INodeType {
 		...description,
 		icon: { light: 'file:shopifyOrderTrigger.svg', dark: 'file:shopifyOrderTrigger.dark.svg' },
 		group: ['trigger'],
-		subtitle: listSubtitle('topics', { 'orders/cancelled': 'Order Cancelled', 'orders/create': 'Order Created', 'orders/updated': 'Order Updated' }),
+		subtitle: listSubtitle('topics', TOPIC_LABELS),
 		credentials: [{ name: 'omsShopifyApi', required: true, testedBy: 'shopifyApiTest' }, { name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 	};
 
@@ -46,7 +59,7 @@ export class ShopifyOrderTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				return orNodeError(this, async () => {
 					const url = this.getNodeWebhookUrl('default') as string;
-					const topics = topicsOf(this);
+					const topics = registeredTopics(this);
 					const { client } = await shopifyFromNode(this);
 					const subs = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
 					if (!topics.every((t) => subs.some((s) => s.topic === t))) return false;
@@ -58,7 +71,7 @@ export class ShopifyOrderTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				return orNodeError(this, async () => {
 					const url = this.getNodeWebhookUrl('default') as string;
-					const topics = topicsOf(this);
+					const topics = registeredTopics(this);
 					const { client } = await shopifyFromNode(this);
 					const existing = (await listShopifyWebhooks(client, topics)).filter((s) => s.uri === url);
 					const ids: Record<string, string> = {};
@@ -73,7 +86,7 @@ export class ShopifyOrderTrigger implements INodeType {
 				const { client } = await shopifyFromNode(this);
 				try {
 					const url = this.getNodeWebhookUrl('default') as string;
-					const strays = (await listShopifyWebhooks(client, TOPICS)).filter((s) => s.uri === url).map((s) => s.id);
+					const strays = (await listShopifyWebhooks(client, [...TOPICS, ...RETURN_TOPICS])).filter((s) => s.uri === url).map((s) => s.id);
 					for (const id of new Set([...stored, ...strays])) await deleteShopifyWebhook(client, id);
 				} catch (error) {
 					this.logger.warn(`Shopify Order Trigger: could not remove the webhooks: ${nodeError(this, error).message}`);
@@ -88,7 +101,7 @@ export class ShopifyOrderTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as { maxAgeHours?: number; keepRaw?: boolean };
-		const { creds } = await shopifyFromNode(this);
+		const { creds, client } = await shopifyFromNode(this);
 		const verdict = shopifyVerdict({
 			headers: req.headers,
 			rawBody: await rawBodyOf(req as never),
@@ -97,6 +110,10 @@ export class ShopifyOrderTrigger implements INodeType {
 			now: Date.now(),
 			topics: topicsOf(this),
 		});
-		return respond(this, 'shopify', verdict, options.keepRaw ?? true);
+		const keepRaw = options.keepRaw ?? true;
+		// a return webhook's body names the return: the return is read from Shopify and emitted in canonical form
+		return respond(this, 'shopify', verdict, keepRaw, async (v) =>
+			isReturnTopic(v.topic) ? returnItems(client, v.topic, v.body, v.bodyError, keepRaw) : [orderItem('shopify', v.topic, v.body, v.bodyError, keepRaw)],
+		);
 	}
 }

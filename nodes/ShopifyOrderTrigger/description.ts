@@ -4,6 +4,23 @@
  */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 
+/** Shopify's return webhook topics ✔ (WebhookSubscriptionTopic): each names a return, read with return(id:) */
+export const RETURN_TOPICS = ['returns/request', 'returns/approve', 'returns/decline', 'returns/cancel', 'returns/close', 'returns/reopen', 'returns/process'];
+
+/** Every topic's name on the canvas */
+export const TOPIC_LABELS: Record<string, string> = {
+	'orders/cancelled': 'Order Cancelled',
+	'orders/create': 'Order Created',
+	'orders/updated': 'Order Updated',
+	'returns/approve': 'Return Approved',
+	'returns/cancel': 'Return Cancelled',
+	'returns/close': 'Return Closed',
+	'returns/decline': 'Return Declined',
+	'returns/process': 'Return Processed',
+	'returns/reopen': 'Return Reopened',
+	'returns/request': 'Return Requested',
+};
+
 export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitle' | 'usableAsTool' | 'credentials'> = {
 	displayName: 'Shopify Order Trigger',
 	name: 'shopifyOrderTrigger',
@@ -11,7 +28,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 	// "binary data" option, which this trigger does not have), and that costs a sandboxed isolate per execution.
 	version: [1, 1.1],
 	defaultVersion: 1.1,
-	description: 'Starts the workflow when Shopify creates, updates or cancels an order, with the order in canonical form',
+	description: 'Starts the workflow when Shopify creates, updates or cancels an order (the order in canonical form), or when a return is requested or changes (the return in canonical form)',
 	defaults: { name: 'Shopify Order Trigger' },
 	inputs: [],
 	outputs: [NodeConnectionTypes.Main],
@@ -28,14 +45,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			displayName: 'Topics',
 			name: 'topics',
 			type: 'multiOptions',
-			options: [
-				{ name: 'Order Cancelled', value: 'orders/cancelled' },
-				{ name: 'Order Created', value: 'orders/create' },
-				{ name: 'Order Updated', value: 'orders/updated' },
-			],
+			options: Object.entries(TOPIC_LABELS)
+				.map(([value, name]) => ({ name, value }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
 			default: ['orders/create', 'orders/updated', 'orders/cancelled'],
 			required: true,
-			description: 'Order events to receive',
+			description:
+				'Order events (each emits the order in canonical form, for Record) or return events (each emits the return it names, read from Shopify, in canonical form, for OMS Returns > Record); not both in one trigger',
 		},
 		{
 			displayName: 'Options',

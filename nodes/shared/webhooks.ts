@@ -25,6 +25,8 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { verifyShopifyHmac, verifyWooSignature } from '../../lib/channels/webhook-signature';
 import { normalizeOrder, NormalizeError } from '../../lib/channels/normalize';
+import type { ChannelClient } from '../../lib/channels/types';
+import { returnFromWebhook } from '../../lib/flows/get-returns';
 import type { ChannelName } from '../../lib/channels/registry';
 import { getStore } from './store';
 import { withoutRaw } from './items';
@@ -132,6 +134,24 @@ export function orderItem(channel: ChannelName, topic: string, body: unknown, bo
 	}
 }
 
+/**
+ * The items of a return webhook's delivery: the return it names, read from the channel and normalised (one canonical
+ * return each, ready for OMS Returns > Record), or an item flagged `_normalizationError` naming the return and what
+ * failed (answered 200 all the same: the hourly Get Returns Since reads the return again).
+ */
+export async function returnItems(client: ChannelClient, topic: string, body: unknown, bodyError: string | undefined, keepRaw: boolean): Promise<IDataObject[]> {
+	const failed = (message: string, field: string | null, returnId: string | null): IDataObject => ({
+		_normalizationError: { channel: client.channel, topic, message, field, returnId },
+		channel: client.channel,
+		raw: (body ?? null) as IDataObject,
+	});
+	if (bodyError) return [failed(bodyError, 'body', null)];
+	const results = await returnFromWebhook(client, body);
+	return results.map((r) =>
+		r.ok ? (withoutRaw(r.ret, keepRaw) as unknown as IDataObject) : failed(r.error.message, r.error.problems[0]?.path ?? null, r.channelReturnId),
+	);
+}
+
 export function sha256(s: string): string {
 	return createHash('sha256').update(s).digest('hex');
 }
@@ -161,7 +181,14 @@ export async function rawBodyOf(req: RawRequest): Promise<Buffer | undefined> {
  * The webhook() of both triggers once the channel-specific verdict is known: refuse (401, written directly, no
  * execution), acknowledge (200, no execution), drop a duplicate (200, no execution) or emit one item.
  */
-export async function respond(ctx: IWebhookFunctions, channel: ChannelName, verdict: Verdict, keepRaw: boolean): Promise<IWebhookResponseData> {
+export async function respond(
+	ctx: IWebhookFunctions,
+	channel: ChannelName,
+	verdict: Verdict,
+	keepRaw: boolean,
+	/** The items of an accepted, first-seen delivery (default: its canonical order, or its error item) */
+	itemsOf: (accepted: Extract<Verdict, { action: 'accept' }>) => Promise<IDataObject[]> = async (v) => [orderItem(channel, v.topic, v.body, v.bodyError, keepRaw)],
+): Promise<IWebhookResponseData> {
 	if (verdict.action === 'refuse') {
 		const res = ctx.getResponseObject();
 		res.status(401).json({ message: `Webhook refused: ${verdict.reason}` });
@@ -175,6 +202,6 @@ export async function respond(ctx: IWebhookFunctions, channel: ChannelName, verd
 		const first = await store.markProcessed(source, verdict.dedupKey);
 		if (!first) return { webhookResponse: { received: true, duplicate: true } };
 	}
-	const item: INodeExecutionData = { json: orderItem(channel, verdict.topic, verdict.body, verdict.bodyError, keepRaw) };
-	return { workflowData: [[item]] };
+	const items: INodeExecutionData[] = (await itemsOf(verdict)).map((json) => ({ json }));
+	return { workflowData: [items] };
 }

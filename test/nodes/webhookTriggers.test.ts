@@ -31,6 +31,16 @@ import { startSandboxes, type Sandboxes } from '../sandbox/start';
 import { signBase64HmacSha256 } from '../../lib/channels/webhook-signature';
 import { openStore, storeConfigFromCredential } from '../../lib/store/open';
 import type { SeedOrder } from '../sandbox/generator';
+import { shopifyReturns } from '../../lib/channels/shopify/returns';
+import { shopifyFromNode } from '../../nodes/shared/channel-client';
+import { validateReturn } from '../../lib/returns/validate';
+
+/** A GraphQL call to the Shopify sandbox as the shop's admin would make it */
+async function shopifyAdminCall(query: string, variables: Record<string, unknown>): Promise<unknown> {
+	const c = sb.credentials.shopify as unknown as { accessToken: string };
+	const res = await fetch(`${sb.urls.shopify}/admin/api/2026-01/graphql.json`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': c.accessToken }, body: JSON.stringify({ query, variables }) });
+	return res.json();
+}
 
 const httpRequest = (o: unknown) => (Container.get(OutboundHttp) as { requests(): { request(o: unknown): Promise<unknown> } }).requests().request(o);
 
@@ -354,6 +364,76 @@ describe('Shopify Order Trigger', () => {
 		expect(await life.checkExists()).toBe(false);
 		// deleting again (nothing left) still succeeds
 		expect(await life.delete()).toBe(true);
+	});
+});
+
+describe('Shopify Order Trigger: return topics (issue 21)', () => {
+	let s: Setup;
+	let url = '';
+	let order: SeedOrder;
+	const emitted = () => host.emitted.get('/shopify-returns')!;
+	beforeAll(() => {
+		s = shopifySetup({ params: { topics: ['returns/request', 'returns/approve', 'returns/close'], options: { keepRaw: false } }, nodeId: 'shopify-returns-node' });
+		url = host.route('/shopify-returns', s);
+		order = sb.orders.shopify.find((o) => o.status === 'shipped')!;
+	});
+
+	it('registers the return topics, and refuses a trigger that mixes order and return topics, naming why', async () => {
+		expect(await lifecycle(s, url).create()).toBe(true);
+		const subs = [...sb.sandboxes.shopify.webhooks.values()].filter((w) => w.uri === url);
+		expect(subs.map((w) => w.topic).sort()).toEqual(['RETURNS_APPROVE', 'RETURNS_CLOSE', 'RETURNS_REQUEST']);
+		const mixed = shopifySetup({ params: { topics: ['orders/create', 'returns/request'], options: {} }, nodeId: 'shopify-mixed' });
+		const mixedUrl = host.route('/shopify-mixed', mixed);
+		await expect(lifecycle(mixed, mixedUrl).create()).rejects.toThrow(/mixes order and return events/);
+		expect([...sb.sandboxes.shopify.webhooks.values()].filter((w) => w.uri === mixedUrl)).toEqual([]);
+	});
+
+	it('a requested return comes out as the canonical return read from Shopify (SKU, reason, dates), the same the hourly listing gives', async () => {
+		const { ret, deliveries } = await sb.sandboxes.shopify.requestReturn(order.id, [{ sku: order.lines[0].sku, quantity: 1, reason: 'SIZE_TOO_SMALL', note: 'runs small' }]);
+		expect(deliveries.filter((d) => d.url === url).map((d) => d.status)).toEqual([200]);
+		expect(emitted()).toHaveLength(1);
+		const item = emitted()[0];
+		expect(validateReturn(item)).toEqual([]);
+		expect(item).toMatchObject({ returnId: `shopify:${ret.id}`, channel: 'shopify', omsId: `shopify:${order.id}`, channelState: 'requested' });
+		expect(item.lines).toEqual([expect.objectContaining({ sku: order.lines[0].sku, quantity: 1, channelReason: 'SIZE_TOO_SMALL' })]);
+		expect(item.raw).toBeUndefined();
+		// the body named the return; the trigger read it with return(id:)
+		const reads = sb.sandboxes.shopify.calls.filter((c) => JSON.stringify(c.body ?? '').includes('query Return('));
+		expect(reads.length).toBeGreaterThan(0);
+		// what the hourly Get Returns Since lists for it (orders updated since, their returns) is the same return
+		const { client } = await shopifyFromNode(ctxFor(s, url));
+		const listing = await shopifyReturns.listReturnsSince(client, null, { lookbackFrom: new Date(Date.now() - 86_400_000).toISOString() });
+		const listed = listing.returns.flatMap((r) => shopifyReturns.normalize(r)).find((r) => r.returnId === item.returnId);
+		const { raw: _raw, ...listedWithoutRaw } = listed!;
+		void _raw;
+		expect(item).toEqual(JSON.parse(JSON.stringify(listedWithoutRaw)));
+	});
+
+	it("a return's later events come out as the return as it is then; a delivery repeated comes out once", async () => {
+		const ret = [...sb.sandboxes.shopify.returns.values()].find((r) => r.orderId === order.id)!;
+		const before = emitted().length;
+		const approve = await shopifyAdminCall('mutation Approve($input: ReturnApproveRequestInput!) { returnApproveRequest(input: $input) { return { id status } userErrors { field message } } }', { input: { id: `gid://shopify/Return/${ret.id}` } });
+		expect(approve).toMatchObject({ data: { returnApproveRequest: { return: { status: 'OPEN' }, userErrors: [] } } });
+		// Shopify's body for the event (the short form): the return's ids and status, no lines
+		const body = { id: Number(ret.id), admin_graphql_api_id: `gid://shopify/Return/${ret.id}`, status: 'open', order_id: Number(order.id) };
+		const ds = await sb.deliverWebhook('shopify', order.id, { topic: 'returns/approve', body, url, times: 2, duplicates: 1 });
+		expect(ds.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+		const out = emitted().slice(before);
+		expect(out).toHaveLength(1);
+		expect(out[0]).toMatchObject({ returnId: `shopify:${ret.id}`, channelState: 'authorised', channelStatus: 'OPEN' });
+	});
+
+	it('a return Shopify does not know, or a body naming none, is an item flagged _normalizationError naming it, answered 200', async () => {
+		const before = emitted().length;
+		const [unknown] = await sb.deliverWebhook('shopify', order.id, { topic: 'returns/close', body: { id: 999999991, admin_graphql_api_id: 'gid://shopify/Return/999999991', status: 'closed' }, url });
+		const [nameless] = await sb.deliverWebhook('shopify', order.id, { topic: 'returns/close', body: { status: 'closed' }, url });
+		expect([unknown.status, nameless.status]).toEqual([200, 200]);
+		const out = emitted().slice(before);
+		expect(out.map((o) => o._normalizationError)).toEqual([
+			expect.objectContaining({ channel: 'shopify', topic: 'returns/close', message: expect.stringContaining('999999991') }),
+			expect.objectContaining({ channel: 'shopify', topic: 'returns/close', message: expect.stringMatching(/names no return/), field: '$.id' }),
+		]);
+		expect(out.every((o) => o.returnId === undefined)).toBe(true);
 	});
 });
 

@@ -12,7 +12,7 @@
  */
 import { cursorAfter, startTime, toMs } from '../../http/cursor';
 import { connection, dig, isObj, reqId, reqQuantity, reqTimestamp, softTimestamp, text } from '../normalize-common';
-import { buildReturn, ReturnCtx, stateFrom, type ReturnLineParts } from '../returns';
+import { buildReturn, ReturnCtx, ReturnNormalizeError, stateFrom, type ReturnLineParts } from '../returns';
 import type { CanonicalReturn, ChannelReturnState } from '../../returns/types';
 import type { ChannelReturns, ListReturnsOptions, ListReturnsResult } from '../types';
 import type { ShopifyClient } from './client';
@@ -93,6 +93,16 @@ export async function getShopifyReturn(client: ShopifyClient, returnId: string):
 	return { order: r.order, return: r };
 }
 
+/**
+ * A `returns/*` webhook's body -> its return read with `return(id:)`: the body names the return (`admin_graphql_api_id`,
+ * else `id`) but has no SKU and no dates (the short bodies of returns/cancel, close and reopen not even the lines).
+ */
+async function returnOfWebhook(client: ShopifyClient, body: unknown): Promise<unknown> {
+	const id = isObj(body) ? (text(body.admin_graphql_api_id) ?? (body.id !== undefined && body.id !== null ? String(body.id) : null)) : null;
+	if (!id) throw new ReturnNormalizeError('shopify', null, 'id', 'missing', 'the webhook body names no return (admin_graphql_api_id or id)');
+	return getShopifyReturn(client, id);
+}
+
 const STATE: Record<string, ChannelReturnState> = { REQUESTED: 'requested', OPEN: 'authorised', CLOSED: 'closed', DECLINED: 'declined', CANCELED: 'cancelled', CANCELLED: 'cancelled' };
 
 /** `{order: {id | legacyResourceId, updatedAt}, return: Return}` (listReturnsSince, getShopifyReturn) -> the canonical return */
@@ -141,4 +151,4 @@ export function normalizeShopifyReturn(raw: unknown): CanonicalReturn[] {
 	];
 }
 
-export const shopifyReturns: ChannelReturns<ShopifyClient> = { listReturnsSince, normalize: normalizeShopifyReturn };
+export const shopifyReturns: ChannelReturns<ShopifyClient> = { listReturnsSince, normalize: normalizeShopifyReturn, fromWebhook: returnOfWebhook };
