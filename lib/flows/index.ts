@@ -23,6 +23,7 @@ export * from './release-wms-hold';
 export * from './reserve-orders';
 export * from './restock-return';
 export * from './return-by-hand';
+export * from './exchange-return';
 export * from './route-orders';
 export * from './screen-orders';
 export * from './send-edi-documents';

@@ -105,6 +105,8 @@ export interface ReturnRefund {
 	channelRefundId?: string | null;
 	/** The channel's words when it refused the refund */
 	error?: string | null;
+	/** An exchange: the replacement order (its omsId) the customer gets instead of money; the refund is then 0 */
+	exchangeOmsId?: string | null;
 }
 
 /** A refund's money in integer minor units of its currency (lib/order/money.ts): what a channel's refund call takes, so

@@ -17,7 +17,7 @@ const LINE_REQUIRED = ['lineId', 'sku', 'quantity', 'channelReason', 'reason'];
 const LINE_FIELDS = [...LINE_REQUIRED, 'note', 'dispositions'];
 const SHIPMENT_FIELDS = ['carrier', 'trackingNumber', 'trackingUrl', 'labelCost'];
 const REFUND_REQUIRED = ['currency', 'status', 'lines', 'shipping', 'returnShippingFee', 'total'];
-const REFUND_FIELDS = [...REFUND_REQUIRED, 'channelRefundId', 'error'];
+const REFUND_FIELDS = [...REFUND_REQUIRED, 'channelRefundId', 'error', 'exchangeOmsId'];
 const REFUND_LINE_FIELDS = ['lineId', 'amount', 'tax', 'restockingFee'];
 
 function checkLines(c: Checker, v: unknown): Set<string> {
@@ -85,6 +85,7 @@ function checkRefund(c: Checker, v: unknown, lineIds: Set<string>): void {
 	c.fields(path, v, REFUND_REQUIRED, REFUND_FIELDS, 'the refund');
 	c.oneOf(key(path, 'status'), v.status, REFUND_STATUSES);
 	c.stringOrNull(key(path, 'channelRefundId'), v.channelRefundId);
+	c.stringOrNull(key(path, 'exchangeOmsId'), v.exchangeOmsId);
 	c.stringOrNull(key(path, 'error'), v.error);
 	let sum: number | null = 0;
 	const add = (m: number | null, sign = 1) => {

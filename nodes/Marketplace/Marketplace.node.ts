@@ -16,6 +16,7 @@ import type { CancelLineInput, ChannelClient, QuantityUpdate, ShipmentLine } fro
 import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { awaitsAcknowledgement } from '../../lib/flows/acknowledge-orders';
 import { getReturnsSince } from '../../lib/flows/get-returns';
+import { EXCHANGE_CHANNEL } from '../../lib/flows/exchange-return';
 import { acknowledgeOrders, confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
@@ -181,9 +182,14 @@ export class Marketplace implements INodeType {
 
 		for (let i = 0; i < items.length; i++) {
 			try {
+				const json = items[i].json;
+				if (operation === 'confirmShipment' && channelParam === 'fromItem' && json.channel === EXCHANGE_CHANNEL) {
+					// an exchange's replacement order (OMS Returns > Exchange): no marketplace has it, so nothing is owed
+					out.push({ json: { ...json, marketplace: { operation, channel: EXCHANGE_CHANNEL, outcome: 'not_owed', why: 'a replacement order of an exchange: no channel has it to confirm' } }, pairedItem: { item: i } });
+					continue;
+				}
 				const ch = channelOf(i);
 				const c = await client(ch);
-				const json = items[i].json;
 				if (operation === 'getOrdersSince') {
 					out.push(...(await ordersSince(this, c, ch, i, outbox())));
 					continue;

@@ -1,6 +1,6 @@
 /**
  * The OMS Returns node: parameters in, the return flows (lib/flows: record-return.ts, move-return.ts,
- * restock-return.ts) or the store's return reads called, returns out on Done, Held for a Person or No Change. An item
+ * restock-return.ts, exchange-return.ts) or the store's return reads called, returns out on Done, Held for a Person or No Change. An item
  * the OMS refuses (not a canonical return, an unknown order or return, more units than can come back) is that item's
  * error only.
  */
@@ -12,6 +12,7 @@ import {
 	createReturnByHand,
 	declineReturn,
 	dispositionsFor,
+	exchangeReturn,
 	inspectReturn,
 	ItemError,
 	receiveReturn,
@@ -84,6 +85,7 @@ export class OmsReturns implements INodeType {
 				close: 'Close',
 				createByHand: 'Create by Hand',
 				decline: 'Decline',
+				exchange: 'Exchange',
 				get: 'Get',
 				inspect: 'Inspect',
 				list: 'List',
@@ -128,6 +130,13 @@ export class OmsReturns implements INodeType {
 						const stored = await store.getReturn(returnId);
 						if (!stored) throw new ItemError(`No return ${returnId} in the OMS store`, [{ path: 'returnId', message: 'unknown return' }]);
 						push(DONE, returnItem(stored, keepRaw), i);
+						continue;
+					}
+					if (operation === 'exchange') {
+						// the replacement order goes out for OMS Order Record (the normal intake); made before: No Change
+						const replace = ((this.getNodeParameter('replace', i, {}) as { swap?: Array<{ sku: string; withSku: string }> }).swap ?? []) as Array<{ sku: string; withSku: string }>;
+						const x = await exchangeReturn(store, returnId, { by, replace });
+						push(x.outcome === 'created' ? DONE : NO_CHANGE, { ...(x.order as unknown as IDataObject), exchange: { returnId, outcome: x.outcome } }, i);
 						continue;
 					}
 					let r: ReturnStepResult;

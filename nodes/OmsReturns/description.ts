@@ -37,7 +37,7 @@ const DISPOSITION_OPTIONS = [
 /** The operations whose step may compute the refund: they read the rules. */
 const RULE_OPS = ['authorise', 'receive', 'inspect'];
 /** The operations that act on one stored return, named by its ID. */
-const ONE_RETURN_OPS = ['authorise', 'receive', 'inspect', 'close', 'decline', 'cancel', 'get'];
+const ONE_RETURN_OPS = ['authorise', 'receive', 'inspect', 'close', 'decline', 'cancel', 'exchange', 'get'];
 
 const show = (operation: string[], more: Record<string, unknown[]> = {}) => ({ show: { operation, ...more } });
 
@@ -279,6 +279,12 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					action: 'Create a return by hand',
 				},
 				{ name: 'Decline', value: 'decline', description: 'Refuse a requested return', action: 'Decline a return' },
+				{
+					name: 'Exchange',
+					value: 'exchange',
+					description: 'Send replacement units instead of money: a replacement order (at no charge) for OMS Order Record and the normal fulfilment; the return is refunded 0',
+					action: 'Exchange a return',
+				},
 				{ name: 'Get', value: 'get', description: 'Get one return by its return ID', action: 'Get a return' },
 				{
 					name: 'Inspect',
@@ -311,6 +317,27 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			placeholder: 'shopify:123456',
 			description: 'The return’s ID in the OMS (channel:channel return ID; by hand: manual:reference)',
 			displayOptions: show(ONE_RETURN_OPS),
+		},
+		// Exchange
+		{
+			displayName: 'Replace',
+			name: 'replace',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Swap',
+			default: {},
+			description: 'Another SKU in place of a returned one (a size or colour swap). A returned SKU not listed is sent again as it is.',
+			displayOptions: show(['exchange']),
+			options: [
+				{
+					displayName: 'Swap',
+					name: 'swap',
+					values: [
+						{ displayName: 'Returned SKU', name: 'sku', type: 'string', default: '', placeholder: 'TEE-M', description: 'A SKU of the return' },
+						{ displayName: 'Send SKU', name: 'withSku', type: 'string', default: '', placeholder: 'TEE-L', description: 'The SKU sent in its place' },
+					],
+				},
+			],
 		},
 		// Create by Hand
 		{

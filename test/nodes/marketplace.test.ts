@@ -224,6 +224,16 @@ describe('marketplace: Confirm Shipment', () => {
 		expect(errors).toEqual([expect.objectContaining({ error: 'Tracking number is empty' })]);
 		expect(sb.sandboxes.walmart.received.shipments.length).toBe(before + 1);
 	});
+
+	it("From Item: the package of an exchange's replacement order (OMS Returns > Exchange) is owed to no channel: passed on, nothing called", async () => {
+		const calls = Object.values(sb.sandboxes).reduce((n, x) => n + x.calls.length, 0);
+		const shipment = { omsId: 'exchange:shopify:R9', channel: 'exchange', channelOrderId: 'shopify:R9', carrier: 'UPS', trackingNumber: '1ZEXCHANGE', shippedAt: '2026-11-26T11:00:00Z', lines: [{ lineId: '1', quantity: 1 }] };
+		const r = await run({ channel: 'fromItem', operation: 'confirmShipment' }, [shipment], { onError: 'continueErrorOutput' });
+		const [ok, errors] = outputsOf(r, 'Marketplace');
+		expect(errors ?? []).toEqual([]);
+		expect(ok).toEqual([expect.objectContaining({ omsId: 'exchange:shopify:R9', marketplace: expect.objectContaining({ channel: 'exchange', outcome: 'not_owed' }) })]);
+		expect(Object.values(sb.sandboxes).reduce((n, x) => n + x.calls.length, 0)).toBe(calls);
+	});
 });
 
 describe('marketplace: Resend Failed', () => {

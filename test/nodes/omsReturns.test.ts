@@ -1,6 +1,6 @@
 /**
  * The OMS Returns node through n8n-core's WorkflowExecute, on SQLite and PostgreSQL: every operation (Record, Create by
- * Hand, Authorise, Receive, Inspect, Close, Decline, Cancel, Get, List), its outputs (Done, Held for a Person, No
+ * Hand, Authorise, Receive, Inspect, Close, Decline, Cancel, Exchange, Get, List), its outputs (Done, Held for a Person, No
  * Change), bad input on that item only (the error output), the rules as parameters, and restock once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -278,6 +278,25 @@ describe.each([
 		expect(byStatus.out[0].map((x) => x.returnId)).toEqual([b.returnId, c.returnId]);
 		const limited = await run(credentials, [{}], { operation: 'list', listBy: 'status', statuses: ['requested', 'cancelled'], limit: 1 });
 		expect(limited.out[0]).toHaveLength(1);
+	});
+
+	it('Exchange: the replacement order (swaps from fields, no charge) to Done for OMS Order Record; a repeat to No Change; a return owed money is that item’s error', async () => {
+		const { credentials, store } = await setup();
+		const { order } = await deliveredOrder(store, 'ex');
+		const a = makeReturn(order.omsId, { channelState: 'authorised', lines: [{ lineId: '1', sku: 'MUG', quantity: 1, channelReason: null, reason: 'size_fit' }] });
+		const b = makeReturn(order.omsId, { channelState: 'authorised', lines: [{ lineId: '1', sku: 'MUG', quantity: 1, channelReason: null, reason: 'unwanted' }] });
+		for (const r of [a, b]) await store.recordReturn(r);
+		// b is owed money already: its refund was computed on authorisation
+		await store.transitionReturn(b.returnId, { by: 'test', refund: { currency: 'USD', status: 'pending', lines: [{ lineId: '1', amount: 10, tax: 0, restockingFee: 0 }], shipping: 0, returnShippingFee: 0, total: 10 } });
+		const params = { operation: 'exchange', replace: { swap: [{ sku: 'MUG', withSku: 'MUG-BLUE' }] } };
+		const first = await run(credentials, [{ returnId: a.returnId }, { returnId: b.returnId }], params);
+		expect(first.out[0].map((x) => [x.omsId, x.channel, (x.lines as Array<{ sku: string; quantity: number; unitPrice: number }>).map((l) => [l.sku, l.quantity, l.unitPrice]), (x.totals as { total: number }).total])).toEqual([
+			[`exchange:${a.returnId}`, 'exchange', [['MUG-BLUE', 1, 0]], 0],
+		]);
+		expect(first.out[3].map((e) => e.error)).toEqual([expect.stringMatching(/its refund of 10 USD is pending already, so an exchange would give the customer both/)]);
+		expect((await store.getReturn(a.returnId))?.ret.refund).toMatchObject({ total: 0, status: 'refunded', exchangeOmsId: `exchange:${a.returnId}` });
+		const again = await run(credentials, [{ returnId: a.returnId }], params);
+		expect(again.out[2].map((x) => [x.omsId, (x.exchange as { outcome: string }).outcome])).toEqual([[`exchange:${a.returnId}`, 'unchanged']]);
 	});
 
 	it('rules a person cannot have meant fail the node, naming the parameter; nothing is written', async () => {
