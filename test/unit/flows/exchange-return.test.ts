@@ -4,13 +4,14 @@
  * the return is refunded 0 (no refund ever owed to the channel) so Close closes it; a return already owed money, or
  * not on its way back, is refused on its item.
  */
-import { authoriseReturn, closeReturn, EXCHANGE_CHANNEL, exchangeReturn, ItemError, receiveReturn, recordOrder, recordReturn } from '../../../lib/flows';
+import { authoriseReturn, closeReturn, EXCHANGE_CHANNEL, exchangeReturn, receiveReturn, recordOrder, recordReturn } from '../../../lib/flows';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { validateOrder } from '../../../lib/order/validate';
 import { makeOrder } from '../../helpers/orders';
 import { makeReturn } from '../../helpers/returns';
+import { itemError } from '../../helpers/item-error';
 
 let store: Store;
 beforeEach(async () => {
@@ -36,15 +37,6 @@ async function authorisedReturn(refundOn: ReturnRules['refundOn'] = 'receipt') {
 	const a = await authoriseReturn(store, ret.returnId, { decision: 'approve', rules: rules({ refundOn }), by: 'test' });
 	expect(a.outcome).toBe('moved');
 	return { order, ret };
-}
-
-async function itemError(p: Promise<unknown>): Promise<ItemError> {
-	const e = await p.then(
-		() => null,
-		(err: unknown) => err,
-	);
-	expect(e).toBeInstanceOf(ItemError);
-	return e as ItemError;
 }
 
 describe('exchangeReturn', () => {

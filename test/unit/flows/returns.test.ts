@@ -4,12 +4,13 @@
  * refund computed once at the step the rules say. The store's part runs on both stores in the conformance suite;
  * here the embedded store, with a clock the test sets.
  */
-import { authoriseReturn, closeReturn, inspectReturn, ItemError, receiveReturn, recordReturn, refundReturn } from '../../../lib/flows';
+import { authoriseReturn, closeReturn, inspectReturn, receiveReturn, recordReturn, refundReturn } from '../../../lib/flows';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import { makeOrder } from '../../helpers/orders';
 import { makeReturn } from '../../helpers/returns';
+import { itemError } from '../../helpers/item-error';
 
 let store: Store;
 let clock = new Date('2026-05-05T12:00:00.000Z');
@@ -28,15 +29,6 @@ async function deliveredOrder() {
 	await store.recordShipment({ omsId: order.omsId, packageKey: 'P1', provider: 'generic', carrier: 'UPS', trackingNumber: '1Z', trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines: [{ sku: 'SKU-1', quantity: 3, lineId: '1' }] });
 	await store.setStatus(order.omsId, 'delivered', { cause: 'test' });
 	return order;
-}
-
-async function itemError(p: Promise<unknown>): Promise<ItemError> {
-	const e = await p.then(
-		() => null,
-		(err: unknown) => err,
-	);
-	expect(e).toBeInstanceOf(ItemError);
-	return e as ItemError;
 }
 
 describe('recordReturn', () => {
