@@ -32,7 +32,7 @@ import { reserveLinesOf } from '../stock/bundles';
 import type { WmsProvider } from '../wms/types';
 import type { BackoffPolicy } from '../wms/outbox';
 import { cancelAtWms } from './cancel-at-wms';
-import { sendWmsCallsNow } from './wms-calls';
+import { channelChangeHold, sendWmsCallsNow } from './wms-calls';
 import { ItemError } from './item-error';
 import { queueCancelAnswer, rejectsByCall, shipmentOf, SHIPPING_ANSWERS, type QueuedCancelAnswer } from './cancel-answer';
 
@@ -123,7 +123,7 @@ function skusOf(parts: Array<{ sku: string }>): string[] {
 /** Hold the order where it is (the table's channel_change_held: on the WMS leg only) with this reason. */
 async function holdHere(store: Store, stored: StoredOrder, reason: HoldReason, detail: string, by: string, at: string): Promise<StoredOrder> {
 	if (stored.hold?.reason === reason && stored.hold.detail === detail) return stored;
-	const r = await store.transition(stored.order.omsId, { to: stored.status, cause: 'channel_change_held', by, hold: { reason, since: at, detail }, detail: { reason: detail }, onlyFrom: [stored.status] });
+	const r = await store.transition(stored.order.omsId, { ...channelChangeHold(stored, reason, detail, at), by });
 	return r.stored;
 }
 

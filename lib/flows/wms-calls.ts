@@ -50,10 +50,14 @@ export interface WmsCallResult {
 const DEFAULT_WHY = 'cancel asked at the WMS';
 
 /** Hold the order where it is on the WMS leg (the table's channel_change_held), keeping the start of a hold of the same reason. */
+/** The move that holds an order where it is for a person after a channel change (a refused cancel, an address the WMS cannot take) */
+export function channelChangeHold(stored: StoredOrder, reason: HoldReason, detail: string, since: string): Pick<TransitionRequest, 'to' | 'cause' | 'hold' | 'onlyFrom' | 'detail'> {
+	return { to: stored.status, cause: 'channel_change_held', hold: { reason, since, detail }, onlyFrom: [stored.status], detail: { reason: detail } };
+}
+
 function holdOn(stored: StoredOrder | null, reason: HoldReason, detail: string, now: string): Pick<TransitionRequest, 'to' | 'cause' | 'hold' | 'onlyFrom' | 'detail'> {
 	if (!stored || !AT_OR_PAST_WMS.includes(stored.status)) return {};
-	const since = stored.hold?.reason === reason ? stored.hold.since : now;
-	return { to: stored.status, cause: 'channel_change_held', hold: { reason, since, detail }, onlyFrom: [stored.status], detail: { reason: detail } };
+	return channelChangeHold(stored, reason, detail, stored.hold?.reason === reason ? stored.hold.since : now);
 }
 
 type Answer = { ok: true; done: boolean; words: string | null; answer: Record<string, unknown> } | { ok: false; error: unknown };
