@@ -1,0 +1,120 @@
+/**
+ * Reserve with several warehouses (issue 23): lib/flows reserveOrders routes each order's lines to the warehouses
+ * lib/routing chooses, inside the store's reservation transaction, and writes the reason into the order's timeline;
+ * with fewer than two active warehouses it reserves exactly as before.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reserveOrders, upsertWarehouses } from '../../../lib/flows';
+import { openSqliteStore } from '../../../lib/store/sqlite';
+import type { Store } from '../../../lib/store/types';
+import type { CanonicalOrder } from '../../../lib/order/types';
+import { makeOrder } from '../../helpers/orders';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'oms-routing-'));
+	store = await openSqliteStore(join(dir, 'oms.sqlite'));
+	await store.upsertStockLevels([
+		{ sku: 'A', location: 'west', onHand: 5 },
+		{ sku: 'A', location: 'east', onHand: 9 },
+		{ sku: 'B', location: 'east', onHand: 9 },
+	]);
+});
+afterEach(async () => {
+	await store.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const to = (postalCode: string, country = 'US') => ({ name: 'A B', company: null, line1: '1 Main St', line2: null, city: 'X', region: null, postalCode, country, phone: null });
+async function order(shipTo: ReturnType<typeof to>, lines: Array<[string, number]>, channel = 'shopify'): Promise<CanonicalOrder> {
+	const o = makeOrder({ channel, shipTo, lines: lines.map(([sku, quantity], i) => ({ lineId: String(i + 1), sku, title: sku, quantity, unitPrice: 10, lineTotal: 10 * quantity })) });
+	await store.recordOrder(o);
+	return o;
+}
+const reserve = (o: CanonicalOrder, routing = {}) => reserveOrders(store, [{ index: 0, doc: o as unknown as Record<string, unknown> }], null, [], { routing });
+const places = (r: Awaited<ReturnType<typeof reserve>>) => {
+	const out = r.outcomes[0];
+	if (!out.ok) throw out.error;
+	return out.result.lines.map((l) => [l.lineId, l.parts.map((p) => `${p.location}:${p.quantity}`)]);
+};
+const WAREHOUSES = [
+	{ location: 'west', country: 'US', postcode: '89502', account: { kind: 'wms' as const, provider: 'shipbob', credential: 'ShipBob West' } },
+	{ location: 'east', country: 'US', postcode: '07001', account: { kind: 'wms' as const, provider: 'shiphero', credential: 'ShipHero East' } },
+];
+
+it('no warehouses, or one: reserved as before (the location with the most stock), nothing routed', async () => {
+	const o = await order(to('94103'), [['A', 1]]);
+	const r = await reserve(o);
+	expect(places(r)).toEqual([['1', ['east:1']]]);
+	expect(r.outcomes[0].ok && r.outcomes[0].routing).toBeUndefined();
+	await store.upsertWarehouses([WAREHOUSES[0]]);
+	const o2 = await order(to('94103'), [['A', 1]]);
+	expect(places(await reserve(o2))).toEqual([['1', ['east:1']]]);
+});
+
+it('two warehouses: a west-coast order is reserved in the west, an east-coast one in the east; the reason is in the timeline', async () => {
+	await store.upsertWarehouses(WAREHOUSES);
+	const west = await order(to('94103'), [['A', 2]]);
+	const r = await reserve(west);
+	expect(places(r)).toEqual([['1', ['west:2']]]);
+	const out = r.outcomes[0];
+	expect(out.ok && out.routing?.reason).toMatch(/^west ships all lines \(\d+ km\): closest with all lines: \d+ km; the next best \(east\) [\d,]+ km$/);
+	const event = (await store.timeline(west.omsId)).find((e) => e.type === 'annotation' || (e.detail as { routing?: string } | null)?.routing);
+	expect((event?.detail as { routing?: string; warehouses?: string[] }).warehouses).toEqual(['west']);
+	expect((event?.detail as { routing?: string }).routing).toMatch(/closest with all lines/);
+	const east = await order(to('10001'), [['A', 2]]);
+	expect(places(await reserve(east))).toEqual([['1', ['east:2']]]);
+});
+
+it('fewest shipments: an order the near warehouse cannot fill whole goes to the one that can; with a split allowed only when none can', async () => {
+	await store.upsertWarehouses(WAREHOUSES);
+	const both = await order(to('94103'), [['A', 1], ['B', 1]]);
+	expect(places(await reserve(both))).toEqual([
+		['1', ['east:1']],
+		['2', ['east:1']],
+	]);
+	const big = await order(to('94103'), [['A', 12]]);
+	const r = await reserve(big);
+	// no warehouse has 12 A (west 5, east 8): split across the two
+	expect(places(r)).toEqual([['1', ['east:7', 'west:5']]]);
+	expect(r.outcomes[0].ok && r.outcomes[0].routing?.reason).toMatch(/^2 shipments: /);
+});
+
+it('routing rules from the node: closest first splits rather than ship from afar; channel restrictions hold', async () => {
+	await store.upsertWarehouses(WAREHOUSES);
+	const o = await order(to('94103'), [['A', 1], ['B', 1]]);
+	expect(places(await reserve(o, { rules: [{ rule: 'closest' }, { rule: 'fewestShipments' }] }))).toEqual([
+		['1', ['west:1']],
+		['2', ['east:1']],
+	]);
+	await store.upsertWarehouses([{ ...WAREHOUSES[0], channels: ['amazon'] }]);
+	const shopify = await order(to('94103'), [['A', 1]]);
+	const r = await reserve(shopify);
+	expect(places(r)).toEqual([['1', ['east:1']]]);
+	expect(r.outcomes[0].ok && r.outcomes[0].routing?.reason).toContain('not eligible: west (serves amazon only)');
+});
+
+it('a reserved order is not routed again (reserve once)', async () => {
+	await store.upsertWarehouses(WAREHOUSES);
+	const o = await order(to('94103'), [['A', 1]]);
+	expect(places(await reserve(o))).toEqual([['1', ['west:1']]]);
+	await store.upsertWarehouses([{ ...WAREHOUSES[0], active: false }, { location: 'third', country: 'US', postcode: '94107' }]);
+	expect(places(await reserve(o))).toEqual([['1', ['west:1']]]);
+});
+
+it('Warehouses upsert: each item checked alone (an unknown WMS provider is that item\'s error), the rest written', async () => {
+	const out = await upsertWarehouses(store, [
+		{ index: 0, input: WAREHOUSES[0] },
+		{ index: 1, input: { location: 'x', country: 'US', account: { kind: 'wms', provider: 'nope', credential: 'c' } } },
+		{ index: 2, input: { location: '', country: 'Narnia' } },
+	]);
+	expect(out.map((o) => (o.ok ? ['ok', o.upsert.warehouse.location, o.upsert.created] : ['error', o.error.message]))).toEqual([
+		['ok', 'west', true],
+		['error', 'Warehouse "x": account.provider must be one of shipbob, shiphero, extensiv, generic, got "nope"'],
+		['error', 'Warehouse (no location): location is required (the stock location this warehouse is); country must be an ISO 3166-1 country code or name, got "Narnia"'],
+	]);
+	expect((await store.listWarehouses()).map((w) => w.location)).toEqual(['west']);
+});
