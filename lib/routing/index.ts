@@ -2,3 +2,4 @@
 export * from './rules';
 export * from './distance';
 export * from './route';
+export * from './parameters';
