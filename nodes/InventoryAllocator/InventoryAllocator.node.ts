@@ -188,8 +188,7 @@ function readRouting(ctx: IExecuteFunctions): { rules?: ReturnType<typeof routin
 		const max = ctx.getNodeParameter('maxShipments', 0, 0) as number;
 		return { ...(rules ? { rules } : {}), ...(max > 0 ? { maxShipments: max } : {}) };
 	} catch (e) {
-		if (e instanceof RoutingRulesError) throw new NodeOperationError(ctx.getNode(), `Warehouse Routing Rules: ${e.problems.join('; ')}`);
-		throw e;
+		throw new NodeOperationError(ctx.getNode(), e instanceof RoutingRulesError ? `Warehouse Routing Rules: ${e.problems.join('; ')}` : (e as Error));
 	}
 }
 

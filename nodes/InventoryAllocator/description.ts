@@ -253,7 +253,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'options',
 			noDataExpression: true,
 			options: [
-				{ name: 'Add or Update', value: 'upsert', description: 'Each input item is a warehouse, keyed by its location (replaced whole when it exists)' },
+				{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 				{ name: 'List', value: 'list', description: 'One item per warehouse, by location' },
 			],
 			default: 'list',
@@ -261,7 +261,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 		},
 		{
 			displayName:
-				'Each item: location (the stock location), country, postcode, and optionally name, provider + credential (a WMS: shipbob, shiphero, extensiv, generic; the credential’s name) or ediPartner, channels (list or comma-separated; empty: all), priority (higher first), buffer (units per SKU held back), active',
+				'Each input item is a warehouse, keyed by its location (replaced whole when it exists): location (the stock location), country, postcode, and optionally name, provider + credential (a WMS: shipbob, shiphero, extensiv, generic; the credential’s name) or ediPartner, channels (list or comma-separated; empty: all), priority (higher first), buffer (units per SKU held back), active',
 			name: 'warehouseNotice',
 			type: 'notice',
 			default: '',

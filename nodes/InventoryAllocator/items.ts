@@ -47,7 +47,7 @@ export function stockLevelFromItem(json: Record<string, unknown>, f: StockFieldN
 }
 
 /**
- * One item as a warehouse (Warehouses > Add or Update): location, name, country, postcode, provider + credential
+ * One item as a warehouse (Warehouses > Create or Update): location, name, country, postcode, provider + credential
  * or ediPartner, channels (a list or comma-separated), priority, buffer, active. The values are checked by the
  * flow (lib/stock/warehouse.ts); here only their shape is read.
  */
