@@ -77,6 +77,22 @@ async function suite(setup: StoreSetup) {
 	const split = await runWorkflow(flow([both], allocator('Reserve', { operation: 'reserve', routingRules: { rule: [{ rule: 'closest' }, { rule: 'fewestShipments' }] } })), { credentials });
 	expect(outputsOf(split, 'Reserve')[0].map(where)).toEqual([['west', 'east']]);
 
+	// Backorder Gate > Route: one item per warehouse's shipment, numbered, with the warehouse and its account
+	const gate = {
+		name: 'Route',
+		type: 'n8n-nodes-oms-wms.backorderGate',
+		parameters: { operation: 'route', policy: 'ship_complete' },
+		credentials: CRED,
+		onError: 'continueErrorOutput',
+	};
+	const routed = await runWorkflow(flow(outputsOf(split, 'Reserve')[0], gate), { credentials });
+	expect(routed.error).toBeUndefined();
+	const [ready] = outputsOf(routed, 'Route');
+	expect(ready.map((i) => [i.omsId, i.shipmentNo, (i.warehouse as { location: string }).location, (i.warehouse as { account: { provider: string } }).account.provider, i.shipmentLines])).toEqual([
+		['shopify:both', 1, 'east', 'shiphero', [{ lineId: '2', sku: 'B', quantity: 1 }]],
+		['shopify:both', 2, 'west', 'shipbob', [{ lineId: '1', sku: 'A', quantity: 1 }]],
+	]);
+
 	// wrong rules fail the node, naming the problem
 	const wrong = await runWorkflow(flow([sf], allocator('Reserve', { operation: 'reserve', routingRules: { rule: [{ rule: 'cost', rates: '[{"cost": -1}]' }] } })), { credentials });
 	expect(nodeError(wrong, 'Reserve')?.message).toMatch(/Warehouse Routing Rules: rule 1 \(cost\), rate 1: cost must be a number >= 0, got -1/);

@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reserveOrders, upsertWarehouses } from '../../../lib/flows';
+import { pushOrder, reserveOrders, routeOne, upsertWarehouses } from '../../../lib/flows';
+import type { WmsProvider } from '../../../lib/wms/types';
+import { referenceFor } from '../../../lib/wms/status';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
 import type { CanonicalOrder } from '../../../lib/order/types';
@@ -117,4 +119,63 @@ it('Warehouses upsert: each item checked alone (an unknown WMS provider is that 
 		['error', 'Warehouse (no location): location is required (the stock location this warehouse is); country must be an ISO 3166-1 country code or name, got "Narnia"'],
 	]);
 	expect((await store.listWarehouses()).map((w) => w.location)).toEqual(['west']);
+});
+
+/** A WMS that accepts every order, counting what it was sent */
+function fakeWms(name: string, sent: string[]): WmsProvider {
+	return {
+		name,
+		createOrder: async (_o: CanonicalOrder, opts: { reference: string }) => {
+			sent.push(`${name}:${opts.reference}`);
+			return { outcome: 'created', wmsOrderId: `${name}-${sent.length}`, raw: null };
+		},
+	} as unknown as WmsProvider;
+}
+
+it('Route: one shipment per warehouse, numbered in location order, each with its account; each goes to its own WMS once', async () => {
+	await store.upsertWarehouses(WAREHOUSES);
+	const o = await order(to('94103'), [['A', 1], ['B', 2]]);
+	const reserved = await reserveOrders(store, [{ index: 0, doc: o as unknown as Record<string, unknown> }], null, [], { routing: { rules: [{ rule: 'closest' }, { rule: 'fewestShipments' }] } });
+	const out = reserved.outcomes[0];
+	if (!out.ok) throw out.error;
+	const routed = await routeOne(store, { ...o, allocation: out.allocation }, { default: 'ship_complete', byChannel: {} }, { now: new Date('2026-05-02T10:00:00.000Z'), cause: 'test (Route)' });
+	expect(routed.output).toBe('ready');
+	expect(routed.shipments).toEqual([
+		{ shipmentNo: 1, location: 'east', account: { kind: 'wms', provider: 'shiphero', credential: 'ShipHero East' }, lines: [{ lineId: '2', sku: 'B', quantity: 2 }] },
+		{ shipmentNo: 2, location: 'west', account: { kind: 'wms', provider: 'shipbob', credential: 'ShipBob West' }, lines: [{ lineId: '1', sku: 'A', quantity: 1 }] },
+	]);
+	// each shipment to its warehouse's provider; a second push of each is the same delivery (idempotent)
+	const sent: string[] = [];
+	const wms = { shiphero: fakeWms('shiphero', sent), shipbob: fakeWms('shipbob', sent) };
+	for (let round = 0; round < 2; round++) {
+		for (const s of routed.shipments!) {
+			const provider = wms[(s.account as { provider: 'shiphero' | 'shipbob' }).provider];
+			const stored = (await store.getOrder(o.omsId))!.order;
+			const lines = s.lines.map((l) => ({ ...stored.lines.find((x) => x.lineId === l.lineId)!, quantity: l.quantity }));
+			const r = await pushOrder(store, provider, stored, { shipmentNo: s.shipmentNo, lines, cause: 'test (push)' });
+			expect(r.outcome).toBe(round === 0 ? 'created' : 'already_sent');
+		}
+	}
+	// sent once each, to its own provider
+	expect(sent).toEqual([`shiphero:${referenceFor(o.omsId, 1)}`, `shipbob:${referenceFor(o.omsId, 2)}`]);
+	const deliveries = [await store.getDelivery(o.omsId, 1), await store.getDelivery(o.omsId, 2)];
+	expect(deliveries.map((d) => [d?.provider, d?.status])).toEqual([
+		['shiphero', 'sent'],
+		['shipbob', 'sent'],
+	]);
+	expect((await store.getOrder(o.omsId))?.status).toBe('at_wms');
+});
+
+it('Route with one warehouse (or none): one shipment, no per-warehouse split, as before', async () => {
+	const o = await order(to('94103'), [['A', 1], ['B', 2]]);
+	const reserved = await reserve(o);
+	const out = reserved.outcomes[0];
+	if (!out.ok) throw out.error;
+	const routed = await routeOne(store, { ...o, allocation: out.allocation }, { default: 'ship_complete', byChannel: {} }, { now: new Date('2026-05-02T10:00:00.000Z'), cause: 'test (Route)' });
+	expect(routed.shipmentNo).toBe(1);
+	expect(routed.shipments).toBeUndefined();
+	expect(routed.route.shipmentLines.map((l) => [l.sku, l.quantity])).toEqual([
+		['A', 1],
+		['B', 2],
+	]);
 });
