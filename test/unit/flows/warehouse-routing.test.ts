@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pushOrder, reserveOrders, routeOne, upsertWarehouses } from '../../../lib/flows';
+import { applyUpdates, pushOrder, reserveOrders, routeOne, upsertWarehouses } from '../../../lib/flows';
 import type { WmsProvider } from '../../../lib/wms/types';
 import { referenceFor } from '../../../lib/wms/status';
 import { openSqliteStore } from '../../../lib/store/sqlite';
@@ -164,6 +164,36 @@ it('Route: one shipment per warehouse, numbered in location order, each with its
 		['shipbob', 'sent'],
 	]);
 	expect((await store.getOrder(o.omsId))?.status).toBe('at_wms');
+
+	// the order is as far along as its least advanced shipment, whichever provider tells
+	const update = (provider: string, n: number, lines: Array<{ lineId: string; sku: string; quantity: number }>) =>
+		applyUpdates(
+			store,
+			[
+				{
+					omsId: o.omsId,
+					shipmentNo: n,
+					reference: referenceFor(o.omsId, n),
+					wmsOrderId: `${provider}-${n}`,
+					status: 'shipped',
+					rawStatus: 'Shipped',
+					shipments: [{ packageKey: `${provider}-pkg-${n}`, carrier: 'UPS', trackingNumber: `1Z${n}`, trackingUrl: null, shippedAt: '2026-05-03T10:00:00.000Z', lines }],
+					updatedAt: '2026-05-03T10:00:00.000Z',
+				},
+			],
+			{ provider, cause: 'test (updates)' },
+		);
+	await update('shipbob', 2, [{ lineId: '1', sku: 'A', quantity: 1 }]);
+	expect((await store.getOrder(o.omsId))?.status).toBe('at_wms');
+	await update('shiphero', 1, [{ lineId: '2', sku: 'B', quantity: 2 }]);
+	expect((await store.getOrder(o.omsId))?.status).toBe('shipped');
+	// each warehouse's shipped units left its own stock
+	const stock = await store.getStock(['A', 'B']);
+	expect(stock.map((c) => [c.sku, c.location, c.onHand, c.reserved]).sort()).toEqual([
+		['A', 'east', 9, 0],
+		['A', 'west', 4, 0],
+		['B', 'east', 7, 0],
+	]);
 });
 
 it('Route with one warehouse (or none): one shipment, no per-warehouse split, as before', async () => {
