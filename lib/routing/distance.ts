@@ -71,9 +71,14 @@ export function proximity(from: Place, to: Place): Proximity {
 	return { km, tier };
 }
 
+/** Whole km with thousands separators ("4,111 km"); not toLocaleString, whose Intl call costs more than routing an order. */
+export function kmText(km: number): string {
+	return `${String(Math.round(km)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} km`;
+}
+
 /** A proximity in words: "212 km", or the tier ("same postcode area", ...). */
 export function proximityText(p: Proximity): string {
-	if (p.km !== null) return `${p.km.toLocaleString('en-US')} km`;
+	if (p.km !== null) return kmText(p.km);
 	switch (p.tier) {
 		case TIER.samePrefix3:
 			return 'same postcode area';

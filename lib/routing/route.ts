@@ -14,7 +14,7 @@
  * have (at most `maxShipments` of them) and the rest is unfilled.
  */
 import { checkRules, DEFAULT_RULES, shipmentCost, type RoutingRule } from './rules';
-import { proximity, proximityText, type Place, type Proximity } from './distance';
+import { kmText, proximity, proximityText, type Place, type Proximity } from './distance';
 
 /** What routing reads of a warehouse (lib/stock/warehouse.ts Warehouse has it all). */
 export interface RoutingWarehouse {
@@ -191,7 +191,7 @@ function describe(p: Plan): string {
 	return `${plural(p.shipments.length, 'shipment')}: ${parts.join('; ')}`;
 }
 
-const distanceOf = (p: Plan) => (p.km !== null ? `${Math.round(p.km).toLocaleString('en-US')} km` : p.shipments.length === 1 ? proximityText(p.shipments[0].c.prox) : `proximity tier ${p.tier.toFixed(1)}`);
+const distanceOf = (p: Plan) => (p.km !== null ? kmText(p.km) : p.shipments.length === 1 ? proximityText(p.shipments[0].c.prox) : `proximity tier ${p.tier.toFixed(1)}`);
 const locations = (p: Plan) => p.shipments.map((s) => s.c.w.location).join(' + ');
 
 function why(rule: RoutingRule['rule'] | null, a: Plan, b: Plan | undefined, dest: Place, others: 'none' | 'split' | 'short'): string {

@@ -1,4 +1,4 @@
-import { centroidOf, haversineKm, proximity, proximityText, TIER } from '../../../lib/routing/distance';
+import { centroidOf, haversineKm, kmText, proximity, proximityText, TIER } from '../../../lib/routing/distance';
 import { US_ZIP3_CENTROIDS } from '../../../lib/routing/us-zip3-centroids';
 
 describe('routing distance', () => {
@@ -17,6 +17,16 @@ describe('routing distance', () => {
 		const p = proximity({ country: 'US', postcode: from }, { country: 'US', postcode: to });
 		expect(p.km).not.toBeNull();
 		expect(Math.abs(p.km! - km)).toBeLessThanOrEqual(tolerance);
+	});
+
+	it.each([
+		[212, '212 km'],
+		[4111.4, '4,111 km'],
+		[999.5, '1,000 km'],
+		[1234567, '1,234,567 km'],
+		[0, '0 km'],
+	])('kmText(%d) = %s', (km, text) => {
+		expect(kmText(km)).toBe(text);
 	});
 
 	it('a ZIP+4 and spaces are read; an unknown ZIP3, a non-US place or a missing postcode has no centroid', () => {
