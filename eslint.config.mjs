@@ -35,7 +35,7 @@ export const rulesOff = [
 // lib/stock and lib/returns; lib/store; the decision modules (fraud, allocation, backorder, channels, wms, edi, report); lib/flows;
 // nodes/. A node imports no other node's folder (nodes/shared/ is the shared glue), and nothing of lib/ imports
 // nodes/. test/unit/architecture/layers.test.ts plants a violation of each zone and expects it refused.
-const DECISIONS = ['fraud', 'allocation', 'backorder', 'channels', 'wms', 'edi', 'report'];
+const DECISIONS = ['fraud', 'allocation', 'backorder', 'channels', 'wms', 'edi', 'report', 'routing'];
 const ALL_LIB = ['order', 'http', 'stock', 'returns', 'store', 'flows', ...DECISIONS];
 const libAbove = (...allowed) => ALL_LIB.filter((a) => !allowed.includes(a)).map((a) => `./lib/${a}`);
 const NODE_FOLDERS = readdirSync(new URL('./nodes', import.meta.url), { withFileTypes: true })

@@ -21,6 +21,7 @@ export * from './recover-orders';
 export * from './release-held';
 export * from './release-wms-hold';
 export * from './reserve-orders';
+export * from './warehouse-routing';
 export * from './restock-return';
 export * from './return-by-hand';
 export * from './exchange-return';

@@ -12,6 +12,7 @@ import { OrderNotFoundError } from '../store/rows';
 import type { BundleComponent, ReservedPart, ReserveRequest, ReserveResult, SkuQuantity, StockCells, Store, StoredOrder } from '../store/types';
 import { ItemError } from './item-error';
 import { publishChanges, type PublishOptions, type QuantityChange } from './publish-quantities';
+import { routerFor, routingWarehouses, type OrderRouting, type RoutingOptions } from './warehouse-routing';
 
 
 export interface ReserveInput {
@@ -22,7 +23,7 @@ export interface ReserveInput {
 }
 
 export type ReserveOutcome =
-	| { index: number; ok: true; order: Record<string, unknown>; allocation: AllocationAnnotation; result: ReserveResult; annotated: boolean }
+	| { index: number; ok: true; order: Record<string, unknown>; allocation: AllocationAnnotation; result: ReserveResult; annotated: boolean; routing?: OrderRouting }
 	| { index: number; ok: false; error: ItemError };
 
 
@@ -38,7 +39,7 @@ export async function reserveOrders(
 	inputs: ReserveInput[],
 	rules: CompiledRuleSet | null,
 	channels: string[],
-	opts: PublishOptions & { cause?: string } = {},
+	opts: PublishOptions & { cause?: string; routing?: RoutingOptions } = {},
 ): Promise<{ outcomes: ReserveOutcome[]; changes: QuantityChange[] }> {
 	const outcomes: ReserveOutcome[] = [];
 	const pending: Array<{ index: number; json: Record<string, unknown>; omsId: string; lines: OrderLine[] }> = [];
@@ -59,11 +60,14 @@ export async function reserveOrders(
 		pending.push({ index, json, omsId, lines });
 	}
 	const skuList = [...skus];
-	const [stock, bundles, stored] = await Promise.all([
+	const [stock, bundles, stored, warehouses] = await Promise.all([
 		skuList.length ? store.getStockCells(skuList) : Promise.resolve([] as StockCells[]),
 		skuList.length ? store.getBundles(skuList) : Promise.resolve(new Map<string, BundleComponent[]>()),
 		pending.length ? store.getOrders(pending.map((p) => p.omsId)) : Promise.resolve([] as StoredOrder[]),
+		pending.length ? routingWarehouses(store) : Promise.resolve(null),
 	]);
+	// what routing decided per order (several warehouses only), filled in inside the store's transaction
+	const routings = new Map<string, OrderRouting>();
 	const stocked = new Set(stock.map((r) => r.sku));
 	const known = (s: string) => stocked.has(s) || bundles.has(s);
 	const storedById = new Map(stored.map((s) => [s.order.omsId, s]));
@@ -88,7 +92,9 @@ export async function reserveOrders(
 		valid.push(p);
 		if (seen.has(p.omsId)) continue; // the same order twice in one batch: reserved once, answered twice
 		seen.add(p.omsId);
-		requests.push({ omsId: p.omsId, lines: reserveLinesOf(p.lines, bundles), allowPartial: true, mode: 'once', cause: opts.cause });
+		const lines = reserveLinesOf(p.lines, bundles);
+		const router = warehouses ? routerFor(st.order, lines, warehouses, opts.routing ?? {}, (r) => routings.set(p.omsId, r)) : undefined;
+		requests.push({ omsId: p.omsId, lines, allowPartial: true, mode: 'once', cause: opts.cause, ...(router ? { router } : {}) });
 	}
 	const results = requests.length ? await store.reserve(requests) : [];
 	const byId = new Map(results.map((r) => [r.omsId, r]));
@@ -106,7 +112,8 @@ export async function reserveOrders(
 			annotatedIds.add(p.omsId);
 			toAnnotate.push({ omsId: p.omsId, allocation });
 		}
-		outcomes.push({ index: p.index, ok: true, order: { ...p.json, allocation }, allocation, result, annotated: annotate });
+		const routing = routings.get(p.omsId);
+		outcomes.push({ index: p.index, ok: true, order: { ...p.json, allocation }, allocation, result, annotated: annotate, ...(routing ? { routing } : {}) });
 	}
 	// every changed allocation of the batch, with its timeline entry, in one store transaction
 	await store.annotateMany(
@@ -116,7 +123,11 @@ export async function reserveOrders(
 			value: a.allocation,
 			event: {
 				cause: opts.cause,
-				detail: { status: a.allocation.status, lines: a.allocation.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated, backordered: l.backordered })) },
+				detail: {
+					status: a.allocation.status,
+					lines: a.allocation.lines.map((l) => ({ sku: l.sku, requested: l.requested, allocated: l.allocated, backordered: l.backordered })),
+					...(routings.has(a.omsId) ? { routing: routings.get(a.omsId)!.reason, warehouses: routings.get(a.omsId)!.shipments.map((s) => s.location) } : {}),
+				},
 			},
 		})),
 	);

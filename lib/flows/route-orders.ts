@@ -9,6 +9,8 @@ import { deliveriesOf, nextShipment } from '../wms';
 import type { AllocationAnnotation, CanonicalOrder } from '../order/types';
 import type { Store, StoredOrder } from '../store/types';
 import { ROUTABLE, type OmsStatus, type TransitionCause } from '../order/status';
+import type { FulfilmentAccount } from '../stock/warehouse';
+import { routingWarehouses } from './warehouse-routing';
 
 export class GateItemError extends Error {
 	constructor(message: string) {
@@ -33,6 +35,19 @@ export interface GateOutcome {
 	/** The WMS shipment number this shipment request is for (outbox key with omsId) */
 	shipmentNo: number | null;
 	allocation: AllocationAnnotation;
+	/**
+	 * With two or more warehouses (issue 23): the shipment per warehouse its allocated units are reserved at, numbered
+	 * from shipmentNo on in location order, each with the account that serves it (the WMS node for it is chosen
+	 * by `location` or `account`). Absent with fewer than two warehouses, and for a repeat (answered as before).
+	 */
+	shipments?: WarehouseShipment[];
+}
+
+export interface WarehouseShipment {
+	shipmentNo: number;
+	location: string;
+	account: FulfilmentAccount | null;
+	lines: RouteLine[];
 }
 
 /**
@@ -98,6 +113,61 @@ export async function routeOne(
 	}
 	if (!route.shipmentLines.length) return { output: route.output, route, stored: result.stored, changed: result.changed, shipmentNo: null, allocation: allocation! };
 	const shipment = await shipmentFor(store, stored.order, route.shipmentLines);
-	return { output: route.output, route: { ...route, shipmentLines: shipment.lines }, stored: result.stored, changed: result.changed, shipmentNo: shipment.shipmentNo, allocation: allocation! };
+	const shipments = shipment.repeat ? null : await byWarehouse(store, allocation, shipment.shipmentNo, shipment.lines);
+	const first = shipments?.[0];
+	return {
+		output: route.output,
+		route: { ...route, shipmentLines: first ? first.lines : shipment.lines },
+		stored: result.stored,
+		changed: result.changed,
+		shipmentNo: shipment.shipmentNo,
+		allocation: allocation!,
+		...(shipments ? { shipments } : {}),
+	};
+}
+
+/**
+ * The lines to ship, split by the warehouse their units are reserved at (the allocation's parts), in location order
+ * and numbered from `from` on; null with fewer than two warehouses. A line reserved at two warehouses is split
+ * between them by its parts.
+ */
+export async function byWarehouse(store: Store, allocation: AllocationAnnotation | undefined, from: number, lines: RouteLine[]): Promise<WarehouseShipment[] | null> {
+	const warehouses = await routingWarehouses(store);
+	if (!warehouses) return null;
+	const partsOf = new Map<string, Array<{ location: string; quantity: number }>>();
+	for (const l of allocation?.lines ?? []) {
+		const parts = (l.parts as Array<{ sku: string; location: string; quantity: number }> | undefined) ?? [];
+		// a bundle's parts are its components' units (not the line's): the line goes whole, below
+		if (parts.some((p) => p.sku !== l.sku)) continue;
+		const key = `${String(l.lineId ?? '')}\u0000${l.sku}`;
+		const byLoc = new Map<string, number>();
+		for (const p of parts) byLoc.set(p.location, (byLoc.get(p.location) ?? 0) + p.quantity);
+		partsOf.set(key, [...byLoc].map(([location, quantity]) => ({ location, quantity })).sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0)));
+	}
+	const groups = new Map<string, RouteLine[]>();
+	const add = (location: string, line: RouteLine) => {
+		const g = groups.get(location);
+		if (g) g.push(line);
+		else groups.set(location, [line]);
+	};
+	for (const line of lines) {
+		const parts = partsOf.get(`${String(line.lineId ?? '')}\u0000${line.sku}`) ?? [];
+		let left = line.quantity;
+		for (const p of parts) {
+			const q = Math.min(left, p.quantity);
+			if (q > 0) add(p.location, { ...line, quantity: q });
+			left -= q;
+		}
+		// units with no part (a bundle line: its parts are its components') go with the line's first warehouse
+		if (left > 0) add(parts[0]?.location ?? firstLocationOfBundle(allocation, line) ?? warehouses[0].location, { ...line, quantity: left });
+	}
+	const accounts = new Map(warehouses.map((w) => [w.location, w.account]));
+	return [...groups.keys()].sort().map((location, i) => ({ shipmentNo: from + i, location, account: accounts.get(location) ?? null, lines: groups.get(location)! }));
+}
+
+/** A bundle line's warehouse: where its components are reserved (all at one location). */
+function firstLocationOfBundle(allocation: AllocationAnnotation | undefined, line: RouteLine): string | undefined {
+	const a = allocation?.lines.find((l) => l.lineId === line.lineId);
+	return (a?.parts as Array<{ location: string }> | undefined)?.[0]?.location;
 }
 

@@ -4,6 +4,7 @@
  * document each order's reservation is stored as. Pure functions over rows the store has read (and locked) inside
  * its transaction: the SQLite and PostgreSQL stores only read and write around them.
  */
+import { rowAtp } from './atp';
 import { chooseBundleLocations, chooseLocations, takeAtOnlyLocation } from './location';
 import { DEFAULT_LOCATION, type ReserveLineResult, type ReserveRequest, type ReserveResult, type ReservedPart } from './types';
 
@@ -189,8 +190,9 @@ class BatchPlan<C extends StockCell> {
 		this.nSkus = 0;
 		this.entries = 0;
 		let complete = true;
+		const routed = req.router && !doc ? req.router(this.atp) : undefined;
 		for (let i = 0; i < n; i++) {
-			const result = this.line(req.lines[i], doc);
+			const result = this.line(req.lines[i], doc, routed?.get(req.lines[i].lineId));
 			if (result.allocated < result.requested) complete = false;
 			lines[i] = result;
 			if (req.allowPartial) {
@@ -264,7 +266,7 @@ class BatchPlan<C extends StockCell> {
 	}
 
 	/** One line: what it still needs, taken from the cells now (as entries), and its result (parts to fill in). */
-	private line(line: ReserveRequest['lines'][number], doc: ReservationPart[] | undefined): ReserveLineResult {
+	private line(line: ReserveRequest['lines'][number], doc: ReservationPart[] | undefined, routed?: ReadonlyArray<{ location: string; quantity: number }>): ReserveLineResult {
 		const have = doc ? Math.min(line.quantity, heldUnits(doc, line)) : 0;
 		const need = line.quantity - have;
 		const start = this.entries;
@@ -273,7 +275,17 @@ class BatchPlan<C extends StockCell> {
 		if (!line.components?.length) {
 			const rows = this.stock.get(line.sku);
 			known = rows !== undefined && rows.length > 0;
-			if (need > 0 && rows?.length === 1) {
+			if (routed) {
+				// the router's takes, each capped by the cell's ATP now and by what the line still needs
+				for (const t of routed) {
+					const cell = rows?.find((r) => r.location === t.location);
+					const units = cell ? Math.min(t.quantity, need - got, rowAtp(cell)) : 0;
+					if (units > 0) {
+						this.take(cell!, units);
+						got += units;
+					}
+				}
+			} else if (need > 0 && rows?.length === 1) {
 				got = takeAtOnlyLocation(need, rows[0]);
 				if (got > 0) this.take(rows[0], got);
 			} else if (need > 0) {
@@ -305,6 +317,13 @@ class BatchPlan<C extends StockCell> {
 		if (!known) result.unknownSku = true;
 		return result;
 	}
+
+	/** A cell's ATP as the batch has left it (ReserveRequest.router reads it) */
+	private readonly atp = (location: string, sku: string): number => {
+		const rows = this.stock.get(sku);
+		const cell = rows?.find((r) => r.location === location);
+		return cell ? rowAtp(cell) : 0;
+	};
 
 	private take(cell: C, units: number): void {
 		cell.reserved += units;

@@ -74,7 +74,17 @@ export interface ReserveRequest {
 	 */
 	mode?: 'once' | 'topUp';
 	cause?: string;
+	/**
+	 * Where each line's units are taken (issue 23: multi-warehouse routing, lib/routing). Asked once, inside the
+	 * reservation's transaction, with the ATP every cell has at that moment (earlier orders of the batch included),
+	 * so a unit it names is still there: a line it names takes exactly those units (never more than a cell's ATP; the
+	 * rest is backordered), a line it leaves out (a bundle) takes by the default rule (./location.ts). Used for a new
+	 * reservation only: a top-up takes by the default rule.
+	 */
+	router?: LineRouter;
 }
+/** See ReserveRequest.router: lineId -> the units to take per location. */
+export type LineRouter = (atp: (location: string, sku: string) => number) => ReadonlyMap<string, ReadonlyArray<{ location: string; quantity: number }>>;
 export interface ReservedPart {
 	sku: string;
 	location: string;

@@ -9,11 +9,12 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import { cellKey } from './rules/stock';
 import type { AsyncTxRows, ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, WmsCallWrite } from './rules/tx';
+import type { Warehouse } from '../stock/warehouse';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, PendingRestock } from './types';
 
 export type Row = Record<string, unknown>;
@@ -484,5 +485,24 @@ export class PostgresRows implements AsyncTxRows {
 			 WHERE r.return_id = k.return_id AND r.line_id = k.line_id AND r.absorbed_at IS NULL`,
 			[keys.map((k) => k.returnId), keys.map((k) => k.lineId), now],
 		);
+	}
+
+	// ------------------------------------------------------------ warehouses
+
+	async upsertWarehouse(w: Omit<Warehouse, 'updatedAt'>, now: string): Promise<boolean> {
+		const rows = await this.rows(
+			`INSERT INTO warehouses (location, name, country, postcode, account_kind, provider, credential, edi_partner, channels, priority, buffer, active, created_at, updated_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $13)
+			 ON CONFLICT (location) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, postcode = EXCLUDED.postcode,
+				account_kind = EXCLUDED.account_kind, provider = EXCLUDED.provider, credential = EXCLUDED.credential, edi_partner = EXCLUDED.edi_partner,
+				channels = EXCLUDED.channels, priority = EXCLUDED.priority, buffer = EXCLUDED.buffer, active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
+			 RETURNING (xmax = 0) AS inserted`,
+			[w.location, ...warehouseValues(w), now],
+		);
+		return rows[0].inserted === true;
+	}
+
+	async listWarehouses(): Promise<Warehouse[]> {
+		return (await this.rows('SELECT * FROM warehouses ORDER BY location COLLATE "C"')).map(toWarehouse);
 	}
 }

@@ -26,6 +26,7 @@ import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
+import { upsertWarehousesSteps } from './rules/warehouses';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
@@ -632,6 +633,16 @@ export class PostgresStore implements T.Store {
 	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number } = {}): Promise<T.StoredReturn[]> {
 		const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : null;
 		return (await this.rows(this.pool, 'SELECT * FROM returns WHERE status = ANY($1::text[]) ORDER BY changed_at, return_id LIMIT $2', [statuses, limit])).map(toStoredReturn);
+	}
+
+	// ------------------------------------------------------------ warehouses
+
+	async upsertWarehouses(inputs: T.WarehouseInput[]): Promise<T.WarehouseUpsert[]> {
+		return this.write(() => upsertWarehousesSteps(inputs, this.now()));
+	}
+
+	async listWarehouses(): Promise<T.Warehouse[]> {
+		return new PostgresRows(this.pool).listWarehouses();
 	}
 
 	// ------------------------------------------------------------ restock once

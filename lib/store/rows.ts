@@ -8,6 +8,7 @@ import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
+import type { FulfilmentAccount, Warehouse } from '../stock/warehouse';
 
 /** A timestamp as both stores write and return it: ISO 8601 in UTC with milliseconds. */
 export function isoUtc(value: string | Date | number): string {
@@ -380,4 +381,41 @@ export function toPendingRestock(r: Record<string, unknown>): PendingRestock {
 		receivedAt: isoUtc(r.received_at as string | Date),
 		restockedAt: isoUtc(r.restocked_at as string | Date),
 	};
+}
+
+/** A warehouses row as lib/stock/warehouse.ts reads it. */
+export function toWarehouse(r: Record<string, unknown>): Warehouse {
+	const kind = r.account_kind as string | null;
+	const account: FulfilmentAccount | null =
+		kind === 'wms' ? { kind: 'wms', provider: r.provider as string, credential: r.credential as string } : kind === 'edi' ? { kind: 'edi', partner: r.edi_partner as string } : null;
+	return {
+		location: r.location as string,
+		name: r.name as string,
+		country: r.country as string,
+		postcode: (r.postcode as string | null) ?? null,
+		account,
+		channels: j<string[]>(r.channels),
+		priority: Number(r.priority),
+		buffer: Number(r.buffer),
+		active: Number(r.active) === 1 || r.active === true,
+		updatedAt: isoUtc(r.updated_at as string | Date),
+	};
+}
+
+/** The columns of a warehouse's row, in the order both stores' upserts bind them (after location). */
+export function warehouseValues(w: Omit<Warehouse, 'updatedAt'>): Array<string | number | null> {
+	const a = w.account;
+	return [
+		w.name,
+		w.country,
+		w.postcode,
+		a?.kind ?? null,
+		a?.kind === 'wms' ? a.provider : null,
+		a?.kind === 'wms' ? a.credential : null,
+		a?.kind === 'edi' ? a.partner : null,
+		JSON.stringify(w.channels),
+		w.priority,
+		w.buffer,
+		w.active ? 1 : 0,
+	];
 }

@@ -325,6 +325,35 @@ function returnRestocks(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+/**
+ * Warehouses (issue 23): one row per stock location that is a warehouse, what routing reads (lib/stock/warehouse.ts):
+ * its address, the fulfilment account that serves it (a WMS provider and credential name, or an EDI partner), the
+ * channels it may serve (a JSON array; empty: all), a priority, a buffer of units per SKU held back, and whether it
+ * is active. All of its SQL here, so that the migration can be renumbered in one place.
+ */
+function warehouses(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	const J = JSON_T[d];
+	return [
+		`CREATE TABLE warehouses (
+			location TEXT PRIMARY KEY,
+			name TEXT NOT NULL,
+			country TEXT NOT NULL,
+			postcode TEXT,
+			account_kind TEXT,
+			provider TEXT,
+			credential TEXT,
+			edi_partner TEXT,
+			channels ${J} NOT NULL,
+			priority INTEGER NOT NULL DEFAULT 0,
+			buffer INTEGER NOT NULL DEFAULT 0,
+			active INTEGER NOT NULL DEFAULT 1,
+			created_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL
+		)`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -455,6 +484,7 @@ export const MIGRATIONS: Migration[] = [
 	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
 	{ version: 9, description: 'WMS calls: cancels and address updates owed to a WMS, through the outbox', sqlite: wmsCalls('sqlite'), postgres: wmsCalls('postgres') },
 	{ version: 10, description: 'returns: restocked return lines, pending until a WMS count absorbs them (restock once)', sqlite: returnRestocks('sqlite'), postgres: returnRestocks('postgres') },
+	{ version: 12, description: 'warehouses: address, fulfilment account, channels, priority and buffer per stock location (routing)', sqlite: warehouses('sqlite'), postgres: warehouses('postgres') },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -8,10 +8,11 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows, WmsCallWrite } from './rules/tx';
+import type { Warehouse } from '../stock/warehouse';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, PendingRestock } from './types';
 
 export type Row = Record<string, unknown>;
@@ -554,5 +555,25 @@ export class SqliteRows implements TxRows {
 	absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): void {
 		const update = this.q.stmt('UPDATE return_restocks SET absorbed_at = ? WHERE return_id = ? AND line_id = ? AND absorbed_at IS NULL');
 		for (const k of keys) update.run(now, k.returnId, k.lineId);
+	}
+
+	// ------------------------------------------------------------ warehouses
+
+	upsertWarehouse(w: Omit<Warehouse, 'updatedAt'>, now: string): boolean {
+		const existed = this.q.stmt('SELECT 1 FROM warehouses WHERE location = ?').get(w.location) !== undefined;
+		this.q
+			.stmt(
+				`INSERT INTO warehouses (location, name, country, postcode, account_kind, provider, credential, edi_partner, channels, priority, buffer, active, created_at, updated_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				 ON CONFLICT (location) DO UPDATE SET name = excluded.name, country = excluded.country, postcode = excluded.postcode,
+					account_kind = excluded.account_kind, provider = excluded.provider, credential = excluded.credential, edi_partner = excluded.edi_partner,
+					channels = excluded.channels, priority = excluded.priority, buffer = excluded.buffer, active = excluded.active, updated_at = excluded.updated_at`,
+			)
+			.run(w.location, ...warehouseValues(w), now, now);
+		return !existed;
+	}
+
+	listWarehouses(): Warehouse[] {
+		return this.q.all('SELECT * FROM warehouses ORDER BY location').map(toWarehouse);
 	}
 }

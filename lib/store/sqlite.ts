@@ -28,6 +28,7 @@ import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
+import { upsertWarehousesSteps } from './rules/warehouses';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
@@ -776,6 +777,16 @@ export class SqliteStore implements T.Store {
 	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number } = {}): Promise<T.StoredReturn[]> {
 		const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : -1;
 		return this.all('SELECT * FROM returns WHERE status IN (SELECT value FROM json_each(?)) ORDER BY changed_at, return_id LIMIT ?', JSON.stringify(statuses), limit).map(toStoredReturn);
+	}
+
+	// ------------------------------------------------------------ warehouses
+
+	async upsertWarehouses(inputs: T.WarehouseInput[]): Promise<T.WarehouseUpsert[]> {
+		return this.write(upsertWarehousesSteps(inputs, this.now()));
+	}
+
+	async listWarehouses(): Promise<T.Warehouse[]> {
+		return this.rows.listWarehouses();
 	}
 
 	// ------------------------------------------------------------ restock once

@@ -415,6 +415,8 @@ export type { CanonicalReturn, StoredReturn, ReturnableLine } from '../returns/t
 export type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
 import type { CanonicalReturn, RefundMinor, ReturnableLine, ReturnDisposition, ReturnRefund, ReturnShipment, StoredReturn } from '../returns/types';
 import type { ReturnStatus, ReturnTransitionCause } from '../returns/status';
+import type { Warehouse, WarehouseInput } from '../stock/warehouse';
+export type { FulfilmentAccount, Warehouse, WarehouseInput } from '../stock/warehouse';
 
 /**
  * What recording a return did: new; updated (a newer version from the channel); duplicate (the same or an older
@@ -706,6 +708,24 @@ export interface RestockStore {
 	pendingRestocks(skus?: string[]): Promise<PendingRestock[]>;
 }
 
+/** What an upsert of warehouses did: each warehouse as stored now, and whether it was new. */
+export interface WarehouseUpsert {
+	warehouse: Warehouse;
+	created: boolean;
+}
+
+/** Warehouses (issue 23): a stock location's address, fulfilment account, channels, priority and buffer. */
+export interface WarehouseStore {
+	/**
+	 * Create or replace each warehouse (keyed by location), in one transaction. Every input is checked first
+	 * (lib/stock/warehouse.ts checkWarehouse): a wrong one throws WarehouseInputError naming it and what was wrong, and
+	 * nothing is written.
+	 */
+	upsertWarehouses(inputs: WarehouseInput[]): Promise<WarehouseUpsert[]>;
+	/** Every warehouse, by location */
+	listWarehouses(): Promise<Warehouse[]>;
+}
+
 /** Read-only SQL for reports (lib/report). */
 export interface ReportStore {
 	/** `$1`-style parameters on both stores */
@@ -713,7 +733,7 @@ export interface ReportStore {
 }
 
 /** The whole store: every area, one database. */
-export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, RestockStore, ReportStore {
+export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, RestockStore, WarehouseStore, ReportStore {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Schema version of the open store */
 	schemaVersion(): Promise<number>;

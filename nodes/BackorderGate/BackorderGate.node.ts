@@ -62,7 +62,8 @@ export class BackorderGate implements INodeType {
 						policy,
 						{ now: new Date(), holdDays, cancelWholeOrder: options.cancelWholeOrder === true, cause },
 					);
-					outputs[OUTPUT_INDEX[outcome.output]].push({ json: gateItem(outcome, keepRaw), pairedItem: { item: i } });
+					if (outcome.shipments?.length) for (const s of outcome.shipments) outputs[OUTPUT_INDEX[outcome.output]].push({ json: gateItem(outcome, keepRaw, {}, s), pairedItem: { item: i } });
+					else outputs[OUTPUT_INDEX[outcome.output]].push({ json: gateItem(outcome, keepRaw), pairedItem: { item: i } });
 				} catch (error) {
 					outputs[0].push(errorItem(this, error, i));
 				}

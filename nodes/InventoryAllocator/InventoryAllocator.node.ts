@@ -5,13 +5,14 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { compileRuleSet, RULE_APPLICATION_ORDER, validateChannelRuleSet, type ChannelRuleSet, type CompiledRuleSet } from '../../lib/allocation';
 import { ruleParameterPath, ruleSetFromParameters, type RuleSetParameters } from '../../lib/allocation/parameters';
-import { bundleIndex, channelList, commitShipment, previewQuantities, publishChanges, releaseStock, reserveOrders, syncStock, type QuantityChange } from '../../lib/flows';
+import { bundleIndex, channelList, commitShipment, previewQuantities, publishChanges, releaseStock, reserveOrders, syncStock, upsertWarehouses, type QuantityChange } from '../../lib/flows';
+import { routingRulesFromParameters, RoutingRulesError, type RoutingRuleParameters } from '../../lib/routing';
 import { DEFAULT_LOCATION, type StockLevelInput } from '../../lib/store/types';
 import { errorItem, itemParameter } from '../shared/items';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { subtitle } from '../shared/subtitle';
 import { description } from './description';
-import { stockLevelFromItem } from './items';
+import { stockLevelFromItem, warehouseFromItem } from './items';
 
 function changeItem(c: QuantityChange, pairedIndex: number): INodeExecutionData {
 	const json: IDataObject = { channel: c.channel, sku: c.sku, quantity: c.quantity, previous: c.previous, atp: c.atp, rule: c.rule, tier: c.tier };
@@ -28,7 +29,7 @@ export class InventoryAllocator implements INodeType {
 		group: ['transform'],
 		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		subtitle: subtitle('{operation}', {
-			operation: { commitShipment: 'Commit Shipment', preview: 'Preview', release: 'Release', reserve: 'Reserve', syncStock: 'Sync Stock' },
+			operation: { commitShipment: 'Commit Shipment', preview: 'Preview', release: 'Release', reserve: 'Reserve', syncStock: 'Sync Stock', warehouses: 'Warehouses' },
 		}),
 		// Not offered to AI agents: it reserves, releases and commits stock and publishes quantities.
 		// (n8n's lint wants the decision written down; the type of usableAsTool has no `false`.)
@@ -62,6 +63,25 @@ export class InventoryAllocator implements INodeType {
 					out.push(errorItem(this, error, i));
 				}
 			}
+			return [out, []];
+		}
+
+		if (operation === 'warehouses') {
+			const action = this.getNodeParameter('warehouseAction', 0, 'list') as string;
+			if (action === 'list') return [(await store.listWarehouses()).map((w) => ({ json: w as unknown as IDataObject, pairedItem: { item: 0 } })), []];
+			const out: INodeExecutionData[] = [];
+			const inputs: Array<{ index: number; input: ReturnType<typeof warehouseFromItem> }> = [];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					inputs.push({ index: i, input: warehouseFromItem(items[i].json) });
+				} catch (error) {
+					out.push(errorItem(this, error, i));
+				}
+			}
+			for (const r of await upsertWarehouses(store, inputs)) {
+				out.push(r.ok ? { json: { ...r.upsert.warehouse, created: r.upsert.created } as unknown as IDataObject, pairedItem: { item: r.index } } : errorItem(this, r.error, r.index));
+			}
+			out.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
 			return [out, []];
 		}
 
@@ -106,7 +126,7 @@ export class InventoryAllocator implements INodeType {
 				items.map((item, index) => ({ index, doc: item.json as Record<string, unknown> })),
 				rules,
 				channels,
-				{ explain, record, cause },
+				{ explain, record, cause, routing: readRouting(this) },
 			);
 			const orders: INodeExecutionData[] = [];
 			const skuItem = new Map<string, number>();
@@ -158,6 +178,17 @@ export class InventoryAllocator implements INodeType {
 		}
 
 		throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`);
+	}
+}
+
+/** The warehouse routing rules of Reserve (the whole batch): wrong ones fail the node, naming each problem. */
+function readRouting(ctx: IExecuteFunctions): { rules?: ReturnType<typeof routingRulesFromParameters>; maxShipments?: number } {
+	try {
+		const rules = routingRulesFromParameters(ctx.getNodeParameter('routingRules', 0, {}) as RoutingRuleParameters);
+		const max = ctx.getNodeParameter('maxShipments', 0, 0) as number;
+		return { ...(rules ? { rules } : {}), ...(max > 0 ? { maxShipments: max } : {}) };
+	} catch (e) {
+		throw new NodeOperationError(ctx.getNode(), e instanceof RoutingRulesError ? `Warehouse Routing Rules: ${e.problems.join('; ')}` : (e as Error));
 	}
 }
 

@@ -237,8 +237,95 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					description: 'Take WMS inventory levels in; emit one item per channel and SKU whose listed quantity changed',
 					action: 'Sync stock from the WMS',
 				},
+				{
+					name: 'Warehouses',
+					value: 'warehouses',
+					description: 'Add or change the warehouses (one per stock location: address, fulfilment account, channels, priority, buffer), or list them',
+					action: 'Manage warehouses',
+				},
 			],
 			default: 'syncStock',
+		},
+		// Warehouses
+		{
+			displayName: 'Action',
+			name: 'warehouseAction',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)' },
+				{ name: 'List', value: 'list', description: 'One item per warehouse, by location' },
+			],
+			default: 'list',
+			displayOptions: { show: { operation: ['warehouses'] } },
+		},
+		{
+			displayName:
+				'Each input item is a warehouse, keyed by its location (replaced whole when it exists): location (the stock location), country, postcode, and optionally name, provider + credential (a WMS: shipbob, shiphero, extensiv, generic; the credential’s name) or ediPartner, channels (list or comma-separated; empty: all), priority (higher first), buffer (units per SKU held back), active',
+			name: 'warehouseNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { operation: ['warehouses'], warehouseAction: ['upsert'] } },
+		},
+		// Reserve: routing over several warehouses
+		{
+			displayName: 'Warehouse Routing Rules',
+			name: 'routingRules',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Rule',
+			default: {},
+			description:
+				'With two or more warehouses: which warehouse ships each order, rule by rule in this order (the first rule that tells two choices apart decides; a full tie goes to the first location by name). None listed: Channel Restrictions, Fewest Shipments, Same Country, Closest, Priority.',
+			displayOptions: { show: { operation: ['reserve'] } },
+			options: [
+				{
+					displayName: 'Rule',
+					name: 'rule',
+					values: [
+						{
+							displayName: 'Rule',
+							name: 'rule',
+							type: 'options',
+							options: [
+								{ name: 'Channel Restrictions', value: 'channels', description: 'A warehouse with channels set serves only those channels (wherever this rule stands)' },
+								{ name: 'Closest', value: 'closest', description: 'The least distance to the ship-to address (US: ZIP3 centroids in km; elsewhere the country and postcode prefix)' },
+								{ name: 'Cost', value: 'cost', description: 'The cheapest shipments by a zone/rate table' },
+								{ name: 'Fewest Shipments', value: 'fewestShipments', description: 'Ship complete from one warehouse when any can; otherwise the fewest' },
+								{ name: 'Priority', value: 'priority', description: 'The warehouses of higher priority' },
+								{ name: 'Same Country', value: 'sameCountry', description: 'Warehouses in the destination’s country' },
+							],
+							default: 'fewestShipments',
+						},
+						{
+							displayName: 'Only in That Country',
+							name: 'onlyInCountry',
+							type: 'boolean',
+							default: false,
+							description: 'Whether to never ship from another country (the units wait instead)',
+							displayOptions: { show: { rule: ['sameCountry'] } },
+						},
+						{
+							displayName: 'Rates',
+							name: 'rates',
+							type: 'json',
+							default: '[{ "from": "*", "country": "US", "cost": 8 }]',
+							description:
+								'The cost of one shipment: [{ "from": location or "*", "country": "US" or "*", "postcodePrefix": "9", "cost": 7.5 }]; the most specific row that matches counts (a warehouse named beats a longer postcode prefix, which beats a country)',
+							displayOptions: { show: { rule: ['cost'] } },
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Max Shipments per Order',
+			name: 'maxShipments',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description: 'With two or more warehouses: at most this many shipments per order (1: never split; the rest waits as backordered); 0 for no limit',
+			displayOptions: { show: { operation: ['reserve'] } },
 		},
 		// Sync Stock
 		{

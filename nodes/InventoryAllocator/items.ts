@@ -4,7 +4,7 @@
  */
 import { ItemError } from '../../lib/flows';
 import { unstorableIn } from '../../lib/order/storable';
-import type { StockLevelInput } from '../../lib/store/types';
+import type { StockLevelInput, WarehouseInput } from '../../lib/store/types';
 
 export interface StockFieldNames {
 	sku: string;
@@ -44,4 +44,37 @@ export function stockLevelFromItem(json: Record<string, unknown>, f: StockFieldN
 		if (badLoc) throw new ItemError(`Inventory item ${sku}: location in field "${f.location}" must not contain ${badLoc}`, [{ path: `$.${f.location}`, message: `must not contain ${badLoc}` }]);
 	}
 	return level;
+}
+
+/**
+ * One item as a warehouse (Warehouses > Create or Update): location, name, country, postcode, provider + credential
+ * or ediPartner, channels (a list or comma-separated), priority, buffer, active. The values are checked by the
+ * flow (lib/stock/warehouse.ts); here only their shape is read.
+ */
+export function warehouseFromItem(json: Record<string, unknown>): WarehouseInput {
+	const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+	const num = (field: string): number | undefined => {
+		const v = json[field];
+		if (v === undefined || v === null || v === '') return undefined;
+		const n = typeof v === 'string' ? Number(v) : v;
+		if (typeof n !== 'number' || !Number.isFinite(n)) throw new ItemError(`Warehouse ${str(json.location) ?? ''}: ${field} must be a number, got ${JSON.stringify(v)}`, [{ path: `$.${field}`, message: 'must be a number' }]);
+		return n;
+	};
+	const ch = json.channels;
+	const channels = Array.isArray(ch) ? ch.map(String) : typeof ch === 'string' ? ch.split(',').map((c) => c.trim()).filter(Boolean) : [];
+	const provider = str(json.provider);
+	const partner = str(json.ediPartner);
+	if (provider && partner) throw new ItemError(`Warehouse ${str(json.location) ?? ''}: give a WMS provider or an EDI partner, not both`, [{ path: '$.ediPartner', message: 'not with provider' }]);
+	const active = json.active;
+	return {
+		location: str(json.location) ?? '',
+		name: str(json.name),
+		country: str(json.country) ?? '',
+		postcode: str(json.postcode) ?? null,
+		account: provider ? { kind: 'wms', provider, credential: str(json.credential) ?? '' } : partner ? { kind: 'edi', partner } : null,
+		channels,
+		priority: num('priority'),
+		buffer: num('buffer'),
+		active: active === undefined || active === null || active === '' ? true : active === true || active === 'true',
+	};
 }

@@ -12,7 +12,7 @@ import { applyChannelChange, cancelAtWms, pullUpdates, pushOrder, retryPending, 
 import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
 import { apiError } from '../shared/errors';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
-import { cursorName, isWmsProvider, shipmentItems, splitOf, WMS_LABEL, WMS_PROVIDERS, wmsCredentialTests, wmsProvider } from '../shared/wms';
+import { cursorName, isWmsProvider, shipmentItems, splitOf, warehouseRefusal, WMS_LABEL, WMS_PROVIDERS, wmsCredentialTests, wmsProvider } from '../shared/wms';
 import { subtitle } from '../shared/subtitle';
 import { description, PROVIDER_OPTIONS } from './description';
 
@@ -168,7 +168,10 @@ async function create(
 		try {
 			const order = orderFromItem(items[i]);
 			const keepRaw = this.getNodeParameter('keepRaw', i, false) as boolean;
-			const split = this.getNodeParameter('useShipmentFields', i, true) ? splitOf(items[i].json, order) : {};
+			const useShipment = this.getNodeParameter('useShipmentFields', i, true) as boolean;
+			const elsewhere = useShipment ? warehouseRefusal(items[i].json, provider.name) : null;
+			if (elsewhere) throw new InvalidItemError(elsewhere);
+			const split = useShipment ? splitOf(items[i].json, order) : {};
 			const r = await pushOrder(store, provider, order, { ...split, cause, backoff });
 			if (r.outcome === 'refused') throw new Error(`${order.omsId} was not sent to ${WMS_LABEL[provider.name]}: ${r.error}`);
 			if (r.outcome === 'failed') throw apiError(`${order.omsId} failed at ${WMS_LABEL[provider.name]} (reference ${r.reference}): ${r.error}`, r.failure);

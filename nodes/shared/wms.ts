@@ -173,3 +173,19 @@ export function splitOf(json: IDataObject, order: CanonicalOrder): { shipmentNo?
 	});
 	return { shipmentNo, lines };
 }
+
+/**
+ * Several warehouses (issue 23): an item the Backorder Gate made for one warehouse's shipment carries that
+ * warehouse (`warehouse.location`, `warehouse.account`). A WMS node sends only the shipments of warehouses its
+ * provider serves; any other is refused on that item, naming where it belongs (wire a Switch on
+ * warehouse.location to one WMS node per warehouse). Null: this node may send it (no warehouse, or no account set).
+ */
+export function warehouseRefusal(json: IDataObject, provider: string): string | null {
+	const w = json.warehouse as { location?: unknown; account?: { kind?: unknown; provider?: unknown; partner?: unknown } | null } | undefined;
+	const a = w?.account;
+	if (!w || !a) return null;
+	const shipment = `${String(json.omsId ?? 'the order')} shipment ${String(json.shipmentNo ?? 1)}`;
+	if (a.kind === 'edi') return `${shipment} is for warehouse ${String(w.location)}, served by the EDI partner ${String(a.partner)}: send it with the EDI node, not a WMS node`;
+	if (a.kind === 'wms' && a.provider !== provider) return `${shipment} is for warehouse ${String(w.location)}, served by ${String(a.provider)}; this WMS node speaks ${provider}: send it to that warehouse's WMS node (a Switch on warehouse.location)`;
+	return null;
+}

@@ -22,6 +22,7 @@ import type { OrderColumns, ReturnColumns } from '../rows';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, WmsCallStatus, PendingRestock } from '../types';
 import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
+import type { Warehouse } from '../../stock/warehouse';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
@@ -193,6 +194,10 @@ export interface TxRows {
 	/** Every restock no count absorbed yet */
 	pendingRestocks(): PendingRestock[];
 	absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): void;
+
+	// warehouses (./warehouses.ts)
+	/** Create or replace the warehouse of this location: true when it was new */
+	upsertWarehouse(w: Omit<Warehouse, 'updatedAt'>, now: string): boolean;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */
