@@ -9,7 +9,9 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout } from './rows';
+import type { ChargeSlot } from '../billing/charges';
+import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import { cellKey } from './rules/stock';
@@ -484,5 +486,77 @@ export class PostgresRows implements AsyncTxRows {
 			 WHERE r.return_id = k.return_id AND r.line_id = k.line_id AND r.absorbed_at IS NULL`,
 			[keys.map((k) => k.returnId), keys.map((k) => k.lineId), now],
 		);
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	async insertLedgerEntries(entries: LedgerEntryInput[], now: string): Promise<string[]> {
+		if (!entries.length) return [];
+		const cols = entries.map(ledgerEntryValues);
+		const rows = await this.rows(
+			`INSERT INTO ledger_entries (entry_key, oms_id, channel, currency, type, subtype, line_id, amount_minor, payout_id, occurred_at, source, detail, recorded_at)
+			 SELECT k, o, ch, cu, ty, st, li, am, pa, oc, so, de::jsonb, $13 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+				$8::bigint[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) AS e(k, o, ch, cu, ty, st, li, am, pa, oc, so, de)
+			 ON CONFLICT (entry_key) DO NOTHING RETURNING entry_key`,
+			[...Array.from({ length: 12 }, (_, i) => cols.map((c) => c[i])), now],
+		);
+		return rows.map((r) => r.entry_key as string);
+	}
+
+	async ledgerCharges(omsId: string, currency: string): Promise<ChargeSlot[]> {
+		return (
+			await this.rows(
+				`SELECT type, subtype, line_id, SUM(amount_minor) AS amount FROM ledger_entries
+				 WHERE oms_id = $1 AND currency = $2 AND source = 'order' GROUP BY type, subtype, line_id`,
+				[omsId, currency],
+			)
+		).map((r) => ({ type: r.type as EntryType, subtype: (r.subtype as string | null) ?? null, lineId: (r.line_id as string | null) ?? null, amountMinor: Number(r.amount) }));
+	}
+
+	async upsertPayout(p: PayoutInput, now: string): Promise<void> {
+		await this.c.query(
+			`INSERT INTO payouts (channel, payout_id, account, currency, amount_minor, status, paid_at, detail, recorded_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			 ON CONFLICT (channel, payout_id) DO UPDATE SET account = EXCLUDED.account, currency = EXCLUDED.currency, amount_minor = EXCLUDED.amount_minor,
+				status = EXCLUDED.status, paid_at = EXCLUDED.paid_at, detail = EXCLUDED.detail, updated_at = EXCLUDED.updated_at`,
+			[p.channel, p.payoutId, p.account, p.currency, p.amountMinor, p.status, p.paidAt === null ? null : isoUtc(p.paidAt), p.detail ? storableJsonText(p.detail) : null, now],
+		);
+	}
+
+	async orderLedger(omsId: string): Promise<LedgerEntry[]> {
+		return (await this.rows('SELECT * FROM ledger_entries WHERE oms_id = $1 ORDER BY id', [omsId])).map(toLedgerEntry);
+	}
+
+	async orderBalances(omsIds: string[] | null, channel: string | null): Promise<OrderBalance[]> {
+		return (
+			await this.rows(
+				`SELECT ${LEDGER_BALANCE_COLUMNS} FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND ($1::text[] IS NULL OR oms_id = ANY($1::text[])) AND ($2::text IS NULL OR channel = $2)
+				 GROUP BY oms_id, currency ORDER BY oms_id, currency`,
+				[omsIds, channel],
+			)
+		).map(toOrderBalance);
+	}
+
+	async payoutTotals(channel: string | null, payoutIds: string[] | null): Promise<PayoutTotal[]> {
+		return (
+			await this.rows(
+				`WITH e AS (
+					SELECT channel, payout_id, currency, SUM(amount_minor) AS entries_minor, COUNT(*) AS entries FROM ledger_entries
+					WHERE payout_id IS NOT NULL AND ($1::text IS NULL OR channel = $1) AND ($2::text[] IS NULL OR payout_id = ANY($2::text[]))
+					GROUP BY channel, payout_id, currency
+				), p AS (
+					SELECT * FROM payouts WHERE ($1::text IS NULL OR channel = $1) AND ($2::text[] IS NULL OR payout_id = ANY($2::text[]))
+				)
+				SELECT COALESCE(p.channel, e.channel) AS channel, COALESCE(p.payout_id, e.payout_id) AS payout_id, COALESCE(p.currency, e.currency) AS currency,
+					p.amount_minor, p.status, p.paid_at, e.entries_minor, e.entries
+				FROM p FULL OUTER JOIN e ON e.channel = p.channel AND e.payout_id = p.payout_id AND e.currency = p.currency
+				ORDER BY 1, 2, 3`,
+				[channel, payoutIds],
+			)
+		).map(toPayoutTotal);
+	}
+
+	async payouts(channel: string | null): Promise<StoredPayout[]> {
+		return (await this.rows('SELECT * FROM payouts WHERE ($1::text IS NULL OR channel = $1) ORDER BY paid_at, channel, payout_id', [channel])).map(toStoredPayout);
 	}
 }

@@ -26,9 +26,11 @@ import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
+import { recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
+import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface PostgresStoreOptions {
 	now?: () => Date;
@@ -643,6 +645,28 @@ export class PostgresStore implements T.Store {
 	async pendingRestocks(skus?: string[]): Promise<T.PendingRestock[]> {
 		const all = await new PostgresRows(this.pool).pendingRestocks();
 		return skus ? all.filter((p) => skus.includes(p.sku)) : all;
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	async recordLedger(entries: LedgerEntryInput[], payouts: PayoutInput[] = []): Promise<LedgerRecordResult> {
+		return this.write(() => recordLedgerSteps(entries, payouts, this.now()));
+	}
+
+	async orderLedger(omsId: string): Promise<LedgerEntry[]> {
+		return new PostgresRows(this.pool).orderLedger(omsId);
+	}
+
+	async orderBalances(opts: { omsIds?: string[]; channel?: string } = {}): Promise<OrderBalance[]> {
+		return new PostgresRows(this.pool).orderBalances(opts.omsIds ?? null, opts.channel ?? null);
+	}
+
+	async payoutTotals(opts: { channel?: string; payoutIds?: string[] } = {}): Promise<PayoutTotal[]> {
+		return new PostgresRows(this.pool).payoutTotals(opts.channel ?? null, opts.payoutIds ?? null);
+	}
+
+	async listPayouts(opts: { channel?: string } = {}): Promise<StoredPayout[]> {
+		return new PostgresRows(this.pool).payouts(opts.channel ?? null);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

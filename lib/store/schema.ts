@@ -325,6 +325,46 @@ function returnRestocks(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+function ledgerTables(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	const J = JSON_T[d];
+	return [
+		// Append-only: a row is never updated or deleted. entry_key is the source event's id (unique), so the same
+		// channel event recorded twice is one row. Signs and types: lib/billing/types.ts.
+		`CREATE TABLE ledger_entries (
+			id ${SERIAL[d]},
+			entry_key TEXT NOT NULL UNIQUE,
+			oms_id TEXT,
+			channel TEXT NOT NULL,
+			currency TEXT NOT NULL,
+			type TEXT NOT NULL CHECK (type IN ('item_charge', 'discount', 'shipping', 'tax', 'payment', 'refund', 'fee', 'adjustment')),
+			subtype TEXT,
+			line_id TEXT,
+			amount_minor ${BIGINT[d]} NOT NULL,
+			payout_id TEXT,
+			occurred_at ${T} NOT NULL,
+			source TEXT NOT NULL,
+			detail ${J},
+			recorded_at ${T} NOT NULL
+		)`,
+		`CREATE INDEX ledger_entries_order ON ledger_entries (oms_id, currency)`,
+		`CREATE INDEX ledger_entries_payout ON ledger_entries (channel, payout_id) WHERE payout_id IS NOT NULL`,
+		`CREATE TABLE payouts (
+			channel TEXT NOT NULL,
+			payout_id TEXT NOT NULL,
+			account TEXT NOT NULL,
+			currency TEXT NOT NULL,
+			amount_minor ${BIGINT[d]} NOT NULL,
+			status TEXT NOT NULL,
+			paid_at ${T},
+			detail ${J},
+			recorded_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL,
+			PRIMARY KEY (channel, payout_id)
+		)`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -455,6 +495,7 @@ export const MIGRATIONS: Migration[] = [
 	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
 	{ version: 9, description: 'WMS calls: cancels and address updates owed to a WMS, through the outbox', sqlite: wmsCalls('sqlite'), postgres: wmsCalls('postgres') },
 	{ version: 10, description: 'returns: restocked return lines, pending until a WMS count absorbs them (restock once)', sqlite: returnRestocks('sqlite'), postgres: returnRestocks('postgres') },
+	{ version: 11, description: "billing: the order's ledger (append-only money entries, one per source event) and the channels' payouts", sqlite: ledgerTables('sqlite'), postgres: ledgerTables('postgres') },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -8,7 +8,9 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout } from './rows';
+import type { ChargeSlot } from '../billing/charges';
+import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows, WmsCallWrite } from './rules/tx';
@@ -554,5 +556,77 @@ export class SqliteRows implements TxRows {
 	absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): void {
 		const update = this.q.stmt('UPDATE return_restocks SET absorbed_at = ? WHERE return_id = ? AND line_id = ? AND absorbed_at IS NULL');
 		for (const k of keys) update.run(now, k.returnId, k.lineId);
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	insertLedgerEntries(entries: LedgerEntryInput[], now: string): string[] {
+		const insert = this.q.stmt(
+			`INSERT INTO ledger_entries (entry_key, oms_id, channel, currency, type, subtype, line_id, amount_minor, payout_id, occurred_at, source, detail, recorded_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_key) DO NOTHING`,
+		);
+		const out: string[] = [];
+		for (const e of entries) if (Number(insert.run(...ledgerEntryValues(e), now).changes) > 0) out.push(e.key);
+		return out;
+	}
+
+	ledgerCharges(omsId: string, currency: string): ChargeSlot[] {
+		return this.q
+			.all(
+				`SELECT type, subtype, line_id, SUM(amount_minor) AS amount FROM ledger_entries
+				 WHERE oms_id = ? AND currency = ? AND source = 'order' GROUP BY type, subtype, line_id`,
+				omsId,
+				currency,
+			)
+			.map((r) => ({ type: r.type as EntryType, subtype: (r.subtype as string | null) ?? null, lineId: (r.line_id as string | null) ?? null, amountMinor: Number(r.amount) }));
+	}
+
+	upsertPayout(p: PayoutInput, now: string): void {
+		this.q.run(
+			`INSERT INTO payouts (channel, payout_id, account, currency, amount_minor, status, paid_at, detail, recorded_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (channel, payout_id) DO UPDATE SET account = excluded.account, currency = excluded.currency, amount_minor = excluded.amount_minor,
+				status = excluded.status, paid_at = excluded.paid_at, detail = excluded.detail, updated_at = excluded.updated_at`,
+			p.channel, p.payoutId, p.account, p.currency, p.amountMinor, p.status, p.paidAt === null ? null : isoUtc(p.paidAt), p.detail ? storableJsonText(p.detail) : null, now, now,
+		);
+	}
+
+	orderLedger(omsId: string): LedgerEntry[] {
+		return this.q.all('SELECT * FROM ledger_entries WHERE oms_id = ? ORDER BY id', omsId).map(toLedgerEntry);
+	}
+
+	orderBalances(omsIds: string[] | null, channel: string | null): OrderBalance[] {
+		return this.q
+			.all(
+				`SELECT ${LEDGER_BALANCE_COLUMNS} FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND (?1 IS NULL OR oms_id IN (SELECT value FROM json_each(?1))) AND (?2 IS NULL OR channel = ?2)
+				 GROUP BY oms_id, currency ORDER BY oms_id, currency`,
+				omsIds === null ? null : JSON.stringify(omsIds),
+				channel,
+			)
+			.map(toOrderBalance);
+	}
+
+	payoutTotals(channel: string | null, payoutIds: string[] | null): PayoutTotal[] {
+		return this.q
+			.all(
+				`WITH e AS (
+					SELECT channel, payout_id, currency, SUM(amount_minor) AS entries_minor, COUNT(*) AS entries FROM ledger_entries
+					WHERE payout_id IS NOT NULL AND (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR payout_id IN (SELECT value FROM json_each(?2)))
+					GROUP BY channel, payout_id, currency
+				), p AS (
+					SELECT * FROM payouts WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR payout_id IN (SELECT value FROM json_each(?2)))
+				)
+				SELECT COALESCE(p.channel, e.channel) AS channel, COALESCE(p.payout_id, e.payout_id) AS payout_id, COALESCE(p.currency, e.currency) AS currency,
+					p.amount_minor, p.status, p.paid_at, e.entries_minor, e.entries
+				FROM p FULL OUTER JOIN e ON e.channel = p.channel AND e.payout_id = p.payout_id AND e.currency = p.currency
+				ORDER BY 1, 2, 3`,
+				channel,
+				payoutIds === null ? null : JSON.stringify(payoutIds),
+			)
+			.map(toPayoutTotal);
+	}
+
+	payouts(channel: string | null): StoredPayout[] {
+		return this.q.all('SELECT * FROM payouts WHERE (?1 IS NULL OR channel = ?1) ORDER BY paid_at, channel, payout_id', channel).map(toStoredPayout);
 	}
 }

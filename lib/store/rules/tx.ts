@@ -22,6 +22,8 @@ import type { OrderColumns, ReturnColumns } from '../rows';
 import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, NewWmsCall, OmsEvent, StoredOrder, StoredShipment, WmsCall, WmsCallKind, WmsCallStatus, PendingRestock } from '../types';
 import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
+import type { LedgerEntryInput, PayoutInput } from '../../billing/types';
+import type { ChargeSlot } from '../../billing/charges';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
@@ -193,6 +195,14 @@ export interface TxRows {
 	/** Every restock no count absorbed yet */
 	pendingRestocks(): PendingRestock[];
 	absorbRestocks(keys: Array<{ returnId: string; lineId: string }>, now: string): void;
+
+	// the order's ledger (./ledger.ts)
+	/** Insert each entry unless its key is recorded: the keys inserted */
+	insertLedgerEntries(entries: LedgerEntryInput[], now: string): string[];
+	/** The order's charges recorded so far in this currency, summed per (type, subtype, line) */
+	ledgerCharges(omsId: string, currency: string): ChargeSlot[];
+	/** Insert the payout, or update its amount, status, date and detail */
+	upsertPayout(payout: PayoutInput, now: string): void;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */

@@ -7,6 +7,7 @@ import { makeOrder } from '../../helpers/orders';
 import { describeReturnsConformance } from './conformance-returns';
 import { describeWmsCallsConformance } from './conformance-wms-calls';
 import { describeRestockConformance } from './conformance-restock';
+import { describeLedgerConformance } from './conformance-ledger';
 
 export interface StoreFactory {
 	/** A fresh, empty store (own database/schema), with an optional clock */
@@ -1153,6 +1154,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 		describeReturnsConformance(() => store);
 		describeWmsCallsConformance(() => store);
 		describeRestockConformance(factory);
+		describeLedgerConformance(() => store);
 
 		describe('EDI control numbers', () => {
 			it('hands out consecutive blocks per scope, never the same number twice', async () => {
