@@ -9,8 +9,9 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
 import type { ChargeSlot } from '../billing/charges';
+import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
@@ -558,5 +559,28 @@ export class PostgresRows implements AsyncTxRows {
 
 	async payouts(channel: string | null): Promise<StoredPayout[]> {
 		return (await this.rows('SELECT * FROM payouts WHERE ($1::text IS NULL OR channel = $1) ORDER BY paid_at, channel, payout_id', [channel])).map(toStoredPayout);
+	}
+
+	async ledgerSums(channel: string | null): Promise<LedgerSum[]> {
+		return (
+			await this.rows(
+				`SELECT oms_id, channel, currency, type, subtype, SUM(amount_minor) AS amount, COUNT(*) AS entries, MAX(payout_id) AS payout_id FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND source <> 'order' AND ($1::text IS NULL OR channel = $1)
+				 GROUP BY oms_id, channel, currency, type, subtype ORDER BY oms_id, currency, type, subtype`,
+				[channel],
+			)
+		).map(toLedgerSum);
+	}
+
+	async unsettledShippedOrders(shippedBefore: string, channel: string | null): Promise<UnsettledOrder[]> {
+		return (
+			await this.rows(
+				`SELECT o.oms_id, o.channel, o.order_number, o.shipped_at, o.currency, o.total_minor FROM orders o
+				 WHERE o.shipped_at IS NOT NULL AND o.shipped_at < $1 AND o.status <> 'cancelled' AND ($2::text IS NULL OR o.channel = $2)
+					AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.oms_id = o.oms_id AND e.type = 'payment' AND e.payout_id IS NOT NULL)
+				 ORDER BY o.shipped_at, o.oms_id`,
+				[isoUtc(shippedBefore), channel],
+			)
+		).map(toUnsettledOrder);
 	}
 }

@@ -30,6 +30,7 @@ import { recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
+import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface PostgresStoreOptions {
@@ -667,6 +668,14 @@ export class PostgresStore implements T.Store {
 
 	async listPayouts(opts: { channel?: string } = {}): Promise<StoredPayout[]> {
 		return new PostgresRows(this.pool).payouts(opts.channel ?? null);
+	}
+
+	async ledgerSums(opts: { channel?: string } = {}): Promise<LedgerSum[]> {
+		return new PostgresRows(this.pool).ledgerSums(opts.channel ?? null);
+	}
+
+	async unsettledShippedOrders(shippedBefore: string, opts: { channel?: string } = {}): Promise<UnsettledOrder[]> {
+		return new PostgresRows(this.pool).unsettledShippedOrders(shippedBefore, opts.channel ?? null);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

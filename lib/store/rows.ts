@@ -8,6 +8,7 @@ import type { BundleComponent, StockCells } from '../stock/types';
 import { cleanForStore, storableText } from '../order/storable';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
+import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutTotal, StoredPayout } from '../billing/types';
 
 /** A timestamp as both stores write and return it: ISO 8601 in UTC with milliseconds. */
@@ -469,5 +470,29 @@ export function toPayoutTotal(r: Record<string, unknown>): PayoutTotal {
 		entries: Number(r.entries ?? 0),
 		status: (r.status as string | null) ?? null,
 		paidAt: t(r.paid_at),
+	};
+}
+
+export function toLedgerSum(r: Record<string, unknown>): LedgerSum {
+	return {
+		omsId: r.oms_id as string,
+		channel: r.channel as string,
+		currency: r.currency as string,
+		type: r.type as string,
+		subtype: (r.subtype as string | null) ?? null,
+		amountMinor: Number(r.amount),
+		entries: Number(r.entries),
+		payoutId: (r.payout_id as string | null) ?? null,
+	};
+}
+
+export function toUnsettledOrder(r: Record<string, unknown>): UnsettledOrder {
+	return {
+		omsId: r.oms_id as string,
+		channel: r.channel as string,
+		orderNumber: (r.order_number as string | null) ?? null,
+		shippedAt: t(r.shipped_at)!,
+		currency: r.currency as string,
+		totalMinor: Number(r.total_minor),
 	};
 }

@@ -32,6 +32,7 @@ import { recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
+import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface SqliteStoreOptions {
@@ -811,6 +812,14 @@ export class SqliteStore implements T.Store {
 
 	async listPayouts(opts: { channel?: string } = {}): Promise<StoredPayout[]> {
 		return this.rows.payouts(opts.channel ?? null);
+	}
+
+	async ledgerSums(opts: { channel?: string } = {}): Promise<LedgerSum[]> {
+		return this.rows.ledgerSums(opts.channel ?? null);
+	}
+
+	async unsettledShippedOrders(shippedBefore: string, opts: { channel?: string } = {}): Promise<UnsettledOrder[]> {
+		return this.rows.unsettledShippedOrders(shippedBefore, opts.channel ?? null);
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

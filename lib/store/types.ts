@@ -6,6 +6,7 @@
  * nothing the second time and says so. Later issues (allocator, gates, WMS, reports) use these methods and add
  * no second source of truth.
  */
+import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/types';
 
@@ -707,6 +708,10 @@ export interface LedgerStore {
 	payoutTotals(opts?: { channel?: string; payoutIds?: string[] }): Promise<PayoutTotal[]>;
 	/** The recorded payouts, by date */
 	listPayouts(opts?: { channel?: string }): Promise<StoredPayout[]>;
+	/** The channels' entries (not the orders' own charges) summed per (order, currency, type, subtype) */
+	ledgerSums(opts?: { channel?: string }): Promise<LedgerSum[]>;
+	/** Orders shipped before this time (not cancelled) with no payment settled in any payout, oldest shipment first */
+	unsettledShippedOrders(shippedBefore: string, opts?: { channel?: string }): Promise<UnsettledOrder[]>;
 }
 
 /** Read-only SQL for reports (lib/report). */

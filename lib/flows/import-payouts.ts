@@ -1,0 +1,73 @@
+/**
+ * Import Payouts (the Billing node's operation, issue 22): one channel account's money events and payouts since a
+ * cursor, into the order's ledger. Like Get Returns Since (get-returns.ts): the cursor is the store's
+ * (`payouts:<account>`), read, listed, and the new one stored only once everything listed is recorded; entries are
+ * keyed by the channel's own ids, so the overlap every listing re-reads and a re-run after a crash record nothing
+ * twice. A row that cannot be read is that row's problem (named), never the import's. n8n-free.
+ */
+import type { LedgerRecordResult } from '../billing/types';
+import { channelPayouts } from '../channels/registry';
+import type { ChannelClient, PayoutProblem } from '../channels/types';
+import type { Store } from '../store/types';
+import { ItemError } from './item-error';
+
+export interface ImportPayoutsOptions {
+	/** `stored` (the store's cursor, else `since`; the new cursor is stored) or `time` (`since`, nothing stored) */
+	from: 'stored' | 'time';
+	/** ISO time: the start for `time`, and for `stored` when nothing is stored yet (default: 24 h ago) */
+	since?: string;
+	pageSize?: number;
+}
+
+export interface ImportPayoutsResult {
+	channel: string;
+	account: string;
+	/** Entries recorded now, and those recorded before (the overlap) */
+	recorded: number;
+	already: number;
+	/** Payouts seen (recorded or updated) */
+	payouts: Array<{ payoutId: string; currency: string; amountMinor: number; status: string; paidAt: string | null }>;
+	/** Rows that could not be read, each named; the rest was imported */
+	problems: PayoutProblem[];
+	previousCursor: string | null;
+	cursor: string;
+	pages: number;
+}
+
+/** The store's name of a channel account's payouts cursor */
+export function payoutsCursorName(client: ChannelClient): string {
+	return `payouts:${client.account}`;
+}
+
+export async function importPayoutsSince(store: Store, client: ChannelClient, opts: ImportPayoutsOptions): Promise<ImportPayoutsResult> {
+	const intake = channelPayouts(client.channel);
+	if (!intake) {
+		throw new ItemError(
+			client.channel === 'woocommerce'
+				? 'WooCommerce has no payout data in its core API: import the payment gateway\'s export instead (Import Gateway Export)'
+				: `${client.channel} has no payout import yet`,
+		);
+	}
+	const name = payoutsCursorName(client);
+	const cursor = opts.from === 'stored' ? await store.getCursor(name) : null;
+	let lookbackFrom: string | undefined;
+	if (cursor === null && opts.since !== undefined && opts.since.trim() !== '') {
+		const t = Date.parse(opts.since);
+		if (Number.isNaN(t)) throw new ItemError(`Since Time is not a date: ${JSON.stringify(opts.since)}`);
+		lookbackFrom = new Date(t).toISOString();
+	}
+	const listed = await intake.listPayoutsSince(client, cursor, { lookbackFrom, pageSize: opts.pageSize });
+	const result: LedgerRecordResult = await store.recordLedger(listed.entries, listed.payouts);
+	if (opts.from === 'stored' && listed.cursor !== cursor) await store.setCursor(name, listed.cursor);
+	return {
+		channel: client.channel,
+		account: client.account,
+		recorded: result.recorded.length,
+		already: result.already.length,
+		payouts: listed.payouts.map((p) => ({ payoutId: p.payoutId, currency: p.currency, amountMinor: p.amountMinor, status: p.status, paidAt: p.paidAt })),
+		problems: listed.problems,
+		previousCursor: cursor,
+		cursor: listed.cursor,
+		pages: listed.pages,
+	};
+}
