@@ -1,15 +1,19 @@
 /**
  * The channels' fee tables (issue 22): the most a fee of a type may be for a gross amount, so reconciliation flags a
  * fee above it. Defaults are assumptions ⚠ a seller replaces with their own plan's rates (Reconcile's Fee Table):
- * Shopify Payments 2.9% + 0.30 per charge (Basic plan, US online cards; no fixed part for zero-decimal currencies).
+ * Shopify Payments 2.9% + 0.30 per charge (Basic plan, US online cards; no fixed part for zero-decimal currencies);
+ * Amazon's referral fee 15% of the item price, shipping and promotion (most categories; a 0.30 per-unit minimum is not
+ * checked, the ledger has no units), its refund administration fee not checked.
  */
 import { minorUnits } from '../order/money';
 
 export interface FeeRate {
 	/** Percent of the gross */
 	percent: number;
-	/** Fixed part in major units of the currency (0.30) */
+	/** Fixed part in major units of the currency (0.30), per charge */
 	fixed: number;
+	/** The payments the percentage is of, by subtype (default: every payment of the order) */
+	basis?: string[];
 }
 
 /** channel -> fee type (the entry's subtype) -> rate */
@@ -17,6 +21,7 @@ export type FeeTable = Record<string, Record<string, FeeRate>>;
 
 export const DEFAULT_FEE_TABLE: FeeTable = {
 	shopify: { processing: { percent: 2.9, fixed: 0.3 } },
+	amazon: { Commission: { percent: 15, fixed: 0, basis: ['ItemPrice/Principal', 'ItemPrice/Shipping', 'Promotion/Principal', 'Promotion/Shipping'] } },
 };
 
 /** The most a fee at `rate` may be on `grossMinor`, in minor units (rounded half up, as the channels round) */

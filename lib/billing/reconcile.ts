@@ -91,12 +91,16 @@ export function orderFlags(sums: LedgerSum[], balances: OrderBalance[], table: F
 		const payoutOf = (type: string) => list.find((s) => s.type === type && s.payoutId)?.payoutId ?? null;
 		for (const fee of list.filter((s) => s.type === 'fee')) {
 			const rate = feeRate(table, channel, fee.subtype);
-			if (!rate || paid <= 0) continue;
-			// per charge: a fixed part per entry that charged it
-			const payments = list.filter((s) => s.type === 'payment').reduce((a, s) => a + s.entries, 0) || 1;
-			const max = maxFeeMinor(paid, currency, { percent: rate.percent, fixed: rate.fixed * payments });
+			if (!rate) continue;
+			const basis = list.filter((s) => s.type === 'payment' && (!rate.basis || (s.subtype !== null && rate.basis.includes(s.subtype))));
+			const gross = basis.reduce((a, s) => a + s.amountMinor, 0);
+			if (gross <= 0) continue;
+			// the fixed part once per charge (payment entry)
+			const charges = basis.reduce((a, s) => a + s.entries, 0) || 1;
+			const max = maxFeeMinor(gross, currency, { percent: rate.percent, fixed: rate.fixed * charges });
 			const actual = -fee.amountMinor;
-			if (actual > max)
+			// channels round the fee per item (charge): up to one minor unit per charge above the rate on the sum
+			if (actual > max + charges)
 				flags.push({
 					kind: 'over_fee',
 					key: `over_fee:${omsId}:${fee.subtype}`,
@@ -107,7 +111,7 @@ export function orderFlags(sums: LedgerSum[], balances: OrderBalance[], table: F
 					expectedMinor: max,
 					actualMinor: actual,
 					differenceMinor: actual - max,
-					message: `Order ${omsId}: ${fee.subtype} fee ${fmtMoney(actual, currency)} is above the fee table's ${fmtMoney(max, currency)} (${rate.percent}% + ${rate.fixed} per charge of ${fmtMoney(paid, currency)})${fee.payoutId ? `, in payout ${fee.payoutId}` : ''}`,
+					message: `Order ${omsId}: ${fee.subtype} fee ${fmtMoney(actual, currency)} is above the fee table's ${fmtMoney(max, currency)} (${rate.percent}% of ${fmtMoney(gross, currency)}${rate.fixed ? ` + ${rate.fixed} per charge` : ''})${fee.payoutId ? `, in payout ${fee.payoutId}` : ''}`,
 				});
 		}
 		const refunded = -list.filter((s) => s.type === 'refund').reduce((a, s) => a + s.amountMinor, 0);

@@ -9,6 +9,7 @@ import type { LedgerRecordResult } from '../billing/types';
 import { channelPayouts } from '../channels/registry';
 import type { ChannelClient, PayoutProblem } from '../channels/types';
 import type { Store } from '../store/types';
+import { parseSettlementV2 } from '../channels/amazon/settlement';
 import { ItemError } from './item-error';
 
 export interface ImportPayoutsOptions {
@@ -69,5 +70,45 @@ export async function importPayoutsSince(store: Store, client: ChannelClient, op
 		previousCursor: cursor,
 		cursor: listed.cursor,
 		pages: listed.pages,
+	};
+}
+
+/** The payout files the OMS reads: Amazon's settlement report (Flat File V2) and a card gateway's export */
+export const PAYOUT_FILE_KINDS = ['amazon_settlement_v2'] as const;
+export type PayoutFileKind = (typeof PAYOUT_FILE_KINDS)[number];
+
+export interface ImportPayoutFileResult {
+	kind: PayoutFileKind;
+	rows: number;
+	recorded: number;
+	already: number;
+	payouts: ImportPayoutsResult['payouts'];
+	/** Rows that could not be read, by line number; the rest was imported */
+	problems: PayoutProblem[];
+}
+
+/**
+ * Import a payout file's text into the ledger: idempotent (the same file twice records nothing new), a row that cannot
+ * be read named by its line number and the rest kept. A file that is not of the kind at all is an error.
+ */
+export async function importPayoutFile(store: Store, input: { kind: PayoutFileKind; account: string; text: string }): Promise<ImportPayoutFileResult> {
+	if (typeof input.text !== 'string' || input.text.trim() === '') throw new ItemError('The payout file is empty');
+	if (!input.account) throw new ItemError('Account is empty: name the channel account the file belongs to');
+	let parsed;
+	try {
+		if (input.kind === 'amazon_settlement_v2') parsed = parseSettlementV2(input.text, input.account);
+		else throw new ItemError(`Unknown payout file kind ${JSON.stringify(input.kind)} (one of ${PAYOUT_FILE_KINDS.join(', ')})`);
+	} catch (error) {
+		if (error instanceof ItemError) throw error;
+		throw new ItemError((error as Error).message);
+	}
+	const result = await store.recordLedger(parsed.entries, parsed.payouts);
+	return {
+		kind: input.kind,
+		rows: parsed.rows,
+		recorded: result.recorded.length,
+		already: result.already.length,
+		payouts: parsed.payouts.map((p) => ({ payoutId: p.payoutId, currency: p.currency, amountMinor: p.amountMinor, status: p.status, paidAt: p.paidAt })),
+		problems: parsed.problems,
 	};
 }
