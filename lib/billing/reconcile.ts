@@ -7,13 +7,15 @@
  *   double_refund    an order refunded more than it was paid (a refund charged twice)
  *   order_balance    an order the channel settled, but not to what it owes (expected - settled is not 0)
  *   payout_mismatch  a payout whose deposit is not the sum of the entries it settled
+ *   unknown_order    payout lines for an order the ledger has no charges of (not recorded by the OMS, or recorded
+ *                    before billing existed)
  * Each flag names the order and/or the payout and the amounts, in integer minor units of its currency.
  */
 import { fromMinor, minorUnits } from '../order/money';
 import { feeRate, maxFeeMinor, type FeeTable } from './fees';
 import type { OrderBalance, PayoutTotal } from './types';
 
-export const FLAG_KINDS = ['never_settled', 'over_fee', 'double_refund', 'order_balance', 'payout_mismatch'] as const;
+export const FLAG_KINDS = ['never_settled', 'over_fee', 'double_refund', 'order_balance', 'payout_mismatch', 'unknown_order'] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
 
 export interface BillingFlag {
@@ -132,6 +134,21 @@ export function orderFlags(sums: LedgerSum[], balances: OrderBalance[], table: F
 	for (const b of balances) {
 		if (b.settledMinor === 0 || b.balanceMinor === 0) continue;
 		const channel = b.omsId.slice(0, Math.max(0, b.omsId.indexOf(':'))) || b.omsId;
+		if (b.chargedMinor === 0) {
+			flags.push({
+				kind: 'unknown_order',
+				key: `unknown_order:${b.omsId}:${b.currency}`,
+				channel,
+				omsId: b.omsId,
+				payoutId: null,
+				currency: b.currency,
+				expectedMinor: 0,
+				actualMinor: b.settledMinor,
+				differenceMinor: b.settledMinor,
+				message: `Order ${b.omsId}: payouts settled ${fmtMoney(b.settledMinor, b.currency)} for it, but the OMS has no charges of it (not recorded, or recorded before billing)`,
+			});
+			continue;
+		}
 		flags.push({
 			kind: 'order_balance',
 			key: `order_balance:${b.omsId}:${b.currency}`,
