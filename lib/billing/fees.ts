@@ -1,7 +1,8 @@
 /**
  * The channels' fee tables (issue 22): the most a fee of a type may be for a gross amount, so reconciliation flags a
  * fee above it. Defaults are assumptions ⚠ a seller replaces with their own plan's rates (Reconcile's Fee Table):
- * Shopify Payments 2.9% + 0.30 per charge (Basic plan, US online cards; no fixed part for zero-decimal currencies);
+ * Shopify Payments 2.9% + 0.30 per charge (Basic plan, US online cards; no fixed part for zero-decimal currencies), the
+ * same for Stripe behind WooCommerce (its US card rate);
  * Amazon's referral fee 15% of the item price, shipping and promotion (most categories; a 0.30 per-unit minimum is not
  * checked, the ledger has no units), its refund administration fee not checked.
  */
@@ -21,6 +22,7 @@ export type FeeTable = Record<string, Record<string, FeeRate>>;
 
 export const DEFAULT_FEE_TABLE: FeeTable = {
 	shopify: { processing: { percent: 2.9, fixed: 0.3 } },
+	woocommerce: { processing: { percent: 2.9, fixed: 0.3 } },
 	amazon: { Commission: { percent: 15, fixed: 0, basis: ['ItemPrice/Principal', 'ItemPrice/Shipping', 'Promotion/Principal', 'Promotion/Shipping'] } },
 };
 

@@ -5,11 +5,13 @@
  * keyed by the channel's own ids, so the overlap every listing re-reads and a re-run after a crash record nothing
  * twice. A row that cannot be read is that row's problem (named), never the import's. n8n-free.
  */
-import type { LedgerRecordResult } from '../billing/types';
+import type { LedgerEntryInput, PayoutInput } from '../billing/types';
 import { channelPayouts } from '../channels/registry';
 import type { ChannelClient, PayoutProblem } from '../channels/types';
 import type { Store } from '../store/types';
 import { parseSettlementV2 } from '../channels/amazon/settlement';
+import { parseStripeExport } from '../channels/woocommerce/gateway-export';
+import { sinceTime } from './get-returns';
 import { ItemError } from './item-error';
 
 export interface ImportPayoutsOptions {
@@ -35,6 +37,17 @@ export interface ImportPayoutsResult {
 	pages: number;
 }
 
+/** Record what was read, in one transaction: the counts, the payouts seen and the rows that could not be read */
+async function record(store: Store, read: { entries: LedgerEntryInput[]; payouts: PayoutInput[]; problems: PayoutProblem[] }): Promise<Pick<ImportPayoutsResult, 'recorded' | 'already' | 'payouts' | 'problems'>> {
+	const result = await store.recordLedger(read.entries, read.payouts);
+	return {
+		recorded: result.recorded.length,
+		already: result.already.length,
+		payouts: read.payouts.map((p) => ({ payoutId: p.payoutId, currency: p.currency, amountMinor: p.amountMinor, status: p.status, paidAt: p.paidAt })),
+		problems: read.problems,
+	};
+}
+
 /** The store's name of a channel account's payouts cursor */
 export function payoutsCursorName(client: ChannelClient): string {
 	return `payouts:${client.account}`;
@@ -51,30 +64,22 @@ export async function importPayoutsSince(store: Store, client: ChannelClient, op
 	}
 	const name = payoutsCursorName(client);
 	const cursor = opts.from === 'stored' ? await store.getCursor(name) : null;
-	let lookbackFrom: string | undefined;
-	if (cursor === null && opts.since !== undefined && opts.since.trim() !== '') {
-		const t = Date.parse(opts.since);
-		if (Number.isNaN(t)) throw new ItemError(`Since Time is not a date: ${JSON.stringify(opts.since)}`);
-		lookbackFrom = new Date(t).toISOString();
-	}
+	const lookbackFrom = cursor === null ? sinceTime(opts.since) : undefined;
 	const listed = await intake.listPayoutsSince(client, cursor, { lookbackFrom, pageSize: opts.pageSize });
-	const result: LedgerRecordResult = await store.recordLedger(listed.entries, listed.payouts);
+	const recorded = await record(store, listed);
 	if (opts.from === 'stored' && listed.cursor !== cursor) await store.setCursor(name, listed.cursor);
 	return {
 		channel: client.channel,
 		account: client.account,
-		recorded: result.recorded.length,
-		already: result.already.length,
-		payouts: listed.payouts.map((p) => ({ payoutId: p.payoutId, currency: p.currency, amountMinor: p.amountMinor, status: p.status, paidAt: p.paidAt })),
-		problems: listed.problems,
+		...recorded,
 		previousCursor: cursor,
 		cursor: listed.cursor,
 		pages: listed.pages,
 	};
 }
 
-/** The payout files the OMS reads: Amazon's settlement report (Flat File V2) and a card gateway's export */
-export const PAYOUT_FILE_KINDS = ['amazon_settlement_v2'] as const;
+/** The payout files the OMS reads: Amazon's settlement report (Flat File V2) and Stripe's itemized balance export (WooCommerce's gateway) */
+export const PAYOUT_FILE_KINDS = ['amazon_settlement_v2', 'stripe_balance_csv'] as const;
 export type PayoutFileKind = (typeof PAYOUT_FILE_KINDS)[number];
 
 export interface ImportPayoutFileResult {
@@ -97,18 +102,11 @@ export async function importPayoutFile(store: Store, input: { kind: PayoutFileKi
 	let parsed;
 	try {
 		if (input.kind === 'amazon_settlement_v2') parsed = parseSettlementV2(input.text, input.account);
+		else if (input.kind === 'stripe_balance_csv') parsed = { payouts: [], ...parseStripeExport(input.text) };
 		else throw new ItemError(`Unknown payout file kind ${JSON.stringify(input.kind)} (one of ${PAYOUT_FILE_KINDS.join(', ')})`);
 	} catch (error) {
 		if (error instanceof ItemError) throw error;
 		throw new ItemError((error as Error).message);
 	}
-	const result = await store.recordLedger(parsed.entries, parsed.payouts);
-	return {
-		kind: input.kind,
-		rows: parsed.rows,
-		recorded: result.recorded.length,
-		already: result.already.length,
-		payouts: parsed.payouts.map((p) => ({ payoutId: p.payoutId, currency: p.currency, amountMinor: p.amountMinor, status: p.status, paidAt: p.paidAt })),
-		problems: parsed.problems,
-	};
+	return { kind: input.kind, rows: parsed.rows, ...(await record(store, parsed)) };
 }

@@ -40,7 +40,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				{
 					name: OPERATION_NAMES.importFile,
 					value: 'importFile',
-					description: "Import a payout file (Amazon's settlement report, Flat File V2) into the ledger",
+					description: "Import a payout file (Amazon's settlement report, Stripe's balance export for WooCommerce) into the ledger",
 					action: 'Import a payout file',
 				},
 				{
@@ -88,7 +88,10 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			displayName: 'File Kind',
 			name: 'fileKind',
 			type: 'options',
-			options: [{ name: 'Amazon Settlement Report (Flat File V2)', value: 'amazon_settlement_v2', description: 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2, tab-separated' }],
+			options: [
+				{ name: 'Amazon Settlement Report (Flat File V2)', value: 'amazon_settlement_v2', description: 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2, tab-separated' },
+				{ name: 'Stripe Balance Export (WooCommerce)', value: 'stripe_balance_csv', description: "Stripe's itemized balance change report (CSV), the order in payment_metadata[order_id]" },
+			],
 			default: 'amazon_settlement_v2',
 			displayOptions: { show: { operation: ['importFile'] } },
 		},
