@@ -4,7 +4,8 @@
  * Shopify Payments 2.9% + 0.30 per charge (Basic plan, US online cards; no fixed part for zero-decimal currencies), the
  * same for Stripe behind WooCommerce (its US card rate);
  * Amazon's referral fee 15% of the item price, shipping and promotion (most categories; a 0.30 per-unit minimum is not
- * checked, the ledger has no units), its refund administration fee not checked.
+ * checked, the ledger has no units), its refund administration fee not checked. eBay's final value fee is not checked:
+ * it is charged on the total including the tax eBay collects, which the ledger's payments leave out.
  */
 import { minorUnits } from '../order/money';
 

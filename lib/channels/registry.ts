@@ -16,6 +16,7 @@ import { walmart } from './walmart';
 import { woocommerce } from './woocommerce';
 import type { ChannelDefinition, ChannelPayouts, ChannelReturns } from './types';
 import { shopifyPayouts } from './shopify/payouts';
+import { ebayPayouts } from './ebay/payouts';
 import { amazonReturns } from './amazon/returns';
 import { ebayReturns } from './ebay/returns';
 import { shopifyReturns } from './shopify/returns';
@@ -77,6 +78,7 @@ export function channelReturns(name: string): ChannelReturns | undefined {
  */
 export const CHANNEL_PAYOUTS: Readonly<Record<string, ChannelPayouts>> = Object.freeze({
 	shopify: shopifyPayouts as unknown as ChannelPayouts,
+	ebay: ebayPayouts as unknown as ChannelPayouts,
 });
 
 /** The payout intake of a channel, or undefined */
