@@ -1,7 +1,8 @@
 /**
  * Reconcile (the Billing node's operation, issue 22): every order's ledger against what the channels settled, and
  * every payout against the entries it settled, as flags for a person (lib/billing/reconcile.ts says which). Reads
- * the store's sums (one query each) and decides nothing itself. n8n-free.
+ * the store's sums (one query each) and decides nothing itself; the flags are kept in the store, where the Attention
+ * queue lists the open ones (kind `billing`) until a reconciliation no longer finds them. n8n-free.
  */
 import { DEFAULT_FEE_TABLE, type FeeTable } from '../billing/fees';
 import { neverSettledFlags, orderFlags, payoutFlags, type BillingFlag } from '../billing/reconcile';
@@ -17,6 +18,8 @@ export interface ReconcileOptions {
 	unsettledAfterDays?: number;
 	/** The channels' fee tables (default DEFAULT_FEE_TABLE) */
 	feeTable?: FeeTable;
+	/** Keep the flags in the store for the Attention queue (default true): found ones open, the scope's others resolved */
+	record?: boolean;
 }
 
 export interface ReconcileResult {
@@ -42,5 +45,6 @@ export async function reconcileBilling(store: Store, opts: ReconcileOptions = {}
 		store.payoutTotals(channel),
 	]);
 	const flags = [...neverSettledFlags(unsettled, days), ...orderFlags(sums, balances, opts.feeTable ?? DEFAULT_FEE_TABLE), ...payoutFlags(totals, new Date(Date.parse(now)).toISOString())];
+	if (opts.record !== false) await store.recordBillingFlags(flags, channel);
 	return { flags, orders: balances.length, payouts: totals.length };
 }

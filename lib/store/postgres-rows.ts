@@ -11,7 +11,8 @@ import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '.
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
 import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
 import type { ChargeSlot } from '../billing/charges';
-import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import { storableText } from '../order/storable';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
@@ -582,5 +583,25 @@ export class PostgresRows implements AsyncTxRows {
 				[isoUtc(shippedBefore), channel],
 			)
 		).map(toUnsettledOrder);
+	}
+
+	async upsertBillingFlags(flags: BillingFlag[], now: string): Promise<void> {
+		for (const f of flags) {
+			await this.c.query(
+				`INSERT INTO billing_flags (flag_key, kind, channel, oms_id, payout_id, currency, expected_minor, actual_minor, difference_minor, message, first_seen, last_seen, resolved_at)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, NULL)
+				 ON CONFLICT (flag_key) DO UPDATE SET expected_minor = EXCLUDED.expected_minor, actual_minor = EXCLUDED.actual_minor, difference_minor = EXCLUDED.difference_minor,
+					message = EXCLUDED.message, last_seen = EXCLUDED.last_seen, resolved_at = NULL,
+					first_seen = CASE WHEN billing_flags.resolved_at IS NULL THEN billing_flags.first_seen ELSE EXCLUDED.first_seen END`,
+				[storableText(f.key), f.kind, f.channel, f.omsId, f.payoutId, f.currency, f.expectedMinor, f.actualMinor, f.differenceMinor, storableText(f.message), now],
+			);
+		}
+	}
+
+	async resolveBillingFlagsExcept(keys: string[], channel: string | null, now: string): Promise<void> {
+		await this.c.query(
+			`UPDATE billing_flags SET resolved_at = $1 WHERE resolved_at IS NULL AND ($2::text IS NULL OR channel = $2) AND NOT (flag_key = ANY($3::text[]))`,
+			[now, channel, keys.map(storableText)],
+		);
 	}
 }

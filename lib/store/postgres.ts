@@ -26,11 +26,11 @@ import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
-import { recordLedgerSteps } from './rules/ledger';
+import { recordFlagsSteps, recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
-import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface PostgresStoreOptions {
@@ -676,6 +676,10 @@ export class PostgresStore implements T.Store {
 
 	async unsettledShippedOrders(shippedBefore: string, opts: { channel?: string } = {}): Promise<UnsettledOrder[]> {
 		return new PostgresRows(this.pool).unsettledShippedOrders(shippedBefore, opts.channel ?? null);
+	}
+
+	async recordBillingFlags(flags: BillingFlag[], opts: { channel?: string } = {}): Promise<void> {
+		return this.write(() => recordFlagsSteps(flags, opts.channel ?? null, this.now()));
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

@@ -362,6 +362,24 @@ function ledgerTables(d: 'sqlite' | 'postgres'): string[] {
 			updated_at ${T} NOT NULL,
 			PRIMARY KEY (channel, payout_id)
 		)`,
+		// Reconcile's flags for a person (the Attention queue): one row per discrepancy (its stable key), open until a
+		// reconciliation no longer finds it (resolved_at)
+		`CREATE TABLE billing_flags (
+			flag_key TEXT PRIMARY KEY,
+			kind TEXT NOT NULL,
+			channel TEXT NOT NULL,
+			oms_id TEXT,
+			payout_id TEXT,
+			currency TEXT NOT NULL,
+			expected_minor ${BIGINT[d]} NOT NULL,
+			actual_minor ${BIGINT[d]} NOT NULL,
+			difference_minor ${BIGINT[d]} NOT NULL,
+			message TEXT NOT NULL,
+			first_seen ${T} NOT NULL,
+			last_seen ${T} NOT NULL,
+			resolved_at ${T}
+		)`,
+		`CREATE INDEX billing_flags_open ON billing_flags (channel) WHERE resolved_at IS NULL`,
 	];
 }
 
@@ -495,7 +513,7 @@ export const MIGRATIONS: Migration[] = [
 	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
 	{ version: 9, description: 'WMS calls: cancels and address updates owed to a WMS, through the outbox', sqlite: wmsCalls('sqlite'), postgres: wmsCalls('postgres') },
 	{ version: 10, description: 'returns: restocked return lines, pending until a WMS count absorbs them (restock once)', sqlite: returnRestocks('sqlite'), postgres: returnRestocks('postgres') },
-	{ version: 11, description: "billing: the order's ledger (append-only money entries, one per source event) and the channels' payouts", sqlite: ledgerTables('sqlite'), postgres: ledgerTables('postgres') },
+	{ version: 11, description: "billing: the order's ledger (append-only money entries, one per source event), the channels' payouts, and reconciliation's open flags", sqlite: ledgerTables('sqlite'), postgres: ledgerTables('postgres') },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

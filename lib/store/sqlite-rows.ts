@@ -10,7 +10,8 @@ import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '.
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
 import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
 import type { ChargeSlot } from '../billing/charges';
-import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import { storableText } from '../order/storable';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
@@ -653,5 +654,25 @@ export class SqliteRows implements TxRows {
 				channel,
 			)
 			.map(toUnsettledOrder);
+	}
+
+	upsertBillingFlags(flags: BillingFlag[], now: string): void {
+		const upsert = this.q.stmt(
+			`INSERT INTO billing_flags (flag_key, kind, channel, oms_id, payout_id, currency, expected_minor, actual_minor, difference_minor, message, first_seen, last_seen, resolved_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+			 ON CONFLICT (flag_key) DO UPDATE SET expected_minor = excluded.expected_minor, actual_minor = excluded.actual_minor, difference_minor = excluded.difference_minor,
+				message = excluded.message, last_seen = excluded.last_seen, resolved_at = NULL,
+				first_seen = CASE WHEN billing_flags.resolved_at IS NULL THEN billing_flags.first_seen ELSE excluded.first_seen END`,
+		);
+		for (const f of flags) upsert.run(storableText(f.key), f.kind, f.channel, f.omsId, f.payoutId, f.currency, f.expectedMinor, f.actualMinor, f.differenceMinor, storableText(f.message), now, now);
+	}
+
+	resolveBillingFlagsExcept(keys: string[], channel: string | null, now: string): void {
+		this.q.run(
+			`UPDATE billing_flags SET resolved_at = ?1 WHERE resolved_at IS NULL AND (?2 IS NULL OR channel = ?2) AND flag_key NOT IN (SELECT value FROM json_each(?3))`,
+			now,
+			channel,
+			JSON.stringify(keys.map(storableText)),
+		);
 	}
 }

@@ -28,11 +28,11 @@ import { controlNumbersSteps } from './rules/sync';
 import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
-import { recordLedgerSteps } from './rules/ledger';
+import { recordFlagsSteps, recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
-import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface SqliteStoreOptions {
@@ -820,6 +820,10 @@ export class SqliteStore implements T.Store {
 
 	async unsettledShippedOrders(shippedBefore: string, opts: { channel?: string } = {}): Promise<UnsettledOrder[]> {
 		return this.rows.unsettledShippedOrders(shippedBefore, opts.channel ?? null);
+	}
+
+	async recordBillingFlags(flags: BillingFlag[], opts: { channel?: string } = {}): Promise<void> {
+		return this.write(recordFlagsSteps(flags, opts.channel ?? null, this.now()));
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

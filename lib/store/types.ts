@@ -6,7 +6,7 @@
  * nothing the second time and says so. Later issues (allocator, gates, WMS, reports) use these methods and add
  * no second source of truth.
  */
-import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
 import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/types';
 
@@ -710,6 +710,11 @@ export interface LedgerStore {
 	listPayouts(opts?: { channel?: string }): Promise<StoredPayout[]>;
 	/** The channels' entries (not the orders' own charges) summed per (order, currency, type, subtype) */
 	ledgerSums(opts?: { channel?: string }): Promise<LedgerSum[]>;
+	/**
+	 * Keep reconciliation's flags for a person (the Attention queue): these open (one that was open keeps when it was
+	 * first seen), and the open flags of the channel (of every channel when none is given) not among them resolved.
+	 */
+	recordBillingFlags(flags: BillingFlag[], opts?: { channel?: string }): Promise<void>;
 	/** Orders shipped before this time (not cancelled) with no payment settled in any payout, oldest shipment first */
 	unsettledShippedOrders(shippedBefore: string, opts?: { channel?: string }): Promise<UnsettledOrder[]>;
 }

@@ -5,6 +5,7 @@
 import { chargeEntries } from '../../billing/charges';
 import { refuseInvalid } from '../../billing/ledger';
 import type { LedgerEntryInput, LedgerRecordResult, PayoutInput } from '../../billing/types';
+import type { BillingFlag } from '../../billing/reconcile';
 import type { CanonicalOrder } from '../../order/types';
 import { row, type Steps } from './tx';
 
@@ -28,4 +29,13 @@ export function* recordChargesSteps(order: CanonicalOrder, isNew: boolean, now: 
 	const recorded = isNew ? [] : yield* row('ledgerCharges', order.omsId, order.currency);
 	const entries = chargeEntries(order, recorded);
 	if (entries.length) yield* row('insertLedgerEntries', entries, now);
+}
+
+/**
+ * Reconciliation's flags as a person's queue: the flags found now are open (a flag found again keeps when it was first
+ * seen), and the open flags of the same scope (the channel reconciled, or all) not found now are resolved.
+ */
+export function* recordFlagsSteps(flags: BillingFlag[], channel: string | null, now: string): Steps<void> {
+	if (flags.length) yield* row('upsertBillingFlags', flags, now);
+	yield* row('resolveBillingFlagsExcept', flags.map((f) => f.key), channel, now);
 }

@@ -24,6 +24,7 @@ import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
 import type { LedgerEntryInput, PayoutInput } from '../../billing/types';
 import type { ChargeSlot } from '../../billing/charges';
+import type { BillingFlag } from '../../billing/reconcile';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
@@ -203,6 +204,10 @@ export interface TxRows {
 	ledgerCharges(omsId: string, currency: string): ChargeSlot[];
 	/** Insert the payout, or update its amount, status, date and detail */
 	upsertPayout(payout: PayoutInput, now: string): void;
+	/** Insert each flag open, or update it (amounts, message, last seen) and open it again */
+	upsertBillingFlags(flags: BillingFlag[], now: string): void;
+	/** Resolve the open flags of this channel (null: all) whose keys are not these */
+	resolveBillingFlagsExcept(keys: string[], channel: string | null, now: string): void;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */

@@ -13,6 +13,7 @@ import { normalizeOrder } from '../../../lib/channels/normalize';
 import type { ChannelClient } from '../../../lib/channels/types';
 import { importPayoutsSince, payoutsCursorName } from '../../../lib/flows/import-payouts';
 import { reconcileBilling } from '../../../lib/flows/reconcile-billing';
+import { listAttention } from '../../../lib/flows/attention';
 import type { Store } from '../../../lib/store/types';
 import { closeStores, STORES } from '../report/stores';
 
@@ -83,8 +84,16 @@ describe.each(STORES.map((s) => [s.name, s] as const))('Shopify payouts and reco
 		const pending = orders.filter((o) => o.status === 'pending').map((o) => `shopify:${o.id}`);
 		expect(pending.length).toBeGreaterThan(0);
 		expect(open).toEqual([`shopify:${unsettled.id}`, ...pending].sort());
-		// not yet N days: the unsettled order is not flagged
+		// for a person: the Attention queue lists both, with the amounts and the payout
+		const queue = (await listAttention(store, { now: '2026-06-10T00:00:00.000Z' })).items.filter((i) => i.kind === 'billing');
+		expect(queue.map((i) => [i.reason, i.omsId, i.reasonLabel]).sort()).toEqual([
+			['never_settled', `shopify:${unsettled.id}`, 'Shipped, never paid by the channel'],
+			['over_fee', `shopify:${overFee.id}`, "Fee above the channel's fee table"],
+		]);
+		expect(queue.find((i) => i.reason === 'over_fee')).toMatchObject({ reference: over.payoutId, detail: over.message });
+		// not yet N days: the unsettled order is not flagged, and leaves the queue; the over-fee stays
 		const early = await reconcileBilling(store, { now: '2026-05-25T00:00:00.000Z', unsettledAfterDays: 14 });
 		expect(early.flags.map((f) => f.kind)).toEqual(['over_fee']);
+		expect((await listAttention(store, { now: '2026-06-10T00:00:00.000Z' })).items.filter((i) => i.kind === 'billing').map((i) => i.reason)).toEqual(['over_fee']);
 	});
 });

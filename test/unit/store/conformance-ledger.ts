@@ -1,7 +1,8 @@
 /**
  * The order's ledger (issue 22) in the store conformance suite (SQLite and PostgreSQL): an order's charges enter the
  * ledger when it is recorded (a newer version: only the difference), channel events recorded twice change nothing,
- * an order's balance and a payout's total come out of one query each, and a bad entry is refused with nothing written.
+ * an order's balance and a payout's total come out of one query each, a bad entry is refused with nothing written, and
+ * reconciliation's flags stay open until a reconciliation of their scope no longer finds them.
  */
 import type { LedgerEntryInput, PayoutInput } from '../../../lib/billing/types';
 import type { Store } from '../../../lib/store/types';
@@ -122,6 +123,22 @@ export function describeLedgerConformance(getStore: () => Store): void {
 			await expect(store.recordLedger(bad, [payout()])).rejects.toThrow(/entry bad: currency "usd" is not an ISO 4217 code; entry bad: amountMinor 1.5 is not a whole number/);
 			expect(await store.orderLedger('shopify:1')).toEqual([]);
 			expect(await store.listPayouts()).toEqual([]);
+		});
+
+		it('keeps reconciliation flags open until a reconciliation of their scope no longer finds them; found again, they keep when first seen', async () => {
+			const store = getStore();
+			const flag = (key: string, channel: string) => ({ kind: 'over_fee' as const, key, channel, omsId: `${channel}:1`, payoutId: 'P1', currency: 'USD', expectedMinor: 320, actualMinor: 420, differenceMinor: 100, message: key });
+			const open = async () => (await store.query<{ flag_key: string }>('SELECT flag_key FROM billing_flags WHERE resolved_at IS NULL ORDER BY flag_key')).map((r) => r.flag_key);
+			await store.recordBillingFlags([flag('a', 'shopify'), flag('b', 'amazon')]);
+			const first = (await store.query<{ first_seen: unknown }>("SELECT first_seen FROM billing_flags WHERE flag_key = 'a'"))[0].first_seen;
+			// a reconciliation of shopify only: amazon's flag is not its to resolve
+			await store.recordBillingFlags([flag('a', 'shopify')], { channel: 'shopify' });
+			expect(await open()).toEqual(['a', 'b']);
+			expect((await store.query<{ first_seen: unknown }>("SELECT first_seen FROM billing_flags WHERE flag_key = 'a'"))[0].first_seen).toEqual(first);
+			await store.recordBillingFlags([], { channel: 'amazon' });
+			expect(await open()).toEqual(['a']);
+			await store.recordBillingFlags([]);
+			expect(await open()).toEqual([]);
 		});
 	});
 }
