@@ -63,6 +63,13 @@ export function parseSettlementV2(text: string, account: string): SettlementImpo
 	if (missing.length) throw new Error(`Not an Amazon settlement report (Flat File V2): the header lacks ${missing.join(', ')}`);
 	const out: SettlementImport = { entries: [], payouts: [], problems: [], rows: 0 };
 	const seen = new Map<string, number>();
+	// the rows of one event repeat its time: each text read once
+	const times = new Map<string, string | null>();
+	const timeOf = (t: string) => {
+		let v = times.get(t);
+		if (v === undefined) times.set(t, (v = settlementTime(t)));
+		return v;
+	};
 	for (let n = 1; n < lines.length; n++) {
 		if (lines[n].trim() === '') continue;
 		out.rows++;
@@ -91,7 +98,7 @@ export function parseSettlementV2(text: string, account: string): SettlementImpo
 			const amountType = get('amount-type') || ctx.missing('amount-type');
 			const desc = get('amount-description') || ctx.missing('amount-description');
 			const amount = optMinor(ctx, localAmount(get('amount')), 'amount', currency) ?? ctx.missing('amount');
-			const at = settlementTime(get('posted-date-time')) ?? ctx.invalid('posted-date-time', `expected YYYY-MM-DD HH:MM:SS UTC, got ${JSON.stringify(get('posted-date-time'))}`);
+			const at = timeOf(get('posted-date-time')) ?? ctx.invalid('posted-date-time', `expected YYYY-MM-DD HH:MM:SS UTC, got ${JSON.stringify(get('posted-date-time'))}`);
 			const orderId = get('order-id');
 			const item = get('order-item-code') || get('merchant-adjustment-item-id');
 			const identity = [settlementId, txType, orderId, get('adjustment-id'), get('shipment-id'), item, amountType, desc].join('|');
