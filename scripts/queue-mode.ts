@@ -28,7 +28,7 @@ import type { Store } from '../lib/store/types';
 export const queueArtifactsRoot = join(repoRoot, 'artifacts', 'queue');
 
 /** Node types of this package that read or write the OMS store (their `omsStoreApi` credential). */
-export const STORE_NODE_TYPES = ['backorderGate', 'edi', 'fraudGate', 'inventoryAllocator', 'marketplace', 'omsOrder', 'omsReturns', 'reportBuilder', 'shopifyOrderTrigger', 'walmartOrderTrigger', 'wms', 'wooCommerceOrderTrigger'].map(
+export const STORE_NODE_TYPES = ['backorderGate', 'edi', 'fraudGate', 'inventoryAllocator', 'marketplace', 'omsBilling', 'omsOrder', 'omsReturns', 'reportBuilder', 'shopifyOrderTrigger', 'walmartOrderTrigger', 'wms', 'wooCommerceOrderTrigger'].map(
 	(n) => `n8n-nodes-oms-wms.${n}`,
 );
 

@@ -14,7 +14,9 @@ import { ebay } from './ebay';
 import { shopify } from './shopify';
 import { walmart } from './walmart';
 import { woocommerce } from './woocommerce';
-import type { ChannelDefinition, ChannelReturns } from './types';
+import type { ChannelDefinition, ChannelPayouts, ChannelReturns } from './types';
+import { shopifyPayouts } from './shopify/payouts';
+import { ebayPayouts } from './ebay/payouts';
 import { amazonReturns } from './amazon/returns';
 import { ebayReturns } from './ebay/returns';
 import { shopifyReturns } from './shopify/returns';
@@ -65,4 +67,21 @@ export const CHANNEL_RETURNS: Readonly<Record<string, ChannelReturns>> = Object.
 /** The return intake of a registered channel, or undefined */
 export function channelReturns(name: string): ChannelReturns | undefined {
 	return Object.prototype.hasOwnProperty.call(CHANNEL_RETURNS, name) ? CHANNEL_RETURNS[name] : undefined;
+}
+
+// ---------------------------------------------------------------- payout intake (lib/channels/<name>/payouts.ts)
+
+/**
+ * Each channel's payout intake (money events and payouts since a cursor), by channel name. WooCommerce has none:
+ * its core REST API has no payout, settlement or fee resource; the gateway's export is imported as a file instead
+ * (lib/flows/import-payouts.ts).
+ */
+export const CHANNEL_PAYOUTS: Readonly<Record<string, ChannelPayouts>> = Object.freeze({
+	shopify: shopifyPayouts as unknown as ChannelPayouts,
+	ebay: ebayPayouts as unknown as ChannelPayouts,
+});
+
+/** The payout intake of a channel, or undefined */
+export function channelPayouts(name: string): ChannelPayouts | undefined {
+	return Object.prototype.hasOwnProperty.call(CHANNEL_PAYOUTS, name) ? CHANNEL_PAYOUTS[name] : undefined;
 }

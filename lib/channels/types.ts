@@ -14,6 +14,7 @@ import type { HttpRequestFn } from '../http/types';
 import type { CanonicalOrder } from '../order/types';
 import type { CanonicalReturn, RefundMinor } from '../returns/types';
 import type { NormalizeOptions } from './normalize-common';
+import type { LedgerEntryInput, PayoutInput } from '../billing/types';
 
 
 export interface ListOrdersOptions {
@@ -301,4 +302,40 @@ export interface ChannelReturns<K extends ChannelClient = ChannelClient> {
 	 * sends return webhooks whose body is not the whole return (Shopify's `returns/*` carry no SKU and no dates).
 	 */
 	fromWebhook?(client: K, body: unknown): Promise<unknown>;
+}
+
+// ---------------------------------------------------------------- payouts (issue 22: billing)
+
+export interface ListPayoutsOptions {
+	/** ISO time to start from when cursor is null (first run). Default: 24 h ago. */
+	lookbackFrom?: string;
+	/** Page size (clamped to the API's maximum) */
+	pageSize?: number;
+}
+
+/** One source row (a balance transaction, a report line) that could not be read: named, the rest kept */
+export interface PayoutProblem {
+	/** The row's id, or `line <n>` of a file */
+	ref: string;
+	message: string;
+}
+
+export interface ListPayoutsResult {
+	/** The ledger entries the channel's money events make (fees by type, refunds, payments), each with its payout */
+	entries: LedgerEntryInput[];
+	/** The payouts (deposits) seen, with amount, status and date */
+	payouts: PayoutInput[];
+	problems: PayoutProblem[];
+	/** Store this and pass it to the next listPayoutsSince */
+	cursor: string;
+	/** API list calls made */
+	pages: number;
+}
+
+/**
+ * A channel's payout intake: the money events and payouts since a cursor, as ledger entries keyed by the channel's
+ * own ids (so reading an overlap again records nothing twice).
+ */
+export interface ChannelPayouts<K extends ChannelClient = ChannelClient> {
+	listPayoutsSince(client: K, cursor: string | null, opts?: ListPayoutsOptions): Promise<ListPayoutsResult>;
 }

@@ -50,6 +50,14 @@ export function returnItemError(channel: string, error: unknown): ItemError {
 	return new ItemError(`${channel} return: ${(error as Error)?.message ?? String(error)}`);
 }
 
+/** A Since Time parameter as ISO UTC (undefined when empty); not a date: the item's error */
+export function sinceTime(since: string | undefined): string | undefined {
+	if (since === undefined || since.trim() === '') return undefined;
+	const t = Date.parse(since);
+	if (Number.isNaN(t)) throw new ItemError(`Since Time is not a date: ${JSON.stringify(since)}`);
+	return new Date(t).toISOString();
+}
+
 export async function getReturnsSince(store: Store | null, client: ChannelClient, opts: GetReturnsOptions): Promise<GetReturnsResult> {
 	const intake = channelReturns(client.channel);
 	if (!intake) throw new ItemError(`${client.channel} has no return intake`);
@@ -62,12 +70,7 @@ export async function getReturnsSince(store: Store | null, client: ChannelClient
 		if (!store) throw new ItemError('Since: Stored Cursor needs the OMS store');
 		cursor = await store.getCursor(name);
 	}
-	let lookbackFrom: string | undefined;
-	if (cursor === null && opts.since !== undefined && opts.since.trim() !== '') {
-		const t = Date.parse(opts.since);
-		if (Number.isNaN(t)) throw new ItemError(`Since Time is not a date: ${JSON.stringify(opts.since)}`);
-		lookbackFrom = new Date(t).toISOString();
-	}
+	const lookbackFrom = cursor === null ? sinceTime(opts.since) : undefined;
 	const listed = await intake.listReturnsSince(client, cursor, { lookbackFrom, pageSize: opts.pageSize });
 	const results = listed.returns.flatMap((raw) => normalized(client.channel, intake.normalize, raw));
 	if (opts.from === 'stored' && store && listed.cursor !== cursor) await store.setCursor(name, listed.cursor);

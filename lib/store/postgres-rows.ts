@@ -9,7 +9,11 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
+import type { ChargeSlot } from '../billing/charges';
+import { storableText } from '../order/storable';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import { cellKey } from './rules/stock';
@@ -504,5 +508,120 @@ export class PostgresRows implements AsyncTxRows {
 
 	async listWarehouses(): Promise<Warehouse[]> {
 		return (await this.rows('SELECT * FROM warehouses ORDER BY location COLLATE "C"')).map(toWarehouse);
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	async insertLedgerEntries(entries: LedgerEntryInput[], now: string): Promise<string[]> {
+		if (!entries.length) return [];
+		const cols = entries.map(ledgerEntryValues);
+		const rows = await this.rows(
+			`INSERT INTO ledger_entries (entry_key, oms_id, channel, currency, type, subtype, line_id, amount_minor, payout_id, occurred_at, source, detail, recorded_at)
+			 SELECT k, o, ch, cu, ty, st, li, am, pa, oc, so, de::jsonb, $13 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+				$8::bigint[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) AS e(k, o, ch, cu, ty, st, li, am, pa, oc, so, de)
+			 ON CONFLICT (entry_key) DO NOTHING RETURNING entry_key`,
+			[...Array.from({ length: 12 }, (_, i) => cols.map((c) => c[i])), now],
+		);
+		return rows.map((r) => r.entry_key as string);
+	}
+
+	async ledgerCharges(omsId: string, currency: string): Promise<ChargeSlot[]> {
+		return (
+			await this.rows(
+				`SELECT type, subtype, line_id, SUM(amount_minor) AS amount FROM ledger_entries
+				 WHERE oms_id = $1 AND currency = $2 AND source = 'order' GROUP BY type, subtype, line_id`,
+				[omsId, currency],
+			)
+		).map((r) => ({ type: r.type as EntryType, subtype: (r.subtype as string | null) ?? null, lineId: (r.line_id as string | null) ?? null, amountMinor: Number(r.amount) }));
+	}
+
+	async upsertPayout(p: PayoutInput, now: string): Promise<void> {
+		await this.c.query(
+			`INSERT INTO payouts (channel, payout_id, account, currency, amount_minor, status, paid_at, detail, recorded_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			 ON CONFLICT (channel, payout_id) DO UPDATE SET account = EXCLUDED.account, currency = EXCLUDED.currency, amount_minor = EXCLUDED.amount_minor,
+				status = EXCLUDED.status, paid_at = EXCLUDED.paid_at, detail = EXCLUDED.detail, updated_at = EXCLUDED.updated_at`,
+			[p.channel, p.payoutId, p.account, p.currency, p.amountMinor, p.status, p.paidAt === null ? null : isoUtc(p.paidAt), p.detail ? storableJsonText(p.detail) : null, now],
+		);
+	}
+
+	async orderLedger(omsId: string): Promise<LedgerEntry[]> {
+		return (await this.rows('SELECT * FROM ledger_entries WHERE oms_id = $1 ORDER BY id', [omsId])).map(toLedgerEntry);
+	}
+
+	async orderBalances(omsIds: string[] | null, channel: string | null): Promise<OrderBalance[]> {
+		return (
+			await this.rows(
+				`SELECT ${LEDGER_BALANCE_COLUMNS} FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND ($1::text[] IS NULL OR oms_id = ANY($1::text[])) AND ($2::text IS NULL OR channel = $2)
+				 GROUP BY oms_id, currency ORDER BY oms_id, currency`,
+				[omsIds, channel],
+			)
+		).map(toOrderBalance);
+	}
+
+	async payoutTotals(channel: string | null, payoutIds: string[] | null): Promise<PayoutTotal[]> {
+		return (
+			await this.rows(
+				`WITH e AS (
+					SELECT channel, payout_id, currency, SUM(amount_minor) AS entries_minor, COUNT(*) AS entries FROM ledger_entries
+					WHERE payout_id IS NOT NULL AND ($1::text IS NULL OR channel = $1) AND ($2::text[] IS NULL OR payout_id = ANY($2::text[]))
+					GROUP BY channel, payout_id, currency
+				), p AS (
+					SELECT * FROM payouts WHERE ($1::text IS NULL OR channel = $1) AND ($2::text[] IS NULL OR payout_id = ANY($2::text[]))
+				)
+				SELECT COALESCE(p.channel, e.channel) AS channel, COALESCE(p.payout_id, e.payout_id) AS payout_id, COALESCE(p.currency, e.currency) AS currency,
+					p.amount_minor, p.status, p.paid_at, e.entries_minor, e.entries
+				FROM p FULL OUTER JOIN e ON e.channel = p.channel AND e.payout_id = p.payout_id AND e.currency = p.currency
+				ORDER BY 1, 2, 3`,
+				[channel, payoutIds],
+			)
+		).map(toPayoutTotal);
+	}
+
+	async payouts(channel: string | null): Promise<StoredPayout[]> {
+		return (await this.rows('SELECT * FROM payouts WHERE ($1::text IS NULL OR channel = $1) ORDER BY paid_at, channel, payout_id', [channel])).map(toStoredPayout);
+	}
+
+	async ledgerSums(channel: string | null): Promise<LedgerSum[]> {
+		return (
+			await this.rows(
+				`SELECT oms_id, channel, currency, type, subtype, SUM(amount_minor) AS amount, COUNT(*) AS entries, MAX(payout_id) AS payout_id FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND source <> 'order' AND ($1::text IS NULL OR channel = $1)
+				 GROUP BY oms_id, channel, currency, type, subtype ORDER BY oms_id, currency, type, subtype`,
+				[channel],
+			)
+		).map(toLedgerSum);
+	}
+
+	async unsettledShippedOrders(shippedBefore: string, channel: string | null): Promise<UnsettledOrder[]> {
+		return (
+			await this.rows(
+				`SELECT o.oms_id, o.channel, o.order_number, o.shipped_at, o.currency, o.total_minor FROM orders o
+				 WHERE o.shipped_at IS NOT NULL AND o.shipped_at < $1 AND o.status <> 'cancelled' AND ($2::text IS NULL OR o.channel = $2)
+					AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.oms_id = o.oms_id AND e.type = 'payment' AND e.payout_id IS NOT NULL)
+				 ORDER BY o.shipped_at, o.oms_id`,
+				[isoUtc(shippedBefore), channel],
+			)
+		).map(toUnsettledOrder);
+	}
+
+	async upsertBillingFlags(flags: BillingFlag[], now: string): Promise<void> {
+		for (const f of flags) {
+			await this.c.query(
+				`INSERT INTO billing_flags (flag_key, kind, channel, oms_id, payout_id, currency, expected_minor, actual_minor, difference_minor, message, first_seen, last_seen, resolved_at)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, NULL)
+				 ON CONFLICT (flag_key) DO UPDATE SET expected_minor = EXCLUDED.expected_minor, actual_minor = EXCLUDED.actual_minor, difference_minor = EXCLUDED.difference_minor,
+					message = EXCLUDED.message, last_seen = EXCLUDED.last_seen, resolved_at = NULL,
+					first_seen = CASE WHEN billing_flags.resolved_at IS NULL THEN billing_flags.first_seen ELSE EXCLUDED.first_seen END`,
+				[storableText(f.key), f.kind, f.channel, f.omsId, f.payoutId, f.currency, f.expectedMinor, f.actualMinor, f.differenceMinor, storableText(f.message), now],
+			);
+		}
+	}
+
+	async resolveBillingFlagsExcept(keys: string[], channel: string | null, now: string): Promise<void> {
+		await this.c.query(
+			`UPDATE billing_flags SET resolved_at = $1 WHERE resolved_at IS NULL AND ($2::text IS NULL OR channel = $2) AND NOT (flag_key = ANY($3::text[]))`,
+			[now, channel, keys.map(storableText)],
+		);
 	}
 }

@@ -27,9 +27,12 @@ import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
 import { upsertWarehousesSteps } from './rules/warehouses';
+import { recordFlagsSteps, recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { PostgresRows, rowsOf, type Q, type Row } from './postgres-rows';
 import type * as T from './types';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface PostgresStoreOptions {
 	now?: () => Date;
@@ -654,6 +657,40 @@ export class PostgresStore implements T.Store {
 	async pendingRestocks(skus?: string[]): Promise<T.PendingRestock[]> {
 		const all = await new PostgresRows(this.pool).pendingRestocks();
 		return skus ? all.filter((p) => skus.includes(p.sku)) : all;
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	async recordLedger(entries: LedgerEntryInput[], payouts: PayoutInput[] = []): Promise<LedgerRecordResult> {
+		return this.write(() => recordLedgerSteps(entries, payouts, this.now()));
+	}
+
+	async orderLedger(omsId: string): Promise<LedgerEntry[]> {
+		return new PostgresRows(this.pool).orderLedger(omsId);
+	}
+
+	async orderBalances(opts: { omsIds?: string[]; channel?: string } = {}): Promise<OrderBalance[]> {
+		return new PostgresRows(this.pool).orderBalances(opts.omsIds ?? null, opts.channel ?? null);
+	}
+
+	async payoutTotals(opts: { channel?: string; payoutIds?: string[] } = {}): Promise<PayoutTotal[]> {
+		return new PostgresRows(this.pool).payoutTotals(opts.channel ?? null, opts.payoutIds ?? null);
+	}
+
+	async listPayouts(opts: { channel?: string } = {}): Promise<StoredPayout[]> {
+		return new PostgresRows(this.pool).payouts(opts.channel ?? null);
+	}
+
+	async ledgerSums(opts: { channel?: string } = {}): Promise<LedgerSum[]> {
+		return new PostgresRows(this.pool).ledgerSums(opts.channel ?? null);
+	}
+
+	async unsettledShippedOrders(shippedBefore: string, opts: { channel?: string } = {}): Promise<UnsettledOrder[]> {
+		return new PostgresRows(this.pool).unsettledShippedOrders(shippedBefore, opts.channel ?? null);
+	}
+
+	async recordBillingFlags(flags: BillingFlag[], opts: { channel?: string } = {}): Promise<void> {
+		return this.write(() => recordFlagsSteps(flags, opts.channel ?? null, this.now()));
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

@@ -9,6 +9,8 @@ import { cleanForStore, storableText } from '../order/storable';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import type { FulfilmentAccount, Warehouse } from '../stock/warehouse';
+import type { LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutTotal, StoredPayout } from '../billing/types';
 
 /** A timestamp as both stores write and return it: ISO 8601 in UTC with milliseconds. */
 export function isoUtc(value: string | Date | number): string {
@@ -418,4 +420,117 @@ export function warehouseValues(w: Omit<Warehouse, 'updatedAt'>): Array<string |
 		w.buffer,
 		w.active ? 1 : 0,
 	];
+}
+
+// ------------------------------------------------------------------ the order's ledger (issue 22)
+
+export function toLedgerEntry(r: Record<string, unknown>): LedgerEntry {
+	return {
+		id: Number(r.id),
+		key: r.entry_key as string,
+		omsId: (r.oms_id as string | null) ?? null,
+		channel: r.channel as string,
+		currency: r.currency as string,
+		type: r.type as EntryType,
+		subtype: (r.subtype as string | null) ?? null,
+		lineId: (r.line_id as string | null) ?? null,
+		amountMinor: Number(r.amount_minor),
+		payoutId: (r.payout_id as string | null) ?? null,
+		occurredAt: t(r.occurred_at)!,
+		source: r.source as string,
+		detail: r.detail === null || r.detail === undefined ? null : j<Record<string, unknown>>(r.detail),
+		recordedAt: t(r.recorded_at)!,
+	};
+}
+
+/** An entry's values in column order: entry_key, oms_id, channel, currency, type, subtype, line_id, amount_minor, payout_id, occurred_at, source, detail */
+export function ledgerEntryValues(e: LedgerEntryInput): [string, string | null, string, string, string, string | null, string | null, number, string | null, string, string, string | null] {
+	return [
+		storableText(e.key),
+		e.omsId,
+		e.channel,
+		e.currency,
+		e.type,
+		e.subtype === null || e.subtype === undefined ? null : storableText(e.subtype),
+		e.lineId ?? null,
+		e.amountMinor,
+		e.payoutId,
+		isoUtc(e.occurredAt),
+		e.source,
+		e.detail ? storableJsonText(e.detail) : null,
+	];
+}
+
+/**
+ * The sums an order's balance is made of, per (order, currency), in one pass over its entries (the CASEs are the
+ * rule of lib/billing/types.ts: taxes the marketplace remits are not charged to the seller's account; what a payout
+ * holds is settled). Both stores select these columns; toOrderBalance derives the rest.
+ */
+export const LEDGER_BALANCE_COLUMNS = `oms_id, currency,
+	SUM(CASE WHEN type IN ('item_charge', 'discount', 'shipping') OR (type = 'tax' AND COALESCE(subtype, '') <> 'marketplace') THEN amount_minor ELSE 0 END) AS charged,
+	SUM(CASE WHEN type = 'fee' THEN amount_minor ELSE 0 END) AS fees,
+	SUM(CASE WHEN type = 'refund' THEN amount_minor ELSE 0 END) AS refunds,
+	SUM(CASE WHEN type = 'adjustment' THEN amount_minor ELSE 0 END) AS adjustments,
+	SUM(CASE WHEN payout_id IS NOT NULL AND type IN ('payment', 'fee', 'refund', 'adjustment') THEN amount_minor ELSE 0 END) AS settled,
+	COUNT(*) AS entries`;
+
+export function toOrderBalance(r: Record<string, unknown>): OrderBalance {
+	const charged = Number(r.charged);
+	const fees = Number(r.fees);
+	const refunds = Number(r.refunds);
+	const expected = charged + fees + refunds + Number(r.adjustments);
+	const settled = Number(r.settled);
+	return { omsId: r.oms_id as string, currency: r.currency as string, chargedMinor: charged, expectedMinor: expected, settledMinor: settled, balanceMinor: expected - settled, feesMinor: fees, refundsMinor: refunds, entries: Number(r.entries) };
+}
+
+export function toStoredPayout(r: Record<string, unknown>): StoredPayout {
+	return {
+		channel: r.channel as string,
+		account: r.account as string,
+		payoutId: r.payout_id as string,
+		currency: r.currency as string,
+		amountMinor: Number(r.amount_minor),
+		status: r.status as string,
+		paidAt: t(r.paid_at),
+		detail: r.detail === null || r.detail === undefined ? null : j<Record<string, unknown>>(r.detail),
+		recordedAt: t(r.recorded_at)!,
+		updatedAt: t(r.updated_at)!,
+	};
+}
+
+export function toPayoutTotal(r: Record<string, unknown>): PayoutTotal {
+	return {
+		channel: r.channel as string,
+		payoutId: r.payout_id as string,
+		currency: r.currency as string,
+		amountMinor: r.amount_minor === null || r.amount_minor === undefined ? null : Number(r.amount_minor),
+		entriesMinor: Number(r.entries_minor ?? 0),
+		entries: Number(r.entries ?? 0),
+		status: (r.status as string | null) ?? null,
+		paidAt: t(r.paid_at),
+	};
+}
+
+export function toLedgerSum(r: Record<string, unknown>): LedgerSum {
+	return {
+		omsId: r.oms_id as string,
+		channel: r.channel as string,
+		currency: r.currency as string,
+		type: r.type as string,
+		subtype: (r.subtype as string | null) ?? null,
+		amountMinor: Number(r.amount),
+		entries: Number(r.entries),
+		payoutId: (r.payout_id as string | null) ?? null,
+	};
+}
+
+export function toUnsettledOrder(r: Record<string, unknown>): UnsettledOrder {
+	return {
+		omsId: r.oms_id as string,
+		channel: r.channel as string,
+		orderNumber: (r.order_number as string | null) ?? null,
+		shippedAt: t(r.shipped_at)!,
+		currency: r.currency as string,
+		totalMinor: Number(r.total_minor),
+	};
 }

@@ -354,6 +354,64 @@ function warehouses(d: 'sqlite' | 'postgres'): string[] {
 	];
 }
 
+function ledgerTables(d: 'sqlite' | 'postgres'): string[] {
+	const T = TEXT_TIME[d];
+	const J = JSON_T[d];
+	return [
+		// Append-only: a row is never updated or deleted. entry_key is the source event's id (unique), so the same
+		// channel event recorded twice is one row. Signs and types: lib/billing/types.ts.
+		`CREATE TABLE ledger_entries (
+			id ${SERIAL[d]},
+			entry_key TEXT NOT NULL UNIQUE,
+			oms_id TEXT,
+			channel TEXT NOT NULL,
+			currency TEXT NOT NULL,
+			type TEXT NOT NULL CHECK (type IN ('item_charge', 'discount', 'shipping', 'tax', 'payment', 'refund', 'fee', 'adjustment')),
+			subtype TEXT,
+			line_id TEXT,
+			amount_minor ${BIGINT[d]} NOT NULL,
+			payout_id TEXT,
+			occurred_at ${T} NOT NULL,
+			source TEXT NOT NULL,
+			detail ${J},
+			recorded_at ${T} NOT NULL
+		)`,
+		`CREATE INDEX ledger_entries_order ON ledger_entries (oms_id, currency)`,
+		`CREATE INDEX ledger_entries_payout ON ledger_entries (channel, payout_id) WHERE payout_id IS NOT NULL`,
+		`CREATE TABLE payouts (
+			channel TEXT NOT NULL,
+			payout_id TEXT NOT NULL,
+			account TEXT NOT NULL,
+			currency TEXT NOT NULL,
+			amount_minor ${BIGINT[d]} NOT NULL,
+			status TEXT NOT NULL,
+			paid_at ${T},
+			detail ${J},
+			recorded_at ${T} NOT NULL,
+			updated_at ${T} NOT NULL,
+			PRIMARY KEY (channel, payout_id)
+		)`,
+		// Reconcile's flags for a person (the Attention queue): one row per discrepancy (its stable key), open until a
+		// reconciliation no longer finds it (resolved_at)
+		`CREATE TABLE billing_flags (
+			flag_key TEXT PRIMARY KEY,
+			kind TEXT NOT NULL,
+			channel TEXT NOT NULL,
+			oms_id TEXT,
+			payout_id TEXT,
+			currency TEXT NOT NULL,
+			expected_minor ${BIGINT[d]} NOT NULL,
+			actual_minor ${BIGINT[d]} NOT NULL,
+			difference_minor ${BIGINT[d]} NOT NULL,
+			message TEXT NOT NULL,
+			first_seen ${T} NOT NULL,
+			last_seen ${T} NOT NULL,
+			resolved_at ${T}
+		)`,
+		`CREATE INDEX billing_flags_open ON billing_flags (channel) WHERE resolved_at IS NULL`,
+	];
+}
+
 export const MIGRATIONS: Migration[] = [
 	{ version: 1, description: 'orders, lines, events, stock, reservations, published, fraud, outbox, shipments, idempotency, cursors', sqlite: v1('sqlite'), postgres: v1('postgres') },
 	{
@@ -484,6 +542,7 @@ export const MIGRATIONS: Migration[] = [
 	{ version: 8, description: 'returns: the canonical return, its lines and its timeline', sqlite: returnsTables('sqlite'), postgres: returnsTables('postgres') },
 	{ version: 9, description: 'WMS calls: cancels and address updates owed to a WMS, through the outbox', sqlite: wmsCalls('sqlite'), postgres: wmsCalls('postgres') },
 	{ version: 10, description: 'returns: restocked return lines, pending until a WMS count absorbs them (restock once)', sqlite: returnRestocks('sqlite'), postgres: returnRestocks('postgres') },
+	{ version: 11, description: "billing: the order's ledger (append-only money entries, one per source event), the channels' payouts, and reconciliation's open flags", sqlite: ledgerTables('sqlite'), postgres: ledgerTables('postgres') },
 	{ version: 12, description: 'warehouses: address, fulfilment account, channels, priority and buffer per stock location (routing)', sqlite: warehouses('sqlite'), postgres: warehouses('postgres') },
 ];
 

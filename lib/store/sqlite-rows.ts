@@ -8,7 +8,11 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
+import type { ChargeSlot } from '../billing/charges';
+import { storableText } from '../order/storable';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { EntryType, LedgerEntry, LedgerEntryInput, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows, WmsCallWrite } from './rules/tx';
@@ -575,5 +579,121 @@ export class SqliteRows implements TxRows {
 
 	listWarehouses(): Warehouse[] {
 		return this.q.all('SELECT * FROM warehouses ORDER BY location').map(toWarehouse);
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	insertLedgerEntries(entries: LedgerEntryInput[], now: string): string[] {
+		const insert = this.q.stmt(
+			`INSERT INTO ledger_entries (entry_key, oms_id, channel, currency, type, subtype, line_id, amount_minor, payout_id, occurred_at, source, detail, recorded_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_key) DO NOTHING`,
+		);
+		const out: string[] = [];
+		for (const e of entries) if (Number(insert.run(...ledgerEntryValues(e), now).changes) > 0) out.push(e.key);
+		return out;
+	}
+
+	ledgerCharges(omsId: string, currency: string): ChargeSlot[] {
+		return this.q
+			.all(
+				`SELECT type, subtype, line_id, SUM(amount_minor) AS amount FROM ledger_entries
+				 WHERE oms_id = ? AND currency = ? AND source = 'order' GROUP BY type, subtype, line_id`,
+				omsId,
+				currency,
+			)
+			.map((r) => ({ type: r.type as EntryType, subtype: (r.subtype as string | null) ?? null, lineId: (r.line_id as string | null) ?? null, amountMinor: Number(r.amount) }));
+	}
+
+	upsertPayout(p: PayoutInput, now: string): void {
+		this.q.run(
+			`INSERT INTO payouts (channel, payout_id, account, currency, amount_minor, status, paid_at, detail, recorded_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (channel, payout_id) DO UPDATE SET account = excluded.account, currency = excluded.currency, amount_minor = excluded.amount_minor,
+				status = excluded.status, paid_at = excluded.paid_at, detail = excluded.detail, updated_at = excluded.updated_at`,
+			p.channel, p.payoutId, p.account, p.currency, p.amountMinor, p.status, p.paidAt === null ? null : isoUtc(p.paidAt), p.detail ? storableJsonText(p.detail) : null, now, now,
+		);
+	}
+
+	orderLedger(omsId: string): LedgerEntry[] {
+		return this.q.all('SELECT * FROM ledger_entries WHERE oms_id = ? ORDER BY id', omsId).map(toLedgerEntry);
+	}
+
+	orderBalances(omsIds: string[] | null, channel: string | null): OrderBalance[] {
+		return this.q
+			.all(
+				`SELECT ${LEDGER_BALANCE_COLUMNS} FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND (?1 IS NULL OR oms_id IN (SELECT value FROM json_each(?1))) AND (?2 IS NULL OR channel = ?2)
+				 GROUP BY oms_id, currency ORDER BY oms_id, currency`,
+				omsIds === null ? null : JSON.stringify(omsIds),
+				channel,
+			)
+			.map(toOrderBalance);
+	}
+
+	payoutTotals(channel: string | null, payoutIds: string[] | null): PayoutTotal[] {
+		return this.q
+			.all(
+				`WITH e AS (
+					SELECT channel, payout_id, currency, SUM(amount_minor) AS entries_minor, COUNT(*) AS entries FROM ledger_entries
+					WHERE payout_id IS NOT NULL AND (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR payout_id IN (SELECT value FROM json_each(?2)))
+					GROUP BY channel, payout_id, currency
+				), p AS (
+					SELECT * FROM payouts WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR payout_id IN (SELECT value FROM json_each(?2)))
+				)
+				SELECT COALESCE(p.channel, e.channel) AS channel, COALESCE(p.payout_id, e.payout_id) AS payout_id, COALESCE(p.currency, e.currency) AS currency,
+					p.amount_minor, p.status, p.paid_at, e.entries_minor, e.entries
+				FROM p FULL OUTER JOIN e ON e.channel = p.channel AND e.payout_id = p.payout_id AND e.currency = p.currency
+				ORDER BY 1, 2, 3`,
+				channel,
+				payoutIds === null ? null : JSON.stringify(payoutIds),
+			)
+			.map(toPayoutTotal);
+	}
+
+	payouts(channel: string | null): StoredPayout[] {
+		return this.q.all('SELECT * FROM payouts WHERE (?1 IS NULL OR channel = ?1) ORDER BY paid_at, channel, payout_id', channel).map(toStoredPayout);
+	}
+
+	ledgerSums(channel: string | null): LedgerSum[] {
+		return this.q
+			.all(
+				`SELECT oms_id, channel, currency, type, subtype, SUM(amount_minor) AS amount, COUNT(*) AS entries, MAX(payout_id) AS payout_id FROM ledger_entries
+				 WHERE oms_id IS NOT NULL AND source <> 'order' AND (?1 IS NULL OR channel = ?1)
+				 GROUP BY oms_id, channel, currency, type, subtype ORDER BY oms_id, currency, type, subtype`,
+				channel,
+			)
+			.map(toLedgerSum);
+	}
+
+	unsettledShippedOrders(shippedBefore: string, channel: string | null): UnsettledOrder[] {
+		return this.q
+			.all(
+				`SELECT o.oms_id, o.channel, o.order_number, o.shipped_at, o.currency, o.total_minor FROM orders o
+				 WHERE o.shipped_at IS NOT NULL AND o.shipped_at < ?1 AND o.status <> 'cancelled' AND (?2 IS NULL OR o.channel = ?2)
+					AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.oms_id = o.oms_id AND e.type = 'payment' AND e.payout_id IS NOT NULL)
+				 ORDER BY o.shipped_at, o.oms_id`,
+				isoUtc(shippedBefore),
+				channel,
+			)
+			.map(toUnsettledOrder);
+	}
+
+	upsertBillingFlags(flags: BillingFlag[], now: string): void {
+		const upsert = this.q.stmt(
+			`INSERT INTO billing_flags (flag_key, kind, channel, oms_id, payout_id, currency, expected_minor, actual_minor, difference_minor, message, first_seen, last_seen, resolved_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+			 ON CONFLICT (flag_key) DO UPDATE SET expected_minor = excluded.expected_minor, actual_minor = excluded.actual_minor, difference_minor = excluded.difference_minor,
+				message = excluded.message, last_seen = excluded.last_seen, resolved_at = NULL,
+				first_seen = CASE WHEN billing_flags.resolved_at IS NULL THEN billing_flags.first_seen ELSE excluded.first_seen END`,
+		);
+		for (const f of flags) upsert.run(storableText(f.key), f.kind, f.channel, f.omsId, f.payoutId, f.currency, f.expectedMinor, f.actualMinor, f.differenceMinor, storableText(f.message), now, now);
+	}
+
+	resolveBillingFlagsExcept(keys: string[], channel: string | null, now: string): void {
+		this.q.run(
+			`UPDATE billing_flags SET resolved_at = ?1 WHERE resolved_at IS NULL AND (?2 IS NULL OR channel = ?2) AND flag_key NOT IN (SELECT value FROM json_each(?3))`,
+			now,
+			channel,
+			JSON.stringify(keys.map(storableText)),
+		);
 	}
 }

@@ -29,9 +29,12 @@ import { enqueueWmsCallSteps, wmsCallAttemptSteps } from './rules/wms-calls';
 import { recordReturnSteps, returnableUnitsSteps, transitionReturnSteps } from './rules/returns';
 import { restockSteps } from './rules/restock';
 import { upsertWarehousesSteps } from './rules/warehouses';
+import { recordFlagsSteps, recordLedgerSteps } from './rules/ledger';
 import { channelCallAttemptSteps, channelCallKey, claimOrder, enqueueChannelCallsSteps, failedCall, requeueChannelCallSteps, sentCall } from './rules/channel-outbox';
 import { SqliteDb, SqliteRows, type Param, type Row } from './sqlite-rows';
 import type * as T from './types';
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 
 export interface SqliteStoreOptions {
 	/** How long a writer waits for another process's write lock before failing (ms) */
@@ -798,6 +801,40 @@ export class SqliteStore implements T.Store {
 	async pendingRestocks(skus?: string[]): Promise<T.PendingRestock[]> {
 		const all = this.rows.pendingRestocks();
 		return skus ? all.filter((p) => skus.includes(p.sku)) : all;
+	}
+
+	// ------------------------------------------------------------ the order's ledger
+
+	async recordLedger(entries: LedgerEntryInput[], payouts: PayoutInput[] = []): Promise<LedgerRecordResult> {
+		return this.write(recordLedgerSteps(entries, payouts, this.now()));
+	}
+
+	async orderLedger(omsId: string): Promise<LedgerEntry[]> {
+		return this.rows.orderLedger(omsId);
+	}
+
+	async orderBalances(opts: { omsIds?: string[]; channel?: string } = {}): Promise<OrderBalance[]> {
+		return this.rows.orderBalances(opts.omsIds ?? null, opts.channel ?? null);
+	}
+
+	async payoutTotals(opts: { channel?: string; payoutIds?: string[] } = {}): Promise<PayoutTotal[]> {
+		return this.rows.payoutTotals(opts.channel ?? null, opts.payoutIds ?? null);
+	}
+
+	async listPayouts(opts: { channel?: string } = {}): Promise<StoredPayout[]> {
+		return this.rows.payouts(opts.channel ?? null);
+	}
+
+	async ledgerSums(opts: { channel?: string } = {}): Promise<LedgerSum[]> {
+		return this.rows.ledgerSums(opts.channel ?? null);
+	}
+
+	async unsettledShippedOrders(shippedBefore: string, opts: { channel?: string } = {}): Promise<UnsettledOrder[]> {
+		return this.rows.unsettledShippedOrders(shippedBefore, opts.channel ?? null);
+	}
+
+	async recordBillingFlags(flags: BillingFlag[], opts: { channel?: string } = {}): Promise<void> {
+		return this.write(recordFlagsSteps(flags, opts.channel ?? null, this.now()));
 	}
 
 	// ------------------------------------------------------------ idempotency, cursors, control numbers, reports

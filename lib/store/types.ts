@@ -6,6 +6,8 @@
  * nothing the second time and says so. Later issues (allocator, gates, WMS, reports) use these methods and add
  * no second source of truth.
  */
+import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
+import type { LedgerEntry, LedgerEntryInput, LedgerRecordResult, OrderBalance, PayoutInput, PayoutTotal, StoredPayout } from '../billing/types';
 import type { CanonicalOrder, FraudAnnotation, WmsShipment } from '../order/types';
 
 // The statuses and hold reasons live with the transition table in lib/order/status.ts (re-exported here for the
@@ -726,6 +728,33 @@ export interface WarehouseStore {
 	listWarehouses(): Promise<Warehouse[]>;
 }
 
+/** The order's ledger and the channels' payouts (issue 22; lib/billing/types.ts says what the entries mean). */
+export interface LedgerStore {
+	/**
+	 * Append entries and record (or update) payouts in one transaction. An entry whose key is recorded already
+	 * changes nothing (its key in `already`); an invalid entry or payout refuses the whole call
+	 * (InvalidLedgerEntryError naming each problem) and nothing is written.
+	 */
+	recordLedger(entries: LedgerEntryInput[], payouts?: PayoutInput[]): Promise<LedgerRecordResult>;
+	/** The order's entries, in the order they were recorded */
+	orderLedger(omsId: string): Promise<LedgerEntry[]>;
+	/** Each order's balance per currency, from one query (these orders only, or this channel's, when given) */
+	orderBalances(opts?: { omsIds?: string[]; channel?: string }): Promise<OrderBalance[]>;
+	/** Each payout against the sum of the entries naming it, per currency (a payout with no entries, or entries naming a payout not recorded, too) */
+	payoutTotals(opts?: { channel?: string; payoutIds?: string[] }): Promise<PayoutTotal[]>;
+	/** The recorded payouts, by date */
+	listPayouts(opts?: { channel?: string }): Promise<StoredPayout[]>;
+	/** The channels' entries (not the orders' own charges) summed per (order, currency, type, subtype) */
+	ledgerSums(opts?: { channel?: string }): Promise<LedgerSum[]>;
+	/**
+	 * Keep reconciliation's flags for a person (the Attention queue): these open (one that was open keeps when it was
+	 * first seen), and the open flags of the channel (of every channel when none is given) not among them resolved.
+	 */
+	recordBillingFlags(flags: BillingFlag[], opts?: { channel?: string }): Promise<void>;
+	/** Orders shipped before this time (not cancelled) with no payment settled in any payout, oldest shipment first */
+	unsettledShippedOrders(shippedBefore: string, opts?: { channel?: string }): Promise<UnsettledOrder[]>;
+}
+
 /** Read-only SQL for reports (lib/report). */
 export interface ReportStore {
 	/** `$1`-style parameters on both stores */
@@ -733,7 +762,7 @@ export interface ReportStore {
 }
 
 /** The whole store: every area, one database. */
-export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, RestockStore, WarehouseStore, ReportStore {
+export interface Store extends OrderStore, StockStore, OutboxStore, ChannelOutboxStore, FraudStore, SyncStore, ReturnStore, RestockStore, WarehouseStore, LedgerStore, ReportStore {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Schema version of the open store */
 	schemaVersion(): Promise<number>;

@@ -35,7 +35,7 @@ const description = (n: INodeType): INodeTypeDescription => n.description;
 const packageNodeFiles = (): string[] => (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes;
 
 describe('every node of the package', () => {
-	it('loads the fourteen nodes of the source tree', () => {
+	it('loads the fifteen nodes of the source tree', () => {
 		expect(nodes.map((n) => n.description.name).sort()).toEqual(
 			[
 				'amazonOrderTrigger',
@@ -45,6 +45,7 @@ describe('every node of the package', () => {
 				'fraudGate',
 				'inventoryAllocator',
 				'marketplace',
+				'omsBilling',
 				'omsOrder',
 				'omsReturns',
 				'reportBuilder',
@@ -71,7 +72,7 @@ describe('every node of the package', () => {
 	describe('the OMS Store credential', () => {
 		// the nodes that open the store (nodes/shared/store.ts getStore, or the webhook triggers' record of deliveries; the
 		// Marketplace node for its channel outbox)
-		const storeNodes = ['backorderGate', 'edi', 'fraudGate', 'inventoryAllocator', 'marketplace', 'omsOrder', 'omsReturns', 'reportBuilder', 'shopifyOrderTrigger', 'walmartOrderTrigger', 'wms', 'wooCommerceOrderTrigger'];
+		const storeNodes = ['backorderGate', 'edi', 'fraudGate', 'inventoryAllocator', 'marketplace', 'omsBilling', 'omsOrder', 'omsReturns', 'reportBuilder', 'shopifyOrderTrigger', 'walmartOrderTrigger', 'wms', 'wooCommerceOrderTrigger'];
 
 		it.each(storeNodes)('%s declares it optional, tested by omsStoreConnectionTest, which the node provides', (name) => {
 			const node = byName(name);
@@ -125,6 +126,7 @@ const SUBTITLES: Record<string, { template: string; parameters: string[] }> = {
 	inventoryAllocator: { template: '{operation}', parameters: ['operation'] },
 	omsOrder: { template: '{operation}', parameters: ['operation'] },
 	omsReturns: { template: '{operation}', parameters: ['operation'] },
+	omsBilling: { template: '{operation}', parameters: ['operation'] },
 	reportBuilder: { template: '{report}', parameters: ['report'] },
 	marketplace: { template: '{operation}: {channel}', parameters: ['channel', 'operation'] },
 	edi: { template: '{operation}: {resource}', parameters: ['resource', 'operation'] },

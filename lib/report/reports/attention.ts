@@ -18,6 +18,9 @@
  *                  with the channel's words; a newer push of the SKU supersedes a failed quantity push
  *   channel_call_overdue  a call owed to a channel still not sent after `channelCallOverdueMinutes` (retries failing,
  *                  or no Marketplace Retry Pending running); the last error, if any, as the detail
+ *   billing        a discrepancy the last reconciliation (OMS Billing > Reconcile) found and no later one has resolved: an order
+ *                  never paid, a fee above the table, a refund charged twice, a payout that does not add up (the reason is
+ *                  the flag's kind, the detail its message with the amounts, the reference the payout); since it was first found
  * The channel-call sources read the channel outbox (channel_calls) through its (status, id) index; a quantity push has
  * no order: its item has the SKU and the quantity, and no omsId.
  *
@@ -28,7 +31,7 @@ import type { Store } from '../../store/types';
 import { channelWhere, iso, Params, type Dialect } from '../sql';
 import type { ReportDefinition, ReportOptions, Row, RunContext } from '../types';
 
-export const ATTENTION_KINDS = ['fraud_review', 'held', 'wms_failed', 'wms_call_failed', 'stuck', 'edi_997', 'channel_call_failed', 'channel_call_overdue'] as const;
+export const ATTENTION_KINDS = ['fraud_review', 'held', 'wms_failed', 'wms_call_failed', 'stuck', 'edi_997', 'channel_call_failed', 'channel_call_overdue', 'billing'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 /** How long each kind of wait may last before it is owed to a person. */
@@ -132,9 +135,22 @@ export const ATTENTION_SOURCES: Record<AttentionKind, Source> = {
 	channel_call_overdue: (d, p, c, ch) =>
 		`SELECT 'channel_call_overdue' AS kind, ${CALL_COLS}, cc.created_at AS since, ${CALL_TAIL}
 		WHERE cc.status IN ('pending', 'sending') AND cc.created_at < ${ts(d, p, c.channelCall)}${ch('cc.channel')}`,
+	billing: (_d, _p, _c, ch) =>
+		`SELECT 'billing' AS kind, bf.kind AS reason, bf.oms_id AS oms_id, bf.channel AS channel, o.order_number AS order_number, o.status AS status, bf.first_seen AS since, bf.message AS detail, bf.payout_id AS reference, ${NO_SKU}
+		FROM billing_flags bf LEFT JOIN orders o ON o.oms_id = bf.oms_id
+		WHERE bf.resolved_at IS NULL${ch('bf.channel')}`,
 };
 
-const KIND_LABELS: Record<Exclude<AttentionKind, 'held' | 'fraud_review' | 'channel_call_failed' | 'channel_call_overdue'>, string> = {
+const BILLING_LABELS: Record<string, string> = {
+	never_settled: 'Shipped, never paid by the channel',
+	over_fee: "Fee above the channel's fee table",
+	double_refund: 'Refunded more than paid (a refund charged twice?)',
+	order_balance: 'Order paid short or over',
+	payout_mismatch: 'Payout does not add up',
+	unknown_order: 'Payout for an order the OMS has no charges of',
+};
+
+const KIND_LABELS: Record<Exclude<AttentionKind, 'held' | 'fraud_review' | 'channel_call_failed' | 'channel_call_overdue' | 'billing'>, string> = {
 	wms_failed: 'WMS delivery failed',
 	wms_call_failed: 'WMS call failed',
 	stuck: 'Stuck',
@@ -155,6 +171,7 @@ function label(kind: AttentionKind, reason: string, status: string, overdue: boo
 	if (kind === 'wms_call_failed') return WMS_CALL_LABELS[reason] ?? KIND_LABELS.wms_call_failed;
 	if (kind === 'channel_call_failed') return `${CALL_LABELS[reason] ?? reason} failed`;
 	if (kind === 'channel_call_overdue') return `${CALL_LABELS[reason] ?? reason} not sent past its time`;
+	if (kind === 'billing') return BILLING_LABELS[reason] ?? 'Billing';
 	return KIND_LABELS[kind];
 }
 

@@ -13,6 +13,7 @@ import type { Hold, OmsStatus } from '../../order/status';
 import { orderColumns, OrderNotFoundError } from '../rows';
 import type { AnnotationKey, OmsEvent, RecordResult, StatusChange, StoredOrder } from '../types';
 import { row, type NewEvent, type Steps } from './tx';
+import { recordChargesSteps } from './ledger';
 
 // ------------------------------------------------------------------ record
 
@@ -92,6 +93,7 @@ export function* recordSteps(input: CanonicalOrder, cause: string | undefined, n
 	if (plan.kind === 'insert') {
 		yield* row('writeOrder', { isNew: true, cols, status: plan.status, hold: plan.hold, doc: plan.doc, now, shipped: plan.status === 'shipped' });
 		yield* row('writeLines', order);
+		yield* recordChargesSteps(order, true, now);
 		yield* row('insertEvent', {
 			omsId: order.omsId,
 			at: now,
@@ -108,6 +110,7 @@ export function* recordSteps(input: CanonicalOrder, cause: string | undefined, n
 	const hold = plan.statusChange ? plan.statusChange.hold : prev.hold;
 	yield* row('writeOrder', { isNew: false, cols, status, hold, doc: plan.doc, now, shipped: status === 'shipped' });
 	yield* row('writeLines', order);
+	yield* recordChargesSteps(order, false, now);
 	yield* row('insertEvent', {
 		omsId: order.omsId,
 		at: now,

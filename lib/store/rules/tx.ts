@@ -23,6 +23,9 @@ import type { ChannelCall, ChannelCallKind, Delivery, FraudRecord, NewDelivery, 
 import type { CanonicalReturn, StoredReturn } from '../../returns/types';
 import type { ReturnStatus } from '../../returns/status';
 import type { Warehouse } from '../../stock/warehouse';
+import type { LedgerEntryInput, PayoutInput } from '../../billing/types';
+import type { ChargeSlot } from '../../billing/charges';
+import type { BillingFlag } from '../../billing/reconcile';
 
 /** An event row to write (the store turns cause and detail into storable text, lib/store/rows.ts eventColumns). */
 export interface NewEvent {
@@ -198,6 +201,17 @@ export interface TxRows {
 	// warehouses (./warehouses.ts)
 	/** Create or replace the warehouse of this location: true when it was new */
 	upsertWarehouse(w: Omit<Warehouse, 'updatedAt'>, now: string): boolean;
+	// the order's ledger (./ledger.ts)
+	/** Insert each entry unless its key is recorded: the keys inserted */
+	insertLedgerEntries(entries: LedgerEntryInput[], now: string): string[];
+	/** The order's charges recorded so far in this currency, summed per (type, subtype, line) */
+	ledgerCharges(omsId: string, currency: string): ChargeSlot[];
+	/** Insert the payout, or update its amount, status, date and detail */
+	upsertPayout(payout: PayoutInput, now: string): void;
+	/** Insert each flag open, or update it (amounts, message, last seen) and open it again */
+	upsertBillingFlags(flags: BillingFlag[], now: string): void;
+	/** Resolve the open flags of this channel (null: all) whose keys are not these */
+	resolveBillingFlagsExcept(keys: string[], channel: string | null, now: string): void;
 
 	// control numbers
 	/** The scope's last number, locked (a new scope's row is created at 0 first) */

@@ -8,6 +8,7 @@ import { describeReturnsConformance } from './conformance-returns';
 import { describeWmsCallsConformance } from './conformance-wms-calls';
 import { describeRestockConformance } from './conformance-restock';
 import { describeWarehousesConformance } from './conformance-warehouses';
+import { describeLedgerConformance } from './conformance-ledger';
 
 export interface StoreFactory {
 	/** A fresh, empty store (own database/schema), with an optional clock */
@@ -1173,6 +1174,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 		describeWmsCallsConformance(() => store);
 		describeRestockConformance(factory);
 		describeWarehousesConformance(factory);
+		describeLedgerConformance(() => store);
 
 		describe('EDI control numbers', () => {
 			it('hands out consecutive blocks per scope, never the same number twice', async () => {
