@@ -22,6 +22,7 @@ export * from './release-held';
 export * from './release-wms-hold';
 export * from './reserve-orders';
 export * from './restock-return';
+export * from './return-at-wms';
 export * from './return-by-hand';
 export * from './route-orders';
 export * from './screen-orders';
