@@ -152,6 +152,42 @@ export interface WarehouseReceiptResult {
 	restock: RestockOutcome | null;
 }
 
+const WMS_RETURN_STATUSES = ['expected', 'arrived', 'completed', 'cancelled'];
+
+/**
+ * The warehouse's word on a return as an item carries it (WMS > Return > Get Updates' `wmsReturn`), checked: anything
+ * else is that item's error, naming the field.
+ */
+export function warehouseReceiptOf(value: unknown, returnId: string): WmsReturnState {
+	const problems: Array<{ path: string; message: string }> = [];
+	const v = (value && typeof value === 'object' ? value : null) as Record<string, unknown> | null;
+	if (!v) throw new ItemError(`Return ${returnId}: the item has no wmsReturn (the warehouse's word, from WMS > Return > Get Updates)`, [{ path: 'wmsReturn', message: 'is missing' }]);
+	if (!WMS_RETURN_STATUSES.includes(String(v.status))) problems.push({ path: 'wmsReturn.status', message: `must be one of ${WMS_RETURN_STATUSES.join(', ')}, got ${JSON.stringify(v.status)}` });
+	if (!Array.isArray(v.lines)) problems.push({ path: 'wmsReturn.lines', message: 'must be a list of { sku, expected, received, restock, quarantine, dispose }' });
+	const lines: WmsReturnState['lines'] = [];
+	(Array.isArray(v.lines) ? v.lines : []).forEach((l: unknown, i: number) => {
+		const line = (l && typeof l === 'object' ? l : {}) as Record<string, unknown>;
+		if (typeof line.sku !== 'string' || !line.sku) problems.push({ path: `wmsReturn.lines[${i}].sku`, message: 'must be a SKU' });
+		const count = (k: string) => {
+			const n = line[k] ?? 0;
+			if (!Number.isInteger(n) || (n as number) < 0) problems.push({ path: `wmsReturn.lines[${i}].${k}`, message: `must be a whole number of units, got ${JSON.stringify(line[k])}` });
+			return Number(n) || 0;
+		};
+		lines.push({ sku: String(line.sku ?? ''), expected: count('expected'), received: count('received'), restock: count('restock'), quarantine: count('quarantine'), dispose: count('dispose') });
+	});
+	if (problems.length) throw new ItemError(`Return ${returnId}: the warehouse's word cannot be read\n${problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`, problems);
+	const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : null);
+	return {
+		reference: text('reference') ?? returnId,
+		wmsReturnId: text('wmsReturnId') ?? '',
+		status: v.status as WmsReturnState['status'],
+		rawStatus: text('rawStatus') ?? String(v.status),
+		lines,
+		arrivedAt: text('arrivedAt'),
+		updatedAt: text('updatedAt') ?? new Date().toISOString(),
+	};
+}
+
 /** What the warehouse's counts say is wrong with them for this return (null: they fit) */
 function misfit(stored: StoredReturn, wms: WmsReturnState): string | null {
 	const authorised = new Map<string, number>();

@@ -35,9 +35,9 @@ const DISPOSITION_OPTIONS = [
 ];
 
 /** The operations whose step may compute the refund: they read the rules. */
-const RULE_OPS = ['authorise', 'receive', 'inspect'];
+const RULE_OPS = ['authorise', 'receive', 'inspect', 'applyWarehouseReceipt'];
 /** The operations that act on one stored return, named by its ID. */
-const ONE_RETURN_OPS = ['authorise', 'receive', 'inspect', 'close', 'decline', 'cancel', 'get'];
+const ONE_RETURN_OPS = ['authorise', 'receive', 'inspect', 'close', 'decline', 'cancel', 'get', 'applyWarehouseReceipt'];
 
 const show = (operation: string[], more: Record<string, unknown[]> = {}) => ({ show: { operation, ...more } });
 
@@ -260,6 +260,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			noDataExpression: true,
 			options: [
 				{
+					name: 'Apply Warehouse Receipt',
+					value: 'applyWarehouseReceipt',
+					description:
+						'Move a return by what the warehouse says (WMS > Return > Get Updates items): arrived to Received; processed to Received and Inspected with the warehouse’s dispositions, restocked units back on hand once, the refund when due. More units than authorised, or a cancel at the warehouse: Held for a Person.',
+					action: 'Apply a warehouse receipt to a return',
+				},
+				{
 					name: 'Authorise',
 					value: 'authorise',
 					description: 'Decide a requested return: by the rule (within N days of delivery) to Done, else to Held for a Person; or a person approves it',
@@ -381,6 +388,15 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			default: '',
 			description: 'The return shipment’s tracking number, if known',
 			displayOptions: show(['receive']),
+		},
+		{
+			displayName: 'Restock Location',
+			name: 'location',
+			type: 'string',
+			default: '',
+			placeholder: 'default',
+			description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
+			displayOptions: show(['applyWarehouseReceipt']),
 		},
 		...dispositionFields('receive'),
 		...dispositionFields('inspect'),

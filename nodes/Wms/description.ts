@@ -45,9 +45,53 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			options: [
 				{ name: 'Inventory', value: 'inventory' },
 				{ name: 'Order', value: 'order' },
+				{ name: 'Return', value: 'return' },
 				{ name: 'Shipment', value: 'shipment' },
 			],
 			default: 'order',
+		},
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: ['return'] } },
+			options: [
+				{
+					name: 'Create',
+					value: 'create',
+					description:
+						'Tell the warehouse an authorised return is coming (ShipBob return order, ShipHero return), once per return through the outbox: a WMS that does not answer is asked again by Order > Retry Pending; Extensiv 3PL Warehouse Manager and Generic REST have no returns API (nothing is owed)',
+					action: 'Create a return at the WMS',
+				},
+				{
+					name: 'Get Updates',
+					value: 'getUpdates',
+					description:
+						'Read the returns told to this WMS that the OMS still waits for: one item per return the warehouse received, processed or cancelled, with the units received and their dispositions (for OMS Returns > Apply Warehouse Receipt)',
+					action: 'Get return updates',
+				},
+			],
+			default: 'create',
+		},
+		{
+			displayName: 'Return ID',
+			name: 'returnId',
+			type: 'string',
+			default: '={{ $json.returnId }}',
+			required: true,
+			displayOptions: show('return', ['create']),
+			placeholder: 'shopify:123456',
+			description: 'The OMS return ID (channel:channel return ID), as OMS Returns outputs it',
+		},
+		{
+			displayName: 'Limit',
+			name: 'returnLimit',
+			type: 'number',
+			default: 500,
+			typeOptions: { minValue: 1 },
+			displayOptions: show('return', ['getUpdates']),
+			description: 'Max number of returns to read in this run (the longest unchanged first)',
 		},
 		{
 			displayName: 'Operation',
@@ -80,7 +124,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				{
 					name: 'Retry Pending',
 					value: 'retryPending',
-					description: 'Send every due delivery of the outbox again (with backoff), then every due cancel and address update owed to the WMS; one item per delivery or call',
+					description: 'Send every due delivery of the outbox again (with backoff), then every due cancel, address update and return owed to the WMS; one item per delivery or call',
 					action: 'Retry pending deliveries and calls',
 				},
 			],
