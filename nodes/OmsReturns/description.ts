@@ -174,6 +174,19 @@ const RULES: INodeProperties[] = [
 	},
 ];
 
+/** Where restocked units go back on hand (Receive, Inspect, Apply Warehouse Receipt) */
+function restockLocation(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Restock Location',
+		name: 'location',
+		type: 'string',
+		default: '',
+		placeholder: 'default',
+		description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
+		displayOptions: show(operations),
+	};
+}
+
 /** Dispositions of a step (Receive, Inspect): one for every unit, and per SKU where it differs. */
 function dispositionFields(operation: 'receive' | 'inspect'): INodeProperties[] {
 	const base =
@@ -215,15 +228,7 @@ function dispositionFields(operation: 'receive' | 'inspect'): INodeProperties[] 
 				},
 			],
 		},
-		{
-			displayName: 'Restock Location',
-			name: 'location',
-			type: 'string',
-			default: '',
-			placeholder: 'default',
-			description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
-			displayOptions: show([operation]),
-		},
+		restockLocation([operation]),
 		{
 			displayName: operation === 'receive' ? 'Received At' : 'Inspected At',
 			name: 'at',
@@ -389,15 +394,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			description: 'The return shipment’s tracking number, if known',
 			displayOptions: show(['receive']),
 		},
-		{
-			displayName: 'Restock Location',
-			name: 'location',
-			type: 'string',
-			default: '',
-			placeholder: 'default',
-			description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
-			displayOptions: show(['applyWarehouseReceipt']),
-		},
+		restockLocation(['applyWarehouseReceipt']),
 		...dispositionFields('receive'),
 		...dispositionFields('inspect'),
 		{

@@ -156,7 +156,7 @@ export class Wms implements INodeType {
 				const calls = await retryWmsCalls(store, provider, { limit, backoff, cause: cause('Retry Pending') });
 				for (const r of calls.results) out.push({ json: callJson(r, name), pairedItem: paired });
 			} else if (resource === 'return' && operation === 'getUpdates') {
-				const limit = Number(this.getNodeParameter('returnLimit', 0, 500)) || 500;
+				const limit = Number(this.getNodeParameter('limit', 0, 100)) || 100;
 				for (const u of await readReturnUpdates(store, provider, { limit })) {
 					// news only: the warehouse has the units (and the OMS has not received them), processed them, or cancelled
 					if (u.wms.status === 'expected' || (u.wms.status === 'arrived' && u.status === 'received')) continue;

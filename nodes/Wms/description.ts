@@ -84,15 +84,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			placeholder: 'shopify:123456',
 			description: 'The OMS return ID (channel:channel return ID), as OMS Returns outputs it',
 		},
-		{
-			displayName: 'Limit',
-			name: 'returnLimit',
-			type: 'number',
-			default: 500,
-			typeOptions: { minValue: 1 },
-			displayOptions: show('return', ['getUpdates']),
-			description: 'Max number of returns to read in this run (the longest unchanged first)',
-		},
+
 		{
 			displayName: 'Operation',
 			name: 'operation',
@@ -188,8 +180,9 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'number',
 			default: 100,
 			typeOptions: { minValue: 1 },
-			displayOptions: show('order', ['retryPending']),
-			description: 'Max number of due deliveries, and of due cancels and address updates, to send in this run',
+			// Order > Retry Pending, Return > Get Updates (neither resource has the other's operation)
+			displayOptions: { show: { resource: ['order', 'return'], operation: ['retryPending', 'getUpdates'] } },
+			description: 'Max number of due deliveries, and of due cancels, address updates and returns, to send in this run (Retry Pending); of returns to read, the longest unchanged first (Return > Get Updates)',
 		},
 		{
 			displayName: 'Include Raw Payload',

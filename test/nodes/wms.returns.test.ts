@@ -15,11 +15,12 @@ import { closeAllStores } from '../../lib/store/open';
 import type { Store } from '../../lib/store/types';
 import { createWmsProvider, type WmsProviderName } from '../../lib/wms';
 import { wmsConfig } from '../../nodes/shared/wms';
+import { WMS_CREDENTIAL_TYPE, wmsCredentialData } from '../helpers/wms-credentials';
 import { buildWorkflow, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 import { makeReturn } from '../helpers/returns';
 import { pgSetup, sqliteSetup, type StoreSetup } from '../helpers/store-credentials';
-import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../sandbox/wms';
+import { startWmsSandbox, type WmsSandbox } from '../sandbox/wms';
 
 const dir = mkdtempSync(join(tmpdir(), 'wms-returns-node-'));
 let sb: WmsSandbox;
@@ -32,20 +33,6 @@ afterAll(async () => {
 	await closeAllStores();
 	rmSync(dir, { recursive: true, force: true });
 });
-
-const CRED_NAME: Record<WmsProviderName, string> = { shipbob: 'omsShipBobApi', shiphero: 'omsShipHeroApi', extensiv: 'omsExtensivApi', generic: 'omsGenericWmsApi' };
-function credentialData(p: WmsProviderName): Record<string, unknown> {
-	switch (p) {
-		case 'shipbob':
-			return { authType: 'token', token: SANDBOX_CREDENTIALS.shipbob.token, channelId: String(SANDBOX_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.baseUrls.shipbob };
-		case 'shiphero':
-			return { authType: 'password', ...SANDBOX_CREDENTIALS.shiphero, baseUrl: sb.baseUrls.shiphero };
-		case 'extensiv':
-			return { ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1, baseUrl: sb.baseUrls.extensiv };
-		case 'generic':
-			return { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey };
-	}
-}
 
 const stores: Array<[string, StoreSetup]> = [
 	['SQLite', sqliteSetup(dir, 'wmsret')],
@@ -61,7 +48,7 @@ describe.each(stores)('WMS > Return and OMS Returns > Apply Warehouse Receipt (%
 		const s = await setup();
 		store = s.store;
 		credentials = { ...(s.credentials as Record<string, Record<string, unknown>>) };
-		for (const p of Object.keys(CRED_NAME) as WmsProviderName[]) credentials[CRED_NAME[p]] = credentialData(p);
+		for (const p of Object.keys(WMS_CREDENTIAL_TYPE) as WmsProviderName[]) credentials[WMS_CREDENTIAL_TYPE[p]] = wmsCredentialData(sb, p);
 		await store.upsertStockLevels([{ sku: 'MUG', onHand: 50 }]);
 	});
 	// the store is closed with every other by closeAllStores (the harness's and this one are the same)
@@ -70,7 +57,7 @@ describe.each(stores)('WMS > Return and OMS Returns > Apply Warehouse Receipt (%
 	async function authorisedReturn(provider: WmsProviderName) {
 		const o = makeOrder({ channel: 'shopify', channelOrderId: `wr-${process.pid}-${++seq}`, lines: [{ lineId: '1', sku: 'MUG', title: 'Mug', quantity: 2, unitPrice: 10, lineTotal: 20 }] });
 		await store.recordOrder(o);
-		const client = createWmsProvider(provider, wmsConfig(provider, credentialData(provider)) as never, { request: createAxiosRequest({ timeoutMs: 30_000 }), rateLimit: false });
+		const client = createWmsProvider(provider, wmsConfig(provider, wmsCredentialData(sb, provider)) as never, { request: createAxiosRequest({ timeoutMs: 30_000 }), rateLimit: false });
 		const created = await client.createOrder(o, { reference: o.omsId, shipmentNo: 1 });
 		const { delivery } = await store.enqueueDelivery({ omsId: o.omsId, shipmentNo: 1, provider, reference: o.omsId });
 		await store.transition(o.omsId, { delivery: { id: delivery.id, sent: { wmsOrderId: created.wmsOrderId } } });
@@ -92,7 +79,7 @@ describe.each(stores)('WMS > Return and OMS Returns > Apply Warehouse Receipt (%
 					name: 'WMS',
 					type: 'n8n-nodes-oms-wms.wms',
 					parameters: { provider, options: { attempts: 1, rateLimit: false, backoffBaseSeconds: 0 }, ...parameters } as never,
-					credentials: { [CRED_NAME[provider]]: { id: `c-${provider}`, name: provider }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
+					credentials: { [WMS_CREDENTIAL_TYPE[provider]]: { id: `c-${provider}`, name: provider }, omsStoreApi: { id: 'store', name: 'OMS Store' } },
 					onError: 'continueErrorOutput',
 				},
 				...(returns ? [{ name: 'Returns', type: 'n8n-nodes-oms-wms.omsReturns', parameters: returns, credentials: { omsStoreApi: { id: 'store', name: 'OMS Store' } }, onError: 'continueErrorOutput' as const }] : []),

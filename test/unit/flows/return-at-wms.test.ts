@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import { applyWarehouseReceipt, authoriseReturn, expectReturnAtWms, listAttention, readReturnUpdates, recordReturn, retryWmsCalls } from '../../../lib/flows';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
 import type { Store } from '../../../lib/store/types';
-import { createWmsProvider } from '../../../lib/wms';
 import type { WmsProvider, WmsReturnState } from '../../../lib/wms/types';
 import { makeOrder } from '../../helpers/orders';
 import { makeReturn } from '../../helpers/returns';
 import { pgSetup, sqliteSetup, type StoreSetup } from '../../helpers/store-credentials';
-import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
-import { testDeps } from '../wms/fixtures';
+import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms';
+import { sandboxProviders, testDeps } from '../wms/fixtures';
 
 const dir = mkdtempSync(`${tmpdir()}/oms-retwms-`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,18 +34,14 @@ const SHIPPED = 181_000;
 describe.each(stores)('a return at the warehouse (%s)', (_name, setup) => {
 	let store: Store;
 	let sb: WmsSandbox;
-	let wms: Record<'shipbob' | 'shiphero' | 'generic', WmsProvider>;
+	let wms: Record<'shipbob' | 'shiphero' | 'extensiv' | 'generic', WmsProvider>;
 	let n = 7000;
 	beforeAll(async () => {
 		({ store } = await setup());
 		sb = await startWmsSandbox({ shipbob: { rateLimit: false }, shiphero: { credits: false }, returnTiming: { arriveAfterMs: null } });
 		// one attempt per call: what the outbox does with a failure is the point
 		const deps = testDeps({ rateLimit: false, retry: { maxAttempts: 1, sleep: async () => undefined } });
-		wms = {
-			shipbob: createWmsProvider('shipbob', { baseUrl: sb.baseUrls.shipbob, token: SANDBOX_CREDENTIALS.shipbob.token, channelId: SANDBOX_CREDENTIALS.shipbob.channelId }, deps),
-			shiphero: createWmsProvider('shiphero', { baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero }, deps),
-			generic: createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey }, deps),
-		};
+		wms = sandboxProviders(sb, deps);
 		sb.control.seedStock({ MUG: 100, TEE: 100 });
 		await store.upsertStockLevels([{ sku: 'MUG', onHand: 100 }, { sku: 'TEE', onHand: 100 }]);
 	});

@@ -3,10 +3,9 @@
  * as its reference, find it again after a lost answer (one return at the warehouse), and read back its status, units
  * received and dispositions; Extensiv 3PL Warehouse Manager and Generic REST have no returns API (no createReturn).
  */
-import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../../sandbox/wms';
-import { createWmsProvider } from '../../../lib/wms';
+import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms';
 import type { ExpectedReturn, WmsProvider } from '../../../lib/wms/types';
-import { order, testDeps } from './fixtures';
+import { order, sandboxProviders, testDeps } from './fixtures';
 
 const SHIPPED = 181_000;
 
@@ -16,12 +15,7 @@ describe('WMS providers: returns against the sandbox', () => {
 	beforeEach(async () => {
 		sb = await startWmsSandbox({ shipbob: { rateLimit: false }, shiphero: { credits: false }, returnTiming: { arriveAfterMs: null } });
 		const deps = testDeps({ rateLimit: false });
-		providers = {
-			shipbob: createWmsProvider('shipbob', { baseUrl: sb.baseUrls.shipbob, token: SANDBOX_CREDENTIALS.shipbob.token, channelId: SANDBOX_CREDENTIALS.shipbob.channelId }, deps),
-			shiphero: createWmsProvider('shiphero', { baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero }, deps),
-			extensiv: createWmsProvider('extensiv', { baseUrl: sb.baseUrls.extensiv, ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1 }, deps),
-			generic: createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey }, deps),
-		};
+		providers = sandboxProviders(sb, deps);
 	});
 	afterEach(() => sb.close());
 
