@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { applyWarehouseReceipt, authoriseReturn, expectReturnAtWms, listAttention, readReturnUpdates, recordReturn, retryWmsCalls } from '../../../lib/flows';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
 import type { Store } from '../../../lib/store/types';
-import type { WmsProvider, WmsReturnState } from '../../../lib/wms/types';
+import { WmsError, type WmsProvider, type WmsReturnState } from '../../../lib/wms/types';
 import { makeOrder } from '../../helpers/orders';
 import { makeReturn } from '../../helpers/returns';
 import { pgSetup, sqliteSetup, type StoreSetup } from '../../helpers/store-credentials';
@@ -129,6 +129,24 @@ describe.each(stores)('a return at the warehouse (%s)', (_name, setup) => {
 		const again = await expectReturnAtWms(store, wms.shipbob, returnId, { now: at(800), backoff, again: true });
 		expect(again.outcome).toBe('sent');
 		expect((await listAttention(store, { now: at(900) })).items.filter((i) => i.omsId === o.omsId)).toEqual([]);
+	});
+
+	it('a WMS that refuses the return (a 4xx): refused, not asked again by Retry Pending, in the Attention queue with its words', async () => {
+		const { o, returnId } = await authorisedReturn('shipbob');
+		const refusing: WmsProvider = { ...wms.shipbob, createReturn: () => Promise.reject(new WmsError('shipbob', 'return refused (422): Inventory 9 does not exist', { retryable: false, status: 422 })) };
+		const r = await expectReturnAtWms(store, refusing, returnId, { now: T0, backoff });
+		expect([r.outcome, r.error]).toEqual(['refused', 'shipbob: return refused (422): Inventory 9 does not exist']);
+		expect((await retryWmsCalls(store, refusing, { now: at(86_400), backoff })).results.filter((x) => x.reference === returnId)).toEqual([]);
+		const item = (await listAttention(store, { now: at(100) })).items.find((i) => i.kind === 'wms_call_failed' && i.omsId === o.omsId);
+		expect(item).toMatchObject({ reason: 'return_create_refused', reference: returnId, detail: expect.stringMatching(/Inventory 9 does not exist/) });
+		// the order is done: a refused return holds nothing on it
+		expect((await store.getOrder(o.omsId))!.hold).toBeNull();
+	});
+
+	it('the store refuses a return_create with nothing to expect, naming the field (nothing written)', async () => {
+		const { o, returnId } = await authorisedReturn('shipbob');
+		await expect(store.enqueueWmsCall({ kind: 'return_create', omsId: o.omsId, shipmentNo: 1, provider: 'shipbob', reference: returnId, payload: { lines: [] } })).rejects.toThrow(/payload\.lines \(the units expected back\) is missing/);
+		expect(await store.listWmsCalls({ omsId: o.omsId, kind: 'return_create' })).toEqual([]);
 	});
 
 	it('a provider without a returns API (Generic REST) is owed nothing; a return not authorised is not told', async () => {
