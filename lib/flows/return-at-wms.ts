@@ -115,7 +115,8 @@ export interface ReturnUpdate {
  */
 export async function readReturnUpdates(store: Store, provider: WmsProvider, opts: { limit?: number } = {}): Promise<ReturnUpdate[]> {
 	if (typeof provider.getReturns !== 'function') return [];
-	const waiting = await store.listReturnsByStatus(AWAITED, { limit: opts.limit ?? 500 });
+	// only those told to this provider: returns of other WMSs (or of none) never crowd them out of the limit
+	const waiting = await store.listReturnsByStatus(AWAITED, { limit: opts.limit ?? 500, toldTo: provider.name });
 	const refs: Array<{ stored: StoredReturn; reference: string; wmsReturnId: string; lineKeys?: Record<string, string> }> = [];
 	const callsOf = new Map<string, WmsCall[]>();
 	for (const stored of waiting) {

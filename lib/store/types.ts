@@ -663,8 +663,11 @@ export interface ReturnStore {
 	/** The order's lines: ordered, shipped, already returned (returns not declined or cancelled), returnable; null for an unknown order */
 	returnableUnits(omsId: string): Promise<ReturnableLine[] | null>;
 	returnTimeline(returnId: string): Promise<ReturnEvent[]>;
-	/** Returns in these statuses, the longest unchanged first (the List operation, a person's queue) */
-	listReturnsByStatus(statuses: readonly ReturnStatus[], opts?: { limit?: number }): Promise<StoredReturn[]>;
+	/**
+	 * Returns in these statuses, the longest unchanged first (the List operation, a person's queue); `toldTo`: only
+	 * those a WMS of this provider has (their return_create call sent), for reading them back there.
+	 */
+	listReturnsByStatus(statuses: readonly ReturnStatus[], opts?: { limit?: number; toldTo?: string }): Promise<StoredReturn[]>;
 }
 
 /** A return line's units going back on the shelf (its restock disposition), at a stock cell. */

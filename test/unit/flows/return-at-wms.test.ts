@@ -202,6 +202,21 @@ describe.each(stores)('a return at the warehouse (%s)', (_name, setup) => {
 		expect(await onHand('MUG')).toBe(mugBefore + 1);
 	});
 
+	it('Get Updates reads only the returns told to this WMS: older returns of other WMSs never crowd them out of the limit', async () => {
+		const outer = store;
+		({ store } = await setup());
+		try {
+			await authorisedReturn('generic');
+			await authorisedReturn('generic');
+			const { returnId } = await authorisedReturn('shipbob');
+			await expectReturnAtWms(store, wms.shipbob, returnId, { now: T0, backoff });
+			expect((await readReturnUpdates(store, wms.shipbob, { limit: 1 })).map((u) => u.returnId)).toEqual([returnId]);
+		} finally {
+			await store.close();
+			store = outer;
+		}
+	});
+
 	it('more units received than authorised, or a SKU the return does not have: held for a person, nothing moved', async () => {
 		const { returnId } = await authorisedReturn('shipbob');
 		const word = (lines: WmsReturnState['lines']): WmsReturnState => ({ reference: returnId, wmsReturnId: '1', status: 'completed', rawStatus: 'Completed', lines, arrivedAt: null, updatedAt: at(1) });
