@@ -12,7 +12,7 @@
  * 3. applyWarehouseReceipt: one return moved by that word: arrived -> receiveReturn; completed (processed) ->
  *    received and inspected with the warehouse's dispositions, and its restock units restocked once
  *    (restock-return.ts), so the refund follows as for the hand form. More units received than the return authorised,
- *    or a SKU it does not have, is held for a person, never guessed.
+ *    a SKU it does not have, or (once processed) fewer units than authorised, is held for a person, never guessed.
  */
 import { ReturnTransitionError } from '../store/rules/returns';
 import type { ReturnRules } from '../returns/rules';
@@ -194,14 +194,19 @@ function misfit(stored: StoredReturn, wms: WmsReturnState): string | null {
 	const authorised = new Map<string, number>();
 	for (const l of stored.ret.lines) authorised.set(l.sku, (authorised.get(l.sku) ?? 0) + l.quantity);
 	const problems: string[] = [];
+	const received = new Map<string, number>();
 	for (const l of wms.lines) {
+		received.set(l.sku, (received.get(l.sku) ?? 0) + l.received);
 		if (l.received <= 0) continue;
 		const may = authorised.get(l.sku);
 		if (may === undefined) problems.push(`${l.received} unit(s) of ${l.sku}, which the return does not have`);
 		else if (l.received > may) problems.push(`${l.received} unit(s) of ${l.sku}, ${may} authorised`);
 		if (l.restock + l.quarantine + l.dispose > l.received) problems.push(`${l.sku}: more units disposed than received`);
 	}
-	return problems.length ? `the warehouse received ${problems.join('; ')}: held for a person (count at the warehouse, then receive by hand)` : null;
+	// processed with fewer units than authorised: the refund and the return's lines are for units that never came
+	if (wms.status === 'completed')
+		for (const [sku, may] of authorised) if ((received.get(sku) ?? 0) < may) problems.push(`only ${received.get(sku) ?? 0} of the ${may} unit(s) of ${sku} authorised`);
+	return problems.length ? `the warehouse received ${problems.join('; ')}: held for a person (count at the warehouse, then receive or inspect by hand)` : null;
 }
 
 /**

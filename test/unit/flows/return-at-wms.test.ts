@@ -226,6 +226,11 @@ describe.each(stores)('a return at the warehouse (%s)', (_name, setup) => {
 		const other = await applyWarehouseReceipt(store, returnId, word([{ sku: 'TEE', expected: 0, received: 1, restock: 1, quarantine: 0, dispose: 0 }]), { rules, by: 'test' });
 		expect([other.outcome, other.stored.status]).toEqual(['held', 'authorised']);
 		expect(other.why).toMatch(/TEE, which the return does not have/);
+		// processed short: 1 of 2 authorised came back (the refund would cover a unit that never came)
+		const two = await authorisedReturn('shipbob', 2);
+		const short = await applyWarehouseReceipt(store, two.returnId, { ...word([{ sku: 'MUG', expected: 2, received: 1, restock: 1, quarantine: 0, dispose: 0 }]), reference: two.returnId }, { rules, by: 'test' });
+		expect([short.outcome, short.stored.status, short.restock]).toEqual(['held', 'authorised', null]);
+		expect(short.why).toMatch(/only 1 of the 2 unit\(s\) of MUG authorised/);
 		const cancelled = await applyWarehouseReceipt(store, returnId, { ...word([]), status: 'cancelled', rawStatus: 'Cancelled' }, { rules, by: 'test' });
 		expect(cancelled.outcome).toBe('held');
 		expect((await store.getReturn(returnId))!.status).toBe('authorised');
