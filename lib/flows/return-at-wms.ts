@@ -14,6 +14,7 @@
  *    (restock-return.ts), so the refund follows as for the hand form. More units received than the return authorised,
  *    a SKU it does not have, or (once processed) fewer units than authorised, is held for a person, never guessed.
  */
+import { stableStringify } from '../order/json';
 import { ReturnTransitionError } from '../store/rules/returns';
 import type { ReturnRules } from '../returns/rules';
 import type { ReturnStatus } from '../returns/status';
@@ -143,8 +144,9 @@ export type WarehouseReceiptOutcome = 'moved' | 'held' | 'unchanged' | 'waiting'
 
 export interface WarehouseReceiptResult {
 	returnId: string;
-	/** moved (received, or received and inspected); held (for a person: `why`); unchanged (the return is there
-	 * already, or past it); waiting (the warehouse has not received the units yet) */
+	/** moved (received, or received and inspected); held (for a person: `why`, once per word of the warehouse);
+	 * unchanged (the return is there already, or past it, or was held before for the same word); waiting (the
+	 * warehouse has not received the units yet) */
 	outcome: WarehouseReceiptOutcome;
 	why: string | null;
 	stored: StoredReturn;
@@ -223,9 +225,16 @@ export async function applyWarehouseReceipt(
 	if (!stored) throw new ItemError(`No return ${returnId} in the OMS store`, [{ path: 'returnId', message: 'unknown return' }]);
 	const base = { returnId, steps: [] as ReturnStepResult[], restock: null };
 	if (wms.status === 'expected') return { ...base, outcome: 'waiting', why: `the warehouse has not received it yet (${wms.rawStatus})`, stored };
-	if (wms.status === 'cancelled') return { ...base, outcome: 'held', why: `the warehouse cancelled its return ${wms.wmsReturnId} (${wms.rawStatus}): a person decides (cancel the return in the OMS, or tell the warehouse again)`, stored };
-	const wrong = misfit(stored, wms);
-	if (wrong) return { ...base, outcome: 'held', why: wrong, stored };
+	const wrong =
+		wms.status === 'cancelled' ? `the warehouse cancelled its return ${wms.wmsReturnId} (${wms.rawStatus}): a person decides (cancel the return in the OMS, or tell the warehouse again)` : misfit(stored, wms);
+	if (wrong) {
+		// held once per word of the warehouse: the same word read again (every poll) is no news for the person told
+		const name = `wms-return-held:${returnId}`;
+		const word = stableStringify({ status: wms.status, rawStatus: wms.rawStatus, lines: wms.lines });
+		if ((await store.getCursor(name)) === word) return { ...base, outcome: 'unchanged', why: `held before, for the same word of the warehouse: ${wrong}`, stored };
+		await store.setCursor(name, word);
+		return { ...base, outcome: 'held', why: wrong, stored };
+	}
 	const steps: ReturnStepResult[] = [];
 	const by = opts.by;
 	const done = wms.status === 'completed';

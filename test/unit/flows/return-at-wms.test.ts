@@ -223,6 +223,10 @@ describe.each(stores)('a return at the warehouse (%s)', (_name, setup) => {
 		const over = await applyWarehouseReceipt(store, returnId, word([{ sku: 'MUG', expected: 1, received: 2, restock: 2, quarantine: 0, dispose: 0 }]), { rules, by: 'test' });
 		expect([over.outcome, over.stored.status]).toEqual(['held', 'authorised']);
 		expect(over.why).toMatch(/2 unit\(s\) of MUG, 1 authorised/);
+		// the same word read again (the next poll) is no news: No Change, the person is not told twice
+		const overAgain = await applyWarehouseReceipt(store, returnId, word([{ sku: 'MUG', expected: 1, received: 2, restock: 2, quarantine: 0, dispose: 0 }]), { rules, by: 'test' });
+		expect([overAgain.outcome, overAgain.stored.status]).toEqual(['unchanged', 'authorised']);
+		expect(overAgain.why).toMatch(/^held before/);
 		const other = await applyWarehouseReceipt(store, returnId, word([{ sku: 'TEE', expected: 0, received: 1, restock: 1, quarantine: 0, dispose: 0 }]), { rules, by: 'test' });
 		expect([other.outcome, other.stored.status]).toEqual(['held', 'authorised']);
 		expect(other.why).toMatch(/TEE, which the return does not have/);
