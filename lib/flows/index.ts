@@ -23,6 +23,7 @@ export * from './release-wms-hold';
 export * from './reserve-orders';
 export * from './warehouse-routing';
 export * from './restock-return';
+export * from './return-at-wms';
 export * from './return-by-hand';
 export * from './exchange-return';
 export * from './route-orders';

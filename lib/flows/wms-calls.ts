@@ -1,5 +1,6 @@
 /**
- * Calls the OMS owes a WMS about an order it already has (cancel a WMS order, update its address), through the WMS
+ * Calls the OMS owes a WMS about an order it already has (cancel a WMS order, update its address, tell it a return of
+ * the order is coming: lib/flows/return-at-wms.ts), through the WMS
  * outbox's calls (the store's wms_calls; rules: lib/store/rules/wms-calls.ts). The use cases that owe them
  * (cancel-at-wms, apply-channel-change) queue the call and send it at once in the same run; the WMS's answer decides,
  * in ONE store transition with what it means for the order:
@@ -18,7 +19,7 @@ import { AT_OR_PAST_WMS, type HoldReason } from '../order/status';
 import type { Address } from '../order/types';
 import type { StoredOrder, Store, TransitionRequest, WmsCall, WmsCallAttempt } from '../store/types';
 import { errorText, isRetryable, nextAttemptAt, type BackoffPolicy } from '../wms/outbox';
-import type { WmsProvider } from '../wms/types';
+import type { ExpectedReturn, WmsProvider } from '../wms/types';
 import { answerAfterWmsCancel } from './cancel-answer';
 
 export interface WmsCallOptions {
@@ -69,6 +70,11 @@ async function ask(provider: WmsProvider, call: WmsCall): Promise<Answer> {
 			const r = await provider.cancelOrder(ref);
 			return { ok: true, done: r.cancelled, words: r.cancelled ? null : `the WMS says ${r.rawStatus ?? 'it cannot be cancelled'}`, answer: { cancelled: r.cancelled, rawStatus: r.rawStatus } };
 		}
+		if (call.kind === 'return_create') {
+			if (typeof provider.createReturn !== 'function') return { ok: true, done: false, words: `${provider.name} offers no returns through its API`, answer: { created: false } };
+			const r = await provider.createReturn(call.payload as unknown as ExpectedReturn);
+			return { ok: true, done: true, words: null, answer: { outcome: r.outcome, wmsReturnId: r.wmsReturnId, ...(r.lineKeys ? { lineKeys: r.lineKeys } : {}) } };
+		}
 		if (typeof provider.updateAddress !== 'function') return { ok: true, done: false, words: `${provider.name} offers no address update through its API`, answer: { updated: false } };
 		const r = await provider.updateAddress(ref, call.payload?.shipTo as Address);
 		return { ok: true, done: r.updated, words: r.updated ? null : (r.message ?? 'no reason given'), answer: { updated: r.updated, message: r.message } };
@@ -88,6 +94,7 @@ export async function attemptWmsCall(store: Store, provider: WmsProvider, call: 
 	const stored = await store.getOrder(call.omsId);
 	const base = { omsId: call.omsId, kind: call.kind, reference: call.reference };
 	const cancel = call.kind === 'cancel';
+	const address = call.kind === 'address_update';
 	const why = typeof call.payload?.why === 'string' ? call.payload.why : cancel ? DEFAULT_WHY : 'the channel changed the shipping address';
 
 	let attempt: WmsCallAttempt;
@@ -103,7 +110,8 @@ export async function attemptWmsCall(store: Store, provider: WmsProvider, call: 
 			const event = { type: 'wms', detail: { cancel: [{ reference: call.reference, shipmentNo: call.shipmentNo, outcome: 'cancelled', rawStatus, error: null }] } };
 			// the last part cancelled: the order moves to cancelled and its units are released, with this answer
 			request = (await othersCancelled(store, call)) ? { events: [event], to: 'cancelled', cause: 'wms_cancelled', release: true, hold: null } : { events: [event] };
-		} else request = { events: [{ type: 'wms', detail: { addressUpdated: call.reference } }] };
+		} else if (address) request = { events: [{ type: 'wms', detail: { addressUpdated: call.reference } }] };
+		else request = { events: [{ type: 'wms', detail: { returnCreated: call.reference, wmsReturnId: a.answer.wmsReturnId ?? null } }] };
 	} else if (a.ok || !isRetryable(a.error)) {
 		// an answer: the WMS will not do it (already picked or shipped; a 4xx)
 		error = a.ok ? a.words : errorText(a.error);
@@ -112,10 +120,15 @@ export async function attemptWmsCall(store: Store, provider: WmsProvider, call: 
 		outcome = 'refused';
 		const event = cancel
 			? { type: 'wms', detail: { cancel: [{ reference: call.reference, shipmentNo: call.shipmentNo, outcome: 'not_cancelled', rawStatus: a.ok ? ((a.answer.rawStatus as string | null) ?? null) : null, error }] } }
-			: { type: 'wms', detail: { addressRefused: call.reference, error } };
+			: address
+				? { type: 'wms', detail: { addressRefused: call.reference, error } }
+				: { type: 'wms', detail: { returnRefused: call.reference, error } };
+		// a return the WMS refused holds nothing: the order is done; the call is in the Attention queue
 		const hold = cancel
 			? holdOn(stored, 'cancel_refused', `${why}, but the WMS refused the cancel (${call.reference}: ${error})`, now)
-			: holdOn(stored, 'address', `${why}; the WMS refused the update (${error})`, now);
+			: address
+				? holdOn(stored, 'address', `${why}; the WMS refused the update (${error})`, now)
+				: {};
 		request = { events: [event], ...hold };
 	} else {
 		// no answer: asked again by the outbox's backoff, or failed for good after the last attempt
@@ -131,7 +144,7 @@ export async function attemptWmsCall(store: Store, provider: WmsProvider, call: 
 			hold = next
 				? holdOn(stored, 'cancel_owed', `${why}; the WMS has not answered the cancel yet (${call.reference}: ${error}); the outbox asks again (WMS > Retry Pending)`, now)
 				: holdOn(stored, 'cancel_owed', `${why}; the WMS never answered the cancel (${call.reference}, ${attempts} attempts, last: ${error}): cancel it at the warehouse, or ask again (WMS > Cancel)`, now);
-		} else if (!cancel && !next) {
+		} else if (address && !next) {
 			hold = holdOn(stored, 'address', `${why}; the WMS never answered the update (${attempts} attempts, last: ${error}): change it at the warehouse`, now);
 		}
 		request = { events: [event], ...hold };

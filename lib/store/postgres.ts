@@ -633,8 +633,12 @@ export class PostgresStore implements T.Store {
 		return (await this.rows(this.pool, 'SELECT * FROM return_events WHERE return_id = $1 ORDER BY id', [returnId])).map(toReturnEvent);
 	}
 
-	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number } = {}): Promise<T.StoredReturn[]> {
+	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number; toldTo?: string } = {}): Promise<T.StoredReturn[]> {
 		const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : null;
+		if (opts.toldTo !== undefined) {
+			const sql = `SELECT * FROM returns WHERE status = ANY($1::text[]) AND EXISTS (SELECT 1 FROM wms_calls wc WHERE wc.oms_id = returns.oms_id AND wc.kind = 'return_create' AND wc.reference = returns.return_id AND wc.status = 'sent' AND wc.provider = $3) ORDER BY changed_at, return_id LIMIT $2`;
+			return (await this.rows(this.pool, sql, [statuses, limit, opts.toldTo])).map(toStoredReturn);
+		}
 		return (await this.rows(this.pool, 'SELECT * FROM returns WHERE status = ANY($1::text[]) ORDER BY changed_at, return_id LIMIT $2', [statuses, limit])).map(toStoredReturn);
 	}
 

@@ -777,8 +777,16 @@ export class SqliteStore implements T.Store {
 		return this.all('SELECT * FROM return_events WHERE return_id = ? ORDER BY id', returnId).map(toReturnEvent);
 	}
 
-	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number } = {}): Promise<T.StoredReturn[]> {
+	async listReturnsByStatus(statuses: readonly T.ReturnStatus[], opts: { limit?: number; toldTo?: string } = {}): Promise<T.StoredReturn[]> {
 		const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : -1;
+		if (opts.toldTo !== undefined) {
+			return this.all(
+				`SELECT * FROM returns WHERE status IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM wms_calls wc WHERE wc.oms_id = returns.oms_id AND wc.kind = 'return_create' AND wc.reference = returns.return_id AND wc.status = 'sent' AND wc.provider = ?) ORDER BY changed_at, return_id LIMIT ?`,
+				JSON.stringify(statuses),
+				opts.toldTo,
+				limit,
+			).map(toStoredReturn);
+		}
 		return this.all('SELECT * FROM returns WHERE status IN (SELECT value FROM json_each(?)) ORDER BY changed_at, return_id LIMIT ?', JSON.stringify(statuses), limit).map(toStoredReturn);
 	}
 

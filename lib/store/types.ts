@@ -256,13 +256,15 @@ export interface NewDelivery {
 
 /**
  * A call the OMS owes a WMS about an order it already sent (the WMS outbox's second table, beside the deliveries):
- * cancel a WMS order, or update its shipping address. One per kind, order and shipment (its delivery's reference);
+ * cancel a WMS order, update its shipping address, or tell it a return of the order is coming (return_create). One
+ * per kind, order and shipment (its delivery's reference); a return_create is one per return: its reference is the
+ * OMS return id and its shipmentNo the return's number among the order's returns told to a WMS (1, 2, ..);
  * claimed under a lease, retried with backoff while the WMS does not answer, and kept:
  * pending: owed (due at nextAttemptAt, or now when null); sent: the WMS did it (its answer kept); refused: the WMS
  * answered no (already picked or shipped: its words in lastError); failed: the WMS never answered through every
  * attempt (visible in the Attention queue until a person acts).
  */
-export type WmsCallKind = 'cancel' | 'address_update';
+export type WmsCallKind = 'cancel' | 'address_update' | 'return_create';
 export type WmsCallStatus = 'pending' | 'sent' | 'refused' | 'failed';
 export interface WmsCall {
 	id: number;
@@ -270,7 +272,7 @@ export interface WmsCall {
 	omsId: string;
 	shipmentNo: number;
 	provider: string;
-	/** The delivery's reference at the WMS (omsId or omsId#n) and the WMS's own id of it */
+	/** The delivery's reference at the WMS (omsId or omsId#n), or a return_create's OMS return id; wmsOrderId: the WMS's own id of the order */
 	reference: string;
 	wmsOrderId: string | null;
 	status: WmsCallStatus;
@@ -279,7 +281,7 @@ export interface WmsCall {
 	leaseUntil: string | null;
 	/** Redacted, storable text of the last failure or the refusal */
 	lastError: string | null;
-	/** What to send: an address update's shipTo; a cancel's `why` (what asked for it) */
+	/** What to send: an address update's shipTo; a cancel's `why` (what asked for it); a return_create's ExpectedReturn (lib/wms/types.ts) */
 	payload: Record<string, unknown> | null;
 	/** What the WMS answered (its raw status words) */
 	answer: Record<string, unknown> | null;
@@ -665,8 +667,11 @@ export interface ReturnStore {
 	/** The order's lines: ordered, shipped, already returned (returns not declined or cancelled), returnable; null for an unknown order */
 	returnableUnits(omsId: string): Promise<ReturnableLine[] | null>;
 	returnTimeline(returnId: string): Promise<ReturnEvent[]>;
-	/** Returns in these statuses, the longest unchanged first (the List operation, a person's queue) */
-	listReturnsByStatus(statuses: readonly ReturnStatus[], opts?: { limit?: number }): Promise<StoredReturn[]>;
+	/**
+	 * Returns in these statuses, the longest unchanged first (the List operation, a person's queue); `toldTo`: only
+	 * those a WMS of this provider has (their return_create call sent), for reading them back there.
+	 */
+	listReturnsByStatus(statuses: readonly ReturnStatus[], opts?: { limit?: number; toldTo?: string }): Promise<StoredReturn[]>;
 }
 
 /** A return line's units going back on the shelf (its restock disposition), at a stock cell. */

@@ -97,6 +97,70 @@ export interface WmsProvider {
 	 * already picked), `message` its words.
 	 */
 	updateAddress?(ref: { reference: string; wmsOrderId?: string }, address: Address): Promise<AddressUpdateResult>;
+	/**
+	 * Tell the WMS a customer return is coming (ShipBob return order, ShipHero RMA), where the provider documents such
+	 * a call (absent: nothing is owed; the warehouse learns of the return otherwise). Idempotent by `reference` (the OMS
+	 * return id): a return the WMS has already (a lost answer) is found and answered 'exists'.
+	 */
+	createReturn?(ret: ExpectedReturn): Promise<ReturnCreateResult>;
+	/**
+	 * The warehouse's state of returns told to it before (by their WMS ids, as createReturn answered): status, units
+	 * received and what became of them. A return the WMS no longer has is left out. Present with createReturn.
+	 */
+	getReturns?(refs: ReturnRef[]): Promise<WmsReturnState[]>;
+}
+
+/** A return the OMS tells a WMS to expect (the wms_calls return_create's payload). */
+export interface ExpectedReturn {
+	/** The OMS return id (`channel:channelReturnId`): the WMS return's external reference (ShipBob reference_id) */
+	reference: string;
+	/** The order it returns units of, and that order's reference and id at this WMS (its delivery) */
+	omsId: string;
+	orderReference: string;
+	wmsOrderId: string | null;
+	lines: Array<{ lineId: string; sku: string; quantity: number }>;
+	/** The return shipment, when the channel gave one */
+	carrier: string | null;
+	trackingNumber: string | null;
+	/** The customer's reason (normalised), for WMSs that require one */
+	reason: string;
+	/** Where the units come from (the order's ship-to), for WMSs that require it (ShipHero) */
+	from: Address | null;
+}
+
+export interface ReturnCreateResult {
+	/** 'exists': the WMS already had a return with this reference (a retry after a lost answer): success */
+	outcome: 'created' | 'exists';
+	wmsReturnId: string;
+	raw: unknown;
+	/** The WMS's own key of each return line -> its SKU, when its returns name lines otherwise (ShipBob: inventory ids) */
+	lineKeys?: Record<string, string>;
+}
+
+/** A return told to a WMS, as the OMS asks for it again: createReturn's answer kept with the call */
+export interface ReturnRef {
+	reference: string;
+	wmsReturnId: string;
+	lineKeys?: Record<string, string>;
+}
+
+/**
+ * A return at the warehouse, in the OMS's words: expected (not arrived), arrived (at the dock, being processed: units
+ * may be counted, not yet disposed), completed (processed: every received unit has its disposition), cancelled.
+ */
+export type WmsReturnStatus = 'expected' | 'arrived' | 'completed' | 'cancelled';
+
+export interface WmsReturnState {
+	reference: string;
+	wmsReturnId: string;
+	status: WmsReturnStatus;
+	/** The WMS's own status words, unchanged */
+	rawStatus: string;
+	/** Per SKU: units expected, received, and how many of the received went to each disposition (once completed) */
+	lines: Array<{ sku: string; expected: number; received: number; restock: number; quarantine: number; dispose: number }>;
+	/** When the units arrived (null: unknown or not yet) */
+	arrivedAt: string | null;
+	updatedAt: string;
 }
 
 export interface AddressUpdateResult {

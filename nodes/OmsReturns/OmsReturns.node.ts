@@ -6,6 +6,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import {
+	applyWarehouseReceipt,
 	authoriseReturn,
 	cancelReturn,
 	closeReturn,
@@ -22,6 +23,7 @@ import {
 	type RestockOutcome,
 	type ReturnStepResult,
 	type SkuDisposition,
+	warehouseReceiptOf,
 } from '../../lib/flows';
 import { validateReturnRules, type ReturnRules } from '../../lib/returns/rules';
 import type { ReturnStatus } from '../../lib/returns/status';
@@ -80,6 +82,7 @@ export class OmsReturns implements INodeType {
 		credentials: [{ name: 'omsStoreApi', required: false, testedBy: 'omsStoreConnectionTest' }],
 		subtitle: subtitle('{operation}', {
 			operation: {
+				applyWarehouseReceipt: 'Apply Warehouse Receipt',
 				authorise: 'Authorise',
 				cancel: 'Cancel',
 				close: 'Close',
@@ -105,7 +108,7 @@ export class OmsReturns implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const keepRaw = this.getNodeParameter('keepRaw', 0, false) as boolean;
 		const by = `${this.getNode().name} (${String(description.properties.find((p) => p.name === 'operation')?.options?.find((o) => 'value' in o && o.value === operation)?.name ?? operation)})`;
-		const rules = ['authorise', 'receive', 'inspect'].includes(operation) ? readRules(this) : null;
+		const rules = ['authorise', 'receive', 'inspect', 'applyWarehouseReceipt'].includes(operation) ? readRules(this) : null;
 		const store = await getStore(this);
 		const outputs: INodeExecutionData[][] = [[], [], []];
 		const push = (output: number, json: IDataObject, i: number) => outputs[output].push({ json, pairedItem: { item: i } });
@@ -137,6 +140,19 @@ export class OmsReturns implements INodeType {
 						const replace = ((this.getNodeParameter('replace', i, {}) as { swap?: Array<{ sku: string; withSku: string }> }).swap ?? []) as Array<{ sku: string; withSku: string }>;
 						const x = await exchangeReturn(store, returnId, { by, replace });
 						push(x.outcome === 'created' ? DONE : NO_CHANGE, { ...(x.order as unknown as IDataObject), exchange: { returnId, outcome: x.outcome } }, i);
+						continue;
+					}
+					if (operation === 'applyWarehouseReceipt') {
+						const wms = warehouseReceiptOf(items[i].json.wmsReturn, returnId);
+						const location = (this.getNodeParameter('location', i, '') as string).trim() || undefined;
+						const w = await applyWarehouseReceipt(store, returnId, wms, { rules: rules!, by, location });
+						const last = w.steps[w.steps.length - 1];
+						const view = stepView(last ?? { outcome: 'unchanged', stored: w.stored, refund: null }, w.restock ?? undefined);
+						view.outcome = w.outcome;
+						view.steps = w.steps.map((s) => s.outcome);
+						if (w.why) view.why = w.why;
+						view.wmsReturn = { wmsReturnId: wms.wmsReturnId, status: wms.status, rawStatus: wms.rawStatus };
+						push(w.outcome === 'moved' ? DONE : w.outcome === 'held' ? HELD : NO_CHANGE, returnItem(w.stored, keepRaw, view), i);
 						continue;
 					}
 					let r: ReturnStepResult;

@@ -35,9 +35,9 @@ const DISPOSITION_OPTIONS = [
 ];
 
 /** The operations whose step may compute the refund: they read the rules. */
-const RULE_OPS = ['authorise', 'receive', 'inspect'];
+const RULE_OPS = ['authorise', 'receive', 'inspect', 'applyWarehouseReceipt'];
 /** The operations that act on one stored return, named by its ID. */
-const ONE_RETURN_OPS = ['authorise', 'receive', 'inspect', 'close', 'decline', 'cancel', 'exchange', 'get'];
+const ONE_RETURN_OPS = ['authorise', 'receive', 'inspect', 'close', 'decline', 'cancel', 'exchange', 'get', 'applyWarehouseReceipt'];
 
 const show = (operation: string[], more: Record<string, unknown[]> = {}) => ({ show: { operation, ...more } });
 
@@ -174,6 +174,19 @@ const RULES: INodeProperties[] = [
 	},
 ];
 
+/** Where restocked units go back on hand (Receive, Inspect, Apply Warehouse Receipt) */
+function restockLocation(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Restock Location',
+		name: 'location',
+		type: 'string',
+		default: '',
+		placeholder: 'default',
+		description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
+		displayOptions: show(operations),
+	};
+}
+
 /** Dispositions of a step (Receive, Inspect): one for every unit, and per SKU where it differs. */
 function dispositionFields(operation: 'receive' | 'inspect'): INodeProperties[] {
 	const base =
@@ -215,15 +228,7 @@ function dispositionFields(operation: 'receive' | 'inspect'): INodeProperties[] 
 				},
 			],
 		},
-		{
-			displayName: 'Restock Location',
-			name: 'location',
-			type: 'string',
-			default: '',
-			placeholder: 'default',
-			description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
-			displayOptions: show([operation]),
-		},
+		restockLocation([operation]),
 		{
 			displayName: operation === 'receive' ? 'Received At' : 'Inspected At',
 			name: 'at',
@@ -259,6 +264,13 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'options',
 			noDataExpression: true,
 			options: [
+				{
+					name: 'Apply Warehouse Receipt',
+					value: 'applyWarehouseReceipt',
+					description:
+						'Move a return by what the warehouse says (WMS > Return > Get Updates items): arrived to Received; processed to Received and Inspected with the warehouse’s dispositions, restocked units back on hand once, the refund when due. More units than authorised, or a cancel at the warehouse: Held for a Person.',
+					action: 'Apply a warehouse receipt to a return',
+				},
 				{
 					name: 'Authorise',
 					value: 'authorise',
@@ -409,6 +421,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			description: 'The return shipment’s tracking number, if known',
 			displayOptions: show(['receive']),
 		},
+		restockLocation(['applyWarehouseReceipt']),
 		...dispositionFields('receive'),
 		...dispositionFields('inspect'),
 		{

@@ -8,8 +8,8 @@ import {
 } from 'n8n-workflow';
 import type { Delivery, Store } from '../../lib/store/types';
 import { referenceFor, wmsProviderDefinition, type BackoffPolicy, type WmsProvider, type WmsStatus } from '../../lib/wms';
-import { applyChannelChange, cancelAtWms, pullUpdates, pushOrder, retryPending, retryWmsCalls, type PushResult, type WmsCallResult } from '../../lib/flows';
-import { errorItem, InvalidItemError, orderFromItem, withoutRaw } from '../shared/items';
+import { applyChannelChange, cancelAtWms, expectReturnAtWms, pullUpdates, pushOrder, readReturnUpdates, retryPending, retryWmsCalls, type PushResult, type WmsCallResult } from '../../lib/flows';
+import { errorItem, InvalidItemError, itemParameter, orderFromItem, withoutRaw } from '../shared/items';
 import { apiError } from '../shared/errors';
 import { getStore, omsStoreConnectionTest } from '../shared/store';
 import { cursorName, isWmsProvider, shipmentItems, splitOf, warehouseRefusal, WMS_LABEL, WMS_PROVIDERS, wmsCredentialTests, wmsProvider } from '../shared/wms';
@@ -24,7 +24,7 @@ export class Wms implements INodeType {
 		group: ['transform'],
 		subtitle: subtitle('{operation}: {resource} ({provider})', {
 			operation: { applyChannelChange: 'Apply Channel Change', cancel: 'Cancel', create: 'Create', get: 'Get', retryPending: 'Retry Pending', getUpdates: 'Get Updates', getLevels: 'Get Levels' },
-			resource: { inventory: 'Inventory', order: 'Order', shipment: 'Shipment' },
+			resource: { inventory: 'Inventory', order: 'Order', return: 'Return', shipment: 'Shipment' },
 			provider: Object.fromEntries(PROVIDER_OPTIONS.map((o) => [o.value, o.name])),
 		}),
 		// Not offered to AI agents: it creates and cancels orders at the warehouse.
@@ -70,6 +70,24 @@ export class Wms implements INodeType {
 		};
 
 		if (resource === 'order' && operation === 'create') return [await create.call(this, store, provider, items, cause('Create'), backoff)];
+		if (resource === 'return' && operation === 'create') {
+			const out: INodeExecutionData[] = [];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const raw = itemParameter(this, 'returnId', i, items);
+					const returnId = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+					if (!returnId) throw new InvalidItemError('Return ID is empty: give the OMS return ID, e.g. shopify:123456');
+					// a person's (or the template's) Create: a call refused or failed for good before is asked again
+					const r = await expectReturnAtWms(store, provider, returnId, { cause: cause('Create Return'), backoff, again: true });
+					if (r.outcome === 'refused') throw new Error(`Return ${returnId} was refused by ${WMS_LABEL[name]}: ${r.error}`);
+					if (r.outcome === 'failed') throw new Error(`Return ${returnId} never reached ${WMS_LABEL[name]} (${r.call?.attempts ?? 0} attempts): ${r.error}`);
+					out.push({ json: { returnId, omsId: r.omsId, provider: name, wmsReturn: { outcome: r.outcome, wmsReturnId: r.wmsReturnId, why: r.why ?? null, error: r.error, attempts: r.call?.attempts ?? 0, nextAttemptAt: r.call?.nextAttemptAt ?? null } }, pairedItem: { item: i } });
+				} catch (error) {
+					out.push(errorItem(this, error, i));
+				}
+			}
+			return [out];
+		}
 		if (resource === 'order' && operation === 'applyChannelChange') {
 			// items: OMS Order > Apply Channel Change's At the WMS output (stored orders with channelChange)
 			const out: INodeExecutionData[] = [];
@@ -137,6 +155,13 @@ export class Wms implements INodeType {
 				// then the cancels and address updates owed to this WMS (the first attempt was made when they were owed)
 				const calls = await retryWmsCalls(store, provider, { limit, backoff, cause: cause('Retry Pending') });
 				for (const r of calls.results) out.push({ json: callJson(r, name), pairedItem: paired });
+			} else if (resource === 'return' && operation === 'getUpdates') {
+				const limit = Number(this.getNodeParameter('limit', 0, 100)) || 100;
+				for (const u of await readReturnUpdates(store, provider, { limit })) {
+					// news only: the warehouse has the units (and the OMS has not received them), processed them, or cancelled
+					if (u.wms.status === 'expected' || (u.wms.status === 'arrived' && u.status === 'received')) continue;
+					out.push({ json: { returnId: u.returnId, omsId: u.omsId, status: u.status, provider: name, wmsReturn: u.wms as unknown as IDataObject }, pairedItem: paired });
+				}
 			} else if (resource === 'shipment' && operation === 'getUpdates') {
 				const r = await pullUpdates(store, provider, { cursorName: cursorName(name, credentialId), cause: cause('Get Updates') });
 				for (const p of await shipmentItems(store, r.newShipments, name)) out.push({ json: p, pairedItem: paired });

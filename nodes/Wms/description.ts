@@ -45,10 +45,46 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			options: [
 				{ name: 'Inventory', value: 'inventory' },
 				{ name: 'Order', value: 'order' },
+				{ name: 'Return', value: 'return' },
 				{ name: 'Shipment', value: 'shipment' },
 			],
 			default: 'order',
 		},
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: ['return'] } },
+			options: [
+				{
+					name: 'Create',
+					value: 'create',
+					description:
+						'Tell the warehouse an authorised return is coming (ShipBob return order, ShipHero return), once per return through the outbox: a WMS that does not answer is asked again by Order > Retry Pending; Extensiv 3PL Warehouse Manager and Generic REST have no returns API (nothing is owed)',
+					action: 'Create a return at the WMS',
+				},
+				{
+					name: 'Get Updates',
+					value: 'getUpdates',
+					description:
+						'Read the returns told to this WMS that the OMS still waits for: one item per return the warehouse received, processed or cancelled, with the units received and their dispositions (for OMS Returns > Apply Warehouse Receipt)',
+					action: 'Get return updates',
+				},
+			],
+			default: 'create',
+		},
+		{
+			displayName: 'Return ID',
+			name: 'returnId',
+			type: 'string',
+			default: '={{ $json.returnId }}',
+			required: true,
+			displayOptions: show('return', ['create']),
+			placeholder: 'shopify:123456',
+			description: 'The OMS return ID (channel:channel return ID), as OMS Returns outputs it',
+		},
+
 		{
 			displayName: 'Operation',
 			name: 'operation',
@@ -80,7 +116,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 				{
 					name: 'Retry Pending',
 					value: 'retryPending',
-					description: 'Send every due delivery of the outbox again (with backoff), then every due cancel and address update owed to the WMS; one item per delivery or call',
+					description: 'Send every due delivery of the outbox again (with backoff), then every due cancel, address update and return owed to the WMS; one item per delivery or call',
 					action: 'Retry pending deliveries and calls',
 				},
 			],
@@ -144,8 +180,9 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			type: 'number',
 			default: 100,
 			typeOptions: { minValue: 1 },
-			displayOptions: show('order', ['retryPending']),
-			description: 'Max number of due deliveries, and of due cancels and address updates, to send in this run',
+			// Order > Retry Pending, Return > Get Updates (neither resource has the other's operation)
+			displayOptions: { show: { resource: ['order', 'return'], operation: ['retryPending', 'getUpdates'] } },
+			description: 'Max number of due deliveries, and of due cancels, address updates and returns, to send in this run (Retry Pending); of returns to read, the longest unchanged first (Return > Get Updates)',
 		},
 		{
 			displayName: 'Include Raw Payload',

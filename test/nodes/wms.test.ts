@@ -16,6 +16,7 @@ import { listAttention } from '../../lib/flows';
 import { createWmsProvider, type WmsProviderName } from '../../lib/wms';
 import { wmsConfig, extensivApiTest, genericWmsApiTest, shipBobApiTest, shipHeroApiTest } from '../../nodes/shared/wms';
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type WmsSandbox } from '../sandbox/wms';
+import { WMS_CREDENTIAL_TYPE, wmsCredentialData } from '../helpers/wms-credentials';
 import { buildWorkflow, outputsOf, runWorkflow } from '../helpers/n8n-harness';
 import { makeOrder } from '../helpers/orders';
 
@@ -32,20 +33,8 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const CRED_NAME: Record<WmsProviderName, string> = { shipbob: 'omsShipBobApi', shiphero: 'omsShipHeroApi', extensiv: 'omsExtensivApi', generic: 'omsGenericWmsApi' };
-
-function credentialData(p: WmsProviderName): Record<string, unknown> {
-	switch (p) {
-		case 'shipbob':
-			return { authType: 'token', token: SANDBOX_CREDENTIALS.shipbob.token, channelId: String(SANDBOX_CREDENTIALS.shipbob.channelId), apiVersion: '2026-01', baseUrl: sb.baseUrls.shipbob };
-		case 'shiphero':
-			return { authType: 'password', ...SANDBOX_CREDENTIALS.shiphero, baseUrl: sb.baseUrls.shiphero };
-		case 'extensiv':
-			return { ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1, baseUrl: sb.baseUrls.extensiv };
-		case 'generic':
-			return { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey };
-	}
-}
+const CRED_NAME = WMS_CREDENTIAL_TYPE;
+const credentialData = (p: WmsProviderName) => wmsCredentialData(sb, p);
 
 /** A fresh SQLite store file, the credentials the harness hands out, and the same store opened for setup */
 async function setup() {

@@ -552,9 +552,20 @@ describe('the template set', () => {
 			['omsFulfilOrder01', ['When Executed by Another Workflow', 'Reserve Stock', 'Route Backorders', 'Send to WMS', 'Publish Quantities']],
 			// reconciliation: what follows the hourly read (its Since is an expression, evaluated once per run)
 			['omsChannelRecon1', ['Record Order', 'Screen for Fraud', 'Ready to Fulfil?', 'Fulfil Order']],
+			// a return's way to the warehouse and back (the hand form is the fallback; its fields are expressions)
+			['omsReturns000011', ['Authorise Channel Return', 'Tell the Warehouse of a Channel Return', 'Every 15 Minutes, Warehouse Receipts', 'Get Return Updates', 'Apply Warehouse Receipt', 'Republish Returned Stock', 'Publish Returned Quantities']],
 		];
 		// parameters our nodes read from the item directly when they are exactly `={{ $json.<field> }}` (itemParameter)
-		const readDirectly: Record<string, string[]> = { 'Publish Quantities': ['sku', 'quantity'] };
+		const readDirectly: Record<string, string[]> = {
+			'Publish Quantities': ['sku', 'quantity'],
+			'Authorise Channel Return': ['returnId'],
+			'Tell the Warehouse': ['returnId'],
+			'Tell the Warehouse of a Channel Return': ['returnId'],
+			'Republish Returned Stock': ['omsId'],
+			'Publish Returned Quantities': ['sku', 'quantity'],
+			'Apply Warehouse Receipt': ['returnId'],
+			'Republish Stock': ['omsId'],
+		};
 		const expressions = (value: unknown, path: string, out: string[]) => {
 			if (typeof value === 'string' && value.startsWith('=')) out.push(`${path} = ${value}`);
 			else if (Array.isArray(value)) value.forEach((v, i) => expressions(v, `${path}[${i}]`, out));
@@ -579,6 +590,22 @@ describe('the template set', () => {
 				expect({ node: name, expressions: found.filter((e) => !allowed.includes(e)) }).toEqual({ node: name, expressions: [] });
 			}
 		}
+	});
+
+	it('the returns template tells the warehouse of every authorised return and moves returns by its receipt, with no person', () => {
+		const returns = byId.get('omsReturns000011')!;
+		const next = (name: string) => returns.connections[name].main.map((o) => o.map((e) => e.node));
+		expect(next('Authorise Return')[0]).toEqual(['Tell the Warehouse']);
+		expect(next('Authorise Channel Return')[0]).toEqual(['Tell the Warehouse of a Channel Return']);
+		expect(next('Every 15 Minutes, Warehouse Receipts')).toEqual([['Get Return Updates']]);
+		expect(next('Get Return Updates')[0]).toEqual(['Apply Warehouse Receipt']);
+		expect(next('Apply Warehouse Receipt')).toEqual([['Republish Returned Stock'], ['Email About a Warehouse Receipt'], ['Nothing new at the warehouse'], ['Receipt not applied (see the error)']]);
+		const node = (name: string) => returns.nodes.find((n) => n.name === name)!;
+		for (const name of ['Tell the Warehouse', 'Tell the Warehouse of a Channel Return']) expect(node(name).parameters).toMatchObject({ resource: 'return', operation: 'create' });
+		expect(next('Republish Returned Stock')[1]).toEqual(['Publish Returned Quantities']);
+		expect(node('Get Return Updates').parameters).toMatchObject({ resource: 'return', operation: 'getUpdates' });
+		// the hand form stays as the fallback
+		expect(next('Return Received')).toEqual([['Receive Return']]);
 	});
 
 	it('every workflow that fulfils reaches the WMS; backorders and reserve quantity changes are handled', () => {
@@ -617,7 +644,7 @@ describe('the template set', () => {
 			for (const n of t.nodes) if (n.name !== buyerNotice) expect([file, n.name, /placeholder/i.test(n.name) && /notify|send|alert/i.test(n.name)]).toEqual([file, n.name, false]);
 		}
 		const mailers = templates.flatMap(([, t]) => t.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend').map((n) => `${t.name} > ${n.name}`));
-		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 11: Returns > Email About a Channel Return', 'OMS 11: Returns > Email About the Receipt', 'OMS 11: Returns > Email the Returns Team', 'OMS 7: Daily Report > Email the Summary']);
+		expect(mailers.sort()).toEqual(['OMS 0: Error Alert > Email the Alert', 'OMS 10: Recovery and Attention > Email the Digest', 'OMS 11: Returns > Email About a Channel Return', 'OMS 11: Returns > Email About a Warehouse Receipt', 'OMS 11: Returns > Email About the Receipt', 'OMS 11: Returns > Email the Returns Team', 'OMS 7: Daily Report > Email the Summary']);
 		for (const [, t] of templates) for (const n of t.nodes.filter((x) => x.type === 'n8n-nodes-base.emailSend')) expect(n.parameters.options).toMatchObject({ appendAttribution: false });
 	});
 

@@ -10,7 +10,8 @@
  *   wms_call_failed  a cancel or address update owed to a WMS that it never answered through every attempt (whatever
  *                  the order's status: a cancel of an order the OMS cancelled may still be live at the warehouse), or
  *                  that it refused while the order is held for that (cancel refused, address); the WMS's words as the
- *                  detail. WMS > Cancel asks a cancel again.
+ *                  detail. WMS > Cancel asks a cancel again. A return told to a WMS (return_create) is listed when
+ *                  it failed for good or was refused (the return's id as the reference).
  *   stuck          received or ready orders that have not moved for `stuckMinutes` and that no pending delivery owes
  *                  (the recovery sweep finishes them; still here means it could not)
  *   edi_997        EDI 940s without the partner's 997 after `ediAckMinutes`
@@ -117,7 +118,7 @@ export const ATTENTION_SOURCES: Record<AttentionKind, Source> = {
 	wms_call_failed: (_d, _p, _c, ch) =>
 		`SELECT 'wms_call_failed' AS kind, wc.kind || '_' || wc.status AS reason, ${ORDER_COLS}, wc.updated_at AS since, wc.last_error AS detail, wc.reference AS reference, ${NO_SKU}
 		FROM wms_calls wc JOIN orders o ON o.oms_id = wc.oms_id
-		WHERE (wc.status = 'failed' OR (wc.status = 'refused' AND o.hold_reason = CASE wc.kind WHEN 'cancel' THEN 'cancel_refused' ELSE 'address' END))${ch('o.channel')}`,
+		WHERE (wc.status = 'failed' OR (wc.status = 'refused' AND (wc.kind = 'return_create' OR o.hold_reason = CASE wc.kind WHEN 'cancel' THEN 'cancel_refused' ELSE 'address' END)))${ch('o.channel')}`,
 	stuck: (d, p, c, ch) =>
 		`SELECT 'stuck' AS kind, o.status AS reason, ${ORDER_COLS}, o.changed_at AS since, NULL AS detail, NULL AS reference, ${NO_SKU}
 		FROM orders o
@@ -161,6 +162,8 @@ const WMS_CALL_LABELS: Record<string, string> = {
 	cancel_refused: 'Cancel refused by the WMS',
 	address_update_failed: 'Address update at the WMS never answered',
 	address_update_refused: 'Address update refused by the WMS',
+	return_create_failed: 'Return never told to the WMS (it did not answer)',
+	return_create_refused: 'Return refused by the WMS',
 };
 const CALL_LABELS: Record<string, string> = { acknowledgement: 'Order acknowledgement', confirmation: 'Shipment confirmation', quantity: 'Quantity push', cancel_answer: 'Answer to a buyer\'s cancel request', refund: 'Refund of a return' };
 

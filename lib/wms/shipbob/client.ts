@@ -28,7 +28,11 @@ import {
 	type CreateOrderOptions,
 	type CreateOrderResult,
 	type CredentialTestResult,
+	type ExpectedReturn,
 	type InventoryLevel,
+	type ReturnCreateResult,
+	type WmsReturnState,
+	type WmsReturnStatus,
 	type Pacer,
 	type ProviderDeps,
 	type ShipmentUpdatesPage,
@@ -67,6 +71,15 @@ export const SHIPBOB_STATUS: Record<string, WmsStatus> = {
 
 const NAME = 'shipbob';
 
+/** ShipBob return status words ✔ (ReturnStatus) -> the OMS's */
+export const SHIPBOB_RETURN_STATUS: Record<string, WmsReturnStatus> = {
+	AwaitingArrival: 'expected',
+	Arrived: 'arrived',
+	Processing: 'arrived',
+	Completed: 'completed',
+	Cancelled: 'cancelled',
+};
+
 export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps): WmsProvider {
 	const deps = withSecrets(given, () => [config.token]);
 	const base = joinUrl(config.baseUrl ?? 'https://api.shipbob.com', config.apiVersion ?? '2026-01');
@@ -89,8 +102,93 @@ export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps
 		return found.find((o) => o.status !== 'Cancelled') ?? found[0] ?? null;
 	}
 
+	/** The return with this reference_id (GET /return?ReferenceIds ✔), or null */
+	async function findReturnRaw(reference: string): Promise<Record<string, unknown> | null> {
+		const res = await send<unknown>(NAME, deps, { method: 'GET', url: joinUrl(base, 'return'), headers: headers(), qs: { ReferenceIds: reference, Limit: 250 } }, { pacer });
+		if (!Array.isArray(res.body)) throw malformed(NAME, 'GET /return did not return a list');
+		return (res.body as unknown[]).filter(isObject).find((r) => String(r.reference_id) === reference) ?? null;
+	}
+
+	/** GET /inventory-level, page by page (2026-01: next/items and PageSize ✔), each page's items */
+	async function* inventoryPages(): AsyncGenerator<Record<string, unknown>[]> {
+		let url: string | null = joinUrl(base, 'inventory-level');
+		let qs: Record<string, string | number> | undefined = { PageSize: 250 };
+		for (let guard = 0; url && guard < 10_000; guard++) {
+			const res: { body: unknown } = await send<unknown>(NAME, deps, { method: 'GET', url, headers: headers(), qs }, { pacer });
+			const b: unknown = res.body;
+			const items = Array.isArray(b) ? b : isObject(b) && Array.isArray(b.items) ? b.items : null;
+			if (!items) throw malformed(NAME, 'inventory-level answer has no items');
+			yield (items as unknown[]).filter(isObject);
+			// `next` is absolute, or relative to the host with the version in it [U]; the base URL is the host
+			const next: string | null = isObject(b) ? str(b.next) : null;
+			url = next ? (/^https?:/i.test(next) ? next : joinUrl(config.baseUrl ?? 'https://api.shipbob.com', next)) : null;
+			qs = undefined;
+		}
+	}
+
+	/** ShipBob's inventory id of each SKU (inventory-level's inventory_id ✔), for a return's inventory lines */
+	async function inventoryIds(skus: string[]): Promise<Map<string, number>> {
+		const want = new Set(skus);
+		const found = new Map<string, number>();
+		for await (const items of inventoryPages()) {
+			for (const it of items) {
+				const sku = str(it.sku);
+				if (sku && want.has(sku) && it.inventory_id != null) found.set(sku, Number(it.inventory_id));
+			}
+			if (found.size === want.size) break;
+		}
+		return found;
+	}
+
 	const provider: WmsProvider = {
 		name: NAME,
+
+		// ✔ POST /{ver}/return: reference_id (the OMS return id, unique), fulfillment_center { id } (the order's shipment's
+		// location), inventory [{ id, quantity, requested_action }] (each inventory id once), original_shipment_id,
+		// tracking_number. A 422 is confirmed by reading the return by reference: found means 'exists'.
+		async createReturn(ret: ExpectedReturn): Promise<ReturnCreateResult> {
+			const order = await findRaw(ret.orderReference);
+			if (!order) throw new WmsError(NAME, `no order with reference ${ret.orderReference} to return units of`, { retryable: false, status: 404, code: 'NOT_FOUND' });
+			const shipments = Array.isArray(order.shipments) ? (order.shipments as unknown[]).filter(isObject) : [];
+			const shipment = shipments.find((x) => isObject(x.location) && x.location.id != null) ?? shipments[0];
+			const fc = shipment && isObject(shipment.location) ? shipment.location.id : null;
+			if (fc == null) throw new WmsError(NAME, `order ${ret.orderReference} names no fulfillment center to return to`, { retryable: false, code: 'NO_FULFILLMENT_CENTER' });
+			const units = new Map<string, number>();
+			for (const l of ret.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
+			const ids = await inventoryIds([...units.keys()]);
+			const unknown = [...units.keys()].filter((sku) => !ids.has(sku));
+			if (unknown.length) throw new WmsError(NAME, `return ${ret.reference}: ShipBob has no inventory item for SKU ${unknown.join(', ')}`, { retryable: false, code: 'UNKNOWN_SKU' });
+			// the return's inventory lines name ShipBob's inventory ids, not SKUs: kept with the call to read them back
+			const lineKeys = Object.fromEntries([...ids].map(([sku, id]) => [String(id), sku]));
+			const body = {
+				reference_id: ret.reference,
+				fulfillment_center: { id: fc },
+				inventory: [...units].map(([sku, quantity]) => ({ id: ids.get(sku), quantity, requested_action: 'Default' })),
+				original_shipment_id: shipment?.id ?? undefined,
+				tracking_number: ret.trackingNumber ?? undefined,
+			};
+			const res = await send<unknown>(NAME, deps, { method: 'POST', url: joinUrl(base, 'return'), headers: headers(true), body }, { pacer, accept: [422] });
+			if (res.status === 422) {
+				const existing = await findReturnRaw(ret.reference);
+				if (existing) return { outcome: 'exists', wmsReturnId: String(existing.id), raw: existing, lineKeys };
+				throw new WmsError(NAME, `return ${ret.reference} refused (422): ${bodyClip(res.body, deps)}`, { retryable: false, status: 422, code: 'HTTP_422', vendorMessage: vendorMessageOf(res.body), secrets: deps.secrets?.() });
+			}
+			if (!isObject(res.body) || res.body.id == null) throw malformed(NAME, 'create return answer has no id');
+			return { outcome: 'created', wmsReturnId: String(res.body.id), raw: res.body, lineKeys };
+		},
+
+		// ✔ GET /return?IDs=..: there is no last-updated filter, so the OMS re-reads the returns it still waits for
+		async getReturns(refs): Promise<WmsReturnState[]> {
+			const out: WmsReturnState[] = [];
+			for (let i = 0; i < refs.length; i += 100) {
+				const ids = refs.slice(i, i + 100).map((r) => r.wmsReturnId);
+				const res = await send<unknown>(NAME, deps, { method: 'GET', url: joinUrl(base, 'return'), headers: headers(), qs: { IDs: ids.join(','), Limit: 250 } }, { pacer });
+				if (!Array.isArray(res.body)) throw malformed(NAME, 'GET /return did not return a list');
+				const keys = Object.assign({}, ...refs.slice(i, i + 100).map((r) => r.lineKeys ?? {})) as Record<string, string>;
+				for (const r of (res.body as unknown[]).filter(isObject)) out.push(toReturnState(r, keys));
+			}
+			return out;
+		},
 
 		async createOrder(order: CanonicalOrder, opts: CreateOrderOptions): Promise<CreateOrderResult> {
 			const lines = linesFor(NAME, order, opts);
@@ -213,15 +311,8 @@ export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps
 
 		async getInventoryLevels(): Promise<InventoryLevel[]> {
 			const out: InventoryLevel[] = [];
-			let url: string | null = joinUrl(base, 'inventory-level');
-			let qs: Record<string, string | number> | undefined = { PageSize: 250 };
-			for (let guard = 0; url && guard < 10_000; guard++) {
-				const res: { body: unknown } = await send<unknown>(NAME, deps, { method: 'GET', url, headers: headers(), qs }, { pacer });
-				const b: unknown = res.body;
-				const items = Array.isArray(b) ? b : isObject(b) && Array.isArray(b.items) ? b.items : null;
-				if (!items) throw malformed(NAME, 'inventory-level answer has no items');
+			for await (const items of inventoryPages()) {
 				for (const it of items) {
-					if (!isObject(it)) continue;
 					const sku = str(it.sku) ?? str(it.reference_id) ?? str(it.name);
 					if (!sku) continue;
 					const locs = Array.isArray(it.locations) ? it.locations.filter(isObject) : Array.isArray(it.fulfillable_quantity_by_fulfillment_center) ? it.fulfillable_quantity_by_fulfillment_center.filter(isObject) : [];
@@ -243,10 +334,6 @@ export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps
 						});
 					}
 				}
-				// `next` is absolute, or relative to the host with the version in it [U]; the base URL is the host
-				const next: string | null = isObject(b) ? str(b.next) : null;
-				url = next ? (/^https?:/i.test(next) ? next : joinUrl(config.baseUrl ?? 'https://api.shipbob.com', next)) : null;
-				qs = undefined;
 			}
 			return out;
 		},
@@ -265,6 +352,36 @@ export function createShipBobProvider(config: ShipBobConfig, given: ProviderDeps
 		},
 	};
 	return redacting(provider, deps);
+}
+
+/** A ShipBob return in the OMS's words: inventory[].action_taken [{ action Restock|Quarantine|Dispose, quantity_processed }] ✔ */
+function toReturnState(r: Record<string, unknown>, lineKeys: Record<string, string>): WmsReturnState {
+	const rawStatus = str(r.status) ?? 'AwaitingArrival';
+	const status = SHIPBOB_RETURN_STATUS[rawStatus] ?? 'expected';
+	const bySku = new Map<string, WmsReturnState['lines'][number]>();
+	for (const it of Array.isArray(r.inventory) ? r.inventory.filter(isObject) : []) {
+		const sku = lineKeys[String(it.id)] ?? str(it.sku) ?? String(it.id ?? '');
+		const line = bySku.get(sku) ?? { sku, expected: 0, received: 0, restock: 0, quarantine: 0, dispose: 0 };
+		line.expected += num(it.quantity);
+		for (const t of Array.isArray(it.action_taken) ? it.action_taken.filter(isObject) : []) {
+			const q = num(t.quantity_processed);
+			const action = String(t.action ?? '').toLowerCase();
+			line.received += q;
+			if (action === 'restock' || action === 'default') line.restock += q;
+			else if (action === 'quarantine') line.quarantine += q;
+			else line.dispose += q;
+		}
+		bySku.set(sku, line);
+	}
+	return {
+		reference: String(r.reference_id ?? ''),
+		wmsReturnId: String(r.id ?? ''),
+		status,
+		rawStatus,
+		lines: [...bySku.values()],
+		arrivedAt: null,
+		updatedAt: latestIso(str(r.completed_date), str(r.insert_date)) ?? new Date(0).toISOString(),
+	};
 }
 
 function toState(o: Record<string, unknown>): WmsOrderState {

@@ -14,6 +14,15 @@
  * the same partner_order_id (so the client looks the reference up before creating, and again after an ambiguous
  * failure: a create is only retried in-line when ShipHero surely did nothing, i.e. throttled).
  *
+ * Returns (issue 21): ✔ return_create(data: CreateReturnInput) with order_id, warehouse_id, return_reason, label_type,
+ * label_cost, address, dimensions, shipping_carrier, shipping_method, line_items [{ sku, quantity, return_reason,
+ * condition }] required, partner_id optional (developer.shiphero.com create-return-input); ✔ Return: status,
+ * line_items { sku, quantity, quantity_received, restock, condition }. The OMS buys no label (label_type FREE, cost 0:
+ * the customer ships with the channel's label); ⚠ dimensions are not known to the OMS (1 x 1 x 1, weight 1 sent); ⚠ the
+ * `returns(order_id)` and `return(id)` queries, and the status words pending -> received -> warehouse_completed /
+ * canceled; ⚠ a received unit not restocked is quarantined unless its condition says it is unsellable (disposed).
+ * Idempotency: partner_id = the OMS return id; the order's returns are read first, so a lost answer is found.
+ *
  * Address update (issue 20): ✔ order_update(data: UpdateOrderInput!) with order_id and shipping_address
  * (CreateOrderAddressInput: first_name, last_name, company, address1, address2, city, state = the state code, zip,
  * country = the ISO code, email, phone; state_code / country_code deprecated) (developer.shiphero.com
@@ -37,7 +46,11 @@ import {
 	type CreateOrderOptions,
 	type CreateOrderResult,
 	type CredentialTestResult,
+	type ExpectedReturn,
 	type InventoryLevel,
+	type ReturnCreateResult,
+	type WmsReturnState,
+	type WmsReturnStatus,
 	type ProviderDeps,
 	type ShipmentUpdatesPage,
 	type WmsOrderState,
@@ -101,6 +114,30 @@ const M_UPDATE = `mutation order_update($data: UpdateOrderInput!) {
 const Q_PRODUCTS = `query warehouse_products($first: Int, $after: String) {
   warehouse_products { request_id complexity
     data(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id sku warehouse_id warehouse_identifier on_hand allocated available backorder } } } } }`;
+
+const RETURN_FIELDS = `id legacy_id partner_id status updated_at created_at
+  line_items(first: 100) { edges { node { id sku quantity quantity_received restock condition } } }`;
+
+const Q_ORDER_RETURNS = `query returns($order_id: String, $first: Int, $after: String) {
+  returns(order_id: $order_id) { request_id complexity
+    data(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${RETURN_FIELDS} } } } } }`;
+
+const Q_RETURN = `query return($id: String!) { return(id: $id) { request_id complexity data { ${RETURN_FIELDS} } } }`;
+
+const M_RETURN_CREATE = `mutation return_create($data: CreateReturnInput!) {
+  return_create(data: $data) { request_id complexity return { ${RETURN_FIELDS} } } }`;
+
+/** ShipHero return status words [U] -> the OMS's */
+export const SHIPHERO_RETURN_STATUS: Record<string, WmsReturnStatus> = {
+	pending: 'expected',
+	manual_approval: 'expected',
+	received: 'arrived',
+	partially_received: 'arrived',
+	warehouse_completed: 'completed',
+	completed: 'completed',
+	canceled: 'cancelled',
+	cancelled: 'cancelled',
+};
 
 const Q_ACCOUNT = `query account { account { request_id complexity data { id email username } } }`;
 
@@ -208,6 +245,28 @@ export function createShipHeroProvider(config: ShipHeroConfig, given: ProviderDe
 		return nodes.find((n) => !/cancel/i.test(String(n.fulfillment_status))) ?? nodes[0] ?? null;
 	}
 
+	function toReturnState(n: Record<string, unknown>, reference: string): WmsReturnState {
+		const rawStatus = str(n.status) ?? 'pending';
+		const status = SHIPHERO_RETURN_STATUS[rawStatus.toLowerCase()] ?? 'expected';
+		const edges = isObject(n.line_items) && Array.isArray(n.line_items.edges) ? n.line_items.edges.filter(isObject) : [];
+		const bySku = new Map<string, WmsReturnState['lines'][number]>();
+		for (const li of edges.map((e) => (isObject(e.node) ? e.node : {}))) {
+			const sku = str(li.sku) ?? '';
+			const line = bySku.get(sku) ?? { sku, expected: 0, received: 0, restock: 0, quarantine: 0, dispose: 0 };
+			const received = num(li.quantity_received);
+			const restock = Math.min(received, num(li.restock));
+			line.expected += num(li.quantity);
+			line.received += received;
+			if (status === 'completed') {
+				line.restock += restock;
+				if (/unsellable|dispos|destroy/i.test(String(li.condition ?? ''))) line.dispose += received - restock;
+				else line.quarantine += received - restock;
+			}
+			bySku.set(sku, line);
+		}
+		return { reference, wmsReturnId: String(n.id ?? ''), status, rawStatus, lines: [...bySku.values()], arrivedAt: null, updatedAt: latestIso(str(n.updated_at), str(n.created_at)) ?? new Date(0).toISOString() };
+	}
+
 	function toState(n: Record<string, unknown>): WmsOrderState {
 		const raw = str(n.fulfillment_status) ?? 'pending';
 		let status = mapStatusWord(raw, statusTable);
@@ -247,9 +306,86 @@ export function createShipHeroProvider(config: ShipHeroConfig, given: ProviderDe
 		};
 	}
 
+	/** The order's return with this partner_id (the OMS return id), or null */
+	async function findReturnNode(orderId: string, reference: string): Promise<Record<string, unknown> | null> {
+		let after: string | null = null;
+		for (let guard = 0; guard < 100; guard++) {
+			const d = await gql(Q_ORDER_RETURNS, { order_id: orderId, first: 25, after }, { cost: 26, key: 'returns' });
+			const conn = isObject(d.data) ? d.data : null;
+			if (!conn || !Array.isArray(conn.edges)) throw malformed(NAME, 'returns answer has no edges');
+			const hit = conn.edges.filter(isObject).map((e) => e.node).filter(isObject).find((n) => String(n.partner_id) === reference);
+			if (hit) return hit;
+			const info = isObject(conn.pageInfo) ? conn.pageInfo : {};
+			if (info.hasNextPage !== true || !str(info.endCursor)) return null;
+			after = str(info.endCursor);
+		}
+		return null;
+	}
+
+	/** The warehouse holding this SKU (warehouse_products' warehouse_id), else the first one listed */
+	async function warehouseOf(sku: string): Promise<string | null> {
+		let first: string | null = null;
+		let after: string | null = null;
+		for (let guard = 0; guard < 1000; guard++) {
+			const d = await gql(Q_PRODUCTS, { first: 100, after }, { cost: 101, key: 'warehouse_products' });
+			const conn = isObject(d.data) ? d.data : null;
+			if (!conn || !Array.isArray(conn.edges)) throw malformed(NAME, 'warehouse_products answer has no edges');
+			for (const n of conn.edges.filter(isObject).map((e) => e.node).filter(isObject)) {
+				first ??= str(n.warehouse_id);
+				if (str(n.sku) === sku && str(n.warehouse_id)) return str(n.warehouse_id);
+			}
+			const info = isObject(conn.pageInfo) ? conn.pageInfo : {};
+			if (info.hasNextPage !== true || !str(info.endCursor)) break;
+			after = str(info.endCursor);
+		}
+		return first;
+	}
+
 	const provider: WmsProvider & { tokens: TokenCache } = {
 		name: NAME,
 		tokens,
+
+		async createReturn(ret: ExpectedReturn): Promise<ReturnCreateResult> {
+			let orderId = ret.wmsOrderId;
+			if (!orderId) {
+				const n = await findNode(ret.orderReference);
+				if (!n) throw new WmsError(NAME, `no order with partner_order_id ${ret.orderReference} to return units of`, { retryable: false, status: 404, code: 'NOT_FOUND' });
+				orderId = String(n.id);
+			}
+			const existing = await findReturnNode(orderId, ret.reference);
+			if (existing) return { outcome: 'exists', wmsReturnId: String(existing.id), raw: existing };
+			const warehouse = await warehouseOf(ret.lines[0].sku);
+			if (!warehouse) throw new WmsError(NAME, `return ${ret.reference}: ShipHero lists no warehouse to return to`, { retryable: false, code: 'NO_WAREHOUSE' });
+			const address = ret.from ? shipHeroAddress(ret.from, null) : null;
+			if (!address) throw new WmsError(NAME, `return ${ret.reference}: the order has no address to return from`, { retryable: false, code: 'BAD_INPUT' });
+			const data = {
+				order_id: orderId,
+				warehouse_id: warehouse,
+				partner_id: ret.reference,
+				return_reason: ret.reason,
+				label_type: 'FREE',
+				label_cost: '0',
+				address,
+				dimensions: { weight: '1', height: '1', width: '1', length: '1' },
+				shipping_carrier: ret.carrier ?? 'customer',
+				shipping_method: 'customer',
+				tracking_number: ret.trackingNumber ?? undefined,
+				line_items: ret.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, return_reason: ret.reason, condition: 'unknown' })),
+			};
+			const d = await gql(M_RETURN_CREATE, { data }, { cost: 5, mutation: true, key: 'return_create' });
+			const node = isObject(d.return) ? d.return : null;
+			if (!node || node.id == null) throw malformed(NAME, 'return_create answer has no return id');
+			return { outcome: 'created', wmsReturnId: String(node.id), raw: node };
+		},
+
+		async getReturns(refs): Promise<WmsReturnState[]> {
+			const out: WmsReturnState[] = [];
+			for (const r of refs) {
+				const d = await gql(Q_RETURN, { id: r.wmsReturnId }, { cost: 2, key: 'return' });
+				if (isObject(d.data)) out.push(toReturnState(d.data, r.reference));
+			}
+			return out;
+		},
 
 		async createOrder(order: CanonicalOrder, opts: CreateOrderOptions): Promise<CreateOrderResult> {
 			const lines = linesFor(NAME, order, opts);

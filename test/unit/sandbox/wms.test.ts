@@ -3,10 +3,10 @@
  * disposition, restock exactly once), over HTTP per provider (issues 20, 21).
  */
 import { startWmsSandbox, SANDBOX_CREDENTIALS, type SandboxProvider, type WmsSandbox } from '../../sandbox/wms';
-import { createWmsProvider } from '../../../lib/wms';
 import type { WmsProvider } from '../../../lib/wms/types';
 import { request, VirtualClock } from '../../sandbox/testkit';
-import { order, testDeps } from '../wms/fixtures';
+import { createWmsProvider } from '../../../lib/wms';
+import { order, sandboxProviders, testDeps } from '../wms/fixtures';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const PICKED = 61_000; // the world picks 60 s after creation
@@ -31,12 +31,7 @@ describe('WMS sandbox: after intake and returns', () => {
 	beforeEach(async () => {
 		sb = await startWmsSandbox({ shipbob: { rateLimit: false }, shiphero: { credits: false }, returnTiming: { arriveAfterMs: null } });
 		const deps = testDeps({ rateLimit: false });
-		providers = {
-			shipbob: createWmsProvider('shipbob', { baseUrl: sb.baseUrls.shipbob, token: SANDBOX_CREDENTIALS.shipbob.token, channelId: SANDBOX_CREDENTIALS.shipbob.channelId }, deps),
-			shiphero: createWmsProvider('shiphero', { baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero }, deps),
-			extensiv: createWmsProvider('extensiv', { baseUrl: sb.baseUrls.extensiv, ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1 }, deps),
-			generic: createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey }, deps),
-		};
+		providers = sandboxProviders(sb, deps);
 		shipheroToken = (await request<Obj>({ method: 'POST', url: `${sb.baseUrls.shiphero}/auth/token`, body: { username: SANDBOX_CREDENTIALS.shiphero.username, password: SANDBOX_CREDENTIALS.shiphero.password } })).body.access_token;
 		const ex = SANDBOX_CREDENTIALS.extensiv;
 		extensivToken = (

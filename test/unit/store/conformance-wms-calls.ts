@@ -78,7 +78,7 @@ export function describeWmsCallsConformance(getStore: () => Store): void {
 
 		it('bad input is an error naming the field, and writes nothing', async () => {
 			const store = getStore();
-			await expect(store.enqueueWmsCall({ ...cancel('f:1'), kind: 'refund' as never })).rejects.toThrow(/kind must be cancel or address_update/);
+			await expect(store.enqueueWmsCall({ ...cancel('f:1'), kind: 'refund' as never })).rejects.toThrow(/kind must be cancel, address_update or return_create/);
 			await expect(store.enqueueWmsCall({ ...cancel('f:1'), reference: ' ' })).rejects.toThrow(/reference must be a non-empty string/);
 			await expect(store.enqueueWmsCall({ ...cancel('f:1'), shipmentNo: 0 })).rejects.toThrow(/shipmentNo must be a whole number/);
 			await expect(store.enqueueWmsCall({ ...address('f:1', 'x'), payload: {} })).rejects.toThrow(/payload.shipTo/);

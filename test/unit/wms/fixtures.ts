@@ -1,6 +1,8 @@
 import type { CanonicalOrder, OrderLine } from '../../../lib/order/types';
 import { createAxiosRequest } from '../../../lib/http/axios';
-import type { ProviderDeps } from '../../../lib/wms/types';
+import { createWmsProvider } from '../../../lib/wms';
+import type { ProviderDeps, WmsProvider } from '../../../lib/wms/types';
+import { SANDBOX_CREDENTIALS, type SandboxProvider, type WmsSandbox } from '../../sandbox/wms';
 
 export function order(n: number | string, lines?: Array<Partial<OrderLine> & { sku: string; quantity: number }>): CanonicalOrder {
 	const ls: OrderLine[] = (lines ?? [{ sku: 'SKU-1', quantity: 2 }]).map((l, i) => ({
@@ -43,5 +45,15 @@ export function testDeps(extra: Partial<ProviderDeps> = {}): ProviderDeps {
 		timeoutMs: 30_000,
 		retry: { maxAttempts: 4, sleep: async () => undefined, random: () => 0 },
 		...extra,
+	};
+}
+
+/** A client of every provider of the WMS sandbox, with its default credentials */
+export function sandboxProviders(sb: WmsSandbox, deps: ProviderDeps): Record<SandboxProvider, WmsProvider> {
+	return {
+		shipbob: createWmsProvider('shipbob', { baseUrl: sb.baseUrls.shipbob, token: SANDBOX_CREDENTIALS.shipbob.token, channelId: SANDBOX_CREDENTIALS.shipbob.channelId }, deps),
+		shiphero: createWmsProvider('shiphero', { baseUrl: sb.baseUrls.shiphero, ...SANDBOX_CREDENTIALS.shiphero }, deps),
+		extensiv: createWmsProvider('extensiv', { baseUrl: sb.baseUrls.extensiv, ...SANDBOX_CREDENTIALS.extensiv, customerId: 1, facilityId: 1 }, deps),
+		generic: createWmsProvider('generic', { baseUrl: sb.baseUrls.generic, authHeaderName: SANDBOX_CREDENTIALS.generic.headerName, authHeaderValue: SANDBOX_CREDENTIALS.generic.apiKey }, deps),
 	};
 }
