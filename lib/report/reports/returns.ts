@@ -19,14 +19,15 @@ import type { Column, ReportDefinition, Row, RunContext } from '../types';
 /** The statuses of a return still under way (not closed, declined or cancelled) */
 const OPEN: readonly ReturnStatus[] = RETURN_STATUSES.filter((s) => s !== 'closed' && !NOT_RETURNING.includes(s));
 /** Refund states that are owed, not yet refunded */
-const OWED = ['pending', 'sent', 'failed'];
+export const OWED = ['pending', 'sent', 'failed'];
 /** Orders whose every unit has shipped when no package was recorded (as lib/returns/units.ts counts them) */
-const SHIPPED_ORDER_STATUSES = ['shipped', 'delivered'];
+export const SHIPPED_ORDER_STATUSES = ['shipped', 'delivered'];
 
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-const CURRENCY = 'COALESCE(r.refund_currency, o.currency)';
+export const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+/** A return's row currency: its refund's, or its order's when it has no refund yet */
+export const CURRENCY = 'COALESCE(r.refund_currency, o.currency)';
 
-function returnsWhere(d: Dialect, p: Params, ctx: RunContext): string {
+export function returnsWhere(d: Dialect, p: Params, ctx: RunContext): string {
 	return `${periodWhere(d, p, 'r.requested_at', ctx)}${channelWhere(d, p, 'r.channel', ctx)}`;
 }
 
