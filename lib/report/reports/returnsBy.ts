@@ -8,8 +8,8 @@
  * Units shipped, as lib/returns/units.ts counts what a return may take, over the orders placed in the period:
  * - by SKU: per order and SKU, the units of the SKU in the order's packages (at most the units of it ordered), or
  *   every unit of the SKU ordered when the order is shipped or delivered without packages recorded;
- * - by reason: the units shipped in the row's currency (every SKU): the rate is the share of the units that left
- *   which came back for that reason.
+ * - by reason: the units shipped in the row's currency (every SKU, per order as Returns by source counts them): the
+ *   rate is the share of the units that left which came back for that reason.
  * A line's refund is its refund line (merchandise + tax - restocking fee, by order line); the shipping refunded and
  * the return shipping kept belong to no SKU or reason (they are in Returns by source's refund columns).
  *
@@ -20,7 +20,7 @@ import { SELLER_FAULT_REASONS, type ReturnReason } from '../../returns/types';
 import { RETURNING } from '../../returns/status';
 import { channelWhere, dialect, num, Params, periodWhere, type Dialect } from '../sql';
 import type { Column, ReportDefinition, ReportOptions, Row, RunContext } from '../types';
-import { CURRENCY, list, OWED, returnsWhere, SHIPPED_ORDER_STATUSES } from './returns';
+import { CURRENCY, least, list, OWED, returnsWhere, SHIPPED_ORDER_STATUSES, shippedSql } from './returns';
 
 type By = 'sku' | 'reason';
 
@@ -46,21 +46,24 @@ function linesSql(d: Dialect, p: Params, ctx: RunContext, by: By): string {
 }
 
 /**
- * Units shipped per SKU and currency of the orders placed in the period: per order and SKU, the SKU's units in the
- * order's packages (at most those ordered), or, without packages, all of them once the order is shipped or delivered.
+ * Units shipped of these SKUs per SKU and currency, of the orders placed in the period: per order and SKU, the SKU's
+ * units in the order's packages (at most those ordered), or, without packages, all of them once the order is shipped
+ * or delivered. Only the SKUs the report shows (the Limit's, found first from the returns): their order lines come
+ * by the order_lines_sku index, not every line of the period.
  */
-function skuShippedSql(d: Dialect, p: Params, ctx: RunContext): string {
+function skuShippedSql(d: Dialect, p: Params, ctx: RunContext, skus: string[]): string {
 	const packed =
 		d === 'sqlite'
 			? `SELECT SUM(json_extract(x.value, '$.quantity')) FROM shipments s, json_each(s.lines) x WHERE s.oms_id = o.oms_id AND json_extract(x.value, '$.sku') = l.sku`
 			: `SELECT SUM((x ->> 'quantity')::bigint) FROM shipments s CROSS JOIN LATERAL jsonb_array_elements(s.lines) x WHERE s.oms_id = o.oms_id AND x ->> 'sku' = l.sku`;
-	const least = d === 'sqlite' ? 'min' : 'LEAST';
-	const shipped = `CASE WHEN packages THEN ${least}(ordered, COALESCE(packed, 0)) WHEN status IN (${list(SHIPPED_ORDER_STATUSES)}) THEN ordered ELSE 0 END`;
+	const these = d === 'postgres' ? `l.sku = ANY(${p.add(skus)}::text[])` : `l.sku IN (SELECT value FROM json_each(${p.add(JSON.stringify(skus))}))`;
+	const shipped = `CASE WHEN packages THEN ${least(d)}(ordered, COALESCE(packed, 0)) WHEN status IN (${list(SHIPPED_ORDER_STATUSES)}) THEN ordered ELSE 0 END`;
+	// t is grouped, so neither store flattens it: each order's package subqueries run once per order and SKU
 	return `SELECT sku, currency, SUM(${shipped}) AS units_shipped
 		FROM (SELECT l.sku AS sku, o.currency AS currency, o.status AS status, SUM(l.quantity) AS ordered,
 				EXISTS (SELECT 1 FROM shipments s WHERE s.oms_id = o.oms_id) AS packages, (${packed}) AS packed
-			FROM orders o JOIN order_lines l ON l.oms_id = o.oms_id
-			WHERE ${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}
+			FROM order_lines l JOIN orders o ON o.oms_id = l.oms_id
+			WHERE ${these} AND ${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}
 			GROUP BY o.oms_id, l.sku, o.currency, o.status) t
 		GROUP BY sku, currency
 		HAVING SUM(${shipped}) > 0`;
@@ -91,19 +94,6 @@ async function runBy(ctx: RunContext, by: By): Promise<Row[]> {
 		});
 		rows.push(row);
 	}
-	const p2 = new Params();
-	const shipped = new Map<string, number>();
-	// by reason: the currency's units over every SKU, counted per SKU as by SKU (not per order: a package naming more
-	// units of one SKU than were ordered does not make up for another SKU it left behind)
-	for (const r of await ctx.store.query(skuShippedSql(d, p2, ctx), p2.values)) {
-		const k = by === 'sku' ? `${String(r.sku)}\u0000${String(r.currency)}` : String(r.currency);
-		shipped.set(k, (shipped.get(k) ?? 0) + num(r.units_shipped));
-	}
-	for (const row of rows) {
-		const units = shipped.get(by === 'sku' ? `${String(row.sku)}\u0000${String(row.currency)}` : String(row.currency)) ?? 0;
-		row.unitsShipped = units;
-		row.returnRatePct = rate(row.unitsReturned as number, units);
-	}
 	// a SKU's (reason's) rows together: the most units returned over every currency first, then the most returns,
 	// then by name; its currencies in order. By SKU keeps the Limit's number of SKUs (with all of their currencies).
 	const totals = new Map<string, { units: number; returns: number }>();
@@ -114,7 +104,19 @@ async function runBy(ctx: RunContext, by: By): Promise<Row[]> {
 		totals.set(String(row[by]), t);
 	}
 	const ranked = [...totals].sort((a, b) => b[1].units - a[1].units || b[1].returns - a[1].returns || a[0].localeCompare(b[0])).map(([k]) => k);
-	const rank = new Map((by === 'sku' ? ranked.slice(0, skuLimit(ctx.options)) : ranked).map((k, i) => [k, i]));
+	const kept = by === 'sku' ? ranked.slice(0, skuLimit(ctx.options)) : ranked;
+	const rank = new Map(kept.map((k, i) => [k, i]));
+
+	const p2 = new Params();
+	const shipped = new Map<string, number>();
+	if (by === 'sku' && kept.length) for (const r of await ctx.store.query(skuShippedSql(d, p2, ctx, kept), p2.values)) shipped.set(`${String(r.sku)}\u0000${String(r.currency)}`, num(r.units_shipped));
+	// by reason: every unit of the currency that left (as Returns by source counts them, per order)
+	if (by === 'reason' && rows.length) for (const r of await ctx.store.query(shippedSql(d, p2, ctx, 'currency'), p2.values)) shipped.set(String(r.currency), num(r.units_shipped));
+	for (const row of rows) {
+		const units = shipped.get(by === 'sku' ? `${String(row.sku)}\u0000${String(row.currency)}` : String(row.currency)) ?? 0;
+		row.unitsShipped = units;
+		row.returnRatePct = rate(row.unitsReturned as number, units);
+	}
 	return rows
 		.filter((row) => rank.has(String(row[by])))
 		.sort((a, b) => rank.get(String(a[by]))! - rank.get(String(b[by]))! || String(a.currency).localeCompare(String(b.currency)));
