@@ -79,6 +79,9 @@ async function explain(store: Store, c: Case): Promise<void> {
 	const spy = { kind: store.kind, query: async (sql: string, params?: unknown[]) => (seen.push([sql, params ?? []]), store.query(sql, params)) } as unknown as Store;
 	await runReport(spy, c.req, () => NOW);
 	for (const [sql, params] of seen) {
+		const t0 = nowMs();
+		await store.query(sql, params);
+		console.log(`--- ${store.kind} ${c.name}: ${fmt(nowMs() - t0)} ms`);
 		const plan = await store.query(`${store.kind === 'postgres' ? 'EXPLAIN (ANALYZE, BUFFERS)' : 'EXPLAIN QUERY PLAN'} ${sql}`, params);
 		console.log(`--- ${store.kind} ${c.name}\n${sql}\n${plan.map((r) => (store.kind === 'postgres' ? r['QUERY PLAN'] : r.detail)).join('\n')}`);
 	}

@@ -8,7 +8,7 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, packedUnits, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock } from './rows';
 import type { CanonicalReturn, StoredReturn } from '../returns/types';
 import type { ReturnStatus } from '../returns/status';
 import type { ChannelCallAttempt, ChannelCallRow, DeliveryAttempt, NewEvent, NewReturnEvent, OrderWrite, ReturnWrite, StockTake, TxRows, WmsCallWrite } from './rules/tx';
@@ -298,6 +298,8 @@ export class SqliteRows implements TxRows {
 			JSON.stringify(s.lines),
 			now,
 		);
+		// the order's units in packages (schema v14: what the returns reports count as shipped), once per package
+		if (Number(r.changes) > 0 && s.lines.length) this.q.run('UPDATE orders SET units_packed = COALESCE(units_packed, 0) + ? WHERE oms_id = ?', packedUnits(s.lines), s.omsId);
 		const row = this.q.get('SELECT * FROM shipments WHERE oms_id = ? AND package_key = ?', s.omsId, s.packageKey)!;
 		return { created: Number(r.changes) > 0, shipment: toShipment(row) };
 	}

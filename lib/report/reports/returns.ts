@@ -24,8 +24,12 @@ export const OWED = ['pending', 'sent', 'failed'];
 export const SHIPPED_ORDER_STATUSES = ['shipped', 'delivered'];
 
 export const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-/** A return's row currency: its refund's, or its order's when it has no refund yet */
-export const CURRENCY = 'COALESCE(r.refund_currency, o.currency)';
+/**
+ * A return's row currency: its refund's, or its order's when it has no refund yet. The order is looked up only then
+ * (COALESCE stops at the refund's): joining orders made PostgreSQL hash all 1,000,000 orders of bench/report/returns.ts
+ * for the returns' currencies. Queries group by its output position.
+ */
+export const CURRENCY = 'COALESCE(r.refund_currency, (SELECT o.currency FROM orders o WHERE o.oms_id = r.oms_id))';
 
 export function returnsWhere(d: Dialect, p: Params, ctx: RunContext): string {
 	return `${periodWhere(d, p, 'r.requested_at', ctx)}${channelWhere(d, p, 'r.channel', ctx)}`;
@@ -40,16 +44,16 @@ function returnsSql(d: Dialect, p: Params, ctx: RunContext): string {
 			SUM(CASE WHEN r.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled_returns,
 			SUM(CASE WHEN r.refund_status IN (${list(OWED)}) AND r.status IN (${list(RETURNING)}) THEN r.refund_total_minor ELSE 0 END) AS owed_minor,
 			SUM(CASE WHEN r.refund_status = 'refunded' THEN r.refund_total_minor ELSE 0 END) AS refunded_minor
-		FROM returns r JOIN orders o ON o.oms_id = r.oms_id
+		FROM returns r
 		WHERE ${returnsWhere(d, p, ctx)}
-		GROUP BY r.channel, ${CURRENCY}`;
+		GROUP BY 1, 2`;
 }
 
 function reasonsSql(d: Dialect, p: Params, ctx: RunContext): string {
 	return `SELECT r.channel AS channel, ${CURRENCY} AS currency, l.reason AS reason, SUM(l.quantity) AS units
-		FROM return_lines l JOIN returns r ON r.return_id = l.return_id JOIN orders o ON o.oms_id = r.oms_id
+		FROM return_lines l JOIN returns r ON r.return_id = l.return_id
 		WHERE ${returnsWhere(d, p, ctx)} AND r.status IN (${list(RETURNING)})
-		GROUP BY r.channel, ${CURRENCY}, l.reason`;
+		GROUP BY 1, 2, 3`;
 }
 
 /** LEAST of two on this store */
@@ -61,23 +65,15 @@ export const least = (d: Dialect) => (d === 'sqlite' ? 'min' : 'LEAST');
  * counts what left); an order without, all of its units once it is shipped or delivered. Per channel and currency
  * (by source) or per currency (by reason).
  *
- * Set-based: the period's orders (`po`) joined to their packages' units (`t`, a package's units summed in a scalar
- * subquery, so PostgreSQL estimates one row per package, not 100 per JSON function call). A correlated subquery per
- * order (as before) ran once per order and per use (4 times) on PostgreSQL, whose inflated cost also planned a JIT
- * compile; bench/report/returns.ts over 1,000,000 orders measures this.
+ * The packages' units come from orders.units_packed, which the store keeps as it records packages (schema v14): one
+ * pass over the period's orders (on SQLite from the covering index orders_report_shipped alone). Reading each
+ * order's packages' JSON instead took 6-7 s over 1,000,000 orders (bench/report/returns.ts).
  */
 export function shippedSql(d: Dialect, p: Params, ctx: RunContext, by: 'channel' | 'currency' = 'channel'): string {
-	const units =
-		d === 'sqlite'
-			? `(SELECT SUM(json_extract(x.value, '$.quantity')) FROM json_each(s.lines) x)`
-			: `(SELECT SUM((x ->> 'quantity')::bigint) FROM jsonb_array_elements(s.lines) x)`;
-	const shipped = `CASE WHEN t.packed IS NOT NULL THEN ${least(d)}(po.units, t.packed) WHEN po.status IN (${list(SHIPPED_ORDER_STATUSES)}) THEN po.units ELSE 0 END`;
-	const keys = by === 'channel' ? 'po.channel, po.currency' : 'po.currency';
-	return `WITH po AS (SELECT o.oms_id AS oms_id, o.channel AS channel, o.currency AS currency, o.status AS status, o.units AS units
-			FROM orders o WHERE ${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}),
-		t AS (SELECT s.oms_id AS oms_id, SUM(${units}) AS packed FROM po JOIN shipments s ON s.oms_id = po.oms_id GROUP BY s.oms_id)
-		SELECT ${by === 'channel' ? 'po.channel AS channel, ' : ''}po.currency AS currency, SUM(${shipped}) AS units_shipped
-		FROM po LEFT JOIN t ON t.oms_id = po.oms_id
+	const shipped = `CASE WHEN o.units_packed IS NOT NULL THEN ${least(d)}(o.units, o.units_packed) WHEN o.status IN (${list(SHIPPED_ORDER_STATUSES)}) THEN o.units ELSE 0 END`;
+	const keys = by === 'channel' ? 'o.channel, o.currency' : 'o.currency';
+	return `SELECT ${by === 'channel' ? 'o.channel AS channel, ' : ''}o.currency AS currency, SUM(${shipped}) AS units_shipped
+		FROM orders o WHERE ${periodWhere(d, p, 'o.placed_at', ctx)}${channelWhere(d, p, 'o.channel', ctx)}
 		GROUP BY ${keys}
 		HAVING SUM(${shipped}) > 0`;
 }

@@ -34,14 +34,16 @@ function lineRefund(d: Dialect): string {
 }
 
 function linesSql(d: Dialect, p: Params, ctx: RunContext, by: By): string {
-	return `SELECT k, currency, COUNT(DISTINCT return_id) AS returns,
+	// t materialised: each line's refund (JSON) is read once, not once per SUM that uses it
+	return `WITH t AS MATERIALIZED (SELECT l.${by} AS k, ${CURRENCY} AS currency, r.return_id AS return_id, r.status AS status, r.refund_status AS refund_status,
+				l.quantity AS quantity, CASE WHEN r.refund_status IS NULL THEN 0 ELSE COALESCE(${lineRefund(d)}, 0) END AS refund
+			FROM return_lines l JOIN returns r ON r.return_id = l.return_id
+			WHERE ${returnsWhere(d, p, ctx)})
+		SELECT k, currency, COUNT(DISTINCT return_id) AS returns,
 			SUM(CASE WHEN status IN (${list(RETURNING)}) THEN quantity ELSE 0 END) AS units_returned,
 			SUM(CASE WHEN refund_status IN (${list(OWED)}) AND status IN (${list(RETURNING)}) THEN refund ELSE 0 END) AS owed,
 			SUM(CASE WHEN refund_status = 'refunded' THEN refund ELSE 0 END) AS refunded
-		FROM (SELECT l.${by} AS k, ${CURRENCY} AS currency, r.return_id AS return_id, r.status AS status, r.refund_status AS refund_status,
-				l.quantity AS quantity, CASE WHEN r.refund_status IS NULL THEN 0 ELSE COALESCE(${lineRefund(d)}, 0) END AS refund
-			FROM return_lines l JOIN returns r ON r.return_id = l.return_id JOIN orders o ON o.oms_id = r.oms_id
-			WHERE ${returnsWhere(d, p, ctx)}) t
+		FROM t
 		GROUP BY k, currency`;
 }
 
