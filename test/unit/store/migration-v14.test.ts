@@ -3,93 +3,65 @@
  * shipped. A store written before it must open with the packages already recorded counted (NULL where an order has
  * none), and every package recorded after adds its units once, on both stores.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { Client } from 'pg';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../lib/store/schema';
-import { openPostgresStore } from '../../../lib/store/postgres';
-import { openSqliteStore } from '../../../lib/store/sqlite';
-import type { Store } from '../../../lib/store/types';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "../../../lib/store/schema";
+import type { Store } from "../../../lib/store/types";
+import { postgresFrom, sqliteFrom } from "./older-schema";
 
-const T = '2026-05-01T10:00:00.000Z';
+const T = "2026-05-01T10:00:00.000Z";
 const order = (id: string, units: number) =>
-	`INSERT INTO orders (oms_id, channel, channel_order_id, placed_at, channel_updated_at, readiness, channel_status, status, currency, total_minor, units, doc, recorded_at, changed_at, version)
+  `INSERT INTO orders (oms_id, channel, channel_order_id, placed_at, channel_updated_at, readiness, channel_status, status, currency, total_minor, units, doc, recorded_at, changed_at, version)
 		VALUES ('shopify:${id}', 'shopify', '${id}', '${T}', '${T}', 'ready', 'paid', 'shipped', 'USD', 1000, ${units}, '{}', '${T}', '${T}', 1)`;
 const pkg = (id: string, key: string, lines: string) =>
-	`INSERT INTO shipments (oms_id, package_key, provider, carrier, tracking_number, tracking_url, shipped_at, lines, recorded_at)
+  `INSERT INTO shipments (oms_id, package_key, provider, carrier, tracking_number, tracking_url, shipped_at, lines, recorded_at)
 		VALUES ('shopify:${id}', '${key}', 'shipbob', 'UPS', NULL, NULL, '${T}', '${lines}', '${T}')`;
 /** Before schema 14: O1 with two packages (2 + 1 units over two SKUs), O2 without any */
 const BEFORE = [
-	order('O1', 4),
-	order('O2', 2),
-	pkg('O1', 'P1', '[{"sku":"A","quantity":2,"lineId":"1"}]'),
-	pkg('O1', 'P2', '[{"sku":"B","quantity":1}]'),
+  order("O1", 4),
+  order("O2", 2),
+  pkg("O1", "P1", '[{"sku":"A","quantity":2,"lineId":"1"}]'),
+  pkg("O1", "P2", '[{"sku":"B","quantity":1}]'),
 ];
-const PREVIOUS = Math.max(...MIGRATIONS.filter((m) => m.version < 14).map((m) => m.version));
+const PREVIOUS = Math.max(
+  ...MIGRATIONS.filter((m) => m.version < 14).map((m) => m.version),
+);
 
 async function expectMigrated(store: Store): Promise<void> {
-	expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-	const packed = async () => (await store.query<{ oms_id: string; units_packed: unknown }>('SELECT oms_id, units_packed FROM orders ORDER BY oms_id')).map((r) => [r.oms_id, r.units_packed === null ? null : Number(r.units_packed)]);
-	expect(await packed()).toEqual([
-		['shopify:O1', 3],
-		['shopify:O2', null],
-	]);
-	// a package recorded now adds its units once; the same package again adds nothing
-	const p = { omsId: 'shopify:O2', packageKey: 'P3', provider: 'shipbob', carrier: 'UPS', trackingNumber: null, trackingUrl: null, shippedAt: T, lines: [{ sku: 'A', quantity: 1 }] };
-	await store.recordShipment(p);
-	await store.recordShipment(p);
-	expect(await packed()).toEqual([
-		['shopify:O1', 3],
-		['shopify:O2', 1],
-	]);
+  expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+  const packed = async () =>
+    (
+      await store.query<{ oms_id: string; units_packed: unknown }>(
+        "SELECT oms_id, units_packed FROM orders ORDER BY oms_id",
+      )
+    ).map((r) => [
+      r.oms_id,
+      r.units_packed === null ? null : Number(r.units_packed),
+    ]);
+  expect(await packed()).toEqual([
+    ["shopify:O1", 3],
+    ["shopify:O2", null],
+  ]);
+  // a package recorded now adds its units once; the same package again adds nothing
+  const p = {
+    omsId: "shopify:O2",
+    packageKey: "P3",
+    provider: "shipbob",
+    carrier: "UPS",
+    trackingNumber: null,
+    trackingUrl: null,
+    shippedAt: T,
+    lines: [{ sku: "A", quantity: 1 }],
+  };
+  await store.recordShipment(p);
+  await store.recordShipment(p);
+  expect(await packed()).toEqual([
+    ["shopify:O1", 3],
+    ["shopify:O2", 1],
+  ]);
 }
 
-describe('schema 14: orders keep the units in their packages', () => {
-	it('SQLite: a store of the previous schema opens with its packages counted', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'oms-mig14-'));
-		try {
-			const path = join(dir, 'oms.sqlite');
-			const db = new DatabaseSync(path);
-			db.exec('CREATE TABLE oms_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-			for (const m of MIGRATIONS.filter((x) => x.version <= PREVIOUS)) for (const sql of m.sqlite) db.exec(sql);
-			db.exec(`INSERT INTO oms_meta (key, value) VALUES ('schema_version', '${PREVIOUS}')`);
-			for (const sql of BEFORE) db.exec(sql);
-			db.close();
-			const store = await openSqliteStore(path);
-			try {
-				await expectMigrated(store);
-			} finally {
-				await store.close();
-			}
-		} finally {
-			rmSync(dir, { recursive: true, force: true });
-		}
-	});
-
-	it('PostgreSQL: a store of the previous schema opens with its packages counted', async () => {
-		const url = process.env.OMS_TEST_PG_URL;
-		if (!url) throw new Error('OMS_TEST_PG_URL is not set: run the tests with `npm test`, which starts PostgreSQL');
-		const schema = `mig14_${process.pid}_${Date.now().toString(36)}`;
-		const c = new Client({ connectionString: url });
-		await c.connect();
-		try {
-			await c.query(`CREATE SCHEMA ${schema}`);
-			await c.query(`SET search_path = ${schema}`);
-			await c.query('CREATE TABLE oms_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-			for (const m of MIGRATIONS.filter((x) => x.version <= PREVIOUS)) for (const sql of m.postgres) await c.query(sql);
-			await c.query(`INSERT INTO oms_meta (key, value) VALUES ('schema_version', '${PREVIOUS}')`);
-			for (const sql of BEFORE) await c.query(sql);
-			const store = await openPostgresStore({ connectionString: url, options: `-c search_path=${schema}` });
-			try {
-				await expectMigrated(store);
-			} finally {
-				await store.close();
-			}
-		} finally {
-			await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-			await c.end();
-		}
-	});
+describe("schema 14: orders keep the units in their packages", () => {
+  it("SQLite: a store of the previous schema opens with its packages counted", () =>
+    sqliteFrom(PREVIOUS, BEFORE, expectMigrated));
+  it("PostgreSQL: a store of the previous schema opens with its packages counted", () =>
+    postgresFrom(PREVIOUS, BEFORE, expectMigrated));
 });
