@@ -13,6 +13,7 @@ import { byStatus } from './reports/byStatus';
 import { fraud } from './reports/fraud';
 import { inventory } from './reports/inventory';
 import { returnsBySource } from './reports/returns';
+import { returnsByReason, returnsBySku } from './reports/returnsBy';
 import { sla } from './reports/sla';
 import { topSkus } from './reports/topSkus';
 import { REPORT_NAMES, type ReportDefinition, type ReportName, type ReportOptions, type ReportResult, type Row } from './types';
@@ -24,7 +25,7 @@ export { toHtml } from './render/html';
 export { toMarkdown } from './render/markdown';
 export { attentionQueue, ATTENTION_DEFAULTS, ATTENTION_KINDS, ATTENTION_SOURCES, type AttentionItem, type AttentionKind, type AttentionThresholds } from './reports/attention';
 
-export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory, attention, returns: returnsBySource };
+export const REPORTS: Record<ReportName, ReportDefinition> = { byChannel, byStatus, byDay, topSkus, backorders, fraud, sla, inventory, attention, returns: returnsBySource, returnsBySku, returnsByReason };
 
 export interface ReportRequest {
 	report: ReportName;

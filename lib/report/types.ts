@@ -1,7 +1,7 @@
 import type { Store } from '../store/types';
 import type { Period } from './period';
 
-export const REPORT_NAMES = ['byChannel', 'byStatus', 'byDay', 'topSkus', 'backorders', 'fraud', 'sla', 'inventory', 'attention', 'returns'] as const;
+export const REPORT_NAMES = ['byChannel', 'byStatus', 'byDay', 'topSkus', 'backorders', 'fraud', 'sla', 'inventory', 'attention', 'returns', 'returnsBySku', 'returnsByReason'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export type Cell = string | number | null;
@@ -32,7 +32,7 @@ export interface ReportOptions {
 	includeUnsold?: boolean;
 	/** byDay: bucket size */
 	interval?: 'day' | 'week' | 'month';
-	/** topSkus: how many SKUs */
+	/** topSkus, returnsBySku: how many SKUs */
 	limit?: number;
 }
 

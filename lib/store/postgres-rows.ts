@@ -9,7 +9,7 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { activeUnits, partsFromJson, partsToJson, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder, packedUnits } from './rows';
 import type { ChargeSlot } from '../billing/charges';
 import { storableText } from '../order/storable';
 import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
@@ -266,7 +266,11 @@ export class PostgresRows implements AsyncTxRows {
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (oms_id, package_key) DO NOTHING RETURNING *`,
 			[s.omsId, s.packageKey, s.provider, s.carrier, s.trackingNumber, s.trackingUrl, s.shippedAt, JSON.stringify(s.lines), now],
 		);
-		if (inserted.length) return { created: true, shipment: toShipment(inserted[0]) };
+		if (inserted.length) {
+			// the order's units in packages (schema v13: what the returns reports count as shipped), once per package
+			if (s.lines.length) await this.c.query('UPDATE orders SET units_packed = COALESCE(units_packed, 0) + $1 WHERE oms_id = $2', [packedUnits(s.lines), s.omsId]);
+			return { created: true, shipment: toShipment(inserted[0]) };
+		}
 		const row = (await this.rows('SELECT * FROM shipments WHERE oms_id = $1 AND package_key = $2', [s.omsId, s.packageKey]))[0];
 		return { created: false, shipment: toShipment(row) };
 	}

@@ -262,6 +262,11 @@ export function toChannelCall(row: Record<string, unknown>): ChannelCall {
 	};
 }
 
+/** A package's units (its lines' quantities): what recording it adds to the order's units_packed (schema v13). */
+export function packedUnits(lines: ReadonlyArray<{ quantity: number }>): number {
+	return lines.reduce((n, l) => n + l.quantity, 0);
+}
+
 export function toShipment(row: Record<string, unknown>): StoredShipment {
 	return {
 		omsId: row.oms_id as string,

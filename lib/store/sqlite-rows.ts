@@ -8,7 +8,7 @@ import type { CanonicalOrder } from '../order/types';
 import type { Hold, OmsStatus } from '../order/status';
 import { partsFromJson, partsToJson, activeUnits, type ReservationPart } from '../stock/reservation';
 import { locationOf, type BundleComponent, type StockLevelInput, type StockChange } from '../stock/types';
-import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder } from './rows';
+import { eventValues, fraudColumns, holdColumns, lineRows, returnEventValues, toChannelCall, toDelivery, toEvent, toFraudRecord, toShipment, toStoredOrder, toStoredReturn, toWmsCall, type OrderColumns, isoUtc, toPendingRestock, toWarehouse, warehouseValues, ledgerEntryValues, storableJsonText, LEDGER_BALANCE_COLUMNS, toLedgerEntry, toOrderBalance, toPayoutTotal, toStoredPayout, toLedgerSum, toUnsettledOrder, packedUnits } from './rows';
 import type { ChargeSlot } from '../billing/charges';
 import { storableText } from '../order/storable';
 import type { BillingFlag, LedgerSum, UnsettledOrder } from '../billing/reconcile';
@@ -303,6 +303,8 @@ export class SqliteRows implements TxRows {
 			JSON.stringify(s.lines),
 			now,
 		);
+		// the order's units in packages (schema v13: what the returns reports count as shipped), once per package
+		if (Number(r.changes) > 0 && s.lines.length) this.q.run('UPDATE orders SET units_packed = COALESCE(units_packed, 0) + ? WHERE oms_id = ?', packedUnits(s.lines), s.omsId);
 		const row = this.q.get('SELECT * FROM shipments WHERE oms_id = ? AND package_key = ?', s.omsId, s.packageKey)!;
 		return { created: Number(r.changes) > 0, shipment: toShipment(row) };
 	}

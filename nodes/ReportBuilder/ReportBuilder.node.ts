@@ -28,6 +28,8 @@ export class ReportBuilder implements INodeType {
 				byChannel: 'Orders by Channel',
 				byDay: 'Orders by Day and Channel',
 				byStatus: 'Orders by Status',
+				returnsByReason: 'Returns by Reason',
+				returnsBySku: 'Returns by SKU',
 				returns: 'Returns by Source',
 				topSkus: 'Top SKUs',
 			},
@@ -55,7 +57,7 @@ export class ReportBuilder implements INodeType {
 					includeUnsold: opts.includeUnsold === true,
 				};
 				if (report === 'byDay') options.interval = this.getNodeParameter('interval', i, 'day') as 'day' | 'week' | 'month';
-				if (report === 'topSkus') options.limit = this.getNodeParameter('limit', i, 10) as number;
+				if (report === 'topSkus' || report === 'returnsBySku') options.limit = this.getNodeParameter('limit', i, 10) as number;
 				let asOf: Date | null = null;
 				if (opts.asOf) {
 					asOf = new Date(String(opts.asOf));

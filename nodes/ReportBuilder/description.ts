@@ -75,6 +75,19 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					action: 'Report orders by status',
 				},
 				{
+					name: 'Returns by Reason',
+					value: 'returnsByReason',
+					description:
+						"Return lines requested per normalised reason and currency, with whose fault it is (the seller's or the customer's): returns, units returned, the return rate over the units shipped, refunds owed and refunded",
+					action: 'Report returns by reason',
+				},
+				{
+					name: 'Returns by SKU',
+					value: 'returnsBySku',
+					description: 'The SKUs with the most units returned, per currency: returns, units returned, the SKU’s units shipped and its return rate, refunds owed and refunded',
+					action: 'Report returns by SKU',
+				},
+				{
 					name: 'Returns by Source',
 					value: 'returns',
 					description:
@@ -173,7 +186,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 			typeOptions: { minValue: 1 },
 			default: 10,
 			description: 'Max number of results to return',
-			displayOptions: { show: { report: ['topSkus'] } },
+			displayOptions: { show: { report: ['topSkus', 'returnsBySku'] } },
 		},
 		{
 			displayName: 'Output',

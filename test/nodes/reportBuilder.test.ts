@@ -194,6 +194,37 @@ describe('reportBuilder node', () => {
 		expect(text('markdown').split('\n')[0]).toBe('**Returns custom period (2026-05-01 – 2026-05-02, UTC): 6** — Shopify 4, Amazon 2');
 	});
 
+	it('offers Returns by SKU (with its Limit) and Returns by Reason: items, CSV, HTML with a chart and Markdown', async () => {
+		const params = { period: 'custom', from: '2026-05-01', to: '2026-05-02', timeZone: 'UTC' };
+		// SKU-1 has 3 units returned (USD 2, EUR 1), SKU-3 2, SKU-2 1: a limit of 2 keeps SKU-1 (both currencies) and SKU-3
+		const items = await runWorkflow(flow({ ...params, report: 'returnsBySku', limit: 2, output: 'items', options: asOf }), { credentials: sqliteCredentials() });
+		expect(items.error).toBeUndefined();
+		expect(outputOf(items, 'Report').map((r) => [r.sku, r.currency, r.returns, r.unitsReturned, r.unitsShipped, r.returnRatePct, r.refundOwed, r.refundRefunded])).toEqual([
+			['SKU-1', 'EUR', 1, 1, 1, 100, 20, 0],
+			['SKU-1', 'USD', 2, 2, 3, 66.67, 50, 0],
+			['SKU-3', 'USD', 2, 2, 3, 66.67, 0, 0],
+		]);
+		const files = await runWorkflow(flow({ ...params, report: 'returnsBySku', limit: 2, output: 'files', files: ['csv', 'html', 'markdown'], options: asOf }), { credentials: sqliteCredentials() });
+		const [item] = itemsOf(files, 'Report');
+		expect(item.json).toMatchObject({ report: 'returnsBySku', title: 'Returns by SKU', rowCount: 3 });
+		const text = (prop: string) => Buffer.from(item.binary![prop].data, 'base64').toString('utf8');
+		expect(text('csv')).toBe(
+			'sku,currency,returns,unitsReturned,unitsShipped,returnRatePct,refundOwed,refundRefunded\r\n' +
+				'SKU-1,EUR,1,1,1,100,20.00,0.00\r\nSKU-1,USD,2,2,3,66.67,50.00,0.00\r\nSKU-3,USD,2,2,3,66.67,0.00,0.00\r\n',
+		);
+		expect(text('html')).toContain('<rect class="bar" data-sku="SKU-1" data-value="3"');
+		expect(text('html')).toContain('<rect class="bar" data-sku="SKU-3" data-value="2"');
+		expect(text('markdown').split('\n')[0]).toBe('**Returns by SKU custom period (2026-05-01 – 2026-05-02, UTC): 5 units returned**');
+
+		const reasons = await runWorkflow(flow({ ...params, report: 'returnsByReason', output: 'files', files: ['html'], options: asOf }), { credentials: sqliteCredentials() });
+		const [page] = itemsOf(reasons, 'Report');
+		expect(page.json).toMatchObject({ report: 'returnsByReason', title: 'Returns by reason', rowCount: 4 });
+		const html = Buffer.from(page.binary!.html.data, 'base64').toString('utf8');
+		expect(html).toContain('Units returned by reason');
+		// defective 3 (USD), size_fit 3 (USD 2 + EUR 1), unwanted 0 (declined and cancelled returns bring no units)
+		for (const [reason, units] of [['defective', 3], ['size_fit', 3], ['unwanted', 0]]) expect(html).toContain(`<rect class="bar" data-reason="${reason}" data-value="${units}"`);
+	});
+
 	it('sends a bad time zone to the error output, naming it', async () => {
 		const result = await runWorkflow(flow({ report: 'byChannel', period: 'yesterday', timeZone: 'Mars/Olympus', output: 'items', options: asOf }, [{}], { onError: 'continueErrorOutput' }), {
 			credentials: sqliteCredentials(),

@@ -1,7 +1,8 @@
 /**
  * A self-contained HTML page: inline CSS, inline SVG charts and a table; no scripts, fonts or images from
  * anywhere (a Content-Security-Policy of default-src 'none' says so to the browser). Charts:
- * - bars by channel (orders; for SKU reports, units by SKU): `<rect class="bar" data-channel=... data-value=...>`;
+ * - bars by channel (orders; for SKU reports, units by SKU; returns by reason, units by reason):
+ *   `<rect class="bar" data-channel=... data-value=...>` (data-sku, data-reason);
  * - for the day x channel report, one line per channel over every date of the period (dates without orders are 0):
  *   `<polyline class="line" data-channel=...>` with a `<circle class="point">` per date.
  * Every text is escaped.
@@ -41,7 +42,7 @@ function niceMax(v: number): number {
 	return 10 * p;
 }
 
-function barChart(title: string, attr: 'channel' | 'sku', bars: Bar[], unit: string): string {
+function barChart(title: string, attr: 'channel' | 'sku' | 'reason', bars: Bar[], unit: string): string {
 	const W = 720;
 	const rowH = 34;
 	const left = 150;
@@ -122,10 +123,10 @@ function charts(r: ReportResult): string[] {
 		const bars = [...totals].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => ({ key: k, label: channelName(k), value: v, previous: previous ? (previous.get(k) ?? 0) : null }));
 		return barChart(title, 'channel', bars, unit);
 	};
-	const skuBars = (metric: string, unit: string, title: string) => {
-		const totals = sumBy(rows, 'sku', metric);
+	const skuBars = (metric: string, unit: string, title: string, attr: 'sku' | 'reason' = 'sku') => {
+		const totals = sumBy(rows, attr, metric);
 		const bars = [...totals].slice(0, 20).map(([k, v]) => ({ key: k, label: k, value: v, previous: null }));
-		return barChart(title, 'sku', bars, unit);
+		return barChart(title, attr, bars, unit);
 	};
 	switch (r.report) {
 		case 'byChannel':
@@ -162,6 +163,12 @@ function charts(r: ReportResult): string[] {
 			break;
 		case 'returns':
 			out.push(channelBars('returns', 'returns', 'Returns by channel'));
+			break;
+		case 'returnsBySku':
+			out.push(skuBars('unitsReturned', 'units returned', 'Units returned by SKU'));
+			break;
+		case 'returnsByReason':
+			out.push(skuBars('unitsReturned', 'units returned', 'Units returned by reason', 'reason'));
 			break;
 		case 'inventory':
 			out.push(skuBars('atp', 'ATP', 'Available to promise by SKU'));

@@ -93,6 +93,12 @@ export function summaryLines(r: ReportResult, f: SummaryFormat): SummaryLine[] {
 			.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
 			.map(([c, n]) => `${channel(c)} ${formatInt(n)}`)
 			.join(', ');
+	const refundLines = () => {
+		for (const [label, metric] of [['Refund owed', 'refundOwed'], ['Refunded', 'refundRefunded']] as const) {
+			const sums = [...revenueByCurrency(r.rows, metric)].filter(([, v]) => v !== 0).sort((a, b) => a[0].localeCompare(b[0]));
+			if (sums.length) bullet(`${label}: ${sums.map(([c, v]) => money(v, c)).join('; ')}`);
+		}
+	};
 	const compareLine = (metric: string, noun: string) => {
 		if (!r.previousRows || !r.previousPeriod) return;
 		const now = total(r.rows, metric);
@@ -190,12 +196,33 @@ export function summaryLines(r: ReportResult, f: SummaryFormat): SummaryLine[] {
 				const top = reasons.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3);
 				if (top.length) bullet(`Top reasons: ${top.map(([k, v]) => `${f.text(k)} ${formatInt(v)}`).join(', ')}`);
 				bullet(`Open ${formatInt(total(rows, 'open'))}, closed ${formatInt(total(rows, 'closed'))}, declined ${formatInt(total(rows, 'declined'))}, cancelled ${formatInt(total(rows, 'cancelled'))}`);
-				for (const [label, metric] of [['Refund owed', 'refundOwed'], ['Refunded', 'refundRefunded']] as const) {
-					const sums = [...revenueByCurrency(rows, metric)].filter(([, v]) => v !== 0).sort((a, b) => a[0].localeCompare(b[0]));
-					if (sums.length) bullet(`${label}: ${sums.map(([c, v]) => money(v, c)).join('; ')}`);
-				}
+				refundLines();
 			}
 			compareLine('returns', 'returns');
+			break;
+		}
+		case 'returnsBySku':
+		case 'returnsByReason': {
+			const by = r.report === 'returnsBySku' ? 'sku' : 'reason';
+			const units = total(rows, 'unitsReturned');
+			head(`Returns by ${by === 'sku' ? 'SKU' : 'reason'} ${when(r)}: ${formatInt(units)} units returned`);
+			if (by === 'reason' && units) {
+				const seller = total(rows.filter((x) => x.fault === 'seller'), 'unitsReturned');
+				bullet(`The seller's fault: ${formatInt(seller)} units (${Math.round((seller / units) * 1000) / 10}%)`);
+			}
+			// per SKU or reason over every currency: units returned, returns, and the rate where the units shipped are known
+			const returned = sumBy(rows, by, 'unitsReturned');
+			const returns = sumBy(rows, by, 'returns');
+			const shipped = by === 'sku' ? sumBy(rows, 'sku', 'unitsShipped') : null;
+			let i = 0;
+			for (const [k, n] of [...returned].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+				if (n <= 0 || i++ >= 10) continue;
+				const s = shipped?.get(k) ?? 0;
+				const of = shipped ? (s ? ` of ${formatInt(s)} shipped (${Math.round((n / s) * 10000) / 100}%)` : ' (none shipped in the period)') : ` (${Math.round((n / units) * 1000) / 10}% of units returned)`;
+				lines.push({ marker: `${i}. `, body: `${f.text(k)}: ${formatInt(n)} units${of}, ${formatInt(returns.get(k) ?? 0)} return${returns.get(k) === 1 ? '' : 's'}` });
+			}
+			refundLines();
+			compareLine('unitsReturned', 'units returned');
 			break;
 		}
 		case 'inventory': {

@@ -3,12 +3,14 @@
  * unit and the cent; time-zone edges; empty periods; currencies kept apart; comparison with the previous period;
  * sold orders only by default (no rejected, fraud-review or cancelled orders), every status with includeUnsold.
  */
-import { runReport, toMarkdown, type ReportRequest } from '../../../lib/report';
+import { runReport, toMarkdown, type ReportRequest, type Row } from '../../../lib/report';
 import { splitHours } from '../../../lib/report/reports/byDay';
 import { pairRangeWhere, REPORT_INDEX } from '../../../lib/report/sqlite-pairs';
 import { partsFromJson } from '../../../lib/stock/reservation';
 import type { Store } from '../../../lib/store/types';
 import { order, NOW, seedOrders, seedReturns, TestClock } from './seed';
+import { recordReturn } from '../../../lib/flows/record-return';
+import { makeReturn } from '../../helpers/returns';
 import { closeStores, STORES } from './stores';
 
 afterAll(closeStores);
@@ -474,6 +476,150 @@ describe.each(STORES)('returns by source on $name', (kind) => {
 			'- Open 3, closed 1, declined 1, cancelled 1',
 			'- Refund owed: EUR 20.00; USD 50.00',
 			'- Refunded: USD 10.10',
+			'',
+		]);
+	});
+});
+
+describe.each(STORES)('returns by SKU and by reason on $name', (kind) => {
+	let store: Store;
+	const clock = new TestClock();
+	const run = (req: ReportRequest) => runReport(store, req, () => NOW);
+	const twoDays = { preset: 'custom' as const, from: '2026-05-01', to: '2026-05-02', timeZone: 'UTC' };
+	const fields = (r: Row, by: string) => [r[by], r.currency, r.returns, r.unitsReturned, r.unitsShipped, r.returnRatePct, r.refundOwed, r.refundRefunded];
+
+	beforeAll(async () => {
+		store = await kind.open(clock.now);
+		await seedOrders(store, clock);
+		await seedReturns(store, clock);
+		// K1 (woocommerce USD, May 1): SKU-1 x2 (line 1), SKU-3 x1 (line 2), SKU-2 x1 (line 3), shipped in two packages
+		// that name 1 + 3 units of SKU-1 (2 ordered: 2 count), none of SKU-3 (0 count, though the order is shipped) and
+		// 1 of SKU-2
+		const k1 = order('woocommerce', 'K1', '2026-05-01T09:00:00.000Z', 'USD', [
+			['SKU-1', 2, 25],
+			['SKU-3', 1, 0.33],
+			['SKU-2', 1, 10],
+		]);
+		clock.set(k1.placedAt);
+		await store.recordOrder(k1);
+		clock.set('2026-05-01T20:00:00.000Z');
+		const pkg = (packageKey: string, lines: Array<{ sku: string; quantity: number; lineId?: string }>) =>
+			store.recordShipment({ omsId: 'woocommerce:K1', packageKey, provider: 'shipbob', carrier: 'UPS', trackingNumber: packageKey, trackingUrl: null, shippedAt: '2026-05-01T20:00:00.000Z', lines });
+		await pkg('PKG-K1-1', [{ sku: 'SKU-1', quantity: 1, lineId: '1' }]);
+		await pkg('PKG-K1-2', [
+			{ sku: 'SKU-1', quantity: 3 },
+			{ sku: 'SKU-2', quantity: 1 },
+		]);
+		await store.setStatus('woocommerce:K1', 'shipped');
+		// RK1: one SKU-1 and the SKU-2 of K1 came back damaged, refunded with tax, a restocking fee on SKU-1 and the shipping
+		clock.set('2026-05-02T18:00:00.000Z');
+		await recordReturn(
+			store,
+			makeReturn('woocommerce:K1', {
+				channelReturnId: 'RK1',
+				channelState: 'closed',
+				channelStatus: 'CLOSED',
+				requestedAt: '2026-05-02T18:00:00.000Z',
+				updatedAt: '2026-05-02T18:00:00.000Z',
+				lines: [
+					{ lineId: '1', sku: 'SKU-1', quantity: 1, channelReason: 'DAMAGED', reason: 'damaged' },
+					{ lineId: '3', sku: 'SKU-2', quantity: 1, channelReason: 'DAMAGED', reason: 'damaged' },
+				],
+				refund: {
+					currency: 'USD',
+					status: 'refunded',
+					lines: [
+						{ lineId: '1', amount: 25, tax: 2.5, restockingFee: 1 },
+						{ lineId: '3', amount: 10, tax: 1, restockingFee: 0 },
+					],
+					shipping: 5,
+					returnShippingFee: 0,
+					total: 42.5,
+				},
+			}),
+			{ cause: 'test' },
+		);
+		clock.set(NOW.toISOString());
+	});
+
+	it('counts per SKU and currency: returns, units, the SKU’s units shipped from packages or order lines, the rate and the line refunds', async () => {
+		const r = await run({ report: 'returnsBySku', period: twoDays });
+		// SKU-1 USD: RA1 (2, owed 50), RS2 (declined: a return, no units, its refund not owed), RK1 (1, refunded 25 + 2.50 - 1);
+		// shipped A1 2 + S1 1 (no packages, shipped) + K1 2 (4 in packages, 2 ordered). SKU-2 USD: RA2 (10.10) and RK1
+		// (10 + 1); shipped A2 1 + E1 1 (1 of 2 in a package, at the WMS) + K1 1. SKU-3 USD: RS1 (2), RS3 (cancelled);
+		// shipped S1 3 + K1 0 (not in its packages). SKU-1 EUR: RE1 (owed 20); shipped S2 1.
+		expect(r.rows.map((x) => fields(x, 'sku'))).toEqual([
+			['SKU-1', 'EUR', 1, 1, 1, 100, 20, 0],
+			['SKU-1', 'USD', 3, 3, 5, 60, 50, 26.5],
+			['SKU-2', 'USD', 2, 2, 3, 66.67, 0, 21.1],
+			['SKU-3', 'USD', 2, 2, 3, 66.67, 0, 0],
+		]);
+		expect(r.columns.map((c) => c.key)).toEqual(['sku', 'currency', 'returns', 'unitsReturned', 'unitsShipped', 'returnRatePct', 'refundOwed', 'refundRefunded']);
+		expect(r.counts).toMatch(/^Counts the return lines requested in the period, by SKU/);
+	});
+
+	it('keeps the SKUs with the most units returned (over every currency) up to the limit, and filters channels', async () => {
+		// SKU-2 and SKU-3 have 2 units and 2 returns each: by name
+		expect((await run({ report: 'returnsBySku', period: twoDays, options: { limit: 2 } })).rows.map((x) => [x.sku, x.currency])).toEqual([
+			['SKU-1', 'EUR'],
+			['SKU-1', 'USD'],
+			['SKU-2', 'USD'],
+		]);
+		// shopify only: RS1, RS2, RS3 (USD) and RE1 (EUR); units shipped of shopify's orders only (S1, S2)
+		const shopify = await run({ report: 'returnsBySku', period: twoDays, options: { channels: ['shopify'] } });
+		expect(shopify.rows.map((x) => fields(x, 'sku'))).toEqual([
+			['SKU-3', 'USD', 2, 2, 3, 66.67, 0, 0],
+			['SKU-1', 'EUR', 1, 1, 1, 100, 20, 0],
+			['SKU-1', 'USD', 1, 0, 1, 0, 0, 0],
+		]);
+	});
+
+	it('counts per reason and currency, whose fault it is, the rate over every unit shipped in the currency', async () => {
+		const r = await run({ report: 'returnsByReason', period: twoDays });
+		// units shipped per order, as Returns by source counts them: USD A1 2 + A2 1 + S1 4 + E1 1 + K1 4 (5 in its
+		// packages, 4 ordered) = 12, EUR S2 1
+		expect(r.rows.map((x) => [...fields(x, 'reason'), x.fault])).toEqual([
+			['defective', 'USD', 2, 3, 12, 25, 0, 10.1, 'seller'],
+			['size_fit', 'EUR', 1, 1, 1, 100, 20, 0, 'customer'],
+			['size_fit', 'USD', 1, 2, 12, 16.67, 50, 0, 'customer'],
+			['damaged', 'USD', 1, 2, 12, 16.67, 0, 37.5, 'seller'],
+			['unwanted', 'USD', 2, 0, 12, 0, 0, 0, 'customer'],
+		]);
+		expect(r.columns.map((c) => c.key)).toEqual(['reason', 'fault', 'currency', 'returns', 'unitsReturned', 'unitsShipped', 'returnRatePct', 'refundOwed', 'refundRefunded']);
+	});
+
+	it('compares with the previous period: a reason only the previous period had keeps its fault', async () => {
+		const r = await run({ report: 'returnsByReason', period: { preset: 'custom', from: '2026-05-03', to: '2026-05-03', timeZone: 'UTC' }, compare: true });
+		expect(r.rows.find((x) => x.reason === 'damaged')).toMatchObject({ fault: 'seller', currency: 'USD', unitsReturned: 0, unitsReturnedPrevious: 2, refundRefunded: 0, refundRefundedPrevious: 37.5, returnRatePct: null });
+	});
+
+	it('has no rows in an empty period', async () => {
+		for (const report of ['returnsBySku', 'returnsByReason'] as const) {
+			const r = await run({ report, period: { preset: 'custom', from: '2020-01-01', to: '2020-01-07' }, compare: true });
+			expect([r.rows, r.previousRows]).toEqual([[], []]);
+		}
+	});
+
+	it('writes a Markdown summary: units per SKU over the shipped ones, the seller’s share of the reasons, refunds per currency', async () => {
+		expect(toMarkdown(await run({ report: 'returnsBySku', period: twoDays })).split('\n')).toEqual([
+			'**Returns by SKU custom period (2026-05-01 – 2026-05-02, UTC): 8 units returned**',
+			expect.stringMatching(/^- Counts the return lines requested in the period/),
+			'1. SKU\\-1: 4 units of 6 shipped (66.67%), 4 returns',
+			'2. SKU\\-2: 2 units of 3 shipped (66.67%), 2 returns',
+			'3. SKU\\-3: 2 units of 3 shipped (66.67%), 2 returns',
+			'- Refund owed: EUR 20.00; USD 50.00',
+			'- Refunded: USD 47.60',
+			'',
+		]);
+		expect(toMarkdown(await run({ report: 'returnsByReason', period: twoDays })).split('\n')).toEqual([
+			'**Returns by reason custom period (2026-05-01 – 2026-05-02, UTC): 8 units returned**',
+			expect.stringMatching(/^- Counts the return lines requested in the period, by their normalised reason/),
+			"- The seller's fault: 5 units (62.5%)",
+			'1. defective: 3 units (37.5% of units returned), 2 returns',
+			'2. size\\_fit: 3 units (37.5% of units returned), 2 returns',
+			'3. damaged: 2 units (25% of units returned), 1 return',
+			'- Refund owed: EUR 20.00; USD 50.00',
+			'- Refunded: USD 47.60',
 			'',
 		]);
 	});
