@@ -32,11 +32,11 @@ export const rulesOff = [
 ];
 
 // The layers (docs/architecture.md#layers): an import may only point down. From the bottom: lib/order and lib/http;
-// lib/stock and lib/returns; lib/store; the decision modules (fraud, allocation, backorder, channels, wms, edi, report); lib/flows;
+// lib/stock, lib/returns and lib/billing; lib/store; the decision modules (fraud, allocation, backorder, channels, wms, edi, report); lib/flows;
 // nodes/. A node imports no other node's folder (nodes/shared/ is the shared glue), and nothing of lib/ imports
 // nodes/. test/unit/architecture/layers.test.ts plants a violation of each zone and expects it refused.
 const DECISIONS = ['fraud', 'allocation', 'backorder', 'channels', 'wms', 'edi', 'report', 'routing'];
-const ALL_LIB = ['order', 'http', 'stock', 'returns', 'store', 'flows', ...DECISIONS];
+const ALL_LIB = ['order', 'http', 'stock', 'returns', 'billing', 'store', 'flows', ...DECISIONS];
 const libAbove = (...allowed) => ALL_LIB.filter((a) => !allowed.includes(a)).map((a) => `./lib/${a}`);
 const NODE_FOLDERS = readdirSync(new URL('./nodes', import.meta.url), { withFileTypes: true })
 	.filter((d) => d.isDirectory() && d.name !== 'shared')
@@ -47,7 +47,8 @@ export const layerZones = [
 	{ target: './lib/http', from: libAbove('http'), message: 'lib/http is the ground floor: it imports nothing else of lib/.' },
 	{ target: './lib/stock', from: libAbove('stock', 'order'), message: 'lib/stock (stock rules below the store) imports only lib/order.' },
 	{ target: './lib/returns', from: libAbove('returns', 'order'), message: 'lib/returns (the return, its status machine and rules, below the store) imports only lib/order.' },
-	{ target: './lib/store', from: libAbove('store', 'stock', 'returns', 'order'), message: 'lib/store imports only lib/order, lib/stock and lib/returns: no decision module, no flow.' },
+	{ target: './lib/billing', from: libAbove('billing', 'order'), message: 'lib/billing (the ledger, its charges, fees and reconciliation, below the store) imports only lib/order.' },
+	{ target: './lib/store', from: libAbove('store', 'stock', 'returns', 'billing', 'order'), message: 'lib/store imports only lib/order, lib/stock, lib/returns and lib/billing: no decision module, no flow.' },
 	...DECISIONS.map((d) => ({ target: `./lib/${d}`, from: './lib/flows', message: `lib/${d} is a decision module: it does not call the flows above it.` })),
 	...NODE_FOLDERS.map((n) => ({
 		target: `./nodes/${n}`,

@@ -268,7 +268,7 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					name: 'Apply Warehouse Receipt',
 					value: 'applyWarehouseReceipt',
 					description:
-						'Move a return by what the warehouse says (WMS > Return > Get Updates items): arrived to Received; processed to Received and Inspected with the warehouse’s dispositions, restocked units back on hand once, the refund when due. More units than authorised, or a cancel at the warehouse: Held for a Person.',
+						'Move a return by what the warehouse says (WMS > Return > Get Updates items): arrived to Received; processed to Received and Inspected with the warehouse’s dispositions, restocked units back on hand once, the refund when due. More units than authorised, a SKU the return does not have, fewer units than authorised processed, more units disposed than received, or a cancel at the warehouse: Held for a Person.',
 					action: 'Apply a warehouse receipt to a return',
 				},
 				{

@@ -218,7 +218,7 @@ describe('reportBuilder node', () => {
 
 		const reasons = await runWorkflow(flow({ ...params, report: 'returnsByReason', output: 'files', files: ['html'], options: asOf }), { credentials: sqliteCredentials() });
 		const [page] = itemsOf(reasons, 'Report');
-		expect(page.json).toMatchObject({ report: 'returnsByReason', title: 'Returns by reason', rowCount: 4 });
+		expect(page.json).toMatchObject({ report: 'returnsByReason', title: 'Returns by Reason', rowCount: 4 });
 		const html = Buffer.from(page.binary!.html.data, 'base64').toString('utf8');
 		expect(html).toContain('Units returned by reason');
 		// defective 3 (USD), size_fit 3 (USD 2 + EUR 1), unwanted 0 (declined and cancelled returns bring no units)

@@ -155,7 +155,7 @@ export const returnsBySku: ReportDefinition = {
 
 export const returnsByReason: ReportDefinition = {
 	name: 'returnsByReason',
-	title: 'Returns by reason',
+	title: 'Returns by Reason',
 	periodic: true,
 	// fault follows from the reason: a key, so a row only the previous period had keeps it
 	keys: ['reason', 'fault', 'currency'],

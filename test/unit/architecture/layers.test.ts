@@ -32,6 +32,7 @@ const PLANTED: Array<{ why: string; filePath: string; text: string; rule: string
 	{ why: 'lib/http imports lib/order', filePath: 'lib/http/planted.ts', text: "import { statusKey } from '../order/versions';\nexport const x = statusKey;\n", rule: 'import-x/no-restricted-paths' },
 	{ why: 'lib/stock imports the store', filePath: 'lib/stock/planted.ts', text: "import { openStore } from '../store/open';\nexport const x = openStore;\n", rule: 'import-x/no-restricted-paths' },
 	{ why: 'lib/returns imports the store', filePath: 'lib/returns/planted.ts', text: "import { openStore } from '../store/open';\nexport const x = openStore;\n", rule: 'import-x/no-restricted-paths' },
+	{ why: 'lib/billing imports the store', filePath: 'lib/billing/planted.ts', text: "import { openStore } from '../store/open';\nexport const x = openStore;\n", rule: 'import-x/no-restricted-paths' },
 	{ why: 'the store imports a decision module', filePath: 'lib/store/planted.ts', text: "import { screenOrder } from '../fraud';\nexport const x = screenOrder;\n", rule: 'import-x/no-restricted-paths' },
 	{ why: 'a decision module imports a flow', filePath: 'lib/fraud/planted.ts', text: "import * as flows from '../flows';\nexport const x = flows;\n", rule: 'import-x/no-restricted-paths' },
 	{ why: "a node imports another node's folder", filePath: 'nodes/OmsOrder/planted.ts', text: "import { description } from '../FraudGate/description';\nexport const x = description;\n", rule: 'import-x/no-restricted-paths' },

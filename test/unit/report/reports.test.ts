@@ -612,7 +612,7 @@ describe.each(STORES)('returns by SKU and by reason on $name', (kind) => {
 			'',
 		]);
 		expect(toMarkdown(await run({ report: 'returnsByReason', period: twoDays })).split('\n')).toEqual([
-			'**Returns by reason custom period (2026-05-01 – 2026-05-02, UTC): 8 units returned**',
+			'**Returns by Reason custom period (2026-05-01 – 2026-05-02, UTC): 8 units returned**',
 			expect.stringMatching(/^- Counts the return lines requested in the period, by their normalised reason/),
 			"- The seller's fault: 5 units (62.5%)",
 			'1. defective: 3 units (37.5% of units returned), 2 returns',
