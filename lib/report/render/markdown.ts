@@ -205,7 +205,7 @@ export function summaryLines(r: ReportResult, f: SummaryFormat): SummaryLine[] {
 		case 'returnsByReason': {
 			const by = r.report === 'returnsBySku' ? 'sku' : 'reason';
 			const units = total(rows, 'unitsReturned');
-			head(`Returns by ${by === 'sku' ? 'SKU' : 'reason'} ${when(r)}: ${formatInt(units)} units returned`);
+			head(`Returns by ${by === 'sku' ? 'SKU' : 'Reason'} ${when(r)}: ${formatInt(units)} units returned`);
 			if (by === 'reason' && units) {
 				const seller = total(rows.filter((x) => x.fault === 'seller'), 'unitsReturned');
 				bullet(`The seller's fault: ${formatInt(seller)} units (${Math.round((seller / units) * 1000) / 10}%)`);
