@@ -54,7 +54,8 @@ export function earliestLags(sales: TimedSale[], limit: { ratePerSec: number; bu
 		}
 		if (Number.isFinite(limit.ratePerSec)) tokens = Math.min(limit.burst, tokens + ((t - last) / 1000) * limit.ratePerSec);
 		last = t;
-		if (!Number.isFinite(limit.ratePerSec) || tokens >= 1) {
+		// (a token's worth less a rounding error: the step below would not move t)
+		if (!Number.isFinite(limit.ratePerSec) || tokens >= 1 - 1e-9) {
 			tokens -= 1;
 			for (const sku of [...owed.keys()].slice(0, limit.perCall)) {
 				for (const i of owed.get(sku)!) lag[i] = t - sales[i].at;
@@ -62,7 +63,7 @@ export function earliestLags(sales: TimedSale[], limit: { ratePerSec: number; bu
 			}
 			continue;
 		}
-		const next = t + ((1 - tokens) / limit.ratePerSec) * 1000;
+		const next = t + Math.max(1e-3, ((1 - tokens) / limit.ratePerSec) * 1000);
 		t = k < order.length ? Math.min(next, Math.max(t, sales[order[k]].at)) : next;
 	}
 	return lag;

@@ -37,6 +37,13 @@ describe('bench:e2e quantity propagation', () => {
 		expect(earliestLags(sales, { ratePerSec: Infinity, burst: Infinity, perCall: 100 })).toEqual([0, 0, 0, 0, 0]);
 	});
 
+	it('ends on times whose token arithmetic rounds (a token a fraction short of one never stalls it)', () => {
+		const sales = ranked(Array.from({ length: 200 }, (_, i) => ({ at: 1_000_000.1 + i * 37.3, sku: `S${i % 23}` })), new Map());
+		const lags = earliestLags(sales, { ratePerSec: 2, burst: 20, perCall: 1 });
+		expect(lags).toHaveLength(200);
+		expect(lags.every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
+	});
+
 	it('two sales of one SKU owed together go in one call (the newest quantity counts both); a later sale waits for a token', () => {
 		const sales = ranked([{ at: 0, sku: 'A' }, { at: 0, sku: 'B' }, { at: 100, sku: 'A' }, { at: 200, sku: 'C' }], new Map());
 		// burst 1, 1 a second, one SKU a call: A at 0; B at 1000 (A's second sale owed meanwhile, since 100); A at 2000; C at 3000
