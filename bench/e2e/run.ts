@@ -321,13 +321,17 @@ function quantityWatcher(sb: Sandboxes): { seen: QtySeen[]; stop(): Promise<void
 	return { seen, stop: async () => ((watching = false), await loop) };
 }
 
-/** Per channel: p95 of the sales' propagation (s), the earliest the channel's limit allows in brackets, and sales never shown */
-function propagationByChannel(sales: TimedSale[], seen: QtySeen[]): string {
+/**
+ * Per channel: p95 of the sales' propagation (s), the earliest the channel's limit allows in brackets, and sales never
+ * shown. `before`: the sales ahead of these (the burst, for the sales after it), whose quantities the ideal sender
+ * owes too.
+ */
+function propagationByChannel(sales: TimedSale[], seen: QtySeen[], before: TimedSale[] = []): string {
 	return QTY_CHANNELS.map((ch) => {
 		const shown = shownAt(sales, seen, ch);
 		const lags = shown.flatMap((at, i) => (at === null ? [] : [at - sales[i].at]));
 		const missing = shown.filter((x) => x === null).length;
-		const earliest = pct(earliestLags(sales, QTY_LIMITS[ch]), 95);
+		const earliest = pct(earliestLags([...before, ...sales], QTY_LIMITS[ch]).slice(before.length), 95);
 		return `${(pct(lags, 95) / 1000).toFixed(1)} (${(earliest / 1000).toFixed(1)})${missing ? ` ${missing} not shown` : ''}`;
 	}).join(' / ');
 }
@@ -347,8 +351,9 @@ async function afterBurst(t: Target, sb: Sandboxes, shopifyUrl: string, sales: S
 	}
 	await Promise.all(posts);
 	const seen = new Map<string, number>();
+	const ids = new Set(sent.map((x) => x.id));
 	for (const deadline = Date.now() + 5 * 60_000; seen.size < sent.length; await sleep(20)) {
-		for (const o of sb.wms!.control.orders('shipbob')) if (!seen.has(o.reference)) seen.set(o.reference, now());
+		for (const o of sb.wms!.control.orders('shipbob')) if (ids.has(o.reference) && !seen.has(o.reference)) seen.set(o.reference, now());
 		if (Date.now() > deadline) throw new Error(`${t.mode}: only ${seen.size} of ${sent.length} sales after the burst reached the WMS`);
 	}
 	return { sent: sent.map(({ at, sku }) => ({ at, sku })), wmsMs: sent.map((x) => seen.get(x.id)! - x.at) };
@@ -546,7 +551,7 @@ async function main(): Promise<void> {
 				// quantity propagation p95 per channel (a / e / w / wc) of the burst's sales and of the sales in the minute
 				// after it, in s, and in brackets the earliest each channel's documented limit allows
 				'burst sales qty p95 s a/e/w/wc (earliest)': propagationByChannel(burstSales, watcher.seen),
-				'after-burst sales qty p95 s (earliest)': after.sent.length ? propagationByChannel(afterSales, watcher.seen) : 'n/a',
+				'after-burst sales qty p95 s (earliest)': after.sent.length ? propagationByChannel(afterSales, watcher.seen, burstSales) : 'n/a',
 				// the after-burst sales' pushes wait for ShipBob's window (150 a minute), which the burst filled
 				'after-burst webhook->WMS p95 ms': after.wmsMs.length ? fmt(pct(after.wmsMs, 95)) : 'n/a',
 				'qty propagation p50 ms': prop.ms.length ? fmt(pct(prop.ms, 50)) : 'n/a',
