@@ -15,7 +15,11 @@
  * (2) the OMS: as many signed Shopify orders/create webhooks (sandbox, one order each, stock plenty) at the same
  * concurrency, timed until the last order is at the WMS sandbox, with each order's latency from its webhook to its WMS
  * order (the WMS sandbox's order list is polled every 20 ms), then how long the rate-limited channels still receive
- * the burst's quantities (the drain; the next phase starts after it); (3) quantity propagation: BENCH_SALES sales one after another, each a Shopify
+ * the burst's quantities (the drain; the next phase starts after it). Each of the burst's orders is a sale, and
+ * BENCH_AFTER_SALES (15) more are posted over the minute after the burst (ShipBob's window still full): for both sets,
+ * per channel, the p95 of when the channel first received a quantity of the sale's SKU that counts the sale, beside
+ * the earliest that channel's documented limit allows (an ideal sender with no work of its own, pacing and batching
+ * as the channel's API allows, newest quantity per SKU), and the after-burst sales' webhook-to-WMS p95; (3) quantity propagation: BENCH_SALES sales one after another, each a Shopify
  * order of a different SKU, timed from the webhook until the new quantity of that SKU has reached every other
  * channel's sandbox (Amazon listings, eBay bulk quantity, Walmart inventory, WooCommerce batch), through Reserve
  * Stock's Quantity Changes and Publish Quantities in Fulfil Order.
@@ -48,16 +52,19 @@ import { fmt, groupCpuMs, table } from '../lib';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { monotonicMicros, packHotspots, packShare, packUrlTest, readProfiles } from './profile';
+import { earliestLags, ranked, shownAt, STOCK, type QtyChannel, type QtySeen, type TimedSale } from './propagation';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SALES = Number(process.env.BENCH_SALES ?? 15);
 /**
  * Wait, before the timed sales, until ShipBob's 150-requests-a-minute window that the burst's pushes filled has passed:
- * a minute after the last order reached it (BENCH_WMS_WINDOW=0: do not). Fulfil Order publishes a sale's quantities right after its WMS push, so while the
- * burst's 150 pushes fill the window a sale's quantities wait for the WMS too: that is measured with 0.
+ * a minute after the last order reached it (BENCH_WMS_WINDOW=0: do not). Fulfil Order queues a sale's quantities
+ * before its WMS push (issue 24), so they no longer wait for the window; the after-burst sales measure that.
  */
 const WMS_WINDOW = process.env.BENCH_WMS_WINDOW !== '0';
+/** Sales posted in the minute after the burst (one every 60 s / AFTER_SALES, not waiting for each), while ShipBob's window is full */
+const AFTER_SALES = Number(process.env.BENCH_AFTER_SALES ?? 15);
 const MODES = (process.env.BENCH_MODES ?? 'single,queue').split(',');
 const BOUNDS = process.env.BENCH_BOUNDS !== '0';
 const BOUNDS_BATCH = Number(process.env.BENCH_BOUNDS_BATCH ?? 50);
@@ -233,7 +240,7 @@ async function ceiling(t: Target, count = ORDERS, path = 'bench-ceiling'): Promi
 	return count / ((now() - start) / 1000);
 }
 
-async function omsThroughput(t: Target, sb: Sandboxes, shopifyUrl: string, orders: SeedOrder[]): Promise<{ rate: number; p50: number; p95: number }> {
+async function omsThroughput(t: Target, sb: Sandboxes, shopifyUrl: string, orders: SeedOrder[]): Promise<{ rate: number; p50: number; p95: number; sent: Array<{ at: number; sku: string }> }> {
 	const sent = new Map<string, number>();
 	const seen = new Map<string, number>();
 	let watching = true;
@@ -266,13 +273,90 @@ async function omsThroughput(t: Target, sb: Sandboxes, shopifyUrl: string, order
 	await watcher;
 	const lat = [...sent.entries()].map(([k, at]) => seen.get(k)! - at);
 	if (retried) console.log(`${t.mode}: ${retried} webhook deliveries were not answered within 10 s and were sent again`);
-	return { rate: orders.length / ((end - start) / 1000), p50: pct(lat, 50), p95: pct(lat, 95) };
+	const skuOf = new Map(orders.map((o) => [`shopify:${o.id}`, o.lines[0].sku]));
+	return { rate: orders.length / ((end - start) / 1000), p50: pct(lat, 50), p95: pct(lat, 95), sent: [...sent.entries()].map(([k, at]) => ({ at, sku: skuOf.get(k)! })) };
 }
 
 /** Quantity-update calls each other channel's sandbox has received. */
 function published(sb: Sandboxes): Record<string, number> {
 	const s = sb.sandboxes;
 	return { amazon: s.amazon.received.listings.length, ebay: s.ebay.received.quantities.length, walmart: s.walmart.received.inventory.length, woocommerce: s.woocommerce.received.batches.length };
+}
+
+const QTY_CHANNELS: QtyChannel[] = ['amazon', 'ebay', 'walmart', 'woocommerce'];
+/**
+ * Each channel's documented limit on its quantity calls, as the clients pace them (lib/channels/<ch>/client.ts):
+ * calls a second, burst, SKUs a call. WooCommerce (self-hosted) documents none: 100 SKUs a batch, unpaced.
+ */
+const QTY_LIMITS: Record<QtyChannel, { ratePerSec: number; burst: number; perCall: number }> = {
+	amazon: { ratePerSec: 5, burst: 5, perCall: 1 }, // patchListingsItem, one SKU a PATCH (a feed from 20 SKUs)
+	ebay: { ratePerSec: 5, burst: 10, perCall: 25 }, // bulk_update_price_quantity
+	walmart: { ratePerSec: 2, burst: 20, perCall: 1 }, // PUT /v3/inventory, one SKU a call (a feed from 20 SKUs)
+	woocommerce: { ratePerSec: Infinity, burst: Infinity, perCall: 100 }, // products/batch
+};
+
+function quantityWatcher(sb: Sandboxes): { seen: QtySeen[]; stop(): Promise<void> } {
+	const s = sb.sandboxes;
+	const wooSku = (id: unknown) => s.woocommerce.products.get(Number(id))?.sku;
+	const read: Record<QtyChannel, (from: number) => { n: number; out: Array<{ sku: string; quantity: number }> }> = {
+		amazon: (from) => ({ n: s.amazon.received.listings.length, out: s.amazon.received.listings.slice(from).flatMap((l) => { const m = JSON.stringify(l.body).match(/"quantity":(\d+)/); return m ? [{ sku: l.sku, quantity: Number(m[1]) }] : []; }) }),
+		ebay: (from) => ({ n: s.ebay.received.quantities.length, out: s.ebay.received.quantities.slice(from).flatMap((q) => ((q.body as { requests?: Array<{ sku?: string; shipToLocationAvailability?: { quantity?: number } }> }).requests ?? []).flatMap((r) => (r.sku && typeof r.shipToLocationAvailability?.quantity === 'number' ? [{ sku: r.sku, quantity: r.shipToLocationAvailability.quantity }] : []))) }),
+		walmart: (from) => ({ n: s.walmart.received.inventory.length, out: s.walmart.received.inventory.slice(from).flatMap((q) => { const a = (q.body as { quantity?: { amount?: number } }).quantity?.amount; return typeof a === 'number' ? [{ sku: q.sku, quantity: a }] : []; }) }),
+		woocommerce: (from) => ({ n: s.woocommerce.received.batches.length, out: s.woocommerce.received.batches.slice(from).flatMap((b) => ((b.body as { update?: Array<{ id?: number; stock_quantity?: number }> }).update ?? []).flatMap((u) => { const sku = wooSku(u.id); return sku && typeof u.stock_quantity === 'number' ? [{ sku, quantity: u.stock_quantity }] : []; })) }),
+	};
+	const seen: QtySeen[] = [];
+	const from = Object.fromEntries(QTY_CHANNELS.map((ch) => [ch, read[ch](0).n])) as Record<QtyChannel, number>;
+	let watching = true;
+	const loop = (async () => {
+		while (watching) {
+			const at = now();
+			for (const ch of QTY_CHANNELS) {
+				const r = read[ch](from[ch]);
+				from[ch] = r.n;
+				for (const x of r.out) seen.push({ channel: ch, ...x, at });
+			}
+			await sleep(20);
+		}
+	})();
+	return { seen, stop: async () => ((watching = false), await loop) };
+}
+
+/**
+ * Per channel: p95 of the sales' propagation (s), the earliest the channel's limit allows in brackets, and sales never
+ * shown. `before`: the sales ahead of these (the burst, for the sales after it), whose quantities the ideal sender
+ * owes too.
+ */
+function propagationByChannel(sales: TimedSale[], seen: QtySeen[], before: TimedSale[] = []): string {
+	return QTY_CHANNELS.map((ch) => {
+		const shown = shownAt(sales, seen, ch);
+		const lags = shown.flatMap((at, i) => (at === null ? [] : [at - sales[i].at]));
+		const missing = shown.filter((x) => x === null).length;
+		const earliest = pct(earliestLags([...before, ...sales], QTY_LIMITS[ch]).slice(before.length), 95);
+		return `${(pct(lags, 95) / 1000).toFixed(1)} (${(earliest / 1000).toFixed(1)})${missing ? ` ${missing} not shown` : ''}`;
+	}).join(' / ');
+}
+/**
+ * Sales in the minute after the burst: posted one every 60 s / count, each not waiting for the one before, while
+ * ShipBob's window is still full of the burst's pushes. Webhook times, and each order's latency to the WMS.
+ */
+async function afterBurst(t: Target, sb: Sandboxes, shopifyUrl: string, sales: SeedOrder[]): Promise<{ sent: Array<{ at: number; sku: string }>; wmsMs: number[] }> {
+	sb.sandboxes.shopify.addOrders(sales);
+	const sent: Array<{ id: string; at: number; sku: string }> = [];
+	const posts: Array<Promise<unknown>> = [];
+	const start = now();
+	for (let i = 0; i < sales.length; i++) {
+		await sleep(Math.max(0, start + (i * 60_000) / sales.length - now()));
+		sent.push({ id: `shopify:${sales[i].id}`, at: now(), sku: sales[i].lines[0].sku });
+		posts.push(sb.deliverWebhook('shopify', sales[i], { url: shopifyUrl }).catch(() => undefined));
+	}
+	await Promise.all(posts);
+	const seen = new Map<string, number>();
+	const ids = new Set(sent.map((x) => x.id));
+	for (const deadline = Date.now() + 5 * 60_000; seen.size < sent.length; await sleep(20)) {
+		for (const o of sb.wms!.control.orders('shipbob')) if (ids.has(o.reference) && !seen.has(o.reference)) seen.set(o.reference, now());
+		if (Date.now() > deadline) throw new Error(`${t.mode}: only ${seen.size} of ${sent.length} sales after the burst reached the WMS`);
+	}
+	return { sent: sent.map(({ at, sku }) => ({ at, sku })), wmsMs: sent.map((x) => seen.get(x.id)! - x.at) };
 }
 
 /**
@@ -372,7 +456,7 @@ async function main(): Promise<void> {
 	const rows: Array<Record<string, string | number>> = [];
 	for (const mode of MODES) {
 		const sb = await startSandboxes({ ordersPerChannel: 0, seed: 11, wms: true });
-		const stock = Object.fromEntries(CATALOG.map((c) => [c.sku, 1_000_000]));
+		const stock = Object.fromEntries(CATALOG.map((c) => [c.sku, STOCK]));
 		sb.wms!.control.seedStock(stock);
 		const workflows = [template('order-intake.json'), template('fulfil-order.json'), CEILING_ECHO, CEILING_PLAIN, ...CEILING_SUB, ...EMPTY_PATH];
 		if (BOUNDS) workflows.push(intakeAlone(workflows[0]), BATCH_FULFIL);
@@ -394,10 +478,10 @@ async function main(): Promise<void> {
 		let row: Record<string, string | number> | undefined;
 		let window: [number, number] | undefined;
 		try {
-			await target.store.upsertStockLevels(CATALOG.map((c) => ({ sku: c.sku, onHand: 1_000_000 })), { cause: 'bench' });
+			await target.store.upsertStockLevels(CATALOG.map((c) => ({ sku: c.sku, onHand: STOCK })), { cause: 'bench' });
 			const intake = workflows[0];
 			const shopifyUrl = target.webhookUrl(`${intake.nodes.find((n) => n.type === 'n8n-nodes-oms-wms.shopifyOrderTrigger')!.webhookId}/webhook`);
-			const gen = generateOrders({ seed: 11, perChannel: 2 * ORDERS + SALES, fraudRate: 0, channels: ['shopify'] }).byChannel.shopify!;
+			const gen = generateOrders({ seed: 11, perChannel: 2 * ORDERS + SALES + AFTER_SALES, fraudRate: 0, channels: ['shopify'] }).byChannel.shopify!;
 			// plain, ready, low-risk orders: paid, one line, standard shipping, distinct buyers
 			const clean = gen.map((o, i) => ({ ...o, status: 'paid' as SeedOrder['status'], shippingLevel: 'standard' as SeedOrder['shippingLevel'], lines: [{ ...o.lines[0], quantity: 1 }], fraud: [], customer: { ...o.customer, email: `buyer${i}@example.com`, firstOrder: false } }));
 			await ceiling(target, 20); // warm-up: n8n compiles and caches on first use
@@ -418,12 +502,19 @@ async function main(): Promise<void> {
 			const cpu1q = groupCpuMs(target.pgids());
 			const calls0 = published(sb);
 			const windowFrom = monotonicMicros();
+			const watcher = quantityWatcher(sb);
 			const oms = await omsThroughput(target, sb, shopifyUrl, clean.slice(0, ORDERS));
 			const wmsDone = now();
+			// sales in the minute after the burst (ShipBob's window still full), each of the burst's SKUs in turn
+			const after = AFTER_SALES ? await afterBurst(target, sb, shopifyUrl, clean.slice(2 * ORDERS + SALES, 2 * ORDERS + SALES + AFTER_SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }))) : { sent: [], wmsMs: [] };
 			// the sales below are timed one by one, so first let the channels finish what the burst left pending
 			// (n8n's CPU per order counts this too: it is the orders' work)
 			const drained = await drain(sb, wmsDone);
 			const cpu2 = groupCpuMs(target.pgids());
+			await watcher.stop();
+			const sold = new Map<string, number>();
+			const burstSales = ranked(oms.sent, sold);
+			const afterSales = ranked(after.sent, sold);
 			window = [windowFrom, monotonicMicros()];
 			const calls1 = published(sb);
 			const windowWait = WMS_WINDOW ? Math.max(0, wmsDone + 61_000 - now()) : 0;
@@ -432,7 +523,8 @@ async function main(): Promise<void> {
 			const cpuCeil = (cpu1 - cpuP0) / ORDERS;
 			const cpuCeilSub = (cpu1e - cpu1s) / ORDERS;
 			const cpuEmptyPath = (cpu1q - cpu1p) / ORDERS;
-			const cpuOrder = (cpu2 - cpu1q) / ORDERS;
+			// the burst's orders and the sales after it
+			const cpuOrder = (cpu2 - cpu1q) / (ORDERS + after.sent.length);
 			const sales = clean.slice(ORDERS, ORDERS + SALES).map((o, i) => ({ ...o, lines: [{ ...o.lines[0], sku: CATALOG[i % CATALOG.length].sku }] }));
 			const prop = await propagation(target, sb, shopifyUrl, sales);
 			const bound = BOUNDS ? await bounds(target, sb, workflows[workflows.length - 2], clean.slice(ORDERS + SALES, 2 * ORDERS + SALES)) : undefined;
@@ -456,6 +548,12 @@ async function main(): Promise<void> {
 				'then waited s': (windowWait / 1000).toFixed(1),
 				'webhook->WMS p50 ms': fmt(oms.p50),
 				'p95 ms': fmt(oms.p95),
+				// quantity propagation p95 per channel (a / e / w / wc) of the burst's sales and of the sales in the minute
+				// after it, in s, and in brackets the earliest each channel's documented limit allows
+				'burst sales qty p95 s a/e/w/wc (earliest)': propagationByChannel(burstSales, watcher.seen),
+				'after-burst sales qty p95 s (earliest)': after.sent.length ? propagationByChannel(afterSales, watcher.seen, burstSales) : 'n/a',
+				// the after-burst sales' pushes wait for ShipBob's window (150 a minute), which the burst filled
+				'after-burst webhook->WMS p95 ms': after.wmsMs.length ? fmt(pct(after.wmsMs, 95)) : 'n/a',
 				'qty propagation p50 ms': prop.ms.length ? fmt(pct(prop.ms, 50)) : 'n/a',
 				'p95 ms ': prop.ms.length ? fmt(pct(prop.ms, 95)) : 'n/a',
 				'sales timed': `${prop.ms.length}/${SALES}`,

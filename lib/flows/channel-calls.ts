@@ -464,6 +464,43 @@ export type QuantityPushResult = (ChannelCallResult & { sku: string; quantity: n
  */
 export async function pushQuantities(store: Store, client: ChannelClient, pushes: QuantityPush[], opts: ChannelCallOptions = {}): Promise<QuantityPushResult[]> {
 	const now = opts.now ?? new Date().toISOString();
+	const { out, byId } = await queueQuantities(store, client, pushes);
+	const lease = { leaseSeconds: opts.leaseSeconds ?? 120 };
+	let claimed = byId.size ? await store.claimChannelCalls(client.channel, now, { ids: [...byId.keys()], limit: byId.size, ...lease }) : [];
+	// A push superseded while this one was out (another execution's newer quantity) waited for it: this sender sends
+	// the newer one next, rather than leave it to the next Retry Pending
+	for (let round = 0; claimed.length && round < 10; round++) {
+		const sent = await sendQuantities(store, client, claimed, now, opts);
+		for (const r of sent) {
+			const i = byId.get(r.call!.id);
+			if (i === undefined) continue;
+			byId.delete(r.call!.id);
+			out[i] = { ...r, sku: pushes[i].sku, quantity: pushes[i].quantity };
+		}
+		claimed = await claimNewer(store, client, claimed, sent, now, lease);
+	}
+	// not claimed: another sender holds it, or its next attempt is later
+	for (const [id, i] of byId) out[i] = await owedResult(store, id, pushes[i]);
+	return out;
+}
+
+/**
+ * Publish quantities without waiting for the channel (Publish Quantities' *Wait for the Channel* off): each queued in
+ * the outbox as pushQuantities does (a newer push of a SKU supersedes the owed one; bad input is that push's
+ * `invalid`), then handed to `drains`, which sends the channel's owed quantities one call after another, lowest
+ * quantity first (the outbox's claim order), for as long as any are owed. Returns once they are queued: `queued` for
+ * each one the drain will send. What the drain cannot send stays owed in the outbox for Retry Pending, failed for
+ * good visible as any failed call.
+ */
+export async function pushQuantitiesInBackground(store: Store, client: ChannelClient, pushes: QuantityPush[], drains: QuantityDrains, opts: ChannelCallOptions = {}): Promise<QuantityPushResult[]> {
+	const { out, byId } = await queueQuantities(store, client, pushes);
+	for (const [id, i] of byId) out[i] = await owedResult(store, id, pushes[i]);
+	if (byId.size) drains.add(store, client, [...byId.keys()], opts);
+	return out;
+}
+
+/** Each push queued (see pushQuantities); the results known without sending, and the owed calls' ids by input index */
+async function queueQuantities(store: Store, client: ChannelClient, pushes: QuantityPush[]): Promise<{ out: QuantityPushResult[]; byId: Map<number, number> }> {
 	const out: QuantityPushResult[] = new Array(pushes.length);
 	// the winner per SKU within the batch (higher basis, else the later one)
 	const winner = new Map<string, number>();
@@ -492,28 +529,116 @@ export async function pushQuantities(store: Store, client: ChannelClient, pushes
 			out[i] = { ...result('superseded', call, `a newer quantity of ${p.sku} in the same batch replaced it`), sku: p.sku, quantity: p.quantity };
 		}
 	});
-	const lease = { leaseSeconds: opts.leaseSeconds ?? 120 };
-	let claimed = byId.size ? await store.claimChannelCalls(client.channel, now, { ids: [...byId.keys()], limit: byId.size, ...lease }) : [];
-	// A push superseded while this one was out (another execution's newer quantity) waited for it: this sender sends
-	// the newer one next, rather than leave it to the next Retry Pending
-	for (let round = 0; claimed.length && round < 10; round++) {
-		const sent = await sendQuantities(store, client, claimed, now, opts);
-		for (const r of sent) {
-			const i = byId.get(r.call!.id);
-			if (i === undefined) continue;
-			byId.delete(r.call!.id);
-			out[i] = { ...r, sku: pushes[i].sku, quantity: pushes[i].quantity };
-		}
-		const newer = sent.filter((r, k) => r.call!.status === 'pending' && r.call!.version !== claimed[k].version).map((r) => r.call!.id);
-		claimed = newer.length ? await store.claimChannelCalls(client.channel, now, { ids: newer, limit: newer.length, ...lease }) : [];
-	}
-	// not claimed: another sender holds it, or its next attempt is later
-	for (const [id, i] of byId) {
-		const call = (await store.getChannelCall(id))!;
-		out[i] = { ...result(call.status === 'sent' ? 'already_sent' : call.status === 'failed' ? 'failed' : 'queued', call, call.lastError), sku: pushes[i].sku, quantity: pushes[i].quantity };
-	}
-	return out;
+	return { out, byId };
 }
+
+/** Calls of `claimed` that a newer quantity replaced while they were out (pending again, another version): claimed to send next */
+async function claimNewer(store: Store, client: ChannelClient, claimed: ChannelCall[], sent: ChannelCallResult[], now: string, lease: { leaseSeconds: number }): Promise<ChannelCall[]> {
+	const newer = sent.filter((r, k) => r.call!.status === 'pending' && r.call!.version !== claimed[k].version).map((r) => r.call!.id);
+	return newer.length ? store.claimChannelCalls(client.channel, now, { ids: newer, limit: newer.length, ...lease }) : [];
+}
+
+/** A queued push's result as the outbox holds it now */
+async function owedResult(store: Store, id: number, push: QuantityPush): Promise<QuantityPushResult> {
+	const call = (await store.getChannelCall(id))!;
+	return { ...result(call.status === 'sent' ? 'already_sent' : call.status === 'failed' ? 'failed' : 'queued', call, call.lastError), sku: push.sku, quantity: push.quantity };
+}
+
+/**
+ * The quantities each channel account is owed, sent continuously in the background of this process: one drain per
+ * store and account (two nodes on one seller account share it and its rate limit), one call at a time, each call
+ * claiming every owed quantity the drain was handed (the outbox's claim order: lowest quantity first, so a SKU about
+ * to sell out goes before one with plenty; the channel's client paces and batches as its API allows). A quantity
+ * queued again while its call is out replaces the owed one and is sent next. The newest caller's client and options
+ * are used (its credential is the account's). Nothing is lost if the process stops: what was owed stays in the
+ * outbox, a call out when it stopped becomes pending again when its lease runs out, and Retry Pending sends both.
+ *
+ * The registry is per process (`sharedQuantityDrains`); tests make their own and wait for `idle()`.
+ */
+export class QuantityDrains {
+	private readonly byStore = new Map<Store, Map<string, QuantityDrain>>();
+
+	add(store: Store, client: ChannelClient, ids: number[], opts: ChannelCallOptions = {}): void {
+		let accounts = this.byStore.get(store);
+		if (!accounts) this.byStore.set(store, (accounts = new Map()));
+		let d = accounts.get(client.account);
+		if (!d) accounts.set(client.account, (d = new QuantityDrain(store)));
+		d.add(client, ids, opts);
+	}
+
+	/** Resolves when no drain of this registry has anything left to send (for tests and benchmarks) */
+	async idle(): Promise<void> {
+		for (;;) {
+			const running = [...this.byStore.values()].flatMap((m) => [...m.values()]).map((d) => d.running).filter((p): p is Promise<void> => p !== null);
+			if (!running.length) return;
+			await Promise.all(running);
+		}
+	}
+}
+
+/**
+ * SKUs a drain sends in one call: below the 20 from which Amazon's and Walmart's clients switch to a feed that takes
+ * minutes (AMAZON_FEED_MIN_SKUS, WALMART_FEED_MIN_SKUS), so a burst's quantities go by the fast per-SKU calls, the
+ * fewest units first; the rest wait for the next call (a newer quantity replacing theirs meanwhile).
+ */
+export const DRAIN_CALL_SKUS = 19;
+
+class QuantityDrain {
+	private readonly owed = new Set<number>();
+	private client: ChannelClient | null = null;
+	private opts: ChannelCallOptions = {};
+	running: Promise<void> | null = null;
+
+	constructor(private readonly store: Store) {}
+
+	add(client: ChannelClient, ids: number[], opts: ChannelCallOptions): void {
+		this.client = client;
+		this.opts = opts;
+		for (const id of ids) this.owed.add(id);
+		this.running ??= this.run().finally(() => {
+			this.running = null;
+			// handed more after the last claim came back empty
+			if (this.owed.size && this.client) this.add(this.client, [], this.opts);
+		});
+	}
+
+	private async run(): Promise<void> {
+		while (this.owed.size) {
+			const client = this.client!;
+			const opts = this.opts;
+			const now = opts.now ?? new Date().toISOString();
+			const ids = [...this.owed];
+			let claimed: ChannelCall[];
+			try {
+				claimed = await this.store.claimChannelCalls(client.channel, now, { ids, limit: Math.min(ids.length, DRAIN_CALL_SKUS), leaseSeconds: opts.leaseSeconds ?? 120 });
+			} catch {
+				// the store is unreachable: what is owed stays in the outbox for Retry Pending
+				this.owed.clear();
+				return;
+			}
+			if (!claimed.length) {
+				// none claimable: sent, failed for good, another sender holds them, or their next attempt is later (Retry Pending's)
+				this.owed.clear();
+				continue;
+			}
+			for (const c of claimed) this.owed.delete(c.id);
+			let sent: ChannelCallResult[];
+			try {
+				sent = await sendQuantities(this.store, client, claimed, now, opts);
+			} catch {
+				// recording an answer failed: the leases run out and Retry Pending sends them
+				continue;
+			}
+			// replaced while out: owed again, sent in the next call
+			sent.forEach((r, k) => {
+				if (r.call && r.call.status === 'pending' && r.call.version !== claimed[k].version) this.owed.add(r.call.id);
+			});
+		}
+	}
+}
+
+/** The process's drains (Publish Quantities with Wait for the Channel off) */
+export const sharedQuantityDrains = new QuantityDrains();
 
 function quantityProblem(p: QuantityPush): string | null {
 	if (!p || typeof p.sku !== 'string' || !p.sku.trim()) return 'SKU is empty';

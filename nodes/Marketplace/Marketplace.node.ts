@@ -17,7 +17,7 @@ import { sharedCoalescers } from '../../lib/channels/coalesce';
 import { awaitsAcknowledgement } from '../../lib/flows/acknowledge-orders';
 import { getReturnsSince } from '../../lib/flows/get-returns';
 import { EXCHANGE_CHANNEL } from '../../lib/flows/exchange-return';
-import { acknowledgeOrders, confirmShipment, pushQuantities, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
+import { acknowledgeOrders, confirmShipment, pushQuantitiesInBackground, pushQuantities, sharedQuantityDrains, resendFailedChannelCalls, retryChannelCalls, type ChannelCallOptions, type ChannelCallResult } from '../../lib/flows/channel-calls';
 import { errorItem, InvalidItemError, itemParameter, withoutRaw } from '../shared/items';
 import { CHANNEL_CREDENTIAL, CHANNEL_CREDENTIAL_TESTS, CHANNEL_LABEL, CHANNEL_OPTIONS, channelClient, isChannel } from '../shared/channels';
 import { apiError } from '../shared/errors';
@@ -98,7 +98,10 @@ export class Marketplace implements INodeType {
 				cause: `${this.getNode().name} (${operation})`,
 			} satisfies ChannelCallOptions;
 		};
-		const coalesce = operation === 'setQuantity' && (this.getNodeParameter('quantityOptions', 0, {}) as IDataObject).coalesce !== false;
+		const quantityOptions = operation === 'setQuantity' ? (this.getNodeParameter('quantityOptions', 0, {}) as IDataObject) : {};
+		const coalesce = operation === 'setQuantity' && quantityOptions.coalesce !== false;
+		/** Wait for the Channel off: queued in the outbox, sent by the process's drain for the account */
+		const background = quantityOptions.waitForChannel === false;
 		/** Send Newest Only: the quantities of executions running at the same time share calls */
 		const send = (c: ChannelClient): ChannelCallOptions['sendQuantities'] =>
 			coalesce ? (u) => sharedCoalescers.for(c.account).submit(u.map((x) => ({ update: x.update, basis: x.basis ?? undefined })), (v) => c.setAvailableQuantities(v)) : undefined;
@@ -143,7 +146,8 @@ export class Marketplace implements INodeType {
 					let res: Awaited<ReturnType<typeof pushQuantities>>;
 					try {
 						const c = await client(ch);
-						res = await pushQuantities(store, c, list.map((x) => ({ ...x.u, basis: basisOf(items[x.i].json) ?? null })), { ...outbox(), sendQuantities: send(c) });
+						const pushes = list.map((x) => ({ ...x.u, basis: basisOf(items[x.i].json) ?? null }));
+						res = background ? await pushQuantitiesInBackground(store, c, pushes, sharedQuantityDrains, outbox()) : await pushQuantities(store, c, pushes, { ...outbox(), sendQuantities: send(c) });
 					} catch (error) {
 						for (const x of list) results[x.i] = fail(error, x.i);
 						return;

@@ -209,6 +209,14 @@ export const description: Omit<INodeTypeDescription, 'icon' | 'group' | 'subtitl
 					description:
 						'Whether quantities for the same account from executions running at the same time share calls: while one call is out, later quantities wait and only the newest per SKU is sent next (each item still waits for the channel’s answer; a replaced one is marked superseded). Of two waiting quantities for a SKU, the one with the higher numeric "basis" (Reserve Stock and Sync Stock add it) wins, else the later one.',
 				},
+				{
+					displayName: 'Wait for the Channel',
+					name: 'waitForChannel',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether each item waits for the channel’s answer. Off: the quantities are queued in the OMS outbox and the node goes on at once (each item Queued, marked owed); the OMS sends each channel’s owed quantities in the background, one call after another at the pace the channel allows, the newest quantity of a SKU replacing an older one still owed, and the SKU with the fewest units first. A quantity the channel refuses is a failed call in the outbox (Attention), not an item on the error output; Retry Pending sends what a restart left owed.',
+				},
 			],
 		},
 		// ---- Retry Pending

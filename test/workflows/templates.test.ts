@@ -614,13 +614,36 @@ describe('the template set', () => {
 		expect(fulfil.connections['Route Backorders'].main.map((o) => o.map((e) => e.node))).toEqual([['Send to WMS'], ['Send to WMS'], ['Note the Backorder'], ['Needs attention (see the error)']]);
 	});
 
-	// n8n (execution order v1) runs a node's children top to bottom, each branch to its end: Route Backorders' branch
-	// (the WMS push) before Publish Quantities, the stock sync before the release of held orders
+	// n8n (execution order v1) runs a node's children top to bottom, each branch to its end: Publish Quantities before
+	// Route Backorders' branch (the WMS push), so a sale's quantities never wait for the WMS's rate limit; the stock sync
+	// before the release of held orders
 	it('keeps the branches that must run first above the ones that must wait (n8n runs the upper branch first)', () => {
 		const y = (id: string, name: string) => byId.get(id)!.nodes.find((n) => n.name === name)!.position[1];
-		expect(y('omsFulfilOrder01', 'Route Backorders')).toBeLessThan(y('omsFulfilOrder01', 'Publish Quantities'));
-		expect(byId.get('omsFulfilOrder01')!.nodes.find((n) => n.name === 'Publish Quantities')!.notes).toMatch(/^Below Route Backorders/);
+		expect(y('omsFulfilOrder01', 'Publish Quantities')).toBeLessThan(y('omsFulfilOrder01', 'Route Backorders'));
+		expect(byId.get('omsFulfilOrder01')!.nodes.find((n) => n.name === 'Publish Quantities')!.notes).toMatch(/^Above Route Backorders/);
 		expect(y('omsInventorySync', 'Get Stock Levels')).toBeLessThan(y('omsInventorySync', 'Release Held'));
+	});
+
+	// n8n 2.41's v1 order (n8n-core WorkflowExecute): after a node, the nodes its outputs lead to are sorted by their
+	// canvas position (top first, then left) and put at the front of the stack, so each branch runs to its end before the
+	// next. An order that is reserved and ready takes both of Reserve Stock's first two outputs.
+	it('Fulfil Order publishes a sale’s quantities before its WMS push, and does not wait for the channels there', () => {
+		const wf = byId.get('omsFulfilOrder01')!;
+		const pos = (name: string) => wf.nodes.find((n) => n.name === name)!.position;
+		const ran: string[] = [];
+		const stack = ['When Executed by Another Workflow'];
+		// the outputs an order with quantity changes that is ready to ship takes
+		const taken: Record<string, number[]> = { 'When Executed by Another Workflow': [0], 'Reserve Stock': [0, 1], 'Route Backorders': [0], 'Send to WMS': [0], 'Publish Quantities': [0] };
+		while (stack.length) {
+			const name = stack.shift()!;
+			ran.push(name);
+			const next = (taken[name] ?? []).flatMap((o) => (wf.connections[name]?.main[o] ?? []).map((c) => c.node));
+			next.sort((a, b) => pos(a)[1] - pos(b)[1] || pos(a)[0] - pos(b)[0]);
+			stack.unshift(...next);
+		}
+		expect(ran).toEqual(['When Executed by Another Workflow', 'Reserve Stock', 'Publish Quantities', 'Route Backorders', 'Send to WMS']);
+		// and the publish itself only queues: the channels' pace is the outbox's, not the WMS push's
+		expect(wf.nodes.find((n) => n.name === 'Publish Quantities')!.parameters.quantityOptions).toEqual({ waitForChannel: false });
 	});
 
 	it('the error alert composes who failed, where and why, and mails it (n8n\'s Send Email, the OMS SMTP credential)', () => {
