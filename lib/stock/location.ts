@@ -99,3 +99,13 @@ export function chooseBundleLocations(
 		components: components.map((c) => ({ sku: c.sku, quantity: c.quantity * t.quantity })),
 	}));
 }
+
+/**
+ * Where returned units of a SKU go back on hand when nobody says: the location that holds the most of it (ties: by
+ * name), the one whose WMS counts it, so that count absorbs the restock; none stocked: undefined (the default location).
+ */
+export function restockLocation(rows: ReadonlyArray<Pick<StockRow, 'location' | 'onHand'>>): string | undefined {
+	let best: Pick<StockRow, 'location' | 'onHand'> | undefined;
+	for (const r of rows) if (!best || r.onHand > best.onHand || (r.onHand === best.onHand && r.location < best.location)) best = r;
+	return best?.location;
+}

@@ -181,8 +181,8 @@ function restockLocation(operations: string[]): INodeProperties {
 		name: 'location',
 		type: 'string',
 		default: '',
-		placeholder: 'default',
-		description: 'The stock location restocked units go back to (empty: the default location, as the WMS inventory sync writes)',
+		placeholder: 'Cicero (IL)',
+		description: 'The stock location restocked units go back to. Empty: where the SKU is stocked (the location with the most on hand, the one its WMS counts), so that count does not add them again.',
 		displayOptions: show(operations),
 	};
 }

@@ -40,6 +40,10 @@ export interface FlowSchedules {
 	attentionSec?: number;
 	/** OMS 10: Recovery and Attention, seconds between Retry Channel Calls runs (template: 5 minutes) */
 	channelCallsSec?: number;
+	/** OMS 11: Returns, seconds between its Every Hour, Channel Returns runs (template: every hour) */
+	channelReturnsSec?: number;
+	/** OMS 11: Returns, seconds between its Every 15 Minutes, Warehouse Receipts runs (template: 15 minutes) */
+	warehouseReceiptsSec?: number;
 	/** The channel outbox's first retry (Backoff Base) on every Marketplace node that queues or retries channel calls
 	 * (template: the node's default, 30 seconds, doubling each attempt) */
 	channelCallBackoffSec?: number;
@@ -131,6 +135,8 @@ export function speedUp(wf: WorkflowJson, s: FlowSchedules): WorkflowJson {
 			if (wf.id === 'omsChannelRecon1') p.rule = everySeconds(s.reconciliationMin * 60);
 			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 15 Minutes' && s.attentionSec) p.rule = everySeconds(s.attentionSec);
 			if (wf.id === 'omsRecoverAttn01' && node.name === 'Every 5 Minutes, Channel Calls' && s.channelCallsSec) p.rule = everySeconds(s.channelCallsSec);
+			if (wf.id === 'omsReturns000011' && node.name === 'Every Hour, Channel Returns' && s.channelReturnsSec) p.rule = everySeconds(s.channelReturnsSec);
+			if (wf.id === 'omsReturns000011' && node.name === 'Every 15 Minutes, Warehouse Receipts' && s.warehouseReceiptsSec) p.rule = everySeconds(s.warehouseReceiptsSec);
 		}
 		if (node.type === 'n8n-nodes-oms-wms.marketplace' && s.channelCallBackoffSec !== undefined && ['confirmShipment', 'setQuantity', 'retryPending'].includes(String(p.operation))) {
 			p.outbox = { ...((p.outbox as Record<string, unknown> | undefined) ?? {}), backoffBaseSeconds: s.channelCallBackoffSec };

@@ -4,7 +4,7 @@
  * refund computed once at the step the rules say. The store's part runs on both stores in the conformance suite;
  * here the embedded store, with a clock the test sets.
  */
-import { authoriseReturn, closeReturn, inspectReturn, receiveReturn, recordReturn, refundReturn } from '../../../lib/flows';
+import { authoriseReturn, closeReturn, inspectReturn, receiveReturn, recordReturn, refundReturn, restockReturn } from '../../../lib/flows';
 import { DEFAULT_RETURN_RULES, type ReturnRules } from '../../../lib/returns/rules';
 import { openSqliteStore } from '../../../lib/store/sqlite';
 import type { Store } from '../../../lib/store/types';
@@ -139,5 +139,25 @@ describe('the steps of a return', () => {
 		await recordReturn(store, ret, { cause: 'test' });
 		expect(await receiveReturn(store, ret.returnId, { rules: rules(), by: 'wms' })).toMatchObject({ outcome: 'not_allowed', why: 'a return that is requested cannot move to received (received)' });
 		await itemError(receiveReturn(store, 'shopify:none', { rules: rules(), by: 'wms' }));
+	});
+});
+
+describe('restock without a location', () => {
+	it("goes back where the SKU is stocked, so that location's WMS count absorbs it: on hand rises once, whichever comes first", async () => {
+		const order = await deliveredOrder();
+		// the WMS counts SKU-1 at its fulfilment centre (ShipBob names the location), not at the default location
+		await store.upsertStockLevels([{ sku: 'SKU-1', location: 'Cicero (IL)', onHand: 10 }]);
+		const ret = makeReturn(order.omsId, { channelState: 'authorised', lines: [{ lineId: '1', sku: 'SKU-1', quantity: 1, channelReason: null, reason: 'unwanted' }] });
+		await recordReturn(store, ret, { cause: 'test' });
+		// the WMS's count with the unit arrives first (taken after the receipt), then the receipt
+		clock = new Date('2026-05-05T13:00:00.000Z');
+		await store.upsertStockLevels([{ sku: 'SKU-1', location: 'Cicero (IL)', onHand: 11 }]);
+		const received = await receiveReturn(store, ret.returnId, { rules: rules(), by: 'wms', dispositions: [{ lineId: '1', dispositions: [{ disposition: 'restock', quantity: 1 }] }] });
+		const r = await restockReturn(store, received.stored, { receivedAt: '2026-05-05T12:30:00.000Z', by: 'wms' });
+		expect(r.restocked).toEqual([expect.objectContaining({ sku: 'SKU-1', location: 'Cicero (IL)', quantity: 1 })]);
+		// the next count (unchanged: 11) absorbs it: on hand is the WMS's, at one location
+		clock = new Date('2026-05-05T13:05:00.000Z');
+		await store.upsertStockLevels([{ sku: 'SKU-1', location: 'Cicero (IL)', onHand: 11 }]);
+		expect((await store.getStock(['SKU-1'])).map((s) => [s.location, s.onHand])).toEqual([['Cicero (IL)', 11]]);
 	});
 });
